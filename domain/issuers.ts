@@ -1,0 +1,213 @@
+/**
+ * Who may grant what: the forms each issuer level may award, as dated data.
+ *
+ * Only the forms this system knows (`CommendationForm`) are listed; the laws also give
+ * issuers forms outside its scope (e.g. "Gia đình văn hóa", "Thôn, tổ dân phố văn hóa"),
+ * which it never proposes. A list applies from `effectiveFrom` to `effectiveTo` inclusive
+ * (yyyy-mm-dd, local dates). A date no list covers means: no known authority, so nothing
+ * may be granted — the caller refuses with that reason instead of guessing.
+ */
+import type { AdministrativeLevel, CommendationForm, IsoDate } from './model.ts';
+
+export const FORM_LABELS: Record<CommendationForm, string> = {
+  'giay-khen': 'Giấy khen',
+  'bang-khen-tinh': 'Bằng khen của Chủ tịch UBND tỉnh',
+  'tap-the-lao-dong-tien-tien': 'Danh hiệu “Tập thể lao động tiên tiến”',
+  'chien-si-thi-dua-co-so': 'Danh hiệu “Chiến sĩ thi đua cơ sở”',
+  'lao-dong-tien-tien': 'Danh hiệu “Lao động tiên tiến”',
+};
+
+export const COMMENDATION_FORMS = Object.keys(FORM_LABELS) as CommendationForm[];
+
+/** Annual emulation titles: thematic (movement) results may never ground them. */
+export const ANNUAL_TITLES: ReadonlySet<CommendationForm> = new Set<CommendationForm>([
+  'tap-the-lao-dong-tien-tien',
+  'chien-si-thi-dua-co-so',
+  'lao-dong-tien-tien',
+]);
+
+export function isCommendationForm(value: string): value is CommendationForm {
+  return Object.hasOwn(FORM_LABELS, value);
+}
+
+/** The issuer at each level: the chairman of that level's People's Committee, or a department director. */
+export const ISSUER_LABELS: Record<AdministrativeLevel, string> = {
+  huyen: 'Chủ tịch UBND cấp huyện',
+  xa: 'Chủ tịch UBND cấp xã',
+  tinh: 'Chủ tịch UBND cấp tỉnh',
+  so: 'Thủ trưởng cơ quan chuyên môn thuộc UBND cấp tỉnh (sở)',
+};
+
+export interface IssuerFormList {
+  /** ASCII id, e.g. "huyen-2024". */
+  id: string;
+  level: AdministrativeLevel;
+  forms: readonly CommendationForm[];
+  effectiveFrom: IsoDate;
+  /** Inclusive; absent = still in force as far as this data knows. */
+  effectiveTo?: IsoDate;
+  /** Legal source, in Vietnamese. */
+  source: string;
+  /** Present when the list was not checked against the text in force: check before relying on it. */
+  caution?: string;
+}
+
+const LAW_2003 =
+  'Luật Thi đua, Khen thưởng 2003 (sửa đổi, bổ sung 2005, 2013); Nghị định 91/2017/NĐ-CP (hiệu lực 15/09/2017)';
+const LAW_2022 = 'Luật Thi đua, Khen thưởng 2022 (số 06/2022/QH15, hiệu lực 01/01/2024)';
+const DECREE_98 = 'Nghị định 98/2023/NĐ-CP';
+const DECREE_152 = 'Nghị định 152/2025/NĐ-CP; chính quyền địa phương hai cấp từ 01/07/2025';
+
+const CAUTION_BEFORE_2024 =
+  'Danh sách theo Luật 2003 và Nghị định 91/2017/NĐ-CP chưa được đối chiếu với văn bản gốc: ' +
+  'kiểm tra lại trước khi dựa vào cho các kỳ trước 01/01/2024.';
+const CAUTION_FROM_JULY_2025 =
+  'Từ 01/07/2025 (Nghị định 152/2025/NĐ-CP, chính quyền địa phương hai cấp, không còn cấp huyện) ' +
+  'thẩm quyền khen thưởng đã được sắp xếp lại; danh sách này chỉ giữ lại các hình thức đã có ' +
+  'trước đó và chưa được đối chiếu: phải kiểm tra trước khi dựa vào.';
+
+const HUYEN_FORMS: readonly CommendationForm[] = [
+  'tap-the-lao-dong-tien-tien',
+  'chien-si-thi-dua-co-so',
+  'lao-dong-tien-tien',
+  'giay-khen',
+];
+
+/**
+ * The dated lists. Lists of one level never overlap (checked by `checkIssuerLists`, run in the
+ * tests). The huyện lists end on 30/06/2025: that level no longer exists afterwards.
+ */
+export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
+  {
+    id: 'huyen-2017',
+    level: 'huyen',
+    forms: HUYEN_FORMS,
+    effectiveFrom: '2017-09-15',
+    effectiveTo: '2023-12-31',
+    source: `${LAW_2003}, thẩm quyền của Chủ tịch UBND cấp huyện`,
+    caution: CAUTION_BEFORE_2024,
+  },
+  {
+    id: 'huyen-2024',
+    level: 'huyen',
+    forms: HUYEN_FORMS,
+    effectiveFrom: '2024-01-01',
+    effectiveTo: '2025-06-30',
+    source: `${LAW_2022}, Điều 80 khoản 2; ${DECREE_98}`,
+  },
+  {
+    id: 'xa-2017',
+    level: 'xa',
+    forms: ['giay-khen'],
+    effectiveFrom: '2017-09-15',
+    effectiveTo: '2023-12-31',
+    source: `${LAW_2003}, thẩm quyền của Chủ tịch UBND cấp xã`,
+    caution: CAUTION_BEFORE_2024,
+  },
+  {
+    id: 'xa-2024',
+    level: 'xa',
+    forms: ['lao-dong-tien-tien', 'giay-khen'],
+    effectiveFrom: '2024-01-01',
+    effectiveTo: '2025-06-30',
+    source: `${LAW_2022}, Điều 80 khoản 3; ${DECREE_98}`,
+  },
+  {
+    id: 'xa-2025-07',
+    level: 'xa',
+    forms: ['lao-dong-tien-tien', 'giay-khen'],
+    effectiveFrom: '2025-07-01',
+    source: `${LAW_2022}, Điều 80; ${DECREE_152}`,
+    caution: CAUTION_FROM_JULY_2025,
+  },
+  {
+    id: 'so-2024',
+    level: 'so',
+    forms: HUYEN_FORMS,
+    effectiveFrom: '2024-01-01',
+    effectiveTo: '2025-06-30',
+    source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_98}`,
+  },
+  {
+    id: 'so-2025-07',
+    level: 'so',
+    forms: HUYEN_FORMS,
+    effectiveFrom: '2025-07-01',
+    source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
+    caution: CAUTION_FROM_JULY_2025,
+  },
+  {
+    id: 'tinh-2024',
+    level: 'tinh',
+    forms: ['bang-khen-tinh'],
+    effectiveFrom: '2024-01-01',
+    source: `${LAW_2022}, thẩm quyền của Chủ tịch UBND cấp tỉnh; ${DECREE_98}, ${DECREE_152}`,
+    caution:
+      'Chỉ ghi Bằng khen; các danh hiệu cấp tỉnh (Cờ thi đua, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động ' +
+      'xuất sắc) nằm ngoài phạm vi hệ thống. Kiểm tra văn bản hiện hành trước khi dựa vào.',
+  },
+];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function assertIsoDate(date: string, what: string): void {
+  if (!ISO_DATE.test(date)) throw new RangeError(`${what}: “${date}” is not a yyyy-mm-dd date`);
+}
+
+/** The list in force for an issuer level on a date, or null when no known list covers that date. */
+export function issuerFormListOn(
+  level: AdministrativeLevel,
+  onDate: IsoDate,
+  lists: readonly IssuerFormList[] = ISSUER_FORM_LISTS,
+): IssuerFormList | null {
+  assertIsoDate(onDate, 'onDate');
+  // yyyy-mm-dd strings order as dates.
+  const found = lists.filter(
+    (l) =>
+      l.level === level &&
+      l.effectiveFrom <= onDate &&
+      (l.effectiveTo === undefined || onDate <= l.effectiveTo),
+  );
+  if (found.length > 1) {
+    throw new Error(`Issuer lists overlap for ${level} on ${onDate}: ${found.map((l) => l.id).join(', ')}`);
+  }
+  return found[0] ?? null;
+}
+
+/** The forms the issuer of `level` may grant on `onDate`; empty when no list is in force. */
+export function formsIssuerMayGrant(
+  level: AdministrativeLevel,
+  onDate: IsoDate,
+  lists: readonly IssuerFormList[] = ISSUER_FORM_LISTS,
+): readonly CommendationForm[] {
+  return issuerFormListOn(level, onDate, lists)?.forms ?? [];
+}
+
+/** Problems in a set of lists: bad dates, from after to, overlapping lists of one level. Empty = sound. */
+export function checkIssuerLists(lists: readonly IssuerFormList[] = ISSUER_FORM_LISTS): string[] {
+  const problems: string[] = [];
+  for (const l of lists) {
+    if (!ISO_DATE.test(l.effectiveFrom)) problems.push(`${l.id}: effectiveFrom is not yyyy-mm-dd`);
+    if (l.effectiveTo !== undefined && !ISO_DATE.test(l.effectiveTo)) {
+      problems.push(`${l.id}: effectiveTo is not yyyy-mm-dd`);
+    }
+    if (l.effectiveTo !== undefined && l.effectiveTo < l.effectiveFrom) {
+      problems.push(`${l.id}: effectiveTo is before effectiveFrom`);
+    }
+  }
+  for (const [i, a] of lists.entries()) {
+    for (const b of lists.slice(i + 1)) {
+      if (a.level !== b.level) continue;
+      const aEnd = a.effectiveTo ?? '9999-12-31';
+      const bEnd = b.effectiveTo ?? '9999-12-31';
+      if (a.effectiveFrom <= bEnd && b.effectiveFrom <= aEnd) problems.push(`${a.id} and ${b.id} overlap`);
+    }
+  }
+  return problems;
+}
+
+/** dd/mm/yyyy for a yyyy-mm-dd date. */
+export function formatDateVi(date: IsoDate): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
