@@ -1,0 +1,95 @@
+/**
+ * The callbacks port over Step Functions: deliver a person's decision to the task waiting for it,
+ * report an error to it, and start named executions. The same `SFNClient` talks to AWS or, with
+ * `AWS_ENDPOINT_URL_SFN`, to the local Step Functions endpoint.
+ */
+import {
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { sfnClient } from './aws.ts';
+
+/** Errors meaning the waiting task no longer exists: retrying cannot help. */
+export const TASK_GONE_ERRORS: readonly string[] = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
+
+/** Step Functions' limits on a task's output and an execution's name. */
+const MAX_OUTPUT_BYTES = 256 * 1024;
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+export type DeliveryResult = 'delivered' | 'task-gone';
+
+export interface Callbacks {
+  /**
+   * `SendTaskSuccess` with the decision as the task's output. 'task-gone' when the task timed out,
+   * the token is invalid or the task does not exist; throws on anything else (transient: the
+   * decision stays recorded and the sweep re-sends it).
+   */
+  sendDecision(taskToken: string, output: unknown): Promise<DeliveryResult>;
+  /** `SendTaskFailure` (for errors only, never for a human outcome). Same results as sendDecision. */
+  sendFailure(taskToken: string, error: string, cause: string): Promise<DeliveryResult>;
+  /** `StartExecution` with a stable name; an execution of that name already existing is success. */
+  startExecution(
+    stateMachineArn: string,
+    name: string,
+    input: unknown,
+  ): Promise<'started' | 'already-exists'>;
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string } | null)?.name ?? '';
+}
+
+export class SfnCallbacks implements Callbacks {
+  constructor(private readonly client?: SFNClient) {}
+
+  private sfn(): SFNClient {
+    return this.client ?? sfnClient();
+  }
+
+  async sendDecision(taskToken: string, output: unknown): Promise<DeliveryResult> {
+    const json = JSON.stringify(output ?? {});
+    if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
+      throw new Error(`Decision output is ${Buffer.byteLength(json)} bytes, over Step Functions' 256 KB`);
+    }
+    try {
+      await this.sfn().send(new SendTaskSuccessCommand({ taskToken, output: json }));
+      return 'delivered';
+    } catch (err) {
+      if (TASK_GONE_ERRORS.includes(errorName(err))) return 'task-gone';
+      throw err;
+    }
+  }
+
+  async sendFailure(taskToken: string, error: string, cause: string): Promise<DeliveryResult> {
+    try {
+      await this.sfn().send(
+        new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
+      );
+      return 'delivered';
+    } catch (err) {
+      if (TASK_GONE_ERRORS.includes(errorName(err))) return 'task-gone';
+      throw err;
+    }
+  }
+
+  async startExecution(
+    stateMachineArn: string,
+    name: string,
+    input: unknown,
+  ): Promise<'started' | 'already-exists'> {
+    if (!EXECUTION_NAME.test(name)) {
+      throw new Error(`Execution name ${JSON.stringify(name)} must be 1–80 characters of [A-Za-z0-9_-]`);
+    }
+    try {
+      await this.sfn().send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input ?? {}) }),
+      );
+      return 'started';
+    } catch (err) {
+      if (errorName(err) === 'ExecutionAlreadyExists') return 'already-exists';
+      throw err;
+    }
+  }
+}

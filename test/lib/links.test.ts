@@ -1,0 +1,176 @@
+/**
+ * Signed links: a valid link verifies; any change to it, an unknown key or an old expiry is
+ * refused with the right status; a rotated-out key still verifies links already mailed.
+ * Keys come from a generated local file or an SSM SecureString, never from code.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { currentKey, type Keyring, loadKeyring, serializeKeyring, signLink, verifyLink } from '#lib/links';
+import { startJsonService } from '../helpers/json-service.ts';
+
+const k1 = Buffer.from(randomBytes(32).toString('base64url'));
+const k2 = Buffer.from(randomBytes(32).toString('base64url'));
+const keyring: Keyring = { current: 'k1', keys: new Map([['k1', k1]]) };
+const approvalId = 'AbCdEfGhIjKlMnOpQrStUv';
+const expiresAt = new Date('2024-12-31T17:00:00Z');
+const before = new Date('2024-10-01T00:00:00Z');
+const credentials = { accessKeyId: 't', secretAccessKey: 't' };
+
+function sign(ring: Keyring = keyring) {
+  return signLink({ approvalId, action: 'appraise', expiresAt }, currentKey(ring));
+}
+
+describe('signLink / verifyLink', () => {
+  it('verifies a valid link read back from its query string', () => {
+    const link = sign();
+    expect(link.query).toMatch(/^k=k1&id=AbCdEfGhIjKlMnOpQrStUv&a=appraise&e=\d+&s=[A-Za-z0-9_-]{43}$/);
+    const check = verifyLink(new URLSearchParams(link.query), keyring, before);
+    expect(check).toEqual({ ok: true, approvalId, action: 'appraise', expiresAt, keyId: 'k1' });
+  });
+
+  it('refuses a tampered action, id, expiry or signature with 403', () => {
+    const { params } = sign();
+    const tampered = [
+      { ...params, a: 'explain' },
+      { ...params, id: 'AbCdEfGhIjKlMnOpQrStUw' },
+      { ...params, e: String(Number(params.e) + 86_400) },
+      { ...params, s: `${params.s[0] === 'A' ? 'B' : 'A'}${params.s.slice(1)}` },
+      {
+        ...params,
+        s: signLink(
+          { approvalId, action: 'appraise', expiresAt },
+          { id: 'k1', secret: Buffer.from(randomBytes(32).toString('base64url')) },
+        ).params.s,
+      },
+    ];
+    for (const p of tampered) {
+      expect(verifyLink(p, keyring, before)).toEqual({ ok: false, status: 403, reason: 'bad-signature' });
+    }
+  });
+
+  it('refuses an unknown key id and a malformed link with 403', () => {
+    const { params } = sign();
+    expect(verifyLink({ ...params, k: 'k9' }, keyring, before)).toMatchObject({
+      status: 403,
+      reason: 'unknown-key',
+    });
+    expect(verifyLink({ ...params, s: undefined }, keyring, before)).toMatchObject({
+      status: 403,
+      reason: 'malformed',
+    });
+    expect(verifyLink({ ...params, id: '../../etc' }, keyring, before)).toMatchObject({ status: 403 });
+    const doubled = new URLSearchParams(sign().query);
+    doubled.append('a', 'explain');
+    expect(verifyLink(doubled, keyring, before)).toMatchObject({ status: 403, reason: 'malformed' });
+  });
+
+  it('refuses an expired link with 410, but a tampered expired one with 403', () => {
+    const { params } = sign();
+    expect(verifyLink(params, keyring, expiresAt)).toEqual({ ok: false, status: 410, reason: 'expired' });
+    expect(verifyLink({ ...params, a: 'explain' }, keyring, expiresAt)).toMatchObject({ status: 403 });
+  });
+
+  it('after rotation, links signed with the old key still verify until it is removed', () => {
+    const old = sign();
+    const rotated: Keyring = {
+      current: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', k2],
+      ]),
+    };
+    expect(verifyLink(old.params, rotated, before)).toMatchObject({ ok: true, keyId: 'k1' });
+    const fresh = sign(rotated);
+    expect(fresh.params.k).toBe('k2');
+    expect(verifyLink(fresh.params, rotated, before)).toMatchObject({ ok: true, keyId: 'k2' });
+    const retired: Keyring = { current: 'k2', keys: new Map([['k2', k2]]) };
+    expect(verifyLink(old.params, retired, before)).toMatchObject({ status: 403, reason: 'unknown-key' });
+  });
+});
+
+describe('loadKeyring', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thidua-keys-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('generates a private local key file on first use and reads the same key after', async () => {
+    const file = join(dir, 'nested', 'signing-key.json');
+    const env = { SIGNING_KEY_FILE: file };
+    const first = await loadKeyring({ env, refresh: true });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.keys.get(first.current)?.toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const again = await loadKeyring({ env, refresh: true });
+    expect(serializeKeyring(again)).toBe(readFileSync(file, 'utf8'));
+    expect(again.keys.get(again.current)).toEqual(first.keys.get(first.current));
+  });
+
+  it('reads the stack-generated Secrets Manager secret in the cloud', async () => {
+    const generated = `${'Zx9'.repeat(21)}q`; // 64 letters and digits, as CloudFormation makes it
+    const sm = await startJsonService({
+      GetSecretValue: (input) => ({
+        body: { ARN: input.SecretId, SecretString: JSON.stringify({ keyId: 'k1', secret: generated }) },
+      }),
+    });
+    try {
+      const secrets = new SecretsManagerClient({
+        endpoint: sm.endpoint,
+        region: 'ap-southeast-1',
+        credentials,
+      });
+      const ring = await loadKeyring({
+        env: { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
+        secrets,
+        refresh: true,
+      });
+      expect(ring.current).toBe('k1');
+      expect(ring.keys.get('k1')?.toString()).toBe(generated);
+      const link = signLink({ approvalId, action: 'vote', expiresAt }, currentKey(ring));
+      expect(verifyLink(link.params, ring, before)).toMatchObject({ ok: true, action: 'vote' });
+    } finally {
+      await sm.close();
+    }
+  });
+
+  it('reads a rotation keyring from an SSM SecureString, with decryption', async () => {
+    const stored = serializeKeyring({
+      current: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', k2],
+      ]),
+    });
+    const ssm = await startJsonService({
+      GetParameter: (input) => ({
+        body: { Parameter: { Name: input.Name, Type: 'SecureString', Value: stored } },
+      }),
+    });
+    try {
+      const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
+      const ring = await loadKeyring({
+        env: { SIGNING_KEY_PARAM: '/thidua/demo/signing-key' },
+        ssm: client,
+        refresh: true,
+      });
+      expect(ring.current).toBe('k2');
+      expect(ring.keys.get('k1')).toEqual(k1);
+      expect(ssm.calls[0]?.input).toEqual({ Name: '/thidua/demo/signing-key', WithDecryption: true });
+    } finally {
+      await ssm.close();
+    }
+  });
+
+  it('names the settings when no key is configured, and refuses a weak key', async () => {
+    await expect(loadKeyring({ env: {}, refresh: true })).rejects.toThrow(
+      /SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/,
+    );
+    const weak = join(dir, 'weak.json');
+    (await import('node:fs')).writeFileSync(weak, JSON.stringify({ current: 'k1', keys: { k1: 'short' } }));
+    await expect(loadKeyring({ env: { SIGNING_KEY_FILE: weak }, refresh: true })).rejects.toThrow(
+      /at least 32/,
+    );
+  });
+});
