@@ -1,0 +1,180 @@
+/**
+ * `thidua check <district-config>`: validates a district config and the criteria sets it
+ * names; prints a short summary of what the campaign will run, or every problem found.
+ */
+import { criteriaSetFor, formatDate, formatDateTime, periodsOf } from '#domain/calendar';
+import { passRequired, quorumRequired } from '#domain/commendation';
+import type { LoadedDistrict } from '#domain/config-files';
+import { indexCriteria } from '#domain/criteria-tree';
+import { ISSUER_LABELS } from '#domain/issuers';
+import type { AdministrativeLevel, Frequency, Period, UnitGroup } from '#domain/model';
+import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import {
+  type Command,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  loadDistrictOrFail,
+  ProblemsError,
+  parseOptions,
+  printProblems,
+  UsageError,
+} from './common.ts';
+import { GROUP_TITLES } from './score.ts';
+import { renderTable } from './text.ts';
+
+const HELP = `thidua check <cấu hình> [--criteria <thư mục>]
+
+Kiểm tra tệp cấu hình đơn vị triển khai (districts/*.yaml hoặc .json) cùng các bộ tiêu chí nó
+dùng (criteria/<mã>.yaml). Hợp lệ: in "Hợp lệ" và tóm tắt (đơn vị, người thẩm định, Hội đồng,
+các kỳ báo cáo, bộ tiêu chí áp dụng từng năm). Không hợp lệ: liệt kê mọi lỗi, mỗi lỗi ghi tệp,
+dòng, đường dẫn trường và nội dung lỗi.
+
+  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
+  -h, --help           hướng dẫn này
+
+Mã thoát: 0 hợp lệ; 1 có lỗi; 2 sai cú pháp lệnh.
+
+Validates a district config and the criteria sets it names. Prints "Hợp lệ" (valid) and a
+summary, or every problem with its file, line, field path and message.
+Exit codes: 0 valid, 1 problems found, 2 usage error.`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'kiểm tra cấu hình và bộ tiêu chí (validate a district config)',
+  help: HELP,
+  run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      { criteria: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      1,
+    );
+    if (values.help) {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+    const file = positionals[0];
+    if (!file) throw new UsageError('thiếu tệp cấu hình cần kiểm tra (missing the district config file)');
+    let loaded: LoadedDistrict;
+    try {
+      loaded = loadDistrictOrFail(file, values.criteria);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      // The problems are this command's findings: they go to stdout.
+      printProblems(io.out, `Không hợp lệ (invalid): ${file}`, e.problems);
+      return EXIT_PROBLEMS;
+    }
+    for (const line of summary(file, loaded)) io.out(line);
+    return EXIT_OK;
+  },
+};
+
+const LEVELS: Record<AdministrativeLevel, string> = {
+  huyen: 'cấp huyện',
+  xa: 'cấp xã, phường',
+  tinh: 'cấp tỉnh',
+  so: 'sở, ngành',
+};
+
+const FREQUENCIES: Record<Frequency, string> = {
+  quarterly: 'theo quý',
+  'half-yearly': 'sáu tháng',
+  yearly: 'hằng năm',
+};
+
+function periodLine(p: Period, timeZone: string): string {
+  return (
+    `${p.id} (${formatDate(p.start)}–${formatDate(p.end)}; mở ${formatDateTime(p.opensAt, timeZone)}, ` +
+    `hạn nộp ${formatDateTime(p.deadlineAt, timeZone)}, kết thúc thẩm định ${formatDateTime(p.reviewClosesAt, timeZone)})`
+  );
+}
+
+export function summary(file: string, loaded: LoadedDistrict): string[] {
+  const { config, criteriaSets } = loaded;
+  const { district, campaign, commendation } = config;
+  const periods = periodsOf(config);
+  const groups = UNIT_GROUPS.filter((g) => config.units.some((u) => u.group === g));
+  const N = config.council.length;
+  const out: string[] = [`Hợp lệ (valid): ${file}`, ''];
+  out.push(
+    `Đơn vị triển khai: ${district.name} (${district.slug}), ${LEVELS[district.level]}; ${district.authority}`,
+  );
+  out.push(
+    `Phong trào: Kế hoạch ${campaign.planNumber} ngày ${formatDate(campaign.planDate)}; giai đoạn ` +
+      `${formatDate(campaign.phaseStart)}–${formatDate(campaign.phaseEnd)}; múi giờ ${district.timeZone}`,
+  );
+  out.push(
+    `Đơn vị: ${config.units.length} (${groups
+      .map((g) => `${GROUP_TITLES[g].toLowerCase()}: ${config.units.filter((u) => u.group === g).length}`)
+      .join('; ')})`,
+  );
+  out.push(
+    `Người thẩm định: ${config.reviewers.length}; quản trị: ${config.admins.length}; lãnh đạo nhận kết quả: ${config.leadership.length}`,
+  );
+  out.push(
+    `Hội đồng Thi đua – Khen thưởng: ${N} thành viên; đủ số khi ít nhất ${quorumRequired(N, commendation.council.quorum)} ` +
+      `thành viên tham gia; thông qua khi ít nhất ${passRequired(N, commendation.council.passPercent)} phiếu tán thành ` +
+      `(${commendation.council.passPercent} % của ${N}); bỏ phiếu trong ${commendation.council.voteDays} ngày`,
+  );
+  const first = periods[0];
+  const last = periods[periods.length - 1];
+  out.push(`Kỳ báo cáo: ${FREQUENCIES[config.calendar.frequency]}, ${periods.length} kỳ`);
+  if (first) out.push(`  kỳ đầu:  ${periodLine(first, district.timeZone)}`);
+  if (last && last !== first) out.push(`  kỳ cuối: ${periodLine(last, district.timeZone)}`);
+
+  out.push('', 'Bộ tiêu chí:');
+  for (const set of [...criteriaSets].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))) {
+    const index = indexCriteria(set);
+    const usedBy = groups.filter((g) => config.groups[g].criteriaSets.includes(set.id));
+    out.push(
+      `  ${set.id} (phiên bản ${set.version}), hiệu lực từ ${formatDate(set.effectiveFrom)}: ${formatPoints(set.max)} điểm, ` +
+        `${set.areas.length} lĩnh vực, ${index.leaves.length} tiêu chí chấm điểm` +
+        (index.survey ? `, khảo sát ${formatPoints(index.survey.max)} điểm` : '') +
+        `; dùng cho ${usedBy.map((g) => GROUP_TITLES[g].toLowerCase()).join(', ')}`,
+    );
+  }
+
+  out.push('', 'Bộ tiêu chí áp dụng theo năm (criteria set in force, per group and year):');
+  const years = [...new Set(periods.map((p) => p.year))];
+  const rows = years.map((year) => [
+    String(year),
+    ...groups.map((g) =>
+      setsOfYear(
+        loaded,
+        g,
+        periods.filter((p) => p.year === year),
+      ),
+    ),
+  ]);
+  out.push(
+    ...renderTable([{ header: 'Năm' }, ...groups.map((g) => ({ header: GROUP_TITLES[g] }))], rows).map(
+      (l) => `  ${l}`,
+    ),
+  );
+
+  const c = commendation.collectives;
+  out.push(
+    '',
+    `Khen thưởng: Giấy khen của ${ISSUER_LABELS[commendation.issuerLevel]}; tập thể: ${
+      c.mode === 'top' ? `${c.perGroup} đơn vị dẫn đầu mỗi khối` : `đạt từ ${c.minPercent} %`
+    }, xếp loại tối thiểu ${BAND_LABELS[commendation.minBand]}` +
+      (commendation.quotaPerGroup !== undefined ? `; tối đa ${commendation.quotaPerGroup} mỗi khối` : '') +
+      (commendation.upward
+        ? `; đề nghị cấp trên: từ ${commendation.upward.minPercent} %, ${commendation.upward.perGroup} đơn vị mỗi khối`
+        : ''),
+  );
+  return out;
+}
+
+/** "huyen-co-quan-2022" or, when the set changes within the year, "A (2025Q1–2025Q2); B (2025Q3–2025Q4)". */
+function setsOfYear(loaded: LoadedDistrict, group: UnitGroup, periods: Period[]): string {
+  const runs: { id: string; version: string; from: string; to: string }[] = [];
+  for (const p of periods) {
+    const set = criteriaSetFor(loaded.config, loaded.criteriaSets, group, p);
+    const lastRun = runs[runs.length - 1];
+    if (lastRun && lastRun.id === set.id) lastRun.to = p.id;
+    else runs.push({ id: set.id, version: set.version, from: p.id, to: p.id });
+  }
+  if (runs.length === 1) return `${runs[0]!.id} (${runs[0]!.version})`;
+  return runs.map((r) => `${r.id} (${r.from === r.to ? r.from : `${r.from}–${r.to}`})`).join('; ');
+}

@@ -1,0 +1,489 @@
+/**
+ * `thidua score`: results of a period, a year or the phase from a file of appraised reports,
+ * as a table on the terminal and, with --out, the results JSON of docs/scoring.md plus the
+ * commendation candidates (docs/cli.md).
+ */
+import { formatDate, periodsOf, periodsOfYear } from '#domain/calendar';
+import { type Proposal, proposeCommendations, type RankedResult } from '#domain/commendation';
+import type { LoadedDistrict } from '#domain/config-files';
+import type { DistrictConfig, Period, UnitGroup } from '#domain/model';
+import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
+import { formatPercent, formatPoints } from '#domain/points';
+import {
+  type AggregateResults,
+  aggregateResults,
+  aggregateResultsToJson,
+  computePeriodResults,
+  type PeriodResults,
+  periodResultsToJson,
+  ScoringError,
+  type UnitChange,
+} from '#domain/scoring';
+import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts';
+import {
+  type Command,
+  EXIT_OK,
+  isIsoDateArg,
+  loadDistrictOrFail,
+  ProblemsError,
+  parseOptions,
+  requireOption,
+  toJsonText,
+  UsageError,
+  writeOutput,
+} from './common.ts';
+import { renderTable } from './text.ts';
+
+export const GROUP_TITLES: Record<UnitGroup, string> = {
+  office: 'Khối cơ quan chuyên môn',
+  commune: 'Khối xã, thị trấn',
+};
+
+const HELP = `thidua score --district <cấu hình> --appraisals <tệp> [--period <kỳ> | --year <yyyy> | --phase] [--out <tệp.json>] [--json]
+
+Tính điểm, xếp loại và xếp hạng từ tệp kết quả thẩm định (định dạng: docs/cli.md), in bảng xếp
+hạng theo từng khối. Tệp thẩm định được kiểm tra toàn bộ trước khi tính: có lỗi thì không tính
+gì, không ghi tệp nào.
+
+  --district <tệp>     cấu hình đơn vị triển khai (districts/*.yaml)
+  --appraisals <tệp>   kết quả thẩm định theo kỳ, theo đơn vị (.yaml, .yml hoặc .json)
+  --period <kỳ>        một kỳ của lịch, ví dụ 2024Q3 (mặc định: kỳ cuối cùng có trong tệp)
+  --year <yyyy>        kết quả năm: trung bình tỷ lệ các kỳ của năm theo lịch
+  --phase              kết quả cả giai đoạn: trung bình tỷ lệ mọi kỳ của giai đoạn
+                       (kỳ không có trong tệp tính là Không nộp báo cáo, 0 %)
+  --out <tệp.json>     ghi kết quả JSON (docs/scoring.md) và đề xuất khen thưởng tập thể
+  --json               in JSON ra màn hình thay cho bảng
+  --on <yyyy-mm-dd>    ngày xét khen thưởng (mặc định: ngày kết thúc thẩm định của kỳ cuối)
+  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
+  -h, --help           hướng dẫn này
+
+Mã thoát: 0 xong; 1 dữ liệu có lỗi (liệt kê tệp, trường, dòng); 2 sai cú pháp lệnh.
+
+Computes scores, bands and ranks from a file of appraised reports and prints the ranking per
+group. The whole file is checked first: on any problem nothing is computed or written.
+--period (default: the file's latest period), --year or --phase (the mean over the calendar's
+periods; periods missing from the file count as not submitted); --out writes the results JSON
+plus the collective commendation candidates; --json prints it instead of the table; --on sets
+the decision date for the candidates. Exit codes: 0 ok, 1 problems, 2 usage error.`;
+
+/** What score computed: one period, or a year/phase over several. */
+export type Scored =
+  | { kind: 'period'; results: PeriodResults; period: Period; notes: string[] }
+  | { kind: 'year' | 'phase'; results: AggregateResults; periods: Period[]; notes: string[] };
+
+export const scoreCommand: Command = {
+  name: 'score',
+  summary: 'tính điểm, xếp hạng từ tệp thẩm định (score and rank from appraisals)',
+  help: HELP,
+  run(args, io) {
+    const { values } = parseOptions(args, {
+      district: { type: 'string' },
+      appraisals: { type: 'string' },
+      period: { type: 'string' },
+      year: { type: 'string' },
+      phase: { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      on: { type: 'string' },
+      criteria: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+    const districtFile = requireOption(values.district, 'district');
+    const appraisalsFile = requireOption(values.appraisals, 'appraisals');
+    const scopes = [values.period !== undefined, values.year !== undefined, values.phase === true];
+    if (scopes.filter(Boolean).length > 1) {
+      throw new UsageError(
+        'chỉ chọn một trong --period, --year, --phase (choose one of --period, --year, --phase)',
+      );
+    }
+    if (values.year !== undefined && !/^\d{4}$/.test(values.year)) {
+      throw new UsageError(`--year phải là năm dạng yyyy, nhận được "${values.year}" (--year must be yyyy)`);
+    }
+    if (values.on !== undefined && !isIsoDateArg(values.on)) {
+      throw new UsageError(
+        `--on phải là ngày yyyy-mm-dd, nhận được "${values.on}" (--on must be yyyy-mm-dd)`,
+      );
+    }
+
+    const loaded = loadDistrictOrFail(districtFile, values.criteria);
+    const calendar = periodsOf(loaded.config);
+    // Scope arguments are checked against the calendar before the file is read: a wrong one is usage.
+    if (values.period !== undefined && !calendar.some((p) => p.id === values.period)) {
+      throw new UsageError(
+        `không có kỳ "${values.period}" trong lịch báo cáo (các kỳ: ${calendar[0]?.id}…${calendar[calendar.length - 1]?.id}) ` +
+          `(no such period in the calendar)`,
+      );
+    }
+    if (values.year !== undefined && periodsOfYear(loaded.config, Number(values.year)).length === 0) {
+      throw new UsageError(
+        `năm ${values.year} không thuộc giai đoạn ${formatDate(loaded.config.campaign.phaseStart)}–` +
+          `${formatDate(loaded.config.campaign.phaseEnd)} (the year is outside the phase)`,
+      );
+    }
+    const appraisals = readAppraisals(appraisalsFile, loaded);
+    const scope: Scope =
+      values.period !== undefined
+        ? { kind: 'period', periodId: values.period }
+        : values.year !== undefined
+          ? { kind: 'year', year: Number(values.year) }
+          : values.phase
+            ? { kind: 'phase' }
+            : { kind: 'latest' };
+    const scored = computeScope(loaded, appraisals, scope);
+    const onDate = values.on ?? defaultDecisionDate(scored);
+    const proposal = proposeCommendations({
+      results: rankedResultsOf(scored.results),
+      units: loaded.config.units,
+      nominations: [],
+      settings: loaded.config.commendation,
+      issuerLevel: loaded.config.commendation.issuerLevel,
+      onDate,
+    });
+    const json = scoredToJson(loaded.config, scored, proposal);
+    // Written before anything is printed: a failed write must not follow a table that looks final.
+    if (values.out !== undefined) writeOutput(values.out, toJsonText(json));
+    if (values.json) io.out(toJsonText(json).trimEnd());
+    else for (const line of renderScored(loaded.config, scored, proposal)) io.out(line);
+    if (values.out !== undefined && !values.json) io.out(`\nĐã ghi kết quả (results written): ${values.out}`);
+    return EXIT_OK;
+  },
+};
+
+export type Scope =
+  | { kind: 'period'; periodId: string }
+  | { kind: 'year'; year: number }
+  | { kind: 'phase' }
+  | { kind: 'latest' };
+
+/** Every period of the file, in calendar order, each compared with the preceding period if the file has it. */
+function computeFilePeriods(loaded: LoadedDistrict, appraisals: Appraisals): Map<string, PeriodResults> {
+  const calendar = periodsOf(loaded.config);
+  const out = new Map<string, PeriodResults>();
+  for (const p of appraisals.periods) {
+    const before = calendar[calendar.findIndex((c) => c.id === p.period.id) - 1];
+    const previous = before ? out.get(before.id) : undefined;
+    try {
+      out.set(
+        p.period.id,
+        computePeriodResults({
+          periodId: p.period.id,
+          units: loaded.config.units,
+          inputs: p.inputs,
+          setsByGroup: p.setsByGroup,
+          caps: loaded.config.groups,
+          ...(previous ? { previous } : {}),
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ScoringError)) throw e;
+      // The file check above should have caught these; report them rather than crash.
+      throw new ProblemsError(
+        e.problems.map((pr) => ({
+          file: appraisals.file,
+          path: `periods.${p.period.id}.${pr.field}`,
+          message: pr.message,
+        })),
+        'Không tính được điểm (cannot compute the scores)',
+      );
+    }
+  }
+  return out;
+}
+
+/** Results of a period in which no unit reported: every unit Không nộp báo cáo. */
+function emptyPeriod(loaded: LoadedDistrict, periodId: string): PeriodResults {
+  return computePeriodResults({ periodId, units: loaded.config.units, inputs: {}, setsByGroup: {} });
+}
+
+function aggregateOver(
+  loaded: LoadedDistrict,
+  computed: Map<string, PeriodResults>,
+  kind: 'year' | 'phase',
+  periods: Period[],
+  notes: string[] | null,
+  previous?: AggregateResults,
+): AggregateResults {
+  const missing = periods.filter((p) => !computed.has(p.id)).map((p) => p.id);
+  if (notes && missing.length > 0) {
+    notes.push(
+      `Tệp không có kỳ ${missing.join(', ')}: mọi đơn vị được tính Không nộp báo cáo (0 %) ở ${missing.length === 1 ? 'kỳ này' : 'các kỳ này'} ` +
+        `(periods missing from the file count as not submitted, 0 %).`,
+    );
+  }
+  const perPeriod = periods.map((p) => computed.get(p.id) ?? emptyPeriod(loaded, p.id));
+  return aggregateResults(
+    kind,
+    periods.map((p) => p.id),
+    perPeriod,
+    loaded.config.units,
+    previous ? { previous } : {},
+  );
+}
+
+export function computeScope(loaded: LoadedDistrict, appraisals: Appraisals, scope: Scope): Scored {
+  const { config } = loaded;
+  const computed = computeFilePeriods(loaded, appraisals);
+  const notes: string[] = [];
+  if (scope.kind === 'period' || scope.kind === 'latest') {
+    const last = appraisals.periods[appraisals.periods.length - 1];
+    const periodId = scope.kind === 'period' ? scope.periodId : last?.period.id;
+    const entry = appraisals.periods.find((p) => p.period.id === periodId);
+    if (!entry || !periodId) {
+      const inFile = appraisals.periods.map((p) => p.period.id).join(', ');
+      throw new ProblemsError(
+        [
+          {
+            file: appraisals.file,
+            path: 'periods',
+            message: `tệp không có kỳ ${periodId}; các kỳ trong tệp: ${inFile || '(không có)'} (the file has no such period)`,
+          },
+        ],
+        'Thiếu dữ liệu (missing data)',
+      );
+    }
+    if (scope.kind === 'latest' && appraisals.periods.length > 1) {
+      notes.push(
+        `Tệp có ${appraisals.periods.length} kỳ (${appraisals.periods.map((p) => p.period.id).join(', ')}); ` +
+          `đang hiển thị kỳ cuối ${periodId} — chọn kỳ khác bằng --period, cả năm bằng --year ` +
+          '(showing the latest period; use --period, --year or --phase).',
+      );
+    }
+    if (entry.absentUnits.length > 0) {
+      notes.push(
+        `${entry.absentUnits.length} đơn vị không có trong tệp ở kỳ ${periodId}, tính là Không nộp báo cáo: ` +
+          `${entry.absentUnits.join(', ')} (units absent from the file count as not submitted).`,
+      );
+    }
+    return { kind: 'period', results: computed.get(periodId)!, period: entry.period, notes };
+  }
+  if (scope.kind === 'year') {
+    const periods = periodsOfYear(config, scope.year);
+    if (!periods.some((p) => computed.has(p.id))) {
+      // Every unit "not submitted" all year is far more likely a wrong --year than the truth.
+      throw new ProblemsError(
+        [
+          {
+            file: appraisals.file,
+            path: 'periods',
+            message:
+              `tệp không có kỳ nào của năm ${scope.year}; các kỳ trong tệp: ${[...computed.keys()].join(', ')} ` +
+              `(the file has no period of ${scope.year})`,
+          },
+        ],
+        'Thiếu dữ liệu (missing data)',
+      );
+    }
+    const beforeYear = periodsOfYear(config, scope.year - 1);
+    const previous = beforeYear.some((p) => computed.has(p.id))
+      ? aggregateOver(loaded, computed, 'year', beforeYear, null)
+      : undefined;
+    const results = aggregateOver(loaded, computed, 'year', periods, notes, previous);
+    return { kind: 'year', results, periods, notes };
+  }
+  const periods = periodsOf(config);
+  const results = aggregateOver(loaded, computed, 'phase', periods, notes);
+  return { kind: 'phase', results, periods, notes };
+}
+
+/** The decision date when none is given: the day review closes for the last period in scope. */
+export function defaultDecisionDate(scored: Scored): string {
+  const last = scored.kind === 'period' ? scored.period : scored.periods[scored.periods.length - 1];
+  return (last?.reviewClosesAt ?? '').slice(0, 10);
+}
+
+export function rankedResultsOf(results: PeriodResults | AggregateResults): RankedResult[] {
+  return results.units.map((u) => ({
+    unitId: u.unitId,
+    group: u.group,
+    percent: u.percent,
+    band: u.band,
+    rank: u.rank,
+    flags: u.flags,
+  }));
+}
+
+// ---------------------------------------------------------------- JSON
+
+export function scoredToJson(config: DistrictConfig, scored: Scored, proposal: Proposal) {
+  const results =
+    scored.kind === 'period' ? periodResultsToJson(scored.results) : aggregateResultsToJson(scored.results);
+  return {
+    ...results,
+    district: { slug: config.district.slug, name: config.district.name },
+    notes: scored.notes,
+    commendationCandidates: proposal,
+  };
+}
+
+// ---------------------------------------------------------------- terminal
+
+/** Percentage points gained against the previous period or year, signed ("+2,35", "-1,20"). */
+function changePercentCell(change: UnitChange | null): string {
+  if (!change?.percentPoints) return '—';
+  return `${change.percentPoints.num > 0n ? '+' : ''}${formatPercent(change.percentPoints)}`;
+}
+
+/** Places gained: "↑2", "↓1", "=". */
+function changeRankCell(change: UnitChange | null): string {
+  const r = change?.rankChange ?? null;
+  return r === null ? '—' : r > 0 ? `↑${r}` : r < 0 ? `↓${-r}` : '=';
+}
+
+const changeColumns = (prevId: string | undefined) =>
+  prevId
+    ? [
+        { header: `±% so với ${prevId}`, align: 'right' as const },
+        { header: '±hạng', align: 'right' as const },
+      ]
+    : [];
+
+const changeCells = (prevId: string | undefined, change: UnitChange | null) =>
+  prevId ? [changePercentCell(change), changeRankCell(change)] : [];
+
+const dash = '—';
+
+/** "2024Q2" or "2024Q2, 2024Q3"; beyond three, just how many. */
+function periodList(ids: readonly string[]): string {
+  return ids.length <= 3 ? ids.join(', ') : `${ids.length} kỳ`;
+}
+
+export function renderScored(config: DistrictConfig, scored: Scored, proposal: Proposal): string[] {
+  const out: string[] = [];
+  const r = scored.results;
+  out.push(`Kết quả thi đua cải cách hành chính – ${config.district.name} (${config.campaign.planNumber})`);
+  if (scored.kind === 'period') {
+    out.push(`Kỳ ${describePeriod(scored.period)}, phiên bản ${r.version}`);
+  } else {
+    const first = scored.periods[0];
+    const last = scored.periods[scored.periods.length - 1];
+    out.push(
+      `${scored.kind === 'year' ? 'Năm' : 'Giai đoạn'} ${scored.results.scopeId}: trung bình tỷ lệ ${scored.periods.length} kỳ ` +
+        `(${scored.periods.map((p) => p.id).join(', ')}; ${first ? formatDate(first.start) : ''}–${last ? formatDate(last.end) : ''})`,
+    );
+  }
+  for (const group of UNIT_GROUPS) {
+    const units = r.units.filter((u) => u.group === group);
+    if (units.length === 0) continue;
+    out.push('');
+    if (scored.kind === 'period') {
+      const set = scored.results.criteriaSets[group];
+      out.push(
+        `${GROUP_TITLES[group]} (${units.length} đơn vị) – bộ tiêu chí ${set ? `${set.id}, phiên bản ${set.version}` : dash}`,
+      );
+      const prevId = scored.results.units.find((u) => u.change)?.change?.previousId;
+      const rows = scored.results.units
+        .filter((u) => u.group === group)
+        .map((u) => {
+          const notes = u.flags.map((f) => FLAG_LABELS[f]);
+          if (u.breakdown?.rescaled) notes.push('không có khảo sát: quy đổi');
+          if (u.breakdown && u.breakdown.bonusCounted > 0)
+            notes.push(`thưởng ${formatPoints(u.breakdown.bonusCounted)}`);
+          if (u.breakdown && u.breakdown.penaltyCounted > 0)
+            notes.push(`trừ ${formatPoints(u.breakdown.penaltyCounted)}`);
+          if (u.breakdown && u.breakdown.clamped !== 'none') notes.push('giới hạn 0–100');
+          return [
+            u.rank === null ? dash : String(u.rank),
+            u.name,
+            u.total === null ? dash : formatPoints(u.total, { fixed: true }),
+            u.percent === null ? dash : formatPercent(u.percent),
+            u.band ? BAND_LABELS[u.band] : dash,
+            notes.join('; '),
+            ...changeCells(prevId, u.change),
+          ];
+        });
+      out.push(
+        ...renderTable(
+          [
+            { header: 'Hạng', align: 'right' },
+            { header: 'Đơn vị' },
+            { header: 'Tổng điểm', align: 'right' },
+            { header: 'Tỷ lệ %', align: 'right' },
+            { header: 'Xếp loại' },
+            { header: 'Ghi chú' },
+            ...changeColumns(prevId),
+          ],
+          rows,
+        ),
+      );
+    } else {
+      out.push(`${GROUP_TITLES[group]} (${units.length} đơn vị)`);
+      const agg = scored.results;
+      const showPeriods = agg.periodIds.length <= 4;
+      const prevId = agg.units.find((u) => u.change)?.change?.previousId;
+      const rows = agg.units
+        .filter((u) => u.group === group)
+        .map((u) => {
+          const notes = u.flags.map((f) => {
+            const which = f === 'khong-nop-bao-cao' ? u.missedPeriods : u.pendingPeriods;
+            return which.length === 0 ? FLAG_LABELS[f] : `${FLAG_LABELS[f]}: ${periodList(which)}`;
+          });
+          const perPeriod = showPeriods
+            ? u.periods.map((p) =>
+                p.status === 'not-submitted' ? dash : p.percent === null ? 'chờ' : formatPercent(p.percent),
+              )
+            : [];
+          return [
+            u.rank === null ? dash : String(u.rank),
+            u.name,
+            u.percent === null ? dash : formatPercent(u.percent),
+            u.band ? BAND_LABELS[u.band] : dash,
+            ...perPeriod,
+            notes.join('; '),
+            ...changeCells(prevId, u.change),
+          ];
+        });
+      out.push(
+        ...renderTable(
+          [
+            { header: 'Hạng', align: 'right' },
+            { header: 'Đơn vị' },
+            { header: 'Tỷ lệ TB %', align: 'right' },
+            { header: 'Xếp loại' },
+            ...(showPeriods ? agg.periodIds.map((id) => ({ header: id, align: 'right' as const })) : []),
+            { header: 'Ghi chú' },
+            ...changeColumns(prevId),
+          ],
+          rows,
+        ),
+      );
+    }
+  }
+  out.push('');
+  out.push(
+    'Xếp hạng theo tỷ lệ chính xác (không làm tròn), trong từng khối; tỷ lệ bằng nhau thì đồng hạng. ' +
+      (scored.kind === 'period'
+        ? 'Không nộp báo cáo: 0 điểm, xếp cuối khối; Chưa thẩm định: không xếp hạng kỳ này.'
+        : scored.results.periodIds.length <= 4
+          ? '—: kỳ không nộp báo cáo (tính 0 %); chờ: kỳ chưa thẩm định (đơn vị chưa được xếp hạng).'
+          : 'Kỳ không nộp báo cáo tính 0 %; đơn vị có kỳ chưa thẩm định chưa được xếp hạng.'),
+  );
+  for (const note of scored.notes) out.push(`Lưu ý: ${note}`);
+  out.push(...renderCandidatesSummary(proposal));
+  return out;
+}
+
+/** The collectives the ranking puts forward (no nominations at this stage). */
+function renderCandidatesSummary(proposal: Proposal): string[] {
+  const out = [
+    '',
+    `Đề xuất khen thưởng tập thể (${proposal.issuer.label}, ngày xét ${formatDate(proposal.issuer.onDate)}):`,
+  ];
+  for (const group of UNIT_GROUPS) {
+    const of = (pred: (c: Proposal['candidates'][number]) => boolean) =>
+      proposal.candidates.filter((c) => c.group === group && pred(c)).map((c) => c.name);
+    const up = of((c) => c.kind === 'upward' && c.status === 'propose-upward');
+    const gk = of((c) => c.kind === 'collective' && c.status === 'proposed');
+    const tie = of((c) => c.status === 'tie-at-cutoff');
+    if (up.length + gk.length + tie.length === 0) continue;
+    out.push(`  ${GROUP_TITLES[group]}:`);
+    if (up.length > 0) out.push(`    Đề nghị cấp trên tặng Bằng khen: ${up.join('; ')}`);
+    if (gk.length > 0) out.push(`    Giấy khen: ${gk.join('; ')}`);
+    if (tie.length > 0) out.push(`    Đồng hạng tại ngưỡng cắt, Hội đồng xét: ${tie.join('; ')}`);
+  }
+  for (const w of proposal.warnings) out.push(`  Cảnh báo: ${w}`);
+  return out;
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, it } from 'vitest';
+import { launcher, repo, tempDir, thidua } from '../helpers/cli.ts';
+
+const dir = tempDir('check');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the demo config with one text replacement, in a folder without criteria sets. */
+function brokenDemo(name: string, from: string, to: string): string {
+  const source = readFileSync(repo('districts', 'demo.yaml'), 'utf8');
+  if (!source.includes(from)) throw new Error(`demo.yaml no longer contains ${from}`);
+  mkdirSync(join(dir, 'districts'), { recursive: true });
+  const file = join(dir, 'districts', name);
+  writeFileSync(file, source.replace(from, to));
+  return file;
+}
+
+const lineOf = (file: string, text: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text)) + 1;
+
+// Child processes on a busy machine: generous timeouts; few processes, run side by side where independent.
+describe('thidua check', { timeout: 30_000 }, () => {
+  it('accepts the demo district and summarises what the campaign will run', async ({ expect }) => {
+    const r = await thidua('check', 'districts/demo.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Hợp lệ/);
+    expect(r.stdout).toContain('huyện Sông Lam');
+    expect(r.stdout).toContain('Đơn vị: 27 (khối cơ quan chuyên môn: 12; khối xã, thị trấn: 15)');
+    expect(r.stdout).toContain('Hội đồng Thi đua – Khen thưởng: 8 thành viên');
+    expect(r.stdout).toContain('theo quý, 14 kỳ');
+    // First and last period with their dates, dd/mm/yyyy.
+    expect(r.stdout).toContain('2022Q3 (02/08/2022–30/09/2022');
+    expect(r.stdout).toContain('2025Q4 (01/10/2025–31/12/2025');
+    // The office set changes on 01/01/2025; communes keep theirs.
+    expect(r.stdout).toMatch(/2024 +huyen-co-quan-2022 \(2022\.1\) +huyen-xa-2022/);
+    expect(r.stdout).toMatch(/2025 +huyen-co-quan-2025 \(2025\.1\) +huyen-xa-2022/);
+  });
+
+  it('accepts the commune-level demo', async ({ expect }) => {
+    const r = await thidua('check', 'districts/demo-xa.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Hợp lệ/);
+    expect(r.stdout).toContain('xã Lam Hồng');
+    expect(r.stdout).toContain('sáu tháng');
+  });
+
+  it('names the file, line and field of a broken email and of a unit id with "đ"', async ({ expect }) => {
+    const email = brokenDemo('email.yaml', 'huongpt.tckh@song-lam.example.org', 'huongpt.tckh@song-lam');
+    const slug = brokenDemo('slug.yaml', 'id: xa-dai-dong', 'id: xa-đại-đồng');
+    const criteria = repo('criteria');
+    const [a, b] = await Promise.all([
+      thidua('check', email, '--criteria', criteria),
+      thidua('check', slug, '--criteria', criteria),
+    ]);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toMatch(/^Không hợp lệ/);
+    expect(a.stdout).toContain(
+      `${email}:${lineOf(email, 'huongpt.tckh@song-lam')}: units[3].focalPoint.email: không phải địa chỉ email hợp lệ`,
+    );
+    expect(a.stdout).toContain('1 lỗi');
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain(`${slug}:${lineOf(slug, 'xa-đại-đồng')}: units[23].id:`);
+    expect(b.stdout).toContain('"xa-đại-đồng"');
+  });
+
+  it('refuses a command line it cannot run with exit 2', async ({ expect }) => {
+    const [none, bogus] = await Promise.all([
+      thidua('check'),
+      thidua('check', 'districts/demo.yaml', '--bogus'),
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('thiếu tệp cấu hình');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('--bogus');
+  });
+
+  it('runs through the bin launcher from any folder, forwarding the exit code', async ({ expect }) => {
+    const [help, unknown] = await Promise.all([launcher(dir, '--help'), launcher(dir, 'frobnicate')]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('thidua <lệnh>');
+    expect(help.stdout).toContain('Usage: thidua <command>');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('không có lệnh "frobnicate"');
+  });
+});

@@ -1,0 +1,179 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type CliResult, tempDir, thidua } from '../helpers/cli.ts';
+
+const dir = tempDir('commend');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const DISTRICT = 'districts/demo.yaml';
+const results = join(dir, 'ket-qua-2024.json');
+const outcomeFile = join(dir, 'outcome.json');
+const noQuorumFile = join(dir, 'outcome-no-quorum.json');
+const badNominations = join(dir, 'nominations-bad.yaml');
+
+interface Reason {
+  code: string;
+  message: string;
+}
+interface Outcome {
+  proposal: { candidates: { id: string; status: string; reasons: Reason[] }[]; ballot: string[] };
+  tally: {
+    N: number;
+    present: number;
+    quorumRequired: number;
+    quorumMet: boolean;
+    passRequired: number;
+    candidates: { candidateId: string; yes: number; passed: boolean }[];
+    ignoredBallots: { memberId: string; reason: Reason }[];
+  };
+  final: {
+    entries: { id: string; status: string; reasons: Reason[] }[];
+    awarded: string[];
+    proposedUpward: string[];
+  };
+}
+const readOutcome = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Outcome;
+
+let withBallots: CliResult;
+let noQuorum: CliResult;
+let invalid: CliResult;
+
+beforeAll(async () => {
+  const scored = await thidua(
+    'score',
+    '--district',
+    DISTRICT,
+    '--appraisals',
+    'examples/appraisals-2024.yaml',
+    '--year',
+    '2024',
+    '--out',
+    results,
+  );
+  if (scored.code !== 0) throw new Error(scored.stderr);
+  writeFileSync(
+    badNominations,
+    [
+      'nominations:',
+      '  - id: ai-do',
+      '    name: Ai Đó',
+      '    unitId: phong-khong-ton-tai',
+      '    form: giay-khen',
+      '    achievements: …',
+      '    status: none',
+      '    submittedAt: 2025-01-06T09:15:00+07:00',
+      '    initiative: viet-sai-ten-truong',
+      '',
+    ].join('\n'),
+  );
+  const commend = (...more: string[]) =>
+    thidua('commend', '--district', DISTRICT, '--results', results, ...more);
+  [withBallots, noQuorum, invalid] = await Promise.all([
+    commend(
+      '--nominations',
+      'examples/nominations-2024.yaml',
+      '--ballots',
+      'examples/ballots-2024.yaml',
+      '--out',
+      outcomeFile,
+    ),
+    commend(
+      '--nominations',
+      'examples/nominations-2024.yaml',
+      '--ballots',
+      'examples/ballots-no-quorum.yaml',
+      '--out',
+      noQuorumFile,
+    ),
+    commend('--nominations', badNominations),
+  ]);
+}, 60_000);
+
+const candidate = (o: Outcome, id: string) => {
+  const c = o.proposal.candidates.find((x) => x.id === id);
+  if (!c) throw new Error(`no candidate ${id}`);
+  return c;
+};
+const codes = (reasons: Reason[]) => reasons.map((r) => r.code);
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+describe('thidua commend', () => {
+  it('refuses the nominations the rules exclude, each with its reason', ({ expect }) => {
+    expect(withBallots.code, withBallots.stderr).toBe(0);
+    const o = readOutcome(outcomeFile);
+    expect(candidate(o, 'individual:pham-van-toan')).toMatchObject({ status: 'excluded' });
+    expect(codes(candidate(o, 'individual:pham-van-toan').reasons)).toContain('discipline');
+    expect(codes(candidate(o, 'individual:vu-thi-mai-anh').reasons)).toContain('investigation');
+    // Two nominations cite the same initiative: the first submitted keeps it.
+    expect(candidate(o, 'individual:le-van-phuc').status).toBe('proposed');
+    expect(candidate(o, 'individual:nguyen-thi-hong-nhung').status).toBe('excluded');
+    expect(codes(candidate(o, 'individual:nguyen-thi-hong-nhung').reasons)).toContain(
+      'initiative-already-used',
+    );
+    // An annual title is never proposed from a thematic movement.
+    expect(codes(candidate(o, 'individual:hoang-duc-thinh').reasons)).toContain('annual-title');
+    for (const id of ['pham-van-toan', 'vu-thi-mai-anh', 'nguyen-thi-hong-nhung', 'hoang-duc-thinh']) {
+      expect(o.proposal.ballot).not.toContain(`individual:${id}`);
+    }
+    // A unit with a pending appraisal is not proposed as a collective.
+    expect(codes(candidate(o, 'collective:phong-y-te').reasons)).toContain('flag-chua-tham-dinh');
+    // The same on the terminal (where long reasons wrap).
+    const out = flat(withBallots.stdout);
+    expect(out).toContain('[KHÔNG ĐỀ NGHỊ] Phạm Văn Toàn');
+    expect(out).toContain('Đang trong thời gian thi hành kỷ luật');
+    expect(out).toContain('Đang bị điều tra');
+    expect(out).toContain('một sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng');
+    expect(out).toContain('là danh hiệu thi đua hằng năm');
+  });
+
+  it('tallies the council: quorum, the 70 % threshold of all members, first ballot only', ({ expect }) => {
+    const o = readOutcome(outcomeFile);
+    expect(o.tally).toMatchObject({ N: 8, present: 7, quorumRequired: 6, quorumMet: true, passRequired: 6 });
+    const failing = o.tally.candidates.filter((c) => !c.passed);
+    expect(failing.map((c) => c.candidateId)).toEqual(['individual:ngo-thi-thanh-xuan']);
+    expect(failing[0]?.yes).toBe(5);
+    expect(o.tally.ignoredBallots.map((b) => [b.memberId, b.reason.code])).toEqual([
+      ['ha-thi-nga', 'not-first'],
+    ]);
+    const entry = o.final.entries.find((e) => e.id === 'individual:ngo-thi-thanh-xuan');
+    expect(entry?.status).toBe('not-passed');
+    expect(codes(entry?.reasons ?? [])).toContain('council-rejected');
+    expect(o.final.awarded).toContain('individual:le-van-phuc');
+    expect(o.final.awarded).not.toContain('individual:ngo-thi-thanh-xuan');
+    expect(o.final.proposedUpward.length + o.final.awarded.length).toBe(o.proposal.ballot.length - 1);
+    const out = withBallots.stdout;
+    expect(out).toMatch(/Số thành viên N = 8; tham gia \(có ít nhất một phiếu hợp lệ\): 7/);
+    expect(out).toContain('Đủ số cần ít nhất 6: ĐỦ SỐ');
+    expect(out).toMatch(/Ngô Thị Thanh Xuân \(individual\) +5 +1 +1 +1 +6 +Không thông qua/);
+    expect(out).toContain('Không được Hội đồng thông qua (1)');
+  });
+
+  it('passes nothing without quorum, and says so', ({ expect }) => {
+    expect(noQuorum.code, noQuorum.stderr).toBe(0);
+    const o = readOutcome(noQuorumFile);
+    expect(o.tally).toMatchObject({ present: 5, quorumRequired: 6, quorumMet: false });
+    expect(o.tally.candidates.every((c) => !c.passed)).toBe(true);
+    expect(o.final.awarded).toEqual([]);
+    expect(o.final.proposedUpward).toEqual([]);
+    expect(
+      o.final.entries
+        .filter((e) => o.proposal.ballot.includes(e.id))
+        .every((e) => codes(e.reasons).includes('no-quorum')),
+    ).toBe(true);
+    // The late ballot is not counted.
+    expect(o.tally.ignoredBallots.map((b) => b.reason.code)).toEqual(['after-close']);
+    expect(noQuorum.stdout).toContain('KHÔNG ĐỦ SỐ');
+    expect(noQuorum.stdout).toContain('không ứng viên nào được thông qua');
+  });
+
+  it('rejects a nominations file naming an unknown unit or a misspelt field', ({ expect }) => {
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(
+      `${badNominations}:4: nominations[0].unitId: không có đơn vị "phong-khong-ton-tai"`,
+    );
+    expect(invalid.stderr).toContain(
+      `${badNominations}:9: nominations[0].initiative: trường không được hỗ trợ`,
+    );
+  });
+});

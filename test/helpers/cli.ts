@@ -1,0 +1,52 @@
+/**
+ * Runs the real command line in a child process, as an admin would: `node --import tsx
+ * cli/thidua.ts …` (or the bin/thidua.mjs launcher), capturing its output and exit code.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const repo = (...parts: string[]) => join(root, ...parts);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: readonly string[], cwd: string, launcher: boolean): Promise<CliResult> {
+  const argv = launcher ? [file, ...args] : ['--import', 'tsx', file, ...args];
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      argv,
+      { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** `thidua <args>` from the repository root. */
+export function thidua(...args: string[]): Promise<CliResult> {
+  return run(repo('cli', 'thidua.ts'), args, root, false);
+}
+
+/** Any TypeScript script of the repository, through tsx, from the root. */
+export function script(file: string, ...args: string[]): Promise<CliResult> {
+  return run(repo(file), args, root, false);
+}
+
+/** `bin/thidua.mjs <args>` from another folder: the launcher must find everything by itself. */
+export function launcher(cwd: string, ...args: string[]): Promise<CliResult> {
+  return run(repo('bin', 'thidua.mjs'), args, cwd, true);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `thidua-${prefix}-`));
+}
