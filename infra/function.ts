@@ -1,0 +1,84 @@
+/**
+ * The one way this project declares a Lambda function: a `NodejsFunction` with the project's
+ * runtime, bundling and logging conventions, which also remembers its repo-relative entry so the
+ * local runtime can run the same handler file in-process for the function's ARN.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root (the folder holding package.json). */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Lets the ESM bundle load CommonJS dependencies that call `require`. */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __thiduaCreateRequire } from 'node:module'; const require = __thiduaCreateRequire(import.meta.url);";
+
+export interface ThiduaFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'code' | 'projectRoot'> {
+  /** The handler file, relative to the repository root, e.g. `functions/review/assign-reviewer.ts`. */
+  readonly entry: string;
+}
+
+export class ThiduaFunction extends NodejsFunction {
+  /** The handler file, relative to the repository root (what the local runtime imports). */
+  readonly entryPath: string;
+  /** The function's own log group (JSON logs, kept one year). */
+  readonly logGroupOfFunction: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ThiduaFunctionProps) {
+    const entryPath = normalizeEntry(props.entry);
+    const absoluteEntry = join(PROJECT_ROOT, entryPath);
+    if (!existsSync(absoluteEntry)) {
+      throw new Error(`ThiduaFunction ${id}: entry file not found: ${entryPath}`);
+    }
+    // A sibling, because children cannot be created before super(); named after the function.
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_YEAR });
+    // Its own role, allowed to write to its own log group only (no AWSLambdaBasicExecutionRole,
+    // whose logs:* on every group cdk-nag flags); grants add what each function needs.
+    const role =
+      props.role ??
+      new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    if (!props.role) logGroup.grantWrite(role);
+    const { bundling, environment, ...rest } = props;
+    super(scope, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'handler',
+      tracing: lambda.Tracing.ACTIVE,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup,
+      role,
+      ...rest,
+      entry: absoluteEntry,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: props.depsLockFilePath ?? join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        target: 'node20',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        ...bundling,
+      },
+    });
+    this.entryPath = entryPath;
+    this.logGroupOfFunction = logGroup;
+  }
+}
+
+function normalizeEntry(entry: string): string {
+  const rel = isAbsolute(entry) ? relative(PROJECT_ROOT, entry) : entry;
+  const normalized = rel.split('\\').join('/').replace(/^\.\//, '');
+  if (normalized.startsWith('../')) {
+    throw new Error(`ThiduaFunction entry must be inside the repository: ${entry}`);
+  }
+  return normalized;
+}

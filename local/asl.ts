@@ -1,0 +1,270 @@
+/**
+ * The state machines of a synthesized CDK stack, as the local engine runs them: the ASL is read
+ * from the template (never written a second time), its intrinsics flattened to local values,
+ * validated with `asl-validator`, and every `TimeoutSeconds` above 24 days capped to 24 days —
+ * the interpreter's timers run on real time and overflow past 2^31 ms. The original timeouts are
+ * kept: the local callback layer enforces them on the virtual clock.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { App, type AppProps, CfnResource, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '#infra/function';
+import { type CfnTemplate, stateMachineArn, TemplateResolver } from './cfn.ts';
+
+/** 24 days: the longest timeout the interpreter's real-time `setTimeout` can hold. */
+export const MAX_INTERPRETER_TIMEOUT_SECONDS = 2_073_600;
+
+export type AslState = Record<string, unknown> & { Type: string };
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  TimeoutSeconds?: number;
+  [other: string]: unknown;
+}
+
+/** The timeouts of a state as written in the stack, before the 24-day cap. */
+export interface OriginalTimeouts {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+export interface ExtractedStateMachine {
+  /** Local name: the literal `StateMachineName`, else the construct path below the stack. */
+  name: string;
+  /** Other names that reach this state machine (the construct-derived one when a literal name is set). */
+  aliases: string[];
+  logicalId: string;
+  arn: string;
+  /** The flattened, validated ASL with timeouts capped at 24 days. */
+  definition: AslDefinition;
+  /** The state machine's own `TimeoutSeconds`, uncapped. */
+  executionTimeoutSeconds?: number;
+  /** Every state's uncapped `TimeoutSeconds` / `HeartbeatSeconds`, by state name. */
+  originalTimeouts: Map<string, OriginalTimeouts>;
+  /** Every ThiduaFunction of the stack: logical id → repo-relative handler file. */
+  functionsByLogicalId: Map<string, string>;
+}
+
+/**
+ * An App for building a stack the local runtime reads: bundling skipped (the handlers run from
+ * source), CDK's built-in CloudFormation validation off (seconds of WASM per synth; `cdk synth`
+ * still runs it) and the cloud assembly kept inside the project, not in the system temp folder.
+ */
+export function localApp(props: AppProps = {}): App {
+  const outdir = props.outdir ?? processOutdir();
+  mkdirSync(outdir, { recursive: true });
+  return new App({
+    builtinCloudFormationValidation: false,
+    ...props,
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [], ...props.context },
+  });
+}
+
+let outdirOfProcess: string | undefined;
+
+/**
+ * `cdk.out/local/<pid>`: parallel test processes never write the same files. Removed at exit,
+ * and the folders of processes that are gone (killed test workers) are removed on the next start.
+ */
+function processOutdir(): string {
+  if (!outdirOfProcess) {
+    const parent = join(PROJECT_ROOT, 'cdk.out', 'local');
+    for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+      const pid = /^(\d+)(?:-|$)/.exec(entry)?.[1];
+      if (pid && Number(pid) !== process.pid && !isRunning(Number(pid))) {
+        rmSync(join(parent, entry), { recursive: true, force: true });
+      }
+    }
+    const dir = join(parent, String(process.pid));
+    outdirOfProcess = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return outdirOfProcess;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The synthesized template of `stack` as JSON. */
+export function synthTemplate(stack: Stack): CfnTemplate {
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
+/** Every ThiduaFunction in the stack: logical id → repo-relative entry path. */
+export function functionsOf(stack: Stack): Map<string, string> {
+  return new Map([...functionConstructsOf(stack)].map(([id, f]) => [id, f.entryPath]));
+}
+
+/** Every ThiduaFunction in the stack: logical id → its entry path and construct path below the stack. */
+export function functionConstructsOf(
+  stack: Stack,
+): Map<string, { entryPath: string; constructPath: string }> {
+  const out = new Map<string, { entryPath: string; constructPath: string }>();
+  for (const c of stack.node.findAll()) {
+    const entryPath = (c as { entryPath?: unknown }).entryPath;
+    const child = c.node.defaultChild;
+    if (
+      typeof entryPath === 'string' &&
+      child &&
+      CfnResource.isCfnResource(child) &&
+      child.cfnResourceType === 'AWS::Lambda::Function'
+    ) {
+      const constructPath = c.node.path.slice(stack.node.path.length).replace(/^\//, '');
+      out.set(stack.resolve(child.logicalId) as string, { entryPath, constructPath });
+    }
+  }
+  return out;
+}
+
+/** Local names of every state machine of the stack, by logical id, with their aliases. */
+export function stateMachineNamesOf(
+  stack: Stack,
+  template: CfnTemplate,
+): Map<string, { name: string; aliases: string[] }> {
+  const out = new Map<string, { name: string; aliases: string[] }>();
+  const seen = new Map<string, string>();
+  for (const c of stack.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::StepFunctions::StateMachine') continue;
+    const logicalId = stack.resolve(c.logicalId) as string;
+    const owner = c.node.scope ?? c;
+    const below = owner.node.path.slice(stack.node.path.length).replace(/^\//, '').split('/').filter(Boolean);
+    if (below.length > 1 && below[below.length - 1] === 'StateMachine') below.pop();
+    const derived = (below.join('-') || logicalId).replace(/[^A-Za-z0-9_-]/g, '-');
+    const literal = template.Resources?.[logicalId]?.Properties?.StateMachineName;
+    let name = derived;
+    const aliases: string[] = [];
+    if (typeof literal === 'string') {
+      name = literal;
+      aliases.push(derived);
+    }
+    for (const n of [name, ...aliases]) {
+      const other = seen.get(n);
+      if (other) throw new Error(`Two state machines have the local name ${n}: ${other} and ${logicalId}`);
+      seen.set(n, logicalId);
+    }
+    out.set(logicalId, { name, aliases });
+  }
+  return out;
+}
+
+/** A resolver that flattens the template's intrinsics to this stack's local values. */
+export function resolverFor(
+  stack: Stack,
+  template: CfnTemplate,
+  overrides?: Record<string, string>,
+): TemplateResolver {
+  const names = stateMachineNamesOf(stack, template);
+  return new TemplateResolver(template, {
+    stackName: stack.stackName,
+    stateMachineNames: new Map([...names].map(([id, n]) => [id, n.name])),
+    ...(overrides ? { overrides } : {}),
+  });
+}
+
+/** Extracts, flattens, validates and caps every state machine of `stack`. */
+export function extractStateMachines(
+  stack: Stack,
+  template: CfnTemplate = synthTemplate(stack),
+  resolver: TemplateResolver = resolverFor(stack, template),
+): ExtractedStateMachine[] {
+  const functionsByLogicalId = functionsOf(stack);
+  const names = stateMachineNamesOf(stack, template);
+  const out: ExtractedStateMachine[] = [];
+  for (const [logicalId, { name, aliases }] of names) {
+    const props = template.Resources?.[logicalId]?.Properties ?? {};
+    let text: string;
+    if (props.DefinitionString !== undefined) {
+      text = resolver.flattenToString(props.DefinitionString, `${logicalId}.DefinitionString`);
+    } else if (props.Definition !== undefined) {
+      text = JSON.stringify(resolver.flatten(props.Definition));
+    } else {
+      throw new Error(
+        `State machine ${name} (${logicalId}) has no inline definition (S3 definitions are not supported)`,
+      );
+    }
+    const substitutions = props.DefinitionSubstitutions as Record<string, unknown> | undefined;
+    if (substitutions) {
+      text = text.replace(/\$\{([^}]+)\}/g, (whole, key: string) =>
+        key in substitutions
+          ? resolver.flattenToString(substitutions[key], `DefinitionSubstitutions.${key}`)
+          : whole,
+      );
+    }
+    const original = JSON.parse(text) as AslDefinition;
+    validateAsl(original, name);
+    const { definition, originalTimeouts } = capTimeouts(original);
+    out.push({
+      name,
+      aliases,
+      logicalId,
+      arn: stateMachineArn(name),
+      definition,
+      ...(original.TimeoutSeconds !== undefined ? { executionTimeoutSeconds: original.TimeoutSeconds } : {}),
+      originalTimeouts,
+      functionsByLogicalId,
+    });
+  }
+  return out;
+}
+
+/** Throws with asl-validator's errors when `definition` is not valid ASL. */
+export function validateAsl(definition: unknown, name: string): void {
+  // The validator writes default QueryLanguage fields into what it checks: give it a copy.
+  const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+  if (!result.isValid) {
+    throw new Error(`The ASL of state machine ${name} is invalid:\n${result.errorsText('\n')}`);
+  }
+}
+
+/** Calls `visit` for every state, nested ones (Map, Parallel) included. */
+export function forEachState(
+  definition: AslDefinition,
+  visit: (name: string, state: AslState) => void,
+): void {
+  for (const [name, state] of Object.entries(definition.States)) {
+    visit(name, state);
+    const nested = [
+      state.ItemProcessor,
+      state.Iterator,
+      ...((state.Branches as unknown[] | undefined) ?? []),
+    ];
+    for (const sub of nested) {
+      if (sub && typeof sub === 'object') forEachState(sub as AslDefinition, visit);
+    }
+  }
+}
+
+/**
+ * A copy of `definition` whose `TimeoutSeconds` (the machine's and every state's) are at most
+ * 24 days — the only change made to an extracted ASL — and the original values.
+ */
+export function capTimeouts(definition: AslDefinition): {
+  definition: AslDefinition;
+  originalTimeouts: Map<string, OriginalTimeouts>;
+} {
+  const copy = structuredClone(definition);
+  const originalTimeouts = new Map<string, OriginalTimeouts>();
+  const cap = (holder: Record<string, unknown>) => {
+    const t = holder.TimeoutSeconds;
+    if (typeof t === 'number' && t > MAX_INTERPRETER_TIMEOUT_SECONDS)
+      holder.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
+  };
+  cap(copy);
+  forEachState(copy, (name, state) => {
+    const timeouts: OriginalTimeouts = {};
+    if (typeof state.TimeoutSeconds === 'number') timeouts.timeoutSeconds = state.TimeoutSeconds;
+    if (typeof state.HeartbeatSeconds === 'number') timeouts.heartbeatSeconds = state.HeartbeatSeconds;
+    if (Object.keys(timeouts).length > 0) originalTimeouts.set(name, timeouts);
+    cap(state);
+  });
+  return { definition: copy, originalTimeouts };
+}

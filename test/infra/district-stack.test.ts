@@ -1,0 +1,369 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: CloudFormation template JSON is untyped; the assertions are the check.
+/**
+ * The demo district's stack as CloudFormation will receive it: what must hold for security and
+ * for the district's records, read from the synthesized template, and cdk-nag clean.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App, CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
+import { ACCESS_LOG_FIELDS, type DistrictStack, reviewWaits } from '#infra/district-stack';
+import { PROJECT_ROOT } from '#infra/function';
+import { TABLE_SCHEMA } from '#lib/table-schema';
+import { extractStateMachines } from '#local/asl';
+import type { CfnTemplate } from '#local/cfn';
+import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
+import { districtApp } from './build-district.ts';
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Metadata?: Record<string, any>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, any>;
+}
+
+let app: App;
+let stack: DistrictStack;
+let template: CfnTemplate & { Resources: Record<string, Resource> };
+let synthError: unknown;
+
+beforeAll(() => {
+  ({ app, stack } = districtApp('demo', 'test-district-stack'));
+  try {
+    template = app.synth().getStackArtifact(stack.artifactId).template;
+  } catch (e) {
+    synthError = e;
+    template = JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf8'));
+  }
+}, 120_000);
+
+const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+/** The logical id of a construct's CloudFormation resource. */
+const idOf = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
+
+/** Every policy statement, with the construct ids of the functions whose roles carry it. */
+function statements(): { statement: Statement; functions: string[] }[] {
+  const functionByRole = new Map<string, string>();
+  for (const fn of Object.values(stack.functions)) functionByRole.set(idOf(fn.role!), fn.node.id);
+  const out: { statement: Statement; functions: string[] }[] = [];
+  for (const [, r] of resources('AWS::IAM::Policy')) {
+    const functions = (r.Properties!.Roles as { Ref: string }[])
+      .map((role) => functionByRole.get(role.Ref))
+      .filter((f): f is string => f !== undefined);
+    for (const statement of r.Properties!.PolicyDocument.Statement as Statement[])
+      out.push({ statement, functions });
+  }
+  for (const [, r] of resources('AWS::IAM::Role')) {
+    for (const p of r.Properties?.Policies ?? []) {
+      for (const statement of p.PolicyDocument.Statement as Statement[])
+        out.push({ statement, functions: [] });
+    }
+  }
+  return out;
+}
+const grantedTo = (action: string) =>
+  statements()
+    .filter(({ statement }) => list(statement.Action).includes(action))
+    .flatMap(({ functions }) => functions)
+    .sort();
+
+describe('the demo district stack', () => {
+  it('synthesizes with every cdk-nag finding acknowledged', () => {
+    const report = join(app.outdir, 'validation-report.json');
+    const detail = existsSync(report) ? readFileSync(report, 'utf8') : String(synthError);
+    expect(synthError, detail).toBeUndefined();
+  });
+
+  it('acknowledges each remaining finding by its exact id, with a reason', () => {
+    expect(stack.nagAcknowledgements.length).toBeGreaterThan(0);
+    for (const a of stack.nagAcknowledgements) {
+      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[[^\]]+\])?$/);
+      expect(a.reason.length).toBeGreaterThan(60);
+      expect(a.path.startsWith(`${stack.stackName}/`)).toBe(true);
+    }
+  });
+
+  it('is named from the district and tagged with it, and gives nothing a physical name', () => {
+    expect(stack.stackName).toBe('Thidua-demo');
+    expect(stack.tags.tagValues()).toMatchObject({ district: 'demo' });
+    // Names unique per account or region: left to CloudFormation, so two districts never collide.
+    const nameOf: Record<string, string> = {
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::StepFunctions::StateMachine': 'StateMachineName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::SecretsManager::Secret': 'Name',
+      'AWS::Scheduler::Schedule': 'Name',
+      'AWS::SES::ConfigurationSet': 'Name',
+    };
+    const named = Object.entries(template.Resources).filter(([, r]) => {
+      const p = nameOf[r.Type];
+      return p !== undefined && r.Properties?.[p] !== undefined;
+    });
+    expect(named.map(([id]) => id)).toEqual([]);
+  });
+
+  it('grants no wildcard action', () => {
+    for (const { statement } of statements()) {
+      for (const action of list(statement.Action)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('keeps exactly one table, with point-in-time recovery, deletion protection and Retain', () => {
+    const tables = resources('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const [, table] = tables[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.timeToLiveAttribute, Enabled: true },
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey.name, KeyType: 'RANGE' },
+      ],
+    });
+    expect(table.Properties!.SSESpecification.KMSMasterKeyId).toBeUndefined();
+    expect(table.Properties!.GlobalSecondaryIndexes.map((g: { IndexName: string }) => g.IndexName)).toEqual(
+      TABLE_SCHEMA.globalSecondaryIndexes.map((g) => g.indexName),
+    );
+  });
+
+  it('reaches the table with item actions only (never Scan), on the table and its named indexes', () => {
+    const tableId = resources('AWS::DynamoDB::Table')[0]![0];
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    for (const { statement } of statements()) {
+      const actions = list(statement.Action).filter((a) => a.startsWith('dynamodb:'));
+      if (actions.length === 0) continue;
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(list(statement.Resource)).toEqual([
+        tableArn,
+        ...TABLE_SCHEMA.globalSecondaryIndexes.map((g) => ({
+          'Fn::Join': ['', [tableArn, `/index/${g.indexName}`]],
+        })),
+      ]);
+    }
+  });
+
+  it('lets only the functions that answer callbacks send task results, on this stack’s review machine only', () => {
+    const machine = { Ref: resources('AWS::StepFunctions::StateMachine')[0]![0] };
+    for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) {
+      expect(grantedTo(action)).toEqual([
+        'DecisionPage',
+        'ReportPage',
+        'RequestAppraisal',
+        'RequestExplanation',
+        'Sweep',
+      ]);
+    }
+    for (const { statement } of statements()) {
+      if (list(statement.Action).some((a) => a.startsWith('states:')))
+        expect(statement.Resource).toEqual(machine);
+    }
+    expect(grantedTo('states:StartExecution')).toEqual(['ReportPage']);
+  });
+
+  it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
+    const secret = { Ref: idOf(stack.signingKey) };
+    const reads = statements().filter(({ statement }) =>
+      list(statement.Action).some((a) => a.startsWith('secretsmanager:')),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const { statement } of reads) {
+      expect(statement.Action).toBe('secretsmanager:GetSecretValue');
+      expect(statement.Resource).toEqual(secret);
+    }
+    expect(grantedTo('secretsmanager:GetSecretValue')).not.toContain('AssignReviewer');
+    const key = template.Resources[secret.Ref]!.Properties!.GenerateSecretString;
+    expect(key).toEqual({
+      SecretStringTemplate: JSON.stringify({ keyId: 'k1' }),
+      GenerateStringKey: 'secret',
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+    });
+  });
+
+  it('sends mail only from the district address, through its identity and configuration set', () => {
+    const mail = statements().filter(({ statement }) =>
+      list(statement.Action).some((a) => a.startsWith('ses:')),
+    );
+    expect(mail.length).toBeGreaterThan(0);
+    for (const { statement } of mail) {
+      expect(statement.Action).toBe('ses:SendEmail');
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'ses:FromAddress': stack.config.district.mailFrom },
+      });
+      const arns = list(statement.Resource).map((r) => JSON.stringify(r));
+      expect(arns.some((a) => a.includes(':identity/song-lam.example.org"'))).toBe(true);
+      expect(arns.some((a) => a.includes(':configuration-set/'))).toBe(true);
+      expect(arns.every((a) => a.includes(':identity/') || a.includes(':configuration-set/'))).toBe(true);
+    }
+    expect(grantedTo('ses:SendEmail')).not.toContain('AssignReviewer');
+  });
+
+  it('keeps SES open and click tracking off (it would rewrite the signed links)', () => {
+    const sets = resources('AWS::SES::ConfigurationSet');
+    expect(sets).toHaveLength(1);
+    const props = sets[0]![1].Properties!;
+    expect(props.TrackingOptions).toBeUndefined();
+    expect(props.VdmOptions?.DashboardOptions?.EngagementMetrics).toBe('DISABLED');
+    expect(resources('AWS::SES::ConfigurationSetEventDestination')).toHaveLength(0);
+  });
+
+  it('logs the review machine without execution data, traces it, and runs it as Standard', () => {
+    const machines = resources('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    expect(machines[0]![1].Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('runs one function per handler file, each on nodejs24.x with its own role', () => {
+    const handlerFiles = [
+      ...readdirSync(join(PROJECT_ROOT, 'functions/review')).map((f) => `functions/review/${f}`),
+      ...readdirSync(join(PROJECT_ROOT, 'functions/http')).map((f) => `functions/http/${f}`),
+      'functions/sweep.ts',
+    ]
+      .filter((f) => f.endsWith('.ts'))
+      // A handler file exports `handler` (functions/http/routes.ts, say, is shared data).
+      .filter((f) =>
+        /export (const|(async )?function) handler\b/.test(readFileSync(join(PROJECT_ROOT, f), 'utf8')),
+      )
+      .sort();
+    expect(
+      Object.values(stack.functions)
+        .map((f) => f.entryPath)
+        .sort(),
+    ).toEqual(handlerFiles);
+    for (const [name, entry] of Object.entries(PAGE_HANDLER_ENTRIES)) {
+      expect(stack.functions[name as keyof typeof PAGE_HANDLER_ENTRIES].entryPath).toBe(entry);
+    }
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(handlerFiles.length);
+    for (const [, fn] of functions) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
+    const roles = functions.map(([, fn]) => fn.Properties!.Role['Fn::GetAtt'][0]);
+    expect(new Set(roles).size).toBe(functions.length);
+    for (const [, role] of resources('AWS::IAM::Role'))
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
+    const apiId = resources('AWS::ApiGatewayV2::Api')[0]![0];
+    const machine = { Ref: resources('AWS::StepFunctions::StateMachine')[0]![0] };
+    for (const [name, fn] of Object.entries(stack.functions)) {
+      const env = template.Resources[idOf(fn)]!.Properties!.Environment.Variables;
+      expect(Object.keys(env), name).toEqual(
+        expect.arrayContaining([
+          'TABLE_NAME',
+          'MAIL_FROM',
+          'BASE_URL',
+          'SIGNING_KEY_SECRET_ARN',
+          'SES_CONFIGURATION_SET',
+          'DISTRICT_SLUG',
+        ]),
+      );
+      expect(env.BASE_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+      expect(env.MAIL_FROM).toBe('thidua@song-lam.example.org');
+      expect(env.DISTRICT_SLUG).toBe('demo');
+      // The machine's own steps cannot name it (a dependency cycle) and never need to.
+      const invokedByMachine = Object.values(stack.review.functions).includes(fn);
+      if (invokedByMachine) expect(env.REVIEW_STATE_MACHINE_ARN, name).toBeUndefined();
+      else expect(env.REVIEW_STATE_MACHINE_ARN, name).toEqual(machine);
+    }
+  });
+
+  it('serves the pages on the routes the handlers answer, throttled, logging route keys but never paths', () => {
+    const routes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey as string);
+    expect(routes.sort()).toEqual(HTTP_ROUTES.map(routeKey).sort());
+    expect(routes).toEqual(
+      expect.arrayContaining(['GET /d', 'HEAD /d', 'POST /d', 'GET /r', 'HEAD /r', 'POST /r']),
+    );
+    for (const [, integration] of resources('AWS::ApiGatewayV2::Integration')) {
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+    }
+    const stages = resources('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]![1].Properties!;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 });
+    const format: string = stage.AccessLogSettings.Format;
+    expect(JSON.parse(format)).toEqual(ACCESS_LOG_FIELDS);
+    expect(format).toContain('$context.routeKey');
+    expect(format).toContain('$context.status');
+    expect(format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
+  });
+
+  it('runs the sweep every 5 minutes', () => {
+    const schedules = resources('AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]![1].Properties!;
+    expect(props.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
+  });
+
+  it('alarms on failed or timed-out review executions', () => {
+    const machine = resources('AWS::StepFunctions::StateMachine')[0]![0];
+    const alarm = resources('AWS::CloudWatch::Alarm').find(([, a]) =>
+      JSON.stringify(a.Properties).includes('ExecutionsFailed'),
+    );
+    expect(alarm).toBeDefined();
+    const metrics = (alarm![1].Properties!.Metrics as { MetricStat?: { Metric: any } }[])
+      .filter((m) => m.MetricStat)
+      .map((m) => m.MetricStat!.Metric);
+    expect(metrics.map((m) => m.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const m of metrics) {
+      expect(m.Namespace).toBe('AWS/States');
+      expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machine } }]);
+    }
+    expect(alarm![1].Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('waits for callbacks with a fixed timeout and retries them only on Lambda service errors', () => {
+    const [review] = extractStateMachines(stack, template);
+    const callbacks = Object.entries(review!.definition.States).filter(([, s]) =>
+      String(s.Resource).endsWith('.waitForTaskToken'),
+    );
+    expect(callbacks.map(([name]) => name).sort()).toEqual(['AwaitAppraisal', 'AwaitExplanation']);
+    const waits = reviewWaits(stack.config.calendar);
+    const days = { AwaitAppraisal: waits.reviewerResponseDays, AwaitExplanation: waits.explanationDays };
+    for (const [name, state] of callbacks) {
+      expect(state.TimeoutSeconds, name).toBe(days[name as keyof typeof days] * 86_400);
+      expect(state.TimeoutSecondsPath, name).toBeUndefined();
+      const retriers = state.Retry as { ErrorEquals: string[] }[];
+      expect(retriers.length, name).toBeGreaterThan(0);
+      for (const r of retriers)
+        expect([...LAMBDA_SERVICE_ERRORS]).toEqual(expect.arrayContaining(r.ErrorEquals));
+      const catchers = (state.Catch as { ErrorEquals: string[] }[]).map((c) => c.ErrorEquals);
+      expect(catchers, name).toEqual([['States.Timeout'], ['States.ALL']]);
+    }
+  }, 30_000);
+
+  it('builds the other district in the repo under its own name', () => {
+    const other = districtApp('demo-xa', 'test-district-stack-xa').stack;
+    expect(other.stackName).toBe('Thidua-demo-xa');
+    expect(other.tags.tagValues()).toMatchObject({ district: 'demo-xa' });
+  });
+});

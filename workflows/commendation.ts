@@ -1,0 +1,145 @@
+/**
+ * The `commendation` state machine: the proposal and council vote of a year (`cycleId` `2024`)
+ * or of the phase (`phase`), started by its schedule or by the admin as
+ * `commendation-<cycle>-<attempt>`, input `{cycleId}`. docs/cycle.md; the states:
+ *
+ *   Propose → OpenCouncilVote → CouncilVote (Map: RequestVote ─ States.Timeout → MemberAbsent) → Tally → NotifyOutcome → CommendationDecided
+ *   any error → RecordFailure → CommendationFailed
+ *
+ * Propose stores the candidates (the year's or phase's aggregate, the rules and the
+ * nominations) and returns the council's member ids. Each member gets one callback: the vote
+ * link by email, the ballot stored by the page, `SendTaskSuccess({vote: 'cast'})`; a member who
+ * does not vote within `voteDays` is absent (the Map goes on). Tally counts the stored ballots
+ * (`tallyCouncil`, `finalList`: quorum, pass threshold); NotifyOutcome tells the council,
+ * leadership and units and sends every unit the digest of approved initiatives.
+ *
+ * Every member must have the link at once, so the vote Map runs every member at the same time
+ * (an inline Map's ceiling of 40, far above a council's size): with 10 at a time, the eleventh
+ * member's link would wait for someone's vote, up to `voteDays`.
+ */
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  eachItem,
+  FailurePath,
+  INLINE_MAP_MAX_CONCURRENCY,
+  lambdaCallback,
+  lambdaStep,
+  workflowStateMachine,
+} from './common.ts';
+
+/** The input of a `commendation` execution: the year (`2024`) or `phase`. */
+export interface CommendationInput {
+  cycleId: string;
+}
+
+/** What a member's callback answers with (the ballot itself is stored, not sent). */
+export const VOTE_CAST = { vote: 'cast' } as const;
+
+/** How many members are asked at once: all of them (see above). */
+export const COUNCIL_VOTE_CONCURRENCY = INLINE_MAP_MAX_CONCURRENCY;
+
+export interface CommendationFunctions {
+  proposeCommendations: lambda.IFunction;
+  requestVote: lambda.IFunction;
+  tallyVotes: lambda.IFunction;
+  notifyOutcome: lambda.IFunction;
+  recordFailure: lambda.IFunction;
+}
+
+export interface CommendationWorkflowProps {
+  functions: CommendationFunctions;
+  /** How long the vote stays open (`config.commendation.council.voteDays`). */
+  voteDays: number;
+  /** Members of the council in the config: more than can be asked at once is refused at synth. */
+  councilSize: number;
+  logGroup: logs.ILogGroup;
+}
+
+export class CommendationWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: CommendationFunctions;
+
+  constructor(scope: Construct, id: string, props: CommendationWorkflowProps) {
+    super(scope, id);
+    if (props.councilSize > COUNCIL_VOTE_CONCURRENCY) {
+      throw new Error(
+        `CommendationWorkflow: a council of ${props.councilSize} members cannot all be asked at once (at most ${COUNCIL_VOTE_CONCURRENCY})`,
+      );
+    }
+    const f = props.functions;
+    this.functions = f;
+    const cycleId = sfn.JsonPath.stringAt('$.cycleId');
+    const failure = new FailurePath(this, { recordFailure: f.recordFailure, failedId: 'CommendationFailed' });
+
+    const propose = failure.catchAll(
+      lambdaStep(
+        this,
+        'Propose',
+        f.proposeCommendations,
+        { cycleId },
+        { resultSelector: { 'memberIds.$': '$.Payload.memberIds' }, resultPath: '$.proposal' },
+      ),
+    );
+    const openVote = new sfn.Pass(this, 'OpenCouncilVote', {
+      comment: 'The state the vote and the tally read: the cycle and the members asked to vote.',
+      parameters: { cycleId, memberIds: sfn.JsonPath.listAt('$.proposal.memberIds') },
+    });
+
+    const requestVote = lambdaCallback(
+      this,
+      'RequestVote',
+      f.requestVote,
+      { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') },
+      { days: props.voteDays, resultPath: '$.ballot' },
+    );
+    requestVote.addCatch(
+      new sfn.Pass(this, 'MemberAbsent', {
+        comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
+        result: sfn.Result.fromObject({ absent: true }),
+        resultPath: '$.ballot',
+      }),
+      { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD },
+    );
+    const councilVote = failure
+      .catchAll(
+        eachItem(this, 'CouncilVote', {
+          comment: 'One vote request per member, all at once; each waits for the ballot or voteDays.',
+          itemsPath: '$.memberIds',
+          itemSelector: { cycleId, memberId: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
+          maxConcurrency: COUNCIL_VOTE_CONCURRENCY,
+        }),
+      )
+      .itemProcessor(requestVote);
+
+    const tally = failure.catchAll(
+      lambdaStep(
+        this,
+        'Tally',
+        f.tallyVotes,
+        { cycleId },
+        {
+          resultSelector: { 'passed.$': '$.Payload.passed', 'quorumMet.$': '$.Payload.quorumMet' },
+          resultPath: '$.tally',
+        },
+      ),
+    );
+    const notifyOutcome = failure.catchAll(lambdaStep(this, 'NotifyOutcome', f.notifyOutcome, { cycleId }));
+
+    const definition = propose
+      .next(openVote)
+      .next(councilVote)
+      .next(tally)
+      .next(notifyOutcome)
+      .next(new sfn.Succeed(this, 'CommendationDecided'));
+
+    this.stateMachine = workflowStateMachine(this, {
+      definition,
+      comment:
+        'Commendation of a year or the phase: proposal, council vote (one callback per member), tally, outcome.',
+      logGroup: props.logGroup,
+    });
+  }
+}

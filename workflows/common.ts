@@ -1,0 +1,232 @@
+/**
+ * What every workflow shares: how a Lambda step is invoked and retried, how a step that emails a
+ * link waits for the person's answer, how a failure is recorded before the execution fails, how
+ * a list is walked by a Map, and the state machine's own settings (Standard, logging without
+ * execution data, tracing).
+ *
+ * Every Lambda task uses the optimized `lambda:invoke` integration (the local harness unwraps
+ * `.Payload`) with an explicit payload, so a handler sees only what it needs and an execution's
+ * state stays small (ids, never report contents, which stay in DynamoDB).
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+
+/**
+ * The errors of the Lambda service itself (the invocation never ran, or was throttled). They are
+ * the only ones a callback task may retry: its function emails a link, and a retry after the
+ * function ran would mail a second one.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+export const DAY_SECONDS = 86_400;
+
+/**
+ * How many iterations of a Map run at once when each one calls a step function that reads and
+ * writes the table and mails: enough to invite 1,000 units in minutes, few enough to stay far
+ * below Lambda's concurrency and SES's sending rate.
+ */
+export const STEP_MAP_CONCURRENCY = 10;
+
+/** The most iterations an inline Map runs at once, whatever its `MaxConcurrency` says. */
+export const INLINE_MAP_MAX_CONCURRENCY = 40;
+
+/** Retry of the Lambda service errors: every Lambda task has it, callbacks only this one. */
+export const SERVICE_ERROR_RETRY = {
+  errors: [...LAMBDA_SERVICE_ERRORS],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 3,
+} as const satisfies sfn.RetryProps;
+
+/** Retry of a re-entrant step's own failure (it reads stored state first, so a rerun resumes). */
+export const STEP_FAILURE_RETRY = {
+  errors: [sfn.Errors.TASKS_FAILED],
+  interval: Duration.seconds(10),
+  backoffRate: 2,
+  maxAttempts: 2,
+} as const satisfies sfn.RetryProps;
+
+/** Throws unless `days` is a whole number of days ≥ 1 (a callback's timeout). */
+export function requireWholeDays(owner: string, name: string, days: number): void {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new Error(`${owner}: ${name} must be a whole number of days ≥ 1 (got ${days})`);
+  }
+}
+
+export interface StepResult {
+  /** What to keep of the Lambda response (e.g. `{'reviewerId.$': '$.Payload.reviewerId'}`). */
+  resultSelector?: Record<string, unknown>;
+  /** Where it goes in the state (default: discarded, the state passes through unchanged). */
+  resultPath?: string;
+}
+
+/**
+ * A step that runs and returns (no callback). Step functions are re-entrant (they read stored
+ * state first and skip what is done), so besides the Lambda service errors a failed run is
+ * retried a few times before the workflow records the failure.
+ */
+export function lambdaStep(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+  result: StepResult = {},
+): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    retryOnServiceExceptions: false,
+    resultSelector: result.resultSelector,
+    resultPath: result.resultPath ?? sfn.JsonPath.DISCARD,
+  });
+  task.addRetry(SERVICE_ERROR_RETRY);
+  task.addRetry(STEP_FAILURE_RETRY);
+  return task;
+}
+
+export interface CallbackProps {
+  /** How long the person has to answer; a fixed `TimeoutSeconds` (the local engine enforces it). */
+  days: number;
+  /** Where the answer sent with `SendTaskSuccess` goes in the state. */
+  resultPath: string;
+}
+
+/**
+ * A step that emails a link and waits for the person's answer (`SendTaskSuccess`); the payload
+ * gets the task token as `taskToken`. Only Lambda service errors are retried. The caller adds
+ * the `States.Timeout` catcher first (a timeout always has a path), then any other.
+ */
+export function lambdaCallback(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+  props: CallbackProps,
+): tasks.LambdaInvoke {
+  requireWholeDays(id, 'days', props.days);
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ ...payload, taskToken: sfn.JsonPath.taskToken }),
+    retryOnServiceExceptions: false,
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(props.days * DAY_SECONDS)),
+    resultPath: props.resultPath,
+  });
+  task.addRetry(SERVICE_ERROR_RETRY);
+  return task;
+}
+
+export interface FailurePathProps {
+  /** The shared RecordFailure function (functions/review/record-failure.ts: audit + admins told). */
+  recordFailure: lambda.IFunction;
+  /** Id of the Fail state that ends the execution, e.g. `ReviewFailed`. */
+  failedId: string;
+  /**
+   * What the failure is about, beside `executionName`, `error` and `cause`: fields of the state
+   * that are present whenever a step has run (e.g. `{periodId: $.periodId}`).
+   */
+  about?: Record<string, unknown>;
+}
+
+/** The end of every failure: RecordFailure, then Fail with the recorded error and cause. */
+export class FailurePath {
+  /** The RecordFailure task (its own errors are retried, then the execution fails anyway). */
+  readonly recordFailure: tasks.LambdaInvoke;
+  readonly failed: sfn.Fail;
+
+  constructor(scope: Construct, props: FailurePathProps) {
+    this.failed = new sfn.Fail(scope, props.failedId, {
+      errorPath: '$.failure.Error',
+      causePath: '$.failure.Cause',
+    });
+    this.recordFailure = lambdaStep(scope, 'RecordFailure', props.recordFailure, {
+      ...props.about,
+      executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      error: sfn.JsonPath.stringAt('$.failure.Error'),
+      cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+    });
+    this.recordFailure.next(this.failed);
+  }
+
+  /**
+   * Adds `Catch States.ALL → RecordFailure` (the error at `$.failure`) after the catchers the
+   * state already has — so a callback's `States.Timeout` catcher stays first.
+   */
+  catchAll<T extends sfn.TaskStateBase | sfn.Map>(state: T): T {
+    state.addCatch(this.recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    return state;
+  }
+}
+
+export interface EachItemProps {
+  comment: string;
+  /** Where the list is (an array the list step returned). */
+  itemsPath: string;
+  /** What each iteration receives, e.g. `{unitId: $$.Map.Item.Value.unitId, periodId: $.periodId}`. */
+  itemSelector: Record<string, unknown>;
+  /** Default `STEP_MAP_CONCURRENCY`. */
+  maxConcurrency?: number;
+}
+
+/**
+ * A Map over a list the previous step returned, whose iterations' outputs are dropped (each
+ * step stores what it did). An iteration's error, after its task's retries, fails the Map; the
+ * caller catches that on the Map and records it.
+ */
+export function eachItem(scope: Construct, id: string, props: EachItemProps): sfn.Map {
+  const maxConcurrency = props.maxConcurrency ?? STEP_MAP_CONCURRENCY;
+  if (
+    !Number.isInteger(maxConcurrency) ||
+    maxConcurrency < 1 ||
+    maxConcurrency > INLINE_MAP_MAX_CONCURRENCY
+  ) {
+    throw new Error(`${id}: maxConcurrency must be 1..${INLINE_MAP_MAX_CONCURRENCY} (got ${maxConcurrency})`);
+  }
+  return new sfn.Map(scope, id, {
+    comment: props.comment,
+    itemsPath: props.itemsPath,
+    itemSelector: props.itemSelector,
+    maxConcurrency,
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+}
+
+/**
+ * `IsPresent: true` first, then the value: the local interpreter never matches `IsPresent:
+ * false`, and AWS fails a comparison on a missing path with an uncatchable runtime error.
+ */
+export function stringIs(path: string, value: string): sfn.Condition {
+  return sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.stringEquals(path, value));
+}
+
+/** `IsPresent: true`, then `BooleanEquals` (see `stringIs`). */
+export function booleanIs(path: string, value: boolean): sfn.Condition {
+  return sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.booleanEquals(path, value));
+}
+
+export interface WorkflowMachineProps {
+  definition: sfn.IChainable;
+  comment: string;
+  /** Where the state machine logs (execution data is never logged). */
+  logGroup: logs.ILogGroup;
+}
+
+/** The state machine of a workflow: Standard, logging ALL without execution data, traced. */
+export function workflowStateMachine(scope: Construct, props: WorkflowMachineProps): sfn.StateMachine {
+  return new sfn.StateMachine(scope, 'StateMachine', {
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
+    comment: props.comment,
+    tracingEnabled: true,
+    logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The `scoring` state machine: the results of one period, started by the period's close (or by a
+ * late approval, or by the admin) as `scoring-<period>-v<n>`, input `{periodId}` — a
+ * recomputation is a new execution. docs/cycle.md; the states:
+ *
+ *   ComputeResults → NewResultsVersion ─ yes → PublishResults (Map: PublishToUnit) → NotifyLeadership → ResultsPublished
+ *                                      └ no  → ResultsUnchanged
+ *   any error → RecordFailure → ScoringFailed
+ *
+ * ComputeResults computes scores, bands, ranks per group and trends from the stored reports,
+ * appraisals and admin adjustments and stores them as a new results version — unless they are
+ * identical to the latest, when nothing is published again (`isNew: false`).
+ */
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { booleanIs, eachItem, FailurePath, lambdaStep, workflowStateMachine } from './common.ts';
+
+/** The input of a `scoring` execution. */
+export interface ScoringInput {
+  periodId: string;
+}
+
+export interface ScoringFunctions {
+  computeResults: lambda.IFunction;
+  publishResult: lambda.IFunction;
+  notifyLeadership: lambda.IFunction;
+  recordFailure: lambda.IFunction;
+}
+
+export interface ScoringWorkflowProps {
+  functions: ScoringFunctions;
+  logGroup: logs.ILogGroup;
+}
+
+export class ScoringWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: ScoringFunctions;
+
+  constructor(scope: Construct, id: string, props: ScoringWorkflowProps) {
+    super(scope, id);
+    const f = props.functions;
+    this.functions = f;
+    const periodId = sfn.JsonPath.stringAt('$.periodId');
+    const version = sfn.JsonPath.numberAt('$.results.version');
+    const failure = new FailurePath(this, {
+      recordFailure: f.recordFailure,
+      failedId: 'ScoringFailed',
+      about: { periodId },
+    });
+
+    const computeResults = failure.catchAll(
+      lambdaStep(
+        this,
+        'ComputeResults',
+        f.computeResults,
+        { periodId },
+        {
+          resultSelector: {
+            'version.$': '$.Payload.version',
+            'isNew.$': '$.Payload.isNew',
+            'unitIds.$': '$.Payload.unitIds',
+          },
+          resultPath: '$.results',
+        },
+      ),
+    );
+    const publishResults = failure
+      .catchAll(
+        eachItem(this, 'PublishResults', {
+          comment: "Each unit's score, band, rank and trend, to the unit.",
+          itemsPath: '$.results.unitIds',
+          itemSelector: { unitId: sfn.JsonPath.stringAt('$$.Map.Item.Value'), periodId, version },
+        }),
+      )
+      .itemProcessor(
+        lambdaStep(this, 'PublishToUnit', f.publishResult, {
+          periodId,
+          version: sfn.JsonPath.numberAt('$.version'),
+          unitId: sfn.JsonPath.stringAt('$.unitId'),
+        }),
+      );
+    const notifyLeadership = failure.catchAll(
+      lambdaStep(this, 'NotifyLeadership', f.notifyLeadership, { periodId, version }),
+    );
+
+    const definition = computeResults.next(
+      new sfn.Choice(this, 'NewResultsVersion')
+        .when(
+          booleanIs('$.results.isNew', true),
+          publishResults.next(notifyLeadership).next(new sfn.Succeed(this, 'ResultsPublished')),
+        )
+        .otherwise(new sfn.Succeed(this, 'ResultsUnchanged')),
+    );
+
+    this.stateMachine = workflowStateMachine(this, {
+      definition,
+      comment:
+        'Results of one period: compute and store a new version, publish it to every unit and to leadership.',
+      logGroup: props.logGroup,
+    });
+  }
+}
