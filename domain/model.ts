@@ -254,6 +254,11 @@ export interface Report {
   nominations: Nomination[];
   /** Free text summary of the period's work. */
   summary?: string;
+  /**
+   * The unit's explanation (giải trình) answering the reviewer's return in the current round;
+   * kept with the report so a saved draft of it is not lost, and carried by the `explained` decision.
+   */
+  response?: string;
 }
 
 export interface AppraisalEntry {

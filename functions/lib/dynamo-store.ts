@@ -21,6 +21,7 @@ import { documentClient, requireEnv } from './aws.ts';
 import { now as clockNow } from './clock.ts';
 import {
   type Actor,
+  type Adjustments,
   type AdminSession,
   type Approval,
   type ApprovalDecision,
@@ -46,6 +47,7 @@ import {
   type ReportSummary,
   type ReviewerAssignment,
   type Store,
+  type StoredAdjustments,
   type StoredAppraisal,
   type StoredBallot,
   type StoredCampaign,
@@ -1679,6 +1681,157 @@ export class DynamoStore implements Store {
   async deleteSession(sessionId: string): Promise<void> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(sessionId)) return;
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: sessionKey(sessionId) }));
+  }
+
+  // ------------------------------------------------------------ additions for the sweep
+
+  async listStaleOutboxClaims(claimedBefore: Date, createdSince: Date, limit = 100): Promise<OutboxRecord[]> {
+    const items = await this.queryAll(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+        FilterExpression: '#status = :claimed AND claimedAtMs < :before',
+        ExpressionAttributeNames: names('status'),
+        ExpressionAttributeValues: {
+          ':pk': OUTBOX,
+          ':lo': createdSince.toISOString(),
+          ':hi': `${claimedBefore.toISOString()}#\uffff`,
+          ':claimed': 'claimed',
+          ':before': claimedBefore.getTime(),
+        },
+      },
+      limit,
+    );
+    return items.map((i) => this.toOutbox(i));
+  }
+
+  // ------------------------------------------------------------ additions for the reviewer assignment
+
+  async reserveReviewerLoad(
+    periodId: string,
+    reviewerId: string,
+    unitId: string,
+    expectedCount: number,
+  ): Promise<boolean> {
+    const key = { pk: periodPk(periodId), sk: `LOAD#${part('reviewerId', reviewerId)}` };
+    const updated = await this.updateIf({
+      Key: key,
+      UpdateExpression: 'ADD #units :unit SET reviewerId = :r',
+      // An emptied set has no attribute at all (DynamoDB removes empty sets).
+      ConditionExpression: expectedCount === 0 ? 'attribute_not_exists(#units)' : 'size(#units) = :n',
+      ExpressionAttributeNames: names('units'),
+      ExpressionAttributeValues: {
+        ':unit': new Set([part('unitId', unitId)]),
+        ':r': reviewerId,
+        ...(expectedCount === 0 ? {} : { ':n': expectedCount }),
+      },
+    });
+    if (updated) return true;
+    const item = await this.get(key);
+    return item?.units instanceof Set && item.units.has(unitId);
+  }
+
+  // ------------------------------------------------------------ additions for the admin's scoring inputs
+
+  private adjustmentsKey(unitId: string, periodId: string): { pk: string; sk: string } {
+    return { pk: unitPk(unitId), sk: `P#${part('periodId', periodId)}#ADJUSTMENTS` };
+  }
+
+  private toAdjustments(item: Item): StoredAdjustments {
+    const doc = fromDoc<Adjustments>(item.doc);
+    return {
+      unitId: String(item.unitId),
+      periodId: String(item.periodId),
+      survey: doc.survey,
+      bonus: doc.bonus,
+      penalty: doc.penalty,
+      ...(doc.note !== undefined ? { note: doc.note } : {}),
+      version: Number(item.version),
+      updatedAt: String(item.updatedAt),
+      updatedBy: item.updatedBy as Actor,
+    };
+  }
+
+  async putAdjustments(
+    unitId: string,
+    periodId: string,
+    adjustments: Adjustments,
+    actor: Actor,
+  ): Promise<{ changed: boolean; adjustments: StoredAdjustments }> {
+    const key = this.adjustmentsKey(unitId, periodId);
+    const content: Adjustments = {
+      survey: adjustments.survey,
+      bonus: adjustments.bonus,
+      penalty: adjustments.penalty,
+      ...(adjustments.note !== undefined && adjustments.note !== '' ? { note: adjustments.note } : {}),
+    };
+    for (const [field, value] of [
+      ['survey', content.survey ?? 0],
+      ['bonus', content.bonus],
+      ['penalty', content.penalty],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new Error(`Adjustments ${field} must be whole hundredths ≥ 0, got ${String(value)}`);
+      }
+    }
+    const doc = toDoc(content, `adjustments ${unitId} ${periodId}`);
+    const hash = sha256(doc);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.get(key);
+      if (existing?.hash === hash) return { changed: false, adjustments: this.toAdjustments(existing) };
+      const version = existing ? Number(existing.version) + 1 : 1;
+      const { iso } = this.now();
+      const item: Item = {
+        ...key,
+        unitId,
+        periodId,
+        doc,
+        hash,
+        version,
+        updatedAt: iso,
+        updatedBy: actor,
+        gsi1pk: `${periodPk(periodId)}#ADJUSTMENTS`,
+        gsi1sk: unitId,
+      };
+      // The version condition: of two admins recording at once, each change is audited once.
+      const ok = await this.putIf({
+        Item: item,
+        ConditionExpression: existing ? '#version = :v' : 'attribute_not_exists(pk)',
+        ...(existing
+          ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': version - 1 } }
+          : {}),
+      });
+      if (!ok) continue;
+      await this.appendAudit({
+        id: `adjustments-v${version}`,
+        at: iso,
+        subject: `adjustments/${unitId}/${periodId}`,
+        periodId,
+        actor,
+        action: 'adjustments.recorded',
+        detail: {
+          version,
+          before: existing ? fromDoc<Adjustments>(existing.doc) : null,
+          after: content,
+        },
+      });
+      return { changed: true, adjustments: this.toAdjustments(item) };
+    }
+    throw new ConflictError(
+      'version',
+      `Adjustments of ${unitId} ${periodId} kept changing while being recorded`,
+    );
+  }
+
+  async getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined> {
+    const item = await this.get(this.adjustmentsKey(unitId, periodId));
+    return item ? this.toAdjustments(item) : undefined;
+  }
+
+  async listPeriodAdjustments(periodId: string): Promise<StoredAdjustments[]> {
+    return (await this.queryIndex('gsi1', `${periodPk(periodId)}#ADJUSTMENTS`)).map((i) =>
+      this.toAdjustments(i),
+    );
   }
 }
 

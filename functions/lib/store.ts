@@ -8,7 +8,16 @@
  * only: a report's content changes only while it is `draft` or `returned`, and what was
  * published (results, revisions, appraisals, ballots, audit) is never overwritten.
  */
-import type { Appraisal, CriteriaSet, DistrictConfig, Period, Person, Report, Unit } from '#domain/model';
+import type {
+  Appraisal,
+  CriteriaSet,
+  DistrictConfig,
+  Period,
+  Person,
+  Points,
+  Report,
+  Unit,
+} from '#domain/model';
 
 // ---------------------------------------------------------------- errors
 
@@ -533,4 +542,60 @@ export interface Store {
   /** undefined when unknown, expired or idle too long; otherwise refreshes its idle clock. */
   getSession(sessionId: string): Promise<AdminSession | undefined>;
   deleteSession(sessionId: string): Promise<void>;
+
+  // additions for the sweep (functions/sweep.ts)
+  /**
+   * Outbox messages still `claimed` although claimed before `claimedBefore` (the sender died
+   * mid-send), among those created since `createdSince`, oldest first: the sweep marks them
+   * ambiguous. Reads one bounded range of the outbox listing (no Scan).
+   */
+  listStaleOutboxClaims(claimedBefore: Date, createdSince: Date, limit?: number): Promise<OutboxRecord[]>;
+
+  // additions for the reviewer assignment (functions/review/assign-reviewer.ts)
+  /**
+   * Counts the unit in the reviewer's load only if the load still holds `expectedCount` units
+   * (optimistic: of two assignments that saw the same loads, one gets the reviewer and the other
+   * reads again). true when counted now or already counted; false when the count moved.
+   */
+  reserveReviewerLoad(
+    periodId: string,
+    reviewerId: string,
+    unitId: string,
+    expectedCount: number,
+  ): Promise<boolean>;
+
+  // additions for the admin's recorded scoring inputs (functions/lib/adjustments.ts, compute-results)
+  /**
+   * Records the survey result, bonus and penalty of a unit-period (one item, `UNIT#u / P#p#ADJUSTMENTS`).
+   * Overwriting is allowed: each change bumps `version` and appends an audit entry (subject
+   * `adjustments/<u>/<p>`) with the values before and after; identical values change nothing.
+   */
+  putAdjustments(
+    unitId: string,
+    periodId: string,
+    adjustments: Adjustments,
+    actor: Actor,
+  ): Promise<{ changed: boolean; adjustments: StoredAdjustments }>;
+  getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined>;
+  /** Every unit's adjustments of the period (gsi1 `PERIOD#<p>#ADJUSTMENTS`), by unit id. */
+  listPeriodAdjustments(periodId: string): Promise<StoredAdjustments[]>;
+}
+
+/** What the admin records for scoring a unit-period (docs/scoring.md steps 2–3). */
+export interface Adjustments {
+  /** Satisfaction survey result; null: the unit has none (its appraised sum is rescaled). */
+  survey: Points | null;
+  bonus: Points;
+  penalty: Points;
+  /** Where the figures come from (e.g. the survey report's number). */
+  note?: string;
+}
+
+export interface StoredAdjustments extends Adjustments {
+  unitId: string;
+  periodId: string;
+  /** 1 on the first record, +1 on each change. */
+  version: number;
+  updatedAt: string;
+  updatedBy: Actor;
 }

@@ -1,0 +1,29 @@
+/**
+ * MarkOpen `{periodId}` → `{status}` (period workflow, event `open`).
+ *
+ * The submission window opens: period `scheduled → open`. Already open is a re-run (nothing
+ * changes); a period already closed stays closed (the open event came late, e.g. after a local
+ * restart) and the step says so without failing.
+ */
+import { type StepContext, stepHandler } from '#lib/middleware';
+import { requirePeriod } from '#lib/steps';
+import type { PeriodStatus } from '#lib/store';
+import { periodInput } from './inputs.ts';
+
+const STEP = 'open-period';
+
+export async function openPeriod(
+  input: { periodId: string },
+  ctx: StepContext,
+): Promise<{ status: PeriodStatus }> {
+  const stored = await requirePeriod(ctx, input.periodId);
+  if (stored.status !== 'scheduled') {
+    ctx.log.info('period already past scheduled', { status: stored.status });
+    return { status: stored.status };
+  }
+  const { period } = await ctx.store.setPeriodStatus(input.periodId, 'scheduled', 'open');
+  ctx.log.info('period opened');
+  return { status: period.status };
+}
+
+export const handler = stepHandler({ name: STEP, input: periodInput }, openPeriod);

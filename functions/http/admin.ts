@@ -1,0 +1,323 @@
+/**
+ * The admin pages (docs/review.md decision 11):
+ *
+ * - `GET /admin`: the sign-in form (an email address);
+ * - `POST /admin/signin`: if the address is one of the district's admins, emails a signed,
+ *   single-use sign-in link valid 15 minutes — at most one per admin per 15-minute window (its
+ *   outbox identity carries the window), which also rate-limits. The answer is the same page
+ *   whatever the address, so nobody can probe who is an admin;
+ * - `GET|HEAD /admin/session?k&id&a&e&s`: a page with a button (mail scanners open links; a GET
+ *   never signs anyone in); `POST` consumes the link (`pending → decided`, once), creates a
+ *   server-side session (random 128-bit id, 8 h absolute, 1 h idle; only its hash is stored), sets
+ *   the session cookie and answers 303 to the current period's status page;
+ * - `GET /admin/periods/{periodId}`: the period's status per unit, with counts per status;
+ * - `POST /admin/signout`: ends the session and clears the cookie.
+ *
+ * The cookie is `__Host-thidua_session` (HttpOnly; Secure; SameSite=Strict; Path=/) when
+ * `BASE_URL` is https, and `thidua_session` without Secure over plain http (a local run) — the only
+ * difference. POSTs pass the Origin check of functions/lib/http.ts.
+ */
+
+import type { Person } from '#domain/model';
+import {
+  renderPeriodStatus,
+  renderSessionConfirm,
+  renderSignInForm,
+  renderSignInSent,
+  type UnitStatusRow,
+} from '#lib/admin-pages';
+import { type Deps, getDeps } from '#lib/deps';
+import { type Email, renderLetter, senderOf } from '#lib/emails';
+import {
+  FormError,
+  type HttpRequest,
+  type HttpResponse,
+  htmlResponse,
+  httpHandler,
+  LinkError,
+  PageError,
+  redirect,
+} from '#lib/http';
+import { actorOf, isExpired, openLink } from '#lib/link-pages';
+import { dateTime, statusPage } from '#lib/pages';
+import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#lib/store';
+import { matchPath } from './routes.ts';
+
+export const SIGNIN_LINK_MS = 15 * 60_000;
+export const SESSION_ABSOLUTE_MS = 8 * 3_600_000;
+export const SESSION_IDLE_MS = 3_600_000;
+
+const EMAIL = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
+
+/** The session cookie's name: the `__Host-` prefix needs Secure, so it is used over https only. */
+export function sessionCookieName(baseUrl: string): string {
+  return baseUrl.startsWith('https:') ? '__Host-thidua_session' : 'thidua_session';
+}
+
+function sessionCookie(baseUrl: string, value: string, maxAgeSeconds: number): string {
+  const secure = baseUrl.startsWith('https:') ? '; Secure' : '';
+  return `${sessionCookieName(baseUrl)}=${value}; HttpOnly${secure}; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+async function currentSession(
+  deps: Deps,
+  request: HttpRequest,
+): Promise<{ id: string; session: AdminSession } | undefined> {
+  const id = request.cookies.get(sessionCookieName(deps.baseUrl()));
+  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
+  const session = await deps.store.getSession(id);
+  return session ? { id, session } : undefined;
+}
+
+async function authority(deps: Deps): Promise<string | undefined> {
+  return (await deps.store.getCampaign())?.config.district.authority;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+export function signInEmail(
+  sender: ReturnType<typeof senderOf>,
+  d: { admin: Person; url: string; expiresAt: string },
+): Email {
+  return renderLetter(sender, {
+    subject: 'Liên kết đăng nhập trang quản trị',
+    greeting: `Kính gửi ${d.admin.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: 'Hệ thống nhận được yêu cầu đăng nhập trang quản trị phong trào thi đua cải cách hành chính bằng địa chỉ email này.',
+      },
+      { kind: 'action', label: 'Đăng nhập trang quản trị', url: d.url },
+      {
+        kind: 'paragraph',
+        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu bạn không yêu cầu đăng nhập, hãy bỏ qua thư này.`,
+      },
+    ],
+    english:
+      'Your single-use sign-in link to the admin pages, valid for 15 minutes. Ignore this email if you did not ask for it.',
+  });
+}
+
+async function signIn(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+  const email = (request.form.get('email') ?? '').trim();
+  const campaign = await deps.store.getCampaign();
+  const header = campaign?.config.district.authority;
+  if (email.length > 254 || !EMAIL.test(email)) {
+    const problems = [{ field: 'email', message: 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).' }];
+    throw new FormError(
+      problems,
+      renderSignInForm({ ...(header ? { authority: header } : {}), email, problems }),
+    );
+  }
+  if (campaign) {
+    const admin = (await deps.store.listPeople('admin')).find(
+      (a) => a.email.trim().toLowerCase() === email.toLowerCase(),
+    );
+    if (admin) {
+      try {
+        await sendSignInLink(deps, admin, senderOf(campaign.config));
+      } catch (error) {
+        // The answer stays the same; the admin may ask again.
+        deps.log.error('sign-in link not sent', { adminId: admin.id, error });
+      }
+    }
+  }
+  return htmlResponse(200, renderSignInSent(header ? { authority: header } : {}));
+}
+
+async function sendSignInLink(deps: Deps, admin: Person, sender: ReturnType<typeof senderOf>): Promise<void> {
+  const now = deps.clock();
+  const window = Math.floor(now.getTime() / SIGNIN_LINK_MS);
+  const identity: MailIdentity = {
+    step: `admin-signin-${window}`,
+    recipient: admin.email,
+    subjectId: admin.id,
+    round: 0,
+  };
+  // One link per admin per window: asking again within it sends nothing (and creates nothing).
+  if (await deps.store.getOutbox(identity)) return;
+  const keyring = await deps.keyring();
+  const { approval } = await deps.store.createApproval({
+    kind: 'signin',
+    expiresAt: new Date(now.getTime() + SIGNIN_LINK_MS).toISOString(),
+    keyId: keyring.current,
+    subjectId: admin.id,
+  });
+  const url = await deps.approvalUrl(approval);
+  const mail = signInEmail(sender, { admin, url, expiresAt: approval.expiresAt });
+  const result = await deps.mailer.send(identity, { to: admin.email, ...mail });
+  deps.log.info('sign-in link requested', { adminId: admin.id, mail: result.status });
+}
+
+async function sessionPage(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+  const approval = await openLink(deps, request, ['signin']);
+  if (approval.status === 'closed') throw new LinkError(410, 'closed');
+  if (approval.status !== 'pending') throw usedLink();
+  if (isExpired(approval, deps.clock())) throw new LinkError(410, 'expired');
+  const admin = approval.subjectId ? await deps.store.getPerson('admin', approval.subjectId) : undefined;
+  if (!admin) throw new LinkError(403, 'not-found');
+  const header = await authority(deps);
+
+  if (request.isRead) {
+    return htmlResponse(
+      200,
+      renderSessionConfirm({
+        ...(header ? { authority: header } : {}),
+        name: admin.name,
+        expiresAt: approval.expiresAt,
+      }),
+    );
+  }
+  const outcome = await deps.store.decideApproval(
+    approval.id,
+    { action: 'signin' },
+    actorOf(request, { kind: 'admin', id: admin.id, email: admin.email }),
+  );
+  switch (outcome.outcome) {
+    case 'decided':
+      break;
+    case 'already-decided':
+      throw usedLink();
+    case 'expired':
+      throw new LinkError(410, 'expired');
+    case 'closed':
+      throw new LinkError(410, 'closed');
+    case 'not-found':
+      throw new LinkError(403, 'not-found');
+  }
+  const { sessionId } = await deps.store.createSession(
+    { adminId: admin.id, email: admin.email },
+    { absoluteMs: SESSION_ABSOLUTE_MS, idleTimeoutMs: SESSION_IDLE_MS },
+  );
+  const cookie = sessionCookie(deps.baseUrl(), sessionId, SESSION_ABSOLUTE_MS / 1000);
+  const periodId = await currentPeriodId(deps);
+  if (!periodId) {
+    return htmlResponse(
+      200,
+      statusPage({
+        status: 200,
+        title: 'Đã đăng nhập',
+        detail: 'Chưa có kỳ báo cáo nào được lưu cho phong trào.',
+        ...(header ? { header } : {}),
+      }),
+      { cookies: [cookie] },
+    );
+  }
+  return redirect(`/admin/periods/${encodeURIComponent(periodId)}`, [cookie]);
+}
+
+function usedLink(): PageError {
+  return new PageError(
+    409,
+    'Liên kết đã được sử dụng',
+    'Liên kết đăng nhập này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới tại trang đăng nhập. (This sign-in link was already used.)',
+    statusPage({
+      status: 409,
+      title: 'Liên kết đã được sử dụng',
+      detail:
+        'Liên kết đăng nhập này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới. (This sign-in link was already used.)',
+      tone: 'warn',
+      extra: '<p><a href="/admin">Trang đăng nhập</a></p>',
+    }),
+  );
+}
+
+/** The period people work on now: the last one whose submission window has opened, else the first. */
+async function currentPeriodId(deps: Deps): Promise<string | undefined> {
+  const periods = [...(await deps.store.listPeriods())].sort((a, b) =>
+    a.period.opensAt.localeCompare(b.period.opensAt),
+  );
+  const now = deps.clock().getTime();
+  const opened = periods.filter((p) => Date.parse(p.period.opensAt) <= now);
+  return (opened.at(-1) ?? periods[0])?.period.id;
+}
+
+async function signOut(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+  const current = await currentSession(deps, request);
+  if (current) await deps.store.deleteSession(current.id);
+  return redirect('/admin', [sessionCookie(deps.baseUrl(), '', 0)]);
+}
+
+// ---------------------------------------------------------------- period status
+
+async function periodStatus(deps: Deps, request: HttpRequest, periodId: string): Promise<HttpResponse> {
+  const current = await currentSession(deps, request);
+  if (!current) return redirect('/admin');
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(periodId)) throw notFoundPeriod();
+  const [campaign, period, periods, reports, reviewers] = await Promise.all([
+    deps.store.getCampaign(),
+    deps.store.getPeriod(periodId),
+    deps.store.listPeriods(),
+    deps.store.listPeriodReports(periodId),
+    deps.store.listPeople('reviewer'),
+  ]);
+  if (!campaign || !period) throw notFoundPeriod();
+  const byUnit = new Map<string, ReportSummary>(reports.map((r) => [r.unitId, r]));
+  const reviewerNames = new Map(reviewers.map((r) => [r.id, r.name]));
+  const units = campaign.config.units;
+  const assigned = new Map<string, string>();
+  const needReviewer = units.filter((u) => byUnit.has(u.id) && byUnit.get(u.id)?.status !== 'draft');
+  for (let i = 0; i < needReviewer.length; i += 16) {
+    const batch = needReviewer.slice(i, i + 16);
+    const found = await Promise.all(batch.map((u) => deps.store.getAssignment(periodId, u.id)));
+    found.forEach((a, j) => {
+      const unit = batch[j];
+      if (a && unit) assigned.set(unit.id, a.reviewerId);
+    });
+  }
+  const invited = new Set(period.counters.invited ?? []);
+  const late = new Set(period.counters.late ?? []);
+  const rows: UnitStatusRow[] = units.map((unit) => {
+    const report = byUnit.get(unit.id);
+    const reviewerId = assigned.get(unit.id);
+    return {
+      unit,
+      state: report?.status ?? (invited.has(unit.id) ? 'invited' : 'not-invited'),
+      ...(reviewerId ? { reviewerName: reviewerNames.get(reviewerId) ?? reviewerId } : {}),
+      ...(report?.updatedAt ? { updatedAt: report.updatedAt } : {}),
+      ...(late.has(unit.id) ? { late: true } : {}),
+    };
+  });
+  const sorted: StoredPeriod[] = [...periods].sort((a, b) =>
+    a.period.opensAt.localeCompare(b.period.opensAt),
+  );
+  return htmlResponse(
+    200,
+    renderPeriodStatus({
+      authority: campaign.config.district.authority,
+      period,
+      periods: sorted,
+      rows,
+      session: current.session,
+    }),
+  );
+}
+
+function notFoundPeriod(): PageError {
+  return new PageError(
+    404,
+    'Không có kỳ báo cáo này',
+    'Không tìm thấy kỳ báo cáo được yêu cầu. (No such period.)',
+  );
+}
+
+// ---------------------------------------------------------------- routing
+
+async function handle(request: HttpRequest): Promise<HttpResponse> {
+  const deps = getDeps();
+  const read = request.isRead;
+  const path = request.path.replace(/\/+$/, '') || '/';
+  if (path === '/admin' && read) {
+    const header = await authority(deps);
+    return htmlResponse(200, renderSignInForm(header ? { authority: header } : {}));
+  }
+  if (path === '/admin/signin' && !read) return signIn(deps, request);
+  if (path === '/admin/session') return sessionPage(deps, request);
+  if (path === '/admin/signout' && !read) return signOut(deps, request);
+  const period = matchPath('/admin/periods/{periodId}', path);
+  if (period?.periodId !== undefined && read)
+    return periodStatus(deps, request, request.pathParameters.periodId ?? period.periodId);
+  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này. (Not found.)');
+}
+
+export const handler = httpHandler(handle, { name: 'admin-pages' });

@@ -1,0 +1,88 @@
+/**
+ * The HTTP API's routes in one place: the CDK stack (API Gateway routes) and the local HTTP
+ * adapter (local/http.ts) both read this table, so the pages answer the same paths and methods in
+ * the cloud and on one machine. Pure data: no handler is imported here.
+ *
+ * HEAD is routed wherever a mailed link lands (mail scanners fetch links with it); the handlers
+ * answer it like GET, without a body, and never change anything on GET or HEAD.
+ */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+
+/** Which handler file serves a route (the `HANDLERS` names of infra/district-stack.ts). */
+export type PageHandlerName = 'reportPage' | 'decisionPage' | 'adminPages';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  handler: PageHandlerName;
+}
+
+/** Handler name → repo-relative handler file (what `NodejsFunction` bundles and the adapter imports). */
+export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
+  reportPage: 'functions/http/report.ts',
+  decisionPage: 'functions/http/decision.ts',
+  adminPages: 'functions/http/admin.ts',
+};
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  // the unit's report page, behind its signed access grant
+  { method: 'GET', path: '/r', handler: 'reportPage' },
+  { method: 'HEAD', path: '/r', handler: 'reportPage' },
+  { method: 'POST', path: '/r', handler: 'reportPage' },
+  // decision links (appraise now; vote with issue 4): GET/HEAD show, POST decides
+  { method: 'GET', path: '/d', handler: 'decisionPage' },
+  { method: 'HEAD', path: '/d', handler: 'decisionPage' },
+  { method: 'POST', path: '/d', handler: 'decisionPage' },
+  // admin: sign-in by emailed link, session, period status, sign-out
+  { method: 'GET', path: '/admin', handler: 'adminPages' },
+  { method: 'POST', path: '/admin/signin', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/session', handler: 'adminPages' },
+  { method: 'HEAD', path: '/admin/session', handler: 'adminPages' },
+  { method: 'POST', path: '/admin/session', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/periods/{periodId}', handler: 'adminPages' },
+  { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
+];
+
+/** `GET /admin/periods/{periodId}`: API Gateway's route key. */
+export function routeKey(route: Pick<HttpRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The routes grouped by path for one handler, e.g. for `HttpApi.addRoutes({ path, methods })`. */
+export function routesByPath(handler: PageHandlerName): { path: string; methods: HttpMethod[] }[] {
+  const byPath = new Map<string, HttpMethod[]>();
+  for (const r of HTTP_ROUTES) {
+    if (r.handler !== handler) continue;
+    byPath.set(r.path, [...(byPath.get(r.path) ?? []), r.method]);
+  }
+  return [...byPath].map(([path, methods]) => ({ path, methods }));
+}
+
+/**
+ * Matches a concrete path against a route path; returns the path parameters (decoded) or
+ * undefined. Parameters match one segment, as API Gateway's `{name}` does.
+ */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    const param = /^\{([A-Za-z0-9_]+)\}$/.exec(w);
+    if (param) {
+      if (g === '') return undefined;
+      try {
+        params[param[1] as string] = decodeURIComponent(g);
+      } catch {
+        return undefined;
+      }
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,38 @@
+/**
+ * The starter `{workflow, name, input}` → `{status}`: the target of every one-time schedule
+ * (functions/cycle/plan-schedules.ts), and what an admin's "start again" calls.
+ *
+ * `StartExecution` on the named workflow's state machine (ARN from `STATE_MACHINE_ARNS`, a JSON
+ * map `{"period": "arn:…", "scoring": …}`, or `<WORKFLOW>_STATE_MACHINE_ARN`) under the given
+ * execution name. An execution of that name existing already (`ExecutionAlreadyExists`) is
+ * success: EventBridge Scheduler would otherwise send the event to its dead-letter queue, and the
+ * named execution did start once. Any other error fails the invocation; Scheduler invokes this
+ * function asynchronously, so Lambda retries it and then sends it to the function's on-failure
+ * destination (with its own alarm).
+ */
+import { z } from 'zod';
+import { type StepContext, stepHandler } from '#lib/middleware';
+
+const STEP = 'starter';
+
+export const starterInput = z.object({
+  workflow: z.enum(['period', 'scoring', 'commendation', 'review']),
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'must be 1–80 characters of [A-Za-z0-9_-]' }),
+  input: z.record(z.string(), z.unknown()).default({}),
+});
+
+export async function start(
+  event: {
+    workflow: 'period' | 'scoring' | 'commendation' | 'review';
+    name: string;
+    input: Record<string, unknown>;
+  },
+  ctx: StepContext,
+): Promise<{ status: 'started' | 'already-exists' }> {
+  const arn = ctx.deps.stateMachineArn(event.workflow);
+  const status = await ctx.callbacks.startExecution(arn, event.name, event.input);
+  ctx.log.info('execution started', { workflow: event.workflow, executionName: event.name, status });
+  return { status };
+}
+
+export const handler = stepHandler({ name: STEP, input: starterInput }, start);

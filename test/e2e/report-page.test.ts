@@ -1,0 +1,113 @@
+/**
+ * The unit's report page in a real browser (Debian's chromium driven by playwright-core), on the
+ * local system: open the invitation link from the mailbox, fill in two criteria, save, reload, and
+ * see the values. Screenshots go to /tmp for people to look at the page.
+ *
+ * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteUnit } from '#lib/campaign';
+import { type Harness, PERIOD_ID, startHarness } from '../http/harness.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveBrowser = existsSync(CHROMIUM);
+const skip = !haveBrowser && !process.env.CI;
+if (skip) {
+  console.warn(
+    `test/e2e/report-page.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI this test runs.`,
+  );
+}
+
+export const SCREENSHOTS = {
+  desktop: '/tmp/thidua-report-page.png',
+  phone: '/tmp/thidua-report-page-phone.png',
+};
+
+describe.skipIf(skip)('the report page in a browser', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!haveBrowser)
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+    h = await startHarness();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+
+  it('opens the invitation link, saves two criteria, and shows them after a reload', async () => {
+    const unitId = 'phong-tu-phap';
+    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    const mail = (await h.mails()).find((m) =>
+      m.destination.to.includes('namtv.tuphap@song-lam.example.org'),
+    );
+    const link = /https?:\/\/[^\s"<>]+\/r\?[^\s"<>]+/.exec(mail?.body.text ?? '')?.[0];
+    expect(link).toBeDefined();
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const response = await page.goto(link as string);
+    expect(response?.status()).toBe(200);
+    await expect(page.title()).resolves.toContain('Phòng Tư pháp');
+
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.fill('[name="explanation[1.1.1]"]', 'Kế hoạch CCHC năm 2022 ban hành đúng hạn.');
+    await page.fill('[name="evidence[1.1.1][0][number]"]', '05/KH-TP');
+    await page.fill('[name="evidence[1.1.1][0][date]"]', '10/01/2022');
+    await page.fill('[name="evidence[1.1.1][0][url]"]', 'https://vanban.song-lam.example.org/05-kh-tp');
+    await page.fill('[name="score[1.1.2]"]', '0,5');
+    await page.fill('[name="explanation[1.1.2]"]', 'Hoàn thành 85% nhiệm vụ.');
+    await page.check('input[name="t05"][value="0"]');
+
+    await Promise.all([page.waitForURL(/ok=saved/), page.click('button[name="action"][value="save"]')]);
+    await expect(page.locator('.notice.ok').first().textContent()).resolves.toContain(
+      'Đã lưu bản nháp (phiên bản 1)',
+    );
+
+    await page.reload();
+    expect(await page.inputValue('[name="score[1.1.1]"]')).toBe('1');
+    expect(await page.inputValue('[name="score[1.1.2]"]')).toBe('0,5');
+    expect(await page.inputValue('[name="explanation[1.1.2]"]')).toBe('Hoàn thành 85% nhiệm vụ.');
+    expect(await page.inputValue('[name="evidence[1.1.1][0][date]"]')).toBe('10/01/2022');
+    expect(await page.isChecked('input[name="t05"][value="0"]')).toBe(true);
+
+    const stored = await h.deps.store.getReport(unitId, PERIOD_ID);
+    expect(stored?.version).toBe(1);
+    expect(stored?.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '05/KH-TP', date: '2022-01-10', url: 'https://vanban.song-lam.example.org/05-kh-tp' },
+    ]);
+
+    // A mistake in the browser: the problem is shown beside its field, nothing is stored.
+    await page.fill('[name="score[1.1.2]"]', '7');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[name="action"][value="save"]')]);
+    await expect(page.locator('#loi').textContent()).resolves.toContain('tiêu chí 1.1.2');
+    expect(await page.getAttribute('[name="score[1.1.2]"]', 'aria-invalid')).toBe('true');
+    expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.version).toBe(1);
+
+    await page.goto(link as string);
+    await page.screenshot({ path: SCREENSHOTS.desktop });
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      locale: 'vi-VN',
+    });
+    await phone.goto(link as string);
+    await phone.locator('#leaf-1\\.1\\.1').scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: SCREENSHOTS.phone });
+    expect(existsSync(SCREENSHOTS.desktop) && existsSync(SCREENSHOTS.phone)).toBe(true);
+  }, 60_000);
+});

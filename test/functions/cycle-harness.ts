@@ -1,0 +1,194 @@
+/**
+ * The test bed of the campaign-cycle steps: the review steps' bed (dynalite + aws-ses-v2-local,
+ * the environment a deployed function gets, a clock the test moves) plus the local Step
+ * Functions endpoint (with a one-state stand-in for each state machine the steps start) and the
+ * local EventBridge Scheduler (with the stack's schedule group), so the handlers call them
+ * through the real SDK clients, as deployed.
+ */
+
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Appraisal, Period, Report } from '#domain/model';
+import type { Actor } from '#lib/store';
+import { stateMachineArn } from '#local/cfn';
+import { VirtualClock } from '#local/clock';
+import { LocalLambdas } from '#local/lambda';
+import { LocalScheduler } from '#local/scheduler';
+import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
+import { SfnEngine } from '#local/sfn-engine';
+import { readAppraisals } from '../../cli/appraisals.ts';
+import { type Bed, captureOutput, lambdaContext, startBed } from './harness.ts';
+
+export const SCHEDULE_GROUP = 'thidua-demo';
+export const STARTER_ARN = 'arn:aws:lambda:ap-southeast-1:000000000000:function:thidua-demo-starter';
+export const WORKFLOWS = ['launch', 'period', 'scoring', 'commendation', 'review'] as const;
+/** The demo's launch: 02/08/2022 08:00 in Hà Nội. */
+export const LAUNCH = new Date('2022-08-02T01:00:00Z');
+
+export interface CycleBed extends Bed {
+  engine: SfnEngine;
+  scheduler: LocalScheduler;
+  /** Names of the executions started on the local engine, oldest first. */
+  executions(workflow?: string): string[];
+  invoke<T>(
+    handler: (event: unknown, context: typeof lambdaContext) => Promise<T>,
+    event: unknown,
+  ): Promise<T>;
+  /** Everything the handlers printed (checked for secrets). */
+  output(): string;
+}
+
+const EXTRA_ENV = [
+  'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_SCHEDULER',
+  'STATE_MACHINE_ARNS',
+  'SCHEDULE_GROUP',
+  'STARTER_ARN',
+  'SCHEDULE_ROLE_ARN',
+  'SCHEDULE_DLQ_ARN',
+] as const;
+
+export async function startCycleBed(
+  now: Date = LAUNCH,
+  options: { store?: boolean } = {},
+): Promise<CycleBed> {
+  const clock = new VirtualClock(now);
+  const lambdas = new LocalLambdas(new Map());
+  const engine = new SfnEngine({ clock, lambdas });
+  for (const name of WORKFLOWS) {
+    engine.registerStateMachine({
+      name,
+      definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
+    });
+  }
+  const endpoint: LocalEndpoint = await startSfnEndpoint(engine);
+  const scheduler = new LocalScheduler({ clock, lambdas });
+  await scheduler.start();
+  scheduler.createGroup(SCHEDULE_GROUP);
+  const previous = Object.fromEntries(EXTRA_ENV.map((k) => [k, process.env[k]]));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SFN: endpoint.url,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    STATE_MACHINE_ARNS: JSON.stringify(Object.fromEntries(WORKFLOWS.map((w) => [w, stateMachineArn(w)]))),
+    SCHEDULE_GROUP,
+    STARTER_ARN,
+    SCHEDULE_ROLE_ARN: 'arn:aws:iam::000000000000:role/thidua-demo-schedules',
+    SCHEDULE_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:000000000000:thidua-demo-schedules-dlq',
+  });
+  const bed = await startBed({ store: false });
+  bed.setNow(now);
+  if (options.store !== false) {
+    const { storeCampaign } = await import('#lib/campaign');
+    await storeCampaign(bed.deps.store, bed.config, bed.criteriaSets, now);
+  }
+  let printed = '';
+  const stopBed = bed.stop;
+  const cycle: CycleBed = Object.assign(bed, {
+    engine,
+    scheduler,
+    executions: (workflow?: string) =>
+      engine
+        .listExecutions(workflow ? { stateMachineArn: workflow } : {})
+        .sort((a, b) => a.startDate.getTime() - b.startDate.getTime())
+        .map((e) => e.name),
+    async invoke<T>(handler: (event: unknown, context: typeof lambdaContext) => Promise<T>, event: unknown) {
+      const { result, output } = await captureOutput(async () => {
+        try {
+          return { ok: true as const, value: await handler(event, lambdaContext) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
+      printed += output;
+      if (!result.ok) throw result.error;
+      return result.value;
+    },
+    output: () => printed,
+    stop: async () => {
+      await stopBed();
+      await scheduler.close();
+      await endpoint.close();
+      for (const [k, v] of Object.entries(previous)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    },
+  });
+  return cycle;
+}
+
+/** Moves the bed's clock (what the handlers and the store read). */
+export function at(bed: Bed, instant: string | Date): void {
+  bed.setNow(instant instanceof Date ? instant : new Date(instant));
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Stores the year of examples/appraisals-2024.yaml as the units and reviewers would have left it:
+ * each period opened and closed; every unit the file lists submitted its report before the
+ * deadline; approved ones carry the file's scores as their one appraisal, with the survey,
+ * bonus and penalty recorded by the admin; `submitted-not-appraised` ones stay submitted.
+ */
+export async function seedAppraisedYear(
+  bed: Bed,
+  file = 'examples/appraisals-2024.yaml',
+  options: {
+    initiatives?: (unitId: string, period: Period) => Report['initiatives'];
+    nominations?: (unitId: string, period: Period) => Report['nominations'];
+  } = {},
+): Promise<Period[]> {
+  const store = bed.deps.store;
+  const appraisals = readAppraisals(file, { config: bed.config, criteriaSets: bed.criteriaSets });
+  const admin: Actor = { kind: 'admin', id: 'tran-quoc-huy' };
+  for (const p of appraisals.periods) {
+    const period = p.period;
+    at(bed, new Date(Date.parse(period.opensAt) + HOUR));
+    await store.setPeriodStatus(period.id, 'scheduled', 'open');
+    for (const [unitId, input] of Object.entries(p.inputs)) {
+      if (input.status === 'not-submitted') continue;
+      const unit = bed.config.units.find((u) => u.id === unitId)!;
+      const set = p.setsByGroup[unit.group]!;
+      const leaves = indexCriteria(set).leaves.map((l) => l.leaf);
+      const scores = input.appraised ?? Object.fromEntries(leaves.map((l) => [l.id, l.max]));
+      const report: Report = {
+        unitId,
+        periodId: period.id,
+        criteriaSetId: set.id,
+        entries: Object.fromEntries(
+          leaves.map((l) => [
+            l.id,
+            { selfScore: scores[l.id] ?? 0, explanation: 'Đã thực hiện.', evidence: [{ number: '1/BC' }] },
+          ]),
+        ),
+        initiatives: options.initiatives?.(unitId, period) ?? [],
+        nominations: options.nominations?.(unitId, period) ?? [],
+        selfCheck: { t05: [true, true, true, true, true], k05: [true, true, true, true, true] },
+      };
+      const actor: Actor = { kind: 'unit', id: unitId };
+      await store.submitReport(unitId, period.id, report, 0, actor);
+      if (input.status !== 'approved') continue;
+      await store.setReportStatus(unitId, period.id, 'submitted', 'approved', { kind: 'system', id: 'seed' });
+      const appraisal: Appraisal = {
+        unitId,
+        periodId: period.id,
+        criteriaSetId: set.id,
+        reviewerId: 'pham-thi-lan',
+        entries: Object.fromEntries(
+          Object.entries(scores).map(([id, score]) => [id, { score, comment: '' }]),
+        ),
+      };
+      await store.putAppraisal(appraisal, 1);
+      if (input.survey != null || input.bonus || input.penalty) {
+        await store.putAdjustments(
+          unitId,
+          period.id,
+          { survey: input.survey ?? null, bonus: input.bonus ?? 0, penalty: input.penalty ?? 0 },
+          admin,
+        );
+      }
+    }
+    at(bed, new Date(Date.parse(period.reviewClosesAt) + HOUR));
+    await store.setPeriodStatus(period.id, 'open', 'closed');
+  }
+  return appraisals.periods.map((p) => p.period);
+}

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { periodsOf } from '#domain/calendar';
+import { loadDistrict } from '#domain/config-files';
+import {
+  approvedEmail,
+  escalationEmail,
+  explanationReminderEmail,
+  invitationEmail,
+  periodName,
+  returnedEmail,
+  reviewRequestEmail,
+  senderOf,
+} from '#lib/emails';
+
+const { config } = loadDistrict('districts/demo.yaml', { now: new Date('2022-10-01') });
+const sender = senderOf(config);
+const q3 = periodsOf(config).find((p) => p.id === '2022Q3')!;
+const SCRIPT = '<script>alert("x")</script>';
+const unit = {
+  id: 'phong-tu-phap',
+  name: `Phòng Tư pháp ${SCRIPT}`,
+  focalPoint: { name: 'Trần Văn Nam', email: 'namtv.tuphap@song-lam.example.org' },
+};
+const url = 'https://thidua.test/r?k=k1&id=AAAAAAAAAAAAAAAAAAAAAA&a=report&e=1669800000&s=x';
+
+describe('the review emails', () => {
+  it('invitation: Vietnamese first, the district authority in the header, deadline in Vietnam time, the link', () => {
+    const mail = invitationEmail(sender, {
+      unit,
+      period: q3,
+      reportUrl: url,
+      linkExpiresAt: q3.lateAppraisalUntil,
+    });
+    expect(mail.subject).toBe(`[Thi đua CCHC] Mời nộp báo cáo thi đua quý III năm 2022 – ${unit.name}`);
+    // Deadline 11/10/2022 17:00 in Asia/Ho_Chi_Minh (the calendar's deadlineTime), not UTC.
+    expect(q3.deadlineAt).toMatch(/^2022-10-11T17:00:00\+07:00$/);
+    expect(mail.text).toContain('Hạn nộp báo cáo: 17:00 ngày 11/10/2022');
+    // The first period is clipped to the phase, which began on 02/08/2022.
+    expect(mail.text).toContain('quý III năm 2022 (02/08/2022 – 30/09/2022)');
+    expect(mail.text.startsWith('UBND HUYỆN SÔNG LAM')).toBe(true);
+    expect(mail.html).toContain('>UBND huyện Sông Lam</td>');
+    expect(mail.html).toContain('<html lang="vi">');
+    expect(mail.html).toContain('<p lang="en"');
+    // English comes last, after the Vietnamese.
+    expect(mail.text.indexOf('[English]')).toBeGreaterThan(mail.text.indexOf('Hạn nộp'));
+    // The link, with & escaped in the attribute and intact in the text part.
+    expect(mail.html).toContain(
+      'href="https://thidua.test/r?k=k1&amp;id=AAAAAAAAAAAAAAAAAAAAAA&amp;a=report',
+    );
+    expect(mail.text).toContain(url);
+  });
+
+  it('escapes a script in a unit name and in a reviewer comment in every HTML part', () => {
+    const comment = `Thiếu văn bản ${SCRIPT} & "trích dẫn"`;
+    const mails = [
+      invitationEmail(sender, { unit, period: q3, reportUrl: url, linkExpiresAt: q3.lateAppraisalUntil }),
+      reviewRequestEmail(sender, {
+        reviewer: { name: `Lê ${SCRIPT}` },
+        unit,
+        period: q3,
+        round: 2,
+        reviewUrl: url,
+        respondBy: q3.reviewClosesAt,
+      }),
+      returnedEmail(sender, {
+        unit,
+        period: q3,
+        round: 1,
+        comments: [
+          {
+            criterionId: '1.1',
+            criterionName: `Ban hành kế hoạch ${SCRIPT}`,
+            max: 150,
+            selfScore: 150,
+            appraisedScore: 100,
+            comment,
+          },
+        ],
+        reportUrl: url,
+        explainBy: q3.lateAppraisalUntil,
+      }),
+      approvedEmail(sender, {
+        unit,
+        period: q3,
+        round: 1,
+        appraisedTotal: 6850,
+        appraisedMax: 7000,
+        reportUrl: url,
+      }),
+      escalationEmail(sender, {
+        admin: { name: 'Trần Quốc Huy' },
+        unit,
+        reviewer: { name: 'Lê Thị Mai', email: 'mailt.noivu@song-lam.example.org' },
+        period: q3,
+        round: 1,
+        waitingSince: '2022-10-12T03:00:00.000Z',
+        reviewClosesAt: q3.reviewClosesAt,
+        lateAppraisalUntil: q3.lateAppraisalUntil,
+        reminder: 1,
+      }),
+      explanationReminderEmail(sender, {
+        unit,
+        period: q3,
+        round: 1,
+        returnedAt: '2022-10-13T02:00:00.000Z',
+        reportUrl: url,
+        explainBy: q3.lateAppraisalUntil,
+        reminder: 1,
+      }),
+    ];
+    for (const mail of mails) {
+      expect(mail.html).not.toContain('<script');
+      expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    }
+    const returned = mails[2]!;
+    expect(returned.html).toContain(
+      'Thiếu văn bản &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;trích dẫn&quot;',
+    );
+    // The plain text part carries the words as written (no HTML there).
+    expect(returned.text).toContain(comment);
+  });
+
+  it('returned: each commented criterion with its name, maximum, self and appraised scores (decimal comma)', () => {
+    const mail = returnedEmail(sender, {
+      unit: { ...unit, name: 'Phòng Tư pháp' },
+      period: q3,
+      round: 1,
+      comments: [
+        {
+          criterionId: '2.3',
+          criterionName: 'Kiểm tra văn bản',
+          max: 250,
+          selfScore: 250,
+          appraisedScore: 175,
+          comment: 'Chưa có biên bản kiểm tra.',
+        },
+      ],
+      reportUrl: url,
+      explainBy: q3.lateAppraisalUntil,
+    });
+    expect(mail.text).toContain('2.3. Kiểm tra văn bản (tối đa 2,5)');
+    expect(mail.text).toContain('Điểm tự chấm: 2,5');
+    expect(mail.text).toContain('Điểm thẩm định: 1,75');
+    expect(mail.text).toContain('Ý kiến: Chưa có biên bản kiểm tra.');
+    expect(mail.html).toContain('<th scope="col"');
+  });
+
+  it('approved: the final appraised total; escalation: reviewer, waiting since and the late-appraisal deadline', () => {
+    const approved = approvedEmail(sender, {
+      unit,
+      period: q3,
+      round: 2,
+      appraisedTotal: 6850,
+      appraisedMax: 7000,
+    });
+    expect(approved.text).toContain('Tổng điểm thẩm định: 68,5 / 70 điểm');
+    expect(approved.text).toContain('sau 2 vòng thẩm định');
+    const escalation = escalationEmail(sender, {
+      admin: { name: 'Trần Quốc Huy' },
+      unit,
+      reviewer: { name: 'Lê Thị Mai', email: 'mailt.noivu@song-lam.example.org' },
+      period: q3,
+      round: 1,
+      waitingSince: '2022-10-12T03:00:00.000Z',
+      reviewClosesAt: q3.reviewClosesAt,
+      lateAppraisalUntil: q3.lateAppraisalUntil,
+      reminder: 1,
+    });
+    expect(escalation.text).toContain('Chờ từ: 10:00 ngày 12/10/2022');
+    expect(escalation.text).toMatch(/Hạn cuối nhận thẩm định muộn: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
+    expect(escalation.text).toContain('Lê Thị Mai <mailt.noivu@song-lam.example.org>');
+  });
+
+  it('names periods the Vietnamese way', () => {
+    expect(periodName({ id: '2024Q1', frequency: 'quarterly', year: 2024 })).toBe('quý I năm 2024');
+    expect(periodName({ id: '2024H2', frequency: 'half-yearly', year: 2024 })).toBe('6 tháng cuối năm 2024');
+    expect(periodName({ id: '2024', frequency: 'yearly', year: 2024 })).toBe('năm 2024');
+  });
+
+  it('refuses a link that is not an http(s) URL', () => {
+    expect(() =>
+      invitationEmail(sender, {
+        unit,
+        period: q3,
+        reportUrl: 'javascript:alert(1)',
+        linkExpiresAt: q3.lateAppraisalUntil,
+      }),
+    ).toThrow(/http/);
+  });
+});

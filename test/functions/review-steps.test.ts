@@ -1,0 +1,412 @@
+/**
+ * The review steps, invoked as Lambda would (their middy handlers, with the payloads the review
+ * state machine sends), against dynalite and aws-ses-v2-local. The whole loop through the real
+ * state machine is in review-runtime.test.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Appraisal, Period, Report } from '#domain/model';
+import { handler as assignReviewer } from '#functions/review/assign-reviewer';
+import { handler as markUnappraised } from '#functions/review/mark-unappraised';
+import { handler as recordApproval } from '#functions/review/record-approval';
+import { handler as recordFailure } from '#functions/review/record-failure';
+import { handler as remindWaiting } from '#functions/review/remind-waiting';
+import { handler as requestAppraisal } from '#functions/review/request-appraisal';
+import { handler as requestExplanation } from '#functions/review/request-explanation';
+import { handler as sweep } from '#functions/sweep';
+import { createSesClient } from '#lib/aws';
+import { inviteUnit } from '#lib/campaign';
+import { setDeps } from '#lib/deps';
+import { verifyLink } from '#lib/links';
+import { SesMailer } from '#lib/mailer';
+import type { Actor, Approval } from '#lib/store';
+import { closedPort } from '../helpers/ses.ts';
+import {
+  type Bed,
+  captureOutput,
+  fullReport,
+  IN_REVIEW,
+  lambdaContext,
+  linkIn,
+  startBed,
+} from './harness.ts';
+
+const SCRIPT = '<script>alert(1)</script>';
+const PERIOD = '2022Q3';
+const UNIT = 'phong-tu-phap';
+const unitActor: Actor = { kind: 'unit', id: UNIT };
+
+/** A task token shaped like the local engine's (short enough to escape the logger's long-run rule). */
+const token = () => `LTT1${randomBytes(48).toString('base64url')}`;
+const tokensUsed: string[] = [];
+const fresh = () => {
+  const t = token();
+  tokensUsed.push(t);
+  return t;
+};
+
+let bed: Bed;
+let q3: Period;
+let output = '';
+
+/** Every step call goes through here, so the test can look at everything they printed. */
+async function invoke<T>(
+  h: (event: unknown, context: typeof lambdaContext) => Promise<T>,
+  event: unknown,
+): Promise<T> {
+  const { result, output: printed } = await captureOutput(async () => {
+    try {
+      return { ok: true as const, value: await h(event, lambdaContext) };
+    } catch (error) {
+      return { ok: false as const, error };
+    }
+  });
+  output += printed;
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+async function approvals(unitId: string, kind: Approval['kind']): Promise<Approval[]> {
+  return (await bed.deps.store.listUnitPeriodApprovals(unitId, PERIOD)).filter((a) => a.kind === kind);
+}
+
+async function submit(unitId: string): Promise<Report> {
+  const report = fullReport(bed, unitId, q3);
+  await bed.deps.store.submitReport(unitId, PERIOD, report, 0, { kind: 'unit', id: unitId });
+  return report;
+}
+
+function appraisalOf(report: Report, reviewerId: string, cut: number, comment: string): Appraisal {
+  const entries: Appraisal['entries'] = {};
+  const ids = Object.keys(report.entries);
+  ids.forEach((id, i) => {
+    const self = report.entries[id]!.selfScore;
+    entries[id] = i === 0 ? { score: self - cut, comment } : { score: self, comment: '' };
+  });
+  return {
+    unitId: report.unitId,
+    periodId: report.periodId,
+    criteriaSetId: report.criteriaSetId,
+    reviewerId,
+    entries,
+  };
+}
+
+beforeAll(async () => {
+  bed = await startBed();
+  q3 = (await bed.deps.store.getPeriod(PERIOD))!.period;
+}, 30_000);
+afterAll(async () => {
+  await bed?.stop();
+});
+
+describe('assign-reviewer', () => {
+  it('never picks a reviewer from the unit and balances 27 units across the 6 reviewers', async () => {
+    const reviewers = bed.config.reviewers;
+    expect(reviewers).toHaveLength(6);
+    const picked = new Map<string, string>();
+    for (const unit of bed.config.units) {
+      const { reviewerId } = await invoke(assignReviewer, { unitId: unit.id, periodId: PERIOD });
+      picked.set(unit.id, reviewerId);
+      expect(reviewers.find((r) => r.id === reviewerId)?.unit).not.toBe(unit.id);
+    }
+    expect(picked.size).toBe(27);
+    const loads = await bed.deps.store.getReviewerLoads(PERIOD);
+    const counts = reviewers.map((r) => loads[r.id] ?? 0);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(27);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    // Re-run: the stored reviewer, no second count.
+    const again = await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD });
+    expect(again.reviewerId).toBe(picked.get(UNIT));
+    expect(await bed.deps.store.getReviewerLoads(PERIOD)).toEqual(loads);
+  });
+
+  it('stays within one of balance when all 27 units are assigned at once', async () => {
+    const results = await Promise.all(
+      bed.config.units.map((u) => invoke(assignReviewer, { unitId: u.id, periodId: '2022Q4' })),
+    );
+    bed.config.units.forEach((u, i) => {
+      expect(bed.config.reviewers.find((r) => r.id === results[i]!.reviewerId)?.unit).not.toBe(u.id);
+    });
+    const loads = await bed.deps.store.getReviewerLoads('2022Q4');
+    const counts = bed.config.reviewers.map((r) => loads[r.id] ?? 0);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(27);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a malformed event with InvalidInput naming the field', async () => {
+    const error = (await invoke(assignReviewer, { periodId: PERIOD, unitId: 'Phòng Tư pháp' }).catch(
+      (e) => e,
+    )) as Error;
+    expect(error.name).toBe('InvalidInput');
+    expect(error.message).toMatch(/unitId/);
+  });
+});
+
+describe('the appraisal request', () => {
+  let report: Report;
+  let reviewerId: string;
+
+  it('creates one approval, moves the report to in-review and emails the reviewer one signed link', async () => {
+    report = await submit(UNIT);
+    reviewerId = (await bed.deps.store.getAssignment(PERIOD, UNIT))!.reviewerId;
+    const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
+    await bed.clearEmails();
+    const t1 = fresh();
+    await invoke(requestAppraisal, { unitId: UNIT, periodId: PERIOD, round: 1, reviewerId, taskToken: t1 });
+
+    const [approval, ...others] = await approvals(UNIT, 'appraise');
+    expect(others).toEqual([]);
+    expect(approval).toMatchObject({ status: 'pending', round: 1, taskToken: t1, tokenGen: 0 });
+    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.destination.to).toEqual([reviewer.email]);
+    expect(emails[0]!.subject).toBe(
+      '[Thi đua CCHC] Đề nghị thẩm định báo cáo quý III năm 2022 – Phòng Tư pháp',
+    );
+    const link = linkIn(emails[0]!.body.text, '/d');
+    expect(verifyLink(link.searchParams, await bed.deps.keyring(), IN_REVIEW)).toMatchObject({
+      ok: true,
+      approvalId: approval!.id,
+      action: 'appraise',
+    });
+    expect(emails[0]!.body.text).not.toContain(t1);
+  });
+
+  it('re-invoked with a new token keeps the same approval (same link) and sends no second email', async () => {
+    const before = await bed.emails();
+    const t2 = fresh();
+    await invoke(requestAppraisal, { unitId: UNIT, periodId: PERIOD, round: 1, reviewerId, taskToken: t2 });
+    const list = await approvals(UNIT, 'appraise');
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      status: 'pending',
+      taskToken: t2,
+      tokenGen: 1,
+      id: before.length && list[0]!.id,
+    });
+    expect(await bed.emails()).toEqual(before);
+  });
+
+  it('returned: the explanation request stores the appraisal, returns the report and mails the unit its comments', async () => {
+    const [approval] = await approvals(UNIT, 'appraise');
+    const appraisal = appraisalOf(report, reviewerId, 25, `Thiếu biên bản ${SCRIPT}`);
+    const decided = await bed.deps.store.decideApproval(
+      approval!.id,
+      { action: 'return', payload: { appraisal, reportVersion: 1 } },
+      { kind: 'reviewer', id: reviewerId },
+    );
+    expect(decided.outcome).toBe('decided');
+    await bed.clearEmails();
+    const t3 = fresh();
+    await invoke(requestExplanation, { unitId: UNIT, periodId: PERIOD, round: 1, reviewerId, taskToken: t3 });
+
+    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('returned');
+    expect((await bed.deps.store.getAppraisal(UNIT, PERIOD, 1))?.appraisal).toEqual(appraisal);
+    expect(await approvals(UNIT, 'explain')).toMatchObject([{ status: 'pending', round: 1, taskToken: t3 }]);
+
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(1);
+    const mail = emails[0]!;
+    expect(mail.destination.to).toEqual(['namtv.tuphap@song-lam.example.org']);
+    const set = (await bed.deps.store.getCriteriaSet(report.criteriaSetId))!;
+    const first = indexCriteria(set).leaves[0]!.leaf;
+    expect(mail.body.text).toContain(`${first.id}. ${first.name}`);
+    expect(mail.body.html).toContain('Thiếu biên bản &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mail.body.html).not.toContain('<script');
+    // The link is the unit's report grant (where it explains), valid until the late deadline.
+    const link = linkIn(mail.body.text, '/r');
+    const [grant] = await approvals(UNIT, 'report');
+    expect(verifyLink(link.searchParams, await bed.deps.keyring(), IN_REVIEW)).toMatchObject({
+      ok: true,
+      approvalId: grant!.id,
+      action: 'report',
+    });
+
+    // Re-armed: no second mail.
+    await invoke(requestExplanation, {
+      unitId: UNIT,
+      periodId: PERIOD,
+      round: 1,
+      reviewerId,
+      taskToken: fresh(),
+    });
+    expect(await bed.emails()).toHaveLength(1);
+  });
+
+  it('approved in round 2: report approved, appraisal stored, the unit told its final total, other points closed', async () => {
+    const [explain] = await approvals(UNIT, 'explain');
+    await bed.deps.store.submitReport(UNIT, PERIOD, report, 1, unitActor);
+    await bed.deps.store.decideApproval(
+      explain!.id,
+      { action: 'explained', payload: { explanation: 'Đã bổ sung.' } },
+      unitActor,
+    );
+    await invoke(requestAppraisal, {
+      unitId: UNIT,
+      periodId: PERIOD,
+      round: 2,
+      reviewerId,
+      taskToken: fresh(),
+    });
+    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+    const round2 = (await approvals(UNIT, 'appraise')).find((a) => a.round === 2)!;
+    const appraisal = appraisalOf(report, reviewerId, 0, '');
+    await bed.deps.store.decideApproval(
+      round2.id,
+      { action: 'approve', payload: { appraisal, reportVersion: 2 } },
+      {
+        kind: 'reviewer',
+        id: reviewerId,
+      },
+    );
+    await bed.clearEmails();
+    const out = await invoke(recordApproval, { unitId: UNIT, periodId: PERIOD, round: 2, reviewerId });
+    expect(out).toEqual({ approved: true });
+    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('approved');
+    expect((await bed.deps.store.getAppraisal(UNIT, PERIOD, 2))?.appraisal).toEqual(appraisal);
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(1);
+    const total = Object.values(report.entries).reduce((s, e) => s + e.selfScore, 0);
+    expect(emails[0]!.body.text).toContain(`Tổng điểm thẩm định: ${total / 100}`.replace('.', ','));
+    // Re-run: no second mail, one audit entry.
+    await invoke(recordApproval, { unitId: UNIT, periodId: PERIOD, round: 2, reviewerId });
+    expect(await bed.emails()).toHaveLength(1);
+    const audit = await bed.deps.store.listAudit(`report/${UNIT}/${PERIOD}`);
+    expect(audit.filter((e) => e.action === 'report.approved')).toHaveLength(1);
+  });
+});
+
+describe('waiting too long', () => {
+  const unitId = 'xa-thanh-son';
+  let reviewerId: string;
+
+  it('escalates to every admin once per timeout, then reports the late-appraisal deadline', async () => {
+    await submit(unitId);
+    reviewerId = (await bed.deps.store.getAssignment(PERIOD, unitId))!.reviewerId;
+    await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
+    await bed.clearEmails();
+    bed.setNow(new Date(IN_REVIEW.getTime() + 5 * 86_400_000));
+    const event = { unitId, periodId: PERIOD, round: 1, reviewerId, kind: 'appraise' };
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
+    // A retry of the same timeout sends nothing more.
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
+    const emails = await bed.emails();
+    expect(emails.map((m) => m.destination.to[0]).sort()).toEqual(
+      bed.config.admins.map((a) => a.email).sort(),
+    );
+    expect(emails[0]!.subject).toBe('[Thi đua CCHC] Quá hạn thẩm định: Xã Thanh Sơn – quý III năm 2022');
+    const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
+    expect(emails[0]!.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
+
+    // The next timeout, a few days later: a second escalation.
+    bed.setNow(new Date(IN_REVIEW.getTime() + 10 * 86_400_000));
+    await invoke(remindWaiting, event);
+    expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
+
+    bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) + 1000));
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: true });
+    expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
+  });
+
+  it('marks it unappraised: the pending link is closed and the admins are alerted once', async () => {
+    await bed.clearEmails();
+    const event = { unitId, periodId: PERIOD, round: 1, reviewerId };
+    expect(await invoke(markUnappraised, event)).toEqual({});
+    await invoke(markUnappraised, event);
+    expect(await approvals(unitId, 'appraise')).toMatchObject([{ status: 'closed' }]);
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(bed.config.admins.length);
+    expect(emails[0]!.subject).toBe('[Thi đua CCHC] Chưa thẩm định: Xã Thanh Sơn – quý III năm 2022');
+    bed.setNow(IN_REVIEW);
+  });
+});
+
+describe('a failed review', () => {
+  it('is recorded once and told to every admin, without the token-like parts of the cause', async () => {
+    await bed.clearEmails();
+    const secret = token();
+    const event = {
+      unitId: 'xa-hung-loc',
+      periodId: PERIOD,
+      executionName: 'review-xa-hung-loc-2022Q3-1',
+      error: 'StepFailed',
+      cause: JSON.stringify({ errorType: 'StepFailed', errorMessage: `boom ?token=${secret}`, trace: [] }),
+    };
+    await invoke(recordFailure, event);
+    await invoke(recordFailure, event);
+    const audit = await bed.deps.store.listAudit(`report/xa-hung-loc/${PERIOD}`);
+    expect(audit.filter((e) => e.action === 'review.failed')).toHaveLength(1);
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(bed.config.admins.length);
+    expect(emails[0]!.body.text).toContain('review-xa-hung-loc-2022Q3-1');
+    expect(JSON.stringify(emails)).not.toContain(secret);
+    expect(JSON.stringify(audit)).not.toContain(secret);
+  });
+});
+
+describe('the sweep', () => {
+  it('re-sends a mail whose send failed, once, and marks a claim left mid-send ambiguous without sending it', async () => {
+    await bed.clearEmails();
+    // The first send reaches nothing (SES unreachable): recorded as failed, the step goes on.
+    const failing = setDeps({
+      mailer: new SesMailer({
+        store: bed.deps.store,
+        ses: createSesClient({ endpoint: await closedPort() }),
+      }),
+    });
+    const invited = await inviteUnit(failing, 'xa-dong-hoa', PERIOD);
+    bed.deps = setDeps({ mailer: undefined });
+    expect(invited.outcome).toBe('failed');
+    expect(await bed.emails()).toHaveLength(0);
+
+    // A sender that died between its claim and SES (nothing sent, nothing marked).
+    const identity = {
+      step: 'invitation',
+      recipient: 'x@song-lam.example.org',
+      subjectId: 'xa-tan-lap',
+      periodId: PERIOD,
+      round: 0,
+    };
+    await bed.deps.store.claimOutbox(identity, {
+      to: 'x@song-lam.example.org',
+      subject: 's',
+      text: 't',
+      html: '<p>t</p>',
+    });
+
+    bed.setNow(new Date(IN_REVIEW.getTime() + 6 * 60_000));
+    const counts = await invoke(sweep, {});
+    expect(counts).toMatchObject({ mailResent: 1, mailFailed: 0, mailMarkedAmbiguous: 1 });
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.subject).toBe('[Thi đua CCHC] Mời nộp báo cáo thi đua quý III năm 2022 – Xã Đông Hòa');
+    expect((await bed.deps.store.getOutbox(identity))?.status).toBe('ambiguous');
+
+    // Nothing left to do on the next run.
+    expect(await invoke(sweep, {})).toMatchObject({ mailResent: 0, mailMarkedAmbiguous: 0 });
+    expect(await bed.emails()).toHaveLength(1);
+    bed.setNow(IN_REVIEW);
+  });
+});
+
+describe('logs', () => {
+  it('never carry a task token, whatever the step printed (errors included)', async () => {
+    // An error path with a token in the event: the message names the field, never its value.
+    const t = fresh();
+    const error = (await invoke(requestAppraisal, {
+      unitId: UNIT,
+      periodId: PERIOD,
+      round: 0,
+      reviewerId: 'x',
+      taskToken: t,
+    }).catch((e) => e)) as Error;
+    expect(error.name).toBe('InvalidInput');
+    expect(error.message).toMatch(/round/);
+    expect(error.message).not.toContain(t);
+    expect(output).toContain('"step":"request-appraisal"');
+    for (const used of tokensUsed) expect(output).not.toContain(used);
+  });
+});

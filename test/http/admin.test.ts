@@ -1,0 +1,183 @@
+/**
+ * Admin sign-in and the period status page through real HTTP on the local system: the emailed
+ * single-use link, the session cookie and its flags, and an answer that reveals nobody's address.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteUnit } from '#lib/campaign';
+import {
+  completeReport,
+  type Harness,
+  location,
+  PERIOD_ID,
+  postForm,
+  startHarness,
+  unitActor,
+} from './harness.ts';
+
+let h: Harness;
+const ADMIN = 'huytq.noivu@song-lam.example.org';
+const secrets: string[] = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function signInLink(to: string): Promise<string | undefined> {
+  const mail = (await h.mails()).filter((m) => m.destination.to.includes(to)).at(-1);
+  return /https?:\/\/[^\s"<>]+\/admin\/session\?[^\s"<>]+/.exec(mail?.body.text ?? '')?.[0];
+}
+
+function cookieOf(res: Response): string | undefined {
+  return res.headers.getSetCookie().find((c) => /thidua_session=/.test(c));
+}
+
+describe('signing in', () => {
+  it('shows the sign-in form', async () => {
+    const res = await fetch(`${h.base}/admin`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Gửi liên kết đăng nhập');
+  });
+
+  it('answers the same page for any address and mails only a configured admin', async () => {
+    const mailsBefore = (await h.mails()).length;
+    const stranger = await postForm(`${h.base}/admin/signin`, { email: 'ai-do@example.com' });
+    expect(stranger.status).toBe(200);
+    const strangerPage = await stranger.text();
+    expect((await h.mails()).length).toBe(mailsBefore);
+    expect(await h.deps.store.listOutbox(50)).not.toContainEqual(
+      expect.objectContaining({ to: 'ai-do@example.com' }),
+    );
+
+    const admin = await postForm(`${h.base}/admin/signin`, { email: ADMIN.toUpperCase() });
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toBe(strangerPage);
+    expect((await h.mails()).length).toBe(mailsBefore + 1);
+    expect(await signInLink(ADMIN)).toBeDefined();
+
+    // Asking again within the 15 minutes sends nothing more (and answers the same).
+    const again = await postForm(`${h.base}/admin/signin`, { email: ADMIN });
+    expect(await again.text()).toBe(strangerPage);
+    expect((await h.mails()).length).toBe(mailsBefore + 1);
+
+    const malformed = await postForm(`${h.base}/admin/signin`, { email: 'khong-phai-email' });
+    expect(malformed.status).toBe(422);
+    expect(await malformed.text()).toContain('Địa chỉ email không hợp lệ');
+  });
+
+  it('opens a button page on GET (no session), signs in once on POST with a strict HttpOnly cookie, refuses a replay', async () => {
+    const link = (await signInLink(ADMIN)) as string;
+    secrets.push(new URL(link).searchParams.get('s') as string);
+    const page = await fetch(link, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(cookieOf(page)).toBeUndefined();
+    expect(await page.text()).toContain('Xác nhận đăng nhập');
+
+    const res = await postForm(link, {});
+    expect(res.status).toBe(303);
+    expect(location(h, res)).toBe(`${h.base}/admin/periods/${PERIOD_ID}`);
+    const cookie = cookieOf(res) as string;
+    secrets.push(cookie.split(';')[0]?.split('=')[1] as string);
+    // Over plain http (a local run) the cookie has no Secure flag and no __Host- prefix.
+    expect(cookie).toMatch(
+      /^thidua_session=[A-Za-z0-9_-]{22,}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800$/,
+    );
+
+    expect((await postForm(link, {})).status).toBe(409);
+  });
+
+  it('over https the cookie is __Host-thidua_session; Secure; HttpOnly; SameSite=Strict', async () => {
+    const previous = process.env.BASE_URL;
+    process.env.BASE_URL = 'https://thidua.song-lam.example.org';
+    try {
+      await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000)); // a new 15-minute window
+      await postForm(`${h.base}/admin/signin`, { email: ADMIN });
+      const mailed = (await signInLink(ADMIN)) as string;
+      const link = `${h.base}${new URL(mailed).pathname}${new URL(mailed).search}`;
+      secrets.push(new URL(link).searchParams.get('s') as string);
+      const res = await postForm(link, {});
+      expect(res.status).toBe(303);
+      const cookie = cookieOf(res) as string;
+      secrets.push(cookie.split(';')[0]?.split('=')[1] as string);
+      expect(cookie).toMatch(
+        /^__Host-thidua_session=[A-Za-z0-9_-]{22,}; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=28800$/,
+      );
+      // A post from another origin is refused.
+      const cross = await postForm(
+        `${h.base}/admin/signin`,
+        { email: ADMIN },
+        { origin: 'https://evil.example' },
+      );
+      expect(cross.status).toBe(403);
+    } finally {
+      process.env.BASE_URL = previous;
+    }
+  });
+});
+
+describe('the period status page', () => {
+  it('needs a session, then lists every unit with its state and reviewer, and counts per state', async () => {
+    expect((await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { redirect: 'manual' })).status).toBe(303);
+
+    await inviteUnit(h.deps, 'phong-tu-phap', PERIOD_ID);
+    await h.deps.store.saveReportDraft(
+      'phong-y-te',
+      PERIOD_ID,
+      completeReport(h, 'phong-y-te'),
+      0,
+      unitActor('phong-y-te'),
+    );
+    await h.deps.store.submitReport(
+      'phong-noi-vu',
+      PERIOD_ID,
+      completeReport(h, 'phong-noi-vu'),
+      0,
+      unitActor('phong-noi-vu'),
+    );
+    await h.deps.store.assignReviewer(PERIOD_ID, 'phong-noi-vu', 'tran-quoc-huy', {
+      kind: 'system',
+      id: 'test',
+    });
+
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000));
+    await postForm(`${h.base}/admin/signin`, { email: ADMIN });
+    const link = (await signInLink(ADMIN)) as string;
+    secrets.push(new URL(link).searchParams.get('s') as string);
+    const signedIn = await postForm(link, {});
+    const cookie = (cookieOf(signedIn) as string).split(';')[0] as string;
+    secrets.push(cookie.split('=')[1] as string);
+
+    const res = await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('Quý III/2022');
+    expect(page).toMatch(
+      /Phòng Tư pháp<\/td><td>[^<]+<\/td><td><span class="badge invited">Đã mời, chưa lập báo cáo/,
+    );
+    expect(page).toMatch(/Phòng Y tế<\/td><td>[^<]+<\/td><td><span class="badge draft">Bản nháp/);
+    expect(page).toMatch(
+      /Phòng Nội vụ<\/td><td>[^<]+<\/td><td><span class="badge submitted">[^<]+<\/span><\/td><td>Trần Quốc Huy/,
+    );
+    expect(page).toContain(`Tổng: <strong>${h.config.units.length}</strong>`);
+    expect((await fetch(`${h.base}/admin/periods/2030Q1`, { headers: { cookie } })).status).toBe(404);
+
+    const out = await postForm(`${h.base}/admin/signout`, {}, { cookie });
+    expect(out.status).toBe(303);
+    expect(cookieOf(out)).toMatch(/^thidua_session=; .*Max-Age=0$/);
+    expect(
+      (await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie }, redirect: 'manual' }))
+        .status,
+    ).toBe(303);
+  });
+});
+
+describe('logs', () => {
+  it('never contain a sign-in signature or a session id', () => {
+    const text = h.output.join('');
+    expect(text).toContain('"handler":"admin-pages"');
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,266 @@
+/**
+ * Decision links through real HTTP on the local system, with a real callback task waiting on the
+ * local Step Functions engine (reached by the handler through the real SFNClient and the local
+ * endpoint): what a scanner's GET, a double click, a forged or an old link do — and do not do.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Callbacks } from '#lib/callbacks';
+import { SfnCallbacks } from '#lib/callbacks';
+import { setDeps } from '#lib/deps';
+import {
+  callbacksReceived,
+  completeReport,
+  type Harness,
+  linkParams,
+  PERIOD_ID,
+  postForm,
+  startHarness,
+  waitingAppraisal,
+  withParams,
+} from './harness.ts';
+
+let h: Harness;
+const XSS = '<script>alert(1)</script>';
+const secrets: string[] = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** An approving appraisal form: every leaf at the unit's own score. */
+function approveForm(unitId: string, reportVersion: number, decision = 'approve'): URLSearchParams {
+  const form = new URLSearchParams({ decision, reportVersion: String(reportVersion) });
+  for (const [id, entry] of Object.entries(completeReport(h, unitId).entries)) {
+    form.set(`score[${id}]`, String(entry.selfScore / 100));
+  }
+  return form;
+}
+
+describe('the review page', () => {
+  it('shows the report beside the criteria with escaped text, safe evidence links and missing-evidence flags; GET and HEAD change nothing', async () => {
+    const unitId = 'phong-y-te';
+    const report = completeReport(h, unitId);
+    report.entries['1.1.1'] = {
+      selfScore: 100,
+      explanation: XSS,
+      evidence: [{ title: XSS, url: 'https://vanban.example.org/kh-12' }],
+    };
+    report.entries['1.1.2'] = { selfScore: 100, explanation: 'Không có văn bản', evidence: [] };
+    const { url, token } = await waitingAppraisal(h, unitId, { report });
+    secrets.push(linkParams(url).get('s') as string, token);
+
+    const before = await h.snapshot();
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('Thẩm định báo cáo');
+    expect(page).toContain('Phòng Y tế');
+    expect(page).not.toContain(XSS);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain(
+      '<a href="https://vanban.example.org/kh-12" rel="noreferrer noopener" target="_blank">',
+    );
+    expect(page).toContain('⚠ Tự chấm điểm nhưng chưa có minh chứng');
+    expect(page).toContain('Trả lại để giải trình');
+    expect(page).toContain('Phê duyệt');
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    for (let i = 0; i < 3; i++) await fetch(url); // a mail scanner, a preview, a person
+    expect(await h.snapshot()).toBe(before);
+  });
+});
+
+describe('deciding', () => {
+  it('two concurrent POSTs on one link: one decision, one SendTaskSuccess, the other 409', async () => {
+    const unitId = 'phong-van-hoa-thong-tin';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+
+    const [a, b] = await Promise.all([
+      postForm(url, approveForm(unitId, version)),
+      postForm(url, approveForm(unitId, version)),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [ok, lost] = a.status === 200 ? [a, b] : [b, a];
+    expect(await ok.text()).toContain('Đã ghi nhận quyết định');
+    expect(await lost.text()).toContain('đã được ghi nhận trước đó');
+
+    await h.rt.settle();
+    const stored = await h.deps.store.getApproval(approval.id);
+    expect(stored?.status).toBe('delivered');
+    expect(stored?.decision?.action).toBe('approve');
+    expect(stored?.decidedBy?.kind).toBe('reviewer');
+    expect(callbacksReceived(h, executionArn)).toBe(1);
+    const execution = h.rt.sfn.describeExecution(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toEqual({ decision: 'approve', round: 1 });
+
+    // A replay, later: 409, nothing changes, nothing is sent.
+    const before = await h.snapshot();
+    const replay = await postForm(url, approveForm(unitId, version));
+    expect(replay.status).toBe(409);
+    expect((await fetch(url)).status).toBe(409);
+    expect(await h.snapshot()).toBe(before);
+    expect(callbacksReceived(h, executionArn)).toBe(1);
+  });
+
+  it('a return for explanation carries the scores and comments in the decision', async () => {
+    const unitId = 'phong-giao-duc-dao-tao';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const form = approveForm(unitId, version, 'return');
+    form.set('score[1.1.1]', '0');
+    form.set('comment[1.1.1]', 'Chưa có số, ngày kế hoạch');
+
+    const res = await postForm(url, form);
+    expect(res.status).toBe(200);
+    await h.rt.settle();
+    const stored = await h.deps.store.getApproval(approval.id);
+    expect(stored?.decision?.action).toBe('return');
+    const payload = stored?.decision?.payload as {
+      appraisal: { entries: Record<string, { score: number; comment: string }> };
+      reportVersion: number;
+    };
+    expect(payload.appraisal.entries['1.1.1']).toEqual({ score: 0, comment: 'Chưa có số, ngày kế hoạch' });
+    expect(payload.reportVersion).toBe(version);
+    expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
+      decision: 'return',
+      round: 1,
+    });
+  });
+
+  it('refuses an out-of-range score, a changed score without comment, a return without any comment: 422, nothing recorded', async () => {
+    const unitId = 'thanh-tra-huyen';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const before = await h.snapshot();
+
+    const tooHigh = approveForm(unitId, version);
+    tooHigh.set('score[1.1.1]', '3');
+    tooHigh.set('score[1.2.1]', '0,125');
+    const res = await postForm(url, tooHigh);
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain('tiêu chí 1.1.1 là 3, ngoài khoảng 0–1 điểm');
+    expect(page).toContain('Tiêu chí 1.2.1');
+    expect(page).toContain('quá hai chữ số thập phân');
+    expect(page).toContain('value="3"');
+
+    const noComment = approveForm(unitId, version);
+    noComment.set('score[1.1.1]', '0');
+    const res2 = await postForm(url, noComment);
+    expect(res2.status).toBe(422);
+    expect(await res2.text()).toContain('cần ghi nhận xét');
+
+    const bareReturn = await postForm(url, approveForm(unitId, version, 'return'));
+    expect(bareReturn.status).toBe(422);
+
+    expect(await h.snapshot()).toBe(before);
+    expect((await h.deps.store.getApproval(approval.id))?.status).toBe('pending');
+    expect(callbacksReceived(h, executionArn)).toBe(0);
+  });
+
+  it('keeps a decision whose delivery fails, says so, and leaves it to the sweep', async () => {
+    const unitId = 'phong-tai-nguyen-moi-truong';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    // A fault no emulator produces on demand: Step Functions unreachable for one call.
+    const real = new SfnCallbacks();
+    const flaky: Callbacks = {
+      sendDecision: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED' });
+      },
+      sendFailure: (...args) => real.sendFailure(...args),
+      startExecution: (...args) => real.startExecution(...args),
+    };
+    setDeps({ callbacks: flaky });
+    let res: Response;
+    try {
+      res = await postForm(url, approveForm(unitId, version));
+    } finally {
+      setDeps({ callbacks: real });
+    }
+    expect(res.status).toBe(202);
+    expect(await res.text()).toContain('đã được ghi nhận');
+    const stored = await h.deps.store.getApproval(approval.id);
+    expect(stored?.status).toBe('failed-delivery');
+    expect((await h.deps.store.listUndelivered()).map((a) => a.id)).toContain(approval.id);
+    expect(callbacksReceived(h, executionArn)).toBe(0);
+    // A second click does not decide again.
+    expect((await postForm(url, approveForm(unitId, version))).status).toBe(409);
+  });
+});
+
+describe('links that do not decide', () => {
+  it('forged signature, tampered id, unknown key → 403; expired (on the clock) → 410; nothing read or changed', async () => {
+    const unitId = 'phong-lao-dong-tbxh';
+    const expiresAt = new Date(h.rt.clock.now().getTime() + 2 * 3_600_000).toISOString();
+    const { url, approval, token } = await waitingAppraisal(h, unitId, { expiresAt });
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const before = await h.snapshot();
+
+    const s = linkParams(url).get('s') as string;
+    const forged = withParams(url, { s: `${s[0] === 'A' ? 'B' : 'A'}${s.slice(1)}` });
+    const id = linkParams(url).get('id') as string;
+    const tampered = withParams(url, { id: `${id[0] === 'A' ? 'B' : 'A'}${id.slice(1)}` });
+    const unknownKey = withParams(url, { k: 'rotated-out' });
+    const otherKind = withParams(url, { a: 'vote' });
+    // Every store call the handler makes is counted: a bad link is refused before any.
+    const calls: string[] = [];
+    const real = h.deps.store;
+    const counted = new Proxy(real, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    setDeps({ store: counted });
+    try {
+      for (const bad of [forged, tampered, unknownKey, otherKind]) {
+        expect((await fetch(bad)).status).toBe(403);
+        const post = await postForm(bad, approveForm(unitId, version));
+        expect(post.status).toBe(403);
+        expect(await post.text()).toContain('Liên kết không hợp lệ');
+      }
+      expect(calls).toEqual([]);
+      expect((await fetch(url)).status).toBe(200);
+      expect(calls).toContain('getApproval'); // the proxy does see the handler's reads
+    } finally {
+      setDeps({ store: real });
+    }
+    expect(await h.snapshot()).toBe(before);
+
+    await h.rt.advanceClock(new Date(Date.parse(expiresAt) + 60_000));
+    const late = await fetch(url);
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('Liên kết đã hết hạn');
+    expect((await postForm(url, approveForm(unitId, version))).status).toBe(410);
+    expect((await h.deps.store.getApproval(approval.id))?.status).toBe('pending');
+    // A tampered expired link is still 403: the signature is checked first.
+    expect((await fetch(tampered)).status).toBe(403);
+  });
+});
+
+describe('logs', () => {
+  it('never contain a signature or a task token', () => {
+    const text = h.output.join('');
+    expect(text).toContain('"handler":"decision-page"');
+    expect(secrets.length).toBeGreaterThan(5);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).not.toContain('/d?');
+    expect(text).not.toContain('alert(1)');
+  });
+});

@@ -1,0 +1,346 @@
+/**
+ * The HTTP side on the real local system: the demo district's stack on the local runtime
+ * (dynalite, aws-ses-v2-local, the local Step Functions endpoint and engine, the virtual clock),
+ * its pages served by the local HTTP adapter on a free port, the campaign stored, and the clock in
+ * the 2022Q3 submission window. Tests talk to it with `fetch` only, as a browser would, and read
+ * the store and the mailbox to check what a person would notice.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { loadDistrict } from '#domain/config-files';
+import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
+import { DistrictStack } from '#infra/district-stack';
+import { resetAwsClients } from '#lib/aws';
+import { storeCampaign } from '#lib/campaign';
+import { type Deps, getDeps, resetDeps } from '#lib/deps';
+import type { Actor, Approval } from '#lib/store';
+import { localApp } from '#local/asl';
+import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+
+export const PERIOD_ID = '2022Q3';
+
+export interface Mail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+export interface Harness {
+  rt: LocalRuntime;
+  http: LocalHttpServer;
+  /** `http://127.0.0.1:<port>` (also `BASE_URL`). */
+  base: string;
+  deps: Deps;
+  config: DistrictConfig;
+  criteriaSets: CriteriaSet[];
+  period: Period;
+  /** Everything written to stdout/stderr while the harness ran (log lines included). */
+  output: string[];
+  mails(): Promise<Mail[]>;
+  /** Every item of the table, sorted: to prove that a request changed nothing. */
+  snapshot(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const output: string[] = [];
+  const restoreOutput = captureOutput(output);
+  const keyDir = mkdtempSync(join(tmpdir(), 'thidua-http-'));
+  resetDeps();
+  const http = await startHttpServer({ routes: await pageRoutes() });
+  const { config, criteriaSets } = loadDistrict('districts/demo.yaml', { now: new Date('2022-08-02') });
+  const stack = new DistrictStack(localApp(), 'Thidua-demo', { config, criteriaSets });
+  const period = (await import('#domain/calendar')).periodById(config, PERIOD_ID) as Period;
+  const rt = await startLocalRuntime({
+    stack,
+    // An hour into the 2022Q3 submission window.
+    clockStart: new Date(Date.parse(period.opensAt) + 3_600_000),
+    extraEnv: { BASE_URL: http.url, SIGNING_KEY_FILE: join(keyDir, 'signing-key.json') },
+  });
+  resetAwsClients();
+  resetDeps();
+  const deps = getDeps();
+  await storeCampaign(deps.store, config, criteriaSets, rt.clock.now());
+  const raw = new DynamoDBClient({
+    endpoint: rt.endpoints.dynamodb,
+    region: 'ap-southeast-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    rt,
+    http,
+    base: http.url,
+    deps,
+    config,
+    criteriaSets,
+    period,
+    output,
+    mails: async () =>
+      ((await (await fetch(`${rt.endpoints.sesv2}/store`)).json()) as { emails: Mail[] }).emails,
+    snapshot: async () => {
+      const items: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        // A test-only Scan (no request path scans).
+        const out = await raw.send(
+          new ScanCommand({
+            TableName: process.env.TABLE_NAME,
+            ...(start ? { ExclusiveStartKey: start as never } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) items.push(JSON.stringify(item, Object.keys(item).sort()));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items.sort().join('\n');
+    },
+    stop: async () => {
+      raw.destroy();
+      await http.close();
+      await stopRuntime(rt);
+      resetDeps();
+      resetAwsClients();
+      restoreOutput();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Stops the runtime. The engine rejects the promise of a callback task it aborts on stop, and the
+ * interpreter no longer awaits it (an unhandled rejection, reported to the local runtime's owner);
+ * only that one rejection is absorbed here, and only while stopping.
+ */
+async function stopRuntime(rt: LocalRuntime): Promise<void> {
+  const absorb = (reason: unknown) => {
+    const e = reason as { name?: string; message?: string };
+    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
+    throw reason;
+  };
+  process.on('unhandledRejection', absorb);
+  try {
+    await rt.stop();
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    process.off('unhandledRejection', absorb);
+  }
+}
+
+/** Copies every write to stdout/stderr into `sink` (still printing it). */
+export function captureOutput(sink: string[]): () => void {
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const tap =
+    (write: typeof out) =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    };
+  process.stdout.write = tap(out) as typeof process.stdout.write;
+  process.stderr.write = tap(err) as typeof process.stderr.write;
+  return () => {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  };
+}
+
+/** The unit's report link, as its invitation carries it. */
+export async function reportLink(h: Harness, unitId: string): Promise<string> {
+  const { ensureReportGrant } = await import('#lib/steps');
+  const grant = await ensureReportGrant(h.deps, unitId, h.period);
+  return h.deps.approvalUrl(grant);
+}
+
+/** The link's query parameters (to forge and tamper with). */
+export function linkParams(url: string): URLSearchParams {
+  return new URL(url).searchParams;
+}
+
+export function withParams(url: string, change: Record<string, string>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(change)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+/** POSTs a form as a browser posting our own page does (`Origin: null` under no-referrer). */
+export async function postForm(
+  url: string,
+  fields: Record<string, string | string[]> | URLSearchParams,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const body = fields instanceof URLSearchParams ? fields : new URLSearchParams();
+  if (!(fields instanceof URLSearchParams)) {
+    for (const [k, v] of Object.entries(fields))
+      for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  }
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: body.toString(),
+  });
+}
+
+/** Resolves a 303's Location against the server. */
+export function location(h: Harness, res: Response): string {
+  const loc = res.headers.get('location');
+  if (!loc) throw new Error(`no Location (status ${res.status})`);
+  return new URL(loc, h.base).toString();
+}
+
+/** Every leaf of a set with its maximum. */
+export function leavesOf(set: CriteriaSet): { id: string; max: number }[] {
+  const out: { id: string; max: number }[] = [];
+  const walk = (cs: CriteriaSet['areas'][number]['criteria']) => {
+    for (const c of cs) {
+      if (c.children?.length) walk(c.children);
+      else out.push({ id: c.id, max: c.max });
+    }
+  };
+  for (const a of set.areas) if (a.kind === 'assessed') walk(a.criteria);
+  return out;
+}
+
+export function setOf(h: Harness, unitId: string): CriteriaSet {
+  const unit = h.config.units.find((u) => u.id === unitId);
+  const id =
+    unit?.group === 'commune'
+      ? h.config.groups.commune.criteriaSets[0]
+      : h.config.groups.office.criteriaSets[0];
+  const set = h.criteriaSets.find((s) => s.id === id);
+  if (!set) throw new Error(`no set for ${unitId}`);
+  return set;
+}
+
+/** A complete report (every leaf scored at half its maximum, with evidence) for the store. */
+export function completeReport(h: Harness, unitId: string, extra: Partial<Report> = {}): Report {
+  const set = setOf(h, unitId);
+  const entries: Report['entries'] = {};
+  for (const leaf of leavesOf(set)) {
+    entries[leaf.id] = {
+      selfScore: Math.floor(leaf.max / 2),
+      explanation: `Đã thực hiện tiêu chí ${leaf.id}`,
+      evidence: [{ number: `${leaf.id}/BC-UBND`, date: '2022-09-30', issuer: 'UBND huyện' }],
+    };
+  }
+  return {
+    unitId,
+    periodId: PERIOD_ID,
+    criteriaSetId: set.id,
+    entries,
+    initiatives: [],
+    selfCheck: { t05: [true, true, true, true, true], k05: [true, true, true, true, true] },
+    nominations: [],
+    ...extra,
+  };
+}
+
+/** The form fields of a complete report (what a unit fills in before submitting). */
+export function completeForm(h: Harness, unitId: string, version: number, action: string): URLSearchParams {
+  const form = new URLSearchParams({ version: String(version), action, selfcheck: '1' });
+  for (const leaf of leavesOf(setOf(h, unitId))) {
+    form.set(`score[${leaf.id}]`, (Math.floor(leaf.max / 2) / 100).toFixed(2).replace('.', ','));
+    form.set(`explanation[${leaf.id}]`, `Đã thực hiện tiêu chí ${leaf.id}`);
+    form.set(`evidence[${leaf.id}][0][number]`, `${leaf.id}/BC-UBND`);
+    form.set(`evidence[${leaf.id}][0][date]`, '30/09/2022');
+  }
+  for (let i = 0; i < 5; i++) {
+    form.append('t05', String(i));
+    form.append('k05', String(i));
+  }
+  return form;
+}
+
+export const unitActor = (unitId: string): Actor => ({ kind: 'unit', id: unitId });
+
+/**
+ * A review that waits for the reviewer: the report stored and in review, the reviewer assigned,
+ * and a real waiting callback task on the local engine (a small registered state machine, so the
+ * real review steps do not run) whose token sits behind an `appraise` approval.
+ */
+export async function waitingAppraisal(
+  h: Harness,
+  unitId: string,
+  options: { report?: Report; expiresAt?: string; reviewerId?: string; round?: number } = {},
+): Promise<{ approval: Approval; url: string; executionArn: string; token: string }> {
+  const store = h.deps.store;
+  const report = options.report ?? completeReport(h, unitId);
+  await store.submitReport(unitId, PERIOD_ID, report, 0, unitActor(unitId));
+  await store.setReportStatus(unitId, PERIOD_ID, 'submitted', 'in-review', { kind: 'system', id: 'test' });
+  const reviewer =
+    options.reviewerId ??
+    h.config.reviewers.find((r) => r.unit !== unitId)?.id ??
+    (h.config.reviewers[0]?.id as string);
+  await store.assignReviewer(PERIOD_ID, unitId, reviewer, { kind: 'system', id: 'test' });
+  const task = await waitingTask(h, unitId);
+  const keyring = await h.deps.keyring();
+  const { approval } = await store.createApproval({
+    kind: 'appraise',
+    periodId: PERIOD_ID,
+    unitId,
+    round: options.round ?? 1,
+    party: 'reviewer',
+    subjectId: reviewer,
+    taskToken: task.taskToken,
+    expiresAt: options.expiresAt ?? h.period.lateAppraisalUntil,
+    keyId: keyring.current,
+  });
+  return {
+    approval,
+    url: await h.deps.approvalUrl(approval),
+    executionArn: task.executionArn,
+    token: task.taskToken,
+  };
+}
+
+/** A real callback task waiting on the local engine; its token and execution. */
+export async function waitingTask(
+  h: Harness,
+  label: string,
+): Promise<{ executionArn: string; taskToken: string }> {
+  registerWaitingMachine(h);
+  const { executionArn } = h.rt.sfn.startExecution({
+    stateMachineArn: WAITING_MACHINE,
+    name: `wait-${label}-${randomBytes(4).toString('hex')}`,
+    input: { unitId: label },
+  });
+  await h.rt.settle();
+  const task = h.rt.sfn.pendingTasks({ executionArn })[0];
+  if (!task) throw new Error('the waiting task did not start');
+  return { executionArn, taskToken: task.taskToken };
+}
+
+const WAITING_MACHINE = 'HttpTestWaitsForDecision';
+const AWAIT_RESOURCE = 'arn:aws:states:::thidua-test:await';
+
+function registerWaitingMachine(h: Harness): void {
+  if (registered.has(h.rt.sfn)) return;
+  h.rt.sfn.setIntegration(AWAIT_RESOURCE, () => ({}));
+  h.rt.sfn.registerStateMachine({
+    name: WAITING_MACHINE,
+    definition: {
+      StartAt: 'AwaitDecision',
+      States: {
+        AwaitDecision: {
+          Type: 'Task',
+          Resource: `${AWAIT_RESOURCE}.waitForTaskToken`,
+          Parameters: { 'taskToken.$': '$$.Task.Token', 'unitId.$': '$.unitId' },
+          TimeoutSeconds: 1_000_000,
+          End: true,
+        },
+      },
+    },
+  });
+  registered.add(h.rt.sfn);
+}
+
+const registered = new WeakSet<object>();
+
+/** How many callbacks an execution received (SendTaskSuccess accepted by the engine). */
+export function callbacksReceived(h: Harness, executionArn: string): number {
+  return h.rt.sfn.history(executionArn).filter((e) => e.type === 'TaskCallbackSucceeded').length;
+}

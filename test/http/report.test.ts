@@ -1,0 +1,408 @@
+/**
+ * The unit's report page through real HTTP on the local system: what a unit sees and what is
+ * stored when it saves, submits, makes mistakes or races a colleague.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteUnit } from '#lib/campaign';
+import { setDeps } from '#lib/deps';
+import {
+  callbacksReceived,
+  completeForm,
+  completeReport,
+  type Harness,
+  linkParams,
+  location,
+  PERIOD_ID,
+  postForm,
+  reportLink,
+  startHarness,
+  unitActor,
+  waitingTask,
+  withParams,
+} from './harness.ts';
+
+let h: Harness;
+const XSS = '<script>alert(1)</script>';
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function stored(unitId: string) {
+  return h.deps.store.getReport(unitId, PERIOD_ID);
+}
+
+describe('the invitation link opens the report page', () => {
+  it('shows the criteria with their maxima, the self-check and nominations, with the security headers; HEAD is the same without a body', async () => {
+    const unitId = 'phong-tu-phap';
+    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    const invitation = (await h.mails()).find((m) =>
+      m.destination.to.includes('namtv.tuphap@song-lam.example.org'),
+    );
+    const url = /https?:\/\/[^\s"<>]+\/r\?[^\s"<>]+/.exec(invitation?.body.text ?? '')?.[0];
+    expect(url).toBeDefined();
+
+    const res = await fetch(url as string);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('Phòng Tư pháp');
+    expect(page).toContain('1.1.1. Ban hành kế hoạch CCHC năm đúng thời hạn UBND huyện yêu cầu');
+    expect(page).toContain('Tối đa 1 điểm');
+    expect(page).toContain('Tiếp xúc lịch sự, vui vẻ, thân thiện, cởi mở');
+    expect(page).toContain('Không nhận quà, tiền bôi trơn');
+    expect(page).toContain('Đề nghị khen thưởng cá nhân');
+    expect(page).toContain('Lưu nháp');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    );
+
+    const head = await fetch(url as string, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(head.headers.get('content-security-policy')).toBe(res.headers.get('content-security-policy'));
+  });
+});
+
+describe('saving a draft', () => {
+  const unitId = 'phong-tai-chinh-ke-hoach';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+
+  it('stores the draft (version 1, then 2) and shows it again', async () => {
+    const first = await postForm(url, {
+      action: 'save',
+      version: '0',
+      'score[1.1.1]': '1',
+      'explanation[1.1.1]': 'Kế hoạch ban hành ngày 05/01/2022',
+      'evidence[1.1.1][0][number]': '12/KH-TCKH',
+      'evidence[1.1.1][0][date]': '05/01/2022',
+      'evidence[1.1.1][0][url]': 'https://vanban.example.org/12-kh',
+    });
+    expect(first.status).toBe(303);
+    expect((await stored(unitId))?.version).toBe(1);
+
+    const second = await postForm(url, {
+      action: 'save',
+      version: '1',
+      'score[1.1.1]': '1',
+      'score[1.1.2]': '0,5',
+      'explanation[1.1.1]': 'Kế hoạch ban hành ngày 05/01/2022',
+      'evidence[1.1.1][0][number]': '12/KH-TCKH',
+      'evidence[1.1.1][0][date]': '2022-01-05',
+    });
+    expect(second.status).toBe(303);
+    const after = await stored(unitId);
+    expect(after?.version).toBe(2);
+    expect(after?.status).toBe('draft');
+    expect(after?.report.entries['1.1.2']?.selfScore).toBe(50);
+    expect(after?.report.entries['1.1.1']?.evidence).toEqual([{ number: '12/KH-TCKH', date: '2022-01-05' }]);
+
+    const page = await (await fetch(location(h, second))).text();
+    expect(page).toContain('Đã lưu bản nháp (phiên bản 2)');
+    expect(page).toContain('value="0,5"');
+    expect(page).toContain('value="05/01/2022"');
+  });
+
+  it('refuses a save made from a stale page with 409 and keeps the other save', async () => {
+    const before = await stored(unitId);
+    const res = await postForm(url, { action: 'save', version: '1', 'score[1.1.1]': '0' });
+    expect(res.status).toBe(409);
+    const page = await res.text();
+    expect(page).toContain('người khác lưu');
+    expect(await stored(unitId)).toEqual(before);
+  });
+
+  it('refuses out-of-range, over-precise scores and bad links with 422 naming the criterion, storing nothing', async () => {
+    const before = await stored(unitId);
+    const revisions = (await h.deps.store.listReportRevisions(unitId, PERIOD_ID)).length;
+
+    const tooHigh = await postForm(url, { action: 'save', version: '2', 'score[1.1.1]': '1,5' });
+    expect(tooHigh.status).toBe(422);
+    const tooHighPage = await tooHigh.text();
+    expect(tooHighPage).toContain('tiêu chí 1.1.1');
+    expect(tooHighPage).toContain('ngoài khoảng 0–1 điểm');
+    expect(tooHighPage).toContain('value="1,5"'); // the input as typed
+    expect(tooHighPage).toContain('aria-invalid="true"');
+
+    const precise = await postForm(url, { action: 'save', version: '2', 'score[1.2.1]': '0,255' });
+    expect(precise.status).toBe(422);
+    const precisePage = await precise.text();
+    expect(precisePage).toContain('Tiêu chí 1.2.1');
+    expect(precisePage).toContain('quá hai chữ số thập phân');
+
+    const badUrl = await postForm(url, {
+      action: 'save',
+      version: '2',
+      'score[1.1.1]': '1',
+      'evidence[1.1.1][0][url]': 'javascript:alert(1)',
+      'evidence[1.1.1][1][date]': '31/02/2022',
+    });
+    expect(badUrl.status).toBe(422);
+    const badUrlPage = await badUrl.text();
+    expect(badUrlPage).toContain(
+      'Tiêu chí 1.1.1, minh chứng 1: đường dẫn phải là địa chỉ web bắt đầu bằng http://',
+    );
+    expect(badUrlPage).toContain('Tiêu chí 1.1.1, minh chứng 2: ngày &quot;31/02/2022&quot; không hợp lệ');
+    expect(badUrlPage).not.toContain('href="javascript:');
+
+    expect(await stored(unitId)).toEqual(before);
+    expect((await h.deps.store.listReportRevisions(unitId, PERIOD_ID)).length).toBe(revisions);
+  });
+
+  it('escapes a script typed into an explanation and an evidence title', async () => {
+    const version = String((await stored(unitId))?.version);
+    const res = await postForm(url, {
+      action: 'save',
+      version,
+      'score[1.1.1]': '1',
+      'explanation[1.1.1]': XSS,
+      'evidence[1.1.1][0][title]': XSS,
+      summary: `"><img src=x onerror=alert(1)>`,
+    });
+    expect(res.status).toBe(303);
+    const page = await (await fetch(url)).text();
+    expect(page).not.toContain(XSS);
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('refuses a post from another site (403) and stores nothing', async () => {
+    const before = await stored(unitId);
+    const version = String(before?.version);
+    const cross = await postForm(
+      url,
+      { action: 'save', version, 'score[1.1.1]': '0' },
+      { origin: 'https://evil.example' },
+    );
+    expect(cross.status).toBe(403);
+    const fetchSite = await postForm(
+      url,
+      { action: 'save', version, 'score[1.1.1]': '0' },
+      { 'sec-fetch-site': 'cross-site' },
+    );
+    expect(fetchSite.status).toBe(403);
+    expect(await stored(unitId)).toEqual(before);
+    // Our own page's post (the browser sends Origin: null under no-referrer) is accepted.
+    const own = await postForm(
+      url,
+      { action: 'save', version, 'score[1.1.1]': '0' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    );
+    expect(own.status).toBe(303);
+  });
+});
+
+describe('submitting', () => {
+  const unitId = 'phong-kinh-te-ha-tang';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+
+  it('refuses an incomplete report with 422 naming what is missing', async () => {
+    const res = await postForm(url, { action: 'submit', version: '0', 'score[1.1.1]': '1' });
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain('Chưa tự chấm tiêu chí 1.1.2');
+    expect(page).toContain('05T và 05K');
+    expect(await stored(unitId)).toBeUndefined();
+  });
+
+  it('stores a complete report as submitted, starts its review execution and shows it read-only', async () => {
+    const res = await postForm(url, completeForm(h, unitId, 0, 'submit'));
+    expect(res.status).toBe(303);
+    const report = await stored(unitId);
+    expect(report?.status).toBe('submitted');
+    const name = `review-${unitId}-${PERIOD_ID}-1`;
+    expect(h.rt.sfn.listExecutions().map((e) => e.name)).toContain(name);
+
+    const page = await (await fetch(location(h, res))).text();
+    expect(page).toContain('Đã nộp báo cáo');
+    expect(page).not.toContain('name="action" value="save"');
+
+    // A second submit (e.g. a retry) changes nothing and starts nothing new.
+    const again = await postForm(url, completeForm(h, unitId, 1, 'submit'));
+    expect(again.status).toBe(303);
+    expect((await stored(unitId))?.version).toBe(report?.version);
+    expect(h.rt.sfn.listExecutions().filter((e) => e.name === name)).toHaveLength(1);
+    // Saving over a submitted report is refused.
+    const save = await postForm(url, {
+      action: 'save',
+      version: String(report?.version),
+      'score[1.1.1]': '0',
+    });
+    expect(save.status).toBe(409);
+  });
+});
+
+describe('explaining a returned report', () => {
+  const unitId = 'van-phong-hdnd-ubnd';
+
+  it('shows the reviewer’s scores and comments beside each criterion, takes the explanation and delivers it', async () => {
+    const store = h.deps.store;
+    const system = { kind: 'system', id: 'test' } as const;
+    const submitted = await store.submitReport(
+      unitId,
+      PERIOD_ID,
+      completeReport(h, unitId),
+      0,
+      unitActor(unitId),
+    );
+    await store.setReportStatus(unitId, PERIOD_ID, 'submitted', 'in-review', system);
+    const appraisal = completeReport(h, unitId).entries;
+    await store.putAppraisal(
+      {
+        unitId,
+        periodId: PERIOD_ID,
+        criteriaSetId: submitted.report.criteriaSetId,
+        reviewerId: 'tran-quoc-huy',
+        entries: Object.fromEntries(
+          Object.entries(appraisal).map(([id, e]) => [
+            id,
+            id === '1.1.1'
+              ? { score: 0, comment: `Thiếu số kế hoạch ${XSS}` }
+              : { score: e.selfScore, comment: '' },
+          ]),
+        ),
+      },
+      1,
+      { reportVersion: submitted.version },
+    );
+    await store.setReportStatus(unitId, PERIOD_ID, 'in-review', 'returned', system);
+    const { executionArn, taskToken } = await waitingTask(h, unitId);
+    const keyring = await h.deps.keyring();
+    const { approval } = await store.createApproval({
+      kind: 'explain',
+      periodId: PERIOD_ID,
+      unitId,
+      round: 1,
+      party: 'unit',
+      subjectId: unitId,
+      taskToken,
+      expiresAt: h.period.lateAppraisalUntil,
+      keyId: keyring.current,
+    });
+    const url = await reportLink(h, unitId);
+
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('Báo cáo được trả lại để giải trình');
+    expect(page).toContain('Điểm thẩm định: 0</strong> / 1<br>Nhận xét: Thiếu số kế hoạch &lt;script&gt;');
+    expect(page).toContain('Gửi giải trình');
+
+    const form = completeForm(h, unitId, submitted.version, 'explain');
+    const missing = await postForm(url, form);
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('Hãy viết nội dung giải trình');
+    expect((await store.getReport(unitId, PERIOD_ID))?.status).toBe('returned');
+
+    form.set('response', 'Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.');
+    form.set('evidence[1.1.1][1][number]', '12/KH-VP');
+    const res = await postForm(url, form);
+    expect(res.status).toBe(303);
+    const after = await store.getReport(unitId, PERIOD_ID);
+    expect(after?.status).toBe('explained');
+    expect(after?.report.response).toBe('Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.');
+    expect(after?.report.entries['1.1.1']?.evidence.map((x) => x.number)).toContain('12/KH-VP');
+    await h.rt.settle();
+    const decided = await store.getApproval(approval.id);
+    expect(decided?.status).toBe('delivered');
+    expect(decided?.decision).toEqual({
+      action: 'explained',
+      payload: {
+        explanation: 'Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.',
+        reportVersion: after?.version,
+      },
+    });
+    expect(callbacksReceived(h, executionArn)).toBe(1);
+    expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
+      decision: 'explained',
+      round: 1,
+    });
+
+    const shown = await (await fetch(location(h, res))).text();
+    expect(shown).toContain('Đã gửi giải trình');
+    expect(shown).not.toContain('name="action" value="explain"');
+    // Explaining again is refused and sends nothing.
+    expect((await postForm(url, form)).status).toBe(409);
+    expect(callbacksReceived(h, executionArn)).toBe(1);
+  });
+});
+
+describe('links that do not open', () => {
+  it('refuses forged, tampered and unknown-key links with 403 and expired ones with 410', async () => {
+    const url = await reportLink(h, 'phong-noi-vu');
+    const s = linkParams(url).get('s') as string;
+    const forged = withParams(url, { s: `${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}` });
+    expect((await fetch(forged)).status).toBe(403);
+    const id = linkParams(url).get('id') as string;
+    const tampered = withParams(url, { id: `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}` });
+    expect((await fetch(tampered)).status).toBe(403);
+    expect((await fetch(withParams(url, { k: 'k9' }))).status).toBe(403);
+    const longer = withParams(url, { e: String(Number(linkParams(url).get('e')) + 86_400) });
+    const res = await fetch(longer);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Liên kết không hợp lệ');
+    expect((await fetch(`${h.base}/r`)).status).toBe(403);
+  });
+
+  it('answers an unknown path with 404', async () => {
+    expect((await fetch(`${h.base}/khong-co`)).status).toBe(404);
+  });
+});
+
+describe('requests the pages do not take', () => {
+  it('refuses a non-form body (415) and an oversized form (413); an unexpected failure is a 500 that reveals nothing', async () => {
+    const url = await reportLink(h, 'phong-nong-nghiep-ptnt');
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"action":"save"}',
+    });
+    expect(json.status).toBe(415);
+    const huge = await postForm(url, { action: 'save', version: '0', summary: 'x'.repeat(600 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(await h.deps.store.getReport('phong-nong-nghiep-ptnt', PERIOD_ID)).toBeUndefined();
+
+    const real = h.deps.store;
+    const broken = new Proxy(real, {
+      get(target, name, receiver) {
+        if (name === 'getCampaign')
+          return async () => Promise.reject(new Error('ket noi that bai: bang-thidua-bi-mat'));
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    setDeps({ store: broken });
+    try {
+      const res = await fetch(url);
+      expect(res.status).toBe(500);
+      const page = await res.text();
+      expect(page).toContain('Lỗi hệ thống');
+      expect(page).not.toContain('bang-thidua-bi-mat');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    } finally {
+      setDeps({ store: real });
+    }
+  });
+});
+
+describe('logs', () => {
+  it('never contain a link signature, a link, or report contents', async () => {
+    const url = await reportLink(h, 'phong-tu-phap');
+    const signature = linkParams(url).get('s') as string;
+    const text = h.output.join('');
+    expect(text).toContain('"handler":"report-page"'); // the request lines are there …
+    expect(text).not.toContain(signature); // … without what they must not carry
+    expect(text).not.toContain('/r?');
+    expect(text).not.toContain('alert(1)');
+    expect(text).not.toContain('Kế hoạch ban hành ngày 05/01/2022');
+  });
+});

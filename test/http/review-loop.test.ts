@@ -1,0 +1,104 @@
+/**
+ * The pages inside the real `review` execution (ASL extracted from the demo stack, steps running
+ * in-process): the unit submits on its page, the reviewer returns the report from the link in
+ * the review-request email, the unit explains on its page, the reviewer approves the second
+ * round from the new email. Every link comes from the mailbox, every action is an HTTP request.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inviteUnit } from '#lib/campaign';
+import { completeForm, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function linkIn(to: string, subjectPart: RegExp, path: '/r' | '/d'): Promise<string> {
+  const mail = (await h.mails())
+    .filter((m) => m.destination.to.includes(to) && subjectPart.test(m.subject))
+    .at(-1);
+  const pattern = path === '/r' ? /https?:\/\/[^\s"<>]+\/r\?[^\s"<>]+/ : /https?:\/\/[^\s"<>]+\/d\?[^\s"<>]+/;
+  const url = pattern.exec(mail?.body.text ?? '')?.[0];
+  if (!url) throw new Error(`no ${path} link mailed to ${to} (${subjectPart})`);
+  return url;
+}
+
+function reviewForm(page: string, decision: string, changes: Record<string, string> = {}): URLSearchParams {
+  // What the reviewer's browser sends: every input as the page filled it, plus the changes.
+  const form = new URLSearchParams({ decision });
+  for (const m of page.matchAll(
+    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
+  )) {
+    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+  }
+  for (const [k, v] of Object.entries(changes)) form.set(k, v);
+  return form;
+}
+
+it('submit → return with comments → explain → approve, all through the pages and the mailed links', async () => {
+  const unitId = 'phong-tu-phap';
+  const focal = 'namtv.tuphap@song-lam.example.org';
+  await inviteUnit(h.deps, unitId, PERIOD_ID);
+  const reportUrl = await linkIn(focal, /./, '/r');
+
+  expect((await postForm(reportUrl, completeForm(h, unitId, 0, 'submit'))).status).toBe(303);
+  await h.rt.settle();
+  const assignment = await h.deps.store.getAssignment(PERIOD_ID, unitId);
+  const reviewer = h.config.reviewers.find((r) => r.id === assignment?.reviewerId);
+  expect(reviewer).toBeDefined();
+  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('in-review');
+
+  // Round 1: the reviewer returns the report with a comment on 1.1.1.
+  const review1 = await linkIn(reviewer?.email as string, /./, '/d');
+  const page1 = await (await fetch(review1)).text();
+  expect(page1).toContain('Vòng thẩm định: <strong>1</strong>');
+  const returned = await postForm(
+    review1,
+    reviewForm(page1, 'return', { 'score[1.1.1]': '0', 'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.' }),
+  );
+  expect(returned.status).toBe(200);
+  await h.rt.settle();
+  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('returned');
+
+  // The unit sees the comment beside the criterion on its page and explains.
+  const unitPage = await (await fetch(reportUrl)).text();
+  expect(unitPage).toContain('Chưa nêu số, ngày của kế hoạch.');
+  const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+  const explain = completeForm(h, unitId, version, 'explain');
+  explain.set('response', 'Kế hoạch số 05/KH-TP ngày 10/01/2022 (bổ sung minh chứng ở tiêu chí 1.1.1).');
+  explain.set('evidence[1.1.1][1][number]', '05/KH-TP');
+  expect((await postForm(reportUrl, explain)).status).toBe(303);
+  await h.rt.settle();
+
+  // Round 2: a new review request with its own link; the page shows round 1 and the explanation.
+  const review2 = await linkIn(reviewer?.email as string, /./, '/d');
+  expect(review2).not.toBe(review1);
+  const page2 = await (await fetch(review2)).text();
+  expect(page2).toContain('Vòng thẩm định: <strong>2</strong>');
+  expect(page2).toContain('Kế hoạch số 05/KH-TP ngày 10/01/2022');
+  expect(page2).toContain('Vòng trước: 0 điểm — Chưa nêu số, ngày của kế hoạch.');
+  expect((await fetch(review1)).status).toBe(409); // the round-1 link is spent
+
+  const approved = await postForm(
+    review2,
+    reviewForm(page2, 'approve', { 'score[1.1.1]': '1', 'comment[1.1.1]': 'Đã bổ sung.' }),
+  );
+  expect(approved.status).toBe(200);
+  await h.rt.settle();
+  const execution = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unitId}-${PERIOD_ID}-1`);
+  expect(execution?.status).toBe('SUCCEEDED');
+  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('approved');
+
+  // Nothing secret reached a log line during the whole loop.
+  const tokens = (await h.deps.store.listUnitPeriodApprovals(unitId, PERIOD_ID)).flatMap((a) =>
+    a.taskToken ? [a.taskToken] : [],
+  );
+  const signatures = [reportUrl, review1, review2].map((u) => new URL(u).searchParams.get('s') as string);
+  expect(tokens.length).toBeGreaterThanOrEqual(3);
+  const text = h.output.join('');
+  for (const secret of [...tokens, ...signatures]) expect(text).not.toContain(secret);
+}, 60_000);
