@@ -65,9 +65,16 @@ export function requireWholeDays(owner: string, name: string, days: number): voi
 export interface StepResult {
   /** What to keep of the Lambda response (e.g. `{'reviewerId.$': '$.Payload.reviewerId'}`). */
   resultSelector?: Record<string, unknown>;
-  /** Where it goes in the state (default: discarded, the state passes through unchanged). */
+  /**
+   * Where it goes in the state (default: discarded, the state passes through unchanged). `$`
+   * replaces the state: rendered as ASL's default (no `ResultPath`), because the local
+   * interpreter writes an explicit `ResultPath: "$"` under a key named `$`.
+   */
   resultPath?: string;
 }
+
+/** `StepResult.resultPath` that replaces the whole state with the selected result. */
+export const REPLACE_STATE = '$';
 
 /**
  * A step that runs and returns (no callback). Step functions are re-entrant (they read stored
@@ -86,7 +93,7 @@ export function lambdaStep(
     payload: sfn.TaskInput.fromObject(payload),
     retryOnServiceExceptions: false,
     resultSelector: result.resultSelector,
-    resultPath: result.resultPath ?? sfn.JsonPath.DISCARD,
+    ...(result.resultPath === REPLACE_STATE ? {} : { resultPath: result.resultPath ?? sfn.JsonPath.DISCARD }),
   });
   task.addRetry(SERVICE_ERROR_RETRY);
   task.addRetry(STEP_FAILURE_RETRY);

@@ -18,7 +18,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { eachItem, FailurePath, lambdaStep, workflowStateMachine } from './common.ts';
+import { eachItem, FailurePath, lambdaStep, REPLACE_STATE, workflowStateMachine } from './common.ts';
 
 /** What `thidua launch` (or the local launch command) starts the execution with. */
 export interface LaunchInput {
@@ -58,7 +58,7 @@ export class LaunchWorkflow extends Construct {
           config: sfn.JsonPath.objectAt('$.config'),
           criteriaSets: sfn.JsonPath.listAt('$.criteriaSets'),
         },
-        { resultSelector: { 'periods.$': '$.Payload.periods' }, resultPath: '$' },
+        { resultSelector: { 'periods.$': '$.Payload.periods' }, resultPath: REPLACE_STATE },
       ),
     );
     const planSchedules = failure.catchAll(

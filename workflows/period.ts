@@ -15,7 +15,7 @@
  * closes the review window, alerts the admins of unappraised units and starts
  * `scoring-<period>-v1` (`ExecutionAlreadyExists` is success). Each Map runs 10 units at a time.
  *
- * Size: the open execution is the largest: about 5 + 7·n weighted history events for n units
+ * Size: the open execution is the largest: about 20 + 7·n weighted history events for n units
  * (5 per Task state, 2 per Map iteration), so 1,000 units (500 per group) stay near 7,000 of
  * the 25,000 a Standard execution may have (test/workflows/cycle-asl.test.ts counts them).
  */

@@ -9,7 +9,14 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
-import { ACCESS_LOG_FIELDS, type DistrictStack, reviewWaits } from '#infra/district-stack';
+import {
+  ACCESS_LOG_FIELDS,
+  type DistrictStack,
+  reviewWaits,
+  STARTER_ASYNC_RETRIES,
+  WORKFLOWS,
+  type WorkflowName,
+} from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
 import { TABLE_SCHEMA } from '#lib/table-schema';
 import { extractStateMachines } from '#local/asl';
@@ -76,6 +83,25 @@ const grantedTo = (action: string) =>
     .filter(({ statement }) => list(statement.Action).includes(action))
     .flatMap(({ functions }) => functions)
     .sort();
+/** `{Ref}` of a workflow's state machine. */
+const machineRef = (w: WorkflowName) => ({ Ref: idOf(stack.stateMachines[w]) });
+/** The resources of the statements granting `action` to a function, sorted for comparison. */
+const resourcesGranted = (action: string, functionId: string) =>
+  statements()
+    .filter(
+      ({ statement, functions }) => list(statement.Action).includes(action) && functions.includes(functionId),
+    )
+    .flatMap(({ statement }) => list(statement.Resource))
+    .map((r) => JSON.stringify(r))
+    .sort();
+const refs = (...ws: WorkflowName[]) => ws.map((w) => JSON.stringify(machineRef(w))).sort();
+/** Every statement of every IAM policy attached to the role of `roleConstruct`. */
+const roleStatements = (roleConstruct: IConstruct): Statement[] => {
+  const roleId = idOf(roleConstruct);
+  return resources('AWS::IAM::Policy')
+    .filter(([, r]) => (r.Properties!.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
+    .flatMap(([, r]) => r.Properties!.PolicyDocument.Statement as Statement[]);
+};
 
 describe('the demo district stack', () => {
   it('synthesizes with every cdk-nag finding acknowledged', () => {
@@ -160,22 +186,144 @@ describe('the demo district stack', () => {
     }
   });
 
-  it('lets only the functions that answer callbacks send task results, on this stack’s review machine only', () => {
-    const machine = { Ref: resources('AWS::StepFunctions::StateMachine')[0]![0] };
+  it('lets only the functions that answer callbacks send task results, each on the machines it answers', () => {
+    const answers: Record<string, WorkflowName[]> = {
+      DecisionPage: ['review', 'commendation'],
+      ReportPage: ['review'],
+      RequestAppraisal: ['review'],
+      RequestExplanation: ['review'],
+      RequestVote: ['commendation'],
+      Sweep: ['review', 'commendation'],
+    };
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) {
-      expect(grantedTo(action)).toEqual([
-        'DecisionPage',
-        'ReportPage',
-        'RequestAppraisal',
-        'RequestExplanation',
-        'Sweep',
+      expect([...new Set(grantedTo(action))]).toEqual(Object.keys(answers).sort());
+      for (const [fn, ws] of Object.entries(answers))
+        expect(resourcesGranted(action, fn), fn).toEqual(refs(...ws));
+    }
+  });
+
+  it('lets only the starter, the submit, the review close and a late approval start executions, of the machines they start', () => {
+    const starts: Record<string, WorkflowName[]> = {
+      ClosePeriod: ['scoring'],
+      RecordApproval: ['scoring'],
+      ReportPage: ['review'],
+      Starter: ['period', 'scoring', 'commendation', 'review'],
+    };
+    // (one statement per machine, or one for all when cdk.json minimizes policies)
+    expect([...new Set(grantedTo('states:StartExecution'))]).toEqual(Object.keys(starts).sort());
+    for (const [fn, ws] of Object.entries(starts)) {
+      expect(resourcesGranted('states:StartExecution', fn), fn).toEqual(refs(...ws));
+    }
+    // Every states: action of a function names a state machine of this stack, never "*".
+    const ours = new Set(WORKFLOWS.map((w) => JSON.stringify(machineRef(w))));
+    for (const { statement, functions } of statements()) {
+      if (functions.length === 0 || !list(statement.Action).some((a) => a.startsWith('states:'))) continue;
+      for (const r of list(statement.Resource))
+        expect(ours.has(JSON.stringify(r)), JSON.stringify(r)).toBe(true);
+    }
+  });
+
+  it('lets only plan-schedules make schedules, and only in this stack’s group', () => {
+    const group = stack.scheduleGroup.scheduleGroupName;
+    expect(group).toMatch(/^Thiduademo-/);
+    expect(resources('AWS::Scheduler::ScheduleGroup').map(([, r]) => r.Properties!.Name)).toEqual([group]);
+    const scheduling = statements().filter(({ statement }) =>
+      list(statement.Action).some((a) => a.startsWith('scheduler:')),
+    );
+    expect(scheduling.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
+    for (const { statement } of scheduling) {
+      expect(list(statement.Action).sort()).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule',
       ]);
+      expect(statement.Resource).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':scheduler:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            `:schedule/${group}/*`,
+          ],
+        ],
+      });
     }
-    for (const { statement } of statements()) {
-      if (list(statement.Action).some((a) => a.startsWith('states:')))
-        expect(statement.Resource).toEqual(machine);
+  });
+
+  it('lets only plan-schedules pass a role: the schedules’ role, to the Scheduler service only', () => {
+    const passing = statements().filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
+    expect(passing.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
+    expect(passing).toHaveLength(1);
+    expect(passing[0]!.statement).toEqual({
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
+  });
+
+  it('lets the schedules’ role, assumed by this account’s Scheduler, only invoke the starter and write its dead letters', () => {
+    const role = template.Resources[idOf(stack.scheduleRole)]!;
+    expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(role.Properties!.Policies).toBeUndefined();
+    expect(roleStatements(stack.scheduleRole)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
+      },
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('keeps dead letters encrypted, over TLS only, for 14 days; the starter’s failures go to their own queue', () => {
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues.map(([id]) => id).sort()).toEqual(
+      [idOf(stack.scheduleDeadLetters), idOf(stack.starterFailures)].sort(),
+    );
+    for (const [id, q] of queues) {
+      expect(q.Properties, id).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1_209_600,
+      });
+      const policy = resources('AWS::SQS::QueuePolicy').find(([, p]) =>
+        (p.Properties!.Queues as { Ref: string }[]).some((x) => x.Ref === id),
+      );
+      expect(policy, id).toBeDefined();
+      expect(policy![1].Properties!.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
-    expect(grantedTo('states:StartExecution')).toEqual(['ReportPage']);
+    const invokeConfigs = resources('AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfigs).toHaveLength(1);
+    expect(invokeConfigs[0]![1].Properties).toMatchObject({
+      FunctionName: { Ref: idOf(stack.functions.starter) },
+      MaximumRetryAttempts: STARTER_ASYNC_RETRIES,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.starterFailures), 'Arn'] } },
+      },
+    });
+    // The starter only starts executions (and writes its failures): no table, mail or key.
+    const starterActions = statements()
+      .filter(({ functions }) => functions.includes('Starter'))
+      .flatMap(({ statement }) => list(statement.Action));
+    expect(starterActions.filter((a) => /^(dynamodb|ses|secretsmanager):/.test(a))).toEqual([]);
   });
 
   it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
@@ -225,21 +373,27 @@ describe('the demo district stack', () => {
     expect(resources('AWS::SES::ConfigurationSetEventDestination')).toHaveLength(0);
   });
 
-  it('logs the review machine without execution data, traces it, and runs it as Standard', () => {
+  it('runs the five workflows as Standard state machines, logged without execution data, traced', () => {
     const machines = resources('AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(1);
-    expect(machines[0]![1].Properties).toMatchObject({
-      StateMachineType: 'STANDARD',
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
-      TracingConfiguration: { Enabled: true },
-    });
+    expect(machines.map(([id]) => id).sort()).toEqual(
+      WORKFLOWS.map((w) => idOf(stack.stateMachines[w])).sort(),
+    );
+    for (const [id, m] of machines) {
+      expect(m.Properties, id).toMatchObject({
+        StateMachineType: 'STANDARD',
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+        TracingConfiguration: { Enabled: true },
+      });
+    }
   });
 
   it('runs one function per handler file, each on nodejs24.x with its own role', () => {
     const handlerFiles = [
       ...readdirSync(join(PROJECT_ROOT, 'functions/review')).map((f) => `functions/review/${f}`),
+      ...readdirSync(join(PROJECT_ROOT, 'functions/cycle')).map((f) => `functions/cycle/${f}`),
       ...readdirSync(join(PROJECT_ROOT, 'functions/http')).map((f) => `functions/http/${f}`),
       'functions/sweep.ts',
+      'functions/starter.ts',
     ]
       .filter((f) => f.endsWith('.ts'))
       // A handler file exports `handler` (functions/http/routes.ts, say, is shared data).
@@ -266,7 +420,25 @@ describe('the demo district stack', () => {
 
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
     const apiId = resources('AWS::ApiGatewayV2::Api')[0]![0];
-    const machine = { Ref: resources('AWS::StepFunctions::StateMachine')[0]![0] };
+    const arnVariables: Record<string, Partial<Record<WorkflowName, string[]>>> = {
+      REVIEW_STATE_MACHINE_ARN: { review: ['AdminPages', 'DecisionPage', 'ReportPage', 'Sweep'] },
+      SCORING_STATE_MACHINE_ARN: { scoring: ['ClosePeriod', 'RecordApproval'] },
+    };
+    for (const [variable, byMachine] of Object.entries(arnVariables)) {
+      for (const [w, fns] of Object.entries(byMachine) as [WorkflowName, string[]][]) {
+        const having = Object.values(stack.functions)
+          .filter(
+            (fn) => template.Resources[idOf(fn)]!.Properties!.Environment.Variables[variable] !== undefined,
+          )
+          .map((fn) => fn.node.id)
+          .sort();
+        expect(having, variable).toEqual(fns);
+        for (const fn of fns) {
+          const env = template.Resources[idOf(stack.node.findChild(fn))]!.Properties!.Environment.Variables;
+          expect(env[variable]).toEqual(machineRef(w));
+        }
+      }
+    }
     for (const [name, fn] of Object.entries(stack.functions)) {
       const env = template.Resources[idOf(fn)]!.Properties!.Environment.Variables;
       expect(Object.keys(env), name).toEqual(
@@ -282,11 +454,37 @@ describe('the demo district stack', () => {
       expect(env.BASE_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
       expect(env.MAIL_FROM).toBe('thidua@song-lam.example.org');
       expect(env.DISTRICT_SLUG).toBe('demo');
-      // The machine's own steps cannot name it (a dependency cycle) and never need to.
-      const invokedByMachine = Object.values(stack.review.functions).includes(fn);
-      if (invokedByMachine) expect(env.REVIEW_STATE_MACHINE_ARN, name).toBeUndefined();
-      else expect(env.REVIEW_STATE_MACHINE_ARN, name).toEqual(machine);
+      // A machine's own steps cannot name it (a dependency cycle) and never need to.
+      for (const w of WORKFLOWS) {
+        const steps: unknown[] = Object.values(stack.workflows[w].functions);
+        if (steps.includes(fn))
+          expect(JSON.stringify(env), `${name} names ${w}`).not.toContain(idOf(stack.stateMachines[w]));
+      }
     }
+    const starter = template.Resources[idOf(stack.functions.starter)]!.Properties!.Environment.Variables;
+    expect(stack.resolve(starter.STATE_MACHINE_ARNS)).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          '{"period":"',
+          machineRef('period'),
+          '","scoring":"',
+          machineRef('scoring'),
+          '","commendation":"',
+          machineRef('commendation'),
+          '","review":"',
+          machineRef('review'),
+          '"}',
+        ],
+      ],
+    });
+    const plan = template.Resources[idOf(stack.functions.planSchedules)]!.Properties!.Environment.Variables;
+    expect(plan).toMatchObject({
+      SCHEDULE_GROUP: stack.scheduleGroup.scheduleGroupName,
+      SCHEDULE_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
+      SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
+      STARTER_ARN: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
+    });
   });
 
   it('serves the pages on the routes the handlers answer, throttled, logging route keys but never paths', () => {
@@ -313,7 +511,7 @@ describe('the demo district stack', () => {
     expect(format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
   });
 
-  it('runs the sweep every 5 minutes', () => {
+  it('runs the sweep every 5 minutes (the calendar’s schedules are made at run time, not here)', () => {
     const schedules = resources('AWS::Scheduler::Schedule');
     expect(schedules).toHaveLength(1);
     const props = schedules[0]![1].Properties!;
@@ -321,28 +519,42 @@ describe('the demo district stack', () => {
     expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
   });
 
-  it('alarms on failed or timed-out review executions', () => {
-    const machine = resources('AWS::StepFunctions::StateMachine')[0]![0];
-    const alarm = resources('AWS::CloudWatch::Alarm').find(([, a]) =>
-      JSON.stringify(a.Properties).includes('ExecutionsFailed'),
-    );
-    expect(alarm).toBeDefined();
-    const metrics = (alarm![1].Properties!.Metrics as { MetricStat?: { Metric: any } }[])
-      .filter((m) => m.MetricStat)
-      .map((m) => m.MetricStat!.Metric);
-    expect(metrics.map((m) => m.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
-    for (const m of metrics) {
-      expect(m.Namespace).toBe('AWS/States');
-      expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machine } }]);
+  it('alarms on failed or timed-out executions of every state machine', () => {
+    for (const w of WORKFLOWS) {
+      const alarm = template.Resources[idOf(stack.executionAlarms[w])]!;
+      const metrics = (alarm.Properties!.Metrics as { MetricStat?: { Metric: any } }[])
+        .filter((m) => m.MetricStat)
+        .map((m) => m.MetricStat!.Metric);
+      expect(metrics.map((m) => m.MetricName).sort(), w).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const m of metrics) {
+        expect(m.Namespace).toBe('AWS/States');
+        expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: machineRef(w) }]);
+      }
+      expect(alarm.Properties, w).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
     }
-    expect(alarm![1].Properties).toMatchObject({
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
+  });
+
+  it('alarms on a schedule’s dead letter and on a starter failure', () => {
+    for (const [alarm, queue] of [
+      [stack.scheduleDeadLettersAlarm, stack.scheduleDeadLetters],
+      [stack.starterFailuresAlarm, stack.starterFailures],
+    ] as const) {
+      const props = template.Resources[idOf(alarm)]!.Properties!;
+      expect(props, alarm.node.id).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(queue), 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
   });
 
   it('waits for callbacks with a fixed timeout and retries them only on Lambda service errors', () => {
-    const [review] = extractStateMachines(stack, template);
+    const review = extractStateMachines(stack, template).find((m) => m.name === 'Review');
     const callbacks = Object.entries(review!.definition.States).filter(([, s]) =>
       String(s.Resource).endsWith('.waitForTaskToken'),
     );

@@ -1,0 +1,88 @@
+/**
+ * Runs every benchmark, each in its own process (so memory figures are its own), one after the
+ * other, shows what each prints, then a summary table from the `BENCH-SUMMARY` line each ends with.
+ * A benchmark's stderr (the AWS SDK's Node-version warning, mostly) is shown only when it fails.
+ *
+ *   npx tsx bench/run-all.ts [--only scoring,review-loop] [-- arguments for every benchmark]
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '#infra/function';
+import { type BenchSummary, fmtMs, msSince, now, SUMMARY_PREFIX } from './lib.ts';
+
+const BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history'] as const;
+const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+const args = process.argv.slice(2);
+const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const only = onlyAt < 0 ? undefined : (args[onlyAt]!.split('=')[1] ?? args[onlyAt + 1] ?? '').split(',');
+const passThrough = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
+const selected = BENCHES.filter((b) => !only || only.includes(b));
+if (only?.some((b) => !(BENCHES as readonly string[]).includes(b))) {
+  throw new Error(`--only: known benchmarks are ${BENCHES.join(', ')}`);
+}
+
+interface Outcome {
+  bench: string;
+  code: number | null;
+  wallMs: number;
+  summary?: BenchSummary;
+}
+
+function runBench(name: string): Promise<Outcome> {
+  const start = now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, join('bench', `${name}.ts`), ...passThrough], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      process.stdout.write(
+        chunk
+          .split('\n')
+          .filter((line) => !line.startsWith(SUMMARY_PREFIX))
+          .join('\n'),
+      );
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) process.stderr.write(stderr);
+      const line = stdout.split('\n').find((l) => l.startsWith(SUMMARY_PREFIX));
+      const summary = line ? (JSON.parse(line.slice(SUMMARY_PREFIX.length)) as BenchSummary) : undefined;
+      resolve({ bench: name, code, wallMs: msSince(start), ...(summary ? { summary } : {}) });
+    });
+  });
+}
+
+const outcomes: Outcome[] = [];
+for (const name of selected) {
+  console.log(`\n=== bench/${name}.ts`);
+  outcomes.push(await runBench(name));
+}
+
+// ---------------------------------------------------------------- summary table
+
+const rows = outcomes.map((o) => {
+  const status = o.code !== 0 ? `failed (exit ${o.code})` : o.summary?.skipped ? 'skipped' : 'ok';
+  const figures = o.summary?.skipped
+    ? o.summary.skipped
+    : Object.entries(o.summary?.figures ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ');
+  return [o.bench, fmtMs(o.wallMs), status, figures];
+});
+const header = ['benchmark', 'process wall time', 'status', 'figures'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' | ');
+console.log(`\n=== Summary (${new Date().toISOString().slice(0, 10)}, Node ${process.version})`);
+console.log(line(header));
+console.log(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? header[i]!.length : w)).join('-|-'));
+for (const r of rows) console.log(line(r));
+if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;

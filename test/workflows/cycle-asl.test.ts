@@ -1,0 +1,651 @@
+/**
+ * The `launch`, `period`, `scoring` and `commendation` state machines as the local engine receives
+ * them — extracted from the synthesized demo stack — are valid ASL, read like docs/cycle.md, and
+ * route every outcome the way the process says. They run on the local engine (aws-local-stepfunctions
+ * with its callback layer and virtual clock) with each Lambda task answered by a stand-in that
+ * plays its handler's part, keyed by handler file: what the handlers do is tested with them; here
+ * only the paths between them, the payloads they get, and the size of an execution.
+ */
+import '#local/polyfills';
+import { join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDistrict } from '#domain/config-files';
+import type { DistrictConfig } from '#domain/model';
+import { PERIOD_EVENTS as SCHEDULED_PERIOD_EVENTS } from '#functions/cycle/plan-schedules';
+import { failureInput } from '#functions/review/inputs';
+import { DistrictStack } from '#infra/district-stack';
+import { PROJECT_ROOT } from '#infra/function';
+import {
+  type AslDefinition,
+  type AslState,
+  type ExtractedStateMachine,
+  extractStateMachines,
+  forEachState,
+  localApp,
+} from '#local/asl';
+import { functionNameOf } from '#local/cfn';
+import { VirtualClock } from '#local/clock';
+import type { LocalLambdas } from '#local/lambda';
+import { HISTORY_EVENT_LIMIT, type Json, type LoggedEvent, SfnEngine } from '#local/sfn-engine';
+import { COUNCIL_VOTE_CONCURRENCY } from '#workflows/commendation';
+import { DAY_SECONDS, LAMBDA_SERVICE_ERRORS, STEP_MAP_CONCURRENCY } from '#workflows/common';
+import { PERIOD_EVENTS, UNKNOWN_EVENT_ERROR } from '#workflows/period';
+
+const CYCLE = ['Launch', 'Period', 'Scoring', 'Commendation'] as const;
+type CycleMachine = (typeof CYCLE)[number];
+
+let config: DistrictConfig;
+const machines = {} as Record<CycleMachine, ExtractedStateMachine>;
+
+beforeAll(() => {
+  const app = localApp({ outdir: join(PROJECT_ROOT, 'cdk.out', 'test-cycle-asl') });
+  const district = loadDistrict(join(PROJECT_ROOT, 'districts', 'demo.yaml'));
+  config = district.config;
+  const stack = new DistrictStack(app, 'Thidua-demo', district);
+  const extracted = extractStateMachines(stack);
+  expect(extracted.map((m) => m.name).sort()).toEqual([...CYCLE, 'Review'].sort());
+  for (const name of CYCLE) machines[name] = extracted.find((m) => m.name === name)!;
+}, 120_000);
+
+const asl = (name: CycleMachine): AslDefinition => machines[name].definition;
+const isCallback = (s: AslState) => String(s.Resource).endsWith('.waitForTaskToken');
+const failure = (name: string, message = name) => Object.assign(new Error(message), { name });
+const statesOf = (name: CycleMachine) => {
+  const out: [string, AslState][] = [];
+  forEachState(asl(name), (n, s) => out.push([n, s]));
+  return out;
+};
+/** The handler file a Task state invokes. */
+const entryOf = (machine: CycleMachine, state: AslState): string => {
+  const fn = String((state.Parameters as { FunctionName: string }).FunctionName);
+  return machines[machine].functionsByLogicalId.get(functionNameOf(fn))!;
+};
+
+// ------------------------------------------------------------------ running on the local engine
+
+interface Call {
+  entry: string;
+  payload: Record<string, unknown>;
+}
+type StandIn = (payload: Record<string, unknown>, call: { n: number; engine: SfnEngine }) => unknown;
+
+/**
+ * The local engine with one machine and stand-in functions (by handler file; default `{}`).
+ * A stand-in may throw a named error (as a failed Lambda does) or, for a callback, answer through
+ * the engine with the task token it was given.
+ */
+function harness(name: CycleMachine, standIns: Record<string, StandIn>) {
+  const machine = machines[name];
+  const clock = new VirtualClock(new Date('2024-10-01T01:00:00Z'));
+  const calls: Call[] = [];
+  const counts = new Map<string, number>();
+  let running = 0;
+  const maxRunning = new Map<string, number>();
+  let engine!: SfnEngine;
+  const lambdas = {
+    inFlight: 0,
+    async invoke(arn: string, event: unknown) {
+      const entry = machine.functionsByLogicalId.get(functionNameOf(arn));
+      if (!entry) throw failure('Lambda.ResourceNotFoundException', arn);
+      const payload = structuredClone(event) as Record<string, unknown>;
+      calls.push({ entry, payload });
+      const n = (counts.get(entry) ?? 0) + 1;
+      counts.set(entry, n);
+      running++;
+      maxRunning.set(entry, Math.max(maxRunning.get(entry) ?? 0, running));
+      try {
+        // A turn of the event loop, as a real invocation takes: lets the Map run iterations side by side.
+        await new Promise<void>((r) => setImmediate(r));
+        return ((await standIns[entry]?.(payload, { n, engine })) ?? {}) as Json;
+      } finally {
+        running--;
+      }
+    },
+    async invokeAsync() {
+      throw new Error('no asynchronous invocation in a workflow');
+    },
+  };
+  engine = new SfnEngine({ clock, lambdas: lambdas as unknown as LocalLambdas });
+  clock.addSettler(() => engine.idle());
+  engine.registerStateMachine(machine);
+
+  async function run(input: Json, executionName: string, whileWaiting?: () => Promise<void>) {
+    const { executionArn } = engine.startExecution({ stateMachineArn: name, name: executionName, input });
+    await clock.settle();
+    await whileWaiting?.();
+    const result = await engine.waitForExecution(executionArn);
+    const history = engine.history(executionArn);
+    const entered = history
+      .filter((e: LoggedEvent) => e.type === 'StateEntered')
+      .map((e) => (e.state as { name: string }).name);
+    return {
+      ...result,
+      output:
+        result.output === undefined ? undefined : (JSON.parse(result.output) as Record<string, unknown>),
+      calls,
+      called: (entry: string) => calls.filter((c) => c.entry === entry),
+      entered,
+      last: entered[entered.length - 1],
+      events: engine.historyEventCount(executionArn),
+      maxConcurrent: (entry: string) => maxRunning.get(entry) ?? 0,
+    };
+  }
+  return { engine, clock, run };
+}
+
+const F = {
+  storeCampaign: 'functions/cycle/store-campaign.ts',
+  planSchedules: 'functions/cycle/plan-schedules.ts',
+  listRecipients: 'functions/cycle/list-recipients.ts',
+  announceLaunch: 'functions/cycle/announce-launch.ts',
+  openPeriod: 'functions/cycle/open-period.ts',
+  inviteUnit: 'functions/cycle/invite-unit.ts',
+  remindUnit: 'functions/cycle/remind-unit.ts',
+  closePeriod: 'functions/cycle/close-period.ts',
+  computeResults: 'functions/cycle/compute-results.ts',
+  publishResult: 'functions/cycle/publish-result.ts',
+  notifyLeadership: 'functions/cycle/notify-leadership.ts',
+  proposeCommendations: 'functions/cycle/propose-commendations.ts',
+  requestVote: 'functions/cycle/request-vote.ts',
+  tallyVotes: 'functions/cycle/tally-votes.ts',
+  notifyOutcome: 'functions/cycle/notify-outcome.ts',
+  recordFailure: 'functions/review/record-failure.ts',
+} as const;
+
+const unitIds = (n: number) =>
+  Array.from({ length: n }, (_, i) => `don-vi-${String(i + 1).padStart(4, '0')}`);
+
+// ------------------------------------------------------------------ the ASL itself
+
+describe('the cycle ASL extracted from the demo stack', () => {
+  it('is valid ASL, every machine', () => {
+    for (const name of CYCLE) {
+      const result = aslValidator(structuredClone(asl(name)), { checkPaths: true, checkArn: true });
+      expect(result.isValid, `${name}: ${result.errorsText('\n')}`).toBe(true);
+    }
+  });
+
+  it('names its states after the steps of the process', () => {
+    const names = (m: CycleMachine) =>
+      statesOf(m)
+        .map(([n]) => n)
+        .sort();
+    expect(names('Launch')).toEqual(
+      [
+        'StoreCampaign',
+        'PlanSchedules',
+        'ListLaunchRecipients',
+        'AnnounceLaunch',
+        'SendLaunchNotice',
+        'CampaignLaunched',
+        'RecordFailure',
+        'LaunchFailed',
+      ].sort(),
+    );
+    expect(names('Period')).toEqual(
+      [
+        'CalendarEvent',
+        'MarkOpen',
+        'ListUnitsToInvite',
+        'InviteUnits',
+        'InviteUnit',
+        'PeriodOpened',
+        'ListUnsubmitted',
+        'RemindUnits',
+        'RemindUnit',
+        'RemindersSent',
+        'MarkLateUnits',
+        'SendLateNotices',
+        'SendLateNotice',
+        'LateNoticesSent',
+        'CloseReview',
+        'ReviewClosed',
+        'UnknownEvent',
+        'RecordFailure',
+        'PeriodFailed',
+      ].sort(),
+    );
+    expect(names('Scoring')).toEqual(
+      [
+        'ComputeResults',
+        'NewResultsVersion',
+        'PublishResults',
+        'PublishToUnit',
+        'NotifyLeadership',
+        'ResultsPublished',
+        'ResultsUnchanged',
+        'RecordFailure',
+        'ScoringFailed',
+      ].sort(),
+    );
+    expect(names('Commendation')).toEqual(
+      [
+        'Propose',
+        'OpenCouncilVote',
+        'CouncilVote',
+        'RequestVote',
+        'MemberAbsent',
+        'Tally',
+        'NotifyOutcome',
+        'CommendationDecided',
+        'RecordFailure',
+        'CommendationFailed',
+      ].sort(),
+    );
+    expect(asl('Launch').StartAt).toBe('StoreCampaign');
+    expect(asl('Period').StartAt).toBe('CalendarEvent');
+    expect(asl('Scoring').StartAt).toBe('ComputeResults');
+    expect(asl('Commendation').StartAt).toBe('Propose');
+  });
+
+  it('invokes the handler file each step names (docs/cycle.md)', () => {
+    const expected: Record<string, string> = {
+      StoreCampaign: F.storeCampaign,
+      PlanSchedules: F.planSchedules,
+      ListLaunchRecipients: F.listRecipients,
+      SendLaunchNotice: F.announceLaunch,
+      MarkOpen: F.openPeriod,
+      ListUnitsToInvite: F.listRecipients,
+      InviteUnit: F.inviteUnit,
+      ListUnsubmitted: F.listRecipients,
+      RemindUnit: F.remindUnit,
+      MarkLateUnits: F.listRecipients,
+      SendLateNotice: F.remindUnit,
+      CloseReview: F.closePeriod,
+      ComputeResults: F.computeResults,
+      PublishToUnit: F.publishResult,
+      NotifyLeadership: F.notifyLeadership,
+      Propose: F.proposeCommendations,
+      RequestVote: F.requestVote,
+      Tally: F.tallyVotes,
+      NotifyOutcome: F.notifyOutcome,
+      RecordFailure: F.recordFailure,
+    };
+    for (const name of CYCLE) {
+      for (const [state, s] of statesOf(name)) {
+        if (s.Type === 'Task') expect(entryOf(name, s), `${name}.${state}`).toBe(expected[state]);
+      }
+    }
+  });
+
+  it('retries every Task with backoff; callbacks only on Lambda service errors, other steps also on their own failures', () => {
+    for (const name of CYCLE) {
+      for (const [state, s] of statesOf(name)) {
+        if (s.Type !== 'Task') continue;
+        const retriers = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
+        expect(retriers?.[0], `${name}.${state}`).toMatchObject({
+          ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+          BackoffRate: 2,
+          MaxAttempts: 3,
+        });
+        const rest = retriers.slice(1).map((r) => r.ErrorEquals);
+        expect(rest, `${name}.${state}`).toEqual(isCallback(s) ? [] : [['States.TaskFailed']]);
+        for (const r of retriers) expect(r.ErrorEquals).not.toContain('States.ALL');
+      }
+    }
+  });
+
+  it('gives every callback a fixed timeout of voteDays and catches States.Timeout first, into a path', () => {
+    const callbacks = CYCLE.flatMap((name) =>
+      statesOf(name)
+        .filter(([, s]) => isCallback(s))
+        .map(([state, s]) => ({ name, state, s })),
+    );
+    expect(callbacks.map((c) => `${c.name}.${c.state}`)).toEqual(['Commendation.RequestVote']);
+    for (const { name, state, s } of callbacks) {
+      const original = machines[name].originalTimeouts.get(state)?.timeoutSeconds;
+      expect(original).toBe(config.commendation.council.voteDays * DAY_SECONDS);
+      expect(s.TimeoutSecondsPath).toBeUndefined();
+      const catchers = s.Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(catchers[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'MemberAbsent' });
+      expect((s.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe(
+        '$$.Task.Token',
+      );
+    }
+  });
+
+  it('records every failure before failing: a last Catch States.ALL → RecordFailure on each step and Map', () => {
+    for (const name of CYCLE) {
+      const top = asl(name).States;
+      for (const [state, s] of Object.entries(top)) {
+        if ((s.Type !== 'Task' && s.Type !== 'Map') || state === 'RecordFailure') continue;
+        const catchers = s.Catch as { ErrorEquals: string[]; Next: string; ResultPath: string }[];
+        expect(catchers?.at(-1), `${name}.${state}`).toEqual({
+          ErrorEquals: ['States.ALL'],
+          Next: 'RecordFailure',
+          ResultPath: '$.failure',
+        });
+      }
+      expect(top.RecordFailure!.Catch).toBeUndefined();
+      const failed = top[top.RecordFailure!.Next as string]!;
+      expect(failed).toMatchObject({
+        Type: 'Fail',
+        ErrorPath: '$.failure.Error',
+        CausePath: '$.failure.Cause',
+      });
+    }
+  });
+
+  it('walks lists with Maps of at most 10 at a time (the council vote: every member at once), adding the period', () => {
+    const maps = CYCLE.flatMap((name) =>
+      statesOf(name)
+        .filter(([, s]) => s.Type === 'Map')
+        .map(([state, s]) => ({ name, state, s })),
+    );
+    expect(maps.map((m) => `${m.name}.${m.state}`).sort()).toEqual(
+      [
+        'Launch.AnnounceLaunch',
+        'Period.InviteUnits',
+        'Period.RemindUnits',
+        'Period.SendLateNotices',
+        'Scoring.PublishResults',
+        'Commendation.CouncilVote',
+      ].sort(),
+    );
+    for (const { name, state, s } of maps) {
+      expect(s.ItemsPath, state).toMatch(/^\$\./);
+      expect(s.ResultPath, state).toBeNull();
+      if (state === 'CouncilVote') {
+        expect(s.MaxConcurrency).toBe(COUNCIL_VOTE_CONCURRENCY);
+        expect(config.council.length).toBeLessThanOrEqual(COUNCIL_VOTE_CONCURRENCY);
+      } else {
+        expect(s.MaxConcurrency, state).toBe(STEP_MAP_CONCURRENCY);
+        expect(STEP_MAP_CONCURRENCY).toBeLessThanOrEqual(10);
+      }
+      if (name === 'Period' || name === 'Scoring') {
+        expect(s.ItemSelector, state).toMatchObject({ 'periodId.$': '$.periodId' });
+      }
+    }
+  });
+
+  it('never tests for absence with IsPresent: false (the local interpreter never matches it)', () => {
+    const negated: string[] = [];
+    const walk = (rule: Record<string, unknown>, where: string) => {
+      for (const [key, value] of Object.entries(rule)) {
+        if (/^Is[A-Z]/.test(key) && value === false) negated.push(`${where}: ${key}`);
+        if (Array.isArray(value)) for (const r of value) walk(r as Record<string, unknown>, where);
+        else if (key === 'Not') walk(value as Record<string, unknown>, where);
+      }
+    };
+    for (const name of CYCLE) {
+      for (const [state, s] of statesOf(name)) {
+        if (s.Type === 'Choice')
+          for (const rule of s.Choices as Record<string, unknown>[]) walk(rule, `${name}.${state}`);
+      }
+    }
+    expect(negated).toEqual([]);
+  });
+
+  it('handles every period event the calendar schedules, and only those', () => {
+    const choice = asl('Period').States.CalendarEvent!;
+    const values = (choice.Choices as { And: { StringEquals?: string }[] }[]).map(
+      (c) => c.And.find((r) => r.StringEquals !== undefined)!.StringEquals,
+    );
+    expect(values).toEqual([...PERIOD_EVENTS]);
+    expect([...SCHEDULED_PERIOD_EVENTS]).toEqual([...PERIOD_EVENTS]);
+    expect(choice.Default).toBe('UnknownEvent');
+  });
+});
+
+// ------------------------------------------------------------------ runs
+
+describe('a period execution on the local engine', () => {
+  const openPeriod = async (n: number) => {
+    const units = unitIds(n);
+    const { run } = harness('Period', {
+      [F.listRecipients]: (p) => ({ items: units.map((unitId) => ({ unitId, periodId: p.periodId })) }),
+    });
+    return run({ periodId: '2024Q3', event: 'open' }, 'period-2024Q3-open');
+  };
+
+  it('opens the period and invites 500 units, 10 at a time, well inside the history limit', async () => {
+    const r = await openPeriod(500);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('PeriodOpened');
+    expect(r.called(F.openPeriod).map((c) => c.payload)).toEqual([{ periodId: '2024Q3' }]);
+    expect(r.called(F.listRecipients).map((c) => c.payload)).toEqual([
+      { purpose: 'invite', periodId: '2024Q3' },
+    ]);
+    const invited = r.called(F.inviteUnit).map((c) => c.payload);
+    expect(invited).toHaveLength(500);
+    expect(new Set(invited.map((p) => p.unitId)).size).toBe(500);
+    for (const p of invited)
+      expect(p).toEqual({ unitId: expect.stringMatching(/^don-vi-/), periodId: '2024Q3' });
+    expect(r.maxConcurrent(F.inviteUnit)).toBeGreaterThan(1);
+    expect(r.maxConcurrent(F.inviteUnit)).toBeLessThanOrEqual(STEP_MAP_CONCURRENCY);
+    console.log(`period open, 500 units: ${r.events} weighted history events (limit ${HISTORY_EVENT_LIMIT})`);
+    expect(r.events).toBeLessThan(HISTORY_EVENT_LIMIT);
+  }, 60_000);
+
+  it('stays below 25,000 history events for 500 units per group (1,000 in the district)', async () => {
+    const r = await openPeriod(1000);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.called(F.inviteUnit)).toHaveLength(1000);
+    // About 20 + 7 per unit (docs/cycle.md, "Size"): 5 per Task state, 2 per Map iteration.
+    console.log(
+      `period open, 1,000 units: ${r.events} weighted history events (limit ${HISTORY_EVENT_LIMIT})`,
+    );
+    expect(r.events).toBeLessThan(HISTORY_EVENT_LIMIT);
+    expect(r.events).toBeGreaterThanOrEqual(7 * 1000);
+  }, 60_000);
+
+  it('reminds the units without a submitted report', async () => {
+    const { run } = harness('Period', {
+      [F.listRecipients]: (p) => ({
+        items: ['phong-noi-vu', 'phong-tu-phap'].map((unitId) => ({
+          unitId,
+          periodId: p.periodId,
+          kind: 'remind',
+        })),
+      }),
+    });
+    const r = await run({ periodId: '2024Q3', event: 'remind' }, 'period-2024Q3-remind');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('RemindersSent');
+    expect(r.called(F.listRecipients)[0]!.payload).toEqual({ purpose: 'remind', periodId: '2024Q3' });
+    expect(r.called(F.remindUnit).map((c) => c.payload)).toEqual([
+      { unitId: 'phong-noi-vu', periodId: '2024Q3', kind: 'remind' },
+      { unitId: 'phong-tu-phap', periodId: '2024Q3', kind: 'remind' },
+    ]);
+    expect(r.called(F.openPeriod)).toHaveLength(0);
+  });
+
+  it('at the deadline marks the late units and sends each the late notice', async () => {
+    const { run } = harness('Period', {
+      [F.listRecipients]: () => ({ items: [{ unitId: 'ubnd-xa-a', periodId: '2024Q3', kind: 'late' }] }),
+    });
+    const r = await run({ periodId: '2024Q3', event: 'deadline' }, 'period-2024Q3-deadline');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('LateNoticesSent');
+    expect(r.called(F.listRecipients)[0]!.payload).toEqual({ purpose: 'late', periodId: '2024Q3' });
+    expect(r.called(F.remindUnit).map((c) => c.payload)).toEqual([
+      { unitId: 'ubnd-xa-a', periodId: '2024Q3', kind: 'late' },
+    ]);
+  });
+
+  it('with no unit to remind, sends nothing and succeeds', async () => {
+    const { run } = harness('Period', { [F.listRecipients]: () => ({ items: [] }) });
+    const r = await run({ periodId: '2024Q3', event: 'remind' }, 'period-2024Q3-remind');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.called(F.remindUnit)).toHaveLength(0);
+  });
+
+  it('at review close, closes the review (which starts scoring)', async () => {
+    const { run } = harness('Period', {});
+    const r = await run({ periodId: '2024Q3', event: 'close' }, 'period-2024Q3-close');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('ReviewClosed');
+    expect(r.calls.map((c) => [c.entry, c.payload])).toEqual([[F.closePeriod, { periodId: '2024Q3' }]]);
+  });
+
+  it('fails an unknown or missing event as UnknownEvent, calling nothing', async () => {
+    for (const [input, name] of [
+      [{ periodId: '2024Q3', event: 'reopen' }, 'period-2024Q3-reopen'],
+      [{ periodId: '2024Q3' }, 'period-2024Q3-none'],
+    ] as const) {
+      const { run } = harness('Period', {});
+      const r = await run(input, name);
+      expect(r.status).toBe('FAILED');
+      expect(r.error).toBe(UNKNOWN_EVENT_ERROR);
+      expect(r.calls).toHaveLength(0);
+    }
+  });
+
+  it('records a unit whose invitation keeps failing, with a payload RecordFailure reads, then fails', async () => {
+    const { run } = harness('Period', {
+      [F.listRecipients]: () => ({ items: [{ unitId: 'phong-noi-vu', periodId: '2024Q3' }] }),
+      [F.inviteUnit]: () => {
+        throw failure('Error', 'table unreachable');
+      },
+    });
+    const r = await run({ periodId: '2024Q3', event: 'open' }, 'period-2024Q3-open');
+    expect(r.status).toBe('FAILED');
+    expect(r.last).toBe('PeriodFailed');
+    expect(r.called(F.inviteUnit)).toHaveLength(3); // the first run and two retries
+    const [recorded] = r.called(F.recordFailure);
+    expect(recorded!.payload).toEqual({
+      periodId: '2024Q3',
+      executionName: 'period-2024Q3-open',
+      error: 'Error',
+      cause: expect.stringContaining('table unreachable'),
+    });
+    // The shared handler's own schema takes it as is (the payload is adapted here, not the handler).
+    expect(failureInput.parse(recorded!.payload)).toEqual(recorded!.payload);
+    expect(r.error).toBe('Error');
+  });
+});
+
+describe('a launch execution on the local engine', () => {
+  it('stores the campaign, plans the schedules and announces the launch to each recipient', async () => {
+    const recipients = [
+      { recipient: { unitIds: ['phong-noi-vu'], reviewerId: 'pham-van-duc' } },
+      { recipient: { unitIds: ['phong-tu-phap', 'ubnd-xa-a'] } },
+    ];
+    const { run } = harness('Launch', {
+      [F.storeCampaign]: () => ({ version: 1, changed: true, periods: ['2024Q3', '2024Q4'] }),
+      [F.planSchedules]: () => ({ created: 9, updated: 0, unchanged: 0, skippedPast: 3 }),
+      [F.listRecipients]: () => ({ items: recipients }),
+    });
+    const input = { config: { district: { slug: 'demo' } }, criteriaSets: [{ id: 'cs-2024' }] };
+    const r = await run(input, 'launch-0123456789ab');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('CampaignLaunched');
+    expect(r.calls.map((c) => c.entry)).toEqual([
+      F.storeCampaign,
+      F.planSchedules,
+      F.listRecipients,
+      F.announceLaunch,
+      F.announceLaunch,
+    ]);
+    expect(r.called(F.storeCampaign)[0]!.payload).toEqual(input);
+    expect(r.called(F.planSchedules)[0]!.payload).toEqual({});
+    expect(r.called(F.listRecipients)[0]!.payload).toEqual({ purpose: 'launch' });
+    expect(r.called(F.announceLaunch).map((c) => c.payload)).toEqual(recipients);
+    // The config is not carried past StoreCampaign; the output says what was done.
+    expect(r.output).toEqual({
+      periods: ['2024Q3', '2024Q4'],
+      schedules: { created: 9, updated: 0, unchanged: 0, skippedPast: 3 },
+      recipients: { items: recipients },
+    });
+  });
+
+  it('records a config the first step refuses, then fails', async () => {
+    const { run } = harness('Launch', {
+      [F.storeCampaign]: () => {
+        throw failure('InvalidInput', 'units[3].id: must be an ASCII id');
+      },
+    });
+    const r = await run({ config: {}, criteriaSets: [] }, 'launch-badbadbadbad');
+    expect(r.status).toBe('FAILED');
+    expect(r.last).toBe('LaunchFailed');
+    expect(r.called(F.recordFailure)[0]!.payload).toMatchObject({
+      executionName: 'launch-badbadbadbad',
+      error: 'InvalidInput',
+      cause: expect.stringContaining('units[3].id'),
+    });
+    expect(r.called(F.planSchedules)).toHaveLength(0);
+  });
+});
+
+describe('a scoring execution on the local engine', () => {
+  it('publishes a new results version to every unit, then to leadership', async () => {
+    const { run } = harness('Scoring', {
+      [F.computeResults]: () => ({ version: 2, isNew: true, unitIds: ['phong-noi-vu', 'ubnd-xa-a'] }),
+    });
+    const r = await run({ periodId: '2024Q3' }, 'scoring-2024Q3-v2');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('ResultsPublished');
+    expect(r.called(F.computeResults)[0]!.payload).toEqual({ periodId: '2024Q3' });
+    expect(r.called(F.publishResult).map((c) => c.payload)).toEqual([
+      { periodId: '2024Q3', version: 2, unitId: 'phong-noi-vu' },
+      { periodId: '2024Q3', version: 2, unitId: 'ubnd-xa-a' },
+    ]);
+    expect(r.called(F.notifyLeadership).map((c) => c.payload)).toEqual([{ periodId: '2024Q3', version: 2 }]);
+  });
+
+  it('publishes nothing again when the results are unchanged', async () => {
+    const { run } = harness('Scoring', {
+      [F.computeResults]: () => ({ version: 1, isNew: false, unitIds: ['phong-noi-vu'] }),
+    });
+    const r = await run({ periodId: '2024Q3' }, 'scoring-2024Q3-v2');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('ResultsUnchanged');
+    expect(r.calls.map((c) => c.entry)).toEqual([F.computeResults]);
+  });
+});
+
+describe('a commendation execution on the local engine', () => {
+  const members = Array.from({ length: 8 }, (_, i) => `thanh-vien-${i + 1}`);
+  const absent = new Set(['thanh-vien-3', 'thanh-vien-7']);
+
+  it('asks all 8 members at once; 2 never vote and are counted absent when voteDays pass; the tally follows', async () => {
+    const { run, engine, clock } = harness('Commendation', {
+      [F.proposeCommendations]: () => ({ memberIds: members }),
+      [F.requestVote]: (p, { engine }) => {
+        // The page stores the ballot and answers the task; the absent never open the link.
+        if (!absent.has(String(p.memberId))) engine.sendTaskSuccess(String(p.taskToken), { vote: 'cast' });
+      },
+      [F.tallyVotes]: () => ({ passed: ['phong-noi-vu'], quorumMet: true }),
+    });
+    const start = clock.now();
+    const r = await run({ cycleId: '2024' }, 'commendation-2024-1', async () => {
+      // Every member has the link before anyone's wait ends; only the absent still wait.
+      const waiting = engine.pendingTasks({ stateName: 'RequestVote' });
+      expect(waiting).toHaveLength(2);
+      const voteDays = config.commendation.council.voteDays;
+      for (const t of waiting) {
+        expect(t.timeoutAt!.getTime() - t.since.getTime()).toBe(voteDays * DAY_SECONDS * 1000);
+      }
+      await clock.advanceTo(new Date(start.getTime() + voteDays * DAY_SECONDS * 1000 + 1000));
+    });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('CommendationDecided');
+    const asked = r.called(F.requestVote).map((c) => c.payload);
+    expect(asked.map((p) => p.memberId).sort()).toEqual([...members].sort());
+    for (const p of asked) {
+      expect(p).toEqual({ cycleId: '2024', memberId: expect.any(String), taskToken: expect.any(String) });
+    }
+    expect(new Set(asked.map((p) => p.taskToken)).size).toBe(8); // one callback, one token, per member
+    expect(r.entered.filter((s) => s === 'MemberAbsent')).toHaveLength(2);
+    expect(r.called(F.tallyVotes).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
+    expect(r.called(F.notifyOutcome).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
+    expect(r.output).toMatchObject({ cycleId: '2024', memberIds: members, tally: { quorumMet: true } });
+    console.log(`commendation, 8 members (2 absent): ${r.events} weighted history events`);
+  });
+
+  it('never retries a vote request whose function failed (a retry would mail a second link): recorded, failed', async () => {
+    const { run } = harness('Commendation', {
+      [F.proposeCommendations]: () => ({ memberIds: ['thanh-vien-1'] }),
+      [F.requestVote]: () => {
+        throw failure('Error', 'mail service down');
+      },
+    });
+    const r = await run({ cycleId: 'phase' }, 'commendation-phase-1');
+    expect(r.status).toBe('FAILED');
+    expect(r.last).toBe('CommendationFailed');
+    expect(r.called(F.requestVote)).toHaveLength(1);
+    expect(r.called(F.tallyVotes)).toHaveLength(0);
+    expect(r.called(F.recordFailure)[0]!.payload).toMatchObject({ executionName: 'commendation-phase-1' });
+  });
+});
