@@ -1,0 +1,288 @@
+/**
+ * `npm start`: the whole product on one machine, for one district (the demo by default), and the
+ * terminal commands that talk to it.
+ *
+ *   npm start [-- --district <slug>] [-- --port <n>]     serve (env THIDUA_DISTRICT, PORT, THIDUA_DATA_DIR)
+ *   npm start -- launch                                 launch the campaign on the running server
+ *   npm start -- advance [--to yyyy-mm-dd]              move its clock to the next event (or a date)
+ *   npm start -- status                                 print its clock, next event and executions
+ *
+ * Serving builds and runs the product (local/product.ts); the other commands only send a request
+ * to the server on PORT, so they load nothing else and answer at once.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus } from './dev-pages.ts';
+import type { Product, ProductOptions } from './product.ts';
+
+export type { Product, ProductOptions } from './product.ts';
+
+/** Builds the district's stack and serves the product (see local/product.ts). */
+export async function startProduct(options: ProductOptions = {}): Promise<Product> {
+  const { startProduct: start } = await import('./product.ts');
+  return start(options);
+}
+
+// ---------------------------------------------------------------- arguments
+
+export interface StartArgs {
+  command: 'serve' | 'launch' | 'advance' | 'status' | 'help';
+  district?: string;
+  port?: number;
+  to?: string;
+}
+
+export function parseArgs(argv: readonly string[]): StartArgs {
+  const args: StartArgs = { command: 'serve' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} cần một giá trị (needs a value)`);
+      return v;
+    };
+    if (a === '--district') args.district = value();
+    else if (a === '--port') args.port = Number(value());
+    else if (a === '--to') args.to = value();
+    else if (a.startsWith('--district=')) args.district = a.slice('--district='.length);
+    else if (a.startsWith('--port=')) args.port = Number(a.slice('--port='.length));
+    else if (a.startsWith('--to=')) args.to = a.slice('--to='.length);
+    else if (a === '--help' || a === '-h' || a === 'help') args.command = 'help';
+    else if (a === 'launch' || a === 'advance' || a === 'status' || a === 'serve') args.command = a;
+    else throw new Error(`Không hiểu tham số "${a}" (unknown argument). Xem (see): npm start -- --help`);
+  }
+  if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port < 65536)) {
+    throw new Error('--port phải là số cổng 0–65535 (--port must be a port number)');
+  }
+  if (args.to !== undefined && args.command !== 'advance') {
+    throw new Error('--to chỉ dùng với advance (--to goes with advance)');
+  }
+  return args;
+}
+
+export const HELP = `npm start — toàn bộ hệ thống trên một máy (the whole product on one machine)
+
+  npm start [-- --district <slug>] [-- --port <n>]   chạy máy chủ (serve); mặc định huyện demo, cổng 3000
+  npm start -- launch                                 phát động phong trào (launch; chạy lại không gửi lại email)
+  npm start -- advance [--to yyyy-mm-dd]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
+                                                      (move the clock to the next event, or to 08:00 that day)
+  npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình (clock, next event, executions)
+
+Biến môi trường (environment):
+  THIDUA_DISTRICT   huyện (district slug), mặc định demo
+  PORT              cổng (port), mặc định 3000; các lệnh launch/advance/status gửi đến cổng này
+  THIDUA_DATA_DIR   thư mục dữ liệu (data root), mặc định .local; dữ liệu của huyện ở <dir>/<slug>
+  SIGNING_KEY_FILE  khoá ký liên kết (link signing key), mặc định <dir>/<slug>/signing-key.json
+  LOG_LEVEL         mức nhật ký (log level), mặc định warn
+`;
+
+// ---------------------------------------------------------------- talking to the running server
+
+function unescapeHtml(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#96;/g, '`')
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * Sends `launch`, `advance` or `status` to the server on the port and prints the answer in
+ * Vietnamese and English; returns the exit code.
+ */
+export async function runClientCommand(
+  args: StartArgs,
+  port: number,
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const base = `http://${DEFAULT_HOST}:${port}`;
+  const request = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
+    try {
+      return await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      });
+    } catch {
+      return undefined;
+    }
+  };
+  const res =
+    args.command === 'status'
+      ? await request('GET', '/local/status')
+      : args.command === 'launch'
+        ? await request('POST', '/local/launch', {})
+        : await request('POST', '/local/advance', args.to ? { to: args.to } : {});
+  if (!res) {
+    err(
+      `Không có máy chủ thidua nào chạy ở ${base}: hãy chạy \`npm start\` trước, trong một terminal khác.\n` +
+        `(No thidua server at ${base}: run \`npm start\` first, in another terminal; this command uses PORT=${port}.)`,
+    );
+    return 1;
+  }
+  const text = await res.text();
+  if (!(res.headers.get('content-type') ?? '').includes('application/json')) {
+    // An error page: its title and first paragraph say what happened.
+    const title = /<h1>([^<]*)<\/h1>/.exec(text)?.[1] ?? `HTTP ${res.status}`;
+    const detail = /<p>([^<]*)<\/p>/.exec(text)?.[1] ?? '';
+    err(`${unescapeHtml(title)}: ${unescapeHtml(detail)}`);
+    return 1;
+  }
+  const body = JSON.parse(text) as unknown;
+  if (args.command === 'status') {
+    const s = body as ProductStatus;
+    out(`${s.district.name} (${s.district.slug}) — ${base}/`);
+    out(`Đồng hồ (clock): ${s.clock.local} ${s.clock.timeZone}`);
+    out(
+      s.nextEvent
+        ? `Sự kiện tiếp theo (next event): ${s.nextEvent.local} — ${s.nextEvent.description}`
+        : 'Không có sự kiện nào đã lên lịch (no scheduled event).',
+    );
+    out(
+      `Phát động (launched): ${s.launched ? 'rồi (yes)' : 'chưa (no)'}${s.launch ? ` — ${s.launch.name} ${s.launch.status}` : ''}`,
+    );
+    out(`Email đã gửi (emails sent): ${s.emails} — ${base}/inbox`);
+    const counts = Object.entries(s.executions.byStatus)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    out(
+      `Quy trình từ lần khởi động này (executions since this start): ${s.executions.total}${counts ? ` (${counts})` : ''}`,
+    );
+    out(`Đang chờ người xử lý (waiting for people): ${s.waitingFor.length}`);
+    for (const w of s.waitingFor.slice(0, 20))
+      out(`  ${w.execution} · ${w.state} · từ (since) ${w.sinceLocal}`);
+    if (s.waitingFor.length > 20) out(`  … ${s.waitingFor.length - 20} nữa (more)`);
+    return 0;
+  }
+  if (args.command === 'launch') {
+    const r = body as LaunchOutcome;
+    if (r.status !== 'SUCCEEDED' && r.status !== 'RUNNING') {
+      err(
+        `Phát động không thành công: ${r.name} ${r.status}${r.error ? ` (${r.error})` : ''}; xem terminal của máy chủ và email gửi quản trị viên. ` +
+          'Sửa cấu hình rồi phát động lại (cấu hình mới là lần phát động mới), hoặc khởi động lại `npm start` để chạy lại.\n' +
+          "(Launch failed: see the server's terminal and the admins' email. Fix the config and launch again, or restart npm start to retry.)",
+      );
+      return 1;
+    }
+    if (r.outcome === 'already-launched') {
+      out(
+        `Phong trào đã được phát động trước đó (${r.name}); không gửi lại email nào. (Already launched; no email sent again.)`,
+      );
+      return 0;
+    }
+    out(
+      `Đã phát động phong trào (${r.name}): ${r.newEmails} email thông báo, ${r.schedules} lịch sự kiện. Xem ${base}/inbox\n` +
+        `(Launched: ${r.newEmails} launch notices sent, ${r.schedules} calendar events scheduled.)`,
+    );
+    return 0;
+  }
+  const r = body as AdvanceOutcome;
+  if (r.outcome === 'no-event') {
+    out('Không còn sự kiện nào đã lên lịch; đồng hồ giữ nguyên. (No scheduled event; the clock stays.)');
+    return 0;
+  }
+  // The recurring sweep runs before each event; it is not what a person moved the clock for.
+  const events = r.fired.filter((f) => !f.recurring);
+  out(
+    `Đồng hồ đã chuyển đến ${r.local}: ${events.length} sự kiện đã chạy, ${r.newEmails} email mới. Xem ${base}/inbox\n` +
+      `(Clock moved to ${r.local}: ${events.length} events fired, ${r.newEmails} new emails.)`,
+  );
+  for (const f of events) out(`  · ${f.local} — ${f.description}`);
+  if (r.nextEvent) out(`Sự kiện tiếp theo (next event): ${r.nextEvent.local} — ${r.nextEvent.description}`);
+  return 0;
+}
+
+// ---------------------------------------------------------------- serving
+
+async function serve(args: StartArgs, port: number): Promise<void> {
+  const district = args.district ?? (process.env.THIDUA_DISTRICT?.trim() || DEFAULT_DISTRICT);
+  // Signals are handled from the first moment: a Ctrl+C during the start stops cleanly once started.
+  let product: Product | undefined;
+  let stoppingSince: number | undefined;
+  const stop = (p: Product) =>
+    p.stop().then(
+      () => {
+        console.log(
+          'Đã dừng; dữ liệu, lịch và đồng hồ được giữ lại. (Stopped; data, schedules and clock kept.)',
+        );
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error((error as Error).message);
+        process.exit(1);
+      },
+    );
+  const shutdown = (signal: string) => {
+    if (stoppingSince !== undefined) {
+      // Ctrl+C reaches npm, tsx and this process at once: only a later, second one forces the stop.
+      if (Date.now() - stoppingSince < 2_000) return;
+      console.error('Dừng ngay, không chờ lưu xong (forced stop).');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    console.log(`\n${signal}: đang dừng và lưu dữ liệu… (stopping, saving data…)`);
+    if (product) void stop(product);
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const { startProduct: start, banner } = await import('./product.ts');
+  try {
+    product = await start({ district, port });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      console.error(
+        `Cổng ${port} đang được dùng (có thể \`npm start\` đang chạy ở terminal khác). Chọn cổng khác: PORT=${port + 1} npm start\n` +
+          `(Port ${port} is in use, perhaps by another \`npm start\`; choose another: PORT=${port + 1} npm start.)`,
+      );
+    } else {
+      console.error(e.message);
+    }
+    process.exit(1);
+  }
+  if (stoppingSince !== undefined) {
+    await stop(product);
+    return;
+  }
+  console.log(banner(product, await product.status()));
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  // The terminal shows the addresses and the warnings; each request's log line needs LOG_LEVEL=info.
+  process.env.LOG_LEVEL ??= 'warn';
+  let args: StartArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  const port = args.port ?? (process.env.PORT?.trim() ? Number(process.env.PORT) : DEFAULT_PORT);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    console.error(`PORT=${process.env.PORT} không phải số cổng (is not a port number)`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.command === 'help') {
+    console.log(HELP);
+    return;
+  }
+  if (args.command === 'serve') {
+    await serve(args, port);
+    return;
+  }
+  process.exitCode = await runClientCommand(args, port);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main(process.argv.slice(2));
+}

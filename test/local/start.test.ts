@@ -1,0 +1,346 @@
+/**
+ * `npm start`: the demo district's product on one machine, exercised as a person would — through
+ * the pages, the inbox and the links in the emails — and restarted on the same data folder.
+ * The first part runs the product in this process (`startProduct`, port 0, a temp data folder);
+ * the last runs `npm start` itself from the repo root, reads the addresses it prints, asks them,
+ * runs a terminal command against it and stops it with Ctrl+C (SIGINT to its process group).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '#infra/function';
+import { getDeps } from '#lib/deps';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus } from '#local/dev-pages';
+import { type Product, startProduct } from '#local/start';
+import { completeForm, type Harness } from '../http/harness.ts';
+
+const PERIOD = '2022Q3';
+const UNIT = 'phong-tu-phap';
+const FOCAL = 'namtv.tuphap@song-lam.example.org';
+const LAUNCH_SUBJECT = 'Phát động phong trào thi đua cải cách hành chính – Kế hoạch số 111/KH-UBND';
+
+// One product runs at a time in this process (the handlers' SDK clients keep their endpoints).
+let dataDir: string;
+let product: Product;
+
+const get = (path: string) => fetch(`${product.url}${path}`);
+const post = (
+  path: string,
+  form: Record<string, string> | URLSearchParams = {},
+  headers: Record<string, string> = {},
+) =>
+  fetch(path.startsWith('http') ? path : `${product.url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+const json = { accept: 'application/json' };
+const status = async () => (await (await get('/local/status')).json()) as ProductStatus;
+const unescapeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+
+/** The links a person finds in their mail on the inbox page (text bodies, links clickable). */
+async function linksInInbox(recipient: string, path: '/r' | '/d'): Promise<string[]> {
+  const page = await (await get(`/inbox?to=${encodeURIComponent(recipient)}`)).text();
+  return [...page.matchAll(/<a href="(http:\/\/127\.0\.0\.1:\d+(\/[rd])\?[^"]+)"/g)]
+    .filter((m) => m[2] === path)
+    .map((m) => unescapeHtml(m[1] as string));
+}
+
+/** What the reviewer's browser sends: every input as the page filled it, and the decision. */
+function reviewForm(page: string, decision: string): URLSearchParams {
+  const form = new URLSearchParams({ decision });
+  for (const m of page.matchAll(
+    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
+  )) {
+    form.set(m[1] as string, unescapeHtml(m[2] as string));
+  }
+  return form;
+}
+
+describe('npm start in-process, then restarted on the same data', () => {
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'thidua-start-'));
+    product = await startProduct({ district: 'demo', port: 0, dataDir });
+  }, 90_000);
+  afterAll(async () => {
+    await product?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let reportLink: string;
+  let reviewLink: string;
+  let reviewerEmail: string;
+  let before: { status: ProductStatus; schedules: number; emails: number };
+
+  it('serves the home page and the inbox in Vietnamese, with the clock on the plan date', async () => {
+    const home = await get('/');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await home.text();
+    expect(html).toContain('<html lang="vi">');
+    expect(html).toContain('huyện Sông Lam');
+    expect(html).toContain('02/08/2022 08:00'); // the plan's date, 08:00 in Hồ Chí Minh City
+    expect(html).toContain('Phát động phong trào (launch)');
+    expect(html).toContain('Chuyển đến sự kiện tiếp theo (move the clock to the next event)');
+    expect(html).toContain('href="/inbox"');
+    expect(html).toContain('href="/admin"');
+    expect(html).toContain('huytq.noivu@song-lam.example.org');
+
+    const inbox = await get('/inbox');
+    expect(inbox.status).toBe(200);
+    const page = await inbox.text();
+    expect(page).toContain('Hộp thư');
+    expect(page).toContain('Chưa có email nào');
+    expect((await get('/admin')).status).toBe(200);
+    expect(existsSync(join(dataDir, 'signing-key.json'))).toBe(true);
+  });
+
+  it('refuses a launch posted from another site, and launches once from the button', async () => {
+    const forged = await post('/local/launch', {}, { origin: 'https://evil.example' });
+    expect(forged.status).toBe(403);
+    expect((await status()).launched).toBe(false);
+
+    const launched = await post('/local/launch');
+    expect(launched.status).toBe(303);
+    expect(launched.headers.get('location')).toMatch(/^\/\?done=launched/);
+
+    // Every focal point and every reviewer, one notice per address.
+    const config = product.config;
+    const people = new Set([
+      ...config.units.map((u) => u.focalPoint.email),
+      ...config.reviewers.map((r) => r.email),
+    ]);
+    const inbox = await (await get('/inbox')).text();
+    const notices = inbox.split(`${LAUNCH_SUBJECT}</a>`).length - 1;
+    expect(notices).toBe(people.size);
+    expect(inbox).toContain(`Đến (to): ${FOCAL}`);
+
+    // Idempotent: the same config again is the same launch, and nobody gets a second notice.
+    const again = (await (await post('/local/launch', {}, json)).json()) as LaunchOutcome;
+    expect(again.outcome).toBe('already-launched');
+    expect(again.newEmails).toBe(0);
+    const s = await status();
+    expect(s.launched).toBe(true);
+    expect(s.nextEvent?.local).toBe('01/10/2022 08:00');
+    expect(s.nextEvent?.description).toContain('Mở kỳ báo cáo quý III năm 2022');
+  }, 60_000);
+
+  it('moves the clock to the next event: the 2022Q3 window opens and every unit is invited', async () => {
+    const moved = (await (await post('/local/advance', {}, json)).json()) as AdvanceOutcome;
+    expect(moved.outcome).toBe('moved');
+    expect(moved.local).toBe('01/10/2022 08:00');
+    expect(moved.fired.some((f) => f.label.endsWith(`/period-${PERIOD}-open`))).toBe(true);
+    expect(moved.fired.map((f) => f.description)).toContain(
+      'Mở kỳ báo cáo quý III năm 2022: gửi thư mời nộp báo cáo (the submission window opens)',
+    );
+    expect(moved.newEmails).toBe(product.config.units.length);
+    const [link] = await linksInInbox(FOCAL, '/r');
+    expect(link).toBeDefined();
+    reportLink = link as string;
+    expect((await get('/')).status).toBe(200);
+  }, 60_000);
+
+  it('a unit submits from its mailed link; the review waits for the reviewer, whose mail has a link', async () => {
+    const submitted = await post(
+      reportLink,
+      completeForm(
+        { config: product.config, criteriaSets: product.criteriaSets } as Harness,
+        UNIT,
+        0,
+        'submit',
+      ),
+    );
+    expect(submitted.status).toBe(303);
+    await product.runtime.settle();
+    const assignment = await getDeps().store.getAssignment(PERIOD, UNIT);
+    reviewerEmail = product.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
+    expect(reviewerEmail).toBeDefined();
+    const [link] = await linksInInbox(reviewerEmail, '/d');
+    expect(link).toBeDefined();
+    reviewLink = link as string;
+    const s = await status();
+    expect(s.waitingFor.map((w) => w.execution)).toContain(`review-${UNIT}-${PERIOD}-1`);
+    // No task token in what the status shows.
+    const token = product.runtime.sfn.pendingTasks()[0]?.taskToken as string;
+    expect(JSON.stringify(s)).not.toContain(token);
+    before = {
+      status: s,
+      schedules: product.runtime.scheduler.listSchedules().length,
+      emails: (await getDeps().store.listOutbox(1000)).length,
+    };
+  }, 60_000);
+
+  it('after a restart the clock, data and schedules are there, the review is re-armed and the old links work', async () => {
+    const port = product.port;
+    await product.stop();
+    product = await startProduct({ district: 'demo', port, dataDir });
+
+    const s = await status();
+    expect(s.clock).toEqual(before.status.clock);
+    expect(s.nextEvent).toEqual(before.status.nextEvent);
+    expect(s.launched).toBe(true);
+    expect(product.runtime.scheduler.listSchedules().length).toBe(before.schedules);
+    expect(product.rearmed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
+    expect(s.waitingFor.map((w) => w.execution)).toEqual([`review-${UNIT}-${PERIOD}-1`]);
+    // Re-arming mailed nobody: the new task token sits behind the approval already mailed.
+    expect((await getDeps().store.listOutbox(1000)).length).toBe(before.emails);
+    expect((await getDeps().store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+
+    // The links mailed before the restart still open their pages…
+    const unitPage = await fetch(reportLink);
+    expect(unitPage.status).toBe(200);
+    const reviewPage = await fetch(reviewLink);
+    expect(reviewPage.status).toBe(200);
+    const page = await reviewPage.text();
+    expect(page).toContain('Vòng thẩm định');
+
+    // …and the reviewer's decision reaches the re-armed execution.
+    const approved = await post(reviewLink, reviewForm(page, 'approve'));
+    expect(approved.status).toBe(200);
+    await product.runtime.settle();
+    expect((await getDeps().store.getReport(UNIT, PERIOD))?.status).toBe('approved');
+    const execution = product.runtime.sfn
+      .listExecutions()
+      .find((x) => x.name === `review-${UNIT}-${PERIOD}-1`);
+    expect(execution?.status).toBe('SUCCEEDED');
+
+    // The inbox (read from the outbox) still lists every email sent before the restart.
+    const inbox = await (await get('/inbox')).text();
+    expect(inbox.split(`${LAUNCH_SUBJECT}</a>`).length - 1).toBeGreaterThan(0);
+    const message = /href="(\/inbox\/[A-Za-z0-9_-]+)"/.exec(inbox)?.[1] as string;
+    const shown = await get(message);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('<iframe class="mailhtml"');
+    expect((await get('/inbox/not-an-id')).status).toBe(404);
+  }, 90_000);
+
+  it('refuses to move the clock back, with a page that says so', async () => {
+    const back = await post('/local/advance', { to: '2022-08-01' });
+    expect(back.status).toBe(400);
+    expect(await back.text()).toContain('Không thể lùi đồng hồ');
+    const bad = await post('/local/advance', { to: '31/12/2022' });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('a council vote open when the product stopped', () => {
+  it('is re-armed on the next start: its commendation execution runs again under its name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thidua-start-vote-'));
+    let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
+    try {
+      expect((await p.launch()).status).toBe('SUCCEEDED');
+      // A member's vote link still open (as request-vote leaves it) when the product stops.
+      const member = p.config.council[0]?.id as string;
+      await getDeps().store.createApproval({
+        kind: 'vote',
+        periodId: '2022',
+        round: 0,
+        party: member,
+        subjectId: member,
+        taskToken: 'LTT1-a-token-of-the-engine-that-stopped',
+        expiresAt: '2023-02-04T10:00:00.000Z',
+        keyId: (await getDeps().keyring()).current,
+      });
+      await p.stop();
+      p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
+      expect(p.rearmed).toEqual(['commendation-2022-1']);
+      expect(p.runtime.sfn.listExecutions().map((x) => x.name)).toContain('commendation-2022-1');
+    } finally {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- npm start itself
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** When every process holding the child's output has ended (npm, tsx and node share it). */
+function closed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once('close', () => resolve()));
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: PROJECT_ROOT, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('npm start as a person runs it', () => {
+  it('prints the addresses, serves them, answers `npm start -- status`, and stops on Ctrl+C keeping the data', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'thidua-npm-start-'));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), THIDUA_DATA_DIR: root };
+    delete env.LOG_LEVEL;
+    // Its own process group, as a terminal gives it: Ctrl+C reaches npm, tsx and node together.
+    const child = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env, detached: true });
+    const done = closed(child);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const started = Date.now();
+      while (!out.includes(`${base}/inbox`)) {
+        if (Date.now() - started > 60_000 || child.exitCode !== null)
+          throw new Error(`npm start did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out).toContain(`Trang chủ (home):                   ${base}/`);
+      expect(out).toContain(`Đăng nhập quản trị (admin sign-in): ${base}/admin`);
+      expect(out).toContain('npm start -- launch');
+      for (const path of ['/', '/inbox', '/admin']) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status, path).toBe(200);
+      }
+      const status = await run(process.execPath, ['--import', 'tsx', 'local/start.ts', 'status'], env);
+      expect(status.code).toBe(0);
+      expect(status.out).toContain('Đồng hồ (clock): 02/08/2022 08:00 Asia/Ho_Chi_Minh');
+      expect(status.out).toContain('Phát động (launched): chưa (no)');
+    } finally {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGINT');
+    }
+    await done;
+    // The product stopped itself cleanly (npm, hit by the same Ctrl+C, may end by the signal).
+    expect(out).toContain('Đã dừng');
+    await expect(fetch(`${base}/`)).rejects.toThrow();
+    expect(JSON.parse(readFileSync(join(root, 'demo', 'clock.json'), 'utf8')).now).toBe(
+      '2022-08-02T01:00:00.000Z',
+    );
+    expect(existsSync(join(root, 'demo', 'db'))).toBe(true);
+    // Without a server, a command says what to do instead of failing obscurely.
+    const alone = await run(process.execPath, ['--import', 'tsx', 'local/start.ts', 'launch'], env);
+    expect(alone.code).toBe(1);
+    expect(alone.out).toContain('hãy chạy `npm start` trước');
+    rmSync(root, { recursive: true, force: true });
+  }, 120_000);
+});
