@@ -25,6 +25,7 @@ import { UNIT_GROUPS } from '#domain/model';
 import { appraisedScores } from '#domain/report';
 import { computePeriodResults, publishResults, type UnitPeriodInput } from '#domain/scoring';
 import { roundAppraisal } from '#functions/review/records';
+import { mapLimited } from '#lib/concurrency';
 import { type StepContext, stepHandler } from '#lib/middleware';
 import { requirePeriod } from '#lib/steps';
 import { NotFoundError, type ReportSummary, type StoredAppraisal } from '#lib/store';
@@ -38,6 +39,8 @@ import {
 } from './results.ts';
 
 const STEP = 'compute-results';
+/** Units read at once (two queries each). */
+const CONCURRENCY = 10;
 
 /** Reports in these states were submitted and wait for (or are in) review. */
 const SUBMITTED = new Set(['submitted', 'in-review', 'returned', 'explained']);
@@ -81,29 +84,31 @@ export async function computeResults(
   const adjustmentsOf = new Map(adjustments.map((a) => [a.unitId, a]));
 
   const inputs: Record<string, UnitPeriodInput> = {};
-  for (const unit of config.units) {
+  const lines = await mapLimited(config.units, CONCURRENCY, async (unit) => {
     const report = reportOf.get(unit.id);
     const submittedAt = report?.submittedAt ? Date.parse(report.submittedAt) : undefined;
     if (!report || report.status === 'draft' || (submittedAt !== undefined && submittedAt > closesAt))
-      continue;
+      return undefined;
     const adj = adjustmentsOf.get(unit.id);
     const recorded = adj ? { survey: adj.survey, bonus: adj.bonus, penalty: adj.penalty } : {};
     if (report.status === 'approved') {
       const appraisal = await finalAppraisal(ctx, unit.id, periodId);
       if (appraisal) {
-        inputs[unit.id] = {
+        const line: UnitPeriodInput = {
           status: 'approved',
           appraised: appraisedScores(appraisal.appraisal),
           ...recorded,
         };
-        continue;
+        return [unit.id, line] as const;
       }
       ctx.log.error('approved report without an appraisal: counted as not appraised', { unitId: unit.id });
     } else if (!SUBMITTED.has(report.status)) {
-      continue;
+      return undefined;
     }
-    inputs[unit.id] = { status: 'submitted-not-appraised', ...recorded };
-  }
+    const line: UnitPeriodInput = { status: 'submitted-not-appraised', ...recorded };
+    return [unit.id, line] as const;
+  });
+  for (const line of lines) if (line) inputs[line[0]] = line[1];
 
   const setsByGroup: Partial<Record<UnitGroup, CriteriaSet>> = {};
   for (const group of UNIT_GROUPS) {

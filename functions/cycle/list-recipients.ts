@@ -15,6 +15,7 @@
  */
 import type { Unit } from '#domain/model';
 import { INVITED_COUNTER } from '#lib/campaign';
+import { mapLimited } from '#lib/concurrency';
 import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#lib/middleware';
 import { requirePeriod } from '#lib/steps';
 import type { Store } from '#lib/store';
@@ -27,7 +28,7 @@ export const LATE_COUNTER = 'late';
 
 type Purpose = 'launch' | 'invite' | 'remind' | 'late';
 
-/** Units with no submitted report for the period (none at all, or only a draft), in config order. */
+/** Units with no submitted report for the period (none at all, or only a draft), by unit id. */
 export async function unitsWithoutSubmission(store: Store, periodId: string): Promise<Unit[]> {
   const [units, reports] = await Promise.all([store.listUnits(), store.listPeriodReports(periodId)]);
   const submitted = new Set(reports.filter((r) => r.status !== 'draft').map((r) => r.unitId));
@@ -74,7 +75,7 @@ export async function listRecipients(
   }
   const units = await unitsWithoutSubmission(ctx.store, periodId);
   if (purpose === 'late') {
-    for (const u of units) await ctx.store.addToPeriodCounter(periodId, LATE_COUNTER, u.id);
+    await mapLimited(units, 10, (u) => ctx.store.addToPeriodCounter(periodId, LATE_COUNTER, u.id));
   }
   const items = units.map((u) => ({ unitId: u.id, periodId, kind: purpose }));
   ctx.log.info('units without a submitted report listed', { purpose, count: items.length });

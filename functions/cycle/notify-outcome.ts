@@ -13,11 +13,13 @@ import {
   approvedMaterial,
   type CandidateDoc,
   cycleLabel,
+  cycleLabelEn,
   FINAL_STATUS_LABELS,
   KIND_LABELS,
   parseCycle,
   readCycle,
 } from '#lib/award';
+import { mapLimited } from '#lib/concurrency';
 import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine, periodName } from '#lib/emails';
 import { type StepContext, stepHandler } from '#lib/middleware';
 import { mailIdentity, requireCampaign, sendMail } from '#lib/steps';
@@ -25,6 +27,8 @@ import { NotFoundError } from '#lib/store';
 import { cycleInput } from './inputs.ts';
 
 const STEP = 'notify-outcome';
+/** Mails in flight at once (a district has up to 1,000 units; SES allows tens per second). */
+const SEND_CONCURRENCY = 8;
 
 function lineOf(doc: CandidateDoc): OutcomeLine {
   const c: Candidate = doc.candidate;
@@ -64,6 +68,7 @@ export async function notifyOutcome(
   if (!outcome) throw new NotFoundError('tally', cycle.cycleId);
   const { config, sender } = await requireCampaign(ctx);
   const label = cycleLabel(cycle, config);
+  const labelEn = cycleLabelEn(cycle, config);
   const council = outcome.council;
   const counts = { awardedCount: outcome.awarded.length, upwardCount: outcome.proposedUpward.length };
 
@@ -76,6 +81,7 @@ export async function notifyOutcome(
     const mail = commendationOutcomeEmail(sender, {
       recipient: person,
       cycleLabel: label,
+      cycleEn: labelEn,
       council,
       entries: onBallot.map(lineOf),
       ...counts,
@@ -101,13 +107,14 @@ export async function notifyOutcome(
     byUnit.set(c.unitId, [...(byUnit.get(c.unitId) ?? []), doc]);
   }
   const units = await ctx.store.listUnits();
-  for (const unit of units) {
+  await mapLimited(units, SEND_CONCURRENCY, async (unit) => {
     const docs = byUnit.get(unit.id);
-    if (!docs) continue;
+    if (!docs) return;
     const mail = commendationOutcomeEmail(sender, {
       recipient: unit.focalPoint,
       unitName: unit.name,
       cycleLabel: label,
+      cycleEn: labelEn,
       council,
       entries: docs.map(lineOf),
       ...counts,
@@ -121,7 +128,7 @@ export async function notifyOutcome(
       }),
       { to: unit.focalPoint.email, ...mail },
     );
-  }
+  });
 
   const material = await approvedMaterial(ctx.store, header.periodIds);
   if (material.initiatives.length > 0) {
@@ -140,8 +147,13 @@ export async function notifyOutcome(
       };
     });
     const digestLabel = cycleLabel({ ...cycle, round: 1 }, config);
-    for (const unit of units) {
-      const mail = initiativesDigestEmail(sender, { unit, cycleLabel: digestLabel, initiatives });
+    await mapLimited(units, SEND_CONCURRENCY, async (unit) => {
+      const mail = initiativesDigestEmail(sender, {
+        unit,
+        cycleLabel: digestLabel,
+        cycleEn: cycleLabelEn({ ...cycle, round: 1 }, config),
+        initiatives,
+      });
       await sendMail(
         ctx,
         ctx.log,
@@ -151,7 +163,7 @@ export async function notifyOutcome(
         }),
         { to: unit.focalPoint.email, ...mail },
       );
-    }
+    });
   }
   ctx.log.info('commendation outcome sent', { units: byUnit.size, initiatives: material.initiatives.length });
   return {};

@@ -50,8 +50,13 @@ export async function publishResult(
   }
   let reportUrl: string | undefined;
   if (line.status === 'approved') {
-    const grant = await ensureReportGrant(ctx.deps, unitId, period);
-    if (ctx.clock().getTime() < Date.parse(grant.expiresAt)) reportUrl = await ctx.deps.approvalUrl(grant);
+    // The unit's own report link, a convenience: the results go out without it if links cannot be signed.
+    try {
+      const grant = await ensureReportGrant(ctx.deps, unitId, period);
+      if (ctx.clock().getTime() < Date.parse(grant.expiresAt)) reportUrl = await ctx.deps.approvalUrl(grant);
+    } catch (error) {
+      ctx.log.warn('results sent without the report link (no signing key?)', { error });
+    }
   }
   const mail = resultsEmail(sender, {
     unit,

@@ -17,6 +17,7 @@ import {
   ballotCandidates,
   candidateDetail,
   cycleLabel,
+  cycleLabelEn,
   KIND_LABELS,
   parseCycle,
   readCycle,
@@ -78,6 +79,7 @@ export async function requestVote(
   const mail = voteRequestEmail(sender, {
     member,
     cycleLabel: cycleLabel(cycle, config),
+    cycleEn: cycleLabelEn(cycle, config),
     candidates: ballotCandidates(stored).map((c) => ({
       name: c.name,
       kindLabel: KIND_LABELS[c.kind],

@@ -59,6 +59,11 @@ export async function tallyVotes(
     closesAt: header.voteClosesAt,
   });
   const final = finalList(proposalOf(stored), tally);
+  if (header.ballot.length === 0) {
+    // Nobody was asked to vote (the proposal step returned no members): say why nothing passed.
+    final.council.outcome =
+      'Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết: không có đề nghị khen thưởng.';
+  }
 
   const onBallot = new Set(header.ballot);
   for (const entry of final.entries) {

@@ -40,6 +40,7 @@ import {
   type StoredPeriod,
   type StoredReport,
 } from '#lib/store';
+import { votePage } from '#lib/vote-page';
 
 /** What a decision page of one approval kind does. */
 export interface DecisionPage {
@@ -169,6 +170,7 @@ async function toReportPage(deps: Deps, approval: Approval): Promise<HttpRespons
 export const PAGES: Partial<Record<ApprovalKind, DecisionPage>> = {
   appraise: appraisePage,
   explain: explainPage,
+  vote: votePage,
 };
 
 const DECISION_KINDS: readonly ApprovalKind[] = ['appraise', 'explain', 'vote'];

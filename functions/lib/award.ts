@@ -28,7 +28,11 @@ import type {
   Tally,
 } from '#domain/commendation';
 import type { DistrictConfig, Initiative, Vote } from '#domain/model';
+import { mapLimited } from './concurrency.ts';
 import type { Actor, Approval, Store, StoredProposal } from './store.ts';
+
+/** Reports read at once. */
+const READ_CONCURRENCY = 10;
 
 export const HEADER_ID = 'cycle:header';
 export const OUTCOME_ID = 'cycle:outcome';
@@ -69,6 +73,15 @@ export function cycleLabel(cycle: CycleRef, config: Pick<DistrictConfig, 'campai
       ? `năm ${cycle.year}`
       : `giai đoạn ${config.campaign.phaseStart.slice(0, 4)} – ${config.campaign.phaseEnd.slice(0, 4)}`;
   return cycle.round > 1 ? `${base} (biểu quyết lần ${cycle.round})` : base;
+}
+
+/** The cycle for the English line: "2024", "the 2022–2025 phase", "(vote 2)". */
+export function cycleLabelEn(cycle: CycleRef, config: Pick<DistrictConfig, 'campaign'>): string {
+  const base =
+    cycle.kind === 'year'
+      ? String(cycle.year)
+      : `the ${config.campaign.phaseStart.slice(0, 4)}–${config.campaign.phaseEnd.slice(0, 4)} phase`;
+  return cycle.round > 1 ? `${base} (vote ${cycle.round})` : base;
 }
 
 export interface CouncilSnapshot {
@@ -263,26 +276,32 @@ export async function approvedMaterial(
   const material: ApprovedMaterial = { nominations: [], initiatives: [] };
   for (const periodId of periodIds) {
     const approved = (await store.listPeriodReports(periodId)).filter((r) => r.status === 'approved');
-    for (const summary of approved) {
+    const perUnit = await mapLimited(approved, READ_CONCURRENCY, async (summary) => {
+      const out: ApprovedMaterial = { nominations: [], initiatives: [] };
       const stored = await store.getReport(summary.unitId, periodId);
-      if (!stored) continue;
+      if (!stored) return out;
       const report = stored.report;
       for (const initiative of report.initiatives) {
-        material.initiatives.push({ unitId: summary.unitId, periodId, initiative });
+        out.initiatives.push({ unitId: summary.unitId, periodId, initiative });
       }
-      if (report.nominations.length === 0) continue;
+      if (report.nominations.length === 0) return out;
       const submits = (await store.listReportRevisions(summary.unitId, periodId)).filter(
         (r) => r.kind === 'submit',
       );
       for (const n of report.nominations) {
         const first = submits.find((r) => r.report.nominations.some((x) => x.id === n.id));
-        material.nominations.push({
+        out.nominations.push({
           ...n,
           id: nominationKey(summary.unitId, periodId, n.id),
           unitId: summary.unitId,
           submittedAt: first?.savedAt ?? stored.submittedAt ?? n.submittedAt,
         });
       }
+      return out;
+    });
+    for (const m of perUnit) {
+      material.initiatives.push(...m.initiatives);
+      material.nominations.push(...m.nominations);
     }
   }
   return material;

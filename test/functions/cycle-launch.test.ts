@@ -34,7 +34,7 @@ async function launchOnce() {
   return { items, schedules };
 }
 
-describe('launch', () => {
+describe('launch', { timeout: 60_000 }, () => {
   it('stores the campaign once: an identical second store changes nothing', async () => {
     const first = await bed.invoke(storeCampaign, { config: bed.config, criteriaSets: bed.criteriaSets });
     expect(first).toMatchObject({ version: 1, changed: true });
@@ -105,7 +105,7 @@ describe('launch', () => {
   });
 });
 
-describe('schedules', () => {
+describe('schedules', { timeout: 60_000 }, () => {
   const client = () => new SchedulerClient({});
 
   it('are planned for every period event, year and the phase, in the zone, deleted after firing', () => {

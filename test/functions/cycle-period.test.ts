@@ -34,10 +34,9 @@ const mailsTo = async (email: string) => (await bed.emails()).filter((m) => m.de
 const TU_PHAP = 'phong-tu-phap';
 const TU_PHAP_EMAIL = 'namtv.tuphap@song-lam.example.org';
 const NOI_VU = 'phong-noi-vu';
-const Y_TE = 'phong-y-te';
 const Y_TE_EMAIL = 'dungpv.yte@song-lam.example.org';
 
-describe('the period workflow', () => {
+describe('the period workflow', { timeout: 60_000 }, () => {
   it('opens the period once and invites every unit once', async () => {
     at(bed, q3.opensAt);
     expect(await bed.invoke(openPeriod, { periodId: P })).toEqual({ status: 'open' });
@@ -138,7 +137,7 @@ describe('the period workflow', () => {
     );
     expect(text).toContain('Phòng Tư pháp');
     expect(text).toContain('Phòng Nội vụ');
-    expect(text).toContain('Không nộp báo cáo: 24');
+    expect(text).toContain(`Không nộp báo cáo: ${bed.config.units.length - 2}`);
     await bed.engine.waitForExecution(
       bed.engine.listExecutions({ stateMachineArn: 'scoring' }).find((e) => e.name === 'scoring-2022Q3-v1')!
         .executionArn,

@@ -1,0 +1,293 @@
+/**
+ * The commendation workflow's steps for the demo's year 2024, from the stored period results and
+ * reports: the proposal, a vote request per council member, ballots cast through the vote page of
+ * the `/d` link (functions/http/decision.ts, invoked in-process as API Gateway would), the tally
+ * by DOMAIN.md's rule (8 members: quorum 6, pass 6 yes), the stored final list, the outcome and
+ * the initiatives digest; then a second round without quorum.
+ */
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Nomination, Period } from '#domain/model';
+import { handler as computeResults } from '#functions/cycle/compute-results';
+import { handler as notifyOutcome } from '#functions/cycle/notify-outcome';
+import { handler as proposeCommendations } from '#functions/cycle/propose-commendations';
+import { handler as requestVote } from '#functions/cycle/request-vote';
+import { handler as tallyVotes } from '#functions/cycle/tally-votes';
+import { handler as decisionPage } from '#functions/http/decision';
+import {
+  type CandidateDoc,
+  type CycleHeader,
+  type CycleOutcome,
+  HEADER_ID,
+  OUTCOME_ID,
+  readCycle,
+} from '#lib/award';
+import { getDeps } from '#lib/deps';
+import { decideVote } from '#lib/vote-page';
+import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
+import { linkIn } from './harness.ts';
+
+let bed: CycleBed;
+let periods: Period[];
+/** When the schedule `commendation-2024` fires: 2024's last review close + 7 days. */
+const COMMENDATION_2024 = new Date('2025-01-28T10:00:00Z');
+const token = () => `LTT1${randomBytes(48).toString('base64url')}`;
+
+const INITIATIVE = {
+  id: 'so-hoa-mot-cua',
+  title: 'Số hóa hồ sơ một cửa <liên thông>',
+  description: 'Tiếp nhận, trả kết quả hồ sơ trực tuyến toàn trình.',
+  effect: 'Giảm 40 % thời gian chờ',
+};
+
+function nomination(id: string, name: string, unitId: string, extra: Partial<Nomination> = {}): Nomination {
+  return {
+    id,
+    name,
+    unitId,
+    position: 'Chuyên viên',
+    form: 'giay-khen',
+    achievements: 'Tham mưu số hóa hồ sơ.',
+    status: 'none',
+    submittedAt: '2024-04-02T08:00:00+07:00',
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  bed = await startCycleBed(new Date('2024-01-01T00:00:00Z'));
+  periods = await seedAppraisedYear(bed, 'examples/appraisals-2024.yaml', {
+    initiatives: (unitId, p) => (unitId === 'phong-noi-vu' && p.id === '2024Q2' ? [INITIATIVE] : []),
+    nominations: (unitId, p) =>
+      unitId === 'phong-noi-vu' && p.id === '2024Q2'
+        ? [nomination('cn-1', 'Nguyễn Văn An', unitId, { initiativeId: 'so-hoa-mot-cua' })]
+        : unitId === 'thi-tran-song-lam' && p.id === '2024Q3'
+          ? [nomination('cn-1', 'Lê Văn Bình', unitId, { status: 'discipline' })]
+          : [],
+  });
+  for (const p of periods) {
+    at(bed, new Date(Date.parse(p.reviewClosesAt) + 60_000));
+    await bed.invoke(computeResults, { periodId: p.id });
+  }
+}, 180_000);
+afterAll(async () => {
+  await bed?.stop();
+});
+
+/** A request to the `/d` page as API Gateway (HTTP API, payload v2) delivers it. */
+async function page(method: 'GET' | 'POST', url: URL, form?: URLSearchParams) {
+  const event = {
+    version: '2.0',
+    routeKey: `${method} /d`,
+    rawPath: '/d',
+    rawQueryString: url.search.slice(1),
+    headers: {
+      host: url.host,
+      'user-agent': 'vitest',
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin } : {}),
+    },
+    requestContext: { http: { method, path: '/d', sourceIp: '203.0.113.8', userAgent: 'vitest' } },
+    body: form ? form.toString() : undefined,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const res = (await bed.invoke(decisionPage as never, event)) as { statusCode: number; body: string };
+  return { status: res.statusCode, body: res.body };
+}
+
+async function header(cycleId: string): Promise<CycleHeader> {
+  return (await readCycle(bed.deps.store, cycleId)).header!;
+}
+
+describe('the commendation of 2024', { timeout: 120_000 }, () => {
+  let members: string[];
+  let ballot: string[];
+  let victim: string;
+
+  it('proposes from the year results and the approved reports, once', async () => {
+    at(bed, COMMENDATION_2024);
+    const out = (await bed.invoke(proposeCommendations, { cycleId: '2024' })) as { memberIds: string[] };
+    members = out.memberIds;
+    expect([...members].sort()).toEqual(bed.config.council.map((m) => m.id).sort());
+    expect(members).toHaveLength(8);
+    const h = await header('2024');
+    ballot = h.ballot;
+    expect(h.periodIds).toEqual(['2024Q1', '2024Q2', '2024Q3', '2024Q4']);
+    expect(h.sources).toEqual(h.periodIds.map((periodId) => ({ periodId, version: 1 })));
+    expect(h.onDate).toBe('2025-01-28');
+    expect(h.voteClosesAt).toBe('2025-02-04T10:00:00.000Z'); // + voteDays (7)
+    expect(h.issuer.listId).toBe('huyen-2024');
+    const cycle = await readCycle(bed.deps.store, '2024');
+    const individual = cycle.candidates.get('individual:phong-noi-vu.2024Q2.cn-1')?.proposal.candidate;
+    expect(individual).toMatchObject({ name: 'Nguyễn Văn An', status: 'proposed' });
+    expect(individual?.initiative).toMatchObject({ confirmed: true });
+    // The nomination counts as submitted when its report was submitted, not when it was typed.
+    expect(individual?.submittedAt).toBe(new Date(Date.parse(periods[1]!.opensAt) + 3_600_000).toISOString());
+    const refused = cycle.candidates.get('individual:thi-tran-song-lam.2024Q3.cn-1')?.proposal.candidate;
+    expect(refused?.status).toBe('excluded');
+    expect(refused?.reasons.map((r) => r.code)).toContain('discipline');
+    expect(ballot).toContain('individual:phong-noi-vu.2024Q2.cn-1');
+    expect(ballot.some((id) => id.startsWith('collective:'))).toBe(true);
+
+    // Again (a restart): the stored proposal is returned as it is.
+    at(bed, new Date(COMMENDATION_2024.getTime() + 3_600_000));
+    expect(await bed.invoke(proposeCommendations, { cycleId: '2024' })).toEqual({ memberIds: members });
+    expect((await header('2024')).voteClosesAt).toBe(h.voteClosesAt);
+  });
+
+  it('asks each member once for a vote, with the candidates, the link and the closing time', async () => {
+    await bed.clearEmails();
+    for (const memberId of members)
+      await bed.invoke(requestVote, { cycleId: '2024', memberId, taskToken: token() });
+    // Re-armed after a restart: new tokens, the same links, no second mail.
+    for (const memberId of members)
+      await bed.invoke(requestVote, { cycleId: '2024', memberId, taskToken: token() });
+    const mails = await bed.emails();
+    expect(mails).toHaveLength(8);
+    const first = mails.find((m) => m.destination.to[0] === bed.config.council[0]!.email)!;
+    expect(first.subject).toBe(
+      '[Thi đua CCHC] Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC năm 2024',
+    );
+    expect(first.body.text).toContain('Hạn biểu quyết: 17:00 ngày 04/02/2025');
+    expect(first.body.text).toContain('Số phiếu tán thành cần có: 6 (70 % tổng số thành viên)');
+    expect(first.body.text).toContain('Nguyễn Văn An');
+    expect(first.body.html).not.toContain('<liên thông>');
+    const approvals = (await bed.deps.store.listPeriodApprovals('2024')).filter((a) => a.kind === 'vote');
+    expect(approvals).toHaveLength(8);
+    expect(approvals.every((a) => a.tokenGen === 1 && a.expiresAt === '2025-02-04T10:00:00.000Z')).toBe(true);
+  });
+
+  it('records the ballots cast through the vote page, each once; one candidate misses the 70 % threshold', async () => {
+    victim = ballot.find((id) => id.startsWith('collective:'))!;
+    const mails = await bed.emails();
+    const linkOf = (memberId: string) => {
+      const email = bed.config.council.find((m) => m.id === memberId)!.email;
+      return linkIn(mails.find((m) => m.destination.to[0] === email)!.body.text, '/d');
+    };
+    // Seven members vote; the eighth never does.
+    const voters = members.slice(0, 7);
+    for (const [i, memberId] of voters.entries()) {
+      const url = linkOf(memberId);
+      const shown = await page('GET', url);
+      expect(shown.status).toBe(200);
+      expect(shown.body).toContain('Phiếu biểu quyết khen thưởng');
+      expect(shown.body).toContain('Nguyễn Văn An');
+      expect(shown.body).toContain(`name="vote[${victim}]"`);
+      // An incomplete ballot is refused and records nothing.
+      if (i === 0) {
+        const partial = await page('POST', url, new URLSearchParams({ [`vote[${victim}]`]: 'yes' }));
+        expect(partial.status).toBe(422);
+        expect((await bed.deps.store.listBallots('2024')).length).toBe(0);
+      }
+      const form = new URLSearchParams();
+      for (const id of ballot) {
+        // The victim gets 5 yes (members 0–4) and 2 no: 5/8 < 6. Everyone else: 6 yes, 1 abstention.
+        const vote = id === victim ? (i < 5 ? 'yes' : 'no') : i < 6 ? 'yes' : 'abstain';
+        form.set(`vote[${id}]`, vote);
+      }
+      const posted = await page('POST', url, form);
+      expect([200, 202]).toContain(posted.status);
+      expect(posted.body).toContain('Đã ghi nhận phiếu biểu quyết');
+      const twice = await page('POST', url, form);
+      expect(twice.status).toBe(409);
+    }
+    const ballots = await bed.deps.store.listBallots('2024');
+    expect(ballots.map((b) => b.memberId).sort()).toEqual([...voters].sort());
+  });
+
+  it('tallies the stored ballots into the final list, once', async () => {
+    at(bed, new Date('2025-02-04T10:00:01Z')); // the last member's task timed out at the close
+    const out = await bed.invoke(tallyVotes, { cycleId: '2024' });
+    expect(out).toEqual({ passed: ballot.length - 1, quorumMet: true });
+    const cycle = await readCycle(bed.deps.store, '2024');
+    const outcome = cycle.outcome as CycleOutcome;
+    expect(outcome.council).toMatchObject({
+      N: 8,
+      present: 7,
+      quorumRequired: 6,
+      quorumMet: true,
+      passRequired: 6,
+    });
+    expect(outcome.absentMembers).toEqual([members[7]]);
+    const passed = [...outcome.awarded, ...outcome.proposedUpward, ...outcome.undecidedTies].sort();
+    expect(passed).toEqual(ballot.filter((id) => id !== victim).sort());
+    expect(outcome.awarded).toContain('individual:phong-noi-vu.2024Q2.cn-1');
+    const lost = cycle.candidates.get(victim)!.proposal as CandidateDoc;
+    expect(lost.final?.status).toBe('not-passed');
+    expect(lost.final?.votes).toMatchObject({ yes: 5, no: 2, abstain: 0, absent: 1, passed: false });
+    expect(lost.final?.reasons.at(-1)).toMatchObject({ code: 'council-rejected' });
+    expect(lost.final?.reasons.at(-1)?.message).toContain('5/8 phiếu tán thành, cần ít nhất 6');
+    expect(outcome.dossier.map((d) => d.code)).toContain('bien-ban-hop-xet');
+    // The eighth member's link now answers "closed".
+    const pending = (await bed.deps.store.listPeriodApprovals('2024')).find((a) => a.party === members[7]);
+    expect(pending?.status).toBe('closed');
+    // Again: nothing changes.
+    expect(await bed.invoke(tallyVotes, { cycleId: '2024' })).toEqual(out);
+    expect((await readCycle(bed.deps.store, '2024')).versions.get(OUTCOME_ID)).toBe(1);
+    expect((await readCycle(bed.deps.store, '2024')).versions.get(HEADER_ID)).toBe(1);
+  });
+
+  it('tells the council, leadership and the units concerned, and sends every unit the initiatives digest', async () => {
+    await bed.clearEmails();
+    await bed.invoke(notifyOutcome, { cycleId: '2024' });
+    await bed.invoke(notifyOutcome, { cycleId: '2024' });
+    const mails = await bed.emails();
+    const outcome = mails.filter((m) => m.subject.includes('Kết quả xét khen thưởng'));
+    const council = new Set([...bed.config.council, ...bed.config.leadership].map((p) => p.email));
+    const councilMails = outcome.filter((m) => !m.subject.includes(' – '));
+    expect(new Set(councilMails.map((m) => m.destination.to[0]))).toEqual(council);
+    expect(councilMails).toHaveLength(council.size);
+    const text = councilMails[0]!.body.text!;
+    expect(text).toContain('Đủ số thành viên tham gia (7/8, cần ít nhất 6)');
+    expect(text).toContain('Không được thông qua');
+    const noiVu = outcome.find((m) => m.destination.to[0] === 'phuongdt.noivu@song-lam.example.org')!;
+    expect(noiVu.subject).toContain('– Phòng Nội vụ');
+    expect(noiVu.body.text).toContain('Nguyễn Văn An');
+    const songLam = outcome.find((m) => m.destination.to[0] === 'hungnv.ttsonglam@song-lam.example.org')!;
+    expect(songLam.body.text).toContain('Lê Văn Bình');
+    expect(songLam.body.text).toContain('Không đủ điều kiện đề nghị');
+
+    const digests = mails.filter((m) => m.subject.includes('sáng kiến'));
+    expect(digests).toHaveLength(bed.config.units.length);
+    const digest = digests[0]!;
+    expect(digest.subject).toBe('[Thi đua CCHC] Giới thiệu 1 sáng kiến, mô hình mới, cách làm hay năm 2024');
+    expect(digest.body.text).toContain('Số hóa hồ sơ một cửa <liên thông>');
+    expect(digest.body.text).toContain('Phòng Nội vụ');
+    expect(digest.body.text).toContain('Tiếp nhận, trả kết quả hồ sơ trực tuyến toàn trình.');
+    expect(digest.body.html).toContain('Số hóa hồ sơ một cửa &lt;liên thông&gt;');
+  });
+
+  it('a second round without quorum passes nobody, and says so', async () => {
+    at(bed, new Date('2025-02-10T02:00:00Z'));
+    const out = (await bed.invoke(proposeCommendations, { cycleId: '2024-2' })) as { memberIds: string[] };
+    expect(out.memberIds).toHaveLength(8);
+    for (const memberId of out.memberIds)
+      await bed.invoke(requestVote, { cycleId: '2024-2', memberId, taskToken: token() });
+    const approvals = (await bed.deps.store.listPeriodApprovals('2024-2')).filter((a) => a.kind === 'vote');
+    const h = await header('2024-2');
+    // Five of eight vote (quorum is six), all in favour.
+    for (const a of approvals.slice(0, 5)) {
+      const votes = Object.fromEntries(h.ballot.map((id) => [id, 'yes' as const]));
+      const r = await decideVote(getDeps(), a, votes, { kind: 'council', id: a.party! });
+      expect(r.outcome).toBe('decided');
+      expect(r.ballot).toBe('cast');
+    }
+    at(bed, new Date(h.voteClosesAt));
+    expect(await bed.invoke(tallyVotes, { cycleId: '2024-2' })).toEqual({ passed: 0, quorumMet: false });
+    const outcome = (await readCycle(bed.deps.store, '2024-2')).outcome!;
+    expect(outcome.awarded).toEqual([]);
+    expect(outcome.council.outcome).toContain('Không đủ số thành viên tham gia (5/8, cần ít nhất 6)');
+    await bed.clearEmails();
+    await bed.invoke(notifyOutcome, { cycleId: '2024-2' });
+    const mails = await bed.emails();
+    expect(mails.some((m) => m.subject.includes('năm 2024 (biểu quyết lần 2)'))).toBe(true);
+    // The digest of 2024 went out with the first round: not again.
+    expect(mails.filter((m) => m.subject.includes('sáng kiến'))).toHaveLength(0);
+  });
+
+  it('never prints a task token or a link signature', () => {
+    const output = bed.output();
+    expect(output).not.toMatch(/LTT1[A-Za-z0-9_-]{20,}/);
+    expect(output).not.toMatch(/[?&]s=[A-Za-z0-9_-]{43}/);
+  });
+});

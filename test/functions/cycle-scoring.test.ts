@@ -1,0 +1,195 @@
+/**
+ * The scoring workflow's steps against what units and reviewers left in the store: the demo's
+ * year 2024 (examples/appraisals-2024.yaml) stored as submitted reports, approvals, appraisals
+ * and the admin's recorded survey/bonus/penalty. The stored results must be exactly what
+ * `thidua score` computes from the same file; publishing is idempotent; a late approval makes a
+ * new version, started as its own execution.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Period } from '#domain/model';
+import { periodResultsToJson } from '#domain/scoring';
+import { handler as computeResults } from '#functions/cycle/compute-results';
+import { handler as notifyLeadership } from '#functions/cycle/notify-leadership';
+import { handler as publishResult } from '#functions/cycle/publish-result';
+import { listPeriodResults } from '#functions/cycle/results';
+import { getDeps } from '#lib/deps';
+import { startRescoring } from '#lib/rescoring';
+import { readAppraisals } from '../../cli/appraisals.ts';
+import { computeScope } from '../../cli/score.ts';
+import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
+
+const FILE = 'examples/appraisals-2024.yaml';
+let bed: CycleBed;
+let periods: Period[];
+
+beforeAll(async () => {
+  bed = await startCycleBed(new Date('2024-01-01T00:00:00Z'));
+  periods = await seedAppraisedYear(bed, FILE);
+}, 120_000);
+afterAll(async () => {
+  await bed?.stop();
+});
+
+type Computed = { version: number; isNew: boolean; created: boolean; unitIds: string[] };
+const compute = (periodId: string) => bed.invoke(computeResults, { periodId }) as Promise<Computed>;
+const lineOf = async (periodId: string, unitId: string, version?: number) => {
+  const versions = await listPeriodResults(bed.deps.store, periodId);
+  const results = version ? versions.find((v) => v.version === version)! : versions.at(-1)!;
+  return periodResultsToJson(results).units.find((u) => u.unitId === unitId)!;
+};
+
+describe('computing results from the stored reports', { timeout: 120_000 }, () => {
+  it('stores v1 of each period, exactly what `thidua score` computes from the same data', async () => {
+    const expected = readAppraisals(FILE, { config: bed.config, criteriaSets: bed.criteriaSets });
+    for (const p of periods) {
+      at(bed, new Date(Date.parse(p.reviewClosesAt) + 60_000));
+      const out = await compute(p.id);
+      expect(out).toMatchObject({ version: 1, isNew: true, created: true });
+      expect(out.unitIds.sort()).toEqual(bed.config.units.map((u) => u.id).sort());
+      const stored = (await listPeriodResults(bed.deps.store, p.id))[0]!;
+      const scored = computeScope({ config: bed.config, criteriaSets: bed.criteriaSets }, expected, {
+        kind: 'period',
+        periodId: p.id,
+      });
+      expect(periodResultsToJson(stored)).toEqual(periodResultsToJson(scored.results as typeof stored));
+    }
+  });
+
+  it('flags the unit that did not report and the one not appraised, and ranks per group', async () => {
+    expect(await lineOf('2024Q2', 'xa-dai-dong')).toMatchObject({
+      status: 'not-submitted',
+      total: 0,
+      band: 'yeu',
+      flagLabels: ['Không nộp báo cáo'],
+      rank: 15, // last of the 15 communes
+    });
+    expect(await lineOf('2024Q3', 'phong-y-te')).toMatchObject({
+      status: 'submitted-not-appraised',
+      total: null,
+      rank: null,
+      flagLabels: ['Chưa thẩm định'],
+    });
+    const q4 = periodResultsToJson((await listPeriodResults(bed.deps.store, '2024Q4'))[0]!);
+    const hungLoc = q4.units.find((u) => u.unitId === 'xa-hung-loc')!;
+    const namPhuc = q4.units.find((u) => u.unitId === 'xa-nam-phuc')!;
+    expect(hungLoc.rank).toBe(namPhuc.rank); // the same total: a shared rank
+    expect(hungLoc.percentExact).toBe(namPhuc.percentExact);
+    const vanPhong = q4.units.find((u) => u.unitId === 'van-phong-hdnd-ubnd')!;
+    expect(vanPhong.breakdown?.bonus).toBe(5); // 6 recorded, capped at 5
+    const offices = q4.units.filter((u) => u.group === 'office').map((u) => u.rank);
+    expect(offices[0]).toBe(1);
+    expect(q4.units.filter((u) => u.group === 'commune')[0]!.rank).toBe(1);
+  });
+
+  it('computes again without a new version, and publishes a version once', async () => {
+    // A restarted execution, before the version was announced: publish it again (the outbox de-duplicates).
+    const again = await compute('2024Q3');
+    expect(again).toMatchObject({ version: 1, isNew: true, created: false });
+    expect(again.unitIds).toHaveLength(bed.config.units.length);
+    expect(await bed.deps.store.listResults('2024Q3')).toHaveLength(1);
+
+    await bed.clearEmails();
+    for (const unitId of again.unitIds)
+      await bed.invoke(publishResult, { periodId: '2024Q3', version: 1, unitId });
+    for (const unitId of again.unitIds)
+      await bed.invoke(publishResult, { periodId: '2024Q3', version: 1, unitId });
+    await bed.invoke(notifyLeadership, { periodId: '2024Q3', version: 1 });
+    await bed.invoke(notifyLeadership, { periodId: '2024Q3', version: 1 });
+    const mails = await bed.emails();
+    const leaders = [...bed.config.leadership, ...bed.config.admins].map((p) => p.email);
+    expect(mails).toHaveLength(bed.config.units.length + new Set(leaders).size);
+
+    // After the announcement, computing again has nothing to publish.
+    expect(await compute('2024Q3')).toEqual({ version: 1, isNew: false, created: false, unitIds: [] });
+
+    const line = await lineOf('2024Q3', 'phong-tu-phap');
+    const unitMail = mails.find((m) => m.destination.to[0] === 'namtv.tuphap@song-lam.example.org')!;
+    expect(unitMail.subject).toBe(
+      '[Thi đua CCHC] Kết quả thi đua cải cách hành chính quý III năm 2024 – Phòng Tư pháp',
+    );
+    const text = unitMail.body.text!;
+    const percent = line.percent!.toFixed(2).replace('.', ',');
+    const ranked = (await listPeriodResults(bed.deps.store, '2024Q3'))[0]!.units.filter(
+      (u) => u.group === 'office' && u.rank !== null,
+    ).length;
+    expect(text).toContain(`Tỷ lệ: ${percent} %`);
+    expect(text).toContain(`Xếp loại: ${line.bandLabel}`);
+    expect(text).toContain(`Xếp hạng trong khối cơ quan: ${line.rank}/${ranked}`);
+    expect(text).toContain('So với quý II năm 2024:');
+    const moved = line.change!.rankChange!;
+    expect(text).toContain(
+      moved === 0 ? 'giữ nguyên thứ hạng' : moved > 0 ? `tăng ${moved} bậc` : `giảm ${-moved} bậc`,
+    );
+    expect(text).toMatch(/Tổng điểm: \d+(,\d+)? \/ 100 điểm/);
+
+    const yTe = mails.find((m) => m.destination.to[0] === 'dungpv.yte@song-lam.example.org')!;
+    expect(yTe.body.text).toContain('“Chưa thẩm định”');
+    const summary = mails.find((m) => m.destination.to[0] === bed.config.leadership[0]!.email)!;
+    expect(summary.subject).toBe('[Thi đua CCHC] Kết quả thi đua cải cách hành chính quý III năm 2024');
+    expect(summary.body.html).toContain('Khối cơ quan');
+    expect(summary.body.html).toContain('Khối xã, thị trấn');
+    expect(summary.body.text).toContain('Chưa thẩm định: 1');
+  });
+
+  it('turns a late approval into v2, computed by the execution scoring-2024Q3-v2, listing the changed units', async () => {
+    const q3 = periods.find((p) => p.id === '2024Q3')!;
+    const store = bed.deps.store;
+    // Phòng Y tế is appraised after review close, within the grace period, with full marks.
+    at(bed, new Date(Date.parse(q3.reviewClosesAt) + 5 * 86_400_000));
+    const report = (await store.getReport('phong-y-te', '2024Q3'))!;
+    const set = bed.criteriaSets.find((s) => s.id === report.report.criteriaSetId)!;
+    await store.setReportStatus('phong-y-te', '2024Q3', 'submitted', 'approved', {
+      kind: 'system',
+      id: 'test',
+    });
+    await store.putAppraisal(
+      {
+        unitId: 'phong-y-te',
+        periodId: '2024Q3',
+        criteriaSetId: set.id,
+        reviewerId: 'pham-thi-lan',
+        entries: Object.fromEntries(
+          indexCriteria(set).leaves.map(({ leaf }) => [leaf.id, { score: leaf.max, comment: '' }]),
+        ),
+      },
+      1,
+    );
+    expect(await startRescoring(getDeps(), '2024Q3')).toEqual({
+      status: 'started',
+      executionName: 'scoring-2024Q3-v2',
+      version: 2,
+    });
+    expect(bed.executions('scoring')).toContain('scoring-2024Q3-v2');
+    // The new execution's ComputeResults:
+    const out = await compute('2024Q3');
+    expect(out).toMatchObject({ version: 2, isNew: true, created: true });
+    expect(out.unitIds).toContain('phong-y-te');
+    expect(out.unitIds).not.toContain('xa-thanh-son'); // communes are ranked apart: unchanged
+    expect(await lineOf('2024Q3', 'phong-y-te', 2)).toMatchObject({
+      status: 'approved',
+      rank: 1,
+      band: 'xuat-sac',
+    });
+    expect(await lineOf('2024Q3', 'phong-y-te', 1)).toMatchObject({ status: 'submitted-not-appraised' }); // v1 kept
+    const before = await lineOf('2024Q3', 'phong-noi-vu', 1);
+    const after = await lineOf('2024Q3', 'phong-noi-vu', 2);
+    expect(after.rank).toBe((before.rank ?? 0) + 1); // moved down one place
+    expect(out.unitIds).toContain('phong-noi-vu');
+
+    // Announced to the units whose line changed, marked as a new version.
+    await bed.clearEmails();
+    for (const unitId of out.unitIds)
+      await bed.invoke(publishResult, { periodId: '2024Q3', version: 2, unitId });
+    await bed.invoke(notifyLeadership, { periodId: '2024Q3', version: 2 });
+    const mails = await bed.emails();
+    expect(mails.filter((m) => m.subject.includes('phiên bản 2'))).toHaveLength(mails.length);
+    const summary = mails.find((m) => m.destination.to[0] === bed.config.leadership[0]!.email)!;
+    expect(summary.body.text).toContain('Phòng Y tế');
+    expect(summary.body.text).toContain('thay thế phiên bản 1');
+
+    // Another request for the same change finds v2 stored and asks for v3, which computes as unchanged.
+    expect(await startRescoring(getDeps(), '2024Q3')).toMatchObject({ status: 'started', version: 3 });
+    expect(await compute('2024Q3')).toMatchObject({ version: 2, created: false });
+  });
+});
