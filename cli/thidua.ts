@@ -15,9 +15,10 @@ import {
   processIo,
   UsageError,
 } from './common.ts';
+import { launchCommand } from './launch.ts';
 import { scoreCommand } from './score.ts';
 
-const COMMANDS: readonly Command[] = [checkCommand, scoreCommand, commendCommand];
+const COMMANDS: readonly Command[] = [checkCommand, scoreCommand, commendCommand, launchCommand];
 
 const HELP = `thidua – công cụ dòng lệnh cho quản trị phong trào thi đua cải cách hành chính
 
@@ -30,6 +31,7 @@ Ví dụ:
   thidua score --district districts/demo.yaml --appraisals examples/appraisals-2024.yaml --year 2024 --out ket-qua-2024.json
   thidua commend --district districts/demo.yaml --results ket-qua-2024.json \\
       --nominations examples/nominations-2024.yaml --ballots examples/ballots-2024.yaml
+  thidua launch --district districts/demo.yaml --dry-run
 
 Mã thoát: 0 xong; 1 dữ liệu có lỗi (mỗi lỗi ghi tệp, dòng, trường); 2 sai cú pháp lệnh.
 Định dạng các tệp: docs/cli.md.

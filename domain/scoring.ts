@@ -5,7 +5,7 @@
  * value is shown or written to JSON.
  */
 
-import { indexCriteria } from '#domain/criteria-tree';
+import { type CriterionIndex, indexCriteria } from '#domain/criteria-tree';
 import type { Band, CriteriaSet, Fraction, Points, ResultFlag, Unit, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import {
@@ -78,10 +78,26 @@ export interface UnitScore {
 
 /** Every problem with one unit's scoring input; `field` paths start with `prefix`. */
 export function checkScoreInput(input: ScoreUnitInput, prefix = ''): Problem[] {
+  return checkScoreInputWith(input, indexCriteria(input.set), prefix);
+}
+
+/** checkScoreInput with the set's index already built (one index per set, not per unit). */
+function checkScoreInputWith(input: ScoreUnitInput, index: CriterionIndex, prefix: string): Problem[] {
   const { set } = input;
-  const index = indexCriteria(set);
   const problems: Problem[] = [];
-  for (const [id, score] of Object.entries(input.appraised)) {
+  // Object.keys, not Object.entries: the same ids in the same order, without a pair per id.
+  for (const id of Object.keys(input.appraised)) {
+    const score = input.appraised[id];
+    // A valid score of a leaf, the common case, needs no field path (built only for a problem).
+    const info = index.leafById.get(id);
+    if (
+      info &&
+      typeof score === 'number' &&
+      Number.isSafeInteger(score) &&
+      score >= 0 &&
+      score <= info.leaf.max
+    )
+      continue;
     const field = `${prefix}appraised.${id}`;
     if (checkId(id, field, index, problems)) checkScore(score, id, field, 'Điểm thẩm định', index, problems);
   }
@@ -141,10 +157,15 @@ export function checkScoreInput(input: ScoreUnitInput, prefix = ''): Problem[] {
  * the capped penalty → clamp to 0..setMax → percent = total × 100 / setMax.
  */
 export function scoreUnit(input: ScoreUnitInput): UnitScore {
-  const problems = checkScoreInput(input);
+  const index = indexCriteria(input.set);
+  const problems = checkScoreInputWith(input, index, '');
   if (problems.length > 0) throw new ScoringError(problems);
+  return scoreCheckedUnit(input, index);
+}
+
+/** scoreUnit's arithmetic, for an input checkScoreInputWith found no problem with. */
+function scoreCheckedUnit(input: ScoreUnitInput, index: CriterionIndex): UnitScore {
   const { set } = input;
-  const index = indexCriteria(set);
   const surveyMax = index.survey?.max ?? 0;
 
   let assessed = 0;
@@ -412,6 +433,16 @@ export function computePeriodResults(input: ComputePeriodResultsInput): PeriodRe
   }
 
   const scored = new Map<string, { unit: Unit; status: UnitStatus; score: UnitScore | null }>();
+  // Each set is indexed once per call (not once per unit), and each unit's input checked once.
+  const indexes = new Map<CriteriaSet, CriterionIndex>();
+  const indexOf = (set: CriteriaSet): CriterionIndex => {
+    let index = indexes.get(set);
+    if (!index) {
+      index = indexCriteria(set);
+      indexes.set(set, index);
+    }
+    return index;
+  };
   for (const unit of input.units) {
     const given = input.inputs[unit.id];
     const status: UnitStatus = given?.status ?? 'not-submitted';
@@ -436,12 +467,13 @@ export function computePeriodResults(input: ComputePeriodResultsInput): PeriodRe
         bonusCap: caps?.bonusCap ?? set.bonusCap,
         penaltyCap: caps?.penaltyCap ?? set.penaltyCap,
       };
-      const unitProblems = checkScoreInput(scoreInput, `inputs.${unit.id}.`);
+      const index = indexOf(set);
+      const unitProblems = checkScoreInputWith(scoreInput, index, `inputs.${unit.id}.`);
       if (unitProblems.length > 0) {
         problems.push(...unitProblems);
         continue;
       }
-      score = scoreUnit(scoreInput);
+      score = scoreCheckedUnit(scoreInput, index);
     }
     scored.set(unit.id, { unit, status, score });
   }
@@ -588,10 +620,18 @@ export function aggregateResults(
     throw new RangeError(`Chưa có kết quả của kỳ ${missing.join(', ')}: không thể tổng hợp.`);
   }
   const scopeId = options.scopeId ?? defaultScopeId(kind, periodIds);
+  // Each period's lines by unit id, built once (the first line of a unit, as a search would find).
+  const linesOf = new Map<string, Map<string, UnitPeriodResult>>();
+  for (const periodId of periodIds) {
+    if (linesOf.has(periodId)) continue;
+    const lines = new Map<string, UnitPeriodResult>();
+    for (const u of latest.get(periodId)!.units) if (!lines.has(u.unitId)) lines.set(u.unitId, u);
+    linesOf.set(periodId, lines);
+  }
 
   const summaries = units.map((unit) => {
     const periods: AggregateUnitPeriod[] = periodIds.map((periodId) => {
-      const found = latest.get(periodId)!.units.find((u) => u.unitId === unit.id);
+      const found = linesOf.get(periodId)!.get(unit.id);
       if (!found) return { periodId, status: 'not-submitted', percent: ZERO };
       return { periodId, status: found.status, percent: found.percent };
     });

@@ -295,6 +295,7 @@ export const HANDLERS = {
     description: "Scoring: one unit's score, band, rank and trend, emailed to the unit.",
     timeout: STEP_TIMEOUT,
     mail: 'emails the result to the unit',
+    signingKey: "signs the link to the unit's report in the results email",
   },
   notifyLeadership: {
     id: 'NotifyLeadership',
@@ -333,7 +334,8 @@ export const HANDLERS = {
     id: 'NotifyOutcome',
     entry: 'functions/cycle/notify-outcome.ts',
     description: 'Commendation: the outcome to council, leadership and units; the initiatives digest.',
-    timeout: Duration.minutes(1),
+    // One invocation mails every unit, the council and leadership (≈ 0.1 s a mail): 1,000 units fit.
+    timeout: Duration.minutes(5),
     mail: 'emails the outcome and the digest',
   },
 

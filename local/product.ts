@@ -14,7 +14,6 @@
  * re-entrant and swap the new task token behind the same approval id, so the links already in
  * people's mailboxes keep working and nobody gets a second email.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { zonedInstant } from '#domain/calendar';
@@ -26,6 +25,7 @@ import { DistrictStack, districtStackName, type WorkflowName } from '#infra/dist
 import { resetAwsClients } from '#lib/aws';
 import { getDeps, resetDeps } from '#lib/deps';
 import { periodName } from '#lib/emails';
+import { launchExecution } from '#lib/launch-input';
 import { readOrCreateKeyFile } from '#lib/links';
 import type { ReportStatus, Store } from '#lib/store';
 import { localApp } from './asl.ts';
@@ -93,15 +93,8 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-/** The launch input and its execution name: `launch-<sha256(input)[0:12]>` (docs/cycle.md). */
-export function launchExecution(
-  config: DistrictConfig,
-  criteriaSets: CriteriaSet[],
-): { name: string; input: { config: DistrictConfig; criteriaSets: CriteriaSet[] } } {
-  const input = { config, criteriaSets };
-  const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-  return { name: `launch-${hash.slice(0, 12)}`, input };
-}
+/** Re-exported for the callers that found it here (functions/lib/launch-input.ts is its home). */
+export { launchExecution };
 
 // ---------------------------------------------------------------- small files in the data folder
 

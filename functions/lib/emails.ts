@@ -14,7 +14,7 @@
  *
  * Links are signed URLs: they are put in the mail and nowhere else (never in a log).
  */
-import { formatDate, formatDateTime } from '#domain/calendar';
+import { formatDate, formatDateTime, localDateOf } from '#domain/calendar';
 import type { Fraction, Frequency, IsoDate, IsoInstant, Period, Points } from '#domain/model';
 import { formatPercent, formatPoints } from '#domain/points';
 import { MESSAGE_05K, MESSAGE_05T } from '#domain/report';
@@ -579,42 +579,71 @@ export function unappraisedEmail(sender: Sender, d: UnappraisedData): Email {
   });
 }
 
-export interface ReviewFailedData {
+/** The five state machines, by the prefix of their execution names (DESIGN.md). */
+const WORKFLOW_LABELS: Record<string, { vi: string; en: string }> = {
+  launch: { vi: 'phát động phong trào thi đua', en: 'launch' },
+  period: { vi: 'điều hành kỳ báo cáo', en: 'period' },
+  scoring: { vi: 'chấm điểm, xếp hạng', en: 'scoring' },
+  commendation: { vi: 'xét khen thưởng', en: 'commendation' },
+  review: { vi: 'thẩm định báo cáo', en: 'review' },
+};
+
+/** The workflow an execution belongs to: the prefix of its name (`period-2024Q3-open` → `period`). */
+export function workflowOfExecution(executionName: string | undefined): string {
+  return /^([A-Za-z]+)[-_]/.exec(executionName ?? '')?.[1]?.toLowerCase() ?? 'unknown';
+}
+
+export interface WorkflowFailedData {
   admin: Pick<PersonRef, 'name'>;
+  /** The execution's workflow (`launch`, `period`, `scoring`, `commendation`, `review`). */
+  workflow: string;
+  executionName?: string;
   unit?: Pick<UnitRef, 'id' | 'name'>;
   period?: PeriodRef;
-  executionName?: string;
   error: string;
   /** Already free of tokens and signatures (scrubbed), and short. */
   cause?: string;
   at: IsoInstant | Date;
 }
 
-/** A review execution failed: to each admin. */
-export function reviewFailedEmail(sender: Sender, d: ReviewFailedData): Email {
+/** An execution of one of the workflows failed (its retries spent): to each admin. */
+export function workflowFailedEmail(sender: Sender, d: WorkflowFailedData): Email {
   const tz = sender.timeZone;
-  const what = d.unit && d.period ? `báo cáo ${periodName(d.period)} của ${d.unit.name}` : 'một báo cáo';
-  const rows: [string, string][] = [];
+  const known = WORKFLOW_LABELS[d.workflow];
+  const label = known ? known.vi : d.workflow;
+  const execution = d.executionName ?? 'không rõ';
+  const about =
+    d.unit && d.period
+      ? ` (báo cáo ${periodName(d.period)} của ${d.unit.name})`
+      : d.period
+        ? ` (${periodName(d.period)})`
+        : '';
+  const rows: [string, string][] = [['Quy trình', `${capitalize(label)} (${d.workflow})`]];
+  rows.push(['Lượt xử lý (execution)', execution]);
   if (d.unit) rows.push(['Đơn vị', d.unit.name]);
   if (d.period) rows.push(['Kỳ báo cáo', capitalize(periodName(d.period))]);
-  if (d.executionName) rows.push(['Lượt xử lý (execution)', d.executionName]);
   rows.push(['Thời điểm', atTime(d.at, tz)], ['Lỗi', d.error]);
   if (d.cause) rows.push(['Chi tiết', d.cause]);
+  const next =
+    d.workflow === 'review'
+      ? 'Đồng chí có thể khởi động lại quy trình thẩm định của đơn vị trên trang quản trị sau khi khắc phục nguyên nhân.'
+      : 'Sau khi khắc phục nguyên nhân, đồng chí có thể chạy lại (redrive) lượt xử lý này: các bước đã hoàn thành không lặp lại, email đã gửi không gửi lại.';
   return renderLetter(sender, {
-    subject: `Lỗi xử lý thẩm định${d.unit ? `: ${d.unit.name}` : ''}${d.period ? ` – ${periodName(d.period)}` : ''}`,
+    subject: `Quy trình ${label} gặp lỗi: ${execution}`,
     greeting: `Kính gửi đồng chí ${d.admin.name},`,
     blocks: [
       {
         kind: 'paragraph',
-        text: `Quy trình thẩm định ${what} đã dừng vì lỗi. Các quyết định đã ghi nhận vẫn được lưu giữ.`,
+        text:
+          `Quy trình ${label}${about} gặp lỗi và đã dừng. ` +
+          'Các bước đã hoàn thành và các quyết định đã ghi nhận vẫn được lưu giữ.',
       },
       { kind: 'facts', rows },
-      {
-        kind: 'paragraph',
-        text: 'Đồng chí có thể khởi động lại quy trình thẩm định của đơn vị trên trang quản trị sau khi khắc phục nguyên nhân.',
-      },
+      { kind: 'paragraph', text: next },
     ],
-    english: `Review failed: the review workflow of ${d.unit?.name ?? 'a report'}${d.period ? ` for period ${d.period.id}` : ''} stopped with ${d.error}.`,
+    english:
+      `Workflow failed: the ${known?.en ?? d.workflow} workflow (execution ${execution}) stopped with ${d.error} ` +
+      `at ${atTimeEn(d.at, tz)}.`,
   });
 }
 
@@ -669,8 +698,8 @@ export function launchNoticeEmail(sender: Sender, d: LaunchNoticeData): Email {
     {
       kind: 'paragraph',
       text:
-        `${sender.authority} ban hành Kế hoạch số ${c.planNumber} ngày ${formatDate(c.planDate)} ` +
-        `phát động phong trào thi đua: ${c.title}.`,
+        `${sender.authority} đã ban hành Kế hoạch số ${c.planNumber} ngày ${formatDate(c.planDate)}: ` +
+        `“${c.title}”.`,
     },
     {
       kind: 'facts',
@@ -742,15 +771,16 @@ export interface ReminderData {
   hasDraft: boolean;
 }
 
-/** Whole days until the deadline, rounded up; 0 once it is today or past. */
-export function daysLeft(deadline: IsoInstant, now: Date): number {
-  return Math.max(0, Math.ceil((Date.parse(deadline) - now.getTime()) / 86_400_000));
+/** Calendar days from today to the deadline's day on the district's clock; 0 on the day or after. */
+export function daysLeft(deadline: IsoInstant, now: Date, timeZone: string): number {
+  const day = (d: Date) => Date.parse(`${localDateOf(d, timeZone)}T00:00:00Z`);
+  return Math.max(0, Math.round((day(new Date(Date.parse(deadline))) - day(now)) / 86_400_000));
 }
 
 /** Reminder before the deadline, to the focal point of a unit that has not submitted. */
 export function reminderEmail(sender: Sender, d: ReminderData): Email {
   const tz = sender.timeZone;
-  const days = daysLeft(d.period.deadlineAt, d.now);
+  const days = daysLeft(d.period.deadlineAt, d.now, tz);
   const left = days === 0 ? 'hôm nay là hạn cuối' : `còn ${days} ngày`;
   return renderLetter(sender, {
     subject: `Nhắc nộp báo cáo thi đua ${periodName(d.period)} – ${left} – ${d.unit.name}`,
@@ -1059,6 +1089,8 @@ export interface VoteRequestData {
   member: Pick<PersonRef, 'name'>;
   /** "năm 2024", "giai đoạn 2022 – 2025". */
   cycleLabel: string;
+  /** The same in English: "2024", "the 2022–2025 phase". */
+  cycleEn: string;
   candidates: readonly VoteCandidateLine[];
   /** The member's signed vote link (`/d?…`). */
   voteUrl: string;
@@ -1110,7 +1142,7 @@ export function voteRequestEmail(sender: Sender, d: VoteRequestData): Email {
     greeting: `Kính gửi đồng chí ${d.member.name},`,
     blocks,
     english:
-      `Council vote: please vote on ${d.candidates.length} commendation proposal(s) for ${d.cycleLabel} ` +
+      `Council vote: please vote on ${d.candidates.length} commendation proposal(s) for ${d.cycleEn} ` +
       `by ${atTimeEn(d.closesAt, tz)}, through the link above.`,
   });
 }
@@ -1132,6 +1164,8 @@ export interface CommendationOutcomeData {
   /** Set when the letter goes to a unit (only its own candidates are listed). */
   unitName?: string;
   cycleLabel: string;
+  /** The same in English: "2024", "the 2022–2025 phase". */
+  cycleEn: string;
   council: {
     N: number;
     present: number;
@@ -1206,7 +1240,7 @@ export function commendationOutcomeEmail(sender: Sender, d: CommendationOutcomeD
     greeting: `Kính gửi đồng chí ${d.recipient.name},`,
     blocks,
     english:
-      `Commendation outcome for ${d.cycleLabel}: ${d.council.present}/${d.council.N} council members voted ` +
+      `Commendation outcome for ${d.cycleEn}: ${d.council.present}/${d.council.N} council members voted ` +
       `(quorum ${d.council.quorumMet ? 'met' : 'not met'}); ${d.awardedCount} proposed for the certificate of merit, ` +
       `${d.upwardCount} proposed upward.`,
   });
@@ -1224,6 +1258,8 @@ export interface DigestInitiative {
 export interface InitiativesDigestData {
   unit: UnitRef;
   cycleLabel: string;
+  /** The same in English: "2024", "the 2022–2025 phase". */
+  cycleEn: string;
   initiatives: readonly DigestInitiative[];
 }
 
@@ -1252,6 +1288,6 @@ export function initiativesDigestEmail(sender: Sender, d: InitiativesDigestData)
         ]),
       },
     ],
-    english: `Good practice: ${d.initiatives.length} approved initiative(s) of ${d.cycleLabel}, shared with every unit.`,
+    english: `Good practice: ${d.initiatives.length} approved initiative(s) of ${d.cycleEn}, shared with every unit.`,
   });
 }

@@ -1,14 +1,17 @@
 /**
- * RecordFailure `{unitId?, periodId?, executionName?, error?, cause?}` → `{}`, then the workflow
- * fails (ReviewFailed).
+ * RecordFailure `{executionName, error, cause, periodId?, unitId?}` → `{}`, then the workflow
+ * fails (its Fail state). Shared by the five state machines (workflows/common.ts FailurePath).
  *
  * A step failed for good (its retries spent), or a callback answered with no known decision:
- * the failure goes into the audit of the unit-period (once per execution) and every admin is
- * told once (outbox identity `review-failed`, admin, unit, period, round = the execution's attempt
- * number). The cause is scrubbed of token-like strings and cut short; decisions already recorded
- * stay recorded. This step must not fail itself: a missing campaign or unit only shortens the mail.
+ * the failure goes into the audit once per execution (action `workflow.failed`, with the
+ * workflow named by the execution name's prefix) and every admin is told once per execution
+ * (outbox identity `workflow-failed`, admin, period, the whole execution name as its subject:
+ * `period-2024Q3-open` and `period-2024Q3-close` are two failures, a rerun of one is not). The
+ * cause is scrubbed of token-like strings and cut short; decisions already recorded stay
+ * recorded. This step must not fail itself: a missing campaign or unit only shortens the mail.
  */
-import { reviewFailedEmail, senderOf } from '#lib/emails';
+import { createHash } from 'node:crypto';
+import { senderOf, workflowFailedEmail, workflowOfExecution } from '#lib/emails';
 import { scrubString } from '#lib/log';
 import { type StepContext, stepHandler } from '#lib/middleware';
 import { admins, mailIdentity, sendMail, systemActor } from '#lib/steps';
@@ -16,7 +19,10 @@ import { failureInput } from './inputs.ts';
 import { appendAuditOnce } from './records.ts';
 
 const STEP = 'record-failure';
+const MAIL_STEP = 'workflow-failed';
 const MAX_CAUSE = 600;
+/** What a key part may hold (functions/lib/dynamo-store.ts `part`). */
+const KEY_PART = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** A Lambda error's cause is JSON `{errorType, errorMessage, trace}`: keep the message. */
 export function readableCause(cause: string | null | undefined): string | undefined {
@@ -30,6 +36,34 @@ export function readableCause(cause: string | null | undefined): string | undefi
   }
   text = scrubString(text).replace(/\s+/g, ' ').trim();
   return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE)}…` : text;
+}
+
+/**
+ * The failure's identity in the outbox and the audit: the execution name (ASCII, ≤ 80 characters,
+ * DESIGN.md), or — when it is missing or not key-safe — a digest of what the step received, so
+ * a retried call still maps to the same identity.
+ */
+export function failureSubject(input: {
+  executionName?: string | undefined;
+  unitId?: string | undefined;
+  periodId?: string | undefined;
+  error?: string | null | undefined;
+  cause?: string | null | undefined;
+}): string {
+  const name = input.executionName;
+  if (name && KEY_PART.test(name)) return name;
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify([
+        name ?? null,
+        input.unitId ?? null,
+        input.periodId ?? null,
+        input.error ?? null,
+        input.cause ?? null,
+      ]),
+    )
+    .digest('hex');
+  return `unnamed-${digest.slice(0, 16)}`;
 }
 
 export async function recordFailure(
@@ -46,21 +80,23 @@ export async function recordFailure(
   const error = scrubString(input.error || 'Unknown').slice(0, 256);
   const cause = readableCause(input.cause);
   const now = ctx.clock();
-  const attempt = Number(/-(\d+)$/.exec(executionName ?? '')?.[1] ?? 0);
-  const subject =
-    unitId && periodId ? `report/${unitId}/${periodId}` : `review/${executionName ?? 'unknown'}`;
+  const workflow = workflowOfExecution(executionName);
+  const execution = failureSubject(input);
   await appendAuditOnce(ctx.store, {
-    id: `failed-${executionName ?? now.toISOString()}`,
-    subject,
+    id: `failed-${execution}`,
+    subject: unitId && periodId ? `report/${unitId}/${periodId}` : `workflow/${execution}`,
     ...(periodId ? { periodId } : {}),
     actor: systemActor(STEP),
-    action: 'review.failed',
-    detail: { executionName: executionName ?? null, error, cause: cause ?? null },
+    action: 'workflow.failed',
+    detail: { workflow, executionName: executionName ?? null, error, cause: cause ?? null },
   });
 
   const campaign = await ctx.store.getCampaign();
   if (!campaign) {
-    ctx.log.error('review failed, and no campaign is stored to tell its admins', { errorName: error });
+    ctx.log.error('workflow failed, and no campaign is stored to tell its admins', {
+      workflow,
+      errorName: error,
+    });
     return {};
   }
   const [unit, stored] = await Promise.all([
@@ -69,11 +105,12 @@ export async function recordFailure(
   ]);
   const sender = senderOf(campaign.config);
   for (const admin of await admins(ctx)) {
-    const email = reviewFailedEmail(sender, {
+    const email = workflowFailedEmail(sender, {
       admin,
+      workflow,
+      ...(executionName ? { executionName } : {}),
       ...(unit ? { unit } : {}),
       ...(stored ? { period: stored.period } : {}),
-      ...(executionName ? { executionName } : {}),
       error,
       ...(cause ? { cause } : {}),
       at: now,
@@ -81,15 +118,11 @@ export async function recordFailure(
     await sendMail(
       ctx,
       ctx.log,
-      mailIdentity('review-failed', admin.email, {
-        ...(unitId ? { unitId } : {}),
-        ...(periodId ? { periodId } : {}),
-        round: attempt,
-      }),
+      mailIdentity(MAIL_STEP, admin.email, { unitId: execution, ...(periodId ? { periodId } : {}) }),
       { to: admin.email, ...email },
     );
   }
-  ctx.log.warn('review failed: recorded and admins told', { errorName: error });
+  ctx.log.warn('workflow failed: recorded and admins told', { workflow, errorName: error });
   return {};
 }
 

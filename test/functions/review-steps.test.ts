@@ -324,7 +324,7 @@ describe('waiting too long', () => {
   });
 });
 
-describe('a failed review', () => {
+describe('a failed workflow', () => {
   it('is recorded once and told to every admin, without the token-like parts of the cause', async () => {
     await bed.clearEmails();
     const secret = token();
@@ -338,12 +338,64 @@ describe('a failed review', () => {
     await invoke(recordFailure, event);
     await invoke(recordFailure, event);
     const audit = await bed.deps.store.listAudit(`report/xa-hung-loc/${PERIOD}`);
-    expect(audit.filter((e) => e.action === 'review.failed')).toHaveLength(1);
+    const failed = audit.filter((e) => e.action === 'workflow.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.detail).toMatchObject({
+      workflow: 'review',
+      executionName: 'review-xa-hung-loc-2022Q3-1',
+    });
     const emails = await bed.emails();
     expect(emails).toHaveLength(bed.config.admins.length);
+    expect(emails[0]!.subject).toBe(
+      '[Thi đua CCHC] Quy trình thẩm định báo cáo gặp lỗi: review-xa-hung-loc-2022Q3-1',
+    );
     expect(emails[0]!.body.text).toContain('review-xa-hung-loc-2022Q3-1');
+    expect(emails[0]!.body.text).toContain('Lỗi: StepFailed');
     expect(JSON.stringify(emails)).not.toContain(secret);
     expect(JSON.stringify(audit)).not.toContain(secret);
+  });
+
+  it('tells the admins once per execution: two executions of one period are two failures', async () => {
+    await bed.clearEmails();
+    const fail = (executionName: string) =>
+      invoke(recordFailure, { periodId: PERIOD, executionName, error: 'States.TaskFailed', cause: 'boom' });
+    await fail('period-2022Q3-open');
+    await fail('period-2022Q3-close');
+    await fail('period-2022Q3-close');
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(2 * bed.config.admins.length);
+    for (const admin of bed.config.admins) {
+      const theirs = emails.filter((e) => e.destination.to.includes(admin.email));
+      expect(theirs.map((e) => e.subject).sort()).toEqual([
+        '[Thi đua CCHC] Quy trình điều hành kỳ báo cáo gặp lỗi: period-2022Q3-close',
+        '[Thi đua CCHC] Quy trình điều hành kỳ báo cáo gặp lỗi: period-2022Q3-open',
+      ]);
+    }
+    const text = emails[0]!.body.text;
+    expect(text).toContain('Quy trình điều hành kỳ báo cáo (quý III năm 2022) gặp lỗi');
+    expect(text).toContain('Lỗi: States.TaskFailed');
+    expect(text).toMatch(/Thời điểm: \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}/);
+    const audit = await bed.deps.store.listPeriodAudit(PERIOD);
+    expect(
+      audit
+        .filter((e) => e.action === 'workflow.failed' && e.detail?.workflow === 'period')
+        .map((e) => e.detail?.executionName)
+        .sort(),
+    ).toEqual(['period-2022Q3-close', 'period-2022Q3-open']);
+  });
+
+  it('keeps two failed launches apart (no period, no unit)', async () => {
+    await bed.clearEmails();
+    await invoke(recordFailure, { executionName: 'launch-0123456789ab', error: 'NotFound', cause: null });
+    await invoke(recordFailure, { executionName: 'launch-ba9876543210', error: 'NotFound', cause: null });
+    await invoke(recordFailure, { executionName: 'launch-ba9876543210', error: 'NotFound', cause: null });
+    const emails = await bed.emails();
+    expect(emails).toHaveLength(2 * bed.config.admins.length);
+    expect(emails[0]!.subject).toMatch(
+      /^\[Thi đua CCHC\] Quy trình phát động phong trào thi đua gặp lỗi: launch-/,
+    );
+    const audit = await bed.deps.store.listAudit('workflow/launch-ba9876543210');
+    expect(audit.map((e) => [e.action, e.detail?.workflow])).toEqual([['workflow.failed', 'launch']]);
   });
 });
 

@@ -1,0 +1,161 @@
+/**
+ * `thidua launch` in a child process, as an operator runs it, against the local Step Functions
+ * endpoint (the real AWS JSON protocol, so the real SFNClient) instead of AWS: the subprocess
+ * gets only `AWS_ENDPOINT_URL_SFN`, a region and dummy credentials.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { loadDistrict } from '#domain/config-files';
+import { launchExecution } from '#lib/launch-input';
+import { stateMachineArn } from '#local/cfn';
+import { VirtualClock } from '#local/clock';
+import { LocalLambdas } from '#local/lambda';
+import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
+import { SfnEngine } from '#local/sfn-engine';
+import { type CliResult, repo, root, tempDir } from '../helpers/cli.ts';
+
+const dir = tempDir('launch');
+const ARN = stateMachineArn('launch');
+let engine: SfnEngine;
+let endpoint: LocalEndpoint;
+/** Requests the endpoint received (a dry run or a refused config must make none). */
+let requests = 0;
+
+beforeAll(async () => {
+  engine = new SfnEngine({
+    clock: new VirtualClock(new Date('2022-08-02T01:00:00Z')),
+    lambdas: new LocalLambdas(new Map()),
+  });
+  // A stand-in for the launch machine: the test is about the command, not the workflow.
+  engine.registerStateMachine({
+    name: 'launch',
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
+  });
+  endpoint = await startSfnEndpoint(engine);
+  endpoint.server.on('request', () => {
+    requests += 1;
+  });
+});
+afterAll(async () => {
+  await endpoint?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `thidua launch …` from the repository root, with AWS pointed at the local endpoint only. */
+function launch(...args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  Object.assign(env, {
+    AWS_ENDPOINT_URL_SFN: endpoint.url,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+  });
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', repo('cli', 'thidua.ts'), 'launch', ...args],
+      { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A copy of the demo config with one text replacement (criteria from the repository). */
+function demoWith(name: string, from: string, to: string): string {
+  const source = readFileSync(repo('districts', 'demo.yaml'), 'utf8');
+  if (!source.includes(from)) throw new Error(`demo.yaml no longer contains ${from}`);
+  mkdirSync(join(dir, 'districts'), { recursive: true });
+  const file = join(dir, 'districts', name);
+  writeFileSync(file, source.replace(from, to));
+  return file;
+}
+
+const demo = loadDistrict(repo('districts', 'demo.yaml'));
+const expected = launchExecution(demo.config, demo.criteriaSets);
+
+describe('thidua launch', { timeout: 60_000 }, () => {
+  it('prints what it would start on a dry run, without calling AWS', async ({ expect }) => {
+    const before = requests;
+    const r = await launch('--district', 'districts/demo.yaml', '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Lượt xử lý (execution name): ${expected.name}`);
+    const bytes = Buffer.byteLength(JSON.stringify(expected.input));
+    expect(r.stdout).toContain(
+      `Kích thước dữ liệu (input size): ${new Intl.NumberFormat('vi-VN').format(bytes)} byte`,
+    );
+    expect(r.stdout).toContain('Đơn vị (units): 27; kỳ báo cáo (periods): 14');
+    expect(requests).toBe(before);
+    expect(engine.listExecutions()).toHaveLength(0);
+  });
+
+  it('starts the launch execution once; the same config again is "already launched"', async ({ expect }) => {
+    const first = await launch('--district', 'districts/demo.yaml', '--state-machine-arn', ARN);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`Đã phát động (launched): ${expected.name}`);
+    const [execution] = engine.listExecutions();
+    expect(engine.listExecutions()).toHaveLength(1);
+    expect(execution!.name).toBe(expected.name);
+    // The input the local product sends, byte for byte (same name, same digest).
+    expect(execution!.input).toBe(JSON.stringify(expected.input));
+    await engine.waitForExecution(execution!.executionArn);
+
+    const again = await launch(
+      '--district',
+      'districts/demo.yaml',
+      '--state-machine-arn',
+      ARN,
+      '--region',
+      'local',
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`Đã phát động trước đó (already launched): ${expected.name}`);
+    expect(engine.listExecutions()).toHaveLength(1);
+  });
+
+  it('refuses a broken config with exit 1, naming the field, and calls nothing', async ({ expect }) => {
+    const broken = demoWith('email.yaml', 'huongpt.tckh@song-lam.example.org', 'huongpt.tckh@song-lam');
+    const before = requests;
+    const r = await launch('--district', broken, '--criteria', repo('criteria'), '--state-machine-arn', ARN);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('units[3].focalPoint.email: không phải địa chỉ email hợp lệ');
+    expect(r.stdout).not.toContain('Đã phát động');
+    expect(requests).toBe(before);
+  });
+
+  it('refuses an input over 256 KB with a clear message, and calls nothing', async ({ expect }) => {
+    const huge = demoWith(
+      'huge.yaml',
+      '  content: |\n',
+      `  content: |\n    ${'Nội dung rất dài. '.repeat(12_000)}\n\n`,
+    );
+    const before = requests;
+    const r = await launch('--district', huge, '--criteria', repo('criteria'), '--state-machine-arn', ARN);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Không thể phát động (cannot launch)');
+    expect(r.stderr).toMatch(/vượt giới hạn 262\.144 byte \(256 KB\)/);
+    expect(requests).toBe(before);
+  });
+
+  it('says what AWS refused (an unknown state machine) with exit 1; a malformed ARN is a usage error', async ({
+    expect,
+  }) => {
+    const [unknown, malformed] = await Promise.all([
+      launch('--district', 'districts/demo.yaml', '--state-machine-arn', stateMachineArn('nope')),
+      launch('--district', 'districts/demo.yaml', '--state-machine-arn', 'launch'),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Không phát động được');
+    expect(unknown.stderr).toContain('StateMachineDoesNotExist');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--state-machine-arn');
+    expect(engine.listExecutions()).toHaveLength(1);
+  });
+});
