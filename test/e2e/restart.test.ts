@@ -1,0 +1,197 @@
+/**
+ * A restart in the middle of a period loses nothing (issue 4, "Done when"). The demo district on
+ * the local engine with its data on disk: launched, 2022Q3 opened by its schedule, a unit submits
+ * from its invitation, the reviewer gets the review request — then the process's runtime stops
+ * while the review execution waits for the reviewer. A new runtime starts on the same data
+ * folder (the engine has forgotten every execution and task token), re-arms the waiting review
+ * the way `npm start` does (`rearmWaits`: the execution started again under its own name), and
+ * the reviewer's link mailed BEFORE the restart still decides: the execution completes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { criteriaSetFor, periodById } from '#domain/calendar';
+import type { Period, Unit } from '#domain/model';
+import type { OutboxRecord } from '#lib/store';
+import { launchExecution, rearmWaits } from '#local/product';
+import {
+  type CampaignHarness,
+  postForm,
+  reportForm,
+  reviewForm,
+  selfScores,
+  startCampaign,
+} from './campaign-harness.ts';
+
+const PERIOD = '2022Q3';
+const UNIT = 'phong-tu-phap';
+const EXECUTION = `review-${UNIT}-${PERIOD}-1`;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'thidua-restart-'));
+const signingKeyFile = join(dataDir, 'signing-key.json');
+let h: CampaignHarness;
+
+beforeAll(async () => {
+  h = await startCampaign({ dataDir, signingKeyFile });
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const outboxView = (records: OutboxRecord[]) =>
+  records
+    .map((r) => ({ key: r.key, to: r.to, subject: r.subject, text: r.text, status: r.status }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+
+describe('a restart in the middle of a period', () => {
+  let unit: Unit;
+  let period: Period;
+  let reportLink: string;
+  let reviewLink: string;
+  let reviewerEmail: string;
+  let before: {
+    clock: string;
+    next: string | undefined;
+    schedules: number;
+    outbox: ReturnType<typeof outboxView>;
+    report: unknown;
+    approvalId: string;
+    tokenGen: number;
+  };
+
+  it('before: launched, the period opened on schedule, a report submitted, the reviewer mailed', async () => {
+    const { name, input } = launchExecution(h.config, h.criteriaSets);
+    const { executionArn } = h.rt.sfn.startExecution({
+      stateMachineArn: h.workflowArn('launch'),
+      name,
+      input: input as never,
+    });
+    await h.rt.settle();
+    expect(h.rt.sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
+    await h.advanceThrough(`period-${PERIOD}-open`);
+
+    unit = h.config.units.find((u) => u.id === UNIT) as Unit;
+    period = periodById(h.config, PERIOD) as Period;
+    const invitation = await h.mail({
+      step: 'invitation',
+      recipient: unit.focalPoint.email,
+      subjectId: UNIT,
+      periodId: PERIOD,
+    });
+    reportLink = h.linkIn(invitation, '/r');
+    const set = criteriaSetFor(h.config, h.criteriaSets, unit.group, period);
+    const submitted = await postForm(
+      reportLink,
+      reportForm(set, selfScores(set, 0.88, UNIT), { version: 0, action: 'submit', unit, period }),
+    );
+    expect(submitted.status).toBe(303);
+    await h.rt.settle();
+
+    const assignment = await h.store().getAssignment(PERIOD, UNIT);
+    reviewerEmail = h.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
+    const request = await h.mail({
+      step: 'review-request',
+      recipient: reviewerEmail,
+      subjectId: UNIT,
+      periodId: PERIOD,
+      round: 1,
+    });
+    reviewLink = h.linkIn(request, '/d');
+    expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
+      `${EXECUTION} AwaitAppraisal`,
+    ]);
+    const stored = await h.store().getReport(UNIT, PERIOD);
+    expect(stored?.status).toBe('in-review');
+    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+      (a) => a.kind === 'appraise',
+    );
+    expect(new URL(reviewLink).searchParams.get('id')).toBe(approval?.id);
+    before = {
+      clock: h.rt.clock.now().toISOString(),
+      next: h.rt.clock.nextEventTime()?.toISOString(),
+      schedules: h.rt.scheduler.listSchedules().length,
+      outbox: outboxView(await h.store().listOutbox(1_000)),
+      report: stored,
+      approvalId: approval?.id as string,
+      tokenGen: approval?.tokenGen as number,
+    };
+    // 33 launch notices, 27 invitations, the review request.
+    expect(before.outbox).toHaveLength(33 + 27 + 1);
+  }, 90_000);
+
+  it('after: a new runtime on the same data re-arms the review; the link mailed before the restart decides', async () => {
+    const port = h.http.port;
+    await h.stop();
+    h = await startCampaign({ dataDir, signingKeyFile, port });
+
+    // The engine forgot its executions; the clock, the schedules and the data did not.
+    expect(h.rt.sfn.listExecutions()).toEqual([]);
+    expect(h.rt.clock.now().toISOString()).toBe(before.clock);
+    // Only the schedules are on the clock until the wait is re-armed: next is the reminder.
+    expect(h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
+    expect(h.rt.scheduler.listSchedules().length).toBe(before.schedules);
+    expect(await h.store().getReport(UNIT, PERIOD)).toEqual(before.report);
+    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(await h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
+
+    // Re-armed as `npm start` does: the waiting review started again under its own name.
+    const rearmed = await rearmWaits(h.rt, h.store(), h.workflowArn);
+    expect(rearmed).toEqual([EXECUTION]);
+    expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
+      `${EXECUTION} AwaitAppraisal`,
+    ]);
+    // The wait's timeout is on the clock again (the restart happened at the same virtual time).
+    expect(h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
+    // The new task token sits behind the same approval; nobody was mailed again.
+    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+      (a) => a.kind === 'appraise',
+    );
+    expect(approval).toMatchObject({
+      id: before.approvalId,
+      status: 'pending',
+      tokenGen: before.tokenGen + 1,
+    });
+    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(await h.sesMails()).toEqual([]);
+
+    // The reviewer follows the link from before the restart: the page, then the decision.
+    const page = await fetch(reviewLink);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(unit.name);
+    const approved = await postForm(reviewLink, reviewForm(html, 'approve'));
+    expect(approved.status).toBe(200);
+    await h.rt.settle();
+    expect(h.rt.sfn.listExecutions().find((x) => x.name === EXECUTION)?.status).toBe('SUCCEEDED');
+    expect((await h.store().getReport(UNIT, PERIOD))?.status).toBe('approved');
+    const told = await h.mail({
+      step: 'approved',
+      recipient: unit.focalPoint.email,
+      subjectId: UNIT,
+      periodId: PERIOD,
+      round: 1,
+    });
+    expect(told.subject).toContain('đã được phê duyệt');
+    expect((await h.sesMails()).map((m) => m.destination.to[0])).toEqual([unit.focalPoint.email]);
+    // The unit's own link from before the restart opens its (now approved) report.
+    expect((await fetch(reportLink)).status).toBe(200);
+    expect((await fetch(reviewLink)).status).toBe(409); // decided once
+
+    // The period goes on from its stored schedules: the reminder skips the unit that reported.
+    await h.advanceThrough(`period-${PERIOD}-remind`);
+    for (const u of h.config.units) {
+      const reminded = await h.store().getOutbox({
+        step: 'reminder',
+        recipient: u.focalPoint.email,
+        subjectId: u.id,
+        periodId: PERIOD,
+        round: 0,
+      });
+      expect(reminded !== undefined, u.id).toBe(u.id !== UNIT);
+    }
+    const invitations = (await h.store().listOutbox(1_000)).filter((r) => r.identity.step === 'invitation');
+    expect(invitations).toHaveLength(27); // nobody invited twice
+  }, 90_000);
+});
