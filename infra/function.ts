@@ -8,7 +8,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -18,6 +23,22 @@ export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)
 /** Lets the ESM bundle load CommonJS dependencies that call `require`. */
 const ESM_REQUIRE_SHIM =
   "import { createRequire as __thiduaCreateRequire } from 'node:module'; const require = __thiduaCreateRequire(import.meta.url);";
+
+/**
+ * How every ThiduaFunction is bundled (a function's own `bundling` props are merged over it):
+ * minified ESM with a source map, the pinned AWS SDK inside (never the runtime's), for a target
+ * that also runs on the local Node 20. infra/bundle.ts builds the same bundles with esbuild's API
+ * for the bundle smoke test (test/infra/bundles.test.ts).
+ */
+export const THIDUA_BUNDLING: Readonly<BundlingOptions> = {
+  minify: true,
+  sourceMap: true,
+  bundleAwsSDK: true,
+  target: 'node20',
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_SHIM,
+};
 
 export interface ThiduaFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'code' | 'projectRoot'> {
   /** The handler file, relative to the repository root, e.g. `functions/review/assign-reviewer.ts`. */
@@ -29,6 +50,8 @@ export class ThiduaFunction extends NodejsFunction {
   readonly entryPath: string;
   /** The function's own log group (JSON logs, kept one year). */
   readonly logGroupOfFunction: logs.LogGroup;
+  /** The bundling options its code is built with (`THIDUA_BUNDLING` and its own `bundling` props). */
+  readonly bundling: BundlingOptions;
 
   constructor(scope: Construct, id: string, props: ThiduaFunctionProps) {
     const entryPath = normalizeEntry(props.entry);
@@ -44,7 +67,8 @@ export class ThiduaFunction extends NodejsFunction {
       props.role ??
       new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     if (!props.role) logGroup.grantWrite(role);
-    const { bundling, environment, ...rest } = props;
+    const { bundling: ownBundling, environment, ...rest } = props;
+    const bundling: BundlingOptions = { ...THIDUA_BUNDLING, ...ownBundling };
     super(scope, id, {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -58,18 +82,10 @@ export class ThiduaFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: props.depsLockFilePath ?? join(PROJECT_ROOT, 'package-lock.json'),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        bundleAwsSDK: true,
-        target: 'node20',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        ...bundling,
-      },
+      bundling,
     });
     this.entryPath = entryPath;
+    this.bundling = bundling;
     this.logGroupOfFunction = logGroup;
   }
 }
