@@ -44,6 +44,9 @@ export async function assignReviewer(
   if (!config.units.some((u) => u.id === unitId)) {
     throw new StepError(STEP_ERRORS.notFound, `unit not found: ${unitId}`);
   }
+  if (!(await ctx.store.getPeriod(periodId))) {
+    throw new StepError(STEP_ERRORS.notFound, `period not found: ${periodId}`);
+  }
   const eligible = config.reviewers.filter((r) => r.unit !== unitId);
   if (eligible.length === 0) {
     throw new StepError(

@@ -155,6 +155,7 @@ const CASES = {
       { unitId: 'khong-co-don-vi-nay', periodId: PERIOD },
       'khong-co-don-vi-nay',
     ),
+    notFound('a period that does not exist', { unitId: UNIT, periodId: NO_PERIOD }, NO_PERIOD),
   ],
   requestAppraisal: () => [
     invalid({ ...roundOf(PERIOD) }, 'taskToken'),
