@@ -241,12 +241,27 @@ export const BAND_ORDER: readonly Band[] = ['xuat-sac', 'tot', 'kha', 'trung-bin
  * 89.995 % is Tốt even though it is shown as "90,00".
  */
 export function bandOf(percent: Fraction, thresholds: readonly BandThreshold[] = DEFAULT_BANDS): Band {
-  if (thresholds.length === 0) throw new RangeError('Chưa cấu hình ngưỡng xếp loại.');
-  const sorted = thresholds
-    .map((t) => ({ band: t.band, min: decimalToFraction(t.minPercent) }))
-    .sort((a, b) => compareFractions(b.min, a.min));
+  const sorted = sortedThresholds(thresholds);
   for (const t of sorted) if (compareFractions(percent, t.min) >= 0) return t.band;
   return sorted[sorted.length - 1]!.band;
+}
+
+/**
+ * Thresholds as exact fractions, highest first: sorted once per thresholds array (a config's
+ * array is never mutated), not once per unit banded.
+ */
+const SORTED_THRESHOLDS = new WeakMap<readonly BandThreshold[], readonly { band: Band; min: Fraction }[]>();
+
+function sortedThresholds(thresholds: readonly BandThreshold[]): readonly { band: Band; min: Fraction }[] {
+  let sorted = SORTED_THRESHOLDS.get(thresholds);
+  if (!sorted) {
+    if (thresholds.length === 0) throw new RangeError('Chưa cấu hình ngưỡng xếp loại.');
+    sorted = thresholds
+      .map((t) => ({ band: t.band, min: decimalToFraction(t.minPercent) }))
+      .sort((a, b) => compareFractions(b.min, a.min));
+    SORTED_THRESHOLDS.set(thresholds, sorted);
+  }
+  return sorted;
 }
 
 /** Negative when `a` is the better band. */
@@ -378,7 +393,10 @@ export interface UnitChange {
   percentPoints: Fraction | null;
   previousBand: Band | null;
   previousRank: number | null;
-  /** Places gained (previous rank − rank; negative: lost); null when either is unranked. */
+  /**
+   * Places gained (previous rank − rank; negative: lost); null when either is unranked or is the
+   * last place of a unit without a report (Không nộp báo cáo: not a place earned, not comparable).
+   */
   rankChange: number | null;
 }
 
@@ -516,7 +534,11 @@ export function computePeriodResults(input: ComputePeriodResultsInput): PeriodRe
           }
         : null,
       change: input.previous
-        ? changeAgainst(input.previous.periodId, previous.get(unit.id), percent, r.rank)
+        ? changeAgainst(input.previous.periodId, previousLine(previous.get(unit.id)), {
+            percent,
+            rank: r.rank,
+            lastByRule: status === 'not-submitted',
+          })
         : null,
     };
   });
@@ -530,20 +552,50 @@ export function computePeriodResults(input: ComputePeriodResultsInput): PeriodRe
   return { kind: 'period', periodId: input.periodId, version: input.version ?? 1, criteriaSets, units };
 }
 
+/** One side of a change: a line's percentage and rank, and whether that rank is *Không nộp báo cáo*'s. */
+interface ChangeSide {
+  percent: Fraction | null;
+  rank: number | null;
+  /**
+   * The rank is not a place earned but the "last in its group" of a unit without a report (all
+   * such units share the rank after the last appraised one: rank 1 when nobody reported).
+   */
+  lastByRule: boolean;
+}
+
+function previousLine(
+  line: { status: UnitStatus; percent: Fraction | null; band: Band | null; rank: number | null } | undefined,
+): (ChangeSide & { band: Band | null }) | undefined {
+  return (
+    line && {
+      percent: line.percent,
+      band: line.band,
+      rank: line.rank,
+      lastByRule: line.status === 'not-submitted',
+    }
+  );
+}
+
+/**
+ * The change against the previous period (or year, phase). Places gained compare two earned
+ * ranks only: when either side is *Không nộp báo cáo*'s last place, `rankChange` is null (in a
+ * period nobody reported in, every unit shares rank 1: coming 2nd next period is not "down 1
+ * place"); the percentage points still compare (the missed period's 0 % counts).
+ */
 function changeAgainst(
   previousId: string,
-  before: { percent: Fraction | null; band: Band | null; rank: number | null } | undefined,
-  percent: Fraction | null,
-  rank: number | null,
+  before: (ChangeSide & { band: Band | null }) | undefined,
+  now: ChangeSide,
 ): UnitChange | null {
   if (!before) return null;
+  const comparable = now.rank !== null && before.rank !== null && !now.lastByRule && !before.lastByRule;
   return {
     previousId,
     previousPercent: before.percent,
-    percentPoints: percent && before.percent ? subtractFractions(percent, before.percent) : null,
+    percentPoints: now.percent && before.percent ? subtractFractions(now.percent, before.percent) : null,
     previousBand: before.band,
     previousRank: before.rank,
-    rankChange: rank !== null && before.rank !== null ? before.rank - rank : null,
+    rankChange: comparable ? before.rank! - now.rank! : null,
   };
 }
 
@@ -673,7 +725,11 @@ export function aggregateResults(
       missedPeriods: s.missedPeriods,
       pendingPeriods: s.pendingPeriods,
       change: options.previous
-        ? changeAgainst(options.previous.scopeId, previous.get(s.unit.id), s.percent, r.rank)
+        ? changeAgainst(options.previous.scopeId, previousAggregateLine(previous.get(s.unit.id)), {
+            percent: s.percent,
+            rank: r.rank,
+            lastByRule: s.status === 'not-submitted',
+          })
         : null,
     };
   });
@@ -685,6 +741,20 @@ export function aggregateResults(
     version: options.version ?? 1,
     units: result,
   };
+}
+
+/** A previous year's or phase's line: its rank is last place by rule when it missed every period. */
+function previousAggregateLine(
+  line: AggregateUnitResult | undefined,
+): (ChangeSide & { band: Band | null }) | undefined {
+  return (
+    line && {
+      percent: line.percent,
+      band: line.band,
+      rank: line.rank,
+      lastByRule: line.periods.length > 0 && line.missedPeriods.length === line.periods.length,
+    }
+  );
 }
 
 function defaultScopeId(kind: 'year' | 'phase', periodIds: readonly string[]): string {

@@ -41,6 +41,7 @@ export async function notifyLeadership(
       .filter((u) => u.group === group)
       .map((u) => ({
         rank: u.rank,
+        notSubmitted: u.status === 'not-submitted',
         name: u.name,
         total: u.total,
         percent: u.percent,

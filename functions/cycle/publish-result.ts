@@ -3,8 +3,9 @@
  * unit whose line is new in the version).
  *
  * The unit's results of the period: total out of the set's maximum, percentage (half-up, decimal
- * comma), band, rank in its group as r/n (n = the group's ranked units), the score's parts and the
- * change against the previous period — or that it is *Chưa thẩm định* / *Không nộp báo cáo*.
+ * comma), band, rank in its group as r/n (n = the group's ranked units; a unit without a report reads
+ * "Không nộp báo cáo – xếp cuối khối", not the shared number), the score's parts and the change
+ * against the previous period — or that it is *Chưa thẩm định*.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
 import { GROUP_LABELS } from '#domain/commendation';

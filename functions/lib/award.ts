@@ -66,6 +66,48 @@ export function parseCycle(cycleId: string): CycleRef {
   };
 }
 
+/** The last vote round a cycle id can name (`-<n>`, up to three digits). */
+export const MAX_ROUND = 999;
+
+/** The cycle id of a scope's vote round: round 1 is the scope itself (`2024`), then `2024-2`, `2024-3`… */
+export function roundCycleId(scopeId: string, round: number): string {
+  return round > 1 ? `${scopeId}-${round}` : scopeId;
+}
+
+/**
+ * The execution that runs a round's proposal and vote, as the schedules (round 1) and an admin's
+ * new vote start it through the starter: `commendation-<cycleId>-1`, input `{cycleId}`
+ * (`commendation-2024-1` with `{cycleId: "2024"}`, `commendation-2024-2-1` with `{cycleId: "2024-2"}`).
+ */
+export function commendationExecution(cycleId: string): { name: string; input: { cycleId: string } } {
+  return { name: `commendation-${cycleId}-1`, input: { cycleId } };
+}
+
+export interface StoredRound {
+  cycleId: string;
+  round: number;
+  cycle: StoredCycle;
+}
+
+/** A scope's vote rounds as stored, in order: round 1, 2… while a proposal (its header) is stored. */
+export async function storedRounds(store: Store, scopeId: string): Promise<StoredRound[]> {
+  const rounds: StoredRound[] = [];
+  for (let round = 1; round <= MAX_ROUND; round++) {
+    const cycleId = roundCycleId(scopeId, round);
+    const cycle = await readCycle(store, cycleId);
+    if (!cycle.header) break;
+    rounds.push({ cycleId, round, cycle });
+  }
+  return rounds;
+}
+
+/** A round whose council vote was tallied without quorum: nothing passed, a new vote may be called. */
+export function endedWithoutQuorum(cycle: StoredCycle): boolean {
+  return (
+    (cycle.header?.ballot.length ?? 0) > 0 && cycle.outcome !== undefined && !cycle.outcome.council.quorumMet
+  );
+}
+
 /** "năm 2024", "giai đoạn 2022 – 2025", with "(biểu quyết lần 2)" for a later round. */
 export function cycleLabel(cycle: CycleRef, config: Pick<DistrictConfig, 'campaign'>): string {
   const base =

@@ -935,6 +935,18 @@ export interface ResultsData {
   reportUrl?: string;
 }
 
+/** What a unit without a report reads instead of a rank number (DOMAIN.md: "ranked last in its group"). */
+export const NOT_SUBMITTED_RANK = 'Không nộp báo cáo – xếp cuối khối';
+
+/**
+ * A rank as "x/n"; a unit without a report has no place earned: all such units share the rank after
+ * the last appraised one (rank 1 when nobody reported), which as "1/12" would read as first.
+ */
+function rankText(d: Pick<ResultsData, 'status' | 'rank' | 'rankedInGroup'>): string {
+  if (d.status === 'not-submitted') return NOT_SUBMITTED_RANK;
+  return d.rank === null ? 'Chưa xếp hạng' : `${d.rank}/${d.rankedInGroup}`;
+}
+
 /** Period results, to each unit's focal point: total, percentage, band, rank, change. */
 export function resultsEmail(sender: Sender, d: ResultsData): Email {
   const again = d.version > 1 ? ` (công bố lại, phiên bản ${d.version})` : '';
@@ -956,12 +968,9 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
     rows.push(['Tổng điểm', d.total === null ? '—' : `${points(d.total)} / ${points(d.setMax)} điểm`]);
     rows.push(['Tỷ lệ', d.percent ? percentText(d.percent) : '—']);
     rows.push(['Xếp loại', d.bandLabel ?? '—']);
-    rows.push([
-      `Xếp hạng trong ${d.groupLabel}`,
-      d.rank === null ? 'Chưa xếp hạng' : `${d.rank}/${d.rankedInGroup}`,
-    ]);
+    rows.push([`Xếp hạng trong ${d.groupLabel}`, rankText(d)]);
     if (d.status === 'not-submitted') {
-      rows.push(['Ghi chú', 'Không nộp báo cáo: 0 điểm, xếp cuối khối']);
+      rows.push(['Ghi chú', 'Không nộp báo cáo: 0 điểm cho kỳ báo cáo']);
     }
     if (d.breakdown) {
       const b = d.breakdown;
@@ -997,7 +1006,7 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
       ? `Results of period ${d.period.id}: the report of ${d.unit.name} was not appraised by review close, so it is not ranked yet.`
       : `Results of period ${d.period.id}${d.version > 1 ? ` (version ${d.version})` : ''} for ${d.unit.name}: ` +
         `${d.total === null ? '—' : points(d.total)} points, ${d.percent ? percentText(d.percent) : '—'}, ` +
-        `${d.rank === null ? 'not ranked' : `rank ${d.rank}/${d.rankedInGroup}`} in its group.`;
+        `${d.status === 'not-submitted' ? 'no report, ranked last' : d.rank === null ? 'not ranked' : `rank ${d.rank}/${d.rankedInGroup}`} in its group.`;
   return renderLetter(sender, {
     subject: `Kết quả thi đua cải cách hành chính ${periodName(d.period)} – ${d.unit.name}${again}`,
     greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
@@ -1008,6 +1017,8 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
 
 export interface ResultsSummaryRow {
   rank: number | null;
+  /** A unit without a report: its rank cell says "cuối khối" (last), not the shared number. */
+  notSubmitted?: boolean;
   name: string;
   total: Points | null;
   percent: Fraction | null;
@@ -1056,7 +1067,7 @@ export function resultsSummaryEmail(sender: Sender, d: ResultsSummaryData): Emai
       caption: capitalize(g.label),
       head: ['Hạng', 'Đơn vị', 'Tổng điểm', 'Tỷ lệ', 'Xếp loại', 'Ghi chú'],
       rows: g.rows.map((r) => [
-        r.rank === null ? '—' : String(r.rank),
+        r.notSubmitted ? 'Cuối khối' : r.rank === null ? '—' : String(r.rank),
         r.name,
         r.total === null ? '—' : points(r.total),
         r.percent ? percentText(r.percent) : '—',

@@ -357,6 +357,41 @@ describe('computePeriodResults', () => {
     });
   });
 
+  it('does not compare places against a Không nộp báo cáo rank (shared last place), only percentages', () => {
+    // Nobody reported: all four offices share rank 1.
+    const nobody = period({}, { units: offices });
+    expect(nobody.units.map((u) => u.rank)).toEqual([1, 1, 1, 1]);
+    const r = period(
+      {
+        'phong-noi-vu': approved(9000, 2500),
+        'phong-tai-chinh': approved(8000, 2500),
+        'phong-tu-phap': approved(7000, 2500),
+      },
+      { units: offices, previous: nobody },
+    );
+    // 2nd now is not "down 1 place" from that shared 1; the 80 percentage points still count.
+    expect(line(r, 'phong-tai-chinh').change).toEqual({
+      previousId: '2024Q3',
+      previousPercent: fraction(0),
+      percentPoints: fraction(80),
+      previousBand: 'yeu',
+      previousRank: 1,
+      rankChange: null,
+    });
+    // …nor is missing this period (last by rule) a place lost against an earned rank.
+    const again = period(
+      { 'phong-noi-vu': approved(9000, 2500), 'phong-tu-phap': approved(7000, 2500) },
+      { units: offices, previous: r },
+    );
+    expect(line(again, 'phong-tai-chinh').change).toMatchObject({
+      previousRank: 2,
+      percentPoints: fraction(-80),
+      rankChange: null,
+    });
+    // Two earned ranks still compare.
+    expect(line(again, 'phong-tu-phap').change).toMatchObject({ previousRank: 3, rankChange: 1 });
+  });
+
   it('refuses inputs for units that are not in the config, and incomplete appraisals', () => {
     expect(() => period({ 'phong-khong-co': approved(8000) })).toThrow(/Không có đơn vị "phong-khong-co"/);
     try {
@@ -503,6 +538,35 @@ describe('aggregateResults', () => {
     const x = year.units.find((u) => u.unitId === 'x')!;
     expect(x.percent).toEqual(fraction(25201, 280));
     expect(x).toMatchObject({ rank: 1, band: 'xuat-sac' });
+  });
+
+  it('compares a year against the previous one, except a place won from the last place of a unit that missed every period', () => {
+    const y2022 = aggregateResults(
+      'year',
+      ['2022Q3', '2022Q4'],
+      [
+        q('2022Q3', { a: approved(9000, 3000) }),
+        q('2022Q4', { a: approved(9000, 3000), b: approved(8000, 3000) }),
+      ],
+      units,
+    );
+    // b missed 2022Q3 (flagged) but is ranked among those who reported; c missed every period: last by rule.
+    expect(y2022.units.filter((u) => u.group === 'office').map((u) => [u.unitId, u.rank])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    const y2023 = aggregateResults(
+      'year',
+      ['2023Q1'],
+      [q('2023Q1', { a: approved(8000, 3000), b: approved(9000, 3000), c: approved(8500, 3000) })],
+      units,
+      { previous: y2022 },
+    );
+    const change = (id: string) => y2023.units.find((u) => u.unitId === id)?.change;
+    expect(change('a')).toMatchObject({ previousRank: 1, rankChange: -2 });
+    expect(change('b')).toMatchObject({ previousRank: 2, rankChange: 1 });
+    expect(change('c')).toMatchObject({ previousRank: 3, percentPoints: fraction(85), rankChange: null });
   });
 
   it('covers only the calendar periods in scope: 2022 has just Q3 and Q4', () => {

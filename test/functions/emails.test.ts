@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
+import { fraction } from '#domain/points';
 import {
   approvedEmail,
   escalationEmail,
   explanationReminderEmail,
   invitationEmail,
   periodName,
+  resultsEmail,
+  resultsSummaryEmail,
   returnedEmail,
   reviewRequestEmail,
   senderOf,
@@ -169,6 +172,86 @@ describe('the review emails', () => {
     expect(escalation.text).toContain('Chờ từ: 10:00 ngày 12/10/2022');
     expect(escalation.text).toMatch(/Hạn cuối nhận thẩm định muộn: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
     expect(escalation.text).toContain('Lê Thị Mai <mailt.noivu@song-lam.example.org>');
+  });
+
+  it('results: a unit without a report reads "xếp cuối khối", never the rank it shares with every such unit', () => {
+    // Nobody in the group reported: all twelve share rank 1 (rankGroup), which is not "1st".
+    const none = resultsEmail(sender, {
+      unit,
+      period: q3,
+      version: 1,
+      status: 'not-submitted',
+      total: 0,
+      setMax: 10_000,
+      percent: fraction(0),
+      bandLabel: 'Yếu',
+      rank: 1,
+      rankedInGroup: 12,
+      groupLabel: 'khối cơ quan',
+      breakdown: null,
+      change: null,
+    });
+    expect(none.text).toContain('- Xếp hạng trong khối cơ quan: Không nộp báo cáo – xếp cuối khối\n');
+    expect(none.text).toContain('- Ghi chú: Không nộp báo cáo: 0 điểm cho kỳ báo cáo');
+    expect(none.text).not.toContain('1/12');
+    expect(none.text).toContain('no report, ranked last in its group');
+    // The next period it reports and comes 2nd: its places against that shared rank do not compare.
+    const next = resultsEmail(sender, {
+      unit,
+      period: q3,
+      version: 1,
+      status: 'approved',
+      total: 8500,
+      setMax: 10_000,
+      percent: fraction(85),
+      bandLabel: 'Tốt',
+      rank: 2,
+      rankedInGroup: 12,
+      groupLabel: 'khối cơ quan',
+      breakdown: { assessed: 6000, survey: 2500, rescaled: false, bonus: 0, penalty: 0 },
+      change: { previousLabel: 'quý II năm 2022', percentPoints: fraction(85), rankChange: null },
+    });
+    expect(next.text).toContain('- Xếp hạng trong khối cơ quan: 2/12\n');
+    expect(next.text).toContain(
+      '- So với quý II năm 2022: +85,00 điểm phần trăm; không so sánh được thứ hạng',
+    );
+    expect(next.text).not.toMatch(/giảm \d+ bậc/);
+  });
+
+  it('results summary: the rank cell of a unit without a report says "Cuối khối"', () => {
+    const summary = resultsSummaryEmail(sender, {
+      recipient: { name: 'Đỗ Văn Long' },
+      period: q3,
+      version: 1,
+      changedUnits: [],
+      counts: { approved: 1, unappraised: 0, notSubmitted: 1 },
+      groups: [
+        {
+          label: 'khối cơ quan',
+          rows: [
+            {
+              rank: 1,
+              name: 'Phòng Nội vụ',
+              total: 9000,
+              percent: fraction(90),
+              bandLabel: 'Xuất sắc',
+              flagLabels: [],
+            },
+            {
+              rank: 2,
+              notSubmitted: true,
+              name: 'Phòng Tư pháp',
+              total: 0,
+              percent: fraction(0),
+              bandLabel: 'Yếu',
+              flagLabels: ['Không nộp báo cáo'],
+            },
+          ],
+        },
+      ],
+    });
+    expect(summary.html).toMatch(/<td[^>]*>Cuối khối<\/td>\s*<td[^>]*>Phòng Tư pháp<\/td>/);
+    expect(summary.html).toMatch(/<td[^>]*>1<\/td>\s*<td[^>]*>Phòng Nội vụ<\/td>/);
   });
 
   it('names periods the Vietnamese way', () => {
