@@ -129,6 +129,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_SFN: endpoint.url,
       AWS_ENDPOINT_URL_SCHEDULER: schedulerUrl,
       AWS_EC2_METADATA_DISABLED: 'true',
+      // The SES emulator runs in this process, sharing one busy event loop with every handler:
+      // give it longer than the cloud's 10 s before a send counts as ambiguous.
+      SES_REQUEST_TIMEOUT_MS: '60000',
       ...options.extraEnv,
     };
     const previousEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));

@@ -44,6 +44,12 @@ export function region(): string {
 export const SES_CONNECTION_TIMEOUT_MS = 3_000;
 export const SES_REQUEST_TIMEOUT_MS = 10_000;
 
+/** `SES_REQUEST_TIMEOUT_MS` from the environment when it is a positive integer, else the default. */
+function sesRequestTimeoutMs(): number {
+  const configured = Number(process.env.SES_REQUEST_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : SES_REQUEST_TIMEOUT_MS;
+}
+
 /** The document client `documentClient()` builds over a low-level client; marshalling drops `undefined`. */
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
@@ -60,7 +66,7 @@ export function createSesClient(
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? SES_CONNECTION_TIMEOUT_MS,
-      requestTimeout: options.requestTimeoutMs ?? SES_REQUEST_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? sesRequestTimeoutMs(),
       throwOnRequestTimeout: true,
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
