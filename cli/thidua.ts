@@ -16,9 +16,16 @@ import {
   UsageError,
 } from './common.ts';
 import { launchCommand } from './launch.ts';
+import { recordCommand } from './record.ts';
 import { scoreCommand } from './score.ts';
 
-const COMMANDS: readonly Command[] = [checkCommand, scoreCommand, commendCommand, launchCommand];
+const COMMANDS: readonly Command[] = [
+  checkCommand,
+  scoreCommand,
+  commendCommand,
+  launchCommand,
+  recordCommand,
+];
 
 const HELP = `thidua – công cụ dòng lệnh cho quản trị phong trào thi đua cải cách hành chính
 
@@ -32,6 +39,7 @@ Ví dụ:
   thidua commend --district districts/demo.yaml --results ket-qua-2024.json \\
       --nominations examples/nominations-2024.yaml --ballots examples/ballots-2024.yaml
   thidua launch --district districts/demo.yaml --dry-run
+  thidua record --district districts/demo.yaml --file examples/adjustments-2022Q3.yaml --dry-run
 
 Mã thoát: 0 xong; 1 dữ liệu có lỗi (mỗi lỗi ghi tệp, dòng, trường); 2 sai cú pháp lệnh.
 Định dạng các tệp: docs/cli.md.

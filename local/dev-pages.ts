@@ -9,7 +9,12 @@
  */
 import type { Context } from 'aws-lambda';
 import { toZonedIso, zonedInstant } from '#domain/calendar';
+import { ConfigError, type ConfigProblem, formatProblem } from '#domain/config';
+import type { Points } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import type { AdjustmentsSource } from '#lib/adjustments';
 import {
+  FormError,
   type HttpRequest,
   type HttpResponse,
   htmlResponse,
@@ -17,8 +22,9 @@ import {
   PageError,
   redirect,
 } from '#lib/http';
-import { e, type Html, layout } from '#lib/pages';
-import type { MailIdentity, OutboxRecord, Store } from '#lib/store';
+import { e, type Html, layout, problemMap, problemSummary, textArea } from '#lib/pages';
+import { scoringExecutionName } from '#lib/rescoring';
+import type { Actor, MailIdentity, OutboxRecord, Store } from '#lib/store';
 import type { HttpLambdaHandler, LocalRoute } from './http.ts';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -89,6 +95,60 @@ export interface AdvanceOutcome {
   nextEvent: NextEvent | null;
 }
 
+/** `POST /local/record`: what was recorded, read back from the store. */
+export interface RecordOutcome {
+  /** The name the file's problems and lines are reported under. */
+  file: string;
+  recorded: {
+    periodId: string;
+    unitId: string;
+    unitName: string;
+    /** Hundredths of a point; null: no survey (the appraised sum is rescaled). */
+    survey: Points | null;
+    bonus: Points;
+    penalty: Points;
+    note?: string;
+    changed: boolean;
+    version: number;
+  }[];
+  /** Periods among them whose results are already published, with their latest results version. */
+  published: { periodId: string; version: number; rerunAs: string }[];
+}
+
+/** `POST /local/record` with problems: nothing was stored. */
+export interface RecordProblems {
+  problems: ConfigProblem[];
+}
+
+/** A year or the phase whose last council vote was tallied without quorum: a new vote may be called. */
+export interface RevoteOffer {
+  /** `2023` or `phase`: the `cycle` `POST /local/revote` takes. */
+  scopeId: string;
+  /** "năm 2023", "giai đoạn 2022 – 2025". */
+  label: string;
+  /** The round without quorum (`2023`, `2023-2`…) and the one a new vote starts (`2023-2`…). */
+  lastCycleId: string;
+  nextCycleId: string;
+  /** The new vote's round (2 after the first vote). */
+  nextRound: number;
+  /** The council's outcome sentence of that round ("Không đủ số thành viên tham gia (5/8, …)"). */
+  outcome: string;
+}
+
+/** `POST /local/revote`: the next round started through the starter, or why not. */
+export interface RevoteOutcome {
+  outcome: 'started' | 'already-started' | 'refused';
+  scopeId: string;
+  /** Why not, in Vietnamese (English in brackets). */
+  reason?: string;
+  /** The new round's cycle id (`2023-2`) and its execution (`commendation-2023-2-1`). */
+  cycleId?: string;
+  name?: string;
+  status?: string;
+  error?: string;
+  newEmails: number;
+}
+
 /** What the pages need from the running product (local/start.ts). */
 export interface ProductControl {
   district: { slug: string; name: string; authority: string; timeZone: string };
@@ -100,6 +160,12 @@ export interface ProductControl {
   status(): Promise<ProductStatus>;
   launch(): Promise<LaunchOutcome>;
   advance(to?: Date): Promise<AdvanceOutcome>;
+  /** Checks and stores an adjustments file (`recordAdjustments`); throws ConfigError with every problem. */
+  record(source: AdjustmentsSource, actor: Actor): Promise<RecordOutcome>;
+  /** The years (and the phase) whose last council vote had no quorum: the home page's new-vote buttons. */
+  revoteOffers(): Promise<RevoteOffer[]>;
+  /** Calls a new council vote for a year or `phase` whose last vote had no quorum (`POST /local/revote`). */
+  revote(scopeId: string): Promise<RevoteOutcome>;
 }
 
 /** How many emails the inbox shows (newest first). */
@@ -245,12 +311,15 @@ const NOTICES: Record<string, (q: URLSearchParams) => string> = {
   moved: (q) =>
     `Đã chuyển đồng hồ đến ${q.get('at') ?? ''}; ${q.get('fired') ?? '0'} sự kiện đã chạy, ${q.get('emails') ?? '0'} email mới. (Clock moved.)`,
   'no-event': () => 'Không còn sự kiện nào đã lên lịch. (No scheduled event.)',
+  revoted: (q) =>
+    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết. Xem hộp thư. (A new council vote was called.)`,
 };
 
 // ---------------------------------------------------------------- pages
 
 async function homePage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
   const s = await control.status();
+  const offers = await control.revoteOffers();
   const done = request.query.get('done');
   const notice =
     done && NOTICES[done]
@@ -292,13 +361,15 @@ ${next}
 <h2>Phát động (launch)</h2>
 <p>${s.launched ? 'Phong trào đã được phát động. (Launched.)' : 'Phong trào chưa được phát động. (Not launched yet.)'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${e(s.launch.status)}</span>` : ''}</p>
 <form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào (launch)</button></form>
+${revoteSection(offers)}
+${recordForm('', [])}
 <h2>Liên kết (links)</h2>
 <ul>
 <li><a href="/inbox">Hộp thư: mọi email đã gửi (inbox: every email sent)</a> — ${e(s.emails)} email</li>
 <li><a href="/admin">Đăng nhập quản trị (admin sign-in)</a> — quản trị viên (admins): ${admins || '(không có)'}</li>
 <li><a href="/local/status">Trạng thái dạng JSON (status as JSON)</a></li>
 </ul>
-<p class="muted">Từ terminal (from a terminal): <code>npm start -- launch</code>, <code>npm start -- advance [--to yyyy-mm-dd]</code>, <code>npm start -- status</code>.</p>
+<p class="muted">Từ terminal (from a terminal): <code>npm start -- launch</code>, <code>npm start -- advance [--to yyyy-mm-dd]</code>, <code>npm start -- status</code>, <code>npm start -- record --file examples/adjustments-2022Q3.yaml</code>.</p>
 ${waiting}
 ${recent}`;
   return page(control, `Thi đua CCHC — ${s.district.name}`, body);
@@ -418,6 +489,171 @@ async function advanceAction(control: ProductControl, request: HttpRequest): Pro
   );
 }
 
+// ---------------------------------------------------------------- a new council vote
+
+/** One button per year (or the phase) whose last council vote had no quorum; nothing otherwise. */
+function revoteSection(offers: readonly RevoteOffer[]): Html {
+  if (offers.length === 0) return '';
+  const items = offers
+    .map(
+      (
+        o,
+      ) => `<div class="notice warn"><p>Biểu quyết khen thưởng ${e(o.label)} (${e(o.lastCycleId)}): ${e(o.outcome)}</p>
+<form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức biểu quyết lại – lần ${e(o.nextRound)} (call a new vote: ${e(o.nextCycleId)})</button></form></div>`,
+    )
+    .join('\n');
+  return `<h2>Hội đồng Thi đua – Khen thưởng (council vote)</h2>
+<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại trên cùng danh sách đề nghị. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>. (Without quorum nothing passes: call a new vote.)</p>
+${items}`;
+}
+
+async function revoteAction(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
+  const cycle = (request.form.get('cycle') ?? request.query.get('cycle') ?? '').trim();
+  const r = await control.revote(cycle);
+  if (wantsJson(request)) return json(r.outcome === 'refused' ? 409 : 200, r);
+  if (r.outcome === 'refused') {
+    throw new PageError(409, 'Không thể biểu quyết lại', r.reason ?? '');
+  }
+  return redirect(
+    `/?${new URLSearchParams({ done: 'revoted', name: r.name ?? '', emails: String(r.newEmails) })}`,
+  );
+}
+
+// ---------------------------------------------------------------- recording scoring inputs
+
+/** The textarea's form field; also the field every problem of the pasted file is shown under. */
+const RECORD_FIELD = 'adjustments';
+/** The name a pasted file is reported under (YAML; JSON is YAML too). */
+const PASTED_FILE = 'adjustments.yaml';
+
+/**
+ * The form on the home page. Pasting only: an urlencoded form (the only encoding the pages take)
+ * sends a chosen file's name, not its content, and no script runs under the pages' CSP — a file
+ * on disk goes through `npm start -- record --file <tệp>`, which posts its content here.
+ */
+function recordForm(value: string, problems: readonly ConfigProblem[]): Html {
+  const field = problems.map((p) => ({ field: RECORD_FIELD, message: formatProblem(p) }));
+  return `<h2 id="so-lieu">Số liệu chấm điểm: khảo sát, điểm thưởng, điểm trừ (scoring inputs)</h2>
+<p class="muted">Dán nội dung tệp số liệu (YAML hoặc JSON; định dạng: docs/cli.md, mục <code>thidua record</code>; ví dụ <code>examples/adjustments-2022Q3.yaml</code>). Tệp được kiểm tra toàn bộ trước khi ghi: có lỗi thì không ghi gì. Ghi lại cùng số liệu không thay đổi gì. Từ terminal: <code>npm start -- record --file &lt;tệp&gt;</code>. (Paste an adjustments file; it is checked whole before anything is stored.)</p>
+${field.length ? problemSummary(field) : ''}
+<form method="post" action="/local/record">
+${textArea({
+  name: RECORD_FIELD,
+  label: 'Nội dung tệp (file content)',
+  value,
+  rows: 12,
+  required: true,
+  problems: problemMap(field),
+  placeholder: 'periods:\n  "2022Q3":\n    phong-noi-vu:\n      survey: 26.25\n      bonus: 1.5',
+})}
+<p><button type="submit">Ghi nhận số liệu (record)</button></p>
+</form>`;
+}
+
+const points = (p: Points) => formatPoints(p);
+
+function recordedPage(control: ProductControl, r: RecordOutcome): HttpResponse {
+  const changed = r.recorded.filter((x) => x.changed).length;
+  const rows = r.recorded
+    .map(
+      (x) =>
+        `<tr><td>${e(x.periodId)}</td><td>${e(x.unitName)} <span class="muted">(${e(x.unitId)})</span></td><td>${
+          x.survey === null ? 'không có khảo sát (quy đổi)' : e(points(x.survey))
+        }</td><td>${e(points(x.bonus))}</td><td>${e(points(x.penalty))}</td><td>${e(x.note ?? '')}</td><td>${
+          x.changed ? 'đã thay đổi (changed)' : 'không đổi (unchanged)'
+        }, phiên bản ${e(x.version)}</td></tr>`,
+    )
+    .join('');
+  const warnings = r.published
+    .map(
+      (p) =>
+        `<div class="notice warn" role="alert"><p>Kỳ ${e(p.periodId)} đã có kết quả công bố (phiên bản ${e(p.version)}): kết quả đã công bố; chạy lại tính điểm để có phiên bản mới (quy trình scoring, tên ${e(p.rerunAs)}). (Results of ${e(p.periodId)} are published: rerun scoring for a new version.)</p></div>`,
+    )
+    .join('\n');
+  const body = `
+<p><a href="/">← Trang chủ (home)</a></p>
+<h1>Đã ghi nhận số liệu chấm điểm</h1>
+<div class="notice ok" role="status"><p>${e(r.recorded.length)} dòng từ ${e(r.file)}: ${e(changed)} thay đổi, ${e(r.recorded.length - changed)} không đổi. (${e(changed)} changed, ${e(r.recorded.length - changed)} unchanged.)</p></div>
+${warnings}
+<div class="table-wrap"><table><thead><tr><th>Kỳ (period)</th><th>Đơn vị (unit)</th><th>Khảo sát (survey)</th><th>Thưởng (bonus)</th><th>Trừ (penalty)</th><th>Ghi chú (note)</th><th>Kết quả (result)</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return page(control, 'Đã ghi nhận số liệu — thi đua CCHC', body);
+}
+
+/** A posted file's name: its base name, printable, short; the pasted default otherwise. */
+function postedFileName(value: string | null): string {
+  const base = (value ?? '').split(/[\\/]/).pop()?.trim() ?? '';
+  return /^[\p{L}\p{N} ._-]{1,120}$/u.test(base) ? base : PASTED_FILE;
+}
+
+async function recordAction(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
+  const text = request.form.get(RECORD_FIELD) ?? '';
+  const file = postedFileName(request.form.get('file'));
+  const actor: Actor = {
+    kind: 'admin',
+    id: 'local',
+    ...(request.sourceIp ? { ip: request.sourceIp } : {}),
+    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+  };
+  let outcome: RecordOutcome;
+  try {
+    if (text.trim() === '') {
+      throw new ConfigError([
+        { file, path: '', message: 'tệp trống: hãy dán nội dung tệp số liệu (the file is empty)' },
+      ]);
+    }
+    outcome = await control.record({ file, text }, actor);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    if (wantsJson(request)) return json(422, { problems: error.problems } satisfies RecordProblems);
+    const problems = error.problems.map((p) => ({ field: RECORD_FIELD, message: formatProblem(p) }));
+    const html = layout({
+      title: 'Số liệu chưa hợp lệ — thi đua CCHC',
+      header: `${control.district.authority} · chạy trên máy này (local)`,
+      body: `${EXTRA_CSS}
+<p><a href="/">← Trang chủ (home)</a></p>
+<h1>Số liệu chưa hợp lệ — chưa ghi gì</h1>
+<p>Hãy sửa các lỗi dưới đây rồi gửi lại; số liệu đã ghi trước đó không thay đổi. (Nothing was stored: correct the problems and send again.)</p>
+${recordForm(text, error.problems)}`,
+    });
+    throw new FormError(problems, html);
+  }
+  return wantsJson(request) ? json(200, outcome) : recordedPage(control, outcome);
+}
+
+/** The outcome of a record, from what the store holds now. */
+export async function recordOutcome(
+  store: Store,
+  unitNames: ReadonlyMap<string, string>,
+  file: string,
+  result: {
+    recorded: { unitId: string; periodId: string; changed: boolean }[];
+    latestResults: Record<string, number>;
+  },
+): Promise<RecordOutcome> {
+  const recorded: RecordOutcome['recorded'] = [];
+  for (const r of result.recorded) {
+    const stored = await store.getAdjustments(r.unitId, r.periodId);
+    if (!stored) throw new Error(`adjustments of ${r.unitId} ${r.periodId} were not stored`);
+    recorded.push({
+      periodId: r.periodId,
+      unitId: r.unitId,
+      unitName: unitNames.get(r.unitId) ?? r.unitId,
+      survey: stored.survey,
+      bonus: stored.bonus,
+      penalty: stored.penalty,
+      ...(stored.note !== undefined ? { note: stored.note } : {}),
+      changed: r.changed,
+      version: stored.version,
+    });
+  }
+  const published = Object.entries(result.latestResults).map(([periodId, version]) => ({
+    periodId,
+    version,
+    rerunAs: scoringExecutionName(periodId, version + 1),
+  }));
+  return { file, recorded, published };
+}
+
 /** The local-only routes, served by the same HTTP adapter as the stack's pages. */
 export function devPageRoutes(control: ProductControl): LocalRoute[] {
   const wrap = (name: string, fn: (c: ProductControl, r: HttpRequest) => Promise<HttpResponse>) =>
@@ -447,6 +683,13 @@ export function devPageRoutes(control: ProductControl): LocalRoute[] {
       method: 'POST',
       path: '/local/advance',
       handler: wrap('local-advance', advanceAction),
+      timeoutSeconds: 900,
+    },
+    { method: 'POST', path: '/local/record', handler: wrap('local-record', recordAction) },
+    {
+      method: 'POST',
+      path: '/local/revote',
+      handler: wrap('local-revote', revoteAction),
       timeoutSeconds: 900,
     },
   ];

@@ -22,6 +22,17 @@ import type { CriteriaSet, DistrictConfig } from '#domain/model';
 import { reviewExecutionName } from '#functions/http/report';
 import { districtConfigFile } from '#infra/app';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
+import { recordAdjustments } from '#lib/adjustments';
+import {
+  commendationExecution,
+  cycleLabel,
+  endedWithoutQuorum,
+  MAX_ROUND,
+  parseCycle,
+  readCycle,
+  roundCycleId,
+  storedRounds,
+} from '#lib/award';
 import { resetAwsClients } from '#lib/aws';
 import { getDeps, resetDeps } from '#lib/deps';
 import { periodName } from '#lib/emails';
@@ -40,6 +51,9 @@ import {
   type NextEvent,
   type ProductControl,
   type ProductStatus,
+  type RevoteOffer,
+  type RevoteOutcome,
+  recordOutcome,
 } from './dev-pages.ts';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from './http.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
@@ -463,6 +477,7 @@ async function startLocked(
       };
     };
 
+    const unitNames = new Map(config.units.map((u) => [u.id, u.name]));
     const control: ProductControl = {
       district: { slug, name: config.district.name, authority: config.district.authority, timeZone },
       admins: config.admins.map((a) => ({ name: a.name, email: a.email })),
@@ -482,6 +497,21 @@ async function startLocked(
       status,
       launch,
       advance,
+      // Checked against the district this product runs (its config file and criteria sets).
+      record: async (source, actor) =>
+        recordOutcome(
+          store(),
+          unitNames,
+          source.file,
+          await recordAdjustments(store(), { config, criteriaSets }, source, actor),
+        ),
+      revoteOffers: () => revoteOffers(store(), config),
+      revote: (scopeId) =>
+        exclusive(async (): Promise<RevoteOutcome> => {
+          const before = await sentSoFar();
+          const r = await callNewVote(rt, store(), config, scopeId);
+          return { ...r, newEmails: (await sentSoFar()) - before };
+        }),
     };
     for (const route of [...stackRoutes, ...devPageRoutes(control)]) http.addRoute(route);
 
@@ -568,16 +598,112 @@ export async function rearmWaits(
       );
     }
   }
-  // A council vote still open: its commendation execution (the Map asks only members who have not voted).
-  const cycles = [...new Set(periods.map((p) => String(p.period.year))), 'phase'];
-  for (const cycleId of cycles) {
-    const votes = await store.listPeriodApprovals(cycleId);
-    if (votes.some((a) => a.kind === 'vote' && a.status === 'pending')) {
-      start('commendation', `commendation-${cycleId}-1`, { cycleId });
+  // A council vote still open: its commendation execution (the Map asks only members who have not
+  // voted). Each year and the phase, round 1 under the scope's id, and a new vote after one without
+  // quorum (round n: `<scope>-<n>`) for as long as its proposal is stored.
+  const scopes = [...new Set(periods.map((p) => String(p.period.year))), 'phase'];
+  for (const scopeId of scopes) {
+    for (let round = 1; round <= MAX_ROUND; round++) {
+      const cycleId = roundCycleId(scopeId, round);
+      if (round > 1 && !(await readCycle(store, cycleId)).header) break;
+      const votes = await store.listPeriodApprovals(cycleId);
+      if (votes.some((a) => a.kind === 'vote' && a.status === 'pending')) {
+        const { name, input } = commendationExecution(cycleId);
+        start('commendation', name, input);
+      }
     }
   }
   if (started.length > 0) await rt.settle();
   return started;
+}
+
+// ---------------------------------------------------------------- a new council vote
+
+/** The years of the stored calendar, then `phase`: the scopes a commendation cycle can have. */
+async function commendationScopes(store: Store): Promise<string[]> {
+  const periods = await store.listPeriods();
+  return [...new Set(periods.map((p) => String(p.period.year))), 'phase'];
+}
+
+/** Every year (and the phase) whose last council vote was tallied without quorum. */
+export async function revoteOffers(
+  store: Store,
+  config: Pick<DistrictConfig, 'campaign'>,
+): Promise<RevoteOffer[]> {
+  const offers: RevoteOffer[] = [];
+  for (const scopeId of await commendationScopes(store)) {
+    const last = (await storedRounds(store, scopeId)).at(-1);
+    if (!last || !endedWithoutQuorum(last.cycle) || last.round >= MAX_ROUND) continue;
+    offers.push({
+      scopeId,
+      label: cycleLabel(parseCycle(scopeId), config),
+      lastCycleId: last.cycleId,
+      nextCycleId: roundCycleId(scopeId, last.round + 1),
+      nextRound: last.round + 1,
+      outcome: last.cycle.outcome?.council.outcome ?? '',
+    });
+  }
+  return offers;
+}
+
+/**
+ * The admin's new council vote after one without quorum: the next round of the year or phase
+ * (cycle `<scope>-<n>`), started as the schedules start round 1 — the starter function with
+ * `commendation-<scope>-<n>-1` and `{cycleId: "<scope>-<n>"}` — then run until it waits for the
+ * members (the proposal made again from the same results, every member mailed a new link).
+ * Refused while the last vote is open, after a vote with quorum, and before any vote.
+ */
+export async function callNewVote(
+  rt: LocalRuntime,
+  store: Store,
+  config: Pick<DistrictConfig, 'campaign'>,
+  scope: string,
+): Promise<Omit<RevoteOutcome, 'newEmails'>> {
+  const scopeId = scope.trim();
+  const refused = (reason: string) => ({ outcome: 'refused' as const, scopeId, reason });
+  if (!(await commendationScopes(store)).includes(scopeId)) {
+    return refused(
+      `"${scopeId}" không phải một năm của phong trào hay "phase" (giai đoạn). ` +
+        '(Not a year of the campaign nor "phase".)',
+    );
+  }
+  const label = cycleLabel(parseCycle(scopeId), config);
+  const last = (await storedRounds(store, scopeId)).at(-1);
+  if (!last) {
+    return refused(
+      `Chưa có đề nghị khen thưởng ${label}: Hội đồng chưa biểu quyết lần nào. (No council vote yet.)`,
+    );
+  }
+  if (!last.cycle.outcome) {
+    return refused(
+      `Biểu quyết ${cycleLabel(parseCycle(last.cycleId), config)} chưa kết thúc. (The vote is still open.)`,
+    );
+  }
+  if (!endedWithoutQuorum(last.cycle)) {
+    return refused(
+      (last.cycle.header?.ballot.length ?? 0) === 0
+        ? `Không có trường hợp nào để biểu quyết ${label}. (Nothing to vote on.)`
+        : `Biểu quyết ${cycleLabel(parseCycle(last.cycleId), config)} đã đủ số thành viên tham gia: kết quả đã có, không biểu quyết lại. (The last vote had quorum.)`,
+    );
+  }
+  if (last.round >= MAX_ROUND) return refused(`Đã biểu quyết ${MAX_ROUND} lần. (Too many rounds.)`);
+  const cycleId = roundCycleId(scopeId, last.round + 1);
+  const { name, input } = commendationExecution(cycleId);
+  const answer = (await rt.lambdas.invoke(rt.functionArn('functions/starter.ts'), {
+    workflow: 'commendation',
+    name,
+    input,
+  })) as { status: 'started' | 'already-exists' };
+  await rt.settle();
+  const execution = rt.sfn.listExecutions().find((x) => x.name === name);
+  return {
+    outcome: answer.status === 'started' ? 'started' : 'already-started',
+    scopeId,
+    cycleId,
+    name,
+    ...(execution ? { status: execution.status } : {}),
+    ...(execution?.error ? { error: execution.error } : {}),
+  };
 }
 
 /**

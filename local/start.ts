@@ -6,14 +6,25 @@
  *   npm start -- launch                                 launch the campaign on the running server
  *   npm start -- advance [--to yyyy-mm-dd]              move its clock to the next event (or a date)
  *   npm start -- status                                 print its clock, next event and executions
+ *   npm start -- record --file <adjustments.yaml>       record survey results, bonus, penalty (docs/cli.md)
+ *   npm start -- revote --cycle <year|phase>            call a new council vote after one without quorum
  *
  * Serving builds and runs the product (local/product.ts); the other commands only send a request
  * to the server on PORT, so they load nothing else and answer at once.
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatPoints } from '#domain/points';
 import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
-import type { AdvanceOutcome, LaunchOutcome, ProductStatus } from './dev-pages.ts';
+import type {
+  AdvanceOutcome,
+  LaunchOutcome,
+  ProductStatus,
+  RecordOutcome,
+  RecordProblems,
+  RevoteOutcome,
+} from './dev-pages.ts';
 import type { Product, ProductOptions } from './product.ts';
 
 export type { Product, ProductOptions } from './product.ts';
@@ -27,10 +38,14 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
 // ---------------------------------------------------------------- arguments
 
 export interface StartArgs {
-  command: 'serve' | 'launch' | 'advance' | 'status' | 'help';
+  command: 'serve' | 'launch' | 'advance' | 'status' | 'record' | 'revote' | 'help';
   district?: string;
   port?: number;
   to?: string;
+  /** `record`: the adjustments file to send. */
+  file?: string;
+  /** `revote`: the year (`2023`) or `phase` whose council votes again. */
+  cycle?: string;
 }
 
 export function parseArgs(argv: readonly string[]): StartArgs {
@@ -45,11 +60,17 @@ export function parseArgs(argv: readonly string[]): StartArgs {
     if (a === '--district') args.district = value();
     else if (a === '--port') args.port = Number(value());
     else if (a === '--to') args.to = value();
+    else if (a === '--file') args.file = value();
+    else if (a.startsWith('--file=')) args.file = a.slice('--file='.length);
+    else if (a === '--cycle') args.cycle = value();
+    else if (a.startsWith('--cycle=')) args.cycle = a.slice('--cycle='.length);
     else if (a.startsWith('--district=')) args.district = a.slice('--district='.length);
     else if (a.startsWith('--port=')) args.port = Number(a.slice('--port='.length));
     else if (a.startsWith('--to=')) args.to = a.slice('--to='.length);
     else if (a === '--help' || a === '-h' || a === 'help') args.command = 'help';
-    else if (a === 'launch' || a === 'advance' || a === 'status' || a === 'serve') args.command = a;
+    else if (a === 'launch' || a === 'advance' || a === 'status' || a === 'record' || a === 'serve')
+      args.command = a;
+    else if (a === 'revote') args.command = a;
     else throw new Error(`Không hiểu tham số "${a}" (unknown argument). Xem (see): npm start -- --help`);
   }
   if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port < 65536)) {
@@ -57,6 +78,18 @@ export function parseArgs(argv: readonly string[]): StartArgs {
   }
   if (args.to !== undefined && args.command !== 'advance') {
     throw new Error('--to chỉ dùng với advance (--to goes with advance)');
+  }
+  if (args.file !== undefined && args.command !== 'record') {
+    throw new Error('--file chỉ dùng với record (--file goes with record)');
+  }
+  if (args.command === 'record' && !args.file) {
+    throw new Error('record cần --file <tệp số liệu> (record needs --file <adjustments file>)');
+  }
+  if (args.cycle !== undefined && args.command !== 'revote') {
+    throw new Error('--cycle chỉ dùng với revote (--cycle goes with revote)');
+  }
+  if (args.command === 'revote' && !args.cycle?.trim()) {
+    throw new Error('revote cần --cycle <năm|phase>, ví dụ --cycle 2023 (revote needs --cycle <year|phase>)');
   }
   return args;
 }
@@ -68,10 +101,14 @@ export const HELP = `npm start — toàn bộ hệ thống trên một máy (the
   npm start -- advance [--to yyyy-mm-dd]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
                                                       (move the clock to the next event, or to 08:00 that day)
   npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình (clock, next event, executions)
+  npm start -- record --file <tệp>                    ghi nhận khảo sát, điểm thưởng, điểm trừ (docs/cli.md, thidua record)
+                                                      (record survey results, bonus and penalty from a file)
+  npm start -- revote --cycle <năm|phase>             biểu quyết lại khi lần trước không đủ số thành viên tham gia
+                                                      (call a new council vote after one without quorum)
 
 Biến môi trường (environment):
   THIDUA_DISTRICT   huyện (district slug), mặc định demo
-  PORT              cổng (port), mặc định 3000; các lệnh launch/advance/status gửi đến cổng này
+  PORT              cổng (port), mặc định 3000; các lệnh launch/advance/status/record gửi đến cổng này
   THIDUA_DATA_DIR   thư mục dữ liệu (data root), mặc định .local; dữ liệu của huyện ở <dir>/<slug>
   SIGNING_KEY_FILE  khoá ký liên kết (link signing key), mặc định <dir>/<slug>/signing-key.json
   LOG_LEVEL         mức nhật ký (log level), mặc định warn
@@ -90,7 +127,7 @@ function unescapeHtml(s: string): string {
 }
 
 /**
- * Sends `launch`, `advance` or `status` to the server on the port and prints the answer in
+ * Sends `launch`, `advance`, `status`, `record` or `revote` to the server on the port and prints the answer in
  * Vietnamese and English; returns the exit code.
  */
 export async function runClientCommand(
@@ -114,12 +151,26 @@ export async function runClientCommand(
       return undefined;
     }
   };
+  let recordForm: Record<string, string> | undefined;
+  if (args.command === 'record') {
+    const file = args.file as string;
+    try {
+      recordForm = { adjustments: readFileSync(file, 'utf8'), file: basename(file) };
+    } catch (error) {
+      err(`Không đọc được tệp ${file}: ${(error as Error).message} (cannot read the file)`);
+      return 1;
+    }
+  }
   const res =
     args.command === 'status'
       ? await request('GET', '/local/status')
       : args.command === 'launch'
         ? await request('POST', '/local/launch', {})
-        : await request('POST', '/local/advance', args.to ? { to: args.to } : {});
+        : args.command === 'revote'
+          ? await request('POST', '/local/revote', { cycle: args.cycle as string })
+          : recordForm
+            ? await request('POST', '/local/record', recordForm)
+            : await request('POST', '/local/advance', args.to ? { to: args.to } : {});
   if (!res) {
     err(
       `Không có máy chủ thidua nào chạy ở ${base}: hãy chạy \`npm start\` trước, trong một terminal khác.\n` +
@@ -136,6 +187,20 @@ export async function runClientCommand(
     return 1;
   }
   const body = JSON.parse(text) as unknown;
+  if (args.command === 'record') return printRecord(res.status, body, args.file as string, base, out, err);
+  if (args.command === 'revote') {
+    const r = body as RevoteOutcome;
+    if (r.outcome === 'refused') {
+      err(`Không thể biểu quyết lại (no new vote): ${r.reason ?? ''}`);
+      return 1;
+    }
+    out(
+      `${r.outcome === 'started' ? 'Đã tổ chức biểu quyết lại' : 'Biểu quyết lại đã được tổ chức trước đó'} (${r.name} ${r.status ?? ''}): ` +
+        `${r.newEmails} email mới mời Hội đồng biểu quyết. Xem ${base}/inbox\n` +
+        `(${r.outcome === 'started' ? 'A new council vote was called' : 'The new vote was already called'}: ${r.newEmails} new emails.)`,
+    );
+    return 0;
+  }
   if (args.command === 'status') {
     const s = body as ProductStatus;
     out(`${s.district.name} (${s.district.slug}) — ${base}/`);
@@ -196,6 +261,51 @@ export async function runClientCommand(
   );
   for (const f of events) out(`  · ${f.local} — ${f.description}`);
   if (r.nextEvent) out(`Sự kiện tiếp theo (next event): ${r.nextEvent.local} — ${r.nextEvent.description}`);
+  return 0;
+}
+
+/** What `npm start -- record` prints: every line recorded, or every problem of the file. */
+function printRecord(
+  status: number,
+  body: unknown,
+  file: string,
+  base: string,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
+  if (status === 422) {
+    // The server knows the file by its base name: the problems name the path given here.
+    const problems = (body as RecordProblems).problems.map((p) => ({ ...p, file }));
+    err(
+      `Tệp số liệu không hợp lệ, chưa ghi gì (invalid adjustments file, nothing stored): ${problems.length} lỗi (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+    );
+    for (const p of problems) {
+      // As formatProblem (domain/config.ts) writes it, without loading the config schema here.
+      const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
+      err(`- ${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    }
+    return 1;
+  }
+  const r = body as RecordOutcome;
+  const changed = r.recorded.filter((x) => x.changed).length;
+  out(
+    `Đã ghi nhận ${r.recorded.length} dòng số liệu từ ${file}: ${changed} thay đổi, ${r.recorded.length - changed} không đổi.\n` +
+      `(Recorded ${r.recorded.length} lines: ${changed} changed, ${r.recorded.length - changed} unchanged.)`,
+  );
+  for (const x of r.recorded) {
+    const survey = x.survey === null ? 'không có khảo sát (quy đổi)' : `khảo sát ${formatPoints(x.survey)}`;
+    out(
+      `  ${x.periodId}  ${x.unitId}: ${survey}, thưởng ${formatPoints(x.bonus)}, trừ ${formatPoints(x.penalty)} — ` +
+        `${x.changed ? 'đã thay đổi (changed)' : 'không đổi (unchanged)'}, phiên bản ${x.version}`,
+    );
+  }
+  for (const p of r.published) {
+    out(
+      `Cảnh báo (warning): kỳ ${p.periodId} đã có kết quả công bố (phiên bản ${p.version}): kết quả đã công bố; ` +
+        `chạy lại tính điểm để có phiên bản mới (quy trình scoring, tên ${p.rerunAs}).\n` +
+        `(Results of ${p.periodId} are published: rerun scoring for a new version.) ${base}/`,
+    );
+  }
   return 0;
 }
 

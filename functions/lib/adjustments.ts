@@ -1,8 +1,11 @@
 /**
  * The admin's recorded inputs for scoring — the satisfaction survey result, bonus and penalty of
  * each unit-period (DOMAIN.md "Arithmetic"; docs/scoring.md steps 2–3) — read from a file and
- * stored one item per unit-period (`Store.putAdjustments`). `thidua record --district … --file …`
- * calls `recordAdjustments`; the admin page may later call the same function.
+ * stored one item per unit-period (`Store.putAdjustments`). `npm start`'s `POST /local/record`
+ * calls `recordAdjustments` (with the posted text: `AdjustmentsSource`); `thidua record` calls its
+ * steps — `readAdjustments`, `checkAdjustments` (problems with their YAML lines), `storeAdjustments`
+ * — to print the plan before writing and each line as it is written. The admin page may later
+ * call `recordAdjustments` too.
  *
  * File (YAML or JSON; points are decimals with at most two places, `8.5` or `"8,5"`):
  *
@@ -23,7 +26,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
 import { ConfigError, type ConfigProblem, surveyArea } from '#domain/config';
 import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
@@ -43,23 +46,54 @@ export interface RecordAdjustmentsResult {
    * period is scored again (`startRescoring`, functions/lib/rescoring.ts, or the admin's rerun).
    */
   periodsWithResults: string[];
+  /** The latest stored results version of each of those periods (a rerun stores v(n+1)). */
+  latestResults: Record<string, number>;
 }
 
 const ENTRY_FIELDS = new Set(['survey', 'bonus', 'penalty', 'note']);
 
-/** Reads a YAML or JSON file; a syntax error is a ConfigError naming the file (and line). */
-function readData(file: string): unknown {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([
-      { file, path: '', message: `không đọc được tệp: ${(err as Error).message} (cannot read the file)` },
-    ]);
-  }
+/** An adjustments file's content that did not come from disk (a pasted or posted file). */
+export interface AdjustmentsSource {
+  /** The name problems are reported under (`adjustments-2022Q3.yaml`); `.json` reads it as JSON. */
+  file: string;
+  text: string;
+}
+
+/** A parsed adjustments file: its data, and the line of a field for the problems' messages. */
+export interface AdjustmentsDocument {
+  file: string;
+  data: unknown;
+  /** 1-based line of the field (`periods.2024Q3.phong-noi-vu.survey`) or of its nearest parent; YAML only. */
+  lineOf(path: string): number | undefined;
+}
+
+/**
+ * Reads a YAML or JSON file (a path, or content with its name); a missing file or a syntax error
+ * is a ConfigError naming the file (and line).
+ */
+export function readAdjustments(source: string | AdjustmentsSource): AdjustmentsDocument {
+  const file = typeof source === 'string' ? source : source.file;
+  let text: string;
+  if (typeof source === 'string') {
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError([
+        {
+          file,
+          path: '',
+          message:
+            code === 'ENOENT'
+              ? 'không tìm thấy tệp (file not found)'
+              : `không đọc được tệp: ${(err as Error).message} (cannot read the file)`,
+        },
+      ]);
+    }
+  } else text = source.text;
   if (extname(file).toLowerCase() === '.json') {
     try {
-      return JSON.parse(source);
+      return { file, data: JSON.parse(text), lineOf: () => undefined };
     } catch (err) {
       throw new ConfigError([
         { file, path: '', message: `lỗi cú pháp JSON: ${(err as Error).message} (JSON syntax error)` },
@@ -67,7 +101,7 @@ function readData(file: string): unknown {
     }
   }
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((err) => {
@@ -81,7 +115,27 @@ function readData(file: string): unknown {
       }),
     );
   }
-  return doc.toJS();
+  /**
+   * The line of the deepest key of the path that the document has (a key's own line, not its
+   * value's: `phong-noi-vu:` rather than the first field under it). A period `2024:` (yearly
+   * calendar) is the number 2024 in the document and "2024" in the data: keys compare as text.
+   */
+  const lineOf = (path: string): number | undefined => {
+    // Paths join plain keys with dots (parseAdjustments); period and unit ids have none.
+    const keys = path === '' ? [] : path.split('.');
+    let node: unknown = doc.contents;
+    let line: number | undefined;
+    for (const key of keys) {
+      if (!isMap(node)) break;
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      if (!pair || offset === undefined) break;
+      line = lines.linePos(offset).line;
+      node = pair.value;
+    }
+    return line;
+  };
+  return { file, data: doc.toJS(), lineOf };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -204,14 +258,63 @@ export function parseAdjustments(
 }
 
 /**
- * Reads, checks and stores an adjustments file. `district` is the district as loaded
- * (`loadDistrict`), or just its config — then the criteria sets are the stored campaign's.
- * Throws ConfigError listing every problem (nothing stored); otherwise stores every entry.
+ * `parseAdjustments` on a read file, each problem with its line (YAML): what `thidua record` and
+ * the local record page show before anything is stored.
+ */
+export function checkAdjustments(
+  doc: AdjustmentsDocument,
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+): { entries: AdjustmentsEntry[]; problems: ConfigProblem[] } {
+  const { entries, problems } = parseAdjustments(doc.data, district, doc.file);
+  return {
+    entries,
+    problems: problems.map((p) => {
+      const line = doc.lineOf(p.path);
+      return line === undefined ? p : { ...p, line };
+    }),
+  };
+}
+
+/**
+ * Stores checked entries one by one (`onRecorded` hears each, so a caller can say how far it got
+ * if a write fails), then lists the periods among them whose results are already published.
+ */
+export async function storeAdjustments(
+  store: Store,
+  entries: readonly AdjustmentsEntry[],
+  actor: Actor,
+  onRecorded?: (r: RecordAdjustmentsResult['recorded'][number]) => void,
+): Promise<RecordAdjustmentsResult> {
+  const recorded: RecordAdjustmentsResult['recorded'] = [];
+  for (const e of entries) {
+    const { unitId, periodId, ...values } = e;
+    const r = await store.putAdjustments(unitId, periodId, values, actor);
+    const line = { unitId, periodId, changed: r.changed, version: r.adjustments.version };
+    recorded.push(line);
+    onRecorded?.(line);
+  }
+  const periodsWithResults: string[] = [];
+  const latestResults: Record<string, number> = {};
+  for (const periodId of new Set(entries.map((e) => e.periodId))) {
+    const versions = await store.listResults(periodId);
+    if (versions.length > 0) {
+      periodsWithResults.push(periodId);
+      latestResults[periodId] = versions.reduce((n, r) => Math.max(n, r.version), 0);
+    }
+  }
+  return { recorded, periodsWithResults, latestResults };
+}
+
+/**
+ * Reads, checks and stores an adjustments file (a path, or content with its name). `district` is
+ * the district as loaded (`loadDistrict`), or just its config — then the criteria sets are the
+ * stored campaign's. Throws ConfigError listing every problem, with lines (nothing stored);
+ * otherwise stores every entry.
  */
 export async function recordAdjustments(
   store: Store,
   district: DistrictConfig | { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
-  file: string,
+  file: string | AdjustmentsSource,
   actor: Actor = { kind: 'admin', id: 'cli' },
 ): Promise<RecordAdjustmentsResult> {
   let loaded: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] };
@@ -220,17 +323,7 @@ export async function recordAdjustments(
     const campaign = await store.getCampaign();
     loaded = { config: district as DistrictConfig, criteriaSets: campaign?.criteriaSets ?? [] };
   }
-  const { entries, problems } = parseAdjustments(readData(file), loaded, file);
+  const { entries, problems } = checkAdjustments(readAdjustments(file), loaded);
   if (problems.length > 0) throw new ConfigError(problems);
-  const recorded: RecordAdjustmentsResult['recorded'] = [];
-  for (const e of entries) {
-    const { unitId, periodId, ...values } = e;
-    const r = await store.putAdjustments(unitId, periodId, values, actor);
-    recorded.push({ unitId, periodId, changed: r.changed, version: r.adjustments.version });
-  }
-  const periodsWithResults: string[] = [];
-  for (const periodId of new Set(entries.map((e) => e.periodId))) {
-    if ((await store.listResults(periodId)).length > 0) periodsWithResults.push(periodId);
-  }
-  return { recorded, periodsWithResults };
+  return storeAdjustments(store, entries, actor);
 }

@@ -11,10 +11,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { criteriaSetFor, periodById } from '#domain/calendar';
+import type { Period } from '#domain/model';
+import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
+import { storePeriodResults } from '#functions/cycle/results';
 import { PROJECT_ROOT } from '#infra/function';
+import { readCycle } from '#lib/award';
 import { getDeps } from '#lib/deps';
-import type { AdvanceOutcome, LaunchOutcome, ProductStatus } from '#local/dev-pages';
-import { type Product, startProduct } from '#local/start';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/dev-pages';
+import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
+import { selfScores } from '../e2e/campaign-harness.ts';
 import { completeForm, type Harness } from '../http/harness.ts';
 
 const PERIOD = '2022Q3';
@@ -254,6 +260,158 @@ describe('a council vote open when the product stopped', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("a council vote without quorum, the admin's new vote, and a restart during it", () => {
+  /** 2022's two quarters as scored had every unit reported (what the year's proposal reads). */
+  async function storeScored2022(p: Product): Promise<void> {
+    const store = getDeps().store;
+    for (const periodId of ['2022Q3', '2022Q4']) {
+      const period = periodById(p.config, periodId) as Period;
+      const inputs: Record<string, UnitPeriodInput> = {};
+      const setsByGroup: ComputePeriodResultsInput['setsByGroup'] = {};
+      for (const [i, unit] of p.config.units.entries()) {
+        const set = criteriaSetFor(p.config, p.criteriaSets, unit.group, period);
+        setsByGroup[unit.group] = set;
+        inputs[unit.id] = {
+          status: 'approved',
+          appraised: selfScores(set, 0.99 - (i % 15) * 0.02, `${unit.id}:${periodId}`),
+          survey: null,
+        };
+      }
+      const results = computePeriodResults({ periodId, units: p.config.units, inputs, setsByGroup });
+      expect(await storePeriodResults(store, results)).toBe('created');
+    }
+  }
+
+  /** A member opens the vote link of their mail for a cycle and answers every candidate. */
+  async function vote(cycleId: string, email: string, choice: 'yes' | 'no'): Promise<void> {
+    const mail = await getDeps().store.getOutbox({
+      step: 'vote-request',
+      recipient: email,
+      periodId: cycleId,
+      round: 0,
+    });
+    const url = /http:\/\/127\.0\.0\.1:\d+\/d\?[^\s"<>]+/.exec(mail?.text ?? '')?.[0] as string;
+    expect(url, `${email}'s vote link for ${cycleId}`).toBeDefined();
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    const ids = [...(await page.text()).matchAll(/name="vote\[([^"]+)\]" value="yes"/g)].map((m) =>
+      unescapeHtml(m[1] as string),
+    );
+    expect(ids.length).toBeGreaterThan(0);
+    const form = new URLSearchParams(ids.map((id): [string, string] => [`vote[${id}]`, choice]));
+    const res = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(res.status, `${email} votes in ${cycleId}`).toBe(200);
+  }
+
+  const revote = (p: Product, cycle: string, headers: Record<string, string> = {}) =>
+    fetch(`${p.url}/local/revote`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ cycle }).toString(),
+    });
+  const voteRequests = async (cycleId: string) =>
+    (await getDeps().store.listOutbox(5000)).filter(
+      (r) => r.identity.step === 'vote-request' && r.identity.periodId === cycleId,
+    ).length;
+
+  it('POST /local/revote starts commendation-2022-2-1; after a restart it is re-armed and the links mailed before decide', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thidua-start-revote-'));
+    let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
+    try {
+      expect((await p.launch()).status).toBe('SUCCEEDED');
+      await storeScored2022(p);
+      // Nothing to vote again on before a vote.
+      const early = await revote(p, '2022', json);
+      expect(early.status).toBe(409);
+      expect(((await early.json()) as RevoteOutcome).reason).toContain(
+        'Chưa có đề nghị khen thưởng năm 2022',
+      );
+
+      // Round 1, as its schedule starts it; two of the eight members vote, then the vote closes.
+      expect(
+        await p.runtime.lambdas.invoke(p.runtime.functionArn('functions/starter.ts'), {
+          workflow: 'commendation',
+          name: 'commendation-2022-1',
+          input: { cycleId: '2022' },
+        }),
+      ).toEqual({ status: 'started' });
+      await p.runtime.settle();
+      const members = p.config.council;
+      expect(await voteRequests('2022')).toBe(members.length);
+      for (const m of members.slice(0, 2)) await vote('2022', m.email, 'yes');
+      const open = await revote(p, '2022', json);
+      expect(open.status).toBe(409);
+      expect(((await open.json()) as RevoteOutcome).reason).toContain('chưa kết thúc');
+      const closesAt = (await readCycle(getDeps().store, '2022')).header?.voteClosesAt as string;
+      await p.advance(new Date(closesAt));
+      expect((await readCycle(getDeps().store, '2022')).outcome?.council).toMatchObject({
+        present: 2,
+        quorumMet: false,
+      });
+
+      // The home page offers the new vote; the admin presses it.
+      const home = await (await fetch(`${p.url}/`)).text();
+      expect(home).toContain('<form method="post" action="/local/revote"');
+      expect(home).toContain('<input type="hidden" name="cycle" value="2022">');
+      expect(home).toContain('Tổ chức biểu quyết lại – lần 2');
+      const pressed = await revote(p, '2022');
+      expect(pressed.status).toBe(303);
+      const notice = await (await fetch(`${p.url}${pressed.headers.get('location')}`)).text();
+      expect(notice).toContain('Đã tổ chức biểu quyết lại (commendation-2022-2-1)');
+      expect(p.runtime.sfn.listExecutions().find((x) => x.name === 'commendation-2022-2-1')?.status).toBe(
+        'RUNNING',
+      );
+      const round2 = (await readCycle(getDeps().store, '2022-2')).header;
+      expect(round2?.ballot).toEqual((await readCycle(getDeps().store, '2022')).header?.ballot);
+      expect(await voteRequests('2022-2')).toBe(members.length);
+      expect(await (await fetch(`${p.url}/`)).text()).not.toContain('action="/local/revote"');
+
+      // One member votes; the product stops with the second vote open.
+      await vote('2022-2', members[0]!.email, 'yes');
+      const emails = (await getDeps().store.listOutbox(5000)).length;
+      const port = p.port; // the mailed links' address
+      await p.stop();
+      p = await startProduct({ district: 'demo', port, dataDir: dir });
+      expect(p.rearmed).toEqual(['commendation-2022-2-1']);
+      expect((await getDeps().store.listOutbox(5000)).length).toBe(emails); // nobody mailed again
+
+      // The others vote from the links mailed before the restart: everyone voted, the tally runs.
+      for (const m of members.slice(1)) await vote('2022-2', m.email, 'yes');
+      await p.runtime.settle();
+      expect(p.runtime.sfn.listExecutions().find((x) => x.name === 'commendation-2022-2-1')?.status).toBe(
+        'SUCCEEDED',
+      );
+      const outcome = (await readCycle(getDeps().store, '2022-2')).outcome;
+      expect(outcome?.council).toMatchObject({ N: members.length, present: members.length, quorumMet: true });
+      expect(outcome?.passed).toBe(round2?.ballot.length);
+
+      // A vote with quorum is final: no third round, from the page or the terminal.
+      const after = await revote(p, '2022', json);
+      expect(after.status).toBe(409);
+      const lines: string[] = [];
+      const code = await runClientCommand(
+        parseArgs(['revote', '--cycle', '2022']),
+        p.port,
+        (l) => lines.push(l),
+        (l) => lines.push(l),
+      );
+      expect(code).toBe(1);
+      expect(lines.join('\n')).toContain('đã đủ số thành viên tham gia');
+      expect((await readCycle(getDeps().store, '2022-3')).header).toBeUndefined();
+      expect(p.runtime.sfn.listExecutions().map((x) => x.name)).not.toContain('commendation-2022-3-1');
+    } finally {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 // ---------------------------------------------------------------- npm start itself

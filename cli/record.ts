@@ -1,0 +1,382 @@
+/**
+ * `thidua record`: records what scoring needs from the admin for each unit-period — the
+ * satisfaction survey result (or none: the unit's score is rescaled), bonus and penalty — from a
+ * file (format: functions/lib/adjustments.ts, docs/cli.md) into the deployed stack's table, with
+ * the operator's own AWS credentials (the SDK's default chain), as `cli:<os user>`.
+ *
+ * Everything is checked before anything is written: against the config file, and then against the
+ * campaign stored in the table (the one scoring reads), which must be the same district's. The
+ * AWS SDK is loaded only when a call is made (`--dry-run` never loads it, and calls nothing).
+ */
+import { userInfo } from 'node:os';
+import { criteriaSetFor, formatDate, periodsOf } from '#domain/calendar';
+import { ConfigError, type ConfigProblem } from '#domain/config';
+import type { LoadedDistrict } from '#domain/config-files';
+import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import {
+  type AdjustmentsDocument,
+  type AdjustmentsEntry,
+  checkAdjustments,
+  type RecordAdjustmentsResult,
+  readAdjustments,
+  storeAdjustments,
+} from '#lib/adjustments';
+import { periodName } from '#lib/emails';
+import { scoringExecutionName } from '#lib/rescoring';
+import type { Actor, Store } from '#lib/store';
+import {
+  type Command,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  type Io,
+  loadDistrictOrFail,
+  ProblemsError,
+  parseOptions,
+  requireOption,
+  UsageError,
+} from './common.ts';
+import { renderTable } from './text.ts';
+
+const HELP = `thidua record --district <cấu hình> --file <tệp số liệu> --table <tên bảng> [--region <vùng>] [--dry-run]
+
+Ghi nhận số liệu quản trị viên nhập cho việc chấm điểm từng đơn vị, từng kỳ: kết quả khảo sát sự
+hài lòng (không có khảo sát: điểm thẩm định được quy đổi), điểm thưởng, điểm trừ. Tệp được kiểm
+tra toàn bộ theo cấu hình và theo phong trào đã lưu trong bảng trước khi ghi: có lỗi thì không
+ghi gì. Ghi bằng thông tin đăng nhập AWS của người chạy lệnh; người ghi là cli:<tên người dùng>.
+Ghi lại cùng số liệu không thay đổi gì; mỗi thay đổi được lưu vết (trước và sau).
+
+  --district <tệp>     cấu hình đơn vị triển khai (districts/*.yaml)
+  --file <tệp>         số liệu theo kỳ, theo đơn vị (.yaml, .yml hoặc .json; định dạng: docs/cli.md)
+  --table <tên bảng>   giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)
+  --region <vùng>      vùng AWS (mặc định: AWS_REGION hoặc cấu hình AWS của bạn)
+  --dry-run            chỉ kiểm tra và in những gì sẽ ghi; không gọi AWS
+  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
+  -h, --help           hướng dẫn này
+
+Kỳ đã công bố kết quả: số liệu mới chỉ có hiệu lực khi chạy lại tính điểm (phiên bản kết quả
+mới); lệnh in cảnh báo và cách chạy lại.
+
+Mã thoát: 0 đã ghi (hoặc chạy thử); 1 tệp có lỗi, bảng không đúng huyện hoặc AWS từ chối;
+2 sai cú pháp lệnh.
+
+Records the admin's scoring inputs per unit and period: satisfaction survey result (none: the
+appraised score is rescaled), bonus, penalty. The file is checked against the config and the
+campaign stored in the table before anything is written (any problem: nothing written). Writes
+with your AWS credentials to the table (TableName, a stack output) as cli:<os user>; the same
+values again change nothing. A period whose results are published needs scoring rerun to get a
+new results version: the command warns and says how. --dry-run checks and prints, calling nothing.
+Exit codes: 0 recorded / dry run, 1 problems, wrong table or AWS refused, 2 usage error.`;
+
+/** DynamoDB's table name rule. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const REGION = /^[a-z0-9-]{2,32}$/;
+
+/** Who writes: the operator's OS account (audited with every change). */
+export function operatorActor(): Actor {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME;
+  }
+  return { kind: 'admin', id: `cli:${user?.trim() || 'unknown'}` };
+}
+
+const NO_SURVEY = 'không có khảo sát (quy đổi)';
+
+/** Survey, or the words that say the unit has none (its appraised sum is rescaled). */
+export function surveyText(survey: number | null): string {
+  return survey === null ? NO_SURVEY : formatPoints(survey);
+}
+
+interface Caps {
+  bonusCap: number;
+  penaltyCap: number;
+}
+
+/** The caps scoring will apply to the unit in the period: the group's override, else the set's. */
+function capsFor(
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  unitId: string,
+  period: Period,
+): Caps | undefined {
+  const unit = district.config.units.find((u) => u.id === unitId);
+  if (!unit) return undefined;
+  try {
+    const set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
+    const group = district.config.groups[unit.group];
+    return { bonusCap: group.bonusCap ?? set.bonusCap, penaltyCap: group.penaltyCap ?? set.penaltyCap };
+  } catch {
+    return undefined;
+  }
+}
+
+/** "6 (trần 5: tính 5)" when above the cap; the stored value is the file's, the cap applies at scoring. */
+function cappedText(points: number, cap: number | undefined): string {
+  const text = formatPoints(points);
+  return cap !== undefined && points > cap
+    ? `${text} (vượt trần ${formatPoints(cap)}: tính ${formatPoints(cap)})`
+    : text;
+}
+
+/** The plan, per period: every unit with its survey, bonus and penalty. */
+export function describeEntries(district: LoadedDistrict, entries: readonly AdjustmentsEntry[]): string[] {
+  const periods = new Map(periodsOf(district.config).map((p) => [p.id, p]));
+  const names = new Map(district.config.units.map((u) => [u.id, u.name]));
+  const byPeriod = new Map<string, AdjustmentsEntry[]>();
+  for (const e of entries) byPeriod.set(e.periodId, [...(byPeriod.get(e.periodId) ?? []), e]);
+  const out: string[] = [];
+  for (const [periodId, list] of byPeriod) {
+    const period = periods.get(periodId) as Period;
+    out.push(
+      '',
+      `Kỳ ${periodId} — ${periodName(period)} (${formatDate(period.start)}–${formatDate(period.end)}): ` +
+        `${list.length} đơn vị (units)`,
+    );
+    const rows = list.map((e) => {
+      const caps = capsFor(district, e.unitId, period);
+      return [
+        `${names.get(e.unitId) ?? e.unitId} (${e.unitId})`,
+        surveyText(e.survey),
+        cappedText(e.bonus, caps?.bonusCap),
+        cappedText(e.penalty, caps?.penaltyCap),
+      ];
+    });
+    out.push(
+      ...renderTable(
+        [
+          { header: 'Đơn vị (unit)' },
+          { header: 'Khảo sát (survey)', align: 'right' },
+          { header: 'Thưởng (bonus)', align: 'right' },
+          { header: 'Trừ (penalty)', align: 'right' },
+        ],
+        rows,
+      ).map((line) => `  ${line}`),
+    );
+    // Notes are long (a report's number and date): under the table, not in a column.
+    const notes = list.filter((e) => e.note);
+    if (notes.length > 0) {
+      out.push('  Ghi chú (notes):');
+      for (const e of notes) out.push(`    ${e.unitId}: ${e.note}`);
+    }
+  }
+  return out;
+}
+
+/** The warning for periods whose results are published, with how to rerun scoring. */
+export function publishedWarning(
+  result: RecordAdjustmentsResult,
+  changedPeriods: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  for (const periodId of result.periodsWithResults) {
+    const latest = result.latestResults[periodId] ?? 0;
+    const name = scoringExecutionName(periodId, latest + 1);
+    const changed = changedPeriods.has(periodId);
+    out.push(
+      '',
+      `Cảnh báo (warning): kỳ ${periodId} đã có kết quả công bố (phiên bản ${latest}): ` +
+        'kết quả đã công bố; chạy lại tính điểm để có phiên bản mới.' +
+        (changed ? '' : ' (Số liệu kỳ này không đổi: chỉ cần chạy lại nếu lần ghi trước chưa được tính.)'),
+      `  (Results of ${periodId} are published, version ${latest}: rerun scoring to publish a new version.)`,
+      '  Chạy lại tính điểm (rerun scoring): khởi chạy quy trình "scoring" (ScoringStateMachineArn trong Outputs của stack)',
+      `  với tên ${name}, ví dụ (for example):`,
+      `    aws stepfunctions start-execution --state-machine-arn <ScoringStateMachineArn> --name ${name} --input '{"periodId":"${periodId}"}'`,
+      '  Đây cũng là việc startRescoring (functions/lib/rescoring.ts) làm khi một báo cáo được phê duyệt muộn;',
+      '  kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
+      '  (The same start startRescoring does after a late approval; a new version is stored only if results differ.)',
+    );
+  }
+  return out;
+}
+
+function problemsOf(error: unknown): ConfigProblem[] {
+  if (error instanceof ConfigError) return error.problems;
+  throw error;
+}
+
+export const recordCommand: Command = {
+  name: 'record',
+  summary: 'ghi nhận khảo sát, điểm thưởng, điểm trừ (record survey results, bonus, penalty)',
+  help: HELP,
+  async run(args, io) {
+    const { values } = parseOptions(args, {
+      district: { type: 'string' },
+      file: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      criteria: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+    const districtFile = requireOption(values.district, 'district');
+    const file = requireOption(values.file, 'file');
+    const dryRun = values['dry-run'] === true;
+    const table = dryRun ? values.table : requireOption(values.table, 'table');
+    if (table !== undefined && !TABLE_NAME.test(table)) {
+      throw new UsageError(
+        `--table không phải tên bảng DynamoDB: "${table}" (expected a table name, the TableName stack output)`,
+      );
+    }
+    if (values.region !== undefined && !REGION.test(values.region)) {
+      throw new UsageError(`--region không hợp lệ: "${values.region}" (invalid region)`);
+    }
+
+    const district = loadDistrictOrFail(districtFile, values.criteria);
+    let doc: AdjustmentsDocument;
+    try {
+      doc = readAdjustments(file);
+    } catch (e) {
+      throw new ProblemsError(problemsOf(e), INVALID_FILE);
+    }
+    const { entries, problems } = checkAdjustments(doc, district);
+    if (problems.length > 0) throw new ProblemsError(problems, INVALID_FILE);
+    if (entries.length === 0) {
+      throw new ProblemsError(
+        [{ file, path: 'periods', message: 'không có đơn vị nào để ghi (no unit to record)' }],
+        INVALID_FILE,
+      );
+    }
+
+    io.out(
+      `${dryRun ? 'Sẽ ghi (will record)' : 'Ghi nhận (recording)'}: ${entries.length} dòng số liệu ` +
+        `(${entries.length} unit-period line${entries.length === 1 ? '' : 's'}) — ${district.config.district.name}`,
+    );
+    for (const line of describeEntries(district, entries)) io.out(line);
+    io.out('');
+    if (dryRun) {
+      io.out('Chạy thử (dry run): không gọi AWS, không ghi gì. (Nothing was written.)');
+      return EXIT_OK;
+    }
+    return write(io, { district, doc, entries, table: table!, region: values.region });
+  },
+};
+
+const INVALID_FILE = 'Tệp số liệu không hợp lệ, chưa ghi gì (invalid adjustments file, nothing written)';
+
+async function write(
+  io: Io,
+  job: {
+    district: LoadedDistrict;
+    doc: AdjustmentsDocument;
+    entries: AdjustmentsEntry[];
+    table: string;
+    region: string | undefined;
+  },
+): Promise<number> {
+  const { district, doc, entries, table } = job;
+  // Loaded here: the other commands, and a dry run, never load the AWS SDK.
+  const [{ DynamoDBClient }, { createDocumentClient }, { DynamoStore }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('#lib/aws'),
+    import('#lib/dynamo-store'),
+  ]);
+  const client = new DynamoDBClient(job.region ? { region: job.region } : {});
+  const store: Store = new DynamoStore({ client: createDocumentClient(client), tableName: table });
+  const actor = operatorActor();
+  const done: RecordAdjustmentsResult['recorded'] = [];
+  const awsFailed = (e: unknown, what: string) => {
+    const err = e as Error;
+    io.err(`${what}: ${err.name ? `${err.name}: ` : ''}${err.message}`);
+    io.err(
+      'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và tên bảng (TableName trong Outputs của stack). ' +
+        '(Check your AWS credentials, the region and the table name.)',
+    );
+    return EXIT_PROBLEMS;
+  };
+  try {
+    // The table must hold this district's campaign: scoring reads that one, not the file.
+    let stored: Awaited<ReturnType<Store['getCampaign']>>;
+    try {
+      stored = await store.getCampaign();
+    } catch (e) {
+      return awsFailed(e, `Không đọc được bảng ${table} (cannot read the table)`);
+    }
+    const slug = district.config.district.slug;
+    if (!stored) {
+      throw new ProblemsError(
+        [
+          {
+            file: table,
+            path: '',
+            message:
+              `bảng chưa có phong trào nào: hãy phát động trước (thidua launch) hoặc kiểm tra --table ` +
+              '(the table holds no campaign: launch first, or check --table)',
+          },
+        ],
+        'Không ghi được (cannot record)',
+      );
+    }
+    if (stored.config.district.slug !== slug) {
+      throw new ProblemsError(
+        [
+          {
+            file: table,
+            path: '',
+            message:
+              `bảng thuộc "${stored.config.district.name}" (${stored.config.district.slug}), không phải ` +
+              `"${district.config.district.name}" (${slug}) của ${doc.file}: kiểm tra --table và --district ` +
+              `(the table belongs to district ${stored.config.district.slug}, not ${slug})`,
+          },
+        ],
+        'Không ghi được (cannot record)',
+      );
+    }
+    // The stored campaign may differ from the file (units or sets changed and not launched again).
+    const againstStored = checkAdjustments(doc, {
+      config: stored.config,
+      criteriaSets: stored.criteriaSets,
+    }).problems.map((p) => ({
+      ...p,
+      message: `${p.message} — theo phong trào đã lưu trong bảng ${table} (per the campaign stored in the table)`,
+    }));
+    if (againstStored.length > 0) throw new ProblemsError(againstStored, INVALID_FILE);
+
+    io.out(`Ghi vào bảng (writing to table) ${table} với tư cách (as) ${actor.id}:`);
+    const width = Math.max(...entries.map((e) => e.unitId.length));
+    let result: RecordAdjustmentsResult;
+    try {
+      result = await storeAdjustments(store, entries, actor, (r) => {
+        done.push(r);
+        io.out(
+          `  ${r.periodId}  ${r.unitId.padEnd(width)}  ${
+            r.changed
+              ? `đã thay đổi (changed), phiên bản ${r.version}`
+              : `không đổi (unchanged), phiên bản ${r.version}`
+          }`,
+        );
+      });
+    } catch (e) {
+      if (done.length === entries.length) {
+        // Everything is written; only the check for published results failed.
+        return awsFailed(
+          e,
+          'Đã ghi đủ, nhưng không kiểm tra được kỳ nào đã công bố kết quả (all written; could not check for published results)',
+        );
+      }
+      const failed = awsFailed(
+        e,
+        `Không ghi được (write failed) sau ${done.length}/${entries.length} dòng (after ${done.length} of ${entries.length} lines)`,
+      );
+      io.err(
+        'Các dòng đã in ở trên đã được ghi; chạy lại lệnh để ghi phần còn lại (dòng đã ghi sẽ "không đổi"). ' +
+          '(The lines above were written; run the command again for the rest.)',
+      );
+      return failed;
+    }
+    const changed = result.recorded.filter((r) => r.changed);
+    io.out(
+      `Xong (done): ${changed.length} thay đổi, ${result.recorded.length - changed.length} không đổi ` +
+        `(${changed.length} changed, ${result.recorded.length - changed.length} unchanged).`,
+    );
+    for (const line of publishedWarning(result, new Set(changed.map((r) => r.periodId)))) io.out(line);
+    return EXIT_OK;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `thidua record` in a child process, as an operator runs it, against dynalite instead of AWS:
+ * the subprocess gets only `AWS_ENDPOINT_URL_DYNAMODB`, a region and dummy credentials, and
+ * writes through the real DynamoStore. The demo campaign is stored first (as a launch does);
+ * what the command stored is read back through the store.
+ */
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { loadDistrict } from '#domain/config-files';
+import { storeCampaign } from '#lib/campaign';
+import { DynamoStore } from '#lib/dynamo-store';
+import { type CliResult, repo, root, tempDir } from '../helpers/cli.ts';
+import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
+
+const dir = tempDir('record');
+const EXAMPLE = 'examples/adjustments-2022Q3.yaml';
+const demo = loadDistrict(repo('districts', 'demo.yaml'));
+let table: TestTable;
+let store: DynamoStore;
+
+beforeAll(async () => {
+  table = await startDynalite('thidua-demo-record');
+  store = new DynamoStore({ client: table.client, tableName: table.tableName });
+  await storeCampaign(store, demo.config, demo.criteriaSets, new Date('2022-08-02T01:00:00Z'));
+});
+afterAll(async () => {
+  await table?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `thidua record …` from the repository root, with AWS pointed at dynalite only. */
+function record(...args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  Object.assign(env, {
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+  });
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', repo('cli', 'thidua.ts'), 'record', ...args],
+      { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const demoArgs = (file: string, ...more: string[]) => [
+  '--district',
+  'districts/demo.yaml',
+  '--file',
+  file,
+  '--table',
+  table.tableName,
+  ...more,
+];
+
+/** What examples/adjustments-2022Q3.yaml says, in hundredths of a point. */
+const EXPECTED = {
+  'van-phong-hdnd-ubnd': {
+    survey: 2750,
+    bonus: 0,
+    penalty: 0,
+    note: 'Báo cáo kết quả khảo sát số 35/BC-UBND ngày 14/10/2022',
+  },
+  'phong-noi-vu': {
+    survey: 2625,
+    bonus: 150,
+    penalty: 0,
+    note: 'Thưởng do được UBND tỉnh khen mô hình số hóa hồ sơ một cửa',
+  },
+  'phong-tu-phap': { survey: 2475, bonus: 0, penalty: 0 },
+  'thi-tran-song-lam': {
+    survey: 2500,
+    bonus: 0,
+    penalty: 600,
+    note: 'Trừ do để 12 hồ sơ thủ tục hành chính trễ hẹn không xin lỗi',
+  },
+  'xa-thanh-son': { survey: 2250, bonus: 0, penalty: 0 },
+  'xa-quynh-lam': { survey: null, bonus: 0, penalty: 0, note: 'Xã chưa tổ chức khảo sát trong kỳ' },
+} as const;
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+describe('thidua record', { timeout: 60_000 }, () => {
+  it('prints what it would record on a dry run, and stores nothing', async ({ expect }) => {
+    const r = await record(...demoArgs(EXAMPLE, '--dry-run'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Kỳ 2022Q3 — quý III năm 2022 (02/08/2022–30/09/2022): 6 đơn vị (units)');
+    expect(r.stdout).toMatch(/Phòng Nội vụ \(phong-noi-vu\) +26,25 +1,5 +0\n/);
+    expect(r.stdout).toMatch(/Xã Quỳnh Lâm \(xa-quynh-lam\) +không có khảo sát \(quy đổi\) +0 +0\n/);
+    expect(r.stdout).toContain('6 (vượt trần 5: tính 5)');
+    expect(r.stdout).toContain('Chạy thử (dry run)');
+    expect(await store.listPeriodAdjustments('2022Q3')).toEqual([]);
+  });
+
+  it("stores exactly the file's values as the operator; a second run changes nothing", async ({ expect }) => {
+    const first = await record(...demoArgs(EXAMPLE));
+    expect(first.code, first.stderr).toBe(0);
+    expect(count(first.stdout, 'đã thay đổi (changed), phiên bản 1')).toBe(6);
+    expect(first.stdout).toContain('Xong (done): 6 thay đổi, 0 không đổi');
+    expect(first.stdout).not.toContain('Cảnh báo');
+    for (const [unitId, values] of Object.entries(EXPECTED)) {
+      const stored = await store.getAdjustments(unitId, '2022Q3');
+      expect(stored, unitId).toMatchObject({ ...values, version: 1 });
+      if (!('note' in values)) expect(stored?.note).toBeUndefined();
+      expect(stored?.updatedBy).toMatchObject({ kind: 'admin', id: expect.stringMatching(/^cli:.+/) });
+    }
+    expect(await store.listPeriodAdjustments('2022Q3')).toHaveLength(6);
+
+    const again = await record(...demoArgs(EXAMPLE));
+    expect(again.code, again.stderr).toBe(0);
+    expect(count(again.stdout, 'không đổi (unchanged), phiên bản 1')).toBe(6);
+    expect(again.stdout).toContain('Xong (done): 0 thay đổi, 6 không đổi');
+    expect(await store.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({ version: 1 });
+    expect(await store.listAudit('adjustments/phong-noi-vu/2022Q3')).toHaveLength(1);
+  });
+
+  it('refuses a file with an unknown unit and a 3-decimal survey, naming both, and stores nothing', async ({
+    expect,
+  }) => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      [
+        'periods:',
+        '  "2022Q3":',
+        '    phong-noi-vu:',
+        '      survey: 20.125',
+        '    phong-khong-co:',
+        '      survey: 20',
+        '    xa-thanh-son:',
+        '      survey: 29',
+        '',
+      ].join('\n'),
+    );
+    const r = await record(...demoArgs(bad));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 lỗi (2 problems)');
+    expect(r.stderr).toContain(
+      `${bad}:4: periods.2022Q3.phong-noi-vu.survey: "20.125" có quá hai chữ số thập phân`,
+    );
+    expect(r.stderr).toContain(
+      `${bad}:5: periods.2022Q3.phong-khong-co: không có đơn vị "phong-khong-co" trong cấu hình của huyện Sông Lam`,
+    );
+    expect(r.stdout).not.toContain('Xong');
+    // Nothing stored, not even the valid line; the values recorded before are untouched.
+    expect(await store.getAdjustments('phong-khong-co', '2022Q3')).toBeUndefined();
+    expect(await store.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({ survey: 2625, version: 1 });
+    expect(await store.getAdjustments('xa-thanh-son', '2022Q3')).toMatchObject({ survey: 2250, version: 1 });
+  });
+
+  it('warns that published results need scoring rerun, naming the next version', async ({ expect }) => {
+    await store.putResults('2022Q4', 1, { units: [] });
+    const file = join(dir, 'q4.yaml');
+    writeFileSync(file, 'periods:\n  "2022Q4":\n    xa-hung-loc:\n      survey: "21,5"\n      bonus: 1\n');
+    const r = await record(...demoArgs(file));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'kỳ 2022Q4 đã có kết quả công bố (phiên bản 1): kết quả đã công bố; chạy lại tính điểm để có phiên bản mới.',
+    );
+    expect(r.stdout).toContain('--name scoring-2022Q4-v2');
+    expect(await store.getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({ survey: 2150, bonus: 100 });
+  });
+
+  it("refuses a table that holds another district's campaign, before writing", async ({ expect }) => {
+    const other = loadDistrict(repo('districts', 'demo-xa.yaml'));
+    const otherTable = await startDynalite('thidua-demo-xa');
+    try {
+      const otherStore = new DynamoStore({ client: otherTable.client, tableName: otherTable.tableName });
+      await storeCampaign(otherStore, other.config, other.criteriaSets, new Date('2022-08-02T01:00:00Z'));
+      const env = table;
+      table = otherTable;
+      let r: CliResult;
+      try {
+        r = await record(...demoArgs(EXAMPLE));
+      } finally {
+        table = env;
+      }
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `bảng thuộc "${other.config.district.name}" (${other.config.district.slug})`,
+      );
+      expect(await otherStore.listPeriodAdjustments('2022Q3')).toEqual([]);
+    } finally {
+      await otherTable.close();
+    }
+  });
+});
