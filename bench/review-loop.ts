@@ -25,7 +25,7 @@ import { getDeps, resetDeps } from '#lib/deps';
 import { ensureReportGrant } from '#lib/steps';
 import { localApp } from '#local/asl';
 import { pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { startLocalRuntime, stopLocalRuntime } from '#local/runtime';
 import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
 import {
   fmtMemory,
@@ -205,7 +205,7 @@ const loopTotalMs = msSince(loopStart);
 const emails = await mailCount();
 const mem = memory();
 
-await stopRuntime(rt);
+await stopLocalRuntime(rt);
 await http.close();
 resetDeps();
 resetAwsClients();
@@ -254,22 +254,3 @@ printSummary({
   },
 });
 if (failures.length > 0) process.exitCode = 1;
-
-/**
- * Stops the runtime, absorbing only the rejection the engine's abort of a waiting callback leaves
- * behind (as test/http/harness.ts does).
- */
-async function stopRuntime(runtime: LocalRuntime): Promise<void> {
-  const absorb = (reason: unknown) => {
-    const e = reason as { name?: string; message?: string };
-    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
-    throw reason;
-  };
-  process.on('unhandledRejection', absorb);
-  try {
-    await runtime.stop();
-    await new Promise((r) => setTimeout(r, 20));
-  } finally {
-    process.off('unhandledRejection', absorb);
-  }
-}

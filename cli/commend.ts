@@ -34,13 +34,12 @@ import { parseFraction } from '#domain/points';
 import {
   type Command,
   EXIT_OK,
-  isIsoDateArg,
   loadDistrictOrFail,
+  onDateOption,
   ProblemsError,
   parseOptions,
   requireOption,
   toJsonText,
-  UsageError,
   writeOutput,
 } from './common.ts';
 import { type DataFile, describeValue, type FieldPath, isRecord, readDataFile } from './data-file.ts';
@@ -96,11 +95,7 @@ export const commendCommand: Command = {
     const districtFile = requireOption(values.district, 'district');
     const resultsFile = requireOption(values.results, 'results');
     const nominationsFile = requireOption(values.nominations, 'nominations');
-    if (values.on !== undefined && !isIsoDateArg(values.on)) {
-      throw new UsageError(
-        `--on phải là ngày yyyy-mm-dd, nhận được "${values.on}" (--on must be yyyy-mm-dd)`,
-      );
-    }
+    onDateOption(values.on);
     const loaded = loadDistrictOrFail(districtFile, values.criteria);
 
     // Read every file before failing, so the admin sees all problems at once.

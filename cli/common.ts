@@ -122,7 +122,25 @@ export function toJsonText(value: unknown): string {
 }
 
 /** yyyy-mm-dd that is a real date. */
-export function isIsoDateArg(s: string): boolean {
+function isIsoDateArg(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   return new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+}
+
+/** `--on`, the decision date: absent, or a real yyyy-mm-dd date. */
+export function onDateOption(on: string | undefined): string | undefined {
+  if (on !== undefined && !isIsoDateArg(on)) {
+    throw new UsageError(`--on phải là ngày yyyy-mm-dd, nhận được "${on}" (--on must be yyyy-mm-dd)`);
+  }
+  return on;
+}
+
+const REGION = /^[a-z0-9-]{2,32}$/;
+
+/** `--region`: absent, or shaped like an AWS region name. */
+export function regionOption(region: string | undefined): string | undefined {
+  if (region !== undefined && !REGION.test(region)) {
+    throw new UsageError(`--region không hợp lệ: "${region}" (invalid region)`);
+  }
+  return region;
 }

@@ -16,6 +16,7 @@ import {
   loadDistrictOrFail,
   ProblemsError,
   parseOptions,
+  regionOption,
   requireOption,
   UsageError,
 } from './common.ts';
@@ -47,7 +48,6 @@ Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`. */
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:[A-Za-z0-9_-]{1,80}$/;
-const REGION = /^[a-z0-9-]{2,32}$/;
 
 const number = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
 const kib = (bytes: number) =>
@@ -62,10 +62,7 @@ export function launchRegion(stateMachineArn: string, region: string | undefined
         '(expected arn:aws:states:<region>:<account>:stateMachine:<name>, the LaunchStateMachineArn stack output)',
     );
   }
-  if (region !== undefined && !REGION.test(region)) {
-    throw new UsageError(`--region không hợp lệ: "${region}" (invalid region)`);
-  }
-  return region ?? match[1]!;
+  return regionOption(region) ?? match[1]!;
 }
 
 export const launchCommand: Command = {

@@ -33,6 +33,7 @@ import {
   loadDistrictOrFail,
   ProblemsError,
   parseOptions,
+  regionOption,
   requireOption,
   UsageError,
 } from './common.ts';
@@ -70,7 +71,6 @@ Exit codes: 0 recorded / dry run, 1 problems, wrong table or AWS refused, 2 usag
 
 /** DynamoDB's table name rule. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const REGION = /^[a-z0-9-]{2,32}$/;
 
 /** Who writes: the operator's OS account (audited with every change). */
 export function operatorActor(): Actor {
@@ -223,9 +223,7 @@ export const recordCommand: Command = {
         `--table không phải tên bảng DynamoDB: "${table}" (expected a table name, the TableName stack output)`,
       );
     }
-    if (values.region !== undefined && !REGION.test(values.region)) {
-      throw new UsageError(`--region không hợp lệ: "${values.region}" (invalid region)`);
-    }
+    regionOption(values.region);
 
     const district = loadDistrictOrFail(districtFile, values.criteria);
     let doc: AdjustmentsDocument;

@@ -23,8 +23,8 @@ import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts
 import {
   type Command,
   EXIT_OK,
-  isIsoDateArg,
   loadDistrictOrFail,
+  onDateOption,
   ProblemsError,
   parseOptions,
   requireOption,
@@ -103,11 +103,7 @@ export const scoreCommand: Command = {
     if (values.year !== undefined && !/^\d{4}$/.test(values.year)) {
       throw new UsageError(`--year phải là năm dạng yyyy, nhận được "${values.year}" (--year must be yyyy)`);
     }
-    if (values.on !== undefined && !isIsoDateArg(values.on)) {
-      throw new UsageError(
-        `--on phải là ngày yyyy-mm-dd, nhận được "${values.on}" (--on must be yyyy-mm-dd)`,
-      );
-    }
+    onDateOption(values.on);
 
     const loaded = loadDistrictOrFail(districtFile, values.criteria);
     const calendar = periodsOf(loaded.config);

@@ -79,11 +79,16 @@ function wallClockAt(epochMs: number, timeZone: string): WallClock {
   };
 }
 
-/** The zone's offset from UTC at that instant, in minutes (420 for +07:00). */
-export function offsetMinutes(epochMs: number, timeZone: string): number {
+/** How far the zone's wall clock is ahead of UTC at that instant, in ms (to the second). */
+export function offsetMs(epochMs: number, timeZone: string): number {
   const w = wallClockAt(epochMs, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** The zone's offset from UTC at that instant, in minutes (420 for +07:00). */
+export function offsetMinutes(epochMs: number, timeZone: string): number {
+  return Math.round(offsetMs(epochMs, timeZone) / 60_000);
 }
 
 function offsetText(minutes: number): string {

@@ -21,6 +21,7 @@ import { criteriaSetFor, periodsOfYear } from '#domain/calendar';
 import { leafCriteria, surveyArea } from '#domain/config';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, Criterion, Period, Unit } from '#domain/model';
+import { seededRandom } from '../bench/lib.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = process.argv[2] ?? join(root, 'examples', 'appraisals-2024.yaml');
@@ -28,18 +29,8 @@ const { config, criteriaSets } = loadDistrict(join(root, 'districts', 'demo.yaml
   now: new Date('2024-01-01T00:00:00Z'),
 });
 
-/** mulberry32: a small, well-known 32-bit generator; the seed fixes the whole file. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(20_240_802);
+// The seed fixes the whole file.
+const random = seededRandom(20_240_802);
 
 /** Each unit's level over the year (share of the maximum a reviewer tends to grant). */
 const LEVEL: Record<string, number> = {

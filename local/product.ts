@@ -56,7 +56,7 @@ import {
   recordOutcome,
 } from './dev-pages.ts';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from './http.ts';
-import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from './runtime.ts';
 
 /** The clock of a fresh data folder starts on the campaign's plan date at this wall time. */
 export const CLOCK_START_TIME = '08:00';
@@ -546,7 +546,7 @@ async function startLocked(
           queue.then(() => rt.settle()),
           new Promise((r) => setTimeout(r, 10_000).unref()),
         ]);
-        await stopRuntime(rt);
+        await stopLocalRuntime(rt);
         resetDeps();
         resetAwsClients();
         release();
@@ -555,7 +555,7 @@ async function startLocked(
     return product;
   } catch (error) {
     await http.close().catch(() => undefined);
-    if (runtime) await stopRuntime(runtime).catch(() => undefined);
+    if (runtime) await stopLocalRuntime(runtime).catch(() => undefined);
     throw error;
   }
 }
@@ -704,25 +704,6 @@ export async function callNewVote(
     ...(execution ? { status: execution.status } : {}),
     ...(execution?.error ? { error: execution.error } : {}),
   };
-}
-
-/**
- * Stops the runtime. The engine rejects the promise of each callback task it aborts, which the
- * interpreter no longer awaits: only that rejection is absorbed, and only while stopping.
- */
-async function stopRuntime(rt: LocalRuntime): Promise<void> {
-  const absorb = (reason: unknown) => {
-    const e = reason as { name?: string; message?: string };
-    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
-    throw reason;
-  };
-  process.on('unhandledRejection', absorb);
-  try {
-    await rt.stop();
-    await new Promise((r) => setTimeout(r, 20));
-  } finally {
-    process.off('unhandledRejection', absorb);
-  }
 }
 
 // ---------------------------------------------------------------- what a person reads on start

@@ -69,6 +69,26 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/**
+ * Stops the runtime. The engine rejects the promise of a callback task it aborts on stop, and the
+ * interpreter no longer awaits it (an unhandled rejection, reported to the local runtime's owner);
+ * only that one rejection is absorbed here, and only while stopping.
+ */
+export async function stopLocalRuntime(rt: LocalRuntime): Promise<void> {
+  const absorb = (reason: unknown) => {
+    const e = reason as { name?: string; message?: string };
+    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
+    throw reason;
+  };
+  process.on('unhandledRejection', absorb);
+  try {
+    await rt.stop();
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    process.off('unhandledRejection', absorb);
+  }
+}
+
 /** Variables a function declares that must not leak into this process. */
 const NOT_FOR_THIS_PROCESS = new Set(['NODE_OPTIONS', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
 

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { offsetMs } from '#domain/calendar';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './cfn.ts';
 import type { ClockTimer, VirtualClock } from './clock.ts';
 import type { LocalLambdas } from './lambda.ts';
@@ -520,8 +521,8 @@ export function parseAt(
     throw invalid(`Invalid date in ${expression}`);
   }
   // The offset at the guessed instant, then once more at the corrected one (DST edges).
-  let instant = wall - zoneOffsetMs(new Date(wall), timeZone);
-  instant = wall - zoneOffsetMs(new Date(instant), timeZone);
+  let instant = wall - offsetMs(wall, timeZone);
+  instant = wall - offsetMs(instant, timeZone);
   return new Date(instant);
 }
 
@@ -535,28 +536,4 @@ export function parseRate(
   const unit = m[2]!.replace(/s$/, '');
   const ms = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit]!;
   return Number(m[1]) * ms;
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `date`, in ms. */
-function zoneOffsetMs(date: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
 }

@@ -38,7 +38,7 @@ import {
   PageError,
   redirect,
 } from '#lib/http';
-import { actorOf, isExpired, openLink } from '#lib/link-pages';
+import { actorOf, claimRefused, isExpired, openLink } from '#lib/link-pages';
 import { dateTime, statusPage } from '#lib/pages';
 import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#lib/store';
 import { matchPath } from './routes.ts';
@@ -178,12 +178,8 @@ async function sessionPage(deps: Deps, request: HttpRequest): Promise<HttpRespon
       break;
     case 'already-decided':
       throw usedLink();
-    case 'expired':
-      throw new LinkError(410, 'expired');
-    case 'closed':
-      throw new LinkError(410, 'closed');
-    case 'not-found':
-      throw new LinkError(403, 'not-found');
+    default:
+      throw claimRefused(outcome.outcome);
   }
   const { sessionId } = await deps.store.createSession(
     { adminId: admin.id, email: admin.email },

@@ -30,7 +30,7 @@ import {
   PageError,
   redirect,
 } from '#lib/http';
-import { actorOf, isExpired, openLink, reviewRounds } from '#lib/link-pages';
+import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#lib/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#lib/pages';
 import { parseAppraisalForm, type ReviewDecision, renderReviewPage } from '#lib/review-page';
 import {
@@ -204,12 +204,8 @@ async function afterClaim(
       break;
     case 'already-decided':
       throw decidedBefore(outcome.approval, authority);
-    case 'expired':
-      throw new LinkError(410, 'expired');
-    case 'closed':
-      throw new LinkError(410, 'closed');
-    case 'not-found':
-      throw new LinkError(403, 'not-found');
+    default:
+      throw claimRefused(outcome.outcome);
   }
   const approval = outcome.approval;
   let delivery: DeliveryOutcome;

@@ -30,6 +30,7 @@ import {
 } from '#lib/http';
 import {
   actorOf,
+  claimRefused,
   type ExplainDecisionPayload,
   isExpired,
   linkQuery,
@@ -308,12 +309,8 @@ async function explain(
         'Đã gửi giải trình',
         'Giải trình của vòng thẩm định này đã được gửi trước đó. (The explanation was already sent.)',
       );
-    case 'expired':
-      throw new LinkError(410, 'expired');
-    case 'closed':
-      throw new LinkError(410, 'closed');
-    case 'not-found':
-      throw new LinkError(403, 'not-found');
+    default:
+      throw claimRefused(outcome.outcome);
   }
 }
 

@@ -208,6 +208,26 @@ export class DynamoStore implements Store {
     }
   }
 
+  /**
+   * Writes a record that is never overwritten: `created`, or `unchanged` when the same document is
+   * there already (a re-run); a different one is a ConflictError saying `conflict`.
+   */
+  private async putOnce(
+    key: { pk: string; sk: string },
+    doc: string,
+    attributes: Item,
+    conflict: string,
+  ): Promise<'created' | 'unchanged'> {
+    const created = await this.putIf({
+      Item: { ...key, doc, hash: sha256(doc), ...attributes },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (created) return 'created';
+    const existing = await this.get(key);
+    if (existing?.hash === sha256(doc)) return 'unchanged';
+    throw new ConflictError('exists', conflict);
+  }
+
   /** Update returning the new item; undefined when the condition failed. */
   private async updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
     try {
@@ -788,15 +808,10 @@ export class DynamoStore implements Store {
   ): Promise<'created' | 'unchanged'> {
     const key = { pk: unitPk(appraisal.unitId), sk: appraisalSk(appraisal.periodId, round) };
     const doc = toDoc(appraisal, `appraisal ${appraisal.unitId}/${appraisal.periodId}`);
-    const created = await this.putIf({
-      Item: { ...key, doc, hash: sha256(doc), round, ...source, recordedAt: this.now().iso },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-    if (created) return 'created';
-    const existing = await this.get(key);
-    if (existing?.hash === sha256(doc)) return 'unchanged';
-    throw new ConflictError(
-      'exists',
+    return this.putOnce(
+      key,
+      doc,
+      { round, ...source, recordedAt: this.now().iso },
       `Round ${round} of ${appraisal.unitId}/${appraisal.periodId} is already appraised`,
     );
   }
@@ -1037,43 +1052,32 @@ export class DynamoStore implements Store {
     const key = approvalKey(approvalId);
     let updated: Item | undefined;
     try {
+      const decide = 'SET #status = :decided, decisionDoc = :doc, decidedBy = :actor, decidedAt = :now';
+      const values = {
+        ':decided': 'decided',
+        ':pending': 'pending',
+        ':doc': toDoc(decision, 'the decision'),
+        ':actor': actor,
+        ':now': iso,
+        ':nowMs': ms,
+        ':k1': 'appraise',
+        ':k2': 'explain',
+        ':k3': 'vote',
+      };
       updated = await this.updateIf({
         Key: key,
-        UpdateExpression:
-          'SET #status = :decided, decisionDoc = :doc, decidedBy = :actor, decidedAt = :now, gsi2pk = :q, gsi2sk = :qs',
+        UpdateExpression: `${decide}, gsi2pk = :q, gsi2sk = :qs`,
         ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs AND #kind IN (:k1, :k2, :k3)',
         ExpressionAttributeNames: names('status', 'kind'),
-        ExpressionAttributeValues: {
-          ':decided': 'decided',
-          ':pending': 'pending',
-          ':doc': toDoc(decision, 'the decision'),
-          ':actor': actor,
-          ':now': iso,
-          ':nowMs': ms,
-          ':q': UNDELIVERED,
-          ':qs': `${iso}#${approvalId}`,
-          ':k1': 'appraise',
-          ':k2': 'explain',
-          ':k3': 'vote',
-        },
+        ExpressionAttributeValues: { ...values, ':q': UNDELIVERED, ':qs': `${iso}#${approvalId}` },
       });
       // Grants and sign-in links have no task to deliver to: decided is their end.
       updated ??= await this.updateIf({
         Key: key,
-        UpdateExpression: 'SET #status = :decided, decisionDoc = :doc, decidedBy = :actor, decidedAt = :now',
+        UpdateExpression: decide,
         ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs AND NOT (#kind IN (:k1, :k2, :k3))',
         ExpressionAttributeNames: names('status', 'kind'),
-        ExpressionAttributeValues: {
-          ':decided': 'decided',
-          ':pending': 'pending',
-          ':doc': toDoc(decision, 'the decision'),
-          ':actor': actor,
-          ':now': iso,
-          ':nowMs': ms,
-          ':k1': 'appraise',
-          ':k2': 'explain',
-          ':k3': 'vote',
-        },
+        ExpressionAttributeValues: values,
       });
     } catch (err) {
       if (isConditionFailed(err)) updated = undefined;
@@ -1431,15 +1435,10 @@ export class DynamoStore implements Store {
       throw new Error(`Results version must be ≥ 1, got ${version}`);
     const key = { pk: periodPk(periodId), sk: `RESULTS#${pad(version, 4, 'version')}` };
     const doc = toDoc(results, `results ${periodId} v${version}`);
-    const created = await this.putIf({
-      Item: { ...key, periodId, version, doc, hash: sha256(doc), publishedAt: this.now().iso },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-    if (created) return 'created';
-    const existing = await this.get(key);
-    if (existing?.hash === sha256(doc)) return 'unchanged';
-    throw new ConflictError(
-      'exists',
+    return this.putOnce(
+      key,
+      doc,
+      { periodId, version, publishedAt: this.now().iso },
       `Results ${periodId} v${version} are already published and never overwritten`,
     );
   }

@@ -50,6 +50,11 @@ export async function openLink(
   return approval;
 }
 
+/** The answer to a claim that found its approval over: expired or closed → 410; gone → 403. */
+export function claimRefused(outcome: 'expired' | 'closed' | 'not-found'): LinkError {
+  return outcome === 'not-found' ? new LinkError(403, 'not-found') : new LinkError(410, outcome);
+}
+
 export function isExpired(approval: Pick<Approval, 'expiresAt'>, now: Date): boolean {
   return Date.parse(approval.expiresAt) <= now.getTime();
 }

@@ -35,7 +35,7 @@ import {
   htmlResponse,
   LinkError,
 } from './http.ts';
-import { actorOf } from './link-pages.ts';
+import { actorOf, claimRefused } from './link-pages.ts';
 import {
   DECISION_LABELS,
   dateTime,
@@ -235,12 +235,8 @@ export const votePage = {
           statusPage({ status: 409, title, detail, header: ctx.authority, tone: 'info' }),
         );
       }
-      case 'expired':
-        throw new LinkError(410, 'expired');
-      case 'closed':
-        throw new LinkError(410, 'closed');
-      case 'not-found':
-        throw new LinkError(403, 'not-found');
+      default:
+        throw claimRefused(result.outcome);
     }
     const delivered = result.delivery === 'delivered' || result.delivery === 'superseded';
     const count = (v: Vote) => Object.values(parsed.votes).filter((x) => x === v).length;

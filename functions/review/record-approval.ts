@@ -23,9 +23,8 @@ import {
   sendMail,
   systemActor,
 } from '#lib/steps';
-import { ConflictError } from '#lib/store';
 import { roundInput } from './inputs.ts';
-import { appendAuditOnce, closePendingReviewApprovals, roundAppraisal } from './records.ts';
+import { appendAuditOnce, closePendingReviewApprovals, moveReport, roundAppraisal } from './records.ts';
 
 const STEP = 'record-approval';
 
@@ -36,18 +35,7 @@ export async function recordApproval(
   const { unitId, periodId, round } = input;
   const { period } = await requirePeriod(ctx, periodId);
   const actor = systemActor(STEP);
-  try {
-    await ctx.store.setReportStatus(
-      unitId,
-      periodId,
-      ['in-review', 'submitted', 'explained'],
-      'approved',
-      actor,
-    );
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
-    ctx.log.warn('report not moved to approved', { status: err.current?.status });
-  }
+  await moveReport(ctx, unitId, periodId, ['in-review', 'submitted', 'explained'], 'approved', actor);
   await closePendingReviewApprovals(ctx.store, unitId, periodId, 'approved');
 
   const appraisal = await roundAppraisal(ctx, unitId, periodId, round);

@@ -1,11 +1,19 @@
 /**
  * Records the review steps read and write besides the store's own: the appraisal of a round
- * (written from its approval's recorded decision), an audit entry appended once per id, and
- * closing the pending decision points of a unit-period.
+ * (written from its approval's recorded decision), an audit entry appended once per id, closing
+ * the pending decision points of a unit-period, and moving its report to the next status.
  */
 import type { Appraisal } from '#domain/model';
 import type { Deps } from '#lib/deps';
-import type { Approval, AuditInput, Store, StoredAppraisal } from '#lib/store';
+import {
+  type Actor,
+  type Approval,
+  type AuditInput,
+  ConflictError,
+  type ReportStatus,
+  type Store,
+  type StoredAppraisal,
+} from '#lib/store';
 
 /** The decision kinds of the review loop (the unit's `report` grant is not one: it stays open). */
 const REVIEW_KINDS: ReadonlySet<Approval['kind']> = new Set(['appraise', 'explain']);
@@ -67,4 +75,24 @@ export async function closePendingReviewApprovals(
   const pending = approvals.filter((a) => a.status === 'pending' && REVIEW_KINDS.has(a.kind));
   for (const a of pending) await store.closeApproval(a.id, reason);
   return pending;
+}
+
+/**
+ * Moves the unit-period's report from one of `from` to `to`. A report found in another status (a
+ * re-run step, or an admin got there first) is left as it is, with a warning: the step goes on.
+ */
+export async function moveReport(
+  deps: Pick<Deps, 'store' | 'log'>,
+  unitId: string,
+  periodId: string,
+  from: readonly ReportStatus[],
+  to: ReportStatus,
+  actor: Actor,
+): Promise<void> {
+  try {
+    await deps.store.setReportStatus(unitId, periodId, from, to, actor);
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    deps.log.warn(`report not moved to ${to}`, { status: err.current?.status });
+  }
 }

@@ -19,9 +19,9 @@ import {
   sendMail,
   systemActor,
 } from '#lib/steps';
-import { ConflictError } from '#lib/store';
 import { armApproval } from './arm.ts';
 import { callbackInput } from './inputs.ts';
+import { moveReport } from './records.ts';
 
 const STEP = 'request-appraisal';
 
@@ -42,18 +42,7 @@ export async function requestAppraisal(
   );
   if (armed.state !== 'armed') return;
 
-  try {
-    await ctx.store.setReportStatus(
-      unitId,
-      periodId,
-      ['submitted', 'explained'],
-      'in-review',
-      systemActor(STEP),
-    );
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
-    ctx.log.warn('report not moved to in-review', { status: err.current?.status });
-  }
+  await moveReport(ctx, unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
 
   const now = ctx.clock();
   if (now.getTime() >= Date.parse(armed.approval.expiresAt)) {

@@ -22,10 +22,10 @@ import {
   sendMail,
   systemActor,
 } from '#lib/steps';
-import { ConflictError, type StoredAppraisal, type StoredReport } from '#lib/store';
+import type { StoredAppraisal, StoredReport } from '#lib/store';
 import { armApproval } from './arm.ts';
 import { callbackInput } from './inputs.ts';
-import { roundAppraisal } from './records.ts';
+import { moveReport, roundAppraisal } from './records.ts';
 
 const STEP = 'request-explanation';
 
@@ -79,18 +79,7 @@ export async function requestExplanation(
   );
   if (armed.state !== 'armed') return;
 
-  try {
-    await ctx.store.setReportStatus(
-      unitId,
-      periodId,
-      ['in-review', 'submitted'],
-      'returned',
-      systemActor(STEP),
-    );
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
-    ctx.log.warn('report not moved to returned', { status: err.current?.status });
-  }
+  await moveReport(ctx, unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
 
   if (ctx.clock().getTime() >= Date.parse(armed.approval.expiresAt)) {
     ctx.log.info('explanation link already expired: no mail; the wait ends by its timeout');

@@ -3,7 +3,6 @@
  * endpoint (the real AWS JSON protocol, so the real SFNClient) instead of AWS: the subprocess
  * gets only `AWS_ENDPOINT_URL_SFN`, a region and dummy credentials.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -14,7 +13,7 @@ import { VirtualClock } from '#local/clock';
 import { LocalLambdas } from '#local/lambda';
 import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
 import { SfnEngine } from '#local/sfn-engine';
-import { type CliResult, repo, root, tempDir } from '../helpers/cli.ts';
+import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 
 const dir = tempDir('launch');
 const ARN = stateMachineArn('launch');
@@ -45,27 +44,7 @@ afterAll(async () => {
 
 /** `thidua launch …` from the repository root, with AWS pointed at the local endpoint only. */
 function launch(...args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  Object.assign(env, {
-    AWS_ENDPOINT_URL_SFN: endpoint.url,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-  });
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', repo('cli', 'thidua.ts'), 'launch', ...args],
-      { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
+  return thiduaAgainst({ AWS_ENDPOINT_URL_SFN: endpoint.url }, dir, 'launch', ...args);
 }
 
 /** A copy of the demo config with one text replacement (criteria from the repository). */

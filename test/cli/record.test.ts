@@ -4,14 +4,13 @@
  * writes through the real DynamoStore. The demo campaign is stored first (as a launch does);
  * what the command stored is read back through the store.
  */
-import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { storeCampaign } from '#lib/campaign';
 import { DynamoStore } from '#lib/dynamo-store';
-import { type CliResult, repo, root, tempDir } from '../helpers/cli.ts';
+import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 
 const dir = tempDir('record');
@@ -32,27 +31,7 @@ afterAll(async () => {
 
 /** `thidua record …` from the repository root, with AWS pointed at dynalite only. */
 function record(...args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  Object.assign(env, {
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-  });
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', repo('cli', 'thidua.ts'), 'record', ...args],
-      { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
+  return thiduaAgainst({ AWS_ENDPOINT_URL_DYNAMODB: table.endpoint }, dir, 'record', ...args);
 }
 
 const demoArgs = (file: string, ...more: string[]) => [

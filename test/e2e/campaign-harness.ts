@@ -21,7 +21,7 @@ import { type Deps, getDeps, resetDeps } from '#lib/deps';
 import type { MailIdentity, OutboxRecord, Store } from '#lib/store';
 import { localApp } from '#local/asl';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
 
 export const DISTRICT_FILE = 'districts/demo.yaml';
 
@@ -172,7 +172,7 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
       ((await (await fetch(`${rt.endpoints.sesv2}/store`)).json()) as { emails: SesMail[] }).emails,
     stop: async () => {
       await http.close();
-      await stopRuntime(rt);
+      await stopLocalRuntime(rt);
       resetDeps();
       resetAwsClients();
       if (previousLogLevel === undefined) delete process.env.LOG_LEVEL;
@@ -181,25 +181,6 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
     },
   };
   return harness;
-}
-
-/**
- * Stops the runtime. The engine rejects the promise of each callback task it aborts, which the
- * interpreter no longer awaits: only that rejection is absorbed, and only while stopping.
- */
-async function stopRuntime(rt: LocalRuntime): Promise<void> {
-  const absorb = (reason: unknown) => {
-    const e = reason as { name?: string; message?: string };
-    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
-    throw reason;
-  };
-  process.on('unhandledRejection', absorb);
-  try {
-    await rt.stop();
-    await new Promise((r) => setTimeout(r, 20));
-  } finally {
-    process.off('unhandledRejection', absorb);
-  }
 }
 
 // ---------------------------------------------------------------- what people send

@@ -19,19 +19,12 @@ import { setClockSource } from '#lib/clock';
 import { type Deps, getDeps, resetDeps } from '#lib/deps';
 import { createTableInput } from '#lib/table-schema';
 import { dynamoClient, type Emulators, startEmulators } from '#local/emulators';
+import type { SesEmail } from '../helpers/ses.ts';
 
 export const DEMO = 'districts/demo.yaml';
 export const BASE_URL = 'https://thidua.test';
 /** The demo's 2022Q3 period: the window opened 01/10/2022; this is inside review. */
 export const IN_REVIEW = new Date('2022-10-12T03:00:00Z');
-
-export interface SesEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-}
 
 export interface Bed {
   emulators: Emulators;

@@ -19,8 +19,9 @@ import { type Deps, getDeps, resetDeps } from '#lib/deps';
 import type { Approval } from '#lib/store';
 import { localApp } from '#local/asl';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import type { SesEmail } from '../helpers/ses.ts';
 import { closedPort } from '../helpers/ses.ts';
-import { BASE_URL, captureOutput, fullReport, IN_REVIEW, linkIn, type SesEmail } from './harness.ts';
+import { BASE_URL, captureOutput, fullReport, IN_REVIEW, linkIn } from './harness.ts';
 
 const PERIOD = '2022Q3';
 let rt: LocalRuntime;

@@ -17,13 +17,19 @@ export interface CliResult {
   stderr: string;
 }
 
-function run(file: string, args: readonly string[], cwd: string, launcher: boolean): Promise<CliResult> {
+function run(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  launcher: boolean,
+  env?: NodeJS.ProcessEnv,
+): Promise<CliResult> {
   const argv = launcher ? [file, ...args] : ['--import', 'tsx', file, ...args];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       argv,
-      { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
+      { cwd, ...(env ? { env } : {}), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') reject(error);
         else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
@@ -35,6 +41,30 @@ function run(file: string, args: readonly string[], cwd: string, launcher: boole
 /** `thidua <args>` from the repository root. */
 export function thidua(...args: string[]): Promise<CliResult> {
   return run(repo('cli', 'thidua.ts'), args, root, false);
+}
+
+/**
+ * `thidua <args>` from the repository root as an operator with AWS credentials runs it, with AWS
+ * pointed at local emulators only: this process's AWS_* variables are dropped, `endpoints` (e.g.
+ * `AWS_ENDPOINT_URL_SFN`) set with a region and dummy credentials, and no AWS config or
+ * credentials file is found (both named in `dir`, which holds neither).
+ */
+export function thiduaAgainst(
+  endpoints: Record<string, string>,
+  dir: string,
+  ...args: string[]
+): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  Object.assign(env, {
+    ...endpoints,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+  });
+  return run(repo('cli', 'thidua.ts'), args, root, false, env);
 }
 
 /** Any TypeScript script of the repository, through tsx, from the root. */

@@ -19,7 +19,7 @@ import { type Deps, getDeps, resetDeps } from '#lib/deps';
 import type { Actor, Approval } from '#lib/store';
 import { localApp } from '#local/asl';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
 
 export const PERIOD_ID = '2022Q3';
 
@@ -101,33 +101,13 @@ export async function startHarness(): Promise<Harness> {
     stop: async () => {
       raw.destroy();
       await http.close();
-      await stopRuntime(rt);
+      await stopLocalRuntime(rt);
       resetDeps();
       resetAwsClients();
       restoreOutput();
       rmSync(keyDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Stops the runtime. The engine rejects the promise of a callback task it aborts on stop, and the
- * interpreter no longer awaits it (an unhandled rejection, reported to the local runtime's owner);
- * only that one rejection is absorbed here, and only while stopping.
- */
-async function stopRuntime(rt: LocalRuntime): Promise<void> {
-  const absorb = (reason: unknown) => {
-    const e = reason as { name?: string; message?: string };
-    if (e?.name === 'States.Runtime' && /The execution (was stopped|ended)/.test(e.message ?? '')) return;
-    throw reason;
-  };
-  process.on('unhandledRejection', absorb);
-  try {
-    await rt.stop();
-    await new Promise((r) => setTimeout(r, 20));
-  } finally {
-    process.off('unhandledRejection', absorb);
-  }
 }
 
 /** Copies every write to stdout/stderr into `sink` (still printing it). */
