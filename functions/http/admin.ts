@@ -10,7 +10,10 @@
  *   never signs anyone in); `POST` consumes the link (`pending → decided`, once), creates a
  *   server-side session (random 128-bit id, 8 h absolute, 1 h idle; only its hash is stored), sets
  *   the session cookie and answers 303 to the current period's status page;
- * - `GET /admin/periods/{periodId}`: the period's status per unit, with counts per status;
+ * - `GET /admin/periods/{periodId}`: the period's status per unit, with counts per status, and what
+ *   needs attention (read-only): decisions whose workflow was gone (district-wide; those of another
+ *   period left out) and emails whose delivery failed or is ambiguous (district-wide, newest first,
+ *   at most ATTENTION_MAIL_LIMIT);
  * - `POST /admin/signout`: ends the session and clears the cookie.
  *
  * The cookie is `__Host-thidua_session` (HttpOnly; Secure; SameSite=Strict; Path=/) when
@@ -46,6 +49,7 @@ import { matchPath } from './routes.ts';
 export const SIGNIN_LINK_MS = 15 * 60_000;
 export const SESSION_ABSOLUTE_MS = 8 * 3_600_000;
 export const SESSION_IDLE_MS = 3_600_000;
+export const ATTENTION_MAIL_LIMIT = 50;
 
 const EMAIL = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
 
@@ -240,12 +244,14 @@ async function periodStatus(deps: Deps, request: HttpRequest, periodId: string):
   const current = await currentSession(deps, request);
   if (!current) return redirect('/admin');
   if (!/^[A-Za-z0-9_-]{1,16}$/.test(periodId)) throw notFoundPeriod();
-  const [campaign, period, periods, reports, reviewers] = await Promise.all([
+  const [campaign, period, periods, reports, reviewers, taskGone, mailAttention] = await Promise.all([
     deps.store.getCampaign(),
     deps.store.getPeriod(periodId),
     deps.store.listPeriods(),
     deps.store.listPeriodReports(periodId),
     deps.store.listPeople('reviewer'),
+    deps.store.listTaskGone(),
+    deps.store.listOutboxAttention(ATTENTION_MAIL_LIMIT, { newestFirst: true }),
   ]);
   if (!campaign || !period) throw notFoundPeriod();
   const byUnit = new Map<string, ReportSummary>(reports.map((r) => [r.unitId, r]));
@@ -277,6 +283,10 @@ async function periodStatus(deps: Deps, request: HttpRequest, periodId: string):
   const sorted: StoredPeriod[] = [...periods].sort((a, b) =>
     a.period.opensAt.localeCompare(b.period.opensAt),
   );
+  // An approval of another period is left out; one without a period (or of a commendation cycle,
+  // whose id is no period's) shows on every period's page.
+  const periodIds = new Set(periods.map((p) => p.period.id));
+  const gone = taskGone.filter((a) => !a.periodId || !periodIds.has(a.periodId) || a.periodId === periodId);
   return htmlResponse(
     200,
     renderPeriodStatus({
@@ -285,6 +295,11 @@ async function periodStatus(deps: Deps, request: HttpRequest, periodId: string):
       periods: sorted,
       rows,
       session: current.session,
+      attention: {
+        taskGone: gone,
+        mail: mailAttention.slice(0, ATTENTION_MAIL_LIMIT),
+        unitNames: new Map(units.map((u) => [u.id, u.name])),
+      },
     }),
   );
 }

@@ -1,13 +1,17 @@
 /**
  * The admin's pages: the sign-in form (an emailed, signed, single-use link), the page that link
  * opens (a button: a GET never signs anyone in), and a period's status (per unit: invited, draft,
- * submitted, in review, returned, explained, approved, with the reviewer; counts per status).
+ * submitted, in review, returned, explained, approved, with the reviewer; counts per status) with
+ * what needs the admin's attention: decisions whose workflow was gone when delivered, and emails
+ * whose delivery failed or is ambiguous (DESIGN.md, "Approval by email link" and "Email").
  */
 
 import { GROUP_LABELS } from '#domain/commendation';
 import type { Unit } from '#domain/model';
 import type { FieldProblem } from './http.ts';
+import { scrubString } from './log.ts';
 import {
+  DECISION_LABELS,
   dateTime,
   e,
   type Html,
@@ -20,7 +24,15 @@ import {
   statusBadge,
   textInput,
 } from './pages.ts';
-import type { AdminSession, ReportStatus, StoredPeriod } from './store.ts';
+import type {
+  Actor,
+  AdminSession,
+  Approval,
+  ApprovalKind,
+  OutboxRecord,
+  ReportStatus,
+  StoredPeriod,
+} from './store.ts';
 
 export function renderSignInForm(m: { authority?: string; email?: string; problems?: FieldProblem[] }): Html {
   const problems: ProblemMap = problemMap(m.problems ?? []);
@@ -91,6 +103,7 @@ export function renderPeriodStatus(m: {
   periods: StoredPeriod[];
   rows: UnitStatusRow[];
   session: AdminSession;
+  attention?: Attention;
 }): Html {
   const counts = new Map<UnitState, number>();
   for (const r of m.rows) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
@@ -124,7 +137,102 @@ export function renderPeriodStatus(m: {
       )
       .join('')}</tbody>
 </table></div>
+${renderAttention(m.attention ?? { taskGone: [], mail: [], unitNames: new Map() })}
 <p class="muted">Đăng nhập: ${e(m.session.email)} · phiên hết hạn lúc ${e(dateTime(m.session.expiresAt))}</p>
 <form method="post" action="/admin/signout"><button type="submit" class="secondary">Đăng xuất</button></form>`,
   });
+}
+
+// ---------------------------------------------------------------- needs attention
+
+/** What the admin should look at (read-only: the page changes nothing). */
+export interface Attention {
+  /** Decisions recorded whose workflow was gone when delivered (`task-gone`). */
+  taskGone: Approval[];
+  /** Emails whose delivery failed or is ambiguous, newest first. */
+  mail: OutboxRecord[];
+  /** Unit id → name, for the decisions. */
+  unitNames: ReadonlyMap<string, string>;
+}
+
+export const APPROVAL_KIND_LABELS: Record<ApprovalKind, string> = {
+  appraise: 'Thẩm định (appraisal)',
+  explain: 'Giải trình (explanation)',
+  vote: 'Bỏ phiếu (vote)',
+  signin: 'Đăng nhập (sign-in)',
+  report: 'Báo cáo (report)',
+};
+
+const ACTOR_LABELS: Record<Actor['kind'], string> = {
+  unit: 'Đơn vị',
+  reviewer: 'Người thẩm định',
+  council: 'Thành viên hội đồng',
+  admin: 'Quản trị',
+  leadership: 'Lãnh đạo',
+  system: 'Hệ thống',
+};
+
+const MAIL_STATUS_LABELS: Partial<Record<OutboxRecord['status'], string>> = {
+  failed: 'Gửi thất bại (failed)',
+  ambiguous: 'Không rõ đã gửi hay chưa (ambiguous)',
+};
+
+/** Error text as recorded, scrubbed of anything token-like and cut short. */
+function errorText(error: string | undefined): string {
+  return scrubString(error ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+}
+
+function actorText(actor: Actor | undefined): string {
+  if (!actor) return '';
+  return `${ACTOR_LABELS[actor.kind] ?? actor.kind}: ${actor.email ?? actor.id}`;
+}
+
+export function renderAttention(a: Attention): Html {
+  const heading = '<h2>Cần chú ý <span class="muted">(needs attention)</span></h2>';
+  if (a.taskGone.length === 0 && a.mail.length === 0) {
+    return `${heading}
+<div class="notice ok" role="status"><p>Không có gì cần chú ý (nothing needs attention).</p></div>`;
+  }
+  const gone =
+    a.taskGone.length === 0
+      ? '<p class="muted">Không có. (None.)</p>'
+      : `<div class="table-wrap"><table>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Kỳ</th><th scope="col">Loại</th><th scope="col">Vòng</th><th scope="col">Quyết định</th><th scope="col">Người quyết định</th><th scope="col">Lúc</th><th scope="col">Lỗi</th></tr></thead>
+<tbody>${a.taskGone
+          .map((x) => {
+            const unit = x.unitId ? (a.unitNames.get(x.unitId) ?? x.unitId) : '';
+            const period = x.periodId ? periodLabel(x.periodId) : '';
+            const action = x.decision ? (DECISION_LABELS[x.decision.action] ?? x.decision.action) : '';
+            return `<tr><td>${e(unit)}</td><td>${e(period)}</td><td>${e(APPROVAL_KIND_LABELS[x.kind] ?? x.kind)}</td><td>${e(
+              x.round === undefined ? '' : String(x.round),
+            )}</td><td>${e(action)}</td><td>${e(actorText(x.decidedBy))}</td><td>${e(dateTime(x.decidedAt))}</td><td>${e(
+              errorText(x.lastError),
+            )}</td></tr>`;
+          })
+          .join('')}</tbody>
+</table></div>`;
+  const mail =
+    a.mail.length === 0
+      ? '<p class="muted">Không có. (None.)</p>'
+      : `<div class="table-wrap"><table>
+<thead><tr><th scope="col">Người nhận</th><th scope="col">Tiêu đề</th><th scope="col">Trạng thái</th><th scope="col">Lúc</th><th scope="col">Lỗi</th></tr></thead>
+<tbody>${a.mail
+          .map(
+            (r) =>
+              `<tr><td>${e(r.to)}</td><td>${e(r.subject)}</td><td><span class="flag">${e(
+                MAIL_STATUS_LABELS[r.status] ?? r.status,
+              )}</span></td><td>${e(dateTime(r.claimedAt))}</td><td>${e(errorText(r.lastError))}</td></tr>`,
+          )
+          .join('')}</tbody>
+</table></div>`;
+  return `${heading}
+<h3>Quyết định đã ghi nhận nhưng quy trình không còn chờ <span class="muted">(decisions recorded, workflow gone)</span></h3>
+<p class="muted">Quyết định đã được lưu nhưng không chuyển được cho quy trình (hết hạn hoặc không còn tồn tại); cần xử lý thủ công. (The decision is kept but its workflow task was gone; handle it by hand.)</p>
+${gone}
+<h3>Email gửi thất bại hoặc không rõ kết quả <span class="muted">(emails failed or ambiguous)</span></h3>
+<p class="muted">Mới nhất trước, tối đa 50. Email không rõ kết quả không được tự động gửi lại. (Newest first, at most 50; an ambiguous email is never re-sent by guess.)</p>
+${mail}`;
 }

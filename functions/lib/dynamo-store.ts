@@ -1422,10 +1422,15 @@ export class DynamoStore implements Store {
     return (await this.queryIndex('gsi1', OUTBOX, { newestFirst: true, limit })).map((i) => this.toOutbox(i));
   }
 
-  async listOutboxAttention(limit?: number): Promise<OutboxRecord[]> {
-    return (await this.queryIndex('gsi2', MAIL_ATTENTION, limit ? { limit } : {})).map((i) =>
-      this.toOutbox(i),
-    );
+  async listOutboxAttention(
+    limit?: number,
+    options: { newestFirst?: boolean } = {},
+  ): Promise<OutboxRecord[]> {
+    const items = await this.queryIndex('gsi2', MAIL_ATTENTION, {
+      ...(limit ? { limit } : {}),
+      ...(options.newestFirst ? { newestFirst: true } : {}),
+    });
+    return items.map((i) => this.toOutbox(i));
   }
 
   // ------------------------------------------------------------ results

@@ -499,8 +499,8 @@ export interface Store {
   getOutbox(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the admin's correspondence record). */
   listOutbox(limit: number): Promise<OutboxRecord[]>;
-  /** Failed or ambiguous messages, oldest first. */
-  listOutboxAttention(limit?: number): Promise<OutboxRecord[]>;
+  /** Failed or ambiguous messages, oldest first (newest first with `newestFirst`: the admin's page). */
+  listOutboxAttention(limit?: number, options?: { newestFirst?: boolean }): Promise<OutboxRecord[]>;
 
   // results (immutable versions)
   /** Version n is written once; identical re-put → 'unchanged', different → ConflictError('exists'). */

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#lib/campaign';
+import { dateTime } from '#lib/pages';
 import {
   completeReport,
   type Harness,
@@ -170,6 +171,105 @@ describe('the period status page', () => {
       (await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie }, redirect: 'manual' }))
         .status,
     ).toBe(303);
+  });
+});
+
+describe('what needs attention on the period status page', () => {
+  async function signedInCookie(): Promise<string> {
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000)); // a new 15-minute window
+    await postForm(`${h.base}/admin/signin`, { email: ADMIN });
+    const link = (await signInLink(ADMIN)) as string;
+    secrets.push(new URL(link).searchParams.get('s') as string);
+    const cookie = (cookieOf(await postForm(link, {})) as string).split(';')[0] as string;
+    secrets.push(cookie.split('=')[1] as string);
+    return cookie;
+  }
+
+  async function statusPage(cookie: string): Promise<string> {
+    const res = await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    return res.text();
+  }
+
+  it('says nothing needs attention, then lists a decision whose task was gone and an ambiguous email, escaped', async () => {
+    const store = h.deps.store;
+    const cookie = await signedInCookie();
+    expect(await statusPage(cookie)).toContain('Không có gì cần chú ý (nothing needs attention)');
+
+    const keyring = await h.deps.keyring();
+    const reviewer = { kind: 'reviewer' as const, id: 'tran-quoc-huy', email: 'huy.tq@song-lam.example.org' };
+    const { approval } = await store.createApproval({
+      kind: 'appraise',
+      periodId: PERIOD_ID,
+      unitId: 'phong-y-te',
+      round: 2,
+      party: 'reviewer',
+      subjectId: 'tran-quoc-huy',
+      taskToken: 'token-of-a-task-that-timed-out',
+      expiresAt: new Date(h.rt.clock.now().getTime() + 86_400_000).toISOString(),
+      keyId: keyring.current,
+    });
+    expect((await store.decideApproval(approval.id, { action: 'approve' }, reviewer)).outcome).toBe(
+      'decided',
+    );
+    expect(await store.markTaskGone(approval.id, approval.tokenGen, 'TaskTimedOut: Task Timed Out')).toBe(
+      true,
+    );
+    // One of another period stays off this period's page.
+    const other = (await store.listPeriods()).find((p) => p.period.id !== PERIOD_ID)?.period.id;
+    if (other) {
+      const { approval: elsewhere } = await store.createApproval({
+        kind: 'explain',
+        periodId: other,
+        unitId: 'phong-tu-phap',
+        round: 1,
+        party: 'unit',
+        taskToken: 't',
+        expiresAt: new Date(h.rt.clock.now().getTime() + 86_400_000).toISOString(),
+        keyId: keyring.current,
+      });
+      await store.decideApproval(elsewhere.id, { action: 'explained' }, unitActor('phong-tu-phap'));
+      await store.markTaskGone(elsewhere.id, elsewhere.tokenGen, 'TaskDoesNotExist');
+    }
+
+    const claim = await store.claimOutbox(
+      { step: 'attention-test', recipient: 'vanthu@song-lam.example.org', round: 0 },
+      {
+        to: 'vanthu@song-lam.example.org',
+        subject: 'Thư <script>alert(1)</script> thử',
+        text: 'x',
+        html: '<p>x</p>',
+      },
+    );
+    expect(claim.outcome).toBe('claimed');
+    expect(
+      await store.markOutboxAmbiguous(
+        claim.record.key,
+        claim.record.attempt,
+        'timeout after https://x.example/a?s=SECRETSIGNATURE <b>',
+      ),
+    ).toBe(true);
+
+    const before = [await store.listTaskGone(), await store.listOutboxAttention()];
+    const page = await statusPage(cookie);
+    expect(page).not.toContain('Không có gì cần chú ý');
+    expect(page).toContain('Cần chú ý');
+    // The decision: unit, period, kind, round, who and when (Vietnam time).
+    expect(page).toMatch(
+      /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định[^<]*<\/td><td>2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut/,
+    );
+    const decidedAt = (await store.getApproval(approval.id))?.decidedAt as string;
+    expect(page).toContain(dateTime(decidedAt));
+    expect(page).not.toContain('Giải trình (explanation)');
+    // The email: recipient, subject (escaped), status, error (scrubbed and escaped).
+    expect(page).toContain('vanthu@song-lam.example.org');
+    expect(page).toContain('Thư &lt;script&gt;alert(1)&lt;/script&gt; thử');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('Không rõ đã gửi hay chưa (ambiguous)');
+    expect(page).not.toContain('SECRETSIGNATURE');
+    expect(page).toContain('&lt;b&gt;');
+    // Reading changed nothing.
+    expect([await store.listTaskGone(), await store.listOutboxAttention()]).toEqual(before);
   });
 });
 
