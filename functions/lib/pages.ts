@@ -320,4 +320,5 @@ export const DECISION_LABELS: Record<string, string> = {
   return: 'Trả lại để giải trình',
   explained: 'Đã giải trình',
   signin: 'Đăng nhập',
+  cast: 'Bỏ phiếu biểu quyết',
 };

@@ -37,7 +37,6 @@ import {
 } from './http.ts';
 import { actorOf, claimRefused } from './link-pages.ts';
 import {
-  DECISION_LABELS,
   dateTime,
   e,
   fieldId,
@@ -51,9 +50,6 @@ import {
   statusPage,
 } from './pages.ts';
 import { type Actor, type Approval, type DecideOutcome, NotFoundError } from './store.ts';
-
-// The decision word people see on "already decided" pages (decision.ts reads DECISION_LABELS).
-DECISION_LABELS.cast ??= 'Bỏ phiếu biểu quyết';
 
 export const VOTE_ACTION = 'cast';
 
