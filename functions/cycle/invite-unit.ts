@@ -7,7 +7,7 @@
  * invitation is in the outbox, and the outbox identity (`invitation`, focal point, unit, period)
  * keeps it to one mail whatever happens.
  */
-import { inviteUnit } from '#lib/campaign';
+import { inviteUnit } from '#lib/invitation';
 import { type StepContext, stepHandler } from '#lib/middleware';
 import { unitPeriodInput } from './inputs.ts';
 

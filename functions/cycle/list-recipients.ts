@@ -14,7 +14,7 @@
  * Items carry ids only: no addresses or report contents in the execution history.
  */
 import type { Unit } from '#domain/model';
-import { INVITED_COUNTER } from '#lib/campaign';
+import { INVITED_COUNTER } from '#lib/invitation';
 import { mapLimited } from '#lib/concurrency';
 import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#lib/middleware';
 import { requirePeriod } from '#lib/steps';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '#domain/config';
 import type { DistrictConfig } from '#domain/model';
-import { INVITED_COUNTER, inviteUnit, storeCampaign } from '#lib/campaign';
+import { storeCampaign } from '#lib/campaign';
+import { INVITED_COUNTER, inviteUnit } from '#lib/invitation';
 import { verifyLink } from '#lib/links';
 import { BASE_URL, type Bed, IN_REVIEW, linkIn, startBed } from './harness.ts';
 

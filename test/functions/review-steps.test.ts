@@ -16,7 +16,7 @@ import { handler as requestAppraisal } from '#functions/review/request-appraisal
 import { handler as requestExplanation } from '#functions/review/request-explanation';
 import { handler as sweep } from '#functions/sweep';
 import { createSesClient } from '#lib/aws';
-import { inviteUnit } from '#lib/campaign';
+import { inviteUnit } from '#lib/invitation';
 import { setDeps } from '#lib/deps';
 import { verifyLink } from '#lib/links';
 import { SesMailer } from '#lib/mailer';

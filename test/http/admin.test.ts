@@ -3,7 +3,7 @@
  * single-use link, the session cookie and its flags, and an answer that reveals nobody's address.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/campaign';
+import { inviteUnit } from '#lib/invitation';
 import { dateTime } from '#lib/pages';
 import {
   completeReport,

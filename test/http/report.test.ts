@@ -3,7 +3,7 @@
  * stored when it saves, submits, makes mistakes or races a colleague.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/campaign';
+import { inviteUnit } from '#lib/invitation';
 import { setDeps } from '#lib/deps';
 import {
   callbacksReceived,
