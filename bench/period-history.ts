@@ -18,7 +18,7 @@ import type { LocalLambdas } from '#local/lambda';
 import { HISTORY_EVENT_LIMIT, type Json, SfnEngine } from '#local/sfn-engine';
 import { DEMO_DISTRICT, fmtMemory, fmtMs, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 
-const LIST_RECIPIENTS = 'functions/cycle/list-recipients.ts';
+const LIST_RECIPIENTS = 'functions/period/list-recipients.ts';
 const started = now();
 
 const sizes = (() => {

@@ -18,16 +18,16 @@ import { criteriaSetFor, periodById } from '#domain/calendar';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Unit } from '#domain/model';
 import { reviewExecutionName } from '#functions/http/report';
+import { storeCampaign } from '#functions/launch/campaign';
+import { inviteUnit } from '#functions/period/invitation';
 import { DistrictStack } from '#infra/district-stack';
-import { resetAwsClients } from '#lib/aws';
-import { storeCampaign } from '#lib/campaign';
-import { inviteUnit } from '#lib/invitation';
-import { getDeps, resetDeps } from '#lib/deps';
-import { ensureReportGrant } from '#lib/steps';
 import { localApp } from '#local/asl';
 import { pageRoutes, startHttpServer } from '#local/http';
 import { startLocalRuntime, stopLocalRuntime } from '#local/runtime';
 import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { resetAwsClients } from '#ports/aws';
+import { getDeps, resetDeps } from '#ports/deps';
+import { ensureReportGrant } from '#steps/steps';
 import {
   fmtMemory,
   fmtMs,

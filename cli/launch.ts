@@ -1,6 +1,6 @@
 /**
  * `thidua launch`: launches the campaign on the deployed stack — starts the `launch` state
- * machine with the same input and execution name as the local product (functions/lib/launch-input.ts),
+ * machine with the same input and execution name as the local product (functions/launch/launch-input.ts),
  * with the operator's own AWS credentials (the SDK's default chain: environment, profile, SSO…).
  *
  * The execution name is a digest of the config and criteria sets, so launching the same config
@@ -8,7 +8,7 @@
  * launched, exit 0. The AWS SDK is loaded only when a call is made (`--dry-run` never loads it).
  */
 import { periodsOf } from '#domain/calendar';
-import { inputBytes, launchExecution, MAX_EXECUTION_INPUT_BYTES } from '#lib/launch-input';
+import { inputBytes, launchExecution, MAX_EXECUTION_INPUT_BYTES } from '#functions/launch/launch-input';
 import {
   type Command,
   EXIT_OK,
@@ -124,7 +124,7 @@ export const launchCommand: Command = {
     // Loaded here: the other commands, and a dry run, never load the AWS SDK.
     const [{ SFNClient }, { SfnCallbacks }] = await Promise.all([
       import('@aws-sdk/client-sfn'),
-      import('#lib/callbacks'),
+      import('#ports/callbacks'),
     ]);
     const client = new SFNClient({ region: region! });
     let status: 'started' | 'already-exists';

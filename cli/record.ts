@@ -1,7 +1,7 @@
 /**
  * `thidua record`: records what scoring needs from the admin for each unit-period — the
  * satisfaction survey result (or none: the unit's score is rescaled), bonus and penalty — from a
- * file (format: functions/lib/adjustments.ts, docs/cli.md) into the deployed stack's table, with
+ * file (format: functions/scoring/adjustments.ts, docs/cli.md) into the deployed stack's table, with
  * the operator's own AWS credentials (the SDK's default chain), as `cli:<os user>`.
  *
  * Everything is checked before anything is written: against the config file, and then against the
@@ -21,10 +21,10 @@ import {
   type RecordAdjustmentsResult,
   readAdjustments,
   storeAdjustments,
-} from '#lib/adjustments';
-import { periodName } from '#lib/emails';
-import { scoringExecutionName } from '#lib/rescoring';
-import type { Actor, Store } from '#lib/store';
+} from '#functions/scoring/adjustments';
+import { scoringExecutionName } from '#functions/scoring/rescoring';
+import { periodName } from '#mail/emails';
+import type { Actor, Store } from '#ports/store';
 import {
   type Command,
   EXIT_OK,
@@ -183,7 +183,7 @@ export function publishedWarning(
       '  Chạy lại tính điểm (rerun scoring): khởi chạy quy trình "scoring" (ScoringStateMachineArn trong Outputs của stack)',
       `  với tên ${name}, ví dụ (for example):`,
       `    aws stepfunctions start-execution --state-machine-arn <ScoringStateMachineArn> --name ${name} --input '{"periodId":"${periodId}"}'`,
-      '  Đây cũng là việc startRescoring (functions/lib/rescoring.ts) làm khi một báo cáo được phê duyệt muộn;',
+      '  Đây cũng là việc startRescoring (functions/scoring/rescoring.ts) làm khi một báo cáo được phê duyệt muộn;',
       '  kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
       '  (The same start startRescoring does after a late approval; a new version is stored only if results differ.)',
     );
@@ -271,8 +271,8 @@ async function write(
   // Loaded here: the other commands, and a dry run, never load the AWS SDK.
   const [{ DynamoDBClient }, { createDocumentClient }, { DynamoStore }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
-    import('#lib/aws'),
-    import('#lib/dynamo-store'),
+    import('#ports/aws'),
+    import('#ports/dynamo-store'),
   ]);
   const client = new DynamoDBClient(job.region ? { region: job.region } : {});
   const store: Store = new DynamoStore({ client: createDocumentClient(client), tableName: table });

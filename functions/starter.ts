@@ -1,6 +1,6 @@
 /**
  * The starter `{workflow, name, input}` → `{status}`: the target of every one-time schedule
- * (functions/cycle/plan-schedules.ts), and what an admin's "start again" calls.
+ * (functions/launch/plan-schedules.ts), and what an admin's "start again" calls.
  *
  * `StartExecution` on the named workflow's state machine (ARN from `STATE_MACHINE_ARNS`, a JSON
  * map `{"period": "arn:…", "scoring": …}`, or `<WORKFLOW>_STATE_MACHINE_ARN`) under the given
@@ -11,7 +11,7 @@
  * destination (with its own alarm).
  */
 import { z } from 'zod';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { type StepContext, stepHandler } from '#steps/middleware';
 
 const STEP = 'starter';
 

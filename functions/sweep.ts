@@ -13,9 +13,9 @@
  * Input: anything (the schedule's event is ignored). Output: the counts.
  */
 import { z } from 'zod';
-import { deliverDecision } from '#lib/delivery';
-import { OUTBOX_CLAIM_STALE_MS } from '#lib/deps';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { OUTBOX_CLAIM_STALE_MS } from '#ports/deps';
+import { deliverDecision } from '#steps/delivery';
+import { type StepContext, stepHandler } from '#steps/middleware';
 
 const STEP = 'sweep';
 

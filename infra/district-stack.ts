@@ -28,7 +28,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { CriteriaSet, DistrictConfig, ReportingCalendar } from '#domain/model';
 import { type PageHandlerName, routesByPath } from '#functions/http/routes';
-import { TABLE_SCHEMA } from '#lib/table-schema';
+import { TABLE_SCHEMA } from '#ports/table-schema';
 import { CommendationWorkflow } from '#workflows/commendation';
 import { LaunchWorkflow } from '#workflows/launch';
 import { PeriodWorkflow } from '#workflows/period';
@@ -215,7 +215,7 @@ export const HANDLERS = {
   },
   recordFailure: {
     id: 'RecordFailure',
-    entry: 'functions/review/record-failure.ts',
+    entry: 'functions/record-failure.ts',
     description: 'Every workflow: record a failed execution in the audit and tell the admins.',
     timeout: STEP_TIMEOUT,
     mail: 'alerts the admins',
@@ -224,26 +224,26 @@ export const HANDLERS = {
   // ---------------------------------------------------------------- launch (docs/cycle.md)
   storeCampaign: {
     id: 'StoreCampaign',
-    entry: 'functions/cycle/store-campaign.ts',
+    entry: 'functions/launch/store-campaign.ts',
     description: 'Launch: validate the config again; store campaign, units, people, periods (skip existing).',
     timeout: Duration.minutes(2),
   },
   planSchedules: {
     id: 'PlanSchedules',
-    entry: 'functions/cycle/plan-schedules.ts',
+    entry: 'functions/launch/plan-schedules.ts',
     description: 'Launch: create or update the one-time schedule of every calendar event.',
     timeout: Duration.minutes(2),
     schedules: 'creates, compares and updates the one-time schedules of the stored calendar',
   },
   listRecipients: {
     id: 'ListRecipients',
-    entry: 'functions/cycle/list-recipients.ts',
+    entry: 'functions/period/list-recipients.ts',
     description: 'Launch and period: who gets the launch notice, invitation, reminder or late notice.',
     timeout: Duration.minutes(1),
   },
   announceLaunch: {
     id: 'AnnounceLaunch',
-    entry: 'functions/cycle/announce-launch.ts',
+    entry: 'functions/launch/announce-launch.ts',
     description: 'Launch: the launch notice (plan content, 05T/05K) to one focal point or reviewer.',
     timeout: STEP_TIMEOUT,
     mail: 'emails the launch notice',
@@ -252,13 +252,13 @@ export const HANDLERS = {
   // ---------------------------------------------------------------- period
   openPeriod: {
     id: 'OpenPeriod',
-    entry: 'functions/cycle/open-period.ts',
+    entry: 'functions/period/open-period.ts',
     description: 'Period: the submission window opens (scheduled → open).',
     timeout: STEP_TIMEOUT,
   },
   inviteUnit: {
     id: 'InviteUnit',
-    entry: 'functions/cycle/invite-unit.ts',
+    entry: 'functions/period/invite-unit.ts',
     description: 'Period: the report link and the invitation to one unit (skipped if invited).',
     timeout: STEP_TIMEOUT,
     mail: 'emails the invitation',
@@ -266,7 +266,7 @@ export const HANDLERS = {
   },
   remindUnit: {
     id: 'RemindUnit',
-    entry: 'functions/cycle/remind-unit.ts',
+    entry: 'functions/period/remind-unit.ts',
     description: 'Period: the reminder or the late notice to one unit without a submitted report.',
     timeout: STEP_TIMEOUT,
     mail: 'emails the reminder and the late notice',
@@ -274,7 +274,7 @@ export const HANDLERS = {
   },
   closePeriod: {
     id: 'ClosePeriod',
-    entry: 'functions/cycle/close-period.ts',
+    entry: 'functions/period/close-period.ts',
     description: 'Period: review closes (open → closed); alert the admins; start scoring-<period>-v1.',
     timeout: STEP_TIMEOUT,
     mail: 'alerts the admins of unappraised units',
@@ -284,14 +284,14 @@ export const HANDLERS = {
   // ---------------------------------------------------------------- scoring
   computeResults: {
     id: 'ComputeResults',
-    entry: 'functions/cycle/compute-results.ts',
+    entry: 'functions/scoring/compute-results.ts',
     description: 'Scoring: scores, bands, ranks, trends of a period; store a new results version.',
     timeout: Duration.minutes(2),
     memorySize: 1024,
   },
   publishResult: {
     id: 'PublishResult',
-    entry: 'functions/cycle/publish-result.ts',
+    entry: 'functions/scoring/publish-result.ts',
     description: "Scoring: one unit's score, band, rank and trend, emailed to the unit.",
     timeout: STEP_TIMEOUT,
     mail: 'emails the result to the unit',
@@ -299,7 +299,7 @@ export const HANDLERS = {
   },
   notifyLeadership: {
     id: 'NotifyLeadership',
-    entry: 'functions/cycle/notify-leadership.ts',
+    entry: 'functions/scoring/notify-leadership.ts',
     description: 'Scoring: the summary of a results version to leadership and admins.',
     timeout: STEP_TIMEOUT,
     mail: 'emails the summary',
@@ -308,13 +308,13 @@ export const HANDLERS = {
   // ---------------------------------------------------------------- commendation
   proposeCommendations: {
     id: 'ProposeCommendations',
-    entry: 'functions/cycle/propose-commendations.ts',
+    entry: 'functions/commendation/propose-commendations.ts',
     description: 'Commendation: candidates of the year or phase by the rules, with nominations; stored.',
     timeout: Duration.minutes(1),
   },
   requestVote: {
     id: 'RequestVote',
-    entry: 'functions/cycle/request-vote.ts',
+    entry: 'functions/commendation/request-vote.ts',
     description: 'Commendation: the vote approval of one council member and its emailed signed link.',
     timeout: STEP_TIMEOUT,
     mail: 'emails the vote request',
@@ -326,13 +326,13 @@ export const HANDLERS = {
   },
   tallyVotes: {
     id: 'TallyVotes',
-    entry: 'functions/cycle/tally-votes.ts',
+    entry: 'functions/commendation/tally-votes.ts',
     description: 'Commendation: tally the stored ballots (quorum, threshold) into the final list.',
     timeout: STEP_TIMEOUT,
   },
   notifyOutcome: {
     id: 'NotifyOutcome',
-    entry: 'functions/cycle/notify-outcome.ts',
+    entry: 'functions/commendation/notify-outcome.ts',
     description: 'Commendation: the outcome to council, leadership and units; the initiatives digest.',
     // One invocation mails every unit, the council and leadership (≈ 0.1 s a mail): 1,000 units fit.
     timeout: Duration.minutes(5),

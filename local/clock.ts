@@ -4,9 +4,9 @@
  * setting the clock to each one's time and awaiting its effects (the executions it set going)
  * before the next — so a year of a campaign runs in well under a second of real time.
  *
- * In-process handlers read this time through `#lib/clock` once `install()` is called.
+ * In-process handlers read this time through `#ports/clock` once `install()` is called.
  */
-import { setClockSource } from '#lib/clock';
+import { setClockSource } from '#ports/clock';
 
 export interface ClockTimer {
   readonly at: Date;
@@ -64,7 +64,7 @@ export class VirtualClock {
     this.onChange?.(this.now());
   }
 
-  /** Makes every handler's `now()` (`#lib/clock`) read this clock; returns the undo. */
+  /** Makes every handler's `now()` (`#ports/clock`) read this clock; returns the undo. */
   install(): () => void {
     const previous = setClockSource(() => this.now());
     return () => {

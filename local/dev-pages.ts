@@ -12,7 +12,9 @@ import { toZonedIso, zonedInstant } from '#domain/calendar';
 import { ConfigError, type ConfigProblem, formatProblem } from '#domain/config';
 import type { Points } from '#domain/model';
 import { formatPoints } from '#domain/points';
-import type { AdjustmentsSource } from '#lib/adjustments';
+import type { AdjustmentsSource } from '#functions/scoring/adjustments';
+import { scoringExecutionName } from '#functions/scoring/rescoring';
+import type { Actor, MailIdentity, OutboxRecord, Store } from '#ports/store';
 import {
   FormError,
   type HttpRequest,
@@ -21,10 +23,8 @@ import {
   httpHandler,
   PageError,
   redirect,
-} from '#lib/http';
-import { e, type Html, layout, problemMap, problemSummary, textArea } from '#lib/pages';
-import { scoringExecutionName } from '#lib/rescoring';
-import type { Actor, MailIdentity, OutboxRecord, Store } from '#lib/store';
+} from '#web/http';
+import { e, type Html, layout, problemMap, problemSummary, textArea } from '#web/pages';
 import type { HttpLambdaHandler, LocalRoute } from './http.ts';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';

@@ -19,10 +19,6 @@ import { join, relative, resolve } from 'node:path';
 import { zonedInstant } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
-import { reviewExecutionName } from '#functions/http/report';
-import { districtConfigFile } from '#infra/app';
-import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { recordAdjustments } from '#lib/adjustments';
 import {
   commendationExecution,
   cycleLabel,
@@ -32,13 +28,17 @@ import {
   readCycle,
   roundCycleId,
   storedRounds,
-} from '#lib/award';
-import { resetAwsClients } from '#lib/aws';
-import { getDeps, resetDeps } from '#lib/deps';
-import { periodName } from '#lib/emails';
-import { launchExecution } from '#lib/launch-input';
-import { readOrCreateKeyFile } from '#lib/links';
-import type { ReportStatus, Store } from '#lib/store';
+} from '#functions/commendation/award';
+import { reviewExecutionName } from '#functions/http/report';
+import { launchExecution } from '#functions/launch/launch-input';
+import { recordAdjustments } from '#functions/scoring/adjustments';
+import { districtConfigFile } from '#infra/app';
+import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
+import { periodName } from '#mail/emails';
+import { resetAwsClients } from '#ports/aws';
+import { getDeps, resetDeps } from '#ports/deps';
+import { readOrCreateKeyFile } from '#ports/links';
+import type { ReportStatus, Store } from '#ports/store';
 import { localApp } from './asl.ts';
 import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT, dataRoot } from './defaults.ts';
 import {
@@ -107,7 +107,7 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-/** Re-exported for the callers that found it here (functions/lib/launch-input.ts is its home). */
+/** Re-exported for the callers that found it here (functions/launch/launch-input.ts is its home). */
 export { launchExecution };
 
 // ---------------------------------------------------------------- small files in the data folder
@@ -208,7 +208,7 @@ function recordLaunch(dataDir: string, name: string, status: string, at: Date): 
 
 // ---------------------------------------------------------------- what a clock event means
 
-/** The next event on the clock in words (schedule names: functions/cycle/plan-schedules.ts). */
+/** The next event on the clock in words (schedule names: functions/launch/plan-schedules.ts). */
 export function describeEvent(label: string, config: DistrictConfig): string {
   const schedule = /^schedule [^/]+\/(.+)$/.exec(label)?.[1];
   const period = (id: string) => {

@@ -4,7 +4,7 @@
  * handlers in-process, its tables in dynalite, SES in aws-ses-v2-local, a local Step Functions
  * endpoint and a local Scheduler, all on one controllable clock. Only configuration differs from
  * the cloud: the handlers get the endpoints and the stack's own environment variables (tokens
- * flattened to local values) through `process.env`, and read the time through `#lib/clock`.
+ * flattened to local values) through `process.env`, and read the time through `#ports/clock`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -133,7 +133,7 @@ export function lambdaCallback(
 }
 
 export interface FailurePathProps {
-  /** The shared RecordFailure function (functions/review/record-failure.ts: audit + admins told). */
+  /** The shared RecordFailure function (functions/record-failure.ts: audit + admins told). */
   recordFailure: lambda.IFunction;
   /** Id of the Fail state that ends the execution, e.g. `ReviewFailed`. */
   failedId: string;

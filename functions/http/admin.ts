@@ -18,19 +18,20 @@
  *
  * The cookie is `__Host-thidua_session` (HttpOnly; Secure; SameSite=Strict; Path=/) when
  * `BASE_URL` is https, and `thidua_session` without Secure over plain http (a local run) — the only
- * difference. POSTs pass the Origin check of functions/lib/http.ts.
+ * difference. POSTs pass the Origin check of functions/web/http.ts.
  */
 
 import type { Person } from '#domain/model';
+import { type Email, renderLetter, senderOf } from '#mail/emails';
+import { type Deps, getDeps } from '#ports/deps';
+import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#ports/store';
 import {
   renderPeriodStatus,
   renderSessionConfirm,
   renderSignInForm,
   renderSignInSent,
   type UnitStatusRow,
-} from '#lib/admin-pages';
-import { type Deps, getDeps } from '#lib/deps';
-import { type Email, renderLetter, senderOf } from '#lib/emails';
+} from '#web/admin-pages';
 import {
   FormError,
   type HttpRequest,
@@ -40,10 +41,9 @@ import {
   LinkError,
   PageError,
   redirect,
-} from '#lib/http';
-import { actorOf, claimRefused, isExpired, openLink } from '#lib/link-pages';
-import { dateTime, statusPage } from '#lib/pages';
-import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#lib/store';
+} from '#web/http';
+import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
+import { dateTime, statusPage } from '#web/pages';
 import { matchPath } from './routes.ts';
 
 export const SIGNIN_LINK_MS = 15 * 60_000;

@@ -18,8 +18,15 @@
  * where explanations are given; `vote` (issue 4) plugs into `PAGES` with its own render/decide.
  */
 import type { CriteriaSet, Person, Unit } from '#domain/model';
-import { type DeliveryOutcome, deliverDecision } from '#lib/delivery';
-import { type Deps, getDeps } from '#lib/deps';
+import { type Deps, getDeps } from '#ports/deps';
+import {
+  type Approval,
+  type ApprovalKind,
+  NotFoundError,
+  type StoredPeriod,
+  type StoredReport,
+} from '#ports/store';
+import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import {
   FormError,
   type HttpRequest,
@@ -29,18 +36,11 @@ import {
   LinkError,
   PageError,
   redirect,
-} from '#lib/http';
-import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#lib/link-pages';
-import { DECISION_LABELS, dateTime, statusPage } from '#lib/pages';
-import { parseAppraisalForm, type ReviewDecision, renderReviewPage } from '#lib/review-page';
-import {
-  type Approval,
-  type ApprovalKind,
-  NotFoundError,
-  type StoredPeriod,
-  type StoredReport,
-} from '#lib/store';
-import { votePage } from '#lib/vote-page';
+} from '#web/http';
+import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#web/link-pages';
+import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
+import { parseAppraisalForm, type ReviewDecision, renderReviewPage } from '#web/review-page';
+import { votePage } from '#web/vote-page';
 
 /** What a decision page of one approval kind does. */
 export interface DecisionPage {

@@ -16,8 +16,16 @@
  */
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Report, Unit } from '#domain/model';
-import { deliverDecision } from '#lib/delivery';
-import { type Deps, getDeps } from '#lib/deps';
+import { type Deps, getDeps } from '#ports/deps';
+import {
+  type Approval,
+  ConflictError,
+  EDITABLE_REPORT_STATUSES,
+  NotFoundError,
+  type StoredPeriod,
+  type StoredReport,
+} from '#ports/store';
+import { deliverDecision } from '#steps/delivery';
 import {
   FormError,
   type HttpRequest,
@@ -27,7 +35,7 @@ import {
   LinkError,
   PageError,
   redirect,
-} from '#lib/http';
+} from '#web/http';
 import {
   actorOf,
   claimRefused,
@@ -36,18 +44,10 @@ import {
   linkQuery,
   openLink,
   reviewRounds,
-} from '#lib/link-pages';
-import { e, statusPage } from '#lib/pages';
-import { parseReportForm } from '#lib/report-form';
-import { type ReportPageModel, renderReportPage } from '#lib/report-page';
-import {
-  type Approval,
-  ConflictError,
-  EDITABLE_REPORT_STATUSES,
-  NotFoundError,
-  type StoredPeriod,
-  type StoredReport,
-} from '#lib/store';
+} from '#web/link-pages';
+import { e, statusPage } from '#web/pages';
+import { parseReportForm } from '#web/report-form';
+import { type ReportPageModel, renderReportPage } from '#web/report-page';
 
 /** docs/review.md: one execution per unit-period; only an admin's restart raises the attempt. */
 export function reviewExecutionName(unitId: string, periodId: string, attempt = 1): string {

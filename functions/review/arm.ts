@@ -6,9 +6,9 @@
  * delivered to the new token at once.
  */
 import type { Period } from '#domain/model';
-import { type DeliveryOutcome, deliverDecision } from '#lib/delivery';
-import type { StepContext } from '#lib/middleware';
-import type { Approval, ApprovalPoint } from '#lib/store';
+import type { Approval, ApprovalPoint } from '#ports/store';
+import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import type { StepContext } from '#steps/middleware';
 
 export type ArmOutcome =
   /** Waiting for the person: mail the link (the outbox keeps it to one mail). */

@@ -12,8 +12,8 @@
  * of the unit-period; the load add there is idempotent).
  */
 import type { Person } from '#domain/model';
-import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#lib/middleware';
-import { requireCampaign, systemActor } from '#lib/steps';
+import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#steps/middleware';
+import { requireCampaign, systemActor } from '#steps/steps';
 import { unitPeriodInput } from './inputs.ts';
 
 const STEP = 'assign-reviewer';

@@ -7,8 +7,8 @@
  * 410), records the outcome in the audit, and alerts every admin once (outbox identity
  * `unappraised`, admin, unit, period).
  */
-import { unappraisedEmail } from '#lib/emails';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { unappraisedEmail } from '#mail/emails';
+import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   admins,
   mailIdentity,
@@ -17,7 +17,7 @@ import {
   requireUnit,
   sendMail,
   systemActor,
-} from '#lib/steps';
+} from '#steps/steps';
 import { roundInput } from './inputs.ts';
 import { appendAuditOnce, closePendingReviewApprovals } from './records.ts';
 

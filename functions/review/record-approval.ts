@@ -6,14 +6,14 @@
  * other pending decision point of the unit-period is closed (a late click gets 410), and the unit
  * is told its final appraised total (outbox identity `approved`, focal point, unit, period,
  * round). An approval once the period is closed starts the next results version
- * `scoring-<period>-v<n+1>` (functions/lib/rescoring.ts; skipped with a warning where the scoring
+ * `scoring-<period>-v<n+1>` (functions/scoring/rescoring.ts; skipped with a warning where the scoring
  * workflow is not configured).
  */
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Points } from '#domain/model';
-import { approvedEmail } from '#lib/emails';
-import { type StepContext, stepHandler } from '#lib/middleware';
-import { startRescoring } from '#lib/rescoring';
+import { startRescoring } from '#functions/scoring/rescoring';
+import { approvedEmail } from '#mail/emails';
+import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   ensureReportGrant,
   mailIdentity,
@@ -22,7 +22,7 @@ import {
   requireUnit,
   sendMail,
   systemActor,
-} from '#lib/steps';
+} from '#steps/steps';
 import { roundInput } from './inputs.ts';
 import { appendAuditOnce, closePendingReviewApprovals, moveReport, roundAppraisal } from './records.ts';
 

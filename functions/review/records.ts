@@ -4,7 +4,7 @@
  * the pending decision points of a unit-period, and moving its report to the next status.
  */
 import type { Appraisal } from '#domain/model';
-import type { Deps } from '#lib/deps';
+import type { Deps } from '#ports/deps';
 import {
   type Actor,
   type Approval,
@@ -13,7 +13,7 @@ import {
   type ReportStatus,
   type Store,
   type StoredAppraisal,
-} from '#lib/store';
+} from '#ports/store';
 
 /** The decision kinds of the review loop (the unit's `report` grant is not one: it stays open). */
 const REVIEW_KINDS: ReadonlySet<Approval['kind']> = new Set(['appraise', 'explain']);
@@ -34,7 +34,7 @@ function isAppraisal(value: unknown, unitId: string, periodId: string): value is
 /**
  * The round's appraisal. The decision page's only write is the decision itself (docs/review.md,
  * decision 2), whose payload carries the appraisal (`payload.appraisal`, `payload.reportVersion`,
- * functions/lib/review-page.ts `AppraiseDecisionPayload`); the step that follows the decision
+ * functions/web/review-page.ts `AppraiseDecisionPayload`); the step that follows the decision
  * (RequestExplanation or RecordApproval) stores it as the round's immutable appraisal record here
  * — idempotently, so a re-run changes nothing.
  */

@@ -10,8 +10,8 @@
  * mails twice; each reminder has its own outbox identity (`escalation-<n>` /
  * `explanation-reminder-<n>`).
  */
-import { escalationEmail, explanationReminderEmail } from '#lib/emails';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { escalationEmail, explanationReminderEmail } from '#mail/emails';
+import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   admins,
   ensureReportGrant,
@@ -21,7 +21,7 @@ import {
   requirePeriod,
   requireUnit,
   sendMail,
-} from '#lib/steps';
+} from '#steps/steps';
 import { remindInput } from './inputs.ts';
 
 const STEP = 'remind-waiting';

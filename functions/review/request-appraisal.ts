@@ -8,8 +8,8 @@
  * behind the same approval (same link, no second mail), or delivers a decision already made.
  * The reviewer is the one stored for the unit-period (an admin may have reassigned it).
  */
-import { reviewRequestEmail } from '#lib/emails';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { reviewRequestEmail } from '#mail/emails';
+import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   mailIdentity,
   requireCampaign,
@@ -18,7 +18,7 @@ import {
   requireUnit,
   sendMail,
   systemActor,
-} from '#lib/steps';
+} from '#steps/steps';
 import { armApproval } from './arm.ts';
 import { callbackInput } from './inputs.ts';
 import { moveReport } from './records.ts';

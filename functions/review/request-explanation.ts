@@ -11,8 +11,9 @@
  */
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
-import { type ReviewComment, returnedEmail } from '#lib/emails';
-import { type StepContext, stepHandler } from '#lib/middleware';
+import { type ReviewComment, returnedEmail } from '#mail/emails';
+import type { StoredAppraisal, StoredReport } from '#ports/store';
+import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   ensureReportGrant,
   mailIdentity,
@@ -21,8 +22,7 @@ import {
   requireUnit,
   sendMail,
   systemActor,
-} from '#lib/steps';
-import type { StoredAppraisal, StoredReport } from '#lib/store';
+} from '#steps/steps';
 import { armApproval } from './arm.ts';
 import { callbackInput } from './inputs.ts';
 import { moveReport, roundAppraisal } from './records.ts';

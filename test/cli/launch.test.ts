@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
-import { launchExecution } from '#lib/launch-input';
+import { launchExecution } from '#functions/launch/launch-input';
 import { stateMachineArn } from '#local/cfn';
 import { VirtualClock } from '#local/clock';
 import { LocalLambdas } from '#local/lambda';

@@ -8,8 +8,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
-import { storeCampaign } from '#lib/campaign';
-import { DynamoStore } from '#lib/dynamo-store';
+import { storeCampaign } from '#functions/launch/campaign';
+import { DynamoStore } from '#ports/dynamo-store';
 import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 

@@ -16,12 +16,12 @@ import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { resetAwsClients } from '#lib/aws';
-import { type Deps, getDeps, resetDeps } from '#lib/deps';
-import type { MailIdentity, OutboxRecord, Store } from '#lib/store';
 import { localApp } from '#local/asl';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
 import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
+import { resetAwsClients } from '#ports/aws';
+import { type Deps, getDeps, resetDeps } from '#ports/deps';
+import type { MailIdentity, OutboxRecord, Store } from '#ports/store';
 
 export const DISTRICT_FILE = 'districts/demo.yaml';
 

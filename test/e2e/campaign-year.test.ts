@@ -24,12 +24,12 @@ import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { CriteriaSet, Period, Unit, UnitGroup } from '#domain/model';
 import { BAND_LABELS } from '#domain/model';
 import type { PeriodResultsJson } from '#domain/scoring';
-import { recordAdjustments } from '#lib/adjustments';
-import { type CycleHeader, readCycle } from '#lib/award';
-import { periodName } from '#lib/emails';
-import type { OutboxRecord } from '#lib/store';
+import { type CycleHeader, readCycle } from '#functions/commendation/award';
+import { recordAdjustments } from '#functions/scoring/adjustments';
 import { launchExecution } from '#local/product';
 import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { periodName } from '#mail/emails';
+import type { OutboxRecord } from '#ports/store';
 import {
   appraisalForm,
   type CampaignHarness,

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/invitation';
+import { inviteUnit } from '#functions/period/invitation';
 import { type Harness, PERIOD_ID, startHarness } from '../http/harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

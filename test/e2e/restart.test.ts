@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
-import type { OutboxRecord } from '#lib/store';
 import { launchExecution, rearmWaits } from '#local/product';
+import type { OutboxRecord } from '#ports/store';
 import {
   type CampaignHarness,
   postForm,

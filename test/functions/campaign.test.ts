@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '#domain/config';
 import type { DistrictConfig } from '#domain/model';
-import { storeCampaign } from '#lib/campaign';
-import { INVITED_COUNTER, inviteUnit } from '#lib/invitation';
-import { verifyLink } from '#lib/links';
+import { storeCampaign } from '#functions/launch/campaign';
+import { INVITED_COUNTER, inviteUnit } from '#functions/period/invitation';
+import { verifyLink } from '#ports/links';
 import { BASE_URL, type Bed, IN_REVIEW, linkIn, startBed } from './harness.ts';
 
 let bed: Bed;

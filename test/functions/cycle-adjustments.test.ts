@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '#domain/config';
-import { recordAdjustments } from '#lib/adjustments';
-import type { Actor } from '#lib/store';
+import { recordAdjustments } from '#functions/scoring/adjustments';
+import type { Actor } from '#ports/store';
 import { type Bed, startBed } from './harness.ts';
 
 let bed: Bed;

@@ -9,12 +9,6 @@ import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Nomination, Period } from '#domain/model';
-import { handler as computeResults } from '#functions/cycle/compute-results';
-import { handler as notifyOutcome } from '#functions/cycle/notify-outcome';
-import { handler as proposeCommendations } from '#functions/cycle/propose-commendations';
-import { handler as requestVote } from '#functions/cycle/request-vote';
-import { handler as tallyVotes } from '#functions/cycle/tally-votes';
-import { handler as decisionPage } from '#functions/http/decision';
 import {
   type CandidateDoc,
   type CycleHeader,
@@ -22,9 +16,15 @@ import {
   HEADER_ID,
   OUTCOME_ID,
   readCycle,
-} from '#lib/award';
-import { getDeps } from '#lib/deps';
-import { decideVote } from '#lib/vote-page';
+} from '#functions/commendation/award';
+import { handler as notifyOutcome } from '#functions/commendation/notify-outcome';
+import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
+import { handler as requestVote } from '#functions/commendation/request-vote';
+import { handler as tallyVotes } from '#functions/commendation/tally-votes';
+import { handler as decisionPage } from '#functions/http/decision';
+import { handler as computeResults } from '#functions/scoring/compute-results';
+import { getDeps } from '#ports/deps';
+import { decideVote } from '#web/vote-page';
 import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
 import { linkIn } from './harness.ts';
 

@@ -8,13 +8,13 @@
 
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
-import type { Actor } from '#lib/store';
 import { stateMachineArn } from '#local/cfn';
 import { VirtualClock } from '#local/clock';
 import { LocalLambdas } from '#local/lambda';
 import { LocalScheduler } from '#local/scheduler';
 import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
 import { SfnEngine } from '#local/sfn-engine';
+import type { Actor } from '#ports/store';
 import { readAppraisals } from '../../cli/appraisals.ts';
 import { type Bed, captureOutput, lambdaContext, startBed } from './harness.ts';
 
@@ -77,7 +77,7 @@ export async function startCycleBed(
   const bed = await startBed({ store: false });
   bed.setNow(now);
   if (options.store !== false) {
-    const { storeCampaign } = await import('#lib/campaign');
+    const { storeCampaign } = await import('#functions/launch/campaign');
     await storeCampaign(bed.deps.store, bed.config, bed.criteriaSets, now);
   }
   let printed = '';

@@ -7,10 +7,10 @@
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
-import { handler as announceLaunch } from '#functions/cycle/announce-launch';
-import { handler as listRecipients } from '#functions/cycle/list-recipients';
-import { plannedSchedules, handler as planSchedules } from '#functions/cycle/plan-schedules';
-import { handler as storeCampaign } from '#functions/cycle/store-campaign';
+import { handler as announceLaunch } from '#functions/launch/announce-launch';
+import { plannedSchedules, handler as planSchedules } from '#functions/launch/plan-schedules';
+import { handler as storeCampaign } from '#functions/launch/store-campaign';
+import { handler as listRecipients } from '#functions/period/list-recipients';
 import { type CycleBed, LAUNCH, SCHEDULE_GROUP, STARTER_ARN, startCycleBed } from './cycle-harness.ts';
 
 let bed: CycleBed;

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Period } from '#domain/model';
-import { handler as closePeriod } from '#functions/cycle/close-period';
-import { handler as inviteUnit } from '#functions/cycle/invite-unit';
-import { handler as listRecipients } from '#functions/cycle/list-recipients';
-import { handler as openPeriod } from '#functions/cycle/open-period';
-import { handler as remindUnit } from '#functions/cycle/remind-unit';
-import type { Actor } from '#lib/store';
+import { handler as closePeriod } from '#functions/period/close-period';
+import { handler as inviteUnit } from '#functions/period/invite-unit';
+import { handler as listRecipients } from '#functions/period/list-recipients';
+import { handler as openPeriod } from '#functions/period/open-period';
+import { handler as remindUnit } from '#functions/period/remind-unit';
+import type { Actor } from '#ports/store';
 import { at, type CycleBed, LAUNCH, startCycleBed } from './cycle-harness.ts';
 import { fullReport, linkIn } from './harness.ts';
 

@@ -2,10 +2,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '#domain/config';
-import { keyringFromEnv, keyringFromSecret, resetDeps, setDeps } from '#lib/deps';
-import { generateKeyring, verifyLink } from '#lib/links';
-import { STEP_ERRORS, stableError, stepHandler } from '#lib/middleware';
-import { ConflictError, NotFoundError } from '#lib/store';
+import { keyringFromEnv, keyringFromSecret, resetDeps, setDeps } from '#ports/deps';
+import { generateKeyring, verifyLink } from '#ports/links';
+import { ConflictError, NotFoundError } from '#ports/store';
+import { STEP_ERRORS, stableError, stepHandler } from '#steps/middleware';
 import { type JsonService, startJsonService } from '../helpers/json-service.ts';
 import { captureOutput, lambdaContext } from './harness.ts';
 

@@ -13,7 +13,7 @@ import {
   returnedEmail,
   reviewRequestEmail,
   senderOf,
-} from '#lib/emails';
+} from '#mail/emails';
 
 const { config } = loadDistrict('districts/demo.yaml', { now: new Date('2022-10-01') });
 const sender = senderOf(config);

@@ -13,12 +13,12 @@ import { criteriaSetFor } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
-import { resetAwsClients } from '#lib/aws';
-import { storeCampaign } from '#lib/campaign';
-import { setClockSource } from '#lib/clock';
-import { type Deps, getDeps, resetDeps } from '#lib/deps';
-import { createTableInput } from '#lib/table-schema';
+import { storeCampaign } from '#functions/launch/campaign';
 import { dynamoClient, type Emulators, startEmulators } from '#local/emulators';
+import { resetAwsClients } from '#ports/aws';
+import { setClockSource } from '#ports/clock';
+import { type Deps, getDeps, resetDeps } from '#ports/deps';
+import { createTableInput } from '#ports/table-schema';
 import type { SesEmail } from '../helpers/ses.ts';
 
 export const DEMO = 'districts/demo.yaml';

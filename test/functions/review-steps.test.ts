@@ -7,20 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
+import { inviteUnit } from '#functions/period/invitation';
+import { handler as recordFailure } from '#functions/record-failure';
 import { handler as assignReviewer } from '#functions/review/assign-reviewer';
 import { handler as markUnappraised } from '#functions/review/mark-unappraised';
 import { handler as recordApproval } from '#functions/review/record-approval';
-import { handler as recordFailure } from '#functions/review/record-failure';
 import { handler as remindWaiting } from '#functions/review/remind-waiting';
 import { handler as requestAppraisal } from '#functions/review/request-appraisal';
 import { handler as requestExplanation } from '#functions/review/request-explanation';
 import { handler as sweep } from '#functions/sweep';
-import { createSesClient } from '#lib/aws';
-import { inviteUnit } from '#lib/invitation';
-import { setDeps } from '#lib/deps';
-import { verifyLink } from '#lib/links';
-import { SesMailer } from '#lib/mailer';
-import type { Actor, Approval } from '#lib/store';
+import { createSesClient } from '#ports/aws';
+import { setDeps } from '#ports/deps';
+import { verifyLink } from '#ports/links';
+import { SesMailer } from '#ports/mailer';
+import type { Actor, Approval } from '#ports/store';
 import { closedPort } from '../helpers/ses.ts';
 import {
   type Bed,

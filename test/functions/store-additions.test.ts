@@ -1,6 +1,6 @@
-/** The two store methods the review steps and the sweep added (functions/lib/store.ts, at the end). */
+/** The two store methods the review steps and the sweep added (functions/ports/store.ts, at the end). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '#lib/dynamo-store';
+import { DynamoStore } from '#ports/dynamo-store';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 
 let table: TestTable;

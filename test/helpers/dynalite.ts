@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createDocumentClient } from '#lib/aws';
-import { createTableInput } from '#lib/table-schema';
+import { createDocumentClient } from '#ports/aws';
+import { createTableInput } from '#ports/table-schema';
 
 export interface TestTable {
   endpoint: string;

@@ -3,8 +3,8 @@
  * single-use link, the session cookie and its flags, and an answer that reveals nobody's address.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/invitation';
-import { dateTime } from '#lib/pages';
+import { inviteUnit } from '#functions/period/invitation';
+import { dateTime } from '#web/pages';
 import {
   completeReport,
   type Harness,

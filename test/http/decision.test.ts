@@ -4,9 +4,9 @@
  * endpoint): what a scanner's GET, a double click, a forged or an old link do — and do not do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Callbacks } from '#lib/callbacks';
-import { SfnCallbacks } from '#lib/callbacks';
-import { setDeps } from '#lib/deps';
+import type { Callbacks } from '#ports/callbacks';
+import { SfnCallbacks } from '#ports/callbacks';
+import { setDeps } from '#ports/deps';
 import {
   callbacksReceived,
   completeReport,

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
+import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import { resetAwsClients } from '#lib/aws';
-import { storeCampaign } from '#lib/campaign';
-import { type Deps, getDeps, resetDeps } from '#lib/deps';
-import type { Actor, Approval } from '#lib/store';
 import { localApp } from '#local/asl';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
 import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
+import { resetAwsClients } from '#ports/aws';
+import { type Deps, getDeps, resetDeps } from '#ports/deps';
+import type { Actor, Approval } from '#ports/store';
 
 export const PERIOD_ID = '2022Q3';
 
@@ -130,7 +130,7 @@ export function captureOutput(sink: string[]): () => void {
 
 /** The unit's report link, as its invitation carries it. */
 export async function reportLink(h: Harness, unitId: string): Promise<string> {
-  const { ensureReportGrant } = await import('#lib/steps');
+  const { ensureReportGrant } = await import('#steps/steps');
   const grant = await ensureReportGrant(h.deps, unitId, h.period);
   return h.deps.approvalUrl(grant);
 }

@@ -3,8 +3,8 @@
  * stored when it saves, submits, makes mistakes or races a colleague.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/invitation';
-import { setDeps } from '#lib/deps';
+import { inviteUnit } from '#functions/period/invitation';
+import { setDeps } from '#ports/deps';
 import {
   callbacksReceived,
   completeForm,

@@ -5,7 +5,7 @@
  * round from the new email. Every link comes from the mailbox, every action is an HTTP request.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inviteUnit } from '#lib/invitation';
+import { inviteUnit } from '#functions/period/invitation';
 import { completeForm, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
 
 let h: Harness;

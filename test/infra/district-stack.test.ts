@@ -18,9 +18,9 @@ import {
   type WorkflowName,
 } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { TABLE_SCHEMA } from '#lib/table-schema';
 import { extractStateMachines } from '#local/asl';
 import type { CfnTemplate } from '#local/cfn';
+import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
 
@@ -389,11 +389,12 @@ describe('the demo district stack', () => {
 
   it('runs one function per handler file, each on nodejs24.x with its own role', () => {
     const handlerFiles = [
-      ...readdirSync(join(PROJECT_ROOT, 'functions/review')).map((f) => `functions/review/${f}`),
-      ...readdirSync(join(PROJECT_ROOT, 'functions/cycle')).map((f) => `functions/cycle/${f}`),
-      ...readdirSync(join(PROJECT_ROOT, 'functions/http')).map((f) => `functions/http/${f}`),
+      ...['launch', 'period', 'review', 'scoring', 'commendation', 'http'].flatMap((dir) =>
+        readdirSync(join(PROJECT_ROOT, 'functions', dir)).map((f) => `functions/${dir}/${f}`),
+      ),
       'functions/sweep.ts',
       'functions/starter.ts',
+      'functions/record-failure.ts',
     ]
       .filter((f) => f.endsWith('.ts'))
       // A handler file exports `handler` (functions/http/routes.ts, say, is shared data).

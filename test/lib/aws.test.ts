@@ -3,10 +3,10 @@
  * setting), so the local runtime needs configuration only, no code path of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireEnv, resetAwsClients } from '#lib/aws';
-import { SfnCallbacks } from '#lib/callbacks';
-import { DynamoStore } from '#lib/dynamo-store';
-import { SesMailer } from '#lib/mailer';
+import { requireEnv, resetAwsClients } from '#ports/aws';
+import { SfnCallbacks } from '#ports/callbacks';
+import { DynamoStore } from '#ports/dynamo-store';
+import { SesMailer } from '#ports/mailer';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 import { type JsonService, startJsonService } from '../helpers/json-service.ts';
 import { startSes, type TestSes } from '../helpers/ses.ts';

@@ -4,7 +4,7 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SfnCallbacks } from '#lib/callbacks';
+import { SfnCallbacks } from '#ports/callbacks';
 import { awsError, type JsonService, startJsonService } from '../helpers/json-service.ts';
 
 let sfn: JsonService;

@@ -1,7 +1,7 @@
 /** Escaping and the logger: nothing a page or a log must not show gets through. */
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '#lib/html';
-import { createLogger, REDACTED, redact } from '#lib/log';
+import { createLogger, REDACTED, redact } from '#ports/log';
+import { escapeHtml } from '#web/html';
 
 describe('escapeHtml', () => {
   it('escapes & < > " \' and the backtick, keeps Vietnamese text', () => {

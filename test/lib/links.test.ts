@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { currentKey, type Keyring, loadKeyring, serializeKeyring, signLink, verifyLink } from '#lib/links';
+import { currentKey, type Keyring, loadKeyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
 import { startJsonService } from '../helpers/json-service.ts';
 
 const k1 = Buffer.from(randomBytes(32).toString('base64url'));

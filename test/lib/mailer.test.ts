@@ -3,9 +3,9 @@
  * a failed send retried and then delivered once, a timeout recorded as ambiguous and not re-sent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSesClient } from '#lib/aws';
-import { DynamoStore } from '#lib/dynamo-store';
-import { SesMailer } from '#lib/mailer';
+import { createSesClient } from '#ports/aws';
+import { DynamoStore } from '#ports/dynamo-store';
+import { SesMailer } from '#ports/mailer';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 import { closedPort, silentServer, startSes, type TestSes } from '../helpers/ses.ts';
 

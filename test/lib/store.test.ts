@@ -9,8 +9,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import type { Appraisal, Period, Report } from '#domain/model';
-import { DynamoStore } from '#lib/dynamo-store';
-import { type Actor, ConflictError, NotFoundError } from '#lib/store';
+import { DynamoStore } from '#ports/dynamo-store';
+import { type Actor, ConflictError, NotFoundError } from '#ports/store';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 
 let table: TestTable;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { now } from '#lib/clock';
 import { VirtualClock } from '#local/clock';
+import { now } from '#ports/clock';
 
 const at = (iso: string) => new Date(iso);
 let uninstall: (() => void) | undefined;
@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe('the virtual clock', () => {
-  it('stands still until moved, and handlers read it through #lib/clock', () => {
+  it('stands still until moved, and handlers read it through #ports/clock', () => {
     const clock = new VirtualClock(at('2022-08-02T01:00:00Z'));
     uninstall = clock.install();
     expect(now().toISOString()).toBe('2022-08-02T01:00:00.000Z');

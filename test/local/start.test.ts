@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period } from '#domain/model';
 import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
-import { storePeriodResults } from '#functions/cycle/results';
+import { readCycle } from '#functions/commendation/award';
+import { storePeriodResults } from '#functions/scoring/results';
 import { PROJECT_ROOT } from '#infra/function';
-import { readCycle } from '#lib/award';
-import { getDeps } from '#lib/deps';
 import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/dev-pages';
 import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
+import { getDeps } from '#ports/deps';
 import { selfScores } from '../e2e/campaign-harness.ts';
 import { completeForm, type Harness } from '../http/harness.ts';
 

@@ -12,7 +12,7 @@ import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import type { DistrictConfig } from '#domain/model';
-import { PERIOD_EVENTS as SCHEDULED_PERIOD_EVENTS } from '#functions/cycle/plan-schedules';
+import { PERIOD_EVENTS as SCHEDULED_PERIOD_EVENTS } from '#functions/launch/plan-schedules';
 import { failureInput } from '#functions/review/inputs';
 import { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
@@ -135,22 +135,22 @@ function harness(name: CycleMachine, standIns: Record<string, StandIn>) {
 }
 
 const F = {
-  storeCampaign: 'functions/cycle/store-campaign.ts',
-  planSchedules: 'functions/cycle/plan-schedules.ts',
-  listRecipients: 'functions/cycle/list-recipients.ts',
-  announceLaunch: 'functions/cycle/announce-launch.ts',
-  openPeriod: 'functions/cycle/open-period.ts',
-  inviteUnit: 'functions/cycle/invite-unit.ts',
-  remindUnit: 'functions/cycle/remind-unit.ts',
-  closePeriod: 'functions/cycle/close-period.ts',
-  computeResults: 'functions/cycle/compute-results.ts',
-  publishResult: 'functions/cycle/publish-result.ts',
-  notifyLeadership: 'functions/cycle/notify-leadership.ts',
-  proposeCommendations: 'functions/cycle/propose-commendations.ts',
-  requestVote: 'functions/cycle/request-vote.ts',
-  tallyVotes: 'functions/cycle/tally-votes.ts',
-  notifyOutcome: 'functions/cycle/notify-outcome.ts',
-  recordFailure: 'functions/review/record-failure.ts',
+  storeCampaign: 'functions/launch/store-campaign.ts',
+  planSchedules: 'functions/launch/plan-schedules.ts',
+  listRecipients: 'functions/period/list-recipients.ts',
+  announceLaunch: 'functions/launch/announce-launch.ts',
+  openPeriod: 'functions/period/open-period.ts',
+  inviteUnit: 'functions/period/invite-unit.ts',
+  remindUnit: 'functions/period/remind-unit.ts',
+  closePeriod: 'functions/period/close-period.ts',
+  computeResults: 'functions/scoring/compute-results.ts',
+  publishResult: 'functions/scoring/publish-result.ts',
+  notifyLeadership: 'functions/scoring/notify-leadership.ts',
+  proposeCommendations: 'functions/commendation/propose-commendations.ts',
+  requestVote: 'functions/commendation/request-vote.ts',
+  tallyVotes: 'functions/commendation/tally-votes.ts',
+  notifyOutcome: 'functions/commendation/notify-outcome.ts',
+  recordFailure: 'functions/record-failure.ts',
 } as const;
 
 const unitIds = (n: number) =>

@@ -1,0 +1,350 @@
+/**
+ * A commendation cycle as stored (store items `AWARD#<cycle>` / `PROPOSAL#<id>`, docs/store.md):
+ * what the commendation steps and the council's vote page share.
+ *
+ * Cycle ids: a year (`2024`) or `phase`, and for a later vote round `-<n>` (`2024-2`: a new vote
+ * after one without quorum; ballots are per cycle and member, so a new round is a new cycle id).
+ *
+ * Items of a cycle (all through `putProposal`, versioned, identical content = unchanged):
+ * - one per candidate, under its candidate id (`collective:<unit>`, `upward:<unit>`,
+ *   `individual:<nomination>`): `{candidate}` (v1, the proposal), then `{candidate, final}` once
+ *   tallied — one item each, so a district of 1,000 units never nears DynamoDB's item size;
+ * - `cycle:header`: the proposal's shared part (issuer, ballot, ties, warnings), the council
+ *   members and the vote's close — written after every candidate, it is the proposal's commit point;
+ * - `cycle:outcome`: the tally's summary, the final lists and the dossier — written after every
+ *   candidate's final entry, the tally's commit point.
+ * Ballots are `castBallot` items (`BALLOT#<member>`), carrying `{memberId, castAt, votes}` where
+ * `castAt` is when the member's click was recorded (the approval's `decidedAt`).
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Candidate,
+  CandidateTally,
+  FinalList,
+  FinalStatus,
+  NominationInput,
+  Proposal,
+  Reason,
+  Tally,
+} from '#domain/commendation';
+import type { DistrictConfig, Initiative, Vote } from '#domain/model';
+import type { Actor, Approval, Store, StoredProposal } from '#ports/store';
+import { mapLimited } from '#steps/concurrency';
+
+/** Reports read at once. */
+const READ_CONCURRENCY = 10;
+
+export const HEADER_ID = 'cycle:header';
+export const OUTCOME_ID = 'cycle:outcome';
+
+export interface CycleRef {
+  cycleId: string;
+  kind: 'year' | 'phase';
+  /** The year of a year cycle. */
+  year?: number;
+  /** The scope without the round: `2024` or `phase` (the initiatives digest goes out once per scope). */
+  scopeId: string;
+  /** 1 for the first vote, 2… for a new vote of the same scope. */
+  round: number;
+}
+
+const CYCLE = /^(\d{4}|phase)(?:-([1-9]\d{0,2}))?$/;
+
+export function parseCycle(cycleId: string): CycleRef {
+  const m = CYCLE.exec(cycleId);
+  if (!m)
+    throw new Error(
+      `Commendation cycle id ${JSON.stringify(cycleId)} must be a year (2024) or phase, optionally -<round>`,
+    );
+  const scopeId = m[1]!;
+  return {
+    cycleId,
+    kind: scopeId === 'phase' ? 'phase' : 'year',
+    ...(scopeId === 'phase' ? {} : { year: Number(scopeId) }),
+    scopeId,
+    round: m[2] ? Number(m[2]) : 1,
+  };
+}
+
+/** The last vote round a cycle id can name (`-<n>`, up to three digits). */
+export const MAX_ROUND = 999;
+
+/** The cycle id of a scope's vote round: round 1 is the scope itself (`2024`), then `2024-2`, `2024-3`… */
+export function roundCycleId(scopeId: string, round: number): string {
+  return round > 1 ? `${scopeId}-${round}` : scopeId;
+}
+
+/**
+ * The execution that runs a round's proposal and vote, as the schedules (round 1) and an admin's
+ * new vote start it through the starter: `commendation-<cycleId>-1`, input `{cycleId}`
+ * (`commendation-2024-1` with `{cycleId: "2024"}`, `commendation-2024-2-1` with `{cycleId: "2024-2"}`).
+ */
+export function commendationExecution(cycleId: string): { name: string; input: { cycleId: string } } {
+  return { name: `commendation-${cycleId}-1`, input: { cycleId } };
+}
+
+export interface StoredRound {
+  cycleId: string;
+  round: number;
+  cycle: StoredCycle;
+}
+
+/** A scope's vote rounds as stored, in order: round 1, 2… while a proposal (its header) is stored. */
+export async function storedRounds(store: Store, scopeId: string): Promise<StoredRound[]> {
+  const rounds: StoredRound[] = [];
+  for (let round = 1; round <= MAX_ROUND; round++) {
+    const cycleId = roundCycleId(scopeId, round);
+    const cycle = await readCycle(store, cycleId);
+    if (!cycle.header) break;
+    rounds.push({ cycleId, round, cycle });
+  }
+  return rounds;
+}
+
+/** A round whose council vote was tallied without quorum: nothing passed, a new vote may be called. */
+export function endedWithoutQuorum(cycle: StoredCycle): boolean {
+  return (
+    (cycle.header?.ballot.length ?? 0) > 0 && cycle.outcome !== undefined && !cycle.outcome.council.quorumMet
+  );
+}
+
+/** "năm 2024", "giai đoạn 2022 – 2025", with "(biểu quyết lần 2)" for a later round. */
+export function cycleLabel(cycle: CycleRef, config: Pick<DistrictConfig, 'campaign'>): string {
+  const base =
+    cycle.kind === 'year'
+      ? `năm ${cycle.year}`
+      : `giai đoạn ${config.campaign.phaseStart.slice(0, 4)} – ${config.campaign.phaseEnd.slice(0, 4)}`;
+  return cycle.round > 1 ? `${base} (biểu quyết lần ${cycle.round})` : base;
+}
+
+/** The cycle for the English line: "2024", "the 2022–2025 phase", "(vote 2)". */
+export function cycleLabelEn(cycle: CycleRef, config: Pick<DistrictConfig, 'campaign'>): string {
+  const base =
+    cycle.kind === 'year'
+      ? String(cycle.year)
+      : `the ${config.campaign.phaseStart.slice(0, 4)}–${config.campaign.phaseEnd.slice(0, 4)} phase`;
+  return cycle.round > 1 ? `${base} (vote ${cycle.round})` : base;
+}
+
+export interface CouncilSnapshot {
+  quorum: { numerator: number; denominator: number };
+  passPercent: number;
+  voteDays: number;
+}
+
+export interface CycleHeader {
+  cycleId: string;
+  kind: 'year' | 'phase';
+  scopeId: string;
+  periodIds: string[];
+  /** The results versions the aggregate used. */
+  sources: { periodId: string; version: number }[];
+  proposedAt: string;
+  onDate: string;
+  /** Links stop working and later ballots are ignored from then (proposal time + voteDays). */
+  voteClosesAt: string;
+  /** The council as it was when the proposal was made (N of the thresholds). */
+  memberIds: string[];
+  council: CouncilSnapshot;
+  issuer: Proposal['issuer'];
+  ballot: string[];
+  tiesForCouncil: Proposal['tiesForCouncil'];
+  warnings: string[];
+  /** Every candidate of the proposal, in its order. */
+  candidateIds: string[];
+}
+
+export interface FinalOfCandidate {
+  status: FinalStatus;
+  /** The candidate's reasons plus the council's. */
+  reasons: Reason[];
+  votes: CandidateTally | null;
+}
+
+export interface CandidateDoc {
+  candidate: Candidate;
+  final?: FinalOfCandidate;
+}
+
+export interface CycleOutcome {
+  council: FinalList['council'];
+  presentMembers: string[];
+  absentMembers: string[];
+  ignoredBallots: Tally['ignoredBallots'];
+  ignoredVotes: Tally['ignoredVotes'];
+  awarded: string[];
+  proposedUpward: string[];
+  undecidedTies: string[];
+  dossier: FinalList['dossier'];
+  /** Ballot candidates the council passed. */
+  passed: number;
+  talliedAt: string;
+}
+
+export interface StoredCycle {
+  header?: CycleHeader;
+  outcome?: CycleOutcome;
+  /** Candidate id → its stored document and version. */
+  candidates: Map<string, StoredProposal<CandidateDoc>>;
+  /** Version of every stored item by id (header and outcome included), for updates. */
+  versions: Map<string, number>;
+}
+
+export async function readCycle(store: Store, cycleId: string): Promise<StoredCycle> {
+  const items = await store.listProposals<unknown>(cycleId);
+  const cycle: StoredCycle = { candidates: new Map(), versions: new Map() };
+  for (const item of items) {
+    cycle.versions.set(item.candidateId, item.version);
+    if (item.candidateId === HEADER_ID) cycle.header = item.proposal as CycleHeader;
+    else if (item.candidateId === OUTCOME_ID) cycle.outcome = item.proposal as CycleOutcome;
+    else cycle.candidates.set(item.candidateId, item as StoredProposal<CandidateDoc>);
+  }
+  return cycle;
+}
+
+/** The proposal as `finalList` takes it, from the stored header and candidates. */
+export function proposalOf(cycle: StoredCycle): Proposal {
+  const header = cycle.header;
+  if (!header) throw new Error('No proposal is stored for this cycle');
+  const candidates = header.candidateIds.map((id) => {
+    const doc = cycle.candidates.get(id);
+    if (!doc) throw new Error(`Candidate ${id} of the proposal is not stored`);
+    return doc.proposal.candidate;
+  });
+  return {
+    issuer: header.issuer,
+    candidates,
+    ballot: header.ballot,
+    tiesForCouncil: header.tiesForCouncil,
+    warnings: header.warnings,
+  };
+}
+
+/** The candidates on the ballot, in ballot order. */
+export function ballotCandidates(cycle: StoredCycle): Candidate[] {
+  return (cycle.header?.ballot ?? []).flatMap((id) => {
+    const doc = cycle.candidates.get(id);
+    return doc ? [doc.proposal.candidate] : [];
+  });
+}
+
+export const KIND_LABELS: Record<Candidate['kind'], string> = {
+  collective: 'Tập thể',
+  individual: 'Cá nhân',
+  upward: 'Tập thể – đề nghị cấp trên',
+};
+
+export const FINAL_STATUS_LABELS: Record<FinalStatus, string> = {
+  awarded: 'Được thông qua, trình tặng Giấy khen',
+  'proposed-upward': 'Được thông qua, đề nghị cấp trên khen thưởng',
+  'not-passed': 'Không được thông qua',
+  'tie-undecided': 'Đồng hạng tại ngưỡng, chờ Chủ tịch/Hội đồng quyết định',
+  excluded: 'Không đủ điều kiện đề nghị',
+};
+
+/** One line of the ballot's grounds: ranking and the proposal's reasons. */
+export function candidateDetail(c: Candidate): string {
+  return c.reasons.map((r) => r.message).join(' ');
+}
+
+// ---------------------------------------------------------------- ballots
+
+export type VoteChoice = Vote;
+
+/** What a `vote` decision carries (`decision.payload`) and what a ballot item holds. */
+export interface VotePayload {
+  votes: Record<string, VoteChoice>;
+}
+
+export interface VoteBallot extends VotePayload {
+  memberId: string;
+  /** When the member's decision was recorded (the approval's `decidedAt`). */
+  castAt: string;
+}
+
+/**
+ * The ballot item of a decided `vote` approval, written from its recorded decision (idempotent:
+ * one immutable ballot per cycle and member). The decision is the lock and the ballot derived
+ * from it, so a crash between the two is repaired by whichever step next reads the cycle.
+ */
+export async function recordBallot(
+  store: Store,
+  approval: Approval,
+): Promise<'cast' | 'already-cast' | 'none'> {
+  const payload = approval.decision?.payload as Partial<VotePayload> | undefined;
+  if (
+    approval.kind !== 'vote' ||
+    !approval.periodId ||
+    !approval.party ||
+    !payload?.votes ||
+    !approval.decidedAt
+  )
+    return 'none';
+  const ballot: VoteBallot = { memberId: approval.party, castAt: approval.decidedAt, votes: payload.votes };
+  const actor: Actor = approval.decidedBy ?? { kind: 'council', id: approval.party };
+  const { outcome } = await store.castBallot(approval.periodId, approval.party, ballot, actor, approval.id);
+  return outcome;
+}
+
+// ---------------------------------------------------------------- material from the reports
+
+export interface ApprovedInitiative {
+  unitId: string;
+  periodId: string;
+  initiative: Initiative;
+}
+
+export interface ApprovedMaterial {
+  nominations: NominationInput[];
+  initiatives: ApprovedInitiative[];
+}
+
+/** A nomination's id across the cycle: ids are unique only within a unit's report of one period. */
+export function nominationKey(unitId: string, periodId: string, id: string): string {
+  const key = `${unitId}.${periodId}.${id}`;
+  return key.length <= 72 ? key : `n-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The nominations and initiatives of every approved report of the periods. A nomination's
+ * `submittedAt` is when the report that first carried it was submitted (the earliest submit
+ * revision holding it), not when it was typed into a draft: "first submitted keeps a contested
+ * initiative" (DOMAIN.md) is about submissions.
+ */
+export async function approvedMaterial(
+  store: Store,
+  periodIds: readonly string[],
+): Promise<ApprovedMaterial> {
+  const material: ApprovedMaterial = { nominations: [], initiatives: [] };
+  for (const periodId of periodIds) {
+    const approved = (await store.listPeriodReports(periodId)).filter((r) => r.status === 'approved');
+    const perUnit = await mapLimited(approved, READ_CONCURRENCY, async (summary) => {
+      const out: ApprovedMaterial = { nominations: [], initiatives: [] };
+      const stored = await store.getReport(summary.unitId, periodId);
+      if (!stored) return out;
+      const report = stored.report;
+      for (const initiative of report.initiatives) {
+        out.initiatives.push({ unitId: summary.unitId, periodId, initiative });
+      }
+      if (report.nominations.length === 0) return out;
+      const submits = (await store.listReportRevisions(summary.unitId, periodId)).filter(
+        (r) => r.kind === 'submit',
+      );
+      for (const n of report.nominations) {
+        const first = submits.find((r) => r.report.nominations.some((x) => x.id === n.id));
+        out.nominations.push({
+          ...n,
+          id: nominationKey(summary.unitId, periodId, n.id),
+          unitId: summary.unitId,
+          submittedAt: first?.savedAt ?? stored.submittedAt ?? n.submittedAt,
+        });
+      }
+      return out;
+    });
+    for (const m of perUnit) {
+      material.initiatives.push(...m.initiatives);
+      material.nominations.push(...m.nominations);
+    }
+  }
+  return material;
+}

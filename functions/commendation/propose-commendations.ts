@@ -1,0 +1,125 @@
+/**
+ * Propose `{cycleId}` → `{memberIds}` (commendation workflow; docs/commendation.md).
+ *
+ * 1. The cycle's results: a year cycle (`2024`) aggregates the latest results version of each of
+ *    the calendar's periods of that year, `phase` all of them (`aggregateResults`; a period without
+ *    results fails the step with a message naming it).
+ * 2. Nominations: those of every approved report of those periods, each under a cycle-wide id
+ *    (`<unit>.<period>.<id>`), submitted when its report first carried it (functions/commendation/award.ts);
+ *    approved initiatives: the initiatives of those reports.
+ * 3. `proposeCommendations` on the decision date (today on the district's clock) with the issuer
+ *    list in force then; stored one item per candidate, then the header (ballot, ties, council
+ *    members, the vote's close = now + voteDays) as the commit point.
+ *
+ * Re-entrant: a stored header means the proposal was made (and members may be voting): it is
+ * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
+ */
+import { localDateOf, periodsOf, periodsOfYear } from '#domain/calendar';
+import { proposeCommendations } from '#domain/commendation';
+import type { Period } from '#domain/model';
+import { aggregateResults, type PeriodResults } from '#domain/scoring';
+import { appendAuditOnce } from '#functions/review/records';
+import { latestPeriodResults } from '#functions/scoring/results';
+import { NotFoundError } from '#ports/store';
+import { cycleInput } from '#steps/inputs';
+import { type StepContext, stepHandler } from '#steps/middleware';
+import { systemActor } from '#steps/steps';
+import {
+  approvedMaterial,
+  type CandidateDoc,
+  type CycleHeader,
+  HEADER_ID,
+  parseCycle,
+  readCycle,
+} from './award.ts';
+
+const STEP = 'propose-commendations';
+const DAY_MS = 86_400_000;
+const CONCURRENCY = 10;
+
+export async function proposeCommendationsStep(
+  input: { cycleId: string },
+  ctx: StepContext,
+): Promise<{ memberIds: string[] }> {
+  const cycle = parseCycle(input.cycleId);
+  const stored = await readCycle(ctx.store, cycle.cycleId);
+  if (stored.header) {
+    ctx.log.info('proposal already stored', { cycleId: cycle.cycleId });
+    return { memberIds: stored.header.ballot.length > 0 ? stored.header.memberIds : [] };
+  }
+  const campaign = await ctx.store.getCampaign();
+  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
+  const { config } = campaign;
+  const periods: Period[] = cycle.kind === 'year' ? periodsOfYear(config, cycle.year!) : periodsOf(config);
+  const periodIds = periods.map((p) => p.id);
+  const perPeriod: PeriodResults[] = [];
+  for (const id of periodIds) {
+    const latest = await latestPeriodResults(ctx.store, id);
+    if (latest) perPeriod.push(latest);
+  }
+  const aggregate = aggregateResults(cycle.kind, periodIds, perPeriod, config.units);
+  const material = await approvedMaterial(ctx.store, periodIds);
+  const now = ctx.clock();
+  const onDate = localDateOf(now, config.district.timeZone);
+  const proposal = proposeCommendations({
+    results: aggregate.units,
+    units: config.units,
+    nominations: material.nominations,
+    settings: config.commendation,
+    issuerLevel: config.commendation.issuerLevel,
+    onDate,
+    initiativesApproved: new Set(material.initiatives.map((i) => `${i.unitId}/${i.initiative.id}`)),
+  });
+
+  const candidates = proposal.candidates;
+  for (let i = 0; i < candidates.length; i += CONCURRENCY) {
+    await Promise.all(
+      candidates.slice(i, i + CONCURRENCY).map((candidate) =>
+        // A partial earlier run (no header yet: nobody has voted) is overwritten.
+        ctx.store.putProposal<CandidateDoc>(
+          cycle.cycleId,
+          candidate.id,
+          { candidate },
+          stored.versions.get(candidate.id) ?? 0,
+        ),
+      ),
+    );
+  }
+  const members = await ctx.store.listPeople('council');
+  const council = config.commendation.council;
+  const header: CycleHeader = {
+    cycleId: cycle.cycleId,
+    kind: cycle.kind,
+    scopeId: aggregate.scopeId,
+    periodIds,
+    sources: aggregate.sources,
+    proposedAt: now.toISOString(),
+    onDate,
+    voteClosesAt: new Date(now.getTime() + council.voteDays * DAY_MS).toISOString(),
+    memberIds: members.map((m) => m.id),
+    council: { quorum: council.quorum, passPercent: council.passPercent, voteDays: council.voteDays },
+    issuer: proposal.issuer,
+    ballot: proposal.ballot,
+    tiesForCouncil: proposal.tiesForCouncil,
+    warnings: proposal.warnings,
+    candidateIds: candidates.map((c) => c.id),
+  };
+  await ctx.store.putProposal(cycle.cycleId, HEADER_ID, header, 0);
+  await appendAuditOnce(ctx.store, {
+    id: 'proposed',
+    subject: `award/${cycle.cycleId}`,
+    actor: systemActor(STEP),
+    action: 'commendation.proposed',
+    detail: {
+      candidates: candidates.length,
+      ballot: proposal.ballot.length,
+      voteClosesAt: header.voteClosesAt,
+      sources: aggregate.sources,
+      warnings: proposal.warnings,
+    },
+  });
+  ctx.log.info('commendation proposed', { cycleId: cycle.cycleId, ballot: proposal.ballot.length });
+  return { memberIds: proposal.ballot.length > 0 ? header.memberIds : [] };
+}
+
+export const handler = stepHandler({ name: STEP, input: cycleInput }, proposeCommendationsStep);

@@ -1,0 +1,128 @@
+/**
+ * The mail port: at most one email per message identity (DESIGN.md, "Email").
+ *
+ * send = claim the outbox record (conditional put) → SES v2 `SendEmail` → mark `sent` (with the
+ * SES message id), `failed` (certainly not sent: refused connection, an error answer from SES —
+ * the next `send` of the same identity retries) or `ambiguous` (a timeout or a connection lost
+ * after the request went out: it may have been sent, so it is shown to the admin, not guessed).
+ * The SES client never retries by itself (functions/ports/aws.ts), or a retry could send twice.
+ *
+ * `send` never throws for a delivery problem: it returns the outcome and the outbox keeps it.
+ * It throws only when the outbox itself cannot be written (then nothing was sent).
+ */
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { requireEnv, sesClient } from './aws.ts';
+import type { MailIdentity, OutgoingMail, Store } from './store.ts';
+
+export type SendResult =
+  | { status: 'sent'; messageId: string; attempt: number }
+  /** Sent before: nothing sent now. */
+  | { status: 'duplicate'; messageId?: string }
+  /** Not sent; recorded; the next send of this identity retries. */
+  | { status: 'failed'; error: string; attempt: number }
+  /** Unknown whether it went out; recorded for the admin; never re-sent automatically. */
+  | { status: 'ambiguous'; error?: string }
+  /** Another invocation is sending it right now. */
+  | { status: 'in-progress' };
+
+export interface Mailer {
+  send(identity: MailIdentity, mail: OutgoingMail): Promise<SendResult>;
+}
+
+export interface SesMailerOptions {
+  store: Store;
+  /** Defaults to the shared client of functions/ports/aws.ts (no SDK retries, request timeout). */
+  ses?: SESv2Client;
+  /** Defaults to env `MAIL_FROM` (an SES-verified identity). */
+  from?: string;
+  /** Defaults to env `SES_CONFIGURATION_SET` when set (open/click tracking stays off there). */
+  configurationSet?: string;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether an SES call that threw may nevertheless have sent the email. An answer from SES (any
+ * HTTP status) means it was not; a refused or never-established connection means it was not; a
+ * timeout or a connection lost mid-request may have.
+ */
+export function mayHaveBeenSent(err: unknown): boolean {
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (e.$metadata?.httpStatusCode !== undefined) return false;
+  if (e.code && NOT_SENT_CODES.has(e.code)) return false;
+  if (e.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return false;
+  return e.name === 'TimeoutError' || e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ETIMEDOUT';
+}
+
+function describe(err: unknown): string {
+  const e = err as { name?: string; code?: string; message?: string };
+  return `${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}`.slice(0, 1000);
+}
+
+export class SesMailer implements Mailer {
+  private readonly store: Store;
+  private readonly sesOverride: SESv2Client | undefined;
+  private readonly from: string;
+  private readonly configurationSet: string | undefined;
+
+  constructor(options: SesMailerOptions) {
+    this.store = options.store;
+    this.sesOverride = options.ses;
+    this.from = options.from ?? requireEnv('MAIL_FROM', 'the SES-verified sender address');
+    this.configurationSet =
+      options.configurationSet ?? (process.env.SES_CONFIGURATION_SET?.trim() || undefined);
+  }
+
+  async send(identity: MailIdentity, mail: OutgoingMail): Promise<SendResult> {
+    const claim = await this.store.claimOutbox(identity, mail);
+    switch (claim.outcome) {
+      case 'duplicate':
+        return {
+          status: 'duplicate',
+          ...(claim.record.messageId ? { messageId: claim.record.messageId } : {}),
+        };
+      case 'in-progress':
+        return { status: 'in-progress' };
+      case 'ambiguous':
+        return { status: 'ambiguous', ...(claim.record.lastError ? { error: claim.record.lastError } : {}) };
+      case 'claimed':
+        break;
+    }
+    const { key, attempt } = claim.record;
+    let messageId: string;
+    try {
+      const out = await (this.sesOverride ?? sesClient()).send(
+        new SendEmailCommand({
+          FromEmailAddress: this.from,
+          Destination: { ToAddresses: [mail.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                Html: { Data: mail.html, Charset: 'UTF-8' },
+              },
+            },
+          },
+          ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+        }),
+      );
+      messageId = out.MessageId ?? '';
+    } catch (err) {
+      const error = describe(err);
+      if (mayHaveBeenSent(err)) {
+        await this.store.markOutboxAmbiguous(key, attempt, error);
+        return { status: 'ambiguous', error };
+      }
+      await this.store.markOutboxFailed(key, attempt, error);
+      return { status: 'failed', error, attempt };
+    }
+    await this.store.markOutboxSent(key, attempt, messageId);
+    return { status: 'sent', messageId, attempt };
+  }
+}

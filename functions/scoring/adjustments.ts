@@ -1,0 +1,329 @@
+/**
+ * The admin's recorded inputs for scoring — the satisfaction survey result, bonus and penalty of
+ * each unit-period (DOMAIN.md "Arithmetic"; docs/scoring.md steps 2–3) — read from a file and
+ * stored one item per unit-period (`Store.putAdjustments`). `npm start`'s `POST /local/record`
+ * calls `recordAdjustments` (with the posted text: `AdjustmentsSource`); `thidua record` calls its
+ * steps — `readAdjustments`, `checkAdjustments` (problems with their YAML lines), `storeAdjustments`
+ * — to print the plan before writing and each line as it is written. The admin page may later
+ * call `recordAdjustments` too.
+ *
+ * File (YAML or JSON; points are decimals with at most two places, `8.5` or `"8,5"`):
+ *
+ * ```yaml
+ * periods:
+ *   "2024Q3":                       # a period of the district's calendar (quote it in YAML)
+ *     phong-noi-vu:                 # a unit id of the district
+ *       survey: 25.5                # 0..the survey area's maximum; null or absent: no survey (rescaled)
+ *       bonus: 0.5                  # ≥ 0, default 0 (the cap applies when scoring)
+ *       penalty: 0                  # ≥ 0, default 0 (the cap applies when scoring)
+ *       note: Phiếu khảo sát số 12/BC-UBND   # optional
+ * ```
+ *
+ * Everything is checked before anything is stored: an unknown period or unit, a bad number, a
+ * survey above the maximum of the criteria set in force (or given where the set has no survey
+ * area) is an error naming it, and then nothing is stored. Recording again overwrites; the store
+ * audits every change with the values before and after.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { criteriaSetFor, periodsOf } from '#domain/calendar';
+import { ConfigError, type ConfigProblem, surveyArea } from '#domain/config';
+import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import { formatPoints, tryParsePoints } from '#domain/points';
+import type { Actor, Adjustments, Store } from '#ports/store';
+
+export interface AdjustmentsEntry extends Adjustments {
+  unitId: string;
+  periodId: string;
+}
+
+export interface RecordAdjustmentsResult {
+  /** Every entry of the file, with whether the stored values changed. */
+  recorded: { unitId: string; periodId: string; changed: boolean; version: number }[];
+  /**
+   * Periods of the file whose results are already published: their results change only when the
+   * period is scored again (`startRescoring`, functions/scoring/rescoring.ts, or the admin's rerun).
+   */
+  periodsWithResults: string[];
+  /** The latest stored results version of each of those periods (a rerun stores v(n+1)). */
+  latestResults: Record<string, number>;
+}
+
+const ENTRY_FIELDS = new Set(['survey', 'bonus', 'penalty', 'note']);
+
+/** An adjustments file's content that did not come from disk (a pasted or posted file). */
+export interface AdjustmentsSource {
+  /** The name problems are reported under (`adjustments-2022Q3.yaml`); `.json` reads it as JSON. */
+  file: string;
+  text: string;
+}
+
+/** A parsed adjustments file: its data, and the line of a field for the problems' messages. */
+export interface AdjustmentsDocument {
+  file: string;
+  data: unknown;
+  /** 1-based line of the field (`periods.2024Q3.phong-noi-vu.survey`) or of its nearest parent; YAML only. */
+  lineOf(path: string): number | undefined;
+}
+
+/**
+ * Reads a YAML or JSON file (a path, or content with its name); a missing file or a syntax error
+ * is a ConfigError naming the file (and line).
+ */
+export function readAdjustments(source: string | AdjustmentsSource): AdjustmentsDocument {
+  const file = typeof source === 'string' ? source : source.file;
+  let text: string;
+  if (typeof source === 'string') {
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError([
+        {
+          file,
+          path: '',
+          message:
+            code === 'ENOENT'
+              ? 'không tìm thấy tệp (file not found)'
+              : `không đọc được tệp: ${(err as Error).message} (cannot read the file)`,
+        },
+      ]);
+    }
+  } else text = source.text;
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      return { file, data: JSON.parse(text), lineOf: () => undefined };
+    } catch (err) {
+      throw new ConfigError([
+        { file, path: '', message: `lỗi cú pháp JSON: ${(err as Error).message} (JSON syntax error)` },
+      ]);
+    }
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((err) => {
+        const at = lines.linePos(err.pos[0]);
+        return {
+          file,
+          path: '',
+          line: at.line,
+          message: `lỗi cú pháp YAML ở dòng ${at.line}: ${err.message.split('\n')[0]} (YAML syntax error)`,
+        };
+      }),
+    );
+  }
+  /**
+   * The line of the deepest key of the path that the document has (a key's own line, not its
+   * value's: `phong-noi-vu:` rather than the first field under it). A period `2024:` (yearly
+   * calendar) is the number 2024 in the document and "2024" in the data: keys compare as text.
+   */
+  const lineOf = (path: string): number | undefined => {
+    // Paths join plain keys with dots (parseAdjustments); period and unit ids have none.
+    const keys = path === '' ? [] : path.split('.');
+    let node: unknown = doc.contents;
+    let line: number | undefined;
+    for (const key of keys) {
+      if (!isMap(node)) break;
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      if (!pair || offset === undefined) break;
+      line = lines.linePos(offset).line;
+      node = pair.value;
+    }
+    return line;
+  };
+  return { file, data: doc.toJS(), lineOf };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the file's content against the district: returns the entries, or every problem (each
+ * names the period, the unit and the field).
+ */
+export function parseAdjustments(
+  data: unknown,
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  file = 'adjustments',
+): { entries: AdjustmentsEntry[]; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const entries: AdjustmentsEntry[] = [];
+  const at = (path: string, message: string) => problems.push({ file, path, message });
+  if (!isRecord(data) || !isRecord(data.periods)) {
+    at('periods', 'thiếu mục "periods": các kỳ báo cáo, mỗi kỳ gồm các đơn vị (missing "periods")');
+    return { entries, problems };
+  }
+  for (const key of Object.keys(data)) {
+    if (key !== 'periods' && key !== 'district' && key !== 'title')
+      at(key, `trường không được hỗ trợ "${key}" (unknown field)`);
+  }
+  const periods = new Map<string, Period>(periodsOf(district.config).map((p) => [p.id, p]));
+  const units = new Map(district.config.units.map((u) => [u.id, u]));
+  for (const [periodId, byUnit] of Object.entries(data.periods)) {
+    const period = periods.get(periodId);
+    if (!period) {
+      at(
+        `periods.${periodId}`,
+        `không có kỳ báo cáo "${periodId}" trong lịch của ${district.config.district.name}; các kỳ: ` +
+          `${[...periods.keys()].join(', ')} (unknown period)`,
+      );
+      continue;
+    }
+    if (!isRecord(byUnit)) {
+      at(
+        `periods.${periodId}`,
+        'phải là danh sách đơn vị: mã đơn vị → survey, bonus, penalty (expected a map of units)',
+      );
+      continue;
+    }
+    for (const [unitId, raw] of Object.entries(byUnit)) {
+      const path = `periods.${periodId}.${unitId}`;
+      const unit = units.get(unitId);
+      if (!unit) {
+        at(
+          path,
+          `không có đơn vị "${unitId}" trong cấu hình của ${district.config.district.name} (unknown unit)`,
+        );
+        continue;
+      }
+      if (!isRecord(raw)) {
+        at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
+        continue;
+      }
+      for (const k of Object.keys(raw)) {
+        if (!ENTRY_FIELDS.has(k))
+          at(
+            `${path}.${k}`,
+            `trường không được hỗ trợ "${k}" (unknown field; use survey, bonus, penalty, note)`,
+          );
+      }
+      const pointsOf = (
+        field: 'survey' | 'bonus' | 'penalty',
+        fallback: number | null,
+      ): number | null | undefined => {
+        const value = raw[field];
+        if (value === undefined || value === null) return fallback;
+        const r = tryParsePoints(value);
+        if (!r.ok) {
+          at(`${path}.${field}`, `${r.message} (${field} must be a number ≥ 0 with at most two decimals)`);
+          return undefined;
+        }
+        return r.value;
+      };
+      const survey = pointsOf('survey', null);
+      const bonus = pointsOf('bonus', 0);
+      const penalty = pointsOf('penalty', 0);
+      if (raw.note !== undefined && typeof raw.note !== 'string')
+        at(`${path}.note`, 'phải là văn bản (note must be text)');
+      if (survey === undefined || bonus === undefined || penalty === undefined) continue;
+      if (survey !== null) {
+        let set: CriteriaSet | undefined;
+        try {
+          set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
+        } catch (err) {
+          at(`${path}.survey`, (err as Error).message);
+          continue;
+        }
+        const area = surveyArea(set);
+        if (!area) {
+          at(
+            `${path}.survey`,
+            `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
+          );
+          continue;
+        }
+        if (survey > area.max) {
+          at(
+            `${path}.survey`,
+            `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
+          );
+          continue;
+        }
+      }
+      entries.push({
+        unitId,
+        periodId,
+        survey: survey ?? null,
+        bonus: bonus ?? 0,
+        penalty: penalty ?? 0,
+        ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
+      });
+    }
+  }
+  return { entries, problems };
+}
+
+/**
+ * `parseAdjustments` on a read file, each problem with its line (YAML): what `thidua record` and
+ * the local record page show before anything is stored.
+ */
+export function checkAdjustments(
+  doc: AdjustmentsDocument,
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+): { entries: AdjustmentsEntry[]; problems: ConfigProblem[] } {
+  const { entries, problems } = parseAdjustments(doc.data, district, doc.file);
+  return {
+    entries,
+    problems: problems.map((p) => {
+      const line = doc.lineOf(p.path);
+      return line === undefined ? p : { ...p, line };
+    }),
+  };
+}
+
+/**
+ * Stores checked entries one by one (`onRecorded` hears each, so a caller can say how far it got
+ * if a write fails), then lists the periods among them whose results are already published.
+ */
+export async function storeAdjustments(
+  store: Store,
+  entries: readonly AdjustmentsEntry[],
+  actor: Actor,
+  onRecorded?: (r: RecordAdjustmentsResult['recorded'][number]) => void,
+): Promise<RecordAdjustmentsResult> {
+  const recorded: RecordAdjustmentsResult['recorded'] = [];
+  for (const e of entries) {
+    const { unitId, periodId, ...values } = e;
+    const r = await store.putAdjustments(unitId, periodId, values, actor);
+    const line = { unitId, periodId, changed: r.changed, version: r.adjustments.version };
+    recorded.push(line);
+    onRecorded?.(line);
+  }
+  const periodsWithResults: string[] = [];
+  const latestResults: Record<string, number> = {};
+  for (const periodId of new Set(entries.map((e) => e.periodId))) {
+    const versions = await store.listResults(periodId);
+    if (versions.length > 0) {
+      periodsWithResults.push(periodId);
+      latestResults[periodId] = versions.reduce((n, r) => Math.max(n, r.version), 0);
+    }
+  }
+  return { recorded, periodsWithResults, latestResults };
+}
+
+/**
+ * Reads, checks and stores an adjustments file (a path, or content with its name). `district` is
+ * the district as loaded (`loadDistrict`), or just its config — then the criteria sets are the
+ * stored campaign's. Throws ConfigError listing every problem, with lines (nothing stored);
+ * otherwise stores every entry.
+ */
+export async function recordAdjustments(
+  store: Store,
+  district: DistrictConfig | { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  file: string | AdjustmentsSource,
+  actor: Actor = { kind: 'admin', id: 'cli' },
+): Promise<RecordAdjustmentsResult> {
+  let loaded: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] };
+  if ('config' in district && 'criteriaSets' in district) loaded = district;
+  else {
+    const campaign = await store.getCampaign();
+    loaded = { config: district as DistrictConfig, criteriaSets: campaign?.criteriaSets ?? [] };
+  }
+  const { entries, problems } = checkAdjustments(readAdjustments(file), loaded);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return storeAdjustments(store, entries, actor);
+}

@@ -1,0 +1,83 @@
+/**
+ * Delivering a recorded decision to the task waiting for it (DESIGN.md, "Approval by email link";
+ * docs/review.md, decisions 2–3). The same code runs after a POST decides, when a re-armed step
+ * finds its approval already decided, and in the sweep:
+ *
+ *   SendTaskSuccess(token of the approval as stored, {decision, round})
+ *     → delivered: `markDelivered(tokenGen)`
+ *     → the task is gone (TaskTimedOut, InvalidToken, TaskDoesNotExist): `markTaskGone` — the
+ *       decision stays recorded; a re-armed execution gets it through `swapTaskToken`
+ *     → anything else (transient): `markDeliveryFailed` — it stays in the sweep's queue.
+ *
+ * Every mark is conditional on the token generation used, so the answer to a stale token never
+ * overwrites what happened with a newer one.
+ */
+import type { Callbacks } from '#ports/callbacks';
+import type { Logger } from '#ports/log';
+import type { Approval, Store } from '#ports/store';
+
+/** What a callback task receives as its output (`$.decision` in the review state machine). */
+export interface DecisionOutput {
+  /** `approve`, `return`, `explained` (review), a vote later. */
+  decision: string;
+  round: number;
+}
+
+export function decisionOutput(approval: Pick<Approval, 'decision' | 'round'>): DecisionOutput {
+  if (!approval.decision) throw new Error('The approval has no recorded decision to deliver');
+  return { decision: approval.decision.action, round: approval.round ?? 0 };
+}
+
+export type DeliveryOutcome =
+  | 'delivered'
+  /** The task is gone; recorded for the admin. */
+  | 'task-gone'
+  /** A transient error; the sweep re-sends it. */
+  | 'failed'
+  /** A newer task token was swapped in meanwhile: its own delivery counts. */
+  | 'superseded'
+  /** Nothing to deliver to (no token) or nothing decided. */
+  | 'nothing';
+
+export interface DeliveryDeps {
+  store: Store;
+  callbacks: Callbacks;
+  log?: Logger;
+}
+
+function describe(err: unknown): string {
+  const e = err as { name?: string; message?: string };
+  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`.slice(0, 1000);
+}
+
+/** Sends the approval's recorded decision with its stored token and records how it went. */
+export async function deliverDecision(deps: DeliveryDeps, approval: Approval): Promise<DeliveryOutcome> {
+  if (!approval.decision || !approval.taskToken) return 'nothing';
+  let result: 'delivered' | 'task-gone';
+  try {
+    result = await deps.callbacks.sendDecision(approval.taskToken, decisionOutput(approval));
+  } catch (err) {
+    const error = describe(err);
+    deps.log?.warn('decision delivery failed; the sweep will re-send it', {
+      approvalId: approval.id,
+      kind: approval.kind,
+      error: err,
+    });
+    const marked = await deps.store.markDeliveryFailed(approval.id, approval.tokenGen, error);
+    return marked ? 'failed' : 'superseded';
+  }
+  if (result === 'task-gone') {
+    const marked = await deps.store.markTaskGone(
+      approval.id,
+      approval.tokenGen,
+      'The waiting task is gone (timed out, closed or unknown token)',
+    );
+    deps.log?.warn('decision recorded but its task is gone', {
+      approvalId: approval.id,
+      kind: approval.kind,
+    });
+    return marked ? 'task-gone' : 'superseded';
+  }
+  const marked = await deps.store.markDelivered(approval.id, approval.tokenGen);
+  return marked ? 'delivered' : 'superseded';
+}

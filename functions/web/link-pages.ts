@@ -1,0 +1,118 @@
+/**
+ * What the pages behind signed links share: opening a link (signature checked before any
+ * database read, then the approval it names, of the kind the page serves), who acted (kept with
+ * every decision), and the review history both the unit's and the reviewer's pages show.
+ */
+import type { Deps } from '#ports/deps';
+import { verifyLink } from '#ports/links';
+import type { Actor, Approval, ApprovalKind, Store } from '#ports/store';
+import { type HttpRequest, LinkError } from './http.ts';
+import type { ReviewRound } from './report-page.ts';
+import type { AppraiseDecisionPayload } from './review-page.ts';
+
+/** What the `explained` decision carries in the approval record (never in the execution). */
+export interface ExplainDecisionPayload {
+  explanation: string;
+  /** The report version the explanation was submitted with. */
+  reportVersion: number;
+}
+
+/** The link's own parameters, to rebuild the page's URL without anything else from the query. */
+export const LINK_PARAMS = ['k', 'id', 'a', 'e', 's'] as const;
+
+export function linkQuery(query: URLSearchParams): string {
+  const out = new URLSearchParams();
+  for (const name of LINK_PARAMS) {
+    const value = query.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return out.toString();
+}
+
+/**
+ * Checks the link of a request and reads its approval. 403 when malformed, signed with an
+ * unknown key, forged or tampered (before anything is read), or naming no approval of `kinds`;
+ * 410 when expired (the link's own expiry, then the stored one).
+ */
+export async function openLink(
+  deps: Pick<Deps, 'keyring' | 'store' | 'clock'>,
+  request: HttpRequest,
+  kinds: readonly ApprovalKind[],
+): Promise<Approval> {
+  const now = deps.clock();
+  const check = verifyLink(request.query, await deps.keyring(), now);
+  if (!check.ok) throw new LinkError(check.status, check.reason);
+  if (!(kinds as readonly string[]).includes(check.action)) throw new LinkError(403, 'wrong-kind');
+  const approval = await deps.store.getApproval(check.approvalId);
+  if (!approval) throw new LinkError(403, 'not-found');
+  // The action is signed: a link made for one kind never opens another kind's approval.
+  if (approval.kind !== check.action) throw new LinkError(403, 'wrong-kind');
+  return approval;
+}
+
+/** The answer to a claim that found its approval over: expired or closed → 410; gone → 403. */
+export function claimRefused(outcome: 'expired' | 'closed' | 'not-found'): LinkError {
+  return outcome === 'not-found' ? new LinkError(403, 'not-found') : new LinkError(410, outcome);
+}
+
+export function isExpired(approval: Pick<Approval, 'expiresAt'>, now: Date): boolean {
+  return Date.parse(approval.expiresAt) <= now.getTime();
+}
+
+/** The person behind a request, as kept with their decision and in the audit. */
+export function actorOf(request: HttpRequest, who: Omit<Actor, 'ip' | 'userAgent'>): Actor {
+  return {
+    ...who,
+    ...(request.sourceIp ? { ip: request.sourceIp } : {}),
+    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+  };
+}
+
+const DECIDED = new Set(['decided', 'delivered', 'failed-delivery', 'task-gone']);
+
+/**
+ * The rounds of review of a unit-period so far, oldest first: each round's appraisal (the stored
+ * one, else the one its decision carries — the step that stores it may not have run yet), the
+ * reviewer's general comment, and the unit's explanation answering it.
+ */
+export async function reviewRounds(store: Store, unitId: string, periodId: string): Promise<ReviewRound[]> {
+  const [appraisals, approvals] = await Promise.all([
+    store.listAppraisals(unitId, periodId),
+    store.listUnitPeriodApprovals(unitId, periodId),
+  ]);
+  const rounds = new Map<number, ReviewRound>();
+  const round = (n: number): ReviewRound => {
+    let r = rounds.get(n);
+    if (!r) {
+      r = { round: n };
+      rounds.set(n, r);
+    }
+    return r;
+  };
+  for (const a of appraisals) round(a.round).appraisal = a;
+  for (const a of approvals) {
+    if (!DECIDED.has(a.status) || !a.decision) continue;
+    const n = a.round ?? 0;
+    if (a.kind === 'appraise') {
+      const payload = a.decision.payload as Partial<AppraiseDecisionPayload> | undefined;
+      const r = round(n);
+      if (!r.appraisal && payload?.appraisal) {
+        r.appraisal = {
+          appraisal: payload.appraisal,
+          round: n,
+          ...(payload.reportVersion !== undefined ? { reportVersion: payload.reportVersion } : {}),
+          approvalId: a.id,
+          recordedAt: a.decidedAt ?? a.createdAt,
+        };
+      }
+      if (payload?.generalComment) r.generalComment = payload.generalComment;
+      if (a.decidedAt) r.decidedAt = a.decidedAt;
+    } else if (a.kind === 'explain') {
+      const payload = a.decision.payload as Partial<ExplainDecisionPayload> | undefined;
+      const r = round(n);
+      if (payload?.explanation) r.explanation = payload.explanation;
+      if (a.decidedAt) r.explainedAt = a.decidedAt;
+    }
+  }
+  return [...rounds.values()].sort((a, b) => a.round - b.round);
+}

@@ -1,0 +1,299 @@
+/**
+ * The reviewer's page (an `appraise` decision link): the unit's report beside the criteria —
+ * self-score, explanation, evidence (links leak no referrer), missing-evidence flags — with an
+ * appraised score and a comment per leaf, the earlier rounds' comments and the unit's
+ * explanations, and the two decisions: return for explanation, or approve.
+ *
+ * Also the reading of its form into an `Appraisal` (`parseAppraisalForm`): scores of at most two
+ * decimals within 0..max naming the criterion; a score that differs from the self-score needs a
+ * comment (domain/report.ts `validateAppraisal`); a return needs at least one comment.
+ */
+
+import { indexCriteria } from '#domain/criteria-tree';
+import type {
+  Appraisal,
+  AppraisalEntry,
+  CriteriaSet,
+  Criterion,
+  Period,
+  Person,
+  Report,
+  Unit,
+} from '#domain/model';
+import { formatPoints, tryParsePoints } from '#domain/points';
+import { missingEvidence, validateAppraisal } from '#domain/report';
+import type { StoredReport } from '#ports/store';
+import type { FieldProblem } from './http.ts';
+import {
+  dateTime,
+  e,
+  type Html,
+  hidden,
+  layout,
+  NO_IMPLICIT_SUBMIT,
+  type ProblemMap,
+  periodLabel,
+  periodMeta,
+  problemMap,
+  problemSummary,
+  readOnlyText,
+  textArea,
+  textInput,
+} from './pages.ts';
+import { evidenceList, type ReviewRound } from './report-page.ts';
+
+export const REVIEW_LIMITS = { comment: 2_000, general: 5_000, score: 20 } as const;
+
+export const reviewField = {
+  score: (leaf: string) => `score[${leaf}]`,
+  comment: (leaf: string) => `comment[${leaf}]`,
+};
+
+export type ReviewDecision = 'approve' | 'return';
+
+/** What the `appraise` decision carries in the approval record (never in the execution). */
+export interface AppraiseDecisionPayload {
+  appraisal: Appraisal;
+  /** The report version the reviewer saw. */
+  reportVersion: number;
+  /** The reviewer's general comment (required in substance when returning). */
+  generalComment?: string;
+}
+
+export interface ParsedAppraisal {
+  decision: ReviewDecision | undefined;
+  reportVersion: number | undefined;
+  payload: AppraiseDecisionPayload;
+  problems: FieldProblem[];
+}
+
+export function parseAppraisalForm(
+  form: URLSearchParams,
+  ctx: { stored: StoredReport; set: CriteriaSet; reviewer: Person },
+): ParsedAppraisal {
+  const problems: FieldProblem[] = [];
+  const index = indexCriteria(ctx.set);
+  const raw = form.get('decision');
+  const decision = raw === 'approve' || raw === 'return' ? raw : undefined;
+  if (!decision) problems.push({ field: '', message: 'Hãy chọn “Trả lại để giải trình” hoặc “Phê duyệt”.' });
+  const versionRaw = form.get('reportVersion') ?? '';
+  const reportVersion = /^\d{1,9}$/.test(versionRaw) ? Number(versionRaw) : undefined;
+
+  const entries: Record<string, AppraisalEntry> = {};
+  const badScore = new Set<string>();
+  for (const { leaf } of index.leaves) {
+    const scoreText = (form.get(reviewField.score(leaf.id)) ?? '').trim();
+    const comment = (form.get(reviewField.comment(leaf.id)) ?? '').replace(/\r\n?/g, '\n').trim();
+    if ([...comment].length > REVIEW_LIMITS.comment) {
+      problems.push({
+        field: reviewField.comment(leaf.id),
+        message: `Tiêu chí ${leaf.id}: nhận xét dài quá ${REVIEW_LIMITS.comment} ký tự.`,
+      });
+    }
+    if (scoreText === '') continue; // validateAppraisal names the missing leaf
+    const parsed = scoreText.length <= REVIEW_LIMITS.score ? tryParsePoints(scoreText) : undefined;
+    if (!parsed?.ok) {
+      badScore.add(leaf.id);
+      problems.push({
+        field: reviewField.score(leaf.id),
+        message: `Tiêu chí ${leaf.id} (tối đa ${formatPoints(leaf.max)} điểm): ${parsed && !parsed.ok ? parsed.message : 'điểm thẩm định không hợp lệ.'}`,
+      });
+      continue;
+    }
+    entries[leaf.id] = { score: parsed.value, comment };
+  }
+  const generalComment = (form.get('general') ?? '').replace(/\r\n?/g, '\n').trim();
+  if ([...generalComment].length > REVIEW_LIMITS.general) {
+    problems.push({ field: 'general', message: `Nhận xét chung dài quá ${REVIEW_LIMITS.general} ký tự.` });
+  }
+  const appraisal: Appraisal = {
+    unitId: ctx.stored.unitId,
+    periodId: ctx.stored.periodId,
+    criteriaSetId: ctx.set.id,
+    reviewerId: ctx.reviewer.id,
+    entries,
+  };
+  for (const p of validateAppraisal(appraisal, ctx.stored.report, ctx.set, { reviewer: ctx.reviewer })) {
+    const m = /^entries\.(.+?)(?:\.(score|comment))?$/.exec(p.field);
+    const leaf = m?.[1];
+    if (leaf && badScore.has(leaf)) continue;
+    const name =
+      leaf && index.leafById.has(leaf)
+        ? m?.[2] === 'comment'
+          ? reviewField.comment(leaf)
+          : reviewField.score(leaf)
+        : '';
+    problems.push({ field: name, message: p.message });
+  }
+  if (decision === 'return' && !generalComment && !Object.values(entries).some((x) => x.comment)) {
+    problems.push({
+      field: 'general',
+      message:
+        'Khi trả lại để giải trình, hãy ghi nhận xét chung hoặc nhận xét ở các tiêu chí cần giải trình.',
+    });
+  }
+  return {
+    decision,
+    reportVersion,
+    payload: {
+      appraisal,
+      reportVersion: reportVersion ?? ctx.stored.version,
+      ...(generalComment ? { generalComment } : {}),
+    },
+    problems,
+  };
+}
+
+export interface ReviewPageModel {
+  authority: string;
+  unit: Unit;
+  period: Period;
+  set: CriteriaSet;
+  stored: StoredReport;
+  round: number;
+  reviewer?: Person;
+  /** Earlier rounds (their appraisals, general comments and the unit's explanations), oldest first. */
+  rounds: ReviewRound[];
+  /** The posted form after a refusal. */
+  raw?: URLSearchParams;
+  problems?: FieldProblem[];
+}
+
+export function renderReviewPage(m: ReviewPageModel): Html {
+  const report: Report = m.stored.report;
+  const problems = problemMap(m.problems ?? []);
+  const flagged = new Set(missingEvidence(report, m.set));
+  const previous = m.rounds.at(-1)?.appraisal?.appraisal;
+  const value = (name: string, fallback: string): string => (m.raw ? (m.raw.get(name) ?? '') : fallback);
+
+  const history = m.rounds.filter((r) => r.generalComment || r.explanation || r.appraisal);
+  const body = `<h1>Thẩm định báo cáo thi đua cải cách hành chính</h1>
+<p><strong>${e(m.unit.name)}</strong></p>
+<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
+    m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
+  }<span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
+${m.problems?.length ? problemSummary(m.problems) : ''}
+${flagged.size ? `<div class="notice warn"><p>Có ${flagged.size} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng (đánh dấu ⚠ bên dưới): đây là căn cứ để trả lại báo cáo yêu cầu giải trình.</p></div>` : ''}
+${
+  history.length
+    ? `<section><h2>Các vòng trước</h2>${history
+        .map(
+          (r) => `<h3>Vòng ${e(r.round)}</h3>
+${r.generalComment ? `<p><strong>Nhận xét chung khi trả lại (${e(dateTime(r.decidedAt))}):</strong></p>${readOnlyText(r.generalComment)}` : ''}
+${r.explanation ? `<p><strong>Giải trình của đơn vị (${e(dateTime(r.explainedAt))}):</strong></p>${readOnlyText(r.explanation)}` : ''}`,
+        )
+        .join('')}</section>`
+    : ''
+}
+${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}
+<form method="post" action="" novalidate>
+${NO_IMPLICIT_SUBMIT}
+${hidden('reportVersion', m.stored.version)}
+${m.set.areas
+  .map((area) => {
+    if (area.kind === 'survey') {
+      return `<section><h2>${e(area.id)}. ${e(area.name)} <span class="muted">(tối đa ${e(formatPoints(area.max))} điểm)</span></h2>
+<p class="muted">Điểm khảo sát do Phòng Nội vụ ghi nhận; không thẩm định ở đây.</p></section>`;
+    }
+    return `<section><h2>${e(area.id)}. ${e(area.name)} <span class="muted">(tối đa ${e(formatPoints(area.max))} điểm)</span></h2>
+${area.criteria.map((c) => criterionHtml(c, { report, flagged, problems, previous, value })).join('\n')}</section>`;
+  })
+  .join('\n')}
+${initiativesAndCheck(report)}
+<section><h2>Kết luận</h2>
+${textArea({
+  name: 'general',
+  label: 'Nhận xét chung',
+  hint: 'Bắt buộc khi trả lại để giải trình (nếu chưa ghi nhận xét ở từng tiêu chí).',
+  value: value('general', ''),
+  problems,
+  maxlength: REVIEW_LIMITS.general,
+  rows: 4,
+})}
+</section>
+<div class="actions">
+<button type="submit" name="decision" value="return" class="danger">Trả lại để giải trình</button>
+<button type="submit" name="decision" value="approve" class="approve">Phê duyệt</button>
+</div>
+<p class="muted">Mỗi liên kết chỉ ghi nhận một quyết định. Điểm thẩm định (không phải điểm tự chấm) là điểm được tính.</p>
+</form>`;
+  return layout({
+    title: `Thẩm định ${periodLabel(m.period.id)} – ${m.unit.name}`,
+    header: m.authority,
+    body,
+  });
+}
+
+interface LeafContext {
+  report: Report;
+  flagged: Set<string>;
+  problems: ProblemMap;
+  previous: Appraisal | undefined;
+  value: (name: string, fallback: string) => string;
+}
+
+function criterionHtml(c: Criterion, ctx: LeafContext): Html {
+  if (c.children && c.children.length > 0) {
+    return `<h3>${e(c.id)}. ${e(c.name)} <span class="muted">(tối đa ${e(formatPoints(c.max))} điểm)</span></h3>
+${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
+  }
+  const entry = ctx.report.entries[c.id];
+  const before = ctx.previous?.entries[c.id];
+  // Prefilled with the previous round's appraisal, else the self-score: the reviewer changes what differs.
+  const prefill = before ? formatPoints(before.score) : entry ? formatPoints(entry.selfScore) : '';
+  const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
+  return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
+<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
+${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
+<div class="cols"><div>
+<p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : '(chưa chấm)'}</strong></p>
+${ctx.flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
+${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
+${evidenceList(entry?.evidence)}
+${before ? `<p class="muted">Vòng trước: ${e(formatPoints(before.score))} điểm${before.comment ? ` — ${e(before.comment)}` : ''}</p>` : ''}
+</div><div>
+${textInput({
+  name: reviewField.score(c.id),
+  label: `Điểm thẩm định (0 – ${formatPoints(c.max)})`,
+  value: ctx.value(reviewField.score(c.id), prefill),
+  problems: ctx.problems,
+  inputmode: 'decimal',
+  className: 'score',
+  maxlength: REVIEW_LIMITS.score,
+})}
+${textArea({
+  name: reviewField.comment(c.id),
+  label: 'Nhận xét',
+  value: ctx.value(reviewField.comment(c.id), ''),
+  problems: ctx.problems,
+  maxlength: REVIEW_LIMITS.comment,
+  rows: 2,
+})}
+</div></div></div>`;
+}
+
+function initiativesAndCheck(report: Report): Html {
+  const initiatives = report.initiatives.length
+    ? report.initiatives
+        .map(
+          (i) =>
+            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? ` (hiệu quả: ${e(i.effect)})` : ''}</li>`,
+        )
+        .join('')
+    : '<li class="muted">(không có)</li>';
+  const check = report.selfCheck;
+  const count = (a: boolean[] | undefined) => (a ?? []).filter(Boolean).length;
+  const nominations = report.nominations.length
+    ? report.nominations
+        .map((n) => `<li>${e(n.name)}${n.position ? `, ${e(n.position)}` : ''}: ${e(n.achievements)}</li>`)
+        .join('')
+    : '<li class="muted">(không có)</li>';
+  return `<section><h2>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</h2>
+<h3>Sáng kiến</h3><ul>${initiatives}</ul>
+<h3>Tự kiểm tra 05T/05K</h3><p>${
+    check
+      ? `05T: ${count(check.t05)}/5 nội dung đã thực hiện; 05K: ${count(check.k05)}/5 nội dung đã thực hiện.`
+      : '(chưa tự kiểm tra)'
+  }</p>${check?.note ? readOnlyText(check.note) : ''}
+<h3>Đề nghị khen thưởng cá nhân</h3><ul>${nominations}</ul></section>`;
+}

@@ -1,0 +1,255 @@
+/**
+ * The council member's ballot (a `vote` decision link, `/d?…` — functions/http/decision.ts):
+ * GET/HEAD show the proposal's ballot — each candidate with its kind, unit, form, ranking and
+ * grounds — and one yes / no / abstain choice per candidate; POST decides:
+ *
+ *   every candidate answered (else 422 with the choices as made; nothing recorded)
+ *   → `decideVote`: `decideApproval` (`pending → decided`, the votes as its payload — the lock and
+ *     the only write that counts) → the ballot item (`castBallot`, derived, idempotent)
+ *     → SendTaskSuccess with the token that claim returned (`deliverDecision`) → `markDelivered`.
+ *
+ * A second POST gets 409 from decision.ts (the approval is no longer pending); a link past the
+ * vote's close 410. The ballot is tallied from the ballot items (functions/commendation/tally-votes.ts),
+ * which also repairs a ballot missing after a crash from the recorded decision.
+ */
+import { passRequired, quorumRequired } from '#domain/commendation';
+import type { Vote } from '#domain/model';
+import {
+  ballotCandidates,
+  candidateDetail,
+  cycleLabel,
+  KIND_LABELS,
+  parseCycle,
+  readCycle,
+  recordBallot,
+  type StoredCycle,
+  type VotePayload,
+} from '#functions/commendation/award';
+import type { Deps } from '#ports/deps';
+import { type Actor, type Approval, type DecideOutcome, NotFoundError } from '#ports/store';
+import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import {
+  type FieldProblem,
+  FormError,
+  type HttpRequest,
+  type HttpResponse,
+  htmlResponse,
+  LinkError,
+} from './http.ts';
+import { actorOf, claimRefused } from './link-pages.ts';
+import {
+  dateTime,
+  e,
+  fieldId,
+  fieldProblems,
+  type Html,
+  layout,
+  NO_IMPLICIT_SUBMIT,
+  type ProblemMap,
+  problemMap,
+  problemSummary,
+  statusPage,
+} from './pages.ts';
+
+export const VOTE_ACTION = 'cast';
+
+const CHOICES: readonly (readonly [Vote, string])[] = [
+  ['yes', 'Tán thành'],
+  ['no', 'Không tán thành'],
+  ['abstain', 'Không biểu quyết'],
+];
+
+export const voteField = (candidateId: string) => `vote[${candidateId}]`;
+
+/** Reads the form: a choice for every ballot candidate, nothing else. */
+export function parseVoteForm(
+  form: URLSearchParams,
+  ballot: readonly string[],
+  names: ReadonlyMap<string, string>,
+): { votes: Record<string, Vote>; problems: FieldProblem[] } {
+  const votes: Record<string, Vote> = {};
+  const problems: FieldProblem[] = [];
+  for (const id of ballot) {
+    const value = form.get(voteField(id));
+    if (value === 'yes' || value === 'no' || value === 'abstain') votes[id] = value;
+    else {
+      problems.push({
+        field: voteField(id),
+        message: `${names.get(id) ?? id}: hãy chọn “Tán thành”, “Không tán thành” hoặc “Không biểu quyết”.`,
+      });
+    }
+  }
+  return { votes, problems };
+}
+
+export interface VotePageModel {
+  authority: string;
+  cycleLabel: string;
+  memberName: string;
+  cycle: StoredCycle;
+  raw?: URLSearchParams;
+  problems?: FieldProblem[];
+}
+
+function choiceInputs(id: string, problems: ProblemMap, chosen: string | null): Html {
+  const name = voteField(id);
+  const p = fieldProblems(problems, name);
+  return `${CHOICES.map(
+    ([value, label], i) =>
+      `<label class="inline"><input type="radio" name="${e(name)}" value="${value}"${
+        i === 0 ? ` id="${e(fieldId(name))}"` : ''
+      }${chosen === value ? ' checked' : ''}${i === 0 ? p.attrs : ''}> ${e(label)}</label>`,
+  ).join('')}${p.html}`;
+}
+
+export function renderVotePage(m: VotePageModel): Html {
+  const header = m.cycle.header!;
+  const problems = problemMap(m.problems ?? []);
+  const N = header.memberIds.length;
+  const candidates = ballotCandidates(m.cycle);
+  const body = `<h1>Phiếu biểu quyết khen thưởng phong trào thi đua cải cách hành chính ${e(m.cycleLabel)}</h1>
+<div class="meta"><span>Thành viên Hội đồng: <strong>${e(m.memberName)}</strong></span><span>Hạn biểu quyết: <strong>${e(
+    dateTime(header.voteClosesAt),
+  )}</strong></span></div>
+${m.problems?.length ? problemSummary(m.problems) : ''}
+<div class="notice"><p>Hội đồng có ${e(N)} thành viên. Cần ít nhất ${e(quorumRequired(N, header.council.quorum))} thành viên tham gia biểu quyết; một trường hợp được thông qua khi có ít nhất ${e(
+    passRequired(N, header.council.passPercent),
+  )} phiếu tán thành (${e(String(header.council.passPercent).replace('.', ','))} % tổng số thành viên). Mỗi thành viên gửi phiếu một lần.</p></div>
+${
+  header.tiesForCouncil.length
+    ? `<div class="notice warn">${header.tiesForCouncil.map((t) => `<p>${e(t.message)}</p>`).join('')}</div>`
+    : ''
+}
+<form method="post" action="" novalidate>
+${NO_IMPLICIT_SUBMIT}
+${candidates
+  .map(
+    (c) => `<fieldset>
+<legend>${e(c.name)}</legend>
+<p>${e(KIND_LABELS[c.kind])} · ${e(c.unitName)} · ${e(c.formLabel)}${c.position ? ` · ${e(c.position)}` : ''}</p>
+<p class="muted">${e(candidateDetail(c))}</p>
+${choiceInputs(c.id, problems, m.raw ? m.raw.get(voteField(c.id)) : null)}
+</fieldset>`,
+  )
+  .join('\n')}
+<div class="actions"><button type="submit" class="approve">Gửi phiếu</button></div>
+<p class="muted">Việc mở trang không ghi nhận phiếu; phiếu chỉ được ghi nhận khi bấm “Gửi phiếu”.</p>
+</form>`;
+  return layout({ title: `Phiếu biểu quyết khen thưởng ${m.cycleLabel}`, header: m.authority, body });
+}
+
+export interface DecideVoteResult {
+  outcome: DecideOutcome['outcome'];
+  approval?: Approval;
+  ballot?: 'cast' | 'already-cast' | 'none';
+  delivery?: DeliveryOutcome;
+}
+
+/**
+ * Records a member's votes: the approval's claim (the only write that decides), then the ballot
+ * item and the delivery to the waiting task. Used by the page's POST.
+ */
+export async function decideVote(
+  deps: Pick<Deps, 'store' | 'callbacks' | 'log'>,
+  approval: Pick<Approval, 'id'>,
+  votes: Record<string, Vote>,
+  actor: Actor,
+): Promise<DecideVoteResult> {
+  const payload: VotePayload = { votes };
+  const decided = await deps.store.decideApproval(approval.id, { action: VOTE_ACTION, payload }, actor);
+  if (decided.outcome !== 'decided') {
+    return { outcome: decided.outcome, ...('approval' in decided ? { approval: decided.approval } : {}) };
+  }
+  const ballot = await recordBallot(deps.store, decided.approval);
+  let delivery: DeliveryOutcome;
+  try {
+    delivery = await deliverDecision(
+      { store: deps.store, callbacks: deps.callbacks, log: deps.log },
+      decided.approval,
+    );
+  } catch (error) {
+    // Even the failure mark failed: the decision stays recorded and in the sweep's queue.
+    deps.log.error('vote recorded; delivery and its mark failed', { approvalId: approval.id, error });
+    delivery = 'failed';
+  }
+  return { outcome: 'decided', approval: decided.approval, ballot, delivery };
+}
+
+async function voteContext(deps: Deps, approval: Approval) {
+  if (!approval.periodId || !approval.party) throw new LinkError(403, 'not-found');
+  const cycle = parseCycle(approval.periodId);
+  const [campaign, stored, member] = await Promise.all([
+    deps.store.getCampaign(),
+    readCycle(deps.store, cycle.cycleId),
+    deps.store.getPerson('council', approval.party),
+  ]);
+  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
+  if (!stored.header) throw new NotFoundError('proposal', cycle.cycleId);
+  return {
+    authority: campaign.config.district.authority,
+    cycleLabel: cycleLabel(cycle, campaign.config),
+    memberName: member?.name ?? approval.party,
+    member,
+    cycle: stored,
+  };
+}
+
+/** The `vote` kind of functions/http/decision.ts (`PAGES.vote`). */
+export const votePage = {
+  async render(deps: Deps, _request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(deps, approval);
+    return htmlResponse(200, renderVotePage(ctx));
+  },
+
+  async decide(deps: Deps, request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(deps, approval);
+    const header = ctx.cycle.header!;
+    const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
+    const parsed = parseVoteForm(request.form, header.ballot, names);
+    if (parsed.problems.length > 0) {
+      throw new FormError(
+        parsed.problems,
+        renderVotePage({ ...ctx, raw: request.form, problems: parsed.problems }),
+        422,
+      );
+    }
+    const actor = actorOf(request, {
+      kind: 'council',
+      id: approval.party!,
+      ...(ctx.member?.email ? { email: ctx.member.email } : {}),
+    });
+    const result = await decideVote(deps, approval, parsed.votes, actor);
+    switch (result.outcome) {
+      case 'decided':
+        break;
+      case 'already-decided': {
+        const title = 'Phiếu đã được ghi nhận trước đó';
+        const detail =
+          'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì. (Your ballot was already recorded; nothing changed.)';
+        return htmlResponse(
+          409,
+          statusPage({ status: 409, title, detail, header: ctx.authority, tone: 'info' }),
+        );
+      }
+      default:
+        throw claimRefused(result.outcome);
+    }
+    const delivered = result.delivery === 'delivered' || result.delivery === 'superseded';
+    const count = (v: Vote) => Object.values(parsed.votes).filter((x) => x === v).length;
+    const title = 'Đã ghi nhận phiếu biểu quyết';
+    const detail =
+      `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(result.approval?.decidedAt)}: ${count('yes')} tán thành, ` +
+      `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết. ` +
+      '(Your ballot was recorded.)';
+    const extra = `<table><thead><tr><th>Trường hợp</th><th>Biểu quyết</th></tr></thead><tbody>${header.ballot
+      .map(
+        (id) =>
+          `<tr><td>${e(names.get(id) ?? id)}</td><td>${e(CHOICES.find(([v]) => v === parsed.votes[id])?.[1] ?? '')}</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+    return htmlResponse(
+      delivered ? 200 : 202,
+      statusPage({ status: delivered ? 200 : 202, title, detail, extra, header: ctx.authority, tone: 'ok' }),
+    );
+  },
+};
