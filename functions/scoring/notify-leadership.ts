@@ -10,7 +10,7 @@
 import { GROUP_LABELS } from '#domain/commendation';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { appendAuditOnce } from '#functions/review/records';
-import { resultsSummaryEmail } from '#mail/emails';
+import { resultsSummaryEmail } from '#mail/scoring';
 import { NotFoundError } from '#ports/store';
 import { notifyLeadershipInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';

@@ -2,18 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { fraction } from '#domain/points';
+import { periodName, senderOf } from '#mail/letter';
+import { invitationEmail } from '#mail/period';
 import {
   approvedEmail,
   escalationEmail,
   explanationReminderEmail,
-  invitationEmail,
-  periodName,
-  resultsEmail,
-  resultsSummaryEmail,
   returnedEmail,
   reviewRequestEmail,
-  senderOf,
-} from '#mail/emails';
+} from '#mail/review';
+import { resultsEmail, resultsSummaryEmail } from '#mail/scoring';
 
 const { config } = loadDistrict('districts/demo.yaml', { now: new Date('2022-10-01') });
 const sender = senderOf(config);
