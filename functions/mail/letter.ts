@@ -61,7 +61,17 @@ export type Block =
   /** Label → value rows, e.g. "Hạn nộp" → "17:00 ngày 15/10/2024". */
   | { kind: 'facts'; rows: readonly (readonly [label: string, value: string])[] }
   | { kind: 'list'; items: readonly string[] }
-  | { kind: 'table'; caption: string; head: readonly string[]; rows: readonly (readonly string[])[] }
+  | {
+      kind: 'table';
+      caption: string;
+      head: readonly string[];
+      rows: readonly (readonly string[])[];
+      /**
+       * false: the plain-text rows are not numbered, for a table whose first column names the row
+       * and whose order number would read as something else (a rank, an ordinal).
+       */
+      numbered?: boolean;
+    }
   /** The one thing to do: a link shown as a button, with its address written out too. */
   | { kind: 'action'; label: string; url: string };
 
@@ -93,11 +103,10 @@ function textBlock(b: Block): string {
     case 'table':
       return [
         `${b.caption}:`,
-        ...b.rows.map((row, i) =>
-          [`${i + 1}.`, ...row.map((cell, j) => (j === 0 ? cell : `${b.head[j] ?? ''}: ${cell}`))].join(
-            '\n   ',
-          ),
-        ),
+        ...b.rows.map((row, i) => {
+          const lines = row.map((cell, j) => (j === 0 ? cell : `${b.head[j] ?? ''}: ${cell}`));
+          return b.numbered === false ? `- ${lines.join('\n   ')}` : [`${i + 1}.`, ...lines].join('\n   ');
+        }),
       ].join('\n');
     case 'action':
       return `${b.label}:\n${checkedUrl(b.url)}`;

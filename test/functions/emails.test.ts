@@ -11,7 +11,7 @@ import {
   returnedEmail,
   reviewRequestEmail,
 } from '#mail/review';
-import { resultsEmail, resultsSummaryEmail } from '#mail/scoring';
+import { resultsEmail } from '#mail/scoring';
 
 const { config } = loadDistrict('districts/demo.yaml', { now: new Date('2022-10-01') });
 const sender = senderOf(config);
@@ -215,42 +215,6 @@ describe('the review emails', () => {
       '- So với quý II năm 2022: +85,00 điểm phần trăm; không so sánh được thứ hạng',
     );
     expect(next.text).not.toMatch(/giảm \d+ bậc/);
-  });
-
-  it('results summary: the rank cell of a unit without a report says "Cuối khối"', () => {
-    const summary = resultsSummaryEmail(sender, {
-      recipient: { name: 'Đỗ Văn Long' },
-      period: q3,
-      version: 1,
-      changedUnits: [],
-      counts: { approved: 1, unappraised: 0, notSubmitted: 1 },
-      groups: [
-        {
-          label: 'khối cơ quan',
-          rows: [
-            {
-              rank: 1,
-              name: 'Phòng Nội vụ',
-              total: 9000,
-              percent: fraction(90),
-              bandLabel: 'Xuất sắc',
-              flagLabels: [],
-            },
-            {
-              rank: 2,
-              notSubmitted: true,
-              name: 'Phòng Tư pháp',
-              total: 0,
-              percent: fraction(0),
-              bandLabel: 'Yếu',
-              flagLabels: ['Không nộp báo cáo'],
-            },
-          ],
-        },
-      ],
-    });
-    expect(summary.html).toMatch(/<td[^>]*>Cuối khối<\/td>\s*<td[^>]*>Phòng Tư pháp<\/td>/);
-    expect(summary.html).toMatch(/<td[^>]*>1<\/td>\s*<td[^>]*>Phòng Nội vụ<\/td>/);
   });
 
   it('names periods the Vietnamese way', () => {
