@@ -55,8 +55,10 @@ export function workflowFailedEmail(sender: Sender, d: WorkflowFailedData): Emai
       : d.period
         ? ` (${periodName(d.period)})`
         : '';
-  const rows: [string, string][] = [['Quy trình', `${capitalize(label)} (${d.workflow})`]];
-  rows.push(['Lượt xử lý (execution)', execution]);
+  const rows: [string, string][] = [
+    ['Quy trình', capitalize(label)],
+    ['Lượt xử lý', execution],
+  ];
   if (d.unit) rows.push(['Đơn vị', d.unit.name]);
   if (d.period) rows.push(['Kỳ báo cáo', capitalize(periodName(d.period))]);
   rows.push(['Thời điểm', atTime(d.at, tz)], ['Lỗi', d.error]);
@@ -64,7 +66,8 @@ export function workflowFailedEmail(sender: Sender, d: WorkflowFailedData): Emai
   const next =
     d.workflow === 'review'
       ? 'Đồng chí có thể khởi động lại quy trình thẩm định của đơn vị trên trang quản trị sau khi khắc phục nguyên nhân.'
-      : 'Sau khi khắc phục nguyên nhân, đồng chí có thể chạy lại (redrive) lượt xử lý này: các bước đã hoàn thành không lặp lại, email đã gửi không gửi lại.';
+      : 'Sau khi khắc phục nguyên nhân, đồng chí có thể chạy lại lượt xử lý này bằng chức năng Redrive của AWS Step Functions: ' +
+        'các bước đã hoàn thành không lặp lại, email đã gửi không gửi lại.';
   return renderLetter(sender, {
     subject: `Quy trình ${label} gặp lỗi: ${execution}`,
     greeting: `Kính gửi đồng chí ${d.admin.name},`,
