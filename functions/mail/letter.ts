@@ -114,6 +114,12 @@ function textBlock(b: Block): string {
 }
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+/**
+ * A long word with no space (a signed URL, an e-mail address, an execution name) breaks inside
+ * instead of pushing the letter wider than a phone's screen. Set once on the letter's body, whose
+ * paragraphs and table cells inherit it, and again on each link, which some clients restyle.
+ */
+const WRAP = 'overflow-wrap:anywhere;word-break:break-word;';
 const CELL = 'border:1px solid #c8c8c8;padding:6px 8px;text-align:left;vertical-align:top;';
 
 function htmlBlock(b: Block): string {
@@ -150,9 +156,9 @@ function htmlBlock(b: Block): string {
       const href = escapeHtml(checkedUrl(b.url));
       return (
         `<p style="margin:24px 0;"><a href="${href}" style="display:inline-block;background:#0b5394;color:#ffffff;` +
-        `padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold;">${escapeHtml(b.label)}</a></p>` +
+        `padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold;${WRAP}">${escapeHtml(b.label)}</a></p>` +
         `<p style="margin:0 0 16px;font-size:13px;color:#444444;">Nếu nút trên không mở được, hãy sao chép địa chỉ sau vào trình duyệt:<br>` +
-        `<a href="${href}" style="color:#0b5394;word-break:break-all;">${escapeHtml(b.url)}</a></p>`
+        `<a href="${href}" style="color:#0b5394;overflow-wrap:anywhere;word-break:break-all;">${escapeHtml(b.url)}</a></p>`
       );
     }
   }
@@ -188,7 +194,7 @@ export function renderLetter(sender: Sender, letter: Letter): Email {
     '<table role="presentation" width="100%" style="border-collapse:collapse;background:#f4f4f4;"><tr><td align="center" style="padding:16px;">' +
     `<table role="presentation" width="100%" style="max-width:640px;border-collapse:collapse;background:#ffffff;${FONT}font-size:16px;line-height:1.5;color:#1a1a1a;">` +
     `<tr><td style="background:#0b5394;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:bold;">${escapeHtml(sender.authority)}</td></tr>` +
-    '<tr><td style="padding:24px;">' +
+    `<tr><td style="padding:24px;${WRAP}">` +
     `<p style="margin:0 0 16px;">${escapeHtml(letter.greeting)}</p>` +
     letter.blocks.map(htmlBlock).join('') +
     '</td></tr>' +
