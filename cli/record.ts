@@ -23,7 +23,7 @@ import {
   storeAdjustments,
 } from '#functions/scoring/adjustments';
 import { scoringExecutionName } from '#functions/scoring/rescoring';
-import { periodName } from '#mail/emails';
+import { periodName } from '#mail/letter';
 import type { Actor, Store } from '#ports/store';
 import {
   type Command,

@@ -13,7 +13,8 @@
 import { createHash } from 'node:crypto';
 import { failureInput } from '#functions/review/inputs';
 import { appendAuditOnce } from '#functions/review/records';
-import { senderOf, workflowFailedEmail, workflowOfExecution } from '#mail/emails';
+import { workflowFailedEmail, workflowOfExecution } from '#mail/failure';
+import { senderOf } from '#mail/letter';
 import { scrubString } from '#ports/log';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import { admins, mailIdentity, sendMail, systemActor } from '#steps/steps';

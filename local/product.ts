@@ -34,7 +34,7 @@ import { launchExecution } from '#functions/launch/launch-input';
 import { recordAdjustments } from '#functions/scoring/adjustments';
 import { districtConfigFile } from '#infra/app';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { periodName } from '#mail/emails';
+import { periodName } from '#mail/letter';
 import { resetAwsClients } from '#ports/aws';
 import { getDeps, resetDeps } from '#ports/deps';
 import { readOrCreateKeyFile } from '#ports/links';

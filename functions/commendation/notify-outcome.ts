@@ -9,7 +9,8 @@
  *    same year does not send it again). Nothing is sent when there are none.
  */
 import type { Candidate } from '#domain/commendation';
-import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine, periodName } from '#mail/emails';
+import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine } from '#mail/commendation';
+import { periodName } from '#mail/letter';
 import { NotFoundError } from '#ports/store';
 import { mapLimited } from '#steps/concurrency';
 import { cycleInput } from '#steps/inputs';

@@ -13,7 +13,7 @@
  */
 
 import { passRequired, quorumRequired } from '#domain/commendation';
-import { voteRequestEmail } from '#mail/emails';
+import { voteRequestEmail } from '#mail/commendation';
 import { NotFoundError } from '#ports/store';
 import { deliverDecision } from '#steps/delivery';
 import { requestVoteInput } from '#steps/inputs';

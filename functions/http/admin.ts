@@ -22,7 +22,7 @@
  */
 
 import type { Person } from '#domain/model';
-import { type Email, renderLetter, senderOf } from '#mail/emails';
+import { type Email, renderLetter, senderOf } from '#mail/letter';
 import { type Deps, getDeps } from '#ports/deps';
 import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#ports/store';
 import {

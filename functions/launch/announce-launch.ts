@@ -8,7 +8,7 @@
  * edited config's new launch — never sends a second notice.
  */
 import { periodsOf } from '#domain/calendar';
-import { launchNoticeEmail } from '#mail/emails';
+import { launchNoticeEmail } from '#mail/launch';
 import { NotFoundError } from '#ports/store';
 import { announceLaunchInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';

@@ -9,7 +9,7 @@
  */
 import { appendAuditOnce } from '#functions/review/records';
 import { scoringExecutionName } from '#functions/scoring/rescoring';
-import { reviewClosedEmail } from '#mail/emails';
+import { reviewClosedEmail } from '#mail/period';
 import { periodInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import { admins, mailIdentity, requireCampaign, requirePeriod, sendMail, systemActor } from '#steps/steps';

@@ -3,7 +3,7 @@
  * after a restart nothing is done twice.
  */
 
-import { invitationEmail } from '#mail/emails';
+import { invitationEmail } from '#mail/period';
 import type { Deps } from '#ports/deps';
 import type { Logger } from '#ports/log';
 import {

@@ -7,7 +7,7 @@
  * 410), records the outcome in the audit, and alerts every admin once (outbox identity
  * `unappraised`, admin, unit, period).
  */
-import { unappraisedEmail } from '#mail/emails';
+import { unappraisedEmail } from '#mail/review';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   admins,

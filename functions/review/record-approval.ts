@@ -12,7 +12,7 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Points } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
-import { approvedEmail } from '#mail/emails';
+import { approvedEmail } from '#mail/review';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   ensureReportGrant,

@@ -8,7 +8,7 @@
  * behind the same approval (same link, no second mail), or delivers a decision already made.
  * The reviewer is the one stored for the unit-period (an admin may have reassigned it).
  */
-import { reviewRequestEmail } from '#mail/emails';
+import { reviewRequestEmail } from '#mail/review';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import {
   mailIdentity,

@@ -11,7 +11,7 @@
  */
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
-import { type ReviewComment, returnedEmail } from '#mail/emails';
+import { type ReviewComment, returnedEmail } from '#mail/review';
 import type { StoredAppraisal, StoredReport } from '#ports/store';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import {

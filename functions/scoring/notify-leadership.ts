@@ -1,16 +1,17 @@
 /**
  * NotifyLeadership `{periodId, version}` → `{}` (scoring workflow, after the units).
  *
- * The period's results per group (rank, unit, total, percentage, band, flags) to every leader and
- * every admin, once per address and version (outbox identity `results-summary`, address, period,
- * round = version); for a later version, which units changed. Last, the version is recorded as
+ * The digest of the period's results (per group: the counts by band, without a report and not
+ * appraised, the top and bottom of the ranking; a link to the admin's results page) to every
+ * leader and every admin, once per address and version (outbox identity `results-summary`,
+ * address, period, round = version); for a later version, which units changed. Last, the version is recorded as
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
  */
 import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
+import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { appendAuditOnce } from '#functions/review/records';
-import { resultsSummaryEmail } from '#mail/emails';
+import { resultsSummaryEmail } from '#mail/scoring';
 import { NotFoundError } from '#ports/store';
 import { notifyLeadershipInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';
@@ -46,14 +47,10 @@ export async function notifyLeadership(
         total: u.total,
         percent: u.percent,
         bandLabel: u.band ? BAND_LABELS[u.band] : null,
-        flagLabels: u.flags.map((f) => FLAG_LABELS[f]),
       })),
   })).filter((g) => g.rows.length > 0);
-  const counts = {
-    approved: results.units.filter((u) => u.status === 'approved').length,
-    unappraised: results.units.filter((u) => u.status === 'submitted-not-appraised').length,
-    notSubmitted: results.units.filter((u) => u.status === 'not-submitted').length,
-  };
+  // The admin's results page of this version: the digest names only the ends of each ranking.
+  const resultsUrl = `${ctx.deps.baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
   for (const person of [...leaders, ...adminList]) {
     const mail = resultsSummaryEmail(sender, {
       recipient: person,
@@ -61,7 +58,7 @@ export async function notifyLeadership(
       version,
       changedUnits,
       groups,
-      counts,
+      resultsUrl,
     });
     await sendMail(
       ctx,

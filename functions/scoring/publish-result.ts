@@ -10,7 +10,8 @@
  */
 import { GROUP_LABELS } from '#domain/commendation';
 import { BAND_LABELS } from '#domain/model';
-import { periodName, resultsEmail } from '#mail/emails';
+import { periodName } from '#mail/letter';
+import { resultsEmail } from '#mail/scoring';
 import { NotFoundError } from '#ports/store';
 import { publishResultInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';

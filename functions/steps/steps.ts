@@ -5,7 +5,7 @@
  * `failed` mail; an `ambiguous` one is shown to the admin).
  */
 import type { DistrictConfig, Period, Person, Unit } from '#domain/model';
-import { type Sender, senderOf } from '#mail/emails';
+import { type Sender, senderOf } from '#mail/letter';
 import type { Deps } from '#ports/deps';
 import type { Logger } from '#ports/log';
 import type { SendResult } from '#ports/mailer';

@@ -28,7 +28,7 @@ import { type CycleHeader, readCycle } from '#functions/commendation/award';
 import { recordAdjustments } from '#functions/scoring/adjustments';
 import { launchExecution } from '#local/product';
 import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
-import { periodName } from '#mail/emails';
+import { periodName } from '#mail/letter';
 import type { OutboxRecord } from '#ports/store';
 import {
   appraisalForm,
