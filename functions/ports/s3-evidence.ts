@@ -2,6 +2,10 @@
  * Evidence files on S3 (the `EvidenceFiles` port). The same code talks to AWS or, with
  * `AWS_ENDPOINT_URL_S3`, to the local emulator (local/s3.ts), which checks POST policies as S3
  * does. Why each step is what it is: docs/evidence.md.
+ *
+ * Signatures and expiries use the real time (the SDK's clock), never the campaign clock of
+ * ports/clock.ts: S3 checks them against its own real clock, and the local runtime's virtual
+ * clock may stand years in the past.
  */
 import {
   DeleteObjectCommand,
