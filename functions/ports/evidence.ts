@@ -313,7 +313,8 @@ export function checkUploadRequest(request: UploadRequest): { type: EvidenceType
       ? fromExtension
       : evidenceTypeByContentType(declared);
   if (!type) {
-    const what = declared && declared !== 'application/octet-stream' ? declared : ext || 'không rõ';
+    const what =
+      declared && declared !== 'application/octet-stream' ? request.contentType.trim() : ext || 'không rõ';
     throw new EvidenceInputError(
       'contentType',
       `Không nhận loại tệp này (${what}) cho tệp "${name}". Chỉ nhận: ${ALLOWED_LIST_VI}.`,
@@ -396,14 +397,15 @@ export function safeFileName(name: string, type: EvidenceType): string {
 
 /**
  * The name a download is saved under: the person's own name (NFC, so a name typed on macOS shows
- * right on Windows) without path separators, control or quote characters, ending in the type's
- * extension.
+ * right on Windows) without path separators, control or quote characters or leading dots (a
+ * hidden file), ending in the type's extension.
  */
 export function downloadFileName(fileName: string, type: EvidenceType): string {
   const cleaned = fileName
     .normalize('NFC')
     .replace(/[\p{Cc}\p{Cf}"\\/:*?<>|]+/gu, ' ')
     .replace(/\s+/g, ' ')
+    .replace(/^[.\s]+/, '')
     .trim();
   const ext = extensionOf(cleaned);
   const stem = (type.extensions.includes(ext) ? cleaned.slice(0, -ext.length) : cleaned).slice(0, 150).trim();
