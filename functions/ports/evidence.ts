@@ -9,7 +9,6 @@
  * request before anything is signed, and the messages people read (Vietnamese, then English).
  */
 import { randomBytes } from 'node:crypto';
-import { SLUG } from '#domain/config';
 
 // ---------------------------------------------------------------- limits and types
 
@@ -223,6 +222,12 @@ export interface EvidenceScanner {
 
 // ---------------------------------------------------------------- keys
 
+/**
+ * A unit id: domain/config.ts's `SLUG`, repeated here because importing that module brings its
+ * schemas and all of zod (~440 KB) into every bundle that uses the port; a test keeps them equal.
+ */
+export const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** Period ids as the calendar makes them: 2024Q3, 2024H1, or 2024 for a yearly calendar. */
 const PERIOD_ID = /^\d{4}(?:Q[1-4]|H[12])?$/;
 const EVIDENCE_KEY =
   /^evidence\/([a-z0-9][a-z0-9-]{0,39})\/(\d{4}(?:Q[1-4]|H[12])?)\/r([1-9]\d?)\/([0-9a-f]{32})-([a-z0-9][a-z0-9._-]{0,79})$/;
@@ -269,7 +274,7 @@ export function parseEvidenceKey(key: string): EvidenceKey {
 }
 
 function checkOwner(owner: EvidenceOwner): void {
-  if (!SLUG.test(owner.unitId)) {
+  if (!UNIT_ID.test(owner.unitId)) {
     throw new EvidenceInputError(
       'unitId',
       `Mã đơn vị không hợp lệ: "${shorten(owner.unitId)}".`,

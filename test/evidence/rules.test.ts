@@ -4,6 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { SLUG } from '#domain/config';
 import {
   attachmentDisposition,
   checkUploadRequest,
@@ -13,6 +14,7 @@ import {
   evidenceTypeByKind,
   parseEvidenceKey,
   safeFileName,
+  UNIT_ID,
   type UploadRequest,
 } from '#ports/evidence';
 import { describeContent } from '#ports/file-signature';
@@ -74,6 +76,10 @@ describe('refused before signing, with a message naming the problem', () => {
     );
     expect(refusal({ size: 1.5 }).field).toBe('size');
     expect(checkUploadRequest({ ...base, size: EVIDENCE_MAX_BYTES }).type.kind).toBe('pdf');
+  });
+
+  it('unit ids follow the config rule for unit slugs', () => {
+    expect(UNIT_ID.source).toBe(SLUG.source);
   });
 
   it('ids that cannot go into a key', () => {
