@@ -129,6 +129,41 @@ function queryPairs(rawQuery: string): [string, string][] {
   });
 }
 
+interface Auth {
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  amzDate: string;
+  payload: string;
+}
+
+function headerAuth(authorization: string, headers: IncomingHttpHeaders): Auth {
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
+      authorization.trim(),
+    );
+  if (!m) throw new S3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
+  return {
+    credential: m[1] ?? '',
+    signedHeaders: m[2] ?? '',
+    signature: m[3] ?? '',
+    amzDate: header(headers, 'x-amz-date'),
+    payload: header(headers, 'x-amz-content-sha256') || 'UNSIGNED-PAYLOAD',
+  };
+}
+
+/** A presigned URL's parameters; neither them nor a header: unsigned, refused (buckets are private). */
+function queryAuth(query: Map<string, string>): Auth {
+  if (query.get('X-Amz-Algorithm') !== ALGORITHM) throw new S3Error(403, 'AccessDenied', 'Access Denied');
+  return {
+    credential: query.get('X-Amz-Credential') ?? '',
+    signedHeaders: query.get('X-Amz-SignedHeaders') ?? '',
+    signature: query.get('X-Amz-Signature') ?? '',
+    amzDate: query.get('X-Amz-Date') ?? '',
+    payload: query.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
+  };
+}
+
 function header(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : (value ?? '');
@@ -142,37 +177,7 @@ export function verifyRequest(request: SignedRequest, credentials: Credentials, 
   const pairs = queryPairs(request.rawQuery);
   const query = new Map(pairs);
   const authorization = header(request.headers, 'authorization');
-  let auth: {
-    credential: string;
-    signedHeaders: string;
-    signature: string;
-    amzDate: string;
-    payload: string;
-  };
-  if (authorization) {
-    const m =
-      /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
-        authorization.trim(),
-      );
-    if (!m) throw new S3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
-    auth = {
-      credential: m[1] ?? '',
-      signedHeaders: m[2] ?? '',
-      signature: m[3] ?? '',
-      amzDate: header(request.headers, 'x-amz-date'),
-      payload: header(request.headers, 'x-amz-content-sha256') || 'UNSIGNED-PAYLOAD',
-    };
-  } else if (query.get('X-Amz-Algorithm') === ALGORITHM) {
-    auth = {
-      credential: query.get('X-Amz-Credential') ?? '',
-      signedHeaders: query.get('X-Amz-SignedHeaders') ?? '',
-      signature: query.get('X-Amz-Signature') ?? '',
-      amzDate: query.get('X-Amz-Date') ?? '',
-      payload: query.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
-    };
-  } else {
-    throw new S3Error(403, 'AccessDenied', 'Access Denied');
-  }
+  const auth = authorization ? headerAuth(authorization, request.headers) : queryAuth(query);
   const signedAt = parseAmzDate(auth.amzDate);
   if (!signedAt) throw new S3Error(403, 'AccessDenied', 'The request carries no valid X-Amz-Date.');
   const scope = parseCredential(auth.credential, auth.amzDate, credentials);
@@ -332,9 +337,30 @@ export function checkPostPolicy(
   if (!form.file)
     throw new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
   const value = (name: string) => (name === 'bucket' ? bucket : field(name));
+  const { covered, range } = checkConditions(document.conditions, value);
+  for (const name of form.fields.keys()) {
+    if (!UNCONDITIONED.has(name) && !name.startsWith('x-ignore-') && !covered.has(name)) {
+      throw new S3Error(403, 'AccessDenied', `Invalid according to Policy: Extra input fields: ${name}`);
+    }
+  }
+  const size = form.file.data.length;
+  if (range && size > range.max) {
+    throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
+  }
+  if (range && size < range.min) {
+    throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
+  }
+  return { key, contentType: field('content-type') ?? 'binary/octet-stream' };
+}
+
+/** Checks each condition against the form; returns the fields they name and the size range. */
+function checkConditions(
+  conditions: unknown[],
+  value: (name: string) => string | undefined,
+): { covered: Set<string>; range?: { min: number; max: number } } {
   const covered = new Set<string>();
   let range: { min: number; max: number } | undefined;
-  for (const condition of document.conditions) {
+  for (const condition of conditions) {
     if (Array.isArray(condition)) {
       const [op, target, operand] = condition as unknown[];
       if (op === 'content-length-range' && Number.isInteger(target) && Number.isInteger(operand)) {
@@ -367,19 +393,7 @@ export function checkPostPolicy(
       );
     }
   }
-  for (const name of form.fields.keys()) {
-    if (!UNCONDITIONED.has(name) && !name.startsWith('x-ignore-') && !covered.has(name)) {
-      throw new S3Error(403, 'AccessDenied', `Invalid according to Policy: Extra input fields: ${name}`);
-    }
-  }
-  const size = form.file.data.length;
-  if (range && size > range.max) {
-    throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
-  }
-  if (range && size < range.min) {
-    throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
-  }
-  return { key, contentType: field('content-type') ?? 'binary/octet-stream' };
+  return range ? { covered, range } : { covered };
 }
 
 function decodePolicy(policy: string): { expiration: Date; conditions: unknown[] } {

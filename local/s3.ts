@@ -3,7 +3,8 @@
  * data on disk: exactly the operations the evidence port and the pages use, each authorized as S3
  * does (local/s3-auth.ts) — create and probe a bucket (PUT/HEAD), the browser's form upload
  * (POST, with its policy checked), HEAD, GET (ranges, `If-Match`, `versionId`, the `response-*`
- * overrides of a presigned URL) and DELETE of an object. Buckets are versioned, as the stack's
+ * overrides of a presigned URL), DELETE, and an object version's tags (PUT/GET `?tagging`, and the
+ * POST's `tagging` field), on which the stack's lifecycle rules depend. Buckets are versioned, as the stack's
  * is: a write adds a version, a delete adds a delete marker, and an old version stays readable by
  * its id. CORS answers the pages' origins for POST only, as the bucket's CORS rule will.
  *
@@ -61,6 +62,7 @@ const RESPONSE_OVERRIDES: Readonly<Record<string, string>> = {
 
 interface Version {
   versionId: string;
+  tags?: Record<string, string>;
   deleteMarker?: true;
   size?: number;
   etag?: string;
@@ -124,7 +126,8 @@ async function handle(context: Context, req: IncomingMessage, res: ServerRespons
   if (method === 'POST' && !key) return postObject(context, req, res, bucket);
 
   verifyRequest({ method, rawPath, rawQuery, headers: req.headers }, context.credentials, new Date());
-  await drain(req);
+  // Bucket creations and tag sets are small; a bucket's optional configuration is not used.
+  const body = await readBody(req, 1024 * 1024);
   const query = new URLSearchParams(rawQuery);
   if (!key) {
     if (method === 'PUT') {
@@ -143,6 +146,8 @@ async function handle(context: Context, req: IncomingMessage, res: ServerRespons
       res.writeHead((await context.store.bucketExists(bucket)) ? 200 : 404).end();
       return;
     }
+  } else if (query.has('tagging') && (method === 'PUT' || method === 'GET')) {
+    return objectTagging(context, res, bucket, key, query, method === 'PUT' ? body : undefined);
   } else if (method === 'GET' || method === 'HEAD') {
     return getObject(context, req, res, bucket, key, query);
   } else if (method === 'DELETE' && !query.has('versionId')) {
@@ -170,7 +175,14 @@ async function postObject(context: Context, req: IncomingMessage, res: ServerRes
     throw new S3Error(400, 'InvalidArgument', 'success_action_status must be 200, 201 or 204.');
   }
   const data = form.file?.data ?? Buffer.alloc(0);
-  const version = await context.store.putObject(bucket, key, data, contentType);
+  const tagging = form.fields.get('tagging');
+  const version = await context.store.putObject(
+    bucket,
+    key,
+    data,
+    contentType,
+    tagging ? parseTags(tagging) : {},
+  );
   const location = `http://${req.headers.host ?? '127.0.0.1'}/${bucket}/${encodeKey(key)}`;
   const headers = { ETag: version.etag ?? '', Location: location, 'x-amz-version-id': version.versionId };
   if (status === '201') {
@@ -217,6 +229,8 @@ async function getObject(
     'Accept-Ranges': 'bytes',
     'x-amz-version-id': version.versionId,
   };
+  const tagCount = Object.keys(version.tags ?? {}).length;
+  if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
   for (const [param, name] of Object.entries(RESPONSE_OVERRIDES)) {
     const value = query.get(param);
     if (value !== null) headers[name] = value;
@@ -305,10 +319,52 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function drain(req: IncomingMessage): Promise<void> {
-  for await (const _ of req) {
-    // A bucket creation's optional configuration is not used: the emulator has one region.
+/** `PUT ?tagging` replaces a version's tag set (the current version without `versionId`); `GET` reads it. */
+async function objectTagging(
+  context: Context,
+  res: ServerResponse,
+  bucket: string,
+  key: string,
+  query: URLSearchParams,
+  body: Buffer | undefined,
+): Promise<void> {
+  await requireBucket(context, bucket);
+  const versionId = query.get('versionId') ?? undefined;
+  const version = body
+    ? await context.store.setTags(bucket, key, versionId, parseTags(body.toString('utf8')))
+    : await context.store.getVersion(bucket, key, versionId);
+  if (!version || version.deleteMarker) {
+    throw new S3Error(404, versionId ? 'NoSuchVersion' : 'NoSuchKey', 'The specified key does not exist.');
   }
+  if (body) {
+    res.writeHead(200, { 'x-amz-version-id': version.versionId }).end();
+    return;
+  }
+  const tags = Object.entries(version.tags ?? {})
+    .map(([k, v]) => `<Tag><Key>${escapeXml(k)}</Key><Value>${escapeXml(v)}</Value></Tag>`)
+    .join('');
+  res
+    .writeHead(200, { 'Content-Type': 'application/xml', 'x-amz-version-id': version.versionId })
+    .end(`<?xml version="1.0" encoding="UTF-8"?>\n<Tagging><TagSet>${tags}</TagSet></Tagging>`);
+}
+
+/** The tags of an S3 `<Tagging>` document (the form's `tagging` field or a `PUT ?tagging` body). */
+function parseTags(xml: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const m of xml.matchAll(/<Tag>\s*<Key>([^<]*)<\/Key>\s*<Value>([^<]*)<\/Value>\s*<\/Tag>/g)) {
+    tags[unescapeXml(m[1] ?? '')] = unescapeXml(m[2] ?? '');
+  }
+  if (Object.keys(tags).length === 0 && !/<TagSet>\s*<\/TagSet>|<TagSet\/>/.test(xml)) {
+    throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed.');
+  }
+  return tags;
+}
+
+function unescapeXml(text: string): string {
+  const named: Record<string, string> = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
+  return text.replace(/&(#\d+|\w+);/g, (entity, name: string) =>
+    name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (named[name] ?? entity),
+  );
 }
 
 function sendError(res: ServerResponse, req: IncomingMessage, error: S3Error): void {
@@ -376,10 +432,17 @@ class DiskStore {
     return versionId === undefined ? all.at(-1) : all.find((v) => v.versionId === versionId);
   }
 
-  putObject(bucket: string, key: string, data: Buffer, contentType: string): Promise<Version> {
+  putObject(
+    bucket: string,
+    key: string,
+    data: Buffer,
+    contentType: string,
+    tags: Record<string, string>,
+  ): Promise<Version> {
     return this.exclusive(bucket, key, async () => {
       const version: Version = {
         versionId: randomBytes(18).toString('base64url'),
+        tags,
         size: data.length,
         etag: `"${createHash('md5').update(data).digest('hex')}"`,
         contentType,
@@ -389,6 +452,22 @@ class DiskStore {
       await mkdir(dir, { recursive: true });
       await writeAtomically(join(dir, `${version.versionId}.bin`), data);
       await this.saveVersions(bucket, key, [...(await this.versions(bucket, key)), version]);
+      return version;
+    });
+  }
+
+  setTags(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    tags: Record<string, string>,
+  ): Promise<Version | undefined> {
+    return this.exclusive(bucket, key, async () => {
+      const all = await this.versions(bucket, key);
+      const version = versionId === undefined ? all.at(-1) : all.find((v) => v.versionId === versionId);
+      if (!version || version.deleteMarker) return undefined;
+      version.tags = tags;
+      await this.saveVersions(bucket, key, all);
       return version;
     });
   }

@@ -69,6 +69,17 @@ export const EVIDENCE_TYPES: readonly EvidenceType[] = [
   },
 ];
 
+/**
+ * The tag every upload carries (pinned by the POST policy) and verification changes: the bucket's
+ * lifecycle rules filter on it, so an upload never verified expires within days while a verified
+ * version — what reports cite — is kept for the retention period even after a later write to
+ * its key made it noncurrent (docs/evidence.md).
+ */
+export const EVIDENCE_TAG = { key: 'evidence', unverified: 'unverified', verified: 'verified' } as const;
+
+/** The POST form's `tagging` field: S3's XML tag set with `evidence=unverified`. */
+export const UNVERIFIED_TAGGING = `<Tagging><TagSet><Tag><Key>${EVIDENCE_TAG.key}</Key><Value>${EVIDENCE_TAG.unverified}</Value></Tag></TagSet></Tagging>`;
+
 /** Names browsers and operating systems use for the same types. */
 const CONTENT_TYPE_ALIASES: Readonly<Record<string, string>> = {
   'image/jpg': 'image/jpeg',

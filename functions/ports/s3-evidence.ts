@@ -12,6 +12,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
+  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -23,6 +24,7 @@ import {
   DOWNLOAD_EXPIRES_SECONDS,
   downloadFileName,
   EVIDENCE_MAX_BYTES,
+  EVIDENCE_TAG,
   type EvidenceFiles,
   EvidenceInputError,
   type EvidenceKey,
@@ -34,6 +36,7 @@ import {
   parseEvidenceKey,
   type RefusalReason,
   refusalMessage,
+  UNVERIFIED_TAGGING,
   UPLOAD_EXPIRES_SECONDS,
   type UploadRequest,
   type VerifyResult,
@@ -62,7 +65,8 @@ export class S3EvidenceFiles implements EvidenceFiles {
 
   /**
    * The policy pins the exact key (a fresh random id: the browser never chooses it), the
-   * declared type as the stored `Content-Type`, and 1 byte to 20 MB; S3 refuses anything else.
+   * declared type as the stored `Content-Type`, the `evidence=unverified` tag, and 1 byte to
+   * 20 MB; S3 refuses anything else.
    */
   async presignUpload(request: UploadRequest): Promise<PresignedUpload> {
     const { type, safeName } = checkUploadRequest(request);
@@ -71,7 +75,7 @@ export class S3EvidenceFiles implements EvidenceFiles {
       Bucket: this.bucket,
       Key: key,
       Conditions: [['content-length-range', 1, EVIDENCE_MAX_BYTES]],
-      Fields: { 'Content-Type': type.contentType },
+      Fields: { 'Content-Type': type.contentType, tagging: UNVERIFIED_TAGGING },
       Expires: UPLOAD_EXPIRES_SECONDS,
     });
     return {
@@ -121,6 +125,15 @@ export class S3EvidenceFiles implements EvidenceFiles {
       contentType: stored.contentType,
     });
     if (scan?.verdict === 'infected') return refuse('infected', scan.name ? { actual: scan.name } : {});
+    // The version checked becomes `verified`: the lifecycle keeps it for the retention period.
+    await this.s3().send(
+      new PutObjectTaggingCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+        Tagging: { TagSet: [{ Key: EVIDENCE_TAG.key, Value: EVIDENCE_TAG.verified }] },
+      }),
+    );
     return {
       status: 'accepted',
       scanned: scan !== undefined,

@@ -9,9 +9,11 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -110,6 +112,29 @@ describe('the operations the port uses, through the SDK', () => {
       }),
     );
     expect(await kept.Body?.transformToString()).toContain('%PDF-');
+  });
+
+  it("tags of one version: set, read and counted, the other versions' untouched", async () => {
+    const key = 'evidence/t/2024Q3/r1/tags.pdf';
+    await put(key, pdfBytes('một'));
+    const first = (await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).VersionId;
+    await put(key, pdfBytes('hai'));
+    await client.send(
+      new PutObjectTaggingCommand({
+        Bucket: BUCKET,
+        Key: key,
+        VersionId: first,
+        Tagging: { TagSet: [{ Key: 'evidence', Value: 'verified' }] },
+      }),
+    );
+    const read = async (versionId?: string) =>
+      (await client.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: versionId })))
+        .TagSet;
+    expect(await read(first)).toEqual([{ Key: 'evidence', Value: 'verified' }]);
+    expect(await read()).toEqual([]);
+    expect(
+      (await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, VersionId: first }))).TagCount,
+    ).toBe(1);
   });
 
   it('keeps its data on disk: a restarted emulator serves what was stored', async () => {

@@ -4,7 +4,7 @@
  * was stored and signs the download. The port reaches the emulator through AWS_ENDPOINT_URL_S3
  * only, as a handler would.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_MAX_BYTES, EvidenceInputError, type UploadRequest } from '#ports/evidence';
 import { S3EvidenceFiles } from '#ports/s3-evidence';
@@ -249,6 +249,17 @@ describe('what a report cites does not change', () => {
     expect(await postUpload(upload, pdfBytes('bản thay thế'), 'scan.pdf')).toEqual({ status: 204 });
     const url = await files.downloadUrl(upload.key, 'scan.pdf', { versionId: result.file.versionId });
     expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(original);
+
+    // The lifecycle keeps verified versions for the retention period and expires unverified ones
+    // within days: the cited version is tagged verified, the later write is not.
+    const s3 = new S3Client({ region: 'ap-southeast-1' });
+    const tags = async (versionId?: string) =>
+      (
+        await s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: upload.key, VersionId: versionId }))
+      ).TagSet?.map((t) => `${t.Key}=${t.Value}`);
+    expect(await tags(result.file.versionId)).toEqual(['evidence=verified']);
+    expect(await tags()).toEqual(['evidence=unverified']);
+    s3.destroy();
   });
 
   it('a download link lives five minutes (the emulator refuses it after: s3-emulator.test.ts)', async () => {
