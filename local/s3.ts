@@ -87,11 +87,16 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       const s3 =
         error instanceof S3Error
           ? error
-          : new S3Error(500, 'InternalError', `Local S3: ${(error as Error).message}`);
+          : new S3Error(
+              500,
+              'InternalError',
+              `Local S3: ${error instanceof Error ? error.message : String(error)}`,
+            );
       sendError(res, req, s3);
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  // Listening on a TCP port, the address is an AddressInfo (a string only for a pipe).
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -308,6 +313,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let length = 0;
+  // A request without an encoding set yields Buffers; Node types its chunks as any.
   for await (const chunk of req) {
     length += (chunk as Buffer).length;
     if (length > max) {

@@ -112,6 +112,8 @@ const OOXML_MAIN: Readonly<Record<'docx' | 'xlsx' | 'pptx', { main: string; labe
   },
 };
 
+const OOXML_KINDS = ['docx', 'xlsx', 'pptx'] as const;
+
 /** Content types of macro-enabled documents (.docm, .xlsm, .pptm) and of the VBA project part. */
 const MACRO_TYPE =
   /application\/vnd\.ms-[a-z]+\.[a-z]+\.macroenabled|application\/vnd\.ms-office\.vbaproject/i;
@@ -155,9 +157,7 @@ async function checkOoxml(kind: 'docx' | 'xlsx' | 'pptx', source: ByteSource): P
     return { ok: false, reason: 'office-macros' };
   }
   if (contentTypes.includes(`"${OOXML_MAIN[kind].main}"`)) return { ok: true };
-  const other = (Object.keys(OOXML_MAIN) as (keyof typeof OOXML_MAIN)[]).find((k) =>
-    contentTypes.includes(`"${OOXML_MAIN[k].main}"`),
-  );
+  const other = OOXML_KINDS.find((k) => contentTypes.includes(`"${OOXML_MAIN[k].main}"`));
   return {
     ok: false,
     reason: 'not-what-it-claims',

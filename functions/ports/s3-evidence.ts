@@ -168,7 +168,8 @@ export class S3EvidenceFiles implements EvidenceFiles {
     try {
       return await this.s3().send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound') return undefined;
+      // The SDK names its errors after S3's codes; a HEAD's 404 has no body and becomes NotFound.
+      if ((error as { name?: string } | null)?.name === 'NotFound') return undefined;
       throw error;
     }
   }
