@@ -3,11 +3,12 @@
  *
  * Only configuration differs between the cloud and the local runtime: the SDK itself reads
  * `AWS_ENDPOINT_URL_<SERVICE>` (`AWS_ENDPOINT_URL_DYNAMODB`, `_SESV2`, `_SFN`, `_SCHEDULER`, `_SSM`,
- * `_SECRETS_MANAGER`, or `AWS_ENDPOINT_URL` for all) — checked in @smithy/core's `getEndpointUrlConfig` and by
+ * `_SECRETS_MANAGER`, `_S3`, or `AWS_ENDPOINT_URL` for all) — checked in @smithy/core's `getEndpointUrlConfig` and by
  * test/lib/aws.test.ts — so no endpoint is passed here. Region: `AWS_REGION` (set by Lambda) or
  * `AWS_DEFAULT_REGION`. Locally the runtime also sets dummy `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -80,6 +81,7 @@ interface Clients {
   scheduler?: SchedulerClient;
   ssm?: SSMClient;
   secrets?: SecretsManagerClient;
+  s3?: S3Client;
 }
 
 let clients: Clients = {};
@@ -112,6 +114,16 @@ export function ssmClient(): SSMClient {
 export function secretsClient(): SecretsManagerClient {
   clients.secrets ??= new SecretsManagerClient({ region: region() });
   return clients.secrets;
+}
+
+/**
+ * S3 for evidence files. Requests go virtual-hosted style to AWS and path style to an endpoint
+ * given as an IP address (the SDK decides that from the endpoint, so the local emulator on
+ * 127.0.0.1 needs no setting of its own).
+ */
+export function s3Client(): S3Client {
+  clients.s3 ??= new S3Client({ region: region() });
+  return clients.s3;
 }
 
 /** Forgets the shared clients (tests and the local runtime, after changing endpoint variables). */
