@@ -103,27 +103,6 @@ export const GROUP_SHEET_NAMES: Record<UnitGroup, string> = {
   commune: 'Khối xã, thị trấn',
 };
 
-const ROMAN: readonly [number, string][] = [
-  [10, 'X'],
-  [9, 'IX'],
-  [5, 'V'],
-  [4, 'IV'],
-  [1, 'I'],
-];
-
-/** 1 → "I", 4 → "IV", 12 → "XII" (section numbers of a report). */
-export function roman(n: number): string {
-  let rest = n;
-  let out = '';
-  for (const [value, letters] of ROMAN) {
-    while (rest >= value) {
-      out += letters;
-      rest -= value;
-    }
-  }
-  return out;
-}
-
 const QUARTERS: Record<string, string> = { Q1: 'quý I', Q2: 'quý II', Q3: 'quý III', Q4: 'quý IV' };
 const HALVES: Record<string, string> = { H1: '6 tháng đầu năm', H2: '6 tháng cuối năm' };
 

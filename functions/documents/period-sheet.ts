@@ -36,6 +36,7 @@ import {
   type SummaryBook,
   text,
 } from './sheet-model.ts';
+import { sumLeaves } from './stats.ts';
 import { DocumentInputError, type PeriodSummaryInput } from './types.ts';
 
 export const STATUS_LABELS: Record<UnitPeriodResult['status'], string> = {
@@ -67,14 +68,6 @@ function appraisedOf(input: PeriodSummaryInput, unit: UnitPeriodResult): Readonl
     );
   }
   return appraised;
-}
-
-function sumLeaves(criteria: readonly Criterion[], appraised: Readonly<Record<string, Points>>): Points {
-  let sum = 0;
-  for (const c of criteria) {
-    sum += c.children && c.children.length > 0 ? sumLeaves(c.children, appraised) : (appraised[c.id] ?? 0);
-  }
-  return sum;
 }
 
 function periodSheet(input: PeriodSummaryInput, group: UnitGroup): Sheet | null {

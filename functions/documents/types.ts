@@ -119,6 +119,8 @@ export interface ProposalDocumentInput {
   scope: CommendationScope;
   proposal: Proposal;
   final: FinalList;
+  /** The nominations, for each individual's achievements (the final list carries names and units). */
+  nominations?: readonly { id: string; achievements: string }[];
   /** The vote record's date, cited as a ground. */
   voteRecordDate?: IsoDate;
   /** Addressee; defaults to "Chủ tịch <authority>". */
