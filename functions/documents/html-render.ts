@@ -45,6 +45,7 @@ p { margin: 0; }
 .body { text-align: justify; text-indent: 1cm; margin-bottom: 6pt; }
 .section { font-weight: bold; text-indent: 1cm; margin: 6pt 0; break-after: avoid; }
 .centered { text-align: center; }
+.number, .date, .centered { white-space: pre-wrap; }
 .bold { font-weight: bold; }
 .wrap { overflow-x: auto; margin: 6pt 0; }
 table.data { width: 100%; border-collapse: collapse; font-size: ${SIZES.table}pt; }

@@ -21,6 +21,14 @@ import {
 import { voteRecordDocument } from './vote-record.ts';
 import { summaryBookToXlsx } from './xlsx.ts';
 
+export {
+  areaAveragesSvg,
+  bandCountsSvg,
+  scoreDistributionSvg,
+  type TrendPoint,
+  trendFrom,
+  unitTrendSvg,
+} from './charts.ts';
 export type { Block, OfficialDocument } from './official.ts';
 export { MARGINS_MM, MARGINS_TWIPS, PAGE } from './official.ts';
 export { proposalDocument } from './proposal.ts';
