@@ -28,7 +28,15 @@ import {
   type UnitPeriodInput,
   type UnitStatus,
 } from '#domain/scoring';
-import { contextFromConfig, type DocumentContext } from '#functions/documents/index';
+import {
+  contextFromConfig,
+  councilBody,
+  type DocumentContext,
+  homeAffairsOffice,
+  type ProposalDocumentInput,
+  type ResultsReportInput,
+  type VoteRecordInput,
+} from '#functions/documents/index';
 
 const ROOT = new URL('../../', import.meta.url);
 const path = (p: string) => new URL(p, ROOT).pathname;
@@ -158,4 +166,77 @@ export function demoContext(documentDate?: string): DocumentContext {
 
 export function allPeriods(): Period[] {
   return periodsOf(demo2024().loaded.config);
+}
+
+export const SIGNER = { title: 'Trưởng phòng', name: 'Nguyễn Văn Thành' };
+
+export function reportInput(quarter: number): ResultsReportInput {
+  const d = demo2024();
+  const q = d.quarters[quarter];
+  if (!q) throw new Error(`no quarter ${quarter}`);
+  return {
+    context: demoContext(),
+    issuer: homeAffairsOffice(d.loaded.config),
+    period: q.period,
+    results: q.results,
+    setsByGroup: q.setsByGroup,
+    appraisals: q.inputs,
+    caps: d.loaded.config.groups,
+    signer: SIGNER,
+  };
+}
+
+export function nominationsFile() {
+  return NominationsFileSchema.parse(parse(readFileSync(path('examples/nominations-2024.yaml'), 'utf8')));
+}
+
+export function proposalInput(documentDate = '2025-01-30'): ProposalDocumentInput {
+  const d = demo2024();
+  return {
+    context: demoContext(documentDate),
+    issuer: homeAffairsOffice(d.loaded.config),
+    signer: SIGNER,
+    scope: { kind: 'year', id: '2024' },
+    proposal: d.proposal,
+    final: d.final,
+    voteRecordDate: '2025-01-28',
+    nominations: nominationsFile().nominations,
+  };
+}
+
+export function voteRecordInput(tally: Tally = demo2024().tally): VoteRecordInput {
+  const d = demo2024();
+  const { config } = d.loaded;
+  return {
+    context: demoContext(),
+    issuer: councilBody(config),
+    scope: { kind: 'year', id: '2024' },
+    proposal: d.proposal,
+    tally,
+    members: config.council,
+    rule: config.commendation.council,
+    closesAt: d.closesAt,
+    chair: { title: 'Chủ tịch Hội đồng', name: 'Đặng Văn Long' },
+    secretary: { title: 'Thư ký Hội đồng', name: 'Trần Quốc Huy' },
+  };
+}
+
+/** The tally of a ballots file when the council votes without quorum (5 of 8 before the close). */
+export function noQuorumTally(): Tally {
+  const d = demo2024();
+  const ballots = BallotsFileSchema.parse(
+    parse(readFileSync(path('examples/ballots-no-quorum.yaml'), 'utf8')),
+  );
+  return tallyCouncil({
+    members: d.loaded.config.council,
+    ballots: ballots.ballots,
+    candidates: d.proposal.ballot,
+    settings: d.loaded.config.commendation,
+    ...(ballots.closesAt ? { closesAt: ballots.closesAt } : {}),
+  });
+}
+
+/** The ballots file as read by a person counting by hand. */
+export function ballotsFile(name = 'ballots-2024.yaml') {
+  return BallotsFileSchema.parse(parse(readFileSync(path(`examples/${name}`), 'utf8')));
 }

@@ -52,6 +52,8 @@ export interface DocxRun {
 export interface DocxDocument {
   xml: string;
   paragraphs: { text: string; runs: DocxRun[] }[];
+  /** Paragraphs outside any table: the title, the addressee, the body. */
+  bodyParagraphs: { text: string; runs: DocxRun[] }[];
   /** Rows of every table, each a list of cell texts. */
   tables: string[][][];
 }
@@ -74,10 +76,13 @@ function runsOf(paragraph: string): DocxRun[] {
 export function readDocx(buffer: Buffer): DocxDocument {
   const xml = unzip(buffer).get('word/document.xml')?.toString('utf8');
   if (!xml) throw new Error('no word/document.xml');
-  const paragraphs = [...xml.matchAll(/<w:p>(.*?)<\/w:p>|<w:p [^>]*>(.*?)<\/w:p>/gs)].map((m) => {
-    const runs = runsOf(m[1] ?? m[2] ?? '');
-    return { text: runs.map((r) => r.text).join(''), runs };
-  });
+  const paragraphsOf = (part: string) =>
+    [...part.matchAll(/<w:p>(.*?)<\/w:p>|<w:p [^>]*>(.*?)<\/w:p>/gs)].map((m) => {
+      const runs = runsOf(m[1] ?? m[2] ?? '');
+      return { text: runs.map((r) => r.text).join(''), runs };
+    });
+  const paragraphs = paragraphsOf(xml);
+  const bodyParagraphs = paragraphsOf(xml.replace(/<w:tbl>.*?<\/w:tbl>/gs, ''));
   const tables = [...xml.matchAll(/<w:tbl>(.*?)<\/w:tbl>/gs)].map(([, t = '']) =>
     [...t.matchAll(/<w:tr(?: [^>]*)?>(.*?)<\/w:tr>/gs)].map(([, row = '']) =>
       [...row.matchAll(/<w:tc>(.*?)<\/w:tc>/gs)].map(([, cell = '']) =>
@@ -91,7 +96,7 @@ export function readDocx(buffer: Buffer): DocxDocument {
       ),
     ),
   );
-  return { xml, paragraphs, tables };
+  return { xml, paragraphs, bodyParagraphs, tables };
 }
 
 /** The visible text of an HTML page: tags dropped, entities decoded, spaces collapsed. */
