@@ -158,119 +158,120 @@ function areaRows(
   return rows;
 }
 
+type Breakdown = NonNullable<UnitPeriodResult['breakdown']>;
+
+const totalRow = (label: string, max: Cell, cells: Cell[]): SheetRow => ({
+  style: 'total',
+  level: 0,
+  cells: [EMPTY, text(label), max, ...cells],
+});
+
 function resultRows(
   input: PeriodSummaryInput,
   group: UnitGroup,
   set: CriteriaSet | undefined,
   units: readonly UnitPeriodResult[],
 ): SheetRow[] {
-  const row = (label: string, max: Cell, cells: Cell[]): SheetRow => ({
-    style: 'total',
-    level: 0,
-    cells: [EMPTY, text(label), max, ...cells],
-  });
-  const ofApproved = (
-    f: (u: UnitPeriodResult & { breakdown: NonNullable<UnitPeriodResult['breakdown']> }) => Cell,
-  ) =>
-    units.map((u) => (u.status === 'approved' && u.breakdown ? f({ ...u, breakdown: u.breakdown }) : EMPTY));
-  const rows: SheetRow[] = [];
-  if (set) {
-    const surveyMax = set.areas.find((a) => a.kind === 'survey')?.max ?? 0;
-    const assessedMax = set.max - surveyMax;
-    rows.push(
-      row(
-        'Cộng điểm các lĩnh vực được thẩm định',
-        num(assessedMax),
-        ofApproved((u) => num(u.breakdown.assessed)),
-      ),
-    );
-    if (surveyMax > 0) {
-      const label =
-        'Điểm trước thưởng, trừ (có khảo sát: cộng điểm khảo sát; không có khảo sát: quy đổi ' +
-        `× ${formatPoints(set.max)}/${formatPoints(assessedMax)})`;
-      rows.push(
-        row(
-          label,
-          num(set.max),
-          ofApproved((u) => {
-            const { assessed, survey } = u.breakdown;
-            const base =
-              survey === null
-                ? fraction(BigInt(assessed) * BigInt(set.max), BigInt(assessedMax))
-                : fraction(assessed + survey);
-            return num(pointsHundredths(base));
-          }),
-        ),
-      );
-    }
-    const caps = input.caps?.[group];
-    const bonusCap = caps?.bonusCap ?? set.bonusCap;
-    const penaltyCap = caps?.penaltyCap ?? set.penaltyCap;
-    rows.push(
-      row(
-        `Điểm thưởng (tối đa ${formatPoints(bonusCap)})`,
-        num(bonusCap),
-        ofApproved((u) => num(u.breakdown.bonusCounted)),
-      ),
-    );
-    rows.push(
-      row(
-        `Điểm trừ (tối đa ${formatPoints(penaltyCap)})`,
-        num(penaltyCap),
-        ofApproved((u) => num(u.breakdown.penaltyCounted)),
-      ),
-    );
-  }
-  const setMax = set ? num(set.max) : EMPTY;
-  rows.push(
-    row(
+  return [
+    ...(set ? breakdownRows(input, group, set, units) : []),
+    totalRow(
       'Kết quả (điểm)',
-      setMax,
+      set ? num(set.max) : EMPTY,
       units.map((u) => (u.totalExact ? num(pointsHundredths(u.totalExact)) : DASH)),
     ),
-    row(
+    totalRow(
       'Tỷ lệ (%)',
       num(10000),
       units.map((u) => (u.percent ? num(percentHundredths(u.percent)) : DASH)),
     ),
-    row(
+    totalRow(
       'Xếp loại',
       EMPTY,
       units.map((u) => (u.band ? text(BAND_LABELS[u.band]) : DASH)),
     ),
-    row('Xếp hạng trong khối', EMPTY, units.map(rankCell)),
-  );
-  const previousId = units.find((u) => u.change)?.change?.previousId;
-  if (previousId) {
-    rows.push(
-      row(
-        `Tăng, giảm tỷ lệ so với kỳ ${previousId} (điểm %)`,
-        EMPTY,
-        units.map((u) =>
-          u.change?.percentPoints ? num(percentHundredths(u.change.percentPoints), true) : DASH,
-        ),
-      ),
-      row(
-        `Tăng, giảm thứ hạng so với kỳ ${previousId} (bậc)`,
-        EMPTY,
-        units.map((u) =>
-          u.change?.rankChange !== null && u.change?.rankChange !== undefined
-            ? int(u.change.rankChange, true)
-            : u.change
-              ? text('Không so sánh')
-              : DASH,
-        ),
-      ),
-    );
-  }
-  rows.push(
-    row(
+    totalRow('Xếp hạng trong khối', EMPTY, units.map(rankCell)),
+    ...changeRows(units),
+    totalRow(
       'Tình trạng',
       EMPTY,
       units.map((u) => text(statusText(u))),
     ),
+  ];
+}
+
+/** The appraised sum, the score before bonus and penalty, the bonus and the penalty as counted. */
+function breakdownRows(
+  input: PeriodSummaryInput,
+  group: UnitGroup,
+  set: CriteriaSet,
+  units: readonly UnitPeriodResult[],
+): SheetRow[] {
+  const ofApproved = (f: (b: Breakdown) => Cell) =>
+    units.map((u) => (u.status === 'approved' && u.breakdown ? f(u.breakdown) : EMPTY));
+  const surveyMax = set.areas.find((a) => a.kind === 'survey')?.max ?? 0;
+  const assessedMax = set.max - surveyMax;
+  const rows = [
+    totalRow(
+      'Cộng điểm các lĩnh vực được thẩm định',
+      num(assessedMax),
+      ofApproved((b) => num(b.assessed)),
+    ),
+  ];
+  if (surveyMax > 0) {
+    const label =
+      'Điểm trước thưởng, trừ (có khảo sát: cộng điểm khảo sát; không có khảo sát: quy đổi ' +
+      `× ${formatPoints(set.max)}/${formatPoints(assessedMax)})`;
+    const base = (b: Breakdown) =>
+      b.survey === null
+        ? fraction(BigInt(b.assessed) * BigInt(set.max), BigInt(assessedMax))
+        : fraction(b.assessed + b.survey);
+    rows.push(
+      totalRow(
+        label,
+        num(set.max),
+        ofApproved((b) => num(pointsHundredths(base(b)))),
+      ),
+    );
+  }
+  const caps = input.caps?.[group];
+  const bonusCap = caps?.bonusCap ?? set.bonusCap;
+  const penaltyCap = caps?.penaltyCap ?? set.penaltyCap;
+  rows.push(
+    totalRow(
+      `Điểm thưởng (tối đa ${formatPoints(bonusCap)})`,
+      num(bonusCap),
+      ofApproved((b) => num(b.bonusCounted)),
+    ),
+    totalRow(
+      `Điểm trừ (tối đa ${formatPoints(penaltyCap)})`,
+      num(penaltyCap),
+      ofApproved((b) => num(b.penaltyCounted)),
+    ),
   );
   return rows;
+}
+
+/** Percentage points and places gained against the previous period, when there is one. */
+function changeRows(units: readonly UnitPeriodResult[]): SheetRow[] {
+  const previousId = units.find((u) => u.change)?.change?.previousId;
+  if (!previousId) return [];
+  return [
+    totalRow(
+      `Tăng, giảm tỷ lệ so với kỳ ${previousId} (điểm %)`,
+      EMPTY,
+      units.map((u) =>
+        u.change?.percentPoints ? num(percentHundredths(u.change.percentPoints), true) : DASH,
+      ),
+    ),
+    totalRow(
+      `Tăng, giảm thứ hạng so với kỳ ${previousId} (bậc)`,
+      EMPTY,
+      units.map((u) => {
+        if (!u.change) return DASH;
+        return u.change.rankChange === null ? text('Không so sánh') : int(u.change.rankChange, true);
+      }),
+    ),
+  ];
 }
 
 export function rankCell(u: Pick<UnitPeriodResult, 'rank' | 'flags'>): Cell {

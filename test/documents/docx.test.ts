@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CriteriaSet, Criterion } from '#domain/model';
 import {
   DocumentInputError,
@@ -70,6 +70,11 @@ function expectOfficialLayout(doc: DocxDocument, symbol: string) {
 }
 
 describe('results report (báo cáo kết quả) as DOCX', () => {
+  // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
+  beforeAll(() => {
+    demo2024();
+  }, 60_000);
+
   it('is laid out as Nghị định 30/2020 asks, with a blank date for the signer', async () => {
     const doc = readDocx(await resultsReportDocx(reportInput(3)));
     expectOfficialLayout(doc, 'BC-PNV');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CriteriaSet } from '#domain/model';
 import {
   areaAveragesSvg,
@@ -27,6 +27,11 @@ function expectAccessibleImage(svg: string) {
 }
 
 describe('SVG charts', () => {
+  // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
+  beforeAll(() => {
+    demo2024();
+  }, 60_000);
+
   it('score distribution: one bar per 10-point bin, counts that add up to the units counted', () => {
     const d = demo2024();
     const q = d.quarters[3];

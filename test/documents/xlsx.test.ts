@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CriteriaSet, Criterion, Fraction, UnitGroup } from '#domain/model';
 import type { UnitPeriodInput } from '#domain/scoring';
 import { homeAffairsOffice, type PeriodSummaryInput, summaryXlsx } from '#functions/documents/index';
@@ -71,6 +71,11 @@ function numberText(cell: ExcelJS.Cell): string {
 }
 
 describe('scoring summary as XLSX', () => {
+  // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
+  beforeAll(() => {
+    demo2024();
+  }, 60_000);
+
   it('has one sheet per group with the heading, frozen labels and an A4 landscape page', async () => {
     const wb = await load(await summaryXlsx(quarterInput(3)));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Khối cơ quan', 'Khối xã, thị trấn']);
