@@ -97,6 +97,12 @@ export const GROUP_TITLES: Record<UnitGroup, string> = {
   commune: 'Khối xã, thị trấn',
 };
 
+/** A group inside a sentence: "Xếp hạng 2/11 khối cơ quan". */
+export const GROUP_IN_SENTENCE: Record<UnitGroup, string> = {
+  office: 'khối cơ quan',
+  commune: 'khối xã, thị trấn',
+};
+
 /** Sheet names: at most 31 characters, none of \ / ? * [ ] : (Excel's rule). */
 export const GROUP_SHEET_NAMES: Record<UnitGroup, string> = {
   office: 'Khối cơ quan',

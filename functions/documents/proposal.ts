@@ -3,10 +3,18 @@
  * collectives and individuals the council passed, the units proposed upward, and any tie the
  * council left to the chairman. Only what the final list says; nothing is re-decided here.
  */
-import { type FinalEntry, GROUP_LABELS } from '#domain/commendation';
+import type { FinalEntry } from '#domain/commendation';
 import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { scopeLabel } from './aggregate-sheet.ts';
-import { dateLineVn, formatDateVn, localDate, lowerFirst, periodLabel, upper } from './format.ts';
+import {
+  dateLineVn,
+  formatDateVn,
+  GROUP_IN_SENTENCE,
+  localDate,
+  lowerFirst,
+  periodLabel,
+  upper,
+} from './format.ts';
 import { type Block, type OfficialDocument, p, type TableColumn } from './official.ts';
 import { type CommendationScope, DocumentInputError, type ProposalDocumentInput } from './types.ts';
 
@@ -31,7 +39,7 @@ const byGroupThenRank = (a: FinalEntry, b: FinalEntry) =>
   (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function achievement(e: FinalEntry): string {
-  const parts = [`Xếp hạng ${e.rank ?? '—'}/${e.rankedInGroup} ${GROUP_LABELS[e.group]}`];
+  const parts = [`Xếp hạng ${e.rank ?? '—'}/${e.rankedInGroup} ${GROUP_IN_SENTENCE[e.group]}`];
   if (e.percent) parts.push(`tỷ lệ ${e.percent} %`);
   if (e.band) parts.push(`xếp loại ${BAND_LABELS[e.band]}`);
   return parts.join(', ');

@@ -7,6 +7,8 @@
 import ExcelJS from 'exceljs';
 import { hundredthsToNumber, upper } from './format.ts';
 import type { Cell, Sheet, SheetRow, SummaryBook } from './sheet-model.ts';
+import { summaryBook } from './summary.ts';
+import type { SummaryInput } from './types.ts';
 
 const FONT = 'Times New Roman';
 const FORMATS = {
@@ -18,6 +20,11 @@ const FORMATS = {
 const THIN = { style: 'thin' as const };
 const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 const SHADE: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } };
+
+/** The scoring summary (bảng tổng hợp điểm) of a period, a year or the phase as XLSX. */
+export function summaryXlsx(input: SummaryInput): Promise<Buffer> {
+  return summaryBookToXlsx(summaryBook(input));
+}
 
 export async function summaryBookToXlsx(book: SummaryBook): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
