@@ -11,7 +11,7 @@ import {
   sumFractions,
   ZERO,
 } from '#domain/points';
-import { BAND_ORDER, type UnitPeriodResult } from '#domain/scoring';
+import type { UnitPeriodResult } from '#domain/scoring';
 import type { AppraisalsByUnit } from './types.ts';
 
 export interface AreaAverage {
@@ -79,7 +79,7 @@ export function weakestAreas(averages: readonly AreaAverage[], count: number): A
 }
 
 export function bandCounts(lines: readonly { band: Band | null }[]): Record<Band, number> {
-  const counts = Object.fromEntries(BAND_ORDER.map((b) => [b, 0])) as Record<Band, number>;
+  const counts: Record<Band, number> = { 'xuat-sac': 0, tot: 0, kha: 0, 'trung-binh': 0, yeu: 0 };
   for (const l of lines) if (l.band) counts[l.band] += 1;
   return counts;
 }

@@ -5,7 +5,7 @@ import { demo2024, demoContext } from './fixture.ts';
 import { parseCsv } from './read-back.ts';
 import { FORMULA_NAME, smallSummary, TRICKY_NAME } from './small.ts';
 
-describe('scoring summary as CSV', () => {
+describe('scoring summary as CSV', { timeout: 30_000 }, () => {
   // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
   beforeAll(() => {
     demo2024();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CriteriaSet, Criterion } from '#domain/model';
+import type { Criterion } from '#domain/model';
 import {
   DocumentInputError,
   proposalDocx,
@@ -15,7 +15,7 @@ import {
   SIGNER,
   voteRecordInput,
 } from './fixture.ts';
-import { type DocxDocument, readDocx } from './read-back.ts';
+import { type DocxDocument, must, readDocx } from './read-back.ts';
 import { smallSummary, TRICKY_NAME } from './small.ts';
 
 const mm = (twips: number) => Math.round((twips * 254) / 1440) / 10;
@@ -69,7 +69,7 @@ function expectOfficialLayout(doc: DocxDocument, symbol: string) {
   expect(label?.runs[0]).toMatchObject({ bold: true, italic: true });
 }
 
-describe('results report (báo cáo kết quả) as DOCX', () => {
+describe('results report (báo cáo kết quả) as DOCX', { timeout: 30_000 }, () => {
   // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
   beforeAll(() => {
     demo2024();
@@ -108,7 +108,7 @@ describe('results report (báo cáo kết quả) as DOCX', () => {
   it('names the two weakest reform areas, recomputed here from the appraisals', async () => {
     const input = reportInput(3);
     const doc = readDocx(await resultsReportDocx(input));
-    const set = input.setsByGroup.office as CriteriaSet;
+    const set = must(input.setsByGroup.office, 'office set');
     const approved = input.results.units.filter((u) => u.group === 'office' && u.status === 'approved');
     const leafIds = (list: readonly Criterion[]): string[] =>
       list.flatMap((c) => (c.children?.length ? leafIds(c.children) : [c.id]));
@@ -139,7 +139,7 @@ describe('results report (báo cáo kết quả) as DOCX', () => {
   });
 });
 
-describe('commendation submission (tờ trình) as DOCX', () => {
+describe('commendation submission (tờ trình) as DOCX', { timeout: 30_000 }, () => {
   it('is addressed to the chairman, dated, and lists exactly what the council passed', async () => {
     const d = demo2024();
     const doc = readDocx(await proposalDocx(proposalInput()));
@@ -195,7 +195,7 @@ function countByHand(file: string) {
   return { present: first.size, counts };
 }
 
-describe('vote record (biên bản kiểm phiếu) as DOCX', () => {
+describe('vote record (biên bản kiểm phiếu) as DOCX', { timeout: 30_000 }, () => {
   it('states the quorum and the pass threshold of all members, and each candidate’s votes', async () => {
     const d = demo2024();
     const N = d.loaded.config.council.length;

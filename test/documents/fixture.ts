@@ -69,6 +69,7 @@ interface RawUnit {
 
 /** Reads the example appraisals as `thidua score` does: points as hundredths, survey null = none. */
 function readAppraisals(file: string): Record<string, Record<string, RawUnit>> {
+  // The example file is the repo's own and the domain checks every value it reads: its shape is taken as given.
   const raw = parse(readFileSync(path(file), 'utf8')) as {
     periods: Record<string, { units: Record<string, RawUnit> }>;
   };

@@ -20,7 +20,7 @@ const pairs = [
   ['vote record', () => voteRecordDocx(voteRecordInput()), () => voteRecordHtml(voteRecordInput())],
 ] as const;
 
-describe('print-ready HTML of each document', () => {
+describe('print-ready HTML of each document', { timeout: 30_000 }, () => {
   // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
   beforeAll(() => {
     demo2024();

@@ -4,6 +4,12 @@
  */
 import { inflateRawSync } from 'node:zlib';
 
+/** The value, or a failed test naming what was missing. */
+export function must<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`missing: ${what}`);
+  return value;
+}
+
 /** Every entry of a ZIP file by name (stored or deflated entries, as Office packages use). */
 export function unzip(buffer: Buffer): Map<string, Buffer> {
   let eocd = buffer.length - 22;

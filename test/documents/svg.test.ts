@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CriteriaSet } from '#domain/model';
 import {
   areaAveragesSvg,
   bandCountsSvg,
@@ -8,7 +7,7 @@ import {
   unitTrendSvg,
 } from '#functions/documents/index';
 import { demo2024 } from './fixture.ts';
-import { balancedTags, decodeXml } from './read-back.ts';
+import { balancedTags, decodeXml, must } from './read-back.ts';
 import { smallResults, TRICKY_NAME } from './small.ts';
 
 const texts = (svg: string) =>
@@ -26,7 +25,7 @@ function expectAccessibleImage(svg: string) {
   expect(svg).not.toMatch(/<script|href=|<image|url\(|on[a-z]+=/i);
 }
 
-describe('SVG charts', () => {
+describe('SVG charts', { timeout: 30_000 }, () => {
   // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
   beforeAll(() => {
     demo2024();
@@ -89,7 +88,7 @@ describe('SVG charts', () => {
     const d = demo2024();
     const q = d.quarters[3];
     if (!q) throw new Error('no Q4');
-    const set = q.setsByGroup.office as CriteriaSet;
+    const set = must(q.setsByGroup.office, 'office set');
     const svg = areaAveragesSvg(q.results, set, q.inputs, 'office');
     expectAccessibleImage(svg);
     const weakest = texts(svg).filter((t) => t.endsWith('(thấp nhất)'));

@@ -4,6 +4,7 @@ import type { CriteriaSet, Criterion, Fraction, UnitGroup } from '#domain/model'
 import type { UnitPeriodInput } from '#domain/scoring';
 import { homeAffairsOffice, type PeriodSummaryInput, summaryXlsx } from '#functions/documents/index';
 import { demo2024, demoContext } from './fixture.ts';
+import { must } from './read-back.ts';
 import { FORMULA_NAME, hundredthsOf, SET_200, smallSummary, TRICKY_NAME } from './small.ts';
 
 async function load(buffer: Buffer): Promise<ExcelJS.Workbook> {
@@ -64,13 +65,26 @@ function expected(set: CriteriaSet, input: UnitPeriodInput, bonusCap: number, pe
 const cmp = (a: Fraction, b: Fraction) =>
   a.num * b.den < b.num * a.den ? -1 : a.num * b.den > b.num * a.den ? 1 : 0;
 
-function numberText(cell: ExcelJS.Cell): string {
-  expect(typeof cell.value).toBe('number');
-  expect(cell.numFmt).toBe('0.00');
-  return (cell.value as number).toFixed(2).replace('.', ',');
+/** A cell read back as a number (exceljs types a value as any cell content). */
+function numberIn(cell: ExcelJS.Cell): number {
+  const value = cell.value;
+  if (typeof value !== 'number') throw new Error(`${cell.address} holds ${String(value)}, not a number`);
+  return value;
 }
 
-describe('scoring summary as XLSX', () => {
+/** The hundredths a two-decimal cell shows. */
+const hundredthsIn = (cell: ExcelJS.Cell) => Math.round(numberIn(cell) * 100);
+
+function numberText(cell: ExcelJS.Cell): string {
+  expect(cell.numFmt).toBe('0.00');
+  return numberIn(cell).toFixed(2).replace('.', ',');
+}
+
+const sheet = (wb: ExcelJS.Workbook, name: string | number) =>
+  must(typeof name === 'number' ? wb.worksheets[name] : wb.getWorksheet(name), `sheet ${name}`);
+
+// Generating and reading back a workbook or a document takes seconds on a loaded machine: a generous per-test limit.
+describe('scoring summary as XLSX', { timeout: 30_000 }, () => {
   // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
   beforeAll(() => {
     demo2024();
@@ -79,7 +93,7 @@ describe('scoring summary as XLSX', () => {
   it('has one sheet per group with the heading, frozen labels and an A4 landscape page', async () => {
     const wb = await load(await summaryXlsx(quarterInput(3)));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Khối cơ quan', 'Khối xã, thị trấn']);
-    const ws = wb.worksheets[0] as ExcelJS.Worksheet;
+    const ws = sheet(wb, 0);
     const heading = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => String(ws.getRow(r).getCell(1).value ?? ''));
     expect(heading).toContain('UBND HUYỆN SÔNG LAM');
     expect(heading).toContain('PHÒNG NỘI VỤ');
@@ -106,12 +120,13 @@ describe('scoring summary as XLSX', () => {
     const q = d.quarters[3];
     if (!q) throw new Error('no Q4');
     const wb = await load(await summaryXlsx(quarterInput(3)));
-    for (const [sheet, group] of [
+    const groups: [string, UnitGroup][] = [
       ['Khối cơ quan', 'office'],
       ['Khối xã, thị trấn', 'commune'],
-    ] as [string, UnitGroup][]) {
-      const ws = wb.getWorksheet(sheet) as ExcelJS.Worksheet;
-      const set = q.setsByGroup[group] as CriteriaSet;
+    ];
+    for (const [sheetName, group] of groups) {
+      const ws = sheet(wb, sheetName);
+      const set = must(q.setsByGroup[group], group);
       const caps = d.loaded.config.groups[group];
       const units = d.loaded.config.units.filter((u) => u.group === group);
       const header = headerRow(ws);
@@ -134,7 +149,7 @@ describe('scoring summary as XLSX', () => {
           };
           walk(area.criteria);
           const sum = ids.reduce((s, id) => s + (input.appraised?.[id] ?? 0), 0);
-          expect(Math.round((areaRow.getCell(col).value as number) * 100)).toBe(sum);
+          expect(hundredthsIn(areaRow.getCell(col))).toBe(sum);
         }
       }
       // Results: total, percentage, band and rank against an independent calculation.
@@ -145,7 +160,7 @@ describe('scoring summary as XLSX', () => {
             id,
             expected(
               set,
-              q.inputs[id] as UnitPeriodInput,
+              must(q.inputs[id], id),
               caps.bonusCap ?? set.bonusCap,
               caps.penaltyCap ?? set.penaltyCap,
             ),
@@ -156,11 +171,11 @@ describe('scoring summary as XLSX', () => {
       const bandRow = rowOf(ws, 'Xếp loại');
       const rankRow = rowOf(ws, 'Xếp hạng trong khối');
       for (const [unitId, e] of exact) {
-        const col = columnOf.get(unitId) as number;
-        expect(Math.round((totalRow.getCell(col).value as number) * 100)).toBe(
+        const col = must(columnOf.get(unitId), unitId);
+        expect(hundredthsIn(totalRow.getCell(col))).toBe(
           hundredthsOf({ num: e.total.num, den: e.total.den * 100n }),
         );
-        expect(Math.round((percentRow.getCell(col).value as number) * 100)).toBe(hundredthsOf(e.percent));
+        expect(hundredthsIn(percentRow.getCell(col))).toBe(hundredthsOf(e.percent));
         const p = e.percent;
         const band =
           cmp(p, { num: 90n, den: 1n }) >= 0
@@ -199,7 +214,7 @@ describe('scoring summary as XLSX', () => {
   it('shows a unit without a report last in its group and one not appraised without a rank', async () => {
     // 2024Q2: xa-dai-dong did not report. 2024Q3: phong-y-te was submitted but not appraised.
     const q2 = await load(await summaryXlsx(quarterInput(1)));
-    const communes = q2.getWorksheet('Khối xã, thị trấn') as ExcelJS.Worksheet;
+    const communes = sheet(q2, 'Khối xã, thị trấn');
     const header = headerRow(communes);
     const last = header.cellCount;
     expect(header.getCell(last).value).toBe('Xã Đại Đồng');
@@ -209,7 +224,7 @@ describe('scoring summary as XLSX', () => {
     expect(rowOf(communes, 'Tình trạng').getCell(last).value).toBe('Không nộp báo cáo');
 
     const q3 = await load(await summaryXlsx(quarterInput(2)));
-    const offices = q3.getWorksheet('Khối cơ quan') as ExcelJS.Worksheet;
+    const offices = sheet(q3, 'Khối cơ quan');
     const h3 = headerRow(offices);
     expect(h3.getCell(h3.cellCount).value).toBe('Phòng Y tế');
     expect(rowOf(offices, 'Xếp hạng trong khối').getCell(h3.cellCount).value).toBe('—');
@@ -221,7 +236,7 @@ describe('scoring summary as XLSX', () => {
 
   it('shows 89,995 % as 90,00 but bands and ranks it on the exact value, with a note', async () => {
     const wb = await load(await summaryXlsx(smallSummary()));
-    const ws = wb.worksheets[0] as ExcelJS.Worksheet;
+    const ws = sheet(wb, 0);
     const header = headerRow(ws);
     const names: string[] = [];
     header.eachCell((c, col) => {
@@ -260,7 +275,7 @@ describe('scoring summary as XLSX', () => {
       results: d.year,
       periods: d.yearPeriods,
     });
-    const ws = (await load(buffer)).getWorksheet('Khối xã, thị trấn') as ExcelJS.Worksheet;
+    const ws = sheet(await load(buffer), 'Khối xã, thị trấn');
     let header: ExcelJS.Row | undefined;
     ws.eachRow((row) => {
       if (row.getCell(1).value === 'Hạng') header = row;
@@ -280,7 +295,7 @@ describe('scoring summary as XLSX', () => {
     const rows: ExcelJS.Row[] = [];
     ws.eachRow((row, n) => {
       if (
-        n > (header as ExcelJS.Row).number &&
+        n > must(header, 'header').number &&
         typeof row.getCell(2).value === 'string' &&
         row.getCell(3).value !== null
       )
@@ -294,13 +309,11 @@ describe('scoring summary as XLSX', () => {
     let sum: Fraction = { num: 0n, den: 1n };
     for (const q of d.quarters) {
       const input = q.inputs['xa-dai-dong'];
-      const set = q.setsByGroup.commune as CriteriaSet;
+      const set = must(q.setsByGroup.commune, 'commune set');
       if (input?.status !== 'approved') continue;
       const p = expected(set, input, set.bonusCap, set.penaltyCap).percent;
       sum = { num: sum.num * p.den + p.num * sum.den, den: sum.den * p.den };
     }
-    expect(Math.round((daiDong.getCell(7).value as number) * 100)).toBe(
-      hundredthsOf({ num: sum.num, den: sum.den * 4n }),
-    );
+    expect(hundredthsIn(daiDong.getCell(7))).toBe(hundredthsOf({ num: sum.num, den: sum.den * 4n }));
   });
 });
