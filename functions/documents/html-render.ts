@@ -174,6 +174,7 @@ table { border-collapse: collapse; margin: 8pt 0; }
 th, td { border: 1px solid #000; padding: 1pt 3pt; }
 thead th { background: #ededed; font-size: 10pt; }
 td.n { text-align: right; white-space: nowrap; }
+tbody td:nth-child(2) { min-width: 16em; }
 td.t { text-align: center; }
 tr.area td, tr.total td { font-weight: bold; }
 tr.area td { background: #ededed; }
