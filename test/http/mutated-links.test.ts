@@ -356,5 +356,8 @@ describe('mutated links', () => {
     expect(await h.snapshot()).toBe(before.table);
     expect((await h.mails()).length).toBe(before.mails);
     expect(await pages()).toEqual(before.pages);
+    // Thousands of refusals logged, and no signature among them.
+    const logged = h.output.join('');
+    for (const l of links) expect(logged.includes(l.params.s), `${l.label}'s signature logged`).toBe(false);
   }, 300_000);
 });
