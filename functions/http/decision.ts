@@ -39,7 +39,7 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
-import { parseAppraisalForm, type ReviewDecision, renderReviewPage } from '#web/review-page';
+import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
 
 /** What a decision page of one approval kind does. */
@@ -109,7 +109,7 @@ const appraisePage: DecisionPage = {
       set: ctx.set,
       reviewer: ctx.reviewer,
     });
-    if (parsed.problems.length > 0) {
+    if (!parsed.ok) {
       const rounds = (await reviewRounds(deps.store, ctx.unit.id, ctx.period.period.id)).filter(
         (r) => r.round < ctx.round,
       );
@@ -122,14 +122,14 @@ const appraisePage: DecisionPage = {
       });
       throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400);
     }
-    if (parsed.reportVersion !== undefined && parsed.reportVersion !== ctx.stored.version) {
+    if (parsed.payload.reportVersion !== ctx.stored.version) {
       throw new PageError(
         409,
         'Báo cáo đã thay đổi',
         'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất. (The report changed since the page was opened.)',
       );
     }
-    const decision = parsed.decision as ReviewDecision;
+    const decision = parsed.decision;
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
     const outcome = await deps.store.decideApproval(
       approval.id,
