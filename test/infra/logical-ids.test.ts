@@ -1,0 +1,162 @@
+/**
+ * The logical ids a deployed district stack must keep. CloudFormation replaces a resource whose
+ * logical id changes: it creates a new one and deletes (or, with Retain, orphans) the old one.
+ * For the resources below that loses data or breaks what is already in people's mailboxes, so
+ * their ids are pinned here, literally, as the first deployments received them; reorganising
+ * the CDK code must leave them as they are.
+ */
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { districtApp } from './build-district.ts';
+
+interface Pinned {
+  /** What a replacement would break. */
+  why: string;
+  /** Logical id → resource type. */
+  ids: Record<string, string>;
+}
+
+const FUNCTION_IDS = [
+  'AdminPages4A683ED1',
+  'AnnounceLaunchF5BB9F73',
+  'AssignReviewerE4AF8113',
+  'ClosePeriod7F9CE69F',
+  'ComputeResults19F8E711',
+  'DecisionPageB0518737',
+  'InviteUnit14CEC586',
+  'ListRecipients0688EE5E',
+  'MarkUnappraised1DD278B4',
+  'NotifyLeadershipB425036C',
+  'NotifyOutcome60DD7BC3',
+  'OpenPeriod574B6991',
+  'PlanSchedules762A9A60',
+  'ProposeCommendationsB5D61D11',
+  'PublishResultDD873116',
+  'RecordApprovalA0CAECA7',
+  'RecordFailure120D2729',
+  'RemindUnit40279F24',
+  'RemindWaiting9C9DFC3E',
+  'ReportPage8EC110B5',
+  'RequestAppraisalE60015EE',
+  'RequestExplanation5BF3E3FF',
+  'RequestVote234D04AD',
+  'Starter7C284AFD',
+  'StoreCampaignCD169FC7',
+  'Sweep576358E8',
+  'TallyVotes6A205D94',
+];
+
+const FUNCTION_LOG_GROUP_IDS = [
+  'AdminPagesLogGroupFD3EAD04',
+  'AnnounceLaunchLogGroup17B6059A',
+  'AssignReviewerLogGroup24900343',
+  'ClosePeriodLogGroupD58BE7F3',
+  'ComputeResultsLogGroupFA1B7AA4',
+  'DecisionPageLogGroup1F80164D',
+  'InviteUnitLogGroup74549EBE',
+  'ListRecipientsLogGroup90162900',
+  'MarkUnappraisedLogGroupD122A474',
+  'NotifyLeadershipLogGroup4B849A39',
+  'NotifyOutcomeLogGroup85A06A8A',
+  'OpenPeriodLogGroup5A3CFFCE',
+  'PlanSchedulesLogGroup8F7B313A',
+  'ProposeCommendationsLogGroupE55D5B91',
+  'PublishResultLogGroupE9C12A4D',
+  'RecordApprovalLogGroup7A817598',
+  'RecordFailureLogGroupEE5D08B4',
+  'RemindUnitLogGroup1697C139',
+  'RemindWaitingLogGroupF374D7F9',
+  'ReportPageLogGroup1E2B0AF2',
+  'RequestAppraisalLogGroup940EBCAD',
+  'RequestExplanationLogGroup47C91B37',
+  'RequestVoteLogGroup0E995E62',
+  'StarterLogGroup61AE1BE0',
+  'StoreCampaignLogGroupF6F0BF6F',
+  'SweepLogGroupCE91AB4C',
+  'TallyVotesLogGroup78B40914',
+];
+
+const of = (type: string, ids: string[]) => Object.fromEntries(ids.map((id) => [id, type]));
+
+const PINNED: Record<string, Pinned> = {
+  data: {
+    why: 'a new table would start empty; a new signing key would void every link already mailed',
+    ids: { TableCD117FA1: 'AWS::DynamoDB::Table', SigningKeyEEFC2790: 'AWS::SecretsManager::Secret' },
+  },
+  schedules: {
+    why:
+      'the schedules made at run time live in the group (a new group deletes them) and carry the ARNs ' +
+      'of the role they run as, of their dead-letter queue and of the starter they invoke',
+    ids: {
+      Schedules29FB02FD: 'AWS::Scheduler::ScheduleGroup',
+      ScheduleRole756A1A25: 'AWS::IAM::Role',
+      ScheduleDeadLetters0406ECBC: 'AWS::SQS::Queue',
+      Starter7C284AFD: 'AWS::Lambda::Function',
+    },
+  },
+  failures: {
+    why: "the starter's failed invocations wait in this queue for the admin (14 days); a new queue drops them",
+    ids: { StarterFailures4BFCF380: 'AWS::SQS::Queue' },
+  },
+  stateMachines: {
+    why: 'a new state machine ends the running executions: every review and vote waiting for a mailed link',
+    ids: of('AWS::StepFunctions::StateMachine', [
+      'CommendationStateMachine7F44A00D',
+      'LaunchStateMachine43870304',
+      'PeriodStateMachineBAE6A9AD',
+      'ReviewStateMachineCFBDE53B',
+      'ScoringStateMachineE8EB195E',
+    ]),
+  },
+  functions: {
+    why:
+      'a running execution keeps invoking the functions of the definition it started with; a replaced ' +
+      'function is deleted under it',
+    ids: of('AWS::Lambda::Function', FUNCTION_IDS),
+  },
+  api: {
+    why: "every mailed link is on the API's endpoint, which is derived from the API's id",
+    ids: { ApiF70053CD: 'AWS::ApiGatewayV2::Api' },
+  },
+  logs: {
+    why: 'a new log group starts empty and leaves the old one, with its year of logs, outside the stack',
+    ids: of('AWS::Logs::LogGroup', [
+      'StateMachineLogs3CB16D3C',
+      'ApiAccessLogsE9DF007D',
+      ...FUNCTION_LOG_GROUP_IDS,
+    ]),
+  },
+};
+
+/** The schedule group's physical name: the schedules' IAM scope and every run-time schedule name it. */
+const DEMO_SCHEDULE_GROUP_NAME = 'Thiduademo-Schedules-AD082BEB';
+
+/** Logical id → resource type, as the template will have them (resolved without a synthesis). */
+let types: Record<string, string>;
+let scheduleGroupNames: Record<string, unknown>;
+
+beforeAll(() => {
+  const { stack } = districtApp('demo', 'test-logical-ids');
+  types = {};
+  scheduleGroupNames = {};
+  for (const c of stack.node.findAll()) {
+    if (!CfnResource.isCfnResource(c)) continue;
+    const id = stack.resolve(c.logicalId) as string;
+    types[id] = c.cfnResourceType;
+    if (c instanceof CfnScheduleGroup) scheduleGroupNames[id] = stack.resolve(c.name);
+  }
+}, 120_000);
+
+describe('the demo stack keeps the logical ids of what a replacement would break', () => {
+  for (const [group, { why, ids }] of Object.entries(PINNED)) {
+    it(`${group}: ${why}`, () => {
+      const found = Object.fromEntries(Object.keys(ids).map((id) => [id, types[id]]));
+      expect(found).toEqual(ids);
+    });
+  }
+
+  it('keeps the schedule group’s name', () => {
+    expect(scheduleGroupNames).toEqual({ Schedules29FB02FD: DEMO_SCHEDULE_GROUP_NAME });
+  });
+});
