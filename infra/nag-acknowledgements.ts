@@ -4,10 +4,13 @@
  * the reason. The README lists `NAG_REASONS`. A finding not acknowledged here fails synthesis.
  */
 import { type CfnElement, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
-import type { DistrictStack } from './district-stack.ts';
 
 /** The reasons, by what they cover (the README's table of acknowledged findings). */
 export const NAG_REASONS = {
@@ -50,8 +53,25 @@ export interface NagAcknowledgement {
 /** Actions a `Resource: *` statement of a function's role may hold (see `functionTracing`). */
 const TRACING_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 
+/** What the acknowledgements are recorded on: the parts of a district stack that keep findings. */
+export interface NagSubjects {
+  /** Every function's role. */
+  functionRoles: iam.Role[];
+  /** Every workflow: its state machine and the functions its tasks invoke. */
+  workflows: { stateMachine: sfn.StateMachine; functions: Record<string, lambda.IFunction> }[];
+  sweep: lambda.IFunction;
+  sweepScheduleRole: iam.Role;
+  planSchedulesRole: iam.Role;
+  /** `schedule/<group>/*` of the stack's schedule group. */
+  schedulesArn: string;
+  /** Queues that are themselves dead-letter queues. */
+  deadLetterQueues: sqs.Queue[];
+  routes: apigwv2.HttpRoute[];
+  signingKey: secretsmanager.Secret;
+}
+
 /** Acknowledges the findings of `stack` and returns what it acknowledged. */
-export function acknowledgeNagFindings(stack: DistrictStack): NagAcknowledgement[] {
+export function acknowledgeNagFindings(stack: Stack, subjects: NagSubjects): NagAcknowledgement[] {
   const done: NagAcknowledgement[] = [];
   const ack = (scope: IConstruct, id: string, reason: string) => {
     Validations.of(scope).acknowledge({ id, reason });
@@ -62,13 +82,12 @@ export function acknowledgeNagFindings(stack: DistrictStack): NagAcknowledgement
   const policyResource = (role: iam.IRole) =>
     (role.node.findChild('DefaultPolicy') as iam.Policy).node.defaultChild as CfnResource;
 
-  for (const fn of Object.values(stack.functions)) {
-    const role = fn.role as iam.Role;
+  for (const role of new Set(subjects.functionRoles)) {
     assertOnlyTracingOnStar(stack, role);
     ack(policyResource(role), 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.functionTracing);
   }
 
-  for (const workflow of Object.values(stack.workflows)) {
+  for (const workflow of subjects.workflows) {
     const machineRole = workflow.stateMachine.role;
     ack(policyResource(machineRole), 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.stateMachineDelivery);
     const invoked = new Set<lambda.IFunction>(Object.values(workflow.functions));
@@ -82,25 +101,29 @@ export function acknowledgeNagFindings(stack: DistrictStack): NagAcknowledgement
   }
 
   ack(
-    policyResource(stack.sweepScheduleRole),
-    `AwsSolutions-IAM5[Resource::${arnOf(stack.functions.sweep)}:*]`,
+    policyResource(subjects.sweepScheduleRole),
+    `AwsSolutions-IAM5[Resource::${arnOf(subjects.sweep)}:*]`,
     NAG_REASONS.invokeVersions,
   );
 
   ack(
-    policyResource(stack.functions.planSchedules.role as iam.Role),
-    `AwsSolutions-IAM5[Resource::${nagArn(stack, stack.schedulesOfGroupArn())}]`,
+    policyResource(subjects.planSchedulesRole),
+    `AwsSolutions-IAM5[Resource::${nagArn(stack, subjects.schedulesArn)}]`,
     NAG_REASONS.scheduleGroupScope,
   );
-  for (const queue of [stack.scheduleDeadLetters, stack.starterFailures]) {
+  for (const queue of subjects.deadLetterQueues) {
     ack(queue.node.defaultChild as CfnResource, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
   }
 
-  for (const route of stack.routes) {
+  for (const route of subjects.routes) {
     ack(route.node.defaultChild as CfnResource, 'AwsSolutions-APIG4', NAG_REASONS.pagesAuthorization);
   }
 
-  ack(stack.signingKey.node.defaultChild as CfnResource, 'AwsSolutions-SMG4', NAG_REASONS.signingKeyRotation);
+  ack(
+    subjects.signingKey.node.defaultChild as CfnResource,
+    'AwsSolutions-SMG4',
+    NAG_REASONS.signingKeyRotation,
+  );
   return done;
 }
 

@@ -9,15 +9,12 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
-import {
-  ACCESS_LOG_FIELDS,
-  type DistrictStack,
-  reviewWaits,
-  STARTER_ASYNC_RETRIES,
-  WORKFLOWS,
-  type WorkflowName,
-} from '#infra/district-stack';
+import type { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
+import { type HandlerName, WORKFLOWS, type WorkflowName } from '#infra/handlers';
+import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
+import { STARTER_ASYNC_RETRIES } from '#infra/scheduling';
+import { reviewWaits } from '#infra/workflows';
 import { extractStateMachines } from '#local/asl';
 import type { CfnTemplate } from '#local/cfn';
 import { TABLE_SCHEMA } from '#ports/table-schema';
@@ -60,13 +57,16 @@ const idOf = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement
 
 /** Every policy statement, with the construct ids of the functions whose roles carry it. */
 function statements(): { statement: Statement; functions: string[] }[] {
-  const functionByRole = new Map<string, string>();
-  for (const fn of Object.values(stack.functions)) functionByRole.set(idOf(fn.role!), fn.node.id);
+  const functionsByRole = new Map<string, string[]>();
+  for (const [name, fn] of Object.entries(stack.functions)) {
+    const role = idOf(stack.handlerFunctions.roleOf(name as HandlerName));
+    functionsByRole.set(role, [...(functionsByRole.get(role) ?? []), fn.node.id]);
+  }
   const out: { statement: Statement; functions: string[] }[] = [];
   for (const [, r] of resources('AWS::IAM::Policy')) {
-    const functions = (r.Properties!.Roles as { Ref: string }[])
-      .map((role) => functionByRole.get(role.Ref))
-      .filter((f): f is string => f !== undefined);
+    const functions = (r.Properties!.Roles as { Ref: string }[]).flatMap(
+      (role) => functionsByRole.get(role.Ref) ?? [],
+    );
     for (const statement of r.Properties!.PolicyDocument.Statement as Statement[])
       out.push({ statement, functions });
   }
@@ -224,7 +224,7 @@ describe('the demo district stack', () => {
   });
 
   it('lets only plan-schedules make schedules, and only in this stack’s group', () => {
-    const group = stack.scheduleGroup.scheduleGroupName;
+    const group = stack.scheduling.group.scheduleGroupName;
     expect(group).toMatch(/^Thiduademo-/);
     expect(resources('AWS::Scheduler::ScheduleGroup').map(([, r]) => r.Properties!.Name)).toEqual([group]);
     const scheduling = statements().filter(({ statement }) =>
@@ -262,13 +262,13 @@ describe('the demo district stack', () => {
     expect(passing[0]!.statement).toEqual({
       Action: 'iam:PassRole',
       Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
+      Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     });
   });
 
   it('lets the schedules’ role, assumed by this account’s Scheduler, only invoke the starter and write its dead letters', () => {
-    const role = template.Resources[idOf(stack.scheduleRole)]!;
+    const role = template.Resources[idOf(stack.scheduling.scheduleRole)]!;
     expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Action: 'sts:AssumeRole',
@@ -278,7 +278,7 @@ describe('the demo district stack', () => {
       },
     ]);
     expect(role.Properties!.Policies).toBeUndefined();
-    expect(roleStatements(stack.scheduleRole)).toEqual([
+    expect(roleStatements(stack.scheduling.scheduleRole)).toEqual([
       {
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
@@ -287,7 +287,7 @@ describe('the demo district stack', () => {
       {
         Action: 'sqs:SendMessage',
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.deadLetters), 'Arn'] },
       },
     ]);
   });
@@ -295,7 +295,7 @@ describe('the demo district stack', () => {
   it('keeps dead letters encrypted, over TLS only, for 14 days; the starter’s failures go to their own queue', () => {
     const queues = resources('AWS::SQS::Queue');
     expect(queues.map(([id]) => id).sort()).toEqual(
-      [idOf(stack.scheduleDeadLetters), idOf(stack.starterFailures)].sort(),
+      [idOf(stack.scheduling.deadLetters), idOf(stack.scheduling.starterFailures)].sort(),
     );
     for (const [id, q] of queues) {
       expect(q.Properties, id).toMatchObject({
@@ -316,7 +316,7 @@ describe('the demo district stack', () => {
       FunctionName: { Ref: idOf(stack.functions.starter) },
       MaximumRetryAttempts: STARTER_ASYNC_RETRIES,
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.starterFailures), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.scheduling.starterFailures), 'Arn'] } },
       },
     });
     // The starter only starts executions (and writes its failures): no table, mail or key.
@@ -327,7 +327,7 @@ describe('the demo district stack', () => {
   });
 
   it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
-    const secret = { Ref: idOf(stack.signingKey) };
+    const secret = { Ref: idOf(stack.data.signingKey) };
     const reads = statements().filter(({ statement }) =>
       list(statement.Action).some((a) => a.startsWith('secretsmanager:')),
     );
@@ -435,7 +435,9 @@ describe('the demo district stack', () => {
           .sort();
         expect(having, variable).toEqual(fns);
         for (const fn of fns) {
-          const env = template.Resources[idOf(stack.node.findChild(fn))]!.Properties!.Environment.Variables;
+          const construct = Object.values(stack.functions).find((f) => f.node.id === fn);
+          expect(construct, fn).toBeDefined();
+          const env = template.Resources[idOf(construct as IConstruct)]?.Properties?.Environment.Variables;
           expect(env[variable]).toEqual(machineRef(w));
         }
       }
@@ -481,9 +483,9 @@ describe('the demo district stack', () => {
     });
     const plan = template.Resources[idOf(stack.functions.planSchedules)]!.Properties!.Environment.Variables;
     expect(plan).toMatchObject({
-      SCHEDULE_GROUP: stack.scheduleGroup.scheduleGroupName,
-      SCHEDULE_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
-      SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
+      SCHEDULE_GROUP: stack.scheduling.group.scheduleGroupName,
+      SCHEDULE_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
+      SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.scheduling.deadLetters), 'Arn'] },
       STARTER_ARN: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
     });
   });
@@ -522,7 +524,7 @@ describe('the demo district stack', () => {
 
   it('alarms on failed or timed-out executions of every state machine', () => {
     for (const w of WORKFLOWS) {
-      const alarm = template.Resources[idOf(stack.executionAlarms[w])]!;
+      const alarm = template.Resources[idOf(stack.alarms.executionAlarms[w])]!;
       const metrics = (alarm.Properties!.Metrics as { MetricStat?: { Metric: any } }[])
         .filter((m) => m.MetricStat)
         .map((m) => m.MetricStat!.Metric);
@@ -540,8 +542,8 @@ describe('the demo district stack', () => {
 
   it('alarms on a schedule’s dead letter and on a starter failure', () => {
     for (const [alarm, queue] of [
-      [stack.scheduleDeadLettersAlarm, stack.scheduleDeadLetters],
-      [stack.starterFailuresAlarm, stack.starterFailures],
+      [stack.alarms.scheduleDeadLetters, stack.scheduling.deadLetters],
+      [stack.alarms.starterFailures, stack.scheduling.starterFailures],
     ] as const) {
       const props = template.Resources[idOf(alarm)]!.Properties!;
       expect(props, alarm.node.id).toMatchObject({
