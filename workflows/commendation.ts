@@ -22,10 +22,10 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  awaitAnswer,
   eachItem,
   FailurePath,
   INLINE_MAP_MAX_CONCURRENCY,
-  lambdaCallback,
   lambdaStep,
   workflowStateMachine,
 } from './common.ts';
@@ -88,20 +88,21 @@ export class CommendationWorkflow extends Construct {
       parameters: { cycleId, memberIds: sfn.JsonPath.listAt('$.proposal.memberIds') },
     });
 
-    const requestVote = lambdaCallback(
+    // Inside the Map: any other error fails the Map, whose own catcher records it.
+    const requestVote = awaitAnswer(
       this,
       'RequestVote',
       f.requestVote,
       { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') },
-      { days: props.voteDays, resultPath: '$.ballot' },
-    );
-    requestVote.addCatch(
-      new sfn.Pass(this, 'MemberAbsent', {
-        comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
-        result: sfn.Result.fromObject({ absent: true }),
+      {
+        days: props.voteDays,
         resultPath: '$.ballot',
-      }),
-      { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD },
+        onTimeout: new sfn.Pass(this, 'MemberAbsent', {
+          comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
+          result: sfn.Result.fromObject({ absent: true }),
+          resultPath: '$.ballot',
+        }),
+      },
     );
     const councilVote = failure
       .catchAll(
