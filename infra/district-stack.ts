@@ -7,9 +7,10 @@
  * and the alarms.
  *
  * No resource gets a physical name except the schedule group (whose name the schedules' IAM
- * scope needs as a literal; CDK derives it from the stack path): CloudFormation derives every
- * other name from the stack and the logical id, so two districts (two stacks, `Thidua-<slug>`)
- * never collide in one account.
+ * scope needs as a literal; CDK derives it from the stack path) and the state machines' log
+ * group (which must be under /aws/vendedlogs/; named from the stack): CloudFormation derives
+ * every other name from the stack and the logical id, so two districts (two stacks,
+ * `Thidua-<slug>`) never collide in one account.
  */
 import { type CfnElement, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -173,6 +174,7 @@ export class DistrictStack extends Stack {
         ...(workflow === 'launch' ? { description: '`thidua launch` starts the campaign here.' } : {}),
       });
     }
+    new CfnOutput(this, 'StateMachineLogGroupName', { value: this.workflowsRoom.logGroup.logGroupName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.group.scheduleGroupName });
     new CfnOutput(this, 'SigningKeySecretArn', { value: this.data.signingKey.secretArn });
     new CfnOutput(this, 'MailConfigurationSetName', {

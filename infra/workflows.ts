@@ -3,7 +3,7 @@
  * built in the order their functions need them — a function that starts a machine is made once
  * that machine exists.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -54,7 +54,14 @@ export class DistrictWorkflows extends Room {
     super(scope, id);
     const { config, functions } = props;
     const fn = functions.get.bind(functions);
-    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+    // Under /aws/vendedlogs/: CloudWatch Logs lets Step Functions deliver to every such group
+    // through one statement of the account's resource policy, instead of adding one per group to
+    // that 5,120-character policy (which fills as districts are added). The stack id's UUID
+    // makes the name unique to this stack: a deleted stack leaves its group (retained), and a new
+    // stack of the same name must not collide with it.
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'StateMachineVendedLogs', {
+      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-${Fn.select(2, Fn.split('/', stack.stackId))}`,
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -119,7 +119,7 @@ describe('the demo district stack', () => {
     }
   });
 
-  it('is named from the district and tagged with it, and gives nothing a physical name', () => {
+  it('is named from the district and tagged with it, and names nothing but the state machines’ log group', () => {
     expect(stack.stackName).toBe('Thidua-demo');
     expect(stack.tags.tagValues()).toMatchObject({ district: 'demo' });
     // Names unique per account or region: left to CloudFormation, so two districts never collide.
@@ -138,7 +138,8 @@ describe('the demo district stack', () => {
       const p = nameOf[r.Type];
       return p !== undefined && r.Properties?.[p] !== undefined;
     });
-    expect(named.map(([id]) => id)).toEqual([]);
+    // Its name must start with /aws/vendedlogs/ (below); the stack's name and id keep it unique.
+    expect(named.map(([id]) => id)).toEqual([idOf(stack.workflowsRoom.logGroup)]);
   });
 
   it('grants no wildcard action', () => {
@@ -378,13 +379,34 @@ describe('the demo district stack', () => {
     expect(machines.map(([id]) => id).sort()).toEqual(
       WORKFLOWS.map((w) => idOf(stack.stateMachines[w])).sort(),
     );
+    const logGroupId = idOf(stack.workflowsRoom.logGroup);
     for (const [id, m] of machines) {
       expect(m.Properties, id).toMatchObject({
         StateMachineType: 'STANDARD',
-        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: false,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } } }],
+        },
         TracingConfiguration: { Enabled: true },
       });
     }
+  });
+
+  it('logs the state machines under /aws/vendedlogs/states/, in a group named from the stack and its id', () => {
+    // One statement of the account's CloudWatch Logs resource policy covers every vended group,
+    // so adding districts never fills that 5,120-character policy.
+    const group = template.Resources[idOf(stack.workflowsRoom.logGroup)];
+    expect(group?.Properties?.LogGroupName).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          '/aws/vendedlogs/states/Thidua-demo-',
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+        ],
+      ],
+    });
+    expect(group).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
   });
 
   it('runs one function per handler file, each on nodejs24.x with its own role', () => {

@@ -122,7 +122,7 @@ const PINNED: Record<string, Pinned> = {
   logs: {
     why: 'a new log group starts empty and leaves the old one, with its year of logs, outside the stack',
     ids: of('AWS::Logs::LogGroup', [
-      'StateMachineLogs3CB16D3C',
+      'StateMachineVendedLogs04F323C4',
       'ApiAccessLogsE9DF007D',
       ...FUNCTION_LOG_GROUP_IDS,
     ]),
