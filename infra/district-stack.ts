@@ -83,8 +83,9 @@ export class DistrictStack extends Stack {
     this.data = new DistrictData(this, 'Data', { slug });
     this.table = this.data.table;
     this.mail = new DistrictMail(this, 'Mail', { mailFrom: config.district.mailFrom });
+    this.alarms = new Alarms(this, 'Alarms', { slug });
     // Its id is part of the schedule group's name (see Scheduling).
-    this.scheduling = new Scheduling(this, 'Schedules', { slug });
+    this.scheduling = new Scheduling(this, 'Schedules', { slug, deadLetters: this.alarms.failures });
     this.pages = new PagesApi(this, 'Pages', { slug, apiName: this.stackName });
     this.baseUrl = config.district.baseUrl ?? this.pages.api.apiEndpoint;
 
@@ -101,6 +102,7 @@ export class DistrictStack extends Stack {
       data: this.data,
       mail: this.mail,
       scheduling: this.scheduling,
+      failures: this.alarms.failures,
     });
     const fn = (name: HandlerName) => this.handlerFunctions.get(name);
     this.workflowsRoom = new DistrictWorkflows(this, 'Workflows', {
@@ -120,13 +122,7 @@ export class DistrictStack extends Stack {
     this.functions = this.handlerFunctions.all();
     this.handlerFunctions.grantTaskResponses();
 
-    this.alarms = new Alarms(this, 'Alarms', {
-      slug,
-      workflows: this.workflows,
-      sweep: this.functions.sweep,
-      scheduleDeadLetters: this.scheduling.deadLetters,
-      starterFailures: this.scheduling.starterFailures,
-    });
+    this.alarms.watchExecutions(Object.values(this.stateMachines));
 
     this.addOutputs();
     this.nagAcknowledgements = this.acknowledgeNagFindings();
@@ -155,7 +151,7 @@ export class DistrictStack extends Stack {
       sweepScheduleRole: this.sweepScheduleRole,
       planSchedulesRole: this.handlerFunctions.roleOf('planSchedules'),
       schedulesArn: this.scheduling.schedulesArn(),
-      deadLetterQueues: [this.scheduling.deadLetters, this.scheduling.starterFailures],
+      deadLetterQueues: [this.alarms.failures],
       routes: this.pages.routes,
       signingKey: this.data.signingKey,
     });
@@ -175,6 +171,10 @@ export class DistrictStack extends Stack {
       });
     }
     new CfnOutput(this, 'StateMachineLogGroupName', { value: this.workflowsRoom.logGroup.logGroupName });
+    new CfnOutput(this, 'FailuresQueueUrl', {
+      value: this.alarms.failures.queueUrl,
+      description: 'Every failure waits here for the operator (FailuresAlarm is on while one does).',
+    });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.group.scheduleGroupName });
     new CfnOutput(this, 'SigningKeySecretArn', { value: this.data.signingKey.secretArn });
     new CfnOutput(this, 'MailConfigurationSetName', {

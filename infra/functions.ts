@@ -6,11 +6,14 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DistrictData } from './data.ts';
 import { ThiduaFunction } from './function.ts';
 import {
+  ASYNC_RETRIES,
   ENV,
   HANDLERS,
   type HandlerName,
@@ -29,6 +32,8 @@ export interface HandlerFunctionsProps {
   data: DistrictData;
   mail: DistrictMail;
   scheduling: Scheduling;
+  /** Where a failed asynchronous invocation goes (`asyncFailures` in the table). */
+  failures: sqs.IQueue;
 }
 
 export class HandlerFunctions extends Room {
@@ -126,6 +131,12 @@ export class HandlerFunctions extends Room {
     if (spec.signingKey) role.addToPrincipalPolicy(data.keyAccess());
     for (const w of spec.startExecution?.of ?? []) this.machine(w, spec.id).grantStartExecution(fn);
     if (spec.schedules) for (const s of scheduling.planningAccess()) role.addToPrincipalPolicy(s);
+    if (spec.asyncFailures) {
+      fn.configureAsyncInvoke({
+        retryAttempts: ASYNC_RETRIES,
+        onFailure: new SqsDestination(this.props.failures),
+      });
+    }
     return { fn, role };
   }
 

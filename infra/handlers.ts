@@ -32,7 +32,16 @@ export interface HandlerGrants {
   schedules?: string;
   /** Why it never touches the table: then it gets no table action at all. */
   noTable?: string;
+  /**
+   * Why a failed asynchronous invocation of it (Scheduler invokes its targets asynchronously)
+   * must reach the operator: after `ASYNC_RETRIES` retries Lambda puts it in the stack's
+   * failures queue, the one place every failure lands (infra/alarms.ts).
+   */
+  asyncFailures?: string;
 }
+
+/** Lambda's retries of a failed asynchronous invocation before it goes to the failures queue. */
+export const ASYNC_RETRIES = 2;
 
 export interface HandlerSpec extends HandlerGrants {
   /** Construct id of the function (its name in the console derives from it). */
@@ -252,6 +261,7 @@ export const HANDLERS = {
       of: ['period', 'scoring', 'commendation', 'review'],
       asMap: true,
     },
+    asyncFailures: 'a calendar event it could not start would otherwise be lost silently',
   },
 
   // ---------------------------------------------------------------- pages and sweep
@@ -299,6 +309,7 @@ export const HANDLERS = {
       of: ['review', 'commendation'],
     },
     knows: ['review'],
+    asyncFailures: 'a failing sweep leaves recorded decisions short of their workflows',
   },
 } as const satisfies Record<string, HandlerSpec>;
 

@@ -33,9 +33,9 @@ export const NAG_REASONS = {
     '(period-<p>-<event>, commendation-<cycle>-<n>) are made at run time: the resource is every schedule of ' +
     "this district's own schedule group (schedule/<group>/*), and no other group.",
   deadLetterQueue:
-    "This queue is itself a dead-letter queue (of the calendar schedules, or the starter's on-failure " +
-    'destination): a message there is kept 14 days for the admin to read and has an alarm; a queue behind it ' +
-    'would only hide it further.',
+    "This queue is itself where failures end (the calendar schedules' dead letters, the starter's and the " +
+    "sweep's on-failure destination, failed executions): a message there is kept 14 days for the operator to " +
+    'read and has an alarm; a queue behind it would only hide it further.',
   signingKeyRotation:
     'The signing key rotates by key id, not by a rotation Lambda: the operator stores a new version ' +
     '{"current":"k2","keys":{"k1":…,"k2":…}}, new links are signed with k2 and links already in mailboxes ' +
@@ -64,7 +64,7 @@ export interface NagSubjects {
   planSchedulesRole: iam.Role;
   /** `schedule/<group>/*` of the stack's schedule group. */
   schedulesArn: string;
-  /** Queues that are themselves dead-letter queues. */
+  /** Queues where failures end (themselves dead-letter queues). */
   deadLetterQueues: sqs.Queue[];
   routes: apigwv2.HttpRoute[];
   signingKey: secretsmanager.Secret;

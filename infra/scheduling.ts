@@ -1,33 +1,24 @@
 /**
  * What drives the calendar: the schedule group the workflows fill at run time, the role those
- * one-time schedules run as, their dead-letter queue, the starter they invoke (with its own
- * on-failure queue, since Scheduler invokes it asynchronously), and the sweep's recurring
- * schedule.
+ * one-time schedules run as (invoke the starter, write to their dead-letter queue: the stack's
+ * failures queue), and the sweep's recurring schedule.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Room } from './room.ts';
 
 /** The sweep re-sends recorded-but-undelivered decisions and failed mail this often. */
 export const SWEEP_EVERY = Duration.minutes(5);
 
-/**
- * Lambda's asynchronous retries of the starter (what Scheduler's invocation gets) before the
- * event goes to the starter's on-failure queue.
- */
-export const STARTER_ASYNC_RETRIES = 2;
-
-/** How long a dead letter (schedules' DLQ, starter's failures) is kept: SQS's maximum. */
-export const DEAD_LETTER_RETENTION = Duration.days(14);
-
 export interface SchedulingProps {
   slug: string;
+  /** Where Scheduler puts an event it could not deliver to the starter. */
+  deadLetters: sqs.IQueue;
 }
 
 export class Scheduling extends Room {
@@ -36,9 +27,7 @@ export class Scheduling extends Room {
   /** What those schedules run as: invoke the starter, write to their dead-letter queue. */
   readonly scheduleRole: iam.Role;
   /** Where Scheduler puts an event it could not deliver to the starter. */
-  readonly deadLetters: sqs.Queue;
-  /** Where Lambda puts a starter invocation that failed after its asynchronous retries. */
-  readonly starterFailures: sqs.Queue;
+  readonly deadLetters: sqs.IQueue;
   private readonly slug: string;
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
@@ -53,14 +42,7 @@ export class Scheduling extends Room {
       scheduleGroupName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const deadLetterQueue = (queueId: string) =>
-      new sqs.Queue(this, queueId, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: DEAD_LETTER_RETENTION,
-      });
-    this.deadLetters = deadLetterQueue('ScheduleDeadLetters');
-    this.starterFailures = deadLetterQueue('StarterFailures');
+    this.deadLetters = props.deadLetters;
     this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: this.schedulerOfThisAccount(),
       description: `thidua ${props.slug}: lets the calendar's one-time schedules invoke the starter`,
@@ -99,16 +81,8 @@ export class Scheduling extends Room {
     ];
   }
 
-  /**
-   * Makes `starter` the schedules' target. Scheduler invokes it asynchronously: its own errors
-   * never reach the schedules' DLQ, so after Lambda's retries the event goes to its on-failure
-   * queue.
-   */
-  targetStarter(starter: lambda.Function): void {
-    starter.configureAsyncInvoke({
-      retryAttempts: STARTER_ASYNC_RETRIES,
-      onFailure: new SqsDestination(this.starterFailures),
-    });
+  /** Lets the schedules' role invoke `starter`, their target, and write their dead letters. */
+  targetStarter(starter: lambda.IFunction): void {
     this.scheduleRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [starter.functionArn] }),
     );
@@ -119,8 +93,9 @@ export class Scheduling extends Room {
   }
 
   /**
-   * Runs `sweep` every `SWEEP_EVERY`. A missed run is covered by the next one, so no retries and
-   * no dead-letter queue. The role is the stack's own (not the shared one the target would
+   * Runs `sweep` every `SWEEP_EVERY`. A missed run is covered by the next one, so Scheduler
+   * neither retries nor keeps dead letters (the sweep's own failures reach the failures queue,
+   * see `asyncFailures`). The role is the stack's own (not the shared one the target would
    * make), assumable by this account's Scheduler only.
    */
   runSweep(sweep: lambda.IFunction): { schedule: scheduler.Schedule; role: iam.Role } {

@@ -9,11 +9,11 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
+import { FAILED_EXECUTION_STATUSES } from '#infra/alarms';
 import type { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { type HandlerName, WORKFLOWS, type WorkflowName } from '#infra/handlers';
+import { ASYNC_RETRIES, type HandlerName, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
-import { STARTER_ASYNC_RETRIES } from '#infra/scheduling';
 import { reviewWaits } from '#infra/workflows';
 import { extractStateMachines } from '#local/asl';
 import type { CfnTemplate } from '#local/cfn';
@@ -52,6 +52,7 @@ beforeAll(() => {
 
 const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 /** The logical id of a construct's CloudFormation resource. */
 const idOf = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
 
@@ -293,33 +294,30 @@ describe('the demo district stack', () => {
     ]);
   });
 
-  it('keeps dead letters encrypted, over TLS only, for 14 days; the starter’s failures go to their own queue', () => {
-    const queues = resources('AWS::SQS::Queue');
-    expect(queues.map(([id]) => id).sort()).toEqual(
-      [idOf(stack.scheduling.deadLetters), idOf(stack.scheduling.starterFailures)].sort(),
-    );
-    for (const [id, q] of queues) {
-      expect(q.Properties, id).toMatchObject({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 1_209_600,
-      });
-      const policy = resources('AWS::SQS::QueuePolicy').find(([, p]) =>
-        (p.Properties!.Queues as { Ref: string }[]).some((x) => x.Ref === id),
-      );
-      expect(policy, id).toBeDefined();
-      expect(policy![1].Properties!.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
-    }
-    const invokeConfigs = resources('AWS::Lambda::EventInvokeConfig');
-    expect(invokeConfigs).toHaveLength(1);
-    expect(invokeConfigs[0]![1].Properties).toMatchObject({
-      FunctionName: { Ref: idOf(stack.functions.starter) },
-      MaximumRetryAttempts: STARTER_ASYNC_RETRIES,
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.scheduling.starterFailures), 'Arn'] } },
-      },
+  it('keeps failures in one queue, encrypted, over TLS only, for 14 days: the schedules’ dead letters and the starter’s and sweep’s failed runs', () => {
+    const failures = idOf(stack.alarms.failures);
+    expect(resources('AWS::SQS::Queue').map(([id]) => id)).toEqual([failures]);
+    expect(stack.scheduling.deadLetters).toBe(stack.alarms.failures);
+    expect(template.Resources[failures]?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
     });
+    const policies = resources('AWS::SQS::QueuePolicy').filter(([, p]) =>
+      ((p.Properties?.Queues ?? []) as { Ref: string }[]).some((x) => x.Ref === failures),
+    );
+    expect(policies.flatMap(([, p]) => p.Properties?.PolicyDocument.Statement)).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const invokeConfigs = resources('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    expect(invokeConfigs.map((c) => c?.FunctionName).sort(byJson)).toEqual(
+      [{ Ref: idOf(stack.functions.starter) }, { Ref: idOf(stack.functions.sweep) }].sort(byJson),
+    );
+    for (const c of invokeConfigs) {
+      expect(c).toMatchObject({
+        MaximumRetryAttempts: ASYNC_RETRIES,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failures, 'Arn'] } } },
+      });
+    }
     // The starter only starts executions (and writes its failures): no table, mail or key.
     const starterActions = statements()
       .filter(({ functions }) => functions.includes('Starter'))
@@ -544,38 +542,49 @@ describe('the demo district stack', () => {
     expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
   });
 
-  it('alarms on failed or timed-out executions of every state machine', () => {
-    for (const w of WORKFLOWS) {
-      const alarm = template.Resources[idOf(stack.alarms.executionAlarms[w])]!;
-      const metrics = (alarm.Properties!.Metrics as { MetricStat?: { Metric: any } }[])
-        .filter((m) => m.MetricStat)
-        .map((m) => m.MetricStat!.Metric);
-      expect(metrics.map((m) => m.MetricName).sort(), w).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
-      for (const m of metrics) {
-        expect(m.Namespace).toBe('AWS/States');
-        expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: machineRef(w) }]);
-      }
-      expect(alarm.Properties, w).toMatchObject({
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
+  it('has one alarm, on the failures queue, billed as one metric', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms.map(([id]) => id)).toEqual([idOf(stack.alarms.failuresAlarm)]);
+    const props = alarms[0]?.[1].Properties;
+    expect(props?.Metrics).toBeUndefined(); // no metric math: one metric
+    expect(props).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.alarms.failures), 'QueueName'] } },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
-  it('alarms on a schedule’s dead letter and on a starter failure', () => {
-    for (const [alarm, queue] of [
-      [stack.alarms.scheduleDeadLetters, stack.scheduling.deadLetters],
-      [stack.alarms.starterFailures, stack.scheduling.starterFailures],
-    ] as const) {
-      const props = template.Resources[idOf(alarm)]!.Properties!;
-      expect(props, alarm.node.id).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(queue), 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
+  it('sends every failed or timed-out execution of the five machines to the failures queue, without its data', () => {
+    const rules = resources('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]?.[1].Properties;
+    expect(rule?.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: [...FAILED_EXECUTION_STATUSES],
+        stateMachineArn: WORKFLOWS.map((w) => machineRef(w)),
+      },
+    });
+    const [target] = rule?.Targets ?? [];
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.alarms.failures), 'Arn'] });
+    const paths = Object.values(target.InputTransformer.InputPathsMap as Record<string, string>).sort();
+    expect(paths).toEqual(['$.detail.executionArn', '$.detail.stateMachineArn', '$.detail.status', '$.time']);
+    // EventBridge may write to the queue for this rule only.
+    const allowsRule = resources('AWS::SQS::QueuePolicy')
+      .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Statement[])
+      .filter((st) => st.Effect === 'Allow');
+    expect(allowsRule).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rules[0]?.[0], 'Arn'] } } },
+      }),
+    ]);
   });
 
   it('waits for callbacks with a fixed timeout and retries them only on Lambda service errors', () => {

@@ -87,17 +87,14 @@ const PINNED: Record<string, Pinned> = {
   schedules: {
     why:
       'the schedules made at run time live in the group (a new group deletes them) and carry the ARNs ' +
-      'of the role they run as, of their dead-letter queue and of the starter they invoke',
+      'of the role they run as, of their dead-letter queue (the failures queue, whose messages wait for ' +
+      'the operator) and of the starter they invoke',
     ids: {
       Schedules29FB02FD: 'AWS::Scheduler::ScheduleGroup',
       ScheduleRole756A1A25: 'AWS::IAM::Role',
       ScheduleDeadLetters0406ECBC: 'AWS::SQS::Queue',
       Starter7C284AFD: 'AWS::Lambda::Function',
     },
-  },
-  failures: {
-    why: "the starter's failed invocations wait in this queue for the admin (14 days); a new queue drops them",
-    ids: { StarterFailures4BFCF380: 'AWS::SQS::Queue' },
   },
   stateMachines: {
     why: 'a new state machine ends the running executions: every review and vote waiting for a mailed link',
