@@ -143,10 +143,8 @@ export class DistrictStack extends Stack {
 
   private acknowledgeNagFindings(): NagAcknowledgement[] {
     return acknowledgeNagFindings(this, {
-      functionRoles: (Object.keys(this.functions) as HandlerName[]).map((n) =>
-        this.handlerFunctions.roleOf(n),
-      ),
-      workflows: Object.values(this.workflows),
+      functionRoles: this.handlerFunctions.roles().map(({ role }) => role),
+      machineRole: this.workflowsRoom.role,
       sweep: this.functions.sweep,
       sweepScheduleRole: this.sweepScheduleRole,
       planSchedulesRole: this.handlerFunctions.roleOf('planSchedules'),

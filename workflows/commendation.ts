@@ -18,7 +18,6 @@
  * member's link would wait for someone's vote, up to `voteDays`.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
@@ -27,6 +26,7 @@ import {
   FailurePath,
   INLINE_MAP_MAX_CONCURRENCY,
   lambdaStep,
+  type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
 
@@ -49,13 +49,12 @@ export interface CommendationFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface CommendationWorkflowProps {
+export interface CommendationWorkflowProps extends WorkflowBaseProps {
   functions: CommendationFunctions;
   /** How long the vote stays open (`config.commendation.council.voteDays`). */
   voteDays: number;
   /** Members of the council in the config: more than can be asked at once is refused at synth. */
   councilSize: number;
-  logGroup: logs.ILogGroup;
 }
 
 export class CommendationWorkflow extends Construct {
@@ -141,6 +140,7 @@ export class CommendationWorkflow extends Construct {
       comment:
         'Commendation of a year or the phase: proposal, council vote (one callback per member), tally, outcome.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

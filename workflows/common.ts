@@ -9,6 +9,7 @@
  * state stays small (ids, never report contents, which stay in DynamoDB).
  */
 import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -288,11 +289,20 @@ export function booleanIs(path: string, value: boolean): sfn.Condition {
   return sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.booleanEquals(path, value));
 }
 
-export interface WorkflowMachineProps {
-  definition: sfn.IChainable;
-  comment: string;
+/** What every workflow's state machine is given besides its functions. */
+export interface WorkflowBaseProps {
   /** Where the state machine logs (execution data is never logged). */
   logGroup: logs.ILogGroup;
+  /**
+   * The role it runs as, when the caller grants it (e.g. one role shared by a district's
+   * machines); by default a role of its own, granted what its definition uses.
+   */
+  role?: iam.IRole;
+}
+
+export interface WorkflowMachineProps extends WorkflowBaseProps {
+  definition: sfn.IChainable;
+  comment: string;
 }
 
 /** The state machine of a workflow: Standard, logging ALL without execution data, traced. */
@@ -303,5 +313,6 @@ export function workflowStateMachine(scope: Construct, props: WorkflowMachinePro
     comment: props.comment,
     tracingEnabled: true,
     logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    ...(props.role ? { role: props.role } : {}),
   });
 }

@@ -16,7 +16,6 @@
  * which stay in DynamoDB. How many reminders were sent lives in the store (docs/review.md, 10).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
@@ -25,6 +24,7 @@ import {
   remindedWait,
   requireWholeDays,
   stringIs,
+  type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
 
@@ -43,14 +43,12 @@ export interface ReviewFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface ReviewWorkflowProps {
+export interface ReviewWorkflowProps extends WorkflowBaseProps {
   functions: ReviewFunctions;
   /** How long a reviewer has to appraise before the admin is told (the wait then continues). */
   reviewerResponseDays: number;
   /** How long a unit has to explain a returned report before it is reminded. */
   explanationDays: number;
-  /** Where the state machine logs (execution data is never logged). */
-  logGroup: logs.ILogGroup;
 }
 
 /** Decisions carried by `SendTaskSuccess` (docs/review.md). */
@@ -185,6 +183,7 @@ export class ReviewWorkflow extends Construct {
       definition,
       comment: 'Review of one unit-period report: assignment, appraisal, explanation rounds, approval.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

@@ -5,110 +5,43 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App, CfnElement } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
 import { FAILED_EXECUTION_STATUSES } from '#infra/alarms';
 import type { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { ASYNC_RETRIES, type HandlerName, WORKFLOWS, type WorkflowName } from '#infra/handlers';
+import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
 import { reviewWaits } from '#infra/workflows';
 import { extractStateMachines } from '#local/asl';
-import type { CfnTemplate } from '#local/cfn';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
+import { DemoTemplate, list, type Statement } from './demo-template.ts';
 
-interface Resource {
-  Type: string;
-  Properties?: Record<string, any>;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  Metadata?: Record<string, any>;
-}
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, any>;
-}
-
+let demo: DemoTemplate;
 let app: App;
 let stack: DistrictStack;
-let template: CfnTemplate & { Resources: Record<string, Resource> };
-let synthError: unknown;
+let template: DemoTemplate['template'];
 
 beforeAll(() => {
-  ({ app, stack } = districtApp('demo', 'test-district-stack'));
-  try {
-    template = app.synth().getStackArtifact(stack.artifactId).template;
-  } catch (e) {
-    synthError = e;
-    template = JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf8'));
-  }
+  demo = new DemoTemplate('test-district-stack');
+  ({ app, stack, template } = demo);
 }, 120_000);
 
-const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const resources = (type: string) => demo.resources(type);
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
-/** The logical id of a construct's CloudFormation resource. */
-const idOf = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
-
-/** Every policy statement, with the construct ids of the functions whose roles carry it. */
-function statements(): { statement: Statement; functions: string[] }[] {
-  const functionsByRole = new Map<string, string[]>();
-  for (const [name, fn] of Object.entries(stack.functions)) {
-    const role = idOf(stack.handlerFunctions.roleOf(name as HandlerName));
-    functionsByRole.set(role, [...(functionsByRole.get(role) ?? []), fn.node.id]);
-  }
-  const out: { statement: Statement; functions: string[] }[] = [];
-  for (const [, r] of resources('AWS::IAM::Policy')) {
-    const functions = (r.Properties!.Roles as { Ref: string }[]).flatMap(
-      (role) => functionsByRole.get(role.Ref) ?? [],
-    );
-    for (const statement of r.Properties!.PolicyDocument.Statement as Statement[])
-      out.push({ statement, functions });
-  }
-  for (const [, r] of resources('AWS::IAM::Role')) {
-    for (const p of r.Properties?.Policies ?? []) {
-      for (const statement of p.PolicyDocument.Statement as Statement[])
-        out.push({ statement, functions: [] });
-    }
-  }
-  return out;
-}
-const grantedTo = (action: string) =>
-  statements()
-    .filter(({ statement }) => list(statement.Action).includes(action))
-    .flatMap(({ functions }) => functions)
-    .sort();
-/** `{Ref}` of a workflow's state machine. */
-const machineRef = (w: WorkflowName) => ({ Ref: idOf(stack.stateMachines[w]) });
-/** The resources of the statements granting `action` to a function, sorted for comparison. */
-const resourcesGranted = (action: string, functionId: string) =>
-  statements()
-    .filter(
-      ({ statement, functions }) => list(statement.Action).includes(action) && functions.includes(functionId),
-    )
-    .flatMap(({ statement }) => list(statement.Resource))
-    .map((r) => JSON.stringify(r))
-    .sort();
-const refs = (...ws: WorkflowName[]) => ws.map((w) => JSON.stringify(machineRef(w))).sort();
-/** Every statement of every IAM policy attached to the role of `roleConstruct`. */
-const roleStatements = (roleConstruct: IConstruct): Statement[] => {
-  const roleId = idOf(roleConstruct);
-  return resources('AWS::IAM::Policy')
-    .filter(([, r]) => (r.Properties!.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
-    .flatMap(([, r]) => r.Properties!.PolicyDocument.Statement as Statement[]);
-};
+const idOf = (c: IConstruct) => demo.idOf(c);
+const machineRef = (w: WorkflowName) => demo.machineRef(w);
+const statements = () => demo.statements();
 
 describe('the demo district stack', () => {
   it('synthesizes with every cdk-nag finding acknowledged', () => {
     const report = join(app.outdir, 'validation-report.json');
-    const detail = existsSync(report) ? readFileSync(report, 'utf8') : String(synthError);
-    expect(synthError, detail).toBeUndefined();
+    const detail = existsSync(report) ? readFileSync(report, 'utf8') : String(demo.synthError);
+    expect(demo.synthError, detail).toBeUndefined();
   });
 
   it('acknowledges each remaining finding by its exact id, with a reason', () => {
@@ -143,12 +76,6 @@ describe('the demo district stack', () => {
     expect(named.map(([id]) => id)).toEqual([idOf(stack.workflowsRoom.logGroup)]);
   });
 
-  it('grants no wildcard action', () => {
-    for (const { statement } of statements()) {
-      for (const action of list(statement.Action)) expect(action).not.toContain('*');
-    }
-  });
-
   it('keeps exactly one table, with point-in-time recovery, deletion protection and Retain', () => {
     const tables = resources('AWS::DynamoDB::Table');
     expect(tables).toHaveLength(1);
@@ -170,128 +97,6 @@ describe('the demo district stack', () => {
     expect(table.Properties!.GlobalSecondaryIndexes.map((g: { IndexName: string }) => g.IndexName)).toEqual(
       TABLE_SCHEMA.globalSecondaryIndexes.map((g) => g.indexName),
     );
-  });
-
-  it('reaches the table with item actions only (never Scan), on the table and its named indexes', () => {
-    const tableId = resources('AWS::DynamoDB::Table')[0]![0];
-    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
-    for (const { statement } of statements()) {
-      const actions = list(statement.Action).filter((a) => a.startsWith('dynamodb:'));
-      if (actions.length === 0) continue;
-      expect(actions).not.toContain('dynamodb:Scan');
-      expect(list(statement.Resource)).toEqual([
-        tableArn,
-        ...TABLE_SCHEMA.globalSecondaryIndexes.map((g) => ({
-          'Fn::Join': ['', [tableArn, `/index/${g.indexName}`]],
-        })),
-      ]);
-    }
-  });
-
-  it('lets only the functions that answer callbacks send task results, each on the machines it answers', () => {
-    const answers: Record<string, WorkflowName[]> = {
-      DecisionPage: ['review', 'commendation'],
-      ReportPage: ['review'],
-      RequestAppraisal: ['review'],
-      RequestExplanation: ['review'],
-      RequestVote: ['commendation'],
-      Sweep: ['review', 'commendation'],
-    };
-    for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) {
-      expect([...new Set(grantedTo(action))]).toEqual(Object.keys(answers).sort());
-      for (const [fn, ws] of Object.entries(answers))
-        expect(resourcesGranted(action, fn), fn).toEqual(refs(...ws));
-    }
-  });
-
-  it('lets only the starter, the submit, the review close and a late approval start executions, of the machines they start', () => {
-    const starts: Record<string, WorkflowName[]> = {
-      ClosePeriod: ['scoring'],
-      RecordApproval: ['scoring'],
-      ReportPage: ['review'],
-      Starter: ['period', 'scoring', 'commendation', 'review'],
-    };
-    // (one statement per machine, or one for all when cdk.json minimizes policies)
-    expect([...new Set(grantedTo('states:StartExecution'))]).toEqual(Object.keys(starts).sort());
-    for (const [fn, ws] of Object.entries(starts)) {
-      expect(resourcesGranted('states:StartExecution', fn), fn).toEqual(refs(...ws));
-    }
-    // Every states: action of a function names a state machine of this stack, never "*".
-    const ours = new Set(WORKFLOWS.map((w) => JSON.stringify(machineRef(w))));
-    for (const { statement, functions } of statements()) {
-      if (functions.length === 0 || !list(statement.Action).some((a) => a.startsWith('states:'))) continue;
-      for (const r of list(statement.Resource))
-        expect(ours.has(JSON.stringify(r)), JSON.stringify(r)).toBe(true);
-    }
-  });
-
-  it('lets only plan-schedules make schedules, and only in this stack’s group', () => {
-    const group = stack.scheduling.group.scheduleGroupName;
-    expect(group).toMatch(/^Thiduademo-/);
-    expect(resources('AWS::Scheduler::ScheduleGroup').map(([, r]) => r.Properties!.Name)).toEqual([group]);
-    const scheduling = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('scheduler:')),
-    );
-    expect(scheduling.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    for (const { statement } of scheduling) {
-      expect(list(statement.Action).sort()).toEqual([
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-        'scheduler:GetSchedule',
-        'scheduler:UpdateSchedule',
-      ]);
-      expect(statement.Resource).toEqual({
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':scheduler:',
-            { Ref: 'AWS::Region' },
-            ':',
-            { Ref: 'AWS::AccountId' },
-            `:schedule/${group}/*`,
-          ],
-        ],
-      });
-    }
-  });
-
-  it('lets only plan-schedules pass a role: the schedules’ role, to the Scheduler service only', () => {
-    const passing = statements().filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
-    expect(passing.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    expect(passing).toHaveLength(1);
-    expect(passing[0]!.statement).toEqual({
-      Action: 'iam:PassRole',
-      Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-    });
-  });
-
-  it('lets the schedules’ role, assumed by this account’s Scheduler, only invoke the starter and write its dead letters', () => {
-    const role = template.Resources[idOf(stack.scheduling.scheduleRole)]!;
-    expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
-      {
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
-    ]);
-    expect(role.Properties!.Policies).toBeUndefined();
-    expect(roleStatements(stack.scheduling.scheduleRole)).toEqual([
-      {
-        Action: 'lambda:InvokeFunction',
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
-      },
-      {
-        Action: 'sqs:SendMessage',
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.deadLetters), 'Arn'] },
-      },
-    ]);
   });
 
   it('keeps failures in one queue, encrypted, over TLS only, for 14 days: the schedules’ dead letters and the starter’s and sweep’s failed runs', () => {
@@ -323,44 +128,6 @@ describe('the demo district stack', () => {
       .filter(({ functions }) => functions.includes('Starter'))
       .flatMap(({ statement }) => list(statement.Action));
     expect(starterActions.filter((a) => /^(dynamodb|ses|secretsmanager):/.test(a))).toEqual([]);
-  });
-
-  it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
-    const secret = { Ref: idOf(stack.data.signingKey) };
-    const reads = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('secretsmanager:')),
-    );
-    expect(reads.length).toBeGreaterThan(0);
-    for (const { statement } of reads) {
-      expect(statement.Action).toBe('secretsmanager:GetSecretValue');
-      expect(statement.Resource).toEqual(secret);
-    }
-    expect(grantedTo('secretsmanager:GetSecretValue')).not.toContain('AssignReviewer');
-    const key = template.Resources[secret.Ref]!.Properties!.GenerateSecretString;
-    expect(key).toEqual({
-      SecretStringTemplate: JSON.stringify({ keyId: 'k1' }),
-      GenerateStringKey: 'secret',
-      PasswordLength: 64,
-      ExcludePunctuation: true,
-    });
-  });
-
-  it('sends mail only from the district address, through its identity and configuration set', () => {
-    const mail = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('ses:')),
-    );
-    expect(mail.length).toBeGreaterThan(0);
-    for (const { statement } of mail) {
-      expect(statement.Action).toBe('ses:SendEmail');
-      expect(statement.Condition).toEqual({
-        StringEquals: { 'ses:FromAddress': stack.config.district.mailFrom },
-      });
-      const arns = list(statement.Resource).map((r) => JSON.stringify(r));
-      expect(arns.some((a) => a.includes(':identity/song-lam.example.org"'))).toBe(true);
-      expect(arns.some((a) => a.includes(':configuration-set/'))).toBe(true);
-      expect(arns.every((a) => a.includes(':identity/') || a.includes(':configuration-set/'))).toBe(true);
-    }
-    expect(grantedTo('ses:SendEmail')).not.toContain('AssignReviewer');
   });
 
   it('keeps SES open and click tracking off (it would rewrite the signed links)', () => {
@@ -407,7 +174,7 @@ describe('the demo district stack', () => {
     expect(group).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
   });
 
-  it('runs one function per handler file, each on nodejs24.x with its own role', () => {
+  it('runs one function per handler file, each on nodejs24.x', () => {
     const handlerFiles = [
       ...['launch', 'period', 'review', 'scoring', 'commendation', 'http'].flatMap((dir) =>
         readdirSync(join(PROJECT_ROOT, 'functions', dir)).map((f) => `functions/${dir}/${f}`),
@@ -433,10 +200,6 @@ describe('the demo district stack', () => {
     const functions = resources('AWS::Lambda::Function');
     expect(functions).toHaveLength(handlerFiles.length);
     for (const [, fn] of functions) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
-    const roles = functions.map(([, fn]) => fn.Properties!.Role['Fn::GetAtt'][0]);
-    expect(new Set(roles).size).toBe(functions.length);
-    for (const [, role] of resources('AWS::IAM::Role'))
-      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
   });
 
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {

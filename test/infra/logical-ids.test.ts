@@ -47,34 +47,20 @@ const FUNCTION_IDS = [
   'TallyVotes6A205D94',
 ];
 
+/** One group per set of grants, shared by the functions of that set's role. */
 const FUNCTION_LOG_GROUP_IDS = [
-  'AdminPagesLogGroupFD3EAD04',
-  'AnnounceLaunchLogGroup17B6059A',
-  'AssignReviewerLogGroup24900343',
-  'ClosePeriodLogGroupD58BE7F3',
-  'ComputeResultsLogGroupFA1B7AA4',
-  'DecisionPageLogGroup1F80164D',
-  'InviteUnitLogGroup74549EBE',
-  'ListRecipientsLogGroup90162900',
-  'MarkUnappraisedLogGroupD122A474',
-  'NotifyLeadershipLogGroup4B849A39',
-  'NotifyOutcomeLogGroup85A06A8A',
-  'OpenPeriodLogGroup5A3CFFCE',
-  'PlanSchedulesLogGroup8F7B313A',
-  'ProposeCommendationsLogGroupE55D5B91',
-  'PublishResultLogGroupE9C12A4D',
-  'RecordApprovalLogGroup7A817598',
-  'RecordFailureLogGroupEE5D08B4',
-  'RemindUnitLogGroup1697C139',
-  'RemindWaitingLogGroupF374D7F9',
-  'ReportPageLogGroup1E2B0AF2',
-  'RequestAppraisalLogGroup940EBCAD',
-  'RequestExplanationLogGroup47C91B37',
-  'RequestVoteLogGroup0E995E62',
-  'StarterLogGroup61AE1BE0',
-  'StoreCampaignLogGroupF6F0BF6F',
-  'SweepLogGroupCE91AB4C',
-  'TallyVotesLogGroup78B40914',
+  'StartsCommendationPeriodReviewScoringFailuresLogs7CAFF8A9',
+  'TableLogsA0AD0C29',
+  'TableMailLogsF2D034C2',
+  'TableMailSigningKeyAnswersCommendationLogsB2B7E7F7',
+  'TableMailSigningKeyAnswersCommendationReviewFailuresLogs6363DF39',
+  'TableMailSigningKeyAnswersCommendationReviewLogs59A4D317',
+  'TableMailSigningKeyAnswersReviewLogsD22E0273',
+  'TableMailSigningKeyAnswersReviewStartsReviewLogsCD95E0DB',
+  'TableMailSigningKeyLogs43FBEF3B',
+  'TableMailSigningKeyStartsScoringLogsFD4112BB',
+  'TableMailStartsScoringLogsBAE33100',
+  'TableSchedulesLogsF1433C30',
 ];
 
 const of = (type: string, ids: string[]) => Object.fromEntries(ids.map((id) => [id, type]));
@@ -105,6 +91,12 @@ const PINNED: Record<string, Pinned> = {
       'ReviewStateMachineCFBDE53B',
       'ScoringStateMachineE8EB195E',
     ]),
+  },
+  stateMachineRole: {
+    why:
+      'an execution keeps the role it started with through an update of its machine, so a deleted role ' +
+      'fails every running review (they wait for weeks) at its next step',
+    ids: { ReviewStateMachineRole5B365643: 'AWS::IAM::Role' },
   },
   functions: {
     why:
