@@ -78,7 +78,9 @@ export class ThiduaFunction extends NodejsFunction {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'handler',
-      tracing: lambda.Tracing.ACTIVE,
+      // Traced only inside a sampled trace (a state machine's execution): with ACTIVE every
+      // scheduled run and page request would start a trace of its own.
+      tracing: lambda.Tracing.PASS_THROUGH,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
       role,

@@ -14,7 +14,7 @@ import type { IConstruct } from 'constructs';
 /** The reasons, by what they cover (the README's table of acknowledged findings). */
 export const NAG_REASONS = {
   functionTracing:
-    'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+    'X-Ray tracing (pass-through, within sampled executions): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
     'permission, so their statement names "*"; it holds those two actions only.',
   stateMachineDelivery:
     'Step Functions logging (CloudWatch Logs vended delivery: logs:CreateLogDelivery and the like) and ' +

@@ -199,7 +199,11 @@ describe('the demo district stack', () => {
     }
     const functions = resources('AWS::Lambda::Function');
     expect(functions).toHaveLength(handlerFiles.length);
-    for (const [, fn] of functions) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
+    for (const [, fn] of functions) {
+      expect(fn.Properties?.Runtime).toBe('nodejs24.x');
+      // Traced only within a sampled execution, never a trace of its own per run or request.
+      expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'PassThrough' });
+    }
   });
 
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
