@@ -40,16 +40,19 @@ export const THIDUA_BUNDLING: Readonly<BundlingOptions> = {
   banner: ESM_REQUIRE_SHIM,
 };
 
-export interface ThiduaFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'code' | 'projectRoot'> {
+export interface ThiduaFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'code' | 'projectRoot' | 'logGroup'> {
   /** The handler file, relative to the repository root, e.g. `functions/review/assign-reviewer.ts`. */
   readonly entry: string;
+  /** Where it logs, when shared with other functions (default: a group of its own). */
+  readonly logGroup?: logs.ILogGroup;
 }
 
 export class ThiduaFunction extends NodejsFunction {
   /** The handler file, relative to the repository root (what the local runtime imports). */
   readonly entryPath: string;
-  /** The function's own log group (JSON logs, kept one year). */
-  readonly logGroupOfFunction: logs.LogGroup;
+  /** Where it logs (JSON logs): its own group, kept one year, unless it was given one. */
+  readonly logGroupOfFunction: logs.ILogGroup;
   /** The bundling options its code is built with (`THIDUA_BUNDLING` and its own `bundling` props). */
   readonly bundling: BundlingOptions;
 
@@ -60,9 +63,11 @@ export class ThiduaFunction extends NodejsFunction {
       throw new Error(`ThiduaFunction ${id}: entry file not found: ${entryPath}`);
     }
     // A sibling, because children cannot be created before super(); named after the function.
-    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_YEAR });
+    const logGroup =
+      props.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_YEAR });
     // Its own role, allowed to write to its own log group only (no AWSLambdaBasicExecutionRole,
-    // whose logs:* on every group cdk-nag flags); grants add what each function needs.
+    // whose logs:* on every group cdk-nag flags); grants add what each function needs. A given
+    // role is the caller's to grant.
     const role =
       props.role ??
       new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -73,7 +78,9 @@ export class ThiduaFunction extends NodejsFunction {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'handler',
-      tracing: lambda.Tracing.ACTIVE,
+      // Traced only inside a sampled trace (a state machine's execution): with ACTIVE every
+      // scheduled run and page request would start a trace of its own.
+      tracing: lambda.Tracing.PASS_THROUGH,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
       role,

@@ -11,6 +11,7 @@ import aslValidator from 'asl-validator';
 import { App, type AppProps, CfnResource, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_ROOT } from '#infra/function';
+import { Room } from '#infra/room';
 import { type CfnTemplate, stateMachineArn, TemplateResolver } from './cfn.ts';
 
 /** 24 days: the longest timeout the interpreter's real-time `setTimeout` can hold. */
@@ -31,7 +32,7 @@ export interface OriginalTimeouts {
 }
 
 export interface ExtractedStateMachine {
-  /** Local name: the literal `StateMachineName`, else the construct path below the stack. */
+  /** Local name: the literal `StateMachineName`, else the construct path below the stack (rooms left out). */
   name: string;
   /** Other names that reach this state machine (the construct-derived one when a literal name is set). */
   aliases: string[];
@@ -136,7 +137,12 @@ export function stateMachineNamesOf(
     if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::StepFunctions::StateMachine') continue;
     const logicalId = stack.resolve(c.logicalId) as string;
     const owner = c.node.scope ?? c;
-    const below = owner.node.path.slice(stack.node.path.length).replace(/^\//, '').split('/').filter(Boolean);
+    // The stack's rooms (infra/room.ts) group constructs for the reader and are no part of a name.
+    const scopes = owner.node.scopes;
+    const below = scopes
+      .slice(scopes.indexOf(stack) + 1)
+      .filter((s) => !(s instanceof Room))
+      .map((s) => s.node.id);
     if (below.length > 1 && below[below.length - 1] === 'StateMachine') below.pop();
     const derived = (below.join('-') || logicalId).replace(/[^A-Za-z0-9_-]/g, '-');
     const literal = template.Resources?.[logicalId]?.Properties?.StateMachineName;

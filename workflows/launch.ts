@@ -15,10 +15,16 @@
  * is not carried through the rest of the execution).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { eachItem, FailurePath, lambdaStep, REPLACE_STATE, workflowStateMachine } from './common.ts';
+import {
+  eachItem,
+  FailurePath,
+  lambdaStep,
+  REPLACE_STATE,
+  type WorkflowBaseProps,
+  workflowStateMachine,
+} from './common.ts';
 
 /** What `thidua launch` (or the local launch command) starts the execution with. */
 export interface LaunchInput {
@@ -34,9 +40,8 @@ export interface LaunchFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface LaunchWorkflowProps {
+export interface LaunchWorkflowProps extends WorkflowBaseProps {
   functions: LaunchFunctions;
-  logGroup: logs.ILogGroup;
 }
 
 export class LaunchWorkflow extends Construct {
@@ -112,6 +117,7 @@ export class LaunchWorkflow extends Construct {
       comment:
         'Launch of the campaign: store it, schedule its calendar, announce it to every unit and reviewer.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

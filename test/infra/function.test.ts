@@ -17,7 +17,7 @@ describe('ThiduaFunction', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: { Mode: 'PassThrough' },
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^EchoLogGroup') } },
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
