@@ -14,7 +14,8 @@ import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Period, Points, Unit, UnitGroup } from '#domain/model';
 import { UNIT_GROUPS } from '#domain/model';
 import { formatPoints } from '#domain/points';
-import type { UnitPeriodInput, UnitStatus } from '#domain/scoring';
+import type { UnitStatus } from '#domain/ranking';
+import type { UnitPeriodInput } from '#domain/scoring';
 import { ProblemsError } from './common.ts';
 import { type DataFile, describeValue, type FieldPath, isRecord, readDataFile } from './data-file.ts';
 

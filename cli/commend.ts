@@ -22,6 +22,7 @@ import {
 } from '#domain/commendation';
 import type { ConfigProblem } from '#domain/config';
 import type { LoadedDistrict } from '#domain/config-files';
+import { fractionFromJson } from '#domain/json';
 import {
   BAND_LABELS,
   type Band,
@@ -30,7 +31,6 @@ import {
   UNIT_GROUPS,
   type UnitGroup,
 } from '#domain/model';
-import { parseFraction } from '#domain/points';
 import {
   type Command,
   EXIT_OK,
@@ -272,7 +272,7 @@ function readResults(
       let percent: RankedResult['percent'] = null;
       if (u.percentExact !== null) {
         try {
-          percent = parseFraction(String(u.percentExact));
+          percent = fractionFromJson(String(u.percentExact));
         } catch {
           at(
             [...path, 'percentExact'],

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigProblem, formatProblem } from '#domain/config';
 import { type LoadedDistrict, loadDistrict } from '#domain/config-files';
+import { toExactJson } from '#domain/json';
 
 /** 0: done; 1: the input has problems (listed); 2: the command line itself is wrong. */
 export const EXIT_OK = 0;
@@ -116,9 +117,9 @@ export function writeOutput(file: string, content: string): void {
   }
 }
 
-/** JSON for files: two-space indent; no value written here is a bigint. */
+/** JSON for files: two-space indent, bigints kept exact (domain/json.ts). */
 export function toJsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${toExactJson(value, 2)}\n`;
 }
 
 /** yyyy-mm-dd that is a real date. */

@@ -3,22 +3,18 @@
  * as a table on the terminal and, with --out, the results JSON of docs/scoring.md plus the
  * commendation candidates (docs/cli.md).
  */
+
+import { type AggregateResults, aggregateResults } from '#domain/aggregate';
 import { formatDate, periodsOf, periodsOfYear } from '#domain/calendar';
 import { type Proposal, proposeCommendations, type RankedResult } from '#domain/commendation';
 import type { LoadedDistrict } from '#domain/config-files';
 import type { DistrictConfig, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPercent, formatPoints } from '#domain/points';
-import {
-  type AggregateResults,
-  aggregateResults,
-  aggregateResultsToJson,
-  computePeriodResults,
-  type PeriodResults,
-  periodResultsToJson,
-  ScoringError,
-  type UnitChange,
-} from '#domain/scoring';
+import type { UnitChange } from '#domain/ranking';
+import { aggregateResultsToJson, periodResultsToJson } from '#domain/results-json';
+import { computePeriodResults, type PeriodResults } from '#domain/scoring';
+import { ScoringError } from '#domain/unit-score';
 import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts';
 import {
   type Command,

@@ -205,19 +205,6 @@ export function roundHalfUp(a: Fraction): bigint {
   return negative ? -rounded : rounded;
 }
 
-/** "num/den", the exact form written to JSON. */
-export function formatFraction(a: Fraction): string {
-  const f = fraction(a.num, a.den);
-  return `${f.num}/${f.den}`;
-}
-
-/** Reads "num/den" (or a plain integer) back; throws a RangeError on anything else. */
-export function parseFraction(text: string): Fraction {
-  const match = /^(-?\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!match) throw new RangeError(`"${text}" không phải là một phân số dạng tử/mẫu.`);
-  return fraction(BigInt(match[1] ?? '0'), BigInt(match[2] ?? '1'));
-}
-
 /** A fraction of hundredths (a total) rounded half-up to Points. */
 export function fractionToPoints(a: Fraction): Points {
   return Number(roundHalfUp(a));
