@@ -3,8 +3,8 @@
  * names; prints a short summary of what the campaign will run, or every problem found.
  */
 import { criteriaSetFor, formatDate, formatDateTime, periodsOf } from '#domain/calendar';
-import { passRequired, quorumRequired } from '#domain/commendation';
 import type { LoadedDistrict } from '#domain/config-files';
+import { passRequired, quorumRequired } from '#domain/council';
 import { indexCriteria } from '#domain/criteria-tree';
 import { ISSUER_LABELS } from '#domain/issuers';
 import type { AdministrativeLevel, Frequency, Period, UnitGroup } from '#domain/model';

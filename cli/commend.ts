@@ -4,24 +4,19 @@
  * list, every inclusion and exclusion with its reason (rules: docs/commendation.md).
  */
 import type { z } from 'zod';
-import { formatDate, periodsOf } from '#domain/calendar';
+import { formatDate, formatDateAndTime, parseInstant, periodsOf } from '#domain/calendar';
+import { proposeCommendations } from '#domain/commendation';
 import {
-  BallotsFileSchema,
   type Candidate,
   CommendationInputError,
-  type FinalList,
-  finalList,
-  formatInstantVi,
   type NominationInput,
-  NominationsFileSchema,
   type Proposal,
-  proposeCommendations,
   type RankedResult,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+} from '#domain/commendation-model';
 import type { ConfigProblem } from '#domain/config';
 import type { LoadedDistrict } from '#domain/config-files';
+import { type Tally, tallyCouncil } from '#domain/council';
+import { type FinalList, finalList } from '#domain/final-list';
 import { fractionFromJson } from '#domain/json';
 import {
   BAND_LABELS,
@@ -31,6 +26,7 @@ import {
   UNIT_GROUPS,
   type UnitGroup,
 } from '#domain/model';
+import { BallotsFileSchema, NominationsFileSchema } from './commendation-files.ts';
 import {
   type Command,
   EXIT_OK,
@@ -114,6 +110,7 @@ export const commendCommand: Command = {
     let final: FinalList | null = null;
     try {
       proposal = proposeCommendations({
+        timeZone: config.district.timeZone,
         results: results.ranked,
         units: config.units,
         nominations: nominations.nominations,
@@ -124,6 +121,7 @@ export const commendCommand: Command = {
       });
       if (ballots) {
         tally = tallyCouncil({
+          timeZone: config.district.timeZone,
           members: config.council,
           ballots: ballots.ballots,
           candidates: proposal.ballot,
@@ -159,7 +157,8 @@ export const commendCommand: Command = {
             : `giai đoạn ${results.scope}`;
       for (const line of renderProposal(config.district.name, scopeVi, proposal)) io.out(line);
       if (tally && final)
-        for (const line of renderOutcome(proposal, tally, final, config.council)) io.out(line);
+        for (const line of renderOutcome(proposal, tally, final, config.council, config.district.timeZone))
+          io.out(line);
       else {
         io.out('');
         io.out('Chưa có phiếu của Hội đồng (--ballots): chưa có kết quả xét khen thưởng.');
@@ -519,6 +518,7 @@ export function renderOutcome(
   tally: Tally,
   final: FinalList,
   council: readonly { id: string; name: string }[],
+  timeZone: string,
 ): string[] {
   const names = new Map(proposal.candidates.map((c) => [c.id, c.name]));
   const memberName = new Map(council.map((m) => [m.id, m.name]));
@@ -536,7 +536,7 @@ export function renderOutcome(
     const who = memberName.get(b.memberId) ?? b.memberId;
     out.push(
       ...indented(
-        `Phiếu không tính – ${who} (${formatInstantVi(b.castAt)}): ${b.reason.message}`,
+        `Phiếu không tính – ${who} (${parseInstant(b.castAt) === null ? b.castAt : formatDateAndTime(b.castAt, timeZone)}): ${b.reason.message}`,
         '  ',
         '    ',
       ),

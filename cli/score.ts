@@ -6,7 +6,8 @@
 
 import { type AggregateResults, aggregateResults } from '#domain/aggregate';
 import { formatDate, periodsOf, periodsOfYear } from '#domain/calendar';
-import { type Proposal, proposeCommendations, type RankedResult } from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import type { Proposal, RankedResult } from '#domain/commendation-model';
 import type { LoadedDistrict } from '#domain/config-files';
 import type { DistrictConfig, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
@@ -128,6 +129,7 @@ export const scoreCommand: Command = {
     const scored = computeScope(loaded, appraisals, scope);
     const onDate = values.on ?? defaultDecisionDate(scored);
     const proposal = proposeCommendations({
+      timeZone: loaded.config.district.timeZone,
       results: rankedResultsOf(scored.results),
       units: loaded.config.units,
       nominations: [],

@@ -206,8 +206,32 @@ export function checkIssuerLists(lists: readonly IssuerFormList[] = ISSUER_FORM_
   return problems;
 }
 
-/** dd/mm/yyyy for a yyyy-mm-dd date. */
-export function formatDateVi(date: IsoDate): string {
-  const [y, m, d] = date.split('-');
-  return `${d}/${m}/${y}`;
+/** The movement's own awards for an issuer level (DOMAIN.md, "What this system proposes"). */
+export interface MovementAwards {
+  /** The thematic award (khen thưởng theo chuyên đề) to collectives and nominated individuals. */
+  thematic: CommendationForm;
+  /** The form the best are proposed upward for; this level only proposes it. */
+  upward: CommendationForm;
+  /** Who grants the upward form, inside a sentence: "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen". */
+  upwardIssuer: string;
+  /** The upward form's short name inside a sentence. */
+  upwardShort: string;
+}
+
+const DISTRICT_AWARDS: MovementAwards = {
+  thematic: 'giay-khen',
+  upward: 'bang-khen-tinh',
+  upwardIssuer: 'Chủ tịch UBND tỉnh',
+  upwardShort: 'Bằng khen',
+};
+
+const MOVEMENT_AWARDS: Record<AdministrativeLevel, MovementAwards> = {
+  huyen: DISTRICT_AWARDS,
+  xa: DISTRICT_AWARDS,
+  so: DISTRICT_AWARDS,
+  tinh: DISTRICT_AWARDS,
+};
+
+export function movementAwards(level: AdministrativeLevel): MovementAwards {
+  return MOVEMENT_AWARDS[level];
 }

@@ -20,6 +20,12 @@ export type AdministrativeLevel = 'huyen' | 'xa' | 'tinh' | 'so';
 export type UnitGroup = 'office' | 'commune';
 export const UNIT_GROUPS: readonly UnitGroup[] = ['office', 'commune'];
 
+/** How a group is named inside a sentence ("Xếp hạng 2/12 khối cơ quan"). */
+export const GROUP_LABELS: Record<UnitGroup, string> = {
+  office: 'khối cơ quan',
+  commune: 'khối xã, thị trấn',
+};
+
 // ---------------------------------------------------------------- criteria sets
 
 /** A node of a criteria set. Leaves are what reports and appraisals score. */

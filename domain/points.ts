@@ -210,9 +210,26 @@ export function fractionToPoints(a: Fraction): Points {
   return Number(roundHalfUp(a));
 }
 
-/** A decimal with at most two places (a threshold such as 87.5) as an exact fraction. */
+/**
+ * The exact value of a decimal number as written (87.5 → 175/2, 66.67 → 6667/100), read from its
+ * shortest decimal representation, never through binary arithmetic: a threshold or a percentage
+ * of a config.
+ */
 export function decimalToFraction(value: number): Fraction {
-  return fraction(parsePoints(value, { allowNegative: true }), 100);
+  if (!Number.isFinite(value)) throw new RangeError(`${value} không phải là một số hữu hạn.`);
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(value.toString());
+  if (!m) throw new RangeError(`Không đọc được ${value} dưới dạng số thập phân.`);
+  const [, sign, whole = '', decimals = '', exponent = '0'] = m;
+  const exp = Number(exponent) - decimals.length;
+  const digits = BigInt(`${whole}${decimals}`);
+  const num = exp >= 0 ? digits * 10n ** BigInt(exp) : digits;
+  const den = exp >= 0 ? 1n : 10n ** BigInt(-exp);
+  return fraction(sign === '-' ? -num : num, den);
+}
+
+/** A decimal number of a config (a threshold, a percentage) as written, with the decimal comma: 87,5. */
+export function formatDecimal(value: number): string {
+  return value.toString().replace('.', ',');
 }
 
 // ---------------------------------------------------------------- percentages

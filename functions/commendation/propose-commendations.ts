@@ -69,6 +69,7 @@ export async function proposeCommendationsStep(
     settings: config.commendation,
     issuerLevel: config.commendation.issuerLevel,
     onDate,
+    timeZone: config.district.timeZone,
     initiativesApproved: new Set(material.initiatives.map((i) => `${i.unitId}/${i.initiative.id}`)),
   });
 

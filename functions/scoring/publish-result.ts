@@ -8,8 +8,7 @@
  * against the previous period — or that it is *Chưa thẩm định*.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
-import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS } from '#domain/model';
+import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
 import { periodName, resultsEmail } from '#mail/emails';
 import { NotFoundError } from '#ports/store';
 import { publishResultInput } from '#steps/inputs';

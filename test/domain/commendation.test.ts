@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Ballot,
-  BallotsFileSchema,
-  CommendationInputError,
-  decimalToFraction,
-  finalList,
-  formatPercentVi,
-  NominationsFileSchema,
-  passRequired,
-  proposeCommendations,
-  quorumRequired,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import { CommendationInputError } from '#domain/commendation-model';
+import { type Ballot, passRequired, quorumRequired, type Tally, tallyCouncil } from '#domain/council';
+import { finalList } from '#domain/final-list';
 import { checkIssuerLists, formsIssuerMayGrant, ISSUER_FORM_LISTS, issuerFormListOn } from '#domain/issuers';
+import { decimalToFraction, formatPercent } from '#domain/points';
+import { BallotsFileSchema, NominationsFileSchema } from '../../cli/commendation-files.ts';
 import { members, nomination, rankAll, result, settings, unit } from './commendation-fixtures.ts';
 
 const COUNCIL = { council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70 } };
@@ -89,7 +81,7 @@ describe('issuer lists', () => {
 
 describe('collectives from the ranking', () => {
   it('proposes the top N per group with the ranking as reason, offices and communes apart', () => {
-    const p = proposeCommendations({ ...base, settings: settings() });
+    const p = proposeCommendations({ timeZone: 'Asia/Ho_Chi_Minh', ...base, settings: settings() });
     const proposed = p.candidates.filter((c) => c.kind === 'collective' && c.status === 'proposed');
     expect(proposed.map((c) => c.unitId)).toEqual(['van-phong', 'phong-noi-vu', 'xa-binh-minh', 'xa-an-hoa']);
     const noiVu = byId(p.candidates, 'collective:phong-noi-vu');
@@ -104,6 +96,7 @@ describe('collectives from the ranking', () => {
 
   it('never proposes a unit flagged Không nộp báo cáo or Chưa thẩm định, even with a high score', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 0 }, minBand: 'yeu' }),
     });
@@ -117,6 +110,7 @@ describe('collectives from the ranking', () => {
 
   it('excludes units below the minimum band and says so', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ collectives: { mode: 'top', perGroup: 4 } }),
     });
@@ -131,6 +125,7 @@ describe('collectives from the ranking', () => {
       result('phong-noi-vu', 'office', 9000, 2),
     ];
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: exact,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 90 }, minBand: 'kha' }),
@@ -142,6 +137,7 @@ describe('collectives from the ranking', () => {
 
   it('a unit with no result is listed as excluded, not forgotten', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: results.filter((r) => r.unitId !== 'xa-dong-tien'),
       settings: settings(),
@@ -152,18 +148,29 @@ describe('collectives from the ranking', () => {
   it('refuses malformed input with an error naming the unit', () => {
     expect(() =>
       proposeCommendations({
+        timeZone: 'Asia/Ho_Chi_Minh',
         ...base,
         results: [...results, result('phong-la', 'office', 9000, 1)],
         settings: settings(),
       }),
     ).toThrow(CommendationInputError);
     expect(() =>
-      proposeCommendations({ ...base, results: [...results, results[0]!], settings: settings() }),
+      proposeCommendations({
+        timeZone: 'Asia/Ho_Chi_Minh',
+        ...base,
+        results: [...results, results[0]!],
+        settings: settings(),
+      }),
     ).toThrow(/van-phong.*twice/);
   });
 
   it('proposes no collective when the issuer has no list in force (district level after 30/06/2025)', () => {
-    const p = proposeCommendations({ ...base, onDate: '2025-12-20', settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      onDate: '2025-12-20',
+      settings: settings(),
+    });
     expect(p.ballot).toEqual([]);
     expect(p.warnings.join(' ')).toMatch(/cấp huyện không còn từ 01\/07\/2025/);
     expect(codes(byId(p.candidates, 'collective:van-phong'))).toContain('no-issuer-list');
@@ -179,7 +186,12 @@ describe('ties at a cut-off', () => {
   ]);
 
   it('top N: units sharing the rank at the boundary are all listed tie-at-cutoff with an entry for the council', () => {
-    const p = proposeCommendations({ ...base, results: tied, settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      results: tied,
+      settings: settings(),
+    });
     expect(byId(p.candidates, 'collective:van-phong').status).toBe('proposed');
     expect(byId(p.candidates, 'collective:phong-noi-vu').status).toBe('tie-at-cutoff');
     expect(byId(p.candidates, 'collective:phong-tu-phap').status).toBe('tie-at-cutoff');
@@ -201,6 +213,7 @@ describe('ties at a cut-off', () => {
 
   it('quota per group: a tie at the quota cut-off is reported, units beyond it are excluded for the quota', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: tied,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 80 }, quotaPerGroup: 2 }),
@@ -211,6 +224,7 @@ describe('ties at a cut-off', () => {
 
   it('a tie inside the limit is no tie', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: tied,
       settings: settings({ collectives: { mode: 'top', perGroup: 3 } }),
@@ -221,6 +235,7 @@ describe('ties at a cut-off', () => {
 
   it('quota on individuals: ordered by their unit’s rank, a tie among nominees of one unit is reported', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ quotaPerGroup: 2 }),
       nominations: [
@@ -248,6 +263,7 @@ describe('ties at a cut-off', () => {
 describe('upward proposals', () => {
   it('proposes the best units upward as Bằng khen tỉnh, and does not also give them the Giấy khen', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
     });
@@ -266,7 +282,13 @@ describe('upward proposals', () => {
 
 describe('individual nominations', () => {
   const propose = (nominations: ReturnType<typeof nomination>[], over: Partial<typeof base> = {}) =>
-    proposeCommendations({ ...base, ...over, nominations, settings: settings() });
+    proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      ...over,
+      nominations,
+      settings: settings(),
+    });
 
   it('proposes an eligible nominee for the thematic Giấy khen', () => {
     const p = propose([nomination({ id: 'nguyen-van-a', unitId: 'phong-noi-vu', position: 'Chuyên viên' })]);
@@ -306,6 +328,7 @@ describe('individual nominations', () => {
 
   it('a commune issuer asked for Chiến sĩ thi đua cơ sở refuses, on both grounds', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       issuerLevel: 'xa',
       settings: settings({ issuerLevel: 'xa' }),
@@ -416,6 +439,7 @@ describe('council tally', () => {
   });
   const tally = (n: number, ballots: Ballot[], candidates = ['x'], closesAt?: string): Tally =>
     tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(n),
       ballots,
       candidates,
@@ -470,6 +494,7 @@ describe('council tally', () => {
 
   it('without quorum even enough yes votes do not pass (quorum 2/3, pass 50 %, 5 of 9 present, all yes)', () => {
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(9),
       ballots: ['tv1', 'tv2', 'tv3', 'tv4', 'tv5'].map((m) => ballot(m, { x: 'yes' })),
       candidates: ['x'],
@@ -522,6 +547,7 @@ describe('council tally', () => {
 
 describe('final list and dossier', () => {
   const proposal = proposeCommendations({
+    timeZone: 'Asia/Ho_Chi_Minh',
     ...base,
     settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
     initiativesApproved: new Set(['phong-noi-vu/mot-cua-so']),
@@ -541,7 +567,13 @@ describe('final list and dossier', () => {
       // 6 of 9 say yes to individual:b: one short of ⌈6.3⌉ = 7.
       votes: { ...votes, 'individual:b': i < 6 ? 'yes' : 'no' },
     }));
-    const t = tallyCouncil({ members: members(9), ballots, candidates: proposal.ballot, settings: COUNCIL });
+    const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      members: members(9),
+      ballots,
+      candidates: proposal.ballot,
+      settings: COUNCIL,
+    });
     const f = finalList(proposal, t);
     expect(byId(f.entries, 'individual:a').status).toBe('awarded');
     const b = byId(f.entries, 'individual:b');
@@ -572,7 +604,13 @@ describe('final list and dossier', () => {
       castAt: '2025-01-10T09:00:00+07:00',
       votes: { 'individual:b': 'yes' },
     }));
-    const t = tallyCouncil({ members: members(3), ballots, candidates: proposal.ballot, settings: COUNCIL });
+    const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      members: members(3),
+      ballots,
+      candidates: proposal.ballot,
+      settings: COUNCIL,
+    });
     const f = finalList(proposal, t);
     expect(byId(f.entries, 'individual:b').status).toBe('awarded');
     expect(f.dossier).toContainEqual(
@@ -582,6 +620,7 @@ describe('final list and dossier', () => {
 
   it('without quorum nobody is awarded and every proposed candidate says why', () => {
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(9),
       ballots: [],
       candidates: proposal.ballot,
@@ -599,9 +638,15 @@ describe('final list and dossier', () => {
       { unitId: 'phong-noi-vu', group: 'office', hundredths: 9125 },
       { unitId: 'phong-tu-phap', group: 'office', hundredths: 9125 },
     ]);
-    const p = proposeCommendations({ ...base, results: tiedResults, settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      results: tiedResults,
+      settings: settings(),
+    });
     const vote = (yesFor: string[]) =>
       tallyCouncil({
+        timeZone: 'Asia/Ho_Chi_Minh',
         members: members(3),
         candidates: p.ballot,
         settings: COUNCIL,
@@ -659,6 +704,7 @@ describe('file formats', () => {
       ballots: [{ memberId: 'tv1', castAt: '2025-01-10T09:00:00+07:00', votes: { 'collective:x': 'maybe' } }],
     });
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(1),
       ballots: parsed.ballots,
       candidates: ['collective:x'],
@@ -668,8 +714,8 @@ describe('file formats', () => {
   });
 
   it('percentages are shown rounded half-up with a decimal comma', () => {
-    expect(formatPercentVi({ num: 18249n, den: 200n })).toBe('91,25 %'); // 91,245
-    expect(formatPercentVi({ num: 269999n, den: 3000n })).toBe('90,00 %'); // 89,99966…
-    expect(formatPercentVi({ num: 0n, den: 1n })).toBe('0,00 %');
+    expect(formatPercent({ num: 18249n, den: 200n })).toBe('91,25'); // 91,245
+    expect(formatPercent({ num: 269999n, den: 3000n })).toBe('90,00'); // 89,99966…
+    expect(formatPercent({ num: 0n, den: 1n })).toBe('0,00');
   });
 });
