@@ -11,48 +11,41 @@ import type { AdministrativeLevel, Frequency, Period, UnitGroup } from '#domain/
 import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import {
-  type Command,
+  defineCommand,
   EXIT_OK,
   EXIT_PROBLEMS,
+  helpText,
   loadDistrictOrFail,
+  OPTIONS,
   ProblemsError,
-  parseOptions,
   printProblems,
   UsageError,
 } from './common.ts';
 import { GROUP_TITLES } from './score.ts';
 import { renderTable } from './text.ts';
 
-const HELP = `thidua check <cấu hình> [--criteria <thư mục>]
+const CHECK_OPTIONS = { criteria: OPTIONS.criteria } as const;
 
-Kiểm tra tệp cấu hình đơn vị triển khai (districts/*.yaml hoặc .json) cùng các bộ tiêu chí nó
+const HELP = helpText({
+  usage: 'thidua check <cấu hình> [--criteria <thư mục>]',
+  about: `Kiểm tra tệp cấu hình đơn vị triển khai (districts/*.yaml hoặc .json) cùng các bộ tiêu chí nó
 dùng (criteria/<mã>.yaml). Hợp lệ: in "Hợp lệ" và tóm tắt (đơn vị, người thẩm định, Hội đồng,
-các kỳ báo cáo, bộ tiêu chí áp dụng từng năm). Không hợp lệ: liệt kê mọi lỗi, mỗi lỗi ghi tệp,
-dòng, đường dẫn trường và nội dung lỗi.
+các kỳ báo cáo, bộ tiêu chí áp dụng từng năm) cùng các cảnh báo. Không hợp lệ: liệt kê mọi lỗi,
+mỗi lỗi ghi tệp, dòng, đường dẫn trường và nội dung lỗi.`,
+  options: CHECK_OPTIONS,
+  exits: '0 hợp lệ; 1 có lỗi; 2 sai cú pháp lệnh.',
+  english: `Validates a district config and the criteria sets it names. Prints "Hợp lệ" (valid), a summary
+and any warnings, or every problem with its file, line, field path and message.
+Exit codes: 0 valid, 1 problems found, 2 usage error.`,
+});
 
-  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
-  -h, --help           hướng dẫn này
-
-Mã thoát: 0 hợp lệ; 1 có lỗi; 2 sai cú pháp lệnh.
-
-Validates a district config and the criteria sets it names. Prints "Hợp lệ" (valid) and a
-summary, or every problem with its file, line, field path and message.
-Exit codes: 0 valid, 1 problems found, 2 usage error.`;
-
-export const checkCommand: Command = {
+export const checkCommand = defineCommand({
   name: 'check',
   summary: 'kiểm tra cấu hình và bộ tiêu chí (validate a district config)',
   help: HELP,
-  run(args, io) {
-    const { values, positionals } = parseOptions(
-      args,
-      { criteria: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      1,
-    );
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+  options: CHECK_OPTIONS,
+  positionals: 1,
+  run(values, positionals, io) {
     const file = positionals[0];
     if (!file) throw new UsageError('thiếu tệp cấu hình cần kiểm tra (missing the district config file)');
     let loaded: LoadedDistrict;
@@ -67,7 +60,7 @@ export const checkCommand: Command = {
     for (const line of summary(file, loaded)) io.out(line);
     return EXIT_OK;
   },
-};
+});
 
 const LEVELS: Record<AdministrativeLevel, string> = {
   huyen: 'cấp huyện',
@@ -175,6 +168,7 @@ function setsOfYear(loaded: LoadedDistrict, group: UnitGroup, periods: Period[])
     if (lastRun && lastRun.id === set.id) lastRun.to = p.id;
     else runs.push({ id: set.id, version: set.version, from: p.id, to: p.id });
   }
-  if (runs.length === 1) return `${runs[0]!.id} (${runs[0]!.version})`;
+  const [only, ...more] = runs;
+  if (only && more.length === 0) return `${only.id} (${only.version})`;
   return runs.map((r) => `${r.id} (${r.from === r.to ? r.from : `${r.from}–${r.to}`})`).join('; ');
 }

@@ -5,7 +5,6 @@ import { type Ballot, passRequired, quorumRequired, type Tally, tallyCouncil } f
 import { finalList } from '#domain/final-list';
 import { checkIssuerLists, formsIssuerMayGrant, ISSUER_FORM_LISTS, issuerFormListOn } from '#domain/issuers';
 import { decimalToFraction, formatPercent } from '#domain/points';
-import { BallotsFileSchema, NominationsFileSchema } from '../../cli/commendation-files.ts';
 import { members, nomination, rankAll, result, settings, unit } from './commendation-fixtures.ts';
 
 const COUNCIL = { council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70 } };
@@ -674,43 +673,17 @@ describe('final list and dossier', () => {
   });
 });
 
-describe('file formats', () => {
-  it('a nominations file with an unknown form parses (the form is refused later), a bad status does not', () => {
-    const ok = NominationsFileSchema.safeParse({
-      nominations: [
-        {
-          id: 'a',
-          name: 'Nguyễn Văn A',
-          unitId: 'phong-noi-vu',
-          form: 'bang-khen-thu-tuong',
-          achievements: '…',
-          status: 'none',
-          submittedAt: '2024-12-10T08:00:00+07:00',
-        },
-      ],
-    });
-    expect(ok.success).toBe(true);
-    const bad = NominationsFileSchema.safeParse({
-      nominations: [{ ...(ok.data?.nominations[0] ?? {}), status: 'ky-luat', submittedAt: '10/12/2024' }],
-    });
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(
-      expect.arrayContaining(['nominations.0.status', 'nominations.0.submittedAt']),
-    );
-  });
-
-  it('a ballots file keeps odd vote values for the tally to report', () => {
-    const parsed = BallotsFileSchema.parse({
-      ballots: [{ memberId: 'tv1', castAt: '2025-01-10T09:00:00+07:00', votes: { 'collective:x': 'maybe' } }],
-    });
+describe('numbers shown', () => {
+  it('the tally lists a stored vote it cannot count instead of dropping it', () => {
     const t = tallyCouncil({
       timeZone: 'Asia/Ho_Chi_Minh',
       members: members(1),
-      ballots: parsed.ballots,
+      ballots: [{ memberId: 'tv1', castAt: '2025-01-10T09:00:00+07:00', votes: { 'collective:x': 'maybe' } }],
       candidates: ['collective:x'],
       settings: COUNCIL,
     });
     expect(t.ignoredVotes[0]?.reason.code).toBe('invalid-vote');
+    expect(t.present).toBe(0);
   });
 
   it('percentages are shown rounded half-up with a decimal comma', () => {
