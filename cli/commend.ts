@@ -31,8 +31,7 @@ import {
   ProblemsError,
   requireOption,
 } from './common.ts';
-import { GROUP_TITLES } from './score.ts';
-import { renderTable, wrap } from './text.ts';
+import { groupTitles, renderTable, wrap } from './text.ts';
 
 const COMMEND_OPTIONS = {
   district: OPTIONS.district,
@@ -266,7 +265,7 @@ export function renderProposal(districtName: string, scopeVi: string, proposal: 
   for (const group of UNIT_GROUPS) {
     const inGroup = proposal.candidates.filter((c) => c.group === group);
     if (inGroup.length === 0) continue;
-    out.push('', GROUP_TITLES[group]);
+    out.push('', groupTitles(proposal.issuer.level)[group]);
     for (const kind of ['upward', 'collective', 'individual'] as const) {
       const list = inGroup.filter((c) => c.kind === kind);
       if (list.length === 0) continue;

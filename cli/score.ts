@@ -9,6 +9,7 @@ import { formatDate, periodsOf, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
 import type { Proposal, RankedResult } from '#domain/commendation-model';
 import type { LoadedDistrict } from '#domain/config-files';
+import { FORM_LABELS, movementAwards } from '#domain/issuers';
 import type { DistrictConfig, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPercent, formatPoints } from '#domain/points';
@@ -29,12 +30,7 @@ import {
   requireOption,
   UsageError,
 } from './common.ts';
-import { renderTable } from './text.ts';
-
-export const GROUP_TITLES: Record<UnitGroup, string> = {
-  office: 'Khối cơ quan chuyên môn',
-  commune: 'Khối xã, thị trấn',
-};
+import { groupTitles, renderTable } from './text.ts';
 
 const SCORE_OPTIONS = {
   district: OPTIONS.district,
@@ -353,6 +349,7 @@ function periodList(ids: readonly string[]): string {
 }
 
 export function renderScored(config: DistrictConfig, scored: Scored, proposal: Proposal): string[] {
+  const titles = groupTitles(config.district.level);
   const out: string[] = [];
   out.push(`Kết quả thi đua cải cách hành chính – ${config.district.name} (${config.campaign.planNumber})`);
   if (scored.kind === 'period') {
@@ -371,8 +368,8 @@ export function renderScored(config: DistrictConfig, scored: Scored, proposal: P
     out.push(
       '',
       ...(scored.kind === 'period'
-        ? periodTable(scored.results, group)
-        : aggregateTable(scored.results, group)),
+        ? periodTable(scored.results, group, titles)
+        : aggregateTable(scored.results, group, titles)),
     );
   }
   out.push('');
@@ -385,12 +382,12 @@ export function renderScored(config: DistrictConfig, scored: Scored, proposal: P
           : 'Kỳ không nộp báo cáo tính 0 %; đơn vị có kỳ chưa thẩm định chưa được xếp hạng.'),
   );
   for (const note of scored.notes) out.push(`Lưu ý: ${note}`);
-  out.push(...renderCandidatesSummary(proposal));
+  out.push(...renderCandidatesSummary(proposal, titles));
   return out;
 }
 
 /** A period's table for one group: rank, unit, total, percentage, band, notes, change. */
-function periodTable(results: PeriodResults, group: UnitGroup): string[] {
+function periodTable(results: PeriodResults, group: UnitGroup, titles: Record<UnitGroup, string>): string[] {
   const units = results.units.filter((u) => u.group === group);
   const set = results.criteriaSets[group];
   const prevId = results.units.find((u) => u.change)?.change?.previousId;
@@ -413,7 +410,7 @@ function periodTable(results: PeriodResults, group: UnitGroup): string[] {
     ];
   });
   return [
-    `${GROUP_TITLES[group]} (${units.length} đơn vị) – bộ tiêu chí ${set ? `${set.id}, phiên bản ${set.version}` : dash}`,
+    `${titles[group]} (${units.length} đơn vị) – bộ tiêu chí ${set ? `${set.id}, phiên bản ${set.version}` : dash}`,
     ...renderTable(
       [
         { header: 'Hạng', align: 'right' },
@@ -430,7 +427,11 @@ function periodTable(results: PeriodResults, group: UnitGroup): string[] {
 }
 
 /** A year's or the phase's table for one group: the mean, each period's percentage (up to four), notes, change. */
-function aggregateTable(results: AggregateResults, group: UnitGroup): string[] {
+function aggregateTable(
+  results: AggregateResults,
+  group: UnitGroup,
+  titles: Record<UnitGroup, string>,
+): string[] {
   const units = results.units.filter((u) => u.group === group);
   const showPeriods = results.periodIds.length <= 4;
   const prevId = results.units.find((u) => u.change)?.change?.previousId;
@@ -455,7 +456,7 @@ function aggregateTable(results: AggregateResults, group: UnitGroup): string[] {
     ];
   });
   return [
-    `${GROUP_TITLES[group]} (${units.length} đơn vị)`,
+    `${titles[group]} (${units.length} đơn vị)`,
     ...renderTable(
       [
         { header: 'Hạng', align: 'right' },
@@ -472,7 +473,8 @@ function aggregateTable(results: AggregateResults, group: UnitGroup): string[] {
 }
 
 /** The collectives the ranking puts forward (no nominations at this stage). */
-function renderCandidatesSummary(proposal: Proposal): string[] {
+function renderCandidatesSummary(proposal: Proposal, titles: Record<UnitGroup, string>): string[] {
+  const thematic = FORM_LABELS[movementAwards(proposal.issuer.level).thematic];
   const out = [
     '',
     `Đề xuất khen thưởng tập thể (${proposal.issuer.label}, ngày xét ${formatDate(proposal.issuer.onDate)}):`,
@@ -484,9 +486,9 @@ function renderCandidatesSummary(proposal: Proposal): string[] {
     const gk = of((c) => c.kind === 'collective' && c.status === 'proposed');
     const tie = of((c) => c.status === 'tie-at-cutoff');
     if (up.length + gk.length + tie.length === 0) continue;
-    out.push(`  ${GROUP_TITLES[group]}:`);
+    out.push(`  ${titles[group]}:`);
     if (up.length > 0) out.push(`    Đề nghị cấp trên tặng Bằng khen: ${up.join('; ')}`);
-    if (gk.length > 0) out.push(`    Giấy khen: ${gk.join('; ')}`);
+    if (gk.length > 0) out.push(`    ${thematic}: ${gk.join('; ')}`);
     if (tie.length > 0) out.push(`    Đồng hạng tại ngưỡng cắt, Hội đồng xét: ${tie.join('; ')}`);
   }
   for (const w of proposal.warnings) out.push(`  Cảnh báo: ${w}`);

@@ -22,7 +22,6 @@ import {
   type CommendationSettings,
   type DisciplineStatus,
   FLAG_LABELS,
-  GROUP_LABELS,
   type Unit,
   type UnitGroup,
 } from './model.ts';
@@ -44,6 +43,8 @@ export interface RuleContext {
     dateVi: string;
   };
   awards: MovementAwards;
+  /** How the groups are named in reasons ("khối cơ quan", "khối xã, phường"). */
+  groupLabels: Readonly<Record<UnitGroup, string>>;
   unitsById: ReadonlyMap<string, Unit>;
   resultsByUnit: ReadonlyMap<string, RankedResult>;
   /** Units with a rank, per group: the n of "rank r/n". */
@@ -141,14 +142,18 @@ export function issuerWarnings(ctx: RuleContext, onDate: string): string[] {
         ': không hình thức nào được đề nghị.',
     ];
   }
-  return list.caution ? [`Danh mục thẩm quyền “${list.id}”: ${list.caution}`] : [];
+  const awards = ctx.awards.caution;
+  return [
+    ...(list.caution ? [`Danh mục thẩm quyền “${list.id}”: ${list.caution}`] : []),
+    ...(awards && awards !== list.caution ? [awards] : []),
+  ];
 }
 
 // ---------------------------------------------------------------- eligibility of a unit
 
 /** The unit's rank and percentage, as a note. */
 export function rankingNote(ctx: RuleContext, r: RankedResult): Finding {
-  const where = GROUP_LABELS[r.group];
+  const where = ctx.groupLabels[r.group];
   const band = r.band ? ` – ${BAND_LABELS[r.band]}` : '';
   return note(
     r.rank === null
@@ -266,7 +271,25 @@ export function formFindings(ctx: RuleContext, form: string): Finding[] {
         }),
       ]
     : [];
-  return [...annual, ...cannotGrant(ctx, form)];
+  const grantable = cannotGrant(ctx, form);
+  return [...annual, ...grantable, ...(annual.length + grantable.length === 0 ? notThematic(ctx, form) : [])];
+}
+
+/**
+ * A form the issuer may grant but that is not the movement's award (a province's nominee asking
+ * for a Giấy khen): the movement proposes only its thematic award.
+ */
+function notThematic(ctx: RuleContext, form: CommendationForm): Finding[] {
+  const { thematic } = ctx.awards;
+  if (form === thematic) return [];
+  return [
+    exclusion({
+      code: 'not-thematic-form',
+      message:
+        `Phong trào thi đua chỉ đề nghị ${FORM_LABELS[thematic]} (khen thưởng theo chuyên đề); ` +
+        `${FORM_LABELS[form]} không phải hình thức khen thưởng của phong trào này.`,
+    }),
+  ];
 }
 
 /** Nobody under discipline, investigation, inspection or an open complaint is proposed. */

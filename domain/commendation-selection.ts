@@ -27,7 +27,7 @@ import {
   type Working,
 } from './commendation-rules.ts';
 import { FORM_LABELS } from './issuers.ts';
-import { BAND_LABELS, GROUP_LABELS, type UnitGroup } from './model.ts';
+import { BAND_LABELS, type UnitGroup } from './model.ts';
 import { compareFractions, decimalToFraction, formatDecimal } from './points.ts';
 
 /** One selection decision: the candidate's status and the reason for it. */
@@ -80,14 +80,15 @@ function tieReason(rank: number | null, count: number, slots: number, whose = ''
   };
 }
 
-function quotaReason(quota: number, group: UnitGroup, who: string): Reason {
+function quotaReason(ctx: RuleContext, quota: number, group: UnitGroup, who: string): Reason {
   return {
     code: 'quota-exceeded',
-    message: `Vượt hạn mức ${quota} ${who} được đề nghị của ${GROUP_LABELS[group]}.`,
+    message: `Vượt hạn mức ${quota} ${who} được đề nghị của ${ctx.groupLabels[group]}.`,
   };
 }
 
 function tieEntry<T>(
+  ctx: RuleContext,
   kind: CandidateKind,
   group: UnitGroup,
   rule: TieForCouncil['rule'],
@@ -113,7 +114,7 @@ function tieEntry<T>(
     tied: tied.map(idOf),
     slots,
     message:
-      `${capitalized(GROUP_LABELS[group])}, ${what}: ${tied.length} ứng viên ` +
+      `${capitalized(ctx.groupLabels[group])}, ${what}: ${tied.length} ứng viên ` +
       `bằng nhau tại ngưỡng cắt của ${limitVi}, còn ${slots} suất. Hệ thống không tự phân định: ` +
       'Hội đồng bỏ phiếu; nếu số được thông qua vượt số suất, Chủ tịch/Hội đồng quyết định.',
   };
@@ -184,13 +185,22 @@ export function upwardProposals(ctx: RuleContext, group: UnitGroup): Selection<W
       status: 'excluded' as const,
       finding: exclusion({
         code: 'upward-limit',
-        message: `Ngoài ${up.perGroup} đơn vị dẫn đầu ${GROUP_LABELS[group]} được đề nghị cấp trên khen thưởng.`,
+        message: `Ngoài ${up.perGroup} đơn vị dẫn đầu ${ctx.groupLabels[group]} được đề nghị cấp trên khen thưởng.`,
       }),
     })),
   ];
   return {
     decisions,
-    tie: tieEntry('upward', group, 'upward', up.perGroup, cut.within, cut.tied, (r) => `upward:${r.unitId}`),
+    tie: tieEntry(
+      ctx,
+      'upward',
+      group,
+      'upward',
+      up.perGroup,
+      cut.within,
+      cut.tied,
+      (r) => `upward:${r.unitId}`,
+    ),
   };
 }
 
@@ -214,7 +224,7 @@ export function selectCollectives(
     collectives.mode === 'top'
       ? {
           code: 'selected-top',
-          message: `Thuộc ${top} đơn vị dẫn đầu ${GROUP_LABELS[group]}, xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`,
+          message: `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]}, xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`,
         }
       : {
           code: 'above-threshold',
@@ -237,11 +247,17 @@ export function selectCollectives(
     const position = cut.within.length + cut.tied.length + i;
     const reason =
       rule === 'quota' && position < top
-        ? quotaReason(quota, group, 'tập thể')
-        : { code: 'not-in-top', message: `Ngoài ${top} đơn vị dẫn đầu ${GROUP_LABELS[group]} được đề nghị.` };
+        ? quotaReason(ctx, quota, group, 'tập thể')
+        : {
+            code: 'not-in-top',
+            message: `Ngoài ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]} được đề nghị.`,
+          };
     decisions.push({ candidate: c, status: 'excluded', finding: exclusion(reason) });
   }
-  return { decisions, tie: tieEntry('collective', group, rule, limit, cut.within, cut.tied, (c) => c.id) };
+  return {
+    decisions,
+    tie: tieEntry(ctx, 'collective', group, rule, limit, cut.within, cut.tied, (c) => c.id),
+  };
 }
 
 /**
@@ -274,8 +290,11 @@ export function selectIndividuals(
     ...cut.out.map((w) => ({
       candidate: w,
       status: 'excluded' as const,
-      finding: exclusion(quotaReason(limit, group, 'cá nhân')),
+      finding: exclusion(quotaReason(ctx, limit, group, 'cá nhân')),
     })),
   ];
-  return { decisions, tie: tieEntry('individual', group, 'quota', limit, cut.within, cut.tied, (w) => w.id) };
+  return {
+    decisions,
+    tie: tieEntry(ctx, 'individual', group, 'quota', limit, cut.within, cut.tied, (w) => w.id),
+  };
 }

@@ -43,6 +43,7 @@ import {
 import {
   type AdministrativeLevel,
   type CommendationSettings,
+  groupLabelsFor,
   type IsoDate,
   UNIT_GROUPS,
   type Unit,
@@ -190,6 +191,7 @@ function ruleContext(input: ProposeInput): RuleContext {
       dateVi: formatDate(onDate),
     },
     awards: movementAwards(issuerLevel),
+    groupLabels: groupLabelsFor(issuerLevel),
     unitsById,
     resultsByUnit,
     rankedInGroup: new Map(

@@ -208,7 +208,7 @@ const CollectivesSchema = z.discriminatedUnion(
 );
 
 const CommendationSchema = z.strictObject({
-  /** Defaults to the district's own level (its chairman issues the Giấy khen). */
+  /** Defaults to the district's own level (its chairman grants the movement's award). */
   issuerLevel: z.enum(LEVELS).optional(),
   collectives: CollectivesSchema.default({ mode: 'top', perGroup: 3 }),
   quotaPerGroup: positiveInt.optional(),

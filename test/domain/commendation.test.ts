@@ -312,14 +312,18 @@ describe('individual nominations', () => {
 
   it('refuses a form the district chairman may not grant, known or unknown', () => {
     const p = propose([
-      nomination({ id: 'a', unitId: 'phong-noi-vu', form: 'bang-khen-thu-tuong' }),
+      nomination({ id: 'a', unitId: 'phong-noi-vu', form: 'huan-chuong-lao-dong' }),
       nomination({ id: 'b', unitId: 'phong-noi-vu', form: 'bang-khen-tinh' }),
+      nomination({ id: 'c', unitId: 'phong-noi-vu', form: 'bang-khen-thu-tuong' }),
     ]);
     expect(byId(p.candidates, 'individual:a').status).toBe('excluded');
     expect(byId(p.candidates, 'individual:a').reasons[1]).toMatchObject({ code: 'unknown-form' });
     expect(byId(p.candidates, 'individual:a').reasons[1]?.message).toMatch(
-      /“bang-khen-thu-tuong”.*cấp huyện/,
+      /“huan-chuong-lao-dong”.*cấp huyện/,
     );
+    expect(
+      byId(p.candidates, 'individual:c').reasons.find((r) => r.code === 'issuer-cannot-grant')?.message,
+    ).toMatch(/Chủ tịch UBND cấp huyện không có thẩm quyền tặng Bằng khen của Thủ tướng Chính phủ/);
     expect(
       byId(p.candidates, 'individual:b').reasons.find((r) => r.code === 'issuer-cannot-grant')?.message,
     ).toMatch(/Chủ tịch UBND cấp huyện không có thẩm quyền tặng Bằng khen/);
