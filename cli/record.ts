@@ -138,7 +138,9 @@ export function describeEntries(district: LoadedDistrict, entries: readonly Adju
   for (const e of entries) byPeriod.set(e.periodId, [...(byPeriod.get(e.periodId) ?? []), e]);
   const out: string[] = [];
   for (const [periodId, list] of byPeriod) {
-    const period = periods.get(periodId) as Period;
+    const period = periods.get(periodId);
+    // checkAdjustments accepted only periods of the calendar.
+    if (!period) continue;
     out.push(
       '',
       `Kỳ ${periodId} — ${periodName(period)} (${formatDate(period.start)}–${formatDate(period.end)}): ` +

@@ -55,12 +55,16 @@ export function applySelection(selection: Selection<Working>): void {
  * inside the limit, when the limit falls among them, are neither in nor out: they are tied,
  * for the council to decide (DOMAIN.md: a tie at the cut-off is not broken silently).
  */
-export function cutAt<T>(sorted: readonly T[], limit: number, key: (t: T) => number) {
-  if (limit >= sorted.length) return { within: [...sorted], tied: [] as T[], out: [] as T[] };
-  if (limit <= 0) return { within: [] as T[], tied: [] as T[], out: [...sorted] };
+export function cutAt<T>(
+  sorted: readonly T[],
+  limit: number,
+  key: (t: T) => number,
+): { within: T[]; tied: T[]; out: T[] } {
+  if (limit >= sorted.length) return { within: [...sorted], tied: [], out: [] };
+  if (limit <= 0) return { within: [], tied: [], out: [...sorted] };
   const [last, next] = sorted.slice(limit - 1, limit + 1);
   if (last === undefined || next === undefined || key(next) !== key(last)) {
-    return { within: sorted.slice(0, limit), tied: [] as T[], out: sorted.slice(limit) };
+    return { within: sorted.slice(0, limit), tied: [], out: sorted.slice(limit) };
   }
   const boundary = key(last);
   return {

@@ -31,7 +31,7 @@ export function readDataFile(file: string): DataFile | { problems: ConfigProblem
   try {
     source = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = e instanceof Error && 'code' in e ? e.code : undefined;
     const message =
       code === 'ENOENT'
         ? 'không tìm thấy tệp (file not found)'

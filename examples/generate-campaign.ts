@@ -226,11 +226,12 @@ function districtFile(options: CampaignOptions, random: Random): Record<string, 
       const base = DEPARTMENTS[i % DEPARTMENTS.length] ?? 'Đơn vị';
       const name =
         i < DEPARTMENTS.length ? base : `${base} (đơn vị ${Math.floor(i / DEPARTMENTS.length) + 1})`;
-      return { name, group: 'office' as UnitGroup };
+      const group: UnitGroup = 'office';
+      return { name, group };
     }),
-    ...placeNames(random, n - offices).map((place, i) => ({
+    ...placeNames(random, n - offices).map((place, i): { name: string; group: UnitGroup } => ({
       name: `${i % 6 === 0 ? 'Phường' : 'Xã'} ${place}`,
-      group: 'commune' as UnitGroup,
+      group: 'commune',
     })),
   ].map((u, i) => {
     const id = `${slugOf(u.name, 34)}-${i + 1}`.replace(/^-/, '');
