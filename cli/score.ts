@@ -255,7 +255,10 @@ export function computeScope(loaded: LoadedDistrict, appraisals: Appraisals, sco
           `${entry.absentUnits.join(', ')} (units absent from the file count as not submitted).`,
       );
     }
-    return { kind: 'period', results: computed.get(periodId)!, period: entry.period, notes };
+    const results = computed.get(periodId);
+    // Every period of the file was computed just above.
+    if (!results) throw new Error(`period ${periodId} was not computed`);
+    return { kind: 'period', results, period: entry.period, notes };
   }
   if (scope.kind === 'year') {
     const periods = periodsOfYear(config, scope.year);
