@@ -10,41 +10,48 @@
 import { periodsOf } from '#domain/calendar';
 import { inputBytes, launchExecution, MAX_EXECUTION_INPUT_BYTES } from '#functions/launch/launch-input';
 import {
-  type Command,
+  defineCommand,
   EXIT_OK,
   EXIT_PROBLEMS,
+  helpText,
   loadDistrictOrFail,
+  OPTIONS,
   ProblemsError,
-  parseOptions,
   regionOption,
   requireOption,
   UsageError,
 } from './common.ts';
 
-const HELP = `thidua launch --district <cấu hình> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]
+const LAUNCH_OPTIONS = {
+  district: OPTIONS.district,
+  'state-machine-arn': {
+    type: 'string',
+    arg: '<ARN>',
+    help: ['giá trị LaunchStateMachineArn trong Outputs của stack', '(không bắt buộc khi --dry-run)'],
+  },
+  region: { type: 'string', arg: '<vùng>', help: 'vùng AWS (mặc định: vùng trong ARN)' },
+  'dry-run': {
+    type: 'boolean',
+    help: ['chỉ in tên lượt xử lý, kích thước dữ liệu, số đơn vị và số kỳ;', 'không gọi AWS'],
+  },
+  criteria: OPTIONS.criteria,
+} as const;
 
-Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, rồi khởi
+const HELP = helpText({
+  usage: 'thidua launch --district <cấu hình> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]',
+  about: `Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, rồi khởi
 chạy quy trình "launch" (AWS Step Functions) bằng thông tin đăng nhập AWS của người chạy lệnh.
 Tên lượt xử lý được tính từ nội dung cấu hình: phát động lại cùng cấu hình không gửi lại gì
-("Đã phát động trước đó"); cấu hình đã sửa là một lượt phát động mới.
-
-  --district <tệp>            cấu hình đơn vị triển khai (districts/*.yaml)
-  --state-machine-arn <ARN>   giá trị LaunchStateMachineArn trong Outputs của stack
-                              (không bắt buộc khi --dry-run)
-  --region <vùng>             vùng AWS (mặc định: vùng trong ARN)
-  --dry-run                   chỉ in tên lượt xử lý, kích thước dữ liệu, số đơn vị và số kỳ;
-                              không gọi AWS
-  --criteria <thư mục>        thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
-  -h, --help                  hướng dẫn này
-
-Mã thoát: 0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, dữ liệu
-quá 256 KB hoặc AWS từ chối; 2 sai cú pháp lệnh.
-
-Launches the campaign on the deployed stack: validates the config, then starts the "launch"
+("Đã phát động trước đó"); cấu hình đã sửa là một lượt phát động mới.`,
+  options: LAUNCH_OPTIONS,
+  exits: `0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, dữ liệu
+quá 256 KB hoặc AWS từ chối; 2 sai cú pháp lệnh.`,
+  english: `Launches the campaign on the deployed stack: validates the config, then starts the "launch"
 state machine (LaunchStateMachineArn, a stack output) with your AWS credentials. The execution
 name is a digest of the input: the same config again is "already launched" (exit 0).
 --dry-run prints the name, input size, units and periods without calling AWS.
-Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`;
+Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`,
+});
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`. */
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:[A-Za-z0-9_-]{1,80}$/;
@@ -62,61 +69,33 @@ export function launchRegion(stateMachineArn: string, region: string | undefined
         '(expected arn:aws:states:<region>:<account>:stateMachine:<name>, the LaunchStateMachineArn stack output)',
     );
   }
-  return regionOption(region) ?? match[1]!;
+  return regionOption(region) ?? match[1] ?? '';
 }
 
-export const launchCommand: Command = {
+export const launchCommand = defineCommand({
   name: 'launch',
   summary: 'phát động phong trào trên AWS (start the launch workflow of the deployed stack)',
   help: HELP,
-  async run(args, io) {
-    const { values } = parseOptions(args, {
-      district: { type: 'string' },
-      'state-machine-arn': { type: 'string' },
-      region: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      criteria: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
-    const districtFile = requireOption(values.district, 'district');
+  options: LAUNCH_OPTIONS,
+  async run(values, _positionals, io) {
+    const file = requireOption(values.district, 'district');
     const dryRun = values['dry-run'] === true;
     const arn = dryRun
       ? values['state-machine-arn']
       : requireOption(values['state-machine-arn'], 'state-machine-arn');
     const region = arn === undefined ? undefined : launchRegion(arn, values.region);
-
-    const { config, criteriaSets } = loadDistrictOrFail(districtFile, values.criteria);
+    const { config, criteriaSets } = loadDistrictOrFail(file, values.criteria);
     const { name, input } = launchExecution(config, criteriaSets);
     const bytes = inputBytes(input);
-    const units = config.units.length;
-    const periods = periodsOf(config).length;
     const sizeLine = `Kích thước dữ liệu (input size): ${number(bytes)} byte (${kib(bytes)} KB; giới hạn 256 KB)`;
-    if (bytes > MAX_EXECUTION_INPUT_BYTES) {
-      throw new ProblemsError(
-        [
-          {
-            file: districtFile,
-            path: '',
-            message:
-              `dữ liệu phát động (cấu hình và ${criteriaSets.length} bộ tiêu chí) là ${number(bytes)} byte, ` +
-              `vượt giới hạn ${number(MAX_EXECUTION_INPUT_BYTES)} byte (256 KB) của đầu vào Step Functions; ` +
-              'hãy rút gọn nội dung kế hoạch (campaign.content) hoặc các bộ tiêu chí ' +
-              `(the launch input is ${bytes} bytes, over Step Functions' 256 KB input limit)`,
-          },
-        ],
-        'Không thể phát động (cannot launch)',
-      );
-    }
+    const countsLine = `Đơn vị (units): ${config.units.length}; kỳ báo cáo (periods): ${periodsOf(config).length}`;
+    if (bytes > MAX_EXECUTION_INPUT_BYTES) throw tooLarge(file, bytes, criteriaSets.length);
 
-    if (dryRun) {
+    if (arn === undefined || region === undefined || dryRun) {
       io.out('Chạy thử (dry run): không gọi AWS.');
       io.out(`Lượt xử lý (execution name): ${name}`);
       io.out(sizeLine);
-      io.out(`Đơn vị (units): ${units}; kỳ báo cáo (periods): ${periods}`);
+      io.out(countsLine);
       if (arn !== undefined) io.out(`State machine: ${arn} (${region})`);
       return EXIT_OK;
     }
@@ -126,12 +105,12 @@ export const launchCommand: Command = {
       import('@aws-sdk/client-sfn'),
       import('#ports/callbacks'),
     ]);
-    const client = new SFNClient({ region: region! });
+    const client = new SFNClient({ region });
     let status: 'started' | 'already-exists';
     try {
-      status = await new SfnCallbacks(client).startExecution(arn!, name, input);
+      status = await new SfnCallbacks(client).startExecution(arn, name, input);
     } catch (e) {
-      const err = e as Error;
+      const err = e instanceof Error ? e : new Error(String(e));
       io.err(
         `Không phát động được (the launch could not be started): ${name} trên ${arn}: ` +
           `${err.name ? `${err.name}: ` : ''}${err.message}`,
@@ -153,11 +132,28 @@ export const launchCommand: Command = {
     }
     io.out(`Đã phát động (launched): ${name}`);
     io.out(sizeLine);
-    io.out(`Đơn vị (units): ${units}; kỳ báo cáo (periods): ${periods}`);
-    io.out(`Lượt xử lý (execution): ${executionArnOf(arn!, name)}`);
+    io.out(countsLine);
+    io.out(`Lượt xử lý (execution): ${executionArnOf(arn, name)}`);
     return EXIT_OK;
   },
-};
+});
+
+function tooLarge(file: string, bytes: number, sets: number): ProblemsError {
+  return new ProblemsError(
+    [
+      {
+        file,
+        path: '',
+        message:
+          `dữ liệu phát động (cấu hình và ${sets} bộ tiêu chí) là ${number(bytes)} byte, ` +
+          `vượt giới hạn ${number(MAX_EXECUTION_INPUT_BYTES)} byte (256 KB) của đầu vào Step Functions; ` +
+          'hãy rút gọn nội dung kế hoạch (campaign.content) hoặc các bộ tiêu chí ' +
+          `(the launch input is ${bytes} bytes, over Step Functions' 256 KB input limit)`,
+      },
+    ],
+    'Không thể phát động (cannot launch)',
+  );
+}
 
 /** The execution's ARN, from its state machine's (what the console and `aws stepfunctions` take). */
 export function executionArnOf(stateMachineArn: string, name: string): string {

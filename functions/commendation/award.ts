@@ -17,16 +17,9 @@
  * `castAt` is when the member's click was recorded (the approval's `decidedAt`).
  */
 import { createHash } from 'node:crypto';
-import type {
-  Candidate,
-  CandidateTally,
-  FinalList,
-  FinalStatus,
-  NominationInput,
-  Proposal,
-  Reason,
-  Tally,
-} from '#domain/commendation';
+import type { Candidate, NominationInput, Proposal, Reason } from '#domain/commendation-model';
+import type { CandidateTally, Tally } from '#domain/council';
+import type { FinalList, FinalStatus } from '#domain/final-list';
 import type { DistrictConfig, Initiative, Vote } from '#domain/model';
 import type { Actor, Approval, Store, StoredProposal } from '#ports/store';
 import { mapLimited } from '#steps/concurrency';

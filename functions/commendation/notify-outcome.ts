@@ -8,7 +8,7 @@
  *    per scope (`initiatives-digest`, focal point, unit, `2024`/`phase`: a second vote round of the
  *    same year does not send it again). Nothing is sent when there are none.
  */
-import type { Candidate } from '#domain/commendation';
+import type { Candidate } from '#domain/commendation-model';
 import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine } from '#mail/commendation';
 import { periodName } from '#mail/letter';
 import { NotFoundError } from '#ports/store';

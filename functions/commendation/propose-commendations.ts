@@ -14,10 +14,11 @@
  * Re-entrant: a stored header means the proposal was made (and members may be voting): it is
  * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
  */
+import { aggregateResults } from '#domain/aggregate';
 import { localDateOf, periodsOf, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
 import type { Period } from '#domain/model';
-import { aggregateResults, type PeriodResults } from '#domain/scoring';
+import type { PeriodResults } from '#domain/scoring';
 import { appendAuditOnce } from '#functions/review/records';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { NotFoundError } from '#ports/store';
@@ -68,6 +69,7 @@ export async function proposeCommendationsStep(
     settings: config.commendation,
     issuerLevel: config.commendation.issuerLevel,
     onDate,
+    timeZone: config.district.timeZone,
     initiativesApproved: new Set(material.initiatives.map((i) => `${i.unitId}/${i.initiative.id}`)),
   });
 

@@ -12,7 +12,7 @@
  * (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
  */
 
-import { passRequired, quorumRequired } from '#domain/commendation';
+import { passRequired, quorumRequired } from '#domain/council';
 import { voteRequestEmail } from '#mail/commendation';
 import { NotFoundError } from '#ports/store';
 import { deliverDecision } from '#steps/delivery';

@@ -9,7 +9,8 @@
  * 3. Stored: each ballot candidate's final entry (its item's next version), then the outcome
  *    (council, final lists, dossier) as the commit point. A stored outcome is returned as is.
  */
-import { finalList, tallyCouncil } from '#domain/commendation';
+import { tallyCouncil } from '#domain/council';
+import { finalList } from '#domain/final-list';
 import type { Person } from '#domain/model';
 import { appendAuditOnce } from '#functions/review/records';
 import { NotFoundError } from '#ports/store';
@@ -51,7 +52,11 @@ export async function tallyVotes(
     (id) => council.find((m) => m.id === id) ?? { id, name: id, email: '' },
   );
   const ballots = (await ctx.store.listBallots<VoteBallot>(cycle.cycleId)).map((b) => b.ballot);
+  // The zone of the times in the tally's reasons (a late or second ballot).
+  const campaign = await ctx.store.getCampaign();
+  if (!campaign) throw new NotFoundError('campaign', 'current');
   const tally = tallyCouncil({
+    timeZone: campaign.config.district.timeZone,
     members,
     ballots,
     candidates: header.ballot,

@@ -3,9 +3,10 @@
  * each period's percentage, the exact mean (shown rounded), band, rank, change and notes.
  * Units down the side here: the columns are the few periods of the scope.
  */
+
+import type { AggregateUnitResult } from '#domain/aggregate';
 import type { UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
-import type { AggregateUnitResult } from '#domain/scoring';
 import { formatDateVn, GROUP_SHEET_NAMES, GROUP_TITLES, localDate, percentHundredths } from './format.ts';
 import { rankCell } from './period-sheet.ts';
 import {

@@ -4,17 +4,13 @@
  * (role="img"), and every bar or point carries its value as text, so nothing is told by colour
  * alone. Every string from the district's data is escaped.
  */
+
+import type { AggregateResults } from '#domain/aggregate';
 import type { Band, CriteriaSet, Fraction, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS } from '#domain/model';
 import { decimalToFraction, divideFraction, fraction, multiplyFraction, roundHalfUp } from '#domain/points';
-import {
-  type AggregateResults,
-  BAND_ORDER,
-  type BandThreshold,
-  DEFAULT_BANDS,
-  type PeriodResults,
-  type UnitStatus,
-} from '#domain/scoring';
+import { BAND_ORDER, type BandThreshold, DEFAULT_BANDS, type UnitStatus } from '#domain/ranking';
+import type { PeriodResults } from '#domain/scoring';
 import { escapeHtml } from '#web/html';
 import { formatHundredths, GROUP_TITLES, percentHundredths } from './format.ts';
 import { areaAverages, bandCounts, histogram, weakestAreas } from './stats.ts';

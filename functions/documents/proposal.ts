@@ -3,7 +3,7 @@
  * collectives and individuals the council passed, the units proposed upward, and any tie the
  * council left to the chairman. Only what the final list says; nothing is re-decided here.
  */
-import type { FinalEntry } from '#domain/commendation';
+import type { FinalEntry } from '#domain/final-list';
 import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { scopeLabel } from './aggregate-sheet.ts';
 import {

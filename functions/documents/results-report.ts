@@ -4,7 +4,8 @@
  * the reform areas the units are weakest in.
  */
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS, type UnitGroup } from '#domain/model';
-import { BAND_ORDER, type UnitPeriodResult } from '#domain/scoring';
+import { BAND_ORDER } from '#domain/ranking';
+import type { UnitPeriodResult } from '#domain/scoring';
 import {
   formatDateVn,
   formatHundredths,

@@ -9,7 +9,7 @@
 import type { Fraction } from '#domain/model';
 import { BAND_LABELS, type Band } from '#domain/model';
 import { fraction } from '#domain/points';
-import { type BandThreshold, bandOf, DEFAULT_BANDS } from '#domain/scoring';
+import { type BandThreshold, bandOf, DEFAULT_BANDS } from '#domain/ranking';
 import { exactDecimal, formatHundredths, type Hundredths, percentHundredths } from './format.ts';
 import type { DocumentContext, IssuingBody } from './types.ts';
 

@@ -3,7 +3,11 @@
  * commendation outcome and tally, plus the few facts a document needs that the results do not
  * carry (who issues it, who signs it, where and when). One input type per document.
  */
-import type { CouncilRule, FinalList, Proposal, Tally } from '#domain/commendation';
+
+import type { AggregateResults } from '#domain/aggregate';
+import type { Proposal } from '#domain/commendation-model';
+import type { CouncilRule, Tally } from '#domain/council';
+import type { FinalList } from '#domain/final-list';
 import type {
   CriteriaSet,
   DistrictConfig,
@@ -13,13 +17,8 @@ import type {
   Person,
   UnitGroup,
 } from '#domain/model';
-import type {
-  AggregateResults,
-  BandThreshold,
-  GroupCaps,
-  PeriodResults,
-  UnitPeriodInput,
-} from '#domain/scoring';
+import type { BandThreshold } from '#domain/ranking';
+import type { GroupCaps, PeriodResults, UnitPeriodInput } from '#domain/scoring';
 
 /** Bad input for a document (results that disagree with the appraisals, nothing to propose …). */
 export class DocumentInputError extends Error {

@@ -8,8 +8,7 @@
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
  */
-import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
+import { BAND_LABELS, GROUP_LABELS, UNIT_GROUPS } from '#domain/model';
 import { appendAuditOnce } from '#functions/review/records';
 import { resultsSummaryEmail } from '#mail/scoring';
 import { NotFoundError } from '#ports/store';

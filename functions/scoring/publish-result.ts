@@ -8,8 +8,7 @@
  * against the previous period — or that it is *Chưa thẩm định*.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
-import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS } from '#domain/model';
+import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
 import { periodName } from '#mail/letter';
 import { resultsEmail } from '#mail/scoring';
 import { NotFoundError } from '#ports/store';

@@ -4,13 +4,9 @@
  * whether a version has been announced (the audit entry `results.announced` that NotifyLeadership
  * appends last), which tells a re-run scoring execution whether publishing is still to be done.
  */
-import {
-  type PeriodResults,
-  type PeriodResultsJson,
-  periodResultsFromJson,
-  periodResultsToJson,
-  publishResults,
-} from '#domain/scoring';
+import { type PeriodResultsJson, periodResultsFromJson, periodResultsToJson } from '#domain/results-json';
+import { publishResults } from '#domain/results-versions';
+import type { PeriodResults } from '#domain/scoring';
 import { NotFoundError, type Store } from '#ports/store';
 
 export async function listPeriodResults(store: Store, periodId: string): Promise<PeriodResults[]> {

@@ -12,7 +12,7 @@
  * vote's close 410. The ballot is tallied from the ballot items (functions/commendation/tally-votes.ts),
  * which also repairs a ballot missing after a crash from the recorded decision.
  */
-import { passRequired, quorumRequired } from '#domain/commendation';
+import { passRequired, quorumRequired } from '#domain/council';
 import type { Vote } from '#domain/model';
 import {
   ballotCandidates,

@@ -170,7 +170,7 @@ describe('commendation submission (tờ trình) as DOCX', { timeout: 30_000 }, (
 
   it('is refused when the council passed nobody (no quorum)', async () => {
     const input = proposalInput();
-    const { finalList } = await import('#domain/commendation');
+    const { finalList } = await import('#domain/final-list');
     const final = finalList(input.proposal, noQuorumTally());
     await expect(async () => proposalDocx({ ...input, final })).rejects.toThrow(DocumentInputError);
   });

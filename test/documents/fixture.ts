@@ -5,29 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { type AggregateResults, aggregateResults } from '#domain/aggregate';
 import { criteriaSetFor, periodsOf, periodsOfYear } from '#domain/calendar';
-import {
-  BallotsFileSchema,
-  type FinalList,
-  finalList,
-  NominationsFileSchema,
-  type Proposal,
-  proposeCommendations,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import type { Proposal } from '#domain/commendation-model';
 import { type LoadedDistrict, loadDistrict } from '#domain/config-files';
+import { type Tally, tallyCouncil } from '#domain/council';
+import { type FinalList, finalList } from '#domain/final-list';
 import type { CriteriaSet, Period, Points, UnitGroup } from '#domain/model';
 import { UNIT_GROUPS } from '#domain/model';
 import { parsePoints } from '#domain/points';
-import {
-  type AggregateResults,
-  aggregateResults,
-  computePeriodResults,
-  type PeriodResults,
-  type UnitPeriodInput,
-  type UnitStatus,
-} from '#domain/scoring';
+import type { UnitStatus } from '#domain/ranking';
+import { computePeriodResults, type PeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import {
   contextFromConfig,
   councilBody,
@@ -37,6 +26,7 @@ import {
   type ResultsReportInput,
   type VoteRecordInput,
 } from '#functions/documents/index';
+import { BallotsFileSchema, NominationsFileSchema } from '../../cli/commendation-files.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 const path = (p: string) => new URL(p, ROOT).pathname;
@@ -132,10 +122,12 @@ export function demo2024(): Demo2024 {
     settings: config.commendation,
     issuerLevel: config.commendation.issuerLevel,
     onDate: '2025-01-20',
+    timeZone: config.district.timeZone,
     initiativesApproved: new Set(nominations.initiativesApproved ?? []),
   });
   const closesAt = ballots.closesAt ?? '2025-01-28T17:00:00+07:00';
   const tally = tallyCouncil({
+    timeZone: config.district.timeZone,
     members: config.council,
     ballots: ballots.ballots,
     candidates: proposal.ballot,
@@ -229,6 +221,7 @@ export function noQuorumTally(): Tally {
     parse(readFileSync(path('examples/ballots-no-quorum.yaml'), 'utf8')),
   );
   return tallyCouncil({
+    timeZone: d.loaded.config.district.timeZone,
     members: d.loaded.config.council,
     ballots: ballots.ballots,
     candidates: d.proposal.ballot,

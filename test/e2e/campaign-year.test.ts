@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { CriteriaSet, Period, Unit, UnitGroup } from '#domain/model';
 import { BAND_LABELS } from '#domain/model';
-import type { PeriodResultsJson } from '#domain/scoring';
+import type { PeriodResultsJson } from '#domain/results-json';
 import { type CycleHeader, readCycle } from '#functions/commendation/award';
 import { recordAdjustments } from '#functions/scoring/adjustments';
 import { launchExecution } from '#local/product';

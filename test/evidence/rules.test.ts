@@ -4,7 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { SLUG } from '#domain/config';
+import { SLUG } from '#domain/config-values';
 import {
   attachmentDisposition,
   checkUploadRequest,

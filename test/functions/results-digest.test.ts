@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BAND_LABELS, type Fraction, type UnitGroup } from '#domain/model';
 import { fraction } from '#domain/points';
-import { bandOf, rankGroup, type UnitStatus } from '#domain/scoring';
+import { bandOf, rankGroup, type UnitStatus } from '#domain/ranking';
 import { senderOf } from '#mail/letter';
 import { DIGEST_ENDS, DIGEST_NAMES, type ResultsSummaryRow, resultsSummaryEmail } from '#mail/scoring';
 

@@ -1,12 +1,11 @@
 /**
- * Reads the admin's data files (appraisals, results, nominations, ballots): `.json`, `.yaml` or
- * `.yml`. Problems name the file, the field path and, for YAML, the line, exactly as the config
- * loader does, so every file of the command line reports errors the same way.
+ * The data files people write (district configs, criteria sets, appraisals, results, nominations,
+ * ballots): `.json`, `.yaml` or `.yml` text parsed into data with a way to find the line of a
+ * field path, so that every problem names the file, the field path and, for YAML, the line. Pure:
+ * reading the file from disk is domain/config-files.ts's `readDataFile`.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { ConfigProblem } from '#domain/config';
+import type { ConfigProblem } from './config.ts';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -38,23 +37,18 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
-/** Reads and parses the file; syntax errors and unreadable files come back as problems. */
-export function readDataFile(file: string): DataFile | { problems: ConfigProblem[] } {
+/** The extension of a file name, lower case, with its dot (".yaml"). */
+function extensionOf(file: string): string {
+  const match = /\.[^./\\]*$/.exec(file);
+  return match ? match[0].toLowerCase() : '';
+}
+
+/** Parses a file's text by its extension; syntax errors come back as problems naming the line. */
+export function parseDataText(file: string, source: string): DataFile | { problems: ConfigProblem[] } {
   const fail = (message: string, line?: number) => ({
     problems: [{ file, path: '', message, ...(line !== undefined ? { line } : {}) }],
   });
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(
-      code === 'ENOENT'
-        ? 'không tìm thấy tệp (file not found)'
-        : `không đọc được tệp: ${(e as Error).message} (cannot read the file)`,
-    );
-  }
-  const ext = extname(file).toLowerCase();
+  const ext = extensionOf(file);
   const make = (
     data: unknown,
     lineOf: DataFile['lineOf'],
@@ -73,7 +67,7 @@ export function readDataFile(file: string): DataFile | { problems: ConfigProblem
     try {
       return make(JSON.parse(source), () => undefined);
     } catch (e) {
-      return fail(`lỗi cú pháp JSON: ${(e as Error).message} (JSON syntax error)`);
+      return fail(`lỗi cú pháp JSON: ${e instanceof Error ? e.message : String(e)} (JSON syntax error)`);
     }
   }
   if (ext !== '.yaml' && ext !== '.yml') {
