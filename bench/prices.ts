@@ -29,6 +29,7 @@ export const PRICE_IDS = [
   'cloudwatch.alarmMetric.highResolution',
   'cloudwatch.compositeAlarm',
   'cloudwatch.customMetric',
+  'cloudwatch.dashboard',
   'xray.traceRecorded',
   'xray.traceRetrieved',
   'secretsManager.secret',
