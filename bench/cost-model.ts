@@ -28,9 +28,10 @@ export const LOG_ESTIMATES = {
 
 /**
  * One run of a recurring function (the sweep) when nobody measured it (rows say "estimated"):
- * three empty, eventually consistent index queries (0.5 RRU each: an empty query still bills a
- * step), no write, ~150 ms billed at 5-minute intervals (warm mostly; init is billed when cold),
- * its platform log records.
+ * three empty, eventually consistent index queries, 0.5 RRU each as an empty query still bills a
+ * step (measured through the metering proxy on the sweep of 04/12/2026 with nothing to do), no
+ * write; ~150 ms billed (warm mostly at 5-minute intervals; init is billed when cold) and its
+ * platform log records, both guessed: Lambda time cannot be measured on this machine.
  */
 export const DEFAULT_RECURRING_RUN: RecurringRun = {
   billedMs: 150,

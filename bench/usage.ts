@@ -94,10 +94,7 @@ export function parseUsageFile(json: unknown, origin = 'usage'): UsageFile {
  * Completes each Lambda entry's memory and architecture with `configOf` (the template's), or
  * fails naming the function.
  */
-export function withFunctionConfig(
-  phase: PhaseUsageInput,
-  configOf: (name: string) => { memoryMB: number; architecture: Architecture } | undefined,
-): PhaseUsage {
+export function withFunctionConfig(phase: PhaseUsageInput, configOf: FunctionConfigOf): PhaseUsage {
   return {
     ...phase,
     lambda: phase.lambda.map((l) => {
@@ -109,6 +106,19 @@ export function withFunctionConfig(
       }
       return { ...l, memoryMB, architecture };
     }),
+  };
+}
+
+type FunctionConfigOf = (name: string) => { memoryMB: number; architecture: Architecture } | undefined;
+
+/** A usage file with every Lambda entry's memory and architecture completed (see `withFunctionConfig`). */
+export function completeUsage(file: UsageFile, configOf: FunctionConfigOf): YearUsage {
+  const { period, launch, commendation, ...rest } = file;
+  return {
+    ...rest,
+    period: withFunctionConfig(period, configOf),
+    ...(launch ? { launch: withFunctionConfig(launch, configOf) } : {}),
+    ...(commendation ? { commendation: withFunctionConfig(commendation, configOf) } : {}),
   };
 }
 
