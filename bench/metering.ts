@@ -184,15 +184,63 @@ function emptyHttp(): HttpUsage {
   return { requests: 0, billedRequests: 0, requestBytes: 0, responseBytes: 0 };
 }
 
-/** Starts a metering proxy for `service` in front of `target` (an emulator's base URL). */
-export async function startMeter(target: string, service: 'dynamodb'): Promise<DynamoDbMeter>;
-export async function startMeter(target: string, service: MeteredService): Promise<Meter>;
-export async function startMeter(target: string, service: MeteredService): Promise<Meter | DynamoDbMeter> {
-  const targetUrl = new URL(target);
-  const agent = new HttpAgent({ keepAlive: true });
-  const forward = forwarder(targetUrl, agent);
-  const direct = async (op: string, body: Json) => {
-    const answer = await forward(
+type Forward = ReturnType<typeof forwarder>;
+
+/** The counts of one proxy, and how each kind of call is forwarded and counted. */
+class Counter {
+  calls: Record<string, number> = {};
+  ses = emptySes();
+  http = emptyHttp();
+  readonly dynamo: DynamoMeter | undefined;
+
+  constructor(
+    readonly service: MeteredService,
+    private readonly forward: Forward,
+  ) {
+    this.dynamo = service === 'dynamodb' ? new DynamoMeter((op, body) => this.direct(op, body)) : undefined;
+  }
+
+  snapshot(): MeterSnapshot {
+    return {
+      service: this.service,
+      calls: { ...this.calls },
+      ...(this.dynamo ? { dynamodb: this.dynamo.snapshot() } : {}),
+      ...(this.service === 'ses' ? { ses: { ...this.ses } } : {}),
+      ...(this.service === 'http' ? { http: { ...this.http } } : {}),
+    };
+  }
+
+  reset(): void {
+    this.calls = {};
+    this.ses = emptySes();
+    this.http = emptyHttp();
+    this.dynamo?.reset();
+  }
+
+  async handle(req: IncomingMessage, body: Buffer): Promise<Answer> {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const amzTarget =
+      typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
+    const headers = { ...req.headers };
+    if (this.service === 'http') return this.page(method, path, headers, body);
+    // The meter reads answers, so it asks for them uncompressed.
+    delete headers['accept-encoding'];
+    const op = operationOf(method, path, amzTarget);
+    if (this.dynamo && amzTarget) return this.dynamoCall(this.dynamo, op, method, path, headers, body);
+    const answer = await this.forward(method, path, headers, body);
+    if (this.service === 'ses') this.meterSes(op, req, body, answer);
+    else if (amzTarget || this.service === 'other') this.count(op);
+    return answer;
+  }
+
+  private count(op: string): void {
+    this.calls[op] = (this.calls[op] ?? 0) + 1;
+  }
+
+  /** A request to dynalite that is not metered (the meter's own reads of whole items). */
+  private async direct(op: string, body: Json): Promise<{ status: number; json: Json }> {
+    const answer = await this.forward(
       'POST',
       '/',
       {
@@ -206,81 +254,71 @@ export async function startMeter(target: string, service: MeteredService): Promi
       Buffer.from(JSON.stringify(body)),
     );
     return { status: answer.status, json: parseJson(answer.body) };
-  };
-  const dynamo = service === 'dynamodb' ? new DynamoMeter(direct) : undefined;
-  let calls: Record<string, number> = {};
-  let ses = emptySes();
-  let http = emptyHttp();
+  }
 
-  async function handle(req: IncomingMessage, body: Buffer): Promise<Answer> {
-    const method = req.method ?? 'GET';
-    const path = req.url ?? '/';
-    const amzTarget =
-      typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
-    const headers = { ...req.headers };
-    if (service === 'http') {
-      calls[method] = (calls[method] ?? 0) + 1;
-      const answer = await forward(method, path, headers, body);
-      http.requests++;
-      http.billedRequests += Math.max(
-        1,
-        Math.ceil(Math.max(body.length, answer.body.length) / HTTP_API_METERING_BYTES),
-      );
-      http.requestBytes += body.length;
-      http.responseBytes += answer.body.length;
-      return answer;
-    }
-    // The meter reads answers, so it asks for them uncompressed.
-    delete headers['accept-encoding'];
-    const op = operationOf(method, path, amzTarget);
-    if (dynamo && amzTarget) {
-      calls[op] = (calls[op] ?? 0) + 1;
-      const request = parseJson(body);
-      const last: { raw?: Answer; json?: Json } = {};
-      const result = await dynamo.handle(op, request, async (_operation, json) => {
-        // The caller's own bytes when the meter left the request as it was.
-        const sent = json === request ? body : Buffer.from(JSON.stringify(json));
-        last.raw = await forward(method, path, headers, sent);
-        last.json = parseJson(last.raw.body);
-        return { status: last.raw.status, json: last.json };
-      });
-      if (!last.raw) throw new Error(`${op}: the meter did not forward the call`);
-      // Re-encoded only when the meter took out the ConsumedCapacity it had asked for.
-      return result.json === last.json ? last.raw : jsonAnswer(last.raw, result.json);
-    }
-    const answer = await forward(method, path, headers, body);
-    if (service === 'ses') meterSes(op, req, body, answer);
-    else if (amzTarget || service === 'other') calls[op] = (calls[op] ?? 0) + 1;
+  private async page(method: string, path: string, headers: IncomingMessage['headers'], body: Buffer) {
+    this.count(method);
+    const answer = await this.forward(method, path, headers, body);
+    const larger = Math.max(body.length, answer.body.length);
+    this.http.requests++;
+    this.http.billedRequests += Math.max(1, Math.ceil(larger / HTTP_API_METERING_BYTES));
+    this.http.requestBytes += body.length;
+    this.http.responseBytes += answer.body.length;
     return answer;
   }
 
-  function meterSes(op: string, req: IncomingMessage, body: Buffer, answer: Answer): void {
+  private async dynamoCall(
+    dynamo: DynamoMeter,
+    op: string,
+    method: string,
+    path: string,
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+  ): Promise<Answer> {
+    this.count(op);
+    const request = parseJson(body);
+    const last: { raw?: Answer; json?: Json } = {};
+    const result = await dynamo.handle(op, request, async (_operation, json) => {
+      // The caller's own bytes when the meter left the request as it was.
+      const sent = json === request ? body : Buffer.from(JSON.stringify(json));
+      last.raw = await this.forward(method, path, headers, sent);
+      last.json = parseJson(last.raw.body);
+      return { status: last.raw.status, json: last.json };
+    });
+    if (!last.raw) throw new Error(`${op}: the meter did not forward the call`);
+    // Re-encoded only when the meter took out the ConsumedCapacity it had asked for.
+    return result.json === last.json ? last.raw : jsonAnswer(last.raw, result.json);
+  }
+
+  private meterSes(op: string, req: IncomingMessage, body: Buffer, answer: Answer): void {
     const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
       ? new URLSearchParams(body.toString('utf8'))
       : undefined;
     const action = form?.get('Action') ?? undefined;
-    const name = action ?? op;
     // The emulator's own pages (`/store`, `/clear-store`) are not SES calls.
     if (!action && !(req.url ?? '').startsWith('/v2/')) return;
-    calls[name] = (calls[name] ?? 0) + 1;
+    this.count(action ?? op);
     if (answer.status < 200 || answer.status >= 300) return;
-    if (name === 'SendEmail' && !form) {
-      const m = sesV2Message(parseJson(body));
-      ses.messages++;
-      ses.emails += m.recipients;
-      ses.bytes += m.bytes;
-      ses.attachmentBytes += m.attachmentBytes;
-    } else if (form && (action === 'SendEmail' || action === 'SendRawEmail')) {
-      const m = sesV1Message(form);
-      ses.messages++;
-      ses.emails += m.recipients;
-      ses.bytes += m.bytes;
-    }
+    let message: { recipients: number; bytes: number; attachmentBytes?: number } | undefined;
+    if (!form && op === 'SendEmail') message = sesV2Message(parseJson(body));
+    else if (form && (action === 'SendEmail' || action === 'SendRawEmail')) message = sesV1Message(form);
+    if (!message) return;
+    this.ses.messages++;
+    this.ses.emails += message.recipients;
+    this.ses.bytes += message.bytes;
+    this.ses.attachmentBytes += message.attachmentBytes ?? 0;
   }
+}
 
+/** Starts a metering proxy for `service` in front of `target` (an emulator's base URL). */
+export async function startMeter(target: string, service: 'dynamodb'): Promise<DynamoDbMeter>;
+export async function startMeter(target: string, service: MeteredService): Promise<Meter>;
+export async function startMeter(target: string, service: MeteredService): Promise<Meter | DynamoDbMeter> {
+  const agent = new HttpAgent({ keepAlive: true });
+  const counter = new Counter(service, forwarder(new URL(target), agent));
   const server = createServer(async (req, res) => {
     try {
-      const answer = await handle(req, await readBody(req));
+      const answer = await counter.handle(req, await readBody(req));
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
     } catch (err) {
@@ -289,24 +327,11 @@ export async function startMeter(target: string, service: MeteredService): Promi
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
   const meter: Meter = {
-    url,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     service,
-    snapshot: () => ({
-      service,
-      calls: { ...calls },
-      ...(dynamo ? { dynamodb: dynamo.snapshot() } : {}),
-      ...(service === 'ses' ? { ses: { ...ses } } : {}),
-      ...(service === 'http' ? { http: { ...http } } : {}),
-    }),
-    reset: () => {
-      calls = {};
-      ses = emptySes();
-      http = emptyHttp();
-      dynamo?.reset();
-    },
+    snapshot: () => counter.snapshot(),
+    reset: () => counter.reset(),
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
@@ -314,6 +339,6 @@ export async function startMeter(target: string, service: MeteredService): Promi
         server.close(() => resolve());
       }),
   };
-  if (!dynamo) return meter;
-  return { ...meter, storage: () => dynamo.storage() };
+  const dynamo = counter.dynamo;
+  return dynamo ? { ...meter, storage: () => dynamo.storage() } : meter;
 }
