@@ -11,7 +11,6 @@
  * Step Functions transitions and Lambda durations are counted by the local engine, not here.
  */
 import { createServer, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { DynamoMeter, type DynamoUsage, type Json } from './dynamodb-meter.ts';
 
@@ -96,16 +95,16 @@ function forwarder(target: URL, agent: HttpAgent) {
     });
 }
 
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function parseJson(body: Buffer): Json {
   try {
     const value: unknown = JSON.parse(body.toString('utf8') || '{}');
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+    return isObject(value) ? value : {};
   } catch {
     return {};
   }
 }
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
 const utf8 = (v: unknown): number => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
 const base64Bytes = (v: unknown): number => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
@@ -327,8 +326,10 @@ export async function startMeter(target: string, service: MeteredService): Promi
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the metering proxy is not listening on TCP');
   const meter: Meter = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${address.port}`,
     service,
     snapshot: () => counter.snapshot(),
     reset: () => counter.reset(),

@@ -24,7 +24,8 @@ export async function synthesizeDistrictTemplate(district: string): Promise<unkn
     // A validation finding (cdk-nag) fails synth after the template is written: price it anyway.
     const file = join(app.outdir, stack.templateFile);
     if (!existsSync(file)) throw error;
-    console.warn(`synth reported: ${(error as Error).message.split('\n')[0]} — pricing the written template`);
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    console.warn(`synth reported: ${first} — pricing the written template`);
     return JSON.parse(readFileSync(file, 'utf8'));
   }
 }

@@ -4,7 +4,6 @@
  * (sizes in the comments), and what dynalite itself reports for the same calls.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -24,6 +23,13 @@ import { type DynamoDbMeter, type Meter, operationOf, startMeter } from '../../b
 import { startSes, type TestSes } from '../helpers/ses.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** The base URL of a server listening on a TCP port of 127.0.0.1. */
+function urlOf(server: { address(): ReturnType<Server['address']> }): string {
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening on TCP');
+  return `http://127.0.0.1:${address.port}`;
+}
 const TABLE = 'metered';
 
 interface Dynalite {
@@ -34,7 +40,7 @@ interface Dynalite {
 async function startDynaliteWithTable(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = urlOf(server);
   const client = new DynamoDBClient({ endpoint: url, region: 'local', credentials });
   const key = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
   await client.send(
@@ -344,7 +350,7 @@ describe('HTTP', () => {
     const big = Buffer.alloc(600 * 1024, 'a');
     const server: Server = createServer((req, res) => res.end(req.url === '/big' ? big : 'ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const m = await startMeter(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'http');
+    const m = await startMeter(urlOf(server), 'http');
     try {
       expect(await (await fetch(`${m.url}/small`)).text()).toBe('ok');
       expect((await (await fetch(`${m.url}/big`)).arrayBuffer()).byteLength).toBe(big.length);
