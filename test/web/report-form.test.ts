@@ -1,0 +1,140 @@
+/**
+ * Reading the report form: what a unit typed comes back as a valid report, possibly partial, with
+ * every value that has a problem left out and named beside its field; a submit asks to confirm a
+ * 05T/05K message with nothing ticked.
+ */
+import { describe, expect, it } from 'vitest';
+import { validateReport } from '#domain/report';
+import { parseReportForm } from '#web/report-form';
+import { formOf, fullScores, officeSet, period, unit } from './fixtures.ts';
+
+const NOW = new Date('2022-10-05T03:00:00Z');
+const parse = (form: URLSearchParams, mode: 'draft' | 'submit' = 'draft') =>
+  parseReportForm(form, { unitId: unit.id, periodId: period.id, set: officeSet, now: NOW, mode });
+const fieldsOf = (problems: { field: string }[]) => problems.map((p) => p.field);
+
+/** Every leaf scored at its maximum, as typed on the page (decimal comma). */
+function everyScore(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fullScores()).map(([id, max]) => [
+      `score[${id}]`,
+      (max / 100).toString().replace('.', ','),
+    ]),
+  );
+}
+
+describe('a draft keeps what is valid and names what is not', () => {
+  it('leaves out a score that is not a number, over its maximum or too precise, keeping the others', () => {
+    const parsed = parse(
+      formOf({
+        'score[1.1.1]': '1',
+        'explanation[1.1.1]': 'Kế hoạch ban hành ngày 05/01/2022.',
+        'score[1.1.2]': 'một',
+        'score[1.2.1]': '0,75',
+        'score[1.2.2]': '0,125',
+        'score[1.3.1]': '0,5',
+      }),
+    );
+    expect(Object.keys(parsed.report.entries).sort()).toEqual(['1.1.1', '1.3.1']);
+    expect(parsed.report.entries['1.1.1']?.explanation).toBe('Kế hoạch ban hành ngày 05/01/2022.');
+    expect(fieldsOf(parsed.problems).sort()).toEqual(['score[1.1.2]', 'score[1.2.1]', 'score[1.2.2]']);
+    expect(parsed.problems.find((p) => p.field === 'score[1.2.1]')?.message).toContain(
+      'ngoài khoảng 0–0,5 điểm',
+    );
+    // What is kept is itself a valid draft: saving it stores nothing the domain would refuse.
+    expect(validateReport(parsed.report, officeSet, { mode: 'draft' })).toEqual([]);
+  });
+
+  it('keeps an evidence row without its bad date or link, and leaves out an explanation that is too long', () => {
+    const parsed = parse(
+      formOf({
+        'score[1.1.1]': '1',
+        'explanation[1.1.1]': 'x'.repeat(5_001),
+        'evidence[1.1.1][0][number]': '05/KH-TP',
+        'evidence[1.1.1][0][date]': '31/02/2022',
+        'evidence[1.1.1][1][url]': 'javascript:alert(1)',
+        'evidence[1.1.1][1][title]': 'Kế hoạch CCHC',
+      }),
+    );
+    expect(parsed.report.entries['1.1.1']).toEqual({
+      selfScore: 100,
+      explanation: '',
+      evidence: [{ number: '05/KH-TP' }, { title: 'Kế hoạch CCHC' }],
+    });
+    expect(fieldsOf(parsed.problems).sort()).toEqual([
+      'evidence[1.1.1][0][date]',
+      'evidence[1.1.1][1][url]',
+      'explanation[1.1.1]',
+    ]);
+  });
+
+  it('asks for a score before keeping an explanation or evidence, and needs no leaf scored', () => {
+    const parsed = parse(formOf({ 'explanation[2.1.1]': 'Đã rà soát văn bản.' }));
+    expect(parsed.report.entries).toEqual({});
+    expect(parsed.problems).toEqual([
+      { field: 'score[2.1.1]', message: expect.stringContaining('nhập điểm tự chấm') },
+    ]);
+    expect(parse(formOf({})).problems).toEqual([]);
+  });
+
+  it('leaves out an initiative without a title and a nomination’s reference to it', () => {
+    const parsed = parse(
+      formOf({
+        'initiative[0][title]': 'Một cửa điện tử tại xã',
+        'initiative[0][description]': 'Tiếp nhận hồ sơ trực tuyến.',
+        'initiative[1][description]': 'Mô tả mà chưa có tên.',
+        'nomination[0][name]': 'Trần Văn Nam',
+        'nomination[0][achievements]': 'Hoàn thành xuất sắc.',
+        'nomination[0][initiative]': 'sk-9',
+      }),
+    );
+    expect(parsed.report.initiatives).toEqual([
+      { id: 'sk-1', title: 'Một cửa điện tử tại xã', description: 'Tiếp nhận hồ sơ trực tuyến.' },
+    ]);
+    expect(parsed.report.nominations).toHaveLength(1);
+    expect(parsed.report.nominations[0]).not.toHaveProperty('initiativeId');
+    expect(fieldsOf(parsed.problems)).toEqual(['initiative[1][title]', 'nomination[0][initiative]']);
+  });
+
+  it('reads the write id, the autosave marker and the save-valid action', () => {
+    const parsed = parse(formOf({ action: 'save-valid', writeId: 'a1b2c3d4e5f60718', autosave: '1' }));
+    expect(parsed).toMatchObject({
+      action: 'save-valid',
+      version: 3,
+      writeId: 'a1b2c3d4e5f60718',
+      autosave: true,
+    });
+    expect(parse(formOf({ action: 'delete', writeId: '../x' }))).toMatchObject({
+      action: undefined,
+      writeId: undefined,
+      autosave: false,
+    });
+  });
+});
+
+describe('a submit', () => {
+  it('needs every criterion', () => {
+    const parsed = parse(formOf({ 'score[1.1.1]': '1', t05: '0', k05: '0' }), 'submit');
+    expect(parsed.problems.filter((p) => p.message.includes('Chưa tự chấm tiêu chí'))).toHaveLength(70);
+  });
+
+  it('asks to confirm a 05K message with nothing ticked, naming it, and accepts the confirmation', () => {
+    const ticked05T = { ...everyScore(), t05: ['0', '1', '2', '3', '4'] };
+    const asked = parse(formOf(ticked05T), 'submit');
+    expect(asked.problems).toEqual([
+      {
+        field: 'selfcheck-confirmed',
+        message: expect.stringContaining('Phần tự kiểm tra 05K chưa đánh dấu'),
+      },
+    ]);
+    expect(asked.problems[0]?.message).not.toContain('05T');
+    const confirmed = parse(formOf({ ...ticked05T, 'selfcheck-confirmed': '1' }), 'submit');
+    expect(confirmed.problems).toEqual([]);
+    expect(confirmed.report.selfCheck?.k05).toEqual([false, false, false, false, false]);
+  });
+
+  it('does not ask when both messages have an item ticked, nor for a draft', () => {
+    expect(parse(formOf({ ...everyScore(), t05: '0', k05: '4' }), 'submit').problems).toEqual([]);
+    expect(parse(formOf(everyScore())).problems).toEqual([]);
+  });
+});
