@@ -48,6 +48,8 @@ export interface HttpResponse {
   headers?: Record<string, string>;
   /** `Set-Cookie` values. */
   cookies?: string[];
+  /** A page that runs the product's own script: its policy, from `contentSecurityPolicy`. */
+  csp?: string;
 }
 
 // ---------------------------------------------------------------- errors that become pages
@@ -84,12 +86,7 @@ export class FormError extends PageError {
     html?: string,
     status: 400 | 422 = 422,
   ) {
-    super(
-      status,
-      'Thông tin chưa hợp lệ',
-      'Chưa lưu gì: hãy sửa các mục dưới đây rồi gửi lại. (Nothing was saved: correct the fields below.)',
-      html,
-    );
+    super(status, 'Thông tin chưa hợp lệ', 'Chưa lưu gì: hãy sửa các mục dưới đây rồi gửi lại.', html);
   }
 }
 
@@ -117,46 +114,62 @@ const LINK_PAGES = {
   malformed: {
     title: 'Liên kết không hợp lệ',
     detail:
-      'Liên kết này không đúng hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc (sao chép đầy đủ, không cắt bớt). (This link is invalid.)',
+      'Liên kết này không đúng hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc (sao chép đầy đủ, không cắt bớt).',
   },
   'unknown-key': {
     title: 'Liên kết không hợp lệ',
-    detail:
-      'Liên kết này không được hệ thống cấp hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc. (This link is invalid.)',
+    detail: 'Liên kết này không được hệ thống cấp hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc.',
   },
   'bad-signature': {
     title: 'Liên kết không hợp lệ',
-    detail:
-      'Liên kết này không được hệ thống cấp hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc. (This link is invalid.)',
+    detail: 'Liên kết này không được hệ thống cấp hoặc đã bị sửa đổi. Hãy mở lại liên kết trong email gốc.',
   },
   'not-found': {
     title: 'Liên kết không hợp lệ',
-    detail:
-      'Không tìm thấy nội dung của liên kết này. Hãy mở lại liên kết trong email gốc. (This link is invalid.)',
+    detail: 'Không tìm thấy nội dung của liên kết này. Hãy mở lại liên kết trong email gốc.',
   },
   'wrong-kind': {
     title: 'Liên kết không dùng cho trang này',
-    detail:
-      'Liên kết này thuộc một trang khác của hệ thống. Hãy mở lại liên kết trong email gốc. (This link belongs to another page.)',
+    detail: 'Liên kết này thuộc một trang khác của hệ thống. Hãy mở lại liên kết trong email gốc.',
   },
   expired: {
     title: 'Liên kết đã hết hạn',
     detail:
-      'Thời hạn sử dụng liên kết này đã kết thúc. Nếu vẫn cần thực hiện, hãy liên hệ Phòng Nội vụ (cán bộ phụ trách CCHC). (This link has expired.)',
+      'Thời hạn sử dụng liên kết này đã kết thúc. Nếu vẫn cần thực hiện, hãy liên hệ Phòng Nội vụ (cán bộ phụ trách CCHC).',
   },
   closed: {
     title: 'Việc này đã kết thúc',
     detail:
-      'Bước xử lý mà liên kết này dành cho đã đóng (đợt thẩm định đã kết thúc hoặc đã có quyết định khác). Không cần thao tác thêm. (This task is closed.)',
+      'Bước xử lý mà liên kết này dành cho đã đóng (đợt thẩm định đã kết thúc hoặc đã có quyết định khác). Không cần thao tác thêm.',
   },
   used: {
     title: 'Liên kết đã được sử dụng',
-    detail:
-      'Liên kết này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới. (This single-use link was already used.)',
+    detail: 'Liên kết này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới.',
   },
 } as const;
 
 // ---------------------------------------------------------------- responses
+
+/**
+ * The pages' Content-Security-Policy (decision 13, plus frame-ancestors/base-uri: no page may be
+ * framed, which would allow clickjacking of a decision button). A page without script gets the
+ * default. The report form with its script (docs/unit-pages.md) adds `script-src 'self'` (the
+ * product's own file: no inline script, no `eval`), its own style sheet, and `connect-src 'self'`
+ * for autosave and the evidence calls plus the evidence bucket's origin for the upload itself.
+ */
+export function contentSecurityPolicy(
+  page: { script?: boolean; styleSheet?: boolean; connect?: readonly string[] } = {},
+): string {
+  return [
+    "default-src 'none'",
+    ...(page.script ? ["script-src 'self'"] : []),
+    page.script || page.styleSheet ? "style-src 'self' 'unsafe-inline'" : "style-src 'unsafe-inline'",
+    ...(page.script ? [["connect-src 'self'", ...(page.connect ?? [])].join(' ')] : []),
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // Not no-referrer: under it a browser posts our own forms with `Origin: null` (see
@@ -164,9 +177,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // reaches another site; user-supplied links also carry rel="noreferrer".
   'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
-  // decision 13, plus frame-ancestors/base-uri: no page may be framed (clickjacking of a decision button)
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': contentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
 };
 
@@ -220,7 +231,7 @@ function parseForm(event: HttpEvent, headers: Record<string, string>): URLSearch
     throw new PageError(
       415,
       'Định dạng không được hỗ trợ',
-      'Trang này chỉ nhận biểu mẫu gửi từ chính trang của hệ thống. (Unsupported form encoding.)',
+      'Trang này chỉ nhận biểu mẫu gửi từ chính trang của hệ thống.',
     );
   }
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -228,14 +239,14 @@ function parseForm(event: HttpEvent, headers: Record<string, string>): URLSearch
     throw new PageError(
       413,
       'Nội dung quá lớn',
-      `Biểu mẫu vượt quá ${MAX_BODY_BYTES / 1024} KB. Hãy rút gọn nội dung. (The form is too large.)`,
+      `Biểu mẫu vượt quá ${MAX_BODY_BYTES / 1024} KB. Hãy rút gọn nội dung.`,
     );
   }
   const form = new URLSearchParams(bytes.toString('utf8'));
   let fields = 0;
   for (const _ of form.keys()) {
     if (++fields > MAX_FORM_FIELDS) {
-      throw new PageError(413, 'Nội dung quá lớn', 'Biểu mẫu có quá nhiều trường. (Too many form fields.)');
+      throw new PageError(413, 'Nội dung quá lớn', 'Biểu mẫu có quá nhiều trường.');
     }
   }
   return form;
@@ -264,11 +275,7 @@ function toRequest(event: HttpEvent): HttpRequest {
   if (ua) request.userAgent = ua.slice(0, 300);
   if (method === 'POST') request.form = parseForm(event, headers);
   else if (!isRead) {
-    throw new PageError(
-      405,
-      'Phương thức không được hỗ trợ',
-      'Trang này chỉ nhận GET, HEAD và POST. (Method not allowed.)',
-    );
+    throw new PageError(405, 'Phương thức không được hỗ trợ', 'Trang này chỉ nhận GET, HEAD và POST.');
   }
   return request;
 }
@@ -306,7 +313,7 @@ function crossSite(): PageError {
   return new PageError(
     403,
     'Yêu cầu bị từ chối',
-    'Biểu mẫu này phải được gửi từ chính trang của hệ thống. Hãy mở lại liên kết trong email rồi thao tác lại. (Cross-site form submission refused.)',
+    'Biểu mẫu này phải được gửi từ chính trang của hệ thống. Hãy mở lại liên kết trong email rồi thao tác lại.',
   );
 }
 
@@ -357,7 +364,7 @@ export function errorResponse(error: unknown): HttpResponse {
       renderStatusPage({
         status: 404,
         title: 'Không tìm thấy',
-        detail: 'Không tìm thấy nội dung được yêu cầu. (Not found.)',
+        detail: 'Không tìm thấy nội dung được yêu cầu.',
       }),
     );
   }
@@ -367,8 +374,7 @@ export function errorResponse(error: unknown): HttpResponse {
       renderStatusPage({
         status: 413,
         title: 'Nội dung quá lớn',
-        detail:
-          'Nội dung vượt quá dung lượng cho phép. Hãy rút gọn phần giải trình hoặc minh chứng. (Too large to store.)',
+        detail: 'Nội dung vượt quá dung lượng cho phép. Hãy rút gọn phần giải trình hoặc minh chứng.',
       }),
     );
   }
@@ -378,7 +384,7 @@ export function errorResponse(error: unknown): HttpResponse {
       status: 500,
       title: 'Lỗi hệ thống',
       detail:
-        'Hệ thống gặp sự cố khi xử lý yêu cầu. Những gì đã lưu trước đó không bị mất; hãy thử lại sau ít phút hoặc báo Phòng Nội vụ. (Server error; please retry later.)',
+        'Hệ thống gặp sự cố khi xử lý yêu cầu. Những gì đã lưu trước đó không bị mất; hãy thử lại sau ít phút hoặc báo Phòng Nội vụ.',
     }),
   );
 }
@@ -400,7 +406,11 @@ interface Internal extends Record<string, unknown> {
 const parsed = new WeakMap<object, HttpRequest>();
 
 function toResult(response: HttpResponse, method: string): HttpResult {
-  const headers: Record<string, string> = { ...response.headers, ...SECURITY_HEADERS };
+  const headers: Record<string, string> = {
+    ...response.headers,
+    ...SECURITY_HEADERS,
+    ...(response.csp ? { 'content-security-policy': response.csp } : {}),
+  };
   if (baseOrigin()?.startsWith('https:')) headers['strict-transport-security'] = 'max-age=31536000';
   return {
     statusCode: response.status,

@@ -1,8 +1,9 @@
 /**
  * Server-rendered pages: the common layout, status pages and the small helpers every page uses.
- * Vietnamese first (English in brackets where it helps), inline CSS only (the CSP allows nothing
- * else: no script, no external style), readable on a phone. Every user-supplied string goes
- * through `escapeHtml`; URLs reach an `href` only when they are http(s).
+ * Vietnamese, with no English glosses beside it (DOMAIN.md: English would be a language of its
+ * own, by preference or a switch); inline CSS, plus the product's own script and style sheet on
+ * the pages that need them (CSP `'self'`, never another origin); readable on a phone. Every
+ * user-supplied string goes through `escapeHtml`; URLs reach an `href` only when they are http(s).
  *
  * The page bodies live beside this file: report-page.ts (the unit's report), review-page.ts (the
  * reviewer's appraisal), admin-pages.ts (sign-in and the period status).
@@ -28,7 +29,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans
 .top{background:#8b1a1a;color:#fff}
 .top .wrap{padding:.6rem 1rem;font-weight:600}
 .wrap{max-width:64rem;margin:0 auto;padding:1rem}
-main.wrap{background:#fff;min-height:60vh}
+main.wrap{background:#fff;min-height:60vh;overflow-wrap:anywhere}
 h1{font-size:1.5rem;line-height:1.25;margin:.2rem 0 .6rem}
 h2{font-size:1.2rem;margin:1.6rem 0 .6rem;padding-bottom:.2rem;border-bottom:2px solid #e3e7eb}
 h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
@@ -83,6 +84,13 @@ th{background:#f6f8fa}
 ul.evidence{margin:.3rem 0;padding-left:1.2rem}
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{max-width:64rem;margin:0 auto;padding:1rem;color:#57606a;font-size:.85rem}
+[hidden]{display:none!important}
+.results dl.facts{display:grid;gap:.3rem;margin:.6rem 0}
+.results dl.facts div{display:grid;grid-template-columns:minmax(7rem,14rem) 1fr;gap:.6rem;border-bottom:1px solid #e3e7eb;padding:.25rem 0}
+.results dt{font-weight:600}.results dd{margin:0}
+table.distribution tr.mine th,table.distribution tr.mine td{background:#fff8e6}
+table.distribution meter{width:100%;min-width:4rem}
+ul.reasons{margin:.3rem 0;padding-left:1.2rem}
 `;
 
 export interface LayoutOptions {
@@ -90,9 +98,18 @@ export interface LayoutOptions {
   /** Shown in the top bar, e.g. the district's authority. */
   header?: string;
   body: Html;
+  /** The product's own script (a module) and style sheet for this page, by URL. */
+  assets?: { script?: string; style?: string };
 }
 
-export function layout({ title, header, body }: LayoutOptions): Html {
+function assetTags(assets: LayoutOptions['assets']): Html {
+  return [
+    assets?.style ? `<link rel="stylesheet" href="${e(assets.style)}">` : '',
+    assets?.script ? `<script type="module" src="${e(assets.script)}"></script>` : '',
+  ].join('');
+}
+
+export function layout({ title, header, body, assets }: LayoutOptions): Html {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -101,13 +118,14 @@ export function layout({ title, header, body }: LayoutOptions): Html {
 <meta name="referrer" content="same-origin">
 <title>${e(title)}</title>
 <style>${CSS}</style>
+${assetTags(assets)}
 </head>
 <body>
 <header class="top"><div class="wrap">Thi đua cải cách hành chính${header ? ` · ${e(header)}` : ''}</div></header>
 <main class="wrap" id="noi-dung">
 ${body}
 </main>
-<footer>Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác. (Your link is personal: do not forward it.)</footer>
+<footer>Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác.</footer>
 </body>
 </html>`;
 }
@@ -130,7 +148,7 @@ export function statusPage(page: {
 <div class="notice ${tone}" role="${tone === 'ok' || tone === 'info' ? 'status' : 'alert'}"><p>${e(page.detail)}</p></div>
 ${page.problems?.length ? problemSummary(page.problems) : ''}
 ${page.extra ?? ''}
-<p class="muted">Mã trạng thái (status): ${e(page.status)}</p>`,
+<p class="muted">Mã trạng thái: ${e(page.status)}</p>`,
   });
 }
 
@@ -153,10 +171,13 @@ export function problemMap(problems: readonly FieldProblem[]): ProblemMap {
   return map;
 }
 
-/** The box at the top of a form listing every problem, each linking to its field. */
-export function problemSummary(problems: readonly FieldProblem[]): Html {
+/**
+ * The box at the top of a form listing every problem, each linking to its field. `saved`: the
+ * valid part of the form was stored, only these items were not.
+ */
+export function problemSummary(problems: readonly FieldProblem[], saved = false): Html {
   return `<div class="notice error" role="alert" id="loi">
-<h2>Có ${problems.length} mục cần sửa — chưa lưu gì</h2>
+<h2>Có ${problems.length} mục cần sửa — ${saved ? 'các mục này chưa được lưu' : 'chưa lưu gì'}</h2>
 <ul>${problems
     .map(
       (p) => `<li>${p.field ? `<a href="#${e(fieldId(p.field))}">${e(p.message)}</a>` : e(p.message)}</li>`,

@@ -1,0 +1,513 @@
+/**
+ * The report form's own script (served by the product: CSP `script-src 'self'`; no inline script,
+ * no eval). The page works without it; with it:
+ * - the running total, "đã chấm n/m" and each area's subtotal follow the typing, computed in
+ *   integer hundredths exactly as the server reads scores (domain/points.ts), never in floats;
+ * - the draft is saved a moment after typing stops, by the same request as the Save button plus
+ *   `autosave=1` and `Accept: application/json` (docs/unit-pages.md); a conflict stops it and says
+ *   so, leaving every typed value on the page;
+ * - after a return, the "only commented criteria" view switches in place, keeping what was typed;
+ * - where the page offers it, evidence files go straight to storage: presign → POST → verify.
+ * The pure helpers are exported so that tests hold them to the server's rules.
+ */
+
+const DECIMAL = /^([+-]?)(\d+)(?:[.,](\d+))?$/;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A typed score as integer hundredths: undefined when blank, null when it is not a valid score
+ * (the server refuses it too: no sign, at most two decimals after trailing zeros are dropped).
+ * @param {string} text
+ * @returns {number | null | undefined}
+ */
+export function parseHundredths(text) {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const m = DECIMAL.exec(t);
+  if (!m) return null;
+  let decimals = m[3] ?? '';
+  while (decimals.length > 2 && decimals.endsWith('0')) decimals = decimals.slice(0, -1);
+  if (decimals.length > 2) return null;
+  const magnitude = BigInt(m[2] ?? '0') * 100n + BigInt(decimals.padEnd(2, '0') || '0');
+  if (magnitude > MAX_SAFE) return null;
+  if (m[1] === '-' && magnitude > 0n) return null;
+  return Number(magnitude);
+}
+
+/**
+ * Hundredths as the page writes points: decimal comma, no trailing zeros ("8,3", "9").
+ * @param {number} hundredths
+ * @returns {string}
+ */
+export function formatHundredths(hundredths) {
+  const whole = Math.trunc(hundredths / 100);
+  const cents = String(hundredths % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
+  return cents ? `${whole},${cents}` : String(whole);
+}
+
+/**
+ * @typedef {{ area: string, max: number, text: string }} LeafScore
+ * @typedef {{ subtotal: number, scored: number, invalid: number }} Tally
+ */
+
+/**
+ * Sums per area and in all. A score above its leaf's maximum is invalid, as on the server.
+ * @param {LeafScore[]} leaves
+ * @returns {{ areas: Map<string, Tally>, all: Tally }}
+ */
+export function tally(leaves) {
+  /** @type {Map<string, Tally>} */
+  const areas = new Map();
+  const all = { subtotal: 0, scored: 0, invalid: 0 };
+  for (const leaf of leaves) {
+    const t = areas.get(leaf.area) ?? { subtotal: 0, scored: 0, invalid: 0 };
+    areas.set(leaf.area, t);
+    const value = parseHundredths(leaf.text);
+    if (value === undefined) continue;
+    for (const sum of [t, all]) {
+      if (value === null || value > leaf.max) sum.invalid++;
+      else {
+        sum.scored++;
+        sum.subtotal += value;
+      }
+    }
+  }
+  return { areas, all };
+}
+
+// ---------------------------------------------------------------- the page
+
+/**
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @param {string} text
+ */
+function setText(root, selector, text) {
+  for (const el of root.querySelectorAll(selector)) el.textContent = text;
+}
+
+/** @param {HTMLFormElement} form */
+function runningTotal(form) {
+  const refresh = () => {
+    /** @type {LeafScore[]} */
+    const leaves = [];
+    for (const input of form.querySelectorAll('input.score')) {
+      if (!(input instanceof HTMLInputElement)) continue;
+      const leaf = input.closest('.leaf');
+      const area = input.closest('section[data-area]');
+      if (!(leaf instanceof HTMLElement) || !(area instanceof HTMLElement)) continue;
+      const max = Number(leaf.dataset.max);
+      leaves.push({ area: area.dataset.area ?? '', max, text: input.value });
+      const value = parseHundredths(input.value);
+      input.classList.toggle('invalid-score', value === null || (value !== undefined && value > max));
+    }
+    const { areas, all } = tally(leaves);
+    setText(document, '#tien-do [data-total]', formatHundredths(all.subtotal));
+    setText(document, '#tien-do [data-scored]', String(all.scored));
+    setText(document, '#tien-do [data-invalid]', String(all.invalid));
+    const wrap = document.querySelector('#tien-do [data-invalid-wrap]');
+    if (wrap instanceof HTMLElement) wrap.hidden = all.invalid === 0;
+    for (const [id, t] of areas) {
+      const scopes = document.querySelectorAll(
+        `[data-area="${CSS.escape(id)}"], [data-area-link="${CSS.escape(id)}"]`,
+      );
+      for (const scope of scopes) {
+        setText(scope, '[data-subtotal]', formatHundredths(t.subtotal));
+        setText(scope, '[data-scored]', String(t.scored));
+      }
+    }
+  };
+  form.addEventListener('input', (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.classList.contains('score')) refresh();
+  });
+  refresh();
+}
+
+/** @param {HTMLFormElement} form */
+function viewSwitch(form) {
+  const links = document.querySelectorAll('a[data-view]');
+  /** @param {string} view */
+  const show = (view) => {
+    const commented = view === 'commented';
+    for (const leaf of form.querySelectorAll('.leaf[data-max]')) {
+      if (!(leaf instanceof HTMLElement)) continue;
+      leaf.hidden =
+        commented && !leaf.hasAttribute('data-commented') && !leaf.classList.contains('has-problem');
+    }
+    for (const box of form.querySelectorAll('.group, section[data-area]')) {
+      if (box instanceof HTMLElement) box.hidden = !box.querySelector('.leaf[data-max]:not([hidden])');
+    }
+    for (const item of document.querySelectorAll('[data-area-link]')) {
+      if (!(item instanceof HTMLElement)) continue;
+      const section = form.querySelector(`section[data-area="${CSS.escape(item.dataset.areaLink ?? '')}"]`);
+      item.hidden = section instanceof HTMLElement && section.hidden;
+    }
+    for (const note of document.querySelectorAll('[data-view-note]')) {
+      if (note instanceof HTMLElement) note.hidden = !commented;
+    }
+    for (const link of links) {
+      if (link instanceof HTMLElement) link.toggleAttribute('aria-current', link.dataset.view === view);
+    }
+  };
+  for (const link of links) {
+    link.addEventListener('click', (event) => {
+      if (!(link instanceof HTMLElement)) return;
+      event.preventDefault();
+      show(link.dataset.view ?? 'all');
+    });
+  }
+}
+
+/**
+ * A random id for one write, so a retry of the same request is recognised as such.
+ * @returns {string}
+ */
+function newWriteId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * @typedef {{ status: string, message: string, version?: number, problems?: { field: string, message: string }[] }} Answer
+ */
+
+/**
+ * @param {Response} response
+ * @returns {Promise<Answer | undefined>}
+ */
+async function answerOf(response) {
+  if (!(response.headers.get('content-type') ?? '').includes('application/json')) return undefined;
+  try {
+    const value = await response.json();
+    return value && typeof value.status === 'string' && typeof value.message === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The form's fields as the Save button posts them, plus the autosave marker.
+ * @param {HTMLFormElement} form
+ * @returns {URLSearchParams}
+ */
+function saveRequest(form) {
+  const data = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) if (typeof value === 'string') data.append(name, value);
+  data.set('action', 'save');
+  data.set('autosave', '1');
+  return data;
+}
+
+/**
+ * Posts a save; undefined when no usable answer came (network, a server error, not JSON).
+ * @param {HTMLFormElement} form
+ * @param {URLSearchParams} data
+ * @returns {Promise<Answer | undefined>}
+ */
+async function postSave(form, data) {
+  try {
+    const response = await fetch(form.action || location.href, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: data.toString(),
+      credentials: 'same-origin',
+      redirect: 'manual',
+    });
+    return response.status >= 500 ? undefined : await answerOf(response);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Saves the draft a moment after typing stops; stops, keeping every typed value, on a conflict. */
+class Autosave {
+  /**
+   * @param {HTMLFormElement} form
+   * @param {HTMLInputElement} version
+   */
+  constructor(form, version) {
+    this.form = form;
+    this.version = version;
+    this.delay = Number(form.dataset.autosaveDelay) || 2000;
+    this.status = document.querySelector('[data-autosave-status]');
+    this.box = document.createElement('div');
+    this.box.className = 'notice error';
+    this.box.setAttribute('role', 'alert');
+    this.box.hidden = true;
+    form.prepend(this.box);
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+    this.dirty = false;
+    this.stopped = false;
+    /** @type {Promise<void> | undefined} */
+    this.inFlight = undefined;
+    /** @type {{ body: string, writeId: string } | undefined} A failed request: the same body again reuses its write id. */
+    this.lastFailed = undefined;
+  }
+
+  /** @param {string} text */
+  say(text) {
+    if (this.status) this.status.textContent = text;
+  }
+
+  /** @param {number} [after] */
+  schedule(after = this.delay) {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.save(), after);
+  }
+
+  changed() {
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /**
+   * @param {string} text
+   * @param {HTMLElement[]} actions
+   */
+  stop(text, actions) {
+    this.stopped = true;
+    const p = document.createElement('p');
+    p.textContent = text;
+    this.box.replaceChildren(p, ...actions);
+    this.box.hidden = false;
+    this.say('Đã dừng tự động lưu.');
+  }
+
+  /**
+   * After a conflict: keep the page's content as the newest version, or look at the other one.
+   * @param {number} version
+   * @returns {HTMLElement[]}
+   */
+  conflictActions(version) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary';
+    button.textContent = 'Lưu nội dung trên trang này thành bản mới nhất';
+    button.addEventListener('click', () => {
+      this.version.value = String(version);
+      this.stopped = false;
+      this.box.hidden = true;
+      this.dirty = true;
+      void this.save();
+    });
+    const open = document.createElement('a');
+    open.href = location.href;
+    open.target = '_blank';
+    open.rel = 'noopener';
+    open.textContent = 'Xem bản mới nhất trong thẻ mới';
+    return [button, open];
+  }
+
+  /** @returns {Promise<void>} */
+  async save() {
+    if (this.stopped || !this.dirty) return;
+    if (this.inFlight) {
+      await this.inFlight;
+      return this.save();
+    }
+    this.dirty = false;
+    this.inFlight = this.send();
+    await this.inFlight;
+    this.inFlight = undefined;
+    if (this.dirty) this.schedule();
+  }
+
+  async send() {
+    const data = saveRequest(this.form);
+    const body = data.toString();
+    const writeId = this.lastFailed?.body === body ? this.lastFailed.writeId : newWriteId();
+    data.set('writeId', writeId);
+    this.say('Đang lưu…');
+    const answer = await postSave(this.form, data);
+    if (!answer) {
+      this.lastFailed = { body, writeId };
+      this.dirty = true;
+      this.say('Chưa tự động lưu được, sẽ thử lại sau ít phút. Nội dung vẫn còn trên trang.');
+      this.schedule(this.delay * 10);
+      return;
+    }
+    this.lastFailed = undefined;
+    if (
+      (answer.status === 'saved' || answer.status === 'saved-partly') &&
+      typeof answer.version === 'number'
+    ) {
+      this.version.value = String(answer.version);
+      this.say(answer.message);
+    } else if (answer.status === 'conflict' && typeof answer.version === 'number') {
+      this.stop(answer.message, this.conflictActions(answer.version));
+    } else {
+      this.stop(answer.message, []);
+    }
+  }
+
+  /**
+   * A click on Save or Submit waits for an autosave in flight, so it carries the new version.
+   * @param {SubmitEvent} event
+   */
+  submitting(event) {
+    clearTimeout(this.timer);
+    this.dirty = false;
+    this.stopped = true;
+    const pending = this.inFlight;
+    if (!pending) return;
+    event.preventDefault();
+    const submitter = event.submitter instanceof HTMLElement ? event.submitter : null;
+    void pending.then(() => this.form.requestSubmit(submitter));
+  }
+}
+
+/** @param {HTMLFormElement} form */
+function autosave(form) {
+  const version = form.querySelector('input[name="version"]');
+  if (!(version instanceof HTMLInputElement)) return;
+  const saver = new Autosave(form, version);
+  form.addEventListener('input', () => saver.changed());
+  form.addEventListener('change', () => saver.changed());
+  form.addEventListener('submit', (event) => saver.submitting(event));
+  saver.say('Bản nháp được tự động lưu khi bạn nhập.');
+}
+
+// ---------------------------------------------------------------- evidence files
+
+const ACCEPT = '.pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.pptx';
+
+/**
+ * @param {string} url
+ * @param {Record<string, string>} fields
+ * @returns {Promise<any>}
+ */
+async function postJson(url, fields) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams(fields).toString(),
+    credentials: 'same-origin',
+    redirect: 'manual',
+  });
+  const answer = await answerOf(response);
+  if (!answer) throw new Error('Máy chủ không trả lời; hãy thử lại sau ít phút.');
+  return answer;
+}
+
+/** @param {number} bytes */
+function megabytes(bytes) {
+  return `${(Math.round((bytes / 1048576) * 10) / 10).toLocaleString('vi-VN')} MB`;
+}
+
+/**
+ * One file: sign, upload straight to storage, verify; the accepted file joins the form.
+ * @param {HTMLFormElement} form
+ * @param {string} leaf
+ * @param {File} file
+ * @param {HTMLUListElement} list
+ */
+async function uploadOne(form, leaf, file, list) {
+  const presignUrl = form.dataset.presignUrl ?? '';
+  const verifyUrl = form.dataset.verifyUrl ?? '';
+  const signed = await postJson(presignUrl, {
+    leaf,
+    fileName: file.name,
+    contentType: file.type,
+    size: String(file.size),
+  });
+  if (signed.status !== 'ready') throw new Error(signed.message);
+  const body = new FormData();
+  for (const [name, value] of Object.entries(signed.fields ?? {})) body.append(name, String(value));
+  body.append('file', file);
+  const stored = await fetch(signed.url, { method: 'POST', body });
+  if (!stored.ok) {
+    const code = /<Code>([^<]*)<\/Code>/.exec(await stored.text())?.[1];
+    throw new Error(
+      code === 'EntityTooLarge'
+        ? 'Tệp lớn hơn 20 MB nên không tải lên được.'
+        : 'Kho lưu trữ không nhận tệp (liên kết tải lên có thể đã hết hạn); hãy chọn lại tệp.',
+    );
+  }
+  const checked = await postJson(verifyUrl, { leaf, key: signed.key });
+  if (checked.status !== 'accepted') throw new Error(checked.message);
+  const f = checked.file;
+  const index = list.children.length;
+  const item = document.createElement('li');
+  const label = document.createElement('span');
+  label.textContent = `${file.name} (${megabytes(f.size ?? file.size)})`;
+  item.append(label);
+  for (const [part, value] of [
+    ['key', f.key],
+    ['version', f.versionId ?? ''],
+    ['name', file.name],
+    ['size', String(f.size ?? file.size)],
+    ['type', f.type ?? file.type],
+  ]) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = `file[${leaf}][${index}][${part}]`;
+    input.value = value;
+    item.append(input);
+  }
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary';
+  remove.textContent = 'Bỏ tệp';
+  remove.addEventListener('click', () => {
+    item.remove();
+    form.dispatchEvent(new Event('change'));
+  });
+  item.append(' ', remove);
+  list.append(item);
+  form.dispatchEvent(new Event('change'));
+}
+
+/** @param {HTMLFormElement} form */
+function uploads(form) {
+  if (!form.dataset.presignUrl || !form.dataset.verifyUrl) return;
+  if (typeof fetch !== 'function' || typeof FormData !== 'function' || typeof File !== 'function') return;
+  for (const mount of form.querySelectorAll('.uploads[data-leaf]')) {
+    if (!(mount instanceof HTMLElement)) continue;
+    const leaf = mount.dataset.leaf ?? '';
+    const id = `tep-${leaf.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent =
+      'Tải tệp minh chứng: PDF, ảnh JPEG hoặc PNG, Word, Excel, PowerPoint; tối đa 20 MB mỗi tệp';
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = id;
+    input.accept = ACCEPT;
+    input.multiple = true;
+    const list = document.createElement('ul');
+    list.className = 'files';
+    const note = document.createElement('p');
+    note.className = 'upload-status';
+    note.setAttribute('aria-live', 'polite');
+    input.addEventListener('change', async (event) => {
+      event.stopPropagation();
+      const files = [...(input.files ?? [])];
+      input.value = '';
+      for (const file of files) {
+        note.textContent = `Đang tải lên ${file.name}…`;
+        try {
+          await uploadOne(form, leaf, file, list);
+          note.textContent = `Đã tải lên và kiểm tra ${file.name}.`;
+        } catch (error) {
+          note.textContent = `${file.name}: ${error instanceof Error ? error.message : 'không tải lên được.'}`;
+        }
+      }
+    });
+    mount.append(label, input, list, note);
+  }
+}
+
+if (typeof document !== 'undefined') {
+  const form = document.getElementById('bao-cao');
+  if (form instanceof HTMLFormElement) {
+    runningTotal(form);
+    viewSwitch(form);
+    autosave(form);
+    uploads(form);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The criteria part of the unit's report page: one section per reform area with its subtotal and
+ * maximum, and per leaf the self-score, the explanation and the evidence (folded away while empty,
+ * so 68 criteria do not make a page of a thousand inputs), the reviewer's score and comment after
+ * a return. Editable or read-only.
+ */
+import type { Appraisal, Area, CriteriaSet, Criterion, EvidenceRef, Report } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import { e, externalLink, type Html, type ProblemMap, readOnlyText, textArea, textInput } from './pages.ts';
+import { dateForInput, field, LIMITS, ROWS } from './report-fields.ts';
+import type { AreaProgress, FormProgress } from './report-progress.ts';
+import { rowCount, type Values } from './report-values.ts';
+
+export interface CriteriaContext {
+  set: CriteriaSet;
+  report: Report | undefined;
+  editable: boolean;
+  problems: ProblemMap;
+  /** Leaves claimed without the evidence their criterion requires. */
+  flagged: ReadonlySet<string>;
+  /** The last round's appraisal, shown beside each leaf after a return. */
+  appraisal: Pick<Appraisal, 'entries'> | undefined;
+  v: Values;
+  progress: FormProgress;
+  /** Leaves shown; the others stay in the form, hidden, so a save keeps them. */
+  shown: (leafId: string) => boolean;
+}
+
+/** The element id of an area's section: what the jump links point at. */
+export function areaAnchor(areaId: string): string {
+  return `linh-vuc-${areaId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** "Tự chấm 5,5 / 9 điểm · đã chấm 3/6 tiêu chí", with the figures the script updates marked. */
+export function areaSummary(p: AreaProgress): Html {
+  if (p.survey) {
+    return `Tối đa ${e(formatPoints(p.max))} điểm, theo kết quả khảo sát`;
+  }
+  return `Tự chấm <strong data-subtotal>${e(formatPoints(p.subtotal))}</strong> / ${e(formatPoints(p.max))} điểm · đã chấm <strong data-scored>${e(p.scored)}</strong>/${e(p.leaves)} tiêu chí`;
+}
+
+function leafIds(c: Criterion): string[] {
+  return c.children?.length ? c.children.flatMap(leafIds) : [c.id];
+}
+
+function areaSection(area: Area, ctx: CriteriaContext): Html {
+  const p = ctx.progress.areas.find((a) => a.id === area.id);
+  const heading = `<h2>${e(area.id)}. ${e(area.name)}</h2>${p ? `<p class="area-sum">${areaSummary(p)}</p>` : ''}`;
+  if (area.kind === 'survey') {
+    return `<section class="area survey" id="${e(areaAnchor(area.id))}">${heading}
+<p class="muted">Điểm lĩnh vực này lấy từ kết quả khảo sát sự hài lòng do Phòng Nội vụ ghi nhận; đơn vị không tự chấm.</p></section>`;
+  }
+  const visible = area.criteria.flatMap(leafIds).some(ctx.shown);
+  return `<section class="area" id="${e(areaAnchor(area.id))}" data-area="${e(area.id)}"${visible ? '' : ' hidden'}>${heading}
+${area.criteria.map((c) => criterionHtml(c, ctx)).join('\n')}</section>`;
+}
+
+export function criteriaSections(ctx: CriteriaContext): Html {
+  return ctx.set.areas.map((area) => areaSection(area, ctx)).join('\n');
+}
+
+function criterionHtml(c: Criterion, ctx: CriteriaContext): Html {
+  if (c.children && c.children.length > 0) {
+    const visible = leafIds(c).some(ctx.shown);
+    return `<div class="group"${visible ? '' : ' hidden'}><h3>${e(c.id)}. ${e(c.name)} <span class="muted">tối đa ${e(formatPoints(c.max))} điểm</span></h3>
+${c.guidance ? `<p class="muted">${e(c.guidance)}</p>` : ''}
+${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}</div>`;
+  }
+  return leafHtml(c, ctx);
+}
+
+function leafHead(leaf: Criterion, ctx: CriteriaContext): Html {
+  const appraised = ctx.appraisal?.entries[leaf.id];
+  return `<div class="leaf-head"><span>${e(leaf.id)}. ${e(leaf.name)}</span><span class="max">Tối đa ${e(
+    formatPoints(leaf.max),
+  )} điểm</span></div>
+${leaf.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
+${leaf.guidance ? `<p class="muted">${e(leaf.guidance)}</p>` : ''}
+${
+  appraised
+    ? `<div class="appraised"><strong>Điểm thẩm định: ${e(formatPoints(appraised.score))}</strong> / ${e(formatPoints(leaf.max))}${
+        appraised.comment ? `<br>Nhận xét: ${e(appraised.comment)}` : ''
+      }</div>`
+    : ''
+}
+${ctx.flagged.has(leaf.id) ? '<p class="flag">⚠ Có tự chấm điểm nhưng chưa có minh chứng</p>' : ''}`;
+}
+
+function leafHtml(leaf: Criterion, ctx: CriteriaContext): Html {
+  const entry = ctx.report?.entries[leaf.id];
+  const commented = Boolean(ctx.appraisal?.entries[leaf.id]?.comment.trim());
+  const attrs = `id="leaf-${e(leaf.id)}" data-max="${e(leaf.max)}"${commented ? ' data-commented' : ''}${ctx.shown(leaf.id) ? '' : ' hidden'}`;
+  if (!ctx.editable) {
+    return `<div class="leaf" ${attrs}>${leafHead(leaf, ctx)}
+<p>Điểm tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>
+${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
+${evidenceList(entry?.evidence)}
+</div>`;
+  }
+  const evidencePrefix = `evidence[${leaf.id}]`;
+  const problem = [...ctx.problems.keys()].some(
+    (k) => k === field.score(leaf.id) || k === field.explanation(leaf.id) || k.startsWith(evidencePrefix),
+  );
+  return `<div class="leaf${problem ? ' has-problem' : ''}" ${attrs}>${leafHead(leaf, ctx)}
+${textInput({
+  name: field.score(leaf.id),
+  label: `Điểm tự chấm (0 – ${formatPoints(leaf.max)})`,
+  value: ctx.v(field.score(leaf.id), entry ? formatPoints(entry.selfScore) : ''),
+  problems: ctx.problems,
+  inputmode: 'decimal',
+  className: 'score',
+  placeholder: 'ví dụ 0,75',
+  maxlength: LIMITS.score,
+})}
+${textArea({ name: field.explanation(leaf.id), label: 'Giải thích', value: ctx.v(field.explanation(leaf.id), entry?.explanation), problems: ctx.problems, maxlength: LIMITS.explanation, rows: 2 })}
+${evidenceFields(leaf.id, entry?.evidence ?? [], ctx, problem)}
+</div>`;
+}
+
+/** The evidence rows of a leaf, folded while there is nothing in them and no problem. */
+function evidenceFields(
+  leafId: string,
+  stored: readonly EvidenceRef[],
+  ctx: CriteriaContext,
+  problem: boolean,
+): Html {
+  const pattern = new RegExp(`^evidence\\[${leafId.replace(/\./g, '\\.')}\\]\\[(\\d+)\\]`);
+  const rows = rowCount(ctx.v, pattern, stored.length, ROWS.evidenceMin, ROWS.evidenceMax);
+  const typed = ctx.v.raw
+    ? [...ctx.v.raw.entries()].filter(([k, value]) => pattern.test(k) && value.trim() !== '').length
+    : stored.length;
+  const html = Array.from({ length: rows }, (_, i) => evidenceRow(leafId, i, stored[i], ctx)).join('');
+  return `<details class="evidence-rows"${typed > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
+    stored.length > 0 ? ` (${e(stored.length)})` : ''
+  }</summary>
+<p class="muted">Dòng để trống được bỏ qua. Ngày viết dd/mm/yyyy; đường dẫn bắt đầu bằng http:// hoặc https://.</p>
+${html}<div class="uploads" data-leaf="${e(leafId)}"></div></details>`;
+}
+
+function evidenceRow(leafId: string, row: number, ref: EvidenceRef | undefined, ctx: CriteriaContext): Html {
+  const n = row + 1;
+  const input = (
+    part: keyof EvidenceRef,
+    label: string,
+    value: string | undefined,
+    extra: Partial<Parameters<typeof textInput>[0]> = {},
+  ) =>
+    `<div${part === 'title' ? ' class="wide"' : ''}>${textInput({
+      name: field.evidence(leafId, row, part),
+      label: `${label} ${n}`,
+      value: ctx.v(field.evidence(leafId, row, part), value),
+      problems: ctx.problems,
+      ...extra,
+    })}</div>`;
+  return `<div class="row ev">
+${input('number', 'Số hiệu văn bản', ref?.number, { placeholder: '45/BC-UBND', maxlength: LIMITS.evidenceNumber })}
+${input('date', 'Ngày ban hành', dateForInput(ref?.date), { placeholder: 'dd/mm/yyyy', maxlength: 10 })}
+${input('issuer', 'Cơ quan ban hành', ref?.issuer, { maxlength: LIMITS.evidenceIssuer })}
+${input('url', 'Đường dẫn', ref?.url, { type: 'url', inputmode: 'url', placeholder: 'https://', maxlength: LIMITS.url })}
+${input('title', 'Trích yếu, tên minh chứng', ref?.title, { maxlength: LIMITS.evidenceTitle })}
+</div>`;
+}
+
+/** Evidence as a list; links are http(s) only and leak no referrer. */
+export function evidenceList(evidence: readonly EvidenceRef[] | undefined): Html {
+  if (!evidence?.length) return '<p class="muted">Minh chứng: không có</p>';
+  return `<p><strong>Minh chứng:</strong></p><ul class="evidence">${evidence
+    .map((ref) => {
+      const parts = [
+        ref.number ? `Số ${e(ref.number)}` : '',
+        ref.date ? `ngày ${e(dateForInput(ref.date))}` : '',
+        ref.issuer ? `của ${e(ref.issuer)}` : '',
+      ].filter(Boolean);
+      const title = ref.title ? `${parts.length ? ': ' : ''}${e(ref.title)}` : '';
+      const link = ref.url ? ` — ${externalLink(ref.url)}` : '';
+      return `<li>${parts.join(' ')}${title}${link}</li>`;
+    })
+    .join('')}</ul>`;
+}

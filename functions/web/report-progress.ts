@@ -1,0 +1,103 @@
+/**
+ * Where a report form stands, per reform area and in all: the self-scores given and their sum
+ * against the maximum, in integer hundredths (never floats). Computed from what was typed (a
+ * refused post shown again) or from the stored report, so the page opens with the same figures
+ * the client script keeps up to date while typing (functions/web/assets/report-form.js).
+ */
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Appraisal, CriteriaSet, Points, Report } from '#domain/model';
+import { tryParsePoints } from '#domain/points';
+import { field } from './report-fields.ts';
+
+export interface AreaProgress {
+  id: string;
+  name: string;
+  /** A survey area is scored from the survey, never by the unit: no leaves, not in the total. */
+  survey: boolean;
+  max: Points;
+  /** Sum of the valid self-scores given. */
+  subtotal: Points;
+  /** Leaves with a valid self-score, and all leaves. */
+  scored: number;
+  leaves: number;
+  /** Leaves whose typed score is not a valid one (not counted in the subtotal). */
+  invalid: number;
+  /** Leaves the reviewer commented on in the last round. */
+  commented: number;
+}
+
+export interface FormProgress {
+  areas: AreaProgress[];
+  total: Points;
+  /** The maximum a unit can give itself: every assessed area, the survey excluded. */
+  max: Points;
+  scored: number;
+  leaves: number;
+  invalid: number;
+  commented: number;
+}
+
+/** The leaves the reviewer commented on (a non-blank comment in the appraisal). */
+export function commentedLeaves(appraisal: Pick<Appraisal, 'entries'> | undefined): Set<string> {
+  return new Set(
+    Object.entries(appraisal?.entries ?? {})
+      .filter(([, entry]) => entry.comment.trim() !== '')
+      .map(([id]) => id),
+  );
+}
+
+/** A score as given: valid within 0..max, invalid, or not given. */
+function scoreOf(typed: string | undefined, max: Points): Points | 'invalid' | undefined {
+  if (typed === undefined || typed.trim() === '') return undefined;
+  const parsed = tryParsePoints(typed.trim());
+  return parsed.ok && parsed.value <= max ? parsed.value : 'invalid';
+}
+
+/**
+ * The progress of the form. `raw` (the posted form) wins over `report` (what is stored): the page
+ * shows what the person typed.
+ */
+export function formProgress(
+  set: CriteriaSet,
+  source: { raw?: URLSearchParams; report?: Report; commented?: ReadonlySet<string> },
+): FormProgress {
+  const byArea = new Map<string, AreaProgress>();
+  for (const area of set.areas) {
+    byArea.set(area.id, {
+      id: area.id,
+      name: area.name,
+      survey: area.kind === 'survey',
+      max: area.max,
+      subtotal: 0,
+      scored: 0,
+      leaves: 0,
+      invalid: 0,
+      commented: 0,
+    });
+  }
+  for (const { leaf, area } of indexCriteria(set).leaves) {
+    const p = byArea.get(area.id);
+    if (!p) continue;
+    p.leaves++;
+    if (source.commented?.has(leaf.id)) p.commented++;
+    const stored = source.report?.entries[leaf.id]?.selfScore;
+    const score = source.raw ? scoreOf(source.raw.get(field.score(leaf.id)) ?? undefined, leaf.max) : stored;
+    if (score === 'invalid') p.invalid++;
+    else if (score !== undefined) {
+      p.scored++;
+      p.subtotal += score;
+    }
+  }
+  const areas = [...byArea.values()];
+  const assessed = areas.filter((a) => !a.survey);
+  const sum = (pick: (a: AreaProgress) => number) => assessed.reduce((s, a) => s + pick(a), 0);
+  return {
+    areas,
+    total: sum((a) => a.subtotal),
+    max: sum((a) => a.max),
+    scored: sum((a) => a.scored),
+    leaves: sum((a) => a.leaves),
+    invalid: sum((a) => a.invalid),
+    commented: sum((a) => a.commented),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The unit's report page rendered from view models made with the demo district's data: sections
+ * per reform area with their subtotals, the contents, the bar with the running total, the late
+ * banner, the view of commented criteria after a return, a refused post offering to save its valid
+ * part, the 05T/05K confirmation.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Appraisal } from '#domain/model';
+import { parseReportForm } from '#web/report-form';
+import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
+import { config, formOf, officeSet, period, reportWith, unit } from './fixtures.ts';
+
+const BEFORE_DEADLINE = new Date('2022-10-05T03:00:00Z');
+const AFTER_DEADLINE = new Date('2022-10-12T03:00:00Z');
+const AFTER_CLOSE = new Date('2022-10-25T03:00:00Z');
+
+function model(over: Partial<ReportPageModel> = {}): ReportPageModel {
+  return { authority: config.district.authority, unit, period, set: officeSet, version: 0, ...over };
+}
+
+function stored(report = reportWith({}), status: 'draft' | 'submitted' | 'returned' = 'draft') {
+  return { status, version: 4, updatedAt: '2022-10-04T02:30:00Z', report };
+}
+
+/** The element that opens with `<tag … id="id"…>`. */
+function openingTag(html: string, id: string): string {
+  const at = html.indexOf(`id="${id}"`);
+  expect(at, `no element with id ${id}`).toBeGreaterThan(-1);
+  return html.slice(html.lastIndexOf('<', at), html.indexOf('>', at) + 1);
+}
+
+describe('sections, contents and the running total', () => {
+  // 0,1 + 0,2 is 0.30000000000000004 in floating point: the page must say 0,3.
+  const report = reportWith({ '1.1.1': 100, '1.2.1': 10, '1.2.2': 20, '2.1.1': 100 });
+  const html = renderReportPage(model({ stored: stored(report), report, version: 4 }));
+
+  it('gives every reform area its section, with its subtotal and maximum', () => {
+    expect(html).toContain(
+      'Tự chấm <strong data-subtotal>1,3</strong> / 9 điểm · đã chấm <strong data-scored>3</strong>/10 tiêu chí',
+    );
+    expect(html).toContain('Tự chấm <strong data-subtotal>1</strong> / 6 điểm');
+    for (const area of officeSet.areas) expect(openingTag(html, `linh-vuc-${area.id}`)).toMatch(/^<section/);
+    expect(html).toContain('Tối đa 30 điểm, theo kết quả khảo sát');
+  });
+
+  it('links every area from the contents to its section', () => {
+    const links = [...html.matchAll(/<a href="#(linh-vuc-[^"]+)">/g)].map((m) => m[1]);
+    expect(links).toHaveLength(officeSet.areas.length);
+    for (const id of links) expect(html).toContain(`id="${id}"`);
+    for (const id of ['sang-kien', 'f-selfcheck', 'de-nghi']) expect(html).toContain(`id="${id}"`);
+  });
+
+  it('opens with the bar: the total of self-scores against 70 points, scored n of 71', () => {
+    const main = html.slice(html.indexOf('<main'));
+    expect(main.indexOf('id="tien-do"')).toBeLessThan(main.indexOf('<h1>'));
+    expect(html).toContain('Tổng tự chấm: <strong data-total>2,3</strong>/70 điểm');
+    expect(html).toContain('Đã chấm <strong data-scored>4</strong>/71 tiêu chí');
+    expect(html).not.toContain('0,30000000000000004');
+  });
+
+  it('counts what was typed on a refused post, invalid scores apart', () => {
+    const raw = formOf({ 'score[1.1.1]': '0,75', 'score[1.1.2]': 'abc', 'score[1.2.1]': '0,6' });
+    const page = renderReportPage(model({ raw, version: 3 }));
+    expect(page).toContain('Tổng tự chấm: <strong data-total>0,75</strong>/70 điểm');
+    expect(page).toMatch(/data-invalid-wrap><strong data-invalid>2<\/strong> ô điểm chưa hợp lệ/);
+  });
+
+  it('has no bar on a submitted report, and its script only on a form', () => {
+    const assets = { script: '/assets/report-form.js', style: '/assets/report-form.css' };
+    const readOnly = renderReportPage(model({ stored: stored(report, 'submitted'), version: 4, assets }));
+    expect(readOnly).not.toContain('id="tien-do"');
+    expect(readOnly).not.toContain('<script');
+    expect(readOnly).toContain('<link rel="stylesheet" href="/assets/report-form.css">');
+    const editable = renderReportPage(model({ stored: stored(report), version: 4, assets }));
+    expect(editable).toContain('<script type="module" src="/assets/report-form.js"></script>');
+    expect(editable).not.toMatch(/<script>|on(click|input|load)=/);
+  });
+});
+
+describe('the deadline', () => {
+  it('is not mentioned as late before it passes', () => {
+    expect(isLate(period, BEFORE_DEADLINE)).toBe(false);
+    expect(renderReportPage(model({ now: BEFORE_DEADLINE }))).not.toContain('nộp muộn');
+    expect(reportNotice('saved', { version: 2, late: false }).text).toContain('nộp trước hạn');
+  });
+
+  it('after it, a banner says the report is late until review close, and nothing says "nộp trước hạn"', () => {
+    const page = renderReportPage(model({ now: AFTER_DEADLINE, stored: stored(), version: 4 }));
+    expect(page).toContain('Báo cáo nộp muộn');
+    expect(page).toContain(
+      'Đã quá hạn nộp báo cáo (17:00 11/10/2022). Đơn vị vẫn nộp được đến 17:00 21/10/2022',
+    );
+    expect(page).not.toContain('trước hạn');
+    expect(reportNotice('saved', { version: 2, late: true }).text).not.toContain('trước hạn');
+  });
+
+  it('after review close, says a report submitted now counts as not submitted', () => {
+    expect(renderReportPage(model({ now: AFTER_CLOSE }))).toContain(
+      'được tính là không nộp báo cáo trong kỳ',
+    );
+  });
+
+  it('is not shown once the report is submitted', () => {
+    const page = renderReportPage(
+      model({ now: AFTER_DEADLINE, stored: stored(reportWith({}), 'submitted'), version: 4 }),
+    );
+    expect(page).not.toContain('Báo cáo nộp muộn');
+  });
+});
+
+describe('after a return', () => {
+  const appraisal: Appraisal = {
+    unitId: unit.id,
+    periodId: period.id,
+    criteriaSetId: officeSet.id,
+    reviewerId: 'nguyen-van-thanh',
+    entries: {
+      '1.1.1': { score: 0, comment: 'Chưa nêu số, ngày của kế hoạch.' },
+      '1.1.2': { score: 100, comment: '' },
+      '3.1.1': { score: 50, comment: 'Thiếu <minh chứng> tỷ lệ hồ sơ đúng hạn.' },
+    },
+  };
+  const report = reportWith({ '1.1.1': 100, '1.1.2': 100, '3.1.1': 100 });
+  const rounds = [
+    { round: 1, appraisal: { appraisal, round: 1, approvalId: 'a', recordedAt: '2022-10-14T02:00:00Z' } },
+  ];
+  const viewLinks = { all: '/r?k=k1&id=x', commented: '/r?k=k1&id=x&xem=nhan-xet' };
+
+  it('shows only the commented criteria on request, keeping the others in the form, hidden', () => {
+    const page = renderReportPage(
+      model({ stored: stored(report, 'returned'), version: 4, rounds, view: 'commented', viewLinks }),
+    );
+    expect(openingTag(page, 'leaf-1.1.1')).not.toContain('hidden');
+    expect(openingTag(page, 'leaf-3.1.1')).not.toContain('hidden');
+    expect(openingTag(page, 'leaf-1.1.2')).toContain(' hidden');
+    expect(openingTag(page, 'linh-vuc-2')).toContain(' hidden');
+    // The hidden criterion still posts its value: a save keeps it.
+    expect(page).toMatch(/name="score\[1\.1\.2\]" value="1"/);
+    expect(page).toContain('chỉ các tiêu chí có nhận xét (2)');
+    expect(page).toContain('Thiếu &lt;minh chứng&gt; tỷ lệ hồ sơ đúng hạn.');
+  });
+
+  it('shows every criterion in the other view, and a criterion with a problem in both', () => {
+    const all = renderReportPage(
+      model({ stored: stored(report, 'returned'), version: 4, rounds, viewLinks }),
+    );
+    expect(openingTag(all, 'leaf-1.1.2')).not.toContain('hidden');
+    const raw = formOf({ 'score[1.1.1]': '1', 'score[1.1.2]': '9' });
+    const problem = [
+      { field: 'score[1.1.2]', message: 'Điểm tự chấm của tiêu chí 1.1.2 là 9, ngoài khoảng 0–1 điểm.' },
+    ];
+    const refused = renderReportPage(
+      model({
+        stored: stored(report, 'returned'),
+        raw,
+        version: 4,
+        rounds,
+        view: 'commented',
+        viewLinks,
+        problems: problem,
+      }),
+    );
+    expect(openingTag(refused, 'leaf-1.1.2')).not.toContain('hidden');
+  });
+});
+
+describe('a refused post', () => {
+  const raw = formOf({
+    'score[1.1.1]': '1',
+    'score[1.1.2]': 'một',
+    'explanation[1.1.2]': '<script>alert(1)</script>',
+    t05: '0',
+  });
+  const parsed = parseReportForm(raw, {
+    unitId: unit.id,
+    periodId: period.id,
+    set: officeSet,
+    now: BEFORE_DEADLINE,
+    mode: 'submit',
+  });
+
+  it('comes back as typed with an offer to save its valid part, inside the form', () => {
+    const page = renderReportPage(
+      model({ raw, report: parsed.report, problems: parsed.problems, version: 3, offerValidDraft: true }),
+    );
+    const form = page.slice(page.indexOf('<form'), page.indexOf('</form>'));
+    expect(form).toContain('<button type="submit" name="action" value="save-valid"');
+    expect(form).toContain('value="một"');
+    expect(form).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).toContain('chưa lưu gì');
+  });
+
+  it('after its valid part was saved, says which items were not, and offers nothing more', () => {
+    const page = renderReportPage(
+      model({
+        raw,
+        report: parsed.report,
+        problems: parsed.problems,
+        version: 4,
+        offerValidDraft: true,
+        partlySaved: true,
+      }),
+    );
+    expect(page).toContain('các mục này chưa được lưu');
+    expect(page).not.toContain('value="save-valid"');
+    expect(page).toContain('<input type="hidden" name="version" value="4">');
+  });
+
+  it('asks to confirm the empty 05K message with a box the summary links to', () => {
+    const page = renderReportPage(
+      model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }),
+    );
+    expect(page).toContain('<a href="#f-selfcheck-confirmed">');
+    expect(openingTag(page, 'f-selfcheck-confirmed')).toMatch(
+      /^<input type="checkbox" id="f-selfcheck-confirmed" name="selfcheck-confirmed" value="1" aria-invalid="true"/,
+    );
+    expect(renderReportPage(model({ version: 3 }))).not.toContain('selfcheck-confirmed');
+  });
+});
