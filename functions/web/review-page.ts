@@ -24,7 +24,6 @@ import type {
 } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence, validateAppraisal } from '#domain/report';
-import type { StoredReport } from '#ports/store';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -42,7 +41,7 @@ import {
   textArea,
   textInput,
 } from './pages.ts';
-import { evidenceList, type ReviewRound } from './report-page.ts';
+import { evidenceList, type ReportState, type ReviewRound } from './report-page.ts';
 
 export const REVIEW_LIMITS = { comment: 2_000, general: 5_000, score: 20 } as const;
 
@@ -75,14 +74,14 @@ function reportVersionOf(form: URLSearchParams, problems: FieldProblem[]): numbe
   problems.push({
     field: 'reportVersion',
     message:
-      'Thiếu hoặc sai phiên bản báo cáo (trường reportVersion) nên không biết quyết định dành cho bản nào; chưa ghi nhận gì. Hãy mở lại liên kết trong email rồi thẩm định trên trang mới. (The report version is missing or malformed.)',
+      'Thiếu hoặc sai phiên bản báo cáo (trường reportVersion) nên không biết quyết định dành cho bản nào; chưa ghi nhận gì. Hãy mở lại liên kết trong email rồi thẩm định trên trang mới.',
   });
   return undefined;
 }
 
 export function parseAppraisalForm(
   form: URLSearchParams,
-  ctx: { stored: StoredReport; set: CriteriaSet; reviewer: Person },
+  ctx: { stored: Pick<ReportState, 'report'>; set: CriteriaSet; reviewer: Person },
 ): ParsedAppraisal {
   const problems: FieldProblem[] = [];
   const index = indexCriteria(ctx.set);
@@ -119,8 +118,8 @@ export function parseAppraisalForm(
     problems.push({ field: 'general', message: `Nhận xét chung dài quá ${REVIEW_LIMITS.general} ký tự.` });
   }
   const appraisal: Appraisal = {
-    unitId: ctx.stored.unitId,
-    periodId: ctx.stored.periodId,
+    unitId: ctx.stored.report.unitId,
+    periodId: ctx.stored.report.periodId,
     criteriaSetId: ctx.set.id,
     reviewerId: ctx.reviewer.id,
     entries,
@@ -158,7 +157,7 @@ export interface ReviewPageModel {
   unit: Unit;
   period: Period;
   set: CriteriaSet;
-  stored: StoredReport;
+  stored: ReportState;
   round: number;
   reviewer?: Person;
   /** Earlier rounds (their appraisals, general comments and the unit's explanations), oldest first. */
@@ -168,46 +167,64 @@ export interface ReviewPageModel {
   problems?: FieldProblem[];
 }
 
+/** What the reviewer's page shows above its form, and the decided page above the decision. */
+export type ReviewHeadModel = Pick<
+  ReviewPageModel,
+  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds'
+>;
+
+/** Title, meta, the missing-evidence warning, the earlier rounds and the unit's summary. */
+export function reviewHead(m: ReviewHeadModel, notices: Html): Html {
+  const report: Report = m.stored.report;
+  const flagged = missingEvidence(report, m.set);
+  const history = m.rounds.filter((r) => r.generalComment || r.explanation || r.appraisal);
+  return `<h1>Thẩm định báo cáo thi đua cải cách hành chính</h1>
+<p><strong>${e(m.unit.name)}</strong></p>
+<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
+    m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
+  }<span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
+${notices}
+${flagged.length ? `<div class="notice warn"><p>Có ${flagged.length} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng, đánh dấu ⚠ bên dưới: đây là căn cứ để trả lại báo cáo yêu cầu giải trình.</p></div>` : ''}
+${
+  history.length
+    ? `<section><h2>Các vòng trước</h2>${history
+        .map(
+          (r) => `<h3>Vòng ${e(r.round)}</h3>
+${r.generalComment ? `<p><strong>Nhận xét chung khi trả lại, ${e(dateTime(r.decidedAt))}:</strong></p>${readOnlyText(r.generalComment)}` : ''}
+${r.explanation ? `<p><strong>Giải trình của đơn vị, ${e(dateTime(r.explainedAt))}:</strong></p>${readOnlyText(r.explanation)}` : ''}`,
+        )
+        .join('')}</section>`
+    : ''
+}
+${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}`;
+}
+
+/** Each area of the set: the survey area says where its score comes from; others list their criteria. */
+export function reviewAreas(set: CriteriaSet, criterion: (c: Criterion) => Html): Html {
+  return set.areas
+    .map((area) => {
+      const heading = `<h2>${e(area.id)}. ${e(area.name)} <span class="muted">tối đa ${e(formatPoints(area.max))} điểm</span></h2>`;
+      if (area.kind === 'survey') {
+        return `<section>${heading}
+<p class="muted">Điểm khảo sát do Phòng Nội vụ ghi nhận; không thẩm định ở đây.</p></section>`;
+      }
+      return `<section>${heading}
+${area.criteria.map(criterion).join('\n')}</section>`;
+    })
+    .join('\n');
+}
+
 export function renderReviewPage(m: ReviewPageModel): Html {
   const report: Report = m.stored.report;
   const problems = problemMap(m.problems ?? []);
   const flagged = new Set(missingEvidence(report, m.set));
   const previous = m.rounds.at(-1)?.appraisal?.appraisal;
   const value = (name: string, fallback: string): string => (m.raw ? (m.raw.get(name) ?? '') : fallback);
-
-  const history = m.rounds.filter((r) => r.generalComment || r.explanation || r.appraisal);
-  const body = `<h1>Thẩm định báo cáo thi đua cải cách hành chính</h1>
-<p><strong>${e(m.unit.name)}</strong></p>
-<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
-    m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
-  }<span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
-${m.problems?.length ? problemSummary(m.problems) : ''}
-${flagged.size ? `<div class="notice warn"><p>Có ${flagged.size} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng (đánh dấu ⚠ bên dưới): đây là căn cứ để trả lại báo cáo yêu cầu giải trình.</p></div>` : ''}
-${
-  history.length
-    ? `<section><h2>Các vòng trước</h2>${history
-        .map(
-          (r) => `<h3>Vòng ${e(r.round)}</h3>
-${r.generalComment ? `<p><strong>Nhận xét chung khi trả lại (${e(dateTime(r.decidedAt))}):</strong></p>${readOnlyText(r.generalComment)}` : ''}
-${r.explanation ? `<p><strong>Giải trình của đơn vị (${e(dateTime(r.explainedAt))}):</strong></p>${readOnlyText(r.explanation)}` : ''}`,
-        )
-        .join('')}</section>`
-    : ''
-}
-${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}
+  const body = `${reviewHead(m, m.problems?.length ? problemSummary(m.problems) : '')}
 <form method="post" action="" novalidate>
 ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
-${m.set.areas
-  .map((area) => {
-    if (area.kind === 'survey') {
-      return `<section><h2>${e(area.id)}. ${e(area.name)} <span class="muted">(tối đa ${e(formatPoints(area.max))} điểm)</span></h2>
-<p class="muted">Điểm khảo sát do Phòng Nội vụ ghi nhận; không thẩm định ở đây.</p></section>`;
-    }
-    return `<section><h2>${e(area.id)}. ${e(area.name)} <span class="muted">(tối đa ${e(formatPoints(area.max))} điểm)</span></h2>
-${area.criteria.map((c) => criterionHtml(c, { report, flagged, problems, previous, value })).join('\n')}</section>`;
-  })
-  .join('\n')}
+${reviewAreas(m.set, (c) => criterionHtml(c, { report, flagged, problems, previous, value }))}
 ${initiativesAndCheck(report)}
 <section><h2>Kết luận</h2>
 ${textArea({
@@ -241,9 +258,30 @@ interface LeafContext {
   value: (name: string, fallback: string) => string;
 }
 
+/**
+ * A leaf's head and what the unit gave for it: self-score, missing-evidence flag, explanation,
+ * evidence, the previous round's appraisal. Opens the two columns; the caller fills the second.
+ */
+export function unitSide(
+  c: Criterion,
+  report: Report,
+  flagged: ReadonlySet<string>,
+  before: AppraisalEntry | undefined,
+): Html {
+  const entry = report.entries[c.id];
+  return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
+${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
+<div class="cols"><div>
+<p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>
+${flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
+${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
+${evidenceList(entry?.evidence)}
+${before ? `<p class="muted">Vòng trước: ${e(formatPoints(before.score))} điểm${before.comment ? ` — ${e(before.comment)}` : ''}</p>` : ''}`;
+}
+
 function criterionHtml(c: Criterion, ctx: LeafContext): Html {
   if (c.children && c.children.length > 0) {
-    return `<h3>${e(c.id)}. ${e(c.name)} <span class="muted">(tối đa ${e(formatPoints(c.max))} điểm)</span></h3>
+    return `<h3>${e(c.id)}. ${e(c.name)} <span class="muted">tối đa ${e(formatPoints(c.max))} điểm</span></h3>
 ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
   }
   const entry = ctx.report.entries[c.id];
@@ -252,14 +290,7 @@ ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
   const prefill = before ? formatPoints(before.score) : entry ? formatPoints(entry.selfScore) : '';
   const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
   return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
-<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
-${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
-<div class="cols"><div>
-<p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : '(chưa chấm)'}</strong></p>
-${ctx.flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
-${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
-${evidenceList(entry?.evidence)}
-${before ? `<p class="muted">Vòng trước: ${e(formatPoints(before.score))} điểm${before.comment ? ` — ${e(before.comment)}` : ''}</p>` : ''}
+${unitSide(c, ctx.report, ctx.flagged, before)}
 </div><div>
 ${textInput({
   name: reviewField.score(c.id),
@@ -281,28 +312,28 @@ ${textArea({
 </div></div></div>`;
 }
 
-function initiativesAndCheck(report: Report): Html {
+export function initiativesAndCheck(report: Report): Html {
   const initiatives = report.initiatives.length
     ? report.initiatives
         .map(
           (i) =>
-            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? ` (hiệu quả: ${e(i.effect)})` : ''}</li>`,
+            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? `; hiệu quả: ${e(i.effect)}` : ''}</li>`,
         )
         .join('')
-    : '<li class="muted">(không có)</li>';
+    : '<li class="muted">Không có.</li>';
   const check = report.selfCheck;
   const count = (a: boolean[] | undefined) => (a ?? []).filter(Boolean).length;
   const nominations = report.nominations.length
     ? report.nominations
         .map((n) => `<li>${e(n.name)}${n.position ? `, ${e(n.position)}` : ''}: ${e(n.achievements)}</li>`)
         .join('')
-    : '<li class="muted">(không có)</li>';
+    : '<li class="muted">Không có.</li>';
   return `<section><h2>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</h2>
 <h3>Sáng kiến</h3><ul>${initiatives}</ul>
 <h3>Tự kiểm tra 05T/05K</h3><p>${
     check
       ? `05T: ${count(check.t05)}/5 nội dung đã thực hiện; 05K: ${count(check.k05)}/5 nội dung đã thực hiện.`
-      : '(chưa tự kiểm tra)'
+      : 'Chưa tự kiểm tra.'
   }</p>${check?.note ? readOnlyText(check.note) : ''}
 <h3>Đề nghị khen thưởng cá nhân</h3><ul>${nominations}</ul></section>`;
 }
