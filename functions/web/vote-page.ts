@@ -16,9 +16,7 @@ import { passRequired, quorumRequired } from '#domain/council';
 import type { Vote } from '#domain/model';
 import {
   ballotCandidates,
-  candidateDetail,
   cycleLabel,
-  KIND_LABELS,
   parseCycle,
   readCycle,
   recordBallot,
@@ -28,6 +26,7 @@ import {
 import type { Deps } from '#ports/deps';
 import { type Actor, type Approval, type DecideOutcome, NotFoundError } from '#ports/store';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import { ballotCandidateView, candidateDetails } from './ballot.ts';
 import {
   type FieldProblem,
   FormError,
@@ -87,6 +86,8 @@ export interface VotePageModel {
   cycleLabel: string;
   memberName: string;
   cycle: StoredCycle;
+  /** Titles of the initiatives the candidates cite, by initiative key (`<unit>/<id>`). */
+  initiativeTitles?: ReadonlyMap<string, string>;
   raw?: URLSearchParams;
   problems?: FieldProblem[];
 }
@@ -126,8 +127,7 @@ ${candidates
   .map(
     (c) => `<fieldset>
 <legend>${e(c.name)}</legend>
-<p>${e(KIND_LABELS[c.kind])} · ${e(c.unitName)} · ${e(c.formLabel)}${c.position ? ` · ${e(c.position)}` : ''}</p>
-<p class="muted">${e(candidateDetail(c))}</p>
+${candidateDetails(ballotCandidateView(c, m.initiativeTitles ?? new Map()))}
 ${choiceInputs(c.id, problems, m.raw ? m.raw.get(voteField(c.id)) : null)}
 </fieldset>`,
   )
@@ -225,7 +225,7 @@ export const votePage = {
       case 'already-decided': {
         const title = 'Phiếu đã được ghi nhận trước đó';
         const detail =
-          'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì. (Your ballot was already recorded; nothing changed.)';
+          'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì.';
         return htmlResponse(
           409,
           statusPage({ status: 409, title, detail, header: ctx.authority, tone: 'info' }),
@@ -239,8 +239,7 @@ export const votePage = {
     const title = 'Đã ghi nhận phiếu biểu quyết';
     const detail =
       `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(result.approval?.decidedAt)}: ${count('yes')} tán thành, ` +
-      `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết. ` +
-      '(Your ballot was recorded.)';
+      `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.`;
     const extra = `<table><thead><tr><th>Trường hợp</th><th>Biểu quyết</th></tr></thead><tbody>${header.ballot
       .map(
         (id) =>
