@@ -66,6 +66,7 @@ describe.skipIf(skip)('the report page in a browser', () => {
 
     await page.fill('[name="score[1.1.1]"]', '1');
     await page.fill('[name="explanation[1.1.1]"]', 'Kế hoạch CCHC năm 2022 ban hành đúng hạn.');
+    await page.click('#leaf-1\\.1\\.1 summary'); // the evidence rows stay folded while empty
     await page.fill('[name="evidence[1.1.1][0][number]"]', '05/KH-TP');
     await page.fill('[name="evidence[1.1.1][0][date]"]', '10/01/2022');
     await page.fill('[name="evidence[1.1.1][0][url]"]', 'https://vanban.song-lam.example.org/05-kh-tp');

@@ -209,7 +209,8 @@ function saveRequest(form) {
  */
 async function postSave(form, data) {
   try {
-    const response = await fetch(form.action || location.href, {
+    // Not `form.action`: the form's buttons named "action" shadow that property.
+    const response = await fetch(new URL(form.getAttribute('action') ?? '', location.href), {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: data.toString(),

@@ -1,0 +1,301 @@
+/**
+ * The unit's pages in a real browser (Debian's chromium driven by playwright-core), served with
+ * the CSP they will have, from view models of the demo district (test/e2e/unit-site.ts): the
+ * running total while typing, "đã chấm n/m", the bar on screen at every scroll position on a
+ * phone, jump links, the 05T/05K confirmation, autosave (and "edited elsewhere"), the commented
+ * view, evidence upload through the S3 emulator, the late banner, the results and decided review
+ * pages; axe-core at 1280 px and 375 px, and no sideways scroll at 375 px.
+ *
+ * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUnitSite, type UnitSite } from './unit-site.ts';
+
+/*
+ * The browser's globals used by the functions below that run in the page. The test program is
+ * typed for Node (the DOM library would retype Node's own Blob for every test), so they are
+ * declared here, for this file only.
+ */
+interface Box {
+  top: number;
+  bottom: number;
+  height: number;
+}
+interface PageElement {
+  getBoundingClientRect(): Box;
+  value: string;
+}
+declare const document: {
+  getElementById(id: string): PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  documentElement: { scrollHeight: number; scrollWidth: number; clientWidth: number };
+};
+declare const innerHeight: number;
+declare const scrollY: number;
+declare function scrollTo(x: number, y: number): void;
+declare function requestAnimationFrame(callback: () => void): number;
+/** axe-core's global, once its script is on the page. */
+declare const axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip)
+  console.warn(`test/e2e/unit-pages.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 667 };
+/** Waiting for what the page does after a pause (autosave waits for typing to stop); never a timing. */
+const POLL = { timeout: 20_000 };
+const PAGES = [
+  '/r/nhap',
+  '/r/muon',
+  '/r/du',
+  '/r/tra-lai',
+  '/r/tra-lai?xem=nhan-xet',
+  '/ket-qua',
+  '/tham-dinh',
+];
+
+let site: UnitSite;
+let browser: Browser;
+/** Console messages about the Content-Security-Policy: a page must never trip its own policy. */
+const cspViolations: string[] = [];
+
+/** `audit`: a page for axe-core, whose script the pages' own CSP would rightly refuse. */
+async function open(path: string, viewport = DESKTOP, audit = false): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: audit });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${path}: ${m.text()}`);
+  });
+  const response = await page.goto(`${site.url}${path}`);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+/** The text a person sees there (rendered: hidden parts left out). */
+const text = (page: Page, selector: string) =>
+  // biome-ignore lint/performance/useDomNodeTextContent: what is on screen is what is asserted
+  page.locator(selector).first().innerText();
+
+beforeAll(async () => {
+  if (skip) return;
+  site = await startUnitSite();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe.skipIf(skip)('the report form in a browser', { timeout: 60_000 }, () => {
+  it('keeps the running total, "đã chấm n/m" and the area subtotal up to date while typing', async () => {
+    const page = await open('/r/nhap');
+    expect(await text(page, '#tien-do')).toContain('Tổng tự chấm: 1,1/70 điểm');
+    expect(await text(page, '#tien-do')).toContain('Đã chấm 2/71 tiêu chí');
+    await page.fill('[name="score[1.2.2]"]', '0,2');
+    await page.fill('[name="score[2.1.1]"]', '0,75');
+    expect(await text(page, '#tien-do')).toContain('Tổng tự chấm: 2,05/70 điểm');
+    expect(await text(page, '#tien-do')).toContain('Đã chấm 4/71 tiêu chí');
+    expect(await text(page, '#linh-vuc-1 .area-sum')).toBe('Tự chấm 1,3 / 9 điểm · đã chấm 3/10 tiêu chí');
+    expect(await text(page, '[data-area-link="2"] .area-sum')).toContain('Tự chấm 0,75 / 6 điểm');
+    // A score the server would refuse is counted apart, not added.
+    await page.fill('[name="score[2.1.2]"]', '1,5');
+    expect(await text(page, '#tien-do')).toContain('1 ô điểm chưa hợp lệ');
+    expect(await text(page, '#tien-do')).toContain('Tổng tự chấm: 2,05/70 điểm');
+    await page.close();
+  });
+
+  it('keeps the bar on screen at every scroll position of a phone, and jump links land below it', async () => {
+    const page = await open('/r/nhap', PHONE);
+    const outside = await page.evaluate(async () => {
+      const bar = document.getElementById('tien-do');
+      const misses: number[] = [];
+      const end = document.documentElement.scrollHeight - innerHeight;
+      for (let y = 0; y <= end + innerHeight / 2; y += innerHeight / 2) {
+        scrollTo(0, Math.min(y, end));
+        await new Promise<void>((done) => requestAnimationFrame(() => done()));
+        const r = bar?.getBoundingClientRect();
+        if (!r || r.top < 0 || r.bottom > innerHeight || r.height === 0) misses.push(scrollY);
+      }
+      return { misses, end };
+    });
+    expect(outside.end).toBeGreaterThan(10 * PHONE.height);
+    expect(outside.misses).toEqual([]);
+
+    await page.click('a[href="#linh-vuc-5"]');
+    const landed = await page.evaluate(() => {
+      const bar = document.getElementById('tien-do')?.getBoundingClientRect();
+      const heading = document.querySelector('#linh-vuc-5 h2')?.getBoundingClientRect();
+      return { barBottom: bar?.bottom ?? -1, top: heading?.top ?? -1, bottom: heading?.bottom ?? -1 };
+    });
+    expect(landed.top).toBeGreaterThanOrEqual(landed.barBottom - 1);
+    expect(landed.bottom).toBeLessThanOrEqual(PHONE.height);
+    await page.click('#tien-do a[href="#muc-luc"]');
+    expect(await page.locator('#muc-luc h2').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('asks to confirm an empty 05K before submitting, and submits once confirmed', async () => {
+    const page = await open('/r/du');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="submit"]')]);
+    expect(await text(page, '#loi')).toContain('05K chưa đánh dấu nội dung nào');
+    await page.click('#loi a[href="#f-selfcheck-confirmed"]');
+    await page.check('#f-selfcheck-confirmed');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="submit"]')]);
+    expect(await text(page, 'h1')).toBe('Đã nộp báo cáo');
+    await page.close();
+  });
+});
+
+describe.skipIf(skip)('autosave', { timeout: 60_000 }, () => {
+  it('saves the draft by the Save request with the page’s version, then carries the new one', async () => {
+    const path = '/r/nhap';
+    site.versions.set(path, 4);
+    const page = await open(path);
+    const first = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(path));
+    await page.fill('[name="explanation[1.1.1]"]', 'Kế hoạch số 05/KH-TP ngày 10/01/2022.');
+    const sent = new URLSearchParams((await first).postData() ?? '');
+    expect(sent.get('action')).toBe('save');
+    expect(sent.get('autosave')).toBe('1');
+    expect(sent.get('version')).toBe('4');
+    expect(sent.get('writeId')).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent.get('explanation[1.1.1]')).toBe('Kế hoạch số 05/KH-TP ngày 10/01/2022.');
+    expect(sent.get('score[1.2.1]')).toBe('0,1');
+    await expect.poll(() => text(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu lúc');
+    expect(await page.inputValue('input[name="version"]')).toBe('5');
+
+    const second = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(path));
+    await page.fill('[name="score[2.1.1]"]', '1');
+    expect(new URLSearchParams((await second).postData() ?? '').get('version')).toBe('5');
+    await page.close();
+  });
+
+  it('stops on "edited elsewhere" without losing what was typed, and can keep the page’s content', async () => {
+    const path = '/r/muon';
+    site.versions.set(path, 9);
+    const page = await open(path);
+    await page.evaluate(() => {
+      const version = document.querySelector('input[name="version"]');
+      if (version) version.value = '8';
+    });
+    await page.fill('[name="explanation[1.1.1]"]', 'Nội dung gõ dở, chưa lưu.');
+    await expect.poll(() => text(page, '#bao-cao [role="alert"]'), POLL).toContain('sửa ở nơi khác');
+    expect(await page.inputValue('[name="explanation[1.1.1]"]')).toBe('Nội dung gõ dở, chưa lưu.');
+    await page.fill('[name="explanation[1.1.2]"]', 'Thêm nữa.');
+
+    const overwrite = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(path));
+    await page.click('text=Lưu nội dung trên trang này thành bản mới nhất');
+    const sent = new URLSearchParams((await overwrite).postData() ?? '');
+    expect(sent.get('version')).toBe('9');
+    expect(sent.get('explanation[1.1.2]')).toBe('Thêm nữa.');
+    await expect.poll(() => text(page, '[data-autosave-status]'), POLL).toContain('phiên bản 10');
+    await page.close();
+  });
+});
+
+describe.skipIf(skip)('what else the pages show', { timeout: 60_000 }, () => {
+  it('says a report is late after the deadline, and never "nộp trước hạn"', async () => {
+    const page = await open('/r/muon');
+    expect(await text(page, '.notice.late')).toContain('Đã quá hạn nộp báo cáo (17:00 11/10/2022)');
+    expect(await page.content()).not.toContain('trước hạn');
+    await page.close();
+  });
+
+  it('switches to the commented criteria in place, keeping what was typed in the others', async () => {
+    const page = await open('/r/tra-lai');
+    await page.fill('[name="explanation[1.1.2]"]', 'Đã bổ sung.');
+    await page.click('a[data-view="commented"]');
+    expect(await page.locator('#leaf-1\\.1\\.1').isVisible()).toBe(true);
+    expect(await page.locator('#leaf-3\\.2\\.1').isVisible()).toBe(true);
+    expect(await page.locator('#leaf-1\\.1\\.2').isVisible()).toBe(false);
+    expect(await page.locator('#linh-vuc-2').isVisible()).toBe(false);
+    await page.click('a[data-view="all"]');
+    expect(await page.inputValue('[name="explanation[1.1.2]"]')).toBe('Đã bổ sung.');
+    await page.close();
+  });
+
+  it('uploads an evidence file straight to storage, and refuses one that is not what it claims', async () => {
+    const page = await open('/r/tep');
+    await page.click('#leaf-1\\.1\\.1 summary');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    await page.setInputFiles('#tep-1-1-1', {
+      name: 'Kế hoạch CCHC.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdf,
+    });
+    await expect
+      .poll(() => text(page, '#leaf-1\\.1\\.1 .upload-status'), POLL)
+      .toContain('Đã tải lên và kiểm tra');
+    expect(await page.inputValue('input[name="file[1.1.1][0][key]"]')).toMatch(
+      /^evidence\/phong-tu-phap\/2022Q3\/r1\//,
+    );
+    expect(await page.inputValue('input[name="file[1.1.1][0][name]"]')).toBe('Kế hoạch CCHC.pdf');
+
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await page.setInputFiles('#tep-1-1-1', { name: 'anh.png', mimeType: 'image/png', buffer: svg });
+    await expect.poll(() => text(page, '#leaf-1\\.1\\.1 .upload-status'), POLL).toContain('SVG');
+    expect(await page.locator('#leaf-1\\.1\\.1 ul.files li').count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows the unit its results and the reviewer the decided review', async () => {
+    const results = await open('/ket-qua');
+    expect(await text(results, '.results')).toContain('Xếp loại');
+    expect(await results.locator('tr.mine').count()).toBe(1);
+    await results.close();
+    const decided = await open('/tham-dinh');
+    expect(await text(decided, '.notice.info')).toContain('Đã có quyết định: Trả lại để giải trình');
+    expect(await decided.locator('form, button, input, textarea').count()).toBe(0);
+    await decided.close();
+  });
+});
+
+describe.skipIf(skip)('accessibility and phone width', { timeout: 60_000 }, () => {
+  it.each(PAGES)('%s: no serious or critical axe violation at 1280 px and 375 px', async (path) => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const page = await open(path, viewport, true);
+      await page.addScriptTag({ url: '/test/axe.js' });
+      const violations = await page.evaluate(async () => {
+        const result = await axe.run();
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id);
+      });
+      expect({ path, width: viewport.width, violations }).toEqual({
+        path,
+        width: viewport.width,
+        violations: [],
+      });
+      await page.close();
+    }
+  });
+
+  it.each(PAGES)('%s: no sideways scroll at 375 px', async (path) => {
+    const page = await open(path, PHONE);
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await page.close();
+  });
+});
+
+describe.skipIf(skip)('the pages’ Content-Security-Policy', { timeout: 60_000 }, () => {
+  it('was never tripped by any page above: their script and styles are the product’s own', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});

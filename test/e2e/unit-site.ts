@@ -1,0 +1,330 @@
+/**
+ * A small site for the browser tests of the unit's pages: the pages rendered from view models of
+ * the demo district (test/web/fixtures.ts), the product's asset files, axe-core, and stand-ins for
+ * the handlers that are not wired yet — the report's POST (autosave answered as the handler will,
+ * by the product's own parse and answer functions; a click re-rendering the page or saying it was
+ * submitted) and the evidence presign/verify calls through the real S3 port on the S3 emulator.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GROUP_LABELS } from '#domain/model';
+import { computePeriodResults } from '#domain/scoring';
+import { type S3Emulator, startS3Emulator } from '#local/s3';
+import { EvidenceInputError } from '#ports/evidence';
+import { S3EvidenceFiles } from '#ports/s3-evidence';
+import { isAssetName, REPORT_FORM_ASSETS, readAsset } from '#web/assets';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '#web/http';
+import { statusPage } from '#web/pages';
+import { parseReportForm } from '#web/report-form';
+import { type ReportPageModel, renderReportPage } from '#web/report-page';
+import { autosaveResponse, isAutosave } from '#web/report-save';
+import { renderUnitResultsPage, unitResultsView } from '#web/results-page';
+import { renderDecidedReviewPage } from '#web/review-decided';
+import {
+  config,
+  fullScores,
+  must,
+  officeSet,
+  officeUnits,
+  period,
+  reportWith,
+  root,
+  unit,
+} from '../web/fixtures.ts';
+
+const BUCKET = 'thidua-evidence-e2e';
+const BEFORE_DEADLINE = new Date('2022-10-05T03:00:00Z');
+const AFTER_DEADLINE = new Date('2022-10-12T03:00:00Z');
+
+export interface Post {
+  path: string;
+  form: URLSearchParams;
+  accept: string;
+}
+
+export interface UnitSite {
+  url: string;
+  /** Every POST to a report page, in order. */
+  posts: Post[];
+  /** The version stored per report page: raise it to play "someone else saved". */
+  versions: Map<string, number>;
+  close(): Promise<void>;
+}
+
+const appraisal = {
+  unitId: unit.id,
+  periodId: period.id,
+  criteriaSetId: officeSet.id,
+  reviewerId: 'nguyen-van-thanh',
+  entries: Object.fromEntries(
+    Object.entries(fullScores()).map(([id, max]) => [
+      id,
+      id === '1.1.1' || id === '3.2.1'
+        ? { score: 0, comment: `Tiêu chí ${id}: chưa có minh chứng.` }
+        : { score: max, comment: '' },
+    ]),
+  ),
+};
+
+function draft(scores: Record<string, number>, extra = {}) {
+  return {
+    status: 'draft' as const,
+    version: 4,
+    updatedAt: '2022-10-04T02:30:00Z',
+    report: reportWith(scores, extra),
+  };
+}
+
+/** The report pages by path: a draft, a late one, a full one ready to submit, a returned one. */
+function reportModel(path: string, query: URLSearchParams, version: number): ReportPageModel | undefined {
+  const base = {
+    authority: config.district.authority,
+    unit,
+    period,
+    set: officeSet,
+    version,
+    assets: REPORT_FORM_ASSETS,
+    now: BEFORE_DEADLINE,
+  };
+  switch (path) {
+    case '/r/nhap':
+      return { ...base, stored: { ...draft({ '1.1.1': 100, '1.2.1': 10 }), version } };
+    case '/r/muon':
+      return { ...base, now: AFTER_DEADLINE, stored: { ...draft({}), version } };
+    case '/r/du': {
+      const selfCheck = { t05: [true, true, true, true, true], k05: [false, false, false, false, false] };
+      return { ...base, stored: { ...draft(fullScores(), { selfCheck }), version } };
+    }
+    case '/r/tra-lai':
+      return {
+        ...base,
+        stored: { ...draft(fullScores()), status: 'returned', version },
+        rounds: [
+          {
+            round: 1,
+            appraisal: { appraisal, round: 1, approvalId: 'a1', recordedAt: '2022-10-14T02:00:00Z' },
+          },
+        ],
+        view: query.get('xem') === 'nhan-xet' ? 'commented' : 'all',
+        viewLinks: { all: '/r/tra-lai', commented: '/r/tra-lai?xem=nhan-xet' },
+      };
+    default:
+      return undefined;
+  }
+}
+
+function resultsPage(): string {
+  const inputs = Object.fromEntries(
+    officeUnits.map((u, i) => [
+      u.id,
+      { status: 'approved' as const, appraised: fullScores(), survey: 1500 + i * 120 },
+    ]),
+  );
+  const results = computePeriodResults({
+    periodId: period.id,
+    units: officeUnits,
+    inputs,
+    setsByGroup: { office: officeSet },
+  });
+  const line = must(
+    results.units.find((l) => l.unitId === unit.id),
+    'the unit’s line',
+  );
+  const view = unitResultsView({
+    periodLabel: 'Quý III/2022',
+    groupLabel: GROUP_LABELS.office,
+    setMax: officeSet.max,
+    versions: [
+      {
+        version: 1,
+        publishedAt: '2022-10-21T10:00:00Z',
+        reason: { trigger: 'close' },
+        line,
+        rankedInGroup: officeUnits.length,
+      },
+    ],
+    groupLines: results.units,
+    unitNames: new Map(config.units.map((u) => [u.id, u.name])),
+  });
+  return renderUnitResultsPage({ authority: config.district.authority, unitName: unit.name, view });
+}
+
+function decidedPage(): string {
+  return renderDecidedReviewPage({
+    authority: config.district.authority,
+    unit,
+    period,
+    set: officeSet,
+    stored: {
+      status: 'returned',
+      version: 4,
+      updatedAt: '2022-10-11T01:00:00Z',
+      report: reportWith(fullScores()),
+    },
+    round: 1,
+    rounds: [],
+    decision: {
+      action: 'return',
+      decidedAt: '2022-10-14T02:00:00Z',
+      appraisal,
+      generalComment: 'Bổ sung minh chứng.',
+    },
+  });
+}
+
+async function body(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.from(chunk));
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+function send(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers });
+  res.end(text);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8' });
+}
+
+export async function startUnitSite(): Promise<UnitSite> {
+  const posts: Post[] = [];
+  const versions = new Map<string, number>();
+  const dataDir = mkdtempSync(join(tmpdir(), 'thidua-unit-site-'));
+  let s3: S3Emulator | undefined;
+  let files: S3EvidenceFiles | undefined;
+  const formCsp = () => contentSecurityPolicy({ script: true, connect: s3 ? [s3.url] : [] });
+  const html = { 'content-type': 'text/html; charset=utf-8' };
+
+  const reportPost = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const form = await body(req);
+    posts.push({ path, form, accept: req.headers.accept ?? '' });
+    const stored = versions.get(path) ?? 4;
+    const mode = form.get('action') === 'submit' ? 'submit' : 'draft';
+    const parsed = parseReportForm(form, {
+      unitId: unit.id,
+      periodId: period.id,
+      set: officeSet,
+      now: BEFORE_DEADLINE,
+      mode,
+    });
+    if (isAutosave({ form, headers: { accept: req.headers.accept ?? '' } })) {
+      if (parsed.version !== stored) {
+        const answer = autosaveResponse({ kind: 'conflict', currentVersion: stored });
+        return send(res, answer.status, answer.body ?? '', answer.headers ?? {});
+      }
+      versions.set(path, stored + 1);
+      const answer = autosaveResponse({
+        kind: 'saved',
+        version: stored + 1,
+        savedAt: new Date().toISOString(),
+        problems: parsed.problems,
+      });
+      return send(res, answer.status, answer.body ?? '', answer.headers ?? {});
+    }
+    if (parsed.problems.length > 0) {
+      const model = must(reportModel(path, new URLSearchParams(), stored), 'report page');
+      const page = renderReportPage({
+        ...model,
+        raw: form,
+        report: parsed.report,
+        problems: parsed.problems,
+        offerValidDraft: true,
+      });
+      return send(res, 422, page, { ...html, 'content-security-policy': formCsp() });
+    }
+    const page = statusPage({ status: 200, title: 'Đã nộp báo cáo', detail: 'Báo cáo đã được nộp.' });
+    return send(res, 200, page, html);
+  };
+
+  const evidence = async (req: IncomingMessage, res: ServerResponse, action: string) => {
+    const form = await body(req);
+    const owner = { unitId: unit.id, periodId: period.id, round: 1 };
+    const port = must(files, 'the evidence port');
+    try {
+      if (action === 'presign') {
+        const signed = await port.presignUpload({
+          ...owner,
+          fileName: form.get('fileName') ?? '',
+          contentType: form.get('contentType') ?? '',
+          size: Number(form.get('size')),
+        });
+        return json(res, 200, {
+          status: 'ready',
+          message: '',
+          url: signed.url,
+          fields: signed.fields,
+          key: signed.key,
+        });
+      }
+      const checked = await port.verifyUpload(form.get('key') ?? '', owner);
+      if (checked.status === 'refused') return json(res, 422, { status: 'refused', message: checked.vi });
+      return json(res, 200, { status: 'accepted', message: '', file: checked.file });
+    } catch (error) {
+      if (error instanceof EvidenceInputError)
+        return json(res, 422, { status: 'refused', message: error.vi });
+      throw error;
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://site');
+    const route = async () => {
+      if (req.method === 'POST' && url.pathname.startsWith('/r/')) return reportPost(req, res, url.pathname);
+      if (req.method === 'POST' && url.pathname.startsWith('/evidence/'))
+        return evidence(req, res, url.pathname.slice('/evidence/'.length));
+      const model = reportModel(url.pathname, url.searchParams, versions.get(url.pathname) ?? 4);
+      if (model)
+        return send(res, 200, renderReportPage(model), { ...html, 'content-security-policy': formCsp() });
+      if (url.pathname === '/r/tep') {
+        const upload = { presignUrl: '/evidence/presign', verifyUrl: '/evidence/verify' };
+        const page = renderReportPage({
+          ...must(reportModel('/r/nhap', url.searchParams, 4), 'draft'),
+          upload,
+        });
+        return send(res, 200, page, { ...html, 'content-security-policy': formCsp() });
+      }
+      if (url.pathname === '/ket-qua') return send(res, 200, resultsPage(), html);
+      if (url.pathname === '/tham-dinh') return send(res, 200, decidedPage(), html);
+      const name = url.pathname.slice('/assets/'.length);
+      if (url.pathname.startsWith('/assets/') && isAssetName(name)) {
+        const asset = readAsset(name);
+        return send(res, 200, asset.body, { 'content-type': asset.contentType, etag: asset.etag });
+      }
+      // axe-core for the tests, from this origin: the pages' CSP allows scripts from 'self' only.
+      if (url.pathname === '/test/axe.js') {
+        const axe = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+        return send(res, 200, axe, { 'content-type': 'text/javascript; charset=utf-8' });
+      }
+      return send(res, 404, 'not found', { 'content-type': 'text/plain' });
+    };
+    route().catch((error: unknown) => send(res, 500, String(error), { 'content-type': 'text/plain' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo; // listen() on a TCP port always gives an AddressInfo
+  const url = `http://127.0.0.1:${port}`;
+  s3 = await startS3Emulator({ dataDir, buckets: [BUCKET], allowedOrigins: [url] });
+  const client = new S3Client({
+    region: 'ap-southeast-1',
+    endpoint: s3.url,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  files = new S3EvidenceFiles({ bucket: BUCKET, client });
+  const emulator = s3;
+  return {
+    url,
+    posts,
+    versions,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await emulator.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
