@@ -442,7 +442,7 @@ async function uploadOne(form, leaf, file, list) {
     ['version', f.versionId ?? ''],
     ['name', file.name],
     ['size', String(f.size ?? file.size)],
-    ['type', f.type ?? file.type],
+    ['type', f.contentType ?? file.type],
   ]) {
     const input = document.createElement('input');
     input.type = 'hidden';
