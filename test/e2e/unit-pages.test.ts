@@ -9,8 +9,9 @@
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 import { startUnitSite, type UnitSite } from './unit-site.ts';
 
 /*
@@ -39,7 +40,6 @@ declare function requestAnimationFrame(callback: () => void): number;
 /** axe-core's global, once its script is on the page. */
 declare const axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip)
   console.warn(`test/e2e/unit-pages.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
@@ -82,17 +82,7 @@ const text = (page: Page, selector: string) =>
 beforeAll(async () => {
   if (skip) return;
   site = await startUnitSite();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
