@@ -217,7 +217,7 @@ ${
     ? `<p class="notice info" data-view-note${commented ? '' : ' hidden'}>Đang hiện ${e(p.commented)} tiêu chí có nhận xét của người thẩm định. Các tiêu chí khác vẫn được giữ nguyên khi lưu.</p>`
     : ''
 }
-<ol class="toc">${areas}${rest}</ol></nav>`;
+<ul class="toc">${areas}${rest}</ul></nav>`;
 }
 
 function responseField(report: Report | undefined, problems: ProblemMap, v: Values): Html {
