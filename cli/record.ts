@@ -20,11 +20,9 @@ import {
   checkAdjustments,
   type RecordAdjustmentsResult,
   readAdjustments,
-  storeAdjustments,
 } from '#functions/scoring/adjustments';
-import { scoringExecutionName } from '#functions/scoring/rescoring';
 import { periodName } from '#mail/emails';
-import type { Actor, Store } from '#ports/store';
+import type { Actor } from '#ports/actor';
 import {
   type Command,
   EXIT_OK,
@@ -172,7 +170,7 @@ export function publishedWarning(
   const out: string[] = [];
   for (const periodId of result.periodsWithResults) {
     const latest = result.latestResults[periodId] ?? 0;
-    const name = scoringExecutionName(periodId, latest + 1);
+    const name = result.rerunAs[periodId] ?? '';
     const changed = changedPeriods.has(periodId);
     out.push(
       '',
@@ -183,9 +181,8 @@ export function publishedWarning(
       '  Chạy lại tính điểm (rerun scoring): khởi chạy quy trình "scoring" (ScoringStateMachineArn trong Outputs của stack)',
       `  với tên ${name}, ví dụ (for example):`,
       `    aws stepfunctions start-execution --state-machine-arn <ScoringStateMachineArn> --name ${name} --input '{"periodId":"${periodId}"}'`,
-      '  Đây cũng là việc startRescoring (functions/scoring/rescoring.ts) làm khi một báo cáo được phê duyệt muộn;',
-      '  kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
-      '  (The same start startRescoring does after a late approval; a new version is stored only if results differ.)',
+      '  Tên này chỉ dùng một lần cho số liệu đã ghi đến nay; kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
+      '  (The name stands for the adjustments recorded so far; a new version is stored only if results differ.)',
     );
   }
   return out;
@@ -269,13 +266,15 @@ async function write(
 ): Promise<number> {
   const { district, doc, entries, table } = job;
   // Loaded here: the other commands, and a dry run, never load the AWS SDK.
-  const [{ DynamoDBClient }, { createDocumentClient }, { DynamoStore }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('#ports/aws'),
-    import('#ports/dynamo-store'),
-  ]);
-  const client = new DynamoDBClient(job.region ? { region: job.region } : {});
-  const store: Store = new DynamoStore({ client: createDocumentClient(client), tableName: table });
+  const [{ tableNamed }, { replacePorts, resetPorts }, { storeAdjustments, storedDistrict }] =
+    await Promise.all([
+      import('#ports/dynamo/table'),
+      import('#ports/registry'),
+      import('#functions/scoring/record-adjustments'),
+    ]);
+  const named = tableNamed(table, job.region);
+  // Every port of this run writes to the operator's table.
+  replacePorts({ table: named });
   const actor = operatorActor();
   const done: RecordAdjustmentsResult['recorded'] = [];
   const awsFailed = (e: unknown, what: string) => {
@@ -289,9 +288,11 @@ async function write(
   };
   try {
     // The table must hold this district's campaign: scoring reads that one, not the file.
-    let stored: Awaited<ReturnType<Store['getCampaign']>>;
+    let stored:
+      | { config: LoadedDistrict['config']; criteriaSets: LoadedDistrict['criteriaSets'] }
+      | undefined;
     try {
-      stored = await store.getCampaign();
+      stored = await storedDistrict();
     } catch (e) {
       return awsFailed(e, `Không đọc được bảng ${table} (cannot read the table)`);
     }
@@ -339,7 +340,7 @@ async function write(
     const width = Math.max(...entries.map((e) => e.unitId.length));
     let result: RecordAdjustmentsResult;
     try {
-      result = await storeAdjustments(store, entries, actor, (r) => {
+      result = await storeAdjustments(entries, actor, (r) => {
         done.push(r);
         io.out(
           `  ${r.periodId}  ${r.unitId.padEnd(width)}  ${
@@ -375,6 +376,7 @@ async function write(
     for (const line of publishedWarning(result, new Set(changed.map((r) => r.periodId)))) io.out(line);
     return EXIT_OK;
   } finally {
-    client.destroy();
+    resetPorts();
+    named.db.destroy();
   }
 }

@@ -13,8 +13,10 @@ import { ConfigError, type ConfigProblem, formatProblem } from '#domain/config';
 import type { Points } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import type { AdjustmentsSource } from '#functions/scoring/adjustments';
-import { scoringExecutionName } from '#functions/scoring/rescoring';
-import type { Actor, MailIdentity, OutboxRecord, Store } from '#ports/store';
+import type { Actor } from '#ports/actor';
+import { outbox } from '#ports/dynamo/outbox';
+import { results } from '#ports/dynamo/results';
+import type { MailIdentity, OutboxRecord } from '#ports/outbox';
 import {
   FormError,
   type HttpRequest,
@@ -156,7 +158,6 @@ export interface ProductControl {
   /** Everyone the district writes to (focal points, reviewers, council, admins, leadership), for the inbox filter. */
   people: { name: string; email: string; role: string }[];
   baseUrl(): string;
-  store(): Store;
   status(): Promise<ProductStatus>;
   launch(): Promise<LaunchOutcome>;
   advance(to?: Date): Promise<AdvanceOutcome>;
@@ -387,7 +388,7 @@ function mailCard(r: OutboxRecord, open: boolean): Html {
 async function inboxPage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
   const to = request.query.get('to')?.trim().toLowerCase() || undefined;
   // One person's mail may be older than the newest INBOX_LIMIT: a filtered view reads further back.
-  const read = await control.store().listOutbox(to ? INBOX_FILTER_LIMIT : INBOX_LIMIT);
+  const read = await outbox().list(to ? INBOX_FILTER_LIMIT : INBOX_LIMIT);
   const shown = (to ? read.filter((r) => r.to.trim().toLowerCase() === to) : read).slice(0, INBOX_LIMIT);
   // Everyone the district may write to, by name and role; then any other address that got mail.
   const known = new Map<string, string>();
@@ -423,7 +424,7 @@ ${list}`;
 
 async function inboxMessagePage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
   const identity = identityOf(request.pathParameters.id ?? '');
-  const record = identity ? await control.store().getOutbox(identity) : undefined;
+  const record = identity ? await outbox().get(identity) : undefined;
   if (!record) {
     throw new PageError(404, 'Không tìm thấy email', 'Không có email này trong hộp thư. (No such email.)');
   }
@@ -622,17 +623,17 @@ ${recordForm(text, error.problems)}`,
 
 /** The outcome of a record, from what the store holds now. */
 export async function recordOutcome(
-  store: Store,
   unitNames: ReadonlyMap<string, string>,
   file: string,
   result: {
     recorded: { unitId: string; periodId: string; changed: boolean }[];
     latestResults: Record<string, number>;
+    rerunAs: Record<string, string>;
   },
 ): Promise<RecordOutcome> {
   const recorded: RecordOutcome['recorded'] = [];
   for (const r of result.recorded) {
-    const stored = await store.getAdjustments(r.unitId, r.periodId);
+    const stored = await results().getAdjustments(r.unitId, r.periodId);
     if (!stored) throw new Error(`adjustments of ${r.unitId} ${r.periodId} were not stored`);
     recorded.push({
       periodId: r.periodId,
@@ -649,7 +650,7 @@ export async function recordOutcome(
   const published = Object.entries(result.latestResults).map(([periodId, version]) => ({
     periodId,
     version,
-    rerunAs: scoringExecutionName(periodId, version + 1),
+    rerunAs: result.rerunAs[periodId] ?? '',
   }));
   return { file, recorded, published };
 }

@@ -20,7 +20,6 @@ import { zonedInstant } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
 import {
-  commendationExecution,
   cycleLabel,
   endedWithoutQuorum,
   MAX_ROUND,
@@ -29,16 +28,22 @@ import {
   roundCycleId,
   storedRounds,
 } from '#functions/commendation/award';
-import { reviewExecutionName } from '#functions/http/report';
-import { launchExecution } from '#functions/launch/launch-input';
-import { recordAdjustments } from '#functions/scoring/adjustments';
+import { storeCampaign } from '#functions/launch/campaign';
+import { recordAdjustments } from '#functions/scoring/record-adjustments';
 import { districtConfigFile } from '#infra/app';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
 import { periodName } from '#mail/emails';
 import { resetAwsClients } from '#ports/aws';
-import { getDeps, resetDeps } from '#ports/deps';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { SchemaMismatchError } from '#ports/errors';
 import { readOrCreateKeyFile } from '#ports/links';
-import type { ReportStatus, Store } from '#ports/store';
+import { resetPorts } from '#ports/registry';
+import type { ReportStatus } from '#ports/reports';
+import { findCampaign } from '#steps/campaign';
+import { commendationExecution, launchExecution, reviewExecution } from '#workflows/executions';
 import { localApp } from './asl.ts';
 import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT, dataRoot } from './defaults.ts';
 import {
@@ -106,9 +111,6 @@ export interface Product {
   /** Waits (up to 10 s) for running steps, closes the servers, stops the engine, flushes dynalite. */
   stop(): Promise<void>;
 }
-
-/** Re-exported for the callers that found it here (functions/launch/launch-input.ts is its home). */
-export { launchExecution };
 
 // ---------------------------------------------------------------- small files in the data folder
 
@@ -310,10 +312,10 @@ async function startLocked(
     const rt = runtime;
     // Keep the starting time from the first start on: a restart resumes it even before any move.
     if (!saved) rt.clock.set(rt.clock.now());
-    // Clients and deps made before the runtime set the endpoints must be made again.
+    // Clients and ports made before the runtime set the endpoints must be made again.
     resetAwsClients();
-    resetDeps();
-    const store = (): Store => getDeps().store;
+    resetPorts();
+    await refuseEarlierLayout(dataDir);
     const workflowArn = (w: WorkflowName) => rt.stateMachineArn(stack.workflows[w].node.id);
     const workflowOf = (stateMachineArn: string) =>
       (Object.keys(stack.workflows) as WorkflowName[]).find((w) => workflowArn(w) === stateMachineArn) ??
@@ -359,7 +361,8 @@ async function startLocked(
 
     const launch = () =>
       exclusive(async (): Promise<LaunchOutcome> => {
-        const { name, input } = launchExecution(config, criteriaSets);
+        // Stored first: the execution's input names the version, never the config itself.
+        const { name, input } = launchExecution(await storeCampaign({ config, criteriaSets }));
         const before = await sentSoFar();
         const recorded = launchRecords(dataDir)[name];
         if (recorded?.status === 'SUCCEEDED') {
@@ -447,7 +450,7 @@ async function startLocked(
       const byStatus: Record<string, number> = {};
       for (const x of executions) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
       const records = Object.entries(launchRecords(dataDir)).sort((a, b) => (a[1].at < b[1].at ? 1 : -1));
-      const [campaign, outbox] = await Promise.all([store().getCampaign(), store().listOutbox(INBOX_LIMIT)]);
+      const [campaign, mail] = await Promise.all([campaigns().getHeader(), outbox().list(INBOX_LIMIT)]);
       const latest = records[0];
       const recent: ExecutionSummary[] = executions.slice(0, 50).map((x) => ({
         name: x.name,
@@ -463,7 +466,7 @@ async function startLocked(
         nextEvent: nextEvent(),
         launched: campaign !== undefined,
         launch: latest ? { name: latest[0], status: latest[1].status } : null,
-        emails: outbox.length,
+        emails: mail.length,
         executions: { total: executions.length, byStatus, recent },
         waitingFor: rt.sfn.pendingTasks().map((t) => ({
           execution: t.executionName,
@@ -493,29 +496,27 @@ async function startLocked(
         ...config.leadership.map((p) => ({ name: p.name, email: p.email, role: 'lãnh đạo (leadership)' })),
       ],
       baseUrl: () => http.url,
-      store,
       status,
       launch,
       advance,
       // Checked against the district this product runs (its config file and criteria sets).
       record: async (source, actor) =>
         recordOutcome(
-          store(),
           unitNames,
           source.file,
-          await recordAdjustments(store(), { config, criteriaSets }, source, actor),
+          await recordAdjustments({ config, criteriaSets }, source, actor),
         ),
-      revoteOffers: () => revoteOffers(store(), config),
+      revoteOffers: () => revoteOffers(config),
       revote: (scopeId) =>
         exclusive(async (): Promise<RevoteOutcome> => {
           const before = await sentSoFar();
-          const r = await callNewVote(rt, store(), config, scopeId);
+          const r = await callNewVote(rt, config, scopeId);
           return { ...r, newEmails: (await sentSoFar()) - before };
         }),
     };
     for (const route of [...stackRoutes, ...devPageRoutes(control)]) http.addRoute(route);
 
-    rearmed.push(...(await rearmWaits(rt, store(), workflowArn)));
+    rearmed.push(...(await rearmWaits(rt, workflowArn)));
 
     let stopped = false;
     const product: Product = {
@@ -547,7 +548,7 @@ async function startLocked(
           new Promise((r) => setTimeout(r, 10_000).unref()),
         ]);
         await stopLocalRuntime(rt);
-        resetDeps();
+        resetPorts();
         resetAwsClients();
         release();
       },
@@ -561,12 +562,28 @@ async function startLocked(
 }
 
 /**
+ * Refuses a data folder written by an earlier storage layout: nothing there is read or changed,
+ * and the message says how to start over (docs/storage.md, "Data written by an earlier layout").
+ */
+async function refuseEarlierLayout(dataDir: string): Promise<void> {
+  try {
+    await campaigns().getHeader({ consistent: true });
+  } catch (error) {
+    if (!(error instanceof SchemaMismatchError)) throw error;
+    throw new Error(
+      `Dữ liệu trong ${dataDir} được ghi theo cấu trúc lưu trữ cũ (phiên bản ${error.found}, cần ${error.expected}). ` +
+        `Để bắt đầu lại, hãy dừng chương trình và xoá thư mục đó (rm -rf ${dataDir}), rồi chạy lại npm start. ` +
+        `(The data in ${dataDir} was written by an earlier storage layout; delete the folder to start over.)`,
+    );
+  }
+}
+
+/**
  * Starts again, under their own names, the executions that were waiting for a person when the
  * process stopped: the engine forgot them, the store did not. Returns the names started.
  */
 export async function rearmWaits(
   rt: LocalRuntime,
-  store: Store,
   workflowArn: (w: WorkflowName) => string,
 ): Promise<string[]> {
   const started: string[] = [];
@@ -579,37 +596,34 @@ export async function rearmWaits(
       if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
     }
   };
-  if (!(await store.getCampaign())) return started;
+  const campaign = await findCampaign();
+  if (!campaign) return started;
   const now = rt.clock.now().getTime();
-  const periods = await store.listPeriods();
-  for (const { period } of periods) {
-    for (const report of await store.listPeriodReports(period.id)) {
+  const periods = campaign.periods;
+  for (const period of periods) {
+    for (const report of await reports().listPeriod(period.id)) {
       if (!WAITING_REPORT_STATUSES.includes(report.status)) continue;
       // Past the late-appraisal deadline a review has ended (Chưa thẩm định) unless a link is still open.
       if (now >= Date.parse(period.lateAppraisalUntil)) {
-        const approvals = await store.listUnitPeriodApprovals(report.unitId, period.id);
+        const approvals = await reviews().listUnitPeriodApprovals(report.unitId, period.id);
         if (!approvals.some((a) => a.status === 'pending' && a.kind !== 'report')) continue;
       }
-      const attempt = (report as { attempt?: unknown }).attempt;
-      start(
-        'review',
-        reviewExecutionName(report.unitId, period.id, typeof attempt === 'number' ? attempt : 1),
-        { unitId: report.unitId, periodId: period.id },
-      );
+      const { name, input } = reviewExecution(report.unitId, period.id);
+      start('review', name, { ...input });
     }
   }
   // A council vote still open: its commendation execution (the Map asks only members who have not
   // voted). Each year and the phase, round 1 under the scope's id, and a new vote after one without
   // quorum (round n: `<scope>-<n>`) for as long as its proposal is stored.
-  const scopes = [...new Set(periods.map((p) => String(p.period.year))), 'phase'];
+  const scopes = [...new Set(periods.map((p) => String(p.year))), 'phase'];
   for (const scopeId of scopes) {
     for (let round = 1; round <= MAX_ROUND; round++) {
       const cycleId = roundCycleId(scopeId, round);
-      if (round > 1 && !(await readCycle(store, cycleId)).header) break;
-      const votes = await store.listPeriodApprovals(cycleId);
+      if (round > 1 && !(await readCycle(cycleId)).header) break;
+      const votes = await reviews().listPeriodApprovals(cycleId);
       if (votes.some((a) => a.kind === 'vote' && a.status === 'pending')) {
         const { name, input } = commendationExecution(cycleId);
-        start('commendation', name, input);
+        start('commendation', name, { ...input });
       }
     }
   }
@@ -620,19 +634,16 @@ export async function rearmWaits(
 // ---------------------------------------------------------------- a new council vote
 
 /** The years of the stored calendar, then `phase`: the scopes a commendation cycle can have. */
-async function commendationScopes(store: Store): Promise<string[]> {
-  const periods = await store.listPeriods();
-  return [...new Set(periods.map((p) => String(p.period.year))), 'phase'];
+async function commendationScopes(): Promise<string[]> {
+  const campaign = await findCampaign();
+  return campaign ? [...new Set(campaign.periods.map((p) => String(p.year))), 'phase'] : [];
 }
 
 /** Every year (and the phase) whose last council vote was tallied without quorum. */
-export async function revoteOffers(
-  store: Store,
-  config: Pick<DistrictConfig, 'campaign'>,
-): Promise<RevoteOffer[]> {
+export async function revoteOffers(config: Pick<DistrictConfig, 'campaign'>): Promise<RevoteOffer[]> {
   const offers: RevoteOffer[] = [];
-  for (const scopeId of await commendationScopes(store)) {
-    const last = (await storedRounds(store, scopeId)).at(-1);
+  for (const scopeId of await commendationScopes()) {
+    const last = (await storedRounds(scopeId)).at(-1);
     if (!last || !endedWithoutQuorum(last.cycle) || last.round >= MAX_ROUND) continue;
     offers.push({
       scopeId,
@@ -655,20 +666,19 @@ export async function revoteOffers(
  */
 export async function callNewVote(
   rt: LocalRuntime,
-  store: Store,
   config: Pick<DistrictConfig, 'campaign'>,
   scope: string,
 ): Promise<Omit<RevoteOutcome, 'newEmails'>> {
   const scopeId = scope.trim();
   const refused = (reason: string) => ({ outcome: 'refused' as const, scopeId, reason });
-  if (!(await commendationScopes(store)).includes(scopeId)) {
+  if (!(await commendationScopes()).includes(scopeId)) {
     return refused(
       `"${scopeId}" không phải một năm của phong trào hay "phase" (giai đoạn). ` +
         '(Not a year of the campaign nor "phase".)',
     );
   }
   const label = cycleLabel(parseCycle(scopeId), config);
-  const last = (await storedRounds(store, scopeId)).at(-1);
+  const last = (await storedRounds(scopeId)).at(-1);
   if (!last) {
     return refused(
       `Chưa có đề nghị khen thưởng ${label}: Hội đồng chưa biểu quyết lần nào. (No council vote yet.)`,

@@ -31,7 +31,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/r', handler: 'reportPage' },
   { method: 'HEAD', path: '/r', handler: 'reportPage' },
   { method: 'POST', path: '/r', handler: 'reportPage' },
-  // decision links (appraise now; vote with issue 4): GET/HEAD show, POST decides
+  // decision links (appraise, explain, vote): GET/HEAD show, POST decides
   { method: 'GET', path: '/d', handler: 'decisionPage' },
   { method: 'HEAD', path: '/d', handler: 'decisionPage' },
   { method: 'POST', path: '/d', handler: 'decisionPage' },

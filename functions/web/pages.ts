@@ -9,7 +9,7 @@
  */
 import { formatDate, formatDateTime } from '#domain/calendar';
 import type { Period } from '#domain/model';
-import type { ReportStatus } from '#ports/store';
+import type { ReportStatus } from '#ports/reports';
 import { escapeHtml } from './html.ts';
 import { type FieldProblem, setStatusPageRenderer } from './http.ts';
 

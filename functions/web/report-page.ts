@@ -7,7 +7,8 @@
 import type { CriteriaSet, Criterion, EvidenceRef, Period, Report, Unit } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { MESSAGE_05K, MESSAGE_05T, missingEvidence } from '#domain/report';
-import { EDITABLE_REPORT_STATUSES, type StoredAppraisal, type StoredReport } from '#ports/store';
+import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
+import type { StoredAppraisal } from '#steps/records';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,

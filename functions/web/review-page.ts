@@ -22,7 +22,7 @@ import type {
 } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence, validateAppraisal } from '#domain/report';
-import type { StoredReport } from '#ports/store';
+import type { StoredReport } from '#ports/reports';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -51,7 +51,7 @@ export const reviewField = {
 
 export type ReviewDecision = 'approve' | 'return';
 
-/** What the `appraise` decision carries in the approval record (never in the execution). */
+/** What the `appraise` decision carries as its payload: the round's appraisal (never in the execution). */
 export interface AppraiseDecisionPayload {
   appraisal: Appraisal;
   /** The report version the reviewer saw. */

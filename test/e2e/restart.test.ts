@@ -13,8 +13,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
-import { launchExecution, rearmWaits } from '#local/product';
-import type { OutboxRecord } from '#ports/store';
+import { storeCampaign } from '#functions/launch/campaign';
+import { rearmWaits } from '#local/product';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import type { OutboxRecord } from '#ports/outbox';
+import { launchExecution } from '#workflows/executions';
 import {
   type CampaignHarness,
   postForm,
@@ -62,7 +67,9 @@ describe('a restart in the middle of a period', () => {
   };
 
   it('before: launched, the period opened on schedule, a report submitted, the reviewer mailed', async () => {
-    const { name, input } = launchExecution(h.config, h.criteriaSets);
+    const { name, input } = launchExecution(
+      await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
+    );
     const { executionArn } = h.rt.sfn.startExecution({
       stateMachineArn: h.workflowArn('launch'),
       name,
@@ -89,7 +96,7 @@ describe('a restart in the middle of a period', () => {
     expect(submitted.status).toBe(303);
     await h.rt.settle();
 
-    const assignment = await h.store().getAssignment(PERIOD, UNIT);
+    const assignment = await reviews().getAssignment(PERIOD, UNIT);
     reviewerEmail = h.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
     const request = await h.mail({
       step: 'review-request',
@@ -102,9 +109,9 @@ describe('a restart in the middle of a period', () => {
     expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
-    const stored = await h.store().getReport(UNIT, PERIOD);
+    const stored = await reports().get(UNIT, PERIOD);
     expect(stored?.status).toBe('in-review');
-    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+    const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(
       (a) => a.kind === 'appraise',
     );
     expect(new URL(reviewLink).searchParams.get('id')).toBe(approval?.id);
@@ -112,7 +119,7 @@ describe('a restart in the middle of a period', () => {
       clock: h.rt.clock.now().toISOString(),
       next: h.rt.clock.nextEventTime()?.toISOString(),
       schedules: h.rt.scheduler.listSchedules().length,
-      outbox: outboxView(await h.store().listOutbox(1_000)),
+      outbox: outboxView(await outbox().list(1_000)),
       report: stored,
       approvalId: approval?.id as string,
       tokenGen: approval?.tokenGen as number,
@@ -132,12 +139,12 @@ describe('a restart in the middle of a period', () => {
     // Only the schedules are on the clock until the wait is re-armed: next is the reminder.
     expect(h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
     expect(h.rt.scheduler.listSchedules().length).toBe(before.schedules);
-    expect(await h.store().getReport(UNIT, PERIOD)).toEqual(before.report);
-    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(await reports().get(UNIT, PERIOD)).toEqual(before.report);
+    expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
     expect(await h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
 
     // Re-armed as `npm start` does: the waiting review started again under its own name.
-    const rearmed = await rearmWaits(h.rt, h.store(), h.workflowArn);
+    const rearmed = await rearmWaits(h.rt, h.workflowArn);
     expect(rearmed).toEqual([EXECUTION]);
     expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
@@ -145,7 +152,7 @@ describe('a restart in the middle of a period', () => {
     // The wait's timeout is on the clock again (the restart happened at the same virtual time).
     expect(h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
     // The new task token sits behind the same approval; nobody was mailed again.
-    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+    const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(
       (a) => a.kind === 'appraise',
     );
     expect(approval).toMatchObject({
@@ -153,7 +160,7 @@ describe('a restart in the middle of a period', () => {
       status: 'pending',
       tokenGen: before.tokenGen + 1,
     });
-    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
     expect(await h.sesMails()).toEqual([]);
 
     // The reviewer follows the link from before the restart: the page, then the decision.
@@ -165,7 +172,7 @@ describe('a restart in the middle of a period', () => {
     expect(approved.status).toBe(200);
     await h.rt.settle();
     expect(h.rt.sfn.listExecutions().find((x) => x.name === EXECUTION)?.status).toBe('SUCCEEDED');
-    expect((await h.store().getReport(UNIT, PERIOD))?.status).toBe('approved');
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('approved');
     const told = await h.mail({
       step: 'approved',
       recipient: unit.focalPoint.email,
@@ -182,7 +189,7 @@ describe('a restart in the middle of a period', () => {
     // The period goes on from its stored schedules: the reminder skips the unit that reported.
     await h.advanceThrough(`period-${PERIOD}-remind`);
     for (const u of h.config.units) {
-      const reminded = await h.store().getOutbox({
+      const reminded = await outbox().get({
         step: 'reminder',
         recipient: u.focalPoint.email,
         subjectId: u.id,
@@ -191,7 +198,7 @@ describe('a restart in the middle of a period', () => {
       });
       expect(reminded !== undefined, u.id).toBe(u.id !== UNIT);
     }
-    const invitations = (await h.store().listOutbox(1_000)).filter((r) => r.identity.step === 'invitation');
+    const invitations = (await outbox().list(1_000)).filter((r) => r.identity.step === 'invitation');
     expect(invitations).toHaveLength(27); // nobody invited twice
   }, 90_000);
 });

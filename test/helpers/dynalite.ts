@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createDocumentClient } from '#ports/aws';
+import { createDocumentClient } from '#ports/dynamo/table';
 import { createTableInput } from '#ports/table-schema';
 
 export interface TestTable {

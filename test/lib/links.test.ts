@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { currentKey, type Keyring, loadKeyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
+import { EnvKeyring } from '#ports/keyring';
+import { currentKey, type Keyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
 import { startJsonService } from '../helpers/json-service.ts';
 
 const k1 = Buffer.from(randomBytes(32).toString('base64url'));
@@ -93,17 +94,17 @@ describe('signLink / verifyLink', () => {
   });
 });
 
-describe('loadKeyring', () => {
+describe('the keyring from the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'thidua-keys-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates a private local key file on first use and reads the same key after', async () => {
     const file = join(dir, 'nested', 'signing-key.json');
     const env = { SIGNING_KEY_FILE: file };
-    const first = await loadKeyring({ env, refresh: true });
+    const first = await new EnvKeyring(env).load();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first.keys.get(first.current)?.toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const again = await loadKeyring({ env, refresh: true });
+    const again = await new EnvKeyring(env).load();
     expect(serializeKeyring(again)).toBe(readFileSync(file, 'utf8'));
     expect(again.keys.get(again.current)).toEqual(first.keys.get(first.current));
   });
@@ -121,11 +122,10 @@ describe('loadKeyring', () => {
         region: 'ap-southeast-1',
         credentials,
       });
-      const ring = await loadKeyring({
-        env: { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
-        secrets,
-        refresh: true,
-      });
+      const ring = await new EnvKeyring(
+        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
+        { secrets },
+      ).load();
       expect(ring.current).toBe('k1');
       expect(ring.keys.get('k1')?.toString()).toBe(generated);
       const link = signLink({ approvalId, action: 'vote', expiresAt }, currentKey(ring));
@@ -150,11 +150,10 @@ describe('loadKeyring', () => {
     });
     try {
       const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
-      const ring = await loadKeyring({
-        env: { SIGNING_KEY_PARAM: '/thidua/demo/signing-key' },
-        ssm: client,
-        refresh: true,
-      });
+      const ring = await new EnvKeyring(
+        { SIGNING_KEY_PARAM: '/thidua/demo/signing-key' },
+        { ssm: client },
+      ).load();
       expect(ring.current).toBe('k2');
       expect(ring.keys.get('k1')).toEqual(k1);
       expect(ssm.calls[0]?.input).toEqual({ Name: '/thidua/demo/signing-key', WithDecryption: true });
@@ -164,13 +163,9 @@ describe('loadKeyring', () => {
   });
 
   it('names the settings when no key is configured, and refuses a weak key', async () => {
-    await expect(loadKeyring({ env: {}, refresh: true })).rejects.toThrow(
-      /SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/,
-    );
+    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/);
     const weak = join(dir, 'weak.json');
     (await import('node:fs')).writeFileSync(weak, JSON.stringify({ current: 'k1', keys: { k1: 'short' } }));
-    await expect(loadKeyring({ env: { SIGNING_KEY_FILE: weak }, refresh: true })).rejects.toThrow(
-      /at least 32/,
-    );
+    await expect(new EnvKeyring({ SIGNING_KEY_FILE: weak }).load()).rejects.toThrow(/at least 32/);
   });
 });

@@ -129,7 +129,7 @@ describe('the review ASL extracted from the demo stack', () => {
     expect(negated).toEqual([]);
   });
 
-  it('retries every Lambda task with backoff, re-entrant steps also on their own failures', () => {
+  it('retries every Lambda task with backoff, re-entrant steps also on their own failures but never on data of an earlier layout', () => {
     for (const [name, s] of tasks()) {
       const retriers = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
       expect(retriers[0], name).toMatchObject({
@@ -140,9 +140,12 @@ describe('the review ASL extracted from the demo stack', () => {
       if (isCallback(s)) expect(retriers, name).toHaveLength(1);
       else
         expect(
-          retriers.slice(1).map((r) => r.ErrorEquals),
+          retriers.slice(1).map((r) => [r.ErrorEquals, r.MaxAttempts]),
           name,
-        ).toEqual([['States.TaskFailed']]);
+        ).toEqual([
+          [['SchemaMismatch'], 0],
+          [['States.TaskFailed'], 2],
+        ]);
     }
   });
 

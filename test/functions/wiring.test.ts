@@ -1,10 +1,13 @@
-/** The container of every handler: keyring sources, signed approval links, state machine ARNs; and the step middleware's errors. */
+/** What every handler reaches through the registry: the keyring, signed approval links, state machine ARNs; and the step middleware's errors. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '#domain/config';
-import { keyringFromEnv, keyringFromSecret, resetDeps, setDeps } from '#ports/deps';
-import { generateKeyring, verifyLink } from '#ports/links';
-import { ConflictError, NotFoundError } from '#ports/store';
+import { ConflictError, NotFoundError, SchemaMismatchError } from '#ports/errors';
+import { EnvKeyring } from '#ports/keyring';
+import { generateKeyring, parseKeyring, verifyLink } from '#ports/links';
+import { replacePorts, resetPorts } from '#ports/registry';
+import { baseUrl, stateMachineArn } from '#ports/settings';
+import { approvalUrl } from '#ports/signing';
 import { STEP_ERRORS, stableError, stepHandler } from '#steps/middleware';
 import { type JsonService, startJsonService } from '../helpers/json-service.ts';
 import { captureOutput, lambdaContext } from './harness.ts';
@@ -13,18 +16,18 @@ const SECRET = `${'Ab3'.repeat(21)}x`; // 64 letters and digits, as the stack ge
 
 describe('the signing keyring', () => {
   it("reads the stack's Secrets Manager form and the rotation form", () => {
-    const single = keyringFromSecret(JSON.stringify({ keyId: 'k1', secret: SECRET }), 'test');
+    const single = parseKeyring(JSON.stringify({ keyId: 'k1', secret: SECRET }), 'test');
     expect(single.current).toBe('k1');
     expect(single.keys.get('k1')?.length).toBe(64);
-    const rotated = keyringFromSecret(
+    const rotated = parseKeyring(
       JSON.stringify({ current: 'k2', keys: { k1: 'a'.repeat(43), k2: 'b'.repeat(43) } }),
       'test',
     );
     expect([...rotated.keys.keys()]).toEqual(['k1', 'k2']);
-    expect(() => keyringFromSecret(JSON.stringify({ keyId: 'k1', secret: 'short' }), 'test')).toThrow(
-      /32 bytes/,
+    expect(() => parseKeyring(JSON.stringify({ keyId: 'k1', secret: 'short' }), 'test')).toThrow(
+      /at least 32/,
     );
-    expect(() => keyringFromSecret('nope', 'test')).toThrow(/not JSON/);
+    expect(() => parseKeyring('nope', 'test')).toThrow(/not JSON/);
   });
 
   describe('from SIGNING_KEY_SECRET_ARN', () => {
@@ -40,23 +43,25 @@ describe('the signing keyring', () => {
         AWS_ACCESS_KEY_ID: 'x',
         AWS_SECRET_ACCESS_KEY: 'x',
       });
-      resetDeps();
+      resetPorts();
     });
     afterAll(async () => {
       process.env = saved;
-      resetDeps();
+      resetPorts();
       await sm.close();
     });
 
     it('fetches the secret once and caches it', async () => {
-      const env = { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:1:secret:k' };
-      expect((await keyringFromEnv(env)).current).toBe('k9');
-      expect((await keyringFromEnv(env)).current).toBe('k9');
+      const keyring = new EnvKeyring({
+        SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:1:secret:k',
+      });
+      expect((await keyring.load()).current).toBe('k9');
+      expect((await keyring.load()).current).toBe('k9');
       expect(sm.calls.map((c) => c.operation)).toEqual(['GetSecretValue']);
     });
 
     it('says which variables to set when none is', async () => {
-      await expect(keyringFromEnv({})).rejects.toThrow(
+      await expect(new EnvKeyring({}).load()).rejects.toThrow(
         /SIGNING_KEY_SECRET_ARN.*SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/,
       );
     });
@@ -64,17 +69,22 @@ describe('the signing keyring', () => {
 });
 
 describe('links and ARNs', () => {
-  afterEach(() => resetDeps());
+  const saved = { ...process.env };
+  afterEach(() => {
+    resetPorts();
+    process.env = { ...saved };
+  });
 
   it("signs an approval's link for its page, with its kind as action and its own expiry", async () => {
     const keyring = generateKeyring('k1');
-    const deps = setDeps({ keyring, baseUrl: 'https://thidua.test/' });
+    replacePorts({ keyring: { load: async () => keyring } });
+    process.env.BASE_URL = 'https://thidua.test/';
     const approval = {
       id: 'AAAAAAAAAAAAAAAAAAAAAA',
       kind: 'appraise' as const,
       expiresAt: '2022-11-05T10:00:00.000Z',
     };
-    const url = new URL(await deps.approvalUrl(approval));
+    const url = new URL(await approvalUrl(approval));
     expect(`${url.origin}${url.pathname}`).toBe('https://thidua.test/d');
     expect(verifyLink(url.searchParams, keyring, new Date('2022-10-12T00:00:00Z'))).toMatchObject({
       ok: true,
@@ -82,26 +92,21 @@ describe('links and ARNs', () => {
       action: 'appraise',
       expiresAt: new Date(approval.expiresAt),
     });
-    expect(await deps.approvalUrl(approval)).toBe(url.href);
-    expect(new URL(await deps.approvalUrl({ ...approval, kind: 'report' })).pathname).toBe('/r');
+    expect(await approvalUrl(approval)).toBe(url.href);
+    expect(new URL(await approvalUrl({ ...approval, kind: 'report' })).pathname).toBe('/r');
   });
 
   it('finds state machine ARNs in their own variable or the JSON map, and names what is missing', () => {
-    const saved = { ...process.env };
-    try {
-      process.env.REVIEW_STATE_MACHINE_ARN = 'arn:review';
-      process.env.STATE_MACHINE_ARNS = JSON.stringify({ scoring: 'arn:scoring' });
-      const deps = setDeps({});
-      expect(deps.stateMachineArn('review')).toBe('arn:review');
-      expect(deps.stateMachineArn('scoring')).toBe('arn:scoring');
-      expect(() => deps.stateMachineArn('period')).toThrow(/PERIOD_STATE_MACHINE_ARN or STATE_MACHINE_ARNS/);
-    } finally {
-      process.env = saved;
-    }
+    process.env.REVIEW_STATE_MACHINE_ARN = 'arn:review';
+    process.env.STATE_MACHINE_ARNS = JSON.stringify({ scoring: 'arn:scoring' });
+    expect(stateMachineArn('review')).toBe('arn:review');
+    expect(stateMachineArn('scoring')).toBe('arn:scoring');
+    expect(() => stateMachineArn('period')).toThrow(/PERIOD_STATE_MACHINE_ARN or STATE_MACHINE_ARNS/);
   });
 
   it('refuses a BASE_URL that is not an http(s) URL', () => {
-    expect(() => setDeps({ baseUrl: 'thidua.test' }).baseUrl()).toThrow(/BASE_URL/);
+    process.env.BASE_URL = 'thidua.test';
+    expect(() => baseUrl()).toThrow(/BASE_URL/);
   });
 });
 
@@ -111,6 +116,7 @@ describe('the step middleware', () => {
     expect(stableError(new ConflictError('status', 'x')).name).toBe(STEP_ERRORS.conflict);
     expect(stableError(new NotFoundError('unit', 'u')).name).toBe(STEP_ERRORS.notFound);
     expect(stableError(new ConfigError([])).name).toBe(STEP_ERRORS.invalidConfig);
+    expect(stableError(new SchemaMismatchError(1, 2)).name).toBe(STEP_ERRORS.schemaMismatch);
     const aws = Object.assign(new Error('slow down'), { name: 'ThrottlingException', $metadata: {} });
     expect(stableError(aws).name).toBe('ThrottlingException');
     const plain = stableError(new TypeError(`bad ${token}`));

@@ -3,45 +3,45 @@
  * holding the task token. Created the first time; found again when the wait is re-armed (a
  * timeout's loop back, or a restarted execution), and then the new token is swapped in behind the
  * same id — the link already mailed keeps working. If the person already decided, the decision is
- * delivered to the new token at once.
+ * delivered to the new token at once. The review's appraisals and explanations and the council's
+ * votes wait this way.
  */
-import type { Period } from '#domain/model';
-import type { Approval, ApprovalPoint } from '#ports/store';
-import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
-import type { StepContext } from '#steps/middleware';
+import { reviews } from '#ports/dynamo/reviews';
+import type { Logger } from '#ports/log';
+import type { Approval, ApprovalPoint } from '#ports/reviews';
+import { currentKeyId } from '#ports/signing';
+import { type DeliveryOutcome, deliverDecision } from './delivery.ts';
 
 export type ArmOutcome =
   /** Waiting for the person: mail the link (the outbox keeps it to one mail). */
   | { state: 'armed'; approval: Approval; created: boolean }
   /** Decided before: delivered (or queued for the sweep) now; nothing to mail. */
   | { state: 'delivered'; approval: Approval; delivery: DeliveryOutcome }
-  /** The point was closed (the review ended): the wait ends by its timeout path. */
+  /** The point was closed (the review ended, the vote closed): the wait ends by its own path. */
   | { state: 'closed'; approval: Approval };
 
 export async function armApproval(
-  ctx: Pick<StepContext, 'store' | 'callbacks' | 'log' | 'deps'>,
-  point: Required<Pick<ApprovalPoint, 'kind' | 'periodId' | 'unitId' | 'round' | 'party'>> & {
-    subjectId: string;
-  },
-  period: Pick<Period, 'lateAppraisalUntil'>,
+  log: Logger,
+  point: Required<Pick<ApprovalPoint, 'kind' | 'periodId' | 'round' | 'party'>> &
+    Pick<ApprovalPoint, 'unitId'> & { subjectId: string },
+  expiresAt: string,
   taskToken: string,
 ): Promise<ArmOutcome> {
-  const keyring = await ctx.deps.keyring();
-  const { approval, created } = await ctx.store.createApproval({
+  const { approval, created } = await reviews().createApproval({
     ...point,
     taskToken,
-    expiresAt: period.lateAppraisalUntil,
-    keyId: keyring.current,
+    expiresAt,
+    keyId: await currentKeyId(),
   });
   if (created) return { state: 'armed', approval, created };
-  const swap = await ctx.store.swapTaskToken(approval.id, taskToken);
+  const swap = await reviews().swapTaskToken(approval.id, taskToken);
   if (swap.state === 'armed') return { state: 'armed', approval: swap.approval, created: false };
   if (swap.state === 'closed') {
-    ctx.log.info('decision point closed; the wait ends by its timeout', { approvalId: approval.id });
+    log.info('decision point closed; the wait ends by its own path', { approvalId: approval.id });
     return { state: 'closed', approval: swap.approval };
   }
-  const delivery = await deliverDecision(ctx, swap.approval);
-  ctx.log.info('decision recorded before the wait was re-armed: delivered at once', {
+  const delivery = await deliverDecision(swap.approval, log);
+  log.info('decision recorded before the wait was re-armed: delivered at once', {
     approvalId: approval.id,
     delivery,
   });
