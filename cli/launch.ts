@@ -162,8 +162,8 @@ async function storeAndStart(
   const [
     { SFNClient },
     { SfnCallbacks },
-    { tableNamed },
-    { replacePorts, resetPorts },
+    { table: tablePort, tableNamed },
+    { replacePort, resetPorts },
     { storeCampaign },
     { launchExecution },
   ] = await Promise.all([
@@ -176,7 +176,7 @@ async function storeAndStart(
   ]);
   const named = tableNamed(job.table, job.region);
   // The campaign goes to the operator's table.
-  replacePorts({ table: named });
+  replacePort(tablePort, named);
   const client = new SFNClient(job.region ? { region: job.region } : {});
   const awsFailed = (what: string, e: unknown) => {
     io.err(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);

@@ -266,15 +266,18 @@ async function write(
 ): Promise<number> {
   const { district, doc, entries, table } = job;
   // Loaded here: the other commands, and a dry run, never load the AWS SDK.
-  const [{ tableNamed }, { replacePorts, resetPorts }, { storeAdjustments, storedDistrict }] =
-    await Promise.all([
-      import('#ports/dynamo/table'),
-      import('#ports/registry'),
-      import('#functions/scoring/record-adjustments'),
-    ]);
+  const [
+    { table: tablePort, tableNamed },
+    { replacePort, resetPorts },
+    { storeAdjustments, storedDistrict },
+  ] = await Promise.all([
+    import('#ports/dynamo/table'),
+    import('#ports/registry'),
+    import('#functions/scoring/record-adjustments'),
+  ]);
   const named = tableNamed(table, job.region);
   // Every port of this run writes to the operator's table.
-  replacePorts({ table: named });
+  replacePort(tablePort, named);
   const actor = operatorActor();
   const done: RecordAdjustmentsResult['recorded'] = [];
   const awsFailed = (e: unknown, what: string) => {

@@ -28,7 +28,7 @@ import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import { stateMachineArn } from '#ports/settings';
 import { loadCampaign } from '#steps/campaign';
-import { claimDecision } from '#steps/decisions';
+import { claimDecision, type ExplainDecisionPayload } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -40,15 +40,7 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import {
-  actorOf,
-  claimRefused,
-  type ExplainDecisionPayload,
-  isExpired,
-  linkQuery,
-  openLink,
-  reviewRounds,
-} from '#web/link-pages';
+import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
 import { parseReportForm } from '#web/report-form';
 import { type ReportPageModel, renderReportPage } from '#web/report-page';

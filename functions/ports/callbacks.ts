@@ -96,4 +96,4 @@ export class SfnCallbacks implements Callbacks {
 }
 
 /** The container's callbacks port (Step Functions, or the local endpoint through `AWS_ENDPOINT_URL_SFN`). */
-export const callbacks = provide('callbacks', () => new SfnCallbacks());
+export const callbacks = provide<Callbacks>('callbacks', () => new SfnCallbacks());

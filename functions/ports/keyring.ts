@@ -70,4 +70,4 @@ export class EnvKeyring implements KeyringSource {
 }
 
 /** The container's keyring source. */
-export const keyring = provide('keyring', () => new EnvKeyring());
+export const keyring = provide<KeyringSource>('keyring', () => new EnvKeyring());

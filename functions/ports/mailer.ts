@@ -159,4 +159,4 @@ export class SesMailer implements Mailer {
 }
 
 /** The container's mailer: SES v2 from `MAIL_FROM`, over the district table's outbox. */
-export const mailer = provide('mailer', () => new SesMailer({ outbox: outbox() }));
+export const mailer = provide<Mailer>('mailer', () => new SesMailer({ outbox: outbox() }));

@@ -8,10 +8,27 @@
  *
  * Delivery to the waiting task (functions/steps/delivery.ts) follows for the kinds that have one.
  */
+import type { Appraisal } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
 import type { Approval, DecideOutcome } from '#ports/reviews';
+
+/** What the `appraise` decision carries as its payload: the round's appraisal (never in the execution). */
+export interface AppraiseDecisionPayload {
+  appraisal: Appraisal;
+  /** The report version the reviewer saw. */
+  reportVersion: number;
+  /** The reviewer's general comment (required in substance when returning). */
+  generalComment?: string;
+}
+
+/** What the `explained` decision carries as its payload (never in the execution). */
+export interface ExplainDecisionPayload {
+  explanation: string;
+  /** The report version the explanation was submitted with. */
+  reportVersion: number;
+}
 
 /** The audit subject a decision is listed under. */
 export function decisionSubject(a: Approval): string {

@@ -12,7 +12,7 @@ import { ConflictError } from '#ports/errors';
 import type { Logger } from '#ports/log';
 import type { ReportStatus } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
-import type { AppraiseDecisionPayload } from '#web/review-page';
+import type { AppraiseDecisionPayload } from './decisions.ts';
 
 /** A round's appraisal as the pages and steps show it. */
 export interface StoredAppraisal {

@@ -8,16 +8,10 @@ import { reviews } from '#ports/dynamo/reviews';
 import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
 import type { Approval, ApprovalKind } from '#ports/reviews';
+import type { ExplainDecisionPayload } from '#steps/decisions';
 import { appraisalOf } from '#steps/records';
 import { type HttpRequest, LinkError } from './http.ts';
 import type { ReviewRound } from './report-page.ts';
-
-/** What the `explained` decision carries as its payload (never in the execution). */
-export interface ExplainDecisionPayload {
-  explanation: string;
-  /** The report version the explanation was submitted with. */
-  reportVersion: number;
-}
 
 /** The link's own parameters, to rebuild the page's URL without anything else from the query. */
 export const LINK_PARAMS = ['k', 'id', 'a', 'e', 's'] as const;

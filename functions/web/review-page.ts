@@ -23,6 +23,7 @@ import type {
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence, validateAppraisal } from '#domain/report';
 import type { StoredReport } from '#ports/reports';
+import type { AppraiseDecisionPayload } from '#steps/decisions';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -50,15 +51,6 @@ export const reviewField = {
 };
 
 export type ReviewDecision = 'approve' | 'return';
-
-/** What the `appraise` decision carries as its payload: the round's appraisal (never in the execution). */
-export interface AppraiseDecisionPayload {
-  appraisal: Appraisal;
-  /** The report version the reviewer saw. */
-  reportVersion: number;
-  /** The reviewer's general comment (required in substance when returning). */
-  generalComment?: string;
-}
 
 export interface ParsedAppraisal {
   decision: ReviewDecision | undefined;

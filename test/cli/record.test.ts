@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { storeCampaign } from '#functions/launch/campaign';
-import { replacePorts, resetPorts } from '#ports/registry';
+import { table as tablePort } from '#ports/dynamo/table';
+import { replacePort, resetPorts } from '#ports/registry';
 import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 import { dynamoPorts } from '../helpers/ports.ts';
@@ -23,7 +24,7 @@ let store: ReturnType<typeof dynamoPorts>;
 /** Stores a campaign in a table, as `thidua launch` does before its execution starts. */
 async function launched(t: TestTable, district: typeof demo): Promise<ReturnType<typeof dynamoPorts>> {
   const ports = dynamoPorts(t);
-  replacePorts({ table: ports.table });
+  replacePort(tablePort, ports.table);
   try {
     await storeCampaign(district);
   } finally {

@@ -3,7 +3,7 @@
  * local/emulators.ts) with the district table, the environment a deployed function gets
  * (TABLE_NAME, MAIL_FROM, BASE_URL, SIGNING_KEY_FILE), a clock the test moves, and the demo
  * district's campaign stored through `storeCampaign`. The handlers' ports come from the registry
- * (functions/ports/registry.ts), made from that environment; a test replaces one with `replacePorts`.
+ * (functions/ports/registry.ts), made from that environment; a test replaces one with `replacePort`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,7 +18,7 @@ import { resetAwsClients } from '#ports/aws';
 import { callbacks, SfnCallbacks } from '#ports/callbacks';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { replacePorts, resetPorts } from '#ports/registry';
+import { replacePort, resetPorts } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
@@ -167,9 +167,9 @@ describe('the review steps in the real review state machine', () => {
         maxAttempts: 1,
       }),
     );
-    replacePorts({ callbacks: unreachable });
+    replacePort(callbacks, unreachable);
     const outcome = await step(() => deliverDecision(decided));
-    replacePorts({ callbacks: undefined });
+    replacePort(callbacks, undefined);
     expect(outcome).toBe('failed');
     expect(await appraiseApproval(unitId)).toMatchObject({ status: 'failed-delivery', deliveryAttempts: 1 });
     expect(rt.sfn.describeExecution(arn).status).toBe('RUNNING');

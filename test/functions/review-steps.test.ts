@@ -24,8 +24,8 @@ import { reviews } from '#ports/dynamo/reviews';
 import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
 import { log } from '#ports/log';
-import { createSesClient, SesMailer } from '#ports/mailer';
-import { replacePorts } from '#ports/registry';
+import { createSesClient, mailer, SesMailer } from '#ports/mailer';
+import { replacePort } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
@@ -421,11 +421,12 @@ describe('the sweep', () => {
   it('re-sends a mail whose send failed, once, and marks a claim left mid-send ambiguous without sending it', async () => {
     await bed.clearEmails();
     // The first send reaches nothing (SES unreachable): recorded as failed, the step goes on.
-    replacePorts({
-      mailer: new SesMailer({ outbox: outbox(), ses: createSesClient({ endpoint: await closedPort() }) }),
-    });
+    replacePort(
+      mailer,
+      new SesMailer({ outbox: outbox(), ses: createSesClient({ endpoint: await closedPort() }) }),
+    );
     const invited = await inviteUnit(campaign, 'xa-dong-hoa', PERIOD, log);
-    replacePorts({ mailer: undefined });
+    replacePort(mailer, undefined);
     expect(invited.outcome).toBe('failed');
     expect(await bed.emails()).toHaveLength(0);
 

@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '#domain/config';
 import { ConflictError, NotFoundError, SchemaMismatchError } from '#ports/errors';
-import { EnvKeyring } from '#ports/keyring';
+import { EnvKeyring, keyring as keyringPort } from '#ports/keyring';
 import { generateKeyring, parseKeyring, verifyLink } from '#ports/links';
-import { replacePorts, resetPorts } from '#ports/registry';
+import { replacePort, resetPorts } from '#ports/registry';
 import { baseUrl, stateMachineArn } from '#ports/settings';
 import { approvalUrl } from '#ports/signing';
 import { STEP_ERRORS, stableError, stepHandler } from '#steps/middleware';
@@ -77,7 +77,7 @@ describe('links and ARNs', () => {
 
   it("signs an approval's link for its page, with its kind as action and its own expiry", async () => {
     const keyring = generateKeyring('k1');
-    replacePorts({ keyring: { load: async () => keyring } });
+    replacePort(keyringPort, { load: async () => keyring });
     process.env.BASE_URL = 'https://thidua.test/';
     const approval = {
       id: 'AAAAAAAAAAAAAAAAAAAAAA',

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Callbacks } from '#ports/callbacks';
-import { SfnCallbacks } from '#ports/callbacks';
+import { callbacks, SfnCallbacks } from '#ports/callbacks';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { type Ports, replacePorts } from '#ports/registry';
+import { replacePort } from '#ports/registry';
 import {
   callbacksReceived,
   completeReport,
@@ -188,12 +188,12 @@ describe('deciding', () => {
       sendFailure: (...args) => real.sendFailure(...args),
       startExecution: (...args) => real.startExecution(...args),
     };
-    replacePorts({ callbacks: flaky });
+    replacePort(callbacks, flaky);
     let res: Response;
     try {
       res = await postForm(url, approveForm(unitId, version));
     } finally {
-      replacePorts({ callbacks: undefined });
+      replacePort(callbacks, undefined);
     }
     expect(res.status).toBe(202);
     expect(await res.text()).toContain('đã được ghi nhận');
@@ -234,12 +234,9 @@ describe('links that do not decide', () => {
           };
         },
       });
-    const watched: Partial<Ports> = {
-      reviews: counted(reviews()),
-      reports: counted(reports()),
-      campaigns: counted(campaigns()),
-    };
-    replacePorts(watched);
+    replacePort(reviews, counted(reviews()));
+    replacePort(reports, counted(reports()));
+    replacePort(campaigns, counted(campaigns()));
     try {
       for (const bad of [forged, tampered, unknownKey, otherKind]) {
         expect((await fetch(bad)).status).toBe(403);
@@ -251,7 +248,9 @@ describe('links that do not decide', () => {
       expect((await fetch(url)).status).toBe(200);
       expect(calls).toContain('getApproval'); // the proxy does see the handler's reads
     } finally {
-      replacePorts({ reviews: undefined, reports: undefined, campaigns: undefined });
+      replacePort(reviews, undefined);
+      replacePort(reports, undefined);
+      replacePort(campaigns, undefined);
     }
     expect(await h.snapshot()).toBe(before);
 

@@ -8,7 +8,7 @@ import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { log } from '#ports/log';
-import { replacePorts } from '#ports/registry';
+import { replacePort } from '#ports/registry';
 import { currentKeyId } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
 import { decideAppraisal } from '../helpers/ports.ts';
@@ -383,7 +383,7 @@ describe('requests the pages do not take', () => {
         return Reflect.get(target, name, receiver);
       },
     });
-    replacePorts({ campaigns: broken });
+    replacePort(campaigns, broken);
     try {
       const res = await fetch(url);
       expect(res.status).toBe(500);
@@ -392,7 +392,7 @@ describe('requests the pages do not take', () => {
       expect(page).not.toContain('bang-thidua-bi-mat');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     } finally {
-      replacePorts({ campaigns: undefined });
+      replacePort(campaigns, undefined);
     }
   });
 });

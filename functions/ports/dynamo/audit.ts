@@ -64,4 +64,4 @@ export class DynamoAuditLog implements AuditLog {
   }
 }
 
-export const audit = provide('audit', () => new DynamoAuditLog(table()));
+export const audit = provide<AuditLog>('audit', () => new DynamoAuditLog(table()));

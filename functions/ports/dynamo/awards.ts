@@ -65,4 +65,4 @@ export class DynamoAwardStore implements AwardStore {
   }
 }
 
-export const awards = provide('awards', () => new DynamoAwardStore(table()));
+export const awards = provide<AwardStore>('awards', () => new DynamoAwardStore(table()));

@@ -197,4 +197,4 @@ function statusOf(item: Item): PeriodStatusRecord {
   };
 }
 
-export const campaigns = provide('campaigns', () => new DynamoCampaignStore(table()));
+export const campaigns = provide<CampaignStore>('campaigns', () => new DynamoCampaignStore(table()));

@@ -203,4 +203,4 @@ export class DynamoOutbox implements Outbox {
   }
 }
 
-export const outbox = provide('outbox', () => new DynamoOutbox(table()));
+export const outbox = provide<Outbox>('outbox', () => new DynamoOutbox(table()));

@@ -325,4 +325,4 @@ export class DynamoReportStore implements ReportStore {
   }
 }
 
-export const reports = provide('reports', () => new DynamoReportStore(table()));
+export const reports = provide<ReportStore>('reports', () => new DynamoReportStore(table()));

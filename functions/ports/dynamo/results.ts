@@ -219,4 +219,4 @@ export class DynamoResultsStore implements ResultsStore {
   }
 }
 
-export const results = provide('results', () => new DynamoResultsStore(table()));
+export const results = provide<ResultsStore>('results', () => new DynamoResultsStore(table()));

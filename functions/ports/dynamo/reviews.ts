@@ -463,4 +463,4 @@ export class DynamoReviewStore implements ReviewStore {
   }
 }
 
-export const reviews = provide('reviews', () => new DynamoReviewStore(table()));
+export const reviews = provide<ReviewStore>('reviews', () => new DynamoReviewStore(table()));

@@ -79,4 +79,4 @@ export class DynamoSessions implements Sessions {
   }
 }
 
-export const sessions = provide('sessions', () => new DynamoSessions(table()));
+export const sessions = provide<Sessions>('sessions', () => new DynamoSessions(table()));
