@@ -280,15 +280,7 @@ async function write(
   replacePort(tablePort, named);
   const actor = operatorActor();
   const done: RecordAdjustmentsResult['recorded'] = [];
-  const awsFailed = (e: unknown, what: string) => {
-    const err = e as Error;
-    io.err(`${what}: ${err.name ? `${err.name}: ` : ''}${err.message}`);
-    io.err(
-      'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và tên bảng (TableName trong Outputs của stack). ' +
-        '(Check your AWS credentials, the region and the table name.)',
-    );
-    return EXIT_PROBLEMS;
-  };
+  const awsFailed = (e: unknown, what: string) => reportAwsFailure(io, e, what);
   try {
     // The table must hold this district's campaign: scoring reads that one, not the file.
     let stored:
@@ -299,45 +291,7 @@ async function write(
     } catch (e) {
       return awsFailed(e, `Không đọc được bảng ${table} (cannot read the table)`);
     }
-    const slug = district.config.district.slug;
-    if (!stored) {
-      throw new ProblemsError(
-        [
-          {
-            file: table,
-            path: '',
-            message:
-              `bảng chưa có phong trào nào: hãy phát động trước (thidua launch) hoặc kiểm tra --table ` +
-              '(the table holds no campaign: launch first, or check --table)',
-          },
-        ],
-        'Không ghi được (cannot record)',
-      );
-    }
-    if (stored.config.district.slug !== slug) {
-      throw new ProblemsError(
-        [
-          {
-            file: table,
-            path: '',
-            message:
-              `bảng thuộc "${stored.config.district.name}" (${stored.config.district.slug}), không phải ` +
-              `"${district.config.district.name}" (${slug}) của ${doc.file}: kiểm tra --table và --district ` +
-              `(the table belongs to district ${stored.config.district.slug}, not ${slug})`,
-          },
-        ],
-        'Không ghi được (cannot record)',
-      );
-    }
-    // The stored campaign may differ from the file (units or sets changed and not launched again).
-    const againstStored = checkAdjustments(doc, {
-      config: stored.config,
-      criteriaSets: stored.criteriaSets,
-    }).problems.map((p) => ({
-      ...p,
-      message: `${p.message} — theo phong trào đã lưu trong bảng ${table} (per the campaign stored in the table)`,
-    }));
-    if (againstStored.length > 0) throw new ProblemsError(againstStored, INVALID_FILE);
+    checkStoredCampaign(stored, district, doc, table);
 
     io.out(`Ghi vào bảng (writing to table) ${table} với tư cách (as) ${actor.id}:`);
     const width = Math.max(...entries.map((e) => e.unitId.length));
@@ -382,4 +336,65 @@ async function write(
     resetPorts();
     named.db.destroy();
   }
+}
+
+/**
+ * Refuses a table that holds no campaign, another district's, or one the file's lines do not fit
+ * (units or sets changed in the file and not launched again): scoring reads the stored campaign.
+ */
+function checkStoredCampaign(
+  stored: { config: LoadedDistrict['config']; criteriaSets: LoadedDistrict['criteriaSets'] } | undefined,
+  district: LoadedDistrict,
+  doc: AdjustmentsDocument,
+  table: string,
+): void {
+  const slug = district.config.district.slug;
+  if (!stored) {
+    throw new ProblemsError(
+      [
+        {
+          file: table,
+          path: '',
+          message:
+            `bảng chưa có phong trào nào: hãy phát động trước (thidua launch) hoặc kiểm tra --table ` +
+            '(the table holds no campaign: launch first, or check --table)',
+        },
+      ],
+      'Không ghi được (cannot record)',
+    );
+  }
+  if (stored.config.district.slug !== slug) {
+    throw new ProblemsError(
+      [
+        {
+          file: table,
+          path: '',
+          message:
+            `bảng thuộc "${stored.config.district.name}" (${stored.config.district.slug}), không phải ` +
+            `"${district.config.district.name}" (${slug}) của ${doc.file}: kiểm tra --table và --district ` +
+            `(the table belongs to district ${stored.config.district.slug}, not ${slug})`,
+        },
+      ],
+      'Không ghi được (cannot record)',
+    );
+  }
+  // The stored campaign may differ from the file (units or sets changed and not launched again).
+  const againstStored = checkAdjustments(doc, {
+    config: stored.config,
+    criteriaSets: stored.criteriaSets,
+  }).problems.map((p) => ({
+    ...p,
+    message: `${p.message} — theo phong trào đã lưu trong bảng ${table} (per the campaign stored in the table)`,
+  }));
+  if (againstStored.length > 0) throw new ProblemsError(againstStored, INVALID_FILE);
+}
+
+/** An AWS call failed: what failed, why, and what to check. */
+function reportAwsFailure(io: Io, e: unknown, what: string): number {
+  io.err(`${what}: ${e instanceof Error ? `${e.name ? `${e.name}: ` : ''}${e.message}` : String(e)}`);
+  io.err(
+    'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và tên bảng (TableName trong Outputs của stack). ' +
+      '(Check your AWS credentials, the region and the table name.)',
+  );
+  return EXIT_PROBLEMS;
 }

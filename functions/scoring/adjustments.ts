@@ -29,7 +29,7 @@ import { extname } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
 import { ConfigError, type ConfigProblem, surveyArea } from '#domain/config';
-import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import type { Adjustments } from '#ports/results';
 
@@ -196,71 +196,80 @@ export function parseAdjustments(
         );
         continue;
       }
-      if (!isRecord(raw)) {
-        at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
-        continue;
-      }
-      for (const k of Object.keys(raw)) {
-        if (!ENTRY_FIELDS.has(k))
-          at(
-            `${path}.${k}`,
-            `trường không được hỗ trợ "${k}" (unknown field; use survey, bonus, penalty, note)`,
-          );
-      }
-      const pointsOf = (
-        field: 'survey' | 'bonus' | 'penalty',
-        fallback: number | null,
-      ): number | null | undefined => {
-        const value = raw[field];
-        if (value === undefined || value === null) return fallback;
-        const r = tryParsePoints(value);
-        if (!r.ok) {
-          at(`${path}.${field}`, `${r.message} (${field} must be a number ≥ 0 with at most two decimals)`);
-          return undefined;
-        }
-        return r.value;
-      };
-      const survey = pointsOf('survey', null);
-      const bonus = pointsOf('bonus', 0);
-      const penalty = pointsOf('penalty', 0);
-      if (raw.note !== undefined && typeof raw.note !== 'string')
-        at(`${path}.note`, 'phải là văn bản (note must be text)');
-      if (survey === undefined || bonus === undefined || penalty === undefined) continue;
-      if (survey !== null) {
-        let set: CriteriaSet | undefined;
-        try {
-          set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
-        } catch (err) {
-          at(`${path}.survey`, (err as Error).message);
-          continue;
-        }
-        const area = surveyArea(set);
-        if (!area) {
-          at(
-            `${path}.survey`,
-            `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
-          );
-          continue;
-        }
-        if (survey > area.max) {
-          at(
-            `${path}.survey`,
-            `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
-          );
-          continue;
-        }
-      }
-      entries.push({
-        unitId,
-        periodId,
-        survey: survey ?? null,
-        bonus: bonus ?? 0,
-        penalty: penalty ?? 0,
-        ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
-      });
+      const entry = parseEntry(raw, { path, unitId, unit, periodId, period }, district, at);
+      if (entry) entries.push(entry);
     }
   }
   return { entries, problems };
+}
+
+/** One unit's entry of a period, or undefined after naming its problems. */
+function parseEntry(
+  raw: unknown,
+  where: { path: string; unitId: string; unit: Unit; periodId: string; period: Period },
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  at: (path: string, message: string) => void,
+): AdjustmentsEntry | undefined {
+  const { path, unitId, unit, periodId, period } = where;
+  if (!isRecord(raw)) {
+    at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
+    return undefined;
+  }
+  for (const k of Object.keys(raw)) {
+    if (!ENTRY_FIELDS.has(k))
+      at(`${path}.${k}`, `trường không được hỗ trợ "${k}" (unknown field; use survey, bonus, penalty, note)`);
+  }
+  const pointsOf = (
+    field: 'survey' | 'bonus' | 'penalty',
+    fallback: number | null,
+  ): number | null | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null) return fallback;
+    const r = tryParsePoints(value);
+    if (!r.ok) {
+      at(`${path}.${field}`, `${r.message} (${field} must be a number ≥ 0 with at most two decimals)`);
+      return undefined;
+    }
+    return r.value;
+  };
+  const survey = pointsOf('survey', null);
+  const bonus = pointsOf('bonus', 0);
+  const penalty = pointsOf('penalty', 0);
+  if (raw.note !== undefined && typeof raw.note !== 'string')
+    at(`${path}.note`, 'phải là văn bản (note must be text)');
+  if (survey === undefined || bonus === undefined || penalty === undefined) return undefined;
+  if (survey !== null) {
+    let set: CriteriaSet | undefined;
+    try {
+      set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
+    } catch (err) {
+      at(`${path}.survey`, err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+    const area = surveyArea(set);
+    if (!area) {
+      at(
+        `${path}.survey`,
+        `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
+      );
+      return undefined;
+    }
+    if (survey > area.max) {
+      at(
+        `${path}.survey`,
+        `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
+      );
+      return undefined;
+    }
+  }
+  return {
+    unitId,
+    periodId,
+    survey: survey ?? null,
+    bonus: bonus ?? 0,
+    penalty: penalty ?? 0,
+    ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
+  };
 }
 
 /**

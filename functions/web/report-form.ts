@@ -11,7 +11,7 @@
  *   nomination[<row>][id|name|position|form|achievements|initiative|status]
  * Blank rows (every field empty) are ignored.
  */
-import { indexCriteria } from '#domain/criteria-tree';
+import { type CriterionIndex, indexCriteria } from '#domain/criteria-tree';
 import { FORM_LABELS } from '#domain/issuers';
 import type {
   CommendationForm,
@@ -180,7 +180,55 @@ export function parseReportForm(
   const versionRaw = form.get('version') ?? '';
   const version = /^\d{1,9}$/.test(versionRaw) ? Number(versionRaw) : undefined;
 
-  // ---- entries
+  const entries = parseEntries(form, index, add);
+  const { initiatives, initiativeRows } = parseInitiatives(form, add);
+  const selfCheck = parseSelfCheck(form, add);
+  const nominations = parseNominations(form, ctx, initiatives, add);
+  const summary = text(form, 'summary');
+  if (tooLong(summary, LIMITS.summary)) add('summary', `Phần tóm tắt dài quá ${LIMITS.summary} ký tự.`);
+  const response = text(form, 'response');
+  if (tooLong(response, LIMITS.response))
+    add('response', `Nội dung giải trình dài quá ${LIMITS.response} ký tự.`);
+
+  const report: Report = {
+    unitId: ctx.unitId,
+    periodId: ctx.periodId,
+    criteriaSetId: set.id,
+    entries,
+    initiatives,
+    ...(selfCheck ? { selfCheck } : {}),
+    nominations,
+    ...(summary ? { summary } : {}),
+    ...(response ? { response } : {}),
+  };
+
+  // ---- the domain's checks (ranges naming the criterion, completeness on submit)
+  const fieldOfProblem = (p: Problem): string => {
+    const m = /^entries\.(.+?)(?:\.selfScore)?$/.exec(p.field);
+    if (m?.[1] && index.leafById.has(m[1])) return field.score(m[1]);
+    if (p.field.startsWith('selfCheck')) return 'selfcheck';
+    const ini = /^initiatives\.(\d+)\./.exec(p.field);
+    if (ini) return field.initiative(initiativeRows[Number(ini[1])] ?? 0, 'title');
+    return '';
+  };
+  const seen = new Set(problems.map((p) => p.field));
+  for (const p of validateReport(report, set, { mode: ctx.mode })) {
+    const name = fieldOfProblem(p);
+    if (name && seen.has(name)) continue; // already named by the form's own reading
+    problems.push({ field: name, message: p.message });
+  }
+  return { action, version, report, problems };
+}
+
+/** Names a problem of the form's own reading, by the field it belongs to. */
+type Add = (fieldName: string, message: string) => void;
+
+/** The self-scores, explanations and evidence of the set's leaves. */
+function parseEntries(
+  form: URLSearchParams,
+  index: CriterionIndex,
+  add: Add,
+): Record<string, CriterionEntry> {
   const entries: Record<string, CriterionEntry> = {};
   for (const { leaf } of index.leaves) {
     const id = leaf.id;
@@ -189,66 +237,7 @@ export function parseReportForm(
     if (tooLong(explanation, LIMITS.explanation)) {
       add(field.explanation(id), `Tiêu chí ${id}: phần giải thích dài quá ${LIMITS.explanation} ký tự.`);
     }
-    const evidence: EvidenceRef[] = [];
-    const evPattern = new RegExp(`^evidence\\[${escapeRegExp(id)}\\]\\[(\\d+)\\]\\[`);
-    for (const row of rowIndexes(form, evPattern, ROWS.evidenceMax)) {
-      const raw = {
-        number: text(form, field.evidence(id, row, 'number')),
-        date: text(form, field.evidence(id, row, 'date')),
-        issuer: text(form, field.evidence(id, row, 'issuer')),
-        url: text(form, field.evidence(id, row, 'url')),
-        title: text(form, field.evidence(id, row, 'title')),
-      };
-      if (!raw.number && !raw.date && !raw.issuer && !raw.url && !raw.title) continue;
-      const ref: EvidenceRef = {};
-      const n = row + 1;
-      if (raw.number) {
-        if (tooLong(raw.number, LIMITS.evidenceNumber)) {
-          add(
-            field.evidence(id, row, 'number'),
-            `Tiêu chí ${id}, minh chứng ${n}: số hiệu văn bản dài quá ${LIMITS.evidenceNumber} ký tự.`,
-          );
-        }
-        ref.number = raw.number;
-      }
-      if (raw.date) {
-        const iso = parseDate(raw.date);
-        if (!iso) {
-          add(
-            field.evidence(id, row, 'date'),
-            `Tiêu chí ${id}, minh chứng ${n}: ngày "${raw.date.slice(0, 40)}" không hợp lệ (viết dd/mm/yyyy, ví dụ 30/09/2024).`,
-          );
-        } else ref.date = iso;
-      }
-      if (raw.issuer) {
-        if (tooLong(raw.issuer, LIMITS.evidenceIssuer)) {
-          add(
-            field.evidence(id, row, 'issuer'),
-            `Tiêu chí ${id}, minh chứng ${n}: tên cơ quan ban hành dài quá ${LIMITS.evidenceIssuer} ký tự.`,
-          );
-        }
-        ref.issuer = raw.issuer;
-      }
-      if (raw.url) {
-        const url = raw.url.length <= LIMITS.url ? parseHttpUrl(raw.url) : undefined;
-        if (!url) {
-          add(
-            field.evidence(id, row, 'url'),
-            `Tiêu chí ${id}, minh chứng ${n}: đường dẫn phải là địa chỉ web bắt đầu bằng http:// hoặc https:// (tối đa ${LIMITS.url} ký tự).`,
-          );
-        } else ref.url = url;
-      }
-      if (raw.title) {
-        if (tooLong(raw.title, LIMITS.evidenceTitle)) {
-          add(
-            field.evidence(id, row, 'title'),
-            `Tiêu chí ${id}, minh chứng ${n}: trích yếu dài quá ${LIMITS.evidenceTitle} ký tự.`,
-          );
-        }
-        ref.title = raw.title;
-      }
-      evidence.push(ref);
-    }
+    const evidence = parseEvidence(form, id, add);
     if (scoreText === '') {
       if (explanation || evidence.length > 0) {
         add(
@@ -269,8 +258,79 @@ export function parseReportForm(
     }
     entries[id] = { selfScore: parsed.value, explanation, evidence };
   }
+  return entries;
+}
 
-  // ---- initiatives
+/** A criterion's evidence rows (blank rows skipped), each field checked. */
+function parseEvidence(form: URLSearchParams, id: string, add: Add): EvidenceRef[] {
+  const evidence: EvidenceRef[] = [];
+  const evPattern = new RegExp(`^evidence\\[${escapeRegExp(id)}\\]\\[(\\d+)\\]\\[`);
+  for (const row of rowIndexes(form, evPattern, ROWS.evidenceMax)) {
+    const raw = {
+      number: text(form, field.evidence(id, row, 'number')),
+      date: text(form, field.evidence(id, row, 'date')),
+      issuer: text(form, field.evidence(id, row, 'issuer')),
+      url: text(form, field.evidence(id, row, 'url')),
+      title: text(form, field.evidence(id, row, 'title')),
+    };
+    if (!raw.number && !raw.date && !raw.issuer && !raw.url && !raw.title) continue;
+    const ref: EvidenceRef = {};
+    const n = row + 1;
+    if (raw.number) {
+      if (tooLong(raw.number, LIMITS.evidenceNumber)) {
+        add(
+          field.evidence(id, row, 'number'),
+          `Tiêu chí ${id}, minh chứng ${n}: số hiệu văn bản dài quá ${LIMITS.evidenceNumber} ký tự.`,
+        );
+      }
+      ref.number = raw.number;
+    }
+    if (raw.date) {
+      const iso = parseDate(raw.date);
+      if (!iso) {
+        add(
+          field.evidence(id, row, 'date'),
+          `Tiêu chí ${id}, minh chứng ${n}: ngày "${raw.date.slice(0, 40)}" không hợp lệ (viết dd/mm/yyyy, ví dụ 30/09/2024).`,
+        );
+      } else ref.date = iso;
+    }
+    if (raw.issuer) {
+      if (tooLong(raw.issuer, LIMITS.evidenceIssuer)) {
+        add(
+          field.evidence(id, row, 'issuer'),
+          `Tiêu chí ${id}, minh chứng ${n}: tên cơ quan ban hành dài quá ${LIMITS.evidenceIssuer} ký tự.`,
+        );
+      }
+      ref.issuer = raw.issuer;
+    }
+    if (raw.url) {
+      const url = raw.url.length <= LIMITS.url ? parseHttpUrl(raw.url) : undefined;
+      if (!url) {
+        add(
+          field.evidence(id, row, 'url'),
+          `Tiêu chí ${id}, minh chứng ${n}: đường dẫn phải là địa chỉ web bắt đầu bằng http:// hoặc https:// (tối đa ${LIMITS.url} ký tự).`,
+        );
+      } else ref.url = url;
+    }
+    if (raw.title) {
+      if (tooLong(raw.title, LIMITS.evidenceTitle)) {
+        add(
+          field.evidence(id, row, 'title'),
+          `Tiêu chí ${id}, minh chứng ${n}: trích yếu dài quá ${LIMITS.evidenceTitle} ký tự.`,
+        );
+      }
+      ref.title = raw.title;
+    }
+    evidence.push(ref);
+  }
+  return evidence;
+}
+
+/** The initiative rows (blank rows skipped), with ids kept or given, and each row's form index. */
+function parseInitiatives(
+  form: URLSearchParams,
+  add: Add,
+): { initiatives: Initiative[]; initiativeRows: number[] } {
   const initiatives: Initiative[] = [];
   const initiativeRows: number[] = [];
   const usedInitiativeIds = new Set<string>();
@@ -308,9 +368,11 @@ export function parseReportForm(
     initiative.id = `sk-${next}`;
     usedInitiativeIds.add(initiative.id);
   }
+  return { initiatives, initiativeRows };
+}
 
-  // ---- 05T / 05K self-check (the marker tells "all unchecked" from "not on the form")
-  let selfCheck: Report['selfCheck'];
+/** The 05T / 05K self-check; undefined when not on the form (its marker tells "all unchecked" from absent). */
+function parseSelfCheck(form: URLSearchParams, add: Add): Report['selfCheck'] {
   if (form.has('selfcheck')) {
     const checked = (name: string, count: number) => {
       const values = new Set(form.getAll(name));
@@ -319,14 +381,22 @@ export function parseReportForm(
     const note = text(form, 'selfcheck-note');
     if (tooLong(note, LIMITS.note))
       add('selfcheck-note', `Ghi chú phần tự kiểm tra 05T/05K dài quá ${LIMITS.note} ký tự.`);
-    selfCheck = {
+    return {
       t05: checked('t05', MESSAGE_05T.length),
       k05: checked('k05', MESSAGE_05K.length),
       ...(note ? { note } : {}),
     };
   }
+  return undefined;
+}
 
-  // ---- nominations
+/** The nomination rows (blank rows skipped), ids kept or given, first-submitted times kept from `previous`. */
+function parseNominations(
+  form: URLSearchParams,
+  ctx: { unitId: string; previous?: Report; now: Date; mode: 'draft' | 'submit' },
+  initiatives: readonly Initiative[],
+  add: Add,
+): Nomination[] {
   const previousNominations = new Map((ctx.previous?.nominations ?? []).map((n) => [n.id, n]));
   const nominations: Nomination[] = [];
   const usedNominationIds = new Set<string>();
@@ -393,40 +463,5 @@ export function parseReportForm(
     nomination.id = `cn-${nextNomination}`;
     usedNominationIds.add(nomination.id);
   }
-
-  // ---- free texts
-  const summary = text(form, 'summary');
-  if (tooLong(summary, LIMITS.summary)) add('summary', `Phần tóm tắt dài quá ${LIMITS.summary} ký tự.`);
-  const response = text(form, 'response');
-  if (tooLong(response, LIMITS.response))
-    add('response', `Nội dung giải trình dài quá ${LIMITS.response} ký tự.`);
-
-  const report: Report = {
-    unitId: ctx.unitId,
-    periodId: ctx.periodId,
-    criteriaSetId: set.id,
-    entries,
-    initiatives,
-    ...(selfCheck ? { selfCheck } : {}),
-    nominations,
-    ...(summary ? { summary } : {}),
-    ...(response ? { response } : {}),
-  };
-
-  // ---- the domain's checks (ranges naming the criterion, completeness on submit)
-  const fieldOfProblem = (p: Problem): string => {
-    const m = /^entries\.(.+?)(?:\.selfScore)?$/.exec(p.field);
-    if (m?.[1] && index.leafById.has(m[1])) return field.score(m[1]);
-    if (p.field.startsWith('selfCheck')) return 'selfcheck';
-    const ini = /^initiatives\.(\d+)\./.exec(p.field);
-    if (ini) return field.initiative(initiativeRows[Number(ini[1])] ?? 0, 'title');
-    return '';
-  };
-  const seen = new Set(problems.map((p) => p.field));
-  for (const p of validateReport(report, set, { mode: ctx.mode })) {
-    const name = fieldOfProblem(p);
-    if (name && seen.has(name)) continue; // already named by the form's own reading
-    problems.push({ field: name, message: p.message });
-  }
-  return { action, version, report, problems };
+  return nominations;
 }
