@@ -9,14 +9,14 @@
  *   npm start -- record --file <adjustments.yaml>       record survey results, bonus, penalty (docs/cli.md)
  *   npm start -- revote --cycle <year|phase>            call a new council vote after one without quorum
  *
- * Serving builds and runs the product (local/product.ts); the other commands only send a request
+ * Serving builds and runs the product (local/product/product.ts); the other commands only send a request
  * to the server on PORT, so they load nothing else and answer at once.
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatPoints } from '#domain/points';
-import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
+import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './product/defaults.ts';
 import type {
   AdvanceOutcome,
   LaunchOutcome,
@@ -24,14 +24,14 @@ import type {
   RecordOutcome,
   RecordProblems,
   RevoteOutcome,
-} from './dev-pages.ts';
-import type { Product, ProductOptions } from './product.ts';
+} from './product/dev-pages.ts';
+import type { Product, ProductOptions } from './product/product.ts';
 
-export type { Product, ProductOptions } from './product.ts';
+export type { Product, ProductOptions } from './product/product.ts';
 
 /** Builds the district's stack and serves the product (see local/product.ts). */
 export async function startProduct(options: ProductOptions = {}): Promise<Product> {
-  const { startProduct: start } = await import('./product.ts');
+  const { startProduct: start } = await import('./product/product.ts');
   return start(options);
 }
 
@@ -343,7 +343,7 @@ async function serve(args: StartArgs, port: number): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const { startProduct: start, banner } = await import('./product.ts');
+  const { startProduct: start, banner } = await import('./product/product.ts');
   try {
     product = await start({ district, port });
   } catch (error) {

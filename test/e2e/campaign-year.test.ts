@@ -26,8 +26,8 @@ import { BAND_LABELS } from '#domain/model';
 import type { PeriodResultsJson } from '#domain/scoring';
 import { type CycleHeader, readCycle } from '#functions/commendation/award';
 import { recordAdjustments } from '#functions/scoring/adjustments';
-import { launchExecution } from '#local/product';
-import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { launchExecution } from '#local/product/product';
+import { HISTORY_EVENT_LIMIT } from '#local/runtime/sfn-engine';
 import { periodName } from '#mail/emails';
 import type { OutboxRecord } from '#ports/store';
 import {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
-import { launchExecution, rearmWaits } from '#local/product';
+import { launchExecution, rearmWaits } from '#local/product/product';
 import type { OutboxRecord } from '#ports/store';
 import {
   type CampaignHarness,

@@ -18,8 +18,8 @@ import {
   type WorkflowName,
 } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { extractStateMachines } from '#local/asl';
-import type { CfnTemplate } from '#local/cfn';
+import { extractStateMachines } from '#local/runtime/asl';
+import type { CfnTemplate } from '#local/runtime/cfn';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';

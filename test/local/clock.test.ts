@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '#local/clock';
+import { VirtualClock } from '#local/runtime/clock';
 import { now } from '#ports/clock';
 
 const at = (iso: string) => new Date(iso);

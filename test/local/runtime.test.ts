@@ -13,10 +13,10 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtractedStateMachine, MAX_INTERPRETER_TIMEOUT_SECONDS, validateAsl } from '#local/asl';
-import { type CfnTemplate, TemplateResolver } from '#local/cfn';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
-import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { type ExtractedStateMachine, MAX_INTERPRETER_TIMEOUT_SECONDS, validateAsl } from '#local/runtime/asl';
+import { type CfnTemplate, TemplateResolver } from '#local/runtime/cfn';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
+import { HISTORY_EVENT_LIMIT } from '#local/runtime/sfn-engine';
 import { fixtureState } from './fixtures/inbox.ts';
 import { buildFixtureStack, DAY } from './fixtures/stack.ts';
 

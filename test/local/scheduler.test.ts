@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
-import { parseAt } from '#local/scheduler';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
+import { parseAt } from '#local/runtime/scheduler';
 import { fixtureState } from './fixtures/inbox.ts';
 import { buildFixtureStack, FIXTURE_SCHEDULE_GROUP } from './fixtures/stack.ts';
 

@@ -14,6 +14,7 @@ import type { Points } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import type { AdjustmentsSource } from '#functions/scoring/adjustments';
 import { scoringExecutionName } from '#functions/scoring/rescoring';
+import type { HttpLambdaHandler, LocalRoute } from '#local/runtime/http';
 import type { Actor, MailIdentity, OutboxRecord, Store } from '#ports/store';
 import {
   FormError,
@@ -25,7 +26,6 @@ import {
   redirect,
 } from '#web/http';
 import { e, type Html, layout, problemMap, problemSummary, textArea } from '#web/pages';
-import type { HttpLambdaHandler, LocalRoute } from './http.ts';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 

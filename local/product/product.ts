@@ -34,12 +34,14 @@ import { launchExecution } from '#functions/launch/launch-input';
 import { recordAdjustments } from '#functions/scoring/adjustments';
 import { districtConfigFile } from '#infra/app';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
+import { localApp } from '#local/runtime/asl';
+import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import { periodName } from '#mail/emails';
 import { resetAwsClients } from '#ports/aws';
 import { getDeps, resetDeps } from '#ports/deps';
 import { readOrCreateKeyFile } from '#ports/links';
 import type { ReportStatus, Store } from '#ports/store';
-import { localApp } from './asl.ts';
 import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT, dataRoot } from './defaults.ts';
 import {
   type AdvanceOutcome,
@@ -55,8 +57,6 @@ import {
   type RevoteOutcome,
   recordOutcome,
 } from './dev-pages.ts';
-import { type LocalHttpServer, pageRoutes, startHttpServer } from './http.ts';
-import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from './runtime.ts';
 
 /** The clock of a fresh data folder starts on the campaign's plan date at this wall time. */
 export const CLOCK_START_TIME = '08:00';
