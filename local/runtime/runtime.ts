@@ -21,12 +21,11 @@ import {
 import { type CfnTemplate, lambdaArn, type TemplateResolver } from './cfn.ts';
 import { type FiredTimer, VirtualClock } from './clock.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
-import { awsSdkIntegration } from './integrations.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
 import { portFor } from './ports.ts';
 import { LocalScheduler, type Schedule } from './scheduler.ts';
 import { type LocalEndpoint, startSfnEndpoint } from './sfn-endpoint.ts';
-import { type Integration, SfnEngine } from './sfn-engine.ts';
+import { SfnEngine } from './sfn-engine.ts';
 
 export interface LocalRuntimeOptions {
   stack: Stack;
@@ -38,10 +37,6 @@ export interface LocalRuntimeOptions {
   refOverrides?: Record<string, string>;
   /** More environment variables for the handlers (win over the stack's). */
   extraEnv?: Record<string, string>;
-  /** Service integrations by resource, beyond Lambda, `states:startExecution` and `aws-sdk:*`. */
-  integrations?: Record<string, Integration>;
-  /** Run `Wait` states for real (default: they pass at once). */
-  realWaits?: boolean;
 }
 
 export interface LocalRuntime {
@@ -122,13 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => emulators.stop());
 
     const lambdas = new LocalLambdas(functions, PROJECT_ROOT, () => clock.now());
-    const sfn = new SfnEngine({
-      clock,
-      lambdas,
-      integrationFor: awsSdkIntegration,
-      ...(options.integrations ? { integrations: options.integrations } : {}),
-      ...(options.realWaits ? { realWaits: true } : {}),
-    });
+    const sfn = new SfnEngine({ clock, lambdas });
     for (const sm of stateMachines) sfn.registerStateMachine(sm);
     cleanups.push(() => sfn.stop());
     const endpoint: LocalEndpoint = await startSfnEndpoint(sfn, await portFor('sfn'));
@@ -137,7 +126,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const scheduler = new LocalScheduler({
       clock,
       lambdas,
-      engine: sfn,
       ...(dataDir ? { persistPath: join(dataDir, 'schedules.json') } : {}),
     });
     const schedulerUrl = await scheduler.start(await portFor('scheduler'));

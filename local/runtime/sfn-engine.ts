@@ -3,15 +3,19 @@
  * this engine adds what the interpreter lacks — named executions (a name is taken for the
  * engine's lifetime, as on AWS), Lambda tasks running the real handlers in-process, callbacks
  * (`.waitForTaskToken`) with a fresh token per task settled by SendTaskSuccess/Failure, their
- * `TimeoutSeconds`/`HeartbeatSeconds` on the virtual clock, a per-execution event log and a
- * history count weighted to what AWS would record.
+ * `TimeoutSeconds` on the virtual clock, a per-execution event log and a history count weighted
+ * to what AWS would record.
+ *
+ * It runs what the district stack emits — `lambda:invoke` tasks (with or without a task token),
+ * Pass, Choice, Map (ItemProcessor), Succeed, Fail — and refuses at registration what it would
+ * run wrongly: Wait and Parallel states, `HeartbeatSeconds`, `…Path` timeouts, a machine-level
+ * `TimeoutSeconds`, other task resources (a test may add one with `setIntegration`).
  */
 import './polyfills.ts';
 import { randomBytes } from 'node:crypto';
 import {
   ExecutionAbortedError,
   ExecutionError,
-  ExecutionTimeoutError,
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
@@ -54,23 +58,12 @@ export interface TaskContext {
   taskToken?: string;
 }
 
-/** A service integration run locally, keyed by its `Resource` (without `.waitForTaskToken`). */
+/** A task resource run locally (a test's stand-in), keyed by its `Resource` (without `.waitForTaskToken`). */
 export type Integration = (parameters: Json, context: TaskContext) => Promise<Json> | Json;
 
 export interface SfnEngineOptions {
   clock: VirtualClock;
   lambdas: LocalLambdas;
-  /** Service integrations by resource, e.g. `arn:aws:states:::aws-sdk:scheduler:createSchedule`. */
-  integrations?: Record<string, Integration>;
-  /**
-   * Resolves an integration for a resource not in `integrations` (e.g. a generic `aws-sdk:*`
-   * bridge); undefined when it has none.
-   */
-  integrationFor?: (resource: string) => Integration | undefined;
-  /** Pause of every Retry, in real milliseconds (default 0: retries happen at once). */
-  retryIntervalMs?: number;
-  /** Run `Wait` states for real (default false: they pass at once; long waits belong in schedules). */
-  realWaits?: boolean;
 }
 
 export interface StartExecutionInput {
@@ -117,7 +110,6 @@ interface Registered {
   name: string;
   arn: string;
   definition: AslDefinition;
-  executionTimeoutSeconds?: number;
   originalTimeouts: Map<string, OriginalTimeouts>;
   tasks: Map<string, AslState>;
   stateTypes: Map<string, string>;
@@ -130,7 +122,6 @@ interface PendingTask {
   stateName: string;
   since: Date;
   timeoutAt?: Date;
-  heartbeatSeconds?: number;
   resolve: (output: Json) => void;
   reject: (error: Error) => void;
   timers: ClockTimer[];
@@ -152,8 +143,7 @@ interface Execution {
   /** Task invocations running now (a callback task counts until its handler returns). */
   inFlight: number;
   abort: () => void;
-  stopReason?: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string };
-  timers: ClockTimer[];
+  stopReason?: { error?: string; cause?: string };
   finished: Promise<void>;
 }
 
@@ -161,7 +151,8 @@ interface Execution {
 const TOKEN_SENTINEL = '__thidua_local_task_token__';
 const TOKEN_PATTERN = /^LTT1[A-Za-z0-9_-]{64}$/;
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+/** Fields the engine cannot honour on the virtual clock; the stack never sets them. */
+const UNSUPPORTED_FIELDS = ['HeartbeatSeconds', 'HeartbeatSecondsPath', 'TimeoutSecondsPath'];
 const CALLBACK_SUFFIX = '.waitForTaskToken';
 
 export class SfnEngine {
@@ -170,13 +161,12 @@ export class SfnEngine {
   private readonly tokens = new Map<string, PendingTask>();
   /** Tokens of tasks that ended, and how (a later call answers TaskTimedOut). */
   private readonly closedTokens = new Map<string, string>();
-  private readonly integrations: Map<string, Integration>;
+  private readonly integrations = new Map<string, Integration>();
   private activity = 0;
 
-  constructor(private readonly options: SfnEngineOptions) {
-    this.integrations = new Map(Object.entries(options.integrations ?? {}));
-  }
+  constructor(private readonly options: SfnEngineOptions) {}
 
+  /** Runs tasks of `resource` with `integration` (a test's stand-in for a service). */
   setIntegration(resource: string, integration: Integration): void {
     this.integrations.set(resource, integration);
   }
@@ -184,13 +174,25 @@ export class SfnEngine {
   /** Registers a state machine; throws when one of its tasks cannot run locally. */
   registerStateMachine(
     sm: Pick<ExtractedStateMachine, 'name' | 'definition'> &
-      Partial<Pick<ExtractedStateMachine, 'aliases' | 'executionTimeoutSeconds' | 'originalTimeouts'>>,
+      Partial<Pick<ExtractedStateMachine, 'aliases' | 'originalTimeouts'>>,
   ): string {
     const tasks = new Map<string, AslState>();
     const stateTypes = new Map<string, string>();
     const problems: string[] = [];
+    if (sm.definition.TimeoutSeconds !== undefined) {
+      problems.push('a machine-level TimeoutSeconds is not enforced locally');
+    }
     forEachState(sm.definition, (stateName, state) => {
       stateTypes.set(stateName, state.Type);
+      if (state.Type === 'Wait' || state.Type === 'Parallel') {
+        problems.push(`${stateName}: ${state.Type} states are not run locally (long waits are schedules)`);
+      }
+      if (state.Type === 'Map' && state.ItemProcessor === undefined) {
+        problems.push(`${stateName}: a Map needs an ItemProcessor (the legacy Iterator is not run locally)`);
+      }
+      for (const field of UNSUPPORTED_FIELDS) {
+        if (state[field] !== undefined) problems.push(`${stateName}: ${field} is not enforced locally`);
+      }
       if (state.Type !== 'Task') return;
       tasks.set(stateName, state);
       const resource = String(state.Resource);
@@ -220,9 +222,6 @@ export class SfnEngine {
       interpreter: new StateMachine(sm.definition as unknown as StateMachineDefinition, {
         validationOptions: { noValidate: true },
       }),
-      ...(sm.executionTimeoutSeconds !== undefined
-        ? { executionTimeoutSeconds: sm.executionTimeoutSeconds }
-        : {}),
     };
     for (const name of [sm.name, ...(sm.aliases ?? [])]) {
       if (this.machines.has(name)) throw new Error(`A state machine named ${name} is already registered`);
@@ -288,7 +287,7 @@ export class SfnEngine {
 
   stopExecution(arn: string, details: { error?: string; cause?: string } = {}): { stopDate: Date } {
     const e = this.executionOf(arn);
-    if (e.status === 'RUNNING') this.terminate(e, { status: 'ABORTED', ...details });
+    if (e.status === 'RUNNING') this.terminate(e, details);
     return { stopDate: e.stopDate ?? this.options.clock.now() };
   }
 
@@ -319,9 +318,9 @@ export class SfnEngine {
     task.reject(namedError(error ?? '', cause ?? ''));
   }
 
+  /** Answers as AWS does for the token; there is no heartbeat timeout to renew (none is registered). */
   sendTaskHeartbeat(taskToken: string): void {
-    const task = this.openTask(taskToken);
-    if (task.heartbeatSeconds !== undefined) this.armHeartbeat(task);
+    this.openTask(taskToken);
   }
 
   /** Callback tasks waiting now, oldest first (what the tests and the local admin page show). */
@@ -388,8 +387,7 @@ export class SfnEngine {
   }
 
   /**
-   * Resolves when every running execution is waiting for a callback (or for a real-time Wait)
-   * with nothing in flight — what the clock awaits after each thing it fires.
+   * Resolves when every running execution is waiting for a callback with nothing in flight — what the clock awaits after each thing it fires.
    */
   async idle(): Promise<void> {
     let stableTurns = 0;
@@ -399,8 +397,7 @@ export class SfnEngine {
       const busy =
         this.options.lambdas.inFlight > 0 ||
         [...this.executions.values()].some(
-          (e) =>
-            e.status === 'RUNNING' && (e.inFlight > 0 || (e.pending.size === 0 && !this.options.realWaits)),
+          (e) => e.status === 'RUNNING' && (e.inFlight > 0 || e.pending.size === 0),
         );
       if (busy || this.activity !== lastActivity) {
         stableTurns = 0;
@@ -414,20 +411,14 @@ export class SfnEngine {
   /** Aborts every running execution (their pending callbacks settle, their timers stop). */
   async stop(): Promise<void> {
     const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-    for (const e of running) this.terminate(e, { status: 'ABORTED', cause: 'The local engine stopped' });
+    for (const e of running) this.terminate(e, { cause: 'The local engine stopped' });
     await Promise.all(running.map((e) => e.finished));
   }
 
   // ------------------------------------------------------------------ internals
 
   private canRun(resource: string): boolean {
-    return (
-      resource === LAMBDA_INVOKE ||
-      resource === START_EXECUTION ||
-      /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:/.test(resource) ||
-      this.integrations.has(resource) ||
-      this.options.integrationFor?.(resource) !== undefined
-    );
+    return resource === LAMBDA_INVOKE || this.integrations.has(resource);
   }
 
   private machineOf(arnOrName: string): Registered {
@@ -467,7 +458,6 @@ export class SfnEngine {
       pending: new Set(),
       inFlight: 0,
       abort: () => undefined,
-      timers: [],
       finished: new Promise<void>((r) => {
         markFinished = r;
       }),
@@ -479,17 +469,12 @@ export class SfnEngine {
     for (const [stateName, state] of machine.tasks) {
       taskHandlers[stateName] = (taskInput) => this.runTask(execution, stateName, state, taskInput);
     }
-    const retryIntervalOverrides: Record<string, number> = {};
-    const waitTimeOverrides: Record<string, number> = {};
-    for (const [stateName, type] of machine.stateTypes) {
-      retryIntervalOverrides[stateName] = this.options.retryIntervalMs ?? 0;
-      if (type === 'Wait' && !this.options.realWaits) waitTimeOverrides[stateName] = 0;
-    }
+    // Retries happen at once: their intervals are real time, which the virtual clock cannot move.
+    const retryIntervalOverrides = Object.fromEntries([...machine.stateTypes.keys()].map((s) => [s, 0]));
     const run = machine.interpreter.run(input, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         retryIntervalOverrides,
-        waitTimeOverrides,
       },
       context: {
         Execution: {
@@ -512,19 +497,6 @@ export class SfnEngine {
       }
     })();
 
-    if (machine.executionTimeoutSeconds !== undefined) {
-      const at = new Date(execution.startDate.getTime() + machine.executionTimeoutSeconds * 1000);
-      execution.timers.push(
-        clock.setTimer(
-          at,
-          () => this.terminate(execution, { status: 'TIMED_OUT', error: 'States.Timeout' }),
-          {
-            label: `execution timeout ${name}`,
-          },
-        ),
-      );
-    }
-
     run.result
       .then(
         (output) => {
@@ -533,12 +505,9 @@ export class SfnEngine {
         },
         (error: unknown) => {
           if (execution.stopReason) {
-            execution.status = execution.stopReason.status;
+            execution.status = 'ABORTED';
             if (execution.stopReason.error !== undefined) execution.error = execution.stopReason.error;
             if (execution.stopReason.cause !== undefined) execution.cause = execution.stopReason.cause;
-          } else if (error instanceof ExecutionTimeoutError) {
-            execution.status = 'TIMED_OUT';
-            execution.error = 'States.Timeout';
           } else if (error instanceof ExecutionAbortedError) {
             execution.status = 'ABORTED';
           } else {
@@ -552,7 +521,6 @@ export class SfnEngine {
       )
       .finally(async () => {
         execution.stopDate = clock.now();
-        for (const t of execution.timers) t.cancel();
         for (const task of [...execution.pending]) {
           this.closeTask(task, 'execution ended');
           task.reject(namedError('States.Runtime', 'The execution ended'));
@@ -629,39 +597,13 @@ export class SfnEngine {
   }
 
   private async invoke(resource: string, params: Json, ctx: TaskContext): Promise<Json> {
-    const lambdas = this.options.lambdas;
     if (resource === LAMBDA_INVOKE) {
-      const p = (params ?? {}) as { FunctionName?: string; Payload?: Json; InvocationType?: string };
+      const p = (params ?? {}) as { FunctionName?: string; Payload?: Json };
       if (!p.FunctionName) throw namedError('States.Runtime', 'lambda:invoke needs a FunctionName');
-      if (p.InvocationType === 'Event') {
-        if (!lambdas.has(p.FunctionName)) {
-          throw namedError('Lambda.ResourceNotFoundException', `Function not found: ${p.FunctionName}`);
-        }
-        void lambdas.invokeAsync(p.FunctionName, p.Payload ?? null).catch(() => undefined);
-        return { Payload: '', StatusCode: 202 };
-      }
-      const result = (await lambdas.invoke(p.FunctionName, p.Payload ?? null)) as Json;
+      const result = (await this.options.lambdas.invoke(p.FunctionName, p.Payload ?? null)) as Json;
       return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
     }
-    if (/^arn:aws[a-z-]*:lambda:/.test(resource)) {
-      return (await lambdas.invoke(resource, params)) as Json;
-    }
-    if (resource === START_EXECUTION) {
-      const p = (params ?? {}) as { StateMachineArn?: string; Name?: string; Input?: Json };
-      try {
-        const started = this.startExecution({
-          stateMachineArn: String(p.StateMachineArn),
-          ...(p.Name ? { name: p.Name } : {}),
-          input: typeof p.Input === 'string' ? p.Input : (p.Input ?? {}),
-        });
-        return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
-      } catch (error) {
-        if (error instanceof SfnApiError)
-          throw namedError(`StepFunctions.${error.code}Exception`, error.message);
-        throw error;
-      }
-    }
-    const integration = this.integrations.get(resource) ?? this.options.integrationFor?.(resource);
+    const integration = this.integrations.get(resource);
     if (!integration) throw namedError('States.Runtime', `No local implementation for ${resource}`);
     return await integration(params, ctx);
   }
@@ -679,7 +621,6 @@ export class SfnEngine {
       resolve: () => undefined,
       reject: () => undefined,
       timers: [],
-      ...(original.heartbeatSeconds !== undefined ? { heartbeatSeconds: original.heartbeatSeconds } : {}),
     };
     if (original.timeoutSeconds !== undefined) {
       task.timeoutAt = new Date(since.getTime() + original.timeoutSeconds * 1000);
@@ -691,27 +632,13 @@ export class SfnEngine {
     }
     this.tokens.set(token, task);
     execution.pending.add(task);
-    if (task.heartbeatSeconds !== undefined) this.armHeartbeat(task);
     return task;
-  }
-
-  private armHeartbeat(task: PendingTask): void {
-    const clock = this.options.clock;
-    const previous = task.timers.findIndex((t) => t.label.endsWith('heartbeat'));
-    if (previous >= 0) task.timers.splice(previous, 1)[0]!.cancel();
-    const at = new Date(clock.now().getTime() + task.heartbeatSeconds! * 1000);
-    task.timers.push(
-      clock.setTimer(at, () => this.timeOut(task, 'HeartbeatSeconds'), {
-        label: `${task.execution.name} ${task.stateName} heartbeat`,
-      }),
-    );
   }
 
   private timeOut(task: PendingTask, which: string): void {
     if (!this.tokens.has(task.token)) return;
     this.closeTask(task, 'timed out');
     this.log(task.execution, { type: 'TaskTimedOut', stateName: task.stateName, which });
-    // States.Timeout for both (AWS's States.Timeout catcher also matches a heartbeat timeout).
     task.reject(namedError('States.Timeout', `The task did not answer within its ${which}`));
   }
 
@@ -749,7 +676,6 @@ export class SfnEngine {
       case 'Task':
         return this.isCallback(machine, stateName) ? 6 : 5;
       case 'Map':
-      case 'Parallel':
         return 4;
       case 'Fail':
         return 1;

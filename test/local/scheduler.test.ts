@@ -92,31 +92,6 @@ describe('the local scheduler', () => {
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it('takes schedules made by a state machine through the scheduler:createSchedule SDK integration', async () => {
-    const input = {
-      name: 'period-2022Q4-open',
-      at: '2022-10-01T07:00:00',
-      starterInput: { name: 'period-2022Q4-open', input: { subject: 'Q4' } },
-    };
-    const first = rt.sfn.startExecution({ stateMachineArn: 'Plan', name: 'plan-1', input });
-    expect((await rt.sfn.waitForExecution(first.executionArn)).status).toBe('SUCCEEDED');
-    const made = await scheduler.send(
-      new GetScheduleCommand({ Name: 'period-2022Q4-open', GroupName: FIXTURE_SCHEDULE_GROUP }),
-    );
-    expect(made).toMatchObject({
-      ScheduleExpression: 'at(2022-10-01T07:00:00)',
-      ActionAfterCompletion: 'DELETE',
-    });
-    expect(JSON.parse(made.Target!.Input!)).toEqual(input.starterInput);
-    // Planned again: the service error reaches the Catch under Step Functions' name for it.
-    const second = rt.sfn.startExecution({ stateMachineArn: 'Plan', name: 'plan-2', input });
-    const done = await rt.sfn.waitForExecution(second.executionArn);
-    expect(JSON.parse(done.output!).conflict.Error).toBe('Scheduler.ConflictException');
-    await scheduler.send(
-      new DeleteScheduleCommand({ Name: 'period-2022Q4-open', GroupName: FIXTURE_SCHEDULE_GROUP }),
-    );
-  });
-
   it('answers AWS errors for unknown names, unknown groups and bad expressions', async () => {
     await expect(
       scheduler.send(new DeleteScheduleCommand({ Name: 'nope', GroupName: FIXTURE_SCHEDULE_GROUP })),
