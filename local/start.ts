@@ -16,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatPoints } from '#domain/points';
-import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './product/defaults.ts';
 import type {
   AdvanceOutcome,
   LaunchOutcome,
@@ -24,7 +23,8 @@ import type {
   RecordOutcome,
   RecordProblems,
   RevoteOutcome,
-} from './product/dev-pages.ts';
+} from './product/control.ts';
+import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './product/defaults.ts';
 import type { Product, ProductOptions } from './product/product.ts';
 
 export type { Product, ProductOptions } from './product/product.ts';
@@ -343,7 +343,10 @@ async function serve(args: StartArgs, port: number): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const { startProduct: start, banner } = await import('./product/product.ts');
+  const [{ startProduct: start }, { banner }] = await Promise.all([
+    import('./product/product.ts'),
+    import('./product/banner.ts'),
+  ]);
   try {
     product = await start({ district, port });
   } catch (error) {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
-import { launchExecution, rearmWaits } from '#local/product/product';
+import { launchExecution } from '#functions/launch/launch-input';
+import { rearmWaits } from '#local/product/rearm';
 import type { OutboxRecord } from '#ports/store';
 import {
   type CampaignHarness,

@@ -17,7 +17,7 @@ import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodIn
 import { readCycle } from '#functions/commendation/award';
 import { storePeriodResults } from '#functions/scoring/results';
 import { PROJECT_ROOT } from '#infra/function';
-import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/product/dev-pages';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/product/control';
 import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
 import { getDeps } from '#ports/deps';
 import { selfScores } from '../e2e/campaign-harness.ts';
