@@ -92,21 +92,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const template = synthTemplate(stack);
   const resolver = resolverFor(stack, template, options.refOverrides);
   const stateMachines = extractStateMachines(stack, template, resolver);
-  const entries = functionsOf(stack);
-  const { functions, functionEnv } = functionConfigs(template, resolver, entries);
-
+  const { functions, functionEnv } = functionConfigs(template, resolver, functionsOf(stack));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
-  const saved =
-    clockFile && existsSync(clockFile)
-      ? new Date(JSON.parse(readFileSync(clockFile, 'utf8')).now)
-      : undefined;
-  const clock = new VirtualClock(
-    saved && !Number.isNaN(saved.getTime()) ? saved : options.clockStart,
-    (now) => {
-      if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: now.toISOString() }));
-    },
-  );
+  const clock = restoreClock(dataDir, options.clockStart);
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
@@ -142,56 +130,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       SES_REQUEST_TIMEOUT_MS: '60000',
       ...options.extraEnv,
     };
-    const previousEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    cleanups.push(() => {
-      for (const [k, v] of previousEnv) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    });
-    const uninstallClock = clock.install();
-    cleanups.push(uninstallClock);
+    cleanups.push(applyEnv(env));
+    cleanups.push(clock.install());
     cleanups.push(clock.addSettler(() => sfn.idle()));
 
     await emulators.createTablesFromStack(template, resolver);
     const warnings = createTemplateSchedules(resolver, scheduler);
-
-    const byName = new Map<string, string>();
-    for (const [id, f] of functionConstructsOf(stack)) {
-      byName.set(f.entryPath, id);
-      byName.set(f.constructPath, id);
-    }
+    const endpoints = {
+      dynamodb: emulators.dynamodbUrl,
+      sesv2: emulators.sesUrl,
+      sfn: endpoint.url,
+      scheduler: schedulerUrl,
+    };
     return {
       clock,
       sfn,
       scheduler,
       lambdas,
       emulators,
-      endpoints: {
-        dynamodb: emulators.dynamodbUrl,
-        sesv2: emulators.sesUrl,
-        sfn: endpoint.url,
-        scheduler: schedulerUrl,
-      },
+      endpoints,
       env,
       template,
       resolver,
       stateMachines,
       warnings,
-      stateMachineArn: (name) => {
-        const sm = stateMachines.find((s) => s.name === name || s.aliases.includes(name));
-        if (!sm)
-          throw new Error(
-            `No state machine named ${name} (have ${stateMachines.map((s) => s.name).join(', ')})`,
-          );
-        return sm.arn;
-      },
-      functionArn: (idOrEntry) => {
-        const id = functions.has(idOrEntry) ? idOrEntry : byName.get(idOrEntry);
-        if (!id) throw new Error(`No function ${idOrEntry} in the stack`);
-        return lambdaArn(id);
-      },
+      ...lookups(stack, stateMachines, functions),
       advanceClock: (to) => clock.advanceTo(to),
       advanceToNextEvent: () => clock.advanceToNextEvent(),
       settle: () => clock.settle(),
@@ -201,6 +164,58 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
+}
+
+/** The clock where it was saved in `dataDir` (a restart resumes its time), else at `start`. */
+function restoreClock(dataDir: string | undefined, start: Date): VirtualClock {
+  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
+  const saved =
+    clockFile && existsSync(clockFile)
+      ? new Date((JSON.parse(readFileSync(clockFile, 'utf8')) as { now?: string }).now ?? '')
+      : undefined;
+  return new VirtualClock(saved && !Number.isNaN(saved.getTime()) ? saved : start, (now) => {
+    if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: now.toISOString() }));
+  });
+}
+
+/** Sets `env` in `process.env` for the handlers; returns the undo. */
+function applyEnv(env: Record<string, string>): () => void {
+  const previous = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [k, v] of previous) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+/** ARNs by the names a test or the product knows: state machine names, function ids, paths or entries. */
+function lookups(
+  stack: Stack,
+  stateMachines: ExtractedStateMachine[],
+  functions: ReadonlyMap<string, FunctionConfig>,
+): Pick<LocalRuntime, 'stateMachineArn' | 'functionArn'> {
+  const byName = new Map<string, string>();
+  for (const [id, f] of functionConstructsOf(stack)) {
+    byName.set(f.entryPath, id);
+    byName.set(f.constructPath, id);
+  }
+  return {
+    stateMachineArn: (name) => {
+      const sm = stateMachines.find((s) => s.name === name || s.aliases.includes(name));
+      if (!sm) {
+        const have = stateMachines.map((s) => s.name).join(', ');
+        throw new Error(`No state machine named ${name} (have ${have})`);
+      }
+      return sm.arn;
+    },
+    functionArn: (idOrEntry) => {
+      const id = functions.has(idOrEntry) ? idOrEntry : byName.get(idOrEntry);
+      if (!id) throw new Error(`No function ${idOrEntry} in the stack`);
+      return lambdaArn(id);
+    },
+  };
 }
 
 /** Each ThiduaFunction's local configuration, and the union of their environments. */

@@ -468,7 +468,7 @@ export function parseRate(
 ): number {
   const m = /^rate\((\d+)\s+(minutes?|hours?|days?)\)$/.exec(expression);
   if (!m || Number(m[1]) < 1) throw invalid(`Invalid rate() expression ${expression}`);
-  const unit = m[2]!.replace(/s$/, '');
-  const ms = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit]!;
+  const unit = (m[2] ?? '').replace(/s$/, '');
+  const ms = unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000;
   return Number(m[1]) * ms;
 }

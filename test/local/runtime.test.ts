@@ -51,7 +51,8 @@ async function run(machine: string, name: string, input: unknown) {
       input: JSON.stringify(input),
     }),
   );
-  return executionArn!;
+  if (!executionArn) throw new Error(`${name} did not start`);
+  return executionArn;
 }
 
 function requestFor(subject: string) {
@@ -80,7 +81,7 @@ describe('extracting the ASL from the synthesized stack', () => {
     expect(state.Resource).toBe('arn:aws:states:::lambda:invoke');
     const m = /^arn:aws:lambda:local:000000000000:function:(\w+)$/.exec(state.Parameters.FunctionName);
     expect(m).not.toBeNull();
-    expect(basics.functionsByLogicalId.get(m![1]!)).toBe('test/local/fixtures/handlers/record.ts');
+    expect(basics.functionsByLogicalId.get(m?.[1] ?? '')).toBe('test/local/fixtures/handlers/record.ts');
   });
 
   it('caps timeouts above 24 days and keeps the original values', () => {
@@ -146,7 +147,7 @@ describe('Lambda tasks', () => {
     const arn = await run('Basics', 'basics-1', { id: 'unit-a', failTimes: 1 });
     const done = await rt.sfn.waitForExecution(arn);
     expect(done.status).toBe('SUCCEEDED');
-    const output = JSON.parse(done.output!);
+    const output = JSON.parse(done.output ?? 'null');
     expect(output.record).toEqual({
       recorded: 'unit-a',
       at: LAUNCH.toISOString(),
@@ -166,7 +167,7 @@ describe('Lambda tasks', () => {
     const arn = await run('Basics', 'basics-2', { id: 'unit-b', failTimes: 2 });
     const done = await rt.sfn.waitForExecution(arn);
     expect(Date.now() - started).toBeLessThan(2_000); // 30 s + 60 s of retry intervals on AWS
-    const output = JSON.parse(done.output!);
+    const output = JSON.parse(done.output ?? 'null');
     expect(output.flaky).toEqual({ attempts: 3 });
     // The Catch output is AWS's: the error name, and the Lambda error as a JSON cause.
     expect(output.rejection.Error).toBe('Fixture.Rejected');
@@ -183,7 +184,7 @@ describe('Lambda tasks', () => {
     const arn = await run('Basics', 'basics-3', { id: 'unit-c', failTimes: 5 });
     const done = await rt.sfn.waitForExecution(arn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output!).flakyFailure.Error).toBe('Fixture.QuotaError');
+    expect(JSON.parse(done.output ?? 'null').flakyFailure.Error).toBe('Fixture.QuotaError');
     expect(
       rt.sfn.history(arn).some((e) => (e.state as { name?: string } | undefined)?.name === 'GaveUp'),
     ).toBe(true);
@@ -203,7 +204,7 @@ describe('callbacks (.waitForTaskToken)', () => {
     await rt.sfn.waitForExecution(arn);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
     expect(described.status).toBe('SUCCEEDED');
-    expect(JSON.parse(described.output!)).toEqual({
+    expect(JSON.parse(described.output ?? 'null')).toEqual({
       subject: 'report A',
       decision: { decision: 'approve', round: 1 },
     });
@@ -248,7 +249,7 @@ describe('callbacks (.waitForTaskToken)', () => {
     const done = await rt.sfn.waitForExecution(arn);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output!).escalation).toEqual({ escalated: true });
+    expect(JSON.parse(done.output ?? 'null').escalation).toEqual({ escalated: true });
     // The person clicks after the timeout: AWS answers TaskTimedOut.
     await expect(
       sfn.send(new SendTaskSuccessCommand({ taskToken: requestFor('report slow').taskToken, output: '{}' })),
@@ -352,7 +353,11 @@ describe('size', () => {
     const arn = await run('Fanout', 'fanout-500', { units });
     const done = await rt.sfn.waitForExecution(arn);
     expect(done.status).toBe('SUCCEEDED');
-    const results = JSON.parse(done.output!).results as { index: number; unit: string; seen: boolean }[];
+    const results = JSON.parse(done.output ?? 'null').results as {
+      index: number;
+      unit: string;
+      seen: boolean;
+    }[];
     expect(results).toHaveLength(500);
     expect(results[499]).toEqual({ index: 499, unit: 'unit-499', seen: true });
     const count = rt.sfn.historyEventCount(arn);

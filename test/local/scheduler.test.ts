@@ -164,7 +164,9 @@ describe('the emulators', () => {
     ]);
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byStatus']);
     expect(
-      rt.resolver.localName(Object.keys(rt.template.Resources ?? {}).find((k) => k.startsWith('Table'))!),
+      rt.resolver.localName(
+        Object.keys(rt.template.Resources ?? {}).find((k) => k.startsWith('Table')) ?? '',
+      ),
     ).toBe(rt.env.TABLE_NAME);
   });
 });

@@ -16,6 +16,8 @@ import { recordAction } from './record.ts';
 
 /** The local-only routes, served by the same HTTP adapter as the stack's pages. */
 export function devPageRoutes(control: ProductControl): LocalRoute[] {
+  // httpHandler makes a middy handler typed for the Lambda runtime's calling convention; the local
+  // adapter calls it the same way (event, context) and awaits its result.
   const wrap = (name: string, fn: (c: ProductControl, r: HttpRequest) => Promise<HttpResponse>) =>
     httpHandler((request: HttpRequest, _context: Context) => fn(control, request), {
       name,
