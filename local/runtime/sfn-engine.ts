@@ -1,9 +1,16 @@
 /**
  * Step Functions, locally: the ASL extracted from the stack runs on aws-local-stepfunctions;
- * this engine adds what the interpreter lacks — named executions (a name is taken for the
- * engine's lifetime, as on AWS), Lambda tasks running the real handlers in-process, callbacks
- * (`.waitForTaskToken`, sfn-callbacks.ts) with their `TimeoutSeconds` on the virtual clock, a
- * per-execution event log and a history count weighted to what AWS would record (sfn-history.ts).
+ * this engine adds what the interpreter lacks — named executions (a name is taken for good, as on
+ * AWS), Lambda tasks running the real handlers in-process, callbacks (`.waitForTaskToken`,
+ * sfn-callbacks.ts) with their `TimeoutSeconds` on the virtual clock, a per-execution event log
+ * and a history count weighted to what AWS would record (sfn-history.ts).
+ *
+ * With a journal (sfn-journal.ts) executions outlive the process: `restore()` reads back every
+ * execution started in the same data folder, `resumeUnfinished()` runs again from its start, under
+ * its name, each one that had not ended — the steps are re-entrant, so that is a resume — and each
+ * callback wait it reaches again keeps the deadline it had (matched by state, task parameters and
+ * occurrence). Only an execution's end ends it: a stopping engine aborts what runs without
+ * recording an end, so the next start resumes it.
  *
  * It runs what the district stack emits — `lambda:invoke` tasks (with or without a task token),
  * Pass, Choice, Map (ItemProcessor), Succeed, Fail — and refuses at registration what it would
@@ -11,7 +18,7 @@
  * `TimeoutSeconds`, other task resources (a test may add one with `setIntegration`).
  */
 import './polyfills.ts';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -21,12 +28,14 @@ import {
 import {
   type AslDefinition,
   type AslState,
+  capTimeouts,
   type ExtractedStateMachine,
   forEachState,
   type OriginalTimeouts,
 } from './asl.ts';
 import { executionArn, LOCAL_ACCOUNT, stateMachineArn } from './cfn.ts';
 import type { VirtualClock } from './clock.ts';
+import { crashPoint } from './crash.ts';
 import type { LocalLambdas } from './lambda.ts';
 import {
   checkSize,
@@ -47,12 +56,15 @@ import {
 } from './sfn-api.ts';
 import { CallbackRegistry, type CallbackTask } from './sfn-callbacks.ts';
 import { historyEventCount } from './sfn-history.ts';
+import { type ExecutionJournal, type JournaledWait, waitKey } from './sfn-journal.ts';
 
 export * from './sfn-api.ts';
 
 export interface SfnEngineOptions {
   clock: VirtualClock;
   lambdas: LocalLambdas;
+  /** Keeps executions across restarts (see `restore()`); in memory only when absent. */
+  journal?: ExecutionJournal;
 }
 
 interface Registered {
@@ -82,8 +94,16 @@ interface Execution {
   /** Task invocations running now (a callback task counts until its handler returns). */
   inFlight: number;
   abort: () => void;
-  stopReason?: { error?: string; cause?: string };
+  /** Set when stopped; `byEngine`: the engine stopped, not the execution (no end is journaled). */
+  stopReason?: { error?: string; cause?: string; byEngine?: boolean };
+  /** Journaled by an earlier process and not running in this one (yet). */
+  dormant: boolean;
+  /** Callback deadlines by `waitKey`, kept across runs of the same execution. */
+  waits: Map<string, JournaledWait>;
+  /** How many times this run opened each (state, parameters) wait. */
+  occurrences: Map<string, number>;
   finished: Promise<void>;
+  markFinished: () => void;
   log(event: { type: string; [detail: string]: unknown }): void;
 }
 
@@ -132,7 +152,8 @@ export class SfnEngine {
       name: sm.name,
       arn: stateMachineArn(sm.name),
       definition: sm.definition,
-      originalTimeouts: sm.originalTimeouts ?? new Map(),
+      // A definition registered by hand (a test's) carries its timeouts as written.
+      originalTimeouts: sm.originalTimeouts ?? capTimeouts(sm.definition).originalTimeouts,
       tasks,
       stateNames,
       // The ASL was validated (asl-validator) when it was extracted; the interpreter's own
@@ -163,8 +184,74 @@ export class SfnEngine {
       }
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const execution = this.launch(machine, arn, name, inputText);
+    const execution = this.record(machine, name, inputText, this.options.clock.now());
+    this.options.journal?.append({
+      type: 'started',
+      machine: machine.name,
+      name,
+      input: inputText,
+      startDate: execution.startDate.toISOString(),
+    });
+    crashPoint('local.after-journal');
+    this.run(execution);
     return { executionArn: execution.arn, startDate: execution.startDate };
+  }
+
+  /**
+   * Reads back the journal of an earlier process (call once, after registering the state
+   * machines): every execution it started is known again — ended ones with their status, the
+   * others RUNNING and dormant until `resumeUnfinished()`. Returns the unfinished ones' names.
+   */
+  restore(): string[] {
+    const unfinished: string[] = [];
+    for (const j of this.options.journal?.read() ?? []) {
+      const machine = this.machines.get(j.machine);
+      // A state machine the stack no longer has: its executions cannot run here.
+      if (!machine) continue;
+      const e = this.record(machine, j.name, j.input, j.startDate);
+      e.waits = j.waits;
+      if (j.end) {
+        Object.assign(e, { status: j.end.status, stopDate: j.end.stopDate });
+        if (j.end.error !== undefined) e.error = j.end.error;
+        if (j.end.cause !== undefined) e.cause = j.end.cause;
+        e.markFinished();
+      } else {
+        e.dormant = true;
+        unfinished.push(e.name);
+      }
+    }
+    return unfinished;
+  }
+
+  /** Runs again, from its start and under its name, every execution restored unfinished. */
+  resumeUnfinished(): string[] {
+    const dormant = [...this.executions.values()]
+      .filter((e) => e.dormant)
+      .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+    for (const e of dormant) this.run(e);
+    return dormant.map((e) => e.name);
+  }
+
+  /**
+   * AWS's RedriveExecution for an execution that failed, timed out or was aborted: it runs again
+   * under its name (locally from its start; the re-entrant steps skip what was done).
+   */
+  redriveExecution(arn: string): { redriveDate: Date } {
+    const e = this.executionOf(arn);
+    if (e.status === 'RUNNING' || e.status === 'SUCCEEDED') {
+      throw new SfnApiError('ExecutionNotRedrivable', `Execution ${arn} is ${e.status}: nothing to redrive`);
+    }
+    const redriveDate = this.options.clock.now();
+    this.options.journal?.append({
+      type: 'redriven',
+      machine: e.machine.name,
+      name: e.name,
+      redriveDate: redriveDate.toISOString(),
+    });
+    const again = this.record(e.machine, e.name, e.inputText, e.startDate);
+    again.waits = e.waits;
+    this.run(again);
+    return { redriveDate };
   }
 
   describeExecution(arn: string): ExecutionDescription {
@@ -237,7 +324,7 @@ export class SfnEngine {
       const busy =
         this.options.lambdas.inFlight > 0 ||
         [...this.executions.values()].some(
-          (e) => e.status === 'RUNNING' && (e.inFlight > 0 || e.pending.size === 0),
+          (e) => e.status === 'RUNNING' && !e.dormant && (e.inFlight > 0 || e.pending.size === 0),
         );
       if (busy || this.activity !== lastActivity) {
         stableTurns = 0;
@@ -248,10 +335,13 @@ export class SfnEngine {
     }
   }
 
-  /** Aborts every running execution (their pending callbacks settle, their timers stop). */
+  /**
+   * Aborts every running execution (their pending callbacks settle, their timers stop) without
+   * journaling an end: with a journal, the next start resumes them.
+   */
   async stop(): Promise<void> {
-    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-    for (const e of running) this.terminate(e, { cause: 'The local engine stopped' });
+    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING' && !e.dormant);
+    for (const e of running) this.terminate(e, { cause: 'The local engine stopped', byEngine: true });
     await Promise.all(running.map((e) => e.finished));
   }
 
@@ -283,34 +373,46 @@ export class SfnEngine {
     return e;
   }
 
-  /** Runs a new execution on the interpreter; its end is recorded when the interpreter settles. */
-  private launch(machine: Registered, arn: string, name: string, inputText: string): Execution {
+  /** A new execution record, RUNNING and not yet run; it takes the name. */
+  private record(machine: Registered, name: string, inputText: string, startDate: Date): Execution {
     const clock = this.options.clock;
     let markFinished: () => void = () => undefined;
+    const finished = new Promise<void>((r) => {
+      markFinished = r;
+    });
     const execution: Execution = {
-      arn,
+      arn: executionArn(machine.name, name),
       name,
       machine,
       machineName: machine.name,
       status: 'RUNNING',
       inputText,
-      startDate: clock.now(),
+      startDate,
       events: [],
       pending: new Set(),
       inFlight: 0,
       abort: () => undefined,
-      finished: new Promise<void>((r) => {
-        markFinished = r;
-      }),
+      dormant: false,
+      waits: new Map(),
+      occurrences: new Map(),
+      finished,
+      markFinished,
       log: (event) => {
         execution.events.push({ ...event, at: clock.now() });
         this.activity++;
       },
     };
-    this.executions.set(arn, execution);
+    this.executions.set(execution.arn, execution);
     this.activity++;
+    return execution;
+  }
 
-    const run = machine.interpreter.run(JSON.parse(inputText), {
+  /** Runs the execution on the interpreter; its end is recorded (and journaled) when it settles. */
+  private run(execution: Execution): void {
+    const { machine, name, arn } = execution;
+    const clock = this.options.clock;
+    execution.dormant = false;
+    const run = machine.interpreter.run(JSON.parse(execution.inputText), {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
           [...machine.tasks].map(([stateName, state]) => [
@@ -352,16 +454,37 @@ export class SfnEngine {
       .finally(async () => {
         execution.stopDate = clock.now();
         for (const task of [...execution.pending]) this.callbacks.cancel(task, 'ended');
+        if (!execution.stopReason?.byEngine) this.journalEnd(execution);
         this.activity++;
         await logging;
-        markFinished();
+        execution.markFinished();
       });
-    return execution;
+  }
+
+  private journalEnd(e: Execution): void {
+    this.options.journal?.append({
+      type: 'ended',
+      machine: e.machine.name,
+      name: e.name,
+      status: e.status,
+      stopDate: (e.stopDate ?? this.options.clock.now()).toISOString(),
+      ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    });
   }
 
   private terminate(e: Execution, reason: NonNullable<Execution['stopReason']>): void {
     if (e.status !== 'RUNNING' || e.stopReason) return;
     e.stopReason = reason;
+    if (e.dormant) {
+      // Restored but not running in this process: it ends here, as StopExecution asks.
+      Object.assign(e, { status: 'ABORTED', stopDate: this.options.clock.now(), dormant: false });
+      if (reason.error !== undefined) e.error = reason.error;
+      if (reason.cause !== undefined) e.cause = reason.cause;
+      this.journalEnd(e);
+      e.markFinished();
+      return;
+    }
     e.abort();
     // The interpreter leaves a Task's race pending on abort: settle our side so its timers clear.
     for (const task of [...e.pending]) this.callbacks.cancel(task, 'was stopped');
@@ -388,8 +511,12 @@ export class SfnEngine {
       }
     };
     try {
-      if (!callback) return checkSize(await this.invoke(base, input, context));
-      const task = this.openCallback(execution, stateName);
+      if (!callback) {
+        const result = checkSize(await this.invoke(base, input, context));
+        crashPoint(`local.after-task.${stateName}`);
+        return result;
+      }
+      const task = this.openCallback(execution, stateName, input);
       try {
         await this.invoke(base, replaceDeep(input, TOKEN_SENTINEL, task.token), {
           ...context,
@@ -400,7 +527,11 @@ export class SfnEngine {
         this.callbacks.discard(task);
         throw error;
       }
+      crashPoint(`local.after-task.${stateName}`);
       execution.log({ type: 'TaskSubmitted', stateName });
+      // A resumed wait whose deadline passed before the process died: it timed out then (its
+      // handler ran first, as on the first run, and may have delivered a decision already).
+      if (task.timeoutAt && task.timeoutAt <= this.options.clock.now()) this.callbacks.timeOut(task);
       done();
       return await task.answer;
     } finally {
@@ -408,13 +539,37 @@ export class SfnEngine {
     }
   }
 
-  private openCallback(execution: Execution, stateName: string): CallbackTask {
-    const since = this.options.clock.now();
-    const seconds = execution.machine.originalTimeouts.get(stateName)?.timeoutSeconds;
-    return this.callbacks.openTask(execution, stateName, {
-      since,
-      ...(seconds !== undefined ? { timeoutAt: new Date(since.getTime() + seconds * 1000) } : {}),
-    });
+  /**
+   * Opens the wait of a callback task. Its deadline is the one journaled for the same wait — the
+   * same state, task parameters (the ids it waits about, the round) and occurrence in this
+   * execution — when an earlier run of the execution reached it; else now + `TimeoutSeconds`,
+   * journaled before the handler runs.
+   */
+  private openCallback(execution: Execution, stateName: string, parameters: Json): CallbackTask {
+    const key = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 16);
+    const counter = `${stateName}\u0000${key}`;
+    const occurrence = (execution.occurrences.get(counter) ?? 0) + 1;
+    execution.occurrences.set(counter, occurrence);
+    const id = waitKey(stateName, key, occurrence);
+    let wait = execution.waits.get(id);
+    if (!wait) {
+      const since = this.options.clock.now();
+      // Registration requires a fixed TimeoutSeconds on every callback task.
+      const seconds = execution.machine.originalTimeouts.get(stateName)?.timeoutSeconds ?? 0;
+      wait = { since, timeoutAt: new Date(since.getTime() + seconds * 1000) };
+      execution.waits.set(id, wait);
+      this.options.journal?.append({
+        type: 'waiting',
+        machine: execution.machine.name,
+        name: execution.name,
+        state: stateName,
+        key,
+        occurrence,
+        since: wait.since.toISOString(),
+        timeoutAt: wait.timeoutAt.toISOString(),
+      });
+    }
+    return this.callbacks.openTask(execution, stateName, wait);
   }
 
   private async invoke(resource: string, params: Json, context: TaskContext): Promise<Json> {
