@@ -6,7 +6,7 @@
  * the cloud: the handlers get the endpoints and the stack's own environment variables (tokens
  * flattened to local values) through `process.env`, and read the time through `#ports/clock`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { PROJECT_ROOT } from '#infra/function';
@@ -20,6 +20,7 @@ import {
 } from './asl.ts';
 import { type CfnTemplate, lambdaArn, type TemplateResolver } from './cfn.ts';
 import { type FiredTimer, VirtualClock } from './clock.ts';
+import { readClockFile, writeClockFile } from './clock-file.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
 import { portFor } from './ports.ts';
@@ -94,7 +95,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const stateMachines = extractStateMachines(stack, template, resolver);
   const { functions, functionEnv } = functionConfigs(template, resolver, functionsOf(stack));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const clock = restoreClock(dataDir, options.clockStart);
+  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
+  const saved = clockFile ? readClockFile(clockFile) : undefined;
+  const clock = new VirtualClock(
+    saved?.now ?? options.clockStart,
+    clockFile ? (position) => writeClockFile(clockFile, position) : undefined,
+  );
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
@@ -164,18 +170,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
-}
-
-/** The clock where it was saved in `dataDir` (a restart resumes its time), else at `start`. */
-function restoreClock(dataDir: string | undefined, start: Date): VirtualClock {
-  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
-  const saved =
-    clockFile && existsSync(clockFile)
-      ? new Date((JSON.parse(readFileSync(clockFile, 'utf8')) as { now?: string }).now ?? '')
-      : undefined;
-  return new VirtualClock(saved && !Number.isNaN(saved.getTime()) ? saved : start, (now) => {
-    if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: now.toISOString() }));
-  });
 }
 
 /** Sets `env` in `process.env` for the handlers; returns the undo. */

@@ -296,16 +296,27 @@ export class LocalScheduler {
     this.fired.delete(k);
   }
 
+  /**
+   * Fires a schedule: delivers to its target, then — a one-time schedule — removes it (or marks it
+   * fired) on disk. In that order, so that a process killed in between fires it again after the
+   * restart rather than never (the starter treats an execution already started as success).
+   */
   private async fire(s: Schedule, oneTime: boolean): Promise<void> {
     const k = key(s.GroupName, s.Name);
     if (this.schedules.get(k) !== s) return;
-    const now = this.options.clock.now();
-    if (oneTime) {
-      this.timers.delete(k);
+    if (oneTime) this.timers.delete(k);
+    await this.deliver(s);
+    // Unless it was replaced while its target ran (an UpdateSchedule re-arms it).
+    if (oneTime && this.schedules.get(k) === s) {
       if (s.ActionAfterCompletion === 'DELETE') this.remove(s.GroupName, s.Name);
       else this.fired.add(k);
       this.persist();
     }
+  }
+
+  /** Invokes the schedule's target function asynchronously, or records a dead letter. */
+  private async deliver(s: Schedule): Promise<void> {
+    const now = this.options.clock.now();
     const input = (s.Target.Input ?? '{}')
       .replaceAll('<aws.scheduler.schedule-arn>', s.Arn)
       .replaceAll('<aws.scheduler.scheduled-time>', now.toISOString().replace(/\.\d{3}Z$/, 'Z'))
@@ -320,23 +331,8 @@ export class LocalScheduler {
       outcome: 'invoked',
     };
     this.firings.push(firing);
-    const deadLetter = (error: string) => {
-      firing.outcome = 'dead-letter';
-      this.deadLetters.push({
-        at: now,
-        scheduleArn: s.Arn,
-        targetArn: s.Target.Arn,
-        input,
-        error,
-        ...(s.Target.DeadLetterConfig?.Arn ? { deadLetterArn: s.Target.DeadLetterConfig.Arn } : {}),
-      });
-    };
     const arn = s.Target.Arn;
-    if (/^arn:aws[a-z-]*:lambda:/.test(arn)) {
-      if (!this.options.lambdas.has(arn)) {
-        deadLetter(`ResourceNotFoundException: Function not found: ${arn}`);
-        return;
-      }
+    if (/^arn:aws[a-z-]*:lambda:/.test(arn) && this.options.lambdas.has(arn)) {
       let event: unknown = input;
       try {
         event = JSON.parse(input);
@@ -347,7 +343,17 @@ export class LocalScheduler {
       if (!result.ok) firing.outcome = 'function-failed';
       return;
     }
-    deadLetter(`The local scheduler cannot deliver to ${arn}`);
+    firing.outcome = 'dead-letter';
+    this.deadLetters.push({
+      at: now,
+      scheduleArn: s.Arn,
+      targetArn: arn,
+      input,
+      error: /^arn:aws[a-z-]*:lambda:/.test(arn)
+        ? `ResourceNotFoundException: Function not found: ${arn}`
+        : `The local scheduler cannot deliver to ${arn}`,
+      ...(s.Target.DeadLetterConfig?.Arn ? { deadLetterArn: s.Target.DeadLetterConfig.Arn } : {}),
+    });
   }
 
   private persist(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -13,8 +13,11 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaArn } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import { LocalLambdas } from '#local/runtime/lambda';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
-import { parseAt } from '#local/runtime/scheduler';
+import { LocalScheduler, parseAt } from '#local/runtime/scheduler';
 import { fixtureState } from './fixtures/inbox.ts';
 import { buildFixtureStack, FIXTURE_SCHEDULE_GROUP } from './fixtures/stack.ts';
 
@@ -211,4 +214,31 @@ describe('a restart on the same data folder (npm start)', () => {
     expect(rt.sfn.listExecutions().map((e) => e.name)).toContain('after-restart');
     expect(fixtureState().requests.map((r) => r.subject)).toContain('after restart');
   }, 20_000);
+});
+
+describe('a one-time schedule on disk', () => {
+  it('stays there until its target has run, so that a kill in between fires it again after the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thidua-schedules-'));
+    const path = join(dir, 'schedules.json');
+    const clock = new VirtualClock(LAUNCH);
+    const lambdas = new LocalLambdas(
+      new Map([['Peek', { entry: 'test/local/fixtures/handlers/peek-schedules.ts' }]]),
+    );
+    const local = new LocalScheduler({ clock, lambdas, persistPath: path });
+    try {
+      local.createSchedule('once', {
+        ScheduleExpression: 'at(2022-08-03T00:00:00)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Target: { Arn: lambdaArn('Peek'), RoleArn: 'role', Input: JSON.stringify({ path, name: 'once' }) },
+      });
+      const before = fixtureState().peeks.length;
+      await clock.advanceTo(new Date('2022-08-04T00:00:00Z'));
+      expect(fixtureState().peeks.slice(before)).toEqual([true]);
+      expect(readFileSync(path, 'utf8')).not.toContain('"once"');
+    } finally {
+      await local.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
