@@ -245,9 +245,7 @@ function printStatus(s: ProductStatus, base: string, out: Print): number {
   const counts = Object.entries(s.executions.byStatus)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  out(
-    `Quy trình từ lần khởi động này (executions since this start): ${s.executions.total}${counts ? ` (${counts})` : ''}`,
-  );
+  out(`Quy trình (executions): ${s.executions.total}${counts ? ` (${counts})` : ''}`);
   out(`Đang chờ người xử lý (waiting for people): ${s.waitingFor.length}`);
   for (const w of s.waitingFor.slice(0, 20))
     out(`  ${w.execution} · ${w.state} · từ (since) ${w.sinceLocal}`);
@@ -259,8 +257,8 @@ function printLaunch(r: LaunchOutcome, base: string, out: Print, err: Print): nu
   if (r.status !== 'SUCCEEDED' && r.status !== 'RUNNING') {
     err(
       `Phát động không thành công: ${r.name} ${r.status}${r.error ? ` (${r.error})` : ''}; xem terminal của máy chủ và email gửi quản trị viên. ` +
-        'Sửa cấu hình rồi phát động lại (cấu hình mới là lần phát động mới), hoặc khởi động lại `npm start` để chạy lại.\n' +
-        "(Launch failed: see the server's terminal and the admins' email. Fix the config and launch again, or restart npm start to retry.)",
+        'Phát động lại để chạy lại (các bước đã xong không lặp lại), hoặc sửa cấu hình rồi phát động (cấu hình mới là lần phát động mới).\n' +
+        "(Launch failed: see the server's terminal and the admins' email. Launch again to retry it, or fix the config and launch.)",
     );
     return 1;
   }

@@ -25,9 +25,9 @@ export function banner(product: Product, status: ProductStatus): string {
     `  Dữ liệu (data): ${where}`,
     `  Sẵn sàng sau (ready after) ${(product.readyAfterMs / 1000).toFixed(1)} s, bộ nhớ (memory) ${Math.round(process.memoryUsage().rss / 1_048_576)} MB`,
   ];
-  if (product.rearmed.length > 0) {
+  if (product.resumed.length > 0) {
     lines.push(
-      `  Đã khởi động lại ${product.rearmed.length} quy trình đang chờ (re-armed waiting executions): ${product.rearmed.join(', ')}`,
+      `  Đã chạy tiếp ${product.resumed.length} quy trình chưa xong (resumed unfinished executions): ${product.resumed.join(', ')}`,
     );
   }
   lines.push('');

@@ -47,10 +47,11 @@ export interface ProductStatus {
   launch: { name: string; status: string } | null;
   /** How many emails the outbox holds (at most the inbox page's limit). */
   emails: number;
+  /** Every execution started in this data folder (the journal keeps them across restarts). */
   executions: { total: number; byStatus: Record<string, number>; recent: ExecutionSummary[] };
   waitingFor: WaitingTask[];
-  /** Executions started again on this start (re-armed waits). */
-  rearmed: string[];
+  /** Executions run again at this start: those a stop or a crash left unfinished. */
+  resumed: string[];
 }
 
 export interface LaunchOutcome {

@@ -1,7 +1,7 @@
 /**
  * The small files of a product's data folder (`<THIDUA_DATA_DIR or .local>/<slug>`), beside what
- * the runtime keeps there (dynalite's LevelDB, schedules, clock): which district the folder
- * belongs to, which process uses it, and the launches started from it.
+ * the runtime keeps there (dynalite's LevelDB, schedules, clock, the executions' journal): which
+ * district the folder belongs to, and which process uses it.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,21 +81,4 @@ export function savedClock(dataDir: string): Date | undefined {
   if (!existsSync(file)) return undefined;
   const d = new Date((JSON.parse(readFileSync(file, 'utf8')) as { now?: string }).now ?? '');
   return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-export type LaunchRecords = Record<string, { status: string; at: string }>;
-
-/**
- * The launches started from this data folder and how they ended: the engine forgets its
- * executions on restart, this file remembers that a launch succeeded (as AWS keeps a name 90 days).
- */
-export function launchRecords(dataDir: string): LaunchRecords {
-  const file = join(dataDir, 'launches.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LaunchRecords) : {};
-}
-
-export function recordLaunch(dataDir: string, name: string, status: string, at: Date): void {
-  const records = launchRecords(dataDir);
-  records[name] = { status, at: at.toISOString() };
-  writeFileSync(join(dataDir, 'launches.json'), `${JSON.stringify(records, null, 2)}\n`);
 }

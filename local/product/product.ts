@@ -6,8 +6,10 @@
  * in dynalite on disk, the schedules and the virtual clock in JSON files, the signing key in
  * `signing-key.json` — so a restart keeps them. The stack's pages and the local-only pages
  * (local/product/pages: home, inbox, launch, clock) are served on 127.0.0.1:<PORT>, which is also
- * the `BASE_URL` of every link the handlers mail. After a restart the waits the engine forgot are
- * re-armed (rearm.ts).
+ * the `BASE_URL` of every link the handlers mail. The runtime journals every execution in the same
+ * folder: after a restart — or a crash — every execution that had not ended runs again from its
+ * start under its name (the steps are re-entrant, so nobody is mailed twice and the links already
+ * mailed keep working), and a clock move a crash interrupted is finished.
  */
 import { join, resolve } from 'node:path';
 import { zonedInstant } from '#domain/calendar';
@@ -19,7 +21,12 @@ import { districtConfigFile } from '#infra/app';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
 import { localApp } from '#local/runtime/asl';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
-import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
+import {
+  type LocalRuntime,
+  type Recovery,
+  startLocalRuntime,
+  stopLocalRuntime,
+} from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
 import { getDeps, resetDeps } from '#ports/deps';
 import { readOrCreateKeyFile } from '#ports/links';
@@ -33,13 +40,12 @@ import type {
   ProductStatus,
   RevoteOutcome,
 } from './control.ts';
-import { claimDataDir, launchRecords, lockDataDir, recordLaunch, savedClock } from './data-dir.ts';
+import { claimDataDir, lockDataDir, savedClock } from './data-dir.ts';
 import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT, dataRoot } from './defaults.ts';
 import { describeEvent } from './events.ts';
 import { INBOX_LIMIT, localDateTime } from './pages/common.ts';
 import { recordOutcome } from './pages/record.ts';
 import { devPageRoutes } from './pages/routes.ts';
-import { rearmWaits } from './rearm.ts';
 import { callNewVote, revoteOffers } from './revote.ts';
 
 /** The clock of a fresh data folder starts on the campaign's plan date at this wall time. */
@@ -69,8 +75,8 @@ export interface Product {
   stack: DistrictStack;
   runtime: LocalRuntime;
   http: LocalHttpServer;
-  /** Executions started again at this start (waits re-armed after a restart). */
-  rearmed: string[];
+  /** Executions run again at this start: those a stop or a crash left unfinished. */
+  resumed: string[];
   /** Milliseconds from the call to a serving product. */
   startupMs: number;
   /** Milliseconds from the process's start to a serving product (module loading included). */
@@ -110,7 +116,7 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
       for (const route of [...(await pageRoutes()), ...devPageRoutes(product.control)]) {
         parts.http.addRoute(route);
       }
-      await product.rearm();
+      await product.recover();
       product.startupMs = Math.round(performance.now() - startedAt);
       // performance.now() counts from the process's start.
       product.readyAfterMs = Math.round(performance.now());
@@ -189,7 +195,7 @@ class LocalProduct implements Product {
   readonly stack: DistrictStack;
   readonly runtime: LocalRuntime;
   readonly http: LocalHttpServer;
-  readonly rearmed: string[] = [];
+  readonly resumed: string[] = [];
   readonly control: ProductControl;
   startupMs = 0;
   readyAfterMs = 0;
@@ -215,41 +221,47 @@ class LocalProduct implements Product {
     this.control = this.makeControl();
   }
 
-  /** Starts again the executions that were waiting for a person when the process stopped. */
-  async rearm(): Promise<void> {
-    this.rearmed.push(...(await rearmWaits(this.runtime, this.store(), (w) => this.workflowArn(w))));
+  /**
+   * Runs again what the last process left unfinished, and finishes a clock move it was killed in
+   * (before any launch or move of this process: they wait their turn).
+   */
+  recover(): Promise<Recovery> {
+    return this.exclusive(async () => {
+      const recovery = await this.runtime.recover();
+      this.resumed.push(...recovery.resumed);
+      return recovery;
+    });
   }
 
+  /**
+   * Starts `launch-<hash of the campaign>`; its name stays taken (the journal keeps it), so the same
+   * campaign again is `already-launched` and nobody is mailed twice. A launch that failed is
+   * redriven: it runs again under its name, its steps skipping what was done.
+   */
   launch(): Promise<LaunchOutcome> {
     return this.exclusive(async () => {
       const rt = this.runtime;
       const { name, input } = launchExecution(this.config, this.criteriaSets);
       const before = await this.sentSoFar();
-      const recorded = launchRecords(this.dataDir)[name];
-      if (recorded?.status === 'SUCCEEDED') {
-        const schedules = this.launchSchedules();
-        return { outcome: 'already-launched', name, status: recorded.status, newEmails: 0, schedules };
-      }
       const stateMachineArn = this.workflowArn('launch');
-      let executionArn: string;
+      const earlier = rt.sfn.listExecutions({ stateMachineArn }).find((x) => x.name === name);
       let outcome: LaunchOutcome['outcome'] = 'started';
-      try {
+      let executionArn: string;
+      if (!earlier) {
         executionArn = rt.sfn.startExecution({
           stateMachineArn,
           name,
           input: JSON.stringify(input),
         }).executionArn;
-        recordLaunch(this.dataDir, name, 'RUNNING', rt.clock.now());
-      } catch (error) {
-        if (!(error instanceof Error) || error.name !== 'ExecutionAlreadyExists') throw error;
+      } else if (earlier.status === 'SUCCEEDED' || earlier.status === 'RUNNING') {
         outcome = 'already-launched';
-        const running = rt.sfn.listExecutions({ stateMachineArn }).find((x) => x.name === name);
-        if (!running) throw error;
-        executionArn = running.executionArn;
+        executionArn = earlier.executionArn;
+      } else {
+        executionArn = earlier.executionArn;
+        rt.sfn.redriveExecution(executionArn);
       }
       await rt.settle();
       const d = rt.sfn.describeExecution(executionArn);
-      if (outcome === 'started') recordLaunch(this.dataDir, name, d.status, rt.clock.now());
       return {
         outcome,
         name,
@@ -303,12 +315,11 @@ class LocalProduct implements Product {
     const executions = rt.sfn.listExecutions();
     const byStatus: Record<string, number> = {};
     for (const x of executions) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
-    const records = Object.entries(launchRecords(this.dataDir)).sort((a, b) => (a[1].at < b[1].at ? 1 : -1));
     const [campaign, outbox] = await Promise.all([
       this.store().getCampaign(),
       this.store().listOutbox(INBOX_LIMIT),
     ]);
-    const latest = records[0];
+    const latest = rt.sfn.listExecutions({ stateMachineArn: this.workflowArn('launch') })[0];
     const recent: ExecutionSummary[] = executions.slice(0, 50).map((x) => ({
       name: x.name,
       workflow: this.workflowOf(x.stateMachineArn),
@@ -323,7 +334,7 @@ class LocalProduct implements Product {
       clock: { now: now.toISOString(), local: localDateTime(now, this.timeZone), timeZone: this.timeZone },
       nextEvent: this.nextEvent(),
       launched: campaign !== undefined,
-      launch: latest ? { name: latest[0], status: latest[1].status } : null,
+      launch: latest ? { name: latest.name, status: latest.status } : null,
       emails: outbox.length,
       executions: { total: executions.length, byStatus, recent },
       waitingFor: rt.sfn.pendingTasks().map((t) => ({
@@ -334,7 +345,7 @@ class LocalProduct implements Product {
         sinceLocal: localDateTime(t.since, this.timeZone),
         ...(t.timeoutAt ? { timeoutAt: t.timeoutAt.toISOString() } : {}),
       })),
-      rearmed: [...this.rearmed],
+      resumed: [...this.resumed],
     };
   }
 

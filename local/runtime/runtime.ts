@@ -27,10 +27,14 @@ import { portFor } from './ports.ts';
 import { LocalScheduler, type Schedule } from './scheduler.ts';
 import { type LocalEndpoint, startSfnEndpoint } from './sfn-endpoint.ts';
 import { SfnEngine } from './sfn-engine.ts';
+import { ExecutionJournal } from './sfn-journal.ts';
 
 export interface LocalRuntimeOptions {
   stack: Stack;
-  /** Keep DynamoDB data, schedules and the clock here across restarts; in memory when absent. */
+  /**
+   * Keep DynamoDB data, schedules, the clock and the executions' journal here across restarts
+   * (and crashes: see `recover()`); in memory when absent.
+   */
   dataDir?: string;
   /** Where the clock starts (a saved clock in `dataDir` wins, so a restart resumes its time). */
   clockStart: Date;
@@ -62,7 +66,20 @@ export interface LocalRuntime {
   advanceToNextEvent(): Promise<Date | undefined>;
   /** Resolves when every execution is finished or waiting for a callback. */
   settle(): Promise<void>;
+  /**
+   * After a restart on the same `dataDir`: runs again every execution the journal holds unfinished
+   * (from its start, under its name, its waits keeping their deadlines), then finishes the clock
+   * move a killed process left half done. Once; nothing to do without a `dataDir`.
+   */
+  recover(): Promise<Recovery>;
   stop(): Promise<void>;
+}
+
+export interface Recovery {
+  /** The executions run again, oldest first. */
+  resumed: string[];
+  /** Where the interrupted clock move ended, if there was one. */
+  advancedTo?: Date;
 }
 
 /**
@@ -111,8 +128,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => emulators.stop());
 
     const lambdas = new LocalLambdas(functions, PROJECT_ROOT, () => clock.now());
-    const sfn = new SfnEngine({ clock, lambdas });
+    const journal = dataDir ? new ExecutionJournal(join(dataDir, 'executions.jsonl')) : undefined;
+    const sfn = new SfnEngine({ clock, lambdas, ...(journal ? { journal } : {}) });
     for (const sm of stateMachines) sfn.registerStateMachine(sm);
+    sfn.restore();
     cleanups.push(() => sfn.stop());
     const endpoint: LocalEndpoint = await startSfnEndpoint(sfn, await portFor('sfn'));
     cleanups.push(() => endpoint.close());
@@ -164,12 +183,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       advanceClock: (to) => clock.advanceTo(to),
       advanceToNextEvent: () => clock.advanceToNextEvent(),
       settle: () => clock.settle(),
+      recover: once(async () => {
+        const resumed = sfn.resumeUnfinished();
+        await clock.settle();
+        const target = saved?.target;
+        if (!target || target.getTime() <= clock.now().getTime()) return { resumed };
+        await clock.advanceTo(target);
+        return { resumed, advancedTo: target };
+      }),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** `fn` run on the first call only; later calls get the first call's promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
+  };
 }
 
 /** Sets `env` in `process.env` for the handlers; returns the undo. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -202,17 +202,41 @@ describe('a restart on the same data folder (npm start)', () => {
       new GetScheduleCommand({ Name: 'after-restart', GroupName: FIXTURE_SCHEDULE_GROUP }),
     );
     expect(kept.ScheduleExpression).toBe('at(2022-09-01T08:00:00)');
-    // The engine forgot its executions: the same name runs again (re-entrant steps make that safe).
-    const again = rt.sfn.startExecution({
-      stateMachineArn: 'Basics',
-      name: 'b',
-      input: { id: 'kept', failTimes: 0 },
-    });
-    expect((await rt.sfn.waitForExecution(again.executionArn)).status).toBe('SUCCEEDED');
+    // The journal kept the execution: its name is still taken, as on AWS.
+    expect(rt.sfn.describeExecution(basics.executionArn).status).toBe('SUCCEEDED');
+    expect(() =>
+      rt.sfn.startExecution({ stateMachineArn: 'Basics', name: 'b', input: { id: 'kept', failTimes: 0 } }),
+    ).toThrow(/Execution Already Exists/);
     await rt.advanceToNextEvent();
     expect(rt.clock.now().toISOString()).toBe('2022-09-01T01:00:00.000Z');
     expect(rt.sfn.listExecutions().map((e) => e.name)).toContain('after-restart');
     expect(fixtureState().requests.map((r) => r.subject)).toContain('after restart');
+  }, 20_000);
+
+  it('resumes the executions a stop left running and finishes a clock move a kill left half done', async () => {
+    // The executions the schedules started wait for a decision; a schedule lies ahead.
+    await scheduler.send(
+      oneTime('mid-move', '2022-09-10T08:00:00', { name: 'mid-move', input: { subject: 'mid move' } }),
+    );
+    const position = rt.clock.now();
+    await rt.stop();
+    // What a process killed during a move to 20/09 leaves: the position before the schedule, the target.
+    const target = '2022-09-20T00:00:00.000Z';
+    writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: position.toISOString(), target }));
+
+    rt = await startLocalRuntime({ stack: buildFixtureStack(), dataDir, clockStart: LAUNCH });
+    expect(rt.clock.now()).toEqual(position);
+    const recovery = await rt.recover();
+    expect(recovery.resumed).toEqual(['period-2022Q3-open', 'after-restart']);
+    expect(recovery.advancedTo?.toISOString()).toBe(target);
+    expect(rt.clock.now().toISOString()).toBe(target);
+    expect(
+      rt.sfn
+        .listExecutions()
+        .find((e) => e.name === 'mid-move')
+        ?.startDate.toISOString(),
+    ).toBe('2022-09-10T01:00:00.000Z');
+    expect(JSON.parse(readFileSync(join(dataDir, 'clock.json'), 'utf8'))).toEqual({ now: target });
   }, 20_000);
 });
 
