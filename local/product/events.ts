@@ -38,7 +38,7 @@ export function describeEvent(label: string, config: DistrictConfig): string {
   }
   const wait = /^(\S+) (\S+) (timeout|heartbeat)$/.exec(label);
   if (wait) return `Hết thời gian chờ: ${wait[1]}, bước ${wait[2]} (a wait times out)`;
-  const exec = /^execution timeout (\S+)$/.exec(label);
-  if (exec) return `Quy trình ${exec[1]} hết thời gian (an execution times out)`;
+  const resume = /^resume (\S+)$/.exec(label);
+  if (resume) return `Chạy tiếp quy trình ${resume[1]} chưa xong (an unfinished execution resumes)`;
   return label;
 }

@@ -223,12 +223,25 @@ export class SfnEngine {
     return unfinished;
   }
 
-  /** Runs again, from its start and under its name, every execution restored unfinished. */
+  /**
+   * Runs again, from its start and under its name, every execution restored unfinished, each when
+   * the clock is at its start time: at once for one that started before the clock's position, and
+   * on the clock for one that a killed clock move had started later (the restart goes back to the
+   * last position whose timers all ran; the move, finished again, reaches it), so that what a
+   * resumed execution does happens at the time it happened. Returns their names, oldest first.
+   */
   resumeUnfinished(): string[] {
+    const clock = this.options.clock;
     const dormant = [...this.executions.values()]
       .filter((e) => e.dormant)
       .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
-    for (const e of dormant) this.run(e);
+    for (const e of dormant) {
+      if (e.startDate.getTime() <= clock.now().getTime()) this.run(e);
+      else {
+        // Unless StopExecution ended it before the clock got there.
+        clock.setTimer(e.startDate, () => e.dormant && this.run(e), { label: `resume ${e.name}` });
+      }
+    }
     return dormant.map((e) => e.name);
   }
 
