@@ -18,28 +18,15 @@
  * `TimeoutSeconds`, other task resources (a test may add one with `setIntegration`).
  */
 import './polyfills.ts';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  ExecutionAbortedError,
-  ExecutionError,
-  StateMachine,
-  type StateMachineDefinition,
-} from 'aws-local-stepfunctions';
-import {
-  type AslDefinition,
-  type AslState,
-  capTimeouts,
-  type ExtractedStateMachine,
-  forEachState,
-  type OriginalTimeouts,
-} from './asl.ts';
+import { randomBytes } from 'node:crypto';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { type AslState, capTimeouts, type ExtractedStateMachine, forEachState } from './asl.ts';
 import { executionArn, LOCAL_ACCOUNT, stateMachineArn } from './cfn.ts';
 import type { VirtualClock } from './clock.ts';
 import { crashPoint } from './crash.ts';
 import type { LocalLambdas } from './lambda.ts';
 import {
   checkSize,
-  describeError,
   type ExecutionDescription,
   type ExecutionStatus,
   type Integration,
@@ -55,8 +42,16 @@ import {
   validateExecutionName,
 } from './sfn-api.ts';
 import { CallbackRegistry, type CallbackTask } from './sfn-callbacks.ts';
+import {
+  describeExecution,
+  type Execution,
+  newExecution,
+  type RegisteredMachine,
+  settleFailure,
+} from './sfn-execution.ts';
 import { historyEventCount } from './sfn-history.ts';
-import { type ExecutionJournal, type JournaledWait, waitKey } from './sfn-journal.ts';
+import { type ExecutionJournal, waitDeadline } from './sfn-journal.ts';
+import { CALLBACK_SUFFIX, isCallback, LAMBDA_INVOKE, registrationProblems } from './sfn-registration.ts';
 
 export * from './sfn-api.ts';
 
@@ -67,55 +62,11 @@ export interface SfnEngineOptions {
   journal?: ExecutionJournal;
 }
 
-interface Registered {
-  name: string;
-  arn: string;
-  definition: AslDefinition;
-  originalTimeouts: Map<string, OriginalTimeouts>;
-  tasks: Map<string, AslState>;
-  stateNames: string[];
-  interpreter: StateMachine;
-}
-
-interface Execution {
-  arn: string;
-  name: string;
-  machine: Registered;
-  machineName: string;
-  status: ExecutionStatus;
-  inputText: string;
-  outputText?: string;
-  error?: string;
-  cause?: string;
-  startDate: Date;
-  stopDate?: Date;
-  events: LoggedEvent[];
-  pending: Set<CallbackTask>;
-  /** Task invocations running now (a callback task counts until its handler returns). */
-  inFlight: number;
-  abort: () => void;
-  /** Set when stopped; `byEngine`: the engine stopped, not the execution (no end is journaled). */
-  stopReason?: { error?: string; cause?: string; byEngine?: boolean };
-  /** Journaled by an earlier process and not running in this one (yet). */
-  dormant: boolean;
-  /** Callback deadlines by `waitKey`, kept across runs of the same execution. */
-  waits: Map<string, JournaledWait>;
-  /** How many times this run opened each (state, parameters) wait. */
-  occurrences: Map<string, number>;
-  finished: Promise<void>;
-  markFinished: () => void;
-  log(event: { type: string; [detail: string]: unknown }): void;
-}
-
 /** Put where `$$.Task.Token` is read; replaced by a fresh token in each callback task's payload. */
 const TOKEN_SENTINEL = '__thidua_local_task_token__';
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-const CALLBACK_SUFFIX = '.waitForTaskToken';
-/** Fields the engine cannot honour on the virtual clock; the stack never sets them. */
-const UNSUPPORTED_FIELDS = ['HeartbeatSeconds', 'HeartbeatSecondsPath', 'TimeoutSecondsPath'];
 
 export class SfnEngine {
-  private readonly machines = new Map<string, Registered>();
+  private readonly machines = new Map<string, RegisteredMachine>();
   private readonly executions = new Map<string, Execution>();
   private readonly integrations = new Map<string, Integration>();
   private readonly callbacks: CallbackRegistry;
@@ -148,7 +99,7 @@ export class SfnEngine {
       stateNames.push(stateName);
       if (state.Type === 'Task') tasks.set(stateName, state);
     });
-    const registered: Registered = {
+    const registered: RegisteredMachine = {
       name: sm.name,
       arn: stateMachineArn(sm.name),
       definition: sm.definition,
@@ -268,7 +219,7 @@ export class SfnEngine {
   }
 
   describeExecution(arn: string): ExecutionDescription {
-    return describe(this.executionOf(arn));
+    return describeExecution(this.executionOf(arn));
   }
 
   listExecutions(
@@ -281,14 +232,14 @@ export class SfnEngine {
           (!machine || e.machine === machine) && (!filter.statusFilter || e.status === filter.statusFilter),
       )
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-      .map(describe);
+      .map(describeExecution);
   }
 
   /** Resolves with the description once the execution has ended. */
   async waitForExecution(arn: string): Promise<ExecutionDescription> {
     const e = this.executionOf(arn);
     await e.finished;
-    return describe(e);
+    return describeExecution(e);
   }
 
   stopExecution(arn: string, details: { error?: string; cause?: string } = {}): { stopDate: Date } {
@@ -364,7 +315,7 @@ export class SfnEngine {
     return resource === LAMBDA_INVOKE || this.integrations.has(resource);
   }
 
-  private machineOf(arnOrName: string): Registered {
+  private machineOf(arnOrName: string): RegisteredMachine {
     const m = /^arn:aws[a-z-]*:states:[^:]*:[^:]*:stateMachine:([^:]+)$/.exec(arnOrName);
     const machine = this.machines.get(m?.[1] ?? arnOrName);
     if (!machine) {
@@ -387,34 +338,10 @@ export class SfnEngine {
   }
 
   /** A new execution record, RUNNING and not yet run; it takes the name. */
-  private record(machine: Registered, name: string, inputText: string, startDate: Date): Execution {
-    const clock = this.options.clock;
-    let markFinished: () => void = () => undefined;
-    const finished = new Promise<void>((r) => {
-      markFinished = r;
+  private record(machine: RegisteredMachine, name: string, inputText: string, startDate: Date): Execution {
+    const execution = newExecution({ machine, name, inputText, startDate }, this.options.clock, () => {
+      this.activity++;
     });
-    const execution: Execution = {
-      arn: executionArn(machine.name, name),
-      name,
-      machine,
-      machineName: machine.name,
-      status: 'RUNNING',
-      inputText,
-      startDate,
-      events: [],
-      pending: new Set(),
-      inFlight: 0,
-      abort: () => undefined,
-      dormant: false,
-      waits: new Map(),
-      occurrences: new Map(),
-      finished,
-      markFinished,
-      log: (event) => {
-        execution.events.push({ ...event, at: clock.now() });
-        this.activity++;
-      },
-    };
     this.executions.set(execution.arn, execution);
     this.activity++;
     return execution;
@@ -553,35 +480,19 @@ export class SfnEngine {
   }
 
   /**
-   * Opens the wait of a callback task. Its deadline is the one journaled for the same wait — the
-   * same state, task parameters (the ids it waits about, the round) and occurrence in this
-   * execution — when an earlier run of the execution reached it; else now + `TimeoutSeconds`,
-   * journaled before the handler runs.
+   * Opens the wait of a callback task, with the deadline journaled for the same wait when an
+   * earlier run of the execution reached it (see `waitDeadline`), else now + `TimeoutSeconds`.
    */
   private openCallback(execution: Execution, stateName: string, parameters: Json): CallbackTask {
-    const key = createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 16);
-    const counter = `${stateName}\u0000${key}`;
-    const occurrence = (execution.occurrences.get(counter) ?? 0) + 1;
-    execution.occurrences.set(counter, occurrence);
-    const id = waitKey(stateName, key, occurrence);
-    let wait = execution.waits.get(id);
-    if (!wait) {
-      const since = this.options.clock.now();
+    const wait = waitDeadline({
+      execution,
+      stateName,
+      parameters,
       // Registration requires a fixed TimeoutSeconds on every callback task.
-      const seconds = execution.machine.originalTimeouts.get(stateName)?.timeoutSeconds ?? 0;
-      wait = { since, timeoutAt: new Date(since.getTime() + seconds * 1000) };
-      execution.waits.set(id, wait);
-      this.options.journal?.append({
-        type: 'waiting',
-        machine: execution.machine.name,
-        name: execution.name,
-        state: stateName,
-        key,
-        occurrence,
-        since: wait.since.toISOString(),
-        timeoutAt: wait.timeoutAt.toISOString(),
-      });
-    }
+      timeoutSeconds: execution.machine.originalTimeouts.get(stateName)?.timeoutSeconds ?? 0,
+      now: this.options.clock.now(),
+      ...(this.options.journal ? { journal: this.options.journal } : {}),
+    });
     return this.callbacks.openTask(execution, stateName, wait);
   }
 
@@ -596,73 +507,6 @@ export class SfnEngine {
     if (!integration) throw namedError('States.Runtime', `No local implementation for ${resource}`);
     return await integration(params, context);
   }
-}
-
-/** What the engine cannot run as AWS would, one line per problem (empty: it can). */
-function registrationProblems(definition: AslDefinition, canRun: (resource: string) => boolean): string[] {
-  const problems: string[] = [];
-  if (definition.TimeoutSeconds !== undefined) {
-    problems.push('a machine-level TimeoutSeconds is not enforced locally');
-  }
-  forEachState(definition, (stateName, state) => {
-    if (state.Type === 'Wait' || state.Type === 'Parallel') {
-      problems.push(`${stateName}: ${state.Type} states are not run locally (long waits are schedules)`);
-    }
-    if (state.Type === 'Map' && state.ItemProcessor === undefined) {
-      problems.push(`${stateName}: a Map needs an ItemProcessor (the legacy Iterator is not run locally)`);
-    }
-    for (const field of UNSUPPORTED_FIELDS) {
-      if (state[field] !== undefined) problems.push(`${stateName}: ${field} is not enforced locally`);
-    }
-    if (state.Type !== 'Task') return;
-    const resource = String(state.Resource);
-    if (isCallback(state)) {
-      if (!JSON.stringify(state.Parameters ?? {}).includes('$$.Task.Token')) {
-        problems.push(`${stateName}: a callback task must pass $$.Task.Token in its Parameters`);
-      }
-      if (typeof state.TimeoutSeconds !== 'number') {
-        problems.push(
-          `${stateName}: a callback task needs a fixed TimeoutSeconds (the local engine enforces it)`,
-        );
-      }
-    }
-    const base = isCallback(state) ? resource.slice(0, -CALLBACK_SUFFIX.length) : resource;
-    if (!canRun(base)) problems.push(`${stateName}: no local implementation for ${resource}`);
-  });
-  return problems;
-}
-
-function isCallback(state: AslState | undefined): boolean {
-  return String(state?.Resource ?? '').endsWith(CALLBACK_SUFFIX);
-}
-
-function describe(e: Execution): ExecutionDescription {
-  return {
-    executionArn: e.arn,
-    stateMachineArn: e.machine.arn,
-    name: e.name,
-    status: e.status,
-    startDate: e.startDate,
-    input: e.inputText,
-    ...(e.stopDate ? { stopDate: e.stopDate } : {}),
-    ...(e.outputText !== undefined ? { output: e.outputText } : {}),
-    ...(e.error !== undefined ? { error: e.error } : {}),
-    ...(e.cause !== undefined ? { cause: e.cause } : {}),
-  };
-}
-
-/** How an execution the interpreter rejected ended: stopped (ABORTED) or failed with its error. */
-function settleFailure(execution: Execution, error: unknown): void {
-  if (execution.stopReason || error instanceof ExecutionAbortedError) {
-    execution.status = 'ABORTED';
-    if (execution.stopReason?.error !== undefined) execution.error = execution.stopReason.error;
-    if (execution.stopReason?.cause !== undefined) execution.cause = execution.stopReason.cause;
-    return;
-  }
-  execution.status = 'FAILED';
-  const { name, message } = describeError(error instanceof ExecutionError ? error.cause : error);
-  execution.error = name;
-  execution.cause = message;
 }
 
 function lambdaParameters(params: Json): { FunctionName: string; Payload: Json } {

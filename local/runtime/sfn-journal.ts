@@ -18,9 +18,10 @@
  *   {"type":"ended","machine":"Review","name":"review-x-2022Q3-1","status":"SUCCEEDED","stopDate":"…"}
  *   {"type":"redriven","machine":"Launch","name":"launch-…","redriveDate":"…"}
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ExecutionStatus } from './sfn-api.ts';
+import type { ExecutionStatus, Json } from './sfn-api.ts';
 
 /** Which execution a line is about: its state machine's local name and its own name. */
 interface Subject {
@@ -62,6 +63,49 @@ export interface JournaledExecution {
 /** The identity of a wait within its execution: the n-th opening of a task with these parameters. */
 export function waitKey(state: string, key: string, occurrence: number): string {
   return `${state}\u0000${key}\u0000${occurrence}`;
+}
+
+/**
+ * The deadline of a callback wait opening now. A wait is identified within its execution by its
+ * state, its task's resolved parameters (the ids and round it waits about; hashed) and how many
+ * times this run opened that same wait before: when an earlier run of the execution reached the
+ * same wait, it keeps the deadline it had then; else it is `now + timeoutSeconds`, journaled
+ * before the task's handler runs.
+ */
+export function waitDeadline(open: {
+  execution: {
+    machineName: string;
+    name: string;
+    waits: Map<string, JournaledWait>;
+    occurrences: Map<string, number>;
+  };
+  stateName: string;
+  parameters: Json;
+  timeoutSeconds: number;
+  now: Date;
+  journal?: ExecutionJournal;
+}): JournaledWait {
+  const { execution, stateName, now } = open;
+  const key = createHash('sha256').update(JSON.stringify(open.parameters)).digest('hex').slice(0, 16);
+  const counter = `${stateName}\u0000${key}`;
+  const occurrence = (execution.occurrences.get(counter) ?? 0) + 1;
+  execution.occurrences.set(counter, occurrence);
+  const id = waitKey(stateName, key, occurrence);
+  const known = execution.waits.get(id);
+  if (known) return known;
+  const wait = { since: now, timeoutAt: new Date(now.getTime() + open.timeoutSeconds * 1000) };
+  execution.waits.set(id, wait);
+  open.journal?.append({
+    type: 'waiting',
+    machine: execution.machineName,
+    name: execution.name,
+    state: stateName,
+    key,
+    occurrence,
+    since: wait.since.toISOString(),
+    timeoutAt: wait.timeoutAt.toISOString(),
+  });
+  return wait;
 }
 
 export class ExecutionJournal {
