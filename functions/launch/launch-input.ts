@@ -1,6 +1,6 @@
 /**
  * The `launch` execution's input and name, shared by every way a campaign is launched: the local
- * product (local/product.ts, `POST /local/launch`) and the admin's `thidua launch` against the
+ * product (local/product/product.ts, `POST /local/launch`) and the admin's `thidua launch` against the
  * deployed stack (cli/launch.ts). No AWS client and no local runtime here, so both can load it.
  *
  * The name is a digest of the input (docs/cycle.md): the same config and criteria sets launched

@@ -1,6 +1,6 @@
 /**
  * Evidence files on S3 (the `EvidenceFiles` port). The same code talks to AWS or, with
- * `AWS_ENDPOINT_URL_S3`, to the local emulator (local/s3.ts), which checks POST policies as S3
+ * `AWS_ENDPOINT_URL_S3`, to the local emulator (local/runtime/s3.ts), which checks POST policies as S3
  * does. Why each step is what it is: docs/evidence.md.
  *
  * Signatures and expiries use the real time (the SDK's clock), never the campaign clock of

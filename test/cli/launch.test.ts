@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { launchExecution } from '#functions/launch/launch-input';
-import { stateMachineArn } from '#local/cfn';
-import { VirtualClock } from '#local/clock';
-import { LocalLambdas } from '#local/lambda';
-import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
-import { SfnEngine } from '#local/sfn-engine';
+import { stateMachineArn } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import { LocalLambdas } from '#local/runtime/lambda';
+import { type LocalEndpoint, startSfnEndpoint } from '#local/runtime/sfn-endpoint';
+import { SfnEngine } from '#local/runtime/sfn-engine';
 import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 
 const dir = tempDir('launch');

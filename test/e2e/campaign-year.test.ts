@@ -25,9 +25,9 @@ import type { CriteriaSet, Period, Unit, UnitGroup } from '#domain/model';
 import { BAND_LABELS } from '#domain/model';
 import type { PeriodResultsJson } from '#domain/results-json';
 import { type CycleHeader, readCycle } from '#functions/commendation/award';
+import { launchExecution } from '#functions/launch/launch-input';
 import { recordAdjustments } from '#functions/scoring/adjustments';
-import { launchExecution } from '#local/product';
-import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { HISTORY_EVENT_LIMIT } from '#local/runtime/sfn-engine';
 import { periodName } from '#mail/letter';
 import type { OutboxRecord } from '#ports/store';
 import {

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, ThiduaFunction } from '#infra/function';
-import { localApp } from '#local/asl';
+import { localApp } from '#local/runtime/asl';
 
 describe('ThiduaFunction', () => {
   it('carries the project conventions and remembers its entry', () => {

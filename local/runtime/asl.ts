@@ -25,10 +25,9 @@ export interface AslDefinition {
   [other: string]: unknown;
 }
 
-/** The timeouts of a state as written in the stack, before the 24-day cap. */
+/** The timeout of a state as written in the stack, before the 24-day cap. */
 export interface OriginalTimeouts {
   timeoutSeconds?: number;
-  heartbeatSeconds?: number;
 }
 
 export interface ExtractedStateMachine {
@@ -40,9 +39,7 @@ export interface ExtractedStateMachine {
   arn: string;
   /** The flattened, validated ASL with timeouts capped at 24 days. */
   definition: AslDefinition;
-  /** The state machine's own `TimeoutSeconds`, uncapped. */
-  executionTimeoutSeconds?: number;
-  /** Every state's uncapped `TimeoutSeconds` / `HeartbeatSeconds`, by state name. */
+  /** Every state's uncapped `TimeoutSeconds`, by state name. */
   originalTimeouts: Map<string, OriginalTimeouts>;
   /** Every ThiduaFunction of the stack: logical id → repo-relative handler file. */
   functionsByLogicalId: Map<string, string>;
@@ -170,7 +167,6 @@ export function resolverFor(
 ): TemplateResolver {
   const names = stateMachineNamesOf(stack, template);
   return new TemplateResolver(template, {
-    stackName: stack.stackName,
     stateMachineNames: new Map([...names].map(([id, n]) => [id, n.name])),
     ...(overrides ? { overrides } : {}),
   });
@@ -187,24 +183,10 @@ export function extractStateMachines(
   const out: ExtractedStateMachine[] = [];
   for (const [logicalId, { name, aliases }] of names) {
     const props = template.Resources?.[logicalId]?.Properties ?? {};
-    let text: string;
-    if (props.DefinitionString !== undefined) {
-      text = resolver.flattenToString(props.DefinitionString, `${logicalId}.DefinitionString`);
-    } else if (props.Definition !== undefined) {
-      text = JSON.stringify(resolver.flatten(props.Definition));
-    } else {
-      throw new Error(
-        `State machine ${name} (${logicalId}) has no inline definition (S3 definitions are not supported)`,
-      );
+    if (props.DefinitionString === undefined) {
+      throw new Error(`State machine ${name} (${logicalId}) has no DefinitionString to run locally`);
     }
-    const substitutions = props.DefinitionSubstitutions as Record<string, unknown> | undefined;
-    if (substitutions) {
-      text = text.replace(/\$\{([^}]+)\}/g, (whole, key: string) =>
-        key in substitutions
-          ? resolver.flattenToString(substitutions[key], `DefinitionSubstitutions.${key}`)
-          : whole,
-      );
-    }
+    const text = resolver.flattenToString(props.DefinitionString, `${logicalId}.DefinitionString`);
     const original = JSON.parse(text) as AslDefinition;
     validateAsl(original, name);
     const { definition, originalTimeouts } = capTimeouts(original);
@@ -214,7 +196,6 @@ export function extractStateMachines(
       logicalId,
       arn: stateMachineArn(name),
       definition,
-      ...(original.TimeoutSeconds !== undefined ? { executionTimeoutSeconds: original.TimeoutSeconds } : {}),
       originalTimeouts,
       functionsByLogicalId,
     });
@@ -231,27 +212,27 @@ export function validateAsl(definition: unknown, name: string): void {
   }
 }
 
-/** Calls `visit` for every state, nested ones (Map, Parallel) included. */
+/**
+ * Calls `visit` for every state, those of a Map's `ItemProcessor` included (the only nesting the
+ * stack uses; the engine refuses `Parallel` and the legacy `Iterator`).
+ */
 export function forEachState(
   definition: AslDefinition,
   visit: (name: string, state: AslState) => void,
 ): void {
   for (const [name, state] of Object.entries(definition.States)) {
     visit(name, state);
-    const nested = [
-      state.ItemProcessor,
-      state.Iterator,
-      ...((state.Branches as unknown[] | undefined) ?? []),
-    ];
-    for (const sub of nested) {
-      if (sub && typeof sub === 'object') forEachState(sub as AslDefinition, visit);
-    }
+    if (isDefinition(state.ItemProcessor)) forEachState(state.ItemProcessor, visit);
   }
 }
 
+function isDefinition(value: unknown): value is AslDefinition {
+  return typeof value === 'object' && value !== null && 'States' in value && 'StartAt' in value;
+}
+
 /**
- * A copy of `definition` whose `TimeoutSeconds` (the machine's and every state's) are at most
- * 24 days — the only change made to an extracted ASL — and the original values.
+ * A copy of `definition` whose states' `TimeoutSeconds` are at most 24 days — the only change made
+ * to an extracted ASL — and the original values.
  */
 export function capTimeouts(definition: AslDefinition): {
   definition: AslDefinition;
@@ -259,18 +240,10 @@ export function capTimeouts(definition: AslDefinition): {
 } {
   const copy = structuredClone(definition);
   const originalTimeouts = new Map<string, OriginalTimeouts>();
-  const cap = (holder: Record<string, unknown>) => {
-    const t = holder.TimeoutSeconds;
-    if (typeof t === 'number' && t > MAX_INTERPRETER_TIMEOUT_SECONDS)
-      holder.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
-  };
-  cap(copy);
   forEachState(copy, (name, state) => {
-    const timeouts: OriginalTimeouts = {};
-    if (typeof state.TimeoutSeconds === 'number') timeouts.timeoutSeconds = state.TimeoutSeconds;
-    if (typeof state.HeartbeatSeconds === 'number') timeouts.heartbeatSeconds = state.HeartbeatSeconds;
-    if (Object.keys(timeouts).length > 0) originalTimeouts.set(name, timeouts);
-    cap(state);
+    if (typeof state.TimeoutSeconds !== 'number') return;
+    originalTimeouts.set(name, { timeoutSeconds: state.TimeoutSeconds });
+    state.TimeoutSeconds = Math.min(state.TimeoutSeconds, MAX_INTERPRETER_TIMEOUT_SECONDS);
   });
   return { definition: copy, originalTimeouts };
 }

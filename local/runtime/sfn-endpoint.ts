@@ -6,12 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type ExecutionDescription,
-  type ExecutionStatus,
-  SfnApiError,
-  type SfnEngine,
-} from './sfn-engine.ts';
+import { type ExecutionDescription, type ExecutionStatus, SfnApiError } from './sfn-api.ts';
+import type { SfnEngine } from './sfn-engine.ts';
 
 export interface LocalEndpoint {
   url: string;

@@ -33,10 +33,7 @@ export interface Emulators {
   /** `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SESV2`, region and dummy credentials. */
   env: Record<string, string>;
   /** Creates the template's tables (see `createTablesFromStack`). */
-  createTablesFromStack(
-    template: CfnTemplate | { toJSON(): unknown },
-    resolver?: TemplateResolver,
-  ): Promise<string[]>;
+  createTablesFromStack(template: CfnTemplate, resolver?: TemplateResolver): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -95,55 +92,42 @@ type TableProps = Record<string, unknown> & {
   KeySchema?: unknown;
   AttributeDefinitions?: unknown;
   GlobalSecondaryIndexes?: Record<string, unknown>[];
-  LocalSecondaryIndexes?: Record<string, unknown>[];
   BillingMode?: string;
-  ProvisionedThroughput?: Record<string, unknown>;
 };
 
 /**
- * Creates every `AWS::DynamoDB::Table` (and `AWS::DynamoDB::GlobalTable`) of a synthesized
- * template with its keys, attributes and indexes, named as the local runtime names it (its
- * `TableName`, else its logical id); tables that exist already are left as they are.
+ * Creates every `AWS::DynamoDB::Table` of a synthesized template with its keys, attributes and
+ * global secondary indexes, on demand as the stack declares it, named as the local runtime names
+ * it (its `TableName`, else its logical id); tables that exist already are left as they are.
  * Returns the names of the tables created.
  */
 export async function createTablesFromStack(
-  template: CfnTemplate | { toJSON(): unknown },
+  template: CfnTemplate,
   client: DynamoDBClient,
-  resolver?: TemplateResolver,
+  resolver: TemplateResolver = new TemplateResolver(template),
 ): Promise<string[]> {
-  const json = (
-    'toJSON' in template && typeof template.toJSON === 'function' ? template.toJSON() : template
-  ) as CfnTemplate;
-  const r = resolver ?? new TemplateResolver(json, { stackName: 'local' });
   const created: string[] = [];
-  for (const [logicalId, resource] of Object.entries(json.Resources ?? {})) {
-    if (resource.Type !== 'AWS::DynamoDB::Table' && resource.Type !== 'AWS::DynamoDB::GlobalTable') continue;
-    const props = r.flatten(resource.Properties ?? {}) as TableProps;
-    const TableName = r.localName(logicalId);
-    const onDemand =
-      props.BillingMode === 'PAY_PER_REQUEST' || resource.Type === 'AWS::DynamoDB::GlobalTable';
-    const throughput = (p?: Record<string, unknown>) =>
-      onDemand ? {} : { ProvisionedThroughput: p ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
-    const index = (i: Record<string, unknown>) => ({
-      IndexName: i.IndexName,
-      KeySchema: i.KeySchema,
-      Projection: i.Projection,
-    });
+  for (const [logicalId, resource] of resolver.resourcesOfType('AWS::DynamoDB::Table')) {
+    const props = resolver.flatten(resource.Properties ?? {}) as TableProps;
+    const TableName = resolver.localName(logicalId);
+    if (props.BillingMode !== 'PAY_PER_REQUEST') {
+      throw new Error(
+        `Table ${logicalId}: the local runtime creates on-demand (PAY_PER_REQUEST) tables only`,
+      );
+    }
     const input = {
       TableName,
       KeySchema: props.KeySchema,
       AttributeDefinitions: props.AttributeDefinitions,
-      ...(onDemand ? { BillingMode: 'PAY_PER_REQUEST' } : throughput(props.ProvisionedThroughput)),
+      BillingMode: 'PAY_PER_REQUEST',
       ...(props.GlobalSecondaryIndexes?.length
         ? {
             GlobalSecondaryIndexes: props.GlobalSecondaryIndexes.map((i) => ({
-              ...index(i),
-              ...throughput(i.ProvisionedThroughput as Record<string, unknown> | undefined),
+              IndexName: i.IndexName,
+              KeySchema: i.KeySchema,
+              Projection: i.Projection,
             })),
           }
-        : {}),
-      ...(props.LocalSecondaryIndexes?.length
-        ? { LocalSecondaryIndexes: props.LocalSecondaryIndexes.map(index) }
         : {}),
     } as CreateTableCommandInput;
     try {

@@ -78,6 +78,16 @@ export class LocalLambdas {
     return this.functions.has(name) ? name : undefined;
   }
 
+  /** The function's logical id and configuration; `notFound` names the error Lambda answers. */
+  private functionOf(arnOrName: string, notFound: string): { logicalId: string; config: FunctionConfig } {
+    const logicalId = functionNameOf(arnOrName);
+    const config = this.functions.get(logicalId);
+    if (!config) {
+      throw Object.assign(new Error(`Function not found: ${arnOrName}`), { name: notFound });
+    }
+    return { logicalId, config };
+  }
+
   has(arnOrName: string): boolean {
     return this.logicalIdOf(arnOrName) !== undefined;
   }
@@ -95,13 +105,7 @@ export class LocalLambdas {
 
   /** A synchronous (RequestResponse) invocation: the handler's JSON result, or a FunctionError. */
   async invoke(arnOrName: string, event: unknown): Promise<unknown> {
-    const logicalId = this.logicalIdOf(arnOrName);
-    if (!logicalId) {
-      throw Object.assign(new Error(`Function not found: ${arnOrName}`), {
-        name: 'Lambda.ResourceNotFoundException',
-      });
-    }
-    const config = this.functions.get(logicalId)!;
+    const { logicalId, config } = this.functionOf(arnOrName, 'Lambda.ResourceNotFoundException');
     this.running++;
     try {
       let handler: Handler;
@@ -131,15 +135,9 @@ export class LocalLambdas {
    * retry count, then recorded in `asyncFailures`. Never throws for a handler error.
    */
   async invokeAsync(arnOrName: string, event: unknown): Promise<{ ok: boolean; attempts: number }> {
-    const logicalId = this.logicalIdOf(arnOrName);
-    if (!logicalId) {
-      throw Object.assign(new Error(`Function not found: ${arnOrName}`), {
-        name: 'ResourceNotFoundException',
-      });
-    }
-    const config = this.functions.get(logicalId)!;
+    const { logicalId, config } = this.functionOf(arnOrName, 'ResourceNotFoundException');
     const attemptsAllowed = 1 + (config.maxAsyncRetries ?? 2);
-    let last: LambdaErrorPayload | undefined;
+    let last: LambdaErrorPayload = { errorType: 'Error', errorMessage: 'not invoked', trace: [] };
     for (let attempt = 1; attempt <= attemptsAllowed; attempt++) {
       try {
         await this.invoke(logicalId, event);
@@ -159,7 +157,7 @@ export class LocalLambdas {
       },
       requestPayload: jsonCopy(event),
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: last!,
+      responsePayload: last,
       ...(config.onFailureDestination ? { destination: config.onFailureDestination } : {}),
     });
     return { ok: false, attempts: attemptsAllowed };

@@ -1,7 +1,7 @@
 /**
  * A small S3-compatible server for the local runtime and the tests, in this process, with its
  * data on disk: exactly the operations the evidence port and the pages use, each authorized as S3
- * does (local/s3-auth.ts) — create and probe a bucket (PUT/HEAD), the browser's form upload
+ * does (local/runtime/s3-auth.ts) — create and probe a bucket (PUT/HEAD), the browser's form upload
  * (POST, with its policy checked), HEAD, GET (ranges, `If-Match`, `versionId`, the `response-*`
  * overrides of a presigned URL), DELETE, and an object version's tags (PUT/GET `?tagging`, and the
  * POST's `tagging` field), on which the stack's lifecycle rules depend. Buckets are versioned, as the stack's

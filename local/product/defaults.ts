@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (infra/function.ts has the same, but loads the CDK). */
-const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export const DEFAULT_DISTRICT = 'demo';
 export const DEFAULT_PORT = 3000;

@@ -1,16 +1,18 @@
 /**
  * EventBridge Scheduler, locally: an HTTP server speaking the REST-JSON protocol of
- * `@aws-sdk/client-scheduler` (CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule,
- * ListSchedules and the schedule-group calls) whose schedules fire on the virtual clock.
+ * `@aws-sdk/client-scheduler` for the calls the handlers make (CreateSchedule, GetSchedule,
+ * UpdateSchedule, DeleteSchedule) whose schedules fire on the virtual clock.
  *
  * - `at(yyyy-mm-ddThh:mm:ss)` is read in `ScheduleExpressionTimezone` (UTC by default);
- *   `rate(n minutes|hours|days)` recurs (missed occurrences coalesce, see clock.ts); `cron()`
- *   is refused with a ValidationException.
- * - A Lambda target is invoked in-process and asynchronously (retried as Lambda's event queue
- *   does; a final failure goes to the Lambda's on-failure record, not to the schedule's DLQ);
- *   a state machine target starts an execution. A target that cannot be reached at all is a
- *   dead letter, as the schedule's DLQ would receive it.
- * - `ActionAfterCompletion: DELETE` removes a one-time schedule after it fired.
+ *   `rate(n minutes|hours|days)` recurs from its creation (missed occurrences coalesce, see
+ *   clock.ts); `cron()` is refused with a ValidationException.
+ * - Every schedule of the stack targets a function: it is invoked in-process and asynchronously
+ *   (retried as Lambda's event queue does; a final failure goes to the Lambda's on-failure
+ *   record, not to the schedule's DLQ). A target that cannot be reached is a dead letter, as the
+ *   schedule's DLQ would receive it.
+ * - `ActionAfterCompletion: DELETE` removes a one-time schedule once its target has run — not
+ *   before, so that a process killed in between fires it again after a restart (the starter
+ *   treats an execution already started as success).
  * - With a `persistPath`, schedules and groups are kept in a JSON file across restarts.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,7 +25,6 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './cfn.ts';
 import type { ClockTimer, VirtualClock } from './clock.ts';
 import type { LocalLambdas } from './lambda.ts';
 import { closeServer } from './sfn-endpoint.ts';
-import type { SfnEngine } from './sfn-engine.ts';
 
 export interface ScheduleTarget {
   Arn: string;
@@ -45,11 +46,12 @@ export interface Schedule {
   FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
   ActionAfterCompletion?: 'NONE' | 'DELETE';
   Description?: string;
-  StartDate?: string;
-  EndDate?: string;
   CreationDate: string;
   LastModificationDate: string;
 }
+
+/** A CreateSchedule/UpdateSchedule request body, as the client sends it. */
+export type ScheduleInput = Partial<Schedule> & { StartDate?: unknown; EndDate?: unknown };
 
 export interface ScheduleFiring {
   at: Date;
@@ -84,7 +86,6 @@ export class SchedulerApiError extends Error {
 export interface LocalSchedulerOptions {
   clock: VirtualClock;
   lambdas: LocalLambdas;
-  engine?: SfnEngine;
   /** JSON file keeping schedules and groups across restarts. */
   persistPath?: string;
 }
@@ -154,7 +155,7 @@ export class LocalScheduler {
     if (!this.groups.has(name)) this.createGroup(name);
   }
 
-  createSchedule(name: string, input: Partial<Schedule>): string {
+  createSchedule(name: string, input: ScheduleInput): string {
     const groupName = input.GroupName ?? 'default';
     if (this.schedules.has(key(groupName, name))) {
       throw new SchedulerApiError('ConflictException', 409, `Schedule ${name} already exists.`);
@@ -167,7 +168,7 @@ export class LocalScheduler {
     return schedule.Arn;
   }
 
-  updateSchedule(name: string, input: Partial<Schedule>): string {
+  updateSchedule(name: string, input: ScheduleInput): string {
     const groupName = input.GroupName ?? 'default';
     const existing = this.getSchedule(name, groupName);
     const schedule = this.validate(name, groupName, input, existing.CreationDate);
@@ -213,7 +214,7 @@ export class LocalScheduler {
 
   // ------------------------------------------------------------------ internals
 
-  private validate(name: string, groupName: string, input: Partial<Schedule>, created?: string): Schedule {
+  private validate(name: string, groupName: string, input: ScheduleInput, created?: string): Schedule {
     const invalid = (message: string) => new SchedulerApiError('ValidationException', 400, message);
     if (!NAME.test(name)) throw invalid(`Name must match [0-9a-zA-Z-_.]{1,64}: ${name}`);
     if (!this.groups.has(groupName)) {
@@ -225,6 +226,9 @@ export class LocalScheduler {
     }
     if (typeof input.ScheduleExpression !== 'string') throw invalid('ScheduleExpression is required');
     if (!input.FlexibleTimeWindow?.Mode) throw invalid('FlexibleTimeWindow is required');
+    if (input.StartDate !== undefined || input.EndDate !== undefined) {
+      throw invalid('StartDate and EndDate are not supported by the local scheduler');
+    }
     if (!input.Target?.Arn || !input.Target.RoleArn)
       throw invalid('Target.Arn and Target.RoleArn are required');
     const tz = input.ScheduleExpressionTimezone;
@@ -258,8 +262,6 @@ export class LocalScheduler {
       ...(tz !== undefined ? { ScheduleExpressionTimezone: tz } : {}),
       ...(input.ActionAfterCompletion ? { ActionAfterCompletion: input.ActionAfterCompletion } : {}),
       ...(input.Description !== undefined ? { Description: input.Description } : {}),
-      ...(input.StartDate !== undefined ? { StartDate: toIso(input.StartDate) } : {}),
-      ...(input.EndDate !== undefined ? { EndDate: toIso(input.EndDate) } : {}),
     };
   }
 
@@ -278,9 +280,7 @@ export class LocalScheduler {
       );
     } else {
       const everyMs = parseRate(s.ScheduleExpression);
-      const first = s.StartDate
-        ? new Date(s.StartDate)
-        : new Date(new Date(s.CreationDate).getTime() + everyMs);
+      const first = new Date(new Date(s.CreationDate).getTime() + everyMs);
       this.timers.set(
         k,
         clock.setTimer(first, () => this.fire(s, false), { label, everyMs }),
@@ -296,21 +296,27 @@ export class LocalScheduler {
     this.fired.delete(k);
   }
 
+  /**
+   * Fires a schedule: delivers to its target, then — a one-time schedule — removes it (or marks it
+   * fired) on disk. In that order, so that a process killed in between fires it again after the
+   * restart rather than never (the starter treats an execution already started as success).
+   */
   private async fire(s: Schedule, oneTime: boolean): Promise<void> {
     const k = key(s.GroupName, s.Name);
     if (this.schedules.get(k) !== s) return;
-    const now = this.options.clock.now();
-    if (s.EndDate && now > new Date(s.EndDate)) {
-      this.timers.get(k)?.cancel();
-      this.timers.delete(k);
-      return;
-    }
-    if (oneTime) {
-      this.timers.delete(k);
+    if (oneTime) this.timers.delete(k);
+    await this.deliver(s);
+    // Unless it was replaced while its target ran (an UpdateSchedule re-arms it).
+    if (oneTime && this.schedules.get(k) === s) {
       if (s.ActionAfterCompletion === 'DELETE') this.remove(s.GroupName, s.Name);
       else this.fired.add(k);
       this.persist();
     }
+  }
+
+  /** Invokes the schedule's target function asynchronously, or records a dead letter. */
+  private async deliver(s: Schedule): Promise<void> {
+    const now = this.options.clock.now();
     const input = (s.Target.Input ?? '{}')
       .replaceAll('<aws.scheduler.schedule-arn>', s.Arn)
       .replaceAll('<aws.scheduler.scheduled-time>', now.toISOString().replace(/\.\d{3}Z$/, 'Z'))
@@ -325,23 +331,8 @@ export class LocalScheduler {
       outcome: 'invoked',
     };
     this.firings.push(firing);
-    const deadLetter = (error: string) => {
-      firing.outcome = 'dead-letter';
-      this.deadLetters.push({
-        at: now,
-        scheduleArn: s.Arn,
-        targetArn: s.Target.Arn,
-        input,
-        error,
-        ...(s.Target.DeadLetterConfig?.Arn ? { deadLetterArn: s.Target.DeadLetterConfig.Arn } : {}),
-      });
-    };
     const arn = s.Target.Arn;
-    if (/^arn:aws[a-z-]*:lambda:/.test(arn)) {
-      if (!this.options.lambdas.has(arn)) {
-        deadLetter(`ResourceNotFoundException: Function not found: ${arn}`);
-        return;
-      }
+    if (/^arn:aws[a-z-]*:lambda:/.test(arn) && this.options.lambdas.has(arn)) {
       let event: unknown = input;
       try {
         event = JSON.parse(input);
@@ -352,15 +343,17 @@ export class LocalScheduler {
       if (!result.ok) firing.outcome = 'function-failed';
       return;
     }
-    if (/^arn:aws[a-z-]*:states:[^:]*:[^:]*:stateMachine:/.test(arn) && this.options.engine) {
-      try {
-        this.options.engine.startExecution({ stateMachineArn: arn, input });
-      } catch (error) {
-        deadLetter(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      }
-      return;
-    }
-    deadLetter(`The local scheduler cannot deliver to ${arn}`);
+    firing.outcome = 'dead-letter';
+    this.deadLetters.push({
+      at: now,
+      scheduleArn: s.Arn,
+      targetArn: arn,
+      input,
+      error: /^arn:aws[a-z-]*:lambda:/.test(arn)
+        ? `ResourceNotFoundException: Function not found: ${arn}`
+        : `The local scheduler cannot deliver to ${arn}`,
+      ...(s.Target.DeadLetterConfig?.Arn ? { deadLetterArn: s.Target.DeadLetterConfig.Arn } : {}),
+    });
   }
 
   private persist(): void {
@@ -395,7 +388,8 @@ export class LocalScheduler {
       try {
         const url = new URL(req.url ?? '/', 'http://local');
         const text = Buffer.concat(chunks).toString('utf8');
-        const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+        // The client's JSON, checked field by field in validate().
+        const body = (text ? JSON.parse(text) : {}) as ScheduleInput;
         send(200, this.route(req.method ?? 'GET', url, body));
       } catch (error) {
         if (error instanceof SchedulerApiError) send(error.status, { Message: error.message }, error.code);
@@ -411,65 +405,21 @@ export class LocalScheduler {
     });
   }
 
-  private route(method: string, url: URL, body: Record<string, unknown>): unknown {
+  /** The REST-JSON calls the handlers make: `POST|PUT|GET|DELETE /schedules/{Name}?groupName=`. */
+  private route(method: string, url: URL, body: ScheduleInput): unknown {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const q = url.searchParams;
-    if (parts[0] === 'schedules' && parts.length === 2) {
-      const name = parts[1]!;
+    const [collection, name] = parts;
+    if (collection === 'schedules' && name !== undefined && parts.length === 2) {
+      const groupName = url.searchParams.get('groupName') ?? 'default';
       switch (method) {
         case 'POST':
-          return { ScheduleArn: this.createSchedule(name, body as Partial<Schedule>) };
+          return { ScheduleArn: this.createSchedule(name, body) };
         case 'PUT':
-          return { ScheduleArn: this.updateSchedule(name, body as Partial<Schedule>) };
+          return { ScheduleArn: this.updateSchedule(name, body) };
         case 'GET':
-          return scheduleOut(this.getSchedule(name, q.get('groupName') ?? 'default'));
+          return scheduleOut(this.getSchedule(name, groupName));
         case 'DELETE':
-          this.deleteSchedule(name, q.get('groupName') ?? 'default');
-          return {};
-      }
-    }
-    if (parts[0] === 'schedules' && parts.length === 1 && method === 'GET') {
-      const schedules = this.listSchedules({
-        ...(q.get('ScheduleGroup') ? { groupName: q.get('ScheduleGroup')! } : {}),
-        ...(q.get('NamePrefix') ? { namePrefix: q.get('NamePrefix')! } : {}),
-        ...(q.get('State') ? { state: q.get('State')! } : {}),
-      });
-      return {
-        Schedules: schedules.map((s) => ({
-          Arn: s.Arn,
-          Name: s.Name,
-          GroupName: s.GroupName,
-          State: s.State,
-          CreationDate: epoch(s.CreationDate),
-          LastModificationDate: epoch(s.LastModificationDate),
-          Target: { Arn: s.Target.Arn },
-        })),
-      };
-    }
-    if (parts[0] === 'schedule-groups' && parts.length === 2) {
-      const name = parts[1]!;
-      switch (method) {
-        case 'POST':
-          return { ScheduleGroupArn: this.createGroup(name) };
-        case 'GET':
-          if (!this.groups.has(name)) {
-            throw new SchedulerApiError(
-              'ResourceNotFoundException',
-              404,
-              `Schedule group ${name} does not exist.`,
-            );
-          }
-          return { Arn: groupArn(name), Name: name, State: 'ACTIVE' };
-        case 'DELETE':
-          if (!this.groups.delete(name)) {
-            throw new SchedulerApiError(
-              'ResourceNotFoundException',
-              404,
-              `Schedule group ${name} does not exist.`,
-            );
-          }
-          for (const s of this.listSchedules({ groupName: name })) this.remove(name, s.Name);
-          this.persist();
+          this.deleteSchedule(name, groupName);
           return {};
       }
     }
@@ -489,20 +439,11 @@ function epoch(iso: string | undefined): number | undefined {
   return iso === undefined ? undefined : new Date(iso).getTime() / 1000;
 }
 
-function toIso(value: unknown): string {
-  const d = typeof value === 'number' ? new Date(value * 1000) : new Date(String(value));
-  if (Number.isNaN(d.getTime()))
-    throw new SchedulerApiError('ValidationException', 400, `Invalid date ${value}`);
-  return d.toISOString();
-}
-
 function scheduleOut(s: Schedule): Record<string, unknown> {
   return {
     ...s,
     CreationDate: epoch(s.CreationDate),
     LastModificationDate: epoch(s.LastModificationDate),
-    StartDate: epoch(s.StartDate),
-    EndDate: epoch(s.EndDate),
   };
 }
 
@@ -533,7 +474,7 @@ export function parseRate(
 ): number {
   const m = /^rate\((\d+)\s+(minutes?|hours?|days?)\)$/.exec(expression);
   if (!m || Number(m[1]) < 1) throw invalid(`Invalid rate() expression ${expression}`);
-  const unit = m[2]!.replace(/s$/, '');
-  const ms = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit]!;
+  const unit = (m[2] ?? '').replace(/s$/, '');
+  const ms = unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000;
   return Number(m[1]) * ms;
 }

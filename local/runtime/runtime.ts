@@ -6,7 +6,7 @@
  * the cloud: the handlers get the endpoints and the stack's own environment variables (tokens
  * flattened to local values) through `process.env`, and read the time through `#ports/clock`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { PROJECT_ROOT } from '#infra/function';
@@ -20,17 +20,21 @@ import {
 } from './asl.ts';
 import { type CfnTemplate, lambdaArn, type TemplateResolver } from './cfn.ts';
 import { type FiredTimer, VirtualClock } from './clock.ts';
+import { readClockFile, writeClockFile } from './clock-file.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
-import { awsSdkIntegration } from './integrations.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
 import { portFor } from './ports.ts';
 import { LocalScheduler, type Schedule } from './scheduler.ts';
 import { type LocalEndpoint, startSfnEndpoint } from './sfn-endpoint.ts';
-import { type Integration, SfnEngine } from './sfn-engine.ts';
+import { SfnEngine } from './sfn-engine.ts';
+import { ExecutionJournal } from './sfn-journal.ts';
 
 export interface LocalRuntimeOptions {
   stack: Stack;
-  /** Keep DynamoDB data, schedules and the clock here across restarts; in memory when absent. */
+  /**
+   * Keep DynamoDB data, schedules, the clock and the executions' journal here across restarts
+   * (and crashes: see `recover()`); in memory when absent.
+   */
   dataDir?: string;
   /** Where the clock starts (a saved clock in `dataDir` wins, so a restart resumes its time). */
   clockStart: Date;
@@ -38,10 +42,6 @@ export interface LocalRuntimeOptions {
   refOverrides?: Record<string, string>;
   /** More environment variables for the handlers (win over the stack's). */
   extraEnv?: Record<string, string>;
-  /** Service integrations by resource, beyond Lambda, `states:startExecution` and `aws-sdk:*`. */
-  integrations?: Record<string, Integration>;
-  /** Run `Wait` states for real (default: they pass at once). */
-  realWaits?: boolean;
 }
 
 export interface LocalRuntime {
@@ -66,7 +66,20 @@ export interface LocalRuntime {
   advanceToNextEvent(): Promise<Date | undefined>;
   /** Resolves when every execution is finished or waiting for a callback. */
   settle(): Promise<void>;
+  /**
+   * After a restart on the same `dataDir`: runs again every execution the journal holds unfinished
+   * (from its start, under its name, its waits keeping their deadlines), then finishes the clock
+   * move a killed process left half done. Once; nothing to do without a `dataDir`.
+   */
+  recover(): Promise<Recovery>;
   stop(): Promise<void>;
+}
+
+export interface Recovery {
+  /** The executions run again, oldest first. */
+  resumed: string[];
+  /** Where the interrupted clock move ended, if there was one. */
+  advancedTo?: Date;
 }
 
 /**
@@ -97,20 +110,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const template = synthTemplate(stack);
   const resolver = resolverFor(stack, template, options.refOverrides);
   const stateMachines = extractStateMachines(stack, template, resolver);
-  const entries = functionsOf(stack);
-  const { functions, functionEnv } = functionConfigs(template, resolver, entries);
-
+  const { functions, functionEnv } = functionConfigs(template, resolver, functionsOf(stack));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
-  const saved =
-    clockFile && existsSync(clockFile)
-      ? new Date(JSON.parse(readFileSync(clockFile, 'utf8')).now)
-      : undefined;
+  const saved = clockFile ? readClockFile(clockFile) : undefined;
   const clock = new VirtualClock(
-    saved && !Number.isNaN(saved.getTime()) ? saved : options.clockStart,
-    (now) => {
-      if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: now.toISOString() }));
-    },
+    saved?.now ?? options.clockStart,
+    clockFile ? (position) => writeClockFile(clockFile, position) : undefined,
   );
 
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -122,14 +128,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => emulators.stop());
 
     const lambdas = new LocalLambdas(functions, PROJECT_ROOT, () => clock.now());
-    const sfn = new SfnEngine({
-      clock,
-      lambdas,
-      integrationFor: awsSdkIntegration,
-      ...(options.integrations ? { integrations: options.integrations } : {}),
-      ...(options.realWaits ? { realWaits: true } : {}),
-    });
+    const journal = dataDir ? new ExecutionJournal(join(dataDir, 'executions.jsonl')) : undefined;
+    const sfn = new SfnEngine({ clock, lambdas, ...(journal ? { journal } : {}) });
     for (const sm of stateMachines) sfn.registerStateMachine(sm);
+    sfn.restore();
     cleanups.push(() => sfn.stop());
     const endpoint: LocalEndpoint = await startSfnEndpoint(sfn, await portFor('sfn'));
     cleanups.push(() => endpoint.close());
@@ -137,7 +139,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const scheduler = new LocalScheduler({
       clock,
       lambdas,
-      engine: sfn,
       ...(dataDir ? { persistPath: join(dataDir, 'schedules.json') } : {}),
     });
     const schedulerUrl = await scheduler.start(await portFor('scheduler'));
@@ -154,65 +155,97 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       SES_REQUEST_TIMEOUT_MS: '60000',
       ...options.extraEnv,
     };
-    const previousEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
-    cleanups.push(() => {
-      for (const [k, v] of previousEnv) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    });
-    const uninstallClock = clock.install();
-    cleanups.push(uninstallClock);
+    cleanups.push(applyEnv(env));
+    cleanups.push(clock.install());
     cleanups.push(clock.addSettler(() => sfn.idle()));
 
     await emulators.createTablesFromStack(template, resolver);
     const warnings = createTemplateSchedules(resolver, scheduler);
-
-    const byName = new Map<string, string>();
-    for (const [id, f] of functionConstructsOf(stack)) {
-      byName.set(f.entryPath, id);
-      byName.set(f.constructPath, id);
-    }
+    const endpoints = {
+      dynamodb: emulators.dynamodbUrl,
+      sesv2: emulators.sesUrl,
+      sfn: endpoint.url,
+      scheduler: schedulerUrl,
+    };
     return {
       clock,
       sfn,
       scheduler,
       lambdas,
       emulators,
-      endpoints: {
-        dynamodb: emulators.dynamodbUrl,
-        sesv2: emulators.sesUrl,
-        sfn: endpoint.url,
-        scheduler: schedulerUrl,
-      },
+      endpoints,
       env,
       template,
       resolver,
       stateMachines,
       warnings,
-      stateMachineArn: (name) => {
-        const sm = stateMachines.find((s) => s.name === name || s.aliases.includes(name));
-        if (!sm)
-          throw new Error(
-            `No state machine named ${name} (have ${stateMachines.map((s) => s.name).join(', ')})`,
-          );
-        return sm.arn;
-      },
-      functionArn: (idOrEntry) => {
-        const id = functions.has(idOrEntry) ? idOrEntry : byName.get(idOrEntry);
-        if (!id) throw new Error(`No function ${idOrEntry} in the stack`);
-        return lambdaArn(id);
-      },
+      ...lookups(stack, stateMachines, functions),
       advanceClock: (to) => clock.advanceTo(to),
       advanceToNextEvent: () => clock.advanceToNextEvent(),
       settle: () => clock.settle(),
+      recover: once(async () => {
+        const resumed = sfn.resumeUnfinished();
+        await clock.settle();
+        const target = saved?.target;
+        if (!target || target.getTime() <= clock.now().getTime()) return { resumed };
+        await clock.advanceTo(target);
+        return { resumed, advancedTo: target };
+      }),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** `fn` run on the first call only; later calls get the first call's promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
+  };
+}
+
+/** Sets `env` in `process.env` for the handlers; returns the undo. */
+function applyEnv(env: Record<string, string>): () => void {
+  const previous = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [k, v] of previous) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+/** ARNs by the names a test or the product knows: state machine names, function ids, paths or entries. */
+function lookups(
+  stack: Stack,
+  stateMachines: ExtractedStateMachine[],
+  functions: ReadonlyMap<string, FunctionConfig>,
+): Pick<LocalRuntime, 'stateMachineArn' | 'functionArn'> {
+  const byName = new Map<string, string>();
+  for (const [id, f] of functionConstructsOf(stack)) {
+    byName.set(f.entryPath, id);
+    byName.set(f.constructPath, id);
+  }
+  return {
+    stateMachineArn: (name) => {
+      const sm = stateMachines.find((s) => s.name === name || s.aliases.includes(name));
+      if (!sm) {
+        const have = stateMachines.map((s) => s.name).join(', ');
+        throw new Error(`No state machine named ${name} (have ${have})`);
+      }
+      return sm.arn;
+    },
+    functionArn: (idOrEntry) => {
+      const id = functions.has(idOrEntry) ? idOrEntry : byName.get(idOrEntry);
+      if (!id) throw new Error(`No function ${idOrEntry} in the stack`);
+      return lambdaArn(id);
+    },
+  };
 }
 
 /** Each ThiduaFunction's local configuration, and the union of their environments. */

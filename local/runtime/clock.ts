@@ -4,6 +4,10 @@
  * setting the clock to each one's time and awaiting its effects (the executions it set going)
  * before the next — so a year of a campaign runs in well under a second of real time.
  *
+ * Its durable position (`persist`) is written only once every timer due up to it has fired and
+ * its effects have settled, together with the target of a move in progress: a process killed
+ * during a move restarts from the last position whose timers all ran, and finishes the move.
+ *
  * In-process handlers read this time through `#ports/clock` once `install()` is called.
  */
 import { setClockSource } from '#ports/clock';
@@ -30,6 +34,15 @@ export interface FiredTimer {
   label: string;
 }
 
+/**
+ * Where the clock may restart: every timer due at or before `now` has fired and settled; a move to
+ * `target` was in progress.
+ */
+export interface ClockPosition {
+  now: Date;
+  target?: Date;
+}
+
 interface Entry {
   at: number;
   seq: number;
@@ -45,10 +58,13 @@ export class VirtualClock {
   private readonly settlers = new Set<() => Promise<void>>();
   private seq = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The position last persisted, so that a move writes only when it changes. */
+  private persisted?: { now: number; target?: number };
 
   constructor(
     start: Date,
-    private readonly onChange?: (now: Date) => void,
+    /** Writes the durable position (see `ClockPosition`); called only when it changes. */
+    private readonly persist?: (position: ClockPosition) => void,
   ) {
     if (Number.isNaN(start.getTime())) throw new Error('VirtualClock: invalid start date');
     this.current = start.getTime();
@@ -61,7 +77,7 @@ export class VirtualClock {
   /** Sets the time without firing anything due in between (for a start or a restore). */
   set(date: Date): void {
     this.current = date.getTime();
-    this.onChange?.(this.now());
+    this.save();
   }
 
   /** Makes every handler's `now()` (`#ports/clock`) read this clock; returns the undo. */
@@ -157,33 +173,52 @@ export class VirtualClock {
     }
     const fired: FiredTimer[] = [];
     await this.settle();
+    // From here a restart finishes this move.
+    this.save(target);
     for (;;) {
       const [first] = this.sorted();
       if (!first || first.at > target) break;
-      let at = Math.max(first.at, this.current);
-      if (first.everyMs !== undefined) {
-        // Coalesce: the last occurrence before the next one-time event or the target.
-        const nextOneTime = this.nextEventTime()?.getTime() ?? Number.POSITIVE_INFINITY;
-        const horizon = Math.min(target, nextOneTime);
-        if (horizon > at) at += Math.floor((horizon - at) / first.everyMs) * first.everyMs;
-        first.at = at + first.everyMs;
-        first.seq = this.seq++;
-      } else {
-        this.timers.delete(first);
-      }
+      const at = this.occurrence(first, target);
       if (at !== this.current) {
+        // Every timer due up to the current time has fired and settled: a durable position.
+        this.save(target);
         this.current = at;
-        this.onChange?.(this.now());
       }
       fired.push({ at: new Date(at), label: first.label });
       await first.fire();
       await this.settle();
     }
-    if (target !== this.current) {
-      this.current = target;
-      this.onChange?.(this.now());
-    }
+    this.current = target;
     await this.settle();
+    this.save();
     return fired;
+  }
+
+  /**
+   * When `timer` fires now, taken off the list (one-time) or moved to its next occurrence
+   * (recurring: the last occurrence before the next one-time event or the target — coalesced).
+   */
+  private occurrence(timer: Entry, target: number): number {
+    let at = Math.max(timer.at, this.current);
+    if (timer.everyMs === undefined) {
+      this.timers.delete(timer);
+      return at;
+    }
+    const nextOneTime = this.nextEventTime()?.getTime() ?? Number.POSITIVE_INFINITY;
+    const horizon = Math.min(target, nextOneTime);
+    if (horizon > at) at += Math.floor((horizon - at) / timer.everyMs) * timer.everyMs;
+    timer.at = at + timer.everyMs;
+    timer.seq = this.seq++;
+    return at;
+  }
+
+  /** Persists the current time (and the target of a move in progress) when it changed. */
+  private save(target?: number): void {
+    if (this.persisted?.now === this.current && this.persisted.target === target) return;
+    this.persisted = { now: this.current, ...(target !== undefined ? { target } : {}) };
+    this.persist?.({
+      now: new Date(this.current),
+      ...(target !== undefined ? { target: new Date(target) } : {}),
+    });
   }
 }

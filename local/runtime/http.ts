@@ -61,11 +61,11 @@ export async function pageRoutes(): Promise<LocalRoute[]> {
     if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
     handlers.set(name, mod.handler);
   }
-  return HTTP_ROUTES.map((r) => ({
-    method: r.method,
-    path: r.path,
-    handler: handlers.get(r.handler) as HttpLambdaHandler,
-  }));
+  return HTTP_ROUTES.map((r) => {
+    const handler = handlers.get(r.handler);
+    if (!handler) throw new Error(`Route ${r.method} ${r.path}: no page handler named ${r.handler}`);
+    return { method: r.method, path: r.path, handler };
+  });
 }
 
 function lambdaContext(timeoutSeconds: number): Context {

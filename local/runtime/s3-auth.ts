@@ -1,5 +1,5 @@
 /**
- * What the local S3 emulator (local/s3.ts) checks before it stores or serves anything, as S3 does:
+ * What the local S3 emulator (local/runtime/s3.ts) checks before it stores or serves anything, as S3 does:
  * Signature Version 4 of every request (the `Authorization` header or a presigned URL's query,
  * including the URL's expiry), and the browser's POST upload — the form's multipart body, the
  * policy's signature (SigV4 over the base64 policy), its expiration and every condition
