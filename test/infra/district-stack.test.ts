@@ -16,7 +16,6 @@ import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
 import { reviewWaits } from '#infra/workflows';
 import { extractStateMachines } from '#local/runtime/asl';
-import type { CfnTemplate } from '#local/runtime/cfn';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
