@@ -133,7 +133,33 @@ export interface BuiltBundle {
    * external, e.g. Node's builtins, or an unresolvable `require` inside a `try`).
    */
   externalImports: { path: string; kind: string }[];
+  /**
+   * What the bundle is made of: each input file (repo-relative, `node_modules/…` for packages)
+   * and the bytes it contributes to the output, from esbuild's metafile.
+   */
+  inputs: Record<string, number>;
   ms: number;
+}
+
+/** The AWS SDK clients a bundle carries (`dynamodb`, `sesv2`, …: `@aws-sdk/client-<name>`), sorted. */
+export function awsClientsOf(bundle: Pick<BuiltBundle, 'inputs'>): string[] {
+  const clients = new Set<string>();
+  for (const path of Object.keys(bundle.inputs)) {
+    const m = /(?:^|\/)node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//.exec(path);
+    if (m?.[1]) clients.add(m[1]);
+  }
+  return [...clients].sort();
+}
+
+/**
+ * The zod locale files a bundle carries besides English, the one zod uses unless told otherwise
+ * (`z.config(z.locales.xx())`, which nothing here calls).
+ */
+export function zodLocalesOf(bundle: Pick<BuiltBundle, 'inputs'>): string[] {
+  return Object.keys(bundle.inputs)
+    .map((path) => /(?:^|\/)node_modules\/zod\/(?:v4\/)?locales\/([A-Za-z-]+)\.js$/.exec(path)?.[1])
+    .filter((locale): locale is string => locale !== undefined && locale !== 'index' && locale !== 'en')
+    .sort();
 }
 
 /** Builds the bundle of `entry` (repo-relative, e.g. `functions/starter.ts`) into `outdir`. */
@@ -230,6 +256,7 @@ function builtBundle(
     bytes: statSync(file).size,
     ...(mapBytes !== undefined ? { mapBytes } : {}),
     externalImports: output.imports.filter((i) => i.external).map((i) => ({ path: i.path, kind: i.kind })),
+    inputs: Object.fromEntries(Object.entries(output.inputs).map(([path, i]) => [path, i.bytesInOutput])),
     ms,
   };
 }
