@@ -55,7 +55,11 @@ const MAPPED = new Set<string>([
   'format',
   'mainFields',
   'inject',
+  'esbuildArgs',
 ]);
+
+/** The `esbuildArgs` mapped onto esbuild's API; any other is an error. */
+const MAPPED_ESBUILD_ARGS = new Set<string>(['--alias']);
 
 /** The file name of the handler module in the bundle (Lambda's `index.handler`). */
 export function bundleFileName(bundling: BundlingOptions = THIDUA_BUNDLING): string {
@@ -64,8 +68,8 @@ export function bundleFileName(bundling: BundlingOptions = THIDUA_BUNDLING): str
 
 /**
  * esbuild's build options for `entry` (repo-relative) with `bundling`, writing into `outdir`.
- * Throws for an option it cannot reproduce (e.g. `nodeModules`, `commandHooks`, `esbuildArgs`,
- * `charset`, which this CDK version ignores, or a bundle that would rely on the runtime's SDK).
+ * Throws for an option it cannot reproduce (e.g. `nodeModules`, `commandHooks`, `esbuildArgs`
+ * other than `--alias`, `charset`, which this CDK version ignores).
  */
 export function esbuildOptionsFor(
   entry: string,
@@ -87,6 +91,12 @@ function sharedOptions(bundling: BundlingOptions): BuildOptions {
   if (unknown.length > 0) {
     throw new Error(
       `infra/bundle.ts cannot reproduce the bundling option(s) ${unknown.join(', ')}: map them as NodejsFunction does before using them`,
+    );
+  }
+  const unknownArgs = Object.keys(bundling.esbuildArgs ?? {}).filter((k) => !MAPPED_ESBUILD_ARGS.has(k));
+  if (unknownArgs.length > 0) {
+    throw new Error(
+      `infra/bundle.ts cannot reproduce the esbuildArgs ${unknownArgs.join(', ')}: map them as NodejsFunction does before using them`,
     );
   }
   if (!bundling.target) throw new Error('infra/bundle.ts needs an explicit bundling.target');
@@ -117,7 +127,25 @@ function sharedOptions(bundling: BundlingOptions): BuildOptions {
     ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
     ...(bundling.inject ? { inject: bundling.inject } : {}),
+    ...(bundling.esbuildArgs?.['--alias'] ? { alias: aliasesOf(bundling.esbuildArgs['--alias']) } : {}),
   };
+}
+
+/**
+ * `esbuildArgs['--alias']` as NodejsFunction passes it to the CLI (`--alias:<from>=<to>`, one per
+ * item of an array), as esbuild's `alias` option.
+ */
+function aliasesOf(value: string | boolean | string[]): Record<string, string> {
+  const items = Array.isArray(value) ? value : [value];
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = typeof item === 'string' ? item.indexOf('=') : -1;
+      if (typeof item !== 'string' || at <= 0) {
+        throw new Error(`esbuildArgs['--alias'] must be '<package>=<path>', got ${JSON.stringify(item)}`);
+      }
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
 }
 
 export interface BuiltBundle {

@@ -42,6 +42,9 @@ export const THIDUA_BUNDLING: Readonly<BundlingOptions> = {
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_SHIM,
+  // The SDK's default credential chain reduced to the environment, where Lambda puts the role's
+  // credentials: ~115 KB less in every bundle (infra/lambda-credentials.ts says why it is safe).
+  esbuildArgs: { '--alias': '@aws-sdk/credential-provider-node=./infra/lambda-credentials.ts' },
 };
 
 export interface ThiduaFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'code' | 'projectRoot'> {

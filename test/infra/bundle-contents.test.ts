@@ -1,7 +1,8 @@
 /**
  * What each Lambda bundle carries, read from esbuild's metafile (not timed: bench/cold-start.ts
  * prints the times): the AWS SDK clients its handler uses and no other, zod without its locale
- * files (only English, the one zod speaks unless told otherwise), and a size within its budget.
+ * files (only English, the one zod speaks unless told otherwise), the SDK's credentials from the
+ * environment only, and a size within its budget.
  *
  * `EXPECTED_CLIENTS` is read off the handlers' needs — the table for storage, SES v2 for mail,
  * Secrets Manager for the signing key (the stack keeps it there; nothing deployed reads SSM),
@@ -163,6 +164,21 @@ describe('what each bundle carries', () => {
       return `${locales.length} locales, ${Math.round(bytes / 1000)} KB (import * as z from 'zod', not { z })`;
     });
     expect(wrong, `bundles with zod's locales:\n${wrong}`).toBe('');
+  });
+
+  it('no bundle carries credential providers besides the environment one (infra/lambda-credentials.ts)', () => {
+    const wrong = report((name) => {
+      const providers = new Set(
+        Object.keys(bundleOf(name).inputs)
+          .map(
+            (path) =>
+              /node_modules\/@aws-sdk\/(credential-provider-[a-z-]+|nested-clients)\//.exec(path)?.[1],
+          )
+          .filter((p): p is string => p !== undefined && p !== 'credential-provider-env'),
+      );
+      return providers.size > 0 ? [...providers].sort().join(', ') : undefined;
+    });
+    expect(wrong, `bundles with the SDK's whole credential chain:\n${wrong}`).toBe('');
   });
 
   it('each bundle is within its budget', () => {

@@ -86,7 +86,8 @@ describe('the bundles of the demo stack', () => {
     expect([...bundles.keys()].sort()).toEqual(HANDLER_NAMES.map((n) => functionOf(n).node.id).sort());
     const rows = HANDLER_NAMES.map((n) => {
       const b = bundles.get(functionOf(n).node.id) as BuiltBundle;
-      return `${functionOf(n).node.id.padEnd(22)} ${(b.bytes / 1000).toFixed(0).padStart(6)} kB  (map ${((b.mapBytes ?? 0) / 1000).toFixed(0)} kB)  ${b.entry}`;
+      const map = b.mapBytes === undefined ? '' : `  (map ${(b.mapBytes / 1000).toFixed(0)} kB)`;
+      return `${functionOf(n).node.id.padEnd(22)} ${(b.bytes / 1000).toFixed(0).padStart(6)} kB${map}  ${b.entry}`;
     });
     console.log(`${bundles.size} bundles built in ${bed.buildMs} ms:\n${rows.join('\n')}`);
   });
