@@ -160,20 +160,19 @@ export class LocalScheduler {
     if (this.schedules.has(key(groupName, name))) {
       throw new SchedulerApiError('ConflictException', 409, `Schedule ${name} already exists.`);
     }
-    const schedule = this.validate(name, groupName, input);
-    this.fired.delete(key(groupName, name));
-    this.schedules.set(key(groupName, name), schedule);
-    this.arm(schedule);
-    this.persist();
-    return schedule.Arn;
+    return this.put(this.validate(name, groupName, input));
   }
 
   updateSchedule(name: string, input: ScheduleInput): string {
     const groupName = input.GroupName ?? 'default';
     const existing = this.getSchedule(name, groupName);
-    const schedule = this.validate(name, groupName, input, existing.CreationDate);
-    this.fired.delete(key(groupName, name));
-    this.schedules.set(key(groupName, name), schedule);
+    return this.put(this.validate(name, groupName, input, existing.CreationDate));
+  }
+
+  /** Stores a created or updated schedule, arms its timer and writes the file. */
+  private put(schedule: Schedule): string {
+    this.fired.delete(key(schedule.GroupName, schedule.Name));
+    this.schedules.set(key(schedule.GroupName, schedule.Name), schedule);
     this.arm(schedule);
     this.persist();
     return schedule.Arn;
