@@ -8,17 +8,12 @@
  *   npx tsx bench/commendation.ts [--per-group 500] [--nominations 500] [--repeat 5] [--seed 2024]
  */
 import { criteriaSetFor, periodById } from '#domain/calendar';
-import {
-  type Ballot,
-  finalList,
-  initiativeKey,
-  type NominationInput,
-  type Proposal,
-  proposeCommendations,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import type { NominationInput, Proposal } from '#domain/commendation-model';
+import { initiativeKey } from '#domain/commendation-rules';
+import { type Ballot, type Tally, tallyCouncil } from '#domain/council';
 import { indexCriteria } from '#domain/criteria-tree';
+import { finalList } from '#domain/final-list';
 import type { CommendationSettings, DisciplineStatus, Person, Vote } from '#domain/model';
 import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import {
@@ -152,6 +147,7 @@ for (const [s, scenario] of scenarios.entries()) {
   for (let r = 0; r < repeat; r++) {
     const p = timed(() =>
       proposeCommendations({
+        timeZone: config.district.timeZone,
         results,
         units,
         nominations,
@@ -166,6 +162,7 @@ for (const [s, scenario] of scenarios.entries()) {
     const ballots = ballotsFor(proposal.ballot); // not timed
     const t = timed(() =>
       tallyCouncil({
+        timeZone: config.district.timeZone,
         members: council,
         ballots,
         candidates: proposal.ballot,

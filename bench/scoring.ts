@@ -7,16 +7,12 @@
  *
  *   npx tsx bench/scoring.ts [--per-group 500] [--seed 2022]
  */
+import { aggregateResults } from '#domain/aggregate';
 import { criteriaSetFor, periodsOf, periodsOfYear } from '#domain/calendar';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Period, Unit, UnitGroup } from '#domain/model';
-import {
-  aggregateResults,
-  computePeriodResults,
-  type PeriodResults,
-  periodResultsToJson,
-  type UnitPeriodInput,
-} from '#domain/scoring';
+import { periodResultsToJson } from '#domain/results-json';
+import { computePeriodResults, type PeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import {
   fmtMemory,
   fmtMs,

@@ -13,43 +13,56 @@
 import { periodsOf } from '#domain/calendar';
 import type { LoadedDistrict } from '#domain/config-files';
 import {
-  type Command,
+  defineCommand,
   EXIT_OK,
   EXIT_PROBLEMS,
+  helpText,
   type Io,
   loadDistrictOrFail,
+  OPTIONS,
   ProblemsError,
-  parseOptions,
   regionOption,
   requireOption,
   UsageError,
 } from './common.ts';
 
-const HELP = `thidua launch --district <cấu hình> --table <tên bảng> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]
+const LAUNCH_OPTIONS = {
+  district: OPTIONS.district,
+  table: {
+    type: 'string',
+    arg: '<tên bảng>',
+    help: 'giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)',
+  },
+  'state-machine-arn': {
+    type: 'string',
+    arg: '<ARN>',
+    help: ['giá trị LaunchStateMachineArn trong Outputs của stack', '(không bắt buộc khi --dry-run)'],
+  },
+  region: { type: 'string', arg: '<vùng>', help: 'vùng AWS (mặc định: vùng trong ARN)' },
+  'dry-run': {
+    type: 'boolean',
+    help: 'chỉ in mã nội dung, số đơn vị và số kỳ; không gọi AWS',
+  },
+  criteria: OPTIONS.criteria,
+} as const;
 
-Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, lưu chúng vào
+const HELP = helpText({
+  usage:
+    'thidua launch --district <cấu hình> --table <tên bảng> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]',
+  about: `Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, lưu chúng vào
 bảng của hệ thống thành một phiên bản phong trào, rồi khởi chạy quy trình "launch" (AWS Step
 Functions) với số phiên bản đó, bằng thông tin đăng nhập AWS của người chạy lệnh. Phát động lại
-cùng cấu hình không gửi lại gì ("Đã phát động trước đó"); cấu hình đã sửa là một phiên bản mới.
-
-  --district <tệp>            cấu hình đơn vị triển khai (districts/*.yaml)
-  --table <tên bảng>          giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)
-  --state-machine-arn <ARN>   giá trị LaunchStateMachineArn trong Outputs của stack
-                              (không bắt buộc khi --dry-run)
-  --region <vùng>             vùng AWS (mặc định: vùng trong ARN)
-  --dry-run                   chỉ in mã nội dung, số đơn vị và số kỳ; không gọi AWS
-  --criteria <thư mục>        thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
-  -h, --help                  hướng dẫn này
-
-Mã thoát: 0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, nội dung
-quá lớn hoặc AWS từ chối; 2 sai cú pháp lệnh.
-
-Launches the campaign on the deployed stack: validates the config, stores it with its criteria
+cùng cấu hình không gửi lại gì ("Đã phát động trước đó"); cấu hình đã sửa là một phiên bản mới.`,
+  options: LAUNCH_OPTIONS,
+  exits: `0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, nội dung
+quá lớn hoặc AWS từ chối; 2 sai cú pháp lệnh.`,
+  english: `Launches the campaign on the deployed stack: validates the config, stores it with its criteria
 sets in the stack's table (TableName) as the next campaign version, then starts the "launch" state
 machine (LaunchStateMachineArn) with that version's ids, with your AWS credentials. The same config
 again is "already launched" (exit 0). --dry-run prints the content hash, units and periods without
 calling AWS.
-Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`;
+Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`,
+});
 
 /** DynamoDB's table name rule. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -66,34 +79,21 @@ export function launchRegion(stateMachineArn: string, region: string | undefined
         '(expected arn:aws:states:<region>:<account>:stateMachine:<name>, the LaunchStateMachineArn stack output)',
     );
   }
-  return regionOption(region) ?? String(match[1]);
+  return regionOption(region) ?? match[1] ?? '';
 }
 
-export const launchCommand: Command = {
+export const launchCommand = defineCommand({
   name: 'launch',
   summary: 'phát động phong trào trên AWS (start the launch workflow of the deployed stack)',
   help: HELP,
-  async run(args, io) {
-    const { values } = parseOptions(args, {
-      district: { type: 'string' },
-      table: { type: 'string' },
-      'state-machine-arn': { type: 'string' },
-      region: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      criteria: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
-    const districtFile = requireOption(values.district, 'district');
+  options: LAUNCH_OPTIONS,
+  async run(values, _positionals, io) {
+    const file = requireOption(values.district, 'district');
     const dryRun = values['dry-run'] === true;
     const arn = dryRun
       ? values['state-machine-arn']
       : requireOption(values['state-machine-arn'], 'state-machine-arn');
     const region = arn === undefined ? undefined : launchRegion(arn, values.region);
-
     const table = dryRun ? values.table : requireOption(values.table, 'table');
     if (table !== undefined && !TABLE_NAME.test(table)) {
       throw new UsageError(
@@ -101,34 +101,10 @@ export const launchCommand: Command = {
       );
     }
 
-    const { config, criteriaSets } = loadDistrictOrFail(districtFile, values.criteria);
-    const units = config.units.length;
-    const periods = periodsOf(config).length;
-    // The stored items are checked without AWS: a content too large for an item is refused here.
-    const [{ campaignDocuments }, { ItemTooLargeError }] = await Promise.all([
-      import('#ports/dynamo/campaign-documents'),
-      import('#ports/errors'),
-    ]);
-    let contentHash: string;
-    try {
-      contentHash = campaignDocuments({ config, criteriaSets }).contentHash;
-    } catch (e) {
-      if (!(e instanceof ItemTooLargeError)) throw e;
-      throw new ProblemsError(
-        [
-          {
-            file: districtFile,
-            path: '',
-            message:
-              `một phần của phong trào vượt dung lượng một bản ghi của bảng: ${e.message}; hãy rút gọn nội dung kế hoạch ` +
-              '(campaign.content) hoặc các bộ tiêu chí (a part of the campaign is too large for one table item)',
-          },
-        ],
-        'Không thể phát động (cannot launch)',
-      );
-    }
-    const counts = `Đơn vị (units): ${units}; kỳ báo cáo (periods): ${periods}`;
-    if (dryRun) {
+    const { config, criteriaSets } = loadDistrictOrFail(file, values.criteria);
+    const contentHash = await checkedContentHash(file, { config, criteriaSets });
+    const counts = `Đơn vị (units): ${config.units.length}; kỳ báo cáo (periods): ${periodsOf(config).length}`;
+    if (arn === undefined || table === undefined || dryRun) {
       io.out('Chạy thử (dry run): không gọi AWS.');
       io.out(`Mã nội dung (content hash): ${contentHash.slice(0, 12)}`);
       io.out(`Lượt xử lý (execution name): launch-v<phiên bản>-${contentHash.slice(0, 12)}`);
@@ -136,16 +112,37 @@ export const launchCommand: Command = {
       if (arn !== undefined) io.out(`State machine: ${arn} (${region})`);
       return EXIT_OK;
     }
-    return storeAndStart(io, {
-      config,
-      criteriaSets,
-      table: table ?? '',
-      arn: arn ?? '',
-      region: region ?? values.region,
-      counts,
-    });
+    return storeAndStart(io, { config, criteriaSets, table, arn, region, counts });
   },
-};
+});
+
+/**
+ * The campaign's content hash, its stored items checked without AWS: a content too large for an
+ * item is refused here.
+ */
+async function checkedContentHash(file: string, district: LoadedDistrict): Promise<string> {
+  const [{ campaignDocuments }, { ItemTooLargeError }] = await Promise.all([
+    import('#ports/dynamo/campaign-documents'),
+    import('#ports/errors'),
+  ]);
+  try {
+    return campaignDocuments(district).contentHash;
+  } catch (e) {
+    if (!(e instanceof ItemTooLargeError)) throw e;
+    throw new ProblemsError(
+      [
+        {
+          file,
+          path: '',
+          message:
+            `một phần của phong trào vượt dung lượng một bản ghi của bảng: ${e.message}; hãy rút gọn nội dung kế hoạch ` +
+            '(campaign.content) hoặc các bộ tiêu chí (a part of the campaign is too large for one table item)',
+        },
+      ],
+      'Không thể phát động (cannot launch)',
+    );
+  }
+}
 
 async function storeAndStart(
   io: Io,

@@ -21,51 +21,61 @@ import {
   type RecordAdjustmentsResult,
   readAdjustments,
 } from '#functions/scoring/adjustments';
-import { periodName } from '#mail/emails';
+import { periodName } from '#mail/letter';
 import type { Actor } from '#ports/actor';
 import {
-  type Command,
+  defineCommand,
   EXIT_OK,
   EXIT_PROBLEMS,
+  helpText,
   type Io,
   loadDistrictOrFail,
+  OPTIONS,
   ProblemsError,
-  parseOptions,
   regionOption,
   requireOption,
   UsageError,
 } from './common.ts';
 import { renderTable } from './text.ts';
 
-const HELP = `thidua record --district <cấu hình> --file <tệp số liệu> --table <tên bảng> [--region <vùng>] [--dry-run]
+const RECORD_OPTIONS = {
+  district: OPTIONS.district,
+  file: {
+    type: 'string',
+    arg: '<tệp>',
+    help: 'số liệu theo kỳ, theo đơn vị (.yaml, .yml hoặc .json; định dạng: docs/cli.md)',
+  },
+  table: {
+    type: 'string',
+    arg: '<tên bảng>',
+    help: 'giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)',
+  },
+  region: OPTIONS.region,
+  'dry-run': { type: 'boolean', help: 'chỉ kiểm tra và in những gì sẽ ghi; không gọi AWS' },
+  criteria: OPTIONS.criteria,
+} as const;
 
-Ghi nhận số liệu quản trị viên nhập cho việc chấm điểm từng đơn vị, từng kỳ: kết quả khảo sát sự
+const HELP = helpText({
+  usage:
+    'thidua record --district <cấu hình> --file <tệp số liệu> --table <tên bảng> [--region <vùng>] [--dry-run]',
+  about: `Ghi nhận số liệu quản trị viên nhập cho việc chấm điểm từng đơn vị, từng kỳ: kết quả khảo sát sự
 hài lòng (không có khảo sát: điểm thẩm định được quy đổi), điểm thưởng, điểm trừ. Tệp được kiểm
 tra toàn bộ theo cấu hình và theo phong trào đã lưu trong bảng trước khi ghi: có lỗi thì không
 ghi gì. Ghi bằng thông tin đăng nhập AWS của người chạy lệnh; người ghi là cli:<tên người dùng>.
-Ghi lại cùng số liệu không thay đổi gì; mỗi thay đổi được lưu vết (trước và sau).
-
-  --district <tệp>     cấu hình đơn vị triển khai (districts/*.yaml)
-  --file <tệp>         số liệu theo kỳ, theo đơn vị (.yaml, .yml hoặc .json; định dạng: docs/cli.md)
-  --table <tên bảng>   giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)
-  --region <vùng>      vùng AWS (mặc định: AWS_REGION hoặc cấu hình AWS của bạn)
-  --dry-run            chỉ kiểm tra và in những gì sẽ ghi; không gọi AWS
-  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
-  -h, --help           hướng dẫn này
-
-Kỳ đã công bố kết quả: số liệu mới chỉ có hiệu lực khi chạy lại tính điểm (phiên bản kết quả
-mới); lệnh in cảnh báo và cách chạy lại.
-
-Mã thoát: 0 đã ghi (hoặc chạy thử); 1 tệp có lỗi, bảng không đúng huyện hoặc AWS từ chối;
-2 sai cú pháp lệnh.
-
-Records the admin's scoring inputs per unit and period: satisfaction survey result (none: the
+Ghi lại cùng số liệu không thay đổi gì; mỗi thay đổi được lưu vết (trước và sau).`,
+  options: RECORD_OPTIONS,
+  notes: `Kỳ đã công bố kết quả: số liệu mới chỉ có hiệu lực khi chạy lại tính điểm (phiên bản kết quả
+mới); lệnh in cảnh báo và cách chạy lại.`,
+  exits: `0 đã ghi (hoặc chạy thử); 1 tệp có lỗi, bảng không đúng huyện hoặc AWS từ chối;
+2 sai cú pháp lệnh.`,
+  english: `Records the admin's scoring inputs per unit and period: satisfaction survey result (none: the
 appraised score is rescaled), bonus, penalty. The file is checked against the config and the
 campaign stored in the table before anything is written (any problem: nothing written). Writes
 with your AWS credentials to the table (TableName, a stack output) as cli:<os user>; the same
 values again change nothing. A period whose results are published needs scoring rerun to get a
 new results version: the command warns and says how. --dry-run checks and prints, calling nothing.
-Exit codes: 0 recorded / dry run, 1 problems, wrong table or AWS refused, 2 usage error.`;
+Exit codes: 0 recorded / dry run, 1 problems, wrong table or AWS refused, 2 usage error.`,
+});
 
 /** DynamoDB's table name rule. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -126,7 +136,9 @@ export function describeEntries(district: LoadedDistrict, entries: readonly Adju
   for (const e of entries) byPeriod.set(e.periodId, [...(byPeriod.get(e.periodId) ?? []), e]);
   const out: string[] = [];
   for (const [periodId, list] of byPeriod) {
-    const period = periods.get(periodId) as Period;
+    const period = periods.get(periodId);
+    // checkAdjustments accepted only periods of the calendar.
+    if (!period) continue;
     out.push(
       '',
       `Kỳ ${periodId} — ${periodName(period)} (${formatDate(period.start)}–${formatDate(period.end)}): ` +
@@ -193,78 +205,73 @@ function problemsOf(error: unknown): ConfigProblem[] {
   throw error;
 }
 
-export const recordCommand: Command = {
+export const recordCommand = defineCommand({
   name: 'record',
   summary: 'ghi nhận khảo sát, điểm thưởng, điểm trừ (record survey results, bonus, penalty)',
   help: HELP,
-  async run(args, io) {
-    const { values } = parseOptions(args, {
-      district: { type: 'string' },
-      file: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      criteria: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+  options: RECORD_OPTIONS,
+  async run(values, _positionals, io) {
     const districtFile = requireOption(values.district, 'district');
     const file = requireOption(values.file, 'file');
-    const dryRun = values['dry-run'] === true;
-    const table = dryRun ? values.table : requireOption(values.table, 'table');
-    if (table !== undefined && !TABLE_NAME.test(table)) {
+    const table = values['dry-run'] === true ? undefined : requireOption(values.table, 'table');
+    const named = table ?? values.table;
+    if (named !== undefined && !TABLE_NAME.test(named)) {
       throw new UsageError(
-        `--table không phải tên bảng DynamoDB: "${table}" (expected a table name, the TableName stack output)`,
+        `--table không phải tên bảng DynamoDB: "${named}" (expected a table name, the TableName stack output)`,
       );
     }
     regionOption(values.region);
 
     const district = loadDistrictOrFail(districtFile, values.criteria);
-    let doc: AdjustmentsDocument;
-    try {
-      doc = readAdjustments(file);
-    } catch (e) {
-      throw new ProblemsError(problemsOf(e), INVALID_FILE);
-    }
-    const { entries, problems } = checkAdjustments(doc, district);
-    if (problems.length > 0) throw new ProblemsError(problems, INVALID_FILE);
-    if (entries.length === 0) {
-      throw new ProblemsError(
-        [{ file, path: 'periods', message: 'không có đơn vị nào để ghi (no unit to record)' }],
-        INVALID_FILE,
-      );
-    }
-
+    const { doc, entries } = adjustmentsOf(file, district);
     io.out(
-      `${dryRun ? 'Sẽ ghi (will record)' : 'Ghi nhận (recording)'}: ${entries.length} dòng số liệu ` +
+      `${table === undefined ? 'Sẽ ghi (will record)' : 'Ghi nhận (recording)'}: ${entries.length} dòng số liệu ` +
         `(${entries.length} unit-period line${entries.length === 1 ? '' : 's'}) — ${district.config.district.name}`,
     );
     for (const line of describeEntries(district, entries)) io.out(line);
     io.out('');
-    if (dryRun) {
+    if (table === undefined) {
       io.out('Chạy thử (dry run): không gọi AWS, không ghi gì. (Nothing was written.)');
       return EXIT_OK;
     }
-    return write(io, { district, doc, entries, table: table!, region: values.region });
+    return write(io, { district, doc, entries, table, region: values.region });
   },
-};
+});
+
+/** The file read and checked against the config: every problem, or at least one line to record. */
+function adjustmentsOf(
+  file: string,
+  district: LoadedDistrict,
+): { doc: AdjustmentsDocument; entries: AdjustmentsEntry[] } {
+  let doc: AdjustmentsDocument;
+  try {
+    doc = readAdjustments(file);
+  } catch (e) {
+    throw new ProblemsError(problemsOf(e), INVALID_FILE);
+  }
+  const { entries, problems } = checkAdjustments(doc, district);
+  if (problems.length > 0) throw new ProblemsError(problems, INVALID_FILE);
+  if (entries.length === 0) {
+    throw new ProblemsError(
+      [{ file, path: 'periods', message: 'không có đơn vị nào để ghi (no unit to record)' }],
+      INVALID_FILE,
+    );
+  }
+  return { doc, entries };
+}
 
 const INVALID_FILE = 'Tệp số liệu không hợp lệ, chưa ghi gì (invalid adjustments file, nothing written)';
 
-async function write(
-  io: Io,
-  job: {
-    district: LoadedDistrict;
-    doc: AdjustmentsDocument;
-    entries: AdjustmentsEntry[];
-    table: string;
-    region: string | undefined;
-  },
-): Promise<number> {
-  const { district, doc, entries, table } = job;
+interface WriteJob {
+  district: LoadedDistrict;
+  doc: AdjustmentsDocument;
+  entries: AdjustmentsEntry[];
+  table: string;
+  region: string | undefined;
+}
+
+async function write(io: Io, job: WriteJob): Promise<number> {
+  const { entries, table } = job;
   // Loaded here: the other commands, and a dry run, never load the AWS SDK.
   const [
     { table: tablePort, tableNamed },
@@ -283,15 +290,13 @@ async function write(
   const awsFailed = (e: unknown, what: string) => reportAwsFailure(io, e, what);
   try {
     // The table must hold this district's campaign: scoring reads that one, not the file.
-    let stored:
-      | { config: LoadedDistrict['config']; criteriaSets: LoadedDistrict['criteriaSets'] }
-      | undefined;
+    let stored: StoredDistrict | undefined;
     try {
       stored = await storedDistrict();
     } catch (e) {
       return awsFailed(e, `Không đọc được bảng ${table} (cannot read the table)`);
     }
-    checkStoredCampaign(stored, district, doc, table);
+    checkStoredCampaign(stored, job);
 
     io.out(`Ghi vào bảng (writing to table) ${table} với tư cách (as) ${actor.id}:`);
     const width = Math.max(...entries.map((e) => e.unitId.length));
@@ -338,47 +343,31 @@ async function write(
   }
 }
 
+/** The campaign stored in the table, as far as checking a file against it needs. */
+type StoredDistrict = Pick<LoadedDistrict, 'config' | 'criteriaSets'>;
+
 /**
- * Refuses a table that holds no campaign, another district's, or one the file's lines do not fit
- * (units or sets changed in the file and not launched again): scoring reads the stored campaign.
+ * The table must hold this district's campaign, and the file must also be valid against it (its
+ * units or sets may have changed since the config was launched): otherwise nothing is written.
  */
-function checkStoredCampaign(
-  stored: { config: LoadedDistrict['config']; criteriaSets: LoadedDistrict['criteriaSets'] } | undefined,
-  district: LoadedDistrict,
-  doc: AdjustmentsDocument,
-  table: string,
-): void {
+function checkStoredCampaign(stored: StoredDistrict | undefined, job: WriteJob): void {
+  const { district, doc, table } = job;
   const slug = district.config.district.slug;
+  const refuse = (message: string) =>
+    new ProblemsError([{ file: table, path: '', message }], 'Không ghi được (cannot record)');
   if (!stored) {
-    throw new ProblemsError(
-      [
-        {
-          file: table,
-          path: '',
-          message:
-            `bảng chưa có phong trào nào: hãy phát động trước (thidua launch) hoặc kiểm tra --table ` +
-            '(the table holds no campaign: launch first, or check --table)',
-        },
-      ],
-      'Không ghi được (cannot record)',
+    throw refuse(
+      `bảng chưa có phong trào nào: hãy phát động trước (thidua launch) hoặc kiểm tra --table ` +
+        '(the table holds no campaign: launch first, or check --table)',
     );
   }
   if (stored.config.district.slug !== slug) {
-    throw new ProblemsError(
-      [
-        {
-          file: table,
-          path: '',
-          message:
-            `bảng thuộc "${stored.config.district.name}" (${stored.config.district.slug}), không phải ` +
-            `"${district.config.district.name}" (${slug}) của ${doc.file}: kiểm tra --table và --district ` +
-            `(the table belongs to district ${stored.config.district.slug}, not ${slug})`,
-        },
-      ],
-      'Không ghi được (cannot record)',
+    throw refuse(
+      `bảng thuộc "${stored.config.district.name}" (${stored.config.district.slug}), không phải ` +
+        `"${district.config.district.name}" (${slug}) của ${doc.file}: kiểm tra --table và --district ` +
+        `(the table belongs to district ${stored.config.district.slug}, not ${slug})`,
     );
   }
-  // The stored campaign may differ from the file (units or sets changed and not launched again).
   const againstStored = checkAdjustments(doc, {
     config: stored.config,
     criteriaSets: stored.criteriaSets,

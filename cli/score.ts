@@ -3,95 +3,96 @@
  * as a table on the terminal and, with --out, the results JSON of docs/scoring.md plus the
  * commendation candidates (docs/cli.md).
  */
+
+import { type AggregateResults, aggregateResults } from '#domain/aggregate';
 import { formatDate, periodsOf, periodsOfYear } from '#domain/calendar';
-import { type Proposal, proposeCommendations, type RankedResult } from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import type { Proposal, RankedResult } from '#domain/commendation-model';
 import type { LoadedDistrict } from '#domain/config-files';
+import { FORM_LABELS, movementAwards } from '#domain/issuers';
 import type { DistrictConfig, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPercent, formatPoints } from '#domain/points';
-import {
-  type AggregateResults,
-  aggregateResults,
-  aggregateResultsToJson,
-  computePeriodResults,
-  type PeriodResults,
-  periodResultsToJson,
-  ScoringError,
-  type UnitChange,
-} from '#domain/scoring';
+import type { UnitChange } from '#domain/ranking';
+import { aggregateResultsToJson, periodResultsToJson } from '#domain/results-json';
+import { computePeriodResults, type PeriodResults } from '#domain/scoring';
+import { ScoringError } from '#domain/unit-score';
 import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts';
 import {
-  type Command,
+  defineCommand,
+  deliver,
   EXIT_OK,
+  helpText,
   loadDistrictOrFail,
+  OPTIONS,
   onDateOption,
   ProblemsError,
-  parseOptions,
   requireOption,
-  toJsonText,
   UsageError,
-  writeOutput,
 } from './common.ts';
-import { renderTable } from './text.ts';
+import { groupTitles, renderTable } from './text.ts';
 
-export const GROUP_TITLES: Record<UnitGroup, string> = {
-  office: 'Khối cơ quan chuyên môn',
-  commune: 'Khối xã, thị trấn',
-};
+const SCORE_OPTIONS = {
+  district: OPTIONS.district,
+  appraisals: {
+    type: 'string',
+    arg: '<tệp>',
+    help: 'kết quả thẩm định theo kỳ, theo đơn vị (.yaml, .yml hoặc .json)',
+  },
+  period: {
+    type: 'string',
+    arg: '<kỳ>',
+    help: 'một kỳ của lịch, ví dụ 2024Q3 (mặc định: kỳ cuối cùng có trong tệp)',
+  },
+  year: { type: 'string', arg: '<yyyy>', help: 'kết quả năm: trung bình tỷ lệ các kỳ của năm theo lịch' },
+  phase: {
+    type: 'boolean',
+    help: [
+      'kết quả cả giai đoạn: trung bình tỷ lệ mọi kỳ của giai đoạn',
+      '(kỳ không có trong tệp tính là Không nộp báo cáo, 0 %)',
+    ],
+  },
+  out: {
+    type: 'string',
+    arg: '<tệp.json>',
+    help: 'ghi kết quả JSON (docs/scoring.md) và đề xuất khen thưởng tập thể',
+  },
+  json: { type: 'boolean', help: 'in JSON ra màn hình thay cho bảng' },
+  on: {
+    type: 'string',
+    arg: '<yyyy-mm-dd>',
+    help: 'ngày xét khen thưởng (mặc định: ngày kết thúc thẩm định của kỳ cuối)',
+  },
+  criteria: OPTIONS.criteria,
+} as const;
 
-const HELP = `thidua score --district <cấu hình> --appraisals <tệp> [--period <kỳ> | --year <yyyy> | --phase] [--out <tệp.json>] [--json]
-
-Tính điểm, xếp loại và xếp hạng từ tệp kết quả thẩm định (định dạng: docs/cli.md), in bảng xếp
+const HELP = helpText({
+  usage:
+    'thidua score --district <cấu hình> --appraisals <tệp> [--period <kỳ> | --year <yyyy> | --phase] [--out <tệp.json>] [--json]',
+  about: `Tính điểm, xếp loại và xếp hạng từ tệp kết quả thẩm định (định dạng: docs/cli.md), in bảng xếp
 hạng theo từng khối. Tệp thẩm định được kiểm tra toàn bộ trước khi tính: có lỗi thì không tính
-gì, không ghi tệp nào.
-
-  --district <tệp>     cấu hình đơn vị triển khai (districts/*.yaml)
-  --appraisals <tệp>   kết quả thẩm định theo kỳ, theo đơn vị (.yaml, .yml hoặc .json)
-  --period <kỳ>        một kỳ của lịch, ví dụ 2024Q3 (mặc định: kỳ cuối cùng có trong tệp)
-  --year <yyyy>        kết quả năm: trung bình tỷ lệ các kỳ của năm theo lịch
-  --phase              kết quả cả giai đoạn: trung bình tỷ lệ mọi kỳ của giai đoạn
-                       (kỳ không có trong tệp tính là Không nộp báo cáo, 0 %)
-  --out <tệp.json>     ghi kết quả JSON (docs/scoring.md) và đề xuất khen thưởng tập thể
-  --json               in JSON ra màn hình thay cho bảng
-  --on <yyyy-mm-dd>    ngày xét khen thưởng (mặc định: ngày kết thúc thẩm định của kỳ cuối)
-  --criteria <thư mục> thư mục bộ tiêu chí (mặc định: <thư mục cấu hình>/../criteria)
-  -h, --help           hướng dẫn này
-
-Mã thoát: 0 xong; 1 dữ liệu có lỗi (liệt kê tệp, trường, dòng); 2 sai cú pháp lệnh.
-
-Computes scores, bands and ranks from a file of appraised reports and prints the ranking per
+gì, không ghi tệp nào.`,
+  options: SCORE_OPTIONS,
+  exits: '0 xong; 1 dữ liệu có lỗi (liệt kê tệp, trường, dòng); 2 sai cú pháp lệnh.',
+  english: `Computes scores, bands and ranks from a file of appraised reports and prints the ranking per
 group. The whole file is checked first: on any problem nothing is computed or written.
 --period (default: the file's latest period), --year or --phase (the mean over the calendar's
 periods; periods missing from the file count as not submitted); --out writes the results JSON
 plus the collective commendation candidates; --json prints it instead of the table; --on sets
-the decision date for the candidates. Exit codes: 0 ok, 1 problems, 2 usage error.`;
+the decision date for the candidates. Exit codes: 0 ok, 1 problems, 2 usage error.`,
+});
 
 /** What score computed: one period, or a year/phase over several. */
 export type Scored =
   | { kind: 'period'; results: PeriodResults; period: Period; notes: string[] }
   | { kind: 'year' | 'phase'; results: AggregateResults; periods: Period[]; notes: string[] };
 
-export const scoreCommand: Command = {
+export const scoreCommand = defineCommand({
   name: 'score',
   summary: 'tính điểm, xếp hạng từ tệp thẩm định (score and rank from appraisals)',
   help: HELP,
-  run(args, io) {
-    const { values } = parseOptions(args, {
-      district: { type: 'string' },
-      appraisals: { type: 'string' },
-      period: { type: 'string' },
-      year: { type: 'string' },
-      phase: { type: 'boolean' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      on: { type: 'string' },
-      criteria: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+  options: SCORE_OPTIONS,
+  run(values, _positionals, io) {
     const districtFile = requireOption(values.district, 'district');
     const appraisalsFile = requireOption(values.appraisals, 'appraisals');
     const scopes = [values.period !== undefined, values.year !== undefined, values.phase === true];
@@ -104,50 +105,50 @@ export const scoreCommand: Command = {
       throw new UsageError(`--year phải là năm dạng yyyy, nhận được "${values.year}" (--year must be yyyy)`);
     }
     onDateOption(values.on);
-
     const loaded = loadDistrictOrFail(districtFile, values.criteria);
-    const calendar = periodsOf(loaded.config);
-    // Scope arguments are checked against the calendar before the file is read: a wrong one is usage.
-    if (values.period !== undefined && !calendar.some((p) => p.id === values.period)) {
-      throw new UsageError(
-        `không có kỳ "${values.period}" trong lịch báo cáo (các kỳ: ${calendar[0]?.id}…${calendar[calendar.length - 1]?.id}) ` +
-          `(no such period in the calendar)`,
-      );
-    }
-    if (values.year !== undefined && periodsOfYear(loaded.config, Number(values.year)).length === 0) {
-      throw new UsageError(
-        `năm ${values.year} không thuộc giai đoạn ${formatDate(loaded.config.campaign.phaseStart)}–` +
-          `${formatDate(loaded.config.campaign.phaseEnd)} (the year is outside the phase)`,
-      );
-    }
-    const appraisals = readAppraisals(appraisalsFile, loaded);
-    const scope: Scope =
-      values.period !== undefined
-        ? { kind: 'period', periodId: values.period }
-        : values.year !== undefined
-          ? { kind: 'year', year: Number(values.year) }
-          : values.phase
-            ? { kind: 'phase' }
-            : { kind: 'latest' };
-    const scored = computeScope(loaded, appraisals, scope);
-    const onDate = values.on ?? defaultDecisionDate(scored);
+    const scope = scopeOf(loaded, values);
+    const scored = computeScope(loaded, readAppraisals(appraisalsFile, loaded), scope);
     const proposal = proposeCommendations({
       results: rankedResultsOf(scored.results),
       units: loaded.config.units,
       nominations: [],
       settings: loaded.config.commendation,
       issuerLevel: loaded.config.commendation.issuerLevel,
-      onDate,
+      onDate: values.on ?? defaultDecisionDate(scored),
+      timeZone: loaded.config.district.timeZone,
     });
-    const json = scoredToJson(loaded.config, scored, proposal);
-    // Written before anything is printed: a failed write must not follow a table that looks final.
-    if (values.out !== undefined) writeOutput(values.out, toJsonText(json));
-    if (values.json) io.out(toJsonText(json).trimEnd());
-    else for (const line of renderScored(loaded.config, scored, proposal)) io.out(line);
-    if (values.out !== undefined && !values.json) io.out(`\nĐã ghi kết quả (results written): ${values.out}`);
+    deliver(
+      io,
+      { ...values, written: 'Đã ghi kết quả (results written)' },
+      scoredToJson(loaded.config, scored, proposal),
+      () => renderScored(loaded.config, scored, proposal),
+    );
     return EXIT_OK;
   },
-};
+});
+
+/**
+ * The scope the options ask for, checked against the calendar before the file is read: a period
+ * or year outside it is a usage error.
+ */
+function scopeOf(loaded: LoadedDistrict, values: { period?: string; year?: string; phase?: boolean }): Scope {
+  const calendar = periodsOf(loaded.config);
+  if (values.period !== undefined && !calendar.some((p) => p.id === values.period)) {
+    throw new UsageError(
+      `không có kỳ "${values.period}" trong lịch báo cáo (các kỳ: ${calendar[0]?.id}…${calendar[calendar.length - 1]?.id}) ` +
+        `(no such period in the calendar)`,
+    );
+  }
+  if (values.year !== undefined && periodsOfYear(loaded.config, Number(values.year)).length === 0) {
+    throw new UsageError(
+      `năm ${values.year} không thuộc giai đoạn ${formatDate(loaded.config.campaign.phaseStart)}–` +
+        `${formatDate(loaded.config.campaign.phaseEnd)} (the year is outside the phase)`,
+    );
+  }
+  if (values.period !== undefined) return { kind: 'period', periodId: values.period };
+  if (values.year !== undefined) return { kind: 'year', year: Number(values.year) };
+  return values.phase ? { kind: 'phase' } : { kind: 'latest' };
+}
 
 export type Scope =
   | { kind: 'period'; periodId: string }
@@ -254,7 +255,10 @@ export function computeScope(loaded: LoadedDistrict, appraisals: Appraisals, sco
           `${entry.absentUnits.join(', ')} (units absent from the file count as not submitted).`,
       );
     }
-    return { kind: 'period', results: computed.get(periodId)!, period: entry.period, notes };
+    const results = computed.get(periodId);
+    // Every period of the file was computed just above.
+    if (!results) throw new Error(`period ${periodId} was not computed`);
+    return { kind: 'period', results, period: entry.period, notes };
   }
   if (scope.kind === 'year') {
     const periods = periodsOfYear(config, scope.year);
@@ -348,11 +352,11 @@ function periodList(ids: readonly string[]): string {
 }
 
 export function renderScored(config: DistrictConfig, scored: Scored, proposal: Proposal): string[] {
+  const titles = groupTitles(config.district.level);
   const out: string[] = [];
-  const r = scored.results;
   out.push(`Kết quả thi đua cải cách hành chính – ${config.district.name} (${config.campaign.planNumber})`);
   if (scored.kind === 'period') {
-    out.push(`Kỳ ${describePeriod(scored.period)}, phiên bản ${r.version}`);
+    out.push(`Kỳ ${describePeriod(scored.period)}, phiên bản ${scored.results.version}`);
   } else {
     const first = scored.periods[0];
     const last = scored.periods[scored.periods.length - 1];
@@ -362,91 +366,14 @@ export function renderScored(config: DistrictConfig, scored: Scored, proposal: P
     );
   }
   for (const group of UNIT_GROUPS) {
-    const units = r.units.filter((u) => u.group === group);
-    if (units.length === 0) continue;
-    out.push('');
-    if (scored.kind === 'period') {
-      const set = scored.results.criteriaSets[group];
-      out.push(
-        `${GROUP_TITLES[group]} (${units.length} đơn vị) – bộ tiêu chí ${set ? `${set.id}, phiên bản ${set.version}` : dash}`,
-      );
-      const prevId = scored.results.units.find((u) => u.change)?.change?.previousId;
-      const rows = scored.results.units
-        .filter((u) => u.group === group)
-        .map((u) => {
-          const notes = u.flags.map((f) => FLAG_LABELS[f]);
-          if (u.breakdown?.rescaled) notes.push('không có khảo sát: quy đổi');
-          if (u.breakdown && u.breakdown.bonusCounted > 0)
-            notes.push(`thưởng ${formatPoints(u.breakdown.bonusCounted)}`);
-          if (u.breakdown && u.breakdown.penaltyCounted > 0)
-            notes.push(`trừ ${formatPoints(u.breakdown.penaltyCounted)}`);
-          if (u.breakdown && u.breakdown.clamped !== 'none') notes.push('giới hạn 0–100');
-          return [
-            u.rank === null ? dash : String(u.rank),
-            u.name,
-            u.total === null ? dash : formatPoints(u.total, { fixed: true }),
-            u.percent === null ? dash : formatPercent(u.percent),
-            u.band ? BAND_LABELS[u.band] : dash,
-            notes.join('; '),
-            ...changeCells(prevId, u.change),
-          ];
-        });
-      out.push(
-        ...renderTable(
-          [
-            { header: 'Hạng', align: 'right' },
-            { header: 'Đơn vị' },
-            { header: 'Tổng điểm', align: 'right' },
-            { header: 'Tỷ lệ %', align: 'right' },
-            { header: 'Xếp loại' },
-            { header: 'Ghi chú' },
-            ...changeColumns(prevId),
-          ],
-          rows,
-        ),
-      );
-    } else {
-      out.push(`${GROUP_TITLES[group]} (${units.length} đơn vị)`);
-      const agg = scored.results;
-      const showPeriods = agg.periodIds.length <= 4;
-      const prevId = agg.units.find((u) => u.change)?.change?.previousId;
-      const rows = agg.units
-        .filter((u) => u.group === group)
-        .map((u) => {
-          const notes = u.flags.map((f) => {
-            const which = f === 'khong-nop-bao-cao' ? u.missedPeriods : u.pendingPeriods;
-            return which.length === 0 ? FLAG_LABELS[f] : `${FLAG_LABELS[f]}: ${periodList(which)}`;
-          });
-          const perPeriod = showPeriods
-            ? u.periods.map((p) =>
-                p.status === 'not-submitted' ? dash : p.percent === null ? 'chờ' : formatPercent(p.percent),
-              )
-            : [];
-          return [
-            u.rank === null ? dash : String(u.rank),
-            u.name,
-            u.percent === null ? dash : formatPercent(u.percent),
-            u.band ? BAND_LABELS[u.band] : dash,
-            ...perPeriod,
-            notes.join('; '),
-            ...changeCells(prevId, u.change),
-          ];
-        });
-      out.push(
-        ...renderTable(
-          [
-            { header: 'Hạng', align: 'right' },
-            { header: 'Đơn vị' },
-            { header: 'Tỷ lệ TB %', align: 'right' },
-            { header: 'Xếp loại' },
-            ...(showPeriods ? agg.periodIds.map((id) => ({ header: id, align: 'right' as const })) : []),
-            { header: 'Ghi chú' },
-            ...changeColumns(prevId),
-          ],
-          rows,
-        ),
-      );
-    }
+    const count = scored.results.units.filter((u) => u.group === group).length;
+    if (count === 0) continue;
+    out.push(
+      '',
+      ...(scored.kind === 'period'
+        ? periodTable(scored.results, group, titles)
+        : aggregateTable(scored.results, group, titles)),
+    );
   }
   out.push('');
   out.push(
@@ -458,12 +385,99 @@ export function renderScored(config: DistrictConfig, scored: Scored, proposal: P
           : 'Kỳ không nộp báo cáo tính 0 %; đơn vị có kỳ chưa thẩm định chưa được xếp hạng.'),
   );
   for (const note of scored.notes) out.push(`Lưu ý: ${note}`);
-  out.push(...renderCandidatesSummary(proposal));
+  out.push(...renderCandidatesSummary(proposal, titles));
   return out;
 }
 
+/** A period's table for one group: rank, unit, total, percentage, band, notes, change. */
+function periodTable(results: PeriodResults, group: UnitGroup, titles: Record<UnitGroup, string>): string[] {
+  const units = results.units.filter((u) => u.group === group);
+  const set = results.criteriaSets[group];
+  const prevId = results.units.find((u) => u.change)?.change?.previousId;
+  const rows = units.map((u) => {
+    const notes = u.flags.map((f) => FLAG_LABELS[f]);
+    if (u.breakdown?.rescaled) notes.push('không có khảo sát: quy đổi');
+    if (u.breakdown && u.breakdown.bonusCounted > 0)
+      notes.push(`thưởng ${formatPoints(u.breakdown.bonusCounted)}`);
+    if (u.breakdown && u.breakdown.penaltyCounted > 0)
+      notes.push(`trừ ${formatPoints(u.breakdown.penaltyCounted)}`);
+    if (u.breakdown && u.breakdown.clamped !== 'none') notes.push('giới hạn 0–100');
+    return [
+      u.rank === null ? dash : String(u.rank),
+      u.name,
+      u.total === null ? dash : formatPoints(u.total, { fixed: true }),
+      u.percent === null ? dash : formatPercent(u.percent),
+      u.band ? BAND_LABELS[u.band] : dash,
+      notes.join('; '),
+      ...changeCells(prevId, u.change),
+    ];
+  });
+  return [
+    `${titles[group]} (${units.length} đơn vị) – bộ tiêu chí ${set ? `${set.id}, phiên bản ${set.version}` : dash}`,
+    ...renderTable(
+      [
+        { header: 'Hạng', align: 'right' },
+        { header: 'Đơn vị' },
+        { header: 'Tổng điểm', align: 'right' },
+        { header: 'Tỷ lệ %', align: 'right' },
+        { header: 'Xếp loại' },
+        { header: 'Ghi chú' },
+        ...changeColumns(prevId),
+      ],
+      rows,
+    ),
+  ];
+}
+
+/** A year's or the phase's table for one group: the mean, each period's percentage (up to four), notes, change. */
+function aggregateTable(
+  results: AggregateResults,
+  group: UnitGroup,
+  titles: Record<UnitGroup, string>,
+): string[] {
+  const units = results.units.filter((u) => u.group === group);
+  const showPeriods = results.periodIds.length <= 4;
+  const prevId = results.units.find((u) => u.change)?.change?.previousId;
+  const rows = units.map((u) => {
+    const notes = u.flags.map((f) => {
+      const which = f === 'khong-nop-bao-cao' ? u.missedPeriods : u.pendingPeriods;
+      return which.length === 0 ? FLAG_LABELS[f] : `${FLAG_LABELS[f]}: ${periodList(which)}`;
+    });
+    const perPeriod = showPeriods
+      ? u.periods.map((p) =>
+          p.status === 'not-submitted' ? dash : p.percent === null ? 'chờ' : formatPercent(p.percent),
+        )
+      : [];
+    return [
+      u.rank === null ? dash : String(u.rank),
+      u.name,
+      u.percent === null ? dash : formatPercent(u.percent),
+      u.band ? BAND_LABELS[u.band] : dash,
+      ...perPeriod,
+      notes.join('; '),
+      ...changeCells(prevId, u.change),
+    ];
+  });
+  return [
+    `${titles[group]} (${units.length} đơn vị)`,
+    ...renderTable(
+      [
+        { header: 'Hạng', align: 'right' },
+        { header: 'Đơn vị' },
+        { header: 'Tỷ lệ TB %', align: 'right' },
+        { header: 'Xếp loại' },
+        ...(showPeriods ? results.periodIds.map((id) => ({ header: id, align: 'right' as const })) : []),
+        { header: 'Ghi chú' },
+        ...changeColumns(prevId),
+      ],
+      rows,
+    ),
+  ];
+}
+
 /** The collectives the ranking puts forward (no nominations at this stage). */
-function renderCandidatesSummary(proposal: Proposal): string[] {
+function renderCandidatesSummary(proposal: Proposal, titles: Record<UnitGroup, string>): string[] {
+  const thematic = FORM_LABELS[movementAwards(proposal.issuer.level).thematic];
   const out = [
     '',
     `Đề xuất khen thưởng tập thể (${proposal.issuer.label}, ngày xét ${formatDate(proposal.issuer.onDate)}):`,
@@ -475,9 +489,9 @@ function renderCandidatesSummary(proposal: Proposal): string[] {
     const gk = of((c) => c.kind === 'collective' && c.status === 'proposed');
     const tie = of((c) => c.status === 'tie-at-cutoff');
     if (up.length + gk.length + tie.length === 0) continue;
-    out.push(`  ${GROUP_TITLES[group]}:`);
+    out.push(`  ${titles[group]}:`);
     if (up.length > 0) out.push(`    Đề nghị cấp trên tặng Bằng khen: ${up.join('; ')}`);
-    if (gk.length > 0) out.push(`    Giấy khen: ${gk.join('; ')}`);
+    if (gk.length > 0) out.push(`    ${thematic}: ${gk.join('; ')}`);
     if (tie.length > 0) out.push(`    Đồng hạng tại ngưỡng cắt, Hội đồng xét: ${tie.join('; ')}`);
   }
   for (const w of proposal.warnings) out.push(`  Cảnh báo: ${w}`);

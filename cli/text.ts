@@ -1,3 +1,13 @@
+import type { AdministrativeLevel, UnitGroup } from '#domain/model';
+
+/** Group titles of tables and summaries; a province's communes are xã and phường. */
+export function groupTitles(level: AdministrativeLevel): Record<UnitGroup, string> {
+  return {
+    office: 'Khối cơ quan chuyên môn',
+    commune: level === 'tinh' ? 'Khối xã, phường' : 'Khối xã, thị trấn',
+  };
+}
+
 /**
  * Terminal text: column widths that count what a Vietnamese reader sees, plain tables, and the
  * number formats of the interface (decimal comma, dd/mm/yyyy).

@@ -249,3 +249,26 @@ export function formatDateTime(instant: IsoInstant | Date, timeZone: string): st
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(w.hour)}:${two(w.minute)} ${two(w.day)}/${two(w.month)}/${w.year}`;
 }
+
+/** An instant as "dd/mm/yyyy HH:mm" on the zone's wall clock (the order commendation texts use). */
+export function formatDateAndTime(instant: IsoInstant, timeZone: string): string {
+  const t = parseInstant(instant);
+  if (t === null) throw new Error(`Thời điểm không hợp lệ (invalid instant): ${instant}`);
+  const w = wallClockAt(t, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(w.day)}/${two(w.month)}/${w.year} ${two(w.hour)}:${two(w.minute)}`;
+}
+
+// ---------------------------------------------------------------- reading instants
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 instant that carries its offset (or Z), or null.
+ * A bare local time is refused: it would mean a different instant on every machine.
+ */
+export function parseInstant(text: string): number | null {
+  if (!INSTANT.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}

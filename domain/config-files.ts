@@ -3,18 +3,11 @@
  * the filesystem (node:fs only). `.json`, `.yaml` and `.yml`; YAML problems carry line numbers.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { isScalar, LineCounter, parseDocument } from 'yaml';
-import {
-  type CheckDistrictOptions,
-  ConfigError,
-  type ConfigProblem,
-  checkCriteriaSet,
-  checkDistrictConfig,
-  formatPath,
-  type PathProblem,
-  SLUG,
-} from './config.ts';
+import { dirname, join } from 'node:path';
+import { ConfigError, type ConfigProblem, checkCriteriaSet, checkDistrictConfig } from './config.ts';
+import type { CheckDistrictOptions } from './config-checks.ts';
+import { formatPath, type PathProblem, SLUG } from './config-values.ts';
+import { type DataFile, parseDataText } from './data-file.ts';
 import type { CriteriaSet, DistrictConfig } from './model.ts';
 
 export interface LoadOptions {
@@ -30,87 +23,22 @@ export interface LoadedDistrict {
   criteriaSets: CriteriaSet[];
 }
 
-/** A parsed data file, with a way to find the line of a field path (YAML only). */
-interface DataFile {
-  file: string;
-  data?: unknown;
-  problems: ConfigProblem[];
-  lineOf: (path: (string | number)[]) => number | undefined;
-}
-
 const CRITERIA_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-function readDataFile(file: string): DataFile {
-  const none = () => undefined;
+/** Reads and parses a data file; an unreadable file or a syntax error comes back as problems. */
+export function readDataFile(file: string): DataFile | { problems: ConfigProblem[] } {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = e instanceof Error && 'code' in e ? e.code : undefined;
     const message =
       code === 'ENOENT'
         ? 'không tìm thấy tệp (file not found)'
-        : `không đọc được tệp: ${(e as Error).message} (cannot read the file)`;
-    return { file, problems: [{ file, path: '', message }], lineOf: none };
+        : `không đọc được tệp: ${e instanceof Error ? e.message : String(e)} (cannot read the file)`;
+    return { problems: [{ file, path: '', message }] };
   }
-  const ext = extname(file).toLowerCase();
-  if (ext === '.json') {
-    try {
-      return { file, data: JSON.parse(source), problems: [], lineOf: none };
-    } catch (e) {
-      return {
-        file,
-        problems: [
-          { file, path: '', message: `lỗi cú pháp JSON: ${(e as Error).message} (JSON syntax error)` },
-        ],
-        lineOf: none,
-      };
-    }
-  }
-  if (ext !== '.yaml' && ext !== '.yml') {
-    return {
-      file,
-      problems: [
-        {
-          file,
-          path: '',
-          message: 'chỉ đọc được tệp .json, .yaml hoặc .yml (only .json, .yaml and .yml files)',
-        },
-      ],
-      lineOf: none,
-    };
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      file,
-      problems: doc.errors.map((err) => {
-        const at = lineCounter.linePos(err.pos[0]);
-        const firstLine = err.message.split('\n')[0] ?? err.message;
-        return {
-          file,
-          path: '',
-          line: at.line,
-          message: `lỗi cú pháp YAML ở dòng ${at.line}, cột ${at.col}: ${firstLine} (YAML syntax error at line ${at.line}, column ${at.col})`,
-        };
-      }),
-      lineOf: none,
-    };
-  }
-  // The line of the deepest node the path reaches (a missing field points at its parent).
-  const lineOf = (path: (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-        const offset = node.range[0];
-        if (typeof offset === 'number') return lineCounter.linePos(offset).line;
-      }
-      if (n > 0 && isScalar(node)) break;
-    }
-    return undefined;
-  };
-  return { file, data: doc.toJS(), problems: [], lineOf };
+  return parseDataText(file, source);
 }
 
 function located(f: DataFile, problems: readonly PathProblem[]): ConfigProblem[] {
@@ -126,10 +54,10 @@ function located(f: DataFile, problems: readonly PathProblem[]): ConfigProblem[]
 }
 
 function checkedCriteriaSet(
-  f: DataFile,
+  f: DataFile | { problems: ConfigProblem[] },
   expectedId?: string,
 ): { set?: CriteriaSet; problems: ConfigProblem[] } {
-  if (f.problems.length > 0) return { problems: f.problems };
+  if (!('data' in f)) return { problems: f.problems };
   const r = checkCriteriaSet(f.data);
   const problems = located(f, r.problems);
   if (r.value && expectedId !== undefined && r.value.id !== expectedId) {
@@ -163,7 +91,7 @@ function criteriaFile(dir: string, id: string): string | undefined {
  */
 export function loadDistrict(path: string, opts: LoadOptions = {}): LoadedDistrict {
   const configFile = readDataFile(path);
-  if (configFile.problems.length > 0) throw new ConfigError(configFile.problems);
+  if (!('data' in configFile)) throw new ConfigError(configFile.problems);
 
   const criteriaDir = opts.criteriaDir ?? join(dirname(path), '..', 'criteria');
   const problems: ConfigProblem[] = [];

@@ -7,11 +7,16 @@
  * (yyyy-mm-dd, local dates). A date no list covers means: no known authority, so nothing
  * may be granted — the caller refuses with that reason instead of guessing.
  */
+import { addDays, formatDate } from './calendar.ts';
 import type { AdministrativeLevel, CommendationForm, IsoDate } from './model.ts';
 
 export const FORM_LABELS: Record<CommendationForm, string> = {
   'giay-khen': 'Giấy khen',
   'bang-khen-tinh': 'Bằng khen của Chủ tịch UBND tỉnh',
+  'bang-khen-thu-tuong': 'Bằng khen của Thủ tướng Chính phủ',
+  'co-thi-dua-tinh': 'Cờ thi đua của UBND tỉnh',
+  'tap-the-lao-dong-xuat-sac': 'Danh hiệu “Tập thể lao động xuất sắc”',
+  'chien-si-thi-dua-cap-tinh': 'Danh hiệu “Chiến sĩ thi đua cấp tỉnh”',
   'tap-the-lao-dong-tien-tien': 'Danh hiệu “Tập thể lao động tiên tiến”',
   'chien-si-thi-dua-co-so': 'Danh hiệu “Chiến sĩ thi đua cơ sở”',
   'lao-dong-tien-tien': 'Danh hiệu “Lao động tiên tiến”',
@@ -19,8 +24,14 @@ export const FORM_LABELS: Record<CommendationForm, string> = {
 
 export const COMMENDATION_FORMS = Object.keys(FORM_LABELS) as CommendationForm[];
 
-/** Annual emulation titles: thematic (movement) results may never ground them. */
+/**
+ * Emulation titles (danh hiệu thi đua), awarded on the year's results: thematic (movement) results
+ * may never ground them. The provincial Cờ thi đua is counted here too: this system never proposes it.
+ */
 export const ANNUAL_TITLES: ReadonlySet<CommendationForm> = new Set<CommendationForm>([
+  'co-thi-dua-tinh',
+  'tap-the-lao-dong-xuat-sac',
+  'chien-si-thi-dua-cap-tinh',
   'tap-the-lao-dong-tien-tien',
   'chien-si-thi-dua-co-so',
   'lao-dong-tien-tien',
@@ -72,6 +83,22 @@ const HUYEN_FORMS: readonly CommendationForm[] = [
   'lao-dong-tien-tien',
   'giay-khen',
 ];
+
+/** A department (sở) director's list; the provincial chairman's adds the provincial forms (DOMAIN.md, "A province tenant"). */
+const SO_FORMS = HUYEN_FORMS;
+const TINH_FORMS: readonly CommendationForm[] = [
+  ...SO_FORMS,
+  'bang-khen-tinh',
+  'co-thi-dua-tinh',
+  'tap-the-lao-dong-xuat-sac',
+  'chien-si-thi-dua-cap-tinh',
+];
+
+/** The province tenant's rules are a product decision, not yet checked against the texts in force. */
+export const PROVINCE_CAUTION =
+  'Thẩm quyền và hình thức khen thưởng của phong trào cấp tỉnh (Bằng khen của Chủ tịch UBND tỉnh; ' +
+  'đề nghị Thủ tướng Chính phủ tặng Bằng khen) là quyết định của sản phẩm, chưa được đối chiếu với ' +
+  'văn bản hiện hành: phải được xác nhận về pháp lý trước khi triển khai thật.';
 
 /**
  * The dated lists. Lists of one level never overlap (checked by `checkIssuerLists`, run in the
@@ -131,7 +158,7 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
   {
     id: 'so-2025-07',
     level: 'so',
-    forms: HUYEN_FORMS,
+    forms: SO_FORMS,
     effectiveFrom: '2025-07-01',
     source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
     caution: CAUTION_FROM_JULY_2025,
@@ -141,10 +168,19 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     level: 'tinh',
     forms: ['bang-khen-tinh'],
     effectiveFrom: '2024-01-01',
-    source: `${LAW_2022}, thẩm quyền của Chủ tịch UBND cấp tỉnh; ${DECREE_98}, ${DECREE_152}`,
+    effectiveTo: '2025-06-30',
+    source: `${LAW_2022}, thẩm quyền của Chủ tịch UBND cấp tỉnh; ${DECREE_98}`,
     caution:
       'Chỉ ghi Bằng khen; các danh hiệu cấp tỉnh (Cờ thi đua, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động ' +
       'xuất sắc) nằm ngoài phạm vi hệ thống. Kiểm tra văn bản hiện hành trước khi dựa vào.',
+  },
+  {
+    id: 'tinh-2025-07',
+    level: 'tinh',
+    forms: TINH_FORMS,
+    effectiveFrom: '2025-07-01',
+    source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
+    caution: PROVINCE_CAUTION,
   },
 ];
 
@@ -206,8 +242,81 @@ export function checkIssuerLists(lists: readonly IssuerFormList[] = ISSUER_FORM_
   return problems;
 }
 
-/** dd/mm/yyyy for a yyyy-mm-dd date. */
-export function formatDateVi(date: IsoDate): string {
-  const [y, m, d] = date.split('-');
-  return `${d}/${m}/${y}`;
+/** The movement's own awards for an issuer level (DOMAIN.md, "What this system proposes"). */
+export interface MovementAwards {
+  /** The thematic award (khen thưởng theo chuyên đề) to collectives and nominated individuals. */
+  thematic: CommendationForm;
+  /** The form the best are proposed upward for; this level only proposes it. */
+  upward: CommendationForm;
+  /** Who grants the upward form, inside a sentence: "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen". */
+  upwardIssuer: string;
+  /** The upward form's short name inside a sentence. */
+  upwardShort: string;
+  /** Present when these awards are not yet confirmed legally: shown as a warning. */
+  caution?: string;
 }
+
+const DISTRICT_AWARDS: MovementAwards = {
+  thematic: 'giay-khen',
+  upward: 'bang-khen-tinh',
+  upwardIssuer: 'Chủ tịch UBND tỉnh',
+  upwardShort: 'Bằng khen',
+};
+
+const MOVEMENT_AWARDS: Record<AdministrativeLevel, MovementAwards> = {
+  huyen: DISTRICT_AWARDS,
+  xa: DISTRICT_AWARDS,
+  so: DISTRICT_AWARDS,
+  tinh: {
+    thematic: 'bang-khen-tinh',
+    upward: 'bang-khen-thu-tuong',
+    upwardIssuer: 'Thủ tướng Chính phủ',
+    upwardShort: 'Bằng khen',
+    caution: PROVINCE_CAUTION,
+  },
+};
+
+export function movementAwards(level: AdministrativeLevel): MovementAwards {
+  return MOVEMENT_AWARDS[level];
+}
+
+/**
+ * What an admin should know before relying on the issuer lists over a span of decision dates
+ * (yyyy-mm-dd, inclusive): each list in force in the span whose `caution` says it was not checked,
+ * each part of the span no list covers (nothing may be granted then), and the level's movement
+ * awards when they are not yet confirmed legally. Empty when there is nothing to say.
+ */
+export function issuerCautions(
+  level: AdministrativeLevel,
+  from: IsoDate,
+  to: IsoDate,
+  lists: readonly IssuerFormList[] = ISSUER_FORM_LISTS,
+): string[] {
+  const own = lists
+    .filter((l) => l.level === level && l.effectiveFrom <= to && (l.effectiveTo ?? '9999-12-31') >= from)
+    .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+  const out: string[] = [];
+  const span = (a: IsoDate, b: IsoDate | undefined) => `${formatDate(a)}–${b ? formatDate(b) : ''}`;
+  let covered = from;
+  for (const l of own) {
+    if (l.effectiveFrom > covered) out.push(gap(level, covered, dayBefore(l.effectiveFrom)));
+    if (l.caution)
+      out.push(`Danh mục thẩm quyền “${l.id}” (${span(l.effectiveFrom, l.effectiveTo)}): ${l.caution}`);
+    covered = l.effectiveTo === undefined ? '9999-12-31' : dayAfter(l.effectiveTo);
+  }
+  if (covered <= to) out.push(gap(level, covered, to));
+  const awards = MOVEMENT_AWARDS[level].caution;
+  if (awards && !own.some((l) => l.caution === awards)) out.push(awards);
+  return out;
+}
+
+function gap(level: AdministrativeLevel, from: IsoDate, to: IsoDate): string {
+  return (
+    `Không có danh mục thẩm quyền khen thưởng của ${ISSUER_LABELS[level]} từ ${formatDate(from)} đến ${formatDate(to)}` +
+    (level === 'huyen' && to >= '2025-07-01' ? ' (cấp huyện không còn từ 01/07/2025)' : '') +
+    ': đề xuất khen thưởng xét trong khoảng này không có hình thức nào được đề nghị.'
+  );
+}
+
+const dayAfter = (date: IsoDate) => addDays(date, 1);
+const dayBefore = (date: IsoDate) => addDays(date, -1);

@@ -20,6 +20,17 @@ export type AdministrativeLevel = 'huyen' | 'xa' | 'tinh' | 'so';
 export type UnitGroup = 'office' | 'commune';
 export const UNIT_GROUPS: readonly UnitGroup[] = ['office', 'commune'];
 
+/** How a group is named inside a sentence ("Xếp hạng 2/12 khối cơ quan"). */
+export const GROUP_LABELS: Record<UnitGroup, string> = {
+  office: 'khối cơ quan',
+  commune: 'khối xã, thị trấn',
+};
+
+/** The groups' names at a level: a province's communes are xã and phường (no thị trấn since 1/7/2025). */
+export function groupLabelsFor(level: AdministrativeLevel): Record<UnitGroup, string> {
+  return level === 'tinh' ? { ...GROUP_LABELS, commune: 'khối xã, phường' } : GROUP_LABELS;
+}
+
 // ---------------------------------------------------------------- criteria sets
 
 /** A node of a criteria set. Leaves are what reports and appraisals score. */
@@ -119,12 +130,12 @@ export type CollectiveSelection =
   | { mode: 'threshold'; minPercent: number };
 
 export interface CommendationSettings {
-  /** Level of the issuer of the movement's Giấy khen (the chairman of this district's level). */
+  /** Level of the issuer of the movement's award (the chairman of this district's level). */
   issuerLevel: AdministrativeLevel;
   collectives: CollectiveSelection;
   /** Optional cap on proposals per group (collectives and individuals counted apart); off by default. */
   quotaPerGroup?: number;
-  /** Proposals upward (e.g. provincial Bằng khen) for the best: units at or above this percentage. */
+  /** Proposals upward (a provincial Bằng khen; a province's, the Prime Minister's) for the best: units at or above this percentage. */
   upward?: { minPercent: number; perGroup: number };
   /** Minimum band a collective must reach to be proposed at all. */
   minBand: Band;
@@ -305,10 +316,18 @@ export interface Fraction {
 
 // ---------------------------------------------------------------- commendation
 
-/** Forms of commendation; the system proposes only 'giay-khen' and upward proposals. */
+/**
+ * Forms of commendation the issuer lists name. The system proposes only the movement's thematic
+ * award (a Giấy khen, or for a province the Bằng khen of its chairman) and upward proposals; the
+ * others are there to refuse a nomination the issuer cannot grant or that asks for an annual title.
+ */
 export type CommendationForm =
   | 'giay-khen'
   | 'bang-khen-tinh'
+  | 'bang-khen-thu-tuong'
+  | 'co-thi-dua-tinh'
+  | 'tap-the-lao-dong-xuat-sac'
+  | 'chien-si-thi-dua-cap-tinh'
   | 'tap-the-lao-dong-tien-tien'
   | 'chien-si-thi-dua-co-so'
   | 'lao-dong-tien-tien';

@@ -205,27 +205,31 @@ export function roundHalfUp(a: Fraction): bigint {
   return negative ? -rounded : rounded;
 }
 
-/** "num/den", the exact form written to JSON. */
-export function formatFraction(a: Fraction): string {
-  const f = fraction(a.num, a.den);
-  return `${f.num}/${f.den}`;
-}
-
-/** Reads "num/den" (or a plain integer) back; throws a RangeError on anything else. */
-export function parseFraction(text: string): Fraction {
-  const match = /^(-?\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!match) throw new RangeError(`"${text}" không phải là một phân số dạng tử/mẫu.`);
-  return fraction(BigInt(match[1] ?? '0'), BigInt(match[2] ?? '1'));
-}
-
 /** A fraction of hundredths (a total) rounded half-up to Points. */
 export function fractionToPoints(a: Fraction): Points {
   return Number(roundHalfUp(a));
 }
 
-/** A decimal with at most two places (a threshold such as 87.5) as an exact fraction. */
+/**
+ * The exact value of a decimal number as written (87.5 → 175/2, 66.67 → 6667/100), read from its
+ * shortest decimal representation, never through binary arithmetic: a threshold or a percentage
+ * of a config.
+ */
 export function decimalToFraction(value: number): Fraction {
-  return fraction(parsePoints(value, { allowNegative: true }), 100);
+  if (!Number.isFinite(value)) throw new RangeError(`${value} không phải là một số hữu hạn.`);
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(value.toString());
+  if (!m) throw new RangeError(`Không đọc được ${value} dưới dạng số thập phân.`);
+  const [, sign, whole = '', decimals = '', exponent = '0'] = m;
+  const exp = Number(exponent) - decimals.length;
+  const digits = BigInt(`${whole}${decimals}`);
+  const num = exp >= 0 ? digits * 10n ** BigInt(exp) : digits;
+  const den = exp >= 0 ? 1n : 10n ** BigInt(-exp);
+  return fraction(sign === '-' ? -num : num, den);
+}
+
+/** A decimal number of a config (a threshold, a percentage) as written, with the decimal comma: 87,5. */
+export function formatDecimal(value: number): string {
+  return value.toString().replace('.', ',');
 }
 
 // ---------------------------------------------------------------- percentages

@@ -158,8 +158,9 @@ periods.forEach((period, quarterIndex) => {
     entries.set(unit.id, appraise(unit, set, period, quarterIndex));
   }
   if (period.id === TIE.period) {
-    const model = entries.get(TIE.sameAs)!;
-    const unit = config.units.find((u) => u.id === TIE.unit)!;
+    const model = entries.get(TIE.sameAs);
+    const unit = config.units.find((u) => u.id === TIE.unit);
+    if (!model || !unit) throw new Error(`the demo has no unit ${TIE.sameAs} or ${TIE.unit}`);
     entries.set(TIE.unit, tiedWith(model, unit));
   }
   for (const unit of config.units) {
@@ -180,7 +181,8 @@ periods.forEach((period, quarterIndex) => {
       );
       continue;
     }
-    const e = entries.get(unit.id)!;
+    const e = entries.get(unit.id);
+    if (!e) throw new Error(`no appraisal drawn for ${unit.id}`);
     lines.push(
       `      ${unit.id}:`,
       '        status: approved',

@@ -11,7 +11,7 @@
  * recorded. This step must not fail itself: a missing campaign or unit only shortens the mail.
  */
 import { createHash } from 'node:crypto';
-import { workflowFailedEmail } from '#mail/emails';
+import { workflowFailedEmail } from '#mail/failure';
 import { audit } from '#ports/dynamo/audit';
 import { scrubString } from '#ports/log';
 import { findCampaign } from '#steps/campaign';

@@ -4,23 +4,26 @@
  * the reason. The README lists `NAG_REASONS`. A finding not acknowledged here fails synthesis.
  */
 import { type CfnElement, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { DistrictStack } from './district-stack.ts';
 
 /** The reasons, by what they cover (the README's table of acknowledged findings). */
 export const NAG_REASONS = {
   functionTracing:
-    'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+    'X-Ray tracing (pass-through, within sampled executions): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
     'permission, so their statement names "*"; it holds those two actions only.',
   stateMachineDelivery:
     'Step Functions logging (CloudWatch Logs vended delivery: logs:CreateLogDelivery and the like) and ' +
-    'X-Ray tracing support no resource-level permission; CDK adds exactly these actions for logging ALL ' +
-    'and tracing.',
+    "X-Ray tracing support no resource-level permission; the state machines' role holds exactly the actions " +
+    'CDK grants for logging ALL and tracing, and nothing else (the functions it invokes allow it in their own ' +
+    'resource policies).',
   invokeVersions:
     'lambda:InvokeFunction on "<function ARN>:*" covers the versions and aliases of this one function ' +
-    '(added by the Step Functions / Scheduler Lambda integration); no other function is reachable.',
+    '(added by the Scheduler Lambda integration); no other function is reachable.',
   pagesAuthorization:
     'The pages authorize in the handler: /r and /d links carry a key id, an expiry and an HMAC-SHA256 ' +
     'signature checked before any read; admin pages need the session cookie from an emailed, signed, ' +
@@ -30,9 +33,9 @@ export const NAG_REASONS = {
     '(period-<p>-<event>, commendation-<cycle>-<n>) are made at run time: the resource is every schedule of ' +
     "this district's own schedule group (schedule/<group>/*), and no other group.",
   deadLetterQueue:
-    "This queue is itself a dead-letter queue (of the calendar schedules, or the starter's on-failure " +
-    'destination): a message there is kept 14 days for the admin to read and has an alarm; a queue behind it ' +
-    'would only hide it further.',
+    "This queue is itself where failures end (the calendar schedules' dead letters, the starter's and the " +
+    "sweep's on-failure destination, failed executions): a message there is kept 14 days for the operator to " +
+    'read and has an alarm; a queue behind it would only hide it further.',
   signingKeyRotation:
     'The signing key rotates by key id, not by a rotation Lambda: the operator stores a new version ' +
     '{"current":"k2","keys":{"k1":…,"k2":…}}, new links are signed with k2 and links already in mailboxes ' +
@@ -50,8 +53,25 @@ export interface NagAcknowledgement {
 /** Actions a `Resource: *` statement of a function's role may hold (see `functionTracing`). */
 const TRACING_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 
+/** What the acknowledgements are recorded on: the parts of a district stack that keep findings. */
+export interface NagSubjects {
+  /** Every function's role. */
+  functionRoles: iam.Role[];
+  /** The role the state machines share. */
+  machineRole: iam.Role;
+  sweep: lambda.IFunction;
+  sweepScheduleRole: iam.Role;
+  planSchedulesRole: iam.Role;
+  /** `schedule/<group>/*` of the stack's schedule group. */
+  schedulesArn: string;
+  /** Queues where failures end (themselves dead-letter queues). */
+  deadLetterQueues: sqs.Queue[];
+  routes: apigwv2.HttpRoute[];
+  signingKey: secretsmanager.Secret;
+}
+
 /** Acknowledges the findings of `stack` and returns what it acknowledged. */
-export function acknowledgeNagFindings(stack: DistrictStack): NagAcknowledgement[] {
+export function acknowledgeNagFindings(stack: Stack, subjects: NagSubjects): NagAcknowledgement[] {
   const done: NagAcknowledgement[] = [];
   const ack = (scope: IConstruct, id: string, reason: string) => {
     Validations.of(scope).acknowledge({ id, reason });
@@ -62,45 +82,41 @@ export function acknowledgeNagFindings(stack: DistrictStack): NagAcknowledgement
   const policyResource = (role: iam.IRole) =>
     (role.node.findChild('DefaultPolicy') as iam.Policy).node.defaultChild as CfnResource;
 
-  for (const fn of Object.values(stack.functions)) {
-    const role = fn.role as iam.Role;
+  for (const role of new Set(subjects.functionRoles)) {
     assertOnlyTracingOnStar(stack, role);
     ack(policyResource(role), 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.functionTracing);
   }
 
-  for (const workflow of Object.values(stack.workflows)) {
-    const machineRole = workflow.stateMachine.role;
-    ack(policyResource(machineRole), 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.stateMachineDelivery);
-    const invoked = new Set<lambda.IFunction>(Object.values(workflow.functions));
-    for (const fn of invoked) {
-      ack(
-        policyResource(machineRole),
-        `AwsSolutions-IAM5[Resource::${arnOf(fn)}:*]`,
-        NAG_REASONS.invokeVersions,
-      );
-    }
-  }
+  ack(
+    policyResource(subjects.machineRole),
+    'AwsSolutions-IAM5[Resource::*]',
+    NAG_REASONS.stateMachineDelivery,
+  );
 
   ack(
-    policyResource(stack.sweepScheduleRole),
-    `AwsSolutions-IAM5[Resource::${arnOf(stack.functions.sweep)}:*]`,
+    policyResource(subjects.sweepScheduleRole),
+    `AwsSolutions-IAM5[Resource::${arnOf(subjects.sweep)}:*]`,
     NAG_REASONS.invokeVersions,
   );
 
   ack(
-    policyResource(stack.functions.planSchedules.role as iam.Role),
-    `AwsSolutions-IAM5[Resource::${nagArn(stack, stack.schedulesOfGroupArn())}]`,
+    policyResource(subjects.planSchedulesRole),
+    `AwsSolutions-IAM5[Resource::${nagArn(stack, subjects.schedulesArn)}]`,
     NAG_REASONS.scheduleGroupScope,
   );
-  for (const queue of [stack.scheduleDeadLetters, stack.starterFailures]) {
+  for (const queue of subjects.deadLetterQueues) {
     ack(queue.node.defaultChild as CfnResource, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
   }
 
-  for (const route of stack.routes) {
+  for (const route of subjects.routes) {
     ack(route.node.defaultChild as CfnResource, 'AwsSolutions-APIG4', NAG_REASONS.pagesAuthorization);
   }
 
-  ack(stack.signingKey.node.defaultChild as CfnResource, 'AwsSolutions-SMG4', NAG_REASONS.signingKeyRotation);
+  ack(
+    subjects.signingKey.node.defaultChild as CfnResource,
+    'AwsSolutions-SMG4',
+    NAG_REASONS.signingKeyRotation,
+  );
   return done;
 }
 

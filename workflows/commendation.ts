@@ -18,15 +18,15 @@
  * member's link would wait for someone's vote, up to `voteDays`.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  awaitAnswer,
   eachItem,
   FailurePath,
   INLINE_MAP_MAX_CONCURRENCY,
-  lambdaCallback,
   lambdaStep,
+  type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
 
@@ -49,13 +49,12 @@ export interface CommendationFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface CommendationWorkflowProps {
+export interface CommendationWorkflowProps extends WorkflowBaseProps {
   functions: CommendationFunctions;
   /** How long the vote stays open (`config.commendation.council.voteDays`). */
   voteDays: number;
   /** Members of the council in the config: more than can be asked at once is refused at synth. */
   councilSize: number;
-  logGroup: logs.ILogGroup;
 }
 
 export class CommendationWorkflow extends Construct {
@@ -88,20 +87,21 @@ export class CommendationWorkflow extends Construct {
       parameters: { cycleId, memberIds: sfn.JsonPath.listAt('$.proposal.memberIds') },
     });
 
-    const requestVote = lambdaCallback(
+    // Inside the Map: any other error fails the Map, whose own catcher records it.
+    const requestVote = awaitAnswer(
       this,
       'RequestVote',
       f.requestVote,
       { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') },
-      { days: props.voteDays, resultPath: '$.ballot' },
-    );
-    requestVote.addCatch(
-      new sfn.Pass(this, 'MemberAbsent', {
-        comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
-        result: sfn.Result.fromObject({ absent: true }),
+      {
+        days: props.voteDays,
         resultPath: '$.ballot',
-      }),
-      { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD },
+        onTimeout: new sfn.Pass(this, 'MemberAbsent', {
+          comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
+          result: sfn.Result.fromObject({ absent: true }),
+          resultPath: '$.ballot',
+        }),
+      },
     );
     const councilVote = failure
       .catchAll(
@@ -140,6 +140,7 @@ export class CommendationWorkflow extends Construct {
       comment:
         'Commendation of a year or the phase: proposal, council vote (one callback per member), tally, outcome.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

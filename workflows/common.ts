@@ -9,6 +9,7 @@
  * state stays small (ids, never report contents, which stay in DynamoDB).
  */
 import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -119,10 +120,10 @@ export interface CallbackProps {
 
 /**
  * A step that emails a link and waits for the person's answer (`SendTaskSuccess`); the payload
- * gets the task token as `taskToken`. Only Lambda service errors are retried. The caller adds
- * the `States.Timeout` catcher first (a timeout always has a path), then any other.
+ * gets the task token as `taskToken`. Only Lambda service errors are retried. Its catchers come
+ * from `awaitAnswer`: `States.Timeout` first (a timeout always has a path), then any other.
  */
-export function lambdaCallback(
+function lambdaCallback(
   scope: Construct,
   id: string,
   fn: lambda.IFunction,
@@ -139,6 +140,74 @@ export function lambdaCallback(
     resultPath: props.resultPath,
   });
   task.addRetry(SERVICE_ERROR_RETRY);
+  return task;
+}
+
+export interface AwaitAnswerProps extends CallbackProps {
+  /** Where a wait whose timeout passed goes: caught first, so a timeout always has a path. */
+  onTimeout: sfn.IChainable;
+  /** Where any other error goes; none inside a Map, whose own catcher records it. */
+  failure?: FailurePath;
+}
+
+/**
+ * A callback (`lambdaCallback`) whose timeout has its path: `States.Timeout → onTimeout` first,
+ * then every other error to the failure path.
+ */
+export function awaitAnswer(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+  props: AwaitAnswerProps,
+): tasks.LambdaInvoke {
+  const task = lambdaCallback(scope, id, fn, payload, props);
+  task.addCatch(props.onTimeout, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+  props.failure?.catchAll(task);
+  return task;
+}
+
+export interface RemindedWaitProps {
+  /** The wait: its id, the function that mails the link, what it is given, how long it lasts. */
+  wait: { id: string; fn: lambda.IFunction; payload: Record<string, unknown> } & CallbackProps;
+  /** The step run each time the wait's timeout passes; it answers `{pastLateDeadline: boolean}`. */
+  remind: { id: string; fn: lambda.IFunction; payload: Record<string, unknown> };
+  /** Id of the Choice that reads the reminder's answer, e.g. `PastLateAppraisalDeadline`. */
+  deadlineChoiceId: string;
+  /** Where the execution goes once the late deadline has passed. */
+  pastDeadline: sfn.IChainable;
+  failure: FailurePath;
+}
+
+/**
+ * A wait for a person's answer that, each time its timeout passes, runs a reminder step and
+ * waits again with the same link — until the reminder reports that the late deadline passed:
+ *
+ *   Wait ─ States.Timeout → Remind → PastDeadline? ─ yes → pastDeadline
+ *    ▲                                             └ no ─┐
+ *    └───────────────────────────────────────────────────┘
+ *
+ * Returns the wait; the caller chains what follows an answer.
+ */
+export function remindedWait(scope: Construct, props: RemindedWaitProps): tasks.LambdaInvoke {
+  const { wait, remind, failure } = props;
+  const reminder = failure.catchAll(
+    lambdaStep(scope, remind.id, remind.fn, remind.payload, {
+      resultSelector: { 'pastLateDeadline.$': '$.Payload.pastLateDeadline' },
+      resultPath: '$.late',
+    }),
+  );
+  const task = awaitAnswer(scope, wait.id, wait.fn, wait.payload, {
+    days: wait.days,
+    resultPath: wait.resultPath,
+    onTimeout: reminder,
+    failure,
+  });
+  reminder.next(
+    new sfn.Choice(scope, props.deadlineChoiceId)
+      .when(sfn.Condition.booleanEquals('$.late.pastLateDeadline', true), props.pastDeadline)
+      .otherwise(task),
+  );
   return task;
 }
 
@@ -230,11 +299,20 @@ export function booleanIs(path: string, value: boolean): sfn.Condition {
   return sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.booleanEquals(path, value));
 }
 
-export interface WorkflowMachineProps {
-  definition: sfn.IChainable;
-  comment: string;
+/** What every workflow's state machine is given besides its functions. */
+export interface WorkflowBaseProps {
   /** Where the state machine logs (execution data is never logged). */
   logGroup: logs.ILogGroup;
+  /**
+   * The role it runs as, when the caller grants it (e.g. one role shared by a district's
+   * machines); by default a role of its own, granted what its definition uses.
+   */
+  role?: iam.IRole;
+}
+
+export interface WorkflowMachineProps extends WorkflowBaseProps {
+  definition: sfn.IChainable;
+  comment: string;
 }
 
 /** The state machine of a workflow: Standard, logging ALL without execution data, traced. */
@@ -245,5 +323,6 @@ export function workflowStateMachine(scope: Construct, props: WorkflowMachinePro
     comment: props.comment,
     tracingEnabled: true,
     logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    ...(props.role ? { role: props.role } : {}),
   });
 }

@@ -16,10 +16,16 @@
  * The state after StoreCampaign is `{campaignVersion, superseded, periods}`: ids, never the config.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { eachItem, FailurePath, lambdaStep, REPLACE_STATE, workflowStateMachine } from './common.ts';
+import {
+  eachItem,
+  FailurePath,
+  lambdaStep,
+  REPLACE_STATE,
+  type WorkflowBaseProps,
+  workflowStateMachine,
+} from './common.ts';
 
 export interface LaunchFunctions {
   storeCampaign: lambda.IFunction;
@@ -29,9 +35,8 @@ export interface LaunchFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface LaunchWorkflowProps {
+export interface LaunchWorkflowProps extends WorkflowBaseProps {
   functions: LaunchFunctions;
-  logGroup: logs.ILogGroup;
 }
 
 export class LaunchWorkflow extends Construct {
@@ -113,6 +118,7 @@ export class LaunchWorkflow extends Construct {
       comment:
         'Launch of the campaign: store it, schedule its calendar, announce it to every unit and reviewer.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

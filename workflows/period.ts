@@ -21,10 +21,16 @@
  * the 25,000 a Standard execution may have (test/workflows/cycle-asl.test.ts counts them).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { eachItem, FailurePath, lambdaStep, stringIs, workflowStateMachine } from './common.ts';
+import {
+  eachItem,
+  FailurePath,
+  lambdaStep,
+  stringIs,
+  type WorkflowBaseProps,
+  workflowStateMachine,
+} from './common.ts';
 import { PERIOD_EVENTS } from './executions.ts';
 
 /** The error an execution with an event outside `PERIOD_EVENTS` fails with. */
@@ -39,9 +45,8 @@ export interface PeriodFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface PeriodWorkflowProps {
+export interface PeriodWorkflowProps extends WorkflowBaseProps {
   functions: PeriodFunctions;
-  logGroup: logs.ILogGroup;
 }
 
 export class PeriodWorkflow extends Construct {
@@ -141,6 +146,7 @@ export class PeriodWorkflow extends Construct {
       comment:
         'One calendar event of a period: open (invite), remind, deadline (late notices), close (start scoring).',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

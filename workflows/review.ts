@@ -16,15 +16,15 @@
  * which stay in DynamoDB. How many reminders were sent lives in the store (docs/review.md, 10).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   FailurePath,
-  lambdaCallback,
   lambdaStep,
+  remindedWait,
   requireWholeDays,
   stringIs,
+  type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
 
@@ -43,14 +43,12 @@ export interface ReviewFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface ReviewWorkflowProps {
+export interface ReviewWorkflowProps extends WorkflowBaseProps {
   functions: ReviewFunctions;
   /** How long a reviewer has to appraise before the admin is told (the wait then continues). */
   reviewerResponseDays: number;
   /** How long a unit has to explain a returned report before it is reminded. */
   explanationDays: number;
-  /** Where the state machine logs (execution data is never logged). */
-  logGroup: logs.ILogGroup;
 }
 
 /** Decisions carried by `SendTaskSuccess` (docs/review.md). */
@@ -108,49 +106,39 @@ export class ReviewWorkflow extends Construct {
     );
     const recordApproval = onError(step('RecordApproval', f.recordApproval, roundState)).next(reviewApproved);
 
-    // ---------------------------------------------------------------- the appraisal wait
-    const awaitAppraisal = lambdaCallback(this, 'AwaitAppraisal', f.requestAppraisal, roundState, {
-      days: props.reviewerResponseDays,
-      resultPath: '$.decision',
+    // ---------------------------------------------------------------- the two waits
+    // Each times out into a reminder (the admin told, or the unit reminded) and waits again with
+    // the same link, until the late-appraisal deadline has passed.
+    const awaitAppraisal = remindedWait(this, {
+      wait: {
+        id: 'AwaitAppraisal',
+        fn: f.requestAppraisal,
+        payload: roundState,
+        days: props.reviewerResponseDays,
+        resultPath: '$.decision',
+      },
+      remind: { id: 'EscalateReview', fn: f.escalateReview, payload: { ...roundState, kind: 'appraise' } },
+      deadlineChoiceId: 'PastLateAppraisalDeadline',
+      pastDeadline: markUnappraised,
+      failure,
     });
-    const escalateReview = onError(
-      step(
-        'EscalateReview',
-        f.escalateReview,
-        { ...roundState, kind: 'appraise' },
-        {
-          resultSelector: { 'pastLateDeadline.$': '$.Payload.pastLateDeadline' },
-          resultPath: '$.late',
-        },
-      ),
-    );
-    escalateReview.next(
-      new sfn.Choice(this, 'PastLateAppraisalDeadline')
-        .when(sfn.Condition.booleanEquals('$.late.pastLateDeadline', true), markUnappraised)
-        .otherwise(awaitAppraisal),
-    );
-
-    // ---------------------------------------------------------------- the explanation wait
-    const awaitExplanation = lambdaCallback(this, 'AwaitExplanation', f.requestExplanation, roundState, {
-      days: props.explanationDays,
-      resultPath: '$.decision',
+    const awaitExplanation = remindedWait(this, {
+      wait: {
+        id: 'AwaitExplanation',
+        fn: f.requestExplanation,
+        payload: roundState,
+        days: props.explanationDays,
+        resultPath: '$.decision',
+      },
+      remind: {
+        id: 'RemindExplanation',
+        fn: f.remindExplanation,
+        payload: { ...roundState, kind: 'explain' },
+      },
+      deadlineChoiceId: 'PastLateExplanationDeadline',
+      pastDeadline: markUnappraised,
+      failure,
     });
-    const remindExplanation = onError(
-      step(
-        'RemindExplanation',
-        f.remindExplanation,
-        { ...roundState, kind: 'explain' },
-        {
-          resultSelector: { 'pastLateDeadline.$': '$.Payload.pastLateDeadline' },
-          resultPath: '$.late',
-        },
-      ),
-    );
-    remindExplanation.next(
-      new sfn.Choice(this, 'PastLateExplanationDeadline')
-        .when(sfn.Condition.booleanEquals('$.late.pastLateDeadline', true), markUnappraised)
-        .otherwise(awaitExplanation),
-    );
 
     const nextRound = new sfn.Pass(this, 'NextRound', {
       comment: 'The unit explained: the reviewer appraises the report again, in a new round.',
@@ -161,30 +149,17 @@ export class ReviewWorkflow extends Construct {
       },
     }).next(awaitAppraisal);
 
-    // The timeout catcher first: it has a path (tell the admin, keep waiting).
-    awaitAppraisal.addCatch(escalateReview, {
-      errors: [sfn.Errors.TIMEOUT],
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    failure
-      .catchAll(awaitAppraisal)
-      .next(
-        new sfn.Choice(this, 'AppraisalDecision')
-          .when(decisionIs(REVIEW_DECISIONS.approve), recordApproval)
-          .when(decisionIs(REVIEW_DECISIONS.return), awaitExplanation)
-          .otherwise(unknownDecision),
-      );
-    awaitExplanation.addCatch(remindExplanation, {
-      errors: [sfn.Errors.TIMEOUT],
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    failure
-      .catchAll(awaitExplanation)
-      .next(
-        new sfn.Choice(this, 'ExplanationDecision')
-          .when(decisionIs(REVIEW_DECISIONS.explained), nextRound)
-          .otherwise(unknownDecision),
-      );
+    awaitAppraisal.next(
+      new sfn.Choice(this, 'AppraisalDecision')
+        .when(decisionIs(REVIEW_DECISIONS.approve), recordApproval)
+        .when(decisionIs(REVIEW_DECISIONS.return), awaitExplanation)
+        .otherwise(unknownDecision),
+    );
+    awaitExplanation.next(
+      new sfn.Choice(this, 'ExplanationDecision')
+        .when(decisionIs(REVIEW_DECISIONS.explained), nextRound)
+        .otherwise(unknownDecision),
+    );
 
     // ---------------------------------------------------------------- the start
     const assignReviewer = onError(
@@ -208,6 +183,7 @@ export class ReviewWorkflow extends Construct {
       definition,
       comment: 'Review of one unit-period report: assignment, appraisal, explanation rounds, approval.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

@@ -14,10 +14,16 @@
  * published again (`isNew: false`).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { booleanIs, eachItem, FailurePath, lambdaStep, workflowStateMachine } from './common.ts';
+import {
+  booleanIs,
+  eachItem,
+  FailurePath,
+  lambdaStep,
+  type WorkflowBaseProps,
+  workflowStateMachine,
+} from './common.ts';
 
 export interface ScoringFunctions {
   computeResults: lambda.IFunction;
@@ -26,9 +32,8 @@ export interface ScoringFunctions {
   recordFailure: lambda.IFunction;
 }
 
-export interface ScoringWorkflowProps {
+export interface ScoringWorkflowProps extends WorkflowBaseProps {
   functions: ScoringFunctions;
-  logGroup: logs.ILogGroup;
 }
 
 export class ScoringWorkflow extends Construct {
@@ -96,6 +101,7 @@ export class ScoringWorkflow extends Construct {
       comment:
         'Results of one period: compute and store a new version, publish it to every unit and to leadership.',
       logGroup: props.logGroup,
+      role: props.role,
     });
   }
 }

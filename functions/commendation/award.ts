@@ -17,16 +17,9 @@
  * read through the decision that selected it; it was cast when that decision was recorded.
  */
 import { createHash } from 'node:crypto';
-import type {
-  Candidate,
-  CandidateTally,
-  FinalList,
-  FinalStatus,
-  NominationInput,
-  Proposal,
-  Reason,
-  Tally,
-} from '#domain/commendation';
+import type { Candidate, NominationInput, Proposal, Reason } from '#domain/commendation-model';
+import type { CandidateTally, Tally } from '#domain/council';
+import type { FinalList, FinalStatus } from '#domain/final-list';
 import type { DistrictConfig, Initiative, Vote } from '#domain/model';
 import type { StoredProposal } from '#ports/awards';
 import { awards } from '#ports/dynamo/awards';

@@ -8,8 +8,9 @@
  *    per scope (`initiatives-digest`, focal point, unit, `2024`/`phase`: a second vote round of the
  *    same year does not send it again). Nothing is sent when there are none.
  */
-import type { Candidate } from '#domain/commendation';
-import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine, periodName } from '#mail/emails';
+import type { Candidate } from '#domain/commendation-model';
+import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine } from '#mail/commendation';
+import { periodName } from '#mail/letter';
 import { NotFoundError } from '#ports/errors';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { mapLimited } from '#steps/concurrency';

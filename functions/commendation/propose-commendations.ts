@@ -14,9 +14,10 @@
  * Re-entrant: a stored header means the proposal was made (and members may be voting): it is
  * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
  */
+import { aggregateResults } from '#domain/aggregate';
 import { localDateOf, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
-import { aggregateResults, type PeriodResults } from '#domain/scoring';
+import type { PeriodResults } from '#domain/scoring';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
 import { awards } from '#ports/dynamo/awards';
@@ -66,6 +67,7 @@ export async function proposeCommendationsStep(
     settings: config.commendation,
     issuerLevel: config.commendation.issuerLevel,
     onDate,
+    timeZone: config.district.timeZone,
     initiativesApproved: new Set(material.initiatives.map((i) => `${i.unitId}/${i.initiative.id}`)),
   });
 

@@ -11,8 +11,8 @@
  * keeps working; a vote already cast is delivered at once. When the vote has already closed, the
  * task is answered at once (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
  */
-import { passRequired, quorumRequired } from '#domain/commendation';
-import { voteRequestEmail } from '#mail/emails';
+import { passRequired, quorumRequired } from '#domain/council';
+import { voteRequestEmail } from '#mail/commendation';
 import { callbacks } from '#ports/callbacks';
 import { NotFoundError } from '#ports/errors';
 import { approvalUrl } from '#ports/signing';

@@ -9,7 +9,8 @@
  * 3. Stored: each ballot candidate's final entry (its item's next version), then the outcome
  *    (council, final lists, dossier) as the commit point. A stored outcome is returned as is.
  */
-import { finalList, tallyCouncil } from '#domain/commendation';
+import { tallyCouncil } from '#domain/council';
+import { finalList } from '#domain/final-list';
 import type { Person } from '#domain/model';
 import { audit } from '#ports/dynamo/audit';
 import { awards } from '#ports/dynamo/awards';
@@ -69,6 +70,8 @@ export async function tallyVotes(
     (id) => ctx.campaign.findPerson('council', id) ?? { id, name: id, email: '' },
   );
   const tally = tallyCouncil({
+    // The zone of the times in the tally's reasons (a late or second ballot).
+    timeZone: ctx.campaign.config.district.timeZone,
     members,
     ballots,
     candidates: header.ballot,

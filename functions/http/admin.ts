@@ -22,7 +22,7 @@
  */
 
 import type { Person } from '#domain/model';
-import { type Email, renderLetter, type Sender } from '#mail/emails';
+import { type Email, renderLetter, type Sender } from '#mail/letter';
 import { now } from '#ports/clock';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';

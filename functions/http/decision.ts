@@ -109,7 +109,7 @@ const appraisePage: DecisionPage = {
       set: ctx.set,
       reviewer: ctx.reviewer,
     });
-    if (parsed.problems.length > 0 || parsed.decision === undefined) {
+    if (!parsed.ok) {
       const html = renderReviewPage({
         ...ctx,
         rounds: await earlierRounds(ctx),
@@ -118,7 +118,7 @@ const appraisePage: DecisionPage = {
       });
       throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400);
     }
-    if (parsed.reportVersion !== undefined && parsed.reportVersion !== ctx.stored.version) {
+    if (parsed.payload.reportVersion !== ctx.stored.version) {
       throw new PageError(
         409,
         'Báo cáo đã thay đổi',

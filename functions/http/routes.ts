@@ -1,6 +1,6 @@
 /**
  * The HTTP API's routes in one place: the CDK stack (API Gateway routes) and the local HTTP
- * adapter (local/http.ts) both read this table, so the pages answer the same paths and methods in
+ * adapter (local/runtime/http.ts) both read this table, so the pages answer the same paths and methods in
  * the cloud and on one machine. Pure data: no handler is imported here.
  *
  * HEAD is routed wherever a mailed link lands (mail scanners fetch links with it); the handlers

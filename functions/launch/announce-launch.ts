@@ -8,7 +8,7 @@
  * edited config's new launch — never sends a second notice. Nothing is sent for a launch a newer
  * campaign version superseded.
  */
-import { launchNoticeEmail } from '#mail/emails';
+import { launchNoticeEmail } from '#mail/launch';
 import { NotFoundError } from '#ports/errors';
 import { loadCampaignVersion } from '#steps/campaign';
 import { type AnnounceLaunchInput, announceLaunchInput } from '#steps/inputs';

@@ -7,7 +7,7 @@
  * when every submitted report is approved. Then the period's first results are computed by the
  * execution `scoring-<period>-close` (input `{periodId}`; `ExecutionAlreadyExists` is success).
  */
-import { reviewClosedEmail } from '#mail/emails';
+import { reviewClosedEmail } from '#mail/period';
 import { callbacks } from '#ports/callbacks';
 import { audit } from '#ports/dynamo/audit';
 import { campaigns } from '#ports/dynamo/campaigns';

@@ -2,7 +2,7 @@
  * Inviting a unit to report for a period (the period workflow's InviteUnit step), re-entrant:
  * after a restart nothing is done twice.
  */
-import { invitationEmail } from '#mail/emails';
+import { invitationEmail } from '#mail/period';
 import { reports } from '#ports/dynamo/reports';
 import type { Logger } from '#ports/log';
 import type { CampaignContext } from '#steps/campaign';

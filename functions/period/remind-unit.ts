@@ -7,7 +7,7 @@
  * review close. A unit that submitted since it was listed gets nothing. Once per unit, period and
  * kind: outbox identity (`reminder` | `late-notice`, focal point, unit, period).
  */
-import { lateNoticeEmail, reminderEmail } from '#mail/emails';
+import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { reports } from '#ports/dynamo/reports';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { reportLink } from '#steps/grants';

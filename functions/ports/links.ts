@@ -7,6 +7,11 @@
  *
  * Query parameters: `k` key id, `id` approval id, `a` action, `e` expiry (epoch seconds),
  * `s` signature (base64url). The MAC covers length-prefixed (key id, id, action, expiry).
+ *
+ * The id and the signature are accepted only in the one spelling `Buffer#toString('base64url')`
+ * writes: no padding, no `+`/`/`, no whitespace, and the unused low bits of the last character
+ * zero. A decoder ignores those bits, so without this a signature would have four accepted
+ * spellings (an id sixteen) and a link could be altered without being refused.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -50,6 +55,11 @@ const EXPIRY = /^[0-9]{1,12}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/; // 32 bytes, base64url without padding
 const MIN_SECRET_CHARS = 32;
 
+/** True when `text` is exactly what encoding its own decoded bytes gives back. */
+function isCanonicalBase64url(text: string): boolean {
+  return Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
 function mac(secret: Buffer, keyId: string, id: string, action: string, expiry: string): Buffer {
   const h = createHmac('sha256', secret);
   h.update('thidua-link-v1');
@@ -74,7 +84,8 @@ export function signLink(
 ): SignedLink {
   if (!KEY_ID.test(key.id))
     throw new Error(`Signing key id ${JSON.stringify(key.id)} is not [A-Za-z0-9_-]{1,32}`);
-  if (!APPROVAL_ID.test(link.approvalId)) throw new Error('Approval id is not an opaque base64url id');
+  if (!APPROVAL_ID.test(link.approvalId) || !isCanonicalBase64url(link.approvalId))
+    throw new Error('Approval id is not an opaque id in canonical base64url');
   if (!ACTION.test(link.action))
     throw new Error(`Link action ${JSON.stringify(link.action)} is not a lower-case slug`);
   const e = String(expirySeconds(link.expiresAt));
@@ -123,14 +134,16 @@ export function verifyLink(
     !APPROVAL_ID.test(id) ||
     !ACTION.test(a) ||
     !EXPIRY.test(e) ||
-    !SIGNATURE.test(s)
+    !SIGNATURE.test(s) ||
+    !isCanonicalBase64url(id)
   ) {
     return { ok: false, status: 403, reason: 'malformed' };
   }
   const secret = keyring.keys.get(k);
   if (!secret) return { ok: false, status: 403, reason: 'unknown-key' };
-  const expected = mac(secret, k, id, a, e);
-  const given = Buffer.from(s, 'base64url');
+  // The canonical spelling is compared, not the decoded bytes (see the top of this file).
+  const expected = Buffer.from(mac(secret, k, id, a, e).toString('base64url'), 'latin1');
+  const given = Buffer.from(s, 'latin1');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, status: 403, reason: 'bad-signature' };
   }

@@ -7,7 +7,7 @@
  * 410), records the outcome in the audit, and alerts every admin once (outbox identity
  * `unappraised`, admin, unit, period).
  */
-import { unappraisedEmail } from '#mail/emails';
+import { unappraisedEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';

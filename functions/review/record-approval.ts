@@ -11,7 +11,7 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Points } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
-import { approvedEmail } from '#mail/emails';
+import { approvedEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';

@@ -10,7 +10,7 @@
  * mails twice; each reminder has its own outbox identity (`escalation-<n>` /
  * `explanation-reminder-<n>`).
  */
-import { escalationEmail, explanationReminderEmail } from '#mail/emails';
+import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { reportLink } from '#steps/grants';

@@ -8,7 +8,7 @@
  * behind the same approval (same link, no second mail), or delivers a decision already made.
  * The reviewer is the one stored for the unit-period.
  */
-import { reviewRequestEmail } from '#mail/emails';
+import { reviewRequestEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';

@@ -11,7 +11,7 @@
  */
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
-import { type ReviewComment, returnedEmail } from '#mail/emails';
+import { type ReviewComment, returnedEmail } from '#mail/review';
 import { reports } from '#ports/dynamo/reports';
 import type { StoredReport } from '#ports/reports';
 import { armApproval } from '#steps/arm';

@@ -1,16 +1,17 @@
 /**
  * NotifyLeadership `{periodId, version}` → `{}` (scoring workflow, after the units).
  *
- * The period's results per group (rank, unit, total, percentage, band, flags) to every leader and
- * every admin, once per address and version (outbox identity `results-summary`, address, period,
- * round = version); for a later version, which units changed. Last, the version is recorded as
+ * The digest of the period's results (per group: the counts by band, without a report and not
+ * appraised, the top and bottom of the ranking; a link to the admin's results page) to every
+ * leader and every admin, once per address and version (outbox identity `results-summary`,
+ * address, period, round = version); for a later version, which units changed. Last, the version is recorded as
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
  */
-import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
-import { resultsSummaryEmail } from '#mail/emails';
+import { BAND_LABELS, GROUP_LABELS, UNIT_GROUPS } from '#domain/model';
+import { resultsSummaryEmail } from '#mail/scoring';
 import { audit } from '#ports/dynamo/audit';
+import { baseUrl } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type NotifyLeadershipInput, notifyLeadershipInput } from '#steps/inputs';
 import { mailEach } from '#steps/mail';
@@ -41,17 +42,13 @@ export async function notifyLeadership(
         total: u.total,
         percent: u.percent,
         bandLabel: u.band ? BAND_LABELS[u.band] : null,
-        flagLabels: u.flags.map((f) => FLAG_LABELS[f]),
       })),
   })).filter((g) => g.rows.length > 0);
-  const counts = {
-    approved: results.units.filter((u) => u.status === 'approved').length,
-    unappraised: results.units.filter((u) => u.status === 'submitted-not-appraised').length,
-    notSubmitted: results.units.filter((u) => u.status === 'not-submitted').length,
-  };
+  // The admin's results page of this version: the digest names only the ends of each ranking.
+  const resultsUrl = `${baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
   const people = [...campaign.people('leadership'), ...campaign.people('admin')];
   await mailEach(ctx.log, people, 'results-summary', { periodId, round: version }, (recipient) =>
-    resultsSummaryEmail(campaign.sender, { recipient, period, version, changedUnits, groups, counts }),
+    resultsSummaryEmail(campaign.sender, { recipient, period, version, changedUnits, groups, resultsUrl }),
   );
   await audit().append({
     id: announcedId(version),

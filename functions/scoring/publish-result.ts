@@ -9,10 +9,10 @@
  * Reads the version's header and the unit's own line only.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
-import { GROUP_LABELS } from '#domain/commendation';
-import { BAND_LABELS } from '#domain/model';
-import { periodResultsFromJson, type UnitResultJson } from '#domain/scoring';
-import { periodName, resultsEmail } from '#mail/emails';
+import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
+import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
+import { periodName } from '#mail/letter';
+import { resultsEmail } from '#mail/scoring';
 import { results } from '#ports/dynamo/results';
 import { NotFoundError } from '#ports/errors';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';

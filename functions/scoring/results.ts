@@ -7,12 +7,12 @@
  */
 import type { UnitGroup } from '#domain/model';
 import {
-  type PeriodResults,
   type PeriodResultsJson,
   periodResultsFromJson,
   periodResultsToJson,
   type UnitResultJson,
-} from '#domain/scoring';
+} from '#domain/results-json';
+import type { PeriodResults } from '#domain/scoring';
 import type { CampaignHeader } from '#ports/campaigns';
 import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';

@@ -12,7 +12,7 @@
 import type { $ZodType, output } from 'zod/v4/core';
 import { periodsOf } from '#domain/calendar';
 import type { CriteriaSet, DistrictConfig, Period, Person, Unit } from '#domain/model';
-import { type Sender, senderOf } from '#mail/emails';
+import { type Sender, senderOf } from '#mail/letter';
 import { type CampaignHeader, PEOPLE_OF_ROLE, type PersonRole, type StoredPeriod } from '#ports/campaigns';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { NotFoundError } from '#ports/errors';

@@ -5,7 +5,7 @@
  * (docs/review.md, decision 4: the outbox records it, the sweep re-sends `failed` mail, and an
  * `ambiguous` one is shown to the admin).
  */
-import type { Email } from '#mail/emails';
+import type { Email } from '#mail/letter';
 import type { Logger } from '#ports/log';
 import { mailer, type SendResult } from '#ports/mailer';
 import type { MailIdentity } from '#ports/outbox';

@@ -6,8 +6,8 @@
  * whose delivery failed or is ambiguous (DESIGN.md, "Approval by email link" and "Email").
  */
 
-import { GROUP_LABELS } from '#domain/commendation';
 import type { Unit } from '#domain/model';
+import { GROUP_LABELS } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import type { StoredPeriod } from '#ports/campaigns';
 import { scrubString } from '#ports/log';

@@ -5,8 +5,8 @@
  *   Gateway says so), bounded in size; anything else on a POST is refused (415);
  * - GET and HEAD are one thing (HEAD answers without a body) and never change anything — the
  *   handlers only read on them; every other method but POST is 405;
- * - POSTs must come from our own pages (docs/review.md decision 12): an `Origin` that is a real
- *   origin other than `BASE_URL`'s, or a `Sec-Fetch-Site` of another site, is refused (403);
+ * - POSTs must come from our own pages (docs/review.md decision 12): an `Origin` other than
+ *   `BASE_URL`'s (`null` included), or a `Sec-Fetch-Site` of another site, is refused (403);
  * - every answer carries the security headers of decision 13;
  * - errors become Vietnamese pages: a form problem 400/422 naming the field, ConflictError 409,
  *   NotFoundError 404, a bad or expired link 403/410, data of an earlier storage layout 503 saying
@@ -160,7 +160,10 @@ const LINK_PAGES = {
 // ---------------------------------------------------------------- responses
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it a browser posts our own forms with `Origin: null` (see
+  // checkPostOrigin). same-origin sends a referrer only to our own pages, so a signed URL never
+  // reaches another site; user-supplied links also carry rel="noreferrer".
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
   // decision 13, plus frame-ancestors/base-uri: no page may be framed (clickjacking of a decision button)
   'content-security-policy':
@@ -283,14 +286,16 @@ function baseOrigin(): string | undefined {
 }
 
 /**
- * Decision 12. Pages send `Referrer-Policy: no-referrer`, so a browser posting one of our own
- * forms sends `Origin: null` (the Fetch standard serialises the origin that way under
- * no-referrer): `null` therefore counts as "not sent", and `Sec-Fetch-Site` (not affected by the
- * referrer policy) catches a cross-site post when the browser sends it.
+ * Decision 12. A POST whose `Origin` is anything but `BASE_URL`'s origin is refused, `null`
+ * included: browsers send `null` from opaque origins (sandboxed frames, `data:` pages) and from
+ * any page whose referrer policy is `no-referrer`, so it says nothing about where a form was.
+ * Our pages send `Referrer-Policy: same-origin`, under which a browser posting one of them sends
+ * the real origin. `Sec-Fetch-Site` catches a cross-site post when the browser sends it. A POST
+ * without `Origin` passes (clients that are not browsers): the signed link is the credential.
  */
 export function checkPostOrigin(request: HttpRequest, expected = baseOrigin()): void {
   const origin = request.headers.origin;
-  if (origin && origin !== 'null') {
+  if (origin !== undefined) {
     if (!expected) throw new Error('BASE_URL is not configured: cannot check the Origin of a POST');
     if (origin !== expected) throw crossSite();
   }

@@ -98,7 +98,7 @@ export function layout({ title, header, body }: LayoutOptions): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${e(title)}</title>
 <style>${CSS}</style>
 </head>

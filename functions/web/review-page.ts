@@ -6,7 +6,9 @@
  *
  * Also the reading of its form into an `Appraisal` (`parseAppraisalForm`): scores of at most two
  * decimals within 0..max naming the criterion; a score that differs from the self-score needs a
- * comment (domain/report.ts `validateAppraisal`); a return needs at least one comment.
+ * comment (domain/report.ts `validateAppraisal`); a return needs at least one comment; the report
+ * version the page was rendered from must come back with it (a decision is only ever recorded
+ * against the version the reviewer saw).
  */
 
 import { indexCriteria } from '#domain/criteria-tree';
@@ -52,11 +54,22 @@ export const reviewField = {
 
 export type ReviewDecision = 'approve' | 'return';
 
-export interface ParsedAppraisal {
-  decision: ReviewDecision | undefined;
-  reportVersion: number | undefined;
-  payload: AppraiseDecisionPayload;
-  problems: FieldProblem[];
+/** The form read: a decision with its payload, or the problems (then nothing may be recorded). */
+export type ParsedAppraisal =
+  | { ok: true; decision: ReviewDecision; payload: AppraiseDecisionPayload }
+  | { ok: false; decision: ReviewDecision | undefined; problems: FieldProblem[] };
+
+/** The page's hidden `reportVersion`, or a problem naming it (never a guess at the current one). */
+function reportVersionOf(form: URLSearchParams, problems: FieldProblem[]): number | undefined {
+  const values = form.getAll('reportVersion');
+  const raw = values.length === 1 ? (values[0] ?? '') : '';
+  if (/^\d{1,9}$/.test(raw)) return Number(raw);
+  problems.push({
+    field: 'reportVersion',
+    message:
+      'Thiếu hoặc sai phiên bản báo cáo (trường reportVersion) nên không biết quyết định dành cho bản nào; chưa ghi nhận gì. Hãy mở lại liên kết trong email rồi thẩm định trên trang mới. (The report version is missing or malformed.)',
+  });
+  return undefined;
 }
 
 export function parseAppraisalForm(
@@ -68,8 +81,7 @@ export function parseAppraisalForm(
   const raw = form.get('decision');
   const decision = raw === 'approve' || raw === 'return' ? raw : undefined;
   if (!decision) problems.push({ field: '', message: 'Hãy chọn “Trả lại để giải trình” hoặc “Phê duyệt”.' });
-  const versionRaw = form.get('reportVersion') ?? '';
-  const reportVersion = /^\d{1,9}$/.test(versionRaw) ? Number(versionRaw) : undefined;
+  const reportVersion = reportVersionOf(form, problems);
 
   const entries: Record<string, AppraisalEntry> = {};
   const badScore = new Set<string>();
@@ -124,15 +136,12 @@ export function parseAppraisalForm(
         'Khi trả lại để giải trình, hãy ghi nhận xét chung hoặc nhận xét ở các tiêu chí cần giải trình.',
     });
   }
+  if (problems.length > 0 || !decision || reportVersion === undefined)
+    return { ok: false, decision, problems };
   return {
+    ok: true,
     decision,
-    reportVersion,
-    payload: {
-      appraisal,
-      reportVersion: reportVersion ?? ctx.stored.version,
-      ...(generalComment ? { generalComment } : {}),
-    },
-    problems,
+    payload: { appraisal, reportVersion, ...(generalComment ? { generalComment } : {}) },
   };
 }
 

@@ -12,7 +12,7 @@
  * vote's close 410. The tally reads each member's ballot through the decision that selected it
  * (functions/commendation/tally-votes.ts).
  */
-import { passRequired, quorumRequired } from '#domain/commendation';
+import { passRequired, quorumRequired } from '#domain/council';
 import type { Vote } from '#domain/model';
 import {
   ballotCandidates,

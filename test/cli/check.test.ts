@@ -39,6 +39,31 @@ describe('thidua check', { timeout: 30_000 }, () => {
     expect(r.stdout).toMatch(/2025 +huyen-co-quan-2025 \(2025\.1\) +huyen-xa-2022/);
   });
 
+  it('accepts the province: its departments and communes, its awards shown as to be confirmed legally', async ({
+    expect,
+  }) => {
+    const r = await thidua('check', 'districts/tinh-hong-lam.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Hợp lệ/);
+    expect(r.stdout).toContain('tỉnh Hồng Lam (tinh-hong-lam), cấp tỉnh');
+    expect(r.stdout).toContain('Đơn vị: 150 (khối cơ quan chuyên môn: 20; khối xã, phường: 130)');
+    expect(r.stdout).toContain('Khen thưởng: Bằng khen của Chủ tịch UBND tỉnh');
+    expect(r.stdout).toContain('đề nghị cấp trên (Bằng khen của Thủ tướng Chính phủ)');
+    const warnings = r.stdout.slice(r.stdout.indexOf('Cảnh báo (warnings):')).replace(/\s+/g, ' ');
+    expect(warnings).toContain('phải được xác nhận về pháp lý trước khi triển khai thật');
+  });
+
+  it('warns where the issuer lists cannot be relied on: a district issuer has none from 01/07/2025', async ({
+    expect,
+  }) => {
+    const r = await thidua('check', 'districts/demo.yaml');
+    const warnings = r.stdout.slice(r.stdout.indexOf('Cảnh báo (warnings):')).replace(/\s+/g, ' ');
+    expect(warnings).toContain(
+      'Không có danh mục thẩm quyền khen thưởng của Chủ tịch UBND cấp huyện từ 01/07/2025',
+    );
+    expect(warnings).toContain('“huyen-2017”');
+  });
+
   it('accepts the commune-level demo', async ({ expect }) => {
     const r = await thidua('check', 'districts/demo-xa.yaml');
     expect(r.code, r.stderr).toBe(0);

@@ -177,3 +177,92 @@ describe('thidua commend', () => {
     );
   });
 });
+
+describe('thidua commend refuses input it cannot trust', { timeout: 60_000 }, () => {
+  const editedResults = join(dir, 'ket-qua-2024-sua-tay.json');
+  const badBallots = join(dir, 'ballots-bad.yaml');
+  const refusedOut = join(dir, 'outcome-refused.json');
+  let edited: CliResult;
+  let ballots: CliResult;
+  const lineOf = (file: string, text: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1;
+
+  beforeAll(async () => {
+    // A hand edit: the office ranked 3rd is given rank 1 and a better band, which would push another unit out.
+    const r = JSON.parse(readFileSync(results, 'utf8')) as {
+      units: { unitId: string; group: string; rank: number | null; band: string | null }[];
+    };
+    const third = r.units.find((u) => u.group === 'office' && u.rank === 3);
+    if (!third) throw new Error('no office ranked 3rd in the example results');
+    third.rank = 1;
+    third.band = 'xuat-sac';
+    writeFileSync(editedResults, JSON.stringify(r, null, 2));
+    writeFileSync(
+      badBallots,
+      [
+        'closesAt: 2025-01-28T17:00:00+07:00',
+        'ballots:',
+        '  - memberId: dang-van-long',
+        '    castAt: 22/01/2025 08:40',
+        '    votes:',
+        '      collective:phong-noi-vu: yes',
+        '  - memberId: bui-thi-hanh',
+        '    castAt: 2025-01-22T09:05:00+07:00',
+        '    votes:',
+        '      collective:phong-noi-vu: có',
+        '  - memberId: nguoi-ngoai-hoi-dong',
+        '    castAt: 2025-01-22T09:10:00+07:00',
+        '    votes:',
+        '      collective:phong-noi-vu: yes',
+        '      collective:phong-khong-ton-tai: yes',
+        '',
+      ].join('\n'),
+    );
+    const commend = (...more: string[]) =>
+      thidua('commend', '--district', DISTRICT, '--nominations', 'examples/nominations-2024.yaml', ...more);
+    [edited, ballots] = await Promise.all([
+      commend('--results', editedResults, '--out', refusedOut),
+      commend('--results', results, '--ballots', badBallots, '--out', refusedOut),
+    ]);
+  });
+
+  it('a results file whose rank or band does not follow from its exact percentages: exit 1, naming the unit and field', ({
+    expect,
+  }) => {
+    expect(edited.code).toBe(1);
+    const r = JSON.parse(readFileSync(editedResults, 'utf8')) as {
+      units: { unitId: string; name: string; rank: number | null }[];
+    };
+    const i = r.units.findIndex((u) => u.rank === 1 && u.unitId !== r.units[0]?.unitId);
+    const unit = r.units[i];
+    expect(edited.stderr).toContain(
+      `${editedResults}: units[${i}].rank: hạng 1 của ${unit?.name} (${unit?.unitId})`,
+    );
+    expect(edited.stderr).toContain('phải là 3');
+    expect(edited.stderr).toContain(`units[${i}].band: xếp loại "xuat-sac" của ${unit?.name}`);
+    expect(() => readFileSync(refusedOut)).toThrow();
+  });
+
+  it('a ballot with an unreadable time, an unknown vote, a non-member or an unknown candidate: exit 1, naming each line', ({
+    expect,
+  }) => {
+    expect(ballots.code).toBe(1);
+    const at = (text: string) => `${badBallots}:${lineOf(badBallots, text)}:`;
+    expect(ballots.stderr).toContain(
+      `${at('22/01/2025 08:40')} ballots[0].castAt: giá trị không hợp lệ "22/01/2025 08:40"`,
+    );
+    expect(ballots.stderr).toContain(
+      `${at(': có')} ballots[1].votes["collective:phong-noi-vu"]: phải là một trong "yes", "no", "abstain"`,
+    );
+    expect(ballots.stderr).toContain(
+      `${at('nguoi-ngoai-hoi-dong')} ballots[2].memberId: "nguoi-ngoai-hoi-dong" không phải thành viên Hội đồng`,
+    );
+    expect(ballots.stderr).toContain(
+      `${at('phong-khong-ton-tai')} ballots[2].votes["collective:phong-khong-ton-tai"]: không có ứng viên`,
+    );
+    expect(ballots.stderr).toContain('4 lỗi');
+    expect(() => readFileSync(refusedOut)).toThrow();
+  });
+});

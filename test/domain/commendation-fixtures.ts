@@ -1,5 +1,5 @@
 /** Small builders shared by the commendation tests. */
-import type { NominationInput, RankedResult } from '#domain/commendation';
+import type { NominationInput, RankedResult } from '#domain/commendation-model';
 import type { Band, CommendationSettings, Person, ResultFlag, Unit, UnitGroup } from '#domain/model';
 
 export function unit(id: string, group: UnitGroup, name = id): Unit {

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type Ballot,
-  type Candidate,
-  finalList,
-  type NominationInput,
-  type Proposal,
-  passRequired,
-  proposeCommendations,
-  quorumRequired,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import type { Candidate, NominationInput, Proposal } from '#domain/commendation-model';
+import { type Ballot, passRequired, quorumRequired, type Tally, tallyCouncil } from '#domain/council';
+import { finalList } from '#domain/final-list';
 import { ANNUAL_TITLES, formsIssuerMayGrant, isCommendationForm } from '#domain/issuers';
 import type {
   AdministrativeLevel,
@@ -100,6 +92,7 @@ const tallyCase: fc.Arbitrary<TallyCase> = fc.integer({ min: 1, max: 12 }).chain
 
 function runTally(c: TallyCase): Tally {
   return tallyCouncil({
+    timeZone: 'Asia/Ho_Chi_Minh',
     members: members(c.n),
     ballots: c.ballots,
     candidates: c.candidates,
@@ -268,6 +261,7 @@ function propose(
 ): Proposal {
   const rows = order?.rows ?? d.rows;
   return proposeCommendations({
+    timeZone: 'Asia/Ho_Chi_Minh',
     results: rankAll(rows),
     units: rows.map((r) => unit(r.unitId, r.group)),
     nominations: order?.nominations ?? d.nominations,
@@ -311,7 +305,13 @@ describe('proposal', () => {
           }));
           const f = finalList(
             p,
-            tallyCouncil({ members: members(n), ballots: votes, candidates: p.ballot, settings: d.settings }),
+            tallyCouncil({
+              timeZone: 'Asia/Ho_Chi_Minh',
+              members: members(n),
+              ballots: votes,
+              candidates: p.ballot,
+              settings: d.settings,
+            }),
           );
           const awardedKeys = f.entries
             .filter((e) => e.status === 'awarded')
@@ -397,7 +397,13 @@ describe('proposal', () => {
           }));
           const f = finalList(
             p,
-            tallyCouncil({ members: members(n), ballots, candidates: p.ballot, settings: d.settings }),
+            tallyCouncil({
+              timeZone: 'Asia/Ho_Chi_Minh',
+              members: members(n),
+              ballots,
+              candidates: p.ballot,
+              settings: d.settings,
+            }),
           );
           const s = d.settings;
           for (const group of ['office', 'commune'] as const) {

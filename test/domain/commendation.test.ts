@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Ballot,
-  BallotsFileSchema,
-  CommendationInputError,
-  decimalToFraction,
-  finalList,
-  formatPercentVi,
-  NominationsFileSchema,
-  passRequired,
-  proposeCommendations,
-  quorumRequired,
-  type Tally,
-  tallyCouncil,
-} from '#domain/commendation';
+import { proposeCommendations } from '#domain/commendation';
+import { CommendationInputError } from '#domain/commendation-model';
+import { type Ballot, passRequired, quorumRequired, type Tally, tallyCouncil } from '#domain/council';
+import { finalList } from '#domain/final-list';
 import { checkIssuerLists, formsIssuerMayGrant, ISSUER_FORM_LISTS, issuerFormListOn } from '#domain/issuers';
+import { decimalToFraction, formatPercent } from '#domain/points';
 import { members, nomination, rankAll, result, settings, unit } from './commendation-fixtures.ts';
 
 const COUNCIL = { council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70 } };
@@ -89,7 +80,7 @@ describe('issuer lists', () => {
 
 describe('collectives from the ranking', () => {
   it('proposes the top N per group with the ranking as reason, offices and communes apart', () => {
-    const p = proposeCommendations({ ...base, settings: settings() });
+    const p = proposeCommendations({ timeZone: 'Asia/Ho_Chi_Minh', ...base, settings: settings() });
     const proposed = p.candidates.filter((c) => c.kind === 'collective' && c.status === 'proposed');
     expect(proposed.map((c) => c.unitId)).toEqual(['van-phong', 'phong-noi-vu', 'xa-binh-minh', 'xa-an-hoa']);
     const noiVu = byId(p.candidates, 'collective:phong-noi-vu');
@@ -104,6 +95,7 @@ describe('collectives from the ranking', () => {
 
   it('never proposes a unit flagged Không nộp báo cáo or Chưa thẩm định, even with a high score', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 0 }, minBand: 'yeu' }),
     });
@@ -117,6 +109,7 @@ describe('collectives from the ranking', () => {
 
   it('excludes units below the minimum band and says so', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ collectives: { mode: 'top', perGroup: 4 } }),
     });
@@ -131,6 +124,7 @@ describe('collectives from the ranking', () => {
       result('phong-noi-vu', 'office', 9000, 2),
     ];
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: exact,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 90 }, minBand: 'kha' }),
@@ -142,6 +136,7 @@ describe('collectives from the ranking', () => {
 
   it('a unit with no result is listed as excluded, not forgotten', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: results.filter((r) => r.unitId !== 'xa-dong-tien'),
       settings: settings(),
@@ -152,18 +147,29 @@ describe('collectives from the ranking', () => {
   it('refuses malformed input with an error naming the unit', () => {
     expect(() =>
       proposeCommendations({
+        timeZone: 'Asia/Ho_Chi_Minh',
         ...base,
         results: [...results, result('phong-la', 'office', 9000, 1)],
         settings: settings(),
       }),
     ).toThrow(CommendationInputError);
     expect(() =>
-      proposeCommendations({ ...base, results: [...results, results[0]!], settings: settings() }),
+      proposeCommendations({
+        timeZone: 'Asia/Ho_Chi_Minh',
+        ...base,
+        results: [...results, results[0]!],
+        settings: settings(),
+      }),
     ).toThrow(/van-phong.*twice/);
   });
 
   it('proposes no collective when the issuer has no list in force (district level after 30/06/2025)', () => {
-    const p = proposeCommendations({ ...base, onDate: '2025-12-20', settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      onDate: '2025-12-20',
+      settings: settings(),
+    });
     expect(p.ballot).toEqual([]);
     expect(p.warnings.join(' ')).toMatch(/cấp huyện không còn từ 01\/07\/2025/);
     expect(codes(byId(p.candidates, 'collective:van-phong'))).toContain('no-issuer-list');
@@ -179,7 +185,12 @@ describe('ties at a cut-off', () => {
   ]);
 
   it('top N: units sharing the rank at the boundary are all listed tie-at-cutoff with an entry for the council', () => {
-    const p = proposeCommendations({ ...base, results: tied, settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      results: tied,
+      settings: settings(),
+    });
     expect(byId(p.candidates, 'collective:van-phong').status).toBe('proposed');
     expect(byId(p.candidates, 'collective:phong-noi-vu').status).toBe('tie-at-cutoff');
     expect(byId(p.candidates, 'collective:phong-tu-phap').status).toBe('tie-at-cutoff');
@@ -201,6 +212,7 @@ describe('ties at a cut-off', () => {
 
   it('quota per group: a tie at the quota cut-off is reported, units beyond it are excluded for the quota', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: tied,
       settings: settings({ collectives: { mode: 'threshold', minPercent: 80 }, quotaPerGroup: 2 }),
@@ -211,6 +223,7 @@ describe('ties at a cut-off', () => {
 
   it('a tie inside the limit is no tie', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       results: tied,
       settings: settings({ collectives: { mode: 'top', perGroup: 3 } }),
@@ -221,6 +234,7 @@ describe('ties at a cut-off', () => {
 
   it('quota on individuals: ordered by their unit’s rank, a tie among nominees of one unit is reported', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ quotaPerGroup: 2 }),
       nominations: [
@@ -248,6 +262,7 @@ describe('ties at a cut-off', () => {
 describe('upward proposals', () => {
   it('proposes the best units upward as Bằng khen tỉnh, and does not also give them the Giấy khen', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
     });
@@ -266,7 +281,13 @@ describe('upward proposals', () => {
 
 describe('individual nominations', () => {
   const propose = (nominations: ReturnType<typeof nomination>[], over: Partial<typeof base> = {}) =>
-    proposeCommendations({ ...base, ...over, nominations, settings: settings() });
+    proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      ...over,
+      nominations,
+      settings: settings(),
+    });
 
   it('proposes an eligible nominee for the thematic Giấy khen', () => {
     const p = propose([nomination({ id: 'nguyen-van-a', unitId: 'phong-noi-vu', position: 'Chuyên viên' })]);
@@ -291,14 +312,18 @@ describe('individual nominations', () => {
 
   it('refuses a form the district chairman may not grant, known or unknown', () => {
     const p = propose([
-      nomination({ id: 'a', unitId: 'phong-noi-vu', form: 'bang-khen-thu-tuong' }),
+      nomination({ id: 'a', unitId: 'phong-noi-vu', form: 'huan-chuong-lao-dong' }),
       nomination({ id: 'b', unitId: 'phong-noi-vu', form: 'bang-khen-tinh' }),
+      nomination({ id: 'c', unitId: 'phong-noi-vu', form: 'bang-khen-thu-tuong' }),
     ]);
     expect(byId(p.candidates, 'individual:a').status).toBe('excluded');
     expect(byId(p.candidates, 'individual:a').reasons[1]).toMatchObject({ code: 'unknown-form' });
     expect(byId(p.candidates, 'individual:a').reasons[1]?.message).toMatch(
-      /“bang-khen-thu-tuong”.*cấp huyện/,
+      /“huan-chuong-lao-dong”.*cấp huyện/,
     );
+    expect(
+      byId(p.candidates, 'individual:c').reasons.find((r) => r.code === 'issuer-cannot-grant')?.message,
+    ).toMatch(/Chủ tịch UBND cấp huyện không có thẩm quyền tặng Bằng khen của Thủ tướng Chính phủ/);
     expect(
       byId(p.candidates, 'individual:b').reasons.find((r) => r.code === 'issuer-cannot-grant')?.message,
     ).toMatch(/Chủ tịch UBND cấp huyện không có thẩm quyền tặng Bằng khen/);
@@ -306,6 +331,7 @@ describe('individual nominations', () => {
 
   it('a commune issuer asked for Chiến sĩ thi đua cơ sở refuses, on both grounds', () => {
     const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
       ...base,
       issuerLevel: 'xa',
       settings: settings({ issuerLevel: 'xa' }),
@@ -416,6 +442,7 @@ describe('council tally', () => {
   });
   const tally = (n: number, ballots: Ballot[], candidates = ['x'], closesAt?: string): Tally =>
     tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(n),
       ballots,
       candidates,
@@ -470,6 +497,7 @@ describe('council tally', () => {
 
   it('without quorum even enough yes votes do not pass (quorum 2/3, pass 50 %, 5 of 9 present, all yes)', () => {
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(9),
       ballots: ['tv1', 'tv2', 'tv3', 'tv4', 'tv5'].map((m) => ballot(m, { x: 'yes' })),
       candidates: ['x'],
@@ -522,6 +550,7 @@ describe('council tally', () => {
 
 describe('final list and dossier', () => {
   const proposal = proposeCommendations({
+    timeZone: 'Asia/Ho_Chi_Minh',
     ...base,
     settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
     initiativesApproved: new Set(['phong-noi-vu/mot-cua-so']),
@@ -541,7 +570,13 @@ describe('final list and dossier', () => {
       // 6 of 9 say yes to individual:b: one short of ⌈6.3⌉ = 7.
       votes: { ...votes, 'individual:b': i < 6 ? 'yes' : 'no' },
     }));
-    const t = tallyCouncil({ members: members(9), ballots, candidates: proposal.ballot, settings: COUNCIL });
+    const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      members: members(9),
+      ballots,
+      candidates: proposal.ballot,
+      settings: COUNCIL,
+    });
     const f = finalList(proposal, t);
     expect(byId(f.entries, 'individual:a').status).toBe('awarded');
     const b = byId(f.entries, 'individual:b');
@@ -572,7 +607,13 @@ describe('final list and dossier', () => {
       castAt: '2025-01-10T09:00:00+07:00',
       votes: { 'individual:b': 'yes' },
     }));
-    const t = tallyCouncil({ members: members(3), ballots, candidates: proposal.ballot, settings: COUNCIL });
+    const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      members: members(3),
+      ballots,
+      candidates: proposal.ballot,
+      settings: COUNCIL,
+    });
     const f = finalList(proposal, t);
     expect(byId(f.entries, 'individual:b').status).toBe('awarded');
     expect(f.dossier).toContainEqual(
@@ -582,6 +623,7 @@ describe('final list and dossier', () => {
 
   it('without quorum nobody is awarded and every proposed candidate says why', () => {
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(9),
       ballots: [],
       candidates: proposal.ballot,
@@ -599,9 +641,15 @@ describe('final list and dossier', () => {
       { unitId: 'phong-noi-vu', group: 'office', hundredths: 9125 },
       { unitId: 'phong-tu-phap', group: 'office', hundredths: 9125 },
     ]);
-    const p = proposeCommendations({ ...base, results: tiedResults, settings: settings() });
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      results: tiedResults,
+      settings: settings(),
+    });
     const vote = (yesFor: string[]) =>
       tallyCouncil({
+        timeZone: 'Asia/Ho_Chi_Minh',
         members: members(3),
         candidates: p.ballot,
         settings: COUNCIL,
@@ -629,47 +677,22 @@ describe('final list and dossier', () => {
   });
 });
 
-describe('file formats', () => {
-  it('a nominations file with an unknown form parses (the form is refused later), a bad status does not', () => {
-    const ok = NominationsFileSchema.safeParse({
-      nominations: [
-        {
-          id: 'a',
-          name: 'Nguyễn Văn A',
-          unitId: 'phong-noi-vu',
-          form: 'bang-khen-thu-tuong',
-          achievements: '…',
-          status: 'none',
-          submittedAt: '2024-12-10T08:00:00+07:00',
-        },
-      ],
-    });
-    expect(ok.success).toBe(true);
-    const bad = NominationsFileSchema.safeParse({
-      nominations: [{ ...(ok.data?.nominations[0] ?? {}), status: 'ky-luat', submittedAt: '10/12/2024' }],
-    });
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(
-      expect.arrayContaining(['nominations.0.status', 'nominations.0.submittedAt']),
-    );
-  });
-
-  it('a ballots file keeps odd vote values for the tally to report', () => {
-    const parsed = BallotsFileSchema.parse({
-      ballots: [{ memberId: 'tv1', castAt: '2025-01-10T09:00:00+07:00', votes: { 'collective:x': 'maybe' } }],
-    });
+describe('numbers shown', () => {
+  it('the tally lists a stored vote it cannot count instead of dropping it', () => {
     const t = tallyCouncil({
+      timeZone: 'Asia/Ho_Chi_Minh',
       members: members(1),
-      ballots: parsed.ballots,
+      ballots: [{ memberId: 'tv1', castAt: '2025-01-10T09:00:00+07:00', votes: { 'collective:x': 'maybe' } }],
       candidates: ['collective:x'],
       settings: COUNCIL,
     });
     expect(t.ignoredVotes[0]?.reason.code).toBe('invalid-vote');
+    expect(t.present).toBe(0);
   });
 
   it('percentages are shown rounded half-up with a decimal comma', () => {
-    expect(formatPercentVi({ num: 18249n, den: 200n })).toBe('91,25 %'); // 91,245
-    expect(formatPercentVi({ num: 269999n, den: 3000n })).toBe('90,00 %'); // 89,99966…
-    expect(formatPercentVi({ num: 0n, den: 1n })).toBe('0,00 %');
+    expect(formatPercent({ num: 18249n, den: 200n })).toBe('91,25'); // 91,245
+    expect(formatPercent({ num: 269999n, den: 3000n })).toBe('90,00'); // 89,99966…
+    expect(formatPercent({ num: 0n, den: 1n })).toBe('0,00');
   });
 });

@@ -11,10 +11,10 @@ import {
   leafCriteria,
   parseCriteriaSet,
   parseDistrictConfig,
-  pointsFromFile,
   surveyArea,
 } from '#domain/config';
 import { loadCriteriaSet, loadDistrict } from '#domain/config-files';
+import { pointsFromFile } from '#domain/config-values';
 import type { CriteriaSet, Criterion } from '#domain/model';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -9,18 +9,10 @@ import {
   multiplyFraction,
   ZERO,
 } from '#domain/points';
-import {
-  BAND_ORDER,
-  bandOf,
-  compareBands,
-  computePeriodResults,
-  periodResultsToJson,
-  type RankEntry,
-  rankGroup,
-  ScoringError,
-  scoreUnit,
-  type UnitPeriodInput,
-} from '#domain/scoring';
+import { BAND_ORDER, bandOf, compareBands, type RankEntry, rankGroup } from '#domain/ranking';
+import { periodResultsToJson } from '#domain/results-json';
+import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
+import { ScoringError, scoreUnit } from '#domain/unit-score';
 
 // ---------------------------------------------------------------- generators
 

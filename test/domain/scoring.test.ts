@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { aggregateResults } from '#domain/aggregate';
 import type { Unit } from '#domain/model';
 import { formatPercent, fraction, parsePoints } from '#domain/points';
+import { bandAtLeast, bandOf, rankGroup } from '#domain/ranking';
 import {
-  aggregateResults,
   aggregateResultsFromJson,
   aggregateResultsToJson,
-  bandAtLeast,
-  bandOf,
+  periodResultsFromJson,
+  periodResultsToJson,
+} from '#domain/results-json';
+import { publishResults } from '#domain/results-versions';
+import {
   type ComputePeriodResultsInput,
   computePeriodResults,
   type PeriodResults,
-  periodResultsFromJson,
-  periodResultsToJson,
-  publishResults,
-  rankGroup,
-  ScoringError,
-  scoreUnit,
   type UnitPeriodInput,
 } from '#domain/scoring';
+import { ScoringError, scoreUnit } from '#domain/unit-score';
 import { appraisedFrom, DEFAULT_AREA_MAXIMA, defaultAreasSet, nestedSet, unit } from './scoring-fixtures.ts';
 
 const set = defaultAreasSet();

@@ -1,11 +1,11 @@
 /**
- * A restart in the middle of a period loses nothing (issue 4, "Done when"). The demo district on
- * the local engine with its data on disk: launched, 2022Q3 opened by its schedule, a unit submits
- * from its invitation, the reviewer gets the review request — then the process's runtime stops
- * while the review execution waits for the reviewer. A new runtime starts on the same data
- * folder (the engine has forgotten every execution and task token), re-arms the waiting review
- * the way `npm start` does (`rearmWaits`: the execution started again under its own name), and
- * the reviewer's link mailed BEFORE the restart still decides: the execution completes.
+ * A restart in the middle of a period loses nothing. The demo district on the local engine with
+ * its data on disk: launched, 2022Q3 opened by its schedule, a unit submits from its invitation,
+ * the reviewer gets the review request — then the process's runtime stops while the review
+ * execution waits for the reviewer. A new runtime starts on the same data folder (its journal
+ * knows every execution, not their task tokens), recovers the way `npm start` does (the
+ * unfinished review runs again under its own name), and the reviewer's link mailed BEFORE the
+ * restart still decides: the execution completes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
-import { rearmWaits } from '#local/product';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
@@ -128,28 +127,33 @@ describe('a restart in the middle of a period', () => {
     expect(before.outbox).toHaveLength(33 + 27 + 1);
   }, 90_000);
 
-  it('after: a new runtime on the same data re-arms the review; the link mailed before the restart decides', async () => {
+  it('after: a new runtime on the same data resumes the review; the link mailed before the restart decides', async () => {
     const port = h.http.port;
     await h.stop();
     h = await startCampaign({ dataDir, signingKeyFile, port });
 
-    // The engine forgot its executions; the clock, the schedules and the data did not.
-    expect(h.rt.sfn.listExecutions()).toEqual([]);
+    // The journal kept the executions: the finished ones as they ended, the review unfinished.
+    const kept = h.rt.sfn.listExecutions().map((x) => `${x.name} ${x.status}`);
+    expect(kept.sort()).toEqual([
+      expect.stringMatching(/^launch-v1-[0-9a-f]{12} SUCCEEDED$/),
+      `period-${PERIOD}-open SUCCEEDED`,
+      `${EXECUTION} RUNNING`,
+    ]);
     expect(h.rt.clock.now().toISOString()).toBe(before.clock);
-    // Only the schedules are on the clock until the wait is re-armed: next is the reminder.
+    // Only the schedules are on the clock until the review runs again: next is the reminder.
     expect(h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
     expect(h.rt.scheduler.listSchedules().length).toBe(before.schedules);
     expect(await reports().get(UNIT, PERIOD)).toEqual(before.report);
     expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
     expect(await h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
 
-    // Re-armed as `npm start` does: the waiting review started again under its own name.
-    const rearmed = await rearmWaits(h.rt, h.workflowArn);
-    expect(rearmed).toEqual([EXECUTION]);
+    // Recovered as `npm start` does: the unfinished review runs again under its own name.
+    const { resumed } = await h.rt.recover();
+    expect(resumed).toEqual([EXECUTION]);
     expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
-    // The wait's timeout is on the clock again (the restart happened at the same virtual time).
+    // The wait's timeout is on the clock again, at the deadline it had before the restart.
     expect(h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
     // The new task token sits behind the same approval; nobody was mailed again.
     const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(

@@ -8,12 +8,12 @@
 
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
-import { stateMachineArn } from '#local/cfn';
-import { VirtualClock } from '#local/clock';
-import { LocalLambdas } from '#local/lambda';
-import { LocalScheduler } from '#local/scheduler';
-import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
-import { SfnEngine } from '#local/sfn-engine';
+import { stateMachineArn } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import { LocalLambdas } from '#local/runtime/lambda';
+import { LocalScheduler } from '#local/runtime/scheduler';
+import { type LocalEndpoint, startSfnEndpoint } from '#local/runtime/sfn-endpoint';
+import { SfnEngine } from '#local/runtime/sfn-engine';
 import type { Actor } from '#ports/actor';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Period } from '#domain/model';
-import { type PeriodResults, periodResultsToJson } from '#domain/scoring';
+import { periodResultsToJson } from '#domain/results-json';
+import type { PeriodResults } from '#domain/scoring';
 import { handler as computeResults } from '#functions/scoring/compute-results';
 import { handler as notifyLeadership } from '#functions/scoring/notify-leadership';
 import { handler as publishResult } from '#functions/scoring/publish-result';

@@ -2,22 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { fraction } from '#domain/points';
+import { periodName, senderOf } from '#mail/letter';
+import { invitationEmail } from '#mail/period';
 import {
   approvedEmail,
   escalationEmail,
   explanationReminderEmail,
-  invitationEmail,
-  periodName,
-  resultsEmail,
-  resultsSummaryEmail,
   returnedEmail,
   reviewRequestEmail,
-  senderOf,
-} from '#mail/emails';
+} from '#mail/review';
+import { resultsEmail } from '#mail/scoring';
 
 const { config } = loadDistrict('districts/demo.yaml', { now: new Date('2022-10-01') });
 const sender = senderOf(config);
-const q3 = periodsOf(config).find((p) => p.id === '2022Q3')!;
+const q3 = periodsOf(config).find((p) => p.id === '2022Q3');
+if (!q3) throw new Error('the demo calendar has no 2022Q3');
 const SCRIPT = '<script>alert("x")</script>';
 const unit = {
   id: 'phong-tu-phap',
@@ -55,6 +54,23 @@ describe('the review emails', () => {
 
   it('escapes a script in a unit name and in a reviewer comment in every HTML part', () => {
     const comment = `Thiếu văn bản ${SCRIPT} & "trích dẫn"`;
+    const returned = returnedEmail(sender, {
+      unit,
+      period: q3,
+      round: 1,
+      comments: [
+        {
+          criterionId: '1.1',
+          criterionName: `Ban hành kế hoạch ${SCRIPT}`,
+          max: 150,
+          selfScore: 150,
+          appraisedScore: 100,
+          comment,
+        },
+      ],
+      reportUrl: url,
+      explainBy: q3.lateAppraisalUntil,
+    });
     const mails = [
       invitationEmail(sender, { unit, period: q3, reportUrl: url, linkExpiresAt: q3.lateAppraisalUntil }),
       reviewRequestEmail(sender, {
@@ -65,23 +81,7 @@ describe('the review emails', () => {
         reviewUrl: url,
         respondBy: q3.reviewClosesAt,
       }),
-      returnedEmail(sender, {
-        unit,
-        period: q3,
-        round: 1,
-        comments: [
-          {
-            criterionId: '1.1',
-            criterionName: `Ban hành kế hoạch ${SCRIPT}`,
-            max: 150,
-            selfScore: 150,
-            appraisedScore: 100,
-            comment,
-          },
-        ],
-        reportUrl: url,
-        explainBy: q3.lateAppraisalUntil,
-      }),
+      returned,
       approvedEmail(sender, {
         unit,
         period: q3,
@@ -115,7 +115,6 @@ describe('the review emails', () => {
       expect(mail.html).not.toContain('<script');
       expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     }
-    const returned = mails[2]!;
     expect(returned.html).toContain(
       'Thiếu văn bản &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;trích dẫn&quot;',
     );
@@ -216,42 +215,6 @@ describe('the review emails', () => {
       '- So với quý II năm 2022: +85,00 điểm phần trăm; không so sánh được thứ hạng',
     );
     expect(next.text).not.toMatch(/giảm \d+ bậc/);
-  });
-
-  it('results summary: the rank cell of a unit without a report says "Cuối khối"', () => {
-    const summary = resultsSummaryEmail(sender, {
-      recipient: { name: 'Đỗ Văn Long' },
-      period: q3,
-      version: 1,
-      changedUnits: [],
-      counts: { approved: 1, unappraised: 0, notSubmitted: 1 },
-      groups: [
-        {
-          label: 'khối cơ quan',
-          rows: [
-            {
-              rank: 1,
-              name: 'Phòng Nội vụ',
-              total: 9000,
-              percent: fraction(90),
-              bandLabel: 'Xuất sắc',
-              flagLabels: [],
-            },
-            {
-              rank: 2,
-              notSubmitted: true,
-              name: 'Phòng Tư pháp',
-              total: 0,
-              percent: fraction(0),
-              bandLabel: 'Yếu',
-              flagLabels: ['Không nộp báo cáo'],
-            },
-          ],
-        },
-      ],
-    });
-    expect(summary.html).toMatch(/<td[^>]*>Cuối khối<\/td>\s*<td[^>]*>Phòng Tư pháp<\/td>/);
-    expect(summary.html).toMatch(/<td[^>]*>1<\/td>\s*<td[^>]*>Phòng Nội vụ<\/td>/);
   });
 
   it('names periods the Vietnamese way', () => {

@@ -1,6 +1,6 @@
 /**
  * The test bed of the step handlers: the real emulators (dynalite + aws-ses-v2-local, from
- * local/emulators.ts) with the district table, the environment a deployed function gets
+ * local/runtime/emulators.ts) with the district table, the environment a deployed function gets
  * (TABLE_NAME, MAIL_FROM, BASE_URL, SIGNING_KEY_FILE), a clock the test moves, and the demo
  * district's campaign stored through `storeCampaign`. The handlers' ports come from the registry
  * (functions/ports/registry.ts), made from that environment; a test replaces one with `replacePort`.
@@ -15,7 +15,7 @@ import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
-import { dynamoClient, type Emulators, startEmulators } from '#local/emulators';
+import { dynamoClient, type Emulators, startEmulators } from '#local/runtime/emulators';
 import { resetAwsClients } from '#ports/aws';
 import { setClockSource } from '#ports/clock';
 import { resetPorts } from '#ports/registry';

@@ -1,6 +1,6 @@
 /**
  * The review steps inside the real `review` state machine: the demo district's stack, its ASL
- * extracted and run by the local runtime (local/runtime.ts), the handlers in-process, the real
+ * extracted and run by the local runtime (local/runtime/runtime.ts), the handlers in-process, the real
  * local Step Functions endpoint for callbacks, dynalite and aws-ses-v2-local.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +12,8 @@ import { loadDistrict } from '#domain/config-files';
 import type { Appraisal, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { localApp } from '#local/runtime/asl';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
 import { callbacks, SfnCallbacks } from '#ports/callbacks';
 import { reports } from '#ports/dynamo/reports';

@@ -1,6 +1,6 @@
 /**
  * An in-memory dynalite with the district table created from TABLE_SCHEMA, for tests of the
- * storage port. (local/emulators.ts is the runtime's version; this stays small and test-only.)
+ * storage port. (local/runtime/emulators.ts is the runtime's version; this stays small and test-only.)
  */
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';

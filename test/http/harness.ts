@@ -14,9 +14,9 @@ import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
+import { localApp } from '#local/runtime/asl';
+import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import type { Actor } from '#ports/actor';
 import { resetAwsClients } from '#ports/aws';
 import { reports } from '#ports/dynamo/reports';
@@ -146,7 +146,10 @@ export function withParams(url: string, change: Record<string, string>): string 
   return u.toString();
 }
 
-/** POSTs a form as a browser posting our own page does (`Origin: null` under no-referrer). */
+/**
+ * POSTs a form without an `Origin` (as a client that is not a browser does); pass
+ * `{ origin: h.base }` to post as a browser on one of our pages.
+ */
 export async function postForm(
   url: string,
   fields: Record<string, string | string[]> | URLSearchParams,
@@ -326,4 +329,77 @@ const registered = new WeakSet<object>();
 /** How many callbacks an execution received (SendTaskSuccess accepted by the engine). */
 export function callbacksReceived(h: Harness, executionArn: string): number {
   return h.rt.sfn.history(executionArn).filter((e) => e.type === 'TaskCallbackSucceeded').length;
+}
+
+/** The latest link to `path` mailed to `to`, as the person would click it in the mail. */
+export async function mailedLink(
+  h: Harness,
+  to: string,
+  path: '/r' | '/d' | '/admin/session',
+): Promise<string> {
+  const escaped = path.replace(/[/]/g, '\\/');
+  const pattern = new RegExp(`https?:\\/\\/[^\\s"<>]+${escaped}\\?[^\\s"<>]+`);
+  const mail = (await h.mails())
+    .filter((m) => m.destination.to.includes(to) && pattern.test(m.body.text ?? ''))
+    .at(-1);
+  const url = pattern.exec(mail?.body.text ?? '')?.[0];
+  if (!url) throw new Error(`no ${path} link mailed to ${to}`);
+  return url;
+}
+
+/**
+ * What a browser sends from a page's form: every text and hidden input as the page filled it,
+ * then `fields` (the pressed button, changed inputs).
+ */
+export function formOf(page: string, fields: Record<string, string>): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const m of page.matchAll(
+    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
+  )) {
+    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+  }
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form;
+}
+
+/** The unit's invitation to the harness's period, as the period's InviteUnit step sends it. */
+export async function invite(unitId: string): Promise<void> {
+  const [{ inviteUnit }, { loadCampaign }, { log }] = await Promise.all([
+    import('#functions/period/invitation'),
+    import('#steps/campaign'),
+    import('#ports/log'),
+  ]);
+  await inviteUnit(await loadCampaign(), unitId, PERIOD_ID, log);
+}
+
+/**
+ * A unit's report in review, through the pages and the real review workflow: the unit is invited,
+ * submits a complete report on its page (with `changes` to its form), and the reviewer's link
+ * arrives by mail.
+ */
+export async function inReview(
+  h: Harness,
+  unitId: string,
+  changes: Record<string, string> = {},
+): Promise<{ reportUrl: string; reviewUrl: string; focal: string; reviewer: string }> {
+  const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email;
+  if (!focal) throw new Error(`no unit ${unitId}`);
+  await invite(unitId);
+  const reportUrl = await mailedLink(h, focal, '/r');
+  const form = completeForm(h, unitId, 0, 'submit');
+  for (const [k, v] of Object.entries(changes)) form.set(k, v);
+  const submitted = await postForm(reportUrl, form, { origin: h.base });
+  if (submitted.status !== 303) throw new Error(`submit answered ${submitted.status}`);
+  await h.rt.settle();
+  const unitName = h.config.units.find((u) => u.id === unitId)?.name ?? unitId;
+  const link = /https?:\/\/[^\s"<>]+\/d\?[^\s"<>]+/;
+  for (const mail of (await h.mails()).reverse()) {
+    const reviewer = h.config.reviewers.find((r) => mail.destination.to.includes(r.email));
+    const reviewUrl = link.exec(mail.body.text ?? '')?.[0];
+    if (!reviewer || !reviewUrl) continue;
+    const page = await fetch(reviewUrl);
+    if (page.status === 200 && (await page.text()).includes(unitName))
+      return { reportUrl, reviewUrl, focal, reviewer: reviewer.email };
+  }
+  throw new Error(`no review link for ${unitId} was mailed`);
 }

@@ -62,7 +62,7 @@ describe('the invitation link opens the report page', () => {
     expect(page).toContain('Không nhận quà, tiền bôi trơn');
     expect(page).toContain('Đề nghị khen thưởng cá nhân');
     expect(page).toContain('Lưu nháp');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain(
@@ -182,27 +182,28 @@ describe('saving a draft', () => {
     expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('refuses a post from another site (403) and stores nothing', async () => {
+  it('refuses a post from another site or an opaque origin (403) and stores nothing', async () => {
     const before = await stored(unitId);
     const version = String(before?.version);
-    const cross = await postForm(
-      url,
-      { action: 'save', version, 'score[1.1.1]': '0' },
+    const refused: Record<string, string>[] = [
       { origin: 'https://evil.example' },
-    );
-    expect(cross.status).toBe(403);
-    const fetchSite = await postForm(
-      url,
-      { action: 'save', version, 'score[1.1.1]': '0' },
       { 'sec-fetch-site': 'cross-site' },
-    );
-    expect(fetchSite.status).toBe(403);
+      // A sandboxed frame, a data: page or a page under no-referrer: it says nothing of its origin.
+      { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      { origin: h.base.replace('127.0.0.1', 'localhost') },
+    ];
+    for (const headers of refused) {
+      const res = await postForm(url, { action: 'save', version, 'score[1.1.1]': '0' }, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.text()).toContain('phải được gửi từ chính trang của hệ thống');
+    }
     expect(await stored(unitId)).toEqual(before);
-    // Our own page's post (the browser sends Origin: null under no-referrer) is accepted.
+    // Our own page's post, as a browser sends it under Referrer-Policy: same-origin, is accepted.
     const own = await postForm(
       url,
       { action: 'save', version, 'score[1.1.1]': '0' },
-      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      { origin: h.base, 'sec-fetch-site': 'same-origin' },
     );
     expect(own.status).toBe(303);
   });

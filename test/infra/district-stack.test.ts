@@ -5,109 +5,43 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App, CfnElement } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
-import {
-  ACCESS_LOG_FIELDS,
-  type DistrictStack,
-  reviewWaits,
-  STARTER_ASYNC_RETRIES,
-  WORKFLOWS,
-  type WorkflowName,
-} from '#infra/district-stack';
+import { FAILED_EXECUTION_STATUSES } from '#infra/alarms';
+import type { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { extractStateMachines } from '#local/asl';
-import type { CfnTemplate } from '#local/cfn';
+import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
+import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
+import { reviewWaits } from '#infra/workflows';
+import { extractStateMachines } from '#local/runtime/asl';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
+import { DemoTemplate, list, type Statement } from './demo-template.ts';
 
-interface Resource {
-  Type: string;
-  Properties?: Record<string, any>;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  Metadata?: Record<string, any>;
-}
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, any>;
-}
-
+let demo: DemoTemplate;
 let app: App;
 let stack: DistrictStack;
-let template: CfnTemplate & { Resources: Record<string, Resource> };
-let synthError: unknown;
+let template: DemoTemplate['template'];
 
 beforeAll(() => {
-  ({ app, stack } = districtApp('demo', 'test-district-stack'));
-  try {
-    template = app.synth().getStackArtifact(stack.artifactId).template;
-  } catch (e) {
-    synthError = e;
-    template = JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf8'));
-  }
+  demo = new DemoTemplate('test-district-stack');
+  ({ app, stack, template } = demo);
 }, 120_000);
 
-const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-/** The logical id of a construct's CloudFormation resource. */
-const idOf = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
-
-/** Every policy statement, with the construct ids of the functions whose roles carry it. */
-function statements(): { statement: Statement; functions: string[] }[] {
-  const functionByRole = new Map<string, string>();
-  for (const fn of Object.values(stack.functions)) functionByRole.set(idOf(fn.role!), fn.node.id);
-  const out: { statement: Statement; functions: string[] }[] = [];
-  for (const [, r] of resources('AWS::IAM::Policy')) {
-    const functions = (r.Properties!.Roles as { Ref: string }[])
-      .map((role) => functionByRole.get(role.Ref))
-      .filter((f): f is string => f !== undefined);
-    for (const statement of r.Properties!.PolicyDocument.Statement as Statement[])
-      out.push({ statement, functions });
-  }
-  for (const [, r] of resources('AWS::IAM::Role')) {
-    for (const p of r.Properties?.Policies ?? []) {
-      for (const statement of p.PolicyDocument.Statement as Statement[])
-        out.push({ statement, functions: [] });
-    }
-  }
-  return out;
-}
-const grantedTo = (action: string) =>
-  statements()
-    .filter(({ statement }) => list(statement.Action).includes(action))
-    .flatMap(({ functions }) => functions)
-    .sort();
-/** `{Ref}` of a workflow's state machine. */
-const machineRef = (w: WorkflowName) => ({ Ref: idOf(stack.stateMachines[w]) });
-/** The resources of the statements granting `action` to a function, sorted for comparison. */
-const resourcesGranted = (action: string, functionId: string) =>
-  statements()
-    .filter(
-      ({ statement, functions }) => list(statement.Action).includes(action) && functions.includes(functionId),
-    )
-    .flatMap(({ statement }) => list(statement.Resource))
-    .map((r) => JSON.stringify(r))
-    .sort();
-const refs = (...ws: WorkflowName[]) => ws.map((w) => JSON.stringify(machineRef(w))).sort();
-/** Every statement of every IAM policy attached to the role of `roleConstruct`. */
-const roleStatements = (roleConstruct: IConstruct): Statement[] => {
-  const roleId = idOf(roleConstruct);
-  return resources('AWS::IAM::Policy')
-    .filter(([, r]) => (r.Properties!.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
-    .flatMap(([, r]) => r.Properties!.PolicyDocument.Statement as Statement[]);
-};
+const resources = (type: string) => demo.resources(type);
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+const idOf = (c: IConstruct) => demo.idOf(c);
+const machineRef = (w: WorkflowName) => demo.machineRef(w);
+const statements = () => demo.statements();
 
 describe('the demo district stack', () => {
   it('synthesizes with every cdk-nag finding acknowledged', () => {
     const report = join(app.outdir, 'validation-report.json');
-    const detail = existsSync(report) ? readFileSync(report, 'utf8') : String(synthError);
-    expect(synthError, detail).toBeUndefined();
+    const detail = existsSync(report) ? readFileSync(report, 'utf8') : String(demo.synthError);
+    expect(demo.synthError, detail).toBeUndefined();
   });
 
   it('acknowledges each remaining finding by its exact id, with a reason', () => {
@@ -119,7 +53,7 @@ describe('the demo district stack', () => {
     }
   });
 
-  it('is named from the district and tagged with it, and gives nothing a physical name', () => {
+  it('is named from the district and tagged with it, and names nothing but the state machines’ log group', () => {
     expect(stack.stackName).toBe('Thidua-demo');
     expect(stack.tags.tagValues()).toMatchObject({ district: 'demo' });
     // Names unique per account or region: left to CloudFormation, so two districts never collide.
@@ -138,13 +72,8 @@ describe('the demo district stack', () => {
       const p = nameOf[r.Type];
       return p !== undefined && r.Properties?.[p] !== undefined;
     });
-    expect(named.map(([id]) => id)).toEqual([]);
-  });
-
-  it('grants no wildcard action', () => {
-    for (const { statement } of statements()) {
-      for (const action of list(statement.Action)) expect(action).not.toContain('*');
-    }
+    // Its name must start with /aws/vendedlogs/ (below); the stack's name and id keep it unique.
+    expect(named.map(([id]) => id)).toEqual([idOf(stack.workflowsRoom.logGroup)]);
   });
 
   it('keeps exactly one table, with point-in-time recovery, deletion protection and Retain', () => {
@@ -170,198 +99,35 @@ describe('the demo district stack', () => {
     );
   });
 
-  it('reaches the table with item actions only (never Scan), on the table and its named indexes', () => {
-    const tableId = resources('AWS::DynamoDB::Table')[0]![0];
-    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
-    for (const { statement } of statements()) {
-      const actions = list(statement.Action).filter((a) => a.startsWith('dynamodb:'));
-      if (actions.length === 0) continue;
-      expect(actions).not.toContain('dynamodb:Scan');
-      expect(list(statement.Resource)).toEqual([
-        tableArn,
-        ...TABLE_SCHEMA.globalSecondaryIndexes.map((g) => ({
-          'Fn::Join': ['', [tableArn, `/index/${g.indexName}`]],
-        })),
-      ]);
-    }
-  });
-
-  it('lets only the functions that answer callbacks send task results, each on the machines it answers', () => {
-    const answers: Record<string, WorkflowName[]> = {
-      DecisionPage: ['review', 'commendation'],
-      ReportPage: ['review'],
-      RequestAppraisal: ['review'],
-      RequestExplanation: ['review'],
-      RequestVote: ['commendation'],
-      Sweep: ['review', 'commendation'],
-    };
-    for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) {
-      expect([...new Set(grantedTo(action))]).toEqual(Object.keys(answers).sort());
-      for (const [fn, ws] of Object.entries(answers))
-        expect(resourcesGranted(action, fn), fn).toEqual(refs(...ws));
-    }
-  });
-
-  it('lets only the starter, the submit, the review close and a late approval start executions, of the machines they start', () => {
-    const starts: Record<string, WorkflowName[]> = {
-      ClosePeriod: ['scoring'],
-      RecordApproval: ['scoring'],
-      ReportPage: ['review'],
-      Starter: ['period', 'scoring', 'commendation', 'review'],
-    };
-    // (one statement per machine, or one for all when cdk.json minimizes policies)
-    expect([...new Set(grantedTo('states:StartExecution'))]).toEqual(Object.keys(starts).sort());
-    for (const [fn, ws] of Object.entries(starts)) {
-      expect(resourcesGranted('states:StartExecution', fn), fn).toEqual(refs(...ws));
-    }
-    // Every states: action of a function names a state machine of this stack, never "*".
-    const ours = new Set(WORKFLOWS.map((w) => JSON.stringify(machineRef(w))));
-    for (const { statement, functions } of statements()) {
-      if (functions.length === 0 || !list(statement.Action).some((a) => a.startsWith('states:'))) continue;
-      for (const r of list(statement.Resource))
-        expect(ours.has(JSON.stringify(r)), JSON.stringify(r)).toBe(true);
-    }
-  });
-
-  it('lets only plan-schedules make schedules, and only in this stack’s group', () => {
-    const group = stack.scheduleGroup.scheduleGroupName;
-    expect(group).toMatch(/^Thiduademo-/);
-    expect(resources('AWS::Scheduler::ScheduleGroup').map(([, r]) => r.Properties!.Name)).toEqual([group]);
-    const scheduling = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('scheduler:')),
+  it('keeps failures in one queue, encrypted, over TLS only, for 14 days: the schedules’ dead letters and the starter’s and sweep’s failed runs', () => {
+    const failures = idOf(stack.alarms.failures);
+    expect(resources('AWS::SQS::Queue').map(([id]) => id)).toEqual([failures]);
+    expect(stack.scheduling.deadLetters).toBe(stack.alarms.failures);
+    expect(template.Resources[failures]?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    const policies = resources('AWS::SQS::QueuePolicy').filter(([, p]) =>
+      ((p.Properties?.Queues ?? []) as { Ref: string }[]).some((x) => x.Ref === failures),
     );
-    expect(scheduling.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    for (const { statement } of scheduling) {
-      expect(list(statement.Action).sort()).toEqual([
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-        'scheduler:GetSchedule',
-        'scheduler:UpdateSchedule',
-      ]);
-      expect(statement.Resource).toEqual({
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':scheduler:',
-            { Ref: 'AWS::Region' },
-            ':',
-            { Ref: 'AWS::AccountId' },
-            `:schedule/${group}/*`,
-          ],
-        ],
+    expect(policies.flatMap(([, p]) => p.Properties?.PolicyDocument.Statement)).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const invokeConfigs = resources('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    expect(invokeConfigs.map((c) => c?.FunctionName).sort(byJson)).toEqual(
+      [{ Ref: idOf(stack.functions.starter) }, { Ref: idOf(stack.functions.sweep) }].sort(byJson),
+    );
+    for (const c of invokeConfigs) {
+      expect(c).toMatchObject({
+        MaximumRetryAttempts: ASYNC_RETRIES,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failures, 'Arn'] } } },
       });
     }
-  });
-
-  it('lets only plan-schedules pass a role: the schedules’ role, to the Scheduler service only', () => {
-    const passing = statements().filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
-    expect(passing.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    expect(passing).toHaveLength(1);
-    expect(passing[0]!.statement).toEqual({
-      Action: 'iam:PassRole',
-      Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-    });
-  });
-
-  it('lets the schedules’ role, assumed by this account’s Scheduler, only invoke the starter and write its dead letters', () => {
-    const role = template.Resources[idOf(stack.scheduleRole)]!;
-    expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
-      {
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
-    ]);
-    expect(role.Properties!.Policies).toBeUndefined();
-    expect(roleStatements(stack.scheduleRole)).toEqual([
-      {
-        Action: 'lambda:InvokeFunction',
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
-      },
-      {
-        Action: 'sqs:SendMessage',
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
-      },
-    ]);
-  });
-
-  it('keeps dead letters encrypted, over TLS only, for 14 days; the starter’s failures go to their own queue', () => {
-    const queues = resources('AWS::SQS::Queue');
-    expect(queues.map(([id]) => id).sort()).toEqual(
-      [idOf(stack.scheduleDeadLetters), idOf(stack.starterFailures)].sort(),
-    );
-    for (const [id, q] of queues) {
-      expect(q.Properties, id).toMatchObject({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 1_209_600,
-      });
-      const policy = resources('AWS::SQS::QueuePolicy').find(([, p]) =>
-        (p.Properties!.Queues as { Ref: string }[]).some((x) => x.Ref === id),
-      );
-      expect(policy, id).toBeDefined();
-      expect(policy![1].Properties!.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
-    }
-    const invokeConfigs = resources('AWS::Lambda::EventInvokeConfig');
-    expect(invokeConfigs).toHaveLength(1);
-    expect(invokeConfigs[0]![1].Properties).toMatchObject({
-      FunctionName: { Ref: idOf(stack.functions.starter) },
-      MaximumRetryAttempts: STARTER_ASYNC_RETRIES,
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.starterFailures), 'Arn'] } },
-      },
-    });
     // The starter only starts executions (and writes its failures): no table, mail or key.
     const starterActions = statements()
       .filter(({ functions }) => functions.includes('Starter'))
       .flatMap(({ statement }) => list(statement.Action));
     expect(starterActions.filter((a) => /^(dynamodb|ses|secretsmanager):/.test(a))).toEqual([]);
-  });
-
-  it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
-    const secret = { Ref: idOf(stack.signingKey) };
-    const reads = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('secretsmanager:')),
-    );
-    expect(reads.length).toBeGreaterThan(0);
-    for (const { statement } of reads) {
-      expect(statement.Action).toBe('secretsmanager:GetSecretValue');
-      expect(statement.Resource).toEqual(secret);
-    }
-    expect(grantedTo('secretsmanager:GetSecretValue')).not.toContain('AssignReviewer');
-    const key = template.Resources[secret.Ref]!.Properties!.GenerateSecretString;
-    expect(key).toEqual({
-      SecretStringTemplate: JSON.stringify({ keyId: 'k1' }),
-      GenerateStringKey: 'secret',
-      PasswordLength: 64,
-      ExcludePunctuation: true,
-    });
-  });
-
-  it('sends mail only from the district address, through its identity and configuration set', () => {
-    const mail = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('ses:')),
-    );
-    expect(mail.length).toBeGreaterThan(0);
-    for (const { statement } of mail) {
-      expect(statement.Action).toBe('ses:SendEmail');
-      expect(statement.Condition).toEqual({
-        StringEquals: { 'ses:FromAddress': stack.config.district.mailFrom },
-      });
-      const arns = list(statement.Resource).map((r) => JSON.stringify(r));
-      expect(arns.some((a) => a.includes(':identity/song-lam.example.org"'))).toBe(true);
-      expect(arns.some((a) => a.includes(':configuration-set/'))).toBe(true);
-      expect(arns.every((a) => a.includes(':identity/') || a.includes(':configuration-set/'))).toBe(true);
-    }
-    expect(grantedTo('ses:SendEmail')).not.toContain('AssignReviewer');
   });
 
   it('keeps SES open and click tracking off (it would rewrite the signed links)', () => {
@@ -378,16 +144,37 @@ describe('the demo district stack', () => {
     expect(machines.map(([id]) => id).sort()).toEqual(
       WORKFLOWS.map((w) => idOf(stack.stateMachines[w])).sort(),
     );
+    const logGroupId = idOf(stack.workflowsRoom.logGroup);
     for (const [id, m] of machines) {
       expect(m.Properties, id).toMatchObject({
         StateMachineType: 'STANDARD',
-        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: false,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } } }],
+        },
         TracingConfiguration: { Enabled: true },
       });
     }
   });
 
-  it('runs one function per handler file, each on nodejs24.x with its own role', () => {
+  it('logs the state machines under /aws/vendedlogs/states/, in a group named from the stack and its id', () => {
+    // One statement of the account's CloudWatch Logs resource policy covers every vended group,
+    // so adding districts never fills that 5,120-character policy.
+    const group = template.Resources[idOf(stack.workflowsRoom.logGroup)];
+    expect(group?.Properties?.LogGroupName).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          '/aws/vendedlogs/states/Thidua-demo-',
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+        ],
+      ],
+    });
+    expect(group).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
+  });
+
+  it('runs one function per handler file, each on nodejs24.x', () => {
     const handlerFiles = [
       ...['launch', 'period', 'review', 'scoring', 'commendation', 'http'].flatMap((dir) =>
         readdirSync(join(PROJECT_ROOT, 'functions', dir)).map((f) => `functions/${dir}/${f}`),
@@ -412,11 +199,11 @@ describe('the demo district stack', () => {
     }
     const functions = resources('AWS::Lambda::Function');
     expect(functions).toHaveLength(handlerFiles.length);
-    for (const [, fn] of functions) expect(fn.Properties!.Runtime).toBe('nodejs24.x');
-    const roles = functions.map(([, fn]) => fn.Properties!.Role['Fn::GetAtt'][0]);
-    expect(new Set(roles).size).toBe(functions.length);
-    for (const [, role] of resources('AWS::IAM::Role'))
-      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    for (const [, fn] of functions) {
+      expect(fn.Properties?.Runtime).toBe('nodejs24.x');
+      // Traced only within a sampled execution, never a trace of its own per run or request.
+      expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'PassThrough' });
+    }
   });
 
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
@@ -435,7 +222,9 @@ describe('the demo district stack', () => {
           .sort();
         expect(having, variable).toEqual(fns);
         for (const fn of fns) {
-          const env = template.Resources[idOf(stack.node.findChild(fn))]!.Properties!.Environment.Variables;
+          const construct = Object.values(stack.functions).find((f) => f.node.id === fn);
+          expect(construct, fn).toBeDefined();
+          const env = template.Resources[idOf(construct as IConstruct)]?.Properties?.Environment.Variables;
           expect(env[variable]).toEqual(machineRef(w));
         }
       }
@@ -481,9 +270,9 @@ describe('the demo district stack', () => {
     });
     const plan = template.Resources[idOf(stack.functions.planSchedules)]!.Properties!.Environment.Variables;
     expect(plan).toMatchObject({
-      SCHEDULE_GROUP: stack.scheduleGroup.scheduleGroupName,
-      SCHEDULE_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleRole), 'Arn'] },
-      SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.scheduleDeadLetters), 'Arn'] },
+      SCHEDULE_GROUP: stack.scheduling.group.scheduleGroupName,
+      SCHEDULE_ROLE_ARN: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
+      SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [idOf(stack.scheduling.deadLetters), 'Arn'] },
       STARTER_ARN: { 'Fn::GetAtt': [idOf(stack.functions.starter), 'Arn'] },
     });
   });
@@ -520,38 +309,49 @@ describe('the demo district stack', () => {
     expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
   });
 
-  it('alarms on failed or timed-out executions of every state machine', () => {
-    for (const w of WORKFLOWS) {
-      const alarm = template.Resources[idOf(stack.executionAlarms[w])]!;
-      const metrics = (alarm.Properties!.Metrics as { MetricStat?: { Metric: any } }[])
-        .filter((m) => m.MetricStat)
-        .map((m) => m.MetricStat!.Metric);
-      expect(metrics.map((m) => m.MetricName).sort(), w).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
-      for (const m of metrics) {
-        expect(m.Namespace).toBe('AWS/States');
-        expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: machineRef(w) }]);
-      }
-      expect(alarm.Properties, w).toMatchObject({
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
+  it('has one alarm, on the failures queue, billed as one metric', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms.map(([id]) => id)).toEqual([idOf(stack.alarms.failuresAlarm)]);
+    const props = alarms[0]?.[1].Properties;
+    expect(props?.Metrics).toBeUndefined(); // no metric math: one metric
+    expect(props).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.alarms.failures), 'QueueName'] } },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
-  it('alarms on a schedule’s dead letter and on a starter failure', () => {
-    for (const [alarm, queue] of [
-      [stack.scheduleDeadLettersAlarm, stack.scheduleDeadLetters],
-      [stack.starterFailuresAlarm, stack.starterFailures],
-    ] as const) {
-      const props = template.Resources[idOf(alarm)]!.Properties!;
-      expect(props, alarm.node.id).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(queue), 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
+  it('sends every failed or timed-out execution of the five machines to the failures queue, without its data', () => {
+    const rules = resources('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]?.[1].Properties;
+    expect(rule?.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: [...FAILED_EXECUTION_STATUSES],
+        stateMachineArn: WORKFLOWS.map((w) => machineRef(w)),
+      },
+    });
+    const [target] = rule?.Targets ?? [];
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.alarms.failures), 'Arn'] });
+    const paths = Object.values(target.InputTransformer.InputPathsMap as Record<string, string>).sort();
+    expect(paths).toEqual(['$.detail.executionArn', '$.detail.stateMachineArn', '$.detail.status', '$.time']);
+    // EventBridge may write to the queue for this rule only.
+    const allowsRule = resources('AWS::SQS::QueuePolicy')
+      .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Statement[])
+      .filter((st) => st.Effect === 'Allow');
+    expect(allowsRule).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rules[0]?.[0], 'Arn'] } } },
+      }),
+    ]);
   });
 
   it('waits for callbacks with a fixed timeout and retries them only on Lambda service errors', () => {

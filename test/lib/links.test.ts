@@ -17,7 +17,8 @@ import { startJsonService } from '../helpers/json-service.ts';
 const k1 = Buffer.from(randomBytes(32).toString('base64url'));
 const k2 = Buffer.from(randomBytes(32).toString('base64url'));
 const keyring: Keyring = { current: 'k1', keys: new Map([['k1', k1]]) };
-const approvalId = 'AbCdEfGhIjKlMnOpQrStUv';
+// 16 bytes in canonical base64url: the last character's four unused bits are zero.
+const approvalId = 'AbCdEfGhIjKlMnOpQrStUg';
 const expiresAt = new Date('2024-12-31T17:00:00Z');
 const before = new Date('2024-10-01T00:00:00Z');
 const credentials = { accessKeyId: 't', secretAccessKey: 't' };
@@ -29,7 +30,7 @@ function sign(ring: Keyring = keyring) {
 describe('signLink / verifyLink', () => {
   it('verifies a valid link read back from its query string', () => {
     const link = sign();
-    expect(link.query).toMatch(/^k=k1&id=AbCdEfGhIjKlMnOpQrStUv&a=appraise&e=\d+&s=[A-Za-z0-9_-]{43}$/);
+    expect(link.query).toMatch(/^k=k1&id=AbCdEfGhIjKlMnOpQrStUg&a=appraise&e=\d+&s=[A-Za-z0-9_-]{43}$/);
     const check = verifyLink(new URLSearchParams(link.query), keyring, before);
     expect(check).toEqual({ ok: true, approvalId, action: 'appraise', expiresAt, keyId: 'k1' });
   });
@@ -68,6 +69,53 @@ describe('signLink / verifyLink', () => {
     const doubled = new URLSearchParams(sign().query);
     doubled.append('a', 'explain');
     expect(verifyLink(doubled, keyring, before)).toMatchObject({ status: 403, reason: 'malformed' });
+  });
+
+  it('accepts the signature and the id only in their canonical base64url spelling', () => {
+    // A link whose signature has a - or _, so that the standard alphabet spells it differently.
+    let params = sign().params;
+    for (let day = 1; !/[-_]/.test(params.s); day++) {
+      params = signLink(
+        { approvalId, action: 'appraise', expiresAt: expiresAt.getTime() + day * 86_400_000 },
+        currentKey(keyring),
+      ).params;
+    }
+    expect(verifyLink(params, keyring, before)).toMatchObject({ ok: true });
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Every other last character that decodes to the same bytes (only the unused low bits differ).
+    const sameBytes = (text: string): string[] =>
+      [...B64URL]
+        .map((c) => `${text.slice(0, -1)}${c}`)
+        .filter((t) => t !== text && Buffer.from(t, 'base64url').equals(Buffer.from(text, 'base64url')));
+    const signatures = sameBytes(params.s);
+    const ids = sameBytes(params.id);
+    expect(signatures).toHaveLength(3);
+    expect(ids).toHaveLength(15);
+    const standardAlphabet = params.s.replaceAll('-', '+').replaceAll('_', '/');
+    expect(Buffer.from(standardAlphabet, 'base64').equals(Buffer.from(params.s, 'base64url'))).toBe(true);
+    // An id is refused by its spelling before its signature is even computed.
+    for (const id of ids) {
+      expect(verifyLink({ ...params, id }, keyring, before)).toMatchObject({
+        status: 403,
+        reason: 'malformed',
+      });
+    }
+    const refused = [
+      ...signatures.map((s) => ({ ...params, s })),
+      { ...params, s: standardAlphabet },
+      { ...params, s: `${params.s}=` },
+      { ...params, s: ` ${params.s}` },
+      { ...params, s: `${params.s}\n` },
+      { ...params, s: `${params.s.slice(0, 20)} ${params.s.slice(20)}` },
+      { ...params, id: `${params.id}==` },
+      { ...params, id: `${params.id} ` },
+    ];
+    for (const p of refused) {
+      expect(verifyLink(p, keyring, before), JSON.stringify(p)).toMatchObject({ ok: false, status: 403 });
+    }
+    expect(() =>
+      signLink({ approvalId: ids[0] as string, action: 'appraise', expiresAt }, currentKey(keyring)),
+    ).toThrow(/canonical/);
   });
 
   it('refuses an expired link with 410, but a tampered expired one with 403', () => {

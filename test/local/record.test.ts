@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '#infra/function';
-import type { RecordOutcome, RecordProblems } from '#local/dev-pages';
+import type { RecordOutcome, RecordProblems } from '#local/product/control';
 import { type Product, runClientCommand, startProduct } from '#local/start';
 import { results } from '#ports/dynamo/results';
 

@@ -17,13 +17,12 @@ import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodIn
 import { readCycle } from '#functions/commendation/award';
 import { storePeriodResults } from '#functions/scoring/results';
 import { PROJECT_ROOT } from '#infra/function';
-import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/dev-pages';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/product/control';
 import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { table } from '#ports/dynamo/table';
-import { currentKeyId } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
 import { selfScores } from '../e2e/campaign-harness.ts';
 import { completeForm, type Harness } from '../http/harness.ts';
@@ -185,7 +184,7 @@ describe('npm start in-process, then restarted on the same data', () => {
     };
   }, 60_000);
 
-  it('after a restart the clock, data and schedules are there, the review is re-armed and the old links work', async () => {
+  it('after a restart the clock, data and schedules are there, the review runs on and the old links work', async () => {
     const port = product.port;
     await product.stop();
     product = await startProduct({ district: 'demo', port, dataDir });
@@ -195,9 +194,9 @@ describe('npm start in-process, then restarted on the same data', () => {
     expect(s.nextEvent).toEqual(before.status.nextEvent);
     expect(s.launched).toBe(true);
     expect(product.runtime.scheduler.listSchedules().length).toBe(before.schedules);
-    expect(product.rearmed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
+    expect(product.resumed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
     expect(s.waitingFor.map((w) => w.execution)).toEqual([`review-${UNIT}-${PERIOD}-1`]);
-    // Re-arming mailed nobody: the new task token sits behind the approval already mailed.
+    // Resuming mailed nobody: the new task token sits behind the approval already mailed.
     expect((await outbox().list(1000)).length).toBe(before.emails);
     expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
 
@@ -209,7 +208,7 @@ describe('npm start in-process, then restarted on the same data', () => {
     const page = await reviewPage.text();
     expect(page).toContain('Vòng thẩm định');
 
-    // …and the reviewer's decision reaches the re-armed execution.
+    // …and the reviewer's decision reaches the resumed execution.
     const approved = await post(reviewLink, reviewForm(page, 'approve'));
     expect(approved.status).toBe(200);
     await product.runtime.settle();
@@ -258,35 +257,6 @@ describe('data written by an earlier storage layout', () => {
       // Refused, not half-started: the folder can be started again once the data is gone.
       expect(existsSync(join(dir, 'in-use.json'))).toBe(false);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
-});
-
-describe('a council vote open when the product stopped', () => {
-  it('is re-armed on the next start: its commendation execution runs again under its name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'thidua-start-vote-'));
-    let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
-    try {
-      expect((await p.launch()).status).toBe('SUCCEEDED');
-      // A member's vote link still open (as request-vote leaves it) when the product stops.
-      const member = p.config.council[0]?.id as string;
-      await reviews().createApproval({
-        kind: 'vote',
-        periodId: '2022',
-        round: 0,
-        party: member,
-        subjectId: member,
-        taskToken: 'LTT1-a-token-of-the-engine-that-stopped',
-        expiresAt: '2023-02-04T10:00:00.000Z',
-        keyId: await currentKeyId(),
-      });
-      await p.stop();
-      p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
-      expect(p.rearmed).toEqual(['commendation-2022-1']);
-      expect(p.runtime.sfn.listExecutions().map((x) => x.name)).toContain('commendation-2022-1');
-    } finally {
-      await p.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -354,7 +324,7 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       (r) => r.identity.step === 'vote-request' && r.identity.periodId === cycleId,
     ).length;
 
-  it('POST /local/revote starts commendation-2022-2-1; after a restart it is re-armed and the links mailed before decide', async () => {
+  it('POST /local/revote starts commendation-2022-2-1; after a restart it runs on and the links mailed before decide', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'thidua-start-revote-'));
     let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
     try {
@@ -407,12 +377,12 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       expect(await (await fetch(`${p.url}/`)).text()).not.toContain('action="/local/revote"');
 
       // One member votes; the product stops with the second vote open.
-      await vote('2022-2', members[0]!.email, 'yes');
+      await vote('2022-2', members[0]?.email ?? '', 'yes');
       const emails = (await outbox().list(5000)).length;
       const port = p.port; // the mailed links' address
       await p.stop();
       p = await startProduct({ district: 'demo', port, dataDir: dir });
-      expect(p.rearmed).toEqual(['commendation-2022-2-1']);
+      expect(p.resumed).toEqual(['commendation-2022-2-1']);
       expect((await outbox().list(5000)).length).toBe(emails); // nobody mailed again
 
       // The others vote from the links mailed before the restart: everyone voted, the tally runs.

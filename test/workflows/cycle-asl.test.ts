@@ -6,7 +6,7 @@
  * plays its handler's part, keyed by handler file: what the handlers do is tested with them; here
  * only the paths between them, the payloads they get, and the size of an execution.
  */
-import '#local/polyfills';
+import '#local/runtime/polyfills';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,11 +23,11 @@ import {
   extractStateMachines,
   forEachState,
   localApp,
-} from '#local/asl';
-import { functionNameOf } from '#local/cfn';
-import { VirtualClock } from '#local/clock';
-import type { LocalLambdas } from '#local/lambda';
-import { HISTORY_EVENT_LIMIT, type Json, type LoggedEvent, SfnEngine } from '#local/sfn-engine';
+} from '#local/runtime/asl';
+import { functionNameOf } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import type { LocalLambdas } from '#local/runtime/lambda';
+import { HISTORY_EVENT_LIMIT, type Json, type LoggedEvent, SfnEngine } from '#local/runtime/sfn-engine';
 import { failureInput } from '#steps/inputs';
 import { COUNCIL_VOTE_CONCURRENCY } from '#workflows/commendation';
 import { DAY_SECONDS, LAMBDA_SERVICE_ERRORS, STEP_MAP_CONCURRENCY } from '#workflows/common';

@@ -1,0 +1,316 @@
+/**
+ * The review workflow's emails: to the reviewer (review request), to the unit's focal point
+ * (returned for explanation, explanation reminder, approved), and to each admin when a review
+ * stalls (escalation, not appraised by the late-appraisal deadline).
+ */
+import type { IsoInstant, Points } from '#domain/model';
+import {
+  atTime,
+  atTimeEn,
+  type Block,
+  capitalize,
+  type Email,
+  type PeriodRef,
+  type PersonRef,
+  periodName,
+  periodWithDates,
+  points,
+  renderLetter,
+  type Sender,
+  type UnitRef,
+} from './letter.ts';
+
+export interface ReviewRequestData {
+  reviewer: PersonRef;
+  unit: Pick<UnitRef, 'id' | 'name'>;
+  period: PeriodRef;
+  round: number;
+  /** The reviewer's signed decision link (`/d?…`). */
+  reviewUrl: string;
+  /** The answer is expected by then (review close, or the late-appraisal deadline after it). */
+  respondBy: IsoInstant;
+}
+
+/** Review request, to the assigned reviewer. */
+export function reviewRequestEmail(sender: Sender, d: ReviewRequestData): Email {
+  const tz = sender.timeZone;
+  const again = d.round > 1;
+  return renderLetter(sender, {
+    subject: `Đề nghị thẩm định báo cáo ${periodName(d.period)} – ${d.unit.name}${again ? ` (vòng ${d.round})` : ''}`,
+    greeting: `Kính gửi đồng chí ${d.reviewer.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: again
+          ? `${d.unit.name} đã giải trình, bổ sung báo cáo ${periodName(d.period)} theo ý kiến thẩm định. ` +
+            `Đề nghị đồng chí thẩm định lại (vòng ${d.round}).`
+          : `Đồng chí được phân công thẩm định báo cáo kết quả thực hiện phong trào thi đua cải cách hành chính ` +
+            `${periodWithDates(d.period)} của ${d.unit.name}.`,
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Đơn vị', d.unit.name],
+          ['Kỳ báo cáo', capitalize(periodName(d.period))],
+          ['Vòng thẩm định', String(d.round)],
+          ['Đề nghị hoàn thành trước', atTime(d.respondBy, tz)],
+        ],
+      },
+      { kind: 'action', label: 'Mở trang thẩm định', url: d.reviewUrl },
+      {
+        kind: 'paragraph',
+        text:
+          'Trên trang thẩm định, đồng chí chấm điểm và ghi ý kiến cho từng tiêu chí, rồi chọn "Trả lại để giải trình" ' +
+          'hoặc "Phê duyệt". Việc mở trang không ghi nhận quyết định nào; quyết định chỉ được ghi nhận khi đồng chí bấm nút gửi.',
+      },
+    ],
+    english:
+      `Review request: please appraise the report of ${d.unit.name} for period ${d.period.id} (round ${d.round}) ` +
+      `by ${atTimeEn(d.respondBy, tz)}, through the link above.`,
+  });
+}
+
+/** One criterion the reviewer commented on. */
+export interface ReviewComment {
+  criterionId: string;
+  criterionName: string;
+  max: Points;
+  /** Absent when the report had no entry for it. */
+  selfScore?: Points;
+  appraisedScore: Points;
+  comment: string;
+}
+
+export interface ReturnedData {
+  unit: UnitRef;
+  period: PeriodRef;
+  round: number;
+  reviewer?: Pick<PersonRef, 'name'>;
+  comments: readonly ReviewComment[];
+  /** The unit's signed report link (`/r?…`), where it explains. */
+  reportUrl: string;
+  /** Explanations are accepted until then. */
+  explainBy: IsoInstant;
+}
+
+/** Returned for explanation, to the unit's focal point, with the reviewer's comments. */
+export function returnedEmail(sender: Sender, d: ReturnedData): Email {
+  const tz = sender.timeZone;
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `Báo cáo thi đua cải cách hành chính ${periodName(d.period)} của ${d.unit.name} đã được thẩm định (vòng ${d.round}) ` +
+        'và được trả lại để đơn vị giải trình, bổ sung theo ý kiến của người thẩm định.',
+    },
+  ];
+  if (d.comments.length > 0) {
+    blocks.push({
+      kind: 'table',
+      caption: 'Ý kiến thẩm định theo từng tiêu chí',
+      head: ['Tiêu chí', 'Điểm tự chấm', 'Điểm thẩm định', 'Ý kiến'],
+      rows: d.comments.map((c) => [
+        `${c.criterionId}. ${c.criterionName} (tối đa ${points(c.max)})`,
+        c.selfScore === undefined ? '—' : points(c.selfScore),
+        points(c.appraisedScore),
+        c.comment || '—',
+      ]),
+    });
+  } else {
+    blocks.push({ kind: 'paragraph', text: 'Ý kiến chi tiết được ghi trên trang báo cáo của đơn vị.' });
+  }
+  blocks.push(
+    { kind: 'facts', rows: [['Hạn gửi giải trình', atTime(d.explainBy, tz)]] },
+    { kind: 'action', label: 'Mở trang báo cáo để giải trình', url: d.reportUrl },
+    {
+      kind: 'paragraph',
+      text: 'Trên trang báo cáo, ý kiến thẩm định hiện bên cạnh từng tiêu chí; đơn vị sửa, bổ sung tài liệu kiểm chứng và gửi giải trình.',
+    },
+  );
+  return renderLetter(sender, {
+    subject: `Báo cáo ${periodName(d.period)} của ${d.unit.name} được trả lại để giải trình`,
+    greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
+    blocks,
+    english:
+      `Returned for explanation: the reviewer commented on ${d.comments.length} criteria of the report of ${d.unit.name} ` +
+      `for period ${d.period.id}; please explain by ${atTimeEn(d.explainBy, tz)} through the link above.`,
+  });
+}
+
+export interface ApprovedData {
+  unit: UnitRef;
+  period: PeriodRef;
+  round: number;
+  /** Sum of the final appraised scores (survey excluded). */
+  appraisedTotal: Points;
+  /** What those criteria can give at most. */
+  appraisedMax: Points;
+  /** The unit's own total, for comparison. */
+  selfTotal?: Points;
+  /** The unit's report link, to read the final appraisal. */
+  reportUrl?: string;
+}
+
+/** Approved, to the unit's focal point, with the final appraised total. */
+export function approvedEmail(sender: Sender, d: ApprovedData): Email {
+  const rows: [string, string][] = [
+    ['Kỳ báo cáo', capitalize(periodName(d.period))],
+    ['Tổng điểm thẩm định', `${points(d.appraisedTotal)} / ${points(d.appraisedMax)} điểm`],
+  ];
+  if (d.selfTotal !== undefined) rows.push(['Tổng điểm tự chấm', `${points(d.selfTotal)} điểm`]);
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `Báo cáo thi đua cải cách hành chính ${periodName(d.period)} của ${d.unit.name} đã được thẩm định và phê duyệt` +
+        `${d.round > 1 ? ` (sau ${d.round} vòng thẩm định)` : ''}.`,
+    },
+    { kind: 'facts', rows },
+    {
+      kind: 'paragraph',
+      text:
+        'Tổng điểm trên chưa gồm điểm khảo sát sự hài lòng và điểm thưởng, điểm trừ (nếu có). ' +
+        'Kết quả xếp loại, xếp hạng của kỳ được công bố sau khi kết thúc thời gian thẩm định.',
+    },
+  ];
+  if (d.reportUrl) blocks.push({ kind: 'action', label: 'Xem kết quả thẩm định', url: d.reportUrl });
+  return renderLetter(sender, {
+    subject: `Báo cáo ${periodName(d.period)} của ${d.unit.name} đã được phê duyệt`,
+    greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
+    blocks,
+    english:
+      `Approved: the report of ${d.unit.name} for period ${d.period.id} was approved with an appraised total of ` +
+      `${points(d.appraisedTotal)} / ${points(d.appraisedMax)} points.`,
+  });
+}
+
+export interface EscalationData {
+  admin: Pick<PersonRef, 'name'>;
+  unit: Pick<UnitRef, 'id' | 'name'>;
+  reviewer: PersonRef;
+  period: PeriodRef;
+  round: number;
+  /** Since when the reviewer has had the request. */
+  waitingSince: IsoInstant;
+  /** Appraisals are accepted until then; after it the report is "Chưa thẩm định". */
+  lateAppraisalUntil: IsoInstant;
+  reviewClosesAt: IsoInstant;
+  /** 1 for the first escalation of this wait. */
+  reminder: number;
+}
+
+/** Escalation, to each admin, when a reviewer has not answered in time. */
+export function escalationEmail(sender: Sender, d: EscalationData): Email {
+  const tz = sender.timeZone;
+  return renderLetter(sender, {
+    subject: `Quá hạn thẩm định: ${d.unit.name} – ${periodName(d.period)}${d.reminder > 1 ? ` (lần ${d.reminder})` : ''}`,
+    greeting: `Kính gửi đồng chí ${d.admin.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `Báo cáo ${periodName(d.period)} của ${d.unit.name} đang chờ đồng chí ${d.reviewer.name} thẩm định ` +
+          `(vòng ${d.round}) từ ${atTime(d.waitingSince, tz)} nhưng chưa có kết quả.`,
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Đơn vị', d.unit.name],
+          [
+            'Người thẩm định',
+            d.reviewer.email ? `${d.reviewer.name} <${d.reviewer.email}>` : d.reviewer.name,
+          ],
+          ['Chờ từ', atTime(d.waitingSince, tz)],
+          ['Kết thúc thẩm định của kỳ', atTime(d.reviewClosesAt, tz)],
+          ['Hạn cuối nhận thẩm định muộn', atTime(d.lateAppraisalUntil, tz)],
+          ['Lần báo', String(d.reminder)],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text:
+          'Đồng chí có thể đôn đốc người thẩm định hoặc phân công người khác trên trang quản trị; đường dẫn đã gửi cho ' +
+          `người thẩm định vẫn dùng được đến ${atTime(d.lateAppraisalUntil, tz)}. Sau thời hạn này, báo cáo được ghi nhận ` +
+          '"Chưa thẩm định" và không được xếp hạng trong kỳ.',
+      },
+    ],
+    english:
+      `Escalation: the reviewer ${d.reviewer.name} has not appraised the report of ${d.unit.name} for period ${d.period.id} ` +
+      `(waiting since ${atTimeEn(d.waitingSince, tz)}); late appraisals are accepted until ${atTimeEn(d.lateAppraisalUntil, tz)}.`,
+  });
+}
+
+export interface ExplanationReminderData {
+  unit: UnitRef;
+  period: PeriodRef;
+  round: number;
+  /** When the report was returned. */
+  returnedAt: IsoInstant;
+  reportUrl: string;
+  explainBy: IsoInstant;
+  reminder: number;
+}
+
+/** Explanation reminder, to the unit's focal point. */
+export function explanationReminderEmail(sender: Sender, d: ExplanationReminderData): Email {
+  const tz = sender.timeZone;
+  return renderLetter(sender, {
+    subject: `Nhắc gửi giải trình báo cáo ${periodName(d.period)} – ${d.unit.name}`,
+    greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `Báo cáo ${periodName(d.period)} của ${d.unit.name} đã được trả lại để giải trình từ ${atTime(d.returnedAt, tz)} ` +
+          `(vòng ${d.round}) nhưng đơn vị chưa gửi giải trình.`,
+      },
+      { kind: 'facts', rows: [['Hạn cuối gửi giải trình', atTime(d.explainBy, tz)]] },
+      { kind: 'action', label: 'Mở trang báo cáo để giải trình', url: d.reportUrl },
+      {
+        kind: 'paragraph',
+        text: 'Quá thời hạn trên, báo cáo được ghi nhận "Chưa thẩm định" và đơn vị không được xếp hạng trong kỳ.',
+      },
+    ],
+    english:
+      `Reminder: ${d.unit.name} has not yet explained its returned report for period ${d.period.id}; ` +
+      `explanations are accepted until ${atTimeEn(d.explainBy, tz)}.`,
+  });
+}
+
+export interface UnappraisedData {
+  admin: Pick<PersonRef, 'name'>;
+  unit: Pick<UnitRef, 'id' | 'name'>;
+  period: PeriodRef;
+  /** Whose turn it was: the reviewer's appraisal or the unit's explanation. */
+  waitingFor: 'reviewer' | 'unit';
+  reviewer?: PersonRef;
+  lateAppraisalUntil: IsoInstant;
+}
+
+/** The late-appraisal deadline passed without an approval: to each admin. */
+export function unappraisedEmail(sender: Sender, d: UnappraisedData): Email {
+  const tz = sender.timeZone;
+  const whose =
+    d.waitingFor === 'unit'
+      ? 'đơn vị chưa gửi giải trình'
+      : `người thẩm định${d.reviewer ? ` ${d.reviewer.name}` : ''} chưa hoàn thành thẩm định`;
+  return renderLetter(sender, {
+    subject: `Chưa thẩm định: ${d.unit.name} – ${periodName(d.period)}`,
+    greeting: `Kính gửi đồng chí ${d.admin.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `Đã hết hạn nhận thẩm định muộn (${atTime(d.lateAppraisalUntil, tz)}) mà báo cáo ${periodName(d.period)} ` +
+          `của ${d.unit.name} chưa được phê duyệt: ${whose}.`,
+      },
+      {
+        kind: 'paragraph',
+        text:
+          'Báo cáo được ghi nhận "Chưa thẩm định" và không được xếp hạng trong kỳ; các đường dẫn thẩm định, giải trình ' +
+          'của kỳ này không còn dùng được.',
+      },
+    ],
+    english: `Not appraised: the report of ${d.unit.name} for period ${d.period.id} was not approved by the late-appraisal deadline.`,
+  });
+}

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  areaAveragesSvg,
+  bandCountsSvg,
+  scoreDistributionSvg,
+  trendFrom,
+  unitTrendSvg,
+} from '#functions/documents/index';
+import { demo2024 } from './fixture.ts';
+import { balancedTags, decodeXml, must } from './read-back.ts';
+import { smallResults, TRICKY_NAME } from './small.ts';
+
+const texts = (svg: string) =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => decodeXml(m[1] ?? ''));
+
+/** An accessible, self-contained image: role, title and description it points to, nothing run or fetched. */
+function expectAccessibleImage(svg: string) {
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(balancedTags(svg)).toBe(true);
+  expect(svg).toContain('role="img"');
+  const labelled = /aria-labelledby="([^"]+)"/.exec(svg)?.[1]?.split(' ') ?? [];
+  expect(labelled).toHaveLength(2);
+  expect(svg).toContain(`<title id="${labelled[0]}">`);
+  expect(svg).toContain(`<desc id="${labelled[1]}">`);
+  expect(svg).not.toMatch(/<script|href=|<image|url\(|on[a-z]+=/i);
+}
+
+describe('SVG charts', { timeout: 30_000 }, () => {
+  // Scoring the demo year once (config, four quarters, the year, the commendation) is the slow part.
+  beforeAll(() => {
+    demo2024();
+  }, 60_000);
+
+  it('score distribution: one bar per 10-point bin, counts that add up to the units counted', () => {
+    const d = demo2024();
+    const q = d.quarters[3];
+    if (!q) throw new Error('no Q4');
+    const svg = scoreDistributionSvg(q.results, 'commune');
+    expectAccessibleImage(svg);
+    expect(svg.match(/<rect /g)).toHaveLength(10);
+    const labels = texts(svg);
+    for (const bin of ['0–10', '50–60', '90–100']) expect(labels).toContain(bin);
+    // Counts recomputed here: percentages as exact fractions, bins [a, a+10), the last [90, 100].
+    const communes = q.results.units.filter((u) => u.group === 'commune' && u.status === 'approved');
+    const counts = Array.from({ length: 10 }, (_, i) =>
+      communes.filter((u) => {
+        const p = u.percent ?? { num: 0n, den: 1n };
+        const low = p.num >= BigInt(i * 10) * p.den;
+        const high = i === 9 ? p.num <= 100n * p.den : p.num < BigInt((i + 1) * 10) * p.den;
+        return low && high;
+      }),
+    ).map((list) => list.length);
+    const desc = decodeXml(/<desc[^>]*>([^<]*)<\/desc>/.exec(svg)?.[1] ?? '');
+    counts.forEach((n, i) => {
+      expect(desc).toContain(`${i * 10}–${i * 10 + 10} %: ${n}`);
+    });
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(communes.length);
+  });
+
+  it('band counts: every band written out with its count, units left out said in words', () => {
+    const d = demo2024();
+    const q3 = d.quarters[2];
+    if (!q3) throw new Error('no Q3');
+    const svg = bandCountsSvg(q3.results, 'office');
+    expectAccessibleImage(svg);
+    const labels = texts(svg);
+    for (const band of ['Xuất sắc', 'Tốt', 'Khá', 'Trung bình', 'Yếu']) expect(labels).toContain(band);
+    const offices = q3.results.units.filter((u) => u.group === 'office' && u.status === 'approved');
+    const xuatSac = offices.filter((u) => u.percent && u.percent.num >= 90n * u.percent.den).length;
+    expect(decodeXml(svg)).toContain(`Xuất sắc: ${xuatSac}`);
+    expect(labels).toContain('Không tính 1 đơn vị chưa thẩm định.');
+  });
+
+  it("a unit's trend: a point and its value per period, a gap where it was not appraised", () => {
+    const d = demo2024();
+    const periods = d.quarters.map((q) => q.results);
+    const svg = unitTrendSvg('Phòng Y tế', trendFrom(periods, 'phong-y-te'));
+    expectAccessibleImage(svg);
+    expect(svg.match(/<circle /g)).toHaveLength(3);
+    expect(texts(svg)).toContain('Chưa thẩm định');
+    // The line stops before the gap and starts again after it.
+    expect(/<path d="M[^"]*M[^"]*"/.test(svg)).toBe(true);
+    const missed = unitTrendSvg('Xã Đại Đồng', trendFrom(periods, 'xa-dai-dong'), { id: 'dai-dong' });
+    expect(texts(missed)).toContain('0 % (Không nộp báo cáo)');
+  });
+
+  it("reform areas: each area's share of its maximum, the two weakest marked in words", () => {
+    const d = demo2024();
+    const q = d.quarters[3];
+    if (!q) throw new Error('no Q4');
+    const set = must(q.setsByGroup.office, 'office set');
+    const svg = areaAveragesSvg(q.results, set, q.inputs, 'office');
+    expectAccessibleImage(svg);
+    const weakest = texts(svg).filter((t) => t.endsWith('(thấp nhất)'));
+    expect(weakest).toHaveLength(2);
+    expect(decodeXml(svg)).toContain(`${set.areas.length}. ${set.areas[set.areas.length - 1]?.name}`);
+  });
+
+  it('is the same bytes for the same input, and escapes every name', () => {
+    const results = smallResults();
+    const a = unitTrendSvg(TRICKY_NAME, trendFrom([results], 'xa-c'), { id: 'x"y' });
+    const b = unitTrendSvg(TRICKY_NAME, trendFrom([results], 'xa-c'), { id: 'x"y' });
+    expect(a).toBe(b);
+    expectAccessibleImage(a);
+    expect(a).not.toContain('<b>');
+    expect(texts(a)).toContain(`Diễn biến tỷ lệ điểm qua các kỳ – ${TRICKY_NAME}`);
+    expect(a).toContain('aria-labelledby="x-y-title x-y-desc"');
+    expect(scoreDistributionSvg(results, 'commune')).toBe(scoreDistributionSvg(results, 'commune'));
+  });
+});
