@@ -1,9 +1,10 @@
 /**
  * The district table's keys and stored documents, without AWS (docs/store.md): key builders, the
- * JSON codec of documents, content hashes and ids. Pure, so what is stored can be checked before
- * the SDK is loaded (`thidua launch --dry-run`).
+ * JSON codec of documents (the domain's exact JSON, domain/json.ts), content hashes and ids. Pure,
+ * so what is stored can be checked before the SDK is loaded (`thidua launch --dry-run`).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { parseExactJson, toExactJson } from '#domain/json';
 import { ItemTooLargeError } from '../errors.ts';
 
 export type Item = Record<string, unknown>;
@@ -54,9 +55,9 @@ export const APPROVAL_ID = /^[A-Za-z0-9_-]{16,64}$/;
 /** The largest document stored in one item (DynamoDB's limit is 400 KB for the whole item). */
 export const MAX_DOC_BYTES = 350_000;
 
-/** JSON with bigint kept exact (domain fractions use bigint). */
+/** JSON with bigint kept exact (domain fractions use bigint): the domain's one codec (domain/json.ts). */
 export function toDoc(value: unknown, what: string): string {
-  const doc = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  const doc = toExactJson(value);
   const bytes = Buffer.byteLength(doc);
   if (bytes > MAX_DOC_BYTES) {
     throw new ItemTooLargeError(`${what} is too large to store (${bytes} bytes, at most ${MAX_DOC_BYTES})`);
@@ -66,15 +67,7 @@ export function toDoc(value: unknown, what: string): string {
 
 /** The value `toDoc` wrote; the caller names what it stored there (the table holds JSON text). */
 export function fromDoc<T>(doc: unknown): T {
-  return JSON.parse(String(doc), (_k, v) =>
-    v !== null &&
-    typeof v === 'object' &&
-    !Array.isArray(v) &&
-    typeof v.$bigint === 'string' &&
-    Object.keys(v).length === 1
-      ? BigInt(v.$bigint)
-      : v,
-  ) as T;
+  return parseExactJson(String(doc)) as T;
 }
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
