@@ -2,12 +2,12 @@
  * Where the signing keyring comes from (functions/ports/links.ts signs and verifies with it):
  * configuration only, never code — the first set of
  * - env `SIGNING_KEY_FILE`: a local file, generated with a random key on first use (mode 0600);
- * - env `SIGNING_KEY_PARAM`: an SSM Parameter Store SecureString name;
  * - env `SIGNING_KEY_SECRET_ARN`: a Secrets Manager secret (the stack generates it).
- * Cached for 5 minutes in a warm Lambda, so a rotation is picked up without a deploy.
+ * Cached for 5 minutes in a warm Lambda, so a rotation is picked up without a deploy. (An SSM
+ * SecureString was a third source; nothing deployed used it, and it put the SSM client in every
+ * bundle that signs links.)
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { region, sharedClient } from './aws.ts';
 import { type Keyring, parseKeyring, readOrCreateKeyFile } from './links.ts';
 import { provide } from './registry.ts';
@@ -25,37 +25,23 @@ export class EnvKeyring implements KeyringSource {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Clients of the container by default (a test passes its own). */
-    private readonly clients: { secrets?: SecretsManagerClient; ssm?: SSMClient } = {},
+    private readonly clients: { secrets?: SecretsManagerClient } = {},
   ) {}
 
   async load(): Promise<Keyring> {
     const file = this.env.SIGNING_KEY_FILE?.trim();
-    const param = this.env.SIGNING_KEY_PARAM?.trim();
     const secretArn = this.env.SIGNING_KEY_SECRET_ARN?.trim();
-    const source = file
-      ? `file:${file}`
-      : param
-        ? `ssm:${param}`
-        : secretArn
-          ? `secret:${secretArn}`
-          : undefined;
+    const source = file ? `file:${file}` : secretArn ? `secret:${secretArn}` : undefined;
     if (!source) {
       throw new Error(
-        'No signing key configured: set SIGNING_KEY_SECRET_ARN (Secrets Manager, made by the stack) or ' +
-          'SIGNING_KEY_PARAM (SSM SecureString) in the cloud, or SIGNING_KEY_FILE (a local file path, ' +
-          'generated if missing) locally.',
+        'No signing key configured: set SIGNING_KEY_SECRET_ARN (Secrets Manager, made by the stack) in ' +
+          'the cloud, or SIGNING_KEY_FILE (a local file path, generated if missing) locally.',
       );
     }
     if (this.cached?.source === source && Date.now() - this.cached.at < CACHE_MS) return this.cached.keyring;
     let keyring: Keyring;
     if (file) {
       keyring = readOrCreateKeyFile(file);
-    } else if (param) {
-      const ssm = this.clients.ssm ?? sharedClient('ssm', () => new SSMClient({ region: region() }));
-      const out = await ssm.send(new GetParameterCommand({ Name: param, WithDecryption: true }));
-      const value = out.Parameter?.Value;
-      if (!value) throw new Error(`SSM parameter ${param} has no value`);
-      keyring = parseKeyring(value, `SSM parameter ${param}`);
     } else {
       const secrets =
         this.clients.secrets ??

@@ -1,14 +1,13 @@
 /**
  * Signed links: a valid link verifies; any change to it, an unknown key or an old expiry is
  * refused with the right status; a rotated-out key still verifies links already mailed.
- * Keys come from a generated local file or an SSM SecureString, never from code.
+ * Keys come from a generated local file or a Secrets Manager secret, never from code.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvKeyring } from '#ports/keyring';
 import { currentKey, type Keyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
@@ -183,7 +182,7 @@ describe('the keyring from the environment', () => {
     }
   });
 
-  it('reads a rotation keyring from an SSM SecureString, with decryption', async () => {
+  it('reads a rotation keyring from the secret', async () => {
     const stored = serializeKeyring({
       current: 'k2',
       keys: new Map([
@@ -191,27 +190,29 @@ describe('the keyring from the environment', () => {
         ['k2', k2],
       ]),
     });
-    const ssm = await startJsonService({
-      GetParameter: (input) => ({
-        body: { Parameter: { Name: input.Name, Type: 'SecureString', Value: stored } },
-      }),
+    const sm = await startJsonService({
+      GetSecretValue: (input) => ({ body: { ARN: input.SecretId, SecretString: stored } }),
     });
     try {
-      const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
+      const secrets = new SecretsManagerClient({
+        endpoint: sm.endpoint,
+        region: 'ap-southeast-1',
+        credentials,
+      });
       const ring = await new EnvKeyring(
-        { SIGNING_KEY_PARAM: '/thidua/demo/signing-key' },
-        { ssm: client },
+        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:rotation' },
+        { secrets },
       ).load();
       expect(ring.current).toBe('k2');
       expect(ring.keys.get('k1')).toEqual(k1);
-      expect(ssm.calls[0]?.input).toEqual({ Name: '/thidua/demo/signing-key', WithDecryption: true });
+      expect(sm.calls[0]?.input).toEqual({ SecretId: 'arn:aws:secretsmanager:x:1:secret:rotation' });
     } finally {
-      await ssm.close();
+      await sm.close();
     }
   });
 
   it('names the settings when no key is configured, and refuses a weak key', async () => {
-    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/);
+    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_SECRET_ARN.*SIGNING_KEY_FILE/);
     const weak = join(dir, 'weak.json');
     (await import('node:fs')).writeFileSync(weak, JSON.stringify({ current: 'k1', keys: { k1: 'short' } }));
     await expect(new EnvKeyring({ SIGNING_KEY_FILE: weak }).load()).rejects.toThrow(/at least 32/);
