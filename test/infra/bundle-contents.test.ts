@@ -54,10 +54,12 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/commendation/notify-outcome.ts': ['dynamodb', 'sesv2'],
   // the starter, the pages, the sweep
   'functions/starter.ts': ['sfn'],
-  'functions/http/report.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
-  'functions/http/decision.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
+  // The report and decision pages send no mail (the page itself answers; the workflow mails what
+  // follows), and the sweep re-sends stored messages without signing anything again.
+  'functions/http/report.ts': ['dynamodb', 'secrets-manager', 'sfn'],
+  'functions/http/decision.ts': ['dynamodb', 'secrets-manager', 'sfn'],
   'functions/http/admin.ts': ['dynamodb', 'secrets-manager', 'sesv2'],
-  'functions/sweep.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
+  'functions/sweep.ts': ['dynamodb', 'sesv2', 'sfn'],
 };
 
 /** Bytes of minified bundle (1 KB = 1,000 bytes) a function may take. */
