@@ -120,15 +120,12 @@ export class DynamoOutbox implements Outbox {
     update: string,
     values: Record<string, unknown>,
   ): Promise<boolean> {
-    const fromValues = Object.fromEntries(from.map((s, i) => [`:f${i}`, s]));
-    const updated = await this.table.updateIf({
-      Key: recordKey(key),
-      UpdateExpression: update,
-      ConditionExpression: `#attempt = :attempt AND #status IN (${Object.keys(fromValues).join(', ')})`,
-      ExpressionAttributeNames: names('status', 'attempt'),
-      ExpressionAttributeValues: { ...values, ...fromValues, ':attempt': attempt },
+    return this.table.moveStatus(recordKey(key), {
+      from,
+      guard: { attribute: 'attempt', value: attempt },
+      update,
+      values,
     });
-    return updated !== undefined;
   }
 
   markSent(key: string, attempt: number, messageId: string): Promise<boolean> {

@@ -351,15 +351,12 @@ export class DynamoReviewStore implements ReviewStore {
     update: string,
     values: Record<string, unknown>,
   ): Promise<boolean> {
-    const fromValues = Object.fromEntries(from.map((s, i) => [`:f${i}`, s]));
-    const updated = await this.table.updateIf({
-      Key: approvalKey(approvalId),
-      UpdateExpression: update,
-      ConditionExpression: `tokenGen = :gen AND #status IN (${Object.keys(fromValues).join(', ')})`,
-      ExpressionAttributeNames: names('status'),
-      ExpressionAttributeValues: { ...values, ...fromValues, ':gen': tokenGen },
+    return this.table.moveStatus(approvalKey(approvalId), {
+      from,
+      guard: { attribute: 'tokenGen', value: tokenGen },
+      update,
+      values,
     });
-    return updated !== undefined;
   }
 
   markDelivered(approvalId: string, tokenGen: number): Promise<boolean> {

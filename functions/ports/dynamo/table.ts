@@ -108,6 +108,32 @@ export class Table {
     }
   }
 
+  /**
+   * A status move: `update` applies when the item's `status` is one of `from` and its `guard`
+   * attribute still holds the given value (an outbox record's attempt, an approval's token
+   * generation), so a late caller never overwrites what a newer one recorded. False otherwise.
+   * `update` names the status `#status`; its values are `values`.
+   */
+  async moveStatus(
+    key: Key,
+    change: {
+      from: readonly string[];
+      guard: { attribute: string; value: unknown };
+      update: string;
+      values: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    const fromValues = Object.fromEntries(change.from.map((s, i) => [`:f${i}`, s]));
+    const updated = await this.updateIf({
+      Key: key,
+      UpdateExpression: change.update,
+      ConditionExpression: `#guard = :guard AND #status IN (${Object.keys(fromValues).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status', '#guard': change.guard.attribute },
+      ExpressionAttributeValues: { ...change.values, ...fromValues, ':guard': change.guard.value },
+    });
+    return updated !== undefined;
+  }
+
   /** Delete; false when the condition failed. */
   async deleteIf(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
     try {
