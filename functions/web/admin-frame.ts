@@ -59,7 +59,7 @@ input[type=search],input[type=number]{width:100%;font:inherit;padding:.5rem .6re
 .downloads a{display:inline-block;padding:.35rem .7rem;border:1px solid #0b5cad;border-radius:.35rem;text-decoration:none}
 .session{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .session form{margin:0}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dl.facts{display:grid;grid-template-columns:fit-content(45%) minmax(0,1fr);gap:.2rem 1rem;margin:.5rem 0}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
 .badge.not-reported{background:#f8d7da;color:#842029}.badge.not-appraised{background:#fff3cd;color:#664d03}
