@@ -65,9 +65,13 @@ export const ADJUSTMENT_FIELDS = ['survey', 'bonus', 'penalty', 'note'] as const
 type Field = (typeof ADJUSTMENT_FIELDS)[number];
 const name = (field: Field, unitId: string) => `${field}[${unitId}]`;
 
-/** A message of the shared checks without its English gloss (the page is Vietnamese). */
+/**
+ * A message of the shared checks as the page shows it: without the English gloss the CLI prints
+ * after it (a closing parenthesis whose letters are all ASCII), starting with a capital.
+ */
 export function vietnameseOnly(message: string): string {
-  return message.replace(/\s*\([\x20-\x7e]*\)\s*$/, '');
+  const text = message.replace(/\s*\((?:[A-Za-z]|[^\p{L}()])*\)\s*$/u, '');
+  return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 }
 
 /**

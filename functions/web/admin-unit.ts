@@ -234,10 +234,8 @@ function resultSection(m: UnitPeriodModel): Html {
   if (b) {
     facts.push(['Điểm thẩm định (không kể khảo sát)', formatPoints(b.assessed)]);
     facts.push(['Khảo sát', b.survey === null ? 'Không có: quy đổi' : formatPoints(b.survey)]);
-    facts.push([
-      'Điểm thưởng, điểm trừ được tính',
-      `+${formatPoints(b.bonusCounted)}, −${formatPoints(b.penaltyCounted)}`,
-    ]);
+    facts.push(['Điểm thưởng được tính', formatPoints(b.bonusCounted)]);
+    facts.push(['Điểm trừ được tính', formatPoints(b.penaltyCounted)]);
   }
   if (l.flags.length) facts.push(['Ghi chú', l.flags.map((f) => FLAG_LABELS[f]).join('; ')]);
   return `<p class="muted">Theo phiên bản kết quả ${r.version}.</p>

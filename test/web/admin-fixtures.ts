@@ -330,7 +330,12 @@ export function unitPeriodModel(frame: AdminFrame = FRAME): UnitPeriodModel {
         decidedAt: '2024-10-16T03:00:00.000Z',
       },
     ],
-    adjustments: { survey: 2745, bonus: 100, penalty: 0, note: 'Báo cáo khảo sát 12/BC-UBND' },
+    adjustments: {
+      survey: q.inputs[UNIT_ID]?.survey ?? null,
+      bonus: q.inputs[UNIT_ID]?.bonus ?? 0,
+      penalty: q.inputs[UNIT_ID]?.penalty ?? 0,
+      note: 'Báo cáo khảo sát 12/BC-UBND',
+    },
     result: publishedLine(q),
   };
 }
