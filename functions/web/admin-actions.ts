@@ -164,120 +164,134 @@ function reasonField(m: ActionPageModel): Html {
   });
 }
 
+function describeReassign(a: Extract<AdminAction, { kind: 'reassign' }>, now: IsoInstant): Describe {
+  return {
+    title: `Đổi người thẩm định – ${a.unit.name}`,
+    crumbs: unitCrumbs(a.unit, a.period, 'Đổi người thẩm định'),
+    facts: [
+      ['Kỳ', periodLabel(a.period.id)],
+      ['Người thẩm định hiện tại', a.current.name],
+      ['Vòng', String(a.round)],
+      ['Đang chờ từ', sinceText(a.since, now) || '—'],
+    ],
+    effects: [
+      `Liên kết thẩm định đã gửi cho ${a.current.name} hết hiệu lực ngay.`,
+      'Người thẩm định mới nhận email với liên kết mới, cho cùng vòng thẩm định đang chờ.',
+      'Đơn vị không nhận thêm email nào.',
+      'Thao tác được ghi vào nhật ký cùng tên người thực hiện.',
+    ],
+    button: 'Đổi người thẩm định',
+    fields: (m) => {
+      const options = [
+        ['', 'Chọn người thẩm định'] as const,
+        ...a.candidates.map(
+          (c) =>
+            [c.id, `${c.name}${c.title ? ` – ${c.title}` : ''} (đang thẩm định ${c.load} đơn vị)`] as const,
+        ),
+      ];
+      return `${select({
+        name: 'reviewer',
+        label: 'Người thẩm định mới',
+        value: m.values?.reviewerId ?? '',
+        options,
+        problems: problemMap(m.problems ?? []),
+      })}${reasonField(m)}`;
+    },
+  };
+}
+
+function describeRestart(a: Extract<AdminAction, { kind: 'restart' }>): Describe {
+  return {
+    title: `Khởi động lại thẩm định – ${a.unit.name}`,
+    crumbs: unitCrumbs(a.unit, a.period, 'Khởi động lại thẩm định'),
+    facts: [
+      ['Kỳ', periodLabel(a.period.id)],
+      ['Trạng thái', PROGRESS_LABELS[a.state]],
+      ['Người thẩm định', a.reviewerName ?? '—'],
+    ],
+    effects: [
+      `Quy trình thẩm định của đơn vị được chạy lại (lần ${a.nextAttempt}) từ những gì đã lưu: quyết định đã ghi nhận được giữ nguyên và chuyển tiếp ngay.`,
+      'Liên kết đang chờ trong hộp thư người thẩm định vẫn dùng được.',
+      'Thao tác được ghi vào nhật ký.',
+    ],
+    button: 'Khởi động lại thẩm định',
+    fields: reasonField,
+  };
+}
+
+function describeRemind(a: Extract<AdminAction, { kind: 'remind' }>): Describe {
+  return {
+    title: `Nhắc đơn vị – ${a.unit.name}`,
+    crumbs: unitCrumbs(a.unit, a.period, 'Nhắc đơn vị'),
+    facts: [
+      ['Kỳ', periodLabel(a.period.id)],
+      ['Trạng thái', PROGRESS_LABELS[a.state]],
+      ['Hạn nộp', dateTime(a.period.deadlineAt)],
+      ['Lần nhắc gần nhất', a.lastRemindedAt ? dateTime(a.lastRemindedAt) : 'Chưa nhắc'],
+    ],
+    effects: [
+      `Gửi ngay một email nhắc tới ${a.unit.focalPoint.name} (${a.unit.focalPoint.email}) với liên kết báo cáo của đơn vị.`,
+      'Bấm lại trong cùng ngày không gửi thêm email.',
+    ],
+    button: 'Gửi email nhắc',
+  };
+}
+
+function describeRecompute(a: Extract<AdminAction, { kind: 'recompute' }>): Describe {
+  return {
+    title: `Tính lại kết quả ${periodLabel(a.period.id)}`,
+    crumbs: [
+      { label: 'Kết quả', href: adminHref.results() },
+      { label: periodLabel(a.period.id), href: adminHref.periodResults(a.period.id) },
+      { label: 'Tính lại' },
+    ],
+    facts: [
+      ['Phiên bản hiện tại', a.latestVersion ? String(a.latestVersion) : 'Chưa công bố'],
+      ['Số liệu thay đổi từ phiên bản đó', a.changedSince.length ? a.changedSince.join(', ') : 'Không có'],
+    ],
+    effects: [
+      'Kết quả được tính lại từ các báo cáo đã phê duyệt và số liệu khảo sát, điểm thưởng, điểm trừ đã ghi nhận.',
+      'Chỉ khi kết quả khác phiên bản hiện tại mới có phiên bản mới; phiên bản cũ được giữ nguyên để đối chiếu.',
+      'Phiên bản mới được gửi tới lãnh đạo và các đơn vị như lần công bố trước.',
+    ],
+    button: 'Tính lại kết quả',
+    fields: reasonField,
+  };
+}
+
+function describeRevote(a: Extract<AdminAction, { kind: 'revote' }>): Describe {
+  return {
+    title: `Tổ chức bỏ phiếu lại – đợt ${a.cycleId}`,
+    crumbs: [
+      { label: 'Khen thưởng', href: adminHref.commendation() },
+      { label: `Đợt ${a.cycleId}`, href: adminHref.cycle(a.cycleId) },
+      { label: 'Bỏ phiếu lại' },
+    ],
+    facts: [
+      ['Thành viên tham gia', `${a.present}/${a.members}`],
+      ['Cần để đủ số', String(a.quorum)],
+      ['Đợt bỏ phiếu mới', a.nextCycleId],
+    ],
+    effects: [
+      'Hội đồng không đủ số thành viên tham gia nên chưa ứng viên nào được thông qua.',
+      `Mỗi thành viên Hội đồng nhận liên kết bỏ phiếu mới (đợt ${a.nextCycleId}); phiếu của đợt trước không được tính lại.`,
+    ],
+    button: 'Tổ chức bỏ phiếu lại',
+  };
+}
+
 function describe(a: AdminAction, now: IsoInstant): Describe {
   switch (a.kind) {
     case 'reassign':
-      return {
-        title: `Đổi người thẩm định – ${a.unit.name}`,
-        crumbs: unitCrumbs(a.unit, a.period, 'Đổi người thẩm định'),
-        facts: [
-          ['Kỳ', periodLabel(a.period.id)],
-          ['Người thẩm định hiện tại', a.current.name],
-          ['Vòng', String(a.round)],
-          ['Đang chờ từ', sinceText(a.since, now) || '—'],
-        ],
-        effects: [
-          `Liên kết thẩm định đã gửi cho ${a.current.name} hết hiệu lực ngay.`,
-          'Người thẩm định mới nhận email với liên kết mới, cho cùng vòng thẩm định đang chờ.',
-          'Đơn vị không nhận thêm email nào.',
-          'Thao tác được ghi vào nhật ký cùng tên người thực hiện.',
-        ],
-        button: 'Đổi người thẩm định',
-        fields: (m) => {
-          const options = [
-            ['', 'Chọn người thẩm định'] as const,
-            ...a.candidates.map(
-              (c) =>
-                [
-                  c.id,
-                  `${c.name}${c.title ? ` – ${c.title}` : ''} (đang thẩm định ${c.load} đơn vị)`,
-                ] as const,
-            ),
-          ];
-          return `${select({
-            name: 'reviewer',
-            label: 'Người thẩm định mới',
-            value: m.values?.reviewerId ?? '',
-            options,
-            problems: problemMap(m.problems ?? []),
-          })}${reasonField(m)}`;
-        },
-      };
+      return describeReassign(a, now);
     case 'restart':
-      return {
-        title: `Khởi động lại thẩm định – ${a.unit.name}`,
-        crumbs: unitCrumbs(a.unit, a.period, 'Khởi động lại thẩm định'),
-        facts: [
-          ['Kỳ', periodLabel(a.period.id)],
-          ['Trạng thái', PROGRESS_LABELS[a.state]],
-          ['Người thẩm định', a.reviewerName ?? '—'],
-        ],
-        effects: [
-          `Quy trình thẩm định của đơn vị được chạy lại (lần ${a.nextAttempt}) từ những gì đã lưu: quyết định đã ghi nhận được giữ nguyên và chuyển tiếp ngay.`,
-          'Liên kết đang chờ trong hộp thư người thẩm định vẫn dùng được.',
-          'Thao tác được ghi vào nhật ký.',
-        ],
-        button: 'Khởi động lại thẩm định',
-        fields: reasonField,
-      };
+      return describeRestart(a);
     case 'remind':
-      return {
-        title: `Nhắc đơn vị – ${a.unit.name}`,
-        crumbs: unitCrumbs(a.unit, a.period, 'Nhắc đơn vị'),
-        facts: [
-          ['Kỳ', periodLabel(a.period.id)],
-          ['Trạng thái', PROGRESS_LABELS[a.state]],
-          ['Hạn nộp', dateTime(a.period.deadlineAt)],
-          ['Lần nhắc gần nhất', a.lastRemindedAt ? dateTime(a.lastRemindedAt) : 'Chưa nhắc'],
-        ],
-        effects: [
-          `Gửi ngay một email nhắc tới ${a.unit.focalPoint.name} (${a.unit.focalPoint.email}) với liên kết báo cáo của đơn vị.`,
-          'Bấm lại trong cùng ngày không gửi thêm email.',
-        ],
-        button: 'Gửi email nhắc',
-      };
+      return describeRemind(a);
     case 'recompute':
-      return {
-        title: `Tính lại kết quả ${periodLabel(a.period.id)}`,
-        crumbs: [
-          { label: 'Kết quả', href: adminHref.results() },
-          { label: periodLabel(a.period.id), href: adminHref.periodResults(a.period.id) },
-          { label: 'Tính lại' },
-        ],
-        facts: [
-          ['Phiên bản hiện tại', a.latestVersion ? String(a.latestVersion) : 'Chưa công bố'],
-          [
-            'Số liệu thay đổi từ phiên bản đó',
-            a.changedSince.length ? a.changedSince.join(', ') : 'Không có',
-          ],
-        ],
-        effects: [
-          'Kết quả được tính lại từ các báo cáo đã phê duyệt và số liệu khảo sát, điểm thưởng, điểm trừ đã ghi nhận.',
-          'Chỉ khi kết quả khác phiên bản hiện tại mới có phiên bản mới; phiên bản cũ được giữ nguyên để đối chiếu.',
-          'Phiên bản mới được gửi tới lãnh đạo và các đơn vị như lần công bố trước.',
-        ],
-        button: 'Tính lại kết quả',
-        fields: reasonField,
-      };
+      return describeRecompute(a);
     default:
-      return {
-        title: `Tổ chức bỏ phiếu lại – đợt ${a.cycleId}`,
-        crumbs: [
-          { label: 'Khen thưởng', href: adminHref.commendation() },
-          { label: `Đợt ${a.cycleId}`, href: adminHref.cycle(a.cycleId) },
-          { label: 'Bỏ phiếu lại' },
-        ],
-        facts: [
-          ['Thành viên tham gia', `${a.present}/${a.members}`],
-          ['Cần để đủ số', String(a.quorum)],
-          ['Đợt bỏ phiếu mới', a.nextCycleId],
-        ],
-        effects: [
-          'Hội đồng không đủ số thành viên tham gia nên chưa ứng viên nào được thông qua.',
-          `Mỗi thành viên Hội đồng nhận liên kết bỏ phiếu mới (đợt ${a.nextCycleId}); phiếu của đợt trước không được tính lại.`,
-        ],
-        button: 'Tổ chức bỏ phiếu lại',
-      };
+      return describeRevote(a);
   }
 }
 

@@ -4,7 +4,7 @@
  * what; paged by the storage's cursor, and exportable as CSV (functions/documents/audit.ts).
  */
 import { AUDIT_ROLE_LABELS, type AuditRow, auditActionText, auditViaText } from '#functions/documents/audit';
-import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
+import { type AdminFrame, adminPage, option, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
 
@@ -20,10 +20,6 @@ export interface AuditPageModel {
   olderHref?: string;
   /** Back to the newest entries, when this is not the first page. */
   newestHref?: string;
-}
-
-function option(value: string, label: string, selected: boolean): Html {
-  return `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
 }
 
 function scopeText(m: AuditPageModel): string {

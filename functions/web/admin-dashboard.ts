@@ -8,7 +8,15 @@ import { formatDate } from '#domain/calendar';
 import type { IsoInstant, Period, UnitGroup } from '#domain/model';
 import { UNIT_GROUPS } from '#domain/model';
 import { type AttentionModel, renderAttention } from './admin-attention.ts';
-import { type AdminFrame, adminPage, groupTitles, linkOr, scrollTable, sinceText } from './admin-frame.ts';
+import {
+  type AdminFrame,
+  adminPage,
+  groupTitles,
+  linkOr,
+  option,
+  scrollTable,
+  sinceText,
+} from './admin-frame.ts';
 import {
   countRows,
   LATENESS_LABELS,
@@ -124,10 +132,6 @@ const SORT_LABELS: Record<SortKey, string> = {
   since: 'Thời gian chờ',
   group: 'Khối',
 };
-
-function option(value: string, label: string, selected: boolean): Html {
-  return `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
-}
 
 function filterForm(m: PeriodProgressModel, labels: Record<UnitGroup, string>): Html {
   const q = m.query;

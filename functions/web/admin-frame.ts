@@ -154,6 +154,11 @@ export function groupTitles(labels: Record<UnitGroup, string> = GROUP_LABELS): R
   return { office: up(labels.office), commune: up(labels.commune) };
 }
 
+/** One choice of a select. */
+export function option(value: string, label: string, selected: boolean): Html {
+  return `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
+}
+
 /** A link, or its text alone when there is nowhere to go. */
 export function linkOr(href: string | undefined, text: string): Html {
   return href ? `<a href="${e(href)}">${e(text)}</a>` : e(text);

@@ -156,6 +156,7 @@ describe('thidua commend --out and --vote-record: the submission and the council
     expect(recordText).toContain('Đặng Văn Long');
     expect(recordText).toContain('Trần Quốc Huy');
     // Yes votes per candidate, counted from the file: first ballot of each member, before the close.
+    // The repository's own example, read by hand as a person counting would: its shape is known.
     const file = parse(readFileSync(repo('examples/ballots-2024.yaml'), 'utf8')) as {
       closesAt: string;
       ballots: { memberId: string; castAt: string; votes: Record<string, string> }[];

@@ -69,6 +69,7 @@ describe.skipIf(skip)('admin pages in a browser', () => {
       res.end(html ?? 'không có');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // A server listening on a TCP port reports its address as an AddressInfo.
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
