@@ -90,9 +90,13 @@ export interface LayoutOptions {
   /** Shown in the top bar, e.g. the district's authority. */
   header?: string;
   body: Html;
+  /** More CSS for pages that need it (the admin's). */
+  styles?: string;
+  /** Replaces the footer about personal links (pages behind a session have none). */
+  footer?: Html;
 }
 
-export function layout({ title, header, body }: LayoutOptions): Html {
+export function layout({ title, header, body, styles, footer }: LayoutOptions): Html {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -100,14 +104,14 @@ export function layout({ title, header, body }: LayoutOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${e(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${styles ?? ''}</style>
 </head>
 <body>
 <header class="top"><div class="wrap">Thi đua cải cách hành chính${header ? ` · ${e(header)}` : ''}</div></header>
 <main class="wrap" id="noi-dung">
 ${body}
 </main>
-<footer>Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác. (Your link is personal: do not forward it.)</footer>
+<footer>${footer ?? 'Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác. (Your link is personal: do not forward it.)'}</footer>
 </body>
 </html>`;
 }
