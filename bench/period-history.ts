@@ -8,14 +8,14 @@
  *
  *   npx tsx bench/period-history.ts [--units 500,1000]
  */
-import '#local/polyfills';
+import '#local/runtime/polyfills';
 import { loadDistrict } from '#domain/config-files';
 import { DistrictStack } from '#infra/district-stack';
-import { type ExtractedStateMachine, extractStateMachines, localApp } from '#local/asl';
-import { functionNameOf } from '#local/cfn';
-import { VirtualClock } from '#local/clock';
-import type { LocalLambdas } from '#local/lambda';
-import { HISTORY_EVENT_LIMIT, type Json, SfnEngine } from '#local/sfn-engine';
+import { type ExtractedStateMachine, extractStateMachines, localApp } from '#local/runtime/asl';
+import { functionNameOf } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import type { LocalLambdas } from '#local/runtime/lambda';
+import { HISTORY_EVENT_LIMIT, type Json, SfnEngine } from '#local/runtime/sfn-engine';
 import { DEMO_DISTRICT, fmtMemory, fmtMs, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 
 const LIST_RECIPIENTS = 'functions/period/list-recipients.ts';

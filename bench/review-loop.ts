@@ -17,17 +17,22 @@ import { join } from 'node:path';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Unit } from '#domain/model';
-import { reviewExecutionName } from '#functions/http/report';
 import { storeCampaign } from '#functions/launch/campaign';
 import { inviteUnit } from '#functions/period/invitation';
 import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { pageRoutes, startHttpServer } from '#local/http';
-import { startLocalRuntime, stopLocalRuntime } from '#local/runtime';
-import { HISTORY_EVENT_LIMIT } from '#local/sfn-engine';
+import { localApp } from '#local/runtime/asl';
+import { pageRoutes, startHttpServer } from '#local/runtime/http';
+import { startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
+import { HISTORY_EVENT_LIMIT } from '#local/runtime/sfn-engine';
 import { resetAwsClients } from '#ports/aws';
-import { getDeps, resetDeps } from '#ports/deps';
-import { ensureReportGrant } from '#steps/steps';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { log } from '#ports/log';
+import { resetPorts } from '#ports/registry';
+import { approvalUrl } from '#ports/signing';
+import { loadCampaign } from '#steps/campaign';
+import { reportLink } from '#steps/grants';
+import { reviewExecution } from '#workflows/executions';
 import {
   fmtMemory,
   fmtMs,
@@ -74,7 +79,7 @@ const period = periodById(config, PERIOD_ID)!;
 
 const startupStart = now();
 const keyDir = mkdtempSync(join(tmpdir(), 'thidua-bench-'));
-resetDeps();
+resetPorts();
 const http = await startHttpServer({ routes: await pageRoutes() });
 const stack = new DistrictStack(localApp(), 'Thidua-demo', { config, criteriaSets });
 const rt = await startLocalRuntime({
@@ -87,9 +92,9 @@ const rt = await startLocalRuntime({
   },
 });
 resetAwsClients();
-resetDeps();
-const deps = getDeps();
-await storeCampaign(deps.store, config, criteriaSets, rt.clock.now());
+resetPorts();
+await storeCampaign({ config, criteriaSets });
+const campaign = await loadCampaign();
 const startupMs = msSince(startupStart);
 
 // ---------------------------------------------------------------- what a browser sends
@@ -161,23 +166,23 @@ function expectStatus(res: Response, status: number, what: string): void {
 }
 
 async function reviewLoop(unit: Unit): Promise<void> {
-  await step('invite', () => inviteUnit(deps, unit.id, PERIOD_ID));
-  const reportUrl = await deps.approvalUrl(await ensureReportGrant(deps, unit.id, period));
+  await step('invite', () => inviteUnit(campaign, unit.id, PERIOD_ID, log));
+  const reportUrl = (await reportLink(unit.id, period)).url;
 
   await step('open + save', async () => {
     expectStatus(await fetch(reportUrl), 200, 'report page');
     expectStatus(await post(reportUrl, reportForm(unit, 0, 'save')), 303, 'save');
   });
   await step('submit → review request', async () => {
-    const version = (await deps.store.getReport(unit.id, PERIOD_ID))?.version ?? 0;
+    const version = (await reports().get(unit.id, PERIOD_ID))?.version ?? 0;
     expectStatus(await post(reportUrl, reportForm(unit, version, 'submit')), 303, 'submit');
   });
   await step('review page + approve', async () => {
-    const approval = (await deps.store.listUnitPeriodApprovals(unit.id, PERIOD_ID)).find(
+    const approval = (await reviews().listUnitPeriodApprovals(unit.id, PERIOD_ID)).find(
       (a) => a.kind === 'appraise' && a.round === 1 && a.status === 'pending',
     );
     if (!approval) throw new Error('no review request waiting');
-    const decisionUrl = await deps.approvalUrl(approval);
+    const decisionUrl = await approvalUrl(approval);
     const page = await fetch(decisionUrl);
     expectStatus(page, 200, 'decision page');
     expectStatus(await post(decisionUrl, decisionForm(await page.text(), 'approve')), 200, 'approve');
@@ -185,9 +190,9 @@ async function reviewLoop(unit: Unit): Promise<void> {
 
   const arn = rt.sfn
     .listExecutions()
-    .find((e) => e.name === reviewExecutionName(unit.id, PERIOD_ID))?.executionArn;
+    .find((e) => e.name === reviewExecution(unit.id, PERIOD_ID).name)?.executionArn;
   const status = arn ? rt.sfn.describeExecution(arn).status : 'not started';
-  const report = (await deps.store.getReport(unit.id, PERIOD_ID))?.status;
+  const report = (await reports().get(unit.id, PERIOD_ID))?.status;
   if (status !== 'SUCCEEDED' || report !== 'approved') throw new Error(`review ${status}, report ${report}`);
   historyCounts.push(rt.sfn.historyEventCount(arn!));
 }
@@ -208,7 +213,7 @@ const mem = memory();
 
 await stopLocalRuntime(rt);
 await http.close();
-resetDeps();
+resetPorts();
 resetAwsClients();
 rmSync(keyDir, { recursive: true, force: true });
 

@@ -3,19 +3,25 @@
  * other, shows what each prints, then a summary table from the `BENCH-SUMMARY` line each ends with.
  * A benchmark's stderr (the AWS SDK's Node-version warning, mostly) is shown only when it fails.
  *
- *   npx tsx bench/run-all.ts [--only scoring,review-loop] [-- arguments for every benchmark]
+ *   npx tsx bench/run-all.ts [cold-start …] [--only scoring,review-loop] [-- arguments for every benchmark]
+ *
+ * Names given before `--` (as in `npm run bench -- cold-start`) select benchmarks as `--only` does.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '#infra/function';
 import { type BenchSummary, fmtMs, msSince, now, SUMMARY_PREFIX } from './lib.ts';
 
-const BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history'] as const;
+const BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history', 'cold-start'] as const;
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 const args = process.argv.slice(2);
-const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
-const only = onlyAt < 0 ? undefined : (args[onlyAt]!.split('=')[1] ?? args[onlyAt + 1] ?? '').split(',');
+const ownArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+const onlyAt = ownArgs.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const named = ownArgs.filter((a, i) => !a.startsWith('--') && !(onlyAt >= 0 && i === onlyAt + 1));
+const onlyListed =
+  onlyAt < 0 ? [] : (ownArgs[onlyAt]?.split('=')[1] ?? ownArgs[onlyAt + 1] ?? '').split(',').filter(Boolean);
+const only = named.length + onlyListed.length > 0 ? [...named, ...onlyListed] : undefined;
 const passThrough = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
 const selected = BENCHES.filter((b) => !only || only.includes(b));
 if (only?.some((b) => !(BENCHES as readonly string[]).includes(b))) {

@@ -4,7 +4,7 @@
  * list, every inclusion and exclusion with its reason (rules: docs/commendation.md). The files
  * are read and checked by cli/commendation-files.ts.
  */
-import { formatDate, formatDateAndTime, parseInstant } from '#domain/calendar';
+import { formatDate, formatDateAndTime, localDateOf, parseInstant } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
 import { type Candidate, CommendationInputError, type Proposal } from '#domain/commendation-model';
 import type { ConfigProblem } from '#domain/config';
@@ -13,6 +13,9 @@ import { type Tally, tallyCouncil } from '#domain/council';
 import { type FinalList, finalList } from '#domain/final-list';
 import { FORM_LABELS, movementAwards } from '#domain/issuers';
 import { UNIT_GROUPS } from '#domain/model';
+import { proposalHtml, voteRecordHtml } from '#functions/documents/print';
+import { contextFromConfig, councilBody, homeAffairsOffice, type Signer } from '#functions/documents/types';
+import { proposalDocx, voteRecordDocx } from '#functions/documents/word';
 import {
   type BallotsFile,
   ballotCandidateProblems,
@@ -30,7 +33,10 @@ import {
   onDateOption,
   ProblemsError,
   requireOption,
+  UsageError,
+  writeBytes,
 } from './common.ts';
+import { makeDocument, outKind, recordSigners, signerOption } from './documents.ts';
 import { groupTitles, renderTable, wrap } from './text.ts';
 
 const COMMEND_OPTIONS = {
@@ -42,7 +48,30 @@ const COMMEND_OPTIONS = {
     help: 'đề nghị khen thưởng cá nhân (.yaml, .yml hoặc .json; docs/cli.md)',
   },
   ballots: { type: 'string', arg: '<tệp>', help: 'phiếu biểu quyết của Hội đồng (.yaml, .yml hoặc .json)' },
-  out: { type: 'string', arg: '<tệp.json>', help: 'ghi kết quả {proposal, tally, final} dạng JSON' },
+  out: {
+    type: 'string',
+    arg: '<tệp>',
+    help: [
+      'ghi tệp theo đuôi: .json kết quả {proposal, tally, final};',
+      '.docx, .html tờ trình đề nghị khen thưởng kèm danh sách (cần --ballots)',
+    ],
+  },
+  'vote-record': {
+    type: 'string',
+    arg: '<tệp>',
+    help: 'ghi biên bản kiểm phiếu của Hội đồng (.docx hoặc .html; cần --ballots)',
+  },
+  signer: {
+    type: 'string',
+    arg: '<chức danh: họ tên>',
+    help: 'người ký tờ trình (mặc định: quản trị có chức danh cao nhất trong cấu hình)',
+  },
+  chair: { type: 'string', arg: '<họ tên>', help: 'Chủ tịch Hội đồng ký biên bản (mặc định: theo cấu hình)' },
+  secretary: {
+    type: 'string',
+    arg: '<họ tên>',
+    help: 'Thư ký Hội đồng ký biên bản (mặc định: quản trị đầu tiên trong cấu hình)',
+  },
   json: OPTIONS.json,
   on: {
     type: 'string',
@@ -57,7 +86,7 @@ const COMMEND_OPTIONS = {
 
 const HELP = helpText({
   usage:
-    'thidua commend --district <cấu hình> --results <kết quả.json> --nominations <tệp> [--ballots <tệp>] [--out <tệp.json>]',
+    'thidua commend --district <cấu hình> --results <kết quả.json> --nominations <tệp> [--ballots <tệp>] [--out <tệp>] [--vote-record <tệp>]',
   about: `Lập đề xuất khen thưởng từ kết quả chấm điểm (tệp do "thidua score --out" ghi, của một kỳ,
 một năm hoặc cả giai đoạn) và danh sách cá nhân các đơn vị đề nghị; in mọi ứng viên với trạng
 thái và lý do. Có phiếu của Hội đồng Thi đua – Khen thưởng thì kiểm phiếu (số thành viên, số
@@ -73,7 +102,10 @@ units' nominations, printing every candidate with its status and reasons; given 
 ballots, tallies them (members, present, quorum, pass threshold, votes per candidate) and prints
 the final list. Bands and ranks must follow from the exact percentages; a ballot of a non-member,
 a vote for a candidate not on the ballot, a vote other than yes/no/abstain or an unreadable time
-is an error of the file. --out writes {proposal, tally, final} as JSON; --on sets the decision date.
+is an error of the file. --out writes {proposal, tally, final} as JSON (.json) or, with --ballots,
+the submission for commendation with its list (.docx, .html); --vote-record writes the council's
+vote record (.docx, .html); --signer, --chair and --secretary name who signs them; --on sets the
+decision date.
 Exit codes: 0 done (also without quorum: the outcome says so), 1 problems, 2 usage error.`,
 });
 
@@ -82,11 +114,13 @@ export const commendCommand = defineCommand({
   summary: 'đề xuất khen thưởng, kiểm phiếu Hội đồng (commendation proposal and council tally)',
   help: HELP,
   options: COMMEND_OPTIONS,
-  run(values, _positionals, io) {
+  async run(values, _positionals, io) {
     const resultsFile = requireOption(values.results, 'results');
     const nominationsFile = requireOption(values.nominations, 'nominations');
     onDateOption(values.on);
+    const files = documentFiles(values);
     const { loaded } = districtOf(values);
+    const signer = signerOption(values.signer, loaded.config);
     const outcome = commend(loaded, {
       results: resultsFile,
       nominations: nominationsFile,
@@ -101,9 +135,19 @@ export const commendCommand = defineCommand({
       tally: outcome.tally,
       final: outcome.final,
     };
-    deliver(io, { ...values, written: 'Đã ghi kết quả (outcome written)' }, json, () =>
-      renderCommendation(loaded, outcome),
+    const { out, ...shown } = values;
+    const written = await writeCommendationDocuments(loaded, outcome, files, {
+      signer,
+      ...(values.chair ? { chair: values.chair } : {}),
+      ...(values.secretary ? { secretary: values.secretary } : {}),
+    });
+    deliver(
+      io,
+      { ...shown, ...(files.json ? { out: files.json } : {}), written: 'Đã ghi kết quả (outcome written)' },
+      json,
+      () => renderCommendation(loaded, outcome),
     );
+    if (!values.json) for (const file of written) io.out(`\nĐã ghi tệp (written): ${file}`);
     return EXIT_OK;
   },
 });
@@ -114,6 +158,93 @@ interface Outcome {
   proposal: Proposal;
   tally: Tally | null;
   final: FinalList | null;
+  /** For each individual's achievements in the submission's list. */
+  nominations: readonly { id: string; achievements: string }[];
+  /** The vote's close, from the ballots file. */
+  closesAt?: string;
+}
+
+/** Where --out and --vote-record go, checked before anything is read. */
+interface DocumentFiles {
+  json?: string;
+  proposal?: string;
+  voteRecord?: string;
+}
+
+function documentFiles(values: { out?: string; 'vote-record'?: string; ballots?: string }): DocumentFiles {
+  const kind = outKind(values.out);
+  const record = values['vote-record'];
+  const recordKind = outKind(record);
+  if (
+    kind === '.xlsx' ||
+    kind === '.csv' ||
+    (record !== undefined && recordKind !== '.docx' && recordKind !== '.html')
+  ) {
+    throw new UsageError(
+      'commend ghi tờ trình và biên bản dạng .docx hoặc .html, kết quả dạng .json (documents are .docx or .html, the outcome .json)',
+    );
+  }
+  const documents = (kind !== undefined && kind !== 'json') || record !== undefined;
+  if (documents && values.ballots === undefined) {
+    throw new UsageError(
+      'tờ trình và biên bản kiểm phiếu cần phiếu của Hội đồng: thêm --ballots (the documents need --ballots)',
+    );
+  }
+  return {
+    ...(kind === 'json' ? { json: values.out } : values.out !== undefined ? { proposal: values.out } : {}),
+    ...(record !== undefined ? { voteRecord: record } : {}),
+  };
+}
+
+/** The submission and the vote record, each written whole; returns the files written. */
+async function writeCommendationDocuments(
+  loaded: LoadedDistrict,
+  outcome: Outcome,
+  files: DocumentFiles,
+  who: { signer: Signer; chair?: string; secretary?: string },
+): Promise<string[]> {
+  const { config } = loaded;
+  const { tally, final } = outcome;
+  if (!tally || !final) return [];
+  const context = contextFromConfig(config, { producedAt: new Date() });
+  const scope = { kind: outcome.kind, id: outcome.scope };
+  const made: [string, Buffer][] = [];
+  if (files.voteRecord) {
+    const input = {
+      context,
+      issuer: councilBody(config),
+      scope,
+      proposal: outcome.proposal,
+      tally,
+      members: config.council,
+      rule: config.commendation.council,
+      ...(outcome.closesAt ? { closesAt: outcome.closesAt } : {}),
+      ...recordSigners(config, who),
+    };
+    const html = files.voteRecord.toLowerCase().endsWith('.html');
+    const file = files.voteRecord;
+    made.push([file, await makeDocument(file, () => (html ? voteRecordHtml(input) : voteRecordDocx(input)))]);
+  }
+  if (files.proposal) {
+    const input = {
+      context,
+      issuer: homeAffairsOffice(config),
+      signer: who.signer,
+      scope,
+      proposal: outcome.proposal,
+      final,
+      nominations: outcome.nominations,
+      ...(outcome.closesAt
+        ? { voteRecordDate: localDateOf(new Date(outcome.closesAt), config.district.timeZone) }
+        : {}),
+    };
+    const html = files.proposal.toLowerCase().endsWith('.html');
+    const file = files.proposal;
+    made.push([file, await makeDocument(file, () => (html ? proposalHtml(input) : proposalDocx(input)))]);
+  }
+  // Written only once every file could be made: a refused submission leaves no vote record behind.
+  for (const [file, bytes] of made) writeBytes(file, bytes);
+  return made.map(([file]) => file);
 }
 
 /**
@@ -145,11 +276,23 @@ function commend(
   );
   if (ballots) problems.push(...ballotCandidateProblems(ballots, proposal));
   if (problems.length > 0) throw new ProblemsError(problems, 'Dữ liệu không hợp lệ (invalid input)');
-  const outcome: Outcome = { kind: results.kind, scope: results.scope, proposal, tally: null, final: null };
+  const outcome: Outcome = {
+    kind: results.kind,
+    scope: results.scope,
+    proposal,
+    tally: null,
+    final: null,
+    nominations: nominations.nominations,
+  };
   if (!ballots?.ballots) return outcome;
   const valid = ballots.ballots;
   const tally = judged(files.nominations, () => tallyOf(loaded, valid, proposal));
-  return { ...outcome, tally, final: finalList(proposal, tally) };
+  return {
+    ...outcome,
+    tally,
+    final: finalList(proposal, tally),
+    ...(valid.closesAt ? { closesAt: valid.closesAt } : {}),
+  };
 }
 
 function tallyOf(loaded: LoadedDistrict, file: BallotsFile, proposal: Proposal): Tally {

@@ -256,10 +256,15 @@ export function readOrCollect(file: string, problems: ConfigProblem[]): DataFile
 
 /** Writes through a temporary file and a rename, so a failed run never leaves half a file. */
 export function writeOutput(file: string, content: string): void {
+  writeBytes(file, Buffer.from(content.endsWith('\n') ? content : `${content}\n`, 'utf8'));
+}
+
+/** The same for a file's exact bytes (a workbook, a document). */
+export function writeBytes(file: string, bytes: Buffer): void {
   const target = resolve(file);
   const temp = join(dirname(target), `.${Date.now().toString(36)}-${process.pid}.tmp`);
   try {
-    writeFileSync(temp, content.endsWith('\n') ? content : `${content}\n`, 'utf8');
+    writeFileSync(temp, bytes);
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });

@@ -1,19 +1,23 @@
 /**
- * `thidua launch`: launches the campaign on the deployed stack — starts the `launch` state
- * machine with the same input and execution name as the local product (functions/launch/launch-input.ts),
- * with the operator's own AWS credentials (the SDK's default chain: environment, profile, SSO…).
+ * `thidua launch`: launches the campaign on the deployed stack with the operator's own AWS
+ * credentials (the SDK's default chain: environment, profile, SSO…): the validated config and
+ * criteria sets are stored in the stack's table as the next campaign version (the same content
+ * again is the version stored before), then the `launch` state machine is started with that
+ * version's ids only — `launch-v<version>-<hash12>`, `{campaignVersion, contentHash}`
+ * (workflows/executions.ts), as the local product does.
  *
- * The execution name is a digest of the config and criteria sets, so launching the same config
- * again is `ExecutionAlreadyExists` on AWS (names stay taken 90 days): reported as already
- * launched, exit 0. The AWS SDK is loaded only when a call is made (`--dry-run` never loads it).
+ * Launching the same config again is `ExecutionAlreadyExists` on AWS (names stay taken 90 days):
+ * reported as already launched, exit 0. The AWS SDK is loaded only when a call is made
+ * (`--dry-run` never loads it).
  */
 import { periodsOf } from '#domain/calendar';
-import { inputBytes, launchExecution, MAX_EXECUTION_INPUT_BYTES } from '#functions/launch/launch-input';
+import type { LoadedDistrict } from '#domain/config-files';
 import {
   defineCommand,
   EXIT_OK,
   EXIT_PROBLEMS,
   helpText,
+  type Io,
   loadDistrictOrFail,
   OPTIONS,
   ProblemsError,
@@ -24,6 +28,11 @@ import {
 
 const LAUNCH_OPTIONS = {
   district: OPTIONS.district,
+  table: {
+    type: 'string',
+    arg: '<tên bảng>',
+    help: 'giá trị TableName trong Outputs của stack (không bắt buộc khi --dry-run)',
+  },
   'state-machine-arn': {
     type: 'string',
     arg: '<ARN>',
@@ -32,33 +41,34 @@ const LAUNCH_OPTIONS = {
   region: { type: 'string', arg: '<vùng>', help: 'vùng AWS (mặc định: vùng trong ARN)' },
   'dry-run': {
     type: 'boolean',
-    help: ['chỉ in tên lượt xử lý, kích thước dữ liệu, số đơn vị và số kỳ;', 'không gọi AWS'],
+    help: 'chỉ in mã nội dung, số đơn vị và số kỳ; không gọi AWS',
   },
   criteria: OPTIONS.criteria,
 } as const;
 
 const HELP = helpText({
-  usage: 'thidua launch --district <cấu hình> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]',
-  about: `Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, rồi khởi
-chạy quy trình "launch" (AWS Step Functions) bằng thông tin đăng nhập AWS của người chạy lệnh.
-Tên lượt xử lý được tính từ nội dung cấu hình: phát động lại cùng cấu hình không gửi lại gì
-("Đã phát động trước đó"); cấu hình đã sửa là một lượt phát động mới.`,
+  usage:
+    'thidua launch --district <cấu hình> --table <tên bảng> --state-machine-arn <ARN> [--region <vùng>] [--dry-run]',
+  about: `Phát động phong trào trên hệ thống đã triển khai: kiểm tra cấu hình và bộ tiêu chí, lưu chúng vào
+bảng của hệ thống thành một phiên bản phong trào, rồi khởi chạy quy trình "launch" (AWS Step
+Functions) với số phiên bản đó, bằng thông tin đăng nhập AWS của người chạy lệnh. Phát động lại
+cùng cấu hình không gửi lại gì ("Đã phát động trước đó"); cấu hình đã sửa là một phiên bản mới.`,
   options: LAUNCH_OPTIONS,
-  exits: `0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, dữ liệu
-quá 256 KB hoặc AWS từ chối; 2 sai cú pháp lệnh.`,
-  english: `Launches the campaign on the deployed stack: validates the config, then starts the "launch"
-state machine (LaunchStateMachineArn, a stack output) with your AWS credentials. The execution
-name is a digest of the input: the same config again is "already launched" (exit 0).
---dry-run prints the name, input size, units and periods without calling AWS.
+  exits: `0 đã phát động (hoặc đã phát động trước đó, hoặc chạy thử); 1 cấu hình có lỗi, nội dung
+quá lớn hoặc AWS từ chối; 2 sai cú pháp lệnh.`,
+  english: `Launches the campaign on the deployed stack: validates the config, stores it with its criteria
+sets in the stack's table (TableName) as the next campaign version, then starts the "launch" state
+machine (LaunchStateMachineArn) with that version's ids, with your AWS credentials. The same config
+again is "already launched" (exit 0). --dry-run prints the content hash, units and periods without
+calling AWS.
 Exit codes: 0 launched / already launched / dry run, 1 problems, 2 usage error.`,
 });
 
+/** DynamoDB's table name rule. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`. */
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:[A-Za-z0-9_-]{1,80}$/;
-
-const number = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
-const kib = (bytes: number) =>
-  new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1024);
 
 /** The region the call goes to: `--region`, else the ARN's own (an ARN names its region). */
 export function launchRegion(stateMachineArn: string, region: string | undefined): string {
@@ -84,44 +94,111 @@ export const launchCommand = defineCommand({
       ? values['state-machine-arn']
       : requireOption(values['state-machine-arn'], 'state-machine-arn');
     const region = arn === undefined ? undefined : launchRegion(arn, values.region);
-    const { config, criteriaSets } = loadDistrictOrFail(file, values.criteria);
-    const { name, input } = launchExecution(config, criteriaSets);
-    const bytes = inputBytes(input);
-    const sizeLine = `Kích thước dữ liệu (input size): ${number(bytes)} byte (${kib(bytes)} KB; giới hạn 256 KB)`;
-    const countsLine = `Đơn vị (units): ${config.units.length}; kỳ báo cáo (periods): ${periodsOf(config).length}`;
-    if (bytes > MAX_EXECUTION_INPUT_BYTES) throw tooLarge(file, bytes, criteriaSets.length);
+    const table = dryRun ? values.table : requireOption(values.table, 'table');
+    if (table !== undefined && !TABLE_NAME.test(table)) {
+      throw new UsageError(
+        `--table không phải tên bảng DynamoDB: "${table}" (expected the TableName stack output)`,
+      );
+    }
 
-    if (arn === undefined || region === undefined || dryRun) {
+    const { config, criteriaSets } = loadDistrictOrFail(file, values.criteria);
+    const contentHash = await checkedContentHash(file, { config, criteriaSets });
+    const counts = `Đơn vị (units): ${config.units.length}; kỳ báo cáo (periods): ${periodsOf(config).length}`;
+    if (arn === undefined || table === undefined || dryRun) {
       io.out('Chạy thử (dry run): không gọi AWS.');
-      io.out(`Lượt xử lý (execution name): ${name}`);
-      io.out(sizeLine);
-      io.out(countsLine);
+      io.out(`Mã nội dung (content hash): ${contentHash.slice(0, 12)}`);
+      io.out(`Lượt xử lý (execution name): launch-v<phiên bản>-${contentHash.slice(0, 12)}`);
+      io.out(counts);
       if (arn !== undefined) io.out(`State machine: ${arn} (${region})`);
       return EXIT_OK;
     }
+    return storeAndStart(io, { config, criteriaSets, table, arn, region, counts });
+  },
+});
 
-    // Loaded here: the other commands, and a dry run, never load the AWS SDK.
-    const [{ SFNClient }, { SfnCallbacks }] = await Promise.all([
-      import('@aws-sdk/client-sfn'),
-      import('#ports/callbacks'),
-    ]);
-    const client = new SFNClient({ region });
+/**
+ * The campaign's content hash, its stored items checked without AWS: a content too large for an
+ * item is refused here.
+ */
+async function checkedContentHash(file: string, district: LoadedDistrict): Promise<string> {
+  const [{ campaignDocuments }, { ItemTooLargeError }] = await Promise.all([
+    import('#ports/dynamo/campaign-documents'),
+    import('#ports/errors'),
+  ]);
+  try {
+    return campaignDocuments(district).contentHash;
+  } catch (e) {
+    if (!(e instanceof ItemTooLargeError)) throw e;
+    throw new ProblemsError(
+      [
+        {
+          file,
+          path: '',
+          message:
+            `một phần của phong trào vượt dung lượng một bản ghi của bảng: ${e.message}; hãy rút gọn nội dung kế hoạch ` +
+            '(campaign.content) hoặc các bộ tiêu chí (a part of the campaign is too large for one table item)',
+        },
+      ],
+      'Không thể phát động (cannot launch)',
+    );
+  }
+}
+
+async function storeAndStart(
+  io: Io,
+  job: {
+    config: LoadedDistrict['config'];
+    criteriaSets: LoadedDistrict['criteriaSets'];
+    table: string;
+    arn: string;
+    region: string | undefined;
+    counts: string;
+  },
+): Promise<number> {
+  // Loaded here: the other commands, and a dry run, never load the AWS SDK.
+  const [
+    { SFNClient },
+    { SfnCallbacks },
+    { table: tablePort, tableNamed },
+    { replacePort, resetPorts },
+    { storeCampaign },
+    { launchExecution },
+  ] = await Promise.all([
+    import('@aws-sdk/client-sfn'),
+    import('#ports/callbacks'),
+    import('#ports/dynamo/table'),
+    import('#ports/registry'),
+    import('#functions/launch/campaign'),
+    import('#workflows/executions'),
+  ]);
+  const named = tableNamed(job.table, job.region);
+  // The campaign goes to the operator's table.
+  replacePort(tablePort, named);
+  const client = new SFNClient(job.region ? { region: job.region } : {});
+  const awsFailed = (what: string, e: unknown) => {
+    io.err(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    io.err(
+      'Kiểm tra thông tin đăng nhập AWS, vùng (--region), tên bảng (TableName) và ARN (LaunchStateMachineArn trong Outputs của stack). ' +
+        '(Check your AWS credentials, the region, the table name and the ARN.)',
+    );
+    return EXIT_PROBLEMS;
+  };
+  try {
+    let stored: Awaited<ReturnType<typeof storeCampaign>>;
+    try {
+      stored = await storeCampaign({ config: job.config, criteriaSets: job.criteriaSets });
+    } catch (e) {
+      return awsFailed(
+        `Không lưu được phong trào vào bảng ${job.table} (the campaign could not be stored)`,
+        e,
+      );
+    }
+    const { name, input } = launchExecution(stored);
     let status: 'started' | 'already-exists';
     try {
-      status = await new SfnCallbacks(client).startExecution(arn, name, input);
+      status = await new SfnCallbacks(client).startExecution(job.arn, name, input);
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      io.err(
-        `Không phát động được (the launch could not be started): ${name} trên ${arn}: ` +
-          `${err.name ? `${err.name}: ` : ''}${err.message}`,
-      );
-      io.err(
-        'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và ARN (LaunchStateMachineArn trong Outputs của stack). ' +
-          '(Check your AWS credentials, the region and the ARN.)',
-      );
-      return EXIT_PROBLEMS;
-    } finally {
-      client.destroy();
+      return awsFailed(`Không phát động được (the launch could not be started): ${name} trên ${job.arn}`, e);
     }
     if (status === 'already-exists') {
       io.out(`Đã phát động trước đó (already launched): ${name}`);
@@ -131,28 +208,17 @@ export const launchCommand = defineCommand({
       return EXIT_OK;
     }
     io.out(`Đã phát động (launched): ${name}`);
-    io.out(sizeLine);
-    io.out(countsLine);
-    io.out(`Lượt xử lý (execution): ${executionArnOf(arn, name)}`);
+    io.out(
+      `Phiên bản phong trào (campaign version): ${stored.version}${stored.changed ? '' : ' (đã lưu trước đó, stored before)'}`,
+    );
+    io.out(job.counts);
+    io.out(`Lượt xử lý (execution): ${executionArnOf(job.arn, name)}`);
     return EXIT_OK;
-  },
-});
-
-function tooLarge(file: string, bytes: number, sets: number): ProblemsError {
-  return new ProblemsError(
-    [
-      {
-        file,
-        path: '',
-        message:
-          `dữ liệu phát động (cấu hình và ${sets} bộ tiêu chí) là ${number(bytes)} byte, ` +
-          `vượt giới hạn ${number(MAX_EXECUTION_INPUT_BYTES)} byte (256 KB) của đầu vào Step Functions; ` +
-          'hãy rút gọn nội dung kế hoạch (campaign.content) hoặc các bộ tiêu chí ' +
-          `(the launch input is ${bytes} bytes, over Step Functions' 256 KB input limit)`,
-      },
-    ],
-    'Không thể phát động (cannot launch)',
-  );
+  } finally {
+    client.destroy();
+    resetPorts();
+    named.db.destroy();
+  }
 }
 
 /** The execution's ARN, from its state machine's (what the console and `aws stepfunctions` take). */

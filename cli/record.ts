@@ -20,11 +20,9 @@ import {
   checkAdjustments,
   type RecordAdjustmentsResult,
   readAdjustments,
-  storeAdjustments,
 } from '#functions/scoring/adjustments';
-import { scoringExecutionName } from '#functions/scoring/rescoring';
 import { periodName } from '#mail/letter';
-import type { Actor, Store, StoredCampaign } from '#ports/store';
+import type { Actor } from '#ports/actor';
 import {
   defineCommand,
   EXIT_OK,
@@ -184,7 +182,7 @@ export function publishedWarning(
   const out: string[] = [];
   for (const periodId of result.periodsWithResults) {
     const latest = result.latestResults[periodId] ?? 0;
-    const name = scoringExecutionName(periodId, latest + 1);
+    const name = result.rerunAs[periodId] ?? '';
     const changed = changedPeriods.has(periodId);
     out.push(
       '',
@@ -195,9 +193,8 @@ export function publishedWarning(
       '  Chạy lại tính điểm (rerun scoring): khởi chạy quy trình "scoring" (ScoringStateMachineArn trong Outputs của stack)',
       `  với tên ${name}, ví dụ (for example):`,
       `    aws stepfunctions start-execution --state-machine-arn <ScoringStateMachineArn> --name ${name} --input '{"periodId":"${periodId}"}'`,
-      '  Đây cũng là việc startRescoring (functions/scoring/rescoring.ts) làm khi một báo cáo được phê duyệt muộn;',
-      '  kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
-      '  (The same start startRescoring does after a late approval; a new version is stored only if results differ.)',
+      '  Tên này chỉ dùng một lần cho số liệu đã ghi đến nay; kết quả mới chỉ được lưu thành phiên bản mới nếu khác phiên bản cũ.',
+      '  (The name stands for the adjustments recorded so far; a new version is stored only if results differ.)',
     );
   }
   return out;
@@ -276,29 +273,26 @@ interface WriteJob {
 async function write(io: Io, job: WriteJob): Promise<number> {
   const { entries, table } = job;
   // Loaded here: the other commands, and a dry run, never load the AWS SDK.
-  const [{ DynamoDBClient }, { createDocumentClient }, { DynamoStore }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('#ports/aws'),
-    import('#ports/dynamo-store'),
+  const [
+    { table: tablePort, tableNamed },
+    { replacePort, resetPorts },
+    { storeAdjustments, storedDistrict },
+  ] = await Promise.all([
+    import('#ports/dynamo/table'),
+    import('#ports/registry'),
+    import('#functions/scoring/record-adjustments'),
   ]);
-  const client = new DynamoDBClient(job.region ? { region: job.region } : {});
-  const store: Store = new DynamoStore({ client: createDocumentClient(client), tableName: table });
+  const named = tableNamed(table, job.region);
+  // Every port of this run writes to the operator's table.
+  replacePort(tablePort, named);
   const actor = operatorActor();
   const done: RecordAdjustmentsResult['recorded'] = [];
-  const awsFailed = (e: unknown, what: string) => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`${what}: ${err.name ? `${err.name}: ` : ''}${err.message}`);
-    io.err(
-      'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và tên bảng (TableName trong Outputs của stack). ' +
-        '(Check your AWS credentials, the region and the table name.)',
-    );
-    return EXIT_PROBLEMS;
-  };
+  const awsFailed = (e: unknown, what: string) => reportAwsFailure(io, e, what);
   try {
     // The table must hold this district's campaign: scoring reads that one, not the file.
-    let stored: Awaited<ReturnType<Store['getCampaign']>>;
+    let stored: StoredDistrict | undefined;
     try {
-      stored = await store.getCampaign();
+      stored = await storedDistrict();
     } catch (e) {
       return awsFailed(e, `Không đọc được bảng ${table} (cannot read the table)`);
     }
@@ -308,7 +302,7 @@ async function write(io: Io, job: WriteJob): Promise<number> {
     const width = Math.max(...entries.map((e) => e.unitId.length));
     let result: RecordAdjustmentsResult;
     try {
-      result = await storeAdjustments(store, entries, actor, (r) => {
+      result = await storeAdjustments(entries, actor, (r) => {
         done.push(r);
         io.out(
           `  ${r.periodId}  ${r.unitId.padEnd(width)}  ${
@@ -344,15 +338,19 @@ async function write(io: Io, job: WriteJob): Promise<number> {
     for (const line of publishedWarning(result, new Set(changed.map((r) => r.periodId)))) io.out(line);
     return EXIT_OK;
   } finally {
-    client.destroy();
+    resetPorts();
+    named.db.destroy();
   }
 }
+
+/** The campaign stored in the table, as far as checking a file against it needs. */
+type StoredDistrict = Pick<LoadedDistrict, 'config' | 'criteriaSets'>;
 
 /**
  * The table must hold this district's campaign, and the file must also be valid against it (its
  * units or sets may have changed since the config was launched): otherwise nothing is written.
  */
-function checkStoredCampaign(stored: StoredCampaign | undefined, job: WriteJob): void {
+function checkStoredCampaign(stored: StoredDistrict | undefined, job: WriteJob): void {
   const { district, doc, table } = job;
   const slug = district.config.district.slug;
   const refuse = (message: string) =>
@@ -378,4 +376,14 @@ function checkStoredCampaign(stored: StoredCampaign | undefined, job: WriteJob):
     message: `${p.message} — theo phong trào đã lưu trong bảng ${table} (per the campaign stored in the table)`,
   }));
   if (againstStored.length > 0) throw new ProblemsError(againstStored, INVALID_FILE);
+}
+
+/** An AWS call failed: what failed, why, and what to check. */
+function reportAwsFailure(io: Io, e: unknown, what: string): number {
+  io.err(`${what}: ${e instanceof Error ? `${e.name ? `${e.name}: ` : ''}${e.message}` : String(e)}`);
+  io.err(
+    'Kiểm tra thông tin đăng nhập AWS, vùng (--region) và tên bảng (TableName trong Outputs của stack). ' +
+      '(Check your AWS credentials, the region and the table name.)',
+  );
+  return EXIT_PROBLEMS;
 }

@@ -17,6 +17,11 @@ import type { UnitChange } from '#domain/ranking';
 import { aggregateResultsToJson, periodResultsToJson } from '#domain/results-json';
 import { computePeriodResults, type PeriodResults } from '#domain/scoring';
 import { ScoringError } from '#domain/unit-score';
+import { resultsReportHtml } from '#functions/documents/print';
+import { summaryCsv, summaryHtml } from '#functions/documents/summary';
+import { contextFromConfig, homeAffairsOffice, type Signer } from '#functions/documents/types';
+import { resultsReportDocx } from '#functions/documents/word';
+import { summaryXlsx } from '#functions/documents/xlsx';
 import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts';
 import {
   defineCommand,
@@ -29,7 +34,9 @@ import {
   ProblemsError,
   requireOption,
   UsageError,
+  writeBytes,
 } from './common.ts';
+import { type DocumentExtension, makeDocument, outKind, signerOption } from './documents.ts';
 import { groupTitles, renderTable } from './text.ts';
 
 const SCORE_OPTIONS = {
@@ -54,8 +61,20 @@ const SCORE_OPTIONS = {
   },
   out: {
     type: 'string',
-    arg: '<tệp.json>',
-    help: 'ghi kết quả JSON (docs/scoring.md) và đề xuất khen thưởng tập thể',
+    arg: '<tệp>',
+    help: [
+      'ghi tệp theo đuôi: .json kết quả (docs/scoring.md) và đề xuất khen thưởng tập thể;',
+      '.xlsx, .csv bảng tổng hợp điểm; .docx, .html báo cáo kết quả của một kỳ',
+      '(.html của năm, giai đoạn: bảng tổng hợp điểm bản in)',
+    ],
+  },
+  signer: {
+    type: 'string',
+    arg: '<chức danh: họ tên>',
+    help: [
+      'người ký báo cáo kết quả, ví dụ "Trưởng phòng: Nguyễn Văn Thành"',
+      '(mặc định: quản trị có chức danh cao nhất trong cấu hình, docs/cli.md)',
+    ],
   },
   json: { type: 'boolean', help: 'in JSON ra màn hình thay cho bảng' },
   on: {
@@ -68,7 +87,7 @@ const SCORE_OPTIONS = {
 
 const HELP = helpText({
   usage:
-    'thidua score --district <cấu hình> --appraisals <tệp> [--period <kỳ> | --year <yyyy> | --phase] [--out <tệp.json>] [--json]',
+    'thidua score --district <cấu hình> --appraisals <tệp> [--period <kỳ> | --year <yyyy> | --phase] [--out <tệp>] [--signer <người ký>] [--json]',
   about: `Tính điểm, xếp loại và xếp hạng từ tệp kết quả thẩm định (định dạng: docs/cli.md), in bảng xếp
 hạng theo từng khối. Tệp thẩm định được kiểm tra toàn bộ trước khi tính: có lỗi thì không tính
 gì, không ghi tệp nào.`,
@@ -77,9 +96,11 @@ gì, không ghi tệp nào.`,
   english: `Computes scores, bands and ranks from a file of appraised reports and prints the ranking per
 group. The whole file is checked first: on any problem nothing is computed or written.
 --period (default: the file's latest period), --year or --phase (the mean over the calendar's
-periods; periods missing from the file count as not submitted); --out writes the results JSON
-plus the collective commendation candidates; --json prints it instead of the table; --on sets
-the decision date for the candidates. Exit codes: 0 ok, 1 problems, 2 usage error.`,
+periods; periods missing from the file count as not submitted); --out writes, by its extension,
+the results JSON plus the collective commendation candidates (.json), the scoring summary
+(.xlsx, .csv) or the period's results report (.docx, .html; for a year or the phase .html is the
+printable summary); --signer names who signs the report; --json prints the JSON instead of the
+table; --on sets the decision date for the candidates. Exit codes: 0 ok, 1 problems, 2 usage error.`,
 });
 
 /** What score computed: one period, or a year/phase over several. */
@@ -92,8 +113,9 @@ export const scoreCommand = defineCommand({
   summary: 'tính điểm, xếp hạng từ tệp thẩm định (score and rank from appraisals)',
   help: HELP,
   options: SCORE_OPTIONS,
-  run(values, _positionals, io) {
+  async run(values, _positionals, io) {
     const districtFile = requireOption(values.district, 'district');
+    const kind = outKind(values.out);
     const appraisalsFile = requireOption(values.appraisals, 'appraisals');
     const scopes = [values.period !== undefined, values.year !== undefined, values.phase === true];
     if (scopes.filter(Boolean).length > 1) {
@@ -106,8 +128,16 @@ export const scoreCommand = defineCommand({
     }
     onDateOption(values.on);
     const loaded = loadDistrictOrFail(districtFile, values.criteria);
+    const signer = signerOption(values.signer, loaded.config);
     const scope = scopeOf(loaded, values);
-    const scored = computeScope(loaded, readAppraisals(appraisalsFile, loaded), scope);
+    const appraisals = readAppraisals(appraisalsFile, loaded);
+    const scored = computeScope(loaded, appraisals, scope);
+    if (kind === '.docx' && scored.kind !== 'period') {
+      throw new UsageError(
+        'báo cáo kết quả (.docx) chỉ lập cho một kỳ; kết quả năm, giai đoạn: dùng .xlsx, .csv hoặc .html ' +
+          '(the results report is made for a period only)',
+      );
+    }
     const proposal = proposeCommendations({
       results: rankedResultsOf(scored.results),
       units: loaded.config.units,
@@ -117,12 +147,17 @@ export const scoreCommand = defineCommand({
       onDate: values.on ?? defaultDecisionDate(scored),
       timeZone: loaded.config.district.timeZone,
     });
+    const { out, ...shown } = values;
+    if (out !== undefined && kind !== 'json') {
+      writeBytes(out, await makeDocument(out, () => scoreDocument(kind, loaded, appraisals, scored, signer)));
+    }
     deliver(
       io,
-      { ...values, written: 'Đã ghi kết quả (results written)' },
+      { ...shown, ...(kind === 'json' ? { out } : {}), written: 'Đã ghi kết quả (results written)' },
       scoredToJson(loaded.config, scored, proposal),
       () => renderScored(loaded.config, scored, proposal),
     );
+    if (out !== undefined && kind !== 'json' && !values.json) io.out(`\nĐã ghi tệp (written): ${out}`);
     return EXIT_OK;
   },
 });
@@ -304,6 +339,39 @@ export function rankedResultsOf(results: PeriodResults | AggregateResults): Rank
     rank: u.rank,
     flags: u.flags,
   }));
+}
+
+// ---------------------------------------------------------------- documents
+
+/** The summary (XLSX, CSV, printable HTML of a year or the phase) or a period's results report. */
+function scoreDocument(
+  kind: DocumentExtension | undefined,
+  loaded: LoadedDistrict,
+  appraisals: Appraisals,
+  scored: Scored,
+  signer: Signer,
+): Promise<Buffer> | Buffer | string {
+  const { config } = loaded;
+  const base = {
+    context: contextFromConfig(config, { producedAt: new Date() }),
+    issuer: homeAffairsOffice(config),
+  };
+  if (scored.kind !== 'period') {
+    const input = { ...base, results: scored.results, periods: scored.periods };
+    return kind === '.xlsx' ? summaryXlsx(input) : kind === '.csv' ? summaryCsv(input) : summaryHtml(input);
+  }
+  const entry = appraisals.periods.find((p) => p.period.id === scored.period.id);
+  const input = {
+    ...base,
+    period: scored.period,
+    results: scored.results,
+    setsByGroup: entry?.setsByGroup ?? {},
+    appraisals: entry?.inputs ?? {},
+    caps: config.groups,
+  };
+  if (kind === '.xlsx') return summaryXlsx(input);
+  if (kind === '.csv') return summaryCsv(input);
+  return kind === '.docx' ? resultsReportDocx({ ...input, signer }) : resultsReportHtml({ ...input, signer });
 }
 
 // ---------------------------------------------------------------- JSON

@@ -6,7 +6,7 @@
  * each naming the file, the field path (e.g. `units[3].focalPoint.email`) and what is wrong, in
  * Vietnamese first with English in parentheses. Pure: no I/O here (see config-files.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CheckDistrictOptions,
   criteriaSetCrossProblems,

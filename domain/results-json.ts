@@ -126,6 +126,24 @@ function changeFromJson(c: UnitChangeJson | null): UnitChange | null {
   };
 }
 
+/** A unit's standing as both results JSONs write it: percentage, band, rank and flags. */
+function standingJson(u: {
+  percent: Fraction | null;
+  band: Band | null;
+  rank: number | null;
+  flags: ResultFlag[];
+}) {
+  return {
+    percent: rounded(u.percent),
+    percentExact: exact(u.percent),
+    band: u.band,
+    bandLabel: u.band ? BAND_LABELS[u.band] : null,
+    rank: u.rank,
+    flags: u.flags,
+    flagLabels: u.flags.map((f) => FLAG_LABELS[f]),
+  };
+}
+
 export function periodResultsToJson(r: PeriodResults): PeriodResultsJson {
   return {
     kind: 'period',
@@ -140,13 +158,7 @@ export function periodResultsToJson(r: PeriodResults): PeriodResultsJson {
         status: u.status,
         total: u.total === null ? null : pointsToNumber(u.total),
         totalExact: u.totalExact ? fractionToJson(divideFraction(u.totalExact, 100n)) : null,
-        percent: rounded(u.percent),
-        percentExact: exact(u.percent),
-        band: u.band,
-        bandLabel: u.band ? BAND_LABELS[u.band] : null,
-        rank: u.rank,
-        flags: u.flags,
-        flagLabels: u.flags.map((f) => FLAG_LABELS[f]),
+        ...standingJson(u),
         breakdown: u.breakdown
           ? {
               assessed: pointsToNumber(u.breakdown.assessed),
@@ -210,13 +222,7 @@ export function aggregateResultsToJson(r: AggregateResults): AggregateResultsJso
         unitId: u.unitId,
         name: u.name,
         group: u.group,
-        percent: rounded(u.percent),
-        percentExact: exact(u.percent),
-        band: u.band,
-        bandLabel: u.band ? BAND_LABELS[u.band] : null,
-        rank: u.rank,
-        flags: u.flags,
-        flagLabels: u.flags.map((f) => FLAG_LABELS[f]),
+        ...standingJson(u),
         periods: u.periods.map((p) => ({
           periodId: p.periodId,
           status: p.status,

@@ -11,18 +11,20 @@
  * recorded. This step must not fail itself: a missing campaign or unit only shortens the mail.
  */
 import { createHash } from 'node:crypto';
-import { failureInput } from '#functions/review/inputs';
-import { appendAuditOnce } from '#functions/review/records';
-import { workflowFailedEmail, workflowOfExecution } from '#mail/failure';
-import { senderOf } from '#mail/letter';
+import { workflowFailedEmail } from '#mail/failure';
+import { audit } from '#ports/dynamo/audit';
 import { scrubString } from '#ports/log';
+import { findCampaign } from '#steps/campaign';
+import { type FailureInput, failureInput } from '#steps/inputs';
+import { mailEach } from '#steps/mail';
 import { type StepContext, stepHandler } from '#steps/middleware';
-import { admins, mailIdentity, sendMail, systemActor } from '#steps/steps';
+import { systemActor } from '#steps/records';
+import { parseExecutionName } from '#workflows/executions';
 
 const STEP = 'record-failure';
 const MAIL_STEP = 'workflow-failed';
 const MAX_CAUSE = 600;
-/** What a key part may hold (functions/ports/dynamo-store.ts `part`). */
+/** What a key part may hold (functions/ports/dynamo/table.ts `part`). */
 const KEY_PART = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** A Lambda error's cause is JSON `{errorType, errorMessage, trace}`: keep the message. */
@@ -44,13 +46,7 @@ export function readableCause(cause: string | null | undefined): string | undefi
  * DESIGN.md), or — when it is missing or not key-safe — a digest of what the step received, so
  * a retried call still maps to the same identity.
  */
-export function failureSubject(input: {
-  executionName?: string | undefined;
-  unitId?: string | undefined;
-  periodId?: string | undefined;
-  error?: string | null | undefined;
-  cause?: string | null | undefined;
-}): string {
+export function failureSubject(input: FailureInput): string {
   const name = input.executionName;
   if (name && KEY_PART.test(name)) return name;
   const digest = createHash('sha256')
@@ -67,23 +63,13 @@ export function failureSubject(input: {
   return `unnamed-${digest.slice(0, 16)}`;
 }
 
-export async function recordFailure(
-  input: {
-    unitId?: string | undefined;
-    periodId?: string | undefined;
-    executionName?: string | undefined;
-    error?: string | null | undefined;
-    cause?: string | null | undefined;
-  },
-  ctx: StepContext,
-): Promise<Record<string, never>> {
+export async function recordFailure(input: FailureInput, ctx: StepContext): Promise<Record<string, never>> {
   const { unitId, periodId, executionName } = input;
   const error = scrubString(input.error || 'Unknown').slice(0, 256);
   const cause = readableCause(input.cause);
-  const now = ctx.clock();
-  const workflow = workflowOfExecution(executionName);
+  const workflow = parseExecutionName(executionName)?.workflow ?? 'unknown';
   const execution = failureSubject(input);
-  await appendAuditOnce(ctx.store, {
+  await audit().append({
     id: `failed-${execution}`,
     subject: unitId && periodId ? `report/${unitId}/${periodId}` : `workflow/${execution}`,
     ...(periodId ? { periodId } : {}),
@@ -92,7 +78,7 @@ export async function recordFailure(
     detail: { workflow, executionName: executionName ?? null, error, cause: cause ?? null },
   });
 
-  const campaign = await ctx.store.getCampaign();
+  const campaign = await findCampaign();
   if (!campaign) {
     ctx.log.error('workflow failed, and no campaign is stored to tell its admins', {
       workflow,
@@ -100,29 +86,26 @@ export async function recordFailure(
     });
     return {};
   }
-  const [unit, stored] = await Promise.all([
-    unitId ? ctx.store.getUnit(unitId) : undefined,
-    periodId ? ctx.store.getPeriod(periodId) : undefined,
-  ]);
-  const sender = senderOf(campaign.config);
-  for (const admin of await admins(ctx)) {
-    const email = workflowFailedEmail(sender, {
-      admin,
-      workflow,
-      ...(executionName ? { executionName } : {}),
-      ...(unit ? { unit } : {}),
-      ...(stored ? { period: stored.period } : {}),
-      error,
-      ...(cause ? { cause } : {}),
-      at: now,
-    });
-    await sendMail(
-      ctx,
-      ctx.log,
-      mailIdentity(MAIL_STEP, admin.email, { unitId: execution, ...(periodId ? { periodId } : {}) }),
-      { to: admin.email, ...email },
-    );
-  }
+  const unit = unitId ? campaign.findUnit(unitId) : undefined;
+  const period = periodId ? campaign.periods.find((p) => p.id === periodId) : undefined;
+  const at = ctx.clock();
+  await mailEach(
+    ctx.log,
+    campaign.people('admin'),
+    MAIL_STEP,
+    { unitId: execution, ...(periodId ? { periodId } : {}) },
+    (admin) =>
+      workflowFailedEmail(campaign.sender, {
+        admin,
+        workflow,
+        ...(executionName ? { executionName } : {}),
+        ...(unit ? { unit } : {}),
+        ...(period ? { period } : {}),
+        error,
+        ...(cause ? { cause } : {}),
+        at,
+      }),
+  );
   ctx.log.warn('workflow failed: recorded and admins told', { workflow, errorName: error });
   return {};
 }

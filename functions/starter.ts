@@ -10,27 +10,29 @@
  * function asynchronously, so Lambda retries it and then sends it to the function's on-failure
  * destination (with its own alarm).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { callbacks } from '#ports/callbacks';
+import { stateMachineArn } from '#ports/settings';
 import { type StepContext, stepHandler } from '#steps/middleware';
 
 const STEP = 'starter';
 
 export const starterInput = z.object({
   workflow: z.enum(['period', 'scoring', 'commendation', 'review']),
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'must be 1–80 characters of [A-Za-z0-9_-]' }),
-  input: z.record(z.string(), z.unknown()).default({}),
+  name: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'must be 1–80 characters of [A-Za-z0-9_-]' })),
+  input: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
+export type StarterEvent = z.output<typeof starterInput>;
+
 export async function start(
-  event: {
-    workflow: 'period' | 'scoring' | 'commendation' | 'review';
-    name: string;
-    input: Record<string, unknown>;
-  },
+  event: StarterEvent,
   ctx: StepContext,
 ): Promise<{ status: 'started' | 'already-exists' }> {
-  const arn = ctx.deps.stateMachineArn(event.workflow);
-  const status = await ctx.callbacks.startExecution(arn, event.name, event.input);
+  const arn = stateMachineArn(event.workflow);
+  const status = await callbacks().startExecution(arn, event.name, event.input);
   ctx.log.info('execution started', { workflow: event.workflow, executionName: event.name, status });
   return { status };
 }

@@ -12,8 +12,10 @@
  *
  * Input: anything (the schedule's event is ignored). Output: the counts.
  */
-import { z } from 'zod';
-import { OUTBOX_CLAIM_STALE_MS } from '#ports/deps';
+import * as z from 'zod/mini';
+import { OUTBOX_CLAIM_STALE_MS, outbox } from '#ports/dynamo/outbox';
+import { reviews } from '#ports/dynamo/reviews';
+import { mailer } from '#ports/mailer';
 import { deliverDecision } from '#steps/delivery';
 import { type StepContext, stepHandler } from '#steps/middleware';
 
@@ -46,14 +48,14 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
   };
   const now = ctx.clock();
 
-  const undelivered = await ctx.store.listUndelivered({
+  const undelivered = await reviews().listUndelivered({
     decidedBefore: new Date(now.getTime() - UNDELIVERED_GRACE_MS),
     limit: SWEEP_BATCH,
   });
   for (const approval of undelivered) {
     let outcome: Awaited<ReturnType<typeof deliverDecision>>;
     try {
-      outcome = await deliverDecision(ctx, approval);
+      outcome = await deliverDecision(approval, ctx.log);
     } catch (err) {
       ctx.log.error('re-sending a decision failed', { approvalId: approval.id, error: err });
       outcome = 'failed';
@@ -63,10 +65,10 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     else if (outcome === 'failed') counts.decisionsFailed++;
   }
 
-  for (const record of await ctx.store.listOutboxAttention(SWEEP_BATCH)) {
+  for (const record of await outbox().listAttention(SWEEP_BATCH)) {
     if (record.status !== 'failed') continue; // ambiguous: the admin decides
     try {
-      const result = await ctx.mailer.send(record.identity, {
+      const result = await mailer().send(record.identity, {
         to: record.to,
         subject: record.subject,
         text: record.text,
@@ -80,13 +82,13 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     }
   }
 
-  const stale = await ctx.store.listStaleOutboxClaims(
+  const stale = await outbox().listStaleClaims(
     new Date(now.getTime() - OUTBOX_CLAIM_STALE_MS),
     new Date(now.getTime() - STALE_CLAIM_WINDOW_MS),
     SWEEP_BATCH,
   );
   for (const record of stale) {
-    const marked = await ctx.store.markOutboxAmbiguous(
+    const marked = await outbox().markAmbiguous(
       record.key,
       record.attempt,
       'claimed but never marked sent or failed (the sender stopped mid-send)',

@@ -55,7 +55,11 @@ const MAPPED = new Set<string>([
   'format',
   'mainFields',
   'inject',
+  'esbuildArgs',
 ]);
+
+/** The `esbuildArgs` mapped onto esbuild's API; any other is an error. */
+const MAPPED_ESBUILD_ARGS = new Set<string>(['--alias']);
 
 /** The file name of the handler module in the bundle (Lambda's `index.handler`). */
 export function bundleFileName(bundling: BundlingOptions = THIDUA_BUNDLING): string {
@@ -64,8 +68,8 @@ export function bundleFileName(bundling: BundlingOptions = THIDUA_BUNDLING): str
 
 /**
  * esbuild's build options for `entry` (repo-relative) with `bundling`, writing into `outdir`.
- * Throws for an option it cannot reproduce (e.g. `nodeModules`, `commandHooks`, `esbuildArgs`,
- * `charset`, which this CDK version ignores, or a bundle that would rely on the runtime's SDK).
+ * Throws for an option it cannot reproduce (e.g. `nodeModules`, `commandHooks`, `esbuildArgs`
+ * other than `--alias`, `charset`, which this CDK version ignores).
  */
 export function esbuildOptionsFor(
   entry: string,
@@ -87,6 +91,12 @@ function sharedOptions(bundling: BundlingOptions): BuildOptions {
   if (unknown.length > 0) {
     throw new Error(
       `infra/bundle.ts cannot reproduce the bundling option(s) ${unknown.join(', ')}: map them as NodejsFunction does before using them`,
+    );
+  }
+  const unknownArgs = Object.keys(bundling.esbuildArgs ?? {}).filter((k) => !MAPPED_ESBUILD_ARGS.has(k));
+  if (unknownArgs.length > 0) {
+    throw new Error(
+      `infra/bundle.ts cannot reproduce the esbuildArgs ${unknownArgs.join(', ')}: map them as NodejsFunction does before using them`,
     );
   }
   if (!bundling.target) throw new Error('infra/bundle.ts needs an explicit bundling.target');
@@ -117,7 +127,25 @@ function sharedOptions(bundling: BundlingOptions): BuildOptions {
     ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
     ...(bundling.inject ? { inject: bundling.inject } : {}),
+    ...(bundling.esbuildArgs?.['--alias'] ? { alias: aliasesOf(bundling.esbuildArgs['--alias']) } : {}),
   };
+}
+
+/**
+ * `esbuildArgs['--alias']` as NodejsFunction passes it to the CLI (`--alias:<from>=<to>`, one per
+ * item of an array), as esbuild's `alias` option.
+ */
+function aliasesOf(value: string | boolean | string[]): Record<string, string> {
+  const items = Array.isArray(value) ? value : [value];
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = typeof item === 'string' ? item.indexOf('=') : -1;
+      if (typeof item !== 'string' || at <= 0) {
+        throw new Error(`esbuildArgs['--alias'] must be '<package>=<path>', got ${JSON.stringify(item)}`);
+      }
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
 }
 
 export interface BuiltBundle {
@@ -133,7 +161,33 @@ export interface BuiltBundle {
    * external, e.g. Node's builtins, or an unresolvable `require` inside a `try`).
    */
   externalImports: { path: string; kind: string }[];
+  /**
+   * What the bundle is made of: each input file (repo-relative, `node_modules/…` for packages)
+   * and the bytes it contributes to the output, from esbuild's metafile.
+   */
+  inputs: Record<string, number>;
   ms: number;
+}
+
+/** The AWS SDK clients a bundle carries (`dynamodb`, `sesv2`, …: `@aws-sdk/client-<name>`), sorted. */
+export function awsClientsOf(bundle: Pick<BuiltBundle, 'inputs'>): string[] {
+  const clients = new Set<string>();
+  for (const path of Object.keys(bundle.inputs)) {
+    const m = /(?:^|\/)node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//.exec(path);
+    if (m?.[1]) clients.add(m[1]);
+  }
+  return [...clients].sort();
+}
+
+/**
+ * The zod locale files a bundle carries besides English, the one zod uses unless told otherwise
+ * (`z.config(z.locales.xx())`, which nothing here calls).
+ */
+export function zodLocalesOf(bundle: Pick<BuiltBundle, 'inputs'>): string[] {
+  return Object.keys(bundle.inputs)
+    .map((path) => /(?:^|\/)node_modules\/zod\/(?:v4\/)?locales\/([A-Za-z-]+)\.js$/.exec(path)?.[1])
+    .filter((locale): locale is string => locale !== undefined && locale !== 'index' && locale !== 'en')
+    .sort();
 }
 
 /** Builds the bundle of `entry` (repo-relative, e.g. `functions/starter.ts`) into `outdir`. */
@@ -230,6 +284,7 @@ function builtBundle(
     bytes: statSync(file).size,
     ...(mapBytes !== undefined ? { mapBytes } : {}),
     externalImports: output.imports.filter((i) => i.external).map((i) => ({ path: i.path, kind: i.kind })),
+    inputs: Object.fromEntries(Object.entries(output.inputs).map(([path, i]) => [path, i.bytesInOutput])),
     ms,
   };
 }

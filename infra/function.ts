@@ -26,18 +26,25 @@ const ESM_REQUIRE_SHIM =
 
 /**
  * How every ThiduaFunction is bundled (a function's own `bundling` props are merged over it):
- * minified ESM with a source map, the pinned AWS SDK inside (never the runtime's), for a target
- * that also runs on the local Node 20. infra/bundle.ts builds the same bundles with esbuild's API
- * for the bundle smoke test (test/infra/bundles.test.ts).
+ * minified ESM, the pinned AWS SDK inside (never the runtime's), for the Lambda runtime's Node
+ * (24, as below; the bundles run nowhere else: locally the handlers run from source). No source
+ * map: with `--enable-source-maps`, Node 24 parses the ~4 MB map when it first formats a stack
+ * trace through the bundle, so a cold start whose first call fails took ~1.8x as long
+ * (bench/cold-start.ts); a stack line in the logs (`index.mjs:<line>:<column>`) is read with a map
+ * built from the same commit (README, "Lambda bundles"). infra/bundle.ts builds the same bundles
+ * with esbuild's API for the bundle smoke test (test/infra/bundles.test.ts) and the benchmark.
  */
 export const THIDUA_BUNDLING: Readonly<BundlingOptions> = {
   minify: true,
-  sourceMap: true,
+  sourceMap: false,
   bundleAwsSDK: true,
-  target: 'node20',
+  target: 'node24',
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_SHIM,
+  // The SDK's default credential chain reduced to the environment, where Lambda puts the role's
+  // credentials: ~115 KB less in every bundle (infra/lambda-credentials.ts says why it is safe).
+  esbuildArgs: { '--alias': '@aws-sdk/credential-provider-node=./infra/lambda-credentials.ts' },
 };
 
 export interface ThiduaFunctionProps
@@ -72,7 +79,7 @@ export class ThiduaFunction extends NodejsFunction {
       props.role ??
       new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     if (!props.role) logGroup.grantWrite(role);
-    const { bundling: ownBundling, environment, ...rest } = props;
+    const { bundling: ownBundling, ...rest } = props;
     const bundling: BundlingOptions = { ...THIDUA_BUNDLING, ...ownBundling };
     super(scope, id, {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -88,7 +95,6 @@ export class ThiduaFunction extends NodejsFunction {
       entry: absoluteEntry,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: props.depsLockFilePath ?? join(PROJECT_ROOT, 'package-lock.json'),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
       bundling,
     });
     this.entryPath = entryPath;

@@ -270,7 +270,6 @@ export const HANDLERS = {
     entry: 'functions/http/report.ts',
     description: 'Pages: the unit report (save, submit, explain) behind its signed link.',
     timeout: Duration.seconds(20),
-    mail: 'confirms a submission to the unit',
     signingKey: 'checks the report link',
     taskResponse: { why: 'an explanation decides the pending explain approval', of: ['review'] },
     startExecution: { why: 'a submit starts the unit-period review execution', of: ['review'] },
@@ -280,13 +279,11 @@ export const HANDLERS = {
     entry: 'functions/http/decision.ts',
     description: 'Pages: decision links (appraise, explain, vote): GET shows, POST decides.',
     timeout: Duration.seconds(20),
-    mail: 'confirms a decision',
     signingKey: 'checks the decision link',
     taskResponse: {
       why: 'a decision (appraisal, explanation, ballot) is SendTaskSuccess on the waiting task',
       of: ['review', 'commendation'],
     },
-    knows: ['review'],
   },
   adminPages: {
     id: 'AdminPages',
@@ -295,20 +292,17 @@ export const HANDLERS = {
     timeout: Duration.seconds(20),
     mail: 'emails the sign-in link',
     signingKey: 'signs and checks sign-in links',
-    knows: ['review'],
   },
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',
     description: 'Every 5 minutes: re-send recorded but undelivered decisions and failed mail.',
     timeout: Duration.minutes(2),
-    mail: 're-sends mail whose send failed',
-    signingKey: 're-rendered mail carries signed links',
+    mail: 're-sends mail whose send failed (the stored message as it was: nothing is signed again)',
     taskResponse: {
       why: 're-sends recorded decisions and ballots to their waiting tasks',
       of: ['review', 'commendation'],
     },
-    knows: ['review'],
     asyncFailures: 'a failing sweep leaves recorded decisions short of their workflows',
   },
 } as const satisfies Record<string, HandlerSpec>;

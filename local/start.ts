@@ -9,14 +9,13 @@
  *   npm start -- record --file <adjustments.yaml>       record survey results, bonus, penalty (docs/cli.md)
  *   npm start -- revote --cycle <year|phase>            call a new council vote after one without quorum
  *
- * Serving builds and runs the product (local/product.ts); the other commands only send a request
+ * Serving builds and runs the product (local/product/product.ts); the other commands only send a request
  * to the server on PORT, so they load nothing else and answer at once.
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatPoints } from '#domain/points';
-import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts';
 import type {
   AdvanceOutcome,
   LaunchOutcome,
@@ -24,14 +23,15 @@ import type {
   RecordOutcome,
   RecordProblems,
   RevoteOutcome,
-} from './dev-pages.ts';
-import type { Product, ProductOptions } from './product.ts';
+} from './product/control.ts';
+import { DEFAULT_DISTRICT, DEFAULT_HOST, DEFAULT_PORT } from './product/defaults.ts';
+import type { Product, ProductOptions } from './product/product.ts';
 
-export type { Product, ProductOptions } from './product.ts';
+export type { Product, ProductOptions } from './product/product.ts';
 
-/** Builds the district's stack and serves the product (see local/product.ts). */
+/** Builds the district's stack and serves the product (see local/product/product.ts). */
 export async function startProduct(options: ProductOptions = {}): Promise<Product> {
-  const { startProduct: start } = await import('./product.ts');
+  const { startProduct: start } = await import('./product/product.ts');
   return start(options);
 }
 
@@ -51,7 +51,7 @@ export interface StartArgs {
 export function parseArgs(argv: readonly string[]): StartArgs {
   const args: StartArgs = { command: 'serve' };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
+    const a = argv[i] ?? '';
     const value = () => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} cần một giá trị (needs a value)`);
@@ -126,6 +126,8 @@ function unescapeHtml(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+type Print = (line: string) => void;
+
 /**
  * Sends `launch`, `advance`, `status`, `record` or `revote` to the server on the port and prints the answer in
  * Vietnamese and English; returns the exit code.
@@ -133,45 +135,28 @@ function unescapeHtml(s: string): string {
 export async function runClientCommand(
   args: StartArgs,
   port: number,
-  out: (line: string) => void = console.log,
-  err: (line: string) => void = console.error,
+  out: Print = console.log,
+  err: Print = console.error,
 ): Promise<number> {
   const base = `http://${DEFAULT_HOST}:${port}`;
-  const request = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
-    try {
-      return await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-      });
-    } catch {
-      return undefined;
-    }
-  };
-  let recordForm: Record<string, string> | undefined;
-  if (args.command === 'record') {
-    const file = args.file as string;
-    try {
-      recordForm = { adjustments: readFileSync(file, 'utf8'), file: basename(file) };
-    } catch (error) {
-      err(`Không đọc được tệp ${file}: ${(error as Error).message} (cannot read the file)`);
-      return 1;
-    }
+  let sent: { method: 'GET' | 'POST'; path: string; form?: Record<string, string> };
+  try {
+    sent = requestFor(args);
+  } catch (error) {
+    err(error instanceof Error ? error.message : String(error));
+    return 1;
   }
-  const res =
-    args.command === 'status'
-      ? await request('GET', '/local/status')
-      : args.command === 'launch'
-        ? await request('POST', '/local/launch', {})
-        : args.command === 'revote'
-          ? await request('POST', '/local/revote', { cycle: args.cycle as string })
-          : recordForm
-            ? await request('POST', '/local/record', recordForm)
-            : await request('POST', '/local/advance', args.to ? { to: args.to } : {});
-  if (!res) {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${sent.path}`, {
+      method: sent.method,
+      headers: {
+        accept: 'application/json',
+        ...(sent.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(sent.form ? { body: new URLSearchParams(sent.form).toString() } : {}),
+    });
+  } catch {
     err(
       `Không có máy chủ thidua nào chạy ở ${base}: hãy chạy \`npm start\` trước, trong một terminal khác.\n` +
         `(No thidua server at ${base}: run \`npm start\` first, in another terminal; this command uses PORT=${port}.)`,
@@ -186,69 +171,111 @@ export async function runClientCommand(
     err(`${unescapeHtml(title)}: ${unescapeHtml(detail)}`);
     return 1;
   }
-  const body = JSON.parse(text) as unknown;
-  if (args.command === 'record') return printRecord(res.status, body, args.file as string, base, out, err);
-  if (args.command === 'revote') {
-    const r = body as RevoteOutcome;
-    if (r.outcome === 'refused') {
-      err(`Không thể biểu quyết lại (no new vote): ${r.reason ?? ''}`);
-      return 1;
+  // The server's own JSON answer for this command (local/product/control.ts).
+  const body: unknown = JSON.parse(text);
+  switch (args.command) {
+    case 'record':
+      return printRecord(res.status, body, args.file ?? '', base, out, err);
+    case 'revote':
+      return printRevote(body as RevoteOutcome, base, out, err);
+    case 'status':
+      return printStatus(body as ProductStatus, base, out);
+    case 'launch':
+      return printLaunch(body as LaunchOutcome, base, out, err);
+    default:
+      return printAdvance(body as AdvanceOutcome, base, out);
+  }
+}
+
+/** The request a terminal command sends; throws with the message to print when a file cannot be read. */
+function requestFor(args: StartArgs): {
+  method: 'GET' | 'POST';
+  path: string;
+  form?: Record<string, string>;
+} {
+  switch (args.command) {
+    case 'status':
+      return { method: 'GET', path: '/local/status' };
+    case 'launch':
+      return { method: 'POST', path: '/local/launch', form: {} };
+    case 'revote':
+      return { method: 'POST', path: '/local/revote', form: { cycle: args.cycle ?? '' } };
+    case 'record': {
+      const file = args.file ?? '';
+      try {
+        return {
+          method: 'POST',
+          path: '/local/record',
+          form: { adjustments: readFileSync(file, 'utf8'), file: basename(file) },
+        };
+      } catch (error) {
+        throw new Error(`Không đọc được tệp ${file}: ${(error as Error).message} (cannot read the file)`);
+      }
     }
+    default:
+      return { method: 'POST', path: '/local/advance', form: args.to ? { to: args.to } : {} };
+  }
+}
+
+function printRevote(r: RevoteOutcome, base: string, out: Print, err: Print): number {
+  if (r.outcome === 'refused') {
+    err(`Không thể biểu quyết lại (no new vote): ${r.reason ?? ''}`);
+    return 1;
+  }
+  out(
+    `${r.outcome === 'started' ? 'Đã tổ chức biểu quyết lại' : 'Biểu quyết lại đã được tổ chức trước đó'} (${r.name} ${r.status ?? ''}): ` +
+      `${r.newEmails} email mới mời Hội đồng biểu quyết. Xem ${base}/inbox\n` +
+      `(${r.outcome === 'started' ? 'A new council vote was called' : 'The new vote was already called'}: ${r.newEmails} new emails.)`,
+  );
+  return 0;
+}
+
+function printStatus(s: ProductStatus, base: string, out: Print): number {
+  out(`${s.district.name} (${s.district.slug}) — ${base}/`);
+  out(`Đồng hồ (clock): ${s.clock.local} ${s.clock.timeZone}`);
+  out(
+    s.nextEvent
+      ? `Sự kiện tiếp theo (next event): ${s.nextEvent.local} — ${s.nextEvent.description}`
+      : 'Không có sự kiện nào đã lên lịch (no scheduled event).',
+  );
+  out(
+    `Phát động (launched): ${s.launched ? 'rồi (yes)' : 'chưa (no)'}${s.launch ? ` — ${s.launch.name} ${s.launch.status}` : ''}`,
+  );
+  out(`Email đã gửi (emails sent): ${s.emails} — ${base}/inbox`);
+  const counts = Object.entries(s.executions.byStatus)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  out(`Quy trình (executions): ${s.executions.total}${counts ? ` (${counts})` : ''}`);
+  out(`Đang chờ người xử lý (waiting for people): ${s.waitingFor.length}`);
+  for (const w of s.waitingFor.slice(0, 20))
+    out(`  ${w.execution} · ${w.state} · từ (since) ${w.sinceLocal}`);
+  if (s.waitingFor.length > 20) out(`  … ${s.waitingFor.length - 20} nữa (more)`);
+  return 0;
+}
+
+function printLaunch(r: LaunchOutcome, base: string, out: Print, err: Print): number {
+  if (r.status !== 'SUCCEEDED' && r.status !== 'RUNNING') {
+    err(
+      `Phát động không thành công: ${r.name} ${r.status}${r.error ? ` (${r.error})` : ''}; xem terminal của máy chủ và email gửi quản trị viên. ` +
+        'Phát động lại để chạy lại (các bước đã xong không lặp lại), hoặc sửa cấu hình rồi phát động (cấu hình mới là lần phát động mới).\n' +
+        "(Launch failed: see the server's terminal and the admins' email. Launch again to retry it, or fix the config and launch.)",
+    );
+    return 1;
+  }
+  if (r.outcome === 'already-launched') {
     out(
-      `${r.outcome === 'started' ? 'Đã tổ chức biểu quyết lại' : 'Biểu quyết lại đã được tổ chức trước đó'} (${r.name} ${r.status ?? ''}): ` +
-        `${r.newEmails} email mới mời Hội đồng biểu quyết. Xem ${base}/inbox\n` +
-        `(${r.outcome === 'started' ? 'A new council vote was called' : 'The new vote was already called'}: ${r.newEmails} new emails.)`,
+      `Phong trào đã được phát động trước đó (${r.name}); không gửi lại email nào. (Already launched; no email sent again.)`,
     );
     return 0;
   }
-  if (args.command === 'status') {
-    const s = body as ProductStatus;
-    out(`${s.district.name} (${s.district.slug}) — ${base}/`);
-    out(`Đồng hồ (clock): ${s.clock.local} ${s.clock.timeZone}`);
-    out(
-      s.nextEvent
-        ? `Sự kiện tiếp theo (next event): ${s.nextEvent.local} — ${s.nextEvent.description}`
-        : 'Không có sự kiện nào đã lên lịch (no scheduled event).',
-    );
-    out(
-      `Phát động (launched): ${s.launched ? 'rồi (yes)' : 'chưa (no)'}${s.launch ? ` — ${s.launch.name} ${s.launch.status}` : ''}`,
-    );
-    out(`Email đã gửi (emails sent): ${s.emails} — ${base}/inbox`);
-    const counts = Object.entries(s.executions.byStatus)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-    out(
-      `Quy trình từ lần khởi động này (executions since this start): ${s.executions.total}${counts ? ` (${counts})` : ''}`,
-    );
-    out(`Đang chờ người xử lý (waiting for people): ${s.waitingFor.length}`);
-    for (const w of s.waitingFor.slice(0, 20))
-      out(`  ${w.execution} · ${w.state} · từ (since) ${w.sinceLocal}`);
-    if (s.waitingFor.length > 20) out(`  … ${s.waitingFor.length - 20} nữa (more)`);
-    return 0;
-  }
-  if (args.command === 'launch') {
-    const r = body as LaunchOutcome;
-    if (r.status !== 'SUCCEEDED' && r.status !== 'RUNNING') {
-      err(
-        `Phát động không thành công: ${r.name} ${r.status}${r.error ? ` (${r.error})` : ''}; xem terminal của máy chủ và email gửi quản trị viên. ` +
-          'Sửa cấu hình rồi phát động lại (cấu hình mới là lần phát động mới), hoặc khởi động lại `npm start` để chạy lại.\n' +
-          "(Launch failed: see the server's terminal and the admins' email. Fix the config and launch again, or restart npm start to retry.)",
-      );
-      return 1;
-    }
-    if (r.outcome === 'already-launched') {
-      out(
-        `Phong trào đã được phát động trước đó (${r.name}); không gửi lại email nào. (Already launched; no email sent again.)`,
-      );
-      return 0;
-    }
-    out(
-      `Đã phát động phong trào (${r.name}): ${r.newEmails} email thông báo, ${r.schedules} lịch sự kiện. Xem ${base}/inbox\n` +
-        `(Launched: ${r.newEmails} launch notices sent, ${r.schedules} calendar events scheduled.)`,
-    );
-    return 0;
-  }
-  const r = body as AdvanceOutcome;
+  out(
+    `Đã phát động phong trào (${r.name}): ${r.newEmails} email thông báo, ${r.schedules} lịch sự kiện. Xem ${base}/inbox\n` +
+      `(Launched: ${r.newEmails} launch notices sent, ${r.schedules} calendar events scheduled.)`,
+  );
+  return 0;
+}
+
+function printAdvance(r: AdvanceOutcome, base: string, out: Print): number {
   if (r.outcome === 'no-event') {
     out('Không còn sự kiện nào đã lên lịch; đồng hồ giữ nguyên. (No scheduled event; the clock stays.)');
     return 0;
@@ -270,8 +297,8 @@ function printRecord(
   body: unknown,
   file: string,
   base: string,
-  out: (line: string) => void,
-  err: (line: string) => void,
+  out: Print,
+  err: Print,
 ): number {
   if (status === 422) {
     // The server knows the file by its base name: the problems name the path given here.
@@ -343,7 +370,10 @@ async function serve(args: StartArgs, port: number): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const { startProduct: start, banner } = await import('./product.ts');
+  const [{ startProduct: start }, { banner }] = await Promise.all([
+    import('./product/product.ts'),
+    import('./product/banner.ts'),
+  ]);
   try {
     product = await start({ district, port });
   } catch (error) {

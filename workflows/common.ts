@@ -48,6 +48,15 @@ export const SERVICE_ERROR_RETRY = {
   maxAttempts: 3,
 } as const satisfies sfn.RetryProps;
 
+/**
+ * Errors retrying cannot help, listed before the step-failure retry so that it does not take them:
+ * data of an earlier storage layout (README, "Upgrading") fails the execution at once.
+ */
+export const NOT_RETRIED = {
+  errors: ['SchemaMismatch'],
+  maxAttempts: 0,
+} as const satisfies sfn.RetryProps;
+
 /** Retry of a re-entrant step's own failure (it reads stored state first, so a rerun resumes). */
 export const STEP_FAILURE_RETRY = {
   errors: [sfn.Errors.TASKS_FAILED],
@@ -97,6 +106,7 @@ export function lambdaStep(
     ...(result.resultPath === REPLACE_STATE ? {} : { resultPath: result.resultPath ?? sfn.JsonPath.DISCARD }),
   });
   task.addRetry(SERVICE_ERROR_RETRY);
+  task.addRetry(NOT_RETRIED);
   task.addRetry(STEP_FAILURE_RETRY);
   return task;
 }

@@ -1,18 +1,19 @@
 /**
- * The `launch` state machine: the admin launches the campaign of the district config (execution
- * `launch-<sha256(config)[0:12]>`, input `{config, criteriaSets}`). docs/cycle.md; the states:
+ * The `launch` state machine: the admin stores the campaign (a new version) and launches it
+ * (execution `launch-v<version>-<hash12>`, input `{campaignVersion, contentHash}`,
+ * workflows/executions.ts). docs/cycle.md; the states:
  *
  *   StoreCampaign → PlanSchedules → ListLaunchRecipients → AnnounceLaunch (Map: SendLaunchNotice) → CampaignLaunched
  *   any error → RecordFailure → LaunchFailed
  *
- * StoreCampaign validates the config again and stores the campaign, units, people and periods
- * (skipping what exists); PlanSchedules creates or updates, in one call, every one-time schedule
- * of the stored calendar (each period's open, remind, deadline and close; the commendations);
- * every unit's focal point and every reviewer then gets the launch notice, one outbox identity
- * each (the list step's items are `{recipient: {unitIds, reviewerId?}}`, one per address). Every step is re-entrant: the same launch started again repeats no email.
+ * StoreCampaign reads back the stored version (a newer one supersedes this launch: every later
+ * step then does nothing); PlanSchedules creates or updates, in one call, every one-time schedule
+ * of the calendar (each period's open, remind, deadline and close; the commendations); every
+ * unit's focal point and every reviewer then gets the launch notice, one outbox identity each
+ * (the list step's items are bare addressee ids, `unit:<id>` or `reviewer:<id>`, one per address).
+ * Every step is re-entrant: the same launch started again repeats no email.
  *
- * After StoreCampaign the state is only `{periods}` (the config, up to 256 KB for 1,000 units,
- * is not carried through the rest of the execution).
+ * The state after StoreCampaign is `{campaignVersion, superseded, periods}`: ids, never the config.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -25,12 +26,6 @@ import {
   type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
-
-/** What `thidua launch` (or the local launch command) starts the execution with. */
-export interface LaunchInput {
-  config: unknown;
-  criteriaSets: unknown[];
-}
 
 export interface LaunchFunctions {
   storeCampaign: lambda.IFunction;
@@ -53,17 +48,22 @@ export class LaunchWorkflow extends Construct {
     const f = props.functions;
     this.functions = f;
     const failure = new FailurePath(this, { recordFailure: f.recordFailure, failedId: 'LaunchFailed' });
+    const campaignVersion = sfn.JsonPath.numberAt('$.campaignVersion');
 
     const storeCampaign = failure.catchAll(
       lambdaStep(
         this,
         'StoreCampaign',
         f.storeCampaign,
+        { campaignVersion, contentHash: sfn.JsonPath.stringAt('$.contentHash') },
         {
-          config: sfn.JsonPath.objectAt('$.config'),
-          criteriaSets: sfn.JsonPath.listAt('$.criteriaSets'),
+          resultSelector: {
+            'campaignVersion.$': '$.Payload.campaignVersion',
+            'superseded.$': '$.Payload.superseded',
+            'periods.$': '$.Payload.periods',
+          },
+          resultPath: REPLACE_STATE,
         },
-        { resultSelector: { 'periods.$': '$.Payload.periods' }, resultPath: REPLACE_STATE },
       ),
     );
     const planSchedules = failure.catchAll(
@@ -71,7 +71,7 @@ export class LaunchWorkflow extends Construct {
         this,
         'PlanSchedules',
         f.planSchedules,
-        {},
+        { campaignVersion },
         {
           resultSelector: {
             'created.$': '$.Payload.created',
@@ -88,7 +88,7 @@ export class LaunchWorkflow extends Construct {
         this,
         'ListLaunchRecipients',
         f.listRecipients,
-        { purpose: 'launch' },
+        { purpose: 'launch', campaignVersion },
         { resultSelector: { 'items.$': '$.Payload.items' }, resultPath: '$.recipients' },
       ),
     );
@@ -97,12 +97,13 @@ export class LaunchWorkflow extends Construct {
         eachItem(this, 'AnnounceLaunch', {
           comment: 'The launch notice (plan content, 05T/05K) to every focal point and reviewer.',
           itemsPath: '$.recipients.items',
-          itemSelector: { recipient: sfn.JsonPath.objectAt('$$.Map.Item.Value.recipient') },
+          itemSelector: { recipientId: sfn.JsonPath.stringAt('$$.Map.Item.Value'), campaignVersion },
         }),
       )
       .itemProcessor(
         lambdaStep(this, 'SendLaunchNotice', f.announceLaunch, {
-          recipient: sfn.JsonPath.objectAt('$.recipient'),
+          recipientId: sfn.JsonPath.stringAt('$.recipientId'),
+          campaignVersion,
         }),
       );
 

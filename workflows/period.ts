@@ -10,7 +10,8 @@
  *                 ─ other    → UnknownEvent (Fail)
  *   any error → RecordFailure → PeriodFailed
  *
- * The list steps return `{items: [{unitId}, …]}`: open lists the units not yet invited, remind
+ * The list steps return `{items: [unitId, …]}` (bare ids; each Map's ItemSelector adds the period):
+ * open lists the units not yet invited, remind
  * the units without a submitted report, deadline the same and marks them late. CloseReview
  * closes the review window, alerts the admins of unappraised units and starts
  * `scoring-<period>-v1` (`ExecutionAlreadyExists` is success). Each Map runs 10 units at a time.
@@ -30,16 +31,7 @@ import {
   type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
-
-/** The calendar events of a period, in order; each is one execution. */
-export const PERIOD_EVENTS = ['open', 'remind', 'deadline', 'close'] as const;
-export type PeriodEvent = (typeof PERIOD_EVENTS)[number];
-
-/** The input of a `period` execution (what its schedule's starter passes). */
-export interface PeriodInput {
-  periodId: string;
-  event: PeriodEvent;
-}
+import { PERIOD_EVENTS } from './executions.ts';
 
 /** The error an execution with an event outside `PERIOD_EVENTS` fails with. */
 export const UNKNOWN_EVENT_ERROR = 'Period.UnknownEvent';
@@ -90,7 +82,7 @@ export class PeriodWorkflow extends Construct {
           eachItem(this, name, {
             comment,
             itemsPath: '$.units.items',
-            itemSelector: { unitId: sfn.JsonPath.stringAt('$$.Map.Item.Value.unitId'), periodId },
+            itemSelector: { unitId: sfn.JsonPath.stringAt('$$.Map.Item.Value'), periodId },
           }),
         )
         .itemProcessor(step);

@@ -1,6 +1,7 @@
 /**
- * The `scoring` state machine: the results of one period, started by the period's close (or by a
- * late approval, or by the admin) as `scoring-<period>-v<n>`, input `{periodId}` — a
+ * The `scoring` state machine: the results of one period, started by the period's close, a late
+ * approval or the admin, each named by its trigger (`scoring-<period>-close`,
+ * `-late-<unit>-r<round>`, `-admin-<n>`: workflows/executions.ts), input `{periodId}` — a
  * recomputation is a new execution. docs/cycle.md; the states:
  *
  *   ComputeResults → NewResultsVersion ─ yes → PublishResults (Map: PublishToUnit) → NotifyLeadership → ResultsPublished
@@ -8,8 +9,9 @@
  *   any error → RecordFailure → ScoringFailed
  *
  * ComputeResults computes scores, bands, ranks per group and trends from the stored reports,
- * appraisals and admin adjustments and stores them as a new results version — unless they are
- * identical to the latest, when nothing is published again (`isNew: false`).
+ * appraisals and admin adjustments and stores them as a new results version, whose reason is the
+ * trigger in the execution's name — unless they are identical to the latest, when nothing is
+ * published again (`isNew: false`).
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,11 +24,6 @@ import {
   type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
-
-/** The input of a `scoring` execution. */
-export interface ScoringInput {
-  periodId: string;
-}
 
 export interface ScoringFunctions {
   computeResults: lambda.IFunction;
@@ -60,7 +57,7 @@ export class ScoringWorkflow extends Construct {
         this,
         'ComputeResults',
         f.computeResults,
-        { periodId },
+        { periodId, executionName: sfn.JsonPath.stringAt('$$.Execution.Name') },
         {
           resultSelector: {
             'version.$': '$.Payload.version',

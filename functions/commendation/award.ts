@@ -1,11 +1,11 @@
 /**
- * A commendation cycle as stored (store items `AWARD#<cycle>` / `PROPOSAL#<id>`, docs/store.md):
- * what the commendation steps and the council's vote page share.
+ * A commendation cycle as stored (items `AWARD#<cycle>` / `PROPOSAL#<id>`, docs/store.md): what
+ * the commendation steps and the council's vote page share.
  *
  * Cycle ids: a year (`2024`) or `phase`, and for a later vote round `-<n>` (`2024-2`: a new vote
  * after one without quorum; ballots are per cycle and member, so a new round is a new cycle id).
  *
- * Items of a cycle (all through `putProposal`, versioned, identical content = unchanged):
+ * Items of a cycle (all through `AwardStore.putProposal`, versioned, identical content = unchanged):
  * - one per candidate, under its candidate id (`collective:<unit>`, `upward:<unit>`,
  *   `individual:<nomination>`): `{candidate}` (v1, the proposal), then `{candidate, final}` once
  *   tallied — one item each, so a district of 1,000 units never nears DynamoDB's item size;
@@ -13,15 +13,19 @@
  *   members and the vote's close — written after every candidate, it is the proposal's commit point;
  * - `cycle:outcome`: the tally's summary, the final lists and the dossier — written after every
  *   candidate's final entry, the tally's commit point.
- * Ballots are `castBallot` items (`BALLOT#<member>`), carrying `{memberId, castAt, votes}` where
- * `castAt` is when the member's click was recorded (the approval's `decidedAt`).
+ * A ballot is the payload of the member's `vote` decision (`{votes}`, functions/ports/reviews.ts),
+ * read through the decision that selected it; it was cast when that decision was recorded.
  */
 import { createHash } from 'node:crypto';
 import type { Candidate, NominationInput, Proposal, Reason } from '#domain/commendation-model';
 import type { CandidateTally, Tally } from '#domain/council';
 import type { FinalList, FinalStatus } from '#domain/final-list';
 import type { DistrictConfig, Initiative, Vote } from '#domain/model';
-import type { Actor, Approval, Store, StoredProposal } from '#ports/store';
+import type { StoredProposal } from '#ports/awards';
+import { awards } from '#ports/dynamo/awards';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import type { Approval } from '#ports/reviews';
 import { mapLimited } from '#steps/concurrency';
 
 /** Reports read at once. */
@@ -45,11 +49,11 @@ const CYCLE = /^(\d{4}|phase)(?:-([1-9]\d{0,2}))?$/;
 
 export function parseCycle(cycleId: string): CycleRef {
   const m = CYCLE.exec(cycleId);
-  if (!m)
+  const scopeId = m?.[1];
+  if (!m || !scopeId)
     throw new Error(
       `Commendation cycle id ${JSON.stringify(cycleId)} must be a year (2024) or phase, optionally -<round>`,
     );
-  const scopeId = m[1]!;
   return {
     cycleId,
     kind: scopeId === 'phase' ? 'phase' : 'year',
@@ -67,15 +71,6 @@ export function roundCycleId(scopeId: string, round: number): string {
   return round > 1 ? `${scopeId}-${round}` : scopeId;
 }
 
-/**
- * The execution that runs a round's proposal and vote, as the schedules (round 1) and an admin's
- * new vote start it through the starter: `commendation-<cycleId>-1`, input `{cycleId}`
- * (`commendation-2024-1` with `{cycleId: "2024"}`, `commendation-2024-2-1` with `{cycleId: "2024-2"}`).
- */
-export function commendationExecution(cycleId: string): { name: string; input: { cycleId: string } } {
-  return { name: `commendation-${cycleId}-1`, input: { cycleId } };
-}
-
 export interface StoredRound {
   cycleId: string;
   round: number;
@@ -83,11 +78,11 @@ export interface StoredRound {
 }
 
 /** A scope's vote rounds as stored, in order: round 1, 2… while a proposal (its header) is stored. */
-export async function storedRounds(store: Store, scopeId: string): Promise<StoredRound[]> {
+export async function storedRounds(scopeId: string): Promise<StoredRound[]> {
   const rounds: StoredRound[] = [];
   for (let round = 1; round <= MAX_ROUND; round++) {
     const cycleId = roundCycleId(scopeId, round);
-    const cycle = await readCycle(store, cycleId);
+    const cycle = await readCycle(cycleId);
     if (!cycle.header) break;
     rounds.push({ cycleId, round, cycle });
   }
@@ -183,11 +178,12 @@ export interface StoredCycle {
   versions: Map<string, number>;
 }
 
-export async function readCycle(store: Store, cycleId: string): Promise<StoredCycle> {
-  const items = await store.listProposals<unknown>(cycleId);
+export async function readCycle(cycleId: string): Promise<StoredCycle> {
+  const items = await awards().listProposals<unknown>(cycleId);
   const cycle: StoredCycle = { candidates: new Map(), versions: new Map() };
   for (const item of items) {
     cycle.versions.set(item.candidateId, item.version);
+    // The cycle's items are told apart by id: the header, the outcome, or a candidate's document.
     if (item.candidateId === HEADER_ID) cycle.header = item.proposal as CycleHeader;
     else if (item.candidateId === OUTCOME_ID) cycle.outcome = item.proposal as CycleOutcome;
     else cycle.candidates.set(item.candidateId, item as StoredProposal<CandidateDoc>);
@@ -244,7 +240,7 @@ export function candidateDetail(c: Candidate): string {
 
 export type VoteChoice = Vote;
 
-/** What a `vote` decision carries (`decision.payload`) and what a ballot item holds. */
+/** What a `vote` decision carries: its payload, stored beside the cycle. */
 export interface VotePayload {
   votes: Record<string, VoteChoice>;
 }
@@ -256,27 +252,20 @@ export interface VoteBallot extends VotePayload {
 }
 
 /**
- * The ballot item of a decided `vote` approval, written from its recorded decision (idempotent:
- * one immutable ballot per cycle and member). The decision is the lock and the ballot derived
- * from it, so a crash between the two is repaired by whichever step next reads the cycle.
+ * The cycle's `vote` approvals, each read again by its key after the listing (an index, maybe
+ * behind): where a vote closes and is tallied, each status must be the one stored now.
  */
-export async function recordBallot(
-  store: Store,
-  approval: Approval,
-): Promise<'cast' | 'already-cast' | 'none'> {
-  const payload = approval.decision?.payload as Partial<VotePayload> | undefined;
-  if (
-    approval.kind !== 'vote' ||
-    !approval.periodId ||
-    !approval.party ||
-    !payload?.votes ||
-    !approval.decidedAt
-  )
-    return 'none';
-  const ballot: VoteBallot = { memberId: approval.party, castAt: approval.decidedAt, votes: payload.votes };
-  const actor: Actor = approval.decidedBy ?? { kind: 'council', id: approval.party };
-  const { outcome } = await store.castBallot(approval.periodId, approval.party, ballot, actor, approval.id);
-  return outcome;
+export async function cycleVoteApprovals(cycleId: string): Promise<Approval[]> {
+  const listed = (await reviews().listPeriodApprovals(cycleId)).filter((a) => a.kind === 'vote');
+  const current = await Promise.all(listed.map((a) => reviews().getApproval(a.id)));
+  return current.flatMap((a) => (a ? [a] : []));
+}
+
+/** The ballot a decided `vote` approval carries; undefined while it is not decided. */
+export async function ballotOf(approval: Approval): Promise<VoteBallot | undefined> {
+  if (approval.kind !== 'vote' || !approval.party || !approval.decidedAt) return undefined;
+  const payload = await reviews().getDecisionPayload<VotePayload>(approval);
+  return payload ? { memberId: approval.party, castAt: approval.decidedAt, votes: payload.votes } : undefined;
 }
 
 // ---------------------------------------------------------------- material from the reports
@@ -304,23 +293,20 @@ export function nominationKey(unitId: string, periodId: string, id: string): str
  * revision holding it), not when it was typed into a draft: "first submitted keeps a contested
  * initiative" (DOMAIN.md) is about submissions.
  */
-export async function approvedMaterial(
-  store: Store,
-  periodIds: readonly string[],
-): Promise<ApprovedMaterial> {
+export async function approvedMaterial(periodIds: readonly string[]): Promise<ApprovedMaterial> {
   const material: ApprovedMaterial = { nominations: [], initiatives: [] };
   for (const periodId of periodIds) {
-    const approved = (await store.listPeriodReports(periodId)).filter((r) => r.status === 'approved');
+    const approved = (await reports().listPeriod(periodId)).filter((r) => r.status === 'approved');
     const perUnit = await mapLimited(approved, READ_CONCURRENCY, async (summary) => {
       const out: ApprovedMaterial = { nominations: [], initiatives: [] };
-      const stored = await store.getReport(summary.unitId, periodId);
+      const stored = await reports().get(summary.unitId, periodId);
       if (!stored) return out;
       const report = stored.report;
       for (const initiative of report.initiatives) {
         out.initiatives.push({ unitId: summary.unitId, periodId, initiative });
       }
       if (report.nominations.length === 0) return out;
-      const submits = (await store.listReportRevisions(summary.unitId, periodId)).filter(
+      const submits = (await reports().listRevisions(summary.unitId, periodId)).filter(
         (r) => r.kind === 'submit',
       );
       for (const n of report.nominations) {

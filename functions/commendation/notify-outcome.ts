@@ -11,14 +11,15 @@
 import type { Candidate } from '#domain/commendation-model';
 import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine } from '#mail/commendation';
 import { periodName } from '#mail/letter';
-import { NotFoundError } from '#ports/store';
+import { NotFoundError } from '#ports/errors';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { mapLimited } from '#steps/concurrency';
-import { cycleInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { mailIdentity, requireCampaign, sendMail } from '#steps/steps';
+import { type CycleInput, cycleInput } from '#steps/inputs';
+import { mailEach, mailTo } from '#steps/mail';
 import {
   approvedMaterial,
   type CandidateDoc,
+  type CycleRef,
   cycleLabel,
   cycleLabelEn,
   FINAL_STATUS_LABELS,
@@ -58,16 +59,59 @@ function lineOf(doc: CandidateDoc): OutcomeLine {
   };
 }
 
+/**
+ * The digest of the approved initiatives of the cycle's periods, to every unit, once per scope
+ * (a later vote round of the same year sends nothing again); how many initiatives it listed.
+ */
+async function sendInitiativesDigest(
+  ctx: CampaignStepContext,
+  cycle: CycleRef,
+  periodIds: readonly string[],
+): Promise<number> {
+  const material = await approvedMaterial(periodIds);
+  if (material.initiatives.length === 0) return 0;
+  const { campaign } = ctx;
+  const periods = new Map(campaign.periods.map((p) => [p.id, p]));
+  const initiatives = material.initiatives.map((i) => {
+    const period = periods.get(i.periodId);
+    return {
+      title: i.initiative.title,
+      unitName: campaign.findUnit(i.unitId)?.name ?? i.unitId,
+      description: i.initiative.description,
+      ...(i.initiative.effect ? { effect: i.initiative.effect } : {}),
+      periodLabel: period ? periodName(period) : i.periodId,
+    };
+  });
+  const scope = { ...cycle, round: 1 };
+  await mapLimited(campaign.units, SEND_CONCURRENCY, async (unit) => {
+    const mail = initiativesDigestEmail(campaign.sender, {
+      unit,
+      cycleLabel: cycleLabel(scope, campaign.config),
+      cycleEn: cycleLabelEn(scope, campaign.config),
+      initiatives,
+    });
+    await mailTo(
+      ctx.log,
+      unit.focalPoint,
+      'initiatives-digest',
+      { unitId: unit.id, periodId: cycle.scopeId },
+      mail,
+    );
+  });
+  return material.initiatives.length;
+}
+
 export async function notifyOutcome(
-  input: { cycleId: string },
-  ctx: StepContext,
+  input: CycleInput,
+  ctx: CampaignStepContext,
 ): Promise<Record<string, never>> {
   const cycle = parseCycle(input.cycleId);
-  const stored = await readCycle(ctx.store, cycle.cycleId);
+  const stored = await readCycle(cycle.cycleId);
   const { header, outcome } = stored;
   if (!header) throw new NotFoundError('proposal', cycle.cycleId);
   if (!outcome) throw new NotFoundError('tally', cycle.cycleId);
-  const { config, sender } = await requireCampaign(ctx);
+  const { campaign } = ctx;
+  const { config, sender } = campaign;
   const label = cycleLabel(cycle, config);
   const labelEn = cycleLabelEn(cycle, config);
   const council = outcome.council;
@@ -77,26 +121,17 @@ export async function notifyOutcome(
     const doc = stored.candidates.get(id);
     return doc ? [doc.proposal] : [];
   });
-  const people = [...(await ctx.store.listPeople('council')), ...(await ctx.store.listPeople('leadership'))];
-  for (const person of people) {
-    const mail = commendationOutcomeEmail(sender, {
-      recipient: person,
+  const people = [...campaign.people('council'), ...campaign.people('leadership')];
+  await mailEach(ctx.log, people, 'commendation-outcome', { periodId: cycle.cycleId }, (recipient) =>
+    commendationOutcomeEmail(sender, {
+      recipient,
       cycleLabel: label,
       cycleEn: labelEn,
       council,
       entries: onBallot.map(lineOf),
       ...counts,
-    });
-    await sendMail(
-      ctx,
-      ctx.log,
-      mailIdentity('commendation-outcome', person.email, { periodId: cycle.cycleId }),
-      {
-        to: person.email,
-        ...mail,
-      },
-    );
-  }
+    }),
+  );
 
   // Each unit: its ballot candidates, and its nominees refused before the vote.
   const byUnit = new Map<string, CandidateDoc[]>();
@@ -107,7 +142,7 @@ export async function notifyOutcome(
     if (!header.ballot.includes(id) && c.kind !== 'individual') continue;
     byUnit.set(c.unitId, [...(byUnit.get(c.unitId) ?? []), doc]);
   }
-  const units = await ctx.store.listUnits();
+  const units = campaign.units;
   await mapLimited(units, SEND_CONCURRENCY, async (unit) => {
     const docs = byUnit.get(unit.id);
     if (!docs) return;
@@ -120,54 +155,18 @@ export async function notifyOutcome(
       entries: docs.map(lineOf),
       ...counts,
     });
-    await sendMail(
-      ctx,
+    await mailTo(
       ctx.log,
-      mailIdentity('commendation-outcome', unit.focalPoint.email, {
-        unitId: unit.id,
-        periodId: cycle.cycleId,
-      }),
-      { to: unit.focalPoint.email, ...mail },
+      unit.focalPoint,
+      'commendation-outcome',
+      { unitId: unit.id, periodId: cycle.cycleId },
+      mail,
     );
   });
 
-  const material = await approvedMaterial(ctx.store, header.periodIds);
-  if (material.initiatives.length > 0) {
-    const [periods, names] = [
-      new Map((await ctx.store.listPeriods()).map((p) => [p.period.id, p.period])),
-      new Map(units.map((u) => [u.id, u.name])),
-    ];
-    const initiatives = material.initiatives.map((i) => {
-      const period = periods.get(i.periodId);
-      return {
-        title: i.initiative.title,
-        unitName: names.get(i.unitId) ?? i.unitId,
-        description: i.initiative.description,
-        ...(i.initiative.effect ? { effect: i.initiative.effect } : {}),
-        periodLabel: period ? periodName(period) : i.periodId,
-      };
-    });
-    const digestLabel = cycleLabel({ ...cycle, round: 1 }, config);
-    await mapLimited(units, SEND_CONCURRENCY, async (unit) => {
-      const mail = initiativesDigestEmail(sender, {
-        unit,
-        cycleLabel: digestLabel,
-        cycleEn: cycleLabelEn({ ...cycle, round: 1 }, config),
-        initiatives,
-      });
-      await sendMail(
-        ctx,
-        ctx.log,
-        mailIdentity('initiatives-digest', unit.focalPoint.email, {
-          unitId: unit.id,
-          periodId: cycle.scopeId,
-        }),
-        { to: unit.focalPoint.email, ...mail },
-      );
-    });
-  }
-  ctx.log.info('commendation outcome sent', { units: byUnit.size, initiatives: material.initiatives.length });
+  const initiatives = await sendInitiativesDigest(ctx, cycle, header.periodIds);
+  ctx.log.info('commendation outcome sent', { units: byUnit.size, initiatives });
   return {};
 }
 
-export const handler = stepHandler({ name: STEP, input: cycleInput }, notifyOutcome);
+export const handler = campaignStep({ name: STEP, input: cycleInput }, notifyOutcome);

@@ -5,7 +5,7 @@
  *    the calendar's periods of that year, `phase` all of them (`aggregateResults`; a period without
  *    results fails the step with a message naming it).
  * 2. Nominations: those of every approved report of those periods, each under a cycle-wide id
- *    (`<unit>.<period>.<id>`), submitted when its report first carried it (functions/commendation/award.ts);
+ *    (`<unit>.<period>.<id>`), submitted when its report first carried it (./award.ts);
  *    approved initiatives: the initiatives of those reports.
  * 3. `proposeCommendations` on the decision date (today on the district's clock) with the issuer
  *    list in force then; stored one item per candidate, then the header (ballot, ties, council
@@ -15,16 +15,15 @@
  * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
  */
 import { aggregateResults } from '#domain/aggregate';
-import { localDateOf, periodsOf, periodsOfYear } from '#domain/calendar';
+import { localDateOf, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
-import type { Period } from '#domain/model';
 import type { PeriodResults } from '#domain/scoring';
-import { appendAuditOnce } from '#functions/review/records';
 import { latestPeriodResults } from '#functions/scoring/results';
-import { NotFoundError } from '#ports/store';
-import { cycleInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { systemActor } from '#steps/steps';
+import { audit } from '#ports/dynamo/audit';
+import { awards } from '#ports/dynamo/awards';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type CycleInput, cycleInput } from '#steps/inputs';
+import { systemActor } from '#steps/records';
 import {
   approvedMaterial,
   type CandidateDoc,
@@ -39,27 +38,26 @@ const DAY_MS = 86_400_000;
 const CONCURRENCY = 10;
 
 export async function proposeCommendationsStep(
-  input: { cycleId: string },
-  ctx: StepContext,
+  input: CycleInput,
+  ctx: CampaignStepContext,
 ): Promise<{ memberIds: string[] }> {
   const cycle = parseCycle(input.cycleId);
-  const stored = await readCycle(ctx.store, cycle.cycleId);
+  const stored = await readCycle(cycle.cycleId);
   if (stored.header) {
     ctx.log.info('proposal already stored', { cycleId: cycle.cycleId });
     return { memberIds: stored.header.ballot.length > 0 ? stored.header.memberIds : [] };
   }
-  const campaign = await ctx.store.getCampaign();
-  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
+  const { campaign } = ctx;
   const { config } = campaign;
-  const periods: Period[] = cycle.kind === 'year' ? periodsOfYear(config, cycle.year!) : periodsOf(config);
+  const periods = cycle.year !== undefined ? periodsOfYear(config, cycle.year) : [...campaign.periods];
   const periodIds = periods.map((p) => p.id);
   const perPeriod: PeriodResults[] = [];
   for (const id of periodIds) {
-    const latest = await latestPeriodResults(ctx.store, id);
+    const latest = await latestPeriodResults(id);
     if (latest) perPeriod.push(latest);
   }
   const aggregate = aggregateResults(cycle.kind, periodIds, perPeriod, config.units);
-  const material = await approvedMaterial(ctx.store, periodIds);
+  const material = await approvedMaterial(periodIds);
   const now = ctx.clock();
   const onDate = localDateOf(now, config.district.timeZone);
   const proposal = proposeCommendations({
@@ -78,7 +76,7 @@ export async function proposeCommendationsStep(
     await Promise.all(
       candidates.slice(i, i + CONCURRENCY).map((candidate) =>
         // A partial earlier run (no header yet: nobody has voted) is overwritten.
-        ctx.store.putProposal<CandidateDoc>(
+        awards().putProposal<CandidateDoc>(
           cycle.cycleId,
           candidate.id,
           { candidate },
@@ -87,7 +85,6 @@ export async function proposeCommendationsStep(
       ),
     );
   }
-  const members = await ctx.store.listPeople('council');
   const council = config.commendation.council;
   const header: CycleHeader = {
     cycleId: cycle.cycleId,
@@ -98,7 +95,7 @@ export async function proposeCommendationsStep(
     proposedAt: now.toISOString(),
     onDate,
     voteClosesAt: new Date(now.getTime() + council.voteDays * DAY_MS).toISOString(),
-    memberIds: members.map((m) => m.id),
+    memberIds: campaign.people('council').map((m) => m.id),
     council: { quorum: council.quorum, passPercent: council.passPercent, voteDays: council.voteDays },
     issuer: proposal.issuer,
     ballot: proposal.ballot,
@@ -106,8 +103,8 @@ export async function proposeCommendationsStep(
     warnings: proposal.warnings,
     candidateIds: candidates.map((c) => c.id),
   };
-  await ctx.store.putProposal(cycle.cycleId, HEADER_ID, header, 0);
-  await appendAuditOnce(ctx.store, {
+  await awards().putProposal(cycle.cycleId, HEADER_ID, header, 0);
+  await audit().append({
     id: 'proposed',
     subject: `award/${cycle.cycleId}`,
     actor: systemActor(STEP),
@@ -124,4 +121,4 @@ export async function proposeCommendationsStep(
   return { memberIds: proposal.ballot.length > 0 ? header.memberIds : [] };
 }
 
-export const handler = stepHandler({ name: STEP, input: cycleInput }, proposeCommendationsStep);
+export const handler = campaignStep({ name: STEP, input: cycleInput }, proposeCommendationsStep);

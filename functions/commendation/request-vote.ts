@@ -1,24 +1,25 @@
 /**
  * RequestVote (callback) `{cycleId, memberId, taskToken}` → no output; the member's ballot
  * arrives by SendTaskSuccess when they vote (`{decision: 'cast', round: 0}`; the ballot itself
- * is stored, never in the execution), or the task times out at the vote's close (absent).
+ * is the decision's stored payload, never in the execution), or the task times out at the vote's
+ * close (absent).
  *
  * One approval of kind `vote` per (cycle, member) (`periodId` = the cycle id, `party` = the
  * member), expiring at the vote's close stored with the proposal; the member gets the signed
  * `/d` link once (outbox identity `vote-request`, member, cycle). Re-invoked with a new token
  * (a restarted execution) the token is swapped in behind the same approval, so the mailed link
- * keeps working; a vote already cast is delivered at once (and its ballot recorded if a crash
- * left it unrecorded). When the vote has already closed, the task is answered at once
- * (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
+ * keeps working; a vote already cast is delivered at once. When the vote has already closed, the
+ * task is answered at once (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
  */
-
 import { passRequired, quorumRequired } from '#domain/council';
 import { voteRequestEmail } from '#mail/commendation';
-import { NotFoundError } from '#ports/store';
-import { deliverDecision } from '#steps/delivery';
-import { requestVoteInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { mailIdentity, requireCampaign, requirePerson, sendMail } from '#steps/steps';
+import { callbacks } from '#ports/callbacks';
+import { NotFoundError } from '#ports/errors';
+import { approvalUrl } from '#ports/signing';
+import { armApproval } from '#steps/arm';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
+import { mailTo } from '#steps/mail';
 import {
   ballotCandidates,
   candidateDetail,
@@ -27,59 +28,36 @@ import {
   KIND_LABELS,
   parseCycle,
   readCycle,
-  recordBallot,
 } from './award.ts';
 
 const STEP = 'request-vote';
+const VOTE_CLOSED = { decision: 'vote-closed', round: 0 };
 
-export async function requestVote(
-  input: { cycleId: string; memberId: string; taskToken: string },
-  ctx: StepContext,
-): Promise<void> {
+export async function requestVote(input: RequestVoteInput, ctx: CampaignStepContext): Promise<void> {
   const cycle = parseCycle(input.cycleId);
   const { memberId } = input;
-  const stored = await readCycle(ctx.store, cycle.cycleId);
+  const { campaign } = ctx;
+  const stored = await readCycle(cycle.cycleId);
   const header = stored.header;
   if (!header) throw new NotFoundError('proposal', cycle.cycleId);
-  const member = await requirePerson(ctx, 'council', memberId);
-  const keyring = await ctx.deps.keyring();
-  const point = { kind: 'vote' as const, periodId: cycle.cycleId, round: 0, party: memberId };
-  const created = await ctx.store.createApproval({
-    ...point,
-    subjectId: memberId,
-    taskToken: input.taskToken,
-    expiresAt: header.voteClosesAt,
-    keyId: keyring.current,
-  });
-  let approval = created.approval;
-  if (!created.created) {
-    const swap = await ctx.store.swapTaskToken(approval.id, input.taskToken);
-    approval = swap.approval;
-    if (swap.state === 'decided') {
-      await recordBallot(ctx.store, approval);
-      const delivery = await deliverDecision(ctx, approval);
-      ctx.log.info('vote cast before the wait was re-armed: delivered at once', {
-        approvalId: approval.id,
-        delivery,
-      });
-      return;
-    }
-    if (swap.state === 'closed') {
-      await ctx.callbacks.sendDecision(input.taskToken, { decision: 'vote-closed', round: 0 });
-      return;
-    }
-  }
-  if (ctx.clock().getTime() >= Date.parse(header.voteClosesAt)) {
-    ctx.log.info('the vote has closed: the member is absent', { approvalId: approval.id });
-    await ctx.callbacks.sendDecision(input.taskToken, { decision: 'vote-closed', round: 0 });
+  const member = campaign.person('council', memberId);
+  const armed = await armApproval(
+    ctx.log,
+    { kind: 'vote', periodId: cycle.cycleId, round: 0, party: memberId, subjectId: memberId },
+    header.voteClosesAt,
+    input.taskToken,
+  );
+  if (armed.state === 'delivered') return;
+  if (armed.state === 'closed' || ctx.clock().getTime() >= Date.parse(header.voteClosesAt)) {
+    ctx.log.info('the vote has closed: the member is absent', { approvalId: armed.approval.id });
+    await callbacks().sendDecision(input.taskToken, VOTE_CLOSED);
     return;
   }
-  const { config, sender } = await requireCampaign(ctx);
   const N = header.memberIds.length;
-  const mail = voteRequestEmail(sender, {
+  const mail = voteRequestEmail(campaign.sender, {
     member,
-    cycleLabel: cycleLabel(cycle, config),
-    cycleEn: cycleLabelEn(cycle, config),
+    cycleLabel: cycleLabel(cycle, campaign.config),
+    cycleEn: cycleLabelEn(cycle, campaign.config),
     candidates: ballotCandidates(stored).map((c) => ({
       name: c.name,
       kindLabel: KIND_LABELS[c.kind],
@@ -87,7 +65,7 @@ export async function requestVote(
       formLabel: c.formLabel,
       detail: candidateDetail(c),
     })),
-    voteUrl: await ctx.deps.approvalUrl(approval),
+    voteUrl: await approvalUrl(armed.approval),
     closesAt: header.voteClosesAt,
     rule: {
       N,
@@ -97,16 +75,8 @@ export async function requestVote(
     },
     ties: header.tiesForCouncil.map((t) => t.message),
   });
-  const outcome = await sendMail(
-    ctx,
-    ctx.log,
-    mailIdentity('vote-request', member.email, { periodId: cycle.cycleId }),
-    {
-      to: member.email,
-      ...mail,
-    },
-  );
-  ctx.log.info('vote requested', { approvalId: approval.id, created: created.created, mail: outcome });
+  const outcome = await mailTo(ctx.log, member, 'vote-request', { periodId: cycle.cycleId }, mail);
+  ctx.log.info('vote requested', { approvalId: armed.approval.id, created: armed.created, mail: outcome });
 }
 
-export const handler = stepHandler({ name: STEP, input: requestVoteInput }, requestVote);
+export const handler = campaignStep({ name: STEP, input: requestVoteInput }, requestVote);

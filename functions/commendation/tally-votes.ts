@@ -2,61 +2,76 @@
  * Tally `{cycleId}` → `{passed, quorumMet}` (commendation workflow, after every member's vote
  * task has ended — cast, or timed out at the vote's close).
  *
- * 1. Every decided vote approval has its ballot recorded (repairing a crash between the click and
- *    the ballot); pending ones are closed (their links now answer 410 "closed").
- * 2. `tallyCouncil` over the stored ballots (a member without one is simply absent), with the
- *    council as it was at the proposal (N) and the vote's close; then `finalList`.
+ * 1. The cycle's vote approvals, each read by its key: pending ones are closed (their links now
+ *    answer 410 "closed"); each decided one's ballot is the payload its claim selected.
+ * 2. `tallyCouncil` over those ballots (a member without one is simply absent), with the council
+ *    as it was at the proposal (N) and the vote's close; then `finalList`.
  * 3. Stored: each ballot candidate's final entry (its item's next version), then the outcome
  *    (council, final lists, dossier) as the commit point. A stored outcome is returned as is.
  */
 import { tallyCouncil } from '#domain/council';
 import { finalList } from '#domain/final-list';
 import type { Person } from '#domain/model';
-import { appendAuditOnce } from '#functions/review/records';
-import { NotFoundError } from '#ports/store';
-import { cycleInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { systemActor } from '#steps/steps';
+import { audit } from '#ports/dynamo/audit';
+import { awards } from '#ports/dynamo/awards';
+import { reviews } from '#ports/dynamo/reviews';
+import { NotFoundError } from '#ports/errors';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type CycleInput, cycleInput } from '#steps/inputs';
+import { systemActor } from '#steps/records';
 import {
+  ballotOf,
   type CandidateDoc,
   type CycleOutcome,
+  cycleVoteApprovals,
   OUTCOME_ID,
   parseCycle,
   proposalOf,
   readCycle,
-  recordBallot,
   type VoteBallot,
 } from './award.ts';
 
 const STEP = 'tally-votes';
 
+/**
+ * Closes the vote: every pending vote approval is closed (its link answers 410), unless the
+ * member's claim got there first — then it is read again and counted; returns every cast ballot.
+ */
+async function closeAndCollect(cycleId: string): Promise<VoteBallot[]> {
+  const ballots: VoteBallot[] = [];
+  for (const approval of await cycleVoteApprovals(cycleId)) {
+    let decided = approval;
+    if (approval.status === 'pending') {
+      if (await reviews().closeApproval(approval.id, 'vote-closed')) continue;
+      const now = await reviews().getApproval(approval.id);
+      if (!now) continue;
+      decided = now;
+    }
+    const ballot = await ballotOf(decided);
+    if (ballot) ballots.push(ballot);
+  }
+  return ballots;
+}
+
 export async function tallyVotes(
-  input: { cycleId: string },
-  ctx: StepContext,
+  input: CycleInput,
+  ctx: CampaignStepContext,
 ): Promise<{ passed: number; quorumMet: boolean }> {
   const cycle = parseCycle(input.cycleId);
-  let stored = await readCycle(ctx.store, cycle.cycleId);
+  let stored = await readCycle(cycle.cycleId);
   const header = stored.header;
   if (!header) throw new NotFoundError('proposal', cycle.cycleId);
   if (stored.outcome) {
     return { passed: stored.outcome.passed, quorumMet: stored.outcome.council.quorumMet };
   }
 
-  for (const approval of await ctx.store.listPeriodApprovals(cycle.cycleId)) {
-    if (approval.kind !== 'vote') continue;
-    if (approval.status === 'pending') await ctx.store.closeApproval(approval.id, 'vote-closed');
-    else await recordBallot(ctx.store, approval);
-  }
-  const council = await ctx.store.listPeople('council');
+  const ballots = await closeAndCollect(cycle.cycleId);
   const members: Person[] = header.memberIds.map(
-    (id) => council.find((m) => m.id === id) ?? { id, name: id, email: '' },
+    (id) => ctx.campaign.findPerson('council', id) ?? { id, name: id, email: '' },
   );
-  const ballots = (await ctx.store.listBallots<VoteBallot>(cycle.cycleId)).map((b) => b.ballot);
-  // The zone of the times in the tally's reasons (a late or second ballot).
-  const campaign = await ctx.store.getCampaign();
-  if (!campaign) throw new NotFoundError('campaign', 'current');
   const tally = tallyCouncil({
-    timeZone: campaign.config.district.timeZone,
+    // The zone of the times in the tally's reasons (a late or second ballot).
+    timeZone: ctx.campaign.config.district.timeZone,
     members,
     ballots,
     candidates: header.ballot,
@@ -79,7 +94,7 @@ export async function tallyVotes(
       candidate: item.proposal.candidate,
       final: { status: entry.status, reasons: entry.reasons, votes: entry.votes },
     };
-    await ctx.store.putProposal(cycle.cycleId, entry.id, doc, item.version);
+    await awards().putProposal(cycle.cycleId, entry.id, doc, item.version);
   }
   const outcome: CycleOutcome = {
     council: final.council,
@@ -94,9 +109,9 @@ export async function tallyVotes(
     passed: tally.candidates.filter((c) => c.passed).length,
     talliedAt: ctx.clock().toISOString(),
   };
-  stored = await readCycle(ctx.store, cycle.cycleId);
-  await ctx.store.putProposal(cycle.cycleId, OUTCOME_ID, outcome, stored.versions.get(OUTCOME_ID) ?? 0);
-  await appendAuditOnce(ctx.store, {
+  stored = await readCycle(cycle.cycleId);
+  await awards().putProposal(cycle.cycleId, OUTCOME_ID, outcome, stored.versions.get(OUTCOME_ID) ?? 0);
+  await audit().append({
     id: 'tallied',
     subject: `award/${cycle.cycleId}`,
     actor: systemActor(STEP),
@@ -114,4 +129,4 @@ export async function tallyVotes(
   return { passed: outcome.passed, quorumMet: tally.quorumMet };
 }
 
-export const handler = stepHandler({ name: STEP, input: cycleInput }, tallyVotes);
+export const handler = campaignStep({ name: STEP, input: cycleInput }, tallyVotes);

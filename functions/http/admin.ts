@@ -22,9 +22,21 @@
  */
 
 import type { Person } from '#domain/model';
-import { type Email, renderLetter, senderOf } from '#mail/letter';
-import { type Deps, getDeps } from '#ports/deps';
-import type { AdminSession, MailIdentity, ReportSummary, StoredPeriod } from '#ports/store';
+import { type Email, renderLetter, type Sender } from '#mail/letter';
+import { now } from '#ports/clock';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { sessions } from '#ports/dynamo/sessions';
+import { handlerLogger } from '#ports/log';
+import { mailer } from '#ports/mailer';
+import type { MailIdentity } from '#ports/outbox';
+import type { ReportSummary } from '#ports/reports';
+import type { AdminSession } from '#ports/sessions';
+import { baseUrl } from '#ports/settings';
+import { approvalUrl, currentKeyId } from '#ports/signing';
+import { type CampaignContext, findCampaign, storedPeriods } from '#steps/campaign';
+import { claimDecision } from '#steps/decisions';
 import {
   renderPeriodStatus,
   renderSessionConfirm,
@@ -64,25 +76,22 @@ function sessionCookie(baseUrl: string, value: string, maxAgeSeconds: number): s
 }
 
 async function currentSession(
-  deps: Deps,
   request: HttpRequest,
 ): Promise<{ id: string; session: AdminSession } | undefined> {
-  const id = request.cookies.get(sessionCookieName(deps.baseUrl()));
+  const id = request.cookies.get(sessionCookieName(baseUrl()));
   if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) return undefined;
-  const session = await deps.store.getSession(id);
+  const session = await sessions().get(id);
   return session ? { id, session } : undefined;
 }
 
-async function authority(deps: Deps): Promise<string | undefined> {
-  return (await deps.store.getCampaign())?.config.district.authority;
+/** The authority in every page's header, when a campaign is stored. */
+function authorityOf(campaign: CampaignContext | undefined): { authority?: string } {
+  return campaign ? { authority: campaign.config.district.authority } : {};
 }
 
 // ---------------------------------------------------------------- sign-in
 
-export function signInEmail(
-  sender: ReturnType<typeof senderOf>,
-  d: { admin: Person; url: string; expiresAt: string },
-): Email {
+export function signInEmail(sender: Sender, d: { admin: Person; url: string; expiresAt: string }): Email {
   return renderLetter(sender, {
     subject: 'Liên kết đăng nhập trang quản trị',
     greeting: `Kính gửi ${d.admin.name},`,
@@ -102,36 +111,28 @@ export function signInEmail(
   });
 }
 
-async function signIn(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+async function signIn(request: HttpRequest): Promise<HttpResponse> {
   const email = (request.form.get('email') ?? '').trim();
-  const campaign = await deps.store.getCampaign();
-  const header = campaign?.config.district.authority;
+  const campaign = await findCampaign();
   if (email.length > 254 || !EMAIL.test(email)) {
     const problems = [{ field: 'email', message: 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).' }];
-    throw new FormError(
-      problems,
-      renderSignInForm({ ...(header ? { authority: header } : {}), email, problems }),
-    );
+    throw new FormError(problems, renderSignInForm({ ...authorityOf(campaign), email, problems }));
   }
-  if (campaign) {
-    const admin = (await deps.store.listPeople('admin')).find(
-      (a) => a.email.trim().toLowerCase() === email.toLowerCase(),
-    );
-    if (admin) {
-      try {
-        await sendSignInLink(deps, admin, senderOf(campaign.config));
-      } catch (error) {
-        // The answer stays the same; the admin may ask again.
-        deps.log.error('sign-in link not sent', { adminId: admin.id, error });
-      }
+  const admin = campaign?.people('admin').find((a) => a.email.trim().toLowerCase() === email.toLowerCase());
+  if (campaign && admin) {
+    try {
+      await sendSignInLink(admin, campaign.sender);
+    } catch (error) {
+      // The answer stays the same; the admin may ask again.
+      handlerLogger().error('sign-in link not sent', { adminId: admin.id, error });
     }
   }
-  return htmlResponse(200, renderSignInSent(header ? { authority: header } : {}));
+  return htmlResponse(200, renderSignInSent(authorityOf(campaign)));
 }
 
-async function sendSignInLink(deps: Deps, admin: Person, sender: ReturnType<typeof senderOf>): Promise<void> {
-  const now = deps.clock();
-  const window = Math.floor(now.getTime() / SIGNIN_LINK_MS);
+async function sendSignInLink(admin: Person, sender: Sender): Promise<void> {
+  const at = now();
+  const window = Math.floor(at.getTime() / SIGNIN_LINK_MS);
   const identity: MailIdentity = {
     step: `admin-signin-${window}`,
     recipient: admin.email,
@@ -139,41 +140,37 @@ async function sendSignInLink(deps: Deps, admin: Person, sender: ReturnType<type
     round: 0,
   };
   // One link per admin per window: asking again within it sends nothing (and creates nothing).
-  if (await deps.store.getOutbox(identity)) return;
-  const keyring = await deps.keyring();
-  const { approval } = await deps.store.createApproval({
+  if (await outbox().get(identity)) return;
+  const { approval } = await reviews().createApproval({
     kind: 'signin',
-    expiresAt: new Date(now.getTime() + SIGNIN_LINK_MS).toISOString(),
-    keyId: keyring.current,
+    expiresAt: new Date(at.getTime() + SIGNIN_LINK_MS).toISOString(),
+    keyId: await currentKeyId(),
     subjectId: admin.id,
   });
-  const url = await deps.approvalUrl(approval);
+  const url = await approvalUrl(approval);
   const mail = signInEmail(sender, { admin, url, expiresAt: approval.expiresAt });
-  const result = await deps.mailer.send(identity, { to: admin.email, ...mail });
-  deps.log.info('sign-in link requested', { adminId: admin.id, mail: result.status });
+  const result = await mailer().send(identity, { to: admin.email, ...mail });
+  handlerLogger().info('sign-in link requested', { adminId: admin.id, mail: result.status });
 }
 
-async function sessionPage(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
-  const approval = await openLink(deps, request, ['signin']);
+async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
+  const approval = await openLink(request, ['signin'], now());
   if (approval.status === 'closed') throw new LinkError(410, 'closed');
   if (approval.status !== 'pending') throw usedLink();
-  if (isExpired(approval, deps.clock())) throw new LinkError(410, 'expired');
-  const admin = approval.subjectId ? await deps.store.getPerson('admin', approval.subjectId) : undefined;
-  if (!admin) throw new LinkError(403, 'not-found');
-  const header = await authority(deps);
+  if (isExpired(approval, now())) throw new LinkError(410, 'expired');
+  const campaign = await findCampaign();
+  const admin = approval.subjectId ? campaign?.findPerson('admin', approval.subjectId) : undefined;
+  if (!campaign || !admin) throw new LinkError(403, 'not-found');
+  const header = campaign.config.district.authority;
 
   if (request.isRead) {
     return htmlResponse(
       200,
-      renderSessionConfirm({
-        ...(header ? { authority: header } : {}),
-        name: admin.name,
-        expiresAt: approval.expiresAt,
-      }),
+      renderSessionConfirm({ authority: header, name: admin.name, expiresAt: approval.expiresAt }),
     );
   }
-  const outcome = await deps.store.decideApproval(
-    approval.id,
+  const outcome = await claimDecision(
+    approval,
     { action: 'signin' },
     actorOf(request, { kind: 'admin', id: admin.id, email: admin.email }),
   );
@@ -185,12 +182,12 @@ async function sessionPage(deps: Deps, request: HttpRequest): Promise<HttpRespon
     default:
       throw claimRefused(outcome.outcome);
   }
-  const { sessionId } = await deps.store.createSession(
+  const { sessionId } = await sessions().create(
     { adminId: admin.id, email: admin.email },
     { absoluteMs: SESSION_ABSOLUTE_MS, idleTimeoutMs: SESSION_IDLE_MS },
   );
-  const cookie = sessionCookie(deps.baseUrl(), sessionId, SESSION_ABSOLUTE_MS / 1000);
-  const periodId = await currentPeriodId(deps);
+  const cookie = sessionCookie(baseUrl(), sessionId, SESSION_ABSOLUTE_MS / 1000);
+  const periodId = currentPeriodId(campaign);
   if (!periodId) {
     return htmlResponse(
       200,
@@ -198,7 +195,7 @@ async function sessionPage(deps: Deps, request: HttpRequest): Promise<HttpRespon
         status: 200,
         title: 'Đã đăng nhập',
         detail: 'Chưa có kỳ báo cáo nào được lưu cho phong trào.',
-        ...(header ? { header } : {}),
+        header,
       }),
       { cookies: [cookie] },
     );
@@ -223,66 +220,64 @@ function usedLink(): PageError {
 }
 
 /** The period people work on now: the last one whose submission window has opened, else the first. */
-async function currentPeriodId(deps: Deps): Promise<string | undefined> {
-  const periods = [...(await deps.store.listPeriods())].sort((a, b) =>
-    a.period.opensAt.localeCompare(b.period.opensAt),
-  );
-  const now = deps.clock().getTime();
-  const opened = periods.filter((p) => Date.parse(p.period.opensAt) <= now);
-  return (opened.at(-1) ?? periods[0])?.period.id;
+function currentPeriodId(campaign: CampaignContext): string | undefined {
+  const periods = [...campaign.periods].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
+  const at = now().getTime();
+  const opened = periods.filter((p) => Date.parse(p.opensAt) <= at);
+  return (opened.at(-1) ?? periods[0])?.id;
 }
 
-async function signOut(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
-  const current = await currentSession(deps, request);
-  if (current) await deps.store.deleteSession(current.id);
-  return redirect('/admin', [sessionCookie(deps.baseUrl(), '', 0)]);
+async function signOut(request: HttpRequest): Promise<HttpResponse> {
+  const current = await currentSession(request);
+  if (current) await sessions().delete(current.id);
+  return redirect('/admin', [sessionCookie(baseUrl(), '', 0)]);
 }
 
 // ---------------------------------------------------------------- period status
 
-async function periodStatus(deps: Deps, request: HttpRequest, periodId: string): Promise<HttpResponse> {
-  const current = await currentSession(deps, request);
+async function periodStatus(request: HttpRequest, periodId: string): Promise<HttpResponse> {
+  const current = await currentSession(request);
   if (!current) return redirect('/admin');
   if (!/^[A-Za-z0-9_-]{1,16}$/.test(periodId)) throw notFoundPeriod();
-  const [campaign, period, periods, reports, reviewers, taskGone, mailAttention] = await Promise.all([
-    deps.store.getCampaign(),
-    deps.store.getPeriod(periodId),
-    deps.store.listPeriods(),
-    deps.store.listPeriodReports(periodId),
-    deps.store.listPeople('reviewer'),
-    deps.store.listTaskGone(),
-    deps.store.listOutboxAttention(ATTENTION_MAIL_LIMIT, { newestFirst: true }),
+  const campaign = await findCampaign();
+  if (!campaign?.periods.some((p) => p.id === periodId)) throw notFoundPeriod();
+  const [periods, summaries, progress, taskGone, mailAttention] = await Promise.all([
+    storedPeriods(campaign),
+    reports().listPeriod(periodId),
+    reports().listProgress(periodId),
+    reviews().listTaskGone(),
+    outbox().listAttention(ATTENTION_MAIL_LIMIT, { newestFirst: true }),
   ]);
-  if (!campaign || !period) throw notFoundPeriod();
-  const byUnit = new Map<string, ReportSummary>(reports.map((r) => [r.unitId, r]));
-  const reviewerNames = new Map(reviewers.map((r) => [r.id, r.name]));
-  const units = campaign.config.units;
+  const period = periods.find((p) => p.period.id === periodId);
+  if (!period) throw notFoundPeriod();
+  const byUnit = new Map<string, ReportSummary>(summaries.map((r) => [r.unitId, r]));
+  const progressOf = new Map(progress.map((p) => [p.unitId, p]));
+  const units = campaign.units;
   const assigned = new Map<string, string>();
   const needReviewer = units.filter((u) => byUnit.has(u.id) && byUnit.get(u.id)?.status !== 'draft');
   for (let i = 0; i < needReviewer.length; i += 16) {
     const batch = needReviewer.slice(i, i + 16);
-    const found = await Promise.all(batch.map((u) => deps.store.getAssignment(periodId, u.id)));
+    const found = await Promise.all(batch.map((u) => reviews().getAssignment(periodId, u.id)));
     found.forEach((a, j) => {
       const unit = batch[j];
       if (a && unit) assigned.set(unit.id, a.reviewerId);
     });
   }
-  const invited = new Set(period.counters.invited ?? []);
-  const late = new Set(period.counters.late ?? []);
   const rows: UnitStatusRow[] = units.map((unit) => {
     const report = byUnit.get(unit.id);
     const reviewerId = assigned.get(unit.id);
+    const marks = progressOf.get(unit.id);
     return {
       unit,
-      state: report?.status ?? (invited.has(unit.id) ? 'invited' : 'not-invited'),
-      ...(reviewerId ? { reviewerName: reviewerNames.get(reviewerId) ?? reviewerId } : {}),
+      state: report?.status ?? (marks?.invitedAt ? 'invited' : 'not-invited'),
+      ...(reviewerId
+        ? { reviewerName: campaign.findPerson('reviewer', reviewerId)?.name ?? reviewerId }
+        : {}),
       ...(report?.updatedAt ? { updatedAt: report.updatedAt } : {}),
-      ...(late.has(unit.id) ? { late: true } : {}),
+      ...(marks?.lateAt ? { late: true } : {}),
     };
   });
-  const sorted: StoredPeriod[] = [...periods].sort((a, b) =>
-    a.period.opensAt.localeCompare(b.period.opensAt),
-  );
+  const sorted = [...periods].sort((a, b) => a.period.opensAt.localeCompare(b.period.opensAt));
   // An approval of another period is left out; one without a period (or of a commendation cycle,
   // whose id is no period's) shows on every period's page.
   const periodIds = new Set(periods.map((p) => p.period.id));
@@ -315,19 +310,16 @@ function notFoundPeriod(): PageError {
 // ---------------------------------------------------------------- routing
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
-  const deps = getDeps();
   const read = request.isRead;
   const path = request.path.replace(/\/+$/, '') || '/';
-  if (path === '/admin' && read) {
-    const header = await authority(deps);
-    return htmlResponse(200, renderSignInForm(header ? { authority: header } : {}));
-  }
-  if (path === '/admin/signin' && !read) return signIn(deps, request);
-  if (path === '/admin/session') return sessionPage(deps, request);
-  if (path === '/admin/signout' && !read) return signOut(deps, request);
+  if (path === '/admin' && read)
+    return htmlResponse(200, renderSignInForm(authorityOf(await findCampaign())));
+  if (path === '/admin/signin' && !read) return signIn(request);
+  if (path === '/admin/session') return sessionPage(request);
+  if (path === '/admin/signout' && !read) return signOut(request);
   const period = matchPath('/admin/periods/{periodId}', path);
   if (period?.periodId !== undefined && read)
-    return periodStatus(deps, request, request.pathParameters.periodId ?? period.periodId);
+    return periodStatus(request, request.pathParameters.periodId ?? period.periodId);
   throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này. (Not found.)');
 }
 

@@ -6,26 +6,30 @@
  * scanners fetch links before people do). POST decides:
  *
  *   validate the form (nothing written on a problem: 422 with the form as typed)
- *   → `decideApproval`: `pending → decided` carrying the payload — the first and only write of
- *     the request, so a losing or replayed POST changes nothing (409)
+ *   → the decision's payload (the appraisal, the ballot) put as an immutable item, then the claim:
+ *     `pending → decided` with the payload's hash — the only write that decides, so a losing or
+ *     replayed POST changes nothing that is read (409; functions/steps/decisions.ts)
  *   → SendTaskSuccess({decision, round}) with the token that claim returned → `markDelivered`.
  *
  * A delivery that fails leaves the decision recorded and queued; the page says it is recorded and
- * will be passed on, and the sweep re-sends it. The round's appraisal record is written by the
- * review steps from the recorded payload (functions/review/records.ts), not here.
+ * will be passed on, and the sweep re-sends it. The payload is the round's appraisal: the review
+ * and scoring steps read it through the decision (functions/steps/records.ts).
  *
- * Kinds: `appraise` (the reviewer's page) now; `explain` links lead to the unit's report page,
- * where explanations are given; `vote` (issue 4) plugs into `PAGES` with its own render/decide.
+ * Kinds: `appraise` (the reviewer's page), `vote` (the council member's ballot,
+ * functions/web/vote-page.ts); `explain` links lead to the unit's report page, where
+ * explanations are given.
  */
-import type { CriteriaSet, Person, Unit } from '#domain/model';
-import { type Deps, getDeps } from '#ports/deps';
-import {
-  type Approval,
-  type ApprovalKind,
-  NotFoundError,
-  type StoredPeriod,
-  type StoredReport,
-} from '#ports/store';
+import type { CriteriaSet, Period, Person, Unit } from '#domain/model';
+import { now } from '#ports/clock';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { NotFoundError } from '#ports/errors';
+import { handlerLogger } from '#ports/log';
+import type { StoredReport } from '#ports/reports';
+import type { Approval, ApprovalKind, DecideOutcome } from '#ports/reviews';
+import { approvalUrl } from '#ports/signing';
+import { loadCampaign } from '#steps/campaign';
+import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -45,9 +49,9 @@ import { votePage } from '#web/vote-page';
 /** What a decision page of one approval kind does. */
 export interface DecisionPage {
   /** GET/HEAD on a pending approval: the page (reads only). */
-  render(deps: Deps, request: HttpRequest, approval: Approval): Promise<HttpResponse>;
-  /** POST on a pending approval: validate, claim (the only write), deliver; the result page. */
-  decide(deps: Deps, request: HttpRequest, approval: Approval): Promise<HttpResponse>;
+  render(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
+  /** POST on a pending approval: validate, claim (the only write that decides), deliver; the result page. */
+  decide(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
 }
 
 // ---------------------------------------------------------------- appraise
@@ -55,37 +59,32 @@ export interface DecisionPage {
 interface AppraiseContext {
   authority: string;
   unit: Unit;
-  period: StoredPeriod;
+  period: Period;
   stored: StoredReport;
   set: CriteriaSet;
   reviewer: Person;
   round: number;
 }
 
-async function appraiseContext(deps: Deps, approval: Approval): Promise<AppraiseContext> {
+async function appraiseContext(approval: Approval): Promise<AppraiseContext> {
   const { unitId, periodId } = approval;
   if (!unitId || !periodId) throw new LinkError(403, 'not-found');
-  const [campaign, unit, period, stored, assignment] = await Promise.all([
-    deps.store.getCampaign(),
-    deps.store.getUnit(unitId),
-    deps.store.getPeriod(periodId),
-    deps.store.getReport(unitId, periodId),
-    deps.store.getAssignment(periodId, unitId),
+  const [campaign, stored, assignment] = await Promise.all([
+    loadCampaign(),
+    reports().get(unitId, periodId),
+    reviews().getAssignment(periodId, unitId),
   ]);
-  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
-  if (!unit) throw new NotFoundError('unit', unitId);
-  if (!period) throw new NotFoundError('period', periodId);
   if (!stored) throw new NotFoundError('report', `${unitId}/${periodId}`);
   const setId = stored.report.criteriaSetId;
-  const set = campaign.criteriaSets.find((s) => s.id === setId) ?? (await deps.store.getCriteriaSet(setId));
+  const set = campaign.criteriaSet(setId);
   if (!set) throw new NotFoundError('criteria set', setId);
   const reviewerId = assignment?.reviewerId ?? approval.subjectId;
-  const reviewer = reviewerId ? await deps.store.getPerson('reviewer', reviewerId) : undefined;
+  const reviewer = reviewerId ? campaign.findPerson('reviewer', reviewerId) : undefined;
   if (!reviewer) throw new NotFoundError('reviewer', reviewerId ?? '?');
   return {
     authority: campaign.config.district.authority,
-    unit,
-    period,
+    unit: campaign.unit(unitId),
+    period: campaign.period(periodId),
     stored,
     set,
     reviewer,
@@ -93,30 +92,27 @@ async function appraiseContext(deps: Deps, approval: Approval): Promise<Appraise
   };
 }
 
+async function earlierRounds(ctx: AppraiseContext) {
+  return (await reviewRounds(ctx.unit.id, ctx.period.id)).filter((r) => r.round < ctx.round);
+}
+
 const appraisePage: DecisionPage = {
-  async render(deps, _request, approval) {
-    const ctx = await appraiseContext(deps, approval);
-    const rounds = (await reviewRounds(deps.store, ctx.unit.id, ctx.period.period.id)).filter(
-      (r) => r.round < ctx.round,
-    );
-    return htmlResponse(200, renderReviewPage({ ...ctx, period: ctx.period.period, rounds }));
+  async render(_request, approval) {
+    const ctx = await appraiseContext(approval);
+    return htmlResponse(200, renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx) }));
   },
 
-  async decide(deps, request, approval) {
-    const ctx = await appraiseContext(deps, approval);
+  async decide(request, approval) {
+    const ctx = await appraiseContext(approval);
     const parsed = parseAppraisalForm(request.form, {
       stored: ctx.stored,
       set: ctx.set,
       reviewer: ctx.reviewer,
     });
     if (!parsed.ok) {
-      const rounds = (await reviewRounds(deps.store, ctx.unit.id, ctx.period.period.id)).filter(
-        (r) => r.round < ctx.round,
-      );
       const html = renderReviewPage({
         ...ctx,
-        period: ctx.period.period,
-        rounds,
+        rounds: await earlierRounds(ctx),
         raw: request.form,
         problems: parsed.problems,
       });
@@ -129,14 +125,13 @@ const appraisePage: DecisionPage = {
         'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất. (The report changed since the page was opened.)',
       );
     }
-    const decision = parsed.decision;
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
-    const outcome = await deps.store.decideApproval(
-      approval.id,
-      { action: decision, payload: parsed.payload },
+    const outcome = await claimDecision(
+      approval,
+      { action: parsed.decision, payload: parsed.payload },
       actor,
     );
-    return afterClaim(deps, outcome, ctx.authority);
+    return afterClaim(outcome, ctx.authority);
   },
 };
 
@@ -147,33 +142,33 @@ const appraisePage: DecisionPage = {
  * `explain` approval leads there through the unit's report grant.
  */
 const explainPage: DecisionPage = {
-  async render(deps, _request, approval) {
-    return toReportPage(deps, approval);
-  },
-  async decide(deps, _request, approval) {
-    return toReportPage(deps, approval);
-  },
+  render: (_request, approval) => toReportPage(approval),
+  decide: (_request, approval) => toReportPage(approval),
 };
 
-async function toReportPage(deps: Deps, approval: Approval): Promise<HttpResponse> {
+async function toReportPage(approval: Approval): Promise<HttpResponse> {
   const { unitId, periodId } = approval;
   if (!unitId || !periodId) throw new LinkError(403, 'not-found');
-  const approvals = await deps.store.listUnitPeriodApprovals(unitId, periodId);
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
   const grant = approvals.find((a) => a.kind === 'report');
   if (!grant) throw new LinkError(403, 'not-found');
-  return redirect(await deps.approvalUrl(grant));
+  return redirect(await approvalUrl(grant));
 }
 
 // ---------------------------------------------------------------- the kinds
 
-/** Decision pages by approval kind. Issue 4 adds `vote: votePage` (the council member's ballot). */
-export const PAGES: Partial<Record<ApprovalKind, DecisionPage>> = {
+/** Decision pages by approval kind. */
+type DecisionKind = 'appraise' | 'explain' | 'vote';
+
+export const PAGES: Record<DecisionKind, DecisionPage> = {
   appraise: appraisePage,
   explain: explainPage,
   vote: votePage,
 };
 
-const DECISION_KINDS: readonly ApprovalKind[] = ['appraise', 'explain', 'vote'];
+const DECISION_KINDS: readonly DecisionKind[] = ['appraise', 'explain', 'vote'];
+
+const isDecisionKind = (kind: ApprovalKind): kind is DecisionKind => DECISION_KINDS.some((k) => k === kind);
 
 // ---------------------------------------------------------------- outcomes
 
@@ -194,11 +189,7 @@ function decidedBefore(approval: Approval, authority?: string): PageError {
 }
 
 /** After the claim: deliver what this request recorded, or say why nothing was recorded. */
-async function afterClaim(
-  deps: Deps,
-  outcome: Awaited<ReturnType<Deps['store']['decideApproval']>>,
-  authority: string,
-): Promise<HttpResponse> {
+async function afterClaim(outcome: DecideOutcome, authority: string): Promise<HttpResponse> {
   switch (outcome.outcome) {
     case 'decided':
       break;
@@ -208,15 +199,13 @@ async function afterClaim(
       throw claimRefused(outcome.outcome);
   }
   const approval = outcome.approval;
+  const log = handlerLogger();
   let delivery: DeliveryOutcome;
   try {
-    delivery = await deliverDecision(
-      { store: deps.store, callbacks: deps.callbacks, log: deps.log },
-      approval,
-    );
+    delivery = await deliverDecision(approval, log);
   } catch (error) {
     // Even the failure mark failed: the decision is recorded and stays in the sweep's queue.
-    deps.log.error('decision recorded; delivery and its mark failed', { approvalId: approval.id, error });
+    log.error('decision recorded; delivery and its mark failed', { approvalId: approval.id, error });
     delivery = 'failed';
   }
   const label = approval.decision
@@ -236,22 +225,16 @@ async function afterClaim(
 // ---------------------------------------------------------------- the handler
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
-  const deps = getDeps();
-  const approval = await openLink(deps, request, DECISION_KINDS);
+  const approval = await openLink(request, DECISION_KINDS, now());
+  // openLink answers only approvals of these kinds; the guard tells the compiler.
+  if (!isDecisionKind(approval.kind)) throw new LinkError(403, 'wrong-kind');
   const page = PAGES[approval.kind];
-  if (!page) {
-    throw new PageError(
-      404,
-      'Trang chưa sẵn sàng',
-      'Loại quyết định này chưa được hỗ trợ. (This kind of decision is not available yet.)',
-    );
-  }
   if (approval.kind !== 'explain') {
     if (approval.status === 'closed') throw new LinkError(410, 'closed');
     if (approval.status !== 'pending') throw decidedBefore(approval);
-    if (isExpired(approval, deps.clock())) throw new LinkError(410, 'expired');
+    if (isExpired(approval, now())) throw new LinkError(410, 'expired');
   }
-  return request.isRead ? page.render(deps, request, approval) : page.decide(deps, request, approval);
+  return request.isRead ? page.render(request, approval) : page.decide(request, approval);
 }
 
 export const handler = httpHandler(handle, { name: 'decision-page' });

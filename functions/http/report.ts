@@ -5,26 +5,30 @@
  * GET/HEAD render and change nothing. POST `action`:
  * - `save`: the draft, with the `version` the page was rendered from (someone saved since → 409);
  * - `submit`: every leaf and the self-check required; stores `draft → submitted`, then starts the
- *   unit-period's `review` execution (`review-<unit>-<period>-<attempt>`; already existing is
- *   success). A submit of a report already submitted only (re)starts the execution, so a start
- *   that failed can be retried from the page;
+ *   unit-period's `review` execution (`review-<unit>-<period>-<attempt>`, workflows/executions.ts;
+ *   already existing is success). A submit of a report already submitted only (re)starts the
+ *   execution, so a start that failed can be retried from the page;
  * - `explain` (after a return): stores the revised report with the explanation
- *   (`returned → explained`), then decides the pending `explain` approval of the current round and
- *   delivers it to the waiting review execution.
+ *   (`returned → explained`, the revision naming the `explain` approval it answers), then decides
+ *   that approval with the explanation as its payload and delivers it to the waiting review
+ *   execution.
  * Every field is checked first: a form with problems is shown again as typed, each problem beside
  * its field, with 422, and nothing is stored. A success answers 303 back to the page (GET).
  */
 import { criteriaSetFor } from '#domain/calendar';
-import type { CriteriaSet, Report, Unit } from '#domain/model';
-import { type Deps, getDeps } from '#ports/deps';
-import {
-  type Approval,
-  ConflictError,
-  EDITABLE_REPORT_STATUSES,
-  NotFoundError,
-  type StoredPeriod,
-  type StoredReport,
-} from '#ports/store';
+import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
+import type { Actor } from '#ports/actor';
+import { callbacks } from '#ports/callbacks';
+import { now } from '#ports/clock';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { ConflictError, NotFoundError } from '#ports/errors';
+import { handlerLogger } from '#ports/log';
+import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
+import type { Approval } from '#ports/reviews';
+import { stateMachineArn } from '#ports/settings';
+import { loadCampaign } from '#steps/campaign';
+import { claimDecision, type ExplainDecisionPayload } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -36,23 +40,11 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import {
-  actorOf,
-  claimRefused,
-  type ExplainDecisionPayload,
-  isExpired,
-  linkQuery,
-  openLink,
-  reviewRounds,
-} from '#web/link-pages';
+import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
 import { parseReportForm } from '#web/report-form';
 import { type ReportPageModel, renderReportPage } from '#web/report-page';
-
-/** docs/review.md: one execution per unit-period; only an admin's restart raises the attempt. */
-export function reviewExecutionName(unitId: string, periodId: string, attempt = 1): string {
-  return `review-${unitId}-${periodId}-${attempt}`;
-}
+import { reviewExecution } from '#workflows/executions';
 
 const NOTICES: Record<string, { tone: 'ok' | 'info'; text: (r?: StoredReport) => string }> = {
   saved: {
@@ -75,45 +67,34 @@ interface ReportContext {
   grant: Approval;
   authority: string;
   unit: Unit;
-  period: StoredPeriod;
+  period: Period;
   set: CriteriaSet;
   stored: StoredReport | undefined;
 }
 
-async function loadContext(deps: Deps, grant: Approval): Promise<ReportContext> {
+async function loadContext(grant: Approval): Promise<ReportContext> {
   const { unitId, periodId } = grant;
   if (!unitId || !periodId) throw new LinkError(403, 'not-found');
-  const [campaign, unit, period, stored] = await Promise.all([
-    deps.store.getCampaign(),
-    deps.store.getUnit(unitId),
-    deps.store.getPeriod(periodId),
-    deps.store.getReport(unitId, periodId),
-  ]);
-  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
-  if (!unit) throw new NotFoundError('unit', unitId);
-  if (!period) throw new NotFoundError('period', periodId);
+  const [campaign, stored] = await Promise.all([loadCampaign(), reports().get(unitId, periodId)]);
+  const unit = campaign.unit(unitId);
+  const period = campaign.period(periodId);
   // A report keeps the set it was written against; a new one takes the set in force for the period.
   const set = stored
-    ? (campaign.criteriaSets.find((s) => s.id === stored.report.criteriaSetId) ??
-      (await deps.store.getCriteriaSet(stored.report.criteriaSetId)))
-    : criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period.period);
+    ? campaign.criteriaSet(stored.report.criteriaSetId)
+    : criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period);
   if (!set) throw new NotFoundError('criteria set', stored?.report.criteriaSetId ?? '?');
   return { grant, authority: campaign.config.district.authority, unit, period, set, stored };
 }
 
-async function pageModel(
-  deps: Deps,
-  ctx: ReportContext,
-  extra: Partial<ReportPageModel> = {},
-): Promise<ReportPageModel> {
+async function pageModel(ctx: ReportContext, extra: Partial<ReportPageModel> = {}): Promise<ReportPageModel> {
   const rounds =
     ctx.stored && ctx.stored.status !== 'draft' && ctx.stored.status !== 'submitted'
-      ? await reviewRounds(deps.store, ctx.unit.id, ctx.period.period.id)
+      ? await reviewRounds(ctx.unit.id, ctx.period.id)
       : [];
   return {
     authority: ctx.authority,
     unit: ctx.unit,
-    period: ctx.period.period,
+    period: ctx.period,
     set: ctx.set,
     ...(ctx.stored ? { stored: ctx.stored, report: ctx.stored.report } : {}),
     version: ctx.stored?.version ?? 0,
@@ -150,28 +131,10 @@ function conflictPage(request: HttpRequest, ctx: ReportContext, error: ConflictE
   );
 }
 
-async function handle(request: HttpRequest): Promise<HttpResponse> {
-  const deps = getDeps();
-  const grant = await openLink(deps, request, ['report']);
-  if (grant.status === 'closed') throw new LinkError(410, 'closed');
-  if (isExpired(grant, deps.clock())) throw new LinkError(410, 'expired');
-  const ctx = await loadContext(deps, grant);
-
-  if (request.isRead) {
-    const ok = request.query.get('ok');
-    const notice = ok && Object.hasOwn(NOTICES, ok) ? NOTICES[ok] : undefined;
-    const model = await pageModel(
-      deps,
-      ctx,
-      notice ? { notice: { tone: notice.tone, text: notice.text(ctx.stored) } } : {},
-    );
-    return htmlResponse(200, renderReportPage(model));
-  }
-
+/** What the POST asks, once the report's status allows it; otherwise the page that says why not. */
+function allowedAction(request: HttpRequest, ctx: ReportContext): 'save' | 'submit' | 'explain' {
   const action = request.form.get('action');
   const status = ctx.stored?.status;
-  if (action === 'submit' && status === 'submitted')
-    return startReview(deps, request, ctx, ctx.stored as StoredReport);
   if (status && !EDITABLE_REPORT_STATUSES.includes(status)) {
     throw conflictPage(
       request,
@@ -208,14 +171,37 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       400,
     );
   }
+  return action;
+}
 
-  const now = deps.clock();
+async function handle(request: HttpRequest): Promise<HttpResponse> {
+  const grant = await openLink(request, ['report'], now());
+  if (grant.status === 'closed') throw new LinkError(410, 'closed');
+  if (isExpired(grant, now())) throw new LinkError(410, 'expired');
+  const ctx = await loadContext(grant);
+
+  if (request.isRead) {
+    const ok = request.query.get('ok');
+    const notice = ok && Object.hasOwn(NOTICES, ok) ? NOTICES[ok] : undefined;
+    const model = await pageModel(
+      ctx,
+      notice ? { notice: { tone: notice.tone, text: notice.text(ctx.stored) } } : {},
+    );
+    return htmlResponse(200, renderReportPage(model));
+  }
+
+  // A submit of a report already submitted only (re)starts its review: a failed start is retried from the page.
+  if (request.form.get('action') === 'submit' && ctx.stored?.status === 'submitted') {
+    return startReview(request, ctx, ctx.stored);
+  }
+  const action = allowedAction(request, ctx);
+
   const parsed = parseReportForm(request.form, {
     unitId: ctx.unit.id,
-    periodId: ctx.period.period.id,
+    periodId: ctx.period.id,
     set: ctx.set,
     ...(ctx.stored ? { previous: ctx.stored.report } : {}),
-    now,
+    now: now(),
     mode: action === 'save' ? 'draft' : 'submit',
   });
   const problems = [...parsed.problems];
@@ -228,12 +214,9 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (action === 'explain' && !parsed.report.response) {
     problems.unshift({ field: 'response', message: 'Hãy viết nội dung giải trình trước khi gửi.' });
   }
-  let explainApproval: Approval | undefined;
-  if (action === 'explain') {
-    explainApproval = await pendingExplanation(deps, ctx);
-  }
-  if (problems.length > 0) {
-    const model = await pageModel(deps, ctx, {
+  const explainApproval = action === 'explain' ? await pendingExplanation(ctx) : undefined;
+  if (problems.length > 0 || parsed.version === undefined) {
+    const model = await pageModel(ctx, {
       report: parsed.report,
       raw: request.form,
       version: parsed.version ?? ctx.stored?.version ?? 0,
@@ -243,22 +226,18 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   }
 
   const actor = actorOf(request, { kind: 'unit', id: ctx.unit.id, email: ctx.unit.focalPoint.email });
-  const version = parsed.version as number;
   const report: Report = parsed.report;
   try {
-    if (action === 'save') {
-      await deps.store.saveReportDraft(ctx.unit.id, ctx.period.period.id, report, version, actor);
-      return backToPage(request, 'saved');
-    }
-    const submitted = await deps.store.submitReport(
-      ctx.unit.id,
-      ctx.period.period.id,
+    const stored = await reports().writeRevision(ctx.unit.id, ctx.period.id, {
       report,
-      version,
+      expectedVersion: parsed.version,
       actor,
-    );
-    if (action === 'submit') return startReview(deps, request, ctx, submitted);
-    return explain(deps, request, explainApproval as Approval, submitted, actor);
+      kind: action === 'save' ? 'save' : 'submit',
+      ...(explainApproval ? { approvalId: explainApproval.id } : {}),
+    });
+    if (action === 'save') return backToPage(request, 'saved');
+    if (!explainApproval) return startReview(request, ctx, stored);
+    return explain(request, explainApproval, stored, actor);
   } catch (error) {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);
     throw error;
@@ -266,8 +245,8 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
 }
 
 /** The pending `explain` approval of the latest round, or a page saying why there is none. */
-async function pendingExplanation(deps: Deps, ctx: ReportContext): Promise<Approval> {
-  const approvals = await deps.store.listUnitPeriodApprovals(ctx.unit.id, ctx.period.period.id);
+async function pendingExplanation(ctx: ReportContext): Promise<Approval> {
+  const approvals = await reviews().listUnitPeriodApprovals(ctx.unit.id, ctx.period.id);
   const latest = approvals
     .filter((a) => a.kind === 'explain')
     .sort((a, b) => (b.round ?? 0) - (a.round ?? 0))[0];
@@ -279,29 +258,25 @@ async function pendingExplanation(deps: Deps, ctx: ReportContext): Promise<Appro
       'Giải trình của vòng thẩm định này đã được gửi trước đó. (The explanation was already sent.)',
     );
   }
-  if (isExpired(latest, deps.clock())) throw new LinkError(410, 'expired');
+  if (isExpired(latest, now())) throw new LinkError(410, 'expired');
   return latest;
 }
 
 async function explain(
-  deps: Deps,
   request: HttpRequest,
   approval: Approval,
   stored: StoredReport,
-  actor: ReturnType<typeof actorOf>,
+  actor: Actor,
 ): Promise<HttpResponse> {
   const payload: ExplainDecisionPayload = {
     explanation: stored.report.response ?? '',
     reportVersion: stored.version,
   };
-  const outcome = await deps.store.decideApproval(approval.id, { action: 'explained', payload }, actor);
+  const outcome = await claimDecision(approval, { action: 'explained', payload }, actor);
   switch (outcome.outcome) {
     case 'decided':
       // A failed delivery stays recorded and queued: the sweep re-sends it.
-      await deliverDecision(
-        { store: deps.store, callbacks: deps.callbacks, log: deps.log },
-        outcome.approval,
-      );
+      await deliverDecision(outcome.approval, handlerLogger());
       return backToPage(request, 'explained');
     case 'already-decided':
       throw new PageError(
@@ -315,19 +290,15 @@ async function explain(
 }
 
 async function startReview(
-  deps: Deps,
   request: HttpRequest,
   ctx: ReportContext,
   stored: StoredReport,
 ): Promise<HttpResponse> {
-  const name = reviewExecutionName(stored.unitId, stored.periodId);
+  const { name, input } = reviewExecution(stored.unitId, stored.periodId);
   try {
-    await deps.callbacks.startExecution(deps.stateMachineArn('review'), name, {
-      unitId: stored.unitId,
-      periodId: stored.periodId,
-    });
+    await callbacks().startExecution(stateMachineArn('review'), name, input);
   } catch (error) {
-    deps.log.error('review execution not started; the unit can retry from its page', {
+    handlerLogger().error('review execution not started; the unit can retry from its page', {
       unitId: stored.unitId,
       periodId: stored.periodId,
       error,

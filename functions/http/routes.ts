@@ -1,6 +1,6 @@
 /**
  * The HTTP API's routes in one place: the CDK stack (API Gateway routes) and the local HTTP
- * adapter (local/http.ts) both read this table, so the pages answer the same paths and methods in
+ * adapter (local/runtime/http.ts) both read this table, so the pages answer the same paths and methods in
  * the cloud and on one machine. Pure data: no handler is imported here.
  *
  * HEAD is routed wherever a mailed link lands (mail scanners fetch links with it); the handlers
@@ -31,7 +31,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/r', handler: 'reportPage' },
   { method: 'HEAD', path: '/r', handler: 'reportPage' },
   { method: 'POST', path: '/r', handler: 'reportPage' },
-  // decision links (appraise now; vote with issue 4): GET/HEAD show, POST decides
+  // decision links (appraise, explain, vote): GET/HEAD show, POST decides
   { method: 'GET', path: '/d', handler: 'decisionPage' },
   { method: 'HEAD', path: '/d', handler: 'decisionPage' },
   { method: 'POST', path: '/d', handler: 'decisionPage' },

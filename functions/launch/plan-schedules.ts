@@ -1,5 +1,6 @@
 /**
- * PlanSchedules `{}` → `{created, updated, unchanged, skippedPast}` (launch workflow).
+ * PlanSchedules `{campaignVersion}` → `{created, updated, unchanged, skippedPast, superseded}` (launch
+ * workflow; nothing is planned when a newer campaign version superseded this launch).
  *
  * Every calendar event of the stored campaign becomes a one-time EventBridge Scheduler schedule
  * whose target is the starter function (functions/starter.ts), which starts the named execution:
@@ -22,24 +23,29 @@ import {
   type CreateScheduleCommandInput,
   GetScheduleCommand,
   type GetScheduleCommandOutput,
+  SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { z } from 'zod';
 import { addDays, localDateOf, toZonedIso, zonedInstant } from '#domain/calendar';
 import type { IsoInstant, Period } from '#domain/model';
-import { requireEnv, schedulerClient } from '#ports/aws';
+import type { StarterEvent } from '#functions/starter';
+import { region, requireEnv, sharedClient } from '#ports/aws';
+import { loadCampaignVersion } from '#steps/campaign';
+import { type LaunchStepInput, launchStepInput } from '#steps/inputs';
 import { type StepContext, stepHandler } from '#steps/middleware';
-import { requireCampaign } from '#steps/steps';
+import {
+  commendationExecution,
+  PERIOD_EVENTS,
+  type PeriodEvent,
+  periodExecution,
+} from '#workflows/executions';
 
 const STEP = 'plan-schedules';
 
 /** Scheduler's limit on a schedule name: [0-9a-zA-Z-_.]{1,64}. */
 const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
 
-export type PeriodEvent = 'open' | 'remind' | 'deadline' | 'close';
-export const PERIOD_EVENTS: readonly PeriodEvent[] = ['open', 'remind', 'deadline', 'close'];
-
-const EVENT_INSTANT: Record<PeriodEvent, keyof Period> = {
+const EVENT_INSTANT: Record<PeriodEvent, 'opensAt' | 'remindAt' | 'deadlineAt' | 'reviewClosesAt'> = {
   open: 'opensAt',
   remind: 'remindAt',
   deadline: 'deadlineAt',
@@ -48,13 +54,6 @@ const EVENT_INSTANT: Record<PeriodEvent, keyof Period> = {
 
 /** Days after the last review close of a year (or the phase) at which its commendation starts. */
 export const COMMENDATION_DELAY_DAYS = 7;
-
-/** What the starter receives (the schedule's Input). */
-export interface StarterEvent {
-  workflow: 'period' | 'scoring' | 'commendation' | 'review';
-  name: string;
-  input: Record<string, unknown>;
-}
 
 export interface PlannedSchedule {
   name: string;
@@ -74,11 +73,11 @@ export function plannedSchedules(periods: readonly Period[], timeZone: string): 
   const out: PlannedSchedule[] = [];
   for (const p of periods) {
     for (const event of PERIOD_EVENTS) {
-      const name = `period-${p.id}-${event}`;
+      const execution = periodExecution(p.id, event);
       out.push({
-        name,
-        at: p[EVENT_INSTANT[event]] as IsoInstant,
-        event: { workflow: 'period', name, input: { event, periodId: p.id } },
+        name: execution.name,
+        at: p[EVENT_INSTANT[event]],
+        event: { workflow: 'period', name: execution.name, input: { ...execution.input } },
       });
     }
   }
@@ -91,18 +90,20 @@ export function plannedSchedules(periods: readonly Period[], timeZone: string): 
   for (const year of years) {
     const last = lastClose(periods.filter((p) => p.year === year));
     if (!last) continue;
+    const execution = commendationExecution(String(year));
     out.push({
       name: `commendation-${year}`,
       at: sameTimeDaysLater(last.reviewClosesAt, COMMENDATION_DELAY_DAYS, timeZone),
-      event: { workflow: 'commendation', name: `commendation-${year}-1`, input: { cycleId: String(year) } },
+      event: { workflow: 'commendation', name: execution.name, input: { ...execution.input } },
     });
   }
   const last = lastClose(periods);
   if (last) {
+    const execution = commendationExecution('phase');
     out.push({
       name: 'commendation-phase',
       at: sameTimeDaysLater(last.reviewClosesAt, COMMENDATION_DELAY_DAYS, timeZone),
-      event: { workflow: 'commendation', name: 'commendation-phase-1', input: { cycleId: 'phase' } },
+      event: { workflow: 'commendation', name: execution.name, input: { ...execution.input } },
     });
   }
   for (const s of out) {
@@ -170,23 +171,29 @@ export interface PlanCounts {
   updated: number;
   unchanged: number;
   skippedPast: number;
+  /** A newer campaign version was stored since: its own launch plans the schedules. */
+  superseded: boolean;
 }
 
 /** At most this many Scheduler calls in flight (its API rates are per account). */
 const CONCURRENCY = 5;
 
-export async function planSchedules(_input: unknown, ctx: StepContext): Promise<PlanCounts> {
-  const { config } = await requireCampaign(ctx);
-  const periods = (await ctx.store.listPeriods()).map((p) => p.period);
+export async function planSchedules(input: LaunchStepInput, ctx: StepContext): Promise<PlanCounts> {
+  const counts: PlanCounts = { created: 0, updated: 0, unchanged: 0, skippedPast: 0, superseded: false };
+  const loaded = await loadCampaignVersion(input.campaignVersion);
+  if (loaded.superseded) {
+    ctx.log.info('launch superseded by a newer campaign version: nothing planned');
+    return { ...counts, superseded: true };
+  }
+  const { config, periods } = loaded.campaign;
   const settings = settingsFromEnv(config.district.timeZone);
   const now = ctx.clock().getTime();
-  const counts: PlanCounts = { created: 0, updated: 0, unchanged: 0, skippedPast: 0 };
   const due: PlannedSchedule[] = [];
   for (const s of plannedSchedules(periods, config.district.timeZone)) {
     if (Date.parse(s.at) <= now) counts.skippedPast++;
     else due.push(s);
   }
-  const scheduler = schedulerClient();
+  const scheduler = sharedClient('scheduler', () => new SchedulerClient({ region: region() }));
   const one = async (s: PlannedSchedule) => {
     const request = scheduleRequest(s, settings);
     try {
@@ -211,4 +218,4 @@ export async function planSchedules(_input: unknown, ctx: StepContext): Promise<
   return counts;
 }
 
-export const handler = stepHandler({ name: STEP, input: z.object({}) }, planSchedules);
+export const handler = stepHandler({ name: STEP, input: launchStepInput }, planSchedules);

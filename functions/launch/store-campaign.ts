@@ -1,35 +1,37 @@
 /**
- * StoreCampaign `{config, criteriaSets}` → `{version, changed, periods}` (launch workflow).
+ * StoreCampaign `{campaignVersion, contentHash}` → `{campaignVersion, superseded, periods}` (launch
+ * workflow, first).
  *
- * Validates the config and its criteria sets again (the launch input comes from outside: an
- * invalid one fails with `InvalidConfig` naming every bad field) and stores the campaign, its
- * units, people and periods (`storeCampaign`, functions/launch/campaign.ts). Storing the same config
- * again changes nothing; an edited config is a new version whose new periods are `scheduled` and
- * whose existing periods keep their status and counters. Returns the period ids in order.
+ * The campaign was stored before the execution started (functions/launch/campaign.ts): this step
+ * reads back the version the execution launches and checks its content hash. A newer version
+ * stored since supersedes this launch (`superseded: true`: the later steps do nothing; the newer
+ * version's own launch does the work). Returns the calendar's period ids in order.
  */
-import type { CriteriaSet, DistrictConfig } from '#domain/model';
-import { storeCampaignInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { storeCampaign } from './campaign.ts';
+
+import { loadCampaignVersion } from '#steps/campaign';
+import { type LaunchStepInput, launchStepInput } from '#steps/inputs';
+import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#steps/middleware';
 
 const STEP = 'store-campaign';
 
-export async function storeCampaignStep(
-  input: { config: Record<string, unknown>; criteriaSets: Record<string, unknown>[] },
+export async function checkLaunchedCampaign(
+  input: LaunchStepInput,
   ctx: StepContext,
-): Promise<{ version: number; changed: boolean; periods: string[] }> {
-  const result = await storeCampaign(
-    ctx.store,
-    input.config as unknown as DistrictConfig,
-    input.criteriaSets as unknown as CriteriaSet[],
-    ctx.clock(),
-  );
-  ctx.log.info('campaign stored', {
-    version: result.version,
-    changed: result.changed,
-    periods: result.periods.length,
-  });
-  return { version: result.version, changed: result.changed, periods: result.periods.map((p) => p.id) };
+): Promise<{ campaignVersion: number; superseded: boolean; periods: string[] }> {
+  const loaded = await loadCampaignVersion(input.campaignVersion);
+  if (loaded.superseded) {
+    ctx.log.info('launch superseded by a newer campaign version', { version: loaded.header.version });
+    return { campaignVersion: input.campaignVersion, superseded: true, periods: [] };
+  }
+  const { header, periods } = loaded.campaign;
+  if (input.contentHash !== undefined && input.contentHash !== header.contentHash) {
+    throw new StepError(
+      STEP_ERRORS.conflict,
+      `Campaign version ${header.version} holds other content than this launch's (${input.contentHash.slice(0, 12)})`,
+    );
+  }
+  ctx.log.info('campaign read back', { version: header.version, periods: periods.length });
+  return { campaignVersion: header.version, superseded: false, periods: periods.map((p) => p.id) };
 }
 
-export const handler = stepHandler({ name: STEP, input: storeCampaignInput }, storeCampaignStep);
+export const handler = stepHandler({ name: STEP, input: launchStepInput }, checkLaunchedCampaign);

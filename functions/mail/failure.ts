@@ -25,11 +25,6 @@ const WORKFLOW_LABELS: Record<string, { vi: string; en: string }> = {
   review: { vi: 'thẩm định báo cáo', en: 'review' },
 };
 
-/** The workflow an execution belongs to: the prefix of its name (`period-2024Q3-open` → `period`). */
-export function workflowOfExecution(executionName: string | undefined): string {
-  return /^([A-Za-z]+)[-_]/.exec(executionName ?? '')?.[1]?.toLowerCase() ?? 'unknown';
-}
-
 export interface WorkflowFailedData {
   admin: Pick<PersonRef, 'name'>;
   /** The execution's workflow (`launch`, `period`, `scoring`, `commendation`, `review`). */

@@ -5,74 +5,73 @@
  * the record shows both). Every admin is told, once, which reports are still not approved (they
  * will be *Chưa thẩm định*; outbox identity `review-closed`, admin, period) — nothing is sent
  * when every submitted report is approved. Then the period's first results are computed by the
- * execution `scoring-<period>-v1` (input `{periodId}`; `ExecutionAlreadyExists` is success).
+ * execution `scoring-<period>-close` (input `{periodId}`; `ExecutionAlreadyExists` is success).
  */
-import { appendAuditOnce } from '#functions/review/records';
-import { scoringExecutionName } from '#functions/scoring/rescoring';
 import { reviewClosedEmail } from '#mail/period';
-import { periodInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { admins, mailIdentity, requireCampaign, requirePeriod, sendMail, systemActor } from '#steps/steps';
+import { callbacks } from '#ports/callbacks';
+import { audit } from '#ports/dynamo/audit';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { reports } from '#ports/dynamo/reports';
+import type { ReportSummary } from '#ports/reports';
+import { stateMachineArn } from '#ports/settings';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type PeriodInput, periodInput } from '#steps/inputs';
+import { mailEach } from '#steps/mail';
+import { systemActor } from '#steps/records';
 import { REPORT_STATUS_LABELS } from '#web/pages';
+import { scoringExecution } from '#workflows/executions';
 
 const STEP = 'close-period';
 
 export async function closePeriod(
-  input: { periodId: string },
-  ctx: StepContext,
+  input: PeriodInput,
+  ctx: CampaignStepContext,
 ): Promise<{ scoring: 'started' | 'already-exists' }> {
   const { periodId } = input;
-  let stored = await requirePeriod(ctx, periodId);
-  if (stored.status === 'scheduled') {
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  let { status } = await campaigns().getPeriodStatus(periodId);
+  if (status === 'scheduled') {
     ctx.log.warn('closing a period that was never opened: opened first');
-    stored = (await ctx.store.setPeriodStatus(periodId, 'scheduled', 'open')).period;
+    status = (await campaigns().setPeriodStatus(periodId, 'scheduled', 'open')).status.status;
   }
-  if (stored.status === 'open') stored = (await ctx.store.setPeriodStatus(periodId, 'open', 'closed')).period;
-  const period = stored.period;
+  if (status === 'open') await campaigns().setPeriodStatus(periodId, 'open', 'closed');
 
-  const [units, reports] = await Promise.all([ctx.store.listUnits(), ctx.store.listPeriodReports(periodId)]);
-  const byUnit = new Map(reports.map((r) => [r.unitId, r]));
-  const unappraised = units.filter((u) => {
+  const byUnit = new Map<string, ReportSummary>(
+    (await reports().listPeriod(periodId)).map((r) => [r.unitId, r]),
+  );
+  const unappraised = campaign.units.flatMap((u) => {
     const r = byUnit.get(u.id);
-    return r !== undefined && r.status !== 'draft' && r.status !== 'approved';
+    return r !== undefined && r.status !== 'draft' && r.status !== 'approved'
+      ? [{ unit: u, status: r.status }]
+      : [];
   });
-  const approved = units.filter((u) => byUnit.get(u.id)?.status === 'approved').length;
+  const approved = campaign.units.filter((u) => byUnit.get(u.id)?.status === 'approved').length;
   const counts = {
     approved,
     unappraised: unappraised.length,
-    notSubmitted: units.length - approved - unappraised.length,
+    notSubmitted: campaign.units.length - approved - unappraised.length,
   };
-  await appendAuditOnce(ctx.store, {
+  await audit().append({
     id: 'review-closed',
     subject: `period/${periodId}`,
     periodId,
     actor: systemActor(STEP),
     action: 'period.closed',
-    detail: { ...counts, unappraised: unappraised.map((u) => u.id) },
+    detail: { ...counts, unappraised: unappraised.map((u) => u.unit.id) },
   });
 
   if (unappraised.length > 0) {
-    const { sender } = await requireCampaign(ctx);
-    const list = unappraised.map((u) => ({
-      name: u.name,
-      statusLabel: REPORT_STATUS_LABELS[byUnit.get(u.id)!.status],
-    }));
-    for (const admin of await admins(ctx)) {
-      const mail = reviewClosedEmail(sender, { admin, period, unappraised: list, counts });
-      await sendMail(ctx, ctx.log, mailIdentity('review-closed', admin.email, { periodId }), {
-        to: admin.email,
-        ...mail,
-      });
-    }
+    const list = unappraised.map((u) => ({ name: u.unit.name, statusLabel: REPORT_STATUS_LABELS[u.status] }));
+    await mailEach(ctx.log, campaign.people('admin'), 'review-closed', { periodId }, (admin) =>
+      reviewClosedEmail(campaign.sender, { admin, period, unappraised: list, counts }),
+    );
   }
 
-  const scoring = await ctx.callbacks.startExecution(
-    ctx.deps.stateMachineArn('scoring'),
-    scoringExecutionName(periodId, 1),
-    { periodId },
-  );
+  const { name, input: scoringInput } = scoringExecution(periodId, { trigger: 'close' });
+  const scoring = await callbacks().startExecution(stateMachineArn('scoring'), name, scoringInput);
   ctx.log.info('review closed', { ...counts, scoring });
   return { scoring };
 }
 
-export const handler = stepHandler({ name: STEP, input: periodInput }, closePeriod);
+export const handler = campaignStep({ name: STEP, input: periodInput }, closePeriod);

@@ -3,23 +3,21 @@
  * per unit).
  *
  * The unit's report grant (its long-lived `/r` link for the period) and the invitation email,
- * once: `inviteUnit` (functions/launch/campaign.ts) skips a unit already counted as invited whose
- * invitation is in the outbox, and the outbox identity (`invitation`, focal point, unit, period)
- * keeps it to one mail whatever happens.
+ * once: `inviteUnit` (./invitation.ts) skips a unit whose progress says it was invited, and the
+ * outbox identity (`invitation`, focal point, unit, period) keeps it to one mail whatever happens.
  */
-
-import { unitPeriodInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type UnitPeriodInput, unitPeriodInput } from '#steps/inputs';
 import { inviteUnit } from './invitation.ts';
 
 const STEP = 'invite-unit';
 
 export async function inviteUnitStep(
-  input: { unitId: string; periodId: string },
-  ctx: StepContext,
+  input: UnitPeriodInput,
+  ctx: CampaignStepContext,
 ): Promise<{ outcome: string }> {
-  const { outcome } = await inviteUnit(ctx.deps, input.unitId, input.periodId, ctx.log);
+  const { outcome } = await inviteUnit(ctx.campaign, input.unitId, input.periodId, ctx.log);
   return { outcome };
 }
 
-export const handler = stepHandler({ name: STEP, input: unitPeriodInput }, inviteUnitStep);
+export const handler = campaignStep({ name: STEP, input: unitPeriodInput }, inviteUnitStep);

@@ -1,83 +1,68 @@
 /**
- * ListRecipients `{purpose, periodId?}` → `{items}`: what a workflow's Map iterates over, each
- * item being the next step's input as is (docs/cycle.md).
+ * ListRecipients `{purpose, periodId?, campaignVersion?}` → `{items}`: what a workflow's Map
+ * iterates over, each item a bare id (the Map's ItemSelector adds the period; docs/storage.md,
+ * "Step payloads"):
  *
- * - `launch` → `{recipient: {unitIds, reviewerId?}}` per person: every unit's focal point and
- *   every reviewer, grouped by email address, so a person who is both (or the focal point of two
- *   units) gets one launch notice;
- * - `invite` → `{unitId, periodId}` per unit not yet counted as invited for the period;
- * - `remind` → `{unitId, periodId, kind: 'remind'}` per unit without a submitted report
- *   (no report, or a draft);
- * - `late` → `{unitId, periodId, kind: 'late'}` for the same units, each counted in the period's
- *   `late` counter here (a set: a re-run counts nobody twice).
+ * - `launch` → the launch notice's addressees (functions/launch/recipients.ts), none when the
+ *   launch's campaign version was superseded;
+ * - `invite` → the units whose progress for the period says they were not invited yet;
+ * - `remind` → the units without a submitted report (no report, or a draft);
+ * - `late` → the same units, each marked late on its progress here (a re-run keeps the first mark).
  *
  * Items carry ids only: no addresses or report contents in the execution history.
  */
 import type { Unit } from '#domain/model';
-import type { Store } from '#ports/store';
+import { reports } from '#ports/dynamo/reports';
+import { type CampaignContext, loadCampaign, loadCampaignVersion } from '#steps/campaign';
 import { mapLimited } from '#steps/concurrency';
-import { listRecipientsInput } from '#steps/inputs';
+import { type ListRecipientsInput, listRecipientsInput } from '#steps/inputs';
 import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#steps/middleware';
-import { requirePeriod } from '#steps/steps';
-import { INVITED_COUNTER } from './invitation.ts';
+import { launchRecipients } from '../launch/recipients.ts';
 
 const STEP = 'list-recipients';
 
-/** Counter of the period's units marked late at the deadline. */
-export const LATE_COUNTER = 'late';
-
-type Purpose = 'launch' | 'invite' | 'remind' | 'late';
-
-/** Units with no submitted report for the period (none at all, or only a draft), by unit id. */
-export async function unitsWithoutSubmission(store: Store, periodId: string): Promise<Unit[]> {
-  const [units, reports] = await Promise.all([store.listUnits(), store.listPeriodReports(periodId)]);
-  const submitted = new Set(reports.filter((r) => r.status !== 'draft').map((r) => r.unitId));
-  return units.filter((u) => !submitted.has(u.id));
+/** Units with no submitted report for the period (none at all, or only a draft). */
+export async function unitsWithoutSubmission(campaign: CampaignContext, periodId: string): Promise<Unit[]> {
+  const submitted = new Set(
+    (await reports().listPeriod(periodId)).filter((r) => r.status !== 'draft').map((r) => r.unitId),
+  );
+  return campaign.units.filter((u) => !submitted.has(u.id));
 }
 
 export async function listRecipients(
-  input: { purpose: Purpose; periodId?: string | undefined },
+  input: ListRecipientsInput,
   ctx: StepContext,
-): Promise<{ items: unknown[] }> {
+): Promise<{ items: string[] }> {
   const { purpose, periodId } = input;
   if (purpose === 'launch') {
-    const [units, reviewers] = await Promise.all([ctx.store.listUnits(), ctx.store.listPeople('reviewer')]);
-    const byEmail = new Map<string, { unitIds: string[]; reviewerId?: string }>();
-    const entry = (email: string) => {
-      const key = email.trim().toLowerCase();
-      let e = byEmail.get(key);
-      if (!e) {
-        e = { unitIds: [] };
-        byEmail.set(key, e);
-      }
-      return e;
-    };
-    for (const u of units) entry(u.focalPoint.email).unitIds.push(u.id);
-    for (const r of reviewers) {
-      const e = entry(r.email);
-      e.reviewerId ??= r.id;
+    if (input.campaignVersion === undefined) {
+      throw new StepError(STEP_ERRORS.invalidInput, 'campaignVersion is required for purpose launch');
     }
-    const items = [...byEmail.values()].map((recipient) => ({ recipient }));
+    const loaded = await loadCampaignVersion(input.campaignVersion);
+    if (loaded.superseded) {
+      ctx.log.info('launch superseded by a newer campaign version: nobody listed', {
+        version: loaded.header.version,
+      });
+      return { items: [] };
+    }
+    const items = launchRecipients(loaded.campaign).map((r) => r.recipientId);
     ctx.log.info('launch recipients listed', { count: items.length });
     return { items };
   }
-  if (!periodId) {
-    throw new StepError(STEP_ERRORS.invalidInput, `periodId is required for purpose ${purpose}`);
-  }
-  const stored = await requirePeriod(ctx, periodId);
+  if (!periodId) throw new StepError(STEP_ERRORS.invalidInput, `periodId is required for purpose ${purpose}`);
+  const campaign = await loadCampaign();
+  campaign.period(periodId);
   if (purpose === 'invite') {
-    const invited = new Set(stored.counters[INVITED_COUNTER] ?? []);
-    const items = (await ctx.store.listUnits())
-      .filter((u) => !invited.has(u.id))
-      .map((u) => ({ unitId: u.id, periodId }));
+    const invited = new Set(
+      (await reports().listProgress(periodId)).filter((p) => p.invitedAt !== undefined).map((p) => p.unitId),
+    );
+    const items = campaign.units.filter((u) => !invited.has(u.id)).map((u) => u.id);
     ctx.log.info('units to invite listed', { count: items.length });
     return { items };
   }
-  const units = await unitsWithoutSubmission(ctx.store, periodId);
-  if (purpose === 'late') {
-    await mapLimited(units, 10, (u) => ctx.store.addToPeriodCounter(periodId, LATE_COUNTER, u.id));
-  }
-  const items = units.map((u) => ({ unitId: u.id, periodId, kind: purpose }));
+  const units = await unitsWithoutSubmission(campaign, periodId);
+  if (purpose === 'late') await mapLimited(units, 10, (u) => reports().markProgress(u.id, periodId, 'late'));
+  const items = units.map((u) => u.id);
   ctx.log.info('units without a submitted report listed', { purpose, count: items.length });
   return { items };
 }

@@ -5,26 +5,26 @@
  * changes); a period already closed stays closed (the open event came late, e.g. after a local
  * restart) and the step says so without failing.
  */
-
-import type { PeriodStatus } from '#ports/store';
-import { periodInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { requirePeriod } from '#steps/steps';
+import type { PeriodStatus } from '#ports/campaigns';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type PeriodInput, periodInput } from '#steps/inputs';
 
 const STEP = 'open-period';
 
 export async function openPeriod(
-  input: { periodId: string },
-  ctx: StepContext,
+  input: PeriodInput,
+  ctx: CampaignStepContext,
 ): Promise<{ status: PeriodStatus }> {
-  const stored = await requirePeriod(ctx, input.periodId);
-  if (stored.status !== 'scheduled') {
-    ctx.log.info('period already past scheduled', { status: stored.status });
-    return { status: stored.status };
+  ctx.campaign.period(input.periodId);
+  const { status } = await campaigns().getPeriodStatus(input.periodId);
+  if (status !== 'scheduled') {
+    ctx.log.info('period already past scheduled', { status });
+    return { status };
   }
-  const { period } = await ctx.store.setPeriodStatus(input.periodId, 'scheduled', 'open');
+  const changed = await campaigns().setPeriodStatus(input.periodId, 'scheduled', 'open');
   ctx.log.info('period opened');
-  return { status: period.status };
+  return { status: changed.status.status };
 }
 
-export const handler = stepHandler({ name: STEP, input: periodInput }, openPeriod);
+export const handler = campaignStep({ name: STEP, input: periodInput }, openPeriod);

@@ -6,10 +6,11 @@
 import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  type SFNClient,
+  SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws.ts';
+import { region, sharedClient } from './aws.ts';
+import { provide } from './registry.ts';
 
 /** Errors meaning the waiting task no longer exists: retrying cannot help. */
 export const TASK_GONE_ERRORS: readonly string[] = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
@@ -45,7 +46,7 @@ export class SfnCallbacks implements Callbacks {
   constructor(private readonly client?: SFNClient) {}
 
   private sfn(): SFNClient {
-    return this.client ?? sfnClient();
+    return this.client ?? sharedClient('sfn', () => new SFNClient({ region: region() }));
   }
 
   async sendDecision(taskToken: string, output: unknown): Promise<DeliveryResult> {
@@ -93,3 +94,6 @@ export class SfnCallbacks implements Callbacks {
     }
   }
 }
+
+/** The container's callbacks port (Step Functions, or the local endpoint through `AWS_ENDPOINT_URL_SFN`). */
+export const callbacks = provide<Callbacks>('callbacks', () => new SfnCallbacks());

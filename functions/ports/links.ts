@@ -1,8 +1,8 @@
 /**
  * Signed links (DESIGN.md, "Approval by email link"): the link carries a key id, the opaque
  * approval id, the action, the expiry and an HMAC-SHA256 signature; the task token never leaves
- * DynamoDB. Keys come from configuration only (Secrets Manager or an SSM SecureString in the
- * cloud, a generated local file for local runs), and a keyring holds several key ids so keys
+ * DynamoDB. Keys come from configuration only (Secrets Manager in the cloud, a generated local
+ * file for local runs: functions/ports/keyring.ts), and a keyring holds several key ids so keys
  * rotate without breaking links already in people's mailboxes.
  *
  * Query parameters: `k` key id, `id` approval id, `a` action, `e` expiry (epoch seconds),
@@ -16,9 +16,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { secretsClient, ssmClient } from './aws.ts';
 
 export interface SigningKey {
   id: string;
@@ -158,7 +155,7 @@ export function verifyLink(
 // ---------------------------------------------------------------- key source
 
 /**
- * Stored forms (Secrets Manager secret, SSM parameter or local file), secrets as strings of at
+ * Stored forms (Secrets Manager secret or local file), secrets as strings of at
  * least 32 characters whose UTF-8 bytes are the HMAC key:
  * - one key, as the stack's generated secret: `{"keyId":"k1","secret":"<64 random characters>"}`;
  * - a keyring, for rotation: `{"current":"k2","keys":{"k1":"<secret>","k2":"<secret>"}}`.
@@ -227,62 +224,4 @@ export function readOrCreateKeyFile(path: string): Keyring {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
   }
   return parseKeyring(readFileSync(path, 'utf8'), path);
-}
-
-const CACHE_MS = 5 * 60_000;
-let cached: { source: string; keyring: Keyring; at: number } | undefined;
-
-export interface KeySourceClients {
-  secrets?: SecretsManagerClient;
-  ssm?: SSMClient;
-}
-
-/**
- * The keyring from configuration, never from code — the first set of:
- * - env `SIGNING_KEY_FILE`: a local file, generated with a random key on first use (mode 0600);
- * - env `SIGNING_KEY_PARAM`: an SSM Parameter Store SecureString name;
- * - env `SIGNING_KEY_SECRET_ARN`: a Secrets Manager secret (the stack generates it).
- * Cached for 5 minutes in a warm Lambda, so a rotation is picked up without a deploy.
- */
-export async function loadKeyring(
-  options: KeySourceClients & { env?: NodeJS.ProcessEnv; refresh?: boolean } = {},
-): Promise<Keyring> {
-  const env = options.env ?? process.env;
-  const file = env.SIGNING_KEY_FILE?.trim();
-  const param = env.SIGNING_KEY_PARAM?.trim();
-  const secretArn = env.SIGNING_KEY_SECRET_ARN?.trim();
-  const source = file
-    ? `file:${file}`
-    : param
-      ? `ssm:${param}`
-      : secretArn
-        ? `secret:${secretArn}`
-        : undefined;
-  if (!source) {
-    throw new Error(
-      'No signing key configured: set SIGNING_KEY_SECRET_ARN (Secrets Manager, made by the stack) or ' +
-        'SIGNING_KEY_PARAM (SSM SecureString) in the cloud, or SIGNING_KEY_FILE (a local file path, ' +
-        'generated if missing) locally.',
-    );
-  }
-  if (!options.refresh && cached?.source === source && Date.now() - cached.at < CACHE_MS) {
-    return cached.keyring;
-  }
-  let keyring: Keyring;
-  if (file) {
-    keyring = readOrCreateKeyFile(file);
-  } else if (param) {
-    const ssm = options.ssm ?? ssmClient();
-    const out = await ssm.send(new GetParameterCommand({ Name: param, WithDecryption: true }));
-    const value = out.Parameter?.Value;
-    if (!value) throw new Error(`SSM parameter ${param} has no value`);
-    keyring = parseKeyring(value, `SSM parameter ${param}`);
-  } else {
-    const secrets = options.secrets ?? secretsClient();
-    const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    if (!out.SecretString) throw new Error('The signing key secret has no string value');
-    keyring = parseKeyring(out.SecretString, 'the SIGNING_KEY_SECRET_ARN secret');
-  }
-  cached = { source, keyring, at: Date.now() };
-  return keyring;
 }

@@ -153,3 +153,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** The process-wide logger. */
 export const log: Logger = createLogger();
+
+/** A handler's logger: which district (`DISTRICT_SLUG`) on every line, the level as configured now. */
+export function handlerLogger(fields: Record<string, unknown> = {}): Logger {
+  const district = process.env.DISTRICT_SLUG?.trim();
+  return createLogger({ base: { ...(district ? { district } : {}), ...fields } });
+}

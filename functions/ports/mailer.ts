@@ -10,9 +10,40 @@
  * `send` never throws for a delivery problem: it returns the outcome and the outbox keeps it.
  * It throws only when the outbox itself cannot be written (then nothing was sent).
  */
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { requireEnv, sesClient } from './aws.ts';
-import type { MailIdentity, OutgoingMail, Store } from './store.ts';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { region, requireEnv, sharedClient } from './aws.ts';
+import { outbox } from './dynamo/outbox.ts';
+import type { MailIdentity, Outbox, OutgoingMail } from './outbox.ts';
+import { provide } from './registry.ts';
+
+/**
+ * Email must go out at most once, so the SES client never retries on its own (a retried
+ * `SendEmail` after a timeout could send twice) and a request that outlives `requestTimeout` fails
+ * with a `TimeoutError` — which the mailer records as ambiguous.
+ */
+export const SES_CONNECTION_TIMEOUT_MS = 3_000;
+export const SES_REQUEST_TIMEOUT_MS = 10_000;
+
+/** `SES_REQUEST_TIMEOUT_MS` from the environment when it is a positive integer, else the default. */
+function sesRequestTimeoutMs(): number {
+  const configured = Number(process.env.SES_REQUEST_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : SES_REQUEST_TIMEOUT_MS;
+}
+
+export function createSesClient(
+  options: { endpoint?: string; connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): SESv2Client {
+  return new SESv2Client({
+    region: region(),
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? SES_CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? sesRequestTimeoutMs(),
+      throwOnRequestTimeout: true,
+    },
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+}
 
 export type SendResult =
   | { status: 'sent'; messageId: string; attempt: number }
@@ -30,8 +61,8 @@ export interface Mailer {
 }
 
 export interface SesMailerOptions {
-  store: Store;
-  /** Defaults to the shared client of functions/ports/aws.ts (no SDK retries, request timeout). */
+  outbox: Outbox;
+  /** Defaults to the container's client made by `createSesClient` (no SDK retries, request timeout). */
   ses?: SESv2Client;
   /** Defaults to env `MAIL_FROM` (an SES-verified identity). */
   from?: string;
@@ -65,13 +96,13 @@ function describe(err: unknown): string {
 }
 
 export class SesMailer implements Mailer {
-  private readonly store: Store;
+  private readonly outbox: Outbox;
   private readonly sesOverride: SESv2Client | undefined;
   private readonly from: string;
   private readonly configurationSet: string | undefined;
 
   constructor(options: SesMailerOptions) {
-    this.store = options.store;
+    this.outbox = options.outbox;
     this.sesOverride = options.ses;
     this.from = options.from ?? requireEnv('MAIL_FROM', 'the SES-verified sender address');
     this.configurationSet =
@@ -79,7 +110,7 @@ export class SesMailer implements Mailer {
   }
 
   async send(identity: MailIdentity, mail: OutgoingMail): Promise<SendResult> {
-    const claim = await this.store.claimOutbox(identity, mail);
+    const claim = await this.outbox.claim(identity, mail);
     switch (claim.outcome) {
       case 'duplicate':
         return {
@@ -96,7 +127,7 @@ export class SesMailer implements Mailer {
     const { key, attempt } = claim.record;
     let messageId: string;
     try {
-      const out = await (this.sesOverride ?? sesClient()).send(
+      const out = await (this.sesOverride ?? sharedClient('sesv2', () => createSesClient())).send(
         new SendEmailCommand({
           FromEmailAddress: this.from,
           Destination: { ToAddresses: [mail.to] },
@@ -116,13 +147,16 @@ export class SesMailer implements Mailer {
     } catch (err) {
       const error = describe(err);
       if (mayHaveBeenSent(err)) {
-        await this.store.markOutboxAmbiguous(key, attempt, error);
+        await this.outbox.markAmbiguous(key, attempt, error);
         return { status: 'ambiguous', error };
       }
-      await this.store.markOutboxFailed(key, attempt, error);
+      await this.outbox.markFailed(key, attempt, error);
       return { status: 'failed', error, attempt };
     }
-    await this.store.markOutboxSent(key, attempt, messageId);
+    await this.outbox.markSent(key, attempt, messageId);
     return { status: 'sent', messageId, attempt };
   }
 }
+
+/** The container's mailer: SES v2 from `MAIL_FROM`, over the district table's outbox. */
+export const mailer = provide<Mailer>('mailer', () => new SesMailer({ outbox: outbox() }));

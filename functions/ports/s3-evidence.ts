@@ -1,6 +1,6 @@
 /**
  * Evidence files on S3 (the `EvidenceFiles` port). The same code talks to AWS or, with
- * `AWS_ENDPOINT_URL_S3`, to the local emulator (local/s3.ts), which checks POST policies as S3
+ * `AWS_ENDPOINT_URL_S3`, to the local emulator (local/runtime/s3.ts), which checks POST policies as S3
  * does. Why each step is what it is: docs/evidence.md.
  *
  * Signatures and expiries use the real time (the SDK's clock), never the campaign clock of
@@ -13,11 +13,11 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   PutObjectTaggingCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { requireEnv, s3Client } from './aws.ts';
+import { region, requireEnv, sharedClient } from './aws.ts';
 import {
   attachmentDisposition,
   checkUploadRequest,
@@ -219,4 +219,13 @@ function policyExpiration(policy: string | undefined): string {
   if (typeof parsed.expiration !== 'string')
     throw new Error('The presigned POST carries no policy expiration');
   return parsed.expiration;
+}
+
+/**
+ * The container's S3 client. Requests go virtual-hosted style to AWS and path style to an
+ * endpoint given as an IP address (the SDK decides that from the endpoint, so the local emulator
+ * on 127.0.0.1 needs no setting of its own).
+ */
+function s3Client(): S3Client {
+  return sharedClient('s3', () => new S3Client({ region: region() }));
 }

@@ -1,24 +1,26 @@
 /**
  * AssignReviewer `{unitId, periodId}` → `{reviewerId}`.
  *
- * The unit-period's reviewer: the one stored if it has one (a re-run, or an admin's
- * reassignment), else the reviewer not from the unit with the fewest units in the period (ties:
- * the config's order). Race-free balance without transactions: the unit is first counted in the
- * chosen reviewer's load only if that load still holds the count the step read
- * (`reserveReviewerLoad`); when another assignment got there first, the loads are read again and
- * the choice made again. Loads only grow during assignment, so the reviewer chosen is still the
- * least loaded when its count is taken: the loads never differ by more than one (among reviewers
- * eligible alike). Then the assignment itself is stored (`assignReviewer`: its put is the lock
- * of the unit-period; the load add there is idempotent).
+ * The unit-period's reviewer: the one stored if it has one (a re-run), else the reviewer not from
+ * the unit with the fewest units in the period (ties: the config's order). Race-free balance
+ * without transactions: the chosen reviewer's next load slot is taken only while the reviewer
+ * still holds the count the step read (`takeLoadSlot`); when another assignment got there first,
+ * the loads are read again and the choice made again. Loads only grow during assignment, so the
+ * reviewer chosen is still the least loaded when the slot is taken: the loads never differ by
+ * more than one (among reviewers eligible alike). A slot the unit already holds (a run that
+ * stopped before the next write) is kept. Then the assignment itself is stored (its put is the
+ * lock of the unit-period).
  */
 import type { Person } from '#domain/model';
-import { STEP_ERRORS, type StepContext, StepError, stepHandler } from '#steps/middleware';
-import { requireCampaign, systemActor } from '#steps/steps';
-import { unitPeriodInput } from './inputs.ts';
+import { reviews } from '#ports/dynamo/reviews';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type UnitPeriodInput, unitPeriodInput } from '#steps/inputs';
+import { STEP_ERRORS, StepError } from '#steps/middleware';
+import { systemActor } from '#steps/records';
 
 const STEP = 'assign-reviewer';
-/** Rounds of read-choose-reserve before giving up (each lost round means another unit was placed). */
-const MAX_ROUNDS = 50;
+/** Slots tried before giving up (each lost one means another unit was placed meanwhile). */
+const MAX_TRIES = 2_000;
 
 /** The eligible reviewer with the fewest units (ties: config order). */
 export function leastLoaded(
@@ -32,46 +34,42 @@ export function leastLoaded(
   return best;
 }
 
+/** The reviewer whose load slot the unit holds now: an earlier one, or one taken here. */
+async function takeSlot(periodId: string, unitId: string, eligible: readonly Person[]): Promise<string> {
+  const { loads, holder } = await reviews().reviewerLoads(periodId, unitId);
+  if (holder) return holder;
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    const candidate = leastLoaded(eligible, loads);
+    if (!candidate) break;
+    const load = loads[candidate.id] ?? 0;
+    if (await reviews().takeLoadSlot(periodId, candidate.id, unitId, load)) return candidate.id;
+    loads[candidate.id] = load + 1;
+  }
+  throw new StepError(STEP_ERRORS.conflict, `The reviewer loads of ${periodId} kept changing`);
+}
+
 export async function assignReviewer(
-  input: { unitId: string; periodId: string },
-  ctx: Pick<StepContext, 'store' | 'log'>,
+  input: UnitPeriodInput,
+  ctx: CampaignStepContext,
 ): Promise<{ reviewerId: string }> {
   const { unitId, periodId } = input;
-  const existing = await ctx.store.getAssignment(periodId, unitId);
+  const existing = await reviews().getAssignment(periodId, unitId);
   if (existing) return { reviewerId: existing.reviewerId };
 
-  const { config } = await requireCampaign(ctx);
-  if (!config.units.some((u) => u.id === unitId)) {
-    throw new StepError(STEP_ERRORS.notFound, `unit not found: ${unitId}`);
-  }
-  if (!(await ctx.store.getPeriod(periodId))) {
-    throw new StepError(STEP_ERRORS.notFound, `period not found: ${periodId}`);
-  }
-  const eligible = config.reviewers.filter((r) => r.unit !== unitId);
+  const { campaign } = ctx;
+  campaign.unit(unitId);
+  campaign.period(periodId);
+  const eligible = campaign.people('reviewer').filter((r) => r.unit !== unitId);
   if (eligible.length === 0) {
     throw new StepError(
       STEP_ERRORS.invalidConfig,
       `No reviewer outside unit ${unitId} can appraise its report`,
     );
   }
-
-  let chosen: Person | undefined;
-  for (let round = 0; round < MAX_ROUNDS && !chosen; round++) {
-    const loads = await ctx.store.getReviewerLoads(periodId);
-    const candidate = leastLoaded(eligible, loads) as Person;
-    if (await ctx.store.reserveReviewerLoad(periodId, candidate.id, unitId, loads[candidate.id] ?? 0))
-      chosen = candidate;
-  }
-  if (!chosen) throw new StepError(STEP_ERRORS.conflict, `The reviewer loads of ${periodId} kept changing`);
-
-  const { assignment, created } = await ctx.store.assignReviewer(
-    periodId,
-    unitId,
-    chosen.id,
-    systemActor(STEP),
-  );
-  if (!created && assignment.reviewerId !== chosen.id) {
-    // Another run assigned this unit meanwhile; its reviewer counts (the reserved count stays).
+  const chosen = await takeSlot(periodId, unitId, eligible);
+  const { assignment, created } = await reviews().assign(periodId, unitId, chosen, systemActor(STEP));
+  if (!created && assignment.reviewerId !== chosen) {
+    // Another run assigned this unit meanwhile; its reviewer counts (the slot taken stays).
     ctx.log.warn('unit assigned concurrently; keeping the stored reviewer', {
       reviewerId: assignment.reviewerId,
     });
@@ -81,4 +79,4 @@ export async function assignReviewer(
   return { reviewerId: assignment.reviewerId };
 }
 
-export const handler = stepHandler({ name: STEP, input: unitPeriodInput }, assignReviewer);
+export const handler = campaignStep({ name: STEP, input: unitPeriodInput }, assignReviewer);

@@ -8,35 +8,30 @@
  * `unappraised`, admin, unit, period).
  */
 import { unappraisedEmail } from '#mail/review';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import {
-  admins,
-  mailIdentity,
-  requireCampaign,
-  requirePeriod,
-  requireUnit,
-  sendMail,
-  systemActor,
-} from '#steps/steps';
-import { roundInput } from './inputs.ts';
-import { appendAuditOnce, closePendingReviewApprovals } from './records.ts';
+import { audit } from '#ports/dynamo/audit';
+import { reviews } from '#ports/dynamo/reviews';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type RoundInput, roundInput } from '#steps/inputs';
+import { mailEach } from '#steps/mail';
+import { closePendingReviewApprovals, systemActor } from '#steps/records';
 
 const STEP = 'mark-unappraised';
 
 export async function markUnappraised(
-  input: { unitId: string; periodId: string; round: number; reviewerId: string },
-  ctx: StepContext,
+  input: RoundInput,
+  ctx: CampaignStepContext,
 ): Promise<Record<string, never>> {
   const { unitId, periodId } = input;
-  const { period } = await requirePeriod(ctx, periodId);
-  const approvals = await ctx.store.listUnitPeriodApprovals(unitId, periodId);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
   const waitingForUnit = approvals.some(
     (a) => a.kind === 'explain' && a.round === input.round && a.status === 'pending',
   );
-  const closed = await closePendingReviewApprovals(ctx.store, unitId, periodId, 'late-appraisal-deadline');
-  const assignment = await ctx.store.getAssignment(periodId, unitId);
+  const closed = await closePendingReviewApprovals(unitId, periodId, 'late-appraisal-deadline');
+  const assignment = await reviews().getAssignment(periodId, unitId);
   const reviewerId = assignment?.reviewerId ?? input.reviewerId;
-  await appendAuditOnce(ctx.store, {
+  await audit().append({
     id: 'unappraised',
     subject: `report/${unitId}/${periodId}`,
     periodId,
@@ -50,27 +45,20 @@ export async function markUnappraised(
     },
   });
 
-  const [{ sender }, unit, reviewer] = await Promise.all([
-    requireCampaign(ctx),
-    requireUnit(ctx, unitId),
-    ctx.store.getPerson('reviewer', reviewerId),
-  ]);
-  for (const admin of await admins(ctx)) {
-    const email = unappraisedEmail(sender, {
+  const unit = campaign.unit(unitId);
+  const reviewer = campaign.findPerson('reviewer', reviewerId);
+  await mailEach(ctx.log, campaign.people('admin'), 'unappraised', { unitId, periodId }, (admin) =>
+    unappraisedEmail(campaign.sender, {
       admin,
       unit,
       period,
       waitingFor: waitingForUnit ? 'unit' : 'reviewer',
       ...(reviewer ? { reviewer } : {}),
       lateAppraisalUntil: period.lateAppraisalUntil,
-    });
-    await sendMail(ctx, ctx.log, mailIdentity('unappraised', admin.email, { unitId, periodId }), {
-      to: admin.email,
-      ...email,
-    });
-  }
+    }),
+  );
   ctx.log.info('review closed unappraised', { closed: closed.length });
   return {};
 }
 
-export const handler = stepHandler({ name: STEP, input: roundInput }, markUnappraised);
+export const handler = campaignStep({ name: STEP, input: roundInput }, markUnappraised);

@@ -11,18 +11,11 @@
  * `explanation-reminder-<n>`).
  */
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import {
-  admins,
-  ensureReportGrant,
-  findApproval,
-  mailIdentity,
-  requireCampaign,
-  requirePeriod,
-  requireUnit,
-  sendMail,
-} from '#steps/steps';
-import { remindInput } from './inputs.ts';
+import { reviews } from '#ports/dynamo/reviews';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { reportLink } from '#steps/grants';
+import { type RemindInput, remindInput } from '#steps/inputs';
+import { mailEach, mailTo } from '#steps/mail';
 
 const STEP = 'remind-waiting';
 
@@ -33,36 +26,32 @@ const STEP = 'remind-waiting';
 export const REMINDER_MIN_INTERVAL_MS = 12 * 3_600_000;
 
 export async function remindWaiting(
-  input: {
-    unitId: string;
-    periodId: string;
-    round: number;
-    reviewerId: string;
-    kind: 'appraise' | 'explain';
-  },
-  ctx: StepContext,
+  input: RemindInput,
+  ctx: CampaignStepContext,
 ): Promise<{ pastLateDeadline: boolean }> {
   const { unitId, periodId, round, kind } = input;
-  const { period } = await requirePeriod(ctx, periodId);
-  const now = ctx.clock();
-  const pastLateDeadline = now.getTime() >= Date.parse(period.lateAppraisalUntil);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const pastLateDeadline = ctx.clock().getTime() >= Date.parse(period.lateAppraisalUntil);
   if (pastLateDeadline) return { pastLateDeadline };
 
-  const approval = await findApproval(ctx, unitId, periodId, kind, round);
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
+  const approval = approvals.find((a) => a.kind === kind && (a.round ?? 0) === round);
   if (approval?.status !== 'pending') {
     // Decided meanwhile (the re-armed wait delivers it at once) or closed: nothing to remind of.
     return { pastLateDeadline };
   }
-  const { remind, reminders } = await ctx.store.noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
+  const { remind, reminders } = await reviews().noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
   if (!remind) return { pastLateDeadline };
 
-  const [{ sender }, unit] = await Promise.all([requireCampaign(ctx), requireUnit(ctx, unitId)]);
+  const unit = campaign.unit(unitId);
+  const about = { unitId, periodId, round };
   if (kind === 'appraise') {
-    const assignment = await ctx.store.getAssignment(periodId, unitId);
+    const assignment = await reviews().getAssignment(periodId, unitId);
     const reviewerId = assignment?.reviewerId ?? input.reviewerId;
-    const reviewer = (await ctx.store.getPerson('reviewer', reviewerId)) ?? { name: reviewerId };
-    for (const admin of await admins(ctx)) {
-      const email = escalationEmail(sender, {
+    const reviewer = campaign.findPerson('reviewer', reviewerId) ?? { name: reviewerId };
+    await mailEach(ctx.log, campaign.people('admin'), `escalation-${reminders}`, about, (admin) =>
+      escalationEmail(campaign.sender, {
         admin,
         unit,
         reviewer,
@@ -72,37 +61,23 @@ export async function remindWaiting(
         reviewClosesAt: period.reviewClosesAt,
         lateAppraisalUntil: period.lateAppraisalUntil,
         reminder: reminders,
-      });
-      await sendMail(
-        ctx,
-        ctx.log,
-        mailIdentity(`escalation-${reminders}`, admin.email, { unitId, periodId, round }),
-        {
-          to: admin.email,
-          ...email,
-        },
-      );
-    }
+      }),
+    );
   } else {
-    const grant = await ensureReportGrant(ctx.deps, unitId, period);
-    const email = explanationReminderEmail(sender, {
+    const link = await reportLink(unitId, period);
+    const email = explanationReminderEmail(campaign.sender, {
       unit,
       period,
       round,
       returnedAt: approval.createdAt,
-      reportUrl: await ctx.deps.approvalUrl(grant),
+      reportUrl: link.url,
       explainBy: approval.expiresAt,
       reminder: reminders,
     });
-    await sendMail(
-      ctx,
-      ctx.log,
-      mailIdentity(`explanation-reminder-${reminders}`, unit.focalPoint.email, { unitId, periodId, round }),
-      { to: unit.focalPoint.email, ...email },
-    );
+    await mailTo(ctx.log, unit.focalPoint, `explanation-reminder-${reminders}`, about, email);
   }
   ctx.log.info('wait timed out: reminded', { reminders });
   return { pastLateDeadline };
 }
 
-export const handler = stepHandler({ name: STEP, input: remindInput }, remindWaiting);
+export const handler = campaignStep({ name: STEP, input: remindInput }, remindWaiting);

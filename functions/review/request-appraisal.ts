@@ -6,70 +6,53 @@
  * report to `in-review`, and emails the reviewer the signed `/d` link once (outbox identity
  * `review-request`, reviewer, unit, period, round). Re-invoked with a new token it swaps the token
  * behind the same approval (same link, no second mail), or delivers a decision already made.
- * The reviewer is the one stored for the unit-period (an admin may have reassigned it).
+ * The reviewer is the one stored for the unit-period.
  */
 import { reviewRequestEmail } from '#mail/review';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import {
-  mailIdentity,
-  requireCampaign,
-  requirePeriod,
-  requirePerson,
-  requireUnit,
-  sendMail,
-  systemActor,
-} from '#steps/steps';
-import { armApproval } from './arm.ts';
-import { callbackInput } from './inputs.ts';
-import { moveReport } from './records.ts';
+import { reviews } from '#ports/dynamo/reviews';
+import { approvalUrl } from '#ports/signing';
+import { armApproval } from '#steps/arm';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type CallbackInput, callbackInput } from '#steps/inputs';
+import { mailTo } from '#steps/mail';
+import { moveReport, systemActor } from '#steps/records';
 
 const STEP = 'request-appraisal';
 
-export async function requestAppraisal(
-  input: { unitId: string; periodId: string; round: number; reviewerId: string; taskToken: string },
-  ctx: StepContext,
-): Promise<void> {
+export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepContext): Promise<void> {
   const { unitId, periodId, round } = input;
-  const { period } = await requirePeriod(ctx, periodId);
-  const assignment = await ctx.store.getAssignment(periodId, unitId);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const assignment = await reviews().getAssignment(periodId, unitId);
   const reviewerId = assignment?.reviewerId ?? input.reviewerId;
 
   const armed = await armApproval(
-    ctx,
+    ctx.log,
     { kind: 'appraise', periodId, unitId, round, party: 'reviewer', subjectId: reviewerId },
-    period,
+    period.lateAppraisalUntil,
     input.taskToken,
   );
   if (armed.state !== 'armed') return;
 
-  await moveReport(ctx, unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
+  await moveReport(ctx.log, unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
 
   const now = ctx.clock();
   if (now.getTime() >= Date.parse(armed.approval.expiresAt)) {
     ctx.log.info('appraisal link already expired: no mail; the wait ends by its timeout');
     return;
   }
-  const [{ sender }, unit, reviewer] = await Promise.all([
-    requireCampaign(ctx),
-    requireUnit(ctx, unitId),
-    requirePerson(ctx, 'reviewer', reviewerId),
-  ]);
+  const reviewer = campaign.person('reviewer', reviewerId);
   const respondBy =
     now.getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil;
-  const email = reviewRequestEmail(sender, {
+  const email = reviewRequestEmail(campaign.sender, {
     reviewer,
-    unit,
+    unit: campaign.unit(unitId),
     period,
     round,
-    reviewUrl: await ctx.deps.approvalUrl(armed.approval),
+    reviewUrl: await approvalUrl(armed.approval),
     respondBy,
   });
-  const outcome = await sendMail(
-    ctx,
-    ctx.log,
-    mailIdentity('review-request', reviewer.email, { unitId, periodId, round }),
-    { to: reviewer.email, ...email },
-  );
+  const outcome = await mailTo(ctx.log, reviewer, 'review-request', { unitId, periodId, round }, email);
   ctx.log.info('appraisal requested', {
     approvalId: armed.approval.id,
     created: armed.created,
@@ -77,4 +60,4 @@ export async function requestAppraisal(
   });
 }
 
-export const handler = stepHandler({ name: STEP, input: callbackInput }, requestAppraisal);
+export const handler = campaignStep({ name: STEP, input: callbackInput }, requestAppraisal);

@@ -12,20 +12,14 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
 import { type ReviewComment, returnedEmail } from '#mail/review';
-import type { StoredAppraisal, StoredReport } from '#ports/store';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import {
-  ensureReportGrant,
-  mailIdentity,
-  requireCampaign,
-  requirePeriod,
-  requireUnit,
-  sendMail,
-  systemActor,
-} from '#steps/steps';
-import { armApproval } from './arm.ts';
-import { callbackInput } from './inputs.ts';
-import { moveReport, roundAppraisal } from './records.ts';
+import { reports } from '#ports/dynamo/reports';
+import type { StoredReport } from '#ports/reports';
+import { armApproval } from '#steps/arm';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { reportLink } from '#steps/grants';
+import { type CallbackInput, callbackInput } from '#steps/inputs';
+import { mailTo } from '#steps/mail';
+import { moveReport, roundAppraisal, type StoredAppraisal, systemActor } from '#steps/records';
 
 const STEP = 'request-explanation';
 
@@ -65,51 +59,42 @@ export function reviewComments(
   return out;
 }
 
-export async function requestExplanation(
-  input: { unitId: string; periodId: string; round: number; reviewerId: string; taskToken: string },
-  ctx: StepContext,
-): Promise<void> {
+export async function requestExplanation(input: CallbackInput, ctx: CampaignStepContext): Promise<void> {
   const { unitId, periodId, round } = input;
-  const { period } = await requirePeriod(ctx, periodId);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
   const armed = await armApproval(
-    ctx,
+    ctx.log,
     { kind: 'explain', periodId, unitId, round, party: 'unit', subjectId: unitId },
-    period,
+    period.lateAppraisalUntil,
     input.taskToken,
   );
   if (armed.state !== 'armed') return;
 
-  await moveReport(ctx, unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
+  await moveReport(ctx.log, unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
 
   if (ctx.clock().getTime() >= Date.parse(armed.approval.expiresAt)) {
     ctx.log.info('explanation link already expired: no mail; the wait ends by its timeout');
     return;
   }
-  const [{ sender }, unit, report, appraisal] = await Promise.all([
-    requireCampaign(ctx),
-    requireUnit(ctx, unitId),
-    ctx.store.getReport(unitId, periodId),
-    roundAppraisal(ctx, unitId, periodId, round),
+  const unit = campaign.unit(unitId);
+  const [report, appraisal, link] = await Promise.all([
+    reports().get(unitId, periodId),
+    roundAppraisal(unitId, periodId, round),
+    reportLink(unitId, period),
   ]);
   const setId = appraisal?.appraisal.criteriaSetId ?? report?.report.criteriaSetId;
-  const set = setId ? await ctx.store.getCriteriaSet(setId) : undefined;
-  const grant = await ensureReportGrant(ctx.deps, unitId, period);
-  const reviewer = await ctx.store.getPerson('reviewer', input.reviewerId);
-  const email = returnedEmail(sender, {
+  const reviewer = campaign.findPerson('reviewer', input.reviewerId);
+  const email = returnedEmail(campaign.sender, {
     unit,
     period,
     round,
     ...(reviewer ? { reviewer } : {}),
-    comments: reviewComments(set, appraisal, report),
-    reportUrl: await ctx.deps.approvalUrl(grant),
+    comments: reviewComments(setId ? campaign.criteriaSet(setId) : undefined, appraisal, report),
+    reportUrl: link.url,
     explainBy: armed.approval.expiresAt,
   });
-  const outcome = await sendMail(
-    ctx,
-    ctx.log,
-    mailIdentity('returned', unit.focalPoint.email, { unitId, periodId, round }),
-    { to: unit.focalPoint.email, ...email },
-  );
+  const outcome = await mailTo(ctx.log, unit.focalPoint, 'returned', { unitId, periodId, round }, email);
   ctx.log.info('explanation requested', {
     approvalId: armed.approval.id,
     created: armed.created,
@@ -117,4 +102,4 @@ export async function requestExplanation(
   });
 }
 
-export const handler = stepHandler({ name: STEP, input: callbackInput }, requestExplanation);
+export const handler = campaignStep({ name: STEP, input: callbackInput }, requestExplanation);

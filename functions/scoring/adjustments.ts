@@ -1,11 +1,11 @@
 /**
  * The admin's recorded inputs for scoring — the satisfaction survey result, bonus and penalty of
  * each unit-period (DOMAIN.md "Arithmetic"; docs/scoring.md steps 2–3) — read from a file and
- * stored one item per unit-period (`Store.putAdjustments`). `npm start`'s `POST /local/record`
+ * stored one item per unit-period (./record-adjustments.ts). `npm start`'s `POST /local/record`
  * calls `recordAdjustments` (with the posted text: `AdjustmentsSource`); `thidua record` calls its
  * steps — `readAdjustments`, `checkAdjustments` (problems with their YAML lines), `storeAdjustments`
- * — to print the plan before writing and each line as it is written. The admin page may later
- * call `recordAdjustments` too.
+ * — to print the plan before writing and each line as it is written. This module reads and
+ * checks only: no AWS client, so the command line loads the SDK only when it writes.
  *
  * File (YAML or JSON; points are decimals with at most two places, `8.5` or `"8,5"`):
  *
@@ -21,17 +21,17 @@
  *
  * Everything is checked before anything is stored: an unknown period or unit, a bad number, a
  * survey above the maximum of the criteria set in force (or given where the set has no survey
- * area) is an error naming it, and then nothing is stored. Recording again overwrites; the store
- * audits every change with the values before and after.
+ * area) is an error naming it, and then nothing is stored. Recording again overwrites; every
+ * change is audited with the values before and after.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
 import { ConfigError, type ConfigProblem, surveyArea } from '#domain/config';
-import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
-import type { Actor, Adjustments, Store } from '#ports/store';
+import type { Adjustments } from '#ports/results';
 
 export interface AdjustmentsEntry extends Adjustments {
   unitId: string;
@@ -43,11 +43,17 @@ export interface RecordAdjustmentsResult {
   recorded: { unitId: string; periodId: string; changed: boolean; version: number }[];
   /**
    * Periods of the file whose results are already published: their results change only when the
-   * period is scored again (`startRescoring`, functions/scoring/rescoring.ts, or the admin's rerun).
+   * period is scored again (the admin's rerun).
    */
   periodsWithResults: string[];
-  /** The latest stored results version of each of those periods (a rerun stores v(n+1)). */
+  /** The latest stored results version of each of those periods (a rerun that changes them stores v(n+1)). */
   latestResults: Record<string, number>;
+  /**
+   * The rerun's execution name per period with results: `scoring-<p>-admin-<n>`, n counting the
+   * changes recorded for the period so far (the sum of its units' adjustment versions), so a rerun
+   * after each change is a new execution and a repeated one is the same.
+   */
+  rerunAs: Record<string, string>;
 }
 
 const ENTRY_FIELDS = new Set(['survey', 'bonus', 'penalty', 'note']);
@@ -190,71 +196,80 @@ export function parseAdjustments(
         );
         continue;
       }
-      if (!isRecord(raw)) {
-        at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
-        continue;
-      }
-      for (const k of Object.keys(raw)) {
-        if (!ENTRY_FIELDS.has(k))
-          at(
-            `${path}.${k}`,
-            `trường không được hỗ trợ "${k}" (unknown field; use survey, bonus, penalty, note)`,
-          );
-      }
-      const pointsOf = (
-        field: 'survey' | 'bonus' | 'penalty',
-        fallback: number | null,
-      ): number | null | undefined => {
-        const value = raw[field];
-        if (value === undefined || value === null) return fallback;
-        const r = tryParsePoints(value);
-        if (!r.ok) {
-          at(`${path}.${field}`, `${r.message} (${field} must be a number ≥ 0 with at most two decimals)`);
-          return undefined;
-        }
-        return r.value;
-      };
-      const survey = pointsOf('survey', null);
-      const bonus = pointsOf('bonus', 0);
-      const penalty = pointsOf('penalty', 0);
-      if (raw.note !== undefined && typeof raw.note !== 'string')
-        at(`${path}.note`, 'phải là văn bản (note must be text)');
-      if (survey === undefined || bonus === undefined || penalty === undefined) continue;
-      if (survey !== null) {
-        let set: CriteriaSet | undefined;
-        try {
-          set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
-        } catch (err) {
-          at(`${path}.survey`, (err as Error).message);
-          continue;
-        }
-        const area = surveyArea(set);
-        if (!area) {
-          at(
-            `${path}.survey`,
-            `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
-          );
-          continue;
-        }
-        if (survey > area.max) {
-          at(
-            `${path}.survey`,
-            `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
-          );
-          continue;
-        }
-      }
-      entries.push({
-        unitId,
-        periodId,
-        survey: survey ?? null,
-        bonus: bonus ?? 0,
-        penalty: penalty ?? 0,
-        ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
-      });
+      const entry = parseEntry(raw, { path, unitId, unit, periodId, period }, district, at);
+      if (entry) entries.push(entry);
     }
   }
   return { entries, problems };
+}
+
+/** One unit's entry of a period, or undefined after naming its problems. */
+function parseEntry(
+  raw: unknown,
+  where: { path: string; unitId: string; unit: Unit; periodId: string; period: Period },
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  at: (path: string, message: string) => void,
+): AdjustmentsEntry | undefined {
+  const { path, unitId, unit, periodId, period } = where;
+  if (!isRecord(raw)) {
+    at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
+    return undefined;
+  }
+  for (const k of Object.keys(raw)) {
+    if (!ENTRY_FIELDS.has(k))
+      at(`${path}.${k}`, `trường không được hỗ trợ "${k}" (unknown field; use survey, bonus, penalty, note)`);
+  }
+  const pointsOf = (
+    field: 'survey' | 'bonus' | 'penalty',
+    fallback: number | null,
+  ): number | null | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null) return fallback;
+    const r = tryParsePoints(value);
+    if (!r.ok) {
+      at(`${path}.${field}`, `${r.message} (${field} must be a number ≥ 0 with at most two decimals)`);
+      return undefined;
+    }
+    return r.value;
+  };
+  const survey = pointsOf('survey', null);
+  const bonus = pointsOf('bonus', 0);
+  const penalty = pointsOf('penalty', 0);
+  if (raw.note !== undefined && typeof raw.note !== 'string')
+    at(`${path}.note`, 'phải là văn bản (note must be text)');
+  if (survey === undefined || bonus === undefined || penalty === undefined) return undefined;
+  if (survey !== null) {
+    let set: CriteriaSet | undefined;
+    try {
+      set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
+    } catch (err) {
+      at(`${path}.survey`, err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+    const area = surveyArea(set);
+    if (!area) {
+      at(
+        `${path}.survey`,
+        `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
+      );
+      return undefined;
+    }
+    if (survey > area.max) {
+      at(
+        `${path}.survey`,
+        `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
+      );
+      return undefined;
+    }
+  }
+  return {
+    unitId,
+    periodId,
+    survey: survey ?? null,
+    bonus: bonus ?? 0,
+    penalty: penalty ?? 0,
+    ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
+  };
 }
 
 /**
@@ -273,57 +288,4 @@ export function checkAdjustments(
       return line === undefined ? p : { ...p, line };
     }),
   };
-}
-
-/**
- * Stores checked entries one by one (`onRecorded` hears each, so a caller can say how far it got
- * if a write fails), then lists the periods among them whose results are already published.
- */
-export async function storeAdjustments(
-  store: Store,
-  entries: readonly AdjustmentsEntry[],
-  actor: Actor,
-  onRecorded?: (r: RecordAdjustmentsResult['recorded'][number]) => void,
-): Promise<RecordAdjustmentsResult> {
-  const recorded: RecordAdjustmentsResult['recorded'] = [];
-  for (const e of entries) {
-    const { unitId, periodId, ...values } = e;
-    const r = await store.putAdjustments(unitId, periodId, values, actor);
-    const line = { unitId, periodId, changed: r.changed, version: r.adjustments.version };
-    recorded.push(line);
-    onRecorded?.(line);
-  }
-  const periodsWithResults: string[] = [];
-  const latestResults: Record<string, number> = {};
-  for (const periodId of new Set(entries.map((e) => e.periodId))) {
-    const versions = await store.listResults(periodId);
-    if (versions.length > 0) {
-      periodsWithResults.push(periodId);
-      latestResults[periodId] = versions.reduce((n, r) => Math.max(n, r.version), 0);
-    }
-  }
-  return { recorded, periodsWithResults, latestResults };
-}
-
-/**
- * Reads, checks and stores an adjustments file (a path, or content with its name). `district` is
- * the district as loaded (`loadDistrict`), or just its config — then the criteria sets are the
- * stored campaign's. Throws ConfigError listing every problem, with lines (nothing stored);
- * otherwise stores every entry.
- */
-export async function recordAdjustments(
-  store: Store,
-  district: DistrictConfig | { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
-  file: string | AdjustmentsSource,
-  actor: Actor = { kind: 'admin', id: 'cli' },
-): Promise<RecordAdjustmentsResult> {
-  let loaded: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] };
-  if ('config' in district && 'criteriaSets' in district) loaded = district;
-  else {
-    const campaign = await store.getCampaign();
-    loaded = { config: district as DistrictConfig, criteriaSets: campaign?.criteriaSets ?? [] };
-  }
-  const { entries, problems } = checkAdjustments(readAdjustments(file), loaded);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return storeAdjustments(store, entries, actor);
 }

@@ -1,17 +1,19 @@
 /**
- * ComputeResults `{periodId}` → `{version, isNew, created, unitIds}` (scoring workflow).
+ * ComputeResults `{periodId, executionName?}` → `{version, isNew, created, unitIds}` (scoring workflow).
  *
  * Each unit's situation at review close, from what is stored:
- * - report `approved` → its latest appraisal's scores (the approving round's), `approved`;
+ * - report `approved` → the appraisal its final approval carries (named on the unit-period's
+ *   progress), `approved`;
  * - report submitted (`submitted`, `in-review`, `returned`, `explained`) by review close →
  *   `submitted-not-appraised` (*Chưa thẩm định*);
  * - no report, a draft, or a report first submitted after review close → `not-submitted`
  *   (*Không nộp báo cáo*);
- * with the survey result, bonus and penalty the admin recorded (`getAdjustments`), the criteria
- * set in force for the period per group (`criteriaSetFor`), the district's caps, and the previous
- * period's latest results for the change column. `computePeriodResults` then `publishResults`
- * against the stored versions: identical → no new version; otherwise v(n+1) is stored
- * (`putResults`, immutable).
+ * with the survey result, bonus and penalty the admin recorded, the criteria set in force for the
+ * period per group (`criteriaSetFor`), the district's caps, and the previous period's latest
+ * results for the change column. `computePeriodResults` then `publishResults` against the latest
+ * stored version: identical → no new version; otherwise v(n+1) is stored, lines then header, with
+ * its reason — the trigger its execution is named by (workflows/executions.ts). A computation that
+ * loses the header's race fails (Conflict, retried) and computes v(n+2) on its retry.
  *
  * Output: `created` — a version was stored by this call; `isNew` — the version still has to be
  * published (created now, or created by an earlier run that did not get as far as announcing it:
@@ -25,104 +27,87 @@ import { UNIT_GROUPS } from '#domain/model';
 import { appraisedScores } from '#domain/report';
 import { publishResults } from '#domain/results-versions';
 import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
-import { roundAppraisal } from '#functions/review/records';
-import { NotFoundError, type ReportSummary, type StoredAppraisal } from '#ports/store';
+import { reports } from '#ports/dynamo/reports';
+import { results } from '#ports/dynamo/results';
+import type { ReportSummary } from '#ports/reports';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { mapLimited } from '#steps/concurrency';
-import { periodInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { requirePeriod } from '#steps/steps';
+import { type ComputeResultsInput, computeResultsInput } from '#steps/inputs';
+import { finalAppraisal } from '#steps/records';
+import { parseExecutionName } from '#workflows/executions';
 import {
-  changedIn,
+  changedUnits,
   isAnnounced,
+  latestHeader,
   latestPeriodResults,
-  listPeriodResults,
+  readPeriodResults,
   storePeriodResults,
 } from './results.ts';
 
 const STEP = 'compute-results';
-/** Units read at once (two queries each). */
+/** Units read at once (two or three reads each). */
 const CONCURRENCY = 10;
 
 /** Reports in these states were submitted and wait for (or are in) review. */
 const SUBMITTED = new Set(['submitted', 'in-review', 'returned', 'explained']);
 
-/** The appraisal that counts for an approved report: the latest round's (recorded from its decision if needed). */
-async function finalAppraisal(
-  ctx: StepContext,
-  unitId: string,
+/** Every unit's situation at review close (units absent from the map did not report). */
+async function unitInputs(
+  ctx: CampaignStepContext,
   periodId: string,
-): Promise<StoredAppraisal | undefined> {
-  const stored = await ctx.store.listAppraisals(unitId, periodId);
-  const approvals = await ctx.store.listUnitPeriodApprovals(unitId, periodId);
-  const decidedRounds = approvals
-    .filter((a) => a.kind === 'appraise' && a.decision?.action === 'approve')
-    .map((a) => a.round ?? 0);
-  const approvingRound = decidedRounds.length > 0 ? Math.max(...decidedRounds) : undefined;
-  const latestStored = stored.at(-1);
-  if (approvingRound !== undefined && (!latestStored || latestStored.round < approvingRound)) {
-    return (await roundAppraisal(ctx, unitId, periodId, approvingRound)) ?? latestStored;
-  }
-  return latestStored;
-}
-
-export async function computeResults(
-  input: { periodId: string },
-  ctx: StepContext,
-): Promise<{ version: number; isNew: boolean; created: boolean; unitIds: string[] }> {
-  const { periodId } = input;
-  const campaign = await ctx.store.getCampaign();
-  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
-  const { config, criteriaSets } = campaign;
-  const { period } = await requirePeriod(ctx, periodId);
-  const closesAt = Date.parse(period.reviewClosesAt);
-
-  const [reports, adjustments, periods] = await Promise.all([
-    ctx.store.listPeriodReports(periodId),
-    ctx.store.listPeriodAdjustments(periodId),
-    ctx.store.listPeriods(),
+  closesAt: number,
+): Promise<Record<string, UnitPeriodInput>> {
+  const [summaries, adjustments] = await Promise.all([
+    reports().listPeriod(periodId),
+    results().listPeriodAdjustments(periodId),
   ]);
-  const reportOf = new Map<string, ReportSummary>(reports.map((r) => [r.unitId, r]));
+  const reportOf = new Map<string, ReportSummary>(summaries.map((r) => [r.unitId, r]));
   const adjustmentsOf = new Map(adjustments.map((a) => [a.unitId, a]));
-
   const inputs: Record<string, UnitPeriodInput> = {};
-  const lines = await mapLimited(config.units, CONCURRENCY, async (unit) => {
+  await mapLimited(ctx.campaign.units, CONCURRENCY, async (unit) => {
     const report = reportOf.get(unit.id);
     const submittedAt = report?.submittedAt ? Date.parse(report.submittedAt) : undefined;
-    if (!report || report.status === 'draft' || (submittedAt !== undefined && submittedAt > closesAt))
-      return undefined;
+    if (!report || report.status === 'draft' || (submittedAt !== undefined && submittedAt > closesAt)) return;
     const adj = adjustmentsOf.get(unit.id);
     const recorded = adj ? { survey: adj.survey, bonus: adj.bonus, penalty: adj.penalty } : {};
     if (report.status === 'approved') {
-      const appraisal = await finalAppraisal(ctx, unit.id, periodId);
+      const appraisal = await finalAppraisal(unit.id, periodId);
       if (appraisal) {
-        const line: UnitPeriodInput = {
+        inputs[unit.id] = {
           status: 'approved',
           appraised: appraisedScores(appraisal.appraisal),
           ...recorded,
         };
-        return [unit.id, line] as const;
+        return;
       }
       ctx.log.error('approved report without an appraisal: counted as not appraised', { unitId: unit.id });
     } else if (!SUBMITTED.has(report.status)) {
-      return undefined;
+      return;
     }
-    const line: UnitPeriodInput = { status: 'submitted-not-appraised', ...recorded };
-    return [unit.id, line] as const;
+    inputs[unit.id] = { status: 'submitted-not-appraised', ...recorded };
   });
-  for (const line of lines) if (line) inputs[line[0]] = line[1];
+  return inputs;
+}
+
+export async function computeResults(
+  input: ComputeResultsInput,
+  ctx: CampaignStepContext,
+): Promise<{ version: number; isNew: boolean; created: boolean; unitIds: string[] }> {
+  const { periodId } = input;
+  const { campaign } = ctx;
+  const { config } = campaign;
+  const period = campaign.period(periodId);
+  const inputs = await unitInputs(ctx, periodId, Date.parse(period.reviewClosesAt));
 
   const setsByGroup: Partial<Record<UnitGroup, CriteriaSet>> = {};
   for (const group of UNIT_GROUPS) {
     if (config.units.some((u) => u.group === group)) {
-      setsByGroup[group] = criteriaSetFor(config, criteriaSets, group, period);
+      setsByGroup[group] = criteriaSetFor(config, campaign.criteriaSets, group, period);
     }
   }
-  const ordered = periods
-    .map((p) => p.period)
-    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  const index = ordered.findIndex((p) => p.id === periodId);
-  const previousPeriod = index > 0 ? ordered[index - 1] : undefined;
-  const previous = previousPeriod ? await latestPeriodResults(ctx.store, previousPeriod.id) : undefined;
+  const index = campaign.periods.findIndex((p) => p.id === periodId);
+  const previousPeriod = index > 0 ? campaign.periods[index - 1] : undefined;
+  const previous = previousPeriod ? await latestPeriodResults(previousPeriod.id) : undefined;
 
   const recomputed = computePeriodResults({
     periodId,
@@ -132,21 +117,31 @@ export async function computeResults(
     caps: config.groups,
     ...(previous ? { previous } : {}),
   });
-  const existing = await listPeriodResults(ctx.store, periodId);
-  const published = publishResults(existing, recomputed);
+  const header = await latestHeader(periodId);
+  const latest = header ? await readPeriodResults(header) : undefined;
+  const published = publishResults(latest ? [latest] : [], recomputed);
   if (published.isNew) {
-    await storePeriodResults(ctx.store, published.results);
+    const parsed = parseExecutionName(input.executionName);
+    const changed = published.version === 1 ? 'all' : published.changed;
+    await storePeriodResults(published.results, {
+      changed,
+      reason: parsed?.workflow === 'scoring' ? parsed.trigger : null,
+      campaign: campaign.header,
+    });
     ctx.log.info('results version stored', { version: published.version, changed: published.changed.length });
     return { version: published.version, isNew: true, created: true, unitIds: published.changed };
   }
-  if (await isAnnounced(ctx.store, periodId, published.version)) {
+  if (!header || (await isAnnounced(periodId, published.version))) {
     ctx.log.info('results unchanged and already published', { version: published.version });
     return { version: published.version, isNew: false, created: false, unitIds: [] };
   }
   // Stored by an earlier run that stopped before announcing it: publish it now.
-  const unitIds = changedIn(existing, published.version);
+  const unitIds = changedUnits(
+    header,
+    recomputed.units.map((u) => u.unitId),
+  );
   ctx.log.info('results unchanged, not yet published: publishing', { version: published.version });
   return { version: published.version, isNew: true, created: false, unitIds };
 }
 
-export const handler = stepHandler({ name: STEP, input: periodInput }, computeResults);
+export const handler = campaignStep({ name: STEP, input: computeResultsInput }, computeResults);

@@ -9,32 +9,28 @@
  * nothing left to publish.
  */
 import { BAND_LABELS, GROUP_LABELS, UNIT_GROUPS } from '#domain/model';
-import { appendAuditOnce } from '#functions/review/records';
 import { resultsSummaryEmail } from '#mail/scoring';
-import { NotFoundError } from '#ports/store';
-import { notifyLeadershipInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import { mailIdentity, requireCampaign, requirePeriod, sendMail, systemActor } from '#steps/steps';
-import { announcedId, changedIn, listPeriodResults, resultsSubject } from './results.ts';
+import { audit } from '#ports/dynamo/audit';
+import { baseUrl } from '#ports/settings';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { type NotifyLeadershipInput, notifyLeadershipInput } from '#steps/inputs';
+import { mailEach } from '#steps/mail';
+import { systemActor } from '#steps/records';
+import { announcedId, readPeriodResults, requireHeader, resultsSubject } from './results.ts';
 
 const STEP = 'notify-leadership';
 
 export async function notifyLeadership(
-  input: { periodId: string; version: number },
-  ctx: StepContext,
+  input: NotifyLeadershipInput,
+  ctx: CampaignStepContext,
 ): Promise<Record<string, never>> {
   const { periodId, version } = input;
-  const [{ period }, { sender }, versions, leaders, adminList] = await Promise.all([
-    requirePeriod(ctx, periodId),
-    requireCampaign(ctx),
-    listPeriodResults(ctx.store, periodId),
-    ctx.store.listPeople('leadership'),
-    ctx.store.listPeople('admin'),
-  ]);
-  const results = versions.find((v) => v.version === version);
-  if (!results) throw new NotFoundError('results', `${periodId} v${version}`);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const header = await requireHeader(periodId, version);
+  const results = await readPeriodResults(header);
   const names = new Map(results.units.map((u) => [u.unitId, u.name]));
-  const changedUnits = version > 1 ? changedIn(versions, version).map((id) => names.get(id) ?? id) : [];
+  const changedUnits = header.changed === 'all' ? [] : header.changed.map((id) => names.get(id) ?? id);
   const groups = UNIT_GROUPS.map((group) => ({
     label: GROUP_LABELS[group],
     rows: results.units
@@ -49,27 +45,12 @@ export async function notifyLeadership(
       })),
   })).filter((g) => g.rows.length > 0);
   // The admin's results page of this version: the digest names only the ends of each ranking.
-  const resultsUrl = `${ctx.deps.baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
-  for (const person of [...leaders, ...adminList]) {
-    const mail = resultsSummaryEmail(sender, {
-      recipient: person,
-      period,
-      version,
-      changedUnits,
-      groups,
-      resultsUrl,
-    });
-    await sendMail(
-      ctx,
-      ctx.log,
-      mailIdentity('results-summary', person.email, { periodId, round: version }),
-      {
-        to: person.email,
-        ...mail,
-      },
-    );
-  }
-  await appendAuditOnce(ctx.store, {
+  const resultsUrl = `${baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
+  const people = [...campaign.people('leadership'), ...campaign.people('admin')];
+  await mailEach(ctx.log, people, 'results-summary', { periodId, round: version }, (recipient) =>
+    resultsSummaryEmail(campaign.sender, { recipient, period, version, changedUnits, groups, resultsUrl }),
+  );
+  await audit().append({
     id: announcedId(version),
     subject: resultsSubject(periodId),
     periodId,
@@ -81,4 +62,4 @@ export async function notifyLeadership(
   return {};
 }
 
-export const handler = stepHandler({ name: STEP, input: notifyLeadershipInput }, notifyLeadership);
+export const handler = campaignStep({ name: STEP, input: notifyLeadershipInput }, notifyLeadership);

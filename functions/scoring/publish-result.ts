@@ -3,63 +3,54 @@
  * unit whose line is new in the version).
  *
  * The unit's results of the period: total out of the set's maximum, percentage (half-up, decimal
- * comma), band, rank in its group as r/n (n = the group's ranked units; a unit without a report reads
- * "Không nộp báo cáo – xếp cuối khối", not the shared number), the score's parts and the change
- * against the previous period — or that it is *Chưa thẩm định*.
+ * comma), band, rank in its group as r/n (n = the group's ranked units, from the version's header;
+ * a unit without a report reads "Không nộp báo cáo – xếp cuối khối", not the shared number), the
+ * score's parts and the change against the previous period — or that it is *Chưa thẩm định*.
+ * Reads the version's header and the unit's own line only.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
 import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
+import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
 import { periodName } from '#mail/letter';
 import { resultsEmail } from '#mail/scoring';
-import { NotFoundError } from '#ports/store';
-import { publishResultInput } from '#steps/inputs';
-import { type StepContext, stepHandler } from '#steps/middleware';
-import {
-  ensureReportGrant,
-  mailIdentity,
-  requireCampaign,
-  requirePeriod,
-  requireUnit,
-  sendMail,
-} from '#steps/steps';
-import { requirePeriodResults } from './results.ts';
+import { results } from '#ports/dynamo/results';
+import { NotFoundError } from '#ports/errors';
+import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { reportLink } from '#steps/grants';
+import { type PublishResultInput, publishResultInput } from '#steps/inputs';
+import { mailTo } from '#steps/mail';
+import { requireHeader } from './results.ts';
 
 const STEP = 'publish-result';
 
 export async function publishResult(
-  input: { periodId: string; version: number; unitId: string },
-  ctx: StepContext,
+  input: PublishResultInput,
+  ctx: CampaignStepContext,
 ): Promise<{ sent: boolean }> {
   const { periodId, version, unitId } = input;
-  const [{ period }, results, unit, { sender }, campaign] = await Promise.all([
-    requirePeriod(ctx, periodId),
-    requirePeriodResults(ctx.store, periodId, version),
-    requireUnit(ctx, unitId),
-    requireCampaign(ctx),
-    ctx.store.getCampaign(),
-  ]);
-  const line = results.units.find((u) => u.unitId === unitId);
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const unit = campaign.unit(unitId);
+  const header = await requireHeader(periodId, version);
+  const json = await results().getLine<UnitResultJson>(header, unitId);
+  const line = periodResultsFromJson({ ...header.body, units: [json] }).units[0];
   if (!line) throw new NotFoundError('results line', `${unitId} in ${periodId} v${version}`);
-  const setRef = results.criteriaSets[line.group];
-  const set = campaign?.criteriaSets.find((s) => s.id === setRef?.id);
-  const setMax = set?.max ?? 10_000;
-  const rankedInGroup = results.units.filter((u) => u.group === line.group && u.rank !== null).length;
-  let previousLabel = line.change?.previousId ?? '';
-  if (line.change) {
-    const previous = await ctx.store.getPeriod(line.change.previousId);
-    if (previous) previousLabel = periodName(previous.period);
-  }
+  const setRef = header.criteriaSets[line.group];
+  const setMax = (setRef ? campaign.criteriaSet(setRef.id)?.max : undefined) ?? 10_000;
+  const rankedInGroup = header.counts[line.group]?.ranked ?? 0;
+  const previous = line.change ? campaign.periods.find((p) => p.id === line.change?.previousId) : undefined;
+  const previousLabel = previous ? periodName(previous) : (line.change?.previousId ?? '');
   let reportUrl: string | undefined;
   if (line.status === 'approved') {
     // The unit's own report link, a convenience: the results go out without it if links cannot be signed.
     try {
-      const grant = await ensureReportGrant(ctx.deps, unitId, period);
-      if (ctx.clock().getTime() < Date.parse(grant.expiresAt)) reportUrl = await ctx.deps.approvalUrl(grant);
+      const link = await reportLink(unitId, period);
+      if (ctx.clock().getTime() < Date.parse(link.grant.expiresAt)) reportUrl = link.url;
     } catch (error) {
       ctx.log.warn('results sent without the report link (no signing key?)', { error });
     }
   }
-  const mail = resultsEmail(sender, {
+  const mail = resultsEmail(campaign.sender, {
     unit,
     period,
     version,
@@ -85,13 +76,14 @@ export async function publishResult(
       : null,
     ...(reportUrl ? { reportUrl } : {}),
   });
-  const outcome = await sendMail(
-    ctx,
+  const outcome = await mailTo(
     ctx.log,
-    mailIdentity('results', unit.focalPoint.email, { unitId, periodId, round: version }),
-    { to: unit.focalPoint.email, ...mail },
+    unit.focalPoint,
+    'results',
+    { unitId, periodId, round: version },
+    mail,
   );
   return { sent: outcome === 'sent' };
 }
 
-export const handler = stepHandler({ name: STEP, input: publishResultInput }, publishResult);
+export const handler = campaignStep({ name: STEP, input: publishResultInput }, publishResult);

@@ -12,13 +12,14 @@
  * Every mark is conditional on the token generation used, so the answer to a stale token never
  * overwrites what happened with a newer one.
  */
-import type { Callbacks } from '#ports/callbacks';
+import { callbacks } from '#ports/callbacks';
+import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
-import type { Approval, Store } from '#ports/store';
+import type { Approval } from '#ports/reviews';
 
 /** What a callback task receives as its output (`$.decision` in the review state machine). */
 export interface DecisionOutput {
-  /** `approve`, `return`, `explained` (review), a vote later. */
+  /** `approve`, `return`, `explained` (review), `cast` (a vote). */
   decision: string;
   round: number;
 }
@@ -39,45 +40,34 @@ export type DeliveryOutcome =
   /** Nothing to deliver to (no token) or nothing decided. */
   | 'nothing';
 
-export interface DeliveryDeps {
-  store: Store;
-  callbacks: Callbacks;
-  log?: Logger;
-}
-
 function describe(err: unknown): string {
-  const e = err as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`.slice(0, 1000);
+  return (err instanceof Error ? `${err.name}: ${err.message}` : `Error: ${String(err)}`).slice(0, 1000);
 }
 
 /** Sends the approval's recorded decision with its stored token and records how it went. */
-export async function deliverDecision(deps: DeliveryDeps, approval: Approval): Promise<DeliveryOutcome> {
+export async function deliverDecision(approval: Approval, log?: Logger): Promise<DeliveryOutcome> {
   if (!approval.decision || !approval.taskToken) return 'nothing';
   let result: 'delivered' | 'task-gone';
   try {
-    result = await deps.callbacks.sendDecision(approval.taskToken, decisionOutput(approval));
+    result = await callbacks().sendDecision(approval.taskToken, decisionOutput(approval));
   } catch (err) {
-    const error = describe(err);
-    deps.log?.warn('decision delivery failed; the sweep will re-send it', {
+    log?.warn('decision delivery failed; the sweep will re-send it', {
       approvalId: approval.id,
       kind: approval.kind,
       error: err,
     });
-    const marked = await deps.store.markDeliveryFailed(approval.id, approval.tokenGen, error);
+    const marked = await reviews().markDeliveryFailed(approval.id, approval.tokenGen, describe(err));
     return marked ? 'failed' : 'superseded';
   }
   if (result === 'task-gone') {
-    const marked = await deps.store.markTaskGone(
+    const marked = await reviews().markTaskGone(
       approval.id,
       approval.tokenGen,
       'The waiting task is gone (timed out, closed or unknown token)',
     );
-    deps.log?.warn('decision recorded but its task is gone', {
-      approvalId: approval.id,
-      kind: approval.kind,
-    });
+    log?.warn('decision recorded but its task is gone', { approvalId: approval.id, kind: approval.kind });
     return marked ? 'task-gone' : 'superseded';
   }
-  const marked = await deps.store.markDelivered(approval.id, approval.tokenGen);
+  const marked = await reviews().markDelivered(approval.id, approval.tokenGen);
   return marked ? 'delivered' : 'superseded';
 }

@@ -1,48 +1,98 @@
 /**
- * The payloads the `launch`, `period`, `scoring` and `commendation` state machines send their
- * Lambda tasks (docs/cycle.md, "Step functions"); each step parses its event with one of these.
- * Objects are not strict: a state machine may pass more than a step reads.
+ * The payloads the state machines send their Lambda tasks (docs/cycle.md and docs/review.md,
+ * "Step functions"); each step parses its event with one of these and takes its input type from
+ * it. zod/mini: a step's bundle carries these checks, not the whole of zod. Objects are not strict:
+ * a state machine may pass more than a step reads.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Unit, period and person ids are ASCII (they appear in keys, execution names and URLs). */
-export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be an ASCII id' });
+export const id = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be an ASCII id' }));
 
 /** A commendation cycle: a year (`2024`) or `phase`, optionally a later vote round (`2024-2`). */
-export const cycleId = z.string().regex(/^(?:\d{4}|phase)(?:-[1-9]\d{0,2})?$/, {
-  error: 'must be a year (2024) or phase, optionally -<round>',
-});
+export const cycleId = z.string().check(
+  z.regex(/^(?:\d{4}|phase)(?:-[1-9]\d{0,2})?$/, {
+    error: 'must be a year (2024) or phase, optionally -<round>',
+  }),
+);
+
+const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+const taskToken = z.string().check(z.minLength(1), z.maxLength(8192));
 
 export const periodInput = z.object({ periodId: id });
 export const unitPeriodInput = z.object({ unitId: id, periodId: id });
 export const cycleInput = z.object({ cycleId });
 
-/** StoreCampaign: the district config and its criteria sets, validated again by the step. */
-export const storeCampaignInput = z.object({
-  config: z.record(z.string(), z.unknown()),
-  criteriaSets: z.array(z.record(z.string(), z.unknown())),
+/** A launch step: the campaign version its execution launches (workflows/executions.ts). */
+export const launchStepInput = z.object({
+  campaignVersion: wholeNumber(1, 9999),
+  contentHash: z.optional(
+    z.string().check(z.regex(/^[0-9a-f]{64}$/, { error: 'must be a sha256 hex digest' })),
+  ),
 });
 
 export const listRecipientsInput = z.object({
   purpose: z.enum(['launch', 'invite', 'remind', 'late']),
-  periodId: id.optional(),
+  periodId: z.optional(id),
+  campaignVersion: z.optional(wholeNumber(1, 9999)),
 });
 
-/** A launch notice's addressee: the units whose focal point they are, and/or a reviewer. */
-export const launchRecipient = z.object({
-  unitIds: z.array(id),
-  reviewerId: id.optional(),
+/**
+ * A launch notice's addressee, as the Map item list-recipients returns: `unit:<id>` (the unit's
+ * focal point) or `reviewer:<id>`, standing for everyone at that person's address.
+ */
+export const recipientId = z.string().check(
+  z.regex(/^(?:unit|reviewer):[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, {
+    error: 'must be unit:<id> or reviewer:<id>',
+  }),
+);
+
+export const announceLaunchInput = z.object({ recipientId, campaignVersion: wholeNumber(1, 9999) });
+
+export const remindUnitInput = z.extend(unitPeriodInput, { kind: z.enum(['remind', 'late']) });
+
+export const publishResultInput = z.extend(unitPeriodInput, { version: wholeNumber(1, 9999) });
+
+export const notifyLeadershipInput = z.extend(periodInput, { version: wholeNumber(1, 9999) });
+
+export const computeResultsInput = z.extend(periodInput, {
+  executionName: z.optional(z.string().check(z.maxLength(80))),
 });
 
-export const announceLaunchInput = z.object({ recipient: launchRecipient });
+export const requestVoteInput = z.extend(cycleInput, { memberId: id, taskToken });
 
-export const remindUnitInput = unitPeriodInput.extend({ kind: z.enum(['remind', 'late']) });
+/** `{unitId, periodId, reviewerId, round}`: the state every review step after the assignment reads. */
+export const roundInput = z.extend(unitPeriodInput, { reviewerId: id, round: wholeNumber(1, 999) });
 
-export const publishResultInput = unitPeriodInput.extend({ version: z.number().int().min(1).max(9999) });
+/** A review callback task's payload: the round state plus `$$.Task.Token`. */
+export const callbackInput = z.extend(roundInput, { taskToken });
 
-export const notifyLeadershipInput = periodInput.extend({ version: z.number().int().min(1).max(9999) });
+/** EscalateReview (`kind: 'appraise'`) and RemindExplanation (`kind: 'explain'`). */
+export const remindInput = z.extend(roundInput, { kind: z.enum(['appraise', 'explain']) });
 
-export const requestVoteInput = cycleInput.extend({
-  memberId: id,
-  taskToken: z.string().min(1).max(8192),
+/** RecordFailure: whatever the state held when the error was caught (ids may be missing). */
+export const failureInput = z.object({
+  unitId: z.optional(id),
+  periodId: z.optional(id),
+  executionName: z.optional(z.string().check(z.maxLength(80))),
+  error: z.nullish(z.string()),
+  cause: z.nullish(z.string()),
 });
+
+export type PeriodInput = z.output<typeof periodInput>;
+export type UnitPeriodInput = z.output<typeof unitPeriodInput>;
+export type CycleInput = z.output<typeof cycleInput>;
+export type LaunchStepInput = z.output<typeof launchStepInput>;
+export type ListRecipientsInput = z.output<typeof listRecipientsInput>;
+export type AnnounceLaunchInput = z.output<typeof announceLaunchInput>;
+export type RemindUnitInput = z.output<typeof remindUnitInput>;
+export type PublishResultInput = z.output<typeof publishResultInput>;
+export type NotifyLeadershipInput = z.output<typeof notifyLeadershipInput>;
+export type ComputeResultsInput = z.output<typeof computeResultsInput>;
+export type RequestVoteInput = z.output<typeof requestVoteInput>;
+export type RoundInput = z.output<typeof roundInput>;
+export type CallbackInput = z.output<typeof callbackInput>;
+export type RemindInput = z.output<typeof remindInput>;
+export type FailureInput = z.output<typeof failureInput>;

@@ -8,16 +8,13 @@
 
 import type { Unit } from '#domain/model';
 import { GROUP_LABELS } from '#domain/model';
+import type { Actor } from '#ports/actor';
+import type { StoredPeriod } from '#ports/campaigns';
 import { scrubString } from '#ports/log';
-import type {
-  Actor,
-  AdminSession,
-  Approval,
-  ApprovalKind,
-  OutboxRecord,
-  ReportStatus,
-  StoredPeriod,
-} from '#ports/store';
+import type { OutboxRecord } from '#ports/outbox';
+import type { ReportStatus } from '#ports/reports';
+import type { Approval, ApprovalKind } from '#ports/reviews';
+import type { AdminSession } from '#ports/sessions';
 import type { FieldProblem } from './http.ts';
 import {
   DECISION_LABELS,

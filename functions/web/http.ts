@@ -9,14 +9,15 @@
  *   `BASE_URL`'s (`null` included), or a `Sec-Fetch-Site` of another site, is refused (403);
  * - every answer carries the security headers of decision 13;
  * - errors become Vietnamese pages: a form problem 400/422 naming the field, ConflictError 409,
- *   NotFoundError 404, a bad or expired link 403/410, anything unknown a 500 that reveals nothing;
+ *   NotFoundError 404, a bad or expired link 403/410, data of an earlier storage layout 503 saying
+ *   what to do, anything unknown a 500 that reveals nothing;
  * - one log line per request: route key, status, duration — never the path, query string (it
  *   carries signatures), body, cookies or headers.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ConflictError, ItemTooLargeError, NotFoundError, SchemaMismatchError } from '#ports/errors';
 import { createLogger, type Logger } from '#ports/log';
-import { ConflictError, ItemTooLargeError, NotFoundError } from '#ports/store';
 import { escapeHtml } from './html.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -366,6 +367,13 @@ export function errorResponse(error: unknown): HttpResponse {
         title: 'Không tìm thấy',
         detail: 'Không tìm thấy nội dung được yêu cầu.',
       }),
+    );
+  }
+  if (error instanceof SchemaMismatchError) {
+    // What the operator must do (README, "Upgrading"); nothing was read or changed.
+    return htmlResponse(
+      503,
+      renderStatusPage({ status: 503, title: 'Dữ liệu theo cấu trúc cũ', detail: error.message }),
     );
   }
   if (error instanceof ItemTooLargeError) {

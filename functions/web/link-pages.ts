@@ -3,19 +3,15 @@
  * database read, then the approval it names, of the kind the page serves), who acted (kept with
  * every decision), and the review history both the unit's and the reviewer's pages show.
  */
-import type { Deps } from '#ports/deps';
+import type { Actor } from '#ports/actor';
+import { reviews } from '#ports/dynamo/reviews';
+import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
-import type { Actor, Approval, ApprovalKind, Store } from '#ports/store';
+import type { Approval, ApprovalKind } from '#ports/reviews';
+import type { ExplainDecisionPayload } from '#steps/decisions';
+import { appraisalOf } from '#steps/records';
 import { type HttpRequest, LinkError } from './http.ts';
 import type { ReviewRound } from './report-page.ts';
-import type { AppraiseDecisionPayload } from './review-page.ts';
-
-/** What the `explained` decision carries in the approval record (never in the execution). */
-export interface ExplainDecisionPayload {
-  explanation: string;
-  /** The report version the explanation was submitted with. */
-  reportVersion: number;
-}
 
 /** The link's own parameters, to rebuild the page's URL without anything else from the query. */
 export const LINK_PARAMS = ['k', 'id', 'a', 'e', 's'] as const;
@@ -35,15 +31,14 @@ export function linkQuery(query: URLSearchParams): string {
  * 410 when expired (the link's own expiry, then the stored one).
  */
 export async function openLink(
-  deps: Pick<Deps, 'keyring' | 'store' | 'clock'>,
   request: HttpRequest,
   kinds: readonly ApprovalKind[],
+  now: Date,
 ): Promise<Approval> {
-  const now = deps.clock();
-  const check = verifyLink(request.query, await deps.keyring(), now);
+  const check = verifyLink(request.query, await keyring().load(), now);
   if (!check.ok) throw new LinkError(check.status, check.reason);
-  if (!(kinds as readonly string[]).includes(check.action)) throw new LinkError(403, 'wrong-kind');
-  const approval = await deps.store.getApproval(check.approvalId);
+  if (!kinds.some((kind) => kind === check.action)) throw new LinkError(403, 'wrong-kind');
+  const approval = await reviews().getApproval(check.approvalId);
   if (!approval) throw new LinkError(403, 'not-found');
   // The action is signed: a link made for one kind never opens another kind's approval.
   if (approval.kind !== check.action) throw new LinkError(403, 'wrong-kind');
@@ -71,15 +66,12 @@ export function actorOf(request: HttpRequest, who: Omit<Actor, 'ip' | 'userAgent
 const DECIDED = new Set(['decided', 'delivered', 'failed-delivery', 'task-gone']);
 
 /**
- * The rounds of review of a unit-period so far, oldest first: each round's appraisal (the stored
- * one, else the one its decision carries — the step that stores it may not have run yet), the
- * reviewer's general comment, and the unit's explanation answering it.
+ * The rounds of review of a unit-period so far, oldest first: each round's appraisal and the
+ * reviewer's general comment (the payload of its `appraise` decision), and the unit's explanation
+ * answering it (the payload of its `explain` decision).
  */
-export async function reviewRounds(store: Store, unitId: string, periodId: string): Promise<ReviewRound[]> {
-  const [appraisals, approvals] = await Promise.all([
-    store.listAppraisals(unitId, periodId),
-    store.listUnitPeriodApprovals(unitId, periodId),
-  ]);
+export async function reviewRounds(unitId: string, periodId: string): Promise<ReviewRound[]> {
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
   const rounds = new Map<number, ReviewRound>();
   const round = (n: number): ReviewRound => {
     let r = rounds.get(n);
@@ -89,26 +81,17 @@ export async function reviewRounds(store: Store, unitId: string, periodId: strin
     }
     return r;
   };
-  for (const a of appraisals) round(a.round).appraisal = a;
   for (const a of approvals) {
     if (!DECIDED.has(a.status) || !a.decision) continue;
     const n = a.round ?? 0;
     if (a.kind === 'appraise') {
-      const payload = a.decision.payload as Partial<AppraiseDecisionPayload> | undefined;
+      const appraisal = await appraisalOf(a);
       const r = round(n);
-      if (!r.appraisal && payload?.appraisal) {
-        r.appraisal = {
-          appraisal: payload.appraisal,
-          round: n,
-          ...(payload.reportVersion !== undefined ? { reportVersion: payload.reportVersion } : {}),
-          approvalId: a.id,
-          recordedAt: a.decidedAt ?? a.createdAt,
-        };
-      }
-      if (payload?.generalComment) r.generalComment = payload.generalComment;
+      if (appraisal) r.appraisal = appraisal;
+      if (appraisal?.generalComment) r.generalComment = appraisal.generalComment;
       if (a.decidedAt) r.decidedAt = a.decidedAt;
     } else if (a.kind === 'explain') {
-      const payload = a.decision.payload as Partial<ExplainDecisionPayload> | undefined;
+      const payload = await reviews().getDecisionPayload<Partial<ExplainDecisionPayload>>(a);
       const r = round(n);
       if (payload?.explanation) r.explanation = payload.explanation;
       if (a.decidedAt) r.explainedAt = a.decidedAt;

@@ -10,7 +10,7 @@
  */
 import { formatDate, formatDateTime } from '#domain/calendar';
 import type { Period } from '#domain/model';
-import type { ReportStatus } from '#ports/store';
+import type { ReportStatus } from '#ports/reports';
 import { escapeHtml } from './html.ts';
 import { type FieldProblem, setStatusPageRenderer } from './http.ts';
 
@@ -100,6 +100,10 @@ export interface LayoutOptions {
   body: Html;
   /** The product's own script (a module) and style sheet for this page, by URL. */
   assets?: { script?: string; style?: string };
+  /** More CSS for pages that need it (the admin's). */
+  styles?: string;
+  /** Replaces the footer about personal links (pages behind a session have none). */
+  footer?: Html;
 }
 
 function assetTags(assets: LayoutOptions['assets']): Html {
@@ -109,7 +113,7 @@ function assetTags(assets: LayoutOptions['assets']): Html {
   ].join('');
 }
 
-export function layout({ title, header, body, assets }: LayoutOptions): Html {
+export function layout({ title, header, body, assets, styles, footer }: LayoutOptions): Html {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -117,7 +121,7 @@ export function layout({ title, header, body, assets }: LayoutOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${e(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${styles ?? ''}</style>
 ${assetTags(assets)}
 </head>
 <body>
@@ -125,7 +129,7 @@ ${assetTags(assets)}
 <main class="wrap" id="noi-dung">
 ${body}
 </main>
-<footer>Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác.</footer>
+<footer>${footer ?? 'Trang được tạo tự động; liên kết trong email là riêng của bạn, không chuyển tiếp cho người khác.'}</footer>
 </body>
 </html>`;
 }

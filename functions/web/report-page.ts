@@ -14,7 +14,8 @@
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { missingEvidence } from '#domain/report';
-import { EDITABLE_REPORT_STATUSES, type ReportStatus, type StoredAppraisal } from '#ports/store';
+import { EDITABLE_REPORT_STATUSES, type ReportStatus } from '#ports/reports';
+import type { StoredAppraisal } from '#steps/records';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,

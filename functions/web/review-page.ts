@@ -24,6 +24,7 @@ import type {
 } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence, validateAppraisal } from '#domain/report';
+import type { AppraiseDecisionPayload } from '#steps/decisions';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -51,15 +52,6 @@ export const reviewField = {
 };
 
 export type ReviewDecision = 'approve' | 'return';
-
-/** What the `appraise` decision carries in the approval record (never in the execution). */
-export interface AppraiseDecisionPayload {
-  appraisal: Appraisal;
-  /** The report version the reviewer saw. */
-  reportVersion: number;
-  /** The reviewer's general comment (required in substance when returning). */
-  generalComment?: string;
-}
 
 /** The form read: a decision with its payload, or the problems (then nothing may be recorded). */
 export type ParsedAppraisal =

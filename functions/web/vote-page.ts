@@ -4,27 +4,31 @@
  * grounds — and one yes / no / abstain choice per candidate; POST decides:
  *
  *   every candidate answered (else 422 with the choices as made; nothing recorded)
- *   → `decideVote`: `decideApproval` (`pending → decided`, the votes as its payload — the lock and
- *     the only write that counts) → the ballot item (`castBallot`, derived, idempotent)
+ *   → `decideVote`: the votes put as the decision's payload, then the claim (`pending → decided`
+ *     with the payload's hash — the only write that counts: functions/steps/decisions.ts)
  *     → SendTaskSuccess with the token that claim returned (`deliverDecision`) → `markDelivered`.
  *
  * A second POST gets 409 from decision.ts (the approval is no longer pending); a link past the
- * vote's close 410. The ballot is tallied from the ballot items (functions/commendation/tally-votes.ts),
- * which also repairs a ballot missing after a crash from the recorded decision.
+ * vote's close 410. The tally reads each member's ballot through the decision that selected it
+ * (functions/commendation/tally-votes.ts).
  */
 import { passRequired, quorumRequired } from '#domain/council';
 import type { Vote } from '#domain/model';
 import {
   ballotCandidates,
+  type CycleHeader,
   cycleLabel,
   parseCycle,
   readCycle,
-  recordBallot,
   type StoredCycle,
   type VotePayload,
 } from '#functions/commendation/award';
-import type { Deps } from '#ports/deps';
-import { type Actor, type Approval, type DecideOutcome, NotFoundError } from '#ports/store';
+import type { Actor } from '#ports/actor';
+import { NotFoundError } from '#ports/errors';
+import { handlerLogger } from '#ports/log';
+import type { Approval, DecideOutcome } from '#ports/reviews';
+import { loadCampaign } from '#steps/campaign';
+import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import { ballotCandidateView, candidateDetails } from './ballot.ts';
 import {
@@ -86,6 +90,8 @@ export interface VotePageModel {
   cycleLabel: string;
   memberName: string;
   cycle: StoredCycle;
+  /** The cycle's proposal (its header: the ballot, the council, the vote's close). */
+  header: CycleHeader;
   /** Titles of the initiatives the candidates cite, by initiative key (`<unit>/<id>`). */
   initiativeTitles?: ReadonlyMap<string, string>;
   raw?: URLSearchParams;
@@ -104,7 +110,7 @@ function choiceInputs(id: string, problems: ProblemMap, chosen: string | null): 
 }
 
 export function renderVotePage(m: VotePageModel): Html {
-  const header = m.cycle.header!;
+  const header = m.header;
   const problems = problemMap(m.problems ?? []);
   const N = header.memberIds.length;
   const candidates = ballotCandidates(m.cycle);
@@ -141,69 +147,63 @@ ${choiceInputs(c.id, problems, m.raw ? m.raw.get(voteField(c.id)) : null)}
 export interface DecideVoteResult {
   outcome: DecideOutcome['outcome'];
   approval?: Approval;
-  ballot?: 'cast' | 'already-cast' | 'none';
   delivery?: DeliveryOutcome;
 }
 
 /**
- * Records a member's votes: the approval's claim (the only write that decides), then the ballot
- * item and the delivery to the waiting task. Used by the page's POST.
+ * Records a member's votes: the payload, the approval's claim (the only write that decides), then
+ * the delivery to the waiting task. Used by the page's POST.
  */
 export async function decideVote(
-  deps: Pick<Deps, 'store' | 'callbacks' | 'log'>,
-  approval: Pick<Approval, 'id'>,
+  approval: Approval,
   votes: Record<string, Vote>,
   actor: Actor,
 ): Promise<DecideVoteResult> {
   const payload: VotePayload = { votes };
-  const decided = await deps.store.decideApproval(approval.id, { action: VOTE_ACTION, payload }, actor);
+  const decided = await claimDecision(approval, { action: VOTE_ACTION, payload }, actor);
   if (decided.outcome !== 'decided') {
     return { outcome: decided.outcome, ...('approval' in decided ? { approval: decided.approval } : {}) };
   }
-  const ballot = await recordBallot(deps.store, decided.approval);
+  const log = handlerLogger();
   let delivery: DeliveryOutcome;
   try {
-    delivery = await deliverDecision(
-      { store: deps.store, callbacks: deps.callbacks, log: deps.log },
-      decided.approval,
-    );
+    delivery = await deliverDecision(decided.approval, log);
   } catch (error) {
     // Even the failure mark failed: the decision stays recorded and in the sweep's queue.
-    deps.log.error('vote recorded; delivery and its mark failed', { approvalId: approval.id, error });
+    log.error('vote recorded; delivery and its mark failed', { approvalId: approval.id, error });
     delivery = 'failed';
   }
-  return { outcome: 'decided', approval: decided.approval, ballot, delivery };
+  return { outcome: 'decided', approval: decided.approval, delivery };
 }
 
-async function voteContext(deps: Deps, approval: Approval) {
+async function voteContext(approval: Approval) {
   if (!approval.periodId || !approval.party) throw new LinkError(403, 'not-found');
   const cycle = parseCycle(approval.periodId);
-  const [campaign, stored, member] = await Promise.all([
-    deps.store.getCampaign(),
-    readCycle(deps.store, cycle.cycleId),
-    deps.store.getPerson('council', approval.party),
-  ]);
-  if (!campaign) throw new NotFoundError('campaign', 'CAMPAIGN');
-  if (!stored.header) throw new NotFoundError('proposal', cycle.cycleId);
+  const [campaign, stored] = await Promise.all([loadCampaign(), readCycle(cycle.cycleId)]);
+  const header = stored.header;
+  if (!header) throw new NotFoundError('proposal', cycle.cycleId);
+  const member = campaign.findPerson('council', approval.party);
   return {
     authority: campaign.config.district.authority,
     cycleLabel: cycleLabel(cycle, campaign.config),
+    memberId: approval.party,
     memberName: member?.name ?? approval.party,
     member,
     cycle: stored,
+    header,
   };
 }
 
 /** The `vote` kind of functions/http/decision.ts (`PAGES.vote`). */
 export const votePage = {
-  async render(deps: Deps, _request: HttpRequest, approval: Approval): Promise<HttpResponse> {
-    const ctx = await voteContext(deps, approval);
+  async render(_request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(approval);
     return htmlResponse(200, renderVotePage(ctx));
   },
 
-  async decide(deps: Deps, request: HttpRequest, approval: Approval): Promise<HttpResponse> {
-    const ctx = await voteContext(deps, approval);
-    const header = ctx.cycle.header!;
+  async decide(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(approval);
+    const header = ctx.header;
     const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
     const parsed = parseVoteForm(request.form, header.ballot, names);
     if (parsed.problems.length > 0) {
@@ -215,10 +215,10 @@ export const votePage = {
     }
     const actor = actorOf(request, {
       kind: 'council',
-      id: approval.party!,
+      id: ctx.memberId,
       ...(ctx.member?.email ? { email: ctx.member.email } : {}),
     });
-    const result = await decideVote(deps, approval, parsed.votes, actor);
+    const result = await decideVote(approval, parsed.votes, actor);
     switch (result.outcome) {
       case 'decided':
         break;

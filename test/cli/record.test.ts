@@ -1,28 +1,41 @@
 /**
  * `thidua record` in a child process, as an operator runs it, against dynalite instead of AWS:
  * the subprocess gets only `AWS_ENDPOINT_URL_DYNAMODB`, a region and dummy credentials, and
- * writes through the real DynamoStore. The demo campaign is stored first (as a launch does);
- * what the command stored is read back through the store.
+ * writes through the real storage ports. The demo campaign is stored first (as a launch does);
+ * what the command stored is read back through the ports.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { storeCampaign } from '#functions/launch/campaign';
-import { DynamoStore } from '#ports/dynamo-store';
+import { table as tablePort } from '#ports/dynamo/table';
+import { replacePort, resetPorts } from '#ports/registry';
 import { type CliResult, repo, tempDir, thiduaAgainst } from '../helpers/cli.ts';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
+import { dynamoPorts } from '../helpers/ports.ts';
 
 const dir = tempDir('record');
 const EXAMPLE = 'examples/adjustments-2022Q3.yaml';
 const demo = loadDistrict(repo('districts', 'demo.yaml'));
 let table: TestTable;
-let store: DynamoStore;
+let store: ReturnType<typeof dynamoPorts>;
+
+/** Stores a campaign in a table, as `thidua launch` does before its execution starts. */
+async function launched(t: TestTable, district: typeof demo): Promise<ReturnType<typeof dynamoPorts>> {
+  const ports = dynamoPorts(t);
+  replacePort(tablePort, ports.table);
+  try {
+    await storeCampaign(district);
+  } finally {
+    resetPorts();
+  }
+  return ports;
+}
 
 beforeAll(async () => {
   table = await startDynalite('thidua-demo-record');
-  store = new DynamoStore({ client: table.client, tableName: table.tableName });
-  await storeCampaign(store, demo.config, demo.criteriaSets, new Date('2022-08-02T01:00:00Z'));
+  store = await launched(table, demo);
 });
 afterAll(async () => {
   await table?.close();
@@ -80,7 +93,7 @@ describe('thidua record', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/Xã Quỳnh Lâm \(xa-quynh-lam\) +không có khảo sát \(quy đổi\) +0 +0\n/);
     expect(r.stdout).toContain('6 (vượt trần 5: tính 5)');
     expect(r.stdout).toContain('Chạy thử (dry run)');
-    expect(await store.listPeriodAdjustments('2022Q3')).toEqual([]);
+    expect(await store.results.listPeriodAdjustments('2022Q3')).toEqual([]);
   });
 
   it("stores exactly the file's values as the operator; a second run changes nothing", async ({ expect }) => {
@@ -90,19 +103,19 @@ describe('thidua record', { timeout: 60_000 }, () => {
     expect(first.stdout).toContain('Xong (done): 6 thay đổi, 0 không đổi');
     expect(first.stdout).not.toContain('Cảnh báo');
     for (const [unitId, values] of Object.entries(EXPECTED)) {
-      const stored = await store.getAdjustments(unitId, '2022Q3');
+      const stored = await store.results.getAdjustments(unitId, '2022Q3');
       expect(stored, unitId).toMatchObject({ ...values, version: 1 });
       if (!('note' in values)) expect(stored?.note).toBeUndefined();
       expect(stored?.updatedBy).toMatchObject({ kind: 'admin', id: expect.stringMatching(/^cli:.+/) });
     }
-    expect(await store.listPeriodAdjustments('2022Q3')).toHaveLength(6);
+    expect(await store.results.listPeriodAdjustments('2022Q3')).toHaveLength(6);
 
     const again = await record(...demoArgs(EXAMPLE));
     expect(again.code, again.stderr).toBe(0);
     expect(count(again.stdout, 'không đổi (unchanged), phiên bản 1')).toBe(6);
     expect(again.stdout).toContain('Xong (done): 0 thay đổi, 6 không đổi');
-    expect(await store.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({ version: 1 });
-    expect(await store.listAudit('adjustments/phong-noi-vu/2022Q3')).toHaveLength(1);
+    expect(await store.results.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({ version: 1 });
+    expect(await store.audit.list('adjustments/phong-noi-vu/2022Q3')).toHaveLength(1);
   });
 
   it('refuses a file with an unknown unit and a 3-decimal survey, naming both, and stores nothing', async ({
@@ -134,13 +147,30 @@ describe('thidua record', { timeout: 60_000 }, () => {
     );
     expect(r.stdout).not.toContain('Xong');
     // Nothing stored, not even the valid line; the values recorded before are untouched.
-    expect(await store.getAdjustments('phong-khong-co', '2022Q3')).toBeUndefined();
-    expect(await store.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({ survey: 2625, version: 1 });
-    expect(await store.getAdjustments('xa-thanh-son', '2022Q3')).toMatchObject({ survey: 2250, version: 1 });
+    expect(await store.results.getAdjustments('phong-khong-co', '2022Q3')).toBeUndefined();
+    expect(await store.results.getAdjustments('phong-noi-vu', '2022Q3')).toMatchObject({
+      survey: 2625,
+      version: 1,
+    });
+    expect(await store.results.getAdjustments('xa-thanh-son', '2022Q3')).toMatchObject({
+      survey: 2250,
+      version: 1,
+    });
   });
 
-  it('warns that published results need scoring rerun, naming the next version', async ({ expect }) => {
-    await store.putResults('2022Q4', 1, { units: [] });
+  it('warns that published results need scoring rerun, naming the execution that scores this change', async ({
+    expect,
+  }) => {
+    await store.results.putVersion({
+      periodId: '2022Q4',
+      version: 1,
+      lines: [],
+      counts: {},
+      criteriaSets: {},
+      changed: 'all',
+      reason: { trigger: 'close' },
+      body: { kind: 'period', periodId: '2022Q4', version: 1, criteriaSets: {} },
+    });
     const file = join(dir, 'q4.yaml');
     writeFileSync(file, 'periods:\n  "2022Q4":\n    xa-hung-loc:\n      survey: "21,5"\n      bonus: 1\n');
     const r = await record(...demoArgs(file));
@@ -148,16 +178,18 @@ describe('thidua record', { timeout: 60_000 }, () => {
     expect(r.stdout).toContain(
       'kỳ 2022Q4 đã có kết quả công bố (phiên bản 1): kết quả đã công bố; chạy lại tính điểm để có phiên bản mới.',
     );
-    expect(r.stdout).toContain('--name scoring-2022Q4-v2');
-    expect(await store.getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({ survey: 2150, bonus: 100 });
+    expect(r.stdout).toContain('--name scoring-2022Q4-admin-1');
+    expect(await store.results.getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({
+      survey: 2150,
+      bonus: 100,
+    });
   });
 
   it("refuses a table that holds another district's campaign, before writing", async ({ expect }) => {
     const other = loadDistrict(repo('districts', 'demo-xa.yaml'));
     const otherTable = await startDynalite('thidua-demo-xa');
     try {
-      const otherStore = new DynamoStore({ client: otherTable.client, tableName: otherTable.tableName });
-      await storeCampaign(otherStore, other.config, other.criteriaSets, new Date('2022-08-02T01:00:00Z'));
+      const otherStore = await launched(otherTable, other);
       const env = table;
       table = otherTable;
       let r: CliResult;
@@ -170,7 +202,7 @@ describe('thidua record', { timeout: 60_000 }, () => {
       expect(r.stderr).toContain(
         `bảng thuộc "${other.config.district.name}" (${other.config.district.slug})`,
       );
-      expect(await otherStore.listPeriodAdjustments('2022Q3')).toEqual([]);
+      expect(await otherStore.results.listPeriodAdjustments('2022Q3')).toEqual([]);
     } finally {
       await otherTable.close();
     }

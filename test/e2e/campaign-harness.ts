@@ -16,12 +16,13 @@ import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
+import { localApp } from '#local/runtime/asl';
+import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
-import { type Deps, getDeps, resetDeps } from '#ports/deps';
-import type { MailIdentity, OutboxRecord, Store } from '#ports/store';
+import { outbox } from '#ports/dynamo/outbox';
+import type { MailIdentity, OutboxRecord } from '#ports/outbox';
+import { resetPorts } from '#ports/registry';
 
 export const DISTRICT_FILE = 'districts/demo.yaml';
 
@@ -43,8 +44,6 @@ export interface CampaignHarness {
   stack: DistrictStack;
   dataDir: string | undefined;
   signingKeyFile: string;
-  deps(): Deps;
-  store(): Store;
   /** The local ARN of a workflow's state machine. */
   workflowArn(workflow: WorkflowName): string;
   /** Every one-time clock event that fired, in order, with the virtual time it fired at. */
@@ -104,9 +103,9 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
     await http.close();
     throw error;
   }
-  // Clients and deps made before the runtime set the endpoints must be made again.
+  // Clients and ports made before the runtime set the endpoints must be made again.
   resetAwsClients();
-  resetDeps();
+  resetPorts();
 
   const timeline: { at: Date; label: string }[] = [];
   const advance = async () => {
@@ -146,8 +145,6 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
     stack,
     dataDir: options.dataDir,
     signingKeyFile,
-    deps: () => getDeps(),
-    store: () => getDeps().store,
     workflowArn: (w) => rt.stateMachineArn(stack.workflows[w].node.id),
     timeline,
     advance,
@@ -163,7 +160,7 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
       );
     },
     mail: async (identity) => {
-      const found = await getDeps().store.getOutbox({ round: 0, ...identity });
+      const found = await outbox().get({ round: 0, ...identity });
       if (!found) throw new Error(`No mail in the outbox for ${JSON.stringify(identity)}`);
       return found;
     },
@@ -173,7 +170,7 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
     stop: async () => {
       await http.close();
       await stopLocalRuntime(rt);
-      resetDeps();
+      resetPorts();
       resetAwsClients();
       if (previousLogLevel === undefined) delete process.env.LOG_LEVEL;
       else process.env.LOG_LEVEL = previousLogLevel;

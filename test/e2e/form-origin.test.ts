@@ -12,8 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#functions/period/invitation';
-import { type Harness, mailedLink, PERIOD_ID, startHarness } from '../http/harness.ts';
+import { type Harness, invite, mailedLink, startHarness } from '../http/harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
@@ -68,7 +67,7 @@ describe.skipIf(skip)('the origin of a form POST in a browser', () => {
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherBase = `http://localhost:${(other.address() as AddressInfo).port}`;
-    await inviteUnit(h.deps, UNIT, PERIOD_ID);
+    await invite(UNIT);
     const focal = h.config.units.find((u) => u.id === UNIT)?.focalPoint.email as string;
     link = await mailedLink(h, focal, '/r');
   }, 90_000);

@@ -9,6 +9,9 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
+import { reports } from '#ports/dynamo/reports';
+import { log } from '#ports/log';
+import { loadCampaign } from '#steps/campaign';
 import { type Harness, PERIOD_ID, startHarness } from '../http/harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -52,7 +55,7 @@ describe.skipIf(skip)('the report page in a browser', () => {
 
   it('opens the invitation link, saves two criteria, and shows them after a reload', async () => {
     const unitId = 'phong-tu-phap';
-    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    await inviteUnit(await loadCampaign(), unitId, PERIOD_ID, log);
     const mail = (await h.mails()).find((m) =>
       m.destination.to.includes('namtv.tuphap@song-lam.example.org'),
     );
@@ -86,7 +89,7 @@ describe.skipIf(skip)('the report page in a browser', () => {
     expect(await page.inputValue('[name="evidence[1.1.1][0][date]"]')).toBe('10/01/2022');
     expect(await page.isChecked('input[name="t05"][value="0"]')).toBe(true);
 
-    const stored = await h.deps.store.getReport(unitId, PERIOD_ID);
+    const stored = await reports().get(unitId, PERIOD_ID);
     expect(stored?.version).toBe(1);
     expect(stored?.report.entries['1.1.1']?.evidence).toEqual([
       { number: '05/KH-TP', date: '2022-01-10', url: 'https://vanban.song-lam.example.org/05-kh-tp' },
@@ -97,7 +100,7 @@ describe.skipIf(skip)('the report page in a browser', () => {
     await Promise.all([page.waitForLoadState('load'), page.click('button[name="action"][value="save"]')]);
     await expect(page.locator('#loi').textContent()).resolves.toContain('tiêu chí 1.1.2');
     expect(await page.getAttribute('[name="score[1.1.2]"]', 'aria-invalid')).toBe('true');
-    expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.version).toBe(1);
+    expect((await reports().get(unitId, PERIOD_ID))?.version).toBe(1);
 
     await page.goto(link as string);
     await page.screenshot({ path: SCREENSHOTS.desktop });

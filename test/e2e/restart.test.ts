@@ -1,11 +1,11 @@
 /**
- * A restart in the middle of a period loses nothing (issue 4, "Done when"). The demo district on
- * the local engine with its data on disk: launched, 2022Q3 opened by its schedule, a unit submits
- * from its invitation, the reviewer gets the review request — then the process's runtime stops
- * while the review execution waits for the reviewer. A new runtime starts on the same data
- * folder (the engine has forgotten every execution and task token), re-arms the waiting review
- * the way `npm start` does (`rearmWaits`: the execution started again under its own name), and
- * the reviewer's link mailed BEFORE the restart still decides: the execution completes.
+ * A restart in the middle of a period loses nothing. The demo district on the local engine with
+ * its data on disk: launched, 2022Q3 opened by its schedule, a unit submits from its invitation,
+ * the reviewer gets the review request — then the process's runtime stops while the review
+ * execution waits for the reviewer. A new runtime starts on the same data folder (its journal
+ * knows every execution, not their task tokens), recovers the way `npm start` does (the
+ * unfinished review runs again under its own name), and the reviewer's link mailed BEFORE the
+ * restart still decides: the execution completes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
-import { launchExecution, rearmWaits } from '#local/product';
-import type { OutboxRecord } from '#ports/store';
+import { storeCampaign } from '#functions/launch/campaign';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import type { OutboxRecord } from '#ports/outbox';
+import { launchExecution } from '#workflows/executions';
 import {
   type CampaignHarness,
   postForm,
@@ -62,7 +66,9 @@ describe('a restart in the middle of a period', () => {
   };
 
   it('before: launched, the period opened on schedule, a report submitted, the reviewer mailed', async () => {
-    const { name, input } = launchExecution(h.config, h.criteriaSets);
+    const { name, input } = launchExecution(
+      await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
+    );
     const { executionArn } = h.rt.sfn.startExecution({
       stateMachineArn: h.workflowArn('launch'),
       name,
@@ -89,7 +95,7 @@ describe('a restart in the middle of a period', () => {
     expect(submitted.status).toBe(303);
     await h.rt.settle();
 
-    const assignment = await h.store().getAssignment(PERIOD, UNIT);
+    const assignment = await reviews().getAssignment(PERIOD, UNIT);
     reviewerEmail = h.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
     const request = await h.mail({
       step: 'review-request',
@@ -102,9 +108,9 @@ describe('a restart in the middle of a period', () => {
     expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
-    const stored = await h.store().getReport(UNIT, PERIOD);
+    const stored = await reports().get(UNIT, PERIOD);
     expect(stored?.status).toBe('in-review');
-    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+    const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(
       (a) => a.kind === 'appraise',
     );
     expect(new URL(reviewLink).searchParams.get('id')).toBe(approval?.id);
@@ -112,7 +118,7 @@ describe('a restart in the middle of a period', () => {
       clock: h.rt.clock.now().toISOString(),
       next: h.rt.clock.nextEventTime()?.toISOString(),
       schedules: h.rt.scheduler.listSchedules().length,
-      outbox: outboxView(await h.store().listOutbox(1_000)),
+      outbox: outboxView(await outbox().list(1_000)),
       report: stored,
       approvalId: approval?.id as string,
       tokenGen: approval?.tokenGen as number,
@@ -121,31 +127,36 @@ describe('a restart in the middle of a period', () => {
     expect(before.outbox).toHaveLength(33 + 27 + 1);
   }, 90_000);
 
-  it('after: a new runtime on the same data re-arms the review; the link mailed before the restart decides', async () => {
+  it('after: a new runtime on the same data resumes the review; the link mailed before the restart decides', async () => {
     const port = h.http.port;
     await h.stop();
     h = await startCampaign({ dataDir, signingKeyFile, port });
 
-    // The engine forgot its executions; the clock, the schedules and the data did not.
-    expect(h.rt.sfn.listExecutions()).toEqual([]);
+    // The journal kept the executions: the finished ones as they ended, the review unfinished.
+    const kept = h.rt.sfn.listExecutions().map((x) => `${x.name} ${x.status}`);
+    expect(kept.sort()).toEqual([
+      expect.stringMatching(/^launch-v1-[0-9a-f]{12} SUCCEEDED$/),
+      `period-${PERIOD}-open SUCCEEDED`,
+      `${EXECUTION} RUNNING`,
+    ]);
     expect(h.rt.clock.now().toISOString()).toBe(before.clock);
-    // Only the schedules are on the clock until the wait is re-armed: next is the reminder.
+    // Only the schedules are on the clock until the review runs again: next is the reminder.
     expect(h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
     expect(h.rt.scheduler.listSchedules().length).toBe(before.schedules);
-    expect(await h.store().getReport(UNIT, PERIOD)).toEqual(before.report);
-    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(await reports().get(UNIT, PERIOD)).toEqual(before.report);
+    expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
     expect(await h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
 
-    // Re-armed as `npm start` does: the waiting review started again under its own name.
-    const rearmed = await rearmWaits(h.rt, h.store(), h.workflowArn);
-    expect(rearmed).toEqual([EXECUTION]);
+    // Recovered as `npm start` does: the unfinished review runs again under its own name.
+    const { resumed } = await h.rt.recover();
+    expect(resumed).toEqual([EXECUTION]);
     expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
-    // The wait's timeout is on the clock again (the restart happened at the same virtual time).
+    // The wait's timeout is on the clock again, at the deadline it had before the restart.
     expect(h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
     // The new task token sits behind the same approval; nobody was mailed again.
-    const approval = (await h.store().listUnitPeriodApprovals(UNIT, PERIOD)).find(
+    const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(
       (a) => a.kind === 'appraise',
     );
     expect(approval).toMatchObject({
@@ -153,7 +164,7 @@ describe('a restart in the middle of a period', () => {
       status: 'pending',
       tokenGen: before.tokenGen + 1,
     });
-    expect(outboxView(await h.store().listOutbox(1_000))).toEqual(before.outbox);
+    expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
     expect(await h.sesMails()).toEqual([]);
 
     // The reviewer follows the link from before the restart: the page, then the decision.
@@ -165,7 +176,7 @@ describe('a restart in the middle of a period', () => {
     expect(approved.status).toBe(200);
     await h.rt.settle();
     expect(h.rt.sfn.listExecutions().find((x) => x.name === EXECUTION)?.status).toBe('SUCCEEDED');
-    expect((await h.store().getReport(UNIT, PERIOD))?.status).toBe('approved');
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('approved');
     const told = await h.mail({
       step: 'approved',
       recipient: unit.focalPoint.email,
@@ -182,7 +193,7 @@ describe('a restart in the middle of a period', () => {
     // The period goes on from its stored schedules: the reminder skips the unit that reported.
     await h.advanceThrough(`period-${PERIOD}-remind`);
     for (const u of h.config.units) {
-      const reminded = await h.store().getOutbox({
+      const reminded = await outbox().get({
         step: 'reminder',
         recipient: u.focalPoint.email,
         subjectId: u.id,
@@ -191,7 +202,7 @@ describe('a restart in the middle of a period', () => {
       });
       expect(reminded !== undefined, u.id).toBe(u.id !== UNIT);
     }
-    const invitations = (await h.store().listOutbox(1_000)).filter((r) => r.identity.step === 'invitation');
+    const invitations = (await outbox().list(1_000)).filter((r) => r.identity.step === 'invitation');
     expect(invitations).toHaveLength(27); // nobody invited twice
   }, 90_000);
 });

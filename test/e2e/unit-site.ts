@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GROUP_LABELS } from '#domain/model';
 import { computePeriodResults } from '#domain/scoring';
-import { type S3Emulator, startS3Emulator } from '#local/s3';
+import { type S3Emulator, startS3Emulator } from '#local/runtime/s3';
 import { EvidenceInputError } from '#ports/evidence';
 import { S3EvidenceFiles } from '#ports/s3-evidence';
 import { isAssetName, REPORT_FORM_ASSETS, readAsset } from '#web/assets';

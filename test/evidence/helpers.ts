@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
-import { type S3Emulator, startS3Emulator } from '#local/s3';
+import { type S3Emulator, startS3Emulator } from '#local/runtime/s3';
 import { resetAwsClients } from '#ports/aws';
 import type { PresignedUpload } from '#ports/evidence';
 

@@ -19,7 +19,7 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Emulator } from '#local/s3';
+import { startS3Emulator } from '#local/runtime/s3';
 import { BUCKET, PAGE_ORIGIN, pdfBytes, postUpload, startTestS3, type TestS3 } from './helpers.ts';
 
 let local: TestS3;

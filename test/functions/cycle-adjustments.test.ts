@@ -1,15 +1,17 @@
 /**
- * The admin's recorded scoring inputs (survey result, bonus, penalty per unit-period): the store
- * methods on dynalite (one item per unit-period, overwriting audited) and `recordAdjustments`,
- * which checks a whole file against the district before storing anything.
+ * The admin's recorded scoring inputs (survey result, bonus, penalty per unit-period): stored on
+ * dynalite one item per unit-period, each change audited, and `recordAdjustments`, which checks a
+ * whole file against the district before storing anything.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '#domain/config';
-import { recordAdjustments } from '#functions/scoring/adjustments';
-import type { Actor } from '#ports/store';
+import { recordAdjustments, storeAdjustments } from '#functions/scoring/record-adjustments';
+import type { Actor } from '#ports/actor';
+import { audit } from '#ports/dynamo/audit';
+import { results } from '#ports/dynamo/results';
 import { type Bed, startBed } from './harness.ts';
 
 let bed: Bed;
@@ -32,57 +34,50 @@ function file(name: string, content: string): string {
 
 describe('stored adjustments', () => {
   it('keep one item per unit-period; a change is a new version with the values before and after audited', async () => {
-    const store = bed.deps.store;
-    const first = await store.putAdjustments(
-      'xa-hung-loc',
-      '2022Q4',
-      { survey: 2550, bonus: 50, penalty: 0 },
-      admin,
-    );
-    expect(first.changed).toBe(true);
-    expect(first.adjustments).toMatchObject({
+    const entry = (values: { survey: number | null; bonus: number; penalty: number; note?: string }) => ({
+      unitId: 'xa-hung-loc',
+      periodId: '2022Q4',
+      ...values,
+    });
+    const first = await storeAdjustments([entry({ survey: 2550, bonus: 50, penalty: 0 })], admin);
+    expect(first.recorded).toEqual([
+      { unitId: 'xa-hung-loc', periodId: '2022Q4', changed: true, version: 1 },
+    ]);
+    expect(await results().getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({
       survey: 2550,
       bonus: 50,
       penalty: 0,
       version: 1,
       updatedBy: admin,
     });
-    const same = await store.putAdjustments(
-      'xa-hung-loc',
-      '2022Q4',
-      { survey: 2550, bonus: 50, penalty: 0 },
+    const same = await storeAdjustments([entry({ survey: 2550, bonus: 50, penalty: 0 })], admin);
+    expect(same.recorded[0]).toMatchObject({ changed: false, version: 1 });
+    await storeAdjustments(
+      [entry({ survey: null, bonus: 50, penalty: 100, note: 'Không tổ chức khảo sát' })],
       admin,
     );
-    expect(same).toMatchObject({ changed: false, adjustments: { version: 1 } });
-    const changed = await store.putAdjustments(
-      'xa-hung-loc',
-      '2022Q4',
-      { survey: null, bonus: 50, penalty: 100, note: 'Không tổ chức khảo sát' },
-      admin,
-    );
-    expect(changed.adjustments).toMatchObject({
+    expect(await results().getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({
       survey: null,
       penalty: 100,
       note: 'Không tổ chức khảo sát',
       version: 2,
     });
-    expect(await store.getAdjustments('xa-hung-loc', '2022Q4')).toMatchObject({ survey: null, version: 2 });
-    expect(await store.getAdjustments('xa-hung-loc', '2022Q3')).toBeUndefined();
-    const audit = await store.listAudit('adjustments/xa-hung-loc/2022Q4');
-    expect(audit.map((a) => a.action)).toEqual(['adjustments.recorded', 'adjustments.recorded']);
-    expect(audit[1]!.detail).toMatchObject({
+    expect(await results().getAdjustments('xa-hung-loc', '2022Q3')).toBeUndefined();
+    const entries = await audit().list('adjustments/xa-hung-loc/2022Q4');
+    expect(entries.map((a) => a.action)).toEqual(['adjustments.recorded', 'adjustments.recorded']);
+    expect(entries[1]!.detail).toMatchObject({
       version: 2,
       before: { survey: 2550, bonus: 50, penalty: 0 },
       after: { survey: null, bonus: 50, penalty: 100 },
     });
-    expect(audit[1]!.actor).toEqual(admin);
-    await store.putAdjustments('xa-nam-phuc', '2022Q4', { survey: 2000, bonus: 0, penalty: 0 }, admin);
-    expect((await store.listPeriodAdjustments('2022Q4')).map((a) => a.unitId)).toEqual([
+    expect(entries[1]!.actor).toEqual(admin);
+    await results().putAdjustments('xa-nam-phuc', '2022Q4', { survey: 2000, bonus: 0, penalty: 0 }, admin);
+    expect((await results().listPeriodAdjustments('2022Q4')).map((a) => a.unitId)).toEqual([
       'xa-hung-loc',
       'xa-nam-phuc',
     ]);
     await expect(
-      store.putAdjustments('xa-nam-phuc', '2022Q4', { survey: 12.5, bonus: 0, penalty: 0 }, admin),
+      results().putAdjustments('xa-nam-phuc', '2022Q4', { survey: 12.5, bonus: 0, penalty: 0 }, admin),
     ).rejects.toThrow(/survey/);
   });
 });
@@ -98,33 +93,34 @@ describe('recordAdjustments', () => {
     xa-yen-hoa: { bonus: 2 }
 `,
     );
-    const out = await recordAdjustments(
-      bed.deps.store,
-      { config: bed.config, criteriaSets: bed.criteriaSets },
-      path,
-      admin,
-    );
+    const out = await recordAdjustments({ config: bed.config, criteriaSets: bed.criteriaSets }, path, admin);
     expect(out.recorded).toEqual([
       { unitId: 'phong-noi-vu', periodId: '2023Q1', changed: true, version: 1 },
       { unitId: 'xa-thanh-son', periodId: '2023Q1', changed: true, version: 1 },
       { unitId: 'xa-yen-hoa', periodId: '2023Q1', changed: true, version: 1 },
     ]);
     expect(out.periodsWithResults).toEqual([]);
-    const store = bed.deps.store;
-    expect(await store.getAdjustments('phong-noi-vu', '2023Q1')).toMatchObject({
+    expect(await results().getAdjustments('phong-noi-vu', '2023Q1')).toMatchObject({
       survey: 2550,
       bonus: 25,
       penalty: 0,
       note: 'Phiếu khảo sát 12/BC-UBND',
     });
-    expect(await store.getAdjustments('xa-thanh-son', '2023Q1')).toMatchObject({
+    expect(await results().getAdjustments('xa-thanh-son', '2023Q1')).toMatchObject({
       survey: 2675,
       bonus: 0,
       penalty: 100,
     });
-    expect(await store.getAdjustments('xa-yen-hoa', '2023Q1')).toMatchObject({ survey: null, bonus: 200 });
-    // The same file again changes nothing; the stored config (no sets given) works too.
-    const again = await recordAdjustments(bed.deps.store, bed.config, path, admin);
+    expect(await results().getAdjustments('xa-yen-hoa', '2023Q1')).toMatchObject({
+      survey: null,
+      bonus: 200,
+    });
+    // The same file again changes nothing.
+    const again = await recordAdjustments(
+      { config: bed.config, criteriaSets: bed.criteriaSets },
+      path,
+      admin,
+    );
     expect(again.recorded.every((r) => !r.changed && r.version === 1)).toBe(true);
   });
 
@@ -133,8 +129,8 @@ describe('recordAdjustments', () => {
       'ok.json',
       JSON.stringify({ periods: { '2023Q2': { 'phong-tu-phap': { survey: 27, bonus: 1 } } } }),
     );
-    await recordAdjustments(bed.deps.store, bed.config, path, admin);
-    expect(await bed.deps.store.getAdjustments('phong-tu-phap', '2023Q2')).toMatchObject({
+    await recordAdjustments({ config: bed.config, criteriaSets: bed.criteriaSets }, path, admin);
+    expect(await results().getAdjustments('phong-tu-phap', '2023Q2')).toMatchObject({
       survey: 2700,
       bonus: 100,
     });
@@ -155,12 +151,7 @@ describe('recordAdjustments', () => {
     );
     let error: unknown;
     try {
-      await recordAdjustments(
-        bed.deps.store,
-        { config: bed.config, criteriaSets: bed.criteriaSets },
-        path,
-        admin,
-      );
+      await recordAdjustments({ config: bed.config, criteriaSets: bed.criteriaSets }, path, admin);
     } catch (e) {
       error = e;
     }
@@ -175,18 +166,32 @@ describe('recordAdjustments', () => {
       expect.stringMatching(/^periods\.2031Q1: không có kỳ báo cáo "2031Q1"/),
     ]);
     // Not even the valid line was stored.
-    expect(await bed.deps.store.getAdjustments('phong-noi-vu', '2023Q3')).toBeUndefined();
+    expect(await results().getAdjustments('phong-noi-vu', '2023Q3')).toBeUndefined();
   });
 
-  it('says which periods already have published results', async () => {
-    await bed.deps.store.putResults('2023Q4', 1, {
-      kind: 'period',
+  it('says which periods already have published results, and the rerun that scores each change once', async () => {
+    await results().putVersion({
       periodId: '2023Q4',
       version: 1,
-      units: [],
+      lines: [],
+      counts: {},
+      criteriaSets: {},
+      changed: 'all',
+      reason: { trigger: 'close' },
+      body: { kind: 'period', periodId: '2023Q4', version: 1, criteriaSets: {} },
     });
     const path = file('late.yaml', 'periods:\n  "2023Q4":\n    phong-noi-vu: { survey: 24 }\n');
-    const out = await recordAdjustments(bed.deps.store, bed.config, path, admin);
+    const district = { config: bed.config, criteriaSets: bed.criteriaSets };
+    const out = await recordAdjustments(district, path, admin);
     expect(out.periodsWithResults).toEqual(['2023Q4']);
+    expect(out.rerunAs).toEqual({ '2023Q4': 'scoring-2023Q4-admin-1' });
+    // The same values again: the same rerun; a change: the next one.
+    expect((await recordAdjustments(district, path, admin)).rerunAs).toEqual({
+      '2023Q4': 'scoring-2023Q4-admin-1',
+    });
+    const changed = file('late2.yaml', 'periods:\n  "2023Q4":\n    phong-noi-vu: { survey: 25 }\n');
+    expect((await recordAdjustments(district, changed, admin)).rerunAs).toEqual({
+      '2023Q4': 'scoring-2023Q4-admin-2',
+    });
   });
 });

@@ -8,14 +8,18 @@
 
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
-import { stateMachineArn } from '#local/cfn';
-import { VirtualClock } from '#local/clock';
-import { LocalLambdas } from '#local/lambda';
-import { LocalScheduler } from '#local/scheduler';
-import { type LocalEndpoint, startSfnEndpoint } from '#local/sfn-endpoint';
-import { SfnEngine } from '#local/sfn-engine';
-import type { Actor } from '#ports/store';
+import { stateMachineArn } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import { LocalLambdas } from '#local/runtime/lambda';
+import { LocalScheduler } from '#local/runtime/scheduler';
+import { type LocalEndpoint, startSfnEndpoint } from '#local/runtime/sfn-endpoint';
+import { SfnEngine } from '#local/runtime/sfn-engine';
+import type { Actor } from '#ports/actor';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { reports } from '#ports/dynamo/reports';
+import { results } from '#ports/dynamo/results';
 import { readAppraisals } from '../../cli/appraisals.ts';
+import { seedApproval } from '../helpers/ports.ts';
 import { type Bed, captureOutput, lambdaContext, startBed } from './harness.ts';
 
 export const SCHEDULE_GROUP = 'thidua-demo';
@@ -78,7 +82,7 @@ export async function startCycleBed(
   bed.setNow(now);
   if (options.store !== false) {
     const { storeCampaign } = await import('#functions/launch/campaign');
-    await storeCampaign(bed.deps.store, bed.config, bed.criteriaSets, now);
+    await storeCampaign({ config: bed.config, criteriaSets: bed.criteriaSets });
   }
   let printed = '';
   const stopBed = bed.stop;
@@ -137,13 +141,12 @@ export async function seedAppraisedYear(
     nominations?: (unitId: string, period: Period) => Report['nominations'];
   } = {},
 ): Promise<Period[]> {
-  const store = bed.deps.store;
   const appraisals = readAppraisals(file, { config: bed.config, criteriaSets: bed.criteriaSets });
   const admin: Actor = { kind: 'admin', id: 'tran-quoc-huy' };
   for (const p of appraisals.periods) {
     const period = p.period;
     at(bed, new Date(Date.parse(period.opensAt) + HOUR));
-    await store.setPeriodStatus(period.id, 'scheduled', 'open');
+    await campaigns().setPeriodStatus(period.id, 'scheduled', 'open');
     for (const [unitId, input] of Object.entries(p.inputs)) {
       if (input.status === 'not-submitted') continue;
       const unit = bed.config.units.find((u) => u.id === unitId)!;
@@ -165,9 +168,8 @@ export async function seedAppraisedYear(
         selfCheck: { t05: [true, true, true, true, true], k05: [true, true, true, true, true] },
       };
       const actor: Actor = { kind: 'unit', id: unitId };
-      await store.submitReport(unitId, period.id, report, 0, actor);
+      await reports().writeRevision(unitId, period.id, { report, expectedVersion: 0, actor, kind: 'submit' });
       if (input.status !== 'approved') continue;
-      await store.setReportStatus(unitId, period.id, 'submitted', 'approved', { kind: 'system', id: 'seed' });
       const appraisal: Appraisal = {
         unitId,
         periodId: period.id,
@@ -177,9 +179,9 @@ export async function seedAppraisedYear(
           Object.entries(scores).map(([id, score]) => [id, { score, comment: '' }]),
         ),
       };
-      await store.putAppraisal(appraisal, 1);
+      await seedApproval(appraisal);
       if (input.survey != null || input.bonus || input.penalty) {
-        await store.putAdjustments(
+        await results().putAdjustments(
           unitId,
           period.id,
           { survey: input.survey ?? null, bonus: input.bonus ?? 0, penalty: input.penalty ?? 0 },
@@ -188,7 +190,7 @@ export async function seedAppraisedYear(
       }
     }
     at(bed, new Date(Date.parse(period.reviewClosesAt) + HOUR));
-    await store.setPeriodStatus(period.id, 'open', 'closed');
+    await campaigns().setPeriodStatus(period.id, 'open', 'closed');
   }
   return appraisals.periods.map((p) => p.period);
 }

@@ -1,16 +1,22 @@
 /**
  * The launch workflow's steps, invoked as Lambda would (their middy handlers with the payloads of
  * docs/cycle.md), against dynalite, aws-ses-v2-local and the local EventBridge Scheduler: the
- * campaign is stored once, every unit's focal point and every reviewer gets one launch notice
- * however often the launch runs, and every calendar event gets its one-time schedule.
+ * campaign is stored once before its launch, every unit's focal point and every reviewer gets one
+ * launch notice however often the launch runs, every calendar event gets its one-time schedule,
+ * and a launch a newer campaign version superseded does nothing.
  */
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
+import type { DistrictConfig } from '#domain/model';
 import { handler as announceLaunch } from '#functions/launch/announce-launch';
+import { storeCampaign } from '#functions/launch/campaign';
 import { plannedSchedules, handler as planSchedules } from '#functions/launch/plan-schedules';
-import { handler as storeCampaign } from '#functions/launch/store-campaign';
+import { handler as checkCampaign } from '#functions/launch/store-campaign';
 import { handler as listRecipients } from '#functions/period/list-recipients';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { outbox } from '#ports/dynamo/outbox';
+import { launchExecution } from '#workflows/executions';
 import { type CycleBed, LAUNCH, SCHEDULE_GROUP, STARTER_ARN, startCycleBed } from './cycle-harness.ts';
 
 let bed: CycleBed;
@@ -22,46 +28,62 @@ afterAll(async () => {
   await bed?.stop();
 });
 
-type Item = { recipient: { unitIds: string[]; reviewerId?: string } };
+/** Stores a config as the next campaign version, as `thidua launch` does before it starts the execution. */
+async function store(config: DistrictConfig = bed.config) {
+  return storeCampaign({ config, criteriaSets: bed.criteriaSets });
+}
 
 /** The launch workflow's Lambda steps in order (the Map iterations one after the other). */
-async function launchOnce() {
-  const stored = await bed.invoke(storeCampaign, { config: bed.config, criteriaSets: bed.criteriaSets });
-  expect(stored).toMatchObject({ periods: periodsOf(bed.config).map((p) => p.id) });
-  const schedules = await bed.invoke(planSchedules, {});
-  const { items } = (await bed.invoke(listRecipients, { purpose: 'launch' })) as { items: Item[] };
-  for (const item of items) await bed.invoke(announceLaunch, item);
-  return { items, schedules };
+async function launchOnce(config: DistrictConfig = bed.config) {
+  const { input } = launchExecution(await store(config));
+  const checked = await bed.invoke(checkCampaign, input);
+  const campaignVersion = input.campaignVersion;
+  const schedules = await bed.invoke(planSchedules, { campaignVersion });
+  const { items } = await bed.invoke(listRecipients, { purpose: 'launch', campaignVersion });
+  for (const recipientId of items) await bed.invoke(announceLaunch, { recipientId, campaignVersion });
+  return { checked, items, schedules };
 }
 
 describe('launch', { timeout: 60_000 }, () => {
-  it('stores the campaign once: an identical second store changes nothing', async () => {
-    const first = await bed.invoke(storeCampaign, { config: bed.config, criteriaSets: bed.criteriaSets });
+  it('stores the campaign once; the first step reads the launched version back with its periods', async () => {
+    const first = await store();
     expect(first).toMatchObject({ version: 1, changed: true });
-    expect(first.periods).toHaveLength(14);
-    expect(first.periods[0]).toBe('2022Q3');
-    expect(first.periods.at(-1)).toBe('2025Q4');
-    const again = await bed.invoke(storeCampaign, { config: bed.config, criteriaSets: bed.criteriaSets });
-    expect(again).toMatchObject({ version: 1, changed: false });
-    expect((await bed.deps.store.listPeriods()).every((p) => p.status === 'scheduled')).toBe(true);
+    expect(await store()).toEqual({ ...first, changed: false });
+    const { name, input } = launchExecution(first);
+    expect(name).toBe(`launch-v1-${first.contentHash.slice(0, 12)}`);
+    expect(input).toEqual({ campaignVersion: 1, contentHash: first.contentHash });
+    const checked = await bed.invoke(checkCampaign, input);
+    expect(checked).toEqual({
+      campaignVersion: 1,
+      superseded: false,
+      periods: periodsOf(bed.config).map((p) => p.id),
+    });
+    expect(checked.periods).toHaveLength(14);
+    expect((await campaigns().listPeriodStatuses()).size).toBe(0);
   });
 
-  it('refuses an invalid config with InvalidConfig naming the field, storing nothing new', async () => {
-    const bad = { ...bed.config, calendar: { ...bed.config.calendar, submissionDays: -3 } };
+  it('refuses a launch whose version holds other content, and one whose version was never stored', async () => {
     await expect(
-      bed.invoke(storeCampaign, { config: bad, criteriaSets: bed.criteriaSets }),
+      bed.invoke(checkCampaign, { campaignVersion: 1, contentHash: 'f'.repeat(64) }),
     ).rejects.toMatchObject({
-      name: 'InvalidConfig',
-      message: expect.stringContaining('calendar.submissionDays'),
+      name: 'Conflict',
     });
-    expect((await bed.deps.store.getCampaign())?.version).toBe(1);
+    await expect(bed.invoke(checkCampaign, { campaignVersion: 9 })).rejects.toMatchObject({
+      name: 'NotFound',
+    });
   });
 
   it('sends every focal point and reviewer one launch notice, however often the launch runs', async () => {
     await bed.clearEmails();
     const { items, schedules } = await launchOnce();
     // Every period's four events, each year's commendation and the phase's, at the launch date.
-    expect(schedules).toEqual({ created: 14 * 4 + 4 + 1, updated: 0, unchanged: 0, skippedPast: 0 });
+    expect(schedules).toEqual({
+      created: 14 * 4 + 4 + 1,
+      updated: 0,
+      unchanged: 0,
+      skippedPast: 0,
+      superseded: false,
+    });
     const focalPoints = new Set(bed.config.units.map((u) => u.focalPoint.email.toLowerCase()));
     const reviewers = new Set(bed.config.reviewers.map((r) => r.email.toLowerCase()));
     const people = new Set([...focalPoints, ...reviewers]);
@@ -97,11 +119,39 @@ describe('launch', { timeout: 60_000 }, () => {
     // Launching again (a restart, or the same config twice) sends nobody a second notice and
     // creates no second schedule.
     const again = await launchOnce();
-    expect(again.schedules).toEqual({ created: 0, updated: 0, unchanged: 61, skippedPast: 0 });
+    expect(again.schedules).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 61,
+      skippedPast: 0,
+      superseded: false,
+    });
     expect(await bed.emails()).toHaveLength(people.size);
-    const outbox = (await bed.deps.store.listOutbox(500)).filter((r) => r.identity.step === 'launch');
-    expect(outbox).toHaveLength(people.size);
-    expect(outbox.every((r) => r.status === 'sent')).toBe(true);
+    const sent = (await outbox().list(500)).filter((r) => r.identity.step === 'launch');
+    expect(sent).toHaveLength(people.size);
+    expect(sent.every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('a launch superseded by a newer campaign version plans nothing and mails nobody', async () => {
+    await bed.clearEmails();
+    const edited: DistrictConfig = structuredClone(bed.config);
+    edited.campaign.title = `${edited.campaign.title} (sửa đổi)`;
+    const older = launchExecution(await store()).input;
+    await store(edited);
+    expect(await bed.invoke(checkCampaign, older)).toMatchObject({ superseded: true, periods: [] });
+    expect(await bed.invoke(planSchedules, { campaignVersion: older.campaignVersion })).toMatchObject({
+      created: 0,
+      updated: 0,
+      superseded: true,
+    });
+    expect(
+      await bed.invoke(listRecipients, { purpose: 'launch', campaignVersion: older.campaignVersion }),
+    ).toEqual({
+      items: [],
+    });
+    expect(await bed.emails()).toHaveLength(0);
+    // Back to the demo for the schedules below (a newer version with the demo's content).
+    await store();
   });
 });
 
@@ -153,19 +203,19 @@ describe('schedules', { timeout: 60_000 }, () => {
     expect(bed.scheduler.nextEventTime()?.toISOString()).toBe('2022-10-01T01:00:00.000Z');
   });
 
-  it('skips events already past and updates a schedule whose time changed', async () => {
-    const store = bed.deps.store;
-    const q3 = (await store.getPeriod('2022Q3'))!.period;
-    // The admin moved 2022Q3's deadline by a day (an edited calendar).
-    await store.putPeriods([{ ...q3, deadlineAt: '2022-10-12T17:00:00+07:00' }]);
-    bed.setNow(new Date('2022-10-05T00:00:00Z')); // after the open, before the reminder
-    const counts = await bed.invoke(planSchedules, {});
-    expect(counts).toEqual({ created: 0, updated: 1, unchanged: 59, skippedPast: 1 });
-    const deadline = await client().send(
-      new GetScheduleCommand({ Name: 'period-2022Q3-deadline', GroupName: SCHEDULE_GROUP }),
+  it('skips events already past and updates the schedules an edited calendar moved', async () => {
+    // The admin reminds a day earlier (an edited calendar, launched as a new campaign version).
+    const edited: DistrictConfig = structuredClone(bed.config);
+    edited.calendar.reminderLeadDays += 1;
+    const { version } = await store(edited);
+    bed.setNow(new Date('2022-10-05T00:00:00Z')); // after 2022Q3's open, before its reminder
+    const counts = await bed.invoke(planSchedules, { campaignVersion: version });
+    expect(counts).toEqual({ created: 0, updated: 14, unchanged: 46, skippedPast: 1, superseded: false });
+    const remind = await client().send(
+      new GetScheduleCommand({ Name: 'period-2022Q3-remind', GroupName: SCHEDULE_GROUP }),
     );
-    expect(deadline.ScheduleExpression).toBe('at(2022-10-12T17:00:00)');
-    await store.putPeriods([q3]);
+    expect(remind.ScheduleExpression).toBe('at(2022-10-07T08:00:00)');
+    await store();
     bed.setNow(LAUNCH);
   });
 });

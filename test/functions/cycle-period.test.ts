@@ -10,7 +10,10 @@ import { handler as inviteUnit } from '#functions/period/invite-unit';
 import { handler as listRecipients } from '#functions/period/list-recipients';
 import { handler as openPeriod } from '#functions/period/open-period';
 import { handler as remindUnit } from '#functions/period/remind-unit';
-import type { Actor } from '#ports/store';
+import type { Actor } from '#ports/actor';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { reports } from '#ports/dynamo/reports';
+import { loadCampaign } from '#steps/campaign';
 import { at, type CycleBed, LAUNCH, startCycleBed } from './cycle-harness.ts';
 import { fullReport, linkIn } from './harness.ts';
 
@@ -20,15 +23,19 @@ let q3: Period;
 
 beforeAll(async () => {
   bed = await startCycleBed(LAUNCH);
-  q3 = (await bed.deps.store.getPeriod(P))!.period;
+  q3 = (await loadCampaign()).period(P);
 }, 30_000);
 afterAll(async () => {
   await bed?.stop();
 });
 
-type UnitItem = { unitId: string; periodId: string; kind?: string };
-const list = async (purpose: string) =>
-  ((await bed.invoke(listRecipients, { purpose, periodId: P })) as { items: UnitItem[] }).items;
+/** The Map's items (bare unit ids), each as the ItemSelector hands it to the step. */
+const list = async (purpose: 'invite' | 'remind' | 'late') =>
+  (await bed.invoke(listRecipients, { purpose, periodId: P })).items.map((unitId) => ({
+    unitId,
+    periodId: P,
+    ...(purpose === 'invite' ? {} : { kind: purpose }),
+  }));
 const mailsTo = async (email: string) => (await bed.emails()).filter((m) => m.destination.to[0] === email);
 
 const TU_PHAP = 'phong-tu-phap';
@@ -64,8 +71,15 @@ describe('the period workflow', { timeout: 60_000 }, () => {
   it('reminds exactly the units without a submitted report, with the days left and their link', async () => {
     const actor = (unitId: string): Actor => ({ kind: 'unit', id: unitId });
     // Tư pháp submits; Nội vụ saves a draft only; the others do nothing.
-    await bed.deps.store.submitReport(TU_PHAP, P, fullReport(bed, TU_PHAP, q3), 0, actor(TU_PHAP));
-    await bed.deps.store.saveReportDraft(NOI_VU, P, fullReport(bed, NOI_VU, q3), 0, actor(NOI_VU));
+    const write = (unitId: string, expectedVersion: number, kind: 'save' | 'submit') =>
+      reports().writeRevision(unitId, P, {
+        report: fullReport(bed, unitId, q3),
+        expectedVersion,
+        actor: actor(unitId),
+        kind,
+      });
+    await write(TU_PHAP, 0, 'submit');
+    await write(NOI_VU, 0, 'save');
 
     at(bed, q3.remindAt);
     const toRemind = await list('remind');
@@ -97,7 +111,7 @@ describe('the period workflow', { timeout: 60_000 }, () => {
     expect(noiVu.body.text).toContain('đã lưu bản nháp nhưng chưa bấm nộp');
 
     // A unit that submits after being listed is not reminded.
-    await bed.deps.store.submitReport(NOI_VU, P, fullReport(bed, NOI_VU, q3), 1, actor(NOI_VU));
+    await write(NOI_VU, 1, 'submit');
     expect(await bed.invoke(remindUnit, { unitId: NOI_VU, periodId: P, kind: 'late' })).toEqual({
       sent: false,
     });
@@ -111,7 +125,10 @@ describe('the period workflow', { timeout: 60_000 }, () => {
       .filter((id) => id !== TU_PHAP && id !== NOI_VU)
       .sort();
     expect(late.map((i) => i.unitId).sort()).toEqual(expected);
-    expect((await bed.deps.store.getPeriod(P))!.counters.late?.sort()).toEqual(expected);
+    const marked = (await reports().listProgress(P))
+      .filter((p) => p.lateAt !== undefined)
+      .map((p) => p.unitId);
+    expect(marked.sort()).toEqual(expected);
     for (const item of late) await bed.invoke(remindUnit, item);
     for (const item of late) await bed.invoke(remindUnit, item);
     const notices = (await bed.emails()).filter((m) => m.subject.includes('Quá hạn nộp báo cáo'));
@@ -122,11 +139,11 @@ describe('the period workflow', { timeout: 60_000 }, () => {
     expect(yTe.body.text).toContain('Không nộp báo cáo');
   });
 
-  it('closes review once, alerts the admins of the unappraised reports and starts scoring-v1 once', async () => {
+  it('closes review once, alerts the admins of the unappraised reports and starts scoring once', async () => {
     at(bed, q3.reviewClosesAt);
     await bed.clearEmails();
     expect(await bed.invoke(closePeriod, { periodId: P })).toEqual({ scoring: 'started' });
-    expect((await bed.deps.store.getPeriod(P))!.status).toBe('closed');
+    expect((await campaigns().getPeriodStatus(P)).status).toBe('closed');
     const alerts = (await bed.emails()).filter((m) => m.subject.includes('Kết thúc thẩm định'));
     expect(alerts.map((m) => m.destination.to[0]).sort()).toEqual(
       bed.config.admins.map((a) => a.email).sort(),
@@ -139,13 +156,14 @@ describe('the period workflow', { timeout: 60_000 }, () => {
     expect(text).toContain('Phòng Nội vụ');
     expect(text).toContain(`Không nộp báo cáo: ${bed.config.units.length - 2}`);
     await bed.engine.waitForExecution(
-      bed.engine.listExecutions({ stateMachineArn: 'scoring' }).find((e) => e.name === 'scoring-2022Q3-v1')!
-        .executionArn,
+      bed.engine
+        .listExecutions({ stateMachineArn: 'scoring' })
+        .find((e) => e.name === 'scoring-2022Q3-close')!.executionArn,
     );
 
     // Run again (a restart): no second alert, and the scoring execution is not started twice.
     expect(await bed.invoke(closePeriod, { periodId: P })).toEqual({ scoring: 'already-exists' });
     expect((await bed.emails()).filter((m) => m.subject.includes('Kết thúc thẩm định'))).toHaveLength(2);
-    expect(bed.executions('scoring')).toEqual(['scoring-2022Q3-v1']);
+    expect(bed.executions('scoring')).toEqual(['scoring-2022Q3-close']);
   });
 });

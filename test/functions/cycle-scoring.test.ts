@@ -3,20 +3,24 @@
  * year 2024 (examples/appraisals-2024.yaml) stored as submitted reports, approvals, appraisals
  * and the admin's recorded survey/bonus/penalty. The stored results must be exactly what
  * `thidua score` computes from the same file; publishing is idempotent; a late approval makes a
- * new version, started as its own execution.
+ * new version, started as its own execution named by it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Period } from '#domain/model';
 import { periodResultsToJson } from '#domain/results-json';
+import type { PeriodResults } from '#domain/scoring';
 import { handler as computeResults } from '#functions/scoring/compute-results';
 import { handler as notifyLeadership } from '#functions/scoring/notify-leadership';
 import { handler as publishResult } from '#functions/scoring/publish-result';
 import { startRescoring } from '#functions/scoring/rescoring';
-import { listPeriodResults } from '#functions/scoring/results';
-import { getDeps } from '#ports/deps';
+import { type ResultsBody, readPeriodResults } from '#functions/scoring/results';
+import { reports } from '#ports/dynamo/reports';
+import { results } from '#ports/dynamo/results';
+import { scoringExecution } from '#workflows/executions';
 import { readAppraisals } from '../../cli/appraisals.ts';
 import { computeScope } from '../../cli/score.ts';
+import { seedApproval } from '../helpers/ports.ts';
 import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
 
 const FILE = 'examples/appraisals-2024.yaml';
@@ -31,12 +35,16 @@ afterAll(async () => {
   await bed?.stop();
 });
 
-type Computed = { version: number; isNew: boolean; created: boolean; unitIds: string[] };
-const compute = (periodId: string) => bed.invoke(computeResults, { periodId }) as Promise<Computed>;
+/** ComputeResults as the scoring execution of that trigger runs it (its name says why). */
+const compute = (periodId: string, executionName = scoringExecution(periodId, { trigger: 'close' }).name) =>
+  bed.invoke(computeResults, { periodId, executionName });
+/** Every stored version of a period, each read whole through its header. */
+const versionsOf = async (periodId: string): Promise<PeriodResults[]> =>
+  Promise.all((await results().listHeaders<ResultsBody>(periodId)).map((h) => readPeriodResults(h)));
 const lineOf = async (periodId: string, unitId: string, version?: number) => {
-  const versions = await listPeriodResults(bed.deps.store, periodId);
-  const results = version ? versions.find((v) => v.version === version)! : versions.at(-1)!;
-  return periodResultsToJson(results).units.find((u) => u.unitId === unitId)!;
+  const versions = await versionsOf(periodId);
+  const found = version ? versions.find((v) => v.version === version)! : versions.at(-1)!;
+  return periodResultsToJson(found).units.find((u) => u.unitId === unitId)!;
 };
 
 describe('computing results from the stored reports', { timeout: 120_000 }, () => {
@@ -47,7 +55,7 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
       const out = await compute(p.id);
       expect(out).toMatchObject({ version: 1, isNew: true, created: true });
       expect(out.unitIds.sort()).toEqual(bed.config.units.map((u) => u.id).sort());
-      const stored = (await listPeriodResults(bed.deps.store, p.id))[0]!;
+      const stored = (await versionsOf(p.id))[0]!;
       const scored = computeScope({ config: bed.config, criteriaSets: bed.criteriaSets }, expected, {
         kind: 'period',
         periodId: p.id,
@@ -70,7 +78,7 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
       rank: null,
       flagLabels: ['Chưa thẩm định'],
     });
-    const q4 = periodResultsToJson((await listPeriodResults(bed.deps.store, '2024Q4'))[0]!);
+    const q4 = periodResultsToJson((await versionsOf('2024Q4'))[0]!);
     const hungLoc = q4.units.find((u) => u.unitId === 'xa-hung-loc')!;
     const namPhuc = q4.units.find((u) => u.unitId === 'xa-nam-phuc')!;
     expect(hungLoc.rank).toBe(namPhuc.rank); // the same total: a shared rank
@@ -87,7 +95,7 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     const again = await compute('2024Q3');
     expect(again).toMatchObject({ version: 1, isNew: true, created: false });
     expect(again.unitIds).toHaveLength(bed.config.units.length);
-    expect(await bed.deps.store.listResults('2024Q3')).toHaveLength(1);
+    expect(await results().listHeaders('2024Q3')).toHaveLength(1);
 
     await bed.clearEmails();
     for (const unitId of again.unitIds)
@@ -110,7 +118,7 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     );
     const text = unitMail.body.text!;
     const percent = line.percent!.toFixed(2).replace('.', ',');
-    const ranked = (await listPeriodResults(bed.deps.store, '2024Q3'))[0]!.units.filter(
+    const ranked = (await versionsOf('2024Q3'))[0]!.units.filter(
       (u) => u.group === 'office' && u.rank !== null,
     ).length;
     expect(text).toContain(`Tỷ lệ: ${percent} %`);
@@ -132,37 +140,29 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     expect(summary.body.text).toContain('Chưa thẩm định: 1');
   });
 
-  it('turns a late approval into v2, computed by the execution scoring-2024Q3-v2, listing the changed units', async () => {
+  it('turns a late approval into v2, computed by the execution named by it, listing the changed units', async () => {
     const q3 = periods.find((p) => p.id === '2024Q3')!;
-    const store = bed.deps.store;
     // Phòng Y tế is appraised after review close, within the grace period, with full marks.
     at(bed, new Date(Date.parse(q3.reviewClosesAt) + 5 * 86_400_000));
-    const report = (await store.getReport('phong-y-te', '2024Q3'))!;
+    const report = (await reports().get('phong-y-te', '2024Q3'))!;
     const set = bed.criteriaSets.find((s) => s.id === report.report.criteriaSetId)!;
-    await store.setReportStatus('phong-y-te', '2024Q3', 'submitted', 'approved', {
-      kind: 'system',
-      id: 'test',
+    await seedApproval({
+      unitId: 'phong-y-te',
+      periodId: '2024Q3',
+      criteriaSetId: set.id,
+      reviewerId: 'pham-thi-lan',
+      entries: Object.fromEntries(
+        indexCriteria(set).leaves.map(({ leaf }) => [leaf.id, { score: leaf.max, comment: '' }]),
+      ),
     });
-    await store.putAppraisal(
-      {
-        unitId: 'phong-y-te',
-        periodId: '2024Q3',
-        criteriaSetId: set.id,
-        reviewerId: 'pham-thi-lan',
-        entries: Object.fromEntries(
-          indexCriteria(set).leaves.map(({ leaf }) => [leaf.id, { score: leaf.max, comment: '' }]),
-        ),
-      },
-      1,
-    );
-    expect(await startRescoring(getDeps(), '2024Q3')).toEqual({
+    const late = { trigger: 'late', unitId: 'phong-y-te', round: 1 } as const;
+    expect(await startRescoring('2024Q3', late)).toEqual({
       status: 'started',
-      executionName: 'scoring-2024Q3-v2',
-      version: 2,
+      executionName: 'scoring-2024Q3-late-phong-y-te-r1',
     });
-    expect(bed.executions('scoring')).toContain('scoring-2024Q3-v2');
+    expect(bed.executions('scoring')).toContain('scoring-2024Q3-late-phong-y-te-r1');
     // The new execution's ComputeResults:
-    const out = await compute('2024Q3');
+    const out = await compute('2024Q3', 'scoring-2024Q3-late-phong-y-te-r1');
     expect(out).toMatchObject({ version: 2, isNew: true, created: true });
     expect(out.unitIds).toContain('phong-y-te');
     expect(out.unitIds).not.toContain('xa-thanh-son'); // communes are ranked apart: unchanged
@@ -188,8 +188,16 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     expect(summary.body.text).toContain('Phòng Y tế');
     expect(summary.body.text).toContain('thay thế phiên bản 1');
 
-    // Another request for the same change finds v2 stored and asks for v3, which computes as unchanged.
-    expect(await startRescoring(getDeps(), '2024Q3')).toMatchObject({ status: 'started', version: 3 });
-    expect(await compute('2024Q3')).toMatchObject({ version: 2, created: false });
+    // The version records why it was made; v1 stays whole.
+    const header = await results().getHeader('2024Q3', 2);
+    expect(header).toMatchObject({ reason: late, lineCount: bed.config.units.length });
+    expect(header?.changed).toEqual(out.unitIds);
+    expect((await results().getHeader('2024Q3', 1))?.changed).toBe('all');
+
+    // The same trigger again (a retried step) is the same execution; a later trigger that changes
+    // nothing makes no version.
+    expect(await startRescoring('2024Q3', late)).toMatchObject({ status: 'already-exists' });
+    const admin = scoringExecution('2024Q3', { trigger: 'admin', n: 1 }).name;
+    expect(await compute('2024Q3', admin)).toMatchObject({ version: 2, created: false });
   });
 });

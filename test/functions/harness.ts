@@ -1,8 +1,9 @@
 /**
  * The test bed of the step handlers: the real emulators (dynalite + aws-ses-v2-local, from
- * local/emulators.ts) with the district table, the environment a deployed function gets
+ * local/runtime/emulators.ts) with the district table, the environment a deployed function gets
  * (TABLE_NAME, MAIL_FROM, BASE_URL, SIGNING_KEY_FILE), a clock the test moves, and the demo
- * district's campaign stored through `storeCampaign`.
+ * district's campaign stored through `storeCampaign`. The handlers' ports come from the registry
+ * (functions/ports/registry.ts), made from that environment; a test replaces one with `replacePort`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,10 @@ import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
-import { dynamoClient, type Emulators, startEmulators } from '#local/emulators';
+import { dynamoClient, type Emulators, startEmulators } from '#local/runtime/emulators';
 import { resetAwsClients } from '#ports/aws';
 import { setClockSource } from '#ports/clock';
-import { type Deps, getDeps, resetDeps } from '#ports/deps';
+import { resetPorts } from '#ports/registry';
 import { createTableInput } from '#ports/table-schema';
 import type { SesEmail } from '../helpers/ses.ts';
 
@@ -28,7 +29,6 @@ export const IN_REVIEW = new Date('2022-10-12T03:00:00Z');
 
 export interface Bed {
   emulators: Emulators;
-  deps: Deps;
   config: DistrictConfig;
   criteriaSets: CriteriaSet[];
   now: Date;
@@ -54,11 +54,10 @@ export async function startBed(options: { store?: boolean } = {}): Promise<Bed> 
   const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   resetAwsClients();
-  resetDeps();
+  resetPorts();
   const { config, criteriaSets } = loadDistrict(DEMO, { now: IN_REVIEW });
   const bed: Bed = {
     emulators,
-    deps: getDeps(),
     config,
     criteriaSets,
     now: IN_REVIEW,
@@ -72,7 +71,7 @@ export async function startBed(options: { store?: boolean } = {}): Promise<Bed> 
     },
     stop: async () => {
       setClockSource(undefined);
-      resetDeps();
+      resetPorts();
       resetAwsClients();
       for (const [k, v] of Object.entries(previous)) {
         if (v === undefined) delete process.env[k];
@@ -83,7 +82,7 @@ export async function startBed(options: { store?: boolean } = {}): Promise<Bed> 
     },
   };
   setClockSource(() => bed.now);
-  if (options.store !== false) await storeCampaign(bed.deps.store, config, criteriaSets, IN_REVIEW);
+  if (options.store !== false) await storeCampaign({ config, criteriaSets });
   return bed;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The review steps inside the real `review` state machine: the demo district's stack, its ASL
- * extracted and run by the local runtime (local/runtime.ts), the handlers in-process, the real
+ * extracted and run by the local runtime (local/runtime/runtime.ts), the handlers in-process, the real
  * local Step Functions endpoint for callbacks, dynalite and aws-ses-v2-local.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,12 +12,16 @@ import { loadDistrict } from '#domain/config-files';
 import type { Appraisal, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
+import { localApp } from '#local/runtime/asl';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
-import { SfnCallbacks } from '#ports/callbacks';
-import { type Deps, getDeps, resetDeps } from '#ports/deps';
-import type { Approval } from '#ports/store';
+import { callbacks, SfnCallbacks } from '#ports/callbacks';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { replacePort, resetPorts } from '#ports/registry';
+import type { Approval } from '#ports/reviews';
+import { loadCampaign } from '#steps/campaign';
+import { claimDecision } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import type { SesEmail } from '../helpers/ses.ts';
 import { closedPort } from '../helpers/ses.ts';
@@ -25,7 +29,6 @@ import { BASE_URL, captureOutput, fullReport, IN_REVIEW, linkIn } from './harnes
 
 const PERIOD = '2022Q3';
 let rt: LocalRuntime;
-let deps: Deps;
 let keyDir: string;
 let config: ReturnType<typeof loadDistrict>['config'];
 let criteriaSets: ReturnType<typeof loadDistrict>['criteriaSets'];
@@ -50,7 +53,7 @@ async function step<T>(fn: () => Promise<T>): Promise<T> {
 
 async function startReview(unitId: string, attempt = 1): Promise<string> {
   const name = `review-${unitId}-${PERIOD}-${attempt}`;
-  const started = await deps.callbacks.startExecution(rt.stateMachineArn('Review'), name, {
+  const started = await callbacks().startExecution(rt.stateMachineArn('Review'), name, {
     unitId,
     periodId: PERIOD,
   });
@@ -59,14 +62,19 @@ async function startReview(unitId: string, attempt = 1): Promise<string> {
 }
 
 async function submit(unitId: string): Promise<Report> {
-  const period = (await deps.store.getPeriod(PERIOD))!.period;
+  const period = (await loadCampaign()).period(PERIOD);
   const report = fullReport({ config, criteriaSets }, unitId, period);
-  await deps.store.submitReport(unitId, PERIOD, report, 0, { kind: 'unit', id: unitId });
+  await reports().writeRevision(unitId, PERIOD, {
+    report,
+    expectedVersion: 0,
+    actor: { kind: 'unit', id: unitId },
+    kind: 'submit',
+  });
   return report;
 }
 
 async function appraiseApproval(unitId: string, round = 1): Promise<Approval> {
-  const list = await deps.store.listUnitPeriodApprovals(unitId, PERIOD);
+  const list = await reviews().listUnitPeriodApprovals(unitId, PERIOD);
   const a = list.find((x) => x.kind === 'appraise' && x.round === round);
   if (!a) throw new Error(`no appraise approval for ${unitId}`);
   if (a.taskToken) tokensSeen.add(a.taskToken);
@@ -84,8 +92,8 @@ async function approve(unitId: string, report: Report, reviewerId: string): Prom
     reviewerId,
     entries,
   };
-  const decided = await deps.store.decideApproval(
-    approval.id,
+  const decided = await claimDecision(
+    approval,
     { action: 'approve', payload: { appraisal, reportVersion: 1 } },
     { kind: 'reviewer', id: reviewerId },
   );
@@ -103,14 +111,13 @@ beforeAll(async () => {
     extraEnv: { BASE_URL, SIGNING_KEY_FILE: join(keyDir, 'signing-key.json') },
   });
   resetAwsClients();
-  resetDeps();
-  deps = getDeps();
-  await storeCampaign(deps.store, config, criteriaSets, IN_REVIEW);
+  resetPorts();
+  await storeCampaign({ config, criteriaSets });
 }, 60_000);
 
 afterAll(async () => {
   await rt?.stop();
-  resetDeps();
+  resetPorts();
   resetAwsClients();
   if (keyDir) rmSync(keyDir, { recursive: true, force: true });
 });
@@ -128,7 +135,7 @@ describe('the review steps in the real review state machine', () => {
     expect(link.searchParams.get('id')).toBe(before.id);
 
     // The reviewer decides while the engine has lost the waiting execution (a local restart).
-    const reviewerId = (await deps.store.getAssignment(PERIOD, unitId))!.reviewerId;
+    const reviewerId = (await reviews().getAssignment(PERIOD, unitId))!.reviewerId;
     await step(async () => rt.sfn.stopExecution(first));
     await approve(unitId, report, reviewerId);
 
@@ -136,7 +143,7 @@ describe('the review steps in the real review state machine', () => {
     expect(rt.sfn.describeExecution(second).status).toBe('SUCCEEDED');
     const after = await appraiseApproval(unitId);
     expect(after).toMatchObject({ id: before.id, status: 'delivered', tokenGen: 1 });
-    expect((await deps.store.getReport(unitId, PERIOD))?.status).toBe('approved');
+    expect((await reports().get(unitId, PERIOD))?.status).toBe('approved');
     const all = await emails();
     expect(all.filter((m) => m.subject.includes('Đề nghị thẩm định'))).toHaveLength(1);
     expect(
@@ -148,7 +155,7 @@ describe('the review steps in the real review state machine', () => {
     const unitId = 'xa-hung-loc';
     const report = await submit(unitId);
     const arn = await step(() => startReview(unitId));
-    const reviewerId = (await deps.store.getAssignment(PERIOD, unitId))!.reviewerId;
+    const reviewerId = (await reviews().getAssignment(PERIOD, unitId))!.reviewerId;
     const decided = await approve(unitId, report, reviewerId);
 
     // The page's SendTaskSuccess reaches nothing (a closed port): the decision stays recorded.
@@ -160,7 +167,9 @@ describe('the review steps in the real review state machine', () => {
         maxAttempts: 1,
       }),
     );
-    const outcome = await step(() => deliverDecision({ store: deps.store, callbacks: unreachable }, decided));
+    replacePort(callbacks, unreachable);
+    const outcome = await step(() => deliverDecision(decided));
+    replacePort(callbacks, undefined);
     expect(outcome).toBe('failed');
     expect(await appraiseApproval(unitId)).toMatchObject({ status: 'failed-delivery', deliveryAttempts: 1 });
     expect(rt.sfn.describeExecution(arn).status).toBe('RUNNING');
@@ -173,7 +182,7 @@ describe('the review steps in the real review state machine', () => {
     expect(swept).toMatchObject({ decisionsDelivered: 1, decisionsFailed: 0 });
     expect(rt.sfn.describeExecution(arn).status).toBe('SUCCEEDED');
     expect(await appraiseApproval(unitId)).toMatchObject({ status: 'delivered' });
-    expect((await deps.store.getReport(unitId, PERIOD))?.status).toBe('approved');
+    expect((await reports().get(unitId, PERIOD))?.status).toBe('approved');
   });
 
   it('a reviewer who never answers: the admins are told after the timeout and the same link keeps waiting', async () => {

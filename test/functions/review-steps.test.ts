@@ -16,11 +16,20 @@ import { handler as remindWaiting } from '#functions/review/remind-waiting';
 import { handler as requestAppraisal } from '#functions/review/request-appraisal';
 import { handler as requestExplanation } from '#functions/review/request-explanation';
 import { handler as sweep } from '#functions/sweep';
-import { createSesClient } from '#ports/aws';
-import { setDeps } from '#ports/deps';
+import type { Actor } from '#ports/actor';
+import { audit } from '#ports/dynamo/audit';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
-import { SesMailer } from '#ports/mailer';
-import type { Actor, Approval } from '#ports/store';
+import { log } from '#ports/log';
+import { createSesClient, mailer, SesMailer } from '#ports/mailer';
+import { replacePort } from '#ports/registry';
+import type { Approval } from '#ports/reviews';
+import { type CampaignContext, loadCampaign } from '#steps/campaign';
+import { claimDecision } from '#steps/decisions';
+import { roundAppraisal } from '#steps/records';
 import { closedPort } from '../helpers/ses.ts';
 import {
   type Bed,
@@ -47,6 +56,7 @@ const fresh = () => {
 };
 
 let bed: Bed;
+let campaign: CampaignContext;
 let q3: Period;
 let output = '';
 
@@ -68,12 +78,17 @@ async function invoke<T>(
 }
 
 async function approvals(unitId: string, kind: Approval['kind']): Promise<Approval[]> {
-  return (await bed.deps.store.listUnitPeriodApprovals(unitId, PERIOD)).filter((a) => a.kind === kind);
+  return (await reviews().listUnitPeriodApprovals(unitId, PERIOD)).filter((a) => a.kind === kind);
 }
 
 async function submit(unitId: string): Promise<Report> {
   const report = fullReport(bed, unitId, q3);
-  await bed.deps.store.submitReport(unitId, PERIOD, report, 0, { kind: 'unit', id: unitId });
+  await reports().writeRevision(unitId, PERIOD, {
+    report,
+    expectedVersion: 0,
+    actor: { kind: 'unit', id: unitId },
+    kind: 'submit',
+  });
   return report;
 }
 
@@ -95,7 +110,8 @@ function appraisalOf(report: Report, reviewerId: string, cut: number, comment: s
 
 beforeAll(async () => {
   bed = await startBed();
-  q3 = (await bed.deps.store.getPeriod(PERIOD))!.period;
+  campaign = await loadCampaign();
+  q3 = campaign.period(PERIOD);
 }, 30_000);
 afterAll(async () => {
   await bed?.stop();
@@ -112,14 +128,14 @@ describe('assign-reviewer', () => {
       expect(reviewers.find((r) => r.id === reviewerId)?.unit).not.toBe(unit.id);
     }
     expect(picked.size).toBe(27);
-    const loads = await bed.deps.store.getReviewerLoads(PERIOD);
+    const { loads } = await reviews().reviewerLoads(PERIOD, UNIT);
     const counts = reviewers.map((r) => loads[r.id] ?? 0);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(27);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     // Re-run: the stored reviewer, no second count.
     const again = await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD });
     expect(again.reviewerId).toBe(picked.get(UNIT));
-    expect(await bed.deps.store.getReviewerLoads(PERIOD)).toEqual(loads);
+    expect((await reviews().reviewerLoads(PERIOD, UNIT)).loads).toEqual(loads);
   });
 
   it('stays within one of balance when all 27 units are assigned at once', async () => {
@@ -129,11 +145,11 @@ describe('assign-reviewer', () => {
     bed.config.units.forEach((u, i) => {
       expect(bed.config.reviewers.find((r) => r.id === results[i]!.reviewerId)?.unit).not.toBe(u.id);
     });
-    const loads = await bed.deps.store.getReviewerLoads('2022Q4');
+    const { loads } = await reviews().reviewerLoads('2022Q4', UNIT);
     const counts = bed.config.reviewers.map((r) => loads[r.id] ?? 0);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(27);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-  });
+  }, 20_000);
 
   it('refuses a malformed event with InvalidInput naming the field', async () => {
     const error = (await invoke(assignReviewer, { periodId: PERIOD, unitId: 'Phòng Tư pháp' }).catch(
@@ -150,7 +166,7 @@ describe('the appraisal request', () => {
 
   it('creates one approval, moves the report to in-review and emails the reviewer one signed link', async () => {
     report = await submit(UNIT);
-    reviewerId = (await bed.deps.store.getAssignment(PERIOD, UNIT))!.reviewerId;
+    reviewerId = (await reviews().getAssignment(PERIOD, UNIT))!.reviewerId;
     const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
     await bed.clearEmails();
     const t1 = fresh();
@@ -159,7 +175,7 @@ describe('the appraisal request', () => {
     const [approval, ...others] = await approvals(UNIT, 'appraise');
     expect(others).toEqual([]);
     expect(approval).toMatchObject({ status: 'pending', round: 1, taskToken: t1, tokenGen: 0 });
-    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
     const emails = await bed.emails();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.destination.to).toEqual([reviewer.email]);
@@ -167,7 +183,7 @@ describe('the appraisal request', () => {
       '[Thi đua CCHC] Đề nghị thẩm định báo cáo quý III năm 2022 – Phòng Tư pháp',
     );
     const link = linkIn(emails[0]!.body.text, '/d');
-    expect(verifyLink(link.searchParams, await bed.deps.keyring(), IN_REVIEW)).toMatchObject({
+    expect(verifyLink(link.searchParams, await keyring().load(), IN_REVIEW)).toMatchObject({
       ok: true,
       approvalId: approval!.id,
       action: 'appraise',
@@ -193,8 +209,8 @@ describe('the appraisal request', () => {
   it('returned: the explanation request stores the appraisal, returns the report and mails the unit its comments', async () => {
     const [approval] = await approvals(UNIT, 'appraise');
     const appraisal = appraisalOf(report, reviewerId, 25, `Thiếu biên bản ${SCRIPT}`);
-    const decided = await bed.deps.store.decideApproval(
-      approval!.id,
+    const decided = await claimDecision(
+      approval!,
       { action: 'return', payload: { appraisal, reportVersion: 1 } },
       { kind: 'reviewer', id: reviewerId },
     );
@@ -203,15 +219,15 @@ describe('the appraisal request', () => {
     const t3 = fresh();
     await invoke(requestExplanation, { unitId: UNIT, periodId: PERIOD, round: 1, reviewerId, taskToken: t3 });
 
-    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('returned');
-    expect((await bed.deps.store.getAppraisal(UNIT, PERIOD, 1))?.appraisal).toEqual(appraisal);
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('returned');
+    expect((await roundAppraisal(UNIT, PERIOD, 1))?.appraisal).toEqual(appraisal);
     expect(await approvals(UNIT, 'explain')).toMatchObject([{ status: 'pending', round: 1, taskToken: t3 }]);
 
     const emails = await bed.emails();
     expect(emails).toHaveLength(1);
     const mail = emails[0]!;
     expect(mail.destination.to).toEqual(['namtv.tuphap@song-lam.example.org']);
-    const set = (await bed.deps.store.getCriteriaSet(report.criteriaSetId))!;
+    const set = campaign.criteriaSet(report.criteriaSetId)!;
     const first = indexCriteria(set).leaves[0]!.leaf;
     expect(mail.body.text).toContain(`${first.id}. ${first.name}`);
     expect(mail.body.html).toContain('Thiếu biên bản &lt;script&gt;alert(1)&lt;/script&gt;');
@@ -219,7 +235,7 @@ describe('the appraisal request', () => {
     // The link is the unit's report grant (where it explains), valid until the late deadline.
     const link = linkIn(mail.body.text, '/r');
     const [grant] = await approvals(UNIT, 'report');
-    expect(verifyLink(link.searchParams, await bed.deps.keyring(), IN_REVIEW)).toMatchObject({
+    expect(verifyLink(link.searchParams, await keyring().load(), IN_REVIEW)).toMatchObject({
       ok: true,
       approvalId: grant!.id,
       action: 'report',
@@ -238,9 +254,14 @@ describe('the appraisal request', () => {
 
   it('approved in round 2: report approved, appraisal stored, the unit told its final total, other points closed', async () => {
     const [explain] = await approvals(UNIT, 'explain');
-    await bed.deps.store.submitReport(UNIT, PERIOD, report, 1, unitActor);
-    await bed.deps.store.decideApproval(
-      explain!.id,
+    await reports().writeRevision(UNIT, PERIOD, {
+      report,
+      expectedVersion: 1,
+      actor: unitActor,
+      kind: 'submit',
+    });
+    await claimDecision(
+      explain!,
       { action: 'explained', payload: { explanation: 'Đã bổ sung.' } },
       unitActor,
     );
@@ -251,22 +272,20 @@ describe('the appraisal request', () => {
       reviewerId,
       taskToken: fresh(),
     });
-    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
     const round2 = (await approvals(UNIT, 'appraise')).find((a) => a.round === 2)!;
     const appraisal = appraisalOf(report, reviewerId, 0, '');
-    await bed.deps.store.decideApproval(
-      round2.id,
+    await claimDecision(
+      round2,
       { action: 'approve', payload: { appraisal, reportVersion: 2 } },
-      {
-        kind: 'reviewer',
-        id: reviewerId,
-      },
+      { kind: 'reviewer', id: reviewerId },
     );
     await bed.clearEmails();
     const out = await invoke(recordApproval, { unitId: UNIT, periodId: PERIOD, round: 2, reviewerId });
     expect(out).toEqual({ approved: true });
-    expect((await bed.deps.store.getReport(UNIT, PERIOD))?.status).toBe('approved');
-    expect((await bed.deps.store.getAppraisal(UNIT, PERIOD, 2))?.appraisal).toEqual(appraisal);
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('approved');
+    expect((await reports().getProgress(UNIT, PERIOD))?.finalApprovalId).toBe(round2.id);
+    expect((await roundAppraisal(UNIT, PERIOD, 2))?.appraisal).toEqual(appraisal);
     const emails = await bed.emails();
     expect(emails).toHaveLength(1);
     const total = Object.values(report.entries).reduce((s, e) => s + e.selfScore, 0);
@@ -274,8 +293,8 @@ describe('the appraisal request', () => {
     // Re-run: no second mail, one audit entry.
     await invoke(recordApproval, { unitId: UNIT, periodId: PERIOD, round: 2, reviewerId });
     expect(await bed.emails()).toHaveLength(1);
-    const audit = await bed.deps.store.listAudit(`report/${UNIT}/${PERIOD}`);
-    expect(audit.filter((e) => e.action === 'report.approved')).toHaveLength(1);
+    const entries = await audit().list(`report/${UNIT}/${PERIOD}`);
+    expect(entries.filter((e) => e.action === 'report.approved')).toHaveLength(1);
   });
 });
 
@@ -285,7 +304,7 @@ describe('waiting too long', () => {
 
   it('escalates to every admin once per timeout, then reports the late-appraisal deadline', async () => {
     await submit(unitId);
-    reviewerId = (await bed.deps.store.getAssignment(PERIOD, unitId))!.reviewerId;
+    reviewerId = (await reviews().getAssignment(PERIOD, unitId))!.reviewerId;
     await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
     await bed.clearEmails();
     bed.setNow(new Date(IN_REVIEW.getTime() + 5 * 86_400_000));
@@ -337,8 +356,8 @@ describe('a failed workflow', () => {
     };
     await invoke(recordFailure, event);
     await invoke(recordFailure, event);
-    const audit = await bed.deps.store.listAudit(`report/xa-hung-loc/${PERIOD}`);
-    const failed = audit.filter((e) => e.action === 'workflow.failed');
+    const entries = await audit().list(`report/xa-hung-loc/${PERIOD}`);
+    const failed = entries.filter((e) => e.action === 'workflow.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.detail).toMatchObject({
       workflow: 'review',
@@ -352,7 +371,7 @@ describe('a failed workflow', () => {
     expect(emails[0]!.body.text).toContain('review-xa-hung-loc-2022Q3-1');
     expect(emails[0]!.body.text).toContain('Lỗi: StepFailed');
     expect(JSON.stringify(emails)).not.toContain(secret);
-    expect(JSON.stringify(audit)).not.toContain(secret);
+    expect(JSON.stringify(entries)).not.toContain(secret);
   });
 
   it('tells the admins once per execution: two executions of one period are two failures', async () => {
@@ -375,27 +394,26 @@ describe('a failed workflow', () => {
     expect(text).toContain('Quy trình điều hành kỳ báo cáo (quý III năm 2022) gặp lỗi');
     expect(text).toContain('Lỗi: States.TaskFailed');
     expect(text).toMatch(/Thời điểm: \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}/);
-    const audit = await bed.deps.store.listPeriodAudit(PERIOD);
-    expect(
-      audit
-        .filter((e) => e.action === 'workflow.failed' && e.detail?.workflow === 'period')
-        .map((e) => e.detail?.executionName)
-        .sort(),
-    ).toEqual(['period-2022Q3-close', 'period-2022Q3-open']);
+    for (const name of ['period-2022Q3-close', 'period-2022Q3-open']) {
+      const entries = await audit().list(`workflow/${name}`);
+      expect(entries.map((e) => [e.action, e.detail?.workflow, e.detail?.executionName])).toEqual([
+        ['workflow.failed', 'period', name],
+      ]);
+    }
   });
 
   it('keeps two failed launches apart (no period, no unit)', async () => {
     await bed.clearEmails();
-    await invoke(recordFailure, { executionName: 'launch-0123456789ab', error: 'NotFound', cause: null });
-    await invoke(recordFailure, { executionName: 'launch-ba9876543210', error: 'NotFound', cause: null });
-    await invoke(recordFailure, { executionName: 'launch-ba9876543210', error: 'NotFound', cause: null });
+    await invoke(recordFailure, { executionName: 'launch-v1-0123456789ab', error: 'NotFound', cause: null });
+    await invoke(recordFailure, { executionName: 'launch-v2-ba9876543210', error: 'NotFound', cause: null });
+    await invoke(recordFailure, { executionName: 'launch-v2-ba9876543210', error: 'NotFound', cause: null });
     const emails = await bed.emails();
     expect(emails).toHaveLength(2 * bed.config.admins.length);
     expect(emails[0]!.subject).toMatch(
       /^\[Thi đua CCHC\] Quy trình phát động phong trào thi đua gặp lỗi: launch-/,
     );
-    const audit = await bed.deps.store.listAudit('workflow/launch-ba9876543210');
-    expect(audit.map((e) => [e.action, e.detail?.workflow])).toEqual([['workflow.failed', 'launch']]);
+    const entries = await audit().list('workflow/launch-v2-ba9876543210');
+    expect(entries.map((e) => [e.action, e.detail?.workflow])).toEqual([['workflow.failed', 'launch']]);
   });
 });
 
@@ -403,14 +421,12 @@ describe('the sweep', () => {
   it('re-sends a mail whose send failed, once, and marks a claim left mid-send ambiguous without sending it', async () => {
     await bed.clearEmails();
     // The first send reaches nothing (SES unreachable): recorded as failed, the step goes on.
-    const failing = setDeps({
-      mailer: new SesMailer({
-        store: bed.deps.store,
-        ses: createSesClient({ endpoint: await closedPort() }),
-      }),
-    });
-    const invited = await inviteUnit(failing, 'xa-dong-hoa', PERIOD);
-    bed.deps = setDeps({ mailer: undefined });
+    replacePort(
+      mailer,
+      new SesMailer({ outbox: outbox(), ses: createSesClient({ endpoint: await closedPort() }) }),
+    );
+    const invited = await inviteUnit(campaign, 'xa-dong-hoa', PERIOD, log);
+    replacePort(mailer, undefined);
     expect(invited.outcome).toBe('failed');
     expect(await bed.emails()).toHaveLength(0);
 
@@ -422,7 +438,7 @@ describe('the sweep', () => {
       periodId: PERIOD,
       round: 0,
     };
-    await bed.deps.store.claimOutbox(identity, {
+    await outbox().claim(identity, {
       to: 'x@song-lam.example.org',
       subject: 's',
       text: 't',
@@ -435,7 +451,7 @@ describe('the sweep', () => {
     const emails = await bed.emails();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.subject).toBe('[Thi đua CCHC] Mời nộp báo cáo thi đua quý III năm 2022 – Xã Đông Hòa');
-    expect((await bed.deps.store.getOutbox(identity))?.status).toBe('ambiguous');
+    expect((await outbox().get(identity))?.status).toBe('ambiguous');
 
     // Nothing left to do on the next run.
     expect(await invoke(sweep, {})).toMatchObject({ mailResent: 0, mailMarkedAmbiguous: 0 });

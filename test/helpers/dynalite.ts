@@ -1,12 +1,12 @@
 /**
  * An in-memory dynalite with the district table created from TABLE_SCHEMA, for tests of the
- * storage port. (local/emulators.ts is the runtime's version; this stays small and test-only.)
+ * storage port. (local/runtime/emulators.ts is the runtime's version; this stays small and test-only.)
  */
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createDocumentClient } from '#ports/aws';
+import { createDocumentClient } from '#ports/dynamo/table';
 import { createTableInput } from '#ports/table-schema';
 
 export interface TestTable {

@@ -4,6 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { log } from '#ports/log';
+import { currentKeyId } from '#ports/signing';
+import { loadCampaign } from '#steps/campaign';
 import { dateTime } from '#web/pages';
 import {
   completeReport,
@@ -48,9 +54,7 @@ describe('signing in', () => {
     expect(stranger.status).toBe(200);
     const strangerPage = await stranger.text();
     expect((await h.mails()).length).toBe(mailsBefore);
-    expect(await h.deps.store.listOutbox(50)).not.toContainEqual(
-      expect.objectContaining({ to: 'ai-do@example.com' }),
-    );
+    expect(await outbox().list(50)).not.toContainEqual(expect.objectContaining({ to: 'ai-do@example.com' }));
 
     const admin = await postForm(`${h.base}/admin/signin`, { email: ADMIN.toUpperCase() });
     expect(admin.status).toBe(200);
@@ -122,22 +126,20 @@ describe('the period status page', () => {
   it('needs a session, then lists every unit with its state and reviewer, and counts per state', async () => {
     expect((await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { redirect: 'manual' })).status).toBe(303);
 
-    await inviteUnit(h.deps, 'phong-tu-phap', PERIOD_ID);
-    await h.deps.store.saveReportDraft(
-      'phong-y-te',
-      PERIOD_ID,
-      completeReport(h, 'phong-y-te'),
-      0,
-      unitActor('phong-y-te'),
-    );
-    await h.deps.store.submitReport(
-      'phong-noi-vu',
-      PERIOD_ID,
-      completeReport(h, 'phong-noi-vu'),
-      0,
-      unitActor('phong-noi-vu'),
-    );
-    await h.deps.store.assignReviewer(PERIOD_ID, 'phong-noi-vu', 'tran-quoc-huy', {
+    await inviteUnit(await loadCampaign(), 'phong-tu-phap', PERIOD_ID, log);
+    await reports().writeRevision('phong-y-te', PERIOD_ID, {
+      report: completeReport(h, 'phong-y-te'),
+      expectedVersion: 0,
+      actor: unitActor('phong-y-te'),
+      kind: 'save',
+    });
+    await reports().writeRevision('phong-noi-vu', PERIOD_ID, {
+      report: completeReport(h, 'phong-noi-vu'),
+      expectedVersion: 0,
+      actor: unitActor('phong-noi-vu'),
+      kind: 'submit',
+    });
+    await reviews().assign(PERIOD_ID, 'phong-noi-vu', 'tran-quoc-huy', {
       kind: 'system',
       id: 'test',
     });
@@ -192,13 +194,12 @@ describe('what needs attention on the period status page', () => {
   }
 
   it('says nothing needs attention, then lists a decision whose task was gone and an ambiguous email, escaped', async () => {
-    const store = h.deps.store;
     const cookie = await signedInCookie();
     expect(await statusPage(cookie)).toContain('Không có gì cần chú ý (nothing needs attention)');
 
-    const keyring = await h.deps.keyring();
+    const keyId = await currentKeyId();
     const reviewer = { kind: 'reviewer' as const, id: 'tran-quoc-huy', email: 'huy.tq@song-lam.example.org' };
-    const { approval } = await store.createApproval({
+    const { approval } = await reviews().createApproval({
       kind: 'appraise',
       periodId: PERIOD_ID,
       unitId: 'phong-y-te',
@@ -207,18 +208,16 @@ describe('what needs attention on the period status page', () => {
       subjectId: 'tran-quoc-huy',
       taskToken: 'token-of-a-task-that-timed-out',
       expiresAt: new Date(h.rt.clock.now().getTime() + 86_400_000).toISOString(),
-      keyId: keyring.current,
+      keyId,
     });
-    expect((await store.decideApproval(approval.id, { action: 'approve' }, reviewer)).outcome).toBe(
-      'decided',
-    );
-    expect(await store.markTaskGone(approval.id, approval.tokenGen, 'TaskTimedOut: Task Timed Out')).toBe(
+    expect((await reviews().decide(approval.id, { action: 'approve' }, reviewer)).outcome).toBe('decided');
+    expect(await reviews().markTaskGone(approval.id, approval.tokenGen, 'TaskTimedOut: Task Timed Out')).toBe(
       true,
     );
     // One of another period stays off this period's page.
-    const other = (await store.listPeriods()).find((p) => p.period.id !== PERIOD_ID)?.period.id;
+    const other = (await loadCampaign()).periods.find((p) => p.id !== PERIOD_ID)?.id;
     if (other) {
-      const { approval: elsewhere } = await store.createApproval({
+      const { approval: elsewhere } = await reviews().createApproval({
         kind: 'explain',
         periodId: other,
         unitId: 'phong-tu-phap',
@@ -226,13 +225,13 @@ describe('what needs attention on the period status page', () => {
         party: 'unit',
         taskToken: 't',
         expiresAt: new Date(h.rt.clock.now().getTime() + 86_400_000).toISOString(),
-        keyId: keyring.current,
+        keyId,
       });
-      await store.decideApproval(elsewhere.id, { action: 'explained' }, unitActor('phong-tu-phap'));
-      await store.markTaskGone(elsewhere.id, elsewhere.tokenGen, 'TaskDoesNotExist');
+      await reviews().decide(elsewhere.id, { action: 'explained' }, unitActor('phong-tu-phap'));
+      await reviews().markTaskGone(elsewhere.id, elsewhere.tokenGen, 'TaskDoesNotExist');
     }
 
-    const claim = await store.claimOutbox(
+    const claim = await outbox().claim(
       { step: 'attention-test', recipient: 'vanthu@song-lam.example.org', round: 0 },
       {
         to: 'vanthu@song-lam.example.org',
@@ -243,14 +242,14 @@ describe('what needs attention on the period status page', () => {
     );
     expect(claim.outcome).toBe('claimed');
     expect(
-      await store.markOutboxAmbiguous(
+      await outbox().markAmbiguous(
         claim.record.key,
         claim.record.attempt,
         'timeout after https://x.example/a?s=SECRETSIGNATURE <b>',
       ),
     ).toBe(true);
 
-    const before = [await store.listTaskGone(), await store.listOutboxAttention()];
+    const before = [await reviews().listTaskGone(), await outbox().listAttention()];
     const page = await statusPage(cookie);
     expect(page).not.toContain('Không có gì cần chú ý');
     expect(page).toContain('Cần chú ý');
@@ -258,7 +257,7 @@ describe('what needs attention on the period status page', () => {
     expect(page).toMatch(
       /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định[^<]*<\/td><td>2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut/,
     );
-    const decidedAt = (await store.getApproval(approval.id))?.decidedAt as string;
+    const decidedAt = (await reviews().getApproval(approval.id))?.decidedAt as string;
     expect(page).toContain(dateTime(decidedAt));
     expect(page).not.toContain('Giải trình (explanation)');
     // The email: recipient, subject (escaped), status, error (scrubbed and escaped).
@@ -269,7 +268,7 @@ describe('what needs attention on the period status page', () => {
     expect(page).not.toContain('SECRETSIGNATURE');
     expect(page).toContain('&lt;b&gt;');
     // Reading changed nothing.
-    expect([await store.listTaskGone(), await store.listOutboxAttention()]).toEqual(before);
+    expect([await reviews().listTaskGone(), await outbox().listAttention()]).toEqual(before);
   });
 });
 

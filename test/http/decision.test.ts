@@ -5,8 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Callbacks } from '#ports/callbacks';
-import { SfnCallbacks } from '#ports/callbacks';
-import { setDeps } from '#ports/deps';
+import { callbacks, SfnCallbacks } from '#ports/callbacks';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { replacePort } from '#ports/registry';
 import {
   callbacksReceived,
   completeReport,
@@ -79,7 +82,7 @@ describe('deciding', () => {
     const unitId = 'phong-van-hoa-thong-tin';
     const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
     secrets.push(linkParams(url).get('s') as string, token);
-    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
 
     const [a, b] = await Promise.all([
       postForm(url, approveForm(unitId, version)),
@@ -91,7 +94,7 @@ describe('deciding', () => {
     expect(await lost.text()).toContain('đã được ghi nhận trước đó');
 
     await h.rt.settle();
-    const stored = await h.deps.store.getApproval(approval.id);
+    const stored = await reviews().getApproval(approval.id);
     expect(stored?.status).toBe('delivered');
     expect(stored?.decision?.action).toBe('approve');
     expect(stored?.decidedBy?.kind).toBe('reviewer');
@@ -113,7 +116,7 @@ describe('deciding', () => {
     const unitId = 'phong-giao-duc-dao-tao';
     const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
     secrets.push(linkParams(url).get('s') as string, token);
-    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
     const form = approveForm(unitId, version, 'return');
     form.set('score[1.1.1]', '0');
     form.set('comment[1.1.1]', 'Chưa có số, ngày kế hoạch');
@@ -121,12 +124,16 @@ describe('deciding', () => {
     const res = await postForm(url, form);
     expect(res.status).toBe(200);
     await h.rt.settle();
-    const stored = await h.deps.store.getApproval(approval.id);
+    const stored = await reviews().getApproval(approval.id);
     expect(stored?.decision?.action).toBe('return');
-    const payload = stored?.decision?.payload as {
+    if (!stored) throw new Error('no approval');
+    // The appraisal is the decision's payload, selected by the hash its claim recorded.
+    const payload = await reviews().getDecisionPayload<{
       appraisal: { entries: Record<string, { score: number; comment: string }> };
       reportVersion: number;
-    };
+    }>(stored);
+    expect(stored.decision?.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    if (!payload) throw new Error('no payload');
     expect(payload.appraisal.entries['1.1.1']).toEqual({ score: 0, comment: 'Chưa có số, ngày kế hoạch' });
     expect(payload.reportVersion).toBe(version);
     expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
@@ -139,7 +146,7 @@ describe('deciding', () => {
     const unitId = 'thanh-tra-huyen';
     const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
     secrets.push(linkParams(url).get('s') as string, token);
-    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
     const before = await h.snapshot();
 
     const tooHigh = approveForm(unitId, version);
@@ -163,7 +170,7 @@ describe('deciding', () => {
     expect(bareReturn.status).toBe(422);
 
     expect(await h.snapshot()).toBe(before);
-    expect((await h.deps.store.getApproval(approval.id))?.status).toBe('pending');
+    expect((await reviews().getApproval(approval.id))?.status).toBe('pending');
     expect(callbacksReceived(h, executionArn)).toBe(0);
   });
 
@@ -171,7 +178,7 @@ describe('deciding', () => {
     const unitId = 'phong-tai-nguyen-moi-truong';
     const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
     secrets.push(linkParams(url).get('s') as string, token);
-    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
     // A fault no emulator produces on demand: Step Functions unreachable for one call.
     const real = new SfnCallbacks();
     const flaky: Callbacks = {
@@ -181,18 +188,18 @@ describe('deciding', () => {
       sendFailure: (...args) => real.sendFailure(...args),
       startExecution: (...args) => real.startExecution(...args),
     };
-    setDeps({ callbacks: flaky });
+    replacePort(callbacks, flaky);
     let res: Response;
     try {
       res = await postForm(url, approveForm(unitId, version));
     } finally {
-      setDeps({ callbacks: real });
+      replacePort(callbacks, undefined);
     }
     expect(res.status).toBe(202);
     expect(await res.text()).toContain('đã được ghi nhận');
-    const stored = await h.deps.store.getApproval(approval.id);
+    const stored = await reviews().getApproval(approval.id);
     expect(stored?.status).toBe('failed-delivery');
-    expect((await h.deps.store.listUndelivered()).map((a) => a.id)).toContain(approval.id);
+    expect((await reviews().listUndelivered()).map((a) => a.id)).toContain(approval.id);
     expect(callbacksReceived(h, executionArn)).toBe(0);
     // A second click does not decide again.
     expect((await postForm(url, approveForm(unitId, version))).status).toBe(409);
@@ -205,7 +212,7 @@ describe('links that do not decide', () => {
     const expiresAt = new Date(h.rt.clock.now().getTime() + 2 * 3_600_000).toISOString();
     const { url, approval, token } = await waitingAppraisal(h, unitId, { expiresAt });
     secrets.push(linkParams(url).get('s') as string, token);
-    const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
     const before = await h.snapshot();
 
     const s = linkParams(url).get('s') as string;
@@ -214,20 +221,22 @@ describe('links that do not decide', () => {
     const tampered = withParams(url, { id: `${id[0] === 'A' ? 'B' : 'A'}${id.slice(1)}` });
     const unknownKey = withParams(url, { k: 'rotated-out' });
     const otherKind = withParams(url, { a: 'vote' });
-    // Every store call the handler makes is counted: a bad link is refused before any.
+    // Every storage call the handler makes is counted: a bad link is refused before any.
     const calls: string[] = [];
-    const real = h.deps.store;
-    const counted = new Proxy(real, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return value.apply(target, args);
-        };
-      },
-    });
-    setDeps({ store: counted });
+    const counted = <T extends object>(port: T): T =>
+      new Proxy(port, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(name));
+            return value.apply(target, args);
+          };
+        },
+      });
+    replacePort(reviews, counted(reviews()));
+    replacePort(reports, counted(reports()));
+    replacePort(campaigns, counted(campaigns()));
     try {
       for (const bad of [forged, tampered, unknownKey, otherKind]) {
         expect((await fetch(bad)).status).toBe(403);
@@ -239,7 +248,9 @@ describe('links that do not decide', () => {
       expect((await fetch(url)).status).toBe(200);
       expect(calls).toContain('getApproval'); // the proxy does see the handler's reads
     } finally {
-      setDeps({ store: real });
+      replacePort(reviews, undefined);
+      replacePort(reports, undefined);
+      replacePort(campaigns, undefined);
     }
     expect(await h.snapshot()).toBe(before);
 
@@ -248,7 +259,7 @@ describe('links that do not decide', () => {
     expect(late.status).toBe(410);
     expect(await late.text()).toContain('Liên kết đã hết hạn');
     expect((await postForm(url, approveForm(unitId, version))).status).toBe(410);
-    expect((await h.deps.store.getApproval(approval.id))?.status).toBe('pending');
+    expect((await reviews().getApproval(approval.id))?.status).toBe('pending');
     // A tampered expired link is still 403: the signature is checked first.
     expect((await fetch(tampered)).status).toBe(403);
   });

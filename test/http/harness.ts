@@ -14,12 +14,16 @@ import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/asl';
-import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/http';
-import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime';
+import { localApp } from '#local/runtime/asl';
+import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
+import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
+import type { Actor } from '#ports/actor';
 import { resetAwsClients } from '#ports/aws';
-import { type Deps, getDeps, resetDeps } from '#ports/deps';
-import type { Actor, Approval } from '#ports/store';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { resetPorts } from '#ports/registry';
+import type { Approval } from '#ports/reviews';
+import { approvalUrl, currentKeyId } from '#ports/signing';
 
 export const PERIOD_ID = '2022Q3';
 
@@ -35,7 +39,6 @@ export interface Harness {
   http: LocalHttpServer;
   /** `http://127.0.0.1:<port>` (also `BASE_URL`). */
   base: string;
-  deps: Deps;
   config: DistrictConfig;
   criteriaSets: CriteriaSet[];
   period: Period;
@@ -51,7 +54,7 @@ export async function startHarness(): Promise<Harness> {
   const output: string[] = [];
   const restoreOutput = captureOutput(output);
   const keyDir = mkdtempSync(join(tmpdir(), 'thidua-http-'));
-  resetDeps();
+  resetPorts();
   const http = await startHttpServer({ routes: await pageRoutes() });
   const { config, criteriaSets } = loadDistrict('districts/demo.yaml', { now: new Date('2022-08-02') });
   const stack = new DistrictStack(localApp(), 'Thidua-demo', { config, criteriaSets });
@@ -63,9 +66,8 @@ export async function startHarness(): Promise<Harness> {
     extraEnv: { BASE_URL: http.url, SIGNING_KEY_FILE: join(keyDir, 'signing-key.json') },
   });
   resetAwsClients();
-  resetDeps();
-  const deps = getDeps();
-  await storeCampaign(deps.store, config, criteriaSets, rt.clock.now());
+  resetPorts();
+  await storeCampaign({ config, criteriaSets });
   const raw = new DynamoDBClient({
     endpoint: rt.endpoints.dynamodb,
     region: 'ap-southeast-1',
@@ -75,7 +77,6 @@ export async function startHarness(): Promise<Harness> {
     rt,
     http,
     base: http.url,
-    deps,
     config,
     criteriaSets,
     period,
@@ -102,7 +103,7 @@ export async function startHarness(): Promise<Harness> {
       raw.destroy();
       await http.close();
       await stopLocalRuntime(rt);
-      resetDeps();
+      resetPorts();
       resetAwsClients();
       restoreOutput();
       rmSync(keyDir, { recursive: true, force: true });
@@ -130,9 +131,8 @@ export function captureOutput(sink: string[]): () => void {
 
 /** The unit's report link, as its invitation carries it. */
 export async function reportLink(h: Harness, unitId: string): Promise<string> {
-  const { ensureReportGrant } = await import('#steps/steps');
-  const grant = await ensureReportGrant(h.deps, unitId, h.period);
-  return h.deps.approvalUrl(grant);
+  const { reportLink: link } = await import('#steps/grants');
+  return (await link(unitId, h.period)).url;
 }
 
 /** The link's query parameters (to forge and tamper with). */
@@ -250,18 +250,21 @@ export async function waitingAppraisal(
   unitId: string,
   options: { report?: Report; expiresAt?: string; reviewerId?: string; round?: number } = {},
 ): Promise<{ approval: Approval; url: string; executionArn: string; token: string }> {
-  const store = h.deps.store;
   const report = options.report ?? completeReport(h, unitId);
-  await store.submitReport(unitId, PERIOD_ID, report, 0, unitActor(unitId));
-  await store.setReportStatus(unitId, PERIOD_ID, 'submitted', 'in-review', { kind: 'system', id: 'test' });
+  await reports().writeRevision(unitId, PERIOD_ID, {
+    report,
+    expectedVersion: 0,
+    actor: unitActor(unitId),
+    kind: 'submit',
+  });
+  await reports().setStatus(unitId, PERIOD_ID, ['submitted'], 'in-review', { kind: 'system', id: 'test' });
   const reviewer =
     options.reviewerId ??
     h.config.reviewers.find((r) => r.unit !== unitId)?.id ??
     (h.config.reviewers[0]?.id as string);
-  await store.assignReviewer(PERIOD_ID, unitId, reviewer, { kind: 'system', id: 'test' });
+  await reviews().assign(PERIOD_ID, unitId, reviewer, { kind: 'system', id: 'test' });
   const task = await waitingTask(h, unitId);
-  const keyring = await h.deps.keyring();
-  const { approval } = await store.createApproval({
+  const { approval } = await reviews().createApproval({
     kind: 'appraise',
     periodId: PERIOD_ID,
     unitId,
@@ -270,11 +273,11 @@ export async function waitingAppraisal(
     subjectId: reviewer,
     taskToken: task.taskToken,
     expiresAt: options.expiresAt ?? h.period.lateAppraisalUntil,
-    keyId: keyring.current,
+    keyId: await currentKeyId(),
   });
   return {
     approval,
-    url: await h.deps.approvalUrl(approval),
+    url: await approvalUrl(approval),
     executionArn: task.executionArn,
     token: task.taskToken,
   };
@@ -359,6 +362,16 @@ export function formOf(page: string, fields: Record<string, string>): URLSearchP
   return form;
 }
 
+/** The unit's invitation to the harness's period, as the period's InviteUnit step sends it. */
+export async function invite(unitId: string): Promise<void> {
+  const [{ inviteUnit }, { loadCampaign }, { log }] = await Promise.all([
+    import('#functions/period/invitation'),
+    import('#steps/campaign'),
+    import('#ports/log'),
+  ]);
+  await inviteUnit(await loadCampaign(), unitId, PERIOD_ID, log);
+}
+
 /**
  * A unit's report in review, through the pages and the real review workflow: the unit is invited,
  * submits a complete report on its page (with `changes` to its form), and the reviewer's link
@@ -369,10 +382,9 @@ export async function inReview(
   unitId: string,
   changes: Record<string, string> = {},
 ): Promise<{ reportUrl: string; reviewUrl: string; focal: string; reviewer: string }> {
-  const { inviteUnit } = await import('#functions/period/invitation');
   const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email;
   if (!focal) throw new Error(`no unit ${unitId}`);
-  await inviteUnit(h.deps, unitId, PERIOD_ID);
+  await invite(unitId);
   const reportUrl = await mailedLink(h, focal, '/r');
   const form = completeForm(h, unitId, 0, 'submit');
   for (const [k, v] of Object.entries(changes)) form.set(k, v);

@@ -12,9 +12,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#functions/period/invitation';
+import { keyring as keyringPort } from '#ports/keyring';
 import { currentKey, type Keyring, type LinkParams, type SigningKey, signLink } from '#ports/links';
-import { formOf, type Harness, inReview, mailedLink, PERIOD_ID, postForm, startHarness } from './harness.ts';
+import { formOf, type Harness, inReview, invite, mailedLink, postForm, startHarness } from './harness.ts';
 
 let h: Harness;
 
@@ -286,7 +286,7 @@ async function validLinks(): Promise<Link[]> {
     ['report link A', 'phong-tu-phap'],
     ['report link B', 'phong-van-hoa-thong-tin'],
   ] as const) {
-    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    await invite(unitId);
     const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email ?? unitId;
     add(
       label,
@@ -310,7 +310,7 @@ async function validLinks(): Promise<Link[]> {
 describe('mutated links', () => {
   it('over a thousand, of every kind, are refused with 403/404/410 and change nothing', async () => {
     const links = await validLinks();
-    const keyring = await h.deps.keyring();
+    const keyring = await keyringPort().load();
     const byKind = categories(links, keyring, h.rt.clock.now());
     const seen = new Set<string>();
     const mutations: Mutation[] = [];

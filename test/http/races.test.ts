@@ -5,12 +5,12 @@
  * told so; what is stored, mailed and shown afterwards is the winner's and only the winner's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteUnit } from '#functions/period/invitation';
 import {
   callbacksReceived,
   formOf,
   type Harness,
   inReview,
+  invite,
   mailedLink,
   PERIOD_ID,
   postForm,
@@ -92,7 +92,7 @@ describe(`${N} concurrent saves of one report`, () => {
 
   it('from the same version: exactly one is stored, every other one gets 409 “saved elsewhere”, nothing mixed', async () => {
     const unitId = 'phong-tai-chinh-ke-hoach';
-    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    await invite(unitId);
     const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email ?? unitId;
     const url = await mailedLink(h, focal, '/r');
 

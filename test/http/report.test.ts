@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
-import { setDeps } from '#ports/deps';
+import { campaigns } from '#ports/dynamo/campaigns';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { log } from '#ports/log';
+import { replacePort } from '#ports/registry';
+import { currentKeyId } from '#ports/signing';
+import { loadCampaign } from '#steps/campaign';
+import { decideAppraisal } from '../helpers/ports.ts';
 import {
   callbacksReceived,
   completeForm,
@@ -32,13 +39,13 @@ afterAll(async () => {
 });
 
 async function stored(unitId: string) {
-  return h.deps.store.getReport(unitId, PERIOD_ID);
+  return reports().get(unitId, PERIOD_ID);
 }
 
 describe('the invitation link opens the report page', () => {
   it('shows the criteria with their maxima, the self-check and nominations, with the security headers; HEAD is the same without a body', async () => {
     const unitId = 'phong-tu-phap';
-    await inviteUnit(h.deps, unitId, PERIOD_ID);
+    await inviteUnit(await loadCampaign(), unitId, PERIOD_ID, log);
     const invitation = (await h.mails()).find((m) =>
       m.destination.to.includes('namtv.tuphap@song-lam.example.org'),
     );
@@ -122,7 +129,7 @@ describe('saving a draft', () => {
 
   it('refuses out-of-range, over-precise scores and bad links with 422 naming the criterion, storing nothing', async () => {
     const before = await stored(unitId);
-    const revisions = (await h.deps.store.listReportRevisions(unitId, PERIOD_ID)).length;
+    const revisions = (await reports().listRevisions(unitId, PERIOD_ID)).length;
 
     const tooHigh = await postForm(url, { action: 'save', version: '2', 'score[1.1.1]': '1,5' });
     expect(tooHigh.status).toBe(422);
@@ -154,7 +161,7 @@ describe('saving a draft', () => {
     expect(badUrlPage).not.toContain('href="javascript:');
 
     expect(await stored(unitId)).toEqual(before);
-    expect((await h.deps.store.listReportRevisions(unitId, PERIOD_ID)).length).toBe(revisions);
+    expect((await reports().listRevisions(unitId, PERIOD_ID)).length).toBe(revisions);
   });
 
   it('escapes a script typed into an explanation and an evidence title', async () => {
@@ -249,18 +256,16 @@ describe('explaining a returned report', () => {
   const unitId = 'van-phong-hdnd-ubnd';
 
   it('shows the reviewer’s scores and comments beside each criterion, takes the explanation and delivers it', async () => {
-    const store = h.deps.store;
     const system = { kind: 'system', id: 'test' } as const;
-    const submitted = await store.submitReport(
-      unitId,
-      PERIOD_ID,
-      completeReport(h, unitId),
-      0,
-      unitActor(unitId),
-    );
-    await store.setReportStatus(unitId, PERIOD_ID, 'submitted', 'in-review', system);
+    const submitted = await reports().writeRevision(unitId, PERIOD_ID, {
+      report: completeReport(h, unitId),
+      expectedVersion: 0,
+      actor: unitActor(unitId),
+      kind: 'submit',
+    });
+    await reports().setStatus(unitId, PERIOD_ID, ['submitted'], 'in-review', system);
     const appraisal = completeReport(h, unitId).entries;
-    await store.putAppraisal(
+    await decideAppraisal(
       {
         unitId,
         periodId: PERIOD_ID,
@@ -276,12 +281,12 @@ describe('explaining a returned report', () => {
         ),
       },
       1,
+      'return',
       { reportVersion: submitted.version },
     );
-    await store.setReportStatus(unitId, PERIOD_ID, 'in-review', 'returned', system);
+    await reports().setStatus(unitId, PERIOD_ID, ['in-review'], 'returned', system);
     const { executionArn, taskToken } = await waitingTask(h, unitId);
-    const keyring = await h.deps.keyring();
-    const { approval } = await store.createApproval({
+    const { approval } = await reviews().createApproval({
       kind: 'explain',
       periodId: PERIOD_ID,
       unitId,
@@ -290,7 +295,7 @@ describe('explaining a returned report', () => {
       subjectId: unitId,
       taskToken,
       expiresAt: h.period.lateAppraisalUntil,
-      keyId: keyring.current,
+      keyId: await currentKeyId(),
     });
     const url = await reportLink(h, unitId);
 
@@ -303,25 +308,24 @@ describe('explaining a returned report', () => {
     const missing = await postForm(url, form);
     expect(missing.status).toBe(422);
     expect(await missing.text()).toContain('Hãy viết nội dung giải trình');
-    expect((await store.getReport(unitId, PERIOD_ID))?.status).toBe('returned');
+    expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');
 
     form.set('response', 'Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.');
     form.set('evidence[1.1.1][1][number]', '12/KH-VP');
     const res = await postForm(url, form);
     expect(res.status).toBe(303);
-    const after = await store.getReport(unitId, PERIOD_ID);
+    const after = await reports().get(unitId, PERIOD_ID);
     expect(after?.status).toBe('explained');
     expect(after?.report.response).toBe('Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.');
     expect(after?.report.entries['1.1.1']?.evidence.map((x) => x.number)).toContain('12/KH-VP');
     await h.rt.settle();
-    const decided = await store.getApproval(approval.id);
+    const decided = await reviews().getApproval(approval.id);
     expect(decided?.status).toBe('delivered');
-    expect(decided?.decision).toEqual({
-      action: 'explained',
-      payload: {
-        explanation: 'Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.',
-        reportVersion: after?.version,
-      },
+    expect(decided?.decision?.action).toBe('explained');
+    if (!decided) throw new Error('no approval');
+    expect(await reviews().getDecisionPayload(decided)).toEqual({
+      explanation: 'Đã bổ sung Kế hoạch số 12/KH-VP ngày 05/01/2022.',
+      reportVersion: after?.version,
     });
     expect(callbacksReceived(h, executionArn)).toBe(1);
     expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
@@ -371,17 +375,16 @@ describe('requests the pages do not take', () => {
     expect(json.status).toBe(415);
     const huge = await postForm(url, { action: 'save', version: '0', summary: 'x'.repeat(600 * 1024) });
     expect(huge.status).toBe(413);
-    expect(await h.deps.store.getReport('phong-nong-nghiep-ptnt', PERIOD_ID)).toBeUndefined();
+    expect(await reports().get('phong-nong-nghiep-ptnt', PERIOD_ID)).toBeUndefined();
 
-    const real = h.deps.store;
-    const broken = new Proxy(real, {
+    const broken = new Proxy(campaigns(), {
       get(target, name, receiver) {
-        if (name === 'getCampaign')
+        if (name === 'getHeader')
           return async () => Promise.reject(new Error('ket noi that bai: bang-thidua-bi-mat'));
         return Reflect.get(target, name, receiver);
       },
     });
-    setDeps({ store: broken });
+    replacePort(campaigns, broken);
     try {
       const res = await fetch(url);
       expect(res.status).toBe(500);
@@ -390,7 +393,7 @@ describe('requests the pages do not take', () => {
       expect(page).not.toContain('bang-thidua-bi-mat');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     } finally {
-      setDeps({ store: real });
+      replacePort(campaigns, undefined);
     }
   });
 });

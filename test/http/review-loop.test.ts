@@ -6,6 +6,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { log } from '#ports/log';
+import { loadCampaign } from '#steps/campaign';
 import { completeForm, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -42,15 +46,15 @@ function reviewForm(page: string, decision: string, changes: Record<string, stri
 it('submit → return with comments → explain → approve, all through the pages and the mailed links', async () => {
   const unitId = 'phong-tu-phap';
   const focal = 'namtv.tuphap@song-lam.example.org';
-  await inviteUnit(h.deps, unitId, PERIOD_ID);
+  await inviteUnit(await loadCampaign(), unitId, PERIOD_ID, log);
   const reportUrl = await linkIn(focal, /./, '/r');
 
   expect((await postForm(reportUrl, completeForm(h, unitId, 0, 'submit'))).status).toBe(303);
   await h.rt.settle();
-  const assignment = await h.deps.store.getAssignment(PERIOD_ID, unitId);
+  const assignment = await reviews().getAssignment(PERIOD_ID, unitId);
   const reviewer = h.config.reviewers.find((r) => r.id === assignment?.reviewerId);
   expect(reviewer).toBeDefined();
-  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('in-review');
+  expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
 
   // Round 1: the reviewer returns the report with a comment on 1.1.1.
   const review1 = await linkIn(reviewer?.email as string, /./, '/d');
@@ -62,12 +66,12 @@ it('submit → return with comments → explain → approve, all through the pag
   );
   expect(returned.status).toBe(200);
   await h.rt.settle();
-  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('returned');
+  expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');
 
   // The unit sees the comment beside the criterion on its page and explains.
   const unitPage = await (await fetch(reportUrl)).text();
   expect(unitPage).toContain('Chưa nêu số, ngày của kế hoạch.');
-  const version = (await h.deps.store.getReport(unitId, PERIOD_ID))?.version as number;
+  const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
   const explain = completeForm(h, unitId, version, 'explain');
   explain.set('response', 'Kế hoạch số 05/KH-TP ngày 10/01/2022 (bổ sung minh chứng ở tiêu chí 1.1.1).');
   explain.set('evidence[1.1.1][1][number]', '05/KH-TP');
@@ -91,10 +95,10 @@ it('submit → return with comments → explain → approve, all through the pag
   await h.rt.settle();
   const execution = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unitId}-${PERIOD_ID}-1`);
   expect(execution?.status).toBe('SUCCEEDED');
-  expect((await h.deps.store.getReport(unitId, PERIOD_ID))?.status).toBe('approved');
+  expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');
 
   // Nothing secret reached a log line during the whole loop.
-  const tokens = (await h.deps.store.listUnitPeriodApprovals(unitId, PERIOD_ID)).flatMap((a) =>
+  const tokens = (await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID)).flatMap((a) =>
     a.taskToken ? [a.taskToken] : [],
   );
   const signatures = [reportUrl, review1, review2].map((u) => new URL(u).searchParams.get('s') as string);

@@ -10,7 +10,7 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { DistrictStack } from '#infra/district-stack';
 import type { HandlerName, WorkflowName } from '#infra/handlers';
-import type { CfnTemplate } from '#local/cfn';
+import type { CfnTemplate } from '#local/runtime/cfn';
 import { districtApp } from './build-district.ts';
 
 export interface Resource {

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '#infra/function';
 import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
 import { reviewWaits } from '#infra/workflows';
-import { extractStateMachines } from '#local/asl';
+import { extractStateMachines } from '#local/runtime/asl';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
@@ -209,7 +209,7 @@ describe('the demo district stack', () => {
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
     const apiId = resources('AWS::ApiGatewayV2::Api')[0]![0];
     const arnVariables: Record<string, Partial<Record<WorkflowName, string[]>>> = {
-      REVIEW_STATE_MACHINE_ARN: { review: ['AdminPages', 'DecisionPage', 'ReportPage', 'Sweep'] },
+      REVIEW_STATE_MACHINE_ARN: { review: ['ReportPage'] },
       SCORING_STATE_MACHINE_ARN: { scoring: ['ClosePeriod', 'RecordApproval'] },
     };
     for (const [variable, byMachine] of Object.entries(arnVariables)) {

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, ThiduaFunction } from '#infra/function';
-import { localApp } from '#local/asl';
+import { localApp } from '#local/runtime/asl';
 
 describe('ThiduaFunction', () => {
   it('carries the project conventions and remembers its entry', () => {
@@ -19,7 +19,7 @@ describe('ThiduaFunction', () => {
       Handler: 'index.handler',
       TracingConfig: { Mode: 'PassThrough' },
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^EchoLogGroup') } },
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: Match.absent(),
     });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     // Its own role, without the managed basic-execution policy.
@@ -43,7 +43,7 @@ describe('ThiduaFunction', () => {
     );
   });
 
-  it('bundles an ESM file with the AWS SDK and a source map, which loads on this Node', async () => {
+  it('bundles an ESM file with the AWS SDK and no source map, which loads on this Node', async () => {
     const outdir = join(PROJECT_ROOT, 'cdk.out', 'local', `${process.pid}-bundle`);
     const app = new App({
       outdir,
@@ -59,7 +59,7 @@ describe('ThiduaFunction', () => {
     const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
     const dir = join(outdir, fn.Metadata!['aws:asset:path']!);
     const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(false);
     expect(code.startsWith("import { createRequire as __thiduaCreateRequire } from 'node:module';")).toBe(
       true,
     );

@@ -47,20 +47,24 @@ const FUNCTION_IDS = [
   'TallyVotes6A205D94',
 ];
 
-/** One group per set of grants, shared by the functions of that set's role. */
+/**
+ * One group per set of grants, shared by the functions of that set's role. Three sets changed with
+ * storage layout 2, whose stacks are new deployments (README, "Upgrading"): the report and decision
+ * pages send no mail, and the sweep signs nothing (it re-sends stored messages).
+ */
 const FUNCTION_LOG_GROUP_IDS = [
   'StartsCommendationPeriodReviewScoringFailuresLogs7CAFF8A9',
   'TableLogsA0AD0C29',
+  'TableMailAnswersCommendationReviewFailuresLogs66166B80',
   'TableMailLogsF2D034C2',
   'TableMailSigningKeyAnswersCommendationLogsB2B7E7F7',
-  'TableMailSigningKeyAnswersCommendationReviewFailuresLogs6363DF39',
-  'TableMailSigningKeyAnswersCommendationReviewLogs59A4D317',
   'TableMailSigningKeyAnswersReviewLogsD22E0273',
-  'TableMailSigningKeyAnswersReviewStartsReviewLogsCD95E0DB',
   'TableMailSigningKeyLogs43FBEF3B',
   'TableMailSigningKeyStartsScoringLogsFD4112BB',
   'TableMailStartsScoringLogsBAE33100',
   'TableSchedulesLogsF1433C30',
+  'TableSigningKeyAnswersCommendationReviewLogs69160006',
+  'TableSigningKeyAnswersReviewStartsReviewLogs21D2501E',
 ];
 
 const of = (type: string, ids: string[]) => Object.fromEntries(ids.map((id) => [id, type]));

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireEnv, resetAwsClients } from '#ports/aws';
 import { SfnCallbacks } from '#ports/callbacks';
-import { DynamoStore } from '#ports/dynamo-store';
-import { SesMailer } from '#ports/mailer';
+import { audit } from '#ports/dynamo/audit';
+import { mailer } from '#ports/mailer';
+import { resetPorts } from '#ports/registry';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 import { type JsonService, startJsonService } from '../helpers/json-service.ts';
 import { startSes, type TestSes } from '../helpers/ses.ts';
@@ -31,21 +32,27 @@ beforeAll(async () => {
     MAIL_FROM: 'noivu@songlam.example.vn',
   });
   resetAwsClients();
+  resetPorts();
 });
 afterAll(async () => {
   resetAwsClients();
+  resetPorts();
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
   await Promise.all([table.close(), ses.close(), sfn.close()]);
 });
 
-describe('shared AWS clients', () => {
+describe('the ports made from the environment', () => {
   it('reach dynalite, the SES emulator and a Step Functions endpoint through env endpoints only', async () => {
-    const store = new DynamoStore();
-    await store.appendAudit({ subject: 'campaign', actor: { kind: 'system', id: 'test' }, action: 'probe' });
-    expect((await store.listAudit('campaign')).map((e) => e.action)).toEqual(['probe']);
+    await audit().append({
+      id: 'probe',
+      subject: 'campaign',
+      actor: { kind: 'system', id: 'test' },
+      action: 'probe',
+    });
+    expect((await audit().list('campaign')).map((e) => e.action)).toEqual(['probe']);
 
-    const result = await new SesMailer({ store }).send(
+    const result = await mailer().send(
       { step: 'probe', recipient: 'a@example.vn' },
       { to: 'a@example.vn', subject: 'Thử', text: 't', html: '<p>t</p>' },
     );

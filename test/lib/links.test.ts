@@ -1,16 +1,16 @@
 /**
  * Signed links: a valid link verifies; any change to it, an unknown key or an old expiry is
  * refused with the right status; a rotated-out key still verifies links already mailed.
- * Keys come from a generated local file or an SSM SecureString, never from code.
+ * Keys come from a generated local file or a Secrets Manager secret, never from code.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { currentKey, type Keyring, loadKeyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
+import { EnvKeyring } from '#ports/keyring';
+import { currentKey, type Keyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
 import { startJsonService } from '../helpers/json-service.ts';
 
 const k1 = Buffer.from(randomBytes(32).toString('base64url'));
@@ -141,17 +141,17 @@ describe('signLink / verifyLink', () => {
   });
 });
 
-describe('loadKeyring', () => {
+describe('the keyring from the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'thidua-keys-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates a private local key file on first use and reads the same key after', async () => {
     const file = join(dir, 'nested', 'signing-key.json');
     const env = { SIGNING_KEY_FILE: file };
-    const first = await loadKeyring({ env, refresh: true });
+    const first = await new EnvKeyring(env).load();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first.keys.get(first.current)?.toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const again = await loadKeyring({ env, refresh: true });
+    const again = await new EnvKeyring(env).load();
     expect(serializeKeyring(again)).toBe(readFileSync(file, 'utf8'));
     expect(again.keys.get(again.current)).toEqual(first.keys.get(first.current));
   });
@@ -169,11 +169,10 @@ describe('loadKeyring', () => {
         region: 'ap-southeast-1',
         credentials,
       });
-      const ring = await loadKeyring({
-        env: { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
-        secrets,
-        refresh: true,
-      });
+      const ring = await new EnvKeyring(
+        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
+        { secrets },
+      ).load();
       expect(ring.current).toBe('k1');
       expect(ring.keys.get('k1')?.toString()).toBe(generated);
       const link = signLink({ approvalId, action: 'vote', expiresAt }, currentKey(ring));
@@ -183,7 +182,7 @@ describe('loadKeyring', () => {
     }
   });
 
-  it('reads a rotation keyring from an SSM SecureString, with decryption', async () => {
+  it('reads a rotation keyring from the secret', async () => {
     const stored = serializeKeyring({
       current: 'k2',
       keys: new Map([
@@ -191,34 +190,31 @@ describe('loadKeyring', () => {
         ['k2', k2],
       ]),
     });
-    const ssm = await startJsonService({
-      GetParameter: (input) => ({
-        body: { Parameter: { Name: input.Name, Type: 'SecureString', Value: stored } },
-      }),
+    const sm = await startJsonService({
+      GetSecretValue: (input) => ({ body: { ARN: input.SecretId, SecretString: stored } }),
     });
     try {
-      const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
-      const ring = await loadKeyring({
-        env: { SIGNING_KEY_PARAM: '/thidua/demo/signing-key' },
-        ssm: client,
-        refresh: true,
+      const secrets = new SecretsManagerClient({
+        endpoint: sm.endpoint,
+        region: 'ap-southeast-1',
+        credentials,
       });
+      const ring = await new EnvKeyring(
+        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:rotation' },
+        { secrets },
+      ).load();
       expect(ring.current).toBe('k2');
       expect(ring.keys.get('k1')).toEqual(k1);
-      expect(ssm.calls[0]?.input).toEqual({ Name: '/thidua/demo/signing-key', WithDecryption: true });
+      expect(sm.calls[0]?.input).toEqual({ SecretId: 'arn:aws:secretsmanager:x:1:secret:rotation' });
     } finally {
-      await ssm.close();
+      await sm.close();
     }
   });
 
   it('names the settings when no key is configured, and refuses a weak key', async () => {
-    await expect(loadKeyring({ env: {}, refresh: true })).rejects.toThrow(
-      /SIGNING_KEY_PARAM.*SIGNING_KEY_FILE/,
-    );
+    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_SECRET_ARN.*SIGNING_KEY_FILE/);
     const weak = join(dir, 'weak.json');
     (await import('node:fs')).writeFileSync(weak, JSON.stringify({ current: 'k1', keys: { k1: 'short' } }));
-    await expect(loadKeyring({ env: { SIGNING_KEY_FILE: weak }, refresh: true })).rejects.toThrow(
-      /at least 32/,
-    );
+    await expect(new EnvKeyring({ SIGNING_KEY_FILE: weak }).load()).rejects.toThrow(/at least 32/);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '#local/clock';
+import { type ClockPosition, VirtualClock } from '#local/runtime/clock';
 import { now } from '#ports/clock';
 
 const at = (iso: string) => new Date(iso);
@@ -76,5 +76,34 @@ describe('the virtual clock', () => {
   it('refuses to go back', async () => {
     const clock = new VirtualClock(at('2022-08-02T00:00:00Z'));
     await expect(clock.advanceTo(at('2022-08-01T00:00:00Z'))).rejects.toThrow(/cannot go back/);
+  });
+});
+
+describe('the durable position of the clock', () => {
+  it('is written only once every timer due up to it has fired, with the move still to finish', async () => {
+    const positions: string[] = [];
+    const show = (p: ClockPosition) => `${p.now.toISOString().slice(0, 10)}${p.target ? ' → move' : ''}`;
+    const clock = new VirtualClock(at('2022-08-02T00:00:00Z'), (p) => positions.push(show(p)));
+    const seen: string[] = [];
+    const timers: [string, string][] = [
+      ['2022-08-03', 'a'],
+      ['2022-08-05', 'b1'],
+      ['2022-08-05', 'b2'],
+      ['2022-08-07', 'c'],
+    ];
+    for (const [day, label] of timers) {
+      clock.setTimer(at(`${day}T00:00:00Z`), () => seen.push(`${label} fires, on disk ${positions.at(-1)}`), {
+        label,
+      });
+    }
+    await clock.advanceTo(at('2022-08-10T00:00:00Z'));
+    expect(seen).toEqual([
+      'a fires, on disk 2022-08-02 → move',
+      'b1 fires, on disk 2022-08-03 → move',
+      // b1 has fired, b2 not yet: a restart must fire both, so the position stays before them.
+      'b2 fires, on disk 2022-08-03 → move',
+      'c fires, on disk 2022-08-05 → move',
+    ]);
+    expect(positions.at(-1)).toBe('2022-08-10');
   });
 });

@@ -3,13 +3,15 @@
  * page's form, and `npm start -- record --file …`), as test/local/start.test.ts runs the product —
  * in this process, port 0, a temp data folder.
  */
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '#infra/function';
-import type { RecordOutcome, RecordProblems } from '#local/dev-pages';
+import type { RecordOutcome, RecordProblems } from '#local/product/control';
 import { type Product, runClientCommand, startProduct } from '#local/start';
+import { results } from '#ports/dynamo/results';
 
 const EXAMPLE = join(PROJECT_ROOT, 'examples', 'adjustments-2022Q3.yaml');
 let dataDir: string;
@@ -23,8 +25,7 @@ const post = (form: Record<string, string>, headers: Record<string, string> = {}
     body: new URLSearchParams(form).toString(),
   });
 const json = { accept: 'application/json' };
-const stored = (unitId: string, periodId = '2022Q3') =>
-  product.control.store().getAdjustments(unitId, periodId);
+const stored = (unitId: string, periodId = '2022Q3') => results().getAdjustments(unitId, periodId);
 
 describe('POST /local/record', () => {
   beforeAll(async () => {
@@ -65,7 +66,7 @@ describe('POST /local/record', () => {
     });
     expect(await stored('thi-tran-song-lam')).toMatchObject({ survey: 2500, penalty: 600 });
     expect(await stored('xa-quynh-lam')).toMatchObject({ survey: null, bonus: 0, penalty: 0 });
-    expect(await product.control.store().listPeriodAdjustments('2022Q3')).toHaveLength(6);
+    expect(await results().listPeriodAdjustments('2022Q3')).toHaveLength(6);
 
     const again = await post({ adjustments: readFileSync(EXAMPLE, 'utf8') }, json);
     expect(again.status).toBe(200);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -13,8 +13,11 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '#local/runtime';
-import { parseAt } from '#local/scheduler';
+import { lambdaArn } from '#local/runtime/cfn';
+import { VirtualClock } from '#local/runtime/clock';
+import { LocalLambdas } from '#local/runtime/lambda';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
+import { LocalScheduler, parseAt } from '#local/runtime/scheduler';
 import { fixtureState } from './fixtures/inbox.ts';
 import { buildFixtureStack, FIXTURE_SCHEDULE_GROUP } from './fixtures/stack.ts';
 
@@ -92,31 +95,6 @@ describe('the local scheduler', () => {
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it('takes schedules made by a state machine through the scheduler:createSchedule SDK integration', async () => {
-    const input = {
-      name: 'period-2022Q4-open',
-      at: '2022-10-01T07:00:00',
-      starterInput: { name: 'period-2022Q4-open', input: { subject: 'Q4' } },
-    };
-    const first = rt.sfn.startExecution({ stateMachineArn: 'Plan', name: 'plan-1', input });
-    expect((await rt.sfn.waitForExecution(first.executionArn)).status).toBe('SUCCEEDED');
-    const made = await scheduler.send(
-      new GetScheduleCommand({ Name: 'period-2022Q4-open', GroupName: FIXTURE_SCHEDULE_GROUP }),
-    );
-    expect(made).toMatchObject({
-      ScheduleExpression: 'at(2022-10-01T07:00:00)',
-      ActionAfterCompletion: 'DELETE',
-    });
-    expect(JSON.parse(made.Target!.Input!)).toEqual(input.starterInput);
-    // Planned again: the service error reaches the Catch under Step Functions' name for it.
-    const second = rt.sfn.startExecution({ stateMachineArn: 'Plan', name: 'plan-2', input });
-    const done = await rt.sfn.waitForExecution(second.executionArn);
-    expect(JSON.parse(done.output!).conflict.Error).toBe('Scheduler.ConflictException');
-    await scheduler.send(
-      new DeleteScheduleCommand({ Name: 'period-2022Q4-open', GroupName: FIXTURE_SCHEDULE_GROUP }),
-    );
-  });
-
   it('answers AWS errors for unknown names, unknown groups and bad expressions', async () => {
     await expect(
       scheduler.send(new DeleteScheduleCommand({ Name: 'nope', GroupName: FIXTURE_SCHEDULE_GROUP })),
@@ -189,7 +167,9 @@ describe('the emulators', () => {
     ]);
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byStatus']);
     expect(
-      rt.resolver.localName(Object.keys(rt.template.Resources ?? {}).find((k) => k.startsWith('Table'))!),
+      rt.resolver.localName(
+        Object.keys(rt.template.Resources ?? {}).find((k) => k.startsWith('Table')) ?? '',
+      ),
     ).toBe(rt.env.TABLE_NAME);
   });
 });
@@ -222,16 +202,67 @@ describe('a restart on the same data folder (npm start)', () => {
       new GetScheduleCommand({ Name: 'after-restart', GroupName: FIXTURE_SCHEDULE_GROUP }),
     );
     expect(kept.ScheduleExpression).toBe('at(2022-09-01T08:00:00)');
-    // The engine forgot its executions: the same name runs again (re-entrant steps make that safe).
-    const again = rt.sfn.startExecution({
-      stateMachineArn: 'Basics',
-      name: 'b',
-      input: { id: 'kept', failTimes: 0 },
-    });
-    expect((await rt.sfn.waitForExecution(again.executionArn)).status).toBe('SUCCEEDED');
+    // The journal kept the execution: its name is still taken, as on AWS.
+    expect(rt.sfn.describeExecution(basics.executionArn).status).toBe('SUCCEEDED');
+    expect(() =>
+      rt.sfn.startExecution({ stateMachineArn: 'Basics', name: 'b', input: { id: 'kept', failTimes: 0 } }),
+    ).toThrow(/Execution Already Exists/);
     await rt.advanceToNextEvent();
     expect(rt.clock.now().toISOString()).toBe('2022-09-01T01:00:00.000Z');
     expect(rt.sfn.listExecutions().map((e) => e.name)).toContain('after-restart');
     expect(fixtureState().requests.map((r) => r.subject)).toContain('after restart');
   }, 20_000);
+
+  it('resumes the executions a stop left running and finishes a clock move a kill left half done', async () => {
+    // The executions the schedules started wait for a decision; a schedule lies ahead.
+    await scheduler.send(
+      oneTime('mid-move', '2022-09-10T08:00:00', { name: 'mid-move', input: { subject: 'mid move' } }),
+    );
+    const position = rt.clock.now();
+    await rt.stop();
+    // What a process killed during a move to 20/09 leaves: the position before the schedule, the target.
+    const target = '2022-09-20T00:00:00.000Z';
+    writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: position.toISOString(), target }));
+
+    rt = await startLocalRuntime({ stack: buildFixtureStack(), dataDir, clockStart: LAUNCH });
+    expect(rt.clock.now()).toEqual(position);
+    const recovery = await rt.recover();
+    expect(recovery.resumed).toEqual(['period-2022Q3-open', 'after-restart']);
+    expect(recovery.advancedTo?.toISOString()).toBe(target);
+    expect(rt.clock.now().toISOString()).toBe(target);
+    expect(
+      rt.sfn
+        .listExecutions()
+        .find((e) => e.name === 'mid-move')
+        ?.startDate.toISOString(),
+    ).toBe('2022-09-10T01:00:00.000Z');
+    expect(JSON.parse(readFileSync(join(dataDir, 'clock.json'), 'utf8'))).toEqual({ now: target });
+  }, 20_000);
+});
+
+describe('a one-time schedule on disk', () => {
+  it('stays there until its target has run, so that a kill in between fires it again after the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thidua-schedules-'));
+    const path = join(dir, 'schedules.json');
+    const clock = new VirtualClock(LAUNCH);
+    const lambdas = new LocalLambdas(
+      new Map([['Peek', { entry: 'test/local/fixtures/handlers/peek-schedules.ts' }]]),
+    );
+    const local = new LocalScheduler({ clock, lambdas, persistPath: path });
+    try {
+      local.createSchedule('once', {
+        ScheduleExpression: 'at(2022-08-03T00:00:00)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Target: { Arn: lambdaArn('Peek'), RoleArn: 'role', Input: JSON.stringify({ path, name: 'once' }) },
+      });
+      const before = fixtureState().peeks.length;
+      await clock.advanceTo(new Date('2022-08-04T00:00:00Z'));
+      expect(fixtureState().peeks.slice(before)).toEqual([true]);
+      expect(readFileSync(path, 'utf8')).not.toContain('"once"');
+    } finally {
+      await local.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -17,9 +17,13 @@ import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodIn
 import { readCycle } from '#functions/commendation/award';
 import { storePeriodResults } from '#functions/scoring/results';
 import { PROJECT_ROOT } from '#infra/function';
-import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/dev-pages';
+import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/product/control';
 import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
-import { getDeps } from '#ports/deps';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { table } from '#ports/dynamo/table';
+import { loadCampaign } from '#steps/campaign';
 import { selfScores } from '../e2e/campaign-harness.ts';
 import { completeForm, type Harness } from '../http/harness.ts';
 
@@ -162,7 +166,7 @@ describe('npm start in-process, then restarted on the same data', () => {
     );
     expect(submitted.status).toBe(303);
     await product.runtime.settle();
-    const assignment = await getDeps().store.getAssignment(PERIOD, UNIT);
+    const assignment = await reviews().getAssignment(PERIOD, UNIT);
     reviewerEmail = product.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
     expect(reviewerEmail).toBeDefined();
     const [link] = await linksInInbox(reviewerEmail, '/d');
@@ -176,11 +180,11 @@ describe('npm start in-process, then restarted on the same data', () => {
     before = {
       status: s,
       schedules: product.runtime.scheduler.listSchedules().length,
-      emails: (await getDeps().store.listOutbox(1000)).length,
+      emails: (await outbox().list(1000)).length,
     };
   }, 60_000);
 
-  it('after a restart the clock, data and schedules are there, the review is re-armed and the old links work', async () => {
+  it('after a restart the clock, data and schedules are there, the review runs on and the old links work', async () => {
     const port = product.port;
     await product.stop();
     product = await startProduct({ district: 'demo', port, dataDir });
@@ -190,11 +194,11 @@ describe('npm start in-process, then restarted on the same data', () => {
     expect(s.nextEvent).toEqual(before.status.nextEvent);
     expect(s.launched).toBe(true);
     expect(product.runtime.scheduler.listSchedules().length).toBe(before.schedules);
-    expect(product.rearmed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
+    expect(product.resumed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
     expect(s.waitingFor.map((w) => w.execution)).toEqual([`review-${UNIT}-${PERIOD}-1`]);
-    // Re-arming mailed nobody: the new task token sits behind the approval already mailed.
-    expect((await getDeps().store.listOutbox(1000)).length).toBe(before.emails);
-    expect((await getDeps().store.getReport(UNIT, PERIOD))?.status).toBe('in-review');
+    // Resuming mailed nobody: the new task token sits behind the approval already mailed.
+    expect((await outbox().list(1000)).length).toBe(before.emails);
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
 
     // The links mailed before the restart still open their pages…
     const unitPage = await fetch(reportLink);
@@ -204,11 +208,11 @@ describe('npm start in-process, then restarted on the same data', () => {
     const page = await reviewPage.text();
     expect(page).toContain('Vòng thẩm định');
 
-    // …and the reviewer's decision reaches the re-armed execution.
+    // …and the reviewer's decision reaches the resumed execution.
     const approved = await post(reviewLink, reviewForm(page, 'approve'));
     expect(approved.status).toBe(200);
     await product.runtime.settle();
-    expect((await getDeps().store.getReport(UNIT, PERIOD))?.status).toBe('approved');
+    expect((await reports().get(UNIT, PERIOD))?.status).toBe('approved');
     const execution = product.runtime.sfn
       .listExecutions()
       .find((x) => x.name === `review-${UNIT}-${PERIOD}-1`);
@@ -233,30 +237,26 @@ describe('npm start in-process, then restarted on the same data', () => {
   });
 });
 
-describe('a council vote open when the product stopped', () => {
-  it('is re-armed on the next start: its commendation execution runs again under its name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'thidua-start-vote-'));
-    let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
+describe('data written by an earlier storage layout', () => {
+  it('is refused on start with a message that says how to start over, and left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thidua-start-old-'));
+    const p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
     try {
-      expect((await p.launch()).status).toBe('SUCCEEDED');
-      // A member's vote link still open (as request-vote leaves it) when the product stops.
-      const member = p.config.council[0]?.id as string;
-      await getDeps().store.createApproval({
-        kind: 'vote',
-        periodId: '2022',
-        round: 0,
-        party: member,
-        subjectId: member,
-        taskToken: 'LTT1-a-token-of-the-engine-that-stopped',
-        expiresAt: '2023-02-04T10:00:00.000Z',
-        keyId: (await getDeps().keyring()).current,
+      // The earlier layout's campaign item: the whole config in one document, no layout number.
+      await table().putIf({
+        Item: { pk: 'CAMPAIGN', sk: 'CAMPAIGN', doc: '{}', version: 1, contentHash: 'x' },
       });
-      await p.stop();
-      p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
-      expect(p.rearmed).toEqual(['commendation-2022-1']);
-      expect(p.runtime.sfn.listExecutions().map((x) => x.name)).toContain('commendation-2022-1');
     } finally {
       await p.stop();
+    }
+    try {
+      const error = await startProduct({ district: 'demo', port: 0, dataDir: dir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain(`rm -rf ${dir}`);
+      expect((error as Error).message).toContain('earlier storage layout');
+      // Refused, not half-started: the folder can be started again once the data is gone.
+      expect(existsSync(join(dir, 'in-use.json'))).toBe(false);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -265,7 +265,7 @@ describe('a council vote open when the product stopped', () => {
 describe("a council vote without quorum, the admin's new vote, and a restart during it", () => {
   /** 2022's two quarters as scored had every unit reported (what the year's proposal reads). */
   async function storeScored2022(p: Product): Promise<void> {
-    const store = getDeps().store;
+    const { header } = await loadCampaign();
     for (const periodId of ['2022Q3', '2022Q4']) {
       const period = periodById(p.config, periodId) as Period;
       const inputs: Record<string, UnitPeriodInput> = {};
@@ -280,13 +280,15 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
         };
       }
       const results = computePeriodResults({ periodId, units: p.config.units, inputs, setsByGroup });
-      expect(await storePeriodResults(store, results)).toBe('created');
+      expect(
+        await storePeriodResults(results, { changed: 'all', reason: { trigger: 'close' }, campaign: header }),
+      ).toBe('created');
     }
   }
 
   /** A member opens the vote link of their mail for a cycle and answers every candidate. */
   async function vote(cycleId: string, email: string, choice: 'yes' | 'no'): Promise<void> {
-    const mail = await getDeps().store.getOutbox({
+    const mail = await outbox().get({
       step: 'vote-request',
       recipient: email,
       periodId: cycleId,
@@ -318,11 +320,11 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       body: new URLSearchParams({ cycle }).toString(),
     });
   const voteRequests = async (cycleId: string) =>
-    (await getDeps().store.listOutbox(5000)).filter(
+    (await outbox().list(5000)).filter(
       (r) => r.identity.step === 'vote-request' && r.identity.periodId === cycleId,
     ).length;
 
-  it('POST /local/revote starts commendation-2022-2-1; after a restart it is re-armed and the links mailed before decide', async () => {
+  it('POST /local/revote starts commendation-2022-2-1; after a restart it runs on and the links mailed before decide', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'thidua-start-revote-'));
     let p = await startProduct({ district: 'demo', port: 0, dataDir: dir });
     try {
@@ -350,9 +352,9 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       const open = await revote(p, '2022', json);
       expect(open.status).toBe(409);
       expect(((await open.json()) as RevoteOutcome).reason).toContain('chưa kết thúc');
-      const closesAt = (await readCycle(getDeps().store, '2022')).header?.voteClosesAt as string;
+      const closesAt = (await readCycle('2022')).header?.voteClosesAt as string;
       await p.advance(new Date(closesAt));
-      expect((await readCycle(getDeps().store, '2022')).outcome?.council).toMatchObject({
+      expect((await readCycle('2022')).outcome?.council).toMatchObject({
         present: 2,
         quorumMet: false,
       });
@@ -369,19 +371,19 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       expect(p.runtime.sfn.listExecutions().find((x) => x.name === 'commendation-2022-2-1')?.status).toBe(
         'RUNNING',
       );
-      const round2 = (await readCycle(getDeps().store, '2022-2')).header;
-      expect(round2?.ballot).toEqual((await readCycle(getDeps().store, '2022')).header?.ballot);
+      const round2 = (await readCycle('2022-2')).header;
+      expect(round2?.ballot).toEqual((await readCycle('2022')).header?.ballot);
       expect(await voteRequests('2022-2')).toBe(members.length);
       expect(await (await fetch(`${p.url}/`)).text()).not.toContain('action="/local/revote"');
 
       // One member votes; the product stops with the second vote open.
-      await vote('2022-2', members[0]!.email, 'yes');
-      const emails = (await getDeps().store.listOutbox(5000)).length;
+      await vote('2022-2', members[0]?.email ?? '', 'yes');
+      const emails = (await outbox().list(5000)).length;
       const port = p.port; // the mailed links' address
       await p.stop();
       p = await startProduct({ district: 'demo', port, dataDir: dir });
-      expect(p.rearmed).toEqual(['commendation-2022-2-1']);
-      expect((await getDeps().store.listOutbox(5000)).length).toBe(emails); // nobody mailed again
+      expect(p.resumed).toEqual(['commendation-2022-2-1']);
+      expect((await outbox().list(5000)).length).toBe(emails); // nobody mailed again
 
       // The others vote from the links mailed before the restart: everyone voted, the tally runs.
       for (const m of members.slice(1)) await vote('2022-2', m.email, 'yes');
@@ -389,7 +391,7 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       expect(p.runtime.sfn.listExecutions().find((x) => x.name === 'commendation-2022-2-1')?.status).toBe(
         'SUCCEEDED',
       );
-      const outcome = (await readCycle(getDeps().store, '2022-2')).outcome;
+      const outcome = (await readCycle('2022-2')).outcome;
       expect(outcome?.council).toMatchObject({ N: members.length, present: members.length, quorumMet: true });
       expect(outcome?.passed).toBe(round2?.ballot.length);
 
@@ -405,7 +407,7 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       );
       expect(code).toBe(1);
       expect(lines.join('\n')).toContain('đã đủ số thành viên tham gia');
-      expect((await readCycle(getDeps().store, '2022-3')).header).toBeUndefined();
+      expect((await readCycle('2022-3')).header).toBeUndefined();
       expect(p.runtime.sfn.listExecutions().map((x) => x.name)).not.toContain('commendation-2022-3-1');
     } finally {
       await p.stop();

@@ -5,7 +5,7 @@
  * answered by a stand-in that plays the handler's part (what handlers do is tested with them;
  * here only the paths between them are).
  */
-import '#local/polyfills';
+import '#local/runtime/polyfills';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { DistrictStack } from '#infra/district-stack';
 import { PROJECT_ROOT } from '#infra/function';
-import { type AslDefinition, type AslState, extractStateMachines, localApp } from '#local/asl';
+import { type AslDefinition, type AslState, extractStateMachines, localApp } from '#local/runtime/asl';
 import { LAMBDA_SERVICE_ERRORS, UNKNOWN_DECISION_ERROR } from '#workflows/review';
 
 /** A JSON value as the interpreter passes it (its type is not exported). */
@@ -129,7 +129,7 @@ describe('the review ASL extracted from the demo stack', () => {
     expect(negated).toEqual([]);
   });
 
-  it('retries every Lambda task with backoff, re-entrant steps also on their own failures', () => {
+  it('retries every Lambda task with backoff, re-entrant steps also on their own failures but never on data of an earlier layout', () => {
     for (const [name, s] of tasks()) {
       const retriers = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
       expect(retriers[0], name).toMatchObject({
@@ -140,9 +140,12 @@ describe('the review ASL extracted from the demo stack', () => {
       if (isCallback(s)) expect(retriers, name).toHaveLength(1);
       else
         expect(
-          retriers.slice(1).map((r) => r.ErrorEquals),
+          retriers.slice(1).map((r) => [r.ErrorEquals, r.MaxAttempts]),
           name,
-        ).toEqual([['States.TaskFailed']]);
+        ).toEqual([
+          [['SchemaMismatch'], 0],
+          [['States.TaskFailed'], 2],
+        ]);
     }
   });
 

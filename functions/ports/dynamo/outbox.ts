@@ -1,0 +1,203 @@
+/**
+ * `Outbox` on the district table (docs/store.md, "Outbox"): claim = put with `attribute_not_exists`
+ * (or `failed → claimed`, attempt + 1); then the send; then `sent`/`failed`/`ambiguous`,
+ * conditional on the attempt. A claim left `claimed` past `claimStaleAfterMs` (a crash mid-send) is
+ * marked `ambiguous`, never re-sent by guess.
+ */
+import { ItemTooLargeError } from '../errors.ts';
+import type { ClaimOutcome, MailIdentity, Outbox, OutboxRecord, OutgoingMail } from '../outbox.ts';
+import { provide } from '../registry.ts';
+import { type Item, MAX_DOC_BYTES, names, pad, part } from './keys.ts';
+import { type Table, table } from './table.ts';
+
+const LISTING = 'OUTBOX';
+const ATTENTION = 'MAIL_ATTENTION';
+/** An outbox claim never marked sent or failed after this long is a crash mid-send (docs/review.md, 4). */
+export const OUTBOX_CLAIM_STALE_MS = 5 * 60_000;
+
+/** The outbox identity as a stable, readable key string. */
+export function mailIdentityKey(identity: MailIdentity): string {
+  return [
+    part('step', identity.step),
+    identity.periodId === undefined ? '-' : part('periodId', identity.periodId),
+    identity.subjectId === undefined ? '-' : part('subjectId', identity.subjectId),
+    `r${pad(identity.round ?? 0, 3, 'round')}`,
+    encodeURIComponent(identity.recipient.trim().toLowerCase()),
+  ].join('#');
+}
+
+const recordKey = (key: string) => ({ pk: `OUTBOX#${key}`, sk: 'OUTBOX' });
+
+function recordOf(item: Item): OutboxRecord {
+  return {
+    key: String(item.key),
+    // The identity and status this module stored.
+    identity: item.identity as MailIdentity,
+    to: String(item.to),
+    subject: String(item.subject),
+    text: String(item.text),
+    html: String(item.html),
+    status: item.status as OutboxRecord['status'],
+    attempt: Number(item.attempt),
+    createdAt: String(item.createdAt),
+    claimedAt: String(item.claimedAt),
+    ...(item.sentAt ? { sentAt: String(item.sentAt) } : {}),
+    ...(item.messageId ? { messageId: String(item.messageId) } : {}),
+    ...(item.lastError ? { lastError: String(item.lastError) } : {}),
+  };
+}
+
+export class DynamoOutbox implements Outbox {
+  constructor(
+    private readonly table: Table,
+    private readonly claimStaleAfterMs = OUTBOX_CLAIM_STALE_MS,
+  ) {}
+
+  async claim(identity: MailIdentity, mail: OutgoingMail): Promise<ClaimOutcome> {
+    const key = mailIdentityKey(identity);
+    const itemKey = recordKey(key);
+    const size = Buffer.byteLength(mail.subject + mail.text + mail.html);
+    if (size > MAX_DOC_BYTES)
+      throw new ItemTooLargeError(`Email ${key} is too large to record (${size} bytes)`);
+    const { iso, ms } = this.table.now();
+    const fresh: Item = {
+      ...itemKey,
+      key,
+      identity: { ...identity },
+      ...mail,
+      status: 'claimed',
+      attempt: 1,
+      createdAt: iso,
+      claimedAt: iso,
+      claimedAtMs: ms,
+      gsi1pk: LISTING,
+      gsi1sk: `${iso}#${key}`,
+    };
+    if (await this.table.putIf({ Item: fresh, ConditionExpression: 'attribute_not_exists(pk)' })) {
+      return { outcome: 'claimed', record: recordOf(fresh) };
+    }
+    for (let tries = 0; tries < 5; tries++) {
+      const item = await this.table.get(itemKey);
+      if (!item) throw new Error(`Outbox record ${key} vanished while being read`);
+      const record = recordOf(item);
+      if (record.status === 'sent') return { outcome: 'duplicate', record };
+      if (record.status === 'ambiguous') return { outcome: 'ambiguous', record };
+      if (record.status === 'claimed') {
+        if (Number(item.claimedAtMs) > ms - this.claimStaleAfterMs) return { outcome: 'in-progress', record };
+        // Claimed long ago and never marked: the sender died mid-send; whether it went out is unknown.
+        await this.markAmbiguous(key, record.attempt, 'claimed but never marked sent or failed');
+        continue;
+      }
+      // failed → claimed again (attempt + 1): only one retrier wins.
+      const retried = await this.table.updateIf({
+        Key: itemKey,
+        UpdateExpression:
+          'SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, #to = :to, #subject = :subject, #text = :text, #html = :html ADD #attempt :one REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: '#status = :failed AND #attempt = :seen',
+        ExpressionAttributeNames: names('status', 'to', 'subject', 'text', 'html', 'attempt'),
+        ExpressionAttributeValues: {
+          ':claimed': 'claimed',
+          ':failed': 'failed',
+          ':seen': record.attempt,
+          ':now': iso,
+          ':nowMs': ms,
+          ':one': 1,
+          ':to': mail.to,
+          ':subject': mail.subject,
+          ':text': mail.text,
+          ':html': mail.html,
+        },
+      });
+      if (retried) return { outcome: 'claimed', record: recordOf(retried) };
+    }
+    throw new Error(`Outbox record ${key} kept changing while being claimed`);
+  }
+
+  private async mark(
+    key: string,
+    attempt: number,
+    from: string[],
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    return this.table.moveStatus(recordKey(key), {
+      from,
+      guard: { attribute: 'attempt', value: attempt },
+      update,
+      values,
+    });
+  }
+
+  markSent(key: string, attempt: number, messageId: string): Promise<boolean> {
+    // From `ambiguous` too: a slow send that did finish settles the doubt.
+    return this.mark(
+      key,
+      attempt,
+      ['claimed', 'ambiguous'],
+      'SET #status = :s, sentAt = :now, messageId = :m REMOVE gsi2pk, gsi2sk, lastError',
+      { ':s': 'sent', ':now': this.table.now().iso, ':m': messageId },
+    );
+  }
+
+  private markForAttention(key: string, attempt: number, status: 'failed' | 'ambiguous', error: string) {
+    return this.mark(
+      key,
+      attempt,
+      ['claimed'],
+      'SET #status = :s, lastError = :e, gsi2pk = :q, gsi2sk = :qs',
+      {
+        ':s': status,
+        ':e': error.slice(0, 1000),
+        ':q': ATTENTION,
+        ':qs': `${this.table.now().iso}#${key}`,
+      },
+    );
+  }
+
+  markFailed(key: string, attempt: number, error: string): Promise<boolean> {
+    return this.markForAttention(key, attempt, 'failed', error);
+  }
+
+  markAmbiguous(key: string, attempt: number, error: string): Promise<boolean> {
+    return this.markForAttention(key, attempt, 'ambiguous', error);
+  }
+
+  async get(identity: MailIdentity): Promise<OutboxRecord | undefined> {
+    const item = await this.table.get(recordKey(mailIdentityKey(identity)));
+    return item ? recordOf(item) : undefined;
+  }
+
+  async list(limit: number): Promise<OutboxRecord[]> {
+    return (await this.table.queryIndex('gsi1', LISTING, { newestFirst: true, limit })).map(recordOf);
+  }
+
+  async listAttention(limit?: number, options: { newestFirst?: boolean } = {}): Promise<OutboxRecord[]> {
+    const items = await this.table.queryIndex('gsi2', ATTENTION, {
+      ...(limit ? { limit } : {}),
+      ...(options.newestFirst ? { newestFirst: true } : {}),
+    });
+    return items.map(recordOf);
+  }
+
+  async listStaleClaims(claimedBefore: Date, createdSince: Date, limit = 100): Promise<OutboxRecord[]> {
+    const items = await this.table.queryAll(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+        FilterExpression: '#status = :claimed AND claimedAtMs < :before',
+        ExpressionAttributeNames: names('status'),
+        ExpressionAttributeValues: {
+          ':pk': LISTING,
+          ':lo': createdSince.toISOString(),
+          ':hi': `${claimedBefore.toISOString()}#\uffff`,
+          ':claimed': 'claimed',
+          ':before': claimedBefore.getTime(),
+        },
+      },
+      limit,
+    );
+    return items.map(recordOf);
+  }
+}
+
+export const outbox = provide<Outbox>('outbox', () => new DynamoOutbox(table()));

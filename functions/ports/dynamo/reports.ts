@@ -1,0 +1,328 @@
+/**
+ * `ReportStore` on the district table (docs/store.md, "Reports").
+ *
+ * Save and submit without transactions: read the current item (version n, status `draft` or
+ * `returned`) → put revision n+1 with `attribute_not_exists` — that put is the lock (of two saves
+ * at n, one fails → ConflictError) → move the current item from n to n+1. A crash between the two
+ * leaves revision n+1 newer than the current item: every read (current and newest revision in one
+ * query) and every conflicting save rolls the current item forward to it.
+ */
+import type { Report } from '#domain/model';
+import type { Actor } from '../actor.ts';
+import { ConflictError, NotFoundError, REPORT_VERSION_CONFLICT } from '../errors.ts';
+import { provide } from '../registry.ts';
+import {
+  EDITABLE_REPORT_STATUSES,
+  type NewRevision,
+  type ProgressMark,
+  type ReportRevision,
+  type ReportStatus,
+  type ReportStore,
+  type ReportSummary,
+  type StoredReport,
+  type UnitProgress,
+} from '../reports.ts';
+import {
+  fromDoc,
+  type Item,
+  names,
+  newId,
+  pad,
+  part,
+  periodPk,
+  toDoc,
+  unitPeriodPrefix,
+  unitPk,
+} from './keys.ts';
+import { type Table, table } from './table.ts';
+
+const reportPrefix = (periodId: string) => `${unitPeriodPrefix(periodId)}REPORT#`;
+const CURRENT = 'CURRENT';
+const revisionSk = (periodId: string, v: number) => `${reportPrefix(periodId)}${pad(v, 6, 'version')}`;
+const currentKey = (unitId: string, periodId: string) => ({
+  pk: unitPk(unitId),
+  sk: `${reportPrefix(periodId)}${CURRENT}`,
+});
+const progressKey = (unitId: string, periodId: string) => ({
+  pk: unitPk(unitId),
+  sk: `${unitPeriodPrefix(periodId)}PROGRESS`,
+});
+const MARK_ATTRIBUTE: Record<ProgressMark, 'invitedAt' | 'remindedAt' | 'lateAt'> = {
+  invited: 'invitedAt',
+  reminded: 'remindedAt',
+  late: 'lateAt',
+};
+
+// Items read back from the table carry what this module wrote: the casts below name those fields.
+function summaryOf(item: Item): ReportSummary {
+  return {
+    unitId: String(item.unitId),
+    periodId: String(item.periodId),
+    version: Number(item.version),
+    status: item.status as ReportStatus,
+    updatedAt: String(item.updatedAt),
+    updatedBy: item.updatedBy as Actor,
+    statusChangedAt: String(item.statusChangedAt),
+    ...(item.submittedAt ? { submittedAt: String(item.submittedAt) } : {}),
+  };
+}
+
+const reportOf = (item: Item): StoredReport => ({ ...summaryOf(item), report: fromDoc<Report>(item.doc) });
+
+function revisionOf(item: Item): ReportRevision {
+  return {
+    unitId: String(item.unitId),
+    periodId: String(item.periodId),
+    version: Number(item.version),
+    status: item.status as ReportStatus,
+    kind: item.kind === 'submit' ? 'submit' : 'save',
+    report: fromDoc<Report>(item.doc),
+    savedAt: String(item.savedAt),
+    savedBy: item.savedBy as Actor,
+  };
+}
+
+function progressOf(item: Item): UnitProgress {
+  return {
+    unitId: String(item.unitId),
+    periodId: String(item.periodId),
+    ...(item.invitedAt ? { invitedAt: String(item.invitedAt) } : {}),
+    ...(item.remindedAt ? { remindedAt: String(item.remindedAt) } : {}),
+    ...(item.lateAt ? { lateAt: String(item.lateAt) } : {}),
+    ...(item.finalApprovalId ? { finalApprovalId: String(item.finalApprovalId) } : {}),
+  };
+}
+
+/** The current item a revision makes (keeps the first submission time). */
+function currentFromRevision(rev: Item, previous: Item | undefined): Item {
+  const status = String(rev.status);
+  const submittedAt = previous?.submittedAt ?? (rev.kind === 'submit' ? rev.savedAt : undefined);
+  return {
+    pk: rev.pk,
+    sk: `${reportPrefix(String(rev.periodId))}${CURRENT}`,
+    gsi1pk: `${periodPk(String(rev.periodId))}#REPORTS`,
+    gsi1sk: String(rev.unitId),
+    unitId: rev.unitId,
+    periodId: rev.periodId,
+    version: rev.version,
+    status,
+    doc: rev.doc,
+    updatedAt: rev.savedAt,
+    updatedBy: rev.savedBy,
+    statusChangedAt: previous && previous.status === status ? previous.statusChangedAt : rev.savedAt,
+    writeId: rev.writeId,
+    ...(submittedAt ? { submittedAt } : {}),
+  };
+}
+
+export class DynamoReportStore implements ReportStore {
+  constructor(private readonly table: Table) {}
+
+  /**
+   * Reads the current item and the newest revision in one Query; when a writer crashed between
+   * its revision (the lock) and the current item, rolls the current item forward to it.
+   */
+  private async readCurrent(unitId: string, periodId: string, depth = 0): Promise<Item | undefined> {
+    const [first, second] = await this.table.queryPrefix(unitPk(unitId), reportPrefix(periodId), {
+      newestFirst: true, // `CURRENT` sorts after the zero-padded revision numbers
+      limit: 2,
+    });
+    const current = first && String(first.sk).endsWith(`#${CURRENT}`) ? first : undefined;
+    const newestRevision = current ? second : first;
+    if (!newestRevision || Number(newestRevision.version) <= Number(current?.version ?? 0)) return current;
+    const rolled = currentFromRevision(newestRevision, current);
+    const ok = await this.table.putIf({
+      Item: rolled,
+      ConditionExpression: current ? '#version = :v' : 'attribute_not_exists(pk)',
+      ...(current
+        ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': current.version } }
+        : {}),
+    });
+    if (ok) return rolled;
+    if (depth > 5) throw new Error(`Report ${unitId}/${periodId} kept changing while being read`);
+    return this.readCurrent(unitId, periodId, depth + 1);
+  }
+
+  async writeRevision(unitId: string, periodId: string, revision: NewRevision): Promise<StoredReport> {
+    const { report, expectedVersion, actor, kind } = revision;
+    if (report.unitId !== unitId || report.periodId !== periodId) {
+      throw new Error(
+        `report.unitId/periodId (${report.unitId}/${report.periodId}) differ from ${unitId}/${periodId}`,
+      );
+    }
+    const current = await this.readCurrent(unitId, periodId);
+    const version = current ? Number(current.version) : 0;
+    const status = current ? summaryOf(current).status : 'draft';
+    if (version !== expectedVersion) {
+      throw new ConflictError('version', REPORT_VERSION_CONFLICT, { version, status });
+    }
+    if (!EDITABLE_REPORT_STATUSES.includes(status)) {
+      throw new ConflictError(
+        'status',
+        `Báo cáo đang ở trạng thái "${status}", không thể sửa. (The report is ${status} and cannot be changed.)`,
+        { version, status },
+      );
+    }
+    const next: ReportStatus = kind === 'save' ? status : status === 'returned' ? 'explained' : 'submitted';
+    const item: Item = {
+      pk: unitPk(unitId),
+      sk: revisionSk(periodId, version + 1),
+      unitId,
+      periodId,
+      version: version + 1,
+      status: next,
+      kind,
+      doc: toDoc(report, `report ${unitId}/${periodId}`),
+      savedAt: this.table.now().iso,
+      savedBy: actor,
+      writeId: revision.writeId ?? newId(),
+      ...(revision.approvalId ? { approvalId: revision.approvalId } : {}),
+    };
+    // The lock: of two writers that read the same version, only one creates revision n+1.
+    if (!(await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) {
+      const now = await this.readCurrent(unitId, periodId); // rolls a crashed writer's revision forward
+      throw new ConflictError('version', REPORT_VERSION_CONFLICT, {
+        version: Number(now?.version ?? 0),
+        status: String(now?.status ?? 'draft'),
+      });
+    }
+    const applied = currentFromRevision(item, current);
+    const ok = await this.table.putIf({
+      Item: applied,
+      ConditionExpression: current ? '#version = :v' : 'attribute_not_exists(pk)',
+      ...(current
+        ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': version } }
+        : {}),
+    });
+    if (!ok) {
+      // A reader rolled this revision forward first (or a later save already followed it): still ours.
+      const now = await this.readCurrent(unitId, periodId);
+      if (!now || Number(now.version) < version + 1)
+        throw new Error('Report revision was written but not applied');
+    }
+    return reportOf(applied);
+  }
+
+  async get(unitId: string, periodId: string): Promise<StoredReport | undefined> {
+    const item = await this.readCurrent(unitId, periodId);
+    return item ? reportOf(item) : undefined;
+  }
+
+  async listRevisions(unitId: string, periodId: string): Promise<ReportRevision[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: {
+        ':pk': unitPk(unitId),
+        ':lo': revisionSk(periodId, 0),
+        ':hi': revisionSk(periodId, 999_999),
+      },
+      ConsistentRead: true,
+    });
+    return items.map(revisionOf);
+  }
+
+  async listPeriod(periodId: string): Promise<ReportSummary[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${periodPk(periodId)}#REPORTS` },
+      ProjectionExpression:
+        'unitId, periodId, #version, #status, updatedAt, updatedBy, statusChangedAt, submittedAt',
+      ExpressionAttributeNames: names('version', 'status'),
+    });
+    return items.map(summaryOf);
+  }
+
+  async setStatus(
+    unitId: string,
+    periodId: string,
+    from: readonly ReportStatus[],
+    to: ReportStatus,
+    actor: Actor,
+  ): Promise<{ changed: boolean; report: StoredReport }> {
+    const editable = from.filter((s) => EDITABLE_REPORT_STATUSES.includes(s));
+    if (editable.length > 0 || from.length === 0) {
+      // Leaving draft/returned is a content revision (writeRevision), so saves and status never race.
+      throw new Error(
+        `setStatus cannot move a report out of ${editable.join(', ') || 'nothing'}: submit a revision`,
+      );
+    }
+    const fromValues = Object.fromEntries(from.map((s, i) => [`:f${i}`, s]));
+    let item: Item | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const updated = await this.table.updateIf({
+        Key: currentKey(unitId, periodId),
+        UpdateExpression: 'SET #status = :to, #statusChangedAt = :now, #statusBy = :actor',
+        ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
+        ExpressionAttributeNames: names('status', 'statusChangedAt', 'statusBy'),
+        ExpressionAttributeValues: {
+          ...fromValues,
+          ':to': to,
+          ':now': this.table.now().iso,
+          ':actor': actor,
+        },
+      });
+      if (updated) return { changed: true, report: reportOf(updated) };
+      // Reading also rolls forward a revision a crashed writer left behind; then the change may apply.
+      item = await this.readCurrent(unitId, periodId);
+      if (!item) throw new NotFoundError('report', `${unitId}/${periodId}`);
+      if (item.status === to) return { changed: false, report: reportOf(item) };
+      if (!from.includes(summaryOf(item).status)) break;
+    }
+    if (!item) throw new NotFoundError('report', `${unitId}/${periodId}`);
+    throw new ConflictError(
+      'status',
+      `Báo cáo đang ở trạng thái "${String(item.status)}". (The report is ${String(item.status)}, not ${from.join('/')}.)`,
+      { version: Number(item.version), status: String(item.status) },
+    );
+  }
+
+  private async updateProgress(
+    unitId: string,
+    periodId: string,
+    update: string,
+    values: Record<string, unknown>,
+    attributeNames: Record<string, string> = {},
+  ): Promise<Item> {
+    const updated = await this.table.updateIf({
+      Key: progressKey(unitId, periodId),
+      UpdateExpression: `${update}, unitId = :unit, periodId = :period, gsi1pk = :list, gsi1sk = :unit`,
+      ExpressionAttributeValues: {
+        ...values,
+        ':unit': part('unitId', unitId),
+        ':period': periodId,
+        ':list': `${periodPk(periodId)}#PROGRESS`,
+      },
+      ...(Object.keys(attributeNames).length > 0 ? { ExpressionAttributeNames: attributeNames } : {}),
+    });
+    if (!updated) throw new Error(`Progress of ${unitId}/${periodId} was not updated`);
+    return updated;
+  }
+
+  async markProgress(unitId: string, periodId: string, mark: ProgressMark): Promise<UnitProgress> {
+    const attribute = MARK_ATTRIBUTE[mark];
+    const updated = await this.updateProgress(
+      unitId,
+      periodId,
+      `SET #mark = if_not_exists(#mark, :now)`,
+      { ':now': this.table.now().iso },
+      { '#mark': attribute },
+    );
+    return progressOf(updated);
+  }
+
+  async setFinalApproval(unitId: string, periodId: string, approvalId: string): Promise<void> {
+    await this.updateProgress(unitId, periodId, 'SET finalApprovalId = :a', { ':a': approvalId });
+  }
+
+  async getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined> {
+    const item = await this.table.get(progressKey(unitId, periodId));
+    return item ? progressOf(item) : undefined;
+  }
+
+  async listProgress(periodId: string): Promise<UnitProgress[]> {
+    return (await this.table.queryIndex('gsi1', `${periodPk(periodId)}#PROGRESS`)).map(progressOf);
+  }
+}
+
+export const reports = provide<ReportStore>('reports', () => new DynamoReportStore(table()));

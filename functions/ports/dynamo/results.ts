@@ -1,0 +1,222 @@
+/** `ResultsStore` on the district table (docs/store.md, "Results"). */
+import type { Actor } from '../actor.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { provide } from '../registry.ts';
+import type {
+  Adjustments,
+  NewResultsVersion,
+  ResultsHeader,
+  ResultsLine,
+  ResultsStore,
+  StoredAdjustments,
+} from '../results.ts';
+import {
+  fromDoc,
+  type Item,
+  names,
+  pad,
+  part,
+  periodPk,
+  sha256,
+  toDoc,
+  unitPeriodPrefix,
+  unitPk,
+} from './keys.ts';
+import { type Table, table } from './table.ts';
+
+/** Lines written at once. */
+const WRITE_BATCH = 25;
+
+const headerKey = (periodId: string, version: number) => ({
+  pk: periodPk(periodId),
+  sk: `RESULTS#${pad(version, 4, 'results version')}`,
+});
+/** The lines of one computation of a version: the version, then the first 16 hex digits of its hash. */
+const linesPrefix = (version: number, hash: string) =>
+  `RESLINE#${pad(version, 4, 'results version')}#${hash.slice(0, 16)}#`;
+const adjustmentsKey = (unitId: string, periodId: string) => ({
+  pk: unitPk(unitId),
+  sk: `${unitPeriodPrefix(periodId)}ADJUSTMENTS`,
+});
+
+function headerOf<B>(item: Item): ResultsHeader<B> {
+  // The header document this module wrote.
+  return fromDoc<ResultsHeader<B>>(item.doc);
+}
+
+function adjustmentsOf(item: Item): StoredAdjustments {
+  const doc = fromDoc<Adjustments>(item.doc);
+  return {
+    unitId: String(item.unitId),
+    periodId: String(item.periodId),
+    survey: doc.survey,
+    bonus: doc.bonus,
+    penalty: doc.penalty,
+    ...(doc.note !== undefined ? { note: doc.note } : {}),
+    version: Number(item.version),
+    updatedAt: String(item.updatedAt),
+    // The actor this module stored.
+    updatedBy: item.updatedBy as Actor,
+  };
+}
+
+export class DynamoResultsStore implements ResultsStore {
+  constructor(private readonly table: Table) {}
+
+  async putAdjustments(
+    unitId: string,
+    periodId: string,
+    adjustments: Adjustments,
+    actor: Actor,
+  ): Promise<{ changed: boolean; adjustments: StoredAdjustments; before?: Adjustments }> {
+    const key = adjustmentsKey(unitId, periodId);
+    const content: Adjustments = {
+      survey: adjustments.survey,
+      bonus: adjustments.bonus,
+      penalty: adjustments.penalty,
+      ...(adjustments.note !== undefined && adjustments.note !== '' ? { note: adjustments.note } : {}),
+    };
+    for (const [field, value] of [
+      ['survey', content.survey ?? 0],
+      ['bonus', content.bonus],
+      ['penalty', content.penalty],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new Error(`Adjustments ${field} must be whole hundredths ≥ 0, got ${String(value)}`);
+      }
+    }
+    const doc = toDoc(content, `adjustments ${unitId} ${periodId}`);
+    const hash = sha256(doc);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.table.get(key);
+      if (existing?.hash === hash) return { changed: false, adjustments: adjustmentsOf(existing) };
+      const version = existing ? Number(existing.version) + 1 : 1;
+      const item: Item = {
+        ...key,
+        unitId: part('unitId', unitId),
+        periodId,
+        doc,
+        hash,
+        version,
+        updatedAt: this.table.now().iso,
+        updatedBy: actor,
+        gsi1pk: `${periodPk(periodId)}#ADJUSTMENTS`,
+        gsi1sk: unitId,
+      };
+      // The version condition: of two admins recording at once, each change is counted once.
+      const ok = await this.table.putIf({
+        Item: item,
+        ConditionExpression: existing ? '#version = :v' : 'attribute_not_exists(pk)',
+        ...(existing
+          ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': version - 1 } }
+          : {}),
+      });
+      if (ok) {
+        return {
+          changed: true,
+          adjustments: adjustmentsOf(item),
+          ...(existing ? { before: fromDoc<Adjustments>(existing.doc) } : {}),
+        };
+      }
+    }
+    throw new ConflictError(
+      'version',
+      `Adjustments of ${unitId} ${periodId} kept changing while being recorded`,
+    );
+  }
+
+  async getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined> {
+    const item = await this.table.get(adjustmentsKey(unitId, periodId));
+    return item ? adjustmentsOf(item) : undefined;
+  }
+
+  async listPeriodAdjustments(periodId: string): Promise<StoredAdjustments[]> {
+    return (await this.table.queryIndex('gsi1', `${periodPk(periodId)}#ADJUSTMENTS`)).map(adjustmentsOf);
+  }
+
+  async putVersion<B, L>(input: NewResultsVersion<B, L>): Promise<'created' | 'unchanged'> {
+    const { periodId, version, lines, ...rest } = input;
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new Error(`Results version must be ≥ 1, got ${version}`);
+    const docs = lines.map((l) => ({
+      unitId: part('unitId', l.unitId),
+      doc: toDoc(l.line, `results line ${l.unitId}`),
+    }));
+    const hash = sha256(docs.map((d) => `${d.unitId}\n${d.doc}`).join('\n'));
+    const key = headerKey(periodId, version);
+    const won = (item: Item | undefined): 'unchanged' => {
+      if (item && headerOf(item).hash === hash) return 'unchanged';
+      throw new ConflictError(
+        'exists',
+        `Results ${periodId} v${version} are already published and never overwritten`,
+      );
+    };
+    const existing = await this.table.get(key);
+    if (existing) return won(existing);
+    // Lines first: same version and hash, same content, so writing a line again changes nothing.
+    const prefix = linesPrefix(version, hash);
+    for (let i = 0; i < docs.length; i += WRITE_BATCH) {
+      await Promise.all(
+        docs.slice(i, i + WRITE_BATCH).map((d, j) =>
+          this.table.putIf({
+            Item: {
+              pk: periodPk(periodId),
+              sk: `${prefix}${d.unitId}`,
+              unitId: d.unitId,
+              pos: i + j,
+              doc: d.doc,
+            },
+          }),
+        ),
+      );
+    }
+    const header: ResultsHeader<B> = {
+      periodId,
+      version,
+      hash,
+      lineCount: docs.length,
+      publishedAt: this.table.now().iso,
+      ...rest,
+    };
+    const created = await this.table.putIf({
+      Item: { ...key, doc: toDoc(header, `results ${periodId} v${version} header`) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    return created ? 'created' : won(await this.table.get(key));
+  }
+
+  async listHeaders<B>(periodId: string): Promise<ResultsHeader<B>[]> {
+    return (await this.table.queryPrefix(periodPk(periodId), 'RESULTS#')).map((i) => headerOf<B>(i));
+  }
+
+  async getHeader<B>(periodId: string, version: number): Promise<ResultsHeader<B> | undefined> {
+    const item = await this.table.get(headerKey(periodId, version));
+    return item ? headerOf<B>(item) : undefined;
+  }
+
+  async getLines<L>(header: ResultsHeader): Promise<ResultsLine<L>[]> {
+    const items = await this.table.queryPrefix(
+      periodPk(header.periodId),
+      linesPrefix(header.version, header.hash),
+    );
+    if (items.length !== header.lineCount) {
+      throw new Error(
+        `Results ${header.periodId} v${header.version}: ${items.length} lines stored, the header says ${header.lineCount}`,
+      );
+    }
+    return items
+      .sort((a, b) => Number(a.pos) - Number(b.pos))
+      .map((i) => ({ unitId: String(i.unitId), line: fromDoc<L>(i.doc) }));
+  }
+
+  async getLine<L>(header: ResultsHeader, unitId: string): Promise<L> {
+    const item = await this.table.get({
+      pk: periodPk(header.periodId),
+      sk: `${linesPrefix(header.version, header.hash)}${part('unitId', unitId)}`,
+    });
+    if (!item) throw new NotFoundError('results line', `${unitId} in ${header.periodId} v${header.version}`);
+    return fromDoc<L>(item.doc);
+  }
+}
+
+export const results = provide<ResultsStore>('results', () => new DynamoResultsStore(table()));

@@ -1,0 +1,82 @@
+/**
+ * `Sessions` on the district table (docs/store.md, "Sessions"): `SESSION#<sha256(id)>`, with the
+ * table's TTL attribute `purgeAt`; every read also checks expiry itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { provide } from '../registry.ts';
+import type { AdminSession, Sessions } from '../sessions.ts';
+import { sha256 } from './keys.ts';
+import { type Table, table } from './table.ts';
+
+const SESSION_ID = /^[A-Za-z0-9_-]{20,100}$/;
+const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sha256(sessionId)}`, sk: 'SESSION' });
+/** The idle clock is refreshed at most this often (one write, not one per page view). */
+const REFRESH_MS = 60_000;
+
+export class DynamoSessions implements Sessions {
+  constructor(private readonly table: Table) {}
+
+  async create(
+    admin: { adminId: string; email: string },
+    options: { absoluteMs: number; idleTimeoutMs: number },
+  ): Promise<{ sessionId: string; session: AdminSession }> {
+    const sessionId = randomBytes(32).toString('base64url');
+    const { iso, ms } = this.table.now();
+    const expiresAtMs = ms + options.absoluteMs;
+    const session: AdminSession = {
+      adminId: admin.adminId,
+      email: admin.email,
+      createdAt: iso,
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      idleTimeoutMs: options.idleTimeoutMs,
+      lastSeenAt: iso,
+    };
+    const ok = await this.table.putIf({
+      Item: {
+        ...sessionKey(sessionId),
+        ...session,
+        expiresAtMs,
+        lastSeenAtMs: ms,
+        purgeAt: Math.ceil(expiresAtMs / 1000),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (!ok) throw new Error('Session id collision');
+    return { sessionId, session };
+  }
+
+  async get(sessionId: string): Promise<AdminSession | undefined> {
+    if (!SESSION_ID.test(sessionId)) return undefined;
+    const key = sessionKey(sessionId);
+    const item = await this.table.get(key);
+    if (!item) return undefined;
+    const { iso, ms } = this.table.now();
+    const idle = Number(item.idleTimeoutMs);
+    if (ms >= Number(item.expiresAtMs) || ms >= Number(item.lastSeenAtMs) + idle) return undefined;
+    let lastSeenAt = String(item.lastSeenAt);
+    if (ms - Number(item.lastSeenAtMs) > REFRESH_MS) {
+      await this.table.updateIf({
+        Key: key,
+        UpdateExpression: 'SET lastSeenAt = :now, lastSeenAtMs = :nowMs',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': iso, ':nowMs': ms },
+      });
+      lastSeenAt = iso;
+    }
+    return {
+      adminId: String(item.adminId),
+      email: String(item.email),
+      createdAt: String(item.createdAt),
+      expiresAt: String(item.expiresAt),
+      idleTimeoutMs: idle,
+      lastSeenAt,
+    };
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    if (!SESSION_ID.test(sessionId)) return;
+    await this.table.deleteIf({ Key: sessionKey(sessionId) });
+  }
+}
+
+export const sessions = provide<Sessions>('sessions', () => new DynamoSessions(table()));

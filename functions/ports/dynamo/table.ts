@@ -1,0 +1,249 @@
+/**
+ * What every DynamoDB port shares (docs/store.md is the one description of keys and access
+ * patterns): the district's one table, its key builders, the JSON codec of stored documents, and
+ * the few operations the ports are written in — `get`, `putOnce` (an immutable record),
+ * `putIf`/`updateIf` (a conditional write that answers false/undefined when its condition no
+ * longer holds), `queryAll`, `batchGet`. Nothing here Scans; nothing uses transactions (dynalite
+ * has none: docs/storage.md says how each multi-item change stays safe without them).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  type DeleteCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { region, requireEnv, sharedClient } from '../aws.ts';
+import { now as clockNow } from '../clock.ts';
+import { ConflictError } from '../errors.ts';
+import { provide } from '../registry.ts';
+import { type Item, isConditionFailed, type Key, sha256 } from './keys.ts';
+
+/** The document client over a low-level client; marshalling drops `undefined`. */
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+}
+
+// ---------------------------------------------------------------- the table
+
+export interface TableOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** The clock of every timestamp and expiry; the local runtime moves it (functions/ports/clock.ts). */
+  clock?: () => Date;
+}
+
+export class Table {
+  readonly db: DynamoDBDocumentClient;
+  readonly name: string;
+  readonly clock: () => Date;
+
+  constructor(options: TableOptions) {
+    this.db = options.client;
+    this.name = options.tableName;
+    this.clock = options.clock ?? clockNow;
+  }
+
+  now(): { iso: string; ms: number } {
+    const d = this.clock();
+    return { iso: d.toISOString(), ms: d.getTime() };
+  }
+
+  /** A strongly consistent read unless `consistent: false` (docs/storage.md, "Reads"). */
+  async get(key: Key, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.name, Key: key, ConsistentRead: options.consistent ?? true }),
+    );
+    return out.Item;
+  }
+
+  /** Put; false when the condition failed. */
+  async putIf(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.name, ...input }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes a record that is never overwritten: `created`, or `unchanged` when the same document is
+   * there already (a re-run); a different one is a ConflictError saying `conflict`.
+   */
+  async putOnce(key: Key, doc: string, attributes: Item, conflict: string): Promise<'created' | 'unchanged'> {
+    const hash = sha256(doc);
+    const created = await this.putIf({
+      Item: { ...attributes, ...key, doc, hash },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (created) return 'created';
+    const existing = await this.get(key);
+    if (existing?.hash === hash) return 'unchanged';
+    throw new ConflictError('exists', conflict);
+  }
+
+  /** Update returning the new item; undefined when the condition failed. */
+  async updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({ TableName: this.name, ReturnValues: 'ALL_NEW', ...input }),
+      );
+      return out.Attributes ?? {};
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * A status move: `update` applies when the item's `status` is one of `from` and its `guard`
+   * attribute still holds the given value (an outbox record's attempt, an approval's token
+   * generation), so a late caller never overwrites what a newer one recorded. False otherwise.
+   * `update` names the status `#status`; its values are `values`.
+   */
+  async moveStatus(
+    key: Key,
+    change: {
+      from: readonly string[];
+      guard: { attribute: string; value: unknown };
+      update: string;
+      values: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    const fromValues = Object.fromEntries(change.from.map((s, i) => [`:f${i}`, s]));
+    const updated = await this.updateIf({
+      Key: key,
+      UpdateExpression: change.update,
+      ConditionExpression: `#guard = :guard AND #status IN (${Object.keys(fromValues).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status', '#guard': change.guard.attribute },
+      ExpressionAttributeValues: { ...change.values, ...fromValues, ':guard': change.guard.value },
+    });
+    return updated !== undefined;
+  }
+
+  /** Delete; false when the condition failed. */
+  async deleteIf(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.name, ...input }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Every page of a query (up to `limit` items). */
+  async queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const remaining = limit - items.length;
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.name,
+          ...input,
+          ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    return items;
+  }
+
+  /** The items of a partition whose sort key starts with `prefix`, read consistently. */
+  queryPrefix(
+    pk: string,
+    prefix: string,
+    options: { newestFirst?: boolean; limit?: number } = {},
+  ): Promise<Item[]> {
+    return this.queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+        ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+      },
+      options.limit,
+    );
+  }
+
+  /** A listing index (no consistent reads on a GSI: callers re-read by main key where it matters). */
+  queryIndex(
+    index: 'gsi1' | 'gsi2',
+    pk: string,
+    options: { prefix?: string; before?: string; newestFirst?: boolean; limit?: number } = {},
+  ): Promise<Item[]> {
+    const values: Record<string, unknown> = { ':pk': pk };
+    let condition = `${index}pk = :pk`;
+    if (options.prefix !== undefined) {
+      condition += ` AND begins_with(${index}sk, :prefix)`;
+      values[':prefix'] = options.prefix;
+    } else if (options.before !== undefined) {
+      condition += ` AND ${index}sk < :before`;
+      values[':before'] = options.before;
+    }
+    return this.queryAll(
+      {
+        IndexName: index,
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: !options.newestFirst,
+      },
+      options.limit,
+    );
+  }
+
+  /** Items by key, 100 per request, read consistently; missing ones are absent from the answer. */
+  async batchGet(keys: readonly Key[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => ({ ...k }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB BatchGet kept returning unprocessed keys');
+        const out: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        items.push(...(out.Responses?.[this.name] ?? []));
+        pending = out.UnprocessedKeys?.[this.name]?.Keys;
+        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+    return items;
+  }
+}
+
+/**
+ * A table named by the operator (the CLI's `--table`), with a client of its own whose region is
+ * `region` or the SDK's default chain (environment, profile).
+ */
+export function tableNamed(tableName: string, region?: string): Table {
+  return new Table({ client: createDocumentClient(new DynamoDBClient(region ? { region } : {})), tableName });
+}
+
+/** The district's table from the environment (`TABLE_NAME`), with the container's DynamoDB client. */
+export const table = provide(
+  'table',
+  () =>
+    new Table({
+      client: sharedClient('dynamodb', () => createDocumentClient(new DynamoDBClient({ region: region() }))),
+      tableName: requireEnv('TABLE_NAME', "the district's DynamoDB table"),
+    }),
+);

@@ -1,0 +1,67 @@
+/**
+ * Outgoing mail by identity: at most one email per identity (DESIGN.md, "Email"). The mailer
+ * (functions/ports/mailer.ts) claims a record before it sends and marks how the send went; the
+ * sweep re-sends what failed and shows the admin what is ambiguous. Keys: docs/store.md.
+ */
+
+/** At most one email per identity (DESIGN.md). */
+export interface MailIdentity {
+  /** The workflow step, e.g. `invitation`, `review-request`. ASCII. */
+  step: string;
+  recipient: string;
+  /** The unit or candidate it concerns, if any. ASCII. */
+  subjectId?: string;
+  periodId?: string;
+  round?: number;
+}
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type OutboxStatus = 'claimed' | 'sent' | 'failed' | 'ambiguous';
+
+export interface OutboxRecord extends OutgoingMail {
+  /** The identity as a key string (stable, readable). */
+  key: string;
+  identity: MailIdentity;
+  status: OutboxStatus;
+  /** 1 for the first claim, +1 per retry claim. Marks are conditional on it. */
+  attempt: number;
+  createdAt: string;
+  claimedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  lastError?: string;
+}
+
+export type ClaimOutcome =
+  /** This caller owns the send (first claim, or a retry after `failed`). */
+  | { outcome: 'claimed'; record: OutboxRecord }
+  /** Sent already: do not send again. */
+  | { outcome: 'duplicate'; record: OutboxRecord }
+  /** Another caller claimed it moments ago and is sending. */
+  | { outcome: 'in-progress'; record: OutboxRecord }
+  /** Unknown whether it went out: shown to the admin, never re-sent by guess. */
+  | { outcome: 'ambiguous'; record: OutboxRecord };
+
+export interface Outbox {
+  /** The first claim of an identity, or a retry claim of a `failed` one (`failed → claimed`, attempt + 1). */
+  claim(identity: MailIdentity, mail: OutgoingMail): Promise<ClaimOutcome>;
+  markSent(key: string, attempt: number, messageId: string): Promise<boolean>;
+  markFailed(key: string, attempt: number, error: string): Promise<boolean>;
+  markAmbiguous(key: string, attempt: number, error: string): Promise<boolean>;
+  get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
+  /** Newest first (the local inbox page, the district's record of its correspondence). */
+  list(limit: number): Promise<OutboxRecord[]>;
+  /** Failed or ambiguous messages, oldest first (newest first with `newestFirst`: the admin's page). */
+  listAttention(limit?: number, options?: { newestFirst?: boolean }): Promise<OutboxRecord[]>;
+  /**
+   * Messages still `claimed` although claimed before `claimedBefore` (the sender died mid-send),
+   * among those created since `createdSince`, oldest first: the sweep marks them ambiguous.
+   */
+  listStaleClaims(claimedBefore: Date, createdSince: Date, limit?: number): Promise<OutboxRecord[]>;
+}

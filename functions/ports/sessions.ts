@@ -1,0 +1,25 @@
+/**
+ * Admin sessions (docs/review.md decision 11): the cookie carries a random id; only its sha256 is
+ * stored. Keys: docs/store.md.
+ */
+
+export interface AdminSession {
+  adminId: string;
+  email: string;
+  createdAt: string;
+  /** Absolute end. */
+  expiresAt: string;
+  /** The session ends after this long without a request. */
+  idleTimeoutMs: number;
+  lastSeenAt: string;
+}
+
+export interface Sessions {
+  create(
+    admin: { adminId: string; email: string },
+    options: { absoluteMs: number; idleTimeoutMs: number },
+  ): Promise<{ sessionId: string; session: AdminSession }>;
+  /** undefined when unknown, expired or idle too long; otherwise refreshes its idle clock. */
+  get(sessionId: string): Promise<AdminSession | undefined>;
+  delete(sessionId: string): Promise<void>;
+}

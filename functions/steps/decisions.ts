@@ -1,0 +1,68 @@
+/**
+ * A person's decision through a link (an appraisal, an explanation, a ballot, a sign-in):
+ *
+ *   the payload put first, as an immutable item addressed by its content hash
+ *   → the claim: `pending → decided` on the approval, recording the action and the payload's hash
+ *     (the only write that decides: of two requests one wins, and the loser's payload is never read)
+ *   → the audit entry `decision-<approval>` at the claim's time (the same entry when retried).
+ *
+ * Delivery to the waiting task (functions/steps/delivery.ts) follows for the kinds that have one.
+ */
+import type { Appraisal } from '#domain/model';
+import type { Actor } from '#ports/actor';
+import { audit } from '#ports/dynamo/audit';
+import { reviews } from '#ports/dynamo/reviews';
+import type { Approval, DecideOutcome } from '#ports/reviews';
+
+/** What the `appraise` decision carries as its payload: the round's appraisal (never in the execution). */
+export interface AppraiseDecisionPayload {
+  appraisal: Appraisal;
+  /** The report version the reviewer saw. */
+  reportVersion: number;
+  /** The reviewer's general comment (required in substance when returning). */
+  generalComment?: string;
+}
+
+/** What the `explained` decision carries as its payload (never in the execution). */
+export interface ExplainDecisionPayload {
+  explanation: string;
+  /** The report version the explanation was submitted with. */
+  reportVersion: number;
+}
+
+/** The audit subject a decision is listed under. */
+export function decisionSubject(a: Approval): string {
+  if (a.kind === 'signin') return `admin/${a.subjectId ?? a.party ?? '-'}`;
+  if (a.kind === 'vote') return `award/${a.periodId ?? '-'}/${a.party ?? a.subjectId ?? '-'}`;
+  if (a.unitId && a.periodId) return `report/${a.unitId}/${a.periodId}`;
+  return `approval/${a.id}`;
+}
+
+export async function claimDecision(
+  approval: Approval,
+  decision: { action: string; payload?: unknown },
+  actor: Actor,
+): Promise<DecideOutcome> {
+  const payloadHash =
+    decision.payload === undefined
+      ? undefined
+      : await reviews().putDecisionPayload(approval, decision.payload);
+  const outcome = await reviews().decide(
+    approval.id,
+    { action: decision.action, ...(payloadHash ? { payloadHash } : {}) },
+    actor,
+  );
+  if (outcome.outcome === 'decided') {
+    const decided = outcome.approval;
+    await audit().append({
+      id: `decision-${decided.id}`,
+      ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
+      subject: decisionSubject(decided),
+      ...(decided.periodId === undefined ? {} : { periodId: decided.periodId }),
+      actor,
+      action: `${decided.kind}.decided`,
+      detail: { approvalId: decided.id, kind: decided.kind, round: decided.round, decision: decision.action },
+    });
+  }
+  return outcome;
+}

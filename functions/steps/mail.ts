@@ -1,0 +1,73 @@
+/**
+ * The mail preamble of every step that writes to someone: the outbox identity of the message
+ * (DESIGN.md: step, recipient, the unit or candidate it concerns, period, round), addressed to the
+ * person the identity names, sent through the mailer so that a mail problem never fails a step
+ * (docs/review.md, decision 4: the outbox records it, the sweep re-sends `failed` mail, and an
+ * `ambiguous` one is shown to the admin).
+ */
+import type { Email } from '#mail/letter';
+import type { Logger } from '#ports/log';
+import { mailer, type SendResult } from '#ports/mailer';
+import type { MailIdentity } from '#ports/outbox';
+
+/** What a message is about, beside its step and recipient. */
+export interface MailAbout {
+  unitId?: string;
+  periodId?: string;
+  round?: number;
+}
+
+/** The outbox identity of a message. */
+export function mailIdentity(step: string, recipient: string, about: MailAbout): MailIdentity {
+  return {
+    step,
+    recipient,
+    ...(about.unitId !== undefined ? { subjectId: about.unitId } : {}),
+    ...(about.periodId !== undefined ? { periodId: about.periodId } : {}),
+    round: about.round ?? 0,
+  };
+}
+
+export type MailOutcome = SendResult['status'] | 'error';
+
+/** Sends through the outbox; never throws (a step goes on whatever happens to its mail). */
+export async function sendMail(
+  log: Logger,
+  identity: MailIdentity,
+  mail: Email & { to: string },
+): Promise<MailOutcome> {
+  try {
+    const result = await mailer().send(identity, mail);
+    if (result.status === 'failed' || result.status === 'ambiguous') {
+      log.warn('mail not sent; the outbox keeps it', { mailStep: identity.step, status: result.status });
+    }
+    return result.status;
+  } catch (err) {
+    log.error('mail could not be recorded in the outbox', { mailStep: identity.step, error: err });
+    return 'error';
+  }
+}
+
+/** One letter to one person, once per (step, address, about). */
+export function mailTo(
+  log: Logger,
+  to: { email: string },
+  step: string,
+  about: MailAbout,
+  email: Email,
+): Promise<MailOutcome> {
+  return sendMail(log, mailIdentity(step, to.email, about), { to: to.email, ...email });
+}
+
+/** The same letter, written for each person, to each of them (e.g. every admin). */
+export async function mailEach<P extends { email: string }>(
+  log: Logger,
+  people: readonly P[],
+  step: string,
+  about: MailAbout,
+  write: (person: P) => Email,
+): Promise<MailOutcome[]> {
+  const outcomes: MailOutcome[] = [];
+  for (const person of people) outcomes.push(await mailTo(log, person, step, about, write(person)));
+  return outcomes;
+}

@@ -1,0 +1,112 @@
+/**
+ * What the review, scoring and commendation steps read and write about a unit-period's review
+ * besides their own: the appraisal of a round (the payload of its `appraise` decision: the one
+ * place an appraisal is stored), the final one (named on the unit-period's progress), closing the
+ * pending decision points, and moving the report to its next status.
+ */
+import type { Appraisal } from '#domain/model';
+import type { Actor } from '#ports/actor';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { ConflictError } from '#ports/errors';
+import type { Logger } from '#ports/log';
+import type { ReportStatus } from '#ports/reports';
+import type { Approval } from '#ports/reviews';
+import type { AppraiseDecisionPayload } from './decisions.ts';
+
+/** A round's appraisal as the pages and steps show it. */
+export interface StoredAppraisal {
+  appraisal: Appraisal;
+  round: number;
+  /** The report version the reviewer saw. */
+  reportVersion?: number;
+  /** The approval whose decision carried it. */
+  approvalId: string;
+  /** When the reviewer decided. */
+  recordedAt: string;
+  /** The reviewer's general comment. */
+  generalComment?: string;
+}
+
+/** The decision kinds of the review loop (the unit's `report` grant is not one: it stays open). */
+const REVIEW_KINDS: ReadonlySet<Approval['kind']> = new Set(['appraise', 'explain']);
+
+/** The appraisal a decided `appraise` approval carries. */
+export async function appraisalOf(approval: Approval): Promise<StoredAppraisal | undefined> {
+  if (approval.kind !== 'appraise' || !approval.decision) return undefined;
+  const payload = await reviews().getDecisionPayload<AppraiseDecisionPayload>(approval);
+  if (!payload) return undefined;
+  return {
+    appraisal: payload.appraisal,
+    round: approval.round ?? 0,
+    reportVersion: payload.reportVersion,
+    approvalId: approval.id,
+    recordedAt: approval.decidedAt ?? approval.createdAt,
+    ...(payload.generalComment ? { generalComment: payload.generalComment } : {}),
+  };
+}
+
+/** The appraisal of a round, when its reviewer has decided. */
+export async function roundAppraisal(
+  unitId: string,
+  periodId: string,
+  round: number,
+): Promise<StoredAppraisal | undefined> {
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
+  const decided = approvals.find((a) => a.kind === 'appraise' && a.round === round && a.decision);
+  return decided ? appraisalOf(decided) : undefined;
+}
+
+/**
+ * The appraisal that counts for an approved report: the one its final approval carries (named on
+ * the progress by RecordApproval). Until that step has named it — it runs right after the report
+ * became `approved` — the latest round the reviewer approved is the final one.
+ */
+export async function finalAppraisal(unitId: string, periodId: string): Promise<StoredAppraisal | undefined> {
+  const progress = await reports().getProgress(unitId, periodId);
+  if (progress?.finalApprovalId) {
+    const approval = await reviews().getApproval(progress.finalApprovalId);
+    return approval ? appraisalOf(approval) : undefined;
+  }
+  const approving = (await reviews().listUnitPeriodApprovals(unitId, periodId))
+    .filter((a) => a.kind === 'appraise' && a.decision?.action === 'approve')
+    .sort((a, b) => (b.round ?? 0) - (a.round ?? 0))[0];
+  return approving ? appraisalOf(approving) : undefined;
+}
+
+/** Closes every pending appraisal/explanation point of the unit-period (a late click gets 410). */
+export async function closePendingReviewApprovals(
+  unitId: string,
+  periodId: string,
+  reason: string,
+): Promise<Approval[]> {
+  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
+  const pending = approvals.filter((a) => a.status === 'pending' && REVIEW_KINDS.has(a.kind));
+  for (const a of pending) await reviews().closeApproval(a.id, reason);
+  return pending;
+}
+
+/**
+ * Moves the unit-period's report from one of `from` to `to`. A report found in another status (a
+ * re-run step, or an admin got there first) is left as it is, with a warning: the step goes on.
+ */
+export async function moveReport(
+  log: Logger,
+  unitId: string,
+  periodId: string,
+  from: readonly ReportStatus[],
+  to: ReportStatus,
+  actor: Actor,
+): Promise<void> {
+  try {
+    await reports().setStatus(unitId, periodId, from, to, actor);
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    log.warn(`report not moved to ${to}`, { status: err.current?.status });
+  }
+}
+
+/** The actor of a step's writes and audit entries. */
+export function systemActor(step: string): Actor {
+  return { kind: 'system', id: step };
+}

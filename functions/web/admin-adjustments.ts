@@ -1,0 +1,269 @@
+/**
+ * Survey results, bonuses and penalties of a period through a form, one row per unit, checked by
+ * the very rules `thidua record` applies (parseAdjustments: the survey at most the maximum of the
+ * set in force, points with two decimals at most …) and previewed — each unit changed or
+ * unchanged, before and after — before anything is recorded. Three states: the form (pre-filled
+ * with what is stored), the preview (nothing stored yet; the values travel in hidden fields), and
+ * after recording.
+ */
+import type { ConfigProblem } from '#domain/config';
+import type { CriteriaSet, DistrictConfig, Period, Points, UnitGroup } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import { type AdjustmentsEntry, parseAdjustments } from '#functions/scoring/adjustments';
+import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-frame.ts';
+import { adminHref } from './admin-routes.ts';
+import type { FieldProblem } from './http.ts';
+import {
+  e,
+  fieldId,
+  fieldProblems,
+  type Html,
+  hidden,
+  periodLabel,
+  problemMap,
+  problemSummary,
+} from './pages.ts';
+
+export interface StoredValues {
+  survey: Points | null;
+  bonus: Points;
+  penalty: Points;
+  note?: string;
+}
+
+export interface AdjustmentUnit {
+  id: string;
+  name: string;
+  group: UnitGroup;
+  stored?: StoredValues;
+}
+
+export interface PreviewRow {
+  unitId: string;
+  unitName: string;
+  before?: StoredValues;
+  after: StoredValues;
+  changed: boolean;
+}
+
+export interface AdjustmentsPageModel {
+  frame: AdminFrame;
+  period: Period;
+  units: AdjustmentUnit[];
+  groupLabels?: Record<UnitGroup, string>;
+  nonce: string;
+  /** The form as posted, when it comes back with problems or is previewed. */
+  posted?: URLSearchParams;
+  problems?: FieldProblem[];
+  /** Present once the form checked clean: what recording would change. */
+  preview?: PreviewRow[];
+  /** After recording: how many changed and whether results need a recompute. */
+  recorded?: { changed: number; unchanged: number; latestResults?: number };
+}
+
+export const ADJUSTMENT_FIELDS = ['survey', 'bonus', 'penalty', 'note'] as const;
+type Field = (typeof ADJUSTMENT_FIELDS)[number];
+const name = (field: Field, unitId: string) => `${field}[${unitId}]`;
+
+/**
+ * A message of the shared checks as the page shows it: without the English gloss the CLI prints
+ * after it (a closing parenthesis whose letters are all ASCII), starting with a capital.
+ */
+export function vietnameseOnly(message: string): string {
+  const text = message.replace(/\s*\((?:[A-Za-z]|[^\p{L}()])*\)\s*$/u, '');
+  return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+}
+
+/**
+ * The posted form as an adjustments file's data (values as typed; the shared checks read
+ * "8,5"), for the units whose row has anything in it. An empty survey cell means the unit has no
+ * survey result (its appraised score is rescaled), as in the file.
+ */
+export function adjustmentsData(form: URLSearchParams, periodId: string, unitIds: readonly string[]) {
+  const units: Record<string, Record<string, string | null>> = {};
+  for (const id of unitIds) {
+    const value = (f: Field) => (form.get(name(f, id)) ?? '').trim();
+    if (ADJUSTMENT_FIELDS.every((f) => value(f) === '')) continue;
+    units[id] = {
+      survey: value('survey') === '' ? null : value('survey'),
+      ...(value('bonus') ? { bonus: value('bonus') } : {}),
+      ...(value('penalty') ? { penalty: value('penalty') } : {}),
+      ...(value('note') ? { note: value('note') } : {}),
+    };
+  }
+  return { periods: { [periodId]: units } };
+}
+
+/** The shared checks' problems placed beside the form's fields (`periods.<p>.<u>.<field>` → `field[u]`). */
+export function formProblems(problems: readonly ConfigProblem[], periodId: string): FieldProblem[] {
+  const prefix = `periods.${periodId}.`;
+  return problems.map((p) => {
+    const [unitId, field] = p.path.startsWith(prefix) ? p.path.slice(prefix.length).split('.') : [];
+    const f = ADJUSTMENT_FIELDS.find((x) => x === field);
+    return { field: unitId && f ? name(f, unitId) : '', message: vietnameseOnly(p.message) };
+  });
+}
+
+/** Checks the form: the entries to record, or every problem beside its field. */
+export function checkAdjustmentsForm(
+  form: URLSearchParams,
+  period: Period,
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+): { entries: AdjustmentsEntry[]; problems: FieldProblem[] } {
+  const data = adjustmentsData(
+    form,
+    period.id,
+    district.config.units.map((u) => u.id),
+  );
+  const { entries, problems } = parseAdjustments(data, district, 'form');
+  return { entries, problems: formProblems(problems, period.id) };
+}
+
+const same = (a: StoredValues | undefined, b: StoredValues) =>
+  !!a &&
+  a.survey === b.survey &&
+  a.bonus === b.bonus &&
+  a.penalty === b.penalty &&
+  (a.note ?? '') === (b.note ?? '');
+
+/** Each entry against what is stored: changed or unchanged, before and after. */
+export function previewAdjustments(
+  entries: readonly AdjustmentsEntry[],
+  units: readonly AdjustmentUnit[],
+): PreviewRow[] {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  return entries.map((entry) => {
+    const unit = byId.get(entry.unitId);
+    const after: StoredValues = {
+      survey: entry.survey,
+      bonus: entry.bonus,
+      penalty: entry.penalty,
+      ...(entry.note ? { note: entry.note } : {}),
+    };
+    return {
+      unitId: entry.unitId,
+      unitName: unit?.name ?? entry.unitId,
+      ...(unit?.stored ? { before: unit.stored } : {}),
+      after,
+      changed: !same(unit?.stored, after),
+    };
+  });
+}
+
+function valuesText(v: StoredValues | undefined): string {
+  if (!v) return 'Chưa ghi nhận';
+  const survey = v.survey === null ? 'không có khảo sát' : `khảo sát ${formatPoints(v.survey)}`;
+  return `${survey}; thưởng ${formatPoints(v.bonus)}; trừ ${formatPoints(v.penalty)}${v.note ? `; ${v.note}` : ''}`;
+}
+
+function cell(m: AdjustmentsPageModel, unit: AdjustmentUnit, field: Field, label: string): Html {
+  const problems = problemMap(m.problems ?? []);
+  const n = name(field, unit.id);
+  const stored = unit.stored;
+  const initial =
+    field === 'note'
+      ? (stored?.note ?? '')
+      : stored
+        ? stored[field] === null
+          ? ''
+          : formatPoints(stored[field] ?? 0)
+        : '';
+  const value = m.posted ? (m.posted.get(n) ?? '') : initial;
+  const p = fieldProblems(problems, n);
+  return `<td><label class="visually-hidden" for="${e(fieldId(n))}">${e(label)} – ${e(unit.name)}</label><input type="text" id="${e(
+    fieldId(n),
+  )}" name="${e(n)}" value="${e(value)}"${field === 'note' ? ' maxlength="200"' : ' inputmode="decimal" maxlength="8" class="score"'}${
+    p.attrs
+  }>${p.html}</td>`;
+}
+
+function formTable(m: AdjustmentsPageModel): Html {
+  const labels = groupTitles(m.groupLabels);
+  const groups = [...new Set(m.units.map((u) => u.group))];
+  return groups
+    .map((g) => {
+      const rows = m.units
+        .filter((u) => u.group === g)
+        .map(
+          (u) =>
+            `<tr><th scope="row">${e(u.name)}</th>${cell(m, u, 'survey', 'Khảo sát')}${cell(m, u, 'bonus', 'Điểm thưởng')}${cell(
+              m,
+              u,
+              'penalty',
+              'Điểm trừ',
+            )}${cell(m, u, 'note', 'Nguồn số liệu')}</tr>`,
+        )
+        .join('\n');
+      return `<h2>${e(labels[g])}</h2>${scrollTable(
+        `Số liệu ${labels[g]}`,
+        `<table><caption class="visually-hidden">Khảo sát, điểm thưởng, điểm trừ – ${e(labels[g])}</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Khảo sát</th><th scope="col">Điểm thưởng</th><th scope="col">Điểm trừ</th><th scope="col">Nguồn số liệu</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+      )}`;
+    })
+    .join('\n');
+}
+
+function previewTable(rows: readonly PreviewRow[]): Html {
+  return scrollTable(
+    'Xem trước',
+    `<table><caption class="visually-hidden">Những gì sẽ được ghi nhận</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Hiện lưu</th><th scope="col">Sẽ ghi</th><th scope="col">Thay đổi</th></tr></thead>
+<tbody>${rows
+      .map(
+        (r) =>
+          `<tr><th scope="row">${e(r.unitName)}</th><td>${e(valuesText(r.before))}</td><td>${e(valuesText(r.after))}</td><td>${
+            r.changed ? '<strong>Thay đổi</strong>' : 'Không đổi'
+          }</td></tr>`,
+      )
+      .join('\n')}</tbody></table>`,
+  );
+}
+
+/** The posted values again, so confirming records exactly what was previewed. */
+function carried(posted: URLSearchParams): Html {
+  return [...posted.entries()]
+    .filter(([k]) => ADJUSTMENT_FIELDS.some((f) => k.startsWith(`${f}[`)))
+    .map(([k, v]) => hidden(k, v))
+    .join('');
+}
+
+export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
+  const title = `Khảo sát, điểm thưởng, điểm trừ – ${periodLabel(m.period.id)}`;
+  const action = adminHref.adjustments(m.period.id);
+  let main: Html;
+  if (m.recorded) {
+    const r = m.recorded;
+    main = `<div class="notice ok" role="status"><h2>Đã ghi nhận</h2><p>${r.changed} đơn vị thay đổi, ${r.unchanged} đơn vị không đổi.</p>${
+      r.latestResults
+        ? `<p>Kết quả kỳ này đã công bố (phiên bản ${r.latestResults}): số liệu mới chỉ có hiệu lực khi <a href="${e(
+            adminHref.recompute(m.period.id),
+          )}">tính lại kết quả</a>.</p>`
+        : ''
+    }</div><p><a href="${e(action)}">Xem lại số liệu</a></p>`;
+  } else if (m.preview) {
+    const changed = m.preview.filter((r) => r.changed).length;
+    main = `<div class="notice info" role="status"><p>Chưa ghi gì. ${changed} đơn vị sẽ thay đổi, ${
+      m.preview.length - changed
+    } đơn vị không đổi. Kiểm tra rồi bấm Ghi nhận.</p></div>
+${previewTable(m.preview)}
+<form method="post" action="${e(action)}">${hidden('nonce', m.nonce)}${hidden('step', 'confirm')}${carried(m.posted ?? new URLSearchParams())}
+<div class="actions"><button type="submit">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
+  } else {
+    main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
+${m.problems?.length ? problemSummary(m.problems) : ''}
+<form method="post" action="${e(action)}" novalidate>${hidden('nonce', m.nonce)}${hidden('step', 'preview')}
+${formTable(m)}
+<div class="actions"><button type="submit">Xem trước</button></div></form>`;
+  }
+  return adminPage(m.frame, {
+    title,
+    current: 'campaign',
+    crumbs: [
+      { label: 'Tiến độ', href: adminHref.home() },
+      { label: periodLabel(m.period.id), href: adminHref.period(m.period.id) },
+      { label: 'Khảo sát, điểm thưởng, điểm trừ' },
+    ],
+    body: `<h1>${e(title)}</h1>\n${main}`,
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * *Cần chú ý*: what the admin must look at, on the dashboard and on each period's page — reviews
+ * waiting too long (with the way to hand them to someone else), decisions recorded whose workflow
+ * was gone, and emails that failed or may not have gone out. Read-only: every action it offers is
+ * a link to that action's own confirmation page.
+ */
+import { scrubString } from '#ports/log';
+import { linkOr, scrollTable, sinceText } from './admin-frame.ts';
+import { dateTime, e, type Html, periodLabel } from './pages.ts';
+
+export type DecisionKind = 'appraise' | 'explain' | 'vote' | 'signin' | 'report';
+
+export const DECISION_KIND_LABELS: Record<DecisionKind, string> = {
+  appraise: 'Thẩm định',
+  explain: 'Giải trình',
+  vote: 'Bỏ phiếu',
+  signin: 'Đăng nhập',
+  report: 'Báo cáo',
+};
+
+/** A review whose reviewer has not answered within the waiting time. */
+export interface OverdueReview {
+  unitName: string;
+  periodId: string;
+  reviewerName: string;
+  round: number;
+  /** Since when the reviewer has had it. */
+  since: string;
+  /** The reassignment page of this unit-period. */
+  reassignHref: string;
+}
+
+/** A decision recorded whose waiting workflow task was gone when it was delivered. */
+export interface GoneDecision {
+  unitName?: string;
+  periodId?: string;
+  kind: DecisionKind;
+  round?: number;
+  /** The decision in words ("Phê duyệt"). */
+  decision?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  error?: string;
+  /** Where to restart the review, when the decision belongs to one. */
+  restartHref?: string;
+}
+
+export interface MailProblem {
+  to: string;
+  subject: string;
+  status: 'failed' | 'ambiguous';
+  at: string;
+  error?: string;
+}
+
+export interface AttentionModel {
+  overdue: OverdueReview[];
+  gone: GoneDecision[];
+  /** Newest first, at most `mailLimit`. */
+  mail: MailProblem[];
+  mailLimit: number;
+}
+
+const MAIL_STATUS: Record<MailProblem['status'], string> = {
+  failed: 'Gửi thất bại',
+  ambiguous: 'Không rõ đã gửi hay chưa',
+};
+
+/** Error text as recorded, scrubbed of anything token-like and cut short. */
+function errorText(error: string | undefined): string {
+  return scrubString(error ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+}
+
+function overdueTable(rows: readonly OverdueReview[], now: string): Html {
+  return scrollTable(
+    'Thẩm định chờ quá hạn',
+    `<table><caption class="visually-hidden">Thẩm định chờ quá hạn</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Kỳ</th><th scope="col">Người thẩm định</th><th scope="col">Vòng</th><th scope="col">Chờ từ</th><th scope="col">Việc cần làm</th></tr></thead>
+<tbody>${rows
+      .map(
+        (r) =>
+          `<tr><td>${e(r.unitName)}</td><td>${e(periodLabel(r.periodId))}</td><td>${e(r.reviewerName)}</td><td class="num">${e(
+            r.round,
+          )}</td><td>${e(sinceText(r.since, now))}</td><td><a href="${e(r.reassignHref)}">Đổi người thẩm định</a></td></tr>`,
+      )
+      .join('')}</tbody></table>`,
+  );
+}
+
+function goneTable(rows: readonly GoneDecision[]): Html {
+  return scrollTable(
+    'Quyết định đã ghi nhận nhưng quy trình không còn chờ',
+    `<table><caption class="visually-hidden">Quyết định đã ghi nhận nhưng quy trình không còn chờ</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Kỳ</th><th scope="col">Loại</th><th scope="col">Vòng</th><th scope="col">Quyết định</th><th scope="col">Người quyết định</th><th scope="col">Lúc</th><th scope="col">Lỗi</th><th scope="col">Việc cần làm</th></tr></thead>
+<tbody>${rows
+      .map(
+        (r) =>
+          `<tr><td>${e(r.unitName ?? '')}</td><td>${e(r.periodId ? periodLabel(r.periodId) : '')}</td><td>${e(
+            DECISION_KIND_LABELS[r.kind],
+          )}</td><td class="num">${e(r.round ?? '')}</td><td>${e(r.decision ?? '')}</td><td>${e(
+            r.decidedBy ?? '',
+          )}</td><td>${e(dateTime(r.decidedAt))}</td><td>${e(errorText(r.error))}</td><td>${
+            r.restartHref ? linkOr(r.restartHref, 'Khởi động lại thẩm định') : ''
+          }</td></tr>`,
+      )
+      .join('')}</tbody></table>`,
+  );
+}
+
+function mailTable(rows: readonly MailProblem[]): Html {
+  return scrollTable(
+    'Email gửi thất bại hoặc không rõ kết quả',
+    `<table><caption class="visually-hidden">Email gửi thất bại hoặc không rõ kết quả</caption>
+<thead><tr><th scope="col">Người nhận</th><th scope="col">Tiêu đề</th><th scope="col">Trạng thái</th><th scope="col">Lúc</th><th scope="col">Lỗi</th></tr></thead>
+<tbody>${rows
+      .map(
+        (r) =>
+          `<tr><td>${e(r.to)}</td><td>${e(r.subject)}</td><td><span class="flag">${e(MAIL_STATUS[r.status])}</span></td><td>${e(
+            dateTime(r.at),
+          )}</td><td>${e(errorText(r.error))}</td></tr>`,
+      )
+      .join('')}</tbody></table>`,
+  );
+}
+
+/** The section, with a heading at the given level (2 on a page of its own, 3 inside a period). */
+export function renderAttention(a: AttentionModel, now: string, level: 2 | 3 = 2): Html {
+  const h = `h${level}`;
+  const sub = `h${level + 1}`;
+  const heading = `<${h} id="can-chu-y">Cần chú ý</${h}>`;
+  if (a.overdue.length + a.gone.length + a.mail.length === 0) {
+    return `<section aria-labelledby="can-chu-y">${heading}
+<div class="notice ok" role="status"><p>Không có việc gì cần chú ý.</p></div></section>`;
+  }
+  const part = (title: string, rows: readonly unknown[], hint: string, table: () => Html) =>
+    rows.length === 0
+      ? ''
+      : `<${sub}>${e(title)} (${rows.length})</${sub}>\n<p class="muted">${e(hint)}</p>\n${table()}`;
+  return `<section aria-labelledby="can-chu-y">${heading}
+${part(
+  'Thẩm định chờ quá hạn',
+  a.overdue,
+  'Người thẩm định chưa trả lời trong thời hạn; có thể giao cho người khác, liên kết cũ sẽ hết hiệu lực.',
+  () => overdueTable(a.overdue, now),
+)}
+${part(
+  'Quyết định đã ghi nhận nhưng quy trình không còn chờ',
+  a.gone,
+  'Quyết định đã được lưu nhưng không chuyển được cho quy trình (hết hạn hoặc không còn tồn tại); cần xử lý thủ công.',
+  () => goneTable(a.gone),
+)}
+${part(
+  'Email gửi thất bại hoặc không rõ kết quả',
+  a.mail,
+  `Mới nhất trước, tối đa ${a.mailLimit}. Email không rõ kết quả không được tự động gửi lại.`,
+  () => mailTable(a.mail),
+)}
+</section>`;
+}

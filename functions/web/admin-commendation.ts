@@ -1,0 +1,171 @@
+/**
+ * Commendation pages: the cycles (a year, the phase, a new vote after one without quorum), and
+ * one cycle — every candidate with its status and reasons, the council's tally when the vote has
+ * closed, the final list, the documents to file (tờ trình with its list, biên bản kiểm phiếu),
+ * and, after a vote without quorum, the way to call a new one.
+ */
+import type { Proposal } from '#domain/commendation-model';
+import type { Tally } from '#domain/council';
+import type { FinalList } from '#domain/final-list';
+import type { IsoInstant } from '#domain/model';
+import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
+import { adminHref } from './admin-routes.ts';
+import { dateTime, e, type Html } from './pages.ts';
+
+export type CycleState = 'voting' | 'tallied' | 'no-quorum';
+
+export interface CycleSummary {
+  cycleId: string;
+  /** "Năm 2024", "Giai đoạn 2022–2025", "Năm 2023, bỏ phiếu lần 2". */
+  label: string;
+  state: CycleState;
+  closesAt?: IsoInstant;
+}
+
+export interface CommendationIndexModel {
+  frame: AdminFrame;
+  cycles: CycleSummary[];
+}
+
+export interface CycleModel {
+  frame: AdminFrame;
+  cycle: CycleSummary;
+  proposal: Proposal;
+  /** After the vote closed. */
+  tally?: Tally;
+  final?: FinalList;
+  /** Council member names by id. */
+  members: readonly { id: string; name: string }[];
+}
+
+const STATE_LABELS: Record<CycleState, string> = {
+  voting: 'Đang bỏ phiếu',
+  tallied: 'Đã kiểm phiếu',
+  'no-quorum': 'Không đủ số thành viên tham gia',
+};
+
+const CANDIDATE_STATUS: Record<Proposal['candidates'][number]['status'], string> = {
+  'propose-upward': 'Đề nghị cấp trên',
+  proposed: 'Đề nghị',
+  'tie-at-cutoff': 'Đồng hạng tại ngưỡng, Hội đồng xét',
+  excluded: 'Không đề nghị',
+};
+
+const FINAL_STATUS: Record<FinalList['entries'][number]['status'], string> = {
+  awarded: 'Được khen thưởng',
+  'proposed-upward': 'Đề nghị cấp trên khen thưởng',
+  'tie-undecided': 'Đồng hạng, Chủ tịch quyết định',
+  'not-passed': 'Không được thông qua',
+  excluded: 'Không đề nghị',
+};
+
+export function renderCommendationIndex(m: CommendationIndexModel): Html {
+  const body = `<h1>Khen thưởng</h1>
+${
+  m.cycles.length === 0
+    ? '<p>Chưa có đợt xét khen thưởng nào. Đợt xét của mỗi năm bắt đầu sau khi kết thúc thẩm định kỳ cuối năm.</p>'
+    : `<ul>${m.cycles
+        .map(
+          (c) =>
+            `<li><a href="${e(adminHref.cycle(c.cycleId))}">${e(c.label)}</a> – ${e(STATE_LABELS[c.state])}${
+              c.closesAt ? `, hạn bỏ phiếu ${e(dateTime(c.closesAt))}` : ''
+            }</li>`,
+        )
+        .join('')}</ul>`
+}`;
+  return adminPage(m.frame, { title: 'Khen thưởng', current: 'commendation', body });
+}
+
+function candidatesTable(p: Proposal): Html {
+  const rows = p.candidates
+    .map(
+      (c) =>
+        `<tr><th scope="row">${e(c.name)}${c.kind === 'individual' ? `<br><span class="muted">${e(c.unitName)}</span>` : ''}</th><td>${e(
+          c.formLabel,
+        )}</td><td class="num">${e(c.percent ?? '—')}</td><td>${e(CANDIDATE_STATUS[c.status])}</td><td>${c.reasons
+          .map((r) => e(r.message))
+          .join('<br>')}</td></tr>`,
+    )
+    .join('\n');
+  return scrollTable(
+    'Ứng viên',
+    `<table><caption class="visually-hidden">Ứng viên và lý do</caption>
+<thead><tr><th scope="col">Ứng viên</th><th scope="col">Hình thức</th><th scope="col">Tỷ lệ điểm (%)</th><th scope="col">Đề xuất</th><th scope="col">Lý do</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+  );
+}
+
+function tallySection(m: CycleModel, tally: Tally): Html {
+  const names = new Map(m.proposal.candidates.map((c) => [c.id, c.name]));
+  const memberName = (id: string) => m.members.find((x) => x.id === id)?.name ?? id;
+  const rows = tally.candidates
+    .map(
+      (c) =>
+        `<tr><th scope="row">${e(names.get(c.candidateId) ?? c.candidateId)}</th><td class="num">${c.yes}</td><td class="num">${c.no}</td><td class="num">${c.abstain}</td><td class="num">${c.absent}</td><td class="num">${c.required}</td><td>${
+          c.passed ? 'Thông qua' : tally.quorumMet ? 'Không thông qua' : 'Không xét'
+        }</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Kiểm phiếu</h2>
+<dl class="facts"><dt>Số thành viên</dt><dd>${tally.N}</dd><dt>Tham gia</dt><dd>${tally.present} (cần ít nhất ${
+    tally.quorumRequired
+  })</dd><dt>Thông qua khi có</dt><dd>ít nhất ${tally.passRequired} phiếu tán thành</dd>${
+    tally.absentMembers.length
+      ? `<dt>Không tham gia</dt><dd>${e(tally.absentMembers.map(memberName).join(', '))}</dd>`
+      : ''
+  }</dl>
+<p><strong>${e(tally.outcome)}</strong></p>
+${scrollTable(
+  'Kết quả biểu quyết',
+  `<table><caption class="visually-hidden">Kết quả biểu quyết từng ứng viên</caption>
+<thead><tr><th scope="col">Ứng viên</th><th scope="col">Tán thành</th><th scope="col">Không tán thành</th><th scope="col">Không biểu quyết</th><th scope="col">Không có phiếu</th><th scope="col">Cần</th><th scope="col">Kết quả</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+)}
+${
+  tally.quorumMet
+    ? ''
+    : `<div class="notice warn" role="status"><p>Hội đồng không đủ số thành viên tham gia: chưa ứng viên nào được thông qua.</p><p><a href="${e(
+        adminHref.revote(m.cycle.cycleId),
+      )}">Tổ chức bỏ phiếu lại</a></p></div>`
+}`;
+}
+
+function finalSection(final: FinalList): Html {
+  const shown = final.entries.filter((x) => x.status !== 'excluded');
+  return `<h2>Danh sách cuối cùng</h2>
+<ul>${shown.map((x) => `<li>${e(x.name)}${x.kind === 'individual' ? ` (${e(x.unitName)})` : ''} – ${e(x.formLabel)}: ${e(FINAL_STATUS[x.status])}</li>`).join('')}</ul>`;
+}
+
+export function renderCycle(m: CycleModel): Html {
+  const c = m.cycle;
+  const passed = m.final ? m.final.awarded.length + m.final.proposedUpward.length : 0;
+  const docs: [string, string][] = [];
+  if (m.tally) {
+    docs.push(
+      [adminHref.voteRecord(c.cycleId, 'docx'), 'Biên bản kiểm phiếu (DOCX)'],
+      [adminHref.voteRecord(c.cycleId, 'html'), 'Biên bản kiểm phiếu (bản in)'],
+    );
+  }
+  if (passed > 0) {
+    docs.push(
+      [adminHref.proposal(c.cycleId, 'docx'), 'Tờ trình đề nghị khen thưởng (DOCX)'],
+      [adminHref.proposal(c.cycleId, 'html'), 'Tờ trình đề nghị khen thưởng (bản in)'],
+    );
+  }
+  const body = `<h1>Khen thưởng – ${e(c.label)}</h1>
+<div class="meta"><span>${e(STATE_LABELS[c.state])}</span>${c.closesAt ? `<span>Hạn bỏ phiếu: ${e(dateTime(c.closesAt))}</span>` : ''}<span>Thẩm quyền: ${e(
+    m.proposal.issuer.label,
+  )}</span></div>
+${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`).join('')}
+${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}
+<h2>Đề xuất</h2>
+${candidatesTable(m.proposal)}
+${m.tally ? tallySection(m, m.tally) : '<p>Hội đồng đang bỏ phiếu; kết quả có sau khi hết hạn.</p>'}
+${m.final && m.tally?.quorumMet ? finalSection(m.final) : ''}`;
+  return adminPage(m.frame, {
+    title: `Khen thưởng – ${c.label}`,
+    current: 'commendation',
+    crumbs: [{ label: 'Khen thưởng', href: adminHref.commendation() }, { label: c.label }],
+    body,
+  });
+}

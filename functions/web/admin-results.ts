@@ -1,0 +1,326 @@
+/**
+ * Results pages: the ranking of a period (any published version), a year or the phase, per
+ * group — rank, total, percentage, band, change against the previous period, flags — with the
+ * version's history (when, why, which units changed), the charts rendered on the server as SVG
+ * (functions/documents/charts.ts), and the downloads. The index lists what has results.
+ */
+import type { AggregateResults, AggregateUnitResult } from '#domain/aggregate';
+import { formatDate } from '#domain/calendar';
+import type { CriteriaSet, IsoInstant, Period, UnitGroup } from '#domain/model';
+import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import type { UnitChange } from '#domain/ranking';
+import type { PeriodResults, UnitPeriodResult } from '#domain/scoring';
+import { areaAveragesSvg, bandCountsSvg, scoreDistributionSvg } from '#functions/documents/charts';
+import type { AppraisalsByUnit } from '#functions/documents/types';
+import {
+  type AdminFrame,
+  adminPage,
+  type Crumb,
+  groupTitles,
+  percentPointsText,
+  percentText,
+  pointsText,
+  scrollTable,
+} from './admin-frame.ts';
+import { adminHref, type SummaryFormat } from './admin-routes.ts';
+import { dateTime, e, type Html, periodLabel } from './pages.ts';
+
+/** Why a results version was computed (the trigger of its scoring run). */
+export type VersionReason =
+  | { kind: 'close' }
+  | { kind: 'late'; unitName: string; round: number }
+  | { kind: 'admin'; n: number; by?: string }
+  | { kind: 'unknown' };
+
+export interface VersionInfo {
+  version: number;
+  publishedAt: IsoInstant;
+  /** Names of the units whose line differs from the version before; `all` for version 1. */
+  changed: 'all' | string[];
+  reason: VersionReason;
+}
+
+export type ResultsScope =
+  | { kind: 'period'; period: Period }
+  | { kind: 'year'; year: number; periods: Period[] }
+  | { kind: 'phase'; id: string; periods: Period[] };
+
+export interface ResultsPageModel {
+  frame: AdminFrame;
+  scope: ResultsScope;
+  results: PeriodResults | AggregateResults;
+  /** A period's versions, oldest first (empty for a year or the phase). */
+  versions: VersionInfo[];
+  /** For the reform-area chart of a period: the sets and appraised leaves scoring used. */
+  areas?: { setsByGroup: Partial<Record<UnitGroup, CriteriaSet>>; appraisals: AppraisalsByUnit };
+  groupLabels?: Record<UnitGroup, string>;
+}
+
+export function reasonText(reason: VersionReason): string {
+  switch (reason.kind) {
+    case 'close':
+      return 'Kết quả khi kết thúc thẩm định';
+    case 'late':
+      return `Báo cáo của ${reason.unitName} được phê duyệt sau khi kết thúc thẩm định (vòng ${reason.round})`;
+    case 'admin':
+      return `Quản trị tính lại lần ${reason.n}${reason.by ? ` (${reason.by})` : ''}`;
+    default:
+      return 'Không ghi lý do';
+  }
+}
+
+function scopeTitle(scope: ResultsScope): string {
+  if (scope.kind === 'period') return `Kết quả ${periodLabel(scope.period.id)}`;
+  if (scope.kind === 'year') return `Kết quả năm ${scope.year}`;
+  return `Kết quả giai đoạn ${scope.id}`;
+}
+
+/** "Tăng 2 bậc", in words, so nothing is told by an arrow alone. */
+function placesText(change: UnitChange | null): string {
+  const r = change?.rankChange ?? null;
+  if (r === null) return '—';
+  if (r === 0) return 'Giữ nguyên';
+  return r > 0 ? `Tăng ${r} bậc` : `Giảm ${-r} bậc`;
+}
+
+function changeCells(change: UnitChange | null): Html {
+  const pp = change?.percentPoints ?? null;
+  const cls = pp ? (pp.num > 0n ? ' change-up' : pp.num < 0n ? ' change-down' : '') : '';
+  return `<td class="num${cls}">${e(percentPointsText(pp))}</td><td>${e(placesText(change))}</td>`;
+}
+
+function periodNotes(u: UnitPeriodResult): string {
+  const notes: string[] = u.flags.map((f) => FLAG_LABELS[f]);
+  const b = u.breakdown;
+  if (b?.rescaled) notes.push('Không có khảo sát: quy đổi');
+  if (b && b.bonusCounted > 0) notes.push(`Thưởng ${formatPoints(b.bonusCounted)}`);
+  if (b && b.penaltyCounted > 0) notes.push(`Trừ ${formatPoints(b.penaltyCounted)}`);
+  return notes.join('; ');
+}
+
+function aggregateNotes(u: AggregateUnitResult): string {
+  return u.flags
+    .map((f) => {
+      const which = f === 'khong-nop-bao-cao' ? u.missedPeriods : u.pendingPeriods;
+      return which.length ? `${FLAG_LABELS[f]}: ${which.map(periodLabel).join(', ')}` : FLAG_LABELS[f];
+    })
+    .join('; ');
+}
+
+const rankText = (rank: number | null) => (rank === null ? '—' : String(rank));
+
+function periodTable(results: PeriodResults, group: UnitGroup, label: string): Html {
+  const units = results.units.filter((u) => u.group === group);
+  const previous = units.find((u) => u.change)?.change?.previousId;
+  const rows = units
+    .map(
+      (u) =>
+        `<tr><td class="num">${e(rankText(u.rank))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
+          u.name,
+        )}</a></th><td class="num">${e(pointsText(u.totalExact))}</td><td class="num">${e(
+          percentText(u.percent),
+        )}</td><td>${e(u.band ? BAND_LABELS[u.band] : '—')}</td>${previous ? changeCells(u.change) : ''}<td>${e(
+          periodNotes(u),
+        )}</td></tr>`,
+    )
+    .join('\n');
+  const changeHead = previous
+    ? `<th scope="col">± điểm % so với ${e(periodLabel(previous))}</th><th scope="col">± thứ hạng</th>`
+    : '';
+  return scrollTable(
+    `Xếp hạng ${label}`,
+    `<table><caption class="visually-hidden">Xếp hạng ${e(label)}</caption>
+<thead><tr><th scope="col">Hạng</th><th scope="col">Đơn vị</th><th scope="col">Tổng điểm</th><th scope="col">Tỷ lệ</th><th scope="col">Xếp loại</th>${changeHead}<th scope="col">Ghi chú</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+  );
+}
+
+function aggregateTable(results: AggregateResults, group: UnitGroup, label: string): Html {
+  const units = results.units.filter((u) => u.group === group);
+  const previous = units.find((u) => u.change)?.change?.previousId;
+  // A phase has a dozen periods or more: their columns would not fit, the notes name the missed ones.
+  const perPeriod = results.kind === 'year' ? results.periodIds : [];
+  const rows = units
+    .map((u) => {
+      const cells = perPeriod
+        .map((id) => {
+          const p = u.periods.find((x) => x.periodId === id);
+          const text =
+            !p || p.status === 'not-submitted'
+              ? '0,00 %'
+              : p.status === 'submitted-not-appraised'
+                ? FLAG_LABELS['chua-tham-dinh']
+                : percentText(p.percent);
+          return `<td class="num">${e(text)}</td>`;
+        })
+        .join('');
+      return `<tr><td class="num">${e(rankText(u.rank))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
+        u.name,
+      )}</a></th>${cells}<td class="num">${e(percentText(u.percent))}</td><td>${e(
+        u.band ? BAND_LABELS[u.band] : '—',
+      )}</td>${previous ? changeCells(u.change) : ''}<td>${e(aggregateNotes(u))}</td></tr>`;
+    })
+    .join('\n');
+  const changeHead = previous
+    ? `<th scope="col">± điểm % so với năm ${e(previous)}</th><th scope="col">± thứ hạng</th>`
+    : '';
+  return scrollTable(
+    `Xếp hạng ${label}`,
+    `<table><caption class="visually-hidden">Xếp hạng ${e(label)}</caption>
+<thead><tr><th scope="col">Hạng</th><th scope="col">Đơn vị</th>${perPeriod
+      .map((id) => `<th scope="col">${e(periodLabel(id))}</th>`)
+      .join(
+        '',
+      )}<th scope="col">Tỷ lệ bình quân</th><th scope="col">Xếp loại</th>${changeHead}<th scope="col">Ghi chú</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+  );
+}
+
+function groupSummary(results: PeriodResults | AggregateResults, group: UnitGroup): Html {
+  const units = results.units.filter((u) => u.group === group);
+  const ranked = units.filter((u) => u.rank !== null && !u.flags.includes('khong-nop-bao-cao')).length;
+  const missed = units.filter((u) => u.flags.includes('khong-nop-bao-cao')).length;
+  const pending = units.filter((u) => u.flags.includes('chua-tham-dinh')).length;
+  return `<ul class="counts"><li>Đơn vị: <strong>${units.length}</strong></li><li>Được xếp hạng: <strong>${ranked}</strong></li><li>${e(
+    FLAG_LABELS['khong-nop-bao-cao'],
+  )}: <strong>${missed}</strong></li><li>${e(FLAG_LABELS['chua-tham-dinh'])}: <strong>${pending}</strong></li></ul>`;
+}
+
+function charts(m: ResultsPageModel, group: UnitGroup): Html {
+  const out = [scoreDistributionSvg(m.results, group), bandCountsSvg(m.results, group)];
+  const set = m.areas?.setsByGroup[group];
+  if (m.results.kind === 'period' && m.areas && set) {
+    out.push(areaAveragesSvg(m.results, set, m.areas.appraisals, group));
+  }
+  return out.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n');
+}
+
+function versionsSection(m: ResultsPageModel): Html {
+  if (m.scope.kind !== 'period' || m.versions.length === 0) return '';
+  const periodId = m.scope.period.id;
+  const shown = m.results.version;
+  const latest = Math.max(...m.versions.map((v) => v.version));
+  const items = [...m.versions]
+    .reverse()
+    .map((v) => {
+      const changed =
+        v.changed === 'all'
+          ? 'lần công bố đầu tiên'
+          : v.changed.length === 0
+            ? 'không đơn vị nào thay đổi'
+            : `thay đổi: ${v.changed.join(', ')}`;
+      const label = `Phiên bản ${v.version}`;
+      const head =
+        v.version === shown
+          ? `<strong aria-current="page">${e(label)}</strong>`
+          : `<a href="${e(adminHref.periodResults(periodId, v.version))}">${e(label)}</a>`;
+      return `<li>${head} – công bố ${e(dateTime(v.publishedAt))}; ${e(reasonText(v.reason))}; ${e(changed)}</li>`;
+    })
+    .join('');
+  const stale =
+    shown < latest
+      ? `<div class="notice warn" role="status"><p>Đây là phiên bản ${shown}, không phải phiên bản mới nhất. <a href="${e(
+          adminHref.periodResults(periodId, latest),
+        )}">Xem phiên bản ${latest}</a>.</p></div>`
+      : '';
+  return `${stale}<h2>Các phiên bản kết quả</h2><ul>${items}</ul>`;
+}
+
+function downloads(m: ResultsPageModel): Html {
+  const links: [string, string][] = [];
+  if (m.scope.kind === 'period') {
+    const id = m.scope.period.id;
+    const v = m.results.version;
+    links.push(
+      [adminHref.periodSummary(id, 'xlsx', v), 'Bảng tổng hợp điểm (XLSX)'],
+      [adminHref.periodSummary(id, 'csv', v), 'Bảng tổng hợp điểm (CSV)'],
+      [adminHref.periodSummary(id, 'html', v), 'Bảng tổng hợp điểm (bản in)'],
+      [adminHref.periodReport(id, 'docx', v), 'Báo cáo kết quả (DOCX)'],
+      [adminHref.periodReport(id, 'html', v), 'Báo cáo kết quả (bản in)'],
+    );
+  } else {
+    const year = m.scope.kind === 'year' ? m.scope.year : undefined;
+    const href = (f: SummaryFormat) =>
+      year === undefined ? adminHref.phaseSummary(f) : adminHref.yearSummary(year, f);
+    links.push(
+      [href('xlsx'), 'Bảng tổng hợp điểm (XLSX)'],
+      [href('csv'), 'Bảng tổng hợp điểm (CSV)'],
+      [href('html'), 'Bảng tổng hợp điểm (bản in)'],
+    );
+  }
+  return `<h2>Tải về</h2><ul class="downloads">${links
+    .map(([href, label]) => `<li><a href="${e(href)}">${e(label)}</a></li>`)
+    .join('')}</ul>`;
+}
+
+export function renderResultsPage(m: ResultsPageModel): Html {
+  const labels = groupTitles(m.groupLabels);
+  const title = scopeTitle(m.scope);
+  const meta =
+    m.scope.kind === 'period'
+      ? `<span>${e(formatDate(m.scope.period.start))} – ${e(formatDate(m.scope.period.end))}</span><span>Phiên bản ${e(
+          m.results.version,
+        )}</span>`
+      : `<span>Bình quân tỷ lệ điểm của ${m.scope.periods.length} kỳ: ${e(
+          m.scope.periods.map((p) => periodLabel(p.id)).join(', '),
+        )}</span>`;
+  const groups = UNIT_GROUPS.filter((g) => m.results.units.some((u) => u.group === g))
+    .map((g) => {
+      const label = labels[g];
+      const table =
+        m.results.kind === 'period' ? periodTable(m.results, g, label) : aggregateTable(m.results, g, label);
+      return `<section aria-labelledby="khoi-${g}"><h2 id="khoi-${g}">${e(label)}</h2>
+${groupSummary(m.results, g)}
+${table}
+${charts(m, g)}</section>`;
+    })
+    .join('\n');
+  const body = `<h1>${e(title)}</h1>
+<div class="meta">${meta}</div>
+<p class="muted">Xếp hạng trong từng khối theo tỷ lệ điểm chính xác; tỷ lệ hiển thị làm tròn đến hai chữ số thập phân. Đơn vị không nộp báo cáo được 0 điểm và xếp cuối khối; đơn vị chưa được thẩm định chưa xếp hạng.</p>
+${versionsSection(m)}
+${downloads(m)}
+${groups}`;
+  const crumbs: Crumb[] = [{ label: 'Kết quả', href: adminHref.results() }, { label: title }];
+  return adminPage(m.frame, { title, current: 'results', crumbs, body });
+}
+
+// ---------------------------------------------------------------- index
+
+export interface ResultsIndexModel {
+  frame: AdminFrame;
+  /** Periods of the calendar, each with its latest version when published. */
+  periods: { period: Period; latest?: VersionInfo }[];
+  /** Years with at least one published period. */
+  years: number[];
+  phaseId: string;
+}
+
+export function renderResultsIndex(m: ResultsIndexModel): Html {
+  const rows = m.periods
+    .map(
+      ({ period, latest }) =>
+        `<tr><th scope="row">${
+          latest
+            ? `<a href="${e(adminHref.periodResults(period.id, latest.version))}">${e(periodLabel(period.id))}</a>`
+            : e(periodLabel(period.id))
+        }</th><td>${e(formatDate(period.start))} – ${e(formatDate(period.end))}</td><td>${
+          latest ? `Phiên bản ${latest.version}, ${e(dateTime(latest.publishedAt))}` : 'Chưa công bố'
+        }</td><td>${latest ? e(reasonText(latest.reason)) : ''}</td></tr>`,
+    )
+    .join('\n');
+  const body = `<h1>Kết quả thi đua</h1>
+<h2>Theo năm và cả giai đoạn</h2>
+<ul>${m.years.map((y) => `<li><a href="${e(adminHref.yearResults(y))}">Năm ${y}</a></li>`).join('')}<li><a href="${e(
+    adminHref.phaseResults(),
+  )}">Giai đoạn ${e(m.phaseId)}</a></li></ul>
+<h2>Theo kỳ báo cáo</h2>
+${scrollTable(
+  'Kết quả theo kỳ',
+  `<table><caption class="visually-hidden">Kết quả theo kỳ báo cáo</caption>
+<thead><tr><th scope="col">Kỳ</th><th scope="col">Thời gian</th><th scope="col">Phiên bản mới nhất</th><th scope="col">Lý do</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+)}`;
+  return adminPage(m.frame, { title: 'Kết quả thi đua', current: 'results', body });
+}

@@ -1,0 +1,264 @@
+/**
+ * The local HTTP adapter: what API Gateway's HTTP API does in the cloud, on one machine. A Node
+ * `http` server turns each request into an `APIGatewayProxyEventV2` (payload 2.0: raw path and
+ * query string, decoded query parameters, lower-case headers, the `cookies` array, the body
+ * base64-encoded, `requestContext.http` with the method and source IP, the matched `routeKey` and
+ * path parameters) and calls the same handler in-process; the handler's structured result becomes
+ * the status, headers, `Set-Cookie` lines (from `cookies`) and body.
+ *
+ * Routes are the stack's (functions/http/routes.ts, via `pageRoutes()`); local-only pages (the
+ * inbox, clock control) are added with `addRoute` on the same server.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { HTTP_ROUTES, type HttpMethod, matchPath, PAGE_HANDLER_ENTRIES } from '#functions/http/routes';
+import { PROJECT_ROOT } from '#infra/function';
+import { closeServer } from './sfn-endpoint.ts';
+
+export type HttpLambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined | object>;
+
+export interface LocalRoute {
+  method: HttpMethod | 'PUT' | 'DELETE' | 'PATCH';
+  /** API Gateway path syntax (`/admin/periods/{periodId}`). */
+  path: string;
+  handler: HttpLambdaHandler;
+  /** Lambda timeout the handler sees in `getRemainingTimeInMillis` (default 20 s). */
+  timeoutSeconds?: number;
+}
+
+export interface LocalHttpServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  server: Server;
+  addRoute(route: LocalRoute): void;
+  close(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  routes: LocalRoute[];
+  /** API Gateway's payload limit is 10 MB; pages need far less. */
+  maxBodyBytes?: number;
+}
+
+/** The stack's page routes with their handlers imported from the same files the stack bundles. */
+export async function pageRoutes(): Promise<LocalRoute[]> {
+  const handlers = new Map<string, HttpLambdaHandler>();
+  for (const [name, entry] of Object.entries(PAGE_HANDLER_ENTRIES)) {
+    const mod = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as {
+      handler?: HttpLambdaHandler;
+    };
+    if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+    handlers.set(name, mod.handler);
+  }
+  return HTTP_ROUTES.map((r) => {
+    const handler = handlers.get(r.handler);
+    if (!handler) throw new Error(`Route ${r.method} ${r.path}: no page handler named ${r.handler}`);
+    return { method: r.method, path: r.path, handler };
+  });
+}
+
+function lambdaContext(timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'local-http',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:000000000000:function:local-http',
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/local-http',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** API Gateway v2: decoded query parameters, repeated names joined with commas. */
+function queryParameters(raw: string): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = k in out ? `${out[k]},${v}` : v;
+  return out;
+}
+
+export function toEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  match: { routeKey: string; pathParameters?: Record<string, string> },
+): APIGatewayProxyEventV2 {
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const rawQueryString = q === -1 ? '' : rawUrl.slice(q + 1);
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const joined = Array.isArray(value) ? value.join(',') : value;
+    // Payload 2.0 moves cookies out of the headers into their own array.
+    if (lower === 'cookie') {
+      cookies = joined
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean);
+      continue;
+    }
+    headers[lower] = joined;
+  }
+  const now = new Date();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const query = queryParameters(rawQueryString);
+  return {
+    version: '2.0',
+    routeKey: match.routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(query ? { queryStringParameters: query } : {}),
+    ...(match.pathParameters && Object.keys(match.pathParameters).length
+      ? { pathParameters: match.pathParameters }
+      : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: match.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    // API Gateway base64-encodes form bodies; the handlers accept either form.
+    ...(body.length > 0
+      ? { body: body.toString('base64'), isBase64Encoded: true }
+      : { isBase64Encoded: false }),
+  };
+}
+
+/** Writes a handler's result as API Gateway would (payload 2.0 response rules). */
+export function writeResult(res: ServerResponse, result: unknown, method: string): void {
+  let structured: APIGatewayProxyStructuredResultV2;
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    structured = result as APIGatewayProxyStructuredResultV2;
+  } else {
+    // A plain value: API Gateway answers 200 with it as JSON.
+    structured = {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: typeof result === 'string' ? result : JSON.stringify(result ?? null),
+    };
+  }
+  const body = structured.body
+    ? structured.isBase64Encoded
+      ? Buffer.from(structured.body, 'base64')
+      : Buffer.from(structured.body, 'utf8')
+    : Buffer.alloc(0);
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  headers['content-length'] = body.length;
+  res.writeHead(structured.statusCode ?? 200, headers);
+  res.end(method === 'HEAD' ? undefined : body);
+}
+
+function plain(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ message });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...extra,
+  });
+  res.end(body);
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
+  const routes: LocalRoute[] = [...options.routes];
+  const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBody) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (tooLarge) {
+        plain(res, 413, 'Request Entity Too Large');
+        return;
+      }
+      void dispatch(req, res, Buffer.concat(chunks));
+    });
+    req.on('error', () => res.destroy());
+  });
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    for (const route of routes) {
+      const params = matchPath(route.path, rawPath);
+      if (!params) continue;
+      if (route.method !== method) continue;
+      const routeKey = `${route.method} ${route.path}`;
+      try {
+        const result = await route.handler(
+          toEvent(req, body, { routeKey, pathParameters: params }),
+          lambdaContext(route.timeoutSeconds ?? 20),
+        );
+        writeResult(res, result, method);
+      } catch {
+        // What API Gateway answers when the integration fails; the handler logged its own error.
+        plain(res, 500, 'Internal Server Error');
+      }
+      return;
+    }
+    // API Gateway answers an unrouted method or path with 404 Not Found.
+    plain(res, 404, 'Not Found');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    server,
+    addRoute: (route) => {
+      routes.push(route);
+    },
+    close: () => closeServer(server),
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The admin's pages as HTML, rendered from view models built with the domain's own functions on
+ * the demo district's 2024: what a reader sees (rankings, versions, dates in Hồ Chí Minh City's
+ * time, Vietnamese), what it links to, what it offers to do, and that nothing from the data can
+ * become markup.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BAND_LABELS } from '#domain/model';
+import { auditCsv } from '#functions/documents/audit';
+import { parseReassignForm, renderActionPage } from '#web/admin-actions';
+import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
+import { renderAuditPage } from '#web/admin-audit';
+import { renderCycle } from '#web/admin-commendation';
+import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
+import { renderResultsPage } from '#web/admin-results';
+import { renderUnitHistory, renderUnitPeriod } from '#web/admin-unit';
+import { demo2024, noQuorumTally } from '../documents/fixture.ts';
+import { htmlText, parseCsv } from '../documents/read-back.ts';
+import { SMALL_UNITS, smallResults, TRICKY_NAME } from '../documents/small.ts';
+import * as f from './admin-fixtures.ts';
+import { adminGallery } from './admin-gallery.ts';
+
+/** The text of each body row of the table inside the region named `label`. */
+function tableRows(html: string, label: string): string[] {
+  const at = html.indexOf(`aria-label="${label}"`);
+  if (at < 0) throw new Error(`no table ${label}`);
+  const table = html.slice(at, html.indexOf('</table>', at));
+  const body = table.slice(table.indexOf('<tbody>'));
+  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map(([, r = '']) => htmlText(r));
+}
+
+const hrefs = (html: string) =>
+  [...html.matchAll(/href="([^"]*)"/g)].map(([, h = '']) => h.replaceAll('&amp;', '&'));
+
+describe('admin pages', { timeout: 30_000 }, () => {
+  beforeAll(() => {
+    demo2024();
+  }, 60_000);
+
+  it('results of a period: each group ranked as the domain ranked it, with totals, percentages, bands and the change', () => {
+    const m = f.periodResultsModel();
+    const html = renderResultsPage(m);
+    const offices = tableRows(html, 'Xếp hạng Khối cơ quan');
+    const ranked = m.results.units.filter((u) => u.group === 'office');
+    expect(offices).toHaveLength(ranked.length);
+    // The 2024Q3 leader of the offices, as `thidua score` prints it (docs/cli.md).
+    expect(offices[0]).toMatch(/^1 Văn phòng HĐND và UBND huyện 95,32 95,32 % Xuất sắc \+2,42 Giữ nguyên/);
+    ranked.forEach((u, i) => {
+      expect(offices[i]).toContain(u.name);
+      if (u.band) expect(offices[i]).toContain(BAND_LABELS[u.band]);
+    });
+    expect(htmlText(html)).toContain('± điểm % so với Quý II/2024');
+  });
+
+  it('results carry their version: the one shown, the older one linked, why each was made, and its downloads', () => {
+    const html = renderResultsPage(f.periodResultsModel());
+    const text = htmlText(html);
+    expect(html).toContain('<strong aria-current="page">Phiên bản 2</strong>');
+    expect(hrefs(html)).toContain('/admin/periods/2024Q3/results?version=1');
+    expect(text).toContain(
+      'công bố 10:00 30/10/2024; Báo cáo của Phòng Y tế được phê duyệt sau khi kết thúc thẩm định (vòng 2); thay đổi: Phòng Y tế',
+    );
+    expect(text).toContain('công bố 17:00 21/10/2024; Kết quả khi kết thúc thẩm định; lần công bố đầu tiên');
+    for (const h of [
+      '/admin/periods/2024Q3/summary.xlsx?version=2',
+      '/admin/periods/2024Q3/summary.csv?version=2',
+      '/admin/periods/2024Q3/report.docx?version=2',
+    ])
+      expect(hrefs(html)).toContain(h);
+    const older = renderResultsPage({
+      ...f.periodResultsModel(),
+      results: { ...f.periodResultsModel().results, version: 1 },
+    });
+    expect(htmlText(older)).toMatch(
+      /Đây là phiên bản 1, không phải phiên bản mới nhất\. Xem phiên bản 2 ?\./,
+    );
+    expect(hrefs(older)).toContain('/admin/periods/2024Q3/results?version=2');
+  });
+
+  it('charts are drawn on the server: distribution, bands and reform areas per group, each an image with its values in words', () => {
+    const html = renderResultsPage(f.periodResultsModel());
+    const svgs = [...html.matchAll(/<svg [^>]*role="img" aria-labelledby="([^"]+)"/g)].map(([, ids]) => ids);
+    expect(svgs).toHaveLength(6);
+    expect(new Set(svgs).size).toBe(6);
+    expect(html).toContain('Tỷ lệ điểm bình quân theo lĩnh vực – Khối xã, thị trấn, kỳ 2024Q3');
+    expect(html).not.toMatch(/<script|<img|src=/);
+  });
+
+  it('the year: each quarter beside the mean, as the year was aggregated', () => {
+    const html = renderResultsPage(f.yearResultsModel());
+    expect(htmlText(html)).toContain('Quý I/2024 Quý II/2024 Quý III/2024 Quý IV/2024 Tỷ lệ bình quân');
+    expect(tableRows(html, 'Xếp hạng Khối cơ quan')).toHaveLength(12);
+    expect(hrefs(html)).toContain('/admin/years/2024/summary.xlsx');
+  });
+
+  it('escapes every name from the data: a unit, a person, an explanation', () => {
+    const small = smallResults();
+    const html = renderResultsPage({
+      frame: f.FRAME,
+      scope: { kind: 'period', period: f.period('2024Q4') },
+      results: small,
+      versions: [],
+    });
+    expect(html).not.toContain(TRICKY_NAME);
+    expect(html).toContain('Xã &quot;Tân; Lập&quot; &lt;b&gt;&amp;&lt;/b&gt;');
+    expect(SMALL_UNITS.length).toBe(5);
+    const audit = renderAuditPage(f.auditModel());
+    expect(audit).not.toContain('<script>');
+    expect(audit).toContain('=HYPERLINK(&quot;http://x&quot;;&quot;a&quot;) &lt;script&gt;');
+    expect(renderUnitPeriod(f.unitPeriodModel())).toContain(
+      'Kế hoạch &lt;b&gt;số 05&lt;/b&gt; ban hành đúng hạn',
+    );
+  });
+
+  it('campaign dashboard: every period with its dates, deadline and review close in Hồ Chí Minh City time, and its state', () => {
+    const html = renderCampaignDashboard(f.campaignModel());
+    const rows = tableRows(html, 'Các kỳ báo cáo');
+    expect(rows).toHaveLength(14);
+    expect(rows.find((r) => r.startsWith('Quý IV/2024'))).toBe(
+      'Quý IV/2024 01/10/2024 – 31/12/2024 17:00 11/01/2025 17:00 21/01/2025 Đang thẩm định 26/27 23 1 Chưa công bố',
+    );
+    expect(rows.find((r) => r.startsWith('Quý III/2024'))).toMatch(/Đã kết thúc thẩm định .* Phiên bản 1$/);
+    expect(rows.find((r) => r.startsWith('Quý I/2025'))).toMatch(/Chưa mở — — — Chưa công bố$/);
+  });
+
+  it('a period: units per state linking to the filtered table, who is waiting on whom and for how long', () => {
+    const html = renderPeriodProgress(f.progressModel('sort=since'));
+    // A count links to the table filtered by it, keeping the chosen sort.
+    expect(hrefs(html)).toContain('/admin/periods/2024Q4?state=late&sort=since');
+    const rows = tableRows(html, 'Danh sách đơn vị');
+    const draft = rows.find((r) => r.includes('Đang lập báo cáo'));
+    // Invited at 08:00 01/01/2025, the page made at 09:00 15/01/2025: fourteen days.
+    expect(draft).toContain('08:00 01/01/2025 (14 ngày)');
+    const explained = rows.find((r) => r.includes('Đã giải trình, chờ thẩm định lại'));
+    expect(explained).toMatch(/Người thẩm định 11:00 12\/01\/2025 \(2 ngày\)/);
+    expect(html).toContain('aria-sort="ascending"');
+  });
+
+  it('after close the units that never reported read Không nộp báo cáo', () => {
+    const m = f.progressModel('state=not-reported');
+    const closed = { ...m, state: 'closed' as const, rows: f.q4Rows('closed') };
+    const rows = tableRows(renderPeriodProgress(closed), 'Danh sách đơn vị');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.includes('Không nộp báo cáo'))).toBe(true);
+  });
+
+  it("a unit's own session sees its history and reports, never an admin page or action", () => {
+    for (const html of [
+      renderUnitHistory(f.unitHistoryModel(f.UNIT_FRAME)),
+      renderUnitPeriod(f.unitPeriodModel(f.UNIT_FRAME)),
+    ]) {
+      expect(hrefs(html).filter((h) => h.startsWith('/admin'))).toEqual([]);
+      expect(html).toContain('action="/u/signout"');
+    }
+    const admin = renderUnitPeriod(f.unitPeriodModel());
+    expect(hrefs(admin)).toContain('/admin/audit?period=2024Q3&unit=phong-tu-phap');
+  });
+
+  it('a unit-period shows the report read-only beside the appraisal, the rounds and the result', () => {
+    const html = renderUnitPeriod(f.unitPeriodModel());
+    const text = htmlText(html);
+    expect(html).not.toMatch(/<input|<textarea|<select/);
+    expect(text).toContain('Vòng 1 – Nguyễn Văn Thành Trả lại để giải trình lúc 10:00 12/10/2024');
+    expect(text).toContain('Giải trình của đơn vị (10:00 14/10/2024): Đã bổ sung văn bản 05/KH-TP');
+    expect(text).toContain('Kết quả khảo sát: 26,83 điểm (Báo cáo khảo sát 12/BC-UBND).');
+    expect(text).toContain('Điểm thưởng được tính 1');
+    expect(text).toMatch(/Thứ hạng trong khối \d+\/12/);
+    expect(hrefs(html)).toContain('https://vanban.example.org/05');
+  });
+
+  it('reassigning: only reviewers outside the unit, the current one left out; a second admin sees the conflict, no form', () => {
+    const choices = f.reassignAction();
+    if (choices.kind !== 'reassign') throw new Error('not a reassignment');
+    const ids = choices.candidates.map((c) => c.id);
+    expect(ids).not.toContain('nguyen-van-thanh');
+    expect(ids).not.toContain('tran-quoc-huy');
+    expect(ids).not.toContain('le-thi-mai');
+    expect(ids.length).toBeGreaterThan(0);
+    const form = new URLSearchParams({ reviewer: 'tran-quoc-huy', nonce: 'n-1' });
+    expect(parseReassignForm(form, choices.candidates)).toMatchObject({ ok: false });
+    form.set('reviewer', ids[0] ?? '');
+    expect(parseReassignForm(form, choices.candidates)).toMatchObject({ ok: true, reviewerId: ids[0] });
+
+    const [, conflict] = f.actionModels().find(([n]) => n === 'reassign-conflict') ?? [];
+    if (!conflict) throw new Error('no conflict model');
+    const html = renderActionPage(conflict);
+    expect(htmlText(html)).toContain(
+      'Đã có người thực hiện trước Trần Quốc Huy đã giao cho Nguyễn Văn Thành',
+    );
+    expect(html).not.toContain('method="post" action="/admin/periods/2024Q4/units/phong-noi-vu/reassign"');
+    const fresh = renderActionPage({ ...conflict, outcome: undefined });
+    expect(fresh).toContain('method="post" action="/admin/periods/2024Q4/units/phong-noi-vu/reassign"');
+    expect(fresh).toContain('<input type="hidden" name="nonce" value="n-1">');
+  });
+
+  it('adjustments: the shared checks beside each field in Vietnamese, then a preview of what changes', () => {
+    const d = demo2024().loaded;
+    const p = f.period('2024Q4');
+    const bad = new URLSearchParams({ 'survey[phong-noi-vu]': '31', 'bonus[phong-tu-phap]': 'một' });
+    const checked = checkAdjustmentsForm(bad, p, d);
+    expect(checked.problems.map((x) => x.field).sort()).toEqual([
+      'bonus[phong-tu-phap]',
+      'survey[phong-noi-vu]',
+    ]);
+    expect(checked.problems.map((x) => x.message).sort()).toEqual([
+      '"một" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
+      'Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2022"',
+    ]);
+    const page = renderAdjustmentsPage(f.adjustmentsModel({ posted: bad, problems: checked.problems }));
+    expect(page).toMatch(
+      /id="f-survey-phong-noi-vu" name="survey\[phong-noi-vu\]" value="31"[^>]*aria-invalid="true"/,
+    );
+
+    // The first three units have stored values (survey 25, 26 with a bonus of 1, 27): one typed
+    // again as stored, one changed, and a unit with nothing stored.
+    const good = new URLSearchParams({
+      'survey[phong-noi-vu]': '26,00',
+      'bonus[phong-noi-vu]': '1',
+      'survey[phong-tu-phap]': '28,5',
+      'bonus[phong-tu-phap]': '1',
+      'penalty[xa-dai-dong]': '0,5',
+    });
+    const ok = checkAdjustmentsForm(good, p, d);
+    expect(ok.problems).toEqual([]);
+    const preview = previewAdjustments(ok.entries, f.adjustmentUnits());
+    const byId = Object.fromEntries(preview.map((r) => [r.unitId, r]));
+    expect(byId['phong-noi-vu']?.changed).toBe(false);
+    expect(byId['phong-tu-phap']?.after).toEqual({ survey: 2850, bonus: 100, penalty: 0 });
+    expect(byId['xa-dai-dong']).toMatchObject({ changed: true, after: { survey: null, penalty: 50 } });
+    const shown = htmlText(renderAdjustmentsPage(f.adjustmentsModel({ posted: good, preview })));
+    expect(shown).toContain('Chưa ghi gì. 2 đơn vị sẽ thay đổi, 1 đơn vị không đổi.');
+  });
+
+  it('the audit trail exports as CSV Excel opens: BOM, ";", times in Hồ Chí Minh City, formulas made text', () => {
+    const csv = auditCsv(f.auditRows(), 'Asia/Ho_Chi_Minh').toString('utf8');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const rows = parseCsv(csv.slice(1));
+    expect(rows[0]?.[0]).toBe('Thời điểm');
+    expect(rows[1]).toEqual([
+      '10:00 14/01/2025',
+      'Lê Thị Mai',
+      'Quản trị',
+      'mailt.noivu@song-lam.example.org',
+      'Phiên đăng nhập',
+      'Đổi người thẩm định',
+      'Phòng Y tế',
+      '2024Q4',
+      'Người thẩm định: Trương Thị Lan → Nguyễn Văn Thành',
+      '203.0.113.7',
+    ]);
+    expect(rows[2]?.[4]).toBe('Qua liên kết thẩm định trong email');
+    expect(rows[3]?.[1]).toBe(`'=HYPERLINK("http://x";"a") <script>`);
+  });
+
+  it('a vote without quorum says so and offers a new vote; with quorum, the documents to file', () => {
+    const none = htmlText(renderCycle(f.cycleModel(noQuorumTally())));
+    expect(none).toContain('Hội đồng không đủ số thành viên tham gia: chưa ứng viên nào được thông qua.');
+    expect(hrefs(renderCycle(f.cycleModel(noQuorumTally())))).toContain('/admin/commendation/2024/revote');
+    const html = renderCycle(f.cycleModel());
+    expect(hrefs(html)).toEqual(
+      expect.arrayContaining([
+        '/admin/commendation/2024/proposal.docx',
+        '/admin/commendation/2024/vote-record.docx',
+      ]),
+    );
+    expect(hrefs(html)).not.toContain('/admin/commendation/2024/revote');
+  });
+
+  it('every page: Vietnamese without English glosses, one h1, labelled forms posting to the admin with a write id', () => {
+    for (const [name, html] of adminGallery()) {
+      expect(html, name).toMatch(/<html lang="vi">/);
+      expect([...html.matchAll(/<h1>/g)], name).toHaveLength(1);
+      expect(htmlText(html), name).not.toMatch(/\((?:[A-Za-z]+[ ,]+){2,}[A-Za-z]+\.?\)/);
+      for (const [form] of html.matchAll(/<form method="post"[^>]*>.*?<\/form>/gs)) {
+        if (form.includes('signout') || form.includes('action="/u"')) continue;
+        expect(form, name).toContain('name="nonce"');
+      }
+    }
+  });
+});
