@@ -71,6 +71,7 @@ function httpEvent(
     query?: Record<string, string>;
     form?: Record<string, string>;
     headers?: Record<string, string>;
+    pathParameters?: Record<string, string>;
   } = {},
 ): unknown {
   const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
@@ -89,6 +90,7 @@ function httpEvent(
     rawQueryString,
     headers,
     ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'bundles',
@@ -287,6 +289,11 @@ export const CASES = {
       what: 'a signed link to no stored grant (read from the table)',
       event: httpEvent('GET', '/r', { query: signedUnknownLink('report') }),
       expect: { status: 403, mentions: ['Liên kết không hợp lệ'] },
+    },
+    {
+      what: 'the form’s own script, inlined into the bundle (no file travels beside it)',
+      event: httpEvent('GET', '/assets/report-form.js', { pathParameters: { name: 'report-form.js' } }),
+      expect: { status: 200, mentions: ['export function parseHundredths'] },
     },
   ],
   decisionPage: ({ signedUnknownLink }) => [
