@@ -195,6 +195,7 @@ export class HandlerFunctions extends Room {
       timeout: spec.timeout,
       memorySize: spec.memorySize ?? 512,
       environment: { ...this.props.environment, ...this.environmentOf(spec) },
+      ...(spec.define ? { bundling: { define: spec.define() } } : {}),
     });
     if (spec.asyncFailures) {
       const failures: lambda.IDestination = { bind: () => ({ destination: this.props.failures.queueArn }) };

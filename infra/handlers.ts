@@ -4,6 +4,7 @@
  * functions room (infra/functions.ts) makes the functions and their roles from it.
  */
 import { Duration } from 'aws-cdk-lib';
+import { ASSET_NAMES, assetSource } from '#web/assets';
 
 /** The state machines of a district. */
 export const WORKFLOWS = ['launch', 'review', 'period', 'scoring', 'commendation'] as const;
@@ -53,6 +54,8 @@ export interface HandlerSpec extends HandlerGrants {
   memorySize?: number;
   /** State machines whose ARN it reads without starting or answering them. */
   knows?: readonly WorkflowName[];
+  /** Constants inlined into its bundle (esbuild `define`), e.g. the static files it serves. */
+  define?: () => Record<string, string>;
 }
 
 const STEP_TIMEOUT = Duration.seconds(30);
@@ -270,6 +273,10 @@ export const HANDLERS = {
     entry: 'functions/http/report.ts',
     description: 'Pages: the unit report (save, submit, explain) behind its signed link.',
     timeout: Duration.seconds(20),
+    // The form's script and style sheet, served by this function: inlined, so no file travels beside the bundle.
+    define: () => ({
+      THIDUA_ASSETS: JSON.stringify(Object.fromEntries(ASSET_NAMES.map((n) => [n, assetSource(n)]))),
+    }),
     signingKey: 'checks the report link',
     taskResponse: { why: 'an explanation decides the pending explain approval', of: ['review'] },
     startExecution: { why: 'a submit starts the unit-period review execution', of: ['review'] },

@@ -29,7 +29,7 @@ import type { StoredReport } from '#ports/reports';
 import type { Approval, ApprovalKind, DecideOutcome } from '#ports/reviews';
 import { approvalUrl } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
-import { claimDecision } from '#steps/decisions';
+import { type AppraiseDecisionPayload, claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -43,6 +43,7 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
+import { renderDecidedReviewPage } from '#web/review-decided';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
 
@@ -96,6 +97,43 @@ async function earlierRounds(ctx: AppraiseContext) {
   return (await reviewRounds(ctx.unit.id, ctx.period.id)).filter((r) => r.round < ctx.round);
 }
 
+const SINCE: Partial<Record<StoredReport['status'], string>> = {
+  returned: 'Báo cáo đã được trả lại; đơn vị đang giải trình.',
+  explained: 'Đơn vị đã gửi giải trình; báo cáo chờ thẩm định lại.',
+  approved: 'Báo cáo đã được phê duyệt.',
+};
+
+/**
+ * A reviewer reopening a decided link: the report as it was appraised (the revision the decision
+ * names) and the decision, read-only — never a decision page.
+ */
+async function decidedAppraisal(approval: Approval): Promise<HttpResponse> {
+  const ctx = await appraiseContext(approval);
+  const payload = await reviews().getDecisionPayload<AppraiseDecisionPayload>(approval);
+  const seen =
+    payload && payload.reportVersion !== ctx.stored.version
+      ? (await reports().listRevisions(ctx.unit.id, ctx.period.id)).find(
+          (r) => r.version === payload.reportVersion,
+        )
+      : undefined;
+  const stored = seen ? { ...ctx.stored, version: seen.version, report: seen.report } : ctx.stored;
+  const after = SINCE[ctx.stored.status];
+  const html = renderDecidedReviewPage({
+    ...ctx,
+    stored,
+    rounds: await earlierRounds(ctx),
+    decision: {
+      action: approval.decision?.action ?? '',
+      ...(approval.decidedAt ? { decidedAt: approval.decidedAt } : {}),
+      decidedBy: ctx.reviewer.name,
+      ...(payload ? { appraisal: payload.appraisal } : {}),
+      ...(payload?.generalComment ? { generalComment: payload.generalComment } : {}),
+    },
+    ...(after ? { after } : {}),
+  });
+  return htmlResponse(200, html);
+}
+
 const appraisePage: DecisionPage = {
   async render(_request, approval) {
     const ctx = await appraiseContext(approval);
@@ -122,7 +160,7 @@ const appraisePage: DecisionPage = {
       throw new PageError(
         409,
         'Báo cáo đã thay đổi',
-        'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất. (The report changed since the page was opened.)',
+        'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất.',
       );
     }
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
@@ -179,7 +217,7 @@ function decidedBefore(approval: Approval, authority?: string): PageError {
   const title = 'Quyết định đã được ghi nhận trước đó';
   const detail = `Liên kết này đã được dùng để ra quyết định${what ? ` “${what}”` : ''}${
     approval.decidedAt ? ` lúc ${dateTime(approval.decidedAt)}` : ''
-  }. Mỗi liên kết chỉ ghi nhận một quyết định; lần bấm này không thay đổi gì. (A decision was already recorded for this link; nothing changed.)`;
+  }. Mỗi liên kết chỉ ghi nhận một quyết định; lần bấm này không thay đổi gì.`;
   return new PageError(
     409,
     title,
@@ -215,7 +253,7 @@ async function afterClaim(outcome: DecideOutcome, authority: string): Promise<Ht
   const title = 'Đã ghi nhận quyết định';
   const detail = delivered
     ? `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)} và chuyển sang bước tiếp theo. Đơn vị sẽ được thông báo qua email. Có thể đóng trang này.`
-    : `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)}. Hệ thống sẽ tự động chuyển tiếp sang bước tiếp theo trong ít phút; không cần bấm lại. (Recorded; it will be passed on shortly.)`;
+    : `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)}. Hệ thống sẽ tự động chuyển tiếp sang bước tiếp theo trong ít phút; không cần bấm lại.`;
   return htmlResponse(
     delivered ? 200 : 202,
     statusPage({ status: delivered ? 200 : 202, title, detail, header: authority, tone: 'ok' }),
@@ -231,8 +269,12 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const page = PAGES[approval.kind];
   if (approval.kind !== 'explain') {
     if (approval.status === 'closed') throw new LinkError(410, 'closed');
-    if (approval.status !== 'pending') throw decidedBefore(approval);
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
+    if (approval.status !== 'pending') {
+      if (request.isRead && approval.kind === 'appraise' && approval.decision)
+        return decidedAppraisal(approval);
+      throw decidedBefore(approval);
+    }
   }
   return request.isRead ? page.render(request, approval) : page.decide(request, approval);
 }

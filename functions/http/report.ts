@@ -30,7 +30,9 @@ import { stateMachineArn } from '#ports/settings';
 import { loadCampaign } from '#steps/campaign';
 import { claimDecision, type ExplainDecisionPayload } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
+import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
+  contentSecurityPolicy,
   FormError,
   type HttpRequest,
   type HttpResponse,
@@ -42,26 +44,10 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
-import { parseReportForm } from '#web/report-form';
-import { type ReportPageModel, renderReportPage } from '#web/report-page';
+import { type ParsedReportForm, parseReportForm } from '#web/report-form';
+import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
+import { autosaveResponse, isAutosave } from '#web/report-save';
 import { reviewExecution } from '#workflows/executions';
-
-const NOTICES: Record<string, { tone: 'ok' | 'info'; text: (r?: StoredReport) => string }> = {
-  saved: {
-    tone: 'ok',
-    text: (r) =>
-      `Đã lưu bản nháp${r ? ` (phiên bản ${r.version})` : ''}. Có thể tiếp tục sửa và nộp trước hạn.`,
-  },
-  submitted: {
-    tone: 'ok',
-    text: () =>
-      'Đã nộp báo cáo. Báo cáo sẽ được phân công thẩm định; đơn vị sẽ nhận email khi có kết quả hoặc khi cần giải trình.',
-  },
-  explained: {
-    tone: 'ok',
-    text: () => 'Đã gửi giải trình. Người thẩm định sẽ xem xét lại báo cáo; đơn vị sẽ nhận email về kết quả.',
-  },
-};
 
 interface ReportContext {
   grant: Approval;
@@ -86,11 +72,19 @@ async function loadContext(grant: Approval): Promise<ReportContext> {
   return { grant, authority: campaign.config.district.authority, unit, period, set, stored };
 }
 
-async function pageModel(ctx: ReportContext, extra: Partial<ReportPageModel> = {}): Promise<ReportPageModel> {
+/** The report page's query for its view of only the commented criteria. */
+const COMMENTED_VIEW = { name: 'xem', value: 'nhan-xet' } as const;
+
+async function pageModel(
+  request: HttpRequest,
+  ctx: ReportContext,
+  extra: Partial<ReportPageModel> = {},
+): Promise<ReportPageModel> {
   const rounds =
     ctx.stored && ctx.stored.status !== 'draft' && ctx.stored.status !== 'submitted'
       ? await reviewRounds(ctx.unit.id, ctx.period.id)
       : [];
+  const self = `${request.path}?${linkQuery(request.query)}`;
   return {
     authority: ctx.authority,
     unit: ctx.unit,
@@ -99,11 +93,23 @@ async function pageModel(ctx: ReportContext, extra: Partial<ReportPageModel> = {
     ...(ctx.stored ? { stored: ctx.stored, report: ctx.stored.report } : {}),
     version: ctx.stored?.version ?? 0,
     rounds,
+    now: now(),
+    assets: REPORT_FORM_ASSETS,
+    view: request.query.get(COMMENTED_VIEW.name) === COMMENTED_VIEW.value ? 'commented' : 'all',
+    viewLinks: { all: self, commented: `${self}&${COMMENTED_VIEW.name}=${COMMENTED_VIEW.value}` },
     ...extra,
   };
 }
 
-function backToPage(request: HttpRequest, ok: keyof typeof NOTICES): HttpResponse {
+/** The report page with its script's policy (the page works without the script too). */
+function reportPage(status: number, model: ReportPageModel): HttpResponse {
+  return htmlResponse(status, renderReportPage(model), { csp: contentSecurityPolicy({ script: true }) });
+}
+
+const OK_KINDS = ['saved', 'submitted', 'explained'] as const;
+type OkKind = (typeof OK_KINDS)[number];
+
+function backToPage(request: HttpRequest, ok: OkKind): HttpResponse {
   return redirect(`${request.path}?${linkQuery(request.query)}&ok=${ok}`);
 }
 
@@ -131,34 +137,28 @@ function conflictPage(request: HttpRequest, ctx: ReportContext, error: ConflictE
   );
 }
 
+type PostAction = 'save' | 'save-valid' | 'submit' | 'explain';
+
+const NOT_EDITABLE = 'Báo cáo đã nộp nên không sửa được nữa (trừ khi được trả lại để giải trình).';
+
 /** What the POST asks, once the report's status allows it; otherwise the page that says why not. */
-function allowedAction(request: HttpRequest, ctx: ReportContext): 'save' | 'submit' | 'explain' {
+function allowedAction(request: HttpRequest, ctx: ReportContext): PostAction {
   const action = request.form.get('action');
   const status = ctx.stored?.status;
   if (status && !EDITABLE_REPORT_STATUSES.includes(status)) {
-    throw conflictPage(
-      request,
-      ctx,
-      new ConflictError(
-        'status',
-        'Báo cáo đã nộp nên không sửa được nữa (trừ khi được trả lại để giải trình). (The report was submitted and cannot be changed.)',
-      ),
-    );
+    throw conflictPage(request, ctx, new ConflictError('status', NOT_EDITABLE));
   }
-  if (action !== 'save' && action !== 'submit' && action !== 'explain') {
+  if (action !== 'save' && action !== 'save-valid' && action !== 'submit' && action !== 'explain') {
     throw new FormError([{ field: '', message: 'Hãy bấm “Lưu nháp” hoặc “Nộp báo cáo”.' }], undefined, 400);
   }
   if (action === 'explain' && status !== 'returned') {
     throw conflictPage(
       request,
       ctx,
-      new ConflictError(
-        'status',
-        'Báo cáo không ở trạng thái chờ giải trình. (The report is not awaiting an explanation.)',
-      ),
+      new ConflictError('status', 'Báo cáo không ở trạng thái chờ giải trình.'),
     );
   }
-  if (action !== 'explain' && status === 'returned' && action === 'submit') {
+  if (status === 'returned' && action === 'submit') {
     // A returned report goes back with its explanation, never as a second submission.
     throw new FormError(
       [
@@ -174,20 +174,39 @@ function allowedAction(request: HttpRequest, ctx: ReportContext): 'save' | 'subm
   return action;
 }
 
-async function handle(request: HttpRequest): Promise<HttpResponse> {
+/** The grant of the request's link, checked, and what its page reads. */
+async function openReport(request: HttpRequest): Promise<ReportContext> {
   const grant = await openLink(request, ['report'], now());
   if (grant.status === 'closed') throw new LinkError(410, 'closed');
   if (isExpired(grant, now())) throw new LinkError(410, 'expired');
-  const ctx = await loadContext(grant);
+  return loadContext(grant);
+}
+
+function parseFor(request: HttpRequest, ctx: ReportContext, mode: 'draft' | 'submit'): ParsedReportForm {
+  return parseReportForm(request.form, {
+    unitId: ctx.unit.id,
+    periodId: ctx.period.id,
+    set: ctx.set,
+    ...(ctx.stored ? { previous: ctx.stored.report } : {}),
+    now: now(),
+    mode,
+  });
+}
+
+const NO_VERSION = 'Trang thiếu số phiên bản của báo cáo; hãy mở lại liên kết trong email.';
+
+async function handle(request: HttpRequest): Promise<HttpResponse> {
+  if (request.path.startsWith(`${ASSET_PATH}/`)) return assetResponse(request);
+  if (!request.isRead && isAutosave(request)) return autosave(request);
+  const ctx = await openReport(request);
 
   if (request.isRead) {
-    const ok = request.query.get('ok');
-    const notice = ok && Object.hasOwn(NOTICES, ok) ? NOTICES[ok] : undefined;
-    const model = await pageModel(
-      ctx,
-      notice ? { notice: { tone: notice.tone, text: notice.text(ctx.stored) } } : {},
-    );
-    return htmlResponse(200, renderReportPage(model));
+    const ok = OK_KINDS.find((k) => k === request.query.get('ok'));
+    const late = isLate(ctx.period, now());
+    const notice = ok
+      ? reportNotice(ok, { late, ...(ok === 'saved' ? { version: ctx.stored?.version } : {}) })
+      : undefined;
+    return reportPage(200, await pageModel(request, ctx, notice ? { notice } : {}));
   }
 
   // A submit of a report already submitted only (re)starts its review: a failed start is retried from the page.
@@ -195,51 +214,105 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     return startReview(request, ctx, ctx.stored);
   }
   const action = allowedAction(request, ctx);
-
-  const parsed = parseReportForm(request.form, {
-    unitId: ctx.unit.id,
-    periodId: ctx.period.id,
-    set: ctx.set,
-    ...(ctx.stored ? { previous: ctx.stored.report } : {}),
-    now: now(),
-    mode: action === 'save' ? 'draft' : 'submit',
-  });
+  const draft = action === 'save' || action === 'save-valid';
+  const parsed = parseFor(request, ctx, draft ? 'draft' : 'submit');
   const problems = [...parsed.problems];
-  if (parsed.version === undefined) {
-    problems.unshift({
-      field: '',
-      message: 'Trang thiếu số phiên bản của báo cáo; hãy mở lại liên kết trong email.',
-    });
-  }
+  if (parsed.version === undefined) problems.unshift({ field: '', message: NO_VERSION });
   if (action === 'explain' && !parsed.report.response) {
     problems.unshift({ field: 'response', message: 'Hãy viết nội dung giải trình trước khi gửi.' });
   }
   const explainApproval = action === 'explain' ? await pendingExplanation(ctx) : undefined;
-  if (problems.length > 0 || parsed.version === undefined) {
-    const model = await pageModel(ctx, {
+  const actor = actorOf(request, { kind: 'unit', id: ctx.unit.id, email: ctx.unit.focalPoint.email });
+  if (parsed.version === undefined || (problems.length > 0 && action !== 'save-valid')) {
+    const model = await pageModel(request, ctx, {
       report: parsed.report,
       raw: request.form,
       version: parsed.version ?? ctx.stored?.version ?? 0,
       problems,
+      offerValidDraft: parsed.version !== undefined,
     });
-    throw new FormError(problems, renderReportPage(model), parsed.version === undefined ? 400 : 422);
+    return reportPage(parsed.version === undefined ? 400 : 422, model);
   }
 
-  const actor = actorOf(request, { kind: 'unit', id: ctx.unit.id, email: ctx.unit.focalPoint.email });
   const report: Report = parsed.report;
   try {
     const stored = await reports().writeRevision(ctx.unit.id, ctx.period.id, {
       report,
       expectedVersion: parsed.version,
       actor,
-      kind: action === 'save' ? 'save' : 'submit',
+      kind: draft ? 'save' : 'submit',
       ...(explainApproval ? { approvalId: explainApproval.id } : {}),
+      ...(parsed.writeId ? { writeId: parsed.writeId } : {}),
     });
-    if (action === 'save') return backToPage(request, 'saved');
+    if (draft && problems.length > 0) return validPartSaved(request, { ...ctx, stored }, problems);
+    if (draft) return backToPage(request, 'saved');
     if (!explainApproval) return startReview(request, ctx, stored);
     return explain(request, explainApproval, stored, actor);
   } catch (error) {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);
+    throw error;
+  }
+}
+
+/**
+ * The valid part of a refused form was saved on request: the page as typed (what was not stored
+ * stays on it, so this is not a redirect), carrying the new version, with what was left out.
+ */
+async function validPartSaved(
+  request: HttpRequest,
+  ctx: ReportContext & { stored: StoredReport },
+  problems: ReportPageModel['problems'],
+): Promise<HttpResponse> {
+  const model = await pageModel(request, ctx, {
+    raw: request.form,
+    ...(problems ? { problems } : {}),
+    partlySaved: true,
+    notice: reportNotice('saved-valid', { version: ctx.stored.version, late: isLate(ctx.period, now()) }),
+  });
+  return reportPage(200, model);
+}
+
+/**
+ * The page's script saving the draft (docs/unit-pages.md, "Autosave"): the valid part is stored
+ * like a Save click, and every outcome — refusals included — is answered as JSON, because the
+ * script must keep what was typed on the page whatever happens.
+ */
+async function autosave(request: HttpRequest): Promise<HttpResponse> {
+  let ctx: ReportContext | undefined;
+  try {
+    ctx = await openReport(request);
+    const status = ctx.stored?.status;
+    if (status && !EDITABLE_REPORT_STATUSES.includes(status)) return autosaveResponse({ kind: 'locked' });
+    const parsed = parseFor(request, ctx, 'draft');
+    if (parsed.version === undefined)
+      return autosaveResponse({ kind: 'refused', status: 400, message: NO_VERSION });
+    const actor = actorOf(request, { kind: 'unit', id: ctx.unit.id, email: ctx.unit.focalPoint.email });
+    const stored = await reports().writeRevision(ctx.unit.id, ctx.period.id, {
+      report: parsed.report,
+      expectedVersion: parsed.version,
+      actor,
+      kind: 'save',
+      ...(parsed.writeId ? { writeId: parsed.writeId } : {}),
+    });
+    return autosaveResponse({
+      kind: 'saved',
+      version: stored.version,
+      savedAt: stored.updatedAt,
+      problems: parsed.problems,
+    });
+  } catch (error) {
+    if (error instanceof LinkError) {
+      return autosaveResponse({
+        kind: 'refused',
+        status: error.status === 410 ? 410 : 403,
+        message: error.detail,
+      });
+    }
+    if (error instanceof ConflictError && error.reason === 'version' && ctx) {
+      const current = await reports().get(ctx.unit.id, ctx.period.id);
+      return autosaveResponse({ kind: 'conflict', ...(current ? { currentVersion: current.version } : {}) });
+    }
+    if (error instanceof ConflictError) return autosaveResponse({ kind: 'locked' });
     throw error;
   }
 }
@@ -252,11 +325,7 @@ async function pendingExplanation(ctx: ReportContext): Promise<Approval> {
     .sort((a, b) => (b.round ?? 0) - (a.round ?? 0))[0];
   if (!latest || latest.status === 'closed') throw new LinkError(410, 'closed');
   if (latest.status !== 'pending') {
-    throw new PageError(
-      409,
-      'Đã gửi giải trình',
-      'Giải trình của vòng thẩm định này đã được gửi trước đó. (The explanation was already sent.)',
-    );
+    throw new PageError(409, 'Đã gửi giải trình', 'Giải trình của vòng thẩm định này đã được gửi trước đó.');
   }
   if (isExpired(latest, now())) throw new LinkError(410, 'expired');
   return latest;
@@ -282,7 +351,7 @@ async function explain(
       throw new PageError(
         409,
         'Đã gửi giải trình',
-        'Giải trình của vòng thẩm định này đã được gửi trước đó. (The explanation was already sent.)',
+        'Giải trình của vòng thẩm định này đã được gửi trước đó.',
       );
     default:
       throw claimRefused(outcome.outcome);
@@ -314,7 +383,7 @@ async function startReview(
         header: ctx.authority,
         tone: 'warn',
         detail:
-          'Báo cáo đã được lưu ở trạng thái đã nộp, nhưng hệ thống chưa chuyển được sang bước thẩm định. Hãy bấm “Thử lại” sau ít phút; nếu vẫn không được, báo Phòng Nội vụ. (Submitted; starting the review failed — retry.)',
+          'Báo cáo đã được lưu ở trạng thái đã nộp, nhưng hệ thống chưa chuyển được sang bước thẩm định. Hãy bấm “Thử lại” sau ít phút; nếu vẫn không được, báo Phòng Nội vụ.',
         extra: retry,
       }),
     );

@@ -31,6 +31,9 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/r', handler: 'reportPage' },
   { method: 'HEAD', path: '/r', handler: 'reportPage' },
   { method: 'POST', path: '/r', handler: 'reportPage' },
+  // the report form's own script and style sheet (CSP 'self'; functions/web/assets.ts)
+  { method: 'GET', path: '/assets/{name}', handler: 'reportPage' },
+  { method: 'HEAD', path: '/assets/{name}', handler: 'reportPage' },
   // decision links (appraise, explain, vote): GET/HEAD show, POST decides
   { method: 'GET', path: '/d', handler: 'decisionPage' },
   { method: 'HEAD', path: '/d', handler: 'decisionPage' },

@@ -51,6 +51,8 @@ export interface HttpResponse {
   cookies?: string[];
   /** A page that runs the product's own script: its policy, from `contentSecurityPolicy`. */
   csp?: string;
+  /** The product's static files: cached, revalidated by ETag (`no-cache`) instead of `no-store`. */
+  revalidate?: boolean;
 }
 
 // ---------------------------------------------------------------- errors that become pages
@@ -418,6 +420,7 @@ function toResult(response: HttpResponse, method: string): HttpResult {
     ...response.headers,
     ...SECURITY_HEADERS,
     ...(response.csp ? { 'content-security-policy': response.csp } : {}),
+    ...(response.revalidate ? { 'cache-control': 'no-cache' } : {}),
   };
   if (baseOrigin()?.startsWith('https:')) headers['strict-transport-security'] = 'max-age=31536000';
   return {

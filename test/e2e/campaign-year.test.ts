@@ -1124,6 +1124,11 @@ async function vote(
     unescapeHtml(m[1] as string),
   );
   expect(ids.length).toBeGreaterThan(0);
+  // The nominee's initiative by its title, never by its id within the report.
+  if (ids.some((id) => id.startsWith('individual:'))) {
+    expect(html).toContain(`“${INITIATIVE.title}”`);
+    expect(html).not.toContain(`“${INITIATIVE.id}”`);
+  }
   const form = new URLSearchParams();
   for (const id of ids) form.set(`vote[${id}]`, choose(id));
   const res = await postForm(url, form);

@@ -107,7 +107,14 @@ describe('deciding', () => {
     const before = await h.snapshot();
     const replay = await postForm(url, approveForm(unitId, version));
     expect(replay.status).toBe(409);
-    expect((await fetch(url)).status).toBe(409);
+    // Reopened, the link shows the report and the decision read-only, with nothing to click.
+    const reopened = await fetch(url);
+    expect(reopened.status).toBe(200);
+    const readOnly = await reopened.text();
+    expect(readOnly).toContain('Đã có quyết định: Phê duyệt');
+    expect(readOnly).toContain('Phòng Văn hóa');
+    expect(readOnly).toContain('Điểm thẩm định:');
+    expect(readOnly).not.toContain('<form');
     expect(await h.snapshot()).toBe(before);
     expect(callbacksReceived(h, executionArn)).toBe(1);
   });

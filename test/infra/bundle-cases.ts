@@ -71,6 +71,7 @@ function httpEvent(
     query?: Record<string, string>;
     form?: Record<string, string>;
     headers?: Record<string, string>;
+    pathParameters?: Record<string, string>;
   } = {},
 ): unknown {
   const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
@@ -89,6 +90,7 @@ function httpEvent(
     rawQueryString,
     headers,
     ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'bundles',
@@ -278,6 +280,19 @@ export const CASES = {
   ],
   // ------------------------------------------------ pages
   reportPage: ({ signedUnknownLink }) => [
+    {
+      what: 'the form’s own script, inlined into the bundle (no file travels beside it)',
+      event: httpEvent('GET', '/assets/report-form.js', { pathParameters: { name: 'report-form.js' } }),
+      expect: {
+        returns: (value) => {
+          // The answer as the bundle's process wrote it: an API Gateway result.
+          const file = value as { statusCode: number; headers: Record<string, string>; body: string };
+          expect(file.statusCode).toBe(200);
+          expect(file.headers['content-type']).toBe('text/javascript; charset=utf-8');
+          expect(file.body).toContain('export function parseHundredths');
+        },
+      },
+    },
     {
       what: 'a forged link',
       event: httpEvent('GET', '/r', { query: forgedLink('report') }),

@@ -1,0 +1,155 @@
+/**
+ * The guided report form served live through real HTTP on the local system: its own script and
+ * style sheet, the policy that lets them run, the autosave's answers, the valid part of a refused
+ * form saved on request, the late banner and the view of only the commented criteria.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reports } from '#ports/dynamo/reports';
+import type { AutosaveAnswer } from '#web/report-save';
+import { type Harness, PERIOD_ID, postForm, reportLink, startHarness } from './harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+const JSON_ACCEPT = { accept: 'application/json' };
+
+async function answerOf(res: Response): Promise<AutosaveAnswer> {
+  // The script reads this shape (functions/web/report-save.ts); the test reads it the same way.
+  return (await res.json()) as AutosaveAnswer;
+}
+
+describe('the form’s own files', () => {
+  it('are served by the product with a policy that runs only them, revalidated by ETag', async () => {
+    const page = await fetch(await reportLink(h, 'phong-tu-phap'));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/assets/report-form.js"></script>');
+    expect(html).toContain('<link rel="stylesheet" href="/assets/report-form.css">');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("form-action 'self'");
+
+    const js = await fetch(`${h.base}/assets/report-form.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toBe('no-cache');
+    expect(await js.text()).toContain('export function parseHundredths');
+    const etag = js.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    const again = await fetch(`${h.base}/assets/report-form.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const css = await fetch(`${h.base}/assets/report-form.css`, { method: 'HEAD' });
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+
+    expect((await fetch(`${h.base}/assets/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${h.base}/assets/evil.js`)).status).toBe(404);
+  });
+});
+
+describe('autosave', () => {
+  const unitId = 'phong-tai-chinh-ke-hoach';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+
+  it('stores the valid part as a draft and answers JSON with the new version and what was left out', async () => {
+    const res = await postForm(
+      url,
+      { action: 'save', autosave: '1', version: '0', 'score[1.1.1]': '1', 'score[1.1.2]': 'nhiều' },
+      JSON_ACCEPT,
+    );
+    expect(res.status).toBe(200);
+    const answer = await answerOf(res);
+    expect(answer).toMatchObject({ status: 'saved-partly', version: 1 });
+    expect(answer.message).toContain('phiên bản 1');
+    expect(answer.problems?.map((p) => p.field)).toEqual(['score[1.1.2]']);
+    const stored = await reports().get(unitId, PERIOD_ID);
+    expect(stored?.version).toBe(1);
+    expect(stored?.report.entries['1.1.1']?.selfScore).toBe(100);
+    expect(stored?.report.entries['1.1.2']).toBeUndefined();
+  });
+
+  it('from a stale version stores nothing and answers “edited elsewhere” with the stored version', async () => {
+    const before = await reports().get(unitId, PERIOD_ID);
+    const res = await postForm(
+      url,
+      { action: 'save', autosave: '1', version: '0', 'score[1.1.1]': '0' },
+      JSON_ACCEPT,
+    );
+    expect(res.status).toBe(409);
+    const answer = await answerOf(res);
+    expect(answer).toMatchObject({ status: 'conflict', version: before?.version });
+    expect(answer.message).toContain('sửa ở nơi khác');
+    expect(await reports().get(unitId, PERIOD_ID)).toEqual(before);
+  });
+
+  it('on a forged link answers JSON 403 and reads nothing', async () => {
+    const forged = new URL(url);
+    forged.searchParams.set('s', 'A'.repeat(43));
+    const res = await postForm(
+      forged.toString(),
+      { action: 'save', autosave: '1', version: '1' },
+      JSON_ACCEPT,
+    );
+    expect(res.status).toBe(403);
+    expect((await answerOf(res)).status).toBe('refused');
+  });
+});
+
+describe('a refused form', () => {
+  const unitId = 'phong-noi-vu';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+
+  it('offers to save its valid part, which then stores exactly that and keeps the typed form on the page', async () => {
+    const typed = {
+      version: '0',
+      'score[1.1.1]': '1',
+      'score[1.1.2]': '9,999',
+      'explanation[1.1.1]': 'Kế hoạch số 3',
+    };
+    const refused = await postForm(url, { ...typed, action: 'submit' });
+    expect(refused.status).toBe(422);
+    const page = await refused.text();
+    expect(page).toContain('value="save-valid"');
+    expect(page).toContain('Lưu phần hợp lệ thành bản nháp');
+    expect(await reports().get(unitId, PERIOD_ID)).toBeUndefined();
+
+    const saved = await postForm(url, { ...typed, action: 'save-valid' });
+    expect(saved.status).toBe(200);
+    const after = await saved.text();
+    expect(after).toContain('Đã lưu phần hợp lệ thành bản nháp (phiên bản 1)');
+    expect(after).toContain('value="9,999"');
+    expect(after).toContain('name="version" value="1"');
+    const stored = await reports().get(unitId, PERIOD_ID);
+    expect(stored?.status).toBe('draft');
+    expect(stored?.report.entries['1.1.1']).toMatchObject({ selfScore: 100, explanation: 'Kế hoạch số 3' });
+    expect(stored?.report.entries['1.1.2']).toBeUndefined();
+  });
+});
+
+describe('after the deadline', () => {
+  it('the form says the report is late, and a save no longer says “nộp trước hạn”', async () => {
+    const url = await reportLink(h, 'van-phong-hdnd-ubnd');
+    h.rt.clock.set(new Date(Date.parse(h.period.deadlineAt) + 3_600_000));
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('Báo cáo nộp muộn');
+    const saved = await postForm(url, { action: 'save', version: '0', 'score[1.1.1]': '1' });
+    expect(saved.status).toBe(303);
+    const after = await (await fetch(new URL(saved.headers.get('location') ?? '', h.base))).text();
+    expect(after).toContain('Đã lưu bản nháp (phiên bản 1)');
+    expect(after).not.toContain('nộp trước hạn');
+  });
+});
