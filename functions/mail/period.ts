@@ -163,7 +163,12 @@ export interface ReviewClosedData {
   /** Submitted but not approved at review close. */
   unappraised: readonly { name: string; statusLabel: string }[];
   counts: { approved: number; unappraised: number; notSubmitted: number };
+  /** The admin's page of the period, where every unit's status is listed. */
+  progressUrl: string;
 }
+
+/** Reports named in the review-closed mail; the rest are counted (a province may leave ~2,000). */
+export const REVIEW_CLOSED_ROWS = 30;
 
 /** Review closed with reports still not appraised: to each admin. */
 export function reviewClosedEmail(sender: Sender, d: ReviewClosedData): Email {
@@ -191,8 +196,17 @@ export function reviewClosedEmail(sender: Sender, d: ReviewClosedData): Email {
         kind: 'table',
         caption: 'Báo cáo chưa thẩm định xong',
         head: ['Đơn vị', 'Trạng thái'],
-        rows: d.unappraised.map((u) => [u.name, u.statusLabel]),
+        rows: d.unappraised.slice(0, REVIEW_CLOSED_ROWS).map((u) => [u.name, u.statusLabel]),
       },
+      ...(d.unappraised.length > REVIEW_CLOSED_ROWS
+        ? [
+            {
+              kind: 'paragraph' as const,
+              text: `Và ${d.unappraised.length - REVIEW_CLOSED_ROWS} báo cáo khác chưa thẩm định xong: danh sách đầy đủ ở trang theo dõi của kỳ.`,
+            },
+          ]
+        : []),
+      { kind: 'action', label: 'Xem tiến độ của kỳ', url: d.progressUrl },
       {
         kind: 'paragraph',
         text:

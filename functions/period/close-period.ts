@@ -4,7 +4,8 @@
  * Review closes: period `open → closed` (a period whose open event never ran is opened first, so
  * the record shows both). Every admin is told, once, which reports are still not approved (they
  * will be *Chưa thẩm định*; outbox identity `review-closed`, admin, period) — nothing is sent
- * when every submitted report is approved. Then the period's first results are computed by the
+ * when every submitted report is approved; the mail names the first few and links to the period's
+ * page, so it stays small whatever the number of units. Then the period's first results are computed by the
  * execution `scoring-<period>-close` (input `{periodId}`; `ExecutionAlreadyExists` is success).
  */
 import { reviewClosedEmail } from '#mail/period';
@@ -13,11 +14,12 @@ import { audit } from '#ports/dynamo/audit';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import type { ReportSummary } from '#ports/reports';
-import { stateMachineArn } from '#ports/settings';
+import { baseUrl, stateMachineArn } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type PeriodInput, periodInput } from '#steps/inputs';
 import { mailEach } from '#steps/mail';
 import { systemActor } from '#steps/records';
+import { adminHref } from '#web/admin-routes';
 import { REPORT_STATUS_LABELS } from '#web/pages';
 import { scoringExecution } from '#workflows/executions';
 
@@ -58,13 +60,15 @@ export async function closePeriod(
     periodId,
     actor: systemActor(STEP),
     action: 'period.closed',
-    detail: { ...counts, unappraised: unappraised.map((u) => u.unit.id) },
+    // Counts only: which units were unappraised is each unit's line of the period's results.
+    detail: counts,
   });
 
   if (unappraised.length > 0) {
+    const progressUrl = `${baseUrl()}${adminHref.period(periodId)}`;
     const list = unappraised.map((u) => ({ name: u.unit.name, statusLabel: REPORT_STATUS_LABELS[u.status] }));
     await mailEach(ctx.log, campaign.people('admin'), 'review-closed', { periodId }, (admin) =>
-      reviewClosedEmail(campaign.sender, { admin, period, unappraised: list, counts }),
+      reviewClosedEmail(campaign.sender, { admin, period, unappraised: list, counts, progressUrl }),
     );
   }
 

@@ -92,6 +92,7 @@ export function everyEmail(): Record<string, Email> {
       period: p,
       unappraised: [{ name: unit.name, statusLabel: 'Đang thẩm định' }],
       counts: { approved: 20, unappraised: 1, notSubmitted: 6 },
+      progressUrl: LINK,
     }),
     reviewRequest: reviewRequestEmail(sender, {
       reviewer: person,
