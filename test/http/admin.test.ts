@@ -166,6 +166,13 @@ describe('the period status page', () => {
     expect(page).toContain(`Tổng: <strong>${h.config.units.length}</strong>`);
     expect((await fetch(`${h.base}/admin/periods/2030Q1`, { headers: { cookie } })).status).toBe(404);
 
+    // The session runs on real time: moving the demo's clock two days on does not sign out.
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 2 * 86_400_000));
+    expect(
+      (await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie }, redirect: 'manual' }))
+        .status,
+    ).toBe(200);
+
     const out = await postForm(`${h.base}/admin/signout`, {}, { cookie });
     expect(out.status).toBe(303);
     expect(cookieOf(out)).toMatch(/^thidua_session=; .*Max-Age=0$/);
