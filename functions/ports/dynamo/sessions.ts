@@ -28,15 +28,16 @@ export class DynamoSessions implements Sessions {
   }
 
   async create(
-    admin: { adminId: string; email: string },
+    who: { adminId: string; email: string; unitId?: string },
     options: { absoluteMs: number; idleTimeoutMs: number },
   ): Promise<{ sessionId: string; session: AdminSession }> {
     const sessionId = randomBytes(32).toString('base64url');
     const { iso, ms } = this.now();
     const expiresAtMs = ms + options.absoluteMs;
     const session: AdminSession = {
-      adminId: admin.adminId,
-      email: admin.email,
+      adminId: who.adminId,
+      email: who.email,
+      ...(who.unitId ? { unitId: who.unitId } : {}),
       createdAt: iso,
       expiresAt: new Date(expiresAtMs).toISOString(),
       idleTimeoutMs: options.idleTimeoutMs,
@@ -81,6 +82,7 @@ export class DynamoSessions implements Sessions {
       expiresAt: String(item.expiresAt),
       idleTimeoutMs: idle,
       lastSeenAt,
+      ...(item.unitId ? { unitId: String(item.unitId) } : {}),
     };
   }
 
