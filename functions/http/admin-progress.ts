@@ -4,7 +4,6 @@
  * and approvals, one Query each — never the reports, never a Scan), build the view models, render.
  */
 import type { Period, Unit } from '#domain/model';
-import { campaigns } from '#ports/dynamo/campaigns';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
@@ -25,7 +24,7 @@ import {
 import { adminHref } from '#web/admin-routes';
 import { type HttpRequest, type HttpResponse, htmlResponse } from '#web/http';
 import { DECISION_LABELS } from '#web/pages';
-import { type AdminContext, periodOf } from './admin-session.ts';
+import { type AdminContext, periodOf, periodStates } from './admin-session.ts';
 
 export const ATTENTION_MAIL_LIMIT = 50;
 
@@ -37,12 +36,6 @@ const ACTOR_WORDS: Record<string, string> = {
   leadership: 'Lãnh đạo',
   system: 'Hệ thống',
 };
-
-/** Every period of the calendar with its stored state (absent: scheduled). */
-async function periodStates(campaign: CampaignContext): Promise<Map<string, PeriodState>> {
-  const stored = await campaigns().listPeriodStatuses();
-  return new Map(campaign.periods.map((p) => [p.id, stored.get(p.id)?.status ?? 'scheduled']));
-}
 
 /** The review round each unit is in, from the period's appraisal approvals (the highest round). */
 function roundsOf(approvals: readonly Approval[]): Map<string, number> {

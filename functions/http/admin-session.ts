@@ -4,11 +4,13 @@
  * answers for an unknown period or unit. Page handlers call `adminContext` first; without a valid
  * admin session the person is sent to the sign-in form.
  */
+import { campaigns } from '#ports/dynamo/campaigns';
 import { sessions } from '#ports/dynamo/sessions';
 import type { AdminSession } from '#ports/sessions';
 import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import type { AdminFrame } from '#web/admin-frame';
+import type { PeriodState } from '#web/admin-progress';
 import { type HttpRequest, type HttpResponse, PageError, redirect } from '#web/http';
 
 const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,100}$/;
@@ -104,4 +106,10 @@ export function unitOf(campaign: CampaignContext, unitId: string) {
   const unit = campaign.findUnit(unitId);
   if (!unit) throw notFound('Không có đơn vị này', 'Không tìm thấy đơn vị được yêu cầu.');
   return unit;
+}
+
+/** Every period of the calendar with its stored state (absent: scheduled). */
+export async function periodStates(campaign: CampaignContext): Promise<Map<string, PeriodState>> {
+  const stored = await campaigns().listPeriodStatuses();
+  return new Map(campaign.periods.map((p) => [p.id, stored.get(p.id)?.status ?? 'scheduled']));
 }

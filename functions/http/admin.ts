@@ -46,7 +46,9 @@ import {
 import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime, statusPage } from '#web/pages';
 import { dashboardPage, periodPage } from './admin-progress.ts';
-import { behindSignIn, currentSession, sessionCookie } from './admin-session.ts';
+import { aggregateResultsPage, periodResultsPage, resultsIndexPage, yearOf } from './admin-results.ts';
+import { type AdminContext, behindSignIn, currentSession, sessionCookie, unitOf } from './admin-session.ts';
+import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { matchPath } from './routes.ts';
 
 export const SIGNIN_LINK_MS = 15 * 60_000;
@@ -183,6 +185,33 @@ async function signOut(request: HttpRequest): Promise<HttpResponse> {
 
 // ---------------------------------------------------------------- routing
 
+type AdminPage = (
+  ctx: AdminContext,
+  request: HttpRequest,
+  params: Record<string, string>,
+) => Promise<HttpResponse>;
+
+/** The pages behind the admin sign-in, by route path (functions/http/routes.ts). */
+const ADMIN_PAGES: readonly (readonly [string, AdminPage])[] = [
+  ['/admin/periods/{periodId}', (ctx, request, p) => periodPage(ctx, request, p.periodId ?? '')],
+  ['/admin/results', (ctx) => resultsIndexPage(ctx)],
+  [
+    '/admin/periods/{periodId}/results',
+    (ctx, request, p) => periodResultsPage(ctx, request, p.periodId ?? ''),
+  ],
+  ['/admin/years/{year}/results', (ctx, _r, p) => aggregateResultsPage(ctx, yearOf(ctx, p.year ?? ''))],
+  ['/admin/phase/results', (ctx) => aggregateResultsPage(ctx, { kind: 'phase' })],
+  [
+    '/admin/units/{unitId}',
+    (ctx, _r, p) => unitHistoryPage(ctx.frame, ctx.campaign, unitOf(ctx.campaign, p.unitId ?? '')),
+  ],
+  [
+    '/admin/units/{unitId}/periods/{periodId}',
+    (ctx, _r, p) =>
+      unitPeriodPage(ctx.frame, ctx.campaign, unitOf(ctx.campaign, p.unitId ?? ''), p.periodId ?? ''),
+  ],
+];
+
 async function handle(request: HttpRequest): Promise<HttpResponse> {
   const read = request.isRead;
   const path = request.path.replace(/\/+$/, '') || '/';
@@ -195,9 +224,12 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (path === '/admin/signin' && !read) return signIn(request);
   if (path === '/admin/session') return sessionPage(request);
   if (path === '/admin/signout' && !read) return signOut(request);
-  const period = matchPath('/admin/periods/{periodId}', path);
-  if (period?.periodId !== undefined && read)
-    return behindSignIn(request, (ctx) => periodPage(ctx, request, period.periodId ?? ''));
+  if (read) {
+    for (const [pattern, page] of ADMIN_PAGES) {
+      const params = matchPath(pattern, path);
+      if (params) return behindSignIn(request, (ctx) => page(ctx, request, params));
+    }
+  }
   throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
 }
 
