@@ -45,6 +45,13 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'HEAD', path: '/admin/session', handler: 'adminPages' },
   { method: 'POST', path: '/admin/session', handler: 'adminPages' },
   { method: 'GET', path: '/admin/periods/{periodId}', handler: 'adminPages' },
+  // admin: results and units (read-only pages behind the session)
+  { method: 'GET', path: '/admin/results', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/periods/{periodId}/results', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/years/{year}/results', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/phase/results', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
 ];
 

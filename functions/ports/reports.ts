@@ -67,6 +67,13 @@ export interface UnitProgress {
   lateAt?: string;
   /** The `appraise` approval whose decision approved the report: scoring reads its appraisal. */
   finalApprovalId?: string;
+  /** Copies for the admin's unit table (functions/ports/dynamo/progress.ts): the report's status … */
+  reportStatus?: ReportStatus;
+  statusChangedAt?: string;
+  submittedAt?: string;
+  /** … and the reviewer, since when. */
+  reviewerId?: string;
+  assignedAt?: string;
 }
 
 export type ProgressMark = 'invited' | 'reminded' | 'late';

@@ -12,11 +12,13 @@ export interface AdminSession {
   /** The session ends after this long without a request. */
   idleTimeoutMs: number;
   lastSeenAt: string;
+  /** Set on a unit focal point's session: it reaches that unit's own history only, never an admin page. */
+  unitId?: string;
 }
 
 export interface Sessions {
   create(
-    admin: { adminId: string; email: string },
+    who: { adminId: string; email: string; unitId?: string },
     options: { absoluteMs: number; idleTimeoutMs: number },
   ): Promise<{ sessionId: string; session: AdminSession }>;
   /** undefined when unknown, expired or idle too long; otherwise refreshes its idle clock. */

@@ -32,7 +32,8 @@ export function dynamoPorts(t: TestTable, clock?: () => Date) {
     results: new DynamoResultsStore(table),
     awards: new DynamoAwardStore(table),
     audit: new DynamoAuditLog(table),
-    sessions: new DynamoSessions(table),
+    // Sessions run on real time in the product; here on the test's clock, to test expiry.
+    sessions: new DynamoSessions(table, clock),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
- * Admin sign-in and the period status page through real HTTP on the local system: the emailed
+ * Admin sign-in, the dashboard and a period's progress page through real HTTP on the local system: the emailed
  * single-use link, the session cookie and its flags, and an answer that reveals nobody's address.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
+import { campaigns } from '#ports/dynamo/campaigns';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
@@ -82,7 +83,7 @@ describe('signing in', () => {
 
     const res = await postForm(link, {});
     expect(res.status).toBe(303);
-    expect(location(h, res)).toBe(`${h.base}/admin/periods/${PERIOD_ID}`);
+    expect(location(h, res)).toBe(`${h.base}/admin`);
     const cookie = cookieOf(res) as string;
     secrets.push(cookie.split(';')[0]?.split('=')[1] as string);
     // Over plain http (a local run) the cookie has no Secure flag and no __Host- prefix.
@@ -122,7 +123,7 @@ describe('signing in', () => {
   });
 });
 
-describe('the period status page', () => {
+describe("a period's progress page", () => {
   it('needs a session, then lists every unit with its state and reviewer, and counts per state', async () => {
     expect((await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { redirect: 'manual' })).status).toBe(303);
 
@@ -152,19 +153,57 @@ describe('the period status page', () => {
     const cookie = (cookieOf(signedIn) as string).split(';')[0] as string;
     secrets.push(cookie.split('=')[1] as string);
 
-    const res = await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie } });
+    await campaigns().setPeriodStatus(PERIOD_ID, 'scheduled', 'open');
+    const res = await fetch(`${h.base}/admin/periods/${PERIOD_ID}?size=100`, { headers: { cookie } });
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('Quý III/2022');
-    expect(page).toMatch(
-      /Phòng Tư pháp<\/td><td>[^<]+<\/td><td><span class="badge invited">Đã mời, chưa lập báo cáo/,
-    );
-    expect(page).toMatch(/Phòng Y tế<\/td><td>[^<]+<\/td><td><span class="badge draft">Bản nháp/);
-    expect(page).toMatch(
-      /Phòng Nội vụ<\/td><td>[^<]+<\/td><td><span class="badge submitted">[^<]+<\/span><\/td><td>Trần Quốc Huy/,
-    );
+    const row = (name: string) =>
+      new RegExp(
+        `${name}</a></th><td>[^<]+</td><td><span class="badge ([a-z-]+)">([^<]+)</span>(.*?)</tr>`,
+      ).exec(page);
+    expect(row('Phòng Tư pháp')?.slice(1, 3)).toEqual(['invited', 'Đã mời, chưa lập báo cáo']);
+    expect(row('Phòng Y tế')?.slice(1, 3)).toEqual(['draft', 'Đang lập báo cáo']);
+    // Submitted and assigned: the reviewer is who the unit now waits on.
+    expect(row('Phòng Nội vụ')?.slice(1, 3)).toEqual(['submitted', 'Đã nộp, chờ phân công thẩm định']);
+    expect(row('Phòng Nội vụ')?.[3]).toContain('Trần Quốc Huy<br><span class="muted">Người thẩm định</span>');
     expect(page).toContain(`Tổng: <strong>${h.config.units.length}</strong>`);
+    // The dashboard lists every period, this one with its submitted count.
+    const dashboard = await (await fetch(`${h.base}/admin`, { headers: { cookie } })).text();
+    expect(dashboard).toContain('Tiến độ phong trào thi đua');
+    expect(dashboard).toMatch(
+      new RegExp(`Quý III/2022</a></th>.*?<td class="num">1/${h.config.units.length}</td>`, 's'),
+    );
+    // Filtered by state and searched without accents, served from the same Query.
+    const drafts = await (
+      await fetch(`${h.base}/admin/periods/${PERIOD_ID}?state=draft`, { headers: { cookie } })
+    ).text();
+    expect(drafts).toContain('Phòng Y tế</a>');
+    expect(drafts).not.toContain('Phòng Tư pháp</a>');
+    const searched = await (
+      await fetch(`${h.base}/admin/periods/${PERIOD_ID}?q=tu+phap`, { headers: { cookie } })
+    ).text();
+    expect(searched).toContain('Đơn vị 1–1 trong 1 đơn vị phù hợp');
+
+    // After review close, a unit that never submitted reads "Không nộp báo cáo", a submitted one not approved "Chưa thẩm định".
+    await campaigns().setPeriodStatus(PERIOD_ID, 'open', 'closed');
+    const closed = await (
+      await fetch(`${h.base}/admin/periods/${PERIOD_ID}?size=100`, { headers: { cookie } })
+    ).text();
+    const closedRow = (name: string) =>
+      new RegExp(`${name}</a></th><td>[^<]+</td><td><span class="badge ([a-z-]+)">`).exec(closed)?.[1];
+    expect(closedRow('Phòng Tư pháp')).toBe('not-reported');
+    expect(closedRow('Phòng Y tế')).toBe('not-reported');
+    expect(closedRow('Phòng Nội vụ')).toBe('not-appraised');
+    await campaigns().setPeriodStatus(PERIOD_ID, 'closed', 'open');
     expect((await fetch(`${h.base}/admin/periods/2030Q1`, { headers: { cookie } })).status).toBe(404);
+
+    // The session runs on real time: moving the demo's clock two days on does not sign out.
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 2 * 86_400_000));
+    expect(
+      (await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { headers: { cookie }, redirect: 'manual' }))
+        .status,
+    ).toBe(200);
 
     const out = await postForm(`${h.base}/admin/signout`, {}, { cookie });
     expect(out.status).toBe(303);
@@ -176,7 +215,7 @@ describe('the period status page', () => {
   });
 });
 
-describe('what needs attention on the period status page', () => {
+describe("what needs attention on a period's page", () => {
   async function signedInCookie(): Promise<string> {
     await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000)); // a new 15-minute window
     await postForm(`${h.base}/admin/signin`, { email: ADMIN });
@@ -195,7 +234,7 @@ describe('what needs attention on the period status page', () => {
 
   it('says nothing needs attention, then lists a decision whose task was gone and an ambiguous email, escaped', async () => {
     const cookie = await signedInCookie();
-    expect(await statusPage(cookie)).toContain('Không có gì cần chú ý (nothing needs attention)');
+    expect(await statusPage(cookie)).toContain('Không có việc gì cần chú ý.');
 
     const keyId = await currentKeyId();
     const reviewer = { kind: 'reviewer' as const, id: 'tran-quoc-huy', email: 'huy.tq@song-lam.example.org' };
@@ -251,20 +290,20 @@ describe('what needs attention on the period status page', () => {
 
     const before = [await reviews().listTaskGone(), await outbox().listAttention()];
     const page = await statusPage(cookie);
-    expect(page).not.toContain('Không có gì cần chú ý');
+    expect(page).not.toContain('Không có việc gì cần chú ý');
     expect(page).toContain('Cần chú ý');
-    // The decision: unit, period, kind, round, who and when (Vietnam time).
+    // The decision: unit, period, kind, round, who and when (Vietnam time), and the way to restart it.
     expect(page).toMatch(
-      /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định[^<]*<\/td><td>2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut/,
+      /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định<\/td><td class="num">2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut[^<]*<\/td><td><a href="\/admin\/periods\/2022Q3\/units\/phong-y-te\/restart">/,
     );
     const decidedAt = (await reviews().getApproval(approval.id))?.decidedAt as string;
     expect(page).toContain(dateTime(decidedAt));
-    expect(page).not.toContain('Giải trình (explanation)');
+    expect(page).not.toContain('<td>Giải trình</td>');
     // The email: recipient, subject (escaped), status, error (scrubbed and escaped).
     expect(page).toContain('vanthu@song-lam.example.org');
     expect(page).toContain('Thư &lt;script&gt;alert(1)&lt;/script&gt; thử');
     expect(page).not.toContain('<script>');
-    expect(page).toContain('Không rõ đã gửi hay chưa (ambiguous)');
+    expect(page).toContain('Không rõ đã gửi hay chưa');
     expect(page).not.toContain('SECRETSIGNATURE');
     expect(page).toContain('&lt;b&gt;');
     // Reading changed nothing.

@@ -22,18 +22,8 @@ import {
   type StoredReport,
   type UnitProgress,
 } from '../reports.ts';
-import {
-  fromDoc,
-  type Item,
-  names,
-  newId,
-  pad,
-  part,
-  periodPk,
-  toDoc,
-  unitPeriodPrefix,
-  unitPk,
-} from './keys.ts';
+import { fromDoc, type Item, names, newId, pad, periodPk, toDoc, unitPeriodPrefix, unitPk } from './keys.ts';
+import { mirrorReportStatus, progressKey, progressOf, updateProgress } from './progress.ts';
 import { type Table, table } from './table.ts';
 
 const reportPrefix = (periodId: string) => `${unitPeriodPrefix(periodId)}REPORT#`;
@@ -42,10 +32,6 @@ const revisionSk = (periodId: string, v: number) => `${reportPrefix(periodId)}${
 const currentKey = (unitId: string, periodId: string) => ({
   pk: unitPk(unitId),
   sk: `${reportPrefix(periodId)}${CURRENT}`,
-});
-const progressKey = (unitId: string, periodId: string) => ({
-  pk: unitPk(unitId),
-  sk: `${unitPeriodPrefix(periodId)}PROGRESS`,
 });
 const MARK_ATTRIBUTE: Record<ProgressMark, 'invitedAt' | 'remindedAt' | 'lateAt'> = {
   invited: 'invitedAt',
@@ -79,17 +65,6 @@ function revisionOf(item: Item): ReportRevision {
     report: fromDoc<Report>(item.doc),
     savedAt: String(item.savedAt),
     savedBy: item.savedBy as Actor,
-  };
-}
-
-function progressOf(item: Item): UnitProgress {
-  return {
-    unitId: String(item.unitId),
-    periodId: String(item.periodId),
-    ...(item.invitedAt ? { invitedAt: String(item.invitedAt) } : {}),
-    ...(item.remindedAt ? { remindedAt: String(item.remindedAt) } : {}),
-    ...(item.lateAt ? { lateAt: String(item.lateAt) } : {}),
-    ...(item.finalApprovalId ? { finalApprovalId: String(item.finalApprovalId) } : {}),
   };
 }
 
@@ -138,7 +113,10 @@ export class DynamoReportStore implements ReportStore {
         ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': current.version } }
         : {}),
     });
-    if (ok) return rolled;
+    if (ok) {
+      await mirrorReportStatus(this.table, rolled);
+      return rolled;
+    }
     if (depth > 5) throw new Error(`Report ${unitId}/${periodId} kept changing while being read`);
     return this.readCurrent(unitId, periodId, depth + 1);
   }
@@ -200,6 +178,7 @@ export class DynamoReportStore implements ReportStore {
       if (!now || Number(now.version) < version + 1)
         throw new Error('Report revision was written but not applied');
     }
+    await mirrorReportStatus(this.table, applied);
     return reportOf(applied);
   }
 
@@ -262,11 +241,18 @@ export class DynamoReportStore implements ReportStore {
           ':actor': actor,
         },
       });
-      if (updated) return { changed: true, report: reportOf(updated) };
+      if (updated) {
+        await mirrorReportStatus(this.table, updated);
+        return { changed: true, report: reportOf(updated) };
+      }
       // Reading also rolls forward a revision a crashed writer left behind; then the change may apply.
       item = await this.readCurrent(unitId, periodId);
       if (!item) throw new NotFoundError('report', `${unitId}/${periodId}`);
-      if (item.status === to) return { changed: false, report: reportOf(item) };
+      if (item.status === to) {
+        // A re-run: the first run may have stopped before mirroring the status.
+        await mirrorReportStatus(this.table, item);
+        return { changed: false, report: reportOf(item) };
+      }
       if (!from.includes(summaryOf(item).status)) break;
     }
     if (!item) throw new NotFoundError('report', `${unitId}/${periodId}`);
@@ -284,16 +270,10 @@ export class DynamoReportStore implements ReportStore {
     values: Record<string, unknown>,
     attributeNames: Record<string, string> = {},
   ): Promise<Item> {
-    const updated = await this.table.updateIf({
-      Key: progressKey(unitId, periodId),
-      UpdateExpression: `${update}, unitId = :unit, periodId = :period, gsi1pk = :list, gsi1sk = :unit`,
-      ExpressionAttributeValues: {
-        ...values,
-        ':unit': part('unitId', unitId),
-        ':period': periodId,
-        ':list': `${periodPk(periodId)}#PROGRESS`,
-      },
-      ...(Object.keys(attributeNames).length > 0 ? { ExpressionAttributeNames: attributeNames } : {}),
+    const updated = await updateProgress(this.table, unitId, periodId, {
+      update,
+      values,
+      names: attributeNames,
     });
     if (!updated) throw new Error(`Progress of ${unitId}/${periodId} was not updated`);
     return updated;

@@ -42,6 +42,7 @@ import {
   unitPeriodPrefix,
   unitPk,
 } from './keys.ts';
+import { mirrorReviewer } from './progress.ts';
 import { type Table, table } from './table.ts';
 
 /** Kinds whose decision is delivered to a waiting task (the others are terminal when decided). */
@@ -172,11 +173,16 @@ export class DynamoReviewStore implements ReviewStore {
       assignedBy: actor,
     };
     if (await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' })) {
-      return { assignment: assignmentOf(item), created: true };
+      const assignment = assignmentOf(item);
+      await mirrorReviewer(this.table, unitId, periodId, assignment);
+      return { assignment, created: true };
     }
     const stored = await this.table.get(key);
     if (!stored) throw new NotFoundError('assignment', `${unitId}/${periodId}`);
-    return { assignment: assignmentOf(stored), created: false };
+    const assignment = assignmentOf(stored);
+    // A re-run: the first run may have stopped before mirroring the reviewer.
+    await mirrorReviewer(this.table, unitId, periodId, assignment);
+    return { assignment, created: false };
   }
 
   // ------------------------------------------------------------ approvals

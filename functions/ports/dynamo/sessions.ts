@@ -1,6 +1,9 @@
 /**
  * `Sessions` on the district table (docs/store.md, "Sessions"): `SESSION#<sha256(id)>`, with the
  * table's TTL attribute `purgeAt`; every read also checks expiry itself.
+ *
+ * Sessions run on real time, never the local runtime's virtual clock: moving the demo's clock must
+ * not sign anyone out (nor keep a session alive that real time ended).
  */
 import { randomBytes } from 'node:crypto';
 import { provide } from '../registry.ts';
@@ -14,18 +17,27 @@ const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sha256(sessionId)}`,
 const REFRESH_MS = 60_000;
 
 export class DynamoSessions implements Sessions {
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private now(): { iso: string; ms: number } {
+    const d = this.clock();
+    return { iso: d.toISOString(), ms: d.getTime() };
+  }
 
   async create(
-    admin: { adminId: string; email: string },
+    who: { adminId: string; email: string; unitId?: string },
     options: { absoluteMs: number; idleTimeoutMs: number },
   ): Promise<{ sessionId: string; session: AdminSession }> {
     const sessionId = randomBytes(32).toString('base64url');
-    const { iso, ms } = this.table.now();
+    const { iso, ms } = this.now();
     const expiresAtMs = ms + options.absoluteMs;
     const session: AdminSession = {
-      adminId: admin.adminId,
-      email: admin.email,
+      adminId: who.adminId,
+      email: who.email,
+      ...(who.unitId ? { unitId: who.unitId } : {}),
       createdAt: iso,
       expiresAt: new Date(expiresAtMs).toISOString(),
       idleTimeoutMs: options.idleTimeoutMs,
@@ -50,7 +62,7 @@ export class DynamoSessions implements Sessions {
     const key = sessionKey(sessionId);
     const item = await this.table.get(key);
     if (!item) return undefined;
-    const { iso, ms } = this.table.now();
+    const { iso, ms } = this.now();
     const idle = Number(item.idleTimeoutMs);
     if (ms >= Number(item.expiresAtMs) || ms >= Number(item.lastSeenAtMs) + idle) return undefined;
     let lastSeenAt = String(item.lastSeenAt);
@@ -70,6 +82,7 @@ export class DynamoSessions implements Sessions {
       expiresAt: String(item.expiresAt),
       idleTimeoutMs: idle,
       lastSeenAt,
+      ...(item.unitId ? { unitId: String(item.unitId) } : {}),
     };
   }
 

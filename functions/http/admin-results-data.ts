@@ -1,0 +1,136 @@
+/**
+ * What the results pages and the downloads read (docs/admin.md, "Results of a period"): a
+ * period's versions (headers), one version's lines, the criteria sets it was scored with, the
+ * appraised leaves of its approved units, and a year's or the phase's aggregate over the latest
+ * version of each period in scope. Shared by the page handler and the download handler, which
+ * read exactly what their page reads.
+ */
+
+import type { AggregateResults } from '#domain/aggregate';
+import { aggregateResults } from '#domain/aggregate';
+import { criteriaSetFor, periodsOfYear } from '#domain/calendar';
+import type { CriteriaSet, Period, UnitGroup } from '#domain/model';
+import { UNIT_GROUPS } from '#domain/model';
+import { appraisedScores } from '#domain/report';
+import type { PeriodResults } from '#domain/scoring';
+import type { AppraisalsByUnit } from '#functions/documents/types';
+import {
+  latestPeriodResults,
+  type PeriodResultsHeader,
+  type ResultsBody,
+  readPeriodResults,
+} from '#functions/scoring/results';
+import { results } from '#ports/dynamo/results';
+import type { CampaignContext } from '#steps/campaign';
+import { mapLimited } from '#steps/concurrency';
+import { finalAppraisal } from '#steps/records';
+import type { VersionInfo, VersionReason } from '#web/admin-results';
+import { notFound } from './admin-session.ts';
+
+/** Units whose appraisal is read at once. */
+const CONCURRENCY = 16;
+
+export function versionInfo(campaign: CampaignContext, h: PeriodResultsHeader): VersionInfo {
+  const reason: VersionReason =
+    h.reason?.trigger === 'close'
+      ? { kind: 'close' }
+      : h.reason?.trigger === 'late'
+        ? {
+            kind: 'late',
+            unitName: campaign.findUnit(h.reason.unitId)?.name ?? h.reason.unitId,
+            round: h.reason.round,
+          }
+        : h.reason?.trigger === 'admin'
+          ? { kind: 'admin', n: h.reason.n }
+          : { kind: 'unknown' };
+  return {
+    version: h.version,
+    publishedAt: h.publishedAt,
+    changed: h.changed === 'all' ? 'all' : h.changed.map((u) => campaign.findUnit(u)?.name ?? u),
+    reason,
+  };
+}
+
+export interface PeriodResultsData {
+  headers: PeriodResultsHeader[];
+  header: PeriodResultsHeader;
+  results: PeriodResults;
+}
+
+/** The version asked (`?version=n`), else the latest; 404 when the period has none or not that one. */
+export async function periodResultsData(
+  periodId: string,
+  versionParam: string | null,
+): Promise<PeriodResultsData> {
+  const headers = await results().listHeaders<ResultsBody>(periodId);
+  const wanted = versionParam === null || versionParam === '' ? undefined : Number(versionParam);
+  const header =
+    wanted === undefined ? headers.at(-1) : headers.find((h) => String(h.version) === versionParam);
+  if (!header) {
+    throw notFound(
+      'Chưa có kết quả',
+      wanted === undefined
+        ? 'Kỳ này chưa công bố kết quả.'
+        : `Kỳ này không có phiên bản kết quả số ${String(versionParam).slice(0, 8)}.`,
+    );
+  }
+  return { headers, header, results: await readPeriodResults(header) };
+}
+
+/** The criteria set each group of the period was scored with. */
+export function setsOf(campaign: CampaignContext, period: Period): Partial<Record<UnitGroup, CriteriaSet>> {
+  const sets: Partial<Record<UnitGroup, CriteriaSet>> = {};
+  for (const group of UNIT_GROUPS) {
+    if (campaign.units.some((u) => u.group === group)) {
+      sets[group] = criteriaSetFor(campaign.config, campaign.criteriaSets, group, period);
+    }
+  }
+  return sets;
+}
+
+/** The appraised leaves of every approved unit of the results (the appraisal that made each final). */
+export async function appraisalsOf(r: PeriodResults): Promise<AppraisalsByUnit> {
+  const out: Record<string, { appraised: Record<string, number> }> = {};
+  const approved = r.units.filter((u) => u.status === 'approved');
+  await mapLimited(approved, CONCURRENCY, async (u) => {
+    const stored = await finalAppraisal(u.unitId, r.periodId);
+    if (stored) out[u.unitId] = { appraised: appraisedScores(stored.appraisal) };
+  });
+  return out;
+}
+
+export type Scope = { kind: 'year'; year: number } | { kind: 'phase' };
+
+/** The periods of a year or of the phase. */
+export function periodsIn(campaign: CampaignContext, scope: Scope): Period[] {
+  return scope.kind === 'year' ? periodsOfYear(campaign.config, scope.year) : [...campaign.periods];
+}
+
+/** A year's or the phase's results over the latest version of each period in scope; 404 when none. */
+export async function aggregateData(
+  campaign: CampaignContext,
+  scope: Scope,
+): Promise<{ periods: Period[]; results: AggregateResults }> {
+  const periods = periodsIn(campaign, scope);
+  const perPeriod = (await Promise.all(periods.map((p) => latestPeriodResults(p.id)))).filter(
+    (r): r is PeriodResults => r !== undefined,
+  );
+  if (periods.length === 0 || perPeriod.length === 0) {
+    throw notFound('Chưa có kết quả', 'Chưa có kỳ nào trong phạm vi này công bố kết quả.');
+  }
+  try {
+    return {
+      periods,
+      results: aggregateResults(
+        scope.kind,
+        periods.map((p) => p.id),
+        perPeriod,
+        campaign.units,
+      ),
+    };
+  } catch (error) {
+    // The domain names the periods still without results: the admin reads exactly that.
+    if (error instanceof RangeError) throw notFound('Chưa đủ kết quả để tổng hợp', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * What every page behind the admin sign-in shares: the session cookie, the session it names (on
+ * real time), the frame of the page (authority, who is signed in, the real time now), and the
+ * answers for an unknown period or unit. Page handlers call `adminContext` first; without a valid
+ * admin session the person is sent to the sign-in form.
+ */
+import { campaigns } from '#ports/dynamo/campaigns';
+import { sessions } from '#ports/dynamo/sessions';
+import type { AdminSession } from '#ports/sessions';
+import { baseUrl } from '#ports/settings';
+import { type CampaignContext, findCampaign } from '#steps/campaign';
+import type { AdminFrame } from '#web/admin-frame';
+import type { PeriodState } from '#web/admin-progress';
+import { type HttpRequest, type HttpResponse, PageError, redirect } from '#web/http';
+
+const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,100}$/;
+
+/** The session cookie's name: the `__Host-` prefix needs Secure, so it is used over https only. */
+export function sessionCookieName(base: string): string {
+  return base.startsWith('https:') ? '__Host-thidua_session' : 'thidua_session';
+}
+
+export function sessionCookie(base: string, value: string, maxAgeSeconds: number): string {
+  const secure = base.startsWith('https:') ? '; Secure' : '';
+  return `${sessionCookieName(base)}=${value}; HttpOnly${secure}; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+export async function currentSession(
+  request: HttpRequest,
+): Promise<{ id: string; session: AdminSession } | undefined> {
+  const id = request.cookies.get(sessionCookieName(baseUrl()));
+  if (!id || !SESSION_COOKIE_VALUE.test(id)) return undefined;
+  const session = await sessions().get(id);
+  return session ? { id, session } : undefined;
+}
+
+/** What a page handler behind the admin sign-in works with. */
+export interface AdminContext {
+  session: AdminSession;
+  campaign: CampaignContext;
+  frame: AdminFrame;
+}
+
+/** Thrown to send a person without a valid admin session to the sign-in form. */
+export class SignInNeeded extends PageError {
+  constructor() {
+    super(303, 'Cần đăng nhập', 'Phiên đăng nhập đã hết hoặc chưa đăng nhập.');
+  }
+}
+
+/** The admin session, the stored campaign and the page frame; SignInNeeded without a session. */
+export async function adminContext(request: HttpRequest): Promise<AdminContext> {
+  const current = await currentSession(request);
+  // A unit's focal point holds a session scoped to its unit: never an admin page.
+  if (!current || current.session.unitId !== undefined) throw new SignInNeeded();
+  const campaign = await findCampaign();
+  if (!campaign) throw notFound('Chưa có phong trào', 'Chưa có phong trào thi đua nào được lưu.');
+  const admin = campaign.findPerson('admin', current.session.adminId);
+  return {
+    session: current.session,
+    campaign,
+    frame: {
+      authority: campaign.config.district.authority,
+      viewer: {
+        kind: 'admin',
+        name: admin?.name ?? current.session.email,
+        email: current.session.email,
+        sessionExpiresAt: current.session.expiresAt,
+      },
+      // Sessions and "waiting since" run on real time, whatever the demo's clock says.
+      now: new Date().toISOString(),
+    },
+  };
+}
+
+/** Runs a page behind the admin sign-in: without a session, a 303 to the sign-in form. */
+export async function behindSignIn(
+  request: HttpRequest,
+  page: (ctx: AdminContext) => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  let ctx: AdminContext;
+  try {
+    ctx = await adminContext(request);
+  } catch (error) {
+    if (error instanceof SignInNeeded) return redirect('/admin');
+    throw error;
+  }
+  return page(ctx);
+}
+
+export function notFound(title: string, detail: string): PageError {
+  return new PageError(404, title, detail);
+}
+
+/** The period of the calendar named in a path, or 404. */
+export function periodOf(campaign: CampaignContext, periodId: string) {
+  const period = /^[A-Za-z0-9_-]{1,16}$/.test(periodId)
+    ? campaign.periods.find((p) => p.id === periodId)
+    : undefined;
+  if (!period) throw notFound('Không có kỳ báo cáo này', 'Không tìm thấy kỳ báo cáo được yêu cầu.');
+  return period;
+}
+
+/** The unit of the campaign named in a path, or 404. */
+export function unitOf(campaign: CampaignContext, unitId: string) {
+  const unit = campaign.findUnit(unitId);
+  if (!unit) throw notFound('Không có đơn vị này', 'Không tìm thấy đơn vị được yêu cầu.');
+  return unit;
+}
+
+/** Every period of the calendar with its stored state (absent: scheduled). */
+export async function periodStates(campaign: CampaignContext): Promise<Map<string, PeriodState>> {
+  const stored = await campaigns().listPeriodStatuses();
+  return new Map(campaign.periods.map((p) => [p.id, stored.get(p.id)?.status ?? 'scheduled']));
+}
