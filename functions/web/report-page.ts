@@ -63,6 +63,8 @@ export interface ReportPageModel {
   raw?: URLSearchParams;
   /** The version the form carries (the stored one, or the one the refused post was made from). */
   version: number;
+  /** The request's write id (a nonce per rendering): a retried post is recognised as the same one. */
+  writeId?: string;
   problems?: FieldProblem[];
   notice?: { tone: 'ok' | 'warn' | 'error' | 'info'; text: string };
   /** Earlier rounds of review, oldest first; the last one's appraisal is shown beside each leaf. */
@@ -111,6 +113,7 @@ ${area.criteria.map((c) => criterionHtml(c, { report, editable, problems, flagge
     ? `${head}
 <form method="post" action="" novalidate>
 ${hidden('version', m.version)}
+${m.writeId ? hidden('writeId', m.writeId) : ''}
 ${hidden('selfcheck', '1')}
 ${returned ? responseField(report, problems, v) : ''}
 <section><h2>Tóm tắt kết quả thực hiện trong kỳ</h2>
