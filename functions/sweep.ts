@@ -7,24 +7,30 @@
  *    admin's list) or failed again (stays queued). A fresh decision is left to its own request.
  * 2. Outbox messages whose send `failed` (certainly not sent): sent again through the mailer,
  *    which claims them (`failed → claimed`, attempt + 1) so two sweeps never both send.
- * 3. Outbox messages still `claimed` five minutes after their claim (the sender died mid-send):
- *    marked `ambiguous` for the admin — never re-sent by guess.
+ * 3. Outbox messages still `claimed` five minutes after their claim on the product's clock (the
+ *    sender died mid-send), however far that clock jumped: marked `ambiguous` for the admin —
+ *    never re-sent by guess.
+ * 4. Reports whose last write left a follow-up (the FOLLOWUP mark, docs/reliability.md): an
+ *    explanation's approval decided and delivered, a submitted report's review started.
  *
  * Input: anything (the schedule's event is ignored). Output: the counts.
  */
 import * as z from 'zod/mini';
+import { callbacks } from '#ports/callbacks';
 import { OUTBOX_CLAIM_STALE_MS, outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { mailer } from '#ports/mailer';
+import { stateMachineArn } from '#ports/settings';
 import { deliverDecision } from '#steps/delivery';
+import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
+import { reviewExecution } from '#workflows/executions';
 
 const STEP = 'sweep';
 
 /** A decision younger than this is still being delivered by the request that recorded it. */
 export const UNDELIVERED_GRACE_MS = 60_000;
-/** Stale claims are looked for among the mail created this far back (the sweep runs every 5 minutes). */
-export const STALE_CLAIM_WINDOW_MS = 24 * 3_600_000;
 /** At most this many of each kind per run; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
 
@@ -35,6 +41,7 @@ export interface SweepCounts {
   mailResent: number;
   mailFailed: number;
   mailMarkedAmbiguous: number;
+  followUpsFinished: number;
 }
 
 export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCounts> {
@@ -45,6 +52,7 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     mailResent: 0,
     mailFailed: 0,
     mailMarkedAmbiguous: 0,
+    followUpsFinished: 0,
   };
   const now = ctx.clock();
 
@@ -82,11 +90,7 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     }
   }
 
-  const stale = await outbox().listStaleClaims(
-    new Date(now.getTime() - OUTBOX_CLAIM_STALE_MS),
-    new Date(now.getTime() - STALE_CLAIM_WINDOW_MS),
-    SWEEP_BATCH,
-  );
+  const stale = await outbox().listStaleClaims(new Date(now.getTime() - OUTBOX_CLAIM_STALE_MS), SWEEP_BATCH);
   for (const record of stale) {
     const marked = await outbox().markAmbiguous(
       record.key,
@@ -96,8 +100,35 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     if (marked) counts.mailMarkedAmbiguous++;
   }
 
+  counts.followUpsFinished = await finishFollowUps(now, ctx);
+
   if (Object.values(counts).some((n) => n > 0)) ctx.log.info('sweep', { ...counts });
   return counts;
+}
+
+/** A follow-up younger than this is still being finished by the request that claimed it. */
+export const FOLLOWUP_GRACE_MS = 60_000;
+
+/** Finishes the follow-ups of the reports' claims left by requests that stopped. */
+async function finishFollowUps(now: Date, ctx: StepContext): Promise<number> {
+  let finished = 0;
+  for (const { unitId, periodId } of await reports().listFollowUps(SWEEP_BATCH)) {
+    const stored = await reports().get(unitId, periodId);
+    const claim = stored?.lastWrite;
+    if (!stored || !claim) continue;
+    if (now.getTime() - Date.parse(stored.updatedAt) < FOLLOWUP_GRACE_MS) continue;
+    if (stored.status === 'explained' && claim.approvalId) {
+      const followUp = await finishExplanation(ctx.log, unitId, periodId);
+      if (followUp.state !== 'decided') continue; // refused: the admin sees the report explained
+    } else if (stored.status === 'submitted' && claim.kind === 'submit') {
+      const { name, input } = reviewExecution(unitId, periodId);
+      await callbacks().startExecution(stateMachineArn('review'), name, input);
+    }
+    // Done, or moved on since (its workflow took it further): the mark has nothing left to drive.
+    await reports().clearFollowUp(unitId, periodId, claim.writeId);
+    finished++;
+  }
+  return finished;
 }
 
 export const handler = stepHandler({ name: STEP, input: z.unknown() }, sweep);

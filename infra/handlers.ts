@@ -310,6 +310,10 @@ export const HANDLERS = {
       why: 're-sends recorded decisions and ballots to their waiting tasks',
       of: ['review', 'commendation'],
     },
+    startExecution: {
+      why: "starts the review of a submitted report whose request stopped before starting it (the submit's follow-up)",
+      of: ['review'],
+    },
     asyncFailures: 'a failing sweep leaves recorded decisions short of their workflows',
   },
 } as const satisfies Record<string, HandlerSpec>;

@@ -8,16 +8,19 @@
  *   unit-period's `review` execution (`review-<unit>-<period>-<attempt>`, workflows/executions.ts;
  *   already existing is success). A submit of a report already submitted only (re)starts the
  *   execution, so a start that failed can be retried from the page;
- * - `explain` (after a return): stores the revised report with the explanation
- *   (`returned → explained`, the revision naming the `explain` approval it answers), then decides
- *   that approval with the explanation as its payload and delivers it to the waiting review
- *   execution.
+ * - `explain` (after a return): the claim is the revised report with the explanation
+ *   (`returned → explained`, the revision naming the `explain` approval it answers); its follow-up
+ *   decides that approval with the explanation as its payload and delivers it to the waiting review
+ *   execution (functions/steps/explanations.ts; the sweep finishes it when the request cannot).
+ * Every form carries a write id (a nonce per rendering) that the revision stores: the same POST
+ * again finds its own claim, finishes its follow-ups and answers as the first did (docs/reliability.md).
  * Every field is checked first: a form with problems is shown again as typed, each problem beside
  * its field, with 422, and nothing is stored. A success answers 303 back to the page (GET).
  */
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
-import type { Actor } from '#ports/actor';
 import { callbacks } from '#ports/callbacks';
 import { now } from '#ports/clock';
 import { reports } from '#ports/dynamo/reports';
@@ -28,8 +31,8 @@ import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import { stateMachineArn } from '#ports/settings';
 import { loadCampaign } from '#steps/campaign';
-import { claimDecision, type ExplainDecisionPayload } from '#steps/decisions';
-import { deliverDecision } from '#steps/delivery';
+import { crashPoint } from '#steps/crash-point';
+import { finishExplanation } from '#steps/explanations';
 import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
   contentSecurityPolicy,
@@ -44,7 +47,7 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
-import { type ParsedReportForm, parseReportForm } from '#web/report-form';
+import { type ParsedReportForm, parseReportForm, writeIdOf } from '#web/report-form';
 import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
 import { autosaveResponse, isAutosave } from '#web/report-save';
 import { reviewExecution } from '#workflows/executions';
@@ -97,6 +100,7 @@ async function pageModel(
     assets: REPORT_FORM_ASSETS,
     view: request.query.get(COMMENTED_VIEW.name) === COMMENTED_VIEW.value ? 'commented' : 'all',
     viewLinks: { all: self, commented: `${self}&${COMMENTED_VIEW.name}=${COMMENTED_VIEW.value}` },
+    writeId: randomBytes(16).toString('base64url'),
     ...extra,
   };
 }
@@ -209,6 +213,10 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     return reportPage(200, await pageModel(request, ctx, notice ? { notice } : {}));
   }
 
+  const writeId = writeIdOf(request.form);
+  // The same request again (a retry after a lost answer or a crash): its claim is stored, so the
+  // follow-ups are finished and the answer is the first one's, never 409.
+  if (ctx.stored && isOwnRetry(request, ctx, ctx.stored)) return finishOwnWrite(request, ctx, ctx.stored);
   // A submit of a report already submitted only (re)starts its review: a failed start is retried from the page.
   if (request.form.get('action') === 'submit' && ctx.stored?.status === 'submitted') {
     return startReview(request, ctx, ctx.stored);
@@ -230,28 +238,57 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       version: parsed.version ?? ctx.stored?.version ?? 0,
       problems,
       offerValidDraft: parsed.version !== undefined,
+      ...(writeId ? { writeId } : {}),
     });
     return reportPage(parsed.version === undefined ? 400 : 422, model);
   }
 
   const report: Report = parsed.report;
+  let stored: StoredReport;
   try {
-    const stored = await reports().writeRevision(ctx.unit.id, ctx.period.id, {
+    // The claim: one revision, carrying the write id and, for an explanation, the approval it answers.
+    stored = await reports().writeRevision(ctx.unit.id, ctx.period.id, {
       report,
       expectedVersion: parsed.version,
       actor,
       kind: draft ? 'save' : 'submit',
       ...(explainApproval ? { approvalId: explainApproval.id } : {}),
-      ...(parsed.writeId ? { writeId: parsed.writeId } : {}),
+      ...(writeId ? { writeId } : {}),
     });
-    if (draft && problems.length > 0) return validPartSaved(request, { ...ctx, stored }, problems);
-    if (draft) return backToPage(request, 'saved');
-    if (!explainApproval) return startReview(request, ctx, stored);
-    return explain(request, explainApproval, stored, actor);
   } catch (error) {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);
     throw error;
   }
+  crashPoint(`${action}.after-revision`);
+  if (draft && problems.length > 0) return validPartSaved(request, { ...ctx, stored }, problems);
+  return finishOwnWrite(request, ctx, stored);
+}
+
+/**
+ * The stored claim is this request's: the same write id, kind and content. A form the browser
+ * shows again (Back) carries the same id but may hold other content or another button: that is a
+ * new write, checked against the version like any other.
+ */
+function isOwnRetry(request: HttpRequest, ctx: ReportContext, stored: StoredReport): boolean {
+  const claim = stored.lastWrite;
+  if (!claim || claim.writeId !== writeIdOf(request.form)) return false;
+  const action = request.form.get('action');
+  const kind = action === 'submit' || action === 'explain' ? 'submit' : 'save';
+  if (kind !== claim.kind) return false;
+  const parsed = parseFor(request, ctx, kind === 'submit' ? 'submit' : 'draft');
+  return isDeepStrictEqual(parsed.report, stored.report);
+}
+
+/** The follow-ups of a stored write, run by its request or by the same request again. */
+async function finishOwnWrite(
+  request: HttpRequest,
+  ctx: ReportContext,
+  stored: StoredReport,
+): Promise<HttpResponse> {
+  const claim = stored.lastWrite;
+  if (claim?.kind !== 'submit') return backToPage(request, 'saved');
+  if (claim.approvalId) return explain(request, stored);
+  return startReview(request, ctx, stored);
 }
 
 /**
@@ -331,31 +368,12 @@ async function pendingExplanation(ctx: ReportContext): Promise<Approval> {
   return latest;
 }
 
-async function explain(
-  request: HttpRequest,
-  approval: Approval,
-  stored: StoredReport,
-  actor: Actor,
-): Promise<HttpResponse> {
-  const payload: ExplainDecisionPayload = {
-    explanation: stored.report.response ?? '',
-    reportVersion: stored.version,
-  };
-  const outcome = await claimDecision(approval, { action: 'explained', payload }, actor);
-  switch (outcome.outcome) {
-    case 'decided':
-      // A failed delivery stays recorded and queued: the sweep re-sends it.
-      await deliverDecision(outcome.approval, handlerLogger());
-      return backToPage(request, 'explained');
-    case 'already-decided':
-      throw new PageError(
-        409,
-        'Đã gửi giải trình',
-        'Giải trình của vòng thẩm định này đã được gửi trước đó.',
-      );
-    default:
-      throw claimRefused(outcome.outcome);
-  }
+/** The explanation's follow-ups: its approval decided and delivered (functions/steps/explanations.ts). */
+async function explain(request: HttpRequest, stored: StoredReport): Promise<HttpResponse> {
+  const followUp = await finishExplanation(handlerLogger(), stored.unitId, stored.periodId);
+  if (followUp.state === 'refused') throw claimRefused(followUp.outcome);
+  // A failed delivery stays recorded and queued: the sweep re-sends it.
+  return backToPage(request, 'explained');
 }
 
 async function startReview(

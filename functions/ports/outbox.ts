@@ -61,7 +61,7 @@ export interface Outbox {
   listAttention(limit?: number, options?: { newestFirst?: boolean }): Promise<OutboxRecord[]>;
   /**
    * Messages still `claimed` although claimed before `claimedBefore` (the sender died mid-send),
-   * among those created since `createdSince`, oldest first: the sweep marks them ambiguous.
+   * oldest first, however long ago: the sweep marks them ambiguous.
    */
-  listStaleClaims(claimedBefore: Date, createdSince: Date, limit?: number): Promise<OutboxRecord[]>;
+  listStaleClaims(claimedBefore: Date, limit?: number): Promise<OutboxRecord[]>;
 }

@@ -27,10 +27,20 @@ export interface StoredReport {
   /** When the report was first submitted. */
   submittedAt?: string;
   statusChangedAt: string;
+  /** The content write that made this version: a retried request finds its own claim by its write id. */
+  lastWrite?: LastWrite;
+}
+
+/** The claim a content write recorded (docs/reliability.md). */
+export interface LastWrite {
+  writeId: string;
+  kind: 'save' | 'submit';
+  /** The `explain` approval an explanation answers: deciding it is the explanation's follow-up. */
+  approvalId?: string;
 }
 
 /** A report as the admin's status page lists it: no content. */
-export type ReportSummary = Omit<StoredReport, 'report'>;
+export type ReportSummary = Omit<StoredReport, 'report' | 'lastWrite'>;
 
 /** One immutable revision: the content as saved or submitted by one write. */
 export interface ReportRevision {
@@ -81,7 +91,8 @@ export type ProgressMark = 'invited' | 'reminded' | 'late';
 export interface ReportStore {
   /**
    * Writes the content as revision `expectedVersion + 1`. ConflictError('version') when someone
-   * saved since (nothing changes), ConflictError('status') unless `draft`/`returned`.
+   * saved since (nothing changes), ConflictError('status') unless `draft`/`returned`. The same
+   * write id again (a retried request whose first try was stored) answers the stored report.
    */
   writeRevision(unitId: string, periodId: string, revision: NewRevision): Promise<StoredReport>;
   /** The report now (read consistently: a page after a save shows the saved version). */
@@ -107,6 +118,10 @@ export interface ReportStore {
   /** Names the approval that made the report final (the same one again is a re-run). */
   setFinalApproval(unitId: string, periodId: string, approvalId: string): Promise<void>;
   getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined>;
+  /** Ends the report's FOLLOWUP mark left by the write `writeId` (its follow-ups are done). */
+  clearFollowUp(unitId: string, periodId: string, writeId: string): Promise<void>;
+  /** Reports whose last write has a follow-up still to finish, oldest first (the sweep's queue). */
+  listFollowUps(limit: number): Promise<{ unitId: string; periodId: string }[]>;
   /** Every unit-period progress of the period (an index: ids and marks, eventually consistent). */
   listProgress(periodId: string): Promise<UnitProgress[]>;
 }

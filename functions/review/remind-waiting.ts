@@ -13,6 +13,8 @@
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
+import { decideExplanation } from '#steps/explanation-decision';
 import { reportLink } from '#steps/grants';
 import { type RemindInput, remindInput } from '#steps/inputs';
 import { mailEach, mailTo } from '#steps/mail';
@@ -35,6 +37,12 @@ export async function remindWaiting(
   const pastLateDeadline = ctx.clock().getTime() >= Date.parse(period.lateAppraisalUntil);
   if (pastLateDeadline) return { pastLateDeadline };
 
+  // An explanation stored but not yet decided (its request stopped after the revision): decide it
+  // instead of reminding the unit of what it already did; the re-armed wait delivers it at once.
+  if (kind === 'explain') {
+    const followUp = await decideExplanation(ctx.log, unitId, periodId);
+    if (followUp.state === 'decided') return { pastLateDeadline };
+  }
   const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
   const approval = approvals.find((a) => a.kind === kind && (a.round ?? 0) === round);
   if (approval?.status !== 'pending') {
@@ -43,6 +51,7 @@ export async function remindWaiting(
   }
   const { remind, reminders } = await reviews().noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
   if (!remind) return { pastLateDeadline };
+  crashPoint(`remind-${kind}.after-note`);
 
   const unit = campaign.unit(unitId);
   const about = { unitId, periodId, round };

@@ -16,6 +16,8 @@ import { reports } from '#ports/dynamo/reports';
 import type { StoredReport } from '#ports/reports';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
+import { finishExplanation } from '#steps/explanations';
 import { reportLink } from '#steps/grants';
 import { type CallbackInput, callbackInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
@@ -70,9 +72,14 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
     input.taskToken,
   );
   if (armed.state !== 'armed') return;
+  // The unit explained but its request stopped before deciding: decide and deliver to this wait.
+  const followUp = await finishExplanation(ctx.log, unitId, periodId);
+  if (followUp.state === 'decided') return;
+  crashPoint('request-explanation.after-arm');
 
   await moveReport(ctx.log, unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
 
+  crashPoint('request-explanation.after-status');
   if (ctx.clock().getTime() >= Date.parse(armed.approval.expiresAt)) {
     ctx.log.info('explanation link already expired: no mail; the wait ends by its timeout');
     return;

@@ -6,6 +6,9 @@
  *     (the only write that decides: of two requests one wins, and the loser's payload is never read)
  *   → the audit entry `decision-<approval>` at the claim's time (the same entry when retried).
  *
+ * Crash points `<kind>.after-payload`, `<kind>.after-claim`, `<kind>.after-audit` (kind: appraise,
+ * explain, vote, signin).
+ *
  * Delivery to the waiting task (functions/steps/delivery.ts) follows for the kinds that have one.
  */
 import type { Appraisal } from '#domain/model';
@@ -13,6 +16,7 @@ import type { Actor } from '#ports/actor';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
 import type { Approval, DecideOutcome } from '#ports/reviews';
+import { crashPoint } from './crash-point.ts';
 
 /** What the `appraise` decision carries as its payload: the round's appraisal (never in the execution). */
 export interface AppraiseDecisionPayload {
@@ -40,19 +44,25 @@ export function decisionSubject(a: Approval): string {
 
 export async function claimDecision(
   approval: Approval,
-  decision: { action: string; payload?: unknown },
+  decision: { action: string; payload?: unknown; writeId?: string },
   actor: Actor,
 ): Promise<DecideOutcome> {
   const payloadHash =
     decision.payload === undefined
       ? undefined
       : await reviews().putDecisionPayload(approval, decision.payload);
+  crashPoint(`${approval.kind}.after-payload`);
   const outcome = await reviews().decide(
     approval.id,
-    { action: decision.action, ...(payloadHash ? { payloadHash } : {}) },
+    {
+      action: decision.action,
+      ...(payloadHash ? { payloadHash } : {}),
+      ...(decision.writeId ? { writeId: decision.writeId } : {}),
+    },
     actor,
   );
   if (outcome.outcome === 'decided') {
+    crashPoint(`${approval.kind}.after-claim`);
     const decided = outcome.approval;
     await audit().append({
       id: `decision-${decided.id}`,
@@ -63,6 +73,7 @@ export async function claimDecision(
       action: `${decided.kind}.decided`,
       detail: { approvalId: decided.id, kind: decided.kind, round: decided.round, decision: decision.action },
     });
+    crashPoint(`${approval.kind}.after-audit`);
   }
   return outcome;
 }

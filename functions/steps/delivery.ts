@@ -16,6 +16,7 @@ import { callbacks } from '#ports/callbacks';
 import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
+import { crashPoint } from './crash-point.ts';
 
 /** What a callback task receives as its output (`$.decision` in the review state machine). */
 export interface DecisionOutput {
@@ -68,6 +69,7 @@ export async function deliverDecision(approval: Approval, log?: Logger): Promise
     log?.warn('decision recorded but its task is gone', { approvalId: approval.id, kind: approval.kind });
     return marked ? 'task-gone' : 'superseded';
   }
+  crashPoint(`${approval.kind}.after-delivery`);
   const marked = await reviews().markDelivered(approval.id, approval.tokenGen);
   return marked ? 'delivered' : 'superseded';
 }

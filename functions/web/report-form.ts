@@ -78,8 +78,7 @@ export function parseReportForm(form: URLSearchParams, ctx: ReportFormContext): 
   const action = ACTIONS.find((a) => a === actionRaw);
   const versionRaw = form.get('version') ?? '';
   const version = /^\d{1,9}$/.test(versionRaw) ? Number(versionRaw) : undefined;
-  const writeIdRaw = form.get('writeId') ?? '';
-  const writeId = /^[A-Za-z0-9_-]{8,64}$/.test(writeIdRaw) ? writeIdRaw : undefined;
+  const writeId = writeIdOf(form);
 
   const entries = parseEntries(form, index, problems);
   const initiatives = parseInitiatives(form, problems);
@@ -119,6 +118,12 @@ export function parseReportForm(form: URLSearchParams, ctx: ReportFormContext): 
     problems.push({ field: name, message: p.message });
   }
   return { action, version, writeId, autosave: form.get('autosave') === '1', report, problems };
+}
+
+/** The write id a form carries (a nonce per rendering or per autosave), when well-formed. */
+export function writeIdOf(form: URLSearchParams): string | undefined {
+  const raw = form.get('writeId') ?? '';
+  return /^[A-Za-z0-9_-]{8,64}$/.test(raw) ? raw : undefined;
 }
 
 function fieldOfProblem(p: Problem, leaves: ReadonlyMap<string, unknown>): string {

@@ -74,6 +74,8 @@ export interface ReportPageModel {
   raw?: URLSearchParams;
   /** The version the form carries (the stored one, or the one the refused post was made from). */
   version: number;
+  /** The request's write id (a nonce per rendering): a retried post is recognised as the same one. */
+  writeId?: string;
   problems?: FieldProblem[];
   notice?: { tone: 'ok' | 'warn' | 'error' | 'info'; text: string };
   /** Earlier rounds of review, oldest first; the last one's appraisal is shown beside each leaf. */
@@ -92,8 +94,6 @@ export interface ReportPageModel {
   assets?: { script: string; style: string };
   /** Evidence files: where the script asks to sign an upload and to check it (docs/evidence.md). */
   upload?: { presignUrl: string; verifyUrl: string };
-  /** The page's write id: a retried post carries it, so the same request gets the same answer. */
-  writeId?: string;
   /** The unit's published results of the period. */
   results?: UnitResultsView;
 }

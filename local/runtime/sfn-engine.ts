@@ -20,10 +20,10 @@
 import './polyfills.ts';
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { crashPoint } from '#steps/crash-point';
 import { type AslState, capTimeouts, type ExtractedStateMachine, forEachState } from './asl.ts';
 import { executionArn, LOCAL_ACCOUNT, stateMachineArn } from './cfn.ts';
 import type { VirtualClock } from './clock.ts';
-import { crashPoint } from './crash.ts';
 import type { LocalLambdas } from './lambda.ts';
 import {
   checkSize,

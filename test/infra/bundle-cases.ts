@@ -341,6 +341,7 @@ export const CASES = {
             mailResent: 0,
             mailFailed: 0,
             mailMarkedAmbiguous: 0,
+            followUpsFinished: 0,
           }),
       },
     },

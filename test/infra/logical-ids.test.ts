@@ -50,12 +50,14 @@ const FUNCTION_IDS = [
 /**
  * One group per set of grants, shared by the functions of that set's role. Three sets changed with
  * storage layout 2, whose stacks are new deployments (README, "Upgrading"): the report and decision
- * pages send no mail, and the sweep signs nothing (it re-sends stored messages).
+ * pages send no mail, and the sweep signs nothing (it re-sends stored messages). The sweep's changed
+ * again when it took over the submit's follow-up (starting a review a stopped request did not
+ * start): its old group is kept with its logs, outside the stack.
  */
 const FUNCTION_LOG_GROUP_IDS = [
   'StartsCommendationPeriodReviewScoringFailuresLogs7CAFF8A9',
   'TableLogsA0AD0C29',
-  'TableMailAnswersCommendationReviewFailuresLogs66166B80',
+  'TableMailAnswersCommendationReviewStartsReviewFailuresLogs1C92A1C0',
   'TableMailLogsF2D034C2',
   'TableMailSigningKeyAnswersCommendationLogsB2B7E7F7',
   'TableMailSigningKeyAnswersReviewLogsD22E0273',

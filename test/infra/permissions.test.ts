@@ -200,12 +200,13 @@ describe('permissions in the demo district stack', () => {
     }
   });
 
-  it('lets only the starter, the submit, the review close and a late approval start executions, of the machines they start', () => {
+  it('lets only the starter, the submit (and the sweep finishing it), the review close and a late approval start executions, of the machines they start', () => {
     const starts: Record<string, WorkflowName[]> = {
       ClosePeriod: ['scoring'],
       RecordApproval: ['scoring'],
       ReportPage: ['review'],
       Starter: ['period', 'scoring', 'commendation', 'review'],
+      Sweep: ['review'],
     };
     // (one statement per machine, or one for all when cdk.json minimizes policies)
     expect([...new Set(grantedTo('states:StartExecution'))]).toEqual(Object.keys(starts).sort());

@@ -12,6 +12,8 @@ import { type Table, table } from './table.ts';
 
 const LISTING = 'OUTBOX';
 const ATTENTION = 'MAIL_ATTENTION';
+/** Claimed and not yet marked: listed by claim time, so a stale one is found however far the clock jumped. */
+const CLAIMED = 'MAIL_CLAIMED';
 /** An outbox claim never marked sent or failed after this long is a crash mid-send (docs/review.md, 4). */
 export const OUTBOX_CLAIM_STALE_MS = 5 * 60_000;
 
@@ -72,6 +74,8 @@ export class DynamoOutbox implements Outbox {
       claimedAtMs: ms,
       gsi1pk: LISTING,
       gsi1sk: `${iso}#${key}`,
+      gsi2pk: CLAIMED,
+      gsi2sk: `${iso}#${key}`,
     };
     if (await this.table.putIf({ Item: fresh, ConditionExpression: 'attribute_not_exists(pk)' })) {
       return { outcome: 'claimed', record: recordOf(fresh) };
@@ -92,7 +96,7 @@ export class DynamoOutbox implements Outbox {
       const retried = await this.table.updateIf({
         Key: itemKey,
         UpdateExpression:
-          'SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, #to = :to, #subject = :subject, #text = :text, #html = :html ADD #attempt :one REMOVE gsi2pk, gsi2sk',
+          'SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, #to = :to, #subject = :subject, #text = :text, #html = :html, gsi2pk = :cq, gsi2sk = :cqs ADD #attempt :one',
         ConditionExpression: '#status = :failed AND #attempt = :seen',
         ExpressionAttributeNames: names('status', 'to', 'subject', 'text', 'html', 'attempt'),
         ExpressionAttributeValues: {
@@ -102,6 +106,8 @@ export class DynamoOutbox implements Outbox {
           ':now': iso,
           ':nowMs': ms,
           ':one': 1,
+          ':cq': CLAIMED,
+          ':cqs': `${iso}#${key}`,
           ':to': mail.to,
           ':subject': mail.subject,
           ':text': mail.text,
@@ -179,24 +185,12 @@ export class DynamoOutbox implements Outbox {
     return items.map(recordOf);
   }
 
-  async listStaleClaims(claimedBefore: Date, createdSince: Date, limit = 100): Promise<OutboxRecord[]> {
-    const items = await this.table.queryAll(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
-        FilterExpression: '#status = :claimed AND claimedAtMs < :before',
-        ExpressionAttributeNames: names('status'),
-        ExpressionAttributeValues: {
-          ':pk': LISTING,
-          ':lo': createdSince.toISOString(),
-          ':hi': `${claimedBefore.toISOString()}#\uffff`,
-          ':claimed': 'claimed',
-          ':before': claimedBefore.getTime(),
-        },
-      },
+  async listStaleClaims(claimedBefore: Date, limit = 100): Promise<OutboxRecord[]> {
+    const items = await this.table.queryIndex('gsi2', CLAIMED, {
+      before: claimedBefore.toISOString(),
       limit,
-    );
-    return items.map(recordOf);
+    });
+    return items.map(recordOf).filter((r) => r.status === 'claimed');
   }
 }
 

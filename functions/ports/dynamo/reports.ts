@@ -8,11 +8,13 @@
  * query) and every conflicting save rolls the current item forward to it.
  */
 import type { Report } from '#domain/model';
+import { crashPoint } from '#steps/crash-point';
 import type { Actor } from '../actor.ts';
 import { ConflictError, NotFoundError, REPORT_VERSION_CONFLICT } from '../errors.ts';
 import { provide } from '../registry.ts';
 import {
   EDITABLE_REPORT_STATUSES,
+  type LastWrite,
   type NewRevision,
   type ProgressMark,
   type ReportRevision,
@@ -33,6 +35,8 @@ const currentKey = (unitId: string, periodId: string) => ({
   pk: unitPk(unitId),
   sk: `${reportPrefix(periodId)}${CURRENT}`,
 });
+/** The sweep's queue of claims whose follow-ups no workflow step drives (docs/reliability.md). */
+const FOLLOWUP = 'FOLLOWUP';
 const MARK_ATTRIBUTE: Record<ProgressMark, 'invitedAt' | 'remindedAt' | 'lateAt'> = {
   invited: 'invitedAt',
   reminded: 'remindedAt',
@@ -53,7 +57,24 @@ function summaryOf(item: Item): ReportSummary {
   };
 }
 
-const reportOf = (item: Item): StoredReport => ({ ...summaryOf(item), report: fromDoc<Report>(item.doc) });
+function lastWriteOf(item: Item): LastWrite | undefined {
+  if (typeof item.writeId !== 'string') return undefined;
+  return {
+    writeId: item.writeId,
+    kind: item.writeKind === 'submit' ? 'submit' : 'save',
+    ...(typeof item.approvalId === 'string' ? { approvalId: item.approvalId } : {}),
+  };
+}
+
+function reportOf(item: Item): StoredReport {
+  const lastWrite = lastWriteOf(item);
+  return { ...summaryOf(item), report: fromDoc<Report>(item.doc), ...(lastWrite ? { lastWrite } : {}) };
+}
+
+/** The stored report when `writeId` made it: the retried request's own claim. */
+function ownWrite(item: Item | undefined, writeId: string | undefined): StoredReport | undefined {
+  return item && writeId !== undefined && item.writeId === writeId ? reportOf(item) : undefined;
+}
 
 function revisionOf(item: Item): ReportRevision {
   return {
@@ -86,6 +107,12 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
     updatedBy: rev.savedBy,
     statusChangedAt: previous && previous.status === status ? previous.statusChangedAt : rev.savedAt,
     writeId: rev.writeId,
+    writeKind: rev.kind,
+    ...(rev.approvalId ? { approvalId: rev.approvalId } : {}),
+    // An explanation's follow-up (deciding its approval) is the sweep's to finish if nobody else does.
+    ...(status === 'explained' && rev.approvalId
+      ? { gsi2pk: FOLLOWUP, gsi2sk: `${String(rev.savedAt)}#${String(rev.unitId)}#${String(rev.periodId)}` }
+      : {}),
     ...(submittedAt ? { submittedAt } : {}),
   };
 }
@@ -129,6 +156,8 @@ export class DynamoReportStore implements ReportStore {
       );
     }
     const current = await this.readCurrent(unitId, periodId);
+    const own = ownWrite(current, revision.writeId);
+    if (own) return own;
     const version = current ? Number(current.version) : 0;
     const status = current ? summaryOf(current).status : 'draft';
     if (version !== expectedVersion) {
@@ -159,11 +188,14 @@ export class DynamoReportStore implements ReportStore {
     // The lock: of two writers that read the same version, only one creates revision n+1.
     if (!(await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) {
       const now = await this.readCurrent(unitId, periodId); // rolls a crashed writer's revision forward
+      const own = ownWrite(now, revision.writeId);
+      if (own) return own; // the same request twice at once: one stored it, both answer it
       throw new ConflictError('version', REPORT_VERSION_CONFLICT, {
         version: Number(now?.version ?? 0),
         status: String(now?.status ?? 'draft'),
       });
     }
+    crashPoint('report.after-revision');
     const applied = currentFromRevision(item, current);
     const ok = await this.table.putIf({
       Item: applied,
@@ -293,6 +325,20 @@ export class DynamoReportStore implements ReportStore {
 
   async setFinalApproval(unitId: string, periodId: string, approvalId: string): Promise<void> {
     await this.updateProgress(unitId, periodId, 'SET finalApprovalId = :a', { ':a': approvalId });
+  }
+
+  async clearFollowUp(unitId: string, periodId: string, writeId: string): Promise<void> {
+    await this.table.updateIf({
+      Key: currentKey(unitId, periodId),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'gsi2pk = :q AND writeId = :w',
+      ExpressionAttributeValues: { ':q': FOLLOWUP, ':w': writeId },
+    });
+  }
+
+  async listFollowUps(limit: number): Promise<{ unitId: string; periodId: string }[]> {
+    const items = await this.table.queryIndex('gsi2', FOLLOWUP, { limit });
+    return items.map((item) => ({ unitId: String(item.unitId), periodId: String(item.periodId) }));
   }
 
   async getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined> {
