@@ -3,8 +3,8 @@
  * the same minute show in the order they were sent, not in the outbox index's key order.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutboxRecord } from '#ports/outbox';
 import { bySendTime } from '#local/product/pages/inbox';
+import type { OutboxRecord } from '#ports/outbox';
 
 function mail(subject: string, createdAt: string, sentAt?: string): OutboxRecord {
   return {
