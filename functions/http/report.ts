@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
+import { unitPublishedResults } from '#functions/scoring/unit-results';
 import { callbacks } from '#ports/callbacks';
 import { now } from '#ports/clock';
 import { reports } from '#ports/dynamo/reports';
@@ -30,7 +31,7 @@ import { handlerLogger } from '#ports/log';
 import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import { stateMachineArn } from '#ports/settings';
-import { loadCampaign } from '#steps/campaign';
+import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { finishExplanation } from '#steps/explanations';
 import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
@@ -54,6 +55,7 @@ import { reviewExecution } from '#workflows/executions';
 
 interface ReportContext {
   grant: Approval;
+  campaign: CampaignContext;
   authority: string;
   unit: Unit;
   period: Period;
@@ -72,7 +74,7 @@ async function loadContext(grant: Approval): Promise<ReportContext> {
     ? campaign.criteriaSet(stored.report.criteriaSetId)
     : criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period);
   if (!set) throw new NotFoundError('criteria set', stored?.report.criteriaSetId ?? '?');
-  return { grant, authority: campaign.config.district.authority, unit, period, set, stored };
+  return { grant, campaign, authority: campaign.config.district.authority, unit, period, set, stored };
 }
 
 /** The report page's query for its view of only the commented criteria. */
@@ -88,6 +90,10 @@ async function pageModel(
       ? await reviewRounds(ctx.unit.id, ctx.period.id)
       : [];
   const self = `${request.path}?${linkQuery(request.query)}`;
+  // The results mail links this page: once published, it shows them (a read, so only on GET).
+  const published = request.isRead
+    ? await unitPublishedResults(ctx.campaign, ctx.unit.id, ctx.period.id)
+    : undefined;
   return {
     authority: ctx.authority,
     unit: ctx.unit,
@@ -101,6 +107,7 @@ async function pageModel(
     view: request.query.get(COMMENTED_VIEW.name) === COMMENTED_VIEW.value ? 'commented' : 'all',
     viewLinks: { all: self, commented: `${self}&${COMMENTED_VIEW.name}=${COMMENTED_VIEW.value}` },
     writeId: randomBytes(16).toString('base64url'),
+    ...(published ? { results: published } : {}),
     ...extra,
   };
 }

@@ -4,8 +4,11 @@
  * form saved on request, the late banner and the view of only the commented criteria.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
+import { storePeriodResults } from '#functions/scoring/results';
 import { reports } from '#ports/dynamo/reports';
 import type { AutosaveAnswer } from '#web/report-save';
+import { fullScores, officeSet, officeUnits } from '../web/fixtures.ts';
 import { type Harness, PERIOD_ID, postForm, reportLink, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -151,5 +154,51 @@ describe('after the deadline', () => {
     const after = await (await fetch(new URL(saved.headers.get('location') ?? '', h.base))).text();
     expect(after).toContain('Đã lưu bản nháp (phiên bản 1)');
     expect(after).not.toContain('nộp trước hạn');
+  });
+});
+
+describe('the results, once published', () => {
+  const unitId = 'phong-tu-phap';
+  const late = 'phong-y-te';
+  /** Full marks everywhere; the survey orders the group, the unit second until the late approval. */
+  function version(n: number, lateApproved: boolean) {
+    const inputs: Record<string, UnitPeriodInput> = {};
+    officeUnits.forEach((u, i) => {
+      const survey = u.id === unitId ? 2800 : u.id === 'phong-noi-vu' ? 2900 : 1000 + i * 100;
+      if (u.id !== late) inputs[u.id] = { status: 'approved', appraised: fullScores(), survey };
+      else if (lateApproved) inputs[u.id] = { status: 'approved', appraised: fullScores(), survey: 2950 };
+      else inputs[u.id] = { status: 'submitted-not-appraised' };
+    });
+    return computePeriodResults({
+      periodId: PERIOD_ID,
+      units: officeUnits,
+      inputs,
+      setsByGroup: { office: officeSet },
+      version: n,
+    });
+  }
+
+  it('show the unit its score, band, rank and the group’s spread; a later version says why it changed', async () => {
+    const url = await reportLink(h, unitId);
+    expect(await (await fetch(url)).text()).not.toContain('Xếp hạng trong khối cơ quan');
+
+    const campaign = { criteriaSets: [] };
+    await storePeriodResults(version(1, false), { changed: 'all', reason: { trigger: 'close' }, campaign });
+    const first = await (await fetch(url)).text();
+    expect(first).toContain('<dt>Xếp hạng trong khối cơ quan</dt><dd>2/11</dd>');
+    expect(first).toContain('<dt>Xếp loại</dt><dd>Xuất sắc</dd>');
+    expect(first).toContain('Chưa thẩm định');
+
+    await storePeriodResults(version(2, true), {
+      changed: [unitId, late],
+      reason: { trigger: 'late', unitId: late, round: 1 },
+      campaign,
+    });
+    const second = await (await fetch(url)).text();
+    expect(second).toContain('<dt>Xếp hạng trong khối cơ quan</dt><dd>3/12</dd>');
+    expect(second).toContain(
+      'Tính lại vì báo cáo của Phòng Y tế được phê duyệt sau khi kết thúc thời gian thẩm định',
+    );
+    expect(second).toContain('xếp hạng 2/11 → 98,00 %, xếp hạng 3/12');
   });
 });

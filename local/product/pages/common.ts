@@ -9,8 +9,10 @@ import type { ProductControl } from '../control.ts';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-/** How many emails the inbox shows (newest first). */
+/** How many emails the inbox reads at most for its pages (newest first). */
 export const INBOX_LIMIT = 500;
+/** Emails on one page of the inbox (a page of 500 weighed ~1 MB). */
+export const INBOX_PAGE_SIZE = 50;
 /** How far back the inbox reads when it shows one person's mail. */
 export const INBOX_FILTER_LIMIT = 5000;
 
@@ -45,7 +47,9 @@ export const EXTRA_CSS = `<style>
 .mail{border:1px solid #d8dee4;border-radius:.5rem;padding:.6rem .8rem;margin:.7rem 0}
 .mail .head{display:flex;flex-wrap:wrap;gap:.2rem 1rem;justify-content:space-between}
 .mail .subject{font-weight:600}
-.mail pre{white-space:pre-wrap;word-break:break-word;font:inherit;margin:.4rem 0 0}
+.mail pre,pre.text{white-space:pre-wrap;word-break:break-word;font:inherit;margin:.4rem 0 0}
+.mail pre a,pre.text a{overflow-wrap:anywhere;word-break:break-all}
+.pages{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:.8rem 0}
 .st{font-size:.85rem;padding:.05rem .45rem;border-radius:1rem;background:#e3e7eb}
 .st.sent{background:#d1e7dd;color:#0f5132}.st.failed,.st.ambiguous{background:#f8d7da;color:#842029}
 iframe.mailhtml{width:100%;min-height:70vh;border:1px solid #d8dee4;border-radius:.4rem;background:#fff}

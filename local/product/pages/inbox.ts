@@ -7,7 +7,7 @@ import type { MailIdentity, OutboxRecord } from '#ports/outbox';
 import { type HttpRequest, type HttpResponse, PageError } from '#web/http';
 import { e, type Html } from '#web/pages';
 import type { ProductControl } from '../control.ts';
-import { INBOX_FILTER_LIMIT, INBOX_LIMIT, linkify, localDateTime, page } from './common.ts';
+import { INBOX_FILTER_LIMIT, INBOX_LIMIT, INBOX_PAGE_SIZE, linkify, localDateTime, page } from './common.ts';
 
 /** An outbox record's page id: its identity as base64url JSON (the store reads it back directly). */
 export function inboxId(identity: MailIdentity): string {
@@ -46,11 +46,35 @@ function mailCard(r: OutboxRecord, open: boolean): Html {
 </article>`;
 }
 
+/** When it went out (or, not sent yet, was queued): the inbox's order, newest first. */
+const sentMs = (r: OutboxRecord) => Date.parse(r.sentAt ?? r.claimedAt ?? r.createdAt);
+
+/** Newest sent first; equal instants keep the outbox's order (a stable sort). */
+export function bySendTime(records: readonly OutboxRecord[]): OutboxRecord[] {
+  return [...records].sort((a, b) => sentMs(b) - sentMs(a));
+}
+
+function pageLinks(to: string | undefined, current: number, pages: number): Html {
+  if (pages <= 1) return '';
+  const href = (n: number) => `/inbox?${new URLSearchParams({ ...(to ? { to } : {}), trang: String(n) })}`;
+  const links = Array.from({ length: pages }, (_, i) => i + 1).map((n) =>
+    n === current ? `<strong aria-current="page">${n}</strong>` : `<a href="${e(href(n))}">${n}</a>`,
+  );
+  return `<nav class="pages" aria-label="Trang">Trang: ${links.join(' ')}</nav>`;
+}
+
 export async function inboxPage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
   const to = request.query.get('to')?.trim().toLowerCase() || undefined;
   // One person's mail may be older than the newest INBOX_LIMIT: a filtered view reads further back.
   const read = await outbox().list(to ? INBOX_FILTER_LIMIT : INBOX_LIMIT);
-  const shown = (to ? read.filter((r) => r.to.trim().toLowerCase() === to) : read).slice(0, INBOX_LIMIT);
+  const all = bySendTime(to ? read.filter((r) => r.to.trim().toLowerCase() === to) : read).slice(
+    0,
+    INBOX_LIMIT,
+  );
+  const pages = Math.max(1, Math.ceil(all.length / INBOX_PAGE_SIZE));
+  const asked = Number(request.query.get('trang') ?? '1');
+  const current = Number.isInteger(asked) && asked >= 1 && asked <= pages ? asked : 1;
+  const shown = all.slice((current - 1) * INBOX_PAGE_SIZE, current * INBOX_PAGE_SIZE);
   // Everyone the district may write to, by name and role; then any other address that got mail.
   const known = new Map<string, string>();
   for (const p of control.people) {
@@ -70,16 +94,18 @@ export async function inboxPage(control: ProductControl, request: HttpRequest): 
     .join('');
   const filter = `<form method="get" action="/inbox" class="inline"><label for="to">Người nhận (recipient)</label><select id="to" name="to"><option value="">Tất cả (everyone)</option>${options}</select><button type="submit" class="secondary">Lọc (filter)</button></form>`;
   const list = shown.length
-    ? shown.map((r, i) => mailCard(r, i === 0)).join('\n')
+    ? shown.map((r, i) => mailCard(r, i === 0 && current === 1)).join('\n')
     : to
       ? '<p>Người này chưa nhận email nào. (No email to this address yet.)</p>'
       : '<p>Chưa có email nào. Hãy phát động phong trào từ <a href="/">trang chủ</a>. (No email yet.)</p>';
   const body = `
 <p><a href="/">← Trang chủ (home)</a></p>
 <h1>Hộp thư (inbox)</h1>
-<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của huyện (the district's outbox), nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(shown.length)} email${shown.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}.</p>
+<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của huyện (the district's outbox), nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(all.length)} email${all.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}, ${e(INBOX_PAGE_SIZE)} email một trang.</p>
 ${filter}
-${list}`;
+${pageLinks(to, current, pages)}
+${list}
+${pageLinks(to, current, pages)}`;
   return page(control, 'Hộp thư — thi đua CCHC', body);
 }
 
@@ -98,6 +124,6 @@ export async function inboxMessagePage(control: ProductControl, request: HttpReq
 <div class="meta"><span>Đến (to): ${e(record.to)}</span><span>Lúc (at): ${e(localDateTime(record.sentAt ?? record.createdAt))}</span><span class="st ${e(record.status)}">${e(OUTBOX_STATUS[record.status] ?? record.status)}</span></div>
 <iframe class="mailhtml" title="Nội dung HTML của email (the email's HTML)" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${e(srcdoc)}"></iframe>
 <h2>Bản văn bản (text)</h2>
-<pre style="white-space:pre-wrap;font:inherit">${linkify(record.text)}</pre>`;
+<pre class="text">${linkify(record.text)}</pre>`;
   return page(control, `${record.subject} — hộp thư`, body);
 }

@@ -1,0 +1,183 @@
+/**
+ * The unit's and reviewer's pages of the running product in Chromium: the real handlers on the
+ * local system (dynalite, the Step Functions and SES emulators, the virtual clock; the HTTP
+ * harness of test/http), opened through the links the product signs. A unit fills its report on a
+ * phone with the running total, leaves and finds the autosaved draft; a reviewer reopens a decided
+ * link; the unit opens its published results; after the deadline the form says it is late and a
+ * submit goes through. Every page: no serious or critical axe violation at 1280 px and 375 px, no
+ * sideways scroll at 375 px, and never a breach of its own Content-Security-Policy.
+ *
+ * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
+import { storePeriodResults } from '#functions/scoring/results';
+import { reports } from '#ports/dynamo/reports';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
+import {
+  completeReport,
+  type Harness,
+  PERIOD_ID,
+  postForm,
+  reportLink,
+  startHarness,
+  waitingAppraisal,
+} from '../http/harness.ts';
+import { fullScores, officeSet, officeUnits } from '../web/fixtures.ts';
+
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip)
+  console.warn(`test/e2e/unit-live.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 667 };
+/** Waiting for what the page does after a pause (autosave waits for typing to stop); never a timing. */
+const POLL = { timeout: 20_000 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let h: Harness;
+let browser: Browser;
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  if (skip) return;
+  h = await startHarness();
+  browser = await launchChromium();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+async function open(url: string, viewport = DESKTOP, audit = false): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: audit });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+/** The text a person sees there (rendered: hidden parts left out). */
+const seen = (page: Page, selector: string) =>
+  // biome-ignore lint/performance/useDomNodeTextContent: what is on screen is what is asserted
+  page.locator(selector).first().innerText();
+
+/** axe-core at both widths and the page's width at 375 px: what every page here must pass. */
+async function audit(url: string): Promise<void> {
+  for (const viewport of [DESKTOP, PHONE]) {
+    const page = await open(url, viewport, true);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate<string[]>(
+      `axe.run().then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,
+    );
+    const widths = await page.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
+    expect({ width: viewport.width, violations }).toEqual({ width: viewport.width, violations: [] });
+    if (viewport === PHONE) expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await page.close();
+  }
+}
+
+describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, () => {
+  it('a unit fills its report on a phone with the running total, leaves, and comes back to the autosaved draft', async () => {
+    const unitId = 'phong-tu-phap';
+    const url = await reportLink(h, unitId);
+    const page = await open(url, PHONE);
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.click('a[href="#linh-vuc-2"]');
+    await page.fill('[name="score[2.1.1]"]', '0,5');
+    expect(await seen(page, '#tien-do')).toContain('Tổng tự chấm: 1,5/');
+    expect(await seen(page, '#tien-do')).toContain('Đã chấm 2/');
+    expect(await page.locator('#tien-do').isVisible()).toBe(true);
+    await expect
+      .poll(async () => (await reports().get(unitId, PERIOD_ID))?.report.entries['2.1.1']?.selfScore, POLL)
+      .toBe(50);
+    expect(await seen(page, '[data-autosave-status]')).toContain('Đã tự động lưu');
+    await page.close();
+
+    const back = await open(url, PHONE);
+    expect(await back.inputValue('[name="score[1.1.1]"]')).toBe('1');
+    expect(await back.inputValue('[name="score[2.1.1]"]')).toBe('0,5');
+    expect(await seen(back, '#tien-do')).toContain('Tổng tự chấm: 1,5/');
+    await back.close();
+    await audit(url);
+  });
+
+  it('a reviewer who reopens a decided link reads the report and the decision, with nothing to click', async () => {
+    const unitId = 'phong-y-te';
+    const { url } = await waitingAppraisal(h, unitId);
+    const version = (await reports().get(unitId, PERIOD_ID))?.version ?? 0;
+    const form = new URLSearchParams({ decision: 'approve', reportVersion: String(version) });
+    for (const [id, entry] of Object.entries(completeReport(h, unitId).entries)) {
+      form.set(`score[${id}]`, String(entry.selfScore / 100));
+    }
+    const decided = await postForm(url, form);
+    expect(decided.status).toBeLessThan(300);
+    const page = await open(url);
+    expect(await seen(page, '.notice.info')).toContain('Đã có quyết định: Phê duyệt');
+    expect(await seen(page, 'main')).toContain('Phòng Y tế');
+    expect(await page.locator('main form, main button, main input, main textarea').count()).toBe(0);
+    await page.close();
+    await audit(url);
+  });
+
+  it('a unit opens its report link after publication and sees its score, band and rank', async () => {
+    const unitId = 'phong-tu-phap';
+    const inputs: Record<string, UnitPeriodInput> = {};
+    officeUnits.forEach((u, i) => {
+      inputs[u.id] = {
+        status: 'approved',
+        appraised: fullScores(),
+        survey: u.id === unitId ? 2900 : 1000 + i * 100,
+      };
+    });
+    const results = computePeriodResults({
+      periodId: PERIOD_ID,
+      units: officeUnits,
+      inputs,
+      setsByGroup: { office: officeSet },
+      version: 1,
+    });
+    await storePeriodResults(results, {
+      changed: 'all',
+      reason: { trigger: 'close' },
+      campaign: { criteriaSets: [] },
+    });
+    const url = await reportLink(h, unitId);
+    const page = await open(url);
+    const shown = await seen(page, '.results');
+    expect(shown).toContain('99 / 100 điểm');
+    expect(shown).toContain('Xuất sắc');
+    expect(shown).toContain(`1/${officeUnits.length}`);
+    await page.close();
+    await audit(url);
+  });
+
+  it('after the deadline the form says the report is late, and the late report is submitted', async () => {
+    const unitId = 'phong-noi-vu';
+    const url = await reportLink(h, unitId);
+    h.rt.clock.set(new Date(Date.parse(h.period.deadlineAt) + 3_600_000));
+    const page = await open(url, PHONE);
+    expect(await seen(page, '.late')).toContain('Báo cáo nộp muộn');
+    await audit(url);
+    for (const input of await page.locator('input[name^="score["]').all()) await input.fill('0');
+    for (const box of await page.locator('input[name="t05"], input[name="k05"]').all()) await box.check();
+    await page.click('button[value="submit"]');
+    await page.waitForURL(/ok=submitted/);
+    expect(await seen(page, 'main')).toContain('Đã nộp báo cáo');
+    // Submitted, and the review it started may already have taken it.
+    expect(['submitted', 'in-review']).toContain((await reports().get(unitId, PERIOD_ID))?.status);
+    await page.close();
+  });
+
+  it('never tripped a page’s own Content-Security-Policy: scripts and styles are the product’s', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * The local inbox lists mail by when it went out, newest first, to the millisecond: two mails of
+ * the same minute show in the order they were sent, not in the outbox index's key order.
+ */
+import { describe, expect, it } from 'vitest';
+import { bySendTime } from '#local/product/pages/inbox';
+import type { OutboxRecord } from '#ports/outbox';
+
+function mail(subject: string, createdAt: string, sentAt?: string): OutboxRecord {
+  return {
+    key: subject,
+    identity: { step: 'test', recipient: 'a@example.org' },
+    status: sentAt ? 'sent' : 'claimed',
+    attempt: 1,
+    createdAt,
+    claimedAt: createdAt,
+    ...(sentAt ? { sentAt } : {}),
+    to: 'a@example.org',
+    subject,
+    text: '',
+    html: '',
+  };
+}
+
+describe('the inbox order', () => {
+  it('is by send time, newest first, within the same minute too; unsent mail by when it was queued', () => {
+    const listed = [
+      mail('a', '2022-10-01T02:00:00.000Z', '2022-10-01T02:00:00.900Z'),
+      mail('b', '2022-10-01T02:00:00.500Z', '2022-10-01T02:00:00.600Z'),
+      mail('c', '2022-10-01T02:00:00.700Z'),
+      mail('d', '2022-10-01T01:59:59.000Z', '2022-10-01T02:00:01.000Z'),
+    ];
+    expect(bySendTime(listed).map((m) => m.subject)).toEqual(['d', 'a', 'c', 'b']);
+  });
+});
