@@ -241,6 +241,12 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
   ],
   ['Lambda invocations (pages included)', String(lambda.reduce((s, l) => s + l.invocations, 0))],
   ['HTTP API requests', String(http?.billedRequests ?? 0)],
+  [
+    'DynamoDB calls',
+    `${dynamo.calls}: ${Object.entries(dynamo.byOperation)
+      .map(([op, t]) => `${op} ${t.calls} (${t.readUnits.toFixed(0)} RRU, ${t.writeUnits.toFixed(0)} WRU)`)
+      .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
+  ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
 ]);
 const seconds = (periodMs / 1000).toFixed(1);
