@@ -6,7 +6,7 @@
  * behind one too. The period: `open` (every unit invited) → every unit opens its page and submits
  * → each reviewer approves, one report in four is returned first, explained and approved in round
  * 2 → `remind` and `deadline` (nobody left to remind) → `close` → scoring → the results mail.
- * People act 10 at a time; the runtime settles between phases. The period's events start their
+ * People act 5 at a time; the runtime settles between phases. The period's events start their
  * executions as the starter would (the launch that schedules them is not part of a period).
  *
  *   npx tsx bench/period.ts [--units 40] [--usage-out period-usage.json]
@@ -47,7 +47,7 @@ const usageOut = (() => {
   return process.argv[i]?.includes('=') ? process.argv[i]?.split('=')[1] : process.argv[i + 1];
 })();
 /** People acting at once. */
-const PEOPLE_AT_ONCE = 10;
+const PEOPLE_AT_ONCE = 5;
 /** One report in this many is returned once before it is approved. */
 const RETURN_EVERY = 4;
 
