@@ -106,14 +106,12 @@ export interface ReviewStore {
   // assignments
   getAssignment(periodId: string, unitId: string): Promise<ReviewerAssignment | undefined>;
   /**
-   * The number of units each of `reviewerIds` holds in the period (reviewers with none are
-   * absent), and the reviewer of `unitId` when it already holds a load slot (a step re-run after a
-   * crash).
+   * The number of units each reviewer holds in the period (reviewers with none are absent), and
+   * the reviewer of `unitId` when it already holds a load slot (a step re-run after a crash).
    */
   reviewerLoads(
     periodId: string,
     unitId: string,
-    reviewerIds: readonly string[],
   ): Promise<{ loads: Record<string, number>; holder?: string }>;
   /**
    * Takes the reviewer's next load slot for the unit, only while the reviewer still holds

@@ -36,11 +36,7 @@ export function leastLoaded(
 
 /** The reviewer whose load slot the unit holds now: an earlier one, or one taken here. */
 async function takeSlot(periodId: string, unitId: string, eligible: readonly Person[]): Promise<string> {
-  const { loads, holder } = await reviews().reviewerLoads(
-    periodId,
-    unitId,
-    eligible.map((r) => r.id),
-  );
+  const { loads, holder } = await reviews().reviewerLoads(periodId, unitId);
   if (holder) return holder;
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const candidate = leastLoaded(eligible, loads);

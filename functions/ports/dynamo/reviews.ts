@@ -61,11 +61,6 @@ const slotKey = (periodId: string, reviewerId: string, n: number): Key => ({
   pk: periodPk(periodId),
   sk: `LOAD#${part('reviewerId', reviewerId)}#${pad(n, 4, 'load')}`,
 });
-/** The load slot a unit's assignment last tried to take (reviewer and slot number). */
-const slotIntentKey = (periodId: string, unitId: string): Key => ({
-  pk: unitPk(unitId),
-  sk: `${unitPeriodPrefix(periodId)}LOADINTENT`,
-});
 
 function pointKey(p: ApprovalPoint): Key {
   const period = part('periodId', p.periodId);
@@ -139,47 +134,21 @@ export class DynamoReviewStore implements ReviewStore {
   async reviewerLoads(
     periodId: string,
     unitId: string,
-    reviewerIds: readonly string[],
   ): Promise<{ loads: Record<string, number>; holder?: string }> {
-    // Each reviewer's newest slot is its load (slots are taken in order): one small read per
-    // reviewer, whatever the number of units already placed.
-    const [intent, newest] = await Promise.all([
-      this.table.get(slotIntentKey(periodId, unitId)),
-      Promise.all(
-        reviewerIds.map((r) =>
-          this.table.queryPrefix(periodPk(periodId), `LOAD#${part('reviewerId', r)}#`, {
-            newestFirst: true,
-            limit: 1,
-          }),
-        ),
-      ),
-    ]);
     const loads: Record<string, number> = {};
-    reviewerIds.forEach((r, i) => {
-      const slot = newest[i]?.[0];
-      if (slot) loads[r] = Number(String(slot.sk).slice(String(slot.sk).lastIndexOf('#') + 1));
-    });
-    // The slot the unit's last attempt aimed at is its own when that slot names the unit.
     let holder: string | undefined;
-    if (intent && typeof intent.reviewerId === 'string' && typeof intent.slot === 'number') {
-      const slot = await this.table.get(slotKey(periodId, intent.reviewerId, intent.slot));
-      if (slot?.unitId === unitId) holder = intent.reviewerId;
+    for (const slot of await this.table.queryPrefix(periodPk(periodId), 'LOAD#')) {
+      const reviewerId = String(slot.reviewerId);
+      loads[reviewerId] = (loads[reviewerId] ?? 0) + 1;
+      if (slot.unitId === unitId) holder = reviewerId;
     }
     return { loads, ...(holder ? { holder } : {}) };
   }
 
-  async takeLoadSlot(
-    periodId: string,
-    reviewerId: string,
-    unitId: string,
-    expectedLoad: number,
-  ): Promise<boolean> {
-    const slot = expectedLoad + 1;
-    // The intent first, so a re-run after a crash between the two finds the slot as the unit's.
-    await this.table.putIf({ Item: { ...slotIntentKey(periodId, unitId), reviewerId, slot } });
+  takeLoadSlot(periodId: string, reviewerId: string, unitId: string, expectedLoad: number): Promise<boolean> {
     return this.table.putIf({
       Item: {
-        ...slotKey(periodId, reviewerId, slot),
+        ...slotKey(periodId, reviewerId, expectedLoad + 1),
         reviewerId,
         unitId: part('unitId', unitId),
       },
