@@ -7,11 +7,18 @@
  *
  *   npx tsx bench/cost.ts [--usage usage.json] [--template stack.template.json | --district demo]
  *                         [--prices bench/prices/ap-southeast-1.json] [--units N]
+ *   npm run bench -- cost --units 40
  *
- * Without `--usage` it prices the fixed items only. Without `--template` it synthesizes the
- * district's stack (`--district`, default demo).
+ * With `--units N` and no `--usage`, it first runs the period benchmark for N units
+ * (bench/period.ts, its own process) and prices what it counted. Without either it prices the
+ * fixed items only. Without `--template` it synthesizes the district's stack (`--district`,
+ * default demo: the fixed items do not depend on the number of units).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '#infra/function';
 import { type CostReport, type CostRow, priceYear } from './cost-model.ts';
 import { intOption, msSince, now, printSummary } from './lib.ts';
 import { DEFAULT_PRICE_FILE, listedPrice, loadPriceTable, type PriceTable } from './prices.ts';
@@ -89,7 +96,31 @@ function printReport(report: CostReport, prices: PriceTable): void {
   for (const note of report.notes) console.log(`note: ${note}`);
 }
 
-const usageFile = option('usage');
+/** Runs bench/period.ts for `units` in its own process; answers the usage file it wrote. */
+function measurePeriod(units: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'thidua-cost-'));
+  const file = join(dir, `period-${units}.usage.json`);
+  const tsx = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  console.log(`measuring one period of ${units} units (bench/period.ts) …`);
+  const run = spawnSync(
+    process.execPath,
+    [tsx, 'bench/period.ts', '--units', String(units), '--usage-out', file],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'inherit', 'pipe'],
+    },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench/period.ts --units ${units} failed (exit ${run.status})`);
+  }
+  console.log();
+  return file;
+}
+
+const unitsAsked = option('units');
+const usageFile =
+  option('usage') ?? (unitsAsked !== undefined ? measurePeriod(intOption('units', 1)) : undefined);
 const templateFile = option('template');
 const district = option('district') ?? 'demo';
 const prices = loadPriceTable(option('prices') ?? DEFAULT_PRICE_FILE);

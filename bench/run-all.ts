@@ -4,27 +4,36 @@
  * A benchmark's stderr (the AWS SDK's Node-version warning, mostly) is shown only when it fails.
  *
  *   npx tsx bench/run-all.ts [cold-start …] [--only scoring,review-loop] [-- arguments for every benchmark]
+ *   npm run bench -- period --units 1000         one benchmark, its options passed on
  *
- * Names given before `--` (as in `npm run bench -- cold-start`) select benchmarks as `--only` does.
+ * Benchmark names (as in `npm run bench -- cold-start`) select benchmarks as `--only` does; every
+ * other argument is passed on to them. `period` and `cost` run only when named (they take minutes
+ * at province sizes). With one benchmark selected, no summary table follows: its own last line
+ * (`period N units: …`, `cost N units: …`) stays the last.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '#infra/function';
 import { type BenchSummary, fmtMs, msSince, now, SUMMARY_PREFIX } from './lib.ts';
 
-const BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history', 'cold-start'] as const;
+const DEFAULT_BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history', 'cold-start'] as const;
+const BENCHES: readonly string[] = [...DEFAULT_BENCHES, 'period', 'cost'];
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 const args = process.argv.slice(2);
 const ownArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
 const onlyAt = ownArgs.findIndex((a) => a === '--only' || a.startsWith('--only='));
-const named = ownArgs.filter((a, i) => !a.startsWith('--') && !(onlyAt >= 0 && i === onlyAt + 1));
+const isOnlyValue = (i: number) => onlyAt >= 0 && i === onlyAt + 1 && !ownArgs[onlyAt]?.includes('=');
+const named = ownArgs.filter((a, i) => BENCHES.includes(a) && !isOnlyValue(i));
 const onlyListed =
   onlyAt < 0 ? [] : (ownArgs[onlyAt]?.split('=')[1] ?? ownArgs[onlyAt + 1] ?? '').split(',').filter(Boolean);
 const only = named.length + onlyListed.length > 0 ? [...named, ...onlyListed] : undefined;
-const passThrough = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
-const selected = BENCHES.filter((b) => !only || only.includes(b));
-if (only?.some((b) => !(BENCHES as readonly string[]).includes(b))) {
+const passThrough = [
+  ...ownArgs.filter((a, i) => !BENCHES.includes(a) && i !== onlyAt && !isOnlyValue(i)),
+  ...(args.includes('--') ? args.slice(args.indexOf('--') + 1) : []),
+];
+const selected = only ? BENCHES.filter((b) => only.includes(b)) : [...DEFAULT_BENCHES];
+if (only?.some((b) => !BENCHES.includes(b))) {
   throw new Error(`--only: known benchmarks are ${BENCHES.join(', ')}`);
 }
 
@@ -74,21 +83,24 @@ for (const name of selected) {
 
 // ---------------------------------------------------------------- summary table
 
-const rows = outcomes.map((o) => {
-  const status = o.code !== 0 ? `failed (exit ${o.code})` : o.summary?.skipped ? 'skipped' : 'ok';
-  const figures = o.summary?.skipped
-    ? o.summary.skipped
-    : Object.entries(o.summary?.figures ?? {})
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('; ');
-  return [o.bench, fmtMs(o.wallMs), status, figures];
-});
-const header = ['benchmark', 'process wall time', 'status', 'figures'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) =>
-  cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' | ');
-console.log(`\n=== Summary (${new Date().toISOString().slice(0, 10)}, Node ${process.version})`);
-console.log(line(header));
-console.log(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? header[i]!.length : w)).join('-|-'));
-for (const r of rows) console.log(line(r));
+function printTable(): void {
+  const rows = outcomes.map((o) => {
+    const status = o.code !== 0 ? `failed (exit ${o.code})` : o.summary?.skipped ? 'skipped' : 'ok';
+    const figures = o.summary?.skipped
+      ? o.summary.skipped
+      : Object.entries(o.summary?.figures ?? {})
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; ');
+    return [o.bench, fmtMs(o.wallMs), status, figures];
+  });
+  const header = ['benchmark', 'process wall time', 'status', 'figures'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' | ');
+  console.log(`\n=== Summary (${new Date().toISOString().slice(0, 10)}, Node ${process.version})`);
+  console.log(line(header));
+  console.log(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? header[i]!.length : w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+}
+if (outcomes.length > 1) printTable();
 if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;

@@ -1,0 +1,79 @@
+/**
+ * What the period benchmark's people do, over HTTP as their browsers would: a unit opens its
+ * report page and submits (or explains after a return); a reviewer opens the decision page and
+ * approves or returns. The forms are filled the way the pages render them.
+ */
+import { criteriaSetFor } from '#domain/calendar';
+import { indexCriteria } from '#domain/criteria-tree';
+import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
+
+/** The report form: every leaf at 80 % of its maximum, with one piece of evidence. */
+export function reportForm(
+  campaign: { config: DistrictConfig; criteriaSets: CriteriaSet[] },
+  unit: Unit,
+  period: Period,
+  version: number,
+  action: 'submit' | 'explain',
+): URLSearchParams {
+  const form = new URLSearchParams({ version: String(version), action, selfcheck: '1' });
+  const set = criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period);
+  for (const { leaf } of indexCriteria(set).leaves) {
+    form.set(`score[${leaf.id}]`, (Math.floor((leaf.max * 4) / 5) / 100).toFixed(2).replace('.', ','));
+    form.set(`explanation[${leaf.id}]`, `Đã thực hiện tiêu chí ${leaf.id}`);
+    form.set(`evidence[${leaf.id}][0][number]`, `${leaf.id}/BC-UBND`);
+    form.set(`evidence[${leaf.id}][0][date]`, '30/09/2025');
+  }
+  for (let i = 0; i < 5; i++) {
+    form.append('t05', String(i));
+    form.append('k05', String(i));
+  }
+  if (action === 'explain') form.set('response', 'Đã bổ sung số, ngày của văn bản làm minh chứng.');
+  return form;
+}
+
+/** The reviewer's form as the decision page filled it, with the decision (a return carries a general comment). */
+export function decisionForm(page: string, decision: 'approve' | 'return'): URLSearchParams {
+  const form = new URLSearchParams({ decision });
+  for (const m of page.matchAll(
+    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
+  )) {
+    const [, name = '', value = ''] = m;
+    form.set(name, value.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+  }
+  if (decision === 'return') form.set('general', 'Chưa nêu số, ngày của văn bản làm minh chứng.');
+  return form;
+}
+
+export async function post(url: string, form: URLSearchParams): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+}
+
+export function expectStatus(res: Response, status: number, what: string): void {
+  if (res.status !== status) throw new Error(`${what}: HTTP ${res.status}, expected ${status}`);
+}
+
+/** Each unit's `/r` link, from the invitations in the SES emulator's store (focal points are one a unit). */
+export async function reportLinks(sesUrl: string, units: readonly Unit[]): Promise<Map<string, string>> {
+  const store = (await (await fetch(`${sesUrl}/store`)).json()) as {
+    emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
+  };
+  const byAddress = new Map<string, string>();
+  for (const mail of store.emails) {
+    if (!mail.subject.includes('Mời nộp báo cáo')) continue;
+    const url = /https?:\/\/[^\s"<>]+\/r\?[^\s"<>]+/.exec(mail.body.text ?? '')?.[0];
+    const to = mail.destination.to[0];
+    if (url && to) byAddress.set(to, url);
+  }
+  const links = new Map<string, string>();
+  for (const unit of units) {
+    const url = byAddress.get(unit.focalPoint.email);
+    if (!url) throw new Error(`no invitation mailed to ${unit.id}`);
+    links.set(unit.id, url);
+  }
+  return links;
+}
