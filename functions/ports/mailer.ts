@@ -11,6 +11,7 @@
  * It throws only when the outbox itself cannot be written (then nothing was sent).
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { crashPoint } from '#steps/crash-point';
 import { region, requireEnv, sharedClient } from './aws.ts';
 import { outbox } from './dynamo/outbox.ts';
 import type { MailIdentity, Outbox, OutgoingMail } from './outbox.ts';
@@ -125,6 +126,7 @@ export class SesMailer implements Mailer {
         break;
     }
     const { key, attempt } = claim.record;
+    crashPoint('mail.after-claim');
     let messageId: string;
     try {
       const out = await (this.sesOverride ?? sharedClient('sesv2', () => createSesClient())).send(
@@ -153,6 +155,7 @@ export class SesMailer implements Mailer {
       await this.outbox.markFailed(key, attempt, error);
       return { status: 'failed', error, attempt };
     }
+    crashPoint('mail.after-send');
     await this.outbox.markSent(key, attempt, messageId);
     return { status: 'sent', messageId, attempt };
   }
