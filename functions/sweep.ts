@@ -2,7 +2,8 @@
  * The sweep (every 5 minutes in the cloud, by the local runtime's clock locally): nothing a person
  * did is lost because one call failed.
  *
- * 1. Decisions recorded but not delivered for over a minute (`listUndelivered`): re-sent with the
+ * 1. Decisions recorded but not delivered for over a minute (`listUndelivered`): audited (the same
+ *    entry, if the deciding request wrote it already), then re-sent with the
  *    token the store returns (the newest one swapped in), then marked delivered, task-gone (the
  *    admin's list) or failed again (stays queued). A fresh decision is left to its own request.
  * 2. Outbox messages whose send `failed` (certainly not sent): sent again through the mailer,
@@ -22,6 +23,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { mailer } from '#ports/mailer';
 import { stateMachineArn } from '#ports/settings';
+import { auditDecision } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
@@ -63,6 +65,8 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
   for (const approval of undelivered) {
     let outcome: Awaited<ReturnType<typeof deliverDecision>>;
     try {
+      // The decision's audit entry first: its request may have stopped before writing it.
+      await auditDecision(approval);
       outcome = await deliverDecision(approval, ctx.log);
     } catch (err) {
       ctx.log.error('re-sending a decision failed', { approvalId: approval.id, error: err });

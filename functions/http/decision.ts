@@ -29,7 +29,7 @@ import type { StoredReport } from '#ports/reports';
 import type { Approval, ApprovalKind, DecideOutcome } from '#ports/reviews';
 import { approvalUrl } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
-import { claimDecision } from '#steps/decisions';
+import { auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -45,6 +45,7 @@ import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#web/l
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
+import { newWriteId, writeIdOf } from './write-id.ts';
 
 /** What a decision page of one approval kind does. */
 export interface DecisionPage {
@@ -99,7 +100,10 @@ async function earlierRounds(ctx: AppraiseContext) {
 const appraisePage: DecisionPage = {
   async render(_request, approval) {
     const ctx = await appraiseContext(approval);
-    return htmlResponse(200, renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx) }));
+    return htmlResponse(
+      200,
+      renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx), writeId: newWriteId() }),
+    );
   },
 
   async decide(request, approval) {
@@ -115,6 +119,7 @@ const appraisePage: DecisionPage = {
         rounds: await earlierRounds(ctx),
         raw: request.form,
         problems: parsed.problems,
+        ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
       });
       throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400);
     }
@@ -126,9 +131,10 @@ const appraisePage: DecisionPage = {
       );
     }
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
+    const writeId = writeIdOf(request.form);
     const outcome = await claimDecision(
       approval,
-      { action: parsed.decision, payload: parsed.payload },
+      { action: parsed.decision, payload: parsed.payload, ...(writeId ? { writeId } : {}) },
       actor,
     );
     return afterClaim(outcome, ctx.authority);
@@ -202,7 +208,7 @@ async function afterClaim(outcome: DecideOutcome, authority: string): Promise<Ht
   const log = handlerLogger();
   let delivery: DeliveryOutcome;
   try {
-    delivery = await deliverDecision(approval, log);
+    delivery = approval.deliveredAt ? 'delivered' : await deliverDecision(approval, log);
   } catch (error) {
     // Even the failure mark failed: the decision is recorded and stays in the sweep's queue.
     log.error('decision recorded; delivery and its mark failed', { approvalId: approval.id, error });
@@ -231,6 +237,11 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const page = PAGES[approval.kind];
   if (approval.kind !== 'explain') {
     if (approval.status === 'closed') throw new LinkError(410, 'closed');
+    if (!request.isRead && ownDecision(approval, writeIdOf(request.form))) {
+      // The same request again: its claim stands; finish its follow-ups and answer as the first did.
+      await auditDecision(approval);
+      return afterClaim({ outcome: 'decided', approval }, (await loadCampaign()).config.district.authority);
+    }
     if (approval.status !== 'pending') throw decidedBefore(approval);
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
   }

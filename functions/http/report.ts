@@ -17,7 +17,6 @@
  * Every field is checked first: a form with problems is shown again as typed, each problem beside
  * its field, with 422, and nothing is stored. A success answers 303 back to the page (GET).
  */
-import { randomBytes } from 'node:crypto';
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
 import { callbacks } from '#ports/callbacks';
@@ -47,6 +46,7 @@ import { e, statusPage } from '#web/pages';
 import { parseReportForm } from '#web/report-form';
 import { type ReportPageModel, renderReportPage } from '#web/report-page';
 import { reviewExecution } from '#workflows/executions';
+import { newWriteId, writeIdOf } from './write-id.ts';
 
 const NOTICES: Record<string, { tone: 'ok' | 'info'; text: (r?: StoredReport) => string }> = {
   saved: {
@@ -101,7 +101,7 @@ async function pageModel(ctx: ReportContext, extra: Partial<ReportPageModel> = {
     ...(ctx.stored ? { stored: ctx.stored, report: ctx.stored.report } : {}),
     version: ctx.stored?.version ?? 0,
     rounds,
-    writeId: randomBytes(16).toString('base64url'),
+    writeId: newWriteId(),
     ...extra,
   };
 }
@@ -252,12 +252,6 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   }
   crashPoint(`${action}.after-revision`);
   return finishOwnWrite(request, ctx, stored);
-}
-
-/** The write id a page carries (a nonce per rendering), when well-formed. */
-function writeIdOf(form: URLSearchParams): string | undefined {
-  const raw = form.get('writeId') ?? '';
-  return /^[A-Za-z0-9_-]{16,64}$/.test(raw) ? raw : undefined;
 }
 
 /** The follow-ups of a stored write, run by its request or by the same request again. */

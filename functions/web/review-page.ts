@@ -158,6 +158,8 @@ export interface ReviewPageModel {
   /** The posted form after a refusal. */
   raw?: URLSearchParams;
   problems?: FieldProblem[];
+  /** The request's write id (a nonce per rendering): the same post again is recognised as the same one. */
+  writeId?: string;
 }
 
 export function renderReviewPage(m: ReviewPageModel): Html {
@@ -190,6 +192,7 @@ ${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(
 <form method="post" action="" novalidate>
 ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
+${m.writeId ? hidden('writeId', m.writeId) : ''}
 ${m.set.areas
   .map((area) => {
     if (area.kind === 'survey') {
