@@ -94,5 +94,5 @@ export async function auditDecision(decided: Approval): Promise<void> {
 
 /** Whether `writeId` made the approval's recorded decision: the same request again. */
 export function ownDecision(approval: Approval, writeId: string | undefined): boolean {
-  return writeId !== undefined && approval.status === 'decided' && approval.decision?.writeId === writeId;
+  return writeId !== undefined && approval.decision?.writeId === writeId;
 }

@@ -88,3 +88,29 @@ describe('AssignReviewer dies after taking a load slot; the Retry keeps it', () 
     expect(total).toBe(inReviewCount);
   }, 60_000);
 });
+
+describe("a reviewer's decision whose request dies after a write", () => {
+  for (const [unitId, point] of [
+    ['xa-dong-hoa', 'appraise.after-payload'],
+    ['xa-tan-lap', 'appraise.after-claim'],
+    ['xa-yen-hoa', 'appraise.after-audit'],
+  ] as const) {
+    it(`${point}: the same POST again answers 200 and the review ends approved, audited once`, async () => {
+      const { reviewUrl } = await inReview(h, unitId);
+      const form = formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve' });
+      expect(form.get('writeId')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      crashAt(point);
+      expect((await postForm(reviewUrl, form)).status).toBe(500);
+      delete process.env.THIDUA_CRASH_AT;
+      expect((await postForm(reviewUrl, form)).status).toBe(200);
+      await h.rt.settle();
+      expect(execution(unitId)?.status).toBe('SUCCEEDED');
+      const entries = await audit().list(`report/${unitId}/${PERIOD_ID}`);
+      expect(entries.filter((x) => x.action === 'appraise.decided')).toHaveLength(1);
+      // Another rendering of the page (another write id) is a second decision: refused.
+      const other = new URLSearchParams(form);
+      other.set('writeId', 'another-rendering-000');
+      expect((await postForm(reviewUrl, other)).status).toBe(409);
+    }, 60_000);
+  }
+});
