@@ -55,7 +55,12 @@ export interface Outbox {
   claim(identity: MailIdentity, mail: OutgoingMail): Promise<ClaimOutcome>;
   markSent(key: string, attempt: number, messageId: string): Promise<boolean>;
   /** `permanent`: SES refused it for good; the sweep does not retry it, the admin must act. */
-  markFailed(key: string, attempt: number, error: string, options?: { permanent?: boolean }): Promise<boolean>;
+  markFailed(
+    key: string,
+    attempt: number,
+    error: string,
+    options?: { permanent?: boolean },
+  ): Promise<boolean>;
   markAmbiguous(key: string, attempt: number, error: string): Promise<boolean>;
   get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the district's record of its correspondence). */

@@ -168,7 +168,12 @@ export class DynamoOutbox implements Outbox {
     );
   }
 
-  markFailed(key: string, attempt: number, error: string, options: { permanent?: boolean } = {}): Promise<boolean> {
+  markFailed(
+    key: string,
+    attempt: number,
+    error: string,
+    options: { permanent?: boolean } = {},
+  ): Promise<boolean> {
     return this.markForAttention(key, attempt, 'failed', error, options.permanent === true);
   }
 
