@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_MAX_ATTEMPTS, retryDue } from '#functions/sweep';
 import { DynamoOutbox } from '#ports/dynamo/outbox';
 import { Table } from '#ports/dynamo/table';
-import { createSesClient, SesMailer } from '#ports/mailer';
+import { log } from '#ports/log';
+import { createSesClient, mailer as mailerPort, SesMailer } from '#ports/mailer';
+import { replacePort } from '#ports/registry';
+import { sendMail } from '#steps/mail';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 
 let table: TestTable;
@@ -104,5 +107,23 @@ describe('SES refusals', () => {
     const last = await outbox.get(id);
     expect(last?.attempt).toBe(MAIL_MAX_ATTEMPTS);
     expect(retryDue(last as never, new Date(clock.getTime() + 365 * 86_400_000))).toBe(false);
+  });
+});
+
+describe('mail the outbox cannot record', () => {
+  it("fails the step that sends it (an outbox item over DynamoDB's limit), and nothing is sent", async () => {
+    answer = { status: 200, type: '', message: '' };
+    replacePort(
+      mailerPort,
+      new SesMailer({ outbox, ses: createSesClient({ endpoint }), from: 'noivu@songlam.example.vn' }),
+    );
+    try {
+      const to = 'lanhdao@songlam.example.vn';
+      const huge = { ...mailTo(to), html: `<p>${'x'.repeat(400_000)}</p>` };
+      await expect(sendMail(log, identity('results-summary', to), huge)).rejects.toThrow(/too large/);
+      expect(await outbox.get(identity('results-summary', to))).toBeUndefined();
+    } finally {
+      replacePort(mailerPort, undefined);
+    }
   });
 });
