@@ -2,11 +2,15 @@
  * The sweep (every 5 minutes in the cloud, by the local runtime's clock locally): nothing a person
  * did is lost because one call failed.
  *
- * 1. Decisions recorded but not delivered for over a minute (`listUndelivered`): re-sent with the
+ * 1. Decisions recorded but not delivered for over a minute (`listUndelivered`): audited (the same
+ *    entry, if the deciding request wrote it already), then re-sent with the
  *    token the store returns (the newest one swapped in), then marked delivered, task-gone (the
  *    admin's list) or failed again (stays queued). A fresh decision is left to its own request.
  * 2. Outbox messages whose send `failed` (certainly not sent): sent again through the mailer,
- *    which claims them (`failed → claimed`, attempt + 1) so two sweeps never both send.
+ *    which claims them (`failed → claimed`, attempt + 1) so two sweeps never both send — at most
+ *    `MAIL_MAX_ATTEMPTS` sends, backing off (5 min, 10, 20, 40 on the product's clock); one SES
+ *    refused for good (`permanent`: suppressed address, unverified sender, paused account) is not
+ *    retried: it waits under the admin's *Cần chú ý* with the address and SES's reason.
  * 3. Outbox messages still `claimed` five minutes after their claim on the product's clock (the
  *    sender died mid-send), however far that clock jumped: marked `ambiguous` for the admin —
  *    never re-sent by guess.
@@ -21,7 +25,9 @@ import { OUTBOX_CLAIM_STALE_MS, outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { mailer } from '#ports/mailer';
+import type { OutboxRecord } from '#ports/outbox';
 import { stateMachineArn } from '#ports/settings';
+import { auditDecision } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
@@ -31,6 +37,18 @@ const STEP = 'sweep';
 
 /** A decision younger than this is still being delivered by the request that recorded it. */
 export const UNDELIVERED_GRACE_MS = 60_000;
+/** A failed mail is sent at most this many times; then it waits under *Cần chú ý* for the admin. */
+export const MAIL_MAX_ATTEMPTS = 5;
+/** The wait before the n-th re-send of a failed mail: 5 minutes, doubled each attempt. */
+export const MAIL_RETRY_BASE_MS = 5 * 60_000;
+
+/** Whether a failed mail is due for another attempt (not refused for good, under the limit, backed off). */
+export function retryDue(record: OutboxRecord, now: Date): boolean {
+  if (record.permanent || record.attempt >= MAIL_MAX_ATTEMPTS) return false;
+  const wait = MAIL_RETRY_BASE_MS * 2 ** (record.attempt - 1);
+  return now.getTime() - Date.parse(record.claimedAt) >= wait;
+}
+
 /** At most this many of each kind per run; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
 
@@ -63,6 +81,8 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
   for (const approval of undelivered) {
     let outcome: Awaited<ReturnType<typeof deliverDecision>>;
     try {
+      // The decision's audit entry first: its request may have stopped before writing it.
+      await auditDecision(approval);
       outcome = await deliverDecision(approval, ctx.log);
     } catch (err) {
       ctx.log.error('re-sending a decision failed', { approvalId: approval.id, error: err });
@@ -75,6 +95,7 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
 
   for (const record of await outbox().listAttention(SWEEP_BATCH)) {
     if (record.status !== 'failed') continue; // ambiguous: the admin decides
+    if (!retryDue(record, now)) continue;
     try {
       const result = await mailer().send(record.identity, {
         to: record.to,

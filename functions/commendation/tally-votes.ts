@@ -17,6 +17,7 @@ import { awards } from '#ports/dynamo/awards';
 import { reviews } from '#ports/dynamo/reviews';
 import { NotFoundError } from '#ports/errors';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type CycleInput, cycleInput } from '#steps/inputs';
 import { systemActor } from '#steps/records';
 import {
@@ -66,6 +67,7 @@ export async function tallyVotes(
   }
 
   const ballots = await closeAndCollect(cycle.cycleId);
+  crashPoint('tally.after-close');
   const members: Person[] = header.memberIds.map(
     (id) => ctx.campaign.findPerson('council', id) ?? { id, name: id, email: '' },
   );
@@ -109,8 +111,10 @@ export async function tallyVotes(
     passed: tally.candidates.filter((c) => c.passed).length,
     talliedAt: ctx.clock().toISOString(),
   };
+  crashPoint('tally.after-proposals');
   stored = await readCycle(cycle.cycleId);
   await awards().putProposal(cycle.cycleId, OUTCOME_ID, outcome, stored.versions.get(OUTCOME_ID) ?? 0);
+  crashPoint('tally.after-outcome');
   await audit().append({
     id: 'tallied',
     subject: `award/${cycle.cycleId}`,

@@ -29,7 +29,7 @@ import type { StoredReport } from '#ports/reports';
 import type { Approval, ApprovalKind, DecideOutcome } from '#ports/reviews';
 import { approvalUrl } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
-import { type AppraiseDecisionPayload, claimDecision } from '#steps/decisions';
+import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import {
   FormError,
@@ -46,6 +46,7 @@ import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
 import { renderDecidedReviewPage } from '#web/review-decided';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
+import { newWriteId, writeIdOf } from '#web/write-id';
 
 /** What a decision page of one approval kind does. */
 export interface DecisionPage {
@@ -137,7 +138,10 @@ async function decidedAppraisal(approval: Approval): Promise<HttpResponse> {
 const appraisePage: DecisionPage = {
   async render(_request, approval) {
     const ctx = await appraiseContext(approval);
-    return htmlResponse(200, renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx) }));
+    return htmlResponse(
+      200,
+      renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx), writeId: newWriteId() }),
+    );
   },
 
   async decide(request, approval) {
@@ -153,6 +157,7 @@ const appraisePage: DecisionPage = {
         rounds: await earlierRounds(ctx),
         raw: request.form,
         problems: parsed.problems,
+        ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
       });
       throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400);
     }
@@ -164,9 +169,10 @@ const appraisePage: DecisionPage = {
       );
     }
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
+    const writeId = writeIdOf(request.form);
     const outcome = await claimDecision(
       approval,
-      { action: parsed.decision, payload: parsed.payload },
+      { action: parsed.decision, payload: parsed.payload, ...(writeId ? { writeId } : {}) },
       actor,
     );
     return afterClaim(outcome, ctx.authority);
@@ -240,7 +246,7 @@ async function afterClaim(outcome: DecideOutcome, authority: string): Promise<Ht
   const log = handlerLogger();
   let delivery: DeliveryOutcome;
   try {
-    delivery = await deliverDecision(approval, log);
+    delivery = approval.deliveredAt ? 'delivered' : await deliverDecision(approval, log);
   } catch (error) {
     // Even the failure mark failed: the decision is recorded and stays in the sweep's queue.
     log.error('decision recorded; delivery and its mark failed', { approvalId: approval.id, error });
@@ -269,6 +275,11 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const page = PAGES[approval.kind];
   if (approval.kind !== 'explain') {
     if (approval.status === 'closed') throw new LinkError(410, 'closed');
+    if (!request.isRead && ownDecision(approval, writeIdOf(request.form))) {
+      // The same request again: its claim stands; finish its follow-ups and answer as the first did.
+      await auditDecision(approval);
+      return afterClaim({ outcome: 'decided', approval }, (await loadCampaign()).config.district.authority);
+    }
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
     if (approval.status !== 'pending') {
       if (request.isRead && approval.kind === 'appraise' && approval.decision)

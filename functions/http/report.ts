@@ -17,7 +17,6 @@
  * Every field is checked first: a form with problems is shown again as typed, each problem beside
  * its field, with 422, and nothing is stored. A success answers 303 back to the page (GET).
  */
-import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
@@ -48,9 +47,10 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
-import { type ParsedReportForm, parseReportForm, writeIdOf } from '#web/report-form';
+import { type ParsedReportForm, parseReportForm } from '#web/report-form';
 import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
 import { autosaveResponse, isAutosave } from '#web/report-save';
+import { newWriteId, writeIdOf } from '#web/write-id';
 import { reviewExecution } from '#workflows/executions';
 
 interface ReportContext {
@@ -106,7 +106,7 @@ async function pageModel(
     assets: REPORT_FORM_ASSETS,
     view: request.query.get(COMMENTED_VIEW.name) === COMMENTED_VIEW.value ? 'commented' : 'all',
     viewLinks: { all: self, commented: `${self}&${COMMENTED_VIEW.name}=${COMMENTED_VIEW.value}` },
-    writeId: randomBytes(16).toString('base64url'),
+    writeId: newWriteId(),
     ...(published ? { results: published } : {}),
     ...extra,
   };

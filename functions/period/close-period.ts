@@ -16,6 +16,7 @@ import { reports } from '#ports/dynamo/reports';
 import type { ReportSummary } from '#ports/reports';
 import { baseUrl, stateMachineArn } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type PeriodInput, periodInput } from '#steps/inputs';
 import { mailEach } from '#steps/mail';
 import { systemActor } from '#steps/records';
@@ -38,6 +39,7 @@ export async function closePeriod(
     status = (await campaigns().setPeriodStatus(periodId, 'scheduled', 'open')).status.status;
   }
   if (status === 'open') await campaigns().setPeriodStatus(periodId, 'open', 'closed');
+  crashPoint('close.after-status');
 
   const byUnit = new Map<string, ReportSummary>(
     (await reports().listPeriod(periodId)).map((r) => [r.unitId, r]),
@@ -73,6 +75,7 @@ export async function closePeriod(
   }
 
   const { name, input: scoringInput } = scoringExecution(periodId, { trigger: 'close' });
+  crashPoint('close.after-mail');
   const scoring = await callbacks().startExecution(stateMachineArn('scoring'), name, scoringInput);
   ctx.log.info('review closed', { ...counts, scoring });
   return { scoring };

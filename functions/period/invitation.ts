@@ -6,6 +6,7 @@ import { invitationEmail } from '#mail/period';
 import { reports } from '#ports/dynamo/reports';
 import type { Logger } from '#ports/log';
 import type { CampaignContext } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { type MailOutcome, mailTo } from '#steps/mail';
 
@@ -37,6 +38,7 @@ export async function inviteUnit(
     reportLink(unitId, period),
   ]);
   if (progress?.invitedAt) return { outcome: 'already-invited', approvalId: link.grant.id };
+  crashPoint('invite.after-grant');
   const email = invitationEmail(campaign.sender, {
     unit,
     period,
@@ -44,9 +46,10 @@ export async function inviteUnit(
     linkExpiresAt: link.grant.expiresAt,
   });
   const outcome = await mailTo(log, unit.focalPoint, 'invitation', { unitId, periodId, round: 0 }, email);
+  crashPoint('invite.after-mail');
   // Marked once the invitation is in the outbox, whatever its state: the sweep re-sends a failed
-  // one and the admin sees an ambiguous one.
-  if (outcome !== 'error') await reports().markProgress(unitId, periodId, 'invited');
+  // one and the admin sees an ambiguous one. An outbox that cannot record it failed the step above.
+  await reports().markProgress(unitId, periodId, 'invited');
   log.info('unit invited', { unitId, periodId, outcome });
   return { outcome, approvalId: link.grant.id };
 }

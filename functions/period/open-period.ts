@@ -8,6 +8,7 @@
 import type { PeriodStatus } from '#ports/campaigns';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type PeriodInput, periodInput } from '#steps/inputs';
 
 const STEP = 'open-period';
@@ -23,6 +24,7 @@ export async function openPeriod(
     return { status };
   }
   const changed = await campaigns().setPeriodStatus(input.periodId, 'scheduled', 'open');
+  crashPoint('open.after-status');
   ctx.log.info('period opened');
   return { status: changed.status.status };
 }

@@ -10,6 +10,7 @@
 import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { reports } from '#ports/dynamo/reports';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { type RemindUnitInput, remindUnitInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
@@ -29,6 +30,7 @@ export async function remindUnit(
     return { sent: false };
   }
   await reports().markProgress(unitId, periodId, kind === 'remind' ? 'reminded' : 'late');
+  crashPoint(`${kind}.after-mark`);
   const unit = campaign.unit(unitId);
   const link = await reportLink(unitId, period);
   const hasDraft = report !== undefined;

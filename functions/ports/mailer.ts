@@ -11,6 +11,7 @@
  * It throws only when the outbox itself cannot be written (then nothing was sent).
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { crashPoint } from '#steps/crash-point';
 import { region, requireEnv, sharedClient } from './aws.ts';
 import { outbox } from './dynamo/outbox.ts';
 import type { MailIdentity, Outbox, OutgoingMail } from './outbox.ts';
@@ -49,8 +50,12 @@ export type SendResult =
   | { status: 'sent'; messageId: string; attempt: number }
   /** Sent before: nothing sent now. */
   | { status: 'duplicate'; messageId?: string }
-  /** Not sent; recorded; the next send of this identity retries. */
-  | { status: 'failed'; error: string; attempt: number }
+  /**
+   * Not sent; recorded. `permanent`: SES refused the message or the account (the address is
+   * suppressed, the sender unverified, sending paused): no retry helps, the admin must act.
+   * Otherwise the sweep retries with backoff, a few times.
+   */
+  | { status: 'failed'; error: string; attempt: number; permanent: boolean }
   /** Unknown whether it went out; recorded for the admin; never re-sent automatically. */
   | { status: 'ambiguous'; error?: string }
   /** Another invocation is sending it right now. */
@@ -68,6 +73,23 @@ export interface SesMailerOptions {
   from?: string;
   /** Defaults to env `SES_CONFIGURATION_SET` when set (open/click tracking stays off there). */
   configurationSet?: string;
+}
+
+/** SES's answers that no retry changes (@aws-sdk/client-sesv2 `SendEmail`'s errors). */
+const PERMANENT_SES_ERRORS = new Set([
+  'MessageRejected',
+  'AccessDeniedException',
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'MailFromDomainNotVerifiedException',
+  'BadRequestException',
+  'NotFoundException',
+]);
+
+/** Whether SES refused the send for good (the admin must act), rather than for now. */
+export function isPermanentRefusal(err: unknown): boolean {
+  const name = (err as { name?: string }).name;
+  return name !== undefined && PERMANENT_SES_ERRORS.has(name);
 }
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -125,6 +147,7 @@ export class SesMailer implements Mailer {
         break;
     }
     const { key, attempt } = claim.record;
+    crashPoint('mail.after-claim');
     let messageId: string;
     try {
       const out = await (this.sesOverride ?? sharedClient('sesv2', () => createSesClient())).send(
@@ -150,9 +173,11 @@ export class SesMailer implements Mailer {
         await this.outbox.markAmbiguous(key, attempt, error);
         return { status: 'ambiguous', error };
       }
-      await this.outbox.markFailed(key, attempt, error);
-      return { status: 'failed', error, attempt };
+      const permanent = isPermanentRefusal(err);
+      await this.outbox.markFailed(key, attempt, error, { permanent });
+      return { status: 'failed', error, attempt, permanent };
     }
+    crashPoint('mail.after-send');
     await this.outbox.markSent(key, attempt, messageId);
     return { status: 'sent', messageId, attempt };
   }

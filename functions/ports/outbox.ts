@@ -36,6 +36,8 @@ export interface OutboxRecord extends OutgoingMail {
   sentAt?: string;
   messageId?: string;
   lastError?: string;
+  /** SES refused it for good (a suppressed address, an unverified sender): never retried. */
+  permanent?: boolean;
 }
 
 export type ClaimOutcome =
@@ -52,7 +54,13 @@ export interface Outbox {
   /** The first claim of an identity, or a retry claim of a `failed` one (`failed → claimed`, attempt + 1). */
   claim(identity: MailIdentity, mail: OutgoingMail): Promise<ClaimOutcome>;
   markSent(key: string, attempt: number, messageId: string): Promise<boolean>;
-  markFailed(key: string, attempt: number, error: string): Promise<boolean>;
+  /** `permanent`: SES refused it for good; the sweep does not retry it, the admin must act. */
+  markFailed(
+    key: string,
+    attempt: number,
+    error: string,
+    options?: { permanent?: boolean },
+  ): Promise<boolean>;
   markAmbiguous(key: string, attempt: number, error: string): Promise<boolean>;
   get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the district's record of its correspondence). */

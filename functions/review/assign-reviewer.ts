@@ -14,6 +14,7 @@
 import type { Person } from '#domain/model';
 import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type UnitPeriodInput, unitPeriodInput } from '#steps/inputs';
 import { STEP_ERRORS, StepError } from '#steps/middleware';
 import { systemActor } from '#steps/records';
@@ -67,6 +68,7 @@ export async function assignReviewer(
     );
   }
   const chosen = await takeSlot(periodId, unitId, eligible);
+  crashPoint('assign.after-slot');
   const { assignment, created } = await reviews().assign(periodId, unitId, chosen, systemActor(STEP));
   if (!created && assignment.reviewerId !== chosen) {
     // Another run assigned this unit meanwhile; its reviewer counts (the slot taken stays).

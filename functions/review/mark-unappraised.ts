@@ -11,6 +11,7 @@ import { unappraisedEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type RoundInput, roundInput } from '#steps/inputs';
 import { mailEach } from '#steps/mail';
 import { closePendingReviewApprovals, systemActor } from '#steps/records';
@@ -29,6 +30,7 @@ export async function markUnappraised(
     (a) => a.kind === 'explain' && a.round === input.round && a.status === 'pending',
   );
   const closed = await closePendingReviewApprovals(unitId, periodId, 'late-appraisal-deadline');
+  crashPoint('unappraised.after-close');
   const assignment = await reviews().getAssignment(periodId, unitId);
   const reviewerId = assignment?.reviewerId ?? input.reviewerId;
   await audit().append({
@@ -45,6 +47,7 @@ export async function markUnappraised(
     },
   });
 
+  crashPoint('unappraised.after-audit');
   const unit = campaign.unit(unitId);
   const reviewer = campaign.findPerson('reviewer', reviewerId);
   await mailEach(ctx.log, campaign.people('admin'), 'unappraised', { unitId, periodId }, (admin) =>

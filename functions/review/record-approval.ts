@@ -15,7 +15,9 @@ import { approvedEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { NotFoundError } from '#ports/errors';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { type RoundInput, roundInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
@@ -31,13 +33,20 @@ export async function recordApproval(
   const { campaign } = ctx;
   const period = campaign.period(periodId);
   const actor = systemActor(STEP);
-  await moveReport(ctx.log, unitId, periodId, ['in-review', 'submitted', 'explained'], 'approved', actor);
-  await closePendingReviewApprovals(unitId, periodId, 'approved');
-
+  // The claim is the reviewer's (the `approve` decision on the round's approval); every write here
+  // is a follow-up, re-entrant, finished by the workflow's Retry or a resumed execution.
   const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
   const approving = approvals.find((a) => a.kind === 'appraise' && a.round === round && a.decision);
-  if (approving) await reports().setFinalApproval(unitId, periodId, approving.id);
   const appraisal = approving ? await appraisalOf(approving) : undefined;
+  if (!approving || !appraisal) {
+    throw new NotFoundError('approving appraisal', `${unitId}/${periodId}/r${round}`);
+  }
+  await moveReport(unitId, periodId, ['in-review', 'submitted', 'explained'], 'approved', actor);
+  crashPoint('record-approval.after-status');
+  await closePendingReviewApprovals(unitId, periodId, 'approved');
+  crashPoint('record-approval.after-close');
+  await reports().setFinalApproval(unitId, periodId, approving.id);
+  crashPoint('record-approval.after-final');
   const assignment = await reviews().getAssignment(periodId, unitId);
   await audit().append({
     id: `approved-r${round}`,
@@ -48,34 +57,32 @@ export async function recordApproval(
     detail: {
       finalRound: round,
       reviewerId: assignment?.reviewerId ?? input.reviewerId,
-      approvalId: approving?.id ?? null,
-      appraisalRecordedAt: appraisal?.recordedAt ?? null,
+      approvalId: approving.id,
+      appraisalRecordedAt: appraisal.recordedAt,
     },
   });
+  crashPoint('record-approval.after-audit');
 
   const unit = campaign.unit(unitId);
   const report = await reports().get(unitId, periodId);
-  const setId = appraisal?.appraisal.criteriaSetId ?? report?.report.criteriaSetId;
-  const set = setId ? campaign.criteriaSet(setId) : undefined;
-  if (appraisal && set) {
-    const leaves = indexCriteria(set).leaves.map((l) => l.leaf);
-    const sum = (score: (id: string) => Points | undefined) =>
-      leaves.reduce((total, leaf) => total + (score(leaf.id) ?? 0), 0);
-    const link = await reportLink(unitId, period);
-    const linkLive = ctx.clock().getTime() < Date.parse(link.grant.expiresAt);
-    const email = approvedEmail(campaign.sender, {
-      unit,
-      period,
-      round,
-      appraisedTotal: sum((id) => appraisal.appraisal.entries[id]?.score),
-      appraisedMax: leaves.reduce((total, leaf) => total + leaf.max, 0),
-      ...(report ? { selfTotal: sum((id) => report.report.entries[id]?.selfScore) } : {}),
-      ...(linkLive ? { reportUrl: link.url } : {}),
-    });
-    await mailTo(ctx.log, unit.focalPoint, 'approved', { unitId, periodId, round }, email);
-  } else {
-    ctx.log.warn('no appraisal or criteria set for the approved round: no approval mail', { round });
-  }
+  const set = campaign.criteriaSet(appraisal.appraisal.criteriaSetId);
+  if (!set) throw new NotFoundError('criteria set', appraisal.appraisal.criteriaSetId);
+  const leaves = indexCriteria(set).leaves.map((l) => l.leaf);
+  const sum = (score: (id: string) => Points | undefined) =>
+    leaves.reduce((total, leaf) => total + (score(leaf.id) ?? 0), 0);
+  const link = await reportLink(unitId, period);
+  const linkLive = ctx.clock().getTime() < Date.parse(link.grant.expiresAt);
+  const email = approvedEmail(campaign.sender, {
+    unit,
+    period,
+    round,
+    appraisedTotal: sum((id) => appraisal.appraisal.entries[id]?.score),
+    appraisedMax: leaves.reduce((total, leaf) => total + leaf.max, 0),
+    ...(report ? { selfTotal: sum((id) => report.report.entries[id]?.selfScore) } : {}),
+    ...(linkLive ? { reportUrl: link.url } : {}),
+  });
+  await mailTo(ctx.log, unit.focalPoint, 'approved', { unitId, periodId, round }, email);
+  crashPoint('record-approval.after-mail');
 
   const rescoring = await startRescoring(periodId, { trigger: 'late', unitId, round }, ctx.log);
   if (rescoring.status !== 'not-closed') ctx.log.info('late approval: results recomputed', { ...rescoring });

@@ -34,7 +34,7 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
   );
   if (armed.state !== 'armed') return;
 
-  await moveReport(ctx.log, unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
+  await moveReport(unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
 
   const now = ctx.clock();
   if (now.getTime() >= Date.parse(armed.approval.expiresAt)) {

@@ -77,7 +77,7 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
   if (followUp.state === 'decided') return;
   crashPoint('request-explanation.after-arm');
 
-  await moveReport(ctx.log, unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
+  await moveReport(unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
 
   crashPoint('request-explanation.after-status');
   if (ctx.clock().getTime() >= Date.parse(armed.approval.expiresAt)) {

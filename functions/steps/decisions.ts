@@ -63,17 +63,36 @@ export async function claimDecision(
   );
   if (outcome.outcome === 'decided') {
     crashPoint(`${approval.kind}.after-claim`);
-    const decided = outcome.approval;
-    await audit().append({
-      id: `decision-${decided.id}`,
-      ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
-      subject: decisionSubject(decided),
-      ...(decided.periodId === undefined ? {} : { periodId: decided.periodId }),
-      actor,
-      action: `${decided.kind}.decided`,
-      detail: { approvalId: decided.id, kind: decided.kind, round: decided.round, decision: decision.action },
-    });
+    await auditDecision(outcome.approval);
     crashPoint(`${approval.kind}.after-audit`);
   }
   return outcome;
+}
+
+/**
+ * The audit entry of a recorded decision, at the claim's time: a follow-up of the claim, written
+ * by the deciding request, by the same request again, or by the sweep before it re-delivers (the
+ * same entry each time).
+ */
+export async function auditDecision(decided: Approval): Promise<void> {
+  if (!decided.decision) return;
+  await audit().append({
+    id: `decision-${decided.id}`,
+    ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
+    subject: decisionSubject(decided),
+    ...(decided.periodId === undefined ? {} : { periodId: decided.periodId }),
+    actor: decided.decidedBy ?? { kind: 'system', id: 'unknown' },
+    action: `${decided.kind}.decided`,
+    detail: {
+      approvalId: decided.id,
+      kind: decided.kind,
+      round: decided.round,
+      decision: decided.decision.action,
+    },
+  });
+}
+
+/** Whether `writeId` made the approval's recorded decision: the same request again. */
+export function ownDecision(approval: Approval, writeId: string | undefined): boolean {
+  return writeId !== undefined && approval.decision?.writeId === writeId;
 }

@@ -32,7 +32,7 @@ export async function decideExplanation(
   if (stored?.status !== 'explained' || !claim?.approvalId) return { state: 'none' };
   const approval = await reviews().getApproval(claim.approvalId);
   if (!approval) return { state: 'none' };
-  if (approval.status === 'decided') return { state: 'decided', approval, writeId: claim.writeId };
+  if (approval.decision) return { state: 'decided', approval, writeId: claim.writeId };
   const payload: ExplainDecisionPayload = {
     explanation: stored.report.response ?? '',
     reportVersion: stored.version,

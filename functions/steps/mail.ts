@@ -1,9 +1,10 @@
 /**
  * The mail preamble of every step that writes to someone: the outbox identity of the message
  * (DESIGN.md: step, recipient, the unit or candidate it concerns, period, round), addressed to the
- * person the identity names, sent through the mailer so that a mail problem never fails a step
- * (docs/review.md, decision 4: the outbox records it, the sweep re-sends `failed` mail, and an
- * `ambiguous` one is shown to the admin).
+ * person the identity names, sent through the mailer. A send that fails or may have gone is
+ * recorded in the outbox and lands under the admin's *Cần chú ý* (the sweep re-sends `failed`
+ * mail; `ambiguous` mail waits for the admin's re-send), so the step goes on; mail that cannot be
+ * recorded at all fails the step, which the workflow retries (docs/reliability.md).
  */
 import type { Email } from '#mail/letter';
 import type { Logger } from '#ports/log';
@@ -28,24 +29,22 @@ export function mailIdentity(step: string, recipient: string, about: MailAbout):
   };
 }
 
-export type MailOutcome = SendResult['status'] | 'error';
+export type MailOutcome = SendResult['status'];
 
-/** Sends through the outbox; never throws (a step goes on whatever happens to its mail). */
+/** Sends through the outbox; throws only when the outbox cannot record the mail (nothing was sent). */
 export async function sendMail(
   log: Logger,
   identity: MailIdentity,
   mail: Email & { to: string },
 ): Promise<MailOutcome> {
-  try {
-    const result = await mailer().send(identity, mail);
-    if (result.status === 'failed' || result.status === 'ambiguous') {
-      log.warn('mail not sent; the outbox keeps it', { mailStep: identity.step, status: result.status });
-    }
-    return result.status;
-  } catch (err) {
-    log.error('mail could not be recorded in the outbox', { mailStep: identity.step, error: err });
-    return 'error';
+  const result = await mailer().send(identity, mail);
+  if (result.status === 'failed' || result.status === 'ambiguous') {
+    log.warn('mail not sent; the outbox keeps it for the admin', {
+      mailStep: identity.step,
+      status: result.status,
+    });
   }
+  return result.status;
 }
 
 /** One letter to one person, once per (step, address, about). */

@@ -8,8 +8,6 @@ import type { Appraisal } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { ConflictError } from '#ports/errors';
-import type { Logger } from '#ports/log';
 import type { ReportStatus } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import type { AppraiseDecisionPayload } from './decisions.ts';
@@ -87,23 +85,20 @@ export async function closePendingReviewApprovals(
 }
 
 /**
- * Moves the unit-period's report from one of `from` to `to`. A report found in another status (a
- * re-run step, or an admin got there first) is left as it is, with a warning: the step goes on.
+ * Moves the unit-period's report from one of `from` to `to`; already `to` is a re-run and changes
+ * nothing. Any other status fails the step (ConflictError → `Conflict`): the steps that move a
+ * report run only while their decision point is the live one, so another status means a writer
+ * this flow does not know of, which the workflow's Catch records and mails to the admin rather
+ * than the step carrying on as if its move had happened.
  */
 export async function moveReport(
-  log: Logger,
   unitId: string,
   periodId: string,
   from: readonly ReportStatus[],
   to: ReportStatus,
   actor: Actor,
 ): Promise<void> {
-  try {
-    await reports().setStatus(unitId, periodId, from, to, actor);
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
-    log.warn(`report not moved to ${to}`, { status: err.current?.status });
-  }
+  await reports().setStatus(unitId, periodId, from, to, actor);
 }
 
 /** The actor of a step's writes and audit entries. */

@@ -14,6 +14,7 @@ import type { FieldProblem } from './http.ts';
 import { field, LIMITS, text, tooLong } from './report-fields.ts';
 import { parseEntries } from './report-form-criteria.ts';
 import { parseInitiatives, parseNominations, parseSelfCheck } from './report-form-extras.ts';
+import { writeIdOf } from './write-id.ts';
 
 export {
   DISCIPLINE_LABELS,
@@ -118,12 +119,6 @@ export function parseReportForm(form: URLSearchParams, ctx: ReportFormContext): 
     problems.push({ field: name, message: p.message });
   }
   return { action, version, writeId, autosave: form.get('autosave') === '1', report, problems };
-}
-
-/** The write id a form carries (a nonce per rendering or per autosave), when well-formed. */
-export function writeIdOf(form: URLSearchParams): string | undefined {
-  const raw = form.get('writeId') ?? '';
-  return /^[A-Za-z0-9_-]{8,64}$/.test(raw) ? raw : undefined;
 }
 
 function fieldOfProblem(p: Problem, leaves: ReadonlyMap<string, unknown>): string {

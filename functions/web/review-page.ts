@@ -157,6 +157,8 @@ export interface ReviewPageModel {
   /** The posted form after a refusal. */
   raw?: URLSearchParams;
   problems?: FieldProblem[];
+  /** The request's write id (a nonce per rendering): the same post again is recognised as the same one. */
+  writeId?: string;
 }
 
 /** What the reviewer's page shows above its form, and the decided page above the decision. */
@@ -216,6 +218,7 @@ export function renderReviewPage(m: ReviewPageModel): Html {
 <form method="post" action="" novalidate>
 ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
+${m.writeId ? hidden('writeId', m.writeId) : ''}
 ${reviewAreas(m.set, (c) => criterionHtml(c, { report, flagged, problems, previous, value }))}
 ${initiativesAndCheck(report)}
 <section><h2>Kết luận</h2>

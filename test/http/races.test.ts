@@ -34,11 +34,16 @@ describe(`${N} concurrent decisions on one link`, () => {
     const unitId = 'phong-tu-phap';
     const { reviewUrl, reportUrl, focal } = await inReview(h, unitId);
     const page = await (await fetch(reviewUrl)).text();
-    // Half approve, half return with a comment: the recorded decision must be the winner's.
+    // Half approve, half return with a comment: the recorded decision must be the winner's. Each
+    // from its own rendering of the page (its own write id), as N clicks in N browsers would be.
     const forms = Array.from({ length: N }, (_, i) =>
       i % 2 === 0
-        ? formOf(page, { decision: 'approve' })
-        : formOf(page, { decision: 'return', general: `Cần bổ sung minh chứng (yêu cầu ${i}).` }),
+        ? formOf(page, { decision: 'approve', writeId: `race-${String(i).padStart(16, '0')}` })
+        : formOf(page, {
+            decision: 'return',
+            general: `Cần bổ sung minh chứng (yêu cầu ${i}).`,
+            writeId: `race-${String(i).padStart(16, '0')}`,
+          }),
     );
     const unitMailsBefore = (await mailsTo(focal)).length;
 

@@ -46,6 +46,7 @@ function recordOf(item: Item): OutboxRecord {
     ...(item.sentAt ? { sentAt: String(item.sentAt) } : {}),
     ...(item.messageId ? { messageId: String(item.messageId) } : {}),
     ...(item.lastError ? { lastError: String(item.lastError) } : {}),
+    ...(item.permanent === true ? { permanent: true } : {}),
   };
 }
 
@@ -145,23 +146,35 @@ export class DynamoOutbox implements Outbox {
     );
   }
 
-  private markForAttention(key: string, attempt: number, status: 'failed' | 'ambiguous', error: string) {
+  private markForAttention(
+    key: string,
+    attempt: number,
+    status: 'failed' | 'ambiguous',
+    error: string,
+    permanent = false,
+  ) {
     return this.mark(
       key,
       attempt,
       ['claimed'],
-      'SET #status = :s, lastError = :e, gsi2pk = :q, gsi2sk = :qs',
+      'SET #status = :s, lastError = :e, gsi2pk = :q, gsi2sk = :qs, permanent = :p',
       {
         ':s': status,
         ':e': error.slice(0, 1000),
         ':q': ATTENTION,
         ':qs': `${this.table.now().iso}#${key}`,
+        ':p': permanent,
       },
     );
   }
 
-  markFailed(key: string, attempt: number, error: string): Promise<boolean> {
-    return this.markForAttention(key, attempt, 'failed', error);
+  markFailed(
+    key: string,
+    attempt: number,
+    error: string,
+    options: { permanent?: boolean } = {},
+  ): Promise<boolean> {
+    return this.markForAttention(key, attempt, 'failed', error, options.permanent === true);
   }
 
   markAmbiguous(key: string, attempt: number, error: string): Promise<boolean> {

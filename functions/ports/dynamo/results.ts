@@ -1,4 +1,6 @@
 /** `ResultsStore` on the district table (docs/store.md, "Results"). */
+
+import { crashPoint } from '#steps/crash-point';
 import type { Actor } from '../actor.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { provide } from '../registry.ts';
@@ -170,6 +172,7 @@ export class DynamoResultsStore implements ResultsStore {
         ),
       );
     }
+    crashPoint('scoring.after-lines');
     const header: ResultsHeader<B> = {
       periodId,
       version,
