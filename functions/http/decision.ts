@@ -11,6 +11,9 @@
  *     replayed POST changes nothing that is read (409; functions/steps/decisions.ts)
  *   → SendTaskSuccess({decision, round}) with the token that claim returned → `markDelivered`.
  *
+ * A reviewer reopening a decided `appraise` link (GET/HEAD) reads the report as appraised and the
+ * decision, read-only; a POST there is 409.
+ *
  * A delivery that fails leaves the decision recorded and queued; the page says it is recorded and
  * will be passed on, and the sweep re-sends it. The payload is the round's appraisal: the review
  * and scoring steps read it through the decision (functions/steps/records.ts).

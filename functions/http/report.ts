@@ -1,9 +1,13 @@
 /**
  * `GET|HEAD|POST /r?k&id&a&e&s`: the unit's report page behind its signed access grant (kind
- * `report`, one per unit-period, valid until the period's late-appraisal deadline).
+ * `report`, one per unit-period, valid until the period's late-appraisal deadline), with its
+ * script's CSP; and `GET|HEAD /assets/{name}`, the form's own script and style sheet.
  *
- * GET/HEAD render and change nothing. POST `action`:
+ * GET/HEAD render and change nothing (once published, the page shows the unit's results). POST `action`:
  * - `save`: the draft, with the `version` the page was rendered from (someone saved since → 409);
+ *   sent by the page's script with `autosave=1` and `Accept: application/json`, the valid part is
+ *   stored and every outcome answered as JSON (docs/unit-pages.md, "Autosave");
+ * - `save-valid`: after a refused form, its valid part stored as the draft, the form kept as typed;
  * - `submit`: every leaf and the self-check required; stores `draft → submitted`, then starts the
  *   unit-period's `review` execution (`review-<unit>-<period>-<attempt>`, workflows/executions.ts;
  *   already existing is success). A submit of a report already submitted only (re)starts the
@@ -15,7 +19,8 @@
  * Every form carries a write id (a nonce per rendering) that the revision stores: the same POST
  * again finds its own claim, finishes its follow-ups and answers as the first did (docs/reliability.md).
  * Every field is checked first: a form with problems is shown again as typed, each problem beside
- * its field, with 422, and nothing is stored. A success answers 303 back to the page (GET).
+ * its field, with 422 and the offer to save its valid part, and nothing is stored. A success
+ * answers 303 back to the page (GET).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { criteriaSetFor } from '#domain/calendar';

@@ -188,7 +188,8 @@ describe('a restart in the middle of a period', () => {
     expect((await h.sesMails()).map((m) => m.destination.to[0])).toEqual([unit.focalPoint.email]);
     // The unit's own link from before the restart opens its (now approved) report.
     expect((await fetch(reportLink)).status).toBe(200);
-    expect((await fetch(reviewLink)).status).toBe(409); // decided once
+    // Decided once: the link now shows its decision read-only.
+    expect(await (await fetch(reviewLink)).text()).toContain('Đã có quyết định');
 
     // The period goes on from its stored schedules: the reminder skips the unit that reported.
     await h.advanceThrough(`period-${PERIOD}-remind`);

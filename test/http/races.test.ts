@@ -62,7 +62,7 @@ describe(`${N} concurrent decisions on one link`, () => {
     }
     await h.rt.settle();
 
-    // The link now says what was decided, once; the workflow heard it once and moved on.
+    // The link now shows what was decided, read-only; the workflow heard it once and moved on.
     const later = await fetch(reviewUrl);
     expect(later.status).toBe(200);
     const laterPage = await later.text();

@@ -85,10 +85,12 @@ it('submit → return with comments → explain → approve, all through the pag
   expect(page2).toContain('Vòng thẩm định: <strong>2</strong>');
   expect(page2).toContain('Kế hoạch số 05/KH-TP ngày 10/01/2022');
   expect(page2).toContain('Vòng trước: 0 điểm — Chưa nêu số, ngày của kế hoạch.');
-  // The round-1 link is spent: it shows its decision, read-only.
+  // The round-1 link is spent: it shows its decision read-only.
   const spent = await fetch(review1);
   expect(spent.status).toBe(200);
-  expect(await spent.text()).not.toContain('<form');
+  const spentPage = await spent.text();
+  expect(spentPage).toContain('Đã có quyết định: Trả lại để giải trình');
+  expect(spentPage).not.toContain('<form');
 
   const approved = await postForm(
     review2,
