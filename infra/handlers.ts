@@ -288,10 +288,18 @@ export const HANDLERS = {
   adminPages: {
     id: 'AdminPages',
     entry: 'functions/http/admin.ts',
-    description: 'Pages: admin sign-in by emailed link, session, period status.',
+    description: 'Pages: admin sign-in by emailed link, session, dashboard, progress, results, units.',
     timeout: Duration.seconds(20),
     mail: 'emails the sign-in link',
     signingKey: 'signs and checks sign-in links',
+  },
+  adminDownloads: {
+    id: 'AdminDownloads',
+    entry: 'functions/http/admin-downloads.ts',
+    description: 'Pages: the admin downloads (XLSX, CSV, DOCX, print HTML) behind the admin session.',
+    timeout: Duration.seconds(30),
+    // exceljs and docx build the whole file in memory.
+    memorySize: 1024,
   },
   sweep: {
     id: 'Sweep',
