@@ -164,7 +164,9 @@ describe('downloads', { timeout: 90_000 }, () => {
     expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
     expect(text).toContain('Nơi nhận:');
-    expect(text).toContain('Kết quả chấm điểm, xếp loại, xếp hạng thi đua cải cách hành chính quý III năm 2024');
+    expect(text).toContain(
+      'Kết quả chấm điểm, xếp loại, xếp hạng thi đua cải cách hành chính quý III năm 2024',
+    );
     const tag = (name: string) => new RegExp(`<${name} [^>]*>`).exec(doc.xml)?.[0] ?? '';
     const twips = (name: string, a: string) => Number(new RegExp(`${a}="(\\d+)"`).exec(tag(name))?.[1]);
     expect([twips('w:pgSz', 'w:w'), twips('w:pgSz', 'w:h')]).toEqual([11906, 16838]);
