@@ -118,6 +118,7 @@ export class DistrictStack extends Stack {
       decisionPage: fn('decisionPage'),
       adminPages: fn('adminPages'),
       adminDownloads: fn('adminDownloads'),
+      adminActions: fn('adminActions'),
     });
     ({ schedule: this.sweepSchedule, role: this.sweepScheduleRole } = this.scheduling.runSweep(fn('sweep')));
     this.functions = this.handlerFunctions.all();

@@ -301,6 +301,16 @@ export const HANDLERS = {
     // exceljs and docx build the whole file in memory.
     memorySize: 1024,
   },
+  adminActions: {
+    id: 'AdminActions',
+    entry: 'functions/http/admin-actions.ts',
+    description:
+      'Pages: the admin actions (reassign a reviewer, recompute results) behind the admin session.',
+    timeout: Duration.seconds(20),
+    mail: 'emails the new reviewer its review link',
+    signingKey: "signs the new reviewer's review link",
+    startExecution: { why: 'recomputing starts scoring-<period>-admin-<n>', of: ['scoring'] },
+  },
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',

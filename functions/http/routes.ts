@@ -10,7 +10,12 @@
 export type HttpMethod = 'GET' | 'HEAD' | 'POST';
 
 /** Which handler file serves a route (the `HANDLERS` names of infra/district-stack.ts). */
-export type PageHandlerName = 'reportPage' | 'decisionPage' | 'adminPages' | 'adminDownloads';
+export type PageHandlerName =
+  | 'reportPage'
+  | 'decisionPage'
+  | 'adminPages'
+  | 'adminDownloads'
+  | 'adminActions';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -25,7 +30,14 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
   decisionPage: 'functions/http/decision.ts',
   adminPages: 'functions/http/admin.ts',
   adminDownloads: 'functions/http/admin-downloads.ts',
+  adminActions: 'functions/http/admin-actions.ts',
 };
+
+/** The admin's actions (functions/http/admin-actions.ts): GET shows what will happen, POST does it. */
+const ACTION_PATHS: readonly string[] = [
+  '/admin/periods/{periodId}/units/{unitId}/reassign',
+  '/admin/periods/{periodId}/recompute',
+];
 
 /** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */
 const DOWNLOAD_PATHS: readonly string[] = [
@@ -61,6 +73,9 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
   ...DOWNLOAD_PATHS.map((path) => ({ method: 'GET' as const, path, handler: 'adminDownloads' as const })),
+  ...ACTION_PATHS.flatMap((path) =>
+    (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
+  ),
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
 ];
 

@@ -60,6 +60,7 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/http/decision.ts': ['dynamodb', 'secrets-manager', 'sfn'],
   'functions/http/admin.ts': ['dynamodb', 'secrets-manager', 'sesv2'],
   'functions/http/admin-downloads.ts': ['dynamodb'],
+  'functions/http/admin-actions.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
   'functions/sweep.ts': ['dynamodb', 'sesv2', 'sfn'],
 };
 
