@@ -8,6 +8,7 @@ import { formatHundredths, percentHundredths } from '#functions/documents/format
 import { contextFromConfig, homeAffairsOffice } from '#functions/documents/types';
 import { summaryXlsx } from '#functions/documents/xlsx';
 import { latestPeriodResults } from '#functions/scoring/results';
+import { audit } from '#ports/dynamo/audit';
 import { readAppraisals } from '../../cli/appraisals.ts';
 import { readDocx, unzip } from '../documents/read-back.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
@@ -198,5 +199,37 @@ describe('downloads', { timeout: 90_000 }, () => {
     const anonymous = await fetch(`${a.http.url}/admin/periods/2024Q3/summary.xlsx`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
     expect((await a.get('/admin/periods/2024Q3/summary.xlsx?version=9')).status).toBe(404);
+  });
+});
+
+describe('recompute', { timeout: 60_000 }, () => {
+  it('starts the scoring execution named by the recorded adjustments, once for the same data, and audits it', async () => {
+    const page = await (await a.get('/admin/periods/2024Q3/recompute')).text();
+    expect(page).toContain('Tính lại kết quả');
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const first = await a.post('/admin/periods/2024Q3/recompute', { nonce });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/admin/periods/2024Q3/recompute?done=started');
+    const started = a.bed.executions('scoring').filter((n) => n.startsWith('scoring-2024Q3-admin-'));
+    expect(started).toHaveLength(1);
+    // Pressed again with nothing new recorded: the same execution, nothing started.
+    const again = await a.post('/admin/periods/2024Q3/recompute', { nonce: `${nonce}x` });
+    expect(again.headers.get('location')).toBe('/admin/periods/2024Q3/recompute?done=unchanged');
+    expect(a.bed.executions('scoring').filter((n) => n.startsWith('scoring-2024Q3-admin-'))).toEqual(started);
+    const said = await (await a.get('/admin/periods/2024Q3/recompute?done=unchanged')).text();
+    expect(said).toContain('kết quả không thay đổi');
+    const entries = await audit().list('results/2024Q3');
+    expect(entries.filter((e) => e.action === 'admin.recompute')).toHaveLength(1);
+    // A POST from another site is refused before anything happens.
+    const cross = await fetch(`${a.http.url}/admin/periods/2024Q3/recompute`, {
+      method: 'POST',
+      headers: {
+        cookie: a.cookie,
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `nonce=${nonce}`,
+    });
+    expect(cross.status).toBe(403);
   });
 });
