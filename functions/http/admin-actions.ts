@@ -9,12 +9,15 @@
  *   recording the write id and the new reviewer; the follow-ups move the assignment, take the new
  *   reviewer's load slot, put the new reviewer's approval behind the same task token (the waiting
  *   task is unchanged, so the unit is told nothing new) and mail the new reviewer its link;
+ * - record surveys, bonuses and penalties through a form: checked and previewed as `thidua
+ *   record` does, then each changed unit stored and audited;
  * - recompute a period's results: the claim is the scoring execution's name
  *   (`scoring-<p>-admin-<n>`, n counting the adjustments recorded), so a second press with
  *   nothing new is that same execution; ComputeResults stores a version only when results differ.
  */
 import { randomBytes } from 'node:crypto';
 import type { Period, Unit } from '#domain/model';
+import { storeAdjustments } from '#functions/scoring/record-adjustments';
 import { startRescoring } from '#functions/scoring/rescoring';
 import { reviewRequestEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
@@ -31,6 +34,12 @@ import {
   parseReassignForm,
   renderActionPage,
 } from '#web/admin-actions';
+import {
+  type AdjustmentUnit,
+  checkAdjustmentsForm,
+  previewAdjustments,
+  renderAdjustmentsPage,
+} from '#web/admin-adjustments';
 import { adminHref } from '#web/admin-routes';
 import {
   FormError,
@@ -341,6 +350,80 @@ async function recompute(
   );
 }
 
+// ---------------------------------------------------------------- survey, bonus, penalty
+
+async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<AdjustmentUnit[]> {
+  const stored = new Map((await results().listPeriodAdjustments(periodId)).map((a) => [a.unitId, a]));
+  return ctx.campaign.units.map((u) => {
+    const a = stored.get(u.id);
+    return {
+      id: u.id,
+      name: u.name,
+      group: u.group,
+      ...(a
+        ? {
+            stored: {
+              survey: a.survey,
+              bonus: a.bonus,
+              penalty: a.penalty,
+              ...(a.note ? { note: a.note } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+/**
+ * The form (pre-filled with what is stored) → the preview (checked by the rules `thidua record`
+ * applies; nothing stored) → recorded (each changed unit stored and audited, as the CLI does).
+ */
+async function adjustments(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const period = periodOf(ctx.campaign, p.periodId ?? '');
+  const units = await adjustmentUnits(ctx, period.id);
+  const base = { frame: ctx.frame, period, units };
+  if (request.isRead) {
+    const recorded = request.query.get('recorded');
+    const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');
+    const latest = (await results().listHeaders(period.id)).at(-1)?.version;
+    return htmlResponse(
+      200,
+      renderAdjustmentsPage({
+        ...base,
+        nonce: newNonce(),
+        ...(m
+          ? {
+              recorded: {
+                changed: Number(m[1]),
+                unchanged: Number(m[2]),
+                ...(latest ? { latestResults: latest } : {}),
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+  const nonce = nonceOf(request);
+  const step = request.form.get('step');
+  const { entries, problems } = checkAdjustmentsForm(request.form, period, ctx.campaign);
+  if (problems.length > 0) {
+    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: request.form, problems }));
+  }
+  if (step !== 'confirm') {
+    const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
+    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: request.form, ...preview }));
+  }
+  const stored = await storeAdjustments(entries, adminActor(ctx, request));
+  const changed = stored.recorded.filter((r) => r.changed).length;
+  return redirect(
+    `${adminHref.adjustments(period.id)}?recorded=${changed}-${stored.recorded.length - changed}`,
+  );
+}
+
 // ---------------------------------------------------------------- routing
 
 type Action = (ctx: AdminContext, request: HttpRequest, p: Record<string, string>) => Promise<HttpResponse>;
@@ -348,6 +431,7 @@ type Action = (ctx: AdminContext, request: HttpRequest, p: Record<string, string
 export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/units/{unitId}/reassign', reassign],
   ['/admin/periods/{periodId}/recompute', recompute],
+  ['/admin/periods/{periodId}/adjustments', adjustments],
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {

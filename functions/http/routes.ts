@@ -37,6 +37,7 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
 const ACTION_PATHS: readonly string[] = [
   '/admin/periods/{periodId}/units/{unitId}/reassign',
   '/admin/periods/{periodId}/recompute',
+  '/admin/periods/{periodId}/adjustments',
 ];
 
 /** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */

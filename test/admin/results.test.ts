@@ -9,6 +9,7 @@ import { contextFromConfig, homeAffairsOffice } from '#functions/documents/types
 import { summaryXlsx } from '#functions/documents/xlsx';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
+import { results } from '#ports/dynamo/results';
 import { readAppraisals } from '../../cli/appraisals.ts';
 import { readDocx, unzip } from '../documents/read-back.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
@@ -231,5 +232,45 @@ describe('recompute', { timeout: 60_000 }, () => {
       body: `nonce=${nonce}`,
     });
     expect(cross.status).toBe(403);
+  });
+});
+
+describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () => {
+  it('refuses a bad value naming it, previews the change, then records and audits it', async () => {
+    const unit = a.bed.config.units.find((u) => u.group === 'commune');
+    if (!unit) throw new Error('no commune');
+    const form = await (await a.get('/admin/periods/2024Q3/adjustments')).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    expect(form).toContain(`name="survey[${unit.id}]"`);
+    const before = await results().getAdjustments(unit.id, '2024Q3');
+
+    const bad = await a.post('/admin/periods/2024Q3/adjustments', {
+      nonce,
+      step: 'preview',
+      [`survey[${unit.id}]`]: '999',
+    });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain(unit.name);
+    expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
+
+    const fields = {
+      nonce,
+      [`survey[${unit.id}]`]: '7,5',
+      [`bonus[${unit.id}]`]: '1',
+      [`note[${unit.id}]`]: 'Báo cáo khảo sát 12/BC-UBND',
+    };
+    const preview = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'preview' });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain('Ghi nhận');
+    expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
+
+    const done = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'confirm' });
+    expect(done.status).toBe(303);
+    const after = await results().getAdjustments(unit.id, '2024Q3');
+    expect(after).toMatchObject({ survey: 750, bonus: 100, note: 'Báo cáo khảo sát 12/BC-UBND' });
+    const recorded = await (await a.get(done.headers.get('location') ?? '')).text();
+    expect(recorded).toContain('Đã ghi nhận');
+    const entries = await audit().list(`adjustments/${unit.id}/2024Q3`);
+    expect(entries.at(-1)?.actor).toMatchObject({ kind: 'admin' });
   });
 });
