@@ -17,8 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Period, Unit } from '#domain/model';
-import { storeAdjustments } from '#functions/scoring/record-adjustments';
 import { startRescoring } from '#functions/scoring/rescoring';
+import { storeAdjustments } from '#functions/scoring/store-adjustments';
 import { reviewRequestEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';
