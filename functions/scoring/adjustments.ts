@@ -25,7 +25,7 @@
  * change is audited with the values before and after.
  */
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
-import { ConfigError, type ConfigProblem, surveyArea } from '#domain/config';
+import { type ConfigProblem, surveyArea } from '#domain/config';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import type { Adjustments } from '#ports/results';
