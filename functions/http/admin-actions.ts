@@ -9,6 +9,7 @@
  *   recording the write id and the new reviewer; the follow-ups move the assignment, take the new
  *   reviewer's load slot, put the new reviewer's approval behind the same task token (the waiting
  *   task is unchanged, so the unit is told nothing new) and mail the new reviewer its link;
+ * - remind a unit now: at most once a day (the day's outbox record is the claim);
  * - record surveys, bonuses and penalties through a form: checked and previewed as `thidua
  *   record` does, then each changed unit stored and audited;
  * - recompute a period's results: the claim is the scoring execution's name
@@ -16,17 +17,22 @@
  *   nothing new is that same execution; ComputeResults stores a version only when results differ.
  */
 import { randomBytes } from 'node:crypto';
+import { localDateOf } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
 import { storeAdjustments } from '#functions/scoring/store-adjustments';
+import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { reviewRequestEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
 import { reviews } from '#ports/dynamo/reviews';
 import { handlerLogger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
-import { mailTo } from '#steps/mail';
+import { reportLink } from '#steps/grants';
+import { mailIdentity, mailTo } from '#steps/mail';
 import {
   type ActionOutcome,
   type AdminAction,
@@ -52,7 +58,7 @@ import {
 } from '#web/http';
 import { actorOf } from '#web/link-pages';
 import { dateTime } from '#web/pages';
-import { type AdminContext, behindSignIn, periodOf, unitOf } from './admin-session.ts';
+import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
 import { matchPath } from './routes.ts';
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -350,6 +356,87 @@ async function recompute(
   );
 }
 
+// ---------------------------------------------------------------- remind a unit now
+
+/**
+ * The claim is the outbox record of the day's reminder (`admin-remind-<yyyy-mm-dd>`, the
+ * district's date): a second press the same day finds it and says when it went out.
+ */
+async function remind(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const { campaign } = ctx;
+  const period = periodOf(campaign, p.periodId ?? '');
+  const unit = unitOf(campaign, p.unitId ?? '');
+  const [report, progress, states] = await Promise.all([
+    reports().get(unit.id, period.id),
+    reports().getProgress(unit.id, period.id),
+    periodStates(campaign),
+  ]);
+  const state = report ? report.status : progress?.invitedAt ? 'invited' : 'not-invited';
+  const action: AdminAction = {
+    kind: 'remind',
+    unit: { id: unit.id, name: unit.name, focalPoint: unit.focalPoint },
+    period,
+    state,
+    ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
+  };
+  const day = localDateOf(new Date(), campaign.config.district.timeZone);
+  const identity = mailIdentity(`admin-remind-${day}`, unit.focalPoint.email, {
+    unitId: unit.id,
+    periodId: period.id,
+  });
+  const sent = await outbox().get(identity);
+  if (sent) {
+    const text = `Đã gửi lời nhắc cho ${unit.focalPoint.name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`;
+    return page(ctx, action, 200, { outcome: { kind: 'done', text } });
+  }
+  const open = states.get(period.id) === 'open' && (state === 'invited' || state === 'draft');
+  if (!open) {
+    const text =
+      'Đơn vị không còn việc phải nộp trong kỳ này (đã nộp báo cáo, hoặc kỳ chưa mở hay đã kết thúc).';
+    return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
+  }
+  if (request.isRead) return page(ctx, action);
+  nonceOf(request);
+  const link = await reportLink(unit.id, period);
+  const now = new Date();
+  const mail =
+    now.getTime() < Date.parse(period.deadlineAt)
+      ? reminderEmail(campaign.sender, {
+          unit,
+          period,
+          reportUrl: link.url,
+          now,
+          hasDraft: report !== undefined,
+        })
+      : lateNoticeEmail(campaign.sender, {
+          unit,
+          period,
+          reportUrl: link.url,
+          hasDraft: report !== undefined,
+        });
+  await mailTo(
+    handlerLogger(),
+    unit.focalPoint,
+    identity.step,
+    { unitId: unit.id, periodId: period.id },
+    mail,
+  );
+  await reports().markProgress(unit.id, period.id, 'reminded');
+  await audit().append({
+    id: `remind-${day}`,
+    subject: reportSubject(unit.id, period.id),
+    periodId: period.id,
+    actor: adminActor(ctx, request),
+    action: 'admin.remind',
+    detail: { to: unit.focalPoint.email },
+  });
+  return redirect(adminHref.remind(period.id, unit.id));
+}
+
 // ---------------------------------------------------------------- survey, bonus, penalty
 
 async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<AdjustmentUnit[]> {
@@ -432,6 +519,7 @@ export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/units/{unitId}/reassign', reassign],
   ['/admin/periods/{periodId}/recompute', recompute],
   ['/admin/periods/{periodId}/adjustments', adjustments],
+  ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {

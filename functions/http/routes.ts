@@ -38,6 +38,7 @@ const ACTION_PATHS: readonly string[] = [
   '/admin/periods/{periodId}/units/{unitId}/reassign',
   '/admin/periods/{periodId}/recompute',
   '/admin/periods/{periodId}/adjustments',
+  '/admin/periods/{periodId}/units/{unitId}/remind',
 ];
 
 /** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { audit } from '#ports/dynamo/audit';
+import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { sessions } from '#ports/dynamo/sessions';
@@ -14,6 +15,7 @@ import {
   formOf,
   type Harness,
   inReview,
+  invite,
   mailedLink,
   PERIOD_ID,
   postForm,
@@ -113,3 +115,26 @@ it('hands a waiting review to another reviewer: old link 410, new link finishes 
   expect(entry?.actor).toMatchObject({ kind: 'admin', id: h.config.admins[0]?.id });
   expect(entry?.detail).toMatchObject({ to: next.id, reason: 'Người thẩm định đi công tác' });
 }, 90_000);
+
+it('reminds a unit now, at most once a day, and audits it', async () => {
+  const unitId = 'phong-y-te';
+  const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email ?? '';
+  await invite(unitId);
+  await campaigns().setPeriodStatus(PERIOD_ID, 'scheduled', 'open');
+  const cookie = await adminCookie();
+  const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/remind`;
+  const form = await (await fetch(page, { headers: { cookie } })).text();
+  expect(form).toContain('form method="post"');
+  const before = (await h.mails()).filter((m) => m.destination.to.includes(focal)).length;
+  const sent = await postForm(page, formOf(form, {}), { origin: h.base, cookie });
+  expect(sent.status).toBe(303);
+  const after = await (await fetch(page, { headers: { cookie } })).text();
+  expect(after).toContain('Đã gửi lời nhắc');
+  expect((await h.mails()).filter((m) => m.destination.to.includes(focal)).length).toBe(before + 1);
+  // Pressed again the same day: nothing more is sent.
+  expect((await postForm(page, formOf(form, {}), { origin: h.base, cookie })).status).toBe(200);
+  expect((await h.mails()).filter((m) => m.destination.to.includes(focal)).length).toBe(before + 1);
+  expect((await reports().getProgress(unitId, PERIOD_ID))?.remindedAt).toBeDefined();
+  const entries = await audit().list(`report/${unitId}/${PERIOD_ID}`);
+  expect(entries.filter((e) => e.action === 'admin.remind')).toHaveLength(1);
+}, 60_000);
