@@ -14,6 +14,7 @@ import { type FinalList, finalList } from '#domain/final-list';
 import { FORM_LABELS, movementAwards } from '#domain/issuers';
 import { UNIT_GROUPS } from '#domain/model';
 import { proposalHtml, voteRecordHtml } from '#functions/documents/print';
+import { recordSigners } from '#functions/documents/signers';
 import { contextFromConfig, councilBody, homeAffairsOffice, type Signer } from '#functions/documents/types';
 import { proposalDocx, voteRecordDocx } from '#functions/documents/word';
 import {
@@ -36,7 +37,7 @@ import {
   UsageError,
   writeBytes,
 } from './common.ts';
-import { makeDocument, outKind, recordSigners, signerOption } from './documents.ts';
+import { makeDocument, outKind, signerOption } from './documents.ts';
 import { groupTitles, renderTable, wrap } from './text.ts';
 
 const COMMEND_OPTIONS = {

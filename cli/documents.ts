@@ -4,14 +4,12 @@
  * exactly what the admin pages offer: the scoring summary (XLSX, CSV), the results report (DOCX,
  * print-ready HTML), the commendation submission and the council's vote record (DOCX, HTML).
  *
- * The district config does not say who signs. Unless `--signer` says so, the Phòng Nội vụ's
- * documents are signed by its most senior admin by title (the head — "Trưởng phòng", "Giám đốc";
- * else a deputy, "KT. Trưởng phòng / Phó Trưởng phòng"; else the name is left blank for the
- * signer). The vote record's chair is the council member titled "Chủ tịch Hội đồng" (else the
- * first member), its secretary the first admin (the Phòng Nội vụ serves the council).
+ * The district config does not say who signs: unless `--signer` says so, the signers are those
+ * of functions/documents/signers.ts, as on the admin's downloads.
  */
 import { extname } from 'node:path';
-import type { DistrictConfig, Person } from '#domain/model';
+import type { DistrictConfig } from '#domain/model';
+import { defaultSigner } from '#functions/documents/signers';
 import { DocumentInputError, type Signer } from '#functions/documents/types';
 import { ProblemsError, UsageError } from './common.ts';
 
@@ -30,24 +28,6 @@ export function outKind(file: string | undefined): 'json' | DocumentExtension | 
   );
 }
 
-/** The head of the body that issues the Phòng Nội vụ's documents, as a signer's title. */
-function headTitle(config: Pick<DistrictConfig, 'district'>): string {
-  const level = config.district.level;
-  return level === 'huyen' ? 'Trưởng phòng' : level === 'tinh' ? 'Giám đốc' : 'Chủ tịch';
-}
-
-/** The default signer of the Phòng Nội vụ's documents (see the module's note). */
-export function defaultSigner(config: Pick<DistrictConfig, 'district' | 'admins'>): Signer {
-  const head = headTitle(config);
-  const starts = (p: Person, t: string) =>
-    (p.title ?? '').toLocaleLowerCase('vi').startsWith(t.toLocaleLowerCase('vi'));
-  const chief = config.admins.find((a) => starts(a, head));
-  if (chief) return { title: head, name: chief.name };
-  const deputy = config.admins.find((a) => starts(a, `Phó ${head}`));
-  if (deputy) return { onBehalfOf: `KT. ${head}`, title: `Phó ${head}`, name: deputy.name };
-  return { title: head, name: '' };
-}
-
 /** `--signer "Trưởng phòng: Nguyễn Văn Thành"` or `"KT. Trưởng phòng / Phó Trưởng phòng: Lê Thị Mai"`. */
 export function signerOption(value: string | undefined, config: DistrictConfig): Signer {
   if (value === undefined) return defaultSigner(config);
@@ -64,21 +44,6 @@ export function signerOption(value: string | undefined, config: DistrictConfig):
     );
   }
   return second ? { onBehalfOf: first, title: second, name } : { title: first, name };
-}
-
-/** The council's chair and secretary for the vote record (see the module's note). */
-export function recordSigners(
-  config: Pick<DistrictConfig, 'council' | 'admins'>,
-  options: { chair?: string; secretary?: string },
-): { chair: Signer; secretary: Signer } {
-  const chairMember =
-    config.council.find((m) => /(^|[–-]\s*)Chủ tịch Hội đồng/u.test(m.title ?? '')) ?? config.council[0];
-  const secretaryMember =
-    config.council.find((m) => /Thư ký Hội đồng/u.test(m.title ?? '')) ?? config.admins[0];
-  return {
-    chair: { title: 'Chủ tịch Hội đồng', name: options.chair ?? chairMember?.name ?? '' },
-    secretary: { title: 'Thư ký Hội đồng', name: options.secretary ?? secretaryMember?.name ?? '' },
-  };
 }
 
 /**

@@ -19,8 +19,8 @@ import {
   type AdjustmentsEntry,
   checkAdjustments,
   type RecordAdjustmentsResult,
-  readAdjustments,
 } from '#functions/scoring/adjustments';
+import { readAdjustments } from '#functions/scoring/adjustments-file';
 import { periodName } from '#mail/letter';
 import type { Actor } from '#ports/actor';
 import {
@@ -276,11 +276,13 @@ async function write(io: Io, job: WriteJob): Promise<number> {
   const [
     { table: tablePort, tableNamed },
     { replacePort, resetPorts },
-    { storeAdjustments, storedDistrict },
+    { storedDistrict },
+    { storeAdjustments },
   ] = await Promise.all([
     import('#ports/dynamo/table'),
     import('#ports/registry'),
     import('#functions/scoring/record-adjustments'),
+    import('#functions/scoring/store-adjustments'),
   ]);
   const named = tableNamed(table, job.region);
   // Every port of this run writes to the operator's table.

@@ -117,6 +117,8 @@ export class DistrictStack extends Stack {
       reportPage: fn('reportPage'),
       decisionPage: fn('decisionPage'),
       adminPages: fn('adminPages'),
+      adminDownloads: fn('adminDownloads'),
+      adminActions: fn('adminActions'),
     });
     ({ schedule: this.sweepSchedule, role: this.sweepScheduleRole } = this.scheduling.runSweep(fn('sweep')));
     this.functions = this.handlerFunctions.all();

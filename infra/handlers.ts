@@ -295,10 +295,28 @@ export const HANDLERS = {
   adminPages: {
     id: 'AdminPages',
     entry: 'functions/http/admin.ts',
-    description: 'Pages: admin sign-in by emailed link, session, period status.',
+    description: 'Pages: admin sign-in by emailed link, session, dashboard, progress, results, units.',
     timeout: Duration.seconds(20),
     mail: 'emails the sign-in link',
     signingKey: 'signs and checks sign-in links',
+  },
+  adminDownloads: {
+    id: 'AdminDownloads',
+    entry: 'functions/http/admin-downloads.ts',
+    description: 'Pages: the admin downloads (XLSX, CSV, DOCX, print HTML) behind the admin session.',
+    timeout: Duration.seconds(30),
+    // exceljs and docx build the whole file in memory.
+    memorySize: 1024,
+  },
+  adminActions: {
+    id: 'AdminActions',
+    entry: 'functions/http/admin-actions.ts',
+    description:
+      'Pages: the admin actions (reassign a reviewer, recompute results) behind the admin session.',
+    timeout: Duration.seconds(20),
+    mail: 'emails the new reviewer its review link',
+    signingKey: "signs the new reviewer's review link",
+    startExecution: { why: 'recomputing starts scoring-<period>-admin-<n>', of: ['scoring'] },
   },
   sweep: {
     id: 'Sweep',

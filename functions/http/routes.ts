@@ -10,7 +10,12 @@
 export type HttpMethod = 'GET' | 'HEAD' | 'POST';
 
 /** Which handler file serves a route (the `HANDLERS` names of infra/district-stack.ts). */
-export type PageHandlerName = 'reportPage' | 'decisionPage' | 'adminPages';
+export type PageHandlerName =
+  | 'reportPage'
+  | 'decisionPage'
+  | 'adminPages'
+  | 'adminDownloads'
+  | 'adminActions';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -24,7 +29,27 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
   reportPage: 'functions/http/report.ts',
   decisionPage: 'functions/http/decision.ts',
   adminPages: 'functions/http/admin.ts',
+  adminDownloads: 'functions/http/admin-downloads.ts',
+  adminActions: 'functions/http/admin-actions.ts',
 };
+
+/** The admin's actions (functions/http/admin-actions.ts): GET shows what will happen, POST does it. */
+const ACTION_PATHS: readonly string[] = [
+  '/admin/periods/{periodId}/units/{unitId}/reassign',
+  '/admin/periods/{periodId}/recompute',
+  '/admin/periods/{periodId}/adjustments',
+  '/admin/periods/{periodId}/units/{unitId}/remind',
+];
+
+/** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */
+const DOWNLOAD_PATHS: readonly string[] = [
+  ...['xlsx', 'csv', 'html'].flatMap((f) => [
+    `/admin/periods/{periodId}/summary.${f}`,
+    `/admin/years/{year}/summary.${f}`,
+    `/admin/phase/summary.${f}`,
+  ]),
+  ...['docx', 'html'].map((f) => `/admin/periods/{periodId}/report.${f}`),
+];
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   // the unit's report page, behind its signed access grant
@@ -52,6 +77,10 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/admin/phase/results', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
+  ...DOWNLOAD_PATHS.map((path) => ({ method: 'GET' as const, path, handler: 'adminDownloads' as const })),
+  ...ACTION_PATHS.flatMap((path) =>
+    (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
+  ),
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
 ];
 

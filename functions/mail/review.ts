@@ -197,6 +197,8 @@ export interface EscalationData {
   reviewClosesAt: IsoInstant;
   /** 1 for the first escalation of this wait. */
   reminder: number;
+  /** The admin's page that hands this review to another reviewer (behind the admin sign-in). */
+  reassignUrl: string;
 }
 
 /** Escalation, to each admin, when a reviewer has not answered in time. */
@@ -229,10 +231,11 @@ export function escalationEmail(sender: Sender, d: EscalationData): Email {
       {
         kind: 'paragraph',
         text:
-          'Đồng chí có thể đôn đốc người thẩm định hoặc phân công người khác trên trang quản trị; đường dẫn đã gửi cho ' +
-          `người thẩm định vẫn dùng được đến ${atTime(d.lateAppraisalUntil, tz)}. Sau thời hạn này, báo cáo được ghi nhận ` +
-          '"Chưa thẩm định" và không được xếp hạng trong kỳ.',
+          'Đồng chí có thể đôn đốc người thẩm định, hoặc phân công người khác trên trang quản trị (cần đăng nhập); ' +
+          `nếu không đổi, đường dẫn đã gửi cho người thẩm định vẫn dùng được đến ${atTime(d.lateAppraisalUntil, tz)}. ` +
+          'Sau thời hạn này, báo cáo được ghi nhận "Chưa thẩm định" và không được xếp hạng trong kỳ.',
       },
+      { kind: 'action', label: 'Phân công người thẩm định khác', url: d.reassignUrl },
     ],
     english:
       `Escalation: the reviewer ${d.reviewer.name} has not appraised the report of ${d.unit.name} for period ${d.period.id} ` +

@@ -79,9 +79,18 @@ export interface Approval extends NewApproval {
   lastError?: string;
   closedAt?: string;
   closedReason?: string;
+  /** Set when a reassignment closed it. */
+  reassignment?: ReassignmentClaim;
   /** Reminders sent while pending (see `noteReminder`). */
   reminders: number;
   lastRemindedAt?: string;
+}
+
+/** What the reassignment's claim records on the approval it closes. */
+export interface ReassignmentClaim {
+  writeId: string;
+  newReviewerId: string;
+  by: Actor;
 }
 
 export type DecideOutcome =
@@ -107,12 +116,13 @@ export interface ReviewStore {
   getAssignment(periodId: string, unitId: string): Promise<ReviewerAssignment | undefined>;
   /**
    * The number of units each reviewer holds in the period (reviewers with none are absent), and
-   * the reviewer of `unitId` when it already holds a load slot (a step re-run after a crash).
+   * the reviewer of `unitId` when it already holds a load slot (a step re-run after a crash), and
+   * every reviewer holding one for it (after a reassignment, the old and the new).
    */
   reviewerLoads(
     periodId: string,
     unitId: string,
-  ): Promise<{ loads: Record<string, number>; holder?: string }>;
+  ): Promise<{ loads: Record<string, number>; holder?: string; holders: string[] }>;
   /**
    * Takes the reviewer's next load slot for the unit, only while the reviewer still holds
    * `expectedLoad` units: of two assignments that saw the same loads, one gets the slot and the
@@ -126,6 +136,12 @@ export interface ReviewStore {
     reviewerId: string,
     actor: Actor,
   ): Promise<{ assignment: ReviewerAssignment; created: boolean }>;
+
+  /**
+   * Hands the unit-period to another reviewer: conditional on the assignment naming `fromId`
+   * (or `toId` already: a retry); false when someone else changed it in between.
+   */
+  reassign(periodId: string, unitId: string, fromId: string, toId: string, actor: Actor): Promise<boolean>;
 
   // approvals
   /**
@@ -156,6 +172,15 @@ export interface ReviewStore {
   markTaskGone(approvalId: string, tokenGen: number, error: string): Promise<boolean>;
   /** Conditional `pending → closed` (a late click gets 410). false if not pending. */
   closeApproval(approvalId: string, reason: string): Promise<boolean>;
+  /**
+   * The reassignment's claim: `pending → closed` with the reason `reassigned`, recording the
+   * write id, the new reviewer and who decided. `claimed` now, `retry` when this write id closed
+   * it already, `refused` when it was decided or closed otherwise (the approval as it is now).
+   */
+  closeForReassignment(
+    approvalId: string,
+    change: ReassignmentClaim,
+  ): Promise<{ outcome: 'claimed' | 'retry' | 'refused'; approval: Approval }>;
   /**
    * Counts a reminder while pending, at most one per `minIntervalMs` (race-free); returns whether
    * this caller should send it and the count so far.

@@ -12,12 +12,14 @@
  */
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
+import { baseUrl } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { decideExplanation } from '#steps/explanation-decision';
 import { reportLink } from '#steps/grants';
 import { type RemindInput, remindInput } from '#steps/inputs';
 import { mailEach, mailTo } from '#steps/mail';
+import { adminHref } from '#web/admin-routes';
 
 const STEP = 'remind-waiting';
 
@@ -70,6 +72,7 @@ export async function remindWaiting(
         reviewClosesAt: period.reviewClosesAt,
         lateAppraisalUntil: period.lateAppraisalUntil,
         reminder: reminders,
+        reassignUrl: `${baseUrl()}${adminHref.reassign(periodId, unitId)}`,
       }),
     );
   } else {

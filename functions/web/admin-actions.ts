@@ -189,7 +189,8 @@ function describeReassign(a: Extract<AdminAction, { kind: 'reassign' }>, now: Is
             [c.id, `${c.name}${c.title ? ` – ${c.title}` : ''} (đang thẩm định ${c.load} đơn vị)`] as const,
         ),
       ];
-      return `${select({
+      // The reviewer the page was opened on: another admin's change in between is then a conflict.
+      return `${hidden('current', a.current.id)}${select({
         name: 'reviewer',
         label: 'Người thẩm định mới',
         value: m.values?.reviewerId ?? '',

@@ -192,10 +192,10 @@ function rowActions(m: PeriodProgressModel, r: UnitRow): Html {
     `<a href="${e(adminHref.unit(r.unitId))}">Lịch sử</a>`,
   ];
   const open = m.state === 'open';
-  if (open && (r.state === 'invited' || r.state === 'draft' || r.state === 'returned')) {
+  if (open && (r.state === 'invited' || r.state === 'draft')) {
     links.push(`<a href="${e(adminHref.remind(m.period.id, r.unitId))}">Nhắc ngay</a>`);
   }
-  if (r.reviewerName && ['in-review', 'explained', 'not-appraised'].includes(r.state)) {
+  if (r.reviewerName && ['in-review', 'explained'].includes(r.state)) {
     links.push(`<a href="${e(adminHref.reassign(m.period.id, r.unitId))}">Đổi người thẩm định</a>`);
   }
   return links.join(' · ');
@@ -273,9 +273,7 @@ export function renderPeriodProgress(m: PeriodProgressModel): Html {
   )}</strong></span><span>Kết thúc thẩm định: <strong>${e(dateTime(m.period.reviewClosesAt))}</strong></span><span>${e(
     periodStateText(m.period, m.state, m.frame.now),
   )}</span></div>
-<p>${m.results ? linkOr(adminHref.periodResults(m.period.id, m.results.version), `Kết quả (phiên bản ${m.results.version})`) : 'Chưa công bố kết quả.'} · <a href="${e(
-    adminHref.audit({ periodId: m.period.id }),
-  )}">Nhật ký của kỳ</a> · <a href="${e(adminHref.adjustments(m.period.id))}">Khảo sát, điểm thưởng, điểm trừ</a></p>
+<p>${m.results ? linkOr(adminHref.periodResults(m.period.id, m.results.version), `Kết quả (phiên bản ${m.results.version})`) : 'Chưa công bố kết quả.'} · <a href="${e(adminHref.adjustments(m.period.id))}">Khảo sát, điểm thưởng, điểm trừ</a></p>
 <nav aria-label="Các kỳ báo cáo"><p class="muted">Kỳ khác: ${nav}</p></nav>
 <h2>Số đơn vị theo trạng thái</h2>
 ${countsList(m, counts)}

@@ -137,7 +137,6 @@ export function renderUnitHistory(m: UnitHistoryModel): Html {
 <dl class="facts"><dt>Khối</dt><dd>${e(groupTitles(m.groupLabels)[m.unit.group])}</dd><dt>Cán bộ đầu mối</dt><dd>${e(
     m.unit.focalPoint.name,
   )} (${e(m.unit.focalPoint.email)})</dd></dl>
-${admin ? `<p><a href="${e(adminHref.audit({ unitId: m.unit.id }))}">Nhật ký của đơn vị</a></p>` : ''}
 <h2>Các kỳ báo cáo</h2>
 ${
   m.periods.length === 0
@@ -246,15 +245,12 @@ function actionLinks(m: UnitPeriodModel): Html {
   if (!isAdmin(m.frame)) return '';
   const p = m.period.id;
   const u = m.unit.id;
-  const links: [string, string][] = [[adminHref.audit({ unitId: u, periodId: p }), 'Nhật ký']];
-  if (['invited', 'draft', 'returned'].includes(m.state))
-    links.push([adminHref.remind(p, u), 'Nhắc đơn vị ngay']);
-  if (['in-review', 'explained', 'not-appraised', 'submitted'].includes(m.state)) {
-    links.push(
-      [adminHref.reassign(p, u), 'Đổi người thẩm định'],
-      [adminHref.restart(p, u), 'Khởi động lại thẩm định'],
-    );
-  }
+  // Only the actions that are served (docs/admin.md, "Wired, and what remains").
+  const links: [string, string][] = [];
+  if (['invited', 'draft'].includes(m.state)) links.push([adminHref.remind(p, u), 'Nhắc đơn vị ngay']);
+  if (['in-review', 'explained'].includes(m.state))
+    links.push([adminHref.reassign(p, u), 'Đổi người thẩm định']);
+  if (links.length === 0) return '';
   return `<p>${links.map(([href, label]) => `<a href="${e(href)}">${e(label)}</a>`).join(' · ')}</p>`;
 }
 

@@ -44,8 +44,9 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  /** HTML (the page), empty for redirects. */
+  /** HTML (the page), empty for redirects; base64 when `isBase64Encoded` (a download). */
   body?: string;
+  isBase64Encoded?: boolean;
   headers?: Record<string, string>;
   /** `Set-Cookie` values. */
   cookies?: string[];
@@ -427,7 +428,7 @@ function toResult(response: HttpResponse, method: string): HttpResult {
     statusCode: response.status,
     headers,
     body: method === 'HEAD' ? '' : (response.body ?? ''),
-    isBase64Encoded: false,
+    isBase64Encoded: response.isBase64Encoded === true && method !== 'HEAD',
     ...(response.cookies?.length ? { cookies: response.cookies } : {}),
   };
 }

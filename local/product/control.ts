@@ -5,7 +5,7 @@
  */
 import type { ConfigProblem } from '#domain/config';
 import type { Points } from '#domain/model';
-import type { AdjustmentsSource } from '#functions/scoring/adjustments';
+import type { AdjustmentsSource } from '#functions/scoring/adjustments-file';
 import type { Actor } from '#ports/actor';
 
 /** What the clock will do next. */

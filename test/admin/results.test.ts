@@ -2,10 +2,34 @@
  * The results pages and a unit's pages on the real emulators: the demo's 2024 stored, scored by
  * the ComputeResults step, read back through the pages a signed-in admin opens.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHundredths, percentHundredths } from '#functions/documents/format';
+import { contextFromConfig, homeAffairsOffice } from '#functions/documents/types';
+import { summaryXlsx } from '#functions/documents/xlsx';
 import { latestPeriodResults } from '#functions/scoring/results';
+import { audit } from '#ports/dynamo/audit';
+import { results } from '#ports/dynamo/results';
+import { readAppraisals } from '../../cli/appraisals.ts';
+import { readDocx, unzip } from '../documents/read-back.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
+
+/** Every sheet's cell values, row by row, leaving out the line with the file's production date. */
+async function cellsOf(bytes: Buffer): Promise<Record<string, string[]>> {
+  const wb = new ExcelJS.Workbook();
+  // exceljs declares an ArrayBuffer; a fresh copy of the bytes is one.
+  await wb.xlsx.load(new Uint8Array(bytes).buffer);
+  const out: Record<string, string[]> = {};
+  for (const ws of wb.worksheets) {
+    const rows: string[] = [];
+    ws.eachRow((row) => {
+      const text = JSON.stringify(row.values);
+      if (!text.includes('Lập ngày')) rows.push(text);
+    });
+    out[ws.name] = rows;
+  }
+  return out;
+}
 
 let a: AdminBed;
 
@@ -91,5 +115,162 @@ describe("a unit's pages", { timeout: 60_000 }, () => {
     if (!missing) throw new Error('no unit without a report');
     const page = await (await a.get(`/admin/units/${missing.unitId}`)).text();
     expect(page).toMatch(/<span class="badge not-reported">Không nộp báo cáo<\/span>/);
+  });
+});
+
+describe('downloads', { timeout: 90_000 }, () => {
+  it("gives the period's scoring summary as XLSX, cell for cell what `thidua score --out` writes offline", async () => {
+    const res = await a.get('/admin/periods/2024Q3/summary.xlsx');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="bang-tong-hop-diem-2024Q3-v1.xlsx"',
+    );
+    const downloaded = Buffer.from(await res.arrayBuffer());
+    // The same file made offline from the appraisals the stored reports were seeded with.
+    const file = readAppraisals('examples/appraisals-2024.yaml', {
+      config: a.bed.config,
+      criteriaSets: a.bed.criteriaSets,
+    });
+    const q3 = file.periods.find((p) => p.period.id === '2024Q3');
+    const stored = await latestPeriodResults('2024Q3');
+    if (!q3 || !stored) throw new Error('no 2024Q3');
+    const offline = await summaryXlsx({
+      context: contextFromConfig(a.bed.config, { producedAt: new Date() }),
+      issuer: homeAffairsOffice(a.bed.config),
+      period: q3.period,
+      results: stored,
+      setsByGroup: q3.setsByGroup,
+      appraisals: q3.inputs,
+      caps: a.bed.config.groups,
+    });
+    const cells = await cellsOf(downloaded);
+    expect(Object.keys(cells)).toEqual(['Khối cơ quan', 'Khối xã, thị trấn']);
+    expect(cells).toEqual(await cellsOf(offline));
+  });
+
+  it('gives the CSV as Excel in Vietnamese opens it, and the print HTML', async () => {
+    const csv = Buffer.from(await (await a.get('/admin/periods/2024Q3/summary.csv')).arrayBuffer());
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).toMatch(/;\d+,\d\d;/);
+    const html = await a.get('/admin/periods/2024Q3/summary.html');
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('BẢNG TỔNG HỢP ĐIỂM');
+  });
+
+  it("gives the results report as DOCX on A4 with the decree's margins, in Times New Roman", async () => {
+    const res = await a.get('/admin/periods/2024Q3/report.docx');
+    expect(res.status).toBe(200);
+    const doc = readDocx(Buffer.from(await res.arrayBuffer()));
+    const text = doc.paragraphs.map((p) => p.text).join('\n');
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(text).toContain('Nơi nhận:');
+    expect(text).toContain(
+      'Kết quả chấm điểm, xếp loại, xếp hạng thi đua cải cách hành chính quý III năm 2024',
+    );
+    const tag = (name: string) => new RegExp(`<${name} [^>]*>`).exec(doc.xml)?.[0] ?? '';
+    const twips = (name: string, a: string) => Number(new RegExp(`${a}="(\\d+)"`).exec(tag(name))?.[1]);
+    expect([twips('w:pgSz', 'w:w'), twips('w:pgSz', 'w:h')]).toEqual([11906, 16838]);
+    const mm = (t: number) => (t * 25.4) / 1440;
+    expect(mm(twips('w:pgMar', 'w:left'))).toBeGreaterThanOrEqual(30);
+    expect(mm(twips('w:pgMar', 'w:right'))).toBeLessThanOrEqual(20);
+    expect(mm(twips('w:pgMar', 'w:top'))).toBeGreaterThanOrEqual(20);
+    const fonts = new Set(
+      doc.paragraphs
+        .flatMap((p) => p.runs)
+        .filter((r) => r.text.trim())
+        .map((r) => r.font),
+    );
+    expect([...fonts]).toEqual(['Times New Roman']);
+    expect(
+      unzip(Buffer.from(await (await a.get('/admin/periods/2024Q3/report.docx')).arrayBuffer())).has(
+        'word/document.xml',
+      ),
+    ).toBe(true);
+  });
+
+  it("gives the year's summary, and refuses a download without a session or of a version that does not exist", async () => {
+    const year = await a.get('/admin/years/2024/summary.xlsx');
+    expect(year.status).toBe(200);
+    expect(Object.keys(await cellsOf(Buffer.from(await year.arrayBuffer())))).toEqual([
+      'Khối cơ quan',
+      'Khối xã, thị trấn',
+    ]);
+    const anonymous = await fetch(`${a.http.url}/admin/periods/2024Q3/summary.xlsx`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect((await a.get('/admin/periods/2024Q3/summary.xlsx?version=9')).status).toBe(404);
+  });
+});
+
+describe('recompute', { timeout: 60_000 }, () => {
+  it('starts the scoring execution named by the recorded adjustments, once for the same data, and audits it', async () => {
+    const page = await (await a.get('/admin/periods/2024Q3/recompute')).text();
+    expect(page).toContain('Tính lại kết quả');
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const first = await a.post('/admin/periods/2024Q3/recompute', { nonce });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/admin/periods/2024Q3/recompute?done=started');
+    const started = a.bed.executions('scoring').filter((n) => n.startsWith('scoring-2024Q3-admin-'));
+    expect(started).toHaveLength(1);
+    // Pressed again with nothing new recorded: the same execution, nothing started.
+    const again = await a.post('/admin/periods/2024Q3/recompute', { nonce: `${nonce}x` });
+    expect(again.headers.get('location')).toBe('/admin/periods/2024Q3/recompute?done=unchanged');
+    expect(a.bed.executions('scoring').filter((n) => n.startsWith('scoring-2024Q3-admin-'))).toEqual(started);
+    const said = await (await a.get('/admin/periods/2024Q3/recompute?done=unchanged')).text();
+    expect(said).toContain('kết quả không thay đổi');
+    const entries = await audit().list('results/2024Q3');
+    expect(entries.filter((e) => e.action === 'admin.recompute')).toHaveLength(1);
+    // A POST from another site is refused before anything happens.
+    const cross = await fetch(`${a.http.url}/admin/periods/2024Q3/recompute`, {
+      method: 'POST',
+      headers: {
+        cookie: a.cookie,
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `nonce=${nonce}`,
+    });
+    expect(cross.status).toBe(403);
+  });
+});
+
+describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () => {
+  it('refuses a bad value naming it, previews the change, then records and audits it', async () => {
+    const unit = a.bed.config.units.find((u) => u.group === 'commune');
+    if (!unit) throw new Error('no commune');
+    const form = await (await a.get('/admin/periods/2024Q3/adjustments')).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    expect(form).toContain(`name="survey[${unit.id}]"`);
+    const before = await results().getAdjustments(unit.id, '2024Q3');
+
+    const bad = await a.post('/admin/periods/2024Q3/adjustments', {
+      nonce,
+      step: 'preview',
+      [`survey[${unit.id}]`]: '999',
+    });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain(unit.name);
+    expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
+
+    const fields = {
+      nonce,
+      [`survey[${unit.id}]`]: '7,5',
+      [`bonus[${unit.id}]`]: '1',
+      [`note[${unit.id}]`]: 'Báo cáo khảo sát 12/BC-UBND',
+    };
+    const preview = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'preview' });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain('Ghi nhận');
+    expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
+
+    const done = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'confirm' });
+    expect(done.status).toBe(303);
+    const after = await results().getAdjustments(unit.id, '2024Q3');
+    expect(after).toMatchObject({ survey: 750, bonus: 100, note: 'Báo cáo khảo sát 12/BC-UBND' });
+    const recorded = await (await a.get(done.headers.get('location') ?? '')).text();
+    expect(recorded).toContain('Đã ghi nhận');
+    const entries = await audit().list(`adjustments/${unit.id}/2024Q3`);
+    expect(entries.at(-1)?.actor).toMatchObject({ kind: 'admin' });
   });
 });

@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadDistrict } from '#domain/config-files';
-import { defaultSigner, recordSigners, signerOption } from '../../cli/documents.ts';
+import { defaultSigner, recordSigners } from '#functions/documents/signers';
+import { signerOption } from '../../cli/documents.ts';
 import { htmlText, parseCsv, readDocx } from '../documents/read-back.ts';
 import { repo, tempDir, thidua } from '../helpers/cli.ts';
 

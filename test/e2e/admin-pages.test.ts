@@ -7,46 +7,27 @@
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPeriodProgress } from '#web/admin-dashboard';
 import { progressModel } from '../web/admin-fixtures.ts';
 import { adminGallery } from '../web/admin-gallery.ts';
+import {
+  CHROMIUM,
+  haveBrowser,
+  launchChromium,
+  scrollWidths,
+  seriousViolations,
+  type Violation,
+} from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
 const skip = !haveBrowser && !process.env.CI;
 if (skip) {
   console.warn(
     `test/e2e/admin-pages.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI this test runs.`,
   );
-}
-
-const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    // axe-core's own global, added by the script tag just above.
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-    const { violations } = await axe.run();
-    return (
-      violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]
-    )
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
-  });
 }
 
 describe.skipIf(skip)('admin pages in a browser', () => {
@@ -71,17 +52,7 @@ describe.skipIf(skip)('admin pages in a browser', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     // A server listening on a TCP port reports its address as an AddressInfo.
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -97,12 +68,7 @@ describe.skipIf(skip)('admin pages in a browser', () => {
         expect(response?.status()).toBe(200);
         const violations = await seriousViolations(page);
         if (violations.length) findings[name] = violations;
-        const [scroll, client] = await page.evaluate(() => {
-          // The browser's document, typed here since the project compiles without the DOM library.
-          const root = (globalThis as unknown as { document: { documentElement: Record<string, number> } })
-            .document.documentElement;
-          return [root.scrollWidth, root.clientWidth];
-        });
+        const [scroll, client] = await scrollWidths(page);
         if ((scroll ?? 0) > (client ?? 0)) findings[`${name} (cuộn ngang)`] = `${scroll} > ${client}`;
       }
       expect(findings).toEqual({});

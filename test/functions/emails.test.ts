@@ -100,6 +100,7 @@ describe('the review emails', () => {
         reviewClosesAt: q3.reviewClosesAt,
         lateAppraisalUntil: q3.lateAppraisalUntil,
         reminder: 1,
+        reassignUrl: url,
       }),
       explanationReminderEmail(sender, {
         unit,
@@ -167,7 +168,12 @@ describe('the review emails', () => {
       reviewClosesAt: q3.reviewClosesAt,
       lateAppraisalUntil: q3.lateAppraisalUntil,
       reminder: 1,
+      reassignUrl: 'https://thidua.test/admin/periods/2022Q3/units/phong-tu-phap/reassign',
     });
+    // The escalation leads to the page that hands the review to someone else.
+    expect(escalation.text).toContain(
+      'https://thidua.test/admin/periods/2022Q3/units/phong-tu-phap/reassign',
+    );
     expect(escalation.text).toContain('Chờ từ: 10:00 ngày 12/10/2022');
     expect(escalation.text).toMatch(/Hạn cuối nhận thẩm định muộn: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
     expect(escalation.text).toContain('Lê Thị Mai <mailt.noivu@song-lam.example.org>');

@@ -138,6 +138,7 @@ export function everyEmail(): Record<string, Email> {
       reviewClosesAt: p.reviewClosesAt,
       lateAppraisalUntil: p.lateAppraisalUntil,
       reminder: 2,
+      reassignUrl: LINK,
     }),
     explanationReminder: explanationReminderEmail(sender, {
       unit,

@@ -328,6 +328,38 @@ export const CASES = {
       expect: { status: 200, mentions: ['liên kết đăng nhập'] },
     },
   ],
+  adminDownloads: () => [
+    {
+      what: 'a download that does not exist',
+      event: httpEvent('GET', '/admin/periods/2022Q3/khong-co.xlsx'),
+      expect: { status: 404, mentions: ['Không tìm thấy trang'] },
+    },
+    {
+      what: 'a download with an unknown session: back to the sign-in form (the table read)',
+      event: httpEvent('GET', '/admin/periods/2022Q3/summary.xlsx', {
+        headers: { cookie: `__Host-thidua_session=${randomBytes(32).toString('base64url')}` },
+      }),
+      expect: {
+        returns: (v) => expect(v).toMatchObject({ statusCode: 303, headers: { location: '/admin' } }),
+      },
+    },
+  ],
+  adminActions: () => [
+    {
+      what: 'an action that does not exist',
+      event: httpEvent('GET', '/admin/periods/2022Q3/khong-co'),
+      expect: { status: 404, mentions: ['Không tìm thấy trang'] },
+    },
+    {
+      what: 'an action with an unknown session: back to the sign-in form (the table read)',
+      event: httpEvent('GET', '/admin/periods/2022Q3/recompute', {
+        headers: { cookie: `__Host-thidua_session=${randomBytes(32).toString('base64url')}` },
+      }),
+      expect: {
+        returns: (v) => expect(v).toMatchObject({ statusCode: 303, headers: { location: '/admin' } }),
+      },
+    },
+  ],
   sweep: () => [
     {
       what: 'nothing to re-send: the counts',

@@ -59,13 +59,18 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/http/report.ts': ['dynamodb', 'secrets-manager', 'sfn'],
   'functions/http/decision.ts': ['dynamodb', 'secrets-manager', 'sfn'],
   'functions/http/admin.ts': ['dynamodb', 'secrets-manager', 'sesv2'],
+  'functions/http/admin-downloads.ts': ['dynamodb'],
+  'functions/http/admin-actions.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
   'functions/sweep.ts': ['dynamodb', 'sesv2', 'sfn'],
 };
 
 /** Bytes of minified bundle (1 KB = 1,000 bytes) a function may take. */
 const BUNDLE_BUDGET = 600_000;
 /** Named exceptions: a handler that needs a heavy library, with its own budget (README, "Bundles"). */
-const BUDGET_EXCEPTIONS: Partial<Record<HandlerName, number>> = {};
+const BUDGET_EXCEPTIONS: Partial<Record<HandlerName, number>> = {
+  // exceljs and docx (with their zip and XML writers) make the XLSX and DOCX files.
+  adminDownloads: 2_000_000,
+};
 
 const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
 let stack: DistrictStack;

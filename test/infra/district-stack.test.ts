@@ -210,7 +210,7 @@ describe('the demo district stack', () => {
     const apiId = resources('AWS::ApiGatewayV2::Api')[0]![0];
     const arnVariables: Record<string, Partial<Record<WorkflowName, string[]>>> = {
       REVIEW_STATE_MACHINE_ARN: { review: ['ReportPage', 'Sweep'] },
-      SCORING_STATE_MACHINE_ARN: { scoring: ['ClosePeriod', 'RecordApproval'] },
+      SCORING_STATE_MACHINE_ARN: { scoring: ['AdminActions', 'ClosePeriod', 'RecordApproval'] },
     };
     for (const [variable, byMachine] of Object.entries(arnVariables)) {
       for (const [w, fns] of Object.entries(byMachine) as [WorkflowName, string[]][]) {

@@ -200,8 +200,9 @@ describe('permissions in the demo district stack', () => {
     }
   });
 
-  it('lets only the starter, the submit (and the sweep finishing it), the review close and a late approval start executions, of the machines they start', () => {
+  it("lets only the starter, the submit (and the sweep finishing it), the review close, a late approval and the admin's recompute start executions, of the machines they start", () => {
     const starts: Record<string, WorkflowName[]> = {
+      AdminActions: ['scoring'],
       ClosePeriod: ['scoring'],
       RecordApproval: ['scoring'],
       ReportPage: ['review'],

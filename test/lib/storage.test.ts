@@ -305,6 +305,7 @@ describe('reviewer assignment', () => {
     expect(await reviews.reviewerLoads('2024Q4', 'phong-tu-phap')).toEqual({
       loads: { 'rv-a': 2 },
       holder: 'rv-a',
+      holders: ['rv-a'],
     });
     expect((await reviews.reviewerLoads('2024Q4', 'xa-khac')).holder).toBeUndefined();
   });

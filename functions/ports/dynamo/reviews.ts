@@ -22,6 +22,7 @@ import type {
   ApprovalPoint,
   DecideOutcome,
   NewApproval,
+  ReassignmentClaim,
   ReviewerAssignment,
   ReviewStore,
   SwapOutcome,
@@ -107,6 +108,7 @@ function approvalOf(item: Item): Approval {
     ...optional(item, 'lastError'),
     ...optional(item, 'closedAt'),
     ...optional(item, 'closedReason'),
+    ...optional(item, 'reassignment'),
     ...optional(item, 'lastRemindedAt'),
   } as Approval;
 }
@@ -135,15 +137,19 @@ export class DynamoReviewStore implements ReviewStore {
   async reviewerLoads(
     periodId: string,
     unitId: string,
-  ): Promise<{ loads: Record<string, number>; holder?: string }> {
+  ): Promise<{ loads: Record<string, number>; holder?: string; holders: string[] }> {
     const loads: Record<string, number> = {};
     let holder: string | undefined;
+    const holders: string[] = [];
     for (const slot of await this.table.queryPrefix(periodPk(periodId), 'LOAD#')) {
       const reviewerId = String(slot.reviewerId);
       loads[reviewerId] = (loads[reviewerId] ?? 0) + 1;
-      if (slot.unitId === unitId) holder = reviewerId;
+      if (slot.unitId === unitId) {
+        holder = reviewerId;
+        holders.push(reviewerId);
+      }
     }
-    return { loads, ...(holder ? { holder } : {}) };
+    return { loads, ...(holder ? { holder } : {}), holders };
   }
 
   takeLoadSlot(periodId: string, reviewerId: string, unitId: string, expectedLoad: number): Promise<boolean> {
@@ -399,6 +405,54 @@ export class DynamoReviewStore implements ReviewStore {
         ':one': 1,
       },
     );
+  }
+
+  async closeForReassignment(
+    approvalId: string,
+    change: ReassignmentClaim,
+  ): Promise<{ outcome: 'claimed' | 'retry' | 'refused'; approval: Approval }> {
+    const updated = await this.table.updateIf({
+      Key: approvalKey(approvalId),
+      UpdateExpression: 'SET #status = :closed, closedAt = :now, closedReason = :r, reassignment = :c',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: names('status'),
+      ExpressionAttributeValues: {
+        ':closed': 'closed',
+        ':pending': 'pending',
+        ':now': this.table.now().iso,
+        ':r': 'reassigned',
+        ':c': change,
+      },
+    });
+    if (updated) return { outcome: 'claimed', approval: approvalOf(updated) };
+    const now = await this.getApproval(approvalId);
+    if (!now) throw new NotFoundError('approval', approvalId);
+    const mine = now.status === 'closed' && now.reassignment?.writeId === change.writeId;
+    return { outcome: mine ? 'retry' : 'refused', approval: now };
+  }
+
+  async reassign(
+    periodId: string,
+    unitId: string,
+    fromId: string,
+    toId: string,
+    actor: Actor,
+  ): Promise<boolean> {
+    const at = this.table.now().iso;
+    const updated = await this.table.updateIf({
+      Key: assignmentKey(periodId, unitId),
+      UpdateExpression: 'SET reviewerId = :to, assignedAt = :at, assignedBy = :by',
+      ConditionExpression: 'reviewerId IN (:from, :to)',
+      ExpressionAttributeValues: {
+        ':to': part('reviewerId', toId),
+        ':from': fromId,
+        ':at': at,
+        ':by': actor,
+      },
+    });
+    if (!updated) return false;
+    await mirrorReviewer(this.table, unitId, periodId, assignmentOf(updated));
+    return true;
   }
 
   async closeApproval(approvalId: string, reason: string): Promise<boolean> {

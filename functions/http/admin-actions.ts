@@ -1,0 +1,534 @@
+/**
+ * The admin's actions (docs/admin.md, "Admin actions"): each a GET page that says what will
+ * happen and a POST that does it — one claim, then idempotent follow-ups, then the audit entry —
+ * carrying the form's write id (`nonce`), so the same POST again finds its own claim, finishes the
+ * follow-ups and answers as the first did. Another admin's action in between is 409; nothing left
+ * to act on is 410; a bad form is 422 with the problems beside their fields.
+ *
+ * - reassign a reviewer: the claim closes the waiting appraisal (its link answers 410 from then),
+ *   recording the write id and the new reviewer; the follow-ups move the assignment, take the new
+ *   reviewer's load slot, put the new reviewer's approval behind the same task token (the waiting
+ *   task is unchanged, so the unit is told nothing new) and mail the new reviewer its link;
+ * - remind a unit now: at most once a day (the day's outbox record is the claim);
+ * - record surveys, bonuses and penalties through a form: checked and previewed as `thidua
+ *   record` does, then each changed unit stored and audited;
+ * - recompute a period's results: the claim is the scoring execution's name
+ *   (`scoring-<p>-admin-<n>`, n counting the adjustments recorded), so a second press with
+ *   nothing new is that same execution; ComputeResults stores a version only when results differ.
+ */
+import { randomBytes } from 'node:crypto';
+import { localDateOf } from '#domain/calendar';
+import type { Period, Unit } from '#domain/model';
+import { startRescoring } from '#functions/scoring/rescoring';
+import { storeAdjustments } from '#functions/scoring/store-adjustments';
+import { lateNoticeEmail, reminderEmail } from '#mail/period';
+import { reviewRequestEmail } from '#mail/review';
+import { audit } from '#ports/dynamo/audit';
+import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
+import { results } from '#ports/dynamo/results';
+import { reviews } from '#ports/dynamo/reviews';
+import { handlerLogger } from '#ports/log';
+import type { Approval } from '#ports/reviews';
+import { approvalUrl, currentKeyId } from '#ports/signing';
+import { reportLink } from '#steps/grants';
+import { mailIdentity, mailTo } from '#steps/mail';
+import {
+  type ActionOutcome,
+  type AdminAction,
+  eligibleReviewers,
+  parseReassignForm,
+  renderActionPage,
+} from '#web/admin-actions';
+import {
+  type AdjustmentUnit,
+  checkAdjustmentsForm,
+  previewAdjustments,
+  renderAdjustmentsPage,
+} from '#web/admin-adjustments';
+import { adminHref } from '#web/admin-routes';
+import {
+  FormError,
+  type HttpRequest,
+  type HttpResponse,
+  htmlResponse,
+  httpHandler,
+  PageError,
+  redirect,
+} from '#web/http';
+import { actorOf } from '#web/link-pages';
+import { dateTime } from '#web/pages';
+import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
+import { matchPath } from './routes.ts';
+
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+const newNonce = () => randomBytes(16).toString('base64url');
+const reportSubject = (unitId: string, periodId: string) => `report/${unitId}/${periodId}`;
+
+/** The write id of a POST: the form's, checked for shape (a bad one is refused, nothing changes). */
+function nonceOf(request: HttpRequest): string {
+  const nonce = request.form.get('nonce') ?? '';
+  if (!NONCE.test(nonce))
+    throw new PageError(400, 'Biểu mẫu không hợp lệ', 'Thiếu mã lần gửi của biểu mẫu; hãy mở lại trang.');
+  return nonce;
+}
+
+function page(
+  ctx: AdminContext,
+  action: AdminAction,
+  status = 200,
+  extra: { outcome?: ActionOutcome; nonce?: string } = {},
+) {
+  return htmlResponse(
+    status,
+    renderActionPage({
+      frame: ctx.frame,
+      action,
+      nonce: extra.nonce ?? newNonce(),
+      ...(extra.outcome ? { outcome: extra.outcome } : {}),
+    }),
+  );
+}
+
+function adminActor(ctx: AdminContext, request: HttpRequest) {
+  return actorOf(request, { kind: 'admin', id: ctx.session.adminId, email: ctx.session.email });
+}
+
+// ---------------------------------------------------------------- reassign a reviewer
+
+interface ReassignState {
+  unit: Unit;
+  period: Period;
+  approvals: Approval[];
+  /** The appraisal waiting for its reviewer, if any. */
+  pending?: Approval;
+  action?: Extract<AdminAction, { kind: 'reassign' }>;
+}
+
+async function reassignState(ctx: AdminContext, periodId: string, unitId: string): Promise<ReassignState> {
+  const { campaign } = ctx;
+  const period = periodOf(campaign, periodId);
+  const unit = unitOf(campaign, unitId);
+  const [assignment, approvals, { loads }] = await Promise.all([
+    reviews().getAssignment(period.id, unit.id),
+    reviews().listUnitPeriodApprovals(unit.id, period.id),
+    reviews().reviewerLoads(period.id, unit.id),
+  ]);
+  const pending = approvals
+    .filter((a) => a.kind === 'appraise' && a.status === 'pending')
+    .sort((a, b) => (b.round ?? 0) - (a.round ?? 0))[0];
+  const currentId = pending?.subjectId ?? assignment?.reviewerId;
+  const current = currentId ? campaign.findPerson('reviewer', currentId) : undefined;
+  if (!pending || !currentId) return { unit, period, approvals };
+  return {
+    unit,
+    period,
+    approvals,
+    pending,
+    action: {
+      kind: 'reassign',
+      unit: { id: unit.id, name: unit.name },
+      period,
+      current: { id: currentId, name: current?.name ?? currentId },
+      round: pending.round ?? 1,
+      since: pending.createdAt,
+      candidates: eligibleReviewers(campaign.people('reviewer'), unit.id, currentId, loads),
+    },
+  };
+}
+
+/** What the page shows once the review is no longer waiting on anyone to reassign. */
+function goneAction(state: ReassignState): Extract<AdminAction, { kind: 'reassign' }> {
+  return {
+    kind: 'reassign',
+    unit: { id: state.unit.id, name: state.unit.name },
+    period: state.period,
+    current: { id: '', name: '—' },
+    round: 0,
+    candidates: [],
+  };
+}
+
+/** The follow-ups of a claimed reassignment, each idempotent (a retry runs them again). */
+async function finishReassignment(
+  ctx: AdminContext,
+  old: Approval,
+  writeId: string,
+  reason: string,
+): Promise<Approval> {
+  const claim = old.reassignment;
+  const unitId = old.unitId ?? '';
+  const periodId = old.periodId ?? '';
+  if (!claim || !old.subjectId) throw new Error(`Approval ${old.id} carries no reassignment`);
+  const newId = claim.newReviewerId;
+  const moved = await reviews().reassign(periodId, unitId, old.subjectId, newId, claim.by);
+  if (!moved)
+    throw new PageError(
+      409,
+      'Đã có người thực hiện trước',
+      'Người thẩm định của đơn vị đã được thay đổi bởi một thao tác khác.',
+    );
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { loads, holders } = await reviews().reviewerLoads(periodId, unitId);
+    if (holders?.includes(newId)) break;
+    if (await reviews().takeLoadSlot(periodId, newId, unitId, loads[newId] ?? 0)) break;
+  }
+  const { approval } = await reviews().createApproval({
+    kind: 'appraise',
+    periodId,
+    unitId,
+    round: old.round ?? 1,
+    party: `reviewer-${newId}`,
+    subjectId: newId,
+    // The same waiting task: its decision moves the review on as the old reviewer's would have.
+    ...(old.taskToken ? { taskToken: old.taskToken } : {}),
+    expiresAt: old.expiresAt,
+    keyId: await currentKeyId(),
+  });
+  const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const reviewer = campaign.person('reviewer', newId);
+  const email = reviewRequestEmail(campaign.sender, {
+    reviewer,
+    unit: campaign.unit(unitId),
+    period,
+    round: old.round ?? 1,
+    reviewUrl: await approvalUrl(approval),
+    respondBy:
+      Date.now() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
+  });
+  await mailTo(
+    handlerLogger(),
+    reviewer,
+    'review-request',
+    { unitId, periodId, round: old.round ?? 1 },
+    email,
+  );
+  await audit().append({
+    id: `reassign-${writeId}`,
+    subject: reportSubject(unitId, periodId),
+    periodId,
+    actor: claim.by,
+    action: 'admin.reassign',
+    detail: {
+      from: old.subjectId,
+      to: newId,
+      round: old.round ?? 1,
+      reason,
+      closedApproval: old.id,
+      newApproval: approval.id,
+    },
+    ...(old.closedAt ? { at: old.closedAt } : {}),
+  });
+  return approval;
+}
+
+async function reassign(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const state = await reassignState(ctx, p.periodId ?? '', p.unitId ?? '');
+  const here = adminHref.reassign(state.period.id, state.unit.id);
+  const done = request.query.get('done');
+  if (request.isRead && done && NONCE.test(done)) {
+    const entry = (await audit().list(reportSubject(state.unit.id, state.period.id))).find(
+      (x) => x.id === `reassign-${done}`,
+    );
+    if (entry) {
+      const to = ctx.campaign.findPerson('reviewer', String(entry.detail?.to ?? ''))?.name ?? '';
+      const text = `Đã giao thẩm định cho ${to} lúc ${dateTime(entry.at)}; liên kết cũ không còn dùng được, người thẩm định mới đã nhận email.`;
+      return page(ctx, state.action ?? goneAction(state), 200, { outcome: { kind: 'done', text } });
+    }
+  }
+  if (request.isRead) {
+    if (!state.action)
+      return page(ctx, goneAction(state), 200, {
+        outcome: {
+          kind: 'gone',
+          text: 'Không có thẩm định nào đang chờ người thẩm định của đơn vị này trong kỳ.',
+        },
+      });
+    return page(ctx, state.action);
+  }
+  const writeId = nonceOf(request);
+  const reason = (request.form.get('reason') ?? '').trim();
+  // The same POST again: its claim is there; finish what follows and answer as the first did.
+  const mine = state.approvals.find((a) => a.reassignment?.writeId === writeId);
+  if (mine) {
+    await finishReassignment(ctx, mine, writeId, reason);
+    return redirect(`${here}?done=${writeId}`);
+  }
+  if (!state.action || !state.pending) {
+    return page(ctx, goneAction(state), 410, {
+      outcome: {
+        kind: 'gone',
+        text: 'Không có thẩm định nào đang chờ người thẩm định của đơn vị này trong kỳ.',
+      },
+    });
+  }
+  if (request.form.get('current') !== state.action.current.id) {
+    const text = `Trong lúc đó, thẩm định đã được giao cho ${state.action.current.name}; hãy xem lại trước khi đổi tiếp.`;
+    return page(ctx, state.action, 409, { outcome: { kind: 'conflict', text } });
+  }
+  const parsed = parseReassignForm(request.form, state.action.candidates);
+  if (!parsed.ok) {
+    const html = renderActionPage({
+      frame: ctx.frame,
+      action: state.action,
+      nonce: writeId,
+      problems: parsed.problems,
+      values: { reviewerId: request.form.get('reviewer') ?? '', reason },
+    });
+    throw new FormError(parsed.problems, html);
+  }
+  const claimed = await reviews().closeForReassignment(state.pending.id, {
+    writeId,
+    newReviewerId: parsed.reviewerId,
+    by: adminActor(ctx, request),
+  });
+  if (claimed.outcome === 'refused') {
+    const a = claimed.approval;
+    const text = a.reassignment
+      ? `Một quản trị khác đã giao thẩm định cho người khác lúc ${dateTime(a.closedAt)}.`
+      : a.decidedAt
+        ? `Người thẩm định đã quyết định lúc ${dateTime(a.decidedAt)}.`
+        : `Thẩm định đã kết thúc lúc ${dateTime(a.closedAt)}.`;
+    return page(ctx, state.action, 409, { outcome: { kind: 'conflict', text } });
+  }
+  await finishReassignment(ctx, claimed.approval, writeId, parsed.reason);
+  return redirect(`${here}?done=${writeId}`);
+}
+
+// ---------------------------------------------------------------- recompute results
+
+async function recompute(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const period = periodOf(ctx.campaign, p.periodId ?? '');
+  const [headers, adjustments] = await Promise.all([
+    results().listHeaders(period.id),
+    results().listPeriodAdjustments(period.id),
+  ]);
+  const latest = headers.at(-1);
+  const changedSince = adjustments
+    .filter((a) => !latest || a.updatedAt > latest.publishedAt)
+    .map((a) => ctx.campaign.findUnit(a.unitId)?.name ?? a.unitId);
+  const action: AdminAction = {
+    kind: 'recompute',
+    period,
+    ...(latest ? { latestVersion: latest.version } : {}),
+    changedSince,
+  };
+  if (request.isRead) {
+    const done = request.query.get('done');
+    if (done === 'started' || done === 'unchanged') {
+      const text =
+        done === 'started'
+          ? 'Đã yêu cầu tính lại kết quả. Nếu kết quả khác phiên bản hiện tại, một phiên bản mới sẽ được công bố trên trang kết quả.'
+          : 'Không có số liệu mới kể từ lần tính lại trước: kết quả không thay đổi.';
+      return page(ctx, action, 200, { outcome: { kind: 'done', text } });
+    }
+    return page(ctx, action);
+  }
+  nonceOf(request);
+  if (!latest)
+    return page(ctx, action, 410, {
+      outcome: { kind: 'gone', text: 'Kỳ này chưa có kết quả: kết quả được tính khi kết thúc thẩm định.' },
+    });
+  // n counts every adjustment recorded for the period: the same data is the same execution.
+  const n = adjustments.reduce((sum, a) => sum + a.version, 0);
+  const started = await startRescoring(period.id, { trigger: 'admin', n }, handlerLogger());
+  if (started.status === 'not-closed')
+    return page(ctx, action, 410, { outcome: { kind: 'gone', text: 'Kỳ này chưa kết thúc thẩm định.' } });
+  await audit().append({
+    id: `recompute-${n}`,
+    subject: `results/${period.id}`,
+    periodId: period.id,
+    actor: adminActor(ctx, request),
+    action: 'admin.recompute',
+    detail: { execution: started.executionName },
+  });
+  return redirect(
+    `${adminHref.recompute(period.id)}?done=${started.status === 'started' ? 'started' : 'unchanged'}`,
+  );
+}
+
+// ---------------------------------------------------------------- remind a unit now
+
+/**
+ * The claim is the outbox record of the day's reminder (`admin-remind-<yyyy-mm-dd>`, the
+ * district's date): a second press the same day finds it and says when it went out.
+ */
+async function remind(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const { campaign } = ctx;
+  const period = periodOf(campaign, p.periodId ?? '');
+  const unit = unitOf(campaign, p.unitId ?? '');
+  const [report, progress, states] = await Promise.all([
+    reports().get(unit.id, period.id),
+    reports().getProgress(unit.id, period.id),
+    periodStates(campaign),
+  ]);
+  const state = report ? report.status : progress?.invitedAt ? 'invited' : 'not-invited';
+  const action: AdminAction = {
+    kind: 'remind',
+    unit: { id: unit.id, name: unit.name, focalPoint: unit.focalPoint },
+    period,
+    state,
+    ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
+  };
+  const day = localDateOf(new Date(), campaign.config.district.timeZone);
+  const identity = mailIdentity(`admin-remind-${day}`, unit.focalPoint.email, {
+    unitId: unit.id,
+    periodId: period.id,
+  });
+  const sent = await outbox().get(identity);
+  if (sent) {
+    const text = `Đã gửi lời nhắc cho ${unit.focalPoint.name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`;
+    return page(ctx, action, 200, { outcome: { kind: 'done', text } });
+  }
+  const open = states.get(period.id) === 'open' && (state === 'invited' || state === 'draft');
+  if (!open) {
+    const text =
+      'Đơn vị không còn việc phải nộp trong kỳ này (đã nộp báo cáo, hoặc kỳ chưa mở hay đã kết thúc).';
+    return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
+  }
+  if (request.isRead) return page(ctx, action);
+  nonceOf(request);
+  const link = await reportLink(unit.id, period);
+  const now = new Date();
+  const mail =
+    now.getTime() < Date.parse(period.deadlineAt)
+      ? reminderEmail(campaign.sender, {
+          unit,
+          period,
+          reportUrl: link.url,
+          now,
+          hasDraft: report !== undefined,
+        })
+      : lateNoticeEmail(campaign.sender, {
+          unit,
+          period,
+          reportUrl: link.url,
+          hasDraft: report !== undefined,
+        });
+  await mailTo(
+    handlerLogger(),
+    unit.focalPoint,
+    identity.step,
+    { unitId: unit.id, periodId: period.id },
+    mail,
+  );
+  await reports().markProgress(unit.id, period.id, 'reminded');
+  await audit().append({
+    id: `remind-${day}`,
+    subject: reportSubject(unit.id, period.id),
+    periodId: period.id,
+    actor: adminActor(ctx, request),
+    action: 'admin.remind',
+    detail: { to: unit.focalPoint.email },
+  });
+  return redirect(adminHref.remind(period.id, unit.id));
+}
+
+// ---------------------------------------------------------------- survey, bonus, penalty
+
+async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<AdjustmentUnit[]> {
+  const stored = new Map((await results().listPeriodAdjustments(periodId)).map((a) => [a.unitId, a]));
+  return ctx.campaign.units.map((u) => {
+    const a = stored.get(u.id);
+    return {
+      id: u.id,
+      name: u.name,
+      group: u.group,
+      ...(a
+        ? {
+            stored: {
+              survey: a.survey,
+              bonus: a.bonus,
+              penalty: a.penalty,
+              ...(a.note ? { note: a.note } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+/**
+ * The form (pre-filled with what is stored) → the preview (checked by the rules `thidua record`
+ * applies; nothing stored) → recorded (each changed unit stored and audited, as the CLI does).
+ */
+async function adjustments(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const period = periodOf(ctx.campaign, p.periodId ?? '');
+  const units = await adjustmentUnits(ctx, period.id);
+  const base = { frame: ctx.frame, period, units };
+  if (request.isRead) {
+    const recorded = request.query.get('recorded');
+    const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');
+    const latest = (await results().listHeaders(period.id)).at(-1)?.version;
+    return htmlResponse(
+      200,
+      renderAdjustmentsPage({
+        ...base,
+        nonce: newNonce(),
+        ...(m
+          ? {
+              recorded: {
+                changed: Number(m[1]),
+                unchanged: Number(m[2]),
+                ...(latest ? { latestResults: latest } : {}),
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+  const nonce = nonceOf(request);
+  const step = request.form.get('step');
+  const { entries, problems } = checkAdjustmentsForm(request.form, period, ctx.campaign);
+  if (problems.length > 0) {
+    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: request.form, problems }));
+  }
+  if (step !== 'confirm') {
+    const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
+    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: request.form, ...preview }));
+  }
+  const stored = await storeAdjustments(entries, adminActor(ctx, request));
+  const changed = stored.recorded.filter((r) => r.changed).length;
+  return redirect(
+    `${adminHref.adjustments(period.id)}?recorded=${changed}-${stored.recorded.length - changed}`,
+  );
+}
+
+// ---------------------------------------------------------------- routing
+
+type Action = (ctx: AdminContext, request: HttpRequest, p: Record<string, string>) => Promise<HttpResponse>;
+
+export const ACTIONS: readonly (readonly [string, Action])[] = [
+  ['/admin/periods/{periodId}/units/{unitId}/reassign', reassign],
+  ['/admin/periods/{periodId}/recompute', recompute],
+  ['/admin/periods/{periodId}/adjustments', adjustments],
+  ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
+];
+
+async function handle(request: HttpRequest): Promise<HttpResponse> {
+  const path = request.path.replace(/\/+$/, '');
+  for (const [pattern, act] of ACTIONS) {
+    const params = matchPath(pattern, path);
+    if (params) return behindSignIn(request, (ctx) => act(ctx, request, params));
+  }
+  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+}
+
+export const handler = httpHandler(handle, { name: 'admin-actions' });

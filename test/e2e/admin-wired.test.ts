@@ -1,0 +1,125 @@
+/**
+ * The wired admin side in Chromium (playwright-core, Debian's chromium), on the emulators with
+ * the demo's 2024 scored (test/admin/bed.ts): sign in through the form and the mailed link, open
+ * a period's progress and a unit's report, the results with their charts, download the XLSX and
+ * the DOCX and read them back, record a survey through the form, recompute; axe-core finds no
+ * serious or critical violation on any wired page at 1280 px and 375 px, and none scrolls sideways.
+ */
+
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminBed, startAdminBed } from '../admin/bed.ts';
+import { readDocx } from '../documents/read-back.ts';
+import { haveBrowser, launchChromium, scrollWidths, seriousViolations, type Violation } from './browser.ts';
+
+const skip = !haveBrowser && !process.env.CI;
+const UNIT = 'phong-tu-phap';
+
+describe.skipIf(skip)('the wired admin side in a browser', () => {
+  let a: AdminBed;
+  let browser: Browser;
+  let page: Page;
+  let previousBase: string | undefined;
+
+  beforeAll(async () => {
+    [a, browser] = await Promise.all([startAdminBed(), launchChromium()]);
+    // The pages answer on this server: links, cookies and the Origin check use its address.
+    previousBase = process.env.BASE_URL;
+    process.env.BASE_URL = a.http.url;
+    page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+      acceptDownloads: true,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    process.env.BASE_URL = previousBase;
+    await browser?.close();
+    await a?.stop();
+  });
+
+  it('signs in through the form and the mailed link', async () => {
+    const admin = a.bed.config.admins[0];
+    if (!admin) throw new Error('no admin');
+    await page.goto(`${a.http.url}/admin`);
+    await page.fill('input[name=email]', admin.email);
+    await page.click('button:text("Gửi liên kết đăng nhập")');
+    await page.waitForSelector('text=Kiểm tra hộp thư');
+    const mail = (await a.bed.emails()).filter((m) => m.destination.to.includes(admin.email)).at(-1);
+    const link = /https?:\/\/[^\s"<>]+\/admin\/session\?[^\s"<>]+/.exec(mail?.body.text ?? '')?.[0];
+    if (!link) throw new Error('no sign-in link mailed');
+    await page.goto(link);
+    await Promise.all([page.waitForURL(`${a.http.url}/admin`), page.click('button:text("Đăng nhập")')]);
+    expect(await page.textContent('h1')).toBe('Tiến độ phong trào thi đua');
+  }, 60_000);
+
+  it("opens a period's progress and a unit's report", async () => {
+    await page.click('a:text("Quý III/2024")');
+    expect(await page.textContent('h1')).toBe('Tiến độ Quý III/2024');
+    const row = page.locator('tbody tr', { has: page.locator(`a[href="/admin/units/${UNIT}"]`) });
+    await row.locator('a:text("Báo cáo")').click();
+    await page.waitForURL(`**/admin/units/${UNIT}/periods/2024Q3`);
+    expect(await page.content()).toContain('Đã thực hiện.');
+  }, 60_000);
+
+  it('shows the results with charts and downloads the XLSX and the DOCX', async () => {
+    await page.goto(`${a.http.url}/admin/periods/2024Q3/results`);
+    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(4);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('a[href*="summary.xlsx"]')]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(readFileSync(await xlsx.path())).buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Khối cơ quan', 'Khối xã, thị trấn']);
+    const [docx] = await Promise.all([page.waitForEvent('download'), page.click('a[href*="report.docx"]')]);
+    const doc = readDocx(readFileSync(await docx.path()));
+    expect(doc.paragraphs.map((p) => p.text).join('\n')).toContain('BÁO CÁO');
+    expect(doc.xml).toContain('w:w="11906" w:h="16838"');
+  }, 60_000);
+
+  it('records a survey through the form, then recomputes', async () => {
+    await page.goto(`${a.http.url}/admin/periods/2024Q3/adjustments`);
+    await page.fill(`input[name="survey[${UNIT}]"]`, '8,25');
+    await page.click('button:text("Xem trước")');
+    await page.click('button:text("Ghi nhận")');
+    await page.waitForSelector('text=Đã ghi nhận');
+    await page.goto(`${a.http.url}/admin/periods/2024Q3/recompute`);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/done=started/);
+    expect(await page.content()).toContain('Đã yêu cầu tính lại kết quả');
+  }, 60_000);
+
+  for (const width of [1280, 375]) {
+    it(`every wired page at ${width} px: no serious or critical axe finding, no sideways scroll`, async () => {
+      // axe-core is added as a script: the pages' CSP forbids any, so this context bypasses it.
+      const view = await browser.newPage({
+        viewport: { width, height: 900 },
+        locale: 'vi-VN',
+        bypassCSP: true,
+      });
+      await view.context().addCookies(await page.context().cookies());
+      const paths = [
+        '/admin',
+        '/admin/periods/2024Q3',
+        '/admin/results',
+        '/admin/periods/2024Q3/results',
+        '/admin/years/2024/results',
+        `/admin/units/${UNIT}`,
+        `/admin/units/${UNIT}/periods/2024Q3`,
+        '/admin/periods/2024Q3/adjustments',
+        '/admin/periods/2024Q3/recompute',
+      ];
+      const findings: Record<string, Violation[] | string> = {};
+      for (const path of paths) {
+        const response = await view.goto(`${a.http.url}${path}`);
+        expect(response?.status(), path).toBe(200);
+        const violations = await seriousViolations(view);
+        if (violations.length) findings[path] = violations;
+        const [scroll, client] = await scrollWidths(view);
+        if (scroll > client) findings[`${path} (cuộn ngang)`] = `${scroll} > ${client}`;
+      }
+      expect(findings).toEqual({});
+      await view.close();
+    }, 120_000);
+  }
+});

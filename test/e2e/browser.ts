@@ -1,0 +1,57 @@
+/**
+ * The browser the e2e tests drive: Debian's chromium through playwright-core (TOOLCHAIN.md's
+ * flags), axe-core's serious and critical findings, and whether a page scrolls sideways.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveBrowser = existsSync(CHROMIUM);
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+export interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<Violation[]> {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    // axe-core's own global, added by the script tag just above.
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
+    const { violations } = await axe.run();
+    return (
+      violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]
+    )
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
+  });
+}
+
+/** The document's scroll width and client width: wider means the page scrolls sideways. */
+export function scrollWidths(page: Page): Promise<[number, number]> {
+  return page.evaluate(() => {
+    // The browser's document, typed here since the project compiles without the DOM library.
+    const root = (globalThis as unknown as { document: { documentElement: Record<string, number> } }).document
+      .documentElement;
+    return [root.scrollWidth ?? 0, root.clientWidth ?? 0] as [number, number];
+  });
+}
