@@ -7,15 +7,13 @@
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveBrowser, launchChromium } from '../helpers/chromium.ts';
 import { type Harness, invite, mailedLink, startHarness } from '../http/harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
 const skip = !haveBrowser && !process.env.CI;
 if (skip) {
   console.warn(
@@ -46,17 +44,7 @@ describe.skipIf(skip)('the origin of a form POST in a browser', () => {
     if (!haveBrowser)
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     other = createServer((req, res) => {
       const sandboxed = req.url === '/sandboxed';
       res.writeHead(200, {

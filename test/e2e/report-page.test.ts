@@ -6,16 +6,15 @@
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
 import { reports } from '#ports/dynamo/reports';
 import { log } from '#ports/log';
 import { loadCampaign } from '#steps/campaign';
+import { CHROMIUM, haveBrowser, launchChromium } from '../helpers/chromium.ts';
 import { type Harness, PERIOD_ID, startHarness } from '../http/harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
 const skip = !haveBrowser && !process.env.CI;
 if (skip) {
   console.warn(
@@ -36,17 +35,7 @@ describe.skipIf(skip)('the report page in a browser', () => {
     if (!haveBrowser)
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();

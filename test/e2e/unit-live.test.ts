@@ -99,7 +99,8 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     await expect
       .poll(async () => (await reports().get(unitId, PERIOD_ID))?.report.entries['2.1.1']?.selfScore, POLL)
       .toBe(50);
-    expect(await seen(page, '[data-autosave-status]')).toContain('Đã tự động lưu');
+    // The store holds the draft before its answer reaches the page: the status follows.
+    await expect.poll(() => seen(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu');
     await page.close();
 
     const back = await open(url, PHONE);
