@@ -35,6 +35,7 @@ import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
 import { fmtMs, intOption, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 import { startMeter } from './metering.ts';
+import { cpuSeconds, installProfile, profiled, profileRows, traceLines } from './period-profile.ts';
 import { decisionForm, expectStatus, post, reportForm, reportLinks } from './period-users.ts';
 import { type LambdaUsageInput, type UsageFileInput, usageFile } from './usage.ts';
 
@@ -46,6 +47,9 @@ const usageOut = (() => {
   if (i < 0) return undefined;
   return process.argv[i]?.includes('=') ? process.argv[i]?.split('=')[1] : process.argv[i + 1];
 })();
+/** Per function: invocations, DynamoDB calls and their time; per phase: CPU seconds. */
+const profile = process.argv.includes('--profile') || process.argv.includes('--trace');
+if (profile) installProfile();
 /** People acting at once. */
 const PEOPLE_AT_ONCE = 5;
 /** One report in this many is returned once before it is approved. */
@@ -64,7 +68,12 @@ const units: readonly Unit[] = campaign.config.units;
 
 const keyDir = mkdtempSync(join(tmpdir(), 'thidua-bench-'));
 resetPorts();
-const pages = await startHttpServer({ routes: await pageRoutes() });
+const pages = await startHttpServer({
+  routes: (await pageRoutes()).map((r) => ({
+    ...r,
+    handler: (event, ctx) => profiled(`${r.method} ${r.path}`, () => r.handler(event, ctx)),
+  })),
+});
 const httpMeter = await startMeter(pages.url, 'http');
 const stack = new DistrictStack(localApp(), `Thidua-${campaign.config.district.slug}`, campaign);
 const rt = await startLocalRuntime({
@@ -105,7 +114,7 @@ const invoke = rt.lambdas.invoke.bind(rt.lambdas);
 rt.lambdas.invoke = async (arn: string, event: unknown) => {
   const start = now();
   try {
-    return await invoke(arn, event);
+    return await profiled(rt.lambdas.logicalIdOf(arn) ?? arn, () => invoke(arn, event));
   } finally {
     countInvocation(rt.lambdas.logicalIdOf(arn) ?? arn, msSince(start));
   }
@@ -128,9 +137,10 @@ const phases: [string, string][] = [];
 const periodStart = now();
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   const start = now();
+  const cpu = process.cpuUsage();
   await fn();
   await rt.settle();
-  phases.push([name, fmtMs(msSince(start))]);
+  phases.push([name, `${fmtMs(msSince(start))}, CPU ${cpuSeconds(cpu).toFixed(1)} s`]);
 }
 async function event(name: (typeof PERIOD_EVENTS)[number], at: string): Promise<void> {
   await rt.advanceClock(new Date(Date.parse(at) + 1_000));
@@ -248,6 +258,7 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
       .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
+  ...(profile ? profileRows(unitCount) : []),
 ]);
 const seconds = (periodMs / 1000).toFixed(1);
 printSummary({
@@ -267,4 +278,5 @@ console.log(
   `period ${unitCount} units: ${seconds} s, peak ${mem.peakRssMiB} MiB, ${transitions} transitions, ` +
     `${dynamo.readUnits.toFixed(1)} read units, ${dynamo.writeUnits.toFixed(0)} write units, ${ses.emails} emails`,
 );
+if (process.argv.includes('--trace')) console.error(traceLines().join('\n'));
 if (failed.length > 0) process.exitCode = 1;
