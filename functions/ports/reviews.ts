@@ -111,6 +111,13 @@ export type SwapOutcome =
   | { state: 'decided'; approval: Approval }
   | { state: 'closed'; approval: Approval };
 
+export interface AssignmentStart {
+  assignment?: ReviewerAssignment;
+  /** Reviewer id → units known held in the period; absent means none known. */
+  loads: Record<string, number>;
+  lastTry?: { reviewerId: string; slot: number };
+}
+
 export interface ReviewStore {
   // assignments
   getAssignment(periodId: string, unitId: string): Promise<ReviewerAssignment | undefined>;
@@ -129,6 +136,16 @@ export interface ReviewStore {
    * other reads again. False when the load moved.
    */
   takeLoadSlot(periodId: string, reviewerId: string, unitId: string, expectedLoad: number): Promise<boolean>;
+  /**
+   * What assigning a unit starts from, in one read: its assignment if it has one, each reviewer's
+   * known load (a lower bound: a slot taken is noted just after it), and the last slot the unit
+   * tried, which it holds if a run stopped between taking it and storing the assignment.
+   */
+  assignmentStart(periodId: string, unitId: string): Promise<AssignmentStart>;
+  /** The unit holding the reviewer's `slot`-th load slot of the period, if taken. */
+  slotHolder(periodId: string, reviewerId: string, slot: number): Promise<string | undefined>;
+  /** Raises the reviewer's known load to `slot` (a slot found taken by another assignment). */
+  noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void>;
   /** Assigns unless the unit-period has a reviewer already (then that one, `created: false`). */
   assign(
     periodId: string,

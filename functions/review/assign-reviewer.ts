@@ -4,15 +4,18 @@
  * The unit-period's reviewer: the one stored if it has one (a re-run), else the reviewer not from
  * the unit with the fewest units in the period (ties: the config's order). Race-free balance
  * without transactions: the chosen reviewer's next load slot is taken only while the reviewer
- * still holds the count the step read (`takeLoadSlot`); when another assignment got there first,
- * the loads are read again and the choice made again. Loads only grow during assignment, so the
- * reviewer chosen is still the least loaded when the slot is taken: the loads never differ by
- * more than one (among reviewers eligible alike). A slot the unit already holds (a run that
- * stopped before the next write) is kept. Then the assignment itself is stored (its put is the
- * lock of the unit-period).
+ * still holds the count the step believes (`takeLoadSlot`). The counts come from the period's
+ * load summary in one read, whatever the number of units: each is a lower bound (a slot is noted
+ * just after it is taken), so a slot found taken raises that reviewer's count by one and the
+ * choice is made again. When the slot is taken, its reviewer held exactly the count used and every
+ * other reviewer at least theirs: the chosen one is the least loaded, as if every slot had been
+ * counted, and the loads never differ by more than one (among reviewers eligible alike). A slot the
+ * unit already holds (a run that stopped before the next write) is kept. Then the assignment
+ * itself is stored (its put is the lock of the unit-period).
  */
 import type { Person } from '#domain/model';
 import { reviews } from '#ports/dynamo/reviews';
+import type { AssignmentStart } from '#ports/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { type UnitPeriodInput, unitPeriodInput } from '#steps/inputs';
@@ -36,15 +39,24 @@ export function leastLoaded(
 }
 
 /** The reviewer whose load slot the unit holds now: an earlier one, or one taken here. */
-async function takeSlot(periodId: string, unitId: string, eligible: readonly Person[]): Promise<string> {
-  const { loads, holder } = await reviews().reviewerLoads(periodId, unitId);
-  if (holder) return holder;
+async function takeSlot(
+  periodId: string,
+  unitId: string,
+  eligible: readonly Person[],
+  start: AssignmentStart,
+): Promise<string> {
+  const { loads, lastTry } = start;
+  if (lastTry && (await reviews().slotHolder(periodId, lastTry.reviewerId, lastTry.slot)) === unitId) {
+    return lastTry.reviewerId;
+  }
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const candidate = leastLoaded(eligible, loads);
     if (!candidate) break;
     const load = loads[candidate.id] ?? 0;
     if (await reviews().takeLoadSlot(periodId, candidate.id, unitId, load)) return candidate.id;
     loads[candidate.id] = load + 1;
+    // The slot's taker notes it too; noting it here spares the next assignments the same miss.
+    await reviews().noteLoad(periodId, candidate.id, load + 1);
   }
   throw new StepError(STEP_ERRORS.conflict, `The reviewer loads of ${periodId} kept changing`);
 }
@@ -54,8 +66,8 @@ export async function assignReviewer(
   ctx: CampaignStepContext,
 ): Promise<{ reviewerId: string }> {
   const { unitId, periodId } = input;
-  const existing = await reviews().getAssignment(periodId, unitId);
-  if (existing) return { reviewerId: existing.reviewerId };
+  const start = await reviews().assignmentStart(periodId, unitId);
+  if (start.assignment) return { reviewerId: start.assignment.reviewerId };
 
   const { campaign } = ctx;
   campaign.unit(unitId);
@@ -67,7 +79,7 @@ export async function assignReviewer(
       `No reviewer outside unit ${unitId} can appraise its report`,
     );
   }
-  const chosen = await takeSlot(periodId, unitId, eligible);
+  const chosen = await takeSlot(periodId, unitId, eligible, start);
   crashPoint('assign.after-slot');
   const { assignment, created } = await reviews().assign(periodId, unitId, chosen, systemActor(STEP));
   if (!created && assignment.reviewerId !== chosen) {

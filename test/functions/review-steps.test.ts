@@ -21,6 +21,7 @@ import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { table } from '#ports/dynamo/table';
 import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
 import { log } from '#ports/log';
@@ -150,6 +151,29 @@ describe('assign-reviewer', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(27);
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
   }, 20_000);
+
+  it('counts a slot taken by a run that stopped before noting it, and a re-run keeps the slot it holds', async () => {
+    const period = '2023Q1';
+    const [first, second] = bed.config.reviewers;
+    const others = bed.config.units.filter((u) => u.id !== first?.unit && u.id !== second?.unit);
+    const [held, next] = others;
+    if (!first || !second || !held || !next) throw new Error('the demo has reviewers and units');
+    // A run for `held` took the first reviewer's first slot and stopped before anything else.
+    await table().putIf({
+      Item: { pk: `PERIOD#${period}`, sk: `LOAD#${first.id}#0001`, reviewerId: first.id, unitId: held.id },
+    });
+    const picked = await invoke(assignReviewer, { unitId: next.id, periodId: period });
+    expect(picked.reviewerId).not.toBe(first.id);
+    expect(await reviews().slotHolder(period, first.id, 1)).toBe(held.id);
+    const { loads } = await reviews().reviewerLoads(period, next.id);
+    expect(Object.values(loads).reduce((a, b) => a + b, 0)).toBe(2);
+    // The unit's own run, named as a slot tried before the crash: it keeps that slot.
+    await table().putIf({
+      Item: { pk: `UNIT#${held.id}`, sk: `P#${period}#SLOT`, reviewerId: first.id, slot: 1 },
+    });
+    expect((await invoke(assignReviewer, { unitId: held.id, periodId: period })).reviewerId).toBe(first.id);
+    expect((await reviews().reviewerLoads(period, held.id)).holders).toEqual([first.id]);
+  });
 
   it('refuses a malformed event with InvalidInput naming the field', async () => {
     const error = (await invoke(assignReviewer, { periodId: PERIOD, unitId: 'Phòng Tư pháp' }).catch(

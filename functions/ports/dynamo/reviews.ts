@@ -4,7 +4,10 @@
  * - Assignment: the unit-period's item put with `attribute_not_exists` is its lock. The reviewer's
  *   load is counted from load-slot items (`LOAD#<reviewer>#<n>`, the reviewer's n-th unit of the
  *   period): taking slot n+1 with `attribute_not_exists` succeeds for one of two assignments that
- *   saw the same loads, so the balance holds without a counter.
+ *   saw the same loads, so the balance holds without a counter. The assign step reads no slot
+ *   listing: the period's `LOADS` item holds, per reviewer, a slot number known taken (set after
+ *   each slot, never above the truth), and the unit's `SLOT` item names the last slot it tried
+ *   (put before the slot), so a re-run finds the slot it holds with one read.
  * - Approval per decision point: put the point item (fresh random id) with `attribute_not_exists`;
  *   if it exists, reuse its id. Then put the approval; if it exists, `swapTaskToken` re-arms it
  *   (same id, same link) or hands back the decision to deliver at once. A crash between leaves a
@@ -20,6 +23,7 @@ import type {
   Approval,
   ApprovalDecision,
   ApprovalPoint,
+  AssignmentStart,
   DecideOutcome,
   NewApproval,
   ReassignmentClaim,
@@ -63,6 +67,14 @@ const slotKey = (periodId: string, reviewerId: string, n: number): Key => ({
   pk: periodPk(periodId),
   sk: `LOAD#${part('reviewerId', reviewerId)}#${pad(n, 4, 'load')}`,
 });
+
+const loadsKey = (periodId: string): Key => ({ pk: periodPk(periodId), sk: 'LOADS' });
+const slotTryKey = (periodId: string, unitId: string): Key => ({
+  pk: unitPk(unitId),
+  sk: `${unitPeriodPrefix(periodId)}SLOT`,
+});
+/** A reviewer's attribute on the `LOADS` item (ids are slugs, so the name is a valid attribute name). */
+const loadAttribute = (reviewerId: string): string => `L_${part('reviewerId', reviewerId)}`;
 
 function pointKey(p: ApprovalPoint): Key {
   const period = part('periodId', p.periodId);
@@ -152,14 +164,55 @@ export class DynamoReviewStore implements ReviewStore {
     return { loads, ...(holder ? { holder } : {}), holders };
   }
 
-  takeLoadSlot(periodId: string, reviewerId: string, unitId: string, expectedLoad: number): Promise<boolean> {
-    return this.table.putIf({
-      Item: {
-        ...slotKey(periodId, reviewerId, expectedLoad + 1),
-        reviewerId,
-        unitId: part('unitId', unitId),
-      },
+  async assignmentStart(periodId: string, unitId: string): Promise<AssignmentStart> {
+    const keys = [assignmentKey(periodId, unitId), loadsKey(periodId), slotTryKey(periodId, unitId)];
+    const items = await this.table.batchGet(keys);
+    const find = (k: Key) => items.find((i) => i.pk === k.pk && i.sk === k.sk);
+    const [assigned, summary, tried] = keys.map(find);
+    const loads: Record<string, number> = {};
+    for (const [name, value] of Object.entries(summary ?? {})) {
+      if (name.startsWith('L_') && typeof value === 'number') loads[name.slice(2)] = value;
+    }
+    return {
+      ...(assigned ? { assignment: assignmentOf(assigned) } : {}),
+      loads,
+      ...(tried ? { lastTry: { reviewerId: String(tried.reviewerId), slot: Number(tried.slot) } } : {}),
+    };
+  }
+
+  async slotHolder(periodId: string, reviewerId: string, slot: number): Promise<string | undefined> {
+    const item = await this.table.get(slotKey(periodId, reviewerId, slot));
+    return item ? String(item.unitId) : undefined;
+  }
+
+  async takeLoadSlot(
+    periodId: string,
+    reviewerId: string,
+    unitId: string,
+    expectedLoad: number,
+  ): Promise<boolean> {
+    const slot = expectedLoad + 1;
+    // Named before it is taken: whatever stops after the slot's put, the unit's next run finds it.
+    await this.table.putIf({
+      Item: { ...slotTryKey(periodId, unitId), reviewerId, slot, at: this.table.now().iso },
+    });
+    const taken = await this.table.putIf({
+      Item: { ...slotKey(periodId, reviewerId, slot), reviewerId, unitId: part('unitId', unitId) },
       ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (taken) await this.noteLoad(periodId, reviewerId, slot);
+    return taken;
+  }
+
+  /** Raises the reviewer's known load on the `LOADS` item to `slot` (never lowers it). */
+  async noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void> {
+    await this.table.updateIf({
+      Key: loadsKey(periodId),
+      UpdateExpression: 'SET #load = :slot',
+      ConditionExpression: 'attribute_not_exists(#load) OR #load < :slot',
+      ExpressionAttributeNames: { '#load': loadAttribute(reviewerId) },
+      ExpressionAttributeValues: { ':slot': slot },
+      ReturnValues: 'NONE',
     });
   }
 
