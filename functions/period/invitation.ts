@@ -35,7 +35,8 @@ export async function inviteUnit(
   const unit = campaign.unit(unitId);
   const [progress, link] = await Promise.all([
     reports().getProgress(unitId, periodId),
-    reportLink(unitId, period),
+    // The invitation makes the grant: no look-up first.
+    reportLink(unitId, period, false),
   ]);
   if (progress?.invitedAt) return { outcome: 'already-invited', approvalId: link.grant.id };
   crashPoint('invite.after-grant');

@@ -118,6 +118,8 @@ export interface ReportStore {
   /** Names the approval that made the report final (the same one again is a re-run). */
   setFinalApproval(unitId: string, periodId: string, approvalId: string): Promise<void>;
   getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined>;
+  /** The progress of many units in a period, read by key (100 a request), by unit id. */
+  getProgressOf(unitIds: readonly string[], periodId: string): Promise<Map<string, UnitProgress>>;
   /** Ends the report's FOLLOWUP mark left by the write `writeId` (its follow-ups are done). */
   clearFollowUp(unitId: string, periodId: string, writeId: string): Promise<void>;
   /** Reports whose last write has a follow-up still to finish, oldest first (the sweep's queue). */

@@ -166,6 +166,8 @@ export interface ReviewStore {
    * `swapTaskToken` with the new task's token.
    */
   createApproval(input: NewApproval): Promise<{ approval: Approval; created: boolean }>;
+  /** The approval of a decision point made before, if any (two reads, no write). */
+  approvalAt(point: ApprovalPoint): Promise<Approval | undefined>;
   getApproval(approvalId: string): Promise<Approval | undefined>;
   /**
    * Puts a decision's payload before its claim (immutable, addressed by the approval and the
@@ -177,6 +179,10 @@ export interface ReviewStore {
   ): Promise<string>;
   /** The payload the approval's claim selected; undefined when its decision carries none. */
   getDecisionPayload<T>(approval: Approval): Promise<T | undefined>;
+  /** The approvals with these ids (100 a request); unknown ids are absent. */
+  getApprovals(approvalIds: readonly string[]): Promise<Approval[]>;
+  /** The payloads of decided approvals (100 a request), by approval id; a payload missing is a NotFoundError. */
+  getDecisionPayloads<T>(approvals: readonly Approval[]): Promise<Map<string, T>>;
   /** The claim: conditional `pending → decided` (and not expired), recording the decision and who made it. */
   decide(approvalId: string, decision: ApprovalDecision, actor: Actor): Promise<DecideOutcome>;
   /** Re-arms the same approval with a new task token (same id, same link). NotFoundError. */

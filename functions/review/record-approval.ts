@@ -43,7 +43,7 @@ export async function recordApproval(
   }
   await moveReport(unitId, periodId, ['in-review', 'submitted', 'explained'], 'approved', actor);
   crashPoint('record-approval.after-status');
-  await closePendingReviewApprovals(unitId, periodId, 'approved');
+  await closePendingReviewApprovals(unitId, periodId, 'approved', approvals);
   crashPoint('record-approval.after-close');
   await reports().setFinalApproval(unitId, periodId, approving.id);
   crashPoint('record-approval.after-final');

@@ -31,9 +31,8 @@ import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
 import type { ReportSummary } from '#ports/reports';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
-import { mapLimited } from '#steps/concurrency';
 import { type ComputeResultsInput, computeResultsInput } from '#steps/inputs';
-import { finalAppraisal } from '#steps/records';
+import { finalAppraisals } from '#steps/records';
 import { parseExecutionName } from '#workflows/executions';
 import {
   changedUnits,
@@ -45,8 +44,6 @@ import {
 } from './results.ts';
 
 const STEP = 'compute-results';
-/** Units read at once (two or three reads each). */
-const CONCURRENCY = 10;
 
 /** Reports in these states were submitted and wait for (or are in) review. */
 const SUBMITTED = new Set(['submitted', 'in-review', 'returned', 'explained']);
@@ -63,29 +60,37 @@ async function unitInputs(
   ]);
   const reportOf = new Map<string, ReportSummary>(summaries.map((r) => [r.unitId, r]));
   const adjustmentsOf = new Map(adjustments.map((a) => [a.unitId, a]));
-  const inputs: Record<string, UnitPeriodInput> = {};
-  await mapLimited(ctx.campaign.units, CONCURRENCY, async (unit) => {
+  const counted = ctx.campaign.units.flatMap((unit) => {
     const report = reportOf.get(unit.id);
     const submittedAt = report?.submittedAt ? Date.parse(report.submittedAt) : undefined;
-    if (!report || report.status === 'draft' || (submittedAt !== undefined && submittedAt > closesAt)) return;
+    if (!report || report.status === 'draft' || (submittedAt !== undefined && submittedAt > closesAt))
+      return [];
+    return [{ unit, report }];
+  });
+  const appraisals = await finalAppraisals(
+    counted.filter((c) => c.report.status === 'approved').map((c) => c.unit.id),
+    periodId,
+  );
+  const inputs: Record<string, UnitPeriodInput> = {};
+  for (const { unit, report } of counted) {
     const adj = adjustmentsOf.get(unit.id);
     const recorded = adj ? { survey: adj.survey, bonus: adj.bonus, penalty: adj.penalty } : {};
     if (report.status === 'approved') {
-      const appraisal = await finalAppraisal(unit.id, periodId);
+      const appraisal = appraisals.get(unit.id);
       if (appraisal) {
         inputs[unit.id] = {
           status: 'approved',
           appraised: appraisedScores(appraisal.appraisal),
           ...recorded,
         };
-        return;
+        continue;
       }
       ctx.log.error('approved report without an appraisal: counted as not appraised', { unitId: unit.id });
     } else if (!SUBMITTED.has(report.status)) {
-      return;
+      continue;
     }
     inputs[unit.id] = { status: 'submitted-not-appraised', ...recorded };
-  });
+  }
   return inputs;
 }
 

@@ -8,16 +8,21 @@ import { reviews } from '#ports/dynamo/reviews';
 import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
 
+/**
+ * `made`: the grant was most likely made before (any letter after the invitation): looked up with
+ * two reads first, where making it again costs four (the point's and the approval's puts fail,
+ * then each is read).
+ */
 export async function ensureReportGrant(
   unitId: string,
   period: Pick<Period, 'id' | 'lateAppraisalUntil'>,
+  made = true,
 ): Promise<Approval> {
+  const point = { kind: 'report', periodId: period.id, unitId, round: 0, party: 'unit' } as const;
+  const found = made ? await reviews().approvalAt(point) : undefined;
+  if (found) return found;
   const { approval } = await reviews().createApproval({
-    kind: 'report',
-    periodId: period.id,
-    unitId,
-    round: 0,
-    party: 'unit',
+    ...point,
     subjectId: unitId,
     expiresAt: period.lateAppraisalUntil,
     keyId: await currentKeyId(),
@@ -25,11 +30,12 @@ export async function ensureReportGrant(
   return approval;
 }
 
-/** The unit's report link for the period (its grant made if needed). */
+/** The unit's report link for the period (its grant made if needed; `made` as for the grant). */
 export async function reportLink(
   unitId: string,
   period: Pick<Period, 'id' | 'lateAppraisalUntil'>,
+  made = true,
 ): Promise<{ grant: Approval; url: string }> {
-  const grant = await ensureReportGrant(unitId, period);
+  const grant = await ensureReportGrant(unitId, period, made);
   return { grant, url: await approvalUrl(grant) };
 }

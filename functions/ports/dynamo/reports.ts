@@ -346,6 +346,11 @@ export class DynamoReportStore implements ReportStore {
     return item ? progressOf(item) : undefined;
   }
 
+  async getProgressOf(unitIds: readonly string[], periodId: string): Promise<Map<string, UnitProgress>> {
+    const items = await this.table.batchGet(unitIds.map((u) => progressKey(u, periodId)));
+    return new Map(items.map((item) => [String(item.unitId), progressOf(item)]));
+  }
+
   async listProgress(periodId: string): Promise<UnitProgress[]> {
     return (await this.table.queryIndex('gsi1', `${periodPk(periodId)}#PROGRESS`)).map(progressOf);
   }

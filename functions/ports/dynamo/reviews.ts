@@ -298,6 +298,11 @@ export class DynamoReviewStore implements ReviewStore {
     return { approval: approvalOf(existing), created: false };
   }
 
+  async approvalAt(point: ApprovalPoint): Promise<Approval | undefined> {
+    const item = await this.table.get(pointKey(point));
+    return item ? this.getApproval(String(item.approvalId)) : undefined;
+  }
+
   async getApproval(approvalId: string): Promise<Approval | undefined> {
     if (!APPROVAL_ID.test(approvalId)) return undefined;
     const item = await this.table.get(approvalKey(approvalId));
@@ -326,6 +331,26 @@ export class DynamoReviewStore implements ReviewStore {
     const item = await this.table.get(payloadKey(approval, hash));
     if (!item) throw new NotFoundError('decision payload', `${approval.id}#${hash}`);
     return fromDoc<T>(item.doc);
+  }
+
+  async getApprovals(approvalIds: readonly string[]): Promise<Approval[]> {
+    return (await this.table.batchGet(approvalIds.map(approvalKey))).map(approvalOf);
+  }
+
+  async getDecisionPayloads<T>(approvals: readonly Approval[]): Promise<Map<string, T>> {
+    const decided = approvals.flatMap((a) =>
+      a.decision?.payloadHash ? [{ approval: a, key: payloadKey(a, a.decision.payloadHash) }] : [],
+    );
+    const items = await this.table.batchGet(decided.map((d) => d.key));
+    const byKey = new Map(items.map((i) => [`${String(i.pk)}/${String(i.sk)}`, i]));
+    const payloads = new Map<string, T>();
+    for (const { approval, key } of decided) {
+      const item = byKey.get(`${key.pk}/${key.sk}`);
+      if (!item)
+        throw new NotFoundError('decision payload', `${approval.id}#${approval.decision?.payloadHash}`);
+      payloads.set(approval.id, fromDoc<T>(item.doc));
+    }
+    return payloads;
   }
 
   async decide(approvalId: string, decision: ApprovalDecision, actor: Actor): Promise<DecideOutcome> {
