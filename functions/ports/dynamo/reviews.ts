@@ -489,19 +489,7 @@ export class DynamoReviewStore implements ReviewStore {
     approvalId: string,
     change: ReassignmentClaim,
   ): Promise<{ outcome: 'claimed' | 'retry' | 'refused'; approval: Approval }> {
-    const updated = await this.table.updateIf({
-      Key: approvalKey(approvalId),
-      UpdateExpression: 'SET #status = :closed, closedAt = :now, closedReason = :r, reassignment = :c',
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: names('status'),
-      ExpressionAttributeValues: {
-        ':closed': 'closed',
-        ':pending': 'pending',
-        ':now': this.table.now().iso,
-        ':r': 'reassigned',
-        ':c': change,
-      },
-    });
+    const updated = await this.closePending(approvalId, 'reassigned', { reassignment: change });
     if (updated) return { outcome: 'claimed', approval: approvalOf(updated) };
     const now = await this.getApproval(approvalId);
     if (!now) throw new NotFoundError('approval', approvalId);
@@ -534,9 +522,15 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   async closeApproval(approvalId: string, reason: string): Promise<boolean> {
-    const updated = await this.table.updateIf({
+    return (await this.closePending(approvalId, reason)) !== undefined;
+  }
+
+  /** `pending → closed` with the reason (and what else the closing records); the item, or undefined if not pending. */
+  private closePending(approvalId: string, reason: string, also: { reassignment?: ReassignmentClaim } = {}) {
+    const extra = also.reassignment ? ', reassignment = :c' : '';
+    return this.table.updateIf({
       Key: approvalKey(approvalId),
-      UpdateExpression: 'SET #status = :closed, closedAt = :now, closedReason = :r',
+      UpdateExpression: `SET #status = :closed, closedAt = :now, closedReason = :r${extra}`,
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: names('status'),
       ExpressionAttributeValues: {
@@ -544,9 +538,9 @@ export class DynamoReviewStore implements ReviewStore {
         ':pending': 'pending',
         ':now': this.table.now().iso,
         ':r': reason,
+        ...(also.reassignment ? { ':c': also.reassignment } : {}),
       },
     });
-    return updated !== undefined;
   }
 
   async noteReminder(
