@@ -77,6 +77,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/admin/phase/results', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/audit', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/audit.csv', handler: 'adminPages' },
   ...DOWNLOAD_PATHS.map((path) => ({ method: 'GET' as const, path, handler: 'adminDownloads' as const })),
   ...ACTION_PATHS.flatMap((path) =>
     (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
