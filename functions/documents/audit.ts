@@ -58,6 +58,14 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'admin.adjustments': 'Ghi nhận khảo sát, điểm thưởng, điểm trừ',
   'admin.recompute': 'Tính lại kết quả',
   'admin.revote': 'Tổ chức bỏ phiếu lại',
+  'adjustments.recorded': 'Ghi nhận khảo sát, điểm thưởng, điểm trừ',
+  'report.approved': 'Báo cáo được phê duyệt',
+  'report.unappraised': 'Hết hạn thẩm định, chưa thẩm định xong',
+  'period.closed': 'Kết thúc thẩm định kỳ báo cáo',
+  'results.announced': 'Thông báo kết quả cho lãnh đạo',
+  'commendation.proposed': 'Lập đề xuất khen thưởng',
+  'commendation.tallied': 'Kiểm phiếu Hội đồng',
+  'workflow.failed': 'Quy trình tự động gặp lỗi',
 };
 
 const LINK_LABELS: Record<Extract<AuditVia, { kind: 'link' }>['link'], string> = {

@@ -1,24 +1,29 @@
 /**
  * The admin's downloads (docs/admin.md, "Downloads"): the scoring summary (bảng tổng hợp điểm) of
  * a period's version, a year or the phase as XLSX, CSV (UTF-8 with BOM, `;`, decimal comma) or
- * print-ready HTML, and a period's results report (báo cáo kết quả) as DOCX or HTML — made by
- * functions/documents/ from exactly what the results pages read, behind the admin session.
+ * print-ready HTML, a period's results report (báo cáo kết quả), and a commendation cycle's
+ * submission (tờ trình with its list) and the council's vote record (biên bản kiểm phiếu) as DOCX
+ * or HTML — made by functions/documents/ (the generators of `thidua score|commend --out`) from
+ * exactly what the results and commendation pages read, behind the admin session.
  *
  * Its own handler because it bundles exceljs and docx: the named exception to the bundle budget
  * (README, "Bundles"); the page handlers stay small.
  */
-import { resultsReportHtml } from '#functions/documents/print';
-import { defaultSigner } from '#functions/documents/signers';
+import { localDateOf } from '#domain/calendar';
+import { proposalHtml, resultsReportHtml, voteRecordHtml } from '#functions/documents/print';
+import { defaultSigner, recordSigners } from '#functions/documents/signers';
 import { summaryCsv, summaryHtml } from '#functions/documents/summary';
 import {
   contextFromConfig,
+  councilBody,
   DocumentInputError,
   homeAffairsOffice,
   type PeriodSummaryInput,
 } from '#functions/documents/types';
-import { resultsReportDocx } from '#functions/documents/word';
+import { proposalDocx, resultsReportDocx, voteRecordDocx } from '#functions/documents/word';
 import { summaryXlsx } from '#functions/documents/xlsx';
 import { type HttpRequest, type HttpResponse, httpHandler, PageError } from '#web/http';
+import { type CycleData, cycleData } from './admin-commendation-data.ts';
 import { phaseIdOf, yearOf } from './admin-results.ts';
 import { aggregateData, appraisalsOf, periodResultsData, type Scope, setsOf } from './admin-results-data.ts';
 import { type AdminContext, behindSignIn, periodOf } from './admin-session.ts';
@@ -92,6 +97,59 @@ async function aggregateSummary(ctx: AdminContext, scope: Scope, format: Format)
   return download(format, file, format === 'csv' ? summaryCsv(input) : summaryHtml(input));
 }
 
+/** A cycle tallied with its quorum: what the documents record; otherwise 409 saying why not. */
+async function talliedCycle(ctx: AdminContext, cycleId: string) {
+  const data: CycleData = await cycleData(ctx.campaign, cycleId);
+  if (!data.tally || !data.final) {
+    throw new PageError(
+      409,
+      'Chưa có văn bản',
+      'Hội đồng chưa kiểm phiếu đợt này: văn bản có sau khi hết hạn bỏ phiếu.',
+    );
+  }
+  return { ...data, tally: data.tally, final: data.final };
+}
+
+async function voteRecord(ctx: AdminContext, cycleId: string, format: 'docx' | 'html') {
+  const data = await talliedCycle(ctx, cycleId);
+  const { config } = ctx.campaign;
+  const input = {
+    context: base(ctx).context,
+    issuer: councilBody(config),
+    scope: data.scope,
+    proposal: data.proposal,
+    tally: data.tally,
+    members: data.members,
+    rule: config.commendation.council,
+    closesAt: data.closesAt,
+    ...recordSigners(config, {}),
+  };
+  const file = `bien-ban-kiem-phieu-${cycleId}`;
+  return download(format, file, format === 'docx' ? await voteRecordDocx(input) : voteRecordHtml(input));
+}
+
+async function proposal(ctx: AdminContext, cycleId: string, format: 'docx' | 'html') {
+  const data = await talliedCycle(ctx, cycleId);
+  if (data.final.awarded.length + data.final.proposedUpward.length === 0) {
+    throw new PageError(
+      409,
+      'Chưa có văn bản',
+      'Hội đồng không thông qua trường hợp nào: không có tờ trình đề nghị khen thưởng.',
+    );
+  }
+  const { config } = ctx.campaign;
+  const input = {
+    ...base(ctx),
+    signer: defaultSigner(config),
+    scope: data.scope,
+    proposal: data.proposal,
+    final: data.final,
+    voteRecordDate: localDateOf(new Date(data.closesAt), config.district.timeZone),
+  };
+  const file = `to-trinh-khen-thuong-${cycleId}`;
+  return download(format, file, format === 'docx' ? await proposalDocx(input) : proposalHtml(input));
+}
+
 type Download = (ctx: AdminContext, request: HttpRequest, p: Record<string, string>) => Promise<HttpResponse>;
 
 const SUMMARY_FORMATS = ['xlsx', 'csv', 'html'] as const;
@@ -107,6 +165,10 @@ export const DOWNLOADS: readonly (readonly [string, Download])[] = [
   ...REPORT_FORMATS.map((f): [string, Download] => [
     `/admin/periods/{periodId}/report.${f}`,
     (ctx, r, p) => periodReport(ctx, r, p.periodId ?? '', f),
+  ]),
+  ...REPORT_FORMATS.flatMap((f): [string, Download][] => [
+    [`/admin/commendation/{cycleId}/proposal.${f}`, (ctx, _r, p) => proposal(ctx, p.cycleId ?? '', f)],
+    [`/admin/commendation/{cycleId}/vote-record.${f}`, (ctx, _r, p) => voteRecord(ctx, p.cycleId ?? '', f)],
   ]),
 ];
 

@@ -45,6 +45,8 @@ import {
 } from '#web/http';
 import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime, statusPage } from '#web/pages';
+import { auditCsvDownload, auditPage } from './admin-audit.ts';
+import { commendationIndexPage, cyclePage } from './admin-commendation.ts';
 import { dashboardPage, periodPage } from './admin-progress.ts';
 import { aggregateResultsPage, periodResultsPage, resultsIndexPage, yearOf } from './admin-results.ts';
 import { type AdminContext, behindSignIn, currentSession, sessionCookie, unitOf } from './admin-session.ts';
@@ -195,6 +197,10 @@ type AdminPage = (
 const ADMIN_PAGES: readonly (readonly [string, AdminPage])[] = [
   ['/admin/periods/{periodId}', (ctx, request, p) => periodPage(ctx, request, p.periodId ?? '')],
   ['/admin/results', (ctx) => resultsIndexPage(ctx)],
+  ['/admin/audit', (ctx, request) => auditPage(ctx, request)],
+  ['/admin/audit.csv', (ctx, request) => auditCsvDownload(ctx, request)],
+  ['/admin/commendation', (ctx) => commendationIndexPage(ctx)],
+  ['/admin/commendation/{cycleId}', (ctx, _r, p) => cyclePage(ctx, p.cycleId ?? '')],
   [
     '/admin/periods/{periodId}/results',
     (ctx, request, p) => periodResultsPage(ctx, request, p.periodId ?? ''),

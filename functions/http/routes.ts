@@ -49,6 +49,10 @@ const DOWNLOAD_PATHS: readonly string[] = [
     `/admin/phase/summary.${f}`,
   ]),
   ...['docx', 'html'].map((f) => `/admin/periods/{periodId}/report.${f}`),
+  ...['docx', 'html'].flatMap((f) => [
+    `/admin/commendation/{cycleId}/proposal.${f}`,
+    `/admin/commendation/{cycleId}/vote-record.${f}`,
+  ]),
 ];
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
@@ -77,6 +81,10 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/admin/phase/results', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/audit', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/audit.csv', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/commendation', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/commendation/{cycleId}', handler: 'adminPages' },
   ...DOWNLOAD_PATHS.map((path) => ({ method: 'GET' as const, path, handler: 'adminDownloads' as const })),
   ...ACTION_PATHS.flatMap((path) =>
     (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),

@@ -20,10 +20,40 @@ export interface AuditEntry {
   at: string;
 }
 
+/**
+ * Which entries a listing reads, newest first: a period's (`periodId`), those of no period
+ * (`campaign`: sign-ins, commendation), or a unit's, optionally of one period.
+ */
+export type AuditScope = { periodId: string } | { campaign: true } | { unitId: string; periodId?: string };
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Where the next (older) page starts, when there is one: opaque, URL-safe. */
+  cursor?: string;
+}
+
 export interface AuditLog {
   /** Appends the entry unless the subject has one with its id (then the stored one stands). */
   append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<'appended' | 'exists'>;
   /** The subject's entries, oldest first. */
   list(subject: string): Promise<AuditEntry[]>;
   has(subject: string, id: string): Promise<boolean>;
+  /**
+   * One page of a scope's entries, newest first, from `cursor` (a previous page's). A cursor that
+   * is not one this listing gave is an `InvalidCursorError`.
+   */
+  listPage(scope: AuditScope, options: { limit: number; cursor?: string }): Promise<AuditPage>;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The audit cursor is not one this listing gave');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** The unit an entry concerns, read from its subject (`report/<u>/<p>`, `adjustments/<u>/<p>`, `signin/<u>`). */
+export function auditUnitOf(subject: string): string | undefined {
+  const [kind, unitId] = subject.split('/');
+  return (kind === 'report' || kind === 'adjustments' || kind === 'signin') && unitId ? unitId : undefined;
 }

@@ -1,16 +1,18 @@
 /**
- * The audit trail page: every decision and admin action, newest first, for the whole campaign,
- * a period, a unit or a unit-period; who, when, in which role, through which link or session,
- * what; paged by the storage's cursor, and exportable as CSV (functions/documents/audit.ts).
+ * The audit trail page: every decision and admin action, newest first, for a period, the entries
+ * of no period (sign-ins, commendation), a unit or a unit-period; who, when, in which role,
+ * through which link or session, what; paged by the storage's cursor, and exportable as CSV
+ * (functions/documents/audit.ts).
  */
 import { AUDIT_ROLE_LABELS, type AuditRow, auditActionText, auditViaText } from '#functions/documents/audit';
 import { type AdminFrame, adminPage, option, scrollTable } from './admin-frame.ts';
-import { adminHref } from './admin-routes.ts';
+import { type AuditFilter, adminHref, CAMPAIGN_AUDIT } from './admin-routes.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
 
 export interface AuditPageModel {
   frame: AdminFrame;
-  filter: { periodId?: string; unitId?: string };
+  /** A period, `chung` (entries of no period), a unit, or a unit and a period. */
+  filter: AuditFilter;
   /** For the filter's choices. */
   periods: readonly { id: string }[];
   units: readonly { id: string; name: string }[];
@@ -26,9 +28,14 @@ function scopeText(m: AuditPageModel): string {
   const unit = m.filter.unitId
     ? (m.units.find((u) => u.id === m.filter.unitId)?.name ?? m.filter.unitId)
     : undefined;
-  const period = m.filter.periodId ? periodLabel(m.filter.periodId) : undefined;
+  const period =
+    m.filter.periodId === CAMPAIGN_AUDIT
+      ? 'chung'
+      : m.filter.periodId
+        ? periodLabel(m.filter.periodId)
+        : undefined;
   if (unit && period) return `${unit}, ${period}`;
-  return unit ?? period ?? 'toàn phong trào';
+  return unit ?? period ?? 'chung';
 }
 
 export function renderAuditPage(m: AuditPageModel): Html {
@@ -48,8 +55,12 @@ export function renderAuditPage(m: AuditPageModel): Html {
   const body = `<h1>${e(title)}</h1>
 <form class="filters" method="get" action="${e(adminHref.audit())}" aria-label="Chọn phạm vi nhật ký">
 <div><label for="nk-period">Kỳ báo cáo</label><select id="nk-period" name="period">${[
-    option('', 'Tất cả', !m.filter.periodId),
+    // Every period at once is a unit's listing; the district's is read a period at a time.
+    ...(m.filter.unitId ? [option('', 'Tất cả các kỳ', !m.filter.periodId)] : []),
     ...m.periods.map((p) => option(p.id, periodLabel(p.id), p.id === m.filter.periodId)),
+    ...(m.filter.unitId
+      ? []
+      : [option(CAMPAIGN_AUDIT, 'Chung (đăng nhập, khen thưởng)', m.filter.periodId === CAMPAIGN_AUDIT)]),
   ].join('')}</select></div>
 <div><label for="nk-unit">Đơn vị</label><select id="nk-unit" name="unit">${[
     option('', 'Tất cả', !m.filter.unitId),

@@ -273,7 +273,9 @@ export function renderPeriodProgress(m: PeriodProgressModel): Html {
   )}</strong></span><span>Kết thúc thẩm định: <strong>${e(dateTime(m.period.reviewClosesAt))}</strong></span><span>${e(
     periodStateText(m.period, m.state, m.frame.now),
   )}</span></div>
-<p>${m.results ? linkOr(adminHref.periodResults(m.period.id, m.results.version), `Kết quả (phiên bản ${m.results.version})`) : 'Chưa công bố kết quả.'} · <a href="${e(adminHref.adjustments(m.period.id))}">Khảo sát, điểm thưởng, điểm trừ</a></p>
+<p>${m.results ? linkOr(adminHref.periodResults(m.period.id, m.results.version), `Kết quả (phiên bản ${m.results.version})`) : 'Chưa công bố kết quả.'} · <a href="${e(
+    adminHref.audit({ periodId: m.period.id }),
+  )}">Nhật ký của kỳ</a> · <a href="${e(adminHref.adjustments(m.period.id))}">Khảo sát, điểm thưởng, điểm trừ</a></p>
 <nav aria-label="Các kỳ báo cáo"><p class="muted">Kỳ khác: ${nav}</p></nav>
 <h2>Số đơn vị theo trạng thái</h2>
 ${countsList(m, counts)}

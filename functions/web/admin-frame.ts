@@ -34,6 +34,8 @@ export interface Crumb {
 const NAV: readonly (readonly [NavItem, string, string])[] = [
   ['campaign', adminHref.home(), 'Tiến độ'],
   ['results', adminHref.results(), 'Kết quả'],
+  ['commendation', adminHref.commendation(), 'Khen thưởng'],
+  ['audit', adminHref.audit(), 'Nhật ký'],
 ];
 
 export const ADMIN_CSS = `

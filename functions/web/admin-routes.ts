@@ -13,6 +13,15 @@ function withQuery(path: string, params: Record<string, string | number | undefi
   return text ? `${path}?${text}` : path;
 }
 
+/** The audit's `period` for the entries of no period (sign-ins, commendation). */
+export const CAMPAIGN_AUDIT = 'chung';
+
+/** Which entries the audit page lists: a period (or `chung`), a unit, or both. */
+export interface AuditFilter {
+  periodId?: string;
+  unitId?: string;
+}
+
 export type SummaryFormat = 'xlsx' | 'csv' | 'html';
 export type DocumentFormat = 'docx' | 'html';
 
@@ -45,9 +54,9 @@ export const adminHref = {
   voteRecord: (cycleId: string, format: DocumentFormat) =>
     `/admin/commendation/${s(cycleId)}/vote-record.${format}`,
 
-  audit: (filter: { periodId?: string; unitId?: string } = {}) =>
-    withQuery('/admin/audit', { period: filter.periodId, unit: filter.unitId }),
-  auditCsv: (filter: { periodId?: string; unitId?: string } = {}) =>
+  audit: (filter: AuditFilter = {}, after?: string) =>
+    withQuery('/admin/audit', { period: filter.periodId, unit: filter.unitId, after }),
+  auditCsv: (filter: AuditFilter = {}) =>
     withQuery('/admin/audit.csv', { period: filter.periodId, unit: filter.unitId }),
 
   remind: (periodId: string, unitId: string) => `/admin/periods/${s(periodId)}/units/${s(unitId)}/remind`,

@@ -137,6 +137,7 @@ export function renderUnitHistory(m: UnitHistoryModel): Html {
 <dl class="facts"><dt>Khối</dt><dd>${e(groupTitles(m.groupLabels)[m.unit.group])}</dd><dt>Cán bộ đầu mối</dt><dd>${e(
     m.unit.focalPoint.name,
   )} (${e(m.unit.focalPoint.email)})</dd></dl>
+${admin ? `<p><a href="${e(adminHref.audit({ unitId: m.unit.id }))}">Nhật ký của đơn vị</a></p>` : ''}
 <h2>Các kỳ báo cáo</h2>
 ${
   m.periods.length === 0
@@ -246,11 +247,10 @@ function actionLinks(m: UnitPeriodModel): Html {
   const p = m.period.id;
   const u = m.unit.id;
   // Only the actions that are served (docs/admin.md, "Wired, and what remains").
-  const links: [string, string][] = [];
+  const links: [string, string][] = [[adminHref.audit({ unitId: u, periodId: p }), 'Nhật ký']];
   if (['invited', 'draft'].includes(m.state)) links.push([adminHref.remind(p, u), 'Nhắc đơn vị ngay']);
   if (['in-review', 'explained'].includes(m.state))
     links.push([adminHref.reassign(p, u), 'Đổi người thẩm định']);
-  if (links.length === 0) return '';
   return `<p>${links.map(([href, label]) => `<a href="${e(href)}">${e(label)}</a>`).join(' · ')}</p>`;
 }
 

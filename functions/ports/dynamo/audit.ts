@@ -1,14 +1,27 @@
 /**
  * `AuditLog` on the district table (docs/store.md, "Audit"): `AUDIT#<subject> / ENTRY#<id>`, put
- * with `attribute_not_exists` — the same id again is the same entry.
+ * with `attribute_not_exists` — the same id again is the same entry. The same item carries its
+ * listing keys, written with it: gsi1 `PERIOD#<p>#AUDIT` (or `AUDIT#CAMPAIGN` for an entry of no
+ * period) and, for an entry about a unit, gsi2 `UNIT#<u>#AUDIT`, both sorted by
+ * `<at>#<subject>#<id>`, so every listing is a Query newest first, paged by a cursor.
  */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../actor.ts';
-import type { AuditEntry, AuditLog } from '../audit.ts';
+import {
+  type AuditEntry,
+  type AuditLog,
+  type AuditPage,
+  type AuditScope,
+  auditUnitOf,
+  InvalidCursorError,
+} from '../audit.ts';
 import { provide } from '../registry.ts';
-import { fromDoc, type Item, toDoc } from './keys.ts';
+import { fromDoc, type Item, part, toDoc } from './keys.ts';
 import { type Table, table } from './table.ts';
 
 const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+/** The most entries one page reads. */
+const MAX_PAGE = 200;
 
 function subjectPk(subject: string): string {
   if (!subject || subject.length > 300) throw new Error('Audit subject must be 1–300 characters');
@@ -18,6 +31,21 @@ function subjectPk(subject: string): string {
 function entryKey(subject: string, id: string) {
   if (!ENTRY_ID.test(id)) throw new Error(`Audit entry id must be an ASCII slug, got ${JSON.stringify(id)}`);
   return { pk: subjectPk(subject), sk: `ENTRY#${id}` };
+}
+
+const periodIndexPk = (periodId: string | undefined) =>
+  periodId === undefined ? 'AUDIT#CAMPAIGN' : `PERIOD#${part('periodId', periodId)}#AUDIT`;
+const unitIndexPk = (unitId: string) => `UNIT#${part('unitId', unitId)}#AUDIT`;
+
+/** The listing keys of an entry, set on the entry's own item. */
+function indexKeys(entry: { subject: string; id: string; periodId?: string | undefined; at: string }): Item {
+  const sk = `${entry.at}#${entry.subject}#${entry.id}`;
+  const unitId = auditUnitOf(entry.subject);
+  return {
+    gsi1pk: periodIndexPk(entry.periodId),
+    gsi1sk: sk,
+    ...(unitId ? { gsi2pk: unitIndexPk(unitId), gsi2sk: sk } : {}),
+  };
 }
 
 function entryOf(item: Item): AuditEntry {
@@ -33,17 +61,65 @@ function entryOf(item: Item): AuditEntry {
   };
 }
 
+interface Listing {
+  index: 'gsi1' | 'gsi2';
+  pk: string;
+  /** Entries of one period only, on the unit's index. */
+  periodId?: string;
+}
+
+function listingOf(scope: AuditScope): Listing {
+  if ('unitId' in scope) {
+    return {
+      index: 'gsi2',
+      pk: unitIndexPk(scope.unitId),
+      ...(scope.periodId === undefined ? {} : { periodId: part('periodId', scope.periodId) }),
+    };
+  }
+  return { index: 'gsi1', pk: periodIndexPk('periodId' in scope ? scope.periodId : undefined) };
+}
+
+// The cursor is the last entry's key on the index read, in base64url JSON; it is checked for
+// shape and for belonging to the listing before DynamoDB sees it.
+function encodeCursor(listing: Listing, item: Item): string {
+  const key = [item.pk, item.sk, item[`${listing.index}sk`]];
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(listing: Listing, cursor: string): Record<string, string> {
+  let key: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw new InvalidCursorError();
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (
+    !Array.isArray(key) ||
+    key.length !== 3 ||
+    !key.every((k) => typeof k === 'string' && k.length > 0 && k.length <= 600) ||
+    !String(key[0]).startsWith('AUDIT#') ||
+    !String(key[1]).startsWith('ENTRY#')
+  ) {
+    throw new InvalidCursorError();
+  }
+  const [pk, sk, indexSk] = key as [string, string, string];
+  return { pk, sk, [`${listing.index}pk`]: listing.pk, [`${listing.index}sk`]: indexSk };
+}
+
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly table: Table) {}
 
   async append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<'appended' | 'exists'> {
+    const at = entry.at ?? this.table.now().iso;
     const appended = await this.table.putIf({
       Item: {
         ...entryKey(entry.subject, entry.id),
+        ...indexKeys({ ...entry, at }),
         id: entry.id,
         subject: entry.subject,
         periodId: entry.periodId,
-        at: entry.at ?? this.table.now().iso,
+        at,
         actor: entry.actor,
         action: entry.action,
         ...(entry.detail === undefined ? {} : { detailDoc: toDoc(entry.detail, 'audit detail') }),
@@ -61,6 +137,41 @@ export class DynamoAuditLog implements AuditLog {
 
   async has(subject: string, id: string): Promise<boolean> {
     return (await this.table.get(entryKey(subject, id))) !== undefined;
+  }
+
+  async listPage(scope: AuditScope, options: { limit: number; cursor?: string }): Promise<AuditPage> {
+    const listing = listingOf(scope);
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.limit)));
+    let start = options.cursor === undefined ? undefined : decodeCursor(listing, options.cursor);
+    const items: Item[] = [];
+    // One more than the page, so a page that ends the listing offers no empty "older" page; a
+    // unit-period's listing filters the unit's entries, so a read may give fewer than asked.
+    do {
+      const out = await this.table.db.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          IndexName: listing.index,
+          KeyConditionExpression: `${listing.index}pk = :pk`,
+          ...(listing.periodId === undefined
+            ? { ExpressionAttributeValues: { ':pk': listing.pk } }
+            : {
+                FilterExpression: 'periodId = :p',
+                ExpressionAttributeValues: { ':pk': listing.pk, ':p': listing.periodId },
+              }),
+          ScanIndexForward: false,
+          Limit: limit + 1 - items.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey as Record<string, string> | undefined;
+    } while (start && items.length <= limit);
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      entries: page.map(entryOf),
+      ...(items.length > limit && last ? { cursor: encodeCursor(listing, last) } : {}),
+    };
   }
 }
 

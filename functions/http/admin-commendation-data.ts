@@ -1,0 +1,124 @@
+/**
+ * What the commendation pages and their documents read (docs/admin.md, "Downloads"): the cycles
+ * a campaign has (each year's and the phase's vote rounds as stored), and one cycle — its
+ * proposal, and once tallied the council's tally and the final list, computed by the domain from
+ * the ballots the tally counted (the same `tallyCouncil` and `finalList` as the workflow's
+ * TallyVotes step and `thidua commend`), so the page, the DOCX and the CLI's file agree.
+ */
+import type { Proposal } from '#domain/commendation-model';
+import { type Tally, tallyCouncil } from '#domain/council';
+import { type FinalList, finalList } from '#domain/final-list';
+import type { Person } from '#domain/model';
+import {
+  ballotOf,
+  type CycleRef,
+  cycleLabel,
+  cycleVoteApprovals,
+  parseCycle,
+  proposalOf,
+  readCycle,
+  type StoredCycle,
+  storedRounds,
+  type VoteBallot,
+} from '#functions/commendation/award';
+import type { CommendationScope } from '#functions/documents/types';
+import type { CampaignContext } from '#steps/campaign';
+import type { CycleState, CycleSummary } from '#web/admin-commendation';
+import { notFound } from './admin-session.ts';
+
+function capitalized(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+}
+
+function stateOf(stored: StoredCycle): CycleState {
+  if (!stored.outcome) return 'voting';
+  return stored.outcome.council.quorumMet ? 'tallied' : 'no-quorum';
+}
+
+function summaryOf(ref: CycleRef, stored: StoredCycle, campaign: CampaignContext): CycleSummary {
+  return {
+    cycleId: ref.cycleId,
+    label: capitalized(cycleLabel(ref, campaign.config)),
+    state: stateOf(stored),
+    ...(stored.header ? { closesAt: stored.header.voteClosesAt } : {}),
+  };
+}
+
+/** Every stored vote round of each year of the calendar and of the phase, in order. */
+export async function cycleSummaries(campaign: CampaignContext): Promise<CycleSummary[]> {
+  const scopes = [...new Set(campaign.periods.map((p) => String(p.year))), 'phase'];
+  const out: CycleSummary[] = [];
+  for (const scopeId of scopes) {
+    for (const round of await storedRounds(scopeId)) {
+      out.push(summaryOf(parseCycle(round.cycleId), round.cycle, campaign));
+    }
+  }
+  return out;
+}
+
+export interface CycleData {
+  summary: CycleSummary;
+  scope: CommendationScope;
+  proposal: Proposal;
+  /** The council as it was at the proposal. */
+  members: Person[];
+  /** Once tallied. */
+  tally?: Tally;
+  final?: FinalList;
+  closesAt: string;
+}
+
+/** The ballots the tally counted: every decided vote of the cycle (the tally closed the others). */
+async function countedBallots(cycleId: string): Promise<VoteBallot[]> {
+  const ballots: VoteBallot[] = [];
+  for (const approval of await cycleVoteApprovals(cycleId)) {
+    const ballot = await ballotOf(approval);
+    if (ballot) ballots.push(ballot);
+  }
+  return ballots;
+}
+
+/** One cycle named in a path, or 404. */
+export async function cycleData(campaign: CampaignContext, cycleId: string): Promise<CycleData> {
+  let ref: CycleRef;
+  try {
+    ref = parseCycle(cycleId);
+  } catch {
+    throw notFound('Không có đợt khen thưởng này', 'Không tìm thấy đợt xét khen thưởng được yêu cầu.');
+  }
+  const stored = await readCycle(ref.cycleId);
+  const header = stored.header;
+  if (!header) throw notFound('Không có đợt khen thưởng này', 'Đợt xét khen thưởng này chưa có đề xuất.');
+  const members = header.memberIds.map(
+    (id) => campaign.findPerson('council', id) ?? { id, name: id, email: '' },
+  );
+  const proposal = proposalOf(stored);
+  const { phaseStart, phaseEnd } = campaign.config.campaign;
+  const scope: CommendationScope =
+    ref.kind === 'year'
+      ? { kind: 'year', id: String(ref.year) }
+      : { kind: 'phase', id: `${phaseStart.slice(0, 4)}-${phaseEnd.slice(0, 4)}` };
+  const data: CycleData = {
+    summary: summaryOf(ref, stored, campaign),
+    scope,
+    proposal,
+    members,
+    closesAt: header.voteClosesAt,
+  };
+  if (!stored.outcome) return data;
+  const tally = tallyCouncil({
+    timeZone: campaign.config.district.timeZone,
+    members,
+    ballots: await countedBallots(ref.cycleId),
+    candidates: header.ballot,
+    settings: { council: header.council },
+    closesAt: header.voteClosesAt,
+  });
+  const final = finalList(proposal, tally);
+  // The outcome's words as the tally stored them (it explains an empty ballot, for one).
+  return {
+    ...data,
+    tally,
+    final: { ...final, council: { ...final.council, outcome: stored.outcome.council.outcome } },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The audit trail behind the admin sign-in, on the real emulators: an admin's action and the
+ * workflow's entries listed per period, per unit and per unit-period, newest first, a page at a
+ * time by the storage's cursor; the same entries as CSV; a forged cursor or an unknown scope
+ * refused, nothing changed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '#ports/dynamo/audit';
+import { type AdminBed, startAdminBed } from './bed.ts';
+
+let a: AdminBed;
+const PERIOD = '2024Q2';
+/** Entries appended for the paging test: more than two pages of 50. */
+const MANY = 120;
+
+beforeAll(async () => {
+  a = await startAdminBed();
+}, 180_000);
+afterAll(async () => {
+  await a?.stop();
+});
+
+/** The table rows of an audit page, as text. */
+function rowsOf(html: string): string[] {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+    (m[1] ?? '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+}
+
+function olderHref(html: string): string | undefined {
+  return /<a href="([^"]+)" rel="next">Cũ hơn<\/a>/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+}
+
+describe('audit trail', { timeout: 90_000 }, () => {
+  it("lists an admin's action on the period's page, with who, how and from where", async () => {
+    const page = await (await a.get('/admin/periods/2024Q3/recompute')).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    expect((await a.post('/admin/periods/2024Q3/recompute', { nonce })).status).toBe(303);
+
+    const res = await a.get('/admin/audit?period=2024Q3');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Nhật ký – Quý III/2024');
+    const row = rowsOf(html).find((r) => r.includes('Tính lại kết quả'));
+    expect(row).toBeDefined();
+    expect(row).toContain('Quản trị');
+    expect(row).toContain('Phiên đăng nhập');
+    expect(row).toContain('scoring-2024Q3-admin-');
+    // The period's page links here.
+    expect(await (await a.get('/admin/periods/2024Q3')).text()).toContain(
+      'href="/admin/audit?period=2024Q3"',
+    );
+  });
+
+  it('pages a period newest first by cursor, each entry once, and gives every entry as CSV', async () => {
+    const unit = a.bed.config.units[0];
+    if (!unit) throw new Error('no unit');
+    const base = Date.parse('2024-05-01T01:00:00Z');
+    for (let i = 0; i < MANY; i++) {
+      await audit().append({
+        id: `remind-test-${i}`,
+        subject: `report/${unit.id}/${PERIOD}`,
+        periodId: PERIOD,
+        at: new Date(base + i * 60_000).toISOString(),
+        actor: { kind: 'admin', id: 'tran-quoc-huy', email: 'huy.tq@x.example', ip: '203.0.113.7' },
+        action: 'admin.remind',
+        detail: { to: `dau-moi-${i}@x.example` },
+      });
+    }
+    const seen: string[] = [];
+    let href: string | undefined = `/admin/audit?period=${PERIOD}`;
+    let pages = 0;
+    while (href) {
+      const html = await (await a.get(href)).text();
+      seen.push(...rowsOf(html).filter((r) => r.includes('Nhắc đơn vị')));
+      href = olderHref(html);
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(MANY);
+    expect(new Set(seen).size).toBe(MANY);
+    // Newest first: the last appended comes first, the first appended last.
+    expect(seen[0]).toContain(`dau-moi-${MANY - 1}@`);
+    expect(seen.at(-1)).toContain('dau-moi-0@');
+    expect(seen[0]).toContain('IP 203.0.113.7');
+    // 02:59 UTC is 09:59 in Hồ Chí Minh City.
+    expect(seen[0]).toContain('09:59 01/05/2024');
+
+    const csv = await a.get(`/admin/audit.csv?period=${PERIOD}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'Thời điểm;Người thực hiện;Vai trò;Email;Cách thực hiện;Hành động;Đơn vị;Kỳ;Chi tiết;Địa chỉ IP',
+    );
+    const reminders = lines.filter((l) => l.includes('Nhắc đơn vị'));
+    expect(reminders).toHaveLength(MANY);
+    expect(reminders[0]).toBe(
+      `09:59 01/05/2024;Trần Quốc Huy;Quản trị;huy.tq@x.example;Phiên đăng nhập;Nhắc đơn vị;${unit.name};${PERIOD};Gửi tới dau-moi-${MANY - 1}@x.example;203.0.113.7`,
+    );
+  });
+
+  it("lists a unit's entries across periods, and one unit-period's", async () => {
+    const unit = a.bed.config.units[1];
+    if (!unit) throw new Error('no unit');
+    for (const periodId of ['2024Q1', '2024Q3']) {
+      await audit().append({
+        id: `remind-unit-${periodId}`,
+        subject: `report/${unit.id}/${periodId}`,
+        periodId,
+        actor: { kind: 'admin', id: 'tran-quoc-huy' },
+        action: 'admin.remind',
+        detail: { to: `${periodId}@x.example` },
+      });
+    }
+    const all = rowsOf(await (await a.get(`/admin/audit?unit=${unit.id}`)).text()).filter((r) =>
+      r.includes('Nhắc đơn vị'),
+    );
+    expect(all.map((r) => /(2024Q\d)@/.exec(r)?.[1]).sort()).toEqual(['2024Q1', '2024Q3']);
+    const one = rowsOf(await (await a.get(`/admin/audit?unit=${unit.id}&period=2024Q1`)).text()).filter((r) =>
+      r.includes('Nhắc đơn vị'),
+    );
+    expect(one).toHaveLength(1);
+    expect(one[0]).toContain('2024Q1@x.example');
+    expect(await (await a.get(`/admin/units/${unit.id}`)).text()).toContain(
+      `href="/admin/audit?unit=${unit.id}"`,
+    );
+  });
+
+  it('refuses a forged cursor, an unknown period or unit, and a visitor without a session', async () => {
+    const forged = Buffer.from(JSON.stringify(['SESSION#x', 'SESSION', 'x'])).toString('base64url');
+    const bad = await a.get(`/admin/audit?period=${PERIOD}&after=${forged}`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Trang nhật ký không hợp lệ');
+    expect((await a.get(`/admin/audit?period=${PERIOD}&after=%%%`)).status).toBe(400);
+    expect((await a.get('/admin/audit?period=2099Q1')).status).toBe(404);
+    expect((await a.get('/admin/audit?unit=khong-co')).status).toBe(404);
+    const anonymous = await fetch(`${a.http.url}/admin/audit.csv?period=${PERIOD}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/admin');
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The commendation pages and documents behind the admin sign-in, on the real emulators: the
+ * demo's 2024 proposed by the workflow's step, each council member's ballot cast through the
+ * mailed `/d` link, the vote tallied by the TallyVotes step; the admin then reads the cycle's
+ * candidates, tally and final list, and downloads the tờ trình and the biên bản kiểm phiếu as
+ * DOCX (read back: A4, Times New Roman, the tally) and print HTML.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCycle } from '#functions/commendation/award';
+import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
+import { handler as requestVote } from '#functions/commendation/request-vote';
+import { handler as tallyVotes } from '#functions/commendation/tally-votes';
+import { htmlText, readDocx } from '../documents/read-back.ts';
+import { at } from '../functions/cycle-harness.ts';
+import { linkIn } from '../functions/harness.ts';
+import { type AdminBed, startAdminBed } from './bed.ts';
+
+let a: AdminBed;
+let ballot: string[] = [];
+const token = () => `LTT1${randomBytes(48).toString('base64url')}`;
+
+beforeAll(async () => {
+  a = await startAdminBed();
+  at(a.bed, new Date('2025-01-28T10:00:00Z'));
+  const { memberIds } = (await a.bed.invoke(proposeCommendations, { cycleId: '2024' })) as {
+    memberIds: string[];
+  };
+  await a.bed.clearEmails();
+  for (const memberId of memberIds)
+    await a.bed.invoke(requestVote, { cycleId: '2024', memberId, taskToken: token() });
+  ballot = (await readCycle('2024')).header?.ballot ?? [];
+}, 180_000);
+afterAll(async () => {
+  await a?.stop();
+});
+
+describe('commendation', { timeout: 90_000 }, () => {
+  it('lists the cycle while the council votes, and offers no document before the tally', async () => {
+    const index = await (await a.get('/admin/commendation')).text();
+    expect(index).toContain('href="/admin/commendation/2024"');
+    expect(index).toContain('Năm 2024');
+    expect(index).toContain('Đang bỏ phiếu');
+    const page = await (await a.get('/admin/commendation/2024')).text();
+    expect(page).toContain('Hội đồng đang bỏ phiếu');
+    expect(page).not.toContain('vote-record.docx');
+    const early = await a.get('/admin/commendation/2024/vote-record.docx');
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain('Hội đồng chưa kiểm phiếu');
+  });
+
+  it('shows the tally and the final list once the vote closed, and gives both documents', async () => {
+    expect(ballot.length).toBeGreaterThan(0);
+    // Six of the eight members vote yes on everyone: quorum 6, pass 6.
+    const mails = await a.bed.emails();
+    for (const member of a.bed.config.council.slice(0, 6)) {
+      const mail = mails.find((m) => m.destination.to[0] === member.email);
+      const link = linkIn(mail?.body.text, '/d');
+      const fields = Object.fromEntries(ballot.map((id) => [`vote[${id}]`, 'yes']));
+      const cast = await a.post(`/d${link.search}`, fields);
+      expect([200, 202]).toContain(cast.status);
+    }
+    at(a.bed, new Date('2025-02-04T10:00:01Z'));
+    await a.bed.invoke(tallyVotes, { cycleId: '2024' });
+
+    const page = await (await a.get('/admin/commendation/2024')).text();
+    expect(page).toContain('Đã kiểm phiếu');
+    expect(page).toContain('Kiểm phiếu');
+    expect(htmlText(page)).toContain('Tham gia 6 (cần ít nhất 6)');
+    expect(page).toContain('Danh sách cuối cùng');
+    const first = (await readCycle('2024')).candidates.get(ballot[0] ?? '')?.proposal.candidate;
+    if (!first) throw new Error('no candidate');
+    expect(page).toContain(first.name);
+
+    const record = await a.get('/admin/commendation/2024/vote-record.docx');
+    expect(record.status).toBe(200);
+    expect(record.headers.get('content-disposition')).toBe(
+      'attachment; filename="bien-ban-kiem-phieu-2024.docx"',
+    );
+    const doc = readDocx(Buffer.from(await record.arrayBuffer()));
+    const text = doc.paragraphs.map((p) => p.text).join('\n');
+    expect(text).toContain('BIÊN BẢN');
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(doc.xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(
+      doc.paragraphs
+        .flatMap((p) => p.runs)
+        .every((r) => r.font === undefined || r.font === 'Times New Roman'),
+    ).toBe(true);
+    const tallyRow = doc.tables.flat().find((row) => row.some((cell) => cell.includes(first.name)));
+    expect(tallyRow).toBeDefined();
+    expect(tallyRow).toContain('6');
+
+    const proposal = await a.get('/admin/commendation/2024/proposal.docx');
+    expect(proposal.status).toBe(200);
+    const listed = readDocx(Buffer.from(await proposal.arrayBuffer()));
+    expect(listed.paragraphs.map((p) => p.text).join('\n')).toContain('TỜ TRÌNH');
+    expect(listed.tables.flat().some((row) => row.some((cell) => cell.includes(first.name)))).toBe(true);
+
+    const print = await a.get('/admin/commendation/2024/vote-record.html');
+    expect(print.status).toBe(200);
+    expect(print.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(htmlText(await print.text())).toContain(first.name);
+  });
+
+  it('refuses an unknown cycle and a visitor without a session', async () => {
+    expect((await a.get('/admin/commendation/2031')).status).toBe(404);
+    expect((await a.get('/admin/commendation/abc')).status).toBe(404);
+    expect((await a.get('/admin/commendation/abc/proposal.docx')).status).toBe(404);
+    const anonymous = await fetch(`${a.http.url}/admin/commendation/2024/proposal.docx`, {
+      redirect: 'manual',
+    });
+    expect(anonymous.status).toBe(303);
+  });
+});
