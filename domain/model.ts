@@ -213,6 +213,22 @@ export interface EvidenceRef {
   issuer?: string;
   url?: string;
   title?: string;
+  /** An uploaded file (docs/evidence.md): the verified version a report cites, never rewritten. */
+  file?: EvidenceFile;
+}
+
+/** A file in the evidence store, as the report cites it. */
+export interface EvidenceFile {
+  /** `evidence/<unit>/<period>/r<round>/<id>-<name>`: unique per upload. */
+  key: string;
+  /** The version that was verified; downloads serve exactly this one. */
+  versionId: string;
+  /** The person's own file name (what a download is saved as). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The stored content type. */
+  type: string;
 }
 
 export interface CriterionEntry {

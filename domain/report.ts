@@ -164,9 +164,11 @@ export function validateSelfCheck(check: ServiceSelfCheck): Problem[] {
   return problems;
 }
 
-/** A reference counts as evidence when it identifies something: a number, a link or a title. */
+/** A reference counts as evidence when it identifies something: a number, a link, a title or a file. */
 export function hasEvidence(evidence: readonly EvidenceRef[] | undefined): boolean {
-  return (evidence ?? []).some((e) => Boolean(e.number?.trim() || e.url?.trim() || e.title?.trim()));
+  return (evidence ?? []).some((e) =>
+    Boolean(e.number?.trim() || e.url?.trim() || e.title?.trim() || e.file),
+  );
 }
 
 /**

@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
 import { Alarms } from './alarms.ts';
 import { DistrictData } from './data.ts';
+import { EvidenceStore } from './evidence.ts';
 import type { ThiduaFunction } from './function.ts';
 import { HandlerFunctions } from './functions.ts';
 import { ENV, type HandlerName, WORKFLOWS, type WorkflowName } from './handlers.ts';
@@ -53,6 +54,7 @@ export class DistrictStack extends Stack {
   readonly handlerFunctions: HandlerFunctions;
   readonly workflowsRoom: DistrictWorkflows;
   readonly alarms: Alarms;
+  readonly evidence: EvidenceStore;
   /** `data.table`. */
   readonly table: dynamodb.Table;
   /** The function of every handler of the table. */
@@ -88,6 +90,10 @@ export class DistrictStack extends Stack {
     this.scheduling = new Scheduling(this, 'Schedules', { slug, deadLetters: this.alarms.failures });
     this.pages = new PagesApi(this, 'Pages', { slug, apiName: this.stackName });
     this.baseUrl = config.district.baseUrl ?? this.pages.api.apiEndpoint;
+    this.evidence = new EvidenceStore(this, 'Evidence', {
+      // The API endpoint is an origin already; a configured base URL may carry a path.
+      allowedOrigin: config.district.baseUrl ? new URL(config.district.baseUrl).origin : this.baseUrl,
+    });
 
     this.handlerFunctions = new HandlerFunctions(this, 'Functions', {
       slug,
@@ -98,11 +104,14 @@ export class DistrictStack extends Stack {
         [ENV.signingKeySecretArn]: this.data.signingKey.secretArn,
         [ENV.sesConfigurationSet]: this.mail.configurationSet.configurationSetName,
         [ENV.districtSlug]: slug,
+        [ENV.evidenceBucket]: this.evidence.bucket.bucketName,
+        [ENV.evidenceUploadOrigin]: this.evidence.uploadOrigin(),
       },
       data: this.data,
       mail: this.mail,
       scheduling: this.scheduling,
       failures: this.alarms.failures,
+      evidence: this.evidence,
     });
     const fn = (name: HandlerName) => this.handlerFunctions.get(name);
     this.workflowsRoom = new DistrictWorkflows(this, 'Workflows', {
@@ -119,6 +128,9 @@ export class DistrictStack extends Stack {
       adminPages: fn('adminPages'),
       adminDownloads: fn('adminDownloads'),
       adminActions: fn('adminActions'),
+      evidencePresign: fn('evidencePresign'),
+      evidenceVerify: fn('evidenceVerify'),
+      evidenceDownload: fn('evidenceDownload'),
     });
     ({ schedule: this.sweepSchedule, role: this.sweepScheduleRole } = this.scheduling.runSweep(fn('sweep')));
     this.functions = this.handlerFunctions.all();
@@ -154,6 +166,13 @@ export class DistrictStack extends Stack {
       deadLetterQueues: [this.alarms.failures],
       routes: this.pages.routes,
       signingKey: this.data.signingKey,
+      evidence: {
+        roles: (['evidencePresign', 'evidenceVerify', 'evidenceDownload'] as const).map((h) =>
+          this.handlerFunctions.roleOf(h),
+        ),
+        objectsArn: this.evidence.bucket.arnForObjects('evidence/*'),
+        accessLogs: this.evidence.accessLogs,
+      },
     });
   }
 
@@ -164,6 +183,7 @@ export class DistrictStack extends Stack {
     });
     new CfnOutput(this, 'ApiEndpoint', { value: this.pages.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     for (const workflow of WORKFLOWS) {
       new CfnOutput(this, `${this.workflows[workflow].node.id}StateMachineArn`, {
         value: this.stateMachines[workflow].stateMachineArn,

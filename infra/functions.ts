@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DistrictData } from './data.ts';
+import type { EvidenceStore } from './evidence.ts';
 import { ThiduaFunction } from './function.ts';
 import {
   ASYNC_RETRIES,
@@ -37,6 +38,7 @@ export interface HandlerFunctionsProps {
   scheduling: Scheduling;
   /** Where a failed asynchronous invocation goes (`asyncFailures` in the table). */
   failures: sqs.IQueue;
+  evidence: EvidenceStore;
 }
 
 /** One role and the log group its functions write to. */
@@ -64,6 +66,7 @@ export function grantsName(spec: HandlerSpec): string {
     spec.startExecution ? `Starts${machines(spec.startExecution.of)}` : '',
     spec.schedules ? 'Schedules' : '',
     spec.asyncFailures ? 'Failures' : '',
+    spec.evidence ? `Evidence${pascal(spec.evidence.access)}` : '',
   ].join('');
 }
 
@@ -175,6 +178,7 @@ export class HandlerFunctions extends Room {
     if (spec.signingKey) role.addToPrincipalPolicy(data.keyAccess());
     for (const w of spec.startExecution?.of ?? []) this.machine(w, spec.id).grantStartExecution(role);
     if (spec.schedules) for (const s of scheduling.planningAccess()) role.addToPrincipalPolicy(s);
+    if (spec.evidence) role.addToPrincipalPolicy(this.props.evidence.access(spec.evidence.access));
     if (spec.asyncFailures) {
       // Lambda delivers a failed asynchronous invocation with SendMessage alone (CDK's
       // SqsDestination would also grant reading the queue's attributes and URL).

@@ -5,6 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { ASSET_NAMES, assetSource } from '#web/assets';
+import type { EvidenceAccess } from './evidence.ts';
 
 /** The state machines of a district. */
 export const WORKFLOWS = ['launch', 'review', 'period', 'scoring', 'commendation'] as const;
@@ -39,6 +40,8 @@ export interface HandlerGrants {
    * failures queue, the one place every failure lands (infra/alarms.ts).
    */
   asyncFailures?: string;
+  /** Why it touches evidence files, and how: each kind its own actions on `evidence/*` only (infra/evidence.ts). */
+  evidence?: { why: string; access: EvidenceAccess };
 }
 
 /** Lambda's retries of a failed asynchronous invocation before it goes to the failures queue. */
@@ -318,6 +321,33 @@ export const HANDLERS = {
     signingKey: "signs the new reviewer's review link",
     startExecution: { why: 'recomputing starts scoring-<period>-admin-<n>', of: ['scoring'] },
   },
+  evidencePresign: {
+    id: 'EvidencePresign',
+    entry: 'functions/http/evidence-presign.ts',
+    description: 'Pages: a presigned POST for one evidence file, behind a report link of an editable report.',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+    signingKey: 'checks the report link',
+    evidence: { why: 'signs the upload (the signer needs the rights the POST uses)', access: 'upload' },
+  },
+  evidenceVerify: {
+    id: 'EvidenceVerify',
+    entry: 'functions/http/evidence-verify.ts',
+    description: 'Pages: check an uploaded evidence file (size, type, signature); tag it or delete it.',
+    timeout: Duration.seconds(20),
+    memorySize: 256,
+    signingKey: 'checks the report link',
+    evidence: { why: 'reads the upload, tags it verified or deletes it', access: 'check' },
+  },
+  evidenceDownload: {
+    id: 'EvidenceDownload',
+    entry: 'functions/http/evidence-download.ts',
+    description: 'Pages: a short-lived signed download of a cited evidence file (303).',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+    signingKey: 'checks the report, review or explanation link',
+    evidence: { why: 'signs the download of the cited version', access: 'download' },
+  },
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',
@@ -355,4 +385,7 @@ export const ENV = {
   scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
   scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
   starterArn: 'STARTER_ARN',
+  /** The evidence files' bucket, and the origin the report page's script uploads to (its CSP). */
+  evidenceBucket: 'EVIDENCE_BUCKET',
+  evidenceUploadOrigin: 'EVIDENCE_UPLOAD_ORIGIN',
 } as const;

@@ -7,6 +7,7 @@ import { type CfnElement, type CfnResource, Stack, Validations } from 'aws-cdk-l
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
@@ -41,6 +42,13 @@ export const NAG_REASONS = {
     '{"current":"k2","keys":{"k1":…,"k2":…}}, new links are signed with k2 and links already in mailboxes ' +
     '(signed with k1) keep verifying until they expire. A scheduled rotation would replace the key and ' +
     'break every link in flight.',
+  evidenceObjects:
+    'Evidence keys are made at run time (evidence/<unit>/<period>/r<round>/<random id>-<name>): each role ' +
+    "holds only its own actions (sign uploads; check; sign downloads) on the evidence/ prefix of this district's " +
+    'bucket, and none may delete a version or change the bucket.',
+  evidenceLogBucket:
+    "The evidence bucket's server access logs land in this bucket; a log bucket does not log itself (its " +
+    'own access would only be recorded into itself).',
 } as const;
 
 export interface NagAcknowledgement {
@@ -68,6 +76,13 @@ export interface NagSubjects {
   deadLetterQueues: sqs.Queue[];
   routes: apigwv2.HttpRoute[];
   signingKey: secretsmanager.Secret;
+  evidence: {
+    /** The roles of the presign, verify and download handlers. */
+    roles: iam.Role[];
+    /** `<bucket ARN>/evidence/*`. */
+    objectsArn: string;
+    accessLogs: s3.Bucket;
+  };
 }
 
 /** Acknowledges the findings of `stack` and returns what it acknowledged. */
@@ -116,6 +131,18 @@ export function acknowledgeNagFindings(stack: Stack, subjects: NagSubjects): Nag
     subjects.signingKey.node.defaultChild as CfnResource,
     'AwsSolutions-SMG4',
     NAG_REASONS.signingKeyRotation,
+  );
+  for (const role of new Set(subjects.evidence.roles)) {
+    ack(
+      policyResource(role),
+      `AwsSolutions-IAM5[Resource::${nagArn(stack, subjects.evidence.objectsArn)}]`,
+      NAG_REASONS.evidenceObjects,
+    );
+  }
+  ack(
+    subjects.evidence.accessLogs.node.defaultChild as CfnResource,
+    'AwsSolutions-S1',
+    NAG_REASONS.evidenceLogBucket,
   );
   return done;
 }

@@ -34,6 +34,7 @@ import { approvalUrl } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
 import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import type { DownloadLinks } from '#web/evidence-files';
 import {
   FormError,
   type HttpRequest,
@@ -44,7 +45,7 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import { actorOf, claimRefused, isExpired, openLink, reviewRounds } from '#web/link-pages';
+import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
 import { renderDecidedReviewPage } from '#web/review-decided';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
@@ -69,9 +70,11 @@ interface AppraiseContext {
   set: CriteriaSet;
   reviewer: Person;
   round: number;
+  /** The evidence files' download links carry the reviewer's own link. */
+  downloads: DownloadLinks;
 }
 
-async function appraiseContext(approval: Approval): Promise<AppraiseContext> {
+async function appraiseContext(approval: Approval, request: HttpRequest): Promise<AppraiseContext> {
   const { unitId, periodId } = approval;
   if (!unitId || !periodId) throw new LinkError(403, 'not-found');
   const [campaign, stored, assignment] = await Promise.all([
@@ -94,6 +97,7 @@ async function appraiseContext(approval: Approval): Promise<AppraiseContext> {
     set,
     reviewer,
     round: approval.round ?? 1,
+    downloads: { query: linkQuery(request.query) },
   };
 }
 
@@ -111,8 +115,8 @@ const SINCE: Partial<Record<StoredReport['status'], string>> = {
  * A reviewer reopening a decided link: the report as it was appraised (the revision the decision
  * names) and the decision, read-only — never a decision page.
  */
-async function decidedAppraisal(approval: Approval): Promise<HttpResponse> {
-  const ctx = await appraiseContext(approval);
+async function decidedAppraisal(approval: Approval, request: HttpRequest): Promise<HttpResponse> {
+  const ctx = await appraiseContext(approval, request);
   const payload = await reviews().getDecisionPayload<AppraiseDecisionPayload>(approval);
   const seen =
     payload && payload.reportVersion !== ctx.stored.version
@@ -139,8 +143,8 @@ async function decidedAppraisal(approval: Approval): Promise<HttpResponse> {
 }
 
 const appraisePage: DecisionPage = {
-  async render(_request, approval) {
-    const ctx = await appraiseContext(approval);
+  async render(request, approval) {
+    const ctx = await appraiseContext(approval, request);
     return htmlResponse(
       200,
       renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx), writeId: newWriteId() }),
@@ -148,7 +152,7 @@ const appraisePage: DecisionPage = {
   },
 
   async decide(request, approval) {
-    const ctx = await appraiseContext(approval);
+    const ctx = await appraiseContext(approval, request);
     const parsed = parseAppraisalForm(request.form, {
       stored: ctx.stored,
       set: ctx.set,
@@ -286,7 +290,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
     if (approval.status !== 'pending') {
       if (request.isRead && approval.kind === 'appraise' && approval.decision)
-        return decidedAppraisal(approval);
+        return decidedAppraisal(approval, request);
       throw decidedBefore(approval);
     }
   }

@@ -25,6 +25,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
+import { evidenceRound, uploadOrigin } from '#functions/http/evidence-access';
 import { unitPublishedResults } from '#functions/scoring/unit-results';
 import { callbacks } from '#ports/callbacks';
 import { now } from '#ports/clock';
@@ -66,6 +67,8 @@ interface ReportContext {
   period: Period;
   set: CriteriaSet;
   stored: StoredReport | undefined;
+  /** The round whose uploaded files the form may cite (docs/evidence.md, "Keys"). */
+  round: number;
 }
 
 async function loadContext(grant: Approval): Promise<ReportContext> {
@@ -79,7 +82,8 @@ async function loadContext(grant: Approval): Promise<ReportContext> {
     ? campaign.criteriaSet(stored.report.criteriaSetId)
     : criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period);
   if (!set) throw new NotFoundError('criteria set', stored?.report.criteriaSetId ?? '?');
-  return { grant, campaign, authority: campaign.config.district.authority, unit, period, set, stored };
+  const round = await evidenceRound(unitId, periodId, stored?.status);
+  return { grant, campaign, authority: campaign.config.district.authority, unit, period, set, stored, round };
 }
 
 /** The report page's query for its view of only the commented criteria. */
@@ -94,7 +98,9 @@ async function pageModel(
     ctx.stored && ctx.stored.status !== 'draft' && ctx.stored.status !== 'submitted'
       ? await reviewRounds(ctx.unit.id, ctx.period.id)
       : [];
-  const self = `${request.path}?${linkQuery(request.query)}`;
+  const query = linkQuery(request.query);
+  const self = `${request.path}?${query}`;
+  const editable = !ctx.stored || EDITABLE_REPORT_STATUSES.includes(ctx.stored.status);
   // The results mail links this page: once published, it shows them (a read, so only on GET).
   const published = request.isRead
     ? await unitPublishedResults(ctx.campaign, ctx.unit.id, ctx.period.id)
@@ -112,14 +118,25 @@ async function pageModel(
     view: request.query.get(COMMENTED_VIEW.name) === COMMENTED_VIEW.value ? 'commented' : 'all',
     viewLinks: { all: self, commented: `${self}&${COMMENTED_VIEW.name}=${COMMENTED_VIEW.value}` },
     writeId: newWriteId(),
+    downloads: { query },
+    // Files go straight to the evidence bucket, while the report may still change.
+    ...(editable && uploadOrigin()
+      ? { upload: { presignUrl: `/evidence/presign?${query}`, verifyUrl: `/evidence/verify?${query}` } }
+      : {}),
     ...(published ? { results: published } : {}),
     ...extra,
   };
 }
 
-/** The report page with its script's policy (the page works without the script too). */
+/**
+ * The report page with its script's policy (the page works without the script too); while it
+ * offers uploads, the evidence bucket's origin is the one place besides the product it may post to.
+ */
 function reportPage(status: number, model: ReportPageModel): HttpResponse {
-  return htmlResponse(status, renderReportPage(model), { csp: contentSecurityPolicy({ script: true }) });
+  const origin = model.upload ? uploadOrigin() : undefined;
+  return htmlResponse(status, renderReportPage(model), {
+    csp: contentSecurityPolicy({ script: true, ...(origin ? { connect: [origin] } : {}) }),
+  });
 }
 
 const OK_KINDS = ['saved', 'submitted', 'explained'] as const;
@@ -204,6 +221,7 @@ function parseFor(request: HttpRequest, ctx: ReportContext, mode: 'draft' | 'sub
     periodId: ctx.period.id,
     set: ctx.set,
     ...(ctx.stored ? { previous: ctx.stored.report } : {}),
+    evidenceRound: ctx.round,
     now: now(),
     mode,
   });

@@ -15,7 +15,10 @@ export type PageHandlerName =
   | 'decisionPage'
   | 'adminPages'
   | 'adminDownloads'
-  | 'adminActions';
+  | 'adminActions'
+  | 'evidencePresign'
+  | 'evidenceVerify'
+  | 'evidenceDownload';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -31,6 +34,9 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
   adminPages: 'functions/http/admin.ts',
   adminDownloads: 'functions/http/admin-downloads.ts',
   adminActions: 'functions/http/admin-actions.ts',
+  evidencePresign: 'functions/http/evidence-presign.ts',
+  evidenceVerify: 'functions/http/evidence-verify.ts',
+  evidenceDownload: 'functions/http/evidence-download.ts',
 };
 
 /** The admin's actions (functions/http/admin-actions.ts): GET shows what will happen, POST does it. */
@@ -90,6 +96,11 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
   ),
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
+  // evidence files (docs/evidence.md): the report form's script signs and checks uploads; the
+  // pages link downloads, which answer 303 to a short-lived signed URL
+  { method: 'POST', path: '/evidence/presign', handler: 'evidencePresign' },
+  { method: 'POST', path: '/evidence/verify', handler: 'evidenceVerify' },
+  { method: 'GET', path: '/evidence/file', handler: 'evidenceDownload' },
 ];
 
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */

@@ -6,6 +6,7 @@
  */
 import type { Appraisal, Area, CriteriaSet, Criterion, EvidenceRef, Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import { type DownloadLinks, fileList, filesOf, formFiles } from './evidence-files.ts';
 import { e, externalLink, type Html, type ProblemMap, readOnlyText, textArea, textInput } from './pages.ts';
 import { dateForInput, field, LIMITS, ROWS } from './report-fields.ts';
 import type { AreaProgress, FormProgress } from './report-progress.ts';
@@ -24,6 +25,8 @@ export interface CriteriaContext {
   progress: FormProgress;
   /** Leaves shown; the others stay in the form, hidden, so a save keeps them. */
   shown: (leafId: string) => boolean;
+  /** How the page links downloads of uploaded files (none: names without links). */
+  downloads?: DownloadLinks;
 }
 
 /** The element id of an area's section: what the jump links point at. */
@@ -94,12 +97,15 @@ function leafHtml(leaf: Criterion, ctx: CriteriaContext): Html {
     return `<div class="leaf" ${attrs}>${leafHead(leaf, ctx)}
 <p>Điểm tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>
 ${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
-${evidenceList(entry?.evidence)}
+${evidenceList(entry?.evidence, ctx.downloads)}
 </div>`;
   }
-  const evidencePrefix = `evidence[${leaf.id}]`;
   const problem = [...ctx.problems.keys()].some(
-    (k) => k === field.score(leaf.id) || k === field.explanation(leaf.id) || k.startsWith(evidencePrefix),
+    (k) =>
+      k === field.score(leaf.id) ||
+      k === field.explanation(leaf.id) ||
+      k.startsWith(`evidence[${leaf.id}]`) ||
+      k.startsWith(`file[${leaf.id}]`),
   );
   return `<div class="leaf${problem ? ' has-problem' : ''}" ${attrs}>${leafHead(leaf, ctx)}
 ${textInput({
@@ -124,17 +130,19 @@ function evidenceFields(
   ctx: CriteriaContext,
   problem: boolean,
 ): Html {
+  const refs = stored.filter((ref) => !ref.file);
+  const files = filesOf(stored);
   const pattern = new RegExp(`^evidence\\[${leafId.replace(/\./g, '\\.')}\\]\\[(\\d+)\\]`);
-  const rows = rowCount(ctx.v, pattern, stored.length, ROWS.evidenceMin, ROWS.evidenceMax);
+  const rows = rowCount(ctx.v, pattern, refs.length, ROWS.evidenceMin, ROWS.evidenceMax);
   const typed = ctx.v.raw
     ? [...ctx.v.raw.entries()].filter(([k, value]) => pattern.test(k) && value.trim() !== '').length
-    : stored.length;
-  const html = Array.from({ length: rows }, (_, i) => evidenceRow(leafId, i, stored[i], ctx)).join('');
-  return `<details class="evidence-rows"${typed > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
+    : refs.length;
+  const html = Array.from({ length: rows }, (_, i) => evidenceRow(leafId, i, refs[i], ctx)).join('');
+  return `<details class="evidence-rows"${typed > 0 || files.length > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
     stored.length > 0 ? ` (${e(stored.length)})` : ''
   }</summary>
 <p class="muted">Dòng để trống được bỏ qua. Ngày viết dd/mm/yyyy; đường dẫn bắt đầu bằng http:// hoặc https://.</p>
-${html}<div class="uploads" data-leaf="${e(leafId)}"></div></details>`;
+${html}<div class="uploads" data-leaf="${e(leafId)}">${formFiles(leafId, files, ctx.v.raw, ctx.downloads)}</div></details>`;
 }
 
 function evidenceRow(leafId: string, row: number, ref: EvidenceRef | undefined, ctx: CriteriaContext): Html {
@@ -161,10 +169,16 @@ ${input('title', 'Trích yếu, tên minh chứng', ref?.title, { maxlength: LIM
 </div>`;
 }
 
-/** Evidence as a list; links are http(s) only and leak no referrer. */
-export function evidenceList(evidence: readonly EvidenceRef[] | undefined): Html {
-  if (!evidence?.length) return '<p class="muted">Minh chứng: không có</p>';
-  return `<p><strong>Minh chứng:</strong></p><ul class="evidence">${evidence
+/**
+ * Evidence as a list: references (links are http(s) only and leak no referrer), then uploaded
+ * files, linked for download when the page gives `downloads`.
+ */
+export function evidenceList(evidence: readonly EvidenceRef[] | undefined, downloads?: DownloadLinks): Html {
+  const refs = (evidence ?? []).filter((ref) => !ref.file);
+  const files = fileList(filesOf(evidence), downloads);
+  if (refs.length === 0 && !files) return '<p class="muted">Minh chứng: không có</p>';
+  if (refs.length === 0) return files;
+  return `<p><strong>Minh chứng:</strong></p><ul class="evidence">${refs
     .map((ref) => {
       const parts = [
         ref.number ? `Số ${e(ref.number)}` : '',
@@ -175,5 +189,5 @@ export function evidenceList(evidence: readonly EvidenceRef[] | undefined): Html
       const link = ref.url ? ` — ${externalLink(ref.url)}` : '';
       return `<li>${parts.join(' ')}${title}${link}</li>`;
     })
-    .join('')}</ul>`;
+    .join('')}</ul>${files}`;
 }

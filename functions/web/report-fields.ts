@@ -7,6 +7,7 @@
  *   version, writeId, action (save | save-valid | submit | explain), autosave (1 from the script)
  *   summary, response (the explanation after a return)
  *   score[<leaf>], explanation[<leaf>], evidence[<leaf>][<row>][number|date|issuer|url|title]
+ *   file[<leaf>][<i>][key|version|name|size|type] (an uploaded evidence file, docs/evidence.md)
  *   initiative[<row>][id|title|description|effect]
  *   selfcheck (marker), t05 / k05 (checked item indexes 0..4), selfcheck-note,
  *   selfcheck-confirmed (the unit confirms that a message has no item done)
@@ -37,6 +38,8 @@ export const LIMITS = {
 export const ROWS = {
   evidenceMin: 3,
   evidenceMax: 10,
+  /** Uploaded files per criterion. */
+  filesMax: 20,
   initiativesMin: 3,
   initiativesMax: 20,
   nominationsMin: 2,
@@ -59,12 +62,17 @@ export const field = {
   score: (leaf: string) => `score[${leaf}]`,
   explanation: (leaf: string) => `explanation[${leaf}]`,
   evidence: (leaf: string, row: number, part: keyof EvidenceRef) => `evidence[${leaf}][${row}][${part}]`,
+  file: (leaf: string, i: number, part: FilePart) => `file[${leaf}][${i}][${part}]`,
   initiative: (row: number, part: 'id' | 'title' | 'description' | 'effect') => `initiative[${row}][${part}]`,
   nomination: (
     row: number,
     part: 'id' | 'name' | 'position' | 'form' | 'achievements' | 'initiative' | 'status',
   ) => `nomination[${row}][${part}]`,
 };
+
+/** The parts of an uploaded file's row: `version` is the verified version id. */
+export const FILE_PARTS = ['key', 'version', 'name', 'size', 'type'] as const;
+export type FilePart = (typeof FILE_PARTS)[number];
 
 /** The box a unit ticks to submit with a 05T or 05K message that has no item marked as done. */
 export const SELF_CHECK_CONFIRM = 'selfcheck-confirmed';

@@ -18,6 +18,7 @@ import {
   text,
   tooLong,
 } from './report-fields.ts';
+import { type FileOwner, parseFiles } from './report-form-files.ts';
 
 type Add = (fieldName: string, message: string) => void;
 
@@ -109,6 +110,7 @@ export function parseEntries(
   form: URLSearchParams,
   index: CriterionIndex,
   problems: FieldProblem[],
+  files: FileOwner,
 ): Record<string, CriterionEntry> {
   const add: Add = (name, message) => problems.push({ field: name, message });
   const entries: Record<string, CriterionEntry> = {};
@@ -119,7 +121,10 @@ export function parseEntries(
       add(field.explanation(id), `Tiêu chí ${id}: phần giải thích dài quá ${LIMITS.explanation} ký tự.`);
       explanation = '';
     }
-    const { evidence, typed } = evidenceOf(form, id, add);
+    const refs = evidenceOf(form, id, add);
+    const uploaded = parseFiles(form, id, files, add);
+    const evidence = [...refs.evidence, ...uploaded.files];
+    const typed = refs.typed || uploaded.typed;
     const scoreText = text(form, field.score(id));
     if (scoreText === '') {
       if (explanation || typed) {

@@ -50,8 +50,13 @@ export interface ReportFormContext {
   unitId: string;
   periodId: string;
   set: CriteriaSet;
-  /** The stored report (for nominations' first-saved times). */
+  /** The stored report (for nominations' first-saved times and the files it already cites). */
   previous?: Report;
+  /**
+   * The round whose uploaded files the form may cite besides those the stored report cites
+   * (docs/evidence.md, "Keys"); without it, only the files already cited.
+   */
+  evidenceRound?: number;
   now: Date;
   /** `submit`: every leaf, the self-check and its confirmation are required. */
   mode: 'draft' | 'submit';
@@ -81,7 +86,12 @@ export function parseReportForm(form: URLSearchParams, ctx: ReportFormContext): 
   const version = /^\d{1,9}$/.test(versionRaw) ? Number(versionRaw) : undefined;
   const writeId = writeIdOf(form);
 
-  const entries = parseEntries(form, index, problems);
+  const entries = parseEntries(form, index, problems, {
+    unitId: ctx.unitId,
+    periodId: ctx.periodId,
+    round: ctx.evidenceRound ?? 0,
+    ...(ctx.previous ? { previous: ctx.previous } : {}),
+  });
   const initiatives = parseInitiatives(form, problems);
   const selfCheck = parseSelfCheck(form, ctx.mode, problems);
   const nominations = parseNominations(

@@ -11,11 +11,13 @@
  * Works without JavaScript; the page's own script (assets/report-form.js, CSP `script-src 'self'`)
  * keeps the figures up to date while typing, autosaves the draft and uploads evidence files.
  */
+
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { missingEvidence } from '#domain/report';
 import { EDITABLE_REPORT_STATUSES, type ReportStatus } from '#ports/reports';
 import type { StoredAppraisal } from '#steps/records';
+import type { DownloadLinks } from './evidence-files.ts';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -94,6 +96,8 @@ export interface ReportPageModel {
   assets?: { script: string; style: string };
   /** Evidence files: where the script asks to sign an upload and to check it (docs/evidence.md). */
   upload?: { presignUrl: string; verifyUrl: string };
+  /** How the page links downloads of the uploaded files it lists (none: names only). */
+  downloads?: DownloadLinks;
   /** The unit's published results of the period. */
   results?: UnitResultsView;
 }
@@ -260,7 +264,11 @@ export function renderReportPage(m: ReportPageModel): Html {
   const commentedView = returned && m.view === 'commented' && progress.commented > 0;
   const leafProblem = (id: string) =>
     [...problems.keys()].some(
-      (k) => k === `score[${id}]` || k === `explanation[${id}]` || k.startsWith(`evidence[${id}]`),
+      (k) =>
+        k === `score[${id}]` ||
+        k === `explanation[${id}]` ||
+        k.startsWith(`evidence[${id}]`) ||
+        k.startsWith(`file[${id}]`),
     );
   const v = valuesOf(m.raw);
   const ctx = {
@@ -273,6 +281,7 @@ export function renderReportPage(m: ReportPageModel): Html {
     v,
     progress,
     shown: commentedView ? (id: string) => commented.has(id) || leafProblem(id) : () => true,
+    ...(m.downloads ? { downloads: m.downloads } : {}),
   };
   const sections = { report, problems, editable, v };
 

@@ -50,7 +50,7 @@ ${c.children.map((child) => appraisedLeaf(child, m, flagged)).join('\n')}`;
   const before = m.rounds.at(-1)?.appraisal?.appraisal.entries[c.id];
   const given = m.decision.appraisal?.entries[c.id];
   return `<div class="leaf" id="leaf-${e(c.id)}">
-${unitSide(c, m.stored.report, flagged, before)}
+${unitSide(c, m.stored.report, flagged, before, m.downloads)}
 </div><div class="appraised">
 <p><strong>Điểm thẩm định: ${given ? e(formatPoints(given.score)) : 'không có'}</strong> / ${e(formatPoints(c.max))}</p>
 ${given?.comment ? `<p>Nhận xét: ${e(given.comment)}</p>` : ''}

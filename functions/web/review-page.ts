@@ -25,6 +25,7 @@ import type {
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence, validateAppraisal } from '#domain/report';
 import type { AppraiseDecisionPayload } from '#steps/decisions';
+import type { DownloadLinks } from './evidence-files.ts';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -159,12 +160,14 @@ export interface ReviewPageModel {
   problems?: FieldProblem[];
   /** The request's write id (a nonce per rendering): the same post again is recognised as the same one. */
   writeId?: string;
+  /** How uploaded evidence files are linked for download (none: their names only). */
+  downloads?: DownloadLinks;
 }
 
 /** What the reviewer's page shows above its form, and the decided page above the decision. */
 export type ReviewHeadModel = Pick<
   ReviewPageModel,
-  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds'
+  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds' | 'downloads'
 >;
 
 /** Title, meta, the missing-evidence warning, the earlier rounds and the unit's summary. */
@@ -219,7 +222,9 @@ export function renderReviewPage(m: ReviewPageModel): Html {
 ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
 ${m.writeId ? hidden('writeId', m.writeId) : ''}
-${reviewAreas(m.set, (c) => criterionHtml(c, { report, flagged, problems, previous, value }))}
+${reviewAreas(m.set, (c) =>
+  criterionHtml(c, { report, flagged, problems, previous, value, downloads: m.downloads }),
+)}
 ${initiativesAndCheck(report)}
 <section><h2>Kết luận</h2>
 ${textArea({
@@ -251,6 +256,7 @@ interface LeafContext {
   problems: ProblemMap;
   previous: Appraisal | undefined;
   value: (name: string, fallback: string) => string;
+  downloads: DownloadLinks | undefined;
 }
 
 /**
@@ -262,6 +268,7 @@ export function unitSide(
   report: Report,
   flagged: ReadonlySet<string>,
   before: AppraisalEntry | undefined,
+  downloads?: DownloadLinks,
 ): Html {
   const entry = report.entries[c.id];
   return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
@@ -270,7 +277,7 @@ ${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
 <p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>
 ${flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
 ${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
-${evidenceList(entry?.evidence)}
+${evidenceList(entry?.evidence, downloads)}
 ${before ? `<p class="muted">Vòng trước: ${e(formatPoints(before.score))} điểm${before.comment ? ` — ${e(before.comment)}` : ''}</p>` : ''}`;
 }
 
@@ -285,7 +292,7 @@ ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
   const prefill = before ? formatPoints(before.score) : entry ? formatPoints(entry.selfScore) : '';
   const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
   return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
-${unitSide(c, ctx.report, ctx.flagged, before)}
+${unitSide(c, ctx.report, ctx.flagged, before, ctx.downloads)}
 </div><div>
 ${textInput({
   name: reviewField.score(c.id),

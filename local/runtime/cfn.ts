@@ -55,6 +55,7 @@ const PSEUDO_PARAMETERS: Record<string, string> = {
   'AWS::Region': LOCAL_REGION,
   'AWS::AccountId': LOCAL_ACCOUNT,
   'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
 };
 
 /** The property that holds a resource's physical name, for the resources whose name the runtime uses. */
@@ -121,6 +122,8 @@ export class TemplateResolver {
         return stateMachineArn(this.stateMachineName(logicalId));
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${this.localName(logicalId)}`;
+      case 'AWS::S3::Bucket':
+        return localBucketName(this.localName(logicalId));
       default:
         return this.localName(logicalId);
     }
@@ -206,4 +209,9 @@ export class TemplateResolver {
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     throw new Error(`Fn::Join: expected a string, got ${JSON.stringify(v)}`);
   }
+}
+
+/** A bucket's local name: its logical id as S3 allows a name (lower case, at most 63 characters). */
+export function localBucketName(name: string): string {
+  return name.toLowerCase().slice(0, 63);
 }

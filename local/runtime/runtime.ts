@@ -24,6 +24,7 @@ import { readClockFile, writeClockFile } from './clock-file.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
 import { portFor } from './ports.ts';
+import { startLocalBuckets } from './s3-buckets.ts';
 import { LocalScheduler, type Schedule } from './scheduler.ts';
 import { type LocalEndpoint, startSfnEndpoint } from './sfn-endpoint.ts';
 import { SfnEngine } from './sfn-engine.ts';
@@ -50,7 +51,7 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   lambdas: LocalLambdas;
   emulators: Emulators;
-  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string };
+  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string };
   /** Every variable set for the handlers (also applied to `process.env` until `stop()`). */
   env: Record<string, string>;
   template: CfnTemplate;
@@ -127,6 +128,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const emulators = await startEmulators(dataDir ? { dynamodbPath: join(dataDir, 'db') } : {});
     cleanups.push(() => emulators.stop());
 
+    // The product's origin, the only one whose pages may post uploads (as the bucket's CORS rule says).
+    const baseUrl = options.extraEnv?.BASE_URL ?? functionEnv.BASE_URL;
+    const buckets = await startLocalBuckets(resolver, {
+      ...(dataDir ? { dataDir } : {}),
+      ...(baseUrl ? { baseUrl } : {}),
+    });
+    cleanups.push(() => buckets.stop());
+
     const lambdas = new LocalLambdas(functions, PROJECT_ROOT, () => clock.now());
     const journal = dataDir ? new ExecutionJournal(join(dataDir, 'executions.jsonl')) : undefined;
     const sfn = new SfnEngine({ clock, lambdas, ...(journal ? { journal } : {}) });
@@ -147,6 +156,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const env: Record<string, string> = {
       ...functionEnv,
       ...emulators.env,
+      ...buckets.env,
       AWS_ENDPOINT_URL_SFN: endpoint.url,
       AWS_ENDPOINT_URL_SCHEDULER: schedulerUrl,
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -166,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sesv2: emulators.sesUrl,
       sfn: endpoint.url,
       scheduler: schedulerUrl,
+      s3: buckets.url,
     };
     return {
       clock,

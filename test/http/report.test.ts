@@ -66,7 +66,7 @@ describe('the invitation link opens the report page', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain(
-      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+      `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ${h.rt.endpoints.s3}; form-action 'self'`,
     );
 
     const head = await fetch(url as string, { method: 'HEAD' });

@@ -56,6 +56,21 @@ const notFound = (what: string, event: unknown, ...mentions: string[]): Case => 
   event,
   expect: { error: 'NotFound', mentions },
 });
+/** The evidence calls answer the page's script in JSON: a refused link is 403 with the page's words. */
+const evidenceRefusal = (call: 'presign' | 'verify', query: Record<string, string>, what: string): Case => ({
+  what,
+  event: httpEvent('POST', `/evidence/${call}`, { query, form: { key: 'x', fileName: 'a.pdf' } }),
+  expect: {
+    returns: (value) => {
+      const answer = value as { statusCode: number; body: string };
+      expect(answer.statusCode).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        status: 'refused',
+        message: expect.stringContaining('Liên kết'),
+      });
+    },
+  },
+});
 const roundOf = (periodId: string) => ({
   unitId: UNIT,
   periodId,
@@ -376,6 +391,39 @@ export const CASES = {
             followUpsFinished: 0,
           }),
       },
+    },
+  ],
+  evidencePresign: ({ signedUnknownLink }) => [
+    evidenceRefusal('presign', forgedLink('report'), 'a forged link'),
+    evidenceRefusal(
+      'presign',
+      signedUnknownLink('report'),
+      'a signed link to no stored grant (read from the table)',
+    ),
+  ],
+  evidenceVerify: ({ signedUnknownLink }) => [
+    evidenceRefusal('verify', forgedLink('report'), 'a forged link'),
+    evidenceRefusal(
+      'verify',
+      signedUnknownLink('report'),
+      'a signed link to no stored grant (read from the table)',
+    ),
+  ],
+  evidenceDownload: ({ signedUnknownLink }) => [
+    {
+      what: 'a key that is not an evidence key',
+      event: httpEvent('GET', '/evidence/file', { query: { ...forgedLink('report'), key: '../x' } }),
+      expect: { status: 404, mentions: ['Không tìm thấy tệp'] },
+    },
+    {
+      what: 'a signed link to no stored grant (read from the table)',
+      event: httpEvent('GET', '/evidence/file', {
+        query: {
+          ...signedUnknownLink('report'),
+          key: `evidence/${UNIT}/${PERIOD}/r1/${'0'.repeat(32)}-a.pdf`,
+        },
+      }),
+      expect: { status: 403, mentions: ['Liên kết không hợp lệ'] },
     },
   ],
 } satisfies Record<HandlerName, (run: RunInfo) => Case[]>;

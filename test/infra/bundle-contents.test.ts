@@ -21,7 +21,7 @@ import { localApp } from '#local/runtime/asl';
 
 const OUTDIR = join(PROJECT_ROOT, 'cdk.out', 'bundle-contents-test');
 
-type Client = 'dynamodb' | 'scheduler' | 'secrets-manager' | 'sesv2' | 'sfn' | 'ssm';
+type Client = 'dynamodb' | 's3' | 'scheduler' | 'secrets-manager' | 'sesv2' | 'sfn' | 'ssm';
 
 /** The clients each handler's bundle carries, by entry. */
 const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
@@ -62,6 +62,10 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/http/admin-downloads.ts': ['dynamodb'],
   'functions/http/admin-actions.ts': ['dynamodb', 'secrets-manager', 'sesv2', 'sfn'],
   'functions/sweep.ts': ['dynamodb', 'sesv2', 'sfn'],
+  // The evidence calls: the link (table, key) and the evidence bucket.
+  'functions/http/evidence-presign.ts': ['dynamodb', 's3', 'secrets-manager'],
+  'functions/http/evidence-verify.ts': ['dynamodb', 's3', 'secrets-manager'],
+  'functions/http/evidence-download.ts': ['dynamodb', 's3', 'secrets-manager'],
 };
 
 /** Bytes of minified bundle (1 KB = 1,000 bytes) a function may take. */
@@ -123,9 +127,11 @@ describe('what each bundle carries', () => {
         startExecution?: unknown;
         schedules?: string;
         noTable?: string;
+        evidence?: unknown;
       } = HANDLERS[name];
       const clients: Client[] = [];
       if (!h.noTable) clients.push('dynamodb');
+      if (h.evidence) clients.push('s3');
       if (h.schedules) clients.push('scheduler');
       if (h.signingKey) clients.push('secrets-manager');
       if (h.mail) clients.push('sesv2');

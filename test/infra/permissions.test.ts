@@ -74,8 +74,22 @@ function actionsOf(spec: HandlerSpec): string[] {
         ]
       : []),
     ...(spec.asyncFailures ? ['sqs:SendMessage'] : []),
+    ...(spec.evidence ? EVIDENCE_ACTIONS[spec.evidence.access] : []),
   ];
 }
+
+/** What each kind of evidence access stands for (docs/evidence.md, "IAM"). */
+const EVIDENCE_ACTIONS = {
+  upload: ['s3:PutObject', 's3:PutObjectTagging'],
+  check: [
+    's3:DeleteObject',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObjectTagging',
+    's3:PutObjectVersionTagging',
+  ],
+  download: ['s3:GetObject', 's3:GetObjectVersion'],
+} as const;
 const LOGGING = [
   'logs:CreateLogStream',
   'logs:PutLogEvents',
@@ -84,10 +98,10 @@ const LOGGING = [
 ];
 
 describe('permissions in the demo district stack', () => {
-  it('runs as 15 IAM roles: 12 for the functions, one for the state machines, two for Scheduler', () => {
+  it('runs as 18 IAM roles: 15 for the functions, one for the state machines, two for Scheduler', () => {
     const roles = resources('AWS::IAM::Role').map(([id]) => id);
     const functionRoles = [...demo.functionsByRole().keys()];
-    expect(functionRoles).toHaveLength(12);
+    expect(functionRoles).toHaveLength(15);
     expect(roles.sort()).toEqual(
       [
         ...functionRoles,
@@ -108,6 +122,7 @@ describe('permissions in the demo district stack', () => {
         actions: actionsOf(spec),
         answers: [...(spec.taskResponse?.of ?? [])].sort(),
         starts: [...(spec.startExecution?.of ?? [])].sort(),
+        evidence: spec.evidence?.access,
       });
       expect(roleOfGrants.get(grants) ?? role, name).toBe(role);
       roleOfGrants.set(grants, role);
@@ -290,6 +305,24 @@ describe('permissions in the demo district stack', () => {
         Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.deadLetters), 'Arn'] },
       },
     ]);
+  });
+
+  it('lets only the evidence handlers touch evidence files, each on evidence/* of the bucket, none delete a version', () => {
+    const bucket = idOf(stack.evidence.bucket);
+    const s3 = statements().filter(({ statement }) =>
+      list(statement.Action).some((a: string) => a.startsWith('s3:')),
+    );
+    expect(s3.flatMap(({ functions }) => functions).sort()).toEqual([
+      'EvidenceDownload',
+      'EvidencePresign',
+      'EvidenceVerify',
+    ]);
+    for (const { statement } of s3) {
+      expect(list(statement.Resource)).toEqual([
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/evidence/*']] },
+      ]);
+      expect(list(statement.Action)).not.toContain('s3:DeleteObjectVersion');
+    }
   });
 
   it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {

@@ -401,13 +401,58 @@ function megabytes(bytes) {
 }
 
 /**
+ * The POST to storage, with its progress: `fetch` reports none while sending, so XMLHttpRequest.
+ * Resolves with S3's error code ('' when stored).
+ * @param {string} url
+ * @param {FormData} body
+ * @param {(percent: number) => void} progress
+ * @returns {Promise<string>}
+ */
+function postToStorage(url, body, progress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', url);
+    request.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) progress(Math.floor((event.loaded / event.total) * 100));
+    });
+    request.addEventListener('load', () => {
+      if (request.status >= 200 && request.status < 300) resolve('');
+      else resolve(/<Code>([^<]*)<\/Code>/.exec(request.responseText)?.[1] ?? 'Unknown');
+    });
+    request.addEventListener('error', () =>
+      reject(new Error('Mất kết nối khi tải tệp lên; hãy kiểm tra mạng rồi chọn lại tệp.')),
+    );
+    request.send(body);
+  });
+}
+
+/**
+ * A remove button for a listed file: taking the item out takes its fields out of the form.
+ * @param {HTMLFormElement} form
+ * @param {HTMLLIElement} item
+ */
+function removable(form, item) {
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary';
+  remove.textContent = 'Bỏ tệp';
+  remove.addEventListener('click', () => {
+    item.remove();
+    form.dispatchEvent(new Event('change'));
+  });
+  item.append(' ', remove);
+}
+
+/**
  * One file: sign, upload straight to storage, verify; the accepted file joins the form.
  * @param {HTMLFormElement} form
  * @param {string} leaf
  * @param {File} file
  * @param {HTMLUListElement} list
+ * @param {number} index
+ * @param {(text: string) => void} say
  */
-async function uploadOne(form, leaf, file, list) {
+async function uploadOne(form, leaf, file, list, index, say) {
   const presignUrl = form.dataset.presignUrl ?? '';
   const verifyUrl = form.dataset.verifyUrl ?? '';
   const signed = await postJson(presignUrl, {
@@ -420,20 +465,22 @@ async function uploadOne(form, leaf, file, list) {
   const body = new FormData();
   for (const [name, value] of Object.entries(signed.fields ?? {})) body.append(name, String(value));
   body.append('file', file);
-  const stored = await fetch(signed.url, { method: 'POST', body });
-  if (!stored.ok) {
-    const code = /<Code>([^<]*)<\/Code>/.exec(await stored.text())?.[1];
+  const code = await postToStorage(signed.url, body, (percent) =>
+    say(`Đang tải lên ${file.name}: ${percent} %`),
+  );
+  if (code) {
     throw new Error(
       code === 'EntityTooLarge'
         ? 'Tệp lớn hơn 20 MB nên không tải lên được.'
         : 'Kho lưu trữ không nhận tệp (liên kết tải lên có thể đã hết hạn); hãy chọn lại tệp.',
     );
   }
+  say(`Đang kiểm tra ${file.name}…`);
   const checked = await postJson(verifyUrl, { leaf, key: signed.key });
   if (checked.status !== 'accepted') throw new Error(checked.message);
   const f = checked.file;
-  const index = list.children.length;
   const item = document.createElement('li');
+  item.dataset.file = '';
   const label = document.createElement('span');
   label.textContent = `${file.name} (${megabytes(f.size ?? file.size)})`;
   item.append(label);
@@ -450,15 +497,7 @@ async function uploadOne(form, leaf, file, list) {
     input.value = value;
     item.append(input);
   }
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'secondary';
-  remove.textContent = 'Bỏ tệp';
-  remove.addEventListener('click', () => {
-    item.remove();
-    form.dispatchEvent(new Event('change'));
-  });
-  item.append(' ', remove);
+  removable(form, item);
   list.append(item);
   form.dispatchEvent(new Event('change'));
 }
@@ -480,26 +519,36 @@ function uploads(form) {
     input.id = id;
     input.accept = ACCEPT;
     input.multiple = true;
-    const list = document.createElement('ul');
+    // The page lists the files already cited; new ones are numbered after them.
+    const listed = mount.querySelector('ul.files');
+    const list = listed instanceof HTMLUListElement ? listed : document.createElement('ul');
     list.className = 'files';
+    let next = list.children.length;
+    for (const item of list.querySelectorAll('li[data-file]')) {
+      if (item instanceof HTMLLIElement) removable(form, item);
+    }
     const note = document.createElement('p');
     note.className = 'upload-status';
     note.setAttribute('aria-live', 'polite');
+    const say = (/** @type {string} */ text) => {
+      note.textContent = text;
+    };
     input.addEventListener('change', async (event) => {
       event.stopPropagation();
       const files = [...(input.files ?? [])];
       input.value = '';
       for (const file of files) {
-        note.textContent = `Đang tải lên ${file.name}…`;
+        say(`Đang tải lên ${file.name}…`);
         try {
-          await uploadOne(form, leaf, file, list);
-          note.textContent = `Đã tải lên và kiểm tra ${file.name}.`;
+          await uploadOne(form, leaf, file, list, next++, say);
+          say(`Đã tải lên và kiểm tra ${file.name}.`);
         } catch (error) {
-          note.textContent = `${file.name}: ${error instanceof Error ? error.message : 'không tải lên được.'}`;
+          say(`${file.name}: ${error instanceof Error ? error.message : 'không tải lên được.'}`);
         }
       }
     });
-    mount.append(label, input, list, note);
+    mount.prepend(label, input);
+    mount.append(list, note);
   }
 }
 
