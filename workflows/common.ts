@@ -16,11 +16,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 
-/**
- * The errors of the Lambda service itself (the invocation never ran, or was throttled). They are
- * the only ones a callback task may retry: its function emails a link, and a retry after the
- * function ran would mail a second one.
- */
+/** The errors of the Lambda service itself (the invocation never ran, or was throttled). */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -40,7 +36,7 @@ export const STEP_MAP_CONCURRENCY = 10;
 /** The most iterations an inline Map runs at once, whatever its `MaxConcurrency` says. */
 export const INLINE_MAP_MAX_CONCURRENCY = 40;
 
-/** Retry of the Lambda service errors: every Lambda task has it, callbacks only this one. */
+/** Retry of the Lambda service errors: every Lambda task has it first. */
 export const SERVICE_ERROR_RETRY = {
   errors: [...LAMBDA_SERVICE_ERRORS],
   interval: Duration.seconds(2),
@@ -57,7 +53,20 @@ export const NOT_RETRIED = {
   maxAttempts: 0,
 } as const satisfies sfn.RetryProps;
 
-/** Retry of a re-entrant step's own failure (it reads stored state first, so a rerun resumes). */
+/**
+ * A callback's timeout is never retried (it has its path). Listed before the step-failure retry:
+ * the local interpreter's `States.TaskFailed` also matches a timeout its callback layer raises.
+ */
+export const TIMEOUT_NOT_RETRIED = {
+  errors: [sfn.Errors.TIMEOUT],
+  maxAttempts: 0,
+} as const satisfies sfn.RetryProps;
+
+/**
+ * Retry of a re-entrant step's own failure (it reads stored state first, so a rerun resumes). A
+ * callback step is re-entrant too: the same approval id again with the new token swapped in, the
+ * mail by its identity — the retry mails no second link, and the one mailed keeps working.
+ */
 export const STEP_FAILURE_RETRY = {
   errors: [sfn.Errors.TASKS_FAILED],
   interval: Duration.seconds(10),
@@ -120,7 +129,8 @@ export interface CallbackProps {
 
 /**
  * A step that emails a link and waits for the person's answer (`SendTaskSuccess`); the payload
- * gets the task token as `taskToken`. Only Lambda service errors are retried. Its catchers come
+ * gets the task token as `taskToken`. Retried as any step is (the timeout excepted: it has its
+ * path), since arming is re-entrant (functions/steps/arm.ts). Its catchers come
  * from `awaitAnswer`: `States.Timeout` first (a timeout always has a path), then any other.
  */
 function lambdaCallback(
@@ -140,6 +150,9 @@ function lambdaCallback(
     resultPath: props.resultPath,
   });
   task.addRetry(SERVICE_ERROR_RETRY);
+  task.addRetry(TIMEOUT_NOT_RETRIED);
+  task.addRetry(NOT_RETRIED);
+  task.addRetry(STEP_FAILURE_RETRY);
   return task;
 }
 

@@ -18,6 +18,7 @@ import { NotFoundError } from '#ports/errors';
 import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import {
@@ -48,6 +49,7 @@ export async function requestVote(input: RequestVoteInput, ctx: CampaignStepCont
     input.taskToken,
   );
   if (armed.state === 'delivered') return;
+  crashPoint('request-vote.after-arm');
   if (armed.state === 'closed' || ctx.clock().getTime() >= Date.parse(header.voteClosesAt)) {
     ctx.log.info('the vote has closed: the member is absent', { approvalId: armed.approval.id });
     await callbacks().sendDecision(input.taskToken, VOTE_CLOSED);

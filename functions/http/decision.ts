@@ -58,6 +58,8 @@ export interface DecisionPage {
   render(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
   /** POST on a pending approval: validate, claim (the only write that decides), deliver; the result page. */
   decide(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
+  /** The same POST again (its write id made the decision): follow-ups finished, the first answer. */
+  replay?(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
 }
 
 // ---------------------------------------------------------------- appraise
@@ -285,6 +287,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     if (!request.isRead && ownDecision(approval, writeIdOf(request.form))) {
       // The same request again: its claim stands; finish its follow-ups and answer as the first did.
       await auditDecision(approval);
+      if (page.replay) return page.replay(request, approval);
       return afterClaim({ outcome: 'decided', approval }, (await loadCampaign()).config.district.authority);
     }
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');

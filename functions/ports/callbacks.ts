@@ -1,7 +1,9 @@
 /**
  * The callbacks port over Step Functions: deliver a person's decision to the task waiting for it,
  * report an error to it, and start named executions. The same `SFNClient` talks to AWS or, with
- * `AWS_ENDPOINT_URL_SFN`, to the local Step Functions endpoint.
+ * `AWS_ENDPOINT_URL_SFN`, to the local Step Functions endpoint. A call that fails transiently is
+ * made again; a callback whose earlier request may have landed and whose task is then gone was
+ * delivered by that request (its answer was lost).
  */
 import {
   SendTaskFailureCommand,
@@ -11,6 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { region, sharedClient } from './aws.ts';
 import { provide } from './registry.ts';
+import { reissue, wasUncertain } from './transient.ts';
 
 /** Errors meaning the waiting task no longer exists: retrying cannot help. */
 export const TASK_GONE_ERRORS: readonly string[] = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
@@ -54,25 +57,25 @@ export class SfnCallbacks implements Callbacks {
     if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
       throw new Error(`Decision output is ${Buffer.byteLength(json)} bytes, over Step Functions' 256 KB`);
     }
+    return this.settle(() => this.sfn().send(new SendTaskSuccessCommand({ taskToken, output: json })));
+  }
+
+  private async settle(call: () => Promise<unknown>): Promise<DeliveryResult> {
     try {
-      await this.sfn().send(new SendTaskSuccessCommand({ taskToken, output: json }));
+      await reissue(call);
       return 'delivered';
     } catch (err) {
-      if (TASK_GONE_ERRORS.includes(errorName(err))) return 'task-gone';
-      throw err;
+      if (!TASK_GONE_ERRORS.includes(errorName(err))) throw err;
+      return wasUncertain(err) ? 'delivered' : 'task-gone';
     }
   }
 
   async sendFailure(taskToken: string, error: string, cause: string): Promise<DeliveryResult> {
-    try {
-      await this.sfn().send(
+    return this.settle(() =>
+      this.sfn().send(
         new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
-      );
-      return 'delivered';
-    } catch (err) {
-      if (TASK_GONE_ERRORS.includes(errorName(err))) return 'task-gone';
-      throw err;
-    }
+      ),
+    );
   }
 
   async startExecution(
@@ -84,8 +87,10 @@ export class SfnCallbacks implements Callbacks {
       throw new Error(`Execution name ${JSON.stringify(name)} must be 1–80 characters of [A-Za-z0-9_-]`);
     }
     try {
-      await this.sfn().send(
-        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input ?? {}) }),
+      await reissue(() =>
+        this.sfn().send(
+          new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input ?? {}) }),
+        ),
       );
       return 'started';
     } catch (err) {

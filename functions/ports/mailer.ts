@@ -2,8 +2,8 @@
  * The mail port: at most one email per message identity (DESIGN.md, "Email").
  *
  * send = claim the outbox record (conditional put) → SES v2 `SendEmail` → mark `sent` (with the
- * SES message id), `failed` (certainly not sent: refused connection, an error answer from SES —
- * the next `send` of the same identity retries) or `ambiguous` (a timeout or a connection lost
+ * SES message id), `failed` (certainly not sent: refused connection, a 4xx refusal from SES —
+ * the next `send` of the same identity retries) or `ambiguous` (a 5xx, a timeout or a connection lost
  * after the request went out: it may have been sent, so it is shown to the admin, not guessed).
  * The SES client never retries by itself (functions/ports/aws.ts), or a retry could send twice.
  *
@@ -95,9 +95,9 @@ export function isPermanentRefusal(err: unknown): boolean {
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
- * Whether an SES call that threw may nevertheless have sent the email. An answer from SES (any
- * HTTP status) means it was not; a refused or never-established connection means it was not; a
- * timeout or a connection lost mid-request may have.
+ * Whether an SES call that threw may nevertheless have sent the email. A refusal (a 4xx: throttled,
+ * rejected) means it was not; a refused or never-established connection means it was not; a 5xx
+ * (SES failed while handling it), a timeout or a connection lost mid-request may have.
  */
 export function mayHaveBeenSent(err: unknown): boolean {
   const e = err as {
@@ -106,7 +106,8 @@ export function mayHaveBeenSent(err: unknown): boolean {
     message?: string;
     $metadata?: { httpStatusCode?: number };
   };
-  if (e.$metadata?.httpStatusCode !== undefined) return false;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500;
   if (e.code && NOT_SENT_CODES.has(e.code)) return false;
   if (e.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return false;
   return e.name === 'TimeoutError' || e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.code === 'ETIMEDOUT';

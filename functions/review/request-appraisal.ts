@@ -13,6 +13,7 @@ import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type CallbackInput, callbackInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import { moveReport, systemActor } from '#steps/records';
@@ -33,8 +34,10 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
     input.taskToken,
   );
   if (armed.state !== 'armed') return;
+  crashPoint('request-appraisal.after-arm');
 
   await moveReport(unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
+  crashPoint('request-appraisal.after-status');
 
   const now = ctx.clock();
   if (now.getTime() >= Date.parse(armed.approval.expiresAt)) {

@@ -8,8 +8,9 @@
  *     with the payload's hash — the only write that counts: functions/steps/decisions.ts)
  *     → SendTaskSuccess with the token that claim returned (`deliverDecision`) → `markDelivered`.
  *
- * A second POST gets 409 from decision.ts (the approval is no longer pending); a link past the
- * vote's close 410. The tally reads each member's ballot through the decision that selected it
+ * The form carries a write id: the same POST again (a retry after a lost answer) gets the first
+ * answer; another POST gets 409 from decision.ts (the approval is no longer pending); a link past
+ * the vote's close 410. The tally reads each member's ballot through the decision that selected it
  * (functions/commendation/tally-votes.ts).
  */
 
@@ -28,6 +29,7 @@ import {
 } from '#functions/commendation/award';
 import type { Actor } from '#ports/actor';
 import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
 import { NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
 import type { Approval, DecideOutcome } from '#ports/reviews';
@@ -57,6 +59,7 @@ import {
   problemSummary,
   statusPage,
 } from './pages.ts';
+import { newWriteId, writeIdOf } from './write-id.ts';
 
 export const VOTE_ACTION = 'cast';
 
@@ -100,6 +103,8 @@ export interface VotePageModel {
   initiativeTitles?: ReadonlyMap<string, string>;
   raw?: URLSearchParams;
   problems?: FieldProblem[];
+  /** This rendering's write id (functions/web/write-id.ts): the same POST again gets the same answer. */
+  writeId?: string;
 }
 
 function choiceInputs(id: string, problems: ProblemMap, chosen: string | null): Html {
@@ -133,6 +138,7 @@ ${
 }
 <form method="post" action="" novalidate>
 ${NO_IMPLICIT_SUBMIT}
+${m.writeId ? `<input type="hidden" name="writeId" value="${e(m.writeId)}">` : ''}
 ${candidates
   .map(
     (c) => `<fieldset>
@@ -162,22 +168,31 @@ export async function decideVote(
   approval: Approval,
   votes: Record<string, Vote>,
   actor: Actor,
+  writeId?: string,
 ): Promise<DecideVoteResult> {
   const payload: VotePayload = { votes };
-  const decided = await claimDecision(approval, { action: VOTE_ACTION, payload }, actor);
+  const decided = await claimDecision(
+    approval,
+    { action: VOTE_ACTION, payload, ...(writeId ? { writeId } : {}) },
+    actor,
+  );
   if (decided.outcome !== 'decided') {
     return { outcome: decided.outcome, ...('approval' in decided ? { approval: decided.approval } : {}) };
   }
+  return { outcome: 'decided', approval: decided.approval, delivery: await deliverVote(decided.approval) };
+}
+
+/** The recorded vote delivered to the waiting task, unless it was already. */
+async function deliverVote(approval: Approval): Promise<DeliveryOutcome> {
+  if (approval.deliveredAt) return 'delivered';
   const log = handlerLogger();
-  let delivery: DeliveryOutcome;
   try {
-    delivery = await deliverDecision(decided.approval, log);
+    return await deliverDecision(approval, log);
   } catch (error) {
     // Even the failure mark failed: the decision stays recorded and in the sweep's queue.
     log.error('vote recorded; delivery and its mark failed', { approvalId: approval.id, error });
-    delivery = 'failed';
+    return 'failed';
   }
-  return { outcome: 'decided', approval: decided.approval, delivery };
 }
 
 /**
@@ -230,7 +245,7 @@ async function voteContext(approval: Approval) {
 export const votePage = {
   async render(_request: HttpRequest, approval: Approval): Promise<HttpResponse> {
     const ctx = await voteContext(approval);
-    return htmlResponse(200, renderVotePage(ctx));
+    return htmlResponse(200, renderVotePage({ ...ctx, writeId: newWriteId() }));
   },
 
   async decide(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
@@ -241,7 +256,12 @@ export const votePage = {
     if (parsed.problems.length > 0) {
       throw new FormError(
         parsed.problems,
-        renderVotePage({ ...ctx, raw: request.form, problems: parsed.problems }),
+        renderVotePage({
+          ...ctx,
+          raw: request.form,
+          problems: parsed.problems,
+          ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
+        }),
         422,
       );
     }
@@ -250,37 +270,63 @@ export const votePage = {
       id: ctx.memberId,
       ...(ctx.member?.email ? { email: ctx.member.email } : {}),
     });
-    const result = await decideVote(approval, parsed.votes, actor);
+    const result = await decideVote(approval, parsed.votes, actor, writeIdOf(request.form));
     switch (result.outcome) {
       case 'decided':
         break;
-      case 'already-decided': {
-        const title = 'Phiếu đã được ghi nhận trước đó';
-        const detail =
-          'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì.';
-        return htmlResponse(
-          409,
-          statusPage({ status: 409, title, detail, header: ctx.authority, tone: 'info' }),
-        );
-      }
+      case 'already-decided':
+        return alreadyRecorded(ctx.authority);
       default:
         throw claimRefused(result.outcome);
     }
-    const delivered = result.delivery === 'delivered' || result.delivery === 'superseded';
-    const count = (v: Vote) => Object.values(parsed.votes).filter((x) => x === v).length;
-    const title = 'Đã ghi nhận phiếu biểu quyết';
-    const detail =
-      `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(result.approval?.decidedAt)}: ${count('yes')} tán thành, ` +
-      `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.`;
-    const extra = `<table><thead><tr><th>Trường hợp</th><th>Biểu quyết</th></tr></thead><tbody>${header.ballot
-      .map(
-        (id) =>
-          `<tr><td>${e(names.get(id) ?? id)}</td><td>${e(CHOICES.find(([v]) => v === parsed.votes[id])?.[1] ?? '')}</td></tr>`,
-      )
-      .join('')}</tbody></table>`;
-    return htmlResponse(
-      delivered ? 200 : 202,
-      statusPage({ status: delivered ? 200 : 202, title, detail, extra, header: ctx.authority, tone: 'ok' }),
-    );
+    return recordedAnswer(ctx, result.approval ?? approval, parsed.votes, result.delivery);
+  },
+
+  /**
+   * The same POST again (its write id made the recorded vote): the recorded ballot delivered if it
+   * was not, and the answer the first POST gave.
+   */
+  async replay(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(approval);
+    const votes = (await reviews().getDecisionPayload<VotePayload>(approval))?.votes ?? {};
+    // The same rendering posted with other choices (back, changed, sent again) is a second vote.
+    const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
+    const posted = parseVoteForm(request.form, ctx.header.ballot, names);
+    if (ctx.header.ballot.some((id) => posted.votes[id] !== votes[id])) return alreadyRecorded(ctx.authority);
+    return recordedAnswer(ctx, approval, votes, await deliverVote(approval));
   },
 };
+
+/** 409: this link's vote was recorded before; nothing changes. */
+function alreadyRecorded(authority: string): HttpResponse {
+  const title = 'Phiếu đã được ghi nhận trước đó';
+  const detail =
+    'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì.';
+  return htmlResponse(409, statusPage({ status: 409, title, detail, header: authority, tone: 'info' }));
+}
+
+/** The page after a recorded vote: what was recorded, and whether it has gone on (200) or will (202). */
+function recordedAnswer(
+  ctx: Awaited<ReturnType<typeof voteContext>>,
+  approval: Approval,
+  votes: Record<string, Vote>,
+  delivery: DeliveryOutcome | undefined,
+): HttpResponse {
+  const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
+  const delivered = delivery === 'delivered' || delivery === 'superseded';
+  const count = (v: Vote) => Object.values(votes).filter((x) => x === v).length;
+  const title = 'Đã ghi nhận phiếu biểu quyết';
+  const detail =
+    `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(approval.decidedAt)}: ${count('yes')} tán thành, ` +
+    `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.`;
+  const extra = `<table><thead><tr><th>Trường hợp</th><th>Biểu quyết</th></tr></thead><tbody>${ctx.header.ballot
+    .map(
+      (id) =>
+        `<tr><td>${e(names.get(id) ?? id)}</td><td>${e(CHOICES.find(([v]) => v === votes[id])?.[1] ?? '')}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+  return htmlResponse(
+    delivered ? 200 : 202,
+    statusPage({ status: delivered ? 200 : 202, title, detail, extra, header: ctx.authority, tone: 'ok' }),
+  );
+}

@@ -198,11 +198,22 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
         const vote = id === victim ? (i < 5 ? 'yes' : 'no') : i < 6 ? 'yes' : 'abstain';
         form.set(`vote[${id}]`, vote);
       }
+      // The page's write id goes with the form: the same POST again is answered as the first.
+      form.set('writeId', /name="writeId" value="([^"]+)"/.exec(shown.body)?.[1] ?? '');
+      expect(form.get('writeId')).toMatch(/^[A-Za-z0-9_-]{22}$/);
       const posted = await page('POST', url, form);
       expect([200, 202]).toContain(posted.status);
       expect(posted.body).toContain('Đã ghi nhận phiếu biểu quyết');
-      const twice = await page('POST', url, form);
-      expect(twice.status).toBe(409);
+      const again = await page('POST', url, form);
+      expect(again.status).toBe(200);
+      expect(again.body).toContain('Đã ghi nhận phiếu biểu quyết');
+      // Other choices from the same rendering (back, change, send), or another rendering: refused.
+      const changed = new URLSearchParams(form);
+      changed.set(`vote[${victim}]`, changed.get(`vote[${victim}]`) === 'yes' ? 'no' : 'yes');
+      expect((await page('POST', url, changed)).status).toBe(409);
+      const other = new URLSearchParams(form);
+      other.set('writeId', 'another-rendering-00000');
+      expect((await page('POST', url, other)).status).toBe(409);
     }
     expect((await ballots('2024')).map((b) => b.memberId).sort()).toEqual([...voters].sort());
   });

@@ -22,7 +22,7 @@ export interface FaultProxyOptions {
   target: string;
   /** Share of invocations that fail, 0..1. */
   rate: number;
-  /** Seeds the choice: the same seed and invocation id always give the same fate. */
+  /** Seeds the choice: the same seed gives the n-th call the same fate. */
   seed: string;
   /** Which kinds to inject (default both, half each). */
   kinds?: readonly FaultKind[];
@@ -109,7 +109,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     calls++;
     let fate: FaultKind | 'none' = 'none';
     if (!healed && kinds.length > 0 && (options.eligible?.(call) ?? true)) {
-      const digest = createHash('sha256').update(`${options.seed}:${invocation}`).digest();
+      // By the call's place in the sequence, not its random invocation id: a seed replays its draw.
+      const digest = createHash('sha256').update(`${options.seed}:${calls}`).digest();
       const draw = digest.readUInt32BE(0) / 0x1_0000_0000;
       if (draw < options.rate) fate = kinds[digest.readUInt8(4) % kinds.length] ?? 'before';
     }

@@ -3,33 +3,20 @@
  * writes, and the same request again, or the sweep, finishes it with the answer the first would
  * have given. The review gets the explanation once, the reviewer a round-2 link, the unit no 409.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { completeForm, type Harness, inReview, PERIOD_ID, postForm, startHarness } from '../http/harness.ts';
+import { crashBed } from '../helpers/crash-bed.ts';
+import { completeForm, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
-afterEach(() => {
-  delete process.env.THIDUA_CRASH_AT;
-  delete process.env.THIDUA_CRASH_MODE;
-});
-
-function crashAt(point: string): void {
-  process.env.THIDUA_CRASH_MODE = 'throw';
-  process.env.THIDUA_CRASH_AT = `${point}:1`;
-}
+const bed = crashBed();
+const { crashAt } = bed;
 
 const hiddenWriteId = (page: string) => /name="writeId" value="([^"]+)"/.exec(page)?.[1] ?? '';
 
 /** A report returned by its reviewer, and the explanation form its page renders (with its write id). */
 async function returnedReport(unitId: string): Promise<{ reportUrl: string; form: URLSearchParams }> {
-  const { reportUrl, reviewUrl } = await inReview(h, unitId);
+  const { reportUrl, reviewUrl } = await inReview(bed.h, unitId);
   const page = await (await fetch(reviewUrl)).text();
   const form = new URLSearchParams({ decision: 'return', generalComment: 'Bổ sung minh chứng.' });
   for (const m of page.matchAll(
@@ -39,13 +26,13 @@ async function returnedReport(unitId: string): Promise<{ reportUrl: string; form
   }
   form.set('comment[1.1.1]', 'Chưa nêu số, ngày của kế hoạch.');
   expect((await postForm(reviewUrl, form)).status).toBe(200);
-  await h.rt.settle();
+  await bed.h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');
   const unitPage = await (await fetch(reportUrl)).text();
   const writeId = hiddenWriteId(unitPage);
   expect(writeId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
-  const explain = completeForm(h, unitId, version, 'explain');
+  const explain = completeForm(bed.h, unitId, version, 'explain');
   explain.set('response', 'Kế hoạch số 05/KH-TP ngày 10/01/2022.');
   explain.set('writeId', writeId);
   return { reportUrl, form: explain };
@@ -58,7 +45,7 @@ async function explainApproval(unitId: string) {
 
 /** The review went on to round 2: the explanation was delivered to the waiting execution. */
 async function expectRoundTwo(unitId: string): Promise<void> {
-  await h.rt.settle();
+  await bed.h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
   const approvals = await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID);
   expect(approvals.filter((a) => a.kind === 'appraise' && a.round === 2)).toHaveLength(1);
@@ -78,7 +65,7 @@ describe('an explanation whose request dies after a write', () => {
       crashAt(point);
       expect((await postForm(reportUrl, form)).status).toBe(500);
       expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('explained');
-      delete process.env.THIDUA_CRASH_AT;
+      bed.disarm();
 
       const again = await postForm(reportUrl, form);
       expect(again.status).toBe(303);
@@ -86,7 +73,7 @@ describe('an explanation whose request dies after a write', () => {
       await expectRoundTwo(unitId);
       // A third time still the same answer, and nothing more happens.
       expect((await postForm(reportUrl, form)).status).toBe(303);
-      await h.rt.settle();
+      await bed.h.rt.settle();
       const rounds = (await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID)).filter(
         (a) => a.kind === 'appraise',
       );
@@ -99,7 +86,7 @@ describe('an explanation whose request dies after a write', () => {
     const { reportUrl, form } = await returnedReport(unitId);
     crashAt('explain.after-revision');
     expect((await postForm(reportUrl, form)).status).toBe(500);
-    delete process.env.THIDUA_CRASH_AT;
+    bed.disarm();
     expect((await explainApproval(unitId))?.status).toBe('pending');
 
     const other = new URLSearchParams(form);
@@ -107,7 +94,7 @@ describe('an explanation whose request dies after a write', () => {
     expect((await postForm(reportUrl, other)).status).toBe(409);
 
     // The sweep runs on the clock (every 5 minutes): past its grace it decides and delivers.
-    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 11 * 60_000));
+    await bed.h.rt.advanceClock(new Date(bed.h.rt.clock.now().getTime() + 11 * 60_000));
     await expectRoundTwo(unitId);
   }, 60_000);
 });

@@ -5,7 +5,15 @@
  * `putIf`/`updateIf` (a conditional write that answers false/undefined when its condition no
  * longer holds), `queryAll`, `batchGet`. Nothing here Scans; nothing uses transactions (dynalite
  * has none: docs/storage.md says how each multi-item change stays safe without them).
+ *
+ * A call that fails transiently after the SDK's own retries (a 5xx, throttling, a connection lost)
+ * is made again as a new request, a few times. A write whose earlier request may have been applied
+ * with its answer lost is told apart on the retry: a conditional put finds its own item, an update
+ * its own `lastWrite` mark (docs/reliability.md, "Faults").
  */
+
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -25,6 +33,7 @@ import { region, requireEnv, sharedClient } from '../aws.ts';
 import { now as clockNow } from '../clock.ts';
 import { ConflictError } from '../errors.ts';
 import { provide } from '../registry.ts';
+import { reissue, wasUncertain } from '../transient.ts';
 import { type Item, isConditionFailed, type Key, sha256 } from './keys.ts';
 
 /** The document client over a low-level client; marshalling drops `undefined`. */
@@ -62,21 +71,26 @@ export class Table {
 
   /** A strongly consistent read unless `consistent: false` (docs/storage.md, "Reads"). */
   async get(key: Key, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.name, Key: key, ConsistentRead: options.consistent ?? true }),
+    const { out } = await this.send(() =>
+      this.db.send(
+        new GetCommand({ TableName: this.name, Key: key, ConsistentRead: options.consistent ?? true }),
+      ),
     );
     return out.Item;
   }
 
-  /** Put; false when the condition failed. */
+  /**
+   * Put; false when the condition failed — unless an earlier request of this call may have been
+   * applied and the item stored is the one this call put (its answer was lost).
+   */
   async putIf(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.name, ...input }));
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
+    const { failed } = await this.sendConditional(() =>
+      this.db.send(new PutCommand({ TableName: this.name, ...input })),
+    );
+    if (!failed) return true;
+    if (!failed.uncertain || !input.Item) return false;
+    const stored = await this.get(keyOf(input.Item));
+    return isDeepStrictEqual(stored, plain(input.Item));
   }
 
   /**
@@ -95,17 +109,37 @@ export class Table {
     throw new ConflictError('exists', conflict);
   }
 
-  /** Update returning the new item; undefined when the condition failed. */
+  /**
+   * Update returning the new item; undefined when the condition failed. Each call marks the item
+   * with its own `lastWrite` and refuses to apply twice, so a request retried after its answer was
+   * lost fails its condition, finds its mark, and answers what the first one did.
+   */
   async updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({ TableName: this.name, ReturnValues: 'ALL_NEW', ...input }),
-      );
-      return out.Attributes ?? {};
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    const mark = randomUUID();
+    const update = input.UpdateExpression ?? '';
+    const setMark = /(^|\s)SET\s/.test(update)
+      ? update.replace(/(^|\s)SET\s/, '$1SET #lastWrite = :lastWrite, ')
+      : `SET #lastWrite = :lastWrite ${update}`;
+    const notTwice = 'attribute_not_exists(#lastWrite) OR #lastWrite <> :lastWrite';
+    const { out, failed } = await this.sendConditional(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.name,
+          ReturnValues: 'ALL_NEW',
+          ...input,
+          UpdateExpression: setMark,
+          ConditionExpression: input.ConditionExpression
+            ? `(${input.ConditionExpression}) AND (${notTwice})`
+            : notTwice,
+          ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#lastWrite': 'lastWrite' },
+          ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':lastWrite': mark },
+        }),
+      ),
+    );
+    if (!failed) return out?.Attributes ?? {};
+    if (!failed.uncertain || !input.Key) return undefined;
+    const stored = await this.get(keyOf(input.Key));
+    return stored?.lastWrite === mark ? stored : undefined;
   }
 
   /**
@@ -134,14 +168,29 @@ export class Table {
     return updated !== undefined;
   }
 
-  /** Delete; false when the condition failed. */
+  /** Delete; false when the condition failed (true when an earlier request may have deleted it and it is gone). */
   async deleteIf(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
+    const { failed } = await this.sendConditional(() =>
+      this.db.send(new DeleteCommand({ TableName: this.name, ...input })),
+    );
+    if (!failed) return true;
+    return failed.uncertain && input.Key !== undefined && (await this.get(keyOf(input.Key))) === undefined;
+  }
+
+  /** `call()`, made again while it fails transiently (functions/ports/transient.ts). */
+  send<O>(call: () => Promise<O>): Promise<{ out: O; uncertain: boolean }> {
+    return reissue(call);
+  }
+
+  /** A conditional write: its output, or `failed` when the condition did not hold. */
+  private async sendConditional<O>(
+    call: () => Promise<O>,
+  ): Promise<{ out?: O; failed?: { uncertain: boolean } }> {
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.name, ...input }));
-      return true;
+      return { out: (await this.send(call)).out };
     } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
+      if (!isConditionFailed(err)) throw err;
+      return { failed: { uncertain: wasUncertain(err) } };
     }
   }
 
@@ -154,13 +203,16 @@ export class Table {
     let start: Record<string, unknown> | undefined;
     do {
       const remaining = limit - items.length;
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.name,
-          ...input,
-          ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
+      const from = start;
+      const { out } = await this.send(() =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.name,
+            ...input,
+            ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+            ...(from ? { ExclusiveStartKey: from } : {}),
+          }),
+        ),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
@@ -218,8 +270,11 @@ export class Table {
       let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => ({ ...k }));
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
         if (attempt > 8) throw new Error('DynamoDB BatchGet kept returning unprocessed keys');
-        const out: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+        const keysNow: Record<string, unknown>[] = pending;
+        const { out } = await this.send(() =>
+          this.db.send(
+            new BatchGetCommand({ RequestItems: { [this.name]: { Keys: keysNow, ConsistentRead: true } } }),
+          ),
         );
         items.push(...(out.Responses?.[this.name] ?? []));
         pending = out.UnprocessedKeys?.[this.name]?.Keys;
@@ -228,6 +283,22 @@ export class Table {
     }
     return items;
   }
+}
+
+/** The key of an item this table writes. */
+function keyOf(item: Item): Key {
+  return { pk: String(item.pk), sk: String(item.sk) };
+}
+
+/** A value as DynamoDB stores it: `undefined` dropped at every depth (the client's marshalling). */
+function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) {
+    return value;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  // The same keys as `value`, each value stripped the same way.
+  return Object.fromEntries(entries.map(([k, v]) => [k, plain(v)])) as T;
 }
 
 /**
