@@ -9,9 +9,10 @@
  * just after it is taken), so a slot found taken raises that reviewer's count by one and the
  * choice is made again. When the slot is taken, its reviewer held exactly the count used and every
  * other reviewer at least theirs: the chosen one is the least loaded, as if every slot had been
- * counted, and the loads never differ by more than one (among reviewers eligible alike). A slot the
- * unit already holds (a run that stopped before the next write) is kept. Then the assignment
- * itself is stored (its put is the lock of the unit-period).
+ * counted, and the loads never differ by more than one (among reviewers eligible alike). A run
+ * marks the unit before its first try; a re-run that finds the mark (the run before stopped before
+ * storing the assignment) lists the period's slots once and keeps the one the unit holds. Then the
+ * assignment itself is stored (its put is the lock of the unit-period).
  */
 import type { Person } from '#domain/model';
 import { reviews } from '#ports/dynamo/reviews';
@@ -45,18 +46,21 @@ async function takeSlot(
   eligible: readonly Person[],
   start: AssignmentStart,
 ): Promise<string> {
-  const { loads, lastTry } = start;
-  if (lastTry && (await reviews().slotHolder(periodId, lastTry.reviewerId, lastTry.slot)) === unitId) {
-    return lastTry.reviewerId;
+  const { loads } = start;
+  if (start.tried) {
+    // A run stopped after marking (a crash, a timeout): it may hold a slot, found by listing them.
+    const { holder } = await reviews().reviewerLoads(periodId, unitId);
+    if (holder) return holder;
+  } else {
+    await reviews().markTakingSlot(periodId, unitId);
   }
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const candidate = leastLoaded(eligible, loads);
     if (!candidate) break;
     const load = loads[candidate.id] ?? 0;
     if (await reviews().takeLoadSlot(periodId, candidate.id, unitId, load)) return candidate.id;
+    // Taken by another assignment, which notes it on the summary.
     loads[candidate.id] = load + 1;
-    // The slot's taker notes it too; noting it here spares the next assignments the same miss.
-    await reviews().noteLoad(periodId, candidate.id, load + 1);
   }
   throw new StepError(STEP_ERRORS.conflict, `The reviewer loads of ${periodId} kept changing`);
 }
