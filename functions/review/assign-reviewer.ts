@@ -2,7 +2,8 @@
  * AssignReviewer `{unitId, periodId}` → `{reviewerId}`.
  *
  * The unit-period's reviewer: the one stored if it has one (a re-run), else the reviewer not from
- * the unit with the fewest units in the period (ties: the config's order). Race-free balance
+ * the unit with the fewest units in the period (ties: the config's order from a place the unit's id
+ * gives). Race-free balance
  * without transactions: the chosen reviewer's next load slot is taken only while the reviewer
  * still holds the count the step believes (`takeLoadSlot`). The counts come from the period's
  * load summary in one read, whatever the number of units: each is a lower bound (a slot is noted
@@ -27,16 +28,30 @@ const STEP = 'assign-reviewer';
 /** Slots tried before giving up (each lost one means another unit was placed meanwhile). */
 const MAX_TRIES = 2_000;
 
-/** The eligible reviewer with the fewest units (ties: config order). */
+/**
+ * The eligible reviewer with the fewest units; ties in config order, starting at a place the
+ * unit's id gives, so that units assigned at the same moment try different reviewers rather than
+ * all racing for the first one (a herd whose tries grow with the square of the units at once).
+ */
 export function leastLoaded(
   eligible: readonly Person[],
   loads: Readonly<Record<string, number>>,
+  unitId = '',
 ): Person | undefined {
+  const start = eligible.length ? tieStart(unitId) % eligible.length : 0;
   let best: Person | undefined;
-  for (const r of eligible) {
-    if (!best || (loads[r.id] ?? 0) < (loads[best.id] ?? 0)) best = r;
+  for (let i = 0; i < eligible.length; i++) {
+    const r = eligible[(start + i) % eligible.length];
+    if (r && (!best || (loads[r.id] ?? 0) < (loads[best.id] ?? 0))) best = r;
   }
   return best;
+}
+
+/** A small stable number from the unit id (FNV-1a). */
+function tieStart(unitId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < unitId.length; i++) h = Math.imul(h ^ unitId.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** The reviewer whose load slot the unit holds now: an earlier one, or one taken here. */
@@ -55,7 +70,7 @@ async function takeSlot(
     await reviews().markTakingSlot(periodId, unitId);
   }
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const candidate = leastLoaded(eligible, loads);
+    const candidate = leastLoaded(eligible, loads, unitId);
     if (!candidate) break;
     const load = loads[candidate.id] ?? 0;
     if (await reviews().takeLoadSlot(periodId, candidate.id, unitId, load)) return candidate.id;

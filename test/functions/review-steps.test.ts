@@ -9,7 +9,7 @@ import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
 import { inviteUnit } from '#functions/period/invitation';
 import { handler as recordFailure } from '#functions/record-failure';
-import { handler as assignReviewer } from '#functions/review/assign-reviewer';
+import { handler as assignReviewer, leastLoaded } from '#functions/review/assign-reviewer';
 import { handler as markUnappraised } from '#functions/review/mark-unappraised';
 import { handler as recordApproval } from '#functions/review/record-approval';
 import { handler as remindWaiting } from '#functions/review/remind-waiting';
@@ -154,10 +154,12 @@ describe('assign-reviewer', () => {
 
   it('counts a slot taken by a run that stopped before noting it, and a re-run keeps the slot it holds', async () => {
     const period = '2023Q1';
-    const [first, second] = bed.config.reviewers;
-    const others = bed.config.units.filter((u) => u.id !== first?.unit && u.id !== second?.unit);
-    const [held, next] = others;
-    if (!first || !second || !held || !next) throw new Error('the demo has reviewers and units');
+    const { reviewers, units } = bed.config;
+    const next = units.find((u) => !reviewers.some((r) => r.unit === u.id));
+    // The reviewer `next` would get on empty loads, and another unit it may review.
+    const first = next && leastLoaded(reviewers, {}, next.id);
+    const held = units.find((u) => u.id !== next?.id && u.id !== first?.unit);
+    if (!next || !first || !held) throw new Error('the demo has reviewers and units');
     // A run for `held` took the first reviewer's first slot and stopped before anything else.
     await table().putIf({
       Item: { pk: `PERIOD#${period}`, sk: `LOAD#${first.id}#0001`, reviewerId: first.id, unitId: held.id },
