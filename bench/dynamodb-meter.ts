@@ -286,8 +286,14 @@ export class DynamoMeter {
       const before = await this.getItem(tableName, key);
       const answer = await send(op, sent);
       if (answer.status === 200) {
+        // An update that answers its whole new item needs no read after it (the table helper's do).
+        const answered = request.ReturnValues === 'ALL_NEW' ? asItem(answer.json.Attributes) : undefined;
         const after =
-          op === 'PutItem' ? newItem : op === 'UpdateItem' ? await this.getItem(tableName, key) : undefined;
+          op === 'PutItem'
+            ? newItem
+            : op === 'UpdateItem'
+              ? (answered ?? (await this.getItem(tableName, key)))
+              : undefined;
         this.addWrite(op, before, after, schema);
       } else if (text(answer.json.__type)?.endsWith('ConditionalCheckFailedException')) {
         // Billed at the existing item's size (or 1); no index is touched.

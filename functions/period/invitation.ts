@@ -36,7 +36,7 @@ export async function inviteUnit(
   const [progress, link] = await Promise.all([
     reports().getProgress(unitId, periodId),
     // The invitation makes the grant: no look-up first.
-    reportLink(unitId, period, false),
+    reportLink(unitId, period, { made: false }),
   ]);
   if (progress?.invitedAt) return { outcome: 'already-invited', approvalId: link.grant.id };
   crashPoint('invite.after-grant');

@@ -115,7 +115,8 @@ export interface AssignmentStart {
   assignment?: ReviewerAssignment;
   /** Reviewer id → units known held in the period; absent means none known. */
   loads: Record<string, number>;
-  lastTry?: { reviewerId: string; slot: number };
+  /** A run started taking a slot for the unit and did not store its assignment. */
+  tried: boolean;
 }
 
 export interface ReviewStore {
@@ -138,12 +139,12 @@ export interface ReviewStore {
   takeLoadSlot(periodId: string, reviewerId: string, unitId: string, expectedLoad: number): Promise<boolean>;
   /**
    * What assigning a unit starts from, in one read: its assignment if it has one, each reviewer's
-   * known load (a lower bound: a slot taken is noted just after it), and the last slot the unit
-   * tried, which it holds if a run stopped between taking it and storing the assignment.
+   * known load (a lower bound: a slot taken is noted just after it), and whether a run marked
+   * that it was taking a slot for the unit (it may hold one: `reviewerLoads` finds it).
    */
   assignmentStart(periodId: string, unitId: string): Promise<AssignmentStart>;
-  /** The unit holding the reviewer's `slot`-th load slot of the period, if taken. */
-  slotHolder(periodId: string, reviewerId: string, slot: number): Promise<string | undefined>;
+  /** Marks, before the first slot is tried, that a run is taking a load slot for the unit. */
+  markTakingSlot(periodId: string, unitId: string): Promise<void>;
   /** Raises the reviewer's known load to `slot` (a slot found taken by another assignment). */
   noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void>;
   /** Assigns unless the unit-period has a reviewer already (then that one, `created: false`). */

@@ -70,7 +70,7 @@ export async function recordApproval(
   const leaves = indexCriteria(set).leaves.map((l) => l.leaf);
   const sum = (score: (id: string) => Points | undefined) =>
     leaves.reduce((total, leaf) => total + (score(leaf.id) ?? 0), 0);
-  const link = await reportLink(unitId, period);
+  const link = await reportLink(unitId, period, { listed: approvals });
   const linkLive = ctx.clock().getTime() < Date.parse(link.grant.expiresAt);
   const email = approvedEmail(campaign.sender, {
     unit,

@@ -166,6 +166,19 @@ describe('DynamoDB writes', () => {
       }),
     );
     expect(usage().writeUnits).toBe(2); // body is not in the KEYS_ONLY gsi2
+    meter.reset();
+    // The new item from the answer, not read again: the same bill, and the caller's answer intact.
+    const out = await client.send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: { pk: s('w3'), sk: s('1') },
+        UpdateExpression: 'SET gsi1sk = :v',
+        ExpressionAttributeValues: { ':v': s('s3') },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    expect(out.Attributes?.gsi1sk).toEqual(s('s3'));
+    expect(usage().writeUnits).toBe(2 + 2 + 2);
   });
 
   it('a refused condition is billed at the existing item, and the caller still gets the refusal', async () => {

@@ -6,8 +6,8 @@
  *   period): taking slot n+1 with `attribute_not_exists` succeeds for one of two assignments that
  *   saw the same loads, so the balance holds without a counter. The assign step reads no slot
  *   listing: the period's `LOADS` item holds, per reviewer, a slot number known taken (set after
- *   each slot, never above the truth), and the unit's `SLOT` item names the last slot it tried
- *   (put before the slot), so a re-run finds the slot it holds with one read.
+ *   each slot, never above the truth), and the unit's `SLOT` item marks that a run started taking
+ *   a slot for it: only a re-run after a failure finds it, and lists the slots to find its own.
  * - Approval per decision point: put the point item (fresh random id) with `attribute_not_exists`;
  *   if it exists, reuse its id. Then put the approval; if it exists, `swapTaskToken` re-arms it
  *   (same id, same link) or hands back the decision to deliver at once. A crash between leaves a
@@ -168,7 +168,7 @@ export class DynamoReviewStore implements ReviewStore {
     const keys = [assignmentKey(periodId, unitId), loadsKey(periodId), slotTryKey(periodId, unitId)];
     const items = await this.table.batchGet(keys);
     const find = (k: Key) => items.find((i) => i.pk === k.pk && i.sk === k.sk);
-    const [assigned, summary, tried] = keys.map(find);
+    const [assigned, summary, marked] = keys.map(find);
     const loads: Record<string, number> = {};
     for (const [name, value] of Object.entries(summary ?? {})) {
       if (name.startsWith('L_') && typeof value === 'number') loads[name.slice(2)] = value;
@@ -176,13 +176,12 @@ export class DynamoReviewStore implements ReviewStore {
     return {
       ...(assigned ? { assignment: assignmentOf(assigned) } : {}),
       loads,
-      ...(tried ? { lastTry: { reviewerId: String(tried.reviewerId), slot: Number(tried.slot) } } : {}),
+      tried: marked !== undefined,
     };
   }
 
-  async slotHolder(periodId: string, reviewerId: string, slot: number): Promise<string | undefined> {
-    const item = await this.table.get(slotKey(periodId, reviewerId, slot));
-    return item ? String(item.unitId) : undefined;
+  async markTakingSlot(periodId: string, unitId: string): Promise<void> {
+    await this.table.putIf({ Item: { ...slotTryKey(periodId, unitId), at: this.table.now().iso } });
   }
 
   async takeLoadSlot(
@@ -192,10 +191,6 @@ export class DynamoReviewStore implements ReviewStore {
     expectedLoad: number,
   ): Promise<boolean> {
     const slot = expectedLoad + 1;
-    // Named before it is taken: whatever stops after the slot's put, the unit's next run finds it.
-    await this.table.putIf({
-      Item: { ...slotTryKey(periodId, unitId), reviewerId, slot, at: this.table.now().iso },
-    });
     const taken = await this.table.putIf({
       Item: { ...slotKey(periodId, reviewerId, slot), reviewerId, unitId: part('unitId', unitId) },
       ConditionExpression: 'attribute_not_exists(pk)',
