@@ -31,6 +31,7 @@ import { reports } from '#ports/dynamo/reports';
 import { NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
 import type { Approval, DecideOutcome } from '#ports/reviews';
+import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
@@ -164,7 +165,7 @@ export async function decideVote(
   actor: Actor,
 ): Promise<DecideVoteResult> {
   const payload: VotePayload = { votes };
-  const decided = await claimDecision(approval, { action: VOTE_ACTION, payload }, actor);
+  const decided = await claimDecision(approval, { action: VOTE_ACTION, payload }, actor, askForSweep);
   if (decided.outcome !== 'decided') {
     return { outcome: decided.outcome, ...('approval' in decided ? { approval: decided.approval } : {}) };
   }
