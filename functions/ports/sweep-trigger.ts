@@ -56,7 +56,10 @@ export class LambdaSweepTrigger implements SweepTrigger {
 /** The container's sweep trigger. */
 export const sweepTrigger = provide<SweepTrigger>('sweepTrigger', () => new LambdaSweepTrigger());
 
-/** Asks for a sweep run once the sweep would take a claim made now (its grace past). */
+/**
+ * Asks for a sweep run once the sweep would take a claim made now: its grace past, and a second
+ * more, since the sweep takes claims strictly older than the grace.
+ */
 export function askForSweep(): Promise<void> {
-  return sweepTrigger().runAt(new Date(now().getTime() + SWEEP_GRACE_MS), handlerLogger());
+  return sweepTrigger().runAt(new Date(now().getTime() + SWEEP_GRACE_MS + 1000), handlerLogger());
 }
