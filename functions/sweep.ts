@@ -153,7 +153,12 @@ export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCoun
 
   if (Object.values(counts).some((n) => n > 0)) ctx.log.info('sweep', { ...counts });
   const next = later.reduce<Date | undefined>((a, b) => (a && a <= b ? a : b), undefined);
-  if (next) await planSweep(next, ctx);
+  if (next) {
+    // Its work is done; the next run it could not plan is the hourly backstop's.
+    await planSweep(next, ctx).catch((error: unknown) =>
+      ctx.log.warn('the next sweep run could not be planned; the hourly run will come', { error }),
+    );
+  }
   return counts;
 }
 
