@@ -152,14 +152,18 @@ export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCoun
   counts.followUpsFinished = await finishFollowUps(now, ctx, later);
 
   if (Object.values(counts).some((n) => n > 0)) ctx.log.info('sweep', { ...counts });
-  const next = later.reduce<Date | undefined>((a, b) => (a && a <= b ? a : b), undefined);
-  if (next) {
-    // Its work is done; the next run it could not plan is the hourly backstop's.
-    await planSweep(next, ctx).catch((error: unknown) =>
-      ctx.log.warn('the next sweep run could not be planned; the hourly run will come', { error }),
-    );
-  }
+  await planNextRun(later, ctx);
   return counts;
+}
+
+/** Plans a run at the earliest of `later`, if any. */
+async function planNextRun(later: Date[], ctx: StepContext): Promise<void> {
+  const next = later.reduce<Date | undefined>((a, b) => (a && a <= b ? a : b), undefined);
+  if (!next) return;
+  // Its work is done; a next run it could not plan is the hourly backstop's.
+  await planSweep(next, ctx).catch((error: unknown) =>
+    ctx.log.warn('the next sweep run could not be planned; the hourly run will come', { error }),
+  );
 }
 
 /** A follow-up younger than this is still being finished by the request that claimed it. */
