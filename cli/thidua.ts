@@ -15,6 +15,7 @@ import {
   processIo,
   UsageError,
 } from './common.ts';
+import { keysCommand } from './keys.ts';
 import { launchCommand } from './launch.ts';
 import { recordCommand } from './record.ts';
 import { scoreCommand } from './score.ts';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   commendCommand,
   launchCommand,
   recordCommand,
+  keysCommand,
 ];
 
 const HELP = `thidua – công cụ dòng lệnh cho quản trị phong trào thi đua cải cách hành chính
@@ -40,6 +42,7 @@ Ví dụ:
       --nominations examples/nominations-2024.yaml --ballots examples/ballots-2024.yaml
   thidua launch --district districts/demo.yaml --dry-run
   thidua record --district districts/demo.yaml --file examples/adjustments-2022Q3.yaml --dry-run
+  thidua keys init --district demo
 
 Mã thoát: 0 xong; 1 dữ liệu có lỗi (mỗi lỗi ghi tệp, dòng, trường); 2 sai cú pháp lệnh.
 Định dạng các tệp: docs/cli.md.

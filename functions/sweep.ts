@@ -1,6 +1,12 @@
 /**
- * The sweep (every 5 minutes in the cloud, by the local runtime's clock locally): nothing a person
- * did is lost because one call failed.
+ * The sweep: nothing a person did is lost because one call failed. It runs on demand — a page
+ * whose claim leaves follow-ups asks for it (functions/ports/sweep-trigger.ts), and a run that
+ * leaves work not yet due plans the next one — and every hour as a backstop, which finds whatever
+ * no request asked for (a request that died before asking); locally on the runtime's clock.
+ *
+ * Input `{"sweepAt": <instant>}` in the future: plans a run then, as a one-time schedule
+ * `sweep-<yyyymmddThhmm>` in the stack's group (an existing one is the same run), and sweeps
+ * nothing. Any other input (the schedules' `{}`) sweeps now:
  *
  * 1. Decisions recorded but not delivered for over a minute (`listUndelivered`): audited (the same
  *    entry, if the deciding request wrote it already), then re-sent with the
@@ -17,7 +23,10 @@
  * 4. Reports whose last write left a follow-up (the FOLLOWUP mark, docs/reliability.md): an
  *    explanation's approval decided and delivered, a submitted report's review started.
  *
- * Input: anything (the schedule's event is ignored). Output: the counts.
+ * Then, when it left something that will be due later (a failed mail backing off, a follow-up
+ * still in its grace, a delivery that failed), it plans its next run for then.
+ *
+ * Output: the counts.
  */
 import * as z from 'zod/mini';
 import { callbacks } from '#ports/callbacks';
@@ -27,27 +36,37 @@ import { reviews } from '#ports/dynamo/reviews';
 import { mailer } from '#ports/mailer';
 import type { OutboxRecord } from '#ports/outbox';
 import { stateMachineArn } from '#ports/settings';
+import { SWEEP_GRACE_MS } from '#ports/sweep-timing';
 import { auditDecision } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import { reviewExecution } from '#workflows/executions';
+import { planSweep, sweepRequest } from './sweep-plan.ts';
 
 const STEP = 'sweep';
 
 /** A decision younger than this is still being delivered by the request that recorded it. */
-export const UNDELIVERED_GRACE_MS = 60_000;
+export const UNDELIVERED_GRACE_MS = SWEEP_GRACE_MS;
 /** A failed mail is sent at most this many times; then it waits under *Cần chú ý* for the admin. */
 export const MAIL_MAX_ATTEMPTS = 5;
 /** The wait before the n-th re-send of a failed mail: 5 minutes, doubled each attempt. */
 export const MAIL_RETRY_BASE_MS = 5 * 60_000;
 
+/** When a failed mail is due for another attempt; undefined when it never is (refused for good, at the limit). */
+export function retryAt(record: OutboxRecord): Date | undefined {
+  if (record.permanent || record.attempt >= MAIL_MAX_ATTEMPTS) return undefined;
+  return new Date(Date.parse(record.claimedAt) + MAIL_RETRY_BASE_MS * 2 ** (record.attempt - 1));
+}
+
 /** Whether a failed mail is due for another attempt (not refused for good, under the limit, backed off). */
 export function retryDue(record: OutboxRecord, now: Date): boolean {
-  if (record.permanent || record.attempt >= MAIL_MAX_ATTEMPTS) return false;
-  const wait = MAIL_RETRY_BASE_MS * 2 ** (record.attempt - 1);
-  return now.getTime() - Date.parse(record.claimedAt) >= wait;
+  const at = retryAt(record);
+  return at !== undefined && now.getTime() >= at.getTime();
 }
+
+/** A failed delivery is tried again this long after the run that failed it. */
+const DELIVERY_RETRY_MS = 5 * 60_000;
 
 /** At most this many of each kind per run; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
@@ -62,7 +81,11 @@ export interface SweepCounts {
   followUpsFinished: number;
 }
 
-export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCounts> {
+export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCounts | { planned: string }> {
+  const request = sweepRequest(input, ctx.clock());
+  if (request) return { planned: await planSweep(request, ctx) };
+  /** When what this run left becomes due. */
+  const later: Date[] = [];
   const counts: SweepCounts = {
     decisionsDelivered: 0,
     decisionsTaskGone: 0,
@@ -92,10 +115,15 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     else if (outcome === 'task-gone') counts.decisionsTaskGone++;
     else if (outcome === 'failed') counts.decisionsFailed++;
   }
+  if (counts.decisionsFailed > 0) later.push(new Date(now.getTime() + DELIVERY_RETRY_MS));
 
   for (const record of await outbox().listAttention(SWEEP_BATCH)) {
     if (record.status !== 'failed') continue; // ambiguous: the admin decides
-    if (!retryDue(record, now)) continue;
+    if (!retryDue(record, now)) {
+      const at = retryAt(record);
+      if (at) later.push(at);
+      continue;
+    }
     try {
       const result = await mailer().send(record.identity, {
         to: record.to,
@@ -121,23 +149,38 @@ export async function sweep(_input: unknown, ctx: StepContext): Promise<SweepCou
     if (marked) counts.mailMarkedAmbiguous++;
   }
 
-  counts.followUpsFinished = await finishFollowUps(now, ctx);
+  counts.followUpsFinished = await finishFollowUps(now, ctx, later);
 
   if (Object.values(counts).some((n) => n > 0)) ctx.log.info('sweep', { ...counts });
+  await planNextRun(later, ctx);
   return counts;
 }
 
+/** Plans a run at the earliest of `later`, if any. */
+async function planNextRun(later: Date[], ctx: StepContext): Promise<void> {
+  const next = later.reduce<Date | undefined>((a, b) => (a && a <= b ? a : b), undefined);
+  if (!next) return;
+  // Its work is done; a next run it could not plan is the hourly backstop's.
+  await planSweep(next, ctx).catch((error: unknown) =>
+    ctx.log.warn('the next sweep run could not be planned; the hourly run will come', { error }),
+  );
+}
+
 /** A follow-up younger than this is still being finished by the request that claimed it. */
-export const FOLLOWUP_GRACE_MS = 60_000;
+export const FOLLOWUP_GRACE_MS = SWEEP_GRACE_MS;
 
 /** Finishes the follow-ups of the reports' claims left by requests that stopped. */
-async function finishFollowUps(now: Date, ctx: StepContext): Promise<number> {
+async function finishFollowUps(now: Date, ctx: StepContext, later: Date[]): Promise<number> {
   let finished = 0;
   for (const { unitId, periodId } of await reports().listFollowUps(SWEEP_BATCH)) {
     const stored = await reports().get(unitId, periodId);
     const claim = stored?.lastWrite;
     if (!stored || !claim) continue;
-    if (now.getTime() - Date.parse(stored.updatedAt) < FOLLOWUP_GRACE_MS) continue;
+    const due = Date.parse(stored.updatedAt) + FOLLOWUP_GRACE_MS;
+    if (now.getTime() < due) {
+      later.push(new Date(due));
+      continue;
+    }
     if (stored.status === 'explained' && claim.approvalId) {
       const followUp = await finishExplanation(ctx.log, unitId, periodId);
       if (followUp.state !== 'decided') continue; // refused: the admin sees the report explained

@@ -1,5 +1,6 @@
 /**
- * One district's deployment, composed of rooms (infra/room.ts): its data (table, signing key),
+ * One district's deployment, composed of rooms (infra/room.ts): its data (table, the signing key's
+ * parameter name),
  * mail (SES configuration set), scheduling (the schedule group the workflows fill at run time,
  * the schedules' role and dead-letter queue, the starter's on-failure queue, the sweep's
  * schedule), the functions of the handler table (infra/handlers.ts), the five workflows
@@ -101,7 +102,7 @@ export class DistrictStack extends Stack {
         [ENV.tableName]: this.table.tableName,
         [ENV.mailFrom]: config.district.mailFrom,
         [ENV.baseUrl]: this.baseUrl,
-        [ENV.signingKeySecretArn]: this.data.signingKey.secretArn,
+        [ENV.signingKeyParameter]: this.data.signingKeyParameterName,
         [ENV.sesConfigurationSet]: this.mail.configurationSet.configurationSetName,
         [ENV.districtSlug]: slug,
         [ENV.evidenceBucket]: this.evidence.bucket.bucketName,
@@ -163,9 +164,10 @@ export class DistrictStack extends Stack {
       sweepScheduleRole: this.sweepScheduleRole,
       planSchedulesRole: this.handlerFunctions.roleOf('planSchedules'),
       schedulesArn: this.scheduling.schedulesArn(),
+      sweepRole: this.handlerFunctions.roleOf('sweep'),
+      sweepSchedulesArn: this.scheduling.sweepSchedulesArn(),
       deadLetterQueues: [this.alarms.failures],
       routes: this.pages.routes,
-      signingKey: this.data.signingKey,
       evidence: {
         roles: (['evidencePresign', 'evidenceVerify', 'evidenceDownload'] as const).map((h) =>
           this.handlerFunctions.roleOf(h),
@@ -196,7 +198,11 @@ export class DistrictStack extends Stack {
       description: 'Every failure waits here for the operator (FailuresAlarm is on while one does).',
     });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.group.scheduleGroupName });
-    new CfnOutput(this, 'SigningKeySecretArn', { value: this.data.signingKey.secretArn });
+    new CfnOutput(this, 'SigningKeyParameterName', {
+      value: this.data.signingKeyParameterName,
+      description:
+        'The signing key: `thidua keys init` creates this SSM SecureString before the first deploy.',
+    });
     new CfnOutput(this, 'MailConfigurationSetName', {
       value: this.mail.configurationSet.configurationSetName,
     });

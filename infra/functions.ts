@@ -67,6 +67,8 @@ export function grantsName(spec: HandlerSpec): string {
     spec.schedules ? 'Schedules' : '',
     spec.asyncFailures ? 'Failures' : '',
     spec.evidence ? `Evidence${pascal(spec.evidence.access)}` : '',
+    spec.triggersSweep ? 'TriggersSweep' : '',
+    spec.plansSweeps ? 'PlansSweeps' : '',
   ].join('');
 }
 
@@ -179,6 +181,16 @@ export class HandlerFunctions extends Room {
     for (const w of spec.startExecution?.of ?? []) this.machine(w, spec.id).grantStartExecution(role);
     if (spec.schedules) for (const s of scheduling.planningAccess()) role.addToPrincipalPolicy(s);
     if (spec.evidence) role.addToPrincipalPolicy(this.props.evidence.access(spec.evidence.access));
+    if (spec.plansSweeps) for (const s of scheduling.sweepPlanningAccess()) role.addToPrincipalPolicy(s);
+    if (spec.triggersSweep) {
+      // Invoking the function itself, asynchronously: no version or alias (`:*`) is needed.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.get('sweep').functionArn],
+        }),
+      );
+    }
     if (spec.asyncFailures) {
       // Lambda delivers a failed asynchronous invocation with SendMessage alone (CDK's
       // SqsDestination would also grant reading the queue's attributes and URL).
@@ -221,6 +233,11 @@ export class HandlerFunctions extends Room {
     } else {
       for (const w of starts?.of ?? [])
         env[stateMachineArnVariable(w)] = this.machine(w, spec.id).stateMachineArn;
+    }
+    if (spec.triggersSweep) env[ENV.sweepFunctionArn] = this.get('sweep').functionArn;
+    if (spec.plansSweeps) {
+      env[ENV.scheduleGroup] = this.props.scheduling.group.scheduleGroupName;
+      env[ENV.sweepScheduleRoleArn] = this.props.scheduling.sweepScheduleRole.roleArn;
     }
     if (spec.schedules) {
       const { scheduling } = this.props;

@@ -32,6 +32,17 @@ export interface HandlerGrants {
   startExecution?: { why: string; of: readonly WorkflowName[]; asMap?: true };
   /** Why it makes schedules: scheduler actions on the stack's group only, PassRole on their role only. */
   schedules?: string;
+  /**
+   * Why it asks for a sweep run (its claims leave follow-ups): `lambda:InvokeFunction` on the
+   * sweep only, its ARN in `SWEEP_FUNCTION_ARN` — no scheduler or PassRole right. Not for a step
+   * of a state machine: the sweep names the review machine, which names its steps (a cycle).
+   */
+  triggersSweep?: string;
+  /**
+   * Why it plans the sweep's runs on demand: CreateSchedule on the group's `sweep-*` schedules
+   * only, PassRole on the sweep schedules' role only (to Scheduler only).
+   */
+  plansSweeps?: string;
   /** Why it never touches the table: then it gets no table action at all. */
   noTable?: string;
   /**
@@ -283,6 +294,7 @@ export const HANDLERS = {
     signingKey: 'checks the report link',
     taskResponse: { why: 'an explanation decides the pending explain approval', of: ['review'] },
     startExecution: { why: 'a submit starts the unit-period review execution', of: ['review'] },
+    triggersSweep: 'a submit or an explanation leaves follow-ups the sweep finishes if the request stops',
   },
   decisionPage: {
     id: 'DecisionPage',
@@ -294,6 +306,7 @@ export const HANDLERS = {
       why: 'a decision (appraisal, explanation, ballot) is SendTaskSuccess on the waiting task',
       of: ['review', 'commendation'],
     },
+    triggersSweep: 'a recorded decision is delivered by the sweep if the request stops before delivering it',
   },
   adminPages: {
     id: 'AdminPages',
@@ -351,7 +364,7 @@ export const HANDLERS = {
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',
-    description: 'Every 5 minutes: re-send recorded but undelivered decisions and failed mail.',
+    description: 'On demand and hourly: finish follow-ups, re-send undelivered decisions and failed mail.',
     timeout: Duration.minutes(2),
     mail: 're-sends mail whose send failed (the stored message as it was: nothing is signed again)',
     taskResponse: {
@@ -363,6 +376,7 @@ export const HANDLERS = {
       of: ['review'],
     },
     asyncFailures: 'a failing sweep leaves recorded decisions short of their workflows',
+    plansSweeps: 'plans its own next run when a page asks for one or when work it saw becomes due later',
   },
 } as const satisfies Record<string, HandlerSpec>;
 
@@ -373,7 +387,7 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   baseUrl: 'BASE_URL',
-  signingKeySecretArn: 'SIGNING_KEY_SECRET_ARN',
+  signingKeyParameter: 'SIGNING_KEY_PARAMETER',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   reviewStateMachineArn: 'REVIEW_STATE_MACHINE_ARN',
   scoringStateMachineArn: 'SCORING_STATE_MACHINE_ARN',
@@ -388,4 +402,8 @@ export const ENV = {
   /** The evidence files' bucket, and the origin the report page's script uploads to (its CSP). */
   evidenceBucket: 'EVIDENCE_BUCKET',
   evidenceUploadOrigin: 'EVIDENCE_UPLOAD_ORIGIN',
+  /** The pages that ask for a sweep run: what they invoke. */
+  sweepFunctionArn: 'SWEEP_FUNCTION_ARN',
+  /** The sweep: the role its one-time schedules run as. */
+  sweepScheduleRoleArn: 'SWEEP_SCHEDULE_ROLE_ARN',
 } as const;

@@ -8,7 +8,6 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 
@@ -33,15 +32,14 @@ export const NAG_REASONS = {
     'plan-schedules creates, reads, updates and deletes the one-time schedules of the calendar, whose names ' +
     '(period-<p>-<event>, commendation-<cycle>-<n>) are made at run time: the resource is every schedule of ' +
     "this district's own schedule group (schedule/<group>/*), and no other group.",
+  sweepSchedules:
+    'The sweep plans its runs on demand as one-time schedules named by the minute they run (sweep-<yyyymmddThhmm>), ' +
+    "made at run time: it may create schedules named sweep-* in this district's own schedule group, nothing else " +
+    '(no update, read or delete: they delete themselves once fired).',
   deadLetterQueue:
     "This queue is itself where failures end (the calendar schedules' dead letters, the starter's and the " +
     "sweep's on-failure destination, failed executions): a message there is kept 14 days for the operator to " +
     'read and has an alarm; a queue behind it would only hide it further.',
-  signingKeyRotation:
-    'The signing key rotates by key id, not by a rotation Lambda: the operator stores a new version ' +
-    '{"current":"k2","keys":{"k1":…,"k2":…}}, new links are signed with k2 and links already in mailboxes ' +
-    '(signed with k1) keep verifying until they expire. A scheduled rotation would replace the key and ' +
-    'break every link in flight.',
   evidenceObjects:
     'Evidence keys are made at run time (evidence/<unit>/<period>/r<round>/<random id>-<name>): each role ' +
     "holds only its own actions (sign uploads; check; sign downloads) on the evidence/ prefix of this district's " +
@@ -70,12 +68,14 @@ export interface NagSubjects {
   sweep: lambda.IFunction;
   sweepScheduleRole: iam.Role;
   planSchedulesRole: iam.Role;
+  /** The role of the sweep, and `schedule/<group>/sweep-*`, which it may create. */
+  sweepRole: iam.Role;
+  sweepSchedulesArn: string;
   /** `schedule/<group>/*` of the stack's schedule group. */
   schedulesArn: string;
   /** Queues where failures end (themselves dead-letter queues). */
   deadLetterQueues: sqs.Queue[];
   routes: apigwv2.HttpRoute[];
-  signingKey: secretsmanager.Secret;
   evidence: {
     /** The roles of the presign, verify and download handlers. */
     roles: iam.Role[];
@@ -119,6 +119,11 @@ export function acknowledgeNagFindings(stack: Stack, subjects: NagSubjects): Nag
     `AwsSolutions-IAM5[Resource::${nagArn(stack, subjects.schedulesArn)}]`,
     NAG_REASONS.scheduleGroupScope,
   );
+  ack(
+    policyResource(subjects.sweepRole),
+    `AwsSolutions-IAM5[Resource::${nagArn(stack, subjects.sweepSchedulesArn)}]`,
+    NAG_REASONS.sweepSchedules,
+  );
   for (const queue of subjects.deadLetterQueues) {
     ack(queue.node.defaultChild as CfnResource, 'AwsSolutions-SQS3', NAG_REASONS.deadLetterQueue);
   }
@@ -127,11 +132,6 @@ export function acknowledgeNagFindings(stack: Stack, subjects: NagSubjects): Nag
     ack(route.node.defaultChild as CfnResource, 'AwsSolutions-APIG4', NAG_REASONS.pagesAuthorization);
   }
 
-  ack(
-    subjects.signingKey.node.defaultChild as CfnResource,
-    'AwsSolutions-SMG4',
-    NAG_REASONS.signingKeyRotation,
-  );
   for (const role of new Set(subjects.evidence.roles)) {
     ack(
       policyResource(role),

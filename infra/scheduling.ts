@@ -1,7 +1,7 @@
 /**
  * What drives the calendar: the schedule group the workflows fill at run time, the role those
  * one-time schedules run as (invoke the starter, write to their dead-letter queue: the stack's
- * failures queue), and the sweep's recurring schedule.
+ * failures queue), and the sweep's hourly backstop with the role its schedules run as.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,8 +12,15 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Room } from './room.ts';
 
-/** The sweep re-sends recorded-but-undelivered decisions and failed mail this often. */
-export const SWEEP_EVERY = Duration.minutes(5);
+/**
+ * The sweep's backstop: it runs this often whatever happens, and finds every claim left by a
+ * request that died before asking for a run (functions/ports/sweep-trigger.ts); the runs asked
+ * for are one-time schedules `sweep-*` the sweep plans itself.
+ */
+export const SWEEP_EVERY = Duration.hours(1);
+
+/** The names of the sweep's one-time schedules in the group. */
+export const SWEEP_SCHEDULE_PREFIX = 'sweep-';
 
 export interface SchedulingProps {
   slug: string;
@@ -28,6 +35,8 @@ export class Scheduling extends Room {
   readonly scheduleRole: iam.Role;
   /** Where Scheduler puts an event it could not deliver to the starter. */
   readonly deadLetters: sqs.IQueue;
+  /** What the sweep's schedules (the hourly one and those it plans) run as: invoke the sweep. */
+  readonly sweepScheduleRole: iam.Role;
   private readonly slug: string;
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
@@ -47,6 +56,37 @@ export class Scheduling extends Room {
       assumedBy: this.schedulerOfThisAccount(),
       description: `thidua ${props.slug}: lets the calendar's one-time schedules invoke the starter`,
     });
+    this.sweepScheduleRole = new iam.Role(this, 'SweepScheduleRole', {
+      assumedBy: this.schedulerOfThisAccount(),
+      description: `thidua ${props.slug}: lets the sweep schedule invoke the sweep`,
+    });
+  }
+
+  /** `schedule/<group>/sweep-*`: the sweep's one-time schedules, and no other. */
+  sweepSchedulesArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.group.scheduleGroupName}/${SWEEP_SCHEDULE_PREFIX}*`,
+    });
+  }
+
+  /**
+   * What the sweep may do to plan its runs: create its own `sweep-*` schedules (they delete
+   * themselves once fired), and hand them the sweep schedules' role (to Scheduler only).
+   */
+  sweepPlanningAccess(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule'],
+        resources: [this.sweepSchedulesArn()],
+      }),
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.sweepScheduleRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    ];
   }
 
   /** `arn:…:scheduler:<region>:<account>:schedule/<group>/*`: every schedule of the group, and no other. */
@@ -99,12 +139,9 @@ export class Scheduling extends Room {
    * make), assumable by this account's Scheduler only.
    */
   runSweep(sweep: lambda.IFunction): { schedule: scheduler.Schedule; role: iam.Role } {
-    const role = new iam.Role(this, 'SweepScheduleRole', {
-      assumedBy: this.schedulerOfThisAccount(),
-      description: `thidua ${this.slug}: lets the sweep schedule invoke the sweep`,
-    });
+    const role = this.sweepScheduleRole;
     const schedule = new scheduler.Schedule(this, 'SweepSchedule', {
-      description: `thidua ${this.slug}: re-send undelivered decisions and failed mail`,
+      description: `thidua ${this.slug}: the sweep's hourly backstop (finish what no request asked it for)`,
       schedule: scheduler.ScheduleExpression.rate(SWEEP_EVERY),
       target: new schedulerTargets.LambdaInvoke(sweep, {
         role,

@@ -31,6 +31,7 @@ import { handlerLogger } from '#ports/log';
 import type { StoredReport } from '#ports/reports';
 import type { Approval, ApprovalKind, DecideOutcome } from '#ports/reviews';
 import { approvalUrl } from '#ports/signing';
+import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
@@ -183,6 +184,7 @@ const appraisePage: DecisionPage = {
       approval,
       { action: parsed.decision, payload: parsed.payload, ...(writeId ? { writeId } : {}) },
       actor,
+      askForSweep,
     );
     return afterClaim(outcome, ctx.authority);
   },

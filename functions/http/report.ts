@@ -36,6 +36,7 @@ import { handlerLogger } from '#ports/log';
 import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import { stateMachineArn } from '#ports/settings';
+import { askForSweep } from '#ports/sweep-trigger';
 import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { finishExplanation } from '#steps/explanations';
@@ -289,6 +290,8 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);
     throw error;
   }
+  // A submit or an explanation leaves follow-ups (its FOLLOWUP mark): the sweep is asked for first.
+  if (!draft) await askForSweep();
   crashPoint(`${action}.after-revision`);
   if (draft && problems.length > 0) return validPartSaved(request, { ...ctx, stored }, problems);
   return finishOwnWrite(request, ctx, stored);

@@ -5,7 +5,7 @@
  * clients of the ports it imports.
  *
  * Only configuration differs between the cloud and the local runtime: the SDK itself reads
- * `AWS_ENDPOINT_URL_<SERVICE>` (`AWS_ENDPOINT_URL_DYNAMODB`, `_SESV2`, `_SFN`, `_SCHEDULER`,
+ * `AWS_ENDPOINT_URL_<SERVICE>` (`AWS_ENDPOINT_URL_DYNAMODB`, `_SESV2`, `_SFN`, `_SCHEDULER`, `_LAMBDA`, `_SSM`,
  * `_SECRETS_MANAGER`, `_S3`, or `AWS_ENDPOINT_URL` for all) — checked in @smithy/core's `getEndpointUrlConfig` and by
  * test/lib/aws.test.ts — so no endpoint is passed here. Region: `AWS_REGION` (set by Lambda) or
  * `AWS_DEFAULT_REGION`. Locally the runtime also sets dummy `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.

@@ -2,12 +2,13 @@
  * Where the signing keyring comes from (functions/ports/links.ts signs and verifies with it):
  * configuration only, never code — the first set of
  * - env `SIGNING_KEY_FILE`: a local file, generated with a random key on first use (mode 0600);
- * - env `SIGNING_KEY_SECRET_ARN`: a Secrets Manager secret (the stack generates it).
- * Cached for 5 minutes in a warm Lambda, so a rotation is picked up without a deploy. (An SSM
- * SecureString was a third source; nothing deployed used it, and it put the SSM client in every
- * bundle that signs links.)
+ *   the local runtime and the tests;
+ * - env `SIGNING_KEY_PARAMETER`: the name of an SSM SecureString (encrypted with the AWS-managed
+ *   key `aws/ssm`) that `thidua keys init` created; the stack passes it.
+ * Read with decryption once per container and kept 5 minutes, so a rotation reaches warm
+ * containers without a deploy (a rotation keeps the previous keys: links in flight verify).
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { region, sharedClient } from './aws.ts';
 import { type Keyring, parseKeyring, readOrCreateKeyFile } from './links.ts';
 import { provide } from './registry.ts';
@@ -25,33 +26,41 @@ export class EnvKeyring implements KeyringSource {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Clients of the container by default (a test passes its own). */
-    private readonly clients: { secrets?: SecretsManagerClient } = {},
+    private readonly clients: { ssm?: SSMClient } = {},
   ) {}
 
   async load(): Promise<Keyring> {
     const file = this.env.SIGNING_KEY_FILE?.trim();
-    const secretArn = this.env.SIGNING_KEY_SECRET_ARN?.trim();
-    const source = file ? `file:${file}` : secretArn ? `secret:${secretArn}` : undefined;
+    const parameter = this.env.SIGNING_KEY_PARAMETER?.trim();
+    const source = file ? `file:${file}` : parameter ? `parameter:${parameter}` : undefined;
     if (!source) {
       throw new Error(
-        'No signing key configured: set SIGNING_KEY_SECRET_ARN (Secrets Manager, made by the stack) in ' +
-          'the cloud, or SIGNING_KEY_FILE (a local file path, generated if missing) locally.',
+        'No signing key configured: set SIGNING_KEY_PARAMETER (an SSM SecureString made by `thidua keys init`) ' +
+          'in the cloud, or SIGNING_KEY_FILE (a local file path, generated if missing) locally.',
       );
     }
     if (this.cached?.source === source && Date.now() - this.cached.at < CACHE_MS) return this.cached.keyring;
-    let keyring: Keyring;
-    if (file) {
-      keyring = readOrCreateKeyFile(file);
-    } else {
-      const secrets =
-        this.clients.secrets ??
-        sharedClient('secretsmanager', () => new SecretsManagerClient({ region: region() }));
-      const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (!out.SecretString) throw new Error('The signing key secret has no string value');
-      keyring = parseKeyring(out.SecretString, 'the SIGNING_KEY_SECRET_ARN secret');
-    }
+    const keyring = file ? readOrCreateKeyFile(file) : await this.fromParameter(parameter ?? '');
     this.cached = { source, keyring, at: Date.now() };
     return keyring;
+  }
+
+  private async fromParameter(name: string): Promise<Keyring> {
+    const ssm = this.clients.ssm ?? sharedClient('ssm', () => new SSMClient({ region: region() }));
+    let value: string | undefined;
+    try {
+      value = (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter
+        ?.Value;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ParameterNotFound') {
+        throw new Error(
+          `The signing key parameter ${name} does not exist: run \`thidua keys init --district <slug>\` before deploying.`,
+        );
+      }
+      throw err;
+    }
+    if (!value) throw new Error(`The signing key parameter ${name} has no value`);
+    return parseKeyring(value, `the SSM parameter ${name}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Signed links (DESIGN.md, "Approval by email link"): the link carries a key id, the opaque
  * approval id, the action, the expiry and an HMAC-SHA256 signature; the task token never leaves
- * DynamoDB. Keys come from configuration only (Secrets Manager in the cloud, a generated local
+ * DynamoDB. Keys come from configuration only (an SSM SecureString in the cloud, a generated local
  * file for local runs: functions/ports/keyring.ts), and a keyring holds several key ids so keys
  * rotate without breaking links already in people's mailboxes.
  *
@@ -155,10 +155,11 @@ export function verifyLink(
 // ---------------------------------------------------------------- key source
 
 /**
- * Stored forms (Secrets Manager secret or local file), secrets as strings of at
- * least 32 characters whose UTF-8 bytes are the HMAC key:
- * - one key, as the stack's generated secret: `{"keyId":"k1","secret":"<64 random characters>"}`;
- * - a keyring, for rotation: `{"current":"k2","keys":{"k1":"<secret>","k2":"<secret>"}}`.
+ * Stored forms (the SSM parameter, a local file, or the Secrets Manager secret earlier stacks
+ * generated, which `thidua keys init --from-secret` moves), secrets as strings of at least 32
+ * characters whose UTF-8 bytes are the HMAC key:
+ * - one key: `{"keyId":"k1","secret":"<64 random characters>"}`;
+ * - a keyring, as `thidua keys init` writes it: `{"current":"k2","keys":{"k1":"<secret>","k2":"<secret>"}}`.
  */
 export function parseKeyring(json: string, source: string): Keyring {
   let raw: unknown;

@@ -42,10 +42,15 @@ export function decisionSubject(a: Approval): string {
   return `approval/${a.id}`;
 }
 
+/**
+ * `afterClaim` runs once the claim is stored, before any follow-up: the pages ask for a sweep
+ * there (functions/ports/sweep-trigger.ts), so a request dying after its claim is finished soon.
+ */
 export async function claimDecision(
   approval: Approval,
   decision: { action: string; payload?: unknown; writeId?: string },
   actor: Actor,
+  afterClaim?: () => Promise<void>,
 ): Promise<DecideOutcome> {
   const payloadHash =
     decision.payload === undefined
@@ -62,6 +67,7 @@ export async function claimDecision(
     actor,
   );
   if (outcome.outcome === 'decided') {
+    await afterClaim?.();
     crashPoint(`${approval.kind}.after-claim`);
     await auditDecision(outcome.approval);
     crashPoint(`${approval.kind}.after-audit`);

@@ -33,6 +33,7 @@ import { reviews } from '#ports/dynamo/reviews';
 import { NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
 import type { Approval, DecideOutcome } from '#ports/reviews';
+import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
@@ -175,6 +176,7 @@ export async function decideVote(
     approval,
     { action: VOTE_ACTION, payload, ...(writeId ? { writeId } : {}) },
     actor,
+    askForSweep,
   );
   if (decided.outcome !== 'decided') {
     return { outcome: decided.outcome, ...('approval' in decided ? { approval: decided.approval } : {}) };

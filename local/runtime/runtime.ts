@@ -23,6 +23,7 @@ import { type FiredTimer, VirtualClock } from './clock.ts';
 import { readClockFile, writeClockFile } from './clock-file.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
+import { startLambdaEndpoint } from './lambda-endpoint.ts';
 import { portFor } from './ports.ts';
 import { startLocalBuckets } from './s3-buckets.ts';
 import { LocalScheduler, type Schedule } from './scheduler.ts';
@@ -153,10 +154,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const schedulerUrl = await scheduler.start(await portFor('scheduler'));
     cleanups.push(() => scheduler.close());
 
+    // The pages' asynchronous invocations (a sweep run asked for).
+    const lambdaEndpoint = await startLambdaEndpoint(lambdas, await portFor('lambda'));
+    cleanups.push(() => lambdaEndpoint.close());
+
     const env: Record<string, string> = {
       ...functionEnv,
       ...emulators.env,
       ...buckets.env,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint.url,
       AWS_ENDPOINT_URL_SFN: endpoint.url,
       AWS_ENDPOINT_URL_SCHEDULER: schedulerUrl,
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -168,6 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(applyEnv(env));
     cleanups.push(clock.install());
     cleanups.push(clock.addSettler(() => sfn.idle()));
+    cleanups.push(clock.addSettler(() => lambdaEndpoint.idle()));
 
     await emulators.createTablesFromStack(template, resolver);
     const warnings = createTemplateSchedules(resolver, scheduler);

@@ -12,10 +12,10 @@ import { STEP_ERRORS, stableError, stepHandler } from '#steps/middleware';
 import { type JsonService, startJsonService } from '../helpers/json-service.ts';
 import { captureOutput, lambdaContext } from './harness.ts';
 
-const SECRET = `${'Ab3'.repeat(21)}x`; // 64 letters and digits, as the stack generates
+const SECRET = `${'Ab3'.repeat(21)}x`; // 64 letters and digits
 
 describe('the signing keyring', () => {
-  it("reads the stack's Secrets Manager form and the rotation form", () => {
+  it('reads the one-key form and the rotation form', () => {
     const single = parseKeyring(JSON.stringify({ keyId: 'k1', secret: SECRET }), 'test');
     expect(single.current).toBe('k1');
     expect(single.keys.get('k1')?.length).toBe(64);
@@ -30,15 +30,19 @@ describe('the signing keyring', () => {
     expect(() => parseKeyring('nope', 'test')).toThrow(/not JSON/);
   });
 
-  describe('from SIGNING_KEY_SECRET_ARN', () => {
+  describe('from SIGNING_KEY_PARAMETER', () => {
     let sm: JsonService;
     const saved = { ...process.env };
     beforeAll(async () => {
       sm = await startJsonService({
-        GetSecretValue: () => ({ body: { SecretString: JSON.stringify({ keyId: 'k9', secret: SECRET }) } }),
+        GetParameter: () => ({
+          body: {
+            Parameter: { Type: 'SecureString', Value: JSON.stringify({ keyId: 'k9', secret: SECRET }) },
+          },
+        }),
       });
       Object.assign(process.env, {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+        AWS_ENDPOINT_URL_SSM: sm.endpoint,
         AWS_REGION: 'ap-southeast-1',
         AWS_ACCESS_KEY_ID: 'x',
         AWS_SECRET_ACCESS_KEY: 'x',
@@ -51,17 +55,15 @@ describe('the signing keyring', () => {
       await sm.close();
     });
 
-    it('fetches the secret once and caches it', async () => {
-      const keyring = new EnvKeyring({
-        SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:ap-southeast-1:1:secret:k',
-      });
+    it('fetches the parameter once and caches it', async () => {
+      const keyring = new EnvKeyring({ SIGNING_KEY_PARAMETER: '/thidua/demo/signing-key' });
       expect((await keyring.load()).current).toBe('k9');
       expect((await keyring.load()).current).toBe('k9');
-      expect(sm.calls.map((c) => c.operation)).toEqual(['GetSecretValue']);
+      expect(sm.calls.map((c) => c.operation)).toEqual(['GetParameter']);
     });
 
     it('says which variables to set when none is', async () => {
-      await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_SECRET_ARN.*SIGNING_KEY_FILE/);
+      await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_PARAMETER.*SIGNING_KEY_FILE/);
     });
   });
 });

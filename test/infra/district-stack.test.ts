@@ -127,7 +127,7 @@ describe('the demo district stack', () => {
     const starterActions = statements()
       .filter(({ functions }) => functions.includes('Starter'))
       .flatMap(({ statement }) => list(statement.Action));
-    expect(starterActions.filter((a) => /^(dynamodb|ses|secretsmanager):/.test(a))).toEqual([]);
+    expect(starterActions.filter((a) => /^(dynamodb|ses|ssm):/.test(a))).toEqual([]);
   });
 
   it('keeps SES open and click tracking off (it would rewrite the signed links)', () => {
@@ -236,7 +236,7 @@ describe('the demo district stack', () => {
           'TABLE_NAME',
           'MAIL_FROM',
           'BASE_URL',
-          'SIGNING_KEY_SECRET_ARN',
+          'SIGNING_KEY_PARAMETER',
           'SES_CONFIGURATION_SET',
           'DISTRICT_SLUG',
         ]),
@@ -301,11 +301,11 @@ describe('the demo district stack', () => {
     expect(format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
   });
 
-  it('runs the sweep every 5 minutes (the calendar’s schedules are made at run time, not here)', () => {
+  it('runs the sweep every hour as a backstop (the calendar’s and the sweep’s own one-time schedules are made at run time, not here)', () => {
     const schedules = resources('AWS::Scheduler::Schedule');
     expect(schedules).toHaveLength(1);
     const props = schedules[0]![1].Properties!;
-    expect(props.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(props.ScheduleExpression).toBe('rate(1 hour)');
     expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
   });
 

@@ -52,12 +52,14 @@ const FUNCTION_IDS = [
  * storage layout 2, whose stacks are new deployments (README, "Upgrading"): the report and decision
  * pages send no mail, and the sweep signs nothing (it re-sends stored messages). The sweep's changed
  * again when it took over the submit's follow-up (starting a review a stopped request did not
- * start): its old group is kept with its logs, outside the stack.
+ * start), and the sweep's and both decision pages' when the sweep came to run on demand (the pages
+ * ask for a run, the sweep plans it): their old groups are kept with their logs, outside the stack
+ * (README, "Upgrading a deployed district").
  */
 const FUNCTION_LOG_GROUP_IDS = [
   'StartsCommendationPeriodReviewScoringFailuresLogs7CAFF8A9',
   'TableLogsA0AD0C29',
-  'TableMailAnswersCommendationReviewStartsReviewFailuresLogs1C92A1C0',
+  'TableMailAnswersCommendationReviewStartsReviewFailuresPlansSweepsLogs90302157',
   'TableMailLogsF2D034C2',
   'TableMailSigningKeyAnswersCommendationLogsB2B7E7F7',
   'TableMailSigningKeyAnswersReviewLogsD22E0273',
@@ -65,16 +67,17 @@ const FUNCTION_LOG_GROUP_IDS = [
   'TableMailSigningKeyStartsScoringLogsFD4112BB',
   'TableMailStartsScoringLogsBAE33100',
   'TableSchedulesLogsF1433C30',
-  'TableSigningKeyAnswersCommendationReviewLogs69160006',
-  'TableSigningKeyAnswersReviewStartsReviewLogs21D2501E',
+  'TableSigningKeyAnswersCommendationReviewTriggersSweepLogs205E950A',
+  'TableSigningKeyAnswersReviewStartsReviewTriggersSweepLogsC21CF52D',
 ];
 
 const of = (type: string, ids: string[]) => Object.fromEntries(ids.map((id) => [id, type]));
 
 const PINNED: Record<string, Pinned> = {
   data: {
-    why: 'a new table would start empty; a new signing key would void every link already mailed',
-    ids: { TableCD117FA1: 'AWS::DynamoDB::Table', SigningKeyEEFC2790: 'AWS::SecretsManager::Secret' },
+    // The signing key is an SSM parameter outside the stack (`thidua keys init`): no id to keep.
+    why: 'a new table would start empty',
+    ids: { TableCD117FA1: 'AWS::DynamoDB::Table' },
   },
   schedules: {
     why:

@@ -59,7 +59,7 @@ function actionsOf(spec: HandlerSpec): string[] {
           'dynamodb:UpdateItem',
         ]),
     ...(spec.mail ? ['ses:SendEmail'] : []),
-    ...(spec.signingKey ? ['secretsmanager:GetSecretValue'] : []),
+    ...(spec.signingKey ? ['ssm:GetParameter'] : []),
     ...(spec.taskResponse
       ? ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']
       : []),
@@ -75,6 +75,8 @@ function actionsOf(spec: HandlerSpec): string[] {
       : []),
     ...(spec.asyncFailures ? ['sqs:SendMessage'] : []),
     ...(spec.evidence ? EVIDENCE_ACTIONS[spec.evidence.access] : []),
+    ...(spec.triggersSweep ? ['lambda:InvokeFunction'] : []),
+    ...(spec.plansSweeps ? ['iam:PassRole', 'scheduler:CreateSchedule'] : []),
   ];
 }
 
@@ -238,48 +240,85 @@ describe('permissions in the demo district stack', () => {
     }
   });
 
-  it('lets only plan-schedules make schedules, and only in this stack’s group', () => {
+  it('lets only plan-schedules make schedules in this stack’s group, and the sweep only its own sweep-* ones', () => {
     const group = stack.scheduling.group.scheduleGroupName;
     expect(group).toMatch(/^Thiduademo-/);
     expect(resources('AWS::Scheduler::ScheduleGroup').map(([, r]) => r.Properties!.Name)).toEqual([group]);
     const scheduling = statements().filter(({ statement }) =>
       list(statement.Action).some((a) => a.startsWith('scheduler:')),
     );
-    expect(scheduling.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    for (const { statement } of scheduling) {
+    expect(scheduling.flatMap(({ functions }) => functions).sort()).toEqual(['PlanSchedules', 'Sweep']);
+    const arn = (name: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':scheduler:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:schedule/${group}/${name}`,
+        ],
+      ],
+    });
+    for (const { statement, functions } of scheduling) {
+      if (functions.includes('Sweep')) {
+        expect(statement.Action).toBe('scheduler:CreateSchedule');
+        expect(statement.Resource).toEqual(arn('sweep-*'));
+        continue;
+      }
       expect(list(statement.Action).sort()).toEqual([
         'scheduler:CreateSchedule',
         'scheduler:DeleteSchedule',
         'scheduler:GetSchedule',
         'scheduler:UpdateSchedule',
       ]);
-      expect(statement.Resource).toEqual({
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':scheduler:',
-            { Ref: 'AWS::Region' },
-            ':',
-            { Ref: 'AWS::AccountId' },
-            `:schedule/${group}/*`,
-          ],
-        ],
-      });
+      expect(statement.Resource).toEqual(arn('*'));
     }
   });
 
-  it('lets only plan-schedules pass a role: the schedules’ role, to the Scheduler service only', () => {
+  it('lets only plan-schedules and the sweep pass a role, each its schedules’ own, to the Scheduler service only', () => {
     const passing = statements().filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
-    expect(passing.flatMap(({ functions }) => functions)).toEqual(['PlanSchedules']);
-    expect(passing).toHaveLength(1);
-    expect(passing[0]!.statement).toEqual({
-      Action: 'iam:PassRole',
-      Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-    });
+    const passed = (fn: string) => passing.filter(({ functions }) => functions.includes(fn));
+    expect(passing.flatMap(({ functions }) => functions).sort()).toEqual(['PlanSchedules', 'Sweep']);
+    const condition = { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } };
+    expect(passed('PlanSchedules').map((p) => p.statement)).toEqual([
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.scheduleRole), 'Arn'] },
+        Condition: condition,
+      },
+    ]);
+    expect(passed('Sweep').map((p) => p.statement)).toEqual([
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [idOf(stack.scheduling.sweepScheduleRole), 'Arn'] },
+        Condition: condition,
+      },
+    ]);
+  });
+
+  it('lets the pages ask for a sweep run by invoking the sweep, and nothing of Scheduler or IAM', () => {
+    const invoking = statements().filter(
+      ({ statement, functions }) =>
+        functions.length > 0 && list(statement.Action).includes('lambda:InvokeFunction'),
+    );
+    expect(invoking.flatMap(({ functions }) => functions).sort()).toEqual(['DecisionPage', 'ReportPage']);
+    for (const { statement } of invoking) {
+      expect(statement.Action).toBe('lambda:InvokeFunction');
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.functions.sweep), 'Arn'] });
+    }
+    const pages = ['ReportPage', 'DecisionPage', 'AdminPages', 'AdminDownloads', 'AdminActions'];
+    for (const { statement, functions } of statements()) {
+      if (!functions.some((f) => pages.includes(f))) continue;
+      expect(
+        list(statement.Action).filter((a) => /^(scheduler|iam):/.test(a)),
+        functions.join(),
+      ).toEqual([]);
+    }
   });
 
   it('lets the schedules’ role, assumed by this account’s Scheduler, only invoke the starter and write its dead letters', () => {
@@ -325,24 +364,35 @@ describe('permissions in the demo district stack', () => {
     }
   });
 
-  it('lets functions read the signing key, and only that secret, only with GetSecretValue', () => {
-    const secret = { Ref: idOf(stack.data.signingKey) };
+  it('lets functions read the signing key: GetParameter on its one SSM parameter, and nothing else of SSM, Secrets Manager or KMS', () => {
+    const parameterArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ssm:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':parameter/thidua/demo/signing-key',
+        ],
+      ],
+    };
     const reads = statements().filter(({ statement }) =>
-      list(statement.Action).some((a) => a.startsWith('secretsmanager:')),
+      list(statement.Action).some((a) => /^(ssm|secretsmanager|kms):/.test(a)),
     );
     expect(reads.length).toBeGreaterThan(0);
     for (const { statement } of reads) {
-      expect(statement.Action).toBe('secretsmanager:GetSecretValue');
-      expect(statement.Resource).toEqual(secret);
+      expect(statement.Action).toBe('ssm:GetParameter');
+      expect(statement.Resource).toEqual(parameterArn);
     }
-    expect(grantedTo('secretsmanager:GetSecretValue')).not.toContain('AssignReviewer');
-    const key = template.Resources[secret.Ref]!.Properties!.GenerateSecretString;
-    expect(key).toEqual({
-      SecretStringTemplate: JSON.stringify({ keyId: 'k1' }),
-      GenerateStringKey: 'secret',
-      PasswordLength: 64,
-      ExcludePunctuation: true,
-    });
+    expect(grantedTo('ssm:GetParameter')).not.toContain('AssignReviewer');
+    expect(grantedTo('ssm:GetParameter')).toContain('DecisionPage');
+    // CloudFormation cannot make a SecureString: the stack makes no key of its own.
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types).not.toContain('AWS::SecretsManager::Secret');
+    expect(types).not.toContain('AWS::SSM::Parameter');
   });
 
   it('sends mail only from the district address, through its identity and configuration set', () => {

@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvKeyring } from '#ports/keyring';
 import { currentKey, type Keyring, serializeKeyring, signLink, verifyLink } from '#ports/links';
-import { startJsonService } from '../helpers/json-service.ts';
+import { awsError, startJsonService } from '../helpers/json-service.ts';
 
 const k1 = Buffer.from(randomBytes(32).toString('base64url'));
 const k2 = Buffer.from(randomBytes(32).toString('base64url'));
@@ -156,33 +156,7 @@ describe('the keyring from the environment', () => {
     expect(again.keys.get(again.current)).toEqual(first.keys.get(first.current));
   });
 
-  it('reads the stack-generated Secrets Manager secret in the cloud', async () => {
-    const generated = `${'Zx9'.repeat(21)}q`; // 64 letters and digits, as CloudFormation makes it
-    const sm = await startJsonService({
-      GetSecretValue: (input) => ({
-        body: { ARN: input.SecretId, SecretString: JSON.stringify({ keyId: 'k1', secret: generated }) },
-      }),
-    });
-    try {
-      const secrets = new SecretsManagerClient({
-        endpoint: sm.endpoint,
-        region: 'ap-southeast-1',
-        credentials,
-      });
-      const ring = await new EnvKeyring(
-        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:k' },
-        { secrets },
-      ).load();
-      expect(ring.current).toBe('k1');
-      expect(ring.keys.get('k1')?.toString()).toBe(generated);
-      const link = signLink({ approvalId, action: 'vote', expiresAt }, currentKey(ring));
-      expect(verifyLink(link.params, ring, before)).toMatchObject({ ok: true, action: 'vote' });
-    } finally {
-      await sm.close();
-    }
-  });
-
-  it('reads a rotation keyring from the secret', async () => {
+  it('reads the SSM SecureString that `thidua keys init` made, with decryption, keeping every key id', async () => {
     const stored = serializeKeyring({
       current: 'k2',
       keys: new Map([
@@ -190,29 +164,43 @@ describe('the keyring from the environment', () => {
         ['k2', k2],
       ]),
     });
-    const sm = await startJsonService({
-      GetSecretValue: (input) => ({ body: { ARN: input.SecretId, SecretString: stored } }),
+    const ssm = await startJsonService({
+      GetParameter: (input) => ({
+        body: { Parameter: { Name: input.Name, Type: 'SecureString', Value: stored, Version: 2 } },
+      }),
     });
     try {
-      const secrets = new SecretsManagerClient({
-        endpoint: sm.endpoint,
-        region: 'ap-southeast-1',
-        credentials,
-      });
+      const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
       const ring = await new EnvKeyring(
-        { SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:rotation' },
-        { secrets },
+        { SIGNING_KEY_PARAMETER: '/thidua/demo/signing-key' },
+        { ssm: client },
       ).load();
       expect(ring.current).toBe('k2');
       expect(ring.keys.get('k1')).toEqual(k1);
-      expect(sm.calls[0]?.input).toEqual({ SecretId: 'arn:aws:secretsmanager:x:1:secret:rotation' });
+      expect(ssm.calls[0]?.input).toEqual({ Name: '/thidua/demo/signing-key', WithDecryption: true });
+      const link = signLink({ approvalId, action: 'vote', expiresAt }, currentKey(ring));
+      expect(verifyLink(link.params, ring, before)).toMatchObject({ ok: true, action: 'vote', keyId: 'k2' });
     } finally {
-      await sm.close();
+      await ssm.close();
+    }
+  });
+
+  it('says to run `thidua keys init` when the parameter does not exist', async () => {
+    const ssm = await startJsonService({
+      GetParameter: () => awsError('ParameterNotFound', 'Parameter /thidua/demo/signing-key not found.'),
+    });
+    try {
+      const client = new SSMClient({ endpoint: ssm.endpoint, region: 'ap-southeast-1', credentials });
+      await expect(
+        new EnvKeyring({ SIGNING_KEY_PARAMETER: '/thidua/demo/signing-key' }, { ssm: client }).load(),
+      ).rejects.toThrow(/thidua keys init/);
+    } finally {
+      await ssm.close();
     }
   });
 
   it('names the settings when no key is configured, and refuses a weak key', async () => {
-    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_SECRET_ARN.*SIGNING_KEY_FILE/);
+    await expect(new EnvKeyring({}).load()).rejects.toThrow(/SIGNING_KEY_PARAMETER.*SIGNING_KEY_FILE/);
     const weak = join(dir, 'weak.json');
     (await import('node:fs')).writeFileSync(weak, JSON.stringify({ current: 'k1', keys: { k1: 'short' } }));
     await expect(new EnvKeyring({ SIGNING_KEY_FILE: weak }).load()).rejects.toThrow(/at least 32/);

@@ -93,7 +93,7 @@ describe('an explanation whose request dies after a write', () => {
     other.set('writeId', 'another-page-rendering-0');
     expect((await postForm(reportUrl, other)).status).toBe(409);
 
-    // The sweep runs on the clock (every 5 minutes): past its grace it decides and delivers.
+    // The page asked for a sweep run with its claim: past the grace that run decides and delivers.
     await bed.h.rt.advanceClock(new Date(bed.h.rt.clock.now().getTime() + 11 * 60_000));
     await expectRoundTwo(unitId);
   }, 60_000);

@@ -147,7 +147,7 @@ describe('the unit table: filters, search, sort and paging', () => {
 
   it('drops what the form could not have sent, names it, and keeps links canonical', () => {
     const { query: q, ignored } = parseUnitQuery(
-      new URLSearchParams('state=drop-table&sort=x&page=0&size=7&dir=up&group=moon&q=' + 'a'.repeat(101)),
+      new URLSearchParams(`state=drop-table&sort=x&page=0&size=7&dir=up&group=moon&q=${'a'.repeat(101)}`),
     );
     expect(ignored.sort()).toEqual(['dir', 'group', 'page', 'q', 'size', 'sort', 'state']);
     expect(queryParams(q).toString()).toBe('');

@@ -1,0 +1,76 @@
+/**
+ * The sweep on demand, on the local runtime running the demo stack (its hourly backstop schedule
+ * and the pages' Lambda invocations of the sweep): a reviewer's decision whose request dies right
+ * after its claim is delivered to the waiting review a few minutes later when the page had asked
+ * for a sweep run, and within the hour by the backstop when it had not (a request that died before
+ * asking). The clock is the runtime's virtual clock; the crash is the cloud's shape (the request
+ * throws after its write).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reviews } from '#ports/dynamo/reviews';
+import { replacePort } from '#ports/registry';
+import { sweepTrigger } from '#ports/sweep-trigger';
+import { type Harness, inReview, PERIOD_ID, postForm, startHarness } from '../http/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+afterEach(() => {
+  delete process.env.THIDUA_CRASH_AT;
+  delete process.env.THIDUA_CRASH_MODE;
+  replacePort(sweepTrigger, undefined);
+});
+
+const minutes = (n: number) => new Date(h.rt.clock.now().getTime() + n * 60_000);
+
+const appraisal = async (unitId: string) =>
+  (await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID)).find(
+    (a) => a.kind === 'appraise' && a.round === 1,
+  );
+
+/** The reviewer approves, and the request dies right after the claim: decided, not delivered. */
+async function approvalThatDies(unitId: string): Promise<void> {
+  const { reviewUrl } = await inReview(h, unitId);
+  const page = await (await fetch(reviewUrl)).text();
+  const form = new URLSearchParams({ decision: 'approve' });
+  for (const m of page.matchAll(
+    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
+  )) {
+    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+  }
+  form.set('decision', 'approve');
+  process.env.THIDUA_CRASH_MODE = 'throw';
+  process.env.THIDUA_CRASH_AT = 'appraise.after-claim:1';
+  expect((await postForm(reviewUrl, form)).status).toBe(500);
+  delete process.env.THIDUA_CRASH_AT;
+  await h.rt.settle();
+  const decided = await appraisal(unitId);
+  expect(decided?.decision?.action).toBe('approve');
+  expect(decided?.deliveredAt).toBeUndefined();
+}
+
+describe('a decision recorded by a request that died after its claim', () => {
+  it('is delivered a few minutes later when the page had asked for a sweep run', async () => {
+    const unitId = 'phong-tu-phap';
+    await approvalThatDies(unitId);
+    await h.rt.advanceClock(minutes(3));
+    expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
+    // The run came from a one-time schedule the sweep planned, not from the hourly one.
+    expect(h.rt.scheduler.firings.some((f) => f.name.startsWith('sweep-'))).toBe(true);
+  }, 60_000);
+
+  it('is delivered by the hourly backstop when the request died before asking', async () => {
+    const unitId = 'phong-noi-vu';
+    // A request that dies before asking: its claim is stored, no run is asked for.
+    replacePort(sweepTrigger, { runAt: async () => {} });
+    await approvalThatDies(unitId);
+    await h.rt.advanceClock(minutes(10));
+    expect((await appraisal(unitId))?.deliveredAt).toBeUndefined();
+    await h.rt.advanceClock(minutes(61));
+    expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
+  }, 60_000);
+});
