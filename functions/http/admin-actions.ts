@@ -16,7 +16,6 @@
  *   (`scoring-<p>-admin-<n>`, n counting the adjustments recorded), so a second press with
  *   nothing new is that same execution; ComputeResults stores a version only when results differ.
  */
-import { randomBytes } from 'node:crypto';
 import { localDateOf } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
@@ -34,7 +33,6 @@ import { approvalUrl, currentKeyId } from '#ports/signing';
 import { reportLink } from '#steps/grants';
 import { mailIdentity, mailTo } from '#steps/mail';
 import {
-  type ActionOutcome,
   type AdminAction,
   eligibleReviewers,
   parseReassignForm,
@@ -56,43 +54,15 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import { actorOf } from '#web/link-pages';
 import { dateTime } from '#web/pages';
+import { actionPage, adminActor, isNonce, newNonce, nonceOf } from './admin-action-kit.ts';
+import { restart } from './admin-restart.ts';
+import { revote } from './admin-revote.ts';
 import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
 import { matchPath } from './routes.ts';
 
-const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
-const newNonce = () => randomBytes(16).toString('base64url');
 const reportSubject = (unitId: string, periodId: string) => `report/${unitId}/${periodId}`;
-
-/** The write id of a POST: the form's, checked for shape (a bad one is refused, nothing changes). */
-function nonceOf(request: HttpRequest): string {
-  const nonce = request.form.get('nonce') ?? '';
-  if (!NONCE.test(nonce))
-    throw new PageError(400, 'Biểu mẫu không hợp lệ', 'Thiếu mã lần gửi của biểu mẫu; hãy mở lại trang.');
-  return nonce;
-}
-
-function page(
-  ctx: AdminContext,
-  action: AdminAction,
-  status = 200,
-  extra: { outcome?: ActionOutcome; nonce?: string } = {},
-) {
-  return htmlResponse(
-    status,
-    renderActionPage({
-      frame: ctx.frame,
-      action,
-      nonce: extra.nonce ?? newNonce(),
-      ...(extra.outcome ? { outcome: extra.outcome } : {}),
-    }),
-  );
-}
-
-function adminActor(ctx: AdminContext, request: HttpRequest) {
-  return actorOf(request, { kind: 'admin', id: ctx.session.adminId, email: ctx.session.email });
-}
+const page = actionPage;
 
 // ---------------------------------------------------------------- reassign a reviewer
 
@@ -231,7 +201,7 @@ async function reassign(
   const state = await reassignState(ctx, p.periodId ?? '', p.unitId ?? '');
   const here = adminHref.reassign(state.period.id, state.unit.id);
   const done = request.query.get('done');
-  if (request.isRead && done && NONCE.test(done)) {
+  if (request.isRead && isNonce(done ?? undefined)) {
     const entry = (await audit().list(reportSubject(state.unit.id, state.period.id))).find(
       (x) => x.id === `reassign-${done}`,
     );
@@ -520,6 +490,8 @@ export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/recompute', recompute],
   ['/admin/periods/{periodId}/adjustments', adjustments],
   ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
+  ['/admin/periods/{periodId}/units/{unitId}/restart', restart],
+  ['/admin/commendation/{cycleId}/revote', revote],
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
