@@ -32,12 +32,7 @@ import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
 import { reportLink } from '#steps/grants';
 import { mailIdentity, mailTo } from '#steps/mail';
-import {
-  type AdminAction,
-  eligibleReviewers,
-  parseReassignForm,
-  renderActionPage,
-} from '#web/admin-actions';
+import { type AdminAction, eligibleReviewers, parseReassignForm, renderActionPage } from '#web/admin-actions';
 import {
   type AdjustmentUnit,
   checkAdjustmentsForm,
