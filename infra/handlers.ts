@@ -328,11 +328,14 @@ export const HANDLERS = {
     id: 'AdminActions',
     entry: 'functions/http/admin-actions.ts',
     description:
-      'Pages: the admin actions (reassign a reviewer, recompute results) behind the admin session.',
+      'Pages: the admin actions (reassign, remind, adjustments, recompute, restart a review, new vote) behind the admin session.',
     timeout: Duration.seconds(20),
     mail: 'emails the new reviewer its review link',
     signingKey: "signs the new reviewer's review link",
-    startExecution: { why: 'recomputing starts scoring-<period>-admin-<n>', of: ['scoring'] },
+    startExecution: {
+      why: 'recomputing starts scoring-<period>-admin-<n>; a restart review-<unit>-<period>-<attempt>; a new vote commendation-<cycle>-1',
+      of: ['scoring', 'review', 'commendation'],
+    },
   },
   evidencePresign: {
     id: 'EvidencePresign',

@@ -10,17 +10,16 @@
  *   reviewer's load slot, put the new reviewer's approval behind the same task token (the waiting
  *   task is unchanged, so the unit is told nothing new) and mail the new reviewer its link;
  * - remind a unit now: at most once a day (the day's outbox record is the claim);
- * - record surveys, bonuses and penalties through a form: checked and previewed as `thidua
- *   record` does, then each changed unit stored and audited;
+ * - record surveys, bonuses and penalties through a form (admin-adjustments.ts): checked and
+ *   previewed as `thidua record` does, each unit's version checked, then stored and audited;
+ * - restart a stuck review (admin-restart.ts); call a new council vote (admin-revote.ts);
  * - recompute a period's results: the claim is the scoring execution's name
  *   (`scoring-<p>-admin-<n>`, n counting the adjustments recorded), so a second press with
  *   nothing new is that same execution; ComputeResults stores a version only when results differ.
  */
-import { randomBytes } from 'node:crypto';
 import { localDateOf } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
-import { storeAdjustments } from '#functions/scoring/store-adjustments';
 import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { reviewRequestEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
@@ -33,66 +32,19 @@ import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
 import { reportLink } from '#steps/grants';
 import { mailIdentity, mailTo } from '#steps/mail';
-import {
-  type ActionOutcome,
-  type AdminAction,
-  eligibleReviewers,
-  parseReassignForm,
-  renderActionPage,
-} from '#web/admin-actions';
-import {
-  type AdjustmentUnit,
-  checkAdjustmentsForm,
-  previewAdjustments,
-  renderAdjustmentsPage,
-} from '#web/admin-adjustments';
+import { type AdminAction, eligibleReviewers, parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { adminHref } from '#web/admin-routes';
-import {
-  FormError,
-  type HttpRequest,
-  type HttpResponse,
-  htmlResponse,
-  httpHandler,
-  PageError,
-  redirect,
-} from '#web/http';
-import { actorOf } from '#web/link-pages';
+import { FormError, type HttpRequest, type HttpResponse, httpHandler, PageError, redirect } from '#web/http';
 import { dateTime } from '#web/pages';
+import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
+import { adjustments } from './admin-adjustments.ts';
+import { restart } from './admin-restart.ts';
+import { revote } from './admin-revote.ts';
 import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
 import { matchPath } from './routes.ts';
 
-const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
-const newNonce = () => randomBytes(16).toString('base64url');
 const reportSubject = (unitId: string, periodId: string) => `report/${unitId}/${periodId}`;
-
-/** The write id of a POST: the form's, checked for shape (a bad one is refused, nothing changes). */
-function nonceOf(request: HttpRequest): string {
-  const nonce = request.form.get('nonce') ?? '';
-  if (!NONCE.test(nonce))
-    throw new PageError(400, 'Biểu mẫu không hợp lệ', 'Thiếu mã lần gửi của biểu mẫu; hãy mở lại trang.');
-  return nonce;
-}
-
-function page(
-  ctx: AdminContext,
-  action: AdminAction,
-  status = 200,
-  extra: { outcome?: ActionOutcome; nonce?: string } = {},
-) {
-  return htmlResponse(
-    status,
-    renderActionPage({
-      frame: ctx.frame,
-      action,
-      nonce: extra.nonce ?? newNonce(),
-      ...(extra.outcome ? { outcome: extra.outcome } : {}),
-    }),
-  );
-}
-
-function adminActor(ctx: AdminContext, request: HttpRequest) {
-  return actorOf(request, { kind: 'admin', id: ctx.session.adminId, email: ctx.session.email });
-}
+const page = actionPage;
 
 // ---------------------------------------------------------------- reassign a reviewer
 
@@ -231,7 +183,7 @@ async function reassign(
   const state = await reassignState(ctx, p.periodId ?? '', p.unitId ?? '');
   const here = adminHref.reassign(state.period.id, state.unit.id);
   const done = request.query.get('done');
-  if (request.isRead && done && NONCE.test(done)) {
+  if (request.isRead && isNonce(done ?? undefined)) {
     const entry = (await audit().list(reportSubject(state.unit.id, state.period.id))).find(
       (x) => x.id === `reassign-${done}`,
     );
@@ -437,80 +389,6 @@ async function remind(
   return redirect(adminHref.remind(period.id, unit.id));
 }
 
-// ---------------------------------------------------------------- survey, bonus, penalty
-
-async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<AdjustmentUnit[]> {
-  const stored = new Map((await results().listPeriodAdjustments(periodId)).map((a) => [a.unitId, a]));
-  return ctx.campaign.units.map((u) => {
-    const a = stored.get(u.id);
-    return {
-      id: u.id,
-      name: u.name,
-      group: u.group,
-      ...(a
-        ? {
-            stored: {
-              survey: a.survey,
-              bonus: a.bonus,
-              penalty: a.penalty,
-              ...(a.note ? { note: a.note } : {}),
-            },
-          }
-        : {}),
-    };
-  });
-}
-
-/**
- * The form (pre-filled with what is stored) → the preview (checked by the rules `thidua record`
- * applies; nothing stored) → recorded (each changed unit stored and audited, as the CLI does).
- */
-async function adjustments(
-  ctx: AdminContext,
-  request: HttpRequest,
-  p: Record<string, string>,
-): Promise<HttpResponse> {
-  const period = periodOf(ctx.campaign, p.periodId ?? '');
-  const units = await adjustmentUnits(ctx, period.id);
-  const base = { frame: ctx.frame, period, units };
-  if (request.isRead) {
-    const recorded = request.query.get('recorded');
-    const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');
-    const latest = (await results().listHeaders(period.id)).at(-1)?.version;
-    return htmlResponse(
-      200,
-      renderAdjustmentsPage({
-        ...base,
-        nonce: newNonce(),
-        ...(m
-          ? {
-              recorded: {
-                changed: Number(m[1]),
-                unchanged: Number(m[2]),
-                ...(latest ? { latestResults: latest } : {}),
-              },
-            }
-          : {}),
-      }),
-    );
-  }
-  const nonce = nonceOf(request);
-  const step = request.form.get('step');
-  const { entries, problems } = checkAdjustmentsForm(request.form, period, ctx.campaign);
-  if (problems.length > 0) {
-    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: request.form, problems }));
-  }
-  if (step !== 'confirm') {
-    const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
-    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: request.form, ...preview }));
-  }
-  const stored = await storeAdjustments(entries, adminActor(ctx, request));
-  const changed = stored.recorded.filter((r) => r.changed).length;
-  return redirect(
-    `${adminHref.adjustments(period.id)}?recorded=${changed}-${stored.recorded.length - changed}`,
-  );
-}
-
 // ---------------------------------------------------------------- routing
 
 type Action = (ctx: AdminContext, request: HttpRequest, p: Record<string, string>) => Promise<HttpResponse>;
@@ -520,6 +398,8 @@ export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/recompute', recompute],
   ['/admin/periods/{periodId}/adjustments', adjustments],
   ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
+  ['/admin/periods/{periodId}/units/{unitId}/restart', restart],
+  ['/admin/commendation/{cycleId}/revote', revote],
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {

@@ -125,6 +125,9 @@ function goneOf(campaign: CampaignContext, gone: readonly Approval[]): GoneDecis
       : {}),
     ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
     ...(a.lastError ? { error: a.lastError } : {}),
+    ...((a.kind === 'appraise' || a.kind === 'explain') && a.unitId && a.periodId
+      ? { restartHref: adminHref.restart(a.periodId, a.unitId) }
+      : {}),
   }));
 }
 

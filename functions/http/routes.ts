@@ -45,6 +45,8 @@ const ACTION_PATHS: readonly string[] = [
   '/admin/periods/{periodId}/recompute',
   '/admin/periods/{periodId}/adjustments',
   '/admin/periods/{periodId}/units/{unitId}/remind',
+  '/admin/periods/{periodId}/units/{unitId}/restart',
+  '/admin/commendation/{cycleId}/revote',
 ];
 
 /** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */

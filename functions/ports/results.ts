@@ -74,11 +74,16 @@ export interface ResultsStore {
    * Records the unit-period's adjustments (overwriting is allowed: each change bumps `version`;
    * identical values change nothing). The values before are returned for the audit.
    */
+  /**
+   * Stores the unit-period's adjustments (unchanged when they are these already). With
+   * `expectedVersion` (0: none stored), another version stored is a ConflictError('version').
+   */
   putAdjustments(
     unitId: string,
     periodId: string,
     adjustments: Adjustments,
     actor: Actor,
+    options?: { expectedVersion?: number },
   ): Promise<{ changed: boolean; adjustments: StoredAdjustments; before?: Adjustments }>;
   getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined>;
   /** Every unit's adjustments of the period, by unit id. */

@@ -33,6 +33,11 @@ import type { Adjustments } from '#ports/results';
 export interface AdjustmentsEntry extends Adjustments {
   unitId: string;
   periodId: string;
+  /**
+   * The stored version the writer saw (0: none stored): a different one is a ConflictError, unless
+   * the stored values are already these. Absent (a file), the latest version is replaced.
+   */
+  expectedVersion?: number;
 }
 
 export interface RecordAdjustmentsResult {

@@ -23,8 +23,14 @@ export async function storeAdjustments(
 ): Promise<RecordAdjustmentsResult> {
   const recorded: RecordAdjustmentsResult['recorded'] = [];
   for (const e of entries) {
-    const { unitId, periodId, ...values } = e;
-    const r = await results().putAdjustments(unitId, periodId, values, actor);
+    const { unitId, periodId, expectedVersion, ...values } = e;
+    const r = await results().putAdjustments(
+      unitId,
+      periodId,
+      values,
+      actor,
+      expectedVersion === undefined ? {} : { expectedVersion },
+    );
     if (r.changed) {
       await audit().append({
         id: `adjustments-v${r.adjustments.version}`,

@@ -14,6 +14,7 @@ import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-fr
 import { adminHref } from './admin-routes.ts';
 import type { FieldProblem } from './http.ts';
 import {
+  dateTime,
   e,
   fieldId,
   fieldProblems,
@@ -36,6 +37,18 @@ export interface AdjustmentUnit {
   name: string;
   group: UnitGroup;
   stored?: StoredValues;
+  /** The stored version (0 or absent: none), carried by the form so a change elsewhere is seen. */
+  version?: number;
+}
+
+/** A unit whose values another writer changed after this form was opened. */
+export interface EditedElsewhere {
+  unitId: string;
+  unitName: string;
+  current?: StoredValues;
+  /** Who changed them (a name, or "dòng lệnh") and when. */
+  by?: string;
+  at?: string;
 }
 
 export interface PreviewRow {
@@ -57,6 +70,8 @@ export interface AdjustmentsPageModel {
   problems?: FieldProblem[];
   /** Present once the form checked clean: what recording would change. */
   preview?: PreviewRow[];
+  /** Nothing recorded: these units were changed elsewhere since the form was opened (409). */
+  conflicts?: EditedElsewhere[];
   /** After recording: how many changed and whether results need a recompute. */
   recorded?: { changed: number; unchanged: number; latestResults?: number };
 }
@@ -64,6 +79,17 @@ export interface AdjustmentsPageModel {
 export const ADJUSTMENT_FIELDS = ['survey', 'bonus', 'penalty', 'note'] as const;
 type Field = (typeof ADJUSTMENT_FIELDS)[number];
 const name = (field: Field, unitId: string) => `${field}[${unitId}]`;
+const versionName = (unitId: string) => `version[${unitId}]`;
+
+/** The stored version each unit had when the form was opened (0 when none, or not sent). */
+export function formVersions(form: URLSearchParams, unitIds: readonly string[]): Map<string, number> {
+  return new Map(
+    unitIds.map((id) => {
+      const v = Number(form.get(versionName(id)) ?? '0');
+      return [id, Number.isSafeInteger(v) && v >= 0 ? v : 0];
+    }),
+  );
+}
 
 /**
  * A message of the shared checks as the page shows it: without the English gloss the CLI prints
@@ -119,7 +145,8 @@ export function checkAdjustmentsForm(
   return { entries, problems: formProblems(problems, period.id) };
 }
 
-const same = (a: StoredValues | undefined, b: StoredValues) =>
+/** Whether the stored values are these (nothing would change). */
+export const sameValues = (a: StoredValues | undefined, b: StoredValues) =>
   !!a &&
   a.survey === b.survey &&
   a.bonus === b.bonus &&
@@ -145,7 +172,7 @@ export function previewAdjustments(
       unitName: unit?.name ?? entry.unitId,
       ...(unit?.stored ? { before: unit.stored } : {}),
       after,
-      changed: !same(unit?.stored, after),
+      changed: !sameValues(unit?.stored, after),
     };
   });
 }
@@ -177,6 +204,31 @@ function cell(m: AdjustmentsPageModel, unit: AdjustmentUnit, field: Field, label
   }>${p.html}</td>`;
 }
 
+/**
+ * The version the form carries: the one it was opened on, except for a unit changed elsewhere,
+ * which now carries the stored one (sending again is then a deliberate overwrite).
+ */
+function versionOf(m: AdjustmentsPageModel, u: AdjustmentUnit): string {
+  const posted = m.posted?.get(versionName(u.id));
+  const conflicted = m.conflicts?.some((c) => c.unitId === u.id);
+  return posted !== undefined && posted !== null && !conflicted ? posted : String(u.version ?? 0);
+}
+
+function conflictNotice(conflicts: readonly EditedElsewhere[]): Html {
+  return `<div class="notice error" role="alert"><h2>Số liệu đã được sửa ở nơi khác</h2><p>Chưa ghi gì. Sau khi trang này được mở, số liệu của ${
+    conflicts.length
+  } đơn vị đã được người khác ghi nhận:</p><ul>${conflicts
+    .map(
+      (c) =>
+        `<li>${e(c.unitName)}: hiện lưu ${e(valuesText(c.current))}${c.by ? `, do ${e(c.by)}` : ''}${
+          c.at ? ` lúc ${e(dateTime(c.at))}` : ''
+        }</li>`,
+    )
+    .join(
+      '',
+    )}</ul><p>Những gì anh/chị đã nhập vẫn giữ nguyên bên dưới. Xem lại rồi bấm Xem trước để ghi đè nếu vẫn muốn.</p></div>`;
+}
+
 function formTable(m: AdjustmentsPageModel): Html {
   const labels = groupTitles(m.groupLabels);
   const groups = [...new Set(m.units.map((u) => u.group))];
@@ -186,7 +238,7 @@ function formTable(m: AdjustmentsPageModel): Html {
         .filter((u) => u.group === g)
         .map(
           (u) =>
-            `<tr><th scope="row">${e(u.name)}</th>${cell(m, u, 'survey', 'Khảo sát')}${cell(m, u, 'bonus', 'Điểm thưởng')}${cell(
+            `<tr><th scope="row">${e(u.name)}${hidden(versionName(u.id), versionOf(m, u))}</th>${cell(m, u, 'survey', 'Khảo sát')}${cell(m, u, 'bonus', 'Điểm thưởng')}${cell(
               m,
               u,
               'penalty',
@@ -223,7 +275,7 @@ function previewTable(rows: readonly PreviewRow[]): Html {
 /** The posted values again, so confirming records exactly what was previewed. */
 function carried(posted: URLSearchParams): Html {
   return [...posted.entries()]
-    .filter(([k]) => ADJUSTMENT_FIELDS.some((f) => k.startsWith(`${f}[`)))
+    .filter(([k]) => [...ADJUSTMENT_FIELDS, 'version'].some((f) => k.startsWith(`${f}[`)))
     .map(([k, v]) => hidden(k, v))
     .join('');
 }
@@ -251,6 +303,7 @@ ${previewTable(m.preview)}
 <div class="actions"><button type="submit">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
   } else {
     main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
+${m.conflicts?.length ? conflictNotice(m.conflicts) : ''}
 ${m.problems?.length ? problemSummary(m.problems) : ''}
 <form method="post" action="${e(action)}" novalidate>${hidden('nonce', m.nonce)}${hidden('step', 'preview')}
 ${formTable(m)}

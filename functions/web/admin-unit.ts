@@ -246,11 +246,13 @@ function actionLinks(m: UnitPeriodModel): Html {
   if (!isAdmin(m.frame)) return '';
   const p = m.period.id;
   const u = m.unit.id;
-  // Only the actions that are served (docs/admin.md, "Wired, and what remains").
   const links: [string, string][] = [[adminHref.audit({ unitId: u, periodId: p }), 'Nhật ký']];
   if (['invited', 'draft'].includes(m.state)) links.push([adminHref.remind(p, u), 'Nhắc đơn vị ngay']);
   if (['in-review', 'explained'].includes(m.state))
     links.push([adminHref.reassign(p, u), 'Đổi người thẩm định']);
+  // The page says whether the review is stuck (a failed run, a decision whose task was gone).
+  if (['submitted', 'in-review', 'returned', 'explained', 'not-appraised'].includes(m.state))
+    links.push([adminHref.restart(p, u), 'Khởi động lại thẩm định']);
   return `<p>${links.map(([href, label]) => `<a href="${e(href)}">${e(label)}</a>`).join(' · ')}</p>`;
 }
 

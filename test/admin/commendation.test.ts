@@ -11,6 +11,7 @@ import { readCycle } from '#functions/commendation/award';
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
+import { audit } from '#ports/dynamo/audit';
 import { htmlText, readDocx } from '../documents/read-back.ts';
 import { at } from '../functions/cycle-harness.ts';
 import { linkIn } from '../functions/harness.ts';
@@ -101,6 +102,42 @@ describe('commendation', { timeout: 90_000 }, () => {
     expect(print.status).toBe(200);
     expect(print.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(htmlText(await print.text())).toContain(first.name);
+  });
+
+  it('calls a new vote after a round without quorum, once, and refuses one after a round with quorum', async () => {
+    // The council's second round of 2024: nobody votes, so it ends without quorum.
+    at(a.bed, new Date('2025-02-10T10:00:00Z'));
+    const { memberIds } = (await a.bed.invoke(proposeCommendations, { cycleId: '2024-2' })) as {
+      memberIds: string[];
+    };
+    for (const memberId of memberIds)
+      await a.bed.invoke(requestVote, { cycleId: '2024-2', memberId, taskToken: token() });
+    at(a.bed, new Date('2025-02-17T10:00:01Z'));
+    await a.bed.invoke(tallyVotes, { cycleId: '2024-2' });
+
+    const cycle = await (await a.get('/admin/commendation/2024-2')).text();
+    expect(cycle).toContain('Không đủ số thành viên tham gia');
+    expect(cycle).toContain('href="/admin/commendation/2024-2/revote"');
+    const withQuorum = await a.post('/admin/commendation/2024/revote', { nonce: 'co-du-so-000000000001' });
+    expect(withQuorum.status).toBe(410);
+
+    const form = await (await a.get('/admin/commendation/2024-2/revote')).text();
+    expect(form).toContain('Tổ chức bỏ phiếu lại');
+    const nonce = /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    const done = await a.post('/admin/commendation/2024-2/revote', { nonce });
+    expect(done.status).toBe(303);
+    const again = await a.post('/admin/commendation/2024-2/revote', { nonce });
+    expect(again.headers.get('location')).toBe(done.headers.get('location'));
+    const other = await a.post('/admin/commendation/2024-2/revote', { nonce: 'khac-admin-0000000003' });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain('Một quản trị khác đã tổ chức bỏ phiếu lại');
+    expect(a.bed.executions('commendation').filter((n) => n.startsWith('commendation-2024-3'))).toEqual([
+      'commendation-2024-3-1',
+    ]);
+    const said = await (await a.get(done.headers.get('location') ?? '')).text();
+    expect(said).toContain('Đã tổ chức bỏ phiếu lại (đợt 2024-3)');
+    const entries = await audit().list('award/2024-2');
+    expect(entries.filter((x) => x.action === 'admin.revote')).toHaveLength(1);
   });
 
   it('refuses an unknown cycle and a visitor without a session', async () => {

@@ -255,6 +255,9 @@ describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () =
 
     const fields = {
       nonce,
+      // The stored version the page carries, as a browser sends it back.
+      [`version[${unit.id}]`]:
+        new RegExp(`name="version\\[${unit.id}\\]" value="(\\d+)"`).exec(form)?.[1] ?? '',
       [`survey[${unit.id}]`]: '7,5',
       [`bonus[${unit.id}]`]: '1',
       [`note[${unit.id}]`]: 'Báo cáo khảo sát 12/BC-UBND',
@@ -272,5 +275,46 @@ describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () =
     expect(recorded).toContain('Đã ghi nhận');
     const entries = await audit().list(`adjustments/${unit.id}/2024Q3`);
     expect(entries.at(-1)?.actor).toMatchObject({ kind: 'admin' });
+  });
+
+  it("refuses a second admin's stale form with 409, keeping what was stored and what the admin typed", async () => {
+    const unit = a.bed.config.units.find((u) => u.group !== 'commune');
+    if (!unit) throw new Error('no unit outside the communes');
+    const path = '/admin/periods/2024Q2/adjustments';
+    const opened = await (await a.get(path)).text();
+    const formFields = (page: string, bonus: string) => ({
+      nonce: /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '',
+      [`bonus[${unit.id}]`]: bonus,
+      [`version[${unit.id}]`]:
+        new RegExp(`name="version\\[${unit.id}\\]" value="(\\d+)"`).exec(page)?.[1] ?? '',
+      step: 'confirm',
+    });
+    // Both admins opened the form on the same stored version; the first records.
+    const first = formFields(opened, '2');
+    const second = formFields(opened, '3');
+    const opened0 = Number(first[`version[${unit.id}]`]);
+    expect(opened0).toBe((await results().getAdjustments(unit.id, '2024Q2'))?.version ?? 0);
+    expect((await a.post(path, first)).status).toBe(303);
+    const recorded = await results().getAdjustments(unit.id, '2024Q2');
+    expect(recorded).toMatchObject({ bonus: 200, version: opened0 + 1 });
+
+    const stale = await a.post(path, second);
+    expect(stale.status).toBe(409);
+    const page = await stale.text();
+    expect(page).toContain('Số liệu đã được sửa ở nơi khác');
+    expect(page).toContain(unit.name);
+    expect(page).toContain('thưởng 2');
+    // What the second admin typed is still in the form, now on the stored version.
+    expect(page).toContain(`name="bonus[${unit.id}]" value="3"`);
+    expect(page).toContain(`name="version[${unit.id}]" value="${opened0 + 1}"`);
+    expect(await results().getAdjustments(unit.id, '2024Q2')).toEqual(recorded);
+
+    // Sent again from that page, deliberately: recorded over the first admin's change.
+    const again = { ...second, [`version[${unit.id}]`]: String(opened0 + 1) };
+    expect((await a.post(path, again)).status).toBe(303);
+    expect(await results().getAdjustments(unit.id, '2024Q2')).toMatchObject({
+      bonus: 300,
+      version: opened0 + 2,
+    });
   });
 });

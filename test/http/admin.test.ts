@@ -292,9 +292,9 @@ describe("what needs attention on a period's page", () => {
     const page = await statusPage(cookie);
     expect(page).not.toContain('Không có việc gì cần chú ý');
     expect(page).toContain('Cần chú ý');
-    // The decision: unit, period, kind, round, who and when (Vietnam time).
+    // The decision: unit, period, kind, round, who and when (Vietnam time), and the way to restart it.
     expect(page).toMatch(
-      /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định<\/td><td class="num">2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut[^<]*<\/td><td><\/td><\/tr>/,
+      /<tr><td>Phòng Y tế<\/td><td>Quý III\/2022<\/td><td>Thẩm định<\/td><td class="num">2<\/td><td>Phê duyệt<\/td><td>[^<]*huy\.tq@song-lam\.example\.org<\/td><td>\d\d:\d\d \d\d\/\d\d\/\d{4}<\/td><td>TaskTimedOut[^<]*<\/td><td><a href="\/admin\/periods\/2022Q3\/units\/phong-y-te\/restart">/,
     );
     const decidedAt = (await reviews().getApproval(approval.id))?.decidedAt as string;
     expect(page).toContain(dateTime(decidedAt));

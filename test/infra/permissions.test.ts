@@ -100,10 +100,10 @@ const LOGGING = [
 ];
 
 describe('permissions in the demo district stack', () => {
-  it('runs as 18 IAM roles: 15 for the functions, one for the state machines, two for Scheduler', () => {
+  it('runs as 19 IAM roles: 16 for the functions, one for the state machines, two for Scheduler', () => {
     const roles = resources('AWS::IAM::Role').map(([id]) => id);
     const functionRoles = [...demo.functionsByRole().keys()];
-    expect(functionRoles).toHaveLength(15);
+    expect(functionRoles).toHaveLength(16);
     expect(roles.sort()).toEqual(
       [
         ...functionRoles,
@@ -217,9 +217,9 @@ describe('permissions in the demo district stack', () => {
     }
   });
 
-  it("lets only the starter, the submit (and the sweep finishing it), the review close, a late approval and the admin's recompute start executions, of the machines they start", () => {
+  it("lets only the starter, the submit (and the sweep finishing it), the review close, a late approval and the admin's recompute, review restart and new vote start executions, of the machines they start", () => {
     const starts: Record<string, WorkflowName[]> = {
-      AdminActions: ['scoring'],
+      AdminActions: ['scoring', 'review', 'commendation'],
       ClosePeriod: ['scoring'],
       RecordApproval: ['scoring'],
       ReportPage: ['review'],

@@ -70,6 +70,7 @@ export class DynamoResultsStore implements ResultsStore {
     periodId: string,
     adjustments: Adjustments,
     actor: Actor,
+    options: { expectedVersion?: number } = {},
   ): Promise<{ changed: boolean; adjustments: StoredAdjustments; before?: Adjustments }> {
     const key = adjustmentsKey(unitId, periodId);
     const content: Adjustments = {
@@ -92,7 +93,17 @@ export class DynamoResultsStore implements ResultsStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.table.get(key);
       if (existing?.hash === hash) return { changed: false, adjustments: adjustmentsOf(existing) };
-      const version = existing ? Number(existing.version) + 1 : 1;
+      const stored = existing ? Number(existing.version) : 0;
+      if (options.expectedVersion !== undefined && options.expectedVersion !== stored) {
+        throw new ConflictError(
+          'version',
+          `Adjustments of ${unitId} for ${periodId} were changed elsewhere`,
+          {
+            version: stored,
+          },
+        );
+      }
+      const version = stored + 1;
       const item: Item = {
         ...key,
         unitId: part('unitId', unitId),

@@ -1,0 +1,146 @@
+/**
+ * Survey results, bonuses and penalties through the form (docs/admin.md, "Admin actions"): the
+ * form (pre-filled with what is stored, each unit's stored version in a hidden field) → the
+ * preview (checked by the rules `thidua record` applies; nothing stored) → recorded (each changed
+ * unit stored and audited, as the CLI does). A unit changed by another writer since the form was
+ * opened is 409 "edited elsewhere": nothing is recorded, the admin's values stay in the form, and
+ * the page names what is stored now and who stored it.
+ */
+
+import type { AdjustmentsEntry } from '#functions/scoring/adjustments';
+import { storeAdjustments } from '#functions/scoring/store-adjustments';
+import { results } from '#ports/dynamo/results';
+import { ConflictError } from '#ports/errors';
+import type { Adjustments, StoredAdjustments } from '#ports/results';
+import type { CampaignContext } from '#steps/campaign';
+import {
+  type AdjustmentUnit,
+  checkAdjustmentsForm,
+  type EditedElsewhere,
+  formVersions,
+  previewAdjustments,
+  renderAdjustmentsPage,
+  type StoredValues,
+  sameValues,
+} from '#web/admin-adjustments';
+import { adminHref } from '#web/admin-routes';
+import { FormError, type HttpRequest, type HttpResponse, htmlResponse, redirect } from '#web/http';
+import { adminActor, newNonce, nonceOf } from './admin-action-kit.ts';
+import { type AdminContext, periodOf } from './admin-session.ts';
+
+function valuesOf(a: Adjustments): StoredValues {
+  return {
+    survey: a.survey ?? null,
+    bonus: a.bonus,
+    penalty: a.penalty,
+    ...(a.note ? { note: a.note } : {}),
+  };
+}
+
+async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<AdjustmentUnit[]> {
+  const stored = new Map((await results().listPeriodAdjustments(periodId)).map((a) => [a.unitId, a]));
+  return ctx.campaign.units.map((u) => {
+    const a = stored.get(u.id);
+    return {
+      id: u.id,
+      name: u.name,
+      group: u.group,
+      ...(a ? { stored: valuesOf(a), version: a.version } : {}),
+    };
+  });
+}
+
+function byText(stored: StoredAdjustments, campaign: CampaignContext): string {
+  const { kind, id } = stored.updatedBy;
+  if (id.startsWith('cli')) return 'dòng lệnh';
+  return (kind === 'admin' ? campaign.findPerson('admin', id)?.name : undefined) ?? id;
+}
+
+/** The entries whose stored version is no longer the one the form was opened on (read consistently). */
+async function editedElsewhere(
+  entries: readonly AdjustmentsEntry[],
+  campaign: CampaignContext,
+): Promise<EditedElsewhere[]> {
+  const out: EditedElsewhere[] = [];
+  for (const entry of entries) {
+    const stored = await results().getAdjustments(entry.unitId, entry.periodId);
+    if ((stored?.version ?? 0) === entry.expectedVersion) continue;
+    if (stored && sameValues(valuesOf(stored), valuesOf(entry))) continue;
+    out.push({
+      unitId: entry.unitId,
+      unitName: campaign.findUnit(entry.unitId)?.name ?? entry.unitId,
+      ...(stored ? { current: valuesOf(stored), by: byText(stored, campaign), at: stored.updatedAt } : {}),
+    });
+  }
+  return out;
+}
+
+export async function adjustments(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const period = periodOf(ctx.campaign, p.periodId ?? '');
+  const units = await adjustmentUnits(ctx, period.id);
+  const base = { frame: ctx.frame, period, units };
+  if (request.isRead) {
+    const recorded = request.query.get('recorded');
+    const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');
+    const latest = (await results().listHeaders(period.id)).at(-1)?.version;
+    return htmlResponse(
+      200,
+      renderAdjustmentsPage({
+        ...base,
+        nonce: newNonce(),
+        ...(m
+          ? {
+              recorded: {
+                changed: Number(m[1]),
+                unchanged: Number(m[2]),
+                ...(latest ? { latestResults: latest } : {}),
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+  const nonce = nonceOf(request);
+  const step = request.form.get('step');
+  const { entries, problems } = checkAdjustmentsForm(request.form, period, ctx.campaign);
+  if (problems.length > 0) {
+    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: request.form, problems }));
+  }
+  if (step !== 'confirm') {
+    const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
+    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: request.form, ...preview }));
+  }
+  const versions = formVersions(
+    request.form,
+    entries.map((x) => x.unitId),
+  );
+  const checked = entries.map((x) => ({ ...x, expectedVersion: versions.get(x.unitId) ?? 0 }));
+  const edited = async (conflicts: EditedElsewhere[]) =>
+    htmlResponse(
+      409,
+      renderAdjustmentsPage({
+        ...base,
+        units: await adjustmentUnits(ctx, period.id),
+        nonce,
+        posted: request.form,
+        conflicts,
+      }),
+    );
+  const conflicts = await editedElsewhere(checked, ctx.campaign);
+  if (conflicts.length > 0) return edited(conflicts);
+  try {
+    const stored = await storeAdjustments(checked, adminActor(ctx, request));
+    const changed = stored.recorded.filter((r) => r.changed).length;
+    return redirect(
+      `${adminHref.adjustments(period.id)}?recorded=${changed}-${stored.recorded.length - changed}`,
+    );
+  } catch (error) {
+    // Another writer between the check and the write: the same answer, for what it changed.
+    if (error instanceof ConflictError) return edited(await editedElsewhere(checked, ctx.campaign));
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * A new council vote after one without quorum (docs/admin.md, "Admin actions"): the claim is the
+ * commendation execution of the next vote round, named by that round (`commendation-2024-2-1`),
+ * so two presses, or two admins at once, start one vote. Only a tallied round without quorum,
+ * and only the latest, may be voted again. The audit entry `revote` on `award/<cycle>` records
+ * who, the write id and the round started.
+ */
+import { MAX_ROUND, parseCycle, roundCycleId } from '#functions/commendation/award';
+import { callbacks } from '#ports/callbacks';
+import { audit } from '#ports/dynamo/audit';
+import { stateMachineArn } from '#ports/settings';
+import type { AdminAction } from '#web/admin-actions';
+import { adminHref } from '#web/admin-routes';
+import { type HttpRequest, type HttpResponse, redirect } from '#web/http';
+import { dateTime } from '#web/pages';
+import { commendationExecution } from '#workflows/executions';
+import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
+import { cycleData } from './admin-commendation-data.ts';
+import type { AdminContext } from './admin-session.ts';
+
+const ENTRY_ID = 'revote';
+
+export async function revote(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const data = await cycleData(ctx.campaign, p.cycleId ?? '');
+  const cycleId = data.summary.cycleId;
+  const ref = parseCycle(cycleId);
+  const nextCycleId = roundCycleId(ref.scopeId, ref.round + 1);
+  const tally = data.tally;
+  const action: AdminAction = {
+    kind: 'revote',
+    cycleId,
+    nextCycleId,
+    present: tally?.present ?? 0,
+    members: tally?.N ?? data.members.length,
+    quorum: tally?.quorumRequired ?? 0,
+  };
+  const subject = `award/${cycleId}`;
+  const entry = (await audit().list(subject)).find((x) => x.id === ENTRY_ID);
+  const here = adminHref.revote(cycleId);
+  const doneText = (at: string) =>
+    `Đã tổ chức bỏ phiếu lại (đợt ${nextCycleId}) lúc ${dateTime(at)}: mỗi thành viên Hội đồng nhận liên kết bỏ phiếu mới.`;
+  const conflict = (at: string) => {
+    const text = `Một quản trị khác đã tổ chức bỏ phiếu lại (đợt ${nextCycleId}) lúc ${dateTime(at)}.`;
+    return actionPage(ctx, action, 409, { outcome: { kind: 'conflict', text } });
+  };
+  const done = request.query.get('done') ?? undefined;
+  if (request.isRead && entry && isNonce(done) && entry.detail?.writeId === done) {
+    return actionPage(ctx, action, 200, { outcome: { kind: 'done', text: doneText(entry.at) } });
+  }
+  if (!tally || tally.quorumMet || ref.round + 1 > MAX_ROUND) {
+    const text = !tally
+      ? 'Hội đồng chưa kiểm phiếu đợt này.'
+      : 'Đợt bỏ phiếu này đủ số thành viên tham gia: không bỏ phiếu lại.';
+    return actionPage(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
+  }
+  if (request.isRead) {
+    if (entry) return actionPage(ctx, action, 200, { outcome: { kind: 'done', text: doneText(entry.at) } });
+    return actionPage(ctx, action);
+  }
+  const writeId = nonceOf(request);
+  if (entry && entry.detail?.writeId !== writeId) return conflict(entry.at);
+  const { name, input } = commendationExecution(nextCycleId);
+  await callbacks().startExecution(stateMachineArn('commendation'), name, input);
+  await audit().append({
+    id: ENTRY_ID,
+    subject,
+    actor: adminActor(ctx, request),
+    action: 'admin.revote',
+    detail: { writeId, nextCycleId, execution: name },
+  });
+  const stored = (await audit().list(subject)).find((x) => x.id === ENTRY_ID);
+  // Two admins at once: one execution started, the first audit entry names who.
+  if (stored && stored.detail?.writeId !== writeId) return conflict(stored.at);
+  return redirect(`${here}?done=${writeId}`);
+}
