@@ -20,15 +20,7 @@ import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import {
-  ballotCandidates,
-  candidateDetail,
-  cycleLabel,
-  cycleLabelEn,
-  KIND_LABELS,
-  parseCycle,
-  readCycle,
-} from './award.ts';
+import { ballotCandidates, cycleLabel, cycleLabelEn, KIND_LABELS, parseCycle, readCycle } from './award.ts';
 
 const STEP = 'request-vote';
 const VOTE_CLOSED = { decision: 'vote-closed', round: 0 };
@@ -63,7 +55,7 @@ export async function requestVote(input: RequestVoteInput, ctx: CampaignStepCont
       kindLabel: KIND_LABELS[c.kind],
       unitName: c.unitName,
       formLabel: c.formLabel,
-      detail: candidateDetail(c),
+      reasons: c.reasons.map((r) => r.message),
     })),
     voteUrl: await approvalUrl(armed.approval),
     closesAt: header.voteClosesAt,
