@@ -54,7 +54,7 @@ export function parseArgs(argv: readonly string[]): StartArgs {
     const a = argv[i] ?? '';
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} cần một giá trị (needs a value)`);
+      if (v === undefined) throw new Error(`${a} cần một giá trị`);
       return v;
     };
     if (a === '--district') args.district = value();
@@ -71,7 +71,7 @@ export function parseArgs(argv: readonly string[]): StartArgs {
     else if (a === 'launch' || a === 'advance' || a === 'status' || a === 'record' || a === 'serve')
       args.command = a;
     else if (a === 'revote') args.command = a;
-    else throw new Error(`Không hiểu tham số "${a}" (unknown argument). Xem (see): npm start -- --help`);
+    else throw new Error(`Không hiểu tham số "${a}". Xem: npm start -- --help`);
   }
   if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port < 65536)) {
     throw new Error('--port phải là số cổng 0–65535 (--port must be a port number)');
@@ -94,24 +94,24 @@ export function parseArgs(argv: readonly string[]): StartArgs {
   return args;
 }
 
-export const HELP = `npm start — toàn bộ hệ thống trên một máy (the whole product on one machine)
+export const HELP = `npm start — toàn bộ hệ thống trên một máy
 
-  npm start [-- --district <slug>] [-- --port <n>]   chạy máy chủ (serve); mặc định huyện demo, cổng 3000
+  npm start [-- --district <slug>] [-- --port <n>]   chạy máy chủ; mặc định huyện demo, cổng 3000
   npm start -- launch                                 phát động phong trào (launch; chạy lại không gửi lại email)
   npm start -- advance [--to yyyy-mm-dd]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
                                                       (move the clock to the next event, or to 08:00 that day)
-  npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình (clock, next event, executions)
+  npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình
   npm start -- record --file <tệp>                    ghi nhận khảo sát, điểm thưởng, điểm trừ (docs/cli.md, thidua record)
                                                       (record survey results, bonus and penalty from a file)
   npm start -- revote --cycle <năm|phase>             biểu quyết lại khi lần trước không đủ số thành viên tham gia
                                                       (call a new council vote after one without quorum)
 
-Biến môi trường (environment):
-  THIDUA_DISTRICT   huyện (district slug), mặc định demo
-  PORT              cổng (port), mặc định 3000; các lệnh launch/advance/status/record gửi đến cổng này
-  THIDUA_DATA_DIR   thư mục dữ liệu (data root), mặc định .local; dữ liệu của huyện ở <dir>/<slug>
-  SIGNING_KEY_FILE  khoá ký liên kết (link signing key), mặc định <dir>/<slug>/signing-key.json
-  LOG_LEVEL         mức nhật ký (log level), mặc định warn
+Biến môi trường:
+  THIDUA_DISTRICT   huyện, mặc định demo
+  PORT              cổng, mặc định 3000; các lệnh launch/advance/status/record gửi đến cổng này
+  THIDUA_DATA_DIR   thư mục dữ liệu, mặc định .local; dữ liệu của huyện ở <dir>/<slug>
+  SIGNING_KEY_FILE  khoá ký liên kết, mặc định <dir>/<slug>/signing-key.json
+  LOG_LEVEL         mức nhật ký, mặc định warn
 `;
 
 // ---------------------------------------------------------------- talking to the running server
@@ -209,7 +209,7 @@ function requestFor(args: StartArgs): {
           form: { adjustments: readFileSync(file, 'utf8'), file: basename(file) },
         };
       } catch (error) {
-        throw new Error(`Không đọc được tệp ${file}: ${(error as Error).message} (cannot read the file)`);
+        throw new Error(`Không đọc được tệp ${file}: ${(error as Error).message}`);
       }
     }
     default:
@@ -219,7 +219,7 @@ function requestFor(args: StartArgs): {
 
 function printRevote(r: RevoteOutcome, base: string, out: Print, err: Print): number {
   if (r.outcome === 'refused') {
-    err(`Không thể biểu quyết lại (no new vote): ${r.reason ?? ''}`);
+    err(`Không thể biểu quyết lại: ${r.reason ?? ''}`);
     return 1;
   }
   out(
@@ -232,24 +232,21 @@ function printRevote(r: RevoteOutcome, base: string, out: Print, err: Print): nu
 
 function printStatus(s: ProductStatus, base: string, out: Print): number {
   out(`${s.district.name} (${s.district.slug}) — ${base}/`);
-  out(`Đồng hồ (clock): ${s.clock.local} ${s.clock.timeZone}`);
+  out(`Đồng hồ: ${s.clock.local} ${s.clock.timeZone}`);
   out(
     s.nextEvent
-      ? `Sự kiện tiếp theo (next event): ${s.nextEvent.local} — ${s.nextEvent.description}`
-      : 'Không có sự kiện nào đã lên lịch (no scheduled event).',
+      ? `Sự kiện tiếp theo: ${s.nextEvent.local} — ${s.nextEvent.description}`
+      : 'Không có sự kiện nào đã lên lịch.',
   );
-  out(
-    `Phát động (launched): ${s.launched ? 'rồi (yes)' : 'chưa (no)'}${s.launch ? ` — ${s.launch.name} ${s.launch.status}` : ''}`,
-  );
-  out(`Email đã gửi (emails sent): ${s.emails} — ${base}/inbox`);
+  out(`Phát động: ${s.launched ? 'rồi' : 'chưa'}${s.launch ? ` — ${s.launch.name} ${s.launch.status}` : ''}`);
+  out(`Email đã gửi: ${s.emails} — ${base}/inbox`);
   const counts = Object.entries(s.executions.byStatus)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  out(`Quy trình (executions): ${s.executions.total}${counts ? ` (${counts})` : ''}`);
-  out(`Đang chờ người xử lý (waiting for people): ${s.waitingFor.length}`);
-  for (const w of s.waitingFor.slice(0, 20))
-    out(`  ${w.execution} · ${w.state} · từ (since) ${w.sinceLocal}`);
-  if (s.waitingFor.length > 20) out(`  … ${s.waitingFor.length - 20} nữa (more)`);
+  out(`Quy trình: ${s.executions.total}${counts ? ` (${counts})` : ''}`);
+  out(`Đang chờ người xử lý: ${s.waitingFor.length}`);
+  for (const w of s.waitingFor.slice(0, 20)) out(`  ${w.execution} · ${w.state} · từ ${w.sinceLocal}`);
+  if (s.waitingFor.length > 20) out(`  … ${s.waitingFor.length - 20} nữa`);
   return 0;
 }
 
@@ -263,9 +260,7 @@ function printLaunch(r: LaunchOutcome, base: string, out: Print, err: Print): nu
     return 1;
   }
   if (r.outcome === 'already-launched') {
-    out(
-      `Phong trào đã được phát động trước đó (${r.name}); không gửi lại email nào. (Already launched; no email sent again.)`,
-    );
+    out(`Phong trào đã được phát động trước đó (${r.name}); không gửi lại email nào.`);
     return 0;
   }
   out(
@@ -277,7 +272,7 @@ function printLaunch(r: LaunchOutcome, base: string, out: Print, err: Print): nu
 
 function printAdvance(r: AdvanceOutcome, base: string, out: Print): number {
   if (r.outcome === 'no-event') {
-    out('Không còn sự kiện nào đã lên lịch; đồng hồ giữ nguyên. (No scheduled event; the clock stays.)');
+    out('Không còn sự kiện nào đã lên lịch; đồng hồ giữ nguyên.');
     return 0;
   }
   // The recurring sweep runs before each event; it is not what a person moved the clock for.
@@ -287,7 +282,7 @@ function printAdvance(r: AdvanceOutcome, base: string, out: Print): number {
       `(Clock moved to ${r.local}: ${events.length} events fired, ${r.newEmails} new emails.)`,
   );
   for (const f of events) out(`  · ${f.local} — ${f.description}`);
-  if (r.nextEvent) out(`Sự kiện tiếp theo (next event): ${r.nextEvent.local} — ${r.nextEvent.description}`);
+  if (r.nextEvent) out(`Sự kiện tiếp theo: ${r.nextEvent.local} — ${r.nextEvent.description}`);
   return 0;
 }
 
@@ -303,9 +298,7 @@ function printRecord(
   if (status === 422) {
     // The server knows the file by its base name: the problems name the path given here.
     const problems = (body as RecordProblems).problems.map((p) => ({ ...p, file }));
-    err(
-      `Tệp số liệu không hợp lệ, chưa ghi gì (invalid adjustments file, nothing stored): ${problems.length} lỗi (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
-    );
+    err(`Tệp số liệu không hợp lệ, chưa ghi gì: ${problems.length} lỗi`);
     for (const p of problems) {
       // As formatProblem (domain/config.ts) writes it, without loading the config schema here.
       const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
@@ -323,12 +316,12 @@ function printRecord(
     const survey = x.survey === null ? 'không có khảo sát (quy đổi)' : `khảo sát ${formatPoints(x.survey)}`;
     out(
       `  ${x.periodId}  ${x.unitId}: ${survey}, thưởng ${formatPoints(x.bonus)}, trừ ${formatPoints(x.penalty)} — ` +
-        `${x.changed ? 'đã thay đổi (changed)' : 'không đổi (unchanged)'}, phiên bản ${x.version}`,
+        `${x.changed ? 'đã thay đổi' : 'không đổi'}, phiên bản ${x.version}`,
     );
   }
   for (const p of r.published) {
     out(
-      `Cảnh báo (warning): kỳ ${p.periodId} đã có kết quả công bố (phiên bản ${p.version}): kết quả đã công bố; ` +
+      `Cảnh báo: kỳ ${p.periodId} đã có kết quả công bố (phiên bản ${p.version}): kết quả đã công bố; ` +
         `chạy lại tính điểm để có phiên bản mới (quy trình scoring, tên ${p.rerunAs}).\n` +
         `(Results of ${p.periodId} are published: rerun scoring for a new version.) ${base}/`,
     );
@@ -346,9 +339,7 @@ async function serve(args: StartArgs, port: number): Promise<void> {
   const stop = (p: Product) =>
     p.stop().then(
       () => {
-        console.log(
-          'Đã dừng; dữ liệu, lịch và đồng hồ được giữ lại. (Stopped; data, schedules and clock kept.)',
-        );
+        console.log('Đã dừng; dữ liệu, lịch và đồng hồ được giữ lại.');
         process.exit(0);
       },
       (error: unknown) => {
@@ -360,7 +351,7 @@ async function serve(args: StartArgs, port: number): Promise<void> {
     if (stoppingSince !== undefined) {
       // Ctrl+C reaches npm, tsx and this process at once: only a later, second one forces the stop.
       if (Date.now() - stoppingSince < 2_000) return;
-      console.error('Dừng ngay, không chờ lưu xong (forced stop).');
+      console.error('Dừng ngay, không chờ lưu xong.');
       process.exit(130);
     }
     stoppingSince = Date.now();
@@ -408,7 +399,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const port = args.port ?? (process.env.PORT?.trim() ? Number(process.env.PORT) : DEFAULT_PORT);
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) {
-    console.error(`PORT=${process.env.PORT} không phải số cổng (is not a port number)`);
+    console.error(`PORT=${process.env.PORT} không phải số cổng`);
     process.exitCode = 2;
     return;
   }

@@ -231,11 +231,6 @@ export const FINAL_STATUS_LABELS: Record<FinalStatus, string> = {
   excluded: 'Không đủ điều kiện đề nghị',
 };
 
-/** One line of the ballot's grounds: ranking and the proposal's reasons. */
-export function candidateDetail(c: Candidate): string {
-  return c.reasons.map((r) => r.message).join(' ');
-}
-
 // ---------------------------------------------------------------- ballots
 
 export type VoteChoice = Vote;

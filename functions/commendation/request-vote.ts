@@ -21,15 +21,7 @@ import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import {
-  ballotCandidates,
-  candidateDetail,
-  cycleLabel,
-  cycleLabelEn,
-  KIND_LABELS,
-  parseCycle,
-  readCycle,
-} from './award.ts';
+import { ballotCandidates, cycleLabel, cycleLabelEn, KIND_LABELS, parseCycle, readCycle } from './award.ts';
 
 const STEP = 'request-vote';
 const VOTE_CLOSED = { decision: 'vote-closed', round: 0 };
@@ -65,7 +57,7 @@ export async function requestVote(input: RequestVoteInput, ctx: CampaignStepCont
       kindLabel: KIND_LABELS[c.kind],
       unitName: c.unitName,
       formLabel: c.formLabel,
-      detail: candidateDetail(c),
+      reasons: c.reasons.map((r) => r.message),
     })),
     voteUrl: await approvalUrl(armed.approval),
     closesAt: header.voteClosesAt,

@@ -20,8 +20,8 @@ export interface VoteCandidateLine {
   kindLabel: string;
   unitName: string;
   formLabel: string;
-  /** Ranking and the proposal's grounds, one line. */
-  detail: string;
+  /** Ranking and the proposal's grounds: one reason an item. */
+  reasons: readonly string[];
 }
 
 export interface VoteRequestData {
@@ -49,12 +49,12 @@ export function voteRequestEmail(sender: Sender, d: VoteRequestData): Email {
         `Hội đồng Thi đua – Khen thưởng xét đề nghị khen thưởng phong trào thi đua cải cách hành chính ${d.cycleLabel}. ` +
         `Đề nghị đồng chí biểu quyết (tán thành, không tán thành hoặc không biểu quyết) đối với từng trường hợp trước ${atTime(d.closesAt, tz)}.`,
     },
-    {
-      kind: 'table',
-      caption: `Danh sách đề nghị (${d.candidates.length} trường hợp)`,
-      head: ['Trường hợp', 'Loại', 'Đơn vị', 'Hình thức', 'Căn cứ'],
-      rows: d.candidates.map((c) => [c.name, c.kindLabel, c.unitName, c.formLabel, c.detail]),
-    },
+    { kind: 'paragraph', text: `Danh sách đề nghị (${d.candidates.length} trường hợp):` },
+    // Each case, then its grounds one a line: run together, two reasons read as one sentence.
+    ...d.candidates.flatMap((c, i): Block[] => [
+      { kind: 'paragraph', text: `${i + 1}. ${c.name} — ${c.kindLabel} · ${c.unitName} · ${c.formLabel}` },
+      ...(c.reasons.length > 0 ? [{ kind: 'list' as const, items: c.reasons }] : []),
+    ]),
   ];
   if (d.ties.length > 0) blocks.push({ kind: 'list', items: d.ties });
   blocks.push(

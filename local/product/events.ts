@@ -16,29 +16,27 @@ export function describeEvent(label: string, config: DistrictConfig): string {
       const [, id = '', event] = m;
       switch (event) {
         case 'open':
-          return `Mở kỳ báo cáo ${period(id)}: gửi thư mời nộp báo cáo (the submission window opens)`;
+          return `Mở kỳ báo cáo ${period(id)}: gửi thư mời nộp báo cáo`;
         case 'remind':
-          return `Nhắc các đơn vị chưa nộp báo cáo ${period(id)} (reminder)`;
+          return `Nhắc các đơn vị chưa nộp báo cáo ${period(id)}`;
         case 'deadline':
-          return `Hạn nộp báo cáo ${period(id)}: ghi nhận đơn vị nộp muộn (deadline)`;
+          return `Hạn nộp báo cáo ${period(id)}: ghi nhận đơn vị nộp muộn`;
         default:
-          return `Kết thúc thẩm định ${period(id)}, tính điểm và công bố kết quả (review closes; scoring)`;
+          return `Kết thúc thẩm định ${period(id)}, tính điểm và công bố kết quả`;
       }
     }
     const c = /^commendation-(.+)$/.exec(schedule);
     if (c) {
-      return c[1] === 'phase'
-        ? 'Bình xét khen thưởng cả giai đoạn (commendation of the phase)'
-        : `Bình xét khen thưởng năm ${c[1]} (commendation of the year)`;
+      return c[1] === 'phase' ? 'Bình xét khen thưởng cả giai đoạn' : `Bình xét khen thưởng năm ${c[1]}`;
     }
     if (/sweep/i.test(schedule)) {
-      return 'Quét định kỳ: gửi lại quyết định và email chưa gửi được (the recurring sweep)';
+      return 'Quét định kỳ: gửi lại quyết định và email chưa gửi được';
     }
-    return `Lịch ${schedule} (schedule)`;
+    return `Lịch ${schedule}`;
   }
   const wait = /^(\S+) (\S+) (timeout|heartbeat)$/.exec(label);
-  if (wait) return `Hết thời gian chờ: ${wait[1]}, bước ${wait[2]} (a wait times out)`;
+  if (wait) return `Hết thời gian chờ: ${wait[1]}, bước ${wait[2]}`;
   const resume = /^resume (\S+)$/.exec(label);
-  if (resume) return `Chạy tiếp quy trình ${resume[1]} chưa xong (an unfinished execution resumes)`;
+  if (resume) return `Chạy tiếp quy trình ${resume[1]} chưa xong`;
   return label;
 }

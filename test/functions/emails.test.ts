@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { fraction } from '#domain/points';
+import { voteRequestEmail } from '#mail/commendation';
 import { periodName, senderOf } from '#mail/letter';
 import { invitationEmail } from '#mail/period';
 import {
@@ -238,5 +239,40 @@ describe('the review emails', () => {
         linkExpiresAt: q3.lateAppraisalUntil,
       }),
     ).toThrow(/http/);
+  });
+});
+
+describe('the vote request', () => {
+  const reasons = [
+    'Xếp hạng 1/12 khối cơ quan năm 2023 (93,50 %), loại Xuất sắc.',
+    'Căn cứ sáng kiến “Một cửa điện tử liên thông” đã được công nhận.',
+  ];
+  const mail = voteRequestEmail(sender, {
+    member: { name: 'Lê Văn Hùng' },
+    cycleLabel: 'năm 2023',
+    cycleEn: '2023',
+    candidates: [
+      {
+        name: 'Phòng Tư pháp',
+        kindLabel: 'Tập thể',
+        unitName: 'Phòng Tư pháp',
+        formLabel: 'Giấy khen',
+        reasons,
+      },
+    ],
+    voteUrl: 'https://thidua.test/d?k=k1&id=AAAAAAAAAAAAAAAAAAAAAA&a=vote&e=1669800000&s=x',
+    closesAt: '2023-12-20T10:00:00Z',
+    rule: { N: 8, quorumRequired: 6, passRequired: 6, passPercent: 70 },
+    ties: [],
+  });
+
+  it('gives each reason of a case its own line, never one run-on sentence', () => {
+    expect(mail.html).toContain(
+      `<li>${reasons[0]}</li><li>Căn cứ sáng kiến “Một cửa điện tử liên thông” đã được công nhận.</li>`,
+    );
+    expect(mail.text).toContain(
+      `1. Phòng Tư pháp — Tập thể · Phòng Tư pháp · Giấy khen\n\n- ${reasons[0]}\n- ${reasons[1]}`,
+    );
+    expect(mail.text).not.toContain(`${reasons[0]} ${reasons[1]}`);
   });
 });

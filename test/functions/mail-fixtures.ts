@@ -193,7 +193,7 @@ export function everyEmail(): Record<string, Email> {
       member: person,
       cycleLabel: 'năm 2023',
       cycleEn: '2023',
-      candidates: [{ ...candidate, detail: `Hạng 1 ${SCRIPT}` }],
+      candidates: [{ ...candidate, reasons: [`Hạng 1 ${SCRIPT}`, 'Có sáng kiến được công nhận'] }],
       voteUrl: LINK,
       closesAt: at,
       rule: { N: 8, quorumRequired: 6, passRequired: 6, passPercent: 70 },

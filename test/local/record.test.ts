@@ -116,7 +116,7 @@ describe('POST /local/record', () => {
       await runClientCommand({ command: 'record', file }, port, out.push.bind(out), err.push.bind(err)),
     ).toBe(0);
     expect(out.join('\n')).toContain(
-      '2022Q4  xa-hung-loc: khảo sát 21,5, thưởng 0, trừ 0 — đã thay đổi (changed), phiên bản 1',
+      '2022Q4  xa-hung-loc: khảo sát 21,5, thưởng 0, trừ 0 — đã thay đổi, phiên bản 1',
     );
     expect(await stored('xa-hung-loc', '2022Q4')).toMatchObject({ survey: 2150 });
 

@@ -1,6 +1,6 @@
 /**
- * The unit's, the reviewer's and the error pages read in Vietnamese with no English glosses in
- * brackets beside it (DOMAIN.md: English would be a language of its own, never a gloss).
+ * The unit's, the reviewer's, the admin's and the error pages read in Vietnamese with no English
+ * glosses in brackets beside it (DOMAIN.md: English would be a language of its own, never a gloss).
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +8,12 @@ import { errorResponse, FormError, type HttpEvent, httpHandler, LinkError } from
 import { renderReportPage } from '#web/report-page';
 import { renderDecidedReviewPage } from '#web/review-decided';
 import { renderReviewPage } from '#web/review-page';
+import { GLOSS, readable } from '../helpers/glosses.ts';
+import { adminGallery } from './admin-gallery.ts';
 import { config, formOf, fullScores, officeSet, period, reportWith, unit } from './fixtures.ts';
 
-/** A bracketed gloss such as "(execution)" or "(Not found.)": ASCII words alone in parentheses. */
-const GLOSS = /\([A-Za-z][A-Za-z .,;:'-]*\)/;
-
-/** What a reader reads: the text outside tags, styles and scripts. */
-function readable(html: string): string {
-  return html
-    .replace(/<style[\s\S]*?<\/style>/g, '')
-    .replace(/<script[\s\S]*?<\/script>/g, '')
-    .replace(/<[^>]+>/g, ' ');
-}
+/** File formats are names, not glosses: "Bảng tổng hợp điểm (XLSX)". */
+const FORMAT = /\((XLSX|CSV|DOCX|PDF)\)/g;
 
 const report = reportWith(fullScores());
 const stored = { status: 'submitted' as const, version: 2, updatedAt: '2022-10-10T01:00:00Z', report };
@@ -65,6 +59,12 @@ const pages: [string, string][] = [
   ['a form error', errorResponse(new FormError([{ field: '', message: 'Thiếu điểm.' }])).body ?? ''],
   ['a server error', errorResponse(new Error('boom')).body ?? ''],
 ];
+
+describe.each(adminGallery())('the admin page %s', (_name, html) => {
+  it('has no English gloss in brackets', () => {
+    expect(readable(html).replace(FORMAT, '')).not.toMatch(GLOSS);
+  });
+});
 
 describe.each(pages)('%s', (_name, html) => {
   it('has no English gloss in brackets', () => {

@@ -63,7 +63,7 @@ export function page(control: ProductControl, title: string, body: Html): HttpRe
     200,
     layout({
       title,
-      header: `${control.district.authority} · chạy trên máy này (local)`,
+      header: `${control.district.authority} · chạy trên máy này`,
       body: EXTRA_CSS + body,
     }),
   );

@@ -35,7 +35,7 @@ export function parseAdvanceTarget(value: string, timeZone = TIME_ZONE): Date {
     throw new PageError(
       400,
       'Ngày không hợp lệ',
-      `"${v}" không phải ngày dạng yyyy-mm-dd (hoặc yyyy-mm-ddTHH:mm). (Not a yyyy-mm-dd date.)`,
+      `"${v}" không phải ngày dạng yyyy-mm-dd (hoặc yyyy-mm-ddTHH:mm).`,
     );
   }
   return new Date(ms);
@@ -43,16 +43,14 @@ export function parseAdvanceTarget(value: string, timeZone = TIME_ZONE): Date {
 
 const NOTICES: Record<string, (q: URLSearchParams) => string> = {
   launched: (q) =>
-    `Đã phát động phong trào (${q.get('emails') ?? '0'} email mới, ${q.get('schedules') ?? '0'} lịch sự kiện). Xem hộp thư. (Launched.)`,
-  'already-launched': () =>
-    'Phong trào đã được phát động trước đó; không gửi lại email nào. (Already launched.)',
-  'launch-failed': (q) =>
-    `Phát động không thành công: ${q.get('status') ?? ''}. Xem nhật ký trên terminal. (Launch failed.)`,
+    `Đã phát động phong trào (${q.get('emails') ?? '0'} email mới, ${q.get('schedules') ?? '0'} lịch sự kiện). Xem hộp thư.`,
+  'already-launched': () => 'Phong trào đã được phát động trước đó; không gửi lại email nào.',
+  'launch-failed': (q) => `Phát động không thành công: ${q.get('status') ?? ''}. Xem nhật ký trên terminal.`,
   moved: (q) =>
-    `Đã chuyển đồng hồ đến ${q.get('at') ?? ''}; ${q.get('fired') ?? '0'} sự kiện đã chạy, ${q.get('emails') ?? '0'} email mới. (Clock moved.)`,
-  'no-event': () => 'Không còn sự kiện nào đã lên lịch. (No scheduled event.)',
+    `Đã chuyển đồng hồ đến ${q.get('at') ?? ''}; ${q.get('fired') ?? '0'} sự kiện đã chạy, ${q.get('emails') ?? '0'} email mới.`,
+  'no-event': () => 'Không còn sự kiện nào đã lên lịch.',
   revoted: (q) =>
-    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết. Xem hộp thư. (A new council vote was called.)`,
+    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết. Xem hộp thư.`,
 };
 
 export async function homePage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
@@ -64,12 +62,12 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
       ? `<div class="notice ${done === 'launch-failed' ? 'error' : 'ok'}" role="status"><p>${e(NOTICES[done](request.query))}</p></div>`
       : '';
   const next = s.nextEvent
-    ? `<p>Sự kiện tiếp theo (next event): <strong>${e(s.nextEvent.local)}</strong> — ${e(s.nextEvent.description)}</p>`
-    : '<p>Chưa có sự kiện nào được lên lịch (no scheduled event)' +
-      (s.launched ? '.' : ': hãy phát động phong trào trước (launch first).') +
+    ? `<p>Sự kiện tiếp theo: <strong>${e(s.nextEvent.local)}</strong> — ${e(s.nextEvent.description)}</p>`
+    : '<p>Chưa có sự kiện nào được lên lịch' +
+      (s.launched ? '.' : ': hãy phát động phong trào trước.') +
       '</p>';
   const waiting = s.waitingFor.length
-    ? `<h2>Đang chờ người xử lý (waiting for people)</h2><div class="table-wrap"><table><thead><tr><th>Quy trình (execution)</th><th>Bước (state)</th><th>Từ (since)</th><th>Hết hạn chờ (times out)</th></tr></thead><tbody>${s.waitingFor
+    ? `<h2>Đang chờ người xử lý</h2><div class="table-wrap"><table><thead><tr><th>Quy trình</th><th>Bước</th><th>Từ</th><th>Hết hạn chờ</th></tr></thead><tbody>${s.waitingFor
         .slice(0, 100)
         .map(
           (w) =>
@@ -78,7 +76,7 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
         .join('')}</tbody></table></div>`
     : '';
   const recent = s.executions.recent.length
-    ? `<h2>Quy trình gần đây (recent executions)</h2><div class="table-wrap"><table><thead><tr><th>Tên (name)</th><th>Trạng thái (status)</th><th>Bắt đầu (started)</th></tr></thead><tbody>${s.executions.recent
+    ? `<h2>Quy trình gần đây</h2><div class="table-wrap"><table><thead><tr><th>Tên</th><th>Trạng thái</th><th>Bắt đầu</th></tr></thead><tbody>${s.executions.recent
         .slice(0, 20)
         .map(
           (x) =>
@@ -89,25 +87,25 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
   const admins = control.admins.map((a) => `${e(a.name)} &lt;${e(a.email)}&gt;`).join(', ');
   const body = `
 <h1>Phong trào thi đua CCHC — ${e(s.district.name)}</h1>
-<p class="muted">Bản chạy trên máy này: dữ liệu, lịch và đồng hồ được giữ qua các lần khởi động lại. (The whole product on this machine.)</p>
+<p class="muted">Bản chạy trên máy này: dữ liệu, lịch và đồng hồ được giữ qua các lần khởi động lại.</p>
 ${notice}
 <h2>Đồng hồ (clock, ${e(s.clock.timeZone)})</h2>
 <p class="clock">${e(s.clock.local)}</p>
 ${next}
-<form method="post" action="/local/advance" class="inline"><button type="submit">Chuyển đến sự kiện tiếp theo (move the clock to the next event)</button></form>
-<form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày (or to a date)</label><input id="to" name="to" type="text" placeholder="yyyy-mm-dd" pattern="\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?" required><button type="submit" class="secondary">Chuyển (move)</button></form>
-<h2>Phát động (launch)</h2>
-<p>${s.launched ? 'Phong trào đã được phát động. (Launched.)' : 'Phong trào chưa được phát động. (Not launched yet.)'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${e(s.launch.status)}</span>` : ''}</p>
-<form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào (launch)</button></form>
+<form method="post" action="/local/advance" class="inline"><button type="submit">Chuyển đến sự kiện tiếp theo</button></form>
+<form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày</label><input id="to" name="to" type="text" placeholder="yyyy-mm-dd" pattern="\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?" required><button type="submit" class="secondary">Chuyển</button></form>
+<h2>Phát động</h2>
+<p>${s.launched ? 'Phong trào đã được phát động.' : 'Phong trào chưa được phát động.'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${e(s.launch.status)}</span>` : ''}</p>
+<form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào</button></form>
 ${revoteSection(offers)}
 ${recordForm('', [])}
-<h2>Liên kết (links)</h2>
+<h2>Liên kết</h2>
 <ul>
-<li><a href="/inbox">Hộp thư: mọi email đã gửi (inbox: every email sent)</a> — ${e(s.emails)} email</li>
-<li><a href="/admin">Đăng nhập quản trị (admin sign-in)</a> — quản trị viên (admins): ${admins || '(không có)'}</li>
-<li><a href="/local/status">Trạng thái dạng JSON (status as JSON)</a></li>
+<li><a href="/inbox">Hộp thư: mọi email đã gửi</a> — ${e(s.emails)} email</li>
+<li><a href="/admin">Đăng nhập quản trị</a> — quản trị viên: ${admins || '(không có)'}</li>
+<li><a href="/local/status">Trạng thái dạng JSON</a></li>
 </ul>
-<p class="muted">Từ terminal (from a terminal): <code>npm start -- launch</code>, <code>npm start -- advance [--to yyyy-mm-dd]</code>, <code>npm start -- status</code>, <code>npm start -- record --file examples/adjustments-2022Q3.yaml</code>.</p>
+<p class="muted">Từ terminal: <code>npm start -- launch</code>, <code>npm start -- advance [--to yyyy-mm-dd]</code>, <code>npm start -- status</code>, <code>npm start -- record --file examples/adjustments-2022Q3.yaml</code>.</p>
 ${waiting}
 ${recent}`;
   return page(control, `Thi đua CCHC — ${s.district.name}`, body);
@@ -142,7 +140,7 @@ export async function advanceAction(control: ProductControl, request: HttpReques
       throw new PageError(
         400,
         'Không thể lùi đồng hồ',
-        'Đồng hồ chỉ chạy tới, không lùi lại được. Hãy chọn một ngày sau thời điểm hiện tại. (The clock cannot go back.)',
+        'Đồng hồ chỉ chạy tới, không lùi lại được. Hãy chọn một ngày sau thời điểm hiện tại.',
       );
     }
     throw error;
@@ -175,8 +173,8 @@ function revoteSection(offers: readonly RevoteOffer[]): Html {
 <form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức biểu quyết lại – lần ${e(o.nextRound)} (call a new vote: ${e(o.nextCycleId)})</button></form></div>`,
     )
     .join('\n');
-  return `<h2>Hội đồng Thi đua – Khen thưởng (council vote)</h2>
-<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại trên cùng danh sách đề nghị. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>. (Without quorum nothing passes: call a new vote.)</p>
+  return `<h2>Hội đồng Thi đua – Khen thưởng</h2>
+<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại trên cùng danh sách đề nghị. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>.</p>
 ${items}`;
 }
 

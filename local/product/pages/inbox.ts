@@ -31,18 +31,18 @@ function identityOf(id: string): MailIdentity | undefined {
 }
 
 const OUTBOX_STATUS: Record<string, string> = {
-  sent: 'đã gửi (sent)',
-  claimed: 'đang gửi (sending)',
-  failed: 'gửi lỗi, sẽ gửi lại (failed, will retry)',
-  ambiguous: 'không rõ đã gửi chưa (ambiguous)',
+  sent: 'đã gửi',
+  claimed: 'đang gửi',
+  failed: 'gửi lỗi, sẽ gửi lại',
+  ambiguous: 'không rõ đã gửi chưa',
 };
 
 function mailCard(r: OutboxRecord, open: boolean): Html {
   const status = OUTBOX_STATUS[r.status] ?? r.status;
   return `<article class="mail">
 <div class="head"><span class="subject"><a href="/inbox/${e(inboxId(r.identity))}">${e(r.subject)}</a></span><span class="st ${e(r.status)}">${e(status)}</span></div>
-<div class="meta"><span>Đến (to): ${e(r.to)}</span><span>Lúc (at): ${e(localDateTime(r.sentAt ?? r.createdAt))}</span></div>
-<details${open ? ' open' : ''}><summary>Nội dung (text)</summary><pre>${linkify(r.text)}</pre></details>
+<div class="meta"><span>Đến: ${e(r.to)}</span><span>Lúc: ${e(localDateTime(r.sentAt ?? r.createdAt))}</span></div>
+<details${open ? ' open' : ''}><summary>Nội dung</summary><pre>${linkify(r.text)}</pre></details>
 </article>`;
 }
 
@@ -92,16 +92,16 @@ export async function inboxPage(control: ProductControl, request: HttpRequest): 
         `<option value="${e(email)}"${email === to ? ' selected' : ''}>${e(label === email ? email : `${label} <${email}>`)}</option>`,
     )
     .join('');
-  const filter = `<form method="get" action="/inbox" class="inline"><label for="to">Người nhận (recipient)</label><select id="to" name="to"><option value="">Tất cả (everyone)</option>${options}</select><button type="submit" class="secondary">Lọc (filter)</button></form>`;
+  const filter = `<form method="get" action="/inbox" class="inline"><label for="to">Người nhận</label><select id="to" name="to"><option value="">Tất cả</option>${options}</select><button type="submit" class="secondary">Lọc</button></form>`;
   const list = shown.length
     ? shown.map((r, i) => mailCard(r, i === 0 && current === 1)).join('\n')
     : to
-      ? '<p>Người này chưa nhận email nào. (No email to this address yet.)</p>'
-      : '<p>Chưa có email nào. Hãy phát động phong trào từ <a href="/">trang chủ</a>. (No email yet.)</p>';
+      ? '<p>Người này chưa nhận email nào.</p>'
+      : '<p>Chưa có email nào. Hãy phát động phong trào từ <a href="/">trang chủ</a>.</p>';
   const body = `
-<p><a href="/">← Trang chủ (home)</a></p>
-<h1>Hộp thư (inbox)</h1>
-<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của huyện (the district's outbox), nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(all.length)} email${all.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}, ${e(INBOX_PAGE_SIZE)} email một trang.</p>
+<p><a href="/">← Trang chủ</a></p>
+<h1>Hộp thư</h1>
+<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của huyện, nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(all.length)} email${all.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}, ${e(INBOX_PAGE_SIZE)} email một trang.</p>
 ${filter}
 ${pageLinks(to, current, pages)}
 ${list}
@@ -113,17 +113,17 @@ export async function inboxMessagePage(control: ProductControl, request: HttpReq
   const identity = identityOf(request.pathParameters.id ?? '');
   const record = identity ? await outbox().get(identity) : undefined;
   if (!record) {
-    throw new PageError(404, 'Không tìm thấy email', 'Không có email này trong hộp thư. (No such email.)');
+    throw new PageError(404, 'Không tìm thấy email', 'Không có email này trong hộp thư.');
   }
   // The email's own HTML, isolated: a sandboxed frame (no script, no same-origin access); its
   // links open in a new tab.
   const srcdoc = `<base target="_blank">${record.html}`;
   const body = `
-<p><a href="/inbox">← Hộp thư (inbox)</a></p>
+<p><a href="/inbox">← Hộp thư</a></p>
 <h1>${e(record.subject)}</h1>
-<div class="meta"><span>Đến (to): ${e(record.to)}</span><span>Lúc (at): ${e(localDateTime(record.sentAt ?? record.createdAt))}</span><span class="st ${e(record.status)}">${e(OUTBOX_STATUS[record.status] ?? record.status)}</span></div>
-<iframe class="mailhtml" title="Nội dung HTML của email (the email's HTML)" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${e(srcdoc)}"></iframe>
-<h2>Bản văn bản (text)</h2>
+<div class="meta"><span>Đến: ${e(record.to)}</span><span>Lúc: ${e(localDateTime(record.sentAt ?? record.createdAt))}</span><span class="st ${e(record.status)}">${e(OUTBOX_STATUS[record.status] ?? record.status)}</span></div>
+<iframe class="mailhtml" title="Nội dung HTML của email" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${e(srcdoc)}"></iframe>
+<h2>Bản văn bản</h2>
 <pre class="text">${linkify(record.text)}</pre>`;
   return page(control, `${record.subject} — hộp thư`, body);
 }

@@ -25,20 +25,20 @@ const PASTED_FILE = 'adjustments.yaml';
  */
 export function recordForm(value: string, problems: readonly ConfigProblem[]): Html {
   const field = problems.map((p) => ({ field: RECORD_FIELD, message: formatProblem(p) }));
-  return `<h2 id="so-lieu">Số liệu chấm điểm: khảo sát, điểm thưởng, điểm trừ (scoring inputs)</h2>
-<p class="muted">Dán nội dung tệp số liệu (YAML hoặc JSON; định dạng: docs/cli.md, mục <code>thidua record</code>; ví dụ <code>examples/adjustments-2022Q3.yaml</code>). Tệp được kiểm tra toàn bộ trước khi ghi: có lỗi thì không ghi gì. Ghi lại cùng số liệu không thay đổi gì. Từ terminal: <code>npm start -- record --file &lt;tệp&gt;</code>. (Paste an adjustments file; it is checked whole before anything is stored.)</p>
+  return `<h2 id="so-lieu">Số liệu chấm điểm: khảo sát, điểm thưởng, điểm trừ</h2>
+<p class="muted">Dán nội dung tệp số liệu (YAML hoặc JSON; định dạng: docs/cli.md, mục <code>thidua record</code>; ví dụ <code>examples/adjustments-2022Q3.yaml</code>). Tệp được kiểm tra toàn bộ trước khi ghi: có lỗi thì không ghi gì. Ghi lại cùng số liệu không thay đổi gì. Từ terminal: <code>npm start -- record --file &lt;tệp&gt;</code>.</p>
 ${field.length ? problemSummary(field) : ''}
 <form method="post" action="/local/record">
 ${textArea({
   name: RECORD_FIELD,
-  label: 'Nội dung tệp (file content)',
+  label: 'Nội dung tệp',
   value,
   rows: 12,
   required: true,
   problems: problemMap(field),
   placeholder: 'periods:\n  "2022Q3":\n    phong-noi-vu:\n      survey: 26.25\n      bonus: 1.5',
 })}
-<p><button type="submit">Ghi nhận số liệu (record)</button></p>
+<p><button type="submit">Ghi nhận số liệu</button></p>
 </form>`;
 }
 
@@ -52,7 +52,7 @@ function recordedPage(control: ProductControl, r: RecordOutcome): HttpResponse {
         `<tr><td>${e(x.periodId)}</td><td>${e(x.unitName)} <span class="muted">(${e(x.unitId)})</span></td><td>${
           x.survey === null ? 'không có khảo sát (quy đổi)' : e(points(x.survey))
         }</td><td>${e(points(x.bonus))}</td><td>${e(points(x.penalty))}</td><td>${e(x.note ?? '')}</td><td>${
-          x.changed ? 'đã thay đổi (changed)' : 'không đổi (unchanged)'
+          x.changed ? 'đã thay đổi' : 'không đổi'
         }, phiên bản ${e(x.version)}</td></tr>`,
     )
     .join('');
@@ -63,11 +63,11 @@ function recordedPage(control: ProductControl, r: RecordOutcome): HttpResponse {
     )
     .join('\n');
   const body = `
-<p><a href="/">← Trang chủ (home)</a></p>
+<p><a href="/">← Trang chủ</a></p>
 <h1>Đã ghi nhận số liệu chấm điểm</h1>
-<div class="notice ok" role="status"><p>${e(r.recorded.length)} dòng từ ${e(r.file)}: ${e(changed)} thay đổi, ${e(r.recorded.length - changed)} không đổi. (${e(changed)} changed, ${e(r.recorded.length - changed)} unchanged.)</p></div>
+<div class="notice ok" role="status"><p>${e(r.recorded.length)} dòng từ ${e(r.file)}: ${e(changed)} thay đổi, ${e(r.recorded.length - changed)} không đổi.</p></div>
 ${warnings}
-<div class="table-wrap"><table><thead><tr><th>Kỳ (period)</th><th>Đơn vị (unit)</th><th>Khảo sát (survey)</th><th>Thưởng (bonus)</th><th>Trừ (penalty)</th><th>Ghi chú (note)</th><th>Kết quả (result)</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<div class="table-wrap"><table><thead><tr><th>Kỳ</th><th>Đơn vị</th><th>Khảo sát</th><th>Thưởng</th><th>Trừ</th><th>Ghi chú</th><th>Kết quả</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return page(control, 'Đã ghi nhận số liệu — thi đua CCHC', body);
 }
 
@@ -89,9 +89,7 @@ export async function recordAction(control: ProductControl, request: HttpRequest
   let outcome: RecordOutcome;
   try {
     if (text.trim() === '') {
-      throw new ConfigError([
-        { file, path: '', message: 'tệp trống: hãy dán nội dung tệp số liệu (the file is empty)' },
-      ]);
+      throw new ConfigError([{ file, path: '', message: 'tệp trống: hãy dán nội dung tệp số liệu' }]);
     }
     outcome = await control.record({ file, text }, actor);
   } catch (error) {
@@ -100,11 +98,11 @@ export async function recordAction(control: ProductControl, request: HttpRequest
     const problems = error.problems.map((p) => ({ field: RECORD_FIELD, message: formatProblem(p) }));
     const html = layout({
       title: 'Số liệu chưa hợp lệ — thi đua CCHC',
-      header: `${control.district.authority} · chạy trên máy này (local)`,
+      header: `${control.district.authority} · chạy trên máy này`,
       body: `${EXTRA_CSS}
-<p><a href="/">← Trang chủ (home)</a></p>
+<p><a href="/">← Trang chủ</a></p>
 <h1>Số liệu chưa hợp lệ — chưa ghi gì</h1>
-<p>Hãy sửa các lỗi dưới đây rồi gửi lại; số liệu đã ghi trước đó không thay đổi. (Nothing was stored: correct the problems and send again.)</p>
+<p>Hãy sửa các lỗi dưới đây rồi gửi lại; số liệu đã ghi trước đó không thay đổi.</p>
 ${recordForm(text, error.problems)}`,
     });
     throw new FormError(problems, html);
