@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { districtApp } from '../infra/build-district.ts';
 
 describe('the province stack', () => {
-  it('synthesizes offline with every cdk-nag finding acknowledged, in at most 15 roles', () => {
+  it('synthesizes offline with every cdk-nag finding acknowledged, in at most 19 roles', () => {
     const { app, stack } = districtApp('tinh-hong-lam', 'test-province-stack');
     let error: unknown;
     try {
@@ -23,6 +23,6 @@ describe('the province stack', () => {
     expect(stack.stackName).toBe('Thidua-tinh-hong-lam');
     const roles = Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThan(0);
-    expect(roles.length).toBeLessThanOrEqual(15);
+    expect(roles.length).toBeLessThanOrEqual(19);
   }, 120_000);
 });
