@@ -119,6 +119,7 @@ export class DistrictStack extends Stack {
       adminPages: fn('adminPages'),
       adminDownloads: fn('adminDownloads'),
       adminActions: fn('adminActions'),
+      adminResend: fn('adminResend'),
     });
     ({ schedule: this.sweepSchedule, role: this.sweepScheduleRole } = this.scheduling.runSweep(fn('sweep')));
     this.functions = this.handlerFunctions.all();

@@ -318,6 +318,13 @@ export const HANDLERS = {
     signingKey: "signs the new reviewer's review link",
     startExecution: { why: 'recomputing starts scoring-<period>-admin-<n>', of: ['scoring'] },
   },
+  adminResend: {
+    id: 'AdminResend',
+    entry: 'functions/http/admin-resend.ts',
+    description: 'Pages: the admin re-sends a mail whose send was ambiguous, behind the admin session.',
+    timeout: Duration.seconds(20),
+    mail: 're-sends the stored message the admin chose (nothing is signed again)',
+  },
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',

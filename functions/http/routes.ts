@@ -15,7 +15,8 @@ export type PageHandlerName =
   | 'decisionPage'
   | 'adminPages'
   | 'adminDownloads'
-  | 'adminActions';
+  | 'adminActions'
+  | 'adminResend';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -31,6 +32,7 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
   adminPages: 'functions/http/admin.ts',
   adminDownloads: 'functions/http/admin-downloads.ts',
   adminActions: 'functions/http/admin-actions.ts',
+  adminResend: 'functions/http/admin-resend.ts',
 };
 
 /** The admin's actions (functions/http/admin-actions.ts): GET shows what will happen, POST does it. */
@@ -82,6 +84,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
   ),
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
+  // the admin's one-click re-send of an ambiguous mail (functions/http/admin-resend.ts)
+  { method: 'POST', path: '/admin/mail/resend', handler: 'adminResend' },
 ];
 
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */

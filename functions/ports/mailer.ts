@@ -14,7 +14,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { crashPoint } from '#steps/crash-point';
 import { region, requireEnv, sharedClient } from './aws.ts';
 import { outbox } from './dynamo/outbox.ts';
-import type { MailIdentity, Outbox, OutgoingMail } from './outbox.ts';
+import type { MailIdentity, Outbox, OutboxRecord, OutgoingMail } from './outbox.ts';
 import { provide } from './registry.ts';
 
 /**
@@ -63,6 +63,8 @@ export type SendResult =
 
 export interface Mailer {
   send(identity: MailIdentity, mail: OutgoingMail): Promise<SendResult>;
+  /** Sends a record its caller has claimed (the admin's re-send of an ambiguous mail), and marks it. */
+  sendClaimed(record: OutboxRecord): Promise<SendResult>;
 }
 
 export interface SesMailerOptions {
@@ -147,7 +149,17 @@ export class SesMailer implements Mailer {
       case 'claimed':
         break;
     }
-    const { key, attempt } = claim.record;
+    return this.sendClaimed(claim.record);
+  }
+
+  async sendClaimed(record: OutboxRecord): Promise<SendResult> {
+    const { key, attempt } = record;
+    const mail: OutgoingMail = {
+      to: record.to,
+      subject: record.subject,
+      text: record.text,
+      html: record.html,
+    };
     crashPoint('mail.after-claim');
     let messageId: string;
     try {

@@ -17,7 +17,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   type DeleteCommandInput,
   DynamoDBDocumentClient,
