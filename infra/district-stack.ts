@@ -19,6 +19,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
+import { DEFAULT_SEND_RATE_PER_SECOND } from '#ports/send-pacer';
 import { Alarms } from './alarms.ts';
 import { DistrictData } from './data.ts';
 import type { ThiduaFunction } from './function.ts';
@@ -94,6 +95,7 @@ export class DistrictStack extends Stack {
       environment: {
         [ENV.tableName]: this.table.tableName,
         [ENV.mailFrom]: config.district.mailFrom,
+        [ENV.sendRate]: String(config.district.sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND),
         [ENV.baseUrl]: this.baseUrl,
         [ENV.signingKeySecretArn]: this.data.signingKey.secretArn,
         [ENV.sesConfigurationSet]: this.mail.configurationSet.configurationSetName,

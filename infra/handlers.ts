@@ -349,6 +349,8 @@ export type HandlerName = keyof typeof HANDLERS;
 export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
+  /** The account's SES sending rate each invocation paces its sends by (functions/ports/send-pacer.ts). */
+  sendRate: 'SES_SEND_RATE_PER_SECOND',
   baseUrl: 'BASE_URL',
   signingKeySecretArn: 'SIGNING_KEY_SECRET_ARN',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
