@@ -248,6 +248,12 @@ export const DistrictConfigSchema = z
         })
         .optional(),
       mailFrom: email,
+      /** SES's sending rate of the account, messages a second (default 14; a sandbox allows 1). */
+      sendRatePerSecond: z
+        .number({ error: 'phải là một số (must be a number)' })
+        .positive({ error: 'phải lớn hơn 0 (must be greater than 0)' })
+        .max(1000, { error: 'tối đa 1000 (at most 1000)' })
+        .optional(),
     }),
     campaign: z.strictObject({
       planNumber: text,

@@ -161,6 +161,8 @@ export interface DistrictConfig {
     baseUrl?: string;
     /** Sender address for emails (an SES-verified identity). */
     mailFrom: string;
+    /** SES's sending rate of the account, messages a second (default 14). */
+    sendRatePerSecond?: number;
   };
   campaign: {
     planNumber: string;

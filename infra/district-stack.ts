@@ -20,6 +20,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
+import { DEFAULT_SEND_RATE_PER_SECOND } from '#ports/send-pacer';
 import { Alarms } from './alarms.ts';
 import { DistrictData } from './data.ts';
 import { EvidenceStore } from './evidence.ts';
@@ -101,6 +102,7 @@ export class DistrictStack extends Stack {
       environment: {
         [ENV.tableName]: this.table.tableName,
         [ENV.mailFrom]: config.district.mailFrom,
+        [ENV.sendRate]: String(config.district.sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND),
         [ENV.baseUrl]: this.baseUrl,
         [ENV.signingKeyParameter]: this.data.signingKeyParameterName,
         [ENV.sesConfigurationSet]: this.mail.configurationSet.configurationSetName,
@@ -132,6 +134,7 @@ export class DistrictStack extends Stack {
       evidencePresign: fn('evidencePresign'),
       evidenceVerify: fn('evidenceVerify'),
       evidenceDownload: fn('evidenceDownload'),
+      adminResend: fn('adminResend'),
     });
     ({ schedule: this.sweepSchedule, role: this.sweepScheduleRole } = this.scheduling.runSweep(fn('sweep')));
     this.functions = this.handlerFunctions.all();

@@ -364,6 +364,13 @@ export const HANDLERS = {
     signingKey: 'checks the report, review or explanation link',
     evidence: { why: 'signs the download of the cited version', access: 'download' },
   },
+  adminResend: {
+    id: 'AdminResend',
+    entry: 'functions/http/admin-resend.ts',
+    description: 'Pages: the admin re-sends a mail whose send was ambiguous, behind the admin session.',
+    timeout: Duration.seconds(20),
+    mail: 're-sends the stored message the admin chose (nothing is signed again)',
+  },
   sweep: {
     id: 'Sweep',
     entry: 'functions/sweep.ts',
@@ -389,6 +396,8 @@ export type HandlerName = keyof typeof HANDLERS;
 export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
+  /** The account's SES sending rate each invocation paces its sends by (functions/ports/send-pacer.ts). */
+  sendRate: 'SES_SEND_RATE_PER_SECOND',
   baseUrl: 'BASE_URL',
   signingKeyParameter: 'SIGNING_KEY_PARAMETER',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',

@@ -158,6 +158,7 @@ async function attentionOf(
               status: r.status,
               at: r.claimedAt ?? r.createdAt,
               ...(r.lastError ? { error: r.lastError } : {}),
+              ...(r.status === 'ambiguous' ? { resendKey: r.key } : {}),
             },
           ]
         : [],

@@ -18,7 +18,8 @@ export type PageHandlerName =
   | 'adminActions'
   | 'evidencePresign'
   | 'evidenceVerify'
-  | 'evidenceDownload';
+  | 'evidenceDownload'
+  | 'adminResend';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -37,6 +38,7 @@ export const PAGE_HANDLER_ENTRIES: Record<PageHandlerName, string> = {
   evidencePresign: 'functions/http/evidence-presign.ts',
   evidenceVerify: 'functions/http/evidence-verify.ts',
   evidenceDownload: 'functions/http/evidence-download.ts',
+  adminResend: 'functions/http/admin-resend.ts',
 };
 
 /** The admin's actions (functions/http/admin-actions.ts): GET shows what will happen, POST does it. */
@@ -103,6 +105,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/evidence/presign', handler: 'evidencePresign' },
   { method: 'POST', path: '/evidence/verify', handler: 'evidenceVerify' },
   { method: 'GET', path: '/evidence/file', handler: 'evidenceDownload' },
+  // the admin's one-click re-send of an ambiguous mail (functions/http/admin-resend.ts)
+  { method: 'POST', path: '/admin/mail/resend', handler: 'adminResend' },
 ];
 
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */

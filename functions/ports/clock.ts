@@ -22,3 +22,13 @@ export function setClockSource(next: ClockSource | undefined): ClockSource | und
   holder[KEY] = next;
   return previous;
 }
+
+/**
+ * Waits `ms` on the product's clock: real time in the cloud; with a configured source (the local
+ * runtime's virtual clock, which only its operator moves) the wait passes in that clock's time —
+ * at once, since nothing inside a step may move it.
+ */
+export function pause(ms: number): Promise<void> {
+  if (holder[KEY] || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -14,8 +14,9 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { crashPoint } from '#steps/crash-point';
 import { region, requireEnv, sharedClient } from './aws.ts';
 import { outbox } from './dynamo/outbox.ts';
-import type { MailIdentity, Outbox, OutgoingMail } from './outbox.ts';
+import type { MailIdentity, Outbox, OutboxRecord, OutgoingMail } from './outbox.ts';
 import { provide } from './registry.ts';
+import { SendPacer } from './send-pacer.ts';
 
 /**
  * Email must go out at most once, so the SES client never retries on its own (a retried
@@ -46,6 +47,9 @@ export function createSesClient(
   });
 }
 
+/** Sends again after SES's `TooManyRequestsException`, waiting 1, 2, 4 s, before the sweep takes over. */
+export const SES_THROTTLE_RETRIES = 3;
+
 export type SendResult =
   | { status: 'sent'; messageId: string; attempt: number }
   /** Sent before: nothing sent now. */
@@ -63,6 +67,8 @@ export type SendResult =
 
 export interface Mailer {
   send(identity: MailIdentity, mail: OutgoingMail): Promise<SendResult>;
+  /** Sends a record its caller has claimed (the admin's re-send of an ambiguous mail), and marks it. */
+  sendClaimed(record: OutboxRecord): Promise<SendResult>;
 }
 
 export interface SesMailerOptions {
@@ -73,6 +79,8 @@ export interface SesMailerOptions {
   from?: string;
   /** Defaults to env `SES_CONFIGURATION_SET` when set (open/click tracking stays off there). */
   configurationSet?: string;
+  /** Defaults to a bucket of `SES_SEND_RATE_PER_SECOND` on the product's clock (functions/ports/send-pacer.ts). */
+  pacer?: SendPacer;
 }
 
 /** SES's answers that no retry changes (@aws-sdk/client-sesv2 `SendEmail`'s errors). */
@@ -123,8 +131,10 @@ export class SesMailer implements Mailer {
   private readonly sesOverride: SESv2Client | undefined;
   private readonly from: string;
   private readonly configurationSet: string | undefined;
+  readonly pacer: SendPacer;
 
   constructor(options: SesMailerOptions) {
+    this.pacer = options.pacer ?? new SendPacer();
     this.outbox = options.outbox;
     this.sesOverride = options.ses;
     this.from = options.from ?? requireEnv('MAIL_FROM', 'the SES-verified sender address');
@@ -147,27 +157,15 @@ export class SesMailer implements Mailer {
       case 'claimed':
         break;
     }
-    const { key, attempt } = claim.record;
+    return this.sendClaimed(claim.record);
+  }
+
+  async sendClaimed(record: OutboxRecord): Promise<SendResult> {
+    const { key, attempt } = record;
     crashPoint('mail.after-claim');
     let messageId: string;
     try {
-      const out = await (this.sesOverride ?? sharedClient('sesv2', () => createSesClient())).send(
-        new SendEmailCommand({
-          FromEmailAddress: this.from,
-          Destination: { ToAddresses: [mail.to] },
-          Content: {
-            Simple: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: {
-                Text: { Data: mail.text, Charset: 'UTF-8' },
-                Html: { Data: mail.html, Charset: 'UTF-8' },
-              },
-            },
-          },
-          ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
-        }),
-      );
-      messageId = out.MessageId ?? '';
+      messageId = await this.sendPaced(record);
     } catch (err) {
       const error = describe(err);
       if (mayHaveBeenSent(err)) {
@@ -181,6 +179,43 @@ export class SesMailer implements Mailer {
     crashPoint('mail.after-send');
     await this.outbox.markSent(key, attempt, messageId);
     return { status: 'sent', messageId, attempt };
+  }
+
+  /**
+   * `SendEmail` once the pacer allows, sent again after a wait while SES answers that the
+   * account's rate is exceeded (a refusal: nothing was sent), `SES_THROTTLE_RETRIES` times.
+   */
+  private async sendPaced(mail: OutgoingMail): Promise<string> {
+    const ses = this.sesOverride ?? sharedClient('sesv2', () => createSesClient());
+    for (let throttled = 0; ; throttled++) {
+      await this.pacer.take();
+      try {
+        const out = await ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: this.from,
+            Destination: { ToAddresses: [mail.to] },
+            Content: {
+              Simple: {
+                Subject: { Data: mail.subject, Charset: 'UTF-8' },
+                Body: {
+                  Text: { Data: mail.text, Charset: 'UTF-8' },
+                  Html: { Data: mail.html, Charset: 'UTF-8' },
+                },
+              },
+            },
+            ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+          }),
+        );
+        return out.MessageId ?? '';
+      } catch (err) {
+        if (
+          (err as { name?: string }).name !== 'TooManyRequestsException' ||
+          throttled >= SES_THROTTLE_RETRIES
+        )
+          throw err;
+        await this.pacer.backOff(throttled + 1);
+      }
+    }
   }
 }
 

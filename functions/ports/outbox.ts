@@ -38,7 +38,18 @@ export interface OutboxRecord extends OutgoingMail {
   lastError?: string;
   /** SES refused it for good (a suppressed address, an unverified sender): never retried. */
   permanent?: boolean;
+  /** The admin's re-send of an ambiguous mail that claimed the current attempt, if any. */
+  resend?: { adminId: string; writeId: string; at: string };
 }
+
+export type ResendClaim =
+  /** This request owns the re-send (`ambiguous → claimed`, attempt + 1). */
+  | { outcome: 'claimed'; record: OutboxRecord }
+  /** The same request again: its claim stands (the record says how the send went). */
+  | { outcome: 'own'; record: OutboxRecord }
+  /** Not ambiguous any more (another admin re-sent it, or a late answer settled it). */
+  | { outcome: 'settled'; record: OutboxRecord }
+  | { outcome: 'unknown' };
 
 export type ClaimOutcome =
   /** This caller owns the send (first claim, or a retry after `failed`). */
@@ -62,6 +73,13 @@ export interface Outbox {
     options?: { permanent?: boolean },
   ): Promise<boolean>;
   markAmbiguous(key: string, attempt: number, error: string): Promise<boolean>;
+  /**
+   * The admin's re-send of an ambiguous mail: `ambiguous → claimed` (attempt + 1) carrying who and
+   * the request's write id, so of two admins at once one sends, and the same request again finds
+   * its own claim.
+   */
+  claimResend(key: string, by: { adminId: string; writeId: string }): Promise<ResendClaim>;
+  getByKey(key: string): Promise<OutboxRecord | undefined>;
   get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the district's record of its correspondence). */
   list(limit: number): Promise<OutboxRecord[]>;

@@ -2,11 +2,12 @@
  * *Cần chú ý*: what the admin must look at, on the dashboard and on each period's page — reviews
  * waiting too long (with the way to hand them to someone else), decisions recorded whose workflow
  * was gone, and emails that failed or may not have gone out. Read-only: every action it offers is
- * a link to that action's own confirmation page.
+ * a link to that action's own confirmation page, but for the one-click re-send of an ambiguous mail.
  */
 import { scrubString } from '#ports/log';
 import { linkOr, scrollTable, sinceText } from './admin-frame.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
+import { newWriteId } from './write-id.ts';
 
 export type DecisionKind = 'appraise' | 'explain' | 'vote' | 'signin' | 'report';
 
@@ -51,6 +52,8 @@ export interface MailProblem {
   status: 'failed' | 'ambiguous';
   at: string;
   error?: string;
+  /** An ambiguous mail's outbox key: the admin may re-send it (functions/http/admin-resend.ts). */
+  resendKey?: string;
 }
 
 export interface AttentionModel {
@@ -110,17 +113,27 @@ function goneTable(rows: readonly GoneDecision[]): Html {
   );
 }
 
+/**
+ * One click re-sends an ambiguous mail: the person may or may not have it, so only the admin
+ * decides. The write id makes a retried POST answer as the first did.
+ */
+function resendForm(key: string): Html {
+  return `<form method="post" action="/admin/mail/resend" class="inline"><input type="hidden" name="key" value="${e(
+    key,
+  )}"><input type="hidden" name="writeId" value="${e(newWriteId())}"><button type="submit">Gửi lại</button></form>`;
+}
+
 function mailTable(rows: readonly MailProblem[]): Html {
   return scrollTable(
     'Email gửi thất bại hoặc không rõ kết quả',
     `<table><caption class="visually-hidden">Email gửi thất bại hoặc không rõ kết quả</caption>
-<thead><tr><th scope="col">Người nhận</th><th scope="col">Tiêu đề</th><th scope="col">Trạng thái</th><th scope="col">Lúc</th><th scope="col">Lỗi</th></tr></thead>
+<thead><tr><th scope="col">Người nhận</th><th scope="col">Tiêu đề</th><th scope="col">Trạng thái</th><th scope="col">Lúc</th><th scope="col">Lỗi</th><th scope="col">Việc cần làm</th></tr></thead>
 <tbody>${rows
       .map(
         (r) =>
           `<tr><td>${e(r.to)}</td><td>${e(r.subject)}</td><td><span class="flag">${e(MAIL_STATUS[r.status])}</span></td><td>${e(
             dateTime(r.at),
-          )}</td><td>${e(errorText(r.error))}</td></tr>`,
+          )}</td><td>${e(errorText(r.error))}</td><td>${r.resendKey ? resendForm(r.resendKey) : ''}</td></tr>`,
       )
       .join('')}</tbody></table>`,
   );

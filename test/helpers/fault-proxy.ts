@@ -10,12 +10,14 @@
  * - `before`: nothing reaches the emulator; every attempt answers a 500.
  * - `lost`: the first attempt reaches the emulator and is applied, its answer is replaced by a 500,
  *   and later attempts answer 500 without reaching it — "applied, but the response lost".
+ * - `throttled`: nothing reaches the emulator; every attempt answers 429 `TooManyRequestsException`
+ *   (SES's answer when the account's sending rate is exceeded). Only when asked for.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultKind = 'before' | 'lost';
+export type FaultKind = 'before' | 'lost' | 'throttled';
 
 export interface FaultProxyOptions {
   /** The emulator's base URL, e.g. `http://127.0.0.1:4567`. */
@@ -24,7 +26,7 @@ export interface FaultProxyOptions {
   rate: number;
   /** Seeds the choice: the same seed gives the n-th call the same fate. */
   seed: string;
-  /** Which kinds to inject (default both, half each). */
+  /** Which kinds to inject (default `before` and `lost`, half each). */
   kinds?: readonly FaultKind[];
   /** Only calls for which this answers true may fail (e.g. by operation); default all. */
   eligible?: (call: { operation: string; method: string; path: string }) => boolean;
@@ -52,6 +54,15 @@ function operationOf(req: IncomingMessage): string {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
   return `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
+}
+
+/** A 429 as SES v2 answers when the account's sending rate is exceeded. */
+function throttle(res: ServerResponse): void {
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'TooManyRequestsException',
+  });
+  res.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
 }
 
 /** A 500 every AWS protocol's SDK reads as a retryable service error. */
@@ -131,6 +142,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         method: req.method ?? 'GET',
         path: (req.url ?? '/').split('?')[0] ?? '/',
       });
+      if (fate === 'throttled') return throttle(res);
       if (fate === 'before' || (fate === 'lost' && !first)) return fail(res, operation);
       const answer = await forward(target, req, body);
       if (fate === 'lost') return fail(res, operation);

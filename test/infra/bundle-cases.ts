@@ -375,6 +375,17 @@ export const CASES = {
       },
     },
   ],
+  adminResend: () => [
+    {
+      what: 'a re-send with an unknown session: back to the sign-in form (the table read)',
+      event: httpEvent('POST', '/admin/mail/resend', {
+        headers: { cookie: `__Host-thidua_session=${randomBytes(32).toString('base64url')}` },
+      }),
+      expect: {
+        returns: (v) => expect(v).toMatchObject({ statusCode: 303, headers: { location: '/admin' } }),
+      },
+    },
+  ],
   sweep: () => [
     {
       what: 'nothing to re-send: the counts',

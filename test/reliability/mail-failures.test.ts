@@ -1,8 +1,8 @@
 /**
  * Mail that SES refuses stops, and is shown with its reason: a refusal for good (a suppressed
- * address: `MessageRejected`) is never retried; a passing one (throttled) is retried by the sweep
- * with backoff on the product's clock, at most `MAIL_MAX_ATTEMPTS` times. SES here is a small
- * server answering as SES v2 does when it refuses: no emulator produces these answers.
+ * address: `MessageRejected`) is never retried; a passing one (throttled) is sent again within the
+ * call (after 1, 2, 4 s), then by the sweep with backoff on the product's clock, at most
+ * `MAIL_MAX_ATTEMPTS` times. SES here is a small server answering as SES v2 does when it refuses.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { Table } from '#ports/dynamo/table';
 import { log } from '#ports/log';
 import { createSesClient, mailer as mailerPort, SesMailer } from '#ports/mailer';
 import { replacePort } from '#ports/registry';
+import { SendPacer } from '#ports/send-pacer';
 import { sendMail } from '#steps/mail';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 
@@ -83,10 +84,19 @@ describe('SES refusals', () => {
 
   it('a throttled send is retried with backoff on the clock, then left to the admin after the last attempt', async () => {
     answer = { status: 429, type: 'TooManyRequestsException', message: 'Maximum sending rate exceeded.' };
+    // The mailer's own waits between throttled sends pass on the test's clock.
+    const waited: number[] = [];
+    const pacer = new SendPacer(14, {
+      now: () => clock.getTime(),
+      sleep: async (ms) => {
+        waited.push(ms);
+      },
+    });
     const mailer = new SesMailer({
       outbox,
       ses: createSesClient({ endpoint }),
       from: 'noivu@songlam.example.vn',
+      pacer,
     });
     const to = 'tuphap@songlam.example.vn';
     const id = identity('review-request', to);
@@ -102,6 +112,10 @@ describe('SES refusals', () => {
       waits.push(minutes);
       clock = new Date(claimedAt + minutes * 60_000);
     }
+    // Each attempt waited out SES's throttling within the call (1, 2, 4 s) before it gave up.
+    expect(waited.filter((ms) => ms >= 1000)).toEqual(
+      Array.from({ length: MAIL_MAX_ATTEMPTS }, () => [1000, 2000, 4000]).flat(),
+    );
     // 5, 10, 20, 40 minutes between the sends; after the fifth, no more (the loop found no due time).
     expect(waits.slice(0, MAIL_MAX_ATTEMPTS - 1)).toEqual([5, 10, 20, 40]);
     const last = await outbox.get(id);

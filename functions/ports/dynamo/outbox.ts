@@ -5,7 +5,14 @@
  * marked `ambiguous`, never re-sent by guess.
  */
 import { ItemTooLargeError } from '../errors.ts';
-import type { ClaimOutcome, MailIdentity, Outbox, OutboxRecord, OutgoingMail } from '../outbox.ts';
+import type {
+  ClaimOutcome,
+  MailIdentity,
+  Outbox,
+  OutboxRecord,
+  OutgoingMail,
+  ResendClaim,
+} from '../outbox.ts';
 import { provide } from '../registry.ts';
 import { type Item, MAX_DOC_BYTES, names, pad, part } from './keys.ts';
 import { type Table, table } from './table.ts';
@@ -47,6 +54,7 @@ function recordOf(item: Item): OutboxRecord {
     ...(item.messageId ? { messageId: String(item.messageId) } : {}),
     ...(item.lastError ? { lastError: String(item.lastError) } : {}),
     ...(item.permanent === true ? { permanent: true } : {}),
+    ...(item.resend ? { resend: item.resend as NonNullable<OutboxRecord['resend']> } : {}),
   };
 }
 
@@ -179,6 +187,40 @@ export class DynamoOutbox implements Outbox {
 
   markAmbiguous(key: string, attempt: number, error: string): Promise<boolean> {
     return this.markForAttention(key, attempt, 'ambiguous', error);
+  }
+
+  async claimResend(key: string, by: { adminId: string; writeId: string }): Promise<ResendClaim> {
+    const before = await this.getByKey(key);
+    if (!before) return { outcome: 'unknown' };
+    if (before.resend?.writeId === by.writeId) return { outcome: 'own', record: before };
+    if (before.status !== 'ambiguous') return { outcome: 'settled', record: before };
+    const { iso, ms } = this.table.now();
+    const claimed = await this.table.updateIf({
+      Key: recordKey(key),
+      UpdateExpression:
+        'SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, resend = :by, gsi2pk = :cq, gsi2sk = :cqs REMOVE lastError ADD #attempt :one',
+      ConditionExpression: '#status = :ambiguous AND #attempt = :seen',
+      ExpressionAttributeNames: names('status', 'attempt'),
+      ExpressionAttributeValues: {
+        ':claimed': 'claimed',
+        ':ambiguous': 'ambiguous',
+        ':seen': before.attempt,
+        ':now': iso,
+        ':nowMs': ms,
+        ':one': 1,
+        ':by': { ...by, at: iso },
+        ':cq': CLAIMED,
+        ':cqs': `${iso}#${key}`,
+      },
+    });
+    if (claimed) return { outcome: 'claimed', record: recordOf(claimed) };
+    // Another request changed it meanwhile: this one, retried, or someone else's.
+    return this.claimResend(key, by);
+  }
+
+  async getByKey(key: string): Promise<OutboxRecord | undefined> {
+    const item = await this.table.get(recordKey(key));
+    return item ? recordOf(item) : undefined;
   }
 
   async get(identity: MailIdentity): Promise<OutboxRecord | undefined> {
