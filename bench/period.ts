@@ -35,7 +35,14 @@ import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
 import { fmtMs, intOption, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 import { startMeter } from './metering.ts';
-import { cpuSeconds, installProfile, profiled, profileRows, traceLines } from './period-profile.ts';
+import {
+  cpuSeconds,
+  installProfile,
+  memoryRow,
+  profiled,
+  profileRows,
+  traceLines,
+} from './period-profile.ts';
 import { decisionForm, expectStatus, post, reportForm, reportLinks } from './period-users.ts';
 import { type LambdaUsageInput, type UsageFileInput, usageFile } from './usage.ts';
 
@@ -258,7 +265,7 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
       .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
-  ...(profile ? profileRows(unitCount) : []),
+  ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),
 ]);
 const seconds = (periodMs / 1000).toFixed(1);
 printSummary({
