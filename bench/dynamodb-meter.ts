@@ -88,6 +88,12 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** Wire-format items arrive as parsed JSON; their shape is DynamoDB's, checked by dynalite. */
+/** The answer as the caller would have had it without the `ReturnValues` the meter added. */
+function withoutOldItem(answer: DynamoAnswer): DynamoAnswer {
+  if (!('Attributes' in answer.json)) return answer;
+  const { Attributes: _old, ...rest } = answer.json;
+  return { status: answer.status, json: rest };
+}
 const asItem = (v: unknown): Item | undefined => (isObject(v) ? (v as Item) : undefined);
 const asItems = (v: unknown): Item[] => (Array.isArray(v) ? v.filter(isObject).map((i) => i as Item) : []);
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -282,9 +288,13 @@ export class DynamoMeter {
     if (!schema) return send(op, sent);
     const newItem = op === 'PutItem' ? asItem(request.Item) : undefined;
     const key = newItem ? keyOf(newItem, schema.keys) : (asItem(request.Key) ?? {});
+    // A put that asks for no old item is sent asking for it: the item before, without a read.
+    const oldFromAnswer = op === 'PutItem' && (request.ReturnValues ?? 'NONE') === 'NONE';
+    const toSend = oldFromAnswer ? { ...sent, ReturnValues: 'ALL_OLD' } : sent;
     return this.locks.run([`${tableName}|${canonical(key)}`], async () => {
-      const before = await this.getItem(tableName, key);
-      const answer = await send(op, sent);
+      const before = oldFromAnswer ? undefined : await this.getItem(tableName, key);
+      const sentAnswer = await send(op, toSend);
+      const answer = oldFromAnswer ? withoutOldItem(sentAnswer) : sentAnswer;
       if (answer.status === 200) {
         // An update that answers its whole new item needs no read after it (the table helper's do).
         const answered = request.ReturnValues === 'ALL_NEW' ? asItem(answer.json.Attributes) : undefined;
@@ -294,11 +304,13 @@ export class DynamoMeter {
             : op === 'UpdateItem'
               ? (answered ?? (await this.getItem(tableName, key)))
               : undefined;
-        this.addWrite(op, before, after, schema);
+        const old = oldFromAnswer ? asItem(sentAnswer.json.Attributes) : before;
+        this.addWrite(op, old, after, schema);
       } else if (text(answer.json.__type)?.endsWith('ConditionalCheckFailedException')) {
         // Billed at the existing item's size (or 1); no index is touched.
+        const existing = oldFromAnswer ? await this.getItem(tableName, key) : before;
         this.usage.failedConditionalWrites++;
-        this.addUnits(op, 0, writeUnits(itemSize(before)));
+        this.addUnits(op, 0, writeUnits(itemSize(existing)));
       }
       return answer;
     });

@@ -122,6 +122,16 @@ export function traceLines(): string[] {
   return [...traces].flatMap(([name, calls]) => [`${name}:`, ...calls.map((c) => `    ${c}`)]);
 }
 
+/** Where the memory is at the end: V8's heap, and buffers outside it. */
+export function memoryRow(): [string, string] {
+  const m = process.memoryUsage();
+  const mib = (n: number) => `${Math.round(n / 1_048_576)} MiB`;
+  return [
+    'memory at the end',
+    `RSS ${mib(m.rss)}, heap used ${mib(m.heapUsed)} of ${mib(m.heapTotal)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`,
+  ];
+}
+
 /** CPU seconds of this process (user + system) since `from`. */
 export function cpuSeconds(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);

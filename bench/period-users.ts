@@ -44,8 +44,23 @@ export function decisionForm(page: string, decision: 'approve' | 'return'): URLS
   return form;
 }
 
+/**
+ * `fetch`, once more when the connection was reset: on a loaded machine a kept-alive socket can be
+ * closed by the server as the request goes out. Sending a form again is what a person does, and
+ * the pages answer a repeated request as they answered the first.
+ */
+export async function request(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
+
 export async function post(url: string, form: URLSearchParams): Promise<Response> {
-  return fetch(url, {
+  return request(url, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -59,7 +74,7 @@ export function expectStatus(res: Response, status: number, what: string): void 
 
 /** Each unit's `/r` link, from the invitations in the SES emulator's store (focal points are one a unit). */
 export async function reportLinks(sesUrl: string, units: readonly Unit[]): Promise<Map<string, string>> {
-  const store = (await (await fetch(`${sesUrl}/store`)).json()) as {
+  const store = (await (await request(`${sesUrl}/store`)).json()) as {
     emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
   };
   const byAddress = new Map<string, string>();

@@ -35,8 +35,15 @@ import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
 import { fmtMs, intOption, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 import { startMeter } from './metering.ts';
-import { cpuSeconds, installProfile, profiled, profileRows, traceLines } from './period-profile.ts';
-import { decisionForm, expectStatus, post, reportForm, reportLinks } from './period-users.ts';
+import {
+  cpuSeconds,
+  installProfile,
+  memoryRow,
+  profiled,
+  profileRows,
+  traceLines,
+} from './period-profile.ts';
+import { decisionForm, expectStatus, post, reportForm, reportLinks, request } from './period-users.ts';
 import { type LambdaUsageInput, type UsageFileInput, usageFile } from './usage.ts';
 
 process.env.LOG_LEVEL ??= 'warn';
@@ -162,14 +169,14 @@ async function reviewLink(unitId: string, round: number): Promise<string> {
 }
 async function review(unitId: string, round: number, decision: 'approve' | 'return'): Promise<void> {
   const url = await reviewLink(unitId, round);
-  const form = await page('DecisionPage', () => fetch(url));
+  const form = await page('DecisionPage', () => request(url));
   expectStatus(form, 200, `${unitId} decision page`);
   const filled = decisionForm(await form.text(), decision);
   expectStatus(await page('DecisionPage', () => post(url, filled)), 200, decision);
 }
 async function act(unit: Unit, links: Map<string, string>, action: 'submit' | 'explain'): Promise<void> {
   const url = links.get(unit.id) ?? '';
-  const form = await page('ReportPage', () => fetch(url));
+  const form = await page('ReportPage', () => request(url));
   expectStatus(form, 200, `${unit.id} report page`);
   const version = Number(/name="version" value="(\d+)"/.exec(await form.text())?.[1] ?? 0);
   const res = await page('ReportPage', () => post(url, reportForm(campaign, unit, period, version, action)));
@@ -258,7 +265,7 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
       .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
-  ...(profile ? profileRows(unitCount) : []),
+  ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),
 ]);
 const seconds = (periodMs / 1000).toFixed(1);
 printSummary({

@@ -145,8 +145,6 @@ export interface ReviewStore {
   assignmentStart(periodId: string, unitId: string): Promise<AssignmentStart>;
   /** Marks, before the first slot is tried, that a run is taking a load slot for the unit. */
   markTakingSlot(periodId: string, unitId: string): Promise<void>;
-  /** Raises the reviewer's known load to `slot` (a slot found taken by another assignment). */
-  noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void>;
   /** Assigns unless the unit-period has a reviewer already (then that one, `created: false`). */
   assign(
     periodId: string,

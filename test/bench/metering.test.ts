@@ -136,6 +136,16 @@ describe('DynamoDB writes', () => {
     expect(u.dynalite.writeUnits).toBe(2);
   });
 
+  it('a put over a larger item is billed at the larger, and its caller gets no old item it did not ask for', async () => {
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: itemV('w7') }));
+    meter.reset();
+    const out = await client.send(
+      new PutItemCommand({ TableName: TABLE, Item: { pk: s('w7'), sk: s('1'), body: s('x') } }),
+    );
+    expect(usage().writeUnits).toBe(6);
+    expect(out.Attributes).toBeUndefined();
+  });
+
   it('Vietnamese text is billed by its UTF-8 bytes, which dynalite undercounts', async () => {
     await client.send(new PutItemCommand({ TableName: TABLE, Item: itemV('w2') }));
     expect(usage().writeUnits).toBe(6);

@@ -200,7 +200,7 @@ export class DynamoReviewStore implements ReviewStore {
   }
 
   /** Raises the reviewer's known load on the `LOADS` item to `slot` (never lowers it). */
-  async noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void> {
+  private async noteLoad(periodId: string, reviewerId: string, slot: number): Promise<void> {
     await this.table.updateIf({
       Key: loadsKey(periodId),
       UpdateExpression: 'SET #load = :slot',
