@@ -30,11 +30,12 @@ export const LOG_ESTIMATES = {
  * One run of a recurring function (the sweep) when nobody measured it (rows say "estimated"):
  * three empty, eventually consistent index queries, 0.5 RRU each as an empty query still bills a
  * step (measured through the metering proxy on the sweep of 04/12/2026 with nothing to do), no
- * write; ~150 ms billed (warm mostly at 5-minute intervals; init is billed when cold) and its
+ * write; ~500 ms billed — an hourly run finds no warm container, and Lambda bills the init of a
+ * cold start (since August 2025): a ~300 KB bundle's import and its first client, plus the run — and its
  * platform log records, both guessed: Lambda time cannot be measured on this machine.
  */
 export const DEFAULT_RECURRING_RUN: RecurringRun = {
-  billedMs: 150,
+  billedMs: 500,
   readUnits: 1.5,
   writeUnits: 0,
   logBytes: 1000,

@@ -5,16 +5,20 @@
  * The schedule deletes itself after it fired; a run it misses is the hourly backstop's.
  */
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import * as z from 'zod/mini';
 import { region, requireEnv, sharedClient } from '#ports/aws';
 import { sweepMinute } from '#ports/sweep-timing';
 import type { StepContext } from '#steps/middleware';
 
+/** What a page sends (functions/ports/sweep-trigger.ts); the schedules send `{}`. */
+export const sweepRequestInput = z.object({ sweepAt: z.iso.datetime() });
+
 /** The instant a request asks for, when it is still ahead of `now`; undefined: sweep now. */
 export function sweepRequest(input: unknown, now: Date): Date | undefined {
-  const at = (input as { sweepAt?: unknown } | null)?.sweepAt;
-  if (typeof at !== 'string') return undefined;
-  const ms = Date.parse(at);
-  return Number.isFinite(ms) && ms > now.getTime() ? new Date(ms) : undefined;
+  const parsed = sweepRequestInput.safeParse(input);
+  if (!parsed.success) return undefined;
+  const at = new Date(parsed.data.sweepAt);
+  return at.getTime() > now.getTime() ? at : undefined;
 }
 
 /** `sweep-20221001T0105`: the minute of the run, in UTC. */

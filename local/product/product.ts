@@ -326,7 +326,7 @@ class LocalProduct implements Product {
           local: localDateTime(f.at, this.timeZone),
           label: f.label,
           description: describeEvent(f.label, this.config),
-          recurring: this.isRecurring(f.label),
+          recurring: f.background === true || this.isRecurring(f.label),
         })),
         newEmails: (await this.sentSoFar()) - before,
         nextEvent: this.nextEvent(),

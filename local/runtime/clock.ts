@@ -27,11 +27,18 @@ export interface TimerOptions {
    * recurring timers are not "next events" for `advanceToNextEvent`.
    */
   everyMs?: number;
+  /**
+   * Work the system does on its own (a sweep run it planned), not an event a person moves the
+   * clock to: like a recurring timer, never a "next event" for `advanceToNextEvent`.
+   */
+  background?: boolean;
 }
 
 export interface FiredTimer {
   at: Date;
   label: string;
+  /** Set for a `background` timer. */
+  background?: true;
 }
 
 /**
@@ -48,6 +55,7 @@ interface Entry {
   seq: number;
   label: string;
   everyMs?: number;
+  background?: true;
   fire: () => unknown;
   cancelled: boolean;
 }
@@ -98,6 +106,7 @@ export class VirtualClock {
       fire,
       cancelled: false,
       ...(options.everyMs !== undefined ? { everyMs: options.everyMs } : {}),
+      ...(options.background ? { background: true as const } : {}),
     };
     this.timers.add(entry);
     return {
@@ -124,7 +133,7 @@ export class VirtualClock {
   nextEventTime(): Date | undefined {
     let next: number | undefined;
     for (const t of this.timers) {
-      if (t.everyMs === undefined && (next === undefined || t.at < next)) next = t.at;
+      if (t.everyMs === undefined && !t.background && (next === undefined || t.at < next)) next = t.at;
     }
     return next === undefined ? undefined : new Date(next);
   }
@@ -184,7 +193,7 @@ export class VirtualClock {
         this.save(target);
         this.current = at;
       }
-      fired.push({ at: new Date(at), label: first.label });
+      fired.push({ at: new Date(at), label: first.label, ...(first.background ? { background: true } : {}) });
       await first.fire();
       await this.settle();
     }

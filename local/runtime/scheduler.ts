@@ -273,9 +273,14 @@ export class LocalScheduler {
     const label = `schedule ${s.GroupName}/${s.Name}`;
     if (s.ScheduleExpression.startsWith('at(')) {
       const at = parseAt(s.ScheduleExpression, s.ScheduleExpressionTimezone);
+      // A one-time run of what a recurring schedule runs (the sweep's runs on demand) is
+      // background work, as that schedule is, not an event of the calendar.
+      const background = [...this.schedules.values()].some(
+        (r) => r.ScheduleExpression.startsWith('rate(') && r.Target.Arn === s.Target.Arn,
+      );
       this.timers.set(
         k,
-        clock.setTimer(at, () => this.fire(s, true), { label }),
+        clock.setTimer(at, () => this.fire(s, true), { label, background }),
       );
     } else {
       const everyMs = parseRate(s.ScheduleExpression);

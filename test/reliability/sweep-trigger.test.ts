@@ -57,6 +57,10 @@ describe('a decision recorded by a request that died after its claim', () => {
   it('is delivered a few minutes later when the page had asked for a sweep run', async () => {
     const unitId = 'phong-tu-phap';
     await approvalThatDies(unitId);
+    // The planned run waits on the clock as background work: not the "next event" a person moves to.
+    const run = h.rt.clock.pending().find((t) => t.label.includes('/sweep-'));
+    expect(run?.at.getTime()).toBeLessThanOrEqual(minutes(2).getTime());
+    expect(h.rt.clock.nextEventTime()?.getTime()).not.toBe(run?.at.getTime());
     await h.rt.advanceClock(minutes(3));
     expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
     // The run came from a one-time schedule the sweep planned, not from the hourly one.
