@@ -15,6 +15,14 @@ import { type HttpRequest, type HttpResponse, PageError, redirect } from '#web/h
 
 const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,100}$/;
 
+/** A sign-in link (an admin's, a focal point's) is valid this long. */
+export const SIGNIN_LINK_MS = 15 * 60_000;
+/** A session ends this long after sign-in, or after an hour without a request. */
+export const SESSION_ABSOLUTE_MS = 8 * 3_600_000;
+export const SESSION_IDLE_MS = 3_600_000;
+/** An address a sign-in form accepts (checked before anything is looked up). */
+export const EMAIL_ADDRESS = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
+
 /** The session cookie's name: the `__Host-` prefix needs Secure, so it is used over https only. */
 export function sessionCookieName(base: string): string {
   return base.startsWith('https:') ? '__Host-thidua_session' : 'thidua_session';

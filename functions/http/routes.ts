@@ -92,6 +92,15 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     (['GET', 'POST'] as const).map((method) => ({ method, path, handler: 'adminActions' as const })),
   ),
   { method: 'POST', path: '/admin/signout', handler: 'adminPages' },
+  // a unit's focal point: a link by email to its own history, read-only
+  { method: 'GET', path: '/u', handler: 'adminPages' },
+  { method: 'POST', path: '/u', handler: 'adminPages' },
+  { method: 'GET', path: '/u/session', handler: 'adminPages' },
+  { method: 'HEAD', path: '/u/session', handler: 'adminPages' },
+  { method: 'POST', path: '/u/session', handler: 'adminPages' },
+  { method: 'POST', path: '/u/signout', handler: 'adminPages' },
+  { method: 'GET', path: '/u/{unitId}', handler: 'adminPages' },
+  { method: 'GET', path: '/u/{unitId}/periods/{periodId}', handler: 'adminPages' },
 ];
 
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */
