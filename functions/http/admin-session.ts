@@ -109,6 +109,11 @@ export function periodOf(campaign: CampaignContext, periodId: string) {
   return period;
 }
 
+/** The answer for a commendation cycle that does not exist (or has no proposal yet). */
+export function unknownCycle(): PageError {
+  return notFound('Không có đợt khen thưởng này', 'Không tìm thấy đợt xét khen thưởng được yêu cầu.');
+}
+
 /** The unit of the campaign named in a path, or 404. */
 export function unitOf(campaign: CampaignContext, unitId: string) {
   const unit = campaign.findUnit(unitId);
