@@ -76,7 +76,7 @@ function actionOf(entry: AuditEntry): string {
   if (kind === 'appraise') return `appraise.${decision}`;
   if (kind === 'explain') return 'explain.explained';
   if (kind === 'vote') return 'vote.cast';
-  if (kind === 'signin') return 'signin.admin';
+  if (kind === 'signin') return auditUnitOf(entry.subject) ? 'signin.unit' : 'signin.admin';
   return entry.action;
 }
 

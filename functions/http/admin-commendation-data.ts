@@ -24,7 +24,7 @@ import {
 import type { CommendationScope } from '#functions/documents/types';
 import type { CampaignContext } from '#steps/campaign';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
-import { notFound } from './admin-session.ts';
+import { notFound, unknownCycle } from './admin-session.ts';
 
 function capitalized(text: string): string {
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
@@ -84,7 +84,7 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
   try {
     ref = parseCycle(cycleId);
   } catch {
-    throw notFound('Không có đợt khen thưởng này', 'Không tìm thấy đợt xét khen thưởng được yêu cầu.');
+    throw unknownCycle();
   }
   const stored = await readCycle(ref.cycleId);
   const header = stored.header;

@@ -5,7 +5,7 @@
  * and only the latest, may be voted again. The audit entry `revote` on `award/<cycle>` records
  * who, the write id and the round started.
  */
-import { MAX_ROUND, parseCycle, roundCycleId } from '#functions/commendation/award';
+import { type CycleRef, MAX_ROUND, parseCycle, readCycle, roundCycleId } from '#functions/commendation/award';
 import { callbacks } from '#ports/callbacks';
 import { audit } from '#ports/dynamo/audit';
 import { stateMachineArn } from '#ports/settings';
@@ -15,27 +15,36 @@ import { type HttpRequest, type HttpResponse, redirect } from '#web/http';
 import { dateTime } from '#web/pages';
 import { commendationExecution } from '#workflows/executions';
 import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
-import { cycleData } from './admin-commendation-data.ts';
-import type { AdminContext } from './admin-session.ts';
+import { type AdminContext, unknownCycle } from './admin-session.ts';
 
 const ENTRY_ID = 'revote';
+
+function cycleRefOf(cycleId: string): CycleRef {
+  try {
+    return parseCycle(cycleId);
+  } catch {
+    throw unknownCycle();
+  }
+}
 
 export async function revote(
   ctx: AdminContext,
   request: HttpRequest,
   p: Record<string, string>,
 ): Promise<HttpResponse> {
-  const data = await cycleData(ctx.campaign, p.cycleId ?? '');
-  const cycleId = data.summary.cycleId;
-  const ref = parseCycle(cycleId);
+  const ref = cycleRefOf(p.cycleId ?? '');
+  const cycleId = ref.cycleId;
+  // The stored outcome's council (what the tally found) is all this page needs.
+  const cycle = await readCycle(cycleId);
+  if (!cycle.header) throw unknownCycle();
   const nextCycleId = roundCycleId(ref.scopeId, ref.round + 1);
-  const tally = data.tally;
+  const tally = cycle.outcome?.council;
   const action: AdminAction = {
     kind: 'revote',
     cycleId,
     nextCycleId,
     present: tally?.present ?? 0,
-    members: tally?.N ?? data.members.length,
+    members: tally?.N ?? cycle.header.memberIds.length,
     quorum: tally?.quorumRequired ?? 0,
   };
   const subject = `award/${cycleId}`;

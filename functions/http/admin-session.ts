@@ -15,6 +15,14 @@ import { type HttpRequest, type HttpResponse, PageError, redirect } from '#web/h
 
 const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,100}$/;
 
+/** A sign-in link (an admin's, a focal point's) is valid this long. */
+export const SIGNIN_LINK_MS = 15 * 60_000;
+/** A session ends this long after sign-in, or after an hour without a request. */
+export const SESSION_ABSOLUTE_MS = 8 * 3_600_000;
+export const SESSION_IDLE_MS = 3_600_000;
+/** An address a sign-in form accepts (checked before anything is looked up). */
+export const EMAIL_ADDRESS = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
+
 /** The session cookie's name: the `__Host-` prefix needs Secure, so it is used over https only. */
 export function sessionCookieName(base: string): string {
   return base.startsWith('https:') ? '__Host-thidua_session' : 'thidua_session';
@@ -99,6 +107,11 @@ export function periodOf(campaign: CampaignContext, periodId: string) {
     : undefined;
   if (!period) throw notFound('Không có kỳ báo cáo này', 'Không tìm thấy kỳ báo cáo được yêu cầu.');
   return period;
+}
+
+/** The answer for a commendation cycle that does not exist (or has no proposal yet). */
+export function unknownCycle(): PageError {
+  return notFound('Không có đợt khen thưởng này', 'Không tìm thấy đợt xét khen thưởng được yêu cầu.');
 }
 
 /** The unit of the campaign named in a path, or 404. */

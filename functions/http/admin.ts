@@ -21,17 +21,10 @@
 
 import type { Person } from '#domain/model';
 import { type Email, renderLetter, type Sender } from '#mail/letter';
-import { now } from '#ports/clock';
-import { outbox } from '#ports/dynamo/outbox';
-import { reviews } from '#ports/dynamo/reviews';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
-import { mailer } from '#ports/mailer';
-import type { MailIdentity } from '#ports/outbox';
 import { baseUrl } from '#ports/settings';
-import { approvalUrl, currentKeyId } from '#ports/signing';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
-import { claimDecision } from '#steps/decisions';
 import { renderSessionConfirm, renderSignInForm, renderSignInSent } from '#web/admin-pages';
 import {
   FormError,
@@ -43,20 +36,23 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime, statusPage } from '#web/pages';
 import { auditCsvDownload, auditPage } from './admin-audit.ts';
 import { commendationIndexPage, cyclePage } from './admin-commendation.ts';
 import { dashboardPage, periodPage } from './admin-progress.ts';
 import { aggregateResultsPage, periodResultsPage, resultsIndexPage, yearOf } from './admin-results.ts';
-import { type AdminContext, behindSignIn, currentSession, sessionCookie, unitOf } from './admin-session.ts';
+import {
+  type AdminContext,
+  behindSignIn,
+  currentSession,
+  EMAIL_ADDRESS,
+  sessionCookie,
+  unitOf,
+} from './admin-session.ts';
+import { consumeSignInLink, mailSignInLink, openSignInLink } from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
+import { unitPages } from './admin-unit-signin.ts';
 import { matchPath } from './routes.ts';
-
-export const SIGNIN_LINK_MS = 15 * 60_000;
-export const SESSION_ABSOLUTE_MS = 8 * 3_600_000;
-export const SESSION_IDLE_MS = 3_600_000;
-const EMAIL = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
 
 /** The authority in every page's header, when a campaign is stored. */
 function authorityOf(campaign: CampaignContext | undefined): { authority?: string } {
@@ -88,7 +84,7 @@ export function signInEmail(sender: Sender, d: { admin: Person; url: string; exp
 async function signIn(request: HttpRequest): Promise<HttpResponse> {
   const email = (request.form.get('email') ?? '').trim();
   const campaign = await findCampaign();
-  if (email.length > 254 || !EMAIL.test(email)) {
+  if (email.length > 254 || !EMAIL_ADDRESS.test(email)) {
     const problems = [{ field: 'email', message: 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).' }];
     throw new FormError(problems, renderSignInForm({ ...authorityOf(campaign), email, problems }));
   }
@@ -105,63 +101,36 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
 }
 
 async function sendSignInLink(admin: Person, sender: Sender): Promise<void> {
-  const at = now();
-  const window = Math.floor(at.getTime() / SIGNIN_LINK_MS);
-  const identity: MailIdentity = {
-    step: `admin-signin-${window}`,
-    recipient: admin.email,
+  const status = await mailSignInLink({
+    who: 'admin',
+    id: admin.id,
     subjectId: admin.id,
-    round: 0,
-  };
-  // One link per admin per window: asking again within it sends nothing (and creates nothing).
-  if (await outbox().get(identity)) return;
-  const { approval } = await reviews().createApproval({
-    kind: 'signin',
-    expiresAt: new Date(at.getTime() + SIGNIN_LINK_MS).toISOString(),
-    keyId: await currentKeyId(),
-    subjectId: admin.id,
+    to: admin.email,
+    path: '/admin/session',
+    letter: (url, expiresAt) => signInEmail(sender, { admin, url, expiresAt }),
   });
-  const url = await approvalUrl(approval);
-  const mail = signInEmail(sender, { admin, url, expiresAt: approval.expiresAt });
-  const result = await mailer().send(identity, { to: admin.email, ...mail });
-  handlerLogger().info('sign-in link requested', { adminId: admin.id, mail: result.status });
+  handlerLogger().info('sign-in link requested', { adminId: admin.id, mail: status });
 }
 
 async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
-  const approval = await openLink(request, ['signin'], now());
-  if (approval.status === 'closed') throw new LinkError(410, 'closed');
-  if (approval.status !== 'pending') throw usedLink();
-  if (isExpired(approval, now())) throw new LinkError(410, 'expired');
+  const approval = await openSignInLink(request, usedLink);
   const campaign = await findCampaign();
   const admin = approval.subjectId ? campaign?.findPerson('admin', approval.subjectId) : undefined;
   if (!campaign || !admin) throw new LinkError(403, 'not-found');
-  const header = campaign.config.district.authority;
-
   if (request.isRead) {
+    const authority = campaign.config.district.authority;
     return htmlResponse(
       200,
-      renderSessionConfirm({ authority: header, name: admin.name, expiresAt: approval.expiresAt }),
+      renderSessionConfirm({ authority, name: admin.name, expiresAt: approval.expiresAt }),
     );
   }
-  const outcome = await claimDecision(
+  return consumeSignInLink(
+    request,
     approval,
-    { action: 'signin' },
-    actorOf(request, { kind: 'admin', id: admin.id, email: admin.email }),
-  );
-  switch (outcome.outcome) {
-    case 'decided':
-      break;
-    case 'already-decided':
-      throw usedLink();
-    default:
-      throw claimRefused(outcome.outcome);
-  }
-  const { sessionId } = await sessions().create(
+    { kind: 'admin', id: admin.id, email: admin.email },
     { adminId: admin.id, email: admin.email },
-    { absoluteMs: SESSION_ABSOLUTE_MS, idleTimeoutMs: SESSION_IDLE_MS },
+    { to: '/admin', used: usedLink },
   );
-  const cookie = sessionCookie(baseUrl(), sessionId, SESSION_ABSOLUTE_MS / 1000);
-  return redirect('/admin', [cookie]);
 }
 
 function usedLink(): PageError {
@@ -230,6 +199,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (path === '/admin/signin' && !read) return signIn(request);
   if (path === '/admin/session') return sessionPage(request);
   if (path === '/admin/signout' && !read) return signOut(request);
+  if (path === '/u' || path.startsWith('/u/')) return unitPages(request, path);
   if (read) {
     for (const [pattern, page] of ADMIN_PAGES) {
       const params = matchPath(pattern, path);

@@ -107,6 +107,15 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/evidence/file', handler: 'evidenceDownload' },
   // the admin's one-click re-send of an ambiguous mail (functions/http/admin-resend.ts)
   { method: 'POST', path: '/admin/mail/resend', handler: 'adminResend' },
+  // a unit's focal point: a link by email to its own history, read-only
+  { method: 'GET', path: '/u', handler: 'adminPages' },
+  { method: 'POST', path: '/u', handler: 'adminPages' },
+  { method: 'GET', path: '/u/session', handler: 'adminPages' },
+  { method: 'HEAD', path: '/u/session', handler: 'adminPages' },
+  { method: 'POST', path: '/u/session', handler: 'adminPages' },
+  { method: 'POST', path: '/u/signout', handler: 'adminPages' },
+  { method: 'GET', path: '/u/{unitId}', handler: 'adminPages' },
+  { method: 'GET', path: '/u/{unitId}/periods/{periodId}', handler: 'adminPages' },
 ];
 
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */

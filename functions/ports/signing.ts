@@ -8,7 +8,7 @@ import type { Approval, ApprovalKind } from './reviews.ts';
 import { baseUrl } from './settings.ts';
 
 /** The pages that signed links open. */
-export type LinkPath = '/r' | '/d' | '/admin/session';
+export type LinkPath = '/r' | '/d' | '/admin/session' | '/u/session';
 
 /**
  * Which page an approval's link opens. The link's action (`a`) is the approval's kind, so the

@@ -330,3 +330,21 @@ export function renderUnitLinkSent(m: { authority: string }): Html {
 <p><a href="${e(unitHref.request())}">Quay lại</a></p>`,
   });
 }
+
+/** The page the emailed link opens: a button (a mail scanner's GET signs nobody in). */
+export function renderUnitSessionConfirm(m: {
+  authority: string;
+  unitName: string;
+  expiresAt: string;
+}): Html {
+  return layout({
+    title: 'Xác nhận đăng nhập',
+    header: m.authority,
+    footer: LINK_FOOTER,
+    body: `<h1>Xác nhận đăng nhập</h1>
+<p>Bấm nút dưới đây để xem lại lịch sử báo cáo của ${e(m.unitName)}. Liên kết dùng một lần, hết hạn lúc ${e(
+      dateTime(m.expiresAt),
+    )}.</p>
+<form method="post" action=""><div class="actions"><button type="submit">Xem lịch sử đơn vị</button></div></form>`,
+  });
+}

@@ -2,16 +2,19 @@
  * The wired admin side in Chromium (playwright-core, Debian's chromium), on the emulators with
  * the demo's 2024 scored (test/admin/bed.ts): sign in through the form and the mailed link, open
  * a period's progress and a unit's report, the results with their charts, download the XLSX and
- * the DOCX and read them back, record a survey through the form, recompute; axe-core finds no
- * serious or critical violation on any wired page at 1280 px and 375 px, and none scrolls sideways.
+ * the DOCX and read them back, record a survey through the form, recompute, read the audit trail,
+ * open the commendation of 2024 and download its tờ trình; axe-core finds no serious or critical
+ * violation on any wired page at 1280 px and 375 px, and none scrolls sideways.
  */
 
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
 import { type AdminBed, startAdminBed } from '../admin/bed.ts';
 import { readDocx } from '../documents/read-back.ts';
+import { at } from '../functions/cycle-harness.ts';
 import { haveBrowser, launchChromium, scrollWidths, seriousViolations, type Violation } from './browser.ts';
 
 const skip = !haveBrowser && !process.env.CI;
@@ -89,6 +92,29 @@ describe.skipIf(skip)('the wired admin side in a browser', () => {
     expect(await page.content()).toContain('Đã yêu cầu tính lại kết quả');
   }, 60_000);
 
+  it('reads the audit trail of the period: the recompute just pressed, by whom, through a session', async () => {
+    await page.goto(`${a.http.url}/admin/periods/2024Q3`);
+    await page.click('a:text("Nhật ký của kỳ")');
+    await page.waitForURL(/\/admin\/audit\?period=2024Q3/);
+    const row = page.locator('tbody tr', { hasText: 'Tính lại kết quả' });
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Phiên đăng nhập');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a:text("Tải về CSV")')]);
+    const text = readFileSync(await csv.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain(';Tính lại kết quả;');
+  }, 60_000);
+
+  it('opens the commendation of 2024 while the council votes', async () => {
+    at(a.bed, new Date('2025-01-28T10:00:00Z'));
+    await a.bed.invoke(proposeCommendations, { cycleId: '2024' });
+    await page.goto(`${a.http.url}/admin`);
+    await page.click('nav a:text("Khen thưởng")');
+    await page.click('a:text("Năm 2024")');
+    expect(await page.textContent('h1')).toBe('Khen thưởng – Năm 2024');
+    expect(await page.content()).toContain('Hội đồng đang bỏ phiếu');
+  }, 60_000);
+
   for (const width of [1280, 375]) {
     it(`every wired page at ${width} px: no serious or critical axe finding, no sideways scroll`, async () => {
       // axe-core is added as a script: the pages' CSP forbids any, so this context bypasses it.
@@ -108,6 +134,11 @@ describe.skipIf(skip)('the wired admin side in a browser', () => {
         `/admin/units/${UNIT}/periods/2024Q3`,
         '/admin/periods/2024Q3/adjustments',
         '/admin/periods/2024Q3/recompute',
+        '/admin/audit?period=2024Q3',
+        `/admin/audit?unit=${UNIT}`,
+        '/admin/commendation',
+        '/admin/commendation/2024',
+        `/admin/periods/2024Q3/units/${UNIT}/restart`,
       ];
       const findings: Record<string, Violation[] | string> = {};
       for (const path of paths) {

@@ -209,7 +209,7 @@ describe('the demo district stack', () => {
   it('gives every function the environment of docs/review.md, with BASE_URL the API endpoint', () => {
     const apiId = resources('AWS::ApiGatewayV2::Api')[0]![0];
     const arnVariables: Record<string, Partial<Record<WorkflowName, string[]>>> = {
-      REVIEW_STATE_MACHINE_ARN: { review: ['ReportPage', 'Sweep'] },
+      REVIEW_STATE_MACHINE_ARN: { review: ['AdminActions', 'ReportPage', 'Sweep'] },
       SCORING_STATE_MACHINE_ARN: { scoring: ['AdminActions', 'ClosePeriod', 'RecordApproval'] },
     };
     for (const [variable, byMachine] of Object.entries(arnVariables)) {

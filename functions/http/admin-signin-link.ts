@@ -1,0 +1,100 @@
+/**
+ * The emailed sign-in link both sign-ins share (an admin's, a unit focal point's): a `signin`
+ * approval valid 15 minutes and its signed link, mailed at most once per person per 15-minute
+ * window (the outbox identity carries the window, which also rate-limits the form); the link
+ * opened (pending and unexpired, or refused) and, on its POST, consumed once into a session.
+ */
+import type { Unit } from '#domain/model';
+import { type Email, renderLetter, type Sender } from '#mail/letter';
+import type { Actor } from '#ports/actor';
+import { now } from '#ports/clock';
+import { outbox } from '#ports/dynamo/outbox';
+import { reviews } from '#ports/dynamo/reviews';
+import { sessions } from '#ports/dynamo/sessions';
+import { mailer, type SendResult } from '#ports/mailer';
+import type { Approval } from '#ports/reviews';
+import type { AdminSession } from '#ports/sessions';
+import { baseUrl } from '#ports/settings';
+import { currentKeyId, type LinkPath, signedUrl } from '#ports/signing';
+import { claimDecision } from '#steps/decisions';
+import { type HttpRequest, type HttpResponse, LinkError, type PageError, redirect } from '#web/http';
+import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
+import { dateTime } from '#web/pages';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGNIN_LINK_MS, sessionCookie } from './admin-session.ts';
+
+export async function mailSignInLink(link: {
+  /** `admin` or `unit`: names the outbox step. */
+  who: 'admin' | 'unit';
+  /** The person's (or unit's) id, and the approval's subject. */
+  id: string;
+  subjectId: string;
+  to: string;
+  path: LinkPath;
+  letter: (url: string, expiresAt: string) => Email;
+}): Promise<SendResult['status'] | 'already-sent'> {
+  const at = now();
+  const window = Math.floor(at.getTime() / SIGNIN_LINK_MS);
+  const identity = { step: `${link.who}-signin-${window}`, recipient: link.to, subjectId: link.id, round: 0 };
+  // Asking again within the window sends nothing (and creates nothing).
+  if (await outbox().get(identity)) return 'already-sent';
+  const { approval } = await reviews().createApproval({
+    kind: 'signin',
+    expiresAt: new Date(at.getTime() + SIGNIN_LINK_MS).toISOString(),
+    keyId: await currentKeyId(),
+    subjectId: link.subjectId,
+  });
+  const url = await signedUrl(link.path, {
+    approvalId: approval.id,
+    action: approval.kind,
+    expiresAt: approval.expiresAt,
+  });
+  const result = await mailer().send(identity, { to: link.to, ...link.letter(url, approval.expiresAt) });
+  return result.status;
+}
+
+export function unitSignInEmail(sender: Sender, d: { unit: Unit; url: string; expiresAt: string }): Email {
+  return renderLetter(sender, {
+    subject: `Liên kết xem lại báo cáo của ${d.unit.name}`,
+    greeting: `Kính gửi ${d.unit.focalPoint.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: `Hệ thống nhận được yêu cầu xem lại lịch sử báo cáo thi đua cải cách hành chính của ${d.unit.name} bằng địa chỉ email này.`,
+      },
+      { kind: 'action', label: 'Xem lịch sử đơn vị', url: d.url },
+      {
+        kind: 'paragraph',
+        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu bạn không yêu cầu, hãy bỏ qua thư này.`,
+      },
+    ],
+    english:
+      "Your single-use link to your unit's report history, valid for 15 minutes. Ignore this email if you did not ask for it.",
+  });
+}
+
+/** The sign-in link of a request: pending and unexpired; spent is `used()` (409), else 410/403. */
+export async function openSignInLink(request: HttpRequest, used: () => PageError): Promise<Approval> {
+  const approval = await openLink(request, ['signin'], now());
+  if (approval.status === 'closed') throw new LinkError(410, 'closed');
+  if (approval.status !== 'pending') throw used();
+  if (isExpired(approval, now())) throw new LinkError(410, 'expired');
+  return approval;
+}
+
+/** Consumes the link (once: a spent link never mints a second session), then 303 to `to` signed in. */
+export async function consumeSignInLink(
+  request: HttpRequest,
+  approval: Approval,
+  who: Pick<Actor, 'kind' | 'id' | 'email'>,
+  session: Pick<AdminSession, 'adminId' | 'email' | 'unitId'>,
+  then: { to: string; used: () => PageError },
+): Promise<HttpResponse> {
+  const outcome = await claimDecision(approval, { action: 'signin' }, actorOf(request, who));
+  if (outcome.outcome === 'already-decided') throw then.used();
+  if (outcome.outcome !== 'decided') throw claimRefused(outcome.outcome);
+  const { sessionId } = await sessions().create(session, {
+    absoluteMs: SESSION_ABSOLUTE_MS,
+    idleTimeoutMs: SESSION_IDLE_MS,
+  });
+  return redirect(then.to, [sessionCookie(baseUrl(), sessionId, SESSION_ABSOLUTE_MS / 1000)]);
+}
