@@ -65,7 +65,10 @@ async function checkReader(request: HttpRequest, unitId: string, periodId: strin
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
   const file = await citedFileFor(request);
-  const url = await new S3EvidenceFiles().downloadUrl(file.key, file.name, { versionId: file.versionId });
+  const files = new S3EvidenceFiles();
+  // A citation is only what a form said: the version must be one verification accepted.
+  if (!(await files.isVerified(file.key, file.versionId))) throw notCited();
+  const url = await files.downloadUrl(file.key, file.name, { versionId: file.versionId });
   return redirect(url);
 }
 
