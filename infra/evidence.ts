@@ -32,8 +32,8 @@ const ACTIONS: Record<EvidenceAccess, readonly string[]> = {
     's3:PutObjectTagging',
     's3:PutObjectVersionTagging',
   ],
-  // The cited version, by its id.
-  download: ['s3:GetObject', 's3:GetObjectVersion'],
+  // The cited version, by its id, once its tag says verification accepted it.
+  download: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging'],
 };
 
 export interface EvidenceStoreProps {

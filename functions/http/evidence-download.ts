@@ -18,17 +18,19 @@ import { isExpired, openLink } from '#web/link-pages';
 import { citedFiles } from '#web/report-form-files';
 import { currentSession } from './admin-session.ts';
 
-const NOT_CITED = new PageError(
-  404,
-  'Không tìm thấy tệp',
-  'Báo cáo này không có tệp minh chứng đó (tệp có thể đã được bỏ khỏi báo cáo). Hãy mở lại trang báo cáo.',
-);
+const notCited = () =>
+  new PageError(
+    404,
+    'Không tìm thấy tệp',
+    'Báo cáo này không có tệp minh chứng đó (tệp có thể đã được bỏ khỏi báo cáo). Hãy mở lại trang báo cáo.',
+  );
 
-const FORBIDDEN = new PageError(
-  403,
-  'Không có quyền tải tệp',
-  'Tệp này thuộc báo cáo của đơn vị khác. Hãy mở tệp từ trang báo cáo (liên kết trong email) hoặc đăng nhập trang quản trị.',
-);
+const forbidden = () =>
+  new PageError(
+    403,
+    'Không có quyền tải tệp',
+    'Tệp này thuộc báo cáo của đơn vị khác. Hãy mở tệp từ trang báo cáo (liên kết trong email) hoặc đăng nhập trang quản trị.',
+  );
 
 /**
  * The file a download asks for, once the request may read that unit-period and a revision of its
@@ -39,14 +41,14 @@ async function citedFileFor(request: HttpRequest): Promise<EvidenceFile> {
   try {
     key = parseEvidenceKey(request.query.get('key') ?? '');
   } catch {
-    throw NOT_CITED;
+    throw notCited();
   }
   await checkReader(request, key.unitId, key.periodId);
   const revisions = await reports().listRevisions(key.unitId, key.periodId);
   for (const revision of [...revisions].reverse()) {
     for (const file of citedFiles(revision.report).values()) if (file.key === key.key) return file;
   }
-  throw NOT_CITED;
+  throw notCited();
 }
 
 /** A link of the unit-period (report, appraise, explain), or the session of an admin or of the unit. */
@@ -54,16 +56,19 @@ async function checkReader(request: HttpRequest, unitId: string, periodId: strin
   if (request.query.has('s')) {
     const grant = await openLink(request, ['report', 'appraise', 'explain'], now());
     if (isExpired(grant, now())) throw new LinkError(410, 'expired');
-    if (grant.unitId !== unitId || grant.periodId !== periodId) throw FORBIDDEN;
+    if (grant.unitId !== unitId || grant.periodId !== periodId) throw forbidden();
     return;
   }
   const session = (await currentSession(request))?.session;
-  if (!session || (session.unitId !== undefined && session.unitId !== unitId)) throw FORBIDDEN;
+  if (!session || (session.unitId !== undefined && session.unitId !== unitId)) throw forbidden();
 }
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
   const file = await citedFileFor(request);
-  const url = await new S3EvidenceFiles().downloadUrl(file.key, file.name, { versionId: file.versionId });
+  const files = new S3EvidenceFiles();
+  // A citation is only what a form said: the version must be one verification accepted.
+  if (!(await files.isVerified(file.key, file.versionId))) throw notCited();
+  const url = await files.downloadUrl(file.key, file.name, { versionId: file.versionId });
   return redirect(url);
 }
 

@@ -215,6 +215,11 @@ export interface EvidenceFiles {
    * the stored content type. Pass the verified `versionId` so the link serves exactly that version.
    */
   downloadUrl(key: string, fileName: string, options?: { versionId?: string }): Promise<string>;
+  /**
+   * Whether that version exists and verification tagged it `verified`: a refused or never-checked
+   * upload is not, whatever a form claims.
+   */
+  isVerified(key: string, versionId: string): Promise<boolean>;
 }
 
 /**

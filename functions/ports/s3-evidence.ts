@@ -10,6 +10,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   PutObjectTaggingCommand,
@@ -162,6 +163,21 @@ export class S3EvidenceFiles implements EvidenceFiles {
       }),
       { expiresIn: DOWNLOAD_EXPIRES_SECONDS },
     );
+  }
+
+  async isVerified(key: string, versionId: string): Promise<boolean> {
+    parseEvidenceKey(key);
+    try {
+      const out = await this.s3().send(
+        new GetObjectTaggingCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      return (out.TagSet ?? []).some((t) => t.Key === EVIDENCE_TAG.key && t.Value === EVIDENCE_TAG.verified);
+    } catch (error) {
+      // No such key or version (a version id made up, or expired by the lifecycle): not verified.
+      const name = (error as { name?: string } | null)?.name;
+      if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound') return false;
+      throw error;
+    }
   }
 
   private async head(key: string): Promise<HeadObjectCommandOutput | undefined> {

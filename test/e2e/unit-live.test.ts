@@ -3,23 +3,28 @@
  * local system (dynalite, the Step Functions and SES emulators, the virtual clock; the HTTP
  * harness of test/http), opened through the links the product signs. A unit fills its report on a
  * phone with the running total, leaves and finds the autosaved draft; a reviewer reopens a decided
- * link; the unit opens its published results; after the deadline the form says it is late and a
- * submit goes through. Every page: no serious or critical axe violation at 1280 px and 375 px, no
+ * link; the unit opens its published results; a unit attaches a PDF and a photo from its phone
+ * (a file over 20 MB and an SVG refused with a clear message), the reviewer sees both and downloads
+ * one; after the deadline the form says it is late and a submit goes through. Every page: no serious or critical axe violation at 1280 px and 375 px, no
  * sideways scroll at 375 px, and never a breach of its own Content-Security-Policy.
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import { storePeriodResults } from '#functions/scoring/results';
 import { reports } from '#ports/dynamo/reports';
+import { jpegBytes, pdfBytes } from '../evidence/helpers.ts';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 import {
   completeReport,
   type Harness,
+  inReview,
   PERIOD_ID,
   postForm,
   reportLink,
@@ -160,6 +165,74 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     await page.close();
     await audit(url);
   });
+
+  it('a unit attaches a PDF and a photo from a phone, the reviewer sees them and downloads one; a file over 20 MB and an SVG are refused', async () => {
+    const unitId = 'phong-giao-duc-dao-tao';
+    const url = await reportLink(h, unitId);
+    const page = await open(url, PHONE);
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.click('[id="leaf-1.1.1"] details.evidence-rows summary');
+    const pdf = Buffer.from(pdfBytes('Kế hoạch CCHC năm 2022'));
+    const photo = Buffer.from(jpegBytes(64 * 1024));
+    await page.setInputFiles('#tep-1-1-1', [
+      { name: 'Kế hoạch CCHC 2022.pdf', mimeType: 'application/pdf', buffer: pdf },
+      { name: 'Ảnh bảng niêm yết.jpg', mimeType: 'image/jpeg', buffer: photo },
+    ]);
+    const note = '[id="leaf-1.1.1"] .upload-status';
+    await expect.poll(() => seen(page, note), POLL).toContain('Đã tải lên và kiểm tra Ảnh bảng niêm yết.jpg');
+    const listed = await seen(page, '[id="leaf-1.1.1"] ul.files');
+    expect(listed).toContain('Kế hoạch CCHC 2022.pdf');
+    expect(listed).toContain('Ảnh bảng niêm yết.jpg');
+
+    // From a file on disk, as a person picks it (a 21 MB buffer would crawl through the protocol).
+    const big = join(mkdtempSync(join(tmpdir(), 'thidua-e2e-')), 'Bản scan.pdf');
+    writeFileSync(big, Buffer.alloc(21 * 1024 * 1024, 0x25));
+    await page.setInputFiles('#tep-1-1-1', big);
+    rmSync(dirname(big), { recursive: true, force: true });
+    await expect.poll(() => seen(page, note), POLL).toContain('vượt quá giới hạn 20 MB');
+    await page.setInputFiles('#tep-1-1-1', {
+      name: 'so-do.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    });
+    await expect.poll(() => seen(page, note), POLL).toContain('Không nhận loại tệp này (image/svg+xml)');
+    expect(await page.locator('[id="leaf-1.1.1"] ul.files li').count()).toBe(2);
+
+    // The files join the draft as the script saves it; the submit then carries them.
+    await expect
+      .poll(
+        async () => (await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1']?.evidence.length,
+        POLL,
+      )
+      .toBe(2);
+    await expect.poll(() => seen(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu');
+    const files: Record<string, string> = {};
+    for (const input of await page.locator('input[name^="file["]').all()) {
+      files[(await input.getAttribute('name')) ?? ''] = await input.inputValue();
+    }
+    await page.close();
+    await audit(url);
+    const version = (await reports().get(unitId, PERIOD_ID))?.version ?? 0;
+    const { reviewUrl } = await inReview(h, unitId, { ...files, version: String(version) });
+
+    const review = await browser.newPage({ viewport: DESKTOP, locale: 'vi-VN', acceptDownloads: true });
+    review.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    await review.goto(reviewUrl);
+    const leaf = await seen(review, '[id="leaf-1.1.1"]');
+    expect(leaf).toContain('Kế hoạch CCHC 2022.pdf');
+    expect(leaf).toContain('Ảnh bảng niêm yết.jpg');
+    const [download] = await Promise.all([
+      review.waitForEvent('download'),
+      review.click('[id="leaf-1.1.1"] a:has-text("Kế hoạch CCHC 2022.pdf")'),
+    ]);
+    expect(download.suggestedFilename()).toBe('Kế hoạch CCHC 2022.pdf');
+    const saved = await download.path();
+    expect(readFileSync(saved)).toEqual(pdf);
+    await review.close();
+    await audit(reviewUrl);
+  }, 240_000);
 
   it('after the deadline the form says the report is late, and the late report is submitted', async () => {
     const unitId = 'phong-noi-vu';

@@ -227,6 +227,45 @@ describe('a report citing files', () => {
     expect(await reports().get('van-phong-hdnd-ubnd', PERIOD_ID)).toBeUndefined();
   });
 
+  it('never serves a version verification refused, even when a form cites it', async () => {
+    const unit = 'phong-tai-nguyen-moi-truong';
+    const link = await reportLink(h, unit);
+    const html = new TextEncoder().encode(HTML_TEXT);
+    const signed = await call(link, 'presign', {
+      leaf: LEAF,
+      fileName: 'quyet-dinh.pdf',
+      contentType: 'application/pdf',
+      size: String(html.length),
+    });
+    const upload = signed.body as unknown as Signed;
+    // What S3 answers the POST (a client that is not the page's script reads it): the version stored.
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+    form.append('file', new Blob([html]), 'quyet-dinh.pdf');
+    const posted = await fetch(upload.url, { method: 'POST', body: form });
+    const versionId = posted.headers.get('x-amz-version-id') ?? '';
+    expect(versionId).not.toBe('');
+    expect((await call(link, 'verify', { leaf: LEAF, key: upload.key })).status).toBe(422);
+
+    const cite = new URLSearchParams({ version: '0', action: 'save', [`score[${LEAF}]`]: '1' });
+    fileFields(cite, LEAF, 0, {
+      key: upload.key,
+      version: versionId,
+      name: 'quyet-dinh.pdf',
+      size: String(html.length),
+      type: 'application/pdf',
+    });
+    expect((await postForm(link, cite, { origin: h.base })).status).toBe(303);
+    const download = await fetch(
+      `${h.base}/evidence/file${new URL(link).search}&key=${encodeURIComponent(upload.key)}`,
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(download.status).toBe(404);
+    expect(download.headers.get('location')).toBeNull();
+  });
+
   it("shows the reviewer the unit's files with links that download them; another unit's link is refused", async () => {
     const unit = 'phong-van-hoa-thong-tin';
     const link = await reportLink(h, unit);

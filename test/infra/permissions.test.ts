@@ -90,7 +90,7 @@ const EVIDENCE_ACTIONS = {
     's3:PutObjectTagging',
     's3:PutObjectVersionTagging',
   ],
-  download: ['s3:GetObject', 's3:GetObjectVersion'],
+  download: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging'],
 } as const;
 const LOGGING = [
   'logs:CreateLogStream',
