@@ -417,6 +417,10 @@ async function startReview(
   const { name, input } = reviewExecution(stored.unitId, stored.periodId);
   try {
     await callbacks().startExecution(stateMachineArn('review'), name, input);
+    // Started (or already running): the submit's mark has nothing left to drive.
+    if (stored.lastWrite?.kind === 'submit') {
+      await reports().clearFollowUp(stored.unitId, stored.periodId, stored.lastWrite.writeId);
+    }
   } catch (error) {
     handlerLogger().error('review execution not started; the unit can retry from its page', {
       unitId: stored.unitId,

@@ -7,10 +7,20 @@
  * throws after its write).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { replacePort } from '#ports/registry';
 import { sweepTrigger } from '#ports/sweep-trigger';
-import { type Harness, inReview, PERIOD_ID, postForm, startHarness } from '../http/harness.ts';
+import {
+  completeForm,
+  type Harness,
+  inReview,
+  invite,
+  mailedLink,
+  PERIOD_ID,
+  postForm,
+  startHarness,
+} from '../http/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -76,5 +86,26 @@ describe('a decision recorded by a request that died after its claim', () => {
     expect((await appraisal(unitId))?.deliveredAt).toBeUndefined();
     await h.rt.advanceClock(minutes(61));
     expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
+  }, 60_000);
+});
+
+describe('a submit recorded by a request that died after its claim', () => {
+  it('has its review started by the sweep, so the reviewer gets the report', async () => {
+    const unitId = 'phong-tai-chinh-ke-hoach';
+    const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email as string;
+    await invite(unitId);
+    const reportUrl = await mailedLink(h, focal, '/r');
+    process.env.THIDUA_CRASH_MODE = 'throw';
+    process.env.THIDUA_CRASH_AT = 'submit.after-revision:1';
+    const answer = await postForm(reportUrl, completeForm(h, unitId, 0, 'submit'), { origin: h.base });
+    expect(answer.status).toBe(500);
+    delete process.env.THIDUA_CRASH_AT;
+    await h.rt.settle();
+    expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('submitted');
+    expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeUndefined();
+    await h.rt.advanceClock(minutes(11));
+    // The review workflow ran: the report is in review with a reviewer assigned.
+    expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
+    expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeDefined();
   }, 60_000);
 });

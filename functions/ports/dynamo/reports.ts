@@ -109,8 +109,9 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
     writeId: rev.writeId,
     writeKind: rev.kind,
     ...(rev.approvalId ? { approvalId: rev.approvalId } : {}),
-    // An explanation's follow-up (deciding its approval) is the sweep's to finish if nobody else does.
-    ...(status === 'explained' && rev.approvalId
+    // A submit's follow-up (starting the review) and an explanation's (deciding its approval) are
+    // the sweep's to finish if nobody else does.
+    ...((status === 'explained' && rev.approvalId) || (status === 'submitted' && rev.kind === 'submit')
       ? { gsi2pk: FOLLOWUP, gsi2sk: `${String(rev.savedAt)}#${String(rev.unitId)}#${String(rev.periodId)}` }
       : {}),
     ...(submittedAt ? { submittedAt } : {}),
