@@ -189,7 +189,7 @@ export class DynamoOutbox implements Outbox {
     return this.markForAttention(key, attempt, 'ambiguous', error);
   }
 
-  async claimResend(key: string, by: { adminId: string; writeId: string }): Promise<ResendClaim> {
+  async claimResend(key: string, by: { adminId: string; writeId: string }, tries = 5): Promise<ResendClaim> {
     const before = await this.getByKey(key);
     if (!before) return { outcome: 'unknown' };
     if (before.resend?.writeId === by.writeId) return { outcome: 'own', record: before };
@@ -214,8 +214,9 @@ export class DynamoOutbox implements Outbox {
       },
     });
     if (claimed) return { outcome: 'claimed', record: recordOf(claimed) };
-    // Another request changed it meanwhile: this one, retried, or someone else's.
-    return this.claimResend(key, by);
+    // Another request changed it meanwhile: this one, retried, or someone else's. Read it again.
+    if (tries <= 1) throw new Error(`Outbox record ${key} kept changing while a re-send was claimed`);
+    return this.claimResend(key, by, tries - 1);
   }
 
   async getByKey(key: string): Promise<OutboxRecord | undefined> {
