@@ -190,7 +190,8 @@ function criteriaTables(m: UnitPeriodModel): Html {
           )}</td><td class="num">${entry ? e(formatPoints(entry.selfScore)) : '—'}</td><td class="num">${
             appraised ? e(formatPoints(appraised.score)) : '—'
           }</td><td>${readOnlyText(appraised?.comment, '')}</td><td>${readOnlyText(entry?.explanation, '')}${
-            entry ? evidenceList(entry.evidence) : ''
+            // Files download through the session (an admin, or the unit's own focal point).
+            entry ? evidenceList(entry.evidence, { query: '' }) : ''
           }</td></tr>`;
         })
         .join('\n');

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#domain/model';
 import { reports } from '#ports/dynamo/reports';
+import { sessions } from '#ports/dynamo/sessions';
 import {
   completeReport,
   type Harness,
@@ -201,6 +202,24 @@ describe('a report citing files', () => {
       'attachment; filename="Ke hoach CCHC 2022.pdf"; filename*=UTF-8\'\'K%E1%BA%BF%20ho%E1%BA%A1ch',
     );
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(bytes);
+
+    // Behind a session: an admin reads any unit's files, a focal point only its own unit's.
+    const behind = async (who: { unitId?: string }) => {
+      const { sessionId } = await sessions().create(
+        { adminId: 'huytq', email: 'huytq.noivu@song-lam.example.org', ...who },
+        { absoluteMs: 3_600_000, idleTimeoutMs: 600_000 },
+      );
+      return fetch(`${h.base}/evidence/file?key=${encodeURIComponent(key)}`, {
+        redirect: 'manual',
+        headers: { cookie: `thidua_session=${sessionId}` },
+      });
+    };
+    expect((await behind({})).status).toBe(303);
+    expect((await behind({ unitId: unit })).status).toBe(303);
+    expect((await behind({ unitId: 'phong-noi-vu' })).status).toBe(403);
+    expect(
+      (await fetch(`${h.base}/evidence/file?key=${encodeURIComponent(key)}`, { redirect: 'manual' })).status,
+    ).toBe(403);
     // The signature is not a page's: no log line carries it.
     expect(h.output.join('')).not.toContain(signed.searchParams.get('X-Amz-Signature') ?? '-');
   });
