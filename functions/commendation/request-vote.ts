@@ -21,7 +21,8 @@ import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import { ballotCandidates, cycleLabel, cycleLabelEn, KIND_LABELS, parseCycle, readCycle } from './award.ts';
+import { ballotCandidates, cycleLabel, cycleLabelEn, parseCycle, readCycle } from './award.ts';
+import { ballotCandidateView, initiativeTitles } from './ballot-lines.ts';
 
 const STEP = 'request-vote';
 const VOTE_CLOSED = { decision: 'vote-closed', round: 0 };
@@ -48,17 +49,13 @@ export async function requestVote(input: RequestVoteInput, ctx: CampaignStepCont
     return;
   }
   const N = header.memberIds.length;
+  const titles = await initiativeTitles(ballotCandidates(stored), header.periodIds);
   const mail = voteRequestEmail(campaign.sender, {
     member,
     cycleLabel: cycleLabel(cycle, campaign.config),
     cycleEn: cycleLabelEn(cycle, campaign.config),
-    candidates: ballotCandidates(stored).map((c) => ({
-      name: c.name,
-      kindLabel: KIND_LABELS[c.kind],
-      unitName: c.unitName,
-      formLabel: c.formLabel,
-      reasons: c.reasons.map((r) => r.message),
-    })),
+    // As the ballot page shows them: an initiative by its title, not its id in the unit's report.
+    candidates: ballotCandidates(stored).map((c) => ballotCandidateView(c, titles)),
     voteUrl: await approvalUrl(armed.approval),
     closesAt: header.voteClosesAt,
     rule: {

@@ -14,21 +14,19 @@
  * (functions/commendation/tally-votes.ts).
  */
 
-import type { Candidate } from '#domain/commendation-model';
 import { passRequired, quorumRequired } from '#domain/council';
 import type { Vote } from '#domain/model';
 import {
   ballotCandidates,
   type CycleHeader,
   cycleLabel,
-  nominationKey,
   parseCycle,
   readCycle,
   type StoredCycle,
   type VotePayload,
 } from '#functions/commendation/award';
+import { ballotCandidateView, initiativeTitles } from '#functions/commendation/ballot-lines';
 import type { Actor } from '#ports/actor';
-import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
@@ -37,7 +35,7 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
-import { ballotCandidateView, candidateDetails } from './ballot.ts';
+import { candidateDetails } from './ballot.ts';
 import {
   type FieldProblem,
   FormError,
@@ -195,33 +193,6 @@ async function deliverVote(approval: Approval): Promise<DeliveryOutcome> {
     log.error('vote recorded; delivery and its mark failed', { approvalId: approval.id, error });
     return 'failed';
   }
-}
-
-/**
- * The titles of the initiatives the ballot's candidates cite, by initiative key: the proposal
- * names them by their id within the unit's report ("sk-1"), which means nothing to a member. Each
- * is read from the report whose nomination the candidate is (its id names unit, period and
- * nomination), so an "sk-1" of another period never lends its title.
- */
-async function initiativeTitles(
-  candidates: readonly Candidate[],
-  periodIds: readonly string[],
-): Promise<Map<string, string>> {
-  const titles = new Map<string, string>();
-  const cited = candidates.filter((c) => c.initiative);
-  const units = [...new Set(cited.map((c) => c.unitId))];
-  const wanted = new Map(cited.map((c) => [c.id, c]));
-  const reads = units.flatMap((unitId) => periodIds.map((periodId) => ({ unitId, periodId })));
-  const stored = await Promise.all(reads.map(({ unitId, periodId }) => reports().get(unitId, periodId)));
-  for (const [i, { unitId, periodId }] of reads.entries()) {
-    const report = stored[i]?.report;
-    for (const n of report?.nominations ?? []) {
-      const c = wanted.get(`individual:${nominationKey(unitId, periodId, n.id)}`);
-      const title = report?.initiatives.find((x) => x.id === n.initiativeId)?.title;
-      if (c?.initiative && title) titles.set(c.initiative.key, title);
-    }
-  }
-  return titles;
 }
 
 async function voteContext(approval: Approval) {

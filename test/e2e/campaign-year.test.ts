@@ -667,8 +667,13 @@ describe('a campaign year of the demo district on the local engine', () => {
     note(`commendation-2023 ballot: ${header.ballot.join(', ')}`);
     expect(h.rt.sfn.pendingTasks().filter((t) => t.executionName === 'commendation-2023-1')).toHaveLength(8);
 
-    // Five members vote (yes to all) through the links in their mail; three never do.
     const members = h.config.council;
+    // The request names the nominee's initiative by its title, as the ballot does, not by its id.
+    const request = await mailTo('vote-request', members[0]!.email, { periodId: '2023' });
+    expect(request.text).toContain(`“${INITIATIVE.title}”`);
+    expect(request.text).not.toContain(`“${INITIATIVE.id}”`);
+
+    // Five members vote (yes to all) through the links in their mail; three never do.
     for (const member of members.slice(0, 5)) await vote('2023', member.email, () => 'yes');
     await h.rt.settle();
     expect(executionNamed('commendation-2023-1')?.status).toBe('RUNNING');

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { proposeCommendations } from '#domain/commendation';
 import type { UnitPeriodInput } from '#domain/scoring';
 import { computePeriodResults } from '#domain/scoring';
-import { ballotCandidateView, candidateDetails } from '#web/ballot';
+import { ballotCandidateView } from '#functions/commendation/ballot-lines';
+import { candidateDetails } from '#web/ballot';
 import { config, fullScores, must, officeSet, officeUnits, period, unit } from './fixtures.ts';
 
 const inputs: Record<string, UnitPeriodInput> = Object.fromEntries(
