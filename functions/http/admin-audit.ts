@@ -19,7 +19,9 @@ const PAGE_SIZE = 50;
 /** The most entries one CSV carries (a district's year is a few thousand). */
 const CSV_MAX = 50_000;
 
-const LINK_KINDS = new Set(['report', 'appraise', 'explain', 'vote', 'signin']);
+type LinkKind = Extract<AuditVia, { kind: 'link' }>['link'];
+const LINK_KINDS: readonly LinkKind[] = ['report', 'appraise', 'explain', 'vote', 'signin'];
+const linkKindOf = (kind: unknown): LinkKind | undefined => LINK_KINDS.find((k) => k === kind);
 
 /** The scope the query names, checked against the campaign; none named: the newest opened period. */
 async function filterOf(ctx: AdminContext, request: HttpRequest): Promise<AuditFilter> {
@@ -60,10 +62,8 @@ function viaOf(entry: AuditEntry): AuditVia {
   const { actor } = entry;
   if (actor.kind === 'system') return { kind: 'system', step: actor.id };
   if (actor.id.startsWith('cli')) return { kind: 'cli', user: actor.id.replace(/^cli:?/, '') || 'không rõ' };
-  const kind = String(entry.detail?.kind ?? '');
-  if (entry.action.endsWith('.decided') && LINK_KINDS.has(kind)) {
-    return { kind: 'link', link: kind as Extract<AuditVia, { kind: 'link' }>['link'] };
-  }
+  const link = linkKindOf(entry.detail?.kind);
+  if (entry.action.endsWith('.decided') && link) return { kind: 'link', link };
   if (actor.kind === 'reviewer') return { kind: 'link', link: 'appraise' };
   return { kind: 'session' };
 }

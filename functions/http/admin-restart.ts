@@ -50,7 +50,9 @@ async function restartState(ctx: AdminContext, periodId: string, unitId: string)
     periodStates(ctx.campaign),
   ]);
   const restarts = entries.filter((x) => x.action === 'admin.restart');
-  const answered = new Set(restarts.flatMap((x) => (x.detail?.causes as string[] | undefined) ?? []));
+  const answered = new Set(
+    restarts.flatMap((x) => (Array.isArray(x.detail?.causes) ? x.detail.causes.map(String) : [])),
+  );
   const seen = [
     ...approvals.filter((a) => a.status === 'task-gone').map((a) => `task-gone:${a.id}:${a.tokenGen}`),
     ...entries

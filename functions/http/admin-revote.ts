@@ -5,7 +5,14 @@
  * and only the latest, may be voted again. The audit entry `revote` on `award/<cycle>` records
  * who, the write id and the round started.
  */
-import { type CycleRef, MAX_ROUND, parseCycle, readCycle, roundCycleId } from '#functions/commendation/award';
+import {
+  type CycleRef,
+  endedWithoutQuorum,
+  MAX_ROUND,
+  parseCycle,
+  readCycle,
+  roundCycleId,
+} from '#functions/commendation/award';
 import { callbacks } from '#ports/callbacks';
 import { audit } from '#ports/dynamo/audit';
 import { stateMachineArn } from '#ports/settings';
@@ -60,10 +67,16 @@ export async function revote(
   if (request.isRead && entry && isNonce(done) && entry.detail?.writeId === done) {
     return actionPage(ctx, action, 200, { outcome: { kind: 'done', text: doneText(entry.at) } });
   }
-  if (!tally || tally.quorumMet || ref.round + 1 > MAX_ROUND) {
+  // As the local product's button decides (local/product/revote.ts): the same rule, the same name.
+  const later = (await readCycle(nextCycleId)).header !== undefined;
+  if (!entry && (!endedWithoutQuorum(cycle) || ref.round + 1 > MAX_ROUND || later)) {
     const text = !tally
       ? 'Hội đồng chưa kiểm phiếu đợt này.'
-      : 'Đợt bỏ phiếu này đủ số thành viên tham gia: không bỏ phiếu lại.';
+      : later
+        ? `Đã có đợt bỏ phiếu lại (${nextCycleId}).`
+        : tally.quorumMet
+          ? 'Đợt bỏ phiếu này đủ số thành viên tham gia: không bỏ phiếu lại.'
+          : 'Đợt này không có trường hợp nào để biểu quyết.';
     return actionPage(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
   }
   if (request.isRead) {

@@ -142,7 +142,8 @@ export class DynamoAuditLog implements AuditLog {
   async listPage(scope: AuditScope, options: { limit: number; cursor?: string }): Promise<AuditPage> {
     const listing = listingOf(scope);
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.limit)));
-    let start = options.cursor === undefined ? undefined : decodeCursor(listing, options.cursor);
+    let start: Record<string, unknown> | undefined =
+      options.cursor === undefined ? undefined : decodeCursor(listing, options.cursor);
     const items: Item[] = [];
     // One more than the page, so a page that ends the listing offers no empty "older" page; a
     // unit-period's listing filters the unit's entries, so a read may give fewer than asked.
@@ -164,7 +165,7 @@ export class DynamoAuditLog implements AuditLog {
         }),
       );
       items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey as Record<string, string> | undefined;
+      start = out.LastEvaluatedKey;
     } while (start && items.length <= limit);
     const page = items.slice(0, limit);
     const last = page.at(-1);
