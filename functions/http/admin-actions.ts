@@ -22,6 +22,7 @@ import type { Period, Unit } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
 import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { reviewRequestEmail } from '#mail/review';
+import { now } from '#ports/clock';
 import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
@@ -147,7 +148,7 @@ async function finishReassignment(
     round: old.round ?? 1,
     reviewUrl: await approvalUrl(approval),
     respondBy:
-      Date.now() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
+      now().getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
   });
   await mailTo(
     handlerLogger(),
@@ -335,7 +336,7 @@ async function remind(
     state,
     ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
   };
-  const day = localDateOf(new Date(), campaign.config.district.timeZone);
+  const day = localDateOf(now(), campaign.config.district.timeZone);
   const identity = mailIdentity(`admin-remind-${day}`, unit.focalPoint.email, {
     unitId: unit.id,
     periodId: period.id,
@@ -354,14 +355,14 @@ async function remind(
   if (request.isRead) return page(ctx, action);
   nonceOf(request);
   const link = await reportLink(unit.id, period);
-  const now = new Date();
+  const at = now();
   const mail =
-    now.getTime() < Date.parse(period.deadlineAt)
+    at.getTime() < Date.parse(period.deadlineAt)
       ? reminderEmail(campaign.sender, {
           unit,
           period,
           reportUrl: link.url,
-          now,
+          now: at,
           hasDraft: report !== undefined,
         })
       : lateNoticeEmail(campaign.sender, {

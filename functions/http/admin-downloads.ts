@@ -22,6 +22,7 @@ import {
 } from '#functions/documents/types';
 import { proposalDocx, resultsReportDocx, voteRecordDocx } from '#functions/documents/word';
 import { summaryXlsx } from '#functions/documents/xlsx';
+import { now } from '#ports/clock';
 import { type HttpRequest, type HttpResponse, httpHandler, PageError } from '#web/http';
 import { type CycleData, cycleData } from './admin-commendation-data.ts';
 import { phaseIdOf, yearOf } from './admin-results.ts';
@@ -55,7 +56,7 @@ function download(format: Format, name: string, bytes: Buffer | string): HttpRes
 function base(ctx: AdminContext) {
   const { config } = ctx.campaign;
   return {
-    context: contextFromConfig(config, { producedAt: new Date() }),
+    context: contextFromConfig(config, { producedAt: now() }),
     issuer: homeAffairsOffice(config),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * What every page behind the admin sign-in shares: the session cookie, the session it names (on
- * real time), the frame of the page (authority, who is signed in, the real time now), and the
+ * real time), the frame of the page (authority, who is signed in, the product's time now), and the
  * answers for an unknown period or unit. Page handlers call `adminContext` first; without a valid
  * admin session the person is sent to the sign-in form.
  */
+import { now } from '#ports/clock';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { sessions } from '#ports/dynamo/sessions';
 import type { AdminSession } from '#ports/sessions';
@@ -75,8 +76,9 @@ export async function adminContext(request: HttpRequest): Promise<AdminContext> 
         email: current.session.email,
         sessionExpiresAt: current.session.expiresAt,
       },
-      // Sessions and "waiting since" run on real time, whatever the demo's clock says.
-      now: new Date().toISOString(),
+      // What the pages say ("waiting since", the period's state) follows the product's clock, as the
+      // stored times do; the session itself expires on real time (the sessions store checks).
+      now: now().toISOString(),
     },
   };
 }

@@ -15,6 +15,7 @@
  */
 import type { Unit } from '#domain/model';
 import type { Sender } from '#mail/letter';
+import { now } from '#ports/clock';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
 import { baseUrl } from '#ports/settings';
@@ -145,8 +146,8 @@ async function ownPage(
       email: current.session.email,
       sessionExpiresAt: current.session.expiresAt,
     },
-    // Sessions run on real time, whatever the demo's clock says.
-    now: new Date().toISOString(),
+    // The product's clock, as the stored times; the session expires on real time (the sessions store checks).
+    now: now().toISOString(),
   };
   return page(frame, campaign, unit);
 }
