@@ -3,7 +3,8 @@
  * execution, the SES emulator): the period's page shows the unit invited, then in review with its
  * reviewer; the admin hands the review to another reviewer from that page, the new reviewer's
  * link (read from the SES emulator) approves in the browser, and the period's page reads the
- * report approved under the new reviewer; the reassignment page passes axe at 375 px.
+ * report approved under the new reviewer; the reassignment page passes axe at 375 px; as the
+ * product's clock passes the deadline, the period's page says the period is in review.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +104,17 @@ describe.skipIf(skip)('an admin follows and reassigns a review in a browser', ()
       expect(scroll, path).toBeLessThanOrEqual(client);
     }
     await view.close();
+  }, 60_000);
+
+  it('follows the period as the clock moves: past the deadline its page says the period is in review', async () => {
+    const stateLine = async () => {
+      await page.goto(`${h.base}/admin/periods/${PERIOD_ID}`);
+      return (await page.locator('main').textContent()) ?? '';
+    };
+    expect(await stateLine()).toContain('Đang nhận báo cáo');
+    await h.rt.advanceClock(new Date(Date.parse(h.period.deadlineAt) + 3_600_000));
+    const after = await stateLine();
+    expect(after).toContain('Đang thẩm định');
+    expect(after).not.toContain('Đang nhận báo cáo');
   }, 60_000);
 });
