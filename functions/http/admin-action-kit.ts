@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '#ports/actor';
 import { type ActionOutcome, type AdminAction, renderActionPage } from '#web/admin-actions';
-import { type HttpRequest, htmlResponse, PageError } from '#web/http';
-import { actorOf } from '#web/link-pages';
+import { actorOf, type HttpRequest, htmlResponse, PageError } from '#web/http';
 import type { AdminContext } from './admin-session.ts';
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;

@@ -10,8 +10,14 @@ import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
 import { mailer, type SendResult } from '#ports/mailer';
 import type { OutboxRecord } from '#ports/outbox';
-import { type HttpRequest, type HttpResponse, htmlResponse, httpHandler, PageError } from '#web/http';
-import { actorOf } from '#web/link-pages';
+import {
+  actorOf,
+  type HttpRequest,
+  type HttpResponse,
+  htmlResponse,
+  httpHandler,
+  PageError,
+} from '#web/http';
 import { dateTime, statusPage } from '#web/pages';
 import { writeIdOf } from '#web/write-id';
 import { type AdminContext, behindSignIn } from './admin-session.ts';

@@ -17,8 +17,8 @@ import type { AdminSession } from '#ports/sessions';
 import { baseUrl } from '#ports/settings';
 import { currentKeyId, type LinkPath, signedUrl } from '#ports/signing';
 import { claimDecision } from '#steps/decisions';
-import { type HttpRequest, type HttpResponse, LinkError, type PageError, redirect } from '#web/http';
-import { actorOf, claimRefused, isExpired, openLink } from '#web/link-pages';
+import { actorOf, type HttpRequest, type HttpResponse, LinkError, type PageError, redirect } from '#web/http';
+import { claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime } from '#web/pages';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGNIN_LINK_MS, sessionCookie } from './admin-session.ts';
 

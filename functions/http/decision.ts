@@ -37,6 +37,7 @@ import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import type { DownloadLinks } from '#web/evidence-files';
 import {
+  actorOf,
   FormError,
   type HttpRequest,
   type HttpResponse,
@@ -46,7 +47,7 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
+import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
 import { renderDecidedReviewPage } from '#web/review-decided';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';

@@ -42,6 +42,7 @@ import { crashPoint } from '#steps/crash-point';
 import { finishExplanation } from '#steps/explanations';
 import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
+  actorOf,
   contentSecurityPolicy,
   FormError,
   type HttpRequest,
@@ -52,7 +53,7 @@ import {
   PageError,
   redirect,
 } from '#web/http';
-import { actorOf, claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
+import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
 import { type ParsedReportForm, parseReportForm } from '#web/report-form';
 import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';

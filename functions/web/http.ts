@@ -16,6 +16,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Actor } from '#ports/actor';
 import { ConflictError, ItemTooLargeError, NotFoundError, SchemaMismatchError } from '#ports/errors';
 import { createLogger, type Logger } from '#ports/log';
 import { escapeHtml } from './html.ts';
@@ -495,4 +496,13 @@ export function httpHandler(fn: PageHandler, options: HttpHandlerOptions) {
       const http = parsed.get(event) ?? toRequest(event);
       return toResult(await fn(http, context), http.method);
     });
+}
+
+/** The person behind a request, as kept with their decision and in the audit. */
+export function actorOf(request: HttpRequest, who: Omit<Actor, 'ip' | 'userAgent'>): Actor {
+  return {
+    ...who,
+    ...(request.sourceIp ? { ip: request.sourceIp } : {}),
+    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+  };
 }

@@ -1,9 +1,3 @@
-/**
- * What the pages behind signed links share: opening a link (signature checked before any
- * database read, then the approval it names, of the kind the page serves), who acted (kept with
- * every decision), and the review history both the unit's and the reviewer's pages show.
- */
-import type { Actor } from '#ports/actor';
 import { reviews } from '#ports/dynamo/reviews';
 import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
@@ -52,15 +46,6 @@ export function claimRefused(outcome: 'expired' | 'closed' | 'not-found'): LinkE
 
 export function isExpired(approval: Pick<Approval, 'expiresAt'>, now: Date): boolean {
   return Date.parse(approval.expiresAt) <= now.getTime();
-}
-
-/** The person behind a request, as kept with their decision and in the audit. */
-export function actorOf(request: HttpRequest, who: Omit<Actor, 'ip' | 'userAgent'>): Actor {
-  return {
-    ...who,
-    ...(request.sourceIp ? { ip: request.sourceIp } : {}),
-    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-  };
 }
 
 const DECIDED = new Set(['decided', 'delivered', 'failed-delivery', 'task-gone']);

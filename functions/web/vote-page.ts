@@ -37,6 +37,7 @@ import { claimDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import { candidateDetails } from './ballot.ts';
 import {
+  actorOf,
   type FieldProblem,
   FormError,
   type HttpRequest,
@@ -44,7 +45,7 @@ import {
   htmlResponse,
   LinkError,
 } from './http.ts';
-import { actorOf, claimRefused } from './link-pages.ts';
+import { claimRefused } from './link-pages.ts';
 import {
   dateTime,
   e,

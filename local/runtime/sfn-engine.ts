@@ -436,6 +436,10 @@ export class SfnEngine {
     state: AslState,
     input: Json,
   ): Promise<Json> {
+    // A stopped execution runs nothing more, as on AWS: the interpreter would otherwise retry a
+    // state whose task the stop rejected (a Retry on States.TaskFailed) and open a new wait.
+    if (execution.status !== 'RUNNING')
+      throw namedError('States.Runtime', 'The execution is no longer running');
     const resource = String(state.Resource);
     const callback = resource.endsWith(CALLBACK_SUFFIX);
     const base = callback ? resource.slice(0, -CALLBACK_SUFFIX.length) : resource;

@@ -62,6 +62,7 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/http/admin.ts': ['dynamodb', 'sesv2', 'ssm'],
   'functions/http/admin-downloads.ts': ['dynamodb'],
   'functions/http/admin-actions.ts': ['dynamodb', 'sesv2', 'sfn', 'ssm'],
+  'functions/http/admin-resend.ts': ['dynamodb', 'sesv2'],
   'functions/sweep.ts': ['dynamodb', 'scheduler', 'sesv2', 'sfn'],
   // The evidence calls: the link (table, key) and the evidence bucket.
   'functions/http/evidence-presign.ts': ['dynamodb', 's3', 'ssm'],
