@@ -1,6 +1,33 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The slowest files, slowest first. A clean clone has no timing cache, so Vitest would order by
+ * file size and start the crash test (a small file driving two product processes for minutes)
+ * last, making it the tail of the whole run.
+ */
+const SLOWEST = [
+  'test/reliability/crash-period.test.ts',
+  'test/e2e/unit-live.test.ts',
+  'test/e2e/unit-pages.test.ts',
+  'test/reliability/faults-period.test.ts',
+  'test/e2e/campaign-year.test.ts',
+  'test/local/start.test.ts',
+];
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = SLOWEST.findIndex((path) => f.moduleId.endsWith(path));
+      return i === -1 ? SLOWEST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 // Vitest's default on a 2-core machine is one worker (cores − 1): the suite ran file after file
 // while most files wait on emulators, child processes or Chromium, not on the CPU. Three workers
 // keep both cores busy; every timing in the tests is a generous timeout, never an assertion.
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], maxWorkers: 3 } });
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], maxWorkers: 3, sequence: { sequencer: SlowestFirst } },
+});
