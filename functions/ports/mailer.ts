@@ -22,6 +22,11 @@ import { SendPacer } from './send-pacer.ts';
  * Email must go out at most once, so the SES client never retries on its own (a retried
  * `SendEmail` after a timeout could send twice) and a request that outlives `requestTimeout` fails
  * with a `TimeoutError` — which the mailer records as ambiguous.
+ *
+ * Each send opens its own connection. A kept-alive socket the server closed while it sat idle (a
+ * Lambda container frozen between invocations; an emulator's 5-second keep-alive) answers the
+ * next request with ECONNRESET though the server never read it, and that reset is
+ * indistinguishable from one mid-request: the mail would be shown as ambiguous for nothing.
  */
 export const SES_CONNECTION_TIMEOUT_MS = 3_000;
 export const SES_REQUEST_TIMEOUT_MS = 10_000;
@@ -42,6 +47,8 @@ export function createSesClient(
       connectionTimeout: options.connectionTimeoutMs ?? SES_CONNECTION_TIMEOUT_MS,
       requestTimeout: options.requestTimeoutMs ?? sesRequestTimeoutMs(),
       throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: false },
+      httpsAgent: { keepAlive: false },
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });

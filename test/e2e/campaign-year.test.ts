@@ -815,7 +815,13 @@ describe('a campaign year of the demo district on the local engine', () => {
 
   it('what each person received: counts by kind per recipient, one email per identity, SES = outbox', async () => {
     const sent = await outbox().list(10_000);
-    expect(sent.every((r) => r.status === 'sent')).toBe(true);
+    const notSent = sent
+      .filter((r) => r.status !== 'sent')
+      .map(
+        (r) =>
+          `${r.key}: ${r.status} (attempt ${r.attempt}, claimed ${r.claimedAt}${r.lastError ? `, ${r.lastError}` : ''})`,
+      );
+    expect(notSent).toEqual([]);
     const ses = await h.sesMails();
     expect(ses).toHaveLength(sent.length);
     // One email per identity: the outbox keys are unique, and SES never got the same mail twice.

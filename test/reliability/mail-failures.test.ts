@@ -141,3 +141,44 @@ describe('mail the outbox cannot record', () => {
     }
   });
 });
+
+describe('a connection SES closed while it sat idle', () => {
+  it('is never used again: each send has its own connection, so a reset of an idle one loses nothing', async () => {
+    // A server that answers the first request on each connection and drops the connection when a
+    // second one arrives on it: what a client sees when it writes on a kept-alive socket at the
+    // moment the server closes it for idleness (a frozen Lambda container, an emulator's 5 s).
+    let connections = 0;
+    const strict = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { served?: boolean };
+      if (socket.served) {
+        socket.destroy();
+        return;
+      }
+      socket.served = true;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ MessageId: `m-${connections}` }));
+      });
+    });
+    strict.on('connection', () => connections++);
+    await new Promise<void>((r) => strict.listen(0, '127.0.0.1', r));
+    try {
+      const address = strict.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const mailer = new SesMailer({
+        outbox,
+        ses: createSesClient({ endpoint: `http://127.0.0.1:${port}` }),
+        from: 'noivu@songlam.example.vn',
+      });
+      const to = ['vanhoa@songlam.example.vn', 'yte@songlam.example.vn', 'giaoduc@songlam.example.vn'];
+      const results = [];
+      for (const address of to)
+        results.push(await mailer.send(identity('invitation', address), mailTo(address)));
+      expect(results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+      expect(connections).toBe(3);
+    } finally {
+      await new Promise((r) => strict.close(r));
+    }
+  });
+});
