@@ -5,7 +5,8 @@
  * the interpreter's timers run on real time and overflow past 2^31 ms. The original timeouts are
  * kept: the local callback layer enforces them on the virtual clock.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { App, type AppProps, CfnResource, type Stack } from 'aws-cdk-lib';
@@ -203,12 +204,49 @@ export function extractStateMachines(
   return out;
 }
 
+/**
+ * Definitions found valid, by the hash of their text and of the validator's version: asl-validator
+ * builds and compiles its JSON schemas afresh on every call (~0.2 s a state machine), and the
+ * product, each test bed and each restart after a crash would pay it again for the same ASL. The
+ * marks are kept on disk beside other tools' caches; only a valid definition is ever marked.
+ */
+const VALID_ASL_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'thidua', 'valid-asl');
+const validatedInProcess = new Set<string>();
+let validatorVersion: string | undefined;
+
+function validAslMark(definition: unknown): string {
+  validatorVersion ??= String(
+    (
+      JSON.parse(
+        readFileSync(join(PROJECT_ROOT, 'node_modules', 'asl-validator', 'package.json'), 'utf8'),
+      ) as {
+        version?: unknown;
+      }
+    ).version,
+  );
+  return createHash('sha256')
+    .update(`asl-validator ${validatorVersion} checkPaths checkArn\n${JSON.stringify(definition)}`)
+    .digest('hex');
+}
+
 /** Throws with asl-validator's errors when `definition` is not valid ASL. */
 export function validateAsl(definition: unknown, name: string): void {
+  const mark = validAslMark(definition);
+  if (validatedInProcess.has(mark) || existsSync(join(VALID_ASL_CACHE, mark))) {
+    validatedInProcess.add(mark);
+    return;
+  }
   // The validator writes default QueryLanguage fields into what it checks: give it a copy.
   const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
   if (!result.isValid) {
     throw new Error(`The ASL of state machine ${name} is invalid:\n${result.errorsText('\n')}`);
+  }
+  validatedInProcess.add(mark);
+  try {
+    mkdirSync(VALID_ASL_CACHE, { recursive: true });
+    writeFileSync(join(VALID_ASL_CACHE, mark), '');
+  } catch {
+    // A read-only checkout validates again next time; nothing else depends on the mark.
   }
 }
 
