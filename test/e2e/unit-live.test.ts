@@ -79,7 +79,7 @@ async function audit(url: string): Promise<void> {
     const page = await open(url, viewport, true);
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate<string[]>(
-      `axe.run().then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,
+      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,
     );
     const widths = await page.evaluate<{ scroll: number; client: number }>(
       '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
