@@ -34,9 +34,10 @@ import { mapLimited } from '#steps/concurrency';
 import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
 import { fmtMs, intOption, memory, msSince, now, printBlock, printSummary } from './lib.ts';
-import { startMeter } from './metering.ts';
+import { startMeter, startMeterThread } from './metering.ts';
 import {
-  cpuSeconds,
+  cpuMark,
+  cpuSince,
   installProfile,
   memoryRow,
   profiled,
@@ -92,7 +93,7 @@ const rt = await startLocalRuntime({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
 });
-const dynamoMeter = await startMeter(rt.endpoints.dynamodb, 'dynamodb');
+const dynamoMeter = await startMeterThread(rt.endpoints.dynamodb, 'dynamodb');
 const sesMeter = await startMeter(rt.endpoints.sesv2, 'ses');
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoMeter.url;
 process.env.AWS_ENDPOINT_URL_SESV2 = sesMeter.url;
@@ -137,17 +138,18 @@ async function page(fn: 'ReportPage' | 'DecisionPage', request: () => Promise<Re
 
 // ---------------------------------------------------------------- the period
 
-dynamoMeter.reset();
+await dynamoMeter.reset();
 sesMeter.reset();
 httpMeter.reset();
 const phases: [string, string][] = [];
 const periodStart = now();
+const periodCpu = cpuMark();
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   const start = now();
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   await fn();
   await rt.settle();
-  phases.push([name, `${fmtMs(msSince(start))}, CPU ${cpuSeconds(cpu).toFixed(1)} s`]);
+  phases.push([name, `${fmtMs(msSince(start))}, ${cpuSince(cpu)}`]);
 }
 async function event(name: (typeof PERIOD_EVENTS)[number], at: string): Promise<void> {
   await rt.advanceClock(new Date(Date.parse(at) + 1_000));
@@ -209,6 +211,7 @@ await phase('remind, deadline: nobody left', async () => {
 });
 await phase('close → scoring → results mail', () => event('close', period.reviewClosesAt));
 const periodMs = msSince(periodStart);
+const periodCpuUsed = cpuSince(periodCpu);
 
 // ---------------------------------------------------------------- what was counted
 
@@ -218,7 +221,7 @@ const transitions = executions.reduce(
   (sum, e) => sum + rt.sfn.history(e.executionArn).filter((ev) => ev.type === 'StateEntered').length,
   0,
 );
-const dynamo = dynamoMeter.snapshot().dynamodb;
+const dynamo = (await dynamoMeter.snapshot()).dynamodb;
 const ses = sesMeter.snapshot().ses;
 const http = httpMeter.snapshot().http;
 const mem = memory();
@@ -251,7 +254,7 @@ rmSync(keyDir, { recursive: true, force: true });
 
 printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local runtime`, [
   ...phases,
-  ['the period, total', fmtMs(periodMs)],
+  ['the period, total', `${fmtMs(periodMs)}, ${periodCpuUsed}`],
   [
     'executions',
     `${executions.length}${failed.length ? `, NOT SUCCEEDED: ${failed.map((e) => `${e.name} ${e.status}`).join(', ')}` : ', all succeeded'}`,
@@ -262,7 +265,7 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
     'DynamoDB calls',
     `${dynamo.calls}: ${Object.entries(dynamo.byOperation)
       .map(([op, t]) => `${op} ${t.calls} (${t.readUnits.toFixed(0)} RRU, ${t.writeUnits.toFixed(0)} WRU)`)
-      .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
+      .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes; the meter's own reads ${dynamo.meterReads}`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
   ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),
