@@ -265,7 +265,9 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
     'DynamoDB calls',
     `${dynamo.calls}: ${Object.entries(dynamo.byOperation)
       .map(([op, t]) => `${op} ${t.calls} (${t.readUnits.toFixed(0)} RRU, ${t.writeUnits.toFixed(0)} WRU)`)
-      .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes; the meter's own reads ${dynamo.meterReads}`,
+      .join(
+        ', ',
+      )}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes; the meter's own reads ${dynamo.meterReads}`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
   ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),
