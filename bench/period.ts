@@ -22,14 +22,10 @@ import type { Period, Unit } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
 import { localApp } from '#local/runtime/asl';
-import { dynamoClient } from '#local/runtime/emulators';
 import { pageRoutes, startHttpServer } from '#local/runtime/http';
 import { startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
-import { DynamoReviewStore } from '#ports/dynamo/reviews';
-import { createDocumentClient, Table } from '#ports/dynamo/table';
 import { resetPorts } from '#ports/registry';
-import { approvalUrl } from '#ports/signing';
 import { mapLimited } from '#steps/concurrency';
 import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
@@ -44,7 +40,15 @@ import {
   profileRows,
   traceLines,
 } from './period-profile.ts';
-import { decisionForm, expectStatus, post, reportForm, reportLinks, request } from './period-users.ts';
+import {
+  decisionForm,
+  expectStatus,
+  post,
+  reportForm,
+  reportLinks,
+  request,
+  reviewLinks,
+} from './period-users.ts';
 import { type LambdaUsageInput, type UsageFileInput, usageFile } from './usage.ts';
 
 process.env.LOG_LEVEL ??= 'warn';
@@ -100,13 +104,6 @@ process.env.AWS_ENDPOINT_URL_SESV2 = sesMeter.url;
 resetAwsClients();
 resetPorts();
 await storeCampaign(campaign);
-// The bench's own look-ups (which link a reviewer got) go straight to dynalite, unmetered.
-const lookups = new DynamoReviewStore(
-  new Table({
-    client: createDocumentClient(dynamoClient(rt.endpoints.dynamodb)),
-    tableName: rt.env.TABLE_NAME ?? '',
-  }),
-);
 const arns = JSON.parse(rt.env.STATE_MACHINE_ARNS ?? '{}') as Record<string, string>;
 
 // ---------------------------------------------------------------- counting what the engine runs
@@ -161,16 +158,7 @@ async function event(name: (typeof PERIOD_EVENTS)[number], at: string): Promise<
   });
 }
 
-/** The pending review request of a unit's round, as the link its reviewer was mailed. */
-async function reviewLink(unitId: string, round: number): Promise<string> {
-  const approval = (await lookups.listUnitPeriodApprovals(unitId, period.id)).find(
-    (a) => a.kind === 'appraise' && a.round === round && a.status === 'pending',
-  );
-  if (!approval) throw new Error(`${unitId}: no review request of round ${round} waiting`);
-  return approvalUrl(approval);
-}
-async function review(unitId: string, round: number, decision: 'approve' | 'return'): Promise<void> {
-  const url = await reviewLink(unitId, round);
+async function review(url: string, unitId: string, decision: 'approve' | 'return'): Promise<void> {
   const form = await page('DecisionPage', () => request(url));
   expectStatus(form, 200, `${unitId} decision page`);
   const filled = decisionForm(await form.text(), decision);
@@ -193,17 +181,19 @@ await phase('every unit opens its page and submits', async () => {
   links = await reportLinks(rt.endpoints.sesv2, units);
   await mapLimited(units, PEOPLE_AT_ONCE, (u) => act(u, links, 'submit'));
 });
-await phase('reviewers approve, return one in four', () =>
-  mapLimited(units, PEOPLE_AT_ONCE, async (u, i) =>
-    review(u.id, 1, i % RETURN_EVERY === 0 ? 'return' : 'approve'),
-  ).then(() => undefined),
-);
+await phase('reviewers approve, return one in four', async () => {
+  const review1 = await reviewLinks(rt.endpoints.sesv2, units, 1);
+  await mapLimited(units, PEOPLE_AT_ONCE, (u, i) =>
+    review(review1.get(u.id) ?? '', u.id, i % RETURN_EVERY === 0 ? 'return' : 'approve'),
+  );
+});
 await phase('returned units explain', () =>
   mapLimited(returned, PEOPLE_AT_ONCE, (u) => act(u, links, 'explain')).then(() => undefined),
 );
-await phase('reviewers approve round 2', () =>
-  mapLimited(returned, PEOPLE_AT_ONCE, (u) => review(u.id, 2, 'approve')).then(() => undefined),
-);
+await phase('reviewers approve round 2', async () => {
+  const review2 = await reviewLinks(rt.endpoints.sesv2, returned, 2);
+  await mapLimited(returned, PEOPLE_AT_ONCE, (u) => review(review2.get(u.id) ?? '', u.id, 'approve'));
+});
 await phase('remind, deadline: nobody left', async () => {
   await event('remind', period.remindAt);
   await rt.settle();
