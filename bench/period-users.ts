@@ -78,13 +78,18 @@ interface StoredMail {
   body: { text?: string };
 }
 
-/** The first link to `path` in each mail the SES emulator's store holds that `pick` keeps, by its key. */
+/**
+ * The first link to `path` in each mail the SES emulator's store holds that `pick` keeps, by its
+ * key. The store is emptied once read: the people have read their mail (each phase reads what the
+ * one before sent), and a province's mails would otherwise pile up in the bench's memory.
+ */
 async function mailedLinks(
   sesUrl: string,
   path: '/r' | '/d',
   pick: (mail: StoredMail) => string | undefined,
 ): Promise<Map<string, string>> {
   const store = (await (await request(`${sesUrl}/store`)).json()) as { emails: StoredMail[] };
+  await request(`${sesUrl}/clear-store`, { method: 'POST' });
   const links = new Map<string, string>();
   const pattern = new RegExp(`https?://[^\\s"<>]+${path}\\?[^\\s"<>]+`);
   for (const mail of store.emails) {

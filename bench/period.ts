@@ -3,7 +3,8 @@
  * the local runtime: the stack synthesized for that campaign, its state machines on the local
  * engine, the pages behind the local HTTP adapter, dynalite and the SES emulator each behind a
  * metering proxy (bench/metering.ts: read and write units by AWS's rules, emails), the HTTP API
- * behind one too. The period: `open` (every unit invited) → every unit opens its page and submits
+ * behind one too. dynalite (the local runtime's) and the DynamoDB meter (meter-worker.ts) each run
+ * on a thread of their own, beside the handlers'. The period: `open` (every unit invited) → every unit opens its page and submits
  * → each reviewer approves, one report in four is returned first, explained and approved in round
  * 2 → `remind` and `deadline` (nobody left to remind) → `close` → scoring → the results mail.
  * People act 5 at a time; the runtime settles between phases. The period's events start their
