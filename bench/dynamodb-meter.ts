@@ -182,9 +182,15 @@ export class DynamoMeter {
       const schema = await this.schemaOf(name);
       let start: unknown;
       do {
-        const page = (
-          await this.call('Scan', { TableName: name, ...(start ? { ExclusiveStartKey: start } : {}) })
-        ).json;
+        const page =
+          // Small pages: the scan runs after the period, and must not become the process's peak.
+          (
+            await this.call('Scan', {
+              TableName: name,
+              Limit: 200,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            })
+          ).json;
         for (const item of asItems(page.Items)) {
           const bytes = storedBytes(item, schema);
           figures.items++;
