@@ -58,6 +58,8 @@ export interface DynamoUsage {
   failedConditionalWrites: number;
   /** What dynalite itself reported through ReturnConsumedCapacity, for comparison. */
   dynalite: { readUnits: number; writeUnits: number };
+  /** The meter's own requests to dynalite (whole items before and after writes): its overhead. */
+  meterReads: number;
 }
 
 export function emptyDynamoUsage(): DynamoUsage {
@@ -70,6 +72,7 @@ export function emptyDynamoUsage(): DynamoUsage {
     byIndex: {},
     failedConditionalWrites: 0,
     dynalite: { readUnits: 0, writeUnits: 0 },
+    meterReads: 0,
   };
 }
 
@@ -89,7 +92,7 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** Wire-format items arrive as parsed JSON; their shape is DynamoDB's, checked by dynalite. */
 /** The answer as the caller would have had it without the `ReturnValues` the meter added. */
-function withoutOldItem(answer: DynamoAnswer): DynamoAnswer {
+function withoutReturnedItem(answer: DynamoAnswer): DynamoAnswer {
   if (!('Attributes' in answer.json)) return answer;
   const { Attributes: _old, ...rest } = answer.json;
   return { status: answer.status, json: rest };
@@ -179,9 +182,15 @@ export class DynamoMeter {
       const schema = await this.schemaOf(name);
       let start: unknown;
       do {
-        const page = (
-          await this.call('Scan', { TableName: name, ...(start ? { ExclusiveStartKey: start } : {}) })
-        ).json;
+        const page =
+          // Small pages: the scan runs after the period, and must not become the process's peak.
+          (
+            await this.call('Scan', {
+              TableName: name,
+              Limit: 200,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            })
+          ).json;
         for (const item of asItems(page.Items)) {
           const bytes = storedBytes(item, schema);
           figures.items++;
@@ -274,6 +283,7 @@ export class DynamoMeter {
       ...(names ? { ExpressionAttributeNames: names } : {}),
       ...(values ? { ExpressionAttributeValues: values } : {}),
     };
+    this.usage.meterReads++;
     const answer = await this.call(op, shadow);
     return answer.status === 200 ? asItems(answer.json.Items) : [];
   }
@@ -288,16 +298,22 @@ export class DynamoMeter {
     if (!schema) return send(op, sent);
     const newItem = op === 'PutItem' ? asItem(request.Item) : undefined;
     const key = newItem ? keyOf(newItem, schema.keys) : (asItem(request.Key) ?? {});
-    // A put that asks for no old item is sent asking for it: the item before, without a read.
-    const oldFromAnswer = op === 'PutItem' && (request.ReturnValues ?? 'NONE') === 'NONE';
-    const toSend = oldFromAnswer ? { ...sent, ReturnValues: 'ALL_OLD' } : sent;
+    // A put that asks for no old item is sent asking for it: the item before, without a read; an
+    // update that asks for nothing is sent asking for its new item: the item after, without a read.
+    const returnsNothing = (request.ReturnValues ?? 'NONE') === 'NONE';
+    const oldFromAnswer = op === 'PutItem' && returnsNothing;
+    const newFromAnswer = op === 'UpdateItem' && returnsNothing;
+    const added = oldFromAnswer ? 'ALL_OLD' : newFromAnswer ? 'ALL_NEW' : undefined;
+    const toSend = added ? { ...sent, ReturnValues: added } : sent;
     return this.locks.run([`${tableName}|${canonical(key)}`], async () => {
       const before = oldFromAnswer ? undefined : await this.getItem(tableName, key);
       const sentAnswer = await send(op, toSend);
-      const answer = oldFromAnswer ? withoutOldItem(sentAnswer) : sentAnswer;
+      const answer = added ? withoutReturnedItem(sentAnswer) : sentAnswer;
       if (answer.status === 200) {
-        // An update that answers its whole new item needs no read after it (the table helper's do).
-        const answered = request.ReturnValues === 'ALL_NEW' ? asItem(answer.json.Attributes) : undefined;
+        const answered =
+          request.ReturnValues === 'ALL_NEW' || newFromAnswer
+            ? asItem(sentAnswer.json.Attributes)
+            : undefined;
         const after =
           op === 'PutItem'
             ? newItem
@@ -356,6 +372,7 @@ export class DynamoMeter {
   // ---------------------------------------------------------------- helpers
 
   private async getItem(table: string, key: unknown): Promise<Item | undefined> {
+    this.usage.meterReads++;
     const answer = await this.call('GetItem', { TableName: table, Key: key, ConsistentRead: true });
     return answer.status === 200 ? asItem(answer.json.Item) : undefined;
   }

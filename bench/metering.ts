@@ -11,6 +11,7 @@
  * Step Functions transitions and Lambda durations are counted by the local engine, not here.
  */
 import { createServer, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import { DynamoMeter, type DynamoUsage, type Json } from './dynamodb-meter.ts';
 
@@ -342,4 +343,57 @@ export async function startMeter(target: string, service: MeteredService): Promi
   };
   const dynamo = counter.dynamo;
   return dynamo ? { ...meter, storage: () => dynamo.storage() } : meter;
+}
+
+/** A meter on its own thread (meter-worker.ts): its counts are fetched from there, hence async. */
+export interface MeterThread {
+  url: string;
+  snapshot(): Promise<MeterSnapshot>;
+  reset(): Promise<void>;
+  /** DynamoDB only: as `DynamoDbMeter.storage`. */
+  storage(): Promise<{ items: number; tableBytes: number; indexBytes: number }>;
+  /** Closes the proxy and ends the thread. */
+  close(): Promise<void>;
+}
+
+/** Starts `startMeter(target, service)` on a worker thread, beside the handlers' thread. */
+export async function startMeterThread(target: string, service: MeteredService): Promise<MeterThread> {
+  const worker = new Worker(new URL('./meter-worker.ts', import.meta.url), {
+    workerData: { target, service },
+  });
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let ready: { resolve(v: unknown): void; reject(e: Error): void } | undefined;
+  const started = new Promise<unknown>((resolve, reject) => {
+    ready = { resolve, reject };
+  });
+  worker.on('message', (m: { url?: string; id?: number; result?: unknown; error?: string }) => {
+    if (m.url) return ready?.resolve(m.url);
+    const call = waiting.get(m.id ?? -1);
+    waiting.delete(m.id ?? -1);
+    if (m.error) call?.reject(new Error(m.error));
+    else call?.resolve(m.result);
+  });
+  worker.on('error', (error) => {
+    ready?.reject(error);
+    for (const call of waiting.values()) call.reject(error);
+  });
+  const url = String(await started);
+  let ids = 0;
+  const ask = <T>(question: string): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++ids;
+      // The worker answers each question with the value of the same-named Meter method.
+      waiting.set(id, { resolve: (v) => resolve(v as T), reject });
+      worker.postMessage({ id, ask: question });
+    });
+  return {
+    url,
+    snapshot: () => ask('snapshot'),
+    reset: () => ask('reset'),
+    storage: () => ask('storage'),
+    close: async () => {
+      await ask('close');
+      await worker.terminate();
+    },
+  };
 }

@@ -72,22 +72,71 @@ export function expectStatus(res: Response, status: number, what: string): void 
   if (res.status !== status) throw new Error(`${what}: HTTP ${res.status}, expected ${status}`);
 }
 
+interface StoredMail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+}
+
+/**
+ * The first link to `path` in each mail the SES emulator's store holds that `pick` keeps, by its
+ * key. The store is emptied once read: the people have read their mail (each phase reads what the
+ * one before sent), and a province's mails would otherwise pile up in the bench's memory.
+ */
+async function mailedLinks(
+  sesUrl: string,
+  path: '/r' | '/d',
+  pick: (mail: StoredMail) => string | undefined,
+): Promise<Map<string, string>> {
+  const store = (await (await request(`${sesUrl}/store`)).json()) as { emails: StoredMail[] };
+  await request(`${sesUrl}/clear-store`, { method: 'POST' });
+  const links = new Map<string, string>();
+  const pattern = new RegExp(`https?://[^\\s"<>]+${path}\\?[^\\s"<>]+`);
+  for (const mail of store.emails) {
+    const key = pick(mail);
+    const url = pattern.exec(mail.body.text ?? '')?.[0];
+    if (key !== undefined && url) links.set(key, url);
+  }
+  return links;
+}
+
 /** Each unit's `/r` link, from the invitations in the SES emulator's store (focal points are one a unit). */
 export async function reportLinks(sesUrl: string, units: readonly Unit[]): Promise<Map<string, string>> {
-  const store = (await (await request(`${sesUrl}/store`)).json()) as {
-    emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
-  };
-  const byAddress = new Map<string, string>();
-  for (const mail of store.emails) {
-    if (!mail.subject.includes('Mời nộp báo cáo')) continue;
-    const url = /https?:\/\/[^\s"<>]+\/r\?[^\s"<>]+/.exec(mail.body.text ?? '')?.[0];
-    const to = mail.destination.to[0];
-    if (url && to) byAddress.set(to, url);
-  }
+  const byAddress = await mailedLinks(sesUrl, '/r', (mail) =>
+    mail.subject.includes('Mời nộp báo cáo') ? mail.destination.to[0] : undefined,
+  );
+  return byUnit(units, (unit) => byAddress.get(unit.focalPoint.email), 'invitation');
+}
+
+/**
+ * Each unit's `/d` link of review round `round`, from the review requests in the SES emulator's
+ * store, as its reviewer follows it (the subject names the unit, and the round after the first).
+ */
+export async function reviewLinks(
+  sesUrl: string,
+  units: readonly Unit[],
+  round: number,
+): Promise<Map<string, string>> {
+  const suffix = round > 1 ? ` (vòng ${round})` : '';
+  // `Đề nghị thẩm định báo cáo <period> – <unit name>[ (vòng n)]`
+  const byName = await mailedLinks(sesUrl, '/d', (mail) => {
+    const { subject } = mail;
+    if (!subject.includes('Đề nghị thẩm định báo cáo') || !subject.endsWith(suffix)) return undefined;
+    const named = subject.slice(0, subject.length - suffix.length);
+    return named.slice(named.lastIndexOf(' – ') + 3);
+  });
+  return byUnit(units, (unit) => byName.get(unit.name), `review request of round ${round}`);
+}
+
+function byUnit(
+  units: readonly Unit[],
+  linkOf: (unit: Unit) => string | undefined,
+  mail: string,
+): Map<string, string> {
   const links = new Map<string, string>();
   for (const unit of units) {
-    const url = byAddress.get(unit.focalPoint.email);
-    if (!url) throw new Error(`no invitation mailed to ${unit.id}`);
+    const url = linkOf(unit);
+    if (!url) throw new Error(`no ${mail} mailed for ${unit.id}`);
     links.set(unit.id, url);
   }
   return links;

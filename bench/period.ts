@@ -3,7 +3,8 @@
  * the local runtime: the stack synthesized for that campaign, its state machines on the local
  * engine, the pages behind the local HTTP adapter, dynalite and the SES emulator each behind a
  * metering proxy (bench/metering.ts: read and write units by AWS's rules, emails), the HTTP API
- * behind one too. The period: `open` (every unit invited) → every unit opens its page and submits
+ * behind one too. dynalite (the local runtime's) and the DynamoDB meter (meter-worker.ts) each run
+ * on a thread of their own, beside the handlers'. The period: `open` (every unit invited) → every unit opens its page and submits
  * → each reviewer approves, one report in four is returned first, explained and approved in round
  * 2 → `remind` and `deadline` (nobody left to remind) → `close` → scoring → the results mail.
  * People act 5 at a time; the runtime settles between phases. The period's events start their
@@ -22,28 +23,33 @@ import type { Period, Unit } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
 import { localApp } from '#local/runtime/asl';
-import { dynamoClient } from '#local/runtime/emulators';
 import { pageRoutes, startHttpServer } from '#local/runtime/http';
 import { startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
-import { DynamoReviewStore } from '#ports/dynamo/reviews';
-import { createDocumentClient, Table } from '#ports/dynamo/table';
 import { resetPorts } from '#ports/registry';
-import { approvalUrl } from '#ports/signing';
 import { mapLimited } from '#steps/concurrency';
 import { PERIOD_EVENTS, periodExecution } from '#workflows/executions';
 import { generateCampaign } from '../examples/generate-campaign.ts';
 import { fmtMs, intOption, memory, msSince, now, printBlock, printSummary } from './lib.ts';
-import { startMeter } from './metering.ts';
+import { startMeter, startMeterThread } from './metering.ts';
 import {
-  cpuSeconds,
+  cpuMark,
+  cpuSince,
   installProfile,
   memoryRow,
   profiled,
   profileRows,
   traceLines,
 } from './period-profile.ts';
-import { decisionForm, expectStatus, post, reportForm, reportLinks, request } from './period-users.ts';
+import {
+  decisionForm,
+  expectStatus,
+  post,
+  reportForm,
+  reportLinks,
+  request,
+  reviewLinks,
+} from './period-users.ts';
 import { type LambdaUsageInput, type UsageFileInput, usageFile } from './usage.ts';
 
 process.env.LOG_LEVEL ??= 'warn';
@@ -92,20 +98,13 @@ const rt = await startLocalRuntime({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
 });
-const dynamoMeter = await startMeter(rt.endpoints.dynamodb, 'dynamodb');
+const dynamoMeter = await startMeterThread(rt.endpoints.dynamodb, 'dynamodb');
 const sesMeter = await startMeter(rt.endpoints.sesv2, 'ses');
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoMeter.url;
 process.env.AWS_ENDPOINT_URL_SESV2 = sesMeter.url;
 resetAwsClients();
 resetPorts();
 await storeCampaign(campaign);
-// The bench's own look-ups (which link a reviewer got) go straight to dynalite, unmetered.
-const lookups = new DynamoReviewStore(
-  new Table({
-    client: createDocumentClient(dynamoClient(rt.endpoints.dynamodb)),
-    tableName: rt.env.TABLE_NAME ?? '',
-  }),
-);
 const arns = JSON.parse(rt.env.STATE_MACHINE_ARNS ?? '{}') as Record<string, string>;
 
 // ---------------------------------------------------------------- counting what the engine runs
@@ -137,17 +136,18 @@ async function page(fn: 'ReportPage' | 'DecisionPage', request: () => Promise<Re
 
 // ---------------------------------------------------------------- the period
 
-dynamoMeter.reset();
+await dynamoMeter.reset();
 sesMeter.reset();
 httpMeter.reset();
 const phases: [string, string][] = [];
 const periodStart = now();
+const periodCpu = cpuMark();
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   const start = now();
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   await fn();
   await rt.settle();
-  phases.push([name, `${fmtMs(msSince(start))}, CPU ${cpuSeconds(cpu).toFixed(1)} s`]);
+  phases.push([name, `${fmtMs(msSince(start))}, ${cpuSince(cpu)}`]);
 }
 async function event(name: (typeof PERIOD_EVENTS)[number], at: string): Promise<void> {
   await rt.advanceClock(new Date(Date.parse(at) + 1_000));
@@ -159,16 +159,7 @@ async function event(name: (typeof PERIOD_EVENTS)[number], at: string): Promise<
   });
 }
 
-/** The pending review request of a unit's round, as the link its reviewer was mailed. */
-async function reviewLink(unitId: string, round: number): Promise<string> {
-  const approval = (await lookups.listUnitPeriodApprovals(unitId, period.id)).find(
-    (a) => a.kind === 'appraise' && a.round === round && a.status === 'pending',
-  );
-  if (!approval) throw new Error(`${unitId}: no review request of round ${round} waiting`);
-  return approvalUrl(approval);
-}
-async function review(unitId: string, round: number, decision: 'approve' | 'return'): Promise<void> {
-  const url = await reviewLink(unitId, round);
+async function review(url: string, unitId: string, decision: 'approve' | 'return'): Promise<void> {
   const form = await page('DecisionPage', () => request(url));
   expectStatus(form, 200, `${unitId} decision page`);
   const filled = decisionForm(await form.text(), decision);
@@ -191,17 +182,19 @@ await phase('every unit opens its page and submits', async () => {
   links = await reportLinks(rt.endpoints.sesv2, units);
   await mapLimited(units, PEOPLE_AT_ONCE, (u) => act(u, links, 'submit'));
 });
-await phase('reviewers approve, return one in four', () =>
-  mapLimited(units, PEOPLE_AT_ONCE, async (u, i) =>
-    review(u.id, 1, i % RETURN_EVERY === 0 ? 'return' : 'approve'),
-  ).then(() => undefined),
-);
+await phase('reviewers approve, return one in four', async () => {
+  const review1 = await reviewLinks(rt.endpoints.sesv2, units, 1);
+  await mapLimited(units, PEOPLE_AT_ONCE, (u, i) =>
+    review(review1.get(u.id) ?? '', u.id, i % RETURN_EVERY === 0 ? 'return' : 'approve'),
+  );
+});
 await phase('returned units explain', () =>
   mapLimited(returned, PEOPLE_AT_ONCE, (u) => act(u, links, 'explain')).then(() => undefined),
 );
-await phase('reviewers approve round 2', () =>
-  mapLimited(returned, PEOPLE_AT_ONCE, (u) => review(u.id, 2, 'approve')).then(() => undefined),
-);
+await phase('reviewers approve round 2', async () => {
+  const review2 = await reviewLinks(rt.endpoints.sesv2, returned, 2);
+  await mapLimited(returned, PEOPLE_AT_ONCE, (u) => review(review2.get(u.id) ?? '', u.id, 'approve'));
+});
 await phase('remind, deadline: nobody left', async () => {
   await event('remind', period.remindAt);
   await rt.settle();
@@ -209,6 +202,7 @@ await phase('remind, deadline: nobody left', async () => {
 });
 await phase('close → scoring → results mail', () => event('close', period.reviewClosesAt));
 const periodMs = msSince(periodStart);
+const periodCpuUsed = cpuSince(periodCpu);
 
 // ---------------------------------------------------------------- what was counted
 
@@ -218,7 +212,7 @@ const transitions = executions.reduce(
   (sum, e) => sum + rt.sfn.history(e.executionArn).filter((ev) => ev.type === 'StateEntered').length,
   0,
 );
-const dynamo = dynamoMeter.snapshot().dynamodb;
+const dynamo = (await dynamoMeter.snapshot()).dynamodb;
 const ses = sesMeter.snapshot().ses;
 const http = httpMeter.snapshot().http;
 const mem = memory();
@@ -251,7 +245,7 @@ rmSync(keyDir, { recursive: true, force: true });
 
 printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local runtime`, [
   ...phases,
-  ['the period, total', fmtMs(periodMs)],
+  ['the period, total', `${fmtMs(periodMs)}, ${periodCpuUsed}`],
   [
     'executions',
     `${executions.length}${failed.length ? `, NOT SUCCEEDED: ${failed.map((e) => `${e.name} ${e.status}`).join(', ')}` : ', all succeeded'}`,
@@ -262,7 +256,9 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
     'DynamoDB calls',
     `${dynamo.calls}: ${Object.entries(dynamo.byOperation)
       .map(([op, t]) => `${op} ${t.calls} (${t.readUnits.toFixed(0)} RRU, ${t.writeUnits.toFixed(0)} WRU)`)
-      .join(', ')}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes`,
+      .join(
+        ', ',
+      )}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes; the meter's own reads ${dynamo.meterReads}`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
   ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),

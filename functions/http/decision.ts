@@ -106,6 +106,8 @@ async function appraiseContext(approval: Approval, request: HttpRequest): Promis
 }
 
 async function earlierRounds(ctx: AppraiseContext) {
+  // Review rounds are numbered from 1: round 1 has none before it, and its page reads nothing more.
+  if (ctx.round <= 1) return [];
   return (await reviewRounds(ctx.unit.id, ctx.period.id)).filter((r) => r.round < ctx.round);
 }
 

@@ -286,6 +286,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       kind: draft ? 'save' : 'submit',
       ...(explainApproval ? { approvalId: explainApproval.id } : {}),
       ...(writeId ? { writeId } : {}),
+      readBefore: ctx.stored ?? null,
     });
   } catch (error) {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);

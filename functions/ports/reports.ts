@@ -66,6 +66,11 @@ export interface NewRevision {
   approvalId?: string;
   /** The request's write id (a page's nonce), kept on the revision; a random one when absent. */
   writeId?: string;
+  /**
+   * What this request read just before (`get`'s answer, `null` when it found none): the store
+   * then does not read it again. Safe when stale: the revision's conditional put is the lock.
+   */
+  readBefore?: StoredReport | null;
 }
 
 /** Where a unit-period stands besides its report (instants on the clock of the step that marked them). */

@@ -41,7 +41,14 @@ export async function recordApproval(
   if (!approving || !appraisal) {
     throw new NotFoundError('approving appraisal', `${unitId}/${periodId}/r${round}`);
   }
-  await moveReport(unitId, periodId, ['in-review', 'submitted', 'explained'], 'approved', actor);
+  // The report as moved: its content is what the mail's self-assessed total reads.
+  const report = await moveReport(
+    unitId,
+    periodId,
+    ['in-review', 'submitted', 'explained'],
+    'approved',
+    actor,
+  );
   crashPoint('record-approval.after-status');
   await closePendingReviewApprovals(unitId, periodId, 'approved', approvals);
   crashPoint('record-approval.after-close');
@@ -64,7 +71,6 @@ export async function recordApproval(
   crashPoint('record-approval.after-audit');
 
   const unit = campaign.unit(unitId);
-  const report = await reports().get(unitId, periodId);
   const set = campaign.criteriaSet(appraisal.appraisal.criteriaSetId);
   if (!set) throw new NotFoundError('criteria set', appraisal.appraisal.criteriaSetId);
   const leaves = indexCriteria(set).leaves.map((l) => l.leaf);
@@ -78,7 +84,7 @@ export async function recordApproval(
     round,
     appraisedTotal: sum((id) => appraisal.appraisal.entries[id]?.score),
     appraisedMax: leaves.reduce((total, leaf) => total + leaf.max, 0),
-    ...(report ? { selfTotal: sum((id) => report.report.entries[id]?.selfScore) } : {}),
+    selfTotal: sum((id) => report.report.entries[id]?.selfScore),
     ...(linkLive ? { reportUrl: link.url } : {}),
   });
   await mailTo(ctx.log, unit.focalPoint, 'approved', { unitId, periodId, round }, email);

@@ -12,7 +12,6 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
 import { type ReviewComment, returnedEmail } from '#mail/review';
-import { reports } from '#ports/dynamo/reports';
 import type { StoredReport } from '#ports/reports';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
@@ -77,7 +76,13 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
   if (followUp.state === 'decided') return;
   crashPoint('request-explanation.after-arm');
 
-  await moveReport(unitId, periodId, ['in-review', 'submitted'], 'returned', systemActor(STEP));
+  const report = await moveReport(
+    unitId,
+    periodId,
+    ['in-review', 'submitted'],
+    'returned',
+    systemActor(STEP),
+  );
 
   crashPoint('request-explanation.after-status');
   if (ctx.clock().getTime() >= Date.parse(armed.approval.expiresAt)) {
@@ -85,12 +90,11 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
     return;
   }
   const unit = campaign.unit(unitId);
-  const [report, appraisal, link] = await Promise.all([
-    reports().get(unitId, periodId),
+  const [appraisal, link] = await Promise.all([
     roundAppraisal(unitId, periodId, round),
     reportLink(unitId, period),
   ]);
-  const setId = appraisal?.appraisal.criteriaSetId ?? report?.report.criteriaSetId;
+  const setId = appraisal?.appraisal.criteriaSetId ?? report.report.criteriaSetId;
   const reviewer = campaign.findPerson('reviewer', input.reviewerId);
   const email = returnedEmail(campaign.sender, {
     unit,

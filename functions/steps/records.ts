@@ -8,7 +8,7 @@ import type { Appraisal } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import type { ReportStatus } from '#ports/reports';
+import type { ReportStatus, StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import type { AppraiseDecisionPayload } from './decisions.ts';
 
@@ -132,8 +132,8 @@ export async function moveReport(
   from: readonly ReportStatus[],
   to: ReportStatus,
   actor: Actor,
-): Promise<void> {
-  await reports().setStatus(unitId, periodId, from, to, actor);
+): Promise<StoredReport> {
+  return (await reports().setStatus(unitId, periodId, from, to, actor)).report;
 }
 
 /** The actor of a step's writes and audit entries. */

@@ -1,11 +1,13 @@
 /**
  * The AWS emulators the handlers talk to through the real SDK clients: dynalite (DynamoDB; in
  * memory, or on disk under a path) and aws-ses-v2-local (SES v2; keeps mail in memory, its page
- * `GET /` shows every email). Both run in this process on 127.0.0.1 with free ports.
+ * `GET /` shows every email). Both listen on 127.0.0.1 with free ports; dynalite on a worker thread
+ * of its own (dynalite-worker.ts), so that its work runs beside the handlers' on a second core.
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -14,7 +16,6 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
-import dynalite from 'dynalite';
 import { type CfnTemplate, TemplateResolver } from './cfn.ts';
 import { portFor } from './ports.ts';
 import { closeServer } from './sfn-endpoint.ts';
@@ -44,19 +45,8 @@ export interface EmulatorOptions {
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   if (options.dynamodbPath) mkdirSync(options.dynamodbPath, { recursive: true });
-  // dynalite's in-memory store keeps every key and value as a small Buffer; from Node's shared
-  // 8 KB pool, each one kept alive keeps its whole slab (measured: ~1.3 MiB per unit of a period,
-  // 1.5 GiB of array buffers at 1,000 units). Unpooled, each keeps only its own bytes.
-  if (!options.dynamodbPath) Buffer.poolSize = 0;
-  const db = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
-  });
-  const dbPort = await portFor('dynamodb');
-  await new Promise<void>((resolve) => db.listen(dbPort, '127.0.0.1', resolve));
-  const dynamodbUrl = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
+  const db = await startDynalite(await portFor('dynamodb'), options.dynamodbPath);
+  const dynamodbUrl = db.url;
 
   const startSes = ((sesModule as unknown as { default?: unknown }).default ?? sesModule) as (config: {
     host: string;
@@ -79,7 +69,42 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     createTablesFromStack: (template, resolver) =>
       createTablesFromStack(template, dynamoClient(dynamodbUrl), resolver),
     stop: async () => {
-      await Promise.all([closeServer(db), closeServer(ses)]);
+      await Promise.all([db.stop(), closeServer(ses)]);
+    },
+  };
+}
+
+/**
+ * dynalite on its own thread, listening on `port` (in memory, or on disk under `path`). `stop`
+ * closes it and its store, then ends the thread. The thread does not keep the process alive.
+ */
+export async function startDynalite(
+  port: number,
+  path?: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
+    workerData: { port, ...(path ? { path } : {}) },
+    // Node runs the worker's erasable TypeScript itself: no loader (tsx, Vitest's) on that thread.
+    execArgv: [],
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const fail = (error: Error) => reject(new Error(`dynalite's thread failed: ${error.message}`));
+      worker.once('error', fail);
+      worker.once('message', (message: unknown) => {
+        worker.off('error', fail);
+        resolve(message);
+      });
+    });
+  const listening = (await next()) as { port: number }; // posted by dynalite-worker.ts
+  worker.unref();
+  return {
+    url: `http://127.0.0.1:${listening.port}`,
+    stop: async () => {
+      const stopped = next();
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
     },
   };
 }

@@ -12,6 +12,7 @@ import { loadDistrict } from '#domain/config-files';
 import type { Report } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import { ConflictError, NotFoundError, SchemaMismatchError } from '#ports/errors';
+import type { StoredReport } from '#ports/reports';
 import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 import { dynamoPorts } from '../helpers/ports.ts';
 
@@ -148,6 +149,28 @@ describe('reports', () => {
       actor: unitActor,
       kind: 'submit',
     });
+
+  it('a save made on what its request read before another save is refused, and the other save stays', async () => {
+    const u = 'phong-van-hoa';
+    const p = '2024Q3';
+    const write = (summary: string, expectedVersion: number, readBefore: StoredReport | null) =>
+      ports.reports.writeRevision(u, p, {
+        report: report(u, p, summary),
+        expectedVersion,
+        actor: unitActor,
+        kind: 'save',
+        readBefore,
+      });
+    const readFirst = await ports.reports.get(u, p); // nothing yet
+    await save(u, p, 'bản của chị Lan', 0);
+    await expect(write('bản của anh Minh', 0, readFirst ?? null)).rejects.toBeInstanceOf(ConflictError);
+    const readSecond = await ports.reports.get(u, p);
+    await save(u, p, 'chị Lan sửa lại', 1);
+    await expect(write('anh Minh sửa', 1, readSecond ?? null)).rejects.toBeInstanceOf(ConflictError);
+    const stored = await ports.reports.get(u, p);
+    expect([stored?.version, stored?.report.summary]).toEqual([2, 'chị Lan sửa lại']);
+    expect(await write('anh Minh sửa trên bản mới', 2, stored ?? null)).toMatchObject({ version: 3 });
+  });
 
   it('of two concurrent saves of the same version exactly one wins; the other is told, not lost silently', async () => {
     const u = 'phong-noi-vu';

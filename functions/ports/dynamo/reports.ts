@@ -119,7 +119,16 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
 }
 
 export class DynamoReportStore implements ReportStore {
+  /** The item behind each report `get` answered, for a write that follows it (`readBefore`). */
+  private readonly itemsRead = new WeakMap<StoredReport, Item>();
+
   constructor(private readonly table: Table) {}
+
+  /** The current item as the caller read it, else as read now. */
+  private async currentFor(unitId: string, periodId: string, readBefore: StoredReport | null | undefined) {
+    if (readBefore === null) return undefined;
+    return (readBefore && this.itemsRead.get(readBefore)) ?? (await this.readCurrent(unitId, periodId));
+  }
 
   /**
    * Reads the current item and the newest revision in one Query; when a writer crashed between
@@ -156,7 +165,7 @@ export class DynamoReportStore implements ReportStore {
         `report.unitId/periodId (${report.unitId}/${report.periodId}) differ from ${unitId}/${periodId}`,
       );
     }
-    const current = await this.readCurrent(unitId, periodId);
+    const current = await this.currentFor(unitId, periodId, revision.readBefore);
     const own = ownWrite(current, revision.writeId);
     if (own) return own;
     const version = current ? Number(current.version) : 0;
@@ -217,7 +226,10 @@ export class DynamoReportStore implements ReportStore {
 
   async get(unitId: string, periodId: string): Promise<StoredReport | undefined> {
     const item = await this.readCurrent(unitId, periodId);
-    return item ? reportOf(item) : undefined;
+    if (!item) return undefined;
+    const report = reportOf(item);
+    this.itemsRead.set(report, item);
+    return report;
   }
 
   async listRevisions(unitId: string, periodId: string): Promise<ReportRevision[]> {
