@@ -101,6 +101,9 @@ export async function startDynalite(
   return {
     url: `http://127.0.0.1:${listening.port}`,
     stop: async () => {
+      // While it closes, the thread keeps the process alive: its answer may be the only thing left
+      // to wait for, and an unreferenced thread would let the process end before it comes.
+      worker.ref();
       const stopped = next();
       worker.postMessage('stop');
       await stopped;
