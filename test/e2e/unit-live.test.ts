@@ -11,7 +11,6 @@
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -32,6 +31,7 @@ import {
   waitingAppraisal,
 } from '../http/harness.ts';
 import { fullScores, officeSet, officeUnits } from '../web/fixtures.ts';
+import { scrollWidths, seriousViolations } from './browser.ts';
 
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip)
@@ -41,7 +41,6 @@ const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 375, height: 667 };
 /** Waiting for what the page does after a pause (autosave waits for typing to stop); never a timing. */
 const POLL = { timeout: 20_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let h: Harness;
 let browser: Browser;
@@ -77,15 +76,10 @@ const seen = (page: Page, selector: string) =>
 async function audit(url: string): Promise<void> {
   for (const viewport of [DESKTOP, PHONE]) {
     const page = await open(url, viewport, true);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate<string[]>(
-      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,
-    );
-    const widths = await page.evaluate<{ scroll: number; client: number }>(
-      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-    );
+    const violations = (await seriousViolations(page)).map((v) => v.id);
+    const [scroll, client] = await scrollWidths(page);
     expect({ width: viewport.width, violations }).toEqual({ width: viewport.width, violations: [] });
-    if (viewport === PHONE) expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    if (viewport === PHONE) expect(scroll).toBeLessThanOrEqual(client);
     await page.close();
   }
 }
