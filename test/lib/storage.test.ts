@@ -279,6 +279,39 @@ describe('reports', () => {
     expect((await ports.reports.listPeriod(p)).find((r) => r.unitId === u)?.status).toBe('submitted');
   });
 
+  it('stores a long report deflated, far under its JSON size, and reads it back exactly', async () => {
+    const u = 'phong-tai-chinh';
+    const p = '2024Q3';
+    // ~20 KB of Vietnamese explanation across many criteria: what a real report carries.
+    const long = report(u, p, 'Tóm tắt kết quả cải cách hành chính quý III');
+    for (let i = 1; i <= 60; i++) {
+      long.entries[`2.${i}`] = {
+        selfScore: i,
+        explanation: `Đơn vị đã thực hiện đầy đủ nhiệm vụ số ${i}, có văn bản chứng minh kèm theo.`,
+        evidence: [{ number: `${i}/BC-UBND`, date: '2024-09-30' }],
+      };
+    }
+    const saved = await ports.reports.writeRevision(u, p, {
+      report: long,
+      expectedVersion: 0,
+      actor: unitActor,
+      kind: 'save',
+    });
+    expect((await ports.reports.get(u, p))?.report).toEqual(long);
+    expect((await ports.reports.listRevisions(u, p)).map((r) => r.report)).toEqual([long]);
+    const json = Buffer.byteLength(JSON.stringify(long));
+    for (const sk of [`P#${p}#REPORT#CURRENT`, `P#${p}#REPORT#000001`]) {
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `UNIT#${u}`, sk } }),
+      );
+      expect(Item?.doc, sk).toBeUndefined();
+      expect(Item?.docz, sk).toBeInstanceOf(Uint8Array);
+      // Billed per KB on every write of the item and of its index copy.
+      expect(Item?.docz.byteLength, sk).toBeLessThan(json / 4);
+    }
+    expect(saved.version).toBe(1);
+  });
+
   it('refuses a report whose ids differ from the key and a non-slug id', async () => {
     await expect(
       ports.reports.writeRevision('a', '2024Q3', {
@@ -619,6 +652,84 @@ describe('outbox', () => {
     expect(await outbox.markSent(retry.record.key, 2, 'msg-1')).toBe(true);
     expect((await outbox.claim(other, mail)).outcome).toBe('duplicate');
     expect((await outbox.list(2)).map((r) => r.identity.step)).toEqual(['reminder', 'invitation']);
+  });
+});
+
+describe('outbox bodies', () => {
+  const identity = {
+    step: 'results',
+    recipient: 'vp@example.vn',
+    subjectId: 'xa-an-binh',
+    periodId: '2024Q3',
+  };
+  const rows = Array.from({ length: 80 }, (_, i) => `<tr><td>Tiêu chí ${i}</td><td>${i} điểm</td></tr>`);
+  const letter = {
+    to: 'vp@example.vn',
+    subject: 'Kết quả chấm điểm quý III/2024',
+    text: rows.map((r) => r.replace(/<[^>]+>/g, ' ')).join('\n'),
+    html: `<table>${rows.join('')}</table>`,
+  };
+  const stored = async (key: string) =>
+    (
+      await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: `OUTBOX#${key}`, sk: 'OUTBOX' } }),
+      )
+    ).Item;
+
+  it('keeps a long letter deflated and gives back its exact text and HTML, also after a failed send is claimed again with another body', async () => {
+    const { outbox } = ports;
+    const first = await outbox.claim(identity, letter);
+    expect(first.record).toMatchObject({ text: letter.text, html: letter.html });
+    const item = await stored(first.record.key);
+    expect([item?.text, item?.html, item?.body]).toEqual([undefined, undefined, undefined]);
+    expect(item?.bodyz.byteLength).toBeLessThan(Buffer.byteLength(letter.text + letter.html) / 4);
+
+    // The retry of a failed send stores the body it sends now, in the form that body takes.
+    await outbox.markFailed(first.record.key, 1, 'throttled');
+    const short = { ...letter, text: 'Xem kết quả tại trang quản trị.', html: '<p>Xem kết quả.</p>' };
+    const retried = await outbox.claim(identity, short);
+    expect([retried.outcome, retried.record.text, retried.record.html]).toEqual([
+      'claimed',
+      short.text,
+      short.html,
+    ]);
+    const after = await stored(first.record.key);
+    expect([after?.bodyz, typeof after?.body]).toEqual([undefined, 'string']);
+    expect((await outbox.getByKey(first.record.key))?.html).toBe(short.html);
+    expect(await outbox.markSent(first.record.key, 2, 'msg-2')).toBe(true);
+  });
+
+  it('reads a record stored before bodies were packed (text and HTML apart)', async () => {
+    const key = 'invitation#2024Q3#xa-cu#r000#cu%40example.vn';
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          pk: `OUTBOX#${key}`,
+          sk: 'OUTBOX',
+          key,
+          identity: {
+            step: 'invitation',
+            recipient: 'cu@example.vn',
+            subjectId: 'xa-cu',
+            periodId: '2024Q3',
+          },
+          to: 'cu@example.vn',
+          subject: 'Mời nộp báo cáo',
+          text: 'Kính gửi UBND xã',
+          html: '<p>Kính gửi UBND xã</p>',
+          status: 'sent',
+          attempt: 1,
+          createdAt: clock.toISOString(),
+          claimedAt: clock.toISOString(),
+        },
+      }),
+    );
+    expect(await ports.outbox.getByKey(key)).toMatchObject({
+      text: 'Kính gửi UBND xã',
+      html: '<p>Kính gửi UBND xã</p>',
+      status: 'sent',
+    });
   });
 });
 

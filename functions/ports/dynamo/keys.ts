@@ -4,6 +4,7 @@
  * so what is stored can be checked before the SDK is loaded (`thidua launch --dry-run`).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseExactJson, toExactJson } from '#domain/json';
 import { ItemTooLargeError } from '../errors.ts';
 
@@ -68,6 +69,36 @@ export function toDoc(value: unknown, what: string): string {
 /** The value `toDoc` wrote; the caller names what it stored there (the table holds JSON text). */
 export function fromDoc<T>(doc: unknown): T {
   return parseExactJson(String(doc)) as T;
+}
+
+/**
+ * Text above this many bytes is stored deflated. DynamoDB bills every write of an item, and of each
+ * index copy, by the item's size, per KB: a report (~5 KB of JSON) deflates to ~0.7 KB, a letter's
+ * text and HTML (~5 KB) to ~1.6 KB, and the local runtime's in-memory table shrinks with them.
+ */
+const PACK_ABOVE_BYTES = 1024;
+
+/**
+ * A text as one item stores it: under `name` as it is when small, else deflated under `<name>z`
+ * (binary). Every reader goes through `unpacked`, which reads either, so items written before
+ * packing read as before.
+ */
+export function packed(name: string, text: string): Item {
+  return Buffer.byteLength(text) > PACK_ABOVE_BYTES
+    ? { [`${name}z`]: new Uint8Array(deflateRawSync(text)) }
+    : { [name]: text };
+}
+
+/** The text `packed(name, …)` stored in `item` (either form). */
+export function unpacked(item: Item, name: string): string {
+  const deflated = item[`${name}z`];
+  if (deflated instanceof Uint8Array) return inflateRawSync(deflated).toString('utf8');
+  return String(item[name]);
+}
+
+/** The stored form of `name` copied from one item to another, packed or not (no inflate). */
+export function packedFrom(item: Item, name: string): Item {
+  return item[`${name}z`] !== undefined ? { [`${name}z`]: item[`${name}z`] } : { [name]: item[name] };
 }
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -14,7 +14,7 @@ import type {
   ResendClaim,
 } from '../outbox.ts';
 import { provide } from '../registry.ts';
-import { type Item, MAX_DOC_BYTES, names, pad, part } from './keys.ts';
+import { type Item, MAX_DOC_BYTES, names, packed, pad, part, unpacked } from './keys.ts';
 import { type Table, table } from './table.ts';
 
 const LISTING = 'OUTBOX';
@@ -37,6 +37,20 @@ export function mailIdentityKey(identity: MailIdentity): string {
 
 const recordKey = (key: string) => ({ pk: `OUTBOX#${key}`, sk: 'OUTBOX' });
 
+/**
+ * The letter's text and HTML as one stored attribute (`body`, deflated when large: the record is
+ * rewritten at each mark, with its index copies). Records written before read from `text`/`html`.
+ */
+function bodyOf(mail: OutgoingMail): Item {
+  return packed('body', JSON.stringify([mail.text, mail.html]));
+}
+function textAndHtml(item: Item): { text: string; html: string } {
+  if (item.body === undefined && item.bodyz === undefined)
+    return { text: String(item.text), html: String(item.html) };
+  const [text, html] = JSON.parse(unpacked(item, 'body')) as [string, string]; // written by bodyOf
+  return { text, html };
+}
+
 function recordOf(item: Item): OutboxRecord {
   return {
     key: String(item.key),
@@ -44,8 +58,7 @@ function recordOf(item: Item): OutboxRecord {
     identity: item.identity as MailIdentity,
     to: String(item.to),
     subject: String(item.subject),
-    text: String(item.text),
-    html: String(item.html),
+    ...textAndHtml(item),
     status: item.status as OutboxRecord['status'],
     attempt: Number(item.attempt),
     createdAt: String(item.createdAt),
@@ -75,7 +88,9 @@ export class DynamoOutbox implements Outbox {
       ...itemKey,
       key,
       identity: { ...identity },
-      ...mail,
+      to: mail.to,
+      subject: mail.subject,
+      ...bodyOf(mail),
       status: 'claimed',
       attempt: 1,
       createdAt: iso,
@@ -101,13 +116,26 @@ export class DynamoOutbox implements Outbox {
         await this.markAmbiguous(key, record.attempt, 'claimed but never marked sent or failed');
         continue;
       }
-      // failed → claimed again (attempt + 1): only one retrier wins.
+      // failed → claimed again (attempt + 1): only one retrier wins. The body is stored again in
+      // whichever form it takes now, the other forms removed.
+      const stored = bodyOf(mail);
+      const bodyName = 'bodyz' in stored ? 'bodyz' : 'body';
+      const body = stored[bodyName];
+      const stale = ['text', 'html', 'body', 'bodyz'].filter((n) => n !== bodyName);
       const retried = await this.table.updateIf({
         Key: itemKey,
-        UpdateExpression:
-          'SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, #to = :to, #subject = :subject, #text = :text, #html = :html, gsi2pk = :cq, gsi2sk = :cqs ADD #attempt :one',
+        UpdateExpression: `SET #status = :claimed, claimedAt = :now, claimedAtMs = :nowMs, #to = :to, #subject = :subject, #${bodyName} = :body, gsi2pk = :cq, gsi2sk = :cqs REMOVE ${stale.map((n) => `#${n}`).join(', ')} ADD #attempt :one`,
         ConditionExpression: '#status = :failed AND #attempt = :seen',
-        ExpressionAttributeNames: names('status', 'to', 'subject', 'text', 'html', 'attempt'),
+        ExpressionAttributeNames: names(
+          'status',
+          'to',
+          'subject',
+          'attempt',
+          'text',
+          'html',
+          'body',
+          'bodyz',
+        ),
         ExpressionAttributeValues: {
           ':claimed': 'claimed',
           ':failed': 'failed',
@@ -119,8 +147,7 @@ export class DynamoOutbox implements Outbox {
           ':cqs': `${iso}#${key}`,
           ':to': mail.to,
           ':subject': mail.subject,
-          ':text': mail.text,
-          ':html': mail.html,
+          ':body': body,
         },
       });
       if (retried) return { outcome: 'claimed', record: recordOf(retried) };

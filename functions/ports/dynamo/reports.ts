@@ -24,7 +24,20 @@ import {
   type StoredReport,
   type UnitProgress,
 } from '../reports.ts';
-import { fromDoc, type Item, names, newId, pad, periodPk, toDoc, unitPeriodPrefix, unitPk } from './keys.ts';
+import {
+  fromDoc,
+  type Item,
+  names,
+  newId,
+  packed,
+  packedFrom,
+  pad,
+  periodPk,
+  toDoc,
+  unitPeriodPrefix,
+  unitPk,
+  unpacked,
+} from './keys.ts';
 import { mirrorReportStatus, progressKey, progressOf, updateProgress } from './progress.ts';
 import { type Table, table } from './table.ts';
 
@@ -68,7 +81,11 @@ function lastWriteOf(item: Item): LastWrite | undefined {
 
 function reportOf(item: Item): StoredReport {
   const lastWrite = lastWriteOf(item);
-  return { ...summaryOf(item), report: fromDoc<Report>(item.doc), ...(lastWrite ? { lastWrite } : {}) };
+  return {
+    ...summaryOf(item),
+    report: fromDoc<Report>(unpacked(item, 'doc')),
+    ...(lastWrite ? { lastWrite } : {}),
+  };
 }
 
 /** The stored report when `writeId` made it: the retried request's own claim. */
@@ -83,7 +100,7 @@ function revisionOf(item: Item): ReportRevision {
     version: Number(item.version),
     status: item.status as ReportStatus,
     kind: item.kind === 'submit' ? 'submit' : 'save',
-    report: fromDoc<Report>(item.doc),
+    report: fromDoc<Report>(unpacked(item, 'doc')),
     savedAt: String(item.savedAt),
     savedBy: item.savedBy as Actor,
   };
@@ -102,7 +119,7 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
     periodId: rev.periodId,
     version: rev.version,
     status,
-    doc: rev.doc,
+    ...packedFrom(rev, 'doc'),
     updatedAt: rev.savedAt,
     updatedBy: rev.savedBy,
     statusChangedAt: previous && previous.status === status ? previous.statusChangedAt : rev.savedAt,
@@ -189,7 +206,7 @@ export class DynamoReportStore implements ReportStore {
       version: version + 1,
       status: next,
       kind,
-      doc: toDoc(report, `report ${unitId}/${periodId}`),
+      ...packed('doc', toDoc(report, `report ${unitId}/${periodId}`)),
       savedAt: this.table.now().iso,
       savedBy: actor,
       writeId: revision.writeId ?? newId(),
