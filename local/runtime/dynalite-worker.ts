@@ -9,6 +9,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { closeDynaliteIterators } from './dynalite-iterators.ts';
+
+closeDynaliteIterators();
 
 const { port, path } = workerData as { port: number; path?: string }; // set by startDynalite
 const parent =
