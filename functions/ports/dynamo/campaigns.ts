@@ -17,8 +17,6 @@ import { type Table, table } from './table.ts';
 
 const PK = 'CAMPAIGN';
 const HEADER = { pk: PK, sk: 'CAMPAIGN' };
-/** Parts of a version written at once. */
-const WRITE_BATCH = 25;
 
 const versionPrefix = (version: number) => `V#${pad(version, 4, 'campaign version')}#`;
 const criteriaSk = (id: string, hash: string) => `CRITERIA#${part('criteriaSets[].id', id)}#${hash}`;
@@ -69,11 +67,7 @@ export class DynamoCampaignStore implements CampaignStore {
       ...sets.map((s) => ({ sk: criteriaSk(s.id, s.hash), setId: s.id, doc: s.doc })),
       ...parts.map((p, order) => ({ ...p, sk: `${versionPrefix(version)}${p.sk}`, order })),
     ];
-    for (let i = 0; i < writes.length; i += WRITE_BATCH) {
-      await Promise.all(
-        writes.slice(i, i + WRITE_BATCH).map((w) => this.table.putIf({ Item: { pk: PK, ...w } })),
-      );
-    }
+    await this.table.putAll(writes.map((w) => ({ pk: PK, ...w })));
     const committed = await this.table.putIf({
       Item: {
         ...HEADER,

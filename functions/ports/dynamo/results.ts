@@ -26,9 +26,6 @@ import {
 } from './keys.ts';
 import { type Table, table } from './table.ts';
 
-/** Lines written at once. */
-const WRITE_BATCH = 25;
-
 const headerKey = (periodId: string, version: number) => ({
   pk: periodPk(periodId),
   sk: `RESULTS#${pad(version, 4, 'results version')}`,
@@ -168,21 +165,15 @@ export class DynamoResultsStore implements ResultsStore {
     if (existing) return won(existing);
     // Lines first: same version and hash, same content, so writing a line again changes nothing.
     const prefix = linesPrefix(version, hash);
-    for (let i = 0; i < docs.length; i += WRITE_BATCH) {
-      await Promise.all(
-        docs.slice(i, i + WRITE_BATCH).map((d, j) =>
-          this.table.putIf({
-            Item: {
-              pk: periodPk(periodId),
-              sk: `${prefix}${d.unitId}`,
-              unitId: d.unitId,
-              pos: i + j,
-              doc: d.doc,
-            },
-          }),
-        ),
-      );
-    }
+    await this.table.putAll(
+      docs.map((d, pos) => ({
+        pk: periodPk(periodId),
+        sk: `${prefix}${d.unitId}`,
+        unitId: d.unitId,
+        pos,
+        doc: d.doc,
+      })),
+    );
     crashPoint('scoring.after-lines');
     const header: ResultsHeader<B> = {
       periodId,

@@ -3,8 +3,9 @@
  * patterns): the district's one table, its key builders, the JSON codec of stored documents, and
  * the few operations the ports are written in — `get`, `putOnce` (an immutable record),
  * `putIf`/`updateIf` (a conditional write that answers false/undefined when its condition no
- * longer holds), `queryAll`, `batchGet`. Nothing here Scans; nothing uses transactions (dynalite
- * has none: docs/storage.md says how each multi-item change stays safe without them).
+ * longer holds), `putAll` (content-keyed items, batched), `queryAll`, `batchGet`. Nothing here
+ * Scans; nothing uses transactions (dynalite has none: docs/storage.md says how each multi-item
+ * change stays safe without them).
  *
  * A call that fails transiently after the SDK's own retries (a 5xx, throttling, a connection lost)
  * is made again as a new request, a few times. A write whose earlier request may have been applied
@@ -17,6 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   type DeleteCommandInput,
   DynamoDBDocumentClient,
@@ -260,6 +262,32 @@ export class Table {
       },
       options.limit,
     );
+  }
+
+  /**
+   * Unconditional puts, 25 a request and four requests at a time, each request made again for what
+   * DynamoDB left unprocessed. Only for items whose key decides their content (a results line
+   * under its version's content hash), so a put made twice — a retry, a re-run — changes nothing.
+   */
+  async putAll(items: readonly Item[]): Promise<void> {
+    const batches: Item[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    for (let i = 0; i < batches.length; i += 4) {
+      await Promise.all(batches.slice(i, i + 4).map((batch) => this.putBatch(batch)));
+    }
+  }
+
+  private async putBatch(items: readonly Item[]): Promise<void> {
+    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB BatchWrite kept returning unprocessed items');
+      const requests = pending;
+      const { out } = await this.send(() =>
+        this.db.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
+      );
+      pending = out.UnprocessedItems?.[this.name] ?? [];
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
   }
 
   /** Items by key, 100 per request, read consistently; missing ones are absent from the answer. */
