@@ -16,7 +16,6 @@ import { UNIT_GROUPS } from '#domain/model';
 import { proposalHtml, voteRecordHtml } from '#functions/documents/print';
 import { recordSigners } from '#functions/documents/signers';
 import { contextFromConfig, councilBody, homeAffairsOffice, type Signer } from '#functions/documents/types';
-import { proposalDocx, voteRecordDocx } from '#functions/documents/word';
 import {
   type BallotsFile,
   ballotCandidateProblems,
@@ -39,6 +38,9 @@ import {
 } from './common.ts';
 import { makeDocument, outKind, signerOption } from './documents.ts';
 import { groupTitles, renderTable, wrap } from './text.ts';
+
+/** The Word writer, loaded only when a .docx is asked for: other commands start without it. */
+const word = () => import('#functions/documents/word');
 
 const COMMEND_OPTIONS = {
   district: OPTIONS.district,
@@ -224,7 +226,12 @@ async function writeCommendationDocuments(
     };
     const html = files.voteRecord.toLowerCase().endsWith('.html');
     const file = files.voteRecord;
-    made.push([file, await makeDocument(file, () => (html ? voteRecordHtml(input) : voteRecordDocx(input)))]);
+    made.push([
+      file,
+      await makeDocument(file, () =>
+        html ? voteRecordHtml(input) : word().then((w) => w.voteRecordDocx(input)),
+      ),
+    ]);
   }
   if (files.proposal) {
     const input = {
@@ -241,7 +248,12 @@ async function writeCommendationDocuments(
     };
     const html = files.proposal.toLowerCase().endsWith('.html');
     const file = files.proposal;
-    made.push([file, await makeDocument(file, () => (html ? proposalHtml(input) : proposalDocx(input)))]);
+    made.push([
+      file,
+      await makeDocument(file, () =>
+        html ? proposalHtml(input) : word().then((w) => w.proposalDocx(input)),
+      ),
+    ]);
   }
   // Written only once every file could be made: a refused submission leaves no vote record behind.
   for (const [file, bytes] of made) writeBytes(file, bytes);

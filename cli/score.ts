@@ -20,8 +20,6 @@ import { ScoringError } from '#domain/unit-score';
 import { resultsReportHtml } from '#functions/documents/print';
 import { summaryCsv, summaryHtml } from '#functions/documents/summary';
 import { contextFromConfig, homeAffairsOffice, type Signer } from '#functions/documents/types';
-import { resultsReportDocx } from '#functions/documents/word';
-import { summaryXlsx } from '#functions/documents/xlsx';
 import { type Appraisals, describePeriod, readAppraisals } from './appraisals.ts';
 import {
   defineCommand,
@@ -343,14 +341,18 @@ export function rankedResultsOf(results: PeriodResults | AggregateResults): Rank
 
 // ---------------------------------------------------------------- documents
 
-/** The summary (XLSX, CSV, printable HTML of a year or the phase) or a period's results report. */
-function scoreDocument(
+/**
+ * The summary (XLSX, CSV, printable HTML of a year or the phase) or a period's results report. The
+ * Word and Excel writers are loaded only for those formats: every other command starts without them.
+ */
+async function scoreDocument(
   kind: DocumentExtension | undefined,
   loaded: LoadedDistrict,
   appraisals: Appraisals,
   scored: Scored,
   signer: Signer,
-): Promise<Buffer> | Buffer | string {
+): Promise<Buffer | string> {
+  const xlsx = async () => (await import('#functions/documents/xlsx')).summaryXlsx;
   const { config } = loaded;
   const base = {
     context: contextFromConfig(config, { producedAt: new Date() }),
@@ -358,7 +360,11 @@ function scoreDocument(
   };
   if (scored.kind !== 'period') {
     const input = { ...base, results: scored.results, periods: scored.periods };
-    return kind === '.xlsx' ? summaryXlsx(input) : kind === '.csv' ? summaryCsv(input) : summaryHtml(input);
+    return kind === '.xlsx'
+      ? (await xlsx())(input)
+      : kind === '.csv'
+        ? summaryCsv(input)
+        : summaryHtml(input);
   }
   const entry = appraisals.periods.find((p) => p.period.id === scored.period.id);
   const input = {
@@ -369,9 +375,11 @@ function scoreDocument(
     appraisals: entry?.inputs ?? {},
     caps: config.groups,
   };
-  if (kind === '.xlsx') return summaryXlsx(input);
+  if (kind === '.xlsx') return (await xlsx())(input);
   if (kind === '.csv') return summaryCsv(input);
-  return kind === '.docx' ? resultsReportDocx({ ...input, signer }) : resultsReportHtml({ ...input, signer });
+  if (kind !== '.docx') return resultsReportHtml({ ...input, signer });
+  const { resultsReportDocx } = await import('#functions/documents/word');
+  return resultsReportDocx({ ...input, signer });
 }
 
 // ---------------------------------------------------------------- JSON
