@@ -800,6 +800,17 @@ describe('commendation', () => {
   });
 });
 
+describe('the table helper', () => {
+  it('puts content-keyed items 25 a request, a key named twice once, and each can be read back', async () => {
+    const { Table } = await import('#ports/dynamo/table');
+    const helper = new Table({ client: table.client, tableName: table.tableName });
+    const items = Array.from({ length: 60 }, (_, i) => ({ pk: 'PERIOD#2030Q1', sk: `RESLINE#${i}`, pos: i }));
+    await helper.putAll([items[7] as (typeof items)[number], ...items]); // twice in the first request
+    const stored = await helper.queryPrefix('PERIOD#2030Q1', 'RESLINE#');
+    expect(stored.map((i) => i.pos).sort((a, b) => Number(a) - Number(b))).toEqual(items.map((i) => i.pos));
+  });
+});
+
 describe('request paths', () => {
   it('never Scan (no ScanCommand anywhere under functions/)', () => {
     const files: string[] = [];

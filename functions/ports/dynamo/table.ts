@@ -270,8 +270,13 @@ export class Table {
    * under its version's content hash), so a put made twice — a retry, a re-run — changes nothing.
    */
   async putAll(items: readonly Item[]): Promise<void> {
+    // One put per key: a request naming a key twice is refused whole (by dynalite as by DynamoDB),
+    // and two items under one key are the same item here.
+    const unique = [
+      ...new Map(items.map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item])).values(),
+    ];
     const batches: Item[][] = [];
-    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    for (let i = 0; i < unique.length; i += 25) batches.push(unique.slice(i, i + 25));
     for (let i = 0; i < batches.length; i += 4) {
       await Promise.all(batches.slice(i, i + 4).map((batch) => this.putBatch(batch)));
     }
