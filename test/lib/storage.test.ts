@@ -809,6 +809,37 @@ describe('the table helper', () => {
     const stored = await helper.queryPrefix('PERIOD#2030Q1', 'RESLINE#');
     expect(stored.map((i) => i.pos).sort((a, b) => Number(a) - Number(b))).toEqual(items.map((i) => i.pos));
   });
+
+  it('sends again what DynamoDB leaves unprocessed, for puts and for reads, until nothing is left', async () => {
+    // dynalite always processes a whole batch; DynamoDB may not (throttling): a client that leaves
+    // the first item of each request unprocessed once forces that answer.
+    const { Table } = await import('#ports/dynamo/table');
+    const sent: number[] = [];
+    let leave = true;
+    const client = {
+      send: async (command: { input: { RequestItems: Record<string, unknown> } }) => {
+        const [name, request] = Object.entries(command.input.RequestItems)[0] ?? [];
+        const list = Array.isArray(request) ? request : (request as { Keys: unknown[] }).Keys;
+        sent.push(list.length);
+        const left = leave ? list.slice(0, 1) : [];
+        leave = !leave;
+        return Array.isArray(request)
+          ? { UnprocessedItems: { [String(name)]: left } }
+          : {
+              Responses: { [String(name)]: list.slice(left.length) },
+              UnprocessedKeys: { [String(name)]: { Keys: left } },
+            };
+      },
+    };
+    const helper = new Table({ client: client as never, tableName: 't' });
+    await helper.putAll(Array.from({ length: 30 }, (_, i) => ({ pk: 'P', sk: `S#${i}` })));
+    expect(sent.sort((a, b) => a - b)).toEqual([1, 1, 5, 25]);
+    sent.length = 0;
+    leave = true;
+    const keys = Array.from({ length: 3 }, (_, i) => ({ pk: 'P', sk: `S#${i}` }));
+    expect((await helper.batchGet(keys)).map((k) => k.sk).sort()).toEqual(keys.map((k) => k.sk));
+    expect(sent).toEqual([3, 1]);
+  });
 });
 
 describe('request paths', () => {

@@ -282,38 +282,55 @@ export class Table {
     }
   }
 
-  private async putBatch(items: readonly Item[]): Promise<void> {
-    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB BatchWrite kept returning unprocessed items');
-      const requests = pending;
-      const { out } = await this.send(() =>
-        this.db.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
-      );
-      pending = out.UnprocessedItems?.[this.name] ?? [];
-      if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
+  private putBatch(items: readonly Item[]): Promise<void> {
+    return this.untilProcessed<Record<string, unknown>>(
+      items.map((Item) => ({ PutRequest: { Item } })),
+      'BatchWrite kept returning unprocessed items',
+      async (requests) => {
+        const { out } = await this.send(() =>
+          this.db.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } })),
+        );
+        return out.UnprocessedItems?.[this.name] ?? [];
+      },
+    );
   }
 
   /** Items by key, 100 per request, read consistently; missing ones are absent from the answer. */
   async batchGet(keys: readonly Key[]): Promise<Item[]> {
     const items: Item[] = [];
     for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => ({ ...k }));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB BatchGet kept returning unprocessed keys');
-        const keysNow: Record<string, unknown>[] = pending;
-        const { out } = await this.send(() =>
-          this.db.send(
-            new BatchGetCommand({ RequestItems: { [this.name]: { Keys: keysNow, ConsistentRead: true } } }),
-          ),
-        );
-        items.push(...(out.Responses?.[this.name] ?? []));
-        pending = out.UnprocessedKeys?.[this.name]?.Keys;
-        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
+      await this.untilProcessed<Record<string, unknown>>(
+        keys.slice(i, i + 100).map((k) => ({ ...k })),
+        'BatchGet kept returning unprocessed keys',
+        async (keysNow) => {
+          const { out } = await this.send(() =>
+            this.db.send(
+              new BatchGetCommand({ RequestItems: { [this.name]: { Keys: keysNow, ConsistentRead: true } } }),
+            ),
+          );
+          items.push(...(out.Responses?.[this.name] ?? []));
+          return out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+        },
+      );
     }
     return items;
+  }
+
+  /**
+   * A batch request, then again for what DynamoDB left unprocessed (`send` answers it), backing
+   * off 20 ms, 40 ms, …; after nine requests that still leave some, an error saying `what`.
+   */
+  private async untilProcessed<T>(
+    first: T[],
+    what: string,
+    send: (pending: T[]) => Promise<T[]>,
+  ): Promise<void> {
+    let pending = first;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`DynamoDB ${what}`);
+      pending = await send(pending);
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
   }
 }
 
