@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { awsClientsOf, type BuiltBundle } from '#infra/bundle';
 import type { HandlerName } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import {
   type BundleRun,
   HANDLER_NAMES,

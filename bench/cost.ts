@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import { type CostReport, type CostRow, priceYear } from './cost-model.ts';
 import { intOption, msSince, now, printSummary } from './lib.ts';
 import { DEFAULT_PRICE_FILE, listedPrice, loadPriceTable, type PriceTable } from './prices.ts';

@@ -11,11 +11,12 @@
 import '#local/runtime/polyfills';
 import { loadDistrict } from '#domain/config-files';
 import { DistrictStack } from '#infra/district-stack';
-import { type ExtractedStateMachine, extractStateMachines, localApp } from '#local/runtime/asl';
+import { type ExtractedStateMachine, extractStateMachines } from '#local/runtime/asl';
 import { functionNameOf } from '#local/runtime/cfn';
 import { VirtualClock } from '#local/runtime/clock';
 import type { LocalLambdas } from '#local/runtime/lambda';
 import { HISTORY_EVENT_LIMIT, type Json, SfnEngine } from '#local/runtime/sfn-engine';
+import { digestStack, localApp } from '#local/runtime/stack';
 import { DEMO_DISTRICT, fmtMemory, fmtMs, memory, msSince, now, printBlock, printSummary } from './lib.ts';
 
 const LIST_RECIPIENTS = 'functions/period/list-recipients.ts';
@@ -40,7 +41,7 @@ const sizes = (() => {
 const synthStart = now();
 const district = loadDistrict(DEMO_DISTRICT, { now: new Date('2022-08-02T00:00:00Z') });
 const stack = new DistrictStack(localApp(), 'Thidua-demo', district);
-const machines = extractStateMachines(stack);
+const machines = extractStateMachines(digestStack(stack));
 const synthMs = msSince(synthStart);
 const period = machines.find((m) => m.name === 'Period' || m.aliases.includes('Period'));
 

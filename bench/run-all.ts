@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import { type BenchSummary, fmtMs, msSince, now, SUMMARY_PREFIX } from './lib.ts';
 
 const DEFAULT_BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history', 'cold-start'] as const;

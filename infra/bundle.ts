@@ -14,7 +14,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { PROJECT_ROOT, THIDUA_BUNDLING } from './function.ts';
+import { THIDUA_BUNDLING } from './function.ts';
+import { PROJECT_ROOT } from './project.ts';
 
 /** Options that change nothing in a locally built bundle (Docker-only settings, the asset hash). */
 const NOT_ABOUT_THE_OUTPUT = new Set<string>([

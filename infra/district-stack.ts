@@ -42,10 +42,6 @@ export interface DistrictStackProps extends StackProps {
 }
 
 /** The stack of a district: one per slug. */
-export function districtStackName(slug: string): string {
-  return `Thidua-${slug}`;
-}
-
 export class DistrictStack extends Stack {
   readonly config: DistrictConfig;
   readonly criteriaSets: CriteriaSet[];

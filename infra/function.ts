@@ -4,8 +4,7 @@
  * local runtime can run the same handler file in-process for the function's ARN.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative } from 'node:path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
@@ -16,9 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** The repository root (the folder holding package.json). */
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+import { PROJECT_ROOT } from './project.ts';
 
 /** Lets the ESM bundle load CommonJS dependencies that call `require`. */
 const ESM_REQUIRE_SHIM =

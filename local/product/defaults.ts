@@ -3,10 +3,7 @@
  * `npm start -- status` answers at once) and the product it runs (local/product/product.ts).
  */
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root (infra/function.ts has the same, but loads the CDK). */
-const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { PROJECT_ROOT } from '#infra/project';
 
 export const DEFAULT_DISTRICT = 'demo';
 export const DEFAULT_PORT = 3000;

@@ -1,8 +1,8 @@
 /**
  * The product on one machine (what `npm start` runs; local/start.ts is its command line).
  *
- * The district's `DistrictStack` is built in-process (the same construct `cdk deploy` deploys) and
- * run by the local runtime (local/runtime/runtime.ts) with its data in `.local/<slug>`: DynamoDB
+ * The district's `DistrictStack` is built in-process (the same construct `cdk deploy` deploys; its
+ * digest is kept until the code or the config changes, ./stack-cache.ts) and run by the local runtime (local/runtime/runtime.ts) with its data in `.local/<slug>`: DynamoDB
  * in dynalite on disk, the schedules and the virtual clock in JSON files, the signing key in
  * `signing-key.json` — so a restart keeps them. The stack's pages and the local-only pages
  * (local/product/pages: home, inbox, launch, clock) are served on 127.0.0.1:<PORT>, which is also
@@ -17,9 +17,8 @@ import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { recordAdjustments } from '#functions/scoring/record-adjustments';
-import { districtConfigFile } from '#infra/app';
-import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { localApp } from '#local/runtime/asl';
+import type { WorkflowName } from '#infra/district-stack';
+import { districtConfigFile } from '#infra/project';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
 import {
   type LocalRuntime,
@@ -50,6 +49,7 @@ import { INBOX_LIMIT, localDateTime } from './pages/common.ts';
 import { recordOutcome } from './pages/record.ts';
 import { devPageRoutes } from './pages/routes.ts';
 import { callNewVote, revoteOffers } from './revote.ts';
+import { districtDigest } from './stack-cache.ts';
 
 /** The clock of a fresh data folder starts on the campaign's plan date at this wall time. */
 export const CLOCK_START_TIME = '08:00';
@@ -75,7 +75,10 @@ export interface Product {
   port: number;
   dataDir: string;
   signingKeyFile: string;
-  stack: DistrictStack;
+  /** Each workflow's state machine, by the name the runtime knows it by. */
+  workflows: Record<WorkflowName, string>;
+  /** Whether the stack's digest was the one kept from an earlier start (./stack-cache.ts). */
+  stackCached: boolean;
   runtime: LocalRuntime;
   http: LocalHttpServer;
   /** Executions run again at this start: those a stop or a crash left unfinished. */
@@ -99,7 +102,8 @@ interface Parts {
   criteriaSets: CriteriaSet[];
   dataDir: string;
   signingKeyFile: string;
-  stack: DistrictStack;
+  workflows: Record<WorkflowName, string>;
+  stackCached: boolean;
   runtime: LocalRuntime;
   http: LocalHttpServer;
   /** Gives the data folder back to the next process. */
@@ -168,9 +172,9 @@ async function startParts(
     routes: [],
   });
   try {
-    const stack = new DistrictStack(localApp(), districtStackName(slug), { config, criteriaSets });
+    const { digest, workflows, cached } = await districtDigest(slug, { config, criteriaSets });
     const runtime = await startLocalRuntime({
-      stack,
+      stack: digest,
       dataDir,
       clockStart,
       refOverrides: { 'AWS::ApiGatewayV2::Api.ApiEndpoint': http.url },
@@ -181,7 +185,18 @@ async function startParts(
     // Clients and ports made before the runtime set the endpoints must be made again.
     resetAwsClients();
     resetPorts();
-    return { slug, config, criteriaSets, dataDir, signingKeyFile, stack, runtime, http, release };
+    return {
+      slug,
+      config,
+      criteriaSets,
+      dataDir,
+      signingKeyFile,
+      workflows,
+      stackCached: cached,
+      runtime,
+      http,
+      release,
+    };
   } catch (error) {
     await http.close().catch(() => undefined);
     throw error;
@@ -213,7 +228,8 @@ class LocalProduct implements Product {
   readonly port: number;
   readonly dataDir: string;
   readonly signingKeyFile: string;
-  readonly stack: DistrictStack;
+  readonly workflows: Record<WorkflowName, string>;
+  readonly stackCached: boolean;
   readonly runtime: LocalRuntime;
   readonly http: LocalHttpServer;
   readonly resumed: string[] = [];
@@ -232,7 +248,8 @@ class LocalProduct implements Product {
     this.criteriaSets = parts.criteriaSets;
     this.dataDir = parts.dataDir;
     this.signingKeyFile = parts.signingKeyFile;
-    this.stack = parts.stack;
+    this.workflows = parts.workflows;
+    this.stackCached = parts.stackCached;
     this.runtime = parts.runtime;
     this.http = parts.http;
     this.url = parts.http.url;
@@ -439,11 +456,11 @@ class LocalProduct implements Product {
   }
 
   private workflowArn(workflow: WorkflowName): string {
-    return this.runtime.stateMachineArn(this.stack.workflows[workflow].node.id);
+    return this.runtime.stateMachineArn(this.workflows[workflow]);
   }
 
   private workflowOf(stateMachineArn: string): string {
-    const workflows = Object.keys(this.stack.workflows) as WorkflowName[];
+    const workflows = Object.keys(this.workflows) as WorkflowName[];
     return workflows.find((w) => this.workflowArn(w) === stateMachineArn) ?? stateMachineArn;
   }
 

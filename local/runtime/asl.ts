@@ -4,15 +4,15 @@
  * validated with `asl-validator`, and every `TimeoutSeconds` above 24 days capped to 24 days —
  * the interpreter's timers run on real time and overflow past 2^31 ms. The original timeouts are
  * kept: the local callback layer enforces them on the virtual clock.
+ *
+ * Everything here works on a stack's digest (below), never on the stack: the CDK is loaded only
+ * where a stack is built and digested (./stack.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import aslValidator from 'asl-validator';
-import { App, type AppProps, CfnResource, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { PROJECT_ROOT } from '#infra/function';
-import { Room } from '#infra/room';
+import { PROJECT_ROOT } from '#infra/project';
 import { type CfnTemplate, stateMachineArn, TemplateResolver } from './cfn.ts';
 
 /** 24 days: the longest timeout the interpreter's real-time `setTimeout` can hold. */
@@ -47,143 +47,39 @@ export interface ExtractedStateMachine {
 }
 
 /**
- * An App for building a stack the local runtime reads: bundling skipped (the handlers run from
- * source), CDK's built-in CloudFormation validation off (seconds of WASM per synth; `cdk synth`
- * still runs it) and the cloud assembly kept inside the project, not in the system temp folder.
+ * What the local runtime reads of a stack, as plain JSON (./stack.ts makes it): the synthesized
+ * template, each state machine's local name, each ThiduaFunction's handler file and place.
  */
-export function localApp(props: AppProps = {}): App {
-  const outdir = props.outdir ?? processOutdir();
-  mkdirSync(outdir, { recursive: true });
-  return new App({
-    builtinCloudFormationValidation: false,
-    ...props,
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [], ...props.context },
-  });
+export interface StackDigest {
+  template: CfnTemplate;
+  /** By logical id: the literal `StateMachineName`, else the construct path below the stack (rooms left out); the other names that reach it. */
+  stateMachines: Record<string, { name: string; aliases: string[] }>;
+  /** By logical id: the repo-relative handler file and the construct path below the stack. */
+  functions: Record<string, { entryPath: string; constructPath: string }>;
 }
 
-let outdirOfProcess: string | undefined;
-
-/**
- * `cdk.out/local/<pid>`: parallel test processes never write the same files. Removed at exit,
- * and the folders of processes that are gone (killed test workers) are removed on the next start.
- */
-function processOutdir(): string {
-  if (!outdirOfProcess) {
-    const parent = join(PROJECT_ROOT, 'cdk.out', 'local');
-    for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
-      const pid = /^(\d+)(?:-|$)/.exec(entry)?.[1];
-      if (pid && Number(pid) !== process.pid && !isRunning(Number(pid))) {
-        rmSync(join(parent, entry), { recursive: true, force: true });
-      }
-    }
-    const dir = join(parent, String(process.pid));
-    outdirOfProcess = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return outdirOfProcess;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The synthesized template of `stack` as JSON. */
-export function synthTemplate(stack: Stack): CfnTemplate {
-  return Template.fromStack(stack).toJSON() as CfnTemplate;
-}
-
-/** Every ThiduaFunction in the stack: logical id → repo-relative entry path. */
-export function functionsOf(stack: Stack): Map<string, string> {
-  return new Map([...functionConstructsOf(stack)].map(([id, f]) => [id, f.entryPath]));
-}
-
-/** Every ThiduaFunction in the stack: logical id → its entry path and construct path below the stack. */
-export function functionConstructsOf(
-  stack: Stack,
-): Map<string, { entryPath: string; constructPath: string }> {
-  const out = new Map<string, { entryPath: string; constructPath: string }>();
-  for (const c of stack.node.findAll()) {
-    const entryPath = (c as { entryPath?: unknown }).entryPath;
-    const child = c.node.defaultChild;
-    if (
-      typeof entryPath === 'string' &&
-      child &&
-      CfnResource.isCfnResource(child) &&
-      child.cfnResourceType === 'AWS::Lambda::Function'
-    ) {
-      const constructPath = c.node.path.slice(stack.node.path.length).replace(/^\//, '');
-      out.set(stack.resolve(child.logicalId) as string, { entryPath, constructPath });
-    }
-  }
-  return out;
-}
-
-/** Local names of every state machine of the stack, by logical id, with their aliases. */
-export function stateMachineNamesOf(
-  stack: Stack,
-  template: CfnTemplate,
-): Map<string, { name: string; aliases: string[] }> {
-  const out = new Map<string, { name: string; aliases: string[] }>();
-  const seen = new Map<string, string>();
-  for (const c of stack.node.findAll()) {
-    if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::StepFunctions::StateMachine') continue;
-    const logicalId = stack.resolve(c.logicalId) as string;
-    const owner = c.node.scope ?? c;
-    // The stack's rooms (infra/room.ts) group constructs for the reader and are no part of a name.
-    const scopes = owner.node.scopes;
-    const below = scopes
-      .slice(scopes.indexOf(stack) + 1)
-      .filter((s) => !(s instanceof Room))
-      .map((s) => s.node.id);
-    if (below.length > 1 && below[below.length - 1] === 'StateMachine') below.pop();
-    const derived = (below.join('-') || logicalId).replace(/[^A-Za-z0-9_-]/g, '-');
-    const literal = template.Resources?.[logicalId]?.Properties?.StateMachineName;
-    let name = derived;
-    const aliases: string[] = [];
-    if (typeof literal === 'string') {
-      name = literal;
-      aliases.push(derived);
-    }
-    for (const n of [name, ...aliases]) {
-      const other = seen.get(n);
-      if (other) throw new Error(`Two state machines have the local name ${n}: ${other} and ${logicalId}`);
-      seen.set(n, logicalId);
-    }
-    out.set(logicalId, { name, aliases });
-  }
-  return out;
+/** Every ThiduaFunction of the digest: logical id → repo-relative entry path. */
+export function functionsOf(digest: StackDigest): Map<string, string> {
+  return new Map(Object.entries(digest.functions).map(([id, f]) => [id, f.entryPath]));
 }
 
 /** A resolver that flattens the template's intrinsics to this stack's local values. */
-export function resolverFor(
-  stack: Stack,
-  template: CfnTemplate,
-  overrides?: Record<string, string>,
-): TemplateResolver {
-  const names = stateMachineNamesOf(stack, template);
-  return new TemplateResolver(template, {
-    stateMachineNames: new Map([...names].map(([id, n]) => [id, n.name])),
+export function resolverFor(digest: StackDigest, overrides?: Record<string, string>): TemplateResolver {
+  return new TemplateResolver(digest.template, {
+    stateMachineNames: new Map(Object.entries(digest.stateMachines).map(([id, n]) => [id, n.name])),
     ...(overrides ? { overrides } : {}),
   });
 }
 
-/** Extracts, flattens, validates and caps every state machine of `stack`. */
+/** Extracts, flattens, validates and caps every state machine of the stack. */
 export function extractStateMachines(
-  stack: Stack,
-  template: CfnTemplate = synthTemplate(stack),
-  resolver: TemplateResolver = resolverFor(stack, template),
+  digest: StackDigest,
+  resolver: TemplateResolver = resolverFor(digest),
 ): ExtractedStateMachine[] {
-  const functionsByLogicalId = functionsOf(stack);
-  const names = stateMachineNamesOf(stack, template);
+  const functionsByLogicalId = functionsOf(digest);
   const out: ExtractedStateMachine[] = [];
-  for (const [logicalId, { name, aliases }] of names) {
-    const props = template.Resources?.[logicalId]?.Properties ?? {};
+  for (const [logicalId, { name, aliases }] of Object.entries(digest.stateMachines)) {
+    const props = digest.template.Resources?.[logicalId]?.Properties ?? {};
     if (props.DefinitionString === undefined) {
       throw new Error(`State machine ${name} (${logicalId}) has no DefinitionString to run locally`);
     }
@@ -236,7 +132,9 @@ export function validateAsl(definition: unknown, name: string): void {
     validatedInProcess.add(mark);
     return;
   }
-  // The validator writes default QueryLanguage fields into what it checks: give it a copy.
+  // The validator writes default QueryLanguage fields into what it checks: give it a copy. It is
+  // loaded only here, for a definition not validated before (its import costs a start ~0.1 s).
+  const aslValidator = createRequire(import.meta.url)('asl-validator') as typeof import('asl-validator');
   const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
   if (!result.isValid) {
     throw new Error(`The ASL of state machine ${name} is invalid:\n${result.errorsText('\n')}`);

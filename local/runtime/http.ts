@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { HTTP_ROUTES, type HttpMethod, matchPath, PAGE_HANDLER_ENTRIES } from '#functions/http/routes';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import { closeServer } from './sfn-endpoint.ts';
 
 export type HttpLambdaHandler = (

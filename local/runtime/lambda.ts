@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import { functionNameOf, lambdaArn } from './cfn.ts';
 
 export interface LambdaErrorPayload {

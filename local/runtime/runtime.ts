@@ -1,5 +1,5 @@
 /**
- * The embedded runtime: one call turns a CDK stack into a running local system — its state
+ * The embedded runtime: one call turns a CDK stack (or its digest, ./asl.ts) into a running local system — its state
  * machines (ASL extracted from the synthesized template) on the local engine, its functions'
  * handlers in-process, its tables in dynalite, SES in aws-ses-v2-local, a local Step Functions
  * endpoint and a local Scheduler, all on one controllable clock. Only configuration differs from
@@ -9,14 +9,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import {
   type ExtractedStateMachine,
   extractStateMachines,
-  functionConstructsOf,
   functionsOf,
   resolverFor,
-  synthTemplate,
+  type StackDigest,
 } from './asl.ts';
 import { type CfnTemplate, lambdaArn, type TemplateResolver } from './cfn.ts';
 import { type FiredTimer, VirtualClock } from './clock.ts';
@@ -32,7 +31,11 @@ import { SfnEngine } from './sfn-engine.ts';
 import { ExecutionJournal } from './sfn-journal.ts';
 
 export interface LocalRuntimeOptions {
-  stack: Stack;
+  /**
+   * The stack to run: a CDK stack (digested here, which loads the CDK), or a digest made before
+   * (`digestStack`, ./stack.ts; the product keeps one per district, local/product/stack-cache.ts).
+   */
+  stack: Stack | StackDigest;
   /**
    * Keep DynamoDB data, schedules, the clock and the executions' journal here across restarts
    * (and crashes: see `recover()`); in memory when absent.
@@ -108,11 +111,13 @@ export async function stopLocalRuntime(rt: LocalRuntime): Promise<void> {
 const NOT_FOR_THIS_PROCESS = new Set(['NODE_OPTIONS', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const { stack, dataDir } = options;
-  const template = synthTemplate(stack);
-  const resolver = resolverFor(stack, template, options.refOverrides);
-  const stateMachines = extractStateMachines(stack, template, resolver);
-  const { functions, functionEnv } = functionConfigs(template, resolver, functionsOf(stack));
+  const { dataDir } = options;
+  const digest =
+    'template' in options.stack ? options.stack : (await import('./stack.ts')).digestStack(options.stack);
+  const { template } = digest;
+  const resolver = resolverFor(digest, options.refOverrides);
+  const stateMachines = extractStateMachines(digest, resolver);
+  const { functions, functionEnv } = functionConfigs(template, resolver, functionsOf(digest));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
   const saved = clockFile ? readClockFile(clockFile) : undefined;
@@ -197,7 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       resolver,
       stateMachines,
       warnings,
-      ...lookups(stack, stateMachines, functions),
+      ...lookups(digest, stateMachines, functions),
       advanceClock: (to) => clock.advanceTo(to),
       advanceToNextEvent: () => clock.advanceToNextEvent(),
       settle: () => clock.settle(),
@@ -240,12 +245,12 @@ function applyEnv(env: Record<string, string>): () => void {
 
 /** ARNs by the names a test or the product knows: state machine names, function ids, paths or entries. */
 function lookups(
-  stack: Stack,
+  digest: StackDigest,
   stateMachines: ExtractedStateMachine[],
   functions: ReadonlyMap<string, FunctionConfig>,
 ): Pick<LocalRuntime, 'stateMachineArn' | 'functionArn'> {
   const byName = new Map<string, string>();
-  for (const [id, f] of functionConstructsOf(stack)) {
+  for (const [id, f] of Object.entries(digest.functions)) {
     byName.set(f.entryPath, id);
     byName.set(f.constructPath, id);
   }

@@ -15,8 +15,8 @@ import { zonedInstant } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
-import { DistrictStack, districtStackName, type WorkflowName } from '#infra/district-stack';
-import { localApp } from '#local/runtime/asl';
+import type { WorkflowName } from '#infra/district-stack';
+import { districtDigest } from '#local/product/stack-cache';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
 import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
@@ -41,7 +41,6 @@ export interface CampaignHarness {
   base: string;
   config: DistrictConfig;
   criteriaSets: CriteriaSet[];
-  stack: DistrictStack;
   dataDir: string | undefined;
   signingKeyFile: string;
   /** The local ARN of a workflow's state machine. */
@@ -89,11 +88,11 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
 
   // The pages first: their address is the base URL every handler signs links for.
   const http = await startHttpServer({ routes: await pageRoutes(), port: options.port ?? 0 });
-  const stack = new DistrictStack(localApp(), districtStackName('demo'), { config, criteriaSets });
+  const { digest, workflows } = await districtDigest('demo', { config, criteriaSets });
   let rt: LocalRuntime;
   try {
     rt = await startLocalRuntime({
-      stack,
+      stack: digest,
       clockStart: planInstant(config),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       refOverrides: { 'AWS::ApiGatewayV2::Api.ApiEndpoint': http.url },
@@ -142,10 +141,9 @@ export async function startCampaign(options: HarnessOptions = {}): Promise<Campa
     base: http.url,
     config,
     criteriaSets,
-    stack,
     dataDir: options.dataDir,
     signingKeyFile,
-    workflowArn: (w) => rt.stateMachineArn(stack.workflows[w].node.id),
+    workflowArn: (w) => rt.stateMachineArn(workflows[w]),
     timeline,
     advance,
     advanceThrough: async (scheduleName, maxEvents = 60) => {

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import type { Appraisal, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
-import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/runtime/asl';
+import { districtDigest } from '#local/product/stack-cache';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
 import { resetAwsClients } from '#ports/aws';
 import { callbacks, SfnCallbacks } from '#ports/callbacks';
@@ -104,9 +103,9 @@ async function approve(unitId: string, report: Report, reviewerId: string): Prom
 beforeAll(async () => {
   ({ config, criteriaSets } = loadDistrict('districts/demo.yaml', { now: IN_REVIEW }));
   keyDir = mkdtempSync(join(tmpdir(), 'thidua-keys-'));
-  const stack = new DistrictStack(localApp(), 'Thidua-demo', { config, criteriaSets });
+  const { digest } = await districtDigest('demo', { config, criteriaSets });
   rt = await startLocalRuntime({
-    stack,
+    stack: digest,
     clockStart: IN_REVIEW,
     extraEnv: { BASE_URL, SIGNING_KEY_FILE: join(keyDir, 'signing-key.json') },
   });

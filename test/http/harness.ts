@@ -13,8 +13,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
-import { DistrictStack } from '#infra/district-stack';
-import { localApp } from '#local/runtime/asl';
+import { districtDigest } from '#local/product/stack-cache';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
 import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import type { Actor } from '#ports/actor';
@@ -57,10 +56,10 @@ export async function startHarness(): Promise<Harness> {
   resetPorts();
   const http = await startHttpServer({ routes: await pageRoutes() });
   const { config, criteriaSets } = loadDistrict('districts/demo.yaml', { now: new Date('2022-08-02') });
-  const stack = new DistrictStack(localApp(), 'Thidua-demo', { config, criteriaSets });
+  const { digest } = await districtDigest('demo', { config, criteriaSets });
   const period = (await import('#domain/calendar')).periodById(config, PERIOD_ID) as Period;
   const rt = await startLocalRuntime({
-    stack,
+    stack: digest,
     // An hour into the 2022Q3 submission window.
     clockStart: new Date(Date.parse(period.opensAt) + 3_600_000),
     extraEnv: { BASE_URL: http.url, SIGNING_KEY_FILE: join(keyDir, 'signing-key.json') },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '#infra/app';
 import type { DistrictStack } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 
 export function districtApp(slug: string, outdirName: string): { app: App; stack: DistrictStack } {
   return buildApp(

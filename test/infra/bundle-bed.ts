@@ -20,9 +20,10 @@ import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { type BuiltBundle, bundleFunctions, type FunctionToBundle } from '#infra/bundle';
-import { DistrictStack, districtStackName, HANDLERS, type HandlerName } from '#infra/district-stack';
-import { PROJECT_ROOT, type ThiduaFunction } from '#infra/function';
-import { localApp, resolverFor, stateMachineNamesOf, synthTemplate } from '#local/runtime/asl';
+import { DistrictStack, HANDLERS, type HandlerName } from '#infra/district-stack';
+import type { ThiduaFunction } from '#infra/function';
+import { districtStackName, PROJECT_ROOT } from '#infra/project';
+import { resolverFor } from '#local/runtime/asl';
 import type { CfnTemplate, TemplateResolver } from '#local/runtime/cfn';
 import { VirtualClock } from '#local/runtime/clock';
 import { dynamoClient, type Emulators, startEmulators } from '#local/runtime/emulators';
@@ -30,6 +31,7 @@ import { LocalLambdas } from '#local/runtime/lambda';
 import { LocalScheduler } from '#local/runtime/scheduler';
 import { type LocalEndpoint, startSfnEndpoint } from '#local/runtime/sfn-endpoint';
 import { SfnEngine } from '#local/runtime/sfn-engine';
+import { digestStack, localApp } from '#local/runtime/stack';
 import { createDocumentClient, Table, table } from '#ports/dynamo/table';
 import { currentKey, type Keyring, readOrCreateKeyFile, signLink } from '#ports/links';
 import { replacePort, resetPorts } from '#ports/registry';
@@ -209,8 +211,9 @@ export async function startBundleBed(
     join(outdir, 'bundles'),
   );
   building.catch(() => undefined);
-  const template = synthTemplate(stack);
-  const resolver = resolverFor(stack, template);
+  const digest = digestStack(stack);
+  const { template } = digest;
+  const resolver = resolverFor(digest);
   timings.template = Date.now() - t;
 
   const emulators = await startEmulators();
@@ -218,15 +221,14 @@ export async function startBundleBed(
   const clock = new VirtualClock(new Date());
   const lambdas = new LocalLambdas(new Map());
   const engine = new SfnEngine({ clock, lambdas });
-  const machineNames = stateMachineNamesOf(stack, template);
-  for (const [, { name, aliases }] of machineNames) {
+  for (const { name, aliases } of Object.values(digest.stateMachines)) {
     engine.registerStateMachine({
       name,
       aliases,
       definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
     });
   }
-  const periodMachine = machineNames.get(logicalIdOf(stack.stateMachines.period))?.name as string;
+  const periodMachine = digest.stateMachines[logicalIdOf(stack.stateMachines.period)]?.name as string;
   const sfnEndpoint: LocalEndpoint = await startSfnEndpoint(engine);
   const scheduler = new LocalScheduler({ clock, lambdas });
   await scheduler.start();

@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { awsClientsOf, type BuiltBundle, bundleFunctions, zodLocalesOf } from '#infra/bundle';
-import { DistrictStack, districtStackName, HANDLERS, type HandlerName } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
-import { localApp } from '#local/runtime/asl';
+import { DistrictStack, HANDLERS, type HandlerName } from '#infra/district-stack';
+import { districtStackName, PROJECT_ROOT } from '#infra/project';
+import { localApp } from '#local/runtime/stack';
 
 const OUTDIR = join(PROJECT_ROOT, 'cdk.out', 'bundle-contents-test');
 

@@ -19,7 +19,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltBundle, bundleFunction, esbuildOptionsFor } from '#infra/bundle';
 import type { HandlerName } from '#infra/district-stack';
-import { PROJECT_ROOT, ThiduaFunction } from '#infra/function';
+import { ThiduaFunction } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import { executionArn } from '#local/runtime/cfn';
 import {
   type BundleBed,

@@ -11,11 +11,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
 import { FAILED_EXECUTION_STATUSES } from '#infra/alarms';
 import type { DistrictStack } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
 import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
+import { PROJECT_ROOT } from '#infra/project';
 import { reviewWaits } from '#infra/workflows';
 import { extractStateMachines } from '#local/runtime/asl';
+import { digestStack } from '#local/runtime/stack';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
 import { districtApp } from './build-district.ts';
@@ -355,7 +356,7 @@ describe('the demo district stack', () => {
   });
 
   it('waits for callbacks with a fixed timeout and retries their re-entrant step but never its timeout', () => {
-    const review = extractStateMachines(stack, template).find((m) => m.name === 'Review');
+    const review = extractStateMachines(digestStack(stack)).find((m) => m.name === 'Review');
     const callbacks = Object.entries(review!.definition.States).filter(([, s]) =>
       String(s.Resource).endsWith('.waitForTaskToken'),
     );

@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, ThiduaFunction } from '#infra/function';
-import { localApp } from '#local/runtime/asl';
+import { ThiduaFunction } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
+import { localApp } from '#local/runtime/stack';
 
 describe('ThiduaFunction', () => {
   it('carries the project conventions and remembers its entry', () => {

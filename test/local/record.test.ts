@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import type { RecordOutcome, RecordProblems } from '#local/product/control';
 import { type Product, runClientCommand, startProduct } from '#local/start';
 import { results } from '#ports/dynamo/results';

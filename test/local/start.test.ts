@@ -17,7 +17,7 @@ import type { Period } from '#domain/model';
 import { type ComputePeriodResultsInput, computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import { readCycle } from '#functions/commendation/award';
 import { storePeriodResults } from '#functions/scoring/results';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import type { AdvanceOutcome, LaunchOutcome, ProductStatus, RevoteOutcome } from '#local/product/control';
 import { type Product, parseArgs, runClientCommand, startProduct } from '#local/start';
 import { outbox } from '#ports/dynamo/outbox';

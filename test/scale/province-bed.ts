@@ -12,17 +12,13 @@ import { loadDistrict } from '#domain/config-files';
 import type { Appraisal, Period } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { DistrictStack } from '#infra/district-stack';
-import {
-  type ExtractedStateMachine,
-  extractStateMachines,
-  localApp,
-  synthTemplate,
-} from '#local/runtime/asl';
+import { type ExtractedStateMachine, extractStateMachines } from '#local/runtime/asl';
 import { functionNameOf } from '#local/runtime/cfn';
 import { VirtualClock } from '#local/runtime/clock';
 import { dynamoClient } from '#local/runtime/emulators';
 import { LocalLambdas } from '#local/runtime/lambda';
 import { type Json, SfnEngine } from '#local/runtime/sfn-engine';
+import { digestStack, localApp } from '#local/runtime/stack';
 import type { Actor } from '#ports/actor';
 import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
@@ -56,10 +52,11 @@ export async function startProvinceBed(units: number, seed = 9): Promise<Provinc
   const demo = loadDistrict('districts/demo.yaml', { now: new Date('2022-08-01T00:00:00Z') });
   const stack = new DistrictStack(localApp(), 'Thidua-demo', demo);
   const machines = new Map<string, ExtractedStateMachine>();
-  for (const m of extractStateMachines(stack))
+  const digest = digestStack(stack);
+  for (const m of extractStateMachines(digest))
     for (const name of [m.name, ...m.aliases]) machines.set(name, m);
   const timeouts = new Map<string, number>();
-  for (const [id, resource] of Object.entries(synthTemplate(stack).Resources ?? {})) {
+  for (const [id, resource] of Object.entries(digest.template.Resources ?? {})) {
     const timeout = (resource.Properties as { Timeout?: unknown } | undefined)?.Timeout;
     if (resource.Type === 'AWS::Lambda::Function' && typeof timeout === 'number') timeouts.set(id, timeout);
   }

@@ -15,19 +15,19 @@ import { loadDistrict } from '#domain/config-files';
 import type { DistrictConfig } from '#domain/model';
 import { plannedSchedules } from '#functions/launch/plan-schedules';
 import { DistrictStack } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
+import { PROJECT_ROOT } from '#infra/project';
 import {
   type AslDefinition,
   type AslState,
   type ExtractedStateMachine,
   extractStateMachines,
   forEachState,
-  localApp,
 } from '#local/runtime/asl';
 import { functionNameOf } from '#local/runtime/cfn';
 import { VirtualClock } from '#local/runtime/clock';
 import type { LocalLambdas } from '#local/runtime/lambda';
 import { HISTORY_EVENT_LIMIT, type Json, type LoggedEvent, SfnEngine } from '#local/runtime/sfn-engine';
+import { digestStack, localApp } from '#local/runtime/stack';
 import { failureInput } from '#steps/inputs';
 import { COUNCIL_VOTE_CONCURRENCY } from '#workflows/commendation';
 import { DAY_SECONDS, LAMBDA_SERVICE_ERRORS, STEP_MAP_CONCURRENCY } from '#workflows/common';
@@ -45,7 +45,7 @@ beforeAll(() => {
   const district = loadDistrict(join(PROJECT_ROOT, 'districts', 'demo.yaml'));
   config = district.config;
   const stack = new DistrictStack(app, 'Thidua-demo', district);
-  const extracted = extractStateMachines(stack);
+  const extracted = extractStateMachines(digestStack(stack));
   expect(extracted.map((m) => m.name).sort()).toEqual([...CYCLE, 'Review'].sort());
   for (const name of CYCLE) machines[name] = extracted.find((m) => m.name === name)!;
 }, 120_000);

@@ -12,8 +12,9 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { DistrictStack } from '#infra/district-stack';
-import { PROJECT_ROOT } from '#infra/function';
-import { type AslDefinition, type AslState, extractStateMachines, localApp } from '#local/runtime/asl';
+import { PROJECT_ROOT } from '#infra/project';
+import { type AslDefinition, type AslState, extractStateMachines } from '#local/runtime/asl';
+import { digestStack, localApp } from '#local/runtime/stack';
 import { LAMBDA_SERVICE_ERRORS, UNKNOWN_DECISION_ERROR } from '#workflows/review';
 
 /** A JSON value as the interpreter passes it (its type is not exported). */
@@ -25,7 +26,7 @@ beforeAll(() => {
   const app = localApp({ outdir: join(PROJECT_ROOT, 'cdk.out', 'test-review-asl') });
   const { config, criteriaSets } = loadDistrict(join(PROJECT_ROOT, 'districts', 'demo.yaml'));
   const stack = new DistrictStack(app, 'Thidua-demo', { config, criteriaSets });
-  const machines = extractStateMachines(stack);
+  const machines = extractStateMachines(digestStack(stack));
   const review = machines.find((m) => m.name === 'Review');
   expect(review, machines.map((m) => m.name).join(', ')).toBeDefined();
   asl = review!.definition;
