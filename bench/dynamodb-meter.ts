@@ -140,9 +140,12 @@ export class DynamoMeter {
   private usage = emptyDynamoUsage();
   private readonly schemas = new Map<string, Promise<TableSchema>>();
   private readonly locks = new KeyLocks();
+  private readonly call: DynamoCall;
 
   /** `call` reaches dynalite directly: the meter's own reads are never counted. */
-  constructor(private readonly call: DynamoCall) {}
+  constructor(call: DynamoCall) {
+    this.call = call;
+  }
 
   snapshot(): DynamoUsage {
     return structuredClone(this.usage);

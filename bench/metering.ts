@@ -192,11 +192,12 @@ class Counter {
   ses = emptySes();
   http = emptyHttp();
   readonly dynamo: DynamoMeter | undefined;
+  readonly service: MeteredService;
+  private readonly forward: Forward;
 
-  constructor(
-    readonly service: MeteredService,
-    private readonly forward: Forward,
-  ) {
+  constructor(service: MeteredService, forward: Forward) {
+    this.service = service;
+    this.forward = forward;
     this.dynamo = service === 'dynamodb' ? new DynamoMeter((op, body) => this.direct(op, body)) : undefined;
   }
 

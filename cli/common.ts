@@ -42,11 +42,12 @@ export class UsageError extends Error {
 /** Input problems found while reading or checking files: exit 1, nothing computed or written. */
 export class ProblemsError extends Error {
   override name = 'ProblemsError';
-  constructor(
-    readonly problems: ConfigProblem[],
-    readonly title = 'Dữ liệu không hợp lệ (invalid input)',
-  ) {
+  readonly problems: ConfigProblem[];
+  readonly title: string;
+  constructor(problems: ConfigProblem[], title = 'Dữ liệu không hợp lệ (invalid input)') {
     super(`${title}: ${problems.length}`);
+    this.problems = problems;
+    this.title = title;
   }
 }
 

@@ -12,11 +12,10 @@ import type { Fraction, Points } from '#domain/model';
 export type PointsErrorCode = 'not-a-number' | 'too-many-decimals' | 'negative' | 'too-large';
 
 export class PointsError extends Error {
-  constructor(
-    readonly code: PointsErrorCode,
-    message: string,
-  ) {
+  readonly code: PointsErrorCode;
+  constructor(code: PointsErrorCode, message: string) {
     super(message);
+    this.code = code;
     this.name = 'PointsError';
   }
 }

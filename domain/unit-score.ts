@@ -22,13 +22,15 @@ import { checkId, checkScore, type Problem } from '#domain/report';
 
 /** Thrown when scoring input is invalid; `problems` lists every problem found, not just the first. */
 export class ScoringError extends Error {
-  constructor(readonly problems: Problem[]) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
     super(
       `Không thể tính điểm: ${problems
         .slice(0, 5)
         .map((p) => `${p.field}: ${p.message}`)
         .join('; ')}${problems.length > 5 ? ` (và ${problems.length - 5} lỗi khác)` : ''}`,
     );
+    this.problems = problems;
     this.name = 'ScoringError';
   }
 }

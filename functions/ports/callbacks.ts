@@ -46,7 +46,10 @@ function errorName(err: unknown): string {
 }
 
 export class SfnCallbacks implements Callbacks {
-  constructor(private readonly client?: SFNClient) {}
+  private readonly client?: SFNClient;
+  constructor(client?: SFNClient) {
+    this.client = client;
+  }
 
   private sfn(): SFNClient {
     return this.client ?? sharedClient('sfn', () => new SFNClient({ region: region() }));

@@ -15,24 +15,25 @@ export type ConflictReason = 'version' | 'status' | 'exists';
  */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
-  constructor(
-    readonly reason: ConflictReason,
-    message: string,
-    /** What is stored now, when known (e.g. the current version and status). */
-    readonly current?: { version?: number; status?: string },
-  ) {
+  readonly reason: ConflictReason;
+  /** What is stored now, when known (e.g. the current version and status). */
+  readonly current?: { version?: number; status?: string };
+  constructor(reason: ConflictReason, message: string, current?: { version?: number; status?: string }) {
     super(message);
+    this.reason = reason;
+    this.current = current;
   }
 }
 
 /** The record the caller names does not exist. */
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
-  constructor(
-    readonly entity: string,
-    readonly key: string,
-  ) {
+  readonly entity: string;
+  readonly key: string;
+  constructor(entity: string, key: string) {
     super(`${entity} not found: ${key}`);
+    this.entity = entity;
+    this.key = key;
   }
 }
 
@@ -48,16 +49,17 @@ export class ItemTooLargeError extends Error {
  */
 export class SchemaMismatchError extends Error {
   override readonly name = 'SchemaMismatchError';
-  constructor(
-    readonly found: number,
-    readonly expected: number,
-  ) {
+  readonly found: number;
+  readonly expected: number;
+  constructor(found: number, expected: number) {
     super(
       `Dữ liệu trong bảng được ghi theo cấu trúc cũ (phiên bản ${found}, cần ${expected}); ` +
         'hãy bắt đầu lại với dữ liệu mới (README, "Upgrading"). ' +
         `(The table holds data in storage layout ${found}; this code reads layout ${expected}. ` +
         'Start over with fresh data: README, "Upgrading".)',
     );
+    this.found = found;
+    this.expected = expected;
   }
 }
 

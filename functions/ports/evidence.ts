@@ -116,12 +116,14 @@ export function evidenceTypeByExtension(extension: string): EvidenceType | undef
  */
 export class EvidenceInputError extends Error {
   override readonly name = 'EvidenceInputError';
-  constructor(
-    readonly field: string,
-    readonly vi: string,
-    readonly en: string,
-  ) {
+  readonly field: string;
+  readonly vi: string;
+  readonly en: string;
+  constructor(field: string, vi: string, en: string) {
     super(`${vi}\n${en}`);
+    this.field = field;
+    this.vi = vi;
+    this.en = en;
   }
 }
 

@@ -22,12 +22,14 @@ const CACHE_MS = 5 * 60_000;
 /** The keyring named by the environment (see above). */
 export class EnvKeyring implements KeyringSource {
   private cached: { source: string; keyring: Keyring; at: number } | undefined;
+  private readonly env: NodeJS.ProcessEnv;
+  /** Clients of the container by default (a test passes its own). */
+  private readonly clients: { ssm?: SSMClient };
 
-  constructor(
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    /** Clients of the container by default (a test passes its own). */
-    private readonly clients: { ssm?: SSMClient } = {},
-  ) {}
+  constructor(env: NodeJS.ProcessEnv = process.env, clients: { ssm?: SSMClient } = {}) {
+    this.env = env;
+    this.clients = clients;
+  }
 
   async load(): Promise<Keyring> {
     const file = this.env.SIGNING_KEY_FILE?.trim();

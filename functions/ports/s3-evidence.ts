@@ -55,8 +55,10 @@ export interface S3EvidenceOptions {
 
 export class S3EvidenceFiles implements EvidenceFiles {
   private readonly bucket: string;
+  private readonly options: S3EvidenceOptions;
 
-  constructor(private readonly options: S3EvidenceOptions = {}) {
+  constructor(options: S3EvidenceOptions = {}) {
+    this.options = options;
     this.bucket = options.bucket ?? requireEnv('EVIDENCE_BUCKET', 'the bucket holding evidence files');
   }
 

@@ -30,11 +30,13 @@ export class SendPacer {
   private next = Number.NEGATIVE_INFINITY;
   /** Milliseconds waited so far (what the pacing cost this invocation). */
   waitedMs = 0;
+  readonly ratePerSecond: number;
+  private readonly clock: PacerClock;
 
-  constructor(
-    readonly ratePerSecond = sendRatePerSecond(),
-    private readonly clock: PacerClock = productClock,
-  ) {}
+  constructor(ratePerSecond = sendRatePerSecond(), clock: PacerClock = productClock) {
+    this.ratePerSecond = ratePerSecond;
+    this.clock = clock;
+  }
 
   /** Waits until a send may start; answers how long it waited (ms). */
   async take(): Promise<number> {

@@ -29,8 +29,11 @@ export interface SweepTrigger {
 export class LambdaSweepTrigger implements SweepTrigger {
   /** The minutes this container already asked for: a burst of claims sends one request. */
   private readonly asked = new Set<number>();
+  private readonly client?: LambdaClient;
 
-  constructor(private readonly client?: LambdaClient) {}
+  constructor(client?: LambdaClient) {
+    this.client = client;
+  }
 
   async runAt(at: Date, log: Logger): Promise<void> {
     const sweep = process.env.SWEEP_FUNCTION_ARN?.trim();

@@ -11,8 +11,10 @@
 
 /** The error a point throws in `throw` mode (a Lambda invocation that died there). */
 export class CrashPointError extends Error {
-  constructor(readonly point: string) {
+  readonly point: string;
+  constructor(point: string) {
     super(`Crash point ${point} reached`);
+    this.point = point;
     this.name = 'CrashPoint';
   }
 }

@@ -73,25 +73,26 @@ export interface FieldProblem {
  */
 export class PageError extends Error {
   override readonly name: string = 'PageError';
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly html?: string,
-  ) {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly html?: string;
+  constructor(status: number, title: string, detail: string, html?: string) {
     super(`${status} ${title}`);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.html = html;
   }
 }
 
 /** 422 (or 400): the form has problems; nothing was stored. */
 export class FormError extends PageError {
   override readonly name = 'FormError';
-  constructor(
-    readonly problems: FieldProblem[],
-    html?: string,
-    status: 400 | 422 = 422,
-  ) {
+  readonly problems: FieldProblem[];
+  constructor(problems: FieldProblem[], html?: string, status: 400 | 422 = 422) {
     super(status, 'Thông tin chưa hợp lệ', 'Chưa lưu gì: hãy sửa các mục dưới đây rồi gửi lại.', html);
+    this.problems = problems;
   }
 }
 

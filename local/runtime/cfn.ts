@@ -70,11 +70,12 @@ const NAME_PROPERTIES: Record<string, string> = {
 export class TemplateResolver {
   private readonly resources: Record<string, CfnResource>;
   private readonly resolving = new Set<string>();
+  readonly template: CfnTemplate;
+  private readonly options: ResolverOptions;
 
-  constructor(
-    readonly template: CfnTemplate,
-    private readonly options: ResolverOptions = {},
-  ) {
+  constructor(template: CfnTemplate, options: ResolverOptions = {}) {
+    this.template = template;
+    this.options = options;
     this.resources = template.Resources ?? {};
   }
 

@@ -68,12 +68,11 @@ export class VirtualClock {
   private queue: Promise<unknown> = Promise.resolve();
   /** The position last persisted, so that a move writes only when it changes. */
   private persisted?: { now: number; target?: number };
+  /** Writes the durable position (see `ClockPosition`); called only when it changes. */
+  private readonly persist?: (position: ClockPosition) => void;
 
-  constructor(
-    start: Date,
-    /** Writes the durable position (see `ClockPosition`); called only when it changes. */
-    private readonly persist?: (position: ClockPosition) => void,
-  ) {
+  constructor(start: Date, persist?: (position: ClockPosition) => void) {
+    this.persist = persist;
     if (Number.isNaN(start.getTime())) throw new Error('VirtualClock: invalid start date');
     this.current = start.getTime();
   }

@@ -65,12 +65,19 @@ export class LocalLambdas {
   private readonly modules = new Map<string, Promise<Handler>>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly functions: ReadonlyMap<string, FunctionConfig>;
+  private readonly root: string;
+  private readonly now: () => Date;
 
   constructor(
-    private readonly functions: ReadonlyMap<string, FunctionConfig>,
-    private readonly root: string = PROJECT_ROOT,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    functions: ReadonlyMap<string, FunctionConfig>,
+    root: string = PROJECT_ROOT,
+    now: () => Date = () => new Date(),
+  ) {
+    this.functions = functions;
+    this.root = root;
+    this.now = now;
+  }
 
   /** The logical id a function ARN or name stands for, or undefined. */
   logicalIdOf(arnOrName: string): string | undefined {

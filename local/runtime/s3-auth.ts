@@ -17,12 +17,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** An S3 error response: HTTP status, S3's error code and its message. */
 export class S3Error extends Error {
   override readonly name = 'S3Error';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
   }
 }
 

@@ -401,8 +401,11 @@ function encodeKey(key: string): string {
 class DiskStore {
   /** One write at a time per key: a version list is read, extended and written back. */
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly root: string;
 
-  constructor(private readonly root: string) {}
+  constructor(root: string) {
+    this.root = root;
+  }
 
   async createBucket(name: string): Promise<void> {
     if (!BUCKET_NAME.test(name)) {

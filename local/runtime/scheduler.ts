@@ -73,12 +73,12 @@ export interface ScheduleDeadLetter {
 }
 
 export class SchedulerApiError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
     super(message);
+    this.code = code;
+    this.status = status;
     this.name = code;
   }
 }
@@ -102,8 +102,10 @@ export class LocalScheduler {
   private readonly fired = new Set<string>();
   private server?: Server;
   private baseUrl?: string;
+  private readonly options: LocalSchedulerOptions;
 
-  constructor(private readonly options: LocalSchedulerOptions) {
+  constructor(options: LocalSchedulerOptions) {
+    this.options = options;
     if (options.persistPath && existsSync(options.persistPath)) {
       const saved = JSON.parse(readFileSync(options.persistPath, 'utf8')) as {
         groups?: string[];

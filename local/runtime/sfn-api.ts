@@ -12,11 +12,10 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /** An error of the Step Functions API, named like AWS's (`ExecutionAlreadyExists`, `TaskTimedOut`…). */
 export class SfnApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
+  readonly code: string;
+  constructor(code: string, message: string) {
     super(message);
+    this.code = code;
     this.name = code;
   }
 }

@@ -42,12 +42,14 @@ export class CallbackRegistry {
   private readonly open = new Map<string, OpenTask>();
   /** Tokens of tasks that ended, and how (a later call answers TaskTimedOut). */
   private readonly closed = new Map<string, string>();
+  private readonly clock: VirtualClock;
+  /** Told of every change, so that the engine's idle check sees the activity. */
+  private readonly changed: () => void;
 
-  constructor(
-    private readonly clock: VirtualClock,
-    /** Told of every change, so that the engine's idle check sees the activity. */
-    private readonly changed: () => void,
-  ) {}
+  constructor(clock: VirtualClock, changed: () => void) {
+    this.clock = clock;
+    this.changed = changed;
+  }
 
   /** Opens a task waiting from `since` until `timeoutAt` (on the virtual clock). */
   openTask(owner: CallbackOwner, stateName: string, wait: { since: Date; timeoutAt?: Date }): CallbackTask {

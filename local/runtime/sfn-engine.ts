@@ -72,8 +72,10 @@ export class SfnEngine {
   private readonly callbacks: CallbackRegistry;
   /** Bumped by everything that happens, so that `idle()` sees work in progress. */
   private activity = 0;
+  private readonly options: SfnEngineOptions;
 
-  constructor(private readonly options: SfnEngineOptions) {
+  constructor(options: SfnEngineOptions) {
+    this.options = options;
     this.callbacks = new CallbackRegistry(options.clock, () => {
       this.activity++;
     });

@@ -109,7 +109,9 @@ export function waitDeadline(open: {
 }
 
 export class ExecutionJournal {
-  constructor(readonly path: string) {
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
     mkdirSync(dirname(path), { recursive: true });
   }
 

@@ -65,12 +65,13 @@ class CrashRun extends PeriodRun {
   readonly killedAt: string[] = [];
   readonly notReached: string[] = [];
   private current: [string, string] | undefined;
+  private readonly port: number;
+  private readonly crashes: [string, string][];
 
-  constructor(
-    private readonly port: number,
-    private readonly crashes: [string, string][],
-  ) {
+  constructor(port: number, crashes: [string, string][]) {
     super();
+    this.port = port;
+    this.crashes = crashes;
     roots.push(this.root);
   }
 

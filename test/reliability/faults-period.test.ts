@@ -46,9 +46,11 @@ class FaultRun extends PeriodRun {
   retries = 0;
   record: Awaited<ReturnType<typeof storedRecord>> | undefined;
   emails: SesEmail[] = [];
+  private readonly rate: number;
 
-  constructor(private readonly rate: number) {
+  constructor(rate: number) {
     super();
+    this.rate = rate;
     roots.push(this.root);
   }
 

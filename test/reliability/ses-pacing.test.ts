@@ -44,8 +44,10 @@ class PacedClock {
 }
 
 class NotingPacer extends SendPacer {
-  constructor(private readonly noted: PacedClock) {
+  private readonly noted: PacedClock;
+  constructor(noted: PacedClock) {
     super(14, noted);
+    this.noted = noted;
   }
   override async take(): Promise<number> {
     const waited = await super.take();

@@ -108,7 +108,10 @@ function decodeCursor(listing: Listing, cursor: string): Record<string, string> 
 }
 
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly table: Table) {}
+  private readonly table: Table;
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   async append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<'appended' | 'exists'> {
     const at = entry.at ?? this.table.now().iso;

@@ -16,7 +16,10 @@ function proposalOf<T>(item: Item): StoredProposal<T> {
 }
 
 export class DynamoAwardStore implements AwardStore {
-  constructor(private readonly table: Table) {}
+  private readonly table: Table;
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   async putProposal<T>(
     cycleId: string,

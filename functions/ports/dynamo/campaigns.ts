@@ -43,8 +43,11 @@ export class DynamoCampaignStore implements CampaignStore {
    * itself is kept, so invocations arriving together in one container read it once.
    */
   private cached: { key: string; campaign: Promise<StoredCampaign> } | undefined;
+  private readonly table: Table;
 
-  constructor(private readonly table: Table) {}
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   async putCampaign(
     campaign: CampaignInput,

@@ -72,10 +72,12 @@ function recordOf(item: Item): OutboxRecord {
 }
 
 export class DynamoOutbox implements Outbox {
-  constructor(
-    private readonly table: Table,
-    private readonly claimStaleAfterMs = OUTBOX_CLAIM_STALE_MS,
-  ) {}
+  private readonly table: Table;
+  private readonly claimStaleAfterMs: number;
+  constructor(table: Table, claimStaleAfterMs = OUTBOX_CLAIM_STALE_MS) {
+    this.table = table;
+    this.claimStaleAfterMs = claimStaleAfterMs;
+  }
 
   async claim(identity: MailIdentity, mail: OutgoingMail): Promise<ClaimOutcome> {
     const key = mailIdentityKey(identity);

@@ -138,8 +138,11 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
 export class DynamoReportStore implements ReportStore {
   /** The item behind each report `get` answered, for a write that follows it (`readBefore`). */
   private readonly itemsRead = new WeakMap<StoredReport, Item>();
+  private readonly table: Table;
 
-  constructor(private readonly table: Table) {}
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   /** The current item as the caller read it, else as read now. */
   private async currentFor(unitId: string, periodId: string, readBefore: StoredReport | null | undefined) {

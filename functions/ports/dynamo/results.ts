@@ -60,7 +60,10 @@ function adjustmentsOf(item: Item): StoredAdjustments {
 }
 
 export class DynamoResultsStore implements ResultsStore {
-  constructor(private readonly table: Table) {}
+  private readonly table: Table;
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   async putAdjustments(
     unitId: string,

@@ -137,7 +137,10 @@ function assignmentOf(item: Item): ReviewerAssignment {
 }
 
 export class DynamoReviewStore implements ReviewStore {
-  constructor(private readonly table: Table) {}
+  private readonly table: Table;
+  constructor(table: Table) {
+    this.table = table;
+  }
 
   // ------------------------------------------------------------ assignments
 

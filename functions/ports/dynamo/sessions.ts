@@ -17,10 +17,12 @@ const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sha256(sessionId)}`,
 const REFRESH_MS = 60_000;
 
 export class DynamoSessions implements Sessions {
-  constructor(
-    private readonly table: Table,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly table: Table;
+  private readonly clock: () => Date;
+  constructor(table: Table, clock: () => Date = () => new Date()) {
+    this.table = table;
+    this.clock = clock;
+  }
 
   private now(): { iso: string; ms: number } {
     const d = this.clock();
