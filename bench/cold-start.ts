@@ -14,7 +14,7 @@
  * rounds. The handlers' order rotates from round to round. Before the timed rounds every bundle
  * answers all its smoke-test cases once, and every timed answer is checked against its case.
  *
- *   npx tsx bench/cold-start.ts [--runs 15] [--only Starter,Sweep]
+ *   node bench/cold-start.ts [--runs 15] [--only Starter,Sweep]
  *
  * Sizes are in KB of 1,000 bytes. The last line is
  * `cold-start: median ratio to empty <x>x, worst <function> <y>x, bundles <min>-<max> KB`.

@@ -5,7 +5,7 @@
  * Run with the demo's settings (top 3 per group, upward ≥ 95 %) and with a threshold selection
  * (every unit ≥ 80 %, so the ballot is long). Each step is repeated; prints ms.
  *
- *   npx tsx bench/commendation.ts [--per-group 500] [--nominations 500] [--repeat 5] [--seed 2024]
+ *   node bench/commendation.ts [--per-group 500] [--nominations 500] [--repeat 5] [--seed 2024]
  */
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';

@@ -5,7 +5,7 @@
  * synthesized template. Prints every item with its share, the dominant one, the floor (the
  * emails the process must send), and ends with `cost N units: usage $x, all-in $y per year`.
  *
- *   npx tsx bench/cost.ts [--usage usage.json] [--template stack.template.json | --district demo]
+ *   node bench/cost.ts [--usage usage.json] [--template stack.template.json | --district demo]
  *                         [--prices bench/prices/ap-southeast-1.json] [--units N]
  *   npm run bench -- cost --units 40
  *
@@ -100,11 +100,10 @@ function printReport(report: CostReport, prices: PriceTable): void {
 function measurePeriod(units: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'thidua-cost-'));
   const file = join(dir, `period-${units}.usage.json`);
-  const tsx = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   console.log(`measuring one period of ${units} units (bench/period.ts) …`);
   const run = spawnSync(
     process.execPath,
-    [tsx, 'bench/period.ts', '--units', String(units), '--usage-out', file],
+    ['bench/period.ts', '--units', String(units), '--usage-out', file],
     {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'inherit', 'pipe'],

@@ -6,7 +6,7 @@
  * (SfnEngine.historyEventCount) against the 25,000 events a Standard execution may have.
  * Skips with a message when the stack has no `Period` state machine.
  *
- *   npx tsx bench/period-history.ts [--units 500,1000]
+ *   node bench/period-history.ts [--units 500,1000]
  */
 import '#local/runtime/polyfills';
 import { loadDistrict } from '#domain/config-files';

@@ -10,7 +10,7 @@
  * People act 5 at a time; the runtime settles between phases. The period's events start their
  * executions as the starter would (the launch that schedules them is not part of a period).
  *
- *   npx tsx bench/period.ts [--units 40] [--usage-out period-usage.json]
+ *   node bench/period.ts [--units 40] [--usage-out period-usage.json]
  *
  * Prints each phase's wall time, then `period N units: <s> s, peak <MiB> MiB, <transitions>
  * transitions, <reads> read units, <writes> write units, <emails> emails` last. `--usage-out`

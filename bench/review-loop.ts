@@ -9,7 +9,7 @@
  * approves. Prints total wall time, ms per unit-loop (and per step), emails sent, the weighted
  * history-event count of each review execution and memory.
  *
- *   npx tsx bench/review-loop.ts [--units 27]
+ *   node bench/review-loop.ts [--units 27]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

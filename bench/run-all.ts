@@ -3,7 +3,7 @@
  * other, shows what each prints, then a summary table from the `BENCH-SUMMARY` line each ends with.
  * A benchmark's stderr (the AWS SDK's Node-version warning, mostly) is shown only when it fails.
  *
- *   npx tsx bench/run-all.ts [cold-start …] [--only scoring,review-loop] [-- arguments for every benchmark]
+ *   node bench/run-all.ts [cold-start …] [--only scoring,review-loop] [-- arguments for every benchmark]
  *   npm run bench -- period --units 1000         one benchmark, its options passed on
  *
  * Benchmark names (as in `npm run bench -- cold-start`) select benchmarks as `--only` does; every
@@ -18,7 +18,6 @@ import { type BenchSummary, fmtMs, msSince, now, SUMMARY_PREFIX } from './lib.ts
 
 const DEFAULT_BENCHES = ['scoring', 'commendation', 'review-loop', 'period-history', 'cold-start'] as const;
 const BENCHES: readonly string[] = [...DEFAULT_BENCHES, 'period', 'cost'];
-const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 const args = process.argv.slice(2);
 const ownArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
@@ -63,7 +62,7 @@ function wholePeriodEnv(): Record<string, string> {
 function runBench(name: string): Promise<Outcome> {
   const start = now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, join('bench', `${name}.ts`), ...passThrough], {
+    const child = spawn(process.execPath, [join('bench', `${name}.ts`), ...passThrough], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...(WHOLE_PERIOD.includes(name) ? wholePeriodEnv() : {}) },

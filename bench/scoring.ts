@@ -5,7 +5,7 @@
  * year 2024 and for the whole phase. Scores are synthetic and seeded: the same figures' inputs on
  * every run. Prints ms per period, per aggregate and the memory figures.
  *
- *   npx tsx bench/scoring.ts [--per-group 500] [--seed 2022]
+ *   node bench/scoring.ts [--per-group 500] [--seed 2022]
  */
 import { aggregateResults } from '#domain/aggregate';
 import { criteriaSetFor, periodsOf, periodsOfYear } from '#domain/calendar';

@@ -1,6 +1,6 @@
 /**
  * `thidua`: the admin's command line (docs/cli.md). Run through bin/thidua.mjs (`npx thidua …`)
- * or `node --import tsx cli/thidua.ts …`. Exit codes: 0 ok, 1 problems found, 2 usage error.
+ * or `node cli/thidua.ts …`. Exit codes: 0 ok, 1 problems found, 2 usage error.
  */
 import { checkCommand } from './check.ts';
 import { commendCommand } from './commend.ts';

@@ -3,7 +3,7 @@
  * Lam) for the four quarters of 2024, for `thidua score`. Deterministic: a seeded generator, no
  * clock, so running it again gives the same file byte for byte.
  *
- *   node --import tsx examples/generate-appraisals.ts [output-file]
+ *   node examples/generate-appraisals.ts [output-file]
  *
  * The data are fictional but shaped like a real year: each unit has its own level and drifts a
  * little from quarter to quarter; scores move in quarter-point steps, survey results have two

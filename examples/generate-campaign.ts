@@ -10,7 +10,7 @@
  *   c.nominations, c.ballots, c.files     // the same as the files `thidua` reads
  *   writeCampaign(c, dir)                 // districts/<slug>.yaml, criteria/*.yaml and the input files
  *
- *   node --import tsx examples/generate-campaign.ts --units 2000 [--seed 1] [--offices n] [--periods n]
+ *   node examples/generate-campaign.ts --units 2000 [--seed 1] [--offices n] [--periods n]
  *        [--nominations n] [--ballots] --out <dir>
  *
  * What is generated: a province-level config (level `tinh` unless told otherwise, phase 2025–2030,
@@ -392,7 +392,7 @@ function main(argv: string[]): void {
   const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
   if (!values.units || !values.out) {
     process.stderr.write(
-      'node --import tsx examples/generate-campaign.ts --units N --out <dir> [--seed n] …\n',
+      'node examples/generate-campaign.ts --units N --out <dir> [--seed n] …\n',
     );
     process.exitCode = 2;
     return;

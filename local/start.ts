@@ -349,7 +349,7 @@ async function serve(args: StartArgs, port: number): Promise<void> {
     );
   const shutdown = (signal: string) => {
     if (stoppingSince !== undefined) {
-      // Ctrl+C reaches npm, tsx and this process at once: only a later, second one forces the stop.
+      // Ctrl+C reaches npm and this process at once: only a later, second one forces the stop.
       if (Date.now() - stoppingSince < 2_000) return;
       console.error('Dừng ngay, không chờ lưu xong.');
       process.exit(130);

@@ -1,8 +1,8 @@
 /**
  * dynalite on a thread of its own (started by `startDynalite` in emulators.ts): it answers every
  * DynamoDB call of the handlers, which would otherwise share one thread with them. Written in
- * erasable TypeScript only, so Node runs it as it is, whatever loader the parent uses (tsx,
- * Vitest, plain Node).
+ * erasable TypeScript only, so Node runs it as it is, whatever loader the parent uses (Vitest,
+ * plain Node).
  *
  * workerData: `{ port, path? }`. Posts `{ port }` once listening; on the message `'stop'` closes
  * the server and its store (LevelDB's lock on `path` is released) and posts `'stopped'`.

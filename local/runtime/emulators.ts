@@ -84,7 +84,7 @@ export async function startDynalite(
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
     workerData: { port, ...(path ? { path } : {}) },
-    // Node runs the worker's erasable TypeScript itself: no loader (tsx, Vitest's) on that thread.
+    // Node runs the worker's erasable TypeScript itself: no loader (Vitest's) on that thread.
     execArgv: [],
   });
   const next = () =>

@@ -17,7 +17,7 @@ function costCli(...args: string[]): Promise<{ code: number; stdout: string; std
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(root, 'bench', 'cost.ts'), ...args],
+      [join(root, 'bench', 'cost.ts'), ...args],
       { cwd: root, encoding: 'utf8', timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') reject(error);

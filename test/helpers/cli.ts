@@ -24,7 +24,7 @@ function run(
   launcher: boolean,
   env?: NodeJS.ProcessEnv,
 ): Promise<CliResult> {
-  const argv = launcher ? [file, ...args] : ['--import', 'tsx', file, ...args];
+  const argv = [file, ...args];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -67,7 +67,7 @@ export function thiduaAgainst(
   return run(repo('cli', 'thidua.ts'), args, root, false, env);
 }
 
-/** Any TypeScript script of the repository, through tsx, from the root. */
+/** Any TypeScript script of the repository, run by Node itself, from the root. */
 export function script(file: string, ...args: string[]): Promise<CliResult> {
   return run(repo(file), args, root, false);
 }

@@ -121,7 +121,7 @@ describe('a start with the digest kept', { timeout: 120_000 }, () => {
     await stopLocalRuntime(rt);
   `;
   const run = (dir: string) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, DIR: dir, LOG_LEVEL: 'error' },
     });

@@ -432,7 +432,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** When every process holding the child's output has ended (npm, tsx and node share it). */
+/** When every process holding the child's output has ended (npm and node share it). */
 function closed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('close', () => resolve()));
 }
@@ -461,7 +461,7 @@ describe('npm start as a person runs it', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), THIDUA_DATA_DIR: root };
     delete env.LOG_LEVEL;
-    // Its own process group, as a terminal gives it: Ctrl+C reaches npm, tsx and node together.
+    // Its own process group, as a terminal gives it: Ctrl+C reaches npm and node together.
     const child = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env, detached: true });
     const done = closed(child);
     let out = '';
@@ -486,7 +486,7 @@ describe('npm start as a person runs it', () => {
         const res = await fetch(`${base}${path}`);
         expect(res.status, path).toBe(200);
       }
-      const status = await run(process.execPath, ['--import', 'tsx', 'local/start.ts', 'status'], env);
+      const status = await run(process.execPath, ['local/start.ts', 'status'], env);
       expect(status.code).toBe(0);
       expect(status.out).toContain('Đồng hồ: 02/08/2022 08:00 Asia/Ho_Chi_Minh');
       expect(status.out).toContain('Phát động: chưa');
@@ -502,7 +502,7 @@ describe('npm start as a person runs it', () => {
     );
     expect(existsSync(join(root, 'demo', 'db'))).toBe(true);
     // Without a server, a command says what to do instead of failing obscurely.
-    const alone = await run(process.execPath, ['--import', 'tsx', 'local/start.ts', 'launch'], env);
+    const alone = await run(process.execPath, ['local/start.ts', 'launch'], env);
     expect(alone.code).toBe(1);
     expect(alone.out).toContain('hãy chạy `npm start` trước');
     rmSync(root, { recursive: true, force: true });
