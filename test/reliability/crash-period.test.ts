@@ -35,7 +35,7 @@ const CRASHES: [string, string][] = [
   ['submit phong-tu-phap', 'report.after-revision:1'],
   ['submit phong-y-te', 'assign.after-slot:1'],
   ['submit xa-thanh-son', 'mail.after-send:1'],
-  ['submit xa-hung-loc', 'local.after-task.RequestAppraisal:1'],
+  ['submit xa-hung-loc', 'local.after-task.AwaitAppraisal:1'],
   ['approve phong-noi-vu r1', 'appraise.after-claim:1'],
   ['approve phong-tu-phap r1', 'record-approval.after-status:1'],
   ['approve phong-y-te r1', 'appraise.after-delivery:1'],
