@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from '#local/runtime/pids';
 
 interface DistrictMark {
   slug: string;
@@ -65,15 +66,6 @@ export function lockDataDir(dataDir: string): () => void {
   };
   process.on('exit', release);
   return release;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function savedClock(dataDir: string): Date | undefined {

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '#infra/project';
 import { Room } from '#infra/room';
 import type { StackDigest } from './asl.ts';
 import type { CfnTemplate } from './cfn.ts';
+import { isRunning } from './pids.ts';
 
 /**
  * An App for building a stack the local runtime reads: bundling skipped (the handlers run from
@@ -48,15 +49,6 @@ function processOutdir(): string {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return outdirOfProcess;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The synthesized template of `stack` as JSON. */
