@@ -1,6 +1,6 @@
 /**
- * Runs the real command line in a child process, as an admin would: `node --import tsx
- * cli/thidua.ts …` (or the bin/thidua.mjs launcher), capturing its output and exit code.
+ * Runs the real command line in a child process, as an admin would: `node cli/thidua.ts …`
+ * (or the bin/thidua.mjs launcher), capturing its output and exit code.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
