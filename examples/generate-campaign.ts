@@ -391,9 +391,7 @@ function main(argv: string[]): void {
   });
   const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
   if (!values.units || !values.out) {
-    process.stderr.write(
-      'node examples/generate-campaign.ts --units N --out <dir> [--seed n] …\n',
-    );
+    process.stderr.write('node examples/generate-campaign.ts --units N --out <dir> [--seed n] …\n');
     process.exitCode = 2;
     return;
   }

@@ -21,7 +21,6 @@ function run(
   file: string,
   args: readonly string[],
   cwd: string,
-  launcher: boolean,
   env?: NodeJS.ProcessEnv,
 ): Promise<CliResult> {
   const argv = [file, ...args];
@@ -40,7 +39,7 @@ function run(
 
 /** `thidua <args>` from the repository root. */
 export function thidua(...args: string[]): Promise<CliResult> {
-  return run(repo('cli', 'thidua.ts'), args, root, false);
+  return run(repo('cli', 'thidua.ts'), args, root);
 }
 
 /**
@@ -64,17 +63,17 @@ export function thiduaAgainst(
     AWS_CONFIG_FILE: join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
   });
-  return run(repo('cli', 'thidua.ts'), args, root, false, env);
+  return run(repo('cli', 'thidua.ts'), args, root, env);
 }
 
 /** Any TypeScript script of the repository, run by Node itself, from the root. */
 export function script(file: string, ...args: string[]): Promise<CliResult> {
-  return run(repo(file), args, root, false);
+  return run(repo(file), args, root);
 }
 
 /** `bin/thidua.mjs <args>` from another folder: the launcher must find everything by itself. */
 export function launcher(cwd: string, ...args: string[]): Promise<CliResult> {
-  return run(repo('bin', 'thidua.mjs'), args, cwd, true);
+  return run(repo('bin', 'thidua.mjs'), args, cwd);
 }
 
 export function tempDir(prefix: string): string {
