@@ -77,8 +77,6 @@ export interface Product {
   signingKeyFile: string;
   /** Each workflow's state machine, by the name the runtime knows it by. */
   workflows: Record<WorkflowName, string>;
-  /** Whether the stack's digest was the one kept from an earlier start (./stack-cache.ts). */
-  stackCached: boolean;
   runtime: LocalRuntime;
   http: LocalHttpServer;
   /** Executions run again at this start: those a stop or a crash left unfinished. */
@@ -103,7 +101,6 @@ interface Parts {
   dataDir: string;
   signingKeyFile: string;
   workflows: Record<WorkflowName, string>;
-  stackCached: boolean;
   runtime: LocalRuntime;
   http: LocalHttpServer;
   /** Gives the data folder back to the next process. */
@@ -172,7 +169,7 @@ async function startParts(
     routes: [],
   });
   try {
-    const { digest, workflows, cached } = await districtDigest(slug, { config, criteriaSets });
+    const { digest, workflows } = await districtDigest(slug, { config, criteriaSets });
     const runtime = await startLocalRuntime({
       stack: digest,
       dataDir,
@@ -192,7 +189,6 @@ async function startParts(
       dataDir,
       signingKeyFile,
       workflows,
-      stackCached: cached,
       runtime,
       http,
       release,
@@ -229,7 +225,6 @@ class LocalProduct implements Product {
   readonly dataDir: string;
   readonly signingKeyFile: string;
   readonly workflows: Record<WorkflowName, string>;
-  readonly stackCached: boolean;
   readonly runtime: LocalRuntime;
   readonly http: LocalHttpServer;
   readonly resumed: string[] = [];
@@ -249,7 +244,6 @@ class LocalProduct implements Product {
     this.dataDir = parts.dataDir;
     this.signingKeyFile = parts.signingKeyFile;
     this.workflows = parts.workflows;
-    this.stackCached = parts.stackCached;
     this.runtime = parts.runtime;
     this.http = parts.http;
     this.url = parts.http.url;
