@@ -4,11 +4,11 @@
  * is built from is a new key, so a kept digest is never run stale.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistrict } from '#domain/config-files';
 import { PROJECT_ROOT } from '#infra/project';
 import { buildDigest, districtDigest, stackKey, stackSources } from '#local/product/stack-cache';
@@ -24,12 +24,23 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** A folder with the demo's digest kept, built once for the file: the cases copy it. */
+let warm: string;
+let firstCall: Awaited<ReturnType<typeof districtDigest>>;
+beforeAll(async () => {
+  warm = tempDir('thidua-stacks-');
+  firstCall = await districtDigest('demo', demo, warm);
+}, 60_000);
+const copyOfWarm = () => {
+  const dir = tempDir('thidua-stacks-');
+  cpSync(warm, dir, { recursive: true });
+  return dir;
+};
+
 describe('the kept digest', { timeout: 60_000 }, () => {
   it('is built once, then read back equal to a fresh synthesis of the same district', async () => {
-    const dir = tempDir('thidua-stacks-');
-    const first = await districtDigest('demo', demo, dir);
-    const second = await districtDigest('demo', demo, dir);
-    expect([first.cached, second.cached]).toEqual([false, true]);
+    const second = await districtDigest('demo', demo, copyOfWarm());
+    expect([firstCall.cached, second.cached]).toEqual([false, true]);
     const fresh = JSON.parse(JSON.stringify(await buildDigest('demo', demo)));
     expect({ digest: second.digest, workflows: second.workflows }).toEqual(fresh);
     // What the runtime and the product read of it.
@@ -43,8 +54,7 @@ describe('the kept digest', { timeout: 60_000 }, () => {
   });
 
   it('is built again for a changed config, and the earlier one is kept beside it', async () => {
-    const dir = tempDir('thidua-stacks-');
-    await districtDigest('demo', demo, dir);
+    const dir = copyOfWarm();
     const renamed = structuredClone(demo);
     renamed.config.district.name = `${renamed.config.district.name} (đổi tên)`;
     expect(stackKey('demo', renamed)).not.toBe(stackKey('demo', demo));
@@ -54,8 +64,7 @@ describe('the kept digest', { timeout: 60_000 }, () => {
   });
 
   it('is built again when a kept file is unreadable, and then kept whole', async () => {
-    const dir = tempDir('thidua-stacks-');
-    await districtDigest('demo', demo, dir);
+    const dir = copyOfWarm();
     const [file] = readdirSync(dir);
     writeFileSync(join(dir, file as string), '{"digest": {"templ');
     expect((await districtDigest('demo', demo, dir)).cached).toBe(false);
@@ -63,15 +72,16 @@ describe('the kept digest', { timeout: 60_000 }, () => {
   });
 
   it('is never read or written with THIDUA_STACK_CACHE=off', async () => {
-    const dir = tempDir('thidua-stacks-');
+    const dir = copyOfWarm();
+    const kept = () => readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+    const before = kept();
     process.env.THIDUA_STACK_CACHE = 'off';
     try {
-      expect((await districtDigest('demo', demo, dir)).cached).toBe(false);
       expect((await districtDigest('demo', demo, dir)).cached).toBe(false);
     } finally {
       delete process.env.THIDUA_STACK_CACHE;
     }
-    expect(readdirSync(dir)).toEqual([]);
+    expect(kept()).toEqual(before);
   });
 });
 
@@ -127,10 +137,8 @@ describe('a start with the digest kept', { timeout: 120_000 }, () => {
     });
 
   it('runs the stack without loading aws-cdk-lib; with nothing kept, the same process could not', async () => {
-    const dir = tempDir('thidua-stacks-');
-    await expect(run(dir)).rejects.toThrow(/aws-cdk-lib loaded/);
-    await districtDigest('demo', demo, dir);
-    const { stdout } = await run(dir);
+    await expect(run(tempDir('thidua-stacks-'))).rejects.toThrow(/aws-cdk-lib loaded/);
+    const { stdout } = await run(copyOfWarm());
     const answer = JSON.parse(stdout.trim().split('\n').pop() as string);
     expect(answer.cached).toBe(true);
     expect(answer.machines).toEqual(expect.arrayContaining(['Review', 'Period', 'Launch']));
