@@ -341,10 +341,11 @@ export function rankedResultsOf(results: PeriodResults | AggregateResults): Rank
 
 // ---------------------------------------------------------------- documents
 
-/**
- * The summary (XLSX, CSV, printable HTML of a year or the phase) or a period's results report. The
- * Word and Excel writers are loaded only for those formats: every other command starts without them.
- */
+/** The Word and Excel writers, loaded only for .docx and .xlsx: other commands start without them. */
+const word = () => import('#functions/documents/word');
+const excel = () => import('#functions/documents/xlsx');
+
+/** The summary (XLSX, CSV, printable HTML of a year or the phase) or a period's results report. */
 async function scoreDocument(
   kind: DocumentExtension | undefined,
   loaded: LoadedDistrict,
@@ -352,7 +353,6 @@ async function scoreDocument(
   scored: Scored,
   signer: Signer,
 ): Promise<Buffer | string> {
-  const xlsx = async () => (await import('#functions/documents/xlsx')).summaryXlsx;
   const { config } = loaded;
   const base = {
     context: contextFromConfig(config, { producedAt: new Date() }),
@@ -361,7 +361,7 @@ async function scoreDocument(
   if (scored.kind !== 'period') {
     const input = { ...base, results: scored.results, periods: scored.periods };
     return kind === '.xlsx'
-      ? (await xlsx())(input)
+      ? (await excel()).summaryXlsx(input)
       : kind === '.csv'
         ? summaryCsv(input)
         : summaryHtml(input);
@@ -375,11 +375,10 @@ async function scoreDocument(
     appraisals: entry?.inputs ?? {},
     caps: config.groups,
   };
-  if (kind === '.xlsx') return (await xlsx())(input);
+  if (kind === '.xlsx') return (await excel()).summaryXlsx(input);
   if (kind === '.csv') return summaryCsv(input);
   if (kind !== '.docx') return resultsReportHtml({ ...input, signer });
-  const { resultsReportDocx } = await import('#functions/documents/word');
-  return resultsReportDocx({ ...input, signer });
+  return (await word()).resultsReportDocx({ ...input, signer });
 }
 
 // ---------------------------------------------------------------- JSON

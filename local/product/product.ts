@@ -2,14 +2,15 @@
  * The product on one machine (what `npm start` runs; local/start.ts is its command line).
  *
  * The district's `DistrictStack` is built in-process (the same construct `cdk deploy` deploys; its
- * digest is kept until the code or the config changes, ./stack-cache.ts) and run by the local runtime (local/runtime/runtime.ts) with its data in `.local/<slug>`: DynamoDB
- * in dynalite on disk, the schedules and the virtual clock in JSON files, the signing key in
- * `signing-key.json` — so a restart keeps them. The stack's pages and the local-only pages
- * (local/product/pages: home, inbox, launch, clock) are served on 127.0.0.1:<PORT>, which is also
- * the `BASE_URL` of every link the handlers mail. The runtime journals every execution in the same
- * folder: after a restart — or a crash — every execution that had not ended runs again from its
- * start under its name (the steps are re-entrant, so nobody is mailed twice and the links already
- * mailed keep working), and a clock move a crash interrupted is finished.
+ * digest is kept until the code or the config changes, ./stack-cache.ts) and run by the local
+ * runtime (local/runtime/runtime.ts) with its data in `.local/<slug>`: DynamoDB in dynalite on
+ * disk, the schedules and the virtual clock in JSON files, the signing key in `signing-key.json` —
+ * so a restart keeps them. The stack's pages and the local-only pages (local/product/pages: home,
+ * inbox, launch, clock) are served on 127.0.0.1:<PORT>, which is also the `BASE_URL` of every link
+ * the handlers mail. The runtime journals every execution in the same folder: after a restart — or
+ * a crash — every execution that had not ended runs again from its start under its name (the steps
+ * are re-entrant, so nobody is mailed twice and the links already mailed keep working), and a clock
+ * move a crash interrupted is finished.
  */
 import { join, resolve } from 'node:path';
 import { zonedInstant } from '#domain/calendar';

@@ -1,10 +1,11 @@
 /**
- * The embedded runtime: one call turns a CDK stack (or its digest, ./asl.ts) into a running local system — its state
- * machines (ASL extracted from the synthesized template) on the local engine, its functions'
- * handlers in-process, its tables in dynalite, SES in aws-ses-v2-local, a local Step Functions
- * endpoint and a local Scheduler, all on one controllable clock. Only configuration differs from
- * the cloud: the handlers get the endpoints and the stack's own environment variables (tokens
- * flattened to local values) through `process.env`, and read the time through `#ports/clock`.
+ * The embedded runtime: one call turns a CDK stack (or its digest, ./asl.ts) into a running local
+ * system — its state machines (ASL extracted from the synthesized template) on the local engine,
+ * its functions' handlers in-process, its tables in dynalite, SES in aws-ses-v2-local, a local Step
+ * Functions endpoint and a local Scheduler, all on one controllable clock. Only configuration
+ * differs from the cloud: the handlers get the endpoints and the stack's own environment variables
+ * (tokens flattened to local values) through `process.env`, and read the time through
+ * `#ports/clock`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
