@@ -27,6 +27,9 @@ export async function startSes(): Promise<TestSes> {
   const start = typeof mod === 'function' ? mod : mod.default;
   const server = await start({ host: '127.0.0.1', port: 0 });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The package keeps one mail store per process, shared with emulators started before this one
+  // (an earlier file in the same worker): start with an empty mailbox.
+  await fetch(`${endpoint}/clear-store`, { method: 'POST' });
   return {
     endpoint,
     emails: async () => ((await (await fetch(`${endpoint}/store`)).json()) as { emails: SesEmail[] }).emails,
