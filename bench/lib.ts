@@ -11,16 +11,7 @@ import type { CriteriaSet, DistrictConfig, Unit, UnitGroup } from '#domain/model
 export const DEMO_DISTRICT = 'districts/demo.yaml';
 
 /** Mulberry32: a small, fast, seeded generator; the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../examples/synthetic-names.ts';
 
 /** A whole number in lo..hi (both included). */
 export function randomInt(random: () => number, lo: number, hi: number): number {

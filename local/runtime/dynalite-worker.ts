@@ -9,9 +9,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { atomicDynaliteWrites } from './dynalite-atomic.ts';
 import { closeDynaliteIterators } from './dynalite-iterators.ts';
 
 closeDynaliteIterators();
+atomicDynaliteWrites();
 
 const { port, path } = workerData as { port: number; path?: string }; // set by startDynalite
 const parent =

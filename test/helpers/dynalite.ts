@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createDocumentClient } from '#ports/dynamo/table';
 import { createTableInput } from '#ports/table-schema';
+import { atomicDynaliteWrites } from '../../local/runtime/dynalite-atomic.ts';
 import { closeDynaliteIterators } from '../../local/runtime/dynalite-iterators.ts';
 
 export interface TestTable {
@@ -21,6 +22,7 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export async function startDynalite(tableName = 'thidua-test'): Promise<TestTable> {
   closeDynaliteIterators(); // as the runtime's dynalite thread does
+  atomicDynaliteWrites();
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -13,6 +13,7 @@ import { startDynalite, type TestTable } from '../helpers/dynalite.ts';
 let table: TestTable;
 const open = new Set<object>();
 let opened = 0;
+let restore = () => {};
 
 beforeAll(async () => {
   table = await startDynalite('iterators');
@@ -22,6 +23,7 @@ beforeAll(async () => {
     close(this: object): Promise<void>;
   };
   const { next, close } = proto;
+  restore = () => Object.assign(proto, { next, close });
   proto.next = function () {
     if (!open.has(this)) opened++;
     open.add(this);
@@ -38,6 +40,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  restore();
   await table.close();
 });
 

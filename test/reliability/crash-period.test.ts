@@ -2,7 +2,9 @@
  * `npm start`'s product killed (SIGKILL at named crash points, exact, not timed) again and again
  * through one scripted period — launch, the open's invitations, submits, returns, explanations,
  * approvals, the remind, deadline and close events, scoring, a review left unappraised — and
- * restarted on the same data after each kill. A crash-free run of the same script, on its own
+ * restarted on the same data after each kill. Between the named points the test also kills it
+ * from outside at random moments of other actions (seeded; the seed is printed and
+ * `THIDUA_KILL_SEED` replays a run's plan), wherever the work happens to be then. A crash-free run of the same script, on its own
  * data folder, runs beside it; at the end both stores must tell the same story: the same reports,
  * decisions, results versions and ranks; every email identity once, sent or shown as ambiguous
  * (the outbox: the SES emulator's store dies with the process); every wait's deadline as in the
@@ -12,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { seededRandom } from '../../examples/synthetic-names.ts';
 import {
   freePort,
   type ProductProcess,
@@ -67,12 +70,51 @@ class CrashRun extends PeriodRun {
   private current: [string, string] | undefined;
   private readonly port: number;
   private readonly crashes: [string, string][];
+  /** Draws the random kills: whether an action gets one, and after how many ms. */
+  private readonly random: (() => number) | undefined;
+  private randomKills = 0;
+  /** The last kill was a random one: the named point planned for the action is still to come. */
+  private killedAtRandom = false;
 
-  constructor(port: number, crashes: [string, string][]) {
+  constructor(port: number, crashes: [string, string][], randomSeed?: number) {
     super();
     this.port = port;
     this.crashes = crashes;
+    if (randomSeed !== undefined) this.random = seededRandom(randomSeed);
     roots.push(this.root);
+  }
+
+  /**
+   * About one action in three that changes something (not a read of the inbox or the status) and
+   * has no named point of its own is killed from outside after
+   * 0–150 ms (if it is still running then: most take 50–300 ms), eight at most — wherever the
+   * product's work then is.
+   */
+  override async act<T>(what: string, action: (base: string) => Promise<T>): Promise<T> {
+    const draw = this.random?.() ?? 1;
+    const delay = Math.floor((this.random?.() ?? 0) * 150);
+    const reads = what === 'inbox' || what === 'status';
+    if (reads || draw >= 0.3 || this.randomKills >= 8 || this.current?.[0] === what) {
+      return super.act(what, action);
+    }
+    const product = this.product as ProductProcess;
+    let ended = false;
+    void product.ended.then(() => {
+      ended = true;
+    });
+    const timer = setTimeout(() => {
+      // Not a process that already died at a named point (or was replaced since).
+      if (ended || this.product !== product) return;
+      this.randomKills++;
+      this.killedAtRandom = true;
+      this.killedAt.push(`random, ${delay} ms into ${what}`);
+      product.kill('SIGKILL');
+    }, delay);
+    try {
+      return await super.act(what, action);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   protected base(): string {
@@ -86,7 +128,8 @@ class CrashRun extends PeriodRun {
   /** Starts the product with the next crash point; one reached while it recovers kills it again. */
   async start(): Promise<void> {
     for (;;) {
-      this.current = this.crashes.shift();
+      if (!this.killedAtRandom) this.current = this.crashes.shift();
+      this.killedAtRandom = false;
       const env: NodeJS.ProcessEnv = { ...process.env, THIDUA_DATA_DIR: this.root, LOG_LEVEL: 'error' };
       delete env.THIDUA_CRASH_MODE;
       if (this.current) env.THIDUA_CRASH_AT = this.current[1];
@@ -122,7 +165,7 @@ class CrashRun extends PeriodRun {
     if (ended?.signal !== 'SIGKILL' || attempt >= 8) {
       throw new Error(`${what}: ${String(error)}\n${product.output()}`);
     }
-    this.killedAt.push(`${this.current?.[1]} (${what})`);
+    if (!this.killedAtRandom) this.killedAt.push(`${this.current?.[1]} (${what})`);
     await this.start();
   }
 
@@ -152,12 +195,15 @@ it('killed at 20+ named points through a period, it ends as a crash-free run of 
   retry: 1,
   timeout: 1_200_000,
 }, async () => {
+  const seed = Number(process.env.THIDUA_KILL_SEED) || Date.now() % 1_000_000;
   const crashFree = new CrashRun(await freePort(), []);
-  const crashed = new CrashRun(await freePort(), [...CRASHES]);
+  const crashed = new CrashRun(await freePort(), [...CRASHES], seed);
   const [reference, killed] = await Promise.all([periodScript(crashFree), periodScript(crashed)]);
-  console.log(`killed ${crashed.killedAt.length} times:\n${crashed.killedAt.join('\n')}`);
+  console.log(
+    `killed ${crashed.killedAt.length} times (THIDUA_KILL_SEED=${seed}):\n${crashed.killedAt.join('\n')}`,
+  );
   console.log(`not reached: ${crashed.notReached.join(', ') || 'none'}`);
-  expect(crashed.killedAt.length).toBeGreaterThanOrEqual(20);
+  expect(crashed.killedAt.filter((k) => !k.startsWith('random')).length).toBeGreaterThanOrEqual(20);
   reportDifference('waits', killed.waits, reference.waits);
   expect(killed.waits).toEqual(reference.waits);
 
@@ -174,9 +220,19 @@ it('killed at 20+ named points through a period, it ends as a crash-free run of 
   expect(b.versions).toEqual(a.versions);
   expect(a.versions.length).toBeGreaterThan(0);
   // The same identities; each once (the outbox key), sent, or ambiguous where a kill hit the send.
-  expect(b.mail.map((r) => r.key).sort()).toEqual(a.mail.map((r) => r.key).sort());
   const shown = (r: (typeof a.mail)[number]) =>
-    `${r.key} ${r.status} attempt ${r.attempt}${r.lastError ? ` (${r.lastError})` : ''}`;
+    `${r.key} ${r.status} attempt ${r.attempt}, claimed ${r.claimedAt}${r.lastError ? ` (${r.lastError})` : ''}`;
+  reportDifference(
+    'mail identities',
+    b.mail.map((r) => r.key).sort(),
+    a.mail.map((r) => r.key).sort(),
+  );
+  reportDifference(
+    'mail neither sent nor ambiguous, or sent twice',
+    b.mail.filter((r) => (r.status !== 'sent' && r.status !== 'ambiguous') || r.attempt > 1).map(shown),
+    [],
+  );
+  expect(b.mail.map((r) => r.key).sort()).toEqual(a.mail.map((r) => r.key).sort());
   expect(a.mail.filter((r) => r.status !== 'sent').map(shown), 'the crash-free run sent every mail').toEqual(
     [],
   );
