@@ -4,11 +4,12 @@
  * approvals, the remind, deadline and close events, scoring, a review left unappraised — and
  * restarted on the same data after each kill. Between the named points the test also kills it
  * from outside at random moments of other actions (seeded; the seed is printed and
- * `THIDUA_KILL_SEED` replays a run's plan), wherever the work happens to be then. A crash-free run of the same script, on its own
- * data folder, runs beside it; at the end both stores must tell the same story: the same reports,
- * decisions, results versions and ranks; every email identity once, sent or shown as ambiguous
- * (the outbox: the SES emulator's store dies with the process); every wait's deadline as in the
- * crash-free run; every execution finished, nobody left waiting.
+ * `THIDUA_KILL_SEED` replays a run's plan), wherever the work happens to be then. A crash-free
+ * run of the same script, on its own data folder, runs beside it; at the end both stores must
+ * tell the same story: the same reports, decisions, results versions and ranks; every email
+ * identity once, sent or shown as ambiguous (the outbox: the SES emulator's store dies with the
+ * process); every wait's deadline as in the crash-free run; every execution finished, nobody left
+ * waiting.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,9 +87,8 @@ class CrashRun extends PeriodRun {
 
   /**
    * About one action in three that changes something (not a read of the inbox or the status) and
-   * has no named point of its own is killed from outside after
-   * 0–150 ms (if it is still running then: most take 50–300 ms), eight at most — wherever the
-   * product's work then is.
+   * has no named point of its own is killed from outside after 0–150 ms, if it is still running
+   * then (most take 50–300 ms); eight at most — wherever the product's work then is.
    */
   override async act<T>(what: string, action: (base: string) => Promise<T>): Promise<T> {
     const draw = this.random?.() ?? 1;
@@ -222,11 +222,7 @@ it('killed at 20+ named points through a period, it ends as a crash-free run of 
   // The same identities; each once (the outbox key), sent, or ambiguous where a kill hit the send.
   const shown = (r: (typeof a.mail)[number]) =>
     `${r.key} ${r.status} attempt ${r.attempt}, claimed ${r.claimedAt}${r.lastError ? ` (${r.lastError})` : ''}`;
-  reportDifference(
-    'mail identities',
-    b.mail.map((r) => r.key).sort(),
-    a.mail.map((r) => r.key).sort(),
-  );
+  reportDifference('mail identities', b.mail.map((r) => r.key).sort(), a.mail.map((r) => r.key).sort());
   reportDifference(
     'mail neither sent nor ambiguous, or sent twice',
     b.mail.filter((r) => (r.status !== 'sent' && r.status !== 'ambiguous') || r.attempt > 1).map(shown),
