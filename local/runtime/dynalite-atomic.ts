@@ -10,8 +10,8 @@
  * are held back and written with the item in one LevelDB batch (atomic in LevelDB's log, and in
  * memory-level). dynalite's put, update and delete (and batch writes, made of puts and deletes)
  * all compute the entries (`updateIndexes`) under the item's lock, then write the item; the entries
- * wait for that write under the table's name and the item's key. Written in erasable TypeScript
- * only, like dynalite-worker.ts, which calls it before dynalite serves.
+ * wait for that write in their store, under the table's name and the item's key. Written in
+ * erasable TypeScript only, like dynalite-worker.ts, which calls it before dynalite serves.
  */
 import { createRequire } from 'node:module';
 
@@ -70,14 +70,16 @@ export function atomicDynaliteWrites(): void {
   const db = dynaliteDb();
   if (db.atomicWrites) return;
   db.atomicWrites = true;
-  /** The index entries each item's coming write must carry: (table, item key) → operations. */
-  const pending = new Map<string, BatchOp[]>();
-  /** Stores made from now on write atomically; one made before keeps dynalite's own writes. */
-  const atomicStores = new WeakSet<Store>();
+  /**
+   * Per store, the index entries each item's coming write must carry: (table, item key) →
+   * operations. A store made before this patch has none and keeps dynalite's own writes.
+   */
+  const pendingOf = new WeakMap<Store, Map<string, BatchOp[]>>();
   const updateIndexes = db.updateIndexes;
 
   db.updateIndexes = (store, table, existingItem, item, cb) => {
-    if (!atomicStores.has(store)) return updateIndexes(store, table, existingItem, item, cb);
+    const pending = pendingOf.get(store);
+    if (!pending) return updateIndexes(store, table, existingItem, item, cb);
     const itemOrOld = item ?? existingItem;
     if (!itemOrOld) return cb();
     const deletes: BatchOp[] = [];
@@ -100,13 +102,15 @@ export function atomicDynaliteWrites(): void {
   const create = db.create;
   db.create = (options) => {
     const store = create(options);
-    atomicStores.add(store);
+    const pending = new Map<string, BatchOp[]>();
+    pendingOf.set(store, pending);
     const patched = new WeakSet<ItemDb>();
     const getItemDb = store.getItemDb;
     const withEntries = (tableName: string, key: string, op: BatchOp, write: () => void, cb: Callback) => {
-      const entries = pending.get(pendingKey(tableName, key));
+      const held = pendingKey(tableName, key);
+      const entries = pending.get(held);
       if (!entries) return write();
-      pending.delete(pendingKey(tableName, key));
+      pending.delete(held);
       store.db.batch([...entries, op], cb);
     };
     store.getItemDb = (tableName) => {
