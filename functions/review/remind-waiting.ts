@@ -6,9 +6,9 @@
  * workflow ends the review (MarkUnappraised); before it, the admins are told that the reviewer
  * has not answered (`kind: 'appraise'`) or the unit is reminded to explain (`kind: 'explain'`),
  * and the workflow waits again behind the same link. The reminder count lives on the approval
- * (`noteReminder`, at most one per `REMINDER_MIN_INTERVAL_MS`), so a retried or re-run step never
- * mails twice; each reminder has its own outbox identity (`escalation-<n>` /
- * `explanation-reminder-<n>`).
+ * (`noteReminder`, at most one per `REMINDER_MIN_INTERVAL_MS`), and each reminder has its own
+ * outbox identity (`escalation-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
+ * the same reminder again, which mails only whom an earlier try missed, never anyone twice.
  */
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
@@ -52,7 +52,10 @@ export async function remindWaiting(
     return { pastLateDeadline };
   }
   const { remind, reminders } = await reviews().noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
-  if (!remind) return { pastLateDeadline };
+  // Not noted now: an earlier try of this timeout noted reminder `reminders` and may have stopped
+  // before mailing everyone (a fault on one admin's outbox claim). Its mail again: each identity
+  // goes out once, so only what that try left unsent is sent.
+  if (!remind && reminders === 0) return { pastLateDeadline };
   crashPoint(`remind-${kind}.after-note`);
 
   const unit = campaign.unit(unitId);

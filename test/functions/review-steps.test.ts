@@ -333,6 +333,26 @@ describe('waiting too long', () => {
     await bed.clearEmails();
     bed.setNow(new Date(IN_REVIEW.getTime() + 5 * 86_400_000));
     const event = { unitId, periodId: PERIOD, round: 1, reviewerId, kind: 'appraise' };
+    // The first try fails at the second admin's outbox claim (a DynamoDB fault, as the faults test
+    // injects); the workflow's Retry finishes the same reminder, escalation 1, for that admin.
+    const stored = outbox();
+    let claims = 0;
+    const failing = Object.create(stored, {
+      claim: {
+        value: (...args: Parameters<typeof stored.claim>) => {
+          claims++;
+          if (claims === 2) return Promise.reject(new Error('injected fault on PutItem'));
+          return stored.claim(...args);
+        },
+      },
+    });
+    replacePort(mailer, new SesMailer({ outbox: failing, ses: createSesClient() }));
+    try {
+      await expect(invoke(remindWaiting, event)).rejects.toThrow(/injected fault/);
+    } finally {
+      replacePort(mailer, undefined);
+    }
+    expect(await bed.emails()).toHaveLength(1);
     expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
     // A retry of the same timeout sends nothing more.
     expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
@@ -340,6 +360,7 @@ describe('waiting too long', () => {
     expect(emails.map((m) => m.destination.to[0]).sort()).toEqual(
       bed.config.admins.map((a) => a.email).sort(),
     );
+    expect(bed.config.admins.length).toBeGreaterThanOrEqual(2);
     expect(emails[0]!.subject).toBe('[Thi đua CCHC] Quá hạn thẩm định: Xã Thanh Sơn – quý III năm 2022');
     const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
     expect(emails[0]!.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
