@@ -5,6 +5,7 @@
  * phase, the process's CPU seconds (`process.cpuUsage`) beside the wall time.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -147,4 +148,50 @@ export const cpuMark = (): CpuMark => ({ process: process.cpuUsage(), thread: pr
 export function cpuSince(from: CpuMark): string {
   const seconds = (d: NodeJS.CpuUsage) => ((d.user + d.system) / 1e6).toFixed(1);
   return `CPU ${seconds(process.cpuUsage(from.process))} s (handlers' thread ${seconds(process.threadCpuUsage(from.thread))} s)`;
+}
+
+/** One OS thread's name and CPU ticks (user + system), from Linux's /proc; empty elsewhere. */
+type ThreadTicks = Map<number, { name: string; ticks: number }>;
+export function threadTicks(): ThreadTicks {
+  const threads: ThreadTicks = new Map();
+  try {
+    for (const tid of readdirSync('/proc/self/task')
+      .map(Number)
+      .sort((a, b) => a - b)) {
+      try {
+        const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+        // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        threads.set(tid, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return threads;
+}
+
+/**
+ * CPU seconds per thread since `from`, by role: the handlers' (main) thread, the worker threads in
+ * the order they started (`workers` names them: dynalite's, then the DynamoDB meter's), and V8's
+ * helper threads (garbage collection, compilation) together. Clock ticks are 1/100 s on Linux.
+ */
+export function threadRow(from: ThreadTicks, workers: string[]): [string, string] {
+  const now = threadTicks();
+  if (!now.size) return ['CPU by thread', 'not measured (no /proc)'];
+  const since = (tid: number) => ((now.get(tid)?.ticks ?? 0) - (from.get(tid)?.ticks ?? 0)) / 100;
+  const parts: string[] = [];
+  let helpers = 0;
+  let workerIndex = 0;
+  for (const [tid, t] of now) {
+    if (t.name === 'MainThread') parts.push(`handlers' thread ${since(tid).toFixed(1)} s`);
+    else if (t.name === 'WorkerThread')
+      parts.push(`${workers[workerIndex++] ?? `worker ${tid}`} ${since(tid).toFixed(1)} s`);
+    else if (t.name.startsWith('V8')) helpers += since(tid);
+  }
+  parts.push(`V8's helper threads (GC, compiling) ${helpers.toFixed(1)} s`);
+  return ['CPU by thread', parts.join(', ')];
 }

@@ -39,6 +39,8 @@ import {
   memoryRow,
   profiled,
   profileRows,
+  threadRow,
+  threadTicks,
   traceLines,
 } from './period-profile.ts';
 import {
@@ -142,6 +144,7 @@ httpMeter.reset();
 const phases: [string, string][] = [];
 const periodStart = now();
 const periodCpu = cpuMark();
+const periodThreads = threadTicks();
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   const start = now();
   const cpu = cpuMark();
@@ -203,6 +206,7 @@ await phase('remind, deadline: nobody left', async () => {
 await phase('close → scoring → results mail', () => event('close', period.reviewClosesAt));
 const periodMs = msSince(periodStart);
 const periodCpuUsed = cpuSince(periodCpu);
+const threadsUsed = threadRow(periodThreads, ["dynalite's thread", "the DynamoDB meter's thread"]);
 
 // ---------------------------------------------------------------- what was counted
 
@@ -261,7 +265,7 @@ printBlock(`Period ${period.id}, ${unitCount} units, real handlers on the local 
       )}; ${dynamo.indexWriteUnits.toFixed(0)} WRU into indexes; the meter's own reads ${dynamo.meterReads}`,
   ],
   ['peak RSS', `${mem.peakRssMiB} MiB`],
-  ...(profile ? [memoryRow(), ...profileRows(unitCount)] : []),
+  ...(profile ? [threadsUsed, memoryRow(), ...profileRows(unitCount)] : []),
 ]);
 const seconds = (periodMs / 1000).toFixed(1);
 printSummary({
