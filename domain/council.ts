@@ -197,8 +197,10 @@ function countedBallots(
       ignore(b, 'not-a-member', `“${b.memberId}” không phải thành viên Hội đồng: phiếu không được tính.`);
     } else if (ms === null) {
       ignore(b, 'invalid-time', `Thời điểm bỏ phiếu “${b.castAt}” không hợp lệ: phiếu không được tính.`);
-    } else if (closesMs !== null && ms > closesMs) {
-      ignore(b, 'after-close', `Phiếu gửi lúc ${at(b.castAt)}, sau khi hết hạn bỏ phiếu: không được tính.`);
+    } else if (closesMs !== null && ms >= closesMs) {
+      // Votes are cast *before* the vote closes (DOMAIN.md): at the closing instant it has closed,
+      // as the vote link has (links.ts refuses at expiresAt).
+      ignore(b, 'after-close', `Phiếu gửi lúc ${at(b.castAt)}, khi đã hết hạn bỏ phiếu: không được tính.`);
     } else valid.push({ index, ballot: b, ms, canon: canonicalVotes(b.votes) });
   }
   const counted = new Map<string, ValidBallot>();

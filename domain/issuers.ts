@@ -102,7 +102,9 @@ export const PROVINCE_CAUTION =
 
 /**
  * The dated lists. Lists of one level never overlap (checked by `checkIssuerLists`, run in the
- * tests). The huyện lists end on 30/06/2025: that level no longer exists afterwards.
+ * tests). The huyện lists end on 30/06/2025: that level no longer exists afterwards. A province
+ * (tỉnh) or department (sở) tenant has lists from 01/07/2025 only (DOMAIN.md, "A province
+ * tenant"): before that date it had no campaign of its own here, and nothing may be granted.
  */
 export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
   {
@@ -148,31 +150,12 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     caution: CAUTION_FROM_JULY_2025,
   },
   {
-    id: 'so-2024',
-    level: 'so',
-    forms: HUYEN_FORMS,
-    effectiveFrom: '2024-01-01',
-    effectiveTo: '2025-06-30',
-    source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_98}`,
-  },
-  {
     id: 'so-2025-07',
     level: 'so',
     forms: SO_FORMS,
     effectiveFrom: '2025-07-01',
     source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
     caution: CAUTION_FROM_JULY_2025,
-  },
-  {
-    id: 'tinh-2024',
-    level: 'tinh',
-    forms: ['bang-khen-tinh'],
-    effectiveFrom: '2024-01-01',
-    effectiveTo: '2025-06-30',
-    source: `${LAW_2022}, thẩm quyền của Chủ tịch UBND cấp tỉnh; ${DECREE_98}`,
-    caution:
-      'Chỉ ghi Bằng khen; các danh hiệu cấp tỉnh (Cờ thi đua, Chiến sĩ thi đua cấp tỉnh, Tập thể lao động ' +
-      'xuất sắc) nằm ngoài phạm vi hệ thống. Kiểm tra văn bản hiện hành trước khi dựa vào.',
   },
   {
     id: 'tinh-2025-07',

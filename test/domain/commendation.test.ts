@@ -540,6 +540,15 @@ describe('council tally', () => {
     expect(t.presentMembers).toEqual(['tv1']);
   });
 
+  it('a ballot cast at the closing instant is late: the vote closes at that instant', () => {
+    const closes = '2025-01-15T17:00:00+07:00';
+    const atClose = tally(1, [ballot('tv1', { x: 'yes' }, closes)], ['x'], closes);
+    expect(atClose.ignoredBallots.map((b) => b.reason.code)).toEqual(['after-close']);
+    expect(atClose.presentMembers).toEqual([]);
+    const justBefore = tally(1, [ballot('tv1', { x: 'yes' }, '2025-01-15T16:59:59.999+07:00')], ['x'], closes);
+    expect(justBefore.candidates[0]?.yes).toBe(1);
+  });
+
   it('the first ballot wins whatever the order of the file', () => {
     const early = ballot('tv1', { x: 'yes' }, '2025-01-10T02:00:00Z');
     const late = ballot('tv1', { x: 'no' }, '2025-01-10T09:30:00+07:00');

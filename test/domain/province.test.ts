@@ -111,6 +111,23 @@ describe('a province tenant (DOMAIN.md, "A province tenant")', () => {
     expect(tinh).not.toContain('bang-khen-thu-tuong');
     expect(ANNUAL_TITLES.has('bang-khen-tinh')).toBe(false);
   });
+
+  it('has no list before 1/7/2025: a proposal dated earlier grants nothing and says why', () => {
+    expect(formsIssuerMayGrant('tinh', '2025-06-30')).toEqual([]);
+    expect(formsIssuerMayGrant('so', '2025-06-30')).toEqual([]);
+    const early = proposeCommendations({
+      results: rankAll(rows),
+      units: rows.map((r) => unit(r.unitId, r.group)),
+      nominations: [nomination({ id: 'ca-nhan', unitId: 'so-tu-phap', form: 'bang-khen-tinh' })],
+      settings: settings({ issuerLevel: 'tinh' }),
+      issuerLevel: 'tinh',
+      onDate: '2025-03-01',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
+    const granted = early.candidates.filter((c) => c.status === 'proposed');
+    expect(granted).toEqual([]);
+    expect(byId(early, 'individual:ca-nhan').reasons.map((r) => r.code)).toContain('no-issuer-list');
+  });
 });
 
 describe('what check says about the issuer lists', () => {
