@@ -545,7 +545,12 @@ describe('council tally', () => {
     const atClose = tally(1, [ballot('tv1', { x: 'yes' }, closes)], ['x'], closes);
     expect(atClose.ignoredBallots.map((b) => b.reason.code)).toEqual(['after-close']);
     expect(atClose.presentMembers).toEqual([]);
-    const justBefore = tally(1, [ballot('tv1', { x: 'yes' }, '2025-01-15T16:59:59.999+07:00')], ['x'], closes);
+    const justBefore = tally(
+      1,
+      [ballot('tv1', { x: 'yes' }, '2025-01-15T16:59:59.999+07:00')],
+      ['x'],
+      closes,
+    );
     expect(justBefore.candidates[0]?.yes).toBe(1);
   });
 
