@@ -207,27 +207,29 @@ export function periodsOfYear(config: CalendarConfig, year: number): Period[] {
 
 /**
  * The criteria set in force for a group in a period: of the group's sets, the one with the
- * latest effectiveFrom on or before the period's first day. The first day, not the day the
- * submission window opens: the work of 2024Q4 is judged by the rules in force while it was done,
- * so a set effective 2025-01-01 starts with 2025Q1.
+ * latest effectiveFrom on or before the date the period opened (its `open` event, the submission
+ * window, in the district's time zone). DOMAIN.md: "a period is scored with the set in force when
+ * it opened" — so 2024Q4, opening on 01/01/2025, takes a set effective from 01/01/2025; the form
+ * the unit fills at the opening is the one it is scored by.
  */
 export function criteriaSetFor(
-  config: Pick<DistrictConfig, 'groups'>,
+  config: Pick<DistrictConfig, 'groups' | 'district'>,
   sets: readonly CriteriaSet[],
   group: UnitGroup,
-  period: Pick<Period, 'id' | 'start'>,
+  period: Pick<Period, 'id' | 'opensAt'>,
 ): CriteriaSet {
   const ids = config.groups[group].criteriaSets;
+  const opened = localDateOf(new Date(period.opensAt), config.district.timeZone);
   let best: CriteriaSet | undefined;
   for (const set of sets) {
-    if (!ids.includes(set.id) || set.effectiveFrom > period.start) continue;
+    if (!ids.includes(set.id) || set.effectiveFrom > opened) continue;
     if (!best || set.effectiveFrom > best.effectiveFrom) best = set;
   }
   if (!best) {
     throw new Error(
-      `Không có bộ tiêu chí nào của nhóm "${group}" có hiệu lực cho kỳ ${period.id} (bắt đầu ${formatDate(period.start)}); ` +
+      `Không có bộ tiêu chí nào của nhóm "${group}" có hiệu lực cho kỳ ${period.id} (mở ngày ${formatDate(opened)}); ` +
         `các bộ đã khai báo: ${ids.join(', ') || '(không có)'} ` +
-        `(no criteria set of group "${group}" is in force for period ${period.id})`,
+        `(no criteria set of group "${group}" is in force for period ${period.id}, which opens on ${opened})`,
     );
   }
   return best;

@@ -146,17 +146,29 @@ describe('other frequencies and phases', () => {
 });
 
 describe('the criteria set in force for a period', () => {
-  it('offices use the 2022 set through 2024Q4 and the 2025 revision from 2025Q1', () => {
+  it('a period is scored with the set in force when it opened: 2024Q4, opening on 01/01/2025, takes the 2025 set', () => {
+    const q3 = periodById(demo, '2024Q3')!;
     const q4 = periodById(demo, '2024Q4')!;
-    // 2024Q4 is reported in January 2025, but it is judged by the rules in force while it ran.
+    // DOMAIN.md: "a period is scored with the set in force when it opened"; the 2025 office set
+    // takes effect on 01/01/2025, the day 2024Q4's submission window opens.
     expect(q4.opensAt.startsWith('2025-01-01')).toBe(true);
-    expect(criteriaSetFor(demo, criteriaSets, 'office', q4).id).toBe('huyen-co-quan-2022');
+    expect(criteriaSetFor(demo, criteriaSets, 'office', q4).id).toBe('huyen-co-quan-2025');
+    expect(criteriaSetFor(demo, criteriaSets, 'office', q3).id).toBe('huyen-co-quan-2022');
     expect(criteriaSetFor(demo, criteriaSets, 'office', periodById(demo, '2022Q3')!).id).toBe(
       'huyen-co-quan-2022',
     );
     for (const p of periodsOfYear(demo, 2025)) {
       expect(criteriaSetFor(demo, criteriaSets, 'office', p).id).toBe('huyen-co-quan-2025');
     }
+  });
+
+  it("the opening date is read in the district's time zone: a set effective the next day does not apply", () => {
+    const q4 = periodById(demo, '2024Q4')!;
+    // 23:30 on 31/12/2024 in Hà Nội is 16:30 UTC: still 2024 there.
+    const lateEve = { ...q4, opensAt: '2024-12-31T16:30:00Z' };
+    expect(criteriaSetFor(demo, criteriaSets, 'office', lateEve).id).toBe('huyen-co-quan-2022');
+    const utcNextDay = { ...q4, opensAt: '2024-12-31T17:00:00Z' }; // 00:00 on 01/01/2025 in Hà Nội
+    expect(criteriaSetFor(demo, criteriaSets, 'office', utcNextDay).id).toBe('huyen-co-quan-2025');
   });
 
   it('communes keep their own set, and never get an office set', () => {
@@ -168,7 +180,7 @@ describe('the criteria set in force for a period', () => {
   it('a period before any set of the group took effect is a clear error', () => {
     const config = { ...demo, groups: { ...demo.groups, office: { criteriaSets: ['huyen-co-quan-2025'] } } };
     expect(() => criteriaSetFor(config, criteriaSets, 'office', periodById(demo, '2024Q2')!)).toThrow(
-      'Không có bộ tiêu chí nào của nhóm "office" có hiệu lực cho kỳ 2024Q2 (bắt đầu 01/04/2024)',
+      'Không có bộ tiêu chí nào của nhóm "office" có hiệu lực cho kỳ 2024Q2 (mở ngày 01/07/2024)',
     );
   });
 });
