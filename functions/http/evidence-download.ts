@@ -51,10 +51,12 @@ async function citedFileFor(request: HttpRequest): Promise<EvidenceFile> {
   throw notCited();
 }
 
-/** A link of the unit-period (report, appraise, explain), or the session of an admin or of the unit. */
+/** A link of the unit-period (report, appraise, explain) still open, or the session of an admin or of the unit. */
 async function checkReader(request: HttpRequest, unitId: string, periodId: string): Promise<void> {
   if (request.query.has('s')) {
     const grant = await openLink(request, ['report', 'appraise', 'explain'], now());
+    // A link taken back (a reassigned review, a closed report link) reads nothing more, as its page.
+    if (grant.status === 'closed') throw new LinkError(410, 'closed');
     if (isExpired(grant, now())) throw new LinkError(410, 'expired');
     if (grant.unitId !== unitId || grant.periodId !== periodId) throw forbidden();
     return;

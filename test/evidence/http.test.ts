@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#domain/model';
 import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
 import { sessions } from '#ports/dynamo/sessions';
 import {
   completeReport,
@@ -303,7 +304,7 @@ describe('a report citing files', () => {
         type: 'application/pdf',
       },
     });
-    const { url } = await waitingAppraisal(h, unit, { report });
+    const { url, approval } = await waitingAppraisal(h, unit, { report });
     const page = await (await fetch(url)).text();
     expect(page).toContain('Biên bản.pdf');
     const href = /href="(\/evidence\/file\?[^"]+)"/.exec(page)?.[1]?.replaceAll('&amp;', '&') ?? '';
@@ -317,5 +318,12 @@ describe('a report citing files', () => {
     });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('Không có quyền tải tệp');
+
+    // The review taken from this reviewer (the admin's reassignment closes the approval): the old
+    // link's page answers 410, and so do its file links.
+    expect(await reviews().closeApproval(approval.id, 'reassigned')).toBe(true);
+    const taken = await fetch(`${h.base}${href}`, { redirect: 'manual' });
+    expect(taken.status).toBe(410);
+    expect(taken.headers.get('location')).toBeNull();
   });
 });
