@@ -127,6 +127,25 @@ describe('saving a draft', () => {
     expect(await stored(unitId)).toEqual(before);
   });
 
+  it('refuses a form shown again (Back) and posted with other content: 409, not "saved", and the first save kept', async () => {
+    const before = await stored(unitId);
+    const version = String(before?.version ?? 0);
+    const writeId = 'back-button-form-00001';
+    const first = await postForm(url, { action: 'save', version, writeId, 'score[1.1.1]': '0,5' });
+    expect(first.status).toBe(303);
+    const saved = await stored(unitId);
+    expect(saved?.version).toBe(Number(version) + 1);
+    // The same page (same write id, same version) posted again with another score.
+    const again = await postForm(url, { action: 'save', version, writeId, 'score[1.1.1]': '1' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('người khác lưu');
+    expect(await stored(unitId)).toEqual(saved);
+    // The very same request again (a retry after a lost answer) is still answered as the first.
+    const retry = await postForm(url, { action: 'save', version, writeId, 'score[1.1.1]': '0,5' });
+    expect(retry.status).toBe(303);
+    expect(await stored(unitId)).toEqual(saved);
+  });
+
   it('refuses out-of-range, over-precise scores and bad links with 422 naming the criterion, storing nothing', async () => {
     const before = await stored(unitId);
     const revisions = (await reports().listRevisions(unitId, PERIOD_ID)).length;

@@ -88,9 +88,16 @@ function reportOf(item: Item): StoredReport {
   };
 }
 
-/** The stored report when `writeId` made it: the retried request's own claim. */
-function ownWrite(item: Item | undefined, writeId: string | undefined): StoredReport | undefined {
-  return item && writeId !== undefined && item.writeId === writeId ? reportOf(item) : undefined;
+/**
+ * The stored report when this very write made it: the retried request's own claim. The same
+ * `writeId` is not enough: a form shown again (Back) carries its id with other content or another
+ * button, and that is a new write, checked against the version (409), never answered as stored.
+ */
+function ownWrite(item: Item | undefined, revision: NewRevision, doc: string): StoredReport | undefined {
+  const { writeId } = revision;
+  if (!item || writeId === undefined || item.writeId !== writeId) return undefined;
+  if (item.writeKind !== revision.kind || unpacked(item, 'doc') !== doc) return undefined;
+  return reportOf(item);
 }
 
 function revisionOf(item: Item): ReportRevision {
@@ -185,8 +192,9 @@ export class DynamoReportStore implements ReportStore {
         `report.unitId/periodId (${report.unitId}/${report.periodId}) differ from ${unitId}/${periodId}`,
       );
     }
+    const doc = toDoc(report, `report ${unitId}/${periodId}`);
     const current = await this.currentFor(unitId, periodId, revision.readBefore);
-    const own = ownWrite(current, revision.writeId);
+    const own = ownWrite(current, revision, doc);
     if (own) return own;
     const version = current ? Number(current.version) : 0;
     const status = current ? summaryOf(current).status : 'draft';
@@ -209,7 +217,7 @@ export class DynamoReportStore implements ReportStore {
       version: version + 1,
       status: next,
       kind,
-      ...packed('doc', toDoc(report, `report ${unitId}/${periodId}`)),
+      ...packed('doc', doc),
       savedAt: this.table.now().iso,
       savedBy: actor,
       writeId: revision.writeId ?? newId(),
@@ -218,7 +226,7 @@ export class DynamoReportStore implements ReportStore {
     // The lock: of two writers that read the same version, only one creates revision n+1.
     if (!(await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) {
       const now = await this.readCurrent(unitId, periodId); // rolls a crashed writer's revision forward
-      const own = ownWrite(now, revision.writeId);
+      const own = ownWrite(now, revision, doc);
       if (own) return own; // the same request twice at once: one stored it, both answer it
       throw new ConflictError('version', REPORT_VERSION_CONFLICT, {
         version: Number(now?.version ?? 0),
