@@ -56,6 +56,7 @@ import {
 import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { e, statusPage } from '#web/pages';
 import { type ParsedReportForm, parseReportForm } from '#web/report-form';
+import { SELF_CHECK_FIELDS } from '#web/report-form-extras';
 import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
 import { autosaveResponse, isAutosave } from '#web/report-save';
 import { newWriteId, writeIdOf } from '#web/write-id';
@@ -448,4 +449,4 @@ async function startReview(
   return backToPage(request, 'submitted');
 }
 
-export const handler = httpHandler(handle, { name: 'report-page' });
+export const handler = httpHandler(handle, { name: 'report-page', repeatableFields: SELF_CHECK_FIELDS });

@@ -229,7 +229,11 @@ function parseCookies(event: HttpEvent, headers: Record<string, string>): Map<st
   return cookies;
 }
 
-function parseForm(event: HttpEvent, headers: Record<string, string>): URLSearchParams {
+function parseForm(
+  event: HttpEvent,
+  headers: Record<string, string>,
+  repeatable: readonly string[],
+): URLSearchParams {
   const raw = event.body ?? '';
   if (raw === '') return new URLSearchParams();
   const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -249,16 +253,26 @@ function parseForm(event: HttpEvent, headers: Record<string, string>): URLSearch
     );
   }
   const form = new URLSearchParams(bytes.toString('utf8'));
+  const seen = new Set<string>();
   let fields = 0;
-  for (const _ of form.keys()) {
+  for (const name of form.keys()) {
     if (++fields > MAX_FORM_FIELDS) {
       throw new PageError(413, 'Nội dung quá lớn', 'Biểu mẫu có quá nhiều trường.');
     }
+    // One value per field: a duplicated `decision` or `version` is not guessed at (first or last).
+    if (seen.has(name) && !repeatable.includes(name)) {
+      throw new PageError(
+        400,
+        'Biểu mẫu không hợp lệ',
+        `Trường “${name.slice(0, 80)}” được gửi nhiều lần nên không biết dùng giá trị nào; chưa ghi nhận gì. Hãy mở lại trang và gửi lại.`,
+      );
+    }
+    seen.add(name);
   }
   return form;
 }
 
-function toRequest(event: HttpEvent): HttpRequest {
+function toRequest(event: HttpEvent, repeatable: readonly string[] = []): HttpRequest {
   const headers = lowerHeaders(event.headers);
   const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
   const isRead = method === 'GET' || method === 'HEAD';
@@ -279,7 +293,7 @@ function toRequest(event: HttpEvent): HttpRequest {
   const ua = event.requestContext?.http?.userAgent ?? headers['user-agent'];
   if (ip) request.sourceIp = ip;
   if (ua) request.userAgent = ua.slice(0, 300);
-  if (method === 'POST') request.form = parseForm(event, headers);
+  if (method === 'POST') request.form = parseForm(event, headers, repeatable);
   else if (!isRead) {
     throw new PageError(405, 'Phương thức không được hỗ trợ', 'Trang này chỉ nhận GET, HEAD và POST.');
   }
@@ -410,6 +424,11 @@ export interface HttpHandlerOptions {
   /** Handler name in the log lines. */
   name: string;
   logger?: Logger;
+  /**
+   * Form fields the page's form sends more than once (a group of checkboxes). Any other field
+   * sent twice is refused (400 naming it) rather than read as its first value.
+   */
+  repeatableFields?: readonly string[];
 }
 
 interface Internal extends Record<string, unknown> {
@@ -483,7 +502,7 @@ export function httpHandler(fn: PageHandler, options: HttpHandlerOptions) {
   const parse: middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context, Internal> = {
     name: 'parse-and-check',
     before: (request) => {
-      const http = toRequest(request.event);
+      const http = toRequest(request.event, options.repeatableFields);
       if (http.method === 'POST') checkPostOrigin(http);
       parsed.set(request.event, http);
     },
@@ -494,7 +513,7 @@ export function httpHandler(fn: PageHandler, options: HttpHandlerOptions) {
     .use(pages)
     .use(parse)
     .handler(async (event, context) => {
-      const http = parsed.get(event) ?? toRequest(event);
+      const http = parsed.get(event) ?? toRequest(event, options.repeatableFields);
       return toResult(await fn(http, context), http.method);
     });
 }

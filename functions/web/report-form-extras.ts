@@ -79,6 +79,9 @@ export function parseInitiatives(form: URLSearchParams, problems: FieldProblem[]
   return initiatives;
 }
 
+/** The self-check's checkbox groups: the only report fields a form sends more than once. */
+export const SELF_CHECK_FIELDS = ['t05', 'k05'] as const;
+
 function checked(form: URLSearchParams, name: string, count: number): boolean[] {
   const values = new Set(form.getAll(name));
   return Array.from({ length: count }, (_, i) => values.has(String(i)));
@@ -100,8 +103,9 @@ export function parseSelfCheck(
     add('selfcheck-note', `Ghi chú phần tự kiểm tra 05T/05K dài quá ${LIMITS.note} ký tự.`);
     note = '';
   }
-  const t05 = checked(form, 't05', MESSAGE_05T.length);
-  const k05 = checked(form, 'k05', MESSAGE_05K.length);
+  const [t05Field, k05Field] = SELF_CHECK_FIELDS;
+  const t05 = checked(form, t05Field, MESSAGE_05T.length);
+  const k05 = checked(form, k05Field, MESSAGE_05K.length);
   const empty = [!t05.includes(true) ? '05T' : '', !k05.includes(true) ? '05K' : ''].filter(Boolean);
   if (mode === 'submit' && empty.length > 0 && form.get(SELF_CHECK_CONFIRM) !== '1') {
     add(

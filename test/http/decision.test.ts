@@ -176,6 +176,13 @@ describe('deciding', () => {
     const bareReturn = await postForm(url, approveForm(unitId, version, 'return'));
     expect(bareReturn.status).toBe(422);
 
+    // Two decisions in one form (a crafted request): neither is guessed at.
+    const both = approveForm(unitId, version);
+    both.append('decision', 'return');
+    const res3 = await postForm(url, both);
+    expect(res3.status).toBe(400);
+    expect(await res3.text()).toContain('Trường “decision” được gửi nhiều lần');
+
     expect(await h.snapshot()).toBe(before);
     expect((await reviews().getApproval(approval.id))?.status).toBe('pending');
     expect(callbacksReceived(h, executionArn)).toBe(0);

@@ -394,7 +394,33 @@ describe('requests the pages do not take', () => {
     expect(json.status).toBe(415);
     const huge = await postForm(url, { action: 'save', version: '0', summary: 'x'.repeat(600 * 1024) });
     expect(huge.status).toBe(413);
+    // A field sent twice is refused by name, not read as its first value; the self-check's
+    // checkbox groups are the report form's only repeated fields.
+    for (const [name, values] of [
+      ['score[1.1.1]', ['0,5', '7']],
+      ['version', ['0', '99']],
+      ['action', ['save', 'submit']],
+    ] as const) {
+      const twice = await postForm(url, { action: 'save', version: '0', [name]: [...values] });
+      expect(twice.status).toBe(400);
+      expect(await twice.text()).toContain(`Trường “${name}” được gửi nhiều lần`);
+    }
     expect(await reports().get('phong-nong-nghiep-ptnt', PERIOD_ID)).toBeUndefined();
+    const ticked = await postForm(url, {
+      action: 'save',
+      version: '0',
+      selfcheck: '1',
+      t05: ['0', '1'],
+      k05: ['2', '3'],
+    });
+    expect(ticked.status).toBe(303);
+    expect((await reports().get('phong-nong-nghiep-ptnt', PERIOD_ID))?.report.selfCheck?.t05).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
 
     const broken = new Proxy(campaigns(), {
       get(target, name, receiver) {

@@ -205,7 +205,8 @@ describe('admin pages', { timeout: 30_000 }, () => {
     ]);
     expect(checked.problems.map((x) => x.message).sort()).toEqual([
       '"một" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
-      'Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2022"',
+      // 2024Q4 opens on 01/01/2025: its offices are scored by the 2025 set.
+      'Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ posted: bad, problems: checked.problems }));
     expect(page).toMatch(
