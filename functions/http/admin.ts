@@ -191,8 +191,13 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const read = request.isRead;
   const path = request.path.replace(/\/+$/, '') || '/';
   if (path === '/admin' && read) {
-    if (!(await currentSession(request))) {
-      return htmlResponse(200, renderSignInForm(authorityOf(await findCampaign())));
+    const current = await currentSession(request);
+    // A unit's focal point signed in (/u) has no admin session: the form, not a redirect to itself.
+    if (!current || current.session.unitId !== undefined) {
+      return htmlResponse(
+        200,
+        renderSignInForm({ ...authorityOf(await findCampaign()), unitSession: current !== undefined }),
+      );
     }
     return behindSignIn(request, dashboardPage);
   }

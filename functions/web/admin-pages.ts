@@ -6,13 +6,23 @@
 import type { FieldProblem } from './http.ts';
 import { dateTime, e, type Html, layout, type ProblemMap, problemMap, textInput } from './pages.ts';
 
-export function renderSignInForm(m: { authority?: string; email?: string; problems?: FieldProblem[] }): Html {
+export function renderSignInForm(m: {
+  authority?: string;
+  email?: string;
+  problems?: FieldProblem[];
+  /** Signed in as a unit's focal point: the admin pages need an admin's sign-in. */
+  unitSession?: boolean;
+}): Html {
   const problems: ProblemMap = problemMap(m.problems ?? []);
+  const asUnit = m.unitSession
+    ? `<p class="notice">Bạn đang đăng nhập với tư cách đầu mối của đơn vị: phiên này chỉ mở được <a href="/u">trang của đơn vị</a>. Trang quản trị cần đăng nhập bằng địa chỉ email của cán bộ quản trị.</p>
+`
+    : '';
   return layout({
     title: 'Đăng nhập quản trị',
     ...(m.authority ? { header: m.authority } : {}),
     body: `<h1>Đăng nhập quản trị</h1>
-<p>Nhập địa chỉ email công vụ của cán bộ quản trị (Phòng Nội vụ). Hệ thống gửi một liên kết đăng nhập dùng một lần, có hiệu lực 15 phút.</p>
+${asUnit}<p>Nhập địa chỉ email công vụ của cán bộ quản trị (Phòng Nội vụ). Hệ thống gửi một liên kết đăng nhập dùng một lần, có hiệu lực 15 phút.</p>
 <form method="post" action="/admin/signin" novalidate>
 ${textInput({ name: 'email', label: 'Email', type: 'email', inputmode: 'email', value: m.email ?? '', problems, autocomplete: 'email', required: true, maxlength: 254 })}
 <div class="actions"><button type="submit">Gửi liên kết đăng nhập</button></div>

@@ -103,6 +103,13 @@ describe("a focal point's own history", { timeout: 90_000 }, () => {
       expect(admin.headers.get('location')).toBe('/admin');
     }
     expect((await get('/admin/periods/2024Q1/summary.csv', cookie)).status).toBe(303);
+    // Where those redirects lead: the admin sign-in form saying whose session this is, not a
+    // redirect to itself (a browser's "too many redirects").
+    const adminHome = await get('/admin', cookie);
+    expect(adminHome.status).toBe(200);
+    const form = await adminHome.text();
+    expect(form).toContain('action="/admin/signin"');
+    expect(form).toContain('đăng nhập với tư cách đầu mối của đơn vị');
 
     // Replayed: the link is spent, no second session.
     const replay = await post(link, {});
