@@ -87,6 +87,8 @@ export interface ReturnedData {
   round: number;
   reviewer?: Pick<PersonRef, 'name'>;
   comments: readonly ReviewComment[];
+  /** The reviewer's general comment (often the main reason for the return). */
+  generalComment?: string;
   /** The unit's signed report link (`/r?…`), where it explains. */
   reportUrl: string;
   /** Explanations are accepted until then. */
@@ -104,6 +106,12 @@ export function returnedEmail(sender: Sender, d: ReturnedData): Email {
         'và được trả lại để đơn vị giải trình, bổ sung theo ý kiến của người thẩm định.',
     },
   ];
+  if (d.generalComment?.trim()) {
+    blocks.push(
+      { kind: 'paragraph', text: 'Nhận xét chung của người thẩm định:' },
+      { kind: 'paragraph', text: d.generalComment.trim() },
+    );
+  }
   if (d.comments.length > 0) {
     blocks.push({
       kind: 'table',
@@ -116,7 +124,7 @@ export function returnedEmail(sender: Sender, d: ReturnedData): Email {
         c.comment || '—',
       ]),
     });
-  } else {
+  } else if (!d.generalComment?.trim()) {
     blocks.push({ kind: 'paragraph', text: 'Ý kiến chi tiết được ghi trên trang báo cáo của đơn vị.' });
   }
   blocks.push(

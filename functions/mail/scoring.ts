@@ -6,6 +6,7 @@
 import type { Fraction, Points } from '#domain/model';
 import { compareFractions } from '#domain/points';
 import {
+  atTime,
   type Block,
   capitalize,
   type Email,
@@ -52,6 +53,10 @@ export interface ResultsData {
     rankChange: number | null;
   } | null;
   reportUrl?: string;
+  /** Until when `reportUrl` opens (the report link's expiry). */
+  reportUrlUntil?: string;
+  /** The unit pages (`/u`): its results and reports of every period, after a sign-in by email. */
+  unitPagesUrl?: string;
 }
 
 /** What a unit without a report reads instead of a rank number (DOMAIN.md: "ranked last in its group"). */
@@ -120,6 +125,18 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
   blocks.splice(1, 0, { kind: 'facts', rows });
   if (d.reportUrl)
     blocks.push({ kind: 'action', label: 'Xem báo cáo và kết quả thẩm định', url: d.reportUrl });
+  // The report link ends with the period's late appraisals; the unit pages stay (sign-in by email).
+  const later = d.unitPagesUrl
+    ? `xem lại kết quả và báo cáo các kỳ tại ${d.unitPagesUrl} (đăng nhập bằng email đầu mối của đơn vị).`
+    : '';
+  if (d.reportUrl && d.reportUrlUntil) {
+    blocks.push({
+      kind: 'paragraph',
+      text: `Đường dẫn trên dùng được đến ${atTime(d.reportUrlUntil, sender.timeZone)}${later ? `; sau đó, ${later}` : '.'}`,
+    });
+  } else if (later) {
+    blocks.push({ kind: 'paragraph', text: `Đơn vị có thể ${later}` });
+  }
   const en =
     d.status === 'submitted-not-appraised'
       ? `Results of period ${d.period.id}: the report of ${d.unit.name} was not appraised by review close, so it is not ranked yet.`

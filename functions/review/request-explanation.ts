@@ -102,6 +102,7 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
     round,
     ...(reviewer ? { reviewer } : {}),
     comments: reviewComments(setId ? campaign.criteriaSet(setId) : undefined, appraisal, report),
+    ...(appraisal?.generalComment ? { generalComment: appraisal.generalComment } : {}),
     reportUrl: link.url,
     explainBy: armed.approval.expiresAt,
   });

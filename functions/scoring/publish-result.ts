@@ -13,6 +13,7 @@ import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
 import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
 import { periodName } from '#mail/letter';
 import { resultsEmail } from '#mail/scoring';
+import { baseUrl } from '#ports/settings';
 import { results } from '#ports/dynamo/results';
 import { NotFoundError } from '#ports/errors';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
@@ -41,11 +42,15 @@ export async function publishResult(
   const previous = line.change ? campaign.periods.find((p) => p.id === line.change?.previousId) : undefined;
   const previousLabel = previous ? periodName(previous) : (line.change?.previousId ?? '');
   let reportUrl: string | undefined;
+  let reportUrlUntil: string | undefined;
   if (line.status === 'approved') {
     // The unit's own report link, a convenience: the results go out without it if links cannot be signed.
     try {
       const link = await reportLink(unitId, period);
-      if (ctx.clock().getTime() < Date.parse(link.grant.expiresAt)) reportUrl = link.url;
+      if (ctx.clock().getTime() < Date.parse(link.grant.expiresAt)) {
+        reportUrl = link.url;
+        reportUrlUntil = link.grant.expiresAt;
+      }
     } catch (error) {
       ctx.log.warn('results sent without the report link (no signing key?)', { error });
     }
@@ -75,6 +80,8 @@ export async function publishResult(
       ? { previousLabel, percentPoints: line.change.percentPoints, rankChange: line.change.rankChange }
       : null,
     ...(reportUrl ? { reportUrl } : {}),
+    ...(reportUrlUntil ? { reportUrlUntil } : {}),
+    unitPagesUrl: new URL('/u', baseUrl()).href,
   });
   const outcome = await mailTo(
     ctx.log,

@@ -69,6 +69,7 @@ describe('the review emails', () => {
           comment,
         },
       ],
+      generalComment: `Nhiều tiêu chí chưa có minh chứng ${SCRIPT}`,
       reportUrl: url,
       explainBy: q3.lateAppraisalUntil,
     });
@@ -122,6 +123,11 @@ describe('the review emails', () => {
     );
     // The plain text part carries the words as written (no HTML there).
     expect(returned.text).toContain(comment);
+    // The general comment too, often the main reason for the return, escaped in the HTML part.
+    expect(returned.text).toContain(
+      `Nhận xét chung của người thẩm định:\n\nNhiều tiêu chí chưa có minh chứng ${SCRIPT}`,
+    );
+    expect(returned.html).toContain('Nhiều tiêu chí chưa có minh chứng &lt;script&gt;');
   });
 
   it('returned: each commented criterion with its name, maximum, self and appraised scores (decimal comma)', () => {
@@ -222,6 +228,50 @@ describe('the review emails', () => {
       '- So với quý II năm 2022: +85,00 điểm phần trăm; không so sánh được thứ hạng',
     );
     expect(next.text).not.toMatch(/giảm \d+ bậc/);
+  });
+
+  it('results: says until when the report link opens, and where the unit sees its results after that', () => {
+    const mail = resultsEmail(sender, {
+      unit,
+      period: q3,
+      version: 1,
+      status: 'approved',
+      total: 8500,
+      setMax: 10_000,
+      percent: fraction(85),
+      bandLabel: 'Tốt',
+      rank: 2,
+      rankedInGroup: 12,
+      groupLabel: 'khối cơ quan',
+      breakdown: { assessed: 6000, survey: 2500, rescaled: false, bonus: 0, penalty: 0 },
+      change: null,
+      reportUrl: url,
+      reportUrlUntil: q3.lateAppraisalUntil,
+      unitPagesUrl: 'https://thidua.test/u',
+    });
+    // 05/11/2022 17:00 in Vietnam: the end of the period's late appraisals.
+    expect(mail.text).toContain(
+      'Đường dẫn trên dùng được đến 17:00 ngày 05/11/2022; sau đó, xem lại kết quả và báo cáo các kỳ tại https://thidua.test/u (đăng nhập bằng email đầu mối của đơn vị).',
+    );
+    // Without a report link (not approved, or already expired), the unit pages all the same.
+    const late = resultsEmail(sender, {
+      unit,
+      period: q3,
+      version: 2,
+      status: 'approved',
+      total: 8500,
+      setMax: 10_000,
+      percent: fraction(85),
+      bandLabel: 'Tốt',
+      rank: 2,
+      rankedInGroup: 12,
+      groupLabel: 'khối cơ quan',
+      breakdown: null,
+      change: null,
+      unitPagesUrl: 'https://thidua.test/u',
+    });
+    expect(late.text).not.toContain('Đường dẫn trên');
+    expect(late.text).toContain('Đơn vị có thể xem lại kết quả và báo cáo các kỳ tại https://thidua.test/u');
   });
 
   it('names periods the Vietnamese way', () => {
