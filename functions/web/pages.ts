@@ -68,6 +68,7 @@ legend{font-weight:700;padding:0 .3rem}
 .row{display:grid;gap:.4rem .8rem;grid-template-columns:1fr;border-top:1px dashed #d8dee4;padding-top:.4rem;margin-top:.4rem}
 @media (min-width:40rem){.row.ev{grid-template-columns:1fr 1fr 1fr}.row.ev .wide{grid-column:1/-1}}
 .row label{font-weight:400;font-size:.92rem;margin:.2rem 0}
+html{scroll-padding-bottom:5.5rem}
 .actions{position:sticky;bottom:0;background:#fff;border-top:1px solid #d8dee4;padding:.8rem 0;margin-top:1.5rem;display:flex;flex-wrap:wrap;gap:.6rem}
 button{font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.4rem;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer;min-height:2.75rem}
 button.secondary{background:#fff;color:#0b5cad}
@@ -78,6 +79,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 .table-wrap{overflow-x:auto}
+.table-wrap table{overflow-wrap:normal;min-width:36rem}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0;list-style:none}
 .counts li{border:1px solid #d8dee4;border-radius:.4rem;padding:.3rem .7rem}
 .ro{white-space:pre-wrap;margin:.2rem 0 .5rem}

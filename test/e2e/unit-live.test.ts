@@ -106,6 +106,22 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     expect(await back.inputValue('[name="score[1.1.1]"]')).toBe('1');
     expect(await back.inputValue('[name="score[2.1.1]"]')).toBe('0,5');
     expect(await seen(back, '#tien-do')).toContain('Tổng tự chấm: 1,5/');
+    // A keyboard user tabbing down the form sees each field: none lands under the sticky buttons.
+    await back.focus('[name="score[1.1.1]"]');
+    const covered: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      await back.keyboard.press('Tab');
+      const under = await back.evaluate(() => {
+        const field = document.activeElement;
+        const bar = document.querySelector('.actions');
+        if (!field || !bar || bar.contains(field)) return null;
+        return field.getBoundingClientRect().bottom > bar.getBoundingClientRect().top
+          ? (field.getAttribute('name') ?? field.tagName)
+          : null;
+      });
+      if (under) covered.push(under);
+    }
+    expect(covered).toEqual([]);
     await back.close();
     await audit(url);
   });
