@@ -48,3 +48,36 @@ export function scrollWidths(page: Page): Promise<[number, number]> {
     return [root.scrollWidth ?? 0, root.clientWidth ?? 0] as [number, number];
   });
 }
+
+/**
+ * Tabs `presses` times from the focused element and names each field that lands under the page's
+ * sticky buttons (`.actions`): what a keyboard user could not see.
+ */
+export async function tabbedUnderStickyBar(page: Page, presses: number): Promise<string[]> {
+  const covered: string[] = [];
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    const under = await page.evaluate(() => {
+      interface Box {
+        getBoundingClientRect(): { top: number; bottom: number };
+        contains(other: unknown): boolean;
+        getAttribute(name: string): string | null;
+        tagName: string;
+      }
+      // The browser's document, typed here since the project compiles without the DOM library.
+      const doc = (
+        globalThis as unknown as {
+          document: { activeElement: Box | null; querySelector(s: string): Box | null };
+        }
+      ).document;
+      const field = doc.activeElement;
+      const bar = doc.querySelector('.actions');
+      if (!field || !bar || bar.contains(field)) return null;
+      return field.getBoundingClientRect().bottom > bar.getBoundingClientRect().top
+        ? (field.getAttribute('name') ?? field.tagName)
+        : null;
+    });
+    if (under) covered.push(under);
+  }
+  return covered;
+}
