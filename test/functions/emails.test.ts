@@ -25,6 +25,22 @@ const unit = {
   focalPoint: { name: 'Trần Văn Nam', email: 'namtv.tuphap@song-lam.example.org' },
 };
 const url = 'https://thidua.test/r?k=k1&id=AAAAAAAAAAAAAAAAAAAAAA&a=report&e=1669800000&s=x';
+/** An approved unit's results: 85 %, Tốt, 2nd of 12 offices. */
+const SECOND_AT_85 = {
+  unit,
+  period: q3,
+  version: 1,
+  status: 'approved',
+  total: 8500,
+  setMax: 10_000,
+  percent: fraction(85),
+  bandLabel: 'Tốt',
+  rank: 2,
+  rankedInGroup: 12,
+  groupLabel: 'khối cơ quan',
+  breakdown: { assessed: 6000, survey: 2500, rescaled: false, bonus: 0, penalty: 0 },
+  change: null,
+} as const;
 
 describe('the review emails', () => {
   it('invitation: Vietnamese first, the district authority in the header, deadline in Vietnam time, the link', () => {
@@ -209,18 +225,7 @@ describe('the review emails', () => {
     expect(none.text).toContain('no report, ranked last in its group');
     // The next period it reports and comes 2nd: its places against that shared rank do not compare.
     const next = resultsEmail(sender, {
-      unit,
-      period: q3,
-      version: 1,
-      status: 'approved',
-      total: 8500,
-      setMax: 10_000,
-      percent: fraction(85),
-      bandLabel: 'Tốt',
-      rank: 2,
-      rankedInGroup: 12,
-      groupLabel: 'khối cơ quan',
-      breakdown: { assessed: 6000, survey: 2500, rescaled: false, bonus: 0, penalty: 0 },
+      ...SECOND_AT_85,
       change: { previousLabel: 'quý II năm 2022', percentPoints: fraction(85), rankChange: null },
     });
     expect(next.text).toContain('- Xếp hạng trong khối cơ quan: 2/12\n');
@@ -232,19 +237,7 @@ describe('the review emails', () => {
 
   it('results: says until when the report link opens, and where the unit sees its results after that', () => {
     const mail = resultsEmail(sender, {
-      unit,
-      period: q3,
-      version: 1,
-      status: 'approved',
-      total: 8500,
-      setMax: 10_000,
-      percent: fraction(85),
-      bandLabel: 'Tốt',
-      rank: 2,
-      rankedInGroup: 12,
-      groupLabel: 'khối cơ quan',
-      breakdown: { assessed: 6000, survey: 2500, rescaled: false, bonus: 0, penalty: 0 },
-      change: null,
+      ...SECOND_AT_85,
       reportUrl: url,
       reportUrlUntil: q3.lateAppraisalUntil,
       unitPagesUrl: 'https://thidua.test/u',
@@ -254,22 +247,7 @@ describe('the review emails', () => {
       'Đường dẫn trên dùng được đến 17:00 ngày 05/11/2022; sau đó, xem lại kết quả và báo cáo các kỳ tại https://thidua.test/u (đăng nhập bằng email đầu mối của đơn vị).',
     );
     // Without a report link (not approved, or already expired), the unit pages all the same.
-    const late = resultsEmail(sender, {
-      unit,
-      period: q3,
-      version: 2,
-      status: 'approved',
-      total: 8500,
-      setMax: 10_000,
-      percent: fraction(85),
-      bandLabel: 'Tốt',
-      rank: 2,
-      rankedInGroup: 12,
-      groupLabel: 'khối cơ quan',
-      breakdown: null,
-      change: null,
-      unitPagesUrl: 'https://thidua.test/u',
-    });
+    const late = resultsEmail(sender, { ...SECOND_AT_85, version: 2, unitPagesUrl: 'https://thidua.test/u' });
     expect(late.text).not.toContain('Đường dẫn trên');
     expect(late.text).toContain('Đơn vị có thể xem lại kết quả và báo cáo các kỳ tại https://thidua.test/u');
   });
