@@ -10,6 +10,7 @@ import { FORM_LABELS, ISSUER_LABELS, issuerCautions, movementAwards } from '#dom
 import type { AdministrativeLevel, Frequency, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import { DEFAULT_BANDS } from '#domain/ranking';
 import {
   defineCommand,
   EXIT_OK,
@@ -88,10 +89,23 @@ export function summary(file: string, loaded: LoadedDistrict): string[] {
     ...districtLines(loaded),
     '',
     ...criteriaLines(loaded),
+    bandsLine(loaded),
     '',
     commendationLine(loaded),
     ...warningLines(loaded),
   ];
+}
+
+/** The bands every result is classified by: the district's own, or DOMAIN.md's defaults. */
+function bandsLine(loaded: LoadedDistrict): string {
+  const bands = loaded.config.bands ?? DEFAULT_BANDS;
+  const percent = (n: number) => `${String(n).replace('.', ',')} %`;
+  const parts = bands.map((b, i) =>
+    b.minPercent > 0
+      ? `${BAND_LABELS[b.band]} ≥ ${percent(b.minPercent)}`
+      : `${BAND_LABELS[b.band]} < ${percent(bands[i - 1]?.minPercent ?? 0)}`,
+  );
+  return `Xếp loại${loaded.config.bands ? ' (ngưỡng riêng của đơn vị triển khai)' : ' (mặc định)'}: ${parts.join(', ')}`;
 }
 
 function districtLines(loaded: LoadedDistrict): string[] {

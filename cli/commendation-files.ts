@@ -20,7 +20,7 @@ import {
   type Unit,
 } from '#domain/model';
 import { formatPercent, ZERO } from '#domain/points';
-import { bandOf, rankGroup, type UnitStatus } from '#domain/ranking';
+import { type BandThreshold, bandOf, rankGroup, type UnitStatus } from '#domain/ranking';
 import { readOrCollect } from './common.ts';
 
 const isoInstant = z
@@ -106,7 +106,7 @@ export function readResults(
   if (!head) return undefined;
   const lines = resultLines(read.data, head, loaded, at);
   if (problems.length > before) return undefined;
-  checkRanking(lines, at);
+  checkRanking(lines, at, loaded.config.bands);
   if (problems.length > before) return undefined;
   const last = periodsOf(loaded.config).find((p) => p.id === head.periodIds[head.periodIds.length - 1]);
   return {
@@ -277,7 +277,11 @@ function lineStatus(flags: readonly ResultFlag[], missedPeriods: unknown, head: 
 }
 
 /** Bands and ranks recomputed from the exact percentages, as scoring computes them; each difference is a problem. */
-function checkRanking(lines: readonly ResultLine[], at: At): void {
+function checkRanking(
+  lines: readonly ResultLine[],
+  at: At,
+  bands: readonly BandThreshold[] | undefined,
+): void {
   for (const l of lines) {
     if (l.status === 'approved' && l.result.percent === null) {
       at(
@@ -299,7 +303,8 @@ function checkRanking(lines: readonly ResultLine[], at: At): void {
   for (const l of lines) {
     const { percent, band, rank } = l.result;
     const who = `${l.unit.name} (${l.unit.id})`;
-    const expectedBand = l.status === 'submitted-not-appraised' || percent === null ? null : bandOf(percent);
+    const expectedBand =
+      l.status === 'submitted-not-appraised' || percent === null ? null : bandOf(percent, bands);
     if (band !== expectedBand) {
       at(
         ['units', l.index, 'band'],

@@ -205,6 +205,7 @@ function computeFilePeriods(loaded: LoadedDistrict, appraisals: Appraisals): Map
           inputs: p.inputs,
           setsByGroup: p.setsByGroup,
           caps: loaded.config.groups,
+          bands: loaded.config.bands,
           ...(previous ? { previous } : {}),
         }),
       );
@@ -226,7 +227,13 @@ function computeFilePeriods(loaded: LoadedDistrict, appraisals: Appraisals): Map
 
 /** Results of a period in which no unit reported: every unit Không nộp báo cáo. */
 function emptyPeriod(loaded: LoadedDistrict, periodId: string): PeriodResults {
-  return computePeriodResults({ periodId, units: loaded.config.units, inputs: {}, setsByGroup: {} });
+  return computePeriodResults({
+    periodId,
+    units: loaded.config.units,
+    inputs: {},
+    setsByGroup: {},
+    bands: loaded.config.bands,
+  });
 }
 
 function aggregateOver(
@@ -250,7 +257,7 @@ function aggregateOver(
     periods.map((p) => p.id),
     perPeriod,
     loaded.config.units,
-    previous ? { previous } : {},
+    { bands: loaded.config.bands, ...(previous ? { previous } : {}) },
   );
 }
 
@@ -357,6 +364,7 @@ async function scoreDocument(
   const base = {
     context: contextFromConfig(config, { producedAt: new Date() }),
     issuer: homeAffairsOffice(config),
+    bands: config.bands,
   };
   if (scored.kind !== 'period') {
     const input = { ...base, results: scored.results, periods: scored.periods };

@@ -207,6 +207,21 @@ const CollectivesSchema = z.discriminatedUnion(
   { error: 'mode phải là "top" hoặc "threshold" (mode must be "top" or "threshold")' },
 );
 
+/** A band's lowest percentage: above 0, at most 100, at most two decimals. */
+const bandPercent = percent
+  .gt(0, { error: 'phải lớn hơn 0 (must be greater than 0)' })
+  .refine((x) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-9, {
+    error: 'tối đa hai chữ số thập phân (at most two decimals)',
+  });
+
+/** DOMAIN.md's bands are a default: each one's lowest percentage, Yếu being everything below. */
+const BandsSchema = z
+  .strictObject({ 'xuat-sac': bandPercent, tot: bandPercent, kha: bandPercent, 'trung-binh': bandPercent })
+  .refine((b) => b['xuat-sac'] > b.tot && b.tot > b.kha && b.kha > b['trung-binh'], {
+    error:
+      'ngưỡng phải giảm dần: xuat-sac > tot > kha > trung-binh (the thresholds must decrease from xuat-sac to trung-binh)',
+  });
+
 const CommendationSchema = z.strictObject({
   /** Defaults to the district's own level (its chairman grants the movement's award). */
   issuerLevel: z.enum(LEVELS).optional(),
@@ -290,11 +305,23 @@ export const DistrictConfigSchema = z
       commune: GroupSettingsSchema.prefault({}),
     }),
     commendation: CommendationSchema.prefault({}),
+    bands: BandsSchema.optional(),
   })
   .transform(
-    (c): DistrictConfig => ({
+    ({ bands, ...c }): DistrictConfig => ({
       ...c,
       commendation: { ...c.commendation, issuerLevel: c.commendation.issuerLevel ?? c.district.level },
+      ...(bands
+        ? {
+            bands: [
+              { band: 'xuat-sac', minPercent: bands['xuat-sac'] },
+              { band: 'tot', minPercent: bands.tot },
+              { band: 'kha', minPercent: bands.kha },
+              { band: 'trung-binh', minPercent: bands['trung-binh'] },
+              { band: 'yeu', minPercent: 0 },
+            ],
+          }
+        : {}),
     }),
   ) satisfies z.ZodType<DistrictConfig>;
 

@@ -6,6 +6,8 @@
  */
 
 /** Integer hundredths of a point. */
+import type { BandThreshold } from './ranking.ts';
+
 export type Points = number;
 
 /** yyyy-mm-dd, a calendar date in the district's time zone. */
@@ -184,6 +186,11 @@ export interface DistrictConfig {
   calendar: ReportingCalendar;
   groups: Record<UnitGroup, GroupSettings>;
   commendation: CommendationSettings;
+  /**
+   * Each band's lowest percentage, best first, Yếu from 0 (DOMAIN.md: the bands are a default the
+   * district may change). Absent: DOMAIN.md's (ranking.ts `DEFAULT_BANDS`).
+   */
+  bands?: readonly BandThreshold[];
 }
 
 // ---------------------------------------------------------------- periods

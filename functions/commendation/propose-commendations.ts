@@ -56,7 +56,7 @@ export async function proposeCommendationsStep(
     const latest = await latestPeriodResults(id);
     if (latest) perPeriod.push(latest);
   }
-  const aggregate = aggregateResults(cycle.kind, periodIds, perPeriod, config.units);
+  const aggregate = aggregateResults(cycle.kind, periodIds, perPeriod, config.units, { bands: config.bands });
   const material = await approvedMaterial(periodIds);
   const now = ctx.clock();
   const onDate = localDateOf(now, config.district.timeZone);

@@ -58,6 +58,7 @@ function base(ctx: AdminContext) {
   return {
     context: contextFromConfig(config, { producedAt: now() }),
     issuer: homeAffairsOffice(config),
+    bands: config.bands,
   };
 }
 

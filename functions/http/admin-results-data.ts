@@ -126,6 +126,7 @@ export async function aggregateData(
         periods.map((p) => p.id),
         perPeriod,
         campaign.units,
+        { bands: campaign.config.bands },
       ),
     };
   } catch (error) {

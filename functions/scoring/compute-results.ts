@@ -120,6 +120,7 @@ export async function computeResults(
     inputs,
     setsByGroup,
     caps: config.groups,
+    bands: config.bands,
     ...(previous ? { previous } : {}),
   });
   const header = await latestHeader(periodId);

@@ -35,6 +35,9 @@ describe('thidua check', { timeout: 30_000 }, () => {
     expect(r.stdout).toContain('2022Q3 (02/08/2022–30/09/2022');
     expect(r.stdout).toContain('2025Q4 (01/10/2025–31/12/2025');
     // The office set changes on 01/01/2025; communes keep theirs.
+    expect(r.stdout).toContain(
+      'Xếp loại (mặc định): Xuất sắc ≥ 90 %, Tốt ≥ 80 %, Khá ≥ 70 %, Trung bình ≥ 50 %, Yếu < 50 %',
+    );
     // 2024Q4 opens on 01/01/2025, the day the 2025 office set takes effect: it is scored by it.
     expect(r.stdout).toMatch(
       /2024 +huyen-co-quan-2022 \(2024Q1–2024Q3\); huyen-co-quan-2025 \(2024Q4\) +huyen-xa-2022/,

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { displayWidth } from '../../cli/text.ts';
@@ -72,6 +72,11 @@ let q4: CliResult;
 let year: CliResult;
 let invalid: CliResult;
 let regenerated: CliResult;
+let banded: CliResult;
+let bandedCommend: CliResult;
+let defaultCommend: CliResult;
+/** The demo with its own bands (Xuất sắc from 85 %), beside a link to the repository's criteria. */
+const bandsDistrict = join(dir, 'bands', 'districts', 'demo-bands.yaml');
 const out = (name: string) => join(dir, name);
 const badFile = join(dir, 'appraisals-bad.yaml');
 
@@ -89,16 +94,72 @@ beforeAll(async () => {
   writeFileSync(badFile, doc.toString());
   const score = (appraisals: string, ...more: string[]) =>
     thidua('score', '--district', DISTRICT, '--appraisals', appraisals, ...more);
-  [q2, q4, year, invalid, regenerated] = await Promise.all([
+  mkdirSync(dirname(bandsDistrict), { recursive: true });
+  symlinkSync(repo('criteria'), join(dir, 'bands', 'criteria'));
+  const district = parseDocument(readFileSync(repo(DISTRICT), 'utf8'));
+  district.set('bands', district.createNode({ 'xuat-sac': 85, tot: 75, kha: 65, 'trung-binh': 45 }));
+  writeFileSync(bandsDistrict, district.toString());
+  [q2, q4, year, invalid, regenerated, banded] = await Promise.all([
     score(APPRAISALS, '--period', '2024Q2', '--out', out('q2.json')),
     score(APPRAISALS, '--period', '2024Q4', '--out', out('q4.json')),
     score(APPRAISALS, '--year', '2024', '--out', out('y.json')),
     score(badFile, '--period', '2024Q1', '--out', out('bad.json')),
     script('examples/generate-appraisals.ts', out('regenerated.yaml')),
+    thidua(
+      'score',
+      '--district',
+      bandsDistrict,
+      '--appraisals',
+      APPRAISALS,
+      '--year',
+      '2024',
+      '--out',
+      out('yb.json'),
+    ),
   ]);
+  // The results file is checked against the bands of the district it is given with.
+  const commend = (districtFile: string) =>
+    thidua(
+      'commend',
+      '--district',
+      districtFile,
+      '--results',
+      out('yb.json'),
+      '--nominations',
+      'examples/nominations-2024.yaml',
+      '--ballots',
+      'examples/ballots-2024.yaml',
+    );
+  [bandedCommend, defaultCommend] = await Promise.all([commend(bandsDistrict), commend(DISTRICT)]);
 }, 60_000);
 
 describe('thidua score', () => {
+  it("bands a district's own thresholds, and commend checks a results file against them", ({ expect }) => {
+    expect(banded.code, banded.stderr).toBe(0);
+    const withBands = readJson(out('yb.json'));
+    const byDefault = readJson(out('y.json'));
+    // Xuất sắc from 85 %, Tốt from 75 %, Khá from 65 %, Trung bình from 45 %.
+    const expected = (percentExact: string | null) => {
+      if (percentExact === null) return null;
+      const [n, d] = frac(percentExact);
+      const at = (p: bigint) => n >= p * d;
+      return at(85n) ? 'xuat-sac' : at(75n) ? 'tot' : at(65n) ? 'kha' : at(45n) ? 'trung-binh' : 'yeu';
+    };
+    let moved = 0;
+    for (const u of withBands.units) {
+      expect(u.band, u.unitId).toBe(expected(u.percentExact));
+      // Same percentages and ranks: only the bands differ.
+      const d = unit(byDefault, u.unitId);
+      expect([u.percentExact, u.rank]).toEqual([d.percentExact, d.rank]);
+      if (u.band !== d.band) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(bandedCommend.stderr).not.toContain('không khớp với tỷ lệ chính xác');
+    expect(bandedCommend.code, bandedCommend.stderr).toBe(0);
+    expect(defaultCommend.code).toBe(1);
+    expect(defaultCommend.stderr).toContain('không khớp với tỷ lệ chính xác');
+  });
+
   it('ships an example file its generator reproduces byte for byte', ({ expect }) => {
     expect(regenerated.code, regenerated.stderr).toBe(0);
     expect(readFileSync(out('regenerated.yaml'), 'utf8')).toBe(readFileSync(repo(APPRAISALS), 'utf8'));

@@ -204,6 +204,41 @@ describe('a bad district config names the file, the field and what is wrong', ()
     ]);
   });
 
+  it("bands: DOMAIN.md's by default; thresholds a district sets, checked and named when wrong", () => {
+    expect(demo.config.bands).toBeUndefined();
+    const raw = demoRaw();
+    raw.bands = { 'xuat-sac': 95, tot: 85.5, kha: 70, 'trung-binh': 50 };
+    expect(parseDemo(raw).bands).toEqual([
+      { band: 'xuat-sac', minPercent: 95 },
+      { band: 'tot', minPercent: 85.5 },
+      { band: 'kha', minPercent: 70 },
+      { band: 'trung-binh', minPercent: 50 },
+      { band: 'yeu', minPercent: 0 },
+    ]);
+    const wrong = (bands: unknown) => {
+      const r = demoRaw();
+      r.bands = bands;
+      return problemsOf(() => parseDemo(r)).map((p) => `${p.path}: ${p.message}`);
+    };
+    expect(wrong({ 'xuat-sac': 80, tot: 85, kha: 70, 'trung-binh': 50 })).toEqual([
+      expect.stringMatching(/^bands: ngưỡng phải giảm dần: xuat-sac > tot > kha > trung-binh/),
+    ]);
+    expect(wrong({ 'xuat-sac': 90.125, tot: 80, kha: 70, 'trung-binh': 0 })).toEqual([
+      expect.stringMatching(/^bands\.xuat-sac: tối đa hai chữ số thập phân/),
+      expect.stringMatching(/^bands\.trung-binh: phải lớn hơn 0/),
+    ]);
+    expect(wrong({ 'xuat-sac': 101, tot: 80, kha: 70, 'trung-binh': 50 })).toEqual([
+      expect.stringMatching(/^bands\.xuat-sac: phải từ 0 đến 100/),
+    ]);
+    expect(wrong({ 'xuat-sac': 90, tot: 80, kha: 70 })).toEqual([
+      expect.stringMatching(/^bands\.trung-binh: thiếu trường bắt buộc/),
+    ]);
+    expect(wrong({ 'xuat-sac': 90, tot: 80, kha: 70, 'trung-binh': 50, yeu: 0 })).toEqual([
+      // Yếu is everything below trung-binh: it has no threshold of its own.
+      'bands.yeu: trường không được hỗ trợ, có thể viết sai tên (unknown field, possibly misspelt)',
+    ]);
+  });
+
   it('a duplicate unit id', () => {
     const raw = demoRaw();
     raw.units[5].id = 'phong-tu-phap';
