@@ -110,13 +110,21 @@ function aggregateNotes(u: AggregateUnitResult): string {
 
 const rankText = (rank: number | null) => (rank === null ? '—' : String(rank));
 
+/**
+ * A period's rank cell: a unit without a report shares the place after the last appraised unit;
+ * it reads "Cuối khối" (DOMAIN.md: "ranked last in its group"), as in its mail, not a bare number
+ * that reads as first when nobody in the group was appraised.
+ */
+const periodRankText = (u: PeriodResults['units'][number]) =>
+  u.flags.includes('khong-nop-bao-cao') ? 'Cuối khối' : rankText(u.rank);
+
 function periodTable(results: PeriodResults, group: UnitGroup, label: string): Html {
   const units = results.units.filter((u) => u.group === group);
   const previous = units.find((u) => u.change)?.change?.previousId;
   const rows = units
     .map(
       (u) =>
-        `<tr><td class="num">${e(rankText(u.rank))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
+        `<tr><td class="num">${e(periodRankText(u))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
           u.name,
         )}</a></th><td class="num">${e(pointsText(u.totalExact))}</td><td class="num">${e(
           percentText(u.percent),

@@ -52,6 +52,22 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(htmlText(html)).toContain('± điểm % so với Quý II/2024');
   });
 
+  it('a unit without a report reads Cuối khối in the rank column, as in its mail, not a number', () => {
+    const q2 = demo2024().quarters[1];
+    if (!q2) throw new Error('no 2024Q2');
+    const html = renderResultsPage({
+      ...f.periodResultsModel(),
+      scope: { kind: 'period', period: q2.period },
+      results: q2.results,
+      versions: [],
+    });
+    const communes = tableRows(html, 'Xếp hạng Khối xã, thị trấn');
+    // xa-dai-dong did not report 2024Q2 (examples/generate-appraisals.ts).
+    const missed = communes.find((r) => r.includes('Xã Đại Đồng'));
+    expect(missed).toMatch(/^Cuối khối Xã Đại Đồng /);
+    expect(communes.filter((r) => r.startsWith('Cuối khối'))).toHaveLength(1);
+  });
+
   it('results carry their version: the one shown, the older one linked, why each was made, and its downloads', () => {
     const html = renderResultsPage(f.periodResultsModel());
     const text = htmlText(html);
