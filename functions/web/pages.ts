@@ -79,7 +79,8 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 .table-wrap{overflow-x:auto}
-.table-wrap table{overflow-wrap:normal;min-width:36rem}
+.table-wrap[tabindex] table{overflow-wrap:normal}
+fieldset{min-inline-size:0}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0;list-style:none}
 .counts li{border:1px solid #d8dee4;border-radius:.4rem;padding:.3rem .7rem}
 .ro{white-space:pre-wrap;margin:.2rem 0 .5rem}

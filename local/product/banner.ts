@@ -18,7 +18,7 @@ export function banner(product: Product, status: ProductStatus): string {
     `    quản trị viên: ${config.admins.map((a) => a.email).join(', ')}`,
     `  Trạng thái JSON:    ${url}/local/status`,
     '',
-    `  Đồng hồ (clock, ${status.clock.timeZone}): ${status.clock.local}`,
+    `  Đồng hồ (múi giờ ${status.clock.timeZone}): ${status.clock.local}`,
     status.nextEvent
       ? `  Sự kiện tiếp theo: ${status.nextEvent.local} — ${status.nextEvent.description}`
       : '  Chưa có sự kiện nào được lên lịch.',

@@ -145,4 +145,9 @@ export interface ProductControl {
   revoteOffers(): Promise<RevoteOffer[]>;
   /** Calls a new council vote for a year or `phase` whose last vote had no quorum (`POST /local/revote`). */
   revote(scopeId: string): Promise<RevoteOutcome>;
+  /**
+   * SES message id → the order the SES emulator received it in (mail of this process only: the
+   * emulator keeps mail in memory). Mails of one clock instant tie on time; this orders them.
+   */
+  sendOrder(): Promise<Map<string, number>>;
 }

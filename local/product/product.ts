@@ -441,6 +441,7 @@ class LocalProduct implements Product {
           const r = await callNewVote(this.runtime, config, scopeId);
           return { ...r, newEmails: (await this.sentSoFar()) - before };
         }),
+      sendOrder: () => this.sendOrder(),
     };
   }
 
@@ -457,6 +458,12 @@ class LocalProduct implements Product {
   private workflowOf(stateMachineArn: string): string {
     const workflows = Object.keys(this.workflows) as WorkflowName[];
     return workflows.find((w) => this.workflowArn(w) === stateMachineArn) ?? stateMachineArn;
+  }
+
+  private async sendOrder(): Promise<Map<string, number>> {
+    const res = await fetch(`${this.runtime.endpoints.sesv2}/store`);
+    const { emails } = (await res.json()) as { emails: { messageId?: string }[] };
+    return new Map(emails.flatMap((m, i) => (m.messageId ? [[m.messageId, i] as const] : [])));
   }
 
   /** The SES emulator's count of messages this process sent: a cheap "how many new emails". */

@@ -32,4 +32,25 @@ describe('the inbox order', () => {
     ];
     expect(bySendTime(listed).map((m) => m.subject)).toEqual(['d', 'a', 'c', 'b']);
   });
+
+  it("orders the mails of one clock instant by the SES emulator's order, the later sent first", () => {
+    const at = '2022-10-12T01:00:00.000Z';
+    const sent = (subject: string, messageId: string) => ({ ...mail(subject, at, at), messageId });
+    // The outbox lists them in its keys' order; the emulator received the request, then the return.
+    const listed = [sent('trả lại', 'm-2'), sent('yêu cầu thẩm định', 'm-1'), mail('chưa gửi', at)];
+    const order = new Map([
+      ['m-1', 0],
+      ['m-2', 1],
+    ]);
+    expect(bySendTime(listed, order).map((m) => m.subject)).toEqual([
+      'trả lại',
+      'yêu cầu thẩm định',
+      'chưa gửi',
+    ]);
+    expect(bySendTime([...listed].reverse(), order).map((m) => m.subject)).toEqual([
+      'trả lại',
+      'yêu cầu thẩm định',
+      'chưa gửi',
+    ]);
+  });
 });

@@ -121,6 +121,12 @@ describe('npm start in-process, then restarted on the same data', () => {
     const launched = await post('/local/launch');
     expect(launched.status).toBe(303);
     expect(launched.headers.get('location')).toMatch(/^\/\?done=launched/);
+    // The page it leads to says what happened, links to the mail sent, and reads in Vietnamese.
+    const home = await (await get(launched.headers.get('location') ?? '/')).text();
+    expect(home).toContain('Đã phát động phong trào');
+    expect(home).toContain('<a href="/inbox">Xem hộp thư</a>');
+    expect(home).toContain('Đồng hồ (múi giờ Asia/Ho_Chi_Minh)');
+    expect(home).toMatch(/launch-v1-[0-9a-f]{12}: <span title="SUCCEEDED">Hoàn thành<\/span>/);
 
     // Every focal point and every reviewer, one notice per address.
     const config = product.config;

@@ -41,16 +41,30 @@ export function parseAdvanceTarget(value: string, timeZone = TIME_ZONE): Date {
   return new Date(ms);
 }
 
+/** Notices that sent mail end with a link to the inbox. */
+const TO_INBOX = new Set(['launched', 'moved', 'revoted']);
+
+/** An execution's status as the admin reads it (Step Functions' code kept in the tooltip). */
+const STATUS_LABELS: Record<string, string> = {
+  SUCCEEDED: 'Hoàn thành',
+  RUNNING: 'Đang chạy',
+  FAILED: 'Thất bại',
+  TIMED_OUT: 'Quá thời gian',
+  ABORTED: 'Đã dừng',
+};
+const statusText = (status: string) =>
+  `<span title="${e(status)}">${e(STATUS_LABELS[status] ?? status)}</span>`;
+
 const NOTICES: Record<string, (q: URLSearchParams) => string> = {
   launched: (q) =>
-    `Đã phát động phong trào (${q.get('emails') ?? '0'} email mới, ${q.get('schedules') ?? '0'} lịch sự kiện). Xem hộp thư.`,
+    `Đã phát động phong trào (${q.get('emails') ?? '0'} email mới, ${q.get('schedules') ?? '0'} lịch sự kiện).`,
   'already-launched': () => 'Phong trào đã được phát động trước đó; không gửi lại email nào.',
   'launch-failed': (q) => `Phát động không thành công: ${q.get('status') ?? ''}. Xem nhật ký trên terminal.`,
   moved: (q) =>
     `Đã chuyển đồng hồ đến ${q.get('at') ?? ''}; ${q.get('fired') ?? '0'} sự kiện đã chạy, ${q.get('emails') ?? '0'} email mới.`,
   'no-event': () => 'Không còn sự kiện nào đã lên lịch.',
   revoted: (q) =>
-    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết. Xem hộp thư.`,
+    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết.`,
 };
 
 export async function homePage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
@@ -59,7 +73,9 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
   const done = request.query.get('done');
   const notice =
     done && NOTICES[done]
-      ? `<div class="notice ${done === 'launch-failed' ? 'error' : 'ok'}" role="status"><p>${e(NOTICES[done](request.query))}</p></div>`
+      ? `<div class="notice ${done === 'launch-failed' ? 'error' : 'ok'}" role="status"><p>${e(NOTICES[done](request.query))}${
+          TO_INBOX.has(done) ? ' <a href="/inbox">Xem hộp thư</a>.' : ''
+        }</p></div>`
       : '';
   const next = s.nextEvent
     ? `<p>Sự kiện tiếp theo: <strong>${e(s.nextEvent.local)}</strong> — ${e(s.nextEvent.description)}</p>`
@@ -80,7 +96,7 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
         .slice(0, 20)
         .map(
           (x) =>
-            `<tr><td>${e(x.name)}</td><td>${e(x.status)}${x.error ? ` <span class="muted">${e(x.error)}</span>` : ''}</td><td>${e(localDateTime(x.startDate))}</td></tr>`,
+            `<tr><td>${e(x.name)}</td><td>${statusText(x.status)}${x.error ? ` <span class="muted">${e(x.error)}</span>` : ''}</td><td>${e(localDateTime(x.startDate))}</td></tr>`,
         )
         .join('')}</tbody></table></div>`
     : '';
@@ -89,13 +105,13 @@ export async function homePage(control: ProductControl, request: HttpRequest): P
 <h1>Phong trào thi đua CCHC — ${e(s.district.name)}</h1>
 <p class="muted">Bản chạy trên máy này: dữ liệu, lịch và đồng hồ được giữ qua các lần khởi động lại.</p>
 ${notice}
-<h2>Đồng hồ (clock, ${e(s.clock.timeZone)})</h2>
+<h2>Đồng hồ (múi giờ ${e(s.clock.timeZone)})</h2>
 <p class="clock">${e(s.clock.local)}</p>
 ${next}
 <form method="post" action="/local/advance" class="inline"><button type="submit">Chuyển đến sự kiện tiếp theo</button></form>
 <form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày</label><input id="to" name="to" type="text" placeholder="yyyy-mm-dd" pattern="\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?" required><button type="submit" class="secondary">Chuyển</button></form>
 <h2>Phát động</h2>
-<p>${s.launched ? 'Phong trào đã được phát động.' : 'Phong trào chưa được phát động.'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${e(s.launch.status)}</span>` : ''}</p>
+<p>${s.launched ? 'Phong trào đã được phát động.' : 'Phong trào chưa được phát động.'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${statusText(s.launch.status)}</span>` : ''}</p>
 <form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào</button></form>
 ${revoteSection(offers)}
 ${recordForm('', [])}

@@ -49,9 +49,17 @@ function mailCard(r: OutboxRecord, open: boolean): Html {
 /** When it went out (or, not sent yet, was queued): the inbox's order, newest first. */
 const sentMs = (r: OutboxRecord) => Date.parse(r.sentAt ?? r.claimedAt ?? r.createdAt);
 
-/** Newest sent first; equal instants keep the outbox's order (a stable sort). */
-export function bySendTime(records: readonly OutboxRecord[]): OutboxRecord[] {
-  return [...records].sort((a, b) => sentMs(b) - sentMs(a));
+/**
+ * Newest sent first. The local clock stands still while a step runs, so the mails of one step
+ * share an instant: among them, the later sent first by the SES emulator's order (`order`, this
+ * process's mail), then the outbox's order (a stable sort).
+ */
+export function bySendTime(
+  records: readonly OutboxRecord[],
+  order: ReadonlyMap<string, number> = new Map(),
+): OutboxRecord[] {
+  const seq = (r: OutboxRecord) => (r.messageId ? (order.get(r.messageId) ?? -1) : -1);
+  return [...records].sort((a, b) => sentMs(b) - sentMs(a) || seq(b) - seq(a));
 }
 
 function pageLinks(to: string | undefined, current: number, pages: number): Html {
@@ -67,10 +75,10 @@ export async function inboxPage(control: ProductControl, request: HttpRequest): 
   const to = request.query.get('to')?.trim().toLowerCase() || undefined;
   // One person's mail may be older than the newest INBOX_LIMIT: a filtered view reads further back.
   const read = await outbox().list(to ? INBOX_FILTER_LIMIT : INBOX_LIMIT);
-  const all = bySendTime(to ? read.filter((r) => r.to.trim().toLowerCase() === to) : read).slice(
-    0,
-    INBOX_LIMIT,
-  );
+  const all = bySendTime(
+    to ? read.filter((r) => r.to.trim().toLowerCase() === to) : read,
+    await control.sendOrder(),
+  ).slice(0, INBOX_LIMIT);
   const pages = Math.max(1, Math.ceil(all.length / INBOX_PAGE_SIZE));
   const asked = Number(request.query.get('trang') ?? '1');
   const current = Number.isInteger(asked) && asked >= 1 && asked <= pages ? asked : 1;
