@@ -201,6 +201,20 @@ describe('saving a draft', () => {
     expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('drops invisible control and bidi-override characters from what is typed, keeping line ends', async () => {
+    const version = String((await stored(unitId))?.version);
+    const res = await postForm(url, {
+      action: 'save',
+      version,
+      'score[1.1.1]': '1',
+      // NUL, backspace, a right-to-left override and a left-to-right isolate, around real text.
+      'explanation[1.1.1]': 'Kế hoạch\u0000 số 12\b\u202Egnól\u2066\r\ndòng hai\tcột',
+    });
+    expect(res.status).toBe(303);
+    const entry = (await stored(unitId))?.report.entries['1.1.1'];
+    expect(entry?.explanation).toBe('Kế hoạch số 12gnól\ndòng hai\tcột');
+  });
+
   it('refuses a post from another site or an opaque origin (403) and stores nothing', async () => {
     const before = await stored(unitId);
     const version = String(before?.version);
