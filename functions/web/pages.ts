@@ -155,7 +155,7 @@ export function statusPage(page: {
 <div class="notice ${tone}" role="${tone === 'ok' || tone === 'info' ? 'status' : 'alert'}"><p>${e(page.detail)}</p></div>
 ${page.problems?.length ? problemSummary(page.problems) : ''}
 ${page.extra ?? ''}
-<p class="muted">Mã trạng thái: ${e(page.status)}</p>`,
+${page.status >= 400 ? `<p class="muted">Mã lỗi: ${e(page.status)}</p>` : ''}`,
   });
 }
 

@@ -90,8 +90,13 @@ describe('deciding', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const [ok, lost] = a.status === 200 ? [a, b] : [b, a];
-    expect(await ok.text()).toContain('Đã ghi nhận quyết định');
-    expect(await lost.text()).toContain('đã được ghi nhận trước đó');
+    const okPage = await ok.text();
+    expect(okPage).toContain('Đã ghi nhận quyết định');
+    // A confirmation carries no status code; a refusal names its code for whoever helps.
+    expect(okPage).not.toContain('Mã lỗi');
+    const lostPage = await lost.text();
+    expect(lostPage).toContain('đã được ghi nhận trước đó');
+    expect(lostPage).toContain('Mã lỗi: 409');
 
     await h.rt.settle();
     const stored = await reviews().getApproval(approval.id);
