@@ -37,7 +37,6 @@ export function renderSignInSent(m: { authority?: string }): Html {
     ...(m.authority ? { header: m.authority } : {}),
     body: `<h1>Kiểm tra hộp thư</h1>
 <div class="notice ok" role="status"><p>Nếu địa chỉ vừa nhập thuộc danh sách cán bộ quản trị, một email chứa liên kết đăng nhập đã được gửi tới địa chỉ đó. Liên kết dùng một lần và hết hạn sau 15 phút.</p></div>
-<p class="muted">(If this address belongs to an administrator, a sign-in link valid for 15 minutes has been sent to it.)</p>
 <p><a href="/admin">Quay lại trang đăng nhập</a></p>`,
   });
 }
