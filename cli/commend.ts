@@ -285,6 +285,7 @@ function commend(
       onDate: files.on ?? results.defaultOnDate,
       timeZone: config.district.timeZone,
       ...(nominations.initiativesApproved ? { initiativesApproved: nominations.initiativesApproved } : {}),
+      ...(nominations.unitStatuses ? { unitStatuses: nominations.unitStatuses } : {}),
     }),
   );
   if (ballots) problems.push(...ballotCandidateProblems(ballots, proposal));

@@ -14,6 +14,7 @@ import { fractionFromJson } from '#domain/json';
 import {
   BAND_LABELS,
   type Band,
+  type DisciplineStatus,
   FLAG_LABELS,
   type Fraction,
   type ResultFlag,
@@ -32,7 +33,13 @@ const isoInstant = z
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected an ASCII slug (a-z, 0-9, -)');
 
-/** `nominations.json`: `{ "nominations": [...], "initiativesApproved"?: ["unitId/initiativeId", …] }`. */
+const DISCIPLINE = z.enum(['none', 'discipline', 'investigation', 'inspection', 'complaint']);
+
+/**
+ * `nominations.json`: `{ "nominations": [...], "initiativesApproved"?: ["unitId/initiativeId", …],
+ * "collectives"?: { unitId: status } }` — `collectives` names the units themselves under discipline,
+ * investigation, inspection or an open complaint (never proposed as collectives, nor upward).
+ */
 export const NominationsFileSchema = z.object({
   nominations: z.array(
     z.object({
@@ -44,11 +51,12 @@ export const NominationsFileSchema = z.object({
       form: z.string().min(1),
       achievements: z.string(),
       initiativeId: z.string().min(1).optional(),
-      status: z.enum(['none', 'discipline', 'investigation', 'inspection', 'complaint']),
+      status: DISCIPLINE,
       submittedAt: isoInstant,
     }),
   ),
   initiativesApproved: z.array(z.string().min(1)).optional(),
+  collectives: z.record(slug, DISCIPLINE).optional(),
 });
 
 /**
@@ -386,16 +394,23 @@ function parseWith<S extends z.ZodType>(
 const NOMINATION_FIELDS = Object.keys(NominationsFileSchema.shape.nominations.element.shape);
 const BALLOT_FIELDS = Object.keys(BallotsFileSchema.shape.ballots.element.shape);
 
+export interface NominationsInput {
+  nominations: NominationInput[];
+  initiativesApproved?: Set<string>;
+  /** Units under discipline, investigation, inspection or a complaint (the file's `collectives`). */
+  unitStatuses?: Record<string, DisciplineStatus>;
+}
+
 export function readNominations(
   file: string,
   loaded: LoadedDistrict,
   problems: ConfigProblem[],
-): { nominations: NominationInput[]; initiativesApproved?: Set<string> } | undefined {
+): NominationsInput | undefined {
   const read = readOrCollect(file, problems);
   if (!read) return undefined;
   const before = problems.length;
   const fields = {
-    top: ['nominations', 'initiativesApproved'],
+    top: ['nominations', 'initiativesApproved', 'collectives'],
     list: 'nominations',
     item: NOMINATION_FIELDS,
   };
@@ -422,6 +437,16 @@ export function readNominations(
       );
     } else seen.set(n.id, i);
   });
+  for (const unitId of Object.keys(parsed.collectives ?? {})) {
+    if (!units.has(unitId)) {
+      problems.push(
+        read.problem(
+          ['collectives', unitId],
+          `không có đơn vị "${unitId}" trong cấu hình (no such unit in the district config)`,
+        ),
+      );
+    }
+  }
   if (problems.length > before) return undefined;
   const nominations: NominationInput[] = parsed.nominations.map((n) => ({
     id: n.id,
@@ -434,9 +459,11 @@ export function readNominations(
     ...(n.position !== undefined ? { position: n.position } : {}),
     ...(n.initiativeId !== undefined ? { initiativeId: n.initiativeId } : {}),
   }));
-  return parsed.initiativesApproved
-    ? { nominations, initiativesApproved: new Set(parsed.initiativesApproved) }
-    : { nominations };
+  return {
+    nominations,
+    ...(parsed.initiativesApproved ? { initiativesApproved: new Set(parsed.initiativesApproved) } : {}),
+    ...(parsed.collectives ? { unitStatuses: parsed.collectives } : {}),
+  };
 }
 
 export interface BallotsInput {

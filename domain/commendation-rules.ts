@@ -50,6 +50,8 @@ export interface RuleContext {
   /** Units with a rank, per group: the n of "rank r/n". */
   rankedInGroup: ReadonlyMap<UnitGroup, number>;
   initiativesApproved?: ReadonlySet<string>;
+  /** A unit's own standing: under discipline, investigation, inspection or a complaint, or none. */
+  unitStatus(unitId: string): DisciplineStatus;
   /** The district's zone, for the times in reasons. */
   timeZone: string;
 }
@@ -445,7 +447,13 @@ export function collectiveCandidate(ctx: RuleContext, unit: Unit, upwardUnits: R
     apply(c, [noResult]);
     return c;
   }
-  apply(c, [rankingNote(ctx, r), ...flagExclusions(r), ...notRanked(r), ...belowMinBand(ctx, r)]);
+  apply(c, [
+    rankingNote(ctx, r),
+    ...disciplineFindings(ctx.unitStatus(unit.id)),
+    ...flagExclusions(r),
+    ...notRanked(r),
+    ...belowMinBand(ctx, r),
+  ]);
   apply(c, belowThreshold(ctx, r, c.excluded));
   apply(c, [...cannotGrant(ctx, ctx.awards.thematic), ...proposedUpward(ctx, upwardUnits, unit.id)]);
   return c;

@@ -137,6 +137,8 @@ export function upwardProposals(ctx: RuleContext, group: UnitGroup): Selection<W
       (r) =>
         r.group === group &&
         r.flags.length === 0 &&
+        // Under discipline, inspection, …: not proposed upward either (its collective line says why).
+        ctx.unitStatus(r.unitId) === 'none' &&
         r.rank !== null &&
         r.percent !== null &&
         compareFractions(r.percent, min) >= 0,

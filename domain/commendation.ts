@@ -43,6 +43,7 @@ import {
 import {
   type AdministrativeLevel,
   type CommendationSettings,
+  type DisciplineStatus,
   groupLabelsFor,
   type IsoDate,
   UNIT_GROUPS,
@@ -62,6 +63,11 @@ export interface ProposeInput {
   timeZone: string;
   /** Initiatives confirmed (approved); unit-qualified "unitId/initiativeId" or plain ids. */
   initiativesApproved?: ReadonlySet<string>;
+  /**
+   * Units (collectives) under discipline, investigation, inspection or an open complaint, by id
+   * (DOMAIN.md: nobody under them may be proposed); a unit not listed is under none.
+   */
+  unitStatuses?: Readonly<Record<string, DisciplineStatus>>;
   /** For tests and future data; defaults to ISSUER_FORM_LISTS. */
   issuerLists?: readonly IssuerFormList[];
 }
@@ -166,6 +172,11 @@ function ruleContext(input: ProposeInput): RuleContext {
     if (unitsById.has(u.id)) throw new CommendationInputError(`unit “${u.id}” is listed twice`);
     unitsById.set(u.id, u);
   }
+  for (const unitId of Object.keys(input.unitStatuses ?? {})) {
+    if (!unitsById.has(unitId)) {
+      throw new CommendationInputError(`unitStatuses: unit “${unitId}” is not a unit of the district`);
+    }
+  }
   const resultsByUnit = new Map<string, RankedResult>();
   for (const r of input.results) {
     const unit = unitsById.get(r.unitId);
@@ -198,6 +209,7 @@ function ruleContext(input: ProposeInput): RuleContext {
       UNIT_GROUPS.map((g) => [g, input.results.filter((r) => r.group === g && r.rank !== null).length]),
     ),
     ...(input.initiativesApproved ? { initiativesApproved: input.initiativesApproved } : {}),
+    unitStatus: (unitId) => input.unitStatuses?.[unitId] ?? 'none',
     timeZone: input.timeZone,
   };
 }

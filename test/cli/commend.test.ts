@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type CliResult, tempDir, thidua } from '../helpers/cli.ts';
+import { type CliResult, repo, tempDir, thidua } from '../helpers/cli.ts';
 
 const dir = tempDir('commend');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,6 +11,10 @@ const results = join(dir, 'ket-qua-2024.json');
 const outcomeFile = join(dir, 'outcome.json');
 const noQuorumFile = join(dir, 'outcome-no-quorum.json');
 const badNominations = join(dir, 'nominations-bad.yaml');
+/** The example's nominations, and the district's best office itself under inspection. */
+const inspected = join(dir, 'nominations-inspected.yaml');
+const inspectedOut = join(dir, 'outcome-inspected.json');
+const unknownCollective = join(dir, 'nominations-unknown-collective.yaml');
 
 interface Reason {
   code: string;
@@ -38,6 +42,8 @@ const readOutcome = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as 
 let withBallots: CliResult;
 let noQuorum: CliResult;
 let invalid: CliResult;
+let underInspection: CliResult;
+let unknownUnit: CliResult;
 
 beforeAll(async () => {
   const scored = await thidua(
@@ -67,9 +73,12 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
+  const example = readFileSync(repo('examples/nominations-2024.yaml'), 'utf8');
+  writeFileSync(inspected, `${example}collectives:\n  van-phong-hdnd-ubnd: inspection\n`);
+  writeFileSync(unknownCollective, `${example}collectives:\n  phong-khong-ton-tai: complaint\n`);
   const commend = (...more: string[]) =>
     thidua('commend', '--district', DISTRICT, '--results', results, ...more);
-  [withBallots, noQuorum, invalid] = await Promise.all([
+  [withBallots, noQuorum, invalid, underInspection, unknownUnit] = await Promise.all([
     commend(
       '--nominations',
       'examples/nominations-2024.yaml',
@@ -87,6 +96,8 @@ beforeAll(async () => {
       noQuorumFile,
     ),
     commend('--nominations', badNominations),
+    commend('--nominations', inspected, '--out', inspectedOut),
+    commend('--nominations', unknownCollective),
   ]);
 }, 60_000);
 
@@ -165,6 +176,21 @@ describe('thidua commend', () => {
     expect(o.tally.ignoredBallots.map((b) => b.reason.code)).toEqual(['after-close']);
     expect(noQuorum.stdout).toContain('KHÔNG ĐỦ SỐ');
     expect(noQuorum.stdout).toContain('không ứng viên nào được thông qua');
+  });
+
+  it("leaves out a unit the file's collectives name as under inspection, saying why; an unknown unit is an error", ({
+    expect,
+  }) => {
+    expect(underInspection.code, underInspection.stderr).toBe(0);
+    const o = JSON.parse(readFileSync(inspectedOut, 'utf8')) as Outcome;
+    const office = candidate(o, 'collective:van-phong-hdnd-ubnd');
+    expect(office.status).toBe('excluded');
+    expect(codes(office.reasons)).toContain('inspection');
+    expect(o.proposal.candidates.some((c) => c.id === 'upward:van-phong-hdnd-ubnd')).toBe(false);
+    expect(unknownUnit.code).toBe(1);
+    expect(unknownUnit.stderr).toContain(
+      `collectives.phong-khong-ton-tai: không có đơn vị "phong-khong-ton-tai"`,
+    );
   });
 
   it('rejects a nominations file naming an unknown unit or a misspelt field', ({ expect }) => {

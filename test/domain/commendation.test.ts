@@ -277,6 +277,33 @@ describe('upward proposals', () => {
     // No commune reaches 93 %.
     expect(p.candidates.filter((c) => c.kind === 'upward' && c.group === 'commune')).toEqual([]);
   });
+
+  it('a unit itself under inspection or a complaint is proposed neither upward nor as a collective, and says why', () => {
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
+      unitStatuses: { 'van-phong': 'inspection', 'xa-binh-minh': 'complaint', 'phong-tu-phap': 'none' },
+    });
+    // The best office (93,50 %) is under inspection: nobody reaches 93 % otherwise, so no upward line.
+    expect(p.candidates.filter((c) => c.kind === 'upward')).toEqual([]);
+    const office = byId(p.candidates, 'collective:van-phong');
+    expect(office.status).toBe('excluded');
+    expect(codes(office)).toContain('inspection');
+    expect(office.reasons.map((r) => r.message).join(' ')).toContain('Đang bị thanh tra, kiểm tra');
+    expect(codes(byId(p.candidates, 'collective:xa-binh-minh'))).toContain('complaint');
+    // The places go to the next units, and "none" changes nothing.
+    expect(byId(p.candidates, 'collective:phong-noi-vu').status).toBe('proposed');
+    expect(byId(p.candidates, 'collective:phong-tu-phap').status).toBe('proposed');
+    expect(() =>
+      proposeCommendations({
+        timeZone: 'Asia/Ho_Chi_Minh',
+        ...base,
+        settings: settings(),
+        unitStatuses: { 'phong-khong-co': 'inspection' },
+      }),
+    ).toThrow('unitStatuses: unit “phong-khong-co” is not a unit of the district');
+  });
 });
 
 describe('individual nominations', () => {
