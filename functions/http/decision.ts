@@ -289,7 +289,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const page = PAGES[approval.kind];
   if (approval.kind !== 'explain') {
     if (approval.status === 'closed') throw new LinkError(410, 'closed');
-    if (!request.isRead && ownDecision(approval, writeIdOf(request.form))) {
+    if (!request.isRead && ownDecision(approval, writeIdOf(request.form), request.form.get('decision'))) {
       // The same request again: its claim stands; finish its follow-ups and answer as the first did.
       await auditDecision(approval);
       if (page.replay) return page.replay(request, approval);

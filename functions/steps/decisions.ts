@@ -98,7 +98,16 @@ export async function auditDecision(decided: Approval): Promise<void> {
   });
 }
 
-/** Whether `writeId` made the approval's recorded decision: the same request again. */
-export function ownDecision(approval: Approval, writeId: string | undefined): boolean {
-  return writeId !== undefined && approval.decision?.writeId === writeId;
+/**
+ * Whether this request made the approval's recorded decision: the same request again — its write
+ * id, and the same decision when the form names one (a review form shown again by Back and sent
+ * with the other button is a new decision, refused as decided before, not answered as the first).
+ */
+export function ownDecision(
+  approval: Approval,
+  writeId: string | undefined,
+  action?: string | null,
+): boolean {
+  if (writeId === undefined || approval.decision?.writeId !== writeId) return false;
+  return action === undefined || action === null || approval.decision.action === action;
 }

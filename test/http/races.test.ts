@@ -83,6 +83,21 @@ describe(`${N} concurrent decisions on one link`, () => {
         if (i !== winner) expect(reportPage).not.toContain(`(yêu cầu ${i}).`);
       }
     }
+
+    // The winner's form again (a retry after a lost answer) is answered as the first was; the same
+    // page sent again with the other button (Back, then the other choice) is refused as decided.
+    const again = await postForm(reviewUrl, forms[winner] ?? new URLSearchParams(), { origin: h.base });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain(`Quyết định “${label}” đã được ghi nhận`);
+    const switched = new URLSearchParams(forms[winner]);
+    switched.set('decision', approved ? 'return' : 'approve');
+    if (approved) switched.set('general', 'Đổi ý sau khi bấm Quay lại.');
+    const other = await postForm(reviewUrl, switched, { origin: h.base });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain('Mỗi liên kết chỉ ghi nhận một quyết định');
+    await h.rt.settle();
+    expect(callbacksReceived(h, execution?.executionArn ?? '')).toBe(1);
+    expect((await mailsTo(focal)).slice(unitMailsBefore)).toHaveLength(1);
   }, 120_000);
 });
 
