@@ -5,7 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPoints, tryParsePoints } from '#domain/points';
-import { formatHundredths, parseHundredths, tally } from '../../functions/web/assets/report-form.js';
+import { fileSize } from '#web/evidence-files';
+import {
+  formatHundredths,
+  parseHundredths,
+  sizeText,
+  tally,
+} from '../../functions/web/assets/report-form.js';
 
 /** What the server makes of a typed score: hundredths, or null when it refuses it. */
 function server(text: string): number | null | undefined {
@@ -28,6 +34,12 @@ describe('the script’s reading of a score', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('writes a file size as the page does after a reload (45 bytes is 1 KB, not 0 MB)', () => {
+    for (const bytes of [45, 1023, 1024, 500_000, 1_048_575, 1_048_576, 5_400_000, 20 * 1_048_576]) {
+      expect(sizeText(bytes), String(bytes)).toBe(fileSize(bytes));
+    }
   });
 
   it('writes points as the server does', () => {

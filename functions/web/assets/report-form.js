@@ -395,8 +395,12 @@ async function postJson(url, fields) {
   return answer;
 }
 
-/** @param {number} bytes */
-function megabytes(bytes) {
+/**
+ * "1,2 MB" or "340 KB", as the page writes a file's size (functions/web/evidence-files.ts fileSize).
+ * @param {number} bytes
+ */
+export function sizeText(bytes) {
+  if (bytes < 1048576) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${(Math.round((bytes / 1048576) * 10) / 10).toLocaleString('vi-VN')} MB`;
 }
 
@@ -482,7 +486,7 @@ async function uploadOne(form, leaf, file, list, index, say) {
   const item = document.createElement('li');
   item.dataset.file = '';
   const label = document.createElement('span');
-  label.textContent = `${file.name} (${megabytes(f.size ?? file.size)})`;
+  label.textContent = `${file.name} (${sizeText(f.size ?? file.size)})`;
   item.append(label);
   for (const [part, value] of [
     ['key', f.key],
