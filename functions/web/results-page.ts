@@ -173,7 +173,7 @@ export function resultsSection(view: UnitResultsView): Html {
   const rows = view.distribution
     .map(
       (d) =>
-        `<tr${d.mine ? ' class="mine"' : ''}><th scope="row">${e(d.label)}${d.mine ? ' <span class="badge">Đơn vị</span>' : ''}</th><td>${e(d.count)}</td><td><meter min="0" max="${e(top)}" value="${e(d.count)}" aria-hidden="true"></meter></td></tr>`,
+        `<tr${d.mine ? ' class="mine"' : ''}><th scope="row">${e(d.label)}${d.mine ? ' <span class="badge">Đơn vị của bạn</span>' : ''}</th><td>${e(d.count)}</td><td><meter min="0" max="${e(top)}" value="${e(d.count)}" aria-hidden="true"></meter></td></tr>`,
     )
     .join('');
   const history = view.history.length
