@@ -100,7 +100,9 @@ describe('a unit’s results', () => {
     expect(counts['Chưa thẩm định']).toBe(1);
     expect(first.distribution.reduce((s, d) => s + d.count, 0)).toBe(officeUnits.length);
     expect(first.distribution.filter((d) => d.mine).map((d) => d.label)).toEqual(['Xuất sắc']);
-    expect(page).toMatch(/<tr class="mine"><th scope="row">Xuất sắc <span class="badge">Đơn vị của bạn<\/span>/);
+    expect(page).toMatch(
+      /<tr class="mine"><th scope="row">Xuất sắc <span class="badge">Đơn vị của bạn<\/span>/,
+    );
   });
 });
 
