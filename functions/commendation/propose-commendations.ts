@@ -21,6 +21,7 @@ import type { PeriodResults } from '#domain/scoring';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
 import { awards } from '#ports/dynamo/awards';
+import { results } from '#ports/dynamo/results';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type CycleInput, cycleInput } from '#steps/inputs';
 import { systemActor } from '#steps/records';
@@ -58,6 +59,12 @@ export async function proposeCommendationsStep(
   }
   const aggregate = aggregateResults(cycle.kind, periodIds, perPeriod, config.units, { bands: config.bands });
   const material = await approvedMaterial(periodIds);
+  // The units' own standing as the admin recorded it (a unit under inspection is not proposed);
+  // units of a later config version the district no longer has are left aside.
+  const known = new Set(config.units.map((u) => u.id));
+  const unitStatuses = Object.fromEntries(
+    (await results().listStandings()).filter((s) => known.has(s.unitId)).map((s) => [s.unitId, s.status]),
+  );
   const now = ctx.clock();
   const onDate = localDateOf(now, config.district.timeZone);
   const proposal = proposeCommendations({
@@ -69,6 +76,7 @@ export async function proposeCommendationsStep(
     onDate,
     timeZone: config.district.timeZone,
     initiativesApproved: new Set(material.initiatives.map((i) => `${i.unitId}/${i.initiative.id}`)),
+    unitStatuses,
   });
 
   const candidates = proposal.candidates;

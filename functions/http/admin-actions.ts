@@ -42,6 +42,7 @@ import { adjustments } from './admin-adjustments.ts';
 import { restart } from './admin-restart.ts';
 import { revote } from './admin-revote.ts';
 import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
+import { standing } from './admin-standing.ts';
 import { matchPath } from './routes.ts';
 
 const reportSubject = (unitId: string, periodId: string) => `report/${unitId}/${periodId}`;
@@ -401,6 +402,7 @@ export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
   ['/admin/periods/{periodId}/units/{unitId}/restart', restart],
   ['/admin/commendation/{cycleId}/revote', revote],
+  ['/admin/units/{unitId}/standing', standing],
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {

@@ -49,6 +49,7 @@ const ACTION_PATHS: readonly string[] = [
   '/admin/periods/{periodId}/units/{unitId}/remind',
   '/admin/periods/{periodId}/units/{unitId}/restart',
   '/admin/commendation/{cycleId}/revote',
+  '/admin/units/{unitId}/standing',
 ];
 
 /** The admin's downloads (functions/http/admin-downloads.ts): summaries and the results report. */

@@ -53,11 +53,12 @@ export class InvalidCursorError extends Error {
 }
 
 /**
- * The unit an entry concerns, read from its subject: `report/<u>/<p>`, `adjustments/<u>/<p>`, or
- * `admin/unit:<u>` (a focal point's sign-in, whose approval's subject is `unit:<u>`).
+ * The unit an entry concerns, read from its subject: `report/<u>/<p>`, `adjustments/<u>/<p>`,
+ * `standing/<u>` (the unit's standing for commendation), or `admin/unit:<u>` (a focal point's
+ * sign-in, whose approval's subject is `unit:<u>`).
  */
 export function auditUnitOf(subject: string): string | undefined {
   const [kind, id] = subject.split('/');
-  if ((kind === 'report' || kind === 'adjustments') && id) return id;
+  if ((kind === 'report' || kind === 'adjustments' || kind === 'standing') && id) return id;
   return kind === 'admin' && id?.startsWith('unit:') ? id.slice('unit:'.length) || undefined : undefined;
 }

@@ -7,7 +7,7 @@
  * `attribute_not_exists` — it names the hash, so a reader sees a version whole or not at all, and
  * of two computations of the same version only the header's winner is ever read.
  */
-import type { Points } from '#domain/model';
+import type { DisciplineStatus, Points } from '#domain/model';
 import type { ScoringTrigger } from '#workflows/executions';
 import type { Actor } from './actor.ts';
 
@@ -24,6 +24,24 @@ export interface Adjustments {
 export interface StoredAdjustments extends Adjustments {
   unitId: string;
   periodId: string;
+  /** 1 on the first record, +1 on each change. */
+  version: number;
+  updatedAt: string;
+  updatedBy: Actor;
+}
+
+/**
+ * A unit's own standing for commendation, as the admin records it (DOMAIN.md: nobody under
+ * discipline, investigation, inspection or an open complaint is proposed — a unit included).
+ */
+export interface UnitStanding {
+  status: DisciplineStatus;
+  /** Why (the inspection's decision, the complaint's number); required unless `none`. */
+  reason?: string;
+}
+
+export interface StoredStanding extends UnitStanding {
+  unitId: string;
   /** 1 on the first record, +1 on each change. */
   version: number;
   updatedAt: string;
@@ -88,6 +106,21 @@ export interface ResultsStore {
   getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined>;
   /** Every unit's adjustments of the period, by unit id. */
   listPeriodAdjustments(periodId: string): Promise<StoredAdjustments[]>;
+
+  /**
+   * Records a unit's standing (unchanged when it is this already; each change bumps `version`).
+   * With `expectedVersion` (0: none stored), another version stored is a ConflictError('version').
+   */
+  putStanding(
+    unitId: string,
+    standing: UnitStanding,
+    actor: Actor,
+    /** `writeId`: the request's; the same request again answers `changed` as its first time did. */
+    options?: { expectedVersion?: number; writeId?: string },
+  ): Promise<{ changed: boolean; standing: StoredStanding; before?: UnitStanding }>;
+  getStanding(unitId: string): Promise<StoredStanding | undefined>;
+  /** Every unit's recorded standing (units never recorded are under none). */
+  listStandings(): Promise<StoredStanding[]>;
 
   /**
    * Writes the lines, then the header. `created`; `unchanged` when the same version with the same

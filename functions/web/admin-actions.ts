@@ -6,7 +6,7 @@
  * (409), shown with what is now the case. docs/admin.md lists each action's claim, follow-ups
  * and audit entry.
  */
-import type { IsoInstant, Period, Person } from '#domain/model';
+import type { DisciplineStatus, IsoInstant, Period, Person } from '#domain/model';
 import { type AdminFrame, adminPage, type Crumb, sinceText } from './admin-frame.ts';
 import { PROGRESS_LABELS, type ProgressState } from './admin-progress.ts';
 import { adminHref } from './admin-routes.ts';
@@ -68,6 +68,13 @@ export type AdminAction =
       changedSince: string[];
     }
   | {
+      kind: 'standing';
+      unit: { id: string; name: string };
+      current: { status: DisciplineStatus; reason?: string; updatedAt?: IsoInstant; by?: string };
+      /** The stored version the form was opened on (0: none): another admin's change is a conflict. */
+      version: number;
+    }
+  | {
       kind: 'revote';
       cycleId: string;
       /** The cycle the new vote will be (`2024-2`). */
@@ -91,7 +98,7 @@ export interface ActionPageModel {
   outcome?: ActionOutcome;
   problems?: FieldProblem[];
   /** What was typed, when the form comes back with problems. */
-  values?: { reviewerId?: string; reason?: string };
+  values?: { reviewerId?: string; reason?: string; status?: string };
 }
 
 /**
@@ -134,6 +141,37 @@ export function parseReassignForm(
     problems.push({ field: 'reason', message: `Lý do dài quá ${REASON_MAX} ký tự.` });
   }
   return problems.length ? { ok: false, problems } : { ok: true, reviewerId, reason };
+}
+
+/** A unit's standing as the admin reads and picks it (DOMAIN.md: none of these may be proposed). */
+export const STANDING_LABELS: Record<DisciplineStatus, string> = {
+  none: 'Không (đơn vị được xét khen thưởng bình thường)',
+  discipline: 'Đang trong thời gian thi hành kỷ luật',
+  investigation: 'Đang bị điều tra',
+  inspection: 'Đang bị thanh tra, kiểm tra',
+  complaint: 'Đang có đơn thư khiếu nại, tố cáo chưa được giải quyết',
+};
+const STANDINGS = Object.keys(STANDING_LABELS) as DisciplineStatus[];
+
+/** The standing form's status and reason (required unless `none`), or the problems beside them. */
+export function parseStandingForm(
+  form: URLSearchParams,
+): { ok: true; status: DisciplineStatus; reason: string } | { ok: false; problems: FieldProblem[] } {
+  const raw = form.get('status') ?? '';
+  const status = STANDINGS.find((s) => s === raw);
+  const reason = (form.get('reason') ?? '').trim();
+  const problems: FieldProblem[] = [];
+  if (!status) problems.push({ field: 'status', message: 'Chọn một tình trạng trong danh sách.' });
+  if (status && status !== 'none' && reason === '') {
+    problems.push({
+      field: 'reason',
+      message:
+        'Ghi căn cứ (số quyết định thanh tra, kỷ luật, số đơn…): lý do đơn vị không được đề nghị khen thưởng.',
+    });
+  }
+  if (reason.length > REASON_MAX)
+    problems.push({ field: 'reason', message: `Lý do dài quá ${REASON_MAX} ký tự.` });
+  return status && problems.length === 0 ? { ok: true, status, reason } : { ok: false, problems };
 }
 
 interface Describe {
@@ -260,6 +298,48 @@ function describeRecompute(a: Extract<AdminAction, { kind: 'recompute' }>): Desc
   };
 }
 
+function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Describe {
+  return {
+    title: `Tình trạng khi xét khen thưởng – ${a.unit.name}`,
+    crumbs: [
+      { label: 'Tiến độ', href: adminHref.home() },
+      { label: a.unit.name, href: adminHref.unit(a.unit.id) },
+      { label: 'Tình trạng khi xét khen thưởng' },
+    ],
+    facts: [
+      ['Tình trạng hiện tại', STANDING_LABELS[a.current.status]],
+      ['Căn cứ', a.current.reason ?? '—'],
+      [
+        'Ghi nhận lúc',
+        a.current.updatedAt
+          ? `${dateTime(a.current.updatedAt)}${a.current.by ? `, ${a.current.by}` : ''}`
+          : '—',
+      ],
+    ],
+    effects: [
+      'Một đơn vị đang bị kỷ luật, điều tra, thanh tra, kiểm tra hoặc có đơn thư chưa giải quyết không được đề nghị khen thưởng tập thể, kể cả đề nghị cấp trên; đề xuất ghi rõ lý do.',
+      'Áp dụng cho các lần lập đề xuất khen thưởng sau khi ghi nhận; đề xuất đã lập không thay đổi.',
+      'Thao tác được ghi vào nhật ký cùng tên người thực hiện.',
+    ],
+    button: 'Ghi nhận tình trạng',
+    fields: (m) =>
+      `${hidden('version', a.version)}${select({
+        name: 'status',
+        label: 'Tình trạng của đơn vị',
+        value: m.values?.status ?? a.current.status,
+        options: STANDINGS.map((s) => [s, STANDING_LABELS[s]] as const),
+        problems: problemMap(m.problems ?? []),
+      })}${textArea({
+        name: 'reason',
+        label: 'Căn cứ (bắt buộc khi đơn vị đang ở một trong các tình trạng trên)',
+        value: m.values?.reason ?? a.current.reason ?? '',
+        problems: problemMap(m.problems ?? []),
+        maxlength: REASON_MAX,
+        rows: 2,
+      })}`,
+  };
+}
+
 function describeRevote(a: Extract<AdminAction, { kind: 'revote' }>): Describe {
   return {
     title: `Tổ chức bỏ phiếu lại – đợt ${a.cycleId}`,
@@ -291,6 +371,8 @@ function describe(a: AdminAction, now: IsoInstant): Describe {
       return describeRemind(a);
     case 'recompute':
       return describeRecompute(a);
+    case 'standing':
+      return describeStanding(a);
     default:
       return describeRevote(a);
   }
@@ -306,6 +388,8 @@ function actionPath(a: AdminAction): string {
       return adminHref.remind(a.period.id, a.unit.id);
     case 'recompute':
       return adminHref.recompute(a.period.id);
+    case 'standing':
+      return adminHref.standing(a.unit.id);
     default:
       return adminHref.revote(a.cycleId);
   }

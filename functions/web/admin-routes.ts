@@ -65,6 +65,7 @@ export const adminHref = {
   adjustments: (periodId: string) => `/admin/periods/${s(periodId)}/adjustments`,
   recompute: (periodId: string) => `/admin/periods/${s(periodId)}/recompute`,
   revote: (cycleId: string) => `/admin/commendation/${s(cycleId)}/revote`,
+  standing: (unitId: string) => `/admin/units/${s(unitId)}/standing`,
 };
 
 /** The pages a unit's focal point reaches with its own session (a fresh emailed link). */

@@ -137,7 +137,13 @@ export function renderUnitHistory(m: UnitHistoryModel): Html {
 <dl class="facts"><dt>Khối</dt><dd>${e(groupTitles(m.groupLabels)[m.unit.group])}</dd><dt>Cán bộ đầu mối</dt><dd>${e(
     m.unit.focalPoint.name,
   )} (${e(m.unit.focalPoint.email)})</dd></dl>
-${admin ? `<p><a href="${e(adminHref.audit({ unitId: m.unit.id }))}">Nhật ký của đơn vị</a></p>` : ''}
+${
+  admin
+    ? `<p><a href="${e(adminHref.audit({ unitId: m.unit.id }))}">Nhật ký của đơn vị</a> · <a href="${e(
+        adminHref.standing(m.unit.id),
+      )}">Tình trạng khi xét khen thưởng</a></p>`
+    : ''
+}
 <h2>Các kỳ báo cáo</h2>
 ${
   m.periods.length === 0

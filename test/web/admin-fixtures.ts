@@ -492,6 +492,39 @@ export function actionModels(): [string, ActionPageModel][] {
         nonce: 'n-5',
       },
     ],
+    [
+      'standing',
+      {
+        frame: FRAME,
+        action: {
+          kind: 'standing',
+          unit: { id: 'xa-dai-dong', name: 'Xã Đại Đồng' },
+          current: { status: 'none' },
+          version: 0,
+        },
+        nonce: 'n-7',
+      },
+    ],
+    [
+      'standing-problems',
+      {
+        frame: FRAME,
+        action: {
+          kind: 'standing',
+          unit: { id: 'xa-dai-dong', name: 'Xã Đại Đồng' },
+          current: {
+            status: 'inspection',
+            reason: 'Quyết định thanh tra số 12/QĐ-TTr',
+            updatedAt: '2024-11-04T03:00:00.000Z',
+            by: 'huy.tq@song-lam.example.org',
+          },
+          version: 1,
+        },
+        nonce: 'n-8',
+        problems: [{ field: 'reason', message: 'Ghi căn cứ (số quyết định thanh tra, kỷ luật, số đơn…).' }],
+        values: { status: 'complaint', reason: '' },
+      },
+    ],
   ];
 }
 

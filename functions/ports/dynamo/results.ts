@@ -11,6 +11,8 @@ import type {
   ResultsLine,
   ResultsStore,
   StoredAdjustments,
+  StoredStanding,
+  UnitStanding,
 } from '../results.ts';
 import {
   fromDoc,
@@ -37,6 +39,23 @@ const adjustmentsKey = (unitId: string, periodId: string) => ({
   pk: unitPk(unitId),
   sk: `${unitPeriodPrefix(periodId)}ADJUSTMENTS`,
 });
+
+const standingKey = (unitId: string) => ({ pk: unitPk(unitId), sk: 'STANDING' });
+/** Every unit's standing in one index partition: the proposal lists them in one query. */
+const STANDINGS = 'STANDINGS';
+
+function standingOf(item: Item): StoredStanding {
+  const doc = fromDoc<UnitStanding>(item.doc);
+  return {
+    unitId: String(item.unitId),
+    status: doc.status,
+    ...(doc.reason ? { reason: doc.reason } : {}),
+    version: Number(item.version),
+    updatedAt: String(item.updatedAt),
+    // The actor this module stored.
+    updatedBy: item.updatedBy as Actor,
+  };
+}
 
 function headerOf<B>(item: Item): ResultsHeader<B> {
   // The header document this module wrote.
@@ -136,6 +155,73 @@ export class DynamoResultsStore implements ResultsStore {
       'version',
       `Adjustments of ${unitId} ${periodId} kept changing while being recorded`,
     );
+  }
+
+  async putStanding(
+    unitId: string,
+    standing: UnitStanding,
+    actor: Actor,
+    options: { expectedVersion?: number; writeId?: string } = {},
+  ): Promise<{ changed: boolean; standing: StoredStanding; before?: UnitStanding }> {
+    const key = standingKey(unitId);
+    const content: UnitStanding = {
+      status: standing.status,
+      ...(standing.reason?.trim() ? { reason: standing.reason.trim() } : {}),
+    };
+    const doc = toDoc(content, `standing ${unitId}`);
+    const hash = sha256(doc);
+    const existing = await this.table.get(key);
+    if (existing?.hash === hash) {
+      // The same request again (its write id stored): answered as its first time, for the audit.
+      const own = options.writeId !== undefined && existing.writeId === options.writeId;
+      return {
+        changed: own,
+        standing: standingOf(existing),
+        ...(own && existing.beforeDoc ? { before: fromDoc<UnitStanding>(existing.beforeDoc) } : {}),
+      };
+    }
+    const stored = existing ? Number(existing.version) : 0;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== stored) {
+      throw new ConflictError('version', `The standing of ${unitId} was changed elsewhere`, {
+        version: stored,
+      });
+    }
+    const item: Item = {
+      ...key,
+      unitId: part('unitId', unitId),
+      doc,
+      hash,
+      version: stored + 1,
+      updatedAt: this.table.now().iso,
+      updatedBy: actor,
+      ...(options.writeId ? { writeId: options.writeId } : {}),
+      ...(existing ? { beforeDoc: existing.doc } : {}),
+      gsi1pk: STANDINGS,
+      gsi1sk: unitId,
+    };
+    // The version condition: of two admins recording at once, one wins, the other is told.
+    const ok = await this.table.putIf({
+      Item: item,
+      ConditionExpression: existing ? '#version = :v' : 'attribute_not_exists(pk)',
+      ...(existing
+        ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': stored } }
+        : {}),
+    });
+    if (!ok) throw new ConflictError('version', `The standing of ${unitId} was changed elsewhere`);
+    return {
+      changed: true,
+      standing: standingOf(item),
+      ...(existing ? { before: fromDoc<UnitStanding>(existing.doc) } : {}),
+    };
+  }
+
+  async getStanding(unitId: string): Promise<StoredStanding | undefined> {
+    const item = await this.table.get(standingKey(unitId));
+    return item ? standingOf(item) : undefined;
+  }
+
+  async listStandings(): Promise<StoredStanding[]> {
+    return (await this.table.queryIndex('gsi1', STANDINGS)).map(standingOf);
   }
 
   async getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined> {
