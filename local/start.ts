@@ -4,7 +4,7 @@
  *
  *   npm start [-- --district <slug>] [-- --port <n>]     serve (env THIDUA_DISTRICT, PORT, THIDUA_DATA_DIR)
  *   npm start -- launch                                 launch the campaign on the running server
- *   npm start -- advance [--to yyyy-mm-dd]              move its clock to the next event (or a date)
+ *   npm start -- advance [--to dd/mm/yyyy]              move its clock to the next event (or a date)
  *   npm start -- status                                 print its clock, next event and executions
  *   npm start -- record --file <adjustments.yaml>       record survey results, bonus, penalty (docs/cli.md)
  *   npm start -- revote --cycle <year|phase>            call a new council vote after one without quorum
@@ -98,7 +98,7 @@ export const HELP = `npm start — toàn bộ hệ thống trên một máy
 
   npm start [-- --district <slug>] [-- --port <n>]   chạy máy chủ; mặc định huyện demo, cổng 3000
   npm start -- launch                                 phát động phong trào (launch; chạy lại không gửi lại email)
-  npm start -- advance [--to yyyy-mm-dd]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
+  npm start -- advance [--to dd/mm/yyyy]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
                                                       (move the clock to the next event, or to 08:00 that day)
   npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình
   npm start -- record --file <tệp>                    ghi nhận khảo sát, điểm thưởng, điểm trừ (docs/cli.md, thidua record)

@@ -242,8 +242,9 @@ describe('npm start in-process, then restarted on the same data', () => {
     const back = await post('/local/advance', { to: '2022-08-01' });
     expect(back.status).toBe(400);
     expect(await back.text()).toContain('Không thể lùi đồng hồ');
-    const bad = await post('/local/advance', { to: '31/12/2022' });
+    const bad = await post('/local/advance', { to: '31/02/2023' });
     expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('không phải một ngày hợp lệ: viết dd/mm/yyyy');
   });
 });
 

@@ -17,7 +17,9 @@ import { recordForm } from './record.ts';
  * an ISO instant with a zone.
  */
 export function parseAdvanceTarget(value: string, timeZone = TIME_ZONE): Date {
-  const v = value.trim();
+  // dd/mm/yyyy [HH:mm], as every page writes dates, or yyyy-mm-dd[THH:mm].
+  const vn = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}:\d{2}))?$/.exec(value.trim());
+  const v = vn ? `${vn[3]}-${vn[2]}-${vn[1]}${vn[4] ? `T${vn[4]}` : ''}` : value.trim();
   const local = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?$/.exec(v);
   let ms: number;
   if (local) {
@@ -35,7 +37,7 @@ export function parseAdvanceTarget(value: string, timeZone = TIME_ZONE): Date {
     throw new PageError(
       400,
       'Ngày không hợp lệ',
-      `"${v}" không phải ngày dạng yyyy-mm-dd (hoặc yyyy-mm-ddTHH:mm).`,
+      `"${value.trim()}" không phải một ngày hợp lệ: viết dd/mm/yyyy (ví dụ 05/10/2022), có thể thêm giờ HH:mm.`,
     );
   }
   return new Date(ms);
@@ -109,7 +111,7 @@ ${notice}
 <p class="clock">${e(s.clock.local)}</p>
 ${next}
 <form method="post" action="/local/advance" class="inline"><button type="submit">Chuyển đến sự kiện tiếp theo</button></form>
-<form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày</label><input id="to" name="to" type="text" placeholder="yyyy-mm-dd" pattern="\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?" required><button type="submit" class="secondary">Chuyển</button></form>
+<form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày</label><input id="to" name="to" type="text" placeholder="dd/mm/yyyy" required><button type="submit" class="secondary">Chuyển</button></form>
 <h2>Phát động</h2>
 <p>${s.launched ? 'Phong trào đã được phát động.' : 'Phong trào chưa được phát động.'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${statusText(s.launch.status)}</span>` : ''}</p>
 <form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào</button></form>
@@ -121,7 +123,7 @@ ${recordForm('', [])}
 <li><a href="/admin">Đăng nhập quản trị</a> — quản trị viên: ${admins || '(không có)'}</li>
 <li><a href="/local/status">Trạng thái dạng JSON</a></li>
 </ul>
-<p class="muted">Từ terminal: <code>npm start -- launch</code>, <code>npm start -- advance [--to yyyy-mm-dd]</code>, <code>npm start -- status</code>, <code>npm start -- record --file examples/adjustments-2022Q3.yaml</code>.</p>
+<p class="muted">Từ terminal: <code>npm start -- launch</code>, <code>npm start -- advance [--to dd/mm/yyyy]</code>, <code>npm start -- status</code>, <code>npm start -- record --file examples/adjustments-2022Q3.yaml</code>.</p>
 ${waiting}
 ${recent}`;
   return page(control, `Thi đua CCHC — ${s.district.name}`, body);
