@@ -69,7 +69,7 @@ async function periodInput(ctx: AdminContext, request: HttpRequest, periodId: st
     ...base(ctx),
     period,
     results: data.results,
-    setsByGroup: setsOf(ctx.campaign, period),
+    setsByGroup: setsOf(ctx.campaign, period, data.results.criteriaSets),
     appraisals: await appraisalsOf(data.results),
     caps: ctx.campaign.config.groups,
   };

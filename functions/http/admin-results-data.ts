@@ -78,11 +78,22 @@ export async function periodResultsData(
 }
 
 /** The criteria set each group of the period was scored with. */
-export function setsOf(campaign: CampaignContext, period: Period): Partial<Record<UnitGroup, CriteriaSet>> {
+/**
+ * The criteria set of each group: the one the results name (what they were scored with, whatever
+ * the rule in force when they were computed), else the set in force for the period.
+ */
+export function setsOf(
+  campaign: CampaignContext,
+  period: Period,
+  scoredWith: PeriodResults['criteriaSets'] = {},
+): Partial<Record<UnitGroup, CriteriaSet>> {
   const sets: Partial<Record<UnitGroup, CriteriaSet>> = {};
   for (const group of UNIT_GROUPS) {
     if (campaign.units.some((u) => u.group === group)) {
-      sets[group] = criteriaSetFor(campaign.config, campaign.criteriaSets, group, period);
+      const named = scoredWith[group]?.id;
+      sets[group] =
+        (named ? campaign.criteriaSet(named) : undefined) ??
+        criteriaSetFor(campaign.config, campaign.criteriaSets, group, period);
     }
   }
   return sets;

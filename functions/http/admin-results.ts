@@ -47,7 +47,10 @@ export async function periodResultsPage(
       scope: { kind: 'period', period },
       results: data.results,
       versions: data.headers.map((h) => versionInfo(ctx.campaign, h)),
-      areas: { setsByGroup: setsOf(ctx.campaign, period), appraisals: await appraisalsOf(data.results) },
+      areas: {
+        setsByGroup: setsOf(ctx.campaign, period, data.results.criteriaSets),
+        appraisals: await appraisalsOf(data.results),
+      },
     }),
   );
 }

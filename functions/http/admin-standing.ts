@@ -40,7 +40,7 @@ export async function standing(
   }.`;
   if (request.isRead) {
     const done = request.query.get('done') ?? undefined;
-    return isNonce(done) && stored
+    return isNonce(done) && stored?.writeId === done
       ? actionPage(ctx, action, 200, { outcome: { kind: 'done', text: doneText } })
       : actionPage(ctx, action);
   }

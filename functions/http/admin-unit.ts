@@ -91,7 +91,8 @@ export async function unitHistoryPage(
   const trend: TrendPoint[] = periods.flatMap((p) =>
     p.result ? [{ periodId: p.period.id, status: p.result.line.status, percent: p.result.line.percent }] : [],
   );
-  return htmlResponse(200, renderUnitHistory({ frame, unit, periods, trend }));
+  const { bands } = campaign.config;
+  return htmlResponse(200, renderUnitHistory({ frame, unit, periods, trend, ...(bands ? { bands } : {}) }));
 }
 
 /** The rounds of review: each appraisal's decision and comment, and the explanation answering it. */

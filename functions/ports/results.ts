@@ -42,6 +42,8 @@ export interface UnitStanding {
 
 export interface StoredStanding extends UnitStanding {
   unitId: string;
+  /** The admin form's write id that made this version. */
+  writeId?: string;
   /** 1 on the first record, +1 on each change. */
   version: number;
   updatedAt: string;

@@ -20,6 +20,7 @@ import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { reportLink } from '#steps/grants';
 import { type PublishResultInput, publishResultInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
+import { unitHref } from '#web/admin-routes';
 import { requireHeader } from './results.ts';
 
 const STEP = 'publish-result';
@@ -81,7 +82,7 @@ export async function publishResult(
       : null,
     ...(reportUrl ? { reportUrl } : {}),
     ...(reportUrlUntil ? { reportUrlUntil } : {}),
-    unitPagesUrl: new URL('/u', baseUrl()).href,
+    unitPagesUrl: `${baseUrl()}${unitHref.request()}`,
   });
   const outcome = await mailTo(
     ctx.log,

@@ -332,7 +332,8 @@ function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Descri
       })}${textArea({
         name: 'reason',
         label: 'Căn cứ (bắt buộc khi đơn vị đang ở một trong các tình trạng trên)',
-        value: m.values?.reason ?? a.current.reason ?? '',
+        // Empty: the ground in force shows above; a new status needs its own (or none to lift it).
+        value: m.values?.reason ?? '',
         problems: problemMap(m.problems ?? []),
         maxlength: REASON_MAX,
         rows: 2,

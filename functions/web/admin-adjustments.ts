@@ -299,8 +299,8 @@ export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
       m.preview.length - changed
     } đơn vị không đổi. Kiểm tra rồi bấm Ghi nhận.</p></div>
 ${previewTable(m.preview)}
-<form method="post" action="${e(action)}">${hidden('nonce', m.nonce)}${hidden('step', 'confirm')}${carried(m.posted ?? new URLSearchParams())}
-<div class="actions"><button type="submit">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
+<form method="post" action="${e(action)}">${hidden('nonce', m.nonce)}${carried(m.posted ?? new URLSearchParams())}
+<div class="actions"><button type="submit" name="step" value="confirm">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
   } else {
     main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
 ${m.conflicts?.length ? conflictNotice(m.conflicts) : ''}

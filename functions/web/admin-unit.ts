@@ -10,6 +10,7 @@ import { formatDate } from '#domain/calendar';
 import type { CriteriaSet, Criterion, Period, Points, Report, Unit, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import type { BandThreshold } from '#domain/ranking';
 import type { UnitPeriodResult } from '#domain/scoring';
 import { type TrendPoint, unitTrendSvg } from '#functions/documents/charts';
 import {
@@ -65,6 +66,8 @@ export interface UnitHistoryModel {
   periods: UnitPeriodSummary[];
   /** The unit's percentage per published period (trendFrom), for the chart. */
   trend: TrendPoint[];
+  /** The district's band thresholds (the chart's lines), when not DOMAIN.md's. */
+  bands?: readonly BandThreshold[];
 }
 
 /** One round of review: the reviewer's decision, and the unit's explanation answering a return. */
@@ -157,7 +160,7 @@ ${
 <tbody>${rows}</tbody></table>`,
       )
 }
-${m.trend.length ? `<h2>Diễn biến qua các kỳ</h2><figure class="chart">${unitTrendSvg(m.unit.name, m.trend)}</figure>` : ''}`;
+${m.trend.length ? `<h2>Diễn biến qua các kỳ</h2><figure class="chart">${unitTrendSvg(m.unit.name, m.trend, m.bands ? { bands: m.bands } : {})}</figure>` : ''}`;
   return adminPage(m.frame, {
     title: `Lịch sử – ${m.unit.name}`,
     current: 'campaign',

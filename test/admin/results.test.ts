@@ -264,7 +264,16 @@ describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () =
     };
     const preview = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'preview' });
     expect(preview.status).toBe(200);
-    expect(await preview.text()).toContain('Ghi nhận');
+    const previewPage = await preview.text();
+    expect(previewPage).toContain('Ghi nhận');
+    // Each button names its step: the form sends one `step`, whichever is pressed.
+    expect(previewPage).toContain('<button type="submit" name="step" value="confirm">Ghi nhận</button>');
+    expect(previewPage).not.toContain('type="hidden" name="step"');
+    expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
+    // Sửa lại: back to the form with the values typed, nothing stored.
+    const edit = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'edit' });
+    expect(edit.status).toBe(200);
+    expect(await edit.text()).toContain('value="7,5"');
     expect(await results().getAdjustments(unit.id, '2024Q3')).toEqual(before);
 
     const done = await a.post('/admin/periods/2024Q3/adjustments', { ...fields, step: 'confirm' });

@@ -146,6 +146,27 @@ describe('saving a draft', () => {
     expect(await stored(unitId)).toEqual(saved);
   });
 
+  it('answers the same save again as the first even when it adds a nominee (stamped anew at each parse)', async () => {
+    const before = await stored(unitId);
+    const version = String(before?.version ?? 0);
+    const fields = {
+      action: 'save',
+      version,
+      writeId: 'retry-new-nominee-0001',
+      'nomination[0][name]': 'Nguyễn Văn Bình',
+      'nomination[0][achievements]': 'Số hóa hồ sơ một cửa',
+    };
+    const first = await postForm(url, fields);
+    expect(first.status).toBe(303);
+    const saved = await stored(unitId);
+    expect(saved?.report.nominations?.map((n) => n.name)).toEqual(['Nguyễn Văn Bình']);
+    // The answer was lost; the same request again (a retry, a resent autosave) a moment later.
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 60_000));
+    const again = await postForm(url, fields);
+    expect(again.status).toBe(303);
+    expect(await stored(unitId)).toEqual(saved);
+  });
+
   it('refuses out-of-range, over-precise scores and bad links with 422 naming the criterion, storing nothing', async () => {
     const before = await stored(unitId);
     const revisions = (await reports().listRevisions(unitId, PERIOD_ID)).length;

@@ -96,8 +96,23 @@ function reportOf(item: Item): StoredReport {
 function ownWrite(item: Item | undefined, revision: NewRevision, doc: string): StoredReport | undefined {
   const { writeId } = revision;
   if (!item || writeId === undefined || item.writeId !== writeId) return undefined;
-  if (item.writeKind !== revision.kind || unpacked(item, 'doc') !== doc) return undefined;
+  if (item.writeKind !== revision.kind || !sameContent(unpacked(item, 'doc'), doc)) return undefined;
   return reportOf(item);
+}
+
+/**
+ * Whether two report documents say the same. A nominee added since the page loaded is stamped
+ * with the time each request is parsed (`submittedAt`), so the same request again differs there
+ * alone: nominations are compared without it.
+ */
+function sameContent(stored: string, doc: string): boolean {
+  if (stored === doc) return true;
+  const withoutStamps = (text: string) => {
+    const report = JSON.parse(text) as { nominations?: { submittedAt?: unknown }[] };
+    const nominations = report.nominations?.map(({ submittedAt: _, ...rest }) => rest);
+    return JSON.stringify(nominations ? { ...report, nominations } : report);
+  };
+  return withoutStamps(stored) === withoutStamps(doc);
 }
 
 function revisionOf(item: Item): ReportRevision {

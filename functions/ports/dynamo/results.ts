@@ -50,6 +50,7 @@ function standingOf(item: Item): StoredStanding {
     unitId: String(item.unitId),
     status: doc.status,
     ...(doc.reason ? { reason: doc.reason } : {}),
+    ...(typeof item.writeId === 'string' ? { writeId: item.writeId } : {}),
     version: Number(item.version),
     updatedAt: String(item.updatedAt),
     // The actor this module stored.
@@ -171,15 +172,16 @@ export class DynamoResultsStore implements ResultsStore {
     const doc = toDoc(content, `standing ${unitId}`);
     const hash = sha256(doc);
     const existing = await this.table.get(key);
-    if (existing?.hash === hash) {
-      // The same request again (its write id stored): answered as its first time, for the audit.
-      const own = options.writeId !== undefined && existing.writeId === options.writeId;
+    // The same request again (its write id stored): answered as its first time, for the audit.
+    const asStored = (item: Item) => {
+      const own = options.writeId !== undefined && item.writeId === options.writeId;
       return {
         changed: own,
-        standing: standingOf(existing),
-        ...(own && existing.beforeDoc ? { before: fromDoc<UnitStanding>(existing.beforeDoc) } : {}),
+        standing: standingOf(item),
+        ...(own && item.beforeDoc ? { before: fromDoc<UnitStanding>(item.beforeDoc) } : {}),
       };
-    }
+    };
+    if (existing?.hash === hash) return asStored(existing);
     const stored = existing ? Number(existing.version) : 0;
     if (options.expectedVersion !== undefined && options.expectedVersion !== stored) {
       throw new ConflictError('version', `The standing of ${unitId} was changed elsewhere`, {
@@ -207,7 +209,14 @@ export class DynamoResultsStore implements ResultsStore {
         ? { ExpressionAttributeNames: names('version'), ExpressionAttributeValues: { ':v': stored } }
         : {}),
     });
-    if (!ok) throw new ConflictError('version', `The standing of ${unitId} was changed elsewhere`);
+    if (!ok) {
+      // The same request twice at once (a double click): one stored it, both answer it.
+      const now = await this.table.get(key);
+      if (now?.hash === hash && options.writeId !== undefined && now.writeId === options.writeId) {
+        return asStored(now);
+      }
+      throw new ConflictError('version', `The standing of ${unitId} was changed elsewhere`);
+    }
     return {
       changed: true,
       standing: standingOf(item),
