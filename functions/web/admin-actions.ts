@@ -191,10 +191,10 @@ const unitCrumbs = (unit: { id: string; name: string }, period: Period, last: st
   { label: last },
 ];
 
-function reasonField(m: ActionPageModel): Html {
+function reasonField(m: ActionPageModel, label = 'Lý do (ghi vào nhật ký, không bắt buộc)'): Html {
   return textArea({
     name: 'reason',
-    label: 'Lý do (ghi vào nhật ký, không bắt buộc)',
+    label,
     value: m.values?.reason ?? '',
     problems: problemMap(m.problems ?? []),
     maxlength: REASON_MAX,
@@ -322,6 +322,7 @@ function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Descri
       'Thao tác được ghi vào nhật ký cùng tên người thực hiện.',
     ],
     button: 'Ghi nhận tình trạng',
+    // The reason box starts empty: the ground in force shows above; a new status needs its own.
     fields: (m) =>
       `${hidden('version', a.version)}${select({
         name: 'status',
@@ -329,15 +330,7 @@ function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Descri
         value: m.values?.status ?? a.current.status,
         options: STANDINGS.map((s) => [s, STANDING_LABELS[s]] as const),
         problems: problemMap(m.problems ?? []),
-      })}${textArea({
-        name: 'reason',
-        label: 'Căn cứ (bắt buộc khi đơn vị đang ở một trong các tình trạng trên)',
-        // Empty: the ground in force shows above; a new status needs its own (or none to lift it).
-        value: m.values?.reason ?? '',
-        problems: problemMap(m.problems ?? []),
-        maxlength: REASON_MAX,
-        rows: 2,
-      })}`,
+      })}${reasonField(m, 'Căn cứ (bắt buộc khi đơn vị đang ở một trong các tình trạng trên)')}`,
   };
 }
 
