@@ -206,13 +206,23 @@ export function parseNominations(
   const before = new Map(ctx.previous.map((n) => [n.id, n]));
   const nominations: Nomination[] = [];
   const used = new Set<string>();
+  const added: Nomination[] = [];
   for (const row of rowIndexes(form, /^nomination\[(\d+)\]\[/, ROWS.nominationsMax)) {
     const parsed = nominationRow(form, row, ctx, add);
     if (!parsed) continue;
     const id = rowId(form, field.nomination(row, 'id'), used);
     const submittedAt = (id ? before.get(id)?.submittedAt : undefined) ?? ctx.now.toISOString();
-    nominations.push({ id, ...parsed, submittedAt });
+    const nomination = { id, ...parsed, submittedAt };
+    nominations.push(nomination);
+    if (!id) added.push(nomination);
   }
   assignIds(nominations, used, 'cn');
+  // A row the page still shows without its id (saved since it loaded: an autosave, a retry) gets
+  // the same id again; when that id names the same person already stored, it keeps the stored
+  // time — which decides a contested initiative — instead of taking the time of this save.
+  for (const n of added) {
+    const stored = before.get(n.id);
+    if (stored && stored.name === n.name) n.submittedAt = stored.submittedAt;
+  }
   return nominations;
 }

@@ -77,6 +77,35 @@ describe('a draft keeps what is valid and names what is not', () => {
     expect(parse(formOf({})).problems).toEqual([]);
   });
 
+  it('keeps a new nominee’s first saved time when the page saves again before it is reloaded', () => {
+    const fields = {
+      'nomination[0][name]': 'Trần Văn Nam',
+      'nomination[0][achievements]': 'Hoàn thành xuất sắc.',
+    };
+    const first = parseReportForm(formOf(fields), {
+      unitId: unit.id,
+      periodId: period.id,
+      set: officeSet,
+      now: NOW,
+      mode: 'draft',
+    }).report;
+    expect(first.nominations.map((n) => [n.id, n.submittedAt])).toEqual([['cn-1', NOW.toISOString()]]);
+    // An autosave an hour later from the same page (the row still has no id): the same time.
+    const later = new Date(NOW.getTime() + 3_600_000);
+    const again = (name: string) =>
+      parseReportForm(formOf({ ...fields, 'nomination[0][name]': name }), {
+        unitId: unit.id,
+        periodId: period.id,
+        set: officeSet,
+        now: later,
+        mode: 'draft',
+        previous: first,
+      }).report.nominations?.[0];
+    expect(again('Trần Văn Nam')).toMatchObject({ id: 'cn-1', submittedAt: NOW.toISOString() });
+    // Another person in that row is a new nomination: its own time.
+    expect(again('Lê Thị Hoa')).toMatchObject({ id: 'cn-1', submittedAt: later.toISOString() });
+  });
+
   it('leaves out an initiative without a title and a nomination’s reference to it', () => {
     const parsed = parse(
       formOf({

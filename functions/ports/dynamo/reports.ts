@@ -102,8 +102,9 @@ function ownWrite(item: Item | undefined, revision: NewRevision, doc: string): S
 
 /**
  * Whether two report documents say the same. A nominee added since the page loaded is stamped
- * with the time each request is parsed (`submittedAt`), so the same request again differs there
- * alone: nominations are compared without it.
+ * with the time its request is parsed (`submittedAt`) unless a stored row already names it: two
+ * copies of one request racing (a double click) both stamp their own time and differ there
+ * alone, so nominations are compared without it.
  */
 function sameContent(stored: string, doc: string): boolean {
   if (stored === doc) return true;
