@@ -14,6 +14,7 @@ import { fractionFromJson } from '#domain/json';
 import {
   BAND_LABELS,
   type Band,
+  DISCIPLINE_STATUSES,
   type DisciplineStatus,
   FLAG_LABELS,
   type Fraction,
@@ -33,7 +34,7 @@ const isoInstant = z
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected an ASCII slug (a-z, 0-9, -)');
 
-const DISCIPLINE = z.enum(['none', 'discipline', 'investigation', 'inspection', 'complaint']);
+const DISCIPLINE = z.enum(DISCIPLINE_STATUSES);
 
 /**
  * `nominations.json`: `{ "nominations": [...], "initiativesApproved"?: ["unitId/initiativeId", …],

@@ -261,7 +261,15 @@ export interface ServiceSelfCheck {
   note?: string;
 }
 
-export type DisciplineStatus = 'none' | 'discipline' | 'investigation' | 'inspection' | 'complaint';
+/** A person's or a unit's standing: any but `none` bars a proposal (DOMAIN.md). */
+export const DISCIPLINE_STATUSES = [
+  'none',
+  'discipline',
+  'investigation',
+  'inspection',
+  'complaint',
+] as const;
+export type DisciplineStatus = (typeof DISCIPLINE_STATUSES)[number];
 
 export interface Nomination {
   /** ASCII slug unique within the file/period. */

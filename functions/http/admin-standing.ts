@@ -45,6 +45,7 @@ export async function standing(
       : actionPage(ctx, action);
   }
   const writeId = nonceOf(request);
+  const actor = adminActor(ctx, request);
   const parsed = parseStandingForm(request.form);
   if (!parsed.ok) {
     const html = renderActionPage({
@@ -62,7 +63,7 @@ export async function standing(
     recorded = await results().putStanding(
       unit.id,
       { status: parsed.status, ...(parsed.reason ? { reason: parsed.reason } : {}) },
-      adminActor(ctx, request),
+      actor,
       { writeId, ...(Number.isSafeInteger(expectedVersion) ? { expectedVersion } : {}) },
     );
   } catch (error) {
@@ -74,7 +75,7 @@ export async function standing(
     await audit().append({
       id: `standing-${writeId}`,
       subject,
-      actor: adminActor(ctx, request),
+      actor,
       action: 'admin.standing',
       detail: {
         writeId,

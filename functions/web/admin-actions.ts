@@ -6,7 +6,13 @@
  * (409), shown with what is now the case. docs/admin.md lists each action's claim, follow-ups
  * and audit entry.
  */
-import type { DisciplineStatus, IsoInstant, Period, Person } from '#domain/model';
+import {
+  DISCIPLINE_STATUSES,
+  type DisciplineStatus,
+  type IsoInstant,
+  type Period,
+  type Person,
+} from '#domain/model';
 import { type AdminFrame, adminPage, type Crumb, sinceText } from './admin-frame.ts';
 import { PROGRESS_LABELS, type ProgressState } from './admin-progress.ts';
 import { adminHref } from './admin-routes.ts';
@@ -151,14 +157,13 @@ export const STANDING_LABELS: Record<DisciplineStatus, string> = {
   inspection: 'Đang bị thanh tra, kiểm tra',
   complaint: 'Đang có đơn thư khiếu nại, tố cáo chưa được giải quyết',
 };
-const STANDINGS = Object.keys(STANDING_LABELS) as DisciplineStatus[];
 
 /** The standing form's status and reason (required unless `none`), or the problems beside them. */
 export function parseStandingForm(
   form: URLSearchParams,
 ): { ok: true; status: DisciplineStatus; reason: string } | { ok: false; problems: FieldProblem[] } {
   const raw = form.get('status') ?? '';
-  const status = STANDINGS.find((s) => s === raw);
+  const status = DISCIPLINE_STATUSES.find((s) => s === raw);
   const reason = (form.get('reason') ?? '').trim();
   const problems: FieldProblem[] = [];
   if (!status) problems.push({ field: 'status', message: 'Chọn một tình trạng trong danh sách.' });
@@ -328,7 +333,7 @@ function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Descri
         name: 'status',
         label: 'Tình trạng của đơn vị',
         value: m.values?.status ?? a.current.status,
-        options: STANDINGS.map((s) => [s, STANDING_LABELS[s]] as const),
+        options: DISCIPLINE_STATUSES.map((s) => [s, STANDING_LABELS[s]] as const),
         problems: problemMap(m.problems ?? []),
       })}${reasonField(m, 'Căn cứ (bắt buộc khi đơn vị đang ở một trong các tình trạng trên)')}`,
   };
