@@ -20,6 +20,7 @@ type CalendarConfig = Pick<DistrictConfig, 'district' | 'campaign' | 'calendar'>
 // ---------------------------------------------------------------- plain dates
 
 const DAY_MS = 86_400_000;
+export const DAY_SECONDS = 86_400;
 
 function dateToDays(date: IsoDate): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
@@ -194,6 +195,41 @@ export function periodsOf(config: CalendarConfig): Period[] {
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------- the review's waits
+
+/** The longest reminder interval of a review, in days. */
+export const MAX_REVIEW_WAIT_DAYS = 7;
+
+/**
+ * A review's reminder interval, in days: how long a reviewer has before the admin is told, and a
+ * unit before it is reminded to explain — half the review window (`calendar.reviewDays`), between
+ * 1 and 7 days. The wait then continues until the late-appraisal deadline (docs/review.md).
+ */
+export function reviewReminderDays(calendar: Pick<DistrictConfig['calendar'], 'reviewDays'>): number {
+  return Math.min(MAX_REVIEW_WAIT_DAYS, Math.max(1, Math.floor(calendar.reviewDays / 2)));
+}
+
+/**
+ * The shortest wait: a wait entered at or past the deadline still outlasts the step that arms it
+ * (on AWS its timer runs while that function mails the link), then ends the review.
+ */
+export const MIN_WAIT_SECONDS = 60;
+
+/**
+ * How many seconds a review's wait entered at `now` lasts (docs/review.md, "How long a wait
+ * lasts"): its interval, cut at the late-appraisal deadline so the review ends then, and at least
+ * `MIN_WAIT_SECONDS` (Step Functions' `TimeoutSecondsPath` needs a positive integer).
+ */
+export function waitSeconds(now: Date, intervalSeconds: number, lateAppraisalUntil: IsoInstant): number {
+  const untilDeadline = Math.ceil((Date.parse(lateAppraisalUntil) - now.getTime()) / 1000);
+  const seconds = Math.max(MIN_WAIT_SECONDS, Math.min(Math.floor(intervalSeconds), untilDeadline));
+  // A missing number here would fail the execution where no catcher sees it: fail the step instead.
+  if (!Number.isSafeInteger(seconds)) {
+    throw new Error(`No wait length from interval ${intervalSeconds} s and deadline ${lateAppraisalUntil}`);
+  }
+  return seconds;
 }
 
 export function periodById(config: CalendarConfig, id: string): Period | undefined {

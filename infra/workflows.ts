@@ -9,7 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { DistrictConfig, ReportingCalendar } from '#domain/model';
+import type { DistrictConfig } from '#domain/model';
 import { CommendationWorkflow } from '#workflows/commendation';
 import { LaunchWorkflow } from '#workflows/launch';
 import { PeriodWorkflow } from '#workflows/period';
@@ -18,20 +18,6 @@ import { ScoringWorkflow } from '#workflows/scoring';
 import type { HandlerFunctions } from './functions.ts';
 import type { WorkflowName } from './handlers.ts';
 import { Room } from './room.ts';
-
-/**
- * How long a reviewer has before the admin is told, and a unit before it is reminded: half the
- * review window (`calendar.reviewDays`), between 1 and 7 days. The wait then continues until the
- * late-appraisal deadline (docs/review.md). Whole days, far below the local interpreter's 24-day
- * timer limit.
- */
-export function reviewWaits(calendar: ReportingCalendar): {
-  reviewerResponseDays: number;
-  explanationDays: number;
-} {
-  const days = Math.min(7, Math.max(1, Math.floor(calendar.reviewDays / 2)));
-  return { reviewerResponseDays: days, explanationDays: days };
-}
 
 /** The workflows' constructs, by name. */
 export interface WorkflowConstructs {
@@ -153,7 +139,6 @@ export class DistrictWorkflows extends Room {
           markUnappraised: fn('markUnappraised'),
           recordFailure,
         },
-        ...reviewWaits(config.calendar),
         ...base,
       }),
     );

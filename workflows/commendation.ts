@@ -94,7 +94,7 @@ export class CommendationWorkflow extends Construct {
       f.requestVote,
       { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') },
       {
-        days: props.voteDays,
+        length: { days: props.voteDays },
         resultPath: '$.ballot',
         onTimeout: new sfn.Pass(this, 'MemberAbsent', {
           comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',

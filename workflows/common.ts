@@ -8,6 +8,7 @@
  * `.Payload`) with an explicit payload, so a handler sees only what it needs and an execution's
  * state stays small (ids, never report contents, which stay in DynamoDB).
  */
+
 import { Duration } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +16,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { DAY_SECONDS } from '#domain/calendar';
 
 /** The errors of the Lambda service itself (the invocation never ran, or was throttled). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -23,8 +25,6 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ] as const;
-
-export const DAY_SECONDS = 86_400;
 
 /**
  * How many iterations of a Map run at once when each one calls a step function that reads and
@@ -120,9 +120,19 @@ export function lambdaStep(
   return task;
 }
 
+/** How long a person has to answer (the local engine enforces either on its virtual clock). */
+export type WaitLength =
+  /** A fixed `TimeoutSeconds` of whole days. */
+  | { days: number }
+  /**
+   * Seconds read from the state (`TimeoutSecondsPath`, resolved against the state's input), for a
+   * wait whose end a step computes (docs/review.md). The same value is passed in the payload as
+   * `waitSeconds`: the step may name it, and the local engine reads it there (docs/local-runtime.md).
+   */
+  | { secondsAt: string };
+
 export interface CallbackProps {
-  /** How long the person has to answer; a fixed `TimeoutSeconds` (the local engine enforces it). */
-  days: number;
+  length: WaitLength;
   /** Where the answer sent with `SendTaskSuccess` goes in the state. */
   resultPath: string;
 }
@@ -140,13 +150,21 @@ function lambdaCallback(
   payload: Record<string, unknown>,
   props: CallbackProps,
 ): tasks.LambdaInvoke {
-  requireWholeDays(id, 'days', props.days);
+  const { length } = props;
+  if ('days' in length) requireWholeDays(id, 'days', length.days);
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ ...payload, taskToken: sfn.JsonPath.taskToken }),
+    payload: sfn.TaskInput.fromObject({
+      ...payload,
+      ...('secondsAt' in length ? { waitSeconds: sfn.JsonPath.numberAt(length.secondsAt) } : {}),
+      taskToken: sfn.JsonPath.taskToken,
+    }),
     retryOnServiceExceptions: false,
-    taskTimeout: sfn.Timeout.duration(Duration.seconds(props.days * DAY_SECONDS)),
+    taskTimeout:
+      'days' in length
+        ? sfn.Timeout.duration(Duration.seconds(length.days * DAY_SECONDS))
+        : sfn.Timeout.at(length.secondsAt),
     resultPath: props.resultPath,
   });
   task.addRetry(SERVICE_ERROR_RETRY);
@@ -180,10 +198,19 @@ export function awaitAnswer(
   return task;
 }
 
+/** Where a reminded wait reads how long it lasts: `{waitSeconds, pastLateDeadline?}`. */
+export const WAIT_TIMER_PATH = '$.timer';
+
 export interface RemindedWaitProps {
-  /** The wait: its id, the function that mails the link, what it is given, how long it lasts. */
-  wait: { id: string; fn: lambda.IFunction; payload: Record<string, unknown> } & CallbackProps;
-  /** The step run each time the wait's timeout passes; it answers `{pastLateDeadline: boolean}`. */
+  /**
+   * The wait: its id, the function that mails the link, what it is given, where its answer goes.
+   * It lasts `$.timer.waitSeconds`: whoever enters it sets that (docs/review.md).
+   */
+  wait: { id: string; fn: lambda.IFunction; payload: Record<string, unknown>; resultPath: string };
+  /**
+   * The step run each time the wait's timeout passes; it answers
+   * `{pastLateDeadline: boolean, waitSeconds}`, the length of the next wait, into `$.timer`.
+   */
   remind: { id: string; fn: lambda.IFunction; payload: Record<string, unknown> };
   /** Id of the Choice that reads the reminder's answer, e.g. `PastLateAppraisalDeadline`. */
   deadlineChoiceId: string;
@@ -206,19 +233,22 @@ export function remindedWait(scope: Construct, props: RemindedWaitProps): tasks.
   const { wait, remind, failure } = props;
   const reminder = failure.catchAll(
     lambdaStep(scope, remind.id, remind.fn, remind.payload, {
-      resultSelector: { 'pastLateDeadline.$': '$.Payload.pastLateDeadline' },
-      resultPath: '$.late',
+      resultSelector: {
+        'pastLateDeadline.$': '$.Payload.pastLateDeadline',
+        'waitSeconds.$': '$.Payload.waitSeconds',
+      },
+      resultPath: WAIT_TIMER_PATH,
     }),
   );
   const task = awaitAnswer(scope, wait.id, wait.fn, wait.payload, {
-    days: wait.days,
+    length: { secondsAt: `${WAIT_TIMER_PATH}.waitSeconds` },
     resultPath: wait.resultPath,
     onTimeout: reminder,
     failure,
   });
   reminder.next(
     new sfn.Choice(scope, props.deadlineChoiceId)
-      .when(sfn.Condition.booleanEquals('$.late.pastLateDeadline', true), props.pastDeadline)
+      .when(sfn.Condition.booleanEquals(`${WAIT_TIMER_PATH}.pastLateDeadline`, true), props.pastDeadline)
       .otherwise(task),
   );
   return task;

@@ -3,8 +3,8 @@
  * report is approved or the late-appraisal deadline passes. docs/review.md draws it; the states:
  *
  *   AssignReviewer → OpenFirstRound → AwaitAppraisal ─ approve ─→ RecordApproval → ReviewApproved
- *                                      │  ▲             ─ return ──→ AwaitExplanation ─ explained → NextRound ─┐
- *                                      │  └─────────────────────────────────────────────────────────────────┘
+ *                                      │  ▲             ─ return ──→ OpenExplanation → AwaitExplanation ─ explained → NextRound ─┐
+ *                                      │  └──────────────────────────────────────────────────────────────────────────────────┘
  *   AwaitAppraisal   ─ States.Timeout → EscalateReview    → PastLateAppraisalDeadline   ─ no → AwaitAppraisal
  *   AwaitExplanation ─ States.Timeout → RemindExplanation → PastLateExplanationDeadline ─ no → AwaitExplanation
  *                                       (both: yes → MarkUnappraised → ReviewClosedUnappraised)
@@ -12,8 +12,11 @@
  *
  * Every Lambda task uses the optimized `lambda:invoke` integration (the local harness unwraps
  * `.Payload`) with an explicit payload, so a handler sees only what it needs and the state stays
- * `{unitId, periodId, reviewerId, round, decision?, late?, failure?}` — never report contents,
+ * `{unitId, periodId, reviewerId, round, timer, decision?, failure?}` — never report contents,
  * which stay in DynamoDB. How many reminders were sent lives in the store (docs/review.md, 10).
+ * `timer.waitSeconds` is how long the next wait lasts: its interval cut at the late-appraisal
+ * deadline, said by whoever enters it — AssignReviewer, the decision's output, the reminder
+ * (docs/review.md, "How long a wait lasts") — so the review ends at that deadline.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,7 +25,6 @@ import {
   FailurePath,
   lambdaStep,
   remindedWait,
-  requireWholeDays,
   stringIs,
   type WorkflowBaseProps,
   workflowStateMachine,
@@ -45,10 +47,6 @@ export interface ReviewFunctions {
 
 export interface ReviewWorkflowProps extends WorkflowBaseProps {
   functions: ReviewFunctions;
-  /** How long a reviewer has to appraise before the admin is told (the wait then continues). */
-  reviewerResponseDays: number;
-  /** How long a unit has to explain a returned report before it is reminded. */
-  explanationDays: number;
 }
 
 /** Decisions carried by `SendTaskSuccess` (docs/review.md). */
@@ -66,8 +64,6 @@ export class ReviewWorkflow extends Construct {
     super(scope, id);
     const f = props.functions;
     this.functions = f;
-    requireWholeDays('ReviewWorkflow', 'reviewerResponseDays', props.reviewerResponseDays);
-    requireWholeDays('ReviewWorkflow', 'explanationDays', props.explanationDays);
 
     const unitPeriod = {
       unitId: sfn.JsonPath.stringAt('$.unitId'),
@@ -78,6 +74,8 @@ export class ReviewWorkflow extends Construct {
       round: sfn.JsonPath.numberAt('$.round'),
       reviewerId: sfn.JsonPath.stringAt('$.reviewerId'),
     };
+    /** The timer of a wait entered with a length from `path` (docs/review.md). */
+    const timerFrom = (path: string) => ({ waitSeconds: sfn.JsonPath.numberAt(path) });
 
     // ---------------------------------------------------------------- failure path
     const failure = new FailurePath(this, {
@@ -108,13 +106,12 @@ export class ReviewWorkflow extends Construct {
 
     // ---------------------------------------------------------------- the two waits
     // Each times out into a reminder (the admin told, or the unit reminded) and waits again with
-    // the same link, until the late-appraisal deadline has passed.
+    // the same link, until the late-appraisal deadline has passed; each lasts `$.timer.waitSeconds`.
     const awaitAppraisal = remindedWait(this, {
       wait: {
         id: 'AwaitAppraisal',
         fn: f.requestAppraisal,
         payload: roundState,
-        days: props.reviewerResponseDays,
         resultPath: '$.decision',
       },
       remind: { id: 'EscalateReview', fn: f.escalateReview, payload: { ...roundState, kind: 'appraise' } },
@@ -127,7 +124,6 @@ export class ReviewWorkflow extends Construct {
         id: 'AwaitExplanation',
         fn: f.requestExplanation,
         payload: roundState,
-        days: props.explanationDays,
         resultPath: '$.decision',
       },
       remind: {
@@ -146,25 +142,30 @@ export class ReviewWorkflow extends Construct {
         ...unitPeriod,
         reviewerId: sfn.JsonPath.stringAt('$.reviewerId'),
         round: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.round'), 1),
+        timer: timerFrom('$.decision.waitSeconds'),
       },
     }).next(awaitAppraisal);
+    const openExplanation = new sfn.Pass(this, 'OpenExplanation', {
+      comment: 'The reviewer returned the report: the unit explains, within the wait the decision set.',
+      parameters: { ...roundState, timer: timerFrom('$.decision.waitSeconds') },
+    }).next(awaitExplanation);
 
     awaitAppraisal.next(
       new sfn.Choice(this, 'AppraisalDecision')
         .when(decisionIs(REVIEW_DECISIONS.approve), recordApproval)
-        .when(decisionIs(REVIEW_DECISIONS.return), awaitExplanation)
+        .when(decisionIs(REVIEW_DECISIONS.return, true), openExplanation)
         .otherwise(unknownDecision),
     );
     awaitExplanation.next(
       new sfn.Choice(this, 'ExplanationDecision')
-        .when(decisionIs(REVIEW_DECISIONS.explained), nextRound)
+        .when(decisionIs(REVIEW_DECISIONS.explained, true), nextRound)
         .otherwise(unknownDecision),
     );
 
     // ---------------------------------------------------------------- the start
     const assignReviewer = onError(
       step('AssignReviewer', f.assignReviewer, unitPeriod, {
-        resultSelector: { 'reviewerId.$': '$.Payload.reviewerId' },
+        resultSelector: { 'reviewerId.$': '$.Payload.reviewerId', 'waitSeconds.$': '$.Payload.waitSeconds' },
         resultPath: '$.assignment',
       }),
     );
@@ -175,6 +176,7 @@ export class ReviewWorkflow extends Construct {
         ...unitPeriod,
         reviewerId: sfn.JsonPath.stringAt('$.assignment.reviewerId'),
         round: 1,
+        timer: timerFrom('$.assignment.waitSeconds'),
       },
     });
     const definition = assignReviewer.next(openFirstRound).next(awaitAppraisal);
@@ -188,6 +190,12 @@ export class ReviewWorkflow extends Construct {
   }
 }
 
-function decisionIs(decision: string): sfn.Condition {
-  return stringIs('$.decision.decision', decision);
+/**
+ * The decision is `decision`; a decision that leads to another wait must also say how long it
+ * lasts (a missing length would fail the execution where no catcher sees it: it is an unknown
+ * decision instead, recorded as a failure).
+ */
+function decisionIs(decision: string, opensWait = false): sfn.Condition {
+  const is = stringIs('$.decision.decision', decision);
+  return opensWait ? sfn.Condition.and(is, sfn.Condition.isPresent('$.decision.waitSeconds')) : is;
 }

@@ -54,6 +54,11 @@ export interface NewApproval extends ApprovalPoint {
   keyId: string;
   /** Who or what the approval is for (e.g. the admin's person id for `signin`). */
   subjectId?: string;
+  /**
+   * A review's reminder interval, in seconds (`appraise`, `explain`): the longest the wait after
+   * this decision lasts, so its delivery can say how long (docs/review.md, decision 16).
+   */
+  remindEverySeconds?: number;
 }
 
 /** What the claim records: the person's action and, when the decision carries one, its payload's hash. */

@@ -15,6 +15,7 @@
  * storing the assignment) lists the period's slots once and keeps the one the unit holds. Then the
  * assignment itself is stored (its put is the lock of the unit-period).
  */
+import { DAY_SECONDS, reviewReminderDays, waitSeconds } from '#domain/calendar';
 import type { Person } from '#domain/model';
 import { reviews } from '#ports/dynamo/reviews';
 import type { AssignmentStart } from '#ports/reviews';
@@ -80,17 +81,28 @@ async function takeSlot(
   throw new StepError(STEP_ERRORS.conflict, `The reviewer loads of ${periodId} kept changing`);
 }
 
-export async function assignReviewer(
-  input: UnitPeriodInput,
-  ctx: CampaignStepContext,
-): Promise<{ reviewerId: string }> {
-  const { unitId, periodId } = input;
-  const start = await reviews().assignmentStart(periodId, unitId);
-  if (start.assignment) return { reviewerId: start.assignment.reviewerId };
+export interface Assigned {
+  reviewerId: string;
+  /** How long the first round's wait lasts (docs/review.md, "How long a wait lasts"). */
+  waitSeconds: number;
+}
 
+export async function assignReviewer(input: UnitPeriodInput, ctx: CampaignStepContext): Promise<Assigned> {
+  const { unitId, periodId } = input;
   const { campaign } = ctx;
+  const period = campaign.period(periodId);
+  const assigned = (reviewerId: string): Assigned => ({
+    reviewerId,
+    waitSeconds: waitSeconds(
+      ctx.clock(),
+      reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+      period.lateAppraisalUntil,
+    ),
+  });
+  const start = await reviews().assignmentStart(periodId, unitId);
+  if (start.assignment) return assigned(start.assignment.reviewerId);
+
   campaign.unit(unitId);
-  campaign.period(periodId);
   const eligible = campaign.people('reviewer').filter((r) => r.unit !== unitId);
   if (eligible.length === 0) {
     throw new StepError(
@@ -109,7 +121,7 @@ export async function assignReviewer(
   } else {
     ctx.log.info('reviewer assigned', { reviewerId: assignment.reviewerId });
   }
-  return { reviewerId: assignment.reviewerId };
+  return assigned(assignment.reviewerId);
 }
 
 export const handler = campaignStep({ name: STEP, input: unitPeriodInput }, assignReviewer);

@@ -1,6 +1,6 @@
 /**
  * EscalateReview / RemindExplanation `{unitId, periodId, round, reviewerId, kind}` →
- * `{pastLateDeadline}` (docs/review.md, decision 10).
+ * `{pastLateDeadline, waitSeconds}` (docs/review.md, decision 10 and "How long a wait lasts").
  *
  * A callback wait timed out. Past the period's late-appraisal deadline nothing is sent and the
  * workflow ends the review (MarkUnappraised); before it, the admins are told that the reviewer
@@ -10,8 +10,10 @@
  * outbox identity (`escalation-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
  * the same reminder again, which mails only whom an earlier try missed, never anyone twice.
  */
+import { DAY_SECONDS, MIN_WAIT_SECONDS, reviewReminderDays, waitSeconds } from '#domain/calendar';
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
+import type { ApprovalStatus } from '#ports/reviews';
 import { baseUrl } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
@@ -24,38 +26,71 @@ import { adminHref } from '#web/admin-routes';
 const STEP = 'remind-waiting';
 
 /**
- * The step runs once per wait timeout (at least a day, workflows/review.ts); this guard only stops
- * a retry or a re-run of the same timeout from sending again.
+ * The step runs once per wait timeout (a day or more, except the last wait, cut at the deadline,
+ * which reminds no one); this guard only stops a retry or a re-run of the same timeout from
+ * sending again.
  */
 export const REMINDER_MIN_INTERVAL_MS = 12 * 3_600_000;
 
-export async function remindWaiting(
-  input: RemindInput,
-  ctx: CampaignStepContext,
-): Promise<{ pastLateDeadline: boolean }> {
+/** A decision recorded that the waiting task has not received. */
+const UNDELIVERED: readonly ApprovalStatus[] = ['decided', 'failed-delivery', 'task-gone'];
+
+/** What the workflow reads: whether the review ends, else how long the next wait lasts. */
+export interface Reminded {
+  pastLateDeadline: boolean;
+  waitSeconds: number;
+}
+
+export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext): Promise<Reminded> {
   const { unitId, periodId, round, kind } = input;
   const { campaign } = ctx;
   const period = campaign.period(periodId);
-  const pastLateDeadline = ctx.clock().getTime() >= Date.parse(period.lateAppraisalUntil);
-  if (pastLateDeadline) return { pastLateDeadline };
+  const now = ctx.clock();
+  const deadline = Date.parse(period.lateAppraisalUntil);
+  const answer: Reminded = {
+    pastLateDeadline: now.getTime() >= deadline,
+    // The next wait, cut at the deadline: the review ends then (docs/review.md).
+    waitSeconds: waitSeconds(
+      now,
+      reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+      period.lateAppraisalUntil,
+    ),
+  };
+  const roundApproval = async () =>
+    (await reviews().listUnitPeriodApprovals(unitId, periodId)).find(
+      (a) => a.kind === kind && (a.round ?? 0) === round,
+    );
+  if (answer.pastLateDeadline) {
+    // Decided in time, but its delivery has not reached the wait (it failed, or lost the race
+    // with the timeout, and the sweep has not run yet): wait once more, and the re-armed wait
+    // receives the decision at once (docs/review.md, decision 3) instead of the review ending
+    // unappraised with a decision recorded.
+    const approval = await roundApproval();
+    if (approval && UNDELIVERED.includes(approval.status)) {
+      return { pastLateDeadline: false, waitSeconds: MIN_WAIT_SECONDS };
+    }
+    return answer;
+  }
+  // A timer that fired just before the deadline: the next wait ends at it, with no reminder of a
+  // link about to close.
+  if (deadline - now.getTime() < MIN_WAIT_SECONDS * 1000) return answer;
 
   // An explanation stored but not yet decided (its request stopped after the revision): decide it
   // instead of reminding the unit of what it already did; the re-armed wait delivers it at once.
   if (kind === 'explain') {
     const followUp = await decideExplanation(ctx.log, unitId, periodId);
-    if (followUp.state === 'decided') return { pastLateDeadline };
+    if (followUp.state === 'decided') return answer;
   }
-  const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
-  const approval = approvals.find((a) => a.kind === kind && (a.round ?? 0) === round);
+  const approval = await roundApproval();
   if (approval?.status !== 'pending') {
     // Decided meanwhile (the re-armed wait delivers it at once) or closed: nothing to remind of.
-    return { pastLateDeadline };
+    return answer;
   }
   const { remind, reminders } = await reviews().noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
   // Not noted now: an earlier try of this timeout noted reminder `reminders` and may have stopped
   // before mailing everyone (a fault on one admin's outbox claim). Its mail again: each identity
   // goes out once, so only what that try left unsent is sent.
-  if (!remind && reminders === 0) return { pastLateDeadline };
+  if (!remind && reminders === 0) return answer;
   crashPoint(`remind-${kind}.after-note`);
 
   const unit = campaign.unit(unitId);
@@ -92,7 +127,7 @@ export async function remindWaiting(
     await mailTo(ctx.log, unit.focalPoint, `explanation-reminder-${reminders}`, about, email);
   }
   ctx.log.info('wait timed out: reminded', { reminders });
-  return { pastLateDeadline };
+  return answer;
 }
 
 export const handler = campaignStep({ name: STEP, input: remindInput }, remindWaiting);

@@ -8,6 +8,7 @@
  * behind the same approval (same link, no second mail), or delivers a decision already made.
  * The reviewer is the one stored for the unit-period.
  */
+import { DAY_SECONDS, reviewReminderDays } from '#domain/calendar';
 import { reviewRequestEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
@@ -29,7 +30,15 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
 
   const armed = await armApproval(
     ctx.log,
-    { kind: 'appraise', periodId, unitId, round, party: 'reviewer', subjectId: reviewerId },
+    {
+      kind: 'appraise',
+      periodId,
+      unitId,
+      round,
+      party: 'reviewer',
+      subjectId: reviewerId,
+      remindEverySeconds: reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+    },
     period.lateAppraisalUntil,
     input.taskToken,
   );

@@ -9,6 +9,7 @@
  * focal point, unit, period, round). Re-armed: same approval, no second mail, or the recorded
  * explanation delivered at once.
  */
+import { DAY_SECONDS, reviewReminderDays } from '#domain/calendar';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
 import { type ReviewComment, returnedEmail } from '#mail/review';
@@ -66,7 +67,15 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
   const period = campaign.period(periodId);
   const armed = await armApproval(
     ctx.log,
-    { kind: 'explain', periodId, unitId, round, party: 'unit', subjectId: unitId },
+    {
+      kind: 'explain',
+      periodId,
+      unitId,
+      round,
+      party: 'unit',
+      subjectId: unitId,
+      remindEverySeconds: reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+    },
     period.lateAppraisalUntil,
     input.taskToken,
   );

@@ -8,7 +8,7 @@
  */
 import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
-import type { Approval, ApprovalPoint } from '#ports/reviews';
+import type { Approval, ApprovalPoint, NewApproval } from '#ports/reviews';
 import { currentKeyId } from '#ports/signing';
 import { type DeliveryOutcome, deliverDecision } from './delivery.ts';
 
@@ -23,7 +23,8 @@ export type ArmOutcome =
 export async function armApproval(
   log: Logger,
   point: Required<Pick<ApprovalPoint, 'kind' | 'periodId' | 'round' | 'party'>> &
-    Pick<ApprovalPoint, 'unitId'> & { subjectId: string },
+    Pick<ApprovalPoint, 'unitId'> &
+    Pick<NewApproval, 'remindEverySeconds'> & { subjectId: string },
   expiresAt: string,
   taskToken: string,
 ): Promise<ArmOutcome> {

@@ -3,7 +3,7 @@
  * docs/review.md, decisions 2–3). The same code runs after a POST decides, when a re-armed step
  * finds its approval already decided, and in the sweep:
  *
- *   SendTaskSuccess(token of the approval as stored, {decision, round})
+ *   SendTaskSuccess(token of the approval as stored, {decision, round, waitSeconds?})
  *     → delivered: `markDelivered(tokenGen)`
  *     → the task is gone (TaskTimedOut, InvalidToken, TaskDoesNotExist): `markTaskGone` — the
  *       decision stays recorded; a re-armed execution gets it through `swapTaskToken`
@@ -12,7 +12,9 @@
  * Every mark is conditional on the token generation used, so the answer to a stale token never
  * overwrites what happened with a newer one.
  */
+import { DAY_SECONDS, MAX_REVIEW_WAIT_DAYS, waitSeconds } from '#domain/calendar';
 import { callbacks } from '#ports/callbacks';
+import { now } from '#ports/clock';
 import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
@@ -23,11 +25,27 @@ export interface DecisionOutput {
   /** `approve`, `return`, `explained` (review), `cast` (a vote). */
   decision: string;
   round: number;
+  /**
+   * A review's decision: how long the wait it leads to lasts, from now — the review's reminder
+   * interval cut at the late-appraisal deadline (docs/review.md, decision 16). Computed when the
+   * decision is delivered, so a decision the sweep delivers later still ends its wait then.
+   */
+  waitSeconds?: number;
 }
 
-export function decisionOutput(approval: Pick<Approval, 'decision' | 'round'>): DecisionOutput {
+/** Reminder interval of an approval armed before it recorded one: the longest there is. */
+const LONGEST_INTERVAL_SECONDS = MAX_REVIEW_WAIT_DAYS * DAY_SECONDS;
+
+export function decisionOutput(
+  approval: Pick<Approval, 'decision' | 'round' | 'kind' | 'expiresAt' | 'remindEverySeconds'>,
+  at: Date = now(),
+): DecisionOutput {
   if (!approval.decision) throw new Error('The approval has no recorded decision to deliver');
-  return { decision: approval.decision.action, round: approval.round ?? 0 };
+  const output: DecisionOutput = { decision: approval.decision.action, round: approval.round ?? 0 };
+  if (approval.kind !== 'appraise' && approval.kind !== 'explain') return output;
+  // The review's appraisal and explanation links expire at the late-appraisal deadline.
+  const interval = approval.remindEverySeconds ?? LONGEST_INTERVAL_SECONDS;
+  return { ...output, waitSeconds: waitSeconds(at, interval, approval.expiresAt) };
 }
 
 export type DeliveryOutcome =

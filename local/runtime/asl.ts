@@ -2,8 +2,9 @@
  * The state machines of a synthesized CDK stack, as the local engine runs them: the ASL is read
  * from the template (never written a second time), its intrinsics flattened to local values,
  * validated with `asl-validator`, and every `TimeoutSeconds` above 24 days capped to 24 days —
- * the interpreter's timers run on real time and overflow past 2^31 ms. The original timeouts are
- * kept: the local callback layer enforces them on the virtual clock.
+ * the interpreter's timers run on real time and overflow past 2^31 ms; a callback's
+ * `TimeoutSecondsPath` is replaced by those 24 days too. The original timeouts are kept: the local
+ * callback layer enforces them on the virtual clock.
  *
  * Everything here works on a stack's digest (below), never on the stack: the CDK is loaded only
  * where a stack is built and digested (./stack.ts).
@@ -29,6 +30,11 @@ export interface AslDefinition {
 /** The timeout of a state as written in the stack, before the 24-day cap. */
 export interface OriginalTimeouts {
   timeoutSeconds?: number;
+  /**
+   * A callback task's `TimeoutSecondsPath`, read where its Parameters pass the same path: the keys
+   * leading to that value in the resolved parameters (e.g. `['Payload', 'waitSeconds']`).
+   */
+  timeoutSecondsAt?: { path: string; inParameters: string[] };
 }
 
 export interface ExtractedStateMachine {
@@ -40,7 +46,7 @@ export interface ExtractedStateMachine {
   arn: string;
   /** The flattened, validated ASL with timeouts capped at 24 days. */
   definition: AslDefinition;
-  /** Every state's uncapped `TimeoutSeconds`, by state name. */
+  /** Every state's uncapped `TimeoutSeconds` or callback's `TimeoutSecondsPath`, by state name. */
   originalTimeouts: Map<string, OriginalTimeouts>;
   /** Every ThiduaFunction of the stack: logical id → repo-relative handler file. */
   functionsByLogicalId: Map<string, string>;
@@ -167,8 +173,10 @@ function isDefinition(value: unknown): value is AslDefinition {
 }
 
 /**
- * A copy of `definition` whose states' `TimeoutSeconds` are at most 24 days — the only change made
- * to an extracted ASL — and the original values.
+ * A copy of `definition` whose states' `TimeoutSeconds` are at most 24 days, and whose callback
+ * tasks' `TimeoutSecondsPath` becomes a fixed 24 days — the only changes made to an extracted ASL
+ * — and the original values. The engine enforces those on the virtual clock; a path it could not
+ * read (not a callback's, or not passed in its Parameters) is left for registration to refuse.
  */
 export function capTimeouts(definition: AslDefinition): {
   definition: AslDefinition;
@@ -177,9 +185,35 @@ export function capTimeouts(definition: AslDefinition): {
   const copy = structuredClone(definition);
   const originalTimeouts = new Map<string, OriginalTimeouts>();
   forEachState(copy, (name, state) => {
+    if (typeof state.TimeoutSecondsPath === 'string') {
+      const path = state.TimeoutSecondsPath;
+      const inParameters = String(state.Resource ?? '').endsWith('.waitForTaskToken')
+        ? parameterPassing(state.Parameters, path)
+        : undefined;
+      if (!inParameters) return;
+      originalTimeouts.set(name, { timeoutSecondsAt: { path, inParameters } });
+      delete state.TimeoutSecondsPath;
+      state.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
+      return;
+    }
     if (typeof state.TimeoutSeconds !== 'number') return;
     originalTimeouts.set(name, { timeoutSeconds: state.TimeoutSeconds });
     state.TimeoutSeconds = Math.min(state.TimeoutSeconds, MAX_INTERPRETER_TIMEOUT_SECONDS);
   });
   return { definition: copy, originalTimeouts };
+}
+
+/**
+ * The keys, in a task's resolved parameters, of the value its Parameters take from `path`
+ * (`"<key>.$": path`, at any depth), or undefined. Read there, the path gives the same number
+ * whether AWS resolves `TimeoutSecondsPath` against the state's input or its parameters.
+ */
+export function parameterPassing(parameters: unknown, path: string): string[] | undefined {
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return undefined;
+  for (const [key, value] of Object.entries(parameters)) {
+    if (key.endsWith('.$') && value === path) return [key.slice(0, -2)];
+    const below = parameterPassing(value, path);
+    if (below) return [key, ...below];
+  }
+  return undefined;
 }

@@ -21,7 +21,13 @@ import './polyfills.ts';
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { crashPoint } from '#steps/crash-point';
-import { type AslState, capTimeouts, type ExtractedStateMachine, forEachState } from './asl.ts';
+import {
+  type AslState,
+  capTimeouts,
+  type ExtractedStateMachine,
+  forEachState,
+  type OriginalTimeouts,
+} from './asl.ts';
 import { executionArn, LOCAL_ACCOUNT, stateMachineArn } from './cfn.ts';
 import type { VirtualClock } from './clock.ts';
 import type { LocalLambdas } from './lambda.ts';
@@ -91,27 +97,30 @@ export class SfnEngine {
     sm: Pick<ExtractedStateMachine, 'name' | 'definition'> &
       Partial<Pick<ExtractedStateMachine, 'aliases' | 'originalTimeouts'>>,
   ): string {
-    const problems = registrationProblems(sm.definition, (resource) => this.canRun(resource));
+    // A definition registered by hand (a test's) is capped here; an extracted one was already.
+    const { definition, originalTimeouts } = sm.originalTimeouts
+      ? { definition: sm.definition, originalTimeouts: sm.originalTimeouts }
+      : capTimeouts(sm.definition);
+    const problems = registrationProblems(definition, (resource) => this.canRun(resource));
     if (problems.length > 0) {
       throw new Error(`State machine ${sm.name} cannot run locally:\n  ${problems.join('\n  ')}`);
     }
     const tasks = new Map<string, AslState>();
     const stateNames: string[] = [];
-    forEachState(sm.definition, (stateName, state) => {
+    forEachState(definition, (stateName, state) => {
       stateNames.push(stateName);
       if (state.Type === 'Task') tasks.set(stateName, state);
     });
     const registered: RegisteredMachine = {
       name: sm.name,
       arn: stateMachineArn(sm.name),
-      definition: sm.definition,
-      // A definition registered by hand (a test's) carries its timeouts as written.
-      originalTimeouts: sm.originalTimeouts ?? capTimeouts(sm.definition).originalTimeouts,
+      definition,
+      originalTimeouts,
       tasks,
       stateNames,
       // The ASL was validated (asl-validator) when it was extracted; the interpreter's own
       // definition type is narrower than the JSON the template holds.
-      interpreter: new StateMachine(sm.definition as unknown as StateMachineDefinition, {
+      interpreter: new StateMachine(definition as unknown as StateMachineDefinition, {
         validationOptions: { noValidate: true },
       }),
     };
@@ -487,15 +496,20 @@ export class SfnEngine {
 
   /**
    * Opens the wait of a callback task, with the deadline journaled for the same wait when an
-   * earlier run of the execution reached it (see `waitDeadline`), else now + `TimeoutSeconds`.
+   * earlier run of the execution reached it (see `waitDeadline`), else now + its timeout: the
+   * fixed `TimeoutSeconds`, or the seconds its `TimeoutSecondsPath` reads (from the parameters
+   * that pass it). Those seconds are left out of the wait's identity: a run resumed after a
+   * restart recomputes them later on the clock, and must still find the wait it had opened.
    */
   private openCallback(execution: Execution, stateName: string, parameters: Json): CallbackTask {
+    // Registration requires a TimeoutSeconds or a readable TimeoutSecondsPath on every callback task.
+    const timeout = execution.machine.originalTimeouts.get(stateName) ?? {};
+    const at = timeout.timeoutSecondsAt;
     const wait = waitDeadline({
       execution,
       stateName,
-      parameters,
-      // Registration requires a fixed TimeoutSeconds on every callback task.
-      timeoutSeconds: execution.machine.originalTimeouts.get(stateName)?.timeoutSeconds ?? 0,
+      parameters: at ? without(parameters, at.inParameters) : parameters,
+      timeoutSeconds: at ? secondsAt(parameters, at, stateName) : fixedTimeout(timeout, stateName),
       now: this.options.clock.now(),
       ...(this.options.journal ? { journal: this.options.journal } : {}),
     });
@@ -513,6 +527,45 @@ export class SfnEngine {
     if (!integration) throw namedError('States.Runtime', `No local implementation for ${resource}`);
     return await integration(params, context);
   }
+}
+
+function fixedTimeout(timeout: OriginalTimeouts, stateName: string): number {
+  if (timeout.timeoutSeconds === undefined) {
+    throw namedError('States.Runtime', `${stateName}: a callback task without a timeout reached the engine`);
+  }
+  return timeout.timeoutSeconds;
+}
+
+/**
+ * The seconds a `TimeoutSecondsPath` reads. Anything but a positive integer fails the execution
+ * as on AWS: a `States.Runtime` error no Retry or Catch matches.
+ */
+function secondsAt(
+  parameters: Json,
+  at: { path: string; inParameters: string[] },
+  stateName: string,
+): number {
+  let value: unknown = parameters;
+  for (const key of at.inParameters) value = (value as Record<string, unknown> | null)?.[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    const error = namedError(
+      'States.Runtime',
+      `${stateName}: TimeoutSecondsPath ${at.path} must select a positive integer (got ${JSON.stringify(value) ?? 'nothing'})`,
+    );
+    // The interpreter reads these (RuntimeError's getters): neither retried nor caught.
+    throw Object.assign(error, { isRetryable: false, isCatchable: false });
+  }
+  return value;
+}
+
+/** A copy of `parameters` without the value at `keys`. */
+function without(parameters: Json, keys: string[]): Json {
+  const [first, ...rest] = keys;
+  if (first === undefined || !parameters || typeof parameters !== 'object' || Array.isArray(parameters)) {
+    return parameters;
+  }
+  const { [first]: inner, ...others } = parameters;
+  return rest.length === 0 || inner === undefined ? others : { ...others, [first]: without(inner, rest) };
 }
 
 function lambdaParameters(params: Json): { FunctionName: string; Payload: Json } {

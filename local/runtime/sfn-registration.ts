@@ -7,7 +7,11 @@ import { type AslDefinition, type AslState, forEachState } from './asl.ts';
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const CALLBACK_SUFFIX = '.waitForTaskToken';
-/** Fields the engine cannot honour on the virtual clock; the stack never sets them. */
+/**
+ * Fields the engine cannot honour on the virtual clock; the stack never sets them. A callback
+ * task's `TimeoutSecondsPath` that its Parameters also pass was turned into a fixed timeout the
+ * engine enforces (asl.ts `capTimeouts`): one still here is one it could not read.
+ */
 const UNSUPPORTED_FIELDS = ['HeartbeatSeconds', 'HeartbeatSecondsPath', 'TimeoutSecondsPath'];
 
 /** What the engine cannot run as AWS would, one line per problem (empty: it can). */
@@ -27,7 +31,12 @@ export function registrationProblems(
       problems.push(`${stateName}: a Map needs an ItemProcessor (the legacy Iterator is not run locally)`);
     }
     for (const field of UNSUPPORTED_FIELDS) {
-      if (state[field] !== undefined) problems.push(`${stateName}: ${field} is not enforced locally`);
+      if (state[field] === undefined) continue;
+      problems.push(
+        field === 'TimeoutSecondsPath'
+          ? `${stateName}: TimeoutSecondsPath is enforced locally only on a callback task whose Parameters pass the same path`
+          : `${stateName}: ${field} is not enforced locally`,
+      );
     }
     if (state.Type !== 'Task') return;
     const resource = String(state.Resource);
@@ -35,9 +44,9 @@ export function registrationProblems(
       if (!JSON.stringify(state.Parameters ?? {}).includes('$$.Task.Token')) {
         problems.push(`${stateName}: a callback task must pass $$.Task.Token in its Parameters`);
       }
-      if (typeof state.TimeoutSeconds !== 'number') {
+      if (typeof state.TimeoutSeconds !== 'number' && state.TimeoutSecondsPath === undefined) {
         problems.push(
-          `${stateName}: a callback task needs a fixed TimeoutSeconds (the local engine enforces it)`,
+          `${stateName}: a callback task needs a TimeoutSeconds or a TimeoutSecondsPath (the local engine enforces it)`,
         );
       }
     }

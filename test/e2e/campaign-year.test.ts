@@ -1072,7 +1072,10 @@ async function neverAppraised(plan: PeriodPlan): Promise<void> {
   const { url } = await reviewLink(unitId, plan.id, 1);
   for (let i = 0; i < 10 && executionNamed(name)?.status === 'RUNNING'; i++) await h.advance();
   expect(executionNamed(name)?.status).toBe('SUCCEEDED');
-  expect(h.rt.clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse(periodOf(plan.id).lateAppraisalUntil));
+  const deadline = Date.parse(periodOf(plan.id).lateAppraisalUntil);
+  expect(h.rt.clock.now().getTime()).toBeGreaterThanOrEqual(deadline);
+  // The review ended at the deadline itself, its last wait cut there — not up to 5 days later.
+  expect(executionNamed(name)?.stopDate?.toISOString()).toBe(new Date(deadline).toISOString());
   // Every 5 days until the late-appraisal deadline the admins were told; then the review ended.
   expect(await escalationsTo(unitId, plan.id)).toEqual([5, 5]);
   for (const admin of admins()) {

@@ -3,6 +3,7 @@
  * state machine sends), against dynalite and aws-ses-v2-local. The whole loop through the real
  * state machine is in review-runtime.test.ts.
  */
+
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexCriteria } from '#domain/criteria-tree';
@@ -17,6 +18,7 @@ import { handler as requestAppraisal } from '#functions/review/request-appraisal
 import { handler as requestExplanation } from '#functions/review/request-explanation';
 import { handler as sweep } from '#functions/sweep';
 import type { Actor } from '#ports/actor';
+import { callbacks } from '#ports/callbacks';
 import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
@@ -137,6 +139,20 @@ describe('assign-reviewer', () => {
     const again = await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD });
     expect(again.reviewerId).toBe(picked.get(UNIT));
     expect((await reviews().reviewerLoads(PERIOD, UNIT)).loads).toEqual(loads);
+  });
+
+  it('says how long the first wait lasts: the reminder interval, cut at the late-appraisal deadline', async () => {
+    expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(5 * 86_400);
+    const deadline = Date.parse(q3.lateAppraisalUntil);
+    bed.setNow(new Date(deadline - 3_600_000));
+    try {
+      expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(3_600);
+      // Started past the deadline (an admin's restart): a short wait, then the review ends.
+      bed.setNow(new Date(deadline + 86_400_000));
+      expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(60);
+    } finally {
+      bed.setNow(IN_REVIEW);
+    }
   });
 
   it('stays within one of balance when all 27 units are assigned at once', async () => {
@@ -353,9 +369,11 @@ describe('waiting too long', () => {
       replacePort(mailer, undefined);
     }
     expect(await bed.emails()).toHaveLength(1);
-    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
+    // The next wait lasts the reminder interval (half the 10-day review window).
+    const waitAgain = { pastLateDeadline: false, waitSeconds: 5 * 86_400 };
+    expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
     // A retry of the same timeout sends nothing more.
-    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false });
+    expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
     const emails = await bed.emails();
     expect(emails.map((m) => m.destination.to[0]).sort()).toEqual(
       bed.config.admins.map((a) => a.email).sort(),
@@ -365,14 +383,24 @@ describe('waiting too long', () => {
     const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
     expect(emails[0]!.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
 
-    // The next timeout, a few days later: a second escalation.
+    // The next timeout: a second escalation.
     bed.setNow(new Date(IN_REVIEW.getTime() + 10 * 86_400_000));
-    await invoke(remindWaiting, event);
+    expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
     expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
+    // Two days before the late-appraisal deadline, a third: the wait after it ends at the
+    // deadline, less than an interval away — the review ends then, not days after.
+    bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 2 * 86_400_000));
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 2 * 86_400 });
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
 
-    bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) + 1000));
-    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: true });
-    expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
+    // A timer that fires a few seconds early reminds no one and waits the last minute out.
+    bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 5_000));
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 60 });
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
+
+    bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil)));
+    expect(await invoke(remindWaiting, event)).toMatchObject({ pastLateDeadline: true });
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
   });
 
   it('marks it unappraised: the pending link is closed and the admins are alerted once', async () => {
@@ -384,6 +412,51 @@ describe('waiting too long', () => {
     const emails = await bed.emails();
     expect(emails).toHaveLength(bed.config.admins.length);
     expect(emails[0]!.subject).toBe('[Thi đua CCHC] Chưa thẩm định: Xã Thanh Sơn – quý III năm 2022');
+    bed.setNow(IN_REVIEW);
+  });
+});
+
+describe('a decision made in time that has not reached the wait at the deadline', () => {
+  const unitId = 'phong-y-te';
+
+  it('keeps the review waiting one more minute, so the re-armed wait receives it', async () => {
+    await submit(unitId);
+    const { reviewerId } = await invoke(assignReviewer, { unitId, periodId: PERIOD });
+    await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
+    const [approval] = await approvals(unitId, 'appraise');
+    // Approved a minute before the deadline; its delivery failed (the sweep had not run yet).
+    const deadline = Date.parse(q3.lateAppraisalUntil);
+    bed.setNow(new Date(deadline - 60_000));
+    const report = (await reports().get(unitId, PERIOD))!.report;
+    const decided = await claimDecision(
+      approval!,
+      { action: 'approve', payload: { appraisal: appraisalOf(report, reviewerId, 0, ''), reportVersion: 1 } },
+      { kind: 'reviewer', id: reviewerId },
+    );
+    expect(decided.outcome).toBe('decided');
+    bed.setNow(new Date(deadline + 1_000));
+    const event = { unitId, periodId: PERIOD, round: 1, reviewerId, kind: 'appraise' };
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 60 });
+    // The wait armed again delivers the decision at once: the review goes on to its approval.
+    // (This bed has no Step Functions: the port records what is sent; review-runtime.test.ts
+    // runs the real engine.)
+    const sent: { token: string; output: unknown }[] = [];
+    replacePort(callbacks, {
+      sendDecision: async (token, output) => {
+        sent.push({ token, output });
+        return 'delivered';
+      },
+      sendFailure: async () => 'delivered',
+      startExecution: async () => 'started',
+    });
+    const rearmed = fresh();
+    try {
+      await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: rearmed });
+    } finally {
+      replacePort(callbacks, undefined);
+    }
+    expect(sent).toEqual([{ token: rearmed, output: { decision: 'approve', round: 1, waitSeconds: 60 } }]);
+    expect((await approvals(unitId, 'appraise'))[0]).toMatchObject({ status: 'delivered' });
     bed.setNow(IN_REVIEW);
   });
 });

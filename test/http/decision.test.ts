@@ -17,6 +17,7 @@ import {
   linkParams,
   PERIOD_ID,
   postForm,
+  REMIND_EVERY_SECONDS,
   startHarness,
   waitingAppraisal,
   withParams,
@@ -106,7 +107,11 @@ describe('deciding', () => {
     expect(callbacksReceived(h, executionArn)).toBe(1);
     const execution = h.rt.sfn.describeExecution(executionArn);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output ?? '{}')).toEqual({ decision: 'approve', round: 1 });
+    expect(JSON.parse(execution.output ?? '{}')).toEqual({
+      decision: 'approve',
+      round: 1,
+      waitSeconds: REMIND_EVERY_SECONDS,
+    });
 
     // A replay, later: 409, nothing changes, nothing is sent.
     const before = await h.snapshot();
@@ -148,9 +153,15 @@ describe('deciding', () => {
     if (!payload) throw new Error('no payload');
     expect(payload.appraisal.entries['1.1.1']).toEqual({ score: 0, comment: 'Chưa có số, ngày kế hoạch' });
     expect(payload.reportVersion).toBe(version);
+    // The return says how long the unit's explanation wait lasts: the review's reminder interval,
+    // the deadline being further away (docs/review.md, "How long a wait lasts").
+    expect(Date.parse(h.period.lateAppraisalUntil) - h.rt.clock.now().getTime()).toBeGreaterThan(
+      REMIND_EVERY_SECONDS * 1000,
+    );
     expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
       decision: 'return',
       round: 1,
+      waitSeconds: REMIND_EVERY_SECONDS,
     });
   });
 

@@ -239,6 +239,9 @@ export function completeForm(h: Harness, unitId: string, version: number, action
 
 export const unitActor = (unitId: string): Actor => ({ kind: 'unit', id: unitId });
 
+/** The demo's reminder interval (half its 10-day review window), as the review steps record it. */
+export const REMIND_EVERY_SECONDS = 5 * 86_400;
+
 /**
  * A review that waits for the reviewer: the report stored and in review, the reviewer assigned,
  * and a real waiting callback task on the local engine (a small registered state machine, so the
@@ -273,6 +276,8 @@ export async function waitingAppraisal(
     taskToken: task.taskToken,
     expiresAt: options.expiresAt ?? h.period.lateAppraisalUntil,
     keyId: await currentKeyId(),
+    // As RequestAppraisal arms it: the review's reminder interval (docs/review.md, decision 16).
+    remindEverySeconds: REMIND_EVERY_SECONDS,
   });
   return {
     approval,

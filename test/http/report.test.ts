@@ -382,9 +382,16 @@ describe('explaining a returned report', () => {
       reportVersion: after?.version,
     });
     expect(callbacksReceived(h, executionArn)).toBe(1);
+    // The explanation says how long the reviewer's next wait lasts. This approval was armed
+    // without a reminder interval (as one armed before the interval was recorded): the longest,
+    // 7 days, the deadline being further away.
+    expect(Date.parse(h.period.lateAppraisalUntil) - h.rt.clock.now().getTime()).toBeGreaterThan(
+      7 * 86_400_000,
+    );
     expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toEqual({
       decision: 'explained',
       round: 1,
+      waitSeconds: 7 * 86_400,
     });
 
     const shown = await (await fetch(location(h, res))).text();

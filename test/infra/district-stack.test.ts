@@ -14,8 +14,8 @@ import type { DistrictStack } from '#infra/district-stack';
 import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
 import { ACCESS_LOG_FIELDS } from '#infra/pages-api';
 import { PROJECT_ROOT } from '#infra/project';
-import { reviewWaits } from '#infra/workflows';
-import { extractStateMachines } from '#local/runtime/asl';
+import { type AslDefinition, extractStateMachines } from '#local/runtime/asl';
+import { TemplateResolver } from '#local/runtime/cfn';
 import { digestStack } from '#local/runtime/stack';
 import { TABLE_SCHEMA } from '#ports/table-schema';
 import { LAMBDA_SERVICE_ERRORS } from '#workflows/review';
@@ -355,17 +355,33 @@ describe('the demo district stack', () => {
     ]);
   });
 
-  it('waits for callbacks with a fixed timeout and retries their re-entrant step but never its timeout', () => {
-    const review = extractStateMachines(digestStack(stack)).find((m) => m.name === 'Review');
-    const callbacks = Object.entries(review!.definition.States).filter(([, s]) =>
+  it('waits for callbacks as long as the step before said and retries their re-entrant step but never its timeout', () => {
+    const digest = digestStack(stack);
+    const [logicalId] = Object.entries(digest.stateMachines).find(([, m]) => m.name === 'Review')!;
+    // The ASL as written in the template (the local engine's copy replaces the path: below).
+    const written = JSON.parse(
+      new TemplateResolver(digest.template).flattenToString(
+        digest.template.Resources?.[logicalId]?.Properties?.DefinitionString,
+        'review',
+      ),
+    ) as AslDefinition;
+    const review = extractStateMachines(digest).find((m) => m.name === 'Review');
+    const callbacks = Object.entries(written.States).filter(([, s]) =>
       String(s.Resource).endsWith('.waitForTaskToken'),
     );
     expect(callbacks.map(([name]) => name).sort()).toEqual(['AwaitAppraisal', 'AwaitExplanation']);
-    const waits = reviewWaits(stack.config.calendar);
-    const days = { AwaitAppraisal: waits.reviewerResponseDays, AwaitExplanation: waits.explanationDays };
     for (const [name, state] of callbacks) {
-      expect(state.TimeoutSeconds, name).toBe(days[name as keyof typeof days] * 86_400);
-      expect(state.TimeoutSecondsPath, name).toBeUndefined();
+      // The wait's length is the state's timer (docs/review.md), passed to the step as well, so
+      // AWS reads the same number whether it resolves the path against the input or the parameters.
+      expect(state.TimeoutSeconds, name).toBeUndefined();
+      expect(state.TimeoutSecondsPath, name).toBe('$.timer.waitSeconds');
+      expect((state.Parameters as { Payload: Record<string, unknown> }).Payload['waitSeconds.$'], name).toBe(
+        '$.timer.waitSeconds',
+      );
+      // The local engine runs it: it reads the seconds from the parameters, on its virtual clock.
+      expect(review!.originalTimeouts.get(name), name).toEqual({
+        timeoutSecondsAt: { path: '$.timer.waitSeconds', inParameters: ['Payload', 'waitSeconds'] },
+      });
       // Lambda's errors first, the timeout never retried, then the re-entrant step's own failure.
       const retriers = (state.Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals);
       expect(retriers, name).toEqual([

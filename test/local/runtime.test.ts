@@ -13,7 +13,12 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtractedStateMachine, MAX_INTERPRETER_TIMEOUT_SECONDS, validateAsl } from '#local/runtime/asl';
+import {
+  type AslDefinition,
+  type ExtractedStateMachine,
+  MAX_INTERPRETER_TIMEOUT_SECONDS,
+  validateAsl,
+} from '#local/runtime/asl';
 import { type CfnTemplate, TemplateResolver } from '#local/runtime/cfn';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime/runtime';
 import { HISTORY_EVENT_LIMIT } from '#local/runtime/sfn-engine';
@@ -63,7 +68,13 @@ function requestFor(subject: string) {
 
 describe('extracting the ASL from the synthesized stack', () => {
   it('finds every state machine, named after its construct', () => {
-    expect(rt.stateMachines.map((m) => m.name).sort()).toEqual(['Approval', 'Basics', 'Fanout', 'Patient']);
+    expect(rt.stateMachines.map((m) => m.name).sort()).toEqual([
+      'Approval',
+      'Basics',
+      'Fanout',
+      'Patient',
+      'Timed',
+    ]);
     for (const m of rt.stateMachines) {
       expect(rt.template.Resources?.[m.logicalId]?.Type).toBe('AWS::StepFunctions::StateMachine');
       expect(m.arn).toBe(`arn:aws:states:local:000000000000:stateMachine:${m.name}`);
@@ -91,6 +102,19 @@ describe('extracting the ASL from the synthesized stack', () => {
     expect(patient.originalTimeouts.get('WaitLong')).toEqual({ timeoutSeconds: 30 * DAY });
     // Under the cap nothing changes.
     expect(byName('Approval').definition.States.AskForDecision?.TimeoutSeconds).toBe(14 * DAY);
+  });
+
+  it("replaces a callback's TimeoutSecondsPath by the cap and keeps where its parameters pass the seconds", () => {
+    const timed = byName('Timed');
+    const wait = timed.definition.States.WaitAsSaid;
+    expect(wait?.TimeoutSecondsPath).toBeUndefined();
+    expect(wait?.TimeoutSeconds).toBe(MAX_INTERPRETER_TIMEOUT_SECONDS);
+    expect(timed.originalTimeouts.get('WaitAsSaid')).toEqual({
+      timeoutSecondsAt: { path: '$.waitSeconds', inParameters: ['Payload', 'waitSeconds'] },
+    });
+    const props = rt.template.Resources?.[timed.logicalId]?.Properties;
+    const written = JSON.parse(rt.resolver.flattenToString(props?.DefinitionString)) as AslDefinition;
+    expect(written.States.WaitAsSaid).toMatchObject({ TimeoutSecondsPath: '$.waitSeconds' });
   });
 
   it('changes nothing else in the ASL', () => {
@@ -261,6 +285,34 @@ describe('callbacks (.waitForTaskToken)', () => {
   });
 });
 
+describe('a callback whose wait its input sets (TimeoutSecondsPath)', () => {
+  it('lasts the seconds it was given, on the virtual clock', async () => {
+    const arn = await run('Timed', 'timed-1', { subject: 'report timed', waitSeconds: 3_600 });
+    await rt.settle();
+    const start = rt.clock.now().getTime();
+    expect(requestFor('report timed').waitSeconds).toBe(3_600);
+    await rt.advanceClock(new Date(start + 3_599_000));
+    expect(rt.sfn.describeExecution(arn).status).toBe('RUNNING');
+    await rt.advanceClock(new Date(start + 3_601_000));
+    const done = await rt.sfn.waitForExecution(arn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null')).toMatchObject({ timedOut: true });
+  });
+
+  it('fails the execution, past every catcher as on AWS, when the seconds are not a positive integer', async () => {
+    for (const [name, waitSeconds] of [
+      ['timed-zero', 0],
+      ['timed-text', '60'],
+      ['timed-half', 1.5],
+    ] as const) {
+      const arn = await run('Timed', name, { subject: name, waitSeconds });
+      const done = await rt.sfn.waitForExecution(arn);
+      expect(done, name).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(done.cause, name).toContain('TimeoutSecondsPath $.waitSeconds must select a positive integer');
+    }
+  });
+});
+
 describe('stopping and heartbeats', () => {
   it('StopExecution aborts a waiting execution; its token is then gone', async () => {
     const arn = await run('Approval', 'approval-stopped', { subject: 'report stopped' });
@@ -308,12 +360,28 @@ describe('registration', () => {
             Pause: { Type: 'Wait', Seconds: 60, Next: 'Both' },
             Both: { Type: 'Parallel', Branches: [], Next: 'Beat' },
             Beat: task({ HeartbeatSeconds: 60, Next: 'Sdk', End: undefined }),
-            Sdk: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:scheduler:createSchedule', End: true },
+            Sdk: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::aws-sdk:scheduler:createSchedule',
+              Next: 'Unread',
+            },
+            // A path the engine could not read from the parameters, and one on a plain task.
+            Unread: task({
+              Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+              Parameters: { FunctionName: 'F', Payload: { 'taskToken.$': '$$.Task.Token' } },
+              TimeoutSecondsPath: '$.waitSeconds',
+              Next: 'Plain',
+              End: undefined,
+            }),
+            Plain: task({
+              Parameters: { FunctionName: 'F', 'waitSeconds.$': '$.waitSeconds' },
+              TimeoutSecondsPath: '$.waitSeconds',
+            }),
           },
         },
       }),
     ).toThrow(
-      /machine-level TimeoutSeconds[\s\S]*Pause: Wait states[\s\S]*Both: Parallel states[\s\S]*Beat: HeartbeatSeconds[\s\S]*Sdk: no local implementation/,
+      /machine-level TimeoutSeconds[\s\S]*Pause: Wait states[\s\S]*Both: Parallel states[\s\S]*Beat: HeartbeatSeconds[\s\S]*Sdk: no local implementation[\s\S]*Unread: TimeoutSecondsPath is enforced locally only on a callback task whose Parameters pass the same path[\s\S]*Plain: TimeoutSecondsPath/,
     );
   });
 });

@@ -10,7 +10,7 @@ import '#local/runtime/polyfills';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { periodsOf } from '#domain/calendar';
+import { DAY_SECONDS, periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import type { DistrictConfig } from '#domain/model';
 import { plannedSchedules } from '#functions/launch/plan-schedules';
@@ -30,7 +30,7 @@ import { HISTORY_EVENT_LIMIT, type Json, type LoggedEvent, SfnEngine } from '#lo
 import { digestStack, localApp } from '#local/runtime/stack';
 import { failureInput } from '#steps/inputs';
 import { COUNCIL_VOTE_CONCURRENCY } from '#workflows/commendation';
-import { DAY_SECONDS, LAMBDA_SERVICE_ERRORS, STEP_MAP_CONCURRENCY } from '#workflows/common';
+import { LAMBDA_SERVICE_ERRORS, STEP_MAP_CONCURRENCY } from '#workflows/common';
 import { PERIOD_EVENTS } from '#workflows/executions';
 import { UNKNOWN_EVENT_ERROR } from '#workflows/period';
 

@@ -81,7 +81,9 @@ async function review(behaviour: Record<string, Behaviour>) {
   return { output, error, calls, statesCalled, entered, last: entered[entered.length - 1] };
 }
 
-const assigned = { AssignReviewer: () => ({ reviewerId: 'pham-van-duc' }) };
+/** The first round's wait: what AssignReviewer said (5 days, or less near the deadline). */
+const FIRST_WAIT = 432_000;
+const assigned = { AssignReviewer: () => ({ reviewerId: 'pham-van-duc', waitSeconds: FIRST_WAIT }) };
 
 describe('the review ASL extracted from the demo stack', () => {
   it('is valid ASL', () => {
@@ -95,6 +97,7 @@ describe('the review ASL extracted from the demo stack', () => {
       [
         'AssignReviewer',
         'OpenFirstRound',
+        'OpenExplanation',
         'AwaitAppraisal',
         'AppraisalDecision',
         'EscalateReview',
@@ -180,6 +183,7 @@ describe('a review run on the local interpreter', () => {
       periodId: '2024Q3',
       round: 1,
       reviewerId: 'pham-van-duc',
+      waitSeconds: FIRST_WAIT,
       taskToken: 'token-1',
     });
     expect(run.calls[2]!.payload).toEqual({
@@ -200,8 +204,8 @@ describe('a review run on the local interpreter', () => {
     const run = await review({
       ...assigned,
       AwaitAppraisal: (_, n) =>
-        n === 1 ? { decision: 'return', round: 1 } : { decision: 'approve', round: 2 },
-      AwaitExplanation: () => ({ decision: 'explained', round: 1 }),
+        n === 1 ? { decision: 'return', round: 1, waitSeconds: 3_600 } : { decision: 'approve', round: 2 },
+      AwaitExplanation: () => ({ decision: 'explained', round: 1, waitSeconds: 7_200 }),
     });
     expect(run.error).toBeUndefined();
     expect(run.statesCalled).toEqual([
@@ -212,6 +216,14 @@ describe('a review run on the local interpreter', () => {
       'RecordApproval',
     ]);
     expect(run.calls.map((c) => c.payload.round)).toEqual([undefined, 1, 1, 2, 2]);
+    // Each wait lasts what the decision before it said (docs/review.md, "How long a wait lasts").
+    expect(run.calls.map((c) => c.payload.waitSeconds)).toEqual([
+      undefined,
+      FIRST_WAIT,
+      3_600,
+      7_200,
+      undefined,
+    ]);
     expect(run.calls[2]!.payload.taskToken).toBe('token-1');
     expect(run.last).toBe('ReviewApproved');
   });
@@ -223,7 +235,7 @@ describe('a review run on the local interpreter', () => {
         if (n === 1) throw failure('States.Timeout');
         return { decision: 'approve', round: 1 };
       },
-      EscalateReview: () => ({ pastLateDeadline: false }),
+      EscalateReview: () => ({ pastLateDeadline: false, waitSeconds: 60 }),
     });
     expect(run.error).toBeUndefined();
     expect(run.statesCalled).toEqual([
@@ -241,6 +253,8 @@ describe('a review run on the local interpreter', () => {
       kind: 'appraise',
     });
     expect(run.calls[3]!.payload.round).toBe(1);
+    // The wait after the reminder lasts what the reminder said: to the deadline, here a minute.
+    expect(run.calls[3]!.payload.waitSeconds).toBe(60);
     expect(run.last).toBe('ReviewApproved');
   });
 
@@ -250,7 +264,7 @@ describe('a review run on the local interpreter', () => {
       AwaitAppraisal: () => {
         throw failure('States.Timeout');
       },
-      EscalateReview: (_, n) => ({ pastLateDeadline: n >= 2 }),
+      EscalateReview: (_, n) => ({ pastLateDeadline: n >= 2, waitSeconds: 1 }),
     });
     expect(run.error).toBeUndefined();
     expect(run.statesCalled).toEqual([
@@ -267,11 +281,11 @@ describe('a review run on the local interpreter', () => {
   it('reminds a unit that does not explain, and closes unappraised after the deadline', async () => {
     const run = await review({
       ...assigned,
-      AwaitAppraisal: () => ({ decision: 'return', round: 1 }),
+      AwaitAppraisal: () => ({ decision: 'return', round: 1, waitSeconds: 3_600 }),
       AwaitExplanation: () => {
         throw failure('States.Timeout');
       },
-      RemindExplanation: (_, n) => ({ pastLateDeadline: n >= 2 }),
+      RemindExplanation: (_, n) => ({ pastLateDeadline: n >= 2, waitSeconds: 1 }),
     });
     expect(run.error).toBeUndefined();
     expect(run.statesCalled).toEqual([
@@ -299,6 +313,13 @@ describe('a review run on the local interpreter', () => {
     expect(run.last).toBe('ReviewFailed');
     // The Fail state names the recorded error (ErrorPath), not a generic one.
     expect(run.error?.cause?.name).toBe(UNKNOWN_DECISION_ERROR);
+  });
+
+  it('records a return that does not say how long the explanation may take as a failure', async () => {
+    const run = await review({ ...assigned, AwaitAppraisal: () => ({ decision: 'return', round: 1 }) });
+    expect(run.statesCalled).toEqual(['AssignReviewer', 'AwaitAppraisal', 'RecordFailure']);
+    expect(run.calls[2]!.payload).toMatchObject({ error: UNKNOWN_DECISION_ERROR });
+    expect(run.last).toBe('ReviewFailed');
   });
 
   it('retries a failing step twice, then records the failure with its cause', async () => {

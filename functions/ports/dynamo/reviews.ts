@@ -122,6 +122,7 @@ function approvalOf(item: Item): Approval {
     ...optional(item, 'closedReason'),
     ...optional(item, 'reassignment'),
     ...optional(item, 'lastRemindedAt'),
+    ...optional(item, 'remindEverySeconds'),
   } as Approval;
 }
 
@@ -272,6 +273,7 @@ export class DynamoReviewStore implements ReviewStore {
       party: input.party,
       subjectId: input.subjectId,
       taskToken: input.taskToken,
+      remindEverySeconds: input.remindEverySeconds,
       tokenGen: 0,
       status: 'pending',
       createdAt: this.table.now().iso,
