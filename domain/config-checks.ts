@@ -5,7 +5,7 @@
  * that they still run (and report) when some other field is malformed: the admin sees every
  * problem at once. The field-by-field schemas are domain/config.ts's.
  */
-import { formatDate, localDateOf } from './calendar.ts';
+import { formatDate, localDateOf, periodsOf } from './calendar.ts';
 import {
   formatPath,
   isIsoDate,
@@ -14,7 +14,7 @@ import {
   pointsFromFile,
   SLUG,
 } from './config-values.ts';
-import type { CriteriaSet, Points } from './model.ts';
+import type { CriteriaSet, DistrictConfig, Points } from './model.ts';
 import { UNIT_GROUPS } from './model.ts';
 import { formatPoints, pointsToNumber } from './points.ts';
 
@@ -321,7 +321,7 @@ function quorumProblems(c: Loose): PathProblem[] {
   ];
 }
 
-/** A group's criteria sets: present when it has units, known, unambiguous, in force from the phase's first day. */
+/** A group's criteria sets: present when it has units, known, unambiguous, one in force when the first period opens. */
 function groupSetProblems(
   c: Loose,
   group: (typeof UNIT_GROUPS)[number],
@@ -362,22 +362,44 @@ function groupSetProblems(
     }
     byDate.set(set.effectiveFrom, set.id);
   }
-  const phase = phaseOf(c);
+  const opening = firstOpening(c);
   const dropped = ids.some((id) => typeof id === 'string' && reported.has(id));
   if (
     hasUnits &&
-    phase &&
+    opening &&
     known.length > 0 &&
     !dropped &&
-    !known.some((s) => s.effectiveFrom <= phase.start)
+    !known.some((s) => s.effectiveFrom <= opening.date)
   ) {
     const first = known.map((s) => s.effectiveFrom).sort()[0] ?? '';
     problems.push({
       path,
       message:
-        `chưa có bộ tiêu chí nào có hiệu lực vào ngày bắt đầu giai đoạn ${formatDate(phase.start)} ` +
-        `(sớm nhất từ ${formatDate(first)}) (no criteria set is in force on the phase's first day)`,
+        `chưa có bộ tiêu chí nào có hiệu lực vào ngày ${opening.what} ${formatDate(opening.date)} ` +
+        `(sớm nhất từ ${formatDate(first)}) (no criteria set is in force when the first period opens)`,
     });
   }
   return problems;
+}
+
+/**
+ * When the first period opens (its submission window, in the district's time zone): a period is
+ * scored with the set in force then (domain/calendar.ts `criteriaSetFor`), and a set in force
+ * then is in force at every later opening. The phase's first day when the calendar cannot be
+ * read yet (its own problems are reported).
+ */
+function firstOpening(c: Loose): { date: string; what: string } | undefined {
+  const phase = phaseOf(c);
+  if (!phase) return undefined;
+  try {
+    const config = c as unknown as DistrictConfig;
+    const [first] = periodsOf(config);
+    const date = first && localDateOf(new Date(first.opensAt), config.district.timeZone);
+    if (first && date && isIsoDate(date)) {
+      return { date, what: `kỳ đầu tiên (${first.id}) mở nộp báo cáo,` };
+    }
+  } catch {
+    // A calendar that cannot be read: its problems are reported by calendarProblems and the schema.
+  }
+  return { date: phase.start, what: 'bắt đầu giai đoạn' };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { addDays, formatDate, localDateOf, periodsOf } from '#domain/calendar';
 import {
   ConfigError,
   type ConfigProblem,
@@ -353,15 +354,35 @@ describe('a bad district config names the file, the field and what is wrong', ()
     ]);
   });
 
-  it('a criteria set not yet in force when the phase starts', () => {
+  it('a criteria set not yet in force when the first period opens', () => {
     const raw = demoRaw();
     raw.groups.office.criteriaSets = ['huyen-co-quan-2025'];
+    const opens = periodsOf(demo.config)[0]!;
+    expect(opens.id).toBe('2022Q3');
+    const openDate = formatDate(localDateOf(new Date(opens.opensAt), 'Asia/Ho_Chi_Minh'));
     expect(problemsOf(() => parseDemo(raw))).toEqual([
       expect.objectContaining({
         path: 'groups.office.criteriaSets',
-        message: expect.stringContaining('ngày bắt đầu giai đoạn 02/08/2022'),
+        message: expect.stringContaining(`kỳ đầu tiên (2022Q3) mở nộp báo cáo, ${openDate}`),
       }),
     ]);
+  });
+
+  it('a criteria set that takes effect after the phase starts but by the first opening is enough', () => {
+    // DOMAIN.md: a period is scored with the set in force when it opened, not on the phase's first day.
+    const raw = demoRaw();
+    const office = demo.criteriaSets.find((set) => raw.groups.office.criteriaSets.includes(set.id))!;
+    const opening = localDateOf(new Date(periodsOf(demo.config)[0]!.opensAt), 'Asia/Ho_Chi_Minh');
+    expect(opening > '2022-08-02').toBe(true);
+    const later = { ...office, id: 'co-quan-tu-ngay-mo', effectiveFrom: opening };
+    raw.groups.office.criteriaSets = [later.id];
+    const sets = [...demo.criteriaSets, later];
+    expect(() => parseDistrictConfig(raw, 'districts/demo.yaml', sets, NOW)).not.toThrow();
+    // A day later, it is not.
+    const tooLate = { ...later, effectiveFrom: addDays(opening, 1) };
+    expect(
+      problemsOf(() => parseDistrictConfig(raw, 'districts/demo.yaml', [...demo.criteriaSets, tooLate], NOW)),
+    ).toEqual([expect.objectContaining({ path: 'groups.office.criteriaSets' })]);
   });
 });
 
