@@ -9,7 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type PageHandlerName, routesByPath } from '#functions/http/routes';
+import { DEFAULT_ROUTE, type PageHandlerName, routesByPath } from '#functions/http/routes';
 import { HANDLERS } from './handlers.ts';
 import { Room } from './room.ts';
 
@@ -86,6 +86,15 @@ export class PagesApi extends Room {
       for (const { path, methods } of routesByPath(handler)) {
         this.routes.push(
           ...this.api.addRoutes({ path, methods: methods.map((m) => apigwv2.HttpMethod[m]), integration }),
+        );
+      }
+      if (handler === DEFAULT_ROUTE.handler) {
+        this.routes.push(
+          new apigwv2.HttpRoute(this, 'DefaultRoute', {
+            httpApi: this.api,
+            routeKey: apigwv2.HttpRouteKey.DEFAULT,
+            integration,
+          }),
         );
       }
     }

@@ -211,7 +211,12 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       if (params) return behindSignIn(request, (ctx) => page(ctx, request, params));
     }
   }
-  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+  // Also every path no route answers (API Gateway's $default route, functions/http/routes.ts).
+  throw new PageError(
+    404,
+    'Không tìm thấy trang',
+    'Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc mở lại liên kết trong email đã nhận.',
+  );
 }
 
 export const handler = httpHandler(handle, { name: 'admin-pages' });

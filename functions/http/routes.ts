@@ -119,6 +119,16 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/u/{unitId}/periods/{periodId}', handler: 'adminPages' },
 ];
 
+/**
+ * Every other method and path: API Gateway's `$default` route (and the local adapter's fallback),
+ * answered by the admin pages' handler with a Vietnamese 404 page rather than API Gateway's own
+ * `{"message":"Not Found"}` — a mistyped or truncated link should say what to do.
+ */
+export const DEFAULT_ROUTE = { routeKey: '$default', handler: 'adminPages' } as const satisfies {
+  routeKey: string;
+  handler: PageHandlerName;
+};
+
 /** `GET /admin/periods/{periodId}`: API Gateway's route key. */
 export function routeKey(route: Pick<HttpRoute, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

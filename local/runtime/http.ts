@@ -15,7 +15,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { HTTP_ROUTES, type HttpMethod, matchPath, PAGE_HANDLER_ENTRIES } from '#functions/http/routes';
+import {
+  DEFAULT_ROUTE,
+  HTTP_ROUTES,
+  type HttpMethod,
+  matchPath,
+  PAGE_HANDLER_ENTRIES,
+} from '#functions/http/routes';
 import { PROJECT_ROOT } from '#infra/project';
 import { closeServer } from './sfn-endpoint.ts';
 
@@ -25,8 +31,12 @@ export type HttpLambdaHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined | object>;
 
 export interface LocalRoute {
-  method: HttpMethod | 'PUT' | 'DELETE' | 'PATCH';
-  /** API Gateway path syntax (`/admin/periods/{periodId}`). */
+  /** `ANY` only for the `$default` route. */
+  method: HttpMethod | 'PUT' | 'DELETE' | 'PATCH' | 'ANY';
+  /**
+   * API Gateway path syntax (`/admin/periods/{periodId}`), or `$default`: what no other route
+   * matches, as API Gateway's `$default` route.
+   */
   path: string;
   handler: HttpLambdaHandler;
   /** Lambda timeout the handler sees in `getRemainingTimeInMillis` (default 20 s). */
@@ -61,11 +71,14 @@ export async function pageRoutes(): Promise<LocalRoute[]> {
     if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
     handlers.set(name, mod.handler);
   }
-  return HTTP_ROUTES.map((r) => {
+  const routes: LocalRoute[] = HTTP_ROUTES.map((r) => {
     const handler = handlers.get(r.handler);
     if (!handler) throw new Error(`Route ${r.method} ${r.path}: no page handler named ${r.handler}`);
     return { method: r.method, path: r.path, handler };
   });
+  const fallback = handlers.get(DEFAULT_ROUTE.handler);
+  if (!fallback) throw new Error(`Route $default: no page handler named ${DEFAULT_ROUTE.handler}`);
+  return [...routes, { method: 'ANY', path: DEFAULT_ROUTE.routeKey, handler: fallback }];
 }
 
 function lambdaContext(timeoutSeconds: number): Context {
@@ -226,11 +239,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-    for (const route of routes) {
-      const params = matchPath(route.path, rawPath);
-      if (!params) continue;
-      if (route.method !== method) continue;
-      const routeKey = `${route.method} ${route.path}`;
+    const serve = async (route: LocalRoute, routeKey: string, params: Record<string, string>) => {
       try {
         const result = await route.handler(
           toEvent(req, body, { routeKey, pathParameters: params }),
@@ -241,9 +250,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
         // What API Gateway answers when the integration fails; the handler logged its own error.
         plain(res, 500, 'Internal Server Error');
       }
-      return;
+    };
+    for (const route of routes) {
+      if (route.path === DEFAULT_ROUTE.routeKey) continue;
+      const params = matchPath(route.path, rawPath);
+      if (!params) continue;
+      if (route.method !== method) continue;
+      return serve(route, `${route.method} ${route.path}`, params);
     }
-    // API Gateway answers an unrouted method or path with 404 Not Found.
+    const fallback = routes.find((r) => r.path === DEFAULT_ROUTE.routeKey);
+    if (fallback) return serve(fallback, DEFAULT_ROUTE.routeKey, {});
+    // API Gateway answers an unrouted method or path with 404 Not Found when it has no $default.
     plain(res, 404, 'Not Found');
   }
 

@@ -123,6 +123,27 @@ describe('signing in', () => {
   });
 });
 
+describe('a path no page answers', () => {
+  it('is a 404 page in Vietnamese, never an English JSON body; a method no page takes is a 405 page', async () => {
+    for (const path of ['/khong-co-trang-nay', '/admin/khong-co', '/r/thua', '/']) {
+      const res = await fetch(`${h.base}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toContain('text/html');
+      const page = await res.text();
+      expect(page, path).toContain('Không tìm thấy trang');
+      expect(page, path).toContain('mở lại liên kết trong email');
+      expect(page, path).not.toContain('Not Found');
+    }
+    const head = await fetch(`${h.base}/khong-co-trang-nay`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe('');
+    // A method no page takes: 405, in Vietnamese too.
+    const put = await fetch(`${h.base}/admin`, { method: 'PUT', headers: { origin: h.base } });
+    expect(put.status).toBe(405);
+    expect(await put.text()).toContain('Phương thức không được hỗ trợ');
+  });
+});
+
 describe("a period's progress page", () => {
   it('needs a session, then lists every unit with its state and reviewer, and counts per state', async () => {
     expect((await fetch(`${h.base}/admin/periods/${PERIOD_ID}`, { redirect: 'manual' })).status).toBe(303);

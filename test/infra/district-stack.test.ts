@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
+import { DEFAULT_ROUTE, HTTP_ROUTES, PAGE_HANDLER_ENTRIES, routeKey } from '#functions/http/routes';
 import { FAILED_EXECUTION_STATUSES } from '#infra/alarms';
 import type { DistrictStack } from '#infra/district-stack';
 import { ASYNC_RETRIES, WORKFLOWS, type WorkflowName } from '#infra/handlers';
@@ -280,7 +280,15 @@ describe('the demo district stack', () => {
 
   it('serves the pages on the routes the handlers answer, throttled, logging route keys but never paths', () => {
     const routes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey as string);
-    expect(routes.sort()).toEqual(HTTP_ROUTES.map(routeKey).sort());
+    // Every route the handlers answer, and $default for the rest: a Vietnamese 404 page.
+    expect(routes.sort()).toEqual([...HTTP_ROUTES.map(routeKey), DEFAULT_ROUTE.routeKey].sort());
+    const [, fallback] = resources('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties!.RouteKey === DEFAULT_ROUTE.routeKey,
+    )!;
+    const [, adminGet] = resources('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties!.RouteKey === 'GET /admin',
+    )!;
+    expect(fallback.Properties!.Target).toEqual(adminGet.Properties!.Target);
     expect(routes).toEqual(
       expect.arrayContaining(['GET /d', 'HEAD /d', 'POST /d', 'GET /r', 'HEAD /r', 'POST /r']),
     );
