@@ -22,6 +22,9 @@
  *    never re-sent by guess.
  * 4. Reports whose last write left a follow-up (the FOLLOWUP mark, docs/reliability.md): an
  *    explanation's approval decided and delivered, a submitted report's review started.
+ * 5. Reassignments whose request stopped after its claim (the REASSIGNING mark): the new reviewer
+ *    assigned, given its approval behind the same task and mailed, the audit entry written
+ *    (functions/steps/reassignment.ts) — the campaign is read only when there is one.
  *
  * Then, when it left something that will be due later (a failed mail backing off, a follow-up
  * still in its grace, a delivery that failed), it plans its next run for then.
@@ -37,10 +40,12 @@ import { mailer } from '#ports/mailer';
 import type { OutboxRecord } from '#ports/outbox';
 import { stateMachineArn } from '#ports/settings';
 import { SWEEP_GRACE_MS } from '#ports/sweep-timing';
+import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { auditDecision } from '#steps/decisions';
 import { deliverDecision } from '#steps/delivery';
 import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
+import { finishReassignment, ReassignmentConflict } from '#steps/reassignment';
 import { reviewExecution } from '#workflows/executions';
 import { planSweep, sweepRequest } from './sweep-plan.ts';
 
@@ -79,6 +84,7 @@ export interface SweepCounts {
   mailFailed: number;
   mailMarkedAmbiguous: number;
   followUpsFinished: number;
+  reassignmentsFinished: number;
 }
 
 export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCounts | { planned: string }> {
@@ -94,6 +100,7 @@ export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCoun
     mailFailed: 0,
     mailMarkedAmbiguous: 0,
     followUpsFinished: 0,
+    reassignmentsFinished: 0,
   };
   const now = ctx.clock();
 
@@ -150,6 +157,7 @@ export async function sweep(input: unknown, ctx: StepContext): Promise<SweepCoun
   }
 
   counts.followUpsFinished = await finishFollowUps(now, ctx, later);
+  counts.reassignmentsFinished = await finishReassignments(now, ctx, later);
 
   if (Object.values(counts).some((n) => n > 0)) ctx.log.info('sweep', { ...counts });
   await planNextRun(later, ctx);
@@ -191,6 +199,37 @@ async function finishFollowUps(now: Date, ctx: StepContext, later: Date[]): Prom
     // Done, or moved on since (its workflow took it further): the mark has nothing left to drive.
     await reports().clearFollowUp(unitId, periodId, claim.writeId);
     finished++;
+  }
+  return finished;
+}
+
+/** Finishes reassignments whose request stopped after its claim; one that cannot finish is logged. */
+async function finishReassignments(now: Date, ctx: StepContext, later: Date[]): Promise<number> {
+  const marked = await reviews().listReassigning({ limit: SWEEP_BATCH });
+  if (marked.length === 0) return 0;
+  let finished = 0;
+  let campaign: CampaignContext | undefined;
+  for (const approval of marked) {
+    const due = Date.parse(approval.closedAt ?? '') + FOLLOWUP_GRACE_MS;
+    if (now.getTime() < due) {
+      // Still its own request's to finish.
+      later.push(new Date(due));
+      continue;
+    }
+    try {
+      campaign ??= await loadCampaign();
+      await finishReassignment(campaign, ctx.log, approval);
+      finished++;
+    } catch (error) {
+      if (error instanceof ReassignmentConflict) {
+        // Another action moved the review elsewhere: that one's follow-ups count, this claim's end.
+        ctx.log.warn('a reassignment moved on by another action; its mark ends', { approvalId: approval.id });
+        await reviews().endReassignment(approval.id, approval.reassignment?.writeId ?? '');
+        continue;
+      }
+      ctx.log.error('finishing a reassignment failed; tried again later', { approvalId: approval.id, error });
+      later.push(new Date(now.getTime() + DELIVERY_RETRY_MS));
+    }
   }
   return finished;
 }

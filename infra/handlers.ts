@@ -376,7 +376,8 @@ export const HANDLERS = {
     entry: 'functions/sweep.ts',
     description: 'On demand and hourly: finish follow-ups, re-send undelivered decisions and failed mail.',
     timeout: Duration.minutes(2),
-    mail: 're-sends mail whose send failed (the stored message as it was: nothing is signed again)',
+    mail: "re-sends mail whose send failed (the stored message as it was), mails a reassignment's new reviewer",
+    signingKey: "signs the new reviewer's review link of a reassignment whose request stopped",
     taskResponse: {
       why: 're-sends recorded decisions and ballots to their waiting tasks',
       of: ['review', 'commendation'],

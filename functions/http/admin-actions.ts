@@ -21,7 +21,6 @@ import { localDateOf } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { startRescoring } from '#functions/scoring/rescoring';
 import { lateNoticeEmail, reminderEmail } from '#mail/period';
-import { reviewRequestEmail } from '#mail/review';
 import { now } from '#ports/clock';
 import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
@@ -30,9 +29,10 @@ import { results } from '#ports/dynamo/results';
 import { reviews } from '#ports/dynamo/reviews';
 import { handlerLogger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
-import { approvalUrl, currentKeyId } from '#ports/signing';
+import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { mailIdentity, mailTo } from '#steps/mail';
+import { finishReassignment, ReassignmentConflict, reportSubject } from '#steps/reassignment';
 import { type AdminAction, eligibleReviewers, parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { adminHref } from '#web/admin-routes';
 import { FormError, type HttpRequest, type HttpResponse, httpHandler, PageError, redirect } from '#web/http';
@@ -45,7 +45,6 @@ import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from 
 import { standing } from './admin-standing.ts';
 import { matchPath } from './routes.ts';
 
-const reportSubject = (unitId: string, periodId: string) => `report/${unitId}/${periodId}`;
 const page = actionPage;
 
 // ---------------------------------------------------------------- reassign a reviewer
@@ -103,78 +102,18 @@ function goneAction(state: ReassignState): Extract<AdminAction, { kind: 'reassig
   };
 }
 
-/** The follow-ups of a claimed reassignment, each idempotent (a retry runs them again). */
-async function finishReassignment(
-  ctx: AdminContext,
-  old: Approval,
-  writeId: string,
-  reason: string,
-): Promise<Approval> {
-  const claim = old.reassignment;
-  const unitId = old.unitId ?? '';
-  const periodId = old.periodId ?? '';
-  if (!claim || !old.subjectId) throw new Error(`Approval ${old.id} carries no reassignment`);
-  const newId = claim.newReviewerId;
-  const moved = await reviews().reassign(periodId, unitId, old.subjectId, newId, claim.by);
-  if (!moved)
+/** The claimed reassignment's follow-ups (functions/steps/reassignment.ts); 409 if another action moved it. */
+async function finishReassignmentHere(ctx: AdminContext, old: Approval): Promise<Approval> {
+  try {
+    return await finishReassignment(ctx.campaign, handlerLogger(), old);
+  } catch (error) {
+    if (!(error instanceof ReassignmentConflict)) throw error;
     throw new PageError(
       409,
       'Đã có người thực hiện trước',
       'Người thẩm định của đơn vị đã được thay đổi bởi một thao tác khác.',
     );
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const { loads, holders } = await reviews().reviewerLoads(periodId, unitId);
-    if (holders?.includes(newId)) break;
-    if (await reviews().takeLoadSlot(periodId, newId, unitId, loads[newId] ?? 0)) break;
   }
-  const { approval } = await reviews().createApproval({
-    kind: 'appraise',
-    periodId,
-    unitId,
-    round: old.round ?? 1,
-    party: `reviewer-${newId}`,
-    subjectId: newId,
-    // The same waiting task: its decision moves the review on as the old reviewer's would have.
-    ...(old.taskToken ? { taskToken: old.taskToken } : {}),
-    expiresAt: old.expiresAt,
-    keyId: await currentKeyId(),
-  });
-  const { campaign } = ctx;
-  const period = campaign.period(periodId);
-  const reviewer = campaign.person('reviewer', newId);
-  const email = reviewRequestEmail(campaign.sender, {
-    reviewer,
-    unit: campaign.unit(unitId),
-    period,
-    round: old.round ?? 1,
-    reviewUrl: await approvalUrl(approval),
-    respondBy:
-      now().getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
-  });
-  await mailTo(
-    handlerLogger(),
-    reviewer,
-    'review-request',
-    { unitId, periodId, round: old.round ?? 1 },
-    email,
-  );
-  await audit().append({
-    id: `reassign-${writeId}`,
-    subject: reportSubject(unitId, periodId),
-    periodId,
-    actor: claim.by,
-    action: 'admin.reassign',
-    detail: {
-      from: old.subjectId,
-      to: newId,
-      round: old.round ?? 1,
-      reason,
-      closedApproval: old.id,
-      newApproval: approval.id,
-    },
-    ...(old.closedAt ? { at: old.closedAt } : {}),
-  });
-  return approval;
 }
 
 async function reassign(
@@ -210,7 +149,7 @@ async function reassign(
   // The same POST again: its claim is there; finish what follows and answer as the first did.
   const mine = state.approvals.find((a) => a.reassignment?.writeId === writeId);
   if (mine) {
-    await finishReassignment(ctx, mine, writeId, reason);
+    await finishReassignmentHere(ctx, mine);
     return redirect(`${here}?done=${writeId}`);
   }
   if (!state.action || !state.pending) {
@@ -240,6 +179,7 @@ async function reassign(
     writeId,
     newReviewerId: parsed.reviewerId,
     by: adminActor(ctx, request),
+    reason: parsed.reason,
   });
   if (claimed.outcome === 'refused') {
     const a = claimed.approval;
@@ -250,7 +190,11 @@ async function reassign(
         : `Thẩm định đã kết thúc lúc ${dateTime(a.closedAt)}.`;
     return page(ctx, state.action, 409, { outcome: { kind: 'conflict', text } });
   }
-  await finishReassignment(ctx, claimed.approval, writeId, parsed.reason);
+  // Its follow-ups (the REASSIGNING mark) are the hourly sweep's if this request stops here and the
+  // admin does not send the form again (no sweep asked for: a rare crash is not worth the Lambda
+  // client in this bundle).
+  crashPoint('reassign.after-claim');
+  await finishReassignmentHere(ctx, claimed.approval);
   return redirect(`${here}?done=${writeId}`);
 }
 

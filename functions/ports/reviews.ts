@@ -96,6 +96,8 @@ export interface ReassignmentClaim {
   writeId: string;
   newReviewerId: string;
   by: Actor;
+  /** The admin's reason, for the audit entry its follow-ups write last (whoever finishes them). */
+  reason?: string;
 }
 
 export type DecideOutcome =
@@ -201,13 +203,18 @@ export interface ReviewStore {
   closeApproval(approvalId: string, reason: string): Promise<boolean>;
   /**
    * The reassignment's claim: `pending → closed` with the reason `reassigned`, recording the
-   * write id, the new reviewer and who decided. `claimed` now, `retry` when this write id closed
-   * it already, `refused` when it was decided or closed otherwise (the approval as it is now).
+   * write id, the new reviewer and who decided, and marked as having follow-ups (the sweep's
+   * `listReassigning`). `claimed` now, `retry` when this write id closed it already, `refused`
+   * when it was decided or closed otherwise (the approval as it is now).
    */
   closeForReassignment(
     approvalId: string,
     change: ReassignmentClaim,
   ): Promise<{ outcome: 'claimed' | 'retry' | 'refused'; approval: Approval }>;
+  /** Reassignments whose follow-ups are not known done, oldest claim first. */
+  listReassigning(options?: { closedBefore?: Date; limit?: number }): Promise<Approval[]>;
+  /** Ends the follow-up mark of the reassignment `writeId` claimed on this approval (done). */
+  endReassignment(approvalId: string, writeId: string): Promise<void>;
   /**
    * Counts a reminder while pending, at most one per `minIntervalMs` (race-free); returns whether
    * this caller should send it and the count so far.

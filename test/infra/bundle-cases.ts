@@ -400,6 +400,7 @@ export const CASES = {
             mailFailed: 0,
             mailMarkedAmbiguous: 0,
             followUpsFinished: 0,
+            reassignmentsFinished: 0,
           }),
       },
     },

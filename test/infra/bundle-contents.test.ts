@@ -63,7 +63,7 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   'functions/http/admin-downloads.ts': ['dynamodb'],
   'functions/http/admin-actions.ts': ['dynamodb', 'sesv2', 'sfn', 'ssm'],
   'functions/http/admin-resend.ts': ['dynamodb', 'sesv2'],
-  'functions/sweep.ts': ['dynamodb', 'scheduler', 'sesv2', 'sfn'],
+  'functions/sweep.ts': ['dynamodb', 'scheduler', 'sesv2', 'sfn', 'ssm'],
   // The evidence calls: the link (table, key) and the evidence bucket.
   'functions/http/evidence-presign.ts': ['dynamodb', 's3', 'ssm'],
   'functions/http/evidence-verify.ts': ['dynamodb', 's3', 'ssm'],
@@ -77,8 +77,8 @@ const BUDGET_EXCEPTIONS: Partial<Record<HandlerName, number>> = {
   // exceljs and docx (with their zip and XML writers) make the XLSX and DOCX files.
   adminDownloads: 2_000_000,
   // The admin's actions sign links (the SSM client, ~65 KB of schemas, reads the signing key) and
-  // start executions: 621 KB measured.
-  adminActions: 650_000,
+  // start executions: 651 KB measured on 05/12/2026 (621 KB when the budget was set).
+  adminActions: 670_000,
 };
 
 const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];

@@ -50,16 +50,17 @@ const FUNCTION_IDS = [
 /**
  * One group per set of grants, shared by the functions of that set's role. Three sets changed with
  * storage layout 2, whose stacks are new deployments (README, "Upgrading"): the report and decision
- * pages send no mail, and the sweep signs nothing (it re-sends stored messages). The sweep's changed
+ * pages send no mail, and the sweep signed nothing (it re-sent stored messages). The sweep's changed
  * again when it took over the submit's follow-up (starting a review a stopped request did not
  * start), and the sweep's and both decision pages' when the sweep came to run on demand (the pages
- * ask for a run, the sweep plans it): their old groups are kept with their logs, outside the stack
- * (README, "Upgrading a deployed district").
+ * ask for a run, the sweep plans it), and the sweep's when it came to finish a reassignment whose
+ * request stopped (it signs the new reviewer's link): their old groups are kept with their logs,
+ * outside the stack (README, "Upgrading a deployed district").
  */
 const FUNCTION_LOG_GROUP_IDS = [
   'StartsCommendationPeriodReviewScoringFailuresLogs7CAFF8A9',
   'TableLogsA0AD0C29',
-  'TableMailAnswersCommendationReviewStartsReviewFailuresPlansSweepsLogs90302157',
+  'TableMailSigningKeyAnswersCommendationReviewStartsReviewFailuresPlansSweepsLogsD8196D9B',
   'TableMailLogsF2D034C2',
   'TableMailSigningKeyAnswersCommendationLogsB2B7E7F7',
   'TableMailSigningKeyAnswersReviewLogsD22E0273',

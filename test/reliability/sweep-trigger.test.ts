@@ -3,16 +3,20 @@
  * and the pages' Lambda invocations of the sweep): a reviewer's decision whose request dies right
  * after its claim is delivered to the waiting review a few minutes later when the page had asked
  * for a sweep run, and within the hour by the backstop when it had not (a request that died before
- * asking). The clock is the runtime's virtual clock; the crash is the cloud's shape (the request
- * throws after its write).
+ * asking). A reviewer's reassignment whose request dies after its claim (the old link closed) is
+ * finished the same way: the new reviewer assigned and mailed, the audit written. The clock is the
+ * runtime's virtual clock; the crash is the cloud's shape (the request throws after its write).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { sessions } from '#ports/dynamo/sessions';
 import { replacePort } from '#ports/registry';
 import { sweepTrigger } from '#ports/sweep-trigger';
 import {
   completeForm,
+  formOf,
   type Harness,
   inReview,
   invite,
@@ -108,4 +112,65 @@ describe('a submit recorded by a request that died after its claim', () => {
     expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
     expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeDefined();
   }, 60_000);
+});
+
+describe('a reassignment whose request died after its claim', () => {
+  async function adminCookie(): Promise<string> {
+    const admin = h.config.admins[0];
+    if (!admin) throw new Error('no admin');
+    const { sessionId } = await sessions().create(
+      { adminId: admin.id, email: admin.email },
+      { absoluteMs: 3_600_000, idleTimeoutMs: 3_600_000 },
+    );
+    return `thidua_session=${sessionId}`;
+  }
+
+  /** The admin hands the unit's review to another reviewer; the request dies at `point`. */
+  async function reassignmentThatDies(unitId: string, point: string) {
+    const { reviewUrl } = await inReview(h, unitId);
+    const cookie = await adminCookie();
+    const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/reassign`;
+    const form = await (await fetch(page, { headers: { cookie } })).text();
+    const next = [...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]).find(Boolean) as string;
+    const reviewer = h.config.reviewers.find((r) => r.id === next)!;
+    process.env.THIDUA_CRASH_MODE = 'throw';
+    process.env.THIDUA_CRASH_AT = `${point}:1`;
+    const fields = formOf(form, { reviewer: next, reason: 'Đi công tác' });
+    expect((await postForm(page, fields, { origin: h.base, cookie })).status).toBe(500);
+    delete process.env.THIDUA_CRASH_AT;
+    await h.rt.settle();
+    // The claim stands: the old link is closed, whatever followed it may not have happened.
+    expect((await fetch(reviewUrl)).status).toBe(410);
+    return { reviewer, cookie };
+  }
+
+  const reassigned = async (unitId: string) =>
+    (await audit().list(`report/${unitId}/${PERIOD_ID}`)).find((e) => e.action === 'admin.reassign');
+
+  for (const [unitId, point] of [
+    ['phong-kinh-te-ha-tang', 'reassign.after-claim'],
+    ['phong-lao-dong-tbxh', 'reassign.after-approval'],
+  ] as const) {
+    it(`(at ${point}) is finished by the hourly sweep: the new reviewer assigned, mailed once, audited`, async () => {
+      const { reviewer } = await reassignmentThatDies(unitId, point);
+      const unitName = h.config.units.find((u) => u.id === unitId)?.name as string;
+      const mailsTo = async () =>
+        (await h.mails()).filter(
+          (m) =>
+            m.destination.to.includes(reviewer.email) &&
+            m.subject.includes(`Đề nghị thẩm định báo cáo`) &&
+            m.subject.includes(unitName),
+        );
+      const before = (await mailsTo()).length;
+      expect(await reassigned(unitId)).toBeUndefined();
+      await h.rt.advanceClock(minutes(61));
+      expect((await reviews().getAssignment(PERIOD_ID, unitId))?.reviewerId).toBe(reviewer.id);
+      expect(await reassigned(unitId)).toMatchObject({ detail: { to: reviewer.id, reason: 'Đi công tác' } });
+      expect((await mailsTo()).length).toBe(before + 1);
+      expect(await reviews().listReassigning()).toEqual([]);
+      // The new reviewer's mailed link opens the review: the same waiting task goes on.
+      const link = await mailedLink(h, reviewer.email, '/d');
+      expect((await fetch(link)).status).toBe(200);
+    }, 60_000);
+  }
 });

@@ -54,6 +54,8 @@ import { type Table, table } from './table.ts';
 const TASK_KINDS = new Set(['appraise', 'explain', 'vote']);
 export const UNDELIVERED = 'UNDELIVERED';
 export const TASK_GONE = 'TASK_GONE';
+/** gsi2 of an approval closed by a reassignment whose follow-ups may not be done. */
+export const REASSIGNING = 'REASSIGNING';
 
 const approvalKey = (id: string): Key => {
   if (!APPROVAL_ID.test(id)) throw new Error(`approvalId must be a base64url id, got ${JSON.stringify(id)}`);
@@ -527,7 +529,9 @@ export class DynamoReviewStore implements ReviewStore {
 
   /** `pending → closed` with the reason (and what else the closing records); the item, or undefined if not pending. */
   private closePending(approvalId: string, reason: string, also: { reassignment?: ReassignmentClaim } = {}) {
-    const extra = also.reassignment ? ', reassignment = :c' : '';
+    // A reassignment's follow-ups are marked for the sweep until they are known done.
+    const extra = also.reassignment ? ', reassignment = :c, gsi2pk = :q, gsi2sk = :qs' : '';
+    const iso = this.table.now().iso;
     return this.table.updateIf({
       Key: approvalKey(approvalId),
       UpdateExpression: `SET #status = :closed, closedAt = :now, closedReason = :r${extra}`,
@@ -536,10 +540,30 @@ export class DynamoReviewStore implements ReviewStore {
       ExpressionAttributeValues: {
         ':closed': 'closed',
         ':pending': 'pending',
-        ':now': this.table.now().iso,
+        ':now': iso,
         ':r': reason,
-        ...(also.reassignment ? { ':c': also.reassignment } : {}),
+        ...(also.reassignment
+          ? { ':c': also.reassignment, ':q': REASSIGNING, ':qs': `${iso}#${approvalId}` }
+          : {}),
       },
+    });
+  }
+
+  async listReassigning(options: { closedBefore?: Date; limit?: number } = {}): Promise<Approval[]> {
+    const items = await this.table.queryIndex('gsi2', REASSIGNING, {
+      ...(options.closedBefore ? { before: options.closedBefore.toISOString() } : {}),
+      ...(options.limit ? { limit: options.limit } : {}),
+    });
+    return items.map(approvalOf);
+  }
+
+  async endReassignment(approvalId: string, writeId: string): Promise<void> {
+    // Conditional on the claim's write id: a mark is ended only by its own follow-ups.
+    await this.table.updateIf({
+      Key: approvalKey(approvalId),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'reassignment.writeId = :w AND gsi2pk = :q',
+      ExpressionAttributeValues: { ':w': writeId, ':q': REASSIGNING },
     });
   }
 
