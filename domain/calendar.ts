@@ -211,6 +211,18 @@ export function reviewReminderDays(calendar: Pick<DistrictConfig['calendar'], 'r
   return Math.min(MAX_REVIEW_WAIT_DAYS, Math.max(1, Math.floor(calendar.reviewDays / 2)));
 }
 
+/** `reviewReminderDays` in seconds: the longest a review's wait lasts. */
+export function reviewReminderSeconds(calendar: Pick<DistrictConfig['calendar'], 'reviewDays'>): number {
+  return reviewReminderDays(calendar) * DAY_SECONDS;
+}
+
+/**
+ * How long after the late-appraisal deadline a review's last wait ends: a decision sent in the
+ * deadline's last second is recorded by a request that may take up to the pages' 20-second
+ * timeout; the review ends once it has landed, not while it is landing.
+ */
+export const DEADLINE_GRACE_SECONDS = 60;
+
 /**
  * The shortest wait: a wait entered at or past the deadline still outlasts the step that arms it
  * (on AWS its timer runs while that function mails the link), then ends the review.
@@ -219,11 +231,13 @@ export const MIN_WAIT_SECONDS = 60;
 
 /**
  * How many seconds a review's wait entered at `now` lasts (docs/review.md, "How long a wait
- * lasts"): its interval, cut at the late-appraisal deadline so the review ends then, and at least
- * `MIN_WAIT_SECONDS` (Step Functions' `TimeoutSecondsPath` needs a positive integer).
+ * lasts"): its interval, cut a minute after the late-appraisal deadline
+ * (`DEADLINE_GRACE_SECONDS`) so the review ends then, and at least `MIN_WAIT_SECONDS` (Step
+ * Functions' `TimeoutSecondsPath` needs a positive integer).
  */
 export function waitSeconds(now: Date, intervalSeconds: number, lateAppraisalUntil: IsoInstant): number {
-  const untilDeadline = Math.ceil((Date.parse(lateAppraisalUntil) - now.getTime()) / 1000);
+  const untilDeadline =
+    Math.ceil((Date.parse(lateAppraisalUntil) - now.getTime()) / 1000) + DEADLINE_GRACE_SECONDS;
   const seconds = Math.max(MIN_WAIT_SECONDS, Math.min(Math.floor(intervalSeconds), untilDeadline));
   // A missing number here would fail the execution where no catcher sees it: fail the step instead.
   if (!Number.isSafeInteger(seconds)) {

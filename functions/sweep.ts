@@ -36,6 +36,7 @@ import { callbacks } from '#ports/callbacks';
 import { OUTBOX_CLAIM_STALE_MS, outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { NotFoundError } from '#ports/errors';
 import { mailer } from '#ports/mailer';
 import type { OutboxRecord } from '#ports/outbox';
 import { stateMachineArn } from '#ports/settings';
@@ -221,14 +222,19 @@ async function finishReassignments(now: Date, ctx: StepContext, later: Date[]): 
       await finishReassignment(campaign, ctx.log, approval);
       finished++;
     } catch (error) {
-      if (error instanceof ReassignmentConflict) {
-        // Another action moved the review elsewhere: that one's follow-ups count, this claim's end.
-        ctx.log.warn('a reassignment moved on by another action; its mark ends', { approvalId: approval.id });
-        await reviews().endReassignment(approval.id, approval.reassignment?.writeId ?? '');
+      if (error instanceof ReassignmentConflict || error instanceof NotFoundError) {
+        // Moved on by another action, or no longer in the campaign: trying again cannot help.
+        ctx.log.error('a reassignment that cannot finish; its mark ends', { approvalId: approval.id, error });
+        await reviews()
+          .endReassignment(approval.id, approval.reassignment?.writeId ?? '')
+          .catch((e: unknown) => ctx.log.error('ending a reassignment mark failed', { error: e }));
         continue;
       }
-      ctx.log.error('finishing a reassignment failed; tried again later', { approvalId: approval.id, error });
-      later.push(new Date(now.getTime() + DELIVERY_RETRY_MS));
+      // Transient (a table or mail error): the next hourly run tries again.
+      ctx.log.error('finishing a reassignment failed; the next run tries again', {
+        approvalId: approval.id,
+        error,
+      });
     }
   }
   return finished;

@@ -35,7 +35,15 @@ import { mailIdentity, mailTo } from '#steps/mail';
 import { finishReassignment, ReassignmentConflict, reportSubject } from '#steps/reassignment';
 import { type AdminAction, eligibleReviewers, parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { adminHref } from '#web/admin-routes';
-import { FormError, type HttpRequest, type HttpResponse, httpHandler, PageError, redirect } from '#web/http';
+import {
+  FormError,
+  type HttpRequest,
+  type HttpResponse,
+  httpHandler,
+  noSuchPage,
+  PageError,
+  redirect,
+} from '#web/http';
 import { dateTime } from '#web/pages';
 import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
 import { adjustments } from './admin-adjustments.ts';
@@ -355,7 +363,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     const params = matchPath(pattern, path);
     if (params) return behindSignIn(request, (ctx) => act(ctx, request, params));
   }
-  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+  throw noSuchPage();
 }
 
 export const handler = httpHandler(handle, { name: 'admin-actions' });

@@ -23,7 +23,7 @@ import {
 import { proposalDocx, resultsReportDocx, voteRecordDocx } from '#functions/documents/word';
 import { summaryXlsx } from '#functions/documents/xlsx';
 import { now } from '#ports/clock';
-import { type HttpRequest, type HttpResponse, httpHandler, PageError } from '#web/http';
+import { type HttpRequest, type HttpResponse, httpHandler, noSuchPage, PageError } from '#web/http';
 import { type CycleData, cycleData } from './admin-commendation-data.ts';
 import { phaseIdOf, yearOf } from './admin-results.ts';
 import { aggregateData, appraisalsOf, periodResultsData, type Scope, setsOf } from './admin-results-data.ts';
@@ -191,7 +191,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       }
     });
   }
-  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+  throw noSuchPage();
 }
 
 export const handler = httpHandler(handle, { name: 'admin-downloads' });

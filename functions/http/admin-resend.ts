@@ -16,6 +16,7 @@ import {
   type HttpResponse,
   htmlResponse,
   httpHandler,
+  noSuchPage,
   PageError,
 } from '#web/http';
 import { dateTime, statusPage } from '#web/pages';
@@ -103,7 +104,7 @@ async function resend(ctx: AdminContext, request: HttpRequest): Promise<HttpResp
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (request.path.replace(/\/+$/, '') !== RESEND_PATH) {
-    throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+    throw noSuchPage();
   }
   return behindSignIn(request, (ctx) => resend(ctx, request));
 }

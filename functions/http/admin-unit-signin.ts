@@ -29,6 +29,7 @@ import {
   type HttpResponse,
   htmlResponse,
   LinkError,
+  noSuchPage,
   PageError,
   redirect,
 } from '#web/http';
@@ -172,5 +173,5 @@ export async function unitPages(request: HttpRequest, path: string): Promise<Htt
     const history = matchPath('/u/{unitId}', path);
     if (history) return ownPage(request, history.unitId ?? '', unitHistoryPage);
   }
-  throw new PageError(404, 'Không tìm thấy trang', 'Không có trang này.');
+  throw noSuchPage();
 }

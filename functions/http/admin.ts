@@ -33,6 +33,7 @@ import {
   htmlResponse,
   httpHandler,
   LinkError,
+  noSuchPage,
   PageError,
   redirect,
 } from '#web/http';
@@ -212,11 +213,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     }
   }
   // Also every path no route answers (API Gateway's $default route, functions/http/routes.ts).
-  throw new PageError(
-    404,
-    'Không tìm thấy trang',
-    'Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc mở lại liên kết trong email đã nhận.',
-  );
+  throw noSuchPage();
 }
 
 export const handler = httpHandler(handle, { name: 'admin-pages' });

@@ -15,7 +15,7 @@
  * storing the assignment) lists the period's slots once and keeps the one the unit holds. Then the
  * assignment itself is stored (its put is the lock of the unit-period).
  */
-import { DAY_SECONDS, reviewReminderDays, waitSeconds } from '#domain/calendar';
+import { reviewReminderSeconds, waitSeconds } from '#domain/calendar';
 import type { Person } from '#domain/model';
 import { reviews } from '#ports/dynamo/reviews';
 import type { AssignmentStart } from '#ports/reviews';
@@ -95,7 +95,7 @@ export async function assignReviewer(input: UnitPeriodInput, ctx: CampaignStepCo
     reviewerId,
     waitSeconds: waitSeconds(
       ctx.clock(),
-      reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+      reviewReminderSeconds(campaign.config.calendar),
       period.lateAppraisalUntil,
     ),
   });

@@ -10,7 +10,7 @@
  * outbox identity (`escalation-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
  * the same reminder again, which mails only whom an earlier try missed, never anyone twice.
  */
-import { DAY_SECONDS, MIN_WAIT_SECONDS, reviewReminderDays, waitSeconds } from '#domain/calendar';
+import { MIN_WAIT_SECONDS, reviewReminderSeconds, waitSeconds } from '#domain/calendar';
 import { escalationEmail, explanationReminderEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import type { ApprovalStatus } from '#ports/reviews';
@@ -32,6 +32,12 @@ const STEP = 'remind-waiting';
  */
 export const REMINDER_MIN_INTERVAL_MS = 12 * 3_600_000;
 
+/**
+ * How long past the deadline a decision made in time is still waited for: each minute the wait is
+ * armed again and delivers it at once, so only a delivery failing for an hour runs out.
+ */
+const DELIVERY_AFTER_DEADLINE_MS = 3_600_000;
+
 /** A decision recorded that the waiting task has not received. */
 const UNDELIVERED: readonly ApprovalStatus[] = ['decided', 'failed-delivery', 'task-gone'];
 
@@ -50,23 +56,26 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
   const answer: Reminded = {
     pastLateDeadline: now.getTime() >= deadline,
     // The next wait, cut at the deadline: the review ends then (docs/review.md).
-    waitSeconds: waitSeconds(
-      now,
-      reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
-      period.lateAppraisalUntil,
-    ),
+    waitSeconds: waitSeconds(now, reviewReminderSeconds(campaign.config.calendar), period.lateAppraisalUntil),
   };
-  const roundApproval = async () =>
-    (await reviews().listUnitPeriodApprovals(unitId, periodId)).find(
+  // The round's live approval: after a reassignment the closed one is the old reviewer's.
+  const roundApproval = async () => {
+    const ofRound = (await reviews().listUnitPeriodApprovals(unitId, periodId)).filter(
       (a) => a.kind === kind && (a.round ?? 0) === round,
     );
+    return ofRound.find((a) => a.status !== 'closed') ?? ofRound[0];
+  };
   if (answer.pastLateDeadline) {
     // Decided in time, but its delivery has not reached the wait (it failed, or lost the race
     // with the timeout, and the sweep has not run yet): wait once more, and the re-armed wait
     // receives the decision at once (docs/review.md, decision 3) instead of the review ending
     // unappraised with a decision recorded.
     const approval = await roundApproval();
-    if (approval && UNDELIVERED.includes(approval.status)) {
+    if (
+      approval &&
+      UNDELIVERED.includes(approval.status) &&
+      now.getTime() < deadline + DELIVERY_AFTER_DEADLINE_MS
+    ) {
       return { pastLateDeadline: false, waitSeconds: MIN_WAIT_SECONDS };
     }
     return answer;

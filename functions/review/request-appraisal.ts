@@ -5,10 +5,11 @@
  * Arms the round's `appraise` approval (one per unit, period, round; party `reviewer`), moves the
  * report to `in-review`, and emails the reviewer the signed `/d` link once (outbox identity
  * `review-request`, reviewer, unit, period, round). Re-invoked with a new token it swaps the token
- * behind the same approval (same link, no second mail), or delivers a decision already made.
+ * behind the same approval (same link, no second mail), or delivers a decision already made; when
+ * the admin reassigned the round, behind the new reviewer's approval (party `reviewer-<id>`).
  * The reviewer is the one stored for the unit-period.
  */
-import { DAY_SECONDS, reviewReminderDays } from '#domain/calendar';
+import { reviewReminderSeconds } from '#domain/calendar';
 import { reviewRequestEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
@@ -20,6 +21,8 @@ import { mailTo } from '#steps/mail';
 import { moveReport, systemActor } from '#steps/records';
 
 const STEP = 'request-appraisal';
+/** Reassignments of one round followed before giving up (each is an admin's action). */
+const MAX_REASSIGNMENTS = 20;
 
 export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepContext): Promise<void> {
   const { unitId, periodId, round } = input;
@@ -28,20 +31,30 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
   const assignment = await reviews().getAssignment(periodId, unitId);
   const reviewerId = assignment?.reviewerId ?? input.reviewerId;
 
-  const armed = await armApproval(
-    ctx.log,
-    {
-      kind: 'appraise',
-      periodId,
-      unitId,
-      round,
-      party: 'reviewer',
-      subjectId: reviewerId,
-      remindEverySeconds: reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
-    },
-    period.lateAppraisalUntil,
-    input.taskToken,
-  );
+  const arm = (party: string, subjectId: string) =>
+    armApproval(
+      ctx.log,
+      {
+        kind: 'appraise',
+        periodId,
+        unitId,
+        round,
+        party,
+        subjectId,
+        remindEverySeconds: reviewReminderSeconds(campaign.config.calendar),
+      },
+      period.lateAppraisalUntil,
+      input.taskToken,
+    );
+  let armed = await arm('reviewer', reviewerId);
+  // A round reassigned: its live point is the new reviewer's (party `reviewer-<id>`,
+  // functions/steps/reassignment.ts). A wait armed again (after a timeout) follows the
+  // reassignments to it, so the new token reaches the link the new reviewer holds.
+  for (let hop = 0; hop < MAX_REASSIGNMENTS && armed.state === 'closed'; hop++) {
+    const next = armed.approval.reassignment?.newReviewerId;
+    if (!next) break;
+    armed = await arm(`reviewer-${next}`, next);
+  }
   if (armed.state !== 'armed') return;
   crashPoint('request-appraisal.after-arm');
 
@@ -53,7 +66,8 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
     ctx.log.info('appraisal link already expired: no mail; the wait ends by its timeout');
     return;
   }
-  const reviewer = campaign.person('reviewer', reviewerId);
+  // The armed point's reviewer: the assignment's, or the one a reassignment named.
+  const reviewer = campaign.person('reviewer', armed.approval.subjectId ?? reviewerId);
   const respondBy =
     now.getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil;
   const email = reviewRequestEmail(campaign.sender, {

@@ -9,7 +9,7 @@
  * focal point, unit, period, round). Re-armed: same approval, no second mail, or the recorded
  * explanation delivered at once.
  */
-import { DAY_SECONDS, reviewReminderDays } from '#domain/calendar';
+import { reviewReminderSeconds } from '#domain/calendar';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet } from '#domain/model';
 import { type ReviewComment, returnedEmail } from '#mail/review';
@@ -74,7 +74,7 @@ export async function requestExplanation(input: CallbackInput, ctx: CampaignStep
       round,
       party: 'unit',
       subjectId: unitId,
-      remindEverySeconds: reviewReminderDays(campaign.config.calendar) * DAY_SECONDS,
+      remindEverySeconds: reviewReminderSeconds(campaign.config.calendar),
     },
     period.lateAppraisalUntil,
     input.taskToken,

@@ -20,7 +20,10 @@ import type { CampaignContext } from './campaign.ts';
 import { crashPoint } from './crash-point.ts';
 import { mailTo } from './mail.ts';
 
-/** Another reassignment moved the unit's review elsewhere meanwhile: this one cannot finish. */
+/**
+ * The reassignment cannot finish, and trying again cannot help: another action moved the unit's
+ * review elsewhere meanwhile, or the campaign no longer has its unit, period or new reviewer.
+ */
 export class ReassignmentConflict extends Error {
   constructor(approvalId: string) {
     super(`The reviewer of approval ${approvalId}'s unit-period was changed by another action`);
@@ -66,16 +69,22 @@ export async function finishReassignment(
   crashPoint('reassign.after-approval');
   const period = campaign.period(periodId);
   const reviewer = campaign.person('reviewer', newId);
-  const email = reviewRequestEmail(campaign.sender, {
-    reviewer,
-    unit: campaign.unit(unitId),
-    period,
-    round,
-    reviewUrl: await approvalUrl(approval),
-    respondBy:
-      now().getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
-  });
-  await mailTo(log, reviewer, 'review-request', { unitId, periodId, round }, email);
+  const at = now();
+  if (at.getTime() < Date.parse(approval.expiresAt)) {
+    const email = reviewRequestEmail(campaign.sender, {
+      reviewer,
+      unit: campaign.unit(unitId),
+      period,
+      round,
+      reviewUrl: await approvalUrl(approval),
+      respondBy:
+        at.getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil,
+    });
+    await mailTo(log, reviewer, 'review-request', { unitId, periodId, round }, email);
+  } else {
+    // Finished after the late-appraisal deadline (by the sweep): a link that answers 410 helps nobody.
+    log.info('reassigned after the deadline: no mail to the new reviewer', { approvalId: approval.id });
+  }
   await audit().append({
     id: `reassign-${claim.writeId}`,
     subject: reportSubject(unitId, periodId),

@@ -86,6 +86,15 @@ export class PageError extends Error {
   }
 }
 
+/** A path no page of this handler answers (and every path no route does: the API's `$default`). */
+export function noSuchPage(): PageError {
+  return new PageError(
+    404,
+    'Không tìm thấy trang',
+    'Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc mở lại liên kết trong email đã nhận.',
+  );
+}
+
 /** 422 (or 400): the form has problems; nothing was stored. */
 export class FormError extends PageError {
   override readonly name = 'FormError';

@@ -14,8 +14,9 @@
  *
  * It runs what the district stack emits — `lambda:invoke` tasks (with or without a task token),
  * Pass, Choice, Map (ItemProcessor), Succeed, Fail — and refuses at registration what it would
- * run wrongly: Wait and Parallel states, `HeartbeatSeconds`, `…Path` timeouts, a machine-level
- * `TimeoutSeconds`, other task resources (a test may add one with `setIntegration`).
+ * run wrongly: Wait and Parallel states, `HeartbeatSeconds`, a `TimeoutSecondsPath` it cannot read
+ * (only a callback's whose Parameters pass the same path), a machine-level `TimeoutSeconds`, other
+ * task resources (a test may add one with `setIntegration`).
  */
 import './polyfills.ts';
 import { randomBytes } from 'node:crypto';

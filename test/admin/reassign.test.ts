@@ -138,3 +138,43 @@ it('reminds a unit now, at most once a day, and audits it', async () => {
   const entries = await audit().list(`report/${unitId}/${PERIOD_ID}`);
   expect(entries.filter((e) => e.action === 'admin.remind')).toHaveLength(1);
 }, 60_000);
+
+it('a reassigned review whose wait times out keeps the new reviewer’s link live: the decision finishes the review', async () => {
+  const unitId = 'phong-y-te';
+  await inReview(h, unitId);
+  const cookie = await adminCookie();
+  const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/reassign`;
+  const form = await (await fetch(page, { headers: { cookie } })).text();
+  const nextId = [...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]).find(Boolean) as string;
+  const next = h.config.reviewers.find((r) => r.id === nextId)!;
+  const done = await postForm(page, formOf(form, { reviewer: nextId, reason: 'Nghỉ phép' }), {
+    origin: h.base,
+    cookie,
+  });
+  expect(done.status).toBe(303);
+  const newLink = await mailedLink(h, next.email, '/d');
+  const requestsTo = async () =>
+    (await h.mails()).filter(
+      (m) => m.destination.to.includes(next.email) && m.subject.includes('Đề nghị thẩm định báo cáo'),
+    ).length;
+  const mailsToNext = await requestsTo();
+
+  // The reviewer's wait times out (5 days): the admins are told, and the wait is armed again —
+  // behind the new reviewer's approval, whose link must still decide.
+  await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 6 * 86_400_000));
+  const live = (await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID)).find(
+    (a) => a.kind === 'appraise' && a.subjectId === nextId,
+  );
+  expect(live).toMatchObject({ status: 'pending', tokenGen: 1 });
+  // No second review request to the new reviewer for the same round.
+  expect(await requestsTo()).toBe(mailsToNext);
+
+  const reviewPage = await (await fetch(newLink)).text();
+  expect(
+    (await postForm(newLink, formOf(reviewPage, { decision: 'approve' }), { origin: h.base })).status,
+  ).toBe(200);
+  await h.rt.settle();
+  expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');
+  const execution = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unitId}-${PERIOD_ID}-1`);
+  expect(execution?.status).toBe('SUCCEEDED');
+}, 90_000);

@@ -141,12 +141,13 @@ describe('assign-reviewer', () => {
     expect((await reviews().reviewerLoads(PERIOD, UNIT)).loads).toEqual(loads);
   });
 
-  it('says how long the first wait lasts: the reminder interval, cut at the late-appraisal deadline', async () => {
+  it('says how long the first wait lasts: the reminder interval, cut a minute past the late-appraisal deadline', async () => {
     expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(5 * 86_400);
     const deadline = Date.parse(q3.lateAppraisalUntil);
     bed.setNow(new Date(deadline - 3_600_000));
     try {
-      expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(3_600);
+      // The deadline an hour away: the wait ends a minute after it (a last-second decision lands first).
+      expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(3_660);
       // Started past the deadline (an admin's restart): a short wait, then the review ends.
       bed.setNow(new Date(deadline + 86_400_000));
       expect((await invoke(assignReviewer, { unitId: UNIT, periodId: PERIOD })).waitSeconds).toBe(60);
@@ -387,15 +388,18 @@ describe('waiting too long', () => {
     bed.setNow(new Date(IN_REVIEW.getTime() + 10 * 86_400_000));
     expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
     expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
-    // Two days before the late-appraisal deadline, a third: the wait after it ends at the
-    // deadline, less than an interval away — the review ends then, not days after.
+    // Two days before the late-appraisal deadline, a third: the wait after it ends a minute after
+    // the deadline, less than an interval away — the review ends then, not days after.
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 2 * 86_400_000));
-    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 2 * 86_400 });
+    expect(await invoke(remindWaiting, event)).toEqual({
+      pastLateDeadline: false,
+      waitSeconds: 2 * 86_400 + 60,
+    });
     expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
 
-    // A timer that fires a few seconds early reminds no one and waits the last minute out.
+    // A timer that fires a few seconds before the deadline reminds no one and waits it out.
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 5_000));
-    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 60 });
+    expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 65 });
     expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
 
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil)));
@@ -419,7 +423,7 @@ describe('waiting too long', () => {
 describe('a decision made in time that has not reached the wait at the deadline', () => {
   const unitId = 'phong-y-te';
 
-  it('keeps the review waiting one more minute, so the re-armed wait receives it', async () => {
+  it('keeps the review waiting one more minute, so the re-armed wait receives it; an hour on, no longer', async () => {
     await submit(unitId);
     const { reviewerId } = await invoke(assignReviewer, { unitId, periodId: PERIOD });
     await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
@@ -434,12 +438,14 @@ describe('a decision made in time that has not reached the wait at the deadline'
       { kind: 'reviewer', id: reviewerId },
     );
     expect(decided.outcome).toBe('decided');
-    bed.setNow(new Date(deadline + 1_000));
     const event = { unitId, periodId: PERIOD, round: 1, reviewerId, kind: 'appraise' };
+    // A delivery failing for an hour after the deadline: the review is no longer held open.
+    bed.setNow(new Date(deadline + 3_600_000));
+    expect(await invoke(remindWaiting, event)).toMatchObject({ pastLateDeadline: true });
+    bed.setNow(new Date(deadline + 61_000));
     expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 60 });
     // The wait armed again delivers the decision at once: the review goes on to its approval.
-    // (This bed has no Step Functions: the port records what is sent; review-runtime.test.ts
-    // runs the real engine.)
+    // (This bed has no Step Functions: the port records what is sent.)
     const sent: { token: string; output: unknown }[] = [];
     replacePort(callbacks, {
       sendDecision: async (token, output) => {

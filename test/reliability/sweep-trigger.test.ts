@@ -149,6 +149,7 @@ describe('a reassignment whose request died after its claim', () => {
 
   for (const [unitId, point] of [
     ['phong-kinh-te-ha-tang', 'reassign.after-claim'],
+    ['phong-giao-duc-dao-tao', 'reassign.after-assignment'],
     ['phong-lao-dong-tbxh', 'reassign.after-approval'],
   ] as const) {
     it(`(at ${point}) is finished by the hourly sweep: the new reviewer assigned, mailed once, audited`, async () => {
@@ -168,9 +169,15 @@ describe('a reassignment whose request died after its claim', () => {
       expect(await reassigned(unitId)).toMatchObject({ detail: { to: reviewer.id, reason: 'Đi công tác' } });
       expect((await mailsTo()).length).toBe(before + 1);
       expect(await reviews().listReassigning()).toEqual([]);
-      // The new reviewer's mailed link opens the review: the same waiting task goes on.
+      // The new reviewer's mailed link decides: the same waiting task carries the review to its end.
       const link = await mailedLink(h, reviewer.email, '/d');
-      expect((await fetch(link)).status).toBe(200);
+      const reviewPage = await (await fetch(link)).text();
+      const decided = await postForm(link, formOf(reviewPage, { decision: 'approve' }), { origin: h.base });
+      expect(decided.status).toBe(200);
+      await h.rt.settle();
+      expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');
+      const review = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unitId}-${PERIOD_ID}-1`);
+      expect(review?.status).toBe('SUCCEEDED');
     }, 60_000);
   }
 });

@@ -15,6 +15,9 @@
  * - The claim is one `UpdateItem` (`pending → decided`, the decision and who, gsi2 = UNDELIVERED);
  *   delivery marks are conditional on `tokenGen`, so a late answer to a stale token never
  *   overwrites the outcome of the current one.
+ * - A reassignment's claim closes the pending approval with gsi2 = REASSIGNING (its follow-ups
+ *   not known done); the last follow-up removes it. A closed approval is never decided, so it
+ *   never carries UNDELIVERED or TASK_GONE as well.
  */
 import type { Actor } from '../actor.ts';
 import { NotFoundError } from '../errors.ts';
