@@ -10,8 +10,8 @@ import { audit } from '#ports/dynamo/audit';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { sessions } from '#ports/dynamo/sessions';
 import {
+  adminCookie,
   formOf,
   type Harness,
   inReview,
@@ -32,19 +32,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function adminCookie(): Promise<string> {
-  const admin = h.config.admins[0];
-  if (!admin) throw new Error('no admin');
-  const { sessionId } = await sessions().create(
-    { adminId: admin.id, email: admin.email },
-    { absoluteMs: 3_600_000, idleTimeoutMs: 3_600_000 },
-  );
-  return `thidua_session=${sessionId}`;
-}
-
 it('hands a waiting review to another reviewer: old link 410, new link finishes the same review', async () => {
   const { reviewUrl, reviewer: oldEmail, focal } = await inReview(h, UNIT);
-  const cookie = await adminCookie();
+  const cookie = await adminCookie(h);
   const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${UNIT}/reassign`;
   const form = await (await fetch(page, { headers: { cookie } })).text();
   expect(form).toContain('Đổi người thẩm định');
@@ -121,7 +111,7 @@ it('reminds a unit now, at most once a day, and audits it', async () => {
   const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email ?? '';
   await invite(unitId);
   await campaigns().setPeriodStatus(PERIOD_ID, 'scheduled', 'open');
-  const cookie = await adminCookie();
+  const cookie = await adminCookie(h);
   const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/remind`;
   const form = await (await fetch(page, { headers: { cookie } })).text();
   expect(form).toContain('form method="post"');
@@ -142,7 +132,7 @@ it('reminds a unit now, at most once a day, and audits it', async () => {
 it('a reassigned review whose wait times out keeps the new reviewer’s link live: the decision finishes the review', async () => {
   const unitId = 'phong-y-te';
   await inReview(h, unitId);
-  const cookie = await adminCookie();
+  const cookie = await adminCookie(h);
   const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/reassign`;
   const form = await (await fetch(page, { headers: { cookie } })).text();
   const nextId = [...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]).find(Boolean) as string;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadDistrict } from '#domain/config-files';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
+import { sessionCookieName } from '#functions/http/admin-session';
 import { storeCampaign } from '#functions/launch/campaign';
 import { districtDigest } from '#local/product/stack-cache';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
@@ -20,6 +21,7 @@ import type { Actor } from '#ports/actor';
 import { resetAwsClients } from '#ports/aws';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { sessions } from '#ports/dynamo/sessions';
 import { resetPorts } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
@@ -406,4 +408,15 @@ export async function inReview(
       return { reportUrl, reviewUrl, focal, reviewer: reviewer.email };
   }
   throw new Error(`no review link for ${unitId} was mailed`);
+}
+
+/** A signed-in session of the demo's `index`-th admin (an hour long), as the cookie header's value. */
+export async function adminCookie(h: Harness, index = 0): Promise<string> {
+  const admin = h.config.admins[index];
+  if (!admin) throw new Error(`the demo has no admin ${index}`);
+  const { sessionId } = await sessions().create(
+    { adminId: admin.id, email: admin.email },
+    { absoluteMs: 3_600_000, idleTimeoutMs: 3_600_000 },
+  );
+  return `${sessionCookieName(h.base)}=${sessionId}`;
 }

@@ -5,11 +5,9 @@
  * sends nothing; the audit names the admin and the mail's identity.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sessionCookieName } from '#functions/http/admin-session';
 import { audit } from '#ports/dynamo/audit';
 import { outbox } from '#ports/dynamo/outbox';
-import { sessions } from '#ports/dynamo/sessions';
-import { type Harness, postForm, startHarness } from '../http/harness.ts';
+import { adminCookie, type Harness, postForm, startHarness } from '../http/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,16 +18,6 @@ afterAll(async () => {
 });
 
 const TO = 'vanthu@song-lam.example.org';
-
-async function cookieOf(adminIndex: number): Promise<string> {
-  const admin = h.config.admins[adminIndex];
-  if (!admin) throw new Error(`the demo has no admin ${adminIndex}`);
-  const { sessionId } = await sessions().create(
-    { adminId: admin.id, email: admin.email },
-    { absoluteMs: 3_600_000, idleTimeoutMs: 3_600_000 },
-  );
-  return `${sessionCookieName(h.base)}=${sessionId}`;
-}
 
 /** The re-send button's form as the dashboard renders it for one admin. */
 async function resendForm(cookie: string): Promise<URLSearchParams> {
@@ -55,7 +43,7 @@ it('two admins press at once: one sends, the other is told; the same POST again 
   });
   if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
   await outbox().markAmbiguous(claim.record.key, claim.record.attempt, 'TimeoutError: no answer');
-  const [first, second] = [await cookieOf(0), await cookieOf(1)];
+  const [first, second] = [await adminCookie(h, 0), await adminCookie(h, 1)];
   const [formA, formB] = [await resendForm(first), await resendForm(second)];
   expect(formA.get('key')).toBe(claim.record.key);
   expect(formA.get('writeId')).not.toBe(formB.get('writeId'));

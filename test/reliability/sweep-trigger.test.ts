@@ -11,10 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { sessions } from '#ports/dynamo/sessions';
 import { replacePort } from '#ports/registry';
 import { sweepTrigger } from '#ports/sweep-trigger';
 import {
+  adminCookie,
   completeForm,
   formOf,
   type Harness,
@@ -115,20 +115,10 @@ describe('a submit recorded by a request that died after its claim', () => {
 });
 
 describe('a reassignment whose request died after its claim', () => {
-  async function adminCookie(): Promise<string> {
-    const admin = h.config.admins[0];
-    if (!admin) throw new Error('no admin');
-    const { sessionId } = await sessions().create(
-      { adminId: admin.id, email: admin.email },
-      { absoluteMs: 3_600_000, idleTimeoutMs: 3_600_000 },
-    );
-    return `thidua_session=${sessionId}`;
-  }
-
   /** The admin hands the unit's review to another reviewer; the request dies at `point`. */
   async function reassignmentThatDies(unitId: string, point: string) {
     const { reviewUrl } = await inReview(h, unitId);
-    const cookie = await adminCookie();
+    const cookie = await adminCookie(h);
     const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unitId}/reassign`;
     const form = await (await fetch(page, { headers: { cookie } })).text();
     const next = [...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]).find(Boolean) as string;
