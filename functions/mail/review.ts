@@ -207,20 +207,29 @@ export interface EscalationData {
   reminder: number;
   /** The admin's page that hands this review to another reviewer (behind the admin sign-in). */
   reassignUrl: string;
+  /**
+   * The period's review has closed (`reviewClosesAt` passed): the appraisal is overdue. Before
+   * that the reviewer is still within the period's time, and the letter says so.
+   */
+  overdue: boolean;
 }
 
-/** Escalation, to each admin, when a reviewer has not answered in time. */
+/** Escalation, to each admin, when a reviewer has not answered within the reminder interval. */
 export function escalationEmail(sender: Sender, d: EscalationData): Email {
   const tz = sender.timeZone;
+  const what = d.overdue ? 'Quá hạn thẩm định' : 'Chưa có kết quả thẩm định';
   return renderLetter(sender, {
-    subject: `Quá hạn thẩm định: ${d.unit.name} – ${periodName(d.period)}${d.reminder > 1 ? ` (lần ${d.reminder})` : ''}`,
+    subject: `${what}: ${d.unit.name} – ${periodName(d.period)}${d.reminder > 1 ? ` (lần ${d.reminder})` : ''}`,
     greeting: `Kính gửi đồng chí ${d.admin.name},`,
     blocks: [
       {
         kind: 'paragraph',
         text:
           `Báo cáo ${periodName(d.period)} của ${d.unit.name} đang chờ đồng chí ${d.reviewer.name} thẩm định ` +
-          `(vòng ${d.round}) từ ${atTime(d.waitingSince, tz)} nhưng chưa có kết quả.`,
+          `(vòng ${d.round}) từ ${atTime(d.waitingSince, tz)} nhưng chưa có kết quả` +
+          (d.overdue
+            ? `; thời gian thẩm định của kỳ đã kết thúc lúc ${atTime(d.reviewClosesAt, tz)}.`
+            : `. Thời gian thẩm định của kỳ còn đến ${atTime(d.reviewClosesAt, tz)}: thư này để đồng chí nắm tiến độ.`),
       },
       {
         kind: 'facts',
@@ -246,7 +255,7 @@ export function escalationEmail(sender: Sender, d: EscalationData): Email {
       { kind: 'action', label: 'Phân công người thẩm định khác', url: d.reassignUrl },
     ],
     english:
-      `Escalation: the reviewer ${d.reviewer.name} has not appraised the report of ${d.unit.name} for period ${d.period.id} ` +
+      `${d.overdue ? 'Overdue' : 'Pending'} review: the reviewer ${d.reviewer.name} has not appraised the report of ${d.unit.name} for period ${d.period.id} ` +
       `(waiting since ${atTimeEn(d.waitingSince, tz)}); late appraisals are accepted until ${atTimeEn(d.lateAppraisalUntil, tz)}.`,
   });
 }

@@ -120,6 +120,7 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
         lateAppraisalUntil: period.lateAppraisalUntil,
         reminder: reminders,
         reassignUrl: `${baseUrl()}${adminHref.reassign(periodId, unitId)}`,
+        overdue: now.getTime() >= Date.parse(period.reviewClosesAt),
       }),
     );
   } else {

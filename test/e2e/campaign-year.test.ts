@@ -1025,13 +1025,18 @@ async function approveLate(plan: PeriodPlan, v1: PeriodResultsJson): Promise<voi
     periodId: plan.id,
     round: 1,
   });
+  // Sent within the period's review time: the admins are kept informed, not told it is overdue.
   expect(escalation.subject).toBe(
-    `[Thi đua CCHC] Quá hạn thẩm định: ${unitOf(unitId).name} – ${periodName(periodOf(plan.id))}`,
+    `[Thi đua CCHC] Chưa có kết quả thẩm định: ${unitOf(unitId).name} – ${periodName(periodOf(plan.id))}`,
   );
   // Two days after close, the wait runs out a third time (the admins are told again)…
   const third = await h.advance();
   expect(third.labels).toEqual([`review-${unitId}-${plan.id}-1 AwaitAppraisal timeout`]);
   expect(await escalationsTo(unitId, plan.id)).toEqual([3, 3]);
+  const overdue = await mailTo('escalation-3', admins()[0]!.email, { unitId, periodId: plan.id, round: 1 });
+  expect(overdue.subject).toBe(
+    `[Thi đua CCHC] Quá hạn thẩm định: ${unitOf(unitId).name} – ${periodName(periodOf(plan.id))} (lần 3)`,
+  );
   // …and the reviewer approves from the link mailed before all that.
   await approve(plan, unitId);
   await h.rt.settle();

@@ -139,6 +139,7 @@ export function everyEmail(): Record<string, Email> {
       lateAppraisalUntil: p.lateAppraisalUntil,
       reminder: 2,
       reassignUrl: LINK,
+      overdue: true,
     }),
     explanationReminder: explanationReminderEmail(sender, {
       unit,

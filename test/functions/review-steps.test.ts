@@ -380,7 +380,11 @@ describe('waiting too long', () => {
       bed.config.admins.map((a) => a.email).sort(),
     );
     expect(bed.config.admins.length).toBeGreaterThanOrEqual(2);
-    expect(emails[0]!.subject).toBe('[Thi đua CCHC] Quá hạn thẩm định: Xã Thanh Sơn – quý III năm 2022');
+    // Five days into the review, before the period's review closes: not yet overdue.
+    expect(Date.parse(q3.reviewClosesAt)).toBeGreaterThan(IN_REVIEW.getTime() + 5 * 86_400_000);
+    expect(emails[0]!.subject).toBe(
+      '[Thi đua CCHC] Chưa có kết quả thẩm định: Xã Thanh Sơn – quý III năm 2022',
+    );
     const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
     expect(emails[0]!.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
 
@@ -396,6 +400,11 @@ describe('waiting too long', () => {
       waitSeconds: 2 * 86_400 + 60,
     });
     expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
+    // After the period's review closed, the admins read that it is overdue.
+    expect(Date.parse(q3.reviewClosesAt)).toBeLessThan(Date.parse(q3.lateAppraisalUntil) - 2 * 86_400_000);
+    expect((await bed.emails()).at(-1)!.subject).toBe(
+      '[Thi đua CCHC] Quá hạn thẩm định: Xã Thanh Sơn – quý III năm 2022 (lần 3)',
+    );
 
     // A timer that fires a few seconds before the deadline reminds no one and waits it out.
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 5_000));
