@@ -89,9 +89,28 @@ export function auditViaText(via: AuditVia): string {
     case 'cli':
       return `Dòng lệnh (${via.user})`;
     default:
-      return `Quy trình tự động (${via.step})`;
+      return `Quy trình tự động${AUDIT_STEP_LABELS[via.step] ? ` (${AUDIT_STEP_LABELS[via.step]})` : ''}`;
   }
 }
+
+/** The workflow steps that write audit entries, as the admin reads them (never the code's names). */
+export const AUDIT_STEP_LABELS: Record<string, string> = {
+  'assign-reviewer': 'phân công người thẩm định',
+  'close-period': 'kết thúc thẩm định của kỳ',
+  'compute-results': 'tính kết quả',
+  'mark-unappraised': 'hết hạn thẩm định',
+  'notify-outcome': 'thông báo kết quả biểu quyết',
+  'open-period': 'mở kỳ báo cáo',
+  'propose-commendations': 'lập đề nghị khen thưởng',
+  'publish-result': 'công bố kết quả',
+  'record-approval': 'ghi nhận phê duyệt',
+  'record-failure': 'ghi nhận lỗi',
+  'request-appraisal': 'gửi đề nghị thẩm định',
+  'request-explanation': 'trả lại để giải trình',
+  'store-campaign': 'lưu kế hoạch',
+  sweep: 'hoàn tất việc còn dở',
+  'tally-votes': 'kiểm phiếu',
+};
 
 export const AUDIT_CSV_HEADER = [
   'Thời điểm',

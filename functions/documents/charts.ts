@@ -12,7 +12,7 @@ import { decimalToFraction, divideFraction, fraction, multiplyFraction, roundHal
 import { BAND_ORDER, type BandThreshold, DEFAULT_BANDS, type UnitStatus } from '#domain/ranking';
 import type { PeriodResults } from '#domain/scoring';
 import { escapeHtml } from '#web/html';
-import { formatHundredths, GROUP_TITLES, percentHundredths } from './format.ts';
+import { formatHundredths, GROUP_TITLES, percentHundredths, periodLabel } from './format.ts';
 import { areaAverages, bandCounts, histogram, weakestAreas } from './stats.ts';
 import type { AppraisalsByUnit } from './types.ts';
 
@@ -95,9 +95,10 @@ function linesOf(results: PeriodResults | AggregateResults, group: UnitGroup): L
     }));
 }
 
+/** "quý III năm 2024", "năm 2024", "giai đoạn …": what a chart's title names, in words. */
 function scopeText(results: PeriodResults | AggregateResults): string {
   return results.kind === 'period'
-    ? `kỳ ${results.periodId}`
+    ? periodLabel({ id: results.periodId, year: Number(results.periodId.slice(0, 4)) })
     : `${results.kind === 'year' ? 'năm' : 'giai đoạn'} ${results.scopeId}`;
 }
 
@@ -296,7 +297,7 @@ export function areaAveragesSvg(
   const plotWidth = W - left - 124;
   const rowHeight = 36;
   const top = 56;
-  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${GROUP_TITLES[group]}, kỳ ${results.periodId}`;
+  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${GROUP_TITLES[group]}, ${scopeText(results)}`;
   const body = [
     text(16, 24, title, 'font-size="15" font-weight="bold"'),
     text(

@@ -288,7 +288,9 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (!isDecisionKind(approval.kind)) throw new LinkError(403, 'wrong-kind');
   const page = PAGES[approval.kind];
   if (approval.kind !== 'explain') {
-    if (approval.status === 'closed') throw new LinkError(410, 'closed');
+    if (approval.status === 'closed') {
+      throw new LinkError(410, approval.closedReason === 'reassigned' ? 'reassigned' : 'closed');
+    }
     if (!request.isRead && ownDecision(approval, writeIdOf(request.form), request.form.get('decision'))) {
       // The same request again: its claim stands; finish its follow-ups and answer as the first did.
       await auditDecision(approval);

@@ -40,6 +40,7 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { finishExplanation } from '#steps/explanations';
+import { unitHref } from '#web/admin-routes';
 import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
   actorOf,
@@ -51,6 +52,7 @@ import {
   httpHandler,
   LinkError,
   PageError,
+  type PageLink,
   redirect,
 } from '#web/http';
 import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
@@ -210,11 +212,19 @@ function allowedAction(request: HttpRequest, ctx: ReportContext): PostAction {
   return action;
 }
 
+/** Where a report link past its time leads: the unit's own history, its reports and results. */
+const UNIT_HISTORY: readonly PageLink[] = [
+  {
+    href: unitHref.request(),
+    label: 'Xem lịch sử báo cáo và kết quả của đơn vị (nhận liên kết đăng nhập qua email)',
+  },
+];
+
 /** The grant of the request's link, checked, and what its page reads. */
 async function openReport(request: HttpRequest): Promise<ReportContext> {
-  const grant = await openLink(request, ['report'], now());
-  if (grant.status === 'closed') throw new LinkError(410, 'closed');
-  if (isExpired(grant, now())) throw new LinkError(410, 'expired');
+  const grant = await openLink(request, ['report'], now(), UNIT_HISTORY);
+  if (grant.status === 'closed') throw new LinkError(410, 'closed', UNIT_HISTORY);
+  if (isExpired(grant, now())) throw new LinkError(410, 'expired', UNIT_HISTORY);
   return loadContext(grant);
 }
 

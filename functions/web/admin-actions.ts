@@ -229,7 +229,10 @@ function describeReassign(a: Extract<AdminAction, { kind: 'reassign' }>, now: Is
         ['', 'Chọn người thẩm định'] as const,
         ...a.candidates.map(
           (c) =>
-            [c.id, `${c.name}${c.title ? ` – ${c.title}` : ''} (đang thẩm định ${c.load} đơn vị)`] as const,
+            [
+              c.id,
+              `${c.name}${c.title ? ` – ${c.title}` : ''} (được giao ${c.load} đơn vị trong kỳ)`,
+            ] as const,
         ),
       ];
       // The reviewer the page was opened on: another admin's change in between is then a conflict.

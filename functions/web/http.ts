@@ -14,11 +14,13 @@
  * - one log line per request: route key, status, duration — never the path, query string (it
  *   carries signatures), body, cookies or headers.
  */
+
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor } from '#ports/actor';
 import { ConflictError, ItemTooLargeError, NotFoundError, SchemaMismatchError } from '#ports/errors';
 import { createLogger, type Logger } from '#ports/log';
+import { adminHref, unitHref } from './admin-routes.ts';
 import { escapeHtml } from './html.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -71,20 +73,37 @@ export interface FieldProblem {
  * An error with its page: the status and what to tell the person. `html` replaces the standard
  * page (e.g. a form re-rendered with the person's input and each problem beside its field).
  */
+/** A way on from an error page (a refusal should never be a dead end). */
+export interface PageLink {
+  href: string;
+  label: string;
+}
+
 export class PageError extends Error {
   override readonly name: string = 'PageError';
   readonly status: number;
   readonly title: string;
   readonly detail: string;
   readonly html?: string;
-  constructor(status: number, title: string, detail: string, html?: string) {
+  readonly links: readonly PageLink[];
+  constructor(status: number, title: string, detail: string, html?: string, links: readonly PageLink[] = []) {
     super(`${status} ${title}`);
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.html = html;
+    this.links = links;
   }
 }
+
+/** The two doors of the site: the admin's sign-in, and a unit's own history (a link by email). */
+export const SITE_ENTRANCES: readonly PageLink[] = [
+  { href: adminHref.home(), label: 'Trang quản trị (cán bộ Phòng Nội vụ)' },
+  {
+    href: unitHref.request(),
+    label: 'Lịch sử báo cáo và kết quả của đơn vị (nhận liên kết đăng nhập qua email)',
+  },
+];
 
 /** A path no page of this handler answers (and every path no route does: the API's `$default`). */
 export function noSuchPage(): PageError {
@@ -92,6 +111,8 @@ export function noSuchPage(): PageError {
     404,
     'Không tìm thấy trang',
     'Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc mở lại liên kết trong email đã nhận.',
+    undefined,
+    SITE_ENTRANCES,
   );
 }
 
@@ -118,10 +139,12 @@ export class LinkError extends PageError {
       | 'closed'
       | 'not-found'
       | 'wrong-kind'
-      | 'used',
+      | 'used'
+      | 'reassigned',
+    links: readonly PageLink[] = [],
   ) {
     const page = LINK_PAGES[reason];
-    super(status, page.title, page.detail);
+    super(status, page.title, page.detail, undefined, links);
   }
 }
 
@@ -156,6 +179,11 @@ const LINK_PAGES = {
     title: 'Việc này đã kết thúc',
     detail:
       'Bước xử lý mà liên kết này dành cho đã đóng (đợt thẩm định đã kết thúc hoặc đã có quyết định khác). Không cần thao tác thêm.',
+  },
+  reassigned: {
+    title: 'Việc thẩm định đã được giao cho người khác',
+    detail:
+      'Quản trị đã giao việc thẩm định báo cáo này cho một người thẩm định khác, nên liên kết này không còn dùng được. Đồng chí không cần thao tác thêm.',
   },
   used: {
     title: 'Liên kết đã được sử dụng',
@@ -371,12 +399,13 @@ export type PageRenderer = (page: {
   title: string;
   detail: string;
   problems?: FieldProblem[];
+  links?: readonly PageLink[];
 }) => string;
 
-const plainPage: PageRenderer = ({ title, detail, problems }) =>
+const plainPage: PageRenderer = ({ title, detail, problems, links }) =>
   `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>${
     problems?.length ? `<ul>${problems.map((p) => `<li>${escapeHtml(p.message)}</li>`).join('')}</ul>` : ''
-  }</main></body></html>`;
+  }${links?.length ? `<ul>${links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul>` : ''}</main></body></html>`;
 
 let renderStatusPage: PageRenderer = plainPage;
 
@@ -395,6 +424,7 @@ export function errorResponse(error: unknown): HttpResponse {
         title: error.title,
         detail: error.detail,
         ...(error instanceof FormError ? { problems: error.problems } : {}),
+        ...(error.links.length > 0 ? { links: error.links } : {}),
       });
     return htmlResponse(error.status, body);
   }

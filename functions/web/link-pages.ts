@@ -4,7 +4,7 @@ import { verifyLink } from '#ports/links';
 import type { Approval, ApprovalKind } from '#ports/reviews';
 import type { ExplainDecisionPayload } from '#steps/decisions';
 import { appraisalOf } from '#steps/records';
-import { type HttpRequest, LinkError } from './http.ts';
+import { type HttpRequest, LinkError, type PageLink } from './http.ts';
 import type { ReviewRound } from './report-page.ts';
 
 /** The link's own parameters, to rebuild the page's URL without anything else from the query. */
@@ -22,15 +22,17 @@ export function linkQuery(query: URLSearchParams): string {
 /**
  * Checks the link of a request and reads its approval. 403 when malformed, signed with an
  * unknown key, forged or tampered (before anything is read), or naming no approval of `kinds`;
- * 410 when expired (the link's own expiry, then the stored one).
+ * 410 when expired (the link's own expiry, then the stored one), with `whenGone`: where to go
+ * from a link past its time.
  */
 export async function openLink(
   request: HttpRequest,
   kinds: readonly ApprovalKind[],
   now: Date,
+  whenGone: readonly PageLink[] = [],
 ): Promise<Approval> {
   const check = verifyLink(request.query, await keyring().load(), now);
-  if (!check.ok) throw new LinkError(check.status, check.reason);
+  if (!check.ok) throw new LinkError(check.status, check.reason, check.status === 410 ? whenGone : []);
   if (!kinds.some((kind) => kind === check.action)) throw new LinkError(403, 'wrong-kind');
   const approval = await reviews().getApproval(check.approvalId);
   if (!approval) throw new LinkError(403, 'not-found');

@@ -12,7 +12,7 @@ import { formatDate, formatDateTime } from '#domain/calendar';
 import type { Period } from '#domain/model';
 import type { ReportStatus } from '#ports/reports';
 import { escapeHtml } from './html.ts';
-import { type FieldProblem, setStatusPageRenderer } from './http.ts';
+import { type FieldProblem, type PageLink, setStatusPageRenderer } from './http.ts';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -143,6 +143,8 @@ export function statusPage(page: {
   title: string;
   detail: string;
   problems?: FieldProblem[];
+  /** Where to go from here (functions/web/http.ts `PageLink`). */
+  links?: readonly PageLink[];
   extra?: Html;
   header?: string;
   tone?: 'ok' | 'warn' | 'error' | 'info';
@@ -154,6 +156,7 @@ export function statusPage(page: {
     body: `<h1>${e(page.title)}</h1>
 <div class="notice ${tone}" role="${tone === 'ok' || tone === 'info' ? 'status' : 'alert'}"><p>${e(page.detail)}</p></div>
 ${page.problems?.length ? problemSummary(page.problems) : ''}
+${page.links?.length ? `<ul class="next-steps">${page.links.map((l) => `<li><a href="${e(l.href)}">${e(l.label)}</a></li>`).join('')}</ul>` : ''}
 ${page.extra ?? ''}
 ${page.status >= 400 ? `<p class="muted">Mã lỗi: ${e(page.status)}</p>` : ''}`,
   });

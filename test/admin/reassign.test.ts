@@ -78,8 +78,10 @@ it('hands a waiting review to another reviewer: old link 410, new link finishes 
   expect(await other.text()).toContain('Đã có người thực hiện trước');
   expect(await h.snapshot()).toBe(snapshot);
 
-  // The old link is gone; the new reviewer (only) got a mail; the unit was told nothing new.
-  expect((await fetch(reviewUrl)).status).toBe(410);
+  // The old link is gone, and says why; the new reviewer (only) got a mail; the unit was told nothing new.
+  const old = await fetch(reviewUrl);
+  expect(old.status).toBe(410);
+  expect(await old.text()).toContain('Việc thẩm định đã được giao cho người khác');
   const newMails = (await h.mails()).slice(mailsBefore);
   expect(newMails.flatMap((m) => m.destination.to)).toEqual([next.email]);
   expect(newMails.some((m) => m.destination.to.includes(focal) || m.destination.to.includes(oldEmail))).toBe(

@@ -133,6 +133,9 @@ describe('a path no page answers', () => {
       expect(page, path).toContain('Không tìm thấy trang');
       expect(page, path).toContain('mở lại liên kết trong email');
       expect(page, path).not.toContain('Not Found');
+      // Never a dead end: the admin's sign-in and a unit's own history.
+      expect(page, path).toContain('<a href="/admin">Trang quản trị');
+      expect(page, path).toContain('<a href="/u">Lịch sử báo cáo');
     }
     const head = await fetch(`${h.base}/khong-co-trang-nay`, { method: 'HEAD' });
     expect(head.status).toBe(404);

@@ -9,7 +9,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { log } from '#ports/log';
 import { replacePort } from '#ports/registry';
-import { currentKeyId } from '#ports/signing';
+import { approvalUrl, currentKeyId } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
 import { decideAppraisal } from '../helpers/ports.ts';
 import {
@@ -418,6 +418,26 @@ describe('links that do not open', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Liên kết không hợp lệ');
     expect((await fetch(`${h.base}/r`)).status).toBe(403);
+  });
+
+  it("an expired report link says so and leads to the unit's own history", async () => {
+    const unitId = 'phong-noi-vu';
+    // A period no other test here uses: its grant made already past its time.
+    const { approval } = await reviews().createApproval({
+      kind: 'report',
+      periodId: '2025Q4',
+      unitId,
+      round: 0,
+      party: 'unit',
+      subjectId: unitId,
+      expiresAt: new Date(h.rt.clock.now().getTime() - 60_000).toISOString(),
+      keyId: await currentKeyId(),
+    });
+    const res = await fetch(await approvalUrl(approval));
+    expect(res.status).toBe(410);
+    const page = await res.text();
+    expect(page).toContain('Liên kết đã hết hạn');
+    expect(page).toContain('<a href="/u">Xem lịch sử báo cáo và kết quả của đơn vị');
   });
 
   it('answers an unknown path with 404', async () => {

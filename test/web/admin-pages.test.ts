@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BAND_LABELS } from '#domain/model';
-import { auditCsv } from '#functions/documents/audit';
+import { auditCsv, auditViaText } from '#functions/documents/audit';
 import { parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
 import { renderAuditPage } from '#web/admin-audit';
@@ -98,7 +98,8 @@ describe('admin pages', { timeout: 30_000 }, () => {
     const svgs = [...html.matchAll(/<svg [^>]*role="img" aria-labelledby="([^"]+)"/g)].map(([, ids]) => ids);
     expect(svgs).toHaveLength(6);
     expect(new Set(svgs).size).toBe(6);
-    expect(html).toContain('Tỷ lệ điểm bình quân theo lĩnh vực – Khối xã, thị trấn, kỳ 2024Q3');
+    // The period in words, as the page's own heading names it, not its code.
+    expect(html).toContain('Tỷ lệ điểm bình quân theo lĩnh vực – Khối xã, thị trấn, quý III năm 2024');
     expect(html).not.toMatch(/<script|<img|src=/);
   });
 
@@ -268,6 +269,17 @@ describe('admin pages', { timeout: 30_000 }, () => {
     ]);
     expect(rows[2]?.[4]).toBe('Qua liên kết thẩm định trong email');
     expect(rows[3]?.[1]).toBe(`'=HYPERLINK("http://x";"a") <script>`);
+  });
+
+  it("a workflow step's entries name the step in Vietnamese, never the code's name", () => {
+    expect(auditViaText({ kind: 'system', step: 'record-approval' })).toBe(
+      'Quy trình tự động (ghi nhận phê duyệt)',
+    );
+    expect(auditViaText({ kind: 'system', step: 'mark-unappraised' })).toBe(
+      'Quy trình tự động (hết hạn thẩm định)',
+    );
+    // A step without a label yet: the words alone, not its code name.
+    expect(auditViaText({ kind: 'system', step: 'some-new-step' })).toBe('Quy trình tự động');
   });
 
   it('a vote without quorum says so and offers a new vote; with quorum, the documents to file', () => {
