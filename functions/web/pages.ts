@@ -187,7 +187,7 @@ export function problemMap(problems: readonly FieldProblem[]): ProblemMap {
  */
 export function problemSummary(problems: readonly FieldProblem[], saved = false): Html {
   return `<div class="notice error" role="alert" id="loi">
-<h2>Có ${problems.length} mục cần sửa — ${saved ? 'các mục này chưa được lưu' : 'chưa lưu gì'}</h2>
+<h2>Có ${problems.length} mục cần sửa — ${saved ? 'các mục này chưa được lưu' : 'lần gửi này chưa lưu gì'}</h2>
 <ul>${problems
     .map(
       (p) => `<li>${p.field ? `<a href="#${e(fieldId(p.field))}">${e(p.message)}</a>` : e(p.message)}</li>`,

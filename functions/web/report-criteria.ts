@@ -115,7 +115,8 @@ ${textInput({
   problems: ctx.problems,
   inputmode: 'decimal',
   className: 'score',
-  placeholder: 'ví dụ 0,75',
+  // An example within the criterion's maximum (0,75, or the maximum when it is smaller).
+  placeholder: `ví dụ ${formatPoints(Math.min(75, leaf.max))}`,
   maxlength: LIMITS.score,
 })}
 ${textArea({ name: field.explanation(leaf.id), label: 'Giải thích', value: ctx.v(field.explanation(leaf.id), entry?.explanation), problems: ctx.problems, maxlength: LIMITS.explanation, rows: 2 })}

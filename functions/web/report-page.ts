@@ -180,8 +180,12 @@ ${r.explanation ? `<p><strong>Giải trình của đơn vị, ${e(dateTime(r.exp
 
 /** The bar that stays on screen: running total, "đã chấm n/m", a way back to the contents. */
 function progressBar(p: FormProgress): Html {
+  // The survey's points are not the unit's to give: say so, or 70 reads as the campaign's 100.
+  const survey = p.areas.filter((a) => a.survey).reduce((s, a) => s + a.max, 0);
   return `<div class="progress-bar" id="tien-do">
-<span>Tổng tự chấm: <strong data-total>${e(formatPoints(p.total))}</strong>/${e(formatPoints(p.max))} điểm</span>
+<span>Tổng tự chấm: <strong data-total>${e(formatPoints(p.total))}</strong>/${e(formatPoints(p.max))} điểm${
+    survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''
+  }</span>
 <span>Đã chấm <strong data-scored>${e(p.scored)}</strong>/${e(p.leaves)} tiêu chí</span>
 <span class="invalid" data-invalid-wrap${p.invalid ? '' : ' hidden'}><strong data-invalid>${e(p.invalid)}</strong> ô điểm chưa hợp lệ</span>
 <a href="#muc-luc">Mục lục</a>

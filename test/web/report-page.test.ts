@@ -54,6 +54,8 @@ describe('sections, contents and the running total', () => {
     const main = html.slice(html.indexOf('<main'));
     expect(main.indexOf('id="tien-do"')).toBeLessThan(main.indexOf('<h1>'));
     expect(html).toContain('Tổng tự chấm: <strong data-total>2,3</strong>/70 điểm');
+    // The survey's 30 points are not the unit's to give: the bar says so (70 is not the campaign's 100).
+    expect(html).toContain('(chưa kể 30 điểm khảo sát)');
     expect(html).toContain('Đã chấm <strong data-scored>4</strong>/71 tiêu chí');
     expect(html).not.toContain('0,30000000000000004');
   });
@@ -188,7 +190,7 @@ describe('a refused post', () => {
     expect(form).toContain('value="một"');
     expect(form).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('<script>alert(1)');
-    expect(page).toContain('chưa lưu gì');
+    expect(page).toContain('lần gửi này chưa lưu gì');
   });
 
   it('after its valid part was saved, says which items were not, and offers nothing more', () => {
