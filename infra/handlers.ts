@@ -136,9 +136,9 @@ export const HANDLERS = {
   markUnappraised: {
     id: 'MarkUnappraised',
     entry: 'functions/review/mark-unappraised.ts',
-    description: 'Review: the late-appraisal deadline passed; close the approvals, alert the admin.',
+    description: 'Review: the late-appraisal deadline passed; close the approvals, tell the admins and the unit.',
     timeout: STEP_TIMEOUT,
-    mail: 'alerts the admin',
+    mail: 'tells the admins and the unit',
   },
   recordFailure: {
     id: 'RecordFailure',

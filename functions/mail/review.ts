@@ -334,3 +334,47 @@ export function unappraisedEmail(sender: Sender, d: UnappraisedData): Email {
     english: `Not appraised: the report of ${d.unit.name} for period ${d.period.id} was not approved by the late-appraisal deadline.`,
   });
 }
+
+export interface UnappraisedUnitData {
+  unit: UnitRef;
+  period: PeriodRef;
+  /** Whose turn it was: the reviewer's appraisal or the unit's explanation. */
+  waitingFor: 'reviewer' | 'unit';
+  lateAppraisalUntil: IsoInstant;
+  /** The unit's own pages (`/u`): its reports and results, after a sign-in by email. */
+  historyUrl: string;
+}
+
+/**
+ * The same outcome, to the unit's focal point: its results mail promised a new result once the
+ * report was approved, so it is told when that can no longer happen, and why.
+ */
+export function unappraisedUnitEmail(sender: Sender, d: UnappraisedUnitData): Email {
+  const tz = sender.timeZone;
+  return renderLetter(sender, {
+    subject: `Báo cáo ${periodName(d.period)} của ${d.unit.name} chưa được thẩm định trong thời hạn`,
+    greeting: `Kính gửi ${d.unit.name} (đồng chí ${d.unit.focalPoint.name}),`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `Đã hết hạn nhận thẩm định muộn (${atTime(d.lateAppraisalUntil, tz)}) mà báo cáo ${periodName(d.period)} ` +
+          `của đơn vị chưa được phê duyệt: ${
+            d.waitingFor === 'unit'
+              ? 'đơn vị chưa gửi giải trình theo ý kiến thẩm định'
+              : 'việc thẩm định chưa hoàn thành'
+          }.`,
+      },
+      {
+        kind: 'paragraph',
+        text:
+          'Kết quả kỳ này của đơn vị được ghi nhận "Chưa thẩm định" và đơn vị không được xếp hạng trong kỳ; ' +
+          'liên kết báo cáo của kỳ này không còn dùng được. Nếu cần trao đổi, đề nghị đơn vị liên hệ Phòng Nội vụ.',
+      },
+      { kind: 'action', label: 'Xem lịch sử báo cáo và kết quả của đơn vị', url: d.historyUrl },
+    ],
+    english:
+      `Not appraised: the report of ${d.unit.name} for period ${d.period.id} was not approved by the ` +
+      `late-appraisal deadline (${atTimeEn(d.lateAppraisalUntil, tz)}); the period records it as not appraised.`,
+  });
+}

@@ -4,17 +4,19 @@
  * The late-appraisal deadline passed without an approval. The report keeps its status (scoring
  * derives *Chưa thẩm định* from a report submitted but not approved, docs/review.md decision 10);
  * this step closes the unit-period's pending appraisal/explanation points (their links now answer
- * 410), records the outcome in the audit, and alerts every admin once (outbox identity
- * `unappraised`, admin, unit, period).
+ * 410), records the outcome in the audit, and alerts every admin and the unit's focal point once
+ * (outbox identity `unappraised`, recipient, unit, period).
  */
-import { unappraisedEmail } from '#mail/review';
+import { unappraisedEmail, unappraisedUnitEmail } from '#mail/review';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
+import { baseUrl } from '#ports/settings';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { type RoundInput, roundInput } from '#steps/inputs';
-import { mailEach } from '#steps/mail';
+import { mailEach, mailTo } from '#steps/mail';
 import { closePendingReviewApprovals, systemActor } from '#steps/records';
+import { unitHref } from '#web/admin-routes';
 
 const STEP = 'mark-unappraised';
 
@@ -58,6 +60,20 @@ export async function markUnappraised(
       waitingFor: waitingForUnit ? 'unit' : 'reviewer',
       ...(reviewer ? { reviewer } : {}),
       lateAppraisalUntil: period.lateAppraisalUntil,
+    }),
+  );
+  // The unit too: its results mail promised a new result once approved (identity `unappraised`).
+  await mailTo(
+    ctx.log,
+    unit.focalPoint,
+    'unappraised',
+    { unitId, periodId },
+    unappraisedUnitEmail(campaign.sender, {
+      unit,
+      period,
+      waitingFor: waitingForUnit ? 'unit' : 'reviewer',
+      lateAppraisalUntil: period.lateAppraisalUntil,
+      historyUrl: `${baseUrl()}${unitHref.request()}`,
     }),
   );
   ctx.log.info('review closed unappraised', { closed: closed.length });

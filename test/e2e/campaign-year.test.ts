@@ -1090,6 +1090,12 @@ async function neverAppraised(plan: PeriodPlan): Promise<void> {
       `[Thi đua CCHC] Chưa thẩm định: ${unitOf(unitId).name} – ${periodName(periodOf(plan.id))}`,
     );
   }
+  // The unit is told too, and pointed to its own history.
+  const told = await mailTo('unappraised', unitOf(unitId).focalPoint.email, { unitId, periodId: plan.id });
+  expect(told.subject).toBe(
+    `[Thi đua CCHC] Báo cáo ${periodName(periodOf(plan.id))} của ${unitOf(unitId).name} chưa được thẩm định trong thời hạn`,
+  );
+  expect(told.text).toContain('/u');
   expect((await fetch(url)).status).toBe(410); // the reviewer's link is closed now
   expect(await resultsJson(plan.id, 2)).toBeUndefined();
   note(`${plan.id} ${unitId} never appraised (review ended at the late-appraisal deadline)`);
@@ -1235,6 +1241,8 @@ async function expectedMailboxes(): Promise<Map<string, Record<string, number>>>
       id === NEVER ? 0 : PLANS.filter((p) => !(p.silent === id && !p.lateApproval)).length,
     );
     add(email, 'returned', PLANS.filter((p) => p.returned === id).length);
+    // A report never appraised: the unit is told too.
+    add(email, 'unappraised', PLANS.filter((p) => p.silent === id && !p.lateApproval).length);
     add(email, 'commendation-outcome', onBallot.has(id) ? 2 : 0);
     add(email, 'initiatives-digest');
   }

@@ -18,6 +18,7 @@ import {
   returnedEmail,
   reviewRequestEmail,
   unappraisedEmail,
+  unappraisedUnitEmail,
 } from '#mail/review';
 import { resultsEmail, resultsSummaryEmail } from '#mail/scoring';
 
@@ -157,6 +158,13 @@ export function everyEmail(): Record<string, Email> {
       waitingFor: 'reviewer',
       reviewer: person,
       lateAppraisalUntil: p.lateAppraisalUntil,
+    }),
+    unappraisedUnit: unappraisedUnitEmail(sender, {
+      unit,
+      period: p,
+      waitingFor: 'unit',
+      lateAppraisalUntil: p.lateAppraisalUntil,
+      historyUrl: LINK,
     }),
     results: resultsEmail(sender, {
       unit,

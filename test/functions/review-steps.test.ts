@@ -416,14 +416,22 @@ describe('waiting too long', () => {
     expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
   });
 
-  it('marks it unappraised: the pending link is closed and the admins are alerted once', async () => {
+  it('marks it unappraised: the pending link is closed, the admins and the unit are told once', async () => {
     await bed.clearEmails();
     const event = { unitId, periodId: PERIOD, round: 1, reviewerId };
     expect(await invoke(markUnappraised, event)).toEqual({});
     await invoke(markUnappraised, event);
     expect(await approvals(unitId, 'appraise')).toMatchObject([{ status: 'closed' }]);
     const emails = await bed.emails();
-    expect(emails).toHaveLength(bed.config.admins.length);
+    const focal = bed.config.units.find((u) => u.id === unitId)!.focalPoint.email;
+    expect(emails.map((m) => m.destination.to[0]).sort()).toEqual(
+      [...bed.config.admins.map((a) => a.email), focal].sort(),
+    );
+    const toUnit = emails.find((m) => m.destination.to[0] === focal)!;
+    expect(toUnit.subject).toBe(
+      '[Thi đua CCHC] Báo cáo quý III năm 2022 của Xã Thanh Sơn chưa được thẩm định trong thời hạn',
+    );
+    expect(toUnit.body.text).toContain('việc thẩm định chưa hoàn thành');
     expect(emails[0]!.subject).toBe('[Thi đua CCHC] Chưa thẩm định: Xã Thanh Sơn – quý III năm 2022');
     bed.setNow(IN_REVIEW);
   });
