@@ -136,7 +136,8 @@ export const HANDLERS = {
   markUnappraised: {
     id: 'MarkUnappraised',
     entry: 'functions/review/mark-unappraised.ts',
-    description: 'Review: the late-appraisal deadline passed; close the approvals, tell the admins and the unit.',
+    description:
+      'Review: the late-appraisal deadline passed; close the approvals, tell the admins and the unit.',
     timeout: STEP_TIMEOUT,
     mail: 'tells the admins and the unit',
   },
