@@ -24,6 +24,15 @@ export const SESSION_IDLE_MS = 3_600_000;
 /** An address a sign-in form accepts (checked before anything is looked up). */
 export const EMAIL_ADDRESS = /^[^\s@<>"'`]{1,64}@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
 
+/** What a sign-in form says of an address it cannot take (none given, or not one), else undefined. */
+export function emailProblem(email: string): string | undefined {
+  if (email === '') return 'Hãy nhập địa chỉ email của đồng chí (ví dụ: ten@coquan.gov.vn).';
+  if (email.length > 254 || !EMAIL_ADDRESS.test(email)) {
+    return 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).';
+  }
+  return undefined;
+}
+
 /** The session cookie's name: the `__Host-` prefix needs Secure, so it is used over https only. */
 export function sessionCookieName(base: string): string {
   return base.startsWith('https:') ? '__Host-thidua_session' : 'thidua_session';

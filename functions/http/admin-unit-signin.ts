@@ -34,7 +34,7 @@ import {
   redirect,
 } from '#web/http';
 import { statusPage } from '#web/pages';
-import { currentSession, EMAIL_ADDRESS, notFound, sessionCookie } from './admin-session.ts';
+import { currentSession, emailProblem, notFound, sessionCookie } from './admin-session.ts';
 import { consumeSignInLink, mailSignInLink, openSignInLink, unitSignInEmail } from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { matchPath } from './routes.ts';
@@ -65,8 +65,9 @@ async function requestLink(request: HttpRequest): Promise<HttpResponse> {
   const authority = campaign.config.district.authority;
   if (request.isRead) return htmlResponse(200, renderUnitLinkRequest({ authority }));
   const email = (request.form.get('email') ?? '').trim();
-  if (email.length > 254 || !EMAIL_ADDRESS.test(email)) {
-    const problems = [{ field: 'email', message: 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).' }];
+  const problem = emailProblem(email);
+  if (problem) {
+    const problems = [{ field: 'email', message: problem }];
     throw new FormError(problems, renderUnitLinkRequest({ authority, email, problems }));
   }
   const units = campaign.units.filter((u) => u.focalPoint.email.trim().toLowerCase() === email.toLowerCase());

@@ -46,7 +46,7 @@ import {
   type AdminContext,
   behindSignIn,
   currentSession,
-  EMAIL_ADDRESS,
+  emailProblem,
   sessionCookie,
   unitOf,
 } from './admin-session.ts';
@@ -85,8 +85,9 @@ export function signInEmail(sender: Sender, d: { admin: Person; url: string; exp
 async function signIn(request: HttpRequest): Promise<HttpResponse> {
   const email = (request.form.get('email') ?? '').trim();
   const campaign = await findCampaign();
-  if (email.length > 254 || !EMAIL_ADDRESS.test(email)) {
-    const problems = [{ field: 'email', message: 'Địa chỉ email không hợp lệ (ví dụ: ten@coquan.gov.vn).' }];
+  const problem = emailProblem(email);
+  if (problem) {
+    const problems = [{ field: 'email', message: problem }];
     throw new FormError(problems, renderSignInForm({ ...authorityOf(campaign), email, problems }));
   }
   const admin = campaign?.people('admin').find((a) => a.email.trim().toLowerCase() === email.toLowerCase());

@@ -117,6 +117,8 @@ export function returnedEmail(sender: Sender, d: ReturnedData): Email {
       kind: 'table',
       caption: 'Ý kiến thẩm định theo từng tiêu chí',
       head: ['Tiêu chí', 'Điểm tự chấm', 'Điểm thẩm định', 'Ý kiến'],
+      // Each row starts with the criterion's own number (1.1.1.): a row number would read as a second one.
+      numbered: false,
       rows: d.comments.map((c) => [
         `${c.criterionId}. ${c.criterionName} (tối đa ${points(c.max)})`,
         c.selfScore === undefined ? '—' : points(c.selfScore),

@@ -166,6 +166,9 @@ describe('the review emails', () => {
       explainBy: q3.lateAppraisalUntil,
     });
     expect(mail.text).toContain('2.3. Kiểm tra văn bản (tối đa 2,5)');
+    // The criterion's own number leads its row: no row number before it to read as a second one.
+    expect(mail.text).toContain('\n- 2.3. Kiểm tra văn bản');
+    expect(mail.text).not.toMatch(/^1\.\n/m);
     expect(mail.text).toContain('Điểm tự chấm: 2,5');
     expect(mail.text).toContain('Điểm thẩm định: 1,75');
     expect(mail.text).toContain('Ý kiến: Chưa có biên bản kiểm tra.');

@@ -71,6 +71,10 @@ describe('signing in', () => {
     const malformed = await postForm(`${h.base}/admin/signin`, { email: 'khong-phai-email' });
     expect(malformed.status).toBe(422);
     expect(await malformed.text()).toContain('Địa chỉ email không hợp lệ');
+    // Nothing typed: asked for, not called invalid.
+    const empty = await postForm(`${h.base}/admin/signin`, { email: '' });
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toContain('Hãy nhập địa chỉ email');
   });
 
   it('opens a button page on GET (no session), signs in once on POST with a strict HttpOnly cookie, refuses a replay', async () => {
