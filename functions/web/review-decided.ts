@@ -59,7 +59,7 @@ ${given?.comment ? `<p>Nhận xét: ${e(given.comment)}</p>` : ''}
 
 export function renderDecidedReviewPage(m: DecidedReviewModel): Html {
   const flagged = new Set(missingEvidence(m.stored.report, m.set));
-  const body = `${reviewHead(m, decisionNotice(m.decision, m.after))}
+  const body = `${reviewHead(m, decisionNotice(m.decision, m.after), true)}
 ${reviewAreas(m.set, (c) => appraisedLeaf(c, m, flagged))}
 ${initiativesAndCheck(m.stored.report)}
 <section><h2>Kết luận</h2>

@@ -170,8 +170,11 @@ export type ReviewHeadModel = Pick<
   'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds' | 'downloads'
 >;
 
-/** Title, meta, the missing-evidence warning, the earlier rounds and the unit's summary. */
-export function reviewHead(m: ReviewHeadModel, notices: Html): Html {
+/**
+ * Title, meta, the missing-evidence warning, the earlier rounds and the unit's summary. `decided`:
+ * the decided page, where the warning no longer suggests returning the report.
+ */
+export function reviewHead(m: ReviewHeadModel, notices: Html, decided = false): Html {
   const report: Report = m.stored.report;
   const flagged = missingEvidence(report, m.set);
   const history = m.rounds.filter((r) => r.generalComment || r.explanation || r.appraisal);
@@ -181,7 +184,7 @@ export function reviewHead(m: ReviewHeadModel, notices: Html): Html {
     m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
   }<span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
 ${notices}
-${flagged.length ? `<div class="notice warn"><p>Có ${flagged.length} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng, đánh dấu ⚠ bên dưới: đây là căn cứ để trả lại báo cáo yêu cầu giải trình.</p></div>` : ''}
+${flagged.length ? `<div class="notice warn"><p>Có ${flagged.length} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng, đánh dấu ⚠ bên dưới${decided ? '.' : ': đây là căn cứ để trả lại báo cáo yêu cầu giải trình.'}</p></div>` : ''}
 ${
   history.length
     ? `<section><h2>Các vòng trước</h2>${history

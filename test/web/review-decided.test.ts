@@ -65,6 +65,11 @@ describe('a decided review link', () => {
     for (const area of officeSet.areas) expect(page).toContain(`${area.id}. ${area.name}`);
   });
 
+  it('names criteria without evidence but, decided, no longer calls them grounds for a return', () => {
+    expect(page).toContain('chưa có minh chứng, đánh dấu ⚠ bên dưới.');
+    expect(page).not.toContain('căn cứ để trả lại');
+  });
+
   it('can decide nothing: no form, no button, no field', () => {
     expect(page).not.toMatch(/<form|<button|<input|<textarea/);
   });
