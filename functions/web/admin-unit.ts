@@ -262,7 +262,7 @@ function actionLinks(m: UnitPeriodModel): Html {
     links.push([adminHref.reassign(p, u), 'Đổi người thẩm định']);
   // The page says whether the review is stuck (a failed run, a decision whose task was gone).
   if (['submitted', 'in-review', 'returned', 'explained', 'not-appraised'].includes(m.state))
-    links.push([adminHref.restart(p, u), 'Khởi động lại thẩm định']);
+    links.push([adminHref.restart(p, u), 'Kiểm tra, khởi động lại thẩm định']);
   return `<p>${links.map(([href, label]) => `<a href="${e(href)}">${e(label)}</a>`).join(' · ')}</p>`;
 }
 
