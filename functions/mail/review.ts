@@ -29,23 +29,32 @@ export interface ReviewRequestData {
   reviewUrl: string;
   /** The answer is expected by then (review close, or the late-appraisal deadline after it). */
   respondBy: IsoInstant;
+  /** A reminder of the same request (the same link): the n-th, and since when it waits. */
+  reminder?: { n: number; waitingSince: IsoInstant };
 }
 
-/** Review request, to the assigned reviewer. */
+/** Review request, to the assigned reviewer; with `reminder`, the reminder of it. */
 export function reviewRequestEmail(sender: Sender, d: ReviewRequestData): Email {
   const tz = sender.timeZone;
   const again = d.round > 1;
+  const round = again ? ` (vòng ${d.round})` : '';
   return renderLetter(sender, {
-    subject: `Đề nghị thẩm định báo cáo ${periodName(d.period)} – ${d.unit.name}${again ? ` (vòng ${d.round})` : ''}`,
+    subject: d.reminder
+      ? `Nhắc thẩm định báo cáo ${periodName(d.period)} – ${d.unit.name}${round}${d.reminder.n > 1 ? ` (lần ${d.reminder.n})` : ''}`
+      : `Đề nghị thẩm định báo cáo ${periodName(d.period)} – ${d.unit.name}${round}`,
     greeting: `Kính gửi đồng chí ${d.reviewer.name},`,
     blocks: [
       {
         kind: 'paragraph',
-        text: again
-          ? `${d.unit.name} đã giải trình, bổ sung báo cáo ${periodName(d.period)} theo ý kiến thẩm định. ` +
-            `Đề nghị đồng chí thẩm định lại (vòng ${d.round}).`
-          : `Đồng chí được phân công thẩm định báo cáo kết quả thực hiện phong trào thi đua cải cách hành chính ` +
-            `${periodWithDates(d.period)} của ${d.unit.name}.`,
+        text: d.reminder
+          ? `Báo cáo ${periodName(d.period)} của ${d.unit.name} đang chờ đồng chí thẩm định${round} từ ` +
+            `${atTime(d.reminder.waitingSince, tz)}. Đề nghị đồng chí hoàn thành trước ${atTime(d.respondBy, tz)}; ` +
+            'đường dẫn dưới đây là đường dẫn đã gửi trước đó.'
+          : again
+            ? `${d.unit.name} đã giải trình, bổ sung báo cáo ${periodName(d.period)} theo ý kiến thẩm định. ` +
+              `Đề nghị đồng chí thẩm định lại (vòng ${d.round}).`
+            : `Đồng chí được phân công thẩm định báo cáo kết quả thực hiện phong trào thi đua cải cách hành chính ` +
+              `${periodWithDates(d.period)} của ${d.unit.name}.`,
       },
       {
         kind: 'facts',
@@ -65,8 +74,8 @@ export function reviewRequestEmail(sender: Sender, d: ReviewRequestData): Email 
       },
     ],
     english:
-      `Review request: please appraise the report of ${d.unit.name} for period ${d.period.id} (round ${d.round}) ` +
-      `by ${atTimeEn(d.respondBy, tz)}, through the link above.`,
+      `${d.reminder ? 'Reminder of a review request' : 'Review request'}: please appraise the report of ${d.unit.name} ` +
+      `for period ${d.period.id} (round ${d.round}) by ${atTimeEn(d.respondBy, tz)}, through the link above.`,
   });
 }
 

@@ -4,17 +4,19 @@
  *
  * A callback wait timed out. Past the period's late-appraisal deadline nothing is sent and the
  * workflow ends the review (MarkUnappraised); before it, the admins are told that the reviewer
- * has not answered (`kind: 'appraise'`) or the unit is reminded to explain (`kind: 'explain'`),
- * and the workflow waits again behind the same link. The reminder count lives on the approval
+ * has not answered (`kind: 'appraise'`; while the period's review runs, the reviewer is reminded
+ * too, with the same link) or the unit is reminded to explain (`kind: 'explain'`), and the
+ * workflow waits again behind the same link. The reminder count lives on the approval
  * (`noteReminder`, at most one per `REMINDER_MIN_INTERVAL_MS`), and each reminder has its own
- * outbox identity (`escalation-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
+ * outbox identity (`escalation-<n>`, `review-reminder-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
  * the same reminder again, which mails only whom an earlier try missed, never anyone twice.
  */
 import { MIN_WAIT_SECONDS, reviewReminderSeconds, waitSeconds } from '#domain/calendar';
-import { escalationEmail, explanationReminderEmail } from '#mail/review';
+import { escalationEmail, explanationReminderEmail, reviewRequestEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import type { ApprovalStatus } from '#ports/reviews';
 import { baseUrl } from '#ports/settings';
+import { approvalUrl } from '#ports/signing';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { decideExplanation } from '#steps/explanation-decision';
@@ -107,7 +109,27 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
   if (kind === 'appraise') {
     const assignment = await reviews().getAssignment(periodId, unitId);
     const reviewerId = assignment?.reviewerId ?? input.reviewerId;
-    const reviewer = campaign.findPerson('reviewer', reviewerId) ?? { name: reviewerId };
+    const person = campaign.findPerson('reviewer', reviewerId);
+    const reviewer = person ?? { name: reviewerId };
+    const overdue = now.getTime() >= Date.parse(period.reviewClosesAt);
+    if (person && !overdue) {
+      // While the period's review runs, the reviewer is reminded too, with the link it holds.
+      await mailTo(
+        ctx.log,
+        person,
+        `review-reminder-${reminders}`,
+        about,
+        reviewRequestEmail(campaign.sender, {
+          reviewer: person,
+          unit,
+          period,
+          round,
+          reviewUrl: await approvalUrl(approval),
+          respondBy: period.reviewClosesAt,
+          reminder: { n: reminders, waitingSince: approval.createdAt },
+        }),
+      );
+    }
     await mailEach(ctx.log, campaign.people('admin'), `escalation-${reminders}`, about, (admin) =>
       escalationEmail(campaign.sender, {
         admin,
@@ -120,7 +142,7 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
         lateAppraisalUntil: period.lateAppraisalUntil,
         reminder: reminders,
         reassignUrl: `${baseUrl()}${adminHref.reassign(periodId, unitId)}`,
-        overdue: now.getTime() >= Date.parse(period.reviewClosesAt),
+        overdue,
       }),
     );
   } else {

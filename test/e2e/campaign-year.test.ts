@@ -863,9 +863,12 @@ describe('a campaign year of the demo district on the local engine', () => {
     });
     // an admin who also reviews: escalations (3 for Xã Nam Phúc, 5 for Phòng Y tế), the end of the
     // unappraised review, the review-close alerts, every results summary (2023Q1's v2 included),
+    // and, as the silent reviewer of one of those two, two reminders while its review ran,
     expect(box('huytq.noivu@song-lam.example.org')).toEqual({
       launch: 1,
       'review-request': await assignedRounds('tran-quoc-huy'),
+      'review-reminder-1': 1,
+      'review-reminder-2': 1,
       'escalation-1': 2,
       'escalation-2': 2,
       'escalation-3': 2,
@@ -1249,6 +1252,13 @@ async function expectedMailboxes(): Promise<Map<string, Record<string, number>>>
   for (const reviewer of h.config.reviewers) {
     once(reviewer.email, 'launch');
     add(reviewer.email, 'review-request', await assignedRounds(reviewer.id));
+  }
+  // A silent reviewer is reminded while the period's review runs: every 5 days from the
+  // assignment at the deadline, so twice before the review closes 10 days later.
+  for (const plan of PLANS.filter((p) => p.silent)) {
+    const assigned = await reviews().getAssignment(plan.id, plan.silent as string);
+    const reviewer = h.config.reviewers.find((r) => r.id === assigned?.reviewerId);
+    for (const n of [1, 2]) add(reviewer?.email as string, `review-reminder-${n}`);
   }
   for (const admin of h.config.admins) {
     // Xã Nam Phúc's reviewer was 3 times overdue (2023Q1), Phòng Y tế's 5 times (2023Q2).

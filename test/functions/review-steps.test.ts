@@ -343,15 +343,16 @@ describe('waiting too long', () => {
   const unitId = 'xa-thanh-son';
   let reviewerId: string;
 
-  it('escalates to every admin once per timeout, then reports the late-appraisal deadline', async () => {
+  it('reminds the reviewer while the review runs, tells every admin once per timeout, then reports the late-appraisal deadline', async () => {
     await submit(unitId);
     reviewerId = (await reviews().getAssignment(PERIOD, unitId))!.reviewerId;
     await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
     await bed.clearEmails();
     bed.setNow(new Date(IN_REVIEW.getTime() + 5 * 86_400_000));
     const event = { unitId, periodId: PERIOD, round: 1, reviewerId, kind: 'appraise' };
-    // The first try fails at the second admin's outbox claim (a DynamoDB fault, as the faults test
-    // injects); the workflow's Retry finishes the same reminder, escalation 1, for that admin.
+    // The first try fails at its second outbox claim, the first admin's (the reviewer's reminder
+    // went first; a DynamoDB fault, as the faults test injects); the workflow's Retry finishes the
+    // same reminder for whom it missed.
     const stored = outbox();
     let claims = 0;
     const failing = Object.create(stored, {
@@ -376,22 +377,28 @@ describe('waiting too long', () => {
     // A retry of the same timeout sends nothing more.
     expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
     const emails = await bed.emails();
+    const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
     expect(emails.map((m) => m.destination.to[0]).sort()).toEqual(
-      bed.config.admins.map((a) => a.email).sort(),
+      [...bed.config.admins.map((a) => a.email), reviewer.email].sort(),
     );
     expect(bed.config.admins.length).toBeGreaterThanOrEqual(2);
-    // Five days into the review, before the period's review closes: not yet overdue.
+    // Five days into the review, before the period's review closes: not yet overdue, and the
+    // reviewer is reminded with the link it holds.
     expect(Date.parse(q3.reviewClosesAt)).toBeGreaterThan(IN_REVIEW.getTime() + 5 * 86_400_000);
-    expect(emails[0]!.subject).toBe(
-      '[Thi đua CCHC] Chưa có kết quả thẩm định: Xã Thanh Sơn – quý III năm 2022',
-    );
-    const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
-    expect(emails[0]!.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
+    const toAdmin = emails.find((m) => m.subject.includes('Chưa có kết quả thẩm định'))!;
+    expect(toAdmin.subject).toBe('[Thi đua CCHC] Chưa có kết quả thẩm định: Xã Thanh Sơn – quý III năm 2022');
+    expect(toAdmin.body.text).toContain(`Người thẩm định: ${reviewer.name} <${reviewer.email}>`);
+    const toReviewer = emails.find((m) => m.subject.includes('Nhắc thẩm định'))!;
+    expect(toReviewer.destination.to).toEqual([reviewer.email]);
+    expect(toReviewer.subject).toBe('[Thi đua CCHC] Nhắc thẩm định báo cáo quý III năm 2022 – Xã Thanh Sơn');
+    expect(toReviewer.body.text).toContain('/d?');
 
     // The next timeout: a second escalation.
+    // The next, after the period's review closed: the admins only.
     bed.setNow(new Date(IN_REVIEW.getTime() + 10 * 86_400_000));
+    expect(IN_REVIEW.getTime() + 10 * 86_400_000).toBeGreaterThan(Date.parse(q3.reviewClosesAt));
     expect(await invoke(remindWaiting, event)).toEqual(waitAgain);
-    expect((await bed.emails()).length).toBe(2 * bed.config.admins.length);
+    expect((await bed.emails()).length).toBe(2 * bed.config.admins.length + 1);
     // Two days before the late-appraisal deadline, a third: the wait after it ends a minute after
     // the deadline, less than an interval away — the review ends then, not days after.
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 2 * 86_400_000));
@@ -399,7 +406,7 @@ describe('waiting too long', () => {
       pastLateDeadline: false,
       waitSeconds: 2 * 86_400 + 60,
     });
-    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length + 1);
     // After the period's review closed, the admins read that it is overdue.
     expect(Date.parse(q3.reviewClosesAt)).toBeLessThan(Date.parse(q3.lateAppraisalUntil) - 2 * 86_400_000);
     expect((await bed.emails()).at(-1)!.subject).toBe(
@@ -409,11 +416,11 @@ describe('waiting too long', () => {
     // A timer that fires a few seconds before the deadline reminds no one and waits it out.
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil) - 5_000));
     expect(await invoke(remindWaiting, event)).toEqual({ pastLateDeadline: false, waitSeconds: 65 });
-    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length + 1);
 
     bed.setNow(new Date(Date.parse(q3.lateAppraisalUntil)));
     expect(await invoke(remindWaiting, event)).toMatchObject({ pastLateDeadline: true });
-    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length);
+    expect((await bed.emails()).length).toBe(3 * bed.config.admins.length + 1);
   });
 
   it('marks it unappraised: the pending link is closed, the admins and the unit are told once', async () => {
