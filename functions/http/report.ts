@@ -33,7 +33,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { ConflictError, NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
-import { EDITABLE_REPORT_STATUSES, type StoredReport } from '#ports/reports';
+import { EDITABLE_REPORT_STATUSES, type ReportStatus, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
 import { stateMachineArn } from '#ports/settings';
 import { askForSweep } from '#ports/sweep-trigger';
@@ -179,6 +179,9 @@ type PostAction = 'save' | 'save-valid' | 'submit' | 'explain';
 
 const NOT_EDITABLE = 'Báo cáo đã nộp nên không sửa được nữa (trừ khi được trả lại để giải trình).';
 
+/** A report submitted and moved on by its review (a returned one is explained, not submitted). */
+const SUBMITTED_ONWARD: readonly ReportStatus[] = ['in-review', 'explained', 'approved'];
+
 /** What the POST asks, once the report's status allows it; otherwise the page that says why not. */
 function allowedAction(request: HttpRequest, ctx: ReportContext): PostAction {
   const action = request.form.get('action');
@@ -263,6 +266,11 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   // A submit of a report already submitted only (re)starts its review: a failed start is retried from the page.
   if (request.form.get('action') === 'submit' && ctx.stored?.status === 'submitted') {
     return startReview(request, ctx, ctx.stored);
+  }
+  // …and once its review moved it on, a submit again (another tab, a page shown again) only says
+  // it was submitted: the same answer whether or not the review has started yet.
+  if (request.form.get('action') === 'submit' && ctx.stored && SUBMITTED_ONWARD.includes(ctx.stored.status)) {
+    return backToPage(request, 'submitted');
   }
   const action = allowedAction(request, ctx);
   const draft = action === 'save' || action === 'save-valid';

@@ -88,6 +88,11 @@ export interface Approval extends NewApproval {
   reassignment?: ReassignmentClaim;
   /** Reminders sent while pending (see `noteReminder`). */
   reminders: number;
+  /**
+   * The token generation of a failed delivery whose request may have been applied (its answer
+   * lost): a later delivery to that same token that finds the task gone was delivered by it.
+   */
+  deliveryMayHaveLanded?: number;
   lastRemindedAt?: string;
 }
 
@@ -195,8 +200,17 @@ export interface ReviewStore {
   swapTaskToken(approvalId: string, taskToken: string): Promise<SwapOutcome>;
   /** Delivery succeeded with the token of `tokenGen`. false when a newer token superseded it. */
   markDelivered(approvalId: string, tokenGen: number): Promise<boolean>;
-  /** A transient delivery error: stays in the sweep's queue with the error recorded. */
-  markDeliveryFailed(approvalId: string, tokenGen: number, error: string): Promise<boolean>;
+  /**
+   * A transient delivery error: stays in the sweep's queue with the error recorded. `mayHaveLanded`:
+   * a request of the failed attempt may have been applied (its answer lost), recorded with the
+   * token generation it used (`deliveryMayHaveLanded`).
+   */
+  markDeliveryFailed(
+    approvalId: string,
+    tokenGen: number,
+    error: string,
+    mayHaveLanded?: boolean,
+  ): Promise<boolean>;
   /** The task is gone (TaskTimedOut, InvalidToken, TaskDoesNotExist): moves to the admin's list. */
   markTaskGone(approvalId: string, tokenGen: number, error: string): Promise<boolean>;
   /** Conditional `pending → closed` (a late click gets 410). false if not pending. */

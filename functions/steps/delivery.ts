@@ -18,6 +18,7 @@ import { now } from '#ports/clock';
 import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
+import { mayHaveApplied, wasUncertain } from '#ports/transient';
 import { crashPoint } from './crash-point.ts';
 
 /** What a callback task receives as its output (`$.decision` in the review state machine). */
@@ -75,9 +76,18 @@ export async function deliverDecision(approval: Approval, log?: Logger): Promise
       kind: approval.kind,
       error: err,
     });
-    const marked = await reviews().markDeliveryFailed(approval.id, approval.tokenGen, describe(err));
+    const mayHaveLanded = wasUncertain(err) || mayHaveApplied(err);
+    const marked = await reviews().markDeliveryFailed(
+      approval.id,
+      approval.tokenGen,
+      describe(err),
+      mayHaveLanded,
+    );
     return marked ? 'failed' : 'superseded';
   }
+  // The task gone after an earlier attempt to this same token may have landed: that attempt
+  // delivered it (its answer was lost), not a task that ended without it.
+  if (result === 'task-gone' && approval.deliveryMayHaveLanded === approval.tokenGen) result = 'delivered';
   if (result === 'task-gone') {
     const marked = await reviews().markTaskGone(
       approval.id,

@@ -32,6 +32,7 @@ import { replacePort } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { claimDecision } from '#steps/decisions';
+import { deliverDecision } from '#steps/delivery';
 import { roundAppraisal } from '#steps/records';
 import { closedPort } from '../helpers/ses.ts';
 import {
@@ -488,6 +489,45 @@ describe('a decision made in time that has not reached the wait at the deadline'
     expect(sent).toEqual([{ token: rearmed, output: { decision: 'approve', round: 1, waitSeconds: 60 } }]);
     expect((await approvals(unitId, 'appraise'))[0]).toMatchObject({ status: 'delivered' });
     bed.setNow(IN_REVIEW);
+  });
+});
+
+describe('a delivery whose answer was lost', () => {
+  it('counts as delivered when the task is then found gone, and only then', async () => {
+    const unitId = 'phong-van-hoa-thong-tin';
+    await submit(unitId);
+    const { reviewerId } = await invoke(assignReviewer, { unitId, periodId: PERIOD });
+    await invoke(requestAppraisal, { unitId, periodId: PERIOD, round: 1, reviewerId, taskToken: fresh() });
+    const [approval] = await approvals(unitId, 'appraise');
+    const report = (await reports().get(unitId, PERIOD))!.report;
+    const decided = await claimDecision(
+      approval!,
+      { action: 'approve', payload: { appraisal: appraisalOf(report, reviewerId, 0, ''), reportVersion: 1 } },
+      { kind: 'reviewer', id: reviewerId },
+    );
+    if (decided.outcome !== 'decided') throw new Error('not decided');
+    // (This bed has no Step Functions: a port stands in for what it answers.)
+    const answering = (answer: () => Promise<'delivered' | 'task-gone'>) =>
+      replacePort(callbacks, {
+        sendDecision: answer,
+        sendFailure: async () => 'delivered',
+        startExecution: async () => 'started',
+      });
+    try {
+      // Every try failed, the first one with its connection lost mid-request: it may have landed.
+      answering(async () => {
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $uncertain: true });
+      });
+      expect(await deliverDecision(decided.approval)).toBe('failed');
+      const failed = (await approvals(unitId, 'appraise'))[0]!;
+      expect(failed).toMatchObject({ status: 'failed-delivery', deliveryMayHaveLanded: failed.tokenGen });
+      // The sweep sends it again: the task is gone — the lost request had delivered it.
+      answering(async () => 'task-gone');
+      expect(await deliverDecision(failed)).toBe('delivered');
+      expect((await approvals(unitId, 'appraise'))[0]).toMatchObject({ status: 'delivered' });
+    } finally {
+      replacePort(callbacks, undefined);
+    }
   });
 });
 

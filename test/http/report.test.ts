@@ -291,11 +291,18 @@ describe('submitting', () => {
     expect(page).toContain('Đã nộp báo cáo');
     expect(page).not.toContain('name="action" value="save"');
 
-    // A second submit (e.g. a retry) changes nothing and starts nothing new.
+    // A second submit (e.g. a retry) changes nothing and starts nothing new…
     const again = await postForm(url, completeForm(h, unitId, 1, 'submit'));
     expect(again.status).toBe(303);
     expect((await stored(unitId))?.version).toBe(report?.version);
     expect(h.rt.sfn.listExecutions().filter((e) => e.name === name)).toHaveLength(1);
+    // …whether or not its review has moved it on meanwhile (the same answer, not a 409).
+    await h.rt.settle();
+    expect((await stored(unitId))?.status).toBe('in-review');
+    const later = await postForm(url, completeForm(h, unitId, 1, 'submit'));
+    expect(later.status).toBe(303);
+    expect(await (await fetch(location(h, later))).text()).toContain('Đã nộp báo cáo');
+    expect((await stored(unitId))?.version).toBe(report?.version);
     // Saving over a submitted report is refused.
     const save = await postForm(url, {
       action: 'save',

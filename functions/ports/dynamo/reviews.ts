@@ -128,6 +128,7 @@ function approvalOf(item: Item): Approval {
     ...optional(item, 'reassignment'),
     ...optional(item, 'lastRemindedAt'),
     ...optional(item, 'remindEverySeconds'),
+    ...optional(item, 'deliveryMayHaveLanded'),
   } as Approval;
 }
 
@@ -464,13 +465,23 @@ export class DynamoReviewStore implements ReviewStore {
     );
   }
 
-  markDeliveryFailed(approvalId: string, tokenGen: number, error: string): Promise<boolean> {
+  markDeliveryFailed(
+    approvalId: string,
+    tokenGen: number,
+    error: string,
+    mayHaveLanded = false,
+  ): Promise<boolean> {
     return this.mark(
       approvalId,
       tokenGen,
       ['decided', 'failed-delivery'],
-      'SET #status = :s, lastError = :e ADD deliveryAttempts :one',
-      { ':s': 'failed-delivery', ':e': error.slice(0, 1000), ':one': 1 },
+      `SET #status = :s, lastError = :e${mayHaveLanded ? ', deliveryMayHaveLanded = :g' : ''} ADD deliveryAttempts :one`,
+      {
+        ':s': 'failed-delivery',
+        ':e': error.slice(0, 1000),
+        ':one': 1,
+        ...(mayHaveLanded ? { ':g': tokenGen } : {}),
+      },
     );
   }
 
