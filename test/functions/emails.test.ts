@@ -185,7 +185,7 @@ describe('the review emails', () => {
     });
     expect(approved.text).toContain('Tổng điểm thẩm định: 68,5 / 70 điểm');
     expect(approved.text).toContain('sau 2 vòng thẩm định');
-    const escalation = escalationEmail(sender, {
+    const silent = {
       admin: { name: 'Trần Quốc Huy' },
       unit,
       reviewer: { name: 'Lê Thị Mai', email: 'mailt.noivu@song-lam.example.org' },
@@ -194,28 +194,15 @@ describe('the review emails', () => {
       waitingSince: '2022-10-12T03:00:00.000Z',
       reviewClosesAt: q3.reviewClosesAt,
       lateAppraisalUntil: q3.lateAppraisalUntil,
-      reminder: 1,
       reassignUrl: 'https://thidua.test/admin/periods/2022Q3/units/phong-tu-phap/reassign',
-      overdue: false,
-    });
+    };
+    const escalation = escalationEmail(sender, { ...silent, reminder: 1, overdue: false });
     // Within the period's review time the admin is kept informed, not told it is overdue.
     expect(escalation.subject).toBe(
       `[Thi đua CCHC] Chưa có kết quả thẩm định: ${unit.name} – quý III năm 2022`,
     );
     expect(escalation.text).toMatch(/Thời gian thẩm định của kỳ còn đến \d\d:\d\d ngày \d\d\/\d\d\/2022/);
-    const overdue = escalationEmail(sender, {
-      admin: { name: 'Trần Quốc Huy' },
-      unit,
-      reviewer: { name: 'Lê Thị Mai', email: 'mailt.noivu@song-lam.example.org' },
-      period: q3,
-      round: 1,
-      waitingSince: '2022-10-12T03:00:00.000Z',
-      reviewClosesAt: q3.reviewClosesAt,
-      lateAppraisalUntil: q3.lateAppraisalUntil,
-      reminder: 3,
-      reassignUrl: 'https://thidua.test/admin/periods/2022Q3/units/phong-tu-phap/reassign',
-      overdue: true,
-    });
+    const overdue = escalationEmail(sender, { ...silent, reminder: 3, overdue: true });
     expect(overdue.subject).toBe(`[Thi đua CCHC] Quá hạn thẩm định: ${unit.name} – quý III năm 2022 (lần 3)`);
     expect(overdue.text).toContain('thời gian thẩm định của kỳ đã kết thúc lúc');
     // The escalation leads to the page that hands the review to someone else.
