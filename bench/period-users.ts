@@ -44,6 +44,25 @@ export function decisionForm(page: string, decision: 'approve' | 'return'): URLS
   return form;
 }
 
+/** The confirmation page's form (the decision as posted, carried hidden) with its confirm button pressed. */
+export function confirmationForm(page: string): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    const [, name = '', value = ''] = m;
+    form.set(
+      name,
+      value
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    );
+  }
+  form.set('confirm', 'yes');
+  return form;
+}
+
 /**
  * `fetch`, once more when the connection was reset: on a loaded machine a kept-alive socket can be
  * closed by the server as the request goes out. Sending a form again is what a person does, and

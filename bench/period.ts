@@ -44,6 +44,7 @@ import {
   traceLines,
 } from './period-profile.ts';
 import {
+  confirmationForm,
   decisionForm,
   expectStatus,
   post,
@@ -166,7 +167,11 @@ async function review(url: string, unitId: string, decision: 'approve' | 'return
   const form = await page('DecisionPage', () => request(url));
   expectStatus(form, 200, `${unitId} decision page`);
   const filled = decisionForm(await form.text(), decision);
-  expectStatus(await page('DecisionPage', () => post(url, filled)), 200, decision);
+  // Two presses, as a reviewer makes them: the decision, then its confirmation page's button.
+  const confirmation = await page('DecisionPage', () => post(url, filled));
+  expectStatus(confirmation, 200, `${decision} (confirmation page)`);
+  const confirmed = confirmationForm(await confirmation.text());
+  expectStatus(await page('DecisionPage', () => post(url, confirmed)), 200, decision);
 }
 async function act(unit: Unit, links: Map<string, string>, action: 'submit' | 'explain'): Promise<void> {
   const url = links.get(unit.id) ?? '';

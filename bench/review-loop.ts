@@ -119,9 +119,12 @@ function reportForm(unit: Unit, version: number, action: 'save' | 'submit'): URL
   return form;
 }
 
-/** The reviewer's form as the decision page filled it (the self-scores kept), with the decision. */
+/**
+ * The reviewer's form as the decision page filled it (the self-scores kept), with the decision,
+ * confirmed at once (`confirm=yes`: the confirmation page's press; the period bench makes both).
+ */
 function decisionForm(page: string, decision: string): URLSearchParams {
-  const form = new URLSearchParams({ decision });
+  const form = new URLSearchParams({ decision, confirm: 'yes' });
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {

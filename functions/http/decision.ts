@@ -3,9 +3,12 @@
  *
  * The link is checked before anything is read (forged, tampered, unknown key → 403; expired →
  * 410). GET and HEAD only show the page of the approval's kind; they never change anything (mail
- * scanners fetch links before people do). POST decides:
+ * scanners fetch links before people do). POST decides, an appraisal in two presses
+ * (functions/web/review-confirm.ts):
  *
  *   validate the form (nothing written on a problem: 422 with the form as typed)
+ *   → an appraisal without `confirm=yes`: the confirmation page, the form carried hidden, nothing
+ *     written (its `back`: the form again as typed)
  *   → the decision's payload (the appraisal, the ballot) put as an immutable item, then the claim:
  *     `pending → decided` with the payload's hash — the only write that decides, so a losing or
  *     replayed POST changes nothing that is read (409; functions/steps/decisions.ts)
@@ -49,6 +52,7 @@ import {
 } from '#web/http';
 import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
+import { BACK_FIELD, CONFIRM_FIELD, CONFIRM_VALUE, renderDecisionConfirmation } from '#web/review-confirm';
 import { renderDecidedReviewPage } from '#web/review-decided';
 import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
@@ -159,6 +163,17 @@ const appraisePage: DecisionPage = {
 
   async decide(request, approval) {
     const ctx = await appraiseContext(approval, request);
+    const writeIdPosted = writeIdOf(request.form);
+    if (request.form.has(BACK_FIELD)) {
+      // From the confirmation: the form again, as it was typed; nothing recorded.
+      const html = renderReviewPage({
+        ...ctx,
+        rounds: await earlierRounds(ctx),
+        raw: request.form,
+        ...(writeIdPosted ? { writeId: writeIdPosted } : {}),
+      });
+      return htmlResponse(200, html);
+    }
     const parsed = parseAppraisalForm(request.form, {
       stored: ctx.stored,
       set: ctx.set,
@@ -181,8 +196,19 @@ const appraisePage: DecisionPage = {
         'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất.',
       );
     }
+    if (request.form.get(CONFIRM_FIELD) !== CONFIRM_VALUE) {
+      // The first press shows what will be recorded; only the confirmation's press decides.
+      const html = renderDecisionConfirmation({
+        ...ctx,
+        report: ctx.stored.report,
+        decision: parsed.decision,
+        payload: parsed.payload,
+        form: request.form,
+      });
+      return htmlResponse(200, html);
+    }
     const actor = actorOf(request, { kind: 'reviewer', id: ctx.reviewer.id, email: ctx.reviewer.email });
-    const writeId = writeIdOf(request.form);
+    const writeId = writeIdPosted;
     const outcome = await claimDecision(
       approval,
       { action: parsed.decision, payload: parsed.payload, ...(writeId ? { writeId } : {}) },

@@ -93,7 +93,8 @@ it('hands a waiting review to another reviewer: old link 410, new link finishes 
   const newLink = await mailedLink(h, next.email, '/d');
   const reviewPage = await (await fetch(newLink)).text();
   expect(
-    (await postForm(newLink, formOf(reviewPage, { decision: 'approve' }), { origin: h.base })).status,
+    (await postForm(newLink, formOf(reviewPage, { decision: 'approve', confirm: 'yes' }), { origin: h.base }))
+      .status,
   ).toBe(200);
   await h.rt.settle();
   expect((await reports().get(UNIT, PERIOD_ID))?.status).toBe('approved');
@@ -163,7 +164,8 @@ it('a reassigned review whose wait times out keeps the new reviewer’s link liv
 
   const reviewPage = await (await fetch(newLink)).text();
   expect(
-    (await postForm(newLink, formOf(reviewPage, { decision: 'approve' }), { origin: h.base })).status,
+    (await postForm(newLink, formOf(reviewPage, { decision: 'approve', confirm: 'yes' }), { origin: h.base }))
+      .status,
   ).toBe(200);
   await h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');

@@ -50,7 +50,9 @@ it('restarts a review whose wait was lost: once, the recorded decision delivered
   h.rt.sfn.stopExecution(first.executionArn, { error: 'Lost' });
   await h.rt.settle();
   const reviewPage = await (await fetch(reviewUrl)).text();
-  const approved = await postForm(reviewUrl, formOf(reviewPage, { decision: 'approve' }), { origin: h.base });
+  const approved = await postForm(reviewUrl, formOf(reviewPage, { decision: 'approve', confirm: 'yes' }), {
+    origin: h.base,
+  });
   expect(approved.status).toBeLessThan(300);
   await h.rt.settle();
   const gone = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD_ID)).filter(

@@ -77,11 +77,22 @@ describe.skipIf(skip)('an admin follows and reassigns a review in a browser', ()
     await Promise.all([page.waitForURL(/done=/), page.click('form button[type=submit]')]);
     expect(await page.content()).toContain(`Đã giao thẩm định cho ${next.name}`);
 
-    // The new reviewer opens the mailed link in the browser and approves.
+    // The new reviewer opens the mailed link on a phone and approves: Phê duyệt, then the
+    // confirmation page's own button (the first press records nothing).
     const link = await mailedLink(h, next.email, '/d');
-    const reviewer = await browser.newPage({ locale: 'vi-VN' });
+    const reviewer = await browser.newPage({
+      locale: 'vi-VN',
+      viewport: { width: 375, height: 800 },
+      bypassCSP: true,
+    });
     await reviewer.goto(link);
     await reviewer.click('button[name=decision][value=approve]');
+    await reviewer.waitForSelector('h1:text("Xác nhận phê duyệt")');
+    expect(await seriousViolations(reviewer)).toEqual([]);
+    const [scroll, client] = await scrollWidths(reviewer);
+    expect(scroll).toBeLessThanOrEqual(client);
+    expect((await unitRow()).includes('Đã phê duyệt')).toBe(false);
+    await reviewer.click('button[name=confirm][value=yes]');
     await reviewer.waitForSelector('h1:text("Đã ghi nhận quyết định")');
     await reviewer.close();
     await h.rt.settle();

@@ -263,13 +263,17 @@ export function reportForm(
   return form;
 }
 
-/** The reviewer's form: every input as the page filled it, the decision, and the changes. */
+/**
+ * The reviewer's form: every input as the page filled it, the decision, and the changes, as the
+ * confirmation page sends it (`confirm=yes`: the second press; test/http/decision.test.ts and
+ * test/http/review-loop.test.ts go through the confirmation page itself).
+ */
 export function reviewForm(
   page: string,
   decision: 'approve' | 'return',
   changes: Record<string, string> = {},
 ) {
-  const form = new URLSearchParams({ decision });
+  const form = new URLSearchParams({ decision, confirm: 'yes' });
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {
@@ -281,7 +285,7 @@ export function reviewForm(
 
 /** The review page's form without reading the page: the scores as appraised, no comments. */
 export function appraisalForm(scores: Scores, reportVersion: number, decision: 'approve' | 'return') {
-  const form = new URLSearchParams({ decision, reportVersion: String(reportVersion) });
+  const form = new URLSearchParams({ decision, confirm: 'yes', reportVersion: String(reportVersion) });
   for (const [leaf, score] of Object.entries(scores)) {
     form.set(`score[${leaf}]`, points(score));
     form.set(`comment[${leaf}]`, '');

@@ -117,7 +117,7 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     const unitId = 'phong-y-te';
     const { url } = await waitingAppraisal(h, unitId);
     const version = (await reports().get(unitId, PERIOD_ID))?.version ?? 0;
-    const form = new URLSearchParams({ decision: 'approve', reportVersion: String(version) });
+    const form = new URLSearchParams({ decision: 'approve', confirm: 'yes', reportVersion: String(version) });
     for (const [id, entry] of Object.entries(completeReport(h, unitId).entries)) {
       form.set(`score[${id}]`, String(entry.selfScore / 100));
     }

@@ -4,15 +4,18 @@
  * endpoint): what a scanner's GET, a double click, a forged or an old link do — and do not do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Appraisal } from '#domain/model';
 import type { Callbacks } from '#ports/callbacks';
 import { callbacks, SfnCallbacks } from '#ports/callbacks';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { replacePort } from '#ports/registry';
+import type { Approval } from '#ports/reviews';
 import {
   callbacksReceived,
   completeReport,
+  formOf,
   type Harness,
   linkParams,
   PERIOD_ID,
@@ -34,9 +37,12 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** An approving appraisal form: every leaf at the unit's own score. */
+/**
+ * An approving appraisal form: every leaf at the unit's own score, as the confirmation page sends it
+ * (`confirm=yes`, the second press; 'the confirmation' below goes through that page).
+ */
 function approveForm(unitId: string, reportVersion: number, decision = 'approve'): URLSearchParams {
-  const form = new URLSearchParams({ decision, reportVersion: String(reportVersion) });
+  const form = new URLSearchParams({ decision, confirm: 'yes', reportVersion: String(reportVersion) });
   for (const [id, entry] of Object.entries(completeReport(h, unitId).entries)) {
     form.set(`score[${id}]`, String(entry.selfScore / 100));
   }
@@ -75,6 +81,84 @@ describe('the review page', () => {
     expect(await head.text()).toBe('');
     for (let i = 0; i < 3; i++) await fetch(url); // a mail scanner, a preview, a person
     expect(await h.snapshot()).toBe(before);
+  });
+});
+
+describe('the confirmation', () => {
+  it('the first press shows what will be recorded and writes nothing; "Quay lại sửa" keeps what was typed; the confirmation records exactly that', async () => {
+    const unitId = 'phong-kinh-te-ha-tang';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const page = await (await fetch(url)).text();
+    const before = await h.snapshot();
+
+    // The reviewer lowers 1.1.1 with a comment that tries to break out, and presses Phê duyệt.
+    const typed = formOf(page, { decision: 'approve', 'score[1.1.1]': '0,5' });
+    typed.set('comment[1.1.1]', `Chỉ có dự thảo ${XSS}`);
+    const first = await postForm(url, typed);
+    expect(first.status).toBe(200);
+    const confirmation = await first.text();
+    expect(confirmation).toContain('<h1>Xác nhận phê duyệt</h1>');
+    expect(confirmation).toContain('Quyết định chưa được ghi nhận.');
+    const self = completeReport(h, unitId).entries['1.1.1']?.selfScore as number;
+    expect(confirmation).toMatch(
+      new RegExp(
+        `<td>1\\.1\\.1\\. [^<]+</td><td class="num">${(self / 100).toString().replace('.', ',')}</td><td class="num"><strong>0,5</strong></td><td>Chỉ có dự thảo &lt;script&gt;`,
+      ),
+    );
+    expect(confirmation).not.toContain(XSS);
+    expect(confirmation).toContain('Tổng điểm thẩm định: <strong>');
+    expect(await h.snapshot()).toBe(before);
+    expect((await reviews().getApproval(approval.id))?.status).toBe('pending');
+    expect(callbacksReceived(h, executionArn)).toBe(0);
+
+    // Back to the form: what was typed is there, still nothing recorded.
+    const back = await postForm(url, formOf(confirmation, { back: '1' }));
+    expect(back.status).toBe(200);
+    const again = await back.text();
+    expect(again).toContain('Thẩm định báo cáo');
+    expect(again).toMatch(/name="score\[1\.1\.1\]" value="0,5"/);
+    expect(again).toContain('Chỉ có dự thảo &lt;script&gt;');
+    expect(await h.snapshot()).toBe(before);
+
+    // Confirmed: the decision recorded is the one the confirmation showed.
+    const confirmed = await postForm(url, formOf(confirmation, { confirm: 'yes' }));
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Đã ghi nhận quyết định');
+    await h.rt.settle();
+    const stored = (await reviews().getApproval(approval.id)) as Approval;
+    expect(stored.decision?.action).toBe('approve');
+    const payload = await reviews().getDecisionPayload<{ appraisal: Appraisal }>(stored);
+    expect(payload?.appraisal.entries['1.1.1']).toEqual({ score: 50, comment: `Chỉ có dự thảo ${XSS}` });
+    expect(h.rt.sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  });
+
+  it('a return is confirmed too, showing the comments the unit will read', async () => {
+    const unitId = 'phong-nong-nghiep-ptnt';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const page = await (await fetch(url)).text();
+    const before = await h.snapshot();
+    const first = await postForm(
+      url,
+      formOf(page, { decision: 'return', general: 'Bổ sung số, ngày của các văn bản minh chứng.' }),
+    );
+    expect(first.status).toBe(200);
+    const confirmation = await first.text();
+    expect(confirmation).toContain('<h1>Xác nhận trả lại để giải trình</h1>');
+    expect(confirmation).toContain('Bổ sung số, ngày của các văn bản minh chứng.');
+    expect(confirmation).toContain('Điểm thẩm định của mọi tiêu chí bằng điểm đơn vị tự chấm');
+    expect(confirmation).toContain('>Xác nhận trả lại để giải trình</button>');
+    expect(await h.snapshot()).toBe(before);
+
+    const confirmed = await postForm(url, formOf(confirmation, { confirm: 'yes' }));
+    expect(confirmed.status).toBe(200);
+    await h.rt.settle();
+    expect((await reviews().getApproval(approval.id))?.decision?.action).toBe('return');
+    expect(JSON.parse(h.rt.sfn.describeExecution(executionArn).output ?? '{}')).toMatchObject({
+      decision: 'return',
+      round: 1,
+    });
   });
 });
 

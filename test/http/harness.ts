@@ -362,10 +362,18 @@ export function formOf(page: string, fields: Record<string, string>): URLSearchP
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {
-    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    form.set(m[1] as string, decodeEntities(m[2] as string));
   }
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   return form;
+}
+
+/** An attribute's value as a browser reads it: the entities functions/web/html.ts writes, decoded. */
+function decodeEntities(value: string): string {
+  const named: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>' };
+  return value.replace(/&(quot|amp|lt|gt|#\d+);/g, (_, name: string) =>
+    name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (named[name] ?? ''),
+  );
 }
 
 /** The unit's invitation to the harness's period, as the period's InviteUnit step sends it. */

@@ -299,7 +299,11 @@ async function validLinks(): Promise<Link[]> {
     ['decision link D', 'thanh-tra-huyen'],
   ] as const) {
     const { reviewUrl } = await inReview(h, unitId);
-    add(label, reviewUrl, formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve' }));
+    add(
+      label,
+      reviewUrl,
+      formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve', confirm: 'yes' }),
+    );
   }
   const admin = 'huytq.noivu@song-lam.example.org';
   await postForm(`${h.base}/admin/signin`, { email: admin }, { origin: h.base });

@@ -38,9 +38,14 @@ describe(`${N} concurrent decisions on one link`, () => {
     // from its own rendering of the page (its own write id), as N clicks in N browsers would be.
     const forms = Array.from({ length: N }, (_, i) =>
       i % 2 === 0
-        ? formOf(page, { decision: 'approve', writeId: `race-${String(i).padStart(16, '0')}` })
+        ? formOf(page, {
+            decision: 'approve',
+            confirm: 'yes',
+            writeId: `race-${String(i).padStart(16, '0')}`,
+          })
         : formOf(page, {
             decision: 'return',
+            confirm: 'yes',
             general: `Cần bổ sung minh chứng (yêu cầu ${i}).`,
             writeId: `race-${String(i).padStart(16, '0')}`,
           }),

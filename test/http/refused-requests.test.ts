@@ -22,7 +22,7 @@ describe('a reviewer’s decision without the report version it was made on', ()
   it('is refused with 422 naming reportVersion: nothing stored, nothing mailed or passed on, and the link still decides', async () => {
     const { reviewUrl } = await inReview(h, 'phong-tu-phap');
     const page = await (await fetch(reviewUrl)).text();
-    const approve = formOf(page, { decision: 'approve' });
+    const approve = formOf(page, { decision: 'approve', confirm: 'yes' });
     const version = approve.get('reportVersion') ?? '';
     expect(version).toMatch(/^\d+$/);
     const before = await h.snapshot();
@@ -72,7 +72,7 @@ describe('a reviewer’s decision without the report version it was made on', ()
 describe('a POST from an opaque origin', () => {
   it('is refused (403) on the decision page and at admin sign-in, and changes nothing', async () => {
     const { reviewUrl } = await inReview(h, 'phong-tai-chinh-ke-hoach');
-    const approve = formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve' });
+    const approve = formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve', confirm: 'yes' });
     const before = await h.snapshot();
     const mailsBefore = (await h.mails()).length;
 

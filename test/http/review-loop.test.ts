@@ -10,7 +10,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { log } from '#ports/log';
 import { loadCampaign } from '#steps/campaign';
-import { completeForm, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
+import { completeForm, formOf, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
 
 let h: Harness;
 
@@ -31,16 +31,17 @@ async function linkIn(to: string, subjectPart: RegExp, path: '/r' | '/d'): Promi
   return url;
 }
 
-function reviewForm(page: string, decision: string, changes: Record<string, string> = {}): URLSearchParams {
-  // What the reviewer's browser sends: every input as the page filled it, plus the changes.
-  const form = new URLSearchParams({ decision });
-  for (const m of page.matchAll(
-    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
-  )) {
-    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
-  }
-  for (const [k, v] of Object.entries(changes)) form.set(k, v);
-  return form;
+/**
+ * A reviewer's decision as a browser makes it: the form pressed (the confirmation page answers, and
+ * nothing is recorded yet: the report is still in review), then the confirmation's own form.
+ */
+async function decide(url: string, form: URLSearchParams, unitId: string): Promise<Response> {
+  const first = await postForm(url, form);
+  expect(first.status).toBe(200);
+  const confirmation = await first.text();
+  expect(confirmation).toContain('Quyết định chưa được ghi nhận.');
+  expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
+  return postForm(url, formOf(confirmation, { confirm: 'yes' }));
 }
 
 it('submit → return with comments → explain → approve, all through the pages and the mailed links', async () => {
@@ -60,9 +61,14 @@ it('submit → return with comments → explain → approve, all through the pag
   const review1 = await linkIn(reviewer?.email as string, /./, '/d');
   const page1 = await (await fetch(review1)).text();
   expect(page1).toContain('Vòng thẩm định: <strong>1</strong>');
-  const returned = await postForm(
+  const returned = await decide(
     review1,
-    reviewForm(page1, 'return', { 'score[1.1.1]': '0', 'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.' }),
+    formOf(page1, {
+      decision: 'return',
+      'score[1.1.1]': '0',
+      'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
+    }),
+    unitId,
   );
   expect(returned.status).toBe(200);
   await h.rt.settle();
@@ -92,9 +98,10 @@ it('submit → return with comments → explain → approve, all through the pag
   expect(spentPage).toContain('Đã có quyết định: Trả lại để giải trình');
   expect(spentPage).not.toContain('<form');
 
-  const approved = await postForm(
+  const approved = await decide(
     review2,
-    reviewForm(page2, 'approve', { 'score[1.1.1]': '1', 'comment[1.1.1]': 'Đã bổ sung.' }),
+    formOf(page2, { decision: 'approve', 'score[1.1.1]': '1', 'comment[1.1.1]': 'Đã bổ sung.' }),
+    unitId,
   );
   expect(approved.status).toBe(200);
   await h.rt.settle();

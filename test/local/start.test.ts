@@ -62,9 +62,9 @@ async function linksInInbox(recipient: string, path: '/r' | '/d'): Promise<strin
     .map((m) => unescapeHtml(m[1] as string));
 }
 
-/** What the reviewer's browser sends: every input as the page filled it, and the decision. */
+/** What the reviewer's browser sends from the confirmation page: every input as the page filled it, and the decision. */
 function reviewForm(page: string, decision: string): URLSearchParams {
-  const form = new URLSearchParams({ decision });
+  const form = new URLSearchParams({ decision, confirm: 'yes' });
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {

@@ -18,7 +18,11 @@ const hiddenWriteId = (page: string) => /name="writeId" value="([^"]+)"/.exec(pa
 async function returnedReport(unitId: string): Promise<{ reportUrl: string; form: URLSearchParams }> {
   const { reportUrl, reviewUrl } = await inReview(bed.h, unitId);
   const page = await (await fetch(reviewUrl)).text();
-  const form = new URLSearchParams({ decision: 'return', generalComment: 'Bổ sung minh chứng.' });
+  const form = new URLSearchParams({
+    decision: 'return',
+    confirm: 'yes',
+    generalComment: 'Bổ sung minh chứng.',
+  });
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {

@@ -31,7 +31,9 @@ describe('RecordApproval dies after each of its writes; the Retry finishes it', 
       const { reviewUrl, focal } = await inReview(bed.h, unitId);
       const page = await (await fetch(reviewUrl)).text();
       crashAt(point);
-      expect((await postForm(reviewUrl, formOf(page, { decision: 'approve' }))).status).toBe(200);
+      expect((await postForm(reviewUrl, formOf(page, { decision: 'approve', confirm: 'yes' }))).status).toBe(
+        200,
+      );
       await bed.h.rt.settle();
       // The crash happened (the step ran twice), and the execution still succeeded.
       expect(bed.h.output.join('')).toContain(`Crash point ${point} reached`);
@@ -84,7 +86,7 @@ describe("a reviewer's decision whose request dies after a write", () => {
   ] as const) {
     it(`${point}: the same POST again answers 200 and the review ends approved, audited once`, async () => {
       const { reviewUrl } = await inReview(bed.h, unitId);
-      const form = formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve' });
+      const form = formOf(await (await fetch(reviewUrl)).text(), { decision: 'approve', confirm: 'yes' });
       expect(form.get('writeId')).toMatch(/^[A-Za-z0-9_-]{22}$/);
       crashAt(point);
       expect((await postForm(reviewUrl, form)).status).toBe(500);
@@ -119,7 +121,9 @@ describe('a callback step dies after arming its wait; the Retry arms it again be
       const name = bed.h.config.units.find((u) => u.id === unitId)?.name ?? '';
       expect(await mailsTo(reviewer, `– ${name}`)).toHaveLength(1);
       const page = await (await fetch(reviewUrl)).text();
-      expect((await postForm(reviewUrl, formOf(page, { decision: 'approve' }))).status).toBe(200);
+      expect((await postForm(reviewUrl, formOf(page, { decision: 'approve', confirm: 'yes' }))).status).toBe(
+        200,
+      );
       await bed.h.rt.settle();
       expect(execution(unitId)?.status).toBe('SUCCEEDED');
       expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');
@@ -133,6 +137,7 @@ describe('a callback step dies after arming its wait; the Retry arms it again be
     crashAt('request-explanation.after-arm');
     const returned = formOf(review, {
       decision: 'return',
+      confirm: 'yes',
       generalComment: 'Bổ sung minh chứng.',
       'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
     });

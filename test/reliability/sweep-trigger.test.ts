@@ -50,7 +50,7 @@ const appraisal = async (unitId: string) =>
 async function approvalThatDies(unitId: string): Promise<void> {
   const { reviewUrl } = await inReview(h, unitId);
   const page = await (await fetch(reviewUrl)).text();
-  const form = new URLSearchParams({ decision: 'approve' });
+  const form = new URLSearchParams({ decision: 'approve', confirm: 'yes' });
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {
@@ -162,7 +162,9 @@ describe('a reassignment whose request died after its claim', () => {
       // The new reviewer's mailed link decides: the same waiting task carries the review to its end.
       const link = await mailedLink(h, reviewer.email, '/d');
       const reviewPage = await (await fetch(link)).text();
-      const decided = await postForm(link, formOf(reviewPage, { decision: 'approve' }), { origin: h.base });
+      const decided = await postForm(link, formOf(reviewPage, { decision: 'approve', confirm: 'yes' }), {
+        origin: h.base,
+      });
       expect(decided.status).toBe(200);
       await h.rt.settle();
       expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');

@@ -1,0 +1,103 @@
+/**
+ * The reviewer's second look before a decision is recorded: the decision page's POST without
+ * `confirm=yes` answers this page and writes nothing. It shows what the decision will record —
+ * the appraised total beside the self-scored one, every criterion whose score the reviewer
+ * changed or commented, the general comment — and carries the form as it was posted, so that
+ * *Xác nhận* records exactly that and *Quay lại sửa* reopens the form as it was typed.
+ *
+ * Why: a decision is recorded once per link and cannot be taken back; one press on the wrong
+ * button, or on *Phê duyệt* before the scores were changed, used to be final.
+ */
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Report } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import type { AppraiseDecisionPayload } from '#steps/decisions';
+import { e, type Html, hidden, layout, periodLabel, periodMeta, readOnlyText } from './pages.ts';
+import type { ReviewDecision, ReviewPageModel } from './review-page.ts';
+
+/** The field that turns the decision page's POST from "show me" into "record it". */
+export const CONFIRM_FIELD = 'confirm';
+export const CONFIRM_VALUE = 'yes';
+/** The field of the confirmation's way back to the form. */
+export const BACK_FIELD = 'back';
+
+export interface ConfirmationModel
+  extends Pick<ReviewPageModel, 'authority' | 'unit' | 'period' | 'set' | 'round' | 'reviewer'> {
+  report: Report;
+  decision: ReviewDecision;
+  payload: AppraiseDecisionPayload;
+  /** The form as posted: carried through, hidden, so the decision recorded is the one reviewed here. */
+  form: URLSearchParams;
+}
+
+const WHAT_FOLLOWS: Record<ReviewDecision, string> = {
+  approve:
+    'Báo cáo sẽ được phê duyệt với điểm thẩm định trên; đơn vị được thông báo qua email. Điểm thẩm định là điểm được tính khi xếp loại.',
+  return:
+    'Báo cáo sẽ được trả lại để đơn vị giải trình; đơn vị nhận email và xem được điểm thẩm định cùng các nhận xét trên. Sau khi đơn vị giải trình, anh/chị sẽ nhận liên kết thẩm định vòng tiếp theo.',
+};
+
+export function renderDecisionConfirmation(m: ConfirmationModel): Html {
+  const { leaves } = indexCriteria(m.set);
+  const entries = m.payload.appraisal.entries;
+  let selfTotal = 0;
+  let appraisedTotal = 0;
+  const rows: Html[] = [];
+  for (const { leaf } of leaves) {
+    const self = m.report.entries[leaf.id]?.selfScore;
+    const appraised = entries[leaf.id];
+    selfTotal += self ?? 0;
+    appraisedTotal += appraised?.score ?? 0;
+    if (!appraised || (appraised.score === self && !appraised.comment)) continue;
+    rows.push(
+      `<tr><td>${e(leaf.id)}. ${e(leaf.name)}</td><td class="num">${
+        self === undefined ? 'chưa chấm' : e(formatPoints(self))
+      }</td><td class="num"><strong>${e(formatPoints(appraised.score))}</strong></td><td>${
+        appraised.comment ? e(appraised.comment) : '<span class="muted">(không có)</span>'
+      }</td></tr>`,
+    );
+  }
+  const survey = m.set.areas.filter((a) => a.kind === 'survey').reduce((s, a) => s + a.max, 0);
+  const approve = m.decision === 'approve';
+  const title = approve ? 'Xác nhận phê duyệt' : 'Xác nhận trả lại để giải trình';
+  const body = `<h1>${title}</h1>
+<p><strong>${e(m.unit.name)}</strong></p>
+<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
+    m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
+  }<span class="muted">Báo cáo phiên bản ${e(m.payload.reportVersion)}</span></div>
+<div class="notice warn" role="status"><p><strong>Quyết định chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${title}</strong>. Sau khi xác nhận, quyết định không thể thay đổi qua liên kết này.</p></div>
+<section><h2>Điểm</h2>
+<p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraisedTotal))}</strong> điểm; đơn vị tự chấm: ${e(
+    formatPoints(selfTotal),
+  )} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}.</p>
+${
+  rows.length
+    ? `<h3>Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: ${rows.length}</h3>
+<div class="table-wrap"><table><thead><tr><th scope="col">Tiêu chí</th><th scope="col">Tự chấm</th><th scope="col">Thẩm định</th><th scope="col">Nhận xét</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`
+    : '<p>Điểm thẩm định của mọi tiêu chí bằng điểm đơn vị tự chấm; không có nhận xét ở tiêu chí nào.</p>'
+}
+</section>
+<section><h2>Nhận xét chung</h2>${readOnlyText(m.payload.generalComment)}</section>
+<p>${WHAT_FOLLOWS[m.decision]}</p>
+<form method="post" action="">
+${carried(m.form)}
+<div class="actions">
+<button type="submit" name="${CONFIRM_FIELD}" value="${CONFIRM_VALUE}" class="${approve ? 'approve' : 'danger'}">${title}</button>
+<button type="submit" name="${BACK_FIELD}" value="1" class="secondary">Quay lại sửa</button>
+</div>
+</form>`;
+  return layout({
+    title: `${title} – ${m.unit.name}, ${periodLabel(m.period.id)}`,
+    header: m.authority,
+    body,
+  });
+}
+
+/** The posted form, hidden, without the confirmation page's own buttons. */
+function carried(form: URLSearchParams): Html {
+  return [...form]
+    .filter(([name]) => name !== CONFIRM_FIELD && name !== BACK_FIELD)
+    .map(([name, value]) => hidden(name, value))
+    .join('\n');
+}
