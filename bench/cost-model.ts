@@ -323,7 +323,7 @@ export function fixedRows(
 
 /**
  * The emails the process must send in a year, whatever the implementation: per unit and period
- * the invitation, the review request, the reviewer's decision and the results; per period the
+ * the invitation, the review request, the unit's receipt, the reviewer's decision and the results; per period the
  * leadership's results summary; at launch one notice per unit; for the commendation one ballot
  * request per council member. Reminders, returns and escalations depend on people, so they are
  * not part of the floor.
@@ -333,6 +333,7 @@ export function floorEmails(units: number, periodsPerYear: number, councilMember
   return [
     { kind: 'invitations (unit × period)', emails: perUnitPeriod },
     { kind: 'review requests (unit × period)', emails: perUnitPeriod },
+    { kind: 'submission receipts (unit × period)', emails: perUnitPeriod },
     { kind: 'review decisions (unit × period)', emails: perUnitPeriod },
     { kind: 'results (unit × period)', emails: perUnitPeriod },
     { kind: 'leadership summaries (period)', emails: periodsPerYear },

@@ -1,6 +1,6 @@
 /**
  * The review workflow's emails: to the reviewer (review request), to the unit's focal point
- * (returned for explanation, explanation reminder, approved), and to each admin when a review
+ * (receipt, returned for explanation, explanation reminder, approved), and to each admin when a review
  * stalls (escalation, not appraised by the late-appraisal deadline).
  */
 import type { IsoInstant, Points } from '#domain/model';
@@ -70,12 +70,70 @@ export function reviewRequestEmail(sender: Sender, d: ReviewRequestData): Email 
         kind: 'paragraph',
         text:
           'Trên trang thẩm định, đồng chí chấm điểm và ghi ý kiến cho từng tiêu chí, rồi chọn "Trả lại để giải trình" ' +
-          'hoặc "Phê duyệt". Việc mở trang không ghi nhận quyết định nào; quyết định chỉ được ghi nhận khi đồng chí bấm nút gửi.',
+          'hoặc "Phê duyệt" và kiểm tra lại trên trang xác nhận. Việc mở trang không ghi nhận quyết định nào; ' +
+          'quyết định chỉ được ghi nhận khi đồng chí bấm "Xác nhận".',
       },
     ],
     english:
       `${d.reminder ? 'Reminder of a review request' : 'Review request'}: please appraise the report of ${d.unit.name} ` +
       `for period ${d.period.id} (round ${d.round}) by ${atTimeEn(d.respondBy, tz)}, through the link above.`,
+  });
+}
+
+export interface ReceiptData {
+  unit: UnitRef;
+  period: PeriodRef;
+  /** 1: the report submitted; later rounds: the explanation sent after a return. */
+  round: number;
+  /** The report's version as received, and when it was sent. */
+  version: number;
+  receivedAt: IsoInstant;
+  /** The review is expected by then (review close, or the late-appraisal deadline after it). */
+  reviewBy: IsoInstant;
+  /** The unit's report link, to read what it sent. */
+  reportUrl: string;
+}
+
+/**
+ * Receipt, to the unit's focal point, once its report (or its explanation) is with a reviewer:
+ * the version and time received, by when the review is due, what comes next.
+ */
+export function receiptEmail(sender: Sender, d: ReceiptData): Email {
+  const tz = sender.timeZone;
+  const explanation = d.round > 1;
+  const what = explanation ? 'giải trình, bổ sung báo cáo' : 'báo cáo';
+  return renderLetter(sender, {
+    subject: explanation
+      ? `Đã nhận giải trình báo cáo ${periodName(d.period)} của ${d.unit.name} (vòng ${d.round})`
+      : `Đã nhận báo cáo ${periodName(d.period)} của ${d.unit.name}`,
+    greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `Hệ thống đã nhận ${what} thi đua cải cách hành chính ${periodName(d.period)} của ${d.unit.name} ` +
+          `và đã chuyển thẩm định${explanation ? ` (vòng ${d.round})` : ''}.`,
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Kỳ báo cáo', capitalize(periodName(d.period))],
+          ['Phiên bản báo cáo', String(d.version)],
+          ['Thời điểm nộp', atTime(d.receivedAt, tz)],
+          ['Hạn thẩm định', atTime(d.reviewBy, tz)],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text:
+          'Trong thời gian thẩm định, báo cáo không sửa được. Kết quả thẩm định (phê duyệt, hoặc trả lại để giải trình ' +
+          'kèm ý kiến của người thẩm định) sẽ được gửi tới đồng chí qua email.',
+      },
+      { kind: 'action', label: 'Xem báo cáo đã nộp', url: d.reportUrl },
+    ],
+    english:
+      `Received: the ${explanation ? 'explanation' : 'report'} of ${d.unit.name} for period ${d.period.id} ` +
+      `(version ${d.version}, ${atTimeEn(d.receivedAt, tz)}) is with a reviewer; the review is due by ${atTimeEn(d.reviewBy, tz)}.`,
   });
 }
 

@@ -3,19 +3,21 @@
  * reviewer's decision `{decision: 'approve'|'return', round}` arrives by SendTaskSuccess.
  *
  * Arms the round's `appraise` approval (one per unit, period, round; party `reviewer`), moves the
- * report to `in-review`, and emails the reviewer the signed `/d` link once (outbox identity
- * `review-request`, reviewer, unit, period, round). Re-invoked with a new token it swaps the token
+ * report to `in-review`, emails the reviewer the signed `/d` link once (outbox identity
+ * `review-request`, reviewer, unit, period, round), then the unit its receipt once (`receipt`,
+ * focal point, unit, period, round: the version received, by when the review is due). Re-invoked with a new token it swaps the token
  * behind the same approval (same link, no second mail), or delivers a decision already made; when
  * the admin reassigned the round, behind the new reviewer's approval (party `reviewer-<id>`).
  * The reviewer is the one stored for the unit-period.
  */
 import { reviewReminderSeconds } from '#domain/calendar';
-import { reviewRequestEmail } from '#mail/review';
+import { receiptEmail, reviewRequestEmail } from '#mail/review';
 import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
+import { reportLink } from '#steps/grants';
 import { type CallbackInput, callbackInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import { moveReport, systemActor } from '#steps/records';
@@ -58,7 +60,13 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
   if (armed.state !== 'armed') return;
   crashPoint('request-appraisal.after-arm');
 
-  await moveReport(unitId, periodId, ['submitted', 'explained'], 'in-review', systemActor(STEP));
+  const report = await moveReport(
+    unitId,
+    periodId,
+    ['submitted', 'explained'],
+    'in-review',
+    systemActor(STEP),
+  );
   crashPoint('request-appraisal.after-status');
 
   const now = ctx.clock();
@@ -79,10 +87,26 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
     respondBy,
   });
   const outcome = await mailTo(ctx.log, reviewer, 'review-request', { unitId, periodId, round }, email);
+  crashPoint('request-appraisal.after-request-mail');
+
+  // The unit's receipt: what was received, when, and by when the review is due (once a round).
+  const unit = campaign.unit(unitId);
+  const receipt = receiptEmail(campaign.sender, {
+    unit,
+    period,
+    round,
+    version: report.version,
+    // Round 1 received the submission; a later round, the explanation (the report's last revision).
+    receivedAt: round > 1 ? report.updatedAt : (report.submittedAt ?? report.updatedAt),
+    reviewBy: respondBy,
+    reportUrl: (await reportLink(unitId, period)).url,
+  });
+  const receipted = await mailTo(ctx.log, unit.focalPoint, 'receipt', { unitId, periodId, round }, receipt);
   ctx.log.info('appraisal requested', {
     approvalId: armed.approval.id,
     created: armed.created,
     mail: outcome,
+    receipt: receipted,
   });
 }
 

@@ -63,7 +63,7 @@ describe('bench/cost.ts', () => {
     // 4,000 transitions ($0.10); the secret and the alarm ($6.00).
     expect(lines.at(-1)).toBe('cost 27 units: usage $0.10, all-in $6.10 per year');
     expect(out.stdout).toContain('dominant: Secrets Manager, secrets: 1');
-    expect(out.stdout).toMatch(/floor: 463 emails the process must send/);
+    expect(out.stdout).toMatch(/floor: 571 emails the process must send/);
   }, 90_000);
 
   it('refuses a usage file with a bad field, naming it', async () => {

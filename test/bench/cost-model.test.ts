@@ -220,11 +220,12 @@ describe('the year', () => {
     expect(report.rows.map((r) => r.usd)).toEqual([...report.rows.map((r) => r.usd)].sort((a, b) => b - a));
   });
 
-  it('the floor is the emails the process must send: 27 units, 4 periods, 8 council members → 471', () => {
+  it('the floor is the emails the process must send: 27 units, 4 periods, 8 council members → 579', () => {
     const kinds = floorEmails(27, 4, 8);
-    expect(kinds.reduce((n, k) => n + k.emails, 0)).toBe(27 * 4 * 4 + 4 + 27 + 8);
-    expect(floorOf(kinds, prices).usd).toBeCloseTo(0.0471, 10);
-    expect(priceYear(usage, inv, prices).floor?.emails).toBe(471);
+    // Per unit and period: invitation, review request, receipt, decision, results.
+    expect(kinds.reduce((n, k) => n + k.emails, 0)).toBe(27 * 4 * 5 + 4 + 27 + 8);
+    expect(floorOf(kinds, prices).usd).toBeCloseTo(0.0579, 10);
+    expect(priceYear(usage, inv, prices).floor?.emails).toBe(579);
   });
 
   it('says what was not measured and which resource types it could not price', () => {

@@ -848,6 +848,7 @@ describe('a campaign year of the demo district on the local engine', () => {
       reminder: 2,
       'late-notice': 2,
       results: 6,
+      receipt: 4,
       approved: 4,
       'commendation-outcome': 2,
       'initiatives-digest': 1,
@@ -1244,6 +1245,8 @@ async function expectedMailboxes(): Promise<Map<string, Record<string, number>>>
       id === NEVER ? 0 : PLANS.filter((p) => !(p.silent === id && !p.lateApproval)).length,
     );
     add(email, 'returned', PLANS.filter((p) => p.returned === id).length);
+    // A receipt for each report handed to a reviewer: the submission, and the explanation after a return.
+    add(email, 'receipt', id === NEVER ? 0 : PLANS.length + PLANS.filter((p) => p.returned === id).length);
     // A report never appraised: the unit is told too.
     add(email, 'unappraised', PLANS.filter((p) => p.silent === id && !p.lateApproval).length);
     add(email, 'commendation-outcome', onBallot.has(id) ? 2 : 0);

@@ -123,8 +123,8 @@ describe('a restart in the middle of a period', () => {
       approvalId: approval?.id as string,
       tokenGen: approval?.tokenGen as number,
     };
-    // 33 launch notices, 27 invitations, the review request.
-    expect(before.outbox).toHaveLength(33 + 27 + 1);
+    // 33 launch notices, 27 invitations, the review request and the unit's receipt.
+    expect(before.outbox).toHaveLength(33 + 27 + 2);
   }, 90_000);
 
   it('after: a new runtime on the same data resumes the review; the link mailed before the restart decides', async () => {

@@ -9,6 +9,7 @@ import {
   approvedEmail,
   escalationEmail,
   explanationReminderEmail,
+  receiptEmail,
   returnedEmail,
   reviewRequestEmail,
 } from '#mail/review';
@@ -212,6 +213,37 @@ describe('the review emails', () => {
     expect(escalation.text).toContain('Chờ từ: 10:00 ngày 12/10/2022');
     expect(escalation.text).toMatch(/Hạn cuối nhận thẩm định muộn: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
     expect(escalation.text).toContain('Lê Thị Mai <mailt.noivu@song-lam.example.org>');
+  });
+
+  it('receipt: the version and time received, by when the review is due, the report link; an explanation is named as such', () => {
+    const plain = { ...unit, name: 'Phòng Tư pháp' };
+    const submitted = receiptEmail(sender, {
+      unit: plain,
+      period: q3,
+      round: 1,
+      version: 3,
+      receivedAt: '2022-10-10T02:05:00.000Z',
+      reviewBy: q3.reviewClosesAt,
+      reportUrl: url,
+    });
+    expect(submitted.subject).toBe('[Thi đua CCHC] Đã nhận báo cáo quý III năm 2022 của Phòng Tư pháp');
+    expect(submitted.text).toContain('Kính gửi đồng chí Trần Văn Nam, cán bộ đầu mối của Phòng Tư pháp,');
+    expect(submitted.text).toContain('Phiên bản báo cáo: 3');
+    expect(submitted.text).toContain('Thời điểm nộp: 09:05 ngày 10/10/2022');
+    expect(submitted.text).toMatch(/Hạn thẩm định: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
+    expect(submitted.text).toContain(url);
+    const explained = receiptEmail(sender, {
+      unit,
+      period: q3,
+      round: 2,
+      version: 5,
+      receivedAt: '2022-10-20T09:00:00.000Z',
+      reviewBy: q3.reviewClosesAt,
+      reportUrl: url,
+    });
+    expect(explained.subject).toContain('Đã nhận giải trình báo cáo quý III năm 2022');
+    expect(explained.subject).toMatch(/\(vòng 2\)$/);
+    expect(explained.html).not.toContain('<script');
   });
 
   it('results: a unit without a report reads "xếp cuối khối", never the rank it shares with every such unit', () => {

@@ -206,7 +206,7 @@ describe('the appraisal request', () => {
   let report: Report;
   let reviewerId: string;
 
-  it('creates one approval, moves the report to in-review and emails the reviewer one signed link', async () => {
+  it('creates one approval, moves the report to in-review, emails the reviewer one signed link and the unit its receipt', async () => {
     report = await submit(UNIT);
     reviewerId = (await reviews().getAssignment(PERIOD, UNIT))!.reviewerId;
     const reviewer = bed.config.reviewers.find((r) => r.id === reviewerId)!;
@@ -218,9 +218,18 @@ describe('the appraisal request', () => {
     expect(others).toEqual([]);
     expect(approval).toMatchObject({ status: 'pending', round: 1, taskToken: t1, tokenGen: 0 });
     expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
-    const emails = await bed.emails();
-    expect(emails).toHaveLength(1);
+    const [request, receipt, ...more] = await bed.emails();
+    expect(more).toEqual([]);
+    const emails = [request];
     expect(emails[0]!.destination.to).toEqual([reviewer.email]);
+    // The unit's receipt: the version received, the review's deadline, its own report link.
+    const focal = bed.config.units.find((u) => u.id === UNIT)!.focalPoint.email;
+    expect(receipt!.destination.to).toEqual([focal]);
+    expect(receipt!.subject).toBe('[Thi đua CCHC] Đã nhận báo cáo quý III năm 2022 của Phòng Tư pháp');
+    expect(receipt!.body.text).toContain(
+      `Phiên bản báo cáo: ${(await reports().get(UNIT, PERIOD))?.version}`,
+    );
+    expect(linkIn(receipt!.body.text, '/r').searchParams.get('a')).toBe('report');
     expect(emails[0]!.subject).toBe(
       '[Thi đua CCHC] Đề nghị thẩm định báo cáo quý III năm 2022 – Phòng Tư pháp',
     );

@@ -113,13 +113,20 @@ describe('a callback step dies after arming its wait; the Retry arms it again be
   for (const [unitId, point] of [
     ['xa-binh-minh', 'request-appraisal.after-arm'],
     ['xa-hong-phong', 'request-appraisal.after-status'],
+    ['xa-dai-dong', 'request-appraisal.after-request-mail'],
   ] as const) {
-    it(`${point}: the reviewer is mailed once, and that link decides the review`, async () => {
+    it(`${point}: the reviewer is mailed once, the unit its receipt once, and that link decides the review`, async () => {
       crashAt(point);
-      const { reviewUrl, reviewer } = await inReview(bed.h, unitId);
+      const { reviewUrl, reviewer, focal } = await inReview(bed.h, unitId);
       expect(bed.h.output.join('')).toContain(`Crash point ${point} reached`);
       const name = bed.h.config.units.find((u) => u.id === unitId)?.name ?? '';
       expect(await mailsTo(reviewer, `– ${name}`)).toHaveLength(1);
+      const receipts = (await bed.h.mails()).filter(
+        (m) => m.destination.to.includes(focal) && m.subject.includes('] Đã nhận báo cáo'),
+      );
+      expect(receipts.map((m) => m.subject.replace(/^\[[^\]]*\] /, ''))).toEqual([
+        `Đã nhận báo cáo quý III năm 2022 của ${name}`,
+      ]);
       const page = await (await fetch(reviewUrl)).text();
       expect((await postForm(reviewUrl, formOf(page, { decision: 'approve', confirm: 'yes' }))).status).toBe(
         200,
