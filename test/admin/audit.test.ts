@@ -106,6 +106,36 @@ describe('audit trail', { timeout: 90_000 }, () => {
     );
   });
 
+  it('lists the entries of one instant in the order they were written, whatever their subjects and ids', async () => {
+    // The local clock stands still between two moves: a workflow's entries share one instant.
+    const unit = a.bed.config.units[2];
+    if (!unit) throw new Error('no unit');
+    const at = '2024-11-01T02:00:00.000Z';
+    const written = [
+      { id: 'z-first', subject: `report/${unit.id}/2024Q4`, action: 'appraise.decided' },
+      { id: 'y-second', subject: `report/${unit.id}/2024Q4`, action: 'report.approved' },
+      { id: 'a-third', subject: `adjustments/${unit.id}/2024Q4`, action: 'admin.remind' },
+    ];
+    for (const w of written) {
+      await audit().append({ ...w, periodId: '2024Q4', at, actor: { kind: 'system', id: 'test' } });
+    }
+    const page = await audit().listPage({ periodId: '2024Q4' }, { limit: 200 });
+    expect(page.entries.filter((x) => x.at === at).map((x) => x.id)).toEqual([
+      'a-third',
+      'y-second',
+      'z-first',
+    ]);
+    const ofUnit = await audit().listPage({ unitId: unit.id, periodId: '2024Q4' }, { limit: 200 });
+    expect(ofUnit.entries.filter((x) => x.at === at).map((x) => x.id)).toEqual([
+      'a-third',
+      'y-second',
+      'z-first',
+    ]);
+    const ours = new Set(written.map((w) => w.id));
+    const ofSubject = await audit().list(`report/${unit.id}/2024Q4`);
+    expect(ofSubject.map((x) => x.id).filter((id) => ours.has(id))).toEqual(['z-first', 'y-second']);
+  });
+
   it("lists a unit's entries across periods, and one unit-period's", async () => {
     const unit = a.bed.config.units[1];
     if (!unit) throw new Error('no unit');

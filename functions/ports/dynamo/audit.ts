@@ -3,7 +3,13 @@
  * with `attribute_not_exists` — the same id again is the same entry. The same item carries its
  * listing keys, written with it: gsi1 `PERIOD#<p>#AUDIT` (or `AUDIT#CAMPAIGN` for an entry of no
  * period) and, for an entry about a unit, gsi2 `UNIT#<u>#AUDIT`, both sorted by
- * `<at>#<subject>#<id>`, so every listing is a Query newest first, paged by a cursor.
+ * `<at>#<seq>#<subject>#<id>`, so every listing is a Query newest first, paged by a cursor.
+ *
+ * `seq` orders entries of one instant as they were written: the product's clock may stand still
+ * (the local runtime's virtual clock between two moves, or one millisecond on AWS) while a
+ * workflow writes several entries, and a listing by `<at>#<subject>` put "approved" before
+ * "decided". It is the machine's wall clock in milliseconds and a counter of this container, fixed
+ * width; entries stored before it have none and sort before those of the same instant that do.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../actor.ts';
@@ -37,9 +43,22 @@ const periodIndexPk = (periodId: string | undefined) =>
   periodId === undefined ? 'AUDIT#CAMPAIGN' : `PERIOD#${part('periodId', periodId)}#AUDIT`;
 const unitIndexPk = (unitId: string) => `UNIT#${part('unitId', unitId)}#AUDIT`;
 
+let written = 0;
+/** Fixed width, so that strings sort as the writes happened: 9 base-36 digits of ms, 4 of a counter. */
+function writeSeq(): string {
+  written = (written + 1) % 36 ** 4;
+  return `${Date.now().toString(36).padStart(9, '0')}${written.toString(36).padStart(4, '0')}`;
+}
+
 /** The listing keys of an entry, set on the entry's own item. */
-function indexKeys(entry: { subject: string; id: string; periodId?: string | undefined; at: string }): Item {
-  const sk = `${entry.at}#${entry.subject}#${entry.id}`;
+function indexKeys(entry: {
+  subject: string;
+  id: string;
+  periodId?: string | undefined;
+  at: string;
+  seq: string;
+}): Item {
+  const sk = `${entry.at}#${entry.seq}#${entry.subject}#${entry.id}`;
   const unitId = auditUnitOf(entry.subject);
   return {
     gsi1pk: periodIndexPk(entry.periodId),
@@ -115,14 +134,16 @@ export class DynamoAuditLog implements AuditLog {
 
   async append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<'appended' | 'exists'> {
     const at = entry.at ?? this.table.now().iso;
+    const seq = writeSeq();
     const appended = await this.table.putIf({
       Item: {
         ...entryKey(entry.subject, entry.id),
-        ...indexKeys({ ...entry, at }),
+        ...indexKeys({ ...entry, at, seq }),
         id: entry.id,
         subject: entry.subject,
         periodId: entry.periodId,
         at,
+        seq,
         actor: entry.actor,
         action: entry.action,
         ...(entry.detail === undefined ? {} : { detailDoc: toDoc(entry.detail, 'audit detail') }),
@@ -134,8 +155,9 @@ export class DynamoAuditLog implements AuditLog {
 
   async list(subject: string): Promise<AuditEntry[]> {
     const items = await this.table.queryPrefix(subjectPk(subject), 'ENTRY#');
-    // Ids are not times: a subject's few entries are put in time order here.
-    return items.map(entryOf).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    // Ids are not times: a subject's few entries are put in the order they were written here.
+    const order = (item: Item) => `${String(item.at)}#${String(item.seq ?? '')}`;
+    return items.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map(entryOf);
   }
 
   async has(subject: string, id: string): Promise<boolean> {
