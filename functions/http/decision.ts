@@ -85,16 +85,17 @@ interface AppraiseContext {
 async function appraiseContext(approval: Approval, request: HttpRequest): Promise<AppraiseContext> {
   const { unitId, periodId } = approval;
   if (!unitId || !periodId) throw new LinkError(403, 'not-found');
-  const [campaign, stored, assignment] = await Promise.all([
+  // An appraisal link is its reviewer's (RequestAppraisal and a reassignment arm it with
+  // `subjectId`); the unit-period's assignment is read only for a point that names no one.
+  const [campaign, stored, reviewerId] = await Promise.all([
     loadCampaign(),
     reports().get(unitId, periodId),
-    reviews().getAssignment(periodId, unitId),
+    approval.subjectId ?? reviews().getAssignment(periodId, unitId).then((a) => a?.reviewerId),
   ]);
   if (!stored) throw new NotFoundError('report', `${unitId}/${periodId}`);
   const setId = stored.report.criteriaSetId;
   const set = campaign.criteriaSet(setId);
   if (!set) throw new NotFoundError('criteria set', setId);
-  const reviewerId = assignment?.reviewerId ?? approval.subjectId;
   const reviewer = reviewerId ? campaign.findPerson('reviewer', reviewerId) : undefined;
   if (!reviewer) throw new NotFoundError('reviewer', reviewerId ?? '?');
   return {
