@@ -7,7 +7,14 @@
 import type { AggregateUnitResult } from '#domain/aggregate';
 import type { UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
-import { formatDateVn, GROUP_SHEET_NAMES, GROUP_TITLES, localDate, percentHundredths } from './format.ts';
+import {
+  formatDateVn,
+  GROUP_SHEET_NAMES,
+  GROUP_TITLES,
+  localDate,
+  percentHundredths,
+  periodShort,
+} from './format.ts';
 import { rankCell } from './period-sheet.ts';
 import {
   bandCrossingNote,
@@ -24,18 +31,6 @@ import {
   text,
 } from './sheet-model.ts';
 import type { AggregateSummaryInput } from './types.ts';
-
-const QUARTER_SHORT: Record<string, string> = { Q1: 'Quý I', Q2: 'Quý II', Q3: 'Quý III', Q4: 'Quý IV' };
-const HALF_SHORT: Record<string, string> = { H1: '6 tháng đầu', H2: '6 tháng cuối' };
-
-/** "Quý I/2024", "6 tháng đầu/2024", "Năm 2024": a column heading. */
-export function periodShort(periodId: string): string {
-  const m = /^(\d{4})(Q[1-4]|H[12])?$/.exec(periodId);
-  if (!m) return periodId;
-  const year = m[1] ?? '';
-  const part = m[2] ? (QUARTER_SHORT[m[2]] ?? HALF_SHORT[m[2]]) : undefined;
-  return part ? `${part}/${year}` : `Năm ${year}`;
-}
 
 /** "năm 2024" or "giai đoạn 2022 – 2025". */
 export function scopeLabel(kind: 'year' | 'phase', scopeId: string): string {

@@ -7,6 +7,7 @@
  */
 import { formatDateTime } from '#domain/calendar';
 import { csvField } from './csv.ts';
+import { periodShort } from './format.ts';
 
 export type AuditRole = 'unit' | 'reviewer' | 'council' | 'admin' | 'leadership' | 'system';
 
@@ -139,7 +140,7 @@ export function auditCsv(rows: readonly AuditRow[], timeZone: string): Buffer {
         auditViaText(r.via),
         auditActionText(r.action),
         r.unitName ?? r.unitId ?? '',
-        r.periodId ?? '',
+        r.periodId ? periodShort(r.periodId) : '',
         r.detail ?? '',
         r.ip ?? '',
       ]

@@ -121,6 +121,18 @@ export function periodLabel(period: Pick<Period, 'id' | 'year'>): string {
   return half ? `${half} ${period.year}` : `năm ${period.year}`;
 }
 
+const QUARTER_SHORT: Record<string, string> = { Q1: 'Quý I', Q2: 'Quý II', Q3: 'Quý III', Q4: 'Quý IV' };
+const HALF_SHORT: Record<string, string> = { H1: '6 tháng đầu', H2: '6 tháng cuối' };
+
+/** "Quý I/2024", "6 tháng đầu/2024", "Năm 2024": a column heading. */
+export function periodShort(periodId: string): string {
+  const m = /^(\d{4})(Q[1-4]|H[12])?$/.exec(periodId);
+  if (!m) return periodId;
+  const year = m[1] ?? '';
+  const part = m[2] ? (QUARTER_SHORT[m[2]] ?? HALF_SHORT[m[2]]) : undefined;
+  return part ? `${part}/${year}` : `Năm ${year}`;
+}
+
 /** "quý IV năm 2024 (từ 01/10/2024 đến 31/12/2024)". */
 export function periodWithDates(period: Pick<Period, 'id' | 'year' | 'start' | 'end'>): string {
   return `${periodLabel(period)} (từ ${formatDateVn(period.start)} đến ${formatDateVn(period.end)})`;

@@ -55,7 +55,7 @@ export async function mailSignInLink(link: {
 export function unitSignInEmail(sender: Sender, d: { unit: Unit; url: string; expiresAt: string }): Email {
   return renderLetter(sender, {
     subject: `Liên kết xem lại báo cáo của ${d.unit.name}`,
-    greeting: `Kính gửi ${d.unit.focalPoint.name},`,
+    greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name},`,
     blocks: [
       {
         kind: 'paragraph',
@@ -64,7 +64,7 @@ export function unitSignInEmail(sender: Sender, d: { unit: Unit; url: string; ex
       { kind: 'action', label: 'Xem lịch sử đơn vị', url: d.url },
       {
         kind: 'paragraph',
-        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu bạn không yêu cầu, hãy bỏ qua thư này.`,
+        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu đồng chí không yêu cầu, xin bỏ qua thư này.`,
       },
     ],
     english:

@@ -65,7 +65,7 @@ function authorityOf(campaign: CampaignContext | undefined): { authority?: strin
 export function signInEmail(sender: Sender, d: { admin: Person; url: string; expiresAt: string }): Email {
   return renderLetter(sender, {
     subject: 'Liên kết đăng nhập trang quản trị',
-    greeting: `Kính gửi ${d.admin.name},`,
+    greeting: `Kính gửi đồng chí ${d.admin.name},`,
     blocks: [
       {
         kind: 'paragraph',
@@ -74,7 +74,7 @@ export function signInEmail(sender: Sender, d: { admin: Person; url: string; exp
       { kind: 'action', label: 'Đăng nhập trang quản trị', url: d.url },
       {
         kind: 'paragraph',
-        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu bạn không yêu cầu đăng nhập, hãy bỏ qua thư này.`,
+        text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu đồng chí không yêu cầu đăng nhập, xin bỏ qua thư này.`,
       },
     ],
     english:

@@ -90,7 +90,10 @@ async function appraiseContext(approval: Approval, request: HttpRequest): Promis
   const [campaign, stored, reviewerId] = await Promise.all([
     loadCampaign(),
     reports().get(unitId, periodId),
-    approval.subjectId ?? reviews().getAssignment(periodId, unitId).then((a) => a?.reviewerId),
+    approval.subjectId ??
+      reviews()
+        .getAssignment(periodId, unitId)
+        .then((a) => a?.reviewerId),
   ]);
   if (!stored) throw new NotFoundError('report', `${unitId}/${periodId}`);
   const setId = stored.report.criteriaSetId;

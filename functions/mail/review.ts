@@ -71,7 +71,7 @@ export function reviewRequestEmail(sender: Sender, d: ReviewRequestData): Email 
         text:
           'Trên trang thẩm định, đồng chí chấm điểm và ghi ý kiến cho từng tiêu chí, rồi chọn "Trả lại để giải trình" ' +
           'hoặc "Phê duyệt" và kiểm tra lại trên trang xác nhận. Việc mở trang không ghi nhận quyết định nào; ' +
-          'quyết định chỉ được ghi nhận khi đồng chí bấm "Xác nhận".',
+          'quyết định chỉ được ghi nhận khi đồng chí bấm "Xác nhận phê duyệt" hoặc "Xác nhận trả lại để giải trình".',
       },
     ],
     english:
@@ -104,7 +104,7 @@ export function receiptEmail(sender: Sender, d: ReceiptData): Email {
   const what = explanation ? 'giải trình, bổ sung báo cáo' : 'báo cáo';
   return renderLetter(sender, {
     subject: explanation
-      ? `Đã nhận giải trình báo cáo ${periodName(d.period)} của ${d.unit.name} (vòng ${d.round})`
+      ? `Đã nhận giải trình báo cáo ${periodName(d.period)} của ${d.unit.name} (thẩm định vòng ${d.round})`
       : `Đã nhận báo cáo ${periodName(d.period)} của ${d.unit.name}`,
     greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
     blocks: [
@@ -119,7 +119,7 @@ export function receiptEmail(sender: Sender, d: ReceiptData): Email {
         rows: [
           ['Kỳ báo cáo', capitalize(periodName(d.period))],
           ['Phiên bản báo cáo', String(d.version)],
-          ['Thời điểm nộp', atTime(d.receivedAt, tz)],
+          [explanation ? 'Thời điểm gửi giải trình' : 'Thời điểm nộp', atTime(d.receivedAt, tz)],
           ['Hạn thẩm định', atTime(d.reviewBy, tz)],
         ],
       },
@@ -132,8 +132,8 @@ export function receiptEmail(sender: Sender, d: ReceiptData): Email {
       { kind: 'action', label: 'Xem báo cáo đã nộp', url: d.reportUrl },
     ],
     english:
-      `Received: the ${explanation ? 'explanation' : 'report'} of ${d.unit.name} for period ${d.period.id} ` +
-      `(version ${d.version}, ${atTimeEn(d.receivedAt, tz)}) is with a reviewer; the review is due by ${atTimeEn(d.reviewBy, tz)}.`,
+      `Received: the ${explanation ? 'explanation' : 'report'} of ${d.unit.name} for period ${d.period.id}, ` +
+      `version ${d.version}, sent at ${atTimeEn(d.receivedAt, tz)}, is with a reviewer; the review is due by ${atTimeEn(d.reviewBy, tz)}.`,
   });
 }
 
@@ -162,6 +162,39 @@ export interface ReturnedData {
   explainBy: IsoInstant;
 }
 
+/** The reviewer's general comment, then the scores and comments per criterion as a table (each when given). */
+function reviewerWords(
+  caption: string,
+  generalComment: string | undefined,
+  comments: readonly ReviewComment[] = [],
+): Block[] {
+  const blocks: Block[] = [];
+  if (generalComment?.trim()) {
+    blocks.push(
+      { kind: 'paragraph', text: 'Nhận xét chung của người thẩm định:' },
+      { kind: 'paragraph', text: generalComment.trim() },
+    );
+  }
+  if (comments.length > 0) blocks.push(commentsTable(caption, comments));
+  return blocks;
+}
+
+function commentsTable(caption: string, comments: readonly ReviewComment[]): Block {
+  return {
+    kind: 'table',
+    caption,
+    head: ['Tiêu chí', 'Điểm tự chấm', 'Điểm thẩm định', 'Ý kiến'],
+    // Each row starts with the criterion's own number (1.1.1.): a row number would read as a second one.
+    numbered: false,
+    rows: comments.map((c) => [
+      `${c.criterionId}. ${c.criterionName} (tối đa ${points(c.max)})`,
+      c.selfScore === undefined ? '—' : points(c.selfScore),
+      points(c.appraisedScore),
+      c.comment || '—',
+    ]),
+  };
+}
+
 /** Returned for explanation, to the unit's focal point, with the reviewer's comments. */
 export function returnedEmail(sender: Sender, d: ReturnedData): Email {
   const tz = sender.timeZone;
@@ -173,27 +206,8 @@ export function returnedEmail(sender: Sender, d: ReturnedData): Email {
         'và được trả lại để đơn vị giải trình, bổ sung theo ý kiến của người thẩm định.',
     },
   ];
-  if (d.generalComment?.trim()) {
-    blocks.push(
-      { kind: 'paragraph', text: 'Nhận xét chung của người thẩm định:' },
-      { kind: 'paragraph', text: d.generalComment.trim() },
-    );
-  }
-  if (d.comments.length > 0) {
-    blocks.push({
-      kind: 'table',
-      caption: 'Ý kiến thẩm định theo từng tiêu chí',
-      head: ['Tiêu chí', 'Điểm tự chấm', 'Điểm thẩm định', 'Ý kiến'],
-      // Each row starts with the criterion's own number (1.1.1.): a row number would read as a second one.
-      numbered: false,
-      rows: d.comments.map((c) => [
-        `${c.criterionId}. ${c.criterionName} (tối đa ${points(c.max)})`,
-        c.selfScore === undefined ? '—' : points(c.selfScore),
-        points(c.appraisedScore),
-        c.comment || '—',
-      ]),
-    });
-  } else if (!d.generalComment?.trim()) {
+  blocks.push(...reviewerWords('Ý kiến thẩm định theo từng tiêu chí', d.generalComment, d.comments));
+  if (d.comments.length === 0 && !d.generalComment?.trim()) {
     blocks.push({ kind: 'paragraph', text: 'Ý kiến chi tiết được ghi trên trang báo cáo của đơn vị.' });
   }
   blocks.push(
@@ -208,9 +222,11 @@ export function returnedEmail(sender: Sender, d: ReturnedData): Email {
     subject: `Báo cáo ${periodName(d.period)} của ${d.unit.name} được trả lại để giải trình`,
     greeting: `Kính gửi đồng chí ${d.unit.focalPoint.name}, cán bộ đầu mối của ${d.unit.name},`,
     blocks,
-    english:
-      `Returned for explanation: the reviewer commented on ${d.comments.length} criteria of the report of ${d.unit.name} ` +
-      `for period ${d.period.id}; please explain by ${atTimeEn(d.explainBy, tz)} through the link above.`,
+    english: `Returned for explanation: the reviewer ${
+      d.comments.length === 0
+        ? 'returned'
+        : `commented on ${d.comments.length} ${d.comments.length === 1 ? 'criterion' : 'criteria'} of`
+    } the report of ${d.unit.name} for period ${d.period.id}; please explain by ${atTimeEn(d.explainBy, tz)} through the link above.`,
   });
 }
 
@@ -224,6 +240,10 @@ export interface ApprovedData {
   appraisedMax: Points;
   /** The unit's own total, for comparison. */
   selfTotal?: Points;
+  /** The criteria scored differently from the unit's own score, or commented. */
+  comments?: readonly ReviewComment[];
+  /** The reviewer's general comment on approving. */
+  generalComment?: string;
   /** The unit's report link, to read the final appraisal. */
   reportUrl?: string;
 }
@@ -243,13 +263,20 @@ export function approvedEmail(sender: Sender, d: ApprovedData): Email {
         `${d.round > 1 ? ` (sau ${d.round} vòng thẩm định)` : ''}.`,
     },
     { kind: 'facts', rows },
-    {
-      kind: 'paragraph',
-      text:
-        'Tổng điểm trên chưa gồm điểm khảo sát sự hài lòng và điểm thưởng, điểm trừ (nếu có). ' +
-        'Kết quả xếp loại, xếp hạng của kỳ được công bố sau khi kết thúc thời gian thẩm định.',
-    },
   ];
+  blocks.push(
+    ...reviewerWords(
+      'Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có ý kiến',
+      d.generalComment,
+      d.comments,
+    ),
+  );
+  blocks.push({
+    kind: 'paragraph',
+    text:
+      'Tổng điểm trên chưa gồm điểm khảo sát sự hài lòng và điểm thưởng, điểm trừ (nếu có). ' +
+      'Kết quả xếp loại, xếp hạng của kỳ được công bố sau khi kết thúc thời gian thẩm định.',
+  });
   if (d.reportUrl) blocks.push({ kind: 'action', label: 'Xem kết quả thẩm định', url: d.reportUrl });
   return renderLetter(sender, {
     subject: `Báo cáo ${periodName(d.period)} của ${d.unit.name} đã được phê duyệt`,

@@ -21,7 +21,13 @@ import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { type RoundInput, roundInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import { appraisalOf, closePendingReviewApprovals, moveReport, systemActor } from '#steps/records';
+import {
+  appraisalOf,
+  closePendingReviewApprovals,
+  moveReport,
+  reviewComments,
+  systemActor,
+} from '#steps/records';
 
 const STEP = 'record-approval';
 
@@ -85,6 +91,8 @@ export async function recordApproval(
     appraisedTotal: sum((id) => appraisal.appraisal.entries[id]?.score),
     appraisedMax: leaves.reduce((total, leaf) => total + leaf.max, 0),
     selfTotal: sum((id) => report.report.entries[id]?.selfScore),
+    comments: reviewComments(set, appraisal, report),
+    ...(appraisal.generalComment ? { generalComment: appraisal.generalComment } : {}),
     ...(linkLive ? { reportUrl: link.url } : {}),
   });
   await mailTo(ctx.log, unit.focalPoint, 'approved', { unitId, periodId, round }, email);

@@ -10,10 +10,7 @@
  * explanation delivered at once.
  */
 import { reviewReminderSeconds } from '#domain/calendar';
-import { indexCriteria } from '#domain/criteria-tree';
-import type { CriteriaSet } from '#domain/model';
-import { type ReviewComment, returnedEmail } from '#mail/review';
-import type { StoredReport } from '#ports/reports';
+import { returnedEmail } from '#mail/review';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
@@ -21,45 +18,9 @@ import { finishExplanation } from '#steps/explanations';
 import { reportLink } from '#steps/grants';
 import { type CallbackInput, callbackInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import { moveReport, roundAppraisal, type StoredAppraisal, systemActor } from '#steps/records';
+import { moveReport, reviewComments, roundAppraisal, systemActor } from '#steps/records';
 
 const STEP = 'request-explanation';
-
-/** The criteria the reviewer commented on or scored differently from the unit, in set order. */
-export function reviewComments(
-  set: CriteriaSet | undefined,
-  appraisal: StoredAppraisal | undefined,
-  report: StoredReport | undefined,
-): ReviewComment[] {
-  if (!appraisal) return [];
-  const entries = appraisal.appraisal.entries;
-  const self = report?.report.entries ?? {};
-  const leaves = set ? indexCriteria(set).leaves.map((l) => l.leaf) : [];
-  const known = new Set(leaves.map((l) => l.id));
-  const ordered = [
-    ...leaves.filter((l) => entries[l.id]).map((l) => ({ id: l.id, name: l.name, max: l.max })),
-    // Entries outside the set (should not happen) are still shown rather than dropped.
-    ...Object.keys(entries)
-      .filter((id) => !known.has(id))
-      .map((id) => ({ id, name: id, max: entries[id]?.score ?? 0 })),
-  ];
-  const out: ReviewComment[] = [];
-  for (const c of ordered) {
-    const entry = entries[c.id];
-    if (!entry) continue;
-    const selfScore = self[c.id]?.selfScore;
-    if (entry.comment.trim() === '' && selfScore === entry.score) continue;
-    out.push({
-      criterionId: c.id,
-      criterionName: c.name,
-      max: c.max,
-      ...(selfScore !== undefined ? { selfScore } : {}),
-      appraisedScore: entry.score,
-      comment: entry.comment.trim(),
-    });
-  }
-  return out;
-}
 
 export async function requestExplanation(input: CallbackInput, ctx: CampaignStepContext): Promise<void> {
   const { unitId, periodId, round } = input;

@@ -4,7 +4,9 @@
  * place an appraisal is stored), the final one (named on the unit-period's progress), closing the
  * pending decision points, and moving the report to its next status.
  */
-import type { Appraisal } from '#domain/model';
+import { indexCriteria } from '#domain/criteria-tree';
+import type { Appraisal, CriteriaSet } from '#domain/model';
+import type { ReviewComment } from '#mail/review';
 import type { Actor } from '#ports/actor';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
@@ -139,4 +141,43 @@ export async function moveReport(
 /** The actor of a step's writes and audit entries. */
 export function systemActor(step: string): Actor {
   return { kind: 'system', id: step };
+}
+
+/**
+ * The criteria the reviewer commented on or scored differently from the unit, in set order: what
+ * the returned and the approved mails list.
+ */
+export function reviewComments(
+  set: CriteriaSet | undefined,
+  appraisal: StoredAppraisal | undefined,
+  report: StoredReport | undefined,
+): ReviewComment[] {
+  if (!appraisal) return [];
+  const entries = appraisal.appraisal.entries;
+  const self = report?.report.entries ?? {};
+  const leaves = set ? indexCriteria(set).leaves.map((l) => l.leaf) : [];
+  const known = new Set(leaves.map((l) => l.id));
+  const ordered = [
+    ...leaves.filter((l) => entries[l.id]).map((l) => ({ id: l.id, name: l.name, max: l.max })),
+    // Entries outside the set (should not happen) are still shown rather than dropped.
+    ...Object.keys(entries)
+      .filter((id) => !known.has(id))
+      .map((id) => ({ id, name: id, max: entries[id]?.score ?? 0 })),
+  ];
+  const out: ReviewComment[] = [];
+  for (const c of ordered) {
+    const entry = entries[c.id];
+    if (!entry) continue;
+    const selfScore = self[c.id]?.selfScore;
+    if (entry.comment.trim() === '' && selfScore === entry.score) continue;
+    out.push({
+      criterionId: c.id,
+      criterionName: c.name,
+      max: c.max,
+      ...(selfScore !== undefined ? { selfScore } : {}),
+      appraisedScore: entry.score,
+      comment: entry.comment.trim(),
+    });
+  }
+  return out;
 }

@@ -226,7 +226,7 @@ function conflictNotice(conflicts: readonly EditedElsewhere[]): Html {
     )
     .join(
       '',
-    )}</ul><p>Những gì anh/chị đã nhập vẫn giữ nguyên bên dưới. Xem lại rồi bấm Xem trước để ghi đè nếu vẫn muốn.</p></div>`;
+    )}</ul><p>Những gì bạn đã nhập vẫn giữ nguyên bên dưới. Xem lại rồi bấm Xem trước để ghi đè nếu vẫn muốn.</p></div>`;
 }
 
 function formTable(m: AdjustmentsPageModel): Html {

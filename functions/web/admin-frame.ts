@@ -45,7 +45,6 @@ export const ADMIN_CSS = `
 .admin-nav a[aria-current=page]{color:#1b1f24;border-bottom:3px solid #8b1a1a}
 .crumbs ol{list-style:none;margin:0 0 .4rem;padding:0;display:flex;flex-wrap:wrap;gap:.2rem;font-size:.92rem}
 .crumbs li+li::before{content:"›";margin:0 .35rem;color:#57606a}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg{max-width:100%;height:auto}
 .chart{margin:1rem 0}
 .filters{display:grid;gap:.2rem .8rem;grid-template-columns:1fr;align-items:end;border:1px solid #d8dee4;border-radius:.5rem;padding:.4rem .8rem .8rem;margin:1rem 0}

@@ -78,6 +78,7 @@ button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-wrap{overflow-x:auto}
 .table-wrap[tabindex] table{overflow-wrap:normal}
 fieldset{min-inline-size:0}

@@ -12,6 +12,7 @@
  * keeps the figures up to date while typing, autosaves the draft and uploads evidence files.
  */
 
+import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { missingEvidence } from '#domain/report';
@@ -165,8 +166,26 @@ ${round?.generalComment ? `<p><strong>Nhận xét chung của người thẩm đ
 </div>`;
 }
 
-function historySection(rounds: ReviewRound[], returned: boolean): Html {
-  const earlier = returned ? rounds.slice(0, -1) : rounds;
+/**
+ * An approved report: the appraised total beside the unit's own (what the approval mail said) and
+ * the reviewer's general comment, above the criteria that carry each appraised score.
+ */
+function approvedNotice(round: ReviewRound | undefined, p: FormProgress, set: CriteriaSet): Html {
+  const entries = round?.appraisal?.appraisal.entries;
+  if (!entries) return '';
+  const appraised = indexCriteria(set).leaves.reduce((s, { leaf }) => s + (entries[leaf.id]?.score ?? 0), 0);
+  const survey = p.areas.filter((a) => a.survey).reduce((s, a) => s + a.max, 0);
+  return `<div class="notice ok" role="status"><h2>Kết quả thẩm định${round && round.round > 1 ? ` (vòng ${e(round.round)})` : ''}</h2>
+<p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraised))}</strong>/${e(formatPoints(p.max))} điểm; đơn vị tự chấm ${e(
+    formatPoints(p.total),
+  )} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}. Điểm thẩm định và nhận xét của từng tiêu chí hiện bên dưới.</p>
+${round?.generalComment ? `<p><strong>Nhận xét chung của người thẩm định:</strong></p>${readOnlyText(round.generalComment)}` : ''}
+</div>`;
+}
+
+/** Earlier rounds' comments and explanations; the last round's are shown on their own when `lastShown`. */
+function historySection(rounds: ReviewRound[], lastShown: boolean): Html {
+  const earlier = lastShown ? rounds.slice(0, -1) : rounds;
   const shown = earlier.filter((r) => r.generalComment || r.explanation);
   if (shown.length === 0) return '';
   return `<details><summary>Các vòng thẩm định trước: ${shown.length}</summary>${shown
@@ -259,6 +278,7 @@ export function renderReportPage(m: ReportPageModel): Html {
   const status = m.stored?.status;
   const editable = !status || EDITABLE_REPORT_STATUSES.includes(status);
   const returned = status === 'returned';
+  const approved = status === 'approved';
   const report = m.report ?? m.stored?.report;
   const problems = problemMap(m.problems ?? []);
   const lastRound = m.rounds?.at(-1);
@@ -303,7 +323,8 @@ ${m.problems?.length ? problemSummary(m.problems, m.partlySaved) : ''}
 ${!editable ? `<div class="notice info"><p>${e(readOnlyReason(status, Boolean(m.results)))}</p></div>` : ''}
 ${m.results ? resultsSection(m.results) : ''}
 ${returned ? returnNotice(lastRound) : ''}
-${m.rounds?.length ? historySection(m.rounds, returned) : ''}
+${approved ? approvedNotice(lastRound, progress, m.set) : ''}
+${m.rounds?.length ? historySection(m.rounds, returned || approved) : ''}
 ${contents(m, progress, commentedView, editable)}`;
 
   const body = editable

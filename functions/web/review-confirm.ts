@@ -34,7 +34,7 @@ const WHAT_FOLLOWS: Record<ReviewDecision, string> = {
   approve:
     'Báo cáo sẽ được phê duyệt với điểm thẩm định trên; đơn vị được thông báo qua email. Điểm thẩm định là điểm được tính khi xếp loại.',
   return:
-    'Báo cáo sẽ được trả lại để đơn vị giải trình; đơn vị nhận email và xem được điểm thẩm định cùng các nhận xét trên. Sau khi đơn vị giải trình, anh/chị sẽ nhận liên kết thẩm định vòng tiếp theo.',
+    'Báo cáo sẽ được trả lại để đơn vị giải trình; đơn vị nhận email và xem được điểm thẩm định cùng các nhận xét trên. Sau khi đơn vị giải trình, bạn sẽ nhận liên kết thẩm định vòng tiếp theo.',
 };
 
 export function renderDecisionConfirmation(m: ConfirmationModel): Html {
@@ -73,7 +73,7 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
 ${
   rows.length
     ? `<h3>Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: ${rows.length}</h3>
-<div class="table-wrap"><table><thead><tr><th scope="col">Tiêu chí</th><th scope="col">Tự chấm</th><th scope="col">Thẩm định</th><th scope="col">Nhận xét</th></tr></thead>
+<div class="table-wrap"><table><thead><tr><th scope="col">Tiêu chí</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Thẩm định</th><th scope="col">Nhận xét</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>`
     : '<p>Điểm thẩm định của mọi tiêu chí bằng điểm đơn vị tự chấm; không có nhận xét ở tiêu chí nào.</p>'
 }

@@ -291,8 +291,14 @@ ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
   }
   const entry = ctx.report.entries[c.id];
   const before = ctx.previous?.entries[c.id];
-  // Prefilled with the previous round's appraisal, else the self-score: the reviewer changes what differs.
-  const prefill = before ? formatPoints(before.score) : entry ? formatPoints(entry.selfScore) : '';
+  // Prefilled with the previous round's appraisal, else the self-score: the reviewer changes what
+  // differs. Never above what the unit now claims: an explanation that lowered its self-score
+  // must not be met by a higher appraised score the reviewer has to notice and justify.
+  const prefill = before
+    ? formatPoints(entry ? Math.min(before.score, entry.selfScore) : before.score)
+    : entry
+      ? formatPoints(entry.selfScore)
+      : '';
   const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
   return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
 ${unitSide(c, ctx.report, ctx.flagged, before, ctx.downloads)}

@@ -102,7 +102,7 @@ describe('audit trail', { timeout: 90_000 }, () => {
     const reminders = lines.filter((l) => l.includes('Nhắc đơn vị'));
     expect(reminders).toHaveLength(MANY);
     expect(reminders[0]).toBe(
-      `09:59 01/05/2024;Trần Quốc Huy;Quản trị;huy.tq@x.example;Phiên đăng nhập;Nhắc đơn vị;${unit.name};${PERIOD};Gửi tới dau-moi-${MANY - 1}@x.example;203.0.113.7`,
+      `09:59 01/05/2024;Trần Quốc Huy;Quản trị;huy.tq@x.example;Phiên đăng nhập;Nhắc đơn vị;${unit.name};Quý II/2024;Gửi tới dau-moi-${MANY - 1}@x.example;203.0.113.7`,
     );
   });
 

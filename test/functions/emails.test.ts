@@ -186,6 +186,30 @@ describe('the review emails', () => {
     });
     expect(approved.text).toContain('Tổng điểm thẩm định: 68,5 / 70 điểm');
     expect(approved.text).toContain('sau 2 vòng thẩm định');
+    // With what the reviewer changed: the criterion, both scores and the reason, and the general comment.
+    const adjusted = approvedEmail(sender, {
+      unit,
+      period: q3,
+      round: 1,
+      appraisedTotal: 6850,
+      appraisedMax: 7000,
+      comments: [
+        {
+          criterionId: '3.3.2',
+          criterionName: 'Tỷ lệ hồ sơ đúng hạn',
+          max: 250,
+          selfScore: 250,
+          appraisedScore: 100,
+          comment: 'Chỉ đạt 80 %.',
+        },
+      ],
+      generalComment: 'Báo cáo đầy đủ.',
+    });
+    expect(adjusted.text).toContain('Nhận xét chung của người thẩm định:\n\nBáo cáo đầy đủ.');
+    expect(adjusted.text).toContain('\n- 3.3.2. Tỷ lệ hồ sơ đúng hạn (tối đa 2,5)');
+    expect(adjusted.text).toContain('Điểm thẩm định: 1');
+    expect(adjusted.text).toContain('Ý kiến: Chỉ đạt 80 %.');
+    expect(approved.text).not.toContain('Tiêu chí có điểm thẩm định khác');
     const silent = {
       admin: { name: 'Trần Quốc Huy' },
       unit,
@@ -242,7 +266,8 @@ describe('the review emails', () => {
       reportUrl: url,
     });
     expect(explained.subject).toContain('Đã nhận giải trình báo cáo quý III năm 2022');
-    expect(explained.subject).toMatch(/\(vòng 2\)$/);
+    expect(explained.subject).toMatch(/\(thẩm định vòng 2\)$/);
+    expect(explained.text).toContain('Thời điểm gửi giải trình: 16:00 ngày 20/10/2022');
     expect(explained.html).not.toContain('<script');
   });
 

@@ -263,7 +263,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
       'Phiên đăng nhập',
       'Đổi người thẩm định',
       'Phòng Y tế',
-      '2024Q4',
+      'Quý IV/2024',
       'Người thẩm định: Trương Thị Lan → Nguyễn Văn Thành',
       '203.0.113.7',
     ]);

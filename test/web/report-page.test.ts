@@ -18,7 +18,7 @@ function model(over: Partial<ReportPageModel> = {}): ReportPageModel {
   return { authority: config.district.authority, unit, period, set: officeSet, version: 0, ...over };
 }
 
-function stored(report = reportWith({}), status: 'draft' | 'submitted' | 'returned' = 'draft') {
+function stored(report = reportWith({}), status: 'draft' | 'submitted' | 'returned' | 'approved' = 'draft') {
   return { status, version: 4, updatedAt: '2022-10-04T02:30:00Z', report };
 }
 
@@ -163,6 +163,43 @@ describe('after a return', () => {
       }),
     );
     expect(openingTag(refused, 'leaf-1.1.2')).not.toContain('hidden');
+  });
+});
+
+describe('an approved report', () => {
+  it('says the appraised total beside the self-scored one, and the general comment, on top', () => {
+    const appraisal: Appraisal = {
+      unitId: unit.id,
+      periodId: period.id,
+      criteriaSetId: officeSet.id,
+      reviewerId: 'nguyen-van-thanh',
+      entries: {
+        '1.1.1': { score: 50, comment: 'Kế hoạch ban hành muộn.' },
+        '1.1.2': { score: 100, comment: '' },
+      },
+    };
+    const report = reportWith({ '1.1.1': 100, '1.1.2': 100 });
+    const page = renderReportPage(
+      model({
+        stored: stored(report, 'approved'),
+        version: 5,
+        rounds: [
+          {
+            round: 1,
+            appraisal: { appraisal, round: 1, approvalId: 'a', recordedAt: '2022-10-14T02:00:00Z' },
+            generalComment: 'Báo cáo đầy đủ, đúng mẫu.',
+          },
+        ],
+      }),
+    );
+    expect(page).toContain('<h2>Kết quả thẩm định</h2>');
+    expect(page).toContain(
+      'Tổng điểm thẩm định: <strong>1,5</strong>/70 điểm; đơn vị tự chấm 2 điểm (chưa kể 30 điểm khảo sát)',
+    );
+    expect(page).toContain('Báo cáo đầy đủ, đúng mẫu.');
+    // The one round is not also offered as an "earlier" round to unfold.
+    expect(page).not.toContain('Các vòng thẩm định trước');
+    expect(page).toContain('Nhận xét: Kế hoạch ban hành muộn.');
   });
 });
 

@@ -1,0 +1,91 @@
+/**
+ * The reviewer's page of a later round, and the confirmation a decision passes through: what they
+ * prefill and what they show, from view models.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Appraisal } from '#domain/model';
+import { renderDecisionConfirmation } from '#web/review-confirm';
+import { renderReviewPage } from '#web/review-page';
+import { config, fullScores, must, officeSet, period, reportWith, unit } from './fixtures.ts';
+
+const reviewer = must(config.reviewers[0], 'a reviewer');
+const [first, second] = Object.keys(fullScores());
+if (!first || !second) throw new Error('the office set has fewer than two leaves');
+const max = fullScores();
+
+/** Round 1's appraisal: the first leaf lowered to half, the second kept at the unit's maximum. */
+const round1: Appraisal = {
+  unitId: unit.id,
+  periodId: period.id,
+  criteriaSetId: officeSet.id,
+  reviewerId: reviewer.id,
+  entries: Object.fromEntries(
+    Object.entries(max).map(([id, m]) => [
+      id,
+      id === first ? { score: m / 2, comment: 'Chưa có minh chứng.' } : { score: m, comment: '' },
+    ]),
+  ),
+};
+
+function scoreField(page: string, leaf: string): string | undefined {
+  const name = `score[${leaf}]`.replace(/[[\].]/g, '\\$&');
+  return new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
+}
+
+describe('a later round of the review page', () => {
+  it('prefills the last appraisal, but never above what the unit now claims', () => {
+    // The explanation lowered the second leaf's self-score to a quarter of its maximum.
+    const explained = reportWith({ ...max, [second]: (max[second] as number) / 4 });
+    const page = renderReviewPage({
+      authority: config.district.authority,
+      unit,
+      period,
+      set: officeSet,
+      stored: { status: 'in-review', version: 4, updatedAt: '2022-10-20T02:00:00Z', report: explained },
+      round: 2,
+      reviewer,
+      rounds: [
+        {
+          round: 1,
+          appraisal: { appraisal: round1, round: 1, approvalId: 'a1', recordedAt: '2022-10-14T03:00:00Z' },
+        },
+      ],
+    });
+    const points = (hundredths: number) => (hundredths / 100).toString().replace('.', ',');
+    // The reviewer's own lowering stands where the unit did not change its claim,
+    expect(scoreField(page, first)).toBe(points((max[first] as number) / 2));
+    // and the unit's lowered claim is offered where it fell below the last appraisal.
+    expect(scoreField(page, second)).toBe(points((max[second] as number) / 4));
+  });
+});
+
+describe('the confirmation of a decision', () => {
+  it('totals both sides, lists what the reviewer changed or commented, and carries the form', () => {
+    const report = reportWith(max);
+    const form = new URLSearchParams({ decision: 'approve', reportVersion: '3', writeId: 'w-1' });
+    const page = renderDecisionConfirmation({
+      authority: config.district.authority,
+      unit,
+      period,
+      set: officeSet,
+      round: 1,
+      reviewer,
+      report,
+      decision: 'approve',
+      payload: { appraisal: round1, reportVersion: 3 },
+      form,
+    });
+    const total = Object.values(max).reduce((s, m) => s + m, 0);
+    const appraised = total - (max[first] as number) / 2;
+    const text = (hundredths: number) =>
+      (hundredths / 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 }).replace(/\./g, '');
+    expect(page).toContain(
+      `Tổng điểm thẩm định: <strong>${text(appraised)}</strong> điểm; đơn vị tự chấm: ${text(total)} điểm`,
+    );
+    expect(page).toContain('Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: 1');
+    expect(page).toContain('Chưa có minh chứng.');
+    expect(page).toContain('<input type="hidden" name="writeId" value="w-1">');
+    expect(page).toContain('name="confirm" value="yes"');
+    expect(page).toContain('name="back" value="1"');
+  });
+});
