@@ -47,6 +47,7 @@ import { deliverDecision } from '#steps/delivery';
 import { finishExplanation } from '#steps/explanations';
 import { type StepContext, stepHandler } from '#steps/middleware';
 import { finishReassignment, ReassignmentConflict } from '#steps/reassignment';
+import { auditSubmission } from '#steps/records';
 import { reviewExecution } from '#workflows/executions';
 import { planSweep, sweepRequest } from './sweep-plan.ts';
 
@@ -195,6 +196,7 @@ async function finishFollowUps(now: Date, ctx: StepContext, later: Date[]): Prom
       if (followUp.state !== 'decided') continue; // refused: the admin sees the report explained
     } else if (stored.status === 'submitted' && claim.kind === 'submit') {
       const { name, input } = reviewExecution(unitId, periodId);
+      await auditSubmission(stored);
       await callbacks().startExecution(stateMachineArn('review'), name, input);
     }
     // Done, or moved on since (its workflow took it further): the mark has nothing left to drive.

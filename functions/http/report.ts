@@ -40,6 +40,7 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { type CampaignContext, loadCampaign } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { finishExplanation } from '#steps/explanations';
+import { auditSubmission } from '#steps/records';
 import { unitHref } from '#web/admin-routes';
 import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
@@ -437,6 +438,7 @@ async function startReview(
 ): Promise<HttpResponse> {
   const { name, input } = reviewExecution(stored.unitId, stored.periodId);
   try {
+    await auditSubmission(stored);
     await callbacks().startExecution(stateMachineArn('review'), name, input);
     // Started (or already running): the submit's mark has nothing left to drive.
     if (stored.lastWrite?.kind === 'submit') {

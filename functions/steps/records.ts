@@ -8,6 +8,7 @@ import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, CriteriaSet } from '#domain/model';
 import type { ReviewComment } from '#mail/review';
 import type { Actor } from '#ports/actor';
+import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import type { ReportStatus, StoredReport } from '#ports/reports';
@@ -180,4 +181,21 @@ export function reviewComments(
     });
   }
   return out;
+}
+
+/**
+ * The audit entry of a submission, one per submitted version (`submitted-v<n>`), in the unit's
+ * name at the time it submitted: written by the submit's follow-up before its review starts — by
+ * the submitting request, the same request again, or the sweep when the request stopped.
+ */
+export async function auditSubmission(stored: StoredReport): Promise<void> {
+  await audit().append({
+    id: `submitted-v${stored.version}`,
+    subject: `report/${stored.unitId}/${stored.periodId}`,
+    periodId: stored.periodId,
+    at: stored.submittedAt ?? stored.updatedAt,
+    actor: stored.updatedBy,
+    action: 'report.submitted',
+    detail: { version: stored.version },
+  });
 }

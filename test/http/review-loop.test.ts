@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
+import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { log } from '#ports/log';
@@ -52,6 +53,12 @@ it('submit → return with comments → explain → approve, all through the pag
 
   expect((await postForm(reportUrl, completeForm(h, unitId, 0, 'submit'))).status).toBe(303);
   await h.rt.settle();
+  // The submission is audited in the unit's name, with the version it sent.
+  const [submitted, ...again] = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).filter(
+    (x) => x.action === 'report.submitted',
+  );
+  expect(again).toEqual([]);
+  expect(submitted).toMatchObject({ actor: { kind: 'unit', id: unitId }, detail: { version: 1 } });
   const assignment = await reviews().getAssignment(PERIOD_ID, unitId);
   const reviewer = h.config.reviewers.find((r) => r.id === assignment?.reviewerId);
   expect(reviewer).toBeDefined();

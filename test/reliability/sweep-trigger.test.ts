@@ -94,7 +94,7 @@ describe('a decision recorded by a request that died after its claim', () => {
 });
 
 describe('a submit recorded by a request that died after its claim', () => {
-  it('has its review started by the sweep, so the reviewer gets the report', async () => {
+  it('has its review started by the sweep, so the reviewer gets the report, and its audit entry written', async () => {
     const unitId = 'phong-tai-chinh-ke-hoach';
     const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email as string;
     await invite(unitId);
@@ -109,8 +109,16 @@ describe('a submit recorded by a request that died after its claim', () => {
     expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeUndefined();
     await h.rt.advanceClock(minutes(11));
     // The review workflow ran: the report is in review with a reviewer assigned.
-    expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('in-review');
+    const report = await reports().get(unitId, PERIOD_ID);
+    expect(report?.status).toBe('in-review');
     expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeDefined();
+    // The submission is in the audit trail as the unit made it: its time, not the sweep's.
+    const submitted = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).filter(
+      (x) => x.action === 'report.submitted',
+    );
+    expect(submitted).toMatchObject([
+      { id: `submitted-v${report?.version}`, at: report?.submittedAt, actor: { kind: 'unit', id: unitId } },
+    ]);
   }, 60_000);
 });
 
