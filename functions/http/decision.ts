@@ -219,7 +219,7 @@ const appraisePage: DecisionPage = {
       actor,
       askForSweep,
     );
-    return afterClaim(outcome, ctx.authority);
+    return afterClaim(outcome, ctx.authority, request);
   },
 };
 
@@ -260,7 +260,11 @@ const isDecisionKind = (kind: ApprovalKind): kind is DecisionKind => DECISION_KI
 
 // ---------------------------------------------------------------- outcomes
 
-function decidedBefore(approval: Approval, authority?: string): PageError {
+/**
+ * A second decision on a decided link: 409, nothing changed. An appraisal's link reopened (GET)
+ * shows the decision read-only: the page links there.
+ */
+function decidedBefore(approval: Approval, authority: string, request: HttpRequest): PageError {
   const what = approval.decision
     ? (DECISION_LABELS[approval.decision.action] ?? approval.decision.action)
     : '';
@@ -268,21 +272,40 @@ function decidedBefore(approval: Approval, authority?: string): PageError {
   const detail = `Liên kết này đã được dùng để ra quyết định${what ? ` “${what}”` : ''}${
     approval.decidedAt ? ` lúc ${dateTime(approval.decidedAt)}` : ''
   }. Mỗi liên kết chỉ ghi nhận một quyết định; lần bấm này không thay đổi gì.`;
+  const links =
+    approval.kind === 'appraise'
+      ? [
+          {
+            href: `${request.path}?${linkQuery(request.query)}`,
+            label: 'Xem báo cáo và quyết định đã ghi nhận',
+          },
+        ]
+      : [];
   return new PageError(
     409,
     title,
     detail,
-    statusPage({ status: 409, title, detail, tone: 'info', ...(authority ? { header: authority } : {}) }),
+    statusPage({ status: 409, title, detail, tone: 'info', header: authority, links }),
+    links,
   );
 }
 
-/** After the claim: deliver what this request recorded, or say why nothing was recorded. */
-async function afterClaim(outcome: DecideOutcome, authority: string): Promise<HttpResponse> {
+/**
+ * After the claim: deliver what this request recorded, or say why nothing was recorded.
+ * `again`: the same request sent again (a retry, Back and resend): it says so, and that nothing
+ * more was recorded.
+ */
+async function afterClaim(
+  outcome: DecideOutcome,
+  authority: string,
+  request: HttpRequest,
+  again = false,
+): Promise<HttpResponse> {
   switch (outcome.outcome) {
     case 'decided':
       break;
     case 'already-decided':
-      throw decidedBefore(outcome.approval, authority);
+      throw decidedBefore(outcome.approval, authority, request);
     default:
       throw claimRefused(outcome.outcome);
   }
@@ -301,9 +324,12 @@ async function afterClaim(outcome: DecideOutcome, authority: string): Promise<Ht
     : '';
   const delivered = delivery === 'delivered' || delivery === 'superseded';
   const title = 'Đã ghi nhận quyết định';
+  const resent = again
+    ? ' Trang vừa được gửi lại: quyết định đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.'
+    : '';
   const detail = delivered
-    ? `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)} và chuyển sang bước tiếp theo. Đơn vị sẽ được thông báo qua email. Có thể đóng trang này.`
-    : `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)}. Hệ thống sẽ tự động chuyển tiếp sang bước tiếp theo trong ít phút; không cần bấm lại.`;
+    ? `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)} và chuyển sang bước tiếp theo.${resent} Đơn vị sẽ được thông báo qua email. Có thể đóng trang này.`
+    : `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)}.${resent} Hệ thống sẽ tự động chuyển tiếp sang bước tiếp theo trong ít phút; không cần bấm lại.`;
   return htmlResponse(
     delivered ? 200 : 202,
     statusPage({ status: delivered ? 200 : 202, title, detail, header: authority, tone: 'ok' }),
@@ -325,13 +351,18 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
       // The same request again: its claim stands; finish its follow-ups and answer as the first did.
       await auditDecision(approval);
       if (page.replay) return page.replay(request, approval);
-      return afterClaim({ outcome: 'decided', approval }, (await loadCampaign()).config.district.authority);
+      return afterClaim(
+        { outcome: 'decided', approval },
+        (await loadCampaign()).config.district.authority,
+        request,
+        true,
+      );
     }
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
     if (approval.status !== 'pending') {
       if (request.isRead && approval.kind === 'appraise' && approval.decision)
         return decidedAppraisal(approval, request);
-      throw decidedBefore(approval);
+      throw decidedBefore(approval, (await loadCampaign()).config.district.authority, request);
     }
   }
   return request.isRead ? page.render(request, approval) : page.decide(request, approval);

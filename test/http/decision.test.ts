@@ -182,6 +182,12 @@ describe('deciding', () => {
     const lostPage = await lost.text();
     expect(lostPage).toContain('đã được ghi nhận trước đó');
     expect(lostPage).toContain('Mã lỗi: 409');
+    // It leads to the decision as recorded (the link itself, read-only now), under the authority's name.
+    expect(lostPage).toContain(
+      `href="${new URL(url).pathname}?${new URL(url).search.slice(1).replaceAll('&', '&amp;')}"`,
+    );
+    expect(lostPage).toContain('Xem báo cáo và quyết định đã ghi nhận');
+    expect(lostPage).toContain(h.config.district.authority);
 
     await h.rt.settle();
     const stored = await reviews().getApproval(approval.id);

@@ -93,7 +93,9 @@ describe(`${N} concurrent decisions on one link`, () => {
     // page sent again with the other button (Back, then the other choice) is refused as decided.
     const again = await postForm(reviewUrl, forms[winner] ?? new URLSearchParams(), { origin: h.base });
     expect(again.status).toBe(200);
-    expect(await again.text()).toContain(`Quyết định “${label}” đã được ghi nhận`);
+    const againPage = await again.text();
+    expect(againPage).toContain(`Quyết định “${label}” đã được ghi nhận`);
+    expect(againPage).toContain('lần này không ghi nhận thêm gì');
     const switched = new URLSearchParams(forms[winner]);
     switched.set('decision', approved ? 'return' : 'approve');
     if (approved) switched.set('general', 'Đổi ý sau khi bấm Quay lại.');
