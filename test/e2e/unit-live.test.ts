@@ -109,6 +109,14 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     // A keyboard user tabbing down the form sees each field: none lands under the sticky buttons.
     await back.focus('[name="score[1.1.1]"]');
     expect(await tabbedUnderStickyBar(back, 30)).toEqual([]);
+    // The heading's version follows an autosave: the page never names two versions at once.
+    const shown = await seen(back, '[data-stored-version]');
+    expect(shown).toBe(await back.inputValue('input[name="version"]'));
+    await back.fill('[name="score[1.1.1]"]', '0,75');
+    await expect.poll(() => back.inputValue('input[name="version"]'), POLL).not.toBe(shown);
+    const saved = await back.inputValue('input[name="version"]');
+    expect(await seen(back, '[data-stored-version]')).toBe(saved);
+    expect(await seen(back, '[data-autosave-status]')).toContain(`phiên bản ${saved}`);
     await back.close();
     await audit(url);
   });

@@ -338,6 +338,9 @@ class Autosave {
       typeof answer.version === 'number'
     ) {
       this.version.value = String(answer.version);
+      // The page's heading names the stored version too: keep the two saying the same.
+      const shown = document.querySelector('[data-stored-version]');
+      if (shown) shown.textContent = String(answer.version);
       this.say(answer.message);
     } else if (answer.status === 'conflict' && typeof answer.version === 'number') {
       this.stop(answer.message, this.conflictActions(answer.version));
