@@ -63,7 +63,9 @@ function viaOf(entry: AuditEntry): AuditVia {
   if (actor.kind === 'system') return { kind: 'system', step: actor.id };
   if (actor.id.startsWith('cli')) return { kind: 'cli', user: actor.id.replace(/^cli:?/, '') || 'không rõ' };
   const link = linkKindOf(entry.detail?.kind);
-  if (entry.action.endsWith('.decided') && link) return { kind: 'link', link };
+  if ((entry.action.endsWith('.decided') || entry.action === 'report.submitted') && link) {
+    return { kind: 'link', link };
+  }
   if (actor.kind === 'reviewer') return { kind: 'link', link: 'appraise' };
   return { kind: 'session' };
 }
@@ -91,6 +93,7 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'admin.recompute':
       return d.execution ? `Lượt tính ${String(d.execution)}` : undefined;
     case 'adjustments.recorded':
+    case 'report.submitted':
       return `Phiên bản ${String(d.version ?? '')}`;
     case 'report.approved':
       return `Vòng ${String(d.finalRound ?? '')}, ${reviewer(d.reviewerId)}`;

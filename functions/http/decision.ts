@@ -305,6 +305,11 @@ async function afterClaim(
     case 'decided':
       break;
     case 'already-decided':
+      // The same press twice at once (one write id): the loser is the winner's own decision.
+      if (ownDecision(outcome.approval, writeIdOf(request.form), request.form.get('decision'))) {
+        await auditDecision(outcome.approval);
+        return afterClaim({ outcome: 'decided', approval: outcome.approval }, authority, request, true);
+      }
       throw decidedBefore(outcome.approval, authority, request);
     default:
       throw claimRefused(outcome.outcome);

@@ -3,15 +3,16 @@
  * reviewer's decision `{decision: 'approve'|'return', round}` arrives by SendTaskSuccess.
  *
  * Arms the round's `appraise` approval (one per unit, period, round; party `reviewer`), moves the
- * report to `in-review`, emails the reviewer the signed `/d` link once (outbox identity
- * `review-request`, reviewer, unit, period, round), then the unit its receipt once (`receipt`,
- * focal point, unit, period, round: the version received, by when the review is due). Re-invoked with a new token it swaps the token
+ * report to `in-review`, mails the unit its receipt once (outbox identity `receipt`, focal point,
+ * unit, period, round: the version received, by when the review is due), then the reviewer the
+ * signed `/d` link once (`review-request`, reviewer, unit, period, round). Re-invoked with a new token it swaps the token
  * behind the same approval (same link, no second mail), or delivers a decision already made; when
  * the admin reassigned the round, behind the new reviewer's approval (party `reviewer-<id>`).
  * The reviewer is the one stored for the unit-period.
  */
 import { reviewReminderSeconds } from '#domain/calendar';
 import { receiptEmail, reviewRequestEmail } from '#mail/review';
+import { outbox } from '#ports/dynamo/outbox';
 import { reviews } from '#ports/dynamo/reviews';
 import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';
@@ -19,7 +20,7 @@ import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { type CallbackInput, callbackInput } from '#steps/inputs';
-import { mailTo } from '#steps/mail';
+import { mailIdentity, mailTo } from '#steps/mail';
 import { moveReport, systemActor } from '#steps/records';
 
 const STEP = 'request-appraisal';
@@ -74,10 +75,37 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
     ctx.log.info('appraisal link already expired: no mail; the wait ends by its timeout');
     return;
   }
-  // The armed point's reviewer: the assignment's, or the one a reassignment named.
-  const reviewer = campaign.person('reviewer', armed.approval.subjectId ?? reviewerId);
   const respondBy =
     now.getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil;
+
+  // The unit's receipt first: the reviewer cannot decide before its own mail, so a Retry after a
+  // crash between the two always finds the wait armed and sends whichever is missing.
+  const unit = campaign.unit(unitId);
+  const receiptAbout = { unitId, periodId, round };
+  // Armed again (a timeout's loop, a Retry): a receipt already in the outbox is not rebuilt.
+  const receipted =
+    !armed.created && (await outbox().get(mailIdentity('receipt', unit.focalPoint.email, receiptAbout)))
+      ? 'sent before'
+      : await mailTo(
+          ctx.log,
+          unit.focalPoint,
+          'receipt',
+          receiptAbout,
+          receiptEmail(campaign.sender, {
+            unit,
+            period,
+            round,
+            version: report.version,
+            // Round 1 received the submission; a later round, the explanation (the last revision).
+            receivedAt: round > 1 ? report.updatedAt : (report.submittedAt ?? report.updatedAt),
+            reviewBy: respondBy,
+            reportUrl: (await reportLink(unitId, period)).url,
+          }),
+        );
+  crashPoint('request-appraisal.after-receipt');
+
+  // The armed point's reviewer: the assignment's, or the one a reassignment named.
+  const reviewer = campaign.person('reviewer', armed.approval.subjectId ?? reviewerId);
   const email = reviewRequestEmail(campaign.sender, {
     reviewer,
     unit: campaign.unit(unitId),
@@ -87,21 +115,6 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
     respondBy,
   });
   const outcome = await mailTo(ctx.log, reviewer, 'review-request', { unitId, periodId, round }, email);
-  crashPoint('request-appraisal.after-request-mail');
-
-  // The unit's receipt: what was received, when, and by when the review is due (once a round).
-  const unit = campaign.unit(unitId);
-  const receipt = receiptEmail(campaign.sender, {
-    unit,
-    period,
-    round,
-    version: report.version,
-    // Round 1 received the submission; a later round, the explanation (the report's last revision).
-    receivedAt: round > 1 ? report.updatedAt : (report.submittedAt ?? report.updatedAt),
-    reviewBy: respondBy,
-    reportUrl: (await reportLink(unitId, period)).url,
-  });
-  const receipted = await mailTo(ctx.log, unit.focalPoint, 'receipt', { unitId, periodId, round }, receipt);
   ctx.log.info('appraisal requested', {
     approvalId: armed.approval.id,
     created: armed.created,

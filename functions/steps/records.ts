@@ -196,6 +196,7 @@ export async function auditSubmission(stored: StoredReport): Promise<void> {
     at: stored.submittedAt ?? stored.updatedAt,
     actor: stored.updatedBy,
     action: 'report.submitted',
-    detail: { version: stored.version },
+    // Submitted on the unit's report page, behind its emailed link.
+    detail: { version: stored.version, kind: 'report' },
   });
 }

@@ -5,7 +5,9 @@
  * refused, nothing changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '#domain/model';
 import { audit } from '#ports/dynamo/audit';
+import { auditSubmission } from '#steps/records';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
 let a: AdminBed;
@@ -134,6 +136,28 @@ describe('audit trail', { timeout: 90_000 }, () => {
     const ours = new Set(written.map((w) => w.id));
     const ofSubject = await audit().list(`report/${unit.id}/2024Q4`);
     expect(ofSubject.map((x) => x.id).filter((id) => ours.has(id))).toEqual(['z-first', 'y-second']);
+  });
+
+  it('names a submission as the unit made it: by its report link, with the version it sent', async () => {
+    const unit = a.bed.config.units[3];
+    if (!unit) throw new Error('no unit');
+    await auditSubmission({
+      unitId: unit.id,
+      periodId: '2024Q1',
+      version: 7,
+      status: 'submitted',
+      // The entry names the version; the content is the revision's, not read here.
+      report: {} as Report,
+      updatedAt: '2024-04-08T03:00:00.000Z',
+      submittedAt: '2024-04-08T03:00:00.000Z',
+      statusChangedAt: '2024-04-08T03:00:00.000Z',
+      updatedBy: { kind: 'unit', id: unit.id, email: unit.focalPoint.email, ip: '198.51.100.4' },
+    });
+    const csv = await (await a.get(`/admin/audit.csv?unit=${unit.id}&period=2024Q1`)).text();
+    const line = csv.split('\r\n').find((l) => l.includes('Nộp báo cáo'));
+    expect(line).toBe(
+      `10:00 08/04/2024;${unit.name};Đơn vị;${unit.focalPoint.email};Qua liên kết báo cáo trong email;Nộp báo cáo;${unit.name};Quý I/2024;Phiên bản 7;198.51.100.4`,
+    );
   });
 
   it("lists a unit's entries across periods, and one unit-period's", async () => {

@@ -218,7 +218,7 @@ describe('the appraisal request', () => {
     expect(others).toEqual([]);
     expect(approval).toMatchObject({ status: 'pending', round: 1, taskToken: t1, tokenGen: 0 });
     expect((await reports().get(UNIT, PERIOD))?.status).toBe('in-review');
-    const [request, receipt, ...more] = await bed.emails();
+    const [receipt, request, ...more] = await bed.emails();
     expect(more).toEqual([]);
     const emails = [request];
     expect(emails[0]!.destination.to).toEqual([reviewer.email]);

@@ -219,6 +219,23 @@ describe('deciding', () => {
     expect(callbacksReceived(h, executionArn)).toBe(1);
   });
 
+  it('the confirmation pressed twice at once (one write id): one decision, and both presses answered as recorded', async () => {
+    const unitId = 'xa-binh-minh';
+    const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);
+    secrets.push(linkParams(url).get('s') as string, token);
+    const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
+    const form = approveForm(unitId, version);
+    form.set('writeId', 'double-press-0000001');
+    const [a, b] = await Promise.all([postForm(url, form), postForm(url, form)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const pages = [await a.text(), await b.text()];
+    for (const page of pages) expect(page).toContain('Quyết định “Phê duyệt” đã được ghi nhận');
+    expect(pages.filter((p) => p.includes('lần này không ghi nhận thêm gì'))).toHaveLength(1);
+    await h.rt.settle();
+    expect(callbacksReceived(h, executionArn)).toBe(1);
+    expect((await reviews().getApproval(approval.id))?.decision?.writeId).toBe('double-press-0000001');
+  });
+
   it('a return for explanation carries the scores and comments in the decision', async () => {
     const unitId = 'phong-giao-duc-dao-tao';
     const { url, approval, executionArn, token } = await waitingAppraisal(h, unitId);

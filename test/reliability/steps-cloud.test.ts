@@ -113,7 +113,7 @@ describe('a callback step dies after arming its wait; the Retry arms it again be
   for (const [unitId, point] of [
     ['xa-binh-minh', 'request-appraisal.after-arm'],
     ['xa-hong-phong', 'request-appraisal.after-status'],
-    ['xa-dai-dong', 'request-appraisal.after-request-mail'],
+    ['xa-dai-dong', 'request-appraisal.after-receipt'],
   ] as const) {
     it(`${point}: the reviewer is mailed once, the unit its receipt once, and that link decides the review`, async () => {
       crashAt(point);

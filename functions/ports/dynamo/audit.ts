@@ -9,7 +9,9 @@
  * (the local runtime's virtual clock between two moves, or one millisecond on AWS) while a
  * workflow writes several entries, and a listing by `<at>#<subject>` put "approved" before
  * "decided". It is the machine's wall clock in milliseconds and a counter of this container, fixed
- * width; entries stored before it have none and sort before those of the same instant that do.
+ * width; entries stored before it have none, and the index then compares their subject with the
+ * new digits: within that one instant they list as newer than the entries that have it (and
+ * `list` orders them the same way).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../actor.ts';
@@ -156,7 +158,8 @@ export class DynamoAuditLog implements AuditLog {
   async list(subject: string): Promise<AuditEntry[]> {
     const items = await this.table.queryPrefix(subjectPk(subject), 'ENTRY#');
     // Ids are not times: a subject's few entries are put in the order they were written here.
-    const order = (item: Item) => `${String(item.at)}#${String(item.seq ?? '')}`;
+    // An entry without seq (stored before it) sorts as its subject does on the index: after the digits.
+    const order = (item: Item) => `${String(item.at)}#${String(item.seq ?? `~${String(item.subject)}`)}`;
     return items.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map(entryOf);
   }
 

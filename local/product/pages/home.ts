@@ -114,7 +114,7 @@ ${next}
 <form method="post" action="/local/advance" class="inline"><label for="to">hoặc đến ngày</label><input id="to" name="to" type="text" placeholder="dd/mm/yyyy" required><button type="submit" class="secondary">Chuyển</button></form>
 <h2>Phát động</h2>
 <p>${s.launched ? 'Phong trào đã được phát động.' : 'Phong trào chưa được phát động.'}${s.launch ? ` <span class="muted">${e(s.launch.name)}: ${statusText(s.launch.status)}</span>` : ''}</p>
-${s.launched ? '' : '<form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào</button></form>'}
+<form method="post" action="/local/launch" class="inline"><button type="submit">Phát động phong trào</button></form>
 ${revoteSection(offers)}
 ${recordForm('', [])}
 <h2>Liên kết</h2>
