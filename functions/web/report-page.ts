@@ -314,7 +314,7 @@ export function renderReportPage(m: ReportPageModel): Html {
 <div class="meta">${periodMeta(m.period)}
 <span>Trạng thái: ${status ? statusBadge(status) : statusBadge('new')}${
     m.stored
-      ? ` <span class="muted">phiên bản <span data-stored-version>${e(m.stored.version)}</span>, cập nhật ${e(dateTime(m.stored.updatedAt))}</span>`
+      ? ` <span class="muted">phiên bản <span data-stored-version>${e(m.stored.version)}</span>, cập nhật <span data-stored-at>${e(dateTime(m.stored.updatedAt))}</span></span>`
       : ''
   }</span></div>
 ${lateBanner(m, status)}

@@ -27,6 +27,8 @@ export interface AutosaveAnswer {
   message: string;
   /** The version the page must carry from now on (saved), or the one stored now (conflict). */
   version?: number;
+  /** When it was saved, as the page's heading writes it ("08:00 01/10/2022"). */
+  savedAt?: string;
   problems?: FieldProblem[];
 }
 
@@ -47,11 +49,13 @@ export function autosaveAnswer(outcome: AutosaveOutcome): { status: number; answ
             ? {
                 status: 'saved',
                 version: outcome.version,
+                savedAt: at,
                 message: `Đã tự động lưu lúc ${at}, phiên bản ${outcome.version}.`,
               }
             : {
                 status: 'saved-partly',
                 version: outcome.version,
+                savedAt: at,
                 message: `Đã tự động lưu phần hợp lệ lúc ${at}, phiên bản ${outcome.version}; ${left} mục còn lỗi chưa được lưu.`,
                 problems: [...outcome.problems],
               },

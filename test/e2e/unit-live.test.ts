@@ -116,7 +116,9 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
     await expect.poll(() => back.inputValue('input[name="version"]'), POLL).not.toBe(shown);
     const saved = await back.inputValue('input[name="version"]');
     expect(await seen(back, '[data-stored-version]')).toBe(saved);
-    expect(await seen(back, '[data-autosave-status]')).toContain(`phiên bản ${saved}`);
+    const status = await seen(back, '[data-autosave-status]');
+    expect(status).toContain(`phiên bản ${saved}`);
+    expect(status).toContain(`lúc ${await seen(back, '[data-stored-at]')}`);
     await back.close();
     await audit(url);
   });

@@ -31,6 +31,7 @@ describe('an autosave', () => {
     expect(JSON.parse(saved.body ?? '')).toEqual({
       status: 'saved',
       version: 5,
+      savedAt: '14:32 05/10/2022',
       message: 'Đã tự động lưu lúc 14:32 05/10/2022, phiên bản 5.',
     });
     const problem = { field: 'score[1.1.2]', message: 'Tiêu chí 1.1.2: "một" không phải là một số điểm.' };

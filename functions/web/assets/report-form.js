@@ -171,7 +171,7 @@ function newWriteId() {
 }
 
 /**
- * @typedef {{ status: string, message: string, version?: number, problems?: { field: string, message: string }[] }} Answer
+ * @typedef {{ status: string, message: string, version?: number, savedAt?: string, problems?: { field: string, message: string }[] }} Answer
  */
 
 /**
@@ -338,9 +338,11 @@ class Autosave {
       typeof answer.version === 'number'
     ) {
       this.version.value = String(answer.version);
-      // The page's heading names the stored version too: keep the two saying the same.
+      // The page's heading names the stored version and its time too: keep them saying the same.
       const shown = document.querySelector('[data-stored-version]');
       if (shown) shown.textContent = String(answer.version);
+      const at = document.querySelector('[data-stored-at]');
+      if (at && answer.savedAt) at.textContent = answer.savedAt;
       this.say(answer.message);
     } else if (answer.status === 'conflict' && typeof answer.version === 'number') {
       this.stop(answer.message, this.conflictActions(answer.version));
