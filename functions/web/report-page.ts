@@ -32,6 +32,7 @@ import {
   periodMeta,
   problemMap,
   problemSummary,
+  REPORT_STATUS_LABELS,
   readOnlyText,
   statusBadge,
   textArea,
@@ -126,8 +127,7 @@ export function reportNotice(
   const text = {
     saved: `Đã lưu bản nháp${version}. ${next}`,
     'saved-valid': `Đã lưu phần hợp lệ thành bản nháp${version}. Các mục còn lỗi dưới đây chưa được lưu; nội dung bạn nhập vẫn còn trên trang.`,
-    submitted:
-      'Đã nộp báo cáo. Báo cáo sẽ được phân công thẩm định; đơn vị sẽ nhận email khi có kết quả hoặc khi cần giải trình.',
+    submitted: `Đã nộp báo cáo${version}. Đơn vị sẽ nhận email xác nhận khi báo cáo được chuyển thẩm định, và email khi có kết quả hoặc khi cần giải trình.`,
     explained: 'Đã gửi giải trình. Người thẩm định sẽ xem xét lại báo cáo; đơn vị sẽ nhận email về kết quả.',
   }[kind];
   return { tone: 'ok', text };
@@ -312,11 +312,14 @@ export function renderReportPage(m: ReportPageModel): Html {
   const head = `${editable ? progressBar(progress) : ''}<h1>Báo cáo kết quả thi đua cải cách hành chính</h1>
 <p><strong>${e(m.unit.name)}</strong></p>
 <div class="meta">${periodMeta(m.period)}
-<span>Trạng thái: ${status ? statusBadge(status) : statusBadge('new')}${
-    m.stored
-      ? ` <span class="muted">phiên bản <span data-stored-version>${e(m.stored.version)}</span>, cập nhật <span data-stored-at>${e(dateTime(m.stored.updatedAt))}</span></span>`
-      : ''
-  }</span></div>
+<span>Trạng thái: ${
+    status
+      ? statusBadge(status)
+      : // Never saved: the script turns it into a draft at its first autosave.
+        `<span class="badge new" data-saved-label="${e(REPORT_STATUS_LABELS.draft)}">Chưa lưu lần nào</span>`
+  } <span class="muted" data-stored${m.stored ? '' : ' hidden'}>phiên bản <span data-stored-version>${
+    m.stored ? e(m.stored.version) : ''
+  }</span>, cập nhật <span data-stored-at>${m.stored ? e(dateTime(m.stored.updatedAt)) : ''}</span></span></span></div>
 ${lateBanner(m, status)}
 ${m.notice ? `<div class="notice ${m.notice.tone}" role="${m.notice.tone === 'error' ? 'alert' : 'status'}"><p>${e(m.notice.text)}</p></div>` : ''}
 ${m.problems?.length ? problemSummary(m.problems, m.partlySaved) : ''}

@@ -100,6 +100,9 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
       .toBe(50);
     // The store holds the draft before its answer reaches the page: the status follows.
     await expect.poll(() => seen(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu');
+    // A report saved for the first time: its heading says so at once, with the version saved.
+    expect(await seen(page, '.meta .badge')).toBe('Bản nháp');
+    expect(await seen(page, '[data-stored-version]')).toBe(await page.inputValue('input[name="version"]'));
     await page.close();
 
     const back = await open(url, PHONE);

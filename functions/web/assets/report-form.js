@@ -343,6 +343,14 @@ class Autosave {
       if (shown) shown.textContent = String(answer.version);
       const at = document.querySelector('[data-stored-at]');
       if (at && answer.savedAt) at.textContent = answer.savedAt;
+      const stored = document.querySelector('[data-stored]');
+      if (stored instanceof HTMLElement) stored.hidden = false;
+      // A report saved for the first time is a draft from now on.
+      const unsaved = document.querySelector('.badge.new[data-saved-label]');
+      if (unsaved instanceof HTMLElement) {
+        unsaved.textContent = unsaved.dataset.savedLabel ?? '';
+        unsaved.className = 'badge draft';
+      }
       this.say(answer.message);
     } else if (answer.status === 'conflict' && typeof answer.version === 'number') {
       this.stop(answer.message, this.conflictActions(answer.version));
