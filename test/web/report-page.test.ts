@@ -110,18 +110,23 @@ describe('the deadline', () => {
   });
 });
 
-describe('after a return', () => {
-  const appraisal: Appraisal = {
+/** A reviewer's appraisal of the demo unit's report with these entries. */
+function appraisalOf(entries: Appraisal['entries']): Appraisal {
+  return {
     unitId: unit.id,
     periodId: period.id,
     criteriaSetId: officeSet.id,
     reviewerId: 'nguyen-van-thanh',
-    entries: {
-      '1.1.1': { score: 0, comment: 'Chưa nêu số, ngày của kế hoạch.' },
-      '1.1.2': { score: 100, comment: '' },
-      '3.1.1': { score: 50, comment: 'Thiếu <minh chứng> tỷ lệ hồ sơ đúng hạn.' },
-    },
+    entries,
   };
+}
+
+describe('after a return', () => {
+  const appraisal = appraisalOf({
+    '1.1.1': { score: 0, comment: 'Chưa nêu số, ngày của kế hoạch.' },
+    '1.1.2': { score: 100, comment: '' },
+    '3.1.1': { score: 50, comment: 'Thiếu <minh chứng> tỷ lệ hồ sơ đúng hạn.' },
+  });
   const report = reportWith({ '1.1.1': 100, '1.1.2': 100, '3.1.1': 100 });
   const rounds = [
     { round: 1, appraisal: { appraisal, round: 1, approvalId: 'a', recordedAt: '2022-10-14T02:00:00Z' } },
@@ -168,16 +173,10 @@ describe('after a return', () => {
 
 describe('an approved report', () => {
   it('says the appraised total beside the self-scored one, and the general comment, on top', () => {
-    const appraisal: Appraisal = {
-      unitId: unit.id,
-      periodId: period.id,
-      criteriaSetId: officeSet.id,
-      reviewerId: 'nguyen-van-thanh',
-      entries: {
-        '1.1.1': { score: 50, comment: 'Kế hoạch ban hành muộn.' },
-        '1.1.2': { score: 100, comment: '' },
-      },
-    };
+    const appraisal = appraisalOf({
+      '1.1.1': { score: 50, comment: 'Kế hoạch ban hành muộn.' },
+      '1.1.2': { score: 100, comment: '' },
+    });
     const report = reportWith({ '1.1.1': 100, '1.1.2': 100 });
     const page = renderReportPage(
       model({
