@@ -31,23 +31,12 @@ export function reportForm(
   return form;
 }
 
-/** The reviewer's form as the decision page filled it, with the decision (a return carries a general comment). */
-export function decisionForm(page: string, decision: 'approve' | 'return'): URLSearchParams {
-  const form = new URLSearchParams({ decision });
+/** Every text and hidden input of a page as the page filled it, as a browser would send it. */
+function filledInputs(page: string): URLSearchParams {
+  const form = new URLSearchParams();
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {
-    const [, name = '', value = ''] = m;
-    form.set(name, value.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
-  }
-  if (decision === 'return') form.set('general', 'Chưa nêu số, ngày của văn bản làm minh chứng.');
-  return form;
-}
-
-/** The confirmation page's form (the decision as posted, carried hidden) with its confirm button pressed. */
-export function confirmationForm(page: string): URLSearchParams {
-  const form = new URLSearchParams();
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
     const [, name = '', value = ''] = m;
     form.set(
       name,
@@ -59,6 +48,20 @@ export function confirmationForm(page: string): URLSearchParams {
         .replace(/&amp;/g, '&'),
     );
   }
+  return form;
+}
+
+/** The reviewer's form as the decision page filled it, with the decision (a return carries a general comment). */
+export function decisionForm(page: string, decision: 'approve' | 'return'): URLSearchParams {
+  const form = filledInputs(page);
+  form.set('decision', decision);
+  if (decision === 'return') form.set('general', 'Chưa nêu số, ngày của văn bản làm minh chứng.');
+  return form;
+}
+
+/** The confirmation page's form (the decision as posted, carried hidden) with its confirm button pressed. */
+export function confirmationForm(page: string): URLSearchParams {
+  const form = filledInputs(page);
   form.set('confirm', 'yes');
   return form;
 }

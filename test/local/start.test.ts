@@ -25,7 +25,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { table } from '#ports/dynamo/table';
 import { loadCampaign } from '#steps/campaign';
-import { selfScores } from '../e2e/campaign-harness.ts';
+import { reviewForm, selfScores } from '../e2e/campaign-harness.ts';
 import { GLOSS, readable } from '../helpers/glosses.ts';
 import { completeForm, type Harness } from '../http/harness.ts';
 
@@ -60,17 +60,6 @@ async function linksInInbox(recipient: string, path: '/r' | '/d'): Promise<strin
   return [...page.matchAll(/<a href="(http:\/\/127\.0\.0\.1:\d+(\/[rd])\?[^"]+)"/g)]
     .filter((m) => m[2] === path)
     .map((m) => unescapeHtml(m[1] as string));
-}
-
-/** What the reviewer's browser sends from the confirmation page: every input as the page filled it, and the decision. */
-function reviewForm(page: string, decision: string): URLSearchParams {
-  const form = new URLSearchParams({ decision, confirm: 'yes' });
-  for (const m of page.matchAll(
-    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
-  )) {
-    form.set(m[1] as string, unescapeHtml(m[2] as string));
-  }
-  return form;
 }
 
 describe('npm start in-process, then restarted on the same data', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { crashBed } from '../helpers/crash-bed.ts';
-import { completeForm, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
+import { completeForm, formOf, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
 
 const bed = crashBed();
 const { crashAt } = bed;
@@ -18,17 +18,12 @@ const hiddenWriteId = (page: string) => /name="writeId" value="([^"]+)"/.exec(pa
 async function returnedReport(unitId: string): Promise<{ reportUrl: string; form: URLSearchParams }> {
   const { reportUrl, reviewUrl } = await inReview(bed.h, unitId);
   const page = await (await fetch(reviewUrl)).text();
-  const form = new URLSearchParams({
+  const form = formOf(page, {
     decision: 'return',
     confirm: 'yes',
     generalComment: 'Bổ sung minh chứng.',
+    'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
   });
-  for (const m of page.matchAll(
-    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
-  )) {
-    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
-  }
-  form.set('comment[1.1.1]', 'Chưa nêu số, ngày của kế hoạch.');
   expect((await postForm(reviewUrl, form)).status).toBe(200);
   await bed.h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');

@@ -50,13 +50,7 @@ const appraisal = async (unitId: string) =>
 async function approvalThatDies(unitId: string): Promise<void> {
   const { reviewUrl } = await inReview(h, unitId);
   const page = await (await fetch(reviewUrl)).text();
-  const form = new URLSearchParams({ decision: 'approve', confirm: 'yes' });
-  for (const m of page.matchAll(
-    /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
-  )) {
-    form.set(m[1] as string, (m[2] as string).replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
-  }
-  form.set('decision', 'approve');
+  const form = formOf(page, { decision: 'approve', confirm: 'yes' });
   process.env.THIDUA_CRASH_MODE = 'throw';
   process.env.THIDUA_CRASH_AT = 'appraise.after-claim:1';
   expect((await postForm(reviewUrl, form)).status).toBe(500);
