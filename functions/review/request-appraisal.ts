@@ -81,16 +81,16 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
   // The unit's receipt first: the reviewer cannot decide before its own mail, so a Retry after a
   // crash between the two always finds the wait armed and sends whichever is missing.
   const unit = campaign.unit(unitId);
-  const receiptAbout = { unitId, periodId, round };
+  const about = { unitId, periodId, round };
   // Armed again (a timeout's loop, a Retry): a receipt already in the outbox is not rebuilt.
   const receipted =
-    !armed.created && (await outbox().get(mailIdentity('receipt', unit.focalPoint.email, receiptAbout)))
+    !armed.created && (await outbox().get(mailIdentity('receipt', unit.focalPoint.email, about)))
       ? 'sent before'
       : await mailTo(
           ctx.log,
           unit.focalPoint,
           'receipt',
-          receiptAbout,
+          about,
           receiptEmail(campaign.sender, {
             unit,
             period,
@@ -108,13 +108,13 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
   const reviewer = campaign.person('reviewer', armed.approval.subjectId ?? reviewerId);
   const email = reviewRequestEmail(campaign.sender, {
     reviewer,
-    unit: campaign.unit(unitId),
+    unit,
     period,
     round,
     reviewUrl: await approvalUrl(armed.approval),
     respondBy,
   });
-  const outcome = await mailTo(ctx.log, reviewer, 'review-request', { unitId, periodId, round }, email);
+  const outcome = await mailTo(ctx.log, reviewer, 'review-request', about, email);
   ctx.log.info('appraisal requested', {
     approvalId: armed.approval.id,
     created: armed.created,
