@@ -186,6 +186,73 @@ export function missingEvidence(report: Report, set: CriteriaSet): string[] {
   return missing;
 }
 
+// ---------------------------------------------------------------- changes between rounds
+
+/** What the unit changed in one leaf between two versions of its report. */
+export interface LeafChange {
+  leafId: string;
+  /** The self-score before and now (present only when it changed; `undefined`: not scored). */
+  selfScore?: { before: number | undefined; now: number | undefined };
+  explanation: boolean;
+  /** Evidence references added and removed (compared whole: a corrected reference is both). */
+  evidenceAdded: number;
+  evidenceRemoved: number;
+}
+
+/** What changed between the version a reviewer last saw and the one before them now. */
+export interface ReportChanges {
+  leaves: LeafChange[];
+  summary: boolean;
+  initiatives: boolean;
+  selfCheck: boolean;
+  nominations: boolean;
+}
+
+const evidenceKey = (r: EvidenceRef): string =>
+  JSON.stringify([
+    r.number ?? '',
+    r.date ?? '',
+    r.issuer ?? '',
+    r.url ?? '',
+    r.title ?? '',
+    r.file?.key ?? '',
+  ]);
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The leaves (in the set's order) and the parts of the report the unit changed from `before` to
+ * `now`: a later round's reviewer reads what the explanation changed, not the whole report again.
+ */
+export function reportChanges(before: Report, now: Report, set: CriteriaSet): ReportChanges {
+  const leaves: LeafChange[] = [];
+  for (const { leaf } of indexCriteria(set).leaves) {
+    const was = before.entries?.[leaf.id];
+    const is = now.entries?.[leaf.id];
+    const wasKeys = (was?.evidence ?? []).filter((r) => hasEvidence([r])).map(evidenceKey);
+    const isKeys = (is?.evidence ?? []).filter((r) => hasEvidence([r])).map(evidenceKey);
+    const change: LeafChange = {
+      leafId: leaf.id,
+      ...(was?.selfScore === is?.selfScore
+        ? {}
+        : { selfScore: { before: was?.selfScore, now: is?.selfScore } }),
+      explanation: (was?.explanation ?? '').trim() !== (is?.explanation ?? '').trim(),
+      evidenceAdded: isKeys.filter((k) => !wasKeys.includes(k)).length,
+      evidenceRemoved: wasKeys.filter((k) => !isKeys.includes(k)).length,
+    };
+    if (change.selfScore || change.explanation || change.evidenceAdded || change.evidenceRemoved) {
+      leaves.push(change);
+    }
+  }
+  return {
+    leaves,
+    summary: (before.summary ?? '').trim() !== (now.summary ?? '').trim(),
+    initiatives: !same(before.initiatives, now.initiatives),
+    selfCheck: !same(before.selfCheck, now.selfCheck),
+    nominations: !same(before.nominations, now.nominations),
+  };
+}
+
 // ---------------------------------------------------------------- appraisals
 
 /**

@@ -26,6 +26,7 @@
  * explanations are given.
  */
 import type { CriteriaSet, Period, Person, Unit } from '#domain/model';
+import { reportChanges } from '#domain/report';
 import { now } from '#ports/clock';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
@@ -38,6 +39,7 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import { isBack, isConfirmed } from '#web/confirm';
 import type { DownloadLinks } from '#web/evidence-files';
 import {
   actorOf,
@@ -52,9 +54,9 @@ import {
 } from '#web/http';
 import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web/link-pages';
 import { DECISION_LABELS, dateTime, statusPage } from '#web/pages';
-import { BACK_FIELD, CONFIRM_FIELD, CONFIRM_VALUE, renderDecisionConfirmation } from '#web/review-confirm';
+import { renderDecisionConfirmation } from '#web/review-confirm';
 import { renderDecidedReviewPage } from '#web/review-decided';
-import { parseAppraisalForm, renderReviewPage } from '#web/review-page';
+import { parseAppraisalForm, type ReviewPageModel, renderReviewPage } from '#web/review-page';
 import { votePage } from '#web/vote-page';
 import { newWriteId, writeIdOf } from '#web/write-id';
 
@@ -119,6 +121,21 @@ async function earlierRounds(ctx: AppraiseContext) {
   return (await reviewRounds(ctx.unit.id, ctx.period.id)).filter((r) => r.round < ctx.round);
 }
 
+/**
+ * The review page's history: the earlier rounds, and what the unit changed since the last round's
+ * reviewer saw the report (that version read back; none when it cannot be).
+ */
+async function reviewHistory(ctx: AppraiseContext): Promise<Pick<ReviewPageModel, 'rounds' | 'changes'>> {
+  const rounds = await earlierRounds(ctx);
+  const last = rounds.at(-1);
+  const seen = last?.appraisal?.reportVersion;
+  if (!last || seen === undefined || seen >= ctx.stored.version) return { rounds };
+  const before = await reports().getRevision(ctx.unit.id, ctx.period.id, seen);
+  if (!before) return { rounds };
+  const changes = reportChanges(before.report, ctx.stored.report, ctx.set);
+  return { rounds, changes: { ...changes, round: last.round, version: seen } };
+}
+
 const SINCE: Partial<Record<StoredReport['status'], string>> = {
   returned: 'Báo cáo đã được trả lại; đơn vị đang giải trình.',
   explained: 'Đơn vị đã gửi giải trình; báo cáo chờ thẩm định lại.',
@@ -134,9 +151,7 @@ async function decidedAppraisal(approval: Approval, request: HttpRequest): Promi
   const payload = await reviews().getDecisionPayload<AppraiseDecisionPayload>(approval);
   const seen =
     payload && payload.reportVersion !== ctx.stored.version
-      ? (await reports().listRevisions(ctx.unit.id, ctx.period.id)).find(
-          (r) => r.version === payload.reportVersion,
-        )
+      ? await reports().getRevision(ctx.unit.id, ctx.period.id, payload.reportVersion)
       : undefined;
   const stored = seen ? { ...ctx.stored, version: seen.version, report: seen.report } : ctx.stored;
   const after = SINCE[ctx.stored.status];
@@ -161,18 +176,18 @@ const appraisePage: DecisionPage = {
     const ctx = await appraiseContext(approval, request);
     return htmlResponse(
       200,
-      renderReviewPage({ ...ctx, rounds: await earlierRounds(ctx), writeId: newWriteId() }),
+      renderReviewPage({ ...ctx, ...(await reviewHistory(ctx)), writeId: newWriteId() }),
     );
   },
 
   async decide(request, approval) {
     const ctx = await appraiseContext(approval, request);
     const writeIdPosted = writeIdOf(request.form);
-    if (request.form.has(BACK_FIELD)) {
+    if (isBack(request.form)) {
       // From the confirmation: the form again, as it was typed; nothing recorded.
       const html = renderReviewPage({
         ...ctx,
-        rounds: await earlierRounds(ctx),
+        ...(await reviewHistory(ctx)),
         raw: request.form,
         ...(writeIdPosted ? { writeId: writeIdPosted } : {}),
       });
@@ -186,7 +201,7 @@ const appraisePage: DecisionPage = {
     if (!parsed.ok) {
       const html = renderReviewPage({
         ...ctx,
-        rounds: await earlierRounds(ctx),
+        ...(await reviewHistory(ctx)),
         raw: request.form,
         problems: parsed.problems,
         ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
@@ -200,7 +215,7 @@ const appraisePage: DecisionPage = {
         'Báo cáo đã có phiên bản mới kể từ khi trang được mở; chưa ghi nhận gì. Hãy mở lại liên kết trong email để thẩm định bản mới nhất.',
       );
     }
-    if (request.form.get(CONFIRM_FIELD) !== CONFIRM_VALUE) {
+    if (!isConfirmed(request.form)) {
       // The first press shows what will be recorded; only the confirmation's press decides.
       const html = renderDecisionConfirmation({
         ...ctx,

@@ -104,6 +104,8 @@ export interface ReportStore {
   get(unitId: string, periodId: string): Promise<StoredReport | undefined>;
   /** Every revision, oldest first. */
   listRevisions(unitId: string, periodId: string): Promise<ReportRevision[]>;
+  /** One revision (the version a reviewer saw), if it was written. */
+  getRevision(unitId: string, periodId: string, version: number): Promise<ReportRevision | undefined>;
   /** Every report of the period (no content), by unit id; units without a report are absent. */
   listPeriod(periodId: string): Promise<ReportSummary[]>;
   /**

@@ -52,6 +52,7 @@ a{color:#0b5cad}
 .leaf-head .max{font-weight:400;color:#57606a;white-space:nowrap}
 .flag{display:inline-block;margin:.3rem 0;padding:.15rem .5rem;border-radius:.3rem;background:#fdf0ef;color:#842029;font-size:.9rem;font-weight:600}
 .tag{display:inline-block;font-size:.8rem;padding:0 .4rem;border:1px solid #adb5bd;border-radius:.3rem;color:#495057;font-weight:400}
+.tag.changed{border-color:#0b5cad;background:#eef4fb;color:#084298;font-weight:600}
 .appraised{margin:.5rem 0;padding:.5rem .7rem;background:#f3f0fa;border-radius:.4rem}
 .cols{display:grid;gap:.8rem}
 @media (min-width:52rem){.cols{grid-template-columns:3fr 2fr}}

@@ -1,6 +1,6 @@
 /**
- * The reviewer's second look before a decision is recorded: the decision page's POST without
- * `confirm=yes` answers this page and writes nothing. It shows what the decision will record —
+ * The reviewer's second look before a decision is recorded (two presses: functions/web/confirm.ts):
+ * the decision page's POST without `confirm=yes` answers this page and writes nothing. It shows what the decision will record —
  * the appraised total beside the self-scored one, every criterion whose score the reviewer
  * changed or commented, the general comment — and carries the form as it was posted, so that
  * *Xác nhận* records exactly that and *Quay lại sửa* reopens the form as it was typed.
@@ -12,14 +12,9 @@ import { indexCriteria } from '#domain/criteria-tree';
 import type { Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import type { AppraiseDecisionPayload } from '#steps/decisions';
-import { e, type Html, hidden, layout, periodLabel, periodMeta, readOnlyText } from './pages.ts';
+import { confirmationForm } from './confirm.ts';
+import { e, type Html, layout, periodLabel, periodMeta, readOnlyText } from './pages.ts';
 import type { ReviewDecision, ReviewPageModel } from './review-page.ts';
-
-/** The field that turns the decision page's POST from "show me" into "record it". */
-export const CONFIRM_FIELD = 'confirm';
-export const CONFIRM_VALUE = 'yes';
-/** The field of the confirmation's way back to the form. */
-export const BACK_FIELD = 'back';
 
 export interface ConfirmationModel
   extends Pick<ReviewPageModel, 'authority' | 'unit' | 'period' | 'set' | 'round' | 'reviewer'> {
@@ -80,24 +75,10 @@ ${
 </section>
 <section><h2>Nhận xét chung</h2>${readOnlyText(m.payload.generalComment)}</section>
 <p>${WHAT_FOLLOWS[m.decision]}</p>
-<form method="post" action="">
-${carried(m.form)}
-<div class="actions">
-<button type="submit" name="${CONFIRM_FIELD}" value="${CONFIRM_VALUE}" class="${approve ? 'approve' : 'danger'}">${title}</button>
-<button type="submit" name="${BACK_FIELD}" value="1" class="secondary">Quay lại sửa</button>
-</div>
-</form>`;
+${confirmationForm(m.form, title, approve ? 'approve' : 'danger')}`;
   return layout({
     title: `${title} – ${m.unit.name}, ${periodLabel(m.period.id)}`,
     header: m.authority,
     body,
   });
-}
-
-/** The posted form, hidden, without the confirmation page's own buttons. */
-function carried(form: URLSearchParams): Html {
-  return [...form]
-    .filter(([name]) => name !== CONFIRM_FIELD && name !== BACK_FIELD)
-    .map(([name, value]) => hidden(name, value))
-    .join('\n');
 }

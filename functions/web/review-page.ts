@@ -23,7 +23,7 @@ import type {
   Unit,
 } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
-import { missingEvidence, validateAppraisal } from '#domain/report';
+import { type LeafChange, missingEvidence, type ReportChanges, validateAppraisal } from '#domain/report';
 import type { AppraiseDecisionPayload } from '#steps/decisions';
 import type { DownloadLinks } from './evidence-files.ts';
 import type { FieldProblem } from './http.ts';
@@ -162,12 +162,20 @@ export interface ReviewPageModel {
   writeId?: string;
   /** How uploaded evidence files are linked for download (none: their names only). */
   downloads?: DownloadLinks;
+  /** A later round: what the unit changed since the last round's reviewer saw the report. */
+  changes?: ChangesSince;
+}
+
+/** What the unit changed after round `round`, whose reviewer saw version `version`. */
+export interface ChangesSince extends ReportChanges {
+  round: number;
+  version: number;
 }
 
 /** What the reviewer's page shows above its form, and the decided page above the decision. */
 export type ReviewHeadModel = Pick<
   ReviewPageModel,
-  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds' | 'downloads'
+  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds' | 'downloads' | 'changes'
 >;
 
 /**
@@ -196,7 +204,49 @@ ${r.explanation ? `<p><strong>Giải trình của đơn vị, ${e(dateTime(r.exp
         .join('')}</section>`
     : ''
 }
+${m.changes ? changesSection(m.changes, m.set) : ''}
 ${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}`;
+}
+
+const PARTS: readonly (readonly [keyof Omit<ReportChanges, 'leaves'>, string])[] = [
+  ['summary', 'Tóm tắt'],
+  ['initiatives', 'Sáng kiến'],
+  ['selfCheck', 'Tự kiểm tra 05T/05K'],
+  ['nominations', 'Đề nghị khen thưởng cá nhân'],
+];
+
+/** One leaf's change in words: "tự chấm 2 → 1,5; sửa giải thích; thêm 1 minh chứng". */
+function changeWords(c: LeafChange): string {
+  const points = (p: number | undefined) => (p === undefined ? 'chưa chấm' : formatPoints(p));
+  return [
+    ...(c.selfScore ? [`tự chấm ${points(c.selfScore.before)} → ${points(c.selfScore.now)}`] : []),
+    ...(c.explanation ? ['sửa giải thích'] : []),
+    ...(c.evidenceAdded ? [`thêm ${c.evidenceAdded} minh chứng`] : []),
+    ...(c.evidenceRemoved ? [`bỏ ${c.evidenceRemoved} minh chứng`] : []),
+  ].join('; ');
+}
+
+/**
+ * A later round's reviewer reads what the unit changed since the report was last appraised, each
+ * criterion linked to its place on the page (marked there too), rather than the whole report again.
+ */
+function changesSection(changes: ChangesSince, set: CriteriaSet): Html {
+  const names = new Map(indexCriteria(set).leaves.map(({ leaf }) => [leaf.id, leaf.name]));
+  const parts = PARTS.filter(([key]) => changes[key]).map(([, label]) => label);
+  const heading = `<h2>Đơn vị đã sửa sau vòng ${e(changes.round)}</h2>
+<p class="muted">So với phiên bản ${e(changes.version)}, bản vòng ${e(changes.round)} đã thẩm định.</p>`;
+  if (changes.leaves.length === 0 && parts.length === 0) {
+    return `<section>${heading}<p>Đơn vị không sửa báo cáo; chỉ gửi giải trình.</p></section>`;
+  }
+  const leaves = changes.leaves.length
+    ? `<p>${e(changes.leaves.length)} tiêu chí:</p><ul>${changes.leaves
+        .map(
+          (c) =>
+            `<li><a href="#leaf-${e(c.leafId)}">${e(c.leafId)}. ${e(names.get(c.leafId) ?? '')}</a>: ${e(changeWords(c))}</li>`,
+        )
+        .join('')}</ul>`
+    : '<p>Không sửa tiêu chí nào.</p>';
+  return `<section>${heading}${leaves}${parts.length ? `<p>Cũng đã sửa: ${e(parts.join(', '))}.</p>` : ''}</section>`;
 }
 
 /** Each area of the set: the survey area says where its score comes from; others list their criteria. */
@@ -226,7 +276,15 @@ ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
 ${m.writeId ? hidden('writeId', m.writeId) : ''}
 ${reviewAreas(m.set, (c) =>
-  criterionHtml(c, { report, flagged, problems, previous, value, downloads: m.downloads }),
+  criterionHtml(c, {
+    report,
+    flagged,
+    problems,
+    previous,
+    value,
+    downloads: m.downloads,
+    changes: m.changes,
+  }),
 )}
 ${initiativesAndCheck(report)}
 <section><h2>Kết luận</h2>
@@ -260,6 +318,7 @@ interface LeafContext {
   previous: Appraisal | undefined;
   value: (name: string, fallback: string) => string;
   downloads: DownloadLinks | undefined;
+  changes: ChangesSince | undefined;
 }
 
 /**
@@ -272,12 +331,20 @@ export function unitSide(
   flagged: ReadonlySet<string>,
   before: AppraisalEntry | undefined,
   downloads?: DownloadLinks,
+  changes?: ChangesSince,
 ): Html {
   const entry = report.entries[c.id];
+  const changed = changes?.leaves.find((l) => l.leafId === c.id);
+  const wasScore = changed?.selfScore
+    ? ` <span class="muted">(trước khi sửa: ${
+        changed.selfScore.before === undefined ? 'chưa chấm' : e(formatPoints(changed.selfScore.before))
+      })</span>`
+    : '';
   return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
 ${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
+${changed && changes ? `<span class="tag changed">Đã sửa sau vòng ${e(changes.round)}: ${e(changeWords(changed))}</span>` : ''}
 <div class="cols"><div>
-<p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>
+<p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong>${wasScore}</p>
 ${flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
 ${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
 ${evidenceList(entry?.evidence, downloads)}
@@ -301,7 +368,7 @@ ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
       : '';
   const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
   return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
-${unitSide(c, ctx.report, ctx.flagged, before, ctx.downloads)}
+${unitSide(c, ctx.report, ctx.flagged, before, ctx.downloads, ctx.changes)}
 </div><div>
 ${textInput({
   name: reviewField.score(c.id),

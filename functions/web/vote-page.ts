@@ -1,16 +1,19 @@
 /**
  * The council member's ballot (a `vote` decision link, `/d?…` — functions/http/decision.ts):
  * GET/HEAD show the proposal's ballot — each candidate with its kind, unit, form, ranking and
- * grounds — and one yes / no / abstain choice per candidate; POST decides:
+ * grounds — and one yes / no / abstain choice per candidate; POST decides, in two presses
+ * (functions/web/confirm.ts):
  *
  *   every candidate answered (else 422 with the choices as made; nothing recorded)
+ *   → without `confirm=yes`: the ballot as it would be recorded, the form carried hidden, nothing
+ *     written (its `back`: the ballot again with the choices as made)
  *   → `decideVote`: the votes put as the decision's payload, then the claim (`pending → decided`
  *     with the payload's hash — the only write that counts: functions/steps/decisions.ts)
  *     → SendTaskSuccess with the token that claim returned (`deliverDecision`) → `markDelivered`.
  *
- * The form carries a write id: the same POST again (a retry after a lost answer) gets the first
- * answer; another POST gets 409 from decision.ts (the approval is no longer pending); a link past
- * the vote's close 410. The tally reads each member's ballot through the decision that selected it
+ * The form carries a write id: the same POST again (a retry after a lost answer, the same
+ * confirmation pressed twice) gets the first answer; another POST gets 409 (the approval is no
+ * longer pending); a link past the vote's close 410. The tally reads each member's ballot through the decision that selected it
  * (functions/commendation/tally-votes.ts).
  */
 
@@ -20,6 +23,7 @@ import {
   ballotCandidates,
   type CycleHeader,
   cycleLabel,
+  KIND_LABELS,
   parseCycle,
   readCycle,
   type StoredCycle,
@@ -33,9 +37,10 @@ import { handlerLogger } from '#ports/log';
 import type { Approval, DecideOutcome } from '#ports/reviews';
 import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
-import { claimDecision } from '#steps/decisions';
+import { auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import { candidateDetails } from './ballot.ts';
+import { confirmationForm, isBack, isConfirmed } from './confirm.ts';
 import {
   actorOf,
   type FieldProblem,
@@ -68,6 +73,9 @@ const CHOICES: readonly (readonly [Vote, string])[] = [
   ['no', 'Không tán thành'],
   ['abstain', 'Không biểu quyết'],
 ];
+
+/** The confirmation's button: the press that casts the ballot. */
+const CONFIRM_VOTE = 'Xác nhận gửi phiếu';
 
 export const voteField = (candidateId: string) => `vote[${candidateId}]`;
 
@@ -149,7 +157,7 @@ ${choiceInputs(c.id, problems, m.raw ? m.raw.get(voteField(c.id)) : null)}
   )
   .join('\n')}
 <div class="actions"><button type="submit" class="approve">Gửi phiếu</button></div>
-<p class="muted">Việc mở trang không ghi nhận phiếu; phiếu chỉ được ghi nhận khi bấm “Gửi phiếu”.</p>
+<p class="muted">Việc mở trang không ghi nhận phiếu. Bấm “Gửi phiếu” để xem lại phiếu; phiếu chỉ được ghi nhận khi bấm “${CONFIRM_VOTE}” ở trang sau.</p>
 </form>`;
   return layout({ title: `Phiếu biểu quyết khen thưởng ${m.cycleLabel}`, header: m.authority, body });
 }
@@ -225,30 +233,37 @@ export const votePage = {
   async decide(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
     const ctx = await voteContext(approval);
     const header = ctx.header;
-    const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
-    const parsed = parseVoteForm(request.form, header.ballot, names);
-    if (parsed.problems.length > 0) {
-      throw new FormError(
-        parsed.problems,
-        renderVotePage({
-          ...ctx,
-          raw: request.form,
-          problems: parsed.problems,
-          ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
-        }),
-        422,
-      );
+    const writeId = writeIdOf(request.form);
+    const asTyped = (problems?: FieldProblem[]) =>
+      renderVotePage({
+        ...ctx,
+        raw: request.form,
+        ...(problems ? { problems } : {}),
+        ...(writeId ? { writeId } : {}),
+      });
+    // From the confirmation: the ballot again, with the choices as made; nothing recorded.
+    if (isBack(request.form)) return htmlResponse(200, asTyped());
+    const parsed = parseVoteForm(request.form, header.ballot, candidateNames(ctx));
+    if (parsed.problems.length > 0) throw new FormError(parsed.problems, asTyped(parsed.problems), 422);
+    // The first press shows the ballot as it would be recorded; only the confirmation's press casts it.
+    if (!isConfirmed(request.form)) {
+      return htmlResponse(200, renderVoteConfirmation({ ...ctx, votes: parsed.votes, form: request.form }));
     }
     const actor = actorOf(request, {
       kind: 'council',
       id: ctx.memberId,
       ...(ctx.member?.email ? { email: ctx.member.email } : {}),
     });
-    const result = await decideVote(approval, parsed.votes, actor, writeIdOf(request.form));
+    const result = await decideVote(approval, parsed.votes, actor, writeId);
     switch (result.outcome) {
       case 'decided':
         break;
       case 'already-decided':
+        // The same confirmation pressed twice at once (one write id): the loser is the winner's own vote.
+        if (result.approval && ownDecision(result.approval, writeId)) {
+          await auditDecision(result.approval);
+          return replayVote(request, result.approval, ctx);
+        }
         return alreadyRecorded(ctx.authority);
       default:
         throw claimRefused(result.outcome);
@@ -261,15 +276,64 @@ export const votePage = {
    * was not, and the answer the first POST gave.
    */
   async replay(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
-    const ctx = await voteContext(approval);
-    const votes = (await reviews().getDecisionPayload<VotePayload>(approval))?.votes ?? {};
-    // The same rendering posted with other choices (back, changed, sent again) is a second vote.
-    const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
-    const posted = parseVoteForm(request.form, ctx.header.ballot, names);
-    if (ctx.header.ballot.some((id) => posted.votes[id] !== votes[id])) return alreadyRecorded(ctx.authority);
-    return recordedAnswer(ctx, approval, votes, await deliverVote(approval));
+    return replayVote(request, approval, await voteContext(approval));
   },
 };
+
+type VoteContext = Awaited<ReturnType<typeof voteContext>>;
+
+const candidateNames = (ctx: Pick<VoteContext, 'cycle'>) =>
+  new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
+
+async function replayVote(request: HttpRequest, approval: Approval, ctx: VoteContext): Promise<HttpResponse> {
+  const votes = (await reviews().getDecisionPayload<VotePayload>(approval))?.votes ?? {};
+  // The same rendering posted with other choices (back, changed, sent again) is a second vote.
+  const posted = parseVoteForm(request.form, ctx.header.ballot, candidateNames(ctx));
+  if (ctx.header.ballot.some((id) => posted.votes[id] !== votes[id])) return alreadyRecorded(ctx.authority);
+  return recordedAnswer(ctx, approval, votes, await deliverVote(approval), true);
+}
+
+export interface VoteConfirmationModel extends VotePageModel {
+  votes: Record<string, Vote>;
+  /** The form as posted: carried through, hidden, so the ballot cast is the one shown here. */
+  form: URLSearchParams;
+}
+
+/** The ballot as it would be recorded, before anything is: each candidate and the choice made. */
+export function renderVoteConfirmation(m: VoteConfirmationModel): Html {
+  const body = `<h1>Xác nhận phiếu biểu quyết</h1>
+<div class="meta"><span>Thành viên Hội đồng: <strong>${e(m.memberName)}</strong></span><span>Hạn biểu quyết: <strong>${e(
+    dateTime(m.header.voteClosesAt),
+  )}</strong></span></div>
+<div class="notice warn" role="status"><p><strong>Phiếu chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${CONFIRM_VOTE}</strong>. Mỗi thành viên gửi phiếu một lần: sau khi xác nhận, phiếu không thể thay đổi.</p></div>
+<p>${e(voteCounts(m.header.ballot.length, m.votes))}</p>
+${ballotTable(m, m.votes)}
+${confirmationForm(m.form, CONFIRM_VOTE, 'approve')}`;
+  return layout({
+    title: `Xác nhận phiếu biểu quyết khen thưởng ${m.cycleLabel}`,
+    header: m.authority,
+    body,
+  });
+}
+
+/** "12 trường hợp: 10 tán thành, 1 không tán thành, 1 không biểu quyết." */
+function voteCounts(candidates: number, votes: Record<string, Vote>): string {
+  const count = (v: Vote) => Object.values(votes).filter((x) => x === v).length;
+  return `${candidates} trường hợp: ${count('yes')} tán thành, ${count('no')} không tán thành, ${count('abstain')} không biểu quyết.`;
+}
+
+/** Each candidate of the ballot (its kind beside its name: a unit may stand twice) and the choice made. */
+function ballotTable(ctx: Pick<VoteContext, 'cycle' | 'header'>, votes: Record<string, Vote>): Html {
+  const candidates = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c]));
+  return `<div class="table-wrap"><table><thead><tr><th scope="col">Trường hợp</th><th scope="col">Biểu quyết</th></tr></thead><tbody>${ctx.header.ballot
+    .map((id) => {
+      const c = candidates.get(id);
+      const kind = c ? ` <span class="muted">(${e(KIND_LABELS[c.kind])})</span>` : '';
+      const choice = CHOICES.find(([v]) => v === votes[id])?.[1] ?? '';
+      return `<tr><td>${e(c?.name ?? id)}${kind}</td><td><strong>${e(choice)}</strong></td></tr>`;
+    })
+    .join('')}</tbody></table></div>`;
+}
 
 /** 409: this link's vote was recorded before; nothing changes. */
 function alreadyRecorded(authority: string): HttpResponse {
@@ -279,28 +343,34 @@ function alreadyRecorded(authority: string): HttpResponse {
   return htmlResponse(409, statusPage({ status: 409, title, detail, header: authority, tone: 'info' }));
 }
 
-/** The page after a recorded vote: what was recorded, and whether it has gone on (200) or will (202). */
+/**
+ * The page after a recorded vote: what was recorded, and whether it has gone on (200) or will (202).
+ * `again`: the same request sent again; it says nothing more was recorded.
+ */
 function recordedAnswer(
-  ctx: Awaited<ReturnType<typeof voteContext>>,
+  ctx: VoteContext,
   approval: Approval,
   votes: Record<string, Vote>,
   delivery: DeliveryOutcome | undefined,
+  again = false,
 ): HttpResponse {
-  const names = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c.name]));
   const delivered = delivery === 'delivered' || delivery === 'superseded';
-  const count = (v: Vote) => Object.values(votes).filter((x) => x === v).length;
   const title = 'Đã ghi nhận phiếu biểu quyết';
+  const resent = again
+    ? ' Trang vừa được gửi lại: phiếu đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.'
+    : '';
   const detail =
-    `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(approval.decidedAt)}: ${count('yes')} tán thành, ` +
-    `${count('no')} không tán thành, ${count('abstain')} không biểu quyết. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.`;
-  const extra = `<table><thead><tr><th>Trường hợp</th><th>Biểu quyết</th></tr></thead><tbody>${ctx.header.ballot
-    .map(
-      (id) =>
-        `<tr><td>${e(names.get(id) ?? id)}</td><td>${e(CHOICES.find(([v]) => v === votes[id])?.[1] ?? '')}</td></tr>`,
-    )
-    .join('')}</tbody></table>`;
+    `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(approval.decidedAt)}: ${voteCounts(ctx.header.ballot.length, votes)}${resent}` +
+    ' Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.';
   return htmlResponse(
     delivered ? 200 : 202,
-    statusPage({ status: delivered ? 200 : 202, title, detail, extra, header: ctx.authority, tone: 'ok' }),
+    statusPage({
+      status: delivered ? 200 : 202,
+      title,
+      detail,
+      extra: ballotTable(ctx, votes),
+      header: ctx.authority,
+      tone: 'ok',
+    }),
   );
 }

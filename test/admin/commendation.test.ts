@@ -57,7 +57,7 @@ describe('commendation', { timeout: 90_000 }, () => {
     for (const member of a.bed.config.council.slice(0, 6)) {
       const mail = mails.find((m) => m.destination.to[0] === member.email);
       const link = linkIn(mail?.body.text, '/d');
-      const fields = Object.fromEntries(ballot.map((id) => [`vote[${id}]`, 'yes']));
+      const fields = { ...Object.fromEntries(ballot.map((id) => [`vote[${id}]`, 'yes'])), confirm: 'yes' };
       const cast = await a.post(`/d${link.search}`, fields);
       expect([200, 202]).toContain(cast.status);
     }

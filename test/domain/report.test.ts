@@ -4,6 +4,7 @@ import {
   appraisedScores,
   missingEvidence,
   type Problem,
+  reportChanges,
   validateAppraisal,
   validateReport,
   validateSelfCheck,
@@ -220,3 +221,55 @@ describe('validateAppraisal', () => {
     ]);
   });
 });
+
+describe('reportChanges', () => {
+  it("lists, in the set's order, the leaves whose score, explanation or evidence changed, and nothing else", () => {
+    const before = report();
+    const entries = fullEntries();
+    const now = report(
+      {
+        ...entries,
+        '2.1': { ...(entries['2.1'] as CriterionEntryOf), selfScore: 5000 },
+        '1.1.2': { selfScore: 150, explanation: 'Kiểm tra 2 đơn vị', evidence: [{ number: '12/KH-UBND' }] },
+        '1.1.1': { ...(entries['1.1.1'] as CriterionEntryOf), explanation: 'Ban hành kế hoạch ngày 05/01' },
+      },
+      { summary: 'Bổ sung minh chứng theo yêu cầu.' },
+    );
+    const changes = reportChanges(before, now, set);
+    expect(changes.leaves).toEqual([
+      { leafId: '1.1.1', explanation: true, evidenceAdded: 0, evidenceRemoved: 0 },
+      { leafId: '1.1.2', explanation: false, evidenceAdded: 1, evidenceRemoved: 0 },
+      {
+        leafId: '2.1',
+        selfScore: { before: 5500, now: 5000 },
+        explanation: false,
+        evidenceAdded: 0,
+        evidenceRemoved: 0,
+      },
+    ]);
+    expect(changes).toMatchObject({
+      summary: true,
+      initiatives: false,
+      selfCheck: false,
+      nominations: false,
+    });
+  });
+
+  it('counts a corrected reference as one removed and one added, and ignores empty rows and spaces', () => {
+    const entries = fullEntries();
+    const now = report({
+      ...entries,
+      '1.2': {
+        selfScore: 300,
+        explanation: 'Báo cáo đủ ',
+        evidence: [{ number: '46/BC-UBND', date: '2024-09-30', issuer: 'UBND xã' }, { number: ' ' }],
+      },
+    });
+    expect(reportChanges(report(), now, set).leaves).toEqual([
+      { leafId: '1.2', explanation: false, evidenceAdded: 1, evidenceRemoved: 1 },
+    ]);
+    expect(reportChanges(report(), report(), set).leaves).toEqual([]);
+  });
+});
+
+type CriterionEntryOf = Report['entries'][string];

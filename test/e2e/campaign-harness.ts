@@ -273,13 +273,18 @@ export function reviewForm(
   decision: 'approve' | 'return',
   changes: Record<string, string> = {},
 ) {
-  const form = new URLSearchParams({ decision, confirm: 'yes' });
+  return pageForm(page, { decision, confirm: 'yes', ...changes });
+}
+
+/** What a browser sends from a page's form: its text and hidden inputs as filled, then `fields`. */
+export function pageForm(page: string, fields: Record<string, string> = {}): URLSearchParams {
+  const form = new URLSearchParams();
   for (const m of page.matchAll(
     /<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"/g,
   )) {
     form.set(m[1] as string, unescapeHtml(m[2] as string));
   }
-  for (const [k, v] of Object.entries(changes)) form.set(k, v);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
   return form;
 }
 

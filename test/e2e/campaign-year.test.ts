@@ -40,6 +40,7 @@ import {
   appraisalForm,
   type CampaignHarness,
   inBatches,
+  pageForm,
   points,
   postForm,
   reportForm,
@@ -1160,10 +1161,16 @@ async function vote(
     expect(html).toContain(`“${INITIATIVE.title}”`);
     expect(html).not.toContain(`“${INITIATIVE.id}”`);
   }
-  const form = new URLSearchParams();
+  const form = pageForm(html);
   for (const id of ids) form.set(`vote[${id}]`, choose(id));
-  const res = await postForm(url, form);
+  // The first press shows the ballot as it would be cast; the confirmation's press casts it.
+  const shown = await postForm(url, form);
+  expect(shown.status, `${email}'s ballot shown in ${cycleId}`).toBe(200);
+  const confirmation = await shown.text();
+  expect(confirmation).toContain('Phiếu chưa được ghi nhận');
+  const res = await postForm(url, pageForm(confirmation, { confirm: 'yes' }));
   expect(res.status, `${email} votes in ${cycleId}`).toBe(200);
+  expect(await res.text()).toContain('Đã ghi nhận phiếu biểu quyết');
 }
 
 /**

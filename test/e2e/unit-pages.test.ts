@@ -4,7 +4,8 @@
  * running total while typing, "đã chấm n/m", the bar on screen at every scroll position on a
  * phone, jump links, the 05T/05K confirmation, autosave (and "edited elsewhere"), the commented
  * view, evidence upload through the S3 emulator, the late banner, the results and decided review
- * pages; axe-core at 1280 px and 375 px, and no sideways scroll at 375 px.
+ * pages, a second round's review page (what the unit changed), the council's ballot and its
+ * confirmation; axe-core at 1280 px and 375 px, and no sideways scroll at 375 px.
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
@@ -61,6 +62,9 @@ const PAGES = [
   '/r/tra-lai?xem=nhan-xet',
   '/ket-qua',
   '/tham-dinh',
+  '/tham-dinh/vong-2',
+  '/phieu',
+  '/phieu/xac-nhan',
 ];
 
 let site: UnitSite;

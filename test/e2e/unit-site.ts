@@ -11,8 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { proposeCommendations } from '#domain/commendation';
 import { GROUP_LABELS } from '#domain/model';
+import { reportChanges } from '#domain/report';
 import { computePeriodResults } from '#domain/scoring';
+import type { CycleHeader, StoredCycle } from '#functions/commendation/award';
 import { type S3Emulator, startS3Emulator } from '#local/runtime/s3';
 import { EvidenceInputError } from '#ports/evidence';
 import { S3EvidenceFiles } from '#ports/s3-evidence';
@@ -24,6 +27,8 @@ import { type ReportPageModel, renderReportPage } from '#web/report-page';
 import { autosaveResponse, isAutosave } from '#web/report-save';
 import { renderUnitResultsPage, unitResultsView } from '#web/results-page';
 import { renderDecidedReviewPage } from '#web/review-decided';
+import { renderReviewPage } from '#web/review-page';
+import { renderVoteConfirmation, renderVotePage, voteField } from '#web/vote-page';
 import {
   config,
   fullScores,
@@ -117,19 +122,24 @@ function reportModel(path: string, query: URLSearchParams, version: number): Rep
   }
 }
 
-function resultsPage(): string {
+/** The period's results for the office group, every unit approved at full marks (surveys apart). */
+function officeResults() {
   const inputs = Object.fromEntries(
     officeUnits.map((u, i) => [
       u.id,
       { status: 'approved' as const, appraised: fullScores(), survey: 1500 + i * 120 },
     ]),
   );
-  const results = computePeriodResults({
+  return computePeriodResults({
     periodId: period.id,
     units: officeUnits,
     inputs,
     setsByGroup: { office: officeSet },
   });
+}
+
+function resultsPage(): string {
+  const results = officeResults();
   const line = must(
     results.units.find((l) => l.unitId === unit.id),
     'the unit’s line',
@@ -174,6 +184,104 @@ function decidedPage(): string {
       generalComment: 'Bổ sung minh chứng.',
     },
   });
+}
+
+/** Round 2's review page: round 1 returned the report, the unit lowered one score and added a reference. */
+function secondRoundPage(): string {
+  const seen = reportWith(fullScores());
+  const explained = reportWith({ ...fullScores(), '3.2.1': 0 }, { summary: 'Đã bổ sung minh chứng.' });
+  const first = must(explained.entries['1.1.1'], 'criterion 1.1.1');
+  explained.entries['1.1.1'] = { ...first, evidence: [{ number: '05/KH-UBND', date: '2022-01-10' }] };
+  return renderReviewPage({
+    authority: config.district.authority,
+    unit,
+    period,
+    set: officeSet,
+    stored: { status: 'in-review', version: 6, updatedAt: '2022-10-18T02:00:00Z', report: explained },
+    round: 2,
+    rounds: [
+      {
+        round: 1,
+        appraisal: {
+          appraisal,
+          round: 1,
+          reportVersion: 4,
+          approvalId: 'a-1',
+          recordedAt: '2022-10-14T02:00:00Z',
+        },
+        generalComment: 'Bổ sung minh chứng.',
+        decidedAt: '2022-10-14T02:00:00Z',
+        explanation: 'Đã bổ sung kế hoạch số 05/KH-UBND; tiêu chí 3.2.1 không thực hiện trong kỳ.',
+        explainedAt: '2022-10-17T02:00:00Z',
+      },
+    ],
+    changes: { ...reportChanges(seen, explained, officeSet), round: 1, version: 4 },
+    writeId: 'w-2',
+  });
+}
+
+/** A council member's ballot (`/phieu`) and its confirmation (`/phieu/xac-nhan`), on a proposal the domain made. */
+function ballotPages(): { ballot: string; confirmation: string } {
+  const proposal = proposeCommendations({
+    results: officeResults().units,
+    units: config.units,
+    nominations: [],
+    settings: config.commendation,
+    issuerLevel: config.commendation.issuerLevel,
+    onDate: '2022-12-20',
+    timeZone: config.district.timeZone,
+  });
+  const council = config.commendation.council;
+  const header: CycleHeader = {
+    cycleId: '2022',
+    kind: 'year',
+    scopeId: '2022',
+    periodIds: [period.id],
+    sources: [{ periodId: period.id, version: 1 }],
+    proposedAt: '2022-12-20T02:00:00Z',
+    onDate: '2022-12-20',
+    voteClosesAt: '2022-12-27T02:00:00Z',
+    memberIds: config.council.map((m) => m.id),
+    council: { quorum: council.quorum, passPercent: council.passPercent, voteDays: council.voteDays },
+    issuer: proposal.issuer,
+    ballot: proposal.ballot,
+    tiesForCouncil: proposal.tiesForCouncil,
+    warnings: proposal.warnings,
+    candidateIds: proposal.candidates.map((c) => c.id),
+  };
+  const cycle: StoredCycle = {
+    header,
+    candidates: new Map(
+      proposal.candidates.map((candidate) => [
+        candidate.id,
+        {
+          cycleId: '2022',
+          candidateId: candidate.id,
+          version: 1,
+          proposal: { candidate },
+          updatedAt: header.proposedAt,
+        },
+      ]),
+    ),
+    versions: new Map(),
+  };
+  const member = must(config.council[0], 'a council member');
+  const model = {
+    authority: config.district.authority,
+    cycleLabel: 'năm 2022',
+    memberName: member.name,
+    cycle,
+    header,
+    writeId: 'w-3',
+  };
+  const votes = Object.fromEntries(
+    header.ballot.map((id, i) => [id, i === 0 ? ('no' as const) : ('yes' as const)]),
+  );
+  const form = new URLSearchParams([
+    ['writeId', 'w-3'],
+    ...header.ballot.map((id) => [voteField(id), votes[id] ?? 'yes'] as [string, string]),
+  ]);
+  return { ballot: renderVotePage(model), confirmation: renderVoteConfirmation({ ...model, votes, form }) };
 }
 
 async function body(req: IncomingMessage): Promise<URLSearchParams> {
@@ -290,6 +398,9 @@ export async function startUnitSite(): Promise<UnitSite> {
       }
       if (url.pathname === '/ket-qua') return send(res, 200, resultsPage(), html);
       if (url.pathname === '/tham-dinh') return send(res, 200, decidedPage(), html);
+      if (url.pathname === '/tham-dinh/vong-2') return send(res, 200, secondRoundPage(), html);
+      if (url.pathname === '/phieu') return send(res, 200, ballotPages().ballot, html);
+      if (url.pathname === '/phieu/xac-nhan') return send(res, 200, ballotPages().confirmation, html);
       const name = url.pathname.slice('/assets/'.length);
       if (url.pathname.startsWith('/assets/') && isAssetName(name)) {
         const asset = readAsset(name);

@@ -201,17 +201,41 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
       // The page's write id goes with the form: the same POST again is answered as the first.
       form.set('writeId', /name="writeId" value="([^"]+)"/.exec(shown.body)?.[1] ?? '');
       expect(form.get('writeId')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      const posted = await page('POST', url, form);
-      expect([200, 202]).toContain(posted.status);
-      expect(posted.body).toContain('Đã ghi nhận phiếu biểu quyết');
-      const again = await page('POST', url, form);
+      // The first press shows the ballot as it would be cast, and records nothing.
+      const check = await page('POST', url, form);
+      expect(check.status).toBe(200);
+      expect(check.body).toContain('Phiếu chưa được ghi nhận');
+      expect(check.body).toContain('Xác nhận gửi phiếu');
+      expect(check.body).toContain(`${ballot.length} trường hợp:`);
+      expect(await ballots('2024')).toHaveLength(i);
+      if (i === 0) {
+        // Its way back: the ballot again, with the choices as made.
+        const back = await page('POST', url, new URLSearchParams([...form, ['back', '1']]));
+        expect(back.status).toBe(200);
+        expect(back.body).toContain('Gửi phiếu');
+        expect(back.body).toMatch(new RegExp(`name="vote\\[${victim}\\]" value="yes"[^>]* checked`));
+        expect(await ballots('2024')).toHaveLength(0);
+      }
+      const confirmed = new URLSearchParams([...form, ['confirm', 'yes']]);
+      // The second member presses the confirmation twice at once: both are answered as recorded.
+      const [posted, twin] = await Promise.all([
+        page('POST', url, confirmed),
+        ...(i === 1 ? [page('POST', url, confirmed)] : []),
+      ]);
+      for (const answer of twin ? [posted, twin] : [posted]) {
+        expect([200, 202]).toContain(answer?.status);
+        expect(answer?.body).toContain('Đã ghi nhận phiếu biểu quyết');
+      }
+      if (!twin) expect(posted?.body).not.toContain('lần này không ghi nhận thêm gì');
+      const again = await page('POST', url, confirmed);
       expect(again.status).toBe(200);
       expect(again.body).toContain('Đã ghi nhận phiếu biểu quyết');
+      expect(again.body).toContain('lần này không ghi nhận thêm gì');
       // Other choices from the same rendering (back, change, send), or another rendering: refused.
-      const changed = new URLSearchParams(form);
+      const changed = new URLSearchParams(confirmed);
       changed.set(`vote[${victim}]`, changed.get(`vote[${victim}]`) === 'yes' ? 'no' : 'yes');
       expect((await page('POST', url, changed)).status).toBe(409);
-      const other = new URLSearchParams(form);
+      const other = new URLSearchParams(confirmed);
       other.set('writeId', 'another-rendering-00000');
       expect((await page('POST', url, other)).status).toBe(409);
     }

@@ -98,6 +98,10 @@ it('submit → return with comments → explain → approve, all through the pag
   expect(page2).toContain('Vòng thẩm định: <strong>2</strong>');
   expect(page2).toContain('Kế hoạch số 05/KH-TP ngày 10/01/2022');
   expect(page2).toContain('Vòng trước: 0 điểm — Chưa nêu số, ngày của kế hoạch.');
+  // What the unit changed since round 1 (the reference it added), listed and marked at the criterion.
+  expect(page2).toContain('Đơn vị đã sửa sau vòng 1');
+  expect(page2).toMatch(/<a href="#leaf-1\.1\.1">1\.1\.1\. [^<]+<\/a>: thêm 1 minh chứng<\/li>/);
+  expect(page2).toContain('<span class="tag changed">Đã sửa sau vòng 1: thêm 1 minh chứng</span>');
   // The round-1 link is spent: it shows its decision read-only.
   const spent = await fetch(review1);
   expect(spent.status).toBe(200);

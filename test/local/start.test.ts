@@ -303,6 +303,7 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
     );
     expect(ids.length).toBeGreaterThan(0);
     const form = new URLSearchParams(ids.map((id): [string, string] => [`vote[${id}]`, choice]));
+    form.set('confirm', 'yes'); // the confirmation page's press (test/functions/cycle-commendation.test.ts shows both)
     const res = await fetch(url, {
       method: 'POST',
       redirect: 'manual',

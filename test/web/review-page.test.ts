@@ -4,9 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Appraisal } from '#domain/model';
+import { reportChanges } from '#domain/report';
+import { e } from '#web/pages';
 import { renderDecisionConfirmation } from '#web/review-confirm';
 import { renderReviewPage } from '#web/review-page';
-import { config, fullScores, must, officeSet, period, reportWith, unit } from './fixtures.ts';
+import { config, fullScores, leaves, must, officeSet, period, reportWith, unit } from './fixtures.ts';
 
 const reviewer = must(config.reviewers[0], 'a reviewer');
 const [first, second] = Object.keys(fullScores());
@@ -56,6 +58,72 @@ describe('a later round of the review page', () => {
     expect(scoreField(page, first)).toBe(points((max[first] as number) / 2));
     // and the unit's lowered claim is offered where it fell below the last appraisal.
     expect(scoreField(page, second)).toBe(points((max[second] as number) / 4));
+  });
+
+  it('lists what the unit changed since round 1, linked to each criterion and marked there', () => {
+    const seen = reportWith(max);
+    const explained = reportWith(
+      { ...max, [second]: (max[second] as number) / 4 },
+      { summary: 'Đã bổ sung <minh chứng>.' },
+    );
+    const withEvidence = must(explained.entries[first], 'the first leaf');
+    explained.entries[first] = { ...withEvidence, evidence: [{ number: '05/KH-TP' }] };
+    const model = {
+      authority: config.district.authority,
+      unit,
+      period,
+      set: officeSet,
+      stored: {
+        status: 'in-review' as const,
+        version: 4,
+        updatedAt: '2022-10-20T02:00:00Z',
+        report: explained,
+      },
+      round: 2,
+      reviewer,
+      rounds: [
+        {
+          round: 1,
+          appraisal: {
+            appraisal: round1,
+            round: 1,
+            reportVersion: 2,
+            approvalId: 'a1',
+            recordedAt: '2022-10-14T03:00:00Z',
+          },
+        },
+      ],
+    };
+    const page = renderReviewPage({
+      ...model,
+      changes: { ...reportChanges(seen, explained, officeSet), round: 1, version: 2 },
+    });
+    const leafName = (id: string) =>
+      must(
+        leaves.find((l) => l.leaf.id === id),
+        id,
+      ).leaf.name;
+    const text = (hundredths: number) => (hundredths / 100).toString().replace('.', ',');
+    expect(page).toContain('<h2>Đơn vị đã sửa sau vòng 1</h2>');
+    expect(page).toContain('So với phiên bản 2, bản vòng 1 đã thẩm định.');
+    expect(page).toContain(`<a href="#leaf-${first}">${first}. ${e(leafName(first))}</a>: thêm 1 minh chứng`);
+    expect(page).toContain(
+      `<a href="#leaf-${second}">${second}. ${e(leafName(second))}</a>: tự chấm ${text(max[second] as number)} → ${text((max[second] as number) / 4)}`,
+    );
+    expect(page).toContain('Cũng đã sửa: Tóm tắt.');
+    // Each changed criterion is marked where it stands, its score beside the one before.
+    expect([...page.matchAll(/<span class="tag changed">Đã sửa sau vòng 1: /g)]).toHaveLength(2);
+    expect(page).toContain(`(trước khi sửa: ${text(max[second] as number)})`);
+    // Nothing changed but the explanation: the page says so.
+    const unchanged = renderReviewPage({
+      ...model,
+      stored: { ...model.stored, report: seen },
+      changes: { ...reportChanges(seen, seen, officeSet), round: 1, version: 2 },
+    });
+    expect(unchanged).toContain('Đơn vị không sửa báo cáo; chỉ gửi giải trình.');
+    expect(unchanged).not.toContain('class="tag changed"');
+    // Round 1's page has no such section.
+    expect(renderReviewPage({ ...model, round: 1, rounds: [] })).not.toContain('Đơn vị đã sửa sau vòng');
   });
 });
 

@@ -289,6 +289,15 @@ export class DynamoReportStore implements ReportStore {
     return items.map(revisionOf);
   }
 
+  async getRevision(unitId: string, periodId: string, version: number): Promise<ReportRevision | undefined> {
+    // A revision is written once and never changed: an eventually consistent read sees it whole or not at all.
+    const item = await this.table.get(
+      { pk: unitPk(unitId), sk: revisionSk(periodId, version) },
+      { consistent: false },
+    );
+    return item ? revisionOf(item) : undefined;
+  }
+
   async listPeriod(periodId: string): Promise<ReportSummary[]> {
     const items = await this.table.queryAll({
       IndexName: 'gsi1',
