@@ -294,12 +294,14 @@ export function formatDate(iso: IsoDate | IsoInstant): string {
 }
 
 /** An instant as "HH:mm dd/mm/yyyy" on the zone's wall clock. */
-export function formatDateTime(instant: IsoInstant | Date, timeZone: string): string {
+export function formatDateTime(instant: IsoInstant | Date, timeZone: string, seconds = false): string {
   const t = instant instanceof Date ? instant.getTime() : Date.parse(instant);
   if (Number.isNaN(t)) throw new Error(`Thời điểm không hợp lệ (invalid instant): ${String(instant)}`);
   const w = wallClockAt(t, timeZone);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(w.hour)}:${two(w.minute)} ${two(w.day)}/${two(w.month)}/${w.year}`;
+  // Seconds for the audit trail, where two entries of one minute must read apart.
+  const ss = seconds ? `:${two(w.second)}` : '';
+  return `${two(w.hour)}:${two(w.minute)}${ss} ${two(w.day)}/${two(w.month)}/${w.year}`;
 }
 
 /** An instant as "dd/mm/yyyy HH:mm" on the zone's wall clock (the order commendation texts use). */

@@ -126,14 +126,14 @@ export const AUDIT_CSV_HEADER = [
   'Địa chỉ IP',
 ];
 
-/** One line per entry, in the given order, times in the district's zone ("08:00 01/10/2024"). */
+/** One line per entry, in the given order, times in the district's zone to the second ("08:00:05 01/10/2024"). */
 export function auditCsv(rows: readonly AuditRow[], timeZone: string): Buffer {
   const t = (v: string) => csvField({ t: 'text', v });
   const lines = [AUDIT_CSV_HEADER.map(t).join(';')];
   for (const r of rows) {
     lines.push(
       [
-        formatDateTime(r.at, timeZone),
+        formatDateTime(r.at, timeZone, true),
         r.who.name,
         AUDIT_ROLE_LABELS[r.who.role],
         r.who.email ?? '',

@@ -5,6 +5,8 @@
  * scope, as Excel in Vietnamese opens it. Each entry is shown as who did what, when, through which
  * link or session, from the actor and detail the entry stored.
  */
+
+import { formatPoints } from '#domain/points';
 import { type AuditRole, type AuditRow, type AuditVia, auditCsv } from '#functions/documents/audit';
 import type { Actor } from '#ports/actor';
 import { type AuditEntry, type AuditScope, auditUnitOf, InvalidCursorError } from '#ports/audit';
@@ -102,8 +104,28 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'workflow.failed':
       return `${String(d.workflow ?? '')}: ${String(d.error ?? '')}`;
     default:
-      return d.round === undefined ? undefined : `Vòng ${String(d.round)}`;
+      return decisionDetail(entry.action, d);
   }
+}
+
+/**
+ * A decision's row: its round (a ballot has none), and what its payload held (steps/decisions.ts
+ * `payloadFacts`): "Vòng 1; tổng điểm thẩm định 78,5; báo cáo phiên bản 3", "10 tán thành, …".
+ */
+function decisionDetail(action: string, d: Record<string, unknown>): string | undefined {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const total = num(d.total);
+  const version = num(d.reportVersion);
+  const yes = num(d.yes);
+  const parts = [
+    ...(d.round === undefined || action === 'vote.decided' ? [] : [`Vòng ${String(d.round)}`]),
+    ...(total === undefined ? [] : [`tổng điểm thẩm định ${formatPoints(total)}`]),
+    ...(version === undefined ? [] : [`báo cáo phiên bản ${version}`]),
+    ...(yes === undefined
+      ? []
+      : [`${yes} tán thành, ${num(d.no) ?? 0} không tán thành, ${num(d.abstain) ?? 0} không biểu quyết`]),
+  ];
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 function whoOf(actor: Actor, campaign: CampaignContext): AuditRow['who'] {

@@ -69,7 +69,7 @@ export async function claimDecision(
   if (outcome.outcome === 'decided') {
     await afterClaim?.();
     crashPoint(`${approval.kind}.after-claim`);
-    await auditDecision(outcome.approval);
+    await auditDecision(outcome.approval, decision.payload);
     crashPoint(`${approval.kind}.after-audit`);
   }
   return outcome;
@@ -78,10 +78,15 @@ export async function claimDecision(
 /**
  * The audit entry of a recorded decision, at the claim's time: a follow-up of the claim, written
  * by the deciding request, by the same request again, or by the sweep before it re-delivers (the
- * same entry each time).
+ * same entry each time). It keeps what the admin reads of the decision's payload
+ * (`payloadFacts`); a follow-up without the payload in hand reads it back, so the entry says the
+ * same whoever writes it.
  */
-export async function auditDecision(decided: Approval): Promise<void> {
+export async function auditDecision(decided: Approval, payload?: unknown): Promise<void> {
   if (!decided.decision) return;
+  const content =
+    payload ??
+    (decided.decision.payloadHash ? await reviews().getDecisionPayload<unknown>(decided) : undefined);
   await audit().append({
     id: `decision-${decided.id}`,
     ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
@@ -94,8 +99,34 @@ export async function auditDecision(decided: Approval): Promise<void> {
       kind: decided.kind,
       round: decided.round,
       decision: decided.decision.action,
+      ...payloadFacts(decided.kind, content),
     },
   });
+}
+
+/**
+ * What the audit keeps of a payload: an appraisal's total (hundredths) and the report version it
+ * was made on, an explanation's report version, a ballot's counts — never the text or the scores.
+ */
+export function payloadFacts(kind: Approval['kind'], payload: unknown): Record<string, number> {
+  if (payload === null || typeof payload !== 'object') return {};
+  const p = payload as {
+    appraisal?: Appraisal;
+    reportVersion?: unknown;
+    votes?: Record<string, unknown>;
+  };
+  const version: Record<string, number> =
+    typeof p.reportVersion === 'number' ? { reportVersion: p.reportVersion } : {};
+  if (kind === 'appraise' && p.appraisal) {
+    const total = Object.values(p.appraisal.entries).reduce((sum, entry) => sum + entry.score, 0);
+    return { total, ...version };
+  }
+  if (kind === 'explain') return version;
+  if (kind === 'vote' && p.votes) {
+    const count = (v: string) => Object.values(p.votes ?? {}).filter((x) => x === v).length;
+    return { yes: count('yes'), no: count('no'), abstain: count('abstain') };
+  }
+  return {};
 }
 
 /**

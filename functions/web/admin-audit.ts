@@ -42,7 +42,7 @@ export function renderAuditPage(m: AuditPageModel): Html {
   const rows = m.rows
     .map(
       (r) =>
-        `<tr><td>${e(dateTime(r.at))}</td><td>${e(r.who.name)}<br><span class="muted">${e(AUDIT_ROLE_LABELS[r.who.role])}${
+        `<tr><td>${e(dateTime(r.at, true))}</td><td>${e(r.who.name)}<br><span class="muted">${e(AUDIT_ROLE_LABELS[r.who.role])}${
           r.who.email ? `, ${e(r.who.email)}` : ''
         }</span></td><td>${e(auditViaText(r.via))}${r.ip ? `<br><span class="muted">IP ${e(r.ip)}</span>` : ''}</td><td>${e(
           auditActionText(r.action),

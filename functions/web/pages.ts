@@ -338,10 +338,11 @@ export function periodMeta(period: Period): Html {
   )})</span><span>Hạn nộp: <strong>${e(formatDateTime(period.deadlineAt, TIME_ZONE))}</strong></span>`;
 }
 
-export function dateTime(instant: string | undefined): string {
+/** "HH:mm dd/mm/yyyy" in the district's zone; `seconds`: "HH:mm:ss dd/mm/yyyy" (the audit trail). */
+export function dateTime(instant: string | undefined, seconds = false): string {
   if (!instant) return '';
   try {
-    return formatDateTime(instant, TIME_ZONE);
+    return formatDateTime(instant, TIME_ZONE, seconds);
   } catch {
     return instant;
   }

@@ -90,7 +90,7 @@ describe('audit trail', { timeout: 90_000 }, () => {
     expect(seen.at(-1)).toContain('dau-moi-0@');
     expect(seen[0]).toContain('IP 203.0.113.7');
     // 02:59 UTC is 09:59 in Hồ Chí Minh City.
-    expect(seen[0]).toContain('09:59 01/05/2024');
+    expect(seen[0]).toContain('09:59:00 01/05/2024');
 
     const csv = await a.get(`/admin/audit.csv?period=${PERIOD}`);
     expect(csv.status).toBe(200);
@@ -104,7 +104,7 @@ describe('audit trail', { timeout: 90_000 }, () => {
     const reminders = lines.filter((l) => l.includes('Nhắc đơn vị'));
     expect(reminders).toHaveLength(MANY);
     expect(reminders[0]).toBe(
-      `09:59 01/05/2024;Trần Quốc Huy;Quản trị;huy.tq@x.example;Phiên đăng nhập;Nhắc đơn vị;${unit.name};Quý II/2024;Gửi tới dau-moi-${MANY - 1}@x.example;203.0.113.7`,
+      `09:59:00 01/05/2024;Trần Quốc Huy;Quản trị;huy.tq@x.example;Phiên đăng nhập;Nhắc đơn vị;${unit.name};Quý II/2024;Gửi tới dau-moi-${MANY - 1}@x.example;203.0.113.7`,
     );
   });
 
@@ -156,7 +156,7 @@ describe('audit trail', { timeout: 90_000 }, () => {
     const csv = await (await a.get(`/admin/audit.csv?unit=${unit.id}&period=2024Q1`)).text();
     const line = csv.split('\r\n').find((l) => l.includes('Nộp báo cáo'));
     expect(line).toBe(
-      `10:00 08/04/2024;${unit.name};Đơn vị;${unit.focalPoint.email};Qua liên kết báo cáo trong email;Nộp báo cáo;${unit.name};Quý I/2024;Phiên bản 7;198.51.100.4`,
+      `10:00:00 08/04/2024;${unit.name};Đơn vị;${unit.focalPoint.email};Qua liên kết báo cáo trong email;Nộp báo cáo;${unit.name};Quý I/2024;Phiên bản 7;198.51.100.4`,
     );
   });
 

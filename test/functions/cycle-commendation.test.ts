@@ -24,9 +24,12 @@ import { handler as notifyOutcome } from '#functions/commendation/notify-outcome
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
+import { auditRowOf } from '#functions/http/admin-audit';
 import { handler as decisionPage } from '#functions/http/decision';
 import { handler as computeResults } from '#functions/scoring/compute-results';
+import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
+import { loadCampaign } from '#steps/campaign';
 import { decideVote } from '#web/vote-page';
 import { scoringExecution } from '#workflows/executions';
 import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
@@ -240,6 +243,18 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
       expect((await page('POST', url, other)).status).toBe(409);
     }
     expect((await ballots('2024')).map((b) => b.memberId).sort()).toEqual([...voters].sort());
+    // The audit trail gives each ballot's counts, never the choices.
+    const campaign = await loadCampaign();
+    const castRow = async (memberId: string) =>
+      (await audit().list(`award/2024/${memberId}`))
+        .map((entry) => auditRowOf(entry, campaign))
+        .find((r) => r.action === 'vote.cast');
+    expect((await castRow(voters[0] as string))?.detail).toBe(
+      `${ballot.length} tán thành, 0 không tán thành, 0 không biểu quyết`,
+    );
+    expect((await castRow(voters[6] as string))?.detail).toBe(
+      `0 tán thành, 1 không tán thành, ${ballot.length - 1} không biểu quyết`,
+    );
   });
 
   it('tallies the stored ballots into the final list, once', async () => {

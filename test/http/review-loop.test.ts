@@ -5,6 +5,8 @@
  * round from the new email. Every link comes from the mailbox, every action is an HTTP request.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { formatPoints, tryParsePoints } from '#domain/points';
+import { auditRowOf } from '#functions/http/admin-audit';
 import { inviteUnit } from '#functions/period/invitation';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
@@ -68,15 +70,12 @@ it('submit → return with comments → explain → approve, all through the pag
   const review1 = await linkIn(reviewer?.email as string, /./, '/d');
   const page1 = await (await fetch(review1)).text();
   expect(page1).toContain('Vòng thẩm định: <strong>1</strong>');
-  const returned = await decide(
-    review1,
-    formOf(page1, {
-      decision: 'return',
-      'score[1.1.1]': '0',
-      'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
-    }),
-    unitId,
-  );
+  const returnForm = formOf(page1, {
+    decision: 'return',
+    'score[1.1.1]': '0',
+    'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
+  });
+  const returned = await decide(review1, returnForm, unitId);
   expect(returned.status).toBe(200);
   await h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');
@@ -109,16 +108,41 @@ it('submit → return with comments → explain → approve, all through the pag
   expect(spentPage).toContain('Đã có quyết định: Trả lại để giải trình');
   expect(spentPage).not.toContain('<form');
 
-  const approved = await decide(
-    review2,
-    formOf(page2, { decision: 'approve', 'score[1.1.1]': '1', 'comment[1.1.1]': 'Đã bổ sung.' }),
-    unitId,
-  );
+  const approveForm = formOf(page2, {
+    decision: 'approve',
+    'score[1.1.1]': '1',
+    'comment[1.1.1]': 'Đã bổ sung.',
+  });
+  const approved = await decide(review2, approveForm, unitId);
   expect(approved.status).toBe(200);
   await h.rt.settle();
   const execution = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unitId}-${PERIOD_ID}-1`);
   expect(execution?.status).toBe('SUCCEEDED');
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('approved');
+
+  // The audit trail gives each decision's round, the total the reviewer appraised (the sum of the
+  // scores posted) and the report version it was made on; the explanation its version.
+  const campaign = await loadCampaign();
+  const rows = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).map((entry) =>
+    auditRowOf(entry, campaign),
+  );
+  const detailOf = (action: string) => rows.find((r) => r.action === action)?.detail;
+  const totalOf = (form: URLSearchParams) =>
+    formatPoints(
+      [...form]
+        .filter(([name]) => name.startsWith('score['))
+        .reduce((sum, [, value]) => {
+          const points = tryParsePoints(value);
+          return sum + (points.ok ? points.value : Number.NaN);
+        }, 0),
+    );
+  expect(detailOf('appraise.return')).toBe(
+    `Vòng 1; tổng điểm thẩm định ${totalOf(returnForm)}; báo cáo phiên bản 1`,
+  );
+  expect(detailOf('explain.explained')).toBe(`Vòng 1; báo cáo phiên bản ${version + 1}`);
+  expect(detailOf('appraise.approve')).toBe(
+    `Vòng 2; tổng điểm thẩm định ${totalOf(approveForm)}; báo cáo phiên bản ${version + 1}`,
+  );
 
   // Nothing secret reached a log line during the whole loop.
   const tokens = (await reviews().listUnitPeriodApprovals(unitId, PERIOD_ID)).flatMap((a) =>

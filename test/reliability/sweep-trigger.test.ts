@@ -47,7 +47,7 @@ const appraisal = async (unitId: string) =>
   );
 
 /** The reviewer approves, and the request dies right after the claim: decided, not delivered. */
-async function approvalThatDies(unitId: string): Promise<void> {
+async function approvalThatDies(unitId: string): Promise<URLSearchParams> {
   const { reviewUrl } = await inReview(h, unitId);
   const page = await (await fetch(reviewUrl)).text();
   const form = formOf(page, { decision: 'approve', confirm: 'yes' });
@@ -59,12 +59,13 @@ async function approvalThatDies(unitId: string): Promise<void> {
   const decided = await appraisal(unitId);
   expect(decided?.decision?.action).toBe('approve');
   expect(decided?.deliveredAt).toBeUndefined();
+  return form;
 }
 
 describe('a decision recorded by a request that died after its claim', () => {
   it('is delivered a few minutes later when the page had asked for a sweep run', async () => {
     const unitId = 'phong-tu-phap';
-    await approvalThatDies(unitId);
+    const form = await approvalThatDies(unitId);
     // The planned run waits on the clock as background work: not the "next event" a person moves to.
     const run = h.rt.clock.pending().find((t) => t.label.includes('/sweep-'));
     expect(run?.at.getTime()).toBeLessThanOrEqual(minutes(2).getTime());
@@ -73,6 +74,15 @@ describe('a decision recorded by a request that died after its claim', () => {
     expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
     // The run came from a one-time schedule the sweep planned, not from the hourly one.
     expect(h.rt.scheduler.firings.some((f) => f.name.startsWith('sweep-'))).toBe(true);
+    // The sweep wrote the decision's audit entry as the request would have, with the appraised
+    // total (the scores posted), read back from the decision's payload.
+    const total = [...form]
+      .filter(([name]) => name.startsWith('score['))
+      .reduce((sum, [, value]) => sum + Math.round(Number(value.replace(',', '.')) * 100), 0);
+    const entry = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).find(
+      (e) => e.action === 'appraise.decided',
+    );
+    expect(entry?.detail).toMatchObject({ decision: 'approve', round: 1, total, reportVersion: 1 });
   }, 60_000);
 
   it('is delivered by the hourly backstop when the request died before asking', async () => {
