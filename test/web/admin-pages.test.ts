@@ -256,7 +256,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
     const rows = parseCsv(csv.slice(1));
     expect(rows[0]?.[0]).toBe('Thời điểm');
     expect(rows[1]).toEqual([
-      '10:00 14/01/2025',
+      '10:00:00 14/01/2025',
       'Lê Thị Mai',
       'Quản trị',
       'mailt.noivu@song-lam.example.org',
