@@ -6,7 +6,7 @@
  * TallyVotes step and `thidua commend`), so the page, the DOCX and the CLI's file agree.
  */
 import type { Proposal } from '#domain/commendation-model';
-import { type Tally, tallyCouncil } from '#domain/council';
+import { quorumRequired, type Tally, tallyCouncil } from '#domain/council';
 import { type FinalList, finalList } from '#domain/final-list';
 import type { Person } from '#domain/model';
 import {
@@ -66,6 +66,15 @@ export interface CycleData {
   tally?: Tally;
   final?: FinalList;
   closesAt: string;
+  /** While the vote is open: who has cast a ballot (never how), against the quorum. */
+  turnout?: Turnout;
+}
+
+/** A vote's progress as the admin follows it, to reach a member in time: who has voted, and when. */
+export interface Turnout {
+  /** Each member of the council at the proposal, in its order; `castAt` once the ballot is recorded. */
+  members: { id: string; name: string; castAt?: string }[];
+  quorumRequired: number;
 }
 
 /** The ballots the tally counted: every decided vote of the cycle (the tally closed the others). */
@@ -105,7 +114,22 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
     members,
     closesAt: header.voteClosesAt,
   };
-  if (!stored.outcome) return data;
+  if (!stored.outcome) {
+    // Only the fact of each ballot and its time: the choices stay unread until the tally.
+    const castAt = new Map(
+      (await cycleVoteApprovals(ref.cycleId)).flatMap((a) =>
+        a.party && a.decision && a.decidedAt ? [[a.party, a.decidedAt] as const] : [],
+      ),
+    );
+    const turnout: Turnout = {
+      members: members.map((m) => {
+        const at = castAt.get(m.id);
+        return { id: m.id, name: m.name, ...(at ? { castAt: at } : {}) };
+      }),
+      quorumRequired: quorumRequired(members.length, header.council.quorum),
+    };
+    return { ...data, turnout };
+  }
   const tally = tallyCouncil({
     timeZone: campaign.config.district.timeZone,
     members,

@@ -25,6 +25,7 @@ export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<Htt
       members: data.members,
       ...(data.tally ? { tally: data.tally } : {}),
       ...(data.final ? { final: data.final } : {}),
+      ...(data.turnout ? { turnout: data.turnout } : {}),
     }),
   );
 }

@@ -36,6 +36,11 @@ export interface CycleModel {
   final?: FinalList;
   /** Council member names by id. */
   members: readonly { id: string; name: string }[];
+  /** While the vote is open: who has cast a ballot, and the quorum. */
+  turnout?: {
+    members: readonly { id: string; name: string; castAt?: string }[];
+    quorumRequired: number;
+  };
 }
 
 const STATE_LABELS: Record<CycleState, string> = {
@@ -130,6 +135,36 @@ ${
 }`;
 }
 
+/**
+ * While the council votes: how many members have cast a ballot against the quorum, and who has
+ * not yet — so the office can reach them before the vote closes. Never how anyone voted.
+ */
+function turnoutSection(m: CycleModel): Html {
+  const closes = m.cycle.closesAt ? ` lúc ${e(dateTime(m.cycle.closesAt))}` : '';
+  if (!m.turnout) return `<p>Hội đồng đang bỏ phiếu; kết quả có sau khi hết hạn${closes}.</p>`;
+  const { members, quorumRequired } = m.turnout;
+  const cast = members.filter((x) => x.castAt).length;
+  const short = quorumRequired - cast;
+  const rows = members
+    .map(
+      (x) =>
+        `<tr><td>${e(x.name)}</td><td>${
+          x.castAt ? `Đã gửi phiếu lúc ${e(dateTime(x.castAt))}` : '<strong>Chưa gửi phiếu</strong>'
+        }</td></tr>`,
+    )
+    .join('');
+  return `<h2>Tiến độ bỏ phiếu</h2>
+<div class="notice${short > 0 ? ' warn' : ''}" role="status"><p>Đã có <strong>${e(cast)}/${e(members.length)}</strong> thành viên gửi phiếu; cần ít nhất ${e(
+    quorumRequired,
+  )} thành viên tham gia để đủ số biểu quyết${
+    short > 0 ? ` (còn thiếu ${e(short)})` : ' (đã đủ)'
+  }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; trước đó không ai xem được nội dung phiếu.</p></div>
+${scrollTable(
+  'Tiến độ bỏ phiếu',
+  `<table><thead><tr><th scope="col">Thành viên Hội đồng</th><th scope="col">Phiếu</th></tr></thead><tbody>${rows}</tbody></table>`,
+)}`;
+}
+
 function finalSection(final: FinalList): Html {
   const shown = final.entries.filter((x) => x.status !== 'excluded');
   return `<h2>Danh sách cuối cùng</h2>
@@ -160,7 +195,7 @@ ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`
 ${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}
 <h2>Đề xuất</h2>
 ${candidatesTable(m.proposal)}
-${m.tally ? tallySection(m, m.tally) : '<p>Hội đồng đang bỏ phiếu; kết quả có sau khi hết hạn.</p>'}
+${m.tally ? tallySection(m, m.tally) : turnoutSection(m)}
 ${m.final && m.tally?.quorumMet ? finalSection(m.final) : ''}`;
   return adminPage(m.frame, {
     title: `Khen thưởng – ${c.label}`,

@@ -43,7 +43,11 @@ describe('commendation', { timeout: 90_000 }, () => {
     expect(index).toContain('Năm 2024');
     expect(index).toContain('Đang bỏ phiếu');
     const page = await (await a.get('/admin/commendation/2024')).text();
-    expect(page).toContain('Hội đồng đang bỏ phiếu');
+    expect(page).toContain('Tiến độ bỏ phiếu');
+    expect(htmlText(page)).toContain(
+      'Đã có 0/8 thành viên gửi phiếu; cần ít nhất 6 thành viên tham gia để đủ số biểu quyết (còn thiếu 6).',
+    );
+    expect([...page.matchAll(/Chưa gửi phiếu/g)]).toHaveLength(8);
     expect(page).not.toContain('vote-record.docx');
     const early = await a.get('/admin/commendation/2024/vote-record.docx');
     expect(early.status).toBe(409);
@@ -61,6 +65,19 @@ describe('commendation', { timeout: 90_000 }, () => {
       const cast = await a.post(`/d${link.search}`, fields);
       expect([200, 202]).toContain(cast.status);
     }
+    // While the vote runs the admin sees who has voted (not how) and that the quorum is reached.
+    const voting = htmlText(await (await a.get('/admin/commendation/2024')).text());
+    expect(voting).toContain(
+      'Đã có 6/8 thành viên gửi phiếu; cần ít nhất 6 thành viên tham gia để đủ số biểu quyết (đã đủ).',
+    );
+    for (const [i, member] of a.bed.config.council.entries()) {
+      expect(voting).toMatch(
+        new RegExp(
+          `${member.name} ${i < 6 ? 'Đã gửi phiếu lúc \\d\\d:\\d\\d \\d\\d/\\d\\d/\\d{4}' : 'Chưa gửi phiếu'}`,
+        ),
+      );
+    }
+    expect(voting).not.toContain('Tán thành');
     at(a.bed, new Date('2025-02-04T10:00:01Z'));
     await a.bed.invoke(tallyVotes, { cycleId: '2024' });
 

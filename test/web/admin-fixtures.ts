@@ -560,6 +560,26 @@ export function cycleModel(tally = demo2024().tally): CycleModel {
   };
 }
 
+/** The same cycle while the council votes: five of its members have cast a ballot. */
+export function votingCycleModel(): CycleModel {
+  const d = demo2024();
+  const members = d.loaded.config.council;
+  return {
+    frame: FRAME,
+    cycle: { cycleId: '2024', label: 'Năm 2024', state: 'voting', closesAt: d.closesAt },
+    proposal: d.proposal,
+    members,
+    turnout: {
+      members: members.map((m, i) => ({
+        id: m.id,
+        name: m.name,
+        ...(i < 5 ? { castAt: `2025-01-2${i}T02:3${i}:00.000Z` } : {}),
+      })),
+      quorumRequired: 6,
+    },
+  };
+}
+
 export function commendationIndexModel(): CommendationIndexModel {
   return {
     frame: FRAME,

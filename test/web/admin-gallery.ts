@@ -78,6 +78,7 @@ export function adminGallery(): [string, string][] {
     ],
     ['commendation', renderCommendationIndex(f.commendationIndexModel())],
     ['cycle', renderCycle(f.cycleModel())],
+    ['cycle-voting', renderCycle(f.votingCycleModel())],
     ['cycle-no-quorum', renderCycle(f.cycleModel(noQuorumTally()))],
   ];
 }

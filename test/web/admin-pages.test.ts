@@ -296,6 +296,20 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).not.toContain('/admin/commendation/2024/revote');
   });
 
+  it('while the council votes: who has voted and when, the quorum still missing, never a choice', () => {
+    const html = renderCycle(f.votingCycleModel());
+    const text = htmlText(html);
+    expect(text).toContain(
+      'Đã có 5/8 thành viên gửi phiếu; cần ít nhất 6 thành viên tham gia để đủ số biểu quyết (còn thiếu 1).',
+    );
+    // 02:30 UTC on 20/01/2025 is 09:30 in Hồ Chí Minh City.
+    expect(text).toContain('Đã gửi phiếu lúc 09:30 20/01/2025');
+    expect([...html.matchAll(/Chưa gửi phiếu/g)]).toHaveLength(3);
+    expect(html).toContain('class="notice warn"');
+    expect(text).not.toContain('Kiểm phiếu');
+    expect(hrefs(html)).not.toContain('/admin/commendation/2024/vote-record.docx');
+  });
+
   it('every page: Vietnamese without English glosses, one h1, labelled forms posting to the admin with a write id', () => {
     for (const [name, html] of adminGallery()) {
       expect(html, name).toMatch(/<html lang="vi">/);
