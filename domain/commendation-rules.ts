@@ -157,6 +157,10 @@ export function issuerWarnings(ctx: RuleContext, onDate: string): string[] {
 export function rankingNote(ctx: RuleContext, r: RankedResult): Finding {
   const where = ctx.groupLabels[r.group];
   const band = r.band ? ` – ${BAND_LABELS[r.band]}` : '';
+  // A unit that did not report stands last in its group, whatever number the zero score shares.
+  if (r.flags.includes('khong-nop-bao-cao')) {
+    return note({ code: 'ranking', message: `Xếp cuối ${where} (không nộp báo cáo), ${percentText(r)}` });
+  }
   return note(
     r.rank === null
       ? { code: 'ranking', message: `Chưa được xếp hạng trong ${where}, ${percentText(r)}${band}` }

@@ -115,7 +115,11 @@ export async function notifyOutcome(
   const label = cycleLabel(cycle, config);
   const labelEn = cycleLabelEn(cycle, config);
   const council = outcome.council;
-  const counts = { awardedCount: outcome.awarded.length, upwardCount: outcome.proposedUpward.length };
+  const counts = {
+    awardedCount: outcome.awarded.length,
+    upwardCount: outcome.proposedUpward.length,
+    ballotSize: header.ballot.length,
+  };
 
   const onBallot = header.ballot.flatMap((id) => {
     const doc = stored.candidates.get(id);

@@ -98,7 +98,7 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'report.submitted':
       return `Phiên bản ${String(d.version ?? '')}`;
     case 'report.approved':
-      return `Vòng ${String(d.finalRound ?? '')}, ${reviewer(d.reviewerId)}`;
+      return `Vòng ${String(d.finalRound ?? '')}; người thẩm định ${reviewer(d.reviewerId)}`;
     case 'results.announced':
       return `Phiên bản ${String(d.version ?? '')}, ${String(d.changed ?? 0)} đơn vị thay đổi`;
     case 'workflow.failed':

@@ -31,6 +31,8 @@ function capitalized(text: string): string {
 }
 
 function stateOf(stored: StoredCycle): CycleState {
+  // Nothing went to the council (nobody was asked): not a vote without quorum.
+  if (stored.header?.ballot.length === 0) return 'no-candidates';
   if (!stored.outcome) return 'voting';
   return stored.outcome.council.quorumMet ? 'tallied' : 'no-quorum';
 }

@@ -68,6 +68,11 @@ export interface DecisionPage {
   decide(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
   /** The same POST again (its write id made the decision): follow-ups finished, the first answer. */
   replay?(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
+  /**
+   * A decided link again: GET/HEAD show the decision read-only (200); another POST is refused
+   * (409) with a way to that view. Without it, the generic 409 answers both.
+   */
+  decided?(request: HttpRequest, approval: Approval): Promise<HttpResponse>;
 }
 
 // ---------------------------------------------------------------- appraise
@@ -172,6 +177,11 @@ async function decidedAppraisal(approval: Approval, request: HttpRequest): Promi
 }
 
 const appraisePage: DecisionPage = {
+  async decided(request, approval) {
+    if (request.isRead) return decidedAppraisal(approval, request);
+    throw decidedBefore(approval, (await loadCampaign()).config.district.authority, request);
+  },
+
   async render(request, approval) {
     const ctx = await appraiseContext(approval, request);
     return htmlResponse(
@@ -380,8 +390,7 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     }
     if (isExpired(approval, now())) throw new LinkError(410, 'expired');
     if (approval.status !== 'pending') {
-      if (request.isRead && approval.kind === 'appraise' && approval.decision)
-        return decidedAppraisal(approval, request);
+      if (approval.decision && page.decided) return page.decided(request, approval);
       throw decidedBefore(approval, (await loadCampaign()).config.district.authority, request);
     }
   }

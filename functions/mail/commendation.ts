@@ -73,7 +73,7 @@ export function voteRequestEmail(sender: Sender, d: VoteRequestData): Email {
     { kind: 'action', label: 'Mở phiếu biểu quyết', url: d.voteUrl },
     {
       kind: 'paragraph',
-      text: 'Việc mở trang không ghi nhận phiếu; phiếu chỉ được ghi nhận khi đồng chí bấm “Gửi phiếu”, và mỗi thành viên gửi một lần.',
+      text: 'Việc mở trang không ghi nhận phiếu. Sau khi chọn, bấm “Gửi phiếu” để xem lại; phiếu chỉ được ghi nhận khi đồng chí bấm “Xác nhận gửi phiếu”, và mỗi thành viên gửi một lần.',
     },
   );
   return renderLetter(sender, {
@@ -116,6 +116,8 @@ export interface CommendationOutcomeData {
   entries: readonly OutcomeLine[];
   awardedCount: number;
   upwardCount: number;
+  /** How many cases went to the vote: none means no member was asked, so no quorum is reported. */
+  ballotSize: number;
 }
 
 /** Commendation outcome, to units (their candidates), council members and leadership (all). */
@@ -131,11 +133,15 @@ export function commendationOutcomeEmail(sender: Sender, d: CommendationOutcomeD
     {
       kind: 'facts',
       rows: [
-        [
-          'Thành viên tham gia / tổng số',
-          `${d.council.present}/${d.council.N} (cần ít nhất ${d.council.quorumRequired})`,
-        ],
-        ['Số phiếu tán thành cần có', String(d.council.passRequired)],
+        ...(d.ballotSize === 0
+          ? [['Số trường hợp đưa ra biểu quyết', '0'] as [string, string]]
+          : [
+              [
+                'Thành viên tham gia / tổng số',
+                `${d.council.present}/${d.council.N} (cần ít nhất ${d.council.quorumRequired})`,
+              ] as [string, string],
+              ['Số phiếu tán thành cần có', String(d.council.passRequired)] as [string, string],
+            ]),
         ['Được đề nghị tặng Giấy khen', String(d.awardedCount)],
         ['Đề nghị cấp trên khen thưởng', String(d.upwardCount)],
       ],
@@ -179,9 +185,11 @@ export function commendationOutcomeEmail(sender: Sender, d: CommendationOutcomeD
     greeting: `Kính gửi đồng chí ${d.recipient.name},`,
     blocks,
     english:
-      `Commendation outcome for ${d.cycleEn}: ${d.council.present}/${d.council.N} council members voted ` +
-      `(quorum ${d.council.quorumMet ? 'met' : 'not met'}); ${d.awardedCount} proposed for the certificate of merit, ` +
-      `${d.upwardCount} proposed upward.`,
+      d.ballotSize === 0
+        ? `Commendation outcome for ${d.cycleEn}: no case went to a council vote; nothing is proposed.`
+        : `Commendation outcome for ${d.cycleEn}: ${d.council.present}/${d.council.N} council members voted ` +
+          `(quorum ${d.council.quorumMet ? 'met' : 'not met'}); ${d.awardedCount} proposed for the certificate of merit, ` +
+          `${d.upwardCount} proposed upward.`,
   });
 }
 

@@ -91,7 +91,9 @@ export async function auditDecision(decided: Approval, payload?: unknown): Promi
     id: `decision-${decided.id}`,
     ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
     subject: decisionSubject(decided),
-    ...(decided.periodId === undefined ? {} : { periodId: decided.periodId }),
+    // A ballot's approval names its cycle ("2024"), not a period: it is listed with the
+    // campaign's entries (sign-ins, commendation), where the admin reads the vote.
+    ...(decided.periodId === undefined || decided.kind === 'vote' ? {} : { periodId: decided.periodId }),
     actor: decided.decidedBy ?? { kind: 'system', id: 'unknown' },
     action: `${decided.kind}.decided`,
     detail: {

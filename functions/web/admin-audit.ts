@@ -38,13 +38,18 @@ function scopeText(m: AuditPageModel): string {
   return unit ?? period ?? 'chung';
 }
 
+/** The role and address under the name; nothing where they would repeat it ("Hệ thống"). */
+function whoDetail(r: AuditRow): Html {
+  const role = AUDIT_ROLE_LABELS[r.who.role];
+  const parts = [...(role === r.who.name ? [] : [role]), ...(r.who.email ? [r.who.email] : [])];
+  return parts.length ? `<br><span class="muted">${e(parts.join(', '))}</span>` : '';
+}
+
 export function renderAuditPage(m: AuditPageModel): Html {
   const rows = m.rows
     .map(
       (r) =>
-        `<tr><td>${e(dateTime(r.at, true))}</td><td>${e(r.who.name)}<br><span class="muted">${e(AUDIT_ROLE_LABELS[r.who.role])}${
-          r.who.email ? `, ${e(r.who.email)}` : ''
-        }</span></td><td>${e(auditViaText(r.via))}${r.ip ? `<br><span class="muted">IP ${e(r.ip)}</span>` : ''}</td><td>${e(
+        `<tr><td>${e(dateTime(r.at, true))}</td><td>${e(r.who.name)}${whoDetail(r)}</td><td>${e(auditViaText(r.via))}${r.ip ? `<br><span class="muted">IP ${e(r.ip)}</span>` : ''}</td><td>${e(
           auditActionText(r.action),
         )}</td><td>${
           r.unitId ? `<a href="${e(adminHref.unit(r.unitId))}">${e(r.unitName ?? r.unitId)}</a>` : ''

@@ -12,7 +12,7 @@ import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
 import { dateTime, e, type Html } from './pages.ts';
 
-export type CycleState = 'voting' | 'tallied' | 'no-quorum';
+export type CycleState = 'voting' | 'tallied' | 'no-quorum' | 'no-candidates';
 
 export interface CycleSummary {
   cycleId: string;
@@ -47,6 +47,7 @@ const STATE_LABELS: Record<CycleState, string> = {
   voting: 'Đang bỏ phiếu',
   tallied: 'Đã kiểm phiếu',
   'no-quorum': 'Không đủ số thành viên tham gia',
+  'no-candidates': 'Không có trường hợp để biểu quyết',
 };
 
 const CANDIDATE_STATUS: Record<Proposal['candidates'][number]['status'], string> = {
@@ -195,7 +196,13 @@ ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`
 ${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}
 <h2>Đề xuất</h2>
 ${candidatesTable(m.proposal)}
-${m.tally ? tallySection(m, m.tally) : turnoutSection(m)}
+${
+  m.proposal.ballot.length === 0
+    ? '<h2>Biểu quyết</h2><p>Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết; không thành viên nào được đề nghị bỏ phiếu.</p>'
+    : m.tally
+      ? tallySection(m, m.tally)
+      : turnoutSection(m)
+}
 ${m.final && m.tally?.quorumMet ? finalSection(m.final) : ''}`;
   return adminPage(m.frame, {
     title: `Khen thưởng – ${c.label}`,

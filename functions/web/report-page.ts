@@ -317,9 +317,9 @@ export function renderReportPage(m: ReportPageModel): Html {
       ? statusBadge(status)
       : // Never saved: the script turns it into a draft at its first autosave.
         `<span class="badge new" data-saved-label="${e(REPORT_STATUS_LABELS.draft)}">Chưa lưu lần nào</span>`
-  } <span class="muted" data-stored${m.stored ? '' : ' hidden'}>phiên bản <span data-stored-version>${
+  } <span class="muted" data-stored${m.stored ? '' : ' hidden'}>(phiên bản <span data-stored-version>${
     m.stored ? e(m.stored.version) : ''
-  }</span>, cập nhật <span data-stored-at>${m.stored ? e(dateTime(m.stored.updatedAt)) : ''}</span></span></span></div>
+  }</span>, cập nhật <span data-stored-at>${m.stored ? e(dateTime(m.stored.updatedAt)) : ''}</span>)</span></span></div>
 ${lateBanner(m, status)}
 ${m.notice ? `<div class="notice ${m.notice.tone}" role="${m.notice.tone === 'error' ? 'alert' : 'status'}"><p>${e(m.notice.text)}</p></div>` : ''}
 ${m.problems?.length ? problemSummary(m.problems, m.partlySaved) : ''}

@@ -234,7 +234,7 @@ function changesSection(changes: ChangesSince, set: CriteriaSet): Html {
   const names = new Map(indexCriteria(set).leaves.map(({ leaf }) => [leaf.id, leaf.name]));
   const parts = PARTS.filter(([key]) => changes[key]).map(([, label]) => label);
   const heading = `<h2>Đơn vị đã sửa sau vòng ${e(changes.round)}</h2>
-<p class="muted">So với phiên bản ${e(changes.version)}, bản vòng ${e(changes.round)} đã thẩm định.</p>`;
+<p class="muted">So với phiên bản ${e(changes.version)} (bản đã thẩm định ở vòng ${e(changes.round)}).</p>`;
   if (changes.leaves.length === 0 && parts.length === 0) {
     return `<section>${heading}<p>Đơn vị không sửa báo cáo; chỉ gửi giải trình.</p></section>`;
   }

@@ -50,7 +50,7 @@ import {
   htmlResponse,
   LinkError,
 } from './http.ts';
-import { claimRefused } from './link-pages.ts';
+import { claimRefused, linkQuery } from './link-pages.ts';
 import {
   dateTime,
   e,
@@ -264,7 +264,7 @@ export const votePage = {
           await auditDecision(result.approval);
           return replayVote(request, result.approval, ctx);
         }
-        return alreadyRecorded(ctx.authority);
+        return alreadyRecorded(ctx.authority, request);
       default:
         throw claimRefused(result.outcome);
     }
@@ -278,6 +278,29 @@ export const votePage = {
   async replay(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
     return replayVote(request, approval, await voteContext(approval));
   },
+
+  /**
+   * A cast ballot's link again: opened (GET), the ballot as recorded, read-only; posted (another
+   * rendering, other choices), 409 with the way to that view.
+   */
+  async decided(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
+    const ctx = await voteContext(approval);
+    if (!request.isRead) return alreadyRecorded(ctx.authority, request);
+    const votes = (await reviews().getDecisionPayload<VotePayload>(approval))?.votes ?? {};
+    const title = 'Phiếu đã được ghi nhận';
+    const detail = `Phiếu của bạn đã được ghi nhận lúc ${dateTime(approval.decidedAt)} (${voteCounts(ctx.header.ballot.length, votes)}). Mỗi thành viên gửi phiếu một lần; liên kết này chỉ còn để xem lại. Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.`;
+    return htmlResponse(
+      200,
+      statusPage({
+        status: 200,
+        title,
+        detail,
+        extra: ballotTable(ctx, votes),
+        header: ctx.authority,
+        tone: 'info',
+      }),
+    );
+  },
 };
 
 type VoteContext = Awaited<ReturnType<typeof voteContext>>;
@@ -289,7 +312,8 @@ async function replayVote(request: HttpRequest, approval: Approval, ctx: VoteCon
   const votes = (await reviews().getDecisionPayload<VotePayload>(approval))?.votes ?? {};
   // The same rendering posted with other choices (back, changed, sent again) is a second vote.
   const posted = parseVoteForm(request.form, ctx.header.ballot, candidateNames(ctx));
-  if (ctx.header.ballot.some((id) => posted.votes[id] !== votes[id])) return alreadyRecorded(ctx.authority);
+  if (ctx.header.ballot.some((id) => posted.votes[id] !== votes[id]))
+    return alreadyRecorded(ctx.authority, request);
   return recordedAnswer(ctx, approval, votes, await deliverVote(approval), true);
 }
 
@@ -306,7 +330,7 @@ export function renderVoteConfirmation(m: VoteConfirmationModel): Html {
     dateTime(m.header.voteClosesAt),
   )}</strong></span></div>
 <div class="notice warn" role="status"><p><strong>Phiếu chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${CONFIRM_VOTE}</strong>. Mỗi thành viên gửi phiếu một lần: sau khi xác nhận, phiếu không thể thay đổi.</p></div>
-<p>${e(voteCounts(m.header.ballot.length, m.votes))}</p>
+<p>${e(voteCounts(m.header.ballot.length, m.votes))}.</p>
 ${ballotTable(m, m.votes)}
 ${confirmationForm(m.form, CONFIRM_VOTE, 'approve')}`;
   return layout({
@@ -316,10 +340,10 @@ ${confirmationForm(m.form, CONFIRM_VOTE, 'approve')}`;
   });
 }
 
-/** "12 trường hợp: 10 tán thành, 1 không tán thành, 1 không biểu quyết." */
+/** "12 trường hợp: 10 tán thành, 1 không tán thành, 1 không biểu quyết" (no final stop). */
 function voteCounts(candidates: number, votes: Record<string, Vote>): string {
   const count = (v: Vote) => Object.values(votes).filter((x) => x === v).length;
-  return `${candidates} trường hợp: ${count('yes')} tán thành, ${count('no')} không tán thành, ${count('abstain')} không biểu quyết.`;
+  return `${candidates} trường hợp: ${count('yes')} tán thành, ${count('no')} không tán thành, ${count('abstain')} không biểu quyết`;
 }
 
 /** Each candidate of the ballot (its kind beside its name: a unit may stand twice) and the choice made. */
@@ -335,12 +359,16 @@ function ballotTable(ctx: Pick<VoteContext, 'cycle' | 'header'>, votes: Record<s
     .join('')}</tbody></table></div>`;
 }
 
-/** 409: this link's vote was recorded before; nothing changes. */
-function alreadyRecorded(authority: string): HttpResponse {
+/** 409: this link's vote was recorded before; nothing changes. The page links to the ballot as recorded. */
+function alreadyRecorded(authority: string, request: HttpRequest): HttpResponse {
   const title = 'Phiếu đã được ghi nhận trước đó';
   const detail =
-    'Đồng chí đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì.';
-  return htmlResponse(409, statusPage({ status: 409, title, detail, header: authority, tone: 'info' }));
+    'Bạn đã gửi phiếu biểu quyết bằng liên kết này; mỗi thành viên gửi phiếu một lần, lần gửi này không thay đổi gì.';
+  const links = [{ href: `${request.path}?${linkQuery(request.query)}`, label: 'Xem phiếu đã ghi nhận' }];
+  return htmlResponse(
+    409,
+    statusPage({ status: 409, title, detail, header: authority, tone: 'info', links }),
+  );
 }
 
 /**
@@ -360,7 +388,7 @@ function recordedAnswer(
     ? ' Trang vừa được gửi lại: phiếu đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.'
     : '';
   const detail =
-    `Phiếu của đồng chí đã được ghi nhận lúc ${dateTime(approval.decidedAt)}: ${voteCounts(ctx.header.ballot.length, votes)}${resent}` +
+    `Phiếu của bạn đã được ghi nhận lúc ${dateTime(approval.decidedAt)} (${voteCounts(ctx.header.ballot.length, votes)}).${resent}` +
     ' Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.';
   return htmlResponse(
     delivered ? 200 : 202,

@@ -1,6 +1,7 @@
 /** What a timer on the virtual clock means, in words a person reads (the home page, `advance`). */
 import type { DistrictConfig } from '#domain/model';
 import { periodName } from '#mail/letter';
+import { parseExecutionName } from '#workflows/executions';
 
 /** The next event on the clock in words (schedule names: functions/launch/plan-schedules.ts). */
 export function describeEvent(label: string, config: DistrictConfig): string {
@@ -35,8 +36,34 @@ export function describeEvent(label: string, config: DistrictConfig): string {
     return `Lịch ${schedule}`;
   }
   const wait = /^(\S+) (\S+) (timeout|heartbeat)$/.exec(label);
-  if (wait) return `Hết thời gian chờ: ${wait[1]}, bước ${wait[2]}`;
+  if (wait) return waitEnds(wait[1] ?? '', wait[2] ?? '', config, period);
   const resume = /^resume (\S+)$/.exec(label);
   if (resume) return `Chạy tiếp quy trình ${resume[1]} chưa xong`;
   return label;
+}
+
+/**
+ * A callback's wait running out (the local engine's timer `<execution> <state> timeout`), in what
+ * it means for people: a review's reminder, a vote's close. Never the state's code name.
+ */
+function waitEnds(
+  executionName: string,
+  state: string,
+  config: DistrictConfig,
+  period: (id: string) => string,
+): string {
+  const execution = parseExecutionName(executionName);
+  if (execution?.workflow === 'review') {
+    const unit = config.units.find((u) => u.id === execution.unitId)?.name ?? execution.unitId;
+    const where = `${unit}, ${period(execution.periodId)}`;
+    if (state === 'AwaitAppraisal') return `Người thẩm định chưa trả lời (${where}): nhắc và báo quản trị`;
+    if (state === 'AwaitExplanation') return `Đơn vị chưa giải trình (${where}): nhắc đơn vị`;
+    return `Hết thời gian chờ trong thẩm định ${where}`;
+  }
+  if (execution?.workflow === 'commendation' && state === 'RequestVote') {
+    const [year, round] = execution.cycleId.split('-');
+    const cycle = year === 'phase' ? 'cả giai đoạn' : `năm ${year}`;
+    return `Hết hạn bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}: thành viên chưa gửi phiếu được ghi là không tham gia`;
+  }
+  return `Hết thời gian chờ trong quy trình ${executionName}`;
 }

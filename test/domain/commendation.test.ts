@@ -101,6 +101,10 @@ describe('collectives from the ranking', () => {
     });
     expect(byId(p.candidates, 'collective:phong-y-te').status).toBe('excluded');
     expect(codes(byId(p.candidates, 'collective:phong-y-te'))).toContain('flag-khong-nop-bao-cao');
+    // Its ranking reads last in the group, never the number its zero score would share.
+    expect(byId(p.candidates, 'collective:phong-y-te').reasons[0]?.message).toBe(
+      'Xếp cuối khối cơ quan (không nộp báo cáo), 0,00 %',
+    );
     const thiTran = byId(p.candidates, 'collective:thi-tran');
     expect(thiTran.status).toBe('excluded');
     expect(codes(thiTran)).toContain('flag-chua-tham-dinh');

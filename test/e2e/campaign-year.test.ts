@@ -474,6 +474,9 @@ describe('a campaign year of the demo district on the local engine', () => {
       periodId: '2022',
     });
     expect(told.text).toContain('Không có trường hợp nào đủ điều kiện');
+    // Nobody was asked to vote: the letter reports no quorum, met or not.
+    expect(told.text).toContain('Số trường hợp đưa ra biểu quyết: 0');
+    expect(told.text).not.toContain('Thành viên tham gia');
     note('2022 lapsed (2 periods, commendation-2022 without candidates)');
   }, 120_000);
 

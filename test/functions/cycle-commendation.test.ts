@@ -240,10 +240,26 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
       expect((await page('POST', url, changed)).status).toBe(409);
       const other = new URLSearchParams(confirmed);
       other.set('writeId', 'another-rendering-00000');
-      expect((await page('POST', url, other)).status).toBe(409);
+      const refused = await page('POST', url, other);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toContain('Phiếu đã được ghi nhận trước đó');
+      expect(refused.body).toContain('Xem phiếu đã ghi nhận');
+      // The link opened again shows the ballot as recorded, read-only.
+      const reopened = await page('GET', url);
+      expect(reopened.status).toBe(200);
+      expect(reopened.body).toContain('liên kết này chỉ còn để xem lại');
+      expect(reopened.body).not.toContain('<form');
+      expect(reopened.body).toContain(
+        form.get(`vote[${victim}]`) === 'yes' ? 'Tán thành' : 'Không tán thành',
+      );
     }
     expect((await ballots('2024')).map((b) => b.memberId).sort()).toEqual([...voters].sort());
-    // The audit trail gives each ballot's counts, never the choices.
+    // The audit trail gives each ballot's counts, never the choices, with the campaign's entries
+    // (a ballot belongs to no period: the admin reads it under "Chung").
+    const general = (await audit().listPage({ campaign: true }, { limit: 100 })).entries.filter(
+      (e) => e.action === 'vote.decided',
+    );
+    expect(general.map((e) => e.actor.id).sort()).toEqual([...voters].sort());
     const campaign = await loadCampaign();
     const castRow = async (memberId: string) =>
       (await audit().list(`award/2024/${memberId}`))

@@ -224,6 +224,7 @@ export function everyEmail(): Record<string, Email> {
       ],
       awardedCount: 0,
       upwardCount: 0,
+      ballotSize: 1,
     }),
     initiatives: initiativesDigestEmail(sender, {
       unit,

@@ -296,6 +296,21 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).not.toContain('/admin/commendation/2024/revote');
   });
 
+  it('a year with nothing to vote on says so, never "without quorum"', () => {
+    const model = f.cycleModel();
+    const text = htmlText(
+      renderCycle({
+        ...model,
+        cycle: { ...model.cycle, state: 'no-candidates' },
+        proposal: { ...model.proposal, ballot: [] },
+      }),
+    );
+    expect(text).toContain('Không có trường hợp để biểu quyết');
+    expect(text).toContain('Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết');
+    expect(text).not.toContain('Không đủ số thành viên tham gia');
+    expect(text).not.toContain('Tiến độ bỏ phiếu');
+  });
+
   it('while the council votes: who has voted and when, the quorum still missing, never a choice', () => {
     const html = renderCycle(f.votingCycleModel());
     const text = htmlText(html);

@@ -105,7 +105,7 @@ describe('a later round of the review page', () => {
       ).leaf.name;
     const text = (hundredths: number) => (hundredths / 100).toString().replace('.', ',');
     expect(page).toContain('<h2>Đơn vị đã sửa sau vòng 1</h2>');
-    expect(page).toContain('So với phiên bản 2, bản vòng 1 đã thẩm định.');
+    expect(page).toContain('So với phiên bản 2 (bản đã thẩm định ở vòng 1).');
     expect(page).toContain(`<a href="#leaf-${first}">${first}. ${e(leafName(first))}</a>: thêm 1 minh chứng`);
     expect(page).toContain(
       `<a href="#leaf-${second}">${second}. ${e(leafName(second))}</a>: tự chấm ${text(max[second] as number)} → ${text((max[second] as number) / 4)}`,
