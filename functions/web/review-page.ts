@@ -208,6 +208,9 @@ ${m.changes ? changesSection(m.changes, m.set) : ''}
 ${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}`;
 }
 
+/** The changes list's anchor: each changed criterion's tag leads back to it. */
+const CHANGES_ID = 'thay-doi';
+
 const PARTS: readonly (readonly [keyof Omit<ReportChanges, 'leaves'>, string])[] = [
   ['summary', 'Tóm tắt'],
   ['initiatives', 'Sáng kiến'],
@@ -236,7 +239,7 @@ function changesSection(changes: ChangesSince, set: CriteriaSet): Html {
   const heading = `<h2>Đơn vị đã sửa sau vòng ${e(changes.round)}</h2>
 <p class="muted">So với phiên bản ${e(changes.version)} (bản đã thẩm định ở vòng ${e(changes.round)}).</p>`;
   if (changes.leaves.length === 0 && parts.length === 0) {
-    return `<section>${heading}<p>Đơn vị không sửa báo cáo; chỉ gửi giải trình.</p></section>`;
+    return `<section id="${CHANGES_ID}">${heading}<p>Đơn vị không sửa báo cáo; chỉ gửi giải trình.</p></section>`;
   }
   const leaves = changes.leaves.length
     ? `<p>${e(changes.leaves.length)} tiêu chí:</p><ul>${changes.leaves
@@ -246,7 +249,7 @@ function changesSection(changes: ChangesSince, set: CriteriaSet): Html {
         )
         .join('')}</ul>`
     : '<p>Không sửa tiêu chí nào.</p>';
-  return `<section>${heading}${leaves}${parts.length ? `<p>Cũng đã sửa: ${e(parts.join(', '))}.</p>` : ''}</section>`;
+  return `<section id="${CHANGES_ID}">${heading}${leaves}${parts.length ? `<p>Cũng đã sửa: ${e(parts.join(', '))}.</p>` : ''}</section>`;
 }
 
 /** Each area of the set: the survey area says where its score comes from; others list their criteria. */
@@ -342,7 +345,7 @@ export function unitSide(
     : '';
   return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
 ${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
-${changed && changes ? `<span class="tag changed">Đã sửa sau vòng ${e(changes.round)}: ${e(changeWords(changed))}</span>` : ''}
+${changed && changes ? `<a class="tag changed" href="#${CHANGES_ID}">Đã sửa sau vòng ${e(changes.round)}: ${e(changeWords(changed))}</a>` : ''}
 <div class="cols"><div>
 <p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong>${wasScore}</p>
 ${flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}

@@ -100,7 +100,7 @@ it('submit → return with comments → explain → approve, all through the pag
   // What the unit changed since round 1 (the reference it added), listed and marked at the criterion.
   expect(page2).toContain('Đơn vị đã sửa sau vòng 1');
   expect(page2).toMatch(/<a href="#leaf-1\.1\.1">1\.1\.1\. [^<]+<\/a>: thêm 1 minh chứng<\/li>/);
-  expect(page2).toContain('<span class="tag changed">Đã sửa sau vòng 1: thêm 1 minh chứng</span>');
+  expect(page2).toContain('<a class="tag changed" href="#thay-doi">Đã sửa sau vòng 1: thêm 1 minh chứng</a>');
   // The round-1 link is spent: it shows its decision read-only.
   const spent = await fetch(review1);
   expect(spent.status).toBe(200);

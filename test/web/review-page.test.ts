@@ -112,7 +112,10 @@ describe('a later round of the review page', () => {
     );
     expect(page).toContain('Cũng đã sửa: Tóm tắt.');
     // Each changed criterion is marked where it stands, its score beside the one before.
-    expect([...page.matchAll(/<span class="tag changed">Đã sửa sau vòng 1: /g)]).toHaveLength(2);
+    expect([...page.matchAll(/<a class="tag changed" href="#thay-doi">Đã sửa sau vòng 1: /g)]).toHaveLength(
+      2,
+    );
+    expect(page).toContain('<section id="thay-doi">');
     expect(page).toContain(`(trước khi sửa: ${text(max[second] as number)})`);
     // Nothing changed but the explanation: the page says so.
     const unchanged = renderReviewPage({
