@@ -44,10 +44,11 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
     selfTotal += self ?? 0;
     appraisedTotal += appraised?.score ?? 0;
     if (!appraised || (appraised.score === self && !appraised.comment)) continue;
+    // data-label: on a phone each row stacks, its cells named (the `stack` table in pages.ts).
     rows.push(
-      `<tr><td>${e(leaf.id)}. ${e(leaf.name)}</td><td class="num">${
+      `<tr><td><strong>${e(leaf.id)}. ${e(leaf.name)}</strong></td><td class="num" data-label="Tự chấm">${
         self === undefined ? 'chưa chấm' : e(formatPoints(self))
-      }</td><td class="num"><strong>${e(formatPoints(appraised.score))}</strong></td><td>${
+      }</td><td class="num" data-label="Thẩm định"><strong>${e(formatPoints(appraised.score))}</strong></td><td data-label="Nhận xét">${
         appraised.comment ? e(appraised.comment) : '<span class="muted">(không có)</span>'
       }</td></tr>`,
     );
@@ -68,7 +69,7 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
 ${
   rows.length
     ? `<h3>Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: ${rows.length}</h3>
-<div class="table-wrap"><table><thead><tr><th scope="col">Tiêu chí</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Thẩm định</th><th scope="col">Nhận xét</th></tr></thead>
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Tiêu chí</th><th scope="col" class="num">Tự chấm</th><th scope="col" class="num">Thẩm định</th><th scope="col">Nhận xét</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>`
     : '<p>Điểm thẩm định của mọi tiêu chí bằng điểm đơn vị tự chấm; không có nhận xét ở tiêu chí nào.</p>'
 }

@@ -103,7 +103,7 @@ describe('the confirmation', () => {
     const self = completeReport(h, unitId).entries['1.1.1']?.selfScore as number;
     expect(confirmation).toMatch(
       new RegExp(
-        `<td>1\\.1\\.1\\. [^<]+</td><td class="num">${(self / 100).toString().replace('.', ',')}</td><td class="num"><strong>0,5</strong></td><td>Chỉ có dự thảo &lt;script&gt;`,
+        `<td><strong>1\\.1\\.1\\. [^<]+</strong></td><td class="num" data-label="Tự chấm">${(self / 100).toString().replace('.', ',')}</td><td class="num" data-label="Thẩm định"><strong>0,5</strong></td><td data-label="Nhận xét">Chỉ có dự thảo &lt;script&gt;`,
       ),
     );
     expect(confirmation).not.toContain(XSS);
