@@ -157,10 +157,6 @@ export function issuerWarnings(ctx: RuleContext, onDate: string): string[] {
 export function rankingNote(ctx: RuleContext, r: RankedResult): Finding {
   const where = ctx.groupLabels[r.group];
   const band = r.band ? ` – ${BAND_LABELS[r.band]}` : '';
-  // A unit that did not report stands last in its group, whatever number the zero score shares.
-  if (r.flags.includes('khong-nop-bao-cao')) {
-    return note({ code: 'ranking', message: `Xếp cuối ${where} (không nộp báo cáo), ${percentText(r)}` });
-  }
   return note(
     r.rank === null
       ? { code: 'ranking', message: `Chưa được xếp hạng trong ${where}, ${percentText(r)}${band}` }
@@ -180,7 +176,8 @@ export function flagExclusions(r: RankedResult): Finding[] {
       code: `flag-${f}`,
       message:
         f === 'khong-nop-bao-cao'
-          ? `${FLAG_LABELS[f]}: không xét khen thưởng (0 điểm, xếp cuối khối).`
+          ? // A year's or the phase's flag means a period missed, not necessarily the last place.
+            `${FLAG_LABELS[f]} ở ít nhất một kỳ trong phạm vi xét: không xét khen thưởng.`
           : `${FLAG_LABELS[f]}: chưa có kết quả chính thức kỳ này, không xét khen thưởng.`,
     }),
   );

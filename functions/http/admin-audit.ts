@@ -110,20 +110,17 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
 
 /**
  * A decision's row: its round (a ballot has none), and what its payload held (steps/decisions.ts
- * `payloadFacts`): "Vòng 1; tổng điểm thẩm định 78,5; báo cáo phiên bản 3", "10 tán thành, …".
+ * `payloadFacts`): "Vòng 1; tổng điểm thẩm định 78,5; báo cáo phiên bản 3". A ballot's row says
+ * only that it was cast.
  */
 function decisionDetail(action: string, d: Record<string, unknown>): string | undefined {
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   const total = num(d.total);
   const version = num(d.reportVersion);
-  const yes = num(d.yes);
   const parts = [
     ...(d.round === undefined || action === 'vote.decided' ? [] : [`Vòng ${String(d.round)}`]),
     ...(total === undefined ? [] : [`tổng điểm thẩm định ${formatPoints(total)}`]),
     ...(version === undefined ? [] : [`báo cáo phiên bản ${version}`]),
-    ...(yes === undefined
-      ? []
-      : [`${yes} tán thành, ${num(d.no) ?? 0} không tán thành, ${num(d.abstain) ?? 0} không biểu quyết`]),
   ];
   return parts.length ? parts.join('; ') : undefined;
 }

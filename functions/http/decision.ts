@@ -3,19 +3,19 @@
  *
  * The link is checked before anything is read (forged, tampered, unknown key → 403; expired →
  * 410). GET and HEAD only show the page of the approval's kind; they never change anything (mail
- * scanners fetch links before people do). POST decides, an appraisal in two presses
- * (functions/web/review-confirm.ts):
+ * scanners fetch links before people do). POST decides, in two presses (functions/web/confirm.ts;
+ * the appraisal's page functions/web/review-confirm.ts, the ballot's functions/web/vote-page.ts):
  *
  *   validate the form (nothing written on a problem: 422 with the form as typed)
- *   → an appraisal without `confirm=yes`: the confirmation page, the form carried hidden, nothing
- *     written (its `back`: the form again as typed)
+ *   → without `confirm=yes`: the confirmation page, the form carried hidden, nothing written (its
+ *     `back`: the form again as typed)
  *   → the decision's payload (the appraisal, the ballot) put as an immutable item, then the claim:
  *     `pending → decided` with the payload's hash — the only write that decides, so a losing or
  *     replayed POST changes nothing that is read (409; functions/steps/decisions.ts)
  *   → SendTaskSuccess({decision, round}) with the token that claim returned → `markDelivered`.
  *
- * A reviewer reopening a decided `appraise` link (GET/HEAD) reads the report as appraised and the
- * decision, read-only; a POST there is 409.
+ * A decided link reopened (GET/HEAD) shows its decision read-only — the report as appraised, the
+ * ballot as cast (`DecisionPage.decided`); another POST there is 409.
  *
  * A delivery that fails leaves the decision recorded and queued; the page says it is recorded and
  * will be passed on, and the sweep re-sends it. The payload is the round's appraisal: the review
@@ -132,7 +132,8 @@ async function earlierRounds(ctx: AppraiseContext) {
  */
 async function reviewHistory(ctx: AppraiseContext): Promise<Pick<ReviewPageModel, 'rounds' | 'changes'>> {
   const rounds = await earlierRounds(ctx);
-  const last = rounds.at(-1);
+  // The last round that was appraised (a round can end unappraised): the version its reviewer saw.
+  const last = rounds.findLast((r) => r.appraisal !== undefined);
   const seen = last?.appraisal?.reportVersion;
   if (!last || seen === undefined || seen >= ctx.stored.version) return { rounds };
   const before = await reports().getRevision(ctx.unit.id, ctx.period.id, seen);

@@ -15,6 +15,7 @@ import type { Appraisal } from '#domain/model';
 import type { Actor } from '#ports/actor';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
+import { handlerLogger } from '#ports/log';
 import type { Approval, DecideOutcome } from '#ports/reviews';
 import { crashPoint } from './crash-point.ts';
 
@@ -84,13 +85,13 @@ export async function claimDecision(
  */
 export async function auditDecision(decided: Approval, payload?: unknown): Promise<void> {
   if (!decided.decision) return;
-  const content =
-    payload ??
-    (decided.decision.payloadHash ? await reviews().getDecisionPayload<unknown>(decided) : undefined);
+  const id = `decision-${decided.id}`;
+  const subject = decisionSubject(decided);
+  const content = payload ?? (await storedPayload(decided, subject, id));
   await audit().append({
-    id: `decision-${decided.id}`,
+    id,
     ...(decided.decidedAt ? { at: decided.decidedAt } : {}),
-    subject: decisionSubject(decided),
+    subject,
     // A ballot's approval names its cycle ("2024"), not a period: it is listed with the
     // campaign's entries (sign-ins, commendation), where the admin reads the vote.
     ...(decided.periodId === undefined || decided.kind === 'vote' ? {} : { periodId: decided.periodId }),
@@ -107,16 +108,28 @@ export async function auditDecision(decided: Approval, payload?: unknown): Promi
 }
 
 /**
+ * A follow-up's read of the payload for the audit entry: none when the entry is written already
+ * (the first writer's stands), and none, logged, when the payload cannot be read — the entry is
+ * then written without its facts rather than holding up the delivery that follows it.
+ */
+async function storedPayload(decided: Approval, subject: string, id: string): Promise<unknown> {
+  if (!decided.decision?.payloadHash || decided.kind === 'vote') return undefined;
+  if (await audit().has(subject, id)) return undefined;
+  try {
+    return await reviews().getDecisionPayload<unknown>(decided);
+  } catch (error) {
+    handlerLogger().warn('audit entry written without its payload facts', { approvalId: decided.id, error });
+    return undefined;
+  }
+}
+
+/**
  * What the audit keeps of a payload: an appraisal's total (hundredths) and the report version it
- * was made on, an explanation's report version, a ballot's counts — never the text or the scores.
+ * was made on, an explanation's report version — never the text or the scores, nothing of a ballot.
  */
 export function payloadFacts(kind: Approval['kind'], payload: unknown): Record<string, number> {
   if (payload === null || typeof payload !== 'object') return {};
-  const p = payload as {
-    appraisal?: Appraisal;
-    reportVersion?: unknown;
-    votes?: Record<string, unknown>;
-  };
+  const p = payload as { appraisal?: Appraisal; reportVersion?: unknown };
   const version: Record<string, number> =
     typeof p.reportVersion === 'number' ? { reportVersion: p.reportVersion } : {};
   if (kind === 'appraise' && p.appraisal) {
@@ -124,10 +137,8 @@ export function payloadFacts(kind: Approval['kind'], payload: unknown): Record<s
     return { total, ...version };
   }
   if (kind === 'explain') return version;
-  if (kind === 'vote' && p.votes) {
-    const count = (v: string) => Object.values(p.votes ?? {}).filter((x) => x === v).length;
-    return { yes: count('yes'), no: count('no'), abstain: count('abstain') };
-  }
+  // A ballot: nothing. Its counts would tell, for a one-case ballot exactly, how a named member
+  // voted, before the tally and beyond what the tally shows.
   return {};
 }
 

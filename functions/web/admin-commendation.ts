@@ -159,7 +159,7 @@ function turnoutSection(m: CycleModel): Html {
     quorumRequired,
   )} thành viên tham gia để đủ số biểu quyết${
     short > 0 ? ` (còn thiếu ${e(short)})` : ' (đã đủ)'
-  }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; trước đó không ai xem được nội dung phiếu.</p></div>
+  }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; đến lúc đó trang này chỉ cho biết ai đã gửi phiếu, không cho biết nội dung.</p></div>
 ${scrollTable(
   'Tiến độ bỏ phiếu',
   `<table><thead><tr><th scope="col">Thành viên Hội đồng</th><th scope="col">Phiếu</th></tr></thead><tbody>${rows}</tbody></table>`,

@@ -70,6 +70,7 @@ it('submit → return with comments → explain → approve, all through the pag
   const review1 = await linkIn(reviewer?.email as string, /./, '/d');
   const page1 = await (await fetch(review1)).text();
   expect(page1).toContain('Vòng thẩm định: <strong>1</strong>');
+  expect(page1).not.toContain('Đơn vị đã sửa sau vòng');
   const returnForm = formOf(page1, {
     decision: 'return',
     'score[1.1.1]': '0',

@@ -8,6 +8,7 @@
  * runtime's virtual clock; the crash is the cloud's shape (the request throws after its write).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tryParsePoints } from '#domain/points';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
@@ -78,7 +79,10 @@ describe('a decision recorded by a request that died after its claim', () => {
     // total (the scores posted), read back from the decision's payload.
     const total = [...form]
       .filter(([name]) => name.startsWith('score['))
-      .reduce((sum, [, value]) => sum + Math.round(Number(value.replace(',', '.')) * 100), 0);
+      .reduce((sum, [, value]) => {
+        const points = tryParsePoints(value);
+        return sum + (points.ok ? points.value : Number.NaN);
+      }, 0);
     const entry = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).find(
       (e) => e.action === 'appraise.decided',
     );
