@@ -11,18 +11,15 @@
  * keeps working; a vote already cast is delivered at once. When the vote has already closed, the
  * task is answered at once (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
  */
-import { passRequired, quorumRequired } from '#domain/council';
-import { voteRequestEmail } from '#mail/commendation';
 import { callbacks } from '#ports/callbacks';
 import { NotFoundError } from '#ports/errors';
-import { approvalUrl } from '#ports/signing';
 import { armApproval } from '#steps/arm';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { crashPoint } from '#steps/crash-point';
 import { type RequestVoteInput, requestVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import { ballotCandidates, cycleLabel, cycleLabelEn, parseCycle, readCycle } from './award.ts';
-import { ballotCandidateView, initiativeTitles } from './ballot-lines.ts';
+import { parseCycle, readCycle } from './award.ts';
+import { voteLetter } from './vote-mail.ts';
 
 const STEP = 'request-vote';
 const VOTE_CLOSED = { decision: 'vote-closed', round: 0 };
@@ -48,24 +45,7 @@ export async function requestVote(input: RequestVoteInput, ctx: CampaignStepCont
     await callbacks().sendDecision(input.taskToken, VOTE_CLOSED);
     return;
   }
-  const N = header.memberIds.length;
-  const titles = await initiativeTitles(ballotCandidates(stored), header.periodIds);
-  const mail = voteRequestEmail(campaign.sender, {
-    member,
-    cycleLabel: cycleLabel(cycle, campaign.config),
-    cycleEn: cycleLabelEn(cycle, campaign.config),
-    // As the ballot page shows them: an initiative by its title, not its id in the unit's report.
-    candidates: ballotCandidates(stored).map((c) => ballotCandidateView(c, titles)),
-    voteUrl: await approvalUrl(armed.approval),
-    closesAt: header.voteClosesAt,
-    rule: {
-      N,
-      quorumRequired: quorumRequired(N, header.council.quorum),
-      passRequired: passRequired(N, header.council.passPercent),
-      passPercent: header.council.passPercent,
-    },
-    ties: header.tiesForCouncil.map((t) => t.message),
-  });
+  const mail = await voteLetter(campaign, cycle, { ...stored, header }, member, armed.approval);
   const outcome = await mailTo(ctx.log, member, 'vote-request', { periodId: cycle.cycleId }, mail);
   ctx.log.info('vote requested', { approvalId: armed.approval.id, created: armed.created, mail: outcome });
 }

@@ -59,6 +59,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'admin.adjustments': 'Ghi nhận khảo sát, điểm thưởng, điểm trừ',
   'admin.recompute': 'Tính lại kết quả',
   'admin.revote': 'Tổ chức bỏ phiếu lại',
+  'admin.remind-vote': 'Nhắc thành viên Hội đồng bỏ phiếu',
   'adjustments.recorded': 'Ghi nhận khảo sát, điểm thưởng, điểm trừ',
   'report.approved': 'Báo cáo được phê duyệt',
   'report.unappraised': 'Hết hạn thẩm định, chưa thẩm định xong',

@@ -19,6 +19,14 @@
  */
 import { localDateOf } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
+import {
+  type CycleRef,
+  cycleLabel,
+  cycleVoteApprovals,
+  parseCycle,
+  readCycle,
+} from '#functions/commendation/award';
+import { voteLetter } from '#functions/commendation/vote-mail';
 import { startRescoring } from '#functions/scoring/rescoring';
 import { lateNoticeEmail, reminderEmail } from '#mail/period';
 import { now } from '#ports/clock';
@@ -44,12 +52,21 @@ import {
   PageError,
   redirect,
 } from '#web/http';
+import { isExpired } from '#web/link-pages';
 import { dateTime } from '#web/pages';
 import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
 import { adjustments } from './admin-adjustments.ts';
+import { capitalized } from './admin-commendation-data.ts';
 import { restart } from './admin-restart.ts';
 import { revote } from './admin-revote.ts';
-import { type AdminContext, behindSignIn, periodOf, periodStates, unitOf } from './admin-session.ts';
+import {
+  type AdminContext,
+  behindSignIn,
+  periodOf,
+  periodStates,
+  unitOf,
+  unknownCycle,
+} from './admin-session.ts';
 import { standing } from './admin-standing.ts';
 import { matchPath } from './routes.ts';
 
@@ -343,6 +360,66 @@ async function remind(
   return redirect(adminHref.remind(period.id, unit.id));
 }
 
+// ---------------------------------------------------------------- remind a council member to vote
+
+/**
+ * The vote letter again to a member who has not voted, with the member's own approval (the same
+ * link), said to be a reminder. The claim is the outbox record of the day's reminder
+ * (`admin-vote-remind-<yyyy-mm-dd>`, the member, the cycle): a second press the same day finds it.
+ */
+async function remindVote(
+  ctx: AdminContext,
+  request: HttpRequest,
+  p: Record<string, string>,
+): Promise<HttpResponse> {
+  const { campaign } = ctx;
+  let cycle: CycleRef;
+  try {
+    cycle = parseCycle(p.cycleId ?? '');
+  } catch {
+    throw unknownCycle();
+  }
+  const stored = await readCycle(cycle.cycleId);
+  const header = stored.header;
+  if (!header) throw unknownCycle();
+  const memberId = p.memberId ?? '';
+  const member = header.memberIds.includes(memberId) ? campaign.findPerson('council', memberId) : undefined;
+  if (!member) throw noSuchPage();
+  const action: AdminAction = {
+    kind: 'remind-vote',
+    cycleId: cycle.cycleId,
+    cycleLabel: capitalized(cycleLabel(cycle, campaign.config)),
+    member: { id: member.id, name: member.name, email: member.email },
+    closesAt: header.voteClosesAt,
+  };
+  const day = localDateOf(now(), campaign.config.district.timeZone);
+  const identity = mailIdentity(`admin-vote-remind-${day}`, member.email, { periodId: cycle.cycleId });
+  const sent = await outbox().get(identity);
+  if (sent) {
+    const text = `Đã gửi lời nhắc cho ${member.name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`;
+    return page(ctx, action, 200, { outcome: { kind: 'done', text } });
+  }
+  const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === member.id);
+  if (approval?.status !== 'pending' || isExpired(approval, now()) || stored.outcome) {
+    const text = approval?.decidedAt
+      ? `${member.name} đã gửi phiếu lúc ${dateTime(approval.decidedAt)}; không cần nhắc.`
+      : 'Đợt bỏ phiếu đã kết thúc, hoặc thành viên chưa được gửi liên kết bỏ phiếu.';
+    return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
+  }
+  if (request.isRead) return page(ctx, action);
+  nonceOf(request);
+  const mail = await voteLetter(campaign, cycle, { ...stored, header }, member, approval, true);
+  await mailTo(handlerLogger(), member, identity.step, { periodId: cycle.cycleId }, mail);
+  await audit().append({
+    id: `remind-vote-${day}`,
+    subject: `award/${cycle.cycleId}/${member.id}`,
+    actor: adminActor(ctx, request),
+    action: 'admin.remind-vote',
+    detail: { to: member.email },
+  });
+  return redirect(adminHref.remindVote(cycle.cycleId, member.id));
+}
+
 // ---------------------------------------------------------------- routing
 
 type Action = (ctx: AdminContext, request: HttpRequest, p: Record<string, string>) => Promise<HttpResponse>;
@@ -354,6 +431,7 @@ export const ACTIONS: readonly (readonly [string, Action])[] = [
   ['/admin/periods/{periodId}/units/{unitId}/remind', remind],
   ['/admin/periods/{periodId}/units/{unitId}/restart', restart],
   ['/admin/commendation/{cycleId}/revote', revote],
+  ['/admin/commendation/{cycleId}/members/{memberId}/remind', remindVote],
   ['/admin/units/{unitId}/standing', standing],
 ];
 

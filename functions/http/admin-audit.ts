@@ -91,6 +91,7 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'admin.reassign':
       return `Người thẩm định: ${reviewer(d.from)} → ${reviewer(d.to)}${d.reason ? `; lý do: ${String(d.reason)}` : ''}`;
     case 'admin.remind':
+    case 'admin.remind-vote':
       return d.to ? `Gửi tới ${String(d.to)}` : undefined;
     case 'admin.recompute':
       return d.execution ? `Lượt tính ${String(d.execution)}` : undefined;

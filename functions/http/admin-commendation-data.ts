@@ -26,7 +26,8 @@ import type { CampaignContext } from '#steps/campaign';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
 
-function capitalized(text: string): string {
+/** "năm 2024" → "Năm 2024": a cycle's label at the head of a line. */
+export function capitalized(text: string): string {
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 }
 

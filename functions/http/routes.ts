@@ -49,6 +49,7 @@ const ACTION_PATHS: readonly string[] = [
   '/admin/periods/{periodId}/units/{unitId}/remind',
   '/admin/periods/{periodId}/units/{unitId}/restart',
   '/admin/commendation/{cycleId}/revote',
+  '/admin/commendation/{cycleId}/members/{memberId}/remind',
   '/admin/units/{unitId}/standing',
 ];
 

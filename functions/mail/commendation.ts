@@ -37,12 +37,22 @@ export interface VoteRequestData {
   rule: { N: number; quorumRequired: number; passRequired: number; passPercent: number };
   /** Ties at a cut-off the council settles (messages of the proposal). */
   ties: readonly string[];
+  /** The admin's reminder to a member who has not voted: the same link, said to be a reminder. */
+  reminder?: boolean;
 }
 
-/** Council vote request, to each council member. */
+/** Council vote request, to each council member (and, as a reminder, to one who has not voted). */
 export function voteRequestEmail(sender: Sender, d: VoteRequestData): Email {
   const tz = sender.timeZone;
   const blocks: Block[] = [
+    ...(d.reminder
+      ? [
+          {
+            kind: 'paragraph' as const,
+            text: `Nhắc lại: đồng chí chưa gửi phiếu biểu quyết. Liên kết dưới đây là liên kết đã gửi trước, vẫn dùng được đến ${atTime(d.closesAt, tz)}.`,
+          },
+        ]
+      : []),
     {
       kind: 'paragraph',
       text:
@@ -77,11 +87,11 @@ export function voteRequestEmail(sender: Sender, d: VoteRequestData): Email {
     },
   );
   return renderLetter(sender, {
-    subject: `Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC ${d.cycleLabel}`,
+    subject: `${d.reminder ? 'Nhắc: ' : ''}Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC ${d.cycleLabel}`,
     greeting: `Kính gửi đồng chí ${d.member.name},`,
     blocks,
     english:
-      `Council vote: please vote on ${d.candidates.length} commendation proposal(s) for ${d.cycleEn} ` +
+      `${d.reminder ? 'Reminder. ' : ''}Council vote: please vote on ${d.candidates.length} commendation proposal(s) for ${d.cycleEn} ` +
       `by ${atTimeEn(d.closesAt, tz)}, through the link above.`,
   });
 }

@@ -81,6 +81,14 @@ export type AdminAction =
       version: number;
     }
   | {
+      kind: 'remind-vote';
+      cycleId: string;
+      /** "Năm 2024". */
+      cycleLabel: string;
+      member: { id: string; name: string; email: string };
+      closesAt: IsoInstant;
+    }
+  | {
       kind: 'revote';
       cycleId: string;
       /** The cycle the new vote will be (`2024-2`). */
@@ -342,6 +350,26 @@ function describeStanding(a: Extract<AdminAction, { kind: 'standing' }>): Descri
   };
 }
 
+function describeRemindVote(a: Extract<AdminAction, { kind: 'remind-vote' }>): Describe {
+  return {
+    title: `Nhắc bỏ phiếu – ${a.member.name}`,
+    crumbs: [
+      { label: 'Khen thưởng', href: adminHref.commendation() },
+      { label: a.cycleLabel, href: adminHref.cycle(a.cycleId) },
+      { label: 'Nhắc bỏ phiếu' },
+    ],
+    facts: [
+      ['Thành viên Hội đồng', `${a.member.name} (${a.member.email})`],
+      ['Hạn bỏ phiếu', dateTime(a.closesAt)],
+    ],
+    effects: [
+      `Gửi ngay một email nhắc tới ${a.member.name} với liên kết bỏ phiếu đã gửi trước (vẫn là liên kết đó, dùng được đến hạn).`,
+      'Bấm lại trong cùng ngày không gửi thêm email. Thao tác được ghi vào nhật ký.',
+    ],
+    button: 'Gửi email nhắc',
+  };
+}
+
 function describeRevote(a: Extract<AdminAction, { kind: 'revote' }>): Describe {
   return {
     title: `Tổ chức bỏ phiếu lại – đợt ${a.cycleId}`,
@@ -375,6 +403,8 @@ function describe(a: AdminAction, now: IsoInstant): Describe {
       return describeRecompute(a);
     case 'standing':
       return describeStanding(a);
+    case 'remind-vote':
+      return describeRemindVote(a);
     default:
       return describeRevote(a);
   }
@@ -392,6 +422,8 @@ function actionPath(a: AdminAction): string {
       return adminHref.recompute(a.period.id);
     case 'standing':
       return adminHref.standing(a.unit.id);
+    case 'remind-vote':
+      return adminHref.remindVote(a.cycleId, a.member.id);
     default:
       return adminHref.revote(a.cycleId);
   }
@@ -431,7 +463,11 @@ ${form}`;
   return adminPage(m.frame, {
     title: d.title,
     current:
-      m.action.kind === 'revote' ? 'commendation' : m.action.kind === 'recompute' ? 'results' : 'campaign',
+      m.action.kind === 'revote' || m.action.kind === 'remind-vote'
+        ? 'commendation'
+        : m.action.kind === 'recompute'
+          ? 'results'
+          : 'campaign',
     crumbs: d.crumbs,
     body,
   });

@@ -150,7 +150,9 @@ function turnoutSection(m: CycleModel): Html {
     .map(
       (x) =>
         `<tr><td>${e(x.name)}</td><td>${
-          x.castAt ? `Đã gửi phiếu lúc ${e(dateTime(x.castAt))}` : '<strong>Chưa gửi phiếu</strong>'
+          x.castAt
+            ? `Đã gửi phiếu lúc ${e(dateTime(x.castAt))}`
+            : `<strong>Chưa gửi phiếu</strong> · <a href="${e(adminHref.remindVote(m.cycle.cycleId, x.id))}">Nhắc bỏ phiếu</a>`
         }</td></tr>`,
     )
     .join('');

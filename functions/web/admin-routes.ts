@@ -65,6 +65,8 @@ export const adminHref = {
   adjustments: (periodId: string) => `/admin/periods/${s(periodId)}/adjustments`,
   recompute: (periodId: string) => `/admin/periods/${s(periodId)}/recompute`,
   revote: (cycleId: string) => `/admin/commendation/${s(cycleId)}/revote`,
+  remindVote: (cycleId: string, memberId: string) =>
+    `/admin/commendation/${s(cycleId)}/members/${s(memberId)}/remind`,
   standing: (unitId: string) => `/admin/units/${s(unitId)}/standing`,
 };
 

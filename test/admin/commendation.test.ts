@@ -78,6 +78,40 @@ describe('commendation', { timeout: 90_000 }, () => {
       );
     }
     expect(voting).not.toContain('Tán thành');
+
+    // The office reminds a member who has not voted: the same link again, once a day, audited.
+    const absent = a.bed.config.council[6];
+    if (!absent) throw new Error('a seventh member');
+    const remindPath = `/admin/commendation/2024/members/${absent.id}/remind`;
+    expect(await (await a.get('/admin/commendation/2024')).text()).toContain(`href="${remindPath}"`);
+    const form = await (await a.get(remindPath)).text();
+    expect(form).toContain('Gửi email nhắc');
+    const nonce = /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    expect((await a.post(remindPath, { nonce })).status).toBe(303);
+    const toAbsent = (await a.bed.emails()).filter((m) => m.destination.to[0] === absent.email);
+    const reminder = toAbsent.filter((m) => m.subject.includes('Nhắc: Đề nghị biểu quyết'));
+    expect(reminder).toHaveLength(1);
+    const request = toAbsent.find((m) =>
+      m.subject.endsWith('CCHC] Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC năm 2024'),
+    );
+    expect(linkIn(reminder[0]?.body.text, '/d').search).toBe(linkIn(request?.body.text, '/d').search);
+    expect(reminder[0]?.body.text).toContain('Nhắc lại: đồng chí chưa gửi phiếu biểu quyết.');
+    // Pressed again the same day: the page says when it went, and nothing more is sent.
+    const again = await a.post(remindPath, { nonce });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Đã gửi lời nhắc cho');
+    expect((await a.bed.emails()).filter((m) => m.destination.to[0] === absent.email)).toHaveLength(
+      toAbsent.length,
+    );
+    const reminded = await audit().list(`award/2024/${absent.id}`);
+    expect(reminded.filter((e) => e.action === 'admin.remind-vote')).toHaveLength(1);
+    // A member who has voted needs no reminder: the page says so, a POST is 410.
+    const voted = a.bed.config.council[0];
+    const votedPath = `/admin/commendation/2024/members/${voted?.id}/remind`;
+    expect(await (await a.get(votedPath)).text()).toContain('đã gửi phiếu lúc');
+    expect((await a.post(votedPath, { nonce: 'n-voted-0000000000000' })).status).toBe(410);
+    expect((await a.get('/admin/commendation/2024/members/nobody/remind')).status).toBe(404);
+
     at(a.bed, new Date('2025-02-04T10:00:01Z'));
     await a.bed.invoke(tallyVotes, { cycleId: '2024' });
 
