@@ -39,7 +39,7 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
-import { isBack, isConfirmed } from '#web/confirm';
+import { isBack, isConfirmed, resentNote } from '#web/confirm';
 import type { DownloadLinks } from '#web/evidence-files';
 import {
   actorOf,
@@ -355,9 +355,7 @@ async function afterClaim(
     : '';
   const delivered = delivery === 'delivered' || delivery === 'superseded';
   const title = 'Đã ghi nhận quyết định';
-  const resent = again
-    ? ' Trang vừa được gửi lại: quyết định đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.'
-    : '';
+  const resent = again ? resentNote('quyết định') : '';
   const detail = delivered
     ? `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)} và chuyển sang bước tiếp theo.${resent} Đơn vị sẽ được thông báo qua email. Có thể đóng trang này.`
     : `Quyết định “${label}” đã được ghi nhận lúc ${dateTime(approval.decidedAt)}.${resent} Hệ thống sẽ tự động chuyển tiếp sang bước tiếp theo trong ít phút; không cần bấm lại.`;

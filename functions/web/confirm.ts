@@ -36,3 +36,10 @@ ${carried}
 </div>
 </form>`;
 }
+
+/**
+ * What a page sent again (a retry, Back and resend) adds to the recorded answer: the first press's
+ * record stands and nothing more was recorded. `what`: "quyết định", "phiếu".
+ */
+export const resentNote = (what: string): string =>
+  ` Trang vừa được gửi lại: ${what} đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.`;

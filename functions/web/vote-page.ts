@@ -40,7 +40,7 @@ import { loadCampaign } from '#steps/campaign';
 import { auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
 import { candidateDetails } from './ballot.ts';
-import { confirmationForm, isBack, isConfirmed } from './confirm.ts';
+import { confirmationForm, isBack, isConfirmed, resentNote } from './confirm.ts';
 import {
   actorOf,
   type FieldProblem,
@@ -384,9 +384,7 @@ function recordedAnswer(
 ): HttpResponse {
   const delivered = delivery === 'delivered' || delivery === 'superseded';
   const title = 'Đã ghi nhận phiếu biểu quyết';
-  const resent = again
-    ? ' Trang vừa được gửi lại: phiếu đã ghi nhận từ lần gửi trước, lần này không ghi nhận thêm gì.'
-    : '';
+  const resent = again ? resentNote('phiếu') : '';
   const detail =
     `Phiếu của bạn đã được ghi nhận lúc ${dateTime(approval.decidedAt)} (${voteCounts(ctx.header.ballot.length, votes)}).${resent}` +
     ' Kết quả sẽ được gửi qua email khi kết thúc biểu quyết.';

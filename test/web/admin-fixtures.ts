@@ -493,6 +493,20 @@ export function actionModels(): [string, ActionPageModel][] {
       },
     ],
     [
+      'remind-vote',
+      {
+        frame: FRAME,
+        action: {
+          kind: 'remind-vote',
+          cycleId: '2024',
+          cycleLabel: 'Năm 2024',
+          member: { id: 'le-van-hung', name: 'Lê Văn Hùng', email: 'hunglv.vp@song-lam.example.org' },
+          closesAt: '2025-02-04T10:00:00.000Z',
+        },
+        nonce: 'n-8',
+      },
+    ],
+    [
       'standing',
       {
         frame: FRAME,
