@@ -7,9 +7,11 @@
  * finished the same way: the new reviewer assigned and mailed, the audit written. The clock is the
  * runtime's virtual clock; the crash is the cloud's shape (the request throws after its write).
  */
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tryParsePoints } from '#domain/points';
 import { audit } from '#ports/dynamo/audit';
+import { unitPeriodPrefix, unitPk } from '#ports/dynamo/keys';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { replacePort } from '#ports/registry';
@@ -98,6 +100,38 @@ describe('a decision recorded by a request that died after its claim', () => {
     expect((await appraisal(unitId))?.deliveredAt).toBeUndefined();
     await h.rt.advanceClock(minutes(61));
     expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
+  }, 60_000);
+
+  it('is delivered even when its payload can no longer be read: the audit entry then has no facts', async () => {
+    const unitId = 'phong-y-te';
+    await approvalThatDies(unitId);
+    const decided = await appraisal(unitId);
+    const hash = decided?.decision?.payloadHash;
+    if (!decided || !hash) throw new Error('a decided appraisal with a payload');
+    // A fault no emulator makes: the payload item gone from the table.
+    const raw = new DynamoDBClient({
+      endpoint: h.rt.endpoints.dynamodb,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await raw.send(
+      new DeleteItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: {
+          pk: { S: unitPk(unitId) },
+          sk: { S: `${unitPeriodPrefix(PERIOD_ID)}DECISION#${decided.id}#${hash}` },
+        },
+      }),
+    );
+    raw.destroy();
+    await expect(reviews().getDecisionPayload(decided)).rejects.toThrow();
+    await h.rt.advanceClock(minutes(3));
+    expect((await appraisal(unitId))?.deliveredAt).toBeDefined();
+    const entry = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).find(
+      (e) => e.action === 'appraise.decided',
+    );
+    expect(entry?.detail).toMatchObject({ decision: 'approve', round: 1 });
+    expect(entry?.detail).not.toHaveProperty('total');
   }, 60_000);
 });
 
