@@ -36,12 +36,19 @@ import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
 import { reviews } from '#ports/dynamo/reviews';
 import { handlerLogger } from '#ports/log';
+import type { MailIdentity } from '#ports/outbox';
 import type { Approval } from '#ports/reviews';
 import { crashPoint } from '#steps/crash-point';
 import { reportLink } from '#steps/grants';
 import { mailIdentity, mailTo } from '#steps/mail';
 import { finishReassignment, ReassignmentConflict, reportSubject } from '#steps/reassignment';
-import { type AdminAction, eligibleReviewers, parseReassignForm, renderActionPage } from '#web/admin-actions';
+import {
+  type ActionOutcome,
+  type AdminAction,
+  eligibleReviewers,
+  parseReassignForm,
+  renderActionPage,
+} from '#web/admin-actions';
 import { adminHref } from '#web/admin-routes';
 import {
   FormError,
@@ -281,6 +288,16 @@ async function recompute(
 
 // ---------------------------------------------------------------- remind a unit now
 
+/** A reminder's claim is its day's outbox record: found, the page says when it went out. */
+async function reminderSentToday(identity: MailIdentity, name: string): Promise<ActionOutcome | undefined> {
+  const sent = await outbox().get(identity);
+  if (!sent) return undefined;
+  return {
+    kind: 'done',
+    text: `Đã gửi lời nhắc cho ${name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`,
+  };
+}
+
 /**
  * The claim is the outbox record of the day's reminder (`admin-remind-<yyyy-mm-dd>`, the
  * district's date): a second press the same day finds it and says when it went out.
@@ -311,11 +328,8 @@ async function remind(
     unitId: unit.id,
     periodId: period.id,
   });
-  const sent = await outbox().get(identity);
-  if (sent) {
-    const text = `Đã gửi lời nhắc cho ${unit.focalPoint.name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`;
-    return page(ctx, action, 200, { outcome: { kind: 'done', text } });
-  }
+  const sentToday = await reminderSentToday(identity, unit.focalPoint.name);
+  if (sentToday) return page(ctx, action, 200, { outcome: sentToday });
   const open = states.get(period.id) === 'open' && (state === 'invited' || state === 'draft');
   if (!open) {
     const text =
@@ -394,11 +408,8 @@ async function remindVote(
   };
   const day = localDateOf(now(), campaign.config.district.timeZone);
   const identity = mailIdentity(`admin-vote-remind-${day}`, member.email, { periodId: cycle.cycleId });
-  const sent = await outbox().get(identity);
-  if (sent) {
-    const text = `Đã gửi lời nhắc cho ${member.name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`;
-    return page(ctx, action, 200, { outcome: { kind: 'done', text } });
-  }
+  const sentToday = await reminderSentToday(identity, member.name);
+  if (sentToday) return page(ctx, action, 200, { outcome: sentToday });
   const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === member.id);
   if (approval?.status !== 'pending' || isExpired(approval, now()) || stored.outcome) {
     const text = approval?.decidedAt
