@@ -219,15 +219,26 @@ async function voteContext(approval: Approval) {
     member,
     cycle: stored,
     header,
-    initiativeTitles: await initiativeTitles(ballotCandidates(stored), header.periodIds),
   };
+}
+
+/**
+ * The ballot page itself, with the titles of the initiatives its candidates cite: read only where
+ * the ballot is shown (reports of the cited units), never for a confirmation or a recorded vote.
+ */
+async function ballotPage(
+  ctx: VoteContext,
+  extra: Pick<VotePageModel, 'raw' | 'problems' | 'writeId'>,
+): Promise<Html> {
+  const titles = await initiativeTitles(ballotCandidates(ctx.cycle), ctx.header.periodIds);
+  return renderVotePage({ ...ctx, initiativeTitles: titles, ...extra });
 }
 
 /** The `vote` kind of functions/http/decision.ts (`PAGES.vote`). */
 export const votePage = {
   async render(_request: HttpRequest, approval: Approval): Promise<HttpResponse> {
     const ctx = await voteContext(approval);
-    return htmlResponse(200, renderVotePage({ ...ctx, writeId: newWriteId() }));
+    return htmlResponse(200, await ballotPage(ctx, { writeId: newWriteId() }));
   },
 
   async decide(request: HttpRequest, approval: Approval): Promise<HttpResponse> {
@@ -235,16 +246,17 @@ export const votePage = {
     const header = ctx.header;
     const writeId = writeIdOf(request.form);
     const asTyped = (problems?: FieldProblem[]) =>
-      renderVotePage({
-        ...ctx,
+      ballotPage(ctx, {
         raw: request.form,
         ...(problems ? { problems } : {}),
         ...(writeId ? { writeId } : {}),
       });
     // From the confirmation: the ballot again, with the choices as made; nothing recorded.
-    if (isBack(request.form)) return htmlResponse(200, asTyped());
+    if (isBack(request.form)) return htmlResponse(200, await asTyped());
     const parsed = parseVoteForm(request.form, header.ballot, candidateNames(ctx));
-    if (parsed.problems.length > 0) throw new FormError(parsed.problems, asTyped(parsed.problems), 422);
+    if (parsed.problems.length > 0) {
+      throw new FormError(parsed.problems, await asTyped(parsed.problems), 422);
+    }
     // The first press shows the ballot as it would be recorded; only the confirmation's press casts it.
     if (!isConfirmed(request.form)) {
       return htmlResponse(200, renderVoteConfirmation({ ...ctx, votes: parsed.votes, form: request.form }));
