@@ -192,6 +192,7 @@ export function districtCrossProblems(
     ...phaseProblems(c, opts),
     ...calendarProblems(c),
     ...quorumProblems(c),
+    ...voteReminderProblems(c),
     ...UNIT_GROUPS.flatMap((group) => groupSetProblems(c, group, criteriaSets, opts)),
   ];
 }
@@ -300,6 +301,21 @@ function calendarProblems(c: Loose): PathProblem[] {
       message:
         `số ngày nhắc trước hạn (${lead}) phải nhỏ hơn số ngày nộp báo cáo (${window}), nếu không lời nhắc đến trước khi mở ` +
         '(the reminder must come after the window opens: reminderLeadDays < submissionDays)',
+    },
+  ];
+}
+
+function voteReminderProblems(c: Loose): PathProblem[] {
+  const council = obj(obj(c.commendation)?.council);
+  const lead = council?.reminderLeadDays;
+  const days = council?.voteDays ?? 7;
+  if (typeof lead !== 'number' || typeof days !== 'number' || lead === 0 || lead < days) return [];
+  return [
+    {
+      path: ['commendation', 'council', 'reminderLeadDays'],
+      message:
+        `số ngày nhắc trước khi hết hạn bỏ phiếu (${lead}) phải nhỏ hơn số ngày bỏ phiếu (${days}), nếu không lời nhắc đến trước khi ` +
+        'thành viên nhận phiếu; đặt 0 để không nhắc (the reminder must come after the vote opens: reminderLeadDays < voteDays, or 0 for none)',
     },
   ];
 }

@@ -236,6 +236,8 @@ const CommendationSchema = z.strictObject({
         .default({ numerator: 2, denominator: 3 }),
       passPercent: percent.default(70),
       voteDays: days(7, 1),
+      // 0: no reminder. The default, 1, is dropped when the vote lasts a single day.
+      reminderLeadDays: days(1),
     })
     .prefault({}),
 });

@@ -4,7 +4,7 @@
  * pass ⌈70 %·N⌉ yes votes of all N members (configurable), in integer arithmetic. A member's
  * first ballot counts (decide once, as the email links do); later ones are ignored and reported.
  */
-import { formatDateAndTime, parseInstant } from './calendar.ts';
+import { formatDateAndTime, MIN_WAIT_SECONDS, parseInstant } from './calendar.ts';
 import { CommendationInputError, type Reason } from './commendation-model.ts';
 import type { IsoInstant, Person, Vote } from './model.ts';
 import { decimalToFraction, formatDecimal } from './points.ts';
@@ -288,4 +288,43 @@ function candidateVerdicts(
     ? `Đủ số thành viên tham gia (${present}/${N}, cần ít nhất ${qRequired}); ${passedCount}/${tallies.length} ứng viên được thông qua (mỗi ứng viên cần ít nhất ${pRequired} phiếu tán thành).`
     : `Không đủ số thành viên tham gia (${present}/${N}, cần ít nhất ${qRequired}): không ứng viên nào được thông qua; cần tổ chức bỏ phiếu lại.`;
   return { quorumMet, candidates: tallies, outcome };
+}
+
+const DAY_MS = 86_400_000;
+
+/** When a council vote proposed at `proposedAt` closes, and when its non-voters are reminded. */
+export interface VoteTimes {
+  closesAt: IsoInstant;
+  /** Absent when no reminder is sent (`reminderLeadDays` 0, or not less than `voteDays`). */
+  remindAt?: IsoInstant;
+}
+
+/**
+ * The vote closes `voteDays` after the proposal; the members who have not voted are reminded
+ * `reminderLeadDays` before that, at the same time of day — if that is after the proposal.
+ */
+export function voteTimes(
+  proposedAt: Date,
+  council: { voteDays: number; reminderLeadDays: number },
+): VoteTimes {
+  const closes = proposedAt.getTime() + council.voteDays * DAY_MS;
+  const lead = council.reminderLeadDays;
+  const remind = lead > 0 && lead < council.voteDays ? closes - lead * DAY_MS : undefined;
+  return {
+    closesAt: new Date(closes).toISOString(),
+    ...(remind !== undefined ? { remindAt: new Date(remind).toISOString() } : {}),
+  };
+}
+
+/**
+ * How long a member's vote wait entered at `now` lasts: until the reminder while it is ahead,
+ * else until the vote closes; at least `MIN_WAIT_SECONDS` (Step Functions' `TimeoutSecondsPath`
+ * needs a positive integer, and the step arming it must have time to mail the link).
+ */
+export function voteWaitSeconds(now: Date, times: VoteTimes): number {
+  const remind = times.remindAt !== undefined ? Date.parse(times.remindAt) : undefined;
+  const until = remind !== undefined && remind > now.getTime() ? remind : Date.parse(times.closesAt);
+  const seconds = Math.max(MIN_WAIT_SECONDS, Math.ceil((until - now.getTime()) / 1000));
+  if (!Number.isSafeInteger(seconds)) throw new Error(`No vote wait length from ${JSON.stringify(times)}`);
+  return seconds;
 }

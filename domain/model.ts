@@ -148,6 +148,11 @@ export interface CommendationSettings {
     passPercent: number;
     /** Days the vote stays open. */
     voteDays: number;
+    /**
+     * Members who have not voted are reminded this many days before the vote closes (0: never;
+     * at least voteDays: never, which the config check refuses when it is written out).
+     */
+    reminderLeadDays: number;
   };
 }
 

@@ -252,6 +252,14 @@ export const HANDLERS = {
       of: ['commendation'],
     },
   },
+  remindVote: {
+    id: 'RemindVote',
+    entry: 'functions/commendation/remind-vote.ts',
+    description: 'Commendation: a member who has not voted reminded, with the same link; the next wait.',
+    timeout: STEP_TIMEOUT,
+    mail: 'emails the vote reminder',
+    signingKey: 'signs the vote link again in the reminder',
+  },
   tallyVotes: {
     id: 'TallyVotes',
     entry: 'functions/commendation/tally-votes.ts',

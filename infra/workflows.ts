@@ -164,11 +164,11 @@ export class DistrictWorkflows extends Room {
         functions: {
           proposeCommendations: fn('proposeCommendations'),
           requestVote: fn('requestVote'),
+          remindVote: fn('remindVote'),
           tallyVotes: fn('tallyVotes'),
           notifyOutcome: fn('notifyOutcome'),
           recordFailure,
         },
-        voteDays: config.commendation.council.voteDays,
         councilSize: config.council.length,
         ...base,
       }),

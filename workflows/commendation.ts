@@ -3,15 +3,22 @@
  * or of the phase (`phase`), started by its schedule or by the admin as
  * `commendation-<cycle>-<attempt>`, input `{cycleId}`. docs/cycle.md; the states:
  *
- *   Propose → OpenCouncilVote → CouncilVote (Map: RequestVote ─ States.Timeout → MemberAbsent) → Tally → NotifyOutcome → CommendationDecided
+ *   Propose → OpenCouncilVote → CouncilVote (Map, per member:
+ *       RequestVote ─ States.Timeout → RemindVote → VoteClosed? ─ yes → MemberAbsent
+ *          ▲                                                   └ no ─┐
+ *          └─────────────────────────────────────────────────────────┘)
+ *   → Tally → NotifyOutcome → CommendationDecided
  *   any error → RecordFailure → CommendationFailed
  *
  * Propose stores the candidates (the year's or phase's aggregate, the rules and the
- * nominations) and returns the council's member ids. Each member gets one callback: the vote
- * link by email, the ballot stored by the page, `SendTaskSuccess({vote: 'cast'})`; a member who
- * does not vote within `voteDays` is absent (the Map goes on). Tally counts the stored ballots
- * (`tallyCouncil`, `finalList`: quorum, pass threshold); NotifyOutcome tells the council,
- * leadership and units and sends every unit the digest of approved initiatives.
+ * nominations) and returns the council's member ids and how long the first wait lasts. Each
+ * member gets one callback: the vote link by email, the ballot stored by the page,
+ * `SendTaskSuccess({vote: 'cast'})`. The first wait ends at the reminder time
+ * (`reminderLeadDays` before the close): RemindVote mails a member who has not voted the same
+ * link again and the wait resumes until the close, when the member is absent (the Map goes on).
+ * Tally counts the stored ballots (`tallyCouncil`, `finalList`: quorum, pass threshold);
+ * NotifyOutcome tells the council, leadership and units and sends every unit the digest of
+ * approved initiatives.
  *
  * Every member must have the link at once, so the vote Map runs every member at the same time
  * (an inline Map's ceiling of 40, far above a council's size): with 10 at a time, the eleventh
@@ -21,11 +28,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
-  awaitAnswer,
   eachItem,
   FailurePath,
   INLINE_MAP_MAX_CONCURRENCY,
   lambdaStep,
+  remindedWait,
+  WAIT_TIMER_PATH,
   type WorkflowBaseProps,
   workflowStateMachine,
 } from './common.ts';
@@ -44,6 +52,7 @@ export const COUNCIL_VOTE_CONCURRENCY = INLINE_MAP_MAX_CONCURRENCY;
 export interface CommendationFunctions {
   proposeCommendations: lambda.IFunction;
   requestVote: lambda.IFunction;
+  remindVote: lambda.IFunction;
   tallyVotes: lambda.IFunction;
   notifyOutcome: lambda.IFunction;
   recordFailure: lambda.IFunction;
@@ -51,8 +60,6 @@ export interface CommendationFunctions {
 
 export interface CommendationWorkflowProps extends WorkflowBaseProps {
   functions: CommendationFunctions;
-  /** How long the vote stays open (`config.commendation.council.voteDays`). */
-  voteDays: number;
   /** Members of the council in the config: more than can be asked at once is refused at synth. */
   councilSize: number;
 }
@@ -79,36 +86,44 @@ export class CommendationWorkflow extends Construct {
         'Propose',
         f.proposeCommendations,
         { cycleId },
-        { resultSelector: { 'memberIds.$': '$.Payload.memberIds' }, resultPath: '$.proposal' },
+        {
+          resultSelector: { 'memberIds.$': '$.Payload.memberIds', 'waitSeconds.$': '$.Payload.waitSeconds' },
+          resultPath: '$.proposal',
+        },
       ),
     );
     const openVote = new sfn.Pass(this, 'OpenCouncilVote', {
-      comment: 'The state the vote and the tally read: the cycle and the members asked to vote.',
-      parameters: { cycleId, memberIds: sfn.JsonPath.listAt('$.proposal.memberIds') },
+      comment: 'The state the vote and the tally read: the cycle, the members asked to vote, the first wait.',
+      parameters: {
+        cycleId,
+        memberIds: sfn.JsonPath.listAt('$.proposal.memberIds'),
+        timer: { waitSeconds: sfn.JsonPath.numberAt('$.proposal.waitSeconds') },
+      },
     });
 
     // Inside the Map: any other error fails the Map, whose own catcher records it.
-    const requestVote = awaitAnswer(
-      this,
-      'RequestVote',
-      f.requestVote,
-      { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') },
-      {
-        length: { days: props.voteDays },
+    const member = { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') };
+    const requestVote = remindedWait(this, {
+      wait: { id: 'RequestVote', fn: f.requestVote, payload: member, resultPath: '$.ballot' },
+      remind: { id: 'RemindVote', fn: f.remindVote, payload: member },
+      deadlineChoiceId: 'VoteClosed',
+      pastDeadline: new sfn.Pass(this, 'MemberAbsent', {
+        comment: 'No vote before the close: the member is absent (the tally counts stored ballots only).',
+        result: sfn.Result.fromObject({ absent: true }),
         resultPath: '$.ballot',
-        onTimeout: new sfn.Pass(this, 'MemberAbsent', {
-          comment: 'No vote within voteDays: the member is absent (the tally counts stored ballots only).',
-          result: sfn.Result.fromObject({ absent: true }),
-          resultPath: '$.ballot',
-        }),
-      },
-    );
+      }),
+    });
     const councilVote = failure
       .catchAll(
         eachItem(this, 'CouncilVote', {
-          comment: 'One vote request per member, all at once; each waits for the ballot or voteDays.',
+          comment:
+            'One vote request per member, all at once; each waits for the ballot, reminded once, until the close.',
           itemsPath: '$.memberIds',
-          itemSelector: { cycleId, memberId: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
+          itemSelector: {
+            cycleId,
+            memberId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+            timer: { waitSeconds: sfn.JsonPath.numberAt(`${WAIT_TIMER_PATH}.waitSeconds`) },
+          },
           maxConcurrency: COUNCIL_VOTE_CONCURRENCY,
         }),
       )

@@ -16,7 +16,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { DAY_SECONDS } from '#domain/calendar';
 
 /** The errors of the Lambda service itself (the invocation never ran, or was throttled). */
 export const LAMBDA_SERVICE_ERRORS = [
@@ -74,13 +73,6 @@ export const STEP_FAILURE_RETRY = {
   maxAttempts: 2,
 } as const satisfies sfn.RetryProps;
 
-/** Throws unless `days` is a whole number of days ≥ 1 (a callback's timeout). */
-export function requireWholeDays(owner: string, name: string, days: number): void {
-  if (!Number.isInteger(days) || days < 1) {
-    throw new Error(`${owner}: ${name} must be a whole number of days ≥ 1 (got ${days})`);
-  }
-}
-
 export interface StepResult {
   /** What to keep of the Lambda response (e.g. `{'reviewerId.$': '$.Payload.reviewerId'}`). */
   resultSelector?: Record<string, unknown>;
@@ -120,16 +112,15 @@ export function lambdaStep(
   return task;
 }
 
-/** How long a person has to answer (the local engine enforces either on its virtual clock). */
-export type WaitLength =
-  /** A fixed `TimeoutSeconds` of whole days. */
-  | { days: number }
-  /**
-   * Seconds read from the state (`TimeoutSecondsPath`, resolved against the state's input), for a
-   * wait whose end a step computes (docs/review.md). The same value is passed in the payload as
-   * `waitSeconds`: the step may name it, and the local engine reads it there (docs/local-runtime.md).
-   */
-  | { secondsAt: string };
+/**
+ * How long a person has to answer: seconds read from the state (`TimeoutSecondsPath`, resolved
+ * against the state's input), for a wait whose end a step computes (docs/review.md). The same
+ * value is passed in the payload as `waitSeconds`: the step may name it, and the local engine
+ * reads it there and enforces it on its virtual clock (docs/local-runtime.md).
+ */
+export interface WaitLength {
+  secondsAt: string;
+}
 
 export interface CallbackProps {
   length: WaitLength;
@@ -151,20 +142,16 @@ function lambdaCallback(
   props: CallbackProps,
 ): tasks.LambdaInvoke {
   const { length } = props;
-  if ('days' in length) requireWholeDays(id, 'days', length.days);
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     payload: sfn.TaskInput.fromObject({
       ...payload,
-      ...('secondsAt' in length ? { waitSeconds: sfn.JsonPath.numberAt(length.secondsAt) } : {}),
+      waitSeconds: sfn.JsonPath.numberAt(length.secondsAt),
       taskToken: sfn.JsonPath.taskToken,
     }),
     retryOnServiceExceptions: false,
-    taskTimeout:
-      'days' in length
-        ? sfn.Timeout.duration(Duration.seconds(length.days * DAY_SECONDS))
-        : sfn.Timeout.at(length.secondsAt),
+    taskTimeout: sfn.Timeout.at(length.secondsAt),
     resultPath: props.resultPath,
   });
   task.addRetry(SERVICE_ERROR_RETRY);
@@ -216,7 +203,8 @@ export interface RemindedWaitProps {
   deadlineChoiceId: string;
   /** Where the execution goes once the late deadline has passed. */
   pastDeadline: sfn.IChainable;
-  failure: FailurePath;
+  /** Where any other error goes; none inside a Map, whose own catcher records it. */
+  failure?: FailurePath;
 }
 
 /**
@@ -231,20 +219,19 @@ export interface RemindedWaitProps {
  */
 export function remindedWait(scope: Construct, props: RemindedWaitProps): tasks.LambdaInvoke {
   const { wait, remind, failure } = props;
-  const reminder = failure.catchAll(
-    lambdaStep(scope, remind.id, remind.fn, remind.payload, {
-      resultSelector: {
-        'pastLateDeadline.$': '$.Payload.pastLateDeadline',
-        'waitSeconds.$': '$.Payload.waitSeconds',
-      },
-      resultPath: WAIT_TIMER_PATH,
-    }),
-  );
+  const reminder = lambdaStep(scope, remind.id, remind.fn, remind.payload, {
+    resultSelector: {
+      'pastLateDeadline.$': '$.Payload.pastLateDeadline',
+      'waitSeconds.$': '$.Payload.waitSeconds',
+    },
+    resultPath: WAIT_TIMER_PATH,
+  });
+  failure?.catchAll(reminder);
   const task = awaitAnswer(scope, wait.id, wait.fn, wait.payload, {
     length: { secondsAt: `${WAIT_TIMER_PATH}.waitSeconds` },
     resultPath: wait.resultPath,
     onTimeout: reminder,
-    failure,
+    ...(failure ? { failure } : {}),
   });
   reminder.next(
     new sfn.Choice(scope, props.deadlineChoiceId)

@@ -118,6 +118,8 @@ export interface CouncilSnapshot {
   quorum: { numerator: number; denominator: number };
   passPercent: number;
   voteDays: number;
+  /** Absent in proposals stored before reminders existed. */
+  reminderLeadDays?: number;
 }
 
 export interface CycleHeader {
@@ -131,6 +133,11 @@ export interface CycleHeader {
   onDate: string;
   /** Links stop working and later ballots are ignored from then (proposal time + voteDays). */
   voteClosesAt: string;
+  /**
+   * When the members who have not voted are reminded (`voteTimes`); absent when none is sent,
+   * and in proposals stored before reminders existed.
+   */
+  remindAt?: string;
   /** The council as it was when the proposal was made (N of the thresholds). */
   memberIds: string[];
   council: CouncilSnapshot;

@@ -1,5 +1,5 @@
 /**
- * Propose `{cycleId}` → `{memberIds}` (commendation workflow; docs/commendation.md).
+ * Propose `{cycleId}` → `{memberIds, waitSeconds}` (commendation workflow; docs/commendation.md).
  *
  * 1. The cycle's results: a year cycle (`2024`) aggregates the latest results version of each of
  *    the calendar's periods of that year, `phase` all of them (`aggregateResults`; a period without
@@ -9,7 +9,8 @@
  *    approved initiatives: the initiatives of those reports.
  * 3. `proposeCommendations` on the decision date (today on the district's clock) with the issuer
  *    list in force then; stored one item per candidate, then the header (ballot, ties, council
- *    members, the vote's close = now + voteDays) as the commit point.
+ *    members, the vote's close = now + voteDays, the reminder `reminderLeadDays` before it) as the
+ *    commit point. `waitSeconds`: how long each member's first wait lasts (`voteWaitSeconds`).
  *
  * Re-entrant: a stored header means the proposal was made (and members may be voting): it is
  * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
@@ -17,6 +18,7 @@
 import { aggregateResults } from '#domain/aggregate';
 import { localDateOf, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
+import { voteTimes, voteWaitSeconds } from '#domain/council';
 import type { PeriodResults } from '#domain/scoring';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
@@ -35,18 +37,36 @@ import {
 } from './award.ts';
 
 const STEP = 'propose-commendations';
-const DAY_MS = 86_400_000;
 const CONCURRENCY = 10;
+
+/**
+ * What the vote reads: the members to ask (none when the ballot is empty) and how long their
+ * first wait lasts (until the reminder, or the close).
+ */
+export interface ProposalAnswer {
+  memberIds: string[];
+  waitSeconds: number;
+}
+
+function answerOf(header: CycleHeader, now: Date): ProposalAnswer {
+  return {
+    memberIds: header.ballot.length > 0 ? header.memberIds : [],
+    waitSeconds: voteWaitSeconds(now, {
+      closesAt: header.voteClosesAt,
+      ...(header.remindAt ? { remindAt: header.remindAt } : {}),
+    }),
+  };
+}
 
 export async function proposeCommendationsStep(
   input: CycleInput,
   ctx: CampaignStepContext,
-): Promise<{ memberIds: string[] }> {
+): Promise<ProposalAnswer> {
   const cycle = parseCycle(input.cycleId);
   const stored = await readCycle(cycle.cycleId);
   if (stored.header) {
     ctx.log.info('proposal already stored', { cycleId: cycle.cycleId });
-    return { memberIds: stored.header.ballot.length > 0 ? stored.header.memberIds : [] };
+    return answerOf(stored.header, ctx.clock());
   }
   const { campaign } = ctx;
   const { config } = campaign;
@@ -94,6 +114,7 @@ export async function proposeCommendationsStep(
     );
   }
   const council = config.commendation.council;
+  const times = voteTimes(now, council);
   const header: CycleHeader = {
     cycleId: cycle.cycleId,
     kind: cycle.kind,
@@ -102,9 +123,15 @@ export async function proposeCommendationsStep(
     sources: aggregate.sources,
     proposedAt: now.toISOString(),
     onDate,
-    voteClosesAt: new Date(now.getTime() + council.voteDays * DAY_MS).toISOString(),
+    voteClosesAt: times.closesAt,
+    ...(times.remindAt ? { remindAt: times.remindAt } : {}),
     memberIds: campaign.people('council').map((m) => m.id),
-    council: { quorum: council.quorum, passPercent: council.passPercent, voteDays: council.voteDays },
+    council: {
+      quorum: council.quorum,
+      passPercent: council.passPercent,
+      voteDays: council.voteDays,
+      reminderLeadDays: council.reminderLeadDays,
+    },
     issuer: proposal.issuer,
     ballot: proposal.ballot,
     tiesForCouncil: proposal.tiesForCouncil,
@@ -126,7 +153,7 @@ export async function proposeCommendationsStep(
     },
   });
   ctx.log.info('commendation proposed', { cycleId: cycle.cycleId, ballot: proposal.ballot.length });
-  return { memberIds: proposal.ballot.length > 0 ? header.memberIds : [] };
+  return answerOf(header, now);
 }
 
 export const handler = campaignStep({ name: STEP, input: cycleInput }, proposeCommendationsStep);

@@ -1,7 +1,8 @@
 /**
  * A council member's vote letter: the cases with their grounds, the member's signed link, the
- * vote's close and the rule. Sent by RequestVote, and again as a reminder by the admin
- * (functions/http/admin-actions.ts) — the same approval, so the same link.
+ * vote's close and the rule. Sent by RequestVote, and again as a reminder by RemindVote (a day
+ * before the close) and by the admin (functions/http/admin-actions.ts) — the same approval, so
+ * the same link.
  */
 import { passRequired, quorumRequired } from '#domain/council';
 import type { Person } from '#domain/model';

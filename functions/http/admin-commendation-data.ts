@@ -22,6 +22,7 @@ import {
   type VoteBallot,
 } from '#functions/commendation/award';
 import type { CommendationScope } from '#functions/documents/types';
+import { now } from '#ports/clock';
 import type { CampaignContext } from '#steps/campaign';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
@@ -78,6 +79,8 @@ export interface Turnout {
   /** Each member of the council at the proposal, in its order; `castAt` once the ballot is recorded. */
   members: { id: string; name: string; castAt?: string }[];
   quorumRequired: number;
+  /** When the members who have not voted are (or were) reminded by the workflow; none when absent. */
+  reminder?: { at: string; sent: boolean };
 }
 
 /** The ballots the tally counted: every decided vote of the cycle (the tally closed the others). */
@@ -130,6 +133,9 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
         return { id: m.id, name: m.name, ...(at ? { castAt: at } : {}) };
       }),
       quorumRequired: quorumRequired(members.length, header.council.quorum),
+      ...(header.remindAt
+        ? { reminder: { at: header.remindAt, sent: now().getTime() >= Date.parse(header.remindAt) } }
+        : {}),
     };
     return { ...data, turnout };
   }

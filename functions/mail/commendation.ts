@@ -37,7 +37,7 @@ export interface VoteRequestData {
   rule: { N: number; quorumRequired: number; passRequired: number; passPercent: number };
   /** Ties at a cut-off the council settles (messages of the proposal). */
   ties: readonly string[];
-  /** The admin's reminder to a member who has not voted: the same link, said to be a reminder. */
+  /** A reminder to a member who has not voted (RemindVote's, or the admin's): the same link, said to be one. */
   reminder?: boolean;
 }
 

@@ -61,7 +61,10 @@ export const computeResultsInput = z.extend(periodInput, {
   executionName: z.optional(z.string().check(z.maxLength(80))),
 });
 
-export const requestVoteInput = z.extend(cycleInput, { memberId: id, taskToken });
+/** A council member's part of a cycle's vote: RemindVote; RequestVote adds its task token. */
+export const cycleMemberInput = z.extend(cycleInput, { memberId: id });
+
+export const requestVoteInput = z.extend(cycleMemberInput, { taskToken });
 
 /** `{unitId, periodId, reviewerId, round}`: the state every review step after the assignment reads. */
 export const roundInput = z.extend(unitPeriodInput, { reviewerId: id, round: wholeNumber(1, 999) });
@@ -91,6 +94,7 @@ export type RemindUnitInput = z.output<typeof remindUnitInput>;
 export type PublishResultInput = z.output<typeof publishResultInput>;
 export type NotifyLeadershipInput = z.output<typeof notifyLeadershipInput>;
 export type ComputeResultsInput = z.output<typeof computeResultsInput>;
+export type CycleMemberInput = z.output<typeof cycleMemberInput>;
 export type RequestVoteInput = z.output<typeof requestVoteInput>;
 export type RoundInput = z.output<typeof roundInput>;
 export type CallbackInput = z.output<typeof callbackInput>;

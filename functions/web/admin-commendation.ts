@@ -40,6 +40,8 @@ export interface CycleModel {
   turnout?: {
     members: readonly { id: string; name: string; castAt?: string }[];
     quorumRequired: number;
+    /** The workflow's reminder of those who have not voted: when, and whether it has gone. */
+    reminder?: { at: string; sent: boolean };
   };
 }
 
@@ -143,7 +145,7 @@ ${
 function turnoutSection(m: CycleModel): Html {
   const closes = m.cycle.closesAt ? ` lúc ${e(dateTime(m.cycle.closesAt))}` : '';
   if (!m.turnout) return `<p>Hội đồng đang bỏ phiếu; kết quả có sau khi hết hạn${closes}.</p>`;
-  const { members, quorumRequired } = m.turnout;
+  const { members, quorumRequired, reminder } = m.turnout;
   const cast = members.filter((x) => x.castAt).length;
   const short = quorumRequired - cast;
   const rows = members
@@ -161,7 +163,15 @@ function turnoutSection(m: CycleModel): Html {
     quorumRequired,
   )} thành viên tham gia để đủ số biểu quyết${
     short > 0 ? ` (còn thiếu ${e(short)})` : ' (đã đủ)'
-  }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; đến lúc đó trang này chỉ cho biết ai đã gửi phiếu, không cho biết nội dung.</p></div>
+  }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; đến lúc đó trang này chỉ cho biết ai đã gửi phiếu, không cho biết nội dung.</p>${
+    reminder
+      ? `<p>${
+          reminder.sent
+            ? 'Thành viên chưa gửi phiếu đã được nhắc tự động lúc'
+            : 'Thành viên chưa gửi phiếu sẽ được nhắc tự động lúc'
+        } ${e(dateTime(reminder.at))}.</p>`
+      : ''
+  }</div>
 ${scrollTable(
   'Tiến độ bỏ phiếu',
   `<table><thead><tr><th scope="col">Thành viên Hội đồng</th><th scope="col">Phiếu</th></tr></thead><tbody>${rows}</tbody></table>`,

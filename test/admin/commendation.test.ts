@@ -48,6 +48,8 @@ describe('commendation', { timeout: 90_000 }, () => {
       'Đã có 0/8 thành viên gửi phiếu; cần ít nhất 6 thành viên tham gia để đủ số biểu quyết (còn thiếu 6).',
     );
     expect([...page.matchAll(/Chưa gửi phiếu/g)]).toHaveLength(8);
+    // The workflow's reminder, a day before the close (reminderLeadDays 1).
+    expect(htmlText(page)).toContain('Thành viên chưa gửi phiếu sẽ được nhắc tự động lúc 17:00 03/02/2025.');
     expect(page).not.toContain('vote-record.docx');
     const early = await a.get('/admin/commendation/2024/vote-record.docx');
     expect(early.status).toBe(409);

@@ -57,7 +57,7 @@ export function settings(over: Partial<CommendationSettings> = {}): Commendation
     issuerLevel: 'huyen',
     collectives: { mode: 'top', perGroup: 2 },
     minBand: 'tot',
-    council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70, voteDays: 7 },
+    council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70, voteDays: 7, reminderLeadDays: 1 },
     ...over,
   };
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { proposeCommendations } from '#domain/commendation';
 import { CommendationInputError } from '#domain/commendation-model';
-import { type Ballot, passRequired, quorumRequired, type Tally, tallyCouncil } from '#domain/council';
+import {
+  type Ballot,
+  passRequired,
+  quorumRequired,
+  type Tally,
+  tallyCouncil,
+  voteTimes,
+  voteWaitSeconds,
+} from '#domain/council';
 import { finalList } from '#domain/final-list';
 import { checkIssuerLists, formsIssuerMayGrant, ISSUER_FORM_LISTS, issuerFormListOn } from '#domain/issuers';
 import { decimalToFraction, formatPercent } from '#domain/points';
@@ -591,6 +599,44 @@ describe('council tally', () => {
     const late = ballot('tv1', { x: 'no' }, '2025-01-10T09:30:00+07:00');
     expect(tally(1, [late, early]).candidates[0]?.yes).toBe(1);
     expect(tally(1, [early, late]).candidates[0]?.yes).toBe(1);
+  });
+});
+
+describe('the vote: its close, its reminder, its waits', () => {
+  const proposed = new Date('2025-01-28T10:00:00Z');
+
+  it('closes voteDays after the proposal and reminds reminderLeadDays before, at the same time of day', () => {
+    expect(voteTimes(proposed, { voteDays: 7, reminderLeadDays: 1 })).toEqual({
+      closesAt: '2025-02-04T10:00:00.000Z',
+      remindAt: '2025-02-03T10:00:00.000Z',
+    });
+    expect(voteTimes(proposed, { voteDays: 10, reminderLeadDays: 3 }).remindAt).toBe(
+      '2025-02-04T10:00:00.000Z',
+    );
+  });
+
+  it('sends no reminder when it is turned off or would not come after the proposal', () => {
+    for (const council of [
+      { voteDays: 7, reminderLeadDays: 0 },
+      { voteDays: 1, reminderLeadDays: 1 },
+      { voteDays: 3, reminderLeadDays: 5 },
+    ]) {
+      expect(voteTimes(proposed, council)).toEqual({
+        closesAt: new Date(proposed.getTime() + council.voteDays * 86_400_000).toISOString(),
+      });
+    }
+  });
+
+  it('waits until the reminder while it is ahead, then until the close; never less than a minute', () => {
+    const times = voteTimes(proposed, { voteDays: 7, reminderLeadDays: 1 });
+    const at = (iso: string) => new Date(iso);
+    expect(voteWaitSeconds(proposed, times)).toBe(6 * 86_400);
+    expect(voteWaitSeconds(at('2025-02-03T09:58:00Z'), times)).toBe(120);
+    expect(voteWaitSeconds(at('2025-02-03T09:59:59.500Z'), times)).toBe(60);
+    expect(voteWaitSeconds(at('2025-02-03T10:00:00Z'), times)).toBe(86_400);
+    expect(voteWaitSeconds(at('2025-02-04T09:59:30Z'), times)).toBe(60);
+    expect(voteWaitSeconds(at('2025-02-05T00:00:00Z'), times)).toBe(60);
+    expect(voteWaitSeconds(proposed, { closesAt: times.closesAt })).toBe(7 * 86_400);
   });
 });
 

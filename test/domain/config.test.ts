@@ -80,7 +80,12 @@ describe('the demo district', () => {
       collectives: { mode: 'top', perGroup: 3 },
       upward: { minPercent: 95, perGroup: 1 },
       minBand: 'tot',
-      council: { quorum: { numerator: 2, denominator: 3 }, passPercent: 70, voteDays: 7 },
+      council: {
+        quorum: { numerator: 2, denominator: 3 },
+        passPercent: 70,
+        voteDays: 7,
+        reminderLeadDays: 1,
+      },
     });
     expect(config.commendation.quotaPerGroup).toBeUndefined();
     expect(criteriaSets.map((s) => s.id)).toEqual([
@@ -262,6 +267,24 @@ describe('a bad district config names the file, the field and what is wrong', ()
     });
     // People who belonged to phong-noi-vu now point at a unit that does not exist.
     expect(problems).toContainEqual(expect.objectContaining({ path: 'reviewers[0].unit' }));
+  });
+
+  it('a council reminder that would come before the vote opens; 0 turns it off, and a one-day vote has none by default', () => {
+    const raw = demoRaw();
+    raw.commendation.council.reminderLeadDays = 7;
+    expect(problemsOf(() => parseDemo(raw))).toEqual([
+      {
+        file: 'districts/demo.yaml',
+        path: 'commendation.council.reminderLeadDays',
+        message: expect.stringMatching(/phải nhỏ hơn số ngày bỏ phiếu \(7\).*reminderLeadDays < voteDays/),
+      },
+    ]);
+    raw.commendation.council.reminderLeadDays = 0;
+    expect(parseDemo(raw).commendation.council.reminderLeadDays).toBe(0);
+    delete raw.commendation.council.reminderLeadDays;
+    raw.commendation.council.voteDays = 1;
+    // The default (1) stays in the config; the proposal sends no reminder (voteTimes, council.test.ts).
+    expect(parseDemo(raw).commendation.council).toMatchObject({ voteDays: 1, reminderLeadDays: 1 });
   });
 
   it('an unknown criteria set', () => {

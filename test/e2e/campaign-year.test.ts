@@ -681,6 +681,23 @@ describe('a campaign year of the demo district on the local engine', () => {
     for (const member of members.slice(0, 5)) await vote('2023', member.email, () => 'yes');
     await h.rt.settle();
     expect(executionNamed('commendation-2023-1')?.status).toBe('RUNNING');
+    // A day before the close (reminderLeadDays 1) the three who have not voted are reminded,
+    // each with the link they already hold; the five who voted are not.
+    const reminds = await h.advance();
+    expect(reminds.at.toISOString()).toBe(header.remindAt);
+    expect(reminds.labels.filter((l) => l.includes('RequestVote'))).toHaveLength(3);
+    for (const member of members.slice(5)) {
+      const reminder = await mailTo('vote-reminder', member.email, { periodId: '2023' });
+      expect(reminder.subject).toBe(
+        '[Thi đua CCHC] Nhắc: Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC năm 2023',
+      );
+      const asked = await mailTo('vote-request', member.email, { periodId: '2023' });
+      expect(h.linkIn(reminder, '/d')).toBe(h.linkIn(asked, '/d'));
+    }
+    for (const member of members.slice(0, 5)) {
+      expect(await hasMail('vote-reminder', member.email, { periodId: '2023' })).toBe(false);
+    }
+    expect(executionNamed('commendation-2023-1')?.status).toBe('RUNNING');
     // The vote closes after voteDays (7): the three are absent, the tally finds no quorum.
     const closes = await h.advance();
     expect(closes.at.toISOString()).toBe(header.voteClosesAt);
@@ -883,8 +900,13 @@ describe('a campaign year of the demo district on the local engine', () => {
       'review-closed': 2,
       'results-summary': 7,
     });
-    // a council member: two vote requests and the three outcomes (2022, 2023, 2023's second vote),
-    expect(box('sonpv.mttq@song-lam.example.org')).toEqual({ 'vote-request': 2, 'commendation-outcome': 3 });
+    // a council member: two vote requests, the reminder of the one he let run (2023), and the three
+    // outcomes (2022, 2023, 2023's second vote),
+    expect(box('sonpv.mttq@song-lam.example.org')).toEqual({
+      'vote-request': 2,
+      'vote-reminder': 1,
+      'commendation-outcome': 3,
+    });
     // the chairman, leader and council member: still one outcome per cycle.
     expect(box('longdv.ubnd@song-lam.example.org')).toEqual({
       'results-summary': 7,
@@ -1284,6 +1306,8 @@ async function expectedMailboxes(): Promise<Map<string, Record<string, number>>>
     once(person.email, 'commendation-outcome', 3);
   }
   for (const member of h.config.council) once(member.email, 'vote-request', 2);
+  // 2023's first vote: the three who never voted were reminded the day before its close.
+  for (const member of h.config.council.slice(5)) once(member.email, 'vote-reminder');
   return boxes;
 }
 

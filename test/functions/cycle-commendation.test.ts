@@ -22,6 +22,7 @@ import {
 } from '#functions/commendation/award';
 import { handler as notifyOutcome } from '#functions/commendation/notify-outcome';
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
+import { handler as remindVote } from '#functions/commendation/remind-vote';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
 import { auditRowOf } from '#functions/http/admin-audit';
@@ -122,8 +123,13 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
 
   it('proposes from the year results and the approved reports, once', async () => {
     at(bed, COMMENDATION_2024);
-    const out = (await bed.invoke(proposeCommendations, { cycleId: '2024' })) as { memberIds: string[] };
+    const out = (await bed.invoke(proposeCommendations, { cycleId: '2024' })) as {
+      memberIds: string[];
+      waitSeconds: number;
+    };
     members = out.memberIds;
+    // The first wait ends at the reminder, a day before the close (reminderLeadDays 1).
+    expect(out.waitSeconds).toBe(6 * 86_400);
     expect([...members].sort()).toEqual(bed.config.council.map((m) => m.id).sort());
     expect(members).toHaveLength(8);
     const h = await header('2024');
@@ -132,6 +138,7 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
     expect(h.sources).toEqual(h.periodIds.map((periodId) => ({ periodId, version: 1 })));
     expect(h.onDate).toBe('2025-01-28');
     expect(h.voteClosesAt).toBe('2025-02-04T10:00:00.000Z'); // + voteDays (7)
+    expect(h.remindAt).toBe('2025-02-03T10:00:00.000Z');
     expect(h.issuer.listId).toBe('huyen-2024');
     const cycle = await readCycle('2024');
     const individual = cycle.candidates.get('individual:phong-noi-vu.2024Q2.cn-1')?.proposal.candidate;
@@ -147,7 +154,10 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
 
     // Again (a restart): the stored proposal is returned as it is.
     at(bed, new Date(COMMENDATION_2024.getTime() + 3_600_000));
-    expect(await bed.invoke(proposeCommendations, { cycleId: '2024' })).toEqual({ memberIds: members });
+    expect(await bed.invoke(proposeCommendations, { cycleId: '2024' })).toEqual({
+      memberIds: members,
+      waitSeconds: 6 * 86_400 - 3_600,
+    });
     expect((await header('2024')).voteClosesAt).toBe(h.voteClosesAt);
   });
 
@@ -273,6 +283,47 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
     }
     const stored = (await audit().list(`award/2024/${voters[6]}`)).find((e) => e.action === 'vote.decided');
     expect(Object.keys(stored?.detail ?? {}).sort()).toEqual(['approvalId', 'decision', 'kind', 'round']);
+  });
+
+  it('reminds only the member who has not voted, once, a day before the close, with the same link', async () => {
+    const silent = members[7]!;
+    const email = bed.config.council.find((m) => m.id === silent)!.email;
+    const firstLink = linkIn(
+      (await bed.emails()).find((m) => m.destination.to[0] === email)!.body.text,
+      '/d',
+    );
+    await bed.clearEmails();
+    // A wait re-armed before the reminder time (a restart) ends at it, and sends nothing.
+    at(bed, new Date('2025-02-02T10:00:00Z'));
+    expect(await bed.invoke(remindVote, { cycleId: '2024', memberId: silent })).toEqual({
+      pastLateDeadline: false,
+      waitSeconds: 86_400,
+    });
+    at(bed, new Date('2025-02-03T10:00:00Z'));
+    for (const memberId of members) {
+      // Every member's wait ends now: the next lasts until the close.
+      expect(await bed.invoke(remindVote, { cycleId: '2024', memberId })).toEqual({
+        pastLateDeadline: false,
+        waitSeconds: 86_400,
+      });
+    }
+    // A retried step: nobody mailed twice.
+    await bed.invoke(remindVote, { cycleId: '2024', memberId: silent });
+    const mails = await bed.emails();
+    expect(mails.map((m) => m.destination.to[0])).toEqual([email]);
+    const [reminder] = mails as [(typeof mails)[number]];
+    expect(reminder.subject).toBe(
+      '[Thi đua CCHC] Nhắc: Đề nghị biểu quyết khen thưởng phong trào thi đua CCHC năm 2024',
+    );
+    expect(reminder.body.text).toContain('đồng chí chưa gửi phiếu biểu quyết');
+    expect(reminder.body.text).toContain('vẫn dùng được đến 17:00 ngày 04/02/2025');
+    expect(linkIn(reminder.body.text, '/d').href).toBe(firstLink.href);
+    // At the close the member is absent: nothing more is sent.
+    at(bed, new Date('2025-02-04T10:00:00Z'));
+    expect(await bed.invoke(remindVote, { cycleId: '2024', memberId: silent })).toMatchObject({
+      pastLateDeadline: true,
+    });
+    expect(await bed.emails()).toHaveLength(1);
   });
 
   it('tallies the stored ballots into the final list, once', async () => {

@@ -271,6 +271,10 @@ export const CASES = {
       NO_CYCLE,
     ),
   ],
+  remindVote: () => [
+    invalid({ cycleId: NO_CYCLE }, 'memberId'),
+    notFound('a cycle without a proposal', { cycleId: NO_CYCLE, memberId: 'khong-co-thanh-vien' }, NO_CYCLE),
+  ],
   tallyVotes: () => [
     invalid({ cycle: NO_CYCLE }, 'cycleId'),
     notFound('a cycle without a proposal', { cycleId: NO_CYCLE }, NO_CYCLE),

@@ -51,6 +51,7 @@ const EXPECTED_CLIENTS: Record<string, readonly Client[]> = {
   // commendation
   'functions/commendation/propose-commendations.ts': ['dynamodb'],
   'functions/commendation/request-vote.ts': ['dynamodb', 'sesv2', 'sfn', 'ssm'],
+  'functions/commendation/remind-vote.ts': ['dynamodb', 'sesv2', 'ssm'],
   'functions/commendation/tally-votes.ts': ['dynamodb'],
   'functions/commendation/notify-outcome.ts': ['dynamodb', 'sesv2'],
   // the starter, the pages, the sweep

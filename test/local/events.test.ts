@@ -16,9 +16,9 @@ describe('the next event in words', () => {
     );
   });
 
-  it("says a council member's vote closes, for the year and a later round", () => {
+  it("says a council member's wait ends in a reminder or the close, for the year and a later round", () => {
     expect(describeEvent('commendation-2022-1 RequestVote timeout', config)).toBe(
-      'Hết hạn bỏ phiếu khen thưởng năm 2022: thành viên chưa gửi phiếu được ghi là không tham gia',
+      'Bỏ phiếu khen thưởng năm 2022: nhắc thành viên chưa gửi phiếu; khi hết hạn, thành viên chưa gửi phiếu được ghi là không tham gia',
     );
     expect(describeEvent('commendation-2023-2-1 RequestVote timeout', config)).toContain(
       'khen thưởng năm 2023 (lần 2)',

@@ -590,6 +590,7 @@ export function votingCycleModel(): CycleModel {
         ...(i < 5 ? { castAt: `2025-01-2${i}T02:3${i}:00.000Z` } : {}),
       })),
       quorumRequired: 6,
+      reminder: { at: '2025-01-27T10:00:00.000Z', sent: false },
     },
   };
 }

@@ -150,6 +150,7 @@ const F = {
   notifyLeadership: 'functions/scoring/notify-leadership.ts',
   proposeCommendations: 'functions/commendation/propose-commendations.ts',
   requestVote: 'functions/commendation/request-vote.ts',
+  remindVote: 'functions/commendation/remind-vote.ts',
   tallyVotes: 'functions/commendation/tally-votes.ts',
   notifyOutcome: 'functions/commendation/notify-outcome.ts',
   recordFailure: 'functions/record-failure.ts',
@@ -227,6 +228,8 @@ describe('the cycle ASL extracted from the demo stack', () => {
         'OpenCouncilVote',
         'CouncilVote',
         'RequestVote',
+        'RemindVote',
+        'VoteClosed',
         'MemberAbsent',
         'Tally',
         'NotifyOutcome',
@@ -260,6 +263,7 @@ describe('the cycle ASL extracted from the demo stack', () => {
       NotifyLeadership: F.notifyLeadership,
       Propose: F.proposeCommendations,
       RequestVote: F.requestVote,
+      RemindVote: F.remindVote,
       Tally: F.tallyVotes,
       NotifyOutcome: F.notifyOutcome,
       RecordFailure: F.recordFailure,
@@ -293,23 +297,35 @@ describe('the cycle ASL extracted from the demo stack', () => {
     }
   });
 
-  it('gives every callback a fixed timeout of voteDays and catches States.Timeout first, into a path', () => {
+  it('times the vote callback from the state, its timeout into a reminder that waits again or ends at the close', () => {
     const callbacks = CYCLE.flatMap((name) =>
       statesOf(name)
         .filter(([, s]) => isCallback(s))
         .map(([state, s]) => ({ name, state, s })),
     );
     expect(callbacks.map((c) => `${c.name}.${c.state}`)).toEqual(['Commendation.RequestVote']);
-    for (const { name, state, s } of callbacks) {
-      const original = machines[name].originalTimeouts.get(state)?.timeoutSeconds;
-      expect(original).toBe(config.commendation.council.voteDays * DAY_SECONDS);
-      expect(s.TimeoutSecondsPath).toBeUndefined();
-      const catchers = s.Catch as { ErrorEquals: string[]; Next: string }[];
-      expect(catchers[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'MemberAbsent' });
-      expect((s.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe(
-        '$$.Task.Token',
-      );
-    }
+    const [{ name, state, s }] = callbacks as [(typeof callbacks)[number]];
+    // As synthesized: the length the state carries (the local harness then caps it, TOOLCHAIN.md).
+    expect(machines[name].originalTimeouts.get(state)).toEqual({
+      timeoutSecondsAt: { path: '$.timer.waitSeconds', inParameters: ['Payload', 'waitSeconds'] },
+    });
+    const catchers = s.Catch as { ErrorEquals: string[]; Next: string }[];
+    // Inside the Map: the timeout has its path, and nothing else is caught there.
+    expect(catchers).toEqual([{ ErrorEquals: ['States.Timeout'], Next: 'RemindVote', ResultPath: null }]);
+    expect((s.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe(
+      '$$.Task.Token',
+    );
+    const vote = asl('Commendation').States.CouncilVote as unknown as {
+      ItemProcessor: { States: Record<string, Record<string, unknown>> };
+    };
+    const inside = vote.ItemProcessor.States;
+    expect(inside.RemindVote).toMatchObject({ ResultPath: '$.timer', Next: 'VoteClosed' });
+    expect(inside.VoteClosed).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.timer.pastLateDeadline', BooleanEquals: true, Next: 'MemberAbsent' }],
+      Default: 'RequestVote',
+    });
+    expect(vote).toMatchObject({ ItemSelector: { timer: { 'waitSeconds.$': '$.timer.waitSeconds' } } });
   });
 
   it('records every failure before failing: a last Catch States.ALL → RecordFailure on each step and Map', () => {
@@ -612,12 +628,22 @@ describe('a commendation execution on the local engine', () => {
   const members = Array.from({ length: 8 }, (_, i) => `thanh-vien-${i + 1}`);
   const absent = new Set(['thanh-vien-3', 'thanh-vien-7']);
 
-  it('asks all 8 members at once; 2 never vote and are counted absent when voteDays pass; the tally follows', async () => {
+  it('asks all 8 members at once; 2 never vote, are reminded a day before the close, then counted absent; the tally follows', async () => {
+    const DAY_MS = DAY_SECONDS * 1000;
+    let closesAt = 0;
     const { run, engine, clock } = harness('Commendation', {
-      [F.proposeCommendations]: () => ({ memberIds: members }),
+      [F.proposeCommendations]: () => {
+        closesAt = clock.now().getTime() + 7 * DAY_MS;
+        return { memberIds: members, waitSeconds: 6 * DAY_SECONDS };
+      },
       [F.requestVote]: (p, { engine }) => {
         // The page stores the ballot and answers the task; the absent never open the link.
         if (!absent.has(String(p.memberId))) engine.sendTaskSuccess(String(p.taskToken), { vote: 'cast' });
+      },
+      // As functions/commendation/remind-vote.ts answers: the next wait, until the close.
+      [F.remindVote]: () => {
+        const left = Math.ceil((closesAt - clock.now().getTime()) / 1000);
+        return { pastLateDeadline: left <= 0, waitSeconds: Math.max(60, left) };
       },
       [F.tallyVotes]: () => ({ passed: ['phong-noi-vu'], quorumMet: true }),
     });
@@ -626,20 +652,31 @@ describe('a commendation execution on the local engine', () => {
       // Every member has the link before anyone's wait ends; only the absent still wait.
       const waiting = engine.pendingTasks({ stateName: 'RequestVote' });
       expect(waiting).toHaveLength(2);
-      const voteDays = config.commendation.council.voteDays;
-      for (const t of waiting) {
-        expect(t.timeoutAt!.getTime() - t.since.getTime()).toBe(voteDays * DAY_SECONDS * 1000);
-      }
-      await clock.advanceTo(new Date(start.getTime() + voteDays * DAY_SECONDS * 1000 + 1000));
+      for (const t of waiting) expect(t.timeoutAt!.getTime() - t.since.getTime()).toBe(6 * DAY_MS);
+      await clock.advanceTo(new Date(start.getTime() + 6 * DAY_MS + 1000));
+      // Reminded, and waiting again (a new callback behind the same link) until the close.
+      const again = engine.pendingTasks({ stateName: 'RequestVote' });
+      expect(again).toHaveLength(2);
+      for (const t of again) expect(t.timeoutAt!.getTime()).toBeLessThanOrEqual(closesAt + 1000);
+      await clock.advanceTo(new Date(closesAt + 2000));
     });
     expect(r.status).toBe('SUCCEEDED');
     expect(r.last).toBe('CommendationDecided');
     const asked = r.called(F.requestVote).map((c) => c.payload);
-    expect(asked.map((p) => p.memberId).sort()).toEqual([...members].sort());
+    // The six who voted were asked once; the two absent twice (after the reminder, the same link).
+    expect(asked.map((p) => p.memberId).sort()).toEqual([...members, ...absent].sort());
     for (const p of asked) {
-      expect(p).toEqual({ cycleId: '2024', memberId: expect.any(String), taskToken: expect.any(String) });
+      expect(p).toEqual({
+        cycleId: '2024',
+        memberId: expect.any(String),
+        taskToken: expect.any(String),
+        waitSeconds: expect.any(Number),
+      });
     }
-    expect(new Set(asked.map((p) => p.taskToken)).size).toBe(8); // one callback, one token, per member
+    expect(new Set(asked.map((p) => p.taskToken)).size).toBe(10); // a token per callback
+    const reminded = r.called(F.remindVote).map((c) => c.payload);
+    expect(reminded.map((p) => p.memberId).sort()).toEqual([...absent, ...absent].sort());
+    expect(reminded[0]).toEqual({ cycleId: '2024', memberId: expect.any(String) });
     expect(r.entered.filter((s) => s === 'MemberAbsent')).toHaveLength(2);
     expect(r.called(F.tallyVotes).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
     expect(r.called(F.notifyOutcome).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
@@ -649,7 +686,7 @@ describe('a commendation execution on the local engine', () => {
 
   it('retries a vote request whose function failed twice (arming is re-entrant), then records the failure', async () => {
     const { run } = harness('Commendation', {
-      [F.proposeCommendations]: () => ({ memberIds: ['thanh-vien-1'] }),
+      [F.proposeCommendations]: () => ({ memberIds: ['thanh-vien-1'], waitSeconds: 6 * DAY_SECONDS }),
       [F.requestVote]: () => {
         throw failure('Error', 'mail service down');
       },
