@@ -28,7 +28,7 @@ import {
 import { type HttpResponse, htmlResponse } from '#web/http';
 import { periodOf, periodStates } from './admin-session.ts';
 
-/** The unit's line of a version, as the domain reads it, with the size of its group. */
+/** The unit's line of a version, as the domain reads it, with the ranked units of its group. */
 async function publishedLine(
   header: PeriodResultsHeader | undefined,
   unit: Unit,
@@ -40,8 +40,8 @@ async function publishedLine(
   if (!json) return undefined;
   const line = periodResultsFromJson({ ...header.body, units: [json] }).units[0];
   if (!line) return undefined;
-  const counts = header.counts[unit.group];
-  return { version: header.version, line, groupSize: counts ? counts.ranked + counts.notAppraised : 1 };
+  // As the unit's email and results page count (functions/scoring/unit-results.ts).
+  return { version: header.version, line, rankedInGroup: header.counts[unit.group]?.ranked ?? 0 };
 }
 
 /** What a unit-period's row reads: its state (as the dashboard decides it) and lateness. */

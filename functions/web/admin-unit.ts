@@ -44,8 +44,11 @@ export type UnitInfo = Pick<Unit, 'id' | 'name' | 'group' | 'focalPoint'>;
 export interface PublishedLine {
   version: number;
   line: UnitPeriodResult;
-  /** Units of the group, for "hạng 3/12". */
-  groupSize: number;
+  /**
+   * Ranked units of the group, for "hạng 3/12": the denominator the unit's results email and
+   * page give (a unit not yet appraised has no rank and is not counted).
+   */
+  rankedInGroup: number;
 }
 
 export interface UnitPeriodSummary {
@@ -111,7 +114,7 @@ function resultText(r: PublishedLine | undefined): string {
   if (!r) return 'Chưa công bố';
   const l = r.line;
   if (l.flags.length) return l.flags.map((f) => FLAG_LABELS[f]).join('; ');
-  return `${percentText(l.percent)}, ${l.band ? BAND_LABELS[l.band] : '—'}, hạng ${l.rank ?? '—'}/${r.groupSize}`;
+  return `${percentText(l.percent)}, ${l.band ? BAND_LABELS[l.band] : '—'}, hạng ${l.rank ?? '—'}/${r.rankedInGroup}`;
 }
 
 export function renderUnitHistory(m: UnitHistoryModel): Html {
@@ -239,7 +242,7 @@ function resultSection(m: UnitPeriodModel): Html {
     ['Tổng điểm', pointsText(l.totalExact)],
     ['Tỷ lệ', percentText(l.percent)],
     ['Xếp loại', l.band ? BAND_LABELS[l.band] : '—'],
-    ['Thứ hạng trong khối', l.rank === null ? '—' : `${l.rank}/${r.groupSize}`],
+    ['Thứ hạng trong khối', l.rank === null ? '—' : `${l.rank}/${r.rankedInGroup}`],
   ];
   if (b) {
     facts.push(['Điểm thẩm định (không kể khảo sát)', formatPoints(b.assessed)]);

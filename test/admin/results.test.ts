@@ -11,7 +11,7 @@ import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';
 import { readAppraisals } from '../../cli/appraisals.ts';
-import { readDocx, unzip } from '../documents/read-back.ts';
+import { htmlText, readDocx, unzip } from '../documents/read-back.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
 /** Every sheet's cell values, row by row, leaving out the line with the file's production date. */
@@ -102,6 +102,12 @@ describe("a unit's pages", { timeout: 60_000 }, () => {
     const detail = await one.text();
     expect(detail).toContain('Đã thực hiện.');
     expect(detail).toContain('Đã phê duyệt');
+    // The rank over the group's ranked units, as the unit's own email and page give it: a unit
+    // not yet appraised has no rank and does not count.
+    const group = stored?.units.filter((u) => u.group === unit.group) ?? [];
+    const ranked = group.filter((u) => u.rank !== null).length;
+    expect(ranked).toBeLessThan(group.length);
+    expect(htmlText(detail)).toContain(`Thứ hạng trong khối ${unit.rank}/${ranked}`);
     expect((await a.get('/admin/units/khong-co/periods/2024Q3')).status).toBe(404);
   });
 

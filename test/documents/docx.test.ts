@@ -168,6 +168,25 @@ describe('commendation submission (tờ trình) as DOCX', { timeout: 30_000 }, (
     expect(texts(february)).toContain('Sông Lam, ngày 14 tháng 02 năm 2025');
   });
 
+  it('cites the law and decree in force on the decision date: 2003/91, 2022/98, 2022/152', async () => {
+    const bases = async (onDate: string) => {
+      const input = proposalInput();
+      const proposal = { ...input.proposal, issuer: { ...input.proposal.issuer, onDate } };
+      return texts(readDocx(await proposalDocx({ ...input, proposal }))).filter((t) =>
+        t.startsWith('Căn cứ '),
+      );
+    };
+    const in2023 = (await bases('2023-01-28')).join('\n');
+    expect(in2023).toContain('Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003');
+    expect(in2023).toContain('Nghị định số 91/2017/NĐ-CP');
+    expect(in2023).not.toContain('ngày 15 tháng 6 năm 2022');
+    expect(in2023).not.toContain('98/2023');
+    const in2025 = (await bases('2025-01-20')).join('\n');
+    expect(in2025).toContain('Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022');
+    expect(in2025).toContain('Nghị định số 98/2023/NĐ-CP');
+    expect((await bases('2025-07-01')).join('\n')).toContain('Nghị định số 152/2025/NĐ-CP');
+  });
+
   it('is refused when the council passed nobody (no quorum)', async () => {
     const input = proposalInput();
     const { finalList } = await import('#domain/final-list');

@@ -250,7 +250,8 @@ export function unitInfo() {
 function publishedLine(q: ScoredPeriod) {
   const line = q.results.units.find((u) => u.unitId === UNIT_ID);
   if (!line) throw new Error('no line');
-  return { version: 1, line, groupSize: q.results.units.filter((u) => u.group === line.group).length };
+  const ranked = q.results.units.filter((u) => u.group === line.group && u.rank !== null);
+  return { version: 1, line, rankedInGroup: ranked.length };
 }
 
 export function unitHistoryModel(frame: AdminFrame = FRAME): UnitHistoryModel {
