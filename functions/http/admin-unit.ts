@@ -64,6 +64,7 @@ export async function unitHistoryPage(
   unit: Unit,
 ): Promise<HttpResponse> {
   const states = await periodStates(campaign);
+  const admin = frame.viewer.kind === 'admin';
   const opened = campaign.periods.filter((p) => states.get(p.id) !== 'scheduled');
   const periods = await Promise.all(
     opened.map(async (period: Period): Promise<UnitPeriodSummary & { header?: PeriodResultsHeader }> => {
@@ -73,9 +74,9 @@ export async function unitHistoryPage(
         latestHeader(period.id),
       ]);
       const row = stateOf(unit, progress, states.get(period.id) ?? 'scheduled');
-      const reviewer = progress?.reviewerId
-        ? campaign.findPerson('reviewer', progress.reviewerId)
-        : undefined;
+      // Who appraises a unit is the Phòng Nội vụ's to tell: never on the unit's own pages.
+      const reviewer =
+        admin && progress?.reviewerId ? campaign.findPerson('reviewer', progress.reviewerId) : undefined;
       const result = await publishedLine(header, unit);
       const rounds = Math.max(0, ...approvals.filter((a) => a.kind === 'appraise').map((a) => a.round ?? 0));
       return {
@@ -99,6 +100,7 @@ export async function unitHistoryPage(
 async function roundsOf(
   campaign: CampaignContext,
   approvals: readonly Approval[],
+  withReviewers: boolean,
 ): Promise<ReviewRoundView[]> {
   const appraisals = approvals
     .filter((a) => a.kind === 'appraise')
@@ -111,9 +113,11 @@ async function roundsOf(
         ? await reviews().getDecisionPayload<ExplainDecisionPayload>(explain)
         : undefined;
       const action = a.decision?.action;
+      const reviewer =
+        withReviewers && a.subjectId ? campaign.findPerson('reviewer', a.subjectId) : undefined;
       return {
         round: a.round ?? 0,
-        reviewerName: (a.subjectId && campaign.findPerson('reviewer', a.subjectId)?.name) || '',
+        ...(reviewer ? { reviewerName: reviewer.name } : {}),
         ...(action === 'approve' || action === 'return' ? { decision: action } : {}),
         ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
         ...(payload?.generalComment ? { generalComment: payload.generalComment } : {}),
@@ -140,7 +144,7 @@ export async function unitPeriodPage(
     latestHeader(period.id),
   ]);
   const row = stateOf(unit, progress, states.get(period.id) ?? 'scheduled');
-  const rounds = await roundsOf(campaign, approvals);
+  const rounds = await roundsOf(campaign, approvals, frame.viewer.kind === 'admin');
   const latest = [...approvals]
     .filter((a) => a.kind === 'appraise' && a.decision)
     .sort((a, b) => (b.round ?? 0) - (a.round ?? 0))[0];

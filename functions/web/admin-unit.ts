@@ -55,6 +55,7 @@ export interface UnitPeriodSummary {
   period: Period;
   state: ProgressState;
   lateness?: Lateness;
+  /** The admin's view only: who appraises a unit is the Phòng Nội vụ's to tell (README). */
   reviewerName?: string;
   /** Review rounds so far. */
   rounds: number;
@@ -76,7 +77,8 @@ export interface UnitHistoryModel {
 /** One round of review: the reviewer's decision, and the unit's explanation answering a return. */
 export interface ReviewRoundView {
   round: number;
-  reviewerName: string;
+  /** The admin's view only (see UnitPeriodSummary). */
+  reviewerName?: string;
   decision?: 'approve' | 'return';
   decidedAt?: string;
   generalComment?: string;
@@ -128,7 +130,7 @@ export function renderUnitHistory(m: UnitHistoryModel): Html {
           p.state,
         )}">${e(PROGRESS_LABELS[p.state])}</span>${
           p.lateness ? ` <span class="flag">${e(LATENESS_LABELS[p.lateness])}</span>` : ''
-        }</td><td>${e(p.reviewerName ?? '')}</td><td class="num">${p.rounds || ''}</td><td>${e(
+        }</td>${admin ? `<td>${e(p.reviewerName ?? '')}</td>` : ''}<td class="num">${p.rounds || ''}</td><td>${e(
           resultText(p.result),
         )}</td>${
           p.result && admin
@@ -157,7 +159,9 @@ ${
     : scrollTable(
         'Các kỳ báo cáo của đơn vị',
         `<table><caption class="visually-hidden">Báo cáo, thẩm định và kết quả từng kỳ</caption>
-<thead><tr><th scope="col">Kỳ</th><th scope="col">Trạng thái</th><th scope="col">Người thẩm định</th><th scope="col">Số vòng thẩm định</th><th scope="col">Kết quả</th>${
+<thead><tr><th scope="col">Kỳ</th><th scope="col">Trạng thái</th>${
+          admin ? '<th scope="col">Người thẩm định</th>' : ''
+        }<th scope="col">Số vòng thẩm định</th><th scope="col">Kết quả</th>${
           admin ? '<th scope="col">Phiên bản kết quả</th>' : ''
         }</tr></thead>
 <tbody>${rows}</tbody></table>`,
@@ -221,7 +225,7 @@ function roundsSection(rounds: readonly ReviewRoundView[]): Html {
   if (rounds.length === 0) return '<p>Chưa có vòng thẩm định nào.</p>';
   return rounds
     .map(
-      (r) => `<h3>Vòng ${e(r.round)} – ${e(r.reviewerName)}</h3>
+      (r) => `<h3>Vòng ${e(r.round)}${r.reviewerName ? ` – ${e(r.reviewerName)}` : ''}</h3>
 <p>${
         r.decision
           ? `${r.decision === 'approve' ? 'Phê duyệt' : 'Trả lại để giải trình'} lúc ${e(dateTime(r.decidedAt))}`

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now } from '#ports/clock';
 import { audit } from '#ports/dynamo/audit';
+import { reviews } from '#ports/dynamo/reviews';
 import { at } from '../functions/cycle-harness.ts';
 import { BASE_URL } from '../functions/harness.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
@@ -93,7 +94,22 @@ describe("a focal point's own history", { timeout: 90_000 }, () => {
     expect(html).not.toContain('href="/admin');
     const periodPage = await get(`/u/${unit.id}/periods/2024Q1`, cookie);
     expect(periodPage.status).toBe(200);
-    expect(await periodPage.text()).not.toContain('href="/admin');
+    const periodHtml = await periodPage.text();
+    expect(periodHtml).not.toContain('href="/admin');
+    // Who appraised the unit is the Phòng Nội vụ's to tell: the admin's pages name the reviewer,
+    // the unit's own never do.
+    const approvals = await reviews().listUnitPeriodApprovals(unit.id, '2024Q1');
+    const reviewerId = approvals.find((x) => x.kind === 'appraise')?.subjectId;
+    const reviewer = a.bed.config.reviewers.find((r) => r.id === reviewerId);
+    if (!reviewer) throw new Error('2024Q1 has no reviewer for the unit');
+    expect(await (await a.get(`/admin/units/${unit.id}/periods/2024Q1`)).text()).toContain(
+      `Vòng 1 – ${reviewer.name}`,
+    );
+    expect(await (await a.get(`/admin/units/${unit.id}`)).text()).toContain('Người thẩm định');
+    for (const page of [html, periodHtml]) {
+      expect(page).not.toContain(reviewer.name);
+      expect(page).not.toContain('Người thẩm định');
+    }
 
     expect((await get(`/u/${other.id}`, cookie)).status).toBe(403);
     expect((await get(`/u/${other.id}/periods/2024Q1`, cookie)).status).toBe(403);
