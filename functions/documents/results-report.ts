@@ -198,7 +198,10 @@ function groupAreas(input: ResultsReportInput, group: UnitGroup, n: number): Blo
         (averages.some((a) => a.area.kind === 'survey')
           ? ' (lĩnh vực khảo sát: bình quân của các đơn vị có kết quả khảo sát)'
           : '') +
-        `. Các lĩnh vực có tỷ lệ thấp nhất: ${weakText}.`,
+        '. ' +
+        (weakest.length === 0
+          ? 'Các lĩnh vực có cùng tỷ lệ.'
+          : `${weakest.length === 1 ? 'Lĩnh vực có tỷ lệ thấp nhất' : 'Các lĩnh vực có tỷ lệ thấp nhất'}: ${weakText}.`),
     ),
     {
       kind: 'table',

@@ -68,13 +68,21 @@ export function areaAverages(
   });
 }
 
-/** The `count` areas with the lowest share, lowest first (ties kept in the set's order). */
+/**
+ * The areas to name as the lowest, lowest first (ties in the set's order): the `count` lowest
+ * and every area tied with the last of them — a cut never picks one of equal areas — but never
+ * an area at the highest share (when every area is equal, none is the lowest).
+ */
 export function weakestAreas(averages: readonly AreaAverage[], count: number): AreaAverage[] {
-  return averages
-    .map((a, i) => ({ a, i }))
-    .filter((x) => x.a.share !== null)
-    .sort((x, y) => compareFractions(x.a.share ?? ZERO, y.a.share ?? ZERO) || x.i - y.i)
-    .slice(0, count)
+  const scored = averages
+    .map((a, i) => ({ a, i, share: a.share }))
+    .flatMap((x) => (x.share === null ? [] : [{ ...x, share: x.share }]))
+    .sort((x, y) => compareFractions(x.share, y.share) || x.i - y.i);
+  const last = scored[Math.min(count, scored.length) - 1];
+  const highest = scored.at(-1);
+  if (!last || !highest) return [];
+  return scored
+    .filter((x) => compareFractions(x.share, last.share) <= 0 && compareFractions(x.share, highest.share) < 0)
     .map((x) => x.a);
 }
 

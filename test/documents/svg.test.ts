@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fraction } from '#domain/points';
 import {
   areaAveragesSvg,
   bandCountsSvg,
@@ -6,6 +7,7 @@ import {
   trendFrom,
   unitTrendSvg,
 } from '#functions/documents/index';
+import { type AreaAverage, weakestAreas } from '#functions/documents/stats';
 import { demo2024 } from './fixture.ts';
 import { balancedTags, decodeXml, must } from './read-back.ts';
 import { smallResults, TRICKY_NAME } from './small.ts';
@@ -94,6 +96,27 @@ describe('SVG charts', { timeout: 30_000 }, () => {
     const weakest = texts(svg).filter((t) => t.endsWith('(thấp nhất)'));
     expect(weakest).toHaveLength(2);
     expect(decodeXml(svg)).toContain(`${set.areas.length}. ${set.areas[set.areas.length - 1]?.name}`);
+  });
+
+  it('marks an area lowest only below the others: ties at the cut are all marked, a level field none', () => {
+    const d = demo2024();
+    const q = must(d.quarters[3], 'Q4');
+    const set = must(q.setsByGroup.office, 'office set');
+    const assessed = set.areas.filter((a) => a.kind === 'assessed');
+    const averages = (shares: number[]): AreaAverage[] =>
+      assessed.map((area, i) => ({
+        area: { id: area.id, name: area.name, kind: area.kind, max: area.max },
+        units: 3,
+        mean: null,
+        share: fraction(Math.round((shares[i] ?? 80) * 10), 10),
+      }));
+    const ids = (list: AreaAverage[]) => list.map((a) => a.area.id);
+    // The walk's case: one area at 72,5 %, every other at 75 %: only the one is the lowest.
+    const [a1, a2, a3] = assessed.map((a) => a.id);
+    expect(ids(weakestAreas(averages([75, 75, 75, 75, 75, 72.5, 75, 75]), 2))).toEqual([assessed[5]?.id]);
+    expect(ids(weakestAreas(averages(assessed.map(() => 80)), 2))).toEqual([]);
+    expect(ids(weakestAreas(averages([60, 70, 70, 90]), 2))).toEqual([a1, a2, a3]);
+    expect(ids(weakestAreas(averages([90, 60, 70]), 2))).toEqual([a2, a3]);
   });
 
   it('is the same bytes for the same input, and escapes every name', () => {
