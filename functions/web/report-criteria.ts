@@ -42,6 +42,8 @@ export function areaSummary(p: AreaProgress): Html {
   return `Tự chấm <strong data-subtotal>${e(formatPoints(p.subtotal))}</strong> / ${e(formatPoints(p.max))} điểm · đã chấm <strong data-scored>${e(p.scored)}</strong>/${e(p.leaves)} tiêu chí`;
 }
 
+const FLAG_TEXT = '⚠ Có tự chấm điểm nhưng chưa có minh chứng';
+
 function leafIds(c: Criterion): string[] {
   return c.children?.length ? c.children.flatMap(leafIds) : [c.id];
 }
@@ -86,13 +88,29 @@ ${
       }</div>`
     : ''
 }
-${ctx.flagged.has(leaf.id) ? '<p class="flag">⚠ Có tự chấm điểm nhưng chưa có minh chứng</p>' : ''}`;
+${flag(leaf, ctx)}`;
+}
+
+/**
+ * "⚠ Có tự chấm điểm nhưng chưa có minh chứng" on a leaf claimed without the evidence it requires.
+ * On the editable form every leaf requiring evidence carries it, hidden where it does not apply,
+ * so that the page's script can show and hide it as the score and evidence are edited
+ * (`lacksEvidence` in assets/report-form.js, the same rule); without script the page shows what
+ * the server found, as before.
+ */
+function flag(leaf: Criterion, ctx: CriteriaContext): Html {
+  const flagged = ctx.flagged.has(leaf.id);
+  if (ctx.editable && leaf.evidenceRequired) {
+    return `<p class="flag" data-flag${flagged ? '' : ' hidden'}>${FLAG_TEXT}</p>`;
+  }
+  return flagged ? `<p class="flag">${FLAG_TEXT}</p>` : '';
 }
 
 function leafHtml(leaf: Criterion, ctx: CriteriaContext): Html {
   const entry = ctx.report?.entries[leaf.id];
   const commented = Boolean(ctx.appraisal?.entries[leaf.id]?.comment.trim());
-  const attrs = `id="leaf-${e(leaf.id)}" data-max="${e(leaf.max)}"${commented ? ' data-commented' : ''}${ctx.shown(leaf.id) ? '' : ' hidden'}`;
+  const watched = ctx.editable && leaf.evidenceRequired ? ' data-evidence-required' : '';
+  const attrs = `id="leaf-${e(leaf.id)}" data-max="${e(leaf.max)}"${watched}${commented ? ' data-commented' : ''}${ctx.shown(leaf.id) ? '' : ' hidden'}`;
   if (!ctx.editable) {
     return `<div class="leaf" ${attrs}>${leafHead(leaf, ctx)}
 <p>Điểm tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong></p>

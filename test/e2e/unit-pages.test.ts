@@ -3,7 +3,8 @@
  * the CSP they will have, from view models of the demo district (test/e2e/unit-site.ts): the
  * running total while typing, "đã chấm n/m", the bar on screen at every scroll position on a
  * phone, jump links, the 05T/05K confirmation, autosave (and "edited elsewhere"), the commented
- * view, evidence upload through the S3 emulator, the late banner, the results and decided review
+ * view, evidence upload through the S3 emulator, the "chưa có minh chứng" warning following the
+ * score and evidence as they are edited, the late banner, the results and decided review
  * pages, a second round's review page (what the unit changed), the council's ballot and its
  * confirmation; axe-core at 1280 px and 375 px, and no sideways scroll at 375 px.
  *
@@ -247,6 +248,56 @@ describe.skipIf(skip)('what else the pages show', { timeout: 60_000 }, () => {
     await page.setInputFiles('#tep-1-1-1', { name: 'anh.png', mimeType: 'image/png', buffer: svg });
     await expect.poll(() => text(page, '#leaf-1\\.1\\.1 .upload-status'), POLL).toContain('SVG');
     expect(await page.locator('#leaf-1\\.1\\.1 ul.files li').count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows and hides "chưa có minh chứng" as the score and evidence are edited, without a reload', async () => {
+    const page = await open('/r/tep');
+    // Kept on the page's window for as long as no reload replaces it.
+    await page.evaluate(() => {
+      (globalThis as { kept?: string }).kept = 'same page';
+    });
+    const FLAG = '⚠ Có tự chấm điểm nhưng chưa có minh chứng';
+    const flag = (id: string) => page.locator(`[id="leaf-${id}"] [data-flag]`);
+    const news = () => page.locator('[data-flag-news]').textContent();
+
+    // 1.1.2 requires evidence and is not scored: no warning until it is given a score.
+    expect(await flag('1.1.2').isVisible()).toBe(false);
+    await page.fill('[name="score[1.1.2]"]', '0');
+    expect(await flag('1.1.2').isVisible()).toBe(false);
+    await page.fill('[name="score[1.1.2]"]', '0,5');
+    await expect.poll(() => flag('1.1.2').isVisible(), POLL).toBe(true);
+    expect(await text(page, '[id="leaf-1.1.2"] [data-flag]')).toBe(FLAG);
+    expect(await news()).toBe(`Tiêu chí 1.1.2: ${FLAG}`);
+    // A date and an issuer alone are no evidence for the server either; a document number is.
+    await page.click('[id="leaf-1.1.2"] summary');
+    await page.fill('[name="evidence[1.1.2][0][date]"]', '10/01/2022');
+    await page.fill('[name="evidence[1.1.2][0][issuer]"]', 'UBND huyện Sông Lam');
+    expect(await flag('1.1.2').isVisible()).toBe(true);
+    await page.fill('[name="evidence[1.1.2][0][number]"]', '05/KH-TP');
+    await expect.poll(() => flag('1.1.2').isVisible(), POLL).toBe(false);
+    expect(await news()).toBe('Tiêu chí 1.1.2: không còn cảnh báo thiếu minh chứng.');
+    await page.fill('[name="evidence[1.1.2][0][number]"]', '');
+    await expect.poll(() => flag('1.1.2').isVisible(), POLL).toBe(true);
+
+    // 1.1.1 is stored scored without evidence: the server drew the warning; an upload lifts it.
+    expect(await flag('1.1.1').isVisible()).toBe(true);
+    await page.click('[id="leaf-1.1.1"] summary');
+    await page.setInputFiles('#tep-1-1-1', {
+      name: 'Kế hoạch CCHC.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    await expect
+      .poll(() => text(page, '#leaf-1\\.1\\.1 .upload-status'), POLL)
+      .toContain('Đã tải lên và kiểm tra');
+    await expect.poll(() => flag('1.1.1').isVisible(), POLL).toBe(false);
+    // Taking the file out brings the warning back.
+    await page.click('[id="leaf-1.1.1"] ul.files li button');
+    await expect.poll(() => flag('1.1.1').isVisible(), POLL).toBe(true);
+    expect(await text(page, '[id="leaf-1.1.1"] [data-flag]')).toBe(FLAG);
+
+    expect(await page.evaluate(() => (globalThis as { kept?: string }).kept)).toBe('same page');
     await page.close();
   });
 

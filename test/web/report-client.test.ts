@@ -1,17 +1,24 @@
 /**
  * The report form's script reads scores exactly as the server does: the running total a unit sees
- * while typing is the one the server will store (integer hundredths, the domain's rules).
+ * while typing is the one the server will store (integer hundredths, the domain's rules), and a
+ * criterion's "chưa có minh chứng" warning appears for the fields the server would flag.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPoints, tryParsePoints } from '#domain/points';
+import { missingEvidence } from '#domain/report';
 import { fileSize } from '#web/evidence-files';
+import { LIMITS, ROWS } from '#web/report-fields';
+import { parseReportForm } from '#web/report-form';
 import {
+  EVIDENCE_RULES,
   formatHundredths,
+  lacksEvidence,
   parseHundredths,
   sizeText,
   tally,
 } from '../../functions/web/assets/report-form.js';
+import { leaves, officeSet, period, unit } from './fixtures.ts';
 
 /** What the server makes of a typed score: hundredths, or null when it refuses it. */
 function server(text: string): number | null | undefined {
@@ -62,5 +69,128 @@ describe('the script’s reading of a score', () => {
     expect(formatHundredths(areas.get('1')?.subtotal ?? -1)).toBe('0,3');
     expect(areas.get('2')).toEqual({ subtotal: 0, scored: 0, invalid: 2 });
     expect(all).toEqual({ subtotal: 30, scored: 2, invalid: 2 });
+  });
+});
+
+describe('the script’s "chưa có minh chứng" warning', () => {
+  const required = leaves.find(({ leaf }) => leaf.evidenceRequired)?.leaf;
+  const optional = leaves.find(({ leaf }) => !leaf.evidenceRequired)?.leaf;
+  if (!required || !optional) throw new Error('the office set has leaves with and without required evidence');
+
+  /** Whether the server flags `id` after reading `fields` (the page's ⚠ after a save and reload). */
+  function serverFlags(id: string, fields: [string, string][]): boolean {
+    const parsed = parseReportForm(new URLSearchParams(fields), {
+      unitId: unit.id,
+      periodId: period.id,
+      set: officeSet,
+      evidenceRound: 1,
+      now: new Date('2022-10-05T03:00:00Z'),
+      mode: 'draft',
+    });
+    return missingEvidence(parsed.report, officeSet).includes(id);
+  }
+
+  const script = (
+    leaf: { id: string; max: number; evidenceRequired?: boolean },
+    fields: [string, string][],
+  ) => lacksEvidence({ id: leaf.id, max: leaf.max, required: Boolean(leaf.evidenceRequired) }, fields);
+
+  it('reads the fields with the server’s limits', () => {
+    expect(EVIDENCE_RULES).toEqual({
+      scoreLength: LIMITS.score,
+      numberLength: LIMITS.evidenceNumber,
+      titleLength: LIMITS.evidenceTitle,
+      urlLength: LIMITS.url,
+      evidenceRows: ROWS.evidenceMax,
+      fileRows: ROWS.filesMax,
+    });
+  });
+
+  it('warns of a score above 0 without evidence, and not once a number, link, title or file is there', () => {
+    const id = required.id;
+    const scored: [string, string][] = [[`score[${id}]`, formatPoints(required.max)]];
+    expect(script(required, scored)).toBe(true);
+    expect(script(required, [[`score[${id}]`, '0']])).toBe(false);
+    expect(script(required, [[`score[${id}]`, '']])).toBe(false);
+    expect(script(optional, [[`score[${optional.id}]`, formatPoints(optional.max)]])).toBe(false);
+    // A date and an issuer alone identify nothing.
+    const dated: [string, string][] = [
+      ...scored,
+      [`evidence[${id}][0][date]`, '10/01/2022'],
+      [`evidence[${id}][0][issuer]`, 'UBND huyện'],
+    ];
+    expect(script(required, dated)).toBe(true);
+    expect(script(required, [...dated, [`evidence[${id}][0][number]`, '05/KH-TP']])).toBe(false);
+    expect(script(required, [...scored, [`evidence[${id}][2][title]`, 'Kế hoạch CCHC']])).toBe(false);
+    expect(script(required, [...scored, [`evidence[${id}][1][url]`, 'khong-phai-duong-dan']])).toBe(true);
+    expect(script(required, [...scored, [`file[${id}][0][key]`, 'evidence/x']])).toBe(false);
+    for (const [name, value] of [
+      [`evidence[${id}][0][number]`, '05/KH-TP'],
+      [`evidence[${id}][0][url]`, 'https://vanban.example.org/05'],
+    ] as const) {
+      expect(serverFlags(id, [...scored, [name, value]])).toBe(false);
+      expect(serverFlags(id, scored)).toBe(true);
+    }
+  });
+
+  const id = required.id;
+  const key = `evidence/${unit.id}/${period.id}/r1/${'a'.repeat(32)}-ke-hoach.pdf`;
+  const part = fc.constantFrom(
+    '',
+    ' ',
+    '05/KH-TP',
+    ' Kế hoạch ',
+    'https://vanban.example.org/05',
+    'http://',
+    'ftp://vanban.example.org/05',
+    'javascript:alert(1)',
+    '10/01/2022',
+    'x'.repeat(LIMITS.evidenceNumber + 1),
+    `https://example.org/${'a'.repeat(LIMITS.url)}`,
+    'ừ'.repeat(LIMITS.evidenceTitle),
+    'ừ'.repeat(LIMITS.evidenceTitle + 1),
+  );
+  const row = fc.record(
+    {
+      number: part,
+      date: part,
+      issuer: part,
+      url: part,
+      title: part,
+    },
+    { requiredKeys: [] },
+  );
+  const score = fc.oneof(
+    typed,
+    fc.constantFrom('0', '-0', ' 0,00 ', formatPoints(required.max), formatPoints(required.max + 1), '0,01'),
+  );
+  const fields = fc
+    .record({
+      score: fc.option(score, { nil: undefined }),
+      explanation: fc.constantFrom('', 'Đã ban hành kế hoạch.'),
+      rows: fc.array(fc.tuple(fc.constantFrom(0, 1, 2, 9, 10, 12), row), { maxLength: 4 }),
+      files: fc.array(fc.constantFrom(0, 3, 19, 20, 25), { maxLength: 2 }),
+    })
+    .map((f) => {
+      const out: [string, string][] = [];
+      if (f.score !== undefined) out.push([`score[${id}]`, f.score]);
+      out.push([`explanation[${id}]`, f.explanation]);
+      for (const [i, r] of f.rows) {
+        for (const [p, value] of Object.entries(r)) out.push([`evidence[${id}][${i}][${p}]`, value]);
+      }
+      for (const i of f.files) {
+        const file = { key, version: 'v1', name: 'Kế hoạch.pdf', size: '1024', type: 'application/pdf' };
+        for (const [p, value] of Object.entries(file)) out.push([`file[${id}][${i}][${p}]`, value]);
+      }
+      return out;
+    });
+
+  it('agrees with the server on every form of a criterion whose evidence is required', () => {
+    fc.assert(
+      fc.property(fields, (form) => {
+        expect(script(required, form)).toBe(serverFlags(id, form));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -79,6 +79,42 @@ describe('sections, contents and the running total', () => {
   });
 });
 
+describe('the "chưa có minh chứng" warning', () => {
+  // 1.1.1 is claimed without evidence; 1.2.1 is claimed with a document; 1.1.2 is not scored.
+  const report = reportWith({ '1.1.1': 100, '1.2.1': 10 });
+  const withDoc = {
+    ...report,
+    entries: {
+      ...report.entries,
+      '1.2.1': { selfScore: 10, explanation: '', evidence: [{ number: '05/KH-TP' }] },
+    },
+  };
+  const leafOf = (html: string, id: string) => {
+    const at = html.indexOf(`id="leaf-${id}"`);
+    return html.slice(at, html.indexOf('id="leaf-', at + 1));
+  };
+  const FLAG = '⚠ Có tự chấm điểm nhưng chưa có minh chứng';
+
+  it('is shown where the server finds it, and on the form waits hidden beside every other criterion requiring evidence', () => {
+    const html = renderReportPage(model({ stored: stored(withDoc), version: 4 }));
+    expect(openingTag(html, 'leaf-1.1.1')).toContain('data-evidence-required');
+    expect(leafOf(html, '1.1.1')).toContain(`<p class="flag" data-flag>${FLAG}</p>`);
+    expect(leafOf(html, '1.2.1')).toContain(`<p class="flag" data-flag hidden>${FLAG}</p>`);
+    expect(leafOf(html, '1.1.2')).toContain(`<p class="flag" data-flag hidden>${FLAG}</p>`);
+    // Shown once: a page without script says exactly what it said before.
+    expect(html.match(/<p class="flag"[^>]*>/g)?.filter((tag) => !tag.includes('hidden'))).toEqual([
+      '<p class="flag" data-flag>',
+    ]);
+  });
+
+  it('on a read-only report is drawn only where it applies, with nothing for a script', () => {
+    const html = renderReportPage(model({ stored: stored(withDoc, 'submitted'), version: 4 }));
+    expect(html.match(/<p class="flag"[^>]*>/g)).toEqual(['<p class="flag">']);
+    expect(leafOf(html, '1.1.1')).toContain(`<p class="flag">${FLAG}</p>`);
+    expect(html).not.toContain('data-evidence-required');
+  });
+});
+
 describe('the deadline', () => {
   it('is not mentioned as late before it passes', () => {
     expect(isLate(period, BEFORE_DEADLINE)).toBe(false);

@@ -7,7 +7,9 @@
  *   `autosave=1` and `Accept: application/json` (docs/unit-pages.md); a conflict stops it and says
  *   so, leaving every typed value on the page;
  * - after a return, the "only commented criteria" view switches in place, keeping what was typed;
- * - where the page offers it, evidence files go straight to storage: presign → POST → verify.
+ * - where the page offers it, evidence files go straight to storage: presign → POST → verify;
+ * - a criterion's "⚠ chưa có minh chứng" warning follows its score and evidence while they are
+ *   edited, by the server's own rule (domain/report.ts missingEvidence on what the form posts).
  * The pure helpers are exported so that tests hold them to the server's rules.
  */
 
@@ -75,6 +77,106 @@ export function tally(leaves) {
     }
   }
   return { areas, all };
+}
+
+/**
+ * What the server reads of the fields below (functions/web/report-fields.ts LIMITS and ROWS);
+ * exported so that tests hold the two to the same numbers.
+ */
+export const EVIDENCE_RULES = {
+  scoreLength: 20,
+  numberLength: 100,
+  titleLength: 500,
+  urlLength: 2000,
+  evidenceRows: 10,
+  fileRows: 20,
+};
+
+/**
+ * A field's value as the server reads it (report-fields.ts `text`).
+ * @param {string | undefined} value
+ */
+function clean(value) {
+  return (value ?? '').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * Longer than `max` characters, counted as the server counts them (code points).
+ * @param {string} value
+ * @param {number} max
+ */
+function tooLong(value, max) {
+  return [...value].length > max;
+}
+
+/**
+ * An http(s) address with a host, as the server accepts an evidence link (report-fields.ts).
+ * @param {string} value
+ */
+function isHttpUrl(value) {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The row numbers of the fields named `<prefix>[<leaf>][<i>][…]`, below `max`, as the server
+ * collects them (report-fields.ts `rowIndexes`).
+ * @param {Map<string, string>} fields
+ * @param {string} prefix
+ * @param {string} leaf
+ * @param {number} max
+ * @returns {number[]}
+ */
+function rowsOf(fields, prefix, leaf, max) {
+  const pattern = new RegExp(`^${prefix}\\[${leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]\\[(\\d+)\\]\\[`);
+  /** @type {Set<number>} */
+  const rows = new Set();
+  for (const name of fields.keys()) {
+    const i = Number(pattern.exec(name)?.[1] ?? Number.NaN);
+    if (Number.isSafeInteger(i) && i >= 0 && i < max) rows.add(i);
+  }
+  return [...rows];
+}
+
+/**
+ * Whether the server would flag this criterion "⚠ Có tự chấm điểm nhưng chưa có minh chứng" for
+ * these fields (domain/report.ts `missingEvidence` on the report `parseReportForm` reads): its
+ * evidence is required, it has a valid self-score above 0 (not over its maximum), and no evidence
+ * row has a document number, a valid link or a title, nor does it cite a file. A date or an issuer
+ * alone is not evidence. A file row counts when it has a key: the page lists only files the product
+ * accepted (cited already, or just uploaded and verified).
+ * @param {{ id: string, max: number, required: boolean }} leaf
+ * @param {Iterable<[string, string]>} entries the leaf's fields as the form posts them
+ * @returns {boolean}
+ */
+export function lacksEvidence(leaf, entries) {
+  if (!leaf.required) return false;
+  /** @type {Map<string, string>} */
+  const fields = new Map();
+  for (const [name, value] of entries) if (!fields.has(name)) fields.set(name, value);
+  const get = (/** @type {string} */ name) => clean(fields.get(name));
+  const R = EVIDENCE_RULES;
+  const score = get(`score[${leaf.id}]`);
+  if (score === '' || score.length > R.scoreLength) return false;
+  const value = parseHundredths(score);
+  if (value === undefined || value === null || value === 0 || value > leaf.max) return false;
+  for (const row of rowsOf(fields, 'evidence', leaf.id, R.evidenceRows)) {
+    const part = (/** @type {string} */ p) => get(`evidence[${leaf.id}][${row}][${p}]`);
+    const number = part('number');
+    const url = part('url');
+    const title = part('title');
+    if (number && !tooLong(number, R.numberLength)) return false;
+    if (url && url.length <= R.urlLength && isHttpUrl(url)) return false;
+    if (title && !tooLong(title, R.titleLength)) return false;
+  }
+  for (const row of rowsOf(fields, 'file', leaf.id, R.fileRows)) {
+    if (get(`file[${leaf.id}][${row}][key]`)) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------- the page
@@ -158,6 +260,47 @@ function viewSwitch(form) {
       show(link.dataset.view ?? 'all');
     });
   }
+}
+
+/**
+ * The "chưa có minh chứng" warning of each criterion that requires evidence follows what is typed
+ * and uploaded there: the server drew it (hidden where it does not apply) and the script toggles
+ * it, its text unchanged, when that criterion's fields change; a polite live region says so.
+ * @param {HTMLFormElement} form
+ */
+function evidenceWarnings(form) {
+  const news = document.createElement('p');
+  news.className = 'visually-hidden';
+  news.setAttribute('aria-live', 'polite');
+  news.dataset.flagNews = '';
+  form.append(news);
+  /** @param {HTMLElement} leaf */
+  const refresh = (leaf) => {
+    const flag = leaf.querySelector('[data-flag]');
+    if (!(flag instanceof HTMLElement)) return;
+    const id = leaf.id.replace(/^leaf-/, '');
+    /** @type {[string, string][]} */
+    const fields = [];
+    for (const input of leaf.querySelectorAll('input[name], textarea[name]')) {
+      if (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) {
+        if (!input.disabled) fields.push([input.name, input.value]);
+      }
+    }
+    const show = lacksEvidence({ id, max: Number(leaf.dataset.max), required: true }, fields);
+    if (flag.hidden !== show) return;
+    flag.hidden = !show;
+    news.textContent = show
+      ? `Tiêu chí ${id}: ${flag.textContent ?? ''}`
+      : `Tiêu chí ${id}: không còn cảnh báo thiếu minh chứng.`;
+  };
+  /** @param {Event} event */
+  const changed = (event) => {
+    const leaf =
+      event.target instanceof Element ? event.target.closest('.leaf[data-evidence-required]') : null;
+    if (leaf instanceof HTMLElement) refresh(leaf);
+  };
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
 }
 
 /**
@@ -454,8 +597,10 @@ function removable(form, item) {
   remove.className = 'secondary';
   remove.textContent = 'Bỏ tệp';
   remove.addEventListener('click', () => {
+    // Told from the list, inside the criterion: its warning and the autosave (on the form) hear it.
+    const list = item.parentElement ?? form;
     item.remove();
-    form.dispatchEvent(new Event('change'));
+    list.dispatchEvent(new Event('change', { bubbles: true }));
   });
   item.append(' ', remove);
 }
@@ -516,7 +661,7 @@ async function uploadOne(form, leaf, file, list, index, say) {
   }
   removable(form, item);
   list.append(item);
-  form.dispatchEvent(new Event('change'));
+  list.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
 /** @param {HTMLFormElement} form */
@@ -573,6 +718,7 @@ if (typeof document !== 'undefined') {
   const form = document.getElementById('bao-cao');
   if (form instanceof HTMLFormElement) {
     runningTotal(form);
+    evidenceWarnings(form);
     viewSwitch(form);
     autosave(form);
     uploads(form);
