@@ -100,12 +100,14 @@ function overdueOf(campaign: CampaignContext, approvals: readonly Approval[]): O
     .map((a) => {
       const unitId = a.unitId ?? '';
       const periodId = a.periodId ?? '';
+      const reviewClosesAt = campaign.periods.find((p) => p.id === periodId)?.reviewClosesAt;
       return {
         unitName: campaign.findUnit(unitId)?.name ?? unitId,
         periodId,
         reviewerName: (a.subjectId && campaign.findPerson('reviewer', a.subjectId)?.name) || '',
         round: a.round ?? 1,
         since: a.createdAt,
+        ...(reviewClosesAt ? { reviewClosesAt } : {}),
         reassignHref: adminHref.reassign(periodId, unitId),
       };
     });

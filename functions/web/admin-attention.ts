@@ -19,7 +19,7 @@ export const DECISION_KIND_LABELS: Record<DecisionKind, string> = {
   report: 'Báo cáo',
 };
 
-/** A review whose reviewer has not answered within the waiting time. */
+/** A review whose reviewer has not answered within the waiting time (the admins were told). */
 export interface OverdueReview {
   unitName: string;
   periodId: string;
@@ -27,6 +27,11 @@ export interface OverdueReview {
   round: number;
   /** Since when the reviewer has had it. */
   since: string;
+  /**
+   * When the period's review closes. Before it the review is only late in answering, as the
+   * escalation letter says (*Chưa có kết quả thẩm định*); from it, it is overdue (*Quá hạn*).
+   */
+  reviewClosesAt?: string;
   /** The reassignment page of this unit-period. */
   reassignHref: string;
 }
@@ -64,6 +69,9 @@ export interface AttentionModel {
   mailLimit: number;
 }
 
+/** Reviews still unanswered after the admins were told (not "overdue": the review may still run). */
+const SILENT_REVIEWS = 'Thẩm định chưa có kết quả';
+
 const MAIL_STATUS: Record<MailProblem['status'], string> = {
   failed: 'Gửi thất bại',
   ambiguous: 'Không rõ đã gửi hay chưa',
@@ -77,17 +85,27 @@ function errorText(error: string | undefined): string {
     .slice(0, 300);
 }
 
+/** Where a silent review stands, in the words of the escalation letter the admins had. */
+function reviewStanding(r: OverdueReview, now: string): string {
+  if (!r.reviewClosesAt) return 'Chưa có kết quả';
+  return Date.parse(now) >= Date.parse(r.reviewClosesAt)
+    ? `Quá hạn thẩm định (thời gian thẩm định của kỳ đã kết thúc lúc ${dateTime(r.reviewClosesAt)})`
+    : `Chưa có kết quả (thời gian thẩm định của kỳ còn đến ${dateTime(r.reviewClosesAt)})`;
+}
+
 function overdueTable(rows: readonly OverdueReview[], now: string): Html {
   return scrollTable(
-    'Thẩm định chờ quá hạn',
-    `<table><caption class="visually-hidden">Thẩm định chờ quá hạn</caption>
-<thead><tr><th scope="col">Đơn vị</th><th scope="col">Kỳ</th><th scope="col">Người thẩm định</th><th scope="col">Vòng</th><th scope="col">Chờ từ</th><th scope="col">Việc cần làm</th></tr></thead>
+    SILENT_REVIEWS,
+    `<table><caption class="visually-hidden">${e(SILENT_REVIEWS)}</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Kỳ</th><th scope="col">Người thẩm định</th><th scope="col">Vòng</th><th scope="col">Chờ từ</th><th scope="col">Tình trạng</th><th scope="col">Việc cần làm</th></tr></thead>
 <tbody>${rows
       .map(
         (r) =>
           `<tr><td>${e(r.unitName)}</td><td>${e(periodLabel(r.periodId))}</td><td>${e(r.reviewerName)}</td><td class="num">${e(
             r.round,
-          )}</td><td>${e(sinceText(r.since, now))}</td><td><a href="${e(r.reassignHref)}">Đổi người thẩm định</a></td></tr>`,
+          )}</td><td>${e(sinceText(r.since, now))}</td><td>${e(reviewStanding(r, now))}</td><td><a href="${e(
+            r.reassignHref,
+          )}">Đổi người thẩm định</a></td></tr>`,
       )
       .join('')}</tbody></table>`,
   );
@@ -154,9 +172,9 @@ export function renderAttention(a: AttentionModel, now: string, level: 2 | 3 = 2
       : `<${sub}>${e(title)} (${rows.length})</${sub}>\n<p class="muted">${e(hint)}</p>\n${table()}`;
   return `<section aria-labelledby="can-chu-y">${heading}
 ${part(
-  'Thẩm định chờ quá hạn',
+  SILENT_REVIEWS,
   a.overdue,
-  'Người thẩm định chưa trả lời trong thời hạn; có thể giao cho người khác, liên kết cũ sẽ hết hiệu lực.',
+  'Người thẩm định chưa trả lời sau thời gian chờ, quản trị đã được báo qua email; có thể giao cho người khác, liên kết cũ sẽ hết hiệu lực.',
   () => overdueTable(a.overdue, now),
 )}
 ${part(

@@ -120,6 +120,7 @@ export function attention(): AttentionModel {
         reviewerName: 'Trương Thị Lan',
         round: 1,
         since: '2025-01-08T03:00:00.000Z',
+        reviewClosesAt: '2025-01-21T10:00:00.000Z',
         reassignHref: '/admin/periods/2024Q4/units/phong-y-te/reassign',
       },
     ],

@@ -9,6 +9,7 @@ import { BAND_LABELS } from '#domain/model';
 import { auditCsv, auditViaText } from '#functions/documents/audit';
 import { parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
+import { renderAttention } from '#web/admin-attention';
 import { renderAuditPage } from '#web/admin-audit';
 import { renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
@@ -50,6 +51,17 @@ describe('admin pages', { timeout: 30_000 }, () => {
       if (u.band) expect(offices[i]).toContain(BAND_LABELS[u.band]);
     });
     expect(htmlText(html)).toContain('± điểm % so với Quý II/2024');
+  });
+
+  it('a silent reviewer is "Chưa có kết quả" while the review runs, as the escalation letter says, and overdue after', () => {
+    const during = htmlText(renderAttention(f.attention(), '2025-01-10T03:00:00.000Z'));
+    expect(during).toContain('Thẩm định chưa có kết quả (1)');
+    expect(during).toContain('Chưa có kết quả (thời gian thẩm định của kỳ còn đến 17:00 21/01/2025)');
+    expect(during).not.toContain('Quá hạn');
+    const after = htmlText(renderAttention(f.attention(), '2025-01-21T10:00:00.000Z'));
+    expect(after).toContain(
+      'Quá hạn thẩm định (thời gian thẩm định của kỳ đã kết thúc lúc 17:00 21/01/2025)',
+    );
   });
 
   it('a unit without a report reads Cuối khối in the rank column, as in its mail, not a number', () => {
