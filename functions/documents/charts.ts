@@ -12,7 +12,7 @@ import { decimalToFraction, divideFraction, fraction, multiplyFraction, roundHal
 import { BAND_ORDER, type BandThreshold, DEFAULT_BANDS, type UnitStatus } from '#domain/ranking';
 import type { PeriodResults } from '#domain/scoring';
 import { escapeHtml } from '#web/html';
-import { formatHundredths, GROUP_TITLES, percentHundredths, periodLabel } from './format.ts';
+import { formatHundredths, GROUP_TITLES, percentHundredths, periodLabel, periodShort } from './format.ts';
 import { areaAverages, bandCounts, histogram, weakestAreas } from './stats.ts';
 import type { AppraisalsByUnit } from './types.ts';
 
@@ -214,6 +214,21 @@ export function trendFrom(periods: readonly PeriodResults[], unitId: string): Tr
   });
 }
 
+const ROMAN_QUARTER: Record<string, string> = { Q1: 'I', Q2: 'II', Q3: 'III', Q4: 'IV' };
+const HALF_AXIS: Record<string, string> = { H1: '6 tháng đầu', H2: '6 tháng cuối' };
+
+/**
+ * A period on the trend's axis, in words that fit 14 periods side by side: the quarter in Roman
+ * numerals (or the half), with the year on a second line at the first period of each year — the
+ * description names every period in full ("Quý III/2022").
+ */
+function axisLabel(periodId: string): { part: string; year: string } {
+  const m = /^(\d{4})(Q[1-4]|H[12])?$/.exec(periodId);
+  if (!m) return { part: periodId, year: '' };
+  const suffix = m[2] ?? '';
+  return { part: ROMAN_QUARTER[suffix] ?? HALF_AXIS[suffix] ?? '', year: m[1] ?? '' };
+}
+
 /** A unit's percentage across periods, with the band thresholds as labelled dashed lines. */
 export function unitTrendSvg(
   unitName: string,
@@ -256,22 +271,44 @@ export function unitTrendSvg(
   if (plotted.length > 1) body.push(`<path d="${path}" fill="none" stroke="${BAR}" stroke-width="2"/>`);
   const described: string[] = [];
   points.forEach((p, i) => {
-    body.push(text(x(i), base + 18, p.periodId, 'text-anchor="middle" font-size="12"'));
+    const axis = axisLabel(p.periodId);
+    const newYear = i === 0 || axisLabel(points[i - 1]?.periodId ?? '').year !== axis.year;
+    if (axis.part) body.push(text(x(i), base + 16, axis.part, 'text-anchor="middle" font-size="11"'));
+    if (newYear) {
+      const at = axis.part ? base + 30 : base + 16;
+      body.push(text(x(i), at, axis.year, 'text-anchor="middle" font-size="11" font-weight="bold"'));
+    }
+    const name = periodShort(p.periodId);
     if (p.status === 'submitted-not-appraised' || !p.percent) {
       body.push(text(x(i), base - 8, FLAG_LABELS['chua-tham-dinh'], 'text-anchor="middle" font-size="11"'));
-      described.push(`${p.periodId}: ${FLAG_LABELS['chua-tham-dinh']}`);
+      described.push(`${name}: ${FLAG_LABELS['chua-tham-dinh']}`);
       return;
     }
     const label = p.status === 'not-submitted' ? `0 % (${FLAG_LABELS['khong-nop-bao-cao']})` : pct(p.percent);
     body.push(`<circle cx="${x(i)}" cy="${y(p.percent)}" r="4" fill="${BAR}"/>`);
-    body.push(text(x(i), y(p.percent) - 9, label, 'text-anchor="middle" font-size="12" font-weight="bold"'));
-    described.push(`${p.periodId}: ${label}`);
+    // Side by side the values collide ("70,00 %" is ~50 px): every other one goes below its point.
+    const below = step < 56 && i % 2 === 1;
+    body.push(
+      text(
+        x(i),
+        y(p.percent) + (below ? 19 : -9),
+        label,
+        'text-anchor="middle" font-size="12" font-weight="bold"',
+      ),
+    );
+    described.push(`${name}: ${label}`);
   });
+  const quarterly = points.some((p) => /Q[1-4]$/.test(p.periodId));
   body.push(
-    text(left, base + 40, 'Tỷ lệ điểm (%) theo kỳ; đường nét đứt: ngưỡng xếp loại.', 'font-size="12"'),
+    text(
+      left,
+      base + 52,
+      `Tỷ lệ điểm (%) theo ${quarterly ? 'quý' : 'kỳ'}; đường nét đứt: ngưỡng xếp loại.`,
+      'font-size="12"',
+    ),
   );
   const desc = `${unitName}, tỷ lệ điểm từng kỳ: ${described.join('; ')}.`;
-  return svg(options.id ?? 'dien-bien', base + 56, title, desc, body);
+  return svg(options.id ?? 'dien-bien', base + 68, title, desc, body);
 }
 
 /** Each reform area's mean across the group's appraised units as a share of its maximum. */

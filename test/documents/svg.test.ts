@@ -84,6 +84,13 @@ describe('SVG charts', { timeout: 30_000 }, () => {
     expect(/<path d="M[^"]*M[^"]*"/.test(svg)).toBe(true);
     const missed = unitTrendSvg('Xã Đại Đồng', trendFrom(periods, 'xa-dai-dong'), { id: 'dai-dong' });
     expect(texts(missed)).toContain('0 % (Không nộp báo cáo)');
+    // The axis in words, never the period's code: the quarters I–IV, the year once below them.
+    const axis = texts(svg);
+    expect(axis.filter((t) => ['I', 'II', 'III', 'IV'].includes(t))).toEqual(['I', 'II', 'III', 'IV']);
+    expect(axis.filter((t) => t === '2024')).toHaveLength(1);
+    expect(axis.join(' ')).not.toMatch(/\d{4}Q\d/);
+    expect(decodeXml(svg)).toContain('Quý I/2024: ');
+    expect(decodeXml(svg)).not.toMatch(/\d{4}Q\d/);
   });
 
   it("reform areas: each area's share of its maximum, the two weakest marked in words", () => {
