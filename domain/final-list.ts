@@ -9,6 +9,18 @@ import { FORM_LABELS, movementAwards } from './issuers.ts';
 
 export type FinalStatus = 'awarded' | 'proposed-upward' | 'excluded' | 'not-passed' | 'tie-undecided';
 
+/**
+ * Each final status in words, for every page and letter. The council recommends and the
+ * chairman decides: a candidate it passed is *thông qua*, never already *khen thưởng*.
+ */
+export const FINAL_STATUS_LABELS: Record<FinalStatus, string> = {
+  awarded: 'Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng',
+  'proposed-upward': 'Được Hội đồng thông qua, đề nghị cấp trên khen thưởng',
+  'not-passed': 'Không được Hội đồng thông qua',
+  'tie-undecided': 'Đồng hạng tại ngưỡng, chờ Chủ tịch/Hội đồng quyết định',
+  excluded: 'Không đủ điều kiện đề nghị',
+};
+
 export interface FinalEntry extends Omit<Candidate, 'status'> {
   proposalStatus: CandidateStatus;
   status: FinalStatus;

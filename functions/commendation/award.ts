@@ -230,14 +230,6 @@ export const KIND_LABELS: Record<Candidate['kind'], string> = {
   upward: 'Tập thể – đề nghị cấp trên',
 };
 
-export const FINAL_STATUS_LABELS: Record<FinalStatus, string> = {
-  awarded: 'Được thông qua, trình tặng Giấy khen',
-  'proposed-upward': 'Được thông qua, đề nghị cấp trên khen thưởng',
-  'not-passed': 'Không được thông qua',
-  'tie-undecided': 'Đồng hạng tại ngưỡng, chờ Chủ tịch/Hội đồng quyết định',
-  excluded: 'Không đủ điều kiện đề nghị',
-};
-
 // ---------------------------------------------------------------- ballots
 
 export type VoteChoice = Vote;

@@ -9,6 +9,7 @@
  *    same year does not send it again). Nothing is sent when there are none.
  */
 import type { Candidate } from '#domain/commendation-model';
+import { FINAL_STATUS_LABELS } from '#domain/final-list';
 import { commendationOutcomeEmail, initiativesDigestEmail, type OutcomeLine } from '#mail/commendation';
 import { periodName } from '#mail/letter';
 import { NotFoundError } from '#ports/errors';
@@ -22,7 +23,6 @@ import {
   type CycleRef,
   cycleLabel,
   cycleLabelEn,
-  FINAL_STATUS_LABELS,
   KIND_LABELS,
   parseCycle,
   readCycle,

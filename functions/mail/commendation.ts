@@ -102,7 +102,7 @@ export interface OutcomeLine {
   unitName: string;
   formLabel: string;
   votes: { yes: number; no: number; abstain: number; absent: number } | null;
-  /** "Được khen thưởng", "Không được thông qua", … */
+  /** FINAL_STATUS_LABELS: "Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng", … */
   statusLabel: string;
   /** Why (the council's reason, or the refusal's). */
   note: string;

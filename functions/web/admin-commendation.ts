@@ -6,7 +6,7 @@
  */
 import type { Proposal } from '#domain/commendation-model';
 import type { Tally } from '#domain/council';
-import type { FinalList } from '#domain/final-list';
+import { FINAL_STATUS_LABELS, type FinalList } from '#domain/final-list';
 import type { IsoInstant } from '#domain/model';
 import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
@@ -56,14 +56,6 @@ const CANDIDATE_STATUS: Record<Proposal['candidates'][number]['status'], string>
   'propose-upward': 'Đề nghị cấp trên',
   proposed: 'Đề nghị',
   'tie-at-cutoff': 'Đồng hạng tại ngưỡng, Hội đồng xét',
-  excluded: 'Không đề nghị',
-};
-
-const FINAL_STATUS: Record<FinalList['entries'][number]['status'], string> = {
-  awarded: 'Được khen thưởng',
-  'proposed-upward': 'Đề nghị cấp trên khen thưởng',
-  'tie-undecided': 'Đồng hạng, Chủ tịch quyết định',
-  'not-passed': 'Không được thông qua',
   excluded: 'Không đề nghị',
 };
 
@@ -181,7 +173,7 @@ ${scrollTable(
 function finalSection(final: FinalList): Html {
   const shown = final.entries.filter((x) => x.status !== 'excluded');
   return `<h2>Danh sách cuối cùng</h2>
-<ul>${shown.map((x) => `<li>${e(x.name)}${x.kind === 'individual' ? ` (${e(x.unitName)})` : ''} – ${e(x.formLabel)}: ${e(FINAL_STATUS[x.status])}</li>`).join('')}</ul>`;
+<ul>${shown.map((x) => `<li>${e(x.name)}${x.kind === 'individual' ? ` (${e(x.unitName)})` : ''} – ${e(x.formLabel)}: ${e(FINAL_STATUS_LABELS[x.status])}</li>`).join('')}</ul>`;
 }
 
 export function renderCycle(m: CycleModel): Html {

@@ -122,6 +122,9 @@ describe('commendation', { timeout: 90_000 }, () => {
     expect(page).toContain('Kiểm phiếu');
     expect(htmlText(page)).toContain('Tham gia 6 (cần ít nhất 6)');
     expect(page).toContain('Danh sách cuối cùng');
+    // The council recommends, the chairman decides: passed, never already awarded.
+    expect(htmlText(page)).toContain(': Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng');
+    expect(htmlText(page)).not.toContain('Được khen thưởng');
     const first = (await readCycle('2024')).candidates.get(ballot[0] ?? '')?.proposal.candidate;
     if (!first) throw new Error('no candidate');
     expect(page).toContain(first.name);

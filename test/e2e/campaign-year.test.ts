@@ -804,23 +804,23 @@ describe('a campaign year of the demo district on the local engine', () => {
       const item = (name: string, kind: string) =>
         items.find((x) => x.startsWith(`${name}\n   Loại: ${kind}`));
       expect(item('Phòng Tư pháp', 'Tập thể')).toContain(
-        'Phiếu (tán thành/không/không biểu quyết/vắng): 5/2/1/0\n   Kết quả: Không được thông qua',
+        'Phiếu (tán thành/không/không biểu quyết/vắng): 5/2/1/0\n   Kết quả: Không được Hội đồng thông qua',
       );
       expect(item(NOMINEE.name, 'Cá nhân')).toContain(
-        'Phiếu (tán thành/không/không biểu quyết/vắng): 6/2/0/0\n   Kết quả: Được thông qua, trình tặng Giấy khen',
+        'Phiếu (tán thành/không/không biểu quyết/vắng): 6/2/0/0\n   Kết quả: Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng',
       );
       expect(item('Phòng Nội vụ', 'Tập thể')).toContain(
-        '7/0/1/0\n   Kết quả: Được thông qua, trình tặng Giấy khen',
+        '7/0/1/0\n   Kết quả: Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng',
       );
       expect(item('Văn phòng HĐND và UBND huyện', 'Tập thể – đề nghị cấp trên')).toContain(
-        'Kết quả: Được thông qua, đề nghị cấp trên khen thưởng',
+        'Kết quả: Được Hội đồng thông qua, đề nghị cấp trên khen thưởng',
       );
     }
     const tuPhap = await mailTo('commendation-outcome', unitOf('phong-tu-phap').focalPoint.email, {
       unitId: 'phong-tu-phap',
       periodId: '2023-2',
     });
-    expect(tuPhap.text).toContain('Không được thông qua');
+    expect(tuPhap.text).toContain('Không được Hội đồng thông qua');
     const unitsOnBallot = new Set(
       header.ballot.map((id) => (id.startsWith('individual:') ? 'phong-noi-vu' : id.split(':')[1])),
     );

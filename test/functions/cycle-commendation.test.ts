@@ -370,7 +370,7 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
     expect(councilMails).toHaveLength(council.size);
     const text = councilMails[0]!.body.text!;
     expect(text).toContain('Đủ số thành viên tham gia (7/8, cần ít nhất 6)');
-    expect(text).toContain('Không được thông qua');
+    expect(text).toContain('Không được Hội đồng thông qua');
     const noiVu = outcome.find((m) => m.destination.to[0] === 'phuongdt.noivu@song-lam.example.org')!;
     expect(noiVu.subject).toContain('– Phòng Nội vụ');
     expect(noiVu.body.text).toContain('Nguyễn Văn An');

@@ -218,7 +218,7 @@ export function everyEmail(): Record<string, Email> {
         {
           ...candidate,
           votes: { yes: 5, no: 1, abstain: 1, absent: 1 },
-          statusLabel: 'Không được thông qua',
+          statusLabel: 'Không được Hội đồng thông qua',
           note: `Không đủ phiếu ${SCRIPT}`,
         },
       ],
