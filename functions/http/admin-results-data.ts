@@ -15,7 +15,7 @@ import { appraisedScores } from '#domain/report';
 import type { PeriodResults } from '#domain/scoring';
 import type { AppraisalsByUnit } from '#functions/documents/types';
 import {
-  latestPeriodResults,
+  latestHeader,
   type PeriodResultsHeader,
   type ResultsBody,
   readPeriodResults,
@@ -24,7 +24,7 @@ import { results } from '#ports/dynamo/results';
 import type { CampaignContext } from '#steps/campaign';
 import { mapLimited } from '#steps/concurrency';
 import { finalAppraisal } from '#steps/records';
-import type { VersionInfo, VersionReason } from '#web/admin-results';
+import { missingResultsText, type VersionInfo, type VersionReason } from '#web/admin-results';
 import { notFound } from './admin-session.ts';
 
 /** Units whose appraisal is read at once. */
@@ -117,32 +117,44 @@ export function periodsIn(campaign: CampaignContext, scope: Scope): Period[] {
   return scope.kind === 'year' ? periodsOfYear(campaign.config, scope.year) : [...campaign.periods];
 }
 
-/** A year's or the phase's results over the latest version of each period in scope; 404 when none. */
+/**
+ * A year's or the phase's results over the latest version of each period in scope; while a period
+ * has none, those periods (`missing`, read from the headers alone: no line is read then). The
+ * domain refuses to aggregate without every period (domain/aggregate.ts); the page says which.
+ */
+export async function aggregateOrMissing(campaign: CampaignContext, scope: Scope): Promise<AggregateData> {
+  const periods = periodsIn(campaign, scope);
+  if (periods.length === 0) {
+    throw notFound('Không có kỳ báo cáo', 'Không có kỳ báo cáo nào trong phạm vi này.');
+  }
+  const headers = await Promise.all(periods.map((p) => latestHeader(p.id)));
+  const missing = periods.filter((_, i) => headers[i] === undefined);
+  if (missing.length > 0) return { periods, missing };
+  const perPeriod = await Promise.all(
+    headers.flatMap((h) => (h === undefined ? [] : [readPeriodResults(h)])),
+  );
+  return {
+    periods,
+    results: aggregateResults(
+      scope.kind,
+      periods.map((p) => p.id),
+      perPeriod,
+      campaign.units,
+      { bands: campaign.config.bands },
+    ),
+  };
+}
+
+export type AggregateData =
+  | { periods: Period[]; results: AggregateResults; missing?: undefined }
+  | { periods: Period[]; missing: Period[]; results?: undefined };
+
+/** For the downloads: the aggregate, else 404 naming in words the periods still without results. */
 export async function aggregateData(
   campaign: CampaignContext,
   scope: Scope,
 ): Promise<{ periods: Period[]; results: AggregateResults }> {
-  const periods = periodsIn(campaign, scope);
-  const perPeriod = (await Promise.all(periods.map((p) => latestPeriodResults(p.id)))).filter(
-    (r): r is PeriodResults => r !== undefined,
-  );
-  if (periods.length === 0 || perPeriod.length === 0) {
-    throw notFound('Chưa có kết quả', 'Chưa có kỳ nào trong phạm vi này công bố kết quả.');
-  }
-  try {
-    return {
-      periods,
-      results: aggregateResults(
-        scope.kind,
-        periods.map((p) => p.id),
-        perPeriod,
-        campaign.units,
-        { bands: campaign.config.bands },
-      ),
-    };
-  } catch (error) {
-    // The domain names the periods still without results: the admin reads exactly that.
-    if (error instanceof RangeError) throw notFound('Chưa đủ kết quả để tổng hợp', error.message);
-    throw error;
-  }
+  const data = await aggregateOrMissing(campaign, scope);
+  if (data.missing) throw notFound('Chưa đủ kết quả để tổng hợp', missingResultsText(data.missing));
+  return data;
 }

@@ -1,20 +1,21 @@
 /**
  * The results pages behind the admin sign-in: what has results (`/admin/results`), a period's
  * ranking of any published version (`/admin/periods/<p>/results?version=n`), a year's and the
- * phase's (`/admin/years/<y>/results`, `/admin/phase/results`). Reads: admin-results-data.ts.
+ * phase's (`/admin/years/<y>/results`, `/admin/phase/results`; while a period of it has no results,
+ * a page naming those periods). Reads: admin-results-data.ts.
  */
 import { latestHeader } from '#functions/scoring/results';
-import { renderResultsIndex, renderResultsPage } from '#web/admin-results';
+import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import { type HttpRequest, type HttpResponse, htmlResponse } from '#web/http';
 import {
-  aggregateData,
+  aggregateOrMissing,
   appraisalsOf,
   periodResultsData,
   type Scope,
   setsOf,
   versionInfo,
 } from './admin-results-data.ts';
-import { type AdminContext, notFound, periodOf } from './admin-session.ts';
+import { type AdminContext, notFound, periodOf, periodStates } from './admin-session.ts';
 
 /** The phase's id as the documents name it: its first and last year. */
 export function phaseIdOf(ctx: AdminContext): string {
@@ -65,17 +66,26 @@ export function yearOf(ctx: AdminContext, text: string): Scope {
 }
 
 export async function aggregateResultsPage(ctx: AdminContext, scope: Scope): Promise<HttpResponse> {
-  const { periods, results } = await aggregateData(ctx.campaign, scope);
+  const data = await aggregateOrMissing(ctx.campaign, scope);
+  const { periods } = data;
+  const view =
+    scope.kind === 'year'
+      ? { kind: 'year' as const, year: scope.year, periods }
+      : { kind: 'phase' as const, id: phaseIdOf(ctx), periods };
+  if (data.missing) {
+    // Not an error: the year exists, its results come once every period of it is published.
+    const states = await periodStates(ctx.campaign);
+    return htmlResponse(
+      200,
+      renderAggregatePending({
+        frame: ctx.frame,
+        scope: view,
+        missing: data.missing.map((period) => ({ period, state: states.get(period.id) ?? 'scheduled' })),
+      }),
+    );
+  }
   return htmlResponse(
     200,
-    renderResultsPage({
-      frame: ctx.frame,
-      scope:
-        scope.kind === 'year'
-          ? { kind: 'year', year: scope.year, periods }
-          : { kind: 'phase', id: phaseIdOf(ctx), periods },
-      results,
-      versions: [],
-    }),
+    renderResultsPage({ frame: ctx.frame, scope: view, results: data.results, versions: [] }),
   );
 }

@@ -12,7 +12,9 @@ import { formatPoints } from '#domain/points';
 import type { UnitChange } from '#domain/ranking';
 import type { PeriodResults, UnitPeriodResult } from '#domain/scoring';
 import { areaAveragesSvg, bandCountsSvg, scoreDistributionSvg } from '#functions/documents/charts';
+import { periodLabel as periodInWords } from '#functions/documents/format';
 import type { AppraisalsByUnit } from '#functions/documents/types';
+import { periodStateText } from './admin-dashboard.ts';
 import {
   type AdminFrame,
   adminPage,
@@ -23,6 +25,7 @@ import {
   pointsText,
   scrollTable,
 } from './admin-frame.ts';
+import type { PeriodState } from './admin-progress.ts';
 import { adminHref, type SummaryFormat } from './admin-routes.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
 
@@ -262,6 +265,17 @@ function downloads(m: ResultsPageModel): Html {
     .join('')}</ul>`;
 }
 
+/** A results page in the admin's frame, under *Kết quả*. */
+function resultsFrame(frame: AdminFrame, title: string, body: Html): Html {
+  const crumbs: Crumb[] = [{ label: 'Kết quả', href: adminHref.results() }, { label: title }];
+  return adminPage(frame, { title, current: 'results', crumbs, body });
+}
+
+/** What a year's or the phase's percentage is: the mean over its periods, named. */
+function meanOf(periods: readonly Period[]): Html {
+  return `<span>Bình quân tỷ lệ điểm của ${periods.length} kỳ: ${e(periods.map((p) => periodLabel(p.id)).join(', '))}</span>`;
+}
+
 export function renderResultsPage(m: ResultsPageModel): Html {
   const labels = groupTitles(m.groupLabels);
   const title = scopeTitle(m.scope);
@@ -270,9 +284,7 @@ export function renderResultsPage(m: ResultsPageModel): Html {
       ? `<span>${e(formatDate(m.scope.period.start))} – ${e(formatDate(m.scope.period.end))}</span><span>Phiên bản ${e(
           m.results.version,
         )}</span>`
-      : `<span>Bình quân tỷ lệ điểm của ${m.scope.periods.length} kỳ: ${e(
-          m.scope.periods.map((p) => periodLabel(p.id)).join(', '),
-        )}</span>`;
+      : meanOf(m.scope.periods);
   const groups = UNIT_GROUPS.filter((g) => m.results.units.some((u) => u.group === g))
     .map((g) => {
       const label = labels[g];
@@ -290,8 +302,66 @@ ${charts(m, g)}</section>`;
 ${versionsSection(m)}
 ${downloads(m)}
 ${groups}`;
-  const crumbs: Crumb[] = [{ label: 'Kết quả', href: adminHref.results() }, { label: title }];
-  return adminPage(m.frame, { title, current: 'results', crumbs, body });
+  return resultsFrame(m.frame, title, body);
+}
+
+// ---------------------------------------------------------------- a year or the phase not complete yet
+
+/** "quý IV năm 2022, quý I năm 2023": periods named in words, for a sentence. */
+export function periodsInWords(periods: readonly Pick<Period, 'id' | 'year'>[]): string {
+  return periods.map((p) => periodInWords(p)).join(', ');
+}
+
+/** Why a year or the phase cannot be aggregated yet, naming the periods in words. */
+export function missingResultsText(missing: readonly Pick<Period, 'id' | 'year'>[]): string {
+  return `Chưa có kết quả của ${periodsInWords(missing)}: chưa thể tổng hợp.`;
+}
+
+export interface AggregatePendingModel {
+  frame: AdminFrame;
+  scope: Extract<ResultsScope, { kind: 'year' | 'phase' }>;
+  /** The periods in scope still without results, each with where it stands. */
+  missing: { period: Period; state: PeriodState }[];
+}
+
+/**
+ * A year or the phase while some of its periods have no results: the domain aggregates only over
+ * every period (a missed period counts 0, an unpublished one is not known yet), so the page says
+ * which periods are still awaited, where each stands, and links to them and to those published.
+ */
+export function renderAggregatePending(m: AggregatePendingModel): Html {
+  const title = scopeTitle(m.scope);
+  const whole = m.scope.kind === 'year' ? `năm ${m.scope.year}` : `giai đoạn ${m.scope.id}`;
+  const missingIds = new Set(m.missing.map((x) => x.period.id));
+  const published = m.scope.periods.filter((p) => !missingIds.has(p.id));
+  const dates = (p: Period) => `${formatDate(p.start)} – ${formatDate(p.end)}`;
+  const missingItems = m.missing
+    .map(
+      ({ period, state }) =>
+        `<li><a href="${e(adminHref.period(period.id))}">${e(periodLabel(period.id))}</a> (${e(dates(period))}): ${e(
+          periodStateText(period, state, m.frame.now),
+        )}</li>`,
+    )
+    .join('');
+  const publishedList = published.length
+    ? `<h2>Các kỳ đã có kết quả</h2><ul>${published
+        .map(
+          (p) =>
+            `<li><a href="${e(adminHref.periodResults(p.id))}">${e(periodLabel(p.id))}</a> (${e(dates(p))})</li>`,
+        )
+        .join('')}</ul>`
+    : '';
+  const body = `<h1>${e(title)}</h1>
+<div class="meta">${meanOf(m.scope.periods)}</div>
+<div class="notice warn" role="status"><h2>Chưa đủ kết quả để tổng hợp</h2><p>${e(
+    `Chưa có kết quả của ${periodsInWords(m.missing.map((x) => x.period))}. Kết quả ${whole} được tổng hợp khi tất cả các kỳ trong ${
+      m.scope.kind === 'year' ? 'năm' : 'giai đoạn'
+    } đã được chấm điểm và công bố kết quả.`,
+  )}</p></div>
+<h2>Các kỳ chưa có kết quả</h2>
+<ul>${missingItems}</ul>
+${publishedList}`;
+  return resultsFrame(m.frame, title, body);
 }
 
 // ---------------------------------------------------------------- index
@@ -318,11 +388,24 @@ export function renderResultsIndex(m: ResultsIndexModel): Html {
         }</td><td>${latest ? e(reasonText(latest.reason)) : ''}</td></tr>`,
     )
     .join('\n');
+  // A year or the phase is aggregated only once every period of it has results: say so beside its link.
+  const unpublished = (periods: ResultsIndexModel['periods']) => periods.filter((p) => !p.latest);
+  const yearItem = (y: number) => {
+    const missing = unpublished(m.periods.filter((p) => p.period.year === y));
+    const note = missing.length
+      ? ` – chưa đủ kết quả để tổng hợp, còn thiếu ${periodsInWords(missing.map((p) => p.period))}`
+      : '';
+    return `<li><a href="${e(adminHref.yearResults(y))}">Năm ${y}</a>${e(note)}</li>`;
+  };
+  const phaseMissing = unpublished(m.periods).length;
+  const phaseNote = phaseMissing
+    ? ` – chưa đủ kết quả để tổng hợp, còn thiếu ${phaseMissing}/${m.periods.length} kỳ`
+    : '';
   const body = `<h1>Kết quả thi đua</h1>
 <h2>Theo năm và cả giai đoạn</h2>
-<ul>${m.years.map((y) => `<li><a href="${e(adminHref.yearResults(y))}">Năm ${y}</a></li>`).join('')}<li><a href="${e(
-    adminHref.phaseResults(),
-  )}">Giai đoạn ${e(m.phaseId)}</a></li></ul>
+<ul>${m.years.map(yearItem).join('')}<li><a href="${e(adminHref.phaseResults())}">Giai đoạn ${e(
+    m.phaseId,
+  )}</a>${e(phaseNote)}</li></ul>
 <h2>Theo kỳ báo cáo</h2>
 ${scrollTable(
   'Kết quả theo kỳ',

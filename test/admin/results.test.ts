@@ -72,10 +72,32 @@ describe('results', { timeout: 60_000 }, () => {
     expect(year.status).toBe(200);
     expect(await year.text()).toContain('Kết quả năm 2024');
     expect((await a.get('/admin/years/1999/results')).status).toBe(404);
-    // The phase needs every period's results: it names those still missing.
+    // The phase needs every period's results: an admin page names, in words, those still missing.
     const phase = await a.get('/admin/phase/results');
-    expect(phase.status).toBe(404);
-    expect(await phase.text()).toContain('Chưa có kết quả của kỳ 2022Q3');
+    expect(phase.status).toBe(200);
+    const text = htmlText(await phase.text());
+    expect(text).toContain('Kết quả giai đoạn 2022-2025');
+    expect(text).toContain('Chưa có kết quả của quý III năm 2022, quý IV năm 2022, quý I năm 2023');
+    expect(text).toContain('Kết quả giai đoạn 2022-2025 được tổng hợp khi tất cả các kỳ trong giai đoạn');
+    expect(text).toContain('Quý I/2025 (01/01/2025 – 31/03/2025): Chưa mở');
+    expect(text).not.toMatch(/20\d\dQ\d|Mã lỗi/);
+    // The downloads have nothing to give: 404 naming the periods in words too.
+    const xlsx = await a.get('/admin/phase/summary.xlsx');
+    expect(xlsx.status).toBe(404);
+    expect(htmlText(await xlsx.text())).toContain('Chưa có kết quả của quý III năm 2022');
+  });
+
+  it('a year of the calendar without results yet: a page saying which periods are awaited, linked from the index', async () => {
+    const index = htmlText(await (await a.get('/admin/results')).text());
+    expect(index).toContain('Năm 2024 Giai đoạn 2022-2025 – chưa đủ kết quả để tổng hợp');
+    const year = await a.get('/admin/years/2023/results');
+    expect(year.status).toBe(200);
+    const page = await year.text();
+    expect(htmlText(page)).toContain(
+      'Chưa có kết quả của quý I năm 2023, quý II năm 2023, quý III năm 2023, quý IV năm 2023. Kết quả năm 2023 được tổng hợp khi',
+    );
+    expect(page).toContain('href="/admin/periods/2023Q4"');
+    expect(page).toContain('<nav class="admin-nav"');
   });
 
   it('needs the admin session', async () => {

@@ -24,7 +24,12 @@ import {
   type UnitRow,
   unitRow,
 } from '#web/admin-progress';
-import type { ResultsIndexModel, ResultsPageModel, VersionInfo } from '#web/admin-results';
+import type {
+  AggregatePendingModel,
+  ResultsIndexModel,
+  ResultsPageModel,
+  VersionInfo,
+} from '#web/admin-results';
 import type { UnitHistoryModel, UnitPeriodModel } from '#web/admin-unit';
 import { demo2024, type ScoredPeriod } from '../documents/fixture.ts';
 
@@ -235,6 +240,20 @@ export function resultsIndexModel(): ResultsIndexModel {
     }),
     years: [2022, 2023, 2024],
     phaseId: '2022-2025',
+  };
+}
+
+/**
+ * The year page before its last quarter is published: 2024Q3 has results, 2024Q4 is in review
+ * (the demo's 2022 on the day its quarter IV had not been published).
+ */
+export function yearPendingModel(): AggregatePendingModel {
+  const d = demo2024();
+  const periods = d.yearPeriods.slice(2);
+  return {
+    frame: FRAME,
+    scope: { kind: 'year', year: 2024, periods },
+    missing: periods.slice(1).map((p) => ({ period: p, state: 'open' })),
   };
 }
 

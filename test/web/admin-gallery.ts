@@ -7,7 +7,7 @@ import { renderAdjustmentsPage } from '#web/admin-adjustments';
 import { renderAuditPage } from '#web/admin-audit';
 import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
-import { renderResultsIndex, renderResultsPage } from '#web/admin-results';
+import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import {
   renderUnitHistory,
   renderUnitLinkRequest,
@@ -26,6 +26,7 @@ export function adminGallery(): [string, string][] {
     ['results-index', renderResultsIndex(f.resultsIndexModel())],
     ['results-period', renderResultsPage(f.periodResultsModel())],
     ['results-year', renderResultsPage(f.yearResultsModel())],
+    ['results-year-pending', renderAggregatePending(f.yearPendingModel())],
     ['unit', renderUnitHistory(f.unitHistoryModel())],
     ['unit-period', renderUnitPeriod(f.unitPeriodModel())],
     ['unit-own-history', renderUnitHistory(f.unitHistoryModel(f.UNIT_FRAME))],

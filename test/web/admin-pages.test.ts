@@ -13,7 +13,7 @@ import { renderAttention } from '#web/admin-attention';
 import { renderAuditPage } from '#web/admin-audit';
 import { renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
-import { renderResultsPage } from '#web/admin-results';
+import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import { renderUnitHistory, renderUnitPeriod } from '#web/admin-unit';
 import { demo2024, noQuorumTally } from '../documents/fixture.ts';
 import { htmlText, parseCsv } from '../documents/read-back.ts';
@@ -120,6 +120,47 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(htmlText(html)).toContain('Quý I/2024 Quý II/2024 Quý III/2024 Quý IV/2024 Tỷ lệ bình quân');
     expect(tableRows(html, 'Xếp hạng Khối cơ quan')).toHaveLength(12);
     expect(hrefs(html)).toContain('/admin/years/2024/summary.xlsx');
+  });
+
+  it('a year not complete yet: an admin page naming in words the periods still without results, and where each stands', () => {
+    const html = renderAggregatePending(f.yearPendingModel());
+    const text = htmlText(html);
+    expect(text).toContain(
+      'Chưa có kết quả của quý IV năm 2024. Kết quả năm 2024 được tổng hợp khi tất cả các kỳ trong năm đã được chấm điểm và công bố kết quả.',
+    );
+    // 15/01/2025: after 2024Q4's deadline, before its review closes.
+    expect(text).toContain('Các kỳ chưa có kết quả Quý IV/2024 (01/10/2024 – 31/12/2024): Đang thẩm định');
+    expect(text).toContain('Các kỳ đã có kết quả Quý III/2024 (01/07/2024 – 30/09/2024)');
+    expect(text).not.toMatch(/2024Q\d|Mã lỗi/);
+    // The admin's frame: its navigation (Kết quả current) and the way back to the results.
+    expect(html).toContain('<nav class="admin-nav"');
+    expect(html).toMatch(/<a href="\/admin\/results" aria-current="page">/);
+    expect(hrefs(html)).toEqual(
+      expect.arrayContaining(['/admin/periods/2024Q4', '/admin/periods/2024Q3/results']),
+    );
+    expect(hrefs(html)).not.toContain('/admin/years/2024/summary.xlsx');
+    const phase = htmlText(
+      renderAggregatePending({
+        ...f.yearPendingModel(),
+        scope: { kind: 'phase', id: '2022-2025', periods: f.yearPendingModel().scope.periods },
+      }),
+    );
+    expect(phase).toContain(
+      'Kết quả giai đoạn 2022-2025 được tổng hợp khi tất cả các kỳ trong giai đoạn đã được',
+    );
+  });
+
+  it('the results index says beside a year or the phase that it is not complete yet, naming what is missing', () => {
+    const text = htmlText(renderResultsIndex(f.resultsIndexModel()));
+    expect(text).toContain(
+      'Năm 2024 – chưa đủ kết quả để tổng hợp, còn thiếu quý I năm 2024, quý II năm 2024, quý IV năm 2024',
+    );
+    expect(text).toContain('Giai đoạn 2022-2025 – chưa đủ kết quả để tổng hợp, còn thiếu 13/14 kỳ');
+    const all = f.resultsIndexModel();
+    const published = all.periods.map(({ period }) => ({ period, latest: f.Q3_VERSIONS[0] }));
+    const complete = htmlText(renderResultsIndex({ ...all, periods: published }));
+    expect(complete).not.toContain('chưa đủ kết quả');
+    expect(complete).toContain('Năm 2024 Giai đoạn 2022-2025');
   });
 
   it('escapes every name from the data: a unit, a person, an explanation', () => {
