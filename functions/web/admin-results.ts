@@ -121,6 +121,19 @@ const rankText = (rank: number | null) => (rank === null ? '—' : String(rank))
 const periodRankText = (u: PeriodResults['units'][number]) =>
   u.flags.includes('khong-nop-bao-cao') ? 'Cuối khối' : rankText(u.rank);
 
+/**
+ * Whether a line's rank is the shared last place of units without a report rather than a place
+ * earned: in a period, the unit did not report; in a year or the phase, it missed every period
+ * (one that missed only some is ranked by its mean, the missed periods counting 0).
+ */
+export function lastPlaceByRule(u: UnitPeriodResult | AggregateUnitResult): boolean {
+  if (!u.flags.includes('khong-nop-bao-cao')) return false;
+  return 'missedPeriods' in u ? u.periods.length > 0 && u.missedPeriods.length === u.periods.length : true;
+}
+
+/** A year's or the phase's rank cell: "Cuối khối" for a unit that missed every period, as a period's page reads. */
+const aggregateRankText = (u: AggregateUnitResult) => (lastPlaceByRule(u) ? 'Cuối khối' : rankText(u.rank));
+
 function periodTable(results: PeriodResults, group: UnitGroup, label: string): Html {
   const units = results.units.filter((u) => u.group === group);
   const previous = units.find((u) => u.change)?.change?.previousId;
@@ -166,7 +179,7 @@ function aggregateTable(results: AggregateResults, group: UnitGroup, label: stri
           return `<td class="num">${e(text)}</td>`;
         })
         .join('');
-      return `<tr><td class="num">${e(rankText(u.rank))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
+      return `<tr><td class="num">${e(aggregateRankText(u))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
         u.name,
       )}</a></th>${cells}<td class="num">${e(percentText(u.percent))}</td><td>${e(
         u.band ? BAND_LABELS[u.band] : '—',
@@ -189,12 +202,18 @@ function aggregateTable(results: AggregateResults, group: UnitGroup, label: stri
 }
 
 function groupSummary(results: PeriodResults | AggregateResults, group: UnitGroup): Html {
-  const units = results.units.filter((u) => u.group === group);
-  const ranked = units.filter((u) => u.rank !== null && !u.flags.includes('khong-nop-bao-cao')).length;
+  const units: (UnitPeriodResult | AggregateUnitResult)[] = results.units.filter((u) => u.group === group);
+  // Ranked: a place earned, not the shared last place of units without a report.
+  const ranked = units.filter((u) => u.rank !== null && !lastPlaceByRule(u)).length;
   const missed = units.filter((u) => u.flags.includes('khong-nop-bao-cao')).length;
   const pending = units.filter((u) => u.flags.includes('chua-tham-dinh')).length;
+  // In a year or the phase the flag means a period missed, not necessarily all of them.
+  const missedLabel =
+    results.kind === 'period'
+      ? FLAG_LABELS['khong-nop-bao-cao']
+      : `${FLAG_LABELS['khong-nop-bao-cao']} ở ít nhất một kỳ`;
   return `<ul class="counts"><li>Đơn vị: <strong>${units.length}</strong></li><li>Được xếp hạng: <strong>${ranked}</strong></li><li>${e(
-    FLAG_LABELS['khong-nop-bao-cao'],
+    missedLabel,
   )}: <strong>${missed}</strong></li><li>${e(FLAG_LABELS['chua-tham-dinh'])}: <strong>${pending}</strong></li></ul>`;
 }
 
@@ -298,7 +317,11 @@ ${charts(m, g)}</section>`;
     .join('\n');
   const body = `<h1>${e(title)}</h1>
 <div class="meta">${meta}</div>
-<p class="muted">Xếp hạng trong từng khối theo tỷ lệ điểm chính xác; tỷ lệ hiển thị làm tròn đến hai chữ số thập phân. Đơn vị không nộp báo cáo được 0 điểm và xếp cuối khối; đơn vị chưa được thẩm định chưa xếp hạng.</p>
+<p class="muted">Xếp hạng trong từng khối theo tỷ lệ điểm chính xác; tỷ lệ hiển thị làm tròn đến hai chữ số thập phân. ${
+    m.scope.kind === 'period'
+      ? 'Đơn vị không nộp báo cáo được 0 điểm và xếp cuối khối; đơn vị chưa được thẩm định chưa xếp hạng.'
+      : 'Kỳ không nộp báo cáo được tính 0 %; đơn vị không nộp báo cáo kỳ nào xếp cuối khối; đơn vị có kỳ chưa được thẩm định chưa xếp hạng.'
+  }</p>
 ${versionsSection(m)}
 ${downloads(m)}
 ${groups}`;

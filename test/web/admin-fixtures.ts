@@ -4,9 +4,13 @@
  * commendation), plus a handful of unit-periods in every state of a review. What storage would
  * hold is written here as plain facts; everything derived comes from the pages' own functions.
  */
+import { type AggregateResults, aggregateResults } from '#domain/aggregate';
 import { periodsOf } from '#domain/calendar';
+import { proposeCommendations } from '#domain/commendation';
+import type { Proposal } from '#domain/commendation-model';
 import { finalList } from '#domain/final-list';
 import type { Period, Report } from '#domain/model';
+import { computePeriodResults } from '#domain/scoring';
 import type { AuditRow } from '#functions/documents/audit';
 import { trendFrom } from '#functions/documents/charts';
 import { type ActionPageModel, type AdminAction, eligibleReviewers } from '#web/admin-actions';
@@ -254,6 +258,74 @@ export function yearPendingModel(): AggregatePendingModel {
     frame: FRAME,
     scope: { kind: 'year', year: 2024, periods },
     missing: periods.slice(1).map((p) => ({ period: p, state: 'open' })),
+  };
+}
+
+/**
+ * A year as the demo's 2022 was (two quarters): of the offices, two reported both quarters, a
+ * third only the first, and the other nine neither; the communes as in 2024Q3 and 2024Q4.
+ */
+export interface SparseYear {
+  periods: Period[];
+  year: AggregateResults;
+  proposal: Proposal;
+  /** The offices that reported in both quarters, in the first only, in neither. */
+  both: string[];
+  firstOnly: string;
+  never: string[];
+}
+
+export function sparseYear(): SparseYear {
+  const d = demo2024();
+  const { config } = d.loaded;
+  const quarters = d.quarters.slice(2);
+  const offices = config.units.filter((u) => u.group === 'office').map((u) => u.id);
+  const approvedBoth = offices.filter((id) => quarters.every((q) => q.inputs[id]?.status === 'approved'));
+  const [a, b, c] = approvedBoth;
+  if (!a || !b || !c) throw new Error('too few offices approved in both quarters');
+  const kept = (id: string, i: number) =>
+    !offices.includes(id) || id === a || id === b || (id === c && i === 0);
+  const scored = quarters.map((q, i) =>
+    computePeriodResults({
+      periodId: q.period.id,
+      units: config.units,
+      inputs: Object.fromEntries(Object.entries(q.inputs).filter(([id]) => kept(id, i))),
+      setsByGroup: q.setsByGroup,
+      caps: config.groups,
+    }),
+  );
+  const year = aggregateResults(
+    'year',
+    quarters.map((q) => q.period.id),
+    scored,
+    config.units,
+  );
+  const proposal = proposeCommendations({
+    results: year.units,
+    units: config.units,
+    nominations: [],
+    settings: config.commendation,
+    issuerLevel: config.commendation.issuerLevel,
+    onDate: '2025-01-20',
+    timeZone: config.district.timeZone,
+  });
+  return {
+    periods: quarters.map((q) => q.period),
+    year,
+    proposal,
+    both: [a, b],
+    firstOnly: c,
+    never: offices.filter((id) => id !== a && id !== b && id !== c),
+  };
+}
+
+export function sparseYearModel(): ResultsPageModel {
+  const s = sparseYear();
+  return {
+    frame: FRAME,
+    scope: { kind: 'year', year: 2024, periods: s.periods },
+    results: s.year,
+    versions: [],
   };
 }
 

@@ -26,6 +26,7 @@ export function adminGallery(): [string, string][] {
     ['results-index', renderResultsIndex(f.resultsIndexModel())],
     ['results-period', renderResultsPage(f.periodResultsModel())],
     ['results-year', renderResultsPage(f.yearResultsModel())],
+    ['results-year-sparse', renderResultsPage(f.sparseYearModel())],
     ['results-year-pending', renderAggregatePending(f.yearPendingModel())],
     ['unit', renderUnitHistory(f.unitHistoryModel())],
     ['unit-period', renderUnitPeriod(f.unitPeriodModel())],

@@ -122,6 +122,25 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).toContain('/admin/years/2024/summary.xlsx');
   });
 
+  it('a year with units that never reported: they read Cuối khối, and only places earned count as ranked', () => {
+    const s = f.sparseYear();
+    const html = renderResultsPage(f.sparseYearModel());
+    const offices = tableRows(html, 'Xếp hạng Khối cơ quan');
+    expect(offices).toHaveLength(12);
+    const name = (id: string) => s.year.units.find((u) => u.unitId === id)?.name ?? id;
+    for (const id of s.never) {
+      const row = offices.find((r) => r.includes(name(id)));
+      expect(row).toMatch(new RegExp(`^Cuối khối ${name(id)} 0,00 % 0,00 % 0,00 % Yếu`));
+      expect(row).toContain('Không nộp báo cáo: Quý III/2024, Quý IV/2024');
+    }
+    // The office that missed one quarter keeps the place its mean earned (the missed quarter counts 0).
+    expect(offices.find((r) => r.includes(name(s.firstOnly)))).toMatch(/^3 /);
+    expect(offices.filter((r) => /^\d/.test(r))).toHaveLength(3);
+    const section = htmlText(html.slice(html.indexOf('id="khoi-office"'), html.indexOf('id="khoi-commune"')));
+    expect(section).toContain('Đơn vị: 12 Được xếp hạng: 3 Không nộp báo cáo ở ít nhất một kỳ: 10');
+    expect(htmlText(html)).toContain('đơn vị không nộp báo cáo kỳ nào xếp cuối khối');
+  });
+
   it('a year not complete yet: an admin page naming in words the periods still without results, and where each stands', () => {
     const html = renderAggregatePending(f.yearPendingModel());
     const text = htmlText(html);
