@@ -9,6 +9,7 @@ import type { Proposal } from '#domain/commendation-model';
 import { quorumRequired, type Tally, tallyCouncil } from '#domain/council';
 import { type FinalList, finalList } from '#domain/final-list';
 import type { Person } from '#domain/model';
+import type { UnitResultJson } from '#domain/results-json';
 import {
   ballotOf,
   type CycleRef,
@@ -22,7 +23,9 @@ import {
   type VoteBallot,
 } from '#functions/commendation/award';
 import type { CommendationScope } from '#functions/documents/types';
+import type { ResultsBody } from '#functions/scoring/results';
 import { now } from '#ports/clock';
+import { results } from '#ports/dynamo/results';
 import type { CampaignContext } from '#steps/campaign';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
@@ -70,6 +73,8 @@ export interface CycleData {
   tally?: Tally;
   final?: FinalList;
   closesAt: string;
+  /** The period versions the proposal was computed from. */
+  sources: readonly { periodId: string; version: number }[];
   /** While the vote is open: who has cast a ballot (never how), against the quorum. */
   turnout?: Turnout;
 }
@@ -119,6 +124,7 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
     proposal,
     members,
     closesAt: header.voteClosesAt,
+    sources: header.sources,
   };
   if (!stored.outcome) {
     // Only the fact of each ballot and its time: the choices stay unread until the tally.
@@ -154,4 +160,34 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
     tally,
     final: { ...final, council: { ...final.council, outcome: stored.outcome.council.outcome } },
   };
+}
+
+/**
+ * The units among the proposal's candidates flagged *Không nộp báo cáo* whose rank is the shared
+ * last place of units without a report: they missed every period the proposal was computed from
+ * (read from those very versions). One that missed only some periods holds a place earned by its
+ * mean. Nothing is read when no candidate carries the flag; a version no longer stored leaves the
+ * ranks as the domain wrote them.
+ */
+export async function missedEveryPeriod(
+  proposal: Proposal,
+  sources: readonly { periodId: string; version: number }[],
+): Promise<string[]> {
+  const flagged = new Set(
+    proposal.candidates
+      .filter((c) => c.reasons.some((r) => r.code === 'flag-khong-nop-bao-cao'))
+      .map((c) => c.unitId),
+  );
+  if (flagged.size === 0 || sources.length === 0) return [];
+  const headers = await Promise.all(
+    sources.map((s) => results().getHeader<ResultsBody>(s.periodId, s.version)),
+  );
+  const reported = new Set<string>();
+  for (const header of headers) {
+    if (!header) return [];
+    for (const l of await results().getLines<UnitResultJson>(header)) {
+      if (l.line.status !== 'not-submitted') reported.add(l.unitId);
+    }
+  }
+  return [...flagged].filter((u) => !reported.has(u));
 }

@@ -4,9 +4,10 @@
  * cycle — candidates and reasons, the council's tally and the final list once the vote closed,
  * the documents to file. Reads: admin-commendation-data.ts; downloads: admin-downloads.ts.
  */
+import { withLastPlaceWords } from '#web/admin-candidates';
 import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { type HttpResponse, htmlResponse } from '#web/http';
-import { cycleData, cycleSummaries } from './admin-commendation-data.ts';
+import { cycleData, cycleSummaries, missedEveryPeriod } from './admin-commendation-data.ts';
 import type { AdminContext } from './admin-session.ts';
 
 export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResponse> {
@@ -16,12 +17,14 @@ export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResp
 
 export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<HttpResponse> {
   const data = await cycleData(ctx.campaign, cycleId);
+  // A unit that missed every period reads "xếp cuối khối", not the shared last place as a number.
+  const proposal = withLastPlaceWords(data.proposal, await missedEveryPeriod(data.proposal, data.sources));
   return htmlResponse(
     200,
     renderCycle({
       frame: ctx.frame,
       cycle: data.summary,
-      proposal: data.proposal,
+      proposal,
       members: data.members,
       ...(data.tally ? { tally: data.tally } : {}),
       ...(data.final ? { final: data.final } : {}),

@@ -7,10 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCycle } from '#functions/commendation/award';
+import type { Candidate } from '#domain/commendation-model';
+import { proposalOf, readCycle } from '#functions/commendation/award';
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
+import { missedEveryPeriod } from '#functions/http/admin-commendation-data';
 import { audit } from '#ports/dynamo/audit';
 import { htmlText, readDocx } from '../documents/read-back.ts';
 import { at } from '../functions/cycle-harness.ts';
@@ -54,6 +56,24 @@ describe('commendation', { timeout: 90_000 }, () => {
     const early = await a.get('/admin/commendation/2024/vote-record.docx');
     expect(early.status).toBe(409);
     expect(await early.text()).toContain('Hội đồng chưa kiểm phiếu');
+  });
+
+  it("reads a candidate's last place in words only for a unit that missed every period the proposal used", async () => {
+    // Xã Đại Đồng missed 2024Q2 only: flagged, yet its place is its mean's, and keeps its number.
+    const text = htmlText(await (await a.get('/admin/commendation/2024')).text());
+    expect(text).toMatch(/Xã Đại Đồng Giấy khen [\d,]+ Không đề nghị Xếp hạng \d+\/\d+ khối xã, thị trấn/);
+    expect(text).not.toContain('Xếp cuối');
+    // Read from the very versions the proposal used: a unit without any line missed them all.
+    const stored = await readCycle('2024');
+    const proposal = proposalOf(stored);
+    const flagged = (unitId: string) => ({
+      ...(proposal.candidates[0] as Candidate),
+      id: `collective:${unitId}`,
+      unitId,
+      reasons: [{ code: 'flag-khong-nop-bao-cao', message: '' }],
+    });
+    const probe = { ...proposal, candidates: [flagged('xa-dai-dong'), flagged('khong-co-dong-nao')] };
+    expect(await missedEveryPeriod(probe, stored.header?.sources ?? [])).toEqual(['khong-co-dong-nao']);
   });
 
   it('shows the tally and the final list once the vote closed, and gives both documents', async () => {

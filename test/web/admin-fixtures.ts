@@ -17,6 +17,7 @@ import { type ActionPageModel, type AdminAction, eligibleReviewers } from '#web/
 import type { AdjustmentsPageModel, AdjustmentUnit } from '#web/admin-adjustments';
 import type { AttentionModel } from '#web/admin-attention';
 import type { AuditPageModel } from '#web/admin-audit';
+import { withLastPlaceWords } from '#web/admin-candidates';
 import type { CommendationIndexModel, CycleModel } from '#web/admin-commendation';
 import type { CampaignDashboardModel, PeriodProgressModel } from '#web/admin-dashboard';
 import type { AdminFrame } from '#web/admin-frame';
@@ -649,6 +650,16 @@ export function adjustmentsModel(extra: Partial<AdjustmentsPageModel> = {}): Adj
 }
 
 // ---------------------------------------------------------------- commendation
+
+/** The sparse year's cycle while the council votes, as the page shows it (the last place in words). */
+export function sparseCycleModel(): CycleModel {
+  const s = sparseYear();
+  return {
+    ...votingCycleModel(),
+    cycle: { cycleId: '2024', label: 'Năm 2024', state: 'voting', closesAt: demo2024().closesAt },
+    proposal: withLastPlaceWords(s.proposal, s.never),
+  };
+}
 
 export function cycleModel(tally = demo2024().tally): CycleModel {
   const d = demo2024();

@@ -81,6 +81,7 @@ export function adminGallery(): [string, string][] {
     ['commendation', renderCommendationIndex(f.commendationIndexModel())],
     ['cycle', renderCycle(f.cycleModel())],
     ['cycle-voting', renderCycle(f.votingCycleModel())],
+    ['cycle-never-reported', renderCycle(f.sparseCycleModel())],
     ['cycle-no-quorum', renderCycle(f.cycleModel(noQuorumTally()))],
   ];
 }

@@ -369,6 +369,28 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).not.toContain('/admin/commendation/2024/revote');
   });
 
+  it('a candidate whose unit never reported reads its last place in words, not a place such as 4/12', () => {
+    const s = f.sparseYear();
+    const model = f.sparseCycleModel();
+    const rows = tableRows(renderCycle(model), 'Ứng viên');
+    const name = (id: string) => s.year.units.find((u) => u.unitId === id)?.name ?? id;
+    for (const id of s.never) {
+      const row = rows.find((r) => r.startsWith(`${name(id)} `));
+      expect(row).toContain(
+        'Xếp cuối khối cơ quan (không nộp báo cáo kỳ nào trong phạm vi xét), 0,00 % – Yếu',
+      );
+      expect(row).toContain('Không nộp báo cáo ở ít nhất một kỳ trong phạm vi xét: không xét khen thưởng.');
+    }
+    expect(rows.join('\n')).not.toMatch(/Xếp hạng 4\/12/);
+    // A place earned keeps its number, even with a quarter missed.
+    expect(rows.find((r) => r.startsWith(`${name(s.firstOnly)} `))).toContain('Xếp hạng 3/12 khối cơ quan');
+    // Only the words shown: the candidates' codes, statuses and ranks stay as the domain decided.
+    const strip = (p: typeof s.proposal) =>
+      p.candidates.map((c) => ({ ...c, reasons: c.reasons.map((r) => r.code) }));
+    expect(strip(model.proposal)).toEqual(strip(s.proposal));
+    expect(model.proposal.ballot).toEqual(s.proposal.ballot);
+  });
+
   it('a year with nothing to vote on says so, never "without quorum"', () => {
     const model = f.cycleModel();
     const text = htmlText(
