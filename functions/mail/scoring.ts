@@ -52,6 +52,14 @@ export interface ResultsData {
     percentPoints: Fraction | null;
     rankChange: number | null;
   } | null;
+  /**
+   * Version 2 and later: this unit's result in the version before, as this letter shows one, so
+   * that it says why the unit hears again (its result changed, or only others' did).
+   */
+  previous?: { version: number } & Pick<
+    ResultsData,
+    'status' | 'total' | 'percent' | 'bandLabel' | 'rank' | 'rankedInGroup'
+  >;
   reportUrl?: string;
   /** Until when `reportUrl` opens (the report link's expiry). */
   reportUrlUntil?: string;
@@ -69,6 +77,16 @@ export const NOT_SUBMITTED_RANK = 'Không nộp báo cáo – xếp cuối khố
 function rankText(d: Pick<ResultsData, 'status' | 'rank' | 'rankedInGroup'>): string {
   if (d.status === 'not-submitted') return NOT_SUBMITTED_RANK;
   return d.rank === null ? 'Chưa xếp hạng' : `${d.rank}/${d.rankedInGroup}`;
+}
+
+type ShownResult = Pick<ResultsData, 'status' | 'total' | 'percent' | 'bandLabel' | 'rank' | 'rankedInGroup'>;
+
+/** A result as the letter shows it in one line: "82,50 điểm, 82,50 %, Tốt, xếp hạng 3/14". */
+function resultLine(r: ShownResult): string {
+  if (r.status === 'submitted-not-appraised') return 'Chưa thẩm định';
+  const total = r.total === null ? '—' : `${points(r.total)} điểm`;
+  const rank = r.status === 'not-submitted' ? NOT_SUBMITTED_RANK.toLowerCase() : `xếp hạng ${rankText(r)}`;
+  return `${total}, ${r.percent ? percentText(r.percent) : '—'}, ${r.bandLabel ?? '—'}, ${rank}`;
 }
 
 /** Period results, to each unit's focal point: total, percentage, band, rank, change. */
@@ -121,6 +139,17 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
           : `${signedPercent(d.change.percentPoints)} điểm phần trăm`;
       rows.push([`So với ${d.change.previousLabel}`, `${pts}; ${moves}`]);
     }
+  }
+  if (d.previous && d.status !== 'submitted-not-appraised') {
+    const before = resultLine(d.previous);
+    const after = resultLine(d);
+    blocks.push({
+      kind: 'paragraph',
+      text:
+        before === after
+          ? `Kết quả của đơn vị không thay đổi so với phiên bản ${d.previous.version}. Kết quả của kỳ được công bố lại vì kết quả của đơn vị khác đã được tính lại (thường là một báo cáo được phê duyệt sau khi kết thúc thời gian thẩm định); thứ tự trong khối được xếp lại theo đó.`
+          : `So với phiên bản ${d.previous.version}: ${before} → ${after}.`,
+    });
   }
   blocks.splice(1, 0, { kind: 'facts', rows });
   if (d.reportUrl)

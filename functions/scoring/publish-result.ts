@@ -6,13 +6,16 @@
  * comma), band, rank in its group as r/n (n = the group's ranked units, from the version's header;
  * a unit without a report reads "Không nộp báo cáo – xếp cuối khối", not the shared number), the
  * score's parts and the change against the previous period — or that it is *Chưa thẩm định*.
- * Reads the version's header and the unit's own line only.
+ * From version 2, what changed for the unit since the version before, or that nothing did (its
+ * line differs only in the order of others: the domain notes every line that differs, so that no
+ * published rank changes silently, and the letter says why it comes again).
+ * Reads the version's header and the unit's own line, and from version 2 those of the version before.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
 import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
 import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
 import { periodName } from '#mail/letter';
-import { resultsEmail } from '#mail/scoring';
+import { type ResultsData, resultsEmail } from '#mail/scoring';
 import { results } from '#ports/dynamo/results';
 import { NotFoundError } from '#ports/errors';
 import { baseUrl } from '#ports/settings';
@@ -21,7 +24,7 @@ import { reportLink } from '#steps/grants';
 import { type PublishResultInput, publishResultInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import { unitHref } from '#web/admin-routes';
-import { requireHeader } from './results.ts';
+import { type ResultsBody, requireHeader } from './results.ts';
 
 const STEP = 'publish-result';
 
@@ -40,8 +43,11 @@ export async function publishResult(
   const setRef = header.criteriaSets[line.group];
   const setMax = (setRef ? campaign.criteriaSet(setRef.id)?.max : undefined) ?? 10_000;
   const rankedInGroup = header.counts[line.group]?.ranked ?? 0;
-  const previous = line.change ? campaign.periods.find((p) => p.id === line.change?.previousId) : undefined;
-  const previousLabel = previous ? periodName(previous) : (line.change?.previousId ?? '');
+  const previous = version > 1 ? await previousResult(periodId, version - 1, unitId) : undefined;
+  const previousPeriod = line.change
+    ? campaign.periods.find((p) => p.id === line.change?.previousId)
+    : undefined;
+  const previousLabel = previousPeriod ? periodName(previousPeriod) : (line.change?.previousId ?? '');
   let reportUrl: string | undefined;
   let reportUrlUntil: string | undefined;
   if (line.status === 'approved') {
@@ -80,6 +86,7 @@ export async function publishResult(
     change: line.change
       ? { previousLabel, percentPoints: line.change.percentPoints, rankChange: line.change.rankChange }
       : null,
+    ...(previous ? { previous } : {}),
     ...(reportUrl ? { reportUrl } : {}),
     ...(reportUrlUntil ? { reportUrlUntil } : {}),
     unitPagesUrl: `${baseUrl()}${unitHref.request()}`,
@@ -92,6 +99,33 @@ export async function publishResult(
     mail,
   );
   return { sent: outcome === 'sent' };
+}
+
+/**
+ * The unit's result in an earlier version, as the letter shows it; undefined when that version or
+ * its line is not stored (the letter then says nothing of it).
+ */
+async function previousResult(
+  periodId: string,
+  version: number,
+  unitId: string,
+): Promise<ResultsData['previous']> {
+  const header = await results().getHeader<ResultsBody>(periodId, version);
+  if (!header) return undefined;
+  const json = await results()
+    .getLine<UnitResultJson>(header, unitId)
+    .catch(() => undefined);
+  const line = json ? periodResultsFromJson({ ...header.body, units: [json] }).units[0] : undefined;
+  if (!line) return undefined;
+  return {
+    version,
+    status: line.status,
+    total: line.total,
+    percent: line.percent,
+    bandLabel: line.band ? BAND_LABELS[line.band] : null,
+    rank: line.rank,
+    rankedInGroup: header.counts[line.group]?.ranked ?? 0,
+  };
 }
 
 export const handler = campaignStep({ name: STEP, input: publishResultInput }, publishResult);

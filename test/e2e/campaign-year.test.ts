@@ -1090,6 +1090,15 @@ async function approveLate(plan: PeriodPlan, v1: PeriodResultsJson): Promise<voi
   }
   for (const line of lines.filter((l) => changed.includes(l.unitId)))
     await checkResultsMail(plan.id, 2, line, v2);
+  // Each v2 letter says why it comes: the late unit's result changed; the unit that never reports
+  // is told again only because the order moved — its own result reads the same.
+  const v2Letter = (id: string) =>
+    mailTo('results', unitOf(id).focalPoint.email, { unitId: id, periodId: plan.id, round: 2 });
+  expect((await v2Letter(unitId)).text).toMatch(/So với phiên bản 1: Chưa thẩm định → [\d,]+ điểm, [\d,]+ %/);
+  expect(changed).toContain(NEVER);
+  const never = (await v2Letter(NEVER)).text;
+  expect(never).toContain('Kết quả của đơn vị không thay đổi so với phiên bản 1.');
+  expect(never).not.toContain('So với phiên bản 1:');
   const summary = await mailTo('results-summary', h.config.leadership[0]!.email, {
     periodId: plan.id,
     round: 2,
