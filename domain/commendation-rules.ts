@@ -13,6 +13,7 @@ import {
   FORM_LABELS,
   type IssuerFormList,
   isCommendationForm,
+  issuerListName,
   type MovementAwards,
 } from './issuers.ts';
 import {
@@ -146,7 +147,7 @@ export function issuerWarnings(ctx: RuleContext, onDate: string): string[] {
   }
   const awards = ctx.awards.caution;
   return [
-    ...(list.caution ? [`Danh mục thẩm quyền “${list.id}”: ${list.caution}`] : []),
+    ...(list.caution ? [`${issuerListName(list)}: ${list.caution}`] : []),
     ...(awards && awards !== list.caution ? [awards] : []),
   ];
 }

@@ -8,6 +8,17 @@
  * may be granted — the caller refuses with that reason instead of guessing.
  */
 import { addDays, formatDate } from './calendar.ts';
+
+/**
+ * A dated list as people name it, by its dates ("Danh mục thẩm quyền áp dụng từ 15/09/2017 đến
+ * 31/12/2023"), never by its id in the data.
+ */
+export function issuerListName(l: Pick<IssuerFormList, 'effectiveFrom' | 'effectiveTo'>): string {
+  return `Danh mục thẩm quyền áp dụng từ ${formatDate(l.effectiveFrom)}${
+    l.effectiveTo ? ` đến ${formatDate(l.effectiveTo)}` : ''
+  }`;
+}
+
 import type { AdministrativeLevel, CommendationForm, IsoDate } from './model.ts';
 
 export const FORM_LABELS: Record<CommendationForm, string> = {
@@ -279,12 +290,10 @@ export function issuerCautions(
     .filter((l) => l.level === level && l.effectiveFrom <= to && (l.effectiveTo ?? '9999-12-31') >= from)
     .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
   const out: string[] = [];
-  const span = (a: IsoDate, b: IsoDate | undefined) => `${formatDate(a)}–${b ? formatDate(b) : ''}`;
   let covered = from;
   for (const l of own) {
     if (l.effectiveFrom > covered) out.push(gap(level, covered, dayBefore(l.effectiveFrom)));
-    if (l.caution)
-      out.push(`Danh mục thẩm quyền “${l.id}” (${span(l.effectiveFrom, l.effectiveTo)}): ${l.caution}`);
+    if (l.caution) out.push(`${issuerListName(l)}: ${l.caution}`);
     covered = l.effectiveTo === undefined ? '9999-12-31' : dayAfter(l.effectiveTo);
   }
   if (covered <= to) out.push(gap(level, covered, to));

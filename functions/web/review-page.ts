@@ -43,6 +43,7 @@ import {
   textArea,
   textInput,
 } from './pages.ts';
+import { DISCIPLINE_LABELS, FORM_LABELS } from './report-fields.ts';
 import { evidenceList, type ReportState, type ReviewRound } from './report-page.ts';
 
 export const REVIEW_LIMITS = { comment: 2_000, general: 5_000, score: 20 } as const;
@@ -398,7 +399,8 @@ export function initiativesAndCheck(report: Report): Html {
     ? report.initiatives
         .map(
           (i) =>
-            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? `; hiệu quả: ${e(i.effect)}` : ''}</li>`,
+            // The effect on its own line: a description ending in a full stop read "….; hiệu quả:".
+            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? `<br>Hiệu quả: ${e(i.effect)}` : ''}</li>`,
         )
         .join('')
     : '<li class="muted">Không có.</li>';
@@ -406,7 +408,12 @@ export function initiativesAndCheck(report: Report): Html {
   const count = (a: boolean[] | undefined) => (a ?? []).filter(Boolean).length;
   const nominations = report.nominations.length
     ? report.nominations
-        .map((n) => `<li>${e(n.name)}${n.position ? `, ${e(n.position)}` : ''}: ${e(n.achievements)}</li>`)
+        .map(
+          (n) =>
+            `<li><strong>${e(n.name)}</strong>${n.position ? `, ${e(n.position)}` : ''} – đề nghị ${e(
+              FORM_LABELS[n.form] ?? n.form,
+            )}<br>Thành tích: ${e(n.achievements)}<br>Tình trạng: ${e(DISCIPLINE_LABELS[n.status] ?? n.status)}</li>`,
+        )
         .join('')
     : '<li class="muted">Không có.</li>';
   return `<section><h2>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</h2>

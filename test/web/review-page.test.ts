@@ -158,3 +158,48 @@ describe('the confirmation of a decision', () => {
     expect(page).toContain('name="back" value="1"');
   });
 });
+
+describe("the report's initiatives and nominations on the review page", () => {
+  it('read as sentences: the effect on its own line, each nominee with the form asked and their standing', () => {
+    const report = {
+      ...reportWith(max),
+      initiatives: [
+        {
+          id: 'mot-cua',
+          title: 'Một cửa <điện tử>',
+          description: 'Hướng dẫn viên tình nguyện.',
+          effect: 'Giảm 40 % thời gian chờ',
+        },
+      ],
+      nominations: [
+        {
+          id: 'cn-1',
+          name: 'Nguyễn Văn An',
+          position: 'Chuyên viên',
+          form: 'giay-khen' as const,
+          achievements: 'Số hóa hồ sơ.',
+          status: 'inspection' as const,
+          unitId: unit.id,
+          submittedAt: '2022-10-05T02:00:00Z',
+        },
+      ],
+    };
+    const page = renderReviewPage({
+      authority: config.district.authority,
+      unit,
+      period,
+      set: officeSet,
+      stored: { status: 'in-review', version: 2, updatedAt: '2022-10-20T02:00:00Z', report },
+      round: 1,
+      reviewer,
+      rounds: [],
+    });
+    expect(page).toContain(
+      `${e('Một cửa <điện tử>')}</strong>: Hướng dẫn viên tình nguyện.<br>Hiệu quả: Giảm 40 % thời gian chờ`,
+    );
+    expect(page).not.toContain('.; ');
+    expect(page).toContain(
+      '<strong>Nguyễn Văn An</strong>, Chuyên viên – đề nghị Giấy khen<br>Thành tích: Số hóa hồ sơ.<br>Tình trạng: Đang bị thanh tra, kiểm tra',
+    );
+  });
+});
