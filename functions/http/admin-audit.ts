@@ -101,7 +101,10 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'report.approved':
       return `Vòng ${String(d.finalRound ?? '')}; người thẩm định ${reviewer(d.reviewerId)}`;
     case 'results.announced':
-      return `Phiên bản ${String(d.version ?? '')}, ${String(d.changed ?? 0)} đơn vị thay đổi`;
+      // Version 1 is every unit's first result: "0 đơn vị thay đổi" (its stored count) misread it.
+      return Number(d.version) === 1
+        ? 'Phiên bản 1, công bố lần đầu'
+        : `Phiên bản ${String(d.version ?? '')}, ${String(d.changed ?? 0)} đơn vị thay đổi`;
     case 'workflow.failed':
       return `${String(d.workflow ?? '')}: ${String(d.error ?? '')}`;
     default:

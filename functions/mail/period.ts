@@ -134,7 +134,7 @@ export function lateNoticeEmail(sender: Sender, d: LateNoticeData): Email {
         kind: 'paragraph',
         text:
           `Đã hết hạn nộp báo cáo ${periodName(d.period)} (${atTime(d.period.deadlineAt, tz)}) nhưng ${d.unit.name} ` +
-          `chưa nộp báo cáo${d.hasDraft ? ' (mới lưu bản nháp)' : ''}. Đơn vị được ghi nhận nộp chậm.`,
+          `chưa nộp báo cáo${d.hasDraft ? ' (mới lưu bản nháp)' : ''}. Báo cáo nộp sau thời điểm này được ghi nhận là nộp muộn.`,
       },
       {
         kind: 'facts',

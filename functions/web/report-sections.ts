@@ -109,8 +109,8 @@ export function selfCheckSection({ report, problems, editable, v }: SectionConte
   return `<section id="${e(fieldId('selfcheck'))}"><h2>Tự kiểm tra thực hiện Thông điệp 05T, 05K</h2>
 ${editable ? '<p class="muted">Đánh dấu những nội dung đơn vị đã thực hiện trong kỳ.</p>' : ''}
 ${p.html}
-${group('t05', 'Thông điệp 05T: năm tận', MESSAGE_05T)}
-${group('k05', 'Thông điệp 05K: năm không', MESSAGE_05K)}
+${group('t05', 'Thông điệp 05T – năm nội dung cần thực hiện', MESSAGE_05T)}
+${group('k05', 'Thông điệp 05K – năm điều không được làm', MESSAGE_05K)}
 ${editable ? confirmBox(problems, v) : ''}
 ${note}
 </section>`;

@@ -160,6 +160,30 @@ describe('audit trail', { timeout: 90_000 }, () => {
     );
   });
 
+  it('says a first publication is the first, not "0 đơn vị thay đổi"; a later one counts its changes', async () => {
+    const actor = { kind: 'system' as const, id: 'notify-leadership' };
+    for (const [version, changed] of [
+      [1, 0],
+      [2, 3],
+    ] as const) {
+      await audit().append({
+        id: `announced-v${version}`,
+        subject: 'results/2024Q2',
+        periodId: '2024Q2',
+        at: `2024-07-2${version}T03:00:00.000Z`,
+        actor,
+        action: 'results.announced',
+        detail: { version, changed },
+      });
+    }
+    const csv = await (await a.get('/admin/audit.csv?period=2024Q2')).text();
+    const details = csv
+      .split('\r\n')
+      .filter((l) => l.includes('Phiên bản 1,') || l.includes('Phiên bản 2,'))
+      .map((l) => l.split(';')[8]);
+    expect(details).toEqual(['Phiên bản 2, 3 đơn vị thay đổi', 'Phiên bản 1, công bố lần đầu']);
+  });
+
   it("lists a unit's entries across periods, and one unit-period's", async () => {
     const unit = a.bed.config.units[1];
     if (!unit) throw new Error('no unit');

@@ -60,6 +60,9 @@ describe('the invitation link opens the report page', () => {
     expect(page).toContain('Tối đa 1 điểm');
     expect(page).toContain('Tiếp xúc lịch sự, vui vẻ, thân thiện, cởi mở');
     expect(page).toContain('Không nhận quà, tiền bôi trơn');
+    // The messages named as the launch notice names them.
+    expect(page).toContain('Thông điệp 05T – năm nội dung cần thực hiện');
+    expect(page).toContain('Thông điệp 05K – năm điều không được làm');
     expect(page).toContain('Đề nghị khen thưởng cá nhân');
     expect(page).toContain('Lưu nháp');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
