@@ -48,6 +48,7 @@ export async function periodResultsPage(
       scope: { kind: 'period', period },
       results: data.results,
       versions: data.headers.map((h) => versionInfo(ctx.campaign, h)),
+      ...(ctx.campaign.config.bands ? { bands: ctx.campaign.config.bands } : {}),
       areas: {
         setsByGroup: setsOf(ctx.campaign, period, data.results.criteriaSets),
         appraisals: await appraisalsOf(data.results),
@@ -86,6 +87,12 @@ export async function aggregateResultsPage(ctx: AdminContext, scope: Scope): Pro
   }
   return htmlResponse(
     200,
-    renderResultsPage({ frame: ctx.frame, scope: view, results: data.results, versions: [] }),
+    renderResultsPage({
+      frame: ctx.frame,
+      scope: view,
+      results: data.results,
+      versions: [],
+      ...(ctx.campaign.config.bands ? { bands: ctx.campaign.config.bands } : {}),
+    }),
   );
 }

@@ -9,10 +9,11 @@ import { formatDate } from '#domain/calendar';
 import type { CriteriaSet, IsoInstant, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPoints } from '#domain/points';
-import type { UnitChange } from '#domain/ranking';
+import type { BandThreshold, UnitChange } from '#domain/ranking';
 import type { PeriodResults, UnitPeriodResult } from '#domain/scoring';
 import { areaAveragesSvg, bandCountsSvg, scoreDistributionSvg } from '#functions/documents/charts';
 import { periodLabel as periodInWords } from '#functions/documents/format';
+import { bandsNote } from '#functions/documents/sheet-model';
 import type { AppraisalsByUnit } from '#functions/documents/types';
 import { periodStateText } from './admin-dashboard.ts';
 import {
@@ -58,6 +59,8 @@ export interface ResultsPageModel {
   /** For the reform-area chart of a period: the sets and appraised leaves scoring used. */
   areas?: { setsByGroup: Partial<Record<UnitGroup, CriteriaSet>>; appraisals: AppraisalsByUnit };
   groupLabels?: Record<UnitGroup, string>;
+  /** The district's band thresholds, said under the heading (DOMAIN.md's when absent). */
+  bands?: readonly BandThreshold[];
 }
 
 export function reasonText(reason: VersionReason): string {
@@ -321,7 +324,7 @@ ${charts(m, g)}</section>`;
     m.scope.kind === 'period'
       ? 'Đơn vị không nộp báo cáo được 0 điểm và xếp cuối khối; đơn vị chưa được thẩm định chưa xếp hạng.'
       : 'Kỳ không nộp báo cáo được tính 0 %; đơn vị không nộp báo cáo kỳ nào xếp cuối khối; đơn vị có kỳ chưa được thẩm định chưa xếp hạng.'
-  }</p>
+  } ${e(bandsNote(m.bands))}</p>
 ${versionsSection(m)}
 ${downloads(m)}
 ${groups}`;

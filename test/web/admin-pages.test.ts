@@ -51,6 +51,21 @@ describe('admin pages', { timeout: 30_000 }, () => {
       if (u.band) expect(offices[i]).toContain(BAND_LABELS[u.band]);
     });
     expect(htmlText(html)).toContain('± điểm % so với Quý II/2024');
+    // Why 69,64 % is Trung bình: the thresholds are said on the page, the district's own if it set them.
+    expect(htmlText(html)).toContain(
+      'Xếp loại: Xuất sắc từ 90 % trở lên; Tốt từ 80 đến dưới 90 %; Khá từ 70 đến dưới 80 %; Trung bình từ 50 đến dưới 70 %; Yếu dưới 50 %.',
+    );
+    const own = renderResultsPage({
+      ...m,
+      bands: [
+        { band: 'xuat-sac', minPercent: 92.5 },
+        { band: 'tot', minPercent: 85 },
+        { band: 'kha', minPercent: 70 },
+        { band: 'trung-binh', minPercent: 50 },
+        { band: 'yeu', minPercent: 0 },
+      ],
+    });
+    expect(htmlText(own)).toContain('Xếp loại: Xuất sắc từ 92,5 % trở lên; Tốt từ 85 đến dưới 92,5 %;');
   });
 
   it('a silent reviewer is "Chưa có kết quả" while the review runs, as the escalation letter says, and overdue after', () => {
