@@ -39,7 +39,13 @@ import {
 } from './pages.ts';
 import { areaAnchor, areaSummary, criteriaSections } from './report-criteria.ts';
 import { LIMITS } from './report-fields.ts';
-import { commentedLeaves, type FormProgress, formProgress } from './report-progress.ts';
+import {
+  commentedLeaves,
+  type FormProgress,
+  formProgress,
+  selfTotalText,
+  surveyPoints,
+} from './report-progress.ts';
 import { initiativesSection, nominationsSection, selfCheckSection } from './report-sections.ts';
 import { type Values, valuesOf } from './report-values.ts';
 import { resultsSection, type UnitResultsView } from './results-page.ts';
@@ -199,8 +205,7 @@ ${r.explanation ? `<p><strong>Giải trình của đơn vị, ${e(dateTime(r.exp
 
 /** The bar that stays on screen: running total, "đã chấm n/m", a way back to the contents. */
 function progressBar(p: FormProgress): Html {
-  // The survey's points are not the unit's to give: say so, or 70 reads as the campaign's 100.
-  const survey = p.areas.filter((a) => a.survey).reduce((s, a) => s + a.max, 0);
+  const survey = surveyPoints(p);
   return `<div class="progress-bar" id="tien-do">
 <span>Tổng tự chấm: <strong data-total>${e(formatPoints(p.total))}</strong>/${e(formatPoints(p.max))} điểm${
     survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''
@@ -311,7 +316,7 @@ export function renderReportPage(m: ReportPageModel): Html {
 
   const head = `${editable ? progressBar(progress) : ''}<h1>Báo cáo kết quả thi đua cải cách hành chính</h1>
 <p><strong>${e(m.unit.name)}</strong></p>
-<div class="meta">${periodMeta(m.period)}
+<div class="meta">${periodMeta(m.period)}${editable || !report ? '' : `<span>${e(selfTotalText(progress))}</span>`}
 <span>Trạng thái: ${
     status
       ? statusBadge(status)

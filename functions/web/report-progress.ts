@@ -6,7 +6,7 @@
  */
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, CriteriaSet, Points, Report } from '#domain/model';
-import { tryParsePoints } from '#domain/points';
+import { formatPoints, tryParsePoints } from '#domain/points';
 import { field } from './report-fields.ts';
 
 export interface AreaProgress {
@@ -35,6 +35,22 @@ export interface FormProgress {
   leaves: number;
   invalid: number;
   commented: number;
+}
+
+/** The survey's points: the set's, not the unit's to give (70 must not read as the campaign's 100). */
+export function surveyPoints(p: Pick<FormProgress, 'areas'>): Points {
+  return p.areas.filter((a) => a.survey).reduce((s, a) => s + a.max, 0);
+}
+
+/**
+ * The unit's own total as a submitted report reads it: "Tổng tự chấm: 62,5/70 điểm (chưa kể 30
+ * điểm khảo sát)" — the survey's points are not the unit's to give.
+ */
+export function selfTotalText(p: Pick<FormProgress, 'areas' | 'total' | 'max'>): string {
+  const survey = surveyPoints(p);
+  return `Tổng tự chấm: ${formatPoints(p.total)}/${formatPoints(p.max)} điểm${
+    survey > 0 ? ` (chưa kể ${formatPoints(survey)} điểm khảo sát)` : ''
+  }`;
 }
 
 /** The leaves the reviewer commented on (a non-blank comment in the appraisal). */

@@ -45,6 +45,7 @@ import {
 } from './pages.ts';
 import { DISCIPLINE_LABELS, FORM_LABELS } from './report-fields.ts';
 import { evidenceList, type ReportState, type ReviewRound } from './report-page.ts';
+import { formProgress, selfTotalText } from './report-progress.ts';
 
 export const REVIEW_LIMITS = { comment: 2_000, general: 5_000, score: 20 } as const;
 
@@ -191,7 +192,7 @@ export function reviewHead(m: ReviewHeadModel, notices: Html, decided = false): 
 <p><strong>${e(m.unit.name)}</strong></p>
 <div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
     m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
-  }<span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
+  }<span>${e(selfTotalText(formProgress(m.set, { report })))}</span><span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
 ${notices}
 ${flagged.length ? `<div class="notice warn"><p>Có ${flagged.length} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng, đánh dấu ⚠ bên dưới${decided ? '.' : ': đây là căn cứ để trả lại báo cáo yêu cầu giải trình.'}</p></div>` : ''}
 ${

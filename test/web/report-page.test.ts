@@ -71,6 +71,8 @@ describe('sections, contents and the running total', () => {
     const assets = { script: '/assets/report-form.js', style: '/assets/report-form.css' };
     const readOnly = renderReportPage(model({ stored: stored(report, 'submitted'), version: 4, assets }));
     expect(readOnly).not.toContain('id="tien-do"');
+    // The total stays, in the heading's facts: the unit and its office read what it claimed.
+    expect(readOnly).toContain('<span>Tổng tự chấm: 2,3/70 điểm (chưa kể 30 điểm khảo sát)</span>');
     expect(readOnly).not.toContain('<script');
     expect(readOnly).toContain('<link rel="stylesheet" href="/assets/report-form.css">');
     const editable = renderReportPage(model({ stored: stored(report), version: 4, assets }));
