@@ -200,7 +200,9 @@ describe("the report's initiatives and nominations on the review page", () => {
     expect(page).not.toContain('.; ');
     // The unit's own total beside the round, without the survey the unit does not score.
     const claimed = Object.values(max).reduce((s, v) => s + v, 0);
-    expect(page).toMatch(new RegExp(`Tổng tự chấm: ${(claimed / 100).toString().replace('.', ',')}/\\d+(,\\d+)? điểm`));
+    expect(page).toMatch(
+      new RegExp(`Tổng tự chấm: ${(claimed / 100).toString().replace('.', ',')}/\\d+(,\\d+)? điểm`),
+    );
     expect(page).toContain(
       '<strong>Nguyễn Văn An</strong>, Chuyên viên – đề nghị Giấy khen<br>Thành tích: Số hóa hồ sơ.<br>Tình trạng: Đang bị thanh tra, kiểm tra',
     );
