@@ -130,7 +130,12 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
         }),
       );
     }
-    await mailEach(ctx.log, campaign.people('admin'), `escalation-${reminders}`, about, (admin) =>
+    // An admin who is the silent reviewer was just reminded as the reviewer: a second letter about
+    // "đồng chí <their own name>" would only confuse them.
+    const remindedAsReviewer = (admin: { email: string }) =>
+      Boolean(person && !overdue && admin.email === person.email);
+    const admins = campaign.people('admin').filter((admin) => !remindedAsReviewer(admin));
+    await mailEach(ctx.log, admins, `escalation-${reminders}`, about, (admin) =>
       escalationEmail(campaign.sender, {
         admin,
         unit,

@@ -214,13 +214,15 @@ describe('npm start killed mid-period and started again on the same data', () =>
 
     const mail = await outbox();
     expectSentAsBefore(outboxBefore, mail);
-    const admins = config.admins.length;
     for (const unit of reporting) {
       const about = mail.filter((r) => r.identity.subjectId === unit.unitId);
-      // One escalation per admin, though two processes reached the deadline.
+      // One escalation per admin, though two processes reached the deadline — but none to an admin
+      // who is the unit's reviewer: while the review runs they are reminded as the reviewer.
+      const reviewer = about.find((r) => r.identity.step === 'review-request')?.identity.recipient;
+      const told = config.admins.filter((a) => a.email !== reviewer).length;
       expect(
         about.filter((r) => r.identity.step.startsWith('escalation-')).map((r) => r.identity.step),
-      ).toEqual(Array(admins).fill('escalation-1'));
+      ).toEqual(Array(told).fill('escalation-1'));
       expect(about.filter((r) => r.identity.step === 'approved')).toHaveLength(1);
     }
   }, 240_000);
