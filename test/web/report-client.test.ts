@@ -191,7 +191,7 @@ describe('the script’s "chưa có minh chứng" warning', { timeout: 60_000 },
       fc.property(fields, (form) => {
         expect(script(required, form)).toBe(serverFlags(id, form));
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 });
