@@ -10,7 +10,7 @@ import { type Candidate, CommendationInputError, type Proposal } from '#domain/c
 import type { ConfigProblem } from '#domain/config';
 import type { LoadedDistrict } from '#domain/config-files';
 import { type Tally, tallyCouncil } from '#domain/council';
-import { type FinalList, finalList } from '#domain/final-list';
+import { FINAL_STATUS_LABELS, type FinalList, finalList } from '#domain/final-list';
 import { FORM_LABELS, movementAwards } from '#domain/issuers';
 import { UNIT_GROUPS } from '#domain/model';
 import { proposalHtml, voteRecordHtml } from '#functions/documents/print';
@@ -369,14 +369,6 @@ const STATUS_LABELS: Record<Candidate['status'], string> = {
   excluded: 'KHÔNG ĐỀ NGHỊ',
 };
 
-const FINAL_LABELS: Record<FinalList['entries'][number]['status'], string> = {
-  awarded: 'Được khen thưởng',
-  'proposed-upward': 'Đề nghị cấp trên khen thưởng',
-  'tie-undecided': 'Đồng hạng, vượt số suất: Chủ tịch/Hội đồng quyết định',
-  'not-passed': 'Không được Hội đồng thông qua',
-  excluded: 'Không đề nghị',
-};
-
 /** The title of each kind of candidate; the collectives' names the movement's award. */
 function kindTitles(proposal: Proposal): Record<Candidate['kind'], string> {
   const thematic = FORM_LABELS[movementAwards(proposal.issuer.level).thematic];
@@ -518,7 +510,7 @@ function finalLines(final: FinalList): string[] {
   for (const status of ['awarded', 'proposed-upward', 'tie-undecided', 'not-passed', 'excluded'] as const) {
     const entries = final.entries.filter((e) => e.status === status);
     if (entries.length === 0) continue;
-    out.push(` ${FINAL_LABELS[status]} (${entries.length}):`);
+    out.push(` ${FINAL_STATUS_LABELS[status]} (${entries.length}):`);
     for (const e of entries) {
       const who = e.kind === 'individual' ? `${e.name} – ${e.unitName}` : e.name;
       out.push(...indented(`- ${who} – ${e.formLabel} (${e.id})`, '  ', '      '));

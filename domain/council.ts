@@ -316,6 +316,19 @@ export function voteTimes(
   };
 }
 
+/** No reminder of a link about to close (as the review's reminders): within the last hour. */
+export const NO_VOTE_REMINDER_WITHIN_MS = 3_600_000;
+
+/** Whether a member still pending is reminded at `now`: from the reminder time, not in the last hour. */
+export function voteReminderDue(now: Date, times: VoteTimes): boolean {
+  const t = now.getTime();
+  return (
+    times.remindAt !== undefined &&
+    t >= Date.parse(times.remindAt) &&
+    Date.parse(times.closesAt) - t >= NO_VOTE_REMINDER_WITHIN_MS
+  );
+}
+
 /**
  * How long a member's vote wait entered at `now` lasts: until the reminder while it is ahead,
  * else until the vote closes; at least `MIN_WAIT_SECONDS` (Step Functions' `TimeoutSecondsPath`

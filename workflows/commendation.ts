@@ -87,7 +87,12 @@ export class CommendationWorkflow extends Construct {
         f.proposeCommendations,
         { cycleId },
         {
-          resultSelector: { 'memberIds.$': '$.Payload.memberIds', 'waitSeconds.$': '$.Payload.waitSeconds' },
+          resultSelector: {
+            'memberIds.$': '$.Payload.memberIds',
+            'waitSeconds.$': '$.Payload.waitSeconds',
+            'closesAt.$': '$.Payload.closesAt',
+            'remindAt.$': '$.Payload.remindAt',
+          },
           resultPath: '$.proposal',
         },
       ),
@@ -98,6 +103,10 @@ export class CommendationWorkflow extends Construct {
         cycleId,
         memberIds: sfn.JsonPath.listAt('$.proposal.memberIds'),
         timer: { waitSeconds: sfn.JsonPath.numberAt('$.proposal.waitSeconds') },
+        vote: {
+          closesAt: sfn.JsonPath.stringAt('$.proposal.closesAt'),
+          remindAt: sfn.JsonPath.stringAt('$.proposal.remindAt'),
+        },
       },
     });
 
@@ -105,7 +114,16 @@ export class CommendationWorkflow extends Construct {
     const member = { cycleId, memberId: sfn.JsonPath.stringAt('$.memberId') };
     const requestVote = remindedWait(this, {
       wait: { id: 'RequestVote', fn: f.requestVote, payload: member, resultPath: '$.ballot' },
-      remind: { id: 'RemindVote', fn: f.remindVote, payload: member },
+      // The close and the reminder time travel with the member: RemindVote decides the close unread.
+      remind: {
+        id: 'RemindVote',
+        fn: f.remindVote,
+        payload: {
+          ...member,
+          closesAt: sfn.JsonPath.stringAt('$.vote.closesAt'),
+          remindAt: sfn.JsonPath.stringAt('$.vote.remindAt'),
+        },
+      },
       deadlineChoiceId: 'VoteClosed',
       pastDeadline: new sfn.Pass(this, 'MemberAbsent', {
         comment: 'No vote before the close: the member is absent (the tally counts stored ballots only).',
@@ -123,6 +141,10 @@ export class CommendationWorkflow extends Construct {
             cycleId,
             memberId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
             timer: { waitSeconds: sfn.JsonPath.numberAt(`${WAIT_TIMER_PATH}.waitSeconds`) },
+            vote: {
+              closesAt: sfn.JsonPath.stringAt('$.vote.closesAt'),
+              remindAt: sfn.JsonPath.stringAt('$.vote.remindAt'),
+            },
           },
           maxConcurrency: COUNCIL_VOTE_CONCURRENCY,
         }),

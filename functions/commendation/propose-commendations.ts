@@ -1,5 +1,6 @@
 /**
- * Propose `{cycleId}` → `{memberIds, waitSeconds}` (commendation workflow; docs/commendation.md).
+ * Propose `{cycleId}` → `{memberIds, waitSeconds, closesAt, remindAt}` (commendation workflow;
+ * docs/commendation.md).
  *
  * 1. The cycle's results: a year cycle (`2024`) aggregates the latest results version of each of
  *    the calendar's periods of that year, `phase` all of them (`aggregateResults`; a period without
@@ -16,7 +17,7 @@
  * returned as it is, never recomputed under them. An empty ballot returns no members (no vote).
  */
 import { aggregateResults } from '#domain/aggregate';
-import { localDateOf, periodsOfYear } from '#domain/calendar';
+import { localDateOf, MIN_WAIT_SECONDS, periodsOfYear } from '#domain/calendar';
 import { proposeCommendations } from '#domain/commendation';
 import { voteTimes, voteWaitSeconds } from '#domain/council';
 import type { PeriodResults } from '#domain/scoring';
@@ -40,21 +41,31 @@ const STEP = 'propose-commendations';
 const CONCURRENCY = 10;
 
 /**
- * What the vote reads: the members to ask (none when the ballot is empty) and how long their
- * first wait lasts (until the reminder, or the close).
+ * What the vote reads: the members to ask (none when the ballot is empty), how long their first
+ * wait lasts (until the reminder, or the close), and the vote's close and reminder times, which
+ * RemindVote decides from without a read (`remindAt` is `closesAt` when no reminder is sent).
  */
 export interface ProposalAnswer {
   memberIds: string[];
   waitSeconds: number;
+  closesAt: string;
+  remindAt: string;
 }
 
 function answerOf(header: CycleHeader, now: Date): ProposalAnswer {
+  const closesAt = header.voteClosesAt;
+  const remindAt = header.remindAt ?? closesAt;
+  const t = now.getTime();
+  // Proposed again after the reminder time (a restart): the first wait ends at once, so that the
+  // reminder is not skipped (RemindVote mails only whom it has not mailed).
+  const reminderDue = Date.parse(remindAt) <= t && t < Date.parse(closesAt);
   return {
     memberIds: header.ballot.length > 0 ? header.memberIds : [],
-    waitSeconds: voteWaitSeconds(now, {
-      closesAt: header.voteClosesAt,
-      ...(header.remindAt ? { remindAt: header.remindAt } : {}),
-    }),
+    waitSeconds: reminderDue
+      ? MIN_WAIT_SECONDS
+      : voteWaitSeconds(now, { closesAt, ...(header.remindAt ? { remindAt: header.remindAt } : {}) }),
+    closesAt,
+    remindAt,
   };
 }
 

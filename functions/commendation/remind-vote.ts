@@ -1,18 +1,23 @@
 /**
- * RemindVote `{cycleId, memberId}` → `{pastLateDeadline, waitSeconds}` (commendation workflow,
- * the reminded wait of each council member; docs/commendation.md, "Reminding the council").
+ * RemindVote `{cycleId, memberId, closesAt, remindAt}` → `{pastLateDeadline, waitSeconds}`
+ * (commendation workflow, the reminded wait of each council member; docs/commendation.md,
+ * "Reminding the council"). `closesAt` and `remindAt` are the stored proposal's, carried by the
+ * execution from Propose (`remindAt` equals `closesAt` when no reminder is sent).
  *
  * A member's vote wait timed out. At or past the vote's close the member is absent
- * (`pastLateDeadline`: the tally counts stored ballots, so a ballot recorded while its delivery
- * was pending still counts). Before it, once the reminder time has come, a member whose approval
- * is still pending gets the vote letter again, said to be a reminder, with the same link (outbox
- * identity `vote-reminder`, the member, the cycle: a retried or re-run step never mails twice),
- * and the workflow waits again behind that link until the close.
+ * (`pastLateDeadline`), decided from the input alone: nothing is read, so the close cannot fail
+ * and take the council's vote with it (the tally counts stored ballots, so a ballot recorded while
+ * its delivery was pending still counts). Before it, once the reminder time has come and more
+ * than an hour is left, a member whose approval is still pending gets the vote letter again, said
+ * to be a reminder, with the same link (outbox identity `vote-reminder`, the member, the cycle: a
+ * retried or re-run step never mails twice), and the workflow waits again until the close. The
+ * reminder is best-effort: if it cannot be read or sent, the step says so in the log and waits on
+ * (the admin's page still offers *Nhắc bỏ phiếu*).
  */
-import { voteWaitSeconds } from '#domain/council';
-import { NotFoundError } from '#ports/errors';
+import { MIN_WAIT_SECONDS } from '#domain/calendar';
+import { type VoteTimes, voteReminderDue, voteWaitSeconds } from '#domain/council';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
-import { type CycleMemberInput, cycleMemberInput } from '#steps/inputs';
+import { type RemindVoteInput, remindVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import { cycleVoteApprovals, parseCycle, readCycle } from './award.ts';
 import { voteLetter } from './vote-mail.ts';
@@ -25,29 +30,36 @@ export interface VoteReminded {
   waitSeconds: number;
 }
 
-export async function remindVote(input: CycleMemberInput, ctx: CampaignStepContext): Promise<VoteReminded> {
-  const cycle = parseCycle(input.cycleId);
-  const { memberId } = input;
-  const stored = await readCycle(cycle.cycleId);
-  const header = stored.header;
-  if (!header) throw new NotFoundError('proposal', cycle.cycleId);
+export async function remindVote(input: RemindVoteInput, ctx: CampaignStepContext): Promise<VoteReminded> {
+  const { closesAt, remindAt } = input;
+  const times: VoteTimes = { closesAt, ...(Date.parse(remindAt) < Date.parse(closesAt) ? { remindAt } : {}) };
   const now = ctx.clock();
-  const times = { closesAt: header.voteClosesAt, ...(header.remindAt ? { remindAt: header.remindAt } : {}) };
+  const closes = Date.parse(closesAt);
+  if (now.getTime() >= closes) return { pastLateDeadline: true, waitSeconds: MIN_WAIT_SECONDS };
   const next: VoteReminded = { pastLateDeadline: false, waitSeconds: voteWaitSeconds(now, times) };
-  if (now.getTime() >= Date.parse(header.voteClosesAt) || stored.outcome) {
-    return { ...next, pastLateDeadline: true };
+  if (!voteReminderDue(now, times)) return next;
+  try {
+    await sendReminder(input, ctx);
+  } catch (error) {
+    ctx.log.warn('vote reminder not sent; the admin can send one from the cycle page', { error });
   }
-  // Before the reminder time (a wait re-armed early by a restart), nothing to send yet.
-  if (!header.remindAt || now.getTime() < Date.parse(header.remindAt)) return next;
-  const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === memberId);
-  // Voted (the re-armed wait receives the ballot at once), or never asked: nobody to remind.
-  if (approval?.status !== 'pending') return next;
-  const member = ctx.campaign.findPerson('council', memberId);
-  if (!member) return next;
-  const mail = await voteLetter(ctx.campaign, cycle, { ...stored, header }, member, approval, true);
-  const outcome = await mailTo(ctx.log, member, 'vote-reminder', { periodId: cycle.cycleId }, mail);
-  ctx.log.info('vote reminder', { approvalId: approval.id, mail: outcome });
   return next;
 }
 
-export const handler = campaignStep({ name: STEP, input: cycleMemberInput }, remindVote);
+/** The vote letter again, to a member whose approval is still pending. */
+async function sendReminder(input: RemindVoteInput, ctx: CampaignStepContext): Promise<void> {
+  const cycle = parseCycle(input.cycleId);
+  const stored = await readCycle(cycle.cycleId);
+  const header = stored.header;
+  if (!header || stored.outcome) return;
+  const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === input.memberId);
+  // Voted (the re-armed wait receives the ballot at once), or never asked: nobody to remind.
+  if (approval?.status !== 'pending') return;
+  const member = ctx.campaign.findPerson('council', input.memberId);
+  if (!member) return;
+  const mail = await voteLetter(ctx.campaign, cycle, { ...stored, header }, member, approval, true);
+  const outcome = await mailTo(ctx.log, member, 'vote-reminder', { periodId: cycle.cycleId }, mail);
+  ctx.log.info('vote reminder', { approvalId: approval.id, mail: outcome });
+}
+
+export const handler = campaignStep({ name: STEP, input: remindVoteInput }, remindVote);

@@ -284,17 +284,17 @@ export function unitTrendSvg(
       described.push(`${name}: ${FLAG_LABELS['chua-tham-dinh']}`);
       return;
     }
+    // Side by side the values collide ("70,00 %" is ~50 px): in a narrow chart every other one goes
+    // below its point — unless that would reach the axis labels — and a missed period reads "0 %"
+    // on the plot, its reason in the description.
+    const narrow = step < 56;
     const label = p.status === 'not-submitted' ? `0 % (${FLAG_LABELS['khong-nop-bao-cao']})` : pct(p.percent);
-    body.push(`<circle cx="${x(i)}" cy="${y(p.percent)}" r="4" fill="${BAR}"/>`);
-    // Side by side the values collide ("70,00 %" is ~50 px): every other one goes below its point.
-    const below = step < 56 && i % 2 === 1;
+    const plotted = narrow && p.status === 'not-submitted' ? '0 %' : label;
+    const py = y(p.percent);
+    const below = narrow && i % 2 === 1 && py + 19 < base - 14;
+    body.push(`<circle cx="${x(i)}" cy="${py}" r="4" fill="${BAR}"/>`);
     body.push(
-      text(
-        x(i),
-        y(p.percent) + (below ? 19 : -9),
-        label,
-        'text-anchor="middle" font-size="12" font-weight="bold"',
-      ),
+      text(x(i), py + (below ? 19 : -9), plotted, 'text-anchor="middle" font-size="12" font-weight="bold"'),
     );
     described.push(`${name}: ${label}`);
   });

@@ -61,10 +61,16 @@ export const computeResultsInput = z.extend(periodInput, {
   executionName: z.optional(z.string().check(z.maxLength(80))),
 });
 
-/** A council member's part of a cycle's vote: RemindVote; RequestVote adds its task token. */
-export const cycleMemberInput = z.extend(cycleInput, { memberId: id });
+/** A council member's part of a cycle's vote. */
+const cycleMemberInput = z.extend(cycleInput, { memberId: id });
 
 export const requestVoteInput = z.extend(cycleMemberInput, { taskToken });
+
+/** An instant as the store writes it (`toISOString`). */
+const instant = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/));
+
+/** RemindVote: the member, and the vote's close and reminder as the proposal stored them. */
+export const remindVoteInput = z.extend(cycleMemberInput, { closesAt: instant, remindAt: instant });
 
 /** `{unitId, periodId, reviewerId, round}`: the state every review step after the assignment reads. */
 export const roundInput = z.extend(unitPeriodInput, { reviewerId: id, round: wholeNumber(1, 999) });
@@ -94,7 +100,7 @@ export type RemindUnitInput = z.output<typeof remindUnitInput>;
 export type PublishResultInput = z.output<typeof publishResultInput>;
 export type NotifyLeadershipInput = z.output<typeof notifyLeadershipInput>;
 export type ComputeResultsInput = z.output<typeof computeResultsInput>;
-export type CycleMemberInput = z.output<typeof cycleMemberInput>;
+export type RemindVoteInput = z.output<typeof remindVoteInput>;
 export type RequestVoteInput = z.output<typeof requestVoteInput>;
 export type RoundInput = z.output<typeof roundInput>;
 export type CallbackInput = z.output<typeof callbackInput>;

@@ -158,6 +158,9 @@ describe('thidua commend', () => {
     expect(out).toContain('Đủ số cần ít nhất 6: ĐỦ SỐ');
     expect(out).toMatch(/Ngô Thị Thanh Xuân \(individual\) +5 +1 +1 +1 +6 +Không thông qua/);
     expect(out).toContain('Không được Hội đồng thông qua (1)');
+    // Passed, never already awarded: the chairman decides (the pages and letters say the same).
+    expect(out).toContain('Được Hội đồng thông qua, trình Chủ tịch quyết định khen thưởng (');
+    expect(out).not.toContain('Được khen thưởng');
   });
 
   it('passes nothing without quorum, and says so', ({ expect }) => {

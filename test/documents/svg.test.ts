@@ -93,6 +93,32 @@ describe('SVG charts', { timeout: 30_000 }, () => {
     expect(decodeXml(svg)).not.toMatch(/\d{4}Q\d/);
   });
 
+  it("a phase's trend (14 periods): values clear of the axis, a missed period's reason in the description", () => {
+    const ids = Array.from({ length: 14 }, (_, i) => {
+      const q = (i + 2) % 4;
+      return `${2022 + Math.floor((i + 2) / 4)}Q${q + 1}`;
+    });
+    const points = ids.map((periodId, i) =>
+      i === 7
+        ? { periodId, status: 'not-submitted' as const, percent: fraction(0) }
+        : { periodId, status: 'approved' as const, percent: fraction(70 + i) },
+    );
+    const svg = unitTrendSvg('Phòng Tư pháp', points);
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      y: Number(m[2]),
+      text: decodeXml(m[3] ?? ''),
+    }));
+    const axisTop = Math.min(
+      ...labels.filter((l) => ['I', 'II', 'III', 'IV'].includes(l.text)).map((l) => l.y),
+    );
+    const values = labels.filter((l) => /%$/.test(l.text));
+    expect(values).toHaveLength(14);
+    // Every value above the quarter labels, and the missed period's one short on the plot.
+    for (const v of values) expect(v.y).toBeLessThan(axisTop - 12);
+    expect(values.map((v) => v.text)).toContain('0 %');
+    expect(decodeXml(svg)).toContain('Quý II/2024: 0 % (Không nộp báo cáo)');
+  });
+
   it("reform areas: each area's share of its maximum, the two weakest marked in words", () => {
     const d = demo2024();
     const q = d.quarters[3];

@@ -7,6 +7,7 @@ import {
   quorumRequired,
   type Tally,
   tallyCouncil,
+  voteReminderDue,
   voteTimes,
   voteWaitSeconds,
 } from '#domain/council';
@@ -637,6 +638,16 @@ describe('the vote: its close, its reminder, its waits', () => {
     expect(voteWaitSeconds(at('2025-02-04T09:59:30Z'), times)).toBe(60);
     expect(voteWaitSeconds(at('2025-02-05T00:00:00Z'), times)).toBe(60);
     expect(voteWaitSeconds(proposed, { closesAt: times.closesAt })).toBe(7 * 86_400);
+  });
+
+  it('reminds from the reminder time, but not in the last hour before the close, nor without a reminder', () => {
+    const times = voteTimes(proposed, { voteDays: 7, reminderLeadDays: 1 });
+    const at = (iso: string) => new Date(iso);
+    expect(voteReminderDue(at('2025-02-03T09:59:59Z'), times)).toBe(false);
+    expect(voteReminderDue(at('2025-02-03T10:00:00Z'), times)).toBe(true);
+    expect(voteReminderDue(at('2025-02-04T09:00:00Z'), times)).toBe(true);
+    expect(voteReminderDue(at('2025-02-04T09:00:01Z'), times)).toBe(false);
+    expect(voteReminderDue(at('2025-02-03T12:00:00Z'), { closesAt: times.closesAt })).toBe(false);
   });
 });
 

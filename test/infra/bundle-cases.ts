@@ -272,8 +272,17 @@ export const CASES = {
     ),
   ],
   remindVote: () => [
-    invalid({ cycleId: NO_CYCLE }, 'memberId'),
-    notFound('a cycle without a proposal', { cycleId: NO_CYCLE, memberId: 'khong-co-thanh-vien' }, NO_CYCLE),
+    invalid({ cycleId: NO_CYCLE, memberId: 'khong-co-thanh-vien', closesAt: 'mai' }, 'closesAt'),
+    {
+      what: 'the vote closed: the member is absent, decided from the input without a read',
+      event: {
+        cycleId: NO_CYCLE,
+        memberId: 'khong-co-thanh-vien',
+        closesAt: '2020-01-01T00:00:00.000Z',
+        remindAt: '2019-12-31T00:00:00.000Z',
+      },
+      expect: { returns: (v) => expect(v).toEqual({ pastLateDeadline: true, waitSeconds: 60 }) },
+    },
   ],
   tallyVotes: () => [
     invalid({ cycle: NO_CYCLE }, 'cycleId'),

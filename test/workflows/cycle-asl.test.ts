@@ -634,15 +634,21 @@ describe('a commendation execution on the local engine', () => {
     const { run, engine, clock } = harness('Commendation', {
       [F.proposeCommendations]: () => {
         closesAt = clock.now().getTime() + 7 * DAY_MS;
-        return { memberIds: members, waitSeconds: 6 * DAY_SECONDS };
+        return {
+          memberIds: members,
+          waitSeconds: 6 * DAY_SECONDS,
+          closesAt: new Date(closesAt).toISOString(),
+          remindAt: new Date(closesAt - DAY_MS).toISOString(),
+        };
       },
       [F.requestVote]: (p, { engine }) => {
         // The page stores the ballot and answers the task; the absent never open the link.
         if (!absent.has(String(p.memberId))) engine.sendTaskSuccess(String(p.taskToken), { vote: 'cast' });
       },
-      // As functions/commendation/remind-vote.ts answers: the next wait, until the close.
-      [F.remindVote]: () => {
-        const left = Math.ceil((closesAt - clock.now().getTime()) / 1000);
+      // As functions/commendation/remind-vote.ts answers, from the times it is given: the next
+      // wait, until the close.
+      [F.remindVote]: (p) => {
+        const left = Math.ceil((Date.parse(String(p.closesAt)) - clock.now().getTime()) / 1000);
         return { pastLateDeadline: left <= 0, waitSeconds: Math.max(60, left) };
       },
       [F.tallyVotes]: () => ({ passed: ['phong-noi-vu'], quorumMet: true }),
@@ -676,7 +682,12 @@ describe('a commendation execution on the local engine', () => {
     expect(new Set(asked.map((p) => p.taskToken)).size).toBe(10); // a token per callback
     const reminded = r.called(F.remindVote).map((c) => c.payload);
     expect(reminded.map((p) => p.memberId).sort()).toEqual([...absent, ...absent].sort());
-    expect(reminded[0]).toEqual({ cycleId: '2024', memberId: expect.any(String) });
+    expect(reminded[0]).toEqual({
+      cycleId: '2024',
+      memberId: expect.any(String),
+      closesAt: new Date(closesAt).toISOString(),
+      remindAt: new Date(closesAt - DAY_MS).toISOString(),
+    });
     expect(r.entered.filter((s) => s === 'MemberAbsent')).toHaveLength(2);
     expect(r.called(F.tallyVotes).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
     expect(r.called(F.notifyOutcome).map((c) => c.payload)).toEqual([{ cycleId: '2024' }]);
@@ -686,7 +697,12 @@ describe('a commendation execution on the local engine', () => {
 
   it('retries a vote request whose function failed twice (arming is re-entrant), then records the failure', async () => {
     const { run } = harness('Commendation', {
-      [F.proposeCommendations]: () => ({ memberIds: ['thanh-vien-1'], waitSeconds: 6 * DAY_SECONDS }),
+      [F.proposeCommendations]: () => ({
+        memberIds: ['thanh-vien-1'],
+        waitSeconds: 6 * DAY_SECONDS,
+        closesAt: '2025-02-04T10:00:00.000Z',
+        remindAt: '2025-02-03T10:00:00.000Z',
+      }),
       [F.requestVote]: () => {
         throw failure('Error', 'mail service down');
       },
