@@ -8,6 +8,7 @@
  * may be granted — the caller refuses with that reason instead of guessing.
  */
 import { addDays, formatDate } from './calendar.ts';
+import type { AdministrativeLevel, CommendationForm, IsoDate } from './model.ts';
 
 /**
  * A dated list as people name it, by its dates ("Danh mục thẩm quyền áp dụng từ 15/09/2017 đến
@@ -18,8 +19,6 @@ export function issuerListName(l: Pick<IssuerFormList, 'effectiveFrom' | 'effect
     l.effectiveTo ? ` đến ${formatDate(l.effectiveTo)}` : ''
   }`;
 }
-
-import type { AdministrativeLevel, CommendationForm, IsoDate } from './model.ts';
 
 export const FORM_LABELS: Record<CommendationForm, string> = {
   'giay-khen': 'Giấy khen',

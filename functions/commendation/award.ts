@@ -118,8 +118,6 @@ export interface CouncilSnapshot {
   quorum: { numerator: number; denominator: number };
   passPercent: number;
   voteDays: number;
-  /** Absent in proposals stored before reminders existed. */
-  reminderLeadDays?: number;
 }
 
 export interface CycleHeader {

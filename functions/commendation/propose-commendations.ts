@@ -137,12 +137,7 @@ export async function proposeCommendationsStep(
     voteClosesAt: times.closesAt,
     ...(times.remindAt ? { remindAt: times.remindAt } : {}),
     memberIds: campaign.people('council').map((m) => m.id),
-    council: {
-      quorum: council.quorum,
-      passPercent: council.passPercent,
-      voteDays: council.voteDays,
-      reminderLeadDays: council.reminderLeadDays,
-    },
+    council: { quorum: council.quorum, passPercent: council.passPercent, voteDays: council.voteDays },
     issuer: proposal.issuer,
     ballot: proposal.ballot,
     tiesForCouncil: proposal.tiesForCouncil,

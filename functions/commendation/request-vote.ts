@@ -1,15 +1,16 @@
 /**
  * RequestVote (callback) `{cycleId, memberId, taskToken}` → no output; the member's ballot
  * arrives by SendTaskSuccess when they vote (`{decision: 'cast', round: 0}`; the ballot itself
- * is the decision's stored payload, never in the execution), or the task times out at the vote's
- * close (absent).
+ * is the decision's stored payload, never in the execution), or the wait times out: at the
+ * reminder time (RemindVote mails the letter again and the wait is re-armed, this step invoked
+ * again with a new token), then at the vote's close (absent).
  *
  * One approval of kind `vote` per (cycle, member) (`periodId` = the cycle id, `party` = the
  * member), expiring at the vote's close stored with the proposal; the member gets the signed
  * `/d` link once (outbox identity `vote-request`, member, cycle). Re-invoked with a new token
  * (a restarted execution) the token is swapped in behind the same approval, so the mailed link
  * keeps working; a vote already cast is delivered at once. When the vote has already closed, the
- * task is answered at once (`{decision: 'vote-closed'}`) instead of waiting a further voteDays.
+ * task is answered at once (`{decision: 'vote-closed'}`) instead of waiting on.
  */
 import { callbacks } from '#ports/callbacks';
 import { NotFoundError } from '#ports/errors';

@@ -200,7 +200,9 @@ function groupAreas(input: ResultsReportInput, group: UnitGroup, n: number): Blo
           : '') +
         '. ' +
         (weakest.length === 0
-          ? 'Các lĩnh vực có cùng tỷ lệ.'
+          ? averages.filter((a) => a.area.kind === 'assessed' && a.share !== null).length < 2
+            ? 'Không đủ số liệu để so sánh các lĩnh vực.'
+            : 'Các lĩnh vực có cùng tỷ lệ.'
           : `${weakest.length === 1 ? 'Lĩnh vực có tỷ lệ thấp nhất' : 'Các lĩnh vực có tỷ lệ thấp nhất'}: ${weakText}.`),
     ),
     {

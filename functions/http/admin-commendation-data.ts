@@ -25,8 +25,10 @@ import {
 import type { CommendationScope } from '#functions/documents/types';
 import type { ResultsBody } from '#functions/scoring/results';
 import { now } from '#ports/clock';
+import { outbox } from '#ports/dynamo/outbox';
 import { results } from '#ports/dynamo/results';
 import type { CampaignContext } from '#steps/campaign';
+import { mailIdentity } from '#steps/mail';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
 
@@ -81,11 +83,15 @@ export interface CycleData {
 
 /** A vote's progress as the admin follows it, to reach a member in time: who has voted, and when. */
 export interface Turnout {
-  /** Each member of the council at the proposal, in its order; `castAt` once the ballot is recorded. */
-  members: { id: string; name: string; castAt?: string }[];
+  /**
+   * Each member of the council at the proposal, in its order; `castAt` once the ballot is
+   * recorded; `remindedAt` when the workflow's reminder went out to a member still pending (read
+   * from the outbox: what was sent, not what was planned).
+   */
+  members: { id: string; name: string; castAt?: string; remindedAt?: string }[];
   quorumRequired: number;
-  /** When the members who have not voted are (or were) reminded by the workflow; none when absent. */
-  reminder?: { at: string; sent: boolean };
+  /** When the workflow will remind the members still pending; absent once that time has passed. */
+  remindAt?: string;
 }
 
 /** The ballots the tally counted: every decided vote of the cycle (the tally closed the others). */
@@ -134,13 +140,23 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
       ),
     );
     const turnout: Turnout = {
-      members: members.map((m) => {
-        const at = castAt.get(m.id);
-        return { id: m.id, name: m.name, ...(at ? { castAt: at } : {}) };
-      }),
+      members: await Promise.all(
+        members.map(async (m) => {
+          const at = castAt.get(m.id);
+          if (at) return { id: m.id, name: m.name, castAt: at };
+          const reminded = m.email
+            ? await outbox().get(mailIdentity('vote-reminder', m.email, { periodId: ref.cycleId }))
+            : undefined;
+          return {
+            id: m.id,
+            name: m.name,
+            ...(reminded?.status === 'sent' ? { remindedAt: reminded.sentAt ?? reminded.claimedAt } : {}),
+          };
+        }),
+      ),
       quorumRequired: quorumRequired(members.length, header.council.quorum),
-      ...(header.remindAt
-        ? { reminder: { at: header.remindAt, sent: now().getTime() >= Date.parse(header.remindAt) } }
+      ...(header.remindAt && now().getTime() < Date.parse(header.remindAt)
+        ? { remindAt: header.remindAt }
         : {}),
     };
     return { ...data, turnout };

@@ -112,9 +112,13 @@ async function previousResult(
 ): Promise<ResultsData['previous']> {
   const header = await results().getHeader<ResultsBody>(periodId, version);
   if (!header) return undefined;
+  // A line not stored (a unit the version did not have) is no change to tell; any other error is.
   const json = await results()
     .getLine<UnitResultJson>(header, unitId)
-    .catch(() => undefined);
+    .catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
   const line = json ? periodResultsFromJson({ ...header.body, units: [json] }).units[0] : undefined;
   if (!line) return undefined;
   return {

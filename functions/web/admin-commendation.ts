@@ -38,10 +38,10 @@ export interface CycleModel {
   members: readonly { id: string; name: string }[];
   /** While the vote is open: who has cast a ballot, and the quorum. */
   turnout?: {
-    members: readonly { id: string; name: string; castAt?: string }[];
+    members: readonly { id: string; name: string; castAt?: string; remindedAt?: string }[];
     quorumRequired: number;
-    /** The workflow's reminder of those who have not voted: when, and whether it has gone. */
-    reminder?: { at: string; sent: boolean };
+    /** When the workflow will remind those who have not voted, while that is still ahead. */
+    remindAt?: string;
   };
 }
 
@@ -137,7 +137,7 @@ ${
 function turnoutSection(m: CycleModel): Html {
   const closes = m.cycle.closesAt ? ` lúc ${e(dateTime(m.cycle.closesAt))}` : '';
   if (!m.turnout) return `<p>Hội đồng đang bỏ phiếu; kết quả có sau khi hết hạn${closes}.</p>`;
-  const { members, quorumRequired, reminder } = m.turnout;
+  const { members, quorumRequired, remindAt } = m.turnout;
   const cast = members.filter((x) => x.castAt).length;
   const short = quorumRequired - cast;
   const rows = members
@@ -146,7 +146,9 @@ function turnoutSection(m: CycleModel): Html {
         `<tr><td>${e(x.name)}</td><td>${
           x.castAt
             ? `Đã gửi phiếu lúc ${e(dateTime(x.castAt))}`
-            : `<strong>Chưa gửi phiếu</strong> · <a href="${e(adminHref.remindVote(m.cycle.cycleId, x.id))}">Nhắc bỏ phiếu</a>`
+            : `<strong>Chưa gửi phiếu</strong>${
+                x.remindedAt ? ` · đã được nhắc tự động lúc ${e(dateTime(x.remindedAt))}` : ''
+              } · <a href="${e(adminHref.remindVote(m.cycle.cycleId, x.id))}">Nhắc bỏ phiếu</a>`
         }</td></tr>`,
     )
     .join('');
@@ -156,12 +158,8 @@ function turnoutSection(m: CycleModel): Html {
   )} thành viên tham gia để đủ số biểu quyết${
     short > 0 ? ` (còn thiếu ${e(short)})` : ' (đã đủ)'
   }. Phiếu được kiểm khi hết hạn bỏ phiếu${closes}; đến lúc đó trang này chỉ cho biết ai đã gửi phiếu, không cho biết nội dung.</p>${
-    reminder
-      ? `<p>${
-          reminder.sent
-            ? 'Thành viên chưa gửi phiếu đã được nhắc tự động lúc'
-            : 'Thành viên chưa gửi phiếu sẽ được nhắc tự động lúc'
-        } ${e(dateTime(reminder.at))}.</p>`
+    remindAt && cast < members.length
+      ? `<p>Thành viên chưa gửi phiếu sẽ được nhắc tự động lúc ${e(dateTime(remindAt))}.</p>`
       : ''
   }</div>
 ${scrollTable(

@@ -29,6 +29,7 @@ import {
   dateTime,
   e,
   type Html,
+  initiativeItem,
   layout,
   periodLabel,
   problemMap,
@@ -297,9 +298,7 @@ ${
 <h3>Tóm tắt kết quả thực hiện</h3>${readOnlyText(r.report.summary)}
 ${criteriaTables(m)}
 <h3>Sáng kiến, mô hình mới</h3>${
-        initiatives.length
-          ? `<ul>${initiatives.map((i) => `<li><strong>${e(i.title)}</strong>: ${e(i.description)}${i.effect ? ` — ${e(i.effect)}` : ''}</li>`).join('')}</ul>`
-          : '<p>Không có.</p>'
+        initiatives.length ? `<ul>${initiatives.map(initiativeItem).join('')}</ul>` : '<p>Không có.</p>'
       }`
     : '<p>Đơn vị chưa lập báo cáo kỳ này.</p>'
 }`;

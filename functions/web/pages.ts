@@ -9,7 +9,7 @@
  * reviewer's appraisal), admin-pages.ts (sign-in and the period status).
  */
 import { formatDate, formatDateTime } from '#domain/calendar';
-import type { Period } from '#domain/model';
+import type { Initiative, Period } from '#domain/model';
 import type { ReportStatus } from '#ports/reports';
 import { escapeHtml } from './html.ts';
 import { type FieldProblem, type PageLink, setStatusPageRenderer } from './http.ts';
@@ -290,6 +290,16 @@ export function externalLink(url: string, text?: string): Html {
   const href = safeHref(url);
   if (!href) return e(text ?? url);
   return `<a href="${e(href)}" rel="noreferrer noopener" target="_blank">${e(text ?? url)}</a>`;
+}
+
+/**
+ * An initiative as a read-only list item: its title, description, and its effect on a line of
+ * its own (a description ending in a full stop ran into "; hiệu quả:").
+ */
+export function initiativeItem(i: Pick<Initiative, 'title' | 'description' | 'effect'>): Html {
+  return `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${
+    i.effect ? `<br>Hiệu quả: ${e(i.effect)}` : ''
+  }</li>`;
 }
 
 /** Multi-line text shown as it was written. */

@@ -32,6 +32,7 @@ import {
   e,
   type Html,
   hidden,
+  initiativeItem,
   layout,
   NO_IMPLICIT_SUBMIT,
   type ProblemMap,
@@ -397,13 +398,7 @@ ${textArea({
 
 export function initiativesAndCheck(report: Report): Html {
   const initiatives = report.initiatives.length
-    ? report.initiatives
-        .map(
-          (i) =>
-            // The effect on its own line: a description ending in a full stop read "….; hiệu quả:".
-            `<li><strong>${e(i.title)}</strong>${i.description ? `: ${e(i.description)}` : ''}${i.effect ? `<br>Hiệu quả: ${e(i.effect)}` : ''}</li>`,
-        )
-        .join('')
+    ? report.initiatives.map(initiativeItem).join('')
     : '<li class="muted">Không có.</li>';
   const check = report.selfCheck;
   const count = (a: boolean[] | undefined) => (a ?? []).filter(Boolean).length;

@@ -63,8 +63,13 @@ function waitEnds(
   if (execution?.workflow === 'commendation' && state === 'RequestVote') {
     const [year, round] = execution.cycleId.split('-');
     const cycle = year === 'phase' ? 'cả giai đoạn' : `năm ${year}`;
+    const name = `Bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}`;
+    const { voteDays, reminderLeadDays } = config.commendation.council;
+    if (reminderLeadDays <= 0 || reminderLeadDays >= voteDays) {
+      return `Hết hạn bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}: thành viên chưa gửi phiếu được ghi là không tham gia`;
+    }
     // The first wait ends at the reminder, the second at the close: the label cannot tell which.
-    return `Bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}: nhắc thành viên chưa gửi phiếu; khi hết hạn, thành viên chưa gửi phiếu được ghi là không tham gia`;
+    return `${name}: nhắc thành viên chưa gửi phiếu; khi hết hạn, thành viên chưa gửi phiếu được ghi là không tham gia`;
   }
   return `Hết thời gian chờ trong quy trình ${executionName}`;
 }

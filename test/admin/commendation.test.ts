@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Candidate } from '#domain/commendation-model';
 import { proposalOf, readCycle } from '#functions/commendation/award';
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
+import { handler as remindVote } from '#functions/commendation/remind-vote';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
 import { missedEveryPeriod } from '#functions/http/admin-commendation-data';
@@ -133,6 +134,20 @@ describe('commendation', { timeout: 90_000 }, () => {
     expect(await (await a.get(votedPath)).text()).toContain('đã gửi phiếu lúc');
     expect((await a.post(votedPath, { nonce: 'n-voted-0000000000000' })).status).toBe(410);
     expect((await a.get('/admin/commendation/2024/members/nobody/remind')).status).toBe(404);
+
+    // The workflow's reminder, a day before the close: each member still pending says it went, as
+    // the outbox has it; the line announcing it is gone.
+    at(a.bed, new Date('2025-02-03T10:00:00Z'));
+    const times = { closesAt: '2025-02-04T10:00:00.000Z', remindAt: '2025-02-03T10:00:00.000Z' };
+    for (const member of a.bed.config.council) {
+      await a.bed.invoke(remindVote, { cycleId: '2024', memberId: member.id, ...times });
+    }
+    const after = htmlText(await (await a.get('/admin/commendation/2024')).text());
+    for (const member of a.bed.config.council.slice(6)) {
+      expect(after).toContain(`${member.name} Chưa gửi phiếu · đã được nhắc tự động lúc 17:00 03/02/2025`);
+    }
+    expect(after).not.toContain('sẽ được nhắc tự động');
+    expect([...after.matchAll(/đã được nhắc tự động/g)]).toHaveLength(2);
 
     at(a.bed, new Date('2025-02-04T10:00:01Z'));
     await a.bed.invoke(tallyVotes, { cycleId: '2024' });

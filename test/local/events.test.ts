@@ -23,6 +23,17 @@ describe('the next event in words', () => {
     expect(describeEvent('commendation-2023-2-1 RequestVote timeout', config)).toContain(
       'khen thưởng năm 2023 (lần 2)',
     );
+    // Without a reminder the wait ends only at the close.
+    const silent = {
+      ...config,
+      commendation: {
+        ...config.commendation,
+        council: { ...config.commendation.council, reminderLeadDays: 0 },
+      },
+    };
+    expect(describeEvent('commendation-2022-1 RequestVote timeout', silent)).toBe(
+      'Hết hạn bỏ phiếu khen thưởng năm 2022: thành viên chưa gửi phiếu được ghi là không tham gia',
+    );
   });
 
   it('never shows a state name, even for a wait it has no words for', () => {

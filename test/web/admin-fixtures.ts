@@ -692,9 +692,10 @@ export function votingCycleModel(): CycleModel {
         id: m.id,
         name: m.name,
         ...(i < 5 ? { castAt: `2025-01-2${i}T02:3${i}:00.000Z` } : {}),
+        ...(i === 7 ? { remindedAt: '2025-01-26T03:00:00.000Z' } : {}),
       })),
       quorumRequired: 6,
-      reminder: { at: '2025-01-27T10:00:00.000Z', sent: false },
+      remindAt: '2025-01-27T10:00:00.000Z',
     },
   };
 }

@@ -430,6 +430,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
     // 02:30 UTC on 20/01/2025 is 09:30 in Hồ Chí Minh City.
     expect(text).toContain('Đã gửi phiếu lúc 09:30 20/01/2025');
     expect(text).toContain('Thành viên chưa gửi phiếu sẽ được nhắc tự động lúc 17:00 27/01/2025.');
+    expect(text).toContain('Chưa gửi phiếu · đã được nhắc tự động lúc 10:00 26/01/2025 · Nhắc bỏ phiếu');
     expect([...html.matchAll(/Chưa gửi phiếu/g)]).toHaveLength(3);
     expect(html).toContain('class="notice warn"');
     expect(text).not.toContain('Kiểm phiếu');
