@@ -188,6 +188,14 @@ function summarize(
   return { unit, periods, missedPeriods, pendingPeriods, status, percent };
 }
 
+/**
+ * Whether a year's or the phase's line missed every period: its rank is then the shared last
+ * place of units without a report (DOMAIN.md), not a place its mean earned.
+ */
+export function missedEveryPeriod(line: Pick<AggregateUnitResult, 'periods' | 'missedPeriods'>): boolean {
+  return line.periods.length > 0 && line.missedPeriods.length === line.periods.length;
+}
+
 /** A previous year's or phase's line: its rank is last place by rule when it missed every period. */
 function previousAggregateLine(line: AggregateUnitResult | undefined): PreviousSide | undefined {
   return (
@@ -195,7 +203,7 @@ function previousAggregateLine(line: AggregateUnitResult | undefined): PreviousS
       percent: line.percent,
       band: line.band,
       rank: line.rank,
-      lastByRule: line.periods.length > 0 && line.missedPeriods.length === line.periods.length,
+      lastByRule: missedEveryPeriod(line),
     }
   );
 }

@@ -185,7 +185,7 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
  * mean. Nothing is read when no candidate carries the flag; a version no longer stored leaves the
  * ranks as the domain wrote them.
  */
-export async function missedEveryPeriod(
+export async function unitsMissingEveryPeriod(
   proposal: Proposal,
   sources: readonly { periodId: string; version: number }[],
 ): Promise<string[]> {

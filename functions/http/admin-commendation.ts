@@ -7,7 +7,7 @@
 import { withLastPlaceWords } from '#web/admin-candidates';
 import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { type HttpResponse, htmlResponse } from '#web/http';
-import { cycleData, cycleSummaries, missedEveryPeriod } from './admin-commendation-data.ts';
+import { cycleData, cycleSummaries, unitsMissingEveryPeriod } from './admin-commendation-data.ts';
 import type { AdminContext } from './admin-session.ts';
 
 export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResponse> {
@@ -18,7 +18,10 @@ export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResp
 export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<HttpResponse> {
   const data = await cycleData(ctx.campaign, cycleId);
   // A unit that missed every period reads "xếp cuối khối", not the shared last place as a number.
-  const proposal = withLastPlaceWords(data.proposal, await missedEveryPeriod(data.proposal, data.sources));
+  const proposal = withLastPlaceWords(
+    data.proposal,
+    await unitsMissingEveryPeriod(data.proposal, data.sources),
+  );
   return htmlResponse(
     200,
     renderCycle({

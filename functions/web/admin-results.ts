@@ -4,7 +4,7 @@
  * version's history (when, why, which units changed), the charts rendered on the server as SVG
  * (functions/documents/charts.ts), and the downloads. The index lists what has results.
  */
-import type { AggregateResults, AggregateUnitResult } from '#domain/aggregate';
+import { type AggregateResults, type AggregateUnitResult, missedEveryPeriod } from '#domain/aggregate';
 import { formatDate } from '#domain/calendar';
 import type { CriteriaSet, IsoInstant, Period, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
@@ -131,7 +131,7 @@ const periodRankText = (u: PeriodResults['units'][number]) =>
  */
 export function lastPlaceByRule(u: UnitPeriodResult | AggregateUnitResult): boolean {
   if (!u.flags.includes('khong-nop-bao-cao')) return false;
-  return 'missedPeriods' in u ? u.periods.length > 0 && u.missedPeriods.length === u.periods.length : true;
+  return 'missedPeriods' in u ? missedEveryPeriod(u) : true;
 }
 
 /** A year's or the phase's rank cell: "Cuối khối" for a unit that missed every period, as a period's page reads. */
@@ -206,18 +206,28 @@ function aggregateTable(results: AggregateResults, group: UnitGroup, label: stri
 
 function groupSummary(results: PeriodResults | AggregateResults, group: UnitGroup): Html {
   const units: (UnitPeriodResult | AggregateUnitResult)[] = results.units.filter((u) => u.group === group);
-  // Ranked: a place earned, not the shared last place of units without a report.
-  const ranked = units.filter((u) => u.rank !== null && !lastPlaceByRule(u)).length;
+  // A place earned by the score, and the shared last place of units without a report: together
+  // the n of "r/n" a unit reads in its letter and pages.
+  const byScore = units.filter((u) => u.rank !== null && !lastPlaceByRule(u)).length;
+  const lastByRule = units.filter((u) => u.rank !== null && lastPlaceByRule(u)).length;
   const missed = units.filter((u) => u.flags.includes('khong-nop-bao-cao')).length;
   const pending = units.filter((u) => u.flags.includes('chua-tham-dinh')).length;
-  // In a year or the phase the flag means a period missed, not necessarily all of them.
-  const missedLabel =
-    results.kind === 'period'
-      ? FLAG_LABELS['khong-nop-bao-cao']
-      : `${FLAG_LABELS['khong-nop-bao-cao']} ở ít nhất một kỳ`;
-  return `<ul class="counts"><li>Đơn vị: <strong>${units.length}</strong></li><li>Được xếp hạng: <strong>${ranked}</strong></li><li>${e(
-    missedLabel,
-  )}: <strong>${missed}</strong></li><li>${e(FLAG_LABELS['chua-tham-dinh'])}: <strong>${pending}</strong></li></ul>`;
+  const item = (label: string, n: number) => `<li>${e(label)}: <strong>${n}</strong></li>`;
+  return `<ul class="counts">${[
+    item('Đơn vị', units.length),
+    item('Xếp hạng theo điểm', byScore),
+    item(
+      results.kind === 'period'
+        ? `${FLAG_LABELS['khong-nop-bao-cao']}, xếp cuối khối`
+        : `${FLAG_LABELS['khong-nop-bao-cao']} kỳ nào, xếp cuối khối`,
+      lastByRule,
+    ),
+    // In a year or the phase the flag means a period missed, not necessarily all of them.
+    ...(results.kind === 'period'
+      ? []
+      : [item(`${FLAG_LABELS['khong-nop-bao-cao']} ở ít nhất một kỳ`, missed)]),
+    item(FLAG_LABELS['chua-tham-dinh'], pending),
+  ].join('')}</ul>`;
 }
 
 function charts(m: ResultsPageModel, group: UnitGroup): Html {

@@ -13,7 +13,7 @@ import { handler as proposeCommendations } from '#functions/commendation/propose
 import { handler as remindVote } from '#functions/commendation/remind-vote';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
-import { missedEveryPeriod } from '#functions/http/admin-commendation-data';
+import { unitsMissingEveryPeriod } from '#functions/http/admin-commendation-data';
 import { audit } from '#ports/dynamo/audit';
 import { htmlText, readDocx } from '../documents/read-back.ts';
 import { at } from '../functions/cycle-harness.ts';
@@ -74,7 +74,7 @@ describe('commendation', { timeout: 90_000 }, () => {
       reasons: [{ code: 'flag-khong-nop-bao-cao', message: '' }],
     });
     const probe = { ...proposal, candidates: [flagged('xa-dai-dong'), flagged('khong-co-dong-nao')] };
-    expect(await missedEveryPeriod(probe, stored.header?.sources ?? [])).toEqual(['khong-co-dong-nao']);
+    expect(await unitsMissingEveryPeriod(probe, stored.header?.sources ?? [])).toEqual(['khong-co-dong-nao']);
   });
 
   it('shows the tally and the final list once the vote closed, and gives both documents', async () => {

@@ -152,7 +152,10 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(offices.find((r) => r.includes(name(s.firstOnly)))).toMatch(/^3 /);
     expect(offices.filter((r) => /^\d/.test(r))).toHaveLength(3);
     const section = htmlText(html.slice(html.indexOf('id="khoi-office"'), html.indexOf('id="khoi-commune"')));
-    expect(section).toContain('Đơn vị: 12 Được xếp hạng: 3 Không nộp báo cáo ở ít nhất một kỳ: 10');
+    // Places earned and last places by rule add up to the n of "r/n" each unit reads.
+    expect(section).toContain(
+      'Đơn vị: 12 Xếp hạng theo điểm: 3 Không nộp báo cáo kỳ nào, xếp cuối khối: 9 Không nộp báo cáo ở ít nhất một kỳ: 10',
+    );
     expect(htmlText(html)).toContain('đơn vị không nộp báo cáo kỳ nào xếp cuối khối');
   });
 
