@@ -27,8 +27,8 @@ import type { ResultsBody } from '#functions/scoring/results';
 import { now } from '#ports/clock';
 import { outbox } from '#ports/dynamo/outbox';
 import { results } from '#ports/dynamo/results';
+import { mailIdentity } from '#ports/outbox';
 import type { CampaignContext } from '#steps/campaign';
-import { mailIdentity } from '#steps/mail';
 import type { CycleState, CycleSummary } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
 

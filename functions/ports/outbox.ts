@@ -15,6 +15,27 @@ export interface MailIdentity {
   round?: number;
 }
 
+/** What a message is about, beside its step and recipient. */
+export interface MailAbout {
+  unitId?: string;
+  periodId?: string;
+  round?: number;
+}
+
+/**
+ * The outbox identity of a message. Here, beside the type, not with the mailer: a page that only
+ * reads the outbox (the admin's vote progress) must not carry the SES client for it.
+ */
+export function mailIdentity(step: string, recipient: string, about: MailAbout): MailIdentity {
+  return {
+    step,
+    recipient,
+    ...(about.unitId !== undefined ? { subjectId: about.unitId } : {}),
+    ...(about.periodId !== undefined ? { periodId: about.periodId } : {}),
+    round: about.round ?? 0,
+  };
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;

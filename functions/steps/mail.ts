@@ -9,25 +9,9 @@
 import type { Email } from '#mail/letter';
 import type { Logger } from '#ports/log';
 import { mailer, type SendResult } from '#ports/mailer';
-import type { MailIdentity } from '#ports/outbox';
+import { type MailAbout, type MailIdentity, mailIdentity } from '#ports/outbox';
 
-/** What a message is about, beside its step and recipient. */
-export interface MailAbout {
-  unitId?: string;
-  periodId?: string;
-  round?: number;
-}
-
-/** The outbox identity of a message. */
-export function mailIdentity(step: string, recipient: string, about: MailAbout): MailIdentity {
-  return {
-    step,
-    recipient,
-    ...(about.unitId !== undefined ? { subjectId: about.unitId } : {}),
-    ...(about.periodId !== undefined ? { periodId: about.periodId } : {}),
-    round: about.round ?? 0,
-  };
-}
+export { type MailAbout, mailIdentity };
 
 export type MailOutcome = SendResult['status'];
 
