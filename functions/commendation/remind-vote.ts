@@ -16,10 +16,11 @@
  */
 import { MIN_WAIT_SECONDS } from '#domain/calendar';
 import { type VoteTimes, voteReminderDue, voteWaitSeconds } from '#domain/council';
+import { reviews } from '#ports/dynamo/reviews';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type RemindVoteInput, remindVoteInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
-import { cycleVoteApprovals, parseCycle, readCycle } from './award.ts';
+import { parseCycle, readCycle } from './award.ts';
 import { voteLetter } from './vote-mail.ts';
 
 const STEP = 'remind-vote';
@@ -52,7 +53,11 @@ async function sendReminder(input: RemindVoteInput, ctx: CampaignStepContext): P
   const stored = await readCycle(cycle.cycleId);
   const header = stored.header;
   if (!header || stored.outcome) return;
-  const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === input.memberId);
+  // This member's approval only, read again by its key (the listing is an index, maybe behind).
+  const listed = (await reviews().listPeriodApprovals(cycle.cycleId)).find(
+    (a) => a.kind === 'vote' && a.party === input.memberId,
+  );
+  const approval = listed ? await reviews().getApproval(listed.id) : undefined;
   // Voted (the re-armed wait receives the ballot at once), or never asked: nobody to remind.
   if (approval?.status !== 'pending') return;
   const member = ctx.campaign.findPerson('council', input.memberId);
