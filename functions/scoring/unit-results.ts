@@ -61,5 +61,6 @@ export async function unitPublishedResults(
     groupLines,
     unitNames: new Map(campaign.units.map((u) => [u.id, u.name])),
     ...(previous ? { previousLabel: periodName(previous) } : {}),
+    ...(campaign.config.bands ? { bands: campaign.config.bands } : {}),
   });
 }

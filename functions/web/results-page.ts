@@ -8,7 +8,9 @@
 import type { Band, Points } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS } from '#domain/model';
 import { formatPercent, formatPoints } from '#domain/points';
+import type { BandThreshold } from '#domain/ranking';
 import type { UnitPeriodResult } from '#domain/scoring';
+import { bandsNote } from '#functions/documents/sheet-model';
 import { NOT_SUBMITTED_RANK } from '#mail/scoring';
 import { dateTime, e, type Html, layout } from './pages.ts';
 
@@ -44,6 +46,8 @@ export interface UnitResultsInput {
   unitNames: ReadonlyMap<string, string>;
   /** "Quý II/2022", when the change compares with it. */
   previousLabel?: string;
+  /** The district's band thresholds (DOMAIN.md's when absent), said under the distribution. */
+  bands?: readonly BandThreshold[];
 }
 
 export interface BandShare {
@@ -62,6 +66,8 @@ export interface UnitResultsView {
   /** The group's ranked units by band, then those without a report and those not appraised. */
   distribution: BandShare[];
   groupSize: number;
+  /** "Xếp loại: Xuất sắc từ 90 % trở lên; …": why the unit's percentage is its band. */
+  bandsNote: string;
   /** Later versions, newest first: why each was made and what it changed for the unit. */
   history: { version: number; publishedAt?: string; why: string; forUnit: string }[];
 }
@@ -163,6 +169,7 @@ export function unitResultsView(input: UnitResultsInput): UnitResultsView {
     facts,
     distribution,
     groupSize: input.groupLines.length,
+    bandsNote: bandsNote(input.bands),
     history,
   };
 }
@@ -189,6 +196,7 @@ export function resultsSection(view: UnitResultsView): Html {
 <dl class="facts">${view.facts.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(v)}</dd></div>`).join('')}</dl>
 <h3>Phân bố xếp loại trong ${e(view.groupLabel)}: ${e(view.groupSize)} đơn vị</h3>
 <div class="table-wrap"><table class="distribution"><thead><tr><th scope="col">Xếp loại</th><th scope="col">Số đơn vị</th><th scope="col"><span class="visually-hidden">Tỷ lệ</span></th></tr></thead><tbody>${rows}</tbody></table></div>
+<p class="muted">${e(view.bandsNote)}</p>
 ${history}</section>`;
 }
 

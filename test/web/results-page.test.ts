@@ -103,6 +103,10 @@ describe('a unit’s results', () => {
     expect(page).toMatch(
       /<tr class="mine"><th scope="row">Xuất sắc <span class="badge">Đơn vị của bạn<\/span>/,
     );
+    // Why a percentage is its band: the thresholds, under the spread.
+    expect(page).toContain(
+      '<p class="muted">Xếp loại: Xuất sắc từ 90 % trở lên; Tốt từ 80 đến dưới 90 %; Khá từ 70 đến dưới 80 %; Trung bình từ 50 đến dưới 70 %; Yếu dưới 50 %.</p>',
+    );
   });
 });
 
