@@ -13,9 +13,9 @@
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
 import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
-import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
+import type { UnitPeriodResult } from '#domain/scoring';
 import { periodName } from '#mail/letter';
-import { type ResultsData, resultsEmail } from '#mail/scoring';
+import { resultsEmail } from '#mail/scoring';
 import { results } from '#ports/dynamo/results';
 import { NotFoundError } from '#ports/errors';
 import { baseUrl } from '#ports/settings';
@@ -24,7 +24,7 @@ import { reportLink } from '#steps/grants';
 import { type PublishResultInput, publishResultInput } from '#steps/inputs';
 import { mailTo } from '#steps/mail';
 import { unitHref } from '#web/admin-routes';
-import { type ResultsBody, requireHeader } from './results.ts';
+import { type PeriodResultsHeader, type ResultsBody, requireHeader, unitLine } from './results.ts';
 
 const STEP = 'publish-result';
 
@@ -37,13 +37,12 @@ export async function publishResult(
   const period = campaign.period(periodId);
   const unit = campaign.unit(unitId);
   const header = await requireHeader(periodId, version);
-  const json = await results().getLine<UnitResultJson>(header, unitId);
-  const line = periodResultsFromJson({ ...header.body, units: [json] }).units[0];
+  const line = await unitLine(header, unitId);
   if (!line) throw new NotFoundError('results line', `${unitId} in ${periodId} v${version}`);
   const setRef = header.criteriaSets[line.group];
   const setMax = (setRef ? campaign.criteriaSet(setRef.id)?.max : undefined) ?? 10_000;
-  const rankedInGroup = header.counts[line.group]?.ranked ?? 0;
-  const previous = version > 1 ? await previousResult(periodId, version - 1, unitId) : undefined;
+  const before = version > 1 ? await results().getHeader<ResultsBody>(periodId, version - 1) : undefined;
+  const previousLine = before ? await unitLine(before, unitId) : undefined;
   const previousPeriod = line.change
     ? campaign.periods.find((p) => p.id === line.change?.previousId)
     : undefined;
@@ -66,13 +65,8 @@ export async function publishResult(
     unit,
     period,
     version,
-    status: line.status,
-    total: line.total,
+    ...shownResult(line, header),
     setMax,
-    percent: line.percent,
-    bandLabel: line.band ? BAND_LABELS[line.band] : null,
-    rank: line.rank,
-    rankedInGroup,
     groupLabel: GROUP_LABELS[line.group],
     breakdown: line.breakdown
       ? {
@@ -86,7 +80,9 @@ export async function publishResult(
     change: line.change
       ? { previousLabel, percentPoints: line.change.percentPoints, rankChange: line.change.rankChange }
       : null,
-    ...(previous ? { previous } : {}),
+    ...(before && previousLine
+      ? { previous: { version: before.version, ...shownResult(previousLine, before) } }
+      : {}),
     ...(reportUrl ? { reportUrl } : {}),
     ...(reportUrlUntil ? { reportUrlUntil } : {}),
     unitPagesUrl: `${baseUrl()}${unitHref.request()}`,
@@ -101,28 +97,9 @@ export async function publishResult(
   return { sent: outcome === 'sent' };
 }
 
-/**
- * The unit's result in an earlier version, as the letter shows it; undefined when that version or
- * its line is not stored (the letter then says nothing of it).
- */
-async function previousResult(
-  periodId: string,
-  version: number,
-  unitId: string,
-): Promise<ResultsData['previous']> {
-  const header = await results().getHeader<ResultsBody>(periodId, version);
-  if (!header) return undefined;
-  // A line not stored (a unit the version did not have) is no change to tell; any other error is.
-  const json = await results()
-    .getLine<UnitResultJson>(header, unitId)
-    .catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-  const line = json ? periodResultsFromJson({ ...header.body, units: [json] }).units[0] : undefined;
-  if (!line) return undefined;
+/** A version's line as the letter shows a result (the rank over the group's ranked units). */
+function shownResult(line: UnitPeriodResult, header: PeriodResultsHeader) {
   return {
-    version,
     status: line.status,
     total: line.total,
     percent: line.percent,

@@ -12,7 +12,7 @@ import {
   periodResultsToJson,
   type UnitResultJson,
 } from '#domain/results-json';
-import type { PeriodResults } from '#domain/scoring';
+import type { PeriodResults, UnitPeriodResult } from '#domain/scoring';
 import type { CampaignHeader } from '#ports/campaigns';
 import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';
@@ -71,6 +71,21 @@ export function storePeriodResults(
 export async function readPeriodResults(header: PeriodResultsHeader): Promise<PeriodResults> {
   const lines = await results().getLines<UnitResultJson>(header);
   return periodResultsFromJson({ ...header.body, units: lines.map((l) => l.line) });
+}
+
+/** One unit's line of a version, read alone; undefined when the version has none for it. */
+export async function unitLine(
+  header: PeriodResultsHeader,
+  unitId: string,
+): Promise<UnitPeriodResult | undefined> {
+  try {
+    const json = await results().getLine<UnitResultJson>(header, unitId);
+    return periodResultsFromJson({ ...header.body, units: [json] }).units[0];
+  } catch (error) {
+    // A version computed before the unit joined the campaign has no line for it.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
 }
 
 export async function latestHeader(periodId: string): Promise<PeriodResultsHeader | undefined> {

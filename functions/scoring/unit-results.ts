@@ -4,25 +4,11 @@
  * spread of its group over the bands in the latest version. Reads only what was published.
  */
 import { GROUP_LABELS } from '#domain/model';
-import { periodResultsFromJson, type UnitResultJson } from '#domain/results-json';
-import type { UnitPeriodResult } from '#domain/scoring';
 import { periodName } from '#mail/letter';
 import { results } from '#ports/dynamo/results';
-import { NotFoundError } from '#ports/errors';
 import type { CampaignContext } from '#steps/campaign';
 import { type ResultsVersionFacts, type UnitResultsView, unitResultsView } from '#web/results-page';
-import { type PeriodResultsHeader, type ResultsBody, readPeriodResults } from './results.ts';
-
-async function unitLine(header: PeriodResultsHeader, unitId: string): Promise<UnitPeriodResult | undefined> {
-  try {
-    const json = await results().getLine<UnitResultJson>(header, unitId);
-    return periodResultsFromJson({ ...header.body, units: [json] }).units[0];
-  } catch (error) {
-    // A version computed before the unit joined the campaign has no line for it.
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-}
+import { type ResultsBody, readPeriodResults, unitLine } from './results.ts';
 
 /** The unit's results of the period, or undefined while nothing is published for it. */
 export async function unitPublishedResults(

@@ -1,4 +1,5 @@
 /** What a timer on the virtual clock means, in words a person reads (the home page, `advance`). */
+import { voteTimes } from '#domain/council';
 import type { DistrictConfig } from '#domain/model';
 import { periodName } from '#mail/letter';
 import { parseExecutionName } from '#workflows/executions';
@@ -63,13 +64,13 @@ function waitEnds(
   if (execution?.workflow === 'commendation' && state === 'RequestVote') {
     const [year, round] = execution.cycleId.split('-');
     const cycle = year === 'phase' ? 'cả giai đoạn' : `năm ${year}`;
-    const name = `Bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}`;
-    const { voteDays, reminderLeadDays } = config.commendation.council;
-    if (reminderLeadDays <= 0 || reminderLeadDays >= voteDays) {
-      return `Hết hạn bỏ phiếu khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}: thành viên chưa gửi phiếu được ghi là không tham gia`;
+    const which = `khen thưởng ${cycle}${round ? ` (lần ${round})` : ''}`;
+    // Whether the vote has a reminder is the domain's rule (any instant tells: it is relative).
+    if (voteTimes(new Date(0), config.commendation.council).remindAt === undefined) {
+      return `Hết hạn bỏ phiếu ${which}: thành viên chưa gửi phiếu được ghi là không tham gia`;
     }
     // The first wait ends at the reminder, the second at the close: the label cannot tell which.
-    return `${name}: nhắc thành viên chưa gửi phiếu; khi hết hạn, thành viên chưa gửi phiếu được ghi là không tham gia`;
+    return `Bỏ phiếu ${which}: nhắc thành viên chưa gửi phiếu; khi hết hạn, thành viên chưa gửi phiếu được ghi là không tham gia`;
   }
   return `Hết thời gian chờ trong quy trình ${executionName}`;
 }
