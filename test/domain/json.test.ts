@@ -39,6 +39,19 @@ describe('exact JSON', () => {
     });
   });
 
+  it('finds the tag however its key is spelled, and reads documents without one as JSON does', () => {
+    expect(parseExactJson('{"a":{"\\u0024\\u0062igint":"5"},"b":[{"$\\u0062igint":"-7"}]}')).toEqual({
+      a: 5n,
+      b: [-7n],
+    });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        expect(parseExactJson(text)).toEqual(JSON.parse(text, exactReviver));
+      }),
+    );
+  });
+
   it('indents files as the command line writes them', () => {
     expect(toExactJson({ a: 1n }, 2)).toBe('{\n  "a": {\n    "$bigint": "1"\n  }\n}');
   });
