@@ -142,7 +142,7 @@ export const cpuMark = (): CpuMark => ({ process: process.cpuUsage(), thread: pr
 
 /**
  * CPU seconds (user + system) since `from`, as `CPU <process> s (handlers' thread <thread> s)`:
- * dynalite and the DynamoDB meter run on threads of their own, so the process can use more CPU
+ * dynalite and the DynamoDB meter run on a thread of their own, so the process can use more CPU
  * than wall time, and the handlers' thread is the one a phase waits on.
  */
 export function cpuSince(from: CpuMark): string {
@@ -176,7 +176,7 @@ export function threadTicks(): ThreadTicks {
 
 /**
  * CPU seconds per thread since `from`, by role: the handlers' (main) thread, the worker threads in
- * the order they started (`workers` names them: dynalite's, then the DynamoDB meter's), and V8's
+ * the order they started (`workers` names them: the runtime's dynalite, then the DynamoDB meter's), and V8's
  * helper threads (garbage collection, compilation) together. Clock ticks are 1/100 s on Linux.
  */
 export function threadRow(from: ThreadTicks, workers: string[]): [string, string] {

@@ -19,7 +19,13 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoUsage } from '../../bench/dynamodb-meter.ts';
-import { type DynamoDbMeter, type Meter, operationOf, startMeter } from '../../bench/metering.ts';
+import {
+  type DynamoDbMeter,
+  type Meter,
+  operationOf,
+  startMeter,
+  startMeterThread,
+} from '../../bench/metering.ts';
 import { startSes, type TestSes } from '../helpers/ses.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -41,6 +47,15 @@ async function startDynaliteWithTable(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = urlOf(server);
+  await createTable(url);
+  return {
+    url,
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+/** The test's table (two indexes: gsi1 projecting all, gsi2 keys only) on the DynamoDB at `url`. */
+async function createTable(url: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint: url, region: 'local', credentials });
   const key = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
   await client.send(
@@ -73,10 +88,6 @@ async function startDynaliteWithTable(): Promise<Dynalite> {
     }),
   );
   client.destroy();
-  return {
-    url,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
 }
 
 const s = (value: string) => ({ S: value });
@@ -328,6 +339,85 @@ describe('DynamoDB storage', () => {
     } finally {
       c.destroy();
       await m.close();
+      await fresh.close();
+    }
+  });
+});
+
+describe("the meter on a thread with its own dynalite (the period benchmark's)", () => {
+  it('bills and answers every call as the proxy in front of dynalite over HTTP does', async () => {
+    const fresh = await startDynaliteWithTable();
+    const overHttp = await startMeter(fresh.url, 'dynamodb');
+    const inThread = await startMeterThread(undefined, 'dynamodb');
+    await createTable(inThread.url);
+    await inThread.reset();
+    const clients = [overHttp.url, inThread.url].map(
+      (endpoint) => new DynamoDBClient({ endpoint, region: 'local', credentials, maxAttempts: 1 }),
+    );
+    /** The same calls on both: puts, an update that moves an index key, a refused condition, reads. */
+    const run = async (c: DynamoDBClient) => {
+      const answers: unknown[] = [];
+      const keep = async (call: Promise<{ $metadata: unknown }>) => {
+        try {
+          const { $metadata: _, ...answer } = await call;
+          answers.push(answer);
+        } catch (error) {
+          answers.push({ error: (error as Error).name, message: (error as Error).message });
+        }
+      };
+      await keep(c.send(new PutItemCommand({ TableName: TABLE, Item: itemA('a') })));
+      await keep(c.send(new PutItemCommand({ TableName: TABLE, Item: itemK('k'), ReturnValues: 'ALL_OLD' })));
+      await keep(c.send(new PutItemCommand({ TableName: TABLE, Item: itemV('v') })));
+      await keep(
+        c.send(
+          new UpdateItemCommand({
+            TableName: TABLE,
+            Key: { pk: s('a'), sk: s('1') },
+            UpdateExpression: 'SET gsi1sk = :x',
+            ExpressionAttributeValues: { ':x': s('s2') },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      await keep(
+        c.send(
+          new PutItemCommand({
+            TableName: TABLE,
+            Item: itemK('k', 'y'),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      await keep(c.send(new GetItemCommand({ TableName: TABLE, Key: { pk: s('v'), sk: s('1') } })));
+      await keep(
+        c.send(
+          new QueryCommand({
+            TableName: TABLE,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :g',
+            ExpressionAttributeValues: { ':g': s('g') },
+          }),
+        ),
+      );
+      await keep(c.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: s('k'), sk: s('1') } })));
+      return answers;
+    };
+    try {
+      const [byHttp, byThread] = [
+        await run(clients[0] as DynamoDBClient),
+        await run(clients[1] as DynamoDBClient),
+      ];
+      expect(byThread).toEqual(byHttp);
+      expect(byThread[4]).toMatchObject({ error: 'ConditionalCheckFailedException' });
+      const [a, b] = [overHttp.snapshot(), await inThread.snapshot()];
+      expect(b.calls).toEqual(a.calls);
+      expect(b.dynamodb).toEqual(a.dynamodb);
+      expect(b.dynamodb?.writeUnits).toBeGreaterThan(0);
+      expect(await inThread.storage()).toEqual(await overHttp.storage());
+    } finally {
+      for (const c of clients) c.destroy();
+      await overHttp.close();
+      await inThread.close();
       await fresh.close();
     }
   });
