@@ -7,6 +7,9 @@
  */
 import { formatDate, localDateOf, periodsOf } from './calendar.ts';
 import {
+  DEFAULT_REMINDER_LEAD_DAYS,
+  DEFAULT_SUBMISSION_DAYS,
+  DEFAULT_VOTE_DAYS,
   formatPath,
   isIsoDate,
   isTimeZone,
@@ -292,8 +295,8 @@ function phaseProblems(c: Loose, opts: CheckDistrictOptions): PathProblem[] {
 
 function calendarProblems(c: Loose): PathProblem[] {
   const calendar = obj(c.calendar);
-  const lead = calendar?.reminderLeadDays ?? 3;
-  const window = calendar?.submissionDays ?? 10;
+  const lead = calendar?.reminderLeadDays ?? DEFAULT_REMINDER_LEAD_DAYS;
+  const window = calendar?.submissionDays ?? DEFAULT_SUBMISSION_DAYS;
   if (typeof lead !== 'number' || typeof window !== 'number' || lead < window) return [];
   return [
     {
@@ -308,7 +311,7 @@ function calendarProblems(c: Loose): PathProblem[] {
 function voteReminderProblems(c: Loose): PathProblem[] {
   const council = obj(obj(c.commendation)?.council);
   const lead = council?.reminderLeadDays;
-  const days = council?.voteDays ?? 7;
+  const days = council?.voteDays ?? DEFAULT_VOTE_DAYS;
   if (typeof lead !== 'number' || typeof days !== 'number' || lead === 0 || lead < days) return [];
   return [
     {

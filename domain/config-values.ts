@@ -6,6 +6,11 @@
 import type { Points } from './model.ts';
 import { tryParsePoints } from './points.ts';
 
+/** Defaults of the schemas (config.ts) that the checks on the config as written also need. */
+export const DEFAULT_SUBMISSION_DAYS = 10;
+export const DEFAULT_REMINDER_LEAD_DAYS = 3;
+export const DEFAULT_VOTE_DAYS = 7;
+
 /** A problem before it is tied to a file: the path is still a list of keys and indexes. */
 export interface PathProblem {
   path: (string | number)[];

@@ -13,6 +13,9 @@ import {
   districtCrossProblems,
 } from './config-checks.ts';
 import {
+  DEFAULT_REMINDER_LEAD_DAYS,
+  DEFAULT_SUBMISSION_DAYS,
+  DEFAULT_VOTE_DAYS,
   describeConfigValue,
   formatPath,
   isIsoDate,
@@ -235,7 +238,7 @@ const CommendationSchema = z.strictObject({
         .strictObject({ numerator: positiveInt, denominator: positiveInt })
         .default({ numerator: 2, denominator: 3 }),
       passPercent: percent.default(70),
-      voteDays: days(7, 1),
+      voteDays: days(DEFAULT_VOTE_DAYS, 1),
       // 0: no reminder. The default, 1, is dropped when the vote lasts a single day.
       reminderLeadDays: days(1),
     })
@@ -295,8 +298,8 @@ export const DistrictConfigSchema = z
     calendar: z.strictObject({
       frequency: z.enum(['quarterly', 'half-yearly', 'yearly']),
       opensAfterDays: days(0),
-      submissionDays: days(10, 1),
-      reminderLeadDays: days(3),
+      submissionDays: days(DEFAULT_SUBMISSION_DAYS, 1),
+      reminderLeadDays: days(DEFAULT_REMINDER_LEAD_DAYS),
       reviewDays: days(10),
       lateAppraisalGraceDays: days(15),
       openTime: hhmm.default('08:00'),
