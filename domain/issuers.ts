@@ -73,6 +73,30 @@ export interface IssuerFormList {
   caution?: string;
 }
 
+/** The day the 2022 Law came into force (with Nghị định 98/2023/NĐ-CP, issued 31/12/2023). */
+export const LAW_2022_FROM: IsoDate = '2024-01-01';
+/** The day local government became two-level (Nghị định 152/2025/NĐ-CP): no more huyện. */
+export const TWO_LEVELS_FROM: IsoDate = '2025-07-01';
+
+/**
+ * The texts a commendation document cites as its legal bases (*Căn cứ …*), as in force on the
+ * decision date: a document dated in 2023 cannot cite the 2022 Law or a decree of 31/12/2023.
+ * The same dates bound the issuer lists below.
+ */
+export function legalBasesOn(onDate: IsoDate): string[] {
+  if (onDate < LAW_2022_FROM) {
+    return [
+      'Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, Khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;',
+      'Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;',
+    ];
+  }
+  const decree =
+    onDate < TWO_LEVELS_FROM
+      ? 'Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;'
+      : 'Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;';
+  return ['Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;', decree];
+}
+
 const LAW_2003 =
   'Luật Thi đua, Khen thưởng 2003 (sửa đổi, bổ sung 2005, 2013); Nghị định 91/2017/NĐ-CP (hiệu lực 15/09/2017)';
 const LAW_2022 = 'Luật Thi đua, Khen thưởng 2022 (số 06/2022/QH15, hiệu lực 01/01/2024)';
@@ -122,7 +146,7 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     level: 'huyen',
     forms: HUYEN_FORMS,
     effectiveFrom: '2017-09-15',
-    effectiveTo: '2023-12-31',
+    effectiveTo: addDays(LAW_2022_FROM, -1),
     source: `${LAW_2003}, thẩm quyền của Chủ tịch UBND cấp huyện`,
     caution: CAUTION_BEFORE_2024,
   },
@@ -130,8 +154,8 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     id: 'huyen-2024',
     level: 'huyen',
     forms: HUYEN_FORMS,
-    effectiveFrom: '2024-01-01',
-    effectiveTo: '2025-06-30',
+    effectiveFrom: LAW_2022_FROM,
+    effectiveTo: addDays(TWO_LEVELS_FROM, -1),
     source: `${LAW_2022}, Điều 80 khoản 2; ${DECREE_98}`,
   },
   {
@@ -139,7 +163,7 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     level: 'xa',
     forms: ['giay-khen'],
     effectiveFrom: '2017-09-15',
-    effectiveTo: '2023-12-31',
+    effectiveTo: addDays(LAW_2022_FROM, -1),
     source: `${LAW_2003}, thẩm quyền của Chủ tịch UBND cấp xã`,
     caution: CAUTION_BEFORE_2024,
   },
@@ -147,15 +171,15 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     id: 'xa-2024',
     level: 'xa',
     forms: ['lao-dong-tien-tien', 'giay-khen'],
-    effectiveFrom: '2024-01-01',
-    effectiveTo: '2025-06-30',
+    effectiveFrom: LAW_2022_FROM,
+    effectiveTo: addDays(TWO_LEVELS_FROM, -1),
     source: `${LAW_2022}, Điều 80 khoản 3; ${DECREE_98}`,
   },
   {
     id: 'xa-2025-07',
     level: 'xa',
     forms: ['lao-dong-tien-tien', 'giay-khen'],
-    effectiveFrom: '2025-07-01',
+    effectiveFrom: TWO_LEVELS_FROM,
     source: `${LAW_2022}, Điều 80; ${DECREE_152}`,
     caution: CAUTION_FROM_JULY_2025,
   },
@@ -163,7 +187,7 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     id: 'so-2025-07',
     level: 'so',
     forms: SO_FORMS,
-    effectiveFrom: '2025-07-01',
+    effectiveFrom: TWO_LEVELS_FROM,
     source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
     caution: CAUTION_FROM_JULY_2025,
   },
@@ -171,7 +195,7 @@ export const ISSUER_FORM_LISTS: readonly IssuerFormList[] = [
     id: 'tinh-2025-07',
     level: 'tinh',
     forms: TINH_FORMS,
-    effectiveFrom: '2025-07-01',
+    effectiveFrom: TWO_LEVELS_FROM,
     source: `${LAW_2022}, Điều 80 khoản 1; ${DECREE_152}`,
     caution: PROVINCE_CAUTION,
   },
@@ -304,7 +328,9 @@ export function issuerCautions(
 function gap(level: AdministrativeLevel, from: IsoDate, to: IsoDate): string {
   return (
     `Không có danh mục thẩm quyền khen thưởng của ${ISSUER_LABELS[level]} từ ${formatDate(from)} đến ${formatDate(to)}` +
-    (level === 'huyen' && to >= '2025-07-01' ? ' (cấp huyện không còn từ 01/07/2025)' : '') +
+    (level === 'huyen' && to >= TWO_LEVELS_FROM
+      ? ` (cấp huyện không còn từ ${formatDate(TWO_LEVELS_FROM)})`
+      : '') +
     ': đề xuất khen thưởng xét trong khoảng này không có hình thức nào được đề nghị.'
   );
 }

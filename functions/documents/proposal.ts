@@ -4,6 +4,7 @@
  * council left to the chairman. Only what the final list says; nothing is re-decided here.
  */
 import type { FinalEntry } from '#domain/final-list';
+import { legalBasesOn } from '#domain/issuers';
 import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
 import { scopeLabel } from './aggregate-sheet.ts';
 import {
@@ -22,24 +23,6 @@ import { type CommendationScope, DocumentInputError, type ProposalDocumentInput 
 export function commendationScopeLabel(scope: CommendationScope): string {
   if (scope.kind === 'period') return periodLabel({ id: scope.id, year: Number(scope.id.slice(0, 4)) });
   return scopeLabel(scope.kind, scope.id);
-}
-
-/** The law and the decree in force on the decision date (the law changed on 01/01/2024, the decree on 01/07/2025). */
-export function defaultLegalBases(onDate: string): string[] {
-  // The texts in force on the decision date, as the issuer lists date them (domain/issuers.ts):
-  // a document dated in 2023 cannot cite the 2022 Law (in force 01/01/2024) or a 2023 decree
-  // issued on 31/12/2023.
-  if (onDate < '2024-01-01') {
-    return [
-      'Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, Khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;',
-      'Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;',
-    ];
-  }
-  const decree =
-    onDate < '2025-07-01'
-      ? 'Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;'
-      : 'Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;';
-  return ['Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;', decree];
 }
 
 const byGroupThenRank = (a: FinalEntry, b: FinalEntry) =>
@@ -77,7 +60,7 @@ export function proposalDocument(input: ProposalDocumentInput): OfficialDocument
     : Number(localDate(context.producedAt, context.timeZone).slice(0, 4));
   const symbol = `TTr-${input.issuer.abbreviation}`;
   const grounds = [
-    ...(input.legalBases ?? defaultLegalBases(proposal.issuer.onDate)),
+    ...(input.legalBases ?? legalBasesOn(proposal.issuer.onDate)),
     `Căn cứ Kế hoạch số ${context.campaign.planNumber} ngày ${formatDateVn(context.campaign.planDate)} của ` +
       `${context.authority} về ${lowerFirst(context.campaign.title)};`,
     `Căn cứ kết quả chấm điểm, xếp hạng thi đua cải cách hành chính ${scope} và kết quả biểu quyết của ` +
