@@ -226,11 +226,19 @@ export function selectCollectives(
   const limit = Math.min(top, quota);
   const rule: TieForCouncil['rule'] = quota < top ? 'quota' : 'top';
   const cut = cutAt(sorted, limit, (c) => c.sortRank);
-  const selected: Reason =
+  // A unit ranked below the top N is among the N proposed only because units above it were
+  // proposed upward or are not eligible: its reason says so rather than calling it one of the
+  // N leading units of the group (it is not: "Xếp hạng 4/11" beside "Thuộc 3 đơn vị dẫn đầu").
+  const selected = (c: Working): Reason =>
     collectives.mode === 'top'
       ? {
           code: 'selected-top',
-          message: `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]}, xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`,
+          message:
+            c.sortRank <= top
+              ? `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]}, xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`
+              : `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]} được xét tặng ${FORM_LABELS[ctx.awards.thematic]} ` +
+                `(các đơn vị xếp trên đã được đề nghị cấp trên khen thưởng hoặc không đủ điều kiện), ` +
+                `xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`,
         }
       : {
           code: 'above-threshold',
@@ -242,7 +250,7 @@ export function selectCollectives(
   };
   const decisions: Decision<Working>[] = [];
   for (const c of cut.within) {
-    decisions.push({ candidate: c, status: 'proposed', finding: note(selected) });
+    decisions.push({ candidate: c, status: 'proposed', finding: note(selected(c)) });
     decisions.push({ candidate: c, status: 'proposed', finding: note(form) });
   }
   for (const c of cut.tied) {

@@ -292,6 +292,27 @@ describe('upward proposals', () => {
     expect(p.candidates.filter((c) => c.kind === 'upward' && c.group === 'commune')).toEqual([]);
   });
 
+  it('a unit ranked below the top N that takes a freed place is not called one of the N leading units', () => {
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
+    });
+    const reasonOf = (id: string) =>
+      byId(p.candidates, id).reasons.find((r) => r.code === 'selected-top')?.message ?? '';
+    // Rank 2 of the offices, within the top 2: one of the two leading units.
+    expect(reasonOf('collective:phong-noi-vu')).toBe(
+      'Thuộc 2 đơn vị dẫn đầu khối cơ quan, xếp loại từ “Tốt” trở lên.',
+    );
+    // Rank 3, in because the first is proposed upward: among the two put forward for the Giấy khen.
+    const third = byId(p.candidates, 'collective:phong-tu-phap');
+    expect(third).toMatchObject({ status: 'proposed', rank: 3 });
+    expect(reasonOf('collective:phong-tu-phap')).toBe(
+      'Thuộc 2 đơn vị dẫn đầu khối cơ quan được xét tặng Giấy khen (các đơn vị xếp trên đã được đề nghị ' +
+        'cấp trên khen thưởng hoặc không đủ điều kiện), xếp loại từ “Tốt” trở lên.',
+    );
+  });
+
   it('a unit itself under inspection or a complaint is proposed neither upward nor as a collective, and says why', () => {
     const p = proposeCommendations({
       timeZone: 'Asia/Ho_Chi_Minh',
