@@ -429,6 +429,52 @@ export function oneInitiativePerAward(
   return out;
 }
 
+/**
+ * The person a nomination names, as the cycle's rules compare them: the unit and the name, without
+ * regard to case, spacing or Unicode form (a name typed again in another period's report).
+ */
+export function personKey(unitId: string, name: string): string {
+  return `${unitId}|${name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi')}`;
+}
+
+/**
+ * One person, one award in a cycle (Luật TĐKT 2022, Điều 5: no several forms for one achievement):
+ * a unit may nominate the same person in each period's report, and the year's or the phase's
+ * proposal reads them all. Of a person's nominations still eligible after the initiative rule,
+ * the one submitted first is kept (then the order in the input); the others are excluded naming
+ * it, so the council never votes twice on one person.
+ */
+export function onePersonOneAward(
+  ctx: RuleContext,
+  individuals: readonly Working[],
+): { candidate: Working; finding: Finding }[] {
+  const byPerson = new Map<string, Working[]>();
+  for (const w of individuals) {
+    if (w.excluded) continue;
+    const key = personKey(w.unitId, w.name);
+    byPerson.set(key, [...(byPerson.get(key) ?? []), w]);
+  }
+  const out: { candidate: Working; finding: Finding }[] = [];
+  for (const nominations of byPerson.values()) {
+    nominations.sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
+    const [kept, ...others] = nominations;
+    if (!kept) continue;
+    const submitted = kept.submittedAt ? ` nộp lúc ${formatDateAndTime(kept.submittedAt, ctx.timeZone)}` : '';
+    for (const o of others) {
+      out.push({
+        candidate: o,
+        finding: exclusion({
+          code: 'person-already-nominated',
+          message:
+            `${kept.name} (${kept.unitName}) đã được đề nghị tặng ${kept.formLabel} trong đợt xét này (đề nghị${submitted}); ` +
+            'mỗi cá nhân chỉ được đề nghị một hình thức khen thưởng cho cùng một thành tích.',
+        }),
+      });
+    }
+  }
+  return out;
+}
+
 /** A collective's eligibility: every unit of the district is a candidate for the thematic award. */
 export function collectiveCandidate(ctx: RuleContext, unit: Unit, upwardUnits: ReadonlySet<string>): Working {
   const c: Working = {

@@ -23,6 +23,7 @@ import {
   individualCandidate,
   issuerWarnings,
   oneInitiativePerAward,
+  onePersonOneAward,
   type RuleContext,
   type Working,
 } from './commendation-rules.ts';
@@ -91,6 +92,7 @@ export function proposeCommendations(input: ProposeInput): Proposal {
 
   const individuals = input.nominations.map((n, i) => individualCandidate(ctx, n, i, submittedMs[i] ?? 0));
   for (const { candidate, finding } of oneInitiativePerAward(ctx, individuals)) apply(candidate, [finding]);
+  for (const { candidate, finding } of onePersonOneAward(ctx, individuals)) apply(candidate, [finding]);
   for (const group of UNIT_GROUPS)
     settle(selectIndividuals(ctx, group, eligibleIn(individuals, group)), ties);
 

@@ -481,6 +481,48 @@ describe('individual nominations', () => {
     expect(byId(p.candidates, 'individual:other-unit').initiative?.key).toBe('phong-tu-phap/x');
   });
 
+  it('one person, one award: a person nominated again in a later report of the cycle is refused once, naming the first', () => {
+    const p = propose([
+      nomination({
+        id: 'q4',
+        name: '  nguyễn   văn a ',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-12-11T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'q3',
+        name: 'Nguyễn Văn A',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-10-05T09:15:00+07:00',
+      }),
+      // The same name in another unit is another person.
+      nomination({ id: 'tu-phap', name: 'Nguyễn Văn A', unitId: 'phong-tu-phap' }),
+    ]);
+    expect(byId(p.candidates, 'individual:q3').status).toBe('proposed');
+    expect(byId(p.candidates, 'individual:tu-phap').status).toBe('proposed');
+    const again = byId(p.candidates, 'individual:q4');
+    expect(again.status).toBe('excluded');
+    expect(again.reasons.find((r) => r.code === 'person-already-nominated')?.message).toBe(
+      'Nguyễn Văn A (Phòng Nội vụ) đã được đề nghị tặng Giấy khen trong đợt xét này (đề nghị nộp lúc 05/10/2024 09:15); ' +
+        'mỗi cá nhân chỉ được đề nghị một hình thức khen thưởng cho cùng một thành tích.',
+    );
+  });
+
+  it("a person's nomination refused on other grounds leaves the place to their next one", () => {
+    const p = propose([
+      nomination({ id: 'q3', name: 'Trần Thị B', unitId: 'phong-noi-vu', status: 'discipline' }),
+      nomination({
+        id: 'q4',
+        name: 'Trần Thị B',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-12-12T08:00:00Z',
+      }),
+    ]);
+    expect(byId(p.candidates, 'individual:q3').status).toBe('excluded');
+    expect(byId(p.candidates, 'individual:q4').status).toBe('proposed');
+    expect(codes(byId(p.candidates, 'individual:q4'))).not.toContain('person-already-nominated');
+  });
+
   it('duplicate nomination ids and unknown units are input errors', () => {
     expect(() =>
       propose([
