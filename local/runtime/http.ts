@@ -213,9 +213,24 @@ function plain(
   res.end(body);
 }
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * The `Host` names a server answers: bound to loopback, only the loopback names with its port.
+ * A web page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) is then refused
+ * instead of reading the inbox's signed links, as API Gateway answers only its own domain names.
+ */
+export function hostAllowed(host: string | undefined, boundHost: string, port: number): boolean {
+  const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
+  if (!LOOPBACK_HOSTS.includes(bound)) return true;
+  const name = (host ?? '').trim().toLowerCase();
+  return LOOPBACK_HOSTS.some((h) => name === `${h}:${port}` || (port === 80 && name === h));
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
   const routes: LocalRoute[] = [...options.routes];
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const boundHost = options.host ?? '127.0.0.1';
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -227,6 +242,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       else chunks.push(c);
     });
     req.on('end', () => {
+      const { port } = server.address() as AddressInfo;
+      if (!hostAllowed(req.headers.host, boundHost, port)) {
+        plain(res, 403, 'Forbidden');
+        return;
+      }
       if (tooLarge) {
         plain(res, 413, 'Request Entity Too Large');
         return;
@@ -266,11 +286,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, boundHost, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${boundHost}:${port}`,
     port,
     server,
     addRoute: (route) => {
