@@ -3,7 +3,7 @@
  * the runtime keeps there (dynalite's LevelDB, schedules, clock, the executions' journal): which
  * district the folder belongs to, and which process uses it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning } from '#local/runtime/pids';
 
@@ -14,6 +14,9 @@ interface DistrictMark {
 /** One data folder belongs to one district: two districts' tables have the same local name. */
 export function claimDataDir(dataDir: string, slug: string): void {
   mkdirSync(dataDir, { recursive: true });
+  // The folder holds the reports, the approvals (with their workflows' task tokens) and the
+  // signing key: its owner's alone, a folder made by an earlier version included.
+  chmodSync(dataDir, 0o700);
   const file = join(dataDir, 'district.json');
   if (existsSync(file)) {
     const mark = JSON.parse(readFileSync(file, 'utf8')) as DistrictMark;
