@@ -377,6 +377,25 @@ export function individualCandidate(
 }
 
 /**
+ * The nominations still eligible, grouped by `keyOf` (none when it gives no key), each group in
+ * the order that decides which one keeps what they share: submitted first, then the input's order.
+ */
+function firstSubmittedFirst(
+  individuals: readonly Working[],
+  keyOf: (w: Working) => string | undefined,
+): Map<string, Working[]> {
+  const groups = new Map<string, Working[]>();
+  for (const w of individuals) {
+    const key = w.excluded ? undefined : keyOf(w);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  for (const group of groups.values()) {
+    group.sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
+  }
+  return groups;
+}
+
+/**
  * One initiative supports one award: of the nominations still eligible that cite it, the one
  * submitted first keeps it (then the order in the input); the others are excluded naming it. A
  * nomination excluded on other grounds holds no initiative.
@@ -385,14 +404,8 @@ export function oneInitiativePerAward(
   ctx: RuleContext,
   individuals: readonly Working[],
 ): { candidate: Working; finding: Finding }[] {
-  const byInitiative = new Map<string, Working[]>();
-  for (const w of individuals) {
-    if (!w.initiativeKey || w.excluded) continue;
-    byInitiative.set(w.initiativeKey, [...(byInitiative.get(w.initiativeKey) ?? []), w]);
-  }
   const out: { candidate: Working; finding: Finding }[] = [];
-  for (const [key, citing] of byInitiative) {
-    citing.sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
+  for (const [key, citing] of firstSubmittedFirst(individuals, (w) => w.initiativeKey)) {
     const [winner, ...others] = citing;
     if (!winner?.initiative) continue;
     const { id, confirmed } = winner.initiative;
@@ -448,15 +461,8 @@ export function onePersonOneAward(
   ctx: RuleContext,
   individuals: readonly Working[],
 ): { candidate: Working; finding: Finding }[] {
-  const byPerson = new Map<string, Working[]>();
-  for (const w of individuals) {
-    if (w.excluded) continue;
-    const key = personKey(w.unitId, w.name);
-    byPerson.set(key, [...(byPerson.get(key) ?? []), w]);
-  }
   const out: { candidate: Working; finding: Finding }[] = [];
-  for (const nominations of byPerson.values()) {
-    nominations.sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
+  for (const [, nominations] of firstSubmittedFirst(individuals, (w) => personKey(w.unitId, w.name))) {
     const [kept, ...others] = nominations;
     if (!kept) continue;
     const submitted = kept.submittedAt ? ` nộp lúc ${formatDateAndTime(kept.submittedAt, ctx.timeZone)}` : '';
