@@ -376,41 +376,99 @@ export function individualCandidate(
   return w;
 }
 
+/** Tone marks, which Vietnamese typing places on one vowel or another ("Thủy" / "Thuỷ"). */
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+
 /**
- * The nominations still eligible, grouped by `keyOf` (none when it gives no key), each group in
- * the order that decides which one keeps what they share: submitted first, then the input's order.
+ * A name as the cycle's rules compare it: case, spacing, Unicode form, the vowel carrying the tone
+ * mark (old and new placement, both typed by Vietnamese keyboards), the look-alike Ð and
+ * zero-width characters aside. Each syllable's tone is kept, after its letters.
  */
-function firstSubmittedFirst(
-  individuals: readonly Working[],
-  keyOf: (w: Working) => string | undefined,
-): Map<string, Working[]> {
-  const groups = new Map<string, Working[]>();
-  for (const w of individuals) {
-    const key = w.excluded ? undefined : keyOf(w);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), w]);
-  }
-  for (const group of groups.values()) {
-    group.sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
-  }
-  return groups;
+export function nameKey(name: string): string {
+  return name
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .replace(/\u00d0/g, '\u0110')
+    .normalize('NFD')
+    .toLocaleLowerCase('vi')
+    .trim()
+    .split(/\s+/)
+    .map((syllable) => {
+      const tones = syllable.match(TONE_MARKS)?.join('') ?? '';
+      return `${syllable.replace(TONE_MARKS, '').normalize('NFC')}${tones}`;
+    })
+    .join(' ');
+}
+
+/** Two nominations name one person: the same unit and name, and no two different positions given. */
+function samePerson(a: Working, b: Working): boolean {
+  if (a.unitId !== b.unitId || nameKey(a.name) !== nameKey(b.name)) return false;
+  const [pa, pb] = [a.position, b.position].map((p) => (p ? nameKey(p) : ''));
+  return !pa || !pb || pa === pb;
 }
 
 /**
- * One initiative supports one award: of the nominations still eligible that cite it, the one
- * submitted first keeps it (then the order in the input); the others are excluded naming it. A
- * nomination excluded on other grounds holds no initiative.
+ * What the nominations share, decided in one pass in the order of submission (then the input's):
+ * - **one initiative supports one award** (DOMAIN.md): the first that cites it keeps it, the
+ *   others are excluded naming it;
+ * - **one person, one award in a cycle** (a decision: Luật TĐKT 2022, Điều 5 — not several times
+ *   for one achievement): a unit may name the same person in each period's report, and the year's
+ *   or the phase's proposal reads them all; the person's first nomination is kept, the others
+ *   are excluded naming it.
+ * Only nominations still eligible take part: one excluded on other grounds holds neither its
+ * initiative nor its person, and one excluded here holds nothing either, so every initiative
+ * and every person ends with at most one nomination, the first that could have it.
  */
-export function oneInitiativePerAward(
+export function sharedGrounds(
   ctx: RuleContext,
   individuals: readonly Working[],
 ): { candidate: Working; finding: Finding }[] {
+  const order = individuals
+    .filter((w) => !w.excluded)
+    .sort((a, b) => a.submittedMs - b.submittedMs || a.inputIndex - b.inputIndex);
+  const initiativeHolders = new Map<string, { holder: Working; citing: number }>();
+  const kept: Working[] = [];
   const out: { candidate: Working; finding: Finding }[] = [];
-  for (const [key, citing] of firstSubmittedFirst(individuals, (w) => w.initiativeKey)) {
-    const [winner, ...others] = citing;
-    if (!winner?.initiative) continue;
-    const { id, confirmed } = winner.initiative;
+  // Every nomination has its submission time (individualCandidate); the guard is for the type.
+  const at = (w: Working) => (w.submittedAt ? formatDateAndTime(w.submittedAt, ctx.timeZone) : '—');
+  for (const w of order) {
+    const held = w.initiativeKey ? initiativeHolders.get(w.initiativeKey) : undefined;
+    if (held) {
+      held.citing++;
+      const key = w.initiativeKey ?? '';
+      const cited = w.initiative?.id ?? key;
+      out.push({
+        candidate: w,
+        finding: exclusion({
+          code: 'initiative-already-used',
+          message:
+            `Sáng kiến “${cited}”${cited === key ? '' : ` (${key})`} đã làm căn cứ cho đề nghị khen thưởng ${held.holder.name} ` +
+            `(${held.holder.unitName}, nộp lúc ${at(held.holder)}); một sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng.`,
+        }),
+      });
+      continue;
+    }
+    const first = kept.find((k) => samePerson(k, w));
+    if (first) {
+      out.push({
+        candidate: w,
+        finding: exclusion({
+          code: 'person-already-nominated',
+          message:
+            `${first.name} (${first.unitName}) đã được đề nghị tặng ${first.formLabel} trong đợt xét này ` +
+            `(đề nghị nộp lúc ${at(first)}); không khen thưởng nhiều lần, nhiều hình thức cho một thành tích ` +
+            'đạt được (Luật Thi đua, khen thưởng 2022, Điều 5).',
+        }),
+      });
+      continue;
+    }
+    kept.push(w);
+    if (w.initiativeKey) initiativeHolders.set(w.initiativeKey, { holder: w, citing: 1 });
+  }
+  for (const { holder, citing } of initiativeHolders.values()) {
+    if (!holder.initiative) continue;
+    const { id, confirmed } = holder.initiative;
     out.push({
-      candidate: winner,
+      candidate: holder,
       finding: note({
         code: 'initiative',
         message:
@@ -420,63 +478,9 @@ export function oneInitiativePerAward(
             : confirmed === false
               ? ' (chưa có xác nhận công nhận sáng kiến: cần bổ sung vào hồ sơ).'
               : '.') +
-          (others.length > 0
-            ? ` Đề nghị nộp sớm nhất trong số ${citing.length} đề nghị cùng viện dẫn sáng kiến này.`
-            : ''),
+          (citing > 1 ? ` Đề nghị nộp sớm nhất trong số ${citing} đề nghị cùng viện dẫn sáng kiến này.` : ''),
       }),
     });
-    const submitted = winner.submittedAt ? formatDateAndTime(winner.submittedAt, ctx.timeZone) : '';
-    for (const o of others) {
-      const cited = o.initiative?.id ?? key;
-      out.push({
-        candidate: o,
-        finding: exclusion({
-          code: 'initiative-already-used',
-          message:
-            `Sáng kiến “${cited}”${cited === key ? '' : ` (${key})`} đã làm căn cứ cho đề nghị khen thưởng ${winner.name} ` +
-            `(${winner.unitName}, nộp lúc ${submitted}); một sáng kiến chỉ làm căn cứ cho một hình thức khen thưởng.`,
-        }),
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * The person a nomination names, as the cycle's rules compare them: the unit and the name, without
- * regard to case, spacing or Unicode form (a name typed again in another period's report).
- */
-export function personKey(unitId: string, name: string): string {
-  return `${unitId}|${name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi')}`;
-}
-
-/**
- * One person, one award in a cycle (Luật TĐKT 2022, Điều 5: no several forms for one achievement):
- * a unit may nominate the same person in each period's report, and the year's or the phase's
- * proposal reads them all. Of a person's nominations still eligible after the initiative rule,
- * the one submitted first is kept (then the order in the input); the others are excluded naming
- * it, so the council never votes twice on one person.
- */
-export function onePersonOneAward(
-  ctx: RuleContext,
-  individuals: readonly Working[],
-): { candidate: Working; finding: Finding }[] {
-  const out: { candidate: Working; finding: Finding }[] = [];
-  for (const [, nominations] of firstSubmittedFirst(individuals, (w) => personKey(w.unitId, w.name))) {
-    const [kept, ...others] = nominations;
-    if (!kept) continue;
-    const submitted = kept.submittedAt ? ` nộp lúc ${formatDateAndTime(kept.submittedAt, ctx.timeZone)}` : '';
-    for (const o of others) {
-      out.push({
-        candidate: o,
-        finding: exclusion({
-          code: 'person-already-nominated',
-          message:
-            `${kept.name} (${kept.unitName}) đã được đề nghị tặng ${kept.formLabel} trong đợt xét này (đề nghị${submitted}); ` +
-            'mỗi cá nhân chỉ được đề nghị một hình thức khen thưởng cho cùng một thành tích.',
-        }),
-      });
-    }
   }
   return out;
 }

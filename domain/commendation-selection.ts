@@ -236,8 +236,8 @@ export function selectCollectives(
           message:
             c.sortRank <= top
               ? `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]}, xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`
-              : `Thuộc ${top} đơn vị dẫn đầu ${ctx.groupLabels[group]} được xét tặng ${FORM_LABELS[ctx.awards.thematic]} ` +
-                `(các đơn vị xếp trên đã được đề nghị cấp trên khen thưởng hoặc không đủ điều kiện), ` +
+              : `Thuộc ${top} đơn vị ${ctx.groupLabels[group]} được đề nghị tặng ${FORM_LABELS[ctx.awards.thematic]} theo thứ tự xếp hạng ` +
+                `(các đơn vị xếp trên được đề nghị cấp trên khen thưởng hoặc không đủ điều kiện), ` +
                 `xếp loại từ “${BAND_LABELS[minBand]}” trở lên.`,
         }
       : {

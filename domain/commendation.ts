@@ -5,8 +5,8 @@
  * What the system proposes is the movement's thematic award (collectives from the ranking,
  * individuals the units nominate) and proposals upward for the best; never annual titles. The
  * rules are domain/commendation-rules.ts, composed here in the order the decisions need: upward
- * first (one achievement, one form), then collectives, then individuals (their initiatives, then
- * the quota). The council's tally is domain/council.ts; the final list domain/final-list.ts.
+ * first (one achievement, one form), then collectives, then individuals (what they share — an
+ * initiative, a person — then the quota). The council's tally is domain/council.ts; the final list domain/final-list.ts.
  */
 import { formatDate, parseInstant } from './calendar.ts';
 import {
@@ -22,9 +22,8 @@ import {
   collectiveCandidate,
   individualCandidate,
   issuerWarnings,
-  oneInitiativePerAward,
-  onePersonOneAward,
   type RuleContext,
+  sharedGrounds,
   type Working,
 } from './commendation-rules.ts';
 import {
@@ -91,8 +90,7 @@ export function proposeCommendations(input: ProposeInput): Proposal {
     settle(selectCollectives(ctx, group, eligibleIn(collectives, group)), ties);
 
   const individuals = input.nominations.map((n, i) => individualCandidate(ctx, n, i, submittedMs[i] ?? 0));
-  for (const { candidate, finding } of oneInitiativePerAward(ctx, individuals)) apply(candidate, [finding]);
-  for (const { candidate, finding } of onePersonOneAward(ctx, individuals)) apply(candidate, [finding]);
+  for (const { candidate, finding } of sharedGrounds(ctx, individuals)) apply(candidate, [finding]);
   for (const group of UNIT_GROUPS)
     settle(selectIndividuals(ctx, group, eligibleIn(individuals, group)), ties);
 

@@ -308,7 +308,7 @@ describe('upward proposals', () => {
     const third = byId(p.candidates, 'collective:phong-tu-phap');
     expect(third).toMatchObject({ status: 'proposed', rank: 3 });
     expect(reasonOf('collective:phong-tu-phap')).toBe(
-      'Thuộc 2 đơn vị dẫn đầu khối cơ quan được xét tặng Giấy khen (các đơn vị xếp trên đã được đề nghị ' +
+      'Thuộc 2 đơn vị khối cơ quan được đề nghị tặng Giấy khen theo thứ tự xếp hạng (các đơn vị xếp trên được đề nghị ' +
         'cấp trên khen thưởng hoặc không đủ điều kiện), xếp loại từ “Tốt” trở lên.',
     );
   });
@@ -504,8 +504,100 @@ describe('individual nominations', () => {
     expect(again.status).toBe('excluded');
     expect(again.reasons.find((r) => r.code === 'person-already-nominated')?.message).toBe(
       'Nguyễn Văn A (Phòng Nội vụ) đã được đề nghị tặng Giấy khen trong đợt xét này (đề nghị nộp lúc 05/10/2024 09:15); ' +
-        'mỗi cá nhân chỉ được đề nghị một hình thức khen thưởng cho cùng một thành tích.',
+        'không khen thưởng nhiều lần, nhiều hình thức cho một thành tích đạt được (Luật Thi đua, khen thưởng 2022, Điều 5).',
     );
+  });
+
+  it('one person however the name is typed: the tone on either vowel, another Unicode form, Ð for Đ', () => {
+    const p = propose([
+      nomination({
+        id: 'q1',
+        name: 'Lê Thị Thủy',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-04-05T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'q2',
+        name: 'Lê Thị Thuỷ',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-07-05T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'q3',
+        name: 'LÊ THỊ THỦY'.normalize('NFD'),
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-10-05T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'd1',
+        name: 'Đỗ Văn Hòa',
+        unitId: 'phong-tu-phap',
+        submittedAt: '2024-04-05T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'd2',
+        name: '\u00d0ỗ Văn Hoà',
+        unitId: 'phong-tu-phap',
+        submittedAt: '2024-07-05T08:00:00+07:00',
+      }),
+      // Another tone is another name.
+      nomination({ id: 'other', name: 'Lê Thị Thùy', unitId: 'phong-noi-vu' }),
+    ]);
+    const status = (id: string) => byId(p.candidates, `individual:${id}`).status;
+    expect(['q1', 'q2', 'q3', 'd1', 'd2', 'other'].map(status)).toEqual([
+      'proposed',
+      'excluded',
+      'excluded',
+      'proposed',
+      'excluded',
+      'proposed',
+    ]);
+  });
+
+  it('namesakes with two different positions in one unit are two people; within one report the file order decides', () => {
+    const p = propose([
+      nomination({ id: 'a', name: 'Nguyễn Thị Hoa', position: 'Chuyên viên', unitId: 'xa-an-hoa' }),
+      nomination({ id: 'b', name: 'Nguyễn Thị Hoa', position: 'Phó Chủ tịch UBND xã', unitId: 'xa-an-hoa' }),
+      // Same report (same time), no position on the second: the first in the file is kept.
+      nomination({ id: 'c', name: 'Trần Văn Bình', position: 'Công chức Tư pháp', unitId: 'xa-an-hoa' }),
+      nomination({ id: 'd', name: 'Trần Văn Bình', unitId: 'xa-an-hoa' }),
+    ]);
+    const status = (id: string) => byId(p.candidates, `individual:${id}`).status;
+    expect(['a', 'b', 'c', 'd'].map(status)).toEqual(['proposed', 'proposed', 'proposed', 'excluded']);
+  });
+
+  it("an initiative goes to the first nomination that can hold it: not to a person's second one, refused as such", () => {
+    const p = propose([
+      nomination({
+        id: 'p-q3',
+        name: 'Phạm Văn P',
+        unitId: 'phong-noi-vu',
+        submittedAt: '2024-10-01T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'p-q4',
+        name: 'Phạm Văn P',
+        unitId: 'phong-noi-vu',
+        initiativeId: 'y',
+        submittedAt: '2024-12-01T08:00:00+07:00',
+      }),
+      nomination({
+        id: 'r',
+        name: 'Ngô Thị R',
+        unitId: 'phong-noi-vu',
+        initiativeId: 'y',
+        submittedAt: '2024-12-02T08:00:00+07:00',
+      }),
+    ]);
+    expect(byId(p.candidates, 'individual:p-q3').status).toBe('proposed');
+    const second = byId(p.candidates, 'individual:p-q4');
+    expect(second.status).toBe('excluded');
+    expect(codes(second)).toContain('person-already-nominated');
+    expect(codes(second)).not.toContain('initiative');
+    const r = byId(p.candidates, 'individual:r');
+    expect(r.status).toBe('proposed');
+    expect(codes(r)).toContain('initiative');
+    expect(codes(r)).not.toContain('initiative-already-used');
   });
 
   it("a person's nomination refused on other grounds leaves the place to their next one", () => {
