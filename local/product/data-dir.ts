@@ -13,10 +13,20 @@ interface DistrictMark {
 
 /** One data folder belongs to one district: two districts' tables have the same local name. */
 export function claimDataDir(dataDir: string, slug: string): void {
-  mkdirSync(dataDir, { recursive: true });
   // The folder holds the reports, the approvals (with their workflows' task tokens) and the
   // signing key: its owner's alone, a folder made by an earlier version included.
-  chmodSync(dataDir, 0o700);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    // Another user's folder (made by `sudo npm start`, a shared volume): it still works as before.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES') throw error;
+    process.stderr.write(
+      `Cảnh báo: không thu hẹp được quyền đọc thư mục dữ liệu ${dataDir} (${code}): người dùng khác trên máy ` +
+        'có thể đọc báo cáo và liên kết đã ký. (Warning: the data folder could not be made private.)\n',
+    );
+  }
   const file = join(dataDir, 'district.json');
   if (existsSync(file)) {
     const mark = JSON.parse(readFileSync(file, 'utf8')) as DistrictMark;

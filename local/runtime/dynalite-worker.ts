@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { atomicDynaliteWrites } from './dynalite-atomic.ts';
 import { closeDynaliteIterators } from './dynalite-iterators.ts';
+import { refuseBrowsers } from './loopback.ts';
 
 closeDynaliteIterators();
 atomicDynaliteWrites();
@@ -33,6 +34,9 @@ const db = dynalite({
   updateTableMs: 0,
   ...(path ? { path } : {}),
 });
+// dynalite answers any Origin with `Access-Control-Allow-Origin: *`: any web page open in the
+// operator's browser could read and write the tables. Only the runtime's own calls get through.
+refuseBrowsers(db);
 db.listen(port, '127.0.0.1', () => {
   const address = db.address();
   parent.postMessage({ port: typeof address === 'object' && address ? address.port : port });

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 import { type CfnTemplate, TemplateResolver } from './cfn.ts';
+import { refuseBrowsers } from './loopback.ts';
 import { portFor } from './ports.ts';
 import { closeServer } from './sfn-endpoint.ts';
 
@@ -53,6 +54,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     port: number;
   }) => Promise<Server>;
   const ses = await startSes({ host: '127.0.0.1', port: await portFor('sesv2') });
+  // Its `/store` holds every mail, signed links included: the runtime's alone (./loopback.ts).
+  refuseBrowsers(ses);
   const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
   // The emulator's store is per process: start each runtime with an empty mailbox.
   await fetch(`${sesUrl}/clear-store`, { method: 'POST' });

@@ -23,6 +23,7 @@ import {
   PAGE_HANDLER_ENTRIES,
 } from '#functions/http/routes';
 import { PROJECT_ROOT } from '#infra/project';
+import { isLoopbackBind, loopbackHost } from './loopback.ts';
 import { closeServer } from './sfn-endpoint.ts';
 
 export type HttpLambdaHandler = (
@@ -213,20 +214,6 @@ function plain(
   res.end(body);
 }
 
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-
-/**
- * The `Host` names a server answers: bound to loopback, only the loopback names with its port.
- * A web page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) is then refused
- * instead of reading the inbox's signed links, as API Gateway answers only its own domain names.
- */
-export function hostAllowed(host: string | undefined, boundHost: string, port: number): boolean {
-  const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
-  if (!LOOPBACK_HOSTS.includes(bound)) return true;
-  const name = (host ?? '').trim().toLowerCase();
-  return LOOPBACK_HOSTS.some((h) => name === `${h}:${port}` || (port === 80 && name === h));
-}
-
 export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
   const routes: LocalRoute[] = [...options.routes];
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
@@ -242,9 +229,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       else chunks.push(c);
     });
     req.on('end', () => {
-      const { port } = server.address() as AddressInfo;
-      if (!hostAllowed(req.headers.host, boundHost, port)) {
-        plain(res, 403, 'Forbidden');
+      // Bound to loopback, only the loopback names are answered: a page whose own name resolves to
+      // 127.0.0.1 (DNS rebinding) cannot read the inbox's signed links (local/runtime/loopback.ts).
+      if (isLoopbackBind(boundHost) && !loopbackHost(req.headers.host)) {
+        const { port } = server.address() as AddressInfo;
+        plain(
+          res,
+          403,
+          `Địa chỉ này không được phục vụ: hãy mở http://127.0.0.1:${port}/ ` +
+            '(this server answers only its loopback names)',
+        );
         return;
       }
       if (tooLarge) {
@@ -290,7 +284,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${boundHost}:${port}`,
+    url: `http://${boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost}:${port}`,
     port,
     server,
     addRoute: (route) => {

@@ -4,8 +4,11 @@
  * page cannot read the inbox (every signed link) or the status; the product's own addresses work.
  */
 import { request } from 'node:http';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostAllowed, type LocalHttpServer, startHttpServer } from '#local/runtime/http';
+import { dynamoClient, startEmulators } from '#local/runtime/emulators';
+import { type LocalHttpServer, startHttpServer } from '#local/runtime/http';
+import { isLoopbackBind, loopbackHost } from '#local/runtime/loopback';
 
 let http: LocalHttpServer;
 
@@ -40,30 +43,88 @@ function get(path: string, host: string | undefined): Promise<{ status: number; 
 }
 
 describe('the local server answers only its own loopback names', () => {
-  it('serves 127.0.0.1, localhost and [::1] with its port', async () => {
-    for (const host of [`127.0.0.1:${http.port}`, `localhost:${http.port}`, `[::1]:${http.port}`]) {
+  it('serves 127.0.0.1, localhost and [::1], on any port a forward may name', async () => {
+    for (const host of [
+      `127.0.0.1:${http.port}`,
+      `localhost:${http.port}`,
+      `[::1]:${http.port}`,
+      `LOCALHOST:${http.port}`,
+      'localhost:8080',
+      'localhost.',
+    ]) {
       const res = await get('/inbox', host);
       expect(res, host).toEqual({ status: 200, body: 'signed links' });
     }
   });
 
-  it('refuses another name resolving to it (DNS rebinding), another port, or no Host', async () => {
-    for (const host of [
-      `evil.example:${http.port}`,
-      'evil.example',
-      `127.0.0.1:${http.port + 1}`,
-      undefined,
-    ]) {
+  it('refuses another name resolving to it (DNS rebinding), saying which address to open', async () => {
+    for (const host of [`evil.example:${http.port}`, 'evil.example', '127.0.0.1.evil.example', '[::2]:80']) {
       const res = await get('/inbox', host);
-      // Without Host, Node itself answers 400 (HTTP/1.1 requires it).
-      expect([400, 403], String(host)).toContain(res.status);
-      expect(res.body, String(host)).not.toContain('signed links');
+      expect(res.status, host).toBe(403);
+      expect(res.body, host).toContain(`hãy mở http://127.0.0.1:${http.port}/`);
+      expect(res.body, host).not.toContain('signed links');
     }
   });
 
-  it('checks nothing when bound to an address that is not loopback (it cannot know its names)', () => {
-    expect(hostAllowed('anything.example', '0.0.0.0', 3000)).toBe(true);
-    expect(hostAllowed('anything.example', '127.0.0.1', 3000)).toBe(false);
-    expect(hostAllowed('LOCALHOST:3000', '127.0.0.1', 3000)).toBe(true);
+  it('names: loopback binds and Host values, with or without port and brackets; no Host is not loopback', () => {
+    for (const bind of ['127.0.0.1', 'localhost', 'LOCALHOST', '::1', '[::1]'])
+      expect(isLoopbackBind(bind), bind).toBe(true);
+    for (const bind of ['0.0.0.0', '192.168.1.10', '::']) expect(isLoopbackBind(bind), bind).toBe(false);
+    expect(loopbackHost('localhost')).toBe(true);
+    expect(loopbackHost('[::1]:3000')).toBe(true);
+    expect(loopbackHost('127.0.0.1:80')).toBe(true);
+    expect(loopbackHost(undefined)).toBe(false);
+    expect(loopbackHost('evil.example:3000')).toBe(false);
+  });
+
+  it('checks nothing when bound to an address that is not loopback (it cannot know its names)', async () => {
+    const open = await startHttpServer({
+      host: '0.0.0.0',
+      routes: [{ method: 'GET', path: '/x', handler: async () => ({ statusCode: 200, body: 'ok' }) }],
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${open.port}/x`, { headers: { 'x-test': '1' } });
+      expect(res.status).toBe(200);
+    } finally {
+      await open.close();
+    }
   });
 });
+
+describe('the emulators answer only the runtime, never a browser', () => {
+  it("dynalite and the SES emulator refuse a foreign Host and any Origin; the SDK's calls pass", async () => {
+    const emulators = await startEmulators();
+    try {
+      for (const url of [emulators.dynamodbUrl, emulators.sesUrl]) {
+        const { port } = new URL(url);
+        const path = url === emulators.sesUrl ? '/store' : '/';
+        const refused: Record<string, string>[] = [
+          { host: 'evil.example' },
+          { host: `127.0.0.1:${port}`, origin: 'https://evil.example' },
+        ];
+        for (const headers of refused) {
+          const res = await rawGet(Number(port), path, headers);
+          expect(res.status, `${url} ${JSON.stringify(headers)}`).toBe(403);
+        }
+      }
+      const store = await fetch(`${emulators.sesUrl}/store`);
+      expect(store.status).toBe(200);
+      const tables = await dynamoClient(emulators.dynamodbUrl).send(new ListTablesCommand({}));
+      expect(tables.TableNames).toEqual([]);
+    } finally {
+      await emulators.stop();
+    }
+  });
+});
+
+/** A GET with exactly these headers (fetch cannot set Host). */
+function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, setHost: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
