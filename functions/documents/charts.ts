@@ -149,7 +149,7 @@ function columns(
 export function scoreDistributionSvg(
   results: PeriodResults | AggregateResults,
   group: UnitGroup,
-  options: { id?: string; binWidth?: number } = {},
+  options: { id?: string; binWidth?: number; groupTitle?: string } = {},
 ): string {
   const lines = linesOf(results, group);
   const counted = lines.filter((l) => l.percent !== null && !l.notReported);
@@ -157,7 +157,7 @@ export function scoreDistributionSvg(
     counted.flatMap((l) => (l.percent ? [l.percent] : [])),
     options.binWidth ?? 10,
   );
-  const title = `Phân bố tỷ lệ điểm – ${GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Phân bố tỷ lệ điểm – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
   const desc =
     `Số đơn vị theo khoảng tỷ lệ điểm (%), ${counted.length} đơn vị: ` +
     bins.map((b) => `${b.from}–${b.to} %: ${b.count}`).join('; ') +
@@ -178,12 +178,12 @@ export function scoreDistributionSvg(
 export function bandCountsSvg(
   results: PeriodResults | AggregateResults,
   group: UnitGroup,
-  options: { id?: string } = {},
+  options: { id?: string; groupTitle?: string } = {},
 ): string {
   const lines = linesOf(results, group);
   const counted = lines.filter((l) => l.band !== null && !l.notReported);
   const counts = bandCounts(counted);
-  const title = `Số đơn vị theo xếp loại – ${GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Số đơn vị theo xếp loại – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
   const desc =
     `${counted.length} đơn vị: ${BAND_ORDER.map((b) => `${BAND_LABELS[b]}: ${counts[b]}`).join('; ')}. ${leftOut(lines)}`.trimEnd();
   const body = [
@@ -317,7 +317,7 @@ export function areaAveragesSvg(
   set: CriteriaSet,
   appraisals: AppraisalsByUnit,
   group: UnitGroup,
-  options: { id?: string } = {},
+  options: { id?: string; groupTitle?: string } = {},
 ): string {
   const averages = areaAverages(
     set,
@@ -334,7 +334,7 @@ export function areaAveragesSvg(
   const plotWidth = W - left - 124;
   const rowHeight = 36;
   const top = 56;
-  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
   const body = [
     text(16, 24, title, 'font-size="15" font-weight="bold"'),
     text(

@@ -4,6 +4,7 @@
  * answers for an unknown period or unit. Page handlers call `adminContext` first; without a valid
  * admin session the person is sent to the sign-in form.
  */
+import { groupLabelsFor } from '#domain/model';
 import { now } from '#ports/clock';
 import { campaigns } from '#ports/dynamo/campaigns';
 import { sessions } from '#ports/dynamo/sessions';
@@ -79,6 +80,7 @@ export async function adminContext(request: HttpRequest): Promise<AdminContext> 
     campaign,
     frame: {
       authority: campaign.config.district.authority,
+      groupLabels: groupLabelsFor(campaign.config.district.level),
       viewer: {
         kind: 'admin',
         name: admin?.name ?? current.session.email,

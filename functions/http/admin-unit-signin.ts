@@ -13,7 +13,7 @@
  *   session never opens an admin page (admin-session.ts);
  * - `POST /u/signout`.
  */
-import type { Unit } from '#domain/model';
+import { groupLabelsFor, type Unit } from '#domain/model';
 import type { Sender } from '#mail/letter';
 import { now } from '#ports/clock';
 import { sessions } from '#ports/dynamo/sessions';
@@ -141,6 +141,7 @@ async function ownPage(
   if (!unit) throw notFound('Không có đơn vị này', 'Không tìm thấy đơn vị được yêu cầu.');
   const frame: AdminFrame = {
     authority: campaign.config.district.authority,
+    groupLabels: groupLabelsFor(campaign.config.district.level),
     viewer: {
       kind: 'unit',
       unitId: unit.id,

@@ -230,7 +230,7 @@ function conflictNotice(conflicts: readonly EditedElsewhere[]): Html {
 }
 
 function formTable(m: AdjustmentsPageModel): Html {
-  const labels = groupTitles(m.groupLabels);
+  const labels = groupTitles(m.groupLabels ?? m.frame.groupLabels);
   const groups = [...new Set(m.units.map((u) => u.group))];
   return groups
     .map((g) => {

@@ -252,7 +252,7 @@ function pager(m: PeriodProgressModel, page: number, pages: number): Html {
 }
 
 export function renderPeriodProgress(m: PeriodProgressModel): Html {
-  const labels = groupTitles(m.groupLabels);
+  const labels = groupTitles(m.groupLabels ?? m.frame.groupLabels);
   const title = `Tiến độ ${periodLabel(m.period.id)}`;
   const counts = countRows(m.rows);
   const page = selectUnitRows(m.rows, m.query);

@@ -24,6 +24,8 @@ export interface AdminFrame {
   viewer: Viewer;
   /** The real time the page is made at (sessions and waiting times run on real time). */
   now: IsoInstant;
+  /** The groups' names at the district's level (`groupLabelsFor`): a province's communes are xã, phường. */
+  groupLabels?: Record<UnitGroup, string>;
 }
 
 export interface Crumb {

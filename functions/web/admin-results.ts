@@ -230,11 +230,15 @@ function groupSummary(results: PeriodResults | AggregateResults, group: UnitGrou
   ].join('')}</ul>`;
 }
 
-function charts(m: ResultsPageModel, group: UnitGroup): Html {
-  const out = [scoreDistributionSvg(m.results, group), bandCountsSvg(m.results, group)];
+/** The group's charts, titled with the group's name as the page's heading reads it. */
+function charts(m: ResultsPageModel, group: UnitGroup, groupTitle: string): Html {
+  const out = [
+    scoreDistributionSvg(m.results, group, { groupTitle }),
+    bandCountsSvg(m.results, group, { groupTitle }),
+  ];
   const set = m.areas?.setsByGroup[group];
   if (m.results.kind === 'period' && m.areas && set) {
-    out.push(areaAveragesSvg(m.results, set, m.areas.appraisals, group));
+    out.push(areaAveragesSvg(m.results, set, m.areas.appraisals, group, { groupTitle }));
   }
   return out.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n');
 }
@@ -309,7 +313,7 @@ function meanOf(periods: readonly Period[]): Html {
 }
 
 export function renderResultsPage(m: ResultsPageModel): Html {
-  const labels = groupTitles(m.groupLabels);
+  const labels = groupTitles(m.groupLabels ?? m.frame.groupLabels);
   const title = scopeTitle(m.scope);
   const meta =
     m.scope.kind === 'period'
@@ -325,7 +329,7 @@ export function renderResultsPage(m: ResultsPageModel): Html {
       return `<section aria-labelledby="khoi-${g}"><h2 id="khoi-${g}">${e(label)}</h2>
 ${groupSummary(m.results, g)}
 ${table}
-${charts(m, g)}</section>`;
+${charts(m, g, label)}</section>`;
     })
     .join('\n');
   const body = `<h1>${e(title)}</h1>

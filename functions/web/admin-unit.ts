@@ -143,7 +143,7 @@ export function renderUnitHistory(m: UnitHistoryModel): Html {
     )
     .join('\n');
   const body = `<h1>${e(m.unit.name)}</h1>
-<dl class="facts"><dt>Khối</dt><dd>${e(groupTitles(m.groupLabels)[m.unit.group])}</dd><dt>Cán bộ đầu mối</dt><dd>${e(
+<dl class="facts"><dt>Khối</dt><dd>${e(groupTitles(m.groupLabels ?? m.frame.groupLabels)[m.unit.group])}</dd><dt>Cán bộ đầu mối</dt><dd>${e(
     m.unit.focalPoint.name,
   )} (${e(m.unit.focalPoint.email)})</dd></dl>
 ${

@@ -5,7 +5,7 @@
  * become markup.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BAND_LABELS } from '#domain/model';
+import { BAND_LABELS, groupLabelsFor } from '#domain/model';
 import { auditCsv, auditViaText } from '#functions/documents/audit';
 import { parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
@@ -438,6 +438,29 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(html).toContain('class="notice warn"');
     expect(text).not.toContain('Kiểm phiếu');
     expect(hrefs(html)).not.toContain('/admin/commendation/2024/vote-record.docx');
+  });
+
+  it("a province's pages name its communes xã, phường (no thị trấn since 1/7/2025), charts as the headings", () => {
+    const frame = { ...f.FRAME, groupLabels: groupLabelsFor('tinh') };
+    const results = renderResultsPage({ ...f.periodResultsModel(), frame });
+    expect(htmlText(results)).toContain('Khối xã, phường');
+    expect(tableRows(results, 'Xếp hạng Khối xã, phường').length).toBeGreaterThan(0);
+    // Each chart is titled as the group's heading, never the huyện's words.
+    expect(results).toContain('Phân bố tỷ lệ điểm – Khối xã, phường, quý III năm 2024');
+    expect(results).toContain('Tỷ lệ điểm bình quân theo lĩnh vực – Khối xã, phường, quý III năm 2024');
+    expect(results).toContain('Phân bố tỷ lệ điểm – Khối cơ quan, quý III năm 2024');
+    const pages = [
+      results,
+      renderResultsPage({ ...f.yearResultsModel(), frame }),
+      renderPeriodProgress({ ...f.progressModel(), frame }),
+      renderAdjustmentsPage({ ...f.adjustmentsModel(), frame }),
+    ];
+    for (const html of pages) {
+      expect(html).toContain('Khối xã, phường');
+      expect(html).not.toContain('thị trấn');
+    }
+    // An office's history names its own group; nothing there may say thị trấn either.
+    expect(renderUnitHistory(f.unitHistoryModel(frame))).not.toContain('thị trấn');
   });
 
   it('every page: Vietnamese without English glosses, one h1, labelled forms posting to the admin with a write id', () => {
