@@ -219,6 +219,22 @@ describe('admin pages', { timeout: 30_000 }, () => {
     );
   });
 
+  it("the audit's unit list is in alphabetical order, so one of a province's 150 units is found by its name", () => {
+    const m = f.auditModel();
+    const html = renderAuditPage(m);
+    const select = html.slice(
+      html.indexOf('<select id="nk-unit"'),
+      html.indexOf('</select>', html.indexOf('<select id="nk-unit"')),
+    );
+    const names = [...select.matchAll(/<option value="[^"]+"[^>]*>([^<]*)<\/option>/g)].map(
+      ([, n = '']) => n,
+    );
+    expect(names).toHaveLength(m.units.length);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    // The config's order is not alphabetical: the list was sorted, not merely kept.
+    expect(names).not.toEqual(m.units.map((u) => u.name));
+  });
+
   it('campaign dashboard: every period with its dates, deadline and review close in Hồ Chí Minh City time, and its state', () => {
     const html = renderCampaignDashboard(f.campaignModel());
     const rows = tableRows(html, 'Các kỳ báo cáo');
