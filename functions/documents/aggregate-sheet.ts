@@ -7,14 +7,7 @@
 import type { AggregateUnitResult } from '#domain/aggregate';
 import type { UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
-import {
-  formatDateVn,
-  GROUP_SHEET_NAMES,
-  GROUP_TITLES,
-  localDate,
-  percentHundredths,
-  periodShort,
-} from './format.ts';
+import { formatDateVn, groupNames, localDate, percentHundredths, periodShort } from './format.ts';
 import { rankCell } from './period-sheet.ts';
 import {
   bandCrossingNote,
@@ -99,10 +92,10 @@ function aggregateSheet(
   }
   const kindTitle = results.kind === 'year' ? 'NĂM' : 'GIAI ĐOẠN';
   return {
-    name: GROUP_SHEET_NAMES[group],
+    name: groupNames(input.context.level).sheetName[group],
     title: `BẢNG TỔNG HỢP KẾT QUẢ THI ĐUA CẢI CÁCH HÀNH CHÍNH ${kindTitle} ${results.scopeId.replace('-', ' – ')}`,
     subtitles: [
-      `${GROUP_TITLES[group]}, ${input.context.districtName} – bình quân ${results.periodIds.length} kỳ${dates}`,
+      `${groupNames(input.context.level).title[group]}, ${input.context.districtName} – bình quân ${results.periodIds.length} kỳ${dates}`,
       `Kết quả phiên bản ${results.version}; số liệu các kỳ: ${sources}`,
       ...contextLines(input.context, producedOn),
     ],

@@ -12,7 +12,7 @@ import { decimalToFraction, divideFraction, fraction, multiplyFraction, roundHal
 import { BAND_ORDER, type BandThreshold, DEFAULT_BANDS, type UnitStatus } from '#domain/ranking';
 import type { PeriodResults } from '#domain/scoring';
 import { escapeHtml } from '#web/html';
-import { formatHundredths, GROUP_TITLES, percentHundredths, periodLabel, periodShort } from './format.ts';
+import { formatHundredths, groupNames, percentHundredths, periodLabel, periodShort } from './format.ts';
 import { areaAverages, bandCounts, histogram, weakestAreas } from './stats.ts';
 import type { AppraisalsByUnit } from './types.ts';
 
@@ -157,7 +157,7 @@ export function scoreDistributionSvg(
     counted.flatMap((l) => (l.percent ? [l.percent] : [])),
     options.binWidth ?? 10,
   );
-  const title = `Phân bố tỷ lệ điểm – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Phân bố tỷ lệ điểm – ${options.groupTitle ?? groupNames().title[group]}, ${scopeText(results)}`;
   const desc =
     `Số đơn vị theo khoảng tỷ lệ điểm (%), ${counted.length} đơn vị: ` +
     bins.map((b) => `${b.from}–${b.to} %: ${b.count}`).join('; ') +
@@ -183,7 +183,7 @@ export function bandCountsSvg(
   const lines = linesOf(results, group);
   const counted = lines.filter((l) => l.band !== null && !l.notReported);
   const counts = bandCounts(counted);
-  const title = `Số đơn vị theo xếp loại – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Số đơn vị theo xếp loại – ${options.groupTitle ?? groupNames().title[group]}, ${scopeText(results)}`;
   const desc =
     `${counted.length} đơn vị: ${BAND_ORDER.map((b) => `${BAND_LABELS[b]}: ${counts[b]}`).join('; ')}. ${leftOut(lines)}`.trimEnd();
   const body = [
@@ -334,7 +334,7 @@ export function areaAveragesSvg(
   const plotWidth = W - left - 124;
   const rowHeight = 36;
   const top = 56;
-  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${options.groupTitle ?? GROUP_TITLES[group]}, ${scopeText(results)}`;
+  const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${options.groupTitle ?? groupNames().title[group]}, ${scopeText(results)}`;
   const body = [
     text(16, 24, title, 'font-size="15" font-weight="bold"'),
     text(

@@ -6,7 +6,15 @@
  * compares or adds rounded values.
  */
 import { localDateOf } from '#domain/calendar';
-import type { Fraction, IsoDate, Period, Points, UnitGroup } from '#domain/model';
+import {
+  type AdministrativeLevel,
+  type Fraction,
+  groupLabelsFor,
+  type IsoDate,
+  type Period,
+  type Points,
+  type UnitGroup,
+} from '#domain/model';
 import { fraction, multiplyFraction, roundHalfUp } from '#domain/points';
 
 /** A value to show with exactly two decimals, already rounded: integer hundredths. */
@@ -92,22 +100,25 @@ export function dateLineVn(date: IsoDate | undefined, year: number): string {
 
 // ---------------------------------------------------------------- labels
 
-export const GROUP_TITLES: Record<UnitGroup, string> = {
-  office: 'Khối cơ quan chuyên môn',
-  commune: 'Khối xã, thị trấn',
-};
-
-/** A group inside a sentence: "Xếp hạng 2/11 khối cơ quan". */
-export const GROUP_IN_SENTENCE: Record<UnitGroup, string> = {
-  office: 'khối cơ quan',
-  commune: 'khối xã, thị trấn',
-};
-
-/** Sheet names: at most 31 characters, none of \ / ? * [ ] : (Excel's rule). */
-export const GROUP_SHEET_NAMES: Record<UnitGroup, string> = {
-  office: 'Khối cơ quan',
-  commune: 'Khối xã, thị trấn',
-};
+/**
+ * The groups' names in documents at the tenant's level (domain `groupLabelsFor`: a province's
+ * communes are xã and phường, no thị trấn since 1/7/2025): headings ("Khối cơ quan chuyên môn"),
+ * inside a sentence ("Xếp hạng 2/11 khối cơ quan"), and sheet names (at most 31 characters, none
+ * of \ / ? * [ ] : — Excel's rule). A context without a level is a district's.
+ */
+export function groupNames(level: AdministrativeLevel = 'huyen'): {
+  title: Record<UnitGroup, string>;
+  inSentence: Record<UnitGroup, string>;
+  sheetName: Record<UnitGroup, string>;
+} {
+  const labels = groupLabelsFor(level);
+  const commune = upperFirst(labels.commune);
+  return {
+    title: { office: 'Khối cơ quan chuyên môn', commune },
+    inSentence: labels,
+    sheetName: { office: 'Khối cơ quan', commune },
+  };
+}
 
 const QUARTERS: Record<string, string> = { Q1: 'quý I', Q2: 'quý II', Q3: 'quý III', Q4: 'quý IV' };
 const HALVES: Record<string, string> = { H1: '6 tháng đầu năm', H2: '6 tháng cuối năm' };

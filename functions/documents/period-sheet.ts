@@ -13,8 +13,7 @@ import { formatPoints, fraction } from '#domain/points';
 import type { UnitPeriodResult } from '#domain/scoring';
 import {
   formatDateVn,
-  GROUP_SHEET_NAMES,
-  GROUP_TITLES,
+  groupNames,
   localDate,
   percentHundredths,
   periodWithDates,
@@ -71,12 +70,13 @@ function appraisedOf(input: PeriodSummaryInput, unit: UnitPeriodResult): Readonl
 }
 
 function periodSheet(input: PeriodSummaryInput, group: UnitGroup): Sheet | null {
+  const names = groupNames(input.context.level);
   const units = input.results.units.filter((u) => u.group === group);
   if (units.length === 0) return null;
   const set = input.setsByGroup[group];
   const approved = units.filter((u) => u.status === 'approved');
   if (approved.length > 0 && !set) {
-    throw new DocumentInputError(`Thiếu bộ tiêu chí của ${GROUP_TITLES[group].toLowerCase()}.`);
+    throw new DocumentInputError(`Thiếu bộ tiêu chí của ${names.inSentence[group]}.`);
   }
   const scores = new Map(approved.map((u) => [u.unitId, appraisedOf(input, u)]));
   const rows: SheetRow[] = [];
@@ -90,10 +90,10 @@ function periodSheet(input: PeriodSummaryInput, group: UnitGroup): Sheet | null 
     : 'Không đơn vị nào được thẩm định trong kỳ: không có điểm theo tiêu chí.';
   const producedOn = formatDateVn(localDate(input.context.producedAt, input.context.timeZone));
   return {
-    name: GROUP_SHEET_NAMES[group],
+    name: names.sheetName[group],
     title: 'BẢNG TỔNG HỢP ĐIỂM THI ĐUA CẢI CÁCH HÀNH CHÍNH',
     subtitles: [
-      `${upperFirst(periodWithDates(input.period))} – ${GROUP_TITLES[group]}, ${input.context.districtName}`,
+      `${upperFirst(periodWithDates(input.period))} – ${names.title[group]}, ${input.context.districtName}`,
       setLine,
       `Kết quả phiên bản ${input.results.version}`,
       ...contextLines(input.context, producedOn),

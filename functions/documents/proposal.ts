@@ -5,17 +5,9 @@
  */
 import type { FinalEntry } from '#domain/final-list';
 import { legalBasesOn } from '#domain/issuers';
-import { BAND_LABELS, UNIT_GROUPS } from '#domain/model';
+import { BAND_LABELS, UNIT_GROUPS, type UnitGroup } from '#domain/model';
 import { scopeLabel } from './aggregate-sheet.ts';
-import {
-  dateLineVn,
-  formatDateVn,
-  GROUP_IN_SENTENCE,
-  localDate,
-  lowerFirst,
-  periodLabel,
-  upper,
-} from './format.ts';
+import { dateLineVn, formatDateVn, groupNames, localDate, lowerFirst, periodLabel, upper } from './format.ts';
 import { type Block, type OfficialDocument, p, type TableColumn } from './official.ts';
 import { type CommendationScope, DocumentInputError, type ProposalDocumentInput } from './types.ts';
 
@@ -30,8 +22,8 @@ const byGroupThenRank = (a: FinalEntry, b: FinalEntry) =>
   (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
   (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function achievement(e: FinalEntry): string {
-  const parts = [`Xếp hạng ${e.rank ?? '—'}/${e.rankedInGroup} ${GROUP_IN_SENTENCE[e.group]}`];
+function achievement(e: FinalEntry, groups: Record<UnitGroup, string>): string {
+  const parts = [`Xếp hạng ${e.rank ?? '—'}/${e.rankedInGroup} ${groups[e.group]}`];
   if (e.percent) parts.push(`tỷ lệ ${e.percent} %`);
   if (e.band) parts.push(`xếp loại ${BAND_LABELS[e.band]}`);
   return parts.join(', ');
@@ -162,6 +154,7 @@ function dossierBlocks(input: ProposalDocumentInput): Block[] {
 
 function appendix(input: ProposalDocumentInput, l: Lists & { symbol: string; year: number }): Block[] {
   const N = input.final.council.N;
+  const groups = groupNames(input.context.level).inSentence;
   const achievementsById = new Map((input.nominations ?? []).map((n) => [n.id, n.achievements]));
   const collectiveColumns: TableColumn[] = [
     { header: 'STT', width: 8, align: 'center' },
@@ -170,7 +163,7 @@ function appendix(input: ProposalDocumentInput, l: Lists & { symbol: string; yea
     { header: 'Phiếu tán thành', width: 15, align: 'center' },
   ];
   const collectiveRows = (list: FinalEntry[]) =>
-    list.map((e, i) => [String(i + 1), e.name, achievement(e), votes(e, N)]);
+    list.map((e, i) => [String(i + 1), e.name, achievement(e, groups), votes(e, N)]);
   const out: Block[] = [
     { kind: 'centered', text: 'DANH SÁCH' },
     {
@@ -214,7 +207,7 @@ function appendix(input: ProposalDocumentInput, l: Lists & { symbol: string; yea
           [e.position, e.unitName].filter((x) => x).join(', '),
           [achievementsById.get(e.nominationId ?? ''), e.initiative ? `Sáng kiến: ${e.initiative.id}` : '']
             .filter((x) => x)
-            .join('\n') || achievement(e),
+            .join('\n') || achievement(e, groups),
           votes(e, N),
         ]),
       },

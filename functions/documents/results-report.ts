@@ -9,7 +9,7 @@ import type { UnitPeriodResult } from '#domain/scoring';
 import {
   formatDateVn,
   formatHundredths,
-  GROUP_TITLES,
+  groupNames,
   localDate,
   lowerFirst,
   percentHundredths,
@@ -41,7 +41,7 @@ export function resultsReportDocument(input: ResultsReportInput): OfficialDocume
         `chấm điểm, xếp loại, xếp hạng thi đua cải cách hành chính ${periodWithDates(period)} như sau:`,
     ),
     { kind: 'section', text: 'I. TÌNH HÌNH NỘP BÁO CÁO VÀ THẨM ĐỊNH' },
-    ...participation(results.units),
+    ...participation(results.units, groupNames(input.context.level).title),
     { kind: 'section', text: 'II. KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI, XẾP HẠNG' },
   ];
   const groups = UNIT_GROUPS.filter((g) => results.units.some((u) => u.group === g));
@@ -81,10 +81,9 @@ export function resultsReportDocument(input: ResultsReportInput): OfficialDocume
 
 const names = (units: readonly UnitPeriodResult[]) => units.map((u) => u.name).join(', ');
 
-function participation(units: readonly UnitPeriodResult[]): Block[] {
+function participation(units: readonly UnitPeriodResult[], titles: Record<UnitGroup, string>): Block[] {
   const counts = UNIT_GROUPS.map(
-    (g) =>
-      `${units.filter((u) => u.group === g).length} ${lowerFirst(GROUP_TITLES[g]).replace(/^khối /, '')}`,
+    (g) => `${units.filter((u) => u.group === g).length} ${lowerFirst(titles[g]).replace(/^khối /, '')}`,
   );
   const approved = units.filter((u) => u.status === 'approved');
   const pending = units.filter((u) => u.status === 'submitted-not-appraised');
@@ -158,7 +157,7 @@ function groupRanking(input: ResultsReportInput, group: UnitGroup, n: number): B
   ]);
   const bandLine = BAND_ORDER.map((b) => `${BAND_LABELS[b]}: ${counts[b]}`).join('; ');
   return [
-    { kind: 'section', text: `${n}. ${GROUP_TITLES[group]}` },
+    { kind: 'section', text: `${n}. ${groupNames(input.context.level).title[group]}` },
     p(
       `Xếp loại các đơn vị được thẩm định: ${bandLine}.` +
         (mean ? ` Tỷ lệ bình quân của khối: ${formatHundredths(percentHundredths(mean))} %.` : ''),
@@ -170,7 +169,7 @@ function groupRanking(input: ResultsReportInput, group: UnitGroup, n: number): B
 function groupAreas(input: ResultsReportInput, group: UnitGroup, n: number): Block[] {
   const set = input.setsByGroup[group];
   const units = input.results.units.filter((u) => u.group === group);
-  const title: Block = { kind: 'section', text: `${n}. ${GROUP_TITLES[group]}` };
+  const title: Block = { kind: 'section', text: `${n}. ${groupNames(input.context.level).title[group]}` };
   if (!set || !units.some((u) => u.status === 'approved')) {
     return [title, p('Không có đơn vị được thẩm định trong kỳ.')];
   }

@@ -9,6 +9,7 @@ import type { Proposal } from '#domain/commendation-model';
 import type { CouncilRule, Tally } from '#domain/council';
 import type { FinalList } from '#domain/final-list';
 import type {
+  AdministrativeLevel,
   CriteriaSet,
   DistrictConfig,
   IsoDate,
@@ -52,6 +53,8 @@ export interface DocumentContext {
   /** Place of the date line (địa danh), "Sông Lam". */
   place: string;
   timeZone: string;
+  /** The tenant's level, which names the groups (format.ts `groupNames`); absent: a district. */
+  level?: AdministrativeLevel;
   /** When the file is produced: exports show its date (dd/mm/yyyy in timeZone). */
   producedAt: Date;
   /** The document's own date; without it the date line is left blank for the signer. */
@@ -180,6 +183,7 @@ export function contextFromConfig(
     authority: config.district.authority,
     place: options.place ?? placeOf(config.district.name),
     timeZone: config.district.timeZone,
+    level: config.district.level,
     producedAt: options.producedAt,
     ...(options.documentDate ? { documentDate: options.documentDate } : {}),
     campaign: {

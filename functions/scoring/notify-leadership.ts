@@ -8,7 +8,7 @@
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
  */
-import { BAND_LABELS, GROUP_LABELS, UNIT_GROUPS } from '#domain/model';
+import { BAND_LABELS, groupLabelsFor, UNIT_GROUPS } from '#domain/model';
 import { resultsSummaryEmail } from '#mail/scoring';
 import { audit } from '#ports/dynamo/audit';
 import { baseUrl } from '#ports/settings';
@@ -32,7 +32,7 @@ export async function notifyLeadership(
   const names = new Map(results.units.map((u) => [u.unitId, u.name]));
   const changedUnits = header.changed === 'all' ? [] : header.changed.map((id) => names.get(id) ?? id);
   const groups = UNIT_GROUPS.map((group) => ({
-    label: GROUP_LABELS[group],
+    label: groupLabelsFor(campaign.config.district.level)[group],
     rows: results.units
       .filter((u) => u.group === group)
       .map((u) => ({

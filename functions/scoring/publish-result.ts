@@ -12,7 +12,7 @@
  * Reads the version's header and the unit's own line, and from version 2 those of the version before.
  * Once per unit and version: outbox identity (`results`, focal point, unit, period, round = version).
  */
-import { BAND_LABELS, GROUP_LABELS } from '#domain/model';
+import { BAND_LABELS, groupLabelsFor } from '#domain/model';
 import type { UnitPeriodResult } from '#domain/scoring';
 import { periodName } from '#mail/letter';
 import { resultsEmail } from '#mail/scoring';
@@ -67,7 +67,7 @@ export async function publishResult(
     version,
     ...shownResult(line, header),
     setMax,
-    groupLabel: GROUP_LABELS[line.group],
+    groupLabel: groupLabelsFor(campaign.config.district.level)[line.group],
     breakdown: line.breakdown
       ? {
           assessed: line.breakdown.assessed,

@@ -3,7 +3,7 @@
  * results-page.ts): every version's line for the unit with why the version was made, and the
  * spread of its group over the bands in the latest version. Reads only what was published.
  */
-import { GROUP_LABELS } from '#domain/model';
+import { groupLabelsFor } from '#domain/model';
 import { periodName } from '#mail/letter';
 import { results } from '#ports/dynamo/results';
 import type { CampaignContext } from '#steps/campaign';
@@ -41,7 +41,7 @@ export async function unitPublishedResults(
     : undefined;
   return unitResultsView({
     periodLabel: periodName(campaign.period(periodId)),
-    groupLabel: GROUP_LABELS[group],
+    groupLabel: groupLabelsFor(campaign.config.district.level)[group],
     setMax: (setRef ? campaign.criteriaSet(setRef.id)?.max : undefined) ?? 10_000,
     versions,
     groupLines,

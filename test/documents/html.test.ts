@@ -41,6 +41,26 @@ describe('print-ready HTML of each document', { timeout: 30_000 }, () => {
     });
   }
 
+  it("a province's documents name its communes xã, phường (no thị trấn since 01/07/2025); a district's keep thị trấn", () => {
+    const asProvince = <T extends { context: object }>(input: T): T => ({
+      ...input,
+      context: { ...input.context, level: 'tinh' },
+    });
+    const province = [
+      htmlText(resultsReportHtml(asProvince(reportInput(1)))),
+      htmlText(proposalHtml(asProvince(proposalInput()))),
+      htmlText(summaryHtml(asProvince(smallSummary()))),
+    ].map(squash);
+    for (const page of province) {
+      expect(page).toMatch(/[Kk]hối xã, phường/);
+      expect(page).not.toContain('thị trấn');
+    }
+    expect(province[0]).toContain('Khối xã, phường');
+    expect(province[1]).toMatch(/Xếp hạng \d+\/\d+ khối xã, phường/);
+    const district = squash(htmlText(resultsReportHtml(reportInput(1))));
+    expect(district).toContain('Khối xã, thị trấn');
+  });
+
   it('prints on A4 with the DOCX margins and type, with no script or outside resource', () => {
     const page = proposalHtml(proposalInput());
     expect(page).toMatch(/^<!doctype html>\n<html lang="vi">/);

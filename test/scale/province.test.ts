@@ -89,6 +89,12 @@ describe(`a province of ${UNITS} units`, { timeout: 60_000 }, () => {
     expect(count('Mời nộp báo cáo')).toBe(SAMPLE);
     const leaders = new Set([...bed.config.leadership, ...bed.config.admins].map((x) => x.email));
     expect(count('Kết quả thi đua')).toBe(SAMPLE + leaders.size);
+    // A province's communes are xã and phường (no thị trấn since 01/07/2025), in every results mail.
+    const results = mails.filter((m) => m.subject.includes('Kết quả thi đua'));
+    expect(results.filter((m) => /khối xã, phường/i.test(m.body.text ?? '')).length).toBeGreaterThan(
+      leaders.size,
+    );
+    expect(results.filter((m) => (m.body.text ?? '').includes('thị trấn'))).toEqual([]);
     const alerts = mails.filter((m) => m.subject.includes('chưa thẩm định xong'));
     expect(alerts).toHaveLength(bed.config.admins.length);
     // A digest: the first reports named, the rest counted, the period's page linked.
