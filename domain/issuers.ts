@@ -75,7 +75,10 @@ export interface IssuerFormList {
 
 /** The day the 2022 Law came into force (with Nghị định 98/2023/NĐ-CP, issued 31/12/2023). */
 export const LAW_2022_FROM: IsoDate = '2024-01-01';
-/** The day local government became two-level (Nghị định 152/2025/NĐ-CP): no more huyện. */
+/**
+ * The day local government became two-level (Nghị quyết 203/2025/QH15): no more huyện. Nghị định
+ * 152/2025/NĐ-CP, which gives the commendation powers of the new levels, applies from the same day.
+ */
 export const TWO_LEVELS_FROM: IsoDate = '2025-07-01';
 
 /**

@@ -210,22 +210,26 @@ function groupSummary(results: PeriodResults | AggregateResults, group: UnitGrou
   // the n of "r/n" a unit reads in its letter and pages.
   const byScore = units.filter((u) => u.rank !== null && !lastPlaceByRule(u)).length;
   const lastByRule = units.filter((u) => u.rank !== null && lastPlaceByRule(u)).length;
-  const missed = units.filter((u) => u.flags.includes('khong-nop-bao-cao')).length;
+  // In a year or the phase a unit that missed some periods, not all, holds the place its mean
+  // earned (a missed period counts 0): a part of the units ranked by score, so the counts add up.
+  const missedSome = units.filter(
+    (u) => u.rank !== null && !lastPlaceByRule(u) && u.flags.includes('khong-nop-bao-cao'),
+  ).length;
   const pending = units.filter((u) => u.flags.includes('chua-tham-dinh')).length;
   const item = (label: string, n: number) => `<li>${e(label)}: <strong>${n}</strong></li>`;
   return `<ul class="counts">${[
     item('Đơn vị', units.length),
-    item('Xếp hạng theo điểm', byScore),
+    `<li>Xếp hạng theo điểm: <strong>${byScore}</strong>${
+      results.kind !== 'period' && missedSome > 0
+        ? ` (trong đó <strong>${missedSome}</strong> ${e(FLAG_LABELS['khong-nop-bao-cao'].toLowerCase())} ở một số kỳ, kỳ đó tính 0 điểm)`
+        : ''
+    }</li>`,
     item(
       results.kind === 'period'
         ? `${FLAG_LABELS['khong-nop-bao-cao']}, xếp cuối khối`
         : `${FLAG_LABELS['khong-nop-bao-cao']} kỳ nào, xếp cuối khối`,
       lastByRule,
     ),
-    // In a year or the phase the flag means a period missed, not necessarily all of them.
-    ...(results.kind === 'period'
-      ? []
-      : [item(`${FLAG_LABELS['khong-nop-bao-cao']} ở ít nhất một kỳ`, missed)]),
     item(FLAG_LABELS['chua-tham-dinh'], pending),
   ].join('')}</ul>`;
 }

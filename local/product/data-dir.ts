@@ -32,7 +32,7 @@ export function claimDataDir(dataDir: string, slug: string): void {
     const mark = JSON.parse(readFileSync(file, 'utf8')) as DistrictMark;
     if (mark.slug !== slug) {
       throw new Error(
-        `Thư mục dữ liệu ${dataDir} thuộc huyện "${mark.slug}", không phải "${slug}". ` +
+        `Thư mục dữ liệu ${dataDir} thuộc địa phương "${mark.slug}", không phải "${slug}". ` +
           `(The data folder belongs to district "${mark.slug}"; use another THIDUA_DATA_DIR.)`,
       );
     }

@@ -36,6 +36,6 @@ describe('the data folder', () => {
   it('belongs to one district: another district is refused, naming both', () => {
     const dir = join(root(), 'demo');
     claimDataDir(dir, 'demo');
-    expect(() => claimDataDir(dir, 'song-lam')).toThrow(/thuộc huyện "demo", không phải "song-lam"/);
+    expect(() => claimDataDir(dir, 'song-lam')).toThrow(/thuộc địa phương "demo", không phải "song-lam"/);
   });
 });

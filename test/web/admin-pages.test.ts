@@ -152,9 +152,11 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(offices.find((r) => r.includes(name(s.firstOnly)))).toMatch(/^3 /);
     expect(offices.filter((r) => /^\d/.test(r))).toHaveLength(3);
     const section = htmlText(html.slice(html.indexOf('id="khoi-office"'), html.indexOf('id="khoi-commune"')));
-    // Places earned and last places by rule add up to the n of "r/n" each unit reads.
+    // Places earned and last places by rule add up to the n of "r/n" each unit reads, and to the
+    // group's units: the one that missed a quarter is among those ranked by score, not beside them.
     expect(section).toContain(
-      'Đơn vị: 12 Xếp hạng theo điểm: 3 Không nộp báo cáo kỳ nào, xếp cuối khối: 9 Không nộp báo cáo ở ít nhất một kỳ: 10',
+      'Đơn vị: 12 Xếp hạng theo điểm: 3 (trong đó 1 không nộp báo cáo ở một số kỳ, kỳ đó tính 0 điểm) ' +
+        'Không nộp báo cáo kỳ nào, xếp cuối khối: 9 Chưa thẩm định: 0',
     );
     expect(htmlText(html)).toContain('đơn vị không nộp báo cáo kỳ nào xếp cuối khối');
   });

@@ -109,7 +109,7 @@ export async function inboxPage(control: ProductControl, request: HttpRequest): 
   const body = `
 <p><a href="/">← Trang chủ</a></p>
 <h1>Hộp thư</h1>
-<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của huyện, nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(all.length)} email${all.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}, ${e(INBOX_PAGE_SIZE)} email một trang.</p>
+<p class="muted">Mọi email hệ thống đã gửi, mới nhất trước, đọc từ hộp thư đi của địa phương, nên vẫn còn sau khi khởi động lại. Liên kết trong email mở trang của chính máy này. ${e(all.length)} email${all.length === INBOX_LIMIT ? ` (${INBOX_LIMIT} mới nhất)` : ''}, ${e(INBOX_PAGE_SIZE)} email một trang.</p>
 ${filter}
 ${pageLinks(to, current, pages)}
 ${list}
