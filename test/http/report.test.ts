@@ -280,6 +280,12 @@ describe('submitting', () => {
     expect(page).toContain('Chưa tự chấm tiêu chí 1.1.2');
     expect(page).toContain('05T và 05K');
     expect(await stored(unitId)).toBeUndefined();
+    // The "no evidence" warning follows what the page shows: on 1.1.1, scored without evidence,
+    // and on no criterion left unscored beside its "Chưa tự chấm".
+    const shownFlags = [...page.matchAll(/id="leaf-([\d.]+)"[^]*?<p class="flag"( data-flag)?( hidden)?>/g)]
+      .filter((m) => !m[3])
+      .map((m) => m[1]);
+    expect(shownFlags).toEqual(['1.1.1']);
   });
 
   it('stores a complete report as submitted, starts its review execution and shows it read-only', async () => {
