@@ -26,6 +26,7 @@ import { handlerLogger } from '#ports/log';
 import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import { renderSessionConfirm, renderSignInForm, renderSignInSent } from '#web/admin-pages';
+import { renderUnitIndex } from '#web/admin-units';
 import {
   FormError,
   type HttpRequest,
@@ -178,6 +179,14 @@ const ADMIN_PAGES: readonly (readonly [string, AdminPage])[] = [
   ],
   ['/admin/years/{year}/results', (ctx, _r, p) => aggregateResultsPage(ctx, yearOf(ctx, p.year ?? ''))],
   ['/admin/phase/results', (ctx) => aggregateResultsPage(ctx, { kind: 'phase' })],
+  [
+    '/admin/units',
+    async (ctx, request) =>
+      htmlResponse(
+        200,
+        renderUnitIndex({ frame: ctx.frame, units: ctx.campaign.units, query: request.query.get('q') ?? '' }),
+      ),
+  ],
   [
     '/admin/units/{unitId}',
     (ctx, _r, p) => unitHistoryPage(ctx.frame, ctx.campaign, unitOf(ctx.campaign, p.unitId ?? '')),

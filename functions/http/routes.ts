@@ -91,6 +91,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/admin/periods/{periodId}/results', handler: 'adminPages' },
   { method: 'GET', path: '/admin/years/{year}/results', handler: 'adminPages' },
   { method: 'GET', path: '/admin/phase/results', handler: 'adminPages' },
+  { method: 'GET', path: '/admin/units', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/units/{unitId}/periods/{periodId}', handler: 'adminPages' },
   { method: 'GET', path: '/admin/audit', handler: 'adminPages' },

@@ -16,7 +16,7 @@ export type Viewer =
   | { kind: 'admin'; name: string; email: string; sessionExpiresAt: IsoInstant }
   | { kind: 'unit'; unitId: string; unitName: string; email: string; sessionExpiresAt: IsoInstant };
 
-export type NavItem = 'campaign' | 'results' | 'audit' | 'commendation';
+export type NavItem = 'campaign' | 'units' | 'results' | 'audit' | 'commendation';
 
 export interface AdminFrame {
   /** The People's Committee, shown in the top bar. */
@@ -35,6 +35,7 @@ export interface Crumb {
 
 const NAV: readonly (readonly [NavItem, string, string])[] = [
   ['campaign', adminHref.home(), 'Tiến độ'],
+  ['units', adminHref.units(), 'Đơn vị'],
   ['results', adminHref.results(), 'Kết quả'],
   ['commendation', adminHref.commendation(), 'Khen thưởng'],
   ['audit', adminHref.audit(), 'Nhật ký'],

@@ -29,6 +29,7 @@ export const adminHref = {
   home: () => '/admin',
   period: (periodId: string) => `/admin/periods/${s(periodId)}`,
   attention: () => '/admin/attention',
+  units: () => '/admin/units',
   unit: (unitId: string) => `/admin/units/${s(unitId)}`,
   unitPeriod: (unitId: string, periodId: string) => `/admin/units/${s(unitId)}/periods/${s(periodId)}`,
 

@@ -46,6 +46,10 @@ async function mailedLink(to: string): Promise<string | undefined> {
 const get = (path: string, cookie?: string) =>
   fetch(`${a.http.url}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
 
+/** A name as someone types it without accents ("Phong Tu phap"). */
+const foldedName = (name: string) =>
+  name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+
 describe("a focal point's own history", { timeout: 90_000 }, () => {
   it('mails a link to the registered address only, with the same answer for any address', async () => {
     const unit = a.bed.config.units[0];
@@ -106,6 +110,10 @@ describe("a focal point's own history", { timeout: 90_000 }, () => {
       `Vòng 1 – ${reviewer.name}`,
     );
     expect(await (await a.get(`/admin/units/${unit.id}`)).text()).toContain('Người thẩm định');
+    // The admin's list of units, searched without accents, links each unit's history.
+    const list = await (await a.get(`/admin/units?q=${encodeURIComponent(foldedName(unit.name))}`)).text();
+    expect(list).toContain(`href="/admin/units/${unit.id}"`);
+    expect(list).toContain('<a href="/admin/units" aria-current="page">Đơn vị</a>');
     for (const page of [html, periodHtml]) {
       expect(page).not.toContain(reviewer.name);
       expect(page).not.toContain('Người thẩm định');
@@ -113,7 +121,7 @@ describe("a focal point's own history", { timeout: 90_000 }, () => {
 
     expect((await get(`/u/${other.id}`, cookie)).status).toBe(403);
     expect((await get(`/u/${other.id}/periods/2024Q1`, cookie)).status).toBe(403);
-    for (const path of ['/admin/periods/2024Q1', '/admin/audit', `/admin/units/${unit.id}`]) {
+    for (const path of ['/admin/periods/2024Q1', '/admin/audit', '/admin/units', `/admin/units/${unit.id}`]) {
       const admin = await get(path, cookie);
       expect(admin.status, path).toBe(303);
       expect(admin.headers.get('location')).toBe('/admin');

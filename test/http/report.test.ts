@@ -282,7 +282,9 @@ describe('submitting', () => {
     expect(await stored(unitId)).toBeUndefined();
     // The "no evidence" warning follows what the page shows: on 1.1.1, scored without evidence,
     // and on no criterion left unscored beside its "Chưa tự chấm".
-    const shownFlags = [...page.matchAll(/id="leaf-([\d.]+)"[^]*?<p class="flag"( data-flag)?( hidden)?>/g)]
+    const shownFlags = [
+      ...page.matchAll(/id="leaf-([\d.]+)"[\s\S]*?<p class="flag"( data-flag)?( hidden)?>/g),
+    ]
       .filter((m) => !m[3])
       .map((m) => m[1]);
     expect(shownFlags).toEqual(['1.1.1']);

@@ -14,13 +14,19 @@ import {
   renderUnitLinkSent,
   renderUnitPeriod,
 } from '#web/admin-unit';
-import { noQuorumTally } from '../documents/fixture.ts';
+import { renderUnitIndex } from '#web/admin-units';
+import { demo2024, noQuorumTally } from '../documents/fixture.ts';
 import * as f from './admin-fixtures.ts';
 
 export function adminGallery(): [string, string][] {
   const posted = new URLSearchParams({ 'survey[phong-noi-vu]': '31', 'bonus[phong-noi-vu]': 'một' });
   return [
     ['campaign', renderCampaignDashboard(f.campaignModel())],
+    ['units', renderUnitIndex({ frame: f.FRAME, units: demo2024().loaded.config.units, query: '' })],
+    [
+      'units-search',
+      renderUnitIndex({ frame: f.FRAME, units: demo2024().loaded.config.units, query: 'zzz' }),
+    ],
     ['period', renderPeriodProgress(f.progressModel('sort=since&size=25'))],
     ['period-filtered', renderPeriodProgress(f.progressModel('state=late&q=zzz&page=9&sort=bogus'))],
     ['results-index', renderResultsIndex(f.resultsIndexModel())],

@@ -15,6 +15,7 @@ import { renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
 import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import { renderUnitHistory, renderUnitPeriod } from '#web/admin-unit';
+import { renderUnitIndex } from '#web/admin-units';
 import { demo2024, noQuorumTally } from '../documents/fixture.ts';
 import { htmlText, parseCsv } from '../documents/read-back.ts';
 import { SMALL_UNITS, smallResults, TRICKY_NAME } from '../documents/small.ts';
@@ -479,6 +480,28 @@ describe('admin pages', { timeout: 30_000 }, () => {
     }
     // An office's history names its own group; nothing there may say thị trấn either.
     expect(renderUnitHistory(f.unitHistoryModel(frame))).not.toContain('thị trấn');
+  });
+
+  it('the units page lists every unit by group in Vietnamese order, each linked to its history, found typed without accents', () => {
+    const units = demo2024().loaded.config.units;
+    const all = renderUnitIndex({ frame: f.FRAME, units, query: '' });
+    const links = [...all.matchAll(/<a href="\/admin\/units\/([^"/]+)">/g)].map((m) => m[1]);
+    expect(new Set(links)).toEqual(new Set(units.map((u) => u.id)));
+    expect(htmlText(all)).toContain(`${units.length} đơn vị.`);
+    const officesAt = all.indexOf('aria-label="Đơn vị Khối cơ quan"');
+    const offices = all.slice(officesAt, all.indexOf('</table>', officesAt));
+    const names = [...offices.matchAll(/<th scope="row"><a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1] ?? '');
+    expect(names).toHaveLength(units.filter((u) => u.group === 'office').length);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    // Typed without accents, in any case: "tu phap" finds Phòng Tư pháp.
+    const found = renderUnitIndex({ frame: f.FRAME, units, query: 'TU PHAP' });
+    expect(htmlText(found)).toContain('1/27 đơn vị khớp “TU PHAP”');
+    expect(found).toContain('href="/admin/units/phong-tu-phap"');
+    expect(found).not.toContain('href="/admin/units/phong-noi-vu"');
+    expect(htmlText(renderUnitIndex({ frame: f.FRAME, units, query: '<b>' }))).toContain(
+      'Không có đơn vị nào khớp “<b>”',
+    );
+    expect(renderUnitIndex({ frame: f.FRAME, units, query: '<b>' })).not.toContain('“<b>”');
   });
 
   it('every page: Vietnamese without English glosses, one h1, labelled forms posting to the admin with a write id', () => {

@@ -1,0 +1,70 @@
+/**
+ * `GET /admin/units`: every unit of the campaign by group, each linked to its history, found by
+ * a part of its name or its focal point's typed with or without accents (a province has hundreds
+ * of units). Read from the campaign alone: the page costs no table read, whatever the size.
+ */
+import type { Unit } from '#domain/model';
+import { UNIT_GROUPS } from '#domain/model';
+import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-frame.ts';
+import { foldForSearch } from './admin-progress.ts';
+import { adminHref } from './admin-routes.ts';
+import { e, type Html } from './pages.ts';
+
+export interface UnitIndexModel {
+  frame: AdminFrame;
+  units: readonly Unit[];
+  /** What the search box holds (`?q=`); empty: every unit. */
+  query: string;
+}
+
+/** The order a reader looks for a name in (Vietnamese letters: Đ after D), as the period's table sorts. */
+const byName = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
+
+export function renderUnitIndex(m: UnitIndexModel): Html {
+  const query = m.query.trim();
+  const folded = foldForSearch(query);
+  const matches = (u: Unit) =>
+    foldForSearch(`${u.name} ${u.id} ${u.focalPoint.name} ${u.focalPoint.email}`).includes(folded);
+  const shown = m.units.filter((u) => !folded || matches(u)).sort((a, b) => byName.compare(a.name, b.name));
+  const titles = groupTitles(m.frame.groupLabels);
+  const sections = UNIT_GROUPS.map((group) => {
+    const units = shown.filter((u) => u.group === group);
+    if (units.length === 0) return '';
+    const rows = units
+      .map(
+        (u) =>
+          `<tr><th scope="row"><a href="${e(adminHref.unit(u.id))}">${e(u.name)}</a></th><td>${e(
+            u.focalPoint.name,
+          )}</td><td>${e(u.focalPoint.email)}</td></tr>`,
+      )
+      .join('\n');
+    return `<h2 id="khoi-${group}">${e(titles[group])} (${units.length})</h2>
+${scrollTable(
+  `Đơn vị ${titles[group]}`,
+  `<table><caption class="visually-hidden">${e(titles[group])}: đơn vị và cán bộ đầu mối</caption>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">Cán bộ đầu mối</th><th scope="col">Email</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+)}`;
+  }).join('\n');
+  const count = folded
+    ? shown.length === 0
+      ? `<p role="status">Không có đơn vị nào khớp “${e(query)}”.</p>`
+      : `<p role="status">${shown.length}/${m.units.length} đơn vị khớp “${e(query)}”.</p>`
+    : `<p>${m.units.length} đơn vị. Mở một đơn vị để xem báo cáo, thẩm định và kết quả của từng kỳ.</p>`;
+  const body = `<h1>Đơn vị</h1>
+<form class="filters" method="get" action="${e(adminHref.units())}" role="search">
+<div><label for="q">Tìm theo tên đơn vị hoặc cán bộ đầu mối (gõ có dấu hoặc không)</label>
+<input type="search" id="q" name="q" value="${e(query)}" maxlength="100"></div>
+<div class="buttons"><button type="submit">Tìm</button>${
+    folded ? ` <a href="${e(adminHref.units())}">Xem tất cả</a>` : ''
+  }</div>
+</form>
+${count}
+${sections}`;
+  return adminPage(m.frame, {
+    title: 'Đơn vị',
+    current: 'units',
+    crumbs: [{ label: 'Tiến độ', href: adminHref.home() }, { label: 'Đơn vị' }],
+    body,
+  });
+}
