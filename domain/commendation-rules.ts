@@ -26,6 +26,7 @@ import {
   type Unit,
   type UnitGroup,
 } from './model.ts';
+import { namesOnePerson } from './person-names.ts';
 import { compareFractions, decimalToFraction, formatDecimal, formatPercent } from './points.ts';
 import { bandAtLeast } from './ranking.ts';
 
@@ -376,35 +377,7 @@ export function individualCandidate(
   return w;
 }
 
-/** Tone marks, which Vietnamese typing places on one vowel or another ("Thủy" / "Thuỷ"). */
-const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
-
-/**
- * A name as the cycle's rules compare it: case, spacing, Unicode form, the vowel carrying the tone
- * mark (old and new placement, both typed by Vietnamese keyboards), the look-alike Ð and
- * zero-width characters aside. Each syllable's tone is kept, after its letters.
- */
-export function nameKey(name: string): string {
-  return name
-    .replace(/[\u200b-\u200d\ufeff]/g, '')
-    .replace(/\u00d0/g, '\u0110')
-    .normalize('NFD')
-    .toLocaleLowerCase('vi')
-    .trim()
-    .split(/\s+/)
-    .map((syllable) => {
-      const tones = syllable.match(TONE_MARKS)?.join('') ?? '';
-      return `${syllable.replace(TONE_MARKS, '').normalize('NFC')}${tones}`;
-    })
-    .join(' ');
-}
-
-/** Two nominations name one person: the same unit and name, and no two different positions given. */
-function samePerson(a: Working, b: Working): boolean {
-  if (a.unitId !== b.unitId || nameKey(a.name) !== nameKey(b.name)) return false;
-  const [pa, pb] = [a.position, b.position].map((p) => (p ? nameKey(p) : ''));
-  return !pa || !pb || pa === pb;
-}
+const samePerson = (a: Working, b: Working) => a.unitId === b.unitId && namesOnePerson(a, b);
 
 /**
  * What the nominations share, decided in one pass in the order of submission (then the input's):

@@ -3,7 +3,9 @@
  * confirmation a submit needs when a message has no item ticked) and nominations. As for the
  * criteria, a value with a problem stays out, with its message.
  */
+
 import type { CommendationForm, DisciplineStatus, Initiative, Nomination, Report } from '#domain/model';
+import { namesOnePerson } from '#domain/person-names';
 import { MESSAGE_05K, MESSAGE_05T } from '#domain/report';
 import type { FieldProblem } from './http.ts';
 import {
@@ -207,9 +209,22 @@ export function parseNominations(
   const nominations: Nomination[] = [];
   const used = new Set<string>();
   const added: Nomination[] = [];
+  const rows: { row: number; name: string; position?: string | undefined }[] = [];
   for (const row of rowIndexes(form, /^nomination\[(\d+)\]\[/, ROWS.nominationsMax)) {
     const parsed = nominationRow(form, row, ctx, add);
     if (!parsed) continue;
+    // One person, one award (domain/commendation-rules.ts): the same person twice in one report
+    // would only be refused at the proposal; here the unit can still tell namesakes apart.
+    const first = rows.find((r) => namesOnePerson(r, parsed));
+    if (first) {
+      add(
+        field.nomination(row, 'name'),
+        `Đề nghị khen thưởng ${row + 1}: ${parsed.name} đã có ở đề nghị ${first.row + 1}. Mỗi người chỉ được đề nghị ` +
+          'một lần: nếu là hai người trùng tên, hãy ghi chức vụ của từng người; nếu không, hãy bỏ một đề nghị.',
+      );
+      continue;
+    }
+    rows.push({ row, name: parsed.name, position: parsed.position });
     const id = rowId(form, field.nomination(row, 'id'), used);
     const submittedAt = (id ? before.get(id)?.submittedAt : undefined) ?? ctx.now.toISOString();
     const nomination = { id, ...parsed, submittedAt };

@@ -125,6 +125,36 @@ describe('a draft keeps what is valid and names what is not', () => {
     expect(fieldsOf(parsed.problems)).toEqual(['initiative[1][title]', 'nomination[0][initiative]']);
   });
 
+  it('refuses the same person nominated twice in one report, naming the row; positions tell namesakes apart', () => {
+    const parsed = parse(
+      formOf({
+        'nomination[0][name]': 'Nguyễn Thị Thủy',
+        'nomination[0][achievements]': 'Hoàn thành xuất sắc.',
+        'nomination[1][name]': 'nguyễn thị thuỷ',
+        'nomination[1][achievements]': 'Lại một lần nữa.',
+        'nomination[2][name]': 'Trần Văn Bình',
+        'nomination[2][position]': 'Chuyên viên',
+        'nomination[2][achievements]': 'Một cửa.',
+        'nomination[3][name]': 'Trần Văn Bình',
+        'nomination[3][position]': 'Phó Trưởng phòng',
+        'nomination[3][achievements]': 'Số hóa hồ sơ.',
+      }),
+    );
+    expect(parsed.report.nominations.map((n) => n.name)).toEqual([
+      'Nguyễn Thị Thủy',
+      'Trần Văn Bình',
+      'Trần Văn Bình',
+    ]);
+    expect(parsed.problems).toEqual([
+      {
+        field: 'nomination[1][name]',
+        message:
+          'Đề nghị khen thưởng 2: nguyễn thị thuỷ đã có ở đề nghị 1. Mỗi người chỉ được đề nghị một lần: nếu là hai ' +
+          'người trùng tên, hãy ghi chức vụ của từng người; nếu không, hãy bỏ một đề nghị.',
+      },
+    ]);
+  });
+
   it('reads the write id, the autosave marker and the save-valid action', () => {
     const parsed = parse(formOf({ action: 'save-valid', writeId: 'a1b2c3d4e5f60718', autosave: '1' }));
     expect(parsed).toMatchObject({
