@@ -9,6 +9,7 @@ import { formatDate, localDateOf, periodsOf } from './calendar.ts';
 import {
   DEFAULT_REMINDER_LEAD_DAYS,
   DEFAULT_SUBMISSION_DAYS,
+  DEFAULT_TIME_ZONE,
   DEFAULT_VOTE_DAYS,
   formatPath,
   isIsoDate,
@@ -279,8 +280,8 @@ function phaseProblems(c: Loose, opts: CheckDistrictOptions): PathProblem[] {
   }
   if (obj(c.campaign)?.allowPastPhase === true) return problems;
   // The zone the config names, else its default (DistrictConfigSchema's `district.timeZone`).
-  const tz = str(obj(c.district)?.timeZone) ?? 'Asia/Ho_Chi_Minh';
-  const today = localDateOf(opts.now ?? new Date(), isTimeZone(tz) ? tz : 'Asia/Ho_Chi_Minh');
+  const tz = str(obj(c.district)?.timeZone) ?? DEFAULT_TIME_ZONE;
+  const today = localDateOf(opts.now ?? new Date(), isTimeZone(tz) ? tz : DEFAULT_TIME_ZONE);
   if (phase.end < today) {
     problems.push({
       path: ['campaign', 'phaseEnd'],

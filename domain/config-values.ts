@@ -10,6 +10,7 @@ import { tryParsePoints } from './points.ts';
 export const DEFAULT_SUBMISSION_DAYS = 10;
 export const DEFAULT_REMINDER_LEAD_DAYS = 3;
 export const DEFAULT_VOTE_DAYS = 7;
+export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** A problem before it is tied to a file: the path is still a list of keys and indexes. */
 export interface PathProblem {

@@ -15,6 +15,7 @@ import {
 import {
   DEFAULT_REMINDER_LEAD_DAYS,
   DEFAULT_SUBMISSION_DAYS,
+  DEFAULT_TIME_ZONE,
   DEFAULT_VOTE_DAYS,
   describeConfigValue,
   formatPath,
@@ -257,7 +258,7 @@ export const DistrictConfigSchema = z
           error: (iss) =>
             `không phải múi giờ IANA hợp lệ: ${describeConfigValue(iss.input)} (not a valid IANA time zone, e.g. Asia/Ho_Chi_Minh)`,
         })
-        .default('Asia/Ho_Chi_Minh'),
+        .default(DEFAULT_TIME_ZONE),
       authority: text,
       baseUrl: z
         .url({
