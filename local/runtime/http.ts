@@ -218,6 +218,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const routes: LocalRoute[] = [...options.routes];
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const boundHost = options.host ?? '127.0.0.1';
+  // Bound to loopback, only the loopback names are answered: a page whose own name resolves to
+  // 127.0.0.1 (DNS rebinding) cannot read the inbox's signed links (local/runtime/loopback.ts).
+  const loopbackOnly = isLoopbackBind(boundHost);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -229,9 +232,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       else chunks.push(c);
     });
     req.on('end', () => {
-      // Bound to loopback, only the loopback names are answered: a page whose own name resolves to
-      // 127.0.0.1 (DNS rebinding) cannot read the inbox's signed links (local/runtime/loopback.ts).
-      if (isLoopbackBind(boundHost) && !loopbackHost(req.headers.host)) {
+      if (loopbackOnly && !loopbackHost(req.headers.host)) {
         const { port } = server.address() as AddressInfo;
         plain(
           res,
