@@ -4,6 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { revoteSection } from '#local/product/pages/home';
 import { errorResponse, FormError, type HttpEvent, httpHandler, LinkError } from '#web/http';
 import { renderReportPage } from '#web/report-page';
 import { renderDecidedReviewPage } from '#web/review-decided';
@@ -58,6 +59,19 @@ const pages: [string, string][] = [
   ]),
   ['a form error', errorResponse(new FormError([{ field: '', message: 'Thiếu điểm.' }])).body ?? ''],
   ['a server error', errorResponse(new Error('boom')).body ?? ''],
+  [
+    "the local home page's new council vote",
+    revoteSection([
+      {
+        scopeId: '2023',
+        label: 'năm 2023',
+        lastCycleId: '2023',
+        nextCycleId: '2023-2',
+        nextRound: 2,
+        outcome: 'Không đủ số thành viên tham gia (5/8, cần 6).',
+      },
+    ]),
+  ],
 ];
 
 describe.each(adminGallery())('the admin page %s', (_name, html) => {

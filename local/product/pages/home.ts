@@ -181,14 +181,14 @@ export async function advanceAction(control: ProductControl, request: HttpReques
 // ---------------------------------------------------------------- a new council vote
 
 /** One button per year (or the phase) whose last council vote had no quorum; nothing otherwise. */
-function revoteSection(offers: readonly RevoteOffer[]): Html {
+export function revoteSection(offers: readonly RevoteOffer[]): Html {
   if (offers.length === 0) return '';
   const items = offers
     .map(
       (
         o,
       ) => `<div class="notice warn"><p>Biểu quyết khen thưởng ${e(o.label)} (${e(o.lastCycleId)}): ${e(o.outcome)}</p>
-<form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức biểu quyết lại – lần ${e(o.nextRound)} (call a new vote: ${e(o.nextCycleId)})</button></form></div>`,
+<form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức biểu quyết lại – lần ${e(o.nextRound)} (mã đợt ${e(o.nextCycleId)})</button></form></div>`,
     )
     .join('\n');
   return `<h2>Hội đồng Thi đua – Khen thưởng</h2>
