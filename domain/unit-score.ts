@@ -196,6 +196,28 @@ export function scoreCheckedUnit(input: ScoreUnitInput, index: CriterionIndex): 
   };
 }
 
+/** A set's scale as an appraised sum reads against it: the set's maximum and its appraised areas' (100 and 70). */
+export interface AssessedScale {
+  max: Points;
+  /** The set's maximum without the survey area's. */
+  assessedMax: Points;
+}
+
+/** The most a set's appraised areas give: its maximum without the survey area's (70 of the default 100). */
+export function assessedScaleOf(set: CriteriaSet): AssessedScale {
+  return { max: set.max, assessedMax: set.max - (set.areas.find((a) => a.kind === 'survey')?.max ?? 0) };
+}
+
+/**
+ * An appraised sum on the set's scale, as it counts for a unit without a survey result
+ * (sum × setMax / (setMax − surveyMax), exact, as scoreCheckedUnit rescales it); before any bonus
+ * or penalty. A set without a survey area: the sum itself.
+ */
+export function rescaledAssessed(assessed: Points, scale: AssessedScale): Fraction {
+  if (scale.assessedMax === scale.max || scale.assessedMax <= 0) return fractionFromPoints(assessed);
+  return fraction(BigInt(assessed) * BigInt(scale.max), BigInt(scale.assessedMax));
+}
+
 function isNonNegativePoints(value: unknown): value is Points {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

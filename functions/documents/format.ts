@@ -15,7 +15,8 @@ import {
   type Points,
   type UnitGroup,
 } from '#domain/model';
-import { fraction, multiplyFraction, roundHalfUp } from '#domain/points';
+import { formatPoints, fraction, multiplyFraction, roundHalfUp } from '#domain/points';
+import { type AssessedScale, rescaledAssessed } from '#domain/unit-score';
 
 /** A value to show with exactly two decimals, already rounded: integer hundredths. */
 export type Hundredths = number;
@@ -28,6 +29,22 @@ export function percentHundredths(percent: Fraction): Hundredths {
 /** A total in hundredths of a point, exact, rounded half-up to whole hundredths. */
 export function pointsHundredths(total: Fraction): Hundredths {
   return Number(roundHalfUp(total));
+}
+
+/** An appraised sum beside the most the set's appraised areas give: "42/70" (survey excluded). */
+export function assessedOfMax(assessed: Points, scale: AssessedScale): string {
+  return `${formatPoints(assessed)}/${formatPoints(scale.assessedMax)}`;
+}
+
+/**
+ * What an appraised sum counts on the set's scale for a unit without a survey result, beside the
+ * sum: "42/70 → 60,00 trên thang 100" (DOMAIN.md, "Arithmetic": sum × setMax / (setMax −
+ * surveyMax), before bonus and penalty). Undefined for a set without a survey area (no rescaling).
+ */
+export function rescaledText(assessed: Points, scale: AssessedScale): string | undefined {
+  if (scale.assessedMax >= scale.max || scale.assessedMax <= 0) return undefined;
+  const onScale = formatHundredths(pointsHundredths(rescaledAssessed(assessed, scale)));
+  return `${assessedOfMax(assessed, scale)} → ${onScale} trên thang ${formatPoints(scale.max)}`;
 }
 
 /** "90,01", "-1,20", "+2,35" with `signed`: two decimals, decimal comma, no thousands separator. */

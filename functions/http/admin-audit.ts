@@ -6,8 +6,12 @@
  * link or session, from the actor and detail the entry stored.
  */
 
+import { criteriaSetFor } from '#domain/calendar';
+import type { CriteriaSet } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import { assessedScaleOf } from '#domain/unit-score';
 import { type AuditRole, type AuditRow, type AuditVia, auditCsv } from '#functions/documents/audit';
+import { assessedOfMax, rescaledText } from '#functions/documents/format';
 import type { Actor } from '#ports/actor';
 import { type AuditEntry, type AuditScope, auditUnitOf, InvalidCursorError } from '#ports/audit';
 import { audit } from '#ports/dynamo/audit';
@@ -108,22 +112,57 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'workflow.failed':
       return `${String(d.workflow ?? '')}: ${String(d.error ?? '')}`;
     default:
-      return decisionDetail(entry.action, d);
+      return decisionDetail(entry.action, d, () => appraisedSetOf(entry, campaign));
   }
 }
 
 /**
- * A decision's row: its round (a ballot has none), and what its payload held (steps/decisions.ts
- * `payloadFacts`): "Vòng 1; tổng điểm thẩm định 78,5; báo cáo phiên bản 3". A ballot's row says
- * only that it was cast.
+ * The criteria set a unit-period's appraisal was made with: the one in force for the unit's group
+ * when the period opened (as scoring reads it); none for a unit or period the campaign no longer has.
  */
-function decisionDetail(action: string, d: Record<string, unknown>): string | undefined {
+function appraisedSetOf(entry: AuditEntry, campaign: CampaignContext): CriteriaSet | undefined {
+  const unit = campaign.findUnit(auditUnitOf(entry.subject) ?? '');
+  const period = campaign.periods.find((p) => p.id === entry.periodId);
+  if (!unit || !period) return undefined;
+  try {
+    return criteriaSetFor(campaign.config, campaign.criteriaSets, unit.group, period);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An appraisal's total as the results read it: out of the appraised areas' maximum ("42/70"), and
+ * for a set with a survey area what it becomes for a unit without a survey result, so that the
+ * results' rescaled total ("60,00") does not read as another score. Without the set: the bare total.
+ */
+function appraisedTotalText(total: number, set: CriteriaSet | undefined): string {
+  if (!set) return `tổng điểm thẩm định ${formatPoints(total)}`;
+  const scale = assessedScaleOf(set);
+  const rescaled = rescaledText(total, scale);
+  return `tổng điểm thẩm định ${assessedOfMax(total, scale)}${
+    rescaled
+      ? ` (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${rescaled})`
+      : ' (chưa gồm điểm thưởng, điểm trừ)'
+  }`;
+}
+
+/**
+ * A decision's row: its round (a ballot has none), and what its payload held (steps/decisions.ts
+ * `payloadFacts`): "Vòng 1; tổng điểm thẩm định 42/70 (…: 42/70 → 60,00 trên thang 100); báo cáo
+ * phiên bản 3". A ballot's row says only that it was cast.
+ */
+function decisionDetail(
+  action: string,
+  d: Record<string, unknown>,
+  setOf: () => CriteriaSet | undefined,
+): string | undefined {
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   const total = num(d.total);
   const version = num(d.reportVersion);
   const parts = [
     ...(d.round === undefined || action === 'vote.decided' ? [] : [`Vòng ${String(d.round)}`]),
-    ...(total === undefined ? [] : [`tổng điểm thẩm định ${formatPoints(total)}`]),
+    ...(total === undefined ? [] : [appraisedTotalText(total, setOf())]),
     ...(version === undefined ? [] : [`báo cáo phiên bản ${version}`]),
   ];
   return parts.length ? parts.join('; ') : undefined;

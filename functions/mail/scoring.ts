@@ -5,6 +5,7 @@
  */
 import type { Fraction, Points } from '#domain/model';
 import { compareFractions } from '#domain/points';
+import { assessedOfMax, rescaledText } from '#functions/documents/format';
 import {
   atTime,
   type Block,
@@ -41,6 +42,8 @@ export interface ResultsData {
   groupLabel: string;
   breakdown: {
     assessed: Points;
+    /** The most the appraised areas give (the set's maximum without the survey's): "42/70". */
+    assessedMax?: Points;
     survey: Points | null;
     rescaled: boolean;
     bonus: Points;
@@ -116,9 +119,14 @@ export function resultsEmail(sender: Sender, d: ResultsData): Email {
     }
     if (d.breakdown) {
       const b = d.breakdown;
+      // Out of its maximum, and rescaled as the total above counts it: "42/70 → 60,00 trên thang 100".
+      const scale = b.assessedMax === undefined ? undefined : { max: d.setMax, assessedMax: b.assessedMax };
+      const rescaled = b.rescaled && scale ? rescaledText(b.assessed, scale) : undefined;
       rows.push([
         'Điểm thẩm định',
-        `${points(b.assessed)} điểm${b.rescaled ? ' (không có kết quả khảo sát: quy đổi về thang điểm chung)' : ''}`,
+        `${rescaled ?? `${scale ? assessedOfMax(b.assessed, scale) : points(b.assessed)} điểm`}${
+          b.rescaled ? ' (không có kết quả khảo sát: quy đổi về thang điểm chung)' : ''
+        }`,
       ]);
       if (b.survey !== null) rows.push(['Điểm khảo sát sự hài lòng', `${points(b.survey)} điểm`]);
       if (b.bonus > 0) rows.push(['Điểm thưởng', `+${points(b.bonus)} điểm`]);

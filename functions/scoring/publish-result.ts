@@ -14,6 +14,7 @@
  */
 import { BAND_LABELS, groupLabelsFor } from '#domain/model';
 import type { UnitPeriodResult } from '#domain/scoring';
+import { assessedScaleOf } from '#domain/unit-score';
 import { periodName } from '#mail/letter';
 import { resultsEmail } from '#mail/scoring';
 import { results } from '#ports/dynamo/results';
@@ -40,7 +41,8 @@ export async function publishResult(
   const line = await unitLine(header, unitId);
   if (!line) throw new NotFoundError('results line', `${unitId} in ${periodId} v${version}`);
   const setRef = header.criteriaSets[line.group];
-  const setMax = (setRef ? campaign.criteriaSet(setRef.id)?.max : undefined) ?? 10_000;
+  const set = setRef ? campaign.criteriaSet(setRef.id) : undefined;
+  const setMax = set?.max ?? 10_000;
   const before = version > 1 ? await results().getHeader<ResultsBody>(periodId, version - 1) : undefined;
   const previousLine = before ? await unitLine(before, unitId) : undefined;
   const previousPeriod = line.change
@@ -71,6 +73,7 @@ export async function publishResult(
     breakdown: line.breakdown
       ? {
           assessed: line.breakdown.assessed,
+          ...(set ? { assessedMax: assessedScaleOf(set).assessedMax } : {}),
           survey: line.breakdown.survey,
           rescaled: line.breakdown.rescaled,
           bonus: line.breakdown.bonusCounted,

@@ -12,7 +12,9 @@ import { BAND_LABELS, FLAG_LABELS } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import type { BandThreshold } from '#domain/ranking';
 import type { UnitPeriodResult } from '#domain/scoring';
+import { assessedScaleOf } from '#domain/unit-score';
 import { type TrendPoint, unitTrendSvg } from '#functions/documents/charts';
+import { assessedOfMax, rescaledText } from '#functions/documents/format';
 import {
   type AdminFrame,
   adminPage,
@@ -250,7 +252,13 @@ function resultSection(m: UnitPeriodModel): Html {
     ['Thứ hạng trong khối', l.rank === null ? '—' : `${l.rank}/${r.rankedInGroup}`],
   ];
   if (b) {
-    facts.push(['Điểm thẩm định (không kể khảo sát)', formatPoints(b.assessed)]);
+    // Out of the appraised areas' maximum, and rescaled as the total above counts it (no survey).
+    const scale = assessedScaleOf(m.set);
+    const rescaled = b.rescaled ? rescaledText(b.assessed, scale) : undefined;
+    facts.push([
+      'Điểm thẩm định (không kể khảo sát)',
+      rescaled ? `${rescaled} (không có khảo sát: quy đổi)` : assessedOfMax(b.assessed, scale),
+    ]);
     facts.push(['Khảo sát', b.survey === null ? 'Không có: quy đổi' : formatPoints(b.survey)]);
     facts.push(['Điểm thưởng được tính', formatPoints(b.bonusCounted)]);
     facts.push(['Điểm trừ được tính', formatPoints(b.penaltyCounted)]);

@@ -11,6 +11,7 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import { assessedScaleOf } from '#domain/unit-score';
 import type { AppraiseDecisionPayload } from '#steps/decisions';
 import { confirmationForm } from './confirm.ts';
 import { e, type Html, layout, periodLabel, periodMeta, readOnlyText } from './pages.ts';
@@ -63,7 +64,9 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
   }<span class="muted">Báo cáo phiên bản ${e(m.payload.reportVersion)}</span></div>
 <div class="notice warn" role="status"><p><strong>Quyết định chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${title}</strong>. Sau khi xác nhận, quyết định không thể thay đổi qua liên kết này.</p></div>
 <section><h2>Điểm</h2>
-<p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraisedTotal))}</strong> điểm; đơn vị tự chấm: ${e(
+<p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraisedTotal))}</strong>/${e(
+    formatPoints(assessedScaleOf(m.set).assessedMax),
+  )} điểm; đơn vị tự chấm: ${e(
     formatPoints(selfTotal),
   )} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}.</p>
 ${

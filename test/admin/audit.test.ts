@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#domain/model';
+import { formatPoints } from '#domain/points';
+import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
+import { reports } from '#ports/dynamo/reports';
+import { reviews } from '#ports/dynamo/reviews';
+import { auditDecision } from '#steps/decisions';
 import { auditSubmission } from '#steps/records';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
@@ -182,6 +187,37 @@ describe('audit trail', { timeout: 90_000 }, () => {
       .filter((l) => l.includes('Phiên bản 1,') || l.includes('Phiên bản 2,'))
       .map((l) => l.split(';')[8]);
     expect(details).toEqual(['Phiên bản 2, 3 đơn vị thay đổi', 'Phiên bản 1, công bố lần đầu']);
+  });
+
+  it("gives an appraisal's total out of its maximum, beside the rescaled total the results page shows", async () => {
+    // A unit of 2024Q4 without a survey result, bonus or penalty: its total on the results page is
+    // its appraised sum rescaled to the set's 100 points (DOMAIN.md, "Arithmetic").
+    const line = (await latestPeriodResults('2024Q4'))?.units.find(
+      (u) => u.breakdown?.rescaled && u.breakdown.bonusCounted === 0 && u.breakdown.penaltyCounted === 0,
+    );
+    if (!line?.breakdown) throw new Error('no unit of 2024Q4 rescaled without bonus or penalty');
+    // The entry the review's steps write for the approval that made the report final, from its payload.
+    const approvalId = (await reports().getProgress(line.unitId, '2024Q4'))?.finalApprovalId ?? '';
+    const approval = await reviews().getApproval(approvalId);
+    if (!approval) throw new Error(`no final approval of ${line.unitId}`);
+    await auditDecision(approval);
+
+    const results = await (await a.get('/admin/periods/2024Q4/results')).text();
+    const shown = new RegExp(`>${line.name}</a></th><td class="num">(\\d+,\\d\\d)</td>`).exec(results)?.[1];
+    expect(shown).toBeDefined();
+    const raw = `${formatPoints(line.breakdown.assessed)}/70`;
+    const detail = `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${raw} → ${shown} trên thang 100)`;
+    const page = await (await a.get(`/admin/audit?unit=${line.unitId}&period=2024Q4`)).text();
+    const row = rowsOf(page).find((r) => r.includes('Phê duyệt báo cáo'));
+    expect(row).toContain(`Vòng 1; ${detail}; báo cáo phiên bản 1`);
+    // The CSV's detail column reads the same; its columns are those it always had.
+    const csv = (await (await a.get(`/admin/audit.csv?unit=${line.unitId}&period=2024Q4`)).text()).split(
+      '\r\n',
+    );
+    expect(csv[0]?.split(';')).toHaveLength(10);
+    expect(csv.find((l) => l.includes('Phê duyệt báo cáo'))).toContain(
+      `"Vòng 1; ${detail}; báo cáo phiên bản 1"`,
+    );
   });
 
   it("lists a unit's entries across periods, and one unit-period's", async () => {

@@ -304,6 +304,24 @@ describe('the review emails', () => {
     expect(next.text).not.toMatch(/giảm \d+ bậc/);
   });
 
+  it('results: the appraised sum out of its 70 points, and rescaled to 100 as the total when there is no survey', () => {
+    const surveyed = resultsEmail(sender, {
+      ...SECOND_AT_85,
+      breakdown: { ...SECOND_AT_85.breakdown, assessedMax: 7000 },
+    });
+    expect(surveyed.text).toContain('- Điểm thẩm định: 60/70 điểm\n');
+    // 51 × 100 / 70 = 72,857… shown half-up, as the results' total (no bonus or penalty).
+    const rescaled = resultsEmail(sender, {
+      ...SECOND_AT_85,
+      total: 7286,
+      breakdown: { assessed: 5100, assessedMax: 7000, survey: null, rescaled: true, bonus: 0, penalty: 0 },
+    });
+    expect(rescaled.text).toContain('- Tổng điểm: 72,86 / 100 điểm');
+    expect(rescaled.text).toContain(
+      '- Điểm thẩm định: 51/70 → 72,86 trên thang 100 (không có kết quả khảo sát: quy đổi về thang điểm chung)',
+    );
+  });
+
   it('results: says until when the report link opens, and where the unit sees its results after that', () => {
     const mail = resultsEmail(sender, {
       ...SECOND_AT_85,

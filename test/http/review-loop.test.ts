@@ -5,7 +5,8 @@
  * round from the new email. Every link comes from the mailbox, every action is an HTTP request.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatPoints, tryParsePoints } from '#domain/points';
+import { formatPoints, fractionToPoints, parsePoints } from '#domain/points';
+import { scoreUnit } from '#domain/unit-score';
 import { auditRowOf } from '#functions/http/admin-audit';
 import { inviteUnit } from '#functions/period/invitation';
 import { audit } from '#ports/dynamo/audit';
@@ -128,21 +129,27 @@ it('submit → return with comments → explain → approve, all through the pag
     auditRowOf(entry, campaign),
   );
   const detailOf = (action: string) => rows.find((r) => r.action === action)?.detail;
-  const totalOf = (form: URLSearchParams) =>
-    formatPoints(
+  // Out of the appraised areas' maximum, and rescaled to the set's scale as scoring counts a unit
+  // without a survey result (the domain's own arithmetic, not the page's).
+  const set = campaign.criteriaSet((await reports().get(unitId, PERIOD_ID))?.report.criteriaSetId ?? '');
+  if (!set) throw new Error('no criteria set');
+  const surveyMax = set.areas.find((area) => area.kind === 'survey')?.max ?? 0;
+  const totalOf = (form: URLSearchParams) => {
+    const appraised = Object.fromEntries(
       [...form]
         .filter(([name]) => name.startsWith('score['))
-        .reduce((sum, [, value]) => {
-          const points = tryParsePoints(value);
-          return sum + (points.ok ? points.value : Number.NaN);
-        }, 0),
+        .map(([name, value]) => [name.slice(6, -1), parsePoints(value)]),
     );
-  expect(detailOf('appraise.return')).toBe(
-    `Vòng 1; tổng điểm thẩm định ${totalOf(returnForm)}; báo cáo phiên bản 1`,
-  );
+    const sum = Object.values(appraised).reduce((total, points) => total + points, 0);
+    const raw = `${formatPoints(sum)}/${formatPoints(set.max - surveyMax)}`;
+    const noCaps = { survey: null, bonus: 0, penalty: 0, bonusCap: 0, penaltyCap: 0 };
+    const onScale = fractionToPoints(scoreUnit({ set, appraised, ...noCaps }).total);
+    return `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${raw} → ${formatPoints(onScale, { fixed: true })} trên thang ${formatPoints(set.max)})`;
+  };
+  expect(detailOf('appraise.return')).toBe(`Vòng 1; ${totalOf(returnForm)}; báo cáo phiên bản 1`);
   expect(detailOf('explain.explained')).toBe(`Vòng 1; báo cáo phiên bản ${version + 1}`);
   expect(detailOf('appraise.approve')).toBe(
-    `Vòng 2; tổng điểm thẩm định ${totalOf(approveForm)}; báo cáo phiên bản ${version + 1}`,
+    `Vòng 2; ${totalOf(approveForm)}; báo cáo phiên bản ${version + 1}`,
   );
 
   // Nothing secret reached a log line during the whole loop.

@@ -291,6 +291,8 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(text).toContain('Giải trình của đơn vị (10:00 14/10/2024): Đã bổ sung văn bản 05/KH-TP');
     expect(text).toContain('Kết quả khảo sát: 26,83 điểm (Báo cáo khảo sát 12/BC-UBND).');
     expect(text).toContain('Điểm thưởng được tính 1');
+    // The appraised sum out of the appraised areas' 70 points (a survey result: nothing rescaled).
+    expect(text).toMatch(/Điểm thẩm định \(không kể khảo sát\) \d+(,\d+)?\/70 Khảo sát 26,83/);
     // Over the ranked units of the group (11 of its 12: one was not appraised), as the unit is told.
     expect(text).toMatch(/Thứ hạng trong khối \d+\/11/);
     expect(hrefs(html)).toContain('https://vanban.example.org/05');
