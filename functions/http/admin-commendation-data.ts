@@ -23,13 +23,15 @@ import {
   type VoteBallot,
 } from '#functions/commendation/award';
 import type { CommendationScope } from '#functions/documents/types';
-import type { ResultsBody } from '#functions/scoring/results';
+import { latestHeader, type ResultsBody } from '#functions/scoring/results';
 import { now } from '#ports/clock';
 import { outbox } from '#ports/dynamo/outbox';
+import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
 import { mailIdentity } from '#ports/outbox';
+import type { ReportStatus } from '#ports/reports';
 import type { CampaignContext } from '#steps/campaign';
-import type { CycleState, CycleSummary } from '#web/admin-commendation';
+import type { CycleState, CycleSummary, ProposalWatch } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
 
 /** "năm 2024" → "Năm 2024": a cycle's label at the head of a line. */
@@ -77,6 +79,9 @@ export interface CycleData {
   closesAt: string;
   /** The period versions the proposal was computed from. */
   sources: readonly { periodId: string; version: number }[];
+  /** The periods in the proposal's scope, and when it was made. */
+  periodIds: readonly string[];
+  proposedAt: string;
   /** While the vote is open: who has cast a ballot (never how), against the quorum. */
   turnout?: Turnout;
 }
@@ -131,6 +136,8 @@ export async function cycleData(campaign: CampaignContext, cycleId: string): Pro
     members,
     closesAt: header.voteClosesAt,
     sources: header.sources,
+    periodIds: header.periodIds,
+    proposedAt: header.proposedAt,
   };
   if (!stored.outcome) {
     // Only the fact of each ballot and its time: the choices stay unread until the tally.
@@ -206,4 +213,38 @@ export async function unitsMissingEveryPeriod(
     }
   }
   return [...flagged].filter((u) => !reported.has(u));
+}
+
+/** Reports submitted but not approved: waiting for an appraisal, or for the explanation before one. */
+const WAITING: ReadonlySet<ReportStatus> = new Set(['submitted', 'in-review', 'returned', 'explained']);
+
+const byName = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
+
+/**
+ * What may still move, or has moved, under a proposal (docs/admin.md, "What each page reads"): each period
+ * of its scope that still accepts late appraisals at `at` (before its `lateAppraisalUntil`) while
+ * reports of it wait for one — an approval then recomputes the period's results as a new version —
+ * and each period whose results have a version newer than the one the proposal used. The proposal
+ * itself is never recomputed (propose-commendations.ts): this only tells the admin.
+ */
+export async function proposalWatch(
+  campaign: CampaignContext,
+  data: Pick<CycleData, 'periodIds' | 'sources'>,
+  at: Date,
+): Promise<ProposalWatch> {
+  const watch: ProposalWatch = { late: [], recomputed: [] };
+  for (const periodId of data.periodIds) {
+    const period = campaign.periods.find((p) => p.id === periodId);
+    if (!period || at.getTime() >= Date.parse(period.lateAppraisalUntil)) continue;
+    const waiting = (await reports().listPeriod(periodId))
+      .filter((r) => WAITING.has(r.status))
+      .map((r) => campaign.findUnit(r.unitId)?.name ?? r.unitId)
+      .sort(byName.compare);
+    if (waiting.length > 0) watch.late.push({ periodId, until: period.lateAppraisalUntil, waiting });
+  }
+  for (const source of data.sources) {
+    const latest = (await latestHeader(source.periodId))?.version ?? source.version;
+    if (latest > source.version) watch.recomputed.push({ ...source, latest });
+  }
+  return watch;
 }

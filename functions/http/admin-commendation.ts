@@ -4,10 +4,17 @@
  * cycle — candidates and reasons, the council's tally and the final list once the vote closed,
  * the documents to file. Reads: admin-commendation-data.ts; downloads: admin-downloads.ts.
  */
+
+import { now } from '#ports/clock';
 import { withLastPlaceWords } from '#web/admin-candidates';
 import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { type HttpResponse, htmlResponse } from '#web/http';
-import { cycleData, cycleSummaries, unitsMissingEveryPeriod } from './admin-commendation-data.ts';
+import {
+  cycleData,
+  cycleSummaries,
+  proposalWatch,
+  unitsMissingEveryPeriod,
+} from './admin-commendation-data.ts';
 import type { AdminContext } from './admin-session.ts';
 
 export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResponse> {
@@ -29,6 +36,8 @@ export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<Htt
       cycle: data.summary,
       proposal,
       members: data.members,
+      proposedAt: data.proposedAt,
+      watch: await proposalWatch(ctx.campaign, data, now()),
       ...(data.tally ? { tally: data.tally } : {}),
       ...(data.final ? { final: data.final } : {}),
       ...(data.turnout ? { turnout: data.turnout } : {}),

@@ -14,6 +14,7 @@ import {
   roundCycleId,
 } from '#functions/commendation/award';
 import { callbacks } from '#ports/callbacks';
+import { now } from '#ports/clock';
 import { audit } from '#ports/dynamo/audit';
 import { stateMachineArn } from '#ports/settings';
 import type { AdminAction } from '#web/admin-actions';
@@ -22,6 +23,7 @@ import { type HttpRequest, type HttpResponse, redirect } from '#web/http';
 import { dateTime } from '#web/pages';
 import { commendationExecution } from '#workflows/executions';
 import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
+import { proposalWatch } from './admin-commendation-data.ts';
 import { type AdminContext, unknownCycle } from './admin-session.ts';
 
 const ENTRY_ID = 'revote';
@@ -54,6 +56,15 @@ export async function revote(
     members: tally?.N ?? cycle.header.memberIds.length,
     quorum: tally?.quorumRequired ?? 0,
   };
+  // Before the admin opens the new vote: what late appraisals may still change after it starts.
+  if (endedWithoutQuorum(cycle)) {
+    const { late } = await proposalWatch(
+      ctx.campaign,
+      { periodIds: cycle.header.periodIds, sources: [] },
+      now(),
+    );
+    if (late.length > 0) action.late = late;
+  }
   const subject = `award/${cycleId}`;
   const entry = (await audit().list(subject)).find((x) => x.id === ENTRY_ID);
   const here = adminHref.revote(cycleId);

@@ -13,6 +13,7 @@ import {
   type Period,
   type Person,
 } from '#domain/model';
+import type { ProposalWatch } from './admin-commendation.ts';
 import { type AdminFrame, adminPage, type Crumb, sinceText } from './admin-frame.ts';
 import { PROGRESS_LABELS, type ProgressState } from './admin-progress.ts';
 import { adminHref } from './admin-routes.ts';
@@ -96,6 +97,8 @@ export type AdminAction =
       present: number;
       members: number;
       quorum: number;
+      /** Periods of the scope still accepting late appraisals, with reports waiting for one. */
+      late?: ProposalWatch['late'];
     };
 
 /** What came of a POST: done; someone else's action first (409); no longer possible (410). */
@@ -386,6 +389,13 @@ function describeRevote(a: Extract<AdminAction, { kind: 'revote' }>): Describe {
     effects: [
       'Hội đồng không đủ số thành viên tham gia nên chưa ứng viên nào được thông qua.',
       `Mỗi thành viên Hội đồng nhận liên kết bỏ phiếu mới (đợt ${a.nextCycleId}); phiếu của đợt trước không được tính lại.`,
+      'Đề xuất của đợt mới được lập lại từ kết quả mới nhất của từng kỳ lúc bắt đầu bỏ phiếu lại.',
+      // The new proposal is stored once, as the first: a late approval after it changes the results only.
+      ...(a.late ?? []).map(
+        (l) =>
+          `${periodLabel(l.periodId)} vẫn nhận thẩm định muộn đến ${dateTime(l.until)} (báo cáo còn chờ thẩm định: ${l.waiting.join(', ')}): ` +
+          'báo cáo được phê duyệt sau khi bỏ phiếu lại bắt đầu làm kết quả của kỳ được tính lại, nhưng không làm thay đổi đề xuất của đợt mới.',
+      ),
     ],
     button: 'Tổ chức bỏ phiếu lại',
   };

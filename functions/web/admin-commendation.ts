@@ -10,7 +10,7 @@ import { FINAL_STATUS_LABELS, type FinalList } from '#domain/final-list';
 import type { IsoInstant } from '#domain/model';
 import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
-import { dateTime, e, type Html } from './pages.ts';
+import { dateTime, e, type Html, periodLabel } from './pages.ts';
 
 export type CycleState = 'voting' | 'tallied' | 'no-quorum' | 'no-candidates';
 
@@ -20,6 +20,17 @@ export interface CycleSummary {
   label: string;
   state: CycleState;
   closesAt?: IsoInstant;
+}
+
+/**
+ * What may still change under a proposal, or changed after it was made (proposalWatch in
+ * functions/http/admin-commendation-data.ts): the proposal itself is never recomputed.
+ */
+export interface ProposalWatch {
+  /** Periods still accepting late appraisals, each with the units whose reports wait for one. */
+  late: { periodId: string; until: IsoInstant; waiting: string[] }[];
+  /** Periods whose results have a version newer than the one the proposal used. */
+  recomputed: { periodId: string; version: number; latest: number }[];
 }
 
 export interface CommendationIndexModel {
@@ -36,6 +47,9 @@ export interface CycleModel {
   final?: FinalList;
   /** Council member names by id. */
   members: readonly { id: string; name: string }[];
+  /** When the proposal was made, and what may still change, or changed, under it. */
+  proposedAt?: IsoInstant;
+  watch?: ProposalWatch;
   /** While the vote is open: who has cast a ballot, and the quorum. */
   turnout?: {
     members: readonly { id: string; name: string; castAt?: string; remindedAt?: string }[];
@@ -168,6 +182,44 @@ ${scrollTable(
 )}`;
 }
 
+/**
+ * Late appraisals under the proposal: the commendation starts 7 days after the year's last review
+ * close while late appraisals are accepted longer (15 days by default), and a late approval
+ * recomputes the period's results as a new version — but never the stored proposal, its ballot or
+ * its documents. Only a new vote after one without quorum proposes again, from the latest results.
+ */
+function watchSection(m: CycleModel): Html {
+  const w = m.watch;
+  if (!w || (w.late.length === 0 && w.recomputed.length === 0)) return '';
+  const lines = w.late.map(
+    (l) =>
+      `<p>${e(periodLabel(l.periodId))} vẫn nhận thẩm định muộn đến <strong>${e(dateTime(l.until))}</strong>; báo cáo còn chờ thẩm định: ${e(
+        l.waiting.join(', '),
+      )}.</p>`,
+  );
+  if (w.late.length > 0) {
+    lines.push(
+      '<p>Khi một báo cáo trên được phê duyệt, kết quả của kỳ được tính lại và công bố thành phiên bản mới, nên tỷ lệ điểm và thứ hạng còn có thể thay đổi.</p>',
+    );
+  }
+  for (const r of w.recomputed) {
+    lines.push(
+      `<p>Kết quả ${e(periodLabel(r.periodId))} đã được tính lại sau khi lập đề xuất: nay là phiên bản ${e(r.latest)}, đề xuất dùng phiên bản ${e(r.version)}.</p>`,
+    );
+  }
+  const when = m.proposedAt ? ` lúc ${e(dateTime(m.proposedAt))}` : '';
+  const again =
+    m.cycle.state === 'no-quorum'
+      ? '; nếu tổ chức bỏ phiếu lại, đề xuất mới được lập từ kết quả mới nhất lúc bắt đầu bỏ phiếu lại'
+      : '';
+  lines.push(
+    `<p>Đề xuất này được lập${when} và không tự lập lại: ứng viên, lý do, danh sách đưa ra biểu quyết và văn bản vẫn theo kết quả lúc đó${again}.</p>`,
+  );
+  const title =
+    w.late.length > 0 ? 'Thứ hạng còn có thể thay đổi' : 'Kết quả đã thay đổi sau khi lập đề xuất';
+  return `<div class="notice warn" role="status"><h2>${title}</h2>${lines.join('')}</div>`;
+}
+
 function finalSection(final: FinalList): Html {
   const shown = final.entries.filter((x) => x.status !== 'excluded');
   return `<h2>Danh sách cuối cùng</h2>
@@ -195,6 +247,7 @@ export function renderCycle(m: CycleModel): Html {
     m.proposal.issuer.label,
   )}</span></div>
 ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`).join('')}
+${watchSection(m)}
 ${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}
 <h2>Đề xuất</h2>
 ${candidatesTable(m.proposal)}

@@ -14,10 +14,15 @@ import { handler as remindVote } from '#functions/commendation/remind-vote';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
 import { unitsMissingEveryPeriod } from '#functions/http/admin-commendation-data';
+import { handler as computeResults } from '#functions/scoring/compute-results';
+import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
+import { reports } from '#ports/dynamo/reports';
+import { scoringExecution } from '#workflows/executions';
 import { htmlText, readDocx } from '../documents/read-back.ts';
 import { at } from '../functions/cycle-harness.ts';
 import { linkIn } from '../functions/harness.ts';
+import { seedApproval } from '../helpers/ports.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
 let a: AdminBed;
@@ -57,6 +62,58 @@ describe('commendation', { timeout: 90_000 }, () => {
     const early = await a.get('/admin/commendation/2024/vote-record.docx');
     expect(early.status).toBe(409);
     expect(await early.text()).toContain('Hội đồng chưa kiểm phiếu');
+  });
+
+  it('says while late appraisals are accepted that rankings may change and whose reports wait; that a late approval leaves the proposal as it was', async () => {
+    const NOTICE = 'Thứ hạng còn có thể thay đổi';
+    const page = async () => htmlText(await (await a.get('/admin/commendation/2024')).text());
+    // Proposed on 28/01/2025, 7 days after 2024Q4's review close; that period accepts late
+    // appraisals until 17:00 05/02/2025 (15 days), but none of its reports waits for one.
+    expect(await page()).not.toContain(NOTICE);
+
+    // Every unit reported 2024Q4 and was appraised in time: one report is put back in review, as
+    // if its reviewer had not decided yet (the results keep its appraisal until a new one counts).
+    const unit = (await latestPeriodResults('2024Q4'))?.units.find((u) => u.status === 'approved');
+    const report = unit && (await reports().get(unit.unitId, '2024Q4'))?.report;
+    if (!unit || !report) throw new Error('no approved report of 2024Q4');
+    await reports().setStatus(unit.unitId, '2024Q4', ['approved'], 'in-review', {
+      kind: 'system',
+      id: 'test',
+    });
+    const late = await page();
+    expect(late).toContain(NOTICE);
+    expect(late).toContain('Quý IV/2024 vẫn nhận thẩm định muộn đến 17:00 05/02/2025');
+    expect(late).toContain(`báo cáo còn chờ thẩm định: ${unit.name}.`);
+    expect(late).toContain('kết quả của kỳ được tính lại và công bố thành phiên bản mới');
+    expect(late).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không tự lập lại');
+    // At the late appraisals' deadline the report still waits, but can no longer be appraised.
+    at(a.bed, new Date('2025-02-05T10:00:00Z'));
+    expect(await page()).not.toContain('vẫn nhận thẩm định muộn');
+    at(a.bed, new Date('2025-01-28T10:00:00Z'));
+
+    // Approved late: 2024Q4 is scored again as version 2, the stored proposal stays as it was.
+    const before = (await readCycle('2024')).header;
+    // The late appraisal differs from the one the results counted: every criterion 0.
+    const entries = Object.fromEntries(
+      Object.keys(report.entries).map((id) => [id, { score: 0, comment: '' }]),
+    );
+    const { criteriaSetId } = report;
+    await seedApproval(
+      { unitId: unit.unitId, periodId: '2024Q4', criteriaSetId, reviewerId: 'pham-thi-lan', entries },
+      2,
+    );
+    await a.bed.invoke(computeResults, {
+      periodId: '2024Q4',
+      executionName: scoringExecution('2024Q4', { trigger: 'late', unitId: unit.unitId, round: 2 }).name,
+    });
+    expect((await latestPeriodResults('2024Q4'))?.version).toBe(2);
+    expect((await readCycle('2024')).header).toEqual(before);
+    const after = await page();
+    expect(after).not.toContain(NOTICE);
+    expect(after).toContain('Kết quả đã thay đổi sau khi lập đề xuất');
+    expect(after).toContain(
+      'Kết quả Quý IV/2024 đã được tính lại sau khi lập đề xuất: nay là phiên bản 2, đề xuất dùng phiên bản 1.',
+    );
   });
 
   it("reads a candidate's last place in words only for a unit that missed every period the proposal used", async () => {
@@ -214,6 +271,9 @@ describe('commendation', { timeout: 90_000 }, () => {
 
     const form = await (await a.get('/admin/commendation/2024-2/revote')).text();
     expect(form).toContain('Tổ chức bỏ phiếu lại');
+    // From the latest results; 2024Q4's late appraisals ended on 05/02/2025: nothing more to say.
+    expect(htmlText(form)).toContain('Đề xuất của đợt mới được lập lại từ kết quả mới nhất của từng kỳ');
+    expect(form).not.toContain('thẩm định muộn');
     const nonce = /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '';
     const done = await a.post('/admin/commendation/2024-2/revote', { nonce });
     expect(done.status).toBe(303);

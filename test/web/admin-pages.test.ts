@@ -445,6 +445,60 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(text).not.toContain('Tiến độ bỏ phiếu');
   });
 
+  it('a proposal made while late appraisals are accepted says until when, whose reports wait, and that it is not made again', () => {
+    const NOTICE = 'Thứ hạng còn có thể thay đổi';
+    // 10:00 UTC is 17:00 in Hồ Chí Minh City.
+    const late = {
+      periodId: '2024Q4',
+      until: '2025-02-05T10:00:00.000Z',
+      waiting: ['Phòng Y tế', 'Xã <b>Đại</b>'],
+    };
+    const voting = { ...f.votingCycleModel(), proposedAt: '2025-01-28T10:00:00.000Z' };
+    const html = renderCycle({ ...voting, watch: { late: [late], recomputed: [] } });
+    expect(html).toContain(
+      'Quý IV/2024 vẫn nhận thẩm định muộn đến <strong>17:00 05/02/2025</strong>; báo cáo còn chờ thẩm định: Phòng Y tế, Xã &lt;b&gt;Đại&lt;/b&gt;.',
+    );
+    const text = htmlText(html);
+    expect(text).toContain(NOTICE);
+    expect(text).toContain('kết quả của kỳ được tính lại và công bố thành phiên bản mới');
+    expect(text).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không tự lập lại');
+    expect(text).not.toContain('bỏ phiếu lại');
+    // No period accepts late appraisals any more, no results recomputed since: nothing said.
+    for (const model of [voting, { ...voting, watch: { late: [], recomputed: [] } }]) {
+      expect(htmlText(renderCycle(model))).not.toContain(NOTICE);
+      expect(htmlText(renderCycle(model))).not.toContain('thẩm định muộn');
+    }
+    // Results recomputed after a vote without quorum: a new vote proposes again from the latest.
+    const recomputed = { late: [], recomputed: [{ periodId: '2024Q4', version: 1, latest: 2 }] };
+    const again = htmlText(renderCycle({ ...f.cycleModel(noQuorumTally()), watch: recomputed }));
+    expect(again).toContain('Kết quả đã thay đổi sau khi lập đề xuất');
+    expect(again).toContain(
+      'Kết quả Quý IV/2024 đã được tính lại sau khi lập đề xuất: nay là phiên bản 2, đề xuất dùng phiên bản 1.',
+    );
+    expect(again).toContain(
+      'nếu tổ chức bỏ phiếu lại, đề xuất mới được lập từ kết quả mới nhất lúc bắt đầu bỏ phiếu lại',
+    );
+    // The form that opens the new vote says the same before the admin presses it.
+    const action = {
+      kind: 'revote' as const,
+      cycleId: '2024-2',
+      nextCycleId: '2024-3',
+      present: 4,
+      members: 8,
+      quorum: 6,
+    };
+    const form = renderActionPage({ frame: f.FRAME, action: { ...action, late: [late] }, nonce: 'n-1' });
+    expect(htmlText(form)).toContain(
+      'Quý IV/2024 vẫn nhận thẩm định muộn đến 17:00 05/02/2025 (báo cáo còn chờ thẩm định: Phòng Y tế, Xã <b>Đại</b>)',
+    );
+    expect(form).not.toContain('<b>Đại');
+    const plain = htmlText(renderActionPage({ frame: f.FRAME, action, nonce: 'n-2' }));
+    expect(plain).toContain(
+      'Đề xuất của đợt mới được lập lại từ kết quả mới nhất của từng kỳ lúc bắt đầu bỏ phiếu lại.',
+    );
+    expect(plain).not.toContain('thẩm định muộn');
+  });
+
   it('while the council votes: who has voted and when, the quorum still missing, never a choice', () => {
     const html = renderCycle(f.votingCycleModel());
     const text = htmlText(html);
