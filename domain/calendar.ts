@@ -304,6 +304,9 @@ export function formatDateTime(instant: IsoInstant | Date, timeZone: string, sec
   return `${two(w.hour)}:${two(w.minute)}${ss} ${two(w.day)}/${two(w.month)}/${w.year}`;
 }
 
+/** Days after the last review close of a year (or the phase) at which its commendation starts. */
+export const COMMENDATION_DELAY_DAYS = 7;
+
 /** An instant as "dd/mm/yyyy HH:mm" on the zone's wall clock (the order commendation texts use). */
 export function formatDateAndTime(instant: IsoInstant, timeZone: string): string {
   const t = parseInstant(instant);

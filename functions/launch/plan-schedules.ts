@@ -26,7 +26,7 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { addDays, localDateOf, toZonedIso, zonedInstant } from '#domain/calendar';
+import { addDays, COMMENDATION_DELAY_DAYS, localDateOf, toZonedIso, zonedInstant } from '#domain/calendar';
 import type { IsoInstant, Period } from '#domain/model';
 import type { StarterEvent } from '#functions/starter';
 import { region, requireEnv, sharedClient } from '#ports/aws';
@@ -51,9 +51,6 @@ const EVENT_INSTANT: Record<PeriodEvent, 'opensAt' | 'remindAt' | 'deadlineAt' |
   deadline: 'deadlineAt',
   close: 'reviewClosesAt',
 };
-
-/** Days after the last review close of a year (or the phase) at which its commendation starts. */
-export const COMMENDATION_DELAY_DAYS = 7;
 
 export interface PlannedSchedule {
   name: string;

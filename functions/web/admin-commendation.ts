@@ -4,6 +4,7 @@
  * closed, the final list, the documents to file (tờ trình with its list, biên bản kiểm phiếu),
  * and, after a vote without quorum, the way to call a new one.
  */
+import { COMMENDATION_DELAY_DAYS } from '#domain/calendar';
 import type { Proposal } from '#domain/commendation-model';
 import type { Tally } from '#domain/council';
 import { FINAL_STATUS_LABELS, type FinalList } from '#domain/final-list';
@@ -77,7 +78,7 @@ export function renderCommendationIndex(m: CommendationIndexModel): Html {
   const body = `<h1>Khen thưởng</h1>
 ${
   m.cycles.length === 0
-    ? '<p>Chưa có đợt xét khen thưởng nào. Đợt xét của mỗi năm bắt đầu sau khi kết thúc thẩm định kỳ cuối năm.</p>'
+    ? `<p>Chưa có đợt xét khen thưởng nào. Đợt xét của mỗi năm bắt đầu ${COMMENDATION_DELAY_DAYS} ngày sau khi kết thúc thẩm định kỳ cuối cùng của năm; đợt xét cả giai đoạn, ${COMMENDATION_DELAY_DAYS} ngày sau kỳ cuối cùng của giai đoạn.</p>`
     : `<ul>${m.cycles
         .map(
           (c) =>
