@@ -5,6 +5,11 @@
  * unit stored and audited, as the CLI does). A unit changed by another writer since the form was
  * opened is 409 "edited elsewhere": nothing is recorded, the admin's values stay in the form, and
  * the page names what is stored now and who stored it.
+ *
+ * `q` (the units page's search) narrows the form to the matching units: only their rows are
+ * posted, and a unit whose row is not posted is not touched. `step=paste` reads rows pasted from a
+ * spreadsheet into the same fields the form posts (web/admin-adjustments-paste.ts), to the same
+ * preview.
  */
 
 import type { AdjustmentsEntry } from '#functions/scoring/adjustments';
@@ -18,11 +23,14 @@ import {
   checkAdjustmentsForm,
   type EditedElsewhere,
   formVersions,
+  PASTE_FIELD,
   previewAdjustments,
+  QUERY_FIELD,
   renderAdjustmentsPage,
   type StoredValues,
   sameValues,
 } from '#web/admin-adjustments';
+import { pasteAsForm } from '#web/admin-adjustments-paste';
 import { adminHref } from '#web/admin-routes';
 import { FormError, type HttpRequest, type HttpResponse, htmlResponse, redirect } from '#web/http';
 import { adminActor, newNonce, nonceOf } from './admin-action-kit.ts';
@@ -45,6 +53,7 @@ async function adjustmentUnits(ctx: AdminContext, periodId: string): Promise<Adj
       id: u.id,
       name: u.name,
       group: u.group,
+      focalPoint: u.focalPoint,
       ...(a ? { stored: valuesOf(a), version: a.version } : {}),
     };
   });
@@ -82,7 +91,8 @@ export async function adjustments(
 ): Promise<HttpResponse> {
   const period = periodOf(ctx.campaign, p.periodId ?? '');
   const units = await adjustmentUnits(ctx, period.id);
-  const base = { frame: ctx.frame, period, units };
+  const query = ((request.isRead ? request.query : request.form).get(QUERY_FIELD) ?? '').trim().slice(0, 100);
+  const base = { frame: ctx.frame, period, units, query };
   if (request.isRead) {
     const recorded = request.query.get('recorded');
     const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');
@@ -106,16 +116,32 @@ export async function adjustments(
   }
   const nonce = nonceOf(request);
   const step = request.form.get('step');
-  const { entries, problems } = checkAdjustmentsForm(request.form, period, ctx.campaign);
+  const pasted = request.form.get(PASTE_FIELD) ?? undefined;
+  let form = request.form;
+  if (step === 'paste') {
+    const read = pasteAsForm(pasted ?? '', period, ctx.campaign, units);
+    if (!read.form) {
+      throw new FormError(
+        read.problems,
+        renderAdjustmentsPage({ ...base, nonce, pasted, problems: read.problems }),
+      );
+    }
+    // The paste goes on as the form would post it (the preview carries it to Ghi nhận), with the
+    // text itself so that Sửa lại brings it back to its box.
+    form = new URLSearchParams([...read.form, [QUERY_FIELD, query], [PASTE_FIELD, pasted ?? '']]);
+  } else if (step === 'edit' && pasted) {
+    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, pasted }));
+  }
+  const { entries, problems } = checkAdjustmentsForm(form, period, ctx.campaign);
   if (problems.length > 0) {
-    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: request.form, problems }));
+    throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: form, problems }));
   }
   if (step !== 'confirm') {
     const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
-    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: request.form, ...preview }));
+    return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: form, ...preview }));
   }
   const versions = formVersions(
-    request.form,
+    form,
     entries.map((x) => x.unitId),
   );
   const checked = entries.map((x) => ({ ...x, expectedVersion: versions.get(x.unitId) ?? 0 }));
@@ -126,7 +152,7 @@ export async function adjustments(
         ...base,
         units: await adjustmentUnits(ctx, period.id),
         nonce,
-        posted: request.form,
+        posted: form,
         conflicts,
       }),
     );
@@ -136,7 +162,10 @@ export async function adjustments(
     const stored = await storeAdjustments(checked, adminActor(ctx, request));
     const changed = stored.recorded.filter((r) => r.changed).length;
     return redirect(
-      `${adminHref.adjustments(period.id)}?recorded=${changed}-${stored.recorded.length - changed}`,
+      adminHref.adjustments(period.id, {
+        q: query,
+        recorded: `${changed}-${stored.recorded.length - changed}`,
+      }),
     );
   } catch (error) {
     // Another writer between the check and the write: the same answer, for what it changed.

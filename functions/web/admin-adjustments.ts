@@ -12,6 +12,7 @@ import { formatPoints } from '#domain/points';
 import { type AdjustmentsEntry, parseAdjustments } from '#functions/scoring/adjustments';
 import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
+import { type SearchableUnit, unitMatches } from './admin-units.ts';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -23,6 +24,7 @@ import {
   periodLabel,
   problemMap,
   problemSummary,
+  textArea,
 } from './pages.ts';
 
 export interface StoredValues {
@@ -32,9 +34,7 @@ export interface StoredValues {
   note?: string;
 }
 
-export interface AdjustmentUnit {
-  id: string;
-  name: string;
+export interface AdjustmentUnit extends SearchableUnit {
   group: UnitGroup;
   stored?: StoredValues;
   /** The stored version (0 or absent: none), carried by the form so a change elsewhere is seen. */
@@ -65,6 +65,13 @@ export interface AdjustmentsPageModel {
   units: AdjustmentUnit[];
   groupLabels?: Record<UnitGroup, string>;
   nonce: string;
+  /**
+   * The search (`?q=`, as on the units page): only the matching units' rows are shown, and so
+   * posted; a unit whose row is not posted keeps its stored values. Empty: every unit.
+   */
+  query?: string;
+  /** What the admin pasted, back in its box (with `problems`, or after Sửa lại). */
+  pasted?: string;
   /** The form as posted, when it comes back with problems or is previewed. */
   posted?: URLSearchParams;
   problems?: FieldProblem[];
@@ -77,6 +84,12 @@ export interface AdjustmentsPageModel {
 }
 
 export const ADJUSTMENT_FIELDS = ['survey', 'bonus', 'penalty', 'note'] as const;
+/** The search's field, carried through the form and the preview. */
+export const QUERY_FIELD = 'q';
+/** The spreadsheet box's field (admin-adjustments-paste.ts; its problems are listed beside it). */
+export const PASTE_FIELD = 'paste';
+/** At most this many characters pasted (a province's 170 units take about 10,000). */
+export const PASTE_MAX_CHARS = 100_000;
 type Field = (typeof ADJUSTMENT_FIELDS)[number];
 const name = (field: Field, unitId: string) => `${field}[${unitId}]`;
 const versionName = (unitId: string) => `version[${unitId}]`;
@@ -195,7 +208,8 @@ function cell(m: AdjustmentsPageModel, unit: AdjustmentUnit, field: Field, label
           ? ''
           : formatPoints(stored[field] ?? 0)
         : '';
-  const value = m.posted ? (m.posted.get(n) ?? '') : initial;
+  // A field the post lacks (a pasted unit's neighbour) shows what is stored, never an empty box.
+  const value = m.posted?.get(n) ?? initial;
   const p = fieldProblems(problems, n);
   return `<td><label class="visually-hidden" for="${e(fieldId(n))}">${e(label)} – ${e(unit.name)}</label><input type="text" id="${e(
     fieldId(n),
@@ -229,12 +243,16 @@ function conflictNotice(conflicts: readonly EditedElsewhere[]): Html {
     )}</ul><p>Những gì bạn đã nhập vẫn giữ nguyên bên dưới. Xem lại rồi bấm Xem trước để ghi đè nếu vẫn muốn.</p></div>`;
 }
 
-function formTable(m: AdjustmentsPageModel): Html {
+/** The units whose rows the form shows (and so posts): those the search matches. */
+export const shownUnits = (m: Pick<AdjustmentsPageModel, 'units' | 'query'>) =>
+  m.units.filter((u) => unitMatches(u, m.query ?? ''));
+
+function formTable(m: AdjustmentsPageModel, shown: readonly AdjustmentUnit[]): Html {
   const labels = groupTitles(m.groupLabels ?? m.frame.groupLabels);
-  const groups = [...new Set(m.units.map((u) => u.group))];
+  const groups = [...new Set(shown.map((u) => u.group))];
   return groups
     .map((g) => {
-      const rows = m.units
+      const rows = shown
         .filter((u) => u.group === g)
         .map(
           (u) =>
@@ -275,14 +293,57 @@ function previewTable(rows: readonly PreviewRow[]): Html {
 /** The posted values again, so confirming records exactly what was previewed. */
 function carried(posted: URLSearchParams): Html {
   return [...posted.entries()]
-    .filter(([k]) => [...ADJUSTMENT_FIELDS, 'version'].some((f) => k.startsWith(`${f}[`)))
+    .filter(
+      ([k]) =>
+        k === QUERY_FIELD ||
+        k === PASTE_FIELD ||
+        [...ADJUSTMENT_FIELDS, 'version'].some((f) => k.startsWith(`${f}[`)),
+    )
     .map(([k, v]) => hidden(k, v))
     .join('');
+}
+
+function searchForm(m: AdjustmentsPageModel, shown: number): Html {
+  const query = (m.query ?? '').trim();
+  const all = adminHref.adjustments(m.period.id);
+  const count = query
+    ? shown === 0
+      ? `<p role="status">Không có đơn vị nào khớp “${e(query)}”.</p>`
+      : `<p role="status">${shown}/${m.units.length} đơn vị khớp “${e(query)}”. Biểu mẫu chỉ gồm các đơn vị này: số liệu của các đơn vị khác giữ nguyên.</p>`
+    : '';
+  return `<form class="filters" method="get" action="${e(all)}" role="search">
+<div><label for="q">Tìm đơn vị theo tên hoặc cán bộ đầu mối (gõ có dấu hoặc không)</label>
+<input type="search" id="q" name="${QUERY_FIELD}" value="${e(query)}" maxlength="100"></div>
+<div class="buttons"><button type="submit">Tìm</button>${query ? ` <a href="${e(all)}">Xem tất cả</a>` : ''}</div>
+</form>
+${count}`;
+}
+
+/** The spreadsheet box: rows copied from Excel or LibreOffice, to the same preview. */
+function pasteForm(m: AdjustmentsPageModel, action: string): Html {
+  const problems = problemMap(m.problems ?? []);
+  const open = m.pasted !== undefined || problems.has(PASTE_FIELD);
+  return `<details class="paste"${open ? ' open' : ''}><summary>Dán số liệu từ bảng tính Excel, LibreOffice</summary>
+<form method="post" action="${e(action)}" novalidate>${hidden('nonce', m.nonce)}${hidden('step', 'paste')}${hidden(
+    QUERY_FIELD,
+    m.query ?? '',
+  )}
+<p>Chọn các ô trong bảng tính, sao chép rồi dán vào đây. Mỗi dòng một đơn vị, các cột theo thứ tự: tên đơn vị (hoặc mã đơn vị), khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc). Ô khảo sát để trống: đơn vị không có kết quả khảo sát; ô thưởng, trừ để trống: 0. Dòng tiêu đề được bỏ qua. Chưa ghi gì cho đến khi bạn xem trước và bấm Ghi nhận; đơn vị không có trong các dòng dán giữ nguyên số liệu.</p>
+${textArea({
+  name: PASTE_FIELD,
+  label: 'Các dòng dán từ bảng tính',
+  value: m.pasted ?? '',
+  problems,
+  rows: 8,
+  maxlength: PASTE_MAX_CHARS,
+})}
+<div class="actions"><button type="submit">Xem trước các dòng dán</button></div></form></details>`;
 }
 
 export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
   const title = `Khảo sát, điểm thưởng, điểm trừ – ${periodLabel(m.period.id)}`;
   const action = adminHref.adjustments(m.period.id);
+  const query = (m.query ?? '').trim();
   let main: Html;
   if (m.recorded) {
     const r = m.recorded;
@@ -292,7 +353,7 @@ export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
             adminHref.recompute(m.period.id),
           )}">tính lại kết quả</a>.</p>`
         : ''
-    }</div><p><a href="${e(action)}">Xem lại số liệu</a></p>`;
+    }</div><p><a href="${e(adminHref.adjustments(m.period.id, { q: query }))}">Xem lại số liệu</a></p>`;
   } else if (m.preview) {
     const changed = m.preview.filter((r) => r.changed).length;
     main = `<div class="notice info" role="status"><p>Chưa ghi gì. ${changed} đơn vị sẽ thay đổi, ${
@@ -302,12 +363,22 @@ ${previewTable(m.preview)}
 <form method="post" action="${e(action)}">${hidden('nonce', m.nonce)}${carried(m.posted ?? new URLSearchParams())}
 <div class="actions"><button type="submit" name="step" value="confirm">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
   } else {
+    const shown = shownUnits(m);
     main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
 ${m.conflicts?.length ? conflictNotice(m.conflicts) : ''}
 ${m.problems?.length ? problemSummary(m.problems) : ''}
-<form method="post" action="${e(action)}" novalidate>${hidden('nonce', m.nonce)}${hidden('step', 'preview')}
-${formTable(m)}
-<div class="actions"><button type="submit">Xem trước</button></div></form>`;
+${searchForm(m, shown.length)}
+${pasteForm(m, action)}
+${
+  shown.length === 0
+    ? ''
+    : `<form method="post" action="${e(action)}" novalidate>${hidden('nonce', m.nonce)}${hidden('step', 'preview')}${hidden(
+        QUERY_FIELD,
+        query,
+      )}
+${formTable(m, shown)}
+<div class="actions"><button type="submit">Xem trước</button></div></form>`
+}`;
   }
   return adminPage(m.frame, {
     title,

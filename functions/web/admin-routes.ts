@@ -63,7 +63,12 @@ export const adminHref = {
   remind: (periodId: string, unitId: string) => `/admin/periods/${s(periodId)}/units/${s(unitId)}/remind`,
   reassign: (periodId: string, unitId: string) => `/admin/periods/${s(periodId)}/units/${s(unitId)}/reassign`,
   restart: (periodId: string, unitId: string) => `/admin/periods/${s(periodId)}/units/${s(unitId)}/restart`,
-  adjustments: (periodId: string) => `/admin/periods/${s(periodId)}/adjustments`,
+  /** `q`: the units shown (the units page's search); `recorded`: "<changed>-<unchanged>" after recording. */
+  adjustments: (periodId: string, params: { q?: string; recorded?: string } = {}) =>
+    withQuery(`/admin/periods/${s(periodId)}/adjustments`, {
+      q: params.q?.trim() || undefined,
+      recorded: params.recorded,
+    }),
   recompute: (periodId: string) => `/admin/periods/${s(periodId)}/recompute`,
   revote: (cycleId: string) => `/admin/commendation/${s(cycleId)}/revote`,
   remindVote: (cycleId: string, memberId: string) =>

@@ -17,15 +17,33 @@ export interface UnitIndexModel {
   query: string;
 }
 
+/** What the search matches a unit by: its name, id and focal point (name, email). */
+export type SearchableUnit = Pick<Unit, 'id' | 'name'> & {
+  focalPoint?: Pick<Unit['focalPoint'], 'name' | 'email'>;
+};
+
+/**
+ * Whether a unit matches what the search box holds: a part of its name, id, focal point's name or
+ * email, typed with or without accents, in any case ("ha noi" finds "Hà Nội"). An empty query
+ * matches every unit. The units page and the adjustments page search with it.
+ */
+export function unitMatches(u: SearchableUnit, query: string): boolean {
+  const folded = foldForSearch(query.trim());
+  return (
+    !folded ||
+    foldForSearch(`${u.name} ${u.id} ${u.focalPoint?.name ?? ''} ${u.focalPoint?.email ?? ''}`).includes(
+      folded,
+    )
+  );
+}
+
 /** The order a reader looks for a name in (Vietnamese letters: Đ after D), as the period's table sorts. */
 const byName = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
 export function renderUnitIndex(m: UnitIndexModel): Html {
   const query = m.query.trim();
   const folded = foldForSearch(query);
-  const matches = (u: Unit) =>
-    foldForSearch(`${u.name} ${u.id} ${u.focalPoint.name} ${u.focalPoint.email}`).includes(folded);
-  const shown = m.units.filter((u) => !folded || matches(u)).sort((a, b) => byName.compare(a.name, b.name));
+  const shown = m.units.filter((u) => unitMatches(u, query)).sort((a, b) => byName.compare(a.name, b.name));
   const titles = groupTitles(m.frame.groupLabels);
   const sections = UNIT_GROUPS.map((group) => {
     const units = shown.filter((u) => u.group === group);

@@ -12,6 +12,7 @@ import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';
 import { readAppraisals } from '../../cli/appraisals.ts';
 import { htmlText, readDocx, unzip } from '../documents/read-back.ts';
+import { formOf } from '../http/harness.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
 /** Every sheet's cell values, row by row, leaving out the line with the file's production date. */
@@ -353,5 +354,99 @@ describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () =
       bonus: 300,
       version: opened0 + 2,
     });
+  });
+});
+
+describe('a province-size form: the search narrows it, a spreadsheet fills it', { timeout: 60_000 }, () => {
+  const path = '/admin/periods/2024Q4/adjustments';
+  const stored = async () =>
+    Object.fromEntries((await results().listPeriodAdjustments('2024Q4')).map((x) => [x.unitId, x]));
+  const shownRows = (page: string) => [...page.matchAll(/name="survey\[([^\]]+)\]"/g)].map((m) => m[1]);
+
+  it('records the two units a search shows, and leaves every other unit, values and version, as stored', async () => {
+    // Every unit has values first (an absent row read as "cleared" would show), through the whole form.
+    const whole = await (await a.get(path)).text();
+    const all: Record<string, string> = {};
+    a.bed.config.units.forEach((u, i) => {
+      all[`survey[${u.id}]`] = `2${i % 10},5`;
+      all[`bonus[${u.id}]`] = String(i % 3);
+      all[`note[${u.id}]`] = `Phiếu ${i}`;
+    });
+    expect((await a.post(path, Object.fromEntries(formOf(whole, { ...all, step: 'confirm' })))).status).toBe(
+      303,
+    );
+    const before = await stored();
+    expect(Object.keys(before)).toHaveLength(a.bed.config.units.length);
+
+    // "thi tran", typed without accents, finds the two Thị trấn.
+    const page = await (await a.get(`${path}?q=thi+tran`)).text();
+    expect(shownRows(page)).toEqual(['thi-tran-song-lam', 'thi-tran-ben-dinh']);
+    const changed = 'thi-tran-song-lam';
+    const typed = formOf(page, { step: 'preview', [`survey[${changed}]`]: '29,75' });
+    expect([...typed.keys()].filter((k) => k.startsWith('survey['))).toHaveLength(2);
+    const preview = await a.post(path, Object.fromEntries(typed));
+    expect(preview.status).toBe(200);
+    const previewPage = await preview.text();
+    expect(htmlText(previewPage)).toContain('Chưa ghi gì. 1 đơn vị sẽ thay đổi, 1 đơn vị không đổi.');
+    expect(await stored()).toEqual(before);
+
+    const done = await a.post(path, Object.fromEntries(formOf(previewPage, { step: 'confirm' })));
+    expect(done.status).toBe(303);
+    // Back on the same search after recording.
+    expect(done.headers.get('location')).toBe(`${path}?q=thi+tran&recorded=1-1`);
+    const after = await stored();
+    expect(after[changed]).toMatchObject({ survey: 2975, version: (before[changed]?.version ?? 0) + 1 });
+    for (const u of a.bed.config.units) if (u.id !== changed) expect(after[u.id], u.id).toEqual(before[u.id]);
+    expect(htmlText(await (await a.get(done.headers.get('location') ?? '')).text())).toContain(
+      '1 đơn vị thay đổi, 1 đơn vị không đổi.',
+    );
+  });
+
+  it('refuses a paste with a bad line naming it, storing nothing; a good paste previews, then records', async () => {
+    const page = await (await a.get(path)).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const before = await stored();
+    const bad = await a.post(path, {
+      nonce,
+      step: 'paste',
+      paste:
+        'Đơn vị\tKhảo sát\tThưởng\tTrừ\nXã Thanh Sơn\t21\t0\t0\nXã Không Tồn Tại\t22\nxa hung loc\t8,755',
+    });
+    expect(bad.status).toBe(422);
+    const badText = htmlText(await bad.text());
+    expect(badText).toContain('Dòng 3: không có đơn vị “Xã Không Tồn Tại” trong phong trào');
+    expect(badText).toContain('Dòng 4 (Xã Hưng Lộc), cột khảo sát: "8,755" có quá hai chữ số thập phân');
+    expect(await stored()).toEqual(before);
+
+    const good = await a.post(path, {
+      nonce,
+      step: 'paste',
+      paste: 'XÃ THANH SƠN\t21,25\t0,5\t0\tBáo cáo 7/BC-UBND\r\nxa-hung-loc\t\t1\t1,5\r\n',
+    });
+    expect(good.status).toBe(200);
+    const previewPage = await good.text();
+    expect(htmlText(previewPage)).toContain('Chưa ghi gì. 2 đơn vị sẽ thay đổi, 0 đơn vị không đổi.');
+    expect(await stored()).toEqual(before);
+    // Sửa lại: the pasted text back in its box, nothing stored.
+    const edit = await a.post(path, Object.fromEntries(formOf(previewPage, { step: 'edit' })));
+    expect(edit.status).toBe(200);
+    expect(await edit.text()).toContain('>XÃ THANH SƠN\t21,25');
+    expect(await stored()).toEqual(before);
+
+    const done = await a.post(path, Object.fromEntries(formOf(previewPage, { step: 'confirm' })));
+    expect(done.status).toBe(303);
+    const after = await stored();
+    expect(after['xa-thanh-son']).toMatchObject({
+      survey: 2125,
+      bonus: 50,
+      penalty: 0,
+      note: 'Báo cáo 7/BC-UBND',
+    });
+    expect(after['xa-hung-loc']).toMatchObject({ bonus: 100, penalty: 150 });
+    expect(after['xa-hung-loc']?.survey ?? null).toBeNull();
+    for (const u of a.bed.config.units)
+      if (u.id !== 'xa-thanh-son' && u.id !== 'xa-hung-loc') expect(after[u.id], u.id).toEqual(before[u.id]);
+    const entries = await audit().list('adjustments/xa-hung-loc/2024Q4');
+    expect(entries.at(-1)?.actor).toMatchObject({ kind: 'admin' });
   });
 });

@@ -80,6 +80,22 @@ export function adminGallery(): [string, string][] {
         }),
       ),
     ],
+    ['adjustments-search', renderAdjustmentsPage(f.adjustmentsModel({ query: 'thi tran' }))],
+    [
+      'adjustments-paste-problems',
+      renderAdjustmentsPage(
+        f.adjustmentsModel({
+          pasted: 'Xã Không Có\t20\nPhòng Tư pháp\tabc',
+          problems: [
+            { field: 'paste', message: 'Dòng 1: không có đơn vị “Xã Không Có” trong phong trào.' },
+            {
+              field: 'paste',
+              message: 'Dòng 2 (Phòng Tư pháp), cột khảo sát: "abc" không phải là một số điểm.',
+            },
+          ],
+        }),
+      ),
+    ],
     [
       'adjustments-recorded',
       renderAdjustmentsPage(f.adjustmentsModel({ recorded: { changed: 1, unchanged: 2, latestResults: 1 } })),

@@ -9,6 +9,7 @@ import { BAND_LABELS, groupLabelsFor } from '#domain/model';
 import { auditCsv, auditViaText } from '#functions/documents/audit';
 import { parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
+import { pasteAsForm, readPaste } from '#web/admin-adjustments-paste';
 import { renderAttention } from '#web/admin-attention';
 import { renderAuditPage } from '#web/admin-audit';
 import { renderCycle } from '#web/admin-commendation';
@@ -360,6 +361,111 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(byId['xa-dai-dong']).toMatchObject({ changed: true, after: { survey: null, penalty: 50 } });
     const shown = htmlText(renderAdjustmentsPage(f.adjustmentsModel({ posted: good, preview })));
     expect(shown).toContain('Chưa ghi gì. 2 đơn vị sẽ thay đổi, 1 đơn vị không đổi.');
+  });
+
+  it('adjustments: the search shows only the matching rows, typed without accents, and a post of them touches no other unit', () => {
+    const d = demo2024().loaded;
+    const p = f.period('2024Q4');
+    const rowIds = (html: string) => [...html.matchAll(/name="survey\[([^\]]+)\]"/g)].map((m) => m[1]);
+    const page = renderAdjustmentsPage(f.adjustmentsModel({ query: 'THI TRAN' }));
+    expect(rowIds(page)).toEqual(['thi-tran-song-lam', 'thi-tran-ben-dinh']);
+    expect(htmlText(page)).toContain(`2/${d.config.units.length} đơn vị khớp “THI TRAN”`);
+    // The search travels with the post, and is what the box shows.
+    expect(page).toContain('<input type="hidden" name="q" value="THI TRAN">');
+    expect(page).toContain('<input type="search" id="q" name="q" value="THI TRAN" maxlength="100">');
+    // With or without accents: "noi vu" finds Phòng Nội vụ (and its stored values), as "Nội vụ" does.
+    const noiVu = renderAdjustmentsPage(f.adjustmentsModel({ query: 'noi vu' }));
+    expect(rowIds(noiVu)).toEqual(['phong-noi-vu']);
+    expect(rowIds(renderAdjustmentsPage(f.adjustmentsModel({ query: 'Nội vụ' })))).toEqual(['phong-noi-vu']);
+    expect(noiVu).toContain('name="survey[phong-noi-vu]" value="26"');
+    // Nothing matches: no form to post, and the query is text.
+    const none = renderAdjustmentsPage(f.adjustmentsModel({ query: '<b>' }));
+    expect(htmlText(none)).toContain('Không có đơn vị nào khớp “<b>”');
+    expect(none).not.toContain('“<b>”');
+    expect(rowIds(none)).toEqual([]);
+
+    // The filtered form posts its rows only: entries for those units, none for the others (Phòng
+    // Tư pháp and Văn phòng have stored values, and no row in this post).
+    const posted = new URLSearchParams({
+      q: 'noi vu',
+      'survey[phong-noi-vu]': '29',
+      'version[phong-noi-vu]': '0',
+    });
+    const checked = checkAdjustmentsForm(posted, p, d);
+    expect(checked.entries.map((x) => x.unitId)).toEqual(['phong-noi-vu']);
+    const preview = previewAdjustments(checked.entries, f.adjustmentUnits());
+    const shown = renderAdjustmentsPage(f.adjustmentsModel({ query: 'noi vu', posted, preview }));
+    expect(htmlText(shown)).toContain('Chưa ghi gì. 1 đơn vị sẽ thay đổi, 0 đơn vị không đổi.');
+    expect(shown).toContain('<input type="hidden" name="q" value="noi vu">');
+    // Back to the form (Sửa lại) on the same rows.
+    expect(rowIds(renderAdjustmentsPage(f.adjustmentsModel({ query: 'noi vu', posted })))).toEqual([
+      'phong-noi-vu',
+    ]);
+  });
+
+  it('adjustments pasted from a spreadsheet: each bad line named by its number, good lines as the form posts them', () => {
+    const d = demo2024().loaded;
+    const p = f.period('2024Q4');
+    const units = f.adjustmentUnits();
+    const bad = [
+      'Đơn vị\tKhảo sát\tĐiểm thưởng\tĐiểm trừ\tNguồn',
+      'xa thanh son\t27,5\t1\t0\tBC 12',
+      'Xã Không Có\t20',
+      'Phòng Tư pháp\tabc',
+      'XÃ THANH SƠN\t26',
+      'Phòng Y tế\t1\t2\t3\t4\t5',
+      'Phòng Nội vụ\t31',
+    ].join('\r\n');
+    const checked = pasteAsForm(bad, p, d, units);
+    expect(checked.form).toBeUndefined();
+    expect(checked.problems.map((x) => x.field)).toEqual(['paste', 'paste', 'paste', 'paste', 'paste']);
+    expect(checked.problems.map((x) => x.message)).toEqual([
+      'Dòng 3: không có đơn vị “Xã Không Có” trong phong trào (ghi tên đúng như trang Đơn vị, hoặc mã đơn vị).',
+      'Dòng 4 (Phòng Tư pháp), cột khảo sát: "abc" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
+      'Dòng 5: Xã Thanh Sơn đã có ở dòng 2; mỗi đơn vị chỉ ghi một dòng.',
+      'Dòng 6 (Phòng Y tế): có 6 cột; chỉ nhận đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc).',
+      'Dòng 7 (Phòng Nội vụ), cột khảo sát: Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+    ]);
+    const page = renderAdjustmentsPage(f.adjustmentsModel({ pasted: bad, problems: checked.problems }));
+    expect(page).toContain('<details class="paste" open>');
+    expect(page).toContain('Xã Không Có\t20');
+    expect(htmlText(page)).toContain('Có 5 mục cần sửa — lần gửi này chưa lưu gì');
+    expect(readPaste('', units).problems.map((x) => x.message)).toEqual([
+      'Chưa có dòng nào. Dán các dòng có cột: đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc).',
+    ]);
+    expect(readPaste('Xã Thanh Sơn 27,5 1 0', units).problems[0]?.message).toContain('Dòng không có dấu tab');
+
+    // Ids or names (accents, case, "Hoà" for "Hòa" aside), Excel's trailing tabs and quotes, a
+    // line with no value left out; the versions stored now, as the preview shows them.
+    const good = [
+      '',
+      'XA DONG HOA\t27.5\t\t0,5\t"Phiếu ""A"""\t',
+      'phong-tu-phap\t\t1',
+      'Phòng Nội vụ\t\t\t',
+      'Xã Yên Hoà\t28,25',
+    ].join('\n');
+    const ok = pasteAsForm(good, p, d, units);
+    expect(ok.problems).toEqual([]);
+    const form = ok.form ?? new URLSearchParams();
+    expect(form.get('survey[xa-dong-hoa]')).toBe('27.5');
+    expect(form.get('note[xa-dong-hoa]')).toBe('Phiếu "A"');
+    expect(form.get('version[phong-noi-vu]')).toBe('0');
+    const entries = checkAdjustmentsForm(form, p, d).entries;
+    expect(entries.map((x) => [x.unitId, x.survey, x.bonus, x.penalty])).toEqual([
+      ['phong-tu-phap', null, 100, 0],
+      ['xa-dong-hoa', 2750, 0, 50],
+      ['xa-yen-hoa', 2825, 0, 0],
+    ]);
+
+    // Two units whose names differ only by their accents: the exact name, or the id.
+    const twins = [
+      { id: 'xa-an-hoa', name: 'Xã An Hòa', group: 'commune' as const },
+      { id: 'xa-an-hoa-2', name: 'Xã An Hóa', group: 'commune' as const },
+    ];
+    expect(readPaste('Xã An Hóa\t1', twins).lines.map((l) => l.unit.id)).toEqual(['xa-an-hoa-2']);
+    expect(readPaste('xa an hoa\t1', twins).problems[0]?.message).toBe(
+      'Dòng 1: “xa an hoa” khớp nhiều đơn vị (Xã An Hòa: xa-an-hoa; Xã An Hóa: xa-an-hoa-2); hãy ghi mã đơn vị.',
+    );
   });
 
   it('the audit trail exports as CSV Excel opens: BOM, ";", times in Hồ Chí Minh City, formulas made text', () => {
