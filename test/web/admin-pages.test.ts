@@ -12,7 +12,7 @@ import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from 
 import { pasteAsForm, readPaste } from '#web/admin-adjustments-paste';
 import { renderAttention } from '#web/admin-attention';
 import { renderAuditPage } from '#web/admin-audit';
-import { renderCycle } from '#web/admin-commendation';
+import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
 import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import { renderUnitHistory, renderUnitPeriod } from '#web/admin-unit';
@@ -498,6 +498,12 @@ describe('admin pages', { timeout: 30_000 }, () => {
     );
     // A step without a label yet: the words alone, not its code name.
     expect(auditViaText({ kind: 'system', step: 'some-new-step' })).toBe('Quy trình tự động');
+  });
+
+  it("before any vote, the commendation page says when a year's vote starts (as its schedule: a week after)", () => {
+    const empty = htmlText(renderCommendationIndex({ ...f.commendationIndexModel(), cycles: [] }));
+    expect(empty).toContain('Chưa có đợt xét khen thưởng nào.');
+    expect(empty).toContain('bắt đầu 7 ngày sau khi kết thúc thẩm định kỳ cuối cùng của năm');
   });
 
   it('a vote without quorum says so and offers a new vote; with quorum, the documents to file', () => {
