@@ -1,13 +1,24 @@
 /**
  * The criteria part of the unit's report page: one section per reform area with its subtotal and
- * maximum, and per leaf the self-score, the explanation and the evidence (folded away while empty,
- * so 68 criteria do not make a page of a thousand inputs), the reviewer's score and comment after
- * a return. Editable or read-only.
+ * maximum, and per leaf the self-score, the explanation and the evidence (folded away while empty;
+ * the filled rows and one blank, the script adding more on request, so 73 criteria do not make a
+ * page of a thousand inputs), the reviewer's score and comment after a return. Editable or
+ * read-only.
  */
 import type { Appraisal, Area, CriteriaSet, Criterion, EvidenceRef, Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { type DownloadLinks, fileList, filesOf, formFiles } from './evidence-files.ts';
-import { e, externalLink, type Html, type ProblemMap, readOnlyText, textArea, textInput } from './pages.ts';
+import {
+  e,
+  externalLink,
+  fieldId,
+  fieldProblems,
+  type Html,
+  type ProblemMap,
+  readOnlyText,
+  textArea,
+  textInput,
+} from './pages.ts';
 import { dateForInput, field, LIMITS, ROWS } from './report-fields.ts';
 import type { AreaProgress, FormProgress } from './report-progress.ts';
 import { rowCount, type Values } from './report-values.ts';
@@ -142,7 +153,21 @@ ${evidenceFields(leaf.id, entry?.evidence ?? [], ctx, problem)}
 </div>`;
 }
 
-/** The evidence rows of a leaf, folded while there is nothing in them and no problem. */
+/**
+ * The button that adds an evidence row, for the page's script (assets/report-form.js
+ * `addEvidenceRows`): `hidden` until the script shows it, so that without script there is no
+ * button that does nothing (the next blank row comes with the next save instead).
+ */
+const ADD_EVIDENCE_ROW = 'Thêm dòng minh chứng';
+
+function addRowButton(leafId: string): Html {
+  return `<div class="add-row" data-add-evidence="${e(leafId)}" hidden><button type="button" class="secondary">${ADD_EVIDENCE_ROW}</button></div>`;
+}
+
+/**
+ * The evidence rows of a leaf, folded while there is nothing in them and no problem: the filled
+ * ones and one blank (ROWS.evidenceMin), or the rows as posted after a refusal.
+ */
 function evidenceFields(
   leafId: string,
   stored: readonly EvidenceRef[],
@@ -157,11 +182,14 @@ function evidenceFields(
     ? [...ctx.v.raw.entries()].filter(([k, value]) => pattern.test(k) && value.trim() !== '').length
     : refs.length;
   const html = Array.from({ length: rows }, (_, i) => evidenceRow(leafId, i, refs[i], ctx)).join('');
-  return `<details class="evidence-rows"${typed > 0 || files.length > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
+  // A problem with the rows as a whole (too many): the summary's link lands on the rows.
+  const whole = fieldProblems(ctx.problems, field.evidenceRows(leafId));
+  const anchor = whole.html ? ` id="${e(fieldId(field.evidenceRows(leafId)))}"` : '';
+  return `<details class="evidence-rows"${anchor}${typed > 0 || files.length > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
     stored.length > 0 ? ` (${e(stored.length)})` : ''
   }</summary>
 <p class="muted">Dòng để trống được bỏ qua. Ngày viết dd/mm/yyyy; đường dẫn bắt đầu bằng http:// hoặc https://.</p>
-${html}<div class="uploads" data-leaf="${e(leafId)}">${formFiles(leafId, files, ctx.v.raw, ctx.downloads)}</div></details>`;
+${whole.html}${html}${addRowButton(leafId)}<div class="uploads" data-leaf="${e(leafId)}">${formFiles(leafId, files, ctx.v.raw, ctx.downloads)}</div></details>`;
 }
 
 function evidenceRow(leafId: string, row: number, ref: EvidenceRef | undefined, ctx: CriteriaContext): Html {

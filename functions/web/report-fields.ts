@@ -7,6 +7,8 @@
  *   version, writeId, action (save | save-valid | submit | explain), autosave (1 from the script)
  *   summary, response (the explanation after a return)
  *   score[<leaf>], explanation[<leaf>], evidence[<leaf>][<row>][number|date|issuer|url|title]
+ *     (rows 0..evidenceMax-1; the page shows the filled ones and one blank, and its script adds
+ *     more, numbered after the last; `evidence[<leaf>]` names a problem with the rows as a whole)
  *   file[<leaf>][<i>][key|version|name|size|type] (an uploaded evidence file, docs/evidence.md)
  *   initiative[<row>][id|title|description|effect]
  *   selfcheck (marker), t05 / k05 (checked item indexes 0..4), selfcheck-note,
@@ -34,9 +36,14 @@ export const LIMITS = {
   score: 20,
 } as const;
 
-/** Row counts: what the page shows (existing rows + blanks) and the most a post may carry. */
+/**
+ * Row counts: what the page shows (existing rows + blanks) and the most a post may carry. Evidence
+ * rows are per criterion (70-odd on a form): the page shows the filled ones and one blank, and the
+ * script's "Thêm dòng minh chứng" adds more up to the maximum (without script, a save brings the
+ * next blank row).
+ */
 export const ROWS = {
-  evidenceMin: 3,
+  evidenceMin: 1,
   evidenceMax: 10,
   /** Uploaded files per criterion. */
   filesMax: 20,
@@ -62,6 +69,8 @@ export const field = {
   score: (leaf: string) => `score[${leaf}]`,
   explanation: (leaf: string) => `explanation[${leaf}]`,
   evidence: (leaf: string, row: number, part: keyof EvidenceRef) => `evidence[${leaf}][${row}][${part}]`,
+  /** Not a field: where a problem with a leaf's evidence rows as a whole is named (too many). */
+  evidenceRows: (leaf: string) => `evidence[${leaf}]`,
   file: (leaf: string, i: number, part: FilePart) => `file[${leaf}][${i}][${part}]`,
   initiative: (row: number, part: 'id' | 'title' | 'description' | 'effect') => `initiative[${row}][${part}]`,
   nomination: (

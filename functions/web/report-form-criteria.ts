@@ -83,7 +83,11 @@ function evidenceRow(form: URLSearchParams, id: string, row: number, add: Add): 
   return ref;
 }
 
-/** The evidence rows of a leaf that hold anything valid, in row order. */
+/**
+ * The evidence rows of a leaf that hold anything valid, in row order. Rows may have gaps (a blank
+ * row between filled ones is skipped). A filled row numbered from `ROWS.evidenceMax` on is refused,
+ * named on the leaf's rows as a whole: the page's script never numbers one there.
+ */
 function evidenceOf(
   form: URLSearchParams,
   id: string,
@@ -91,12 +95,25 @@ function evidenceOf(
 ): { evidence: EvidenceRef[]; typed: boolean } {
   const evidence: EvidenceRef[] = [];
   let typed = false;
+  let over = 0;
   const pattern = new RegExp(`^evidence\\[${escapeRegExp(id)}\\]\\[(\\d+)\\]\\[`);
-  for (const row of rowIndexes(form, pattern, ROWS.evidenceMax)) {
+  for (const row of rowIndexes(form, pattern, Number.MAX_SAFE_INTEGER)) {
+    if (row >= ROWS.evidenceMax) {
+      // Only whether it holds anything: its own problems would name fields the page cannot show.
+      if (evidenceRow(form, id, row, () => {}) !== 'blank') over++;
+      continue;
+    }
     const ref = evidenceRow(form, id, row, add);
     if (ref === 'blank') continue;
     typed = true;
     if (Object.keys(ref).length > 0) evidence.push(ref);
+  }
+  if (over > 0) {
+    typed = true;
+    add(
+      field.evidenceRows(id),
+      `Tiêu chí ${id}: mỗi tiêu chí ghi được tối đa ${ROWS.evidenceMax} dòng minh chứng; ${over} dòng nhập thêm sau dòng thứ ${ROWS.evidenceMax} chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại.`,
+    );
   }
   return { evidence, typed };
 }

@@ -1,7 +1,8 @@
 /**
  * The unit's report page in a real browser (Debian's chromium driven by playwright-core), on the
  * local system: open the invitation link from the mailbox, fill in two criteria, save, reload, and
- * see the values. Screenshots go to /tmp for people to look at the page.
+ * see the values; add evidence rows up to the maximum, save and see them again; without script, a
+ * save brings the next blank row. Screenshots go to /tmp for people to look at the page.
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
@@ -12,8 +13,9 @@ import { inviteUnit } from '#functions/period/invitation';
 import { reports } from '#ports/dynamo/reports';
 import { log } from '#ports/log';
 import { loadCampaign } from '#steps/campaign';
+import { ROWS } from '#web/report-fields';
 import { CHROMIUM, haveBrowser, launchChromium } from '../helpers/chromium.ts';
-import { type Harness, PERIOD_ID, startHarness } from '../http/harness.ts';
+import { type Harness, PERIOD_ID, reportLink, startHarness } from '../http/harness.ts';
 
 const skip = !haveBrowser && !process.env.CI;
 if (skip) {
@@ -102,5 +104,75 @@ describe.skipIf(skip)('the report page in a browser', () => {
     await phone.locator('#leaf-1\\.1\\.1').scrollIntoViewIfNeeded();
     await phone.screenshot({ path: SCREENSHOTS.phone });
     expect(existsSync(SCREENSHOTS.desktop) && existsSync(SCREENSHOTS.phone)).toBe(true);
+  }, 60_000);
+
+  it('adds evidence rows with "Thêm dòng minh chứng" up to the maximum, saves them and shows them after a reload', async () => {
+    const unitId = 'phong-y-te';
+    const link = await reportLink(h, unitId);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    expect((await page.goto(link))?.status()).toBe(200);
+    const rows = page.locator('#leaf-1\\.1\\.1 .row.ev');
+    const add = page.getByRole('button', { name: 'Thêm dòng minh chứng, tiêu chí 1.1.1', exact: true });
+    const full = page.locator('#leaf-1\\.1\\.1 [data-add-evidence] [aria-live]');
+
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.click('#leaf-1\\.1\\.1 summary');
+    expect(await rows.count()).toBe(1);
+    await page.fill('[name="evidence[1.1.1][0][number]"]', '05/KH-YT');
+    await add.click();
+    // The new row: numbered after the last, labelled as the drawn ones, the focus in its first field.
+    expect(await rows.count()).toBe(2);
+    expect(await page.locator(':focus').getAttribute('name')).toBe('evidence[1.1.1][1][number]');
+    await expect(page.locator('label[for="f-evidence-1-1-1-1-number"]').textContent()).resolves.toBe(
+      'Số hiệu văn bản 2',
+    );
+    await page.keyboard.type('06/KH-YT');
+    expect(await page.inputValue('#f-evidence-1-1-1-1-number')).toBe('06/KH-YT');
+    // The autosave posts the added row with the others (it waits for typing to stop: polled).
+    const numbers = async () =>
+      (await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1']?.evidence.map((x) => x.number);
+    await expect.poll(numbers, { timeout: 20_000 }).toEqual(['05/KH-YT', '06/KH-YT']);
+
+    for (let i = 2; i < ROWS.evidenceMax; i++) await add.click();
+    expect(await rows.count()).toBe(ROWS.evidenceMax);
+    expect(await add.isVisible()).toBe(false);
+    await expect(full.textContent()).resolves.toBe(
+      'Đã đủ 10 dòng minh chứng, số dòng tối đa của một tiêu chí.',
+    );
+    await page.fill('[name="evidence[1.1.1][9][title]"]', 'Báo cáo kết quả CCHC năm 2022');
+    await Promise.all([page.waitForURL(/ok=saved/), page.click('button[name="action"][value="save"]')]);
+
+    expect((await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '05/KH-YT' },
+      { number: '06/KH-YT' },
+      { title: 'Báo cáo kết quả CCHC năm 2022' },
+    ]);
+    await page.reload();
+    // The stored rows and one blank; the button is back.
+    expect(await rows.count()).toBe(4);
+    expect(await page.inputValue('[name="evidence[1.1.1][2][title]"]')).toBe('Báo cáo kết quả CCHC năm 2022');
+    expect(await page.inputValue('[name="evidence[1.1.1][3][number]"]')).toBe('');
+    expect(await add.isVisible()).toBe(true);
+    await page.close();
+  }, 60_000);
+
+  it('without script: no button, and a save brings the next blank row', async () => {
+    const unitId = 'phong-noi-vu';
+    const link = await reportLink(h, unitId);
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
+    const page = await context.newPage();
+    expect((await page.goto(link))?.status()).toBe(200);
+    const rows = page.locator('#leaf-1\\.1\\.2 .row.ev');
+    await page.click('#leaf-1\\.1\\.2 summary');
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Thêm dòng minh chứng' }).count()).toBe(0);
+    expect(await page.locator('#leaf-1\\.1\\.2 [data-add-evidence]').isVisible()).toBe(false);
+    await page.fill('[name="score[1.1.2]"]', '0,5');
+    await page.fill('[name="evidence[1.1.2][0][number]"]', '12/BC-NV');
+    await Promise.all([page.waitForURL(/ok=saved/), page.click('button[name="action"][value="save"]')]);
+    expect(await rows.count()).toBe(2);
+    expect(await page.inputValue('[name="evidence[1.1.2][0][number]"]')).toBe('12/BC-NV');
+    expect(await page.inputValue('[name="evidence[1.1.2][1][number]"]')).toBe('');
+    await context.close();
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { log } from '#ports/log';
 import { replacePort } from '#ports/registry';
 import { approvalUrl, currentKeyId } from '#ports/signing';
 import { loadCampaign } from '#steps/campaign';
+import { ROWS } from '#web/report-fields';
 import { decideAppraisal } from '../helpers/ports.ts';
 import {
   callbacksReceived,
@@ -520,6 +521,57 @@ describe('requests the pages do not take', () => {
     } finally {
       replacePort(campaigns, undefined);
     }
+  });
+});
+
+describe('evidence rows added on the page', () => {
+  const unitId = 'phong-y-te';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+  const rows = (count: number) =>
+    Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [`evidence[1.1.1][${i}][number]`, `${i + 1}/KH-YT`]),
+    );
+
+  it('stores rows numbered past the one blank row the page draws, and shows them with the next blank', async () => {
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('name="evidence[1.1.1][0][number]" value=""');
+    expect(page).not.toContain('name="evidence[1.1.1][1]');
+
+    const saved = await postForm(url, { action: 'save', version: '0', 'score[1.1.1]': '1', ...rows(5) });
+    expect(saved.status).toBe(303);
+    expect((await stored(unitId))?.report.entries['1.1.1']?.evidence.map((x) => x.number)).toEqual([
+      '1/KH-YT',
+      '2/KH-YT',
+      '3/KH-YT',
+      '4/KH-YT',
+      '5/KH-YT',
+    ]);
+    const again = await (await fetch(location(h, saved))).text();
+    expect(again).toContain('name="evidence[1.1.1][4][number]" value="5/KH-YT"');
+    expect(again).toContain('name="evidence[1.1.1][5][number]" value=""');
+    expect(again).not.toContain('name="evidence[1.1.1][6]');
+  });
+
+  it('refuses a filled row past the maximum with 422 naming the criterion, storing nothing', async () => {
+    const before = await stored(unitId);
+    const revisions = (await reports().listRevisions(unitId, PERIOD_ID)).length;
+    const res = await postForm(url, {
+      action: 'save',
+      version: String(before?.version),
+      'score[1.1.1]': '1',
+      ...rows(ROWS.evidenceMax + 1),
+    });
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain(
+      'Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng minh chứng; 1 dòng nhập thêm sau dòng thứ 10 chưa được lưu.',
+    );
+    expect(page).toContain('name="evidence[1.1.1][9][number]" value="10/KH-YT"');
+    expect(await stored(unitId)).toEqual(before);
+    expect((await reports().listRevisions(unitId, PERIOD_ID)).length).toBe(revisions);
   });
 });
 

@@ -1,17 +1,21 @@
 /**
  * The report form's script reads scores exactly as the server does: the running total a unit sees
  * while typing is the one the server will store (integer hundredths, the domain's rules), and a
- * criterion's "chưa có minh chứng" warning appears for the fields the server would flag.
+ * criterion's "chưa có minh chứng" warning appears for the fields the server would flag; the evidence
+ * rows its "Thêm dòng minh chứng" adds are named and identified as the server names the ones it draws.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence } from '#domain/report';
 import { fileSize } from '#web/evidence-files';
-import { LIMITS, ROWS } from '#web/report-fields';
+import { fieldId } from '#web/pages';
+import { field, LIMITS, ROWS } from '#web/report-fields';
 import { parseReportForm } from '#web/report-form';
 import {
   EVIDENCE_RULES,
+  evidenceFieldAt,
+  fieldIdOf,
   formatHundredths,
   lacksEvidence,
   parseHundredths,
@@ -69,6 +73,42 @@ describe('the script’s reading of a score', () => {
     expect(formatHundredths(areas.get('1')?.subtotal ?? -1)).toBe('0,3');
     expect(areas.get('2')).toEqual({ subtotal: 0, scored: 0, invalid: 2 });
     expect(all).toEqual({ subtotal: 30, scored: 2, invalid: 2 });
+  });
+});
+
+describe('the rows the script adds', () => {
+  const parts = ['number', 'date', 'issuer', 'url', 'title'] as const;
+
+  it('are named as the page names its rows, for every criterion and row the server reads', () => {
+    for (const { leaf } of leaves) {
+      for (const part of parts) {
+        const drawn = field.evidence(leaf.id, 0, part);
+        for (let row = 1; row < ROWS.evidenceMax; row++) {
+          expect(evidenceFieldAt(drawn, leaf.id, row)).toBe(field.evidence(leaf.id, row, part));
+        }
+      }
+    }
+  });
+
+  it('take the element ids the page gives a field', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc
+            .tuple(
+              fc.constantFrom(...leaves.map(({ leaf }) => leaf.id)),
+              fc.nat(99),
+              fc.constantFrom(...parts),
+            )
+            .map(([leaf, row, part]) => field.evidence(leaf, row, part)),
+        ),
+        (name) => {
+          expect(fieldIdOf(name)).toBe(fieldId(name));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateReport } from '#domain/report';
-import { parseReportForm } from '#web/report-form';
+import { parseReportForm, ROWS } from '#web/report-form';
 import { formOf, fullScores, officeSet, period, unit } from './fixtures.ts';
 
 const NOW = new Date('2022-10-05T03:00:00Z');
@@ -65,6 +65,57 @@ describe('a draft keeps what is valid and names what is not', () => {
       'evidence[1.1.1][0][date]',
       'evidence[1.1.1][1][url]',
       'explanation[1.1.1]',
+    ]);
+  });
+
+  it('reads evidence rows the page’s script added after the one it drew, gaps and blank rows skipped', () => {
+    const rows = Object.fromEntries(
+      [0, 1, 2, 3, 4].flatMap((i) =>
+        i === 2
+          ? [[`evidence[1.1.1][${i}][number]`, '']]
+          : [
+              [`evidence[1.1.1][${i}][number]`, `${i + 1}/KH-TP`],
+              [`evidence[1.1.1][${i}][date]`, '10/01/2022'],
+            ],
+      ),
+    );
+    const parsed = parse(
+      formOf({ 'score[1.1.1]': '1', ...rows, 'evidence[1.1.1][7][title]': 'Báo cáo quý' }),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '1/KH-TP', date: '2022-01-10' },
+      { number: '2/KH-TP', date: '2022-01-10' },
+      { number: '4/KH-TP', date: '2022-01-10' },
+      { number: '5/KH-TP', date: '2022-01-10' },
+      { title: 'Báo cáo quý' },
+    ]);
+  });
+
+  it(`refuses a filled evidence row past the last one (${ROWS.evidenceMax}), naming the criterion’s rows`, () => {
+    const last = ROWS.evidenceMax - 1;
+    const parsed = parse(
+      formOf({
+        'score[1.1.1]': '1',
+        'evidence[1.1.1][0][number]': '05/KH-TP',
+        [`evidence[1.1.1][${last}][number]`]: '10/KH-TP',
+        [`evidence[1.1.1][${ROWS.evidenceMax}][number]`]: '11/KH-TP',
+        [`evidence[1.1.1][${ROWS.evidenceMax + 5}][date]`]: 'không phải ngày',
+        // A blank row past the last one is a blank row: skipped, as any other.
+        [`evidence[1.1.2][${ROWS.evidenceMax}][number]`]: '',
+      }),
+    );
+    expect(parsed.problems).toEqual([
+      {
+        field: 'evidence[1.1.1]',
+        message:
+          'Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng minh chứng; 2 dòng nhập thêm sau dòng thứ 10 chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại.',
+      },
+    ]);
+    // What is kept is the valid part, the rows within the maximum.
+    expect(parsed.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '05/KH-TP' },
+      { number: '10/KH-TP' },
     ]);
   });
 

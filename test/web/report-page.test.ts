@@ -2,13 +2,14 @@
  * The unit's report page rendered from view models made with the demo district's data: sections
  * per reform area with their subtotals, the contents, the bar with the running total, the late
  * banner, the view of commented criteria after a return, a refused post offering to save its valid
- * part, the 05T/05K confirmation.
+ * part, the 05T/05K confirmation, the evidence rows (one blank, more added by the script).
  */
 import { describe, expect, it } from 'vitest';
 import type { Appraisal } from '#domain/model';
+import { ROWS } from '#web/report-fields';
 import { parseReportForm } from '#web/report-form';
 import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
-import { config, formOf, officeSet, period, reportWith, unit } from './fixtures.ts';
+import { config, formOf, leaves, officeSet, period, reportWith, unit } from './fixtures.ts';
 
 const BEFORE_DEADLINE = new Date('2022-10-05T03:00:00Z');
 const AFTER_DEADLINE = new Date('2022-10-12T03:00:00Z');
@@ -292,5 +293,110 @@ describe('a refused post', () => {
       /^<input type="checkbox" id="f-selfcheck-confirmed" name="selfcheck-confirmed" value="1" aria-invalid="true"/,
     );
     expect(renderReportPage(model({ version: 3 }))).not.toContain('selfcheck-confirmed');
+  });
+});
+
+describe('evidence rows', () => {
+  /** The row numbers drawn for a leaf, each with whether every one of its fields is empty. */
+  function rowsOf(html: string, leaf: string): { row: number; blank: boolean }[] {
+    const rows = new Map<number, boolean>();
+    for (const m of html.matchAll(
+      /<input [^>]*name="evidence\[([^\]]+)\]\[(\d+)\]\[[a-z]+\]" value="([^"]*)"/g,
+    )) {
+      if (m[1] !== leaf) continue;
+      const row = Number(m[2]);
+      rows.set(row, (rows.get(row) ?? true) && m[3] === '');
+    }
+    return [...rows].map(([row, blank]) => ({ row, blank }));
+  }
+  const refs = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ number: `${i + 1}/KH-TP`, date: '2022-01-10' }));
+  const withEvidence = (n: number) => {
+    const report = reportWith({ '1.1.1': 100 });
+    const entry = { selfScore: 100, explanation: '', evidence: refs(n) };
+    return { ...report, entries: { ...report.entries, '1.1.1': entry } };
+  };
+
+  it('are one blank row per criterion on a new form, with a hidden "Thêm dòng minh chứng" for the script', () => {
+    const html = renderReportPage(model());
+    for (const { leaf } of leaves) {
+      expect(rowsOf(html, leaf.id), leaf.id).toEqual([{ row: 0, blank: true }]);
+    }
+    const buttons = [
+      ...html.matchAll(
+        /<div class="add-row" data-add-evidence="([^"]+)" hidden><button type="button" class="secondary">Thêm dòng minh chứng<\/button><\/div>/g,
+      ),
+    ];
+    expect(buttons.map((m) => m[1])).toEqual(leaves.map(({ leaf }) => leaf.id));
+    // Shown to no one without script: no control on the page does nothing when pressed.
+    expect(html).not.toMatch(/data-add-evidence="[^"]+">/);
+  });
+
+  it('are the stored ones and one blank, up to ROWS.evidenceMax', () => {
+    const two = withEvidence(2);
+    const html = renderReportPage(model({ stored: stored(two), version: 4 }));
+    expect(rowsOf(html, '1.1.1')).toEqual([
+      { row: 0, blank: false },
+      { row: 1, blank: false },
+      { row: 2, blank: true },
+    ]);
+    expect(html).toContain('name="evidence[1.1.1][1][number]" value="2/KH-TP"');
+    expect(rowsOf(html, '1.1.2')).toEqual([{ row: 0, blank: true }]);
+    const full = withEvidence(ROWS.evidenceMax);
+    const fullRows = rowsOf(renderReportPage(model({ stored: stored(full), version: 4 })), '1.1.1');
+    expect(fullRows).toHaveLength(ROWS.evidenceMax);
+    expect(fullRows.every((r) => !r.blank)).toBe(true);
+  });
+
+  it('after a refused post, are the rows as posted, those the script added included', () => {
+    const raw = formOf({
+      'score[1.1.1]': 'một',
+      ...Object.fromEntries(
+        [0, 1, 2, 3, 4].map((i) => [`evidence[1.1.1][${i}][number]`, i === 2 ? '' : `${i + 1}/KH-TP`]),
+      ),
+    });
+    const parsed = parseReportForm(raw, {
+      unitId: unit.id,
+      periodId: period.id,
+      set: officeSet,
+      now: BEFORE_DEADLINE,
+      mode: 'draft',
+    });
+    const html = renderReportPage(
+      model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }),
+    );
+    expect(rowsOf(html, '1.1.1').map((r) => [r.row, r.blank])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+      [3, false],
+      [4, false],
+    ]);
+  });
+
+  it('too many: the problem is named on the rows, which the summary links to, open', () => {
+    const raw = formOf({
+      'score[1.1.1]': '1',
+      'evidence[1.1.1][0][number]': '1/KH-TP',
+      [`evidence[1.1.1][${ROWS.evidenceMax}][number]`]: '11/KH-TP',
+    });
+    const parsed = parseReportForm(raw, {
+      unitId: unit.id,
+      periodId: period.id,
+      set: officeSet,
+      now: BEFORE_DEADLINE,
+      mode: 'draft',
+    });
+    const html = renderReportPage(
+      model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }),
+    );
+    expect(html).toContain(
+      '<a href="#f-evidence-1-1-1">Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng',
+    );
+    expect(openingTag(html, 'f-evidence-1-1-1')).toBe(
+      '<details class="evidence-rows" id="f-evidence-1-1-1" open>',
+    );
+    expect(html).toContain('<p class="problem" id="f-evidence-1-1-1-loi">Tiêu chí 1.1.1: mỗi tiêu chí');
+    expect(openingTag(html, 'leaf-1.1.1')).toContain('class="leaf has-problem"');
   });
 });

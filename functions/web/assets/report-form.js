@@ -9,7 +9,8 @@
  * - after a return, the "only commented criteria" view switches in place, keeping what was typed;
  * - where the page offers it, evidence files go straight to storage: presign → POST → verify;
  * - a criterion's "⚠ chưa có minh chứng" warning follows its score and evidence while they are
- *   edited, by the server's own rule (domain/report.ts missingEvidence on what the form posts).
+ *   edited, by the server's own rule (domain/report.ts missingEvidence on what the form posts);
+ * - "Thêm dòng minh chứng" adds a blank evidence row to a criterion, up to the server's maximum.
  * The pure helpers are exported so that tests hold them to the server's rules.
  */
 
@@ -179,6 +180,20 @@ export function lacksEvidence(leaf, entries) {
   return true;
 }
 
+/** A field's element id, as pages.ts `fieldId` makes it. @param {string} name */
+export function fieldIdOf(name) {
+  return `f-${name.replace(/[^A-Za-z0-9_]+/g, '-').replace(/-+$/, '')}`;
+}
+
+/**
+ * An evidence field's name moved to another row (report-fields.ts `field.evidence`).
+ * @param {string} name @param {string} leaf @param {number} row
+ */
+export function evidenceFieldAt(name, leaf, row) {
+  const part = /\[([a-z]+)\]$/.exec(name)?.[1] ?? '';
+  return `evidence[${leaf}][${row}][${part}]`;
+}
+
 // ---------------------------------------------------------------- the page
 
 /**
@@ -301,6 +316,82 @@ function evidenceWarnings(form) {
   };
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
+}
+
+/**
+ * A drawn evidence row copied to `row`: fields emptied and renamed, ids and labels following
+ * ("Ngày ban hành 3"), problems left out.
+ * @param {HTMLElement} model @param {string} leaf @param {number} row
+ */
+function blankEvidenceRow(model, leaf, row) {
+  const copy = model.cloneNode(true);
+  if (!(copy instanceof HTMLElement)) return undefined;
+  for (const problem of copy.querySelectorAll('.problem')) problem.remove();
+  /** @type {Map<string, string>} */
+  const ids = new Map();
+  for (const input of copy.querySelectorAll('input[name], textarea[name]')) {
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) continue;
+    input.name = evidenceFieldAt(input.name, leaf, row);
+    const id = fieldIdOf(input.name);
+    ids.set(input.id, id);
+    input.id = id;
+    input.defaultValue = '';
+    input.value = '';
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+  for (const label of copy.querySelectorAll('label')) {
+    label.htmlFor = ids.get(label.htmlFor) ?? label.htmlFor;
+    label.textContent = (label.textContent ?? '').replace(/\d+$/, String(row + 1));
+  }
+  return copy;
+}
+
+/**
+ * "Thêm dòng minh chứng", drawn hidden: shown here; a click adds a blank row numbered after the
+ * last and focuses it; at the server's maximum the button goes and a note says why.
+ * @param {HTMLFormElement} form
+ */
+function addEvidenceRows(form) {
+  const max = EVIDENCE_RULES.evidenceRows;
+  for (const wrap of form.querySelectorAll('[data-add-evidence]')) {
+    const button = wrap.querySelector('button');
+    const rows = wrap.parentElement;
+    if (!(wrap instanceof HTMLElement) || !button || !rows) continue;
+    const leaf = wrap.dataset.addEvidence ?? '';
+    button.setAttribute('aria-label', `${button.textContent ?? ''}, tiêu chí ${leaf}`);
+    const note = document.createElement('span');
+    note.className = 'muted';
+    note.setAttribute('aria-live', 'polite');
+    wrap.append(note);
+    const last = () => {
+      const all = rows.querySelectorAll(':scope > .row.ev');
+      const row = all[all.length - 1];
+      return row instanceof HTMLElement ? row : undefined;
+    };
+    const next = () => {
+      const name = last()?.querySelector('[name]')?.getAttribute('name') ?? '';
+      const m = /\]\[(\d+)\]\[[a-z]+\]$/.exec(name);
+      return m ? Number(m[1]) + 1 : 0;
+    };
+    const refresh = () => {
+      const full = next() >= max;
+      button.hidden = full;
+      note.textContent = full ? `Đã đủ ${max} dòng minh chứng, số dòng tối đa của một tiêu chí.` : '';
+    };
+    button.addEventListener('click', () => {
+      const model = last();
+      const row = next();
+      const copy = model && row < max ? blankEvidenceRow(model, leaf, row) : undefined;
+      if (!model || !copy) return;
+      model.after(copy);
+      refresh();
+      const first = copy.querySelector('input, textarea');
+      if (first instanceof HTMLElement) first.focus();
+    });
+    refresh();
+    wrap.hidden = false;
+  }
 }
 
 /**
@@ -719,6 +810,7 @@ if (typeof document !== 'undefined') {
   if (form instanceof HTMLFormElement) {
     runningTotal(form);
     evidenceWarnings(form);
+    addEvidenceRows(form);
     viewSwitch(form);
     autosave(form);
     uploads(form);
