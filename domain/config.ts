@@ -456,8 +456,3 @@ export function findCriterion(set: CriteriaSet, id: string): Criterion | undefin
   }
   return undefined;
 }
-
-/** The set's satisfaction-survey area, if it has one. */
-export function surveyArea(set: CriteriaSet): Area | undefined {
-  return set.areas.find((a) => a.kind === 'survey');
-}

@@ -1,10 +1,15 @@
 /**
  * An index of a criteria set's tree, so that reports and scoring tell apart the ids that are
  * scored leaves, groups (never scored directly) and the survey area (recorded by the admin).
- * Kept apart from domain/config.ts (the loader, which has the plain `leafCriteria`,
- * `findCriterion` and `surveyArea` helpers) so that scoring depends on the model only.
+ * Kept apart from domain/config.ts (the loader, which has the plain `leafCriteria` and
+ * `findCriterion` helpers, and zod) so that scoring, and a handler's bundle, depend on the model only.
  */
 import type { Area, CriteriaSet, Criterion } from '#domain/model';
+
+/** The set's satisfaction-survey area, if it has one. */
+export function surveyArea(set: CriteriaSet): Area | undefined {
+  return set.areas.find((a) => a.kind === 'survey');
+}
 
 export interface LeafInfo {
   leaf: Criterion;

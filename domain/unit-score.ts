@@ -4,7 +4,7 @@
  * Fraction, and nothing is rounded here — rounding happens only when a value is shown or written.
  */
 
-import { type CriterionIndex, indexCriteria } from '#domain/criteria-tree';
+import { type CriterionIndex, indexCriteria, surveyArea } from '#domain/criteria-tree';
 import type { CriteriaSet, Fraction, Points } from '#domain/model';
 import {
   addFractions,
@@ -205,7 +205,7 @@ export interface AssessedScale {
 
 /** The most a set's appraised areas give: its maximum without the survey area's (70 of the default 100). */
 export function assessedScaleOf(set: CriteriaSet): AssessedScale {
-  return { max: set.max, assessedMax: set.max - (set.areas.find((a) => a.kind === 'survey')?.max ?? 0) };
+  return { max: set.max, assessedMax: set.max - (surveyArea(set)?.max ?? 0) };
 }
 
 /**

@@ -18,8 +18,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { criteriaSetFor, periodsOfYear } from '#domain/calendar';
-import { leafCriteria, surveyArea } from '#domain/config';
+import { leafCriteria } from '#domain/config';
 import { loadDistrict } from '#domain/config-files';
+import { surveyArea } from '#domain/criteria-tree';
 import type { CriteriaSet, Criterion, Period, Unit } from '#domain/model';
 import { seededRandom } from '../bench/lib.ts';
 

@@ -25,7 +25,8 @@
  * change is audited with the values before and after.
  */
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
-import { type ConfigProblem, surveyArea } from '#domain/config';
+import type { ConfigProblem } from '#domain/config';
+import { surveyArea } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import type { Adjustments } from '#ports/results';

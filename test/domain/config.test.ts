@@ -12,10 +12,10 @@ import {
   leafCriteria,
   parseCriteriaSet,
   parseDistrictConfig,
-  surveyArea,
 } from '#domain/config';
 import { loadCriteriaSet, loadDistrict } from '#domain/config-files';
 import { pointsFromFile } from '#domain/config-values';
+import { surveyArea } from '#domain/criteria-tree';
 import type { CriteriaSet, Criterion } from '#domain/model';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
