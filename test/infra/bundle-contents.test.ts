@@ -190,6 +190,15 @@ describe('what each bundle carries', () => {
     expect(wrong, `bundles with zod's locales:\n${wrong}`).toBe('');
   });
 
+  it('no bundle carries the config loader (domain/config.ts brings the whole of zod, ~95 KB)', () => {
+    const wrong = report((name) =>
+      Object.keys(bundleOf(name).inputs).some((path) => path.endsWith('domain/config.ts'))
+        ? 'imports a value from #domain/config: take it from a module without zod (domain/criteria-tree.ts…)'
+        : undefined,
+    );
+    expect(wrong, `bundles with the config loader:\n${wrong}`).toBe('');
+  });
+
   it('no bundle carries credential providers besides the environment one (infra/lambda-credentials.ts)', () => {
     const wrong = report((name) => {
       const providers = new Set(
