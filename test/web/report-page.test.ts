@@ -348,13 +348,8 @@ describe('evidence rows', () => {
     expect(fullRows.every((r) => !r.blank)).toBe(true);
   });
 
-  it('after a refused post, are the rows as posted, those the script added included', () => {
-    const raw = formOf({
-      'score[1.1.1]': 'một',
-      ...Object.fromEntries(
-        [0, 1, 2, 3, 4].map((i) => [`evidence[1.1.1][${i}][number]`, i === 2 ? '' : `${i + 1}/KH-TP`]),
-      ),
-    });
+  /** The page a draft post is answered with: what was posted, its problems beside it. */
+  const refusedPage = (raw: ReturnType<typeof formOf>) => {
     const parsed = parseReportForm(raw, {
       unitId: unit.id,
       periodId: period.id,
@@ -362,9 +357,17 @@ describe('evidence rows', () => {
       now: BEFORE_DEADLINE,
       mode: 'draft',
     });
-    const html = renderReportPage(
-      model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }),
-    );
+    return renderReportPage(model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }));
+  };
+
+  it('after a refused post, are the rows as posted, those the script added included', () => {
+    const raw = formOf({
+      'score[1.1.1]': 'một',
+      ...Object.fromEntries(
+        [0, 1, 2, 3, 4].map((i) => [`evidence[1.1.1][${i}][number]`, i === 2 ? '' : `${i + 1}/KH-TP`]),
+      ),
+    });
+    const html = refusedPage(raw);
     expect(rowsOf(html, '1.1.1').map((r) => [r.row, r.blank])).toEqual([
       [0, false],
       [1, false],
@@ -380,16 +383,7 @@ describe('evidence rows', () => {
       'evidence[1.1.1][0][number]': '1/KH-TP',
       [`evidence[1.1.1][${ROWS.evidenceMax}][number]`]: '11/KH-TP',
     });
-    const parsed = parseReportForm(raw, {
-      unitId: unit.id,
-      periodId: period.id,
-      set: officeSet,
-      now: BEFORE_DEADLINE,
-      mode: 'draft',
-    });
-    const html = renderReportPage(
-      model({ raw, report: parsed.report, problems: parsed.problems, version: 3 }),
-    );
+    const html = refusedPage(raw);
     expect(html).toContain(
       '<a href="#f-evidence-1-1-1">Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng',
     );
