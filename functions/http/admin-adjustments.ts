@@ -153,6 +153,8 @@ export async function adjustments(
         units: await adjustmentUnits(ctx, period.id),
         nonce,
         posted: form,
+        // A paste comes back to its box too (Sửa lại after a conflict starts from it).
+        ...(pasted ? { pasted } : {}),
         conflicts,
       }),
     );

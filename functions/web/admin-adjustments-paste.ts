@@ -5,18 +5,22 @@
  * `thidua record` applies them) and leads to the same preview; nothing is stored before the admin
  * confirms it.
  *
- * A line: unit (its id, or its name as the campaign spells it, accents and case aside), survey,
- * bonus, penalty, and an optional note. Cells as the form reads them: "8,5" or "8.5"; an empty
- * survey cell is no survey result, an empty bonus or penalty 0; a line with a unit and no value at
- * all is left out, as an empty row of the form. Blank lines and a heading line (a first line of
- * several cells that names no unit and holds no digit in its number columns) are skipped. Any line that names no
- * unit, names one twice, has too many cells or a bad value is a problem naming its line, and then
- * nothing goes on to the preview.
+ * A line: unit (its id; its name as the campaign spells it, case, Unicode form and the vowel
+ * carrying the tone mark aside; or typed with no accent at all, when that names one unit), then
+ * survey, bonus, penalty and note. A column the line does not reach keeps what is stored (a sheet
+ * of survey results alone leaves bonuses, penalties and notes as they are); a cell it reaches but
+ * leaves empty is what an empty box of the form is: no survey result, 0 points, no note. Excel and
+ * LibreOffice copy every cell of the selected range, empty ones included. Blank lines and a
+ * heading line (a first line that names no unit and holds no number) are skipped. Any line that
+ * names no unit, names one twice, has too many cells or a bad value is a problem naming its line,
+ * and then nothing goes on to the preview.
  */
 import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import { nameKey } from '#domain/person-names';
 import {
   type AdjustmentUnit,
   checkAdjustmentsForm,
+  formValueOf,
   PASTE_FIELD,
   PASTE_MAX_CHARS,
 } from './admin-adjustments.ts';
@@ -24,13 +28,16 @@ import { foldForSearch } from './admin-progress.ts';
 import type { FieldProblem } from './http.ts';
 
 const COLUMNS = ['survey', 'bonus', 'penalty', 'note'] as const;
-const COLUMN_LABELS: Record<(typeof COLUMNS)[number], string> = {
+type Column = (typeof COLUMNS)[number];
+const COLUMN_LABELS: Record<Column, string> = {
   survey: 'khảo sát',
   bonus: 'điểm thưởng',
   penalty: 'điểm trừ',
   note: 'nguồn số liệu',
 };
-const COLUMNS_TEXT = 'đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc)';
+const COLUMNS_TEXT = 'đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu';
+/** Problems listed one by one; past them, a count (a whole sheet pasted in the wrong box). */
+const PROBLEMS_LISTED = 50;
 
 /** A problem of the paste and its line (0: of the whole paste). */
 export interface LineProblem {
@@ -38,13 +45,12 @@ export interface LineProblem {
   message: string;
 }
 
-type Cells = Record<(typeof COLUMNS)[number], string>;
-
 export interface PastedLine {
   /** 1-based, as the textarea counts its lines. */
   line: number;
   unit: AdjustmentUnit;
-  cells: Cells;
+  /** The cells the line reaches; a column it does not reach is absent (the stored value stays). */
+  cells: Partial<Record<Column, string>>;
 }
 
 /** A spreadsheet cell as copied: Excel quotes a cell holding a quote or tab ("a ""b"""). */
@@ -56,18 +62,39 @@ function unquote(cell: string): string {
 }
 
 const spaced = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
+/** A number as a cell of the survey, bonus or penalty columns holds it ("8,5", "-1", "27.25"). */
+const NUMBER = /^[-+]?\d+(?:[.,]\d+)?$/;
 
-/** The unit a cell names: its id, its exact name, or its name typed without accents (one unit only). */
+/** The campaign's units by id, by name as the cycle's rules compare names, and by name without accents. */
+function unitIndex(units: readonly AdjustmentUnit[]) {
+  const many = (key: (u: AdjustmentUnit) => string) => {
+    const map = new Map<string, AdjustmentUnit[]>();
+    for (const u of units) map.set(key(u), [...(map.get(key(u)) ?? []), u]);
+    return map;
+  };
+  return {
+    byId: new Map(units.map((u) => [u.id, u])),
+    byName: many((u) => nameKey(u.name)),
+    byFolded: many((u) => foldForSearch(spaced(u.name))),
+  };
+}
+
+/**
+ * The unit a cell names: its id; its name (case, Unicode form and tone-mark placement aside, so
+ * "Hoà" is "Hòa"); or, typed with no accent at all, the one unit whose name reads so. A name with
+ * other accents than the unit's is another name: in Vietnamese, Hòa Bình and Hóa Bính are two places.
+ */
 function unitNamed(
   cell: string,
-  units: readonly AdjustmentUnit[],
+  index: ReturnType<typeof unitIndex>,
 ): { unit: AdjustmentUnit } | { problem: string } {
-  const byId = units.find((u) => u.id === cell);
+  const byId = index.byId.get(cell);
   if (byId) return { unit: byId };
-  const exact = units.filter((u) => spaced(u.name) === spaced(cell));
-  if (exact.length === 1 && exact[0]) return { unit: exact[0] };
+  const named = index.byName.get(nameKey(cell)) ?? [];
+  if (named.length === 1 && named[0]) return { unit: named[0] };
   const folded = foldForSearch(spaced(cell));
-  const loose = units.filter((u) => foldForSearch(spaced(u.name)) === folded);
+  const typedWithoutAccents = folded === spaced(cell).toLowerCase();
+  const loose = named.length > 1 ? named : typedWithoutAccents ? (index.byFolded.get(folded) ?? []) : [];
   if (loose.length === 1 && loose[0]) return { unit: loose[0] };
   if (loose.length > 1)
     return {
@@ -90,20 +117,20 @@ export function readPaste(
     at(0, `Nội dung dán vượt quá ${PASTE_MAX_CHARS.toLocaleString('vi')} ký tự.`);
     return { lines, problems };
   }
+  const index = unitIndex(units);
   const seen = new Map<string, number>();
   let first = true;
   for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
     const line = i + 1;
     const cells = raw.split('\t').map(unquote);
-    while (cells.length > 0 && cells.at(-1) === '') cells.pop();
-    if (cells.length === 0) continue;
+    if (cells.every((c) => c === '')) continue;
     const wasFirst = first;
     first = false;
     const [name = '', ...values] = cells;
-    const found = unitNamed(name, units);
+    const found = unitNamed(name, index);
     if ('problem' in found) {
-      // A heading copied with the rows ("Đơn vị  Khảo sát  …"): no unit, no number.
-      if (wasFirst && values.length > 0 && !values.slice(0, 3).some((v) => /\d/.test(v))) continue;
+      // A heading copied with the rows ("Đơn vị | Khảo sát (30 điểm) | …"): no unit, no number.
+      if (wasFirst && values.length > 0 && !values.some((v) => NUMBER.test(v))) continue;
       const noTab = cells.length === 1 && /\s\d/.test(raw);
       at(
         line,
@@ -111,7 +138,9 @@ export function readPaste(
       );
       continue;
     }
-    if (cells.length > 1 + COLUMNS.length) {
+    // Excel's empty cells at the end of a row are still cells; beyond the note, only empty ones.
+    while (values.length > COLUMNS.length && values.at(-1) === '') values.pop();
+    if (values.length > COLUMNS.length) {
       at(line, `Dòng ${line} (${found.unit.name}): có ${cells.length} cột; chỉ nhận ${COLUMNS_TEXT}.`);
       continue;
     }
@@ -121,8 +150,12 @@ export function readPaste(
       continue;
     }
     seen.set(found.unit.id, line);
-    const [survey = '', bonus = '', penalty = '', note = ''] = values;
-    lines.push({ line, unit: found.unit, cells: { survey, bonus, penalty, note } });
+    const reached: PastedLine['cells'] = {};
+    for (const [c, column] of COLUMNS.entries()) {
+      const value = values[c];
+      if (value !== undefined) reached[column] = value;
+    }
+    lines.push({ line, unit: found.unit, cells: reached });
   }
   if (problems.length === 0 && lines.length === 0)
     at(0, `Chưa có dòng nào. Dán các dòng có cột: ${COLUMNS_TEXT}.`);
@@ -144,7 +177,8 @@ export function pasteAsForm(
   const read = readPaste(text, units);
   const form = new URLSearchParams();
   for (const { unit, cells } of read.lines) {
-    for (const c of COLUMNS) form.set(`${c}[${unit.id}]`, cells[c]);
+    // A column the line does not reach: what is stored, as the form shows it.
+    for (const c of COLUMNS) form.set(`${c}[${unit.id}]`, cells[c] ?? formValueOf(unit.stored, c));
     form.set(`version[${unit.id}]`, String(unit.version ?? 0));
   }
   const checked = checkAdjustmentsForm(form, period, district);
@@ -152,13 +186,17 @@ export function pasteAsForm(
   const valueProblems = checked.problems.map((p): LineProblem => {
     const [, column = '', unitId = ''] = /^(\w+)\[(.*)\]$/.exec(p.field) ?? [];
     const at = lineOf.get(unitId);
-    const label = COLUMN_LABELS[column as (typeof COLUMNS)[number]] ?? column;
+    const label = COLUMN_LABELS[column as Column] ?? column;
     return at
       ? { line: at.line, message: `Dòng ${at.line} (${at.unit.name}), cột ${label}: ${p.message}` }
       : { line: 0, message: p.message };
   });
-  const problems = [...read.problems, ...valueProblems]
-    .sort((a, b) => a.line - b.line)
-    .map((p) => ({ field: PASTE_FIELD, message: p.message }));
+  const all = [...read.problems, ...valueProblems].sort((a, b) => a.line - b.line);
+  const listed = all.slice(0, PROBLEMS_LISTED).map((p) => p.message);
+  if (all.length > PROBLEMS_LISTED)
+    listed.push(
+      `… và ${all.length - PROBLEMS_LISTED} dòng khác có lỗi: hãy kiểm tra lại các cột đã sao chép.`,
+    );
+  const problems = listed.map((message) => ({ field: PASTE_FIELD, message }));
   return problems.length > 0 ? { problems } : { form, problems };
 }

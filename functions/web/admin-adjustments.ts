@@ -196,20 +196,19 @@ function valuesText(v: StoredValues | undefined): string {
   return `${survey}; thưởng ${formatPoints(v.bonus)}; trừ ${formatPoints(v.penalty)}${v.note ? `; ${v.note}` : ''}`;
 }
 
+/** A stored value as the form's box shows it: "8,5"; no survey result, no note, nothing stored: empty. */
+export function formValueOf(stored: StoredValues | undefined, field: Field): string {
+  if (!stored) return '';
+  if (field === 'note') return stored.note ?? '';
+  const points = stored[field];
+  return points === null ? '' : formatPoints(points);
+}
+
 function cell(m: AdjustmentsPageModel, unit: AdjustmentUnit, field: Field, label: string): Html {
   const problems = problemMap(m.problems ?? []);
   const n = name(field, unit.id);
-  const stored = unit.stored;
-  const initial =
-    field === 'note'
-      ? (stored?.note ?? '')
-      : stored
-        ? stored[field] === null
-          ? ''
-          : formatPoints(stored[field] ?? 0)
-        : '';
   // A field the post lacks (a pasted unit's neighbour) shows what is stored, never an empty box.
-  const value = m.posted?.get(n) ?? initial;
+  const value = m.posted?.get(n) ?? formValueOf(unit.stored, field);
   const p = fieldProblems(problems, n);
   return `<td><label class="visually-hidden" for="${e(fieldId(n))}">${e(label)} – ${e(unit.name)}</label><input type="text" id="${e(
     fieldId(n),
@@ -243,9 +242,12 @@ function conflictNotice(conflicts: readonly EditedElsewhere[]): Html {
     )}</ul><p>Những gì bạn đã nhập vẫn giữ nguyên bên dưới. Xem lại rồi bấm Xem trước để ghi đè nếu vẫn muốn.</p></div>`;
 }
 
-/** The units whose rows the form shows (and so posts): those the search matches. */
-export const shownUnits = (m: Pick<AdjustmentsPageModel, 'units' | 'query'>) =>
-  m.units.filter((u) => unitMatches(u, m.query ?? ''));
+/**
+ * The units whose rows the form shows (and so posts): those the search matches, and any other the
+ * post carries (pasted rows outside the search, back after a conflict), so nothing typed is lost.
+ */
+const shownUnits = (m: Pick<AdjustmentsPageModel, 'units' | 'query' | 'posted'>) =>
+  m.units.filter((u) => unitMatches(u, m.query ?? '') || m.posted?.has(name('survey', u.id)));
 
 function formTable(m: AdjustmentsPageModel, shown: readonly AdjustmentUnit[]): Html {
   const labels = groupTitles(m.groupLabels ?? m.frame.groupLabels);
@@ -328,7 +330,7 @@ function pasteForm(m: AdjustmentsPageModel, action: string): Html {
     QUERY_FIELD,
     m.query ?? '',
   )}
-<p>Chọn các ô trong bảng tính, sao chép rồi dán vào đây. Mỗi dòng một đơn vị, các cột theo thứ tự: tên đơn vị (hoặc mã đơn vị), khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc). Ô khảo sát để trống: đơn vị không có kết quả khảo sát; ô thưởng, trừ để trống: 0. Dòng tiêu đề được bỏ qua. Chưa ghi gì cho đến khi bạn xem trước và bấm Ghi nhận; đơn vị không có trong các dòng dán giữ nguyên số liệu.</p>
+<p>Chọn các ô trong bảng tính, sao chép rồi dán vào đây. Mỗi dòng một đơn vị, các cột theo thứ tự: tên đơn vị (hoặc mã đơn vị), khảo sát, điểm thưởng, điểm trừ, nguồn số liệu. Có thể chỉ chọn các cột đầu (ví dụ tên đơn vị và khảo sát): các cột không chọn giữ nguyên số liệu đang lưu. Trong cột đã chọn, ô khảo sát để trống: đơn vị không có kết quả khảo sát; ô thưởng, trừ để trống: 0; ô nguồn số liệu để trống: xóa ghi chú. Dòng tiêu đề được bỏ qua. Chưa ghi gì cho đến khi bạn xem trước và bấm Ghi nhận; đơn vị không có trong các dòng dán giữ nguyên số liệu.</p>
 ${textArea({
   name: PASTE_FIELD,
   label: 'Các dòng dán từ bảng tính',
@@ -337,7 +339,7 @@ ${textArea({
   rows: 8,
   maxlength: PASTE_MAX_CHARS,
 })}
-<div class="actions"><button type="submit">Xem trước các dòng dán</button></div></form></details>`;
+<div class="actions"><button type="submit">Xem trước các dòng đã dán</button></div></form></details>`;
 }
 
 export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
@@ -367,7 +369,7 @@ ${previewTable(m.preview)}
     main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
 ${m.conflicts?.length ? conflictNotice(m.conflicts) : ''}
 ${m.problems?.length ? problemSummary(m.problems) : ''}
-${searchForm(m, shown.length)}
+${searchForm(m, m.units.filter((u) => unitMatches(u, query)).length)}
 ${pasteForm(m, action)}
 ${
   shown.length === 0

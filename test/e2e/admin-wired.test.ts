@@ -118,7 +118,7 @@ describe.skipIf(skip)('the wired admin side in a browser', () => {
 
     await page.click('summary:text("Dán số liệu từ bảng tính")');
     await page.fill('#f-paste', 'Đơn vị\tKhảo sát\tThưởng\tTrừ\nxa thanh son\t27,5\t1\t0\tBáo cáo 7/BC-UBND');
-    await page.click('button:text-is("Xem trước các dòng dán")');
+    await page.click('button:text-is("Xem trước các dòng đã dán")');
     await page.waitForSelector('text=1 đơn vị sẽ thay đổi');
     expect(await results().getAdjustments('xa-thanh-son', '2024Q3')).toEqual(
       before.find((x) => x.unitId === 'xa-thanh-son'),

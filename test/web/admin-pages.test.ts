@@ -423,7 +423,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
       'Dòng 3: không có đơn vị “Xã Không Có” trong phong trào (ghi tên đúng như trang Đơn vị, hoặc mã đơn vị).',
       'Dòng 4 (Phòng Tư pháp), cột khảo sát: "abc" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
       'Dòng 5: Xã Thanh Sơn đã có ở dòng 2; mỗi đơn vị chỉ ghi một dòng.',
-      'Dòng 6 (Phòng Y tế): có 6 cột; chỉ nhận đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc).',
+      'Dòng 6 (Phòng Y tế): có 6 cột; chỉ nhận đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu.',
       'Dòng 7 (Phòng Nội vụ), cột khảo sát: Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ pasted: bad, problems: checked.problems }));
@@ -431,7 +431,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(page).toContain('Xã Không Có\t20');
     expect(htmlText(page)).toContain('Có 5 mục cần sửa — lần gửi này chưa lưu gì');
     expect(readPaste('', units).problems.map((x) => x.message)).toEqual([
-      'Chưa có dòng nào. Dán các dòng có cột: đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu (không bắt buộc).',
+      'Chưa có dòng nào. Dán các dòng có cột: đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu.',
     ]);
     expect(readPaste('Xã Thanh Sơn 27,5 1 0', units).problems[0]?.message).toContain('Dòng không có dấu tab');
 
@@ -466,6 +466,77 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(readPaste('xa an hoa\t1', twins).problems[0]?.message).toBe(
       'Dòng 1: “xa an hoa” khớp nhiều đơn vị (Xã An Hòa: xa-an-hoa; Xã An Hóa: xa-an-hoa-2); hãy ghi mã đơn vị.',
     );
+  });
+
+  it('a paste of the first columns only keeps what the others store; an empty cell it reaches clears', () => {
+    const d = demo2024().loaded;
+    const p = f.period('2024Q4');
+    const noted = { survey: 2500, bonus: 100, penalty: 50, note: 'Phiếu khảo sát 12/BC-UBND' };
+    const units = f.adjustmentUnits().map((u, i) => (i === 1 ? { ...u, stored: noted, version: 2 } : u));
+    const unit = units[1];
+    if (!unit) throw new Error('the fixture has units');
+    const after = (text: string) => {
+      const read = pasteAsForm(text, p, d, units);
+      expect(read.problems).toEqual([]);
+      const entries = checkAdjustmentsForm(read.form ?? new URLSearchParams(), p, d).entries;
+      return previewAdjustments(entries, units)[0];
+    };
+    // A sheet of survey results alone: the bonus, the penalty and the note stay as stored.
+    expect(after(`${unit.name}\t27`)).toMatchObject({ after: { ...noted, survey: 2700 }, changed: true });
+    // Every column but the note, the same values: nothing changes, the note included.
+    expect(after(`${unit.name}\t25\t1\t0,5`)).toMatchObject({ after: noted, changed: false });
+    // The range copied with its empty cells (Excel copies them as cells): they clear.
+    expect(after(`${unit.name}\t25\t\t\t`)).toMatchObject({
+      after: { survey: 2500, bonus: 0, penalty: 0 },
+      changed: true,
+    });
+    expect(after(`${unit.name}\t25\t\t\t`)?.after.note).toBeUndefined();
+  });
+
+  it('a paste: headings with numbers in words skipped, other accents are another name, problems past 50 counted', () => {
+    const units = f.adjustmentUnits();
+    const thanhSon = units.find((u) => u.id === 'xa-thanh-son');
+    expect(thanhSon?.name).toBe('Xã Thanh Sơn');
+    const heading = 'Đơn vị\tKhảo sát (30 điểm)\tThưởng (tối đa 5)\tTrừ';
+    expect(readPaste(`${heading}\nXã Thanh Sơn\t25`, units)).toMatchObject({
+      problems: [],
+      lines: [{ line: 2, unit: { id: 'xa-thanh-son' } }],
+    });
+    // The same name typed without accents, or in another case: the unit. With other accents: none.
+    expect(readPaste('xa thanh son\t25\nXÃ THANH SƠN\t25', units).lines.map((l) => l.unit.id)).toEqual([
+      'xa-thanh-son',
+    ]);
+    expect(readPaste('Xã Thành Sơn\t25', units).problems.map((x) => x.message)).toEqual([
+      'Dòng 1: không có đơn vị “Xã Thành Sơn” trong phong trào (ghi tên đúng như trang Đơn vị, hoặc mã đơn vị).',
+    ]);
+    // A whole sheet in the wrong box: 50 problems listed, the rest counted.
+    const wrong = Array.from({ length: 400 }, (_, i) => `Hộ gia đình ${i + 1}\t${i}`).join('\n');
+    const many = pasteAsForm(wrong, f.period('2024Q4'), demo2024().loaded, units).problems;
+    expect(many).toHaveLength(51);
+    expect(many.at(-1)?.message).toBe('… và 350 dòng khác có lỗi: hãy kiểm tra lại các cột đã sao chép.');
+  });
+
+  it('after a conflict, pasted rows outside the search come back with their values, and the paste with them', () => {
+    const posted = new URLSearchParams({
+      q: 'thi tran',
+      'survey[xa-thanh-son]': '21',
+      'bonus[xa-thanh-son]': '',
+      'penalty[xa-thanh-son]': '',
+      'note[xa-thanh-son]': '',
+      'version[xa-thanh-son]': '0',
+      paste: 'Xã Thanh Sơn\t21',
+    });
+    const html = renderAdjustmentsPage(
+      f.adjustmentsModel({
+        query: 'thi tran',
+        posted,
+        pasted: 'Xã Thanh Sơn\t21',
+        conflicts: [{ unitId: 'thi-tran-song-lam', unitName: 'Thị trấn Sông Lam' }],
+      }),
+    );
+    expect(html).toContain('name="survey[xa-thanh-son]" value="21"');
+    expect(html).toContain('Xã Thanh Sơn\t21</textarea>');
+    expect(htmlText(html)).toContain('2/');
   });
 
   it('the audit trail exports as CSV Excel opens: BOM, ";", times in Hồ Chí Minh City, formulas made text', () => {
