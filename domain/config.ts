@@ -27,7 +27,6 @@ import {
 } from './config-values.ts';
 import type {
   AdministrativeLevel,
-  Area,
   Band,
   CriteriaSet,
   Criterion,

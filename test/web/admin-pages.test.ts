@@ -475,22 +475,22 @@ describe('admin pages', { timeout: 30_000 }, () => {
     const units = f.adjustmentUnits().map((u, i) => (i === 1 ? { ...u, stored: noted, version: 2 } : u));
     const unit = units[1];
     if (!unit) throw new Error('the fixture has units');
-    const after = (text: string) => {
+    const previewOf = (text: string) => {
       const read = pasteAsForm(text, p, d, units);
       expect(read.problems).toEqual([]);
       const entries = checkAdjustmentsForm(read.form ?? new URLSearchParams(), p, d).entries;
       return previewAdjustments(entries, units)[0];
     };
     // A sheet of survey results alone: the bonus, the penalty and the note stay as stored.
-    expect(after(`${unit.name}\t27`)).toMatchObject({ after: { ...noted, survey: 2700 }, changed: true });
+    expect(previewOf(`${unit.name}\t27`)).toMatchObject({ after: { ...noted, survey: 2700 }, changed: true });
     // Every column but the note, the same values: nothing changes, the note included.
-    expect(after(`${unit.name}\t25\t1\t0,5`)).toMatchObject({ after: noted, changed: false });
+    expect(previewOf(`${unit.name}\t25\t1\t0,5`)).toMatchObject({ after: noted, changed: false });
     // The range copied with its empty cells (Excel copies them as cells): they clear.
-    expect(after(`${unit.name}\t25\t\t\t`)).toMatchObject({
+    expect(previewOf(`${unit.name}\t25\t\t\t`)).toMatchObject({
       after: { survey: 2500, bonus: 0, penalty: 0 },
       changed: true,
     });
-    expect(after(`${unit.name}\t25\t\t\t`)?.after.note).toBeUndefined();
+    expect(previewOf(`${unit.name}\t25\t\t\t`)?.after.note).toBeUndefined();
   });
 
   it('a paste: headings with numbers in words skipped, other accents are another name, problems past 50 counted', () => {
