@@ -42,9 +42,15 @@ export function assessedOfMax(assessed: Points, scale: AssessedScale): string {
  * surveyMax), before bonus and penalty). Undefined for a set without a survey area (no rescaling).
  */
 export function rescaledText(assessed: Points, scale: AssessedScale): string | undefined {
-  if (scale.assessedMax >= scale.max || scale.assessedMax <= 0) return undefined;
+  const onScale = onScaleText(assessed, scale);
+  return onScale && `${assessedOfMax(assessed, scale)} → ${onScale}`;
+}
+
+/** The same without the sum: "60,00 trên thang 100"; undefined for a set without a survey area. */
+export function onScaleText(assessed: Points, scale: AssessedScale): string | undefined {
+  if (scale.assessedMax === scale.max || scale.assessedMax <= 0) return undefined;
   const onScale = formatHundredths(pointsHundredths(rescaledAssessed(assessed, scale)));
-  return `${assessedOfMax(assessed, scale)} → ${onScale} trên thang ${formatPoints(scale.max)}`;
+  return `${onScale} trên thang ${formatPoints(scale.max)}`;
 }
 
 /** "90,01", "-1,20", "+2,35" with `signed`: two decimals, decimal comma, no thousands separator. */

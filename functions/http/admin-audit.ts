@@ -11,7 +11,7 @@ import type { CriteriaSet } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import { assessedScaleOf } from '#domain/unit-score';
 import { type AuditRole, type AuditRow, type AuditVia, auditCsv } from '#functions/documents/audit';
-import { assessedOfMax, rescaledText } from '#functions/documents/format';
+import { assessedOfMax, onScaleText } from '#functions/documents/format';
 import type { Actor } from '#ports/actor';
 import { type AuditEntry, type AuditScope, auditUnitOf, InvalidCursorError } from '#ports/audit';
 import { audit } from '#ports/dynamo/audit';
@@ -139,10 +139,10 @@ function appraisedSetOf(entry: AuditEntry, campaign: CampaignContext): CriteriaS
 function appraisedTotalText(total: number, set: CriteriaSet | undefined): string {
   if (!set) return `tổng điểm thẩm định ${formatPoints(total)}`;
   const scale = assessedScaleOf(set);
-  const rescaled = rescaledText(total, scale);
+  const onScale = onScaleText(total, scale);
   return `tổng điểm thẩm định ${assessedOfMax(total, scale)}${
-    rescaled
-      ? ` (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${rescaled})`
+    onScale
+      ? ` (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; nếu đơn vị không có kết quả khảo sát, quy đổi thành ${onScale})`
       : ' (chưa gồm điểm thưởng, điểm trừ)'
   }`;
 }

@@ -393,8 +393,8 @@ function describeRevote(a: Extract<AdminAction, { kind: 'revote' }>): Describe {
       // The new proposal is stored once, as the first: a late approval after it changes the results only.
       ...(a.late ?? []).map(
         (l) =>
-          `${periodLabel(l.periodId)} vẫn nhận thẩm định muộn đến ${dateTime(l.until)} (báo cáo còn chờ thẩm định: ${l.waiting.join(', ')}): ` +
-          'báo cáo được phê duyệt sau khi bỏ phiếu lại bắt đầu làm kết quả của kỳ được tính lại, nhưng không làm thay đổi đề xuất của đợt mới.',
+          `${periodLabel(l.periodId)} vẫn nhận thẩm định muộn đến ${dateTime(l.until)} (báo cáo còn chờ giải trình hoặc thẩm định: ${l.waiting.join(', ')}): ` +
+          'nếu báo cáo nào được phê duyệt sau khi đợt bỏ phiếu lại bắt đầu, kết quả của kỳ được tính lại nhưng đề xuất của đợt mới không thay đổi.',
       ),
     ],
     button: 'Tổ chức bỏ phiếu lại',

@@ -78,7 +78,7 @@ export function renderCommendationIndex(m: CommendationIndexModel): Html {
   const body = `<h1>Khen thưởng</h1>
 ${
   m.cycles.length === 0
-    ? `<p>Chưa có đợt xét khen thưởng nào. Đợt xét của mỗi năm bắt đầu ${COMMENDATION_DELAY_DAYS} ngày sau khi kết thúc thẩm định kỳ cuối cùng của năm; đợt xét cả giai đoạn, ${COMMENDATION_DELAY_DAYS} ngày sau kỳ cuối cùng của giai đoạn.</p>`
+    ? `<p>Chưa có đợt xét khen thưởng nào. Đợt xét của mỗi năm bắt đầu ${COMMENDATION_DELAY_DAYS} ngày sau khi kết thúc thẩm định kỳ cuối cùng của năm; đợt xét cả giai đoạn, ${COMMENDATION_DELAY_DAYS} ngày sau khi kết thúc thẩm định kỳ cuối cùng của giai đoạn.</p>`
     : `<ul>${m.cycles
         .map(
           (c) =>
@@ -194,7 +194,7 @@ function watchSection(m: CycleModel): Html {
   if (!w || (w.late.length === 0 && w.recomputed.length === 0)) return '';
   const lines = w.late.map(
     (l) =>
-      `<p>${e(periodLabel(l.periodId))} vẫn nhận thẩm định muộn đến <strong>${e(dateTime(l.until))}</strong>; báo cáo còn chờ thẩm định: ${e(
+      `<p>${e(periodLabel(l.periodId))} vẫn nhận thẩm định muộn đến <strong>${e(dateTime(l.until))}</strong>; báo cáo còn chờ giải trình hoặc thẩm định: ${e(
         l.waiting.join(', '),
       )}.</p>`,
   );
@@ -214,7 +214,7 @@ function watchSection(m: CycleModel): Html {
       ? '; nếu tổ chức bỏ phiếu lại, đề xuất mới được lập từ kết quả mới nhất lúc bắt đầu bỏ phiếu lại'
       : '';
   lines.push(
-    `<p>Đề xuất này được lập${when} và không tự lập lại: ứng viên, lý do, danh sách đưa ra biểu quyết và văn bản vẫn theo kết quả lúc đó${again}.</p>`,
+    `<p>Đề xuất này được lập${when} và không được lập lại tự động: ứng viên, lý do, danh sách đưa ra biểu quyết và văn bản vẫn theo kết quả lúc đó${again}.</p>`,
   );
   const title =
     w.late.length > 0 ? 'Thứ hạng còn có thể thay đổi' : 'Kết quả đã thay đổi sau khi lập đề xuất';

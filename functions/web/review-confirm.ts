@@ -54,7 +54,8 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
       }</td></tr>`,
     );
   }
-  const survey = m.set.areas.filter((a) => a.kind === 'survey').reduce((s, a) => s + a.max, 0);
+  const scale = assessedScaleOf(m.set);
+  const survey = scale.max - scale.assessedMax;
   const approve = m.decision === 'approve';
   const title = approve ? 'Xác nhận phê duyệt' : 'Xác nhận trả lại để giải trình';
   const body = `<h1>${title}</h1>
@@ -65,7 +66,7 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
 <div class="notice warn" role="status"><p><strong>Quyết định chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${title}</strong>. Sau khi xác nhận, quyết định không thể thay đổi qua liên kết này.</p></div>
 <section><h2>Điểm</h2>
 <p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraisedTotal))}</strong>/${e(
-    formatPoints(assessedScaleOf(m.set).assessedMax),
+    formatPoints(scale.assessedMax),
   )} điểm; đơn vị tự chấm: ${e(
     formatPoints(selfTotal),
   )} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}.</p>

@@ -206,7 +206,7 @@ describe('audit trail', { timeout: 90_000 }, () => {
     const shown = new RegExp(`>${line.name}</a></th><td class="num">(\\d+,\\d\\d)</td>`).exec(results)?.[1];
     expect(shown).toBeDefined();
     const raw = `${formatPoints(line.breakdown.assessed)}/70`;
-    const detail = `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${raw} → ${shown} trên thang 100)`;
+    const detail = `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; nếu đơn vị không có kết quả khảo sát, quy đổi thành ${shown} trên thang 100)`;
     const page = await (await a.get(`/admin/audit?unit=${line.unitId}&period=2024Q4`)).text();
     const row = rowsOf(page).find((r) => r.includes('Phê duyệt báo cáo'));
     expect(row).toContain(`Vòng 1; ${detail}; báo cáo phiên bản 1`);

@@ -83,9 +83,9 @@ describe('commendation', { timeout: 90_000 }, () => {
     const late = await page();
     expect(late).toContain(NOTICE);
     expect(late).toContain('Quý IV/2024 vẫn nhận thẩm định muộn đến 17:00 05/02/2025');
-    expect(late).toContain(`báo cáo còn chờ thẩm định: ${unit.name}.`);
+    expect(late).toContain(`báo cáo còn chờ giải trình hoặc thẩm định: ${unit.name}.`);
     expect(late).toContain('kết quả của kỳ được tính lại và công bố thành phiên bản mới');
-    expect(late).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không tự lập lại');
+    expect(late).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không được lập lại tự động');
     // At the late appraisals' deadline the report still waits, but can no longer be appraised.
     at(a.bed, new Date('2025-02-05T10:00:00Z'));
     expect(await page()).not.toContain('vẫn nhận thẩm định muộn');

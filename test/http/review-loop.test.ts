@@ -144,7 +144,7 @@ it('submit → return with comments → explain → approve, all through the pag
     const raw = `${formatPoints(sum)}/${formatPoints(set.max - surveyMax)}`;
     const noCaps = { survey: null, bonus: 0, penalty: 0, bonusCap: 0, penaltyCap: 0 };
     const onScale = fractionToPoints(scoreUnit({ set, appraised, ...noCaps }).total);
-    return `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; đơn vị không có kết quả khảo sát được quy đổi: ${raw} → ${formatPoints(onScale, { fixed: true })} trên thang ${formatPoints(set.max)})`;
+    return `tổng điểm thẩm định ${raw} (chưa gồm điểm khảo sát, điểm thưởng, điểm trừ; nếu đơn vị không có kết quả khảo sát, quy đổi thành ${formatPoints(onScale, { fixed: true })} trên thang ${formatPoints(set.max)})`;
   };
   expect(detailOf('appraise.return')).toBe(`Vòng 1; ${totalOf(returnForm)}; báo cáo phiên bản 1`);
   expect(detailOf('explain.explained')).toBe(`Vòng 1; báo cáo phiên bản ${version + 1}`);

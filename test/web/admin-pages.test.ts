@@ -639,12 +639,12 @@ describe('admin pages', { timeout: 30_000 }, () => {
     const voting = { ...f.votingCycleModel(), proposedAt: '2025-01-28T10:00:00.000Z' };
     const html = renderCycle({ ...voting, watch: { late: [late], recomputed: [] } });
     expect(html).toContain(
-      'Quý IV/2024 vẫn nhận thẩm định muộn đến <strong>17:00 05/02/2025</strong>; báo cáo còn chờ thẩm định: Phòng Y tế, Xã &lt;b&gt;Đại&lt;/b&gt;.',
+      'Quý IV/2024 vẫn nhận thẩm định muộn đến <strong>17:00 05/02/2025</strong>; báo cáo còn chờ giải trình hoặc thẩm định: Phòng Y tế, Xã &lt;b&gt;Đại&lt;/b&gt;.',
     );
     const text = htmlText(html);
     expect(text).toContain(NOTICE);
     expect(text).toContain('kết quả của kỳ được tính lại và công bố thành phiên bản mới');
-    expect(text).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không tự lập lại');
+    expect(text).toContain('Đề xuất này được lập lúc 17:00 28/01/2025 và không được lập lại tự động');
     expect(text).not.toContain('bỏ phiếu lại');
     // No period accepts late appraisals any more, no results recomputed since: nothing said.
     for (const model of [voting, { ...voting, watch: { late: [], recomputed: [] } }]) {
@@ -672,7 +672,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
     };
     const form = renderActionPage({ frame: f.FRAME, action: { ...action, late: [late] }, nonce: 'n-1' });
     expect(htmlText(form)).toContain(
-      'Quý IV/2024 vẫn nhận thẩm định muộn đến 17:00 05/02/2025 (báo cáo còn chờ thẩm định: Phòng Y tế, Xã <b>Đại</b>)',
+      'Quý IV/2024 vẫn nhận thẩm định muộn đến 17:00 05/02/2025 (báo cáo còn chờ giải trình hoặc thẩm định: Phòng Y tế, Xã <b>Đại</b>)',
     );
     expect(form).not.toContain('<b>Đại');
     const plain = htmlText(renderActionPage({ frame: f.FRAME, action, nonce: 'n-2' }));
