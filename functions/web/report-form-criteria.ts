@@ -96,11 +96,18 @@ function evidenceOf(
   const evidence: EvidenceRef[] = [];
   let typed = false;
   let over = 0;
+  /** What the rows past the maximum hold, quoted in the problem: the page does not draw them. */
+  const unsaved: string[] = [];
   const pattern = new RegExp(`^evidence\\[${escapeRegExp(id)}\\]\\[(\\d+)\\]\\[`);
   for (const row of rowIndexes(form, pattern, Number.MAX_SAFE_INTEGER)) {
     if (row >= ROWS.evidenceMax) {
       // Only whether it holds anything: its own problems would name fields the page cannot show.
-      if (evidenceRow(form, id, row, () => {}) !== 'blank') over++;
+      if (evidenceRow(form, id, row, () => {}) === 'blank') continue;
+      over++;
+      const parts = (['number', 'date', 'issuer', 'title', 'url'] as const).map((part) =>
+        (form.get(field.evidence(id, row, part)) ?? '').trim(),
+      );
+      unsaved.push(parts.filter(Boolean).join(', '));
       continue;
     }
     const ref = evidenceRow(form, id, row, add);
@@ -112,7 +119,9 @@ function evidenceOf(
     typed = true;
     add(
       field.evidenceRows(id),
-      `Tiêu chí ${id}: mỗi tiêu chí ghi được tối đa ${ROWS.evidenceMax} dòng minh chứng; ${over} dòng nhập thêm sau dòng thứ ${ROWS.evidenceMax} chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại.`,
+      `Tiêu chí ${id}: mỗi tiêu chí ghi được tối đa ${ROWS.evidenceMax} dòng minh chứng; ${over} dòng nhập thêm sau dòng thứ ${ROWS.evidenceMax} chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại. Nội dung chưa lưu: ${unsaved
+        .map((text) => `“${text.length > 200 ? `${text.slice(0, 200)}…` : text}”`)
+        .join('; ')}.`,
     );
   }
   return { evidence, typed };

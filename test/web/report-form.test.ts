@@ -92,7 +92,7 @@ describe('a draft keeps what is valid and names what is not', () => {
     ]);
   });
 
-  it(`refuses a filled evidence row past the last one (${ROWS.evidenceMax}), naming the criterion’s rows`, () => {
+  it(`refuses a filled evidence row past the last one (${ROWS.evidenceMax}), naming the criterion’s rows and quoting what it held`, () => {
     const last = ROWS.evidenceMax - 1;
     const parsed = parse(
       formOf({
@@ -109,7 +109,7 @@ describe('a draft keeps what is valid and names what is not', () => {
       {
         field: 'evidence[1.1.1]',
         message:
-          'Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng minh chứng; 2 dòng nhập thêm sau dòng thứ 10 chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại.',
+          'Tiêu chí 1.1.1: mỗi tiêu chí ghi được tối đa 10 dòng minh chứng; 2 dòng nhập thêm sau dòng thứ 10 chưa được lưu. Hãy gộp bớt các dòng rồi lưu lại. Nội dung chưa lưu: “11/KH-TP”; “không phải ngày”.',
       },
     ]);
     // What is kept is the valid part, the rows within the maximum.
