@@ -29,7 +29,7 @@ import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
 import { mailIdentity } from '#ports/outbox';
-import type { ReportStatus } from '#ports/reports';
+import { IN_REVIEW_LOOP } from '#ports/reports';
 import type { CampaignContext } from '#steps/campaign';
 import type { CycleState, CycleSummary, ProposalWatch } from '#web/admin-commendation';
 import { notFound, unknownCycle } from './admin-session.ts';
@@ -215,9 +215,6 @@ export async function unitsMissingEveryPeriod(
   return [...flagged].filter((u) => !reported.has(u));
 }
 
-/** Reports submitted but not approved: waiting for an appraisal, or for the explanation before one. */
-const WAITING: ReadonlySet<ReportStatus> = new Set(['submitted', 'in-review', 'returned', 'explained']);
-
 const byName = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
 /**
@@ -237,7 +234,7 @@ export async function proposalWatch(
     const period = campaign.periods.find((p) => p.id === periodId);
     if (!period || at.getTime() >= Date.parse(period.lateAppraisalUntil)) continue;
     const waiting = (await reports().listPeriod(periodId))
-      .filter((r) => WAITING.has(r.status))
+      .filter((r) => IN_REVIEW_LOOP.has(r.status))
       .map((r) => campaign.findUnit(r.unitId)?.name ?? r.unitId)
       .sort(byName.compare);
     if (waiting.length > 0) watch.late.push({ periodId, until: period.lateAppraisalUntil, waiting });

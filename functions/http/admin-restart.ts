@@ -15,6 +15,7 @@ import { callbacks } from '#ports/callbacks';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { IN_REVIEW_LOOP } from '#ports/reports';
 import { stateMachineArn } from '#ports/settings';
 import type { AdminAction } from '#web/admin-actions';
 import { progressState } from '#web/admin-progress';
@@ -24,8 +25,6 @@ import { dateTime } from '#web/pages';
 import { reviewExecution } from '#workflows/executions';
 import { actionPage, adminActor, isNonce, nonceOf } from './admin-action-kit.ts';
 import { type AdminContext, periodOf, periodStates, unitOf } from './admin-session.ts';
-
-const IN_REVIEW = new Set(['submitted', 'in-review', 'returned', 'explained']);
 
 interface RestartState {
   unit: Unit;
@@ -65,7 +64,7 @@ async function restartState(ctx: AdminContext, periodId: string, unitId: string)
     period,
     restarts,
     causes: seen.filter((c) => !answered.has(c)),
-    inReview: report !== undefined && IN_REVIEW.has(report.status),
+    inReview: report !== undefined && IN_REVIEW_LOOP.has(report.status),
     action: {
       kind: 'restart',
       unit: { id: unit.id, name: unit.name },

@@ -12,6 +12,14 @@ import type { Actor } from './actor.ts';
 
 export type ReportStatus = 'draft' | 'submitted' | 'in-review' | 'returned' | 'explained' | 'approved';
 
+/** Submitted and not approved: in the review loop, waiting for an appraisal or for the explanation before one. */
+export const IN_REVIEW_LOOP: ReadonlySet<ReportStatus> = new Set([
+  'submitted',
+  'in-review',
+  'returned',
+  'explained',
+]);
+
 /** Statuses in which the unit may still change the content. */
 export const EDITABLE_REPORT_STATUSES: readonly ReportStatus[] = ['draft', 'returned'];
 

@@ -29,7 +29,7 @@ import { publishResults } from '#domain/results-versions';
 import { computePeriodResults, type UnitPeriodInput } from '#domain/scoring';
 import { reports } from '#ports/dynamo/reports';
 import { results } from '#ports/dynamo/results';
-import type { ReportSummary } from '#ports/reports';
+import { IN_REVIEW_LOOP, type ReportSummary } from '#ports/reports';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type ComputeResultsInput, computeResultsInput } from '#steps/inputs';
 import { finalAppraisals } from '#steps/records';
@@ -44,9 +44,6 @@ import {
 } from './results.ts';
 
 const STEP = 'compute-results';
-
-/** Reports in these states were submitted and wait for (or are in) review. */
-const SUBMITTED = new Set(['submitted', 'in-review', 'returned', 'explained']);
 
 /** Every unit's situation at review close (units absent from the map did not report). */
 async function unitInputs(
@@ -86,7 +83,7 @@ async function unitInputs(
         continue;
       }
       ctx.log.error('approved report without an appraisal: counted as not appraised', { unitId: unit.id });
-    } else if (!SUBMITTED.has(report.status)) {
+    } else if (!IN_REVIEW_LOOP.has(report.status)) {
       continue;
     }
     inputs[unit.id] = { status: 'submitted-not-appraised', ...recorded };
