@@ -12,7 +12,7 @@ import { formatPoints } from '#domain/points';
 import { type AdjustmentsEntry, parseAdjustments } from '#functions/scoring/adjustments';
 import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
-import { type SearchableUnit, unitMatches } from './admin-units.ts';
+import { type SearchableUnit, unitMatches, unitSearch } from './admin-units.ts';
 import type { FieldProblem } from './http.ts';
 import {
   dateTime,
@@ -305,22 +305,6 @@ function carried(posted: URLSearchParams): Html {
     .join('');
 }
 
-function searchForm(m: AdjustmentsPageModel, shown: number): Html {
-  const query = (m.query ?? '').trim();
-  const all = adminHref.adjustments(m.period.id);
-  const count = query
-    ? shown === 0
-      ? `<p role="status">Không có đơn vị nào khớp “${e(query)}”.</p>`
-      : `<p role="status">${shown}/${m.units.length} đơn vị khớp “${e(query)}”. Biểu mẫu chỉ gồm các đơn vị này: số liệu của các đơn vị khác giữ nguyên.</p>`
-    : '';
-  return `<form class="filters" method="get" action="${e(all)}" role="search">
-<div><label for="q">Tìm đơn vị theo tên hoặc cán bộ đầu mối (gõ có dấu hoặc không)</label>
-<input type="search" id="q" name="${QUERY_FIELD}" value="${e(query)}" maxlength="100"></div>
-<div class="buttons"><button type="submit">Tìm</button>${query ? ` <a href="${e(all)}">Xem tất cả</a>` : ''}</div>
-</form>
-${count}`;
-}
-
 /** The spreadsheet box: rows copied from Excel or LibreOffice, to the same preview. */
 function pasteForm(m: AdjustmentsPageModel, action: string): Html {
   const problems = problemMap(m.problems ?? []);
@@ -369,7 +353,13 @@ ${previewTable(m.preview)}
     main = `<p>Điểm khảo sát là điểm của lĩnh vực khảo sát sự hài lòng; để trống nghĩa là đơn vị không có kết quả khảo sát (điểm thẩm định được quy đổi). Điểm thưởng, điểm trừ vượt mức tối đa chỉ được tính bằng mức tối đa. Số thập phân dùng dấu phẩy, ví dụ 27,45. Hàng để trống hoàn toàn không được ghi.</p>
 ${m.conflicts?.length ? conflictNotice(m.conflicts) : ''}
 ${m.problems?.length ? problemSummary(m.problems) : ''}
-${searchForm(m, m.units.filter((u) => unitMatches(u, query)).length)}
+${unitSearch({
+  action,
+  query,
+  matched: m.units.filter((u) => unitMatches(u, query)).length,
+  total: m.units.length,
+  narrowed: 'Biểu mẫu chỉ gồm các đơn vị này: số liệu của các đơn vị khác giữ nguyên.',
+})}
 ${pasteForm(m, action)}
 ${
   shown.length === 0

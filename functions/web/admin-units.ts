@@ -37,12 +37,39 @@ export function unitMatches(u: SearchableUnit, query: string): boolean {
   );
 }
 
+/**
+ * The search box of a page of units (`?q=`, matched by `unitMatches`) and what it found: "12/150
+ * đơn vị khớp “…”." and, when the page's form posts only those, what happens to the others.
+ */
+export function unitSearch(s: {
+  action: string;
+  query: string;
+  matched: number;
+  total: number;
+  /** Said after the count when nothing is searched. */
+  unfiltered?: string;
+  /** Said after the count of a search. */
+  narrowed?: string;
+}): Html {
+  const query = s.query.trim();
+  const count = !query
+    ? `<p>${s.total} đơn vị.${s.unfiltered ? ` ${s.unfiltered}` : ''}</p>`
+    : s.matched === 0
+      ? `<p role="status">Không có đơn vị nào khớp “${e(query)}”.</p>`
+      : `<p role="status">${s.matched}/${s.total} đơn vị khớp “${e(query)}”.${s.narrowed ? ` ${s.narrowed}` : ''}</p>`;
+  return `<form class="filters" method="get" action="${e(s.action)}" role="search">
+<div><label for="q">Tìm theo tên đơn vị hoặc cán bộ đầu mối (gõ có dấu hoặc không)</label>
+<input type="search" id="q" name="q" value="${e(query)}" maxlength="100"></div>
+<div class="buttons"><button type="submit">Tìm</button>${query ? ` <a href="${e(s.action)}">Xem tất cả</a>` : ''}</div>
+</form>
+${count}`;
+}
+
 /** The order a reader looks for a name in (Vietnamese letters: Đ after D), as the period's table sorts. */
 const byName = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
 export function renderUnitIndex(m: UnitIndexModel): Html {
   const query = m.query.trim();
-  const folded = foldForSearch(query);
   const shown = m.units.filter((u) => unitMatches(u, query)).sort((a, b) => byName.compare(a.name, b.name));
   const titles = groupTitles(m.frame.groupLabels);
   const sections = UNIT_GROUPS.map((group) => {
@@ -64,20 +91,14 @@ ${scrollTable(
 <tbody>${rows}</tbody></table>`,
 )}`;
   }).join('\n');
-  const count = folded
-    ? shown.length === 0
-      ? `<p role="status">Không có đơn vị nào khớp “${e(query)}”.</p>`
-      : `<p role="status">${shown.length}/${m.units.length} đơn vị khớp “${e(query)}”.</p>`
-    : `<p>${m.units.length} đơn vị. Mở một đơn vị để xem báo cáo, thẩm định và kết quả của từng kỳ.</p>`;
   const body = `<h1>Đơn vị</h1>
-<form class="filters" method="get" action="${e(adminHref.units())}" role="search">
-<div><label for="q">Tìm theo tên đơn vị hoặc cán bộ đầu mối (gõ có dấu hoặc không)</label>
-<input type="search" id="q" name="q" value="${e(query)}" maxlength="100"></div>
-<div class="buttons"><button type="submit">Tìm</button>${
-    folded ? ` <a href="${e(adminHref.units())}">Xem tất cả</a>` : ''
-  }</div>
-</form>
-${count}
+${unitSearch({
+  action: adminHref.units(),
+  query,
+  matched: shown.length,
+  total: m.units.length,
+  unfiltered: 'Mở một đơn vị để xem báo cáo, thẩm định và kết quả của từng kỳ.',
+})}
 ${sections}`;
   return adminPage(m.frame, {
     title: 'Đơn vị',
