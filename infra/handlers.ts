@@ -12,7 +12,7 @@ import type { EvidenceAccess } from './evidence.ts';
  * An asset as the bundle carries it and the browser downloads it: minified (the script 30 → 15 KB),
  * its comments left in the repository. Run from source (locally, in tests) the file is served as written.
  */
-function minifiedAsset(name: AssetName): string {
+export function minifiedAsset(name: AssetName): string {
   const loader = name.endsWith('.css') ? 'css' : 'js';
   return transformSync(assetSource(name), { loader, minify: true, legalComments: 'none' }).code;
 }
