@@ -255,10 +255,7 @@ function resultSection(m: UnitPeriodModel): Html {
     // Out of the appraised areas' maximum, and rescaled as the total above counts it (no survey).
     const scale = assessedScaleOf(m.set);
     const rescaled = b.rescaled ? rescaledText(b.assessed, scale) : undefined;
-    facts.push([
-      'Điểm thẩm định (không kể khảo sát)',
-      rescaled ? `${rescaled} (không có khảo sát: quy đổi)` : assessedOfMax(b.assessed, scale),
-    ]);
+    facts.push(['Điểm thẩm định (không kể khảo sát)', rescaled ?? assessedOfMax(b.assessed, scale)]);
     facts.push(['Khảo sát', b.survey === null ? 'Không có: quy đổi' : formatPoints(b.survey)]);
     facts.push(['Điểm thưởng được tính', formatPoints(b.bonusCounted)]);
     facts.push(['Điểm trừ được tính', formatPoints(b.penaltyCounted)]);
