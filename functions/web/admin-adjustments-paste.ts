@@ -18,6 +18,7 @@
 import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
 import { nameKey } from '#domain/person-names';
 import {
+  ADJUSTMENT_FIELDS,
   type AdjustmentUnit,
   checkAdjustmentsForm,
   formValueOf,
@@ -27,14 +28,8 @@ import {
 import { foldForSearch } from './admin-progress.ts';
 import type { FieldProblem } from './http.ts';
 
-const COLUMNS = ['survey', 'bonus', 'penalty', 'note'] as const;
+const COLUMNS = ADJUSTMENT_FIELDS;
 type Column = (typeof COLUMNS)[number];
-const COLUMN_LABELS: Record<Column, string> = {
-  survey: 'khảo sát',
-  bonus: 'điểm thưởng',
-  penalty: 'điểm trừ',
-  note: 'nguồn số liệu',
-};
 const COLUMNS_TEXT = 'đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu';
 /** Problems listed one by one; past them, a count (a whole sheet pasted in the wrong box). */
 const PROBLEMS_LISTED = 50;
@@ -183,13 +178,11 @@ export function pasteAsForm(
   }
   const checked = checkAdjustmentsForm(form, period, district);
   const lineOf = new Map(read.lines.map((l) => [l.unit.id, l]));
+  // Each already names its unit and column ("Sở Tư pháp – khảo sát: …"): the line is added.
   const valueProblems = checked.problems.map((p): LineProblem => {
-    const [, column = '', unitId = ''] = /^(\w+)\[(.*)\]$/.exec(p.field) ?? [];
+    const [, , unitId = ''] = /^(\w+)\[(.*)\]$/.exec(p.field) ?? [];
     const at = lineOf.get(unitId);
-    const label = COLUMN_LABELS[column as Column] ?? column;
-    return at
-      ? { line: at.line, message: `Dòng ${at.line} (${at.unit.name}), cột ${label}: ${p.message}` }
-      : { line: 0, message: p.message };
+    return at ? { line: at.line, message: `Dòng ${at.line}: ${p.message}` } : { line: 0, message: p.message };
   });
   const all = [...read.problems, ...valueProblems].sort((a, b) => a.line - b.line);
   const listed = all.slice(0, PROBLEMS_LISTED).map((p) => p.message);

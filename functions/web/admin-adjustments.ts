@@ -91,6 +91,13 @@ export const PASTE_FIELD = 'paste';
 /** At most this many characters pasted (a province's 170 units take about 10,000). */
 export const PASTE_MAX_CHARS = 100_000;
 type Field = (typeof ADJUSTMENT_FIELDS)[number];
+/** Each box's name in a problem and in a pasted line's: "Sở Tư pháp – khảo sát: …". */
+export const FIELD_LABELS: Record<Field, string> = {
+  survey: 'khảo sát',
+  bonus: 'điểm thưởng',
+  penalty: 'điểm trừ',
+  note: 'nguồn số liệu',
+};
 const name = (field: Field, unitId: string) => `${field}[${unitId}]`;
 const versionName = (unitId: string) => `version[${unitId}]`;
 
@@ -134,12 +141,20 @@ export function adjustmentsData(form: URLSearchParams, periodId: string, unitIds
 }
 
 /** The shared checks' problems placed beside the form's fields (`periods.<p>.<u>.<field>` → `field[u]`). */
-export function formProblems(problems: readonly ConfigProblem[], periodId: string): FieldProblem[] {
+export function formProblems(
+  problems: readonly ConfigProblem[],
+  periodId: string,
+  unitName: (unitId: string) => string | undefined,
+): FieldProblem[] {
   const prefix = `periods.${periodId}.`;
   return problems.map((p) => {
     const [unitId, field] = p.path.startsWith(prefix) ? p.path.slice(prefix.length).split('.') : [];
     const f = ADJUSTMENT_FIELDS.find((x) => x === field);
-    return { field: unitId && f ? name(f, unitId) : '', message: vietnameseOnly(p.message) };
+    const message = vietnameseOnly(p.message);
+    if (!unitId || !f) return { field: '', message };
+    // Named by its unit and box: a summary of 150 rows must say which.
+    const named = `${unitName(unitId) ?? unitId} – ${FIELD_LABELS[f]}: ${message.charAt(0).toLocaleLowerCase('vi')}${message.slice(1)}`;
+    return { field: name(f, unitId), message: named };
   });
 }
 
@@ -155,7 +170,8 @@ export function checkAdjustmentsForm(
     district.config.units.map((u) => u.id),
   );
   const { entries, problems } = parseAdjustments(data, district, 'form');
-  return { entries, problems: formProblems(problems, period.id) };
+  const names = new Map(district.config.units.map((u) => [u.id, u.name]));
+  return { entries, problems: formProblems(problems, period.id, (id) => names.get(id)) };
 }
 
 /** Whether the stored values are these (nothing would change). */

@@ -251,7 +251,14 @@ export function parseUnitQuery(params: URLSearchParams): { query: UnitQuery; ign
 
 /** Lower case, accents and đ folded, so "phong tu phap" finds "Phòng Tư pháp". */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });

@@ -415,7 +415,7 @@ describe('a province-size form: the search narrows it, a spreadsheet fills it', 
     expect(bad.status).toBe(422);
     const badText = htmlText(await bad.text());
     expect(badText).toContain('Dòng 3: không có đơn vị “Xã Không Tồn Tại” trong phong trào');
-    expect(badText).toContain('Dòng 4 (Xã Hưng Lộc), cột khảo sát: "8,755" có quá hai chữ số thập phân');
+    expect(badText).toContain('Dòng 4: Xã Hưng Lộc – khảo sát: "8,755" có quá hai chữ số thập phân');
     expect(await stored()).toEqual(before);
 
     const good = await a.post(path, {

@@ -333,10 +333,11 @@ describe('admin pages', { timeout: 30_000 }, () => {
       'bonus[phong-tu-phap]',
       'survey[phong-noi-vu]',
     ]);
+    // Each names its unit and box: the summary of a province's 150 rows says which.
     expect(checked.problems.map((x) => x.message).sort()).toEqual([
-      '"một" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
       // 2024Q4 opens on 01/01/2025: its offices are scored by the 2025 set.
-      'Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+      'Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+      'Phòng Tư pháp – điểm thưởng: "một" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ posted: bad, problems: checked.problems }));
     expect(page).toMatch(
@@ -421,10 +422,10 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(checked.problems.map((x) => x.field)).toEqual(['paste', 'paste', 'paste', 'paste', 'paste']);
     expect(checked.problems.map((x) => x.message)).toEqual([
       'Dòng 3: không có đơn vị “Xã Không Có” trong phong trào (ghi tên đúng như trang Đơn vị, hoặc mã đơn vị).',
-      'Dòng 4 (Phòng Tư pháp), cột khảo sát: "abc" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
+      'Dòng 4: Phòng Tư pháp – khảo sát: "abc" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
       'Dòng 5: Xã Thanh Sơn đã có ở dòng 2; mỗi đơn vị chỉ ghi một dòng.',
       'Dòng 6 (Phòng Y tế): có 6 cột; chỉ nhận đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu.',
-      'Dòng 7 (Phòng Nội vụ), cột khảo sát: Điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+      'Dòng 7: Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ pasted: bad, problems: checked.problems }));
     expect(page).toContain('<details class="paste" open>');
@@ -737,6 +738,10 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(htmlText(found)).toContain('1/27 đơn vị khớp “TU PHAP”');
     expect(found).toContain('href="/admin/units/phong-tu-phap"');
     expect(found).not.toContain('href="/admin/units/phong-noi-vu"');
+    // Spaces typed twice are one space, as the page shows the query back.
+    expect(renderUnitIndex({ frame: f.FRAME, units, query: 'Phòng  Tư   pháp' })).toContain(
+      'href="/admin/units/phong-tu-phap"',
+    );
     expect(htmlText(renderUnitIndex({ frame: f.FRAME, units, query: '<b>' }))).toContain(
       'Không có đơn vị nào khớp “<b>”',
     );
