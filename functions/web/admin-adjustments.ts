@@ -25,6 +25,7 @@ import {
   problemMap,
   problemSummary,
   textArea,
+  withoutGloss,
 } from './pages.ts';
 
 export interface StoredValues {
@@ -116,7 +117,7 @@ export function formVersions(form: URLSearchParams, unitIds: readonly string[]):
  * after it (a closing parenthesis whose letters are all ASCII), starting with a capital.
  */
 export function vietnameseOnly(message: string): string {
-  const text = message.replace(/\s*\((?:[A-Za-z]|[^\p{L}()])*\)\s*$/u, '');
+  const text = withoutGloss(message);
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 }
 

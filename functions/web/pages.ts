@@ -367,3 +367,11 @@ export const DECISION_LABELS: Record<string, string> = {
   signin: 'Đăng nhập',
   cast: 'Bỏ phiếu biểu quyết',
 };
+
+/**
+ * A message of the shared checks without the English gloss the command line prints after it (a
+ * closing parenthesis whose letters are all ASCII): the pages are Vietnamese only.
+ */
+export function withoutGloss(message: string): string {
+  return message.replace(/\s*\((?:[A-Za-z]|[^\p{L}()])*\)\s*$/u, '');
+}

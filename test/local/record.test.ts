@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '#infra/project';
 import type { RecordOutcome, RecordProblems } from '#local/product/control';
 import { type Product, runClientCommand, startProduct } from '#local/start';
 import { results } from '#ports/dynamo/results';
+import { GLOSS, readable } from '../helpers/glosses.ts';
 
 const EXAMPLE = join(PROJECT_ROOT, 'examples', 'adjustments-2022Q3.yaml');
 let dataDir: string;
@@ -96,6 +97,8 @@ describe('POST /local/record', () => {
     );
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('<script>');
+    // Vietnamese only: the command line's English gloss ("(survey above the maximum)") stays there.
+    expect(readable(page)).not.toMatch(GLOSS);
     expect(await stored('phong-noi-vu')).toMatchObject({ survey: 2625, version: 1 });
     expect(await stored('phong-tu-phap')).toMatchObject({ survey: 2475, version: 1 });
 

@@ -9,7 +9,7 @@ import { formatPoints } from '#domain/points';
 import type { Actor } from '#ports/actor';
 import { results } from '#ports/dynamo/results';
 import { FormError, type HttpRequest, type HttpResponse } from '#web/http';
-import { e, type Html, layout, problemMap, problemSummary, textArea } from '#web/pages';
+import { e, type Html, layout, problemMap, problemSummary, textArea, withoutGloss } from '#web/pages';
 import type { ProductControl, RecordOutcome, RecordProblems } from '../control.ts';
 import { EXTRA_CSS, json, page, wantsJson } from './common.ts';
 
@@ -24,9 +24,9 @@ const PASTED_FILE = 'adjustments.yaml';
  * on disk goes through `npm start -- record --file <tệp>`, which posts its content here.
  */
 export function recordForm(value: string, problems: readonly ConfigProblem[]): Html {
-  const field = problems.map((p) => ({ field: RECORD_FIELD, message: formatProblem(p) }));
+  const field = problems.map((p) => ({ field: RECORD_FIELD, message: withoutGloss(formatProblem(p)) }));
   return `<h2 id="so-lieu">Số liệu chấm điểm: khảo sát, điểm thưởng, điểm trừ</h2>
-<p class="muted">Dán nội dung tệp số liệu (YAML hoặc JSON; định dạng: docs/cli.md, mục <code>thidua record</code>; ví dụ <code>examples/adjustments-2022Q3.yaml</code>). Tệp được kiểm tra toàn bộ trước khi ghi: có lỗi thì không ghi gì. Ghi lại cùng số liệu không thay đổi gì. Từ terminal: <code>npm start -- record --file &lt;tệp&gt;</code>.</p>
+<p class="muted">Dán nội dung tệp số liệu (YAML hoặc JSON; định dạng: docs/cli.md, mục <code>thidua record</code>; ví dụ cho huyện mẫu: <code>examples/adjustments-2022Q3.yaml</code>; mã kỳ và mã đơn vị xem ở trang quản trị). Tệp được kiểm tra toàn bộ trước khi ghi: có lỗi thì không ghi gì. Ghi lại cùng số liệu không thay đổi gì. Từ terminal: <code>npm start -- record --file &lt;tệp&gt;</code>.</p>
 ${field.length ? problemSummary(field) : ''}
 <form method="post" action="/local/record">
 ${textArea({
@@ -36,7 +36,7 @@ ${textArea({
   rows: 12,
   required: true,
   problems: problemMap(field),
-  placeholder: 'periods:\n  "2022Q3":\n    phong-noi-vu:\n      survey: 26.25\n      bonus: 1.5',
+  placeholder: 'periods:\n  "<mã kỳ>":\n    <mã đơn vị>:\n      survey: 26.25\n      bonus: 1.5',
 })}
 <p><button type="submit">Ghi nhận số liệu</button></p>
 </form>`;
@@ -59,7 +59,7 @@ function recordedPage(control: ProductControl, r: RecordOutcome): HttpResponse {
   const warnings = r.published
     .map(
       (p) =>
-        `<div class="notice warn" role="alert"><p>Kỳ ${e(p.periodId)} đã có kết quả công bố (phiên bản ${e(p.version)}): kết quả đã công bố; chạy lại tính điểm để có phiên bản mới (quy trình scoring, tên ${e(p.rerunAs)}). (Results of ${e(p.periodId)} are published: rerun scoring for a new version.)</p></div>`,
+        `<div class="notice warn" role="alert"><p>Kỳ ${e(p.periodId)} đã có kết quả công bố (phiên bản ${e(p.version)}): kết quả đã công bố; chạy lại tính điểm để có phiên bản mới (quy trình scoring, tên ${e(p.rerunAs)}).</p></div>`,
     )
     .join('\n');
   const body = `
