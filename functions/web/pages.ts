@@ -60,7 +60,9 @@ label{display:block;font-weight:600;margin:.6rem 0 .2rem}
 label.inline{display:flex;gap:.5rem;align-items:flex-start;font-weight:400;margin:.35rem 0}
 label.inline input{margin-top:.3rem;width:1.15rem;height:1.15rem;flex:none}
 input[type=text],input[type=email],input[type=url],input:not([type]),select,textarea{width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #8c959f;border-radius:.35rem;background:#fff;color:inherit}
-input.score{max-width:8rem}
+input.score{max-width:8rem;min-width:5.5rem}
+.table-wrap input:not(.score){min-width:9rem}
+.table-wrap th[scope=row]{min-width:9rem}
 textarea{min-height:5rem;resize:vertical}
 [aria-invalid=true]{border-color:#b42318;outline:1px solid #b42318}
 .problem{color:#b42318;font-weight:600;margin:.2rem 0;font-size:.95rem}
@@ -80,7 +82,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;position:relative}
 @media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;border-bottom:1px solid #d8dee4;padding:.3rem 0}table.stack td{display:block;border:0;padding:.15rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 .table-wrap[tabindex] table{overflow-wrap:normal}
 fieldset{min-inline-size:0}

@@ -104,4 +104,18 @@ describe.skipIf(skip)('admin pages in a browser', () => {
     expect(await units.locator('tbody tr').count()).toBe(2);
     await page.close();
   }, 60_000);
+
+  it('the adjustments form on a phone: a typed value shows whole in its box; the table scrolls in its own region', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 }, locale: 'vi-VN' });
+    await page.goto(`${base}/trang/adjustments`);
+    for (const box of ['survey', 'bonus', 'penalty']) {
+      const input = page.locator(`input[name="${box}[xa-thanh-son]"]`);
+      await input.fill('22,75');
+      const [scroll, client] = await input.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      expect(scroll, box).toBeLessThanOrEqual(client ?? 0);
+    }
+    const [scroll, client] = await scrollWidths(page);
+    expect(scroll).toBeLessThanOrEqual(client ?? 0);
+    await page.close();
+  }, 60_000);
 });
