@@ -135,14 +135,19 @@ ${scrollTable(
   `<table><caption class="visually-hidden">Kết quả biểu quyết từng ứng viên</caption>
 <thead><tr><th scope="col">Ứng viên</th><th scope="col">Tán thành</th><th scope="col">Không tán thành</th><th scope="col">Không biểu quyết</th><th scope="col">Không có phiếu</th><th scope="col">Cần</th><th scope="col">Kết quả</th></tr></thead>
 <tbody>${rows}</tbody></table>`,
-)}
-${
-  tally.quorumMet
-    ? ''
-    : `<div class="notice warn" role="status"><p>Hội đồng không đủ số thành viên tham gia: chưa ứng viên nào được thông qua.</p><p><a href="${e(
-        adminHref.revote(m.cycle.cycleId),
-      )}">Tổ chức bỏ phiếu lại</a></p></div>`
-}`;
+)}`;
+}
+
+/**
+ * After a vote without quorum, what came of it and the way to a new vote, right under the title:
+ * on a province's page the tally and the candidates run to thousands of pixels below.
+ */
+function noQuorumNotice(m: CycleModel): Html {
+  const t = m.tally;
+  if (!t || t.quorumMet || m.proposal.ballot.length === 0) return '';
+  return `<div class="notice warn" role="status"><p>Hội đồng không đủ số thành viên tham gia (${e(t.present)}/${e(t.N)}, cần ít nhất ${e(
+    t.quorumRequired,
+  )}): chưa ứng viên nào được thông qua.</p><p><a href="${e(adminHref.revote(m.cycle.cycleId))}">Tổ chức bỏ phiếu lại</a></p></div>`;
 }
 
 /**
@@ -247,6 +252,7 @@ export function renderCycle(m: CycleModel): Html {
 <div class="meta"><span>${e(STATE_LABELS[c.state])}</span>${c.closesAt ? `<span>Hạn bỏ phiếu: ${e(dateTime(c.closesAt))}</span>` : ''}<span>Thẩm quyền: ${e(
     m.proposal.issuer.label,
   )}</span></div>
+${noQuorumNotice(m)}
 ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`).join('')}
 ${watchSection(m)}
 ${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}

@@ -266,6 +266,13 @@ describe('commendation', { timeout: 90_000 }, () => {
     const cycle = await (await a.get('/admin/commendation/2024-2')).text();
     expect(cycle).toContain('Không đủ số thành viên tham gia');
     expect(cycle).toContain('href="/admin/commendation/2024-2/revote"');
+    // What came of it and the new vote, under the title: not below the candidates and the tally.
+    const notice = `Hội đồng không đủ số thành viên tham gia (0/${memberIds.length}, cần ít nhất 6): chưa ứng viên nào được thông qua.`;
+    expect(cycle).toContain(notice);
+    expect(cycle.indexOf(notice)).toBeLessThan(cycle.indexOf('<h2>Đề xuất</h2>'));
+    expect(cycle.indexOf('href="/admin/commendation/2024-2/revote"')).toBeLessThan(
+      cycle.indexOf('<h2>Đề xuất</h2>'),
+    );
     const withQuorum = await a.post('/admin/commendation/2024/revote', { nonce: 'co-du-so-000000000001' });
     expect(withQuorum.status).toBe(410);
 

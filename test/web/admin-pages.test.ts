@@ -579,9 +579,19 @@ describe('admin pages', { timeout: 30_000 }, () => {
   });
 
   it('a vote without quorum says so and offers a new vote; with quorum, the documents to file', () => {
-    const none = htmlText(renderCycle(f.cycleModel(noQuorumTally())));
-    expect(none).toContain('Hội đồng không đủ số thành viên tham gia: chưa ứng viên nào được thông qua.');
-    expect(hrefs(renderCycle(f.cycleModel(noQuorumTally())))).toContain('/admin/commendation/2024/revote');
+    const tally = noQuorumTally();
+    const noneHtml = renderCycle(f.cycleModel(tally));
+    const none = htmlText(noneHtml);
+    const said = `Hội đồng không đủ số thành viên tham gia (${tally.present}/${tally.N}, cần ít nhất ${tally.quorumRequired}): chưa ứng viên nào được thông qua. Tổ chức bỏ phiếu lại`;
+    expect(none).toContain(said);
+    // Said once, right under the title and its facts: before the proposal and the tally, which on a
+    // province's page run to thousands of pixels.
+    expect(none.split(said)).toHaveLength(2);
+    const at = noneHtml.indexOf('Hội đồng không đủ số thành viên tham gia (');
+    expect(at).toBeGreaterThan(noneHtml.indexOf('<h1>'));
+    expect(at).toBeLessThan(noneHtml.indexOf('<h2>Đề xuất</h2>'));
+    expect(at).toBeLessThan(noneHtml.indexOf('<h2>Kiểm phiếu</h2>'));
+    expect(hrefs(noneHtml).filter((h) => h === '/admin/commendation/2024/revote')).toHaveLength(1);
     const html = renderCycle(f.cycleModel());
     expect(hrefs(html)).toEqual(
       expect.arrayContaining([
