@@ -6,8 +6,8 @@
  * text made plain).
  */
 import { formatDateTime } from '#domain/calendar';
+import { periodLabel } from '#web/pages';
 import { csvField } from './csv.ts';
-import { periodShort } from './format.ts';
 
 export type AuditRole = 'unit' | 'reviewer' | 'council' | 'admin' | 'leadership' | 'system';
 
@@ -141,7 +141,8 @@ export function auditCsv(rows: readonly AuditRow[], timeZone: string): Buffer {
         auditViaText(r.via),
         auditActionText(r.action),
         r.unitName ?? r.unitId ?? '',
-        r.periodId ? periodShort(r.periodId) : '',
+        // The period as the page names it ("6 tháng cuối năm 2025", "Quý IV/2024").
+        r.periodId ? periodLabel(r.periodId) : '',
         r.detail ?? '',
         r.ip ?? '',
       ]

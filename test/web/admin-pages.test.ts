@@ -559,6 +559,18 @@ describe('admin pages', { timeout: 30_000 }, () => {
     ]);
     expect(rows[2]?.[4]).toBe('Qua liên kết thẩm định trong email');
     expect(rows[3]?.[1]).toBe(`'=HYPERLINK("http://x";"a") <script>`);
+    // Each period as the page names it, a half-year's and a year's too.
+    const periods = ['2024Q4', '2025H2', '2025H1', '2025'];
+    const named = f
+      .auditRows()
+      .slice(0, 1)
+      .flatMap((row) => periods.map((periodId) => ({ ...row, periodId })));
+    const said = parseCsv(auditCsv(named, 'Asia/Ho_Chi_Minh').toString('utf8').slice(1))
+      .slice(1)
+      .map((r) => r[7]);
+    expect(said).toEqual(['Quý IV/2024', '6 tháng cuối năm 2025', '6 tháng đầu năm 2025', 'Năm 2025']);
+    const page = htmlText(renderAuditPage({ ...f.auditModel(), rows: named }));
+    for (const label of said) expect(page).toContain(`${label} `);
   });
 
   it("a workflow step's entries name the step in Vietnamese, never the code's name", () => {
