@@ -100,6 +100,7 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     case 'admin.recompute':
       return d.execution ? `Lượt tính ${String(d.execution)}` : undefined;
     case 'adjustments.recorded':
+      return adjustmentsDetail(d);
     case 'report.submitted':
       return `Phiên bản ${String(d.version ?? '')}`;
     case 'report.approved':
@@ -114,6 +115,43 @@ function detailOf(entry: AuditEntry, campaign: CampaignContext): string | undefi
     default:
       return decisionDetail(entry.action, d, () => appraisedSetOf(entry, campaign));
   }
+}
+
+const ADJUSTMENT_FIELDS = [
+  ['survey', 'khảo sát'],
+  ['bonus', 'thưởng'],
+  ['penalty', 'trừ'],
+  ['note', 'nguồn số liệu'],
+] as const;
+
+/** One stored value as the row says it: points "25,5", a note in quotes, none "(không có)". */
+function adjustmentValueText(field: (typeof ADJUSTMENT_FIELDS)[number][0], value: unknown): string {
+  if (field === 'note') return typeof value === 'string' && value !== '' ? `“${value}”` : '(không có)';
+  return typeof value === 'number' ? formatPoints(value) : '(không có)';
+}
+
+/**
+ * A recorded adjustment's row (functions/scoring/store-adjustments.ts stores the values before and
+ * after, from the admin's form and `thidua record` alike): "Phiên bản 2: khảo sát (không có) →
+ * 25,5; thưởng 0 → 2" — only the fields that changed; the first record, every value it set.
+ */
+function adjustmentsDetail(d: Record<string, unknown>): string {
+  const head = `Phiên bản ${String(d.version ?? '')}`;
+  const isValues = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isValues(d.after)) return head;
+  const after = d.after;
+  const before = isValues(d.before) ? d.before : undefined;
+  const parts: string[] = [];
+  for (const [field, label] of ADJUSTMENT_FIELDS) {
+    const now = adjustmentValueText(field, after[field]);
+    if (!before) {
+      if (field !== 'note' || now !== '(không có)') parts.push(`${label} ${now}`);
+      continue;
+    }
+    const was = adjustmentValueText(field, before[field]);
+    if (was !== now) parts.push(`${label} ${was} → ${now}`);
+  }
+  return parts.length ? `${head}: ${parts.join('; ')}` : head;
 }
 
 /**

@@ -7,12 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import { recordAdjustments, storedDistrict } from '#functions/scoring/record-adjustments';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
+import { results } from '#ports/dynamo/results';
 import { reviews } from '#ports/dynamo/reviews';
 import { auditDecision } from '#steps/decisions';
 import { auditSubmission } from '#steps/records';
+import { parseCsv } from '../documents/read-back.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
 let a: AdminBed;
@@ -218,6 +221,60 @@ describe('audit trail', { timeout: 90_000 }, () => {
     expect(csv.find((l) => l.includes('Phê duyệt báo cáo'))).toContain(
       `"Vòng 1; ${detail}; báo cáo phiên bản 1"`,
     );
+  });
+
+  it('says what a recorded adjustment changed, from `thidua record` and from the form alike', async () => {
+    // A unit of 2024Q1 with nothing recorded yet: its first record sets every value.
+    let unit: (typeof a.bed.config.units)[number] | undefined;
+    for (const u of a.bed.config.units) {
+      if (!(await results().getAdjustments(u.id, '2024Q1'))) {
+        unit = u;
+        break;
+      }
+    }
+    if (!unit) throw new Error('every unit of 2024Q1 has adjustments');
+    const district = await storedDistrict();
+    if (!district) throw new Error('no campaign stored');
+    const note = 'Xã chưa tổ chức khảo sát trong kỳ';
+    // `thidua record` (cli/record.ts stores through the same function as the form).
+    await recordAdjustments(
+      district,
+      {
+        file: 'adjustments-2024Q1.yaml',
+        text: `periods:\n  "2024Q1":\n    ${unit.id}:\n      survey: null\n      note: ${note}\n`,
+      },
+      { kind: 'admin', id: 'cli:huy' },
+    );
+    // Then the admin's form: the survey result arrives, with a bonus and a penalty; the note stays.
+    const path = '/admin/periods/2024Q1/adjustments';
+    const form = await (await a.get(path)).text();
+    const fields = {
+      nonce: /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '',
+      [`version[${unit.id}]`]:
+        new RegExp(`name="version\\[${unit.id}\\]" value="(\\d+)"`).exec(form)?.[1] ?? '',
+      [`survey[${unit.id}]`]: '25,5',
+      [`bonus[${unit.id}]`]: '2',
+      [`penalty[${unit.id}]`]: '0,5',
+      [`note[${unit.id}]`]: note,
+    };
+    expect((await a.post(path, { ...fields, step: 'preview' })).status).toBe(200);
+    expect((await a.post(path, { ...fields, step: 'confirm' })).status).toBe(303);
+
+    const first = `Phiên bản 1: khảo sát (không có); thưởng 0; trừ 0; nguồn số liệu “${note}”`;
+    const second = 'Phiên bản 2: khảo sát (không có) → 25,5; thưởng 0 → 2; trừ 0 → 0,5';
+    const rows = rowsOf(await (await a.get(`/admin/audit?unit=${unit.id}&period=2024Q1`)).text()).filter(
+      (r) => r.includes('Ghi nhận khảo sát, điểm thưởng, điểm trừ'),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('Phiên đăng nhập');
+    expect(rows[0]).toContain(second);
+    expect(rows[0]).not.toContain('nguồn số liệu');
+    expect(rows[1]).toContain('Dòng lệnh (huy)');
+    expect(rows[1]).toContain(first);
+    const csv = parseCsv(await (await a.get(`/admin/audit.csv?unit=${unit.id}&period=2024Q1`)).text())
+      .filter((r) => r[5] === 'Ghi nhận khảo sát, điểm thưởng, điểm trừ')
+      .map((r) => r[8]);
+    expect(csv).toEqual([second, first]);
   });
 
   it("lists a unit's entries across periods, and one unit-period's", async () => {
