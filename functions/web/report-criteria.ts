@@ -233,8 +233,10 @@ export function evidenceList(evidence: readonly EvidenceRef[] | undefined, downl
         ref.issuer ? `của ${e(ref.issuer)}` : '',
       ].filter(Boolean);
       const title = ref.title ? `${parts.length ? ': ' : ''}${e(ref.title)}` : '';
-      const link = ref.url ? ` — ${externalLink(ref.url)}` : '';
-      return `<li>${parts.join(' ')}${title}${link}</li>`;
+      const said = `${parts.join(' ')}${title}`;
+      // Only the parts present: a link alone is named, never left after a dash.
+      const link = ref.url ? externalLink(ref.url) : '';
+      return `<li>${said && link ? `${said} — ${link}` : said || (link ? `Đường dẫn: ${link}` : '')}</li>`;
     })
     .join('')}</ul>${files}`;
 }

@@ -299,6 +299,27 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).toContain('https://vanban.example.org/05');
   });
 
+  it("a unit-period's evidence joins only the parts given: a link alone is named, never after a dash", () => {
+    const m = f.unitPeriodModel();
+    const entry = m.report?.report.entries['1.1.1'];
+    if (!m.report || !entry) throw new Error('no entry 1.1.1');
+    const evidence = [
+      { url: 'https://vanban.example.org/chi-lien-ket' },
+      { number: '05/KH-TP', date: '2024-01-10', url: 'https://vanban.example.org/05' },
+      { title: 'Kế hoạch cải cách hành chính' },
+    ];
+    const report = {
+      ...m.report.report,
+      entries: { ...m.report.report.entries, '1.1.1': { ...entry, evidence } },
+    };
+    const html = renderUnitPeriod({ ...m, report: { ...m.report, report } });
+    const text = htmlText(html);
+    expect(text).toContain(
+      'Minh chứng: Đường dẫn: https://vanban.example.org/chi-lien-ket Số 05/KH-TP ngày 10/01/2024 — https://vanban.example.org/05 Kế hoạch cải cách hành chính',
+    );
+    expect(html).not.toMatch(/<li>\s*—/);
+  });
+
   it('reassigning: only reviewers outside the unit, the current one left out; a second admin sees the conflict, no form', () => {
     const choices = f.reassignAction();
     if (choices.kind !== 'reassign') throw new Error('not a reassignment');
