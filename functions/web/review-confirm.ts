@@ -67,9 +67,7 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
 <section><h2>Điểm</h2>
 <p>Tổng điểm thẩm định: <strong>${e(formatPoints(appraisedTotal))}</strong>/${e(
     formatPoints(scale.assessedMax),
-  )} điểm; đơn vị tự chấm: ${e(
-    formatPoints(selfTotal),
-  )} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}.</p>
+  )} điểm; đơn vị tự chấm: ${e(formatPoints(selfTotal))}/${e(formatPoints(scale.assessedMax))} điểm${survey > 0 ? ` (chưa kể ${e(formatPoints(survey))} điểm khảo sát)` : ''}.</p>
 ${
   rows.length
     ? `<h3>Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: ${rows.length}</h3>

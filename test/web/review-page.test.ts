@@ -150,7 +150,7 @@ describe('the confirmation of a decision', () => {
       (hundredths / 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 }).replace(/\./g, '');
     expect(page).toContain(
       // Out of the appraised areas' maximum (every leaf's), as the unit's report page reads it.
-      `Tổng điểm thẩm định: <strong>${text(appraised)}</strong>/${text(total)} điểm; đơn vị tự chấm: ${text(total)} điểm`,
+      `Tổng điểm thẩm định: <strong>${text(appraised)}</strong>/${text(total)} điểm; đơn vị tự chấm: ${text(total)}/${text(total)} điểm`,
     );
     expect(page).toContain('Tiêu chí có điểm thẩm định khác điểm tự chấm hoặc có nhận xét: 1');
     expect(page).toContain('Chưa có minh chứng.');

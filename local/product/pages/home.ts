@@ -192,7 +192,7 @@ export function revoteSection(offers: readonly RevoteOffer[]): Html {
     )
     .join('\n');
   return `<h2>Hội đồng Thi đua – Khen thưởng</h2>
-<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại trên cùng danh sách đề nghị. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>.</p>
+<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại, với đề xuất được lập lại từ kết quả mới nhất của từng kỳ. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>.</p>
 ${items}`;
 }
 
