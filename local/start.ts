@@ -96,7 +96,8 @@ export function parseArgs(argv: readonly string[]): StartArgs {
 
 export const HELP = `npm start — toàn bộ hệ thống trên một máy
 
-  npm start [-- --district <slug>] [-- --port <n>]   chạy máy chủ; mặc định huyện demo, cổng 3000
+  npm start [-- [--district <slug>] [--port <n>]]     chạy máy chủ; mặc định huyện demo, cổng 3000
+                                                      (tỉnh mẫu: npm start -- --district tinh-hong-lam)
   npm start -- launch                                 phát động phong trào (launch; chạy lại không gửi lại email)
   npm start -- advance [--to dd/mm/yyyy]              chuyển đồng hồ đến sự kiện tiếp theo, hoặc đến 08:00 ngày đó
                                                       (move the clock to the next event, or to 08:00 that day)
@@ -107,9 +108,9 @@ export const HELP = `npm start — toàn bộ hệ thống trên một máy
                                                       (call a new council vote after one without quorum)
 
 Biến môi trường:
-  THIDUA_DISTRICT   huyện, mặc định demo
+  THIDUA_DISTRICT   địa phương (huyện, tỉnh hoặc xã), mặc định demo
   PORT              cổng, mặc định 3000; các lệnh launch/advance/status/record gửi đến cổng này
-  THIDUA_DATA_DIR   thư mục dữ liệu, mặc định .local; dữ liệu của huyện ở <dir>/<slug>
+  THIDUA_DATA_DIR   thư mục dữ liệu, mặc định .local; dữ liệu của địa phương ở <dir>/<slug>
   SIGNING_KEY_FILE  khoá ký liên kết, mặc định <dir>/<slug>/signing-key.json
   LOG_LEVEL         mức nhật ký, mặc định warn
 `;
