@@ -2,7 +2,7 @@
  * `npm start`: the whole product on one machine, for one district (the demo by default), and the
  * terminal commands that talk to it.
  *
- *   npm start [-- --district <slug>] [-- --port <n>]     serve (env THIDUA_DISTRICT, PORT, THIDUA_DATA_DIR)
+ *   npm start [-- [--district <slug>] [--port <n>]]     serve (env THIDUA_DISTRICT, PORT, THIDUA_DATA_DIR)
  *   npm start -- launch                                 launch the campaign on the running server
  *   npm start -- advance [--to dd/mm/yyyy]              move its clock to the next event (or a date)
  *   npm start -- status                                 print its clock, next event and executions
