@@ -7,7 +7,7 @@
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteUnit } from '#functions/period/invitation';
 import { reports } from '#ports/dynamo/reports';
@@ -22,6 +22,22 @@ if (skip) {
   console.warn(
     `test/e2e/report-page.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI this test runs.`,
   );
+}
+
+/** Waiting for what the page does after a pause (autosave waits for typing to stop); never a timing. */
+const POLL = { timeout: 20_000 };
+
+/**
+ * The tab hidden or shown again as far as the page's script can tell (a headless page stays
+ * visible): `document.visibilityState` and its event.
+ */
+function seenAs(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  return page.evaluate((value) => {
+    // The browser's document, typed here since the project compiles without the DOM library.
+    const doc = (globalThis as unknown as { document: EventTarget }).document;
+    Object.defineProperty(doc, 'visibilityState', { value, configurable: true });
+    doc.dispatchEvent(new Event('visibilitychange'));
+  }, state);
 }
 
 export const SCREENSHOTS = {
@@ -153,6 +169,130 @@ describe.skipIf(skip)('the report page in a browser', () => {
     expect(await page.inputValue('[name="evidence[1.1.1][2][title]"]')).toBe('Báo cáo kết quả CCHC năm 2022');
     expect(await page.inputValue('[name="evidence[1.1.1][3][number]"]')).toBe('');
     expect(await add.isVisible()).toBe(true);
+    await page.close();
+  }, 60_000);
+
+  it('closing the page before the autosave’s pause ends still saves what was typed', async () => {
+    const unitId = 'phong-van-hoa-thong-tin';
+    const link = await reportLink(h, unitId);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    expect((await page.goto(link))?.status()).toBe(200);
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.fill('[name="explanation[1.1.1]"]', 'Gõ xong là đóng thẻ ngay.');
+    // Well within the autosave's 2 s pause: only the page's own pagehide/visibilitychange send it.
+    await page.close({ runBeforeUnload: true });
+    const stored = async () => (await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1'];
+    await expect
+      .poll(stored, { timeout: 10_000 })
+      .toMatchObject({ explanation: 'Gõ xong là đóng thẻ ngay.' });
+
+    const again = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    // The requests say whether the script asked for keepalive (no browser event says so, and a
+    // closing page's requests are not reported): a tab hidden, not closed, shows it.
+    await again.addInitScript(() => {
+      // The browser's fetch, typed here since the project compiles without the DOM library.
+      type Init = { keepalive?: boolean; headers?: Record<string, string> };
+      const w = globalThis as unknown as { fetch: (input: unknown, init?: Init) => Promise<unknown> };
+      const send = w.fetch;
+      w.fetch = (input, init) =>
+        send(
+          input,
+          init?.keepalive ? { ...init, headers: { ...init.headers, 'x-test-keepalive': '1' } } : init,
+        );
+    });
+    const saves: (string | undefined)[] = [];
+    again.on('request', (request) => {
+      if (request.method() === 'POST') saves.push(request.headers()['x-test-keepalive'] ?? 'timer');
+    });
+    expect((await again.goto(link))?.status()).toBe(200);
+    expect(await again.inputValue('[name="score[1.1.1]"]')).toBe('1');
+    expect(await again.inputValue('[name="explanation[1.1.1]"]')).toBe('Gõ xong là đóng thẻ ngay.');
+    const status = again.locator('[data-autosave-status]');
+    await again.fill('[name="explanation[1.1.1]"]', 'Sang thẻ khác ngay.');
+    await seenAs(again, 'hidden');
+    await expect.poll(() => saves, POLL).toEqual(['1']);
+    await expect.poll(() => status.textContent(), POLL).toMatch(/phiên bản 2\.$/);
+    expect(await stored()).toMatchObject({ explanation: 'Sang thẻ khác ngay.' });
+    // Back on the tab: the next autosave carries the version the hidden one got (no conflict).
+    await seenAs(again, 'visible');
+    await again.fill('[name="explanation[1.1.1]"]', 'Quay lại thẻ, gõ tiếp.');
+    await expect.poll(() => status.textContent(), POLL).toMatch(/phiên bản 3\.$/);
+    expect(saves).toEqual(['1', 'timer']);
+    expect(await stored()).toMatchObject({ explanation: 'Quay lại thẻ, gõ tiếp.' });
+    await again.close();
+  }, 60_000);
+
+  it('leaving with a save pending: a small form goes without asking, one too big for keepalive (64 KiB) asks first', async () => {
+    const link = await reportLink(h, 'phong-tai-chinh-ke-hoach');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    expect((await page.goto(link))?.status()).toBe(200);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    // A small form leaves without asking: its pending save goes as the page goes.
+    await page.fill('[name="summary"]', 'Tóm tắt ngắn.');
+    await page.goto('about:blank');
+    expect(dialogs).toEqual([]);
+    await expect
+      .poll(async () => (await reports().get('phong-tai-chinh-ke-hoach', PERIOD_ID))?.report.summary, POLL)
+      .toBe('Tóm tắt ngắn.');
+
+    expect((await page.goto(link))?.status()).toBe(200);
+    await page.click('[name="summary"]'); // a person's gesture: the browser asks only then
+    await page.locator('[name="summary"]').evaluate((el, text) => {
+      // Past the field's maxlength, as a paste of many fields' worth would be: only the size counts.
+      (el as unknown as { value: string }).value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 'x'.repeat(70_000));
+    // Leaving by a navigation (headless Chromium shows no beforeunload dialog on page.close).
+    await page.goto('about:blank');
+    expect(dialogs).toEqual(['beforeunload']);
+    await page.close();
+  }, 60_000);
+
+  it('an autosave that leaves a value out marks its field, names it in the status line, and unmarks it once saved', async () => {
+    const unitId = 'phong-lao-dong-tbxh';
+    const link = await reportLink(h, unitId);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    expect((await page.goto(link))?.status()).toBe(200);
+    const date = page.locator('[name="evidence[1.1.1][0][date]"]');
+    const note = page.locator('#f-evidence-1-1-1-0-date-loi');
+    const status = page.locator('[data-autosave-status]');
+
+    await page.fill('[name="score[1.1.1]"]', '1');
+    await page.click('#leaf-1\\.1\\.1 summary');
+    await page.fill('[name="evidence[1.1.1][0][number]"]', '07/KH-LĐ');
+    await date.fill('31/02/2022');
+    // The autosave (after typing stops) stores the rest and reports the date.
+    await expect.poll(() => date.getAttribute('aria-invalid'), POLL).toBe('true');
+    expect(await date.getAttribute('aria-describedby')).toBe('f-evidence-1-1-1-0-date-loi');
+    await expect(note.textContent()).resolves.toBe(
+      'Tiêu chí 1.1.1, minh chứng 1: ngày "31/02/2022" không hợp lệ (viết dd/mm/yyyy, ví dụ 30/09/2024).',
+    );
+    expect(await note.getAttribute('class')).toBe('problem');
+    expect(await page.locator('#leaf-1\\.1\\.1').getAttribute('class')).toContain('has-problem');
+    await expect(status.textContent()).resolves.toMatch(
+      /^Đã tự động lưu phần hợp lệ lúc .*, phiên bản 1; 1 mục còn lỗi chưa được lưu: Tiêu chí 1\.1\.1 – Ngày ban hành 1\.$/,
+    );
+    const named = status.getByRole('link', { name: 'Tiêu chí 1.1.1 – Ngày ban hành 1' });
+    expect(await named.getAttribute('href')).toBe('#f-evidence-1-1-1-0-date');
+    await named.click();
+    expect(await page.locator(':focus').getAttribute('name')).toBe('evidence[1.1.1][0][date]');
+    expect((await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '07/KH-LĐ' },
+    ]);
+
+    await date.fill('28/02/2022');
+    await expect.poll(() => date.getAttribute('aria-invalid'), POLL).toBeNull();
+    expect(await date.getAttribute('aria-describedby')).toBeNull();
+    expect(await note.count()).toBe(0);
+    expect(await page.locator('#leaf-1\\.1\\.1').getAttribute('class')).not.toContain('has-problem');
+    await expect(status.textContent()).resolves.toMatch(/^Đã tự động lưu lúc .*, phiên bản 2\.$/);
+    expect((await reports().get(unitId, PERIOD_ID))?.report.entries['1.1.1']?.evidence).toEqual([
+      { number: '07/KH-LĐ', date: '2022-02-28' },
+    ]);
     await page.close();
   }, 60_000);
 

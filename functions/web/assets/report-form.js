@@ -5,7 +5,9 @@
  *   integer hundredths exactly as the server reads scores (domain/points.ts), never in floats;
  * - the draft is saved a moment after typing stops, by the same request as the Save button plus
  *   `autosave=1` and `Accept: application/json` (docs/unit-pages.md); a conflict stops it and says
- *   so, leaving every typed value on the page;
+ *   so, leaving every typed value on the page; the values it left out are marked beside their
+ *   fields and named in the status line; a page hidden or closed before the pause ends sends the
+ *   pending save at once (`keepalive`);
  * - after a return, the "only commented criteria" view switches in place, keeping what was typed;
  * - where the page offers it, evidence files go straight to storage: presign → POST → verify;
  * - a criterion's "⚠ chưa có minh chứng" warning follows its score and evidence while they are
@@ -423,6 +425,17 @@ async function answerOf(response) {
 }
 
 /**
+ * The most a browser sends of a `keepalive` request's body (64 KiB, all such requests of the page
+ * together): a request that outlives its page when it is closed.
+ */
+const KEEPALIVE_BYTES = 65536;
+
+/** @param {string} text */
+function byteLength(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
  * The form's fields as the Save button posts them, plus the autosave marker.
  * @param {HTMLFormElement} form
  * @returns {URLSearchParams}
@@ -437,19 +450,23 @@ function saveRequest(form) {
 
 /**
  * Posts a save; undefined when no usable answer came (network, a server error, not JSON).
+ * `keepalive`: the page is going away, the request must outlive it (when its body is small enough).
  * @param {HTMLFormElement} form
  * @param {URLSearchParams} data
+ * @param {boolean} [keepalive]
  * @returns {Promise<Answer | undefined>}
  */
-async function postSave(form, data) {
+async function postSave(form, data, keepalive = false) {
   try {
+    const body = data.toString();
     // Not `form.action`: the form's buttons named "action" shadow that property.
     const response = await fetch(new URL(form.getAttribute('action') ?? '', location.href), {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: data.toString(),
+      body,
       credentials: 'same-origin',
       redirect: 'manual',
+      keepalive: keepalive && byteLength(body) <= KEEPALIVE_BYTES,
     });
     return response.status >= 500 ? undefined : await answerOf(response);
   } catch {
@@ -457,7 +474,10 @@ async function postSave(form, data) {
   }
 }
 
-/** Saves the draft a moment after typing stops; stops, keeping every typed value, on a conflict. */
+/**
+ * Saves the draft a moment after typing stops, and at once when the page is hidden or closed;
+ * stops, keeping every typed value, on a conflict.
+ */
 class Autosave {
   /**
    * @param {HTMLFormElement} form
@@ -481,6 +501,8 @@ class Autosave {
     this.inFlight = undefined;
     /** @type {{ body: string, writeId: string } | undefined} A failed request: the same body again reuses its write id. */
     this.lastFailed = undefined;
+    /** @type {(() => void)[]} How to take away the problem marks the last autosave added. */
+    this.marks = [];
   }
 
   /** @param {string} text */
@@ -498,6 +520,32 @@ class Autosave {
   changed() {
     this.dirty = true;
     this.schedule();
+  }
+
+  /**
+   * The page is hidden (closed, another tab, the phone locked): what was typed since the last save
+   * goes now instead of after the pause, as a `keepalive` request that closing the page does not
+   * cancel. The same request as any autosave (body, write id, version); when the page stays, its
+   * answer is read as any other.
+   */
+  flush() {
+    if (this.stopped || !this.dirty) return;
+    clearTimeout(this.timer);
+    void this.save(true);
+  }
+
+  /**
+   * Closing the page with a save pending whose body is over the `keepalive` limit: that request
+   * would be cancelled with the page, so the browser asks first ("Rời khỏi trang web?").
+   * @param {BeforeUnloadEvent} event
+   */
+  leaving(event) {
+    if (this.stopped || !(this.dirty || this.inFlight)) return;
+    const data = saveRequest(this.form);
+    data.set('writeId', newWriteId());
+    if (byteLength(data.toString()) <= KEEPALIVE_BYTES) return;
+    event.preventDefault();
+    event.returnValue = true;
   }
 
   /**
@@ -538,27 +586,31 @@ class Autosave {
     return [button, open];
   }
 
-  /** @returns {Promise<void>} */
-  async save() {
+  /**
+   * @param {boolean} [keepalive] the page is going away
+   * @returns {Promise<void>}
+   */
+  async save(keepalive = false) {
     if (this.stopped || !this.dirty) return;
     if (this.inFlight) {
       await this.inFlight;
-      return this.save();
+      return this.save(keepalive);
     }
     this.dirty = false;
-    this.inFlight = this.send();
+    this.inFlight = this.send(keepalive);
     await this.inFlight;
     this.inFlight = undefined;
     if (this.dirty) this.schedule();
   }
 
-  async send() {
+  /** @param {boolean} keepalive */
+  async send(keepalive) {
     const data = saveRequest(this.form);
     const body = data.toString();
     const writeId = this.lastFailed?.body === body ? this.lastFailed.writeId : newWriteId();
     data.set('writeId', writeId);
     this.say('Đang lưu…');
-    const answer = await postSave(this.form, data);
+    const answer = await postSave(this.form, data, keepalive);
     if (!answer) {
       this.lastFailed = { body, writeId };
       this.dirty = true;
@@ -585,12 +637,111 @@ class Autosave {
         unsaved.textContent = unsaved.dataset.savedLabel ?? '';
         unsaved.className = 'badge draft';
       }
+      const named = this.markProblems(answer.status === 'saved-partly' ? (answer.problems ?? []) : []);
       this.say(answer.message);
+      if (named.length > 0 && this.status) {
+        // "…; 2 mục còn lỗi chưa được lưu: Tiêu chí 1.2.2 – Ngày ban hành 1, …", each a link.
+        const list = named.flatMap((part, i) => (i === 0 ? [part] : [', ', part]));
+        this.status.replaceChildren(`${answer.message.replace(/\.$/, '')}: `, ...list, '.');
+      }
     } else if (answer.status === 'conflict' && typeof answer.version === 'number') {
       this.stop(answer.message, this.conflictActions(answer.version));
     } else {
       this.stop(answer.message, []);
     }
+  }
+
+  /**
+   * The values an autosave left out, marked as the server marks them after a click on Save
+   * (pages.ts `fieldProblems`): the field `aria-invalid` and described by its message in a
+   * `.problem` paragraph after it, its criterion `.has-problem`. The marks of the autosave before
+   * are taken away first; marks the server drew itself stay. A problem without a field of its own
+   * on the page (a criterion's rows as a whole) is written in its criterion.
+   * @param {{ field: string, message: string }[]} problems
+   * @returns {(HTMLElement | string)[]} each problem's name for the status line: a link to it
+   */
+  markProblems(problems) {
+    for (const undo of this.marks.splice(0)) undo();
+    /** @type {Map<string, string[]>} */
+    const byField = new Map();
+    for (const p of problems) byField.set(p.field, [...(byField.get(p.field) ?? []), p.message]);
+    /** @type {(HTMLElement | string)[]} */
+    const named = [];
+    for (const [field, messages] of byField) {
+      const id = fieldIdOf(field);
+      const leafId = /^(?:score|explanation|evidence|file)\[([^\]]+)\]/.exec(field)?.[1];
+      const leaf = leafId ? document.getElementById(`leaf-${leafId}`) : null;
+      const found = field ? document.getElementById(id) : null;
+      const control =
+        (found instanceof HTMLInputElement && found.type !== 'hidden') ||
+        found instanceof HTMLTextAreaElement ||
+        found instanceof HTMLSelectElement
+          ? found
+          : undefined;
+      /** @type {HTMLElement | undefined} */
+      let target = found ?? undefined;
+      if (control && control.getAttribute('aria-invalid') !== 'true') {
+        const note = this.problemNote(`${id}-loi`, messages);
+        const described = control.getAttribute('aria-describedby');
+        control.setAttribute('aria-invalid', 'true');
+        control.setAttribute('aria-describedby', note.id);
+        control.after(note);
+        this.marks.push(() => {
+          note.remove();
+          control.removeAttribute('aria-invalid');
+          if (described === null) control.removeAttribute('aria-describedby');
+          else control.setAttribute('aria-describedby', described);
+        });
+      } else if (!found && leaf) {
+        const note = this.problemNote(id, messages);
+        note.tabIndex = -1; // the status line's link lands on it
+        const rows = leaf.querySelector('.evidence-rows');
+        const first = rows?.querySelector('.row.ev');
+        if (first) first.before(note);
+        else leaf.append(note);
+        this.marks.push(() => note.remove());
+        target = note;
+      }
+      if (leaf && !leaf.classList.contains('has-problem')) {
+        leaf.classList.add('has-problem');
+        this.marks.push(() => leaf.classList.remove('has-problem'));
+      }
+      const folded = target?.closest('details');
+      if (folded) folded.open = true;
+      const label = control
+        ? document.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent
+        : '';
+      const name = label ? (leafId ? `Tiêu chí ${leafId} – ${label}` : label) : messages.join(' ');
+      if (!target) {
+        named.push(name);
+        continue;
+      }
+      const link = document.createElement('a');
+      link.href = `#${target.id}`;
+      link.textContent = name;
+      const to = target;
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        // In the middle of the screen, clear of the bar that stays on top.
+        to.scrollIntoView({ block: 'center' });
+        to.focus({ preventScroll: true });
+      });
+      named.push(link);
+    }
+    return named;
+  }
+
+  /**
+   * A field's messages as the server writes them under it: `<p class="problem" id>` with `<br>`s.
+   * @param {string} id
+   * @param {string[]} messages
+   */
+  problemNote(id, messages) {
+    const note = document.createElement('p');
+    note.className = 'problem';
+    note.id = id;
+    note.append(...messages.flatMap((m, i) => (i === 0 ? [m] : [document.createElement('br'), m])));
+    return note;
   }
 
   /**
@@ -617,6 +768,11 @@ function autosave(form) {
   form.addEventListener('input', () => saver.changed());
   form.addEventListener('change', () => saver.changed());
   form.addEventListener('submit', (event) => saver.submitting(event));
+  addEventListener('pagehide', () => saver.flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saver.flush();
+  });
+  addEventListener('beforeunload', (event) => saver.leaving(event));
   saver.say('Bản nháp được tự động lưu khi bạn nhập.');
 }
 
