@@ -343,6 +343,7 @@ ${hidden('version', m.version)}
 ${m.writeId ? hidden('writeId', m.writeId) : ''}
 ${hidden('selfcheck', '1')}
 ${validDraftOffer(m)}
+<div class="notice info" data-without-script><p>Trình duyệt đang tắt JavaScript: trang vẫn dùng được. Mỗi tiêu chí có một dòng minh chứng trống; cần thêm dòng thì bấm Lưu nháp, sau khi lưu sẽ có thêm một dòng trống.</p></div>
 ${returned ? responseField(report, problems, v) : ''}
 <section><h2>Tóm tắt kết quả thực hiện trong kỳ</h2>
 ${textArea({ name: 'summary', label: 'Tóm tắt, không bắt buộc', value: v('summary', report?.summary), problems, maxlength: LIMITS.summary, rows: 4 })}

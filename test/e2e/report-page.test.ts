@@ -130,6 +130,8 @@ describe.skipIf(skip)('the report page in a browser', () => {
     const rows = page.locator('#leaf-1\\.1\\.1 .row.ev');
     const add = page.getByRole('button', { name: 'Thêm dòng minh chứng, tiêu chí 1.1.1', exact: true });
     const full = page.locator('#leaf-1\\.1\\.1 [data-add-evidence] [aria-live]');
+    // With script the page says nothing of saving to get a row: the button does it.
+    expect(await page.getByText('cần thêm dòng thì bấm Lưu nháp').isVisible()).toBe(false);
 
     await page.fill('[name="score[1.1.1]"]', '1');
     await page.click('#leaf-1\\.1\\.1 summary');
@@ -307,6 +309,8 @@ describe.skipIf(skip)('the report page in a browser', () => {
     expect(await rows.count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Thêm dòng minh chứng' }).count()).toBe(0);
     expect(await page.locator('#leaf-1\\.1\\.2 [data-add-evidence]').isVisible()).toBe(false);
+    // What to do instead is said once, at the top of the form.
+    await expect(page.getByText('cần thêm dòng thì bấm Lưu nháp').isVisible()).resolves.toBe(true);
     await page.fill('[name="score[1.1.2]"]', '0,5');
     await page.fill('[name="evidence[1.1.2][0][number]"]', '12/BC-NV');
     await Promise.all([page.waitForURL(/ok=saved/), page.click('button[name="action"][value="save"]')]);

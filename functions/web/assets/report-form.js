@@ -967,6 +967,9 @@ if (typeof document !== 'undefined') {
     runningTotal(form);
     evidenceWarnings(form);
     addEvidenceRows(form);
+    // What the page says to a browser without script (save to get another row): not to this one.
+    for (const note of form.querySelectorAll('[data-without-script]'))
+      if (note instanceof HTMLElement) note.hidden = true;
     viewSwitch(form);
     autosave(form);
     uploads(form);
