@@ -233,8 +233,10 @@ export async function proposalWatch(
   for (const periodId of data.periodIds) {
     const period = campaign.periods.find((p) => p.id === periodId);
     if (!period || at.getTime() >= Date.parse(period.lateAppraisalUntil)) continue;
-    const waiting = (await reports().listPeriod(periodId))
-      .filter((r) => IN_REVIEW_LOOP.has(r.status))
+    // The progress items (~300 bytes, the report's status mirrored), not the reports' index, whose
+    // Query reads each whole report: this runs at every view while late appraisals are accepted.
+    const waiting = (await reports().listProgress(periodId))
+      .filter((r) => r.reportStatus !== undefined && IN_REVIEW_LOOP.has(r.reportStatus))
       .map((r) => campaign.findUnit(r.unitId)?.name ?? r.unitId)
       .sort(byName.compare);
     if (waiting.length > 0) watch.late.push({ periodId, until: period.lateAppraisalUntil, waiting });
