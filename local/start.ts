@@ -104,7 +104,7 @@ export const HELP = `npm start — toàn bộ hệ thống trên một máy
   npm start -- status                                 đồng hồ, sự kiện tiếp theo, quy trình
   npm start -- record --file <tệp>                    ghi nhận khảo sát, điểm thưởng, điểm trừ (docs/cli.md, thidua record)
                                                       (record survey results, bonus and penalty from a file)
-  npm start -- revote --cycle <năm|phase>             biểu quyết lại khi lần trước không đủ số thành viên tham gia
+  npm start -- revote --cycle <năm|phase>             tổ chức bỏ phiếu lại khi lần trước không đủ số thành viên tham gia
                                                       (call a new council vote after one without quorum)
 
 Biến môi trường:
@@ -220,12 +220,12 @@ function requestFor(args: StartArgs): {
 
 function printRevote(r: RevoteOutcome, base: string, out: Print, err: Print): number {
   if (r.outcome === 'refused') {
-    err(`Không thể biểu quyết lại: ${r.reason ?? ''}`);
+    err(`Không thể tổ chức bỏ phiếu lại: ${r.reason ?? ''}`);
     return 1;
   }
   out(
-    `${r.outcome === 'started' ? 'Đã tổ chức biểu quyết lại' : 'Biểu quyết lại đã được tổ chức trước đó'} (${r.name} ${r.status ?? ''}): ` +
-      `${r.newEmails} email mới mời Hội đồng biểu quyết. Xem ${base}/inbox\n` +
+    `${r.outcome === 'started' ? 'Đã tổ chức bỏ phiếu lại' : 'Đợt bỏ phiếu lại đã được tổ chức trước đó'} (${r.name} ${r.status ?? ''}): ` +
+      `${r.newEmails} email mới mời Hội đồng bỏ phiếu. Xem ${base}/inbox\n` +
       `(${r.outcome === 'started' ? 'A new council vote was called' : 'The new vote was already called'}: ${r.newEmails} new emails.)`,
   );
   return 0;

@@ -8,7 +8,7 @@ import { COMMENDATION_DELAY_DAYS } from '#domain/calendar';
 import type { Proposal } from '#domain/commendation-model';
 import type { Tally } from '#domain/council';
 import { FINAL_STATUS_LABELS, type FinalList } from '#domain/final-list';
-import type { IsoInstant } from '#domain/model';
+import { FLAG_LABELS, type IsoInstant } from '#domain/model';
 import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
@@ -91,23 +91,45 @@ ${
   return adminPage(m.frame, { title: 'Khen thưởng', current: 'commendation', body });
 }
 
+/**
+ * A candidate's status as the table reads it: a unit excluded because its report was not yet
+ * appraised says so, since "Không đề nghị" alone reads as a judgment of its results.
+ */
+function statusText(c: Proposal['candidates'][number]): string {
+  if (c.status === 'excluded' && c.reasons.some((r) => r.code === 'flag-chua-tham-dinh')) {
+    return `${CANDIDATE_STATUS.excluded} (${FLAG_LABELS['chua-tham-dinh'].toLowerCase()})`;
+  }
+  return CANDIDATE_STATUS[c.status];
+}
+
+/** Column headings, also each cell's label where a phone stacks the rows (`table.stack`). */
+const CANDIDATE_COLUMNS = ['Ứng viên', 'Hình thức', 'Tỷ lệ điểm (%)', 'Đề xuất', 'Lý do'] as const;
+
 function candidatesTable(p: Proposal): Html {
+  const [, form, percent, status, reasons] = CANDIDATE_COLUMNS;
   const rows = p.candidates
     .map(
       (c) =>
-        `<tr><th scope="row">${e(c.name)}${c.kind === 'individual' ? `<br><span class="muted">${e(c.unitName)}</span>` : ''}</th><td>${e(
+        `<tr><th scope="row">${e(c.name)}${c.kind === 'individual' ? `<br><span class="muted">${e(c.unitName)}</span>` : ''}</th><td data-label="${form}">${e(
           c.formLabel,
-        )}</td><td class="num">${e(c.percent ?? '—')}</td><td>${e(CANDIDATE_STATUS[c.status])}</td><td>${c.reasons
-          .map((r) => e(r.message))
-          .join('<br>')}</td></tr>`,
+        )}</td><td class="num" data-label="${percent}">${e(c.percent ?? '—')}</td><td data-label="${status}">${e(
+          statusText(c),
+        )}</td><td data-label="${reasons}">${c.reasons.map((r) => e(r.message)).join('<br>')}</td></tr>`,
     )
     .join('\n');
-  return scrollTable(
+  // Who is left out of the n of "Xếp hạng r/n": DOMAIN.md ranks a unit without a report last,
+  // and does not rank one not yet appraised.
+  const rankNote = p.candidates.some((c) => c.reasons.some((r) => r.code === 'ranking'))
+    ? `<p class="muted">Trong “Xếp hạng r/n”, n là số đơn vị được xếp hạng trong khối: gồm cả đơn vị ${e(
+        FLAG_LABELS['khong-nop-bao-cao'].toLowerCase(),
+      )} (xếp cuối khối), không gồm đơn vị ${e(FLAG_LABELS['chua-tham-dinh'].toLowerCase())}.</p>`
+    : '';
+  return `${rankNote}${scrollTable(
     'Ứng viên',
-    `<table><caption class="visually-hidden">Ứng viên và lý do</caption>
-<thead><tr><th scope="col">Ứng viên</th><th scope="col">Hình thức</th><th scope="col">Tỷ lệ điểm (%)</th><th scope="col">Đề xuất</th><th scope="col">Lý do</th></tr></thead>
+    `<table class="stack"><caption class="visually-hidden">Ứng viên và lý do</caption>
+<thead><tr>${CANDIDATE_COLUMNS.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
 <tbody>${rows}</tbody></table>`,
-  );
+  )}`;
 }
 
 function tallySection(m: CycleModel, tally: Tally): Html {

@@ -83,7 +83,7 @@ th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;verti
 th{background:#f6f8fa}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-wrap{overflow-x:auto;position:relative}
-@media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;border-bottom:1px solid #d8dee4;padding:.3rem 0}table.stack td{display:block;border:0;padding:.15rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+@media (max-width:40rem){table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;border-bottom:1px solid #d8dee4;padding:.3rem 0}table.stack td,table.stack th[scope=row]{display:block;border:0;padding:.15rem .2rem;text-align:left;min-width:0}table.stack th[scope=row]{background:none}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 .table-wrap[tabindex] table{overflow-wrap:normal}
 fieldset{min-inline-size:0}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;margin:.6rem 0;padding:0;list-style:none}

@@ -63,19 +63,19 @@ export async function callNewVote(
   const label = cycleLabel(parseCycle(scopeId), config);
   const last = (await storedRounds(scopeId)).at(-1);
   if (!last) {
-    return refused(`Chưa có đề nghị khen thưởng ${label}: Hội đồng chưa biểu quyết lần nào.`);
+    return refused(`Chưa có đề nghị khen thưởng ${label}: Hội đồng chưa bỏ phiếu lần nào.`);
   }
   if (!last.cycle.outcome) {
-    return refused(`Biểu quyết ${cycleLabel(parseCycle(last.cycleId), config)} chưa kết thúc.`);
+    return refused(`Đợt bỏ phiếu ${cycleLabel(parseCycle(last.cycleId), config)} chưa kết thúc.`);
   }
   if (!endedWithoutQuorum(last.cycle)) {
     return refused(
       (last.cycle.header?.ballot.length ?? 0) === 0
         ? `Không có trường hợp nào để biểu quyết ${label}.`
-        : `Biểu quyết ${cycleLabel(parseCycle(last.cycleId), config)} đã đủ số thành viên tham gia: kết quả đã có, không biểu quyết lại.`,
+        : `Đợt bỏ phiếu ${cycleLabel(parseCycle(last.cycleId), config)} đã đủ số thành viên tham gia: kết quả đã có, không bỏ phiếu lại.`,
     );
   }
-  if (last.round >= MAX_ROUND) return refused(`Đã biểu quyết ${MAX_ROUND} lần.`);
+  if (last.round >= MAX_ROUND) return refused(`Đã bỏ phiếu ${MAX_ROUND} lần.`);
   const cycleId = roundCycleId(scopeId, last.round + 1);
   const { name, input } = commendationExecution(cycleId);
   const answer = (await rt.lambdas.invoke(rt.functionArn('functions/starter.ts'), {

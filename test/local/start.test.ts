@@ -364,11 +364,11 @@ describe("a council vote without quorum, the admin's new vote, and a restart dur
       const home = await (await fetch(`${p.url}/`)).text();
       expect(home).toContain('<form method="post" action="/local/revote"');
       expect(home).toContain('<input type="hidden" name="cycle" value="2022">');
-      expect(home).toContain('Tổ chức biểu quyết lại – lần 2');
+      expect(home).toContain('Tổ chức bỏ phiếu lại – lần 2');
       const pressed = await revote(p, '2022');
       expect(pressed.status).toBe(303);
       const notice = await (await fetch(`${p.url}${pressed.headers.get('location')}`)).text();
-      expect(notice).toContain('Đã tổ chức biểu quyết lại (commendation-2022-2-1)');
+      expect(notice).toContain('Đã tổ chức bỏ phiếu lại (commendation-2022-2-1)');
       expect(p.runtime.sfn.listExecutions().find((x) => x.name === 'commendation-2022-2-1')?.status).toBe(
         'RUNNING',
       );

@@ -657,6 +657,33 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(model.proposal.ballot).toEqual(s.proposal.ballot);
   });
 
+  it('candidates: a unit left out for a pending appraisal says so, n of r/n is explained, each cell labelled for a phone', () => {
+    const model = f.cycleModel();
+    const html = renderCycle(model);
+    const rows = tableRows(html, 'Ứng viên');
+    const candidates = model.proposal.candidates;
+    const pending = candidates.filter((c) => c.reasons.some((r) => r.code === 'flag-chua-tham-dinh'));
+    expect(pending.length).toBeGreaterThan(0);
+    candidates.forEach((c, i) => {
+      if (pending.includes(c)) expect(rows[i]).toContain('Không đề nghị (chưa thẩm định)');
+      else expect(rows[i]).not.toContain('(chưa thẩm định)');
+    });
+    expect(candidates.some((c) => c.status === 'excluded' && !pending.includes(c))).toBe(true);
+    expect(htmlText(html)).toContain(
+      'Trong “Xếp hạng r/n”, n là số đơn vị được xếp hạng trong khối: gồm cả đơn vị không nộp báo cáo (xếp cuối khối), không gồm đơn vị chưa thẩm định.',
+    );
+    // At 40rem and below the rows stack (table.stack); each cell then reads its column's heading.
+    const region = html.slice(html.indexOf('aria-label="Ứng viên"'));
+    const table = region.slice(0, region.indexOf('</table>'));
+    expect(table).toContain('<table class="stack">');
+    const headings = [...table.matchAll(/<th scope="col">(.*?)<\/th>/g)].map(([, h]) => h);
+    for (const [, row = ''] of table.matchAll(/<tr><th scope="row">(.*?)<\/tr>/gs)) {
+      const labels = [...row.matchAll(/<td[^>]*data-label="([^"]*)"/g)].map(([, l]) => l);
+      expect(labels).toEqual(headings.slice(1));
+      expect(row.match(/<td/g)).toHaveLength(headings.length - 1);
+    }
+  });
+
   it('a year with nothing to vote on says so, never "without quorum"', () => {
     const model = f.cycleModel();
     const text = htmlText(

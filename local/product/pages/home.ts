@@ -66,7 +66,7 @@ const NOTICES: Record<string, (q: URLSearchParams) => string> = {
     `Đã chuyển đồng hồ đến ${q.get('at') ?? ''}; ${q.get('fired') ?? '0'} sự kiện đã chạy, ${q.get('emails') ?? '0'} email mới.`,
   'no-event': () => 'Không còn sự kiện nào đã lên lịch.',
   revoted: (q) =>
-    `Đã tổ chức biểu quyết lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng biểu quyết.`,
+    `Đã tổ chức bỏ phiếu lại (${q.get('name') ?? ''}): ${q.get('emails') ?? '0'} email mới mời Hội đồng bỏ phiếu.`,
 };
 
 export async function homePage(control: ProductControl, request: HttpRequest): Promise<HttpResponse> {
@@ -188,11 +188,11 @@ export function revoteSection(offers: readonly RevoteOffer[]): Html {
       (
         o,
       ) => `<div class="notice warn"><p>Biểu quyết khen thưởng ${e(o.label)} (${e(o.lastCycleId)}): ${e(o.outcome)}</p>
-<form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức biểu quyết lại – lần ${e(o.nextRound)} (mã đợt ${e(o.nextCycleId)})</button></form></div>`,
+<form method="post" action="/local/revote" class="inline"><input type="hidden" name="cycle" value="${e(o.scopeId)}"><button type="submit">Tổ chức bỏ phiếu lại – lần ${e(o.nextRound)} (mã đợt ${e(o.nextCycleId)})</button></form></div>`,
     )
     .join('\n');
   return `<h2>Hội đồng Thi đua – Khen thưởng</h2>
-<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng biểu quyết lại, với đề xuất được lập lại từ kết quả mới nhất của từng kỳ. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>.</p>
+<p class="muted">Không đủ số thành viên tham gia thì không trường hợp nào được thông qua; quản trị viên có thể mời Hội đồng bỏ phiếu lại, với đề xuất được lập lại từ kết quả mới nhất của từng kỳ. Từ terminal: <code>npm start -- revote --cycle &lt;năm|phase&gt;</code>.</p>
 ${items}`;
 }
 
@@ -201,7 +201,7 @@ export async function revoteAction(control: ProductControl, request: HttpRequest
   const r = await control.revote(cycle);
   if (wantsJson(request)) return json(r.outcome === 'refused' ? 409 : 200, r);
   if (r.outcome === 'refused') {
-    throw new PageError(409, 'Không thể biểu quyết lại', r.reason ?? '');
+    throw new PageError(409, 'Không thể tổ chức bỏ phiếu lại', r.reason ?? '');
   }
   return redirect(
     `/?${new URLSearchParams({ done: 'revoted', name: r.name ?? '', emails: String(r.newEmails) })}`,
