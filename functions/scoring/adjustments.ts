@@ -135,7 +135,7 @@ function parseEntry(
   district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
   at: (path: string, message: string) => void,
 ): AdjustmentsEntry | undefined {
-  const { path, unitId, unit, periodId, period } = where;
+  const { path, unitId, periodId } = where;
   if (!isRecord(raw)) {
     at(path, 'phải gồm survey, bonus, penalty (expected survey, bonus, penalty)');
     return undefined;
@@ -162,31 +162,10 @@ function parseEntry(
   const penalty = pointsOf('penalty', 0);
   if (raw.note !== undefined && typeof raw.note !== 'string')
     at(`${path}.note`, 'phải là văn bản (note must be text)');
-  if (survey === undefined || bonus === undefined || penalty === undefined) return undefined;
-  if (survey !== null) {
-    let set: CriteriaSet | undefined;
-    try {
-      set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
-    } catch (err) {
-      at(`${path}.survey`, err instanceof Error ? err.message : String(err));
-      return undefined;
-    }
-    const area = surveyArea(set);
-    if (!area) {
-      at(
-        `${path}.survey`,
-        `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
-      );
-      return undefined;
-    }
-    if (survey > area.max) {
-      at(
-        `${path}.survey`,
-        `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của bộ tiêu chí "${set.id}" (survey above the maximum)`,
-      );
-      return undefined;
-    }
-  }
+  // The survey is checked against its area even when another field is wrong: every problem of the
+  // row is named at once, not one per attempt.
+  const surveyOk = survey === undefined || survey === null || surveyWithinArea(survey, where, district, at);
+  if (survey === undefined || bonus === undefined || penalty === undefined || !surveyOk) return undefined;
   return {
     unitId,
     periodId,
@@ -195,6 +174,39 @@ function parseEntry(
     penalty: penalty ?? 0,
     ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note.trim() } : {}),
   };
+}
+
+/** Whether the unit's criteria set for the period has a survey area and the points fit in it; else names why. */
+function surveyWithinArea(
+  survey: number,
+  { path, unit, periodId, period }: { path: string; unit: Unit; periodId: string; period: Period },
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  at: (path: string, message: string) => void,
+): boolean {
+  let set: CriteriaSet;
+  try {
+    set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
+  } catch (err) {
+    at(`${path}.survey`, err instanceof Error ? err.message : String(err));
+    return false;
+  }
+  const area = surveyArea(set);
+  if (!area) {
+    at(
+      `${path}.survey`,
+      `bộ tiêu chí "${set.id}" áp dụng cho kỳ ${periodId} không có lĩnh vực khảo sát: bỏ trường survey (the set has no survey area)`,
+    );
+    return false;
+  }
+  if (survey > area.max) {
+    // The area as the admin reads it in the criteria; the set's id means little outside its file.
+    at(
+      `${path}.survey`,
+      `điểm khảo sát ${formatPoints(survey)} vượt điểm tối đa ${formatPoints(area.max)} của lĩnh vực “${area.name}” (survey above the maximum)`,
+    );
+    return false;
+  }
+  return true;
 }
 
 /**

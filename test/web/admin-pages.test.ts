@@ -357,8 +357,18 @@ describe('admin pages', { timeout: 30_000 }, () => {
     // Each names its unit and box: the summary of a province's 150 rows says which.
     expect(checked.problems.map((x) => x.message).sort()).toEqual([
       // 2024Q4 opens on 01/01/2025: its offices are scored by the 2025 set.
-      'Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+      'Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của lĩnh vực “Khảo sát sự hài lòng của người dân, tổ chức”',
       'Phòng Tư pháp – điểm thưởng: "một" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
+    ]);
+    // Two problems in one row: both named at once, not the second only after the first is mended.
+    const both = checkAdjustmentsForm(
+      new URLSearchParams({ 'survey[phong-noi-vu]': '31', 'penalty[phong-noi-vu]': '-1' }),
+      p,
+      d,
+    );
+    expect(both.problems.map((x) => x.field).sort()).toEqual([
+      'penalty[phong-noi-vu]',
+      'survey[phong-noi-vu]',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ posted: bad, problems: checked.problems }));
     expect(page).toMatch(
@@ -446,7 +456,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
       'Dòng 4: Phòng Tư pháp – khảo sát: "abc" không phải là một số điểm (ví dụ 8,75 hoặc 8.75).',
       'Dòng 5: Xã Thanh Sơn đã có ở dòng 2; mỗi đơn vị chỉ ghi một dòng.',
       'Dòng 6 (Phòng Y tế): có 6 cột; chỉ nhận đơn vị, khảo sát, điểm thưởng, điểm trừ, nguồn số liệu.',
-      'Dòng 7: Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của bộ tiêu chí "huyen-co-quan-2025"',
+      'Dòng 7: Phòng Nội vụ – khảo sát: điểm khảo sát 31 vượt điểm tối đa 30 của lĩnh vực “Khảo sát sự hài lòng của người dân, tổ chức”',
     ]);
     const page = renderAdjustmentsPage(f.adjustmentsModel({ pasted: bad, problems: checked.problems }));
     expect(page).toContain('<details class="paste" open>');
