@@ -186,7 +186,9 @@ function evidenceFields(
   const whole = fieldProblems(ctx.problems, field.evidenceRows(leafId));
   const anchor = whole.html ? ` id="${e(fieldId(field.evidenceRows(leafId)))}"` : '';
   return `<details class="evidence-rows"${anchor}${typed > 0 || files.length > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
-    stored.length > 0 ? ` (${e(stored.length)})` : ''
+    // Folded, the block still says whether it holds anything: a criterion that needs evidence
+    // and has none reads so without opening it.
+    stored.length > 0 ? ` (${e(stored.length)})` : ' (chưa có)'
   }</summary>
 <p class="muted">Dòng để trống được bỏ qua. Ngày viết dd/mm/yyyy; đường dẫn bắt đầu bằng http:// hoặc https://.</p>
 ${whole.html}${html}${addRowButton(leafId)}<div class="uploads" data-leaf="${e(leafId)}">${formFiles(leafId, files, ctx.v.raw, ctx.downloads)}</div></details>`;

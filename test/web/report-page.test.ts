@@ -342,6 +342,13 @@ describe('evidence rows', () => {
     ]);
     expect(html).toContain('name="evidence[1.1.1][1][number]" value="2/KH-TP"');
     expect(rowsOf(html, '1.1.2')).toEqual([{ row: 0, blank: true }]);
+    // Each block's summary, read folded, says what it holds: two rows, or none yet.
+    const summaries = [...html.matchAll(/<summary>Minh chứng: văn bản, đường dẫn([^<]*)<\/summary>/g)].map(
+      (m) => m[1],
+    );
+    expect(summaries).toHaveLength(leaves.length);
+    expect(summaries[leaves.findIndex(({ leaf }) => leaf.id === '1.1.1')]).toBe(' (2)');
+    expect(summaries.filter((x) => x === ' (chưa có)')).toHaveLength(leaves.length - 1);
     const full = withEvidence(ROWS.evidenceMax);
     const fullRows = rowsOf(renderReportPage(model({ stored: stored(full), version: 4 })), '1.1.1');
     expect(fullRows).toHaveLength(ROWS.evidenceMax);
