@@ -26,6 +26,7 @@ import { audit } from '#ports/dynamo/audit';
 import { awards } from '#ports/dynamo/awards';
 import { results } from '#ports/dynamo/results';
 import { type CampaignStepContext, campaignStep } from '#steps/campaign';
+import { crashPoint } from '#steps/crash-point';
 import { type CycleInput, cycleInput } from '#steps/inputs';
 import { systemActor } from '#steps/records';
 import {
@@ -69,6 +70,23 @@ function answerOf(header: CycleHeader, now: Date): ProposalAnswer {
   };
 }
 
+/** The proposal's audit entry, from its stored header alone (the same entry whoever writes it). */
+async function auditProposed(header: CycleHeader): Promise<void> {
+  await audit().append({
+    id: 'proposed',
+    subject: `award/${header.cycleId}`,
+    actor: systemActor(STEP),
+    action: 'commendation.proposed',
+    detail: {
+      candidates: header.candidateIds.length,
+      ballot: header.ballot.length,
+      voteClosesAt: header.voteClosesAt,
+      sources: header.sources,
+      warnings: header.warnings,
+    },
+  });
+}
+
 export async function proposeCommendationsStep(
   input: CycleInput,
   ctx: CampaignStepContext,
@@ -77,6 +95,8 @@ export async function proposeCommendationsStep(
   const stored = await readCycle(cycle.cycleId);
   if (stored.header) {
     ctx.log.info('proposal already stored', { cycleId: cycle.cycleId });
+    // The run that stored it may have died before its audit entry: written once, by id.
+    await auditProposed(stored.header);
     return answerOf(stored.header, ctx.clock());
   }
   const { campaign } = ctx;
@@ -145,19 +165,8 @@ export async function proposeCommendationsStep(
     candidateIds: candidates.map((c) => c.id),
   };
   await awards().putProposal(cycle.cycleId, HEADER_ID, header, 0);
-  await audit().append({
-    id: 'proposed',
-    subject: `award/${cycle.cycleId}`,
-    actor: systemActor(STEP),
-    action: 'commendation.proposed',
-    detail: {
-      candidates: candidates.length,
-      ballot: proposal.ballot.length,
-      voteClosesAt: header.voteClosesAt,
-      sources: aggregate.sources,
-      warnings: proposal.warnings,
-    },
-  });
+  crashPoint('propose.after-header');
+  await auditProposed(header);
   ctx.log.info('commendation proposed', { cycleId: cycle.cycleId, ballot: proposal.ballot.length });
   return answerOf(header, now);
 }

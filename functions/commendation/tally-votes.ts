@@ -54,6 +54,24 @@ async function closeAndCollect(cycleId: string): Promise<VoteBallot[]> {
   return ballots;
 }
 
+/** The tally's audit entry, from the stored outcome alone (the same entry whoever writes it). */
+async function auditTallied(cycleId: string, outcome: CycleOutcome): Promise<void> {
+  await audit().append({
+    id: 'tallied',
+    subject: `award/${cycleId}`,
+    actor: systemActor(STEP),
+    action: 'commendation.tallied',
+    detail: {
+      present: outcome.council.present,
+      N: outcome.council.N,
+      quorumMet: outcome.council.quorumMet,
+      passed: outcome.passed,
+      awarded: outcome.awarded,
+      proposedUpward: outcome.proposedUpward,
+    },
+  });
+}
+
 export async function tallyVotes(
   input: CycleInput,
   ctx: CampaignStepContext,
@@ -63,6 +81,8 @@ export async function tallyVotes(
   const header = stored.header;
   if (!header) throw new NotFoundError('proposal', cycle.cycleId);
   if (stored.outcome) {
+    // The run that stored it may have died before its audit entry: written once, by id.
+    await auditTallied(cycle.cycleId, stored.outcome);
     return { passed: stored.outcome.passed, quorumMet: stored.outcome.council.quorumMet };
   }
 
@@ -115,20 +135,7 @@ export async function tallyVotes(
   stored = await readCycle(cycle.cycleId);
   await awards().putProposal(cycle.cycleId, OUTCOME_ID, outcome, stored.versions.get(OUTCOME_ID) ?? 0);
   crashPoint('tally.after-outcome');
-  await audit().append({
-    id: 'tallied',
-    subject: `award/${cycle.cycleId}`,
-    actor: systemActor(STEP),
-    action: 'commendation.tallied',
-    detail: {
-      present: tally.present,
-      N: tally.N,
-      quorumMet: tally.quorumMet,
-      passed: outcome.passed,
-      awarded: final.awarded,
-      proposedUpward: final.proposedUpward,
-    },
-  });
+  await auditTallied(cycle.cycleId, outcome);
   ctx.log.info('votes tallied', { quorumMet: tally.quorumMet, passed: outcome.passed });
   return { passed: outcome.passed, quorumMet: tally.quorumMet };
 }
