@@ -1,9 +1,10 @@
 /**
  * The step context's campaign: the district's campaign read once per invocation and handed to the
  * step with what steps look up in it — the sender of its letters, its units, people, criteria sets
- * and the periods of its calendar. The header is read on every invocation (small, eventually
- * consistent); the rest is kept per container under (table, version, content hash) by the
- * campaign store, so a warm container reads one item.
+ * and the periods of its calendar. The header is read eventually consistently, and a warm
+ * container reuses that read for a few seconds (HEADER_REUSE_MS); the rest is kept per container
+ * under (table, version, content hash) by the campaign store, so a warm container reads at most
+ * one small item.
  *
  * A launch step names the version it launches: a header that is older is read again strongly
  * (the launch was stored just before its execution started), and a newer one means this launch

@@ -37,12 +37,23 @@ function headerOf(item: Item): CampaignHeader {
   };
 }
 
+/**
+ * How long an eventually consistent read of the header is reused by this container: every step and
+ * page reads the campaign, ~12 invocations a unit a period, and the header changes only at a launch.
+ * A launch step names its version and reads strongly when the reused header is older (steps/
+ * campaign.ts); other work in a warm container sees a new launch at most this much later than it
+ * would through eventual consistency alone — as work that started just before the launch does.
+ */
+export const HEADER_REUSE_MS = 5_000;
+
 export class DynamoCampaignStore implements CampaignStore {
   /**
    * The campaign last read, by (version, content hash): the table is this store's own. The read
    * itself is kept, so invocations arriving together in one container read it once.
    */
   private cached: { key: string; campaign: Promise<StoredCampaign> } | undefined;
+  /** The header last read, and when (this container's monotonic clock): see HEADER_REUSE_MS. */
+  private headerRead: { at: number; header: Promise<CampaignHeader | undefined> } | undefined;
   private readonly table: Table;
 
   constructor(table: Table) {
@@ -64,6 +75,8 @@ export class DynamoCampaignStore implements CampaignStore {
       });
     }
     const version = expectedVersion + 1;
+    // This container reads the header again after a store, whatever its outcome.
+    this.headerRead = undefined;
     // Criteria sets are content-addressed and parts belong to a version no header names yet:
     // writing them before the header is harmless, and writing them again (a retry) is the same.
     const writes = [
@@ -99,9 +112,18 @@ export class DynamoCampaignStore implements CampaignStore {
     });
   }
 
-  async getHeader(options: { consistent?: boolean } = {}): Promise<CampaignHeader | undefined> {
-    const item = await this.table.get(HEADER, { consistent: options.consistent ?? false });
-    return item ? headerOf(item) : undefined;
+  getHeader(options: { consistent?: boolean } = {}): Promise<CampaignHeader | undefined> {
+    const memo = this.headerRead;
+    if (!options.consistent && memo && performance.now() - memo.at < HEADER_REUSE_MS) return memo.header;
+    const header = this.table
+      .get(HEADER, { consistent: options.consistent ?? false })
+      .then((item) => (item ? headerOf(item) : undefined));
+    this.headerRead = { at: performance.now(), header };
+    // A failed read is not kept: the next invocation reads again.
+    header.catch(() => {
+      if (this.headerRead?.header === header) this.headerRead = undefined;
+    });
+    return header;
   }
 
   getCampaign(header: CampaignHeader): Promise<StoredCampaign> {
