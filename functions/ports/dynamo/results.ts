@@ -79,8 +79,17 @@ function adjustmentsOf(item: Item): StoredAdjustments {
   };
 }
 
+/** How many results headers a container keeps (a period's versions, a year's periods). */
+const HEADERS_KEPT = 16;
+
 export class DynamoResultsStore implements ResultsStore {
   private readonly table: Table;
+  /**
+   * Results headers read, by key: a header is written once, after its lines, and never changed
+   * (putVersion), so a container reads each once — the scoring Map's PublishResult invocations
+   * all read the same one. Kept as the stored item, so each caller gets its own object.
+   */
+  private readonly headers = new Map<string, Promise<Item | undefined>>();
   constructor(table: Table) {
     this.table = table;
   }
@@ -293,7 +302,23 @@ export class DynamoResultsStore implements ResultsStore {
   }
 
   async getHeader<B>(periodId: string, version: number): Promise<ResultsHeader<B> | undefined> {
-    const item = await this.table.get(headerKey(periodId, version));
+    const key = headerKey(periodId, version);
+    const id = `${key.pk}/${key.sk}`;
+    let read = this.headers.get(id);
+    if (!read) {
+      read = this.table.get(key);
+      this.headers.set(id, read);
+      if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as string);
+    }
+    let item: Item | undefined;
+    try {
+      item = await read;
+    } catch (error) {
+      if (this.headers.get(id) === read) this.headers.delete(id);
+      throw error;
+    }
+    // Not published yet: asked again next time.
+    if (!item && this.headers.get(id) === read) this.headers.delete(id);
     return item ? headerOf<B>(item) : undefined;
   }
 
