@@ -11,7 +11,7 @@ import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
 import type { Approval } from '#ports/reviews';
 import { crashPoint } from './crash-point.ts';
-import { claimDecision, type ExplainDecisionPayload } from './decisions.ts';
+import { auditDecision, claimDecision, type ExplainDecisionPayload } from './decisions.ts';
 
 export type ExplanationDecision =
   /** No explanation claimed whose approval is still to decide. */
@@ -32,7 +32,11 @@ export async function decideExplanation(
   if (stored?.status !== 'explained' || !claim?.approvalId) return { state: 'none' };
   const approval = await reviews().getApproval(claim.approvalId);
   if (!approval) return { state: 'none' };
-  if (approval.decision) return { state: 'decided', approval, writeId: claim.writeId };
+  if (approval.decision) {
+    // Decided by a run that may have stopped before its audit entry: written once, by id.
+    await auditDecision(approval);
+    return { state: 'decided', approval, writeId: claim.writeId };
+  }
   const payload: ExplainDecisionPayload = {
     explanation: stored.report.response ?? '',
     reportVersion: stored.version,

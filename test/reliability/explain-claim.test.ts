@@ -4,6 +4,7 @@
  * have given. The review gets the explanation once, the reviewer a round-2 link, the unit no 409.
  */
 import { describe, expect, it } from 'vitest';
+import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { crashBed } from '../helpers/crash-bed.ts';
@@ -51,6 +52,9 @@ async function expectRoundTwo(unitId: string): Promise<void> {
   const explained = await explainApproval(unitId);
   expect(explained?.decision?.action).toBe('explained');
   expect(explained?.deliveredAt).toBeDefined();
+  // The admin's audit lists the explanation once, whichever request or step finished it.
+  const entries = await audit().list(`report/${unitId}/${PERIOD_ID}`);
+  expect(entries.filter((x) => x.action === 'explain.decided')).toHaveLength(1);
 }
 
 describe('an explanation whose request dies after a write', () => {
