@@ -288,13 +288,22 @@ async function recompute(
 
 // ---------------------------------------------------------------- remind a unit now
 
-/** A reminder's claim is its day's outbox record: found, the page says when it went out. */
-async function reminderSentToday(identity: MailIdentity, name: string): Promise<ActionOutcome | undefined> {
+/**
+ * A reminder's claim is its day's outbox record: found, the page says when it went out (`at`, the
+ * claim's time).
+ */
+async function reminderSentToday(
+  identity: MailIdentity,
+  name: string,
+): Promise<{ outcome: ActionOutcome; at: string } | undefined> {
   const sent = await outbox().get(identity);
   if (!sent) return undefined;
   return {
-    kind: 'done',
-    text: `Đã gửi lời nhắc cho ${name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`,
+    outcome: {
+      kind: 'done',
+      text: `Đã gửi lời nhắc cho ${name} lúc ${dateTime(sent.claimedAt)}; mỗi ngày gửi nhiều nhất một lần.`,
+    },
+    at: sent.claimedAt,
   };
 }
 
@@ -329,7 +338,11 @@ async function remind(
     periodId: period.id,
   });
   const sentToday = await reminderSentToday(identity, unit.focalPoint.name);
-  if (sentToday) return page(ctx, action, 200, { outcome: sentToday });
+  if (sentToday) {
+    // The press whose request died after its mail, sent again: its follow-ups (once each).
+    if (!request.isRead) await remindedFollowUps(ctx, request, unit, period, day, sentToday.at);
+    return page(ctx, action, 200, { outcome: sentToday.outcome });
+  }
   const open = states.get(period.id) === 'open' && (state === 'invited' || state === 'draft');
   if (!open) {
     const text =
@@ -362,6 +375,24 @@ async function remind(
     { unitId: unit.id, periodId: period.id },
     mail,
   );
+  crashPoint('admin-remind.after-mail');
+  await remindedFollowUps(ctx, request, unit, period, day);
+  return redirect(adminHref.remind(period.id, unit.id));
+}
+
+/**
+ * What follows the day's reminder: the unit marked reminded (the first time stands) and the audit
+ * entry `remind-<day>` (the same id again is the same entry). `at`: when the mail was claimed, for
+ * a press sent again after its request died between the mail and these.
+ */
+async function remindedFollowUps(
+  ctx: AdminContext,
+  request: HttpRequest,
+  unit: Unit,
+  period: Period,
+  day: string,
+  at?: string,
+): Promise<void> {
   await reports().markProgress(unit.id, period.id, 'reminded');
   await audit().append({
     id: `remind-${day}`,
@@ -370,8 +401,8 @@ async function remind(
     actor: adminActor(ctx, request),
     action: 'admin.remind',
     detail: { to: unit.focalPoint.email },
+    ...(at ? { at } : {}),
   });
-  return redirect(adminHref.remind(period.id, unit.id));
 }
 
 // ---------------------------------------------------------------- remind a council member to vote
@@ -409,7 +440,11 @@ async function remindVote(
   const day = localDateOf(now(), campaign.config.district.timeZone);
   const identity = mailIdentity(`admin-vote-remind-${day}`, member.email, { periodId: cycle.cycleId });
   const sentToday = await reminderSentToday(identity, member.name);
-  if (sentToday) return page(ctx, action, 200, { outcome: sentToday });
+  if (sentToday) {
+    // The press whose request died after its mail, sent again: its audit entry (once, by id).
+    if (!request.isRead) await auditVoteReminder(ctx, request, cycle, member, day, sentToday.at);
+    return page(ctx, action, 200, { outcome: sentToday.outcome });
+  }
   const approval = (await cycleVoteApprovals(cycle.cycleId)).find((a) => a.party === member.id);
   if (approval?.status !== 'pending' || isExpired(approval, now()) || stored.outcome) {
     const text = approval?.decidedAt
@@ -421,14 +456,28 @@ async function remindVote(
   nonceOf(request);
   const mail = await voteLetter(campaign, cycle, { ...stored, header }, member, approval, true);
   await mailTo(handlerLogger(), member, identity.step, { periodId: cycle.cycleId }, mail);
+  crashPoint('admin-remind-vote.after-mail');
+  await auditVoteReminder(ctx, request, cycle, member, day);
+  return redirect(adminHref.remindVote(cycle.cycleId, member.id));
+}
+
+/** The audit entry of the day's vote reminder (`at`: the mail's claim, for a press sent again). */
+async function auditVoteReminder(
+  ctx: AdminContext,
+  request: HttpRequest,
+  cycle: CycleRef,
+  member: { id: string; email: string },
+  day: string,
+  at?: string,
+): Promise<void> {
   await audit().append({
     id: `remind-vote-${day}`,
     subject: `award/${cycle.cycleId}/${member.id}`,
     actor: adminActor(ctx, request),
     action: 'admin.remind-vote',
     detail: { to: member.email },
+    ...(at ? { at } : {}),
   });
-  return redirect(adminHref.remindVote(cycle.cycleId, member.id));
 }
 
 // ---------------------------------------------------------------- routing

@@ -161,7 +161,9 @@ export async function adjustments(
   const conflicts = await editedElsewhere(checked, ctx.campaign);
   if (conflicts.length > 0) return edited(conflicts);
   try {
-    const stored = await storeAdjustments(checked, adminActor(ctx, request));
+    // The form's write id goes with each version: the same POST again, after a crash between a
+    // version and its audit entry, finds its own versions and writes their entries (once, by id).
+    const stored = await storeAdjustments(checked, adminActor(ctx, request), undefined, { writeId: nonce });
     const changed = stored.recorded.filter((r) => r.changed).length;
     return redirect(
       adminHref.adjustments(period.id, {

@@ -17,6 +17,7 @@ import { callbacks } from '#ports/callbacks';
 import { now } from '#ports/clock';
 import { audit } from '#ports/dynamo/audit';
 import { stateMachineArn } from '#ports/settings';
+import { crashPoint } from '#steps/crash-point';
 import type { AdminAction } from '#web/admin-actions';
 import { adminHref } from '#web/admin-routes';
 import { type HttpRequest, type HttpResponse, redirect } from '#web/http';
@@ -79,7 +80,9 @@ export async function revote(
     return actionPage(ctx, action, 200, { outcome: { kind: 'done', text: doneText(entry.at) } });
   }
   // As the local product's button decides (local/product/revote.ts): the same rule, the same name.
-  const later = (await readCycle(nextCycleId)).header !== undefined;
+  // A POST that finds the next round started but no entry is the press whose request died between
+  // starting it and its entry, sent again: it goes on (the start is the same execution) to write it.
+  const later = request.isRead && (await readCycle(nextCycleId)).header !== undefined;
   if (!entry && (!endedWithoutQuorum(cycle) || ref.round + 1 > MAX_ROUND || later)) {
     const text = !tally
       ? 'Hội đồng chưa kiểm phiếu đợt này.'
@@ -98,6 +101,7 @@ export async function revote(
   if (entry && entry.detail?.writeId !== writeId) return conflict(entry.at);
   const { name, input } = commendationExecution(nextCycleId);
   await callbacks().startExecution(stateMachineArn('commendation'), name, input);
+  crashPoint('revote.after-start');
   await audit().append({
     id: ENTRY_ID,
     subject,

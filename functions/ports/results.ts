@@ -97,13 +97,16 @@ export interface ResultsStore {
   /**
    * Stores the unit-period's adjustments (unchanged when they are these already). With
    * `expectedVersion` (0: none stored), another version stored is a ConflictError('version').
+   * `writeId`: the request's, stored with the version; the same request again (the values
+   * stored by its own write id) is answered as its first time, `changed` and `before` included,
+   * so that it can finish the version's audit entry.
    */
   putAdjustments(
     unitId: string,
     periodId: string,
     adjustments: Adjustments,
     actor: Actor,
-    options?: { expectedVersion?: number },
+    options?: { expectedVersion?: number; writeId?: string },
   ): Promise<{ changed: boolean; adjustments: StoredAdjustments; before?: Adjustments }>;
   getAdjustments(unitId: string, periodId: string): Promise<StoredAdjustments | undefined>;
   /** Every unit's adjustments of the period, by unit id. */

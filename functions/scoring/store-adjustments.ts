@@ -7,6 +7,7 @@
 import type { Actor } from '#ports/actor';
 import { audit } from '#ports/dynamo/audit';
 import { results } from '#ports/dynamo/results';
+import { crashPoint } from '#steps/crash-point';
 import { scoringExecution } from '#workflows/executions';
 import type { AdjustmentsEntry, RecordAdjustmentsResult } from './adjustments.ts';
 
@@ -14,23 +15,23 @@ import type { AdjustmentsEntry, RecordAdjustmentsResult } from './adjustments.ts
  * Stores checked entries one by one, each change audited (`adjustments-v<n>` under
  * `adjustments/<unit>/<period>`, the values before and after; `onRecorded` hears each, so a caller
  * can say how far it got if a write fails), then lists the periods among them whose results are
- * already published.
+ * already published. `writeId` (the form's): stored with each version, so the same request again
+ * finds the versions it stored and writes an entry its first try died before.
  */
 export async function storeAdjustments(
   entries: readonly AdjustmentsEntry[],
   actor: Actor,
   onRecorded?: (r: RecordAdjustmentsResult['recorded'][number]) => void,
+  options: { writeId?: string } = {},
 ): Promise<RecordAdjustmentsResult> {
   const recorded: RecordAdjustmentsResult['recorded'] = [];
   for (const e of entries) {
     const { unitId, periodId, expectedVersion, ...values } = e;
-    const r = await results().putAdjustments(
-      unitId,
-      periodId,
-      values,
-      actor,
-      expectedVersion === undefined ? {} : { expectedVersion },
-    );
+    const r = await results().putAdjustments(unitId, periodId, values, actor, {
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      ...(options.writeId ? { writeId: options.writeId } : {}),
+    });
+    crashPoint('adjustments.after-put');
     if (r.changed) {
       await audit().append({
         id: `adjustments-v${r.adjustments.version}`,

@@ -99,7 +99,7 @@ export class DynamoResultsStore implements ResultsStore {
     periodId: string,
     adjustments: Adjustments,
     actor: Actor,
-    options: { expectedVersion?: number } = {},
+    options: { expectedVersion?: number; writeId?: string } = {},
   ): Promise<{ changed: boolean; adjustments: StoredAdjustments; before?: Adjustments }> {
     const key = adjustmentsKey(unitId, periodId);
     const content: Adjustments = {
@@ -121,7 +121,15 @@ export class DynamoResultsStore implements ResultsStore {
     const hash = sha256(doc);
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.table.get(key);
-      if (existing?.hash === hash) return { changed: false, adjustments: adjustmentsOf(existing) };
+      if (existing?.hash === hash) {
+        // The same request again (its write id stored): answered as its first time, for the audit.
+        const own = options.writeId !== undefined && existing.writeId === options.writeId;
+        return {
+          changed: own,
+          adjustments: adjustmentsOf(existing),
+          ...(own && existing.beforeDoc ? { before: fromDoc<Adjustments>(existing.beforeDoc) } : {}),
+        };
+      }
       const stored = existing ? Number(existing.version) : 0;
       if (options.expectedVersion !== undefined && options.expectedVersion !== stored) {
         throw new ConflictError(
@@ -142,6 +150,8 @@ export class DynamoResultsStore implements ResultsStore {
         version,
         updatedAt: this.table.now().iso,
         updatedBy: actor,
+        ...(options.writeId ? { writeId: options.writeId } : {}),
+        ...(existing ? { beforeDoc: existing.doc } : {}),
         gsi1pk: `${periodPk(periodId)}#ADJUSTMENTS`,
         gsi1sk: unitId,
       };
