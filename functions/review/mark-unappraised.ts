@@ -19,6 +19,7 @@ import { closePendingReviewApprovals, systemActor } from '#steps/records';
 import { unitHref } from '#web/admin-routes';
 
 const STEP = 'mark-unappraised';
+const CLOSED_REASON = 'late-appraisal-deadline';
 
 export async function markUnappraised(
   input: RoundInput,
@@ -28,10 +29,15 @@ export async function markUnappraised(
   const { campaign } = ctx;
   const period = campaign.period(periodId);
   const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
-  const waitingForUnit = approvals.some(
-    (a) => a.kind === 'explain' && a.round === input.round && a.status === 'pending',
+  // The points the review ended on: pending, or closed here by a try that died after closing them
+  // (its Retry must say what it would have said: who the review waited for, how many it closed).
+  const ended = approvals.filter(
+    (a) =>
+      (a.kind === 'appraise' || a.kind === 'explain') &&
+      (a.status === 'pending' || (a.status === 'closed' && a.closedReason === CLOSED_REASON)),
   );
-  const closed = await closePendingReviewApprovals(unitId, periodId, 'late-appraisal-deadline');
+  const waitingForUnit = ended.some((a) => a.kind === 'explain' && a.round === input.round);
+  await closePendingReviewApprovals(unitId, periodId, CLOSED_REASON);
   crashPoint('unappraised.after-close');
   const assignment = await reviews().getAssignment(periodId, unitId);
   const reviewerId = assignment?.reviewerId ?? input.reviewerId;
@@ -45,7 +51,7 @@ export async function markUnappraised(
       round: input.round,
       reviewerId,
       waitingFor: waitingForUnit ? 'unit' : 'reviewer',
-      closed: closed.length,
+      closed: ended.length,
     },
   });
 
@@ -76,7 +82,7 @@ export async function markUnappraised(
       historyUrl: `${baseUrl()}${unitHref.request()}`,
     }),
   );
-  ctx.log.info('review closed unappraised', { closed: closed.length });
+  ctx.log.info('review closed unappraised', { closed: ended.length });
   return {};
 }
 
