@@ -10,6 +10,7 @@ import { reviews } from '#ports/dynamo/reviews';
 import type { Logger } from '#ports/log';
 import type { Approval, ApprovalPoint, NewApproval } from '#ports/reviews';
 import { currentKeyId } from '#ports/signing';
+import { auditDecision } from './decisions.ts';
 import { type DeliveryOutcome, deliverDecision } from './delivery.ts';
 
 export type ArmOutcome =
@@ -41,6 +42,9 @@ export async function armApproval(
     log.info('decision point closed; the wait ends by its own path', { approvalId: approval.id });
     return { state: 'closed', approval: swap.approval };
   }
+  // The deciding request may have stopped before its audit entry (the sweep writes it before it
+  // delivers; this wait may come first): written once, by id.
+  await auditDecision(swap.approval);
   const delivery = await deliverDecision(swap.approval, log);
   log.info('decision recorded before the wait was re-armed: delivered at once', {
     approvalId: approval.id,

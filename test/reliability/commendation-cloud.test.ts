@@ -152,6 +152,28 @@ describe('the commendation of 2024 with its steps dying after their writes', { t
     expect(decided.map((a) => a.party).sort()).toEqual([...voters].sort());
   });
 
+  it('vote.after-claim, and nobody posts again: the re-armed wait audits the ballot once', async () => {
+    // The seventh member's request dies after its claim and the browser gives up; before any sweep
+    // runs, the member's wait is armed again (a Retry of RequestVote, a restarted execution) and
+    // finds the ballot decided: it delivers it at once, and writes its audit entry (once, by id).
+    const memberId = members[6] as string;
+    const email = bed.config.council.find((m) => m.id === memberId)?.email;
+    const mail = (await bed.emails()).find((m) => m.destination.to[0] === email);
+    const url = linkIn(mail?.body.text, '/d');
+    const shown = await page('GET', url);
+    const form = new URLSearchParams(header.ballot.map((id): [string, string] => [`vote[${id}]`, 'yes']));
+    form.set('writeId', /name="writeId" value="([^"]+)"/.exec(shown.body)?.[1] ?? '');
+    form.set('confirm', 'yes');
+    crashAt('vote.after-claim');
+    expect((await page('POST', url, form)).status).toBe(500);
+    disarm();
+    const token = `LTT1${randomBytes(48).toString('base64url')}`;
+    await bed.invoke(requestVote, { cycleId: CYCLE, memberId, taskToken: token });
+    expect(await auditOf(`award/${CYCLE}/${memberId}`, 'vote.decided')).toHaveLength(1);
+    await bed.invoke(requestVote, { cycleId: CYCLE, memberId, taskToken: `${token}x` });
+    expect(await auditOf(`award/${CYCLE}/${memberId}`, 'vote.decided')).toHaveLength(1);
+  });
+
   it('tally.after-close, after-proposals, after-outcome: one outcome that counts every ballot, audited once', async () => {
     at(bed, new Date(Date.parse(header.voteClosesAt) + 60_000));
     for (const point of ['tally.after-close', 'tally.after-proposals', 'tally.after-outcome']) {
@@ -163,15 +185,15 @@ describe('the commendation of 2024 with its steps dying after their writes', { t
     };
     expect(answer).toEqual({ passed: header.ballot.length, quorumMet: true });
     const stored = await readCycle(CYCLE);
-    expect(stored.outcome?.council).toMatchObject({ N: members.length, present: 6, quorumMet: true });
+    expect(stored.outcome?.council).toMatchObject({ N: members.length, present: 7, quorumMet: true });
     expect(stored.outcome?.passed).toBe(header.ballot.length);
     for (const id of header.ballot) {
-      expect(stored.candidates.get(id)?.proposal.final?.votes?.yes, id).toBe(6);
+      expect(stored.candidates.get(id)?.proposal.final?.votes?.yes, id).toBe(7);
     }
     const tallied = await auditOf(`award/${CYCLE}`, 'commendation.tallied');
     expect(tallied).toHaveLength(1);
     expect(tallied[0]?.detail).toMatchObject({
-      present: 6,
+      present: 7,
       N: members.length,
       quorumMet: true,
       passed: header.ballot.length,
