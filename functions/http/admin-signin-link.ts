@@ -16,7 +16,7 @@ import type { Approval } from '#ports/reviews';
 import type { AdminSession } from '#ports/sessions';
 import { baseUrl } from '#ports/settings';
 import { currentKeyId, type LinkPath, signedUrl } from '#ports/signing';
-import { claimDecision } from '#steps/decisions';
+import { auditDecision, claimDecision } from '#steps/decisions';
 import { actorOf, type HttpRequest, type HttpResponse, LinkError, type PageError, redirect } from '#web/http';
 import { claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime } from '#web/pages';
@@ -72,11 +72,18 @@ export function unitSignInEmail(sender: Sender, d: { unit: Unit; url: string; ex
   });
 }
 
-/** The sign-in link of a request: pending and unexpired; spent is `used()` (409), else 410/403. */
+/**
+ * The sign-in link of a request: pending and unexpired; spent is `used()` (409), else 410/403.
+ * A spent link posted again may be the press whose request died after consuming it, before its
+ * audit entry: no second session, but the entry is written (once, by id, from what is stored).
+ */
 export async function openSignInLink(request: HttpRequest, used: () => PageError): Promise<Approval> {
   const approval = await openLink(request, ['signin'], now());
   if (approval.status === 'closed') throw new LinkError(410, 'closed');
-  if (approval.status !== 'pending') throw used();
+  if (approval.status !== 'pending') {
+    if (!request.isRead) await auditDecision(approval);
+    throw used();
+  }
   if (isExpired(approval, now())) throw new LinkError(410, 'expired');
   return approval;
 }

@@ -12,6 +12,29 @@ import { formOf, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
 
 const bed = crashBed();
 
+describe('a sign-in whose request dies after consuming the link', () => {
+  it('signin.after-claim: pressed again, the link is used (409) and the sign-in is audited once', async () => {
+    const admin = bed.h.config.admins[0];
+    if (!admin) throw new Error('no admin');
+    expect((await postForm(`${bed.h.base}/admin/signin`, { email: admin.email })).status).toBe(200);
+    const mail = (await bed.h.mails()).filter((m) => m.destination.to.includes(admin.email)).at(-1);
+    const link = /https?:\/\/[^\s"<>]+\/admin\/session\?[^\s"<>]+/.exec(mail?.body.text ?? '')?.[0] ?? '';
+    expect(link).not.toBe('');
+    bed.crashAt('signin.after-claim');
+    expect((await postForm(link, {})).status).toBe(500);
+    bed.disarm();
+    // A consumed link never mints a second session; what it recorded is still audited.
+    expect((await postForm(link, {})).status).toBe(409);
+    const entries = (await audit().list(`admin/${admin.id}`)).filter((x) => x.action === 'signin.decided');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.actor).toMatchObject({ kind: 'admin', id: admin.id });
+    expect((await postForm(link, {})).status).toBe(409);
+    expect(
+      (await audit().list(`admin/${admin.id}`)).filter((x) => x.action === 'signin.decided'),
+    ).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('MarkUnappraised dies after closing the points; the Retry finishes it', () => {
   it('unappraised.after-close: the audit and the mails still say the unit never explained', async () => {
     const unitId = 'phong-tu-phap';
