@@ -339,8 +339,10 @@ async function remind(
   });
   const sentToday = await reminderSentToday(identity, unit.focalPoint.name);
   if (sentToday) {
-    // The press whose request died after its mail, sent again: its follow-ups (once each).
-    if (!request.isRead) await remindedFollowUps(ctx, request, unit, period, day, sentToday.at);
+    // The press whose request died after its mail, sent again: its follow-ups (once each). A
+    // reminder whose entry is written has nothing left: the press changes nothing.
+    if (!request.isRead && !(await audit().has(reportSubject(unit.id, period.id), `remind-${day}`)))
+      await remindedFollowUps(ctx, request, unit, period, day, sentToday.at);
     return page(ctx, action, 200, { outcome: sentToday.outcome });
   }
   const open = states.get(period.id) === 'open' && (state === 'invited' || state === 'draft');
