@@ -1,9 +1,10 @@
 /**
  * Restart a stuck review (docs/admin.md, "Admin actions"): a unit-period whose review workflow
  * failed (RecordFailure audited it) or whose wait was lost (a decision found its task gone). The
- * claim is the execution's name, `review-<unit>-<period>-<attempt>` with attempt = 1 + the
- * restarts audited: `StartExecution` creates it once (`ExecutionAlreadyExists` is the same
- * restart), so two admins at once start one execution. Its re-entrant steps re-arm the same
+ * claim is the audit entry `restart-<attempt>` (attempt = 1 + the restarts audited), written once,
+ * so two admins at once start one execution; then `StartExecution` of
+ * `review-<unit>-<period>-<attempt>` (`ExecutionAlreadyExists` is the same restart), which the
+ * same POST again repeats, in case the first died before it. Its re-entrant steps re-arm the same
  * approval (the link in the reviewer's mailbox keeps working) or deliver a decision already
  * recorded at once. The audit entry `restart-<attempt>` records who, the write id and the causes
  * it answered: a cause answered is never a reason to restart again, so a double press or a
@@ -17,6 +18,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { IN_REVIEW_LOOP } from '#ports/reports';
 import { stateMachineArn } from '#ports/settings';
+import { crashPoint } from '#steps/crash-point';
 import type { AdminAction } from '#web/admin-actions';
 import { progressState } from '#web/admin-progress';
 import { adminHref } from '#web/admin-routes';
@@ -102,15 +104,22 @@ export async function restart(
     return actionPage(ctx, state.action);
   }
   const writeId = nonceOf(request);
-  // The same POST again finds its audit entry and answers as the first did.
-  if (mine(writeId)) return redirect(`${here}?done=${writeId}`);
+  // The same POST again finds its entry (the claim) and starts its execution again, in case the
+  // first died between the two (the same name: started once), then answers as the first did.
+  const own = mine(writeId);
+  if (own) {
+    const { name, input } = reviewExecution(state.unit.id, state.period.id, Number(own.detail?.attempt));
+    await callbacks().startExecution(stateMachineArn('review'), name, input);
+    return redirect(`${here}?done=${writeId}`);
+  }
   if (!state.inReview || state.causes.length === 0)
     return actionPage(ctx, state.action, 410, { outcome: { kind: 'gone', text: NOT_STUCK } });
   const attempt = state.action.nextAttempt;
   const { name, input } = reviewExecution(state.unit.id, state.period.id, attempt);
-  const started = await callbacks().startExecution(stateMachineArn('review'), name, input);
   const reason = (request.form.get('reason') ?? '').trim().slice(0, 500);
-  await audit().append({
+  // The claim: the entry `restart-<attempt>`, once. Written before the start, so that a request
+  // dying between the two leaves what the same POST again needs to finish it.
+  const claimed = await audit().append({
     id: `restart-${attempt}`,
     subject: subjectOf(state.unit.id, state.period.id),
     periodId: state.period.id,
@@ -118,12 +127,16 @@ export async function restart(
     action: 'admin.restart',
     detail: { attempt, writeId, execution: name, causes: state.causes, ...(reason ? { reason } : {}) },
   });
-  const entry = (await audit().list(subjectOf(state.unit.id, state.period.id))).find(
-    (x) => x.id === `restart-${attempt}`,
-  );
-  if (started === 'already-exists' && entry?.detail?.writeId !== writeId) {
-    const text = `Một quản trị khác đã khởi động lại thẩm định (lần ${attempt})${entry ? ` lúc ${dateTime(entry.at)}` : ''}.`;
-    return actionPage(ctx, state.action, 409, { outcome: { kind: 'conflict', text } });
+  if (claimed === 'exists') {
+    const entry = (await audit().list(subjectOf(state.unit.id, state.period.id))).find(
+      (x) => x.id === `restart-${attempt}`,
+    );
+    if (entry?.detail?.writeId !== writeId) {
+      const text = `Một quản trị khác đã khởi động lại thẩm định (lần ${attempt})${entry ? ` lúc ${dateTime(entry.at)}` : ''}.`;
+      return actionPage(ctx, state.action, 409, { outcome: { kind: 'conflict', text } });
+    }
   }
+  crashPoint('restart.after-claim');
+  await callbacks().startExecution(stateMachineArn('review'), name, input);
   return redirect(`${here}?done=${writeId}`);
 }

@@ -139,3 +139,62 @@ it('restarts a failed review once: the new run waits on the same link, and a sec
   await h.rt.settle();
   expect(runs()).toHaveLength(2);
 }, 90_000);
+
+it('a restart whose request died after its claim is finished by the same POST again: one execution, one entry', async () => {
+  const unit = 'phong-noi-vu';
+  await inReview(h, unit);
+  const admin = h.config.admins[0];
+  if (!admin) throw new Error('no admin');
+  const cookie = (await sessionCookie({ adminId: admin.id, email: admin.email })).replace('__Host-', '');
+  const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unit}/restart`;
+  const runs = () =>
+    h.rt.sfn
+      .listExecutions()
+      .filter((e) => e.name.startsWith(`review-${unit}-${PERIOD_ID}-`))
+      .map((e) => `${e.name} ${e.status}`)
+      .sort();
+  const first = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unit}-${PERIOD_ID}-1`);
+  if (!first) throw new Error('no review execution');
+  h.rt.sfn.stopExecution(first.executionArn, { error: 'States.TaskFailed' });
+  await audit().append({
+    id: `failed-review-${unit}-${PERIOD_ID}-1`,
+    subject: `report/${unit}/${PERIOD_ID}`,
+    periodId: PERIOD_ID,
+    actor: { kind: 'system', id: 'record-failure' },
+    action: 'workflow.failed',
+    detail: {
+      workflow: 'review',
+      executionName: `review-${unit}-${PERIOD_ID}-1`,
+      error: 'States.TaskFailed',
+    },
+  });
+  await h.rt.settle();
+  const fields = formOf(await (await fetch(page, { headers: { cookie } })).text(), {});
+  process.env.THIDUA_CRASH_MODE = 'throw';
+  process.env.THIDUA_CRASH_AT = 'restart.after-claim:1';
+  try {
+    expect((await postForm(page, fields, { origin: h.base, cookie })).status).toBe(500);
+  } finally {
+    delete process.env.THIDUA_CRASH_AT;
+    delete process.env.THIDUA_CRASH_MODE;
+  }
+  await h.rt.settle();
+  // The claim is stored, the execution not started: the review is still stuck.
+  expect(runs()).toEqual([`review-${unit}-${PERIOD_ID}-1 ABORTED`]);
+  const again = await postForm(page, fields, { origin: h.base, cookie });
+  expect(again.status).toBe(303);
+  await h.rt.settle();
+  expect(runs()).toEqual([`review-${unit}-${PERIOD_ID}-1 ABORTED`, `review-${unit}-${PERIOD_ID}-2 RUNNING`]);
+  const said = await (
+    await fetch(new URL(again.headers.get('location') ?? '', h.base), { headers: { cookie } })
+  ).text();
+  expect(said).toContain('Đã khởi động lại thẩm định (lần 2)');
+  const entries = (await audit().list(`report/${unit}/${PERIOD_ID}`)).filter(
+    (x) => x.action === 'admin.restart',
+  );
+  expect(entries.map((x) => x.detail?.attempt)).toEqual([2]);
+  // Once more: nothing new.
+  expect((await postForm(page, fields, { origin: h.base, cookie })).status).toBe(303);
+  await h.rt.settle();
+  expect(runs()).toHaveLength(2);
+}, 90_000);
