@@ -362,6 +362,8 @@ async function serve(args: StartArgs, port: number): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  const { keepCompiledCode, flushCompiledCode } = await import('./product/compile-cache.ts');
+  keepCompiledCode();
   const [{ startProduct: start }, { banner }] = await Promise.all([
     import('./product/product.ts'),
     import('./product/banner.ts'),
@@ -384,7 +386,10 @@ async function serve(args: StartArgs, port: number): Promise<void> {
     await stop(product);
     return;
   }
-  console.log(banner(product, await product.status()));
+  const status = await product.status();
+  // Before the addresses: a process killed once it serves has kept what it compiled.
+  flushCompiledCode();
+  console.log(banner(product, status));
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

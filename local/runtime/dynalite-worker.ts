@@ -7,6 +7,7 @@
  * workerData: `{ port, path? }`. Posts `{ port }` once listening; on the message `'stop'` closes
  * the server and its store (LevelDB's lock on `path` is released) and posts `'stopped'`.
  */
+import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { atomicDynaliteWrites } from './dynalite-atomic.ts';
@@ -40,6 +41,9 @@ refuseBrowsers(db);
 db.listen(port, '127.0.0.1', () => {
   const address = db.address();
   parent.postMessage({ port: typeof address === 'object' && address ? address.port : port });
+  // The thread's modules kept compiled for the next start (local/product/compile-cache.ts): a
+  // killed process writes nothing at its end.
+  if (getCompileCacheDir()) flushCompileCache();
 });
 parent.on('message', (message: unknown) => {
   if (message !== 'stop') return;

@@ -6,6 +6,7 @@
  * on-failure record the tests can read, as an on-failure destination would receive it.
  */
 import { randomUUID } from 'node:crypto';
+import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -178,6 +179,7 @@ export class LocalLambdas {
         if (typeof mod.handler !== 'function') {
           throw new Error(`${config.entry} (function ${logicalId}) exports no function named handler`);
         }
+        keepLoadedCode();
         return mod.handler as Handler;
       });
       // A file that failed to load is retried on the next invocation.
@@ -186,6 +188,22 @@ export class LocalLambdas {
     }
     return loading;
   }
+}
+
+let flushQueued = false;
+
+/**
+ * The modules a handler brought in, written to Node's compile cache when it is on (the product
+ * turns it on: local/product/compile-cache.ts), once the handlers loading together have loaded: a
+ * process killed later has kept them for the next start.
+ */
+function keepLoadedCode(): void {
+  if (flushQueued || !getCompileCacheDir()) return;
+  flushQueued = true;
+  setImmediate(() => {
+    flushQueued = false;
+    flushCompileCache();
+  }).unref();
 }
 
 function lambdaContext(logicalId: string, config: FunctionConfig, deadline: number): Context {
