@@ -4,7 +4,7 @@
  * locale); no cell holds a formula, so no total, band or rank is ever recomputed in floating
  * point. Printable: A4 landscape fitted to one page wide, header row repeated on every page.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { hundredthsToNumber, upper } from './format.ts';
 import type { Cell, Sheet, SheetRow, SummaryBook } from './sheet-model.ts';
 import { summaryBook } from './summary.ts';
@@ -27,7 +27,10 @@ export function summaryXlsx(input: SummaryInput): Promise<Buffer> {
 }
 
 export async function summaryBookToXlsx(book: SummaryBook): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded at the first workbook: exceljs and its ~350 modules (zip, streams, polyfills) cost a
+  // third of a second at each start of the admin pages, which mostly never export one.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'thidua';
   wb.title = book.title;
   wb.created = book.producedAt;
