@@ -62,23 +62,40 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
 }
 
-/** The stack's page routes with their handlers imported from the same files the stack bundles. */
+/**
+ * The stack's page routes, each with its handler from the file the stack bundles. A handler's file
+ * is imported at the route's first request, as a Lambda function's at its cold start: a start of
+ * the product loads none of them (a third of a second of CPU for all nine, the admin pages' most),
+ * and a restarted product loads only those its visitors open. A file that failed to load, or
+ * exports no handler, fails that request and is imported again at the next.
+ */
 export async function pageRoutes(): Promise<LocalRoute[]> {
-  const handlers = new Map<string, HttpLambdaHandler>();
-  for (const [name, entry] of Object.entries(PAGE_HANDLER_ENTRIES)) {
-    const mod = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as {
-      handler?: HttpLambdaHandler;
-    };
-    if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
-    handlers.set(name, mod.handler);
-  }
-  const routes: LocalRoute[] = HTTP_ROUTES.map((r) => {
-    const handler = handlers.get(r.handler);
-    if (!handler) throw new Error(`Route ${r.method} ${r.path}: no page handler named ${r.handler}`);
-    return { method: r.method, path: r.path, handler };
-  });
-  const fallback = handlers.get(DEFAULT_ROUTE.handler);
-  if (!fallback) throw new Error(`Route $default: no page handler named ${DEFAULT_ROUTE.handler}`);
+  const loading = new Map<string, Promise<HttpLambdaHandler>>();
+  const load = (name: string, entry: string): Promise<HttpLambdaHandler> => {
+    let handler = loading.get(name);
+    if (!handler) {
+      handler = import(pathToFileURL(join(PROJECT_ROOT, entry)).href).then(
+        (mod: { handler?: HttpLambdaHandler }) => {
+          if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+          return mod.handler;
+        },
+      );
+      handler.catch(() => loading.delete(name));
+      loading.set(name, handler);
+    }
+    return handler;
+  };
+  const handlerNamed = (name: string, route: string): HttpLambdaHandler => {
+    const entry = (PAGE_HANDLER_ENTRIES as Record<string, string | undefined>)[name];
+    if (!entry) throw new Error(`Route ${route}: no page handler named ${name}`);
+    return async (event, context) => (await load(name, entry))(event, context);
+  };
+  const routes: LocalRoute[] = HTTP_ROUTES.map((r) => ({
+    method: r.method,
+    path: r.path,
+    handler: handlerNamed(r.handler, `${r.method} ${r.path}`),
+  }));
+  const fallback = handlerNamed(DEFAULT_ROUTE.handler, '$default');
   return [...routes, { method: 'ANY', path: DEFAULT_ROUTE.routeKey, handler: fallback }];
 }
 
