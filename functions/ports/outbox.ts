@@ -104,6 +104,8 @@ export interface Outbox {
   get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the district's record of its correspondence). */
   list(limit: number): Promise<OutboxRecord[]>;
+  /** How many messages `list(limit)` would answer, without reading them (a status line's count). */
+  count(limit: number): Promise<number>;
   /** Failed or ambiguous messages, oldest first (newest first with `newestFirst`: the admin's page). */
   listAttention(limit?: number, options?: { newestFirst?: boolean }): Promise<OutboxRecord[]>;
   /**

@@ -352,7 +352,9 @@ class LocalProduct implements Product {
     const executions = rt.sfn.listExecutions();
     const byStatus: Record<string, number> = {};
     for (const x of executions) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
-    const [campaign, mail] = await Promise.all([campaigns().getHeader(), outbox().list(INBOX_LIMIT)]);
+    // The number of mails the inbox shows, counted by the store: a status (each start's banner, each
+    // `npm start -- status`) read every record of a long outbox to count them.
+    const [campaign, emails] = await Promise.all([campaigns().getHeader(), outbox().count(INBOX_LIMIT)]);
     const latest = rt.sfn.listExecutions({ stateMachineArn: this.workflowArn('launch') })[0];
     const recent: ExecutionSummary[] = executions.slice(0, 50).map((x) => ({
       name: x.name,
@@ -369,7 +371,7 @@ class LocalProduct implements Product {
       nextEvent: this.nextEvent(),
       launched: campaign !== undefined,
       launch: latest ? { name: latest.name, status: latest.status } : null,
-      emails: mail.length,
+      emails,
       executions: { total: executions.length, byStatus, recent },
       waitingFor: rt.sfn.pendingTasks().map((t) => ({
         execution: t.executionName,

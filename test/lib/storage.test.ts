@@ -652,6 +652,8 @@ describe('outbox', () => {
     expect(await outbox.markSent(retry.record.key, 2, 'msg-1')).toBe(true);
     expect((await outbox.claim(other, mail)).outcome).toBe('duplicate');
     expect((await outbox.list(2)).map((r) => r.identity.step)).toEqual(['reminder', 'invitation']);
+    // Counted as the listing reads them, up to its limit.
+    expect([await outbox.count(2), await outbox.count(1)]).toEqual([2, 1]);
   });
 });
 

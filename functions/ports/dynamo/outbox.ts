@@ -262,6 +262,10 @@ export class DynamoOutbox implements Outbox {
     return (await this.table.queryIndex('gsi1', LISTING, { newestFirst: true, limit })).map(recordOf);
   }
 
+  count(limit: number): Promise<number> {
+    return this.table.countIndex('gsi1', LISTING, limit);
+  }
+
   async listAttention(limit?: number, options: { newestFirst?: boolean } = {}): Promise<OutboxRecord[]> {
     const items = await this.table.queryIndex('gsi2', ATTENTION, {
       ...(limit ? { limit } : {}),

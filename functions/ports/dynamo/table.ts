@@ -221,6 +221,35 @@ export class Table {
     return items;
   }
 
+  /**
+   * How many entries an index's partition holds (up to `limit`): counted where they are stored,
+   * none of them sent back, as `queryIndex(index, pk, { limit }).length` would say.
+   */
+  async countIndex(index: 'gsi1' | 'gsi2', pk: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const remaining = limit - count;
+      const from = start;
+      const { out } = await this.send(() =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.name,
+            IndexName: index,
+            KeyConditionExpression: `${index}pk = :pk`,
+            ExpressionAttributeValues: { ':pk': pk },
+            Select: 'COUNT',
+            ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+            ...(from ? { ExclusiveStartKey: from } : {}),
+          }),
+        ),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start && count < limit);
+    return count;
+  }
+
   /** The items of a partition whose sort key starts with `prefix`, read consistently. */
   queryPrefix(
     pk: string,
