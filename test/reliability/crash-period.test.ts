@@ -67,6 +67,8 @@ class CrashRun extends PeriodRun {
   readonly dataDir = join(this.root, 'demo');
   product: ProductProcess | undefined;
   readonly killedAt: string[] = [];
+  /** Milliseconds from each spawn to a serving product (recovery included), for the log. */
+  readonly startMs: number[] = [];
   readonly notReached: string[] = [];
   private current: [string, string] | undefined;
   private readonly port: number;
@@ -134,8 +136,10 @@ class CrashRun extends PeriodRun {
       delete env.THIDUA_CRASH_MODE;
       if (this.current) env.THIDUA_CRASH_AT = this.current[1];
       else delete env.THIDUA_CRASH_AT;
+      const spawnedAt = performance.now();
       try {
         this.product = await startProductProcess(env, this.port);
+        this.startMs.push(Math.round(performance.now() - spawnedAt));
         return;
       } catch (error) {
         if (!String(error).includes('ended before it served') || !this.current) throw error;
@@ -203,6 +207,11 @@ it('killed at 20+ named points through a period, it ends as a crash-free run of 
     `killed ${crashed.killedAt.length} times (THIDUA_KILL_SEED=${seed}):\n${crashed.killedAt.join('\n')}`,
   );
   console.log(`not reached: ${crashed.notReached.join(', ') || 'none'}`);
+  const sorted = [...crashed.startMs].sort((x, y) => x - y);
+  console.log(
+    `${sorted.length} starts served (recovery included): median ${sorted[sorted.length >> 1]} ms, ` +
+      `${sorted[0]}–${sorted.at(-1)} ms; the crash-free run's ${crashFree.startMs.join(', ')} ms`,
+  );
   expect(crashed.killedAt.filter((k) => !k.startsWith('random')).length).toBeGreaterThanOrEqual(20);
   reportDifference('waits', killed.waits, reference.waits);
   expect(killed.waits).toEqual(reference.waits);
