@@ -20,6 +20,7 @@ import { storeCampaign } from '#functions/launch/campaign';
 import { recordAdjustments } from '#functions/scoring/record-adjustments';
 import type { WorkflowName } from '#infra/district-stack';
 import { districtConfigFile } from '#infra/project';
+import { type Dynalite, startDiskDynalite } from '#local/runtime/emulators';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
 import {
   type LocalRuntime,
@@ -145,6 +146,25 @@ async function startParts(
   dataDir: string,
   release: () => void,
 ): Promise<Parts> {
+  // dynalite's thread loads and opens the store while this one reads the config and the digest
+  // (a third of a second of a start); the runtime takes it over, or it is stopped below.
+  const dynalite = startDiskDynalite(join(dataDir, 'db'));
+  dynalite.catch(() => undefined); // the runtime awaits it and reports its failure
+  try {
+    return await startPartsBeside(dynalite, options, slug, dataDir, release);
+  } catch (error) {
+    await dynalite.then((d) => d.stop()).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startPartsBeside(
+  dynalite: Promise<Dynalite>,
+  options: ProductOptions,
+  slug: string,
+  dataDir: string,
+  release: () => void,
+): Promise<Parts> {
   const file = districtConfigFile(slug);
   // The config is checked against the virtual clock ("is the phase over?"), not the real date: a
   // fresh folder's clock starts on the plan date, which the phase check always accepts.
@@ -175,6 +195,7 @@ async function startParts(
       stack: digest,
       dataDir,
       clockStart,
+      dynalite,
       refOverrides: { 'AWS::ApiGatewayV2::Api.ApiEndpoint': http.url },
       extraEnv: { BASE_URL: http.url, SIGNING_KEY_FILE: signingKeyFile },
     });

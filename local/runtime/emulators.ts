@@ -42,11 +42,29 @@ export interface Emulators {
 export interface EmulatorOptions {
   /** Keep DynamoDB data on disk in this folder (LevelDB); in memory when absent. */
   dynamodbPath?: string;
+  /** dynalite started before on `dynamodbPath` (`startDiskDynalite`): used instead of starting one. */
+  dynalite?: Promise<Dynalite>;
+}
+
+/** dynalite on its thread, as `startDynalite` answers it. */
+export interface Dynalite {
+  url: string;
+  /** Once; a second call answers the first's promise. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on disk under `path` for a runtime to come (`EmulatorOptions.dynalite`): its
+ * thread loads and opens the store while the caller does the rest of its start.
+ */
+export async function startDiskDynalite(path: string): Promise<Dynalite> {
+  mkdirSync(path, { recursive: true });
+  return startDynalite(await portFor('dynamodb'), path);
 }
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   if (options.dynamodbPath) mkdirSync(options.dynamodbPath, { recursive: true });
-  const db = await startDynalite(await portFor('dynamodb'), options.dynamodbPath);
+  const db = await (options.dynalite ?? startDynalite(await portFor('dynamodb'), options.dynamodbPath));
   const dynamodbUrl = db.url;
 
   const startSes = ((sesModule as unknown as { default?: unknown }).default ?? sesModule) as (config: {
@@ -81,10 +99,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
  * dynalite on its own thread, listening on `port` (in memory, or on disk under `path`). `stop`
  * closes it and its store, then ends the thread. The thread does not keep the process alive.
  */
-export async function startDynalite(
-  port: number,
-  path?: string,
-): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDynalite(port: number, path?: string): Promise<Dynalite> {
   const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
     workerData: { port, ...(path ? { path } : {}) },
     // Node runs the worker's erasable TypeScript itself: no loader (Vitest's) on that thread.
@@ -101,16 +116,22 @@ export async function startDynalite(
     });
   const listening = (await next()) as { port: number }; // posted by dynalite-worker.ts
   worker.unref();
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    // While it closes, the thread keeps the process alive: its answer may be the only thing left
+    // to wait for, and an unreferenced thread would let the process end before it comes.
+    worker.ref();
+    const stopped = next();
+    worker.postMessage('stop');
+    await stopped;
+    await worker.terminate();
+  };
   return {
     url: `http://127.0.0.1:${listening.port}`,
-    stop: async () => {
-      // While it closes, the thread keeps the process alive: its answer may be the only thing left
-      // to wait for, and an unreferenced thread would let the process end before it comes.
-      worker.ref();
-      const stopped = next();
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
+    // A stopped thread answers no second 'stop': a second call waits for the first.
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

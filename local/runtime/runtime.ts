@@ -21,7 +21,7 @@ import {
 import { type CfnTemplate, lambdaArn, type TemplateResolver } from './cfn.ts';
 import { type FiredTimer, VirtualClock } from './clock.ts';
 import { readClockFile, writeClockFile } from './clock-file.ts';
-import { type Emulators, startEmulators } from './emulators.ts';
+import { type Dynalite, type Emulators, startEmulators } from './emulators.ts';
 import { type FunctionConfig, LocalLambdas } from './lambda.ts';
 import { startLambdaEndpoint } from './lambda-endpoint.ts';
 import { portFor } from './ports.ts';
@@ -48,6 +48,12 @@ export interface LocalRuntimeOptions {
   refOverrides?: Record<string, string>;
   /** More environment variables for the handlers (win over the stack's). */
   extraEnv?: Record<string, string>;
+  /**
+   * dynalite already starting on `<dataDir>/db` (`startDiskDynalite`, emulators.ts): the product
+   * starts it first, so that its thread loads and opens the store while the product reads its
+   * config and digest. The runtime owns it from here (stops it with the rest).
+   */
+  dynalite?: Promise<Dynalite>;
 }
 
 export interface LocalRuntime {
@@ -132,7 +138,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    const emulators = await startEmulators(dataDir ? { dynamodbPath: join(dataDir, 'db') } : {});
+    const emulators = await startEmulators(
+      dataDir
+        ? { dynamodbPath: join(dataDir, 'db'), ...(options.dynalite ? { dynalite: options.dynalite } : {}) }
+        : {},
+    );
     cleanups.push(() => emulators.stop());
 
     // The product's origin, the only one whose pages may post uploads (as the bucket's CORS rule says).
