@@ -3,7 +3,7 @@
  * flags), axe-core's serious and critical findings, and whether a page scrolls sideways.
  */
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export { CHROMIUM, haveBrowser, launchChromium } from '../helpers/chromium.ts';
 
@@ -16,11 +16,22 @@ export interface Violation {
   targets: string[];
 }
 
+/**
+ * axe-core in every page the context opens, before the page's own scripts: added this way (by
+ * DevTools), it leaves the page its own Content-Security-Policy, and Chromium compiles it once
+ * for all the pages instead of once a page (a script tag cost ~1.5 s a page on the shared 2-core
+ * machine, this ~0.2 s).
+ */
+export function addAxe(context: BrowserContext): Promise<void> {
+  return context.addInitScript({ content: AXE });
+}
+
 /** axe-core's serious and critical findings on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE });
+  // A page of a context without addAxe gets it now.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
   return page.evaluate(async () => {
-    // axe-core's own global, added by the script tag just above.
+    // axe-core's own global, added above.
     const axe = (
       globalThis as unknown as {
         axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> };
@@ -37,6 +48,31 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
   });
+}
+
+export const PHONE_WIDTH = 375;
+export const DESKTOP_WIDTH = 1280;
+
+/**
+ * What a page must pass at 375 px and at 1280 px, from one load: no serious or critical axe
+ * finding and no sideways scroll at either width, the viewport resized in between. A resized page
+ * is laid out as one loaded at that width: the pages' media queries only lay out grids and tables
+ * again, and their scripts never read the width (functions/web/assets). Loading and starting axe
+ * cost more than a second run of it. The findings by width, `{}` when there are none.
+ */
+export async function findingsAtBothWidths(
+  page: Page,
+  height = 900,
+): Promise<Record<string, Violation[] | string>> {
+  const findings: Record<string, Violation[] | string> = {};
+  for (const width of [PHONE_WIDTH, DESKTOP_WIDTH]) {
+    await page.setViewportSize({ width, height });
+    const violations = await seriousViolations(page);
+    if (violations.length) findings[`${width} px`] = violations;
+    const [scroll, client] = await scrollWidths(page);
+    if (scroll > client) findings[`${width} px (cuộn ngang)`] = `${scroll} > ${client}`;
+  }
+  return findings;
 }
 
 /** The document's scroll width and client width: wider means the page scrolls sideways. */
