@@ -6,14 +6,15 @@
  * view, evidence upload through the S3 emulator, the "chưa có minh chứng" warning following the
  * score and evidence as they are edited, the late banner, the results and decided review
  * pages, a second round's review page (what the unit changed), the council's ballot and its
- * confirmation; axe-core at 1280 px and 375 px, and no sideways scroll at 375 px.
+ * confirmation; axe-core and no sideways scroll at 1280 px and 375 px.
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
+import { addAxe, findingsAtBothWidths } from './browser.ts';
 import { startUnitSite, type UnitSite } from './unit-site.ts';
 
 /*
@@ -33,20 +34,12 @@ interface PageElement {
 declare const document: {
   getElementById(id: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
-  documentElement: { scrollHeight: number; scrollWidth: number; clientWidth: number };
+  documentElement: { scrollHeight: number };
 };
 declare const innerHeight: number;
 declare const scrollY: number;
 declare function scrollTo(x: number, y: number): void;
 declare function requestAnimationFrame(callback: () => void): number;
-/** axe-core's global, once its script is on the page. */
-declare const axe: {
-  run(
-    context: unknown,
-    options: { resultTypes: string[] },
-  ): Promise<{ violations: { id: string; impact: string | null }[] }>;
-};
-
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip)
   console.warn(`test/e2e/unit-pages.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
@@ -73,15 +66,30 @@ let browser: Browser;
 /** Console messages about the Content-Security-Policy: a page must never trip its own policy. */
 const cspViolations: string[] = [];
 
-/** `audit`: a page for axe-core, whose script the pages' own CSP would rightly refuse. */
+/**
+ * `audit`: a page with axe-core, added by a context shared by the audited pages (the page's own
+ * CSP would rightly refuse its script; Chromium compiles it once for them all).
+ */
 async function open(path: string, viewport = DESKTOP, audit = false): Promise<Page> {
-  const page = await browser.newPage({ viewport, locale: 'vi-VN', bypassCSP: audit });
+  const page = audit
+    ? await (await audited()).newPage()
+    : await browser.newPage({ viewport, locale: 'vi-VN' });
+  if (audit) await page.setViewportSize(viewport);
   page.on('console', (m) => {
     if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${path}: ${m.text()}`);
   });
   const response = await page.goto(`${site.url}${path}`);
   expect(response?.status()).toBe(200);
   return page;
+}
+
+let auditContext: BrowserContext | undefined;
+async function audited(): Promise<BrowserContext> {
+  if (!auditContext) {
+    auditContext = await browser.newContext({ locale: 'vi-VN' });
+    await addAxe(auditContext);
+  }
+  return auditContext;
 }
 
 /** The text a person sees there (rendered: hidden parts left out). */
@@ -314,34 +322,17 @@ describe.skipIf(skip)('what else the pages show', { timeout: 60_000 }, () => {
 });
 
 describe.skipIf(skip)('accessibility and phone width', { timeout: 60_000 }, () => {
-  it.each(PAGES)('%s: no serious or critical axe violation at 1280 px and 375 px', async (path) => {
-    for (const viewport of [DESKTOP, PHONE]) {
-      const page = await open(path, viewport, true);
-      await page.addScriptTag({ url: '/test/axe.js' });
-      const violations = await page.evaluate(async () => {
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => v.id);
-      });
-      expect({ path, width: viewport.width, violations }).toEqual({
-        path,
-        width: viewport.width,
-        violations: [],
-      });
+  it.each(PAGES)(
+    '%s: no serious or critical axe violation and no sideways scroll at 375 px and 1280 px',
+    async (path) => {
+      // One load for both widths (findingsAtBothWidths), under the page's own CSP: its console
+      // joins the CSP check below.
+      const page = await open(path, PHONE, true);
+      const findings = await findingsAtBothWidths(page, { phone: PHONE.height, desktop: DESKTOP.height });
+      expect({ path, findings }).toEqual({ path, findings: {} });
       await page.close();
-    }
-  });
-
-  it.each(PAGES)('%s: no sideways scroll at 375 px', async (path) => {
-    const page = await open(path, PHONE);
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
-    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-    await page.close();
-  });
+    },
+  );
 });
 
 describe.skipIf(skip)('the pages’ Content-Security-Policy', { timeout: 60_000 }, () => {

@@ -5,7 +5,7 @@
  * by the product's own parse and answer functions; a click re-rendering the page or saying it was
  * submitted) and the evidence presign/verify calls through the real S3 port on the S3 emulator.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,6 @@ import {
   officeUnits,
   period,
   reportWith,
-  root,
   unit,
 } from '../web/fixtures.ts';
 
@@ -405,11 +404,6 @@ export async function startUnitSite(): Promise<UnitSite> {
       if (url.pathname.startsWith('/assets/') && isAssetName(name)) {
         const asset = readAsset(name);
         return send(res, 200, asset.body, { 'content-type': asset.contentType, etag: asset.etag });
-      }
-      // axe-core for the tests, from this origin: the pages' CSP allows scripts from 'self' only.
-      if (url.pathname === '/test/axe.js') {
-        const axe = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
-        return send(res, 200, axe, { 'content-type': 'text/javascript; charset=utf-8' });
       }
       return send(res, 404, 'not found', { 'content-type': 'text/plain' });
     };
