@@ -11,7 +11,7 @@
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
  */
 import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 import { addAxe, findingsAtBothWidths } from './browser.ts';
@@ -66,30 +66,38 @@ let browser: Browser;
 /** Console messages about the Content-Security-Policy: a page must never trip its own policy. */
 const cspViolations: string[] = [];
 
-/**
- * `audit`: a page with axe-core, added by a context shared by the audited pages (the page's own
- * CSP would rightly refuse its script; Chromium compiles it once for them all).
- */
+/** `audit`: the tab of axe-core's context (auditPage), now at `path`. */
 async function open(path: string, viewport = DESKTOP, audit = false): Promise<Page> {
-  const page = audit
-    ? await (await audited()).newPage()
-    : await browser.newPage({ viewport, locale: 'vi-VN' });
+  const page = audit ? await auditPage() : await browser.newPage({ viewport, locale: 'vi-VN' });
   if (audit) await page.setViewportSize(viewport);
-  page.on('console', (m) => {
-    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${path}: ${m.text()}`);
-  });
+  else watchCsp(page, () => path);
   const response = await page.goto(`${site.url}${path}`);
   expect(response?.status()).toBe(200);
   return page;
 }
 
-let auditContext: BrowserContext | undefined;
-async function audited(): Promise<BrowserContext> {
-  if (!auditContext) {
-    auditContext = await browser.newContext({ locale: 'vi-VN' });
-    await addAxe(auditContext);
+/** Collects the page's console messages about its Content-Security-Policy, with the path shown. */
+function watchCsp(page: Page, path: () => string): void {
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${path()}: ${m.text()}`);
+  });
+}
+
+/**
+ * One tab for every audited page, in a context that adds axe-core to each (the pages' own CSP
+ * would rightly refuse its script): Chromium compiles axe-core once, and the tab's renderer runs
+ * it warm from page to page.
+ */
+let audited: Page | undefined;
+async function auditPage(): Promise<Page> {
+  if (!audited) {
+    const context = await browser.newContext({ locale: 'vi-VN' });
+    await addAxe(context);
+    const page = await context.newPage();
+    watchCsp(page, () => page.url().slice(site.url.length));
+    audited = page;
   }
-  return auditContext;
+  return audited;
 }
 
 /** The text a person sees there (rendered: hidden parts left out). */
@@ -326,11 +334,10 @@ describe.skipIf(skip)('accessibility and phone width', { timeout: 60_000 }, () =
     '%s: no serious or critical axe violation and no sideways scroll at 375 px and 1280 px',
     async (path) => {
       // One load for both widths (findingsAtBothWidths), under the page's own CSP: its console
-      // joins the CSP check below.
+      // joins the CSP check below. The tab stays for the next page.
       const page = await open(path, PHONE, true);
       const findings = await findingsAtBothWidths(page, { phone: PHONE.height, desktop: DESKTOP.height });
       expect({ path, findings }).toEqual({ path, findings: {} });
-      await page.close();
     },
   );
 });
