@@ -2,7 +2,7 @@
  * The admin's pages in a real browser (Debian's chromium driven by playwright-core), rendered
  * from view models built with the domain's own functions and served by a tiny server in the
  * test: axe-core finds no serious or critical violation on any page at 1280 px and at 375 px,
- * and no page scrolls sideways on the phone (wide tables scroll inside their own box). The
+ * and no page scrolls sideways at either width (wide tables scroll inside their own box). The
  * period page's GET form is used as a person would: search, filter, sort, move to the next page.
  *
  * Skipped (with a message) only when /usr/bin/chromium is missing outside CI; in CI it must run.
