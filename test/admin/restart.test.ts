@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { armCrash, disarmCrash } from '../helpers/crash-bed.ts';
 import { formOf, type Harness, inReview, PERIOD_ID, postForm, startHarness } from '../http/harness.ts';
 import { sessionCookie } from './bed.ts';
 
@@ -27,6 +28,42 @@ const reviewRuns = () =>
   h.rt.sfn
     .listExecutions()
     .filter((e) => e.name.startsWith(`review-${UNIT}-${PERIOD_ID}-`))
+    .map((e) => `${e.name} ${e.status}`)
+    .sort();
+
+/** The unit-period's first review execution stopped as failed, as RecordFailure records it (its audit entry is the evidence). */
+async function failFirstReview(unit: string): Promise<void> {
+  const first = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unit}-${PERIOD_ID}-1`);
+  if (!first) throw new Error('no review execution');
+  h.rt.sfn.stopExecution(first.executionArn, { error: 'States.TaskFailed' });
+  await audit().append({
+    id: `failed-review-${unit}-${PERIOD_ID}-1`,
+    subject: `report/${unit}/${PERIOD_ID}`,
+    periodId: PERIOD_ID,
+    actor: { kind: 'system', id: 'record-failure' },
+    action: 'workflow.failed',
+    detail: {
+      workflow: 'review',
+      executionName: `review-${unit}-${PERIOD_ID}-1`,
+      error: 'States.TaskFailed',
+    },
+  });
+  await h.rt.settle();
+}
+
+/** The restart page of a unit, with an admin's session cookie. */
+async function restartPage(unit: string): Promise<{ page: string; cookie: string }> {
+  const admin = h.config.admins[0];
+  if (!admin) throw new Error('no admin');
+  const cookie = (await sessionCookie({ adminId: admin.id, email: admin.email })).replace('__Host-', '');
+  return { page: `${h.base}/admin/periods/${PERIOD_ID}/units/${unit}/restart`, cookie };
+}
+
+/** The unit-period's review executions, `<name> <status>`, sorted. */
+const runsOf = (unit: string) =>
+  h.rt.sfn
+    .listExecutions()
+    .filter((e) => e.name.startsWith(`review-${unit}-${PERIOD_ID}-`))
     .map((e) => `${e.name} ${e.status}`)
     .sort();
 
@@ -97,33 +134,9 @@ it('restarts a review whose wait was lost: once, the recorded decision delivered
 it('restarts a failed review once: the new run waits on the same link, and a second press starts nothing', async () => {
   const unit = 'phong-y-te';
   const { reviewUrl } = await inReview(h, unit);
-  const admin = h.config.admins[0];
-  if (!admin) throw new Error('no admin');
-  const cookie = (await sessionCookie({ adminId: admin.id, email: admin.email })).replace('__Host-', '');
-  const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unit}/restart`;
-  const runs = () =>
-    h.rt.sfn
-      .listExecutions()
-      .filter((e) => e.name.startsWith(`review-${unit}-${PERIOD_ID}-`))
-      .map((e) => `${e.name} ${e.status}`)
-      .sort();
-  // The execution ends in failure, as RecordFailure records it (its audit entry is the evidence).
-  const first = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unit}-${PERIOD_ID}-1`);
-  if (!first) throw new Error('no review execution');
-  h.rt.sfn.stopExecution(first.executionArn, { error: 'States.TaskFailed' });
-  await audit().append({
-    id: `failed-review-${unit}-${PERIOD_ID}-1`,
-    subject: `report/${unit}/${PERIOD_ID}`,
-    periodId: PERIOD_ID,
-    actor: { kind: 'system', id: 'record-failure' },
-    action: 'workflow.failed',
-    detail: {
-      workflow: 'review',
-      executionName: `review-${unit}-${PERIOD_ID}-1`,
-      error: 'States.TaskFailed',
-    },
-  });
-  await h.rt.settle();
+  const { page, cookie } = await restartPage(unit);
+  const runs = () => runsOf(unit);
+  await failFirstReview(unit);
 
   const form = await (await fetch(page, { headers: { cookie } })).text();
   const done = await postForm(page, formOf(form, {}), { origin: h.base, cookie });
@@ -143,40 +156,15 @@ it('restarts a failed review once: the new run waits on the same link, and a sec
 it('a restart whose request died after its claim is finished by the same POST again: one execution, one entry', async () => {
   const unit = 'phong-noi-vu';
   await inReview(h, unit);
-  const admin = h.config.admins[0];
-  if (!admin) throw new Error('no admin');
-  const cookie = (await sessionCookie({ adminId: admin.id, email: admin.email })).replace('__Host-', '');
-  const page = `${h.base}/admin/periods/${PERIOD_ID}/units/${unit}/restart`;
-  const runs = () =>
-    h.rt.sfn
-      .listExecutions()
-      .filter((e) => e.name.startsWith(`review-${unit}-${PERIOD_ID}-`))
-      .map((e) => `${e.name} ${e.status}`)
-      .sort();
-  const first = h.rt.sfn.listExecutions().find((e) => e.name === `review-${unit}-${PERIOD_ID}-1`);
-  if (!first) throw new Error('no review execution');
-  h.rt.sfn.stopExecution(first.executionArn, { error: 'States.TaskFailed' });
-  await audit().append({
-    id: `failed-review-${unit}-${PERIOD_ID}-1`,
-    subject: `report/${unit}/${PERIOD_ID}`,
-    periodId: PERIOD_ID,
-    actor: { kind: 'system', id: 'record-failure' },
-    action: 'workflow.failed',
-    detail: {
-      workflow: 'review',
-      executionName: `review-${unit}-${PERIOD_ID}-1`,
-      error: 'States.TaskFailed',
-    },
-  });
-  await h.rt.settle();
+  const { page, cookie } = await restartPage(unit);
+  const runs = () => runsOf(unit);
+  await failFirstReview(unit);
   const fields = formOf(await (await fetch(page, { headers: { cookie } })).text(), {});
-  process.env.THIDUA_CRASH_MODE = 'throw';
-  process.env.THIDUA_CRASH_AT = 'restart.after-claim:1';
+  armCrash('restart.after-claim');
   try {
     expect((await postForm(page, fields, { origin: h.base, cookie })).status).toBe(500);
   } finally {
-    delete process.env.THIDUA_CRASH_AT;
-    delete process.env.THIDUA_CRASH_MODE;
+    disarmCrash();
   }
   await h.rt.settle();
   // The claim is stored, the execution not started: the review is still stuck.

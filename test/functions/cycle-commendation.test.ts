@@ -6,7 +6,6 @@
  * the initiatives digest; then a second round without quorum.
  */
 import { randomBytes } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Nomination, Period } from '#domain/model';
 import {
@@ -26,14 +25,13 @@ import { handler as remindVote } from '#functions/commendation/remind-vote';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
 import { auditRowOf } from '#functions/http/admin-audit';
-import { handler as decisionPage } from '#functions/http/decision';
 import { handler as computeResults } from '#functions/scoring/compute-results';
 import { audit } from '#ports/dynamo/audit';
 import { reviews } from '#ports/dynamo/reviews';
 import { loadCampaign } from '#steps/campaign';
 import { decideVote } from '#web/vote-page';
 import { scoringExecution } from '#workflows/executions';
-import { at, type CycleBed, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
+import { at, type CycleBed, decisionPage, seedAppraisedYear, startCycleBed } from './cycle-harness.ts';
 import { linkIn } from './harness.ts';
 
 let bed: CycleBed;
@@ -86,25 +84,8 @@ afterAll(async () => {
   await bed?.stop();
 });
 
-/** A request to the `/d` page as API Gateway (HTTP API, payload v2) delivers it. */
-async function page(method: 'GET' | 'POST', url: URL, form?: URLSearchParams) {
-  const event = {
-    version: '2.0',
-    routeKey: `${method} /d`,
-    rawPath: '/d',
-    rawQueryString: url.search.slice(1),
-    headers: {
-      host: url.host,
-      'user-agent': 'vitest',
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin } : {}),
-    },
-    requestContext: { http: { method, path: '/d', sourceIp: '203.0.113.8', userAgent: 'vitest' } },
-    body: form ? form.toString() : undefined,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const res = (await bed.invoke(decisionPage as never, event)) as { statusCode: number; body: string };
-  return { status: res.statusCode, body: res.body };
-}
+const page = (method: 'GET' | 'POST', url: URL, form?: URLSearchParams) =>
+  decisionPage(bed, method, url, form);
 
 async function header(cycleId: string): Promise<CycleHeader> {
   return (await readCycle(cycleId)).header!;

@@ -6,8 +6,10 @@
  * through the real SDK clients, as deployed.
  */
 
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { Appraisal, Period, Report } from '#domain/model';
+import { handler as decisionHandler } from '#functions/http/decision';
 import { stateMachineArn } from '#local/runtime/cfn';
 import { VirtualClock } from '#local/runtime/clock';
 import { LocalLambdas } from '#local/runtime/lambda';
@@ -193,4 +195,29 @@ export async function seedAppraisedYear(
     await campaigns().setPeriodStatus(period.id, 'open', 'closed');
   }
   return appraisals.periods.map((p) => p.period);
+}
+
+/** A request to the `/d` page as API Gateway (HTTP API, payload v2) delivers it, answered in process. */
+export async function decisionPage(
+  bed: CycleBed,
+  method: 'GET' | 'POST',
+  url: URL,
+  form?: URLSearchParams,
+): Promise<{ status: number; body: string }> {
+  const event = {
+    version: '2.0',
+    routeKey: `${method} /d`,
+    rawPath: '/d',
+    rawQueryString: url.search.slice(1),
+    headers: {
+      host: url.host,
+      'user-agent': 'vitest',
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin } : {}),
+    },
+    requestContext: { http: { method, path: '/d', sourceIp: '203.0.113.8', userAgent: 'vitest' } },
+    body: form ? form.toString() : undefined,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  const res = (await bed.invoke(decisionHandler as never, event)) as { statusCode: number; body: string };
+  return { status: res.statusCode, body: res.body };
 }

@@ -15,12 +15,21 @@ export interface CrashBed {
   disarm(): void;
 }
 
+/** The next pass of `point` in this process throws `CrashPoint`, as an invocation that died after its write. */
+export function armCrash(point: string): void {
+  process.env.THIDUA_CRASH_MODE = 'throw';
+  process.env.THIDUA_CRASH_AT = `${point}:1`;
+}
+
+/** No point throws any more. */
+export function disarmCrash(): void {
+  delete process.env.THIDUA_CRASH_AT;
+  delete process.env.THIDUA_CRASH_MODE;
+}
+
 export function crashBed(): CrashBed {
   let harness: Harness | undefined;
-  const disarm = () => {
-    delete process.env.THIDUA_CRASH_AT;
-    delete process.env.THIDUA_CRASH_MODE;
-  };
+  const disarm = disarmCrash;
   beforeAll(async () => {
     harness = await startHarness();
   }, 60_000);
@@ -33,10 +42,7 @@ export function crashBed(): CrashBed {
       if (!harness) throw new Error('the bed is not started');
       return harness;
     },
-    crashAt: (point) => {
-      process.env.THIDUA_CRASH_MODE = 'throw';
-      process.env.THIDUA_CRASH_AT = `${point}:1`;
-    },
+    crashAt: armCrash,
     disarm,
   };
 }

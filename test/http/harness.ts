@@ -357,6 +357,16 @@ export async function mailedLink(
  * What a browser sends from a page's form: every text and hidden input as the page filled it,
  * then `fields` (the pressed button, changed inputs).
  */
+/** The review page's form, confirmed as a return for explanation with a general comment and one on 1.1.1. */
+export function returnFormOf(page: string): URLSearchParams {
+  return formOf(page, {
+    decision: 'return',
+    confirm: 'yes',
+    generalComment: 'Bổ sung minh chứng.',
+    'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
+  });
+}
+
 export function formOf(page: string, fields: Record<string, string>): URLSearchParams {
   const form = new URLSearchParams();
   for (const m of page.matchAll(

@@ -17,6 +17,7 @@ import { results } from '#ports/dynamo/results';
 import { loadCampaign } from '#steps/campaign';
 import { type AdminBed, startAdminBed } from '../admin/bed.ts';
 import { at } from '../functions/cycle-harness.ts';
+import { armCrash, disarmCrash } from '../helpers/crash-bed.ts';
 
 let a: AdminBed;
 
@@ -27,16 +28,12 @@ afterAll(async () => {
   await a?.stop();
 });
 
-const disarm = () => {
-  delete process.env.THIDUA_CRASH_AT;
-  delete process.env.THIDUA_CRASH_MODE;
-};
+const disarm = disarmCrash;
 afterEach(disarm);
 
 /** The POST dies at `point` (500), then the same POST again answers as the first would have. */
 async function diesThenAgain(point: string, path: string, fields: Record<string, string>): Promise<Response> {
-  process.env.THIDUA_CRASH_MODE = 'throw';
-  process.env.THIDUA_CRASH_AT = `${point}:1`;
+  armCrash(point);
   expect((await a.post(path, fields)).status, `${path} at ${point}`).toBe(500);
   disarm();
   return a.post(path, fields);
@@ -129,8 +126,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
       const page = await (await a.get(path)).text();
       const fields = { nonce: nonceIn(page) };
 
-      process.env.THIDUA_CRASH_MODE = 'throw';
-      process.env.THIDUA_CRASH_AT = 'revote.after-start:1';
+      armCrash('revote.after-start');
       expect((await a.post(path, fields)).status).toBe(500);
       disarm();
       // The execution started runs on meanwhile: its first step proposes round 2.

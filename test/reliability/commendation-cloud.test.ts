@@ -6,18 +6,23 @@
  * outcome, audited once, that counts every ballot cast.
  */
 import { randomBytes } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CycleHeader, cycleVoteApprovals, readCycle } from '#functions/commendation/award';
 import { handler as proposeCommendations } from '#functions/commendation/propose-commendations';
 import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
-import { handler as decisionPage } from '#functions/http/decision';
 import { handler as computeResults } from '#functions/scoring/compute-results';
 import { audit } from '#ports/dynamo/audit';
 import { scoringExecution } from '#workflows/executions';
-import { at, type CycleBed, seedAppraisedYear, startCycleBed } from '../functions/cycle-harness.ts';
+import {
+  at,
+  type CycleBed,
+  decisionPage,
+  seedAppraisedYear,
+  startCycleBed,
+} from '../functions/cycle-harness.ts';
 import { linkIn } from '../functions/harness.ts';
+import { armCrash, disarmCrash } from '../helpers/crash-bed.ts';
 
 let bed: CycleBed;
 /** When the schedule `commendation-2024` fires: 2024's last review close + 7 days. */
@@ -40,16 +45,9 @@ afterAll(async () => {
   await bed?.stop();
 });
 
-const disarm = () => {
-  delete process.env.THIDUA_CRASH_AT;
-  delete process.env.THIDUA_CRASH_MODE;
-};
+const disarm = disarmCrash;
 afterEach(disarm);
-/** The next pass of `point` throws, as an invocation that died after its write. */
-function crashAt(point: string): void {
-  process.env.THIDUA_CRASH_MODE = 'throw';
-  process.env.THIDUA_CRASH_AT = `${point}:1`;
-}
+const crashAt = armCrash;
 
 /** The invocation dies at `point`: it rejects with the crash, never answers. */
 async function dies(point: string, run: () => Promise<unknown>): Promise<void> {
@@ -58,25 +56,8 @@ async function dies(point: string, run: () => Promise<unknown>): Promise<void> {
   disarm();
 }
 
-/** A request to the `/d` page as API Gateway (HTTP API, payload v2) delivers it. */
-async function page(method: 'GET' | 'POST', url: URL, form?: URLSearchParams) {
-  const event = {
-    version: '2.0',
-    routeKey: `${method} /d`,
-    rawPath: '/d',
-    rawQueryString: url.search.slice(1),
-    headers: {
-      host: url.host,
-      'user-agent': 'vitest',
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: url.origin } : {}),
-    },
-    requestContext: { http: { method, path: '/d', sourceIp: '203.0.113.8', userAgent: 'vitest' } },
-    body: form ? form.toString() : undefined,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const res = (await bed.invoke(decisionPage as never, event)) as { statusCode: number; body: string };
-  return { status: res.statusCode, body: res.body };
-}
+const page = (method: 'GET' | 'POST', url: URL, form?: URLSearchParams) =>
+  decisionPage(bed, method, url, form);
 
 const auditOf = async (subject: string, action: string) =>
   (await audit().list(subject)).filter((e) => e.action === action);

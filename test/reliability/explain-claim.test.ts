@@ -8,7 +8,7 @@ import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { crashBed } from '../helpers/crash-bed.ts';
-import { completeForm, formOf, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
+import { completeForm, inReview, PERIOD_ID, postForm, returnFormOf } from '../http/harness.ts';
 
 const bed = crashBed();
 const { crashAt } = bed;
@@ -19,12 +19,7 @@ const hiddenWriteId = (page: string) => /name="writeId" value="([^"]+)"/.exec(pa
 async function returnedReport(unitId: string): Promise<{ reportUrl: string; form: URLSearchParams }> {
   const { reportUrl, reviewUrl } = await inReview(bed.h, unitId);
   const page = await (await fetch(reviewUrl)).text();
-  const form = formOf(page, {
-    decision: 'return',
-    confirm: 'yes',
-    generalComment: 'Bổ sung minh chứng.',
-    'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
-  });
+  const form = returnFormOf(page);
   expect((await postForm(reviewUrl, form)).status).toBe(200);
   await bed.h.rt.settle();
   expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');

@@ -10,7 +10,7 @@ import { outbox } from '#ports/dynamo/outbox';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { crashBed } from '../helpers/crash-bed.ts';
-import { completeForm, formOf, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
+import { completeForm, formOf, inReview, PERIOD_ID, postForm, returnFormOf } from '../http/harness.ts';
 
 const bed = crashBed();
 const { crashAt } = bed;
@@ -142,12 +142,7 @@ describe('a callback step dies after arming its wait; the Retry arms it again be
     const { reportUrl, reviewUrl, focal } = await inReview(bed.h, unitId);
     const review = await (await fetch(reviewUrl)).text();
     crashAt('request-explanation.after-arm');
-    const returned = formOf(review, {
-      decision: 'return',
-      confirm: 'yes',
-      generalComment: 'Bổ sung minh chứng.',
-      'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
-    });
+    const returned = returnFormOf(review);
     expect((await postForm(reviewUrl, returned)).status).toBe(200);
     await bed.h.rt.settle();
     expect(bed.h.output.join('')).toContain('Crash point request-explanation.after-arm reached');

@@ -8,7 +8,7 @@ import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { crashBed } from '../helpers/crash-bed.ts';
-import { formOf, inReview, PERIOD_ID, postForm } from '../http/harness.ts';
+import { inReview, PERIOD_ID, postForm, returnFormOf } from '../http/harness.ts';
 
 const bed = crashBed();
 
@@ -40,12 +40,7 @@ describe('MarkUnappraised dies after closing the points; the Retry finishes it',
     const unitId = 'phong-tu-phap';
     const { reviewUrl, focal } = await inReview(bed.h, unitId);
     const page = await (await fetch(reviewUrl)).text();
-    const returned = formOf(page, {
-      decision: 'return',
-      confirm: 'yes',
-      generalComment: 'Bổ sung minh chứng.',
-      'comment[1.1.1]': 'Chưa nêu số, ngày của kế hoạch.',
-    });
+    const returned = returnFormOf(page);
     expect((await postForm(reviewUrl, returned)).status).toBe(200);
     await bed.h.rt.settle();
     expect((await reports().get(unitId, PERIOD_ID))?.status).toBe('returned');
