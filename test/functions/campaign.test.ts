@@ -1,15 +1,17 @@
 /** Storing a campaign before its launch, and inviting a unit, against the emulators. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DistrictConfig } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { inviteUnit } from '#functions/period/invitation';
-import { campaigns } from '#ports/dynamo/campaigns';
+import { campaigns, DynamoCampaignStore } from '#ports/dynamo/campaigns';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { table } from '#ports/dynamo/table';
 import { keyring } from '#ports/keyring';
 import { verifyLink } from '#ports/links';
 import { log } from '#ports/log';
-import { loadCampaign } from '#steps/campaign';
+import { replacePort } from '#ports/registry';
+import { loadCampaign, loadCampaignVersion } from '#steps/campaign';
 import { BASE_URL, type Bed, IN_REVIEW, linkIn, startBed } from './harness.ts';
 
 let bed: Bed;
@@ -49,6 +51,37 @@ describe('storeCampaign', () => {
     expect((await loadCampaign()).config.groups.office.bonusCap).toBe(300);
     // Back to the demo for the invitations below.
     expect((await storeCampaign({ config: bed.config, criteriaSets: bed.criteriaSets })).version).toBe(3);
+  });
+});
+
+describe('the campaign header in a warm container', () => {
+  it('is read once for invocations close together; a launch naming a newer version reads it strongly', async () => {
+    const here = new DynamoCampaignStore(table());
+    const gets = vi.spyOn(table(), 'get');
+    try {
+      const first = await here.getHeader();
+      expect((await here.getHeader())?.version).toBe(first?.version);
+      expect(gets).toHaveBeenCalledTimes(1);
+      // Another container stores the next version: this one still answers from its read…
+      replacePort(campaigns, new DynamoCampaignStore(table()));
+      const edited: DistrictConfig = structuredClone(bed.config);
+      edited.groups.office.bonusCap = 250;
+      const next = await storeCampaign({ config: edited, criteriaSets: bed.criteriaSets });
+      replacePort(campaigns, here);
+      expect((await here.getHeader())?.version).toBe(first?.version);
+      // …except where it must not: the launch step of that version, and any strong read.
+      const launched = await loadCampaignVersion(next.version);
+      expect(launched.superseded ? launched.header.version : launched.campaign.header.version).toBe(
+        next.version,
+      );
+      expect((await here.getHeader())?.version).toBe(next.version);
+      // Back to the demo for the invitations below.
+      await storeCampaign({ config: bed.config, criteriaSets: bed.criteriaSets });
+      expect((await here.getHeader())?.version).toBe(next.version + 1);
+    } finally {
+      gets.mockRestore();
+      replacePort(campaigns, undefined);
+    }
   });
 });
 

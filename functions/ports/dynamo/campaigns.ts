@@ -52,8 +52,13 @@ export class DynamoCampaignStore implements CampaignStore {
    * itself is kept, so invocations arriving together in one container read it once.
    */
   private cached: { key: string; campaign: Promise<StoredCampaign> } | undefined;
-  /** The header last read, and when (this container's monotonic clock): see HEADER_REUSE_MS. */
-  private headerRead: { at: number; header: Promise<CampaignHeader | undefined> } | undefined;
+  /**
+   * The header last read, and when by two clocks: the monotonic one (a wall clock may be set back)
+   * and the wall clock (a frozen container's monotonic clock may not have run): see HEADER_REUSE_MS.
+   */
+  private headerRead:
+    | { monotonic: number; wall: number; header: Promise<CampaignHeader | undefined> }
+    | undefined;
   private readonly table: Table;
 
   constructor(table: Table) {
@@ -114,11 +119,18 @@ export class DynamoCampaignStore implements CampaignStore {
 
   getHeader(options: { consistent?: boolean } = {}): Promise<CampaignHeader | undefined> {
     const memo = this.headerRead;
-    if (!options.consistent && memo && performance.now() - memo.at < HEADER_REUSE_MS) return memo.header;
+    const fresh = (since: number, now: number) => now >= since && now - since < HEADER_REUSE_MS;
+    if (
+      !options.consistent &&
+      memo &&
+      fresh(memo.monotonic, performance.now()) &&
+      fresh(memo.wall, Date.now())
+    )
+      return memo.header;
     const header = this.table
       .get(HEADER, { consistent: options.consistent ?? false })
       .then((item) => (item ? headerOf(item) : undefined));
-    this.headerRead = { at: performance.now(), header };
+    this.headerRead = { monotonic: performance.now(), wall: Date.now(), header };
     // A failed read is not kept: the next invocation reads again.
     header.catch(() => {
       if (this.headerRead?.header === header) this.headerRead = undefined;
