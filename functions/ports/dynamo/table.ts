@@ -27,6 +27,7 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -201,9 +202,39 @@ export class Table {
     limit = Number.POSITIVE_INFINITY,
   ): Promise<Item[]> {
     const items: Item[] = [];
+    await this.eachPage(input, limit, (out) => items.push(...(out.Items ?? [])));
+    return items;
+  }
+
+  /**
+   * How many entries an index's partition holds (up to `limit`): counted where they are stored,
+   * none of them sent back, as `queryIndex(index, pk, { limit }).length` would say.
+   */
+  async countIndex(index: 'gsi1' | 'gsi2', pk: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
+    let count = 0;
+    const input = {
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': pk },
+      Select: 'COUNT' as const,
+    };
+    await this.eachPage(input, limit, (out) => {
+      count += out.Count ?? 0;
+      return count;
+    });
+    return count;
+  }
+
+  /** A query's pages, each handed to `take`, which answers how many entries it now holds; stops at `limit`. */
+  private async eachPage(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    limit: number,
+    take: (out: QueryCommandOutput) => number,
+  ): Promise<void> {
+    let held = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const remaining = limit - items.length;
+      const remaining = limit - held;
       const from = start;
       const { out } = await this.send(() =>
         this.db.send(
@@ -215,39 +246,9 @@ export class Table {
           }),
         ),
       );
-      items.push(...(out.Items ?? []));
+      held = take(out);
       start = out.LastEvaluatedKey;
-    } while (start && items.length < limit);
-    return items;
-  }
-
-  /**
-   * How many entries an index's partition holds (up to `limit`): counted where they are stored,
-   * none of them sent back, as `queryIndex(index, pk, { limit }).length` would say.
-   */
-  async countIndex(index: 'gsi1' | 'gsi2', pk: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const remaining = limit - count;
-      const from = start;
-      const { out } = await this.send(() =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.name,
-            IndexName: index,
-            KeyConditionExpression: `${index}pk = :pk`,
-            ExpressionAttributeValues: { ':pk': pk },
-            Select: 'COUNT',
-            ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
-            ...(from ? { ExclusiveStartKey: from } : {}),
-          }),
-        ),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start && count < limit);
-    return count;
+    } while (start && held < limit);
   }
 
   /** The items of a partition whose sort key starts with `prefix`, read consistently. */
