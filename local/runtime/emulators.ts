@@ -63,8 +63,10 @@ export async function startDiskDynalite(path: string): Promise<Dynalite> {
 }
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  if (options.dynamodbPath) mkdirSync(options.dynamodbPath, { recursive: true });
-  const db = await (options.dynalite ?? startDynalite(await portFor('dynamodb'), options.dynamodbPath));
+  const db = await (options.dynalite ??
+    (options.dynamodbPath
+      ? startDiskDynalite(options.dynamodbPath)
+      : startDynalite(await portFor('dynamodb'))));
   const dynamodbUrl = db.url;
 
   const startSes = ((sesModule as unknown as { default?: unknown }).default ?? sesModule) as (config: {
