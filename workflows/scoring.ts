@@ -4,14 +4,16 @@
  * `-late-<unit>-r<round>`, `-admin-<n>`: workflows/executions.ts), input `{periodId}` — a
  * recomputation is a new execution. docs/cycle.md; the states:
  *
- *   ComputeResults → NewResultsVersion ─ yes → PublishResults (Map: PublishToUnit) → NotifyLeadership → ResultsPublished
- *                                      └ no  → ResultsUnchanged
+ *   ComputeResults → NewResultsVersion ─ yes → PublishResults (Map: PublishToUnit) → NotifyLeadership → ComputeAgain ─ yes → ComputeResults
+ *                                      └ no  → ResultsUnchanged                                                     └ no  → ResultsPublished
  *   any error → RecordFailure → ScoringFailed
  *
  * ComputeResults computes scores, bands, ranks per group and trends from the stored reports,
  * appraisals and admin adjustments and stores them as a new results version, whose reason is the
  * trigger in the execution's name — unless they are identical to the latest, when nothing is
- * published again (`isNew: false`).
+ * published again (`isNew: false`). A version is stored only over an announced one: when the
+ * latest was left unannounced by a run that stopped (or is still publishing it), it is published
+ * first and the execution computes again (`again`), so no unit misses the letter of a version.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -63,6 +65,7 @@ export class ScoringWorkflow extends Construct {
             'version.$': '$.Payload.version',
             'isNew.$': '$.Payload.isNew',
             'unitIds.$': '$.Payload.unitIds',
+            'again.$': '$.Payload.again',
           },
           resultPath: '$.results',
         },
@@ -91,7 +94,13 @@ export class ScoringWorkflow extends Construct {
       new sfn.Choice(this, 'NewResultsVersion')
         .when(
           booleanIs('$.results.isNew', true),
-          publishResults.next(notifyLeadership).next(new sfn.Succeed(this, 'ResultsPublished')),
+          publishResults.next(notifyLeadership).next(
+            new sfn.Choice(this, 'ComputeAgain', {
+              comment: 'An unannounced version was published first: compute the newer results now.',
+            })
+              .when(booleanIs('$.results.again', true), computeResults)
+              .otherwise(new sfn.Succeed(this, 'ResultsPublished')),
+          ),
         )
         .otherwise(new sfn.Succeed(this, 'ResultsUnchanged')),
     );

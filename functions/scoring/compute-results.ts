@@ -15,11 +15,19 @@
  * its reason — the trigger its execution is named by (workflows/executions.ts). A computation that
  * loses the header's race fails (Conflict, retried) and computes v(n+2) on its retry.
  *
+ * A version is stored only over an announced one. When the latest version was stored by a run
+ * that has not announced it (the run stopped, or is still publishing) and the results have moved
+ * on since (a late approval landed meanwhile), this call answers that version to be published
+ * first, with `again`: the execution computes again once it is announced. Storing the next
+ * version over it instead would list only the newest changes, and the units that changed in the
+ * unannounced version would never get its letter (each letter compares with the version before).
+ *
  * Output: `created` — a version was stored by this call; `isNew` — the version still has to be
  * published (created now, or created by an earlier run that did not get as far as announcing it:
  * a restarted execution then publishes it; the outbox keeps every mail to one);
  * `unitIds` — the units whose line is new in that version (every unit for v1; the late unit and
- * those it moved for later versions), empty when there is nothing to publish.
+ * those it moved for later versions), empty when there is nothing to publish; `again` — compute
+ * once more after announcing it.
  */
 import { criteriaSetFor } from '#domain/calendar';
 import type { CriteriaSet, UnitGroup } from '#domain/model';
@@ -91,10 +99,18 @@ async function unitInputs(
   return inputs;
 }
 
+export interface ComputedResults {
+  version: number;
+  isNew: boolean;
+  created: boolean;
+  unitIds: string[];
+  again: boolean;
+}
+
 export async function computeResults(
   input: ComputeResultsInput,
   ctx: CampaignStepContext,
-): Promise<{ version: number; isNew: boolean; created: boolean; unitIds: string[] }> {
+): Promise<ComputedResults> {
   const { periodId } = input;
   const { campaign } = ctx;
   const { config } = campaign;
@@ -123,6 +139,17 @@ export async function computeResults(
   const header = await latestHeader(periodId);
   const latest = header ? await readPeriodResults(header) : undefined;
   const published = publishResults(latest ? [latest] : [], recomputed);
+  const announced = header ? await isAnnounced(periodId, header.version) : false;
+  if (published.isNew && header && latest && !announced) {
+    const unitIds = changedUnits(
+      header,
+      latest.units.map((u) => u.unitId),
+    );
+    ctx.log.info('latest version not yet announced: publishing it before computing again', {
+      version: header.version,
+    });
+    return { version: header.version, isNew: true, created: false, unitIds, again: true };
+  }
   if (published.isNew) {
     const parsed = parseExecutionName(input.executionName);
     const changed = published.version === 1 ? 'all' : published.changed;
@@ -132,11 +159,17 @@ export async function computeResults(
       campaign: campaign.header,
     });
     ctx.log.info('results version stored', { version: published.version, changed: published.changed.length });
-    return { version: published.version, isNew: true, created: true, unitIds: published.changed };
+    return {
+      version: published.version,
+      isNew: true,
+      created: true,
+      unitIds: published.changed,
+      again: false,
+    };
   }
-  if (!header || (await isAnnounced(periodId, published.version))) {
+  if (!header || announced) {
     ctx.log.info('results unchanged and already published', { version: published.version });
-    return { version: published.version, isNew: false, created: false, unitIds: [] };
+    return { version: published.version, isNew: false, created: false, unitIds: [], again: false };
   }
   // Stored by an earlier run that stopped before announcing it: publish it now.
   const unitIds = changedUnits(
@@ -144,7 +177,7 @@ export async function computeResults(
     recomputed.units.map((u) => u.unitId),
   );
   ctx.log.info('results unchanged, not yet published: publishing', { version: published.version });
-  return { version: published.version, isNew: true, created: false, unitIds };
+  return { version: published.version, isNew: true, created: false, unitIds, again: false };
 }
 
 export const handler = campaignStep({ name: STEP, input: computeResultsInput }, computeResults);

@@ -109,7 +109,13 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     expect(mails).toHaveLength(bed.config.units.length + new Set(leaders).size);
 
     // After the announcement, computing again has nothing to publish.
-    expect(await compute('2024Q3')).toEqual({ version: 1, isNew: false, created: false, unitIds: [] });
+    expect(await compute('2024Q3')).toEqual({
+      version: 1,
+      isNew: false,
+      created: false,
+      unitIds: [],
+      again: false,
+    });
 
     const line = await lineOf('2024Q3', 'phong-tu-phap');
     const unitMail = mails.find((m) => m.destination.to[0] === 'namtv.tuphap@song-lam.example.org')!;
@@ -198,6 +204,53 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     // nothing makes no version.
     expect(await startRescoring('2024Q3', late)).toMatchObject({ status: 'already-exists' });
     const admin = scoringExecution('2024Q3', { trigger: 'admin', n: 1 }).name;
-    expect(await compute('2024Q3', admin)).toMatchObject({ version: 2, created: false });
+    expect(await compute('2024Q3', admin)).toMatchObject({ version: 2, created: false, again: false });
+  });
+
+  it('publishes a version its run left unannounced before storing the next, so every unit gets its letter', async () => {
+    // 2024Q2's v1 was stored by the first test and never announced: its run stopped before
+    // publishing. Meanwhile the admin records a penalty for Phòng Tư pháp.
+    const periodId = '2024Q2';
+    const unitId = 'phong-tu-phap';
+    const was = await results().getAdjustments(unitId, periodId);
+    await results().putAdjustments(
+      unitId,
+      periodId,
+      { survey: was?.survey ?? null, bonus: was?.bonus ?? 0, penalty: (was?.penalty ?? 0) + 100 },
+      { kind: 'admin', id: 'tran-quoc-huy' },
+    );
+    const execution = scoringExecution(periodId, { trigger: 'admin', n: 1 }).name;
+
+    // The unannounced v1 goes out first, to every unit; no v2 is stored over it yet.
+    const first = await compute(periodId, execution);
+    expect(first).toMatchObject({ version: 1, isNew: true, created: false, again: true });
+    expect(first.unitIds).toHaveLength(bed.config.units.length);
+    expect(await results().listHeaders(periodId)).toHaveLength(1);
+    await bed.clearEmails();
+    for (const id of first.unitIds) await bed.invoke(publishResult, { periodId, version: 1, unitId: id });
+    await bed.invoke(notifyLeadership, { periodId, version: 1 });
+
+    // Computed again once v1 is announced: v2, with the penalty, to the units it changed.
+    const second = await compute(periodId, execution);
+    expect(second).toMatchObject({ version: 2, isNew: true, created: true, again: false });
+    expect(second.unitIds).toContain(unitId);
+    expect(second.unitIds.length).toBeLessThan(bed.config.units.length);
+    for (const id of second.unitIds) await bed.invoke(publishResult, { periodId, version: 2, unitId: id });
+    await bed.invoke(notifyLeadership, { periodId, version: 2 });
+    expect(await compute(periodId, execution)).toMatchObject({ version: 2, isNew: false, again: false });
+
+    const mails = await bed.emails();
+    const toUnits = mails.filter((m) =>
+      bed.config.units.some((u) => u.focalPoint.email === m.destination.to[0]),
+    );
+    expect(toUnits.filter((m) => !m.subject.includes('phiên bản'))).toHaveLength(bed.config.units.length);
+    const tuPhap = toUnits.filter((m) => m.destination.to[0] === 'namtv.tuphap@song-lam.example.org');
+    expect(tuPhap.map((m) => m.subject)).toEqual([
+      '[Thi đua CCHC] Kết quả thi đua cải cách hành chính quý II năm 2024 – Phòng Tư pháp',
+      '[Thi đua CCHC] Kết quả thi đua cải cách hành chính quý II năm 2024 – Phòng Tư pháp (công bố lại, phiên bản 2)',
+    ]);
+    expect(tuPhap[1]!.body.text).toContain('So với phiên bản 1:');
+    const leader = bed.config.leadership[0]!.email;
+    expect(mails.filter((m) => m.destination.to[0] === leader)).toHaveLength(2);
   });
 });

@@ -216,6 +216,7 @@ describe('the cycle ASL extracted from the demo stack', () => {
         'PublishResults',
         'PublishToUnit',
         'NotifyLeadership',
+        'ComputeAgain',
         'ResultsPublished',
         'ResultsUnchanged',
         'RecordFailure',
@@ -596,7 +597,13 @@ describe('a launch execution on the local engine', () => {
 describe('a scoring execution on the local engine', () => {
   it('publishes a new results version to every unit, then to leadership', async () => {
     const { run } = harness('Scoring', {
-      [F.computeResults]: () => ({ version: 2, isNew: true, unitIds: ['phong-noi-vu', 'ubnd-xa-a'] }),
+      [F.computeResults]: () => ({
+        version: 2,
+        isNew: true,
+        created: true,
+        again: false,
+        unitIds: ['phong-noi-vu', 'ubnd-xa-a'],
+      }),
     });
     const r = await run({ periodId: '2024Q3' }, 'scoring-2024Q3-late-phong-y-te-r1');
     expect(r.status).toBe('SUCCEEDED');
@@ -613,9 +620,29 @@ describe('a scoring execution on the local engine', () => {
     expect(r.called(F.notifyLeadership).map((c) => c.payload)).toEqual([{ periodId: '2024Q3', version: 2 }]);
   });
 
+  it('publishes a version left unannounced first, then computes again and publishes the newer one', async () => {
+    const computed = [
+      { version: 2, isNew: true, created: false, again: true, unitIds: ['phong-y-te'] },
+      { version: 3, isNew: true, created: true, again: false, unitIds: ['phong-noi-vu'] },
+    ];
+    const { run } = harness('Scoring', { [F.computeResults]: () => computed.shift() });
+    const r = await run({ periodId: '2024Q3' }, 'scoring-2024Q3-late-phong-noi-vu-r1');
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.last).toBe('ResultsPublished');
+    expect(r.called(F.computeResults)).toHaveLength(2);
+    expect(r.called(F.publishResult).map((c) => c.payload)).toEqual([
+      { periodId: '2024Q3', version: 2, unitId: 'phong-y-te' },
+      { periodId: '2024Q3', version: 3, unitId: 'phong-noi-vu' },
+    ]);
+    expect(r.called(F.notifyLeadership).map((c) => c.payload)).toEqual([
+      { periodId: '2024Q3', version: 2 },
+      { periodId: '2024Q3', version: 3 },
+    ]);
+  });
+
   it('publishes nothing again when the results are unchanged', async () => {
     const { run } = harness('Scoring', {
-      [F.computeResults]: () => ({ version: 1, isNew: false, unitIds: ['phong-noi-vu'] }),
+      [F.computeResults]: () => ({ version: 1, isNew: false, created: false, again: false, unitIds: [] }),
     });
     const r = await run({ periodId: '2024Q3' }, 'scoring-2024Q3-admin-2');
     expect(r.status).toBe('SUCCEEDED');
