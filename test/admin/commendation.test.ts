@@ -15,6 +15,7 @@ import { handler as requestVote } from '#functions/commendation/request-vote';
 import { handler as tallyVotes } from '#functions/commendation/tally-votes';
 import { unitsMissingEveryPeriod } from '#functions/http/admin-commendation-data';
 import { handler as computeResults } from '#functions/scoring/compute-results';
+import { handler as notifyLeadership } from '#functions/scoring/notify-leadership';
 import { latestPeriodResults } from '#functions/scoring/results';
 import { audit } from '#ports/dynamo/audit';
 import { reports } from '#ports/dynamo/reports';
@@ -102,6 +103,8 @@ describe('commendation', { timeout: 90_000 }, () => {
       { unitId: unit.unitId, periodId: '2024Q4', criteriaSetId, reviewerId: 'pham-thi-lan', entries },
       2,
     );
+    // v1 was announced by the close's execution (a version is stored only over an announced one).
+    await a.bed.invoke(notifyLeadership, { periodId: '2024Q4', version: 1 });
     await a.bed.invoke(computeResults, {
       periodId: '2024Q4',
       executionName: scoringExecution('2024Q4', { trigger: 'late', unitId: unit.unitId, round: 2 }).name,
