@@ -31,7 +31,6 @@ import {
   dateTime,
   e,
   type Html,
-  initiativeItem,
   layout,
   periodLabel,
   problemMap,
@@ -40,6 +39,8 @@ import {
   textInput,
 } from './pages.ts';
 import { evidenceList } from './report-page.ts';
+import { formProgress, selfTotalText } from './report-progress.ts';
+import { initiativesAndCheck } from './review-page.ts';
 
 export type UnitInfo = Pick<Unit, 'id' | 'name' | 'group' | 'focalPoint'>;
 
@@ -214,11 +215,20 @@ function criteriaTables(m: UnitPeriodModel): Html {
           }</td></tr>`;
         })
         .join('\n');
+      const areaLeaves = area.criteria.flatMap(leaves);
+      const selfSum = areaLeaves.reduce((s, leaf) => s + (report?.entries[leaf.id]?.selfScore ?? 0), 0);
+      const appraisedSum = areaLeaves.reduce((s, leaf) => s + (m.appraisal?.[leaf.id]?.score ?? 0), 0);
+      // The area's sums, as the unit's form shows its subtotal: nobody adds a column by hand.
+      const foot = `<tfoot><tr><th scope="row">Cộng lĩnh vực ${e(area.id)}</th><td class="num">${e(
+        formatPoints(area.max),
+      )}</td><td class="num">${report ? e(formatPoints(selfSum)) : '—'}</td><td class="num">${
+        m.appraisal ? e(formatPoints(appraisedSum)) : '—'
+      }</td><td></td><td></td></tr></tfoot>`;
       return `${head}${scrollTable(
         `Lĩnh vực ${area.id}`,
         `<table><caption class="visually-hidden">Lĩnh vực ${e(area.id)}: điểm tự chấm, điểm thẩm định và minh chứng</caption>
 <thead><tr><th scope="col">Tiêu chí</th><th scope="col">Tối đa</th><th scope="col">Tự chấm</th><th scope="col">Thẩm định</th><th scope="col">Nhận xét của người thẩm định</th><th scope="col">Giải thích, minh chứng của đơn vị</th></tr></thead>
-<tbody>${rows}</tbody></table>`,
+<tbody>${rows}</tbody>${foot}</table>`,
       )}`;
     })
     .join('\n');
@@ -279,10 +289,30 @@ function actionLinks(m: UnitPeriodModel): Html {
   return `<p>${links.map(([href, label]) => `<a href="${e(href)}">${e(label)}</a>`).join(' · ')}</p>`;
 }
 
+/**
+ * The report's totals (the unit's self-assessment and, once appraised, the reviewer's), out of the
+ * assessed areas' maximum, as the unit's own page and the approval mail state them.
+ */
+function totalsLine(m: UnitPeriodModel): Html {
+  const report = m.report?.report;
+  if (!report) return '';
+  const p = formProgress(m.set, { report });
+  const parts = [`${selfTotalText(p)}.`];
+  if (m.appraisal) {
+    const appraised = m.set.areas
+      .filter((a) => a.kind !== 'survey')
+      .flatMap((a) => a.criteria.flatMap(leaves))
+      .reduce((s, leaf) => s + (m.appraisal?.[leaf.id]?.score ?? 0), 0);
+    parts.push(
+      `Tổng điểm thẩm định (vòng gần nhất): ${formatPoints(appraised)}/${formatPoints(p.max)} điểm.`,
+    );
+  }
+  return `<p>${parts.map((t) => e(t)).join(' ')}</p>`;
+}
+
 export function renderUnitPeriod(m: UnitPeriodModel): Html {
   const title = `${m.unit.name} – ${periodLabel(m.period.id)}`;
   const r = m.report;
-  const initiatives = r?.report.initiatives ?? [];
   const body = `<h1>${e(title)}</h1>
 <div class="meta"><span>${e(formatDate(m.period.start))} – ${e(formatDate(m.period.end))}</span><span><span class="badge ${e(
     m.state,
@@ -300,11 +330,10 @@ ${roundsSection(m.rounds)}
 ${
   r
     ? `<p class="muted">Chỉ để xem: báo cáo như đơn vị đã lưu, bên cạnh điểm và nhận xét của vòng thẩm định gần nhất.</p>
+${totalsLine(m)}
 <h3>Tóm tắt kết quả thực hiện</h3>${readOnlyText(r.report.summary)}
 ${criteriaTables(m)}
-<h3>Sáng kiến, mô hình mới</h3>${
-        initiatives.length ? `<ul>${initiatives.map(initiativeItem).join('')}</ul>` : '<p>Không có.</p>'
-      }`
+${initiativesAndCheck(r.report, 3)}`
     : '<p>Đơn vị chưa lập báo cáo kỳ này.</p>'
 }`;
   return adminPage(m.frame, {

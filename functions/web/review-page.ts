@@ -396,7 +396,10 @@ ${textArea({
 </div></div></div>`;
 }
 
-export function initiativesAndCheck(report: Report): Html {
+/** `level`: the heading level of the section (the admin's page nests it under the report's h2). */
+export function initiativesAndCheck(report: Report, level: 2 | 3 = 2): Html {
+  const h = `h${level}`;
+  const sub = `h${level + 1}`;
   const initiatives = report.initiatives.length
     ? report.initiatives.map(initiativeItem).join('')
     : '<li class="muted">Không có.</li>';
@@ -412,12 +415,12 @@ export function initiativesAndCheck(report: Report): Html {
         )
         .join('')
     : '<li class="muted">Không có.</li>';
-  return `<section><h2>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</h2>
-<h3>Sáng kiến</h3><ul>${initiatives}</ul>
-<h3>Tự kiểm tra 05T/05K</h3><p>${
+  return `<section><${h}>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</${h}>
+<${sub}>Sáng kiến</${sub}><ul>${initiatives}</ul>
+<${sub}>Tự kiểm tra 05T/05K</${sub}><p>${
     check
       ? `05T: ${count(check.t05)}/5 nội dung đã thực hiện; 05K: ${count(check.k05)}/5 nội dung đã thực hiện.`
       : 'Chưa tự kiểm tra.'
   }</p>${check?.note ? readOnlyText(check.note) : ''}
-<h3>Đề nghị khen thưởng cá nhân</h3><ul>${nominations}</ul></section>`;
+<${sub}>Đề nghị khen thưởng cá nhân</${sub}><ul>${nominations}</ul></section>`;
 }

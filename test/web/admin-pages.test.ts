@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BAND_LABELS, groupLabelsFor } from '#domain/model';
+import { formatPoints } from '#domain/points';
 import { auditCsv, auditViaText } from '#functions/documents/audit';
 import { parseReassignForm, renderActionPage } from '#web/admin-actions';
 import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from '#web/admin-adjustments';
@@ -297,6 +298,53 @@ describe('admin pages', { timeout: 30_000 }, () => {
     // Over the ranked units of the group (11 of its 12: one was not appraised), as the unit is told.
     expect(text).toMatch(/Thứ hạng trong khối \d+\/11/);
     expect(hrefs(html)).toContain('https://vanban.example.org/05');
+  });
+
+  it('a unit-period adds up the self-scored and appraised points, per area and in all, and shows the 05T/05K self-check and the nominations', () => {
+    const m = f.unitPeriodModel();
+    if (!m.report || !m.appraisal) throw new Error('no report');
+    const entries = { ...m.report.report.entries };
+    const first = entries['1.1.1'];
+    if (!first) throw new Error('no entry 1.1.1');
+    // The unit claimed more than the reviewer gave on one criterion of area 1.
+    entries['1.1.1'] = { ...first, selfScore: first.selfScore + 50 };
+    const report = {
+      ...m.report.report,
+      entries,
+      selfCheck: { t05: [true, true, true, false, false], k05: [true, true, true, true, true] },
+      nominations: [
+        {
+          id: 'nguyen-van-an',
+          name: 'Nguyễn Văn An',
+          position: 'Chuyên viên',
+          unitId: m.unit.id,
+          form: 'giay-khen' as const,
+          achievements: 'Số hóa hồ sơ một cửa',
+          status: 'none' as const,
+          submittedAt: '2024-10-08T02:00:00.000Z',
+        },
+      ],
+    };
+    const text = htmlText(renderUnitPeriod({ ...m, report: { ...m.report, report } }));
+    const area1 = m.set.areas[0];
+    if (!area1) throw new Error('no area 1');
+    const leafIds = (c: (typeof area1.criteria)[number]): string[] =>
+      c.children?.length ? c.children.flatMap(leafIds) : [c.id];
+    const ids = area1.criteria.flatMap(leafIds);
+    const appraised = ids.reduce((s, id) => s + (m.appraisal?.[id]?.score ?? 0), 0);
+    const self = ids.reduce((s, id) => s + (entries[id]?.selfScore ?? 0), 0);
+    expect(self).toBe(appraised + 50);
+    expect(text).toContain(
+      `Cộng lĩnh vực 1 ${formatPoints(area1.max)} ${formatPoints(self)} ${formatPoints(appraised)}`,
+    );
+    const assessed = m.set.areas.filter((a) => a.kind !== 'survey');
+    const max = assessed.reduce((s, a) => s + a.max, 0);
+    const allAppraised = Object.values(m.appraisal).reduce((s, a) => s + a.score, 0);
+    expect(text).toContain(
+      `Tổng tự chấm: ${formatPoints(allAppraised + 50)}/${formatPoints(max)} điểm (chưa kể 30 điểm khảo sát). Tổng điểm thẩm định (vòng gần nhất): ${formatPoints(allAppraised)}/${formatPoints(max)} điểm.`,
+    );
+    expect(text).toContain('05T: 3/5 nội dung đã thực hiện; 05K: 5/5 nội dung đã thực hiện.');
+    expect(text).toMatch(/Nguyễn Văn An ?, Chuyên viên – đề nghị Giấy khen Thành tích: Số hóa hồ sơ một cửa/);
   });
 
   it("a unit-period's evidence joins only the parts given: a link alone is named, never after a dash", () => {
