@@ -87,6 +87,8 @@ interface AppraiseContext {
   round: number;
   /** The evidence files' download links carry the reviewer's own link. */
   downloads: DownloadLinks;
+  /** When the appraisal is expected, as the review-request mail said it. */
+  reviewBy: string;
 }
 
 async function appraiseContext(approval: Approval, request: HttpRequest): Promise<AppraiseContext> {
@@ -117,7 +119,13 @@ async function appraiseContext(approval: Approval, request: HttpRequest): Promis
     reviewer,
     round: approval.round ?? 1,
     downloads: { query: linkQuery(request.query) },
+    reviewBy: reviewDeadline(campaign.period(periodId), now()),
   };
+}
+
+/** The review-request mail's rule: review close, and once it is past, the late-appraisal deadline. */
+function reviewDeadline(period: Period, at: Date): string {
+  return at.getTime() < Date.parse(period.reviewClosesAt) ? period.reviewClosesAt : period.lateAppraisalUntil;
 }
 
 async function earlierRounds(ctx: AppraiseContext) {

@@ -55,7 +55,7 @@ const DECIDED = new Set(['decided', 'delivered', 'failed-delivery', 'task-gone']
 /**
  * The rounds of review of a unit-period so far, oldest first: each round's appraisal and the
  * reviewer's general comment (the payload of its `appraise` decision), and the unit's explanation
- * answering it (the payload of its `explain` decision).
+ * answering it (the payload of its `explain` decision), or until when it is awaited.
  */
 export async function reviewRounds(unitId: string, periodId: string): Promise<ReviewRound[]> {
   const approvals = await reviews().listUnitPeriodApprovals(unitId, periodId);
@@ -69,6 +69,8 @@ export async function reviewRounds(unitId: string, periodId: string): Promise<Re
     return r;
   };
   for (const a of approvals) {
+    // The explanation the unit still owes: the returned page says by when (as the mail did).
+    if (a.kind === 'explain' && a.status === 'pending') round(a.round ?? 0).explainBy = a.expiresAt;
     if (!DECIDED.has(a.status) || !a.decision) continue;
     const n = a.round ?? 0;
     if (a.kind === 'appraise') {

@@ -345,10 +345,17 @@ export function periodLabel(periodId: string): string {
   return periodId;
 }
 
-export function periodMeta(period: Period): Html {
+/**
+ * The period and its deadline: the unit's (`Hạn nộp`), or with `reviewBy` the reviewer's own
+ * (`Hạn thẩm định`, as the review-request mail names it), the one the person reading must meet.
+ */
+export function periodMeta(period: Period, reviewBy?: string): Html {
+  const deadline = reviewBy
+    ? `<span>Hạn thẩm định: <strong>${e(formatDateTime(reviewBy, TIME_ZONE))}</strong></span>`
+    : `<span>Hạn nộp: <strong>${e(formatDateTime(period.deadlineAt, TIME_ZONE))}</strong></span>`;
   return `<span>Kỳ báo cáo: <strong>${e(periodLabel(period.id))}</strong> (${e(formatDate(period.start))} – ${e(
     formatDate(period.end),
-  )})</span><span>Hạn nộp: <strong>${e(formatDateTime(period.deadlineAt, TIME_ZONE))}</strong></span>`;
+  )})</span>${deadline}`;
 }
 
 /** "HH:mm dd/mm/yyyy" in the district's zone; `seconds`: "HH:mm:ss dd/mm/yyyy" (the audit trail). */

@@ -61,6 +61,8 @@ export interface ReviewRound {
   /** The unit's explanation answering it, when given. */
   explanation?: string;
   explainedAt?: string;
+  /** A return still awaiting the unit's explanation: until when it is accepted (its link's expiry). */
+  explainBy?: string;
 }
 
 /** The stored report as the page needs it. */
@@ -168,6 +170,7 @@ function readOnlyReason(status: ReportStatus | undefined, published: boolean): s
 function returnNotice(round: ReviewRound | undefined): Html {
   return `<div class="notice warn" role="status"><h2>Báo cáo được trả lại để giải trình${round ? `, vòng ${e(round.round)}` : ''}</h2>
 <p>Người thẩm định đã ghi điểm thẩm định và nhận xét bên cạnh từng tiêu chí. Hãy bổ sung giải thích, minh chứng ở các tiêu chí liên quan, viết nội dung giải trình rồi bấm <strong>Gửi giải trình</strong>.</p>
+${round?.explainBy ? `<p>Hạn gửi giải trình: <strong>${e(dateTime(round.explainBy))}</strong>.</p>` : ''}
 ${round?.generalComment ? `<p><strong>Nhận xét chung của người thẩm định:</strong></p>${readOnlyText(round.generalComment)}` : ''}
 </div>`;
 }

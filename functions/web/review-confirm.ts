@@ -18,7 +18,7 @@ import { e, type Html, layout, periodLabel, periodMeta, readOnlyText } from './p
 import type { ReviewDecision, ReviewPageModel } from './review-page.ts';
 
 export interface ConfirmationModel
-  extends Pick<ReviewPageModel, 'authority' | 'unit' | 'period' | 'set' | 'round' | 'reviewer'> {
+  extends Pick<ReviewPageModel, 'authority' | 'unit' | 'period' | 'set' | 'round' | 'reviewer' | 'reviewBy'> {
   report: Report;
   decision: ReviewDecision;
   payload: AppraiseDecisionPayload;
@@ -60,7 +60,7 @@ export function renderDecisionConfirmation(m: ConfirmationModel): Html {
   const title = approve ? 'Xác nhận phê duyệt' : 'Xác nhận trả lại để giải trình';
   const body = `<h1>${title}</h1>
 <p><strong>${e(m.unit.name)}</strong></p>
-<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
+<div class="meta">${periodMeta(m.period, m.reviewBy)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
     m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
   }<span class="muted">Báo cáo phiên bản ${e(m.payload.reportVersion)}</span></div>
 <div class="notice warn" role="status"><p><strong>Quyết định chưa được ghi nhận.</strong> Hãy kiểm tra lại rồi bấm <strong>${title}</strong>. Sau khi xác nhận, quyết định không thể thay đổi qua liên kết này.</p></div>

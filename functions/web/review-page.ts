@@ -167,6 +167,8 @@ export interface ReviewPageModel {
   downloads?: DownloadLinks;
   /** A later round: what the unit changed since the last round's reviewer saw the report. */
   changes?: ChangesSince;
+  /** The appraisal is expected by then (review close, or the late-appraisal deadline after it). */
+  reviewBy?: string;
 }
 
 /** What the unit changed after round `round`, whose reviewer saw version `version`. */
@@ -178,7 +180,16 @@ export interface ChangesSince extends ReportChanges {
 /** What the reviewer's page shows above its form, and the decided page above the decision. */
 export type ReviewHeadModel = Pick<
   ReviewPageModel,
-  'unit' | 'period' | 'set' | 'stored' | 'round' | 'reviewer' | 'rounds' | 'downloads' | 'changes'
+  | 'unit'
+  | 'period'
+  | 'set'
+  | 'stored'
+  | 'round'
+  | 'reviewer'
+  | 'rounds'
+  | 'downloads'
+  | 'changes'
+  | 'reviewBy'
 >;
 
 /**
@@ -191,9 +202,9 @@ export function reviewHead(m: ReviewHeadModel, notices: Html, decided = false): 
   const history = m.rounds.filter((r) => r.generalComment || r.explanation || r.appraisal);
   return `<h1>Thẩm định báo cáo thi đua cải cách hành chính</h1>
 <p><strong>${e(m.unit.name)}</strong></p>
-<div class="meta">${periodMeta(m.period)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
+<div class="meta">${periodMeta(m.period, decided ? undefined : m.reviewBy)}<span>Vòng thẩm định: <strong>${e(m.round)}</strong></span>${
     m.reviewer ? `<span>Người thẩm định: ${e(m.reviewer.name)}</span>` : ''
-  }<span>${e(selfTotalText(formProgress(m.set, { report })))}</span><span class="muted">Báo cáo phiên bản ${e(m.stored.version)}, nộp lúc ${e(dateTime(m.stored.submittedAt ?? m.stored.updatedAt))}</span></div>
+  }<span>${e(selfTotalText(formProgress(m.set, { report })))}</span><span class="muted">${e(receivedText(m))}</span></div>
 ${notices}
 ${flagged.length ? `<div class="notice warn"><p>Có ${flagged.length} tiêu chí đơn vị tự chấm điểm nhưng chưa có minh chứng, đánh dấu ⚠ bên dưới${decided ? '.' : ': đây là căn cứ để trả lại báo cáo yêu cầu giải trình.'}</p></div>` : ''}
 ${
@@ -209,6 +220,17 @@ ${r.explanation ? `<p><strong>Giải trình của đơn vị, ${e(dateTime(r.exp
 }
 ${m.changes ? changesSection(m.changes, m.set) : ''}
 ${report.summary ? `<section><h2>Tóm tắt của đơn vị</h2>${readOnlyText(report.summary)}</section>` : ''}`;
+}
+
+/**
+ * Which version the reviewer reads and when it came: the submission in round 1; in a later round
+ * the version the explanation made, sent when the report was last written (not the first
+ * submission's time beside a later version).
+ */
+export function receivedText(m: Pick<ReviewHeadModel, 'stored' | 'round'>): string {
+  return m.round > 1
+    ? `Báo cáo phiên bản ${m.stored.version}, gửi giải trình lúc ${dateTime(m.stored.updatedAt)}`
+    : `Báo cáo phiên bản ${m.stored.version}, nộp lúc ${dateTime(m.stored.submittedAt ?? m.stored.updatedAt)}`;
 }
 
 /** The changes list's anchor: each changed criterion's tag leads back to it. */

@@ -14,6 +14,7 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { log } from '#ports/log';
 import { loadCampaign } from '#steps/campaign';
+import { dateTime } from '#web/pages';
 import { completeForm, formOf, type Harness, PERIOD_ID, postForm, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -33,6 +34,18 @@ async function linkIn(to: string, subjectPart: RegExp, path: '/r' | '/d'): Promi
   const url = pattern.exec(mail?.body.text ?? '')?.[0];
   if (!url) throw new Error(`no ${path} link mailed to ${to} (${subjectPart})`);
   return url;
+}
+
+/** A time a mail states on its `label` line ("17:00 ngày 21/10/2022"), as the pages write it ("17:00 21/10/2022"). */
+async function mailedTime(to: string, subjectPart: RegExp, label: string): Promise<string> {
+  const mail = (await h.mails())
+    .filter((m) => m.destination.to.includes(to) && subjectPart.test(m.subject))
+    .at(-1);
+  const found = new RegExp(`${label}: (\\d{2}:\\d{2}) ngày (\\d{2}/\\d{2}/\\d{4})`).exec(
+    mail?.body.text ?? '',
+  );
+  if (!found) throw new Error(`no "${label}" in the mail to ${to} (${subjectPart})`);
+  return `${found[1]} ${found[2]}`;
 }
 
 /**
@@ -71,6 +84,14 @@ it('submit → return with comments → explain → approve, all through the pag
   const review1 = await linkIn(reviewer?.email as string, /./, '/d');
   const page1 = await (await fetch(review1)).text();
   expect(page1).toContain('Vòng thẩm định: <strong>1</strong>');
+  // The reviewer's own deadline, as the review-request mail gave it, not the unit's submission one.
+  const reviewBy = await mailedTime(
+    reviewer?.email as string,
+    /Đề nghị thẩm định/,
+    'Đề nghị hoàn thành trước',
+  );
+  expect(page1).toContain(`Hạn thẩm định: <strong>${reviewBy}</strong>`);
+  expect(page1).not.toContain('Hạn nộp:');
   expect(page1).not.toContain('Đơn vị đã sửa sau vòng');
   const returnForm = formOf(page1, {
     decision: 'return',
@@ -85,6 +106,9 @@ it('submit → return with comments → explain → approve, all through the pag
   // The unit sees the comment beside the criterion on its page and explains.
   const unitPage = await (await fetch(reportUrl)).text();
   expect(unitPage).toContain('Chưa nêu số, ngày của kế hoạch.');
+  // By when, as the return mail said: the page the unit works on says it too.
+  const explainBy = await mailedTime(focal, /trả lại để giải trình/, 'Hạn gửi giải trình');
+  expect(unitPage).toContain(`Hạn gửi giải trình: <strong>${explainBy}</strong>`);
   const version = (await reports().get(unitId, PERIOD_ID))?.version as number;
   const explain = completeForm(h, unitId, version, 'explain');
   explain.set('response', 'Kế hoạch số 05/KH-TP ngày 10/01/2022 (bổ sung minh chứng ở tiêu chí 1.1.1).');
@@ -97,6 +121,11 @@ it('submit → return with comments → explain → approve, all through the pag
   expect(review2).not.toBe(review1);
   const page2 = await (await fetch(review2)).text();
   expect(page2).toContain('Vòng thẩm định: <strong>2</strong>');
+  // The version the explanation made, with when it came (not the first submission's time).
+  const explained = await reports().get(unitId, PERIOD_ID);
+  expect(page2).toContain(
+    `Báo cáo phiên bản ${explained?.version}, gửi giải trình lúc ${dateTime(explained?.updatedAt)}`,
+  );
   expect(page2).toContain('Kế hoạch số 05/KH-TP ngày 10/01/2022');
   expect(page2).toContain('Vòng trước: 0 điểm — Chưa nêu số, ngày của kế hoạch.');
   // What the unit changed since round 1 (the reference it added), listed and marked at the criterion.
