@@ -90,6 +90,8 @@ export interface ReceiptData {
   receivedAt: IsoInstant;
   /** The review is expected by then (review close, or the late-appraisal deadline after it). */
   reviewBy: IsoInstant;
+  /** A report submitted after the deadline: that deadline (it is recorded as late). */
+  lateAfter?: IsoInstant;
   /** The unit's report link, to read what it sent. */
   reportUrl: string;
 }
@@ -119,7 +121,12 @@ export function receiptEmail(sender: Sender, d: ReceiptData): Email {
         rows: [
           ['Kỳ báo cáo', capitalize(periodName(d.period))],
           ['Phiên bản báo cáo', String(d.version)],
-          [explanation ? 'Thời điểm gửi giải trình' : 'Thời điểm nộp', atTime(d.receivedAt, tz)],
+          [
+            explanation ? 'Thời điểm gửi giải trình' : 'Thời điểm nộp',
+            d.lateAfter && !explanation
+              ? `${atTime(d.receivedAt, tz)} (nộp muộn: sau hạn nộp ${atTime(d.lateAfter, tz)})`
+              : atTime(d.receivedAt, tz),
+          ],
           ['Hạn thẩm định', atTime(d.reviewBy, tz)],
         ],
       },
@@ -133,7 +140,7 @@ export function receiptEmail(sender: Sender, d: ReceiptData): Email {
     ],
     english:
       `Received: the ${explanation ? 'explanation' : 'report'} of ${d.unit.name} for period ${d.period.id}, ` +
-      `version ${d.version}, sent at ${atTimeEn(d.receivedAt, tz)}, is with a reviewer; the review is due by ${atTimeEn(d.reviewBy, tz)}.`,
+      `version ${d.version}, sent at ${atTimeEn(d.receivedAt, tz)}${d.lateAfter && !explanation ? ' (late)' : ''}, is with a reviewer; the review is due by ${atTimeEn(d.reviewBy, tz)}.`,
   });
 }
 

@@ -99,6 +99,11 @@ export async function requestAppraisal(input: CallbackInput, ctx: CampaignStepCo
             // Round 1 received the submission; a later round, the explanation (the last revision).
             receivedAt: round > 1 ? report.updatedAt : (report.submittedAt ?? report.updatedAt),
             reviewBy: respondBy,
+            ...(round === 1 &&
+            report.submittedAt &&
+            Date.parse(report.submittedAt) >= Date.parse(period.deadlineAt)
+              ? { lateAfter: period.deadlineAt }
+              : {}),
             reportUrl: (await reportLink(unitId, period)).url,
           }),
         );

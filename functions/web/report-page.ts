@@ -150,6 +150,17 @@ function lateBanner(m: ReportPageModel, status: ReportStatus | undefined): Html 
   return `<div class="notice error late" role="alert"><h2>Báo cáo nộp muộn</h2><p>${e(text)}</p></div>`;
 }
 
+/**
+ * A report submitted after the deadline says so, as the admin's progress page does (*Nộp muộn*):
+ * the banner that warned before submitting is gone, and the unit should not read the silence as
+ * on time.
+ */
+function lateFlag(m: Pick<ReportPageModel, 'stored' | 'period'>): Html {
+  const at = m.stored?.submittedAt;
+  if (!at || Date.parse(at) < Date.parse(m.period.deadlineAt)) return '';
+  return `<span class="flag">Nộp muộn: nộp lúc ${e(dateTime(at))}, sau hạn nộp</span>`;
+}
+
 function readOnlyReason(status: ReportStatus | undefined, published: boolean): string {
   switch (status) {
     case 'submitted':
@@ -327,7 +338,7 @@ export function renderReportPage(m: ReportPageModel): Html {
         `<span class="badge new" data-saved-label="${e(REPORT_STATUS_LABELS.draft)}">Chưa lưu lần nào</span>`
   } <span class="muted" data-stored${m.stored ? '' : ' hidden'}>(phiên bản <span data-stored-version>${
     m.stored ? e(m.stored.version) : ''
-  }</span>, cập nhật <span data-stored-at>${m.stored ? e(dateTime(m.stored.updatedAt)) : ''}</span>)</span></span></div>
+  }</span>, cập nhật <span data-stored-at>${m.stored ? e(dateTime(m.stored.updatedAt)) : ''}</span>)</span></span>${lateFlag(m)}</div>
 ${lateBanner(m, status)}
 ${m.notice ? `<div class="notice ${m.notice.tone}" role="${m.notice.tone === 'error' ? 'alert' : 'status'}"><p>${e(m.notice.text)}</p></div>` : ''}
 ${m.problems?.length ? problemSummary(m.problems, m.partlySaved) : ''}

@@ -254,6 +254,21 @@ describe('the review emails', () => {
     expect(submitted.text).toContain('Kính gửi đồng chí Trần Văn Nam, cán bộ đầu mối của Phòng Tư pháp,');
     expect(submitted.text).toContain('Phiên bản báo cáo: 3');
     expect(submitted.text).toContain('Thời điểm nộp: 09:05 ngày 10/10/2022');
+    expect(submitted.text).not.toContain('nộp muộn');
+    // Submitted after the deadline: the receipt says it is recorded as late.
+    const late = receiptEmail(sender, {
+      unit: plain,
+      period: q3,
+      round: 1,
+      version: 3,
+      receivedAt: '2022-10-12T02:05:00.000Z',
+      reviewBy: q3.reviewClosesAt,
+      lateAfter: q3.deadlineAt,
+      reportUrl: url,
+    });
+    expect(late.text).toContain(
+      'Thời điểm nộp: 09:05 ngày 12/10/2022 (nộp muộn: sau hạn nộp 17:00 ngày 11/10/2022)',
+    );
     expect(submitted.text).toMatch(/Hạn thẩm định: \d\d:\d\d ngày \d\d\/\d\d\/2022/);
     expect(submitted.text).toContain(url);
     const explained = receiptEmail(sender, {

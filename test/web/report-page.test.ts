@@ -147,6 +147,17 @@ describe('the deadline', () => {
     );
     expect(page).not.toContain('Báo cáo nộp muộn');
   });
+
+  it('a report submitted after it says it was late, with when; one submitted before it says nothing of the kind', () => {
+    const late = { ...stored(reportWith({}), 'submitted'), submittedAt: '2022-10-12T02:00:00Z' };
+    expect(renderReportPage(model({ now: AFTER_DEADLINE, stored: late, version: 4 }))).toContain(
+      '<span class="flag">Nộp muộn: nộp lúc 09:00 12/10/2022, sau hạn nộp</span>',
+    );
+    const onTime = { ...stored(reportWith({}), 'submitted'), submittedAt: '2022-10-11T09:59:00Z' };
+    expect(renderReportPage(model({ now: AFTER_DEADLINE, stored: onTime, version: 4 }))).not.toContain(
+      'Nộp muộn',
+    );
+  });
 });
 
 /** A reviewer's appraisal of the demo unit's report with these entries. */
