@@ -8,7 +8,14 @@
 import type { AggregateResults } from '#domain/aggregate';
 import type { Band, CriteriaSet, Fraction, UnitGroup } from '#domain/model';
 import { BAND_LABELS, FLAG_LABELS } from '#domain/model';
-import { decimalToFraction, divideFraction, fraction, multiplyFraction, roundHalfUp } from '#domain/points';
+import {
+  compareFractions,
+  decimalToFraction,
+  divideFraction,
+  fraction,
+  multiplyFraction,
+  roundHalfUp,
+} from '#domain/points';
 import { BAND_ORDER, type BandThreshold, DEFAULT_BANDS, type UnitStatus } from '#domain/ranking';
 import type { PeriodResults } from '#domain/scoring';
 import { escapeHtml } from '#web/html';
@@ -324,11 +331,20 @@ export function areaAveragesSvg(
     results.units.filter((u) => u.group === group),
     appraisals,
   );
-  const weakest = new Set(
-    weakestAreas(
-      averages.filter((a) => a.area.kind === 'assessed'),
-      2,
-    ).map((a) => a.area.id),
+  // The two lowest (and any tied with them): the lowest read "thấp nhất", the next "thấp thứ
+  // hai", so that 98,21 % is never called the lowest beside 97,22 %.
+  const weakestList = weakestAreas(
+    averages.filter((a) => a.area.kind === 'assessed'),
+    2,
+  );
+  const lowestShare = weakestList[0]?.share;
+  const weakest = new Map(
+    weakestList.map((a) => [
+      a.area.id,
+      lowestShare && a.share && compareFractions(a.share, lowestShare) === 0
+        ? ' (thấp nhất)'
+        : ' (thấp thứ hai)',
+    ]),
   );
   const left = 16 + 290;
   const plotWidth = W - left - 124;
@@ -350,7 +366,7 @@ export function areaAveragesSvg(
     const name = `${a.area.id}. ${a.area.name}`;
     body.push(labelLines(16, y, name, 46));
     body.push(rect(left, y + 6, plotWidth, 20, '#e6e6e6'));
-    const weak = weakest.has(a.area.id) ? ' (thấp nhất)' : '';
+    const weak = weakest.get(a.area.id) ?? '';
     const value = a.share ? pct(a.share) : 'không có số liệu';
     if (a.share) body.push(rect(left, y + 6, scale(a.share, 100, plotWidth), 20));
     body.push(text(left + plotWidth + 6, y + 20, `${value}${weak}`, 'font-size="12" font-weight="bold"'));
