@@ -313,7 +313,8 @@ export function unitReportFindings(ctx: RuleContext, unit: Unit): Finding[] {
     return [
       exclusion({
         code: 'unit-khong-nop-bao-cao',
-        message: `${unit.name} không nộp báo cáo: không có kết quả phong trào làm căn cứ khen thưởng cá nhân của đơn vị.`,
+        // A year's or the phase's flag: a period missed, not necessarily every one.
+        message: `${unit.name} không nộp báo cáo ở ít nhất một kỳ trong phạm vi xét: không có kết quả phong trào làm căn cứ khen thưởng cá nhân của đơn vị.`,
       }),
     ];
   }

@@ -180,16 +180,20 @@ export function commendationOutcomeEmail(sender: Sender, d: CommendationOutcomeD
         e.note,
       ]),
     });
-  } else {
+  } else if (d.unitName) {
+    // Only a unit's letter lists its own cases; the council's and leadership's list every case.
     blocks.push({
       kind: 'paragraph',
       text: 'Không có trường hợp nào của đơn vị trong danh sách biểu quyết.',
     });
   }
-  blocks.push({
-    kind: 'paragraph',
-    text: 'Danh sách được thông qua sẽ được trình Chủ tịch UBND xem xét, quyết định kèm hồ sơ theo quy định (Điều 84 Luật Thi đua, Khen thưởng 2022).',
-  });
+  // What follows a passed list: nothing passed, nothing goes to the chairman.
+  if (d.awardedCount + d.upwardCount > 0) {
+    blocks.push({
+      kind: 'paragraph',
+      text: 'Danh sách được thông qua sẽ được trình Chủ tịch UBND xem xét, quyết định kèm hồ sơ theo quy định (Điều 84 Luật Thi đua, Khen thưởng 2022).',
+    });
+  }
   return renderLetter(sender, {
     subject: `Kết quả xét khen thưởng phong trào thi đua CCHC ${d.cycleLabel}${d.unitName ? ` – ${d.unitName}` : ''}`,
     greeting: `Kính gửi đồng chí ${d.recipient.name},`,

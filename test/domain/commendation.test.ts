@@ -423,6 +423,10 @@ describe('individual nominations', () => {
     const p = propose([nomination({ id: 'a', unitId: 'phong-y-te' })]);
     expect(byId(p.candidates, 'individual:a').status).toBe('excluded');
     expect(codes(byId(p.candidates, 'individual:a'))).toContain('unit-khong-nop-bao-cao');
+    // The unit may have reported in other periods of the cycle: the reason does not say it never did.
+    expect(
+      byId(p.candidates, 'individual:a').reasons.find((r) => r.code === 'unit-khong-nop-bao-cao')?.message,
+    ).toMatch(/không nộp báo cáo ở ít nhất một kỳ trong phạm vi xét: không có kết quả phong trào/);
   });
 
   it('keeps a nomination from a unit not yet appraised, with a note', () => {

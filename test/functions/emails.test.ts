@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { periodsOf } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { fraction } from '#domain/points';
-import { voteRequestEmail } from '#mail/commendation';
+import { commendationOutcomeEmail, voteRequestEmail } from '#mail/commendation';
 import { periodName, senderOf } from '#mail/letter';
 import { invitationEmail } from '#mail/period';
 import {
@@ -404,5 +404,49 @@ describe('the vote request', () => {
       `1. Phòng Tư pháp — Tập thể · Phòng Tư pháp · Giấy khen\n\n- ${reasons[0]}\n- ${reasons[1]}`,
     );
     expect(mail.text).not.toContain(`${reasons[0]} ${reasons[1]}`);
+  });
+});
+
+describe('the commendation outcome', () => {
+  const base = {
+    cycleLabel: 'năm 2022',
+    cycleEn: '2022',
+    council: {
+      N: 8,
+      present: 0,
+      quorumRequired: 6,
+      quorumMet: false,
+      passRequired: 6,
+      outcome:
+        'Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết: không có đề nghị khen thưởng.',
+    },
+    entries: [],
+    awardedCount: 0,
+    upwardCount: 0,
+    ballotSize: 0,
+  };
+
+  it('to a leader, with nothing to vote on: no line about "the unit", nothing said to go to the chairman', () => {
+    const mail = commendationOutcomeEmail(sender, { ...base, recipient: { name: 'Bùi Thị Hạnh' } });
+    expect(mail.text).toContain('không có đề nghị khen thưởng');
+    expect(mail.text).not.toContain('của đơn vị');
+    expect(mail.text).not.toContain('Danh sách được thông qua');
+  });
+
+  it("to a unit without a case, says so; a passed list still goes to the chairman's decision", () => {
+    const toUnit = commendationOutcomeEmail(sender, {
+      ...base,
+      recipient: { name: 'Trần Văn Nam' },
+      unitName: 'Phòng Tư pháp',
+    });
+    expect(toUnit.text).toContain('Không có trường hợp nào của đơn vị trong danh sách biểu quyết.');
+    const passed = commendationOutcomeEmail(sender, {
+      ...base,
+      recipient: { name: 'Bùi Thị Hạnh' },
+      council: { ...base.council, present: 7, quorumMet: true, outcome: 'Đủ số thành viên tham gia.' },
+      awardedCount: 2,
+      ballotSize: 3,
+    });
+    expect(passed.text).toContain('Danh sách được thông qua sẽ được trình Chủ tịch UBND xem xét');
   });
 });
