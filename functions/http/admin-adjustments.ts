@@ -12,6 +12,9 @@
  * preview.
  */
 
+import { criteriaSetFor } from '#domain/calendar';
+import { surveyArea } from '#domain/criteria-tree';
+import { type Period, UNIT_GROUPS, type UnitGroup } from '#domain/model';
 import type { AdjustmentsEntry } from '#functions/scoring/adjustments';
 import { storeAdjustments } from '#functions/scoring/store-adjustments';
 import { results } from '#ports/dynamo/results';
@@ -23,6 +26,7 @@ import {
   checkAdjustmentsForm,
   type EditedElsewhere,
   formVersions,
+  type GroupLimits,
   PASTE_FIELD,
   previewAdjustments,
   QUERY_FIELD,
@@ -84,6 +88,22 @@ async function editedElsewhere(
   return out;
 }
 
+/** What each group's set in force for the period allows (the checks on posting use the same set). */
+function groupLimits(campaign: CampaignContext, period: Period): Partial<Record<UnitGroup, GroupLimits>> {
+  const { config } = campaign;
+  const out: Partial<Record<UnitGroup, GroupLimits>> = {};
+  for (const group of UNIT_GROUPS) {
+    if (!config.units.some((u) => u.group === group)) continue;
+    const set = criteriaSetFor(config, campaign.criteriaSets, group, period);
+    out[group] = {
+      survey: surveyArea(set)?.max ?? null,
+      bonusCap: config.groups[group]?.bonusCap ?? set.bonusCap,
+      penaltyCap: config.groups[group]?.penaltyCap ?? set.penaltyCap,
+    };
+  }
+  return out;
+}
+
 export async function adjustments(
   ctx: AdminContext,
   request: HttpRequest,
@@ -92,7 +112,7 @@ export async function adjustments(
   const period = periodOf(ctx.campaign, p.periodId ?? '');
   const units = await adjustmentUnits(ctx, period.id);
   const query = ((request.isRead ? request.query : request.form).get(QUERY_FIELD) ?? '').trim().slice(0, 100);
-  const base = { frame: ctx.frame, period, units, query };
+  const base = { frame: ctx.frame, period, units, query, limits: groupLimits(ctx.campaign, period) };
   if (request.isRead) {
     const recorded = request.query.get('recorded');
     const m = /^(\d{1,4})-(\d{1,4})$/.exec(recorded ?? '');

@@ -82,6 +82,30 @@ export interface AdjustmentsPageModel {
   conflicts?: EditedElsewhere[];
   /** After recording: how many changed and whether results need a recompute. */
   recorded?: { changed: number; unchanged: number; latestResults?: number };
+  /** Per group, what the set in force for the period allows: the survey's maximum and the caps. */
+  limits?: Partial<Record<UnitGroup, GroupLimits>>;
+}
+
+/** The survey area's maximum (null: the set has none) and the bonus and penalty caps. */
+export interface GroupLimits {
+  survey: Points | null;
+  bonusCap: Points;
+  penaltyCap: Points;
+}
+
+/**
+ * A column's heading with what it allows, so nobody types 35 for a 30-point survey to learn it
+ * (the range kept on one line: no-break spaces around its dash).
+ */
+function limitHeadings(limits: GroupLimits | undefined): [string, string, string] {
+  if (!limits) return ['Khảo sát', 'Điểm thưởng', 'Điểm trừ'];
+  return [
+    limits.survey === null
+      ? 'Khảo sát (bộ tiêu chí không có)'
+      : `Khảo sát (0\u00a0–\u00a0${formatPoints(limits.survey)})`,
+    `Điểm thưởng (tính tối đa ${formatPoints(limits.bonusCap)})`,
+    `Điểm trừ (tính tối đa ${formatPoints(limits.penaltyCap)})`,
+  ];
 }
 
 export const ADJUSTMENT_FIELDS = ['survey', 'bonus', 'penalty', 'note'] as const;
@@ -283,10 +307,11 @@ function formTable(m: AdjustmentsPageModel, shown: readonly AdjustmentUnit[]): H
             )}${cell(m, u, 'note', 'Nguồn số liệu')}</tr>`,
         )
         .join('\n');
+      const [survey, bonus, penalty] = limitHeadings(m.limits?.[g]);
       return `<h2>${e(labels[g])}</h2>${scrollTable(
         `Số liệu ${labels[g]}`,
         `<table><caption class="visually-hidden">Khảo sát, điểm thưởng, điểm trừ – ${e(labels[g])}</caption>
-<thead><tr><th scope="col">Đơn vị</th><th scope="col">Khảo sát</th><th scope="col">Điểm thưởng</th><th scope="col">Điểm trừ</th><th scope="col">Nguồn số liệu</th></tr></thead>
+<thead><tr><th scope="col">Đơn vị</th><th scope="col">${e(survey)}</th><th scope="col">${e(bonus)}</th><th scope="col">${e(penalty)}</th><th scope="col">Nguồn số liệu</th></tr></thead>
 <tbody>${rows}</tbody></table>`,
       )}`;
     })

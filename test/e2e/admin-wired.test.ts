@@ -90,6 +90,10 @@ describe.skipIf(skip)('the wired admin side in a browser', () => {
 
   it('records a survey through the form, then recomputes', async () => {
     await page.goto(`${a.http.url}/admin/periods/2024Q3/adjustments`);
+    // The headings say what the set in force allows (the demo's: a 30-point survey, caps of 5).
+    expect(await page.locator('thead').first().textContent()).toContain(
+      'Khảo sát (0\u00a0–\u00a030)Điểm thưởng (tính tối đa 5)Điểm trừ (tính tối đa 5)',
+    );
     await page.fill(`input[name="survey[${UNIT}]"]`, '8,25');
     await page.click('button:text-is("Xem trước")');
     await page.click('button:text("Ghi nhận")');

@@ -443,6 +443,24 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(shown).toContain('Chưa ghi gì. 2 đơn vị sẽ thay đổi, 1 đơn vị không đổi.');
   });
 
+  it('adjustments: each column heading says what the set in force allows, per group', () => {
+    const page = renderAdjustmentsPage(
+      f.adjustmentsModel({
+        limits: {
+          office: { survey: 3000, bonusCap: 500, penaltyCap: 250 },
+          commune: { survey: null, bonusCap: 300, penaltyCap: 300 },
+        },
+      }),
+    );
+    const heads = [...page.matchAll(/<thead>(.*?)<\/thead>/gs)].map(([, h = '']) => htmlText(h));
+    expect(heads).toEqual([
+      'Đơn vị Khảo sát (0 – 30) Điểm thưởng (tính tối đa 5) Điểm trừ (tính tối đa 2,5) Nguồn số liệu',
+      'Đơn vị Khảo sát (bộ tiêu chí không có) Điểm thưởng (tính tối đa 3) Điểm trừ (tính tối đa 3) Nguồn số liệu',
+    ]);
+    // The range never breaks at its dash on a phone.
+    expect(page).toContain('Khảo sát (0\u00a0–\u00a030)');
+  });
+
   it('adjustments: the search shows only the matching rows, typed without accents, and a post of them touches no other unit', () => {
     const d = demo2024().loaded;
     const p = f.period('2024Q4');
