@@ -83,7 +83,7 @@ ${
         .map(
           (c) =>
             `<li><a href="${e(adminHref.cycle(c.cycleId))}">${e(c.label)}</a> – ${e(STATE_LABELS[c.state])}${
-              c.closesAt ? `, hạn bỏ phiếu ${e(dateTime(c.closesAt))}` : ''
+              c.closesAt && c.state !== 'no-candidates' ? `, hạn bỏ phiếu ${e(dateTime(c.closesAt))}` : ''
             }</li>`,
         )
         .join('')}</ul>`
@@ -258,7 +258,8 @@ export function renderCycle(m: CycleModel): Html {
   const c = m.cycle;
   const passed = m.final ? m.final.awarded.length + m.final.proposedUpward.length : 0;
   const docs: [string, string][] = [];
-  if (m.tally) {
+  // Nothing went to the vote: no ballot was counted, so there are no minutes of one to print.
+  if (m.tally && m.proposal.ballot.length > 0) {
     docs.push(
       [adminHref.voteRecord(c.cycleId, 'docx'), 'Biên bản kiểm phiếu (DOCX)'],
       [adminHref.voteRecord(c.cycleId, 'html'), 'Biên bản kiểm phiếu (bản in)'],
@@ -271,9 +272,9 @@ export function renderCycle(m: CycleModel): Html {
     );
   }
   const body = `<h1>Khen thưởng – ${e(c.label)}</h1>
-<div class="meta"><span>${e(STATE_LABELS[c.state])}</span>${c.closesAt ? `<span>Hạn bỏ phiếu: ${e(dateTime(c.closesAt))}</span>` : ''}<span>Thẩm quyền: ${e(
-    m.proposal.issuer.label,
-  )}</span></div>
+<div class="meta"><span>${e(STATE_LABELS[c.state])}</span>${
+    c.closesAt && c.state !== 'no-candidates' ? `<span>Hạn bỏ phiếu: ${e(dateTime(c.closesAt))}</span>` : ''
+  }<span>Thẩm quyền: ${e(m.proposal.issuer.label)}</span></div>
 ${noQuorumNotice(m)}
 ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`).join('')}
 ${watchSection(m)}

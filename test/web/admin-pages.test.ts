@@ -760,15 +760,17 @@ describe('admin pages', { timeout: 30_000 }, () => {
     }
   });
 
-  it('a year with nothing to vote on says so, never "without quorum"', () => {
+  it('a year with nothing to vote on says so, never "without quorum", nor a vote deadline or vote minutes', () => {
     const model = f.cycleModel();
-    const text = htmlText(
-      renderCycle({
-        ...model,
-        cycle: { ...model.cycle, state: 'no-candidates' },
-        proposal: { ...model.proposal, ballot: [] },
-      }),
-    );
+    const cycle = { ...model.cycle, state: 'no-candidates' as const };
+    const text = htmlText(renderCycle({ ...model, cycle, proposal: { ...model.proposal, ballot: [] } }));
+    expect(model.cycle.closesAt).toBeDefined();
+    expect(model.tally).toBeDefined();
+    expect(text).not.toContain('Hạn bỏ phiếu');
+    expect(text).not.toContain('Biên bản kiểm phiếu');
+    const index = htmlText(renderCommendationIndex({ frame: model.frame, cycles: [cycle] }));
+    expect(index).toContain('Không có trường hợp để biểu quyết');
+    expect(index).not.toContain('hạn bỏ phiếu');
     expect(text).toContain('Không có trường hợp để biểu quyết');
     expect(text).toContain('Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết');
     expect(text).not.toContain('Không đủ số thành viên tham gia');
