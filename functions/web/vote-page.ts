@@ -358,13 +358,18 @@ function voteCounts(candidates: number, votes: Record<string, Vote>): string {
   return `${candidates} trường hợp: ${count('yes')} tán thành, ${count('no')} không tán thành, ${count('abstain')} không biểu quyết`;
 }
 
-/** Each candidate of the ballot (its kind beside its name: a unit may stand twice) and the choice made. */
+/**
+ * Each candidate of the ballot (its kind beside its name: a unit may stand twice; an individual's
+ * unit too: two units may nominate people of one name) and the choice made.
+ */
 function ballotTable(ctx: Pick<VoteContext, 'cycle' | 'header'>, votes: Record<string, Vote>): Html {
   const candidates = new Map(ballotCandidates(ctx.cycle).map((c) => [c.id, c]));
   return `<div class="table-wrap"><table><thead><tr><th scope="col">Trường hợp</th><th scope="col">Biểu quyết</th></tr></thead><tbody>${ctx.header.ballot
     .map((id) => {
       const c = candidates.get(id);
-      const kind = c ? ` <span class="muted">(${e(KIND_LABELS[c.kind])})</span>` : '';
+      const kind = c
+        ? ` <span class="muted">(${e(KIND_LABELS[c.kind])}${c.kind === 'individual' ? `, ${e(c.unitName)}` : ''})</span>`
+        : '';
       const choice = CHOICES.find(([v]) => v === votes[id])?.[1] ?? '';
       return `<tr><td>${e(c?.name ?? id)}${kind}</td><td><strong>${e(choice)}</strong></td></tr>`;
     })

@@ -207,6 +207,9 @@ describe('the commendation of 2024', { timeout: 120_000 }, () => {
       expect(check.body).toContain('Phiếu chưa được ghi nhận');
       expect(check.body).toContain('Xác nhận gửi phiếu');
       expect(check.body).toContain(`${ballot.length} trường hợp:`);
+      // An individual is named with the unit that nominated them: two units may each put forward
+      // a person of one name, and the member must see which one each choice is for.
+      expect(check.body).toContain('Nguyễn Văn An <span class="muted">(Cá nhân, Phòng Nội vụ)</span>');
       expect(await ballots('2024')).toHaveLength(i);
       if (i === 0) {
         // Its way back: the ballot again, with the choices as made.
