@@ -2,8 +2,8 @@
  * NotifyLeadership `{periodId, version}` → `{}` (scoring workflow, after the units).
  *
  * The digest of the period's results (per group: the counts by band, without a report and not
- * appraised, the top and bottom of the ranking; a link to the admin's results page) to every
- * leader and every admin, once per address and version (outbox identity `results-summary`,
+ * appraised, the top and bottom of the ranking; for an admin a link to the admin's results page,
+ * for a leader who is not an admin, whom to ask for every unit's results) to every leader and every admin, once per address and version (outbox identity `results-summary`,
  * address, period, round = version); for a later version, which units changed. Last, the version is recorded as
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
@@ -46,9 +46,21 @@ export async function notifyLeadership(
   })).filter((g) => g.rows.length > 0);
   // The admin's results page of this version: the digest names only the ends of each ranking.
   const resultsUrl = `${baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
-  const people = [...campaign.people('leadership'), ...campaign.people('admin')];
+  const admins = campaign.people('admin');
+  const people = [...campaign.people('leadership'), ...admins];
+  // Only an admin can sign in to the results page; a leader is told whom to ask.
+  const adminAddresses = new Set(admins.map((a) => a.email.toLowerCase()));
+  const contact = admins[0];
   await mailEach(ctx.log, people, 'results-summary', { periodId, round: version }, (recipient) =>
-    resultsSummaryEmail(campaign.sender, { recipient, period, version, changedUnits, groups, resultsUrl }),
+    resultsSummaryEmail(campaign.sender, {
+      recipient,
+      period,
+      version,
+      changedUnits,
+      groups,
+      resultsUrl: adminAddresses.has(recipient.email.toLowerCase()) ? resultsUrl : null,
+      ...(contact ? { contact: { name: contact.name, email: contact.email } } : {}),
+    }),
   );
   await audit().append({
     id: announcedId(version),
