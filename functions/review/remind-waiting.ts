@@ -7,7 +7,7 @@
  * has not answered (`kind: 'appraise'`; while the period's review runs, the reviewer is reminded
  * too, with the same link) or the unit is reminded to explain (`kind: 'explain'`), and the
  * workflow waits again behind the same link. The reminder count lives on the approval
- * (`noteReminder`, at most one per `REMINDER_MIN_INTERVAL_MS`), and each reminder has its own
+ * (`noteReminder`, at most one per reminder interval: `reminderGapMs`), and each reminder has its own
  * outbox identity (`escalation-<n>`, `review-reminder-<n>` / `explanation-reminder-<n>`): a retried or re-run step sends
  * the same reminder again, which mails only whom an earlier try missed, never anyone twice.
  */
@@ -28,11 +28,19 @@ import { adminHref } from '#web/admin-routes';
 const STEP = 'remind-waiting';
 
 /**
- * The step runs once per wait timeout (a day or more, except the last wait, cut at the deadline,
- * which reminds no one); this guard only stops a retry or a re-run of the same timeout from
- * sending again.
+ * How long after the last reminder another may be noted: the reminder interval (docs/review.md,
+ * decision 10: "at most once per timeout interval"), less a minute. A new timeout comes a whole
+ * interval after the last reminder at the earliest (the wait after it starts once it is noted and
+ * lasts the interval; a wait cut at the deadline reminds no one); anything sooner is the same
+ * timeout again — the workflow's Retry, or locally an execution resumed after a restart, whose
+ * waits that had timed out before time out again at once, hours or days after the reminder they
+ * caused. The interval is the one the approval was armed with, or the calendar's now when that is
+ * shorter (the wait that timed out may have been entered with either).
  */
-export const REMINDER_MIN_INTERVAL_MS = 12 * 3_600_000;
+export function reminderGapMs(approval: { remindEverySeconds?: number }, calendarSeconds: number): number {
+  const seconds = Math.min(approval.remindEverySeconds ?? calendarSeconds, calendarSeconds);
+  return Math.max(0, seconds * 1000 - 60_000);
+}
 
 /**
  * How long past the deadline a decision made in time is still waited for: each minute the wait is
@@ -97,7 +105,10 @@ export async function remindWaiting(input: RemindInput, ctx: CampaignStepContext
     // Decided meanwhile (the re-armed wait delivers it at once) or closed: nothing to remind of.
     return answer;
   }
-  const { remind, reminders } = await reviews().noteReminder(approval.id, REMINDER_MIN_INTERVAL_MS);
+  const { remind, reminders } = await reviews().noteReminder(
+    approval.id,
+    reminderGapMs(approval, reviewReminderSeconds(campaign.config.calendar)),
+  );
   // Not noted now: an earlier try of this timeout noted reminder `reminders` and may have stopped
   // before mailing everyone (a fault on one admin's outbox claim). Its mail again: each identity
   // goes out once, so only what that try left unsent is sent.
