@@ -20,8 +20,10 @@
  * 3. Outbox messages still `claimed` five minutes after their claim on the product's clock (the
  *    sender died mid-send), however far that clock jumped: marked `ambiguous` for the admin —
  *    never re-sent by guess.
- * 4. Reports whose last write left a follow-up (the FOLLOWUP mark, docs/reliability.md): an
- *    explanation's approval decided and delivered, a submitted report's review started.
+ * 4. Reports whose last write left a follow-up (the FOLLOWUP mark, docs/reliability.md, on the
+ *    claim's revision and the current item): an explanation's approval decided and delivered, a
+ *    submitted report's review started — also when the writer stopped before the current item,
+ *    which the read here rolls forward.
  * 5. Reassignments whose request stopped after its claim (the REASSIGNING mark): the new reviewer
  *    assigned, given its approval behind the same task and mailed, the audit entry written
  *    (functions/steps/reassignment.ts) — the campaign is read only when there is one.
@@ -182,10 +184,21 @@ export const FOLLOWUP_GRACE_MS = SWEEP_GRACE_MS;
 /** Finishes the follow-ups of the reports' claims left by requests that stopped. */
 async function finishFollowUps(now: Date, ctx: StepContext, later: Date[]): Promise<number> {
   let finished = 0;
-  for (const { unitId, periodId } of await reports().listFollowUps(SWEEP_BATCH)) {
+  const seen = new Set<string>();
+  for (const mark of await reports().listFollowUps(SWEEP_BATCH)) {
+    const { unitId, periodId } = mark;
+    // A claim is listed by its revision and by the current item made from it: one visit.
+    if (seen.has(`${unitId}#${periodId}#${mark.writeId}`)) continue;
+    seen.add(`${unitId}#${periodId}#${mark.writeId}`);
+    // Read by key: a claim whose writer stopped before the current item is rolled forward here.
     const stored = await reports().get(unitId, periodId);
     const claim = stored?.lastWrite;
     if (!stored || !claim) continue;
+    if (claim.writeId !== mark.writeId) {
+      // A later write followed the claim, which its follow-ups had to come first for: done.
+      await reports().clearFollowUp(unitId, periodId, mark.writeId, mark.version);
+      continue;
+    }
     const due = Date.parse(stored.updatedAt) + FOLLOWUP_GRACE_MS;
     if (now.getTime() < due) {
       later.push(new Date(due));
@@ -200,7 +213,7 @@ async function finishFollowUps(now: Date, ctx: StepContext, later: Date[]): Prom
       await callbacks().startExecution(stateMachineArn('review'), name, input);
     }
     // Done, or moved on since (its workflow took it further): the mark has nothing left to drive.
-    await reports().clearFollowUp(unitId, periodId, claim.writeId);
+    await reports().clearFollowUp(unitId, periodId, claim.writeId, stored.version);
     finished++;
   }
   return finished;

@@ -442,7 +442,7 @@ async function startReview(
     await callbacks().startExecution(stateMachineArn('review'), name, input);
     // Started (or already running): the submit's mark has nothing left to drive.
     if (stored.lastWrite?.kind === 'submit') {
-      await reports().clearFollowUp(stored.unitId, stored.periodId, stored.lastWrite.writeId);
+      await reports().clearFollowUp(stored.unitId, stored.periodId, stored.lastWrite.writeId, stored.version);
     }
   } catch (error) {
     handlerLogger().error('review execution not started; the unit can retry from its page', {

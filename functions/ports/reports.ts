@@ -47,6 +47,15 @@ export interface LastWrite {
   approvalId?: string;
 }
 
+/** A claim whose follow-ups are unfinished, as the sweep's queue lists it. */
+export interface FollowUpMark {
+  unitId: string;
+  periodId: string;
+  /** The claim's write id and revision. */
+  writeId: string;
+  version: number;
+}
+
 /** A report as the admin's status page lists it: no content. */
 export type ReportSummary = Omit<StoredReport, 'report' | 'lastWrite'>;
 
@@ -135,10 +144,16 @@ export interface ReportStore {
   getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined>;
   /** The progress of many units in a period, read by key (100 a request), by unit id. */
   getProgressOf(unitIds: readonly string[], periodId: string): Promise<Map<string, UnitProgress>>;
-  /** Ends the report's FOLLOWUP mark left by the write `writeId` (its follow-ups are done). */
-  clearFollowUp(unitId: string, periodId: string, writeId: string): Promise<void>;
-  /** Reports whose last write has a follow-up still to finish, oldest first (the sweep's queue). */
-  listFollowUps(limit: number): Promise<{ unitId: string; periodId: string }[]>;
+  /**
+   * Ends the FOLLOWUP mark left by the write `writeId`, revision `version` (its follow-ups are
+   * done): on that revision (the claim) and on the current item.
+   */
+  clearFollowUp(unitId: string, periodId: string, writeId: string, version: number): Promise<void>;
+  /**
+   * Claims whose follow-ups are still to finish, oldest first (the sweep's queue): a claim is
+   * listed by its revision and, once written, by the current item too (the same mark twice).
+   */
+  listFollowUps(limit: number): Promise<FollowUpMark[]>;
   /** Every unit-period progress of the period (an index: ids and marks, eventually consistent). */
   listProgress(periodId: string): Promise<UnitProgress[]>;
 }

@@ -16,8 +16,8 @@ import { auditDecision, claimDecision, type ExplainDecisionPayload } from './dec
 export type ExplanationDecision =
   /** No explanation claimed whose approval is still to decide. */
   | { state: 'none' }
-  /** Decided now or before. `writeId` is the claim's: its FOLLOWUP mark ends once delivered. */
-  | { state: 'decided'; approval: Approval; writeId: string }
+  /** Decided now or before. `writeId` and `version` are the claim's: its FOLLOWUP mark ends once delivered. */
+  | { state: 'decided'; approval: Approval; writeId: string; version: number }
   /** The approval can no longer take it (closed or expired): the admin sees the report explained. */
   | { state: 'refused'; outcome: 'expired' | 'closed' | 'not-found' };
 
@@ -35,7 +35,7 @@ export async function decideExplanation(
   if (approval.decision) {
     // Decided by a run that may have stopped before its audit entry: written once, by id.
     await auditDecision(approval);
-    return { state: 'decided', approval, writeId: claim.writeId };
+    return { state: 'decided', approval, writeId: claim.writeId, version: stored.version };
   }
   const payload: ExplainDecisionPayload = {
     explanation: stored.report.response ?? '',
@@ -55,5 +55,5 @@ export async function decideExplanation(
     return { state: 'refused', outcome: outcome.outcome };
   }
   crashPoint('explain.after-decision');
-  return { state: 'decided', approval: outcome.approval, writeId: claim.writeId };
+  return { state: 'decided', approval: outcome.approval, writeId: claim.writeId, version: stored.version };
 }

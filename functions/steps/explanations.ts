@@ -25,6 +25,6 @@ export async function finishExplanation(
   if (decided.state !== 'decided') return decided;
   const { approval } = decided;
   const delivery = approval.deliveredAt ? 'delivered' : await deliverDecision(approval, log);
-  await reports().clearFollowUp(unitId, periodId, decided.writeId);
+  await reports().clearFollowUp(unitId, periodId, decided.writeId, decided.version);
   return { state: 'decided', delivery };
 }

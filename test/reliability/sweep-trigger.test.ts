@@ -162,6 +162,33 @@ describe('a submit recorded by a request that died after its claim', () => {
       { id: `submitted-v${report?.version}`, at: report?.submittedAt, actor: { kind: 'unit', id: unitId } },
     ]);
   }, 60_000);
+
+  it('dying between its revision and the current report, nobody retrying or opening the page: the hourly sweep starts its review', async () => {
+    const unitId = 'phong-tai-nguyen-moi-truong';
+    const focal = h.config.units.find((u) => u.id === unitId)?.focalPoint.email as string;
+    await invite(unitId);
+    const reportUrl = await mailedLink(h, focal, '/r');
+    process.env.THIDUA_CRASH_MODE = 'throw';
+    process.env.THIDUA_CRASH_AT = 'report.after-revision:1';
+    const answer = await postForm(reportUrl, completeForm(h, unitId, 0, 'submit'), { origin: h.base });
+    expect(answer.status).toBe(500);
+    delete process.env.THIDUA_CRASH_AT;
+    await h.rt.settle();
+    // The claim (revision 1, submitted) is stored; the report's current item is not, and no page
+    // asked for a sweep run. Nothing reads the report (a read would roll it forward): only the
+    // hourly backstop comes.
+    await h.rt.advanceClock(minutes(61));
+    expect(await reviews().getAssignment(PERIOD_ID, unitId)).toBeDefined();
+    const report = await reports().get(unitId, PERIOD_ID);
+    expect(report?.status).toBe('in-review');
+    expect(await reports().listFollowUps(100)).toEqual([]);
+    const submitted = (await audit().list(`report/${unitId}/${PERIOD_ID}`)).filter(
+      (x) => x.action === 'report.submitted',
+    );
+    expect(submitted).toMatchObject([
+      { id: `submitted-v${report?.version}`, at: report?.submittedAt, actor: { kind: 'unit', id: unitId } },
+    ]);
+  }, 60_000);
 });
 
 describe('a reassignment whose request died after its claim', () => {

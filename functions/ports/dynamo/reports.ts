@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError, REPORT_VERSION_CONFLICT } from '../errors
 import { provide } from '../registry.ts';
 import {
   EDITABLE_REPORT_STATUSES,
+  type FollowUpMark,
   type LastWrite,
   type NewRevision,
   type ProgressMark,
@@ -149,13 +150,23 @@ function currentFromRevision(rev: Item, previous: Item | undefined): Item {
     writeId: rev.writeId,
     writeKind: rev.kind,
     ...(rev.approvalId ? { approvalId: rev.approvalId } : {}),
-    // A submit's follow-up (starting the review) and an explanation's (deciding its approval) are
-    // the sweep's to finish if nobody else does.
-    ...((status === 'explained' && rev.approvalId) || (status === 'submitted' && rev.kind === 'submit')
-      ? { gsi2pk: FOLLOWUP, gsi2sk: `${String(rev.savedAt)}#${String(rev.unitId)}#${String(rev.periodId)}` }
-      : {}),
+    ...followUpMark(rev),
     ...(submittedAt ? { submittedAt } : {}),
   };
+}
+
+/**
+ * The sweep's mark (gsi2 `FOLLOWUP`) of a revision that leaves follow-ups — a submit's (starting
+ * the review) and an explanation's (deciding its approval) are the sweep's to finish if nobody
+ * else does. The revision itself carries it, since it is the claim: a writer that stops before the
+ * current item is written leaves nothing else to find it by (a read rolls the revision forward,
+ * but nothing may read the report again). The current item made from it carries it too.
+ */
+function followUpMark(rev: Item): Item {
+  const status = String(rev.status);
+  return (status === 'explained' && rev.approvalId) || (status === 'submitted' && rev.kind === 'submit')
+    ? { gsi2pk: FOLLOWUP, gsi2sk: `${String(rev.savedAt)}#${String(rev.unitId)}#${String(rev.periodId)}` }
+    : {};
 }
 
 export class DynamoReportStore implements ReportStore {
@@ -239,6 +250,7 @@ export class DynamoReportStore implements ReportStore {
       writeId: revision.writeId ?? newId(),
       ...(revision.approvalId ? { approvalId: revision.approvalId } : {}),
     };
+    Object.assign(item, followUpMark(item));
     // The lock: of two writers that read the same version, only one creates revision n+1.
     if (!(await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) {
       const now = await this.readCurrent(unitId, periodId); // rolls a crashed writer's revision forward
@@ -290,7 +302,8 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async getRevision(unitId: string, periodId: string, version: number): Promise<ReportRevision | undefined> {
-    // A revision is written once and never changed: an eventually consistent read sees it whole or not at all.
+    // A revision is written once and never changed (but for its FOLLOWUP index mark, removed once
+    // its follow-ups are done): an eventually consistent read sees it whole or not at all.
     const item = await this.table.get(
       { pk: unitPk(unitId), sk: revisionSk(periodId, version) },
       { consistent: false },
@@ -393,18 +406,25 @@ export class DynamoReportStore implements ReportStore {
     await this.updateProgress(unitId, periodId, 'SET finalApprovalId = :a', { ':a': approvalId });
   }
 
-  async clearFollowUp(unitId: string, periodId: string, writeId: string): Promise<void> {
-    await this.table.updateIf({
-      Key: currentKey(unitId, periodId),
+  async clearFollowUp(unitId: string, periodId: string, writeId: string, version: number): Promise<void> {
+    const mark = {
       UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
       ConditionExpression: 'gsi2pk = :q AND writeId = :w',
       ExpressionAttributeValues: { ':q': FOLLOWUP, ':w': writeId },
-    });
+    };
+    // The claim's own mark first: while the current item's is left, the sweep still finds both.
+    await this.table.updateIf({ Key: { pk: unitPk(unitId), sk: revisionSk(periodId, version) }, ...mark });
+    await this.table.updateIf({ Key: currentKey(unitId, periodId), ...mark });
   }
 
-  async listFollowUps(limit: number): Promise<{ unitId: string; periodId: string }[]> {
+  async listFollowUps(limit: number): Promise<FollowUpMark[]> {
     const items = await this.table.queryIndex('gsi2', FOLLOWUP, { limit });
-    return items.map((item) => ({ unitId: String(item.unitId), periodId: String(item.periodId) }));
+    return items.map((item) => ({
+      unitId: String(item.unitId),
+      periodId: String(item.periodId),
+      writeId: String(item.writeId),
+      version: Number(item.version),
+    }));
   }
 
   async getProgress(unitId: string, periodId: string): Promise<UnitProgress | undefined> {
