@@ -18,6 +18,11 @@ export interface ReviewerAssignment {
   reviewerId: string;
   assignedAt: string;
   assignedBy: Actor;
+  /**
+   * The reviewer first assigned, once a reassignment moved the unit-period to another: what
+   * AssignReviewer answered its first run, and so answers again (functions/review/assign-reviewer.ts).
+   */
+  firstReviewerId?: string;
 }
 
 // ---------------------------------------------------------------- approvals

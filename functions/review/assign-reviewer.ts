@@ -1,7 +1,8 @@
 /**
  * AssignReviewer `{unitId, periodId}` → `{reviewerId}`.
  *
- * The unit-period's reviewer: the one stored if it has one (a re-run), else the reviewer not from
+ * The unit-period's reviewer: the one stored if it has one (a re-run; the first one stored when
+ * the admin has reassigned the review since, as the first run answered), else the reviewer not from
  * the unit with the fewest units in the period (ties: the config's order from a place the unit's id
  * gives). Race-free balance
  * without transactions: the chosen reviewer's next load slot is taken only while the reviewer
@@ -100,7 +101,11 @@ export async function assignReviewer(input: UnitPeriodInput, ctx: CampaignStepCo
     ),
   });
   const start = await reviews().assignmentStart(periodId, unitId);
-  if (start.assignment) return assigned(start.assignment.reviewerId);
+  // A re-run answers as the first run did: the reviewer first assigned, even after the admin
+  // handed the review to another (the steps read the current one from the assignment). The answer
+  // is in the state every wait of the execution passes on, so a run resumed from its start (locally,
+  // after a restart) finds its waits again, with their deadlines, instead of starting them afresh.
+  if (start.assignment) return assigned(start.assignment.firstReviewerId ?? start.assignment.reviewerId);
 
   campaign.unit(unitId);
   const eligible = campaign.people('reviewer').filter((r) => r.unit !== unitId);

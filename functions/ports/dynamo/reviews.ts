@@ -140,6 +140,7 @@ function assignmentOf(item: Item): ReviewerAssignment {
     assignedAt: String(item.assignedAt),
     // The actor this module stored with the assignment.
     assignedBy: item.assignedBy as Actor,
+    ...(typeof item.firstReviewerId === 'string' ? { firstReviewerId: item.firstReviewerId } : {}),
   };
 }
 
@@ -523,7 +524,8 @@ export class DynamoReviewStore implements ReviewStore {
     const at = this.table.now().iso;
     const updated = await this.table.updateIf({
       Key: assignmentKey(periodId, unitId),
-      UpdateExpression: 'SET reviewerId = :to, assignedAt = :at, assignedBy = :by',
+      UpdateExpression:
+        'SET reviewerId = :to, assignedAt = :at, assignedBy = :by, firstReviewerId = if_not_exists(firstReviewerId, :from)',
       ConditionExpression: 'reviewerId IN (:from, :to)',
       ExpressionAttributeValues: {
         ':to': part('reviewerId', toId),

@@ -1,0 +1,103 @@
+/**
+ * A restart after the admin handed a waiting review to another reviewer. The demo district on the
+ * local engine with its data on disk: a unit submits, a day later the admin reassigns its review
+ * (the same wait goes on behind the new reviewer's link), then the runtime stops and starts again
+ * on the same data. The review resumes from its start; its wait must be found again with the
+ * deadline it had, so that the new reviewer and the admins are reminded when it ends — not one
+ * more interval after each restart (a product restarted daily would never remind them).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { criteriaSetFor, periodById } from '#domain/calendar';
+import type { Period, Unit } from '#domain/model';
+import { storeCampaign } from '#functions/launch/campaign';
+import { outbox } from '#ports/dynamo/outbox';
+import { reviews } from '#ports/dynamo/reviews';
+import { launchExecution } from '#workflows/executions';
+import { adminCookie, formOf, type Harness, postForm as postWith } from '../http/harness.ts';
+import { type CampaignHarness, postForm, reportForm, selfScores, startCampaign } from './campaign-harness.ts';
+
+const PERIOD = '2022Q3';
+const UNIT = 'phong-tu-phap';
+const DAY = 86_400_000;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'thidua-reassign-restart-'));
+const signingKeyFile = join(dataDir, 'signing-key.json');
+let h: CampaignHarness;
+
+beforeAll(async () => {
+  h = await startCampaign({ dataDir, signingKeyFile });
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const waits = () =>
+  h.rt.sfn
+    .pendingTasks()
+    .map((t) => `${t.executionName} ${t.stateName} ${t.timeoutAt?.toISOString()}`)
+    .sort();
+
+it('a review handed to another reviewer keeps its wait deadline across a restart: the new reviewer is reminded when it ends', async () => {
+  const { name, input } = launchExecution(
+    await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
+  );
+  h.rt.sfn.startExecution({ stateMachineArn: h.workflowArn('launch'), name, input: input as never });
+  await h.rt.settle();
+  await h.advanceThrough(`period-${PERIOD}-open`);
+  const unit = h.config.units.find((u) => u.id === UNIT) as Unit;
+  const period = periodById(h.config, PERIOD) as Period;
+  const invitation = await h.mail({
+    step: 'invitation',
+    recipient: unit.focalPoint.email,
+    subjectId: UNIT,
+    periodId: PERIOD,
+  });
+  const set = criteriaSetFor(h.config, h.criteriaSets, unit.group, period);
+  const submitted = await postForm(
+    h.linkIn(invitation, '/r'),
+    reportForm(set, selfScores(set, 0.88, UNIT), { version: 0, action: 'submit', unit, period }),
+  );
+  expect(submitted.status).toBe(303);
+  await h.rt.settle();
+  const deadline = h.rt.sfn.pendingTasks()[0]?.timeoutAt?.getTime() ?? Number.NaN;
+
+  // A day later the admin hands the review to another reviewer: the same wait goes on.
+  await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + DAY));
+  const cookie = await adminCookie(h as unknown as Harness);
+  const page = `${h.base}/admin/periods/${PERIOD}/units/${UNIT}/reassign`;
+  const form = await (await fetch(page, { headers: { cookie } })).text();
+  const first = (await reviews().getAssignment(PERIOD, UNIT))?.reviewerId;
+  const next = [...form.matchAll(/<option value="([^"]+)"/g)]
+    .map((m) => m[1])
+    .find((id) => id && id !== first) as string;
+  const reassigned = await postWith(page, formOf(form, { reviewer: next, reason: 'Đi công tác' }), {
+    origin: h.base,
+    cookie,
+  });
+  expect(reassigned.status).toBe(303);
+  await h.rt.settle();
+  expect((await reviews().getAssignment(PERIOD, UNIT))?.reviewerId).toBe(next);
+  const waiting = waits();
+  expect(waiting).toEqual([`review-${UNIT}-${PERIOD}-1 AwaitAppraisal ${new Date(deadline).toISOString()}`]);
+
+  // The runtime stops and starts again on the same data; the review resumes from its start.
+  const port = h.http.port;
+  await h.stop();
+  h = await startCampaign({ dataDir, signingKeyFile, port });
+  expect((await h.rt.recover()).resumed).toEqual([`review-${UNIT}-${PERIOD}-1`]);
+  await h.rt.settle();
+  expect(waits()).toEqual(waiting);
+
+  // The wait ends when it would have without the restart: the new reviewer is reminded then.
+  await h.rt.advanceClock(new Date(deadline));
+  await h.rt.settle();
+  const reviewer = h.config.reviewers.find((r) => r.id === next);
+  const reminded = (await outbox().list(1_000)).filter(
+    (r) => r.identity.subjectId === UNIT && r.identity.step === 'review-reminder-1',
+  );
+  expect(reminded.map((r) => r.identity.recipient)).toEqual([reviewer?.email]);
+}, 120_000);
