@@ -4,7 +4,7 @@
  * field path, so that every problem names the file, the field path and, for YAML, the line. Pure:
  * reading the file from disk is domain/config-files.ts's `readDataFile`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigProblem } from './config.ts';
 
 export type FieldPath = readonly (string | number)[];
@@ -100,7 +100,67 @@ export function parseDataText(file: string, source: string): DataFile | { proble
     }
     return undefined;
   };
-  return make(doc.toJS(), lineOf, misreadNumericKeys(doc.contents, []));
+  const read = yamlData(doc, lineCounter);
+  if ('problems' in read) return { problems: read.problems.map((p) => ({ file, path: '', ...p })) };
+  return make(read.data, lineOf, misreadNumericKeys(doc.contents, []));
+}
+
+/** A problem of a YAML document that stops reading it as data: its message and, when known, its line. */
+export interface YamlProblem {
+  message: string;
+  line?: number;
+}
+
+/**
+ * A parsed YAML document (without syntax errors) as plain data, or what stops it. Two things make
+ * the parser's `toJS` throw rather than report: an alias naming no anchor before it — `note:
+ * *xac-minh`, text that starts with `*` left unquoted — and aliases that expand past the parser's
+ * limit (a small file that would grow to millions of values). Both are the file's problems, named
+ * with the line where known, never an unexpected error.
+ */
+export function yamlData(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+): { data: unknown } | { problems: YamlProblem[] } {
+  const problems: YamlProblem[] = [];
+  // One pass in document order, as the parser resolves an alias (the last anchor of its name
+  // before it): a file of many aliases is checked in linear time.
+  const anchors = new Set<string>();
+  visit(doc, {
+    Node(_key, node) {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.add(node.anchor);
+        return;
+      }
+      const alias = node;
+      if (anchors.has(alias.source)) return;
+      const offset = alias.range?.[0];
+      const at = offset === undefined ? undefined : lineCounter.linePos(offset);
+      const where = at ? ` ở dòng ${at.line}, cột ${at.col}` : '';
+      problems.push({
+        message:
+          `lỗi YAML${where}: tham chiếu *${alias.source} không có neo &${alias.source} nào đứng trước; ` +
+          `nếu đây là văn bản bắt đầu bằng dấu *, hãy đặt nó trong dấu ngoặc kép ` +
+          `(YAML alias *${alias.source} has no anchor before it: quote text that starts with *)`,
+        ...(at ? { line: at.line } : {}),
+      });
+    },
+  });
+  if (problems.length > 0) return { problems };
+  try {
+    return { data: doc.toJS() };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    return {
+      problems: [
+        {
+          message:
+            'lỗi YAML: các neo và tham chiếu (&tên, *tên) lồng nhau làm dữ liệu phình ra quá lớn; hãy viết thẳng ' +
+            'các giá trị thay vì tham chiếu (YAML aliases expand too far: write the values out)',
+        },
+      ],
+    };
+  }
 }
 
 function misreadNumericKeys(node: unknown, path: (string | number)[]): DataFile['misreadKeys'] {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '#domain/config';
+import { yamlData } from '#domain/data-file';
 import type { AdjustmentsDocument } from './adjustments.ts';
 
 /** An adjustments file's content that did not come from disk (a pasted or posted file). */
@@ -84,5 +85,7 @@ export function readAdjustments(source: string | AdjustmentsSource): Adjustments
     }
     return line;
   };
-  return { file, data: doc.toJS(), lineOf };
+  const read = yamlData(doc, lines);
+  if ('problems' in read) throw new ConfigError(read.problems.map((p) => ({ file, path: '', ...p })));
+  return { file, data: read.data, lineOf };
 }

@@ -99,6 +99,37 @@ describe('thidua check', { timeout: 30_000 }, () => {
     expect(b.stdout).toContain('"xa-đại-đồng"');
   });
 
+  it('names the line of a value starting with * (a YAML alias with no anchor) and refuses an alias bomb, with exit 1', async ({
+    expect,
+  }) => {
+    const star = brokenDemo('star.yaml', 'planNumber: 111/KH-UBND', 'planNumber: *KH111');
+    const levels = 'abcdefgh'.split('');
+    const bomb = brokenDemo(
+      'bomb.yaml',
+      'leadership:',
+      [
+        `x0: &a [${Array(9).fill('"lol"').join(',')}]`,
+        ...levels.slice(1).map((l, i) => `x${i + 1}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+        `x9: [${Array(9).fill('*h').join(',')}]`,
+        'leadership:',
+      ].join('\n'),
+    );
+    const criteria = repo('criteria');
+    const [a, b] = await Promise.all([
+      thidua('check', star, '--criteria', criteria),
+      thidua('check', bomb, '--criteria', criteria),
+    ]);
+    expect(a.code, a.stderr).toBe(1);
+    expect(a.stdout).toMatch(/^Không hợp lệ/);
+    expect(a.stdout).toContain(
+      `${star}:${lineOf(star, '*KH111')}: lỗi YAML ở dòng ${lineOf(star, '*KH111')}, cột 15: tham chiếu *KH111 không có neo &KH111`,
+    );
+    expect(a.stderr).not.toContain('lỗi không mong đợi');
+    expect(b.code, b.stderr).toBe(1);
+    expect(b.stdout).toContain(`${bomb}: lỗi YAML: các neo và tham chiếu (&tên, *tên) lồng nhau`);
+    expect(b.stderr).not.toContain('lỗi không mong đợi');
+  });
+
   it('refuses a command line it cannot run with exit 2', async ({ expect }) => {
     const [none, bogus] = await Promise.all([
       thidua('check'),

@@ -109,6 +109,43 @@ describe('POST /local/record', () => {
     ]);
   });
 
+  it('a note starting with * or aliases that expand without end are a 422 naming the YAML problem, never a 500', async () => {
+    const before = [await stored('phong-noi-vu'), await stored('phong-tu-phap')];
+    // Text that starts with * is a YAML alias: unquoted, it names an anchor the file does not have.
+    const star = [
+      'periods:',
+      '  "2022Q3":',
+      '    phong-noi-vu:',
+      '      survey: 20',
+      '      note: *xac-minh',
+      '',
+    ];
+    const res = await post({ adjustments: star.join('\n') });
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain('Số liệu chưa hợp lệ — chưa ghi gì');
+    expect(page).toContain(
+      'adjustments.yaml:5: lỗi YAML ở dòng 5, cột 13: tham chiếu *xac-minh không có neo &amp;xac-minh nào đứng trước',
+    );
+    expect(page).toContain('hãy đặt nó trong dấu ngoặc kép');
+
+    // A few lines whose aliases would grow to millions of values (an "alias bomb").
+    const levels = 'abcdefgh'.split('');
+    const bomb = [
+      'periods: {}',
+      `x0: &a [${Array(9).fill('"lol"').join(',')}]`,
+      ...levels.slice(1).map((l, i) => `x${i + 1}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+      `x9: [${Array(9).fill('*h').join(',')}]`,
+      '',
+    ];
+    const boom = await post({ adjustments: bomb.join('\n') }, json);
+    expect(boom.status).toBe(422);
+    expect(((await boom.json()) as RecordProblems).problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('lồng nhau làm dữ liệu phình ra quá lớn') }),
+    ]);
+    expect([await stored('phong-noi-vu'), await stored('phong-tu-phap')]).toEqual(before);
+  });
+
   it('`npm start -- record --file` sends a file and prints each line, or the problems with the path given', async () => {
     const file = join(dataDir, 'q4.yaml');
     writeFileSync(file, 'periods:\n  "2022Q4":\n    xa-hung-loc:\n      survey: "21,5"\n');
