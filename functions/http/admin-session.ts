@@ -44,13 +44,43 @@ export function sessionCookie(base: string, value: string, maxAgeSeconds: number
   return `${sessionCookieName(base)}=${value}; HttpOnly${secure}; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
 }
 
-export async function currentSession(
+/** The session the cookie names, whoever it was opened for (signing out ends it in any case). */
+export async function cookieSession(
   request: HttpRequest,
 ): Promise<{ id: string; session: AdminSession } | undefined> {
   const id = request.cookies.get(sessionCookieName(baseUrl()));
   if (!id || !SESSION_COOKIE_VALUE.test(id)) return undefined;
   const session = await sessions().get(id);
   return session ? { id, session } : undefined;
+}
+
+const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Whether the person a session was opened for still holds that place in the stored campaign: an
+ * admin still among its admins, a focal point still its unit's, each at the address the sign-in
+ * link went to. The config is the source of truth for who may act; a launch of a config without
+ * someone (moved to another post, or an address changed) ends their session at its next request,
+ * as it already refuses their sign-in link, rather than leaving it open for up to 8 hours.
+ */
+export function stillEntitled(campaign: CampaignContext, session: AdminSession): boolean {
+  if (session.unitId !== undefined) {
+    const unit = campaign.findUnit(session.unitId);
+    return unit !== undefined && sameAddress(unit.focalPoint.email, session.email);
+  }
+  const admin = campaign.findPerson('admin', session.adminId);
+  return admin !== undefined && sameAddress(admin.email, session.email);
+}
+
+/** The session the cookie names, while the person it was opened for is still entitled to it. */
+export async function currentSession(
+  request: HttpRequest,
+  campaign?: CampaignContext,
+): Promise<{ id: string; session: AdminSession } | undefined> {
+  const current = await cookieSession(request);
+  if (!current) return undefined;
+  const stored = campaign ?? (await findCampaign());
+  return stored && stillEntitled(stored, current.session) ? current : undefined;
 }
 
 /** What a page handler behind the admin sign-in works with. */
@@ -69,10 +99,10 @@ export class SignInNeeded extends PageError {
 
 /** The admin session, the stored campaign and the page frame; SignInNeeded without a session. */
 export async function adminContext(request: HttpRequest): Promise<AdminContext> {
-  const current = await currentSession(request);
+  const campaign = await findCampaign();
+  const current = campaign ? await currentSession(request, campaign) : undefined;
   // A unit's focal point holds a session scoped to its unit: never an admin page.
   if (!current || current.session.unitId !== undefined) throw new SignInNeeded();
-  const campaign = await findCampaign();
   if (!campaign) throw notFound('Chưa có phong trào', 'Chưa có phong trào thi đua nào được lưu.');
   const admin = campaign.findPerson('admin', current.session.adminId);
   return {

@@ -34,7 +34,7 @@ import {
   redirect,
 } from '#web/http';
 import { statusPage } from '#web/pages';
-import { currentSession, emailProblem, notFound, sessionCookie } from './admin-session.ts';
+import { cookieSession, currentSession, emailProblem, notFound, sessionCookie } from './admin-session.ts';
 import { consumeSignInLink, mailSignInLink, openSignInLink, unitSignInEmail } from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { matchPath } from './routes.ts';
@@ -130,13 +130,13 @@ async function ownPage(
   unitId: string,
   page: (frame: AdminFrame, campaign: CampaignContext, unit: Unit) => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  const current = await currentSession(request);
+  const campaign = await campaignOr404();
+  const current = await currentSession(request, campaign);
   const scoped = current?.session.unitId;
   if (!current || scoped === undefined) return redirect(unitHref.request());
   if (scoped !== unitId) {
     throw new PageError(403, 'Không được phép', 'Phiên đăng nhập này chỉ xem được lịch sử của đơn vị mình.');
   }
-  const campaign = await campaignOr404();
   const unit = campaign.findUnit(scoped);
   if (!unit) throw notFound('Không có đơn vị này', 'Không tìm thấy đơn vị được yêu cầu.');
   const frame: AdminFrame = {
@@ -156,7 +156,7 @@ async function ownPage(
 }
 
 async function signOut(request: HttpRequest): Promise<HttpResponse> {
-  const current = await currentSession(request);
+  const current = await cookieSession(request);
   if (current) await sessions().delete(current.id);
   return redirect(unitHref.request(), [sessionCookie(baseUrl(), '', 0)]);
 }

@@ -46,6 +46,7 @@ import { aggregateResultsPage, periodResultsPage, resultsIndexPage, yearOf } fro
 import {
   type AdminContext,
   behindSignIn,
+  cookieSession,
   currentSession,
   emailProblem,
   sessionCookie,
@@ -152,7 +153,7 @@ function usedLink(): PageError {
 }
 
 async function signOut(request: HttpRequest): Promise<HttpResponse> {
-  const current = await currentSession(request);
+  const current = await cookieSession(request);
   if (current) await sessions().delete(current.id);
   return redirect('/admin', [sessionCookie(baseUrl(), '', 0)]);
 }

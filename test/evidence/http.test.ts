@@ -205,19 +205,25 @@ describe('a report citing files', () => {
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(bytes);
 
     // Behind a session: an admin reads any unit's files, a focal point only its own unit's.
-    const behind = async (who: { unitId?: string }) => {
-      const { sessionId } = await sessions().create(
-        { adminId: 'huytq', email: 'huytq.noivu@song-lam.example.org', ...who },
-        { absoluteMs: 3_600_000, idleTimeoutMs: 600_000 },
-      );
+    const session = async (who: { adminId: string; email: string; unitId?: string }) => {
+      const { sessionId } = await sessions().create(who, { absoluteMs: 3_600_000, idleTimeoutMs: 600_000 });
       return fetch(`${h.base}/evidence/file?key=${encodeURIComponent(key)}`, {
         redirect: 'manual',
         headers: { cookie: `thidua_session=${sessionId}` },
       });
     };
-    expect((await behind({})).status).toBe(303);
-    expect((await behind({ unitId: unit })).status).toBe(303);
-    expect((await behind({ unitId: 'phong-noi-vu' })).status).toBe(403);
+    const focal = (unitId: string) => ({
+      adminId: `unit:${unitId}`,
+      email: h.config.units.find((u) => u.id === unitId)?.focalPoint.email ?? '',
+      unitId,
+    });
+    expect(
+      (await session({ adminId: 'tran-quoc-huy', email: 'huytq.noivu@song-lam.example.org' })).status,
+    ).toBe(303);
+    expect((await session(focal(unit))).status).toBe(303);
+    expect((await session(focal('phong-noi-vu'))).status).toBe(403);
+    // A session of someone the config does not list (any more) reads nothing.
+    expect((await session({ adminId: 'huytq', email: 'huytq.noivu@song-lam.example.org' })).status).toBe(403);
     expect(
       (await fetch(`${h.base}/evidence/file?key=${encodeURIComponent(key)}`, { redirect: 'manual' })).status,
     ).toBe(403);
