@@ -83,7 +83,35 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** Dotted criterion ids: "3", "3.2", "3.2.1"; ASCII, used as keys in reports. */
 const CRITERION_ID = /^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$/;
 
-const text = z.string().trim().min(1, { error: 'không được để trống (must not be empty)' });
+/**
+ * Control characters (but tab and line ends) and the bidirectional embedding, override and isolate
+ * marks: invisible in an editor, yet a NUL or backspace breaks the CSV downloads and a right-to-left
+ * override makes a unit's or a person's name read otherwise, on every page, letter and document,
+ * than it was written. The pages' forms drop them (functions/web/http.ts); a config names them.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const INVISIBLE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+function invisibleControlProblem(value: unknown): string {
+  const s = typeof value === 'string' ? value : '';
+  const at = s.search(INVISIBLE_CONTROL);
+  const code = `U+${(s.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return (
+    `chứa ký tự điều khiển không nhìn thấy ${code} ở vị trí ${at + 1}; hãy xóa rồi gõ lại đoạn đó ` +
+    `(contains the invisible control character ${code} at position ${at + 1})`
+  );
+}
+
+/** A string without invisible control characters (a title, a guidance note). */
+const plain = z.string().refine((v) => !INVISIBLE_CONTROL.test(v), {
+  error: (iss) => invisibleControlProblem(iss.input),
+});
+
+const text = z
+  .string()
+  .trim()
+  .min(1, { error: 'không được để trống (must not be empty)' })
+  .refine((v) => !INVISIBLE_CONTROL.test(v), { error: (iss) => invisibleControlProblem(iss.input) });
 
 const slug = z.string().regex(SLUG, {
   error: (iss) =>
@@ -149,7 +177,7 @@ const CriterionSchema = z.strictObject({
   max: PointsSchema,
   /** Defaults to true: a claim without evidence is a reason to return the report. */
   evidenceRequired: z.boolean().default(true),
-  guidance: z.string().optional(),
+  guidance: plain.optional(),
   get children(): z.ZodOptional<z.ZodArray<typeof CriterionSchema>> {
     return z
       .array(CriterionSchema)
@@ -185,7 +213,7 @@ const PersonSchema = z.strictObject({
   name: text,
   email,
   unit: slug.optional(),
-  title: z.string().optional(),
+  title: plain.optional(),
 });
 
 const UnitSchema = z.strictObject({

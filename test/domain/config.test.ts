@@ -256,6 +256,27 @@ describe('a bad district config names the file, the field and what is wrong', ()
     });
   });
 
+  it('names with invisible control characters (a NUL, a right-to-left override), each named with its code point', () => {
+    const raw = demoRaw();
+    raw.district.name = 'huyện\u0000Sông Lam';
+    raw.units[1].name = 'Phòng \u202eNội vụ';
+    raw.admins[0].title = 'Chuyên viên\u0008';
+    // Tabs and line ends are text: the campaign's content keeps its paragraphs.
+    raw.campaign.content = `${raw.campaign.content}\r\n\tThêm một đoạn.`;
+    const problems = problemsOf(() => parseDemo(raw));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'district.name',
+        message: expect.stringContaining('chứa ký tự điều khiển không nhìn thấy U+0000 ở vị trí 6'),
+      }),
+      expect.objectContaining({
+        path: 'units[1].name',
+        message: expect.stringContaining('chứa ký tự điều khiển không nhìn thấy U+202E ở vị trí 7'),
+      }),
+      expect.objectContaining({ path: 'admins[0].title', message: expect.stringContaining('U+0008') }),
+    ]);
+  });
+
   it('a unit id that is not an ASCII slug', () => {
     const raw = demoRaw();
     raw.units[1].id = 'phòng-nội-vụ';
