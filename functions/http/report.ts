@@ -31,7 +31,7 @@ import { callbacks } from '#ports/callbacks';
 import { now } from '#ports/clock';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
-import { ConflictError, NotFoundError } from '#ports/errors';
+import { ConflictError, ItemTooLargeError, NotFoundError } from '#ports/errors';
 import { handlerLogger } from '#ports/log';
 import { EDITABLE_REPORT_STATUSES, type ReportStatus, type StoredReport } from '#ports/reports';
 import type { Approval } from '#ports/reviews';
@@ -46,6 +46,7 @@ import { ASSET_PATH, assetResponse, REPORT_FORM_ASSETS } from '#web/assets';
 import {
   actorOf,
   contentSecurityPolicy,
+  type FieldProblem,
   FormError,
   type HttpRequest,
   type HttpResponse,
@@ -310,6 +311,18 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     });
   } catch (error) {
     if (error instanceof ConflictError) throw conflictPage(request, ctx, error);
+    if (error instanceof ItemTooLargeError) {
+      // Nothing stored: the form again as typed, the longest parts marked (never a bare page that
+      // loses everything the person wrote).
+      const model = await pageModel(request, ctx, {
+        report,
+        raw: request.form,
+        version: parsed.version,
+        problems: tooLargeProblems(request.form, error),
+        ...(writeId ? { writeId } : {}),
+      });
+      return reportPage(413, model);
+    }
     throw error;
   }
   // A submit or an explanation leaves follow-ups (its FOLLOWUP mark): the sweep is asked for first.
@@ -317,6 +330,39 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   crashPoint(`${action}.after-revision`);
   if (draft && problems.length > 0) return validPartSaved(request, { ...ctx, stored }, problems);
   return finishOwnWrite(request, ctx, stored);
+}
+
+/** Fields of the form that carry no text of the person's (ids, choices, scores). */
+const NOT_TEXT =
+  /^(?:version|writeId|action|autosave|selfcheck|t05|k05|score\[.*\]|.*\[(?:id|date|form|initiative|status|file)\])$/;
+
+/** How much text a report may hold, and how much this one would, in KB for the person. */
+function tooLargeMessage(error: ItemTooLargeError): string {
+  const kb = (bytes: number) => Math.ceil(bytes / 1000).toLocaleString('vi-VN');
+  const size =
+    error.bytes !== undefined && error.limit !== undefined
+      ? ` (khoảng ${kb(error.bytes)} KB, tối đa ${kb(error.limit)} KB)`
+      : '';
+  return `Báo cáo quá dài để lưu${size}: chưa lưu gì. Hãy rút gọn các phần dài nhất (được đánh dấu bên dưới) rồi lưu lại.`;
+}
+
+/**
+ * A report over what one stored item holds: what is wrong as a whole, and the three longest texts
+ * of the form marked beside their fields, where shortening helps most. Each field is within its own
+ * limit; together they are not.
+ */
+function tooLargeProblems(form: URLSearchParams, error: ItemTooLargeError): FieldProblem[] {
+  const longest = [...form]
+    .filter(([name, value]) => !NOT_TEXT.test(name) && value.length > 0)
+    .sort((a, b) => b[1].length - a[1].length)
+    .slice(0, 3);
+  return [
+    { field: '', message: tooLargeMessage(error) },
+    ...longest.map(([field, value]) => ({
+      field,
+      message: `Phần này dài ${value.length.toLocaleString('vi-VN')} ký tự; hãy rút gọn để báo cáo lưu được.`,
+    })),
+  ];
 }
 
 /**
@@ -405,6 +451,10 @@ async function autosave(request: HttpRequest): Promise<HttpResponse> {
       return autosaveResponse({ kind: 'conflict', ...(current ? { currentVersion: current.version } : {}) });
     }
     if (error instanceof ConflictError) return autosaveResponse({ kind: 'locked' });
+    // An answer the script stops on and shows (not a page it would retry every few minutes).
+    if (error instanceof ItemTooLargeError) {
+      return autosaveResponse({ kind: 'refused', status: 413, message: tooLargeMessage(error) });
+    }
     throw error;
   }
 }

@@ -40,6 +40,16 @@ export class NotFoundError extends Error {
 /** A document would exceed DynamoDB's 400 KB item limit. Nothing was written. */
 export class ItemTooLargeError extends Error {
   override readonly name = 'ItemTooLargeError';
+  /** The document's size and the most one item stores, in bytes, when the store measured them. */
+  readonly bytes?: number;
+  readonly limit?: number;
+  constructor(message: string, size?: { bytes: number; limit: number }) {
+    super(message);
+    if (size) {
+      this.bytes = size.bytes;
+      this.limit = size.limit;
+    }
+  }
 }
 
 /**

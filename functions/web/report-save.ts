@@ -19,7 +19,7 @@ export type AutosaveOutcome =
   /** The report can no longer be edited (submitted, in review, approved). */
   | { kind: 'locked' }
   /** The request itself was refused: the link (403, 410) or the form (400, e.g. no version). */
-  | { kind: 'refused'; status: 400 | 403 | 410; message: string };
+  | { kind: 'refused'; status: 400 | 403 | 410 | 413; message: string };
 
 /** The JSON the script reads. `message` is Vietnamese, shown as text (never as HTML). */
 export interface AutosaveAnswer {

@@ -9,7 +9,7 @@ import { storePeriodResults } from '#functions/scoring/results';
 import { reports } from '#ports/dynamo/reports';
 import type { AutosaveAnswer } from '#web/report-save';
 import { fullScores, officeSet, officeUnits } from '../web/fixtures.ts';
-import { type Harness, PERIOD_ID, postForm, reportLink, startHarness } from './harness.ts';
+import { type Harness, leavesOf, PERIOD_ID, postForm, reportLink, setOf, startHarness } from './harness.ts';
 
 let h: Harness;
 
@@ -140,6 +140,46 @@ describe('a refused form', () => {
     expect(stored?.status).toBe('draft');
     expect(stored?.report.entries['1.1.1']).toMatchObject({ selfScore: 100, explanation: 'Kế hoạch số 3' });
     expect(stored?.report.entries['1.1.2']).toBeUndefined();
+  });
+});
+
+describe('a report too long to store', () => {
+  const unitId = 'phong-y-te';
+  let url: string;
+  beforeAll(async () => {
+    url = await reportLink(h, unitId);
+  });
+
+  /** Every criterion explained at nearly its own limit (5,000 characters): each field is fine, all together are not. */
+  const typed = (extra: Record<string, string> = {}) => {
+    const form = new URLSearchParams({ version: '0', ...extra });
+    for (const leaf of leavesOf(setOf(h, unitId))) {
+      form.set(`score[${leaf.id}]`, '0');
+      form.set(`explanation[${leaf.id}]`, `${leaf.id} ${'x'.repeat(4990)}`);
+    }
+    return form;
+  };
+
+  it('keeps the form as typed, says how much is too much and marks the longest parts; nothing is stored', async () => {
+    const form = typed({ action: 'save' });
+    const res = await postForm(url, form);
+    expect(res.status).toBe(413);
+    const page = await res.text();
+    expect(page).toMatch(/Báo cáo quá dài để lưu \(khoảng [\d.]+ KB, tối đa 350 KB\): chưa lưu gì/);
+    // The person's text is still on the page, and the parts to shorten say so beside them.
+    const first = leavesOf(setOf(h, unitId))[0]?.id ?? '';
+    expect(page).toContain(`${first} ${'x'.repeat(4990)}</textarea>`);
+    expect(page.split('Phần này dài 4.99').length - 1).toBeGreaterThanOrEqual(3);
+    expect(await reports().get(unitId, PERIOD_ID)).toBeUndefined();
+  });
+
+  it('an autosave of it answers JSON the script stops on, not a page it would retry', async () => {
+    const res = await postForm(url, typed({ action: 'save', autosave: '1' }), JSON_ACCEPT);
+    expect(res.status).toBe(413);
+    const answer = await answerOf(res);
+    expect(answer.status).toBe('refused');
+    expect(answer.message).toContain('Báo cáo quá dài để lưu');
+    expect(await reports().get(unitId, PERIOD_ID)).toBeUndefined();
   });
 });
 

@@ -61,7 +61,10 @@ export function toDoc(value: unknown, what: string): string {
   const doc = toExactJson(value);
   const bytes = Buffer.byteLength(doc);
   if (bytes > MAX_DOC_BYTES) {
-    throw new ItemTooLargeError(`${what} is too large to store (${bytes} bytes, at most ${MAX_DOC_BYTES})`);
+    throw new ItemTooLargeError(`${what} is too large to store (${bytes} bytes, at most ${MAX_DOC_BYTES})`, {
+      bytes,
+      limit: MAX_DOC_BYTES,
+    });
   }
   return doc;
 }
