@@ -170,8 +170,61 @@ const FOOTER_VI =
 const FOOTER_EN =
   'Automatic message of the administrative-reform emulation campaign. The link is personal: please do not forward it.';
 
-/** The one layout: header (authority), greeting, blocks, footer, English line. */
+/**
+ * The most a letter weighs, subject, text and HTML together: under what the outbox records in one
+ * item (350,000 bytes, functions/ports/dynamo/keys.ts), with room for the record's other fields. A
+ * letter the outbox cannot record is never sent, and the step that writes it fails on every retry.
+ */
+export const LETTER_MAX_BYTES = 300_000;
+
+/** Said first in a letter whose long texts were cut to fit. */
+export const SHORTENED_NOTE =
+  'Thư này rút gọn các ý kiến, nội dung dài (đánh dấu …); nội dung đầy đủ xem trên trang của hệ thống theo liên kết trong thư.';
+
+const letterBytes = (email: Email) => Buffer.byteLength(email.subject + email.text + email.html);
+
+/** The text cut to `cap` characters (whole code points) with an ellipsis, when longer. */
+function cut(text: string, cap: number): string {
+  const chars = [...text];
+  return chars.length > cap ? `${chars.slice(0, cap).join('').trimEnd()} …` : text;
+}
+
+function cutBlock(b: Block, cap: number): Block {
+  switch (b.kind) {
+    case 'paragraph':
+      return { ...b, text: cut(b.text, cap) };
+    case 'facts':
+      return { ...b, rows: b.rows.map(([label, value]) => [label, cut(value, cap)] as const) };
+    case 'list':
+      return { ...b, items: b.items.map((item) => cut(item, cap)) };
+    case 'table':
+      return { ...b, rows: b.rows.map((row) => row.map((cell) => cut(cell, cap))) };
+    case 'action':
+      return b;
+  }
+}
+
+/**
+ * The one layout: header (authority), greeting, blocks, footer, English line. A letter carrying
+ * people's long texts — a reviewer's comment on each of 71 criteria at 2,000 characters, returned
+ * to the unit — can outgrow LETTER_MAX_BYTES; its texts are then cut, each to the longest length
+ * that fits (the page the letter links to has them in full), and the letter says so first.
+ */
 export function renderLetter(sender: Sender, letter: Letter): Email {
+  const full = renderFull(sender, letter);
+  if (letterBytes(full) <= LETTER_MAX_BYTES) return full;
+  let shortened = full;
+  for (let cap = 2000; cap >= 50; cap = Math.floor(cap * 0.7)) {
+    shortened = renderFull(sender, {
+      ...letter,
+      blocks: [{ kind: 'paragraph', text: SHORTENED_NOTE }, ...letter.blocks.map((b) => cutBlock(b, cap))],
+    });
+    if (letterBytes(shortened) <= LETTER_MAX_BYTES) break;
+  }
+  return shortened;
+}
+
+function renderFull(sender: Sender, letter: Letter): Email {
   const subject = `${SUBJECT_PREFIX} ${letter.subject}`.replace(/\s+/g, ' ').trim();
   const text = [
     sender.authority.toUpperCase(),
