@@ -358,10 +358,12 @@ export function checkUploadRequest(request: UploadRequest): { type: EvidenceType
 
 function checkSize(size: number, name: string): void {
   if (!Number.isInteger(size) || size < 0) {
+    // A size that was not a number at all (NaN from the form) is named as such, never as "NaN".
+    const got = Number.isFinite(size) ? String(size) : 'không phải một số';
     throw new EvidenceInputError(
       'size',
-      `Dung lượng tệp "${name}" không hợp lệ: ${String(size)}.`,
-      `size must be a whole number of bytes, got ${String(size)}.`,
+      `Dung lượng tệp "${name}" không hợp lệ (${got}): phải là số byte nguyên dương.`,
+      `size must be a whole number of bytes, got ${Number.isFinite(size) ? String(size) : 'no number'}.`,
     );
   }
   if (size === 0) {

@@ -88,6 +88,19 @@ describe('signing an upload', () => {
     });
     expect(big).toMatchObject({ status: 422, body: { field: 'size' } });
     expect(big.body.message).toContain('vượt quá giới hạn 20 MB');
+    // A size that is no number of bytes is named as such (never "NaN").
+    for (const size of ['-1', '1e3', 'NaN', '']) {
+      const odd = await call(link, 'presign', {
+        leaf: LEAF,
+        fileName: 'ban-scan.pdf',
+        contentType: 'application/pdf',
+        size,
+      });
+      expect(odd, size).toMatchObject({ status: 422, body: { field: 'size' } });
+      expect(odd.body.message).toBe(
+        'Dung lượng tệp "ban-scan.pdf" không hợp lệ (không phải một số): phải là số byte nguyên dương.',
+      );
+    }
     const renamed = await call(link, 'presign', {
       leaf: LEAF,
       fileName: 'bao-cao.exe',
