@@ -94,8 +94,17 @@ export async function deliverDecision(approval: Approval, log?: Logger): Promise
       approval.tokenGen,
       'The waiting task is gone (timed out, closed or unknown token)',
     );
+    if (!marked) {
+      // Another request (the same click twice, the sweep) delivered it meanwhile, or a newer token
+      // took over: the task answered was this decision's, not a lost one.
+      log?.info('decision already delivered by another request', {
+        approvalId: approval.id,
+        kind: approval.kind,
+      });
+      return 'superseded';
+    }
     log?.warn('decision recorded but its task is gone', { approvalId: approval.id, kind: approval.kind });
-    return marked ? 'task-gone' : 'superseded';
+    return 'task-gone';
   }
   crashPoint(`${approval.kind}.after-delivery`);
   const marked = await reviews().markDelivered(approval.id, approval.tokenGen);

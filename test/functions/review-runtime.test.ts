@@ -17,6 +17,7 @@ import { resetAwsClients } from '#ports/aws';
 import { callbacks, SfnCallbacks } from '#ports/callbacks';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
+import { createLogger } from '#ports/log';
 import { replacePort, resetPorts } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { loadCampaign } from '#steps/campaign';
@@ -182,6 +183,24 @@ describe('the review steps in the real review state machine', () => {
     expect(rt.sfn.describeExecution(arn).status).toBe('SUCCEEDED');
     expect(await appraiseApproval(unitId)).toMatchObject({ status: 'delivered' });
     expect((await reports().get(unitId, PERIOD))?.status).toBe('approved');
+  });
+
+  it('the same decision delivered twice at once (a double click): the later delivery says the task was answered, not gone', async () => {
+    const unitId = 'xa-binh-minh';
+    const report = await submit(unitId);
+    const arn = await step(() => startReview(unitId));
+    const reviewerId = (await reviews().getAssignment(PERIOD, unitId))!.reviewerId;
+    // Both requests read the approval while it was only decided; the first one delivers it.
+    const decided = await approve(unitId, report, reviewerId);
+    expect(await step(() => deliverDecision(decided))).toBe('delivered');
+    const lines: string[] = [];
+    const log = createLogger({ write: (line) => lines.push(line) });
+    expect(await step(() => deliverDecision(decided, log))).toBe('superseded');
+    expect(await appraiseApproval(unitId)).toMatchObject({ status: 'delivered' });
+    expect(rt.sfn.describeExecution(arn).status).toBe('SUCCEEDED');
+    // No warning that would send the operator looking for a lost decision.
+    expect(lines.filter((l) => JSON.parse(l).level === 'warn')).toEqual([]);
+    expect(lines.join('\n')).toContain('decision already delivered by another request');
   });
 
   it('a reviewer who never answers: the admins are told after the timeout and the same link keeps waiting', async () => {
