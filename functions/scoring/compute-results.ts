@@ -115,6 +115,11 @@ export async function computeResults(
   const { campaign } = ctx;
   const { config } = campaign;
   const period = campaign.period(periodId);
+  // The latest version before the inputs: a version stored after this read is found by the
+  // conditional put of the next one (Conflict, retried); one stored before it was computed from
+  // inputs no fresher than these. Read after, a late approval's version could be overwritten by
+  // one computed from reports read before that approval.
+  const header = await latestHeader(periodId);
   const inputs = await unitInputs(ctx, periodId, Date.parse(period.reviewClosesAt));
 
   const setsByGroup: Partial<Record<UnitGroup, CriteriaSet>> = {};
@@ -136,7 +141,6 @@ export async function computeResults(
     bands: config.bands,
     ...(previous ? { previous } : {}),
   });
-  const header = await latestHeader(periodId);
   const latest = header ? await readPeriodResults(header) : undefined;
   const published = publishResults(latest ? [latest] : [], recomputed);
   const announced = header ? await isAnnounced(periodId, header.version) : false;

@@ -264,4 +264,43 @@ describe('computing results from the stored reports', { timeout: 120_000 }, () =
     const leader = bed.config.leadership[0]!.email;
     expect(mails.filter((m) => m.destination.to[0] === leader)).toHaveLength(2);
   });
+
+  it('never stores a version over a newer one computed from fresher data while it read', async () => {
+    // Two recomputations of 2024Q2 overlap: A reads the adjustments, then the admin records another
+    // penalty and B computes, stores and announces v3 with it, all before A reads the latest version.
+    const periodId = '2024Q2';
+    const unitId = 'phong-tu-phap';
+    const store = results();
+    const listAdjustments = store.listPeriodAdjustments.bind(store);
+    let interleaved = false;
+    // A fault no emulator can produce: another execution running between two of A's reads.
+    store.listPeriodAdjustments = async (id: string) => {
+      const stale = await listAdjustments(id);
+      if (!interleaved) {
+        interleaved = true;
+        const was = (await store.getAdjustments(unitId, periodId))!;
+        await store.putAdjustments(
+          unitId,
+          periodId,
+          { survey: was.survey, bonus: was.bonus, penalty: was.penalty + 100 },
+          { kind: 'admin', id: 'tran-quoc-huy' },
+        );
+        const b = await compute(periodId, scoringExecution(periodId, { trigger: 'admin', n: 3 }).name);
+        expect(b).toMatchObject({ version: 3, created: true });
+        await bed.invoke(notifyLeadership, { periodId, version: 3 });
+      }
+      return stale;
+    };
+    try {
+      const a = await compute(periodId, scoringExecution(periodId, { trigger: 'admin', n: 2 }).name);
+      expect(interleaved).toBe(true);
+      // A's data are those of v2: nothing new to store, v3 stands as the latest.
+      expect(a).toMatchObject({ version: 2, isNew: false });
+    } finally {
+      store.listPeriodAdjustments = listAdjustments;
+    }
+    const headers = await results().listHeaders(periodId);
+    expect(headers.map((h) => h.version)).toEqual([1, 2, 3]);
+    expect(await lineOf(periodId, unitId)).toEqual(await lineOf(periodId, unitId, 3));
+  });
 });
