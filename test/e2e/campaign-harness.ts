@@ -11,10 +11,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zonedInstant } from '#domain/calendar';
+import { criteriaSetFor, periodById, zonedInstant } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
+import { storeCampaign } from '#functions/launch/campaign';
 import type { WorkflowName } from '#infra/district-stack';
 import { districtDigest } from '#local/product/stack-cache';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
@@ -23,6 +24,7 @@ import { resetAwsClients } from '#ports/aws';
 import { outbox } from '#ports/dynamo/outbox';
 import type { MailIdentity, OutboxRecord } from '#ports/outbox';
 import { resetPorts } from '#ports/registry';
+import { launchExecution } from '#workflows/executions';
 
 export const DISTRICT_FILE = 'districts/demo.yaml';
 
@@ -313,4 +315,32 @@ export async function inBatches<T, R>(items: readonly T[], size: number, fn: (it
   for (let i = 0; i < items.length; i += size)
     out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
   return out;
+}
+
+/**
+ * The demo launched, `periodId` opened on the clock, and `unitId`'s report submitted from its
+ * invitation's link (self-scored at 88 %): its review execution waits for the reviewer.
+ */
+export async function launchAndSubmit(h: CampaignHarness, periodId: string, unitId: string): Promise<void> {
+  const { name, input } = launchExecution(
+    await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
+  );
+  h.rt.sfn.startExecution({ stateMachineArn: h.workflowArn('launch'), name, input: input as never });
+  await h.rt.settle();
+  await h.advanceThrough(`period-${periodId}-open`);
+  const unit = h.config.units.find((u) => u.id === unitId) as Unit;
+  const period = periodById(h.config, periodId) as Period;
+  const invitation = await h.mail({
+    step: 'invitation',
+    recipient: unit.focalPoint.email,
+    subjectId: unitId,
+    periodId,
+  });
+  const set = criteriaSetFor(h.config, h.criteriaSets, unit.group, period);
+  const submitted = await postForm(
+    h.linkIn(invitation, '/r'),
+    reportForm(set, selfScores(set, 0.88, unitId), { version: 0, action: 'submit', unit, period }),
+  );
+  if (submitted.status !== 303) throw new Error(`the submit answered ${submitted.status}`);
+  await h.rt.settle();
 }

@@ -11,12 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { criteriaSetFor, periodById } from '#domain/calendar';
-import type { Period, Unit } from '#domain/model';
-import { storeCampaign } from '#functions/launch/campaign';
 import { outbox } from '#ports/dynamo/outbox';
-import { launchExecution } from '#workflows/executions';
-import { type CampaignHarness, postForm, reportForm, selfScores, startCampaign } from './campaign-harness.ts';
+import { type CampaignHarness, launchAndSubmit, startCampaign } from './campaign-harness.ts';
 
 const PERIOD = '2022Q3';
 const UNIT = 'phong-tu-phap';
@@ -52,27 +48,7 @@ const reviewWaits = () =>
     .sort();
 
 it('a restart a day after a reviewer reminder reminds nobody again; the next reminder comes when its wait ends', async () => {
-  const { name, input } = launchExecution(
-    await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
-  );
-  h.rt.sfn.startExecution({ stateMachineArn: h.workflowArn('launch'), name, input: input as never });
-  await h.rt.settle();
-  await h.advanceThrough(`period-${PERIOD}-open`);
-  const unit = h.config.units.find((u) => u.id === UNIT) as Unit;
-  const period = periodById(h.config, PERIOD) as Period;
-  const invitation = await h.mail({
-    step: 'invitation',
-    recipient: unit.focalPoint.email,
-    subjectId: UNIT,
-    periodId: PERIOD,
-  });
-  const set = criteriaSetFor(h.config, h.criteriaSets, unit.group, period);
-  const submitted = await postForm(
-    h.linkIn(invitation, '/r'),
-    reportForm(set, selfScores(set, 0.88, UNIT), { version: 0, action: 'submit', unit, period }),
-  );
-  expect(submitted.status).toBe(303);
-  await h.rt.settle();
+  await launchAndSubmit(h, PERIOD, UNIT);
   const [firstWait] = h.rt.sfn.pendingTasks();
   const firstDeadline = firstWait?.timeoutAt?.getTime() ?? Number.NaN;
   expect(firstWait?.stateName).toBe('AwaitAppraisal');
