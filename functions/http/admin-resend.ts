@@ -16,6 +16,7 @@ import {
   type HttpResponse,
   htmlResponse,
   httpHandler,
+  MethodNotAllowed,
   noSuchPage,
   PageError,
 } from '#web/http';
@@ -63,7 +64,7 @@ function outcomeAnswer(ctx: AdminContext, record: OutboxRecord, sent?: SendResul
 }
 
 async function resend(ctx: AdminContext, request: HttpRequest): Promise<HttpResponse> {
-  if (request.isRead) throw new PageError(405, 'Không hỗ trợ', 'Hãy bấm nút “Gửi lại” ở mục Cần chú ý.');
+  if (request.isRead) throw new MethodNotAllowed('POST', 'Hãy bấm nút “Gửi lại” ở mục Cần chú ý.');
   const writeId = writeIdOf(request.form);
   const key = request.form.get('key') ?? '';
   if (!writeId || key === '' || key.length > 1000) {

@@ -96,6 +96,16 @@ export class PageError extends Error {
   }
 }
 
+/** 405, with the `Allow` header HTTP requires: the methods the page does take. */
+export class MethodNotAllowed extends PageError {
+  override readonly name: string = 'MethodNotAllowed';
+  readonly allow: string;
+  constructor(allow: string, detail: string) {
+    super(405, 'Phương thức không được hỗ trợ', detail);
+    this.allow = allow;
+  }
+}
+
 /** The two doors of the site: the admin's sign-in, and a unit's own history (a link by email). */
 export const SITE_ENTRANCES: readonly PageLink[] = [
   { href: adminHref.home(), label: 'Trang quản trị (cán bộ Phòng Nội vụ)' },
@@ -349,7 +359,7 @@ function toRequest(event: HttpEvent, repeatable: readonly string[] = []): HttpRe
   if (ua) request.userAgent = ua.slice(0, 300);
   if (method === 'POST') request.form = parseForm(event, headers, repeatable);
   else if (!isRead) {
-    throw new PageError(405, 'Phương thức không được hỗ trợ', 'Trang này chỉ nhận GET, HEAD và POST.');
+    throw new MethodNotAllowed('GET, HEAD, POST', 'Trang này chỉ nhận GET, HEAD và POST.');
   }
   return request;
 }
@@ -426,7 +436,11 @@ export function errorResponse(error: unknown): HttpResponse {
         ...(error instanceof FormError ? { problems: error.problems } : {}),
         ...(error.links.length > 0 ? { links: error.links } : {}),
       });
-    return htmlResponse(error.status, body);
+    return htmlResponse(
+      error.status,
+      body,
+      error instanceof MethodNotAllowed ? { headers: { allow: error.allow } } : {},
+    );
   }
   if (error instanceof ConflictError) {
     return htmlResponse(

@@ -147,6 +147,7 @@ describe('a path no page answers', () => {
     // A method no page takes: 405, in Vietnamese too.
     const put = await fetch(`${h.base}/admin`, { method: 'PUT', headers: { origin: h.base } });
     expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
     expect(await put.text()).toContain('Phương thức không được hỗ trợ');
   });
 });
