@@ -124,6 +124,23 @@ export async function adminContext(request: HttpRequest): Promise<AdminContext> 
   };
 }
 
+/**
+ * An admin page's path (and query) to come back to after signing in, or undefined: only a path
+ * under `/admin` of this site, without `.` or `..` segments, so it never leads elsewhere.
+ */
+const ADMIN_PATH = /^\/admin(?:\/[A-Za-z0-9_~%.-]+)*(?:\?[A-Za-z0-9_~%.=&+-]*)?$/;
+export function safeAdminPath(raw: string | null | undefined): string | undefined {
+  if (!raw || raw.length > 500 || !ADMIN_PATH.test(raw) || /\/\.{1,2}(?:[/?]|$)/.test(raw)) return undefined;
+  return raw;
+}
+
+/** The sign-in form that brings the person back to this page (a link from a mail) once signed in. */
+function signInFor(request: HttpRequest): string {
+  const query = request.query.toString();
+  const here = safeAdminPath(`${request.path}${query ? `?${query}` : ''}`);
+  return here && request.isRead && here !== '/admin' ? `/admin?next=${encodeURIComponent(here)}` : '/admin';
+}
+
 /** Runs a page behind the admin sign-in: without a session, a 303 to the sign-in form. */
 export async function behindSignIn(
   request: HttpRequest,
@@ -133,7 +150,7 @@ export async function behindSignIn(
   try {
     ctx = await adminContext(request);
   } catch (error) {
-    if (error instanceof SignInNeeded) return redirect('/admin');
+    if (error instanceof SignInNeeded) return redirect(signInFor(request));
     throw error;
   }
   return page(ctx);

@@ -30,6 +30,8 @@ export async function mailSignInLink(link: {
   subjectId: string;
   to: string;
   path: LinkPath;
+  /** A page of this site to open once signed in (checked by the caller), carried by the link. */
+  next?: string;
   letter: (url: string, expiresAt: string) => Email;
 }): Promise<SendResult['status'] | 'already-sent'> {
   const at = now();
@@ -43,11 +45,13 @@ export async function mailSignInLink(link: {
     keyId: await currentKeyId(),
     subjectId: link.subjectId,
   });
-  const url = await signedUrl(link.path, {
+  const signed = await signedUrl(link.path, {
     approvalId: approval.id,
     action: approval.kind,
     expiresAt: approval.expiresAt,
   });
+  // Not signed: the page re-checks it, and it can only name a page of this site.
+  const url = link.next ? `${signed}&n=${encodeURIComponent(link.next)}` : signed;
   const result = await mailer().send(identity, { to: link.to, ...link.letter(url, approval.expiresAt) });
   return result.status;
 }

@@ -2,6 +2,8 @@
  * The admin pages (docs/review.md decision 11):
  *
  * - `GET /admin`: the sign-in form (an email address) without a session, the dashboard with one;
+ * - an admin page opened without a session answers 303 to `/admin?next=<that page>`: the form
+ *   carries it, and the link it mails opens that page once signed in (`safeAdminPath`);
  * - `POST /admin/signin`: if the address is one of the district's admins, emails a signed,
  *   single-use sign-in link valid 15 minutes — at most one per admin per 15-minute window (its
  *   outbox identity carries the window), which also rate-limits. The answer is the same page
@@ -49,6 +51,7 @@ import {
   cookieSession,
   currentSession,
   emailProblem,
+  safeAdminPath,
   sessionCookie,
   unitOf,
 } from './admin-session.ts';
@@ -88,14 +91,18 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
   const email = (request.form.get('email') ?? '').trim();
   const campaign = await findCampaign();
   const problem = emailProblem(email);
+  const next = safeAdminPath(request.form.get('next'));
   if (problem) {
     const problems = [{ field: 'email', message: problem }];
-    throw new FormError(problems, renderSignInForm({ ...authorityOf(campaign), email, problems }));
+    throw new FormError(
+      problems,
+      renderSignInForm({ ...authorityOf(campaign), email, problems, ...(next ? { next } : {}) }),
+    );
   }
   const admin = campaign?.people('admin').find((a) => a.email.trim().toLowerCase() === email.toLowerCase());
   if (campaign && admin) {
     try {
-      await sendSignInLink(admin, campaign.sender);
+      await sendSignInLink(admin, campaign.sender, next);
     } catch (error) {
       // The answer stays the same; the admin may ask again.
       handlerLogger().error('sign-in link not sent', { adminId: admin.id, error });
@@ -104,13 +111,14 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
   return htmlResponse(200, renderSignInSent(authorityOf(campaign)));
 }
 
-async function sendSignInLink(admin: Person, sender: Sender): Promise<void> {
+async function sendSignInLink(admin: Person, sender: Sender, next: string | undefined): Promise<void> {
   const status = await mailSignInLink({
     who: 'admin',
     id: admin.id,
     subjectId: admin.id,
     to: admin.email,
     path: '/admin/session',
+    ...(next ? { next } : {}),
     letter: (url, expiresAt) => signInEmail(sender, { admin, url, expiresAt }),
   });
   handlerLogger().info('sign-in link requested', { adminId: admin.id, mail: status });
@@ -133,7 +141,7 @@ async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
     approval,
     { kind: 'admin', id: admin.id, email: admin.email },
     { adminId: admin.id, email: admin.email },
-    { to: '/admin', used: usedLink },
+    { to: safeAdminPath(request.query.get('n')) ?? '/admin', used: usedLink },
   );
 }
 
@@ -206,9 +214,14 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
     const current = await currentSession(request);
     // A unit's focal point signed in (/u) has no admin session: the form, not a redirect to itself.
     if (!current || current.session.unitId !== undefined) {
+      const next = safeAdminPath(request.query.get('next'));
       return htmlResponse(
         200,
-        renderSignInForm({ ...authorityOf(await findCampaign()), unitSession: current !== undefined }),
+        renderSignInForm({
+          ...authorityOf(await findCampaign()),
+          unitSession: current !== undefined,
+          ...(next ? { next } : {}),
+        }),
       );
     }
     return behindSignIn(request, dashboardPage);

@@ -12,6 +12,8 @@ export function renderSignInForm(m: {
   problems?: FieldProblem[];
   /** Signed in as a unit's focal point: the admin pages need an admin's sign-in. */
   unitSession?: boolean;
+  /** The admin page the person came for (a link from a mail), opened once signed in. */
+  next?: string;
 }): Html {
   const problems: ProblemMap = problemMap(m.problems ?? []);
   const asUnit = m.unitSession
@@ -22,9 +24,9 @@ export function renderSignInForm(m: {
     title: 'Đăng nhập quản trị',
     ...(m.authority ? { header: m.authority } : {}),
     body: `<h1>Đăng nhập quản trị</h1>
-${asUnit}<p>Nhập địa chỉ email công vụ của cán bộ quản trị (Phòng Nội vụ). Hệ thống gửi một liên kết đăng nhập dùng một lần, có hiệu lực 15 phút.</p>
+${asUnit}${m.next ? '<p class="notice">Trang đồng chí mở cần đăng nhập; sau khi đăng nhập bằng liên kết trong email, trang đó sẽ được mở tiếp.</p>\n' : ''}<p>Nhập địa chỉ email công vụ của cán bộ quản trị (Phòng Nội vụ). Hệ thống gửi một liên kết đăng nhập dùng một lần, có hiệu lực 15 phút.</p>
 <form method="post" action="/admin/signin" novalidate>
-${textInput({ name: 'email', label: 'Email', type: 'email', inputmode: 'email', value: m.email ?? '', problems, autocomplete: 'email', required: true, maxlength: 254 })}
+${m.next ? `<input type="hidden" name="next" value="${e(m.next)}">\n` : ''}${textInput({ name: 'email', label: 'Email', type: 'email', inputmode: 'email', value: m.email ?? '', problems, autocomplete: 'email', required: true, maxlength: 254 })}
 <div class="actions"><button type="submit">Gửi liên kết đăng nhập</button></div>
 </form>`,
   });

@@ -314,6 +314,8 @@ describe('audit trail', { timeout: 90_000 }, () => {
     expect((await a.get('/admin/audit?unit=khong-co')).status).toBe(404);
     const anonymous = await fetch(`${a.http.url}/admin/audit.csv?period=${PERIOD}`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
-    expect(anonymous.headers.get('location')).toBe('/admin');
+    expect(anonymous.headers.get('location')).toBe(
+      `/admin?next=${encodeURIComponent(`/admin/audit.csv?period=${PERIOD}`)}`,
+    );
   });
 });

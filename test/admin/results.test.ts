@@ -104,7 +104,10 @@ describe('results', { timeout: 60_000 }, () => {
   it('needs the admin session', async () => {
     const res = await fetch(`${a.http.url}/admin/periods/2024Q3/results`, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin');
+    // The sign-in form, which brings the admin back to this page.
+    expect(res.headers.get('location')).toBe(
+      `/admin?next=${encodeURIComponent('/admin/periods/2024Q3/results')}`,
+    );
   });
 });
 

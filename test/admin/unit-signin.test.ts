@@ -124,7 +124,7 @@ describe("a focal point's own history", { timeout: 90_000 }, () => {
     for (const path of ['/admin/periods/2024Q1', '/admin/audit', '/admin/units', `/admin/units/${unit.id}`]) {
       const admin = await get(path, cookie);
       expect(admin.status, path).toBe(303);
-      expect(admin.headers.get('location')).toBe('/admin');
+      expect(admin.headers.get('location')).toBe(`/admin?next=${encodeURIComponent(path)}`);
     }
     expect((await get('/admin/periods/2024Q1/summary.csv', cookie)).status).toBe(303);
     // Where those redirects lead: the admin sign-in form saying whose session this is, not a

@@ -345,6 +345,46 @@ describe("what needs attention on a period's page", () => {
   });
 });
 
+describe('a page opened from a mail without a session', () => {
+  it('comes back after the sign-in its link leads to; a next page elsewhere is dropped', async () => {
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000)); // a new 15-minute window
+    const page = `/admin/periods/${PERIOD_ID}?state=submitted`;
+    const res = await fetch(`${h.base}${page}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const signInPage = location(h, res);
+    expect(signInPage).toBe(`${h.base}/admin?next=${encodeURIComponent(page)}`);
+    const form = await (await fetch(signInPage)).text();
+    expect(form).toContain(`<input type="hidden" name="next" value="${page.replace('&', '&amp;')}">`);
+    expect(form).toContain('sau khi đăng nhập bằng liên kết trong email, trang đó sẽ được mở tiếp');
+
+    await postForm(`${h.base}/admin/signin`, { email: ADMIN, next: page });
+    const link = (await signInLink(ADMIN)) as string;
+    secrets.push(new URL(link).searchParams.get('s') as string);
+    const signedIn = await postForm(link, {});
+    expect(signedIn.status).toBe(303);
+    expect(location(h, signedIn)).toBe(`${h.base}${page}`);
+    const cookie = (cookieOf(signedIn) as string).split(';')[0] as string;
+    secrets.push(cookie.split('=')[1] as string);
+    expect((await fetch(location(h, signedIn), { headers: { cookie } })).status).toBe(200);
+
+    // Only a page under /admin of this site: anything else signs in to the dashboard.
+    for (const elsewhere of ['//evil.example/admin', 'https://evil.example/admin', '/u', '/admin/../u']) {
+      const asked = await fetch(`${h.base}/admin?next=${encodeURIComponent(elsewhere)}`);
+      expect(await asked.text(), elsewhere).not.toContain('name="next"');
+    }
+    await h.rt.advanceClock(new Date(h.rt.clock.now().getTime() + 16 * 60_000));
+    await postForm(`${h.base}/admin/signin`, { email: ADMIN, next: '//evil.example/admin' });
+    const plain = (await signInLink(ADMIN)) as string;
+    secrets.push(new URL(plain).searchParams.get('s') as string);
+    expect(new URL(plain).searchParams.has('n')).toBe(false);
+    const tampered = new URL(plain);
+    tampered.searchParams.set('n', '//evil.example/admin');
+    const dashboard = await postForm(tampered.toString(), {});
+    expect(location(h, dashboard)).toBe(`${h.base}/admin`);
+    secrets.push((cookieOf(dashboard) as string).split(';')[0]?.split('=')[1] as string);
+  });
+});
+
 describe('logs', () => {
   it('never contain a sign-in signature or a session id', () => {
     const text = h.output.join('');

@@ -69,7 +69,7 @@ describe('a session whose person a new launch took off the config', { timeout: 6
 
     const page = await get(period, admin);
     expect(page.status).toBe(303);
-    expect(location(h, page)).toBe(`${h.base}/admin`);
+    expect(location(h, page)).toBe(`${h.base}/admin?next=${encodeURIComponent(period)}`);
     const home = await get('/admin', admin);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Gửi liên kết đăng nhập');
