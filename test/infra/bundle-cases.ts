@@ -365,12 +365,16 @@ export const CASES = {
       expect: { status: 404, mentions: ['Không tìm thấy trang'] },
     },
     {
-      what: 'a download with an unknown session: back to the sign-in form (the table read)',
+      what: 'a download with an unknown session: to the sign-in form that comes back to it (the table read)',
       event: httpEvent('GET', '/admin/periods/2022Q3/summary.xlsx', {
         headers: { cookie: `__Host-thidua_session=${randomBytes(32).toString('base64url')}` },
       }),
       expect: {
-        returns: (v) => expect(v).toMatchObject({ statusCode: 303, headers: { location: '/admin' } }),
+        returns: (v) =>
+          expect(v).toMatchObject({
+            statusCode: 303,
+            headers: { location: `/admin?next=${encodeURIComponent('/admin/periods/2022Q3/summary.xlsx')}` },
+          }),
       },
     },
   ],
@@ -381,12 +385,16 @@ export const CASES = {
       expect: { status: 404, mentions: ['Không tìm thấy trang'] },
     },
     {
-      what: 'an action with an unknown session: back to the sign-in form (the table read)',
+      what: 'an action with an unknown session: to the sign-in form that comes back to it (the table read)',
       event: httpEvent('GET', '/admin/periods/2022Q3/recompute', {
         headers: { cookie: `__Host-thidua_session=${randomBytes(32).toString('base64url')}` },
       }),
       expect: {
-        returns: (v) => expect(v).toMatchObject({ statusCode: 303, headers: { location: '/admin' } }),
+        returns: (v) =>
+          expect(v).toMatchObject({
+            statusCode: 303,
+            headers: { location: `/admin?next=${encodeURIComponent('/admin/periods/2022Q3/recompute')}` },
+          }),
       },
     },
   ],
