@@ -276,7 +276,7 @@ export function renderPeriodProgress(m: PeriodProgressModel): Html {
 <p>${m.results ? linkOr(adminHref.periodResults(m.period.id, m.results.version), `Kết quả (phiên bản ${m.results.version})`) : 'Chưa công bố kết quả.'} · <a href="${e(
     adminHref.audit({ periodId: m.period.id }),
   )}">Nhật ký của kỳ</a> · <a href="${e(adminHref.adjustments(m.period.id))}">Khảo sát, điểm thưởng, điểm trừ</a></p>
-<nav aria-label="Các kỳ báo cáo"><p class="muted">Kỳ khác: ${nav}</p></nav>
+<nav aria-label="Các kỳ báo cáo"><p class="muted">Các kỳ (kỳ đang xem in đậm): ${nav}</p></nav>
 <h2>Số đơn vị theo trạng thái</h2>
 ${countsList(m, counts)}
 <h2>Từng đơn vị</h2>

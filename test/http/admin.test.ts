@@ -187,6 +187,9 @@ describe("a period's progress page", () => {
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('Quý III/2022');
+    // Every period in the navigation, this one in bold (not among "other periods").
+    expect(page).toContain('Các kỳ (kỳ đang xem in đậm): ');
+    expect(page).toContain('<strong aria-current="page">Quý III/2022</strong>');
     const row = (name: string) =>
       new RegExp(
         `${name}</a></th><td>[^<]+</td><td><span class="badge ([a-z-]+)">([^<]+)</span>(.*?)</tr>`,
