@@ -54,7 +54,8 @@ export async function cookieSession(
   return session ? { id, session } : undefined;
 }
 
-const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Two email addresses naming the same mailbox as the config and the sign-in forms compare them. */
+export const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
  * Whether the person a session was opened for still holds that place in the stored campaign: an

@@ -34,7 +34,14 @@ import {
   redirect,
 } from '#web/http';
 import { statusPage } from '#web/pages';
-import { cookieSession, currentSession, emailProblem, notFound, sessionCookie } from './admin-session.ts';
+import {
+  cookieSession,
+  currentSession,
+  emailProblem,
+  notFound,
+  sameAddress,
+  sessionCookie,
+} from './admin-session.ts';
 import { consumeSignInLink, mailSignInLink, openSignInLink, unitSignInEmail } from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { matchPath } from './routes.ts';
@@ -70,7 +77,7 @@ async function requestLink(request: HttpRequest): Promise<HttpResponse> {
     const problems = [{ field: 'email', message: problem }];
     throw new FormError(problems, renderUnitLinkRequest({ authority, email, problems }));
   }
-  const units = campaign.units.filter((u) => u.focalPoint.email.trim().toLowerCase() === email.toLowerCase());
+  const units = campaign.units.filter((u) => sameAddress(u.focalPoint.email, email));
   for (const unit of units) {
     try {
       await sendUnitLink(unit, campaign.sender);

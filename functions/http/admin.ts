@@ -52,6 +52,7 @@ import {
   currentSession,
   emailProblem,
   safeAdminPath,
+  sameAddress,
   sessionCookie,
   unitOf,
 } from './admin-session.ts';
@@ -99,7 +100,7 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
       renderSignInForm({ ...authorityOf(campaign), email, problems, ...(next ? { next } : {}) }),
     );
   }
-  const admin = campaign?.people('admin').find((a) => a.email.trim().toLowerCase() === email.toLowerCase());
+  const admin = campaign?.people('admin').find((a) => sameAddress(a.email, email));
   if (campaign && admin) {
     try {
       await sendSignInLink(admin, campaign.sender, next);
