@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { criteriaSetFor, periodById, zonedInstant } from '#domain/calendar';
 import { loadDistrict } from '#domain/config-files';
 import { indexCriteria } from '#domain/criteria-tree';
@@ -343,4 +344,41 @@ export async function launchAndSubmit(h: CampaignHarness, periodId: string, unit
   );
   if (submitted.status !== 303) throw new Error(`the submit answered ${submitted.status}`);
   await h.rt.settle();
+}
+
+/** The demo on a data folder of its own, for a test file that restarts the runtime on it. */
+export interface CampaignOnDisk {
+  /** The running harness (after `beforeAll`; a new one after each `restart`). */
+  readonly h: CampaignHarness;
+  /** Stops the runtime and starts a new one on the same data folder and port, as `npm start` again. */
+  restart(): Promise<CampaignHarness>;
+}
+
+/** Started before the file's tests on a fresh data folder (`thidua-<name>-…`), removed after them. */
+export function campaignOnDisk(name: string): CampaignOnDisk {
+  const dataDir = mkdtempSync(join(tmpdir(), `thidua-${name}-`));
+  const signingKeyFile = join(dataDir, 'signing-key.json');
+  let harness: CampaignHarness | undefined;
+  beforeAll(async () => {
+    harness = await startCampaign({ dataDir, signingKeyFile });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const running = (): CampaignHarness => {
+    if (!harness) throw new Error('the campaign is not started');
+    return harness;
+  };
+  return {
+    get h() {
+      return running();
+    },
+    async restart() {
+      const port = running().http.port;
+      await running().stop();
+      harness = await startCampaign({ dataDir, signingKeyFile, port });
+      return harness;
+    },
+  };
 }

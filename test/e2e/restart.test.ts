@@ -7,10 +7,7 @@
  * unfinished review runs again under its own name), and the reviewer's link mailed BEFORE the
  * restart still decides: the execution completes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { criteriaSetFor, periodById } from '#domain/calendar';
 import type { Period, Unit } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
@@ -19,30 +16,13 @@ import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import type { OutboxRecord } from '#ports/outbox';
 import { launchExecution } from '#workflows/executions';
-import {
-  type CampaignHarness,
-  postForm,
-  reportForm,
-  reviewForm,
-  selfScores,
-  startCampaign,
-} from './campaign-harness.ts';
+import { campaignOnDisk, postForm, reportForm, reviewForm, selfScores } from './campaign-harness.ts';
 
 const PERIOD = '2022Q3';
 const UNIT = 'phong-tu-phap';
 const EXECUTION = `review-${UNIT}-${PERIOD}-1`;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'thidua-restart-'));
-const signingKeyFile = join(dataDir, 'signing-key.json');
-let h: CampaignHarness;
-
-beforeAll(async () => {
-  h = await startCampaign({ dataDir, signingKeyFile });
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const disk = campaignOnDisk('restart');
 
 const outboxView = (records: OutboxRecord[]) =>
   records
@@ -67,45 +47,45 @@ describe('a restart in the middle of a period', () => {
 
   it('before: launched, the period opened on schedule, a report submitted, the reviewer mailed', async () => {
     const { name, input } = launchExecution(
-      await storeCampaign({ config: h.config, criteriaSets: h.criteriaSets }),
+      await storeCampaign({ config: disk.h.config, criteriaSets: disk.h.criteriaSets }),
     );
-    const { executionArn } = h.rt.sfn.startExecution({
-      stateMachineArn: h.workflowArn('launch'),
+    const { executionArn } = disk.h.rt.sfn.startExecution({
+      stateMachineArn: disk.h.workflowArn('launch'),
       name,
       input: input as never,
     });
-    await h.rt.settle();
-    expect(h.rt.sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
-    await h.advanceThrough(`period-${PERIOD}-open`);
+    await disk.h.rt.settle();
+    expect(disk.h.rt.sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
+    await disk.h.advanceThrough(`period-${PERIOD}-open`);
 
-    unit = h.config.units.find((u) => u.id === UNIT) as Unit;
-    period = periodById(h.config, PERIOD) as Period;
-    const invitation = await h.mail({
+    unit = disk.h.config.units.find((u) => u.id === UNIT) as Unit;
+    period = periodById(disk.h.config, PERIOD) as Period;
+    const invitation = await disk.h.mail({
       step: 'invitation',
       recipient: unit.focalPoint.email,
       subjectId: UNIT,
       periodId: PERIOD,
     });
-    reportLink = h.linkIn(invitation, '/r');
-    const set = criteriaSetFor(h.config, h.criteriaSets, unit.group, period);
+    reportLink = disk.h.linkIn(invitation, '/r');
+    const set = criteriaSetFor(disk.h.config, disk.h.criteriaSets, unit.group, period);
     const submitted = await postForm(
       reportLink,
       reportForm(set, selfScores(set, 0.88, UNIT), { version: 0, action: 'submit', unit, period }),
     );
     expect(submitted.status).toBe(303);
-    await h.rt.settle();
+    await disk.h.rt.settle();
 
     const assignment = await reviews().getAssignment(PERIOD, UNIT);
-    reviewerEmail = h.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
-    const request = await h.mail({
+    reviewerEmail = disk.h.config.reviewers.find((r) => r.id === assignment?.reviewerId)?.email as string;
+    const request = await disk.h.mail({
       step: 'review-request',
       recipient: reviewerEmail,
       subjectId: UNIT,
       periodId: PERIOD,
       round: 1,
     });
-    reviewLink = h.linkIn(request, '/d');
-    expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
+    reviewLink = disk.h.linkIn(request, '/d');
+    expect(disk.h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
     const stored = await reports().get(UNIT, PERIOD);
@@ -115,9 +95,9 @@ describe('a restart in the middle of a period', () => {
     );
     expect(new URL(reviewLink).searchParams.get('id')).toBe(approval?.id);
     before = {
-      clock: h.rt.clock.now().toISOString(),
-      next: h.rt.clock.nextEventTime()?.toISOString(),
-      schedules: h.rt.scheduler.listSchedules().length,
+      clock: disk.h.rt.clock.now().toISOString(),
+      next: disk.h.rt.clock.nextEventTime()?.toISOString(),
+      schedules: disk.h.rt.scheduler.listSchedules().length,
       outbox: outboxView(await outbox().list(1_000)),
       report: stored,
       approvalId: approval?.id as string,
@@ -128,33 +108,31 @@ describe('a restart in the middle of a period', () => {
   }, 90_000);
 
   it('after: a new runtime on the same data resumes the review; the link mailed before the restart decides', async () => {
-    const port = h.http.port;
-    await h.stop();
-    h = await startCampaign({ dataDir, signingKeyFile, port });
+    await disk.restart();
 
     // The journal kept the executions: the finished ones as they ended, the review unfinished.
-    const kept = h.rt.sfn.listExecutions().map((x) => `${x.name} ${x.status}`);
+    const kept = disk.h.rt.sfn.listExecutions().map((x) => `${x.name} ${x.status}`);
     expect(kept.sort()).toEqual([
       expect.stringMatching(/^launch-v1-[0-9a-f]{12} SUCCEEDED$/),
       `period-${PERIOD}-open SUCCEEDED`,
       `${EXECUTION} RUNNING`,
     ]);
-    expect(h.rt.clock.now().toISOString()).toBe(before.clock);
+    expect(disk.h.rt.clock.now().toISOString()).toBe(before.clock);
     // Only the schedules are on the clock until the review runs again: next is the reminder.
-    expect(h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
-    expect(h.rt.scheduler.listSchedules().length).toBe(before.schedules);
+    expect(disk.h.rt.clock.nextEventTime()?.getTime()).toBe(Date.parse(period.remindAt));
+    expect(disk.h.rt.scheduler.listSchedules().length).toBe(before.schedules);
     expect(await reports().get(UNIT, PERIOD)).toEqual(before.report);
     expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
-    expect(await h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
+    expect(await disk.h.sesMails()).toEqual([]); // the SES emulator forgets; the outbox is the record
 
     // Recovered as `npm start` does: the unfinished review runs again under its own name.
-    const { resumed } = await h.rt.recover();
+    const { resumed } = await disk.h.rt.recover();
     expect(resumed).toEqual([EXECUTION]);
-    expect(h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
+    expect(disk.h.rt.sfn.pendingTasks().map((t) => `${t.executionName} ${t.stateName}`)).toEqual([
       `${EXECUTION} AwaitAppraisal`,
     ]);
     // The wait's timeout is on the clock again, at the deadline it had before the restart.
-    expect(h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
+    expect(disk.h.rt.clock.nextEventTime()?.toISOString()).toBe(before.next);
     // The new task token sits behind the same approval; nobody was mailed again.
     const approval = (await reviews().listUnitPeriodApprovals(UNIT, PERIOD)).find(
       (a) => a.kind === 'appraise',
@@ -165,7 +143,7 @@ describe('a restart in the middle of a period', () => {
       tokenGen: before.tokenGen + 1,
     });
     expect(outboxView(await outbox().list(1_000))).toEqual(before.outbox);
-    expect(await h.sesMails()).toEqual([]);
+    expect(await disk.h.sesMails()).toEqual([]);
 
     // The reviewer follows the link from before the restart: the page, then the decision.
     const page = await fetch(reviewLink);
@@ -174,10 +152,10 @@ describe('a restart in the middle of a period', () => {
     expect(html).toContain(unit.name);
     const approved = await postForm(reviewLink, reviewForm(html, 'approve'));
     expect(approved.status).toBe(200);
-    await h.rt.settle();
-    expect(h.rt.sfn.listExecutions().find((x) => x.name === EXECUTION)?.status).toBe('SUCCEEDED');
+    await disk.h.rt.settle();
+    expect(disk.h.rt.sfn.listExecutions().find((x) => x.name === EXECUTION)?.status).toBe('SUCCEEDED');
     expect((await reports().get(UNIT, PERIOD))?.status).toBe('approved');
-    const told = await h.mail({
+    const told = await disk.h.mail({
       step: 'approved',
       recipient: unit.focalPoint.email,
       subjectId: UNIT,
@@ -185,15 +163,15 @@ describe('a restart in the middle of a period', () => {
       round: 1,
     });
     expect(told.subject).toContain('đã được phê duyệt');
-    expect((await h.sesMails()).map((m) => m.destination.to[0])).toEqual([unit.focalPoint.email]);
+    expect((await disk.h.sesMails()).map((m) => m.destination.to[0])).toEqual([unit.focalPoint.email]);
     // The unit's own link from before the restart opens its (now approved) report.
     expect((await fetch(reportLink)).status).toBe(200);
     // Decided once: the link now shows its decision read-only.
     expect(await (await fetch(reviewLink)).text()).toContain('Đã có quyết định');
 
     // The period goes on from its stored schedules: the reminder skips the unit that reported.
-    await h.advanceThrough(`period-${PERIOD}-remind`);
-    for (const u of h.config.units) {
+    await disk.h.advanceThrough(`period-${PERIOD}-remind`);
+    for (const u of disk.h.config.units) {
       const reminded = await outbox().get({
         step: 'reminder',
         recipient: u.focalPoint.email,
