@@ -27,7 +27,7 @@ import { type HttpRequest, type HttpResponse, httpHandler, noSuchPage, PageError
 import { type CycleData, cycleData } from './admin-commendation-data.ts';
 import { phaseIdOf, yearOf } from './admin-results.ts';
 import { aggregateData, appraisalsOf, periodResultsData, type Scope, setsOf } from './admin-results-data.ts';
-import { type AdminContext, behindSignIn, periodOf } from './admin-session.ts';
+import { type Access, type AdminContext, behindSignIn, periodOf } from './admin-session.ts';
 import { matchPath } from './routes.ts';
 
 const TYPES = {
@@ -157,39 +157,64 @@ type Download = (ctx: AdminContext, request: HttpRequest, p: Record<string, stri
 const SUMMARY_FORMATS = ['xlsx', 'csv', 'html'] as const;
 const REPORT_FORMATS = ['docx', 'html'] as const;
 
-/** Every download, by route path (functions/http/routes.ts lists the same). */
-export const DOWNLOADS: readonly (readonly [string, Download])[] = [
-  ...SUMMARY_FORMATS.flatMap((f): [string, Download][] => [
-    [`/admin/periods/{periodId}/summary.${f}`, (ctx, r, p) => periodSummary(ctx, r, p.periodId ?? '', f)],
-    [`/admin/years/{year}/summary.${f}`, (ctx, _r, p) => aggregateSummary(ctx, yearOf(ctx, p.year ?? ''), f)],
-    [`/admin/phase/summary.${f}`, (ctx) => aggregateSummary(ctx, { kind: 'phase' }, f)],
+/**
+ * Every download, by route path (functions/http/routes.ts lists the same), with who may take it:
+ * the results' documents are the results pages' (a leader's session too), the commendation
+ * cycle's the admin's.
+ */
+const DOWNLOADS: readonly (readonly [string, Download, Access])[] = [
+  ...SUMMARY_FORMATS.flatMap((f): [string, Download, Access][] => [
+    [
+      `/admin/periods/{periodId}/summary.${f}`,
+      (ctx, r, p) => periodSummary(ctx, r, p.periodId ?? '', f),
+      'results',
+    ],
+    [
+      `/admin/years/{year}/summary.${f}`,
+      (ctx, _r, p) => aggregateSummary(ctx, yearOf(ctx, p.year ?? ''), f),
+      'results',
+    ],
+    [`/admin/phase/summary.${f}`, (ctx) => aggregateSummary(ctx, { kind: 'phase' }, f), 'results'],
   ]),
-  ...REPORT_FORMATS.map((f): [string, Download] => [
+  ...REPORT_FORMATS.map((f): [string, Download, Access] => [
     `/admin/periods/{periodId}/report.${f}`,
     (ctx, r, p) => periodReport(ctx, r, p.periodId ?? '', f),
+    'results',
   ]),
-  ...REPORT_FORMATS.flatMap((f): [string, Download][] => [
-    [`/admin/commendation/{cycleId}/proposal.${f}`, (ctx, _r, p) => proposal(ctx, p.cycleId ?? '', f)],
-    [`/admin/commendation/{cycleId}/vote-record.${f}`, (ctx, _r, p) => voteRecord(ctx, p.cycleId ?? '', f)],
+  ...REPORT_FORMATS.flatMap((f): [string, Download, Access][] => [
+    [
+      `/admin/commendation/{cycleId}/proposal.${f}`,
+      (ctx, _r, p) => proposal(ctx, p.cycleId ?? '', f),
+      'admin',
+    ],
+    [
+      `/admin/commendation/{cycleId}/vote-record.${f}`,
+      (ctx, _r, p) => voteRecord(ctx, p.cycleId ?? '', f),
+      'admin',
+    ],
   ]),
 ];
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {
   const path = request.path.replace(/\/+$/, '');
-  for (const [pattern, make] of DOWNLOADS) {
+  for (const [pattern, make, access] of DOWNLOADS) {
     const params = matchPath(pattern, path);
     if (!params || !request.isRead) continue;
-    return behindSignIn(request, async (ctx) => {
-      try {
-        return await make(ctx, request, params);
-      } catch (error) {
-        // Results that disagree with the appraisals cannot make a document: say so, change nothing.
-        if (error instanceof DocumentInputError) {
-          throw new PageError(409, 'Không lập được văn bản', error.message);
+    return behindSignIn(
+      request,
+      async (ctx) => {
+        try {
+          return await make(ctx, request, params);
+        } catch (error) {
+          // Results that disagree with the appraisals cannot make a document: say so, change nothing.
+          if (error instanceof DocumentInputError) {
+            throw new PageError(409, 'Không lập được văn bản', error.message);
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+      access,
+    );
   }
   throw noSuchPage();
 }

@@ -2,7 +2,9 @@
  * What every page behind the admin sign-in shares: the session cookie, the session it names (on
  * real time), the frame of the page (authority, who is signed in, the product's time now), and the
  * answers for an unknown period or unit. Page handlers call `adminContext` first; without a valid
- * admin session the person is sent to the sign-in form.
+ * admin session the person is sent to the sign-in form. A leader's session (a member of the
+ * campaign's leadership who is not an admin) opens the results pages and their downloads only
+ * (`Access` `results`); every other admin page answers it 403.
  */
 import { groupLabelsFor } from '#domain/model';
 import { now } from '#ports/clock';
@@ -13,7 +15,9 @@ import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import type { AdminFrame } from '#web/admin-frame';
 import type { PeriodState } from '#web/admin-progress';
+import { adminHref } from '#web/admin-routes';
 import { type HttpRequest, type HttpResponse, PageError, redirect } from '#web/http';
+import { statusPage } from '#web/pages';
 
 const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{16,100}$/;
 
@@ -54,13 +58,20 @@ export async function cookieSession(
   return session ? { id, session } : undefined;
 }
 
+/** A session's person: a unit's focal point, a leader (results only), or an admin. */
+export type SessionRole = 'unit' | 'leader' | 'admin';
+export function roleOf(session: AdminSession): SessionRole {
+  if (session.unitId !== undefined) return 'unit';
+  return session.leaderId !== undefined ? 'leader' : 'admin';
+}
+
 /** Two email addresses naming the same mailbox as the config and the sign-in forms compare them. */
 export const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
  * Whether the person a session was opened for still holds that place in the stored campaign: an
- * admin still among its admins, a focal point still its unit's, each at the address the sign-in
- * link went to. The config is the source of truth for who may act; a launch of a config without
+ * admin still among its admins, a leader among its leadership, a focal point still its unit's,
+ * each at the address the sign-in link went to. The config is the source of truth for who may act; a launch of a config without
  * someone (moved to another post, or an address changed) ends their session at its next request,
  * as it already refuses their sign-in link, rather than leaving it open for up to 8 hours.
  */
@@ -68,6 +79,10 @@ export function stillEntitled(campaign: CampaignContext, session: AdminSession):
   if (session.unitId !== undefined) {
     const unit = campaign.findUnit(session.unitId);
     return unit !== undefined && sameAddress(unit.focalPoint.email, session.email);
+  }
+  if (session.leaderId !== undefined) {
+    const leader = campaign.findPerson('leadership', session.leaderId);
+    return leader !== undefined && sameAddress(leader.email, session.email);
   }
   const admin = campaign.findPerson('admin', session.adminId);
   return admin !== undefined && sameAddress(admin.email, session.email);
@@ -98,26 +113,59 @@ export class SignInNeeded extends PageError {
   }
 }
 
-/** The admin session, the stored campaign and the page frame; SignInNeeded without a session. */
-export async function adminContext(request: HttpRequest): Promise<AdminContext> {
+/**
+ * Who a page behind the sign-in is for: `admin` (every admin page and action), or `results` (the
+ * results pages and their downloads, which a leader's session opens too).
+ */
+export type Access = 'admin' | 'results';
+
+/** The answer to a leader's session on a page only admins open: where the leader can go instead. */
+export function adminsOnly(): PageError {
+  const detail =
+    'Đồng chí đăng nhập với tư cách lãnh đạo: phiên này xem được kết quả thi đua, không mở được trang quản trị này.';
+  return new PageError(
+    403,
+    'Trang dành cho cán bộ quản trị',
+    detail,
+    statusPage({
+      status: 403,
+      title: 'Trang dành cho cán bộ quản trị',
+      detail,
+      tone: 'warn',
+      extra: `<p><a href="${adminHref.results()}">Xem kết quả thi đua</a></p>`,
+    }),
+  );
+}
+
+/**
+ * The session, the stored campaign and the page frame; SignInNeeded without a session (a unit's
+ * session included), 403 for a leader's session on a page that is not `results`.
+ */
+export async function adminContext(request: HttpRequest, access: Access = 'admin'): Promise<AdminContext> {
   const campaign = await findCampaign();
   const current = campaign ? await currentSession(request, campaign) : undefined;
   // A unit's focal point holds a session scoped to its unit: never an admin page.
-  if (!current || current.session.unitId !== undefined) throw new SignInNeeded();
+  const role = current ? roleOf(current.session) : undefined;
+  if (!current || role === 'unit') throw new SignInNeeded();
   if (!campaign) throw notFound('Chưa có phong trào', 'Chưa có phong trào thi đua nào được lưu.');
-  const admin = campaign.findPerson('admin', current.session.adminId);
+  if (role === 'leader' && access !== 'results') throw adminsOnly();
+  const { session } = current;
+  const person =
+    role === 'leader'
+      ? campaign.findPerson('leadership', session.leaderId ?? '')
+      : campaign.findPerson('admin', session.adminId);
+  const who = {
+    name: person?.name ?? session.email,
+    email: session.email,
+    sessionExpiresAt: session.expiresAt,
+  };
   return {
-    session: current.session,
+    session,
     campaign,
     frame: {
       authority: campaign.config.district.authority,
       groupLabels: groupLabelsFor(campaign.config.district.level),
-      viewer: {
-        kind: 'admin',
-        name: admin?.name ?? current.session.email,
-        email: current.session.email,
-        sessionExpiresAt: current.session.expiresAt,
-      },
+      viewer: role === 'leader' ? { kind: 'leader', ...who } : { kind: 'admin', ...who },
       // What the pages say ("waiting since", the period's state) follows the product's clock, as the
       // stored times do; the session itself expires on real time (the sessions store checks).
       now: now().toISOString(),
@@ -146,10 +194,11 @@ function signInFor(request: HttpRequest): string {
 export async function behindSignIn(
   request: HttpRequest,
   page: (ctx: AdminContext) => Promise<HttpResponse>,
+  access: Access = 'admin',
 ): Promise<HttpResponse> {
   let ctx: AdminContext;
   try {
-    ctx = await adminContext(request);
+    ctx = await adminContext(request, access);
   } catch (error) {
     if (error instanceof SignInNeeded) return redirect(signInFor(request));
     throw error;

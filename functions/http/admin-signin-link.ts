@@ -1,5 +1,5 @@
 /**
- * The emailed sign-in link both sign-ins share (an admin's, a unit focal point's): a `signin`
+ * The emailed sign-in link every sign-in shares (an admin's, a leader's, a unit focal point's): a `signin`
  * approval valid 15 minutes and its signed link, mailed at most once per person per 15-minute
  * window (the outbox identity carries the window, which also rate-limits the form); the link
  * opened (pending and unexpired, or refused) and, on its POST, consumed once into a session.
@@ -23,8 +23,8 @@ import { dateTime } from '#web/pages';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGNIN_LINK_MS, sessionCookie } from './admin-session.ts';
 
 export async function mailSignInLink(link: {
-  /** `admin` or `unit`: names the outbox step. */
-  who: 'admin' | 'unit';
+  /** Whose sign-in: names the outbox step. */
+  who: 'admin' | 'leader' | 'unit';
   /** The person's (or unit's) id, and the approval's subject. */
   id: string;
   subjectId: string;
@@ -97,7 +97,7 @@ export async function consumeSignInLink(
   request: HttpRequest,
   approval: Approval,
   who: Pick<Actor, 'kind' | 'id' | 'email'>,
-  session: Pick<AdminSession, 'adminId' | 'email' | 'unitId'>,
+  session: Pick<AdminSession, 'adminId' | 'email' | 'unitId' | 'leaderId'>,
   then: { to: string; used: () => PageError },
 ): Promise<HttpResponse> {
   const outcome = await claimDecision(approval, { action: 'signin' }, actorOf(request, who));

@@ -28,6 +28,7 @@ import { handlerLogger } from '#ports/log';
 import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import { renderSessionConfirm, renderSignInForm, renderSignInSent } from '#web/admin-pages';
+import { adminHref } from '#web/admin-routes';
 import { renderUnitIndex } from '#web/admin-units';
 import {
   FormError,
@@ -46,11 +47,13 @@ import { commendationIndexPage, cyclePage } from './admin-commendation.ts';
 import { dashboardPage, periodPage } from './admin-progress.ts';
 import { aggregateResultsPage, periodResultsPage, resultsIndexPage, yearOf } from './admin-results.ts';
 import {
+  type Access,
   type AdminContext,
   behindSignIn,
   cookieSession,
   currentSession,
   emailProblem,
+  roleOf,
   safeAdminPath,
   sameAddress,
   sessionCookie,
@@ -68,23 +71,30 @@ function authorityOf(campaign: CampaignContext | undefined): { authority?: strin
 
 // ---------------------------------------------------------------- sign-in
 
-export function signInEmail(sender: Sender, d: { admin: Person; url: string; expiresAt: string }): Email {
+export function signInEmail(
+  sender: Sender,
+  d: { role: 'admin' | 'leader'; person: Person; url: string; expiresAt: string },
+): Email {
+  const leader = d.role === 'leader';
   return renderLetter(sender, {
-    subject: 'Liên kết đăng nhập trang quản trị',
-    greeting: `Kính gửi đồng chí ${d.admin.name},`,
+    subject: leader ? 'Liên kết xem kết quả thi đua' : 'Liên kết đăng nhập trang quản trị',
+    greeting: `Kính gửi đồng chí ${d.person.name},`,
     blocks: [
       {
         kind: 'paragraph',
-        text: 'Hệ thống nhận được yêu cầu đăng nhập trang quản trị phong trào thi đua cải cách hành chính bằng địa chỉ email này.',
+        text: leader
+          ? 'Hệ thống nhận được yêu cầu đăng nhập để xem kết quả phong trào thi đua cải cách hành chính bằng địa chỉ email này. Phiên đăng nhập của lãnh đạo xem được kết quả các kỳ, các năm, cả giai đoạn và tải các bảng tổng hợp, báo cáo kết quả.'
+          : 'Hệ thống nhận được yêu cầu đăng nhập trang quản trị phong trào thi đua cải cách hành chính bằng địa chỉ email này.',
       },
-      { kind: 'action', label: 'Đăng nhập trang quản trị', url: d.url },
+      { kind: 'action', label: leader ? 'Xem kết quả thi đua' : 'Đăng nhập trang quản trị', url: d.url },
       {
         kind: 'paragraph',
         text: `Liên kết chỉ dùng được một lần và hết hạn lúc ${dateTime(d.expiresAt)}. Nếu đồng chí không yêu cầu đăng nhập, xin bỏ qua thư này.`,
       },
     ],
-    english:
-      'Your single-use sign-in link to the admin pages, valid for 15 minutes. Ignore this email if you did not ask for it.',
+    english: leader
+      ? 'Your single-use sign-in link to the campaign results, valid for 15 minutes. Ignore this email if you did not ask for it.'
+      : 'Your single-use sign-in link to the admin pages, valid for 15 minutes. Ignore this email if you did not ask for it.',
   });
 }
 
@@ -100,49 +110,87 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
       renderSignInForm({ ...authorityOf(campaign), email, problems, ...(next ? { next } : {}) }),
     );
   }
-  const admin = campaign?.people('admin').find((a) => sameAddress(a.email, email));
-  if (campaign && admin) {
+  const signer = campaign ? signerOf(campaign, email) : undefined;
+  if (campaign && signer) {
     try {
-      await sendSignInLink(admin, campaign.sender, next);
+      await sendSignInLink(signer, campaign.sender, next);
     } catch (error) {
-      // The answer stays the same; the admin may ask again.
-      handlerLogger().error('sign-in link not sent', { adminId: admin.id, error });
+      // The answer stays the same; the person may ask again.
+      handlerLogger().error('sign-in link not sent', { personId: signer.person.id, error });
     }
   }
   return htmlResponse(200, renderSignInSent(authorityOf(campaign)));
 }
 
-async function sendSignInLink(admin: Person, sender: Sender, next: string | undefined): Promise<void> {
+/**
+ * Who an address signs in as: an admin, else a member of the leadership (the results pages only).
+ * Someone listed as both is an admin.
+ */
+interface Signer {
+  role: 'admin' | 'leader';
+  person: Person;
+}
+function signerOf(campaign: CampaignContext, email: string): Signer | undefined {
+  const admin = campaign.people('admin').find((a) => sameAddress(a.email, email));
+  if (admin) return { role: 'admin', person: admin };
+  const leader = campaign.people('leadership').find((l) => sameAddress(l.email, email));
+  return leader ? { role: 'leader', person: leader } : undefined;
+}
+
+/** A leader's sign-in link names its subject so: an admin's is the bare person id. */
+const LEADER_SUBJECT = 'leader:';
+
+async function sendSignInLink(signer: Signer, sender: Sender, next: string | undefined): Promise<void> {
+  const { role, person } = signer;
   const status = await mailSignInLink({
-    who: 'admin',
-    id: admin.id,
-    subjectId: admin.id,
-    to: admin.email,
+    who: role,
+    id: person.id,
+    subjectId: role === 'leader' ? `${LEADER_SUBJECT}${person.id}` : person.id,
+    to: person.email,
     path: '/admin/session',
     ...(next ? { next } : {}),
-    letter: (url, expiresAt) => signInEmail(sender, { admin, url, expiresAt }),
+    letter: (url, expiresAt) => signInEmail(sender, { ...signer, url, expiresAt }),
   });
-  handlerLogger().info('sign-in link requested', { adminId: admin.id, mail: status });
+  handlerLogger().info('sign-in link requested', { personId: person.id, role, mail: status });
+}
+
+/** The person a sign-in link was mailed to, as the stored campaign lists them now. */
+function signerOfLink(campaign: CampaignContext, subjectId: string): Signer | undefined {
+  if (subjectId.startsWith(LEADER_SUBJECT)) {
+    const leader = campaign.findPerson('leadership', subjectId.slice(LEADER_SUBJECT.length));
+    return leader ? { role: 'leader', person: leader } : undefined;
+  }
+  const admin = campaign.findPerson('admin', subjectId);
+  return admin ? { role: 'admin', person: admin } : undefined;
 }
 
 async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
   const approval = await openSignInLink(request, usedLink);
   const campaign = await findCampaign();
-  const admin = approval.subjectId ? campaign?.findPerson('admin', approval.subjectId) : undefined;
-  if (!campaign || !admin) throw new LinkError(403, 'not-found');
+  const signer = campaign && approval.subjectId ? signerOfLink(campaign, approval.subjectId) : undefined;
+  if (!campaign || !signer) throw new LinkError(403, 'not-found');
+  const { role, person } = signer;
   if (request.isRead) {
     const authority = campaign.config.district.authority;
     return htmlResponse(
       200,
-      renderSessionConfirm({ authority, name: admin.name, expiresAt: approval.expiresAt }),
+      renderSessionConfirm({
+        authority,
+        name: person.name,
+        expiresAt: approval.expiresAt,
+        leader: role === 'leader',
+      }),
     );
   }
+  const next = safeAdminPath(request.query.get('n'));
   return consumeSignInLink(
     request,
     approval,
-    { kind: 'admin', id: admin.id, email: admin.email },
-    { adminId: admin.id, email: admin.email },
-    { to: safeAdminPath(request.query.get('n')) ?? '/admin', used: usedLink },
+    { kind: role === 'leader' ? 'leadership' : 'admin', id: person.id, email: person.email },
+    role === 'leader'
+      ? { adminId: `${LEADER_SUBJECT}${person.id}`, email: person.email, leaderId: person.id }
+      : { adminId: person.id, email: person.email },
+    { to: next ?? (role === 'leader' ? adminHref.results() : '/admin'), used: usedLink },
   );
 }
 
@@ -175,10 +223,13 @@ type AdminPage = (
   params: Record<string, string>,
 ) => Promise<HttpResponse>;
 
-/** The pages behind the admin sign-in, by route path (functions/http/routes.ts). */
-const ADMIN_PAGES: readonly (readonly [string, AdminPage])[] = [
+/**
+ * The pages behind the admin sign-in, by route path (functions/http/routes.ts); the results pages
+ * (`Access` `results`) open to a leader's session too.
+ */
+const ADMIN_PAGES: readonly (readonly [string, AdminPage, Access?])[] = [
   ['/admin/periods/{periodId}', (ctx, request, p) => periodPage(ctx, request, p.periodId ?? '')],
-  ['/admin/results', (ctx) => resultsIndexPage(ctx)],
+  ['/admin/results', (ctx) => resultsIndexPage(ctx), 'results'],
   ['/admin/audit', (ctx, request) => auditPage(ctx, request)],
   ['/admin/audit.csv', (ctx, request) => auditCsvDownload(ctx, request)],
   ['/admin/commendation', (ctx) => commendationIndexPage(ctx)],
@@ -186,9 +237,14 @@ const ADMIN_PAGES: readonly (readonly [string, AdminPage])[] = [
   [
     '/admin/periods/{periodId}/results',
     (ctx, request, p) => periodResultsPage(ctx, request, p.periodId ?? ''),
+    'results',
   ],
-  ['/admin/years/{year}/results', (ctx, _r, p) => aggregateResultsPage(ctx, yearOf(ctx, p.year ?? ''))],
-  ['/admin/phase/results', (ctx) => aggregateResultsPage(ctx, { kind: 'phase' })],
+  [
+    '/admin/years/{year}/results',
+    (ctx, _r, p) => aggregateResultsPage(ctx, yearOf(ctx, p.year ?? '')),
+    'results',
+  ],
+  ['/admin/phase/results', (ctx) => aggregateResultsPage(ctx, { kind: 'phase' }), 'results'],
   [
     '/admin/units',
     async (ctx, request) =>
@@ -213,8 +269,11 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   const path = request.path.replace(/\/+$/, '') || '/';
   if (path === '/admin' && read) {
     const current = await currentSession(request);
+    const role = current ? roleOf(current.session) : undefined;
+    // A leader's session opens the results only: their index is the leader's home.
+    if (role === 'leader') return redirect(adminHref.results());
     // A unit's focal point signed in (/u) has no admin session: the form, not a redirect to itself.
-    if (!current || current.session.unitId !== undefined) {
+    if (!current || role === 'unit') {
       const next = safeAdminPath(request.query.get('next'));
       return htmlResponse(
         200,
@@ -232,9 +291,9 @@ async function handle(request: HttpRequest): Promise<HttpResponse> {
   if (path === '/admin/signout' && !read) return signOut(request);
   if (path === '/u' || path.startsWith('/u/')) return unitPages(request, path);
   if (read) {
-    for (const [pattern, page] of ADMIN_PAGES) {
+    for (const [pattern, page, access] of ADMIN_PAGES) {
       const params = matchPath(pattern, path);
-      if (params) return behindSignIn(request, (ctx) => page(ctx, request, params));
+      if (params) return behindSignIn(request, (ctx) => page(ctx, request, params), access);
     }
   }
   // Also every path no route answers (API Gateway's $default route, functions/http/routes.ts).

@@ -217,12 +217,10 @@ export interface ResultsSummaryData {
   /** Every unit line of the version, by group: all are counted, the ends of each ranking named. */
   groups: readonly { label: string; rows: readonly ResultsSummaryRow[] }[];
   /**
-   * The admin's results page of this version, where every unit's line is — for an admin. A leader
-   * who is not an admin cannot sign in there: null, and the letter names whom to ask instead.
+   * The results page of this version, where every unit's line is: an admin signs in there, and a
+   * leader too (a leader's session opens the results pages only).
    */
-  resultsUrl: string | null;
-  /** The campaign's admin to ask for every unit's results, when there is no link. */
-  contact?: Pick<PersonRef, 'name'> & { email: string };
+  resultsUrl: string;
 }
 
 type RankedRow = ResultsSummaryRow & { rank: number; percent: Fraction };
@@ -346,9 +344,7 @@ export function resultsSummaryEmail(sender: Sender, d: ResultsSummaryData): Emai
         `Kết quả chấm điểm, xếp loại, xếp hạng thi đua cải cách hành chính ${periodWithDates(d.period)}${again}. ` +
         'Các đơn vị được xếp hạng riêng theo từng khối; tỷ lệ là tổng điểm so với điểm tối đa của bộ tiêu chí. ' +
         'Thư này nêu số lượng và các đơn vị đứng đầu, đứng cuối của mỗi khối; kết quả của từng đơn vị ' +
-        (d.resultsUrl
-          ? 'có trên trang kết quả.'
-          : 'có trong báo cáo kết quả của kỳ do bộ phận quản trị phong trào tổng hợp.'),
+        'có trên trang kết quả (đăng nhập bằng địa chỉ email này; tải được bảng tổng hợp và báo cáo kết quả).',
     },
     {
       kind: 'facts',
@@ -368,17 +364,11 @@ export function resultsSummaryEmail(sender: Sender, d: ResultsSummaryData): Emai
       text: `Phiên bản này thay thế phiên bản ${d.version - 1} sau khi có kết quả thẩm định muộn; đơn vị có thay đổi: ${someNames(d.changedUnits)}.`,
     });
   }
-  blocks.push(
-    ...groups.flatMap(groupBlocks),
-    d.resultsUrl
-      ? { kind: 'action', label: 'Xem kết quả của tất cả đơn vị', url: d.resultsUrl }
-      : {
-          kind: 'paragraph',
-          text: `Kết quả của từng đơn vị (bảng đầy đủ, bản Word và Excel): đề nghị liên hệ ${
-            d.contact ? `đồng chí ${d.contact.name} (${d.contact.email}), ` : ''
-          }bộ phận quản trị phong trào.`,
-        },
-  );
+  blocks.push(...groups.flatMap(groupBlocks), {
+    kind: 'action',
+    label: 'Xem kết quả của tất cả đơn vị',
+    url: d.resultsUrl,
+  });
   return renderLetter(sender, {
     subject: `Kết quả thi đua cải cách hành chính ${periodName(d.period)}${again}`,
     greeting: `Kính gửi đồng chí ${d.recipient.name},`,
@@ -386,8 +376,6 @@ export function resultsSummaryEmail(sender: Sender, d: ResultsSummaryData): Emai
     english:
       `Results of period ${d.period.id}${d.version > 1 ? ` (version ${d.version})` : ''}: ${units} units, ${ranked} appraised and ranked, ` +
       `${notSubmitted} without a report, ${unappraised} not appraised. The top and bottom of each group are listed; ` +
-      (d.resultsUrl
-        ? 'every unit is on the results page.'
-        : "the campaign's admin has every unit's results."),
+      'every unit is on the results page (sign in with this address).',
   });
 }

@@ -14,11 +14,13 @@ export interface AdminSession {
   lastSeenAt: string;
   /** Set on a unit focal point's session: it reaches that unit's own history only, never an admin page. */
   unitId?: string;
+  /** Set on a leader's session (a member of the campaign's leadership): the results pages only, read-only. */
+  leaderId?: string;
 }
 
 export interface Sessions {
   create(
-    who: { adminId: string; email: string; unitId?: string },
+    who: { adminId: string; email: string; unitId?: string; leaderId?: string },
     options: { absoluteMs: number; idleTimeoutMs: number },
   ): Promise<{ sessionId: string; session: AdminSession }>;
   /** undefined when unknown, expired or idle too long; otherwise refreshes its idle clock. */

@@ -2,8 +2,8 @@
  * NotifyLeadership `{periodId, version}` → `{}` (scoring workflow, after the units).
  *
  * The digest of the period's results (per group: the counts by band, without a report and not
- * appraised, the top and bottom of the ranking; for an admin a link to the admin's results page,
- * for a leader who is not an admin, whom to ask for every unit's results) to every leader and every admin, once per address and version (outbox identity `results-summary`,
+ * appraised, the top and bottom of the ranking; a link to the results page, which an admin and a
+ * leader both sign in to) to every leader and every admin, once per address and version (outbox identity `results-summary`,
  * address, period, round = version); for a later version, which units changed. Last, the version is recorded as
  * announced (audit `results/<period>`, `announced-v<n>`): a re-run scoring execution then has
  * nothing left to publish.
@@ -16,6 +16,7 @@ import { type CampaignStepContext, campaignStep } from '#steps/campaign';
 import { type NotifyLeadershipInput, notifyLeadershipInput } from '#steps/inputs';
 import { mailEach } from '#steps/mail';
 import { systemActor } from '#steps/records';
+import { adminHref } from '#web/admin-routes';
 import { announcedId, readPeriodResults, requireHeader, resultsSubject } from './results.ts';
 
 const STEP = 'notify-leadership';
@@ -44,13 +45,9 @@ export async function notifyLeadership(
         bandLabel: u.band ? BAND_LABELS[u.band] : null,
       })),
   })).filter((g) => g.rows.length > 0);
-  // The admin's results page of this version: the digest names only the ends of each ranking.
-  const resultsUrl = `${baseUrl()}/admin/periods/${encodeURIComponent(periodId)}/results?version=${version}`;
-  const admins = campaign.people('admin');
-  const people = [...campaign.people('leadership'), ...admins];
-  // Only an admin can sign in to the results page; a leader is told whom to ask.
-  const adminAddresses = new Set(admins.map((a) => a.email.toLowerCase()));
-  const contact = admins[0];
+  // The results page of this version: the digest names only the ends of each ranking.
+  const resultsUrl = `${baseUrl()}${adminHref.periodResults(periodId, version)}`;
+  const people = [...campaign.people('leadership'), ...campaign.people('admin')];
   await mailEach(ctx.log, people, 'results-summary', { periodId, round: version }, (recipient) =>
     resultsSummaryEmail(campaign.sender, {
       recipient,
@@ -58,8 +55,7 @@ export async function notifyLeadership(
       version,
       changedUnits,
       groups,
-      resultsUrl: adminAddresses.has(recipient.email.toLowerCase()) ? resultsUrl : null,
-      ...(contact ? { contact: { name: contact.name, email: contact.email } } : {}),
+      resultsUrl,
     }),
   );
   await audit().append({

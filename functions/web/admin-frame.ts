@@ -11,9 +11,13 @@ import { formatHundredths, percentHundredths, pointsHundredths } from '#function
 import { adminHref, unitHref } from './admin-routes.ts';
 import { dateTime, e, type Html, layout } from './pages.ts';
 
-/** Who is signed in: an admin, or a unit's focal point reaching its own history. */
+/**
+ * Who is signed in: an admin, a leader (the results pages only, read-only), or a unit's focal
+ * point reaching its own history.
+ */
 export type Viewer =
   | { kind: 'admin'; name: string; email: string; sessionExpiresAt: IsoInstant }
+  | { kind: 'leader'; name: string; email: string; sessionExpiresAt: IsoInstant }
   | { kind: 'unit'; unitId: string; unitName: string; email: string; sessionExpiresAt: IsoInstant };
 
 export type NavItem = 'campaign' | 'units' | 'results' | 'audit' | 'commendation';
@@ -72,7 +76,9 @@ function navHtml(viewer: Viewer, current: NavItem | undefined): Html {
   const items =
     viewer.kind === 'admin'
       ? NAV
-      : ([['campaign', unitHref.history(viewer.unitId), 'Lịch sử của đơn vị']] as const);
+      : viewer.kind === 'leader'
+        ? NAV.filter(([id]) => id === 'results')
+        : ([['campaign', unitHref.history(viewer.unitId), 'Lịch sử của đơn vị']] as const);
   return `<nav class="admin-nav" aria-label="Trang quản trị"><ul>${items
     .map(
       ([id, href, label]) =>
@@ -94,8 +100,8 @@ function crumbsHtml(crumbs: readonly Crumb[]): Html {
 
 function sessionFooter(viewer: Viewer): Html {
   const who =
-    viewer.kind === 'admin' ? `${viewer.name} (${viewer.email})` : `${viewer.unitName} (${viewer.email})`;
-  const action = viewer.kind === 'admin' ? '/admin/signout' : '/u/signout';
+    viewer.kind === 'unit' ? `${viewer.unitName} (${viewer.email})` : `${viewer.name} (${viewer.email})`;
+  const action = viewer.kind === 'unit' ? '/u/signout' : '/admin/signout';
   return `<div class="session"><span>Đăng nhập: ${e(who)} · phiên hết hạn lúc ${e(dateTime(viewer.sessionExpiresAt))}</span>
 <form method="post" action="${action}"><button type="submit" class="secondary">Đăng xuất</button></form></div>`;
 }

@@ -21,6 +21,7 @@ import {
   adminPage,
   type Crumb,
   groupTitles,
+  linkOr,
   percentPointsText,
   percentText,
   pointsText,
@@ -137,15 +138,21 @@ export function lastPlaceByRule(u: UnitPeriodResult | AggregateUnitResult): bool
 /** A year's or the phase's rank cell: "Cuối khối" for a unit that missed every period, as a period's page reads. */
 const aggregateRankText = (u: AggregateUnitResult) => (lastPlaceByRule(u) ? 'Cuối khối' : rankText(u.rank));
 
-function periodTable(results: PeriodResults, group: UnitGroup, label: string): Html {
+/**
+ * A unit's name, linked to its history for an admin; a leader's session opens the results pages
+ * only, so a link there would lead to a refusal.
+ */
+function unitName(frame: AdminFrame, u: { unitId: string; name: string }): Html {
+  return linkOr(frame.viewer.kind === 'admin' ? adminHref.unit(u.unitId) : undefined, u.name);
+}
+
+function periodTable(frame: AdminFrame, results: PeriodResults, group: UnitGroup, label: string): Html {
   const units = results.units.filter((u) => u.group === group);
   const previous = units.find((u) => u.change)?.change?.previousId;
   const rows = units
     .map(
       (u) =>
-        `<tr><td class="num">${e(periodRankText(u))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
-          u.name,
-        )}</a></th><td class="num">${e(pointsText(u.totalExact))}</td><td class="num">${e(
+        `<tr><td class="num">${e(periodRankText(u))}</td><th scope="row">${unitName(frame, u)}</th><td class="num">${e(pointsText(u.totalExact))}</td><td class="num">${e(
           percentText(u.percent),
         )}</td><td>${e(u.band ? BAND_LABELS[u.band] : '—')}</td>${previous ? changeCells(u.change) : ''}<td>${e(
           periodNotes(u),
@@ -163,7 +170,7 @@ function periodTable(results: PeriodResults, group: UnitGroup, label: string): H
   );
 }
 
-function aggregateTable(results: AggregateResults, group: UnitGroup, label: string): Html {
+function aggregateTable(frame: AdminFrame, results: AggregateResults, group: UnitGroup, label: string): Html {
   const units = results.units.filter((u) => u.group === group);
   const previous = units.find((u) => u.change)?.change?.previousId;
   // A phase has a dozen periods or more: their columns would not fit, the notes name the missed ones.
@@ -182,9 +189,7 @@ function aggregateTable(results: AggregateResults, group: UnitGroup, label: stri
           return `<td class="num">${e(text)}</td>`;
         })
         .join('');
-      return `<tr><td class="num">${e(aggregateRankText(u))}</td><th scope="row"><a href="${e(adminHref.unit(u.unitId))}">${e(
-        u.name,
-      )}</a></th>${cells}<td class="num">${e(percentText(u.percent))}</td><td>${e(
+      return `<tr><td class="num">${e(aggregateRankText(u))}</td><th scope="row">${unitName(frame, u)}</th>${cells}<td class="num">${e(percentText(u.percent))}</td><td>${e(
         u.band ? BAND_LABELS[u.band] : '—',
       )}</td>${previous ? changeCells(u.change) : ''}<td>${e(aggregateNotes(u))}</td></tr>`;
     })
@@ -329,7 +334,9 @@ export function renderResultsPage(m: ResultsPageModel): Html {
     .map((g) => {
       const label = labels[g];
       const table =
-        m.results.kind === 'period' ? periodTable(m.results, g, label) : aggregateTable(m.results, g, label);
+        m.results.kind === 'period'
+          ? periodTable(m.frame, m.results, g, label)
+          : aggregateTable(m.frame, m.results, g, label);
       return `<section aria-labelledby="khoi-${g}"><h2 id="khoi-${g}">${e(label)}</h2>
 ${groupSummary(m.results, g)}
 ${table}
@@ -382,7 +389,7 @@ export function renderAggregatePending(m: AggregatePendingModel): Html {
   const missingItems = m.missing
     .map(
       ({ period, state }) =>
-        `<li><a href="${e(adminHref.period(period.id))}">${e(periodLabel(period.id))}</a> (${e(dates(period))}): ${e(
+        `<li>${linkOr(m.frame.viewer.kind === 'admin' ? adminHref.period(period.id) : undefined, periodLabel(period.id))} (${e(dates(period))}): ${e(
           periodStateText(period, state, m.frame.now),
         )}</li>`,
     )

@@ -240,7 +240,18 @@ export function everyEmail(): Record<string, Email> {
       ],
     }),
     // Written beside the sign-in page that sends it, on the same letter layout.
-    signIn: signInEmail(sender, { admin: { id: 'tran-quoc-huy', ...person }, url: LINK, expiresAt: at }),
+    signIn: signInEmail(sender, {
+      role: 'admin',
+      person: { id: 'tran-quoc-huy', ...person },
+      url: LINK,
+      expiresAt: at,
+    }),
+    leaderSignIn: signInEmail(sender, {
+      role: 'leader',
+      person: { id: 'nguyen-van-chu-tich', ...person },
+      url: LINK,
+      expiresAt: at,
+    }),
     workflowFailed: workflowFailedEmail(sender, {
       admin: person,
       workflow: 'period',

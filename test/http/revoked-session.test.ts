@@ -1,6 +1,6 @@
 /**
- * Taking someone off the config ends their session. An admin removed from `admins`, or a unit's
- * focal point replaced, by a launch of the edited config (README, "Changing units, reviewers,
+ * Taking someone off the config ends their session. An admin removed from `admins`, a leader from
+ * `leadership`, or a unit's focal point replaced, by a launch of the edited config (README, "Changing units, reviewers,
  * council or calendar mid-campaign") could go on using the session they opened before, for up to
  * 8 hours, although their sign-in link was already refused. Through real HTTP on the local system:
  * sign in by the mailed links, store the edited campaign as its next version, and look again.
@@ -49,8 +49,12 @@ describe('a session whose person a new launch took off the config', { timeout: 6
     const admin = await signIn('/admin/signin', ADMIN, '/admin/session');
     const other = await signIn('/admin/signin', OTHER_ADMIN, '/admin/session');
     const focal = await signIn('/u', unit.focalPoint.email, '/u/session');
+    const leader = h.config.leadership[0];
+    if (!leader) throw new Error('the demo has no leader');
+    const chairman = await signIn('/admin/signin', leader.email, '/admin/session');
     const period = `/admin/periods/${h.period.id}`;
     expect((await get(period, admin)).status).toBe(200);
+    expect((await get('/admin/results', chairman)).status).toBe(200);
     expect((await get(`/u/${UNIT}`, focal)).status).toBe(200);
 
     // The edited config, launched: one admin gone, the unit's focal point another person.
@@ -58,6 +62,8 @@ describe('a session whose person a new launch took off the config', { timeout: 6
       config: {
         ...h.config,
         admins: h.config.admins.filter((a) => a.email !== ADMIN),
+        // The chairman moved to another post: the address now belongs to nobody in the campaign.
+        leadership: h.config.leadership.filter((l) => l.id !== leader.id),
         units: h.config.units.map((u) =>
           u.id === UNIT
             ? { ...u, focalPoint: { name: 'Nguyễn Văn Mới', email: 'moinv.daidong@song-lam.example.org' } }
@@ -80,6 +86,10 @@ describe('a session whose person a new launch took off the config', { timeout: 6
     expect(action.status).toBe(303);
     const download = await get(`/admin/audit.csv?period=${h.period.id}`, admin);
     expect(download.status).toBe(303);
+
+    const results = await get('/admin/results', chairman);
+    expect(results.status).toBe(303);
+    expect(location(h, results)).toBe(`${h.base}/admin?next=${encodeURIComponent('/admin/results')}`);
 
     const history = await get(`/u/${UNIT}`, focal);
     expect(history.status).toBe(303);

@@ -30,7 +30,7 @@ export class DynamoSessions implements Sessions {
   }
 
   async create(
-    who: { adminId: string; email: string; unitId?: string },
+    who: { adminId: string; email: string; unitId?: string; leaderId?: string },
     options: { absoluteMs: number; idleTimeoutMs: number },
   ): Promise<{ sessionId: string; session: AdminSession }> {
     const sessionId = randomBytes(32).toString('base64url');
@@ -40,6 +40,7 @@ export class DynamoSessions implements Sessions {
       adminId: who.adminId,
       email: who.email,
       ...(who.unitId ? { unitId: who.unitId } : {}),
+      ...(who.leaderId ? { leaderId: who.leaderId } : {}),
       createdAt: iso,
       expiresAt: new Date(expiresAtMs).toISOString(),
       idleTimeoutMs: options.idleTimeoutMs,
@@ -85,6 +86,7 @@ export class DynamoSessions implements Sessions {
       idleTimeoutMs: idle,
       lastSeenAt,
       ...(item.unitId ? { unitId: String(item.unitId) } : {}),
+      ...(item.leaderId ? { leaderId: String(item.leaderId) } : {}),
     };
   }
 
