@@ -169,6 +169,7 @@ export async function adminContext(request: HttpRequest, access: Access = 'admin
       // What the pages say ("waiting since", the period's state) follows the product's clock, as the
       // stored times do; the session itself expires on real time (the sessions store checks).
       now: now().toISOString(),
+      realNow: new Date().toISOString(),
     },
   };
 }

@@ -158,6 +158,7 @@ async function ownPage(
     },
     // The product's clock, as the stored times; the session expires on real time (the sessions store checks).
     now: now().toISOString(),
+    realNow: new Date().toISOString(),
   };
   return page(frame, campaign, unit);
 }

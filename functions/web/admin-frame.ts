@@ -26,8 +26,13 @@ export interface AdminFrame {
   /** The People's Committee, shown in the top bar. */
   authority: string;
   viewer: Viewer;
-  /** The real time the page is made at (sessions and waiting times run on real time). */
+  /** The product's time the page is made at (stored times and waiting times are on it). */
   now: IsoInstant;
+  /**
+   * The machine's real time, which sessions run on. On the local runtime the demo's clock is
+   * elsewhere (02/08/2022, say): the session line then says its expiry is real time.
+   */
+  realNow?: IsoInstant;
   /** The groups' names at the district's level (`groupLabelsFor`): a province's communes are xã, phường. */
   groupLabels?: Record<UnitGroup, string>;
 }
@@ -98,11 +103,17 @@ function crumbsHtml(crumbs: readonly Crumb[]): Html {
     .join('')}</ol></nav>`;
 }
 
-function sessionFooter(viewer: Viewer): Html {
+function sessionFooter(frame: AdminFrame): Html {
+  const { viewer } = frame;
   const who =
     viewer.kind === 'unit' ? `${viewer.unitName} (${viewer.email})` : `${viewer.name} (${viewer.email})`;
   const action = viewer.kind === 'unit' ? '/u/signout' : '/admin/signout';
-  return `<div class="session"><span>Đăng nhập: ${e(who)} · phiên hết hạn lúc ${e(dateTime(viewer.sessionExpiresAt))}</span>
+  const clocksApart =
+    frame.realNow !== undefined && Math.abs(Date.parse(frame.realNow) - Date.parse(frame.now)) > 5 * 60_000;
+  const expires = `phiên hết hạn lúc ${dateTime(viewer.sessionExpiresAt)}${
+    clocksApart ? ` theo giờ thực của máy (đồng hồ mô phỏng của hệ thống đang ở ${dateTime(frame.now)})` : ''
+  }`;
+  return `<div class="session"><span>Đăng nhập: ${e(who)} · ${e(expires)}</span>
 <form method="post" action="${action}"><button type="submit" class="secondary">Đăng xuất</button></form></div>`;
 }
 
@@ -115,7 +126,7 @@ export function adminPage(
     title: page.title,
     header: frame.authority,
     styles: ADMIN_CSS,
-    footer: sessionFooter(frame.viewer),
+    footer: sessionFooter(frame),
     body: `${navHtml(frame.viewer, page.current)}\n${crumbsHtml(page.crumbs ?? [])}\n${page.body}`,
   });
 }

@@ -847,6 +847,43 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(hrefs(html)).not.toContain('/admin/commendation/2024/vote-record.docx');
   });
 
+  it("the session line says its expiry is the machine's real time when the product's clock is elsewhere (the demo's)", () => {
+    const line = (frame: typeof f.FRAME) =>
+      htmlText(renderResultsIndex({ frame, periods: [], years: [], phaseId: '2021-2025' }));
+    // On AWS both clocks agree: the expiry alone.
+    const cloud = line({ ...f.FRAME, realNow: f.FRAME.now });
+    expect(cloud).toContain('phiên hết hạn lúc 17:00 15/01/2025 Đăng xuất');
+    expect(cloud).not.toContain('giờ thực');
+    // The local demo at 02/08/2022 while the machine is in 2026.
+    const demo = line({ ...f.FRAME, now: '2022-08-02T01:00:00.000Z', realNow: '2025-01-15T02:00:00.000Z' });
+    expect(demo).toContain(
+      'phiên hết hạn lúc 17:00 15/01/2025 theo giờ thực của máy (đồng hồ mô phỏng của hệ thống đang ở 08:00 02/08/2022)',
+    );
+  });
+
+  it("a leader's frame offers the results only, and the results name units without linking their history", () => {
+    const frame = {
+      ...f.FRAME,
+      viewer: {
+        ...f.FRAME.viewer,
+        kind: 'leader' as const,
+        name: 'Đặng Văn Long',
+        email: 'longdv.ubnd@song-lam.example.org',
+      },
+    };
+    const results = renderResultsPage({ ...f.periodResultsModel(), frame });
+    expect(hrefs(results)).toContain('/admin/results');
+    for (const adminOnly of ['/admin', '/admin/units', '/admin/audit', '/admin/commendation']) {
+      expect(hrefs(results), adminOnly).not.toContain(adminOnly);
+    }
+    expect(hrefs(results).some((h) => h.startsWith('/admin/units/'))).toBe(false);
+    expect(htmlText(results)).toContain('Đăng nhập: Đặng Văn Long (longdv.ubnd@song-lam.example.org)');
+    // An admin's copy of the same page links each unit.
+    expect(hrefs(renderResultsPage(f.periodResultsModel())).some((h) => h.startsWith('/admin/units/'))).toBe(
+      true,
+    );
+  });
+
   it("a province's pages name its communes xã, phường (no thị trấn since 1/7/2025), charts as the headings", () => {
     const frame = { ...f.FRAME, groupLabels: groupLabelsFor('tinh') };
     const results = renderResultsPage({ ...f.periodResultsModel(), frame });
