@@ -1,13 +1,13 @@
 /**
  * The commendation pages behind the admin sign-in (docs/admin.md): `GET /admin/commendation`, the
  * cycles (each year's and the phase's vote rounds), and `GET /admin/commendation/<cycle>`, one
- * cycle — candidates and reasons, the council's tally and the final list once the vote closed,
+ * cycle — candidates and reasons (filtered by status, group and name by its GET form), the council's tally and the final list once the vote closed,
  * the documents to file. Reads: admin-commendation-data.ts; downloads: admin-downloads.ts.
  */
 
 import { now } from '#ports/clock';
 import { withLastPlaceWords } from '#web/admin-candidates';
-import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
+import { parseCandidateQuery, renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { type HttpResponse, htmlResponse } from '#web/http';
 import {
   cycleData,
@@ -22,7 +22,13 @@ export async function commendationIndexPage(ctx: AdminContext): Promise<HttpResp
   return htmlResponse(200, renderCommendationIndex({ frame: ctx.frame, cycles }));
 }
 
-export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<HttpResponse> {
+/** One cycle; its candidates table filtered by the page's GET form (`?status=&group=&q=`). */
+export async function cyclePage(
+  ctx: AdminContext,
+  cycleId: string,
+  params: URLSearchParams = new URLSearchParams(),
+): Promise<HttpResponse> {
+  const { query, ignored } = parseCandidateQuery(params);
   const data = await cycleData(ctx.campaign, cycleId);
   // A unit that missed every period reads "xếp cuối khối", not the shared last place as a number.
   const proposal = withLastPlaceWords(
@@ -35,6 +41,8 @@ export async function cyclePage(ctx: AdminContext, cycleId: string): Promise<Htt
       frame: ctx.frame,
       cycle: data.summary,
       proposal,
+      query,
+      ignored,
       members: data.members,
       proposedAt: data.proposedAt,
       watch: await proposalWatch(ctx.campaign, data, now()),

@@ -233,7 +233,7 @@ const ADMIN_PAGES: readonly (readonly [string, AdminPage, Access?])[] = [
   ['/admin/audit', (ctx, request) => auditPage(ctx, request)],
   ['/admin/audit.csv', (ctx, request) => auditCsvDownload(ctx, request)],
   ['/admin/commendation', (ctx) => commendationIndexPage(ctx)],
-  ['/admin/commendation/{cycleId}', (ctx, _r, p) => cyclePage(ctx, p.cycleId ?? '')],
+  ['/admin/commendation/{cycleId}', (ctx, request, p) => cyclePage(ctx, p.cycleId ?? '', request.query)],
   [
     '/admin/periods/{periodId}/results',
     (ctx, request, p) => periodResultsPage(ctx, request, p.periodId ?? ''),

@@ -5,12 +5,14 @@
  * and, after a vote without quorum, the way to call a new one.
  */
 import { COMMENDATION_DELAY_DAYS } from '#domain/calendar';
-import type { Proposal } from '#domain/commendation-model';
+import type { Candidate, Proposal } from '#domain/commendation-model';
 import type { Tally } from '#domain/council';
 import { FINAL_STATUS_LABELS, type FinalList } from '#domain/final-list';
-import { FLAG_LABELS, type IsoInstant } from '#domain/model';
-import { type AdminFrame, adminPage, scrollTable } from './admin-frame.ts';
+import { FLAG_LABELS, type IsoInstant, UNIT_GROUPS, type UnitGroup } from '#domain/model';
+import { type AdminFrame, adminPage, groupTitles, option, scrollTable } from './admin-frame.ts';
+import { parseUnitQuery, SEARCH_MAX } from './admin-progress.ts';
 import { adminHref } from './admin-routes.ts';
+import { unitMatches } from './admin-units.ts';
 import { dateTime, e, type Html, periodLabel } from './pages.ts';
 
 export type CycleState = 'voting' | 'tallied' | 'no-quorum' | 'no-candidates';
@@ -58,6 +60,88 @@ export interface CycleModel {
     /** When the workflow will remind those who have not voted, while that is still ahead. */
     remindAt?: string;
   };
+  /** Which candidates the table shows (`?status=&group=&q=`); absent: DEFAULT_CANDIDATE_QUERY. */
+  query?: CandidateQuery;
+  /** Query parameters dropped as the form could not have sent them (parseCandidateQuery). */
+  ignored?: readonly string[];
+}
+
+// ---------------------------------------------------------------- the candidates table's query
+
+/**
+ * Which candidates by status: `proposed`, every one the proposal puts forward (đề nghị, đề nghị
+ * cấp trên, đồng hạng tại ngưỡng for the council), `excluded` (không đề nghị), or `all`.
+ */
+export const CANDIDATE_STATUS_FILTERS = ['proposed', 'excluded', 'all'] as const;
+export type CandidateStatusFilter = (typeof CANDIDATE_STATUS_FILTERS)[number];
+
+const STATUS_FILTER_LABELS: Record<CandidateStatusFilter, string> = {
+  proposed: 'Được đề xuất',
+  excluded: 'Không đề nghị',
+  all: 'Tất cả',
+};
+
+export interface CandidateQuery {
+  status: CandidateStatusFilter;
+  group?: UnitGroup;
+  /** A part of the candidate's name or its unit's, accents and case ignored. */
+  q?: string;
+}
+
+/**
+ * Only the proposed at first: a province's table lists its 150-odd units, most of them not
+ * proposed, and what the office checks before the vote is who is put forward and why.
+ */
+export const DEFAULT_CANDIDATE_QUERY: CandidateQuery = { status: 'proposed' };
+
+/**
+ * The cycle page's GET form, read as the period page reads its own (parseUnitQuery: the group
+ * and the search box the same way): a value the form could not have sent is dropped, named in
+ * `ignored`, and its default shown — a filter never fails a page.
+ */
+export function parseCandidateQuery(params: URLSearchParams): {
+  query: CandidateQuery;
+  ignored: string[];
+} {
+  const unit = parseUnitQuery(new URLSearchParams([...params].filter(([k]) => k === 'group' || k === 'q')));
+  const query: CandidateQuery = {
+    ...DEFAULT_CANDIDATE_QUERY,
+    ...(unit.query.group ? { group: unit.query.group } : {}),
+    ...(unit.query.q ? { q: unit.query.q } : {}),
+  };
+  const ignored = [...unit.ignored];
+  const status = params.get('status');
+  if (status) {
+    if ((CANDIDATE_STATUS_FILTERS as readonly string[]).includes(status)) {
+      query.status = status as CandidateStatusFilter;
+    } else ignored.push('status');
+  }
+  return { query, ignored };
+}
+
+const isProposed = (c: Pick<Candidate, 'status'>) => c.status !== 'excluded';
+
+/**
+ * The candidates the table shows, in the proposal's order: by status, group, and a name typed
+ * with or without accents (unitMatches, as the units page searches) — the candidate's own name
+ * and, for a person, the unit's.
+ */
+export function selectCandidates<C extends Candidate>(candidates: readonly C[], query: CandidateQuery): C[] {
+  return candidates.filter(
+    (c) =>
+      (query.status === 'all' || (query.status === 'proposed') === isProposed(c)) &&
+      (!query.group || c.group === query.group) &&
+      unitMatches({ id: c.unitId, name: `${c.name} ${c.unitName}` }, query.q ?? ''),
+  );
+}
+
+function candidateHref(cycleId: string, query: CandidateQuery): string {
+  const params = new URLSearchParams();
+  if (query.status !== DEFAULT_CANDIDATE_QUERY.status) params.set('status', query.status);
+  if (query.group) params.set('group', query.group);
+  if (query.q) params.set('q', query.q);
+  const search = params.toString();
+  return `${adminHref.cycle(cycleId)}${search ? `?${search}` : ''}#de-xuat`;
 }
 
 const STATE_LABELS: Record<CycleState, string> = {
@@ -105,9 +189,9 @@ function statusText(c: Proposal['candidates'][number]): string {
 /** Column headings, also each cell's label where a phone stacks the rows (`table.stack`). */
 const CANDIDATE_COLUMNS = ['Ứng viên', 'Hình thức', 'Tỷ lệ điểm (%)', 'Đề xuất', 'Lý do'] as const;
 
-function candidatesTable(p: Proposal): Html {
+function candidatesTable(p: Proposal, shown: readonly Candidate[]): Html {
   const [, form, percent, status, reasons] = CANDIDATE_COLUMNS;
-  const rows = p.candidates
+  const rows = shown
     .map(
       (c) =>
         `<tr><th scope="row">${e(c.name)}${c.kind === 'individual' ? `<br><span class="muted">${e(c.unitName)}</span>` : ''}</th><td data-label="${form}">${e(
@@ -124,12 +208,83 @@ function candidatesTable(p: Proposal): Html {
         FLAG_LABELS['khong-nop-bao-cao'].toLowerCase(),
       )} (xếp cuối khối), không gồm đơn vị ${e(FLAG_LABELS['chua-tham-dinh'].toLowerCase())}.</p>`
     : '';
+  if (shown.length === 0) return rankNote;
   return `${rankNote}${scrollTable(
     'Ứng viên',
     `<table class="stack"><caption class="visually-hidden">Ứng viên và lý do</caption>
 <thead><tr>${CANDIDATE_COLUMNS.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
 <tbody>${rows}</tbody></table>`,
   )}`;
+}
+
+/**
+ * The candidates: how many the proposal puts forward and leaves out (each a link to those
+ * alone), the GET form that filters them by status, group and name, what it found, and the table.
+ */
+function candidatesSection(m: CycleModel): Html {
+  const all = m.proposal.candidates;
+  const query = m.query ?? DEFAULT_CANDIDATE_QUERY;
+  const cycleId = m.cycle.cycleId;
+  const titles = groupTitles(m.frame.groupLabels);
+  const shown = selectCandidates(all, query);
+  const proposed = all.filter(isProposed).length;
+  const count = (status: CandidateStatusFilter, n: number) => {
+    const label = `${STATUS_FILTER_LABELS[status]}: <strong>${n}</strong>`;
+    return status === query.status && !query.group && !query.q
+      ? `<li aria-current="true">${label}</li>`
+      : `<li><a href="${e(candidateHref(cycleId, { status }))}">${label}</a></li>`;
+  };
+  const counts = `<ul class="counts">${count('proposed', proposed)}${count('excluded', all.length - proposed)}${count(
+    'all',
+    all.length,
+  )}</ul>`;
+  const groups = UNIT_GROUPS.filter((g) => all.some((c) => c.group === g));
+  const form = `<form class="filters" method="get" action="${e(`${adminHref.cycle(cycleId)}#de-xuat`)}" role="search" aria-label="Lọc danh sách ứng viên">
+<div><label for="loc-q">Tìm theo tên ứng viên hoặc đơn vị (gõ có dấu hoặc không)</label><input type="search" id="loc-q" name="q" value="${e(
+    query.q ?? '',
+  )}" maxlength="${SEARCH_MAX}"></div>
+<div><label for="loc-status">Đề xuất</label><select id="loc-status" name="status">${CANDIDATE_STATUS_FILTERS.map(
+    (s) => option(s, STATUS_FILTER_LABELS[s], query.status === s),
+  ).join('')}</select></div>
+<div><label for="loc-group">Khối</label><select id="loc-group" name="group">${[
+    option('', 'Tất cả', !query.group),
+    ...groups.map((g) => option(g, titles[g], query.group === g)),
+  ].join('')}</select></div>
+<div class="buttons"><button type="submit">Lọc</button><a href="${e(`${adminHref.cycle(cycleId)}#de-xuat`)}">Bỏ lọc</a></div>
+</form>`;
+  // "ứng viên được đề xuất thuộc khối xã, thị trấn khớp “…”": what the table holds, in words.
+  const kind = query.status === 'all' ? '' : ` ${STATUS_FILTER_LABELS[query.status].toLowerCase()}`;
+  const where = `${query.group ? ` thuộc ${e(titles[query.group].toLowerCase())}` : ''}${
+    query.q ? ` khớp “${e(query.q)}”` : ''
+  }`;
+  // Searched for a name among the proposed alone (or the excluded): the others it matches, a link away.
+  const elsewhere =
+    query.q && query.status !== 'all'
+      ? selectCandidates(all, { ...query, status: 'all' }).length - shown.length
+      : 0;
+  const other = query.status === 'proposed' ? 'excluded' : 'proposed';
+  const more =
+    elsewhere > 0
+      ? ` Có ${elsewhere} ứng viên ${e(STATUS_FILTER_LABELS[other].toLowerCase())} khớp: <a href="${e(
+          candidateHref(cycleId, { ...query, status: 'all' }),
+        )}">xem mọi ứng viên khớp “${e(query.q ?? '')}”</a>.`
+      : '';
+  const found =
+    shown.length === 0
+      ? `<p role="status">Không có ứng viên${e(kind)} nào${where}.${more}</p>`
+      : `<p role="status">Hiển thị <strong>${shown.length}/${all.length}</strong> ứng viên${e(kind)}${where}.${more}${
+          query.status === 'proposed' && !query.q && !query.group
+            ? ' Chọn “Tất cả” để xem cả những trường hợp không được đề nghị và lý do.'
+            : ''
+        }</p>`;
+  const ignored = m.ignored?.length
+    ? '<div class="notice warn" role="status"><p>Một số điều kiện lọc không hợp lệ đã được bỏ qua.</p></div>'
+    : '';
+  return `<h2 id="de-xuat">Đề xuất</h2>
+${counts}
+${ignored}${form}
+${found}
+${candidatesTable(m.proposal, shown)}`;
 }
 
 function tallySection(m: CycleModel, tally: Tally): Html {
@@ -279,8 +434,7 @@ ${noQuorumNotice(m)}
 ${m.proposal.warnings.map((w) => `<div class="notice warn"><p>${e(w)}</p></div>`).join('')}
 ${watchSection(m)}
 ${docs.length ? `<h2>Văn bản</h2><ul class="downloads">${docs.map(([h, l]) => `<li><a href="${e(h)}">${e(l)}</a></li>`).join('')}</ul>` : ''}
-<h2>Đề xuất</h2>
-${candidatesTable(m.proposal)}
+${candidatesSection(m)}
 ${
   m.proposal.ballot.length === 0
     ? '<h2>Biểu quyết</h2><p>Không có trường hợp nào đủ điều kiện đưa ra Hội đồng biểu quyết; không thành viên nào được đề nghị bỏ phiếu.</p>'

@@ -121,9 +121,14 @@ describe('commendation', { timeout: 90_000 }, () => {
 
   it("reads a candidate's last place in words only for a unit that missed every period the proposal used", async () => {
     // Xã Đại Đồng missed 2024Q2 only: flagged, yet its place is its mean's, and keeps its number.
-    const text = htmlText(await (await a.get('/admin/commendation/2024')).text());
+    // Every candidate (?status=all): the table shows only the proposed ones at first.
+    const text = htmlText(await (await a.get('/admin/commendation/2024?status=all')).text());
     expect(text).toMatch(/Xã Đại Đồng Giấy khen [\d,]+ Không đề nghị Xếp hạng \d+\/\d+ khối xã, thị trấn/);
     expect(text).not.toContain('Xếp cuối');
+    // The page's GET form, read by the handler: the one excluded commune typed without accents.
+    const found = htmlText(await (await a.get('/admin/commendation/2024?status=excluded&q=dai+dong')).text());
+    expect(found).toMatch(/Hiển thị 1\/\d+ ứng viên không đề nghị khớp “dai dong”\./);
+    expect(found).toMatch(/Xã Đại Đồng Giấy khen/);
     // Read from the very versions the proposal used: a unit without any line missed them all.
     const stored = await readCycle('2024');
     const proposal = proposalOf(stored);
@@ -272,9 +277,9 @@ describe('commendation', { timeout: 90_000 }, () => {
     // What came of it and the new vote, under the title: not below the candidates and the tally.
     const notice = `Hội đồng không đủ số thành viên tham gia (0/${memberIds.length}, cần ít nhất 6): chưa ứng viên nào được thông qua.`;
     expect(cycle).toContain(notice);
-    expect(cycle.indexOf(notice)).toBeLessThan(cycle.indexOf('<h2>Đề xuất</h2>'));
+    expect(cycle.indexOf(notice)).toBeLessThan(cycle.indexOf('<h2 id="de-xuat">Đề xuất</h2>'));
     expect(cycle.indexOf('href="/admin/commendation/2024-2/revote"')).toBeLessThan(
-      cycle.indexOf('<h2>Đề xuất</h2>'),
+      cycle.indexOf('<h2 id="de-xuat">Đề xuất</h2>'),
     );
     const withQuorum = await a.post('/admin/commendation/2024/revote', { nonce: 'co-du-so-000000000001' });
     expect(withQuorum.status).toBe(410);

@@ -5,7 +5,7 @@
 import { renderActionPage } from '#web/admin-actions';
 import { renderAdjustmentsPage } from '#web/admin-adjustments';
 import { renderAuditPage } from '#web/admin-audit';
-import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
+import { parseCandidateQuery, renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
 import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import {
@@ -102,6 +102,14 @@ export function adminGallery(): [string, string][] {
     ],
     ['commendation', renderCommendationIndex(f.commendationIndexModel())],
     ['cycle', renderCycle(f.cycleModel())],
+    [
+      'cycle-filtered',
+      renderCycle({
+        ...f.cycleModel(),
+        ...parseCandidateQuery(new URLSearchParams('status=all&group=commune&q=xa')),
+      }),
+    ],
+    ['cycle-nothing-found', renderCycle({ ...f.cycleModel(), query: { status: 'proposed', q: 'dai dong' } })],
     ['cycle-voting', renderCycle(f.votingCycleModel())],
     ['cycle-never-reported', renderCycle(f.sparseCycleModel())],
     ['cycle-no-quorum', renderCycle(f.cycleModel(noQuorumTally()))],

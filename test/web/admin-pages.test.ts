@@ -13,7 +13,7 @@ import { checkAdjustmentsForm, previewAdjustments, renderAdjustmentsPage } from 
 import { pasteAsForm, readPaste } from '#web/admin-adjustments-paste';
 import { renderAttention } from '#web/admin-attention';
 import { renderAuditPage } from '#web/admin-audit';
-import { renderCommendationIndex, renderCycle } from '#web/admin-commendation';
+import { parseCandidateQuery, renderCommendationIndex, renderCycle } from '#web/admin-commendation';
 import { renderCampaignDashboard, renderPeriodProgress } from '#web/admin-dashboard';
 import { renderAggregatePending, renderResultsIndex, renderResultsPage } from '#web/admin-results';
 import { renderUnitHistory, renderUnitPeriod } from '#web/admin-unit';
@@ -698,7 +698,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(none.split(said)).toHaveLength(2);
     const at = noneHtml.indexOf('Hội đồng không đủ số thành viên tham gia (');
     expect(at).toBeGreaterThan(noneHtml.indexOf('<h1>'));
-    expect(at).toBeLessThan(noneHtml.indexOf('<h2>Đề xuất</h2>'));
+    expect(at).toBeLessThan(noneHtml.indexOf('<h2 id="de-xuat">Đề xuất</h2>'));
     expect(at).toBeLessThan(noneHtml.indexOf('<h2>Kiểm phiếu</h2>'));
     expect(hrefs(noneHtml).filter((h) => h === '/admin/commendation/2024/revote')).toHaveLength(1);
     const html = renderCycle(f.cycleModel());
@@ -714,7 +714,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
   it('a candidate whose unit never reported reads its last place in words, not a place such as 4/12', () => {
     const s = f.sparseYear();
     const model = f.sparseCycleModel();
-    const rows = tableRows(renderCycle(model), 'Ứng viên');
+    const rows = tableRows(renderCycle({ ...model, query: { status: 'all' } }), 'Ứng viên');
     const name = (id: string) => s.year.units.find((u) => u.unitId === id)?.name ?? id;
     for (const id of s.never) {
       const row = rows.find((r) => r.startsWith(`${name(id)} `));
@@ -735,7 +735,7 @@ describe('admin pages', { timeout: 30_000 }, () => {
 
   it('candidates: a unit left out for a pending appraisal says so, n of r/n is explained, each cell labelled for a phone', () => {
     const model = f.cycleModel();
-    const html = renderCycle(model);
+    const html = renderCycle({ ...model, query: { status: 'all' } });
     const rows = tableRows(html, 'Ứng viên');
     const candidates = model.proposal.candidates;
     const pending = candidates.filter((c) => c.reasons.some((r) => r.code === 'flag-chua-tham-dinh'));
@@ -758,6 +758,98 @@ describe('admin pages', { timeout: 30_000 }, () => {
       expect(labels).toEqual(headings.slice(1));
       expect(row.match(/<td/g)).toHaveLength(headings.length - 1);
     }
+  });
+
+  it('candidates: only the proposed at first, then filtered by status, group and a name typed without accents', () => {
+    const model = f.cycleModel();
+    const all = model.proposal.candidates;
+    const proposed = all.filter((c) => c.status !== 'excluded');
+    const view = (search: string) => {
+      const { query, ignored } = parseCandidateQuery(new URLSearchParams(search));
+      const html = renderCycle({ ...model, query, ignored });
+      return {
+        html,
+        text: htmlText(html),
+        rows: html.includes('aria-label="Ứng viên"') ? tableRows(html, 'Ứng viên') : [],
+      };
+    };
+    const first = (row: string) => all.find((c) => row.startsWith(`${c.name} `));
+
+    // No query: the proposed ones alone, in the proposal's order, and how to see the rest.
+    const start = view('');
+    // Rows by name (a unit proposed upward is also a collective candidate of the same name).
+    expect(start.rows.map((r) => proposed.find((c) => r.startsWith(`${c.name} `))?.name)).toEqual(
+      proposed.map((c) => c.name),
+    );
+    expect(proposed.length).toBeLessThan(all.length);
+    expect(start.text).toContain(`Hiển thị ${proposed.length}/${all.length} ứng viên được đề xuất.`);
+    expect(start.text).toContain(
+      `Được đề xuất: ${proposed.length} Không đề nghị: ${all.length - proposed.length} Tất cả: ${all.length}`,
+    );
+    expect(hrefs(start.html)).toEqual(
+      expect.arrayContaining([
+        '/admin/commendation/2024?status=excluded#de-xuat',
+        '/admin/commendation/2024?status=all#de-xuat',
+      ]),
+    );
+    // A GET form that works without a script, each field labelled.
+    expect(start.html).toMatch(
+      /<form class="filters" method="get" action="\/admin\/commendation\/2024#de-xuat" role="search"/,
+    );
+    for (const [id, name] of [
+      ['loc-q', 'q'],
+      ['loc-status', 'status'],
+      ['loc-group', 'group'],
+    ]) {
+      expect(start.html).toContain(`<label for="${id}">`);
+      expect(start.html).toMatch(new RegExp(`id="${id}" name="${name}"`));
+    }
+
+    // The excluded alone, every one of them, and each row says so.
+    const excluded = view('status=excluded');
+    expect(excluded.rows).toHaveLength(all.length - proposed.length);
+    for (const row of excluded.rows) expect(row).toContain('Không đề nghị');
+    expect(view('status=all').rows).toHaveLength(all.length);
+
+    // By group: the communes' candidates only, people of a commune included.
+    const communes = view('status=all&group=commune');
+    expect(communes.rows.map((r) => first(r)?.group)).toEqual(
+      all.filter((c) => c.group === 'commune').map(() => 'commune'),
+    );
+    expect(communes.html).toContain('<option value="commune" selected>');
+
+    // A name typed without accents or capitals finds it; a person is found by the unit's name too.
+    expect(view('status=all&q=XA DAI DONG').rows.map((r) => first(r)?.name)).toEqual(['Xã Đại Đồng']);
+    const person = all.find((c) => c.kind === 'individual' && c.status !== 'excluded');
+    if (!person) throw new Error('no proposed person');
+    const unitFolded = person.unitName
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/đ/g, 'd')
+      .replace(/Đ/g, 'D');
+    expect(view(`q=${encodeURIComponent(unitFolded)}`).rows.map((r) => first(r)?.id)).toContain(person.id);
+
+    // Searched among the proposed, found only among the rest: said, with the link to them.
+    const elsewhere = view('q=dai+dong');
+    expect(elsewhere.rows).toEqual([]);
+    expect(elsewhere.text).toContain(
+      'Không có ứng viên được đề xuất nào khớp “dai dong”. Có 1 ứng viên không đề nghị khớp: xem mọi ứng viên khớp “dai dong”',
+    );
+    expect(hrefs(elsewhere.html)).toContain('/admin/commendation/2024?status=all&q=dai+dong#de-xuat');
+
+    // What the form could not have sent is dropped and said; what is typed is shown, never markup.
+    const odd = view('status=bogus&group=x&q=%3Cb%3EĐại');
+    expect(odd.text).toContain('Một số điều kiện lọc không hợp lệ đã được bỏ qua.');
+    expect(odd.html).not.toContain('<b>Đại');
+    expect(odd.html).toContain('value="&lt;b&gt;Đại"');
+    expect(parseCandidateQuery(new URLSearchParams('status=bogus&group=x')).ignored).toEqual([
+      'group',
+      'status',
+    ]);
+    // The council's tally still lists every candidate on the ballot, whatever the table shows.
+    expect(tableRows(view('status=excluded').html, 'Kết quả biểu quyết')).toHaveLength(
+      model.tally?.candidates.length ?? -1,
+    );
   });
 
   it('a year with nothing to vote on says so, never "without quorum", nor a vote deadline or vote minutes', () => {
