@@ -347,7 +347,7 @@ export function areaAveragesSvg(
     ]),
   );
   const left = 16 + 290;
-  const plotWidth = W - left - 124;
+  const plotWidth = W - left - 140;
   const rowHeight = 36;
   const top = 56;
   const title = `Tỷ lệ điểm bình quân theo lĩnh vực – ${options.groupTitle ?? groupNames().title[group]}, ${scopeText(results)}`;
