@@ -59,6 +59,8 @@ export const ADMIN_CSS = `
 .crumbs li+li::before{content:"›";margin:0 .35rem;color:#57606a}
 svg{max-width:100%;height:auto}
 .chart{margin:1rem 0}
+.chart-narrow{display:none}
+@media (max-width:44rem){.chart-wide{display:none}.chart-narrow{display:block}}
 .filters{display:grid;gap:.2rem .8rem;grid-template-columns:1fr;align-items:end;border:1px solid #d8dee4;border-radius:.5rem;padding:.4rem .8rem .8rem;margin:1rem 0}
 @media (min-width:48rem){.filters{grid-template-columns:repeat(3,1fr)}.filters .buttons{grid-column:1/-1}}
 input[type=search],input[type=number]{width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #8c959f;border-radius:.35rem;background:#fff;color:inherit}
@@ -137,6 +139,15 @@ export function adminPage(
  */
 export function scrollTable(label: string, table: Html): Html {
   return `<div class="table-wrap" role="region" aria-label="${e(label)}" tabindex="0">${table}</div>`;
+}
+
+/**
+ * A chart in both its layouts (functions/documents/charts.ts): the wide one, and below 44 rem —
+ * where the wide one, scaled to the page, would draw its text under 11 px — the narrow one, drawn
+ * 1:1 on a phone. The other is display: none, so neither the eye nor a screen reader meets it twice.
+ */
+export function chartFigure(wide: Html, narrow: Html): Html {
+  return `<figure class="chart"><div class="chart-wide">${wide}</div><div class="chart-narrow">${narrow}</div></figure>`;
 }
 
 /** "89,99 %" from an exact percentage (rounded half-up for display only). */

@@ -11,7 +11,12 @@ import { BAND_LABELS, FLAG_LABELS, UNIT_GROUPS } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import type { BandThreshold, UnitChange } from '#domain/ranking';
 import type { PeriodResults, UnitPeriodResult } from '#domain/scoring';
-import { areaAveragesSvg, bandCountsSvg, scoreDistributionSvg } from '#functions/documents/charts';
+import {
+  areaAveragesSvg,
+  bandCountsSvg,
+  type ChartLayout,
+  scoreDistributionSvg,
+} from '#functions/documents/charts';
 import { periodLabel as periodInWords } from '#functions/documents/format';
 import { bandsNote } from '#functions/documents/sheet-model';
 import type { AppraisalsByUnit } from '#functions/documents/types';
@@ -20,6 +25,7 @@ import {
   type AdminFrame,
   adminPage,
   type Crumb,
+  chartFigure,
   groupTitles,
   linkOr,
   percentPointsText,
@@ -239,17 +245,22 @@ function groupSummary(results: PeriodResults | AggregateResults, group: UnitGrou
   ].join('')}</ul>`;
 }
 
-/** The group's charts, titled with the group's name as the page's heading reads it. */
+/** The group's charts, titled with the group's name as the page's heading reads it, in both layouts. */
 function charts(m: ResultsPageModel, group: UnitGroup, groupTitle: string): Html {
+  const both = (draw: (layout: ChartLayout) => string) => chartFigure(draw('wide'), draw('narrow'));
   const out = [
-    scoreDistributionSvg(m.results, group, { groupTitle }),
-    bandCountsSvg(m.results, group, { groupTitle }),
+    both((layout) => scoreDistributionSvg(m.results, group, { groupTitle, layout })),
+    both((layout) => bandCountsSvg(m.results, group, { groupTitle, layout })),
   ];
   const set = m.areas?.setsByGroup[group];
-  if (m.results.kind === 'period' && m.areas && set) {
-    out.push(areaAveragesSvg(m.results, set, m.areas.appraisals, group, { groupTitle }));
+  const areas = m.areas;
+  if (m.results.kind === 'period' && areas && set) {
+    const results = m.results;
+    out.push(
+      both((layout) => areaAveragesSvg(results, set, areas.appraisals, group, { groupTitle, layout })),
+    );
   }
-  return out.map((svg) => `<figure class="chart">${svg}</figure>`).join('\n');
+  return out.join('\n');
 }
 
 function versionsSection(m: ResultsPageModel): Html {

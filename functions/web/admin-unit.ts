@@ -19,6 +19,7 @@ import {
   type AdminFrame,
   adminPage,
   type Crumb,
+  chartFigure,
   groupTitles,
   percentText,
   pointsText,
@@ -171,7 +172,14 @@ ${
 <tbody>${rows}</tbody></table>`,
       )
 }
-${m.trend.length ? `<h2>Diễn biến qua các kỳ</h2><figure class="chart">${unitTrendSvg(m.unit.name, m.trend, m.bands ? { bands: m.bands } : {})}</figure>` : ''}`;
+${
+  m.trend.length
+    ? `<h2>Diễn biến qua các kỳ</h2>${chartFigure(
+        unitTrendSvg(m.unit.name, m.trend, m.bands ? { bands: m.bands } : {}),
+        unitTrendSvg(m.unit.name, m.trend, { ...(m.bands ? { bands: m.bands } : {}), layout: 'narrow' }),
+      )}`
+    : ''
+}`;
   return adminPage(m.frame, {
     title: `Lịch sử – ${m.unit.name}`,
     current: 'campaign',

@@ -159,6 +159,53 @@ describe('SVG charts', { timeout: 30_000 }, () => {
     expect(ids(weakestAreas(averages([90, 60, 70]), 2))).toEqual([a2, a3]);
   });
 
+  it('the narrow layout (a phone): 340 units across, no text under 12, the same title and description, every name escaped', () => {
+    const d = demo2024();
+    const q = must(d.quarters[3], 'Q4');
+    const set = must(q.setsByGroup.office, 'office set');
+    const periods = d.quarters.map((x) => x.results);
+    const phase = Array.from({ length: 14 }, (_, i) => ({
+      periodId: `${2022 + Math.floor((i + 2) / 4)}Q${((i + 2) % 4) + 1}`,
+      status: i === 7 ? ('not-submitted' as const) : ('approved' as const),
+      percent: fraction(i === 7 ? 0 : 70 + i),
+    }));
+    const pairs: [string, (layout: 'wide' | 'narrow') => string][] = [
+      ['distribution', (layout) => scoreDistributionSvg(q.results, 'commune', { layout })],
+      ['bands', (layout) => bandCountsSvg(q.results, 'office', { layout })],
+      ['areas', (layout) => areaAveragesSvg(q.results, set, q.inputs, 'office', { layout })],
+      ['trend', (layout) => unitTrendSvg('Phòng Y tế', trendFrom(periods, 'phong-y-te'), { layout })],
+      ['phase', (layout) => unitTrendSvg(TRICKY_NAME, phase, { layout, id: 'x"y' })],
+    ];
+    const part = (svg: string, tag: string) =>
+      decodeXml(new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`).exec(svg)?.[1] ?? '');
+    for (const [name, draw] of pairs) {
+      const wide = draw('wide');
+      const narrow = draw('narrow');
+      expectAccessibleImage(narrow);
+      expect(narrow, name).toMatch(/^<svg [^>]*viewBox="0 0 340 \d+(\.\d+)?" width="340"/);
+      const sizes = [...narrow.matchAll(/font-size="(\d+)"/g)].map(([, n]) => Number(n));
+      expect(Math.min(...sizes), name).toBeGreaterThanOrEqual(12);
+      // Told the same to a screen reader, under ids of its own (both sit in one page).
+      expect(part(narrow, 'title'), name).toBe(part(wide, 'title'));
+      expect(part(narrow, 'desc'), name).toBe(part(wide, 'desc'));
+      const id = /aria-labelledby="([^ "]+)-title /.exec(narrow)?.[1];
+      expect(id, name).toBe(`${/aria-labelledby="([^ "]+)-title /.exec(wide)?.[1]}-hep`);
+      expect(narrow, name).not.toContain('<b>');
+      // Nothing drawn past the right edge by its starting point: a line of 12 px text starts by 300.
+      for (const [, x] of narrow.matchAll(/<text x="([\d.]+)"/g)) expect(Number(x), name).toBeLessThan(300);
+      expect(draw('narrow')).toBe(narrow);
+    }
+    // The sideways bars carry every count; the trend every period's value, the missed one's reason.
+    const bands = pairs[1]?.[1]('narrow') ?? '';
+    for (const band of ['Xuất sắc', 'Tốt', 'Khá', 'Trung bình', 'Yếu']) expect(texts(bands)).toContain(band);
+    const phaseNarrow = pairs[4]?.[1]('narrow') ?? '';
+    expect(texts(phaseNarrow).filter((t) => /%/.test(t))).toHaveLength(14);
+    expect(texts(phaseNarrow)).toContain('0 % (Không nộp báo cáo)');
+    expect(decodeXml(phaseNarrow)).toContain(TRICKY_NAME);
+    const areas = pairs[2]?.[1]('narrow') ?? '';
+    expect(texts(areas).filter((t) => / \(thấp (nhất|thứ hai)\)$/.test(t))).toHaveLength(2);
+  });
+
   it('is the same bytes for the same input, and escapes every name', () => {
     const results = smallResults();
     const a = unitTrendSvg(TRICKY_NAME, trendFrom([results], 'xa-c'), { id: 'x"y' });

@@ -17,6 +17,7 @@ import { adminGallery } from '../web/admin-gallery.ts';
 import {
   addAxe,
   CHROMIUM,
+  DESKTOP_WIDTH,
   findingsAtBothWidths,
   haveBrowser,
   launchChromium,
@@ -103,6 +104,72 @@ describe.skipIf(skip)('admin pages in a browser', () => {
     expect(await units.locator('tbody tr').count()).toBe(25);
     await Promise.all([page.waitForURL(/page=2/), page.click('a[rel=next]')]);
     expect(await units.locator('tbody tr').count()).toBe(2);
+    await page.close();
+  }, 60_000);
+
+  it('the charts on a phone: every text at least 11 px as drawn, each chart within the screen, no sideways scroll', async () => {
+    const page = await browser.newPage({ viewport: { width: PHONE_WIDTH, height: 900 }, locale: 'vi-VN' });
+    const measured: Record<string, { charts: number; smallest: number; widest: number; outside: number }> =
+      {};
+    for (const name of ['results-period', 'results-year', 'unit']) {
+      await page.goto(`${base}/trang/${name}`);
+      for (const width of [PHONE_WIDTH, DESKTOP_WIDTH]) {
+        await page.setViewportSize({ width, height: 900 });
+        measured[`${name} ${width} px`] = await page.evaluate(() => {
+          // The browser's DOM, typed here since the project compiles without the DOM library.
+          interface El {
+            getClientRects(): { length: number };
+            getBoundingClientRect(): { width: number; left: number; right: number };
+            querySelectorAll(s: string): El[];
+            viewBox: { baseVal: { width: number } };
+          }
+          const g = globalThis as unknown as {
+            document: { querySelectorAll(s: string): El[] };
+            getComputedStyle(el: El): { fontSize: string };
+          };
+          // The charts drawn at this width (a layout not shown is display: none, with no box).
+          const shown = [...g.document.querySelectorAll('figure.chart svg[role=img]')].filter(
+            (svg) => svg.getClientRects().length > 0,
+          );
+          let smallest = Number.POSITIVE_INFINITY;
+          let widest = 0;
+          // Texts reaching past the chart's own edges (cut off when drawn).
+          let outside = 0;
+          for (const svg of shown) {
+            const box = svg.getBoundingClientRect();
+            // The SVG's user unit in CSS pixels: its drawn width over its viewBox's.
+            const scale = box.width / svg.viewBox.baseVal.width;
+            widest = Math.max(widest, box.right);
+            for (const t of svg.querySelectorAll('text, tspan')) {
+              smallest = Math.min(smallest, Number.parseFloat(g.getComputedStyle(t).fontSize) * scale);
+              const r = t.getBoundingClientRect();
+              if (r.left < box.left - 0.5 || r.right > box.right + 0.5) outside++;
+            }
+          }
+          return {
+            charts: shown.length,
+            smallest: Math.round(smallest * 100) / 100,
+            widest: Math.ceil(widest),
+            outside,
+          };
+        });
+        const [scroll, client] = await scrollWidths(page);
+        expect(scroll, `${name} ${width} px`).toBeLessThanOrEqual(client);
+      }
+    }
+    console.info('smallest chart text as drawn (px):', JSON.stringify(measured));
+    for (const [at, m] of Object.entries(measured)) {
+      expect(m.charts, at).toBeGreaterThan(0);
+      expect(m.smallest, at).toBeGreaterThanOrEqual(11);
+      expect(m.outside, at).toBe(0);
+      expect(m.widest, at).toBeLessThanOrEqual(
+        at.endsWith(`${PHONE_WIDTH} px`) ? PHONE_WIDTH : DESKTOP_WIDTH,
+      );
+    }
+    // The results page draws three charts a group for a period, two for a year; the unit's page one.
+    expect(measured[`results-period ${PHONE_WIDTH} px`]?.charts).toBe(
+      measured[`results-period ${DESKTOP_WIDTH} px`]?.charts,
+    );
     await page.close();
   }, 60_000);
 

@@ -126,8 +126,23 @@ describe('admin pages', { timeout: 30_000 }, () => {
   it('charts are drawn on the server: distribution, bands and reform areas per group, each an image with its values in words', () => {
     const html = renderResultsPage(f.periodResultsModel());
     const svgs = [...html.matchAll(/<svg [^>]*role="img" aria-labelledby="([^"]+)"/g)].map(([, ids]) => ids);
-    expect(svgs).toHaveLength(6);
-    expect(new Set(svgs).size).toBe(6);
+    // Each chart twice: the wide layout and the phone's narrow one (only one displayed at a time),
+    // under ids of their own.
+    expect(svgs).toHaveLength(12);
+    expect(new Set(svgs).size).toBe(12);
+    const figures = [
+      ...html.matchAll(
+        /<figure class="chart"><div class="chart-wide">(.*?)<\/div><div class="chart-narrow">(.*?)<\/div><\/figure>/gs,
+      ),
+    ];
+    expect(figures).toHaveLength(6);
+    for (const [, wide = '', narrow = ''] of figures) {
+      expect(wide).toMatch(/^<svg [^>]*viewBox="0 0 640 /);
+      expect(narrow).toMatch(/^<svg [^>]*viewBox="0 0 340 /);
+    }
+    expect(html).toMatch(
+      /\.chart-narrow\{display:none\}\s*@media \(max-width:44rem\)\{\.chart-wide\{display:none\}\.chart-narrow\{display:block\}\}/,
+    );
     // The period in words, as the page's own heading names it, not its code.
     expect(html).toContain('Tỷ lệ điểm bình quân theo lĩnh vực – Khối xã, thị trấn, quý III năm 2024');
     expect(html).not.toMatch(/<script|<img|src=/);
