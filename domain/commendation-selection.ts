@@ -144,7 +144,6 @@ export function upwardProposals(ctx: RuleContext, group: UnitGroup): Selection<W
         compareFractions(r.percent, min) >= 0,
     )
     .sort((a, b) => rankKey(a.rank) - rankKey(b.rank) || cmpStr(a.unitId, b.unitId));
-  const cut = cutAt(eligible, up.perGroup, (r) => rankKey(r.rank));
   const candidate = (r: RankedResult): Working => {
     const unit = ctx.unitsById.get(r.unitId);
     if (!unit) throw new RangeError(`unknown unit ${r.unitId}`);
@@ -171,6 +170,25 @@ export function upwardProposals(ctx: RuleContext, group: UnitGroup): Selection<W
     ]);
     return w;
   };
+  // No issuer list in force on the decision date (a huyện after 30/06/2025, a tỉnh or sở before
+  // 01/07/2025): there is no chairman whose name the proposal could go up in, so every candidate is
+  // refused, the upward ones too (docs/commendation.md: "every candidate is refused with
+  // no-issuer-list"), and none takes a Giấy khen place from the others.
+  if (!ctx.issuer.list) {
+    const { label, dateVi } = ctx.issuer;
+    return {
+      decisions: eligible.map((r) => ({
+        candidate: candidate(r),
+        status: 'excluded' as const,
+        finding: exclusion({
+          code: 'no-issuer-list',
+          message: `Không có danh mục thẩm quyền của ${label} có hiệu lực ngày ${dateVi}: không thể đề nghị ${ctx.awards.upwardIssuer} tặng ${ctx.awards.upwardShort}.`,
+        }),
+      })),
+      tie: null,
+    };
+  }
+  const cut = cutAt(eligible, up.perGroup, (r) => rankKey(r.rank));
   const slots = up.perGroup - cut.within.length;
   const decisions: Decision<Working>[] = [
     ...cut.within.map((r) => ({

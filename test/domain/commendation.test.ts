@@ -188,6 +188,30 @@ describe('collectives from the ranking', () => {
     expect(p.warnings.join(' ')).toMatch(/cấp huyện không còn từ 01\/07\/2025/);
     expect(codes(byId(p.candidates, 'collective:van-phong'))).toContain('no-issuer-list');
   });
+
+  it('proposes nobody upward either when the issuer has no list in force: every candidate is refused', () => {
+    const p = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      onDate: '2025-07-15',
+      settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
+    });
+    // van-phong (93,50 %) would be proposed upward on 30/06/2025; on 15/07/2025 there is no huyện.
+    const upward = byId(p.candidates, 'upward:van-phong');
+    expect(upward.status).toBe('excluded');
+    expect(codes(upward)).toContain('no-issuer-list');
+    expect(p.ballot).toEqual([]);
+    expect(p.tiesForCouncil).toEqual([]);
+    // Not proposed upward, so its collective line says only that nothing can be granted.
+    expect(codes(byId(p.candidates, 'collective:van-phong'))).not.toContain('proposed-upward');
+    const before = proposeCommendations({
+      timeZone: 'Asia/Ho_Chi_Minh',
+      ...base,
+      onDate: '2025-06-30',
+      settings: settings({ upward: { minPercent: 93, perGroup: 1 } }),
+    });
+    expect(byId(before.candidates, 'upward:van-phong').status).toBe('propose-upward');
+  });
 });
 
 describe('ties at a cut-off', () => {

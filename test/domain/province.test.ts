@@ -119,13 +119,15 @@ describe('a province tenant (DOMAIN.md, "A province tenant")', () => {
       results: rankAll(rows),
       units: rows.map((r) => unit(r.unitId, r.group)),
       nominations: [nomination({ id: 'ca-nhan', unitId: 'so-tu-phap', form: 'bang-khen-tinh' })],
-      settings: settings({ issuerLevel: 'tinh' }),
+      // so-noi-vu (96,50 %) would be proposed to the Prime Minister from 01/07/2025.
+      settings: settings({ issuerLevel: 'tinh', upward: { minPercent: 95, perGroup: 1 } }),
       issuerLevel: 'tinh',
       onDate: '2025-03-01',
       timeZone: 'Asia/Ho_Chi_Minh',
     });
-    const granted = early.candidates.filter((c) => c.status === 'proposed');
+    const granted = early.candidates.filter((c) => c.status !== 'excluded');
     expect(granted).toEqual([]);
+    expect(early.ballot).toEqual([]);
     expect(byId(early, 'individual:ca-nhan').reasons.map((r) => r.code)).toContain('no-issuer-list');
   });
 });
