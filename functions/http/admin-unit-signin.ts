@@ -5,7 +5,8 @@
  * - `GET /u`: a form for the unit's registered email; `POST /u`: if the address is a unit's
  *   focal point, a signed single-use link valid 15 minutes is mailed — at most one per unit per
  *   15-minute window (its outbox identity carries the window). The answer is the same page
- *   whatever the address, so nobody learns which addresses are registered;
+ *   whatever the address, after the same floor of time (functions/ports/answer-floor.ts), so
+ *   nobody learns which addresses are registered;
  * - `GET|HEAD /u/session?k&id&a&e&s`: a page with a button; `POST` consumes the link (once) and
  *   opens a session scoped to the unit (`unitId` on the session), then 303 to the unit's page;
  * - `GET /u/<u>`, `/u/<u>/periods/<p>`: the unit's history and periods, read-only, through the
@@ -15,6 +16,7 @@
  */
 import { groupLabelsFor, type Unit } from '#domain/model';
 import type { Sender } from '#mail/letter';
+import { atFloor } from '#ports/answer-floor';
 import { now } from '#ports/clock';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
@@ -78,14 +80,17 @@ async function requestLink(request: HttpRequest): Promise<HttpResponse> {
     throw new FormError(problems, renderUnitLinkRequest({ authority, email, problems }));
   }
   const units = campaign.units.filter((u) => sameAddress(u.focalPoint.email, email));
-  for (const unit of units) {
-    try {
-      await sendUnitLink(unit, campaign.sender);
-    } catch (error) {
-      // The answer stays the same; the focal point may ask again.
-      handlerLogger().error('unit link not sent', { unitId: unit.id, error });
+  // Known or not, the answer comes after the same floor (functions/ports/answer-floor.ts).
+  await atFloor(async () => {
+    for (const unit of units) {
+      try {
+        await sendUnitLink(unit, campaign.sender);
+      } catch (error) {
+        // The answer stays the same; the focal point may ask again.
+        handlerLogger().error('unit link not sent', { unitId: unit.id, error });
+      }
     }
-  }
+  });
   return htmlResponse(200, renderUnitLinkSent({ authority }));
 }
 

@@ -7,7 +7,8 @@
  * - `POST /admin/signin`: if the address is one of the district's admins, emails a signed,
  *   single-use sign-in link valid 15 minutes — at most one per admin per 15-minute window (its
  *   outbox identity carries the window), which also rate-limits. The answer is the same page
- *   whatever the address, so nobody can probe who is an admin;
+ *   whatever the address, after the same floor of time (functions/ports/answer-floor.ts), so
+ *   nobody can probe who is an admin, by its content or by its time;
  * - `GET|HEAD /admin/session?k&id&a&e&s`: a page with a button (mail scanners open links; a GET
  *   never signs anyone in); `POST` consumes the link (`pending → decided`, once), creates a
  *   server-side session (random 128-bit id, 8 h absolute, 1 h idle; only its hash is stored), sets
@@ -23,6 +24,7 @@
 
 import type { Person } from '#domain/model';
 import { type Email, renderLetter, type Sender } from '#mail/letter';
+import { atFloor } from '#ports/answer-floor';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
 import { baseUrl } from '#ports/settings';
@@ -111,14 +113,17 @@ async function signIn(request: HttpRequest): Promise<HttpResponse> {
     );
   }
   const signer = campaign ? signerOf(campaign, email) : undefined;
-  if (campaign && signer) {
+  // Known or not, the answer comes after the same floor (functions/ports/answer-floor.ts): the
+  // mail an admin's or a leader's address costs does not show in the time the page takes.
+  await atFloor(async () => {
+    if (!campaign || !signer) return;
     try {
       await sendSignInLink(signer, campaign.sender, next);
     } catch (error) {
       // The answer stays the same; the person may ask again.
       handlerLogger().error('sign-in link not sent', { personId: signer.person.id, error });
     }
-  }
+  });
   return htmlResponse(200, renderSignInSent(authorityOf(campaign)));
 }
 
