@@ -9,15 +9,20 @@
  * AWS SDK is loaded only when a call is made (`--dry-run` never loads it, and calls nothing).
  */
 import { userInfo } from 'node:os';
-import { criteriaSetFor, formatDate, periodsOf } from '#domain/calendar';
+import { formatDate, periodsOf } from '#domain/calendar';
 import { ConfigError, type ConfigProblem } from '#domain/config';
 import type { LoadedDistrict } from '#domain/config-files';
-import type { CriteriaSet, DistrictConfig, Period } from '#domain/model';
+import type { Period } from '#domain/model';
 import { formatPoints } from '#domain/points';
 import {
+  type AdjustmentCaps,
   type AdjustmentsDocument,
   type AdjustmentsEntry,
+  adjustmentCaps,
+  cappedText,
   checkAdjustments,
+  overCaps,
+  overCapText,
   type RecordAdjustmentsResult,
 } from '#functions/scoring/adjustments';
 import { readAdjustments } from '#functions/scoring/adjustments-file';
@@ -98,34 +103,15 @@ export function surveyText(survey: number | null): string {
   return survey === null ? NO_SURVEY : formatPoints(survey);
 }
 
-interface Caps {
-  bonusCap: number;
-  penaltyCap: number;
-}
-
-/** The caps scoring will apply to the unit in the period: the group's override, else the set's. */
-function capsFor(
-  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
-  unitId: string,
-  period: Period,
-): Caps | undefined {
+/** The caps scoring will apply to the unit in the period (functions/scoring/adjustments.ts). */
+function capsOf(district: LoadedDistrict, unitId: string, period: Period): AdjustmentCaps | undefined {
   const unit = district.config.units.find((u) => u.id === unitId);
   if (!unit) return undefined;
   try {
-    const set = criteriaSetFor(district.config, district.criteriaSets, unit.group, period);
-    const group = district.config.groups[unit.group];
-    return { bonusCap: group.bonusCap ?? set.bonusCap, penaltyCap: group.penaltyCap ?? set.penaltyCap };
+    return adjustmentCaps(district, unit.group, period);
   } catch {
     return undefined;
   }
-}
-
-/** "6 (trần 5: tính 5)" when above the cap; the stored value is the file's, the cap applies at scoring. */
-function cappedText(points: number, cap: number | undefined): string {
-  const text = formatPoints(points);
-  return cap !== undefined && points > cap
-    ? `${text} (vượt trần ${formatPoints(cap)}: tính ${formatPoints(cap)})`
-    : text;
 }
 
 /** The plan, per period: every unit with its survey, bonus and penalty. */
@@ -145,7 +131,7 @@ export function describeEntries(district: LoadedDistrict, entries: readonly Adju
         `${list.length} đơn vị (units)`,
     );
     const rows = list.map((e) => {
-      const caps = capsFor(district, e.unitId, period);
+      const caps = capsOf(district, e.unitId, period);
       return [
         `${names.get(e.unitId) ?? e.unitId} (${e.unitId})`,
         surveyText(e.survey),
@@ -164,6 +150,11 @@ export function describeEntries(district: LoadedDistrict, entries: readonly Adju
         rows,
       ).map((line) => `  ${line}`),
     );
+    // Each bonus or penalty above its cap said in words too, as the admin's page says it.
+    for (const o of overCaps(list, district))
+      out.push(
+        `  Vượt trần (above the cap): ${overCapText(o)} (recorded as written; scoring counts the cap)`,
+      );
     // Notes are long (a report's number and date): under the table, not in a column.
     const notes = list.filter((e) => e.note);
     if (notes.length > 0) {

@@ -1,7 +1,8 @@
 /**
  * Survey results, bonuses and penalties through the form (docs/admin.md, "Admin actions"): the
  * form (pre-filled with what is stored, each unit's stored version in a hidden field) → the
- * preview (checked by the rules `thidua record` applies; nothing stored) → recorded (each changed
+ * preview (checked by the rules `thidua record` applies, a bonus or penalty above its cap named
+ * as the command names it; nothing stored) → recorded (each changed
  * unit stored and audited, as the CLI does). A unit changed by another writer since the form was
  * opened is 409 "edited elsewhere": nothing is recorded, the admin's values stay in the form, and
  * the page names what is stored now and who stored it.
@@ -15,7 +16,7 @@
 import { criteriaSetFor } from '#domain/calendar';
 import { surveyArea } from '#domain/criteria-tree';
 import { type Period, UNIT_GROUPS, type UnitGroup } from '#domain/model';
-import type { AdjustmentsEntry } from '#functions/scoring/adjustments';
+import { type AdjustmentsEntry, adjustmentCaps, overCaps } from '#functions/scoring/adjustments';
 import { storeAdjustments } from '#functions/scoring/store-adjustments';
 import { results } from '#ports/dynamo/results';
 import { ConflictError } from '#ports/errors';
@@ -95,11 +96,7 @@ function groupLimits(campaign: CampaignContext, period: Period): Partial<Record<
   for (const group of UNIT_GROUPS) {
     if (!config.units.some((u) => u.group === group)) continue;
     const set = criteriaSetFor(config, campaign.criteriaSets, group, period);
-    out[group] = {
-      survey: surveyArea(set)?.max ?? null,
-      bonusCap: config.groups[group]?.bonusCap ?? set.bonusCap,
-      penaltyCap: config.groups[group]?.penaltyCap ?? set.penaltyCap,
-    };
+    out[group] = { survey: surveyArea(set)?.max ?? null, ...adjustmentCaps(campaign, group, period) };
   }
   return out;
 }
@@ -157,7 +154,12 @@ export async function adjustments(
     throw new FormError(problems, renderAdjustmentsPage({ ...base, nonce, posted: form, problems }));
   }
   if (step !== 'confirm') {
-    const preview = step === 'edit' ? {} : { preview: previewAdjustments(entries, units) };
+    // A bonus or penalty above its cap is said by unit, value and cap before anything is recorded,
+    // by the check `thidua record` prints (recorded as written, counted as the cap).
+    const preview =
+      step === 'edit'
+        ? {}
+        : { preview: previewAdjustments(entries, units), overCaps: overCaps(entries, ctx.campaign) };
     return htmlResponse(200, renderAdjustmentsPage({ ...base, nonce, posted: form, ...preview }));
   }
   const versions = formVersions(

@@ -27,7 +27,7 @@
 import { criteriaSetFor, periodsOf } from '#domain/calendar';
 import type { ConfigProblem } from '#domain/config';
 import { surveyArea } from '#domain/criteria-tree';
-import type { CriteriaSet, DistrictConfig, Period, Unit } from '#domain/model';
+import type { CriteriaSet, DistrictConfig, Period, Points, Unit, UnitGroup } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import type { Adjustments } from '#ports/results';
 
@@ -225,4 +225,87 @@ export function checkAdjustments(
       return line === undefined ? p : { ...p, line };
     }),
   };
+}
+
+/** The most of a unit's bonus and penalty scoring counts in a period. */
+export interface AdjustmentCaps {
+  bonusCap: Points;
+  penaltyCap: Points;
+}
+
+/**
+ * The caps scoring applies (domain/scoring.ts) to a group's units in a period: the group's own
+ * (`groups.<group>.bonusCap`/`penaltyCap` in the config), else the criteria set's in force.
+ * Throws as `criteriaSetFor` does when no set is in force.
+ */
+export function adjustmentCaps(
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+  group: UnitGroup,
+  period: Period,
+): AdjustmentCaps {
+  const set = criteriaSetFor(district.config, district.criteriaSets, group, period);
+  const own = district.config.groups[group];
+  return { bonusCap: own?.bonusCap ?? set.bonusCap, penaltyCap: own?.penaltyCap ?? set.penaltyCap };
+}
+
+/** A bonus or penalty above its cap: recorded as written, counted as the cap when scoring. */
+export interface OverCap {
+  unitId: string;
+  unitName: string;
+  periodId: string;
+  field: 'bonus' | 'penalty';
+  value: Points;
+  cap: Points;
+}
+
+/**
+ * The check `thidua record` and the admin's adjustments page both make before recording: every
+ * bonus or penalty above the cap scoring will count (DOMAIN.md's caps: the value is kept as
+ * written — where it came from stays on record — and scoring counts the cap), so that neither
+ * records one without saying so. Entries of a period or unit the district lacks are left out
+ * (`parseAdjustments` refused them).
+ */
+export function overCaps(
+  entries: readonly AdjustmentsEntry[],
+  district: { config: DistrictConfig; criteriaSets: readonly CriteriaSet[] },
+): OverCap[] {
+  const periods = new Map(periodsOf(district.config).map((p) => [p.id, p]));
+  const units = new Map(district.config.units.map((u) => [u.id, u]));
+  const out: OverCap[] = [];
+  for (const entry of entries) {
+    const period = periods.get(entry.periodId);
+    const unit = units.get(entry.unitId);
+    if (!period || !unit) continue;
+    let caps: AdjustmentCaps;
+    try {
+      caps = adjustmentCaps(district, unit.group, period);
+    } catch {
+      continue;
+    }
+    const about = { unitId: unit.id, unitName: unit.name, periodId: period.id };
+    if (entry.bonus > caps.bonusCap)
+      out.push({ ...about, field: 'bonus', value: entry.bonus, cap: caps.bonusCap });
+    if (entry.penalty > caps.penaltyCap)
+      out.push({ ...about, field: 'penalty', value: entry.penalty, cap: caps.penaltyCap });
+  }
+  return out;
+}
+
+/** "6 (vượt trần 5: tính 5)" above the cap, else "6": what a table shows of a bonus or penalty. */
+export function cappedText(points: Points, cap: Points | undefined): string {
+  const text = formatPoints(points);
+  return cap !== undefined && points > cap
+    ? `${text} (vượt trần ${formatPoints(cap)}: tính ${formatPoints(cap)})`
+    : text;
+}
+
+/**
+ * What the admin is told of one, in Vietnamese, naming the unit, the value and the cap:
+ * "Xã Thanh Sơn: điểm thưởng 6 vượt mức tối đa 5 — ghi nhận 6 như đã nhập, khi tính điểm chỉ tính 5".
+ */
+export function overCapText(o: OverCap): string {
+  const what = o.field === 'bonus' ? 'điểm thưởng' : 'điểm trừ';
+  return `${o.unitName}: ${what} ${formatPoints(o.value)} vượt mức tối đa ${formatPoints(o.cap)} — ghi nhận ${formatPoints(
+    o.value,
+  )} như đã nhập, khi tính điểm chỉ tính ${formatPoints(o.cap)}`;
 }

@@ -9,7 +9,13 @@
 import type { ConfigProblem } from '#domain/config';
 import type { CriteriaSet, DistrictConfig, Period, Points, UnitGroup } from '#domain/model';
 import { formatPoints } from '#domain/points';
-import { type AdjustmentsEntry, parseAdjustments } from '#functions/scoring/adjustments';
+import {
+  type AdjustmentsEntry,
+  cappedText,
+  type OverCap,
+  overCapText,
+  parseAdjustments,
+} from '#functions/scoring/adjustments';
 import { type AdminFrame, adminPage, groupTitles, scrollTable } from './admin-frame.ts';
 import { adminHref } from './admin-routes.ts';
 import { type SearchableUnit, unitMatches, unitSearch } from './admin-units.ts';
@@ -78,6 +84,11 @@ export interface AdjustmentsPageModel {
   problems?: FieldProblem[];
   /** Present once the form checked clean: what recording would change. */
   preview?: PreviewRow[];
+  /**
+   * With the preview: each bonus or penalty above its cap (`overCaps`, the check `thidua record`
+   * makes), said before anything is recorded — recorded as written, counted as the cap.
+   */
+  overCaps?: OverCap[];
   /** Nothing recorded: these units were changed elsewhere since the form was opened (409). */
   conflicts?: EditedElsewhere[];
   /** After recording: how many changed and whether results need a recompute. */
@@ -231,10 +242,13 @@ export function previewAdjustments(
   });
 }
 
-function valuesText(v: StoredValues | undefined): string {
+/** The values in words; with the caps, a bonus or penalty above one says what scoring counts. */
+function valuesText(v: StoredValues | undefined, caps?: GroupLimits): string {
   if (!v) return 'Chưa ghi nhận';
   const survey = v.survey === null ? 'không có khảo sát' : `khảo sát ${formatPoints(v.survey)}`;
-  return `${survey}; thưởng ${formatPoints(v.bonus)}; trừ ${formatPoints(v.penalty)}${v.note ? `; ${v.note}` : ''}`;
+  return `${survey}; thưởng ${cappedText(v.bonus, caps?.bonusCap)}; trừ ${cappedText(v.penalty, caps?.penaltyCap)}${
+    v.note ? `; ${v.note}` : ''
+  }`;
 }
 
 /** A stored value as the form's box shows it: "8,5"; no survey result, no note, nothing stored: empty. */
@@ -318,7 +332,20 @@ function formTable(m: AdjustmentsPageModel, shown: readonly AdjustmentUnit[]): H
     .join('\n');
 }
 
-function previewTable(rows: readonly PreviewRow[]): Html {
+/** Each bonus or penalty above its cap, by unit, value and cap: recorded as typed, counted as the cap. */
+function overCapNotice(over: readonly OverCap[]): Html {
+  if (over.length === 0) return '';
+  return `<div class="notice warn" role="alert"><h2>Vượt mức tối đa</h2><ul>${over
+    .map((o) => `<li>${e(overCapText(o))}.</li>`)
+    .join(
+      '',
+    )}</ul><p>Số liệu được ghi nhận như đã nhập (để giữ đúng nguồn), nhưng khi tính điểm chỉ tính bằng mức tối đa. Nếu đã nhập nhầm, bấm Sửa lại.</p></div>`;
+}
+
+function previewTable(
+  rows: readonly PreviewRow[],
+  capsOf: (unitId: string) => GroupLimits | undefined,
+): Html {
   return scrollTable(
     'Xem trước',
     `<table><caption class="visually-hidden">Những gì sẽ được ghi nhận</caption>
@@ -326,7 +353,7 @@ function previewTable(rows: readonly PreviewRow[]): Html {
 <tbody>${rows
       .map(
         (r) =>
-          `<tr><th scope="row">${e(r.unitName)}</th><td>${e(valuesText(r.before))}</td><td>${e(valuesText(r.after))}</td><td>${
+          `<tr><th scope="row">${e(r.unitName)}</th><td>${e(valuesText(r.before))}</td><td>${e(valuesText(r.after, capsOf(r.unitId)))}</td><td>${
             r.changed ? '<strong>Thay đổi</strong>' : 'Không đổi'
           }</td></tr>`,
       )
@@ -387,7 +414,11 @@ export function renderAdjustmentsPage(m: AdjustmentsPageModel): Html {
     main = `<div class="notice info" role="status"><p>Chưa ghi gì. ${changed} đơn vị sẽ thay đổi, ${
       m.preview.length - changed
     } đơn vị không đổi. Kiểm tra rồi bấm Ghi nhận.</p></div>
-${previewTable(m.preview)}
+${overCapNotice(m.overCaps ?? [])}
+${previewTable(m.preview, (unitId) => {
+  const group = m.units.find((u) => u.id === unitId)?.group;
+  return group ? m.limits?.[group] : undefined;
+})}
 <form method="post" action="${e(action)}">${hidden('nonce', m.nonce)}${carried(m.posted ?? new URLSearchParams())}
 <div class="actions"><button type="submit" name="step" value="confirm">Ghi nhận</button><button type="submit" name="step" value="edit" class="secondary">Sửa lại</button></div></form>`;
   } else {

@@ -318,6 +318,49 @@ describe('survey, bonus and penalty through the form', { timeout: 60_000 }, () =
     expect(entries.at(-1)?.actor).toMatchObject({ kind: 'admin' });
   });
 
+  it('names a bonus or penalty above its cap by unit, value and cap before recording it as typed, as thidua record does', async () => {
+    const unit = a.bed.config.units.find((u) => u.group === 'commune');
+    if (!unit) throw new Error('no commune');
+    const path = '/admin/periods/2024Q1/adjustments';
+    const form = await (await a.get(path)).text();
+    const fields = {
+      nonce: /name="nonce" value="([^"]+)"/.exec(form)?.[1] ?? '',
+      [`version[${unit.id}]`]:
+        new RegExp(`name="version\\[${unit.id}\\]" value="(\\d+)"`).exec(form)?.[1] ?? '',
+      [`survey[${unit.id}]`]: '20',
+      [`bonus[${unit.id}]`]: '7,5',
+      [`penalty[${unit.id}]`]: '1',
+    };
+    const before = await results().getAdjustments(unit.id, '2024Q1');
+    // The words `thidua record` prints for the same value (one check, functions/scoring/adjustments.ts).
+    const said = `${unit.name}: điểm thưởng 7,5 vượt mức tối đa 5 — ghi nhận 7,5 như đã nhập, khi tính điểm chỉ tính 5`;
+
+    const preview = await a.post(path, { ...fields, step: 'preview' });
+    expect(preview.status).toBe(200);
+    const text = htmlText(await preview.text());
+    expect(text).toContain('Vượt mức tối đa');
+    expect(text).toContain(said);
+    expect(text).toContain('thưởng 7,5 (vượt trần 5: tính 5)');
+    // The penalty within its cap is not named.
+    expect(text).not.toContain('điểm trừ 1 vượt');
+    expect(await results().getAdjustments(unit.id, '2024Q1')).toEqual(before);
+
+    // Pasted from a spreadsheet: the same preview says the same.
+    const pasted = await a.post(path, {
+      nonce: fields.nonce,
+      step: 'paste',
+      paste: `${unit.name}\t20\t7,5\t1`,
+    });
+    expect(pasted.status).toBe(200);
+    expect(htmlText(await pasted.text())).toContain(said);
+    expect(await results().getAdjustments(unit.id, '2024Q1')).toEqual(before);
+
+    // Recorded as typed; scoring counts the cap (domain/unit-score.ts).
+    const done = await a.post(path, { ...fields, step: 'confirm' });
+    expect(done.status).toBe(303);
+    expect(await results().getAdjustments(unit.id, '2024Q1')).toMatchObject({ bonus: 750, penalty: 100 });
+  });
+
   it("refuses a second admin's stale form with 409, keeping what was stored and what the admin typed", async () => {
     const unit = a.bed.config.units.find((u) => u.group !== 'commune');
     if (!unit) throw new Error('no unit outside the communes');

@@ -92,6 +92,10 @@ describe('thidua record', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/Phòng Nội vụ \(phong-noi-vu\) +26,25 +1,5 +0\n/);
     expect(r.stdout).toMatch(/Xã Quỳnh Lâm \(xa-quynh-lam\) +không có khảo sát \(quy đổi\) +0 +0\n/);
     expect(r.stdout).toContain('6 (vượt trần 5: tính 5)');
+    // Said in words too, as the admin's adjustments page says it (the same check).
+    expect(r.stdout).toContain(
+      'Vượt trần (above the cap): Thị trấn Sông Lam: điểm trừ 6 vượt mức tối đa 5 — ghi nhận 6 như đã nhập, khi tính điểm chỉ tính 5',
+    );
     expect(r.stdout).toContain('Chạy thử (dry run)');
     expect(await store.results.listPeriodAdjustments('2022Q3')).toEqual([]);
   });
