@@ -9,7 +9,8 @@
  *   recording the write id and the new reviewer; the follow-ups move the assignment, take the new
  *   reviewer's load slot, put the new reviewer's approval behind the same task token (the waiting
  *   task is unchanged, so the unit is told nothing new) and mail the new reviewer its link;
- * - remind a unit now: at most once a day (the day's outbox record is the claim);
+ * - remind a unit now: at most once a day (the day's outbox record is the claim; a press's day is
+ *   pinned by its write id, so the same request again after midnight is the same reminder);
  * - record surveys, bonuses and penalties through a form (admin-adjustments.ts): checked and
  *   previewed as `thidua record` does, each unit's version checked, then stored and audited;
  * - restart a stuck review (admin-restart.ts); call a new council vote (admin-revote.ts);
@@ -309,7 +310,9 @@ async function reminderSentToday(
 
 /**
  * The claim is the outbox record of the day's reminder (`admin-remind-<yyyy-mm-dd>`, the
- * district's date): a second press the same day finds it and says when it went out.
+ * district's date): a second press the same day finds it and says when it went out. The day of a
+ * press is pinned by its write id (`Outbox.pinDay`) before its mail, so the same request sent
+ * again after midnight finds its own reminder instead of making the next day's.
  */
 async function remind(
   ctx: AdminContext,
@@ -332,7 +335,13 @@ async function remind(
     state,
     ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
   };
-  const day = localDateOf(now(), campaign.config.district.timeZone);
+  // The day the reminder belongs to: a POST's is its first try's, pinned by the form's write id
+  // (the same request again after midnight is still that reminder, never a second mail);
+  // otherwise today, the district's date (another press, another write id, is today's).
+  const scope = `remind:${unit.id}:${period.id}`;
+  const writeId = request.isRead ? undefined : nonceOf(request);
+  const today = localDateOf(now(), campaign.config.district.timeZone);
+  const day = (writeId && (await outbox().pinnedDay(scope, writeId))) || today;
   const identity = mailIdentity(`admin-remind-${day}`, unit.focalPoint.email, {
     unitId: unit.id,
     periodId: period.id,
@@ -351,8 +360,11 @@ async function remind(
       'Đơn vị không còn việc phải nộp trong kỳ này (đã nộp báo cáo, hoặc kỳ chưa mở hay đã kết thúc).';
     return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
   }
-  if (request.isRead) return page(ctx, action);
-  nonceOf(request);
+  if (request.isRead || !writeId) return page(ctx, action);
+  // Pinned before the mail: a retry of this request, at any hour, finds the day and its mail.
+  // A try of the same request that pinned first (at once, across midnight) owns the mail.
+  if ((await outbox().pinDay(scope, writeId, day)) !== day)
+    return redirect(adminHref.remind(period.id, unit.id));
   const link = await reportLink(unit.id, period);
   const at = now();
   const mail =
@@ -412,7 +424,8 @@ async function remindedFollowUps(
 /**
  * The vote letter again to a member who has not voted, with the member's own approval (the same
  * link), said to be a reminder. The claim is the outbox record of the day's reminder
- * (`admin-vote-remind-<yyyy-mm-dd>`, the member, the cycle): a second press the same day finds it.
+ * (`admin-vote-remind-<yyyy-mm-dd>`, the member, the cycle): a second press the same day finds it;
+ * the same request again after midnight finds its own (its day pinned by its write id).
  */
 async function remindVote(
   ctx: AdminContext,
@@ -439,7 +452,11 @@ async function remindVote(
     member: { id: member.id, name: member.name, email: member.email },
     closesAt: header.voteClosesAt,
   };
-  const day = localDateOf(now(), campaign.config.district.timeZone);
+  // As a unit's reminder: a POST's day is its first try's, pinned by the form's write id.
+  const scope = `remind-vote:${cycle.cycleId}:${member.id}`;
+  const writeId = request.isRead ? undefined : nonceOf(request);
+  const today = localDateOf(now(), campaign.config.district.timeZone);
+  const day = (writeId && (await outbox().pinnedDay(scope, writeId))) || today;
   const identity = mailIdentity(`admin-vote-remind-${day}`, member.email, { periodId: cycle.cycleId });
   const sentToday = await reminderSentToday(identity, member.name);
   if (sentToday) {
@@ -454,8 +471,9 @@ async function remindVote(
       : 'Đợt bỏ phiếu đã kết thúc, hoặc thành viên chưa được gửi liên kết bỏ phiếu.';
     return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
   }
-  if (request.isRead) return page(ctx, action);
-  nonceOf(request);
+  if (request.isRead || !writeId) return page(ctx, action);
+  if ((await outbox().pinDay(scope, writeId, day)) !== day)
+    return redirect(adminHref.remindVote(cycle.cycleId, member.id));
   const mail = await voteLetter(campaign, cycle, { ...stored, header }, member, approval, true);
   await mailTo(handlerLogger(), member, identity.step, { periodId: cycle.cycleId }, mail);
   crashPoint('admin-remind-vote.after-mail');

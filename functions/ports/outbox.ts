@@ -100,6 +100,16 @@ export interface Outbox {
    * its own claim.
    */
   claimResend(key: string, by: { adminId: string; writeId: string }): Promise<ResendClaim>;
+  /**
+   * The day a press of an admin's "remind now" belongs to, pinned by its form's write id (`scope`
+   * names what it reminds of, e.g. `remind:<unit>:<period>`): the first call stores `day` and
+   * answers it; a later call with the same scope and write id answers the stored day. The
+   * reminder's outbox identity carries that day, so the same request sent again after midnight
+   * is still its first try's reminder, while another press (another write id) is that day's.
+   */
+  pinDay(scope: string, writeId: string, day: string): Promise<string>;
+  /** The day `pinDay` stored for the press, if any. */
+  pinnedDay(scope: string, writeId: string): Promise<string | undefined>;
   getByKey(key: string): Promise<OutboxRecord | undefined>;
   get(identity: MailIdentity): Promise<OutboxRecord | undefined>;
   /** Newest first (the local inbox page, the district's record of its correspondence). */

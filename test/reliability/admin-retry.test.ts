@@ -93,6 +93,72 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
     expect((await reports().getProgress(unit.id, period.id))?.remindedAt).toBeDefined();
   });
 
+  it('admin-remind across midnight: the same press again just after midnight is the same reminder; a new press that day is the next', async () => {
+    const campaign = await loadCampaign();
+    const statuses = await campaigns().listPeriodStatuses();
+    // The period the test before opened (or the next one), its window under way.
+    const period =
+      campaign.periods.find((p) => statuses.get(p.id)?.status === 'open' && p.year >= 2025) ??
+      campaign.periods.find(
+        (p) => (statuses.get(p.id)?.status ?? 'scheduled') === 'scheduled' && p.year >= 2025,
+      );
+    if (!period) throw new Error('no period to open');
+    if (statuses.get(period.id)?.status !== 'open')
+      await campaigns().setPeriodStatus(period.id, 'scheduled', 'open');
+    const unit = campaign.units[1];
+    if (!unit) throw new Error('no unit');
+    await reports().markProgress(unit.id, period.id, 'invited');
+    // Midnight in Hồ Chí Minh (UTC+7) two days into the window.
+    const day = new Date(Date.parse(period.opensAt) + 2 * 86_400_000 + 7 * 3_600_000)
+      .toISOString()
+      .slice(0, 10);
+    const midnight = Date.parse(`${day}T00:00:00+07:00`);
+    const path = `/admin/periods/${period.id}/units/${unit.id}/remind`;
+    const mailsTo = async () =>
+      (await a.bed.emails()).filter((m) => m.destination.to.includes(unit.focalPoint.email)).length;
+    const reminders = () => entriesOf(`report/${unit.id}/${period.id}`, 'admin.remind');
+
+    at(a.bed, new Date(midnight - 60_000));
+    const form = { nonce: nonceIn(await (await a.get(path)).text()) };
+    await a.bed.clearEmails();
+    expect((await a.post(path, form)).status).toBe(303);
+    expect(await mailsTo()).toBe(1);
+
+    // Its answer lost, the browser sends the very same request again, two minutes later: the next day.
+    at(a.bed, new Date(midnight + 60_000));
+    const again = await a.post(path, form);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Đã gửi lời nhắc');
+    expect(await mailsTo()).toBe(1);
+    expect(await reminders()).toHaveLength(1);
+
+    // So too when the first try died after its mail, before its audit entry: the same day's entry.
+    const other = campaign.units[2];
+    if (!other) throw new Error('no third unit');
+    await reports().markProgress(other.id, period.id, 'invited');
+    const otherPath = `/admin/periods/${period.id}/units/${other.id}/remind`;
+    at(a.bed, new Date(midnight + 86_400_000 - 60_000));
+    const otherForm = { nonce: nonceIn(await (await a.get(otherPath)).text()) };
+    armCrash('admin-remind.after-mail');
+    expect((await a.post(otherPath, otherForm)).status).toBe(500);
+    disarm();
+    at(a.bed, new Date(midnight + 86_400_000 + 60_000));
+    expect((await a.post(otherPath, otherForm)).status).toBeLessThan(400);
+    const otherMails = (await a.bed.emails()).filter((m) =>
+      m.destination.to.includes(other.focalPoint.email),
+    );
+    expect(otherMails).toHaveLength(1);
+    expect((await entriesOf(`report/${other.id}/${period.id}`, 'admin.remind')).map((e) => e.id)).toEqual([
+      `remind-${day}`,
+    ]);
+
+    // A deliberate press the new day, from the page opened again, is that day's reminder: one more mail.
+    const next = { nonce: nonceIn(await (await a.get(path)).text()) };
+    expect((await a.post(path, next)).status).toBe(303);
+    expect(await mailsTo()).toBe(2);
+    expect(await reminders()).toHaveLength(2);
+  });
+
   describe('the 2024 council', () => {
     const CYCLE = '2024';
     let members: string[] = [];
@@ -114,6 +180,23 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
       expect(again.status).toBeLessThan(400);
       expect((await a.bed.emails()).filter((m) => m.destination.to.includes(email))).toHaveLength(1);
       expect(await entriesOf(`award/${CYCLE}/${memberId}`, 'admin.remind-vote')).toHaveLength(1);
+    });
+
+    it('admin-remind-vote across midnight: the same press again just after midnight sends nothing more', async () => {
+      const memberId = members[1] ?? '';
+      const email = a.bed.config.council.find((m) => m.id === memberId)?.email ?? '';
+      const path = `/admin/commendation/${CYCLE}/members/${memberId}/remind`;
+      // 23:59 in Hồ Chí Minh (UTC+7) on 28/01/2025, the vote open.
+      at(a.bed, new Date('2025-01-28T16:59:00Z'));
+      const fields = { nonce: nonceIn(await (await a.get(path)).text()) };
+      await a.bed.clearEmails();
+      expect((await a.post(path, fields)).status).toBe(303);
+      at(a.bed, new Date('2025-01-28T17:01:00Z'));
+      expect((await a.post(path, fields)).status).toBe(200);
+      expect((await a.bed.emails()).filter((m) => m.destination.to.includes(email))).toHaveLength(1);
+      expect((await entriesOf(`award/${CYCLE}/${memberId}`, 'admin.remind-vote')).map((e) => e.id)).toEqual([
+        'remind-vote-2025-01-28',
+      ]);
     });
 
     it('revote.after-start: the same press again, after the new round proposed, audits the revote once', async () => {

@@ -36,6 +36,11 @@ export function mailIdentityKey(identity: MailIdentity): string {
 }
 
 const recordKey = (key: string) => ({ pk: `OUTBOX#${key}`, sk: 'OUTBOX' });
+/** A reminder press's pinned day (`pinDay`): no listing keys, read by its key only. */
+const pressKey = (scope: string, writeId: string) => ({
+  pk: `OUTBOX#PRESS#${part('scope', scope)}#${part('writeId', writeId)}`,
+  sk: 'PRESS',
+});
 
 /**
  * The letter's text and HTML as one stored attribute (`body`, deflated when large: the record is
@@ -246,6 +251,18 @@ export class DynamoOutbox implements Outbox {
     // Another request changed it meanwhile: this one, retried, or someone else's. Read it again.
     if (tries <= 1) throw new Error(`Outbox record ${key} kept changing while a re-send was claimed`);
     return this.claimResend(key, by, tries - 1);
+  }
+
+  async pinDay(scope: string, writeId: string, day: string): Promise<string> {
+    const key = pressKey(scope, writeId);
+    const pinned = { ...key, day, at: this.table.now().iso };
+    if (await this.table.putIf({ Item: pinned, ConditionExpression: 'attribute_not_exists(pk)' })) return day;
+    return (await this.pinnedDay(scope, writeId)) ?? day;
+  }
+
+  async pinnedDay(scope: string, writeId: string): Promise<string | undefined> {
+    const item = await this.table.get(pressKey(scope, writeId));
+    return item ? String(item.day) : undefined;
   }
 
   async getByKey(key: string): Promise<OutboxRecord | undefined> {
