@@ -309,6 +309,28 @@ async function reminderSentToday(
 }
 
 /**
+ * The day a reminder press belongs to (`scope`: what it reminds of): a POST's is its first try's,
+ * pinned by the form's write id, so the same request sent again after midnight (a lost answer, a
+ * retry after a crash) is still that day's reminder, never a second mail; otherwise today, the
+ * district's date (another press, another write id, is today's). `pin` stores the day before the
+ * mail; false when a try of the same request pinned another day first (at once, across
+ * midnight): that try owns the mail.
+ */
+async function pressOf(
+  request: HttpRequest,
+  scope: string,
+  timeZone: string,
+): Promise<{ day: string; pin: () => Promise<boolean> }> {
+  const writeId = request.isRead ? undefined : nonceOf(request);
+  const today = localDateOf(now(), timeZone);
+  const day = (writeId && (await outbox().pinnedDay(scope, writeId))) || today;
+  return {
+    day,
+    pin: async () => writeId !== undefined && (await outbox().pinDay(scope, writeId, day)) === day,
+  };
+}
+
+/**
  * The claim is the outbox record of the day's reminder (`admin-remind-<yyyy-mm-dd>`, the
  * district's date): a second press the same day finds it and says when it went out. The day of a
  * press is pinned by its write id (`Outbox.pinDay`) before its mail, so the same request sent
@@ -335,13 +357,8 @@ async function remind(
     state,
     ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
   };
-  // The day the reminder belongs to: a POST's is its first try's, pinned by the form's write id
-  // (the same request again after midnight is still that reminder, never a second mail);
-  // otherwise today, the district's date (another press, another write id, is today's).
-  const scope = `remind:${unit.id}:${period.id}`;
-  const writeId = request.isRead ? undefined : nonceOf(request);
-  const today = localDateOf(now(), campaign.config.district.timeZone);
-  const day = (writeId && (await outbox().pinnedDay(scope, writeId))) || today;
+  const press = await pressOf(request, `remind:${unit.id}:${period.id}`, campaign.config.district.timeZone);
+  const { day } = press;
   const identity = mailIdentity(`admin-remind-${day}`, unit.focalPoint.email, {
     unitId: unit.id,
     periodId: period.id,
@@ -360,11 +377,8 @@ async function remind(
       'Đơn vị không còn việc phải nộp trong kỳ này (đã nộp báo cáo, hoặc kỳ chưa mở hay đã kết thúc).';
     return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
   }
-  if (request.isRead || !writeId) return page(ctx, action);
-  // Pinned before the mail: a retry of this request, at any hour, finds the day and its mail.
-  // A try of the same request that pinned first (at once, across midnight) owns the mail.
-  if ((await outbox().pinDay(scope, writeId, day)) !== day)
-    return redirect(adminHref.remind(period.id, unit.id));
+  if (request.isRead) return page(ctx, action);
+  if (!(await press.pin())) return redirect(adminHref.remind(period.id, unit.id));
   const link = await reportLink(unit.id, period);
   const at = now();
   const mail =
@@ -452,11 +466,12 @@ async function remindVote(
     member: { id: member.id, name: member.name, email: member.email },
     closesAt: header.voteClosesAt,
   };
-  // As a unit's reminder: a POST's day is its first try's, pinned by the form's write id.
-  const scope = `remind-vote:${cycle.cycleId}:${member.id}`;
-  const writeId = request.isRead ? undefined : nonceOf(request);
-  const today = localDateOf(now(), campaign.config.district.timeZone);
-  const day = (writeId && (await outbox().pinnedDay(scope, writeId))) || today;
+  const press = await pressOf(
+    request,
+    `remind-vote:${cycle.cycleId}:${member.id}`,
+    campaign.config.district.timeZone,
+  );
+  const { day } = press;
   const identity = mailIdentity(`admin-vote-remind-${day}`, member.email, { periodId: cycle.cycleId });
   const sentToday = await reminderSentToday(identity, member.name);
   if (sentToday) {
@@ -471,9 +486,8 @@ async function remindVote(
       : 'Đợt bỏ phiếu đã kết thúc, hoặc thành viên chưa được gửi liên kết bỏ phiếu.';
     return page(ctx, action, request.isRead ? 200 : 410, { outcome: { kind: 'gone', text } });
   }
-  if (request.isRead || !writeId) return page(ctx, action);
-  if ((await outbox().pinDay(scope, writeId, day)) !== day)
-    return redirect(adminHref.remindVote(cycle.cycleId, member.id));
+  if (request.isRead) return page(ctx, action);
+  if (!(await press.pin())) return redirect(adminHref.remindVote(cycle.cycleId, member.id));
   const mail = await voteLetter(campaign, cycle, { ...stored, header }, member, approval, true);
   await mailTo(handlerLogger(), member, identity.step, { periodId: cycle.cycleId }, mail);
   crashPoint('admin-remind-vote.after-mail');
