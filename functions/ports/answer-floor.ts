@@ -14,7 +14,8 @@
  * rare for one sign-in mail.
  *
  * The wait is a port so that a test can see that both paths wait on the same floor, without
- * timing anything.
+ * timing anything (test/http/signin-floor.test.ts); the in-process test harnesses replace it with
+ * one that passes at once, as they make the product's clock virtual.
  */
 import { provide } from './registry.ts';
 

@@ -16,9 +16,10 @@ import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, DistrictConfig, Period, Report } from '#domain/model';
 import { storeCampaign } from '#functions/launch/campaign';
 import { dynamoClient, type Emulators, startEmulators } from '#local/runtime/emulators';
+import { realWait } from '#ports/answer-floor';
 import { resetAwsClients } from '#ports/aws';
 import { setClockSource } from '#ports/clock';
-import { resetPorts } from '#ports/registry';
+import { replacePort, resetPorts } from '#ports/registry';
 import { createTableInput } from '#ports/table-schema';
 import type { SesEmail } from '../helpers/ses.ts';
 
@@ -55,6 +56,9 @@ export async function startBed(options: { store?: boolean } = {}): Promise<Bed> 
   Object.assign(process.env, env);
   resetAwsClients();
   resetPorts();
+  // The sign-in forms' answer floor passes at once here (test/http/signin-floor.test.ts checks
+  // that both paths wait on it): 2 s of real time per sign-in would only slow the tests down.
+  replacePort(realWait, async () => {});
   const { config, criteriaSets } = loadDistrict(DEMO, { now: IN_REVIEW });
   const bed: Bed = {
     emulators,

@@ -18,11 +18,12 @@ import { districtDigest } from '#local/product/stack-cache';
 import { type LocalHttpServer, pageRoutes, startHttpServer } from '#local/runtime/http';
 import { type LocalRuntime, startLocalRuntime, stopLocalRuntime } from '#local/runtime/runtime';
 import type { Actor } from '#ports/actor';
+import { realWait } from '#ports/answer-floor';
 import { resetAwsClients } from '#ports/aws';
 import { reports } from '#ports/dynamo/reports';
 import { reviews } from '#ports/dynamo/reviews';
 import { sessions } from '#ports/dynamo/sessions';
-import { resetPorts } from '#ports/registry';
+import { replacePort, resetPorts } from '#ports/registry';
 import type { Approval } from '#ports/reviews';
 import { approvalUrl, currentKeyId } from '#ports/signing';
 
@@ -68,6 +69,9 @@ export async function startHarness(): Promise<Harness> {
   });
   resetAwsClients();
   resetPorts();
+  // The sign-in forms' answer floor passes at once here (test/http/signin-floor.test.ts checks
+  // that both paths wait on it): 2 s of real time per sign-in would only slow the tests down.
+  replacePort(realWait, async () => {});
   await storeCampaign({ config, criteriaSets });
   const raw = new DynamoDBClient({
     endpoint: rt.endpoints.dynamodb,

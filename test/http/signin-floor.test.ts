@@ -16,7 +16,6 @@ beforeAll(async () => {
   h = await startHarness();
 }, 60_000);
 afterAll(async () => {
-  replacePort(realWait, undefined);
   await h?.stop();
 });
 
@@ -38,7 +37,8 @@ function heldWaits() {
   return { calls, nextCall: () => next };
 }
 
-afterEach(() => replacePort(realWait, undefined));
+// Back to the harness's wait, which passes at once.
+afterEach(() => replacePort(realWait, async () => {}));
 
 /** Whether a promise has settled, after the event loop has run what it had queued. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
