@@ -5,8 +5,9 @@
  * appears in a page or a log line (the access log records the route key only).
  *
  * Who may read: a report, appraise or explain link of that unit-period (decided or not, until it
- * expires), or a signed-in admin or that unit's focal point; and only a file (key and version)
- * that a revision of that unit-period's report cites.
+ * expires), or a signed-in admin or that unit's focal point — not a leader's session, which opens
+ * the results and their downloads only; and only a file (key and version) that a revision of that
+ * unit-period's report cites.
  */
 import type { EvidenceFile } from '#domain/model';
 import { now } from '#ports/clock';
@@ -16,7 +17,7 @@ import { S3EvidenceFiles } from '#ports/s3-evidence';
 import { type HttpRequest, type HttpResponse, httpHandler, LinkError, PageError, redirect } from '#web/http';
 import { isExpired, openLink } from '#web/link-pages';
 import { citedFiles } from '#web/report-form-files';
-import { currentSession } from './admin-session.ts';
+import { currentSession, roleOf } from './admin-session.ts';
 
 const notCited = () =>
   new PageError(
@@ -51,7 +52,10 @@ async function citedFileFor(request: HttpRequest): Promise<EvidenceFile> {
   throw notCited();
 }
 
-/** A link of the unit-period (report, appraise, explain) still open, or the session of an admin or of the unit. */
+/**
+ * A link of the unit-period (report, appraise, explain) still open, or the session of an admin or
+ * of the unit. A leader's session reads no unit's files: no page it opens links one.
+ */
 async function checkReader(request: HttpRequest, unitId: string, periodId: string): Promise<void> {
   if (request.query.has('s')) {
     const grant = await openLink(request, ['report', 'appraise', 'explain'], now());
@@ -62,7 +66,9 @@ async function checkReader(request: HttpRequest, unitId: string, periodId: strin
     return;
   }
   const session = (await currentSession(request))?.session;
-  if (!session || (session.unitId !== undefined && session.unitId !== unitId)) throw forbidden();
+  const role = session ? roleOf(session) : undefined;
+  if (role === 'admin' || (role === 'unit' && session?.unitId === unitId)) return;
+  throw forbidden();
 }
 
 async function handle(request: HttpRequest): Promise<HttpResponse> {

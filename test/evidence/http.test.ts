@@ -218,7 +218,7 @@ describe('a report citing files', () => {
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(bytes);
 
     // Behind a session: an admin reads any unit's files, a focal point only its own unit's.
-    const session = async (who: { adminId: string; email: string; unitId?: string }) => {
+    const session = async (who: { adminId: string; email: string; unitId?: string; leaderId?: string }) => {
       const { sessionId } = await sessions().create(who, { absoluteMs: 3_600_000, idleTimeoutMs: 600_000 });
       return fetch(`${h.base}/evidence/file?key=${encodeURIComponent(key)}`, {
         redirect: 'manual',
@@ -235,6 +235,18 @@ describe('a report citing files', () => {
     ).toBe(303);
     expect((await session(focal(unit))).status).toBe(303);
     expect((await session(focal('phong-noi-vu'))).status).toBe(403);
+    // A leader's session opens the results only: no unit's files.
+    const leader = h.config.leadership.find((l) => !h.config.admins.some((a) => a.email === l.email));
+    expect(leader).toBeDefined();
+    expect(
+      (
+        await session({
+          adminId: `leader:${leader?.id}`,
+          email: leader?.email ?? '',
+          leaderId: leader?.id ?? '',
+        })
+      ).status,
+    ).toBe(403);
     // A session of someone the config does not list (any more) reads nothing.
     expect((await session({ adminId: 'huytq', email: 'huytq.noivu@song-lam.example.org' })).status).toBe(403);
     expect(
