@@ -50,6 +50,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'vote.cast': 'Bỏ phiếu biểu quyết',
   'signin.admin': 'Đăng nhập trang quản trị',
   'signin.unit': 'Đăng nhập xem lịch sử đơn vị',
+  'signin.leader': 'Đăng nhập xem kết quả thi đua (lãnh đạo)',
   'review.assigned': 'Phân công người thẩm định',
   'review.closed': 'Kết thúc thẩm định',
   'results.published': 'Công bố kết quả',

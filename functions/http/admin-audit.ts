@@ -84,7 +84,11 @@ function actionOf(entry: AuditEntry): string {
   if (kind === 'appraise') return `appraise.${decision}`;
   if (kind === 'explain') return 'explain.explained';
   if (kind === 'vote') return 'vote.cast';
-  if (kind === 'signin') return auditUnitOf(entry.subject) ? 'signin.unit' : 'signin.admin';
+  if (kind === 'signin') {
+    // A leader's sign-in opens the results only: not read as a sign-in to the admin pages.
+    if (auditUnitOf(entry.subject)) return 'signin.unit';
+    return entry.actor.kind === 'leadership' ? 'signin.leader' : 'signin.admin';
+  }
   return entry.action;
 }
 

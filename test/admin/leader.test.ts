@@ -7,8 +7,13 @@
  * NotifyLeadership step, the pages over the local HTTP adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditActionText } from '#functions/documents/audit';
+import { auditRowOf } from '#functions/http/admin-audit';
 import { handler as notifyLeadership } from '#functions/scoring/notify-leadership';
 import { latestHeader } from '#functions/scoring/results';
+import type { AuditEntry } from '#ports/audit';
+import { audit } from '#ports/dynamo/audit';
+import { loadCampaign } from '#steps/campaign';
 import { BASE_URL } from '../functions/harness.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
@@ -93,6 +98,20 @@ describe('a leader reads the results', { timeout: 60_000 }, () => {
     cookie =
       (signedIn.headers.getSetCookie().find((c) => /thidua_session=/.test(c)) ?? '').split(';')[0] ?? '';
     expect(cookie).not.toBe('');
+
+    // The audit trail: the sign-in by the leader, read as a leader's (not an admin's), no secret.
+    const entries = await audit().list(`admin/leader:${leader.id}`);
+    const entry = entries.find((e) => e.action === 'signin.decided');
+    expect(entry?.actor).toMatchObject({ kind: 'leadership', id: leader.id, email: leader.email });
+    const row = auditRowOf(entry as AuditEntry, await loadCampaign());
+    expect(row.action).toBe('signin.leader');
+    expect(row.who).toMatchObject({ role: 'leadership', name: leader.name });
+    expect(auditActionText(row.action)).toBe('Đăng nhập xem kết quả thi đua (lãnh đạo)');
+    const session = cookie.split('=')[1] ?? '-';
+    const signature = new URL(signInLink).searchParams.get('s') ?? '-';
+    for (const secret of [session, signature]) {
+      expect(JSON.stringify(entries)).not.toContain(secret);
+    }
 
     const results = await asLeader(page, cookie);
     expect(results.status).toBe(200);
