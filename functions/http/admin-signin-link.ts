@@ -22,9 +22,17 @@ import { claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime } from '#web/pages';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGNIN_LINK_MS, sessionCookie } from './admin-session.ts';
 
+/** Whose sign-in a link is: names its outbox step. */
+export type SignInWho = 'admin' | 'leader' | 'unit';
+
+/** The outbox identity of the sign-in mail of a window (at most one per person and address). */
+function signInIdentity(who: SignInWho, id: string, to: string, window: number) {
+  return { step: `${who}-signin-${window}`, recipient: to, subjectId: id, round: 0 };
+}
+
 export async function mailSignInLink(link: {
   /** Whose sign-in: names the outbox step. */
-  who: 'admin' | 'leader' | 'unit';
+  who: SignInWho;
   /** The person's (or unit's) id, and the approval's subject. */
   id: string;
   subjectId: string;
@@ -36,7 +44,7 @@ export async function mailSignInLink(link: {
 }): Promise<SendResult['status'] | 'already-sent'> {
   const at = now();
   const window = Math.floor(at.getTime() / SIGNIN_LINK_MS);
-  const identity = { step: `${link.who}-signin-${window}`, recipient: link.to, subjectId: link.id, round: 0 };
+  const identity = signInIdentity(link.who, link.id, link.to, window);
   // Asking again within the window sends nothing (and creates nothing).
   if (await outbox().get(identity)) return 'already-sent';
   const { approval } = await reviews().createApproval({
@@ -90,6 +98,24 @@ export async function openSignInLink(request: HttpRequest, used: () => PageError
   }
   if (isExpired(approval, now())) throw new LinkError(410, 'expired');
   return approval;
+}
+
+/**
+ * Whether the link was mailed to the address the stored campaign lists for its person now. A
+ * launch may have changed the address since (someone else took the post): the link then still
+ * names the person, but the mailbox it went to is no longer theirs, so it opens nothing — else
+ * the old mailbox would get an 8-hour session under the new address. The link's mail is the
+ * outbox record of its window (`expiresAt` is the request's instant plus the link's 15 minutes).
+ */
+export async function mailedToCurrentAddress(
+  approval: Approval,
+  who: SignInWho,
+  id: string,
+  email: string,
+): Promise<boolean> {
+  const window = Math.floor((Date.parse(approval.expiresAt) - SIGNIN_LINK_MS) / SIGNIN_LINK_MS);
+  if (!Number.isSafeInteger(window)) return false;
+  return (await outbox().get(signInIdentity(who, id, email, window))) !== undefined;
 }
 
 /** Consumes the link (once: a spent link never mints a second session), then 303 to `to` signed in. */

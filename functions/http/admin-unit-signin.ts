@@ -44,7 +44,13 @@ import {
   sameAddress,
   sessionCookie,
 } from './admin-session.ts';
-import { consumeSignInLink, mailSignInLink, openSignInLink, unitSignInEmail } from './admin-signin-link.ts';
+import {
+  consumeSignInLink,
+  mailedToCurrentAddress,
+  mailSignInLink,
+  openSignInLink,
+  unitSignInEmail,
+} from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { matchPath } from './routes.ts';
 
@@ -119,6 +125,10 @@ async function unitSession(request: HttpRequest): Promise<HttpResponse> {
     ? campaign.findUnit(subject.slice(UNIT_SUBJECT.length))
     : undefined;
   if (!unit) throw new LinkError(403, 'not-found');
+  // A launch since the link was mailed gave the unit another focal point: the old address signs in no more.
+  if (!(await mailedToCurrentAddress(approval, 'unit', unit.id, unit.focalPoint.email))) {
+    throw new LinkError(403, 'not-found');
+  }
   if (request.isRead) {
     const authority = campaign.config.district.authority;
     return htmlResponse(

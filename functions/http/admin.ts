@@ -61,7 +61,12 @@ import {
   sessionCookie,
   unitOf,
 } from './admin-session.ts';
-import { consumeSignInLink, mailSignInLink, openSignInLink } from './admin-signin-link.ts';
+import {
+  consumeSignInLink,
+  mailedToCurrentAddress,
+  mailSignInLink,
+  openSignInLink,
+} from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
 import { unitPages } from './admin-unit-signin.ts';
 import { matchPath } from './routes.ts';
@@ -175,6 +180,10 @@ async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
   const signer = campaign && approval.subjectId ? signerOfLink(campaign, approval.subjectId) : undefined;
   if (!campaign || !signer) throw new LinkError(403, 'not-found');
   const { role, person } = signer;
+  // A launch since the link was mailed gave the person another address: the old one signs in no more.
+  if (!(await mailedToCurrentAddress(approval, role, person.id, person.email))) {
+    throw new LinkError(403, 'not-found');
+  }
   if (request.isRead) {
     const authority = campaign.config.district.authority;
     return htmlResponse(

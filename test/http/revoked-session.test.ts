@@ -2,7 +2,9 @@
  * Taking someone off the config ends their session. An admin removed from `admins`, a leader from
  * `leadership`, or a unit's focal point replaced, by a launch of the edited config (README, "Changing units, reviewers,
  * council or calendar mid-campaign") could go on using the session they opened before, for up to
- * 8 hours, although their sign-in link was already refused. Through real HTTP on the local system:
+ * 8 hours, although their sign-in link was already refused. A link mailed before such a launch to
+ * an address the person no longer has opens nothing either (else the old mailbox would get a
+ * session under the new address). Through real HTTP on the local system:
  * sign in by the mailed links, store the edited campaign as its next version, and look again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ afterAll(async () => {
 const ADMIN = 'huytq.noivu@song-lam.example.org';
 const OTHER_ADMIN = 'mailt.noivu@song-lam.example.org';
 const UNIT = 'xa-dai-dong';
+const OTHER_UNIT = 'xa-trung-son';
 
 async function mailedLink(to: string, path: string): Promise<string> {
   const mail = (await h.mails()).filter((m) => m.destination.to.includes(to)).at(-1);
@@ -97,5 +100,39 @@ describe('a session whose person a new launch took off the config', { timeout: 6
 
     // The admin still listed keeps the session.
     expect((await get(period, other)).status).toBe(200);
+  });
+
+  it("refuses a link mailed before the launch to an address that is no longer the person's", async () => {
+    // Links asked for, not yet used: a leader's and a focal point's (another leader and unit than above).
+    const leader = h.config.leadership[1];
+    const unit = h.config.units.find((u) => u.id === OTHER_UNIT);
+    if (!leader || !unit) throw new Error(`the demo has no second leader or no unit ${OTHER_UNIT}`);
+    expect((await postForm(`${h.base}/admin/signin`, { email: leader.email })).status).toBe(200);
+    expect((await postForm(`${h.base}/u`, { email: unit.focalPoint.email })).status).toBe(200);
+    const leaderLink = await mailedLink(leader.email, '/admin/session');
+    const unitLink = await mailedLink(unit.focalPoint.email, '/u/session');
+
+    // The same people, each at a new address (the post went to someone else).
+    await storeCampaign({
+      config: {
+        ...h.config,
+        leadership: h.config.leadership.map((l) =>
+          l.id === leader.id ? { ...l, email: 'lanhdao.moi@song-lam.example.org' } : l,
+        ),
+        units: h.config.units.map((u) =>
+          u.id === OTHER_UNIT
+            ? { ...u, focalPoint: { ...u.focalPoint, email: 'daumoi.trungson@song-lam.example.org' } }
+            : u,
+        ),
+      },
+      criteriaSets: h.criteriaSets,
+    });
+
+    for (const link of [leaderLink, unitLink]) {
+      expect((await fetch(link, { redirect: 'manual' })).status, link).toBe(403);
+      const used = await postForm(link, {});
+      expect(used.status, link).toBe(403);
+      expect(used.headers.getSetCookie().join(';')).not.toContain('thidua_session=');
+    }
   });
 });
