@@ -204,8 +204,17 @@ async function sessionPage(request: HttpRequest): Promise<HttpResponse> {
     role === 'leader'
       ? { adminId: `${LEADER_SUBJECT}${person.id}`, email: person.email, leaderId: person.id }
       : { adminId: person.id, email: person.email },
-    { to: next ?? (role === 'leader' ? adminHref.results() : '/admin'), used: usedLink },
+    {
+      to: role === 'leader' ? (next && leaderOpens(next) ? next : adminHref.results()) : (next ?? '/admin'),
+      used: usedLink,
+    },
   );
+}
+
+/** Whether a leader's session opens this page: a leader sent to any other lands on the results. */
+function leaderOpens(page: string): boolean {
+  const path = page.split('?')[0] ?? '';
+  return ADMIN_PAGES.some(([pattern, , access]) => access === 'results' && matchPath(pattern, path));
 }
 
 function usedLink(): PageError {

@@ -14,6 +14,7 @@ import { latestHeader } from '#functions/scoring/results';
 import type { AuditEntry } from '#ports/audit';
 import { audit } from '#ports/dynamo/audit';
 import { loadCampaign } from '#steps/campaign';
+import { at } from '../functions/cycle-harness.ts';
 import { BASE_URL } from '../functions/harness.ts';
 import { type AdminBed, startAdminBed } from './bed.ts';
 
@@ -186,5 +187,22 @@ describe('a leader reads the results', { timeout: 60_000 }, () => {
     const after = await asLeader('/admin/results', cookie);
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toContain('/admin?next=');
+  });
+
+  it('lands on the results when the page it came for is one only admins open', async () => {
+    const leader = chairman();
+    // A new 15-minute window (the bed's clock stands a minute after the last review closed): a new link.
+    const last = a.periods.at(-1);
+    if (!last) throw new Error('no period');
+    at(a.bed, new Date(Date.parse(last.reviewClosesAt) + 20 * 60_000));
+    expect(
+      (await post(`${a.http.url}/admin/signin`, { email: leader.email, next: '/admin/units' })).status,
+    ).toBe(200);
+    const signIn = await lastMail(leader.email, 'Liên kết xem kết quả thi đua');
+    const link = /https?:\/\/\S+\/admin\/session\?\S+/.exec(signIn.body.text ?? '')?.[0] as string;
+    expect(new URL(link).searchParams.get('n')).toBe('/admin/units');
+    const signedIn = await post(local(link), {});
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/admin/results');
   });
 });
