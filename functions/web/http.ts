@@ -130,9 +130,12 @@ export function noSuchPage(): PageError {
 export class FormError extends PageError {
   override readonly name = 'FormError';
   readonly problems: FieldProblem[];
-  constructor(problems: FieldProblem[], html?: string, status: 400 | 422 = 422) {
+  /** `html`'s own policy when that page runs the product's script (`contentSecurityPolicy`). */
+  readonly csp?: string;
+  constructor(problems: FieldProblem[], html?: string, status: 400 | 422 = 422, csp?: string) {
     super(status, 'Thông tin chưa hợp lệ', 'Chưa lưu gì: hãy sửa các mục dưới đây rồi gửi lại.', html);
     this.problems = problems;
+    if (csp) this.csp = csp;
   }
 }
 
@@ -436,11 +439,10 @@ export function errorResponse(error: unknown): HttpResponse {
         ...(error instanceof FormError ? { problems: error.problems } : {}),
         ...(error.links.length > 0 ? { links: error.links } : {}),
       });
-    return htmlResponse(
-      error.status,
-      body,
-      error instanceof MethodNotAllowed ? { headers: { allow: error.allow } } : {},
-    );
+    return htmlResponse(error.status, body, {
+      ...(error instanceof MethodNotAllowed ? { headers: { allow: error.allow } } : {}),
+      ...(error instanceof FormError && error.html && error.csp ? { csp: error.csp } : {}),
+    });
   }
   if (error instanceof ConflictError) {
     return htmlResponse(
