@@ -1,6 +1,7 @@
 /**
  * The product's own static files for its pages (functions/web/assets/): the report form's script
- * and style sheet. Served by the product itself, so the pages' CSP can say `'self'` and nothing
+ * and style sheet, and the reviewer's page's script (which imports the report form's score
+ * helpers, so both read a score as the server does) with the same style sheet. Served by the product itself, so the pages' CSP can say `'self'` and nothing
  * else. From source (locally, tests) they are read on first use, relative to this module; a
  * Lambda bundle carries them inlined by esbuild's `define` of `THIDUA_ASSETS` (infra/handlers.ts,
  * the report page's row), so no file has to travel beside the bundle.
@@ -13,17 +14,24 @@ import type { HttpRequest, HttpResponse } from './http.ts';
 const TYPES = {
   'report-form.js': 'text/javascript; charset=utf-8',
   'report-form.css': 'text/css; charset=utf-8',
+  'review-form.js': 'text/javascript; charset=utf-8',
 } as const;
 
 export type AssetName = keyof typeof TYPES;
 
-export const ASSET_NAMES: readonly AssetName[] = ['report-form.js', 'report-form.css'];
+export const ASSET_NAMES: readonly AssetName[] = ['report-form.js', 'report-form.css', 'review-form.js'];
 
 /** Where the pages link them. */
 export const ASSET_PATH = '/assets';
 
 export const REPORT_FORM_ASSETS = {
   script: `${ASSET_PATH}/report-form.js`,
+  style: `${ASSET_PATH}/report-form.css`,
+} as const;
+
+/** The reviewer's page: its running appraised total, in the report form's bar and contents styles. */
+export const REVIEW_FORM_ASSETS = {
+  script: `${ASSET_PATH}/review-form.js`,
   style: `${ASSET_PATH}/report-form.css`,
 } as const;
 

@@ -324,6 +324,20 @@ export const CASES = {
       },
     },
     {
+      what: 'the reviewer’s page’s script beside it, importing the form’s by the path it is served at',
+      event: httpEvent('GET', '/assets/review-form.js', { pathParameters: { name: 'review-form.js' } }),
+      expect: {
+        returns: (value) => {
+          const file = value as { statusCode: number; headers: Record<string, string>; body: string };
+          expect(file.statusCode).toBe(200);
+          expect(file.headers['content-type']).toBe('text/javascript; charset=utf-8');
+          expect(file.body).toContain('"./report-form.js"');
+          expect(file.body).toContain('appraisalTally');
+          expect(file.body).not.toContain('/**');
+        },
+      },
+    },
+    {
       what: 'a forged link',
       event: httpEvent('GET', '/r', { query: forgedLink('report') }),
       expect: { status: 403, mentions: ['Liên kết không hợp lệ'] },

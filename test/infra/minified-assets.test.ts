@@ -1,5 +1,5 @@
 /**
- * The report form's script as the cloud serves it (minified at synth, infra/handlers.ts) reads
+ * The report form's script (and the reviewer's page's, which imports it) as the cloud serves it (minified at synth, infra/handlers.ts) reads
  * scores, tallies totals, flags missing evidence and names added rows exactly as the script as
  * written does, which the browser tests and test/web/report-client.test.ts hold to the server's
  * rules: minifying changes its size, never what a unit sees.
@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { minifiedAsset } from '#infra/handlers';
 import { assetSource } from '#web/assets';
 import * as written from '../../functions/web/assets/report-form.js';
+import * as writtenReview from '../../functions/web/assets/review-form.js';
 
-const minified = (await import(
-  `data:text/javascript;base64,${Buffer.from(minifiedAsset('report-form.js')).toString('base64')}`
-)) as typeof written;
+const dataUrl = (code: string) => `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
+const minified = (await import(dataUrl(minifiedAsset('report-form.js')))) as typeof written;
 
 const part = () => fc.constantFrom('number', 'date', 'issuer', 'url', 'title');
 
@@ -86,5 +86,30 @@ describe('the report form script, minified', () => {
     );
     for (const bytes of [0, 999, 1000, 1_500_000, 25_000_000])
       expect(minified.sizeText(bytes)).toBe(written.sizeText(bytes));
+  });
+});
+
+describe('the reviewer’s page script, minified', () => {
+  it('still imports the report form’s helpers from beside it, and tallies an appraisal as written', async () => {
+    const code = minifiedAsset('review-form.js');
+    // The browser resolves it beside /assets/review-form.js: /assets/report-form.js.
+    expect(code).toContain('"./report-form.js"');
+    const review = (await import(
+      dataUrl(code.replace('"./report-form.js"', JSON.stringify(dataUrl(minifiedAsset('report-form.js')))))
+    )) as typeof writtenReview;
+    const leaves = fc.array(
+      fc.record({
+        area: fc.constantFrom('1', '2'),
+        max: fc.integer({ min: 0, max: 5000 }),
+        self: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: undefined }),
+        text: fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('', '1', '0,5', '12,25', '-1')),
+      }),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(leaves, (ls) => {
+        expect(review.appraisalTally(ls)).toEqual(writtenReview.appraisalTally(ls));
+      }),
+    );
   });
 });
