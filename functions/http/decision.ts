@@ -39,10 +39,12 @@ import { askForSweep } from '#ports/sweep-trigger';
 import { loadCampaign } from '#steps/campaign';
 import { type AppraiseDecisionPayload, auditDecision, claimDecision, ownDecision } from '#steps/decisions';
 import { type DeliveryOutcome, deliverDecision } from '#steps/delivery';
+import { REVIEW_FORM_ASSETS } from '#web/assets';
 import { isBack, isConfirmed, resentNote } from '#web/confirm';
 import type { DownloadLinks } from '#web/evidence-files';
 import {
   actorOf,
+  contentSecurityPolicy,
   FormError,
   type HttpRequest,
   type HttpResponse,
@@ -185,6 +187,13 @@ async function decidedAppraisal(approval: Approval, request: HttpRequest): Promi
   return htmlResponse(200, html);
 }
 
+/** The reviewer's page runs the product's own script (its running appraised total; it works without). */
+const REVIEW_PAGE_CSP = contentSecurityPolicy({ script: true });
+
+function reviewPage(html: string): HttpResponse {
+  return htmlResponse(200, html, { csp: REVIEW_PAGE_CSP });
+}
+
 const appraisePage: DecisionPage = {
   async decided(request, approval) {
     if (request.isRead) return decidedAppraisal(approval, request);
@@ -193,9 +202,13 @@ const appraisePage: DecisionPage = {
 
   async render(request, approval) {
     const ctx = await appraiseContext(approval, request);
-    return htmlResponse(
-      200,
-      renderReviewPage({ ...ctx, ...(await reviewHistory(ctx)), writeId: newWriteId() }),
+    return reviewPage(
+      renderReviewPage({
+        ...ctx,
+        ...(await reviewHistory(ctx)),
+        assets: REVIEW_FORM_ASSETS,
+        writeId: newWriteId(),
+      }),
     );
   },
 
@@ -207,10 +220,11 @@ const appraisePage: DecisionPage = {
       const html = renderReviewPage({
         ...ctx,
         ...(await reviewHistory(ctx)),
+        assets: REVIEW_FORM_ASSETS,
         raw: request.form,
         ...(writeIdPosted ? { writeId: writeIdPosted } : {}),
       });
-      return htmlResponse(200, html);
+      return reviewPage(html);
     }
     const parsed = parseAppraisalForm(request.form, {
       stored: ctx.stored,
@@ -221,11 +235,12 @@ const appraisePage: DecisionPage = {
       const html = renderReviewPage({
         ...ctx,
         ...(await reviewHistory(ctx)),
+        assets: REVIEW_FORM_ASSETS,
         raw: request.form,
         problems: parsed.problems,
         ...(writeIdOf(request.form) ? { writeId: writeIdOf(request.form) } : {}),
       });
-      throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400);
+      throw new FormError(parsed.problems, html, parsed.decision ? 422 : 400, REVIEW_PAGE_CSP);
     }
     if (parsed.payload.reportVersion !== ctx.stored.version) {
       throw new PageError(

@@ -9,6 +9,7 @@ import { missingEvidence } from '#domain/report';
 import { DECISION_LABELS, dateTime, e, type Html, layout, periodLabel, readOnlyText } from './pages.ts';
 import {
   initiativesAndCheck,
+  REVIEW_CSS,
   type ReviewHeadModel,
   reviewAreas,
   reviewHead,
@@ -70,5 +71,6 @@ ${m.decision.generalComment ? `<p><strong>Nhận xét chung:</strong></p>${readO
     title: `Thẩm định ${periodLabel(m.period.id)} – ${m.unit.name}: đã có quyết định`,
     header: m.authority,
     body,
+    styles: REVIEW_CSS,
   });
 }

@@ -2,7 +2,10 @@
  * The reviewer's page (an `appraise` decision link): the unit's report beside the criteria —
  * self-score, explanation, evidence (links leak no referrer), missing-evidence flags — with an
  * appraised score and a comment per leaf, the earlier rounds' comments and the unit's
- * explanations, and the two decisions: return for explanation, or approve.
+ * explanations, and the two decisions: return for explanation, or approve. As on the unit's form,
+ * a bar that stays on screen with the running appraised total and a table of contents by area
+ * (review-progress.ts; the figures kept up to date by assets/review-form.js, the page working
+ * without it); a long explanation and the evidence folded, so that 68 criteria fit a phone.
  *
  * Also the reading of its form into an `Appraisal` (`parseAppraisalForm`): scores of at most two
  * decimals within 0..max naming the criterion; a score that differs from the self-score needs a
@@ -17,6 +20,7 @@ import type {
   AppraisalEntry,
   CriteriaSet,
   Criterion,
+  EvidenceRef,
   Period,
   Person,
   Report,
@@ -44,9 +48,18 @@ import {
   textArea,
   textInput,
 } from './pages.ts';
+import { areaAnchor } from './report-criteria.ts';
 import { DISCIPLINE_LABELS, FORM_LABELS } from './report-fields.ts';
 import { evidenceList, type ReportState, type ReviewRound } from './report-page.ts';
 import { formProgress, selfTotalText } from './report-progress.ts';
+import {
+  type AppraisalProgress,
+  appraisalBar,
+  appraisalContents,
+  appraisalProgress,
+  areaAppraisalSummary,
+  REVIEW_ANCHORS,
+} from './review-progress.ts';
 
 export const REVIEW_LIMITS = { comment: 2_000, general: 5_000, score: 20 } as const;
 
@@ -169,6 +182,11 @@ export interface ReviewPageModel {
   changes?: ChangesSince;
   /** The appraisal is expected by then (review close, or the late-appraisal deadline after it). */
   reviewBy?: string;
+  /**
+   * The page's script and style sheet (served by the product: CSP `'self'`): the running appraised
+   * total. Without them the page works the same and says the unit's self totals.
+   */
+  assets?: { script: string; style: string };
 }
 
 /** What the unit changed after round `round`, whose reviewer saw version `version`. */
@@ -277,20 +295,62 @@ function changesSection(changes: ChangesSince, set: CriteriaSet): Html {
   return `<section id="${CHANGES_ID}">${heading}${leaves}${parts.length ? `<p>Cũng đã sửa: ${e(parts.join(', '))}.</p>` : ''}</section>`;
 }
 
-/** Each area of the set: the survey area says where its score comes from; others list their criteria. */
-export function reviewAreas(set: CriteriaSet, criterion: (c: Criterion) => Html): Html {
+/**
+ * Each area of the set, with the anchor the contents link to: the survey area says where its score
+ * comes from; others list their criteria. `summary`: a line under the area's heading (the
+ * reviewer's page: the unit's subtotal and the appraised one).
+ */
+export function reviewAreas(
+  set: CriteriaSet,
+  criterion: (c: Criterion) => Html,
+  summary?: (areaId: string) => Html,
+): Html {
   return set.areas
     .map((area) => {
-      const heading = `<h2>${e(area.id)}. ${e(area.name)} <span class="muted">tối đa ${e(formatPoints(area.max))} điểm</span></h2>`;
+      const line = summary ? summary(area.id) : '';
+      const heading = `<h2>${e(area.id)}. ${e(area.name)} <span class="muted">tối đa ${e(formatPoints(area.max))} điểm</span></h2>${
+        line ? `<p class="area-sum">${line}</p>` : ''
+      }`;
+      const id = `id="${e(areaAnchor(area.id))}"`;
       if (area.kind === 'survey') {
-        return `<section>${heading}
+        return `<section class="area survey" ${id}>${heading}
 <p class="muted">Điểm khảo sát do Phòng Nội vụ ghi nhận; không thẩm định ở đây.</p></section>`;
       }
-      return `<section>${heading}
+      return `<section class="area" ${id} data-area="${e(area.id)}">${heading}
 ${area.criteria.map(criterion).join('\n')}</section>`;
     })
     .join('\n');
 }
+
+/**
+ * What a leaf's score box is pre-filled with: the previous round's appraisal, else the self-score;
+ * the reviewer changes what differs. Never above what the unit now claims: an explanation that
+ * lowered its self-score must not be met by a higher appraised score the reviewer has to notice
+ * and justify.
+ */
+function prefillOf(leafId: string, report: Report, previous: Appraisal | undefined): string {
+  const entry = report.entries[leafId];
+  const before = previous?.entries[leafId];
+  if (before) return formatPoints(entry ? Math.min(before.score, entry.selfScore) : before.score);
+  return entry ? formatPoints(entry.selfScore) : '';
+}
+
+/**
+ * Styles of the reviewer's page only (the running total's bar and the contents come from the
+ * report form's style sheet). A criterion's score box sits on its label's line, and its comment
+ * box starts at two lines (it grows by hand): shorter on a phone, nothing left out.
+ */
+export const REVIEW_CSS = `
+.leaf .cols{row-gap:.2rem}
+.appraise .score-row{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem .5rem;margin-top:.4rem}
+.appraise .score-row label{margin:0}
+.appraise .score-row input.score{width:5rem;min-width:0}
+.appraise .score-row .problem{flex-basis:100%}
+.appraise textarea{min-height:2.9rem}
+details.unit-part>summary{cursor:pointer;margin:.4rem 0}
+details.unit-part[open]>summary .preview{display:none}
+.flag-count{color:#842029;font-weight:600}
+`;
 
 export function renderReviewPage(m: ReviewPageModel): Html {
   const report: Report = m.stored.report;
@@ -298,24 +358,34 @@ export function renderReviewPage(m: ReviewPageModel): Html {
   const flagged = new Set(missingEvidence(report, m.set));
   const previous = m.rounds.at(-1)?.appraisal?.appraisal;
   const value = (name: string, fallback: string): string => (m.raw ? (m.raw.get(name) ?? '') : fallback);
-  const body = `${reviewHead(m, m.problems?.length ? problemSummary(m.problems) : '')}
-<form method="post" action="" novalidate>
+  const progress = appraisalProgress(
+    m.set,
+    report,
+    (leaf) => value(reviewField.score(leaf), prefillOf(leaf, report, previous)),
+    flagged,
+  );
+  const body = `${appraisalBar(progress)}${reviewHead(m, m.problems?.length ? problemSummary(m.problems) : '')}
+${appraisalContents(progress)}
+<form method="post" action="" novalidate id="tham-dinh">
 ${NO_IMPLICIT_SUBMIT}
 ${hidden('reportVersion', m.stored.version)}
 ${m.writeId ? hidden('writeId', m.writeId) : ''}
-${reviewAreas(m.set, (c) =>
-  criterionHtml(c, {
-    report,
-    flagged,
-    problems,
-    previous,
-    value,
-    downloads: m.downloads,
-    changes: m.changes,
-  }),
+${reviewAreas(
+  m.set,
+  (c) =>
+    criterionHtml(c, {
+      report,
+      flagged,
+      problems,
+      previous,
+      value,
+      downloads: m.downloads,
+      changes: m.changes,
+    }),
+  (areaId) => areaLine(progress, areaId),
 )}
-${initiativesAndCheck(report)}
-<section><h2>Kết luận</h2>
+${initiativesAndCheck(report, 2, REVIEW_ANCHORS.initiatives)}
+<section id="${REVIEW_ANCHORS.conclusion}"><h2>Kết luận</h2>
 ${textArea({
   name: 'general',
   label: 'Nhận xét chung',
@@ -336,7 +406,14 @@ ${textArea({
     title: `Thẩm định ${periodLabel(m.period.id)} – ${m.unit.name}`,
     header: m.authority,
     body,
+    styles: REVIEW_CSS,
+    ...(m.assets ? { assets: m.assets } : {}),
   });
+}
+
+function areaLine(p: AppraisalProgress, areaId: string): Html {
+  const area = p.areas.find((a) => a.id === areaId);
+  return area ? areaAppraisalSummary(area) : '';
 }
 
 interface LeafContext {
@@ -368,15 +445,67 @@ export function unitSide(
         changed.selfScore.before === undefined ? 'chưa chấm' : e(formatPoints(changed.selfScore.before))
       })</span>`
     : '';
-  return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm</span></div>
-${c.evidenceRequired ? '<span class="tag">Cần minh chứng</span>' : ''}
+  // The "needs evidence" tag beside the maximum: one line less on a phone.
+  return `<div class="leaf-head"><span>${e(c.id)}. ${e(c.name)}</span><span class="max">Tối đa ${e(formatPoints(c.max))} điểm${
+    c.evidenceRequired ? ' <span class="tag">Cần minh chứng</span>' : ''
+  }</span></div>
 ${changed && changes ? `<a class="tag changed" href="#${CHANGES_ID}">Đã sửa sau vòng ${e(changes.round)}: ${e(changeWords(changed))}</a>` : ''}
 <div class="cols"><div>
 <p>Đơn vị tự chấm: <strong>${entry ? e(formatPoints(entry.selfScore)) : 'chưa chấm'}</strong>${wasScore}</p>
 ${flagged.has(c.id) ? '<p class="flag">⚠ Tự chấm điểm nhưng chưa có minh chứng</p>' : ''}
-${entry?.explanation ? `<p><strong>Giải thích:</strong></p>${readOnlyText(entry.explanation)}` : ''}
-${evidenceList(entry?.evidence, downloads)}
+${entry?.explanation ? explanationHtml(entry.explanation, Boolean(changed?.explanation)) : ''}
+${
+  // The ⚠ flag above already says there is none.
+  flagged.has(c.id) && !entry?.evidence.length
+    ? ''
+    : evidenceHtml(entry?.evidence, downloads, Boolean(changed?.evidenceAdded || changed?.evidenceRemoved))
+}
 ${before ? `<p class="muted">Vòng trước: ${e(formatPoints(before.score))} điểm${before.comment ? ` — ${e(before.comment)}` : ''}</p>` : ''}`;
+}
+
+/** An explanation longer than this (in characters) is folded under its beginning. */
+export const LONG_EXPLANATION = 280;
+const PREVIEW = 80;
+
+/**
+ * The unit's explanation: in full when short; a long one folded (a phone scrolls past 68 of them)
+ * under its beginning, which says what it is about, and opened with a tap — open already when the
+ * unit rewrote it since the last round.
+ */
+function explanationHtml(text: string, changed: boolean): Html {
+  const chars = [...text.trim()];
+  // Short: on the label's line (as written: its own line breaks kept).
+  if (chars.length <= LONG_EXPLANATION)
+    return `<div class="ro"><strong>Giải thích:</strong> ${e(text.trim())}</div>`;
+  // Cut at a word's end, not inside one.
+  const preview = chars
+    .slice(0, PREVIEW)
+    .join('')
+    .replace(/\s+/g, ' ')
+    .replace(/\s\S*$/, '');
+  return `<details class="unit-part explanation"${changed ? ' open' : ''}><summary><strong>Giải thích</strong> (${e(
+    String(chars.length).replace(/\B(?=(\d{3})+(?!\d))/g, '.'),
+  )} ký tự)<span class="preview">: ${e(preview)}…</span></summary>${readOnlyText(text)}</details>`;
+}
+
+/**
+ * The unit's evidence, folded under its count (a criterion without any says so in the open, and
+ * its ⚠ flag stays above); open when the unit changed it since the last round, which is what that
+ * round's reviewer reads it for.
+ */
+function evidenceHtml(
+  evidence: readonly EvidenceRef[] | undefined,
+  downloads: DownloadLinks | undefined,
+  changed: boolean,
+): Html {
+  const all = evidence ?? [];
+  if (all.length === 0) return evidenceList(all, downloads);
+  const files = all.filter((ref) => ref.file).length;
+  const refs = all.length - files;
+  const count = [refs ? `${refs} văn bản, đường dẫn` : '', files ? `${files} tệp` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `<details class="unit-part evidence"${changed ? ' open' : ''}><summary><strong>Minh chứng:</strong> ${e(count)}</summary>${evidenceList(all, downloads)}</details>`;
 }
 
 function criterionHtml(c: Criterion, ctx: LeafContext): Html {
@@ -386,27 +515,23 @@ ${c.children.map((child) => criterionHtml(child, ctx)).join('\n')}`;
   }
   const entry = ctx.report.entries[c.id];
   const before = ctx.previous?.entries[c.id];
-  // Prefilled with the previous round's appraisal, else the self-score: the reviewer changes what
-  // differs. Never above what the unit now claims: an explanation that lowered its self-score
-  // must not be met by a higher appraised score the reviewer has to notice and justify.
-  const prefill = before
-    ? formatPoints(entry ? Math.min(before.score, entry.selfScore) : before.score)
-    : entry
-      ? formatPoints(entry.selfScore)
-      : '';
   const hasProblem = ctx.problems.has(reviewField.score(c.id)) || ctx.problems.has(reviewField.comment(c.id));
-  return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}">
+  // data-max and data-self (hundredths): what the page's script needs to total and compare the score.
+  return `<div class="leaf${hasProblem ? ' has-problem' : ''}" id="leaf-${e(c.id)}" data-max="${e(c.max)}"${
+    entry ? ` data-self="${e(entry.selfScore)}"` : ''
+  }>
 ${unitSide(c, ctx.report, ctx.flagged, before, ctx.downloads, ctx.changes)}
-</div><div>
+</div><div class="appraise"><div class="score-row">
 ${textInput({
   name: reviewField.score(c.id),
   label: `Điểm thẩm định (0 – ${formatPoints(c.max)})`,
-  value: ctx.value(reviewField.score(c.id), prefill),
+  value: ctx.value(reviewField.score(c.id), prefillOf(c.id, ctx.report, ctx.previous)),
   problems: ctx.problems,
   inputmode: 'decimal',
   className: 'score',
   maxlength: REVIEW_LIMITS.score,
 })}
+</div><div>
 ${textArea({
   name: reviewField.comment(c.id),
   label: 'Nhận xét',
@@ -415,11 +540,14 @@ ${textArea({
   maxlength: REVIEW_LIMITS.comment,
   rows: 2,
 })}
-</div></div></div>`;
+</div></div></div></div>`;
 }
 
-/** `level`: the heading level of the section (the admin's page nests it under the report's h2). */
-export function initiativesAndCheck(report: Report, level: 2 | 3 = 2): Html {
+/**
+ * `level`: the heading level of the section (the admin's page nests it under the report's h2);
+ * `id`: its anchor, where a page's contents link to it.
+ */
+export function initiativesAndCheck(report: Report, level: 2 | 3 = 2, id?: string): Html {
   const h = `h${level}`;
   const sub = `h${level + 1}`;
   const initiatives = report.initiatives.length
@@ -437,7 +565,7 @@ export function initiativesAndCheck(report: Report, level: 2 | 3 = 2): Html {
         )
         .join('')
     : '<li class="muted">Không có.</li>';
-  return `<section><${h}>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</${h}>
+  return `<section${id ? ` id="${e(id)}"` : ''}><${h}>Sáng kiến, tự kiểm tra 05T/05K, đề nghị khen thưởng</${h}>
 <${sub}>Sáng kiến</${sub}><ul>${initiatives}</ul>
 <${sub}>Tự kiểm tra 05T/05K</${sub}><p>${
     check

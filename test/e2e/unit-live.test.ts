@@ -242,6 +242,9 @@ describe.skipIf(skip)('the running product in a browser', { timeout: 120_000 }, 
       if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
     });
     await review.goto(reviewUrl);
+    // The evidence is folded under its count (the page is shorter on a phone): one tap opens it.
+    expect(await seen(review, '[id="leaf-1.1.1"] details.evidence summary')).toContain('2 tệp');
+    await review.click('[id="leaf-1.1.1"] details.evidence summary');
     const leaf = await seen(review, '[id="leaf-1.1.1"]');
     expect(leaf).toContain('Kế hoạch CCHC 2022.pdf');
     expect(leaf).toContain('Ảnh bảng niêm yết.jpg');

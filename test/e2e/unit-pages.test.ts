@@ -13,8 +13,10 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPoints } from '#domain/points';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
-import { addAxe, findingsAtBothWidths } from './browser.ts';
+import { leaves } from '../web/fixtures.ts';
+import { addAxe, findingsAtBothWidths, scrollWidths } from './browser.ts';
 import { startUnitSite, type UnitSite } from './unit-site.ts';
 
 /*
@@ -56,6 +58,7 @@ const PAGES = [
   '/r/tra-lai?xem=nhan-xet',
   '/ket-qua',
   '/tham-dinh',
+  '/tham-dinh/vong-1',
   '/tham-dinh/vong-2',
   '/phieu',
   '/phieu/xac-nhan',
@@ -173,6 +176,74 @@ describe.skipIf(skip)('the report form in a browser', { timeout: 60_000 }, () =>
     await Promise.all([page.waitForLoadState('load'), page.click('button[value="submit"]')]);
     expect(await text(page, 'h1')).toBe('Đã nộp báo cáo');
     await page.close();
+  });
+});
+
+describe.skipIf(skip)('the reviewer’s page in a browser', { timeout: 60_000 }, () => {
+  const leafMax = (id: string) => leaves.find((l) => l.leaf.id === id)?.leaf.max ?? Number.NaN;
+  const assessed = leaves.reduce((s, l) => s + l.leaf.max, 0);
+  const area1 = leaves.filter((l) => l.area.id === '1').reduce((s, l) => s + l.leaf.max, 0);
+  const points = (hundredths: number) => formatPoints(hundredths);
+
+  it('keeps the appraised total, each area’s and the count scored otherwise up to date while typing', async () => {
+    const page = await open('/tham-dinh/vong-1');
+    // Pre-filled with the unit's scores: the appraisal starts at the unit's total.
+    expect(await text(page, '#tien-do')).toContain(
+      `Thẩm định: ${points(assessed)}/${points(assessed)} điểm, tự chấm ${points(assessed)}`,
+    );
+    expect(await text(page, '#tien-do')).toContain('Khác tự chấm: 0 tiêu chí');
+    expect(await text(page, '#tien-do')).not.toContain('Tổng tự chấm');
+    await page.fill('[name="score[1.1.1]"]', '0');
+    const lowered = assessed - leafMax('1.1.1');
+    expect(await text(page, '#tien-do')).toContain(`Thẩm định: ${points(lowered)}/${points(assessed)} điểm`);
+    expect(await text(page, '#tien-do')).toContain('Khác tự chấm: 1 tiêu chí');
+    const area = `Tự chấm ${points(area1)} / ${points(area1)} điểm · thẩm định ${points(area1 - leafMax('1.1.1'))}`;
+    expect(await text(page, '[data-area-link="1"] .area-sum')).toContain(area);
+    expect(await text(page, '#linh-vuc-1 > .area-sum')).toContain(area);
+    // A box the server would refuse is counted apart, not added.
+    await page.fill('[name="score[1.1.2]"]', '0,125');
+    expect(await text(page, '#tien-do')).toContain('1 ô điểm trống hoặc chưa hợp lệ');
+    expect(await text(page, '#tien-do')).toContain(
+      `Thẩm định: ${points(lowered - leafMax('1.1.2'))}/${points(assessed)} điểm`,
+    );
+    await page.close();
+  });
+
+  it('on a phone: the bar stays on top, the contents land below it, a long explanation opens, no sideways scroll', async () => {
+    const page = await open('/tham-dinh/vong-1', PHONE);
+    const [scroll, client] = await scrollWidths(page);
+    expect(scroll).toBeLessThanOrEqual(client);
+    await page.click('#muc-luc a[href="#linh-vuc-5"]');
+    const landed = await page.evaluate(() => {
+      const bar = document.getElementById('tien-do')?.getBoundingClientRect();
+      const heading = document.querySelector('#linh-vuc-5 h2')?.getBoundingClientRect();
+      return { barTop: bar?.top ?? -1, barBottom: bar?.bottom ?? -1, top: heading?.top ?? -1 };
+    });
+    expect(landed.barTop).toBe(0);
+    expect(landed.top).toBeGreaterThanOrEqual(landed.barBottom - 1);
+    // The folded explanation shows its beginning; a tap shows all of it.
+    const explanation = '#leaf-1\\.1\\.1 details.explanation';
+    expect(await text(page, `${explanation} summary`)).toContain('Phòng đã ban hành kế hoạch');
+    expect(await text(page, explanation)).not.toContain('có kiểm tra và báo cáo định kỳ.');
+    await page.click(`${explanation} summary`);
+    expect(await text(page, explanation)).toContain('có kiểm tra và báo cáo định kỳ.');
+    await page.close();
+  });
+
+  it('without script: the unit’s totals in the bar, the contents still lead to each area', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN', viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/tham-dinh/vong-1`);
+    const bar = await text(page, '#tien-do');
+    expect(bar).toContain(`Tổng tự chấm: ${points(assessed)}/${points(assessed)} điểm`);
+    expect(bar).not.toContain('Thẩm định:');
+    const summary = await text(page, '[data-area-link="1"] .area-sum');
+    expect(summary).toContain(`Tự chấm ${points(area1)} / ${points(area1)} điểm`);
+    expect(summary).not.toContain('thẩm định');
+    await page.click('#muc-luc a[href="#linh-vuc-3"]');
+    expect(page.url()).toMatch(/#linh-vuc-3$/);
+    expect(await page.locator('#linh-vuc-3 h2').isVisible()).toBe(true);
+    await context.close();
   });
 });
 

@@ -19,7 +19,7 @@ import type { CycleHeader, StoredCycle } from '#functions/commendation/award';
 import { type S3Emulator, startS3Emulator } from '#local/runtime/s3';
 import { EvidenceInputError } from '#ports/evidence';
 import { S3EvidenceFiles } from '#ports/s3-evidence';
-import { isAssetName, REPORT_FORM_ASSETS, readAsset } from '#web/assets';
+import { isAssetName, REPORT_FORM_ASSETS, REVIEW_FORM_ASSETS, readAsset } from '#web/assets';
 import { contentSecurityPolicy, SECURITY_HEADERS } from '#web/http';
 import { statusPage } from '#web/pages';
 import { parseReportForm } from '#web/report-form';
@@ -185,6 +185,34 @@ function decidedPage(): string {
   });
 }
 
+/**
+ * Round 1's review page of a report claiming every maximum, its first criterion explained at
+ * length with two references (folded on the page), with the page's script.
+ */
+function firstRoundPage(): string {
+  const report = reportWith(fullScores());
+  const first = must(report.entries['1.1.1'], 'criterion 1.1.1');
+  report.entries['1.1.1'] = {
+    ...first,
+    explanation: `Phòng đã ban hành kế hoạch cải cách hành chính năm 2022. ${'Triển khai đầy đủ, đúng thời hạn, có kiểm tra và báo cáo định kỳ. '.repeat(6)}`,
+    evidence: [
+      { number: '12/KH-TP', date: '2022-01-10', issuer: 'Phòng Tư pháp', title: 'Kế hoạch CCHC năm 2022' },
+      { url: 'https://vanban.example.org/12-kh-tp', title: 'Văn bản trên cổng thông tin' },
+    ],
+  };
+  return renderReviewPage({
+    authority: config.district.authority,
+    unit,
+    period,
+    set: officeSet,
+    stored: { status: 'in-review', version: 3, updatedAt: '2022-10-10T02:00:00Z', report },
+    round: 1,
+    rounds: [],
+    writeId: 'w-1',
+    assets: REVIEW_FORM_ASSETS,
+  });
+}
+
 /** Round 2's review page: round 1 returned the report, the unit lowered one score and added a reference. */
 function secondRoundPage(): string {
   const seen = reportWith(fullScores());
@@ -216,6 +244,7 @@ function secondRoundPage(): string {
     ],
     changes: { ...reportChanges(seen, explained, officeSet), round: 1, version: 4 },
     writeId: 'w-2',
+    assets: REVIEW_FORM_ASSETS,
   });
 }
 
@@ -304,6 +333,8 @@ export async function startUnitSite(): Promise<UnitSite> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thidua-unit-site-'));
   let s3: S3Emulator | undefined;
   let files: S3EvidenceFiles | undefined;
+  // The reviewer's page runs the product's script and posts nowhere else (functions/http/decision.ts).
+  const reviewCsp = contentSecurityPolicy({ script: true });
   const formCsp = () => contentSecurityPolicy({ script: true, connect: s3 ? [s3.url] : [] });
   const html = { 'content-type': 'text/html; charset=utf-8' };
 
@@ -397,7 +428,10 @@ export async function startUnitSite(): Promise<UnitSite> {
       }
       if (url.pathname === '/ket-qua') return send(res, 200, resultsPage(), html);
       if (url.pathname === '/tham-dinh') return send(res, 200, decidedPage(), html);
-      if (url.pathname === '/tham-dinh/vong-2') return send(res, 200, secondRoundPage(), html);
+      if (url.pathname === '/tham-dinh/vong-1')
+        return send(res, 200, firstRoundPage(), { ...html, 'content-security-policy': reviewCsp });
+      if (url.pathname === '/tham-dinh/vong-2')
+        return send(res, 200, secondRoundPage(), { ...html, 'content-security-policy': reviewCsp });
       if (url.pathname === '/phieu') return send(res, 200, ballotPages().ballot, html);
       if (url.pathname === '/phieu/xac-nhan') return send(res, 200, ballotPages().confirmation, html);
       const name = url.pathname.slice('/assets/'.length);

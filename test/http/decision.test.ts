@@ -76,6 +76,13 @@ describe('the review page', () => {
     expect(page).toContain('⚠ Tự chấm điểm nhưng chưa có minh chứng');
     expect(page).toContain('Trả lại để giải trình');
     expect(page).toContain('Phê duyệt');
+    // The running appraised total comes from the product's own script file, under a policy that
+    // allows that file and no inline script.
+    expect(page).toContain('<script type="module" src="/assets/review-form.js"></script>');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    const script = await fetch(new URL('/assets/review-form.js', url));
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('appraisalTally');
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -289,6 +296,9 @@ describe('deciding', () => {
     expect(page).toContain('Tiêu chí 1.2.1');
     expect(page).toContain('quá hai chữ số thập phân');
     expect(page).toContain('value="3"');
+    // The form shown again keeps its running total: the same script, the same policy.
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(page).toContain('<script type="module" src="/assets/review-form.js"></script>');
 
     const noComment = approveForm(unitId, version);
     noComment.set('score[1.1.1]', '0');
