@@ -2,11 +2,12 @@
  * The criteria part of the unit's report page: one section per reform area with its subtotal and
  * maximum, and per leaf the self-score, the explanation and the evidence (folded away while empty;
  * the filled rows and one blank, the script adding more on request, so 73 criteria do not make a
- * page of a thousand inputs), the reviewer's score and comment after a return. Editable or
- * read-only.
+ * page of a thousand inputs), the reviewer's score and comment after a return, and then the
+ * criteria the reviewer left alone folded (`ReturnedFolds`). Editable or read-only.
  */
 import type { Appraisal, Area, CriteriaSet, Criterion, EvidenceRef, Report } from '#domain/model';
 import { formatPoints } from '#domain/points';
+import type { ReportChanges } from '#domain/report';
 import { type DownloadLinks, fileList, filesOf, formFiles } from './evidence-files.ts';
 import {
   e,
@@ -38,6 +39,52 @@ export interface CriteriaContext {
   shown: (leafId: string) => boolean;
   /** How the page links downloads of uploaded files (none: names without links). */
   downloads?: DownloadLinks;
+  /** After a return: which criteria stay open and what the unit changed (`returnedFolds`). */
+  folds?: ReturnedFolds;
+}
+
+/**
+ * What a returned report's form folds, to fit a phone (a report filled in full was ~139,000 px
+ * tall at 375 px with every evidence block open) without hiding what the unit must act on: the
+ * criteria the reviewer commented on or scored otherwise stay fully open; the others fold their
+ * evidence block under its count and an explanation over LONG_TEXT characters under its first
+ * words. A fold is open where it holds a field with a problem or a part the unit changed since the
+ * reviewer saw the report; the browser opens one that find-in-page or a link's anchor lands in.
+ */
+export interface ReturnedFolds {
+  /** Commented on, or appraised otherwise than the unit now claims. */
+  open: ReadonlySet<string>;
+  /** Per leaf, whether its explanation and its evidence changed since the return. */
+  changed: ReadonlyMap<string, { explanation: boolean; evidence: boolean }>;
+}
+
+/** An explanation longer than this (in characters) folds on a returned report's quiet criteria. */
+export const LONG_TEXT = 280;
+const PREVIEW = 80;
+
+export function returnedFolds(
+  report: Report | undefined,
+  appraisal: Pick<Appraisal, 'entries'>,
+  changes: ReportChanges | undefined,
+): ReturnedFolds {
+  const open = new Set<string>();
+  for (const [id, appraised] of Object.entries(appraisal.entries)) {
+    const claimed = report?.entries[id]?.selfScore;
+    if (appraised.comment.trim() !== '' || appraised.score !== claimed) open.add(id);
+  }
+  const changed = new Map(
+    (changes?.leaves ?? []).map((c) => [
+      c.leafId,
+      { explanation: c.explanation, evidence: c.evidenceAdded + c.evidenceRemoved > 0 },
+    ]),
+  );
+  return { open, changed };
+}
+
+/** "2 văn bản, 1 tệp", or "chưa có": what an evidence block holds, said on its fold. */
+export function evidenceCount(refs: number, files: number): string {
+  const parts = [refs ? `${refs} văn bản` : '', files ? `${files} tệp` : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'chưa có';
 }
 
 /** The element id of an area's section: what the jump links point at. */
@@ -136,6 +183,7 @@ ${evidenceList(entry?.evidence, ctx.downloads)}
       k.startsWith(`evidence[${leaf.id}]`) ||
       k.startsWith(`file[${leaf.id}]`),
   );
+  const fold = foldOf(leaf.id, ctx);
   return `<div class="leaf${problem ? ' has-problem' : ''}" ${attrs}>${leafHead(leaf, ctx)}
 ${textInput({
   name: field.score(leaf.id),
@@ -148,9 +196,52 @@ ${textInput({
   placeholder: `ví dụ ${formatPoints(Math.min(75, leaf.max))}`,
   maxlength: LIMITS.score,
 })}
-${textArea({ name: field.explanation(leaf.id), label: 'Giải thích', value: ctx.v(field.explanation(leaf.id), entry?.explanation), problems: ctx.problems, maxlength: LIMITS.explanation, rows: 2 })}
-${evidenceFields(leaf.id, entry?.evidence ?? [], ctx, problem)}
+${explanationField(leaf.id, entry?.explanation, ctx, fold)}
+${evidenceFields(leaf.id, entry?.evidence ?? [], ctx, problem, fold)}
 </div>`;
+}
+
+/** A returned report's quiet criterion (neither commented nor scored otherwise): what may fold. */
+type Fold = { explanation: boolean; evidence: boolean } | undefined;
+
+function foldOf(leafId: string, ctx: CriteriaContext): Fold {
+  if (!ctx.folds || ctx.folds.open.has(leafId)) return undefined;
+  return ctx.folds.changed.get(leafId) ?? { explanation: false, evidence: false };
+}
+
+/**
+ * The explanation box; on a quiet criterion of a returned report, one over LONG_TEXT characters
+ * folds under its first words (the box stays in the form, so a save keeps it), open when the box
+ * has a problem or the unit rewrote it since the return.
+ */
+function explanationField(
+  leafId: string,
+  stored: string | undefined,
+  ctx: CriteriaContext,
+  fold: Fold,
+): Html {
+  const name = field.explanation(leafId);
+  const value = ctx.v(name, stored);
+  const box = textArea({
+    name,
+    label: 'Giải thích',
+    value,
+    problems: ctx.problems,
+    maxlength: LIMITS.explanation,
+    rows: 2,
+  });
+  const chars = [...(value ?? '').trim()];
+  if (!fold || chars.length <= LONG_TEXT) return box;
+  const open = fold.explanation || ctx.problems.has(name);
+  // Cut at a word's end, not inside one.
+  const preview = chars
+    .slice(0, PREVIEW)
+    .join('')
+    .replace(/\s+/g, ' ')
+    .replace(/\s\S*$/, '');
+  return `<details class="long-text"${open ? ' open' : ''}><summary><strong>Giải thích</strong> (${e(
+    String(chars.length).replace(/\B(?=(\d{3})+(?!\d))/g, '.'),
+  )} ký tự)<span class="preview">: ${e(preview)}…</span></summary>${box}</details>`;
 }
 
 /**
@@ -165,31 +256,56 @@ function addRowButton(leafId: string): Html {
 }
 
 /**
- * The evidence rows of a leaf, folded while there is nothing in them and no problem: the filled
- * ones and one blank (ROWS.evidenceMin), or the rows as posted after a refusal.
+ * The evidence rows of a leaf: the filled ones and one blank (ROWS.evidenceMin), or the rows as
+ * posted after a refusal, in a fold whose summary says what it holds ("Minh chứng: 2 văn bản,
+ * 1 tệp"; the script keeps it current). On a form before any return, folded while there is
+ * nothing in them and no problem; after a return (`fold`, a quiet criterion) folded unless a field
+ * of it has a problem or the unit changed the evidence since; a commented one always open.
  */
 function evidenceFields(
   leafId: string,
   stored: readonly EvidenceRef[],
   ctx: CriteriaContext,
   problem: boolean,
+  fold: Fold,
 ): Html {
   const refs = stored.filter((ref) => !ref.file);
   const files = filesOf(stored);
   const pattern = new RegExp(`^evidence\\[${leafId.replace(/\./g, '\\.')}\\]\\[(\\d+)\\]`);
   const rows = rowCount(ctx.v, pattern, refs.length, ROWS.evidenceMin, ROWS.evidenceMax);
-  const typed = ctx.v.raw
-    ? [...ctx.v.raw.entries()].filter(([k, value]) => pattern.test(k) && value.trim() !== '').length
+  const raw = ctx.v.raw;
+  const typed = raw
+    ? [...raw.entries()].filter(([k, value]) => pattern.test(k) && value.trim() !== '').length
     : refs.length;
+  // What the fold says it holds: the rows with anything in them, and the files, as the form holds them.
+  const filled = raw
+    ? new Set(
+        [...raw.entries()]
+          .filter(([k, value]) => pattern.test(k) && value.trim() !== '')
+          .map(([k]) => pattern.exec(k)?.[1]),
+      ).size
+    : refs.length;
+  const fileKey = new RegExp(`^file\\[${leafId.replace(/\./g, '\\.')}\\]\\[\\d+\\]\\[key\\]$`);
+  const fileCount = raw
+    ? [...raw.entries()].filter(([k, value]) => fileKey.test(k) && value.trim() !== '').length
+    : files.length;
   const html = Array.from({ length: rows }, (_, i) => evidenceRow(leafId, i, refs[i], ctx)).join('');
   // A problem with the rows as a whole (too many): the summary's link lands on the rows.
   const whole = fieldProblems(ctx.problems, field.evidenceRows(leafId));
   const anchor = whole.html ? ` id="${e(fieldId(field.evidenceRows(leafId)))}"` : '';
-  return `<details class="evidence-rows"${anchor}${typed > 0 || files.length > 0 || problem ? ' open' : ''}><summary>Minh chứng: văn bản, đường dẫn${
-    // Folded, the block still says whether it holds anything: a criterion that needs evidence
-    // and has none reads so without opening it.
-    stored.length > 0 ? ` (${e(stored.length)})` : ' (chưa có)'
-  }</summary>
+  const ownProblem = [...ctx.problems.keys()].some(
+    (k) => k.startsWith(`evidence[${leafId}]`) || k.startsWith(`file[${leafId}]`),
+  );
+  const open = fold
+    ? ownProblem || fold.evidence
+    : ctx.folds
+      ? true
+      : typed > 0 || files.length > 0 || problem;
+  // Folded, the block still says what it holds: a criterion that needs evidence and has none reads
+  // so without opening it.
+  return `<details class="evidence-rows"${anchor}${open ? ' open' : ''}><summary>Minh chứng: <span data-evidence-count>${e(
+    evidenceCount(filled, fileCount),
+  )}</span></summary>
 <p class="muted">Dòng để trống được bỏ qua. Ngày viết dd/mm/yyyy; đường dẫn bắt đầu bằng http:// hoặc https://.</p>
 ${whole.html}${html}${addRowButton(leafId)}<div class="uploads" data-leaf="${e(leafId)}">${formFiles(leafId, files, ctx.v.raw, ctx.downloads)}</div></details>`;
 }

@@ -4,7 +4,8 @@
  * with each reform area's subtotal, one section per area (report-criteria.ts), initiatives, the
  * 05T/05K self-check and nominations (report-sections.ts); Save / Submit. After the deadline a
  * late banner; after a return the reviewer's scores and comments beside each criterion, a view of
- * only the commented criteria, and the explanation field; after a refused post the form as typed,
+ * only the commented criteria, the explanation field, and the criteria the reviewer left alone
+ * folded (their evidence under its count, a long explanation under its first words); after a refused post the form as typed,
  * each problem beside its field, and an offer to save the valid part as a draft. Read-only (with
  * its status, and the results once published) when it can no longer be edited.
  *
@@ -15,7 +16,7 @@
 import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Period, Report, Unit } from '#domain/model';
 import { formatPoints } from '#domain/points';
-import { missingEvidence } from '#domain/report';
+import { missingEvidence, reportChanges } from '#domain/report';
 import { EDITABLE_REPORT_STATUSES, type ReportStatus } from '#ports/reports';
 import type { StoredAppraisal } from '#steps/records';
 import type { DownloadLinks } from './evidence-files.ts';
@@ -37,7 +38,7 @@ import {
   statusBadge,
   textArea,
 } from './pages.ts';
-import { areaAnchor, areaSummary, criteriaSections } from './report-criteria.ts';
+import { areaAnchor, areaSummary, criteriaSections, returnedFolds } from './report-criteria.ts';
 import { LIMITS } from './report-fields.ts';
 import {
   commentedLeaves,
@@ -110,6 +111,12 @@ export interface ReportPageModel {
   downloads?: DownloadLinks;
   /** The unit's published results of the period. */
   results?: UnitResultsView;
+  /**
+   * After a return: the report as the returning reviewer saw it (the revision the last appraisal
+   * names). What the unit changed since opens its folds on the criteria the reviewer left alone;
+   * without it, only problems open them.
+   */
+  returnedReport?: Report;
 }
 
 /** How long the script waits after the last keystroke before it saves the draft. */
@@ -325,6 +332,16 @@ export function renderReportPage(m: ReportPageModel): Html {
     progress,
     shown: commentedView ? (id: string) => commented.has(id) || leafProblem(id) : () => true,
     ...(m.downloads ? { downloads: m.downloads } : {}),
+    // A returned report's form folds what the reviewer left alone (report-criteria.ts ReturnedFolds).
+    ...(returned && editable && appraisal
+      ? {
+          folds: returnedFolds(
+            report,
+            appraisal,
+            m.returnedReport && report ? reportChanges(m.returnedReport, report, m.set) : undefined,
+          ),
+        }
+      : {}),
   };
   const sections = { report, problems, editable, v };
 

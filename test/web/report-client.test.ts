@@ -10,10 +10,12 @@ import { formatPoints, tryParsePoints } from '#domain/points';
 import { missingEvidence } from '#domain/report';
 import { fileSize } from '#web/evidence-files';
 import { fieldId } from '#web/pages';
+import { evidenceCount as serverCount } from '#web/report-criteria';
 import { field, LIMITS, ROWS } from '#web/report-fields';
 import { parseReportForm } from '#web/report-form';
 import {
   EVIDENCE_RULES,
+  evidenceCount,
   evidenceFieldAt,
   fieldIdOf,
   formatHundredths,
@@ -233,5 +235,17 @@ describe('the script’s "chưa có minh chứng" warning', { timeout: 60_000 },
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("an evidence fold's summary", () => {
+  it("says what the block holds in the server's words as the script recounts it", () => {
+    fc.assert(
+      fc.property(fc.nat(ROWS.evidenceMax), fc.nat(20), (refs, files) => {
+        expect(evidenceCount(refs, files)).toBe(serverCount(refs, files));
+      }),
+    );
+    expect(evidenceCount(2, 1)).toBe('2 văn bản, 1 tệp');
+    expect(evidenceCount(0, 0)).toBe('chưa có');
   });
 });

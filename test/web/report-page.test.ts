@@ -221,6 +221,144 @@ describe('after a return', () => {
   });
 });
 
+describe('a returned report filled in full: what folds on a phone', () => {
+  const LONG = `Đơn vị đã ban hành kế hoạch <đúng hạn> & triển khai. ${'Có kiểm tra, đôn đốc và báo cáo kết quả định kỳ hằng quý. '.repeat(6)}`;
+  const evidence = (id: string, refs = 2) => [
+    ...Array.from({ length: refs }, (_, i) => ({
+      number: `${i + 1}/KH-TP`,
+      date: '2022-01-10',
+      title: `Kế hoạch ${id}`,
+    })),
+    {
+      file: {
+        key: `evidence/${unit.id}/${period.id}/r1/0001-${id}.pdf`,
+        versionId: 'v1',
+        name: `Minh chứng ${id}.pdf`,
+        size: 1_000,
+        type: 'application/pdf',
+      },
+    },
+  ];
+  const filled = (changes: (id: string) => { explanation?: string; refs?: number } = () => ({})) => {
+    const report = reportWith(Object.fromEntries(leaves.map(({ leaf }) => [leaf.id, leaf.max])));
+    for (const [id, entry] of Object.entries(report.entries)) {
+      const change = changes(id);
+      entry.explanation = change.explanation ?? LONG;
+      entry.evidence = evidence(id, change.refs);
+    }
+    return report;
+  };
+  const max = (id: string) => leaves.find(({ leaf }) => leaf.id === id)?.leaf.max ?? 0;
+  const appraisal = appraisalOf({
+    ...Object.fromEntries(leaves.map(({ leaf }) => [leaf.id, { score: leaf.max, comment: '' }])),
+    '1.1.1': { score: 0, comment: 'Chưa nêu số, ngày của kế hoạch.' },
+    // Scored otherwise without a comment (a comment is required now; an older round had none).
+    '1.1.2': { score: max('1.1.2') / 2, comment: '' },
+  });
+  const rounds = [
+    { round: 1, appraisal: { appraisal, round: 1, approvalId: 'a', recordedAt: '2022-10-14T02:00:00Z' } },
+  ];
+  // Since the return the unit added a reference to 2.1.1 and rewrote the explanation of 2.1.2.
+  const now = filled((id) =>
+    id === '2.1.1' ? { refs: 3 } : id === '2.1.2' ? { explanation: `${LONG} Đã bổ sung.` } : {},
+  );
+  const seen = filled();
+  const page = (over: Partial<ReportPageModel> = {}) =>
+    renderReportPage(
+      model({ stored: stored(now, 'returned'), version: 6, rounds, returnedReport: seen, ...over }),
+    );
+  /** A criterion's part of the page: from its opening tag to the next criterion's or the area's end. */
+  const leafPart = (html: string, id: string) => {
+    const at = html.indexOf(`id="leaf-${id}"`);
+    expect(at).toBeGreaterThan(-1);
+    const next = html.slice(at + 1).search(/<div class="leaf[" ]|<\/section>/);
+    return html.slice(at, at + 1 + next);
+  };
+  const evidenceFold = (part: string) => /<details class="evidence-rows"[^>]*>/.exec(part)?.[0];
+  const textFold = (part: string) => /<details class="long-text"[^>]*>/.exec(part)?.[0];
+
+  it('folds the evidence of a criterion the reviewer left alone under its count, and its long explanation under its first words', () => {
+    const part = leafPart(page(), '1.2.1');
+    expect(evidenceFold(part)).toBe('<details class="evidence-rows">');
+    expect(part).toContain(
+      '<summary>Minh chứng: <span data-evidence-count>2 văn bản, 1 tệp</span></summary>',
+    );
+    expect(textFold(part)).toBe('<details class="long-text">');
+    // The first words, escaped, cut at a word's end; the count of characters.
+    expect(part).toMatch(
+      /<summary><strong>Giải thích<\/strong> \(4\d\d ký tự\)<span class="preview">: Đơn vị đã ban hành kế hoạch &lt;đúng hạn&gt; &amp; triển khai\. Có kiểm tra, đôn[^<]*…<\/span><\/summary>/,
+    );
+    // Folded, the fields are all there, with what they hold.
+    expect(part).toContain('name="evidence[1.2.1][1][number]" value="2/KH-TP"');
+    expect(part).toContain('name="file[1.2.1][0][key]"');
+    expect(part).toContain('&lt;đúng hạn&gt; &amp; triển khai');
+    expect(part).not.toContain('<đúng hạn>');
+  });
+
+  it('keeps fully open every criterion the reviewer commented on or scored otherwise', () => {
+    const html = page();
+    for (const id of ['1.1.1', '1.1.2']) {
+      const part = leafPart(html, id);
+      expect(evidenceFold(part), id).toMatch(/ open>$/);
+      expect(textFold(part), id).toBeUndefined();
+      expect(part).toContain(`name="explanation[${id}]"`);
+    }
+  });
+
+  it('opens a fold the unit changed since the return: the evidence of one, the explanation of another', () => {
+    const html = page();
+    expect(evidenceFold(leafPart(html, '2.1.1'))).toMatch(/ open>$/);
+    expect(textFold(leafPart(html, '2.1.1'))).toBe('<details class="long-text">');
+    expect(textFold(leafPart(html, '2.1.2'))).toBe('<details class="long-text" open>');
+    expect(evidenceFold(leafPart(html, '2.1.2'))).toBe('<details class="evidence-rows">');
+    // Without the report as returned, nothing is known to have changed: both fold.
+    const unknown = page({ returnedReport: undefined });
+    expect(evidenceFold(leafPart(unknown, '2.1.1'))).toBe('<details class="evidence-rows">');
+  });
+
+  it('opens a fold holding a field with a problem', () => {
+    const problems = [
+      { field: 'evidence[1.2.1][0][date]', message: 'Tiêu chí 1.2.1, minh chứng 1: ngày không hợp lệ.' },
+      { field: 'explanation[1.2.2]', message: 'Tiêu chí 1.2.2: phần giải thích dài quá 5000 ký tự.' },
+      { field: 'score[2.2.1]', message: 'Tiêu chí 2.2.1: điểm tự chấm không hợp lệ.' },
+    ];
+    const html = page({ problems });
+    expect(evidenceFold(leafPart(html, '1.2.1'))).toMatch(/ open>$/);
+    expect(textFold(leafPart(html, '1.2.1'))).toBe('<details class="long-text">');
+    expect(textFold(leafPart(html, '1.2.2'))).toBe('<details class="long-text" open>');
+    expect(evidenceFold(leafPart(html, '1.2.2'))).toBe('<details class="evidence-rows">');
+    // The score box is never folded: its problem is in the open already.
+    expect(leafPart(html, '2.2.1')).toMatch(/<input[^>]*name="score\[2\.2\.1\]"[^>]*aria-invalid="true"/);
+    expect(leafPart(html, '2.2.1').indexOf('name="score[2.2.1]"')).toBeLessThan(
+      leafPart(html, '2.2.1').indexOf('<details'),
+    );
+  });
+
+  it('keeps every field inside the one form, folded or not, so a save posts them all', () => {
+    const html = page();
+    expect(html.match(/<form /g)).toHaveLength(1);
+    const start = html.indexOf('<form ');
+    const end = html.indexOf('</form>');
+    const named = [...html.matchAll(/<(?:input|textarea|select)\b[^>]*\bname="/g)].map((m) => m.index ?? -1);
+    expect(named.length).toBeGreaterThan(leaves.length * 12);
+    expect(named.filter((at) => at < start || at > end)).toEqual([]);
+    // Every criterion's evidence and explanation are there, folded or open.
+    for (const { leaf } of leaves) {
+      expect(html).toContain(`name="evidence[${leaf.id}][1][title]" value="Kế hoạch ${leaf.id}"`);
+      expect(html).toContain(`name="explanation[${leaf.id}]"`);
+    }
+  });
+
+  it('folds only there: a first-round form keeps filled evidence open and long explanations in their boxes', () => {
+    const draft = renderReportPage(model({ stored: stored(now), version: 4 }));
+    expect(draft).not.toContain('class="long-text"');
+    expect(draft.match(/<details class="evidence-rows" open>/g)).toHaveLength(leaves.length);
+    expect(draft).toContain(
+      '<summary>Minh chứng: <span data-evidence-count>3 văn bản, 1 tệp</span></summary>',
+    );
+  });
+});
+
 describe('an approved report', () => {
   it('says the appraised total beside the self-scored one, and the general comment, on top', () => {
     const appraisal = appraisalOf({
@@ -354,12 +492,12 @@ describe('evidence rows', () => {
     expect(html).toContain('name="evidence[1.1.1][1][number]" value="2/KH-TP"');
     expect(rowsOf(html, '1.1.2')).toEqual([{ row: 0, blank: true }]);
     // Each block's summary, read folded, says what it holds: two rows, or none yet.
-    const summaries = [...html.matchAll(/<summary>Minh chứng: văn bản, đường dẫn([^<]*)<\/summary>/g)].map(
-      (m) => m[1],
-    );
+    const summaries = [
+      ...html.matchAll(/<summary>Minh chứng: <span data-evidence-count>([^<]*)<\/span><\/summary>/g),
+    ].map((m) => m[1]);
     expect(summaries).toHaveLength(leaves.length);
-    expect(summaries[leaves.findIndex(({ leaf }) => leaf.id === '1.1.1')]).toBe(' (2)');
-    expect(summaries.filter((x) => x === ' (chưa có)')).toHaveLength(leaves.length - 1);
+    expect(summaries[leaves.findIndex(({ leaf }) => leaf.id === '1.1.1')]).toBe('2 văn bản');
+    expect(summaries.filter((x) => x === 'chưa có')).toHaveLength(leaves.length - 1);
     const full = withEvidence(ROWS.evidenceMax);
     const fullRows = rowsOf(renderReportPage(model({ stored: stored(full), version: 4 })), '1.1.1');
     expect(fullRows).toHaveLength(ROWS.evidenceMax);

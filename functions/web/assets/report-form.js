@@ -321,6 +321,53 @@ function evidenceWarnings(form) {
 }
 
 /**
+ * "2 văn bản, 1 tệp", or "chưa có": what an evidence block holds (report-criteria.ts
+ * `evidenceCount`, the same words).
+ * @param {number} refs @param {number} files
+ */
+export function evidenceCount(refs, files) {
+  const parts = [refs ? `${refs} văn bản` : '', files ? `${files} tệp` : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'chưa có';
+}
+
+/**
+ * The folds of the page (a returned report folds the evidence and long explanations of the
+ * criteria the reviewer left alone): each evidence fold's summary keeps saying what the block
+ * holds as rows are typed and files uploaded or removed; a fold opens when a link's anchor lands
+ * inside it (the browser opens it for find-in-page and, in Chromium, for the anchor too).
+ * @param {HTMLFormElement} form
+ */
+function folds(form) {
+  /** @param {Event} event */
+  const recount = (event) => {
+    const block = event.target instanceof Element ? event.target.closest('details.evidence-rows') : null;
+    const count = block?.querySelector('[data-evidence-count]');
+    if (!block || !count) return;
+    let refs = 0;
+    for (const row of block.querySelectorAll('.row.ev')) {
+      const inputs = [...row.querySelectorAll('input')];
+      if (inputs.some((input) => input instanceof HTMLInputElement && input.value.trim() !== '')) refs++;
+    }
+    const files = [...block.querySelectorAll('input[type="hidden"][name^="file["][name$="[key]"]')].filter(
+      (input) => input instanceof HTMLInputElement && input.value !== '',
+    ).length;
+    count.textContent = evidenceCount(refs, files);
+  };
+  form.addEventListener('input', recount);
+  form.addEventListener('change', recount);
+  const openTarget = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id ? document.getElementById(id) : null;
+    for (let fold = target?.closest('details'); fold; fold = fold.parentElement?.closest('details')) {
+      if (fold instanceof HTMLDetailsElement && !fold.open) fold.open = true;
+    }
+    if (target?.closest('details')) target.scrollIntoView();
+  };
+  addEventListener('hashchange', openTarget);
+  openTarget();
+}
+
+/**
  * A drawn evidence row copied to `row`: fields emptied and renamed, ids and labels following
  * ("Ngày ban hành 3"), problems left out.
  * @param {HTMLElement} model @param {string} leaf @param {number} row
@@ -971,6 +1018,7 @@ if (typeof document !== 'undefined') {
     for (const note of form.querySelectorAll('[data-without-script]'))
       if (note instanceof HTMLElement) note.hidden = true;
     viewSwitch(form);
+    folds(form);
     autosave(form);
     uploads(form);
   }
