@@ -61,7 +61,13 @@ import { claimRefused, isExpired, linkQuery, openLink, reviewRounds } from '#web
 import { e, statusPage } from '#web/pages';
 import { type ParsedReportForm, parseReportForm } from '#web/report-form';
 import { SELF_CHECK_FIELDS } from '#web/report-form-extras';
-import { isLate, type ReportPageModel, renderReportPage, reportNotice } from '#web/report-page';
+import {
+  isLate,
+  type ReportPageModel,
+  type ReviewRound,
+  renderReportPage,
+  reportNotice,
+} from '#web/report-page';
 import { autosaveResponse, isAutosave } from '#web/report-save';
 import { newWriteId, writeIdOf } from '#web/write-id';
 import { reviewExecution } from '#workflows/executions';
@@ -105,6 +111,7 @@ async function pageModel(
     ctx.stored && ctx.stored.status !== 'draft' && ctx.stored.status !== 'submitted'
       ? await reviewRounds(ctx.unit.id, ctx.period.id)
       : [];
+  const seen = await returnedReport(ctx, rounds);
   const query = linkQuery(request.query);
   const self = `${request.path}?${query}`;
   const editable = !ctx.stored || EDITABLE_REPORT_STATUSES.includes(ctx.stored.status);
@@ -131,8 +138,21 @@ async function pageModel(
       ? { upload: { presignUrl: `/evidence/presign?${query}`, verifyUrl: `/evidence/verify?${query}` } }
       : {}),
     ...(published ? { results: published } : {}),
+    ...(seen ? { returnedReport: seen } : {}),
     ...extra,
   };
+}
+
+/**
+ * A returned report as its reviewer saw it: the revision the last appraisal names (the stored one
+ * while the unit has saved nothing since). The page opens the folds of what the unit changed since.
+ */
+async function returnedReport(ctx: ReportContext, rounds: ReviewRound[]): Promise<Report | undefined> {
+  if (ctx.stored?.status !== 'returned') return undefined;
+  const seen = rounds.at(-1)?.appraisal?.reportVersion;
+  if (seen === undefined) return undefined;
+  if (seen === ctx.stored.version) return ctx.stored.report;
+  return (await reports().getRevision(ctx.unit.id, ctx.period.id, seen))?.report;
 }
 
 /**

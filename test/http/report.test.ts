@@ -376,8 +376,24 @@ describe('explaining a returned report', () => {
     expect(page).toContain('Báo cáo được trả lại để giải trình');
     expect(page).toContain('Điểm thẩm định: 0</strong> / 1<br>Nhận xét: Thiếu số kế hoạch &lt;script&gt;');
     expect(page).toContain('Gửi giải trình');
+    // Shorter on a phone: a criterion the reviewer left alone folds its evidence under its count;
+    // 1.1.1, commented, is open.
+    const fold = (html: string, id: string) =>
+      /<details class="evidence-rows"[^>]*>/.exec(html.slice(html.indexOf(`id="leaf-${id}"`)))?.[0];
+    expect(fold(page, '1.1.1')).toBe('<details class="evidence-rows" open>');
+    expect(fold(page, '1.2.1')).toBe('<details class="evidence-rows">');
+    // A draft saved since the return added a reference to 1.2.1: the page opens that fold (the
+    // handler reads the report as the reviewer saw it), and only that one.
+    const draft = completeForm(h, unitId, submitted.version, 'save');
+    for (const name of [...draft.keys()].filter((k) => /\]\[0\]\[number\]$/.test(k)))
+      draft.set(name.replace('[number]', '[issuer]'), 'UBND huyện');
+    draft.set('evidence[1.2.1][1][number]', '07/KH-VP');
+    expect((await postForm(url, draft)).status).toBe(303);
+    const saved = await (await fetch(url)).text();
+    expect(fold(saved, '1.2.1')).toBe('<details class="evidence-rows" open>');
+    expect(fold(saved, '1.2.2')).toBe('<details class="evidence-rows">');
 
-    const form = completeForm(h, unitId, submitted.version, 'explain');
+    const form = completeForm(h, unitId, submitted.version + 1, 'explain');
     const missing = await postForm(url, form);
     expect(missing.status).toBe(422);
     expect(await missing.text()).toContain('Hãy viết nội dung giải trình');
