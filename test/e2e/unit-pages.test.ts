@@ -3,7 +3,7 @@
  * the CSP they will have, from view models of the demo district (test/e2e/unit-site.ts): the
  * running total while typing, "đã chấm n/m", the bar on screen at every scroll position on a
  * phone, jump links, the 05T/05K confirmation, autosave (and "edited elsewhere"), the commented
- * view, evidence upload through the S3 emulator, the "chưa có minh chứng" warning following the
+ * view, a returned report's folds (with and without script), evidence upload through the S3 emulator, the "chưa có minh chứng" warning following the
  * score and evidence as they are edited, the late banner, the results and decided review
  * pages, a second round's review page (what the unit changed), the council's ballot and its
  * confirmation; axe-core and no sideways scroll at 1280 px and 375 px.
@@ -39,6 +39,7 @@ declare const document: {
   documentElement: { scrollHeight: number };
 };
 declare const innerHeight: number;
+declare const location: { hash: string };
 declare const scrollY: number;
 declare function scrollTo(x: number, y: number): void;
 declare function requestAnimationFrame(callback: () => void): number;
@@ -56,6 +57,7 @@ const PAGES = [
   '/r/du',
   '/r/tra-lai',
   '/r/tra-lai?xem=nhan-xet',
+  '/r/tra-lai-day-du',
   '/ket-qua',
   '/tham-dinh',
   '/tham-dinh/vong-1',
@@ -312,6 +314,57 @@ describe.skipIf(skip)('what else the pages show', { timeout: 60_000 }, () => {
     await page.click('a[data-view="all"]');
     expect(await page.inputValue('[name="explanation[1.1.2]"]')).toBe('Đã bổ sung.');
     await page.close();
+  });
+
+  it('folds a returned report filled in full to fit a phone; a fold opens, its field is edited and autosaved', async () => {
+    const path = '/r/tra-lai-day-du';
+    site.versions.set(path, 4);
+    const page = await open(path, PHONE);
+    const [scroll, client] = await scrollWidths(page);
+    expect(scroll).toBeLessThanOrEqual(client);
+    // ~139,000 px with every evidence block open; ~41,000 folded (Chromium, 375 px).
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(60_000);
+    // The criterion the reviewer commented on is open; one it left alone is folded under its count.
+    expect(await page.locator('[name="evidence[1.1.1][0][number]"]').isVisible()).toBe(true);
+    expect(await page.locator('[name="explanation[1.1.1]"]').isVisible()).toBe(true);
+    const quiet = '[id="leaf-1.2.1"] details.evidence-rows';
+    expect(await page.locator('[name="evidence[1.2.1][0][number]"]').isVisible()).toBe(false);
+    expect(await text(page, `${quiet} > summary`)).toBe('Minh chứng: 2 văn bản, 1 tệp');
+    await page.click(`${quiet} > summary`);
+    const saved = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(path));
+    await page.fill('[name="evidence[1.2.1][2][number]"]', '07/KH-TP');
+    expect(await text(page, `${quiet} > summary`)).toBe('Minh chứng: 3 văn bản, 1 tệp');
+    const sent = new URLSearchParams((await saved).postData() ?? '');
+    expect(sent.get('evidence[1.2.1][2][number]')).toBe('07/KH-TP');
+    // Folded blocks post their fields all the same: the save keeps them.
+    expect(await page.locator('[name="evidence[1.2.2][0][number]"]').isVisible()).toBe(false);
+    expect(sent.get('evidence[1.2.2][0][number]')).toBe('12/KH-TP');
+    expect(sent.get('file[1.2.2][0][name]')).toBe('Minh chứng 1.2.2.pdf');
+    expect(sent.get('explanation[1.2.2]')).toContain('đơn vị đã triển khai đầy đủ');
+    await expect.poll(() => text(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu lúc');
+    expect(await text(page, '[data-autosave-status]')).not.toContain('còn lỗi');
+    // A folded long explanation opens with a tap; a link's anchor inside a fold opens it.
+    const explanation = '[id="leaf-1.2.2"] details.long-text';
+    expect(await page.locator('[name="explanation[1.2.2]"]').isVisible()).toBe(false);
+    await page.click(`${explanation} > summary`);
+    expect(await page.locator('[name="explanation[1.2.2]"]').isVisible()).toBe(true);
+    await page.evaluate(() => {
+      location.hash = '#f-evidence-2-1-1-1-title';
+    });
+    await expect.poll(() => page.locator('#f-evidence-2-1-1-1-title').isVisible(), POLL).toBe(true);
+    await page.close();
+  });
+
+  it('folds a returned report the same without script, and a tap opens a fold', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN', viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/r/tra-lai-day-du`);
+    expect(await page.locator('[name="evidence[1.1.1][0][number]"]').isVisible()).toBe(true);
+    expect(await page.locator('[name="evidence[1.2.1][0][number]"]').isVisible()).toBe(false);
+    await page.click('[id="leaf-1.2.1"] details.evidence-rows > summary');
+    expect(await page.inputValue('[name="evidence[1.2.1][0][number]"]')).toBe('12/KH-TP');
+    expect(await page.locator('[name="evidence[1.2.1][0][number]"]').isVisible()).toBe(true);
+    await context.close();
   });
 
   it('uploads an evidence file straight to storage, and refuses one that is not what it claims', async () => {

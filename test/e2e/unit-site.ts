@@ -83,6 +83,57 @@ function draft(scores: Record<string, number>, extra = {}) {
   };
 }
 
+/**
+ * A report filled in full, as a unit that writes everything leaves it: every criterion at its
+ * maximum with a ~400-character explanation, two references of every part and an uploaded file;
+ * a summary, two initiatives and two nominations.
+ */
+export function filledReport() {
+  const explanation = (id: string) =>
+    `Tiêu chí ${id}: đơn vị đã triển khai đầy đủ. ${'Kế hoạch được ban hành đúng hạn, phân công rõ trách nhiệm, có kiểm tra, đôn đốc và báo cáo kết quả định kỳ hằng quý. '.repeat(3)}`;
+  const report = reportWith(fullScores(), {
+    summary: 'Hoàn thành các nhiệm vụ cải cách hành chính trong kỳ.',
+    response: 'Đã bổ sung minh chứng cho tiêu chí 1.1.1 và 3.2.1.',
+    initiatives: [
+      {
+        id: 'sk-1',
+        title: 'Một cửa điện tử',
+        description: 'Tiếp nhận hồ sơ trực tuyến.',
+        effect: 'Rút ngắn thời gian.',
+      },
+      { id: 'sk-2', title: 'Số hóa hồ sơ', description: 'Số hóa hồ sơ lưu trữ.', effect: 'Tra cứu nhanh.' },
+    ],
+  });
+  for (const [id, entry] of Object.entries(report.entries)) {
+    entry.explanation = explanation(id);
+    entry.evidence = [
+      {
+        number: `12/KH-TP`,
+        date: '2022-01-10',
+        issuer: 'Phòng Tư pháp',
+        title: `Kế hoạch thực hiện tiêu chí ${id}`,
+      },
+      {
+        number: `45/BC-TP`,
+        date: '2022-09-20',
+        issuer: 'Phòng Tư pháp',
+        url: 'https://vanban.example.org/45-bc-tp',
+        title: 'Báo cáo kết quả quý III',
+      },
+      {
+        file: {
+          key: `evidence/${unit.id}/${period.id}/r1/${'0'.repeat(32)}-minh-chung-${id.replace(/\./g, '-')}.pdf`,
+          versionId: 'v1',
+          name: `Minh chứng ${id}.pdf`,
+          size: 120_000,
+          type: 'application/pdf',
+        },
+      },
+    ];
+  }
+  return report;
+}
+
 /** The report pages by path: a draft, a late one, a full one ready to submit, a returned one. */
 function reportModel(path: string, query: URLSearchParams, version: number): ReportPageModel | undefined {
   const base = {
@@ -115,6 +166,19 @@ function reportModel(path: string, query: URLSearchParams, version: number): Rep
         ],
         view: query.get('xem') === 'nhan-xet' ? 'commented' : 'all',
         viewLinks: { all: '/r/tra-lai', commented: '/r/tra-lai?xem=nhan-xet' },
+      };
+    case '/r/tra-lai-day-du':
+      return {
+        ...base,
+        stored: { ...draft({}), report: filledReport(), status: 'returned', version },
+        rounds: [
+          {
+            round: 1,
+            appraisal: { appraisal, round: 1, approvalId: 'a1', recordedAt: '2022-10-14T02:00:00Z' },
+          },
+        ],
+        view: query.get('xem') === 'nhan-xet' ? 'commented' : 'all',
+        viewLinks: { all: '/r/tra-lai-day-du', commented: '/r/tra-lai-day-du?xem=nhan-xet' },
       };
     default:
       return undefined;
@@ -349,6 +413,8 @@ export async function startUnitSite(): Promise<UnitSite> {
       set: officeSet,
       now: BEFORE_DEADLINE,
       mode,
+      // The files the filled report cites stay citable, as the handler passes the stored report.
+      ...(path === '/r/tra-lai-day-du' ? { previous: filledReport() } : {}),
     });
     if (isAutosave({ form, headers: { accept: req.headers.accept ?? '' } })) {
       if (parsed.version !== stored) {
