@@ -39,6 +39,16 @@ async function diesThenAgain(point: string, path: string, fields: Record<string,
   return a.post(path, fields);
 }
 
+/**
+ * The reminders mailed to an address. Only they are counted: an execution an earlier test started
+ * in this bed (a recomputation after recorded adjustments mails the leadership, a council member
+ * among them) may still be mailing the same address when a test looks.
+ */
+const VOTE_REMINDER = 'Nhắc: Đề nghị biểu quyết';
+const UNIT_REMINDER = 'Nhắc nộp báo cáo';
+const remindersTo = async (email: string, subject: string) =>
+  (await a.bed.emails()).filter((m) => m.destination.to.includes(email) && m.subject.includes(subject));
+
 const nonceIn = (page: string) => /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
 const entriesOf = async (subject: string, action: string) =>
   (await audit().list(subject)).filter((e) => e.action === action);
@@ -87,8 +97,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
 
     const again = await diesThenAgain('admin-remind.after-mail', path, { nonce: nonceIn(page) });
     expect(again.status).toBeLessThan(400);
-    const mails = (await a.bed.emails()).filter((m) => m.destination.to.includes(unit.focalPoint.email));
-    expect(mails).toHaveLength(1);
+    expect(await remindersTo(unit.focalPoint.email, UNIT_REMINDER)).toHaveLength(1);
     expect(await entriesOf(`report/${unit.id}/${period.id}`, 'admin.remind')).toHaveLength(1);
     expect((await reports().getProgress(unit.id, period.id))?.remindedAt).toBeDefined();
   });
@@ -114,8 +123,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
       .slice(0, 10);
     const midnight = Date.parse(`${day}T00:00:00+07:00`);
     const path = `/admin/periods/${period.id}/units/${unit.id}/remind`;
-    const mailsTo = async () =>
-      (await a.bed.emails()).filter((m) => m.destination.to.includes(unit.focalPoint.email)).length;
+    const mailsTo = async () => (await remindersTo(unit.focalPoint.email, UNIT_REMINDER)).length;
     const reminders = () => entriesOf(`report/${unit.id}/${period.id}`, 'admin.remind');
 
     at(a.bed, new Date(midnight - 60_000));
@@ -144,10 +152,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
     disarm();
     at(a.bed, new Date(midnight + 86_400_000 + 60_000));
     expect((await a.post(otherPath, otherForm)).status).toBeLessThan(400);
-    const otherMails = (await a.bed.emails()).filter((m) =>
-      m.destination.to.includes(other.focalPoint.email),
-    );
-    expect(otherMails).toHaveLength(1);
+    expect(await remindersTo(other.focalPoint.email, UNIT_REMINDER)).toHaveLength(1);
     expect((await entriesOf(`report/${other.id}/${period.id}`, 'admin.remind')).map((e) => e.id)).toEqual([
       `remind-${day}`,
     ]);
@@ -178,7 +183,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
 
       const again = await diesThenAgain('admin-remind-vote.after-mail', path, { nonce: nonceIn(page) });
       expect(again.status).toBeLessThan(400);
-      expect((await a.bed.emails()).filter((m) => m.destination.to.includes(email))).toHaveLength(1);
+      expect(await remindersTo(email, VOTE_REMINDER)).toHaveLength(1);
       expect(await entriesOf(`award/${CYCLE}/${memberId}`, 'admin.remind-vote')).toHaveLength(1);
     });
 
@@ -193,7 +198,7 @@ describe('admin actions dying after their first write', { timeout: 90_000 }, () 
       expect((await a.post(path, fields)).status).toBe(303);
       at(a.bed, new Date('2025-01-28T17:01:00Z'));
       expect((await a.post(path, fields)).status).toBe(200);
-      expect((await a.bed.emails()).filter((m) => m.destination.to.includes(email))).toHaveLength(1);
+      expect(await remindersTo(email, VOTE_REMINDER)).toHaveLength(1);
       expect((await entriesOf(`award/${CYCLE}/${memberId}`, 'admin.remind-vote')).map((e) => e.id)).toEqual([
         'remind-vote-2025-01-28',
       ]);
