@@ -355,7 +355,8 @@ async function remind(
     unit: { id: unit.id, name: unit.name, focalPoint: unit.focalPoint },
     period,
     state,
-    ...(progress?.remindedAt ? { lastRemindedAt: progress.remindedAt } : {}),
+    ...(progress?.remindedAt ? { firstRemindedAt: progress.remindedAt } : {}),
+    ...(progress?.lateAt ? { lateNoticeAt: progress.lateAt } : {}),
   };
   const press = await pressOf(request, `remind:${unit.id}:${period.id}`, campaign.config.district.timeZone);
   const { day } = press;

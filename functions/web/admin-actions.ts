@@ -65,7 +65,13 @@ export type AdminAction =
       unit: { id: string; name: string; focalPoint: { name: string; email: string } };
       period: Period;
       state: ProgressState;
-      lastRemindedAt?: IsoInstant;
+      /**
+       * The unit's first reminder (the period's or an admin's): the progress item keeps the first
+       * time it was marked, so the page never calls it the latest.
+       */
+      firstRemindedAt?: IsoInstant;
+      /** When the period's deadline marked the unit late, its late notice going out. */
+      lateNoticeAt?: IsoInstant;
     }
   | {
       kind: 'recompute';
@@ -285,10 +291,16 @@ function describeRemind(a: Extract<AdminAction, { kind: 'remind' }>): Describe {
       ['Kỳ', periodLabel(a.period.id)],
       ['Trạng thái', PROGRESS_LABELS[a.state]],
       ['Hạn nộp', dateTime(a.period.deadlineAt)],
-      ['Lần nhắc gần nhất', a.lastRemindedAt ? dateTime(a.lastRemindedAt) : 'Chưa nhắc'],
+      ['Nhắc lần đầu', a.firstRemindedAt ? dateTime(a.firstRemindedAt) : 'Chưa nhắc'],
+      ...(a.lateNoticeAt
+        ? [['Thông báo quá hạn nộp', dateTime(a.lateNoticeAt)] satisfies [string, string]]
+        : []),
     ],
     effects: [
-      `Gửi ngay một email nhắc tới ${a.unit.focalPoint.name} (${a.unit.focalPoint.email}) với liên kết báo cáo của đơn vị.`,
+      // After the deadline the press sends the late notice, as the period's deadline did.
+      a.lateNoticeAt
+        ? `Gửi ngay một email nhắc tới ${a.unit.focalPoint.name} (${a.unit.focalPoint.email}) với liên kết báo cáo của đơn vị: đã quá hạn nộp, báo cáo nộp từ nay được ghi nhận là nộp muộn.`
+        : `Gửi ngay một email nhắc tới ${a.unit.focalPoint.name} (${a.unit.focalPoint.email}) với liên kết báo cáo của đơn vị.`,
       'Bấm lại trong cùng ngày không gửi thêm email.',
     ],
     button: 'Gửi email nhắc',

@@ -408,6 +408,34 @@ describe('admin pages', { timeout: 30_000 }, () => {
     expect(fresh).toContain('<input type="hidden" name="nonce" value="n-1">');
   });
 
+  it('remind: the first reminder called the first, and a late unit told it is late', () => {
+    const action = {
+      kind: 'remind' as const,
+      unit: {
+        id: 'phong-tu-phap',
+        name: 'Phòng Tư pháp',
+        focalPoint: { name: 'Trần Văn Nam', email: 'namtv@example.org' },
+      },
+      period: f.period('2024Q4'),
+      state: 'invited' as const,
+      firstRemindedAt: '2025-01-08T01:00:00.000Z',
+    };
+    const before = htmlText(renderActionPage({ frame: f.FRAME, action, nonce: 'n-1' }));
+    // The progress item keeps the first reminder's time: "gần nhất" (latest) was wrong after a second.
+    expect(before).not.toContain('gần nhất');
+    expect(before).toContain('Nhắc lần đầu 08:00 08/01/2025');
+    expect(before).not.toContain('quá hạn nộp');
+    const late = htmlText(
+      renderActionPage({
+        frame: f.FRAME,
+        action: { ...action, lateNoticeAt: '2025-01-11T10:00:00.000Z' },
+        nonce: 'n-2',
+      }),
+    );
+    expect(late).toContain('Thông báo quá hạn nộp 17:00 11/01/2025');
+    expect(late).toContain('đã quá hạn nộp, báo cáo nộp từ nay được ghi nhận là nộp muộn.');
+  });
+
   it('adjustments: the shared checks beside each field in Vietnamese, then a preview of what changes', () => {
     const d = demo2024().loaded;
     const p = f.period('2024Q4');
