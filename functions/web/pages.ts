@@ -77,6 +77,7 @@ button{font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.4rem;bor
 button.secondary{background:#fff;color:#0b5cad}
 button.danger{background:#fff;color:#842029;border-color:#842029}
 button.approve{background:#198754;border-color:#198754}
+@media (max-width:30rem){.actions{gap:.5rem}.actions button{padding:.6rem .7rem}}
 button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}

@@ -36,6 +36,7 @@ interface PageElement {
 declare const document: {
   getElementById(id: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
   documentElement: { scrollHeight: number };
 };
 declare const innerHeight: number;
@@ -229,6 +230,15 @@ describe.skipIf(skip)('the reviewer’s page in a browser', { timeout: 60_000 },
     expect(await text(page, explanation)).not.toContain('có kiểm tra và báo cáo định kỳ.');
     await page.click(`${explanation} summary`);
     expect(await text(page, explanation)).toContain('có kiểm tra và báo cáo định kỳ.');
+    // The decision buttons, on screen at every scroll position, share one row: wrapped, they took
+    // a third of a 667 px screen with the bar, and hid what scroll-padding-bottom leaves for them.
+    const rows = await page.evaluate(() =>
+      [...document.querySelectorAll('.actions button:not([hidden])')].map(
+        (b) => b.getBoundingClientRect().top,
+      ),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toBe(rows[0]);
     await page.close();
   });
 
