@@ -282,6 +282,27 @@ describe.skipIf(skip)('autosave', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  it('sends nothing when a field is left after its typing was saved', async () => {
+    const path = '/r/nhap';
+    site.versions.set(path, 4);
+    const page = await open(path);
+    const posted = () => site.posts.filter((p) => p.path.startsWith(path)).length;
+    const before = posted();
+    await page.fill('[name="explanation[1.1.2]"]', 'Báo cáo số 12/BC-TP ngày 15/03/2022.');
+    await expect.poll(() => text(page, '[data-autosave-status]'), POLL).toContain('Đã tự động lưu');
+    expect(posted()).toBe(before + 1);
+    // Leaving the field fires its "change": the same content again, once a new version, and one
+    // sent by a reload racing the new page's read made that page's next save "edited elsewhere".
+    await page.press('[name="explanation[1.1.2]"]', 'Tab');
+    await page.waitForTimeout(2_600);
+    expect(posted()).toBe(before + 1);
+    // Typing again saves again, with the version the first save answered.
+    const next = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(path));
+    await page.fill('[name="explanation[1.1.2]"]', 'Báo cáo số 13/BC-TP ngày 15/03/2022.');
+    expect(new URLSearchParams((await next).postData() ?? '').get('version')).toBe('5');
+    await page.close();
+  });
+
   it('stops on "edited elsewhere" without losing what was typed, and can keep the page’s content', async () => {
     const path = '/r/muon';
     site.versions.set(path, 9);

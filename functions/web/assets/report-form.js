@@ -496,6 +496,17 @@ function saveRequest(form) {
 }
 
 /**
+ * What a save request stores, without what changes from one request to the next.
+ * @param {URLSearchParams} data
+ */
+function contentOf(data) {
+  const content = new URLSearchParams(data);
+  content.delete('version');
+  content.delete('writeId');
+  return content.toString();
+}
+
+/**
  * Posts a save; undefined when no usable answer came (network, a server error, not JSON).
  * `keepalive`: the page is going away, the request must outlive it (when its body is small enough).
  * @param {HTMLFormElement} form
@@ -550,6 +561,12 @@ class Autosave {
     this.lastFailed = undefined;
     /** @type {(() => void)[]} How to take away the problem marks the last autosave added. */
     this.marks = [];
+    /**
+     * The form's content (version and write id aside) as the last autosave stored it in full: the
+     * `change` a field fires when left, after its typing was saved, then sends nothing.
+     * @type {string | undefined}
+     */
+    this.stored = undefined;
   }
 
   /** @param {string} text */
@@ -653,6 +670,12 @@ class Autosave {
   /** @param {boolean} keepalive */
   async send(keepalive) {
     const data = saveRequest(this.form);
+    const content = contentOf(data);
+    // Nothing changed since the last save (a field left after its typing was saved): a request
+    // would only store the same content as a new version, and one sent as the page goes away
+    // (a reload) could land after the new page read the version, so that its next save is refused
+    // as "edited elsewhere".
+    if (content === this.stored) return;
     const body = data.toString();
     const writeId = this.lastFailed?.body === body ? this.lastFailed.writeId : newWriteId();
     data.set('writeId', writeId);
@@ -666,6 +689,8 @@ class Autosave {
       return;
     }
     this.lastFailed = undefined;
+    // A partial save's content sent again stores the same valid part again: it counts as stored.
+    this.stored = answer.status === 'saved' || answer.status === 'saved-partly' ? content : undefined;
     if (
       (answer.status === 'saved' || answer.status === 'saved-partly') &&
       typeof answer.version === 'number'
