@@ -22,6 +22,15 @@ import { claimRefused, isExpired, openLink } from '#web/link-pages';
 import { dateTime } from '#web/pages';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGNIN_LINK_MS, sessionCookie } from './admin-session.ts';
 
+/**
+ * What a spent sign-in link's page adds: a request within the link's window mails nothing, so it
+ * says from when a new one comes (its expiry: the window ends no later), else asking again and
+ * opening the same spent link went round in a circle for up to 15 minutes.
+ */
+export function nextLinkAfter(approval: Pick<Approval, 'expiresAt'>): string {
+  return `Mỗi địa chỉ nhận nhiều nhất một liên kết đăng nhập trong 15 phút: liên kết mới được gửi nếu yêu cầu từ ${dateTime(approval.expiresAt)}.`;
+}
+
 /** Whose sign-in a link is: names its outbox step. */
 export type SignInWho = 'admin' | 'leader' | 'unit';
 
@@ -89,12 +98,15 @@ export function unitSignInEmail(sender: Sender, d: { unit: Unit; url: string; ex
  * A spent link posted again may be the press whose request died after consuming it, before its
  * audit entry: no second session, but the entry is written (once, by id, from what is stored).
  */
-export async function openSignInLink(request: HttpRequest, used: () => PageError): Promise<Approval> {
+export async function openSignInLink(
+  request: HttpRequest,
+  used: (approval: Approval) => PageError,
+): Promise<Approval> {
   const approval = await openLink(request, ['signin'], now());
   if (approval.status === 'closed') throw new LinkError(410, 'closed');
   if (approval.status !== 'pending') {
     if (!request.isRead) await auditDecision(approval);
-    throw used();
+    throw used(approval);
   }
   if (isExpired(approval, now())) throw new LinkError(410, 'expired');
   return approval;
@@ -124,10 +136,10 @@ export async function consumeSignInLink(
   approval: Approval,
   who: Pick<Actor, 'kind' | 'id' | 'email'>,
   session: Pick<AdminSession, 'adminId' | 'email' | 'unitId' | 'leaderId'>,
-  then: { to: string; used: () => PageError },
+  then: { to: string; used: (approval: Approval) => PageError },
 ): Promise<HttpResponse> {
   const outcome = await claimDecision(approval, { action: 'signin' }, actorOf(request, who));
-  if (outcome.outcome === 'already-decided') throw then.used();
+  if (outcome.outcome === 'already-decided') throw then.used(approval);
   if (outcome.outcome !== 'decided') throw claimRefused(outcome.outcome);
   const { sessionId } = await sessions().create(session, {
     absoluteMs: SESSION_ABSOLUTE_MS,

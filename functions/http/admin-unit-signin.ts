@@ -20,6 +20,7 @@ import { atFloor } from '#ports/answer-floor';
 import { now } from '#ports/clock';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
+import type { Approval } from '#ports/reviews';
 import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import type { AdminFrame } from '#web/admin-frame';
@@ -48,6 +49,7 @@ import {
   consumeSignInLink,
   mailedToCurrentAddress,
   mailSignInLink,
+  nextLinkAfter,
   openSignInLink,
   unitSignInEmail,
 } from './admin-signin-link.ts';
@@ -100,8 +102,8 @@ async function requestLink(request: HttpRequest): Promise<HttpResponse> {
   return htmlResponse(200, renderUnitLinkSent({ authority }));
 }
 
-function usedLink(): PageError {
-  const detail = 'Liên kết này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới.';
+function usedLink(approval: Approval): PageError {
+  const detail = `Liên kết này chỉ dùng được một lần và đã được dùng. ${nextLinkAfter(approval)}`;
   return new PageError(
     409,
     'Liên kết đã được sử dụng',

@@ -27,6 +27,7 @@ import { type Email, renderLetter, type Sender } from '#mail/letter';
 import { atFloor } from '#ports/answer-floor';
 import { sessions } from '#ports/dynamo/sessions';
 import { handlerLogger } from '#ports/log';
+import type { Approval } from '#ports/reviews';
 import { baseUrl } from '#ports/settings';
 import { type CampaignContext, findCampaign } from '#steps/campaign';
 import { renderSessionConfirm, renderSignInForm, renderSignInSent } from '#web/admin-pages';
@@ -65,6 +66,7 @@ import {
   consumeSignInLink,
   mailedToCurrentAddress,
   mailSignInLink,
+  nextLinkAfter,
   openSignInLink,
 } from './admin-signin-link.ts';
 import { unitHistoryPage, unitPeriodPage } from './admin-unit.ts';
@@ -217,15 +219,16 @@ function leaderOpens(page: string): boolean {
   return ADMIN_PAGES.some(([pattern, , access]) => access === 'results' && matchPath(pattern, path));
 }
 
-function usedLink(): PageError {
+function usedLink(approval: Approval): PageError {
+  const detail = `Liên kết đăng nhập này chỉ dùng được một lần và đã được dùng. ${nextLinkAfter(approval)}`;
   return new PageError(
     409,
     'Liên kết đã được sử dụng',
-    'Liên kết đăng nhập này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới tại trang đăng nhập.',
+    detail,
     statusPage({
       status: 409,
       title: 'Liên kết đã được sử dụng',
-      detail: 'Liên kết đăng nhập này chỉ dùng được một lần và đã được dùng. Hãy yêu cầu liên kết mới.',
+      detail,
       tone: 'warn',
       extra: '<p><a href="/admin">Trang đăng nhập</a></p>',
     }),

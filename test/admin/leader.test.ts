@@ -204,5 +204,22 @@ describe('a leader reads the results', { timeout: 60_000 }, () => {
     const signedIn = await post(local(link), {});
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('location')).toBe('/admin/results');
+
+    // Asking again within the link's 15 minutes mails nothing; the spent link, opened again, says
+    // from when a new one comes instead of only "ask for a new link", which went round in a circle.
+    const mails = (await a.bed.emails()).length;
+    await post(`${a.http.url}/admin/signin`, { email: leader.email });
+    expect((await a.bed.emails()).length).toBe(mails);
+    const again = await fetch(local(link));
+    expect(again.status).toBe(409);
+    const expiresAt = new Date(Number(new URL(link).searchParams.get('e')) * 1000);
+    const hhmm = expiresAt.toLocaleTimeString('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    expect(await again.text()).toContain(
+      `Mỗi địa chỉ nhận nhiều nhất một liên kết đăng nhập trong 15 phút: liên kết mới được gửi nếu yêu cầu từ ${hhmm} `,
+    );
   });
 });
