@@ -298,7 +298,9 @@ function rankingTables(t: GroupTally): Block[] {
   const unnamed = t.ranked.slice(DIGEST_ENDS, -DIGEST_ENDS);
   const tied = (rank: number | undefined) => {
     const n = unnamed.filter((r) => r.rank === rank).length;
-    return n > 0 ? ` (còn ${n} đơn vị khác cùng hạng ${rank})` : '';
+    // Those in neither list: "khác cùng hạng" read as "besides this list" when the other list
+    // named some of the tie (11 ranked, three at the 5th place: one in each list, one in neither).
+    return n > 0 ? ` (còn ${n} đơn vị cùng hạng ${rank} không nêu trong thư)` : '';
   };
   return [
     table(`${t.label} – ${DIGEST_ENDS} đơn vị dẫn đầu${tied(top.at(-1)?.rank)}`, top),

@@ -225,10 +225,30 @@ describe('the results digest to leadership and admins', () => {
     }));
     const mail = digestOf(units);
     expect(mail.text).toContain(
-      `Khối xã, thị trấn – ${DIGEST_ENDS} đơn vị dẫn đầu (còn 3 đơn vị khác cùng hạng 1):`,
+      `Khối xã, thị trấn – ${DIGEST_ENDS} đơn vị dẫn đầu (còn 3 đơn vị cùng hạng 1 không nêu trong thư):`,
     );
     expect(mail.text).toContain(
-      `Khối xã, thị trấn – ${DIGEST_ENDS} đơn vị thấp nhất trong số đã thẩm định (còn 3 đơn vị khác cùng hạng 1):`,
+      `Khối xã, thị trấn – ${DIGEST_ENDS} đơn vị thấp nhất trong số đã thẩm định (còn 3 đơn vị cùng hạng 1 không nêu trong thư):`,
+    );
+  });
+
+  it('counts a tie at a cut as the units named in neither list, and says so', () => {
+    // 11 ranked, three sharing the 5th place: the top list ends on one, the bottom starts on another.
+    const scores = [10000, 9571, 9571, 9571, 8643, 8643, 8643, 8607, 8464, 8464, 8464];
+    const units: Unit[] = scores.map((hundredths, i) => ({
+      id: `p${i}`,
+      name: `Phòng số ${i + 1}`,
+      group: 'office',
+      status: 'approved',
+      hundredths,
+    }));
+    const mail = digestOf(units);
+    expect(mail.text).toContain('- Phòng số 5\n   Xếp hạng: 5/11');
+    expect(mail.text).toContain('- Phòng số 7\n   Xếp hạng: 5/11');
+    // "còn 1 đơn vị khác cùng hạng 5" under the top list read as two units at the 5th place.
+    expect(mail.text).not.toContain('khác cùng hạng');
+    expect(mail.text).toContain(
+      `Khối cơ quan – ${DIGEST_ENDS} đơn vị dẫn đầu (còn 1 đơn vị cùng hạng 5 không nêu trong thư):`,
     );
   });
 
