@@ -50,6 +50,7 @@ import {
   parseReassignForm,
   renderActionPage,
 } from '#web/admin-actions';
+import { progressState } from '#web/admin-progress';
 import { adminHref } from '#web/admin-routes';
 import {
   FormError,
@@ -349,7 +350,15 @@ async function remind(
     reports().getProgress(unit.id, period.id),
     periodStates(campaign),
   ]);
-  const state = report ? report.status : progress?.invitedAt ? 'invited' : 'not-invited';
+  // As the period's page says it: after the period closed, a unit without a report reads *Không nộp báo cáo*.
+  const state = progressState(
+    {
+      unit,
+      ...(report ? { reportStatus: report.status } : {}),
+      ...(progress?.invitedAt ? { invitedAt: progress.invitedAt } : {}),
+    },
+    states.get(period.id) ?? 'scheduled',
+  );
   const action: AdminAction = {
     kind: 'remind',
     unit: { id: unit.id, name: unit.name, focalPoint: unit.focalPoint },

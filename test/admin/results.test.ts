@@ -147,6 +147,13 @@ describe("a unit's pages", { timeout: 60_000 }, () => {
     if (!missing) throw new Error('no unit without a report');
     const page = await (await a.get(`/admin/units/${missing.unitId}`)).text();
     expect(page).toMatch(/<span class="badge not-reported">Không nộp báo cáo<\/span>/);
+    // The reminder's page for that period says the same, as the period's page does.
+    const periodId = a.periods[missed.indexOf(missing)]?.id;
+    const remind = htmlText(
+      await (await a.get(`/admin/periods/${periodId}/units/${missing.unitId}/remind`)).text(),
+    );
+    expect(remind).toContain('Trạng thái Không nộp báo cáo');
+    expect(remind).not.toContain('Đã mời, chưa lập báo cáo');
   });
 });
 
