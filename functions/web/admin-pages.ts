@@ -57,7 +57,7 @@ export function renderSessionConfirm(m: {
     title: 'Xác nhận đăng nhập',
     ...(m.authority ? { header: m.authority } : {}),
     body: `<h1>Xác nhận đăng nhập</h1>
-<p>${m.name ? `Chào ${e(m.name)}. ` : ''}Bấm nút dưới đây để đăng nhập ${where}. Liên kết dùng một lần, hết hạn lúc ${e(dateTime(m.expiresAt))}.</p>
+<p>${m.name ? `Kính chào đồng chí ${e(m.name)}. ` : ''}Bấm nút dưới đây để đăng nhập ${where}. Liên kết dùng một lần, hết hạn lúc ${e(dateTime(m.expiresAt))}.</p>
 <form method="post" action=""><div class="actions"><button type="submit">Đăng nhập</button></div></form>`,
   });
 }

@@ -92,7 +92,10 @@ describe('a leader reads the results', { timeout: 60_000 }, () => {
     expect(signIn.body.text).toContain(`Kính gửi đồng chí ${leader.name},`);
     const confirm = await fetch(local(signInLink), { redirect: 'manual' });
     expect(confirm.status).toBe(200);
-    expect(await confirm.text()).toContain('xem kết quả thi đua (chỉ xem, không thay đổi được dữ liệu)');
+    const confirmPage = await confirm.text();
+    expect(confirmPage).toContain('xem kết quả thi đua (chỉ xem, không thay đổi được dữ liệu)');
+    // Addressed as the letters address a leader.
+    expect(confirmPage).toContain(`Kính chào đồng chí ${leader.name}.`);
     const signedIn = await post(local(signInLink), {});
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('location')).toBe(page);
