@@ -4,7 +4,7 @@
  * refused post shown again) or from the stored report, so the page opens with the same figures
  * the client script keeps up to date while typing (functions/web/assets/report-form.js).
  */
-import { indexCriteria } from '#domain/criteria-tree';
+import { indexCriteria, type LeafInfo } from '#domain/criteria-tree';
 import type { Appraisal, CriteriaSet, Points, Report } from '#domain/model';
 import { formatPoints, tryParsePoints } from '#domain/points';
 import { field } from './report-fields.ts';
@@ -63,10 +63,50 @@ export function commentedLeaves(appraisal: Pick<Appraisal, 'entries'> | undefine
 }
 
 /** A score as given: valid within 0..max, invalid, or not given. */
-function scoreOf(typed: string | undefined, max: Points): Points | 'invalid' | undefined {
+export function scoreOf(typed: string | undefined, max: Points): Points | 'invalid' | undefined {
   if (typed === undefined || typed.trim() === '') return undefined;
   const parsed = tryParsePoints(typed.trim());
   return parsed.ok && parsed.value <= max ? parsed.value : 'invalid';
+}
+
+/** What every per-area tally starts from: the area as the pages name it. */
+export interface AreaHead {
+  id: string;
+  name: string;
+  survey: boolean;
+  max: Points;
+  leaves: number;
+}
+
+/**
+ * A tally per reform area, in the set's order: each area's own counts from `start`, then each
+ * leaf added to its area's (the unit's form and the reviewer's page count different things the
+ * same way).
+ */
+export function tallyByArea<T extends AreaHead>(
+  set: CriteriaSet,
+  start: (head: AreaHead) => T,
+  add: (tally: T, leaf: LeafInfo['leaf']) => void,
+): T[] {
+  const byArea = new Map<string, T>();
+  for (const area of set.areas) {
+    byArea.set(
+      area.id,
+      start({ id: area.id, name: area.name, survey: area.kind === 'survey', max: area.max, leaves: 0 }),
+    );
+  }
+  for (const { leaf, area } of indexCriteria(set).leaves) {
+    const tally = byArea.get(area.id);
+    if (!tally) continue;
+    tally.leaves++;
+    add(tally, leaf);
+  }
+  return [...byArea.values()];
+}
+
+/** A sum over the assessed areas: the survey is not the unit's nor the reviewer's to give. */
+export function sumAssessed<T extends AreaHead>(areas: readonly T[], pick: (area: T) => number): number {
+  return areas.filter((a) => !a.survey).reduce((s, a) => s + pick(a), 0);
 }
 
 /**
@@ -77,36 +117,23 @@ export function formProgress(
   set: CriteriaSet,
   source: { raw?: URLSearchParams; report?: Report; commented?: ReadonlySet<string> },
 ): FormProgress {
-  const byArea = new Map<string, AreaProgress>();
-  for (const area of set.areas) {
-    byArea.set(area.id, {
-      id: area.id,
-      name: area.name,
-      survey: area.kind === 'survey',
-      max: area.max,
-      subtotal: 0,
-      scored: 0,
-      leaves: 0,
-      invalid: 0,
-      commented: 0,
-    });
-  }
-  for (const { leaf, area } of indexCriteria(set).leaves) {
-    const p = byArea.get(area.id);
-    if (!p) continue;
-    p.leaves++;
-    if (source.commented?.has(leaf.id)) p.commented++;
-    const stored = source.report?.entries[leaf.id]?.selfScore;
-    const score = source.raw ? scoreOf(source.raw.get(field.score(leaf.id)) ?? undefined, leaf.max) : stored;
-    if (score === 'invalid') p.invalid++;
-    else if (score !== undefined) {
-      p.scored++;
-      p.subtotal += score;
-    }
-  }
-  const areas = [...byArea.values()];
-  const assessed = areas.filter((a) => !a.survey);
-  const sum = (pick: (a: AreaProgress) => number) => assessed.reduce((s, a) => s + pick(a), 0);
+  const areas = tallyByArea<AreaProgress>(
+    set,
+    (head) => ({ ...head, subtotal: 0, scored: 0, invalid: 0, commented: 0 }),
+    (p, leaf) => {
+      if (source.commented?.has(leaf.id)) p.commented++;
+      const stored = source.report?.entries[leaf.id]?.selfScore;
+      const score = source.raw
+        ? scoreOf(source.raw.get(field.score(leaf.id)) ?? undefined, leaf.max)
+        : stored;
+      if (score === 'invalid') p.invalid++;
+      else if (score !== undefined) {
+        p.scored++;
+        p.subtotal += score;
+      }
+    },
+  );
+  const sum = (pick: (a: AreaProgress) => number) => sumAssessed(areas, pick);
   return {
     areas,
     total: sum((a) => a.subtotal),

@@ -9,11 +9,11 @@
  * and keeps them up to date; without script the page says the unit's self totals, which do not
  * change (`data-without-script`, which the script hides where the bar says both). In integer hundredths, never floats, as the server reads scores.
  */
-import { indexCriteria } from '#domain/criteria-tree';
 import type { CriteriaSet, Points, Report } from '#domain/model';
-import { formatPoints, tryParsePoints } from '#domain/points';
+import { formatPoints } from '#domain/points';
 import { e, type Html } from './pages.ts';
 import { areaAnchor } from './report-criteria.ts';
+import { scoreOf, sumAssessed, tallyByArea } from './report-progress.ts';
 
 export interface AreaAppraisal {
   id: string;
@@ -46,14 +46,6 @@ export interface AppraisalProgress {
   differ: number;
 }
 
-/** A typed score: valid within 0..max, or undefined (blank or refused). */
-function validScore(typed: string, max: Points): Points | undefined {
-  const text = typed.trim();
-  if (text === '') return undefined;
-  const parsed = tryParsePoints(text);
-  return parsed.ok && parsed.value <= max ? parsed.value : undefined;
-}
-
 /**
  * The appraisal as the form holds it. `scoreText(leafId)`: what the leaf's score box holds (typed,
  * or pre-filled).
@@ -64,38 +56,23 @@ export function appraisalProgress(
   scoreText: (leafId: string) => string,
   flagged: ReadonlySet<string>,
 ): AppraisalProgress {
-  const byArea = new Map<string, AreaAppraisal>();
-  for (const area of set.areas) {
-    byArea.set(area.id, {
-      id: area.id,
-      name: area.name,
-      survey: area.kind === 'survey',
-      max: area.max,
-      self: 0,
-      appraised: 0,
-      leaves: 0,
-      unset: 0,
-      differ: 0,
-      flagged: 0,
-    });
-  }
-  for (const { leaf, area } of indexCriteria(set).leaves) {
-    const a = byArea.get(area.id);
-    if (!a) continue;
-    a.leaves++;
-    const self = report.entries[leaf.id]?.selfScore;
-    a.self += self ?? 0;
-    if (flagged.has(leaf.id)) a.flagged++;
-    const score = validScore(scoreText(leaf.id), leaf.max);
-    if (score === undefined) a.unset++;
-    else {
-      a.appraised += score;
-      if (score !== self) a.differ++;
-    }
-  }
-  const areas = [...byArea.values()];
-  const assessed = areas.filter((a) => !a.survey);
-  const sum = (pick: (a: AreaAppraisal) => number) => assessed.reduce((s, a) => s + pick(a), 0);
+  const areas = tallyByArea<AreaAppraisal>(
+    set,
+    (head) => ({ ...head, self: 0, appraised: 0, unset: 0, differ: 0, flagged: 0 }),
+    (a, leaf) => {
+      const self = report.entries[leaf.id]?.selfScore;
+      a.self += self ?? 0;
+      if (flagged.has(leaf.id)) a.flagged++;
+      // Blank or refused: not counted in the total.
+      const score = scoreOf(scoreText(leaf.id), leaf.max);
+      if (score === undefined || score === 'invalid') a.unset++;
+      else {
+        a.appraised += score;
+        if (score !== self) a.differ++;
+      }
+    },
+  );
+  const sum = (pick: (a: AreaAppraisal) => number) => sumAssessed(areas, pick);
   return {
     areas,
     self: sum((a) => a.self),
